@@ -1,0 +1,30 @@
+import type { Db } from '../db/database.ts';
+import { createApiClient, exportHsdsDir, importHsdsPath, importPtvFiles, OperationError, type OperationContext } from '../operations.ts';
+
+/**
+ * Operations a running server performs for the CLI over its admin socket. Each answers with
+ * newline-delimited JSON: progress lines, then one result or error line.
+ */
+export type AdminMessage =
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'result'; result: unknown }
+  | { type: 'error'; message: string };
+
+type Operation = (db: Db, args: Record<string, unknown>, context: OperationContext) => Promise<unknown>;
+
+const strings = (value: unknown, name: string): string[] => {
+  if (!Array.isArray(value) || value.length === 0 || value.length > 10_000 || !value.every((v) => typeof v === 'string' && v.length > 0))
+    throw new OperationError(`${name} must be a non-empty list of paths`);
+  return value as string[];
+};
+const string = (value: unknown, name: string): string => {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 4096) throw new OperationError(`${name} must be a path`);
+  return value;
+};
+
+export const OPERATIONS: Record<string, Operation> = {
+  'import-ptv': (db, args, context) => importPtvFiles(db, strings(args.files, 'files'), context),
+  'import-hsds': (db, args, context) => importHsdsPath(db, string(args.path, 'path'), context),
+  'export-hsds': (db, args) => exportHsdsDir(db, string(args.dir, 'dir')),
+  'create-client': (db, args, context) => createApiClient(db, typeof args.name === 'string' ? args.name : '', context),
+};

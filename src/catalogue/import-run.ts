@@ -1,0 +1,134 @@
+import type { Db } from '../db/database.ts';
+import type { ChannelRecord, OrganizationRecord, ServiceRecord } from './model.ts';
+import { upsertChannels, upsertOrganizations, upsertServices, type Outcome } from './store.ts';
+
+export interface SkippedRecord {
+  source: string;
+  index: number;
+  id: string | null;
+  reason: string;
+}
+
+export interface ImportBatch {
+  format: 'ptv' | 'hsds';
+  sources: string[];
+  services: ServiceRecord[];
+  channels: ChannelRecord[];
+  organizations: OrganizationRecord[];
+  skipped: SkippedRecord[];
+}
+
+export interface ImportCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface ImportSummary extends ImportCounts {
+  format: string;
+  sources: string[];
+  skipped: number;
+  services: ImportCounts;
+  channels: ImportCounts;
+  skipped_records: SkippedRecord[];
+  duration_ms: number;
+}
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+}
+
+export interface ImportOptions {
+  actor: string;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Aborting rolls the whole run back. */
+  signal?: AbortSignal;
+}
+
+const CHUNK = 1000;
+
+/** Later records with the same id replace earlier ones within one run, as a later file would. */
+function lastById<T extends { id: string }>(records: T[]): T[] {
+  return [...new Map(records.map((r) => [r.id, r])).values()];
+}
+
+function count(outcomes: Outcome[]): ImportCounts {
+  const c = { added: 0, updated: 0, unchanged: 0 };
+  for (const o of outcomes) c[o]++;
+  return c;
+}
+
+/**
+ * Writes one import run in a single transaction: either every valid record lands, or (on an error,
+ * an abort or a killed process) none does. Records that failed validation are reported, not written.
+ */
+export async function runImport(db: Db, batch: ImportBatch, options: ImportOptions): Promise<ImportSummary> {
+  const started = new Date();
+  const services = lastById(batch.services);
+  const channels = lastById(batch.channels);
+  const total = services.length + channels.length;
+  let done = 0;
+  options.onProgress?.({ done, total });
+
+  const { serviceOutcomes, channelOutcomes } = await db.transaction().execute(async (tx) => {
+    await upsertOrganizations(tx, batch.organizations);
+    const serviceOutcomes: Outcome[] = [];
+    const channelOutcomes: Outcome[] = [];
+    for (let i = 0; i < services.length; i += CHUNK) {
+      options.signal?.throwIfAborted();
+      serviceOutcomes.push(...(await upsertServices(tx, services.slice(i, i + CHUNK))));
+      done += Math.min(CHUNK, services.length - i);
+      options.onProgress?.({ done, total });
+    }
+    for (let i = 0; i < channels.length; i += CHUNK) {
+      options.signal?.throwIfAborted();
+      channelOutcomes.push(...(await upsertChannels(tx, channels.slice(i, i + CHUNK))));
+      done += Math.min(CHUNK, channels.length - i);
+      options.onProgress?.({ done, total });
+    }
+    options.signal?.throwIfAborted();
+    const s = count(serviceOutcomes);
+    const c = count(channelOutcomes);
+    await tx
+      .insertInto('import_runs')
+      .values({
+        format: batch.format,
+        actor: options.actor,
+        started_at: started,
+        finished_at: new Date(),
+        sources: JSON.stringify(batch.sources),
+        added: s.added + c.added,
+        updated: s.updated + c.updated,
+        unchanged: s.unchanged + c.unchanged,
+        skipped: batch.skipped.length,
+        skipped_records: JSON.stringify(batch.skipped.slice(0, 1000)),
+      })
+      .execute();
+    await tx
+      .insertInto('audit_log')
+      .values({
+        actor: options.actor,
+        action: `catalogue.import.${batch.format}`,
+        target: null,
+        details: JSON.stringify({ sources: batch.sources, services: s, channels: c, skipped: batch.skipped.length }),
+      })
+      .execute();
+    return { serviceOutcomes, channelOutcomes };
+  });
+
+  const s = count(serviceOutcomes);
+  const c = count(channelOutcomes);
+  return {
+    format: batch.format,
+    sources: batch.sources,
+    added: s.added + c.added,
+    updated: s.updated + c.updated,
+    unchanged: s.unchanged + c.unchanged,
+    skipped: batch.skipped.length,
+    services: s,
+    channels: c,
+    skipped_records: batch.skipped,
+    duration_ms: Date.now() - started.getTime(),
+  };
+}

@@ -1,0 +1,229 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import { contentHash } from '../lib/canonical-json.ts';
+import { CodeLists, codeLists } from './codelists.ts';
+import { isNationwide, pickText, type Area, type ChannelRecord, type OrganizationRecord, type ServiceRecord } from './model.ts';
+
+export type Outcome = 'added' | 'updated' | 'unchanged';
+
+/** Rows per statement: keeps every statement far below Postgres' 65,535 parameters. */
+const BATCH = 400;
+
+function chunks<T>(items: readonly T[], size = BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Every municipality an area list covers: listed ones, and those of a region or district named by code. */
+export function municipalitiesOf(areas: readonly Area[], lists: CodeLists = codeLists()): string[] {
+  const all = new Set<string>();
+  for (const area of areas) {
+    for (const m of area.municipalities) all.add(m);
+    if (area.municipalities.length === 0 && area.code) {
+      if (area.type === 'Municipality') all.add(area.code);
+      else if (area.type !== 'BusinessRegion') for (const m of lists.municipalitiesIn(area.type, area.code)) all.add(m);
+    }
+  }
+  return [...all].sort();
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+
+function serviceRow(s: ServiceRecord, hash: string) {
+  return {
+    id: s.id,
+    source: s.source,
+    source_id: s.sourceId,
+    type: s.type,
+    funding_type: s.fundingType,
+    charge_type: s.chargeType,
+    area_type: s.areaType,
+    nationwide: isNationwide(s.areaType),
+    name: json(s.name),
+    alternate_name: json(s.alternateName),
+    summary: json(s.summary),
+    description: json(s.description),
+    user_instruction: json(s.userInstruction),
+    requirements: json(s.requirements),
+    charge_info: json(s.chargeInfo),
+    keywords: json(s.keywords),
+    languages: s.languages,
+    areas: json(s.areas),
+    municipalities: isNationwide(s.areaType) ? [] : municipalitiesOf(s.areas),
+    service_classes: s.serviceClasses,
+    service_class_filter: CodeLists.withAncestors(s.serviceClasses),
+    target_groups: s.targetGroups,
+    target_group_filter: CodeLists.withAncestors(s.targetGroups),
+    life_events: s.lifeEvents.map((e) => e.code),
+    service_collections: s.serviceCollections.map((c) => c.code),
+    organizations: json(s.organizations),
+    ontology_terms: json(s.ontologyTerms),
+    general_description_id: s.generalDescriptionId,
+    publishing_status: s.publishingStatus,
+    modified: s.modified,
+    content_hash: hash,
+    sort_name: (pickText(s.name) ?? '').toLocaleLowerCase('fi'),
+  };
+}
+
+function channelRow(c: ChannelRecord, hash: string) {
+  return {
+    id: c.id,
+    source: c.source,
+    source_id: c.sourceId,
+    type: c.type,
+    organization_id: c.organizationId,
+    name: json(c.name),
+    summary: json(c.summary),
+    description: json(c.description),
+    languages: c.languages,
+    area_type: c.areaType,
+    municipalities: c.areaType === 'LimitedType' ? municipalitiesOf(c.areas) : [],
+    web_pages: json(c.webPages),
+    phones: json(c.phones),
+    emails: json(c.emails),
+    addresses: json(c.addresses),
+    service_hours: json(c.serviceHours),
+    publishing_status: c.publishingStatus,
+    modified: c.modified,
+    content_hash: hash,
+  };
+}
+
+async function existingHashes(db: Db, table: 'services' | 'service_channels', ids: string[]) {
+  const rows = await db.selectFrom(table).select(['id', 'content_hash']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.content_hash]));
+}
+
+function classify<T extends { id: string }>(records: T[], existing: Map<string, string>) {
+  const outcomes: Outcome[] = [];
+  const changed: { record: T; hash: string }[] = [];
+  for (const record of records) {
+    const hash = contentHash(record);
+    const before = existing.get(record.id);
+    if (before === hash) outcomes.push('unchanged');
+    else {
+      outcomes.push(before === undefined ? 'added' : 'updated');
+      changed.push({ record, hash });
+    }
+  }
+  return { outcomes, changed };
+}
+
+/**
+ * Writes services (inserting new ones, replacing changed ones, leaving identical ones untouched) and
+ * returns each one's outcome in order. Call it inside a transaction: a run is all or nothing.
+ */
+export async function upsertServices(db: Db, services: ServiceRecord[]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const batch of chunks(services)) {
+    const { outcomes: o, changed } = classify(batch, await existingHashes(db, 'services', batch.map((s) => s.id)));
+    outcomes.push(...o);
+    if (changed.length === 0) continue;
+    const rows = changed.map(({ record, hash }) => serviceRow(record, hash));
+    await db
+      .insertInto('services')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          ...Object.fromEntries(Object.keys(rows[0]!).filter((k) => k !== 'id').map((k) => [k, eb.ref(`excluded.${k}` as any)])),
+          updated_at: sql`now()`,
+        })),
+      )
+      .execute();
+    const ids = changed.map((c) => c.record.id);
+    await db.deleteFrom('service_channel_links').where('asserted_by', '=', 'service').where('service_id', 'in', ids).execute();
+    const links = changed.flatMap(({ record }) =>
+      dedupe(record.channels, (l) => l.channelId).map((l) => ({
+        service_id: record.id,
+        channel_id: l.channelId,
+        asserted_by: 'service' as const,
+        channel_name: l.channelName,
+        description: json(l.description),
+      })),
+    );
+    for (const part of chunks(links)) await db.insertInto('service_channel_links').values(part).execute();
+    await upsertCodeEntries(db, 'life_events', changed.flatMap((c) => c.record.lifeEvents));
+    await upsertCodeEntries(db, 'service_collections', changed.flatMap((c) => c.record.serviceCollections));
+  }
+  return outcomes;
+}
+
+export async function upsertChannels(db: Db, channels: ChannelRecord[]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const batch of chunks(channels)) {
+    const { outcomes: o, changed } = classify(batch, await existingHashes(db, 'service_channels', batch.map((c) => c.id)));
+    outcomes.push(...o);
+    if (changed.length === 0) continue;
+    const rows = changed.map(({ record, hash }) => channelRow(record, hash));
+    await db
+      .insertInto('service_channels')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          ...Object.fromEntries(Object.keys(rows[0]!).filter((k) => k !== 'id').map((k) => [k, eb.ref(`excluded.${k}` as any)])),
+          updated_at: sql`now()`,
+        })),
+      )
+      .execute();
+    const asserting = changed.filter((c) => c.record.services !== null);
+    if (asserting.length === 0) continue;
+    await db
+      .deleteFrom('service_channel_links')
+      .where('asserted_by', '=', 'channel')
+      .where('channel_id', 'in', asserting.map((c) => c.record.id))
+      .execute();
+    const links = asserting.flatMap(({ record }) =>
+      dedupe(record.services!, (s) => s.serviceId).map((s) => ({
+        service_id: s.serviceId,
+        channel_id: record.id,
+        asserted_by: 'channel' as const,
+        channel_name: null,
+        description: json(s.description),
+      })),
+    );
+    for (const part of chunks(links)) await db.insertInto('service_channel_links').values(part).execute();
+  }
+  return outcomes;
+}
+
+export async function upsertOrganizations(db: Db, organizations: OrganizationRecord[]) {
+  for (const batch of chunks(dedupe(organizations, (o) => o.id))) {
+    await db
+      .insertInto('organizations')
+      .values(batch.map((o) => ({ id: o.id, source: o.source, name: json(o.name), business_code: o.businessCode })))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({
+          // A service names its organisation in one language only: merge, so no language is lost.
+          name: sql`organizations.name || excluded.name`,
+          business_code: sql`coalesce(excluded.business_code, organizations.business_code)`,
+          updated_at: sql`now()`,
+        }),
+      )
+      .execute();
+  }
+}
+
+async function upsertCodeEntries(db: Db, list: string, entries: { code: string; name: object }[]) {
+  const unique = dedupe(entries, (e) => e.code).filter((e) => Object.keys(e.name).length > 0);
+  for (const part of chunks(unique)) {
+    await db
+      .insertInto('code_list_entries')
+      .values(part.map((e) => ({ list, code: e.code, parent: null, uri: null, name: json(e.name), description: '{}', attributes: '{}' })))
+      .onConflict((oc) => oc.columns(['list', 'code']).doUpdateSet({ name: sql`code_list_entries.name || excluded.name` }))
+      .execute();
+  }
+}
+
+function dedupe<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) seen.set(key(item), item);
+  return [...seen.values()];
+}
+
+export async function deleteService(db: Db, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('services').where('id', '=', id).executeTakeFirst();
+  await db.deleteFrom('service_channel_links').where('service_id', '=', id).execute();
+  return Number(result.numDeletedRows) > 0;
+}

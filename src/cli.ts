@@ -1,0 +1,216 @@
+import { userInfo } from 'node:os';
+import { Command, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { callAdmin, pingAdmin, RemoteOperationError } from './admin/client.ts';
+import { OPERATIONS } from './admin/protocol.ts';
+import { adminSocketPath } from './admin/socket-path.ts';
+import type { ImportProgress, ImportSummary } from './catalogue/import-run.ts';
+import { databaseTarget, defaultDataDir, portFrom, type StorageOptions } from './config.ts';
+import { DataDirLockedError, openDatabase } from './db/database.ts';
+import { OperationError } from './operations.ts';
+import { serve } from './serve.ts';
+
+class UsageError extends Error {}
+
+const actor = () => {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+};
+
+/**
+ * Runs an operator's operation. On PostgreSQL it connects directly. On PGlite only one process may
+ * open the folder: if a server holds it, the server runs the operation over its admin socket;
+ * otherwise this process takes the folder's lock and runs it itself.
+ */
+async function runOperation(
+  storage: StorageOptions,
+  name: keyof typeof OPERATIONS,
+  args: Record<string, unknown>,
+  options: { onProgress?: (p: ImportProgress) => void; signal?: AbortSignal } = {},
+): Promise<unknown> {
+  const target = databaseTarget(storage);
+  const context = { actor: actor(), ...options };
+  const direct = async () => {
+    const database = await openDatabase(target);
+    try {
+      return await OPERATIONS[name]!(database.db, args, context);
+    } finally {
+      await database.close();
+    }
+  };
+  if (target.kind === 'postgres') return direct();
+  const socket = adminSocketPath(target.dataDir);
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (await pingAdmin(socket)) return callAdmin(socket, name, { ...args, actor: context.actor }, options);
+    try {
+      return await direct();
+    } catch (error) {
+      // Held by a server still starting, or by another command: wait for it a while.
+      if (!(error instanceof DataDirLockedError) || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
+function progressReporter(label: string) {
+  if (!process.stderr.isTTY)
+    // Not a terminal (a log, a pipe): one plain line per step instead of a redrawn bar.
+    return { onProgress: (p: ImportProgress) => void process.stderr.write(`${label.toLowerCase()}: ${p.done}/${p.total}\n`), stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {percentage}% | {value}/{total} records | {eta_value}s left`, stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    onProgress: (p: ImportProgress) => {
+      if (!started) {
+        bar.start(p.total, p.done);
+        started = true;
+      } else bar.update(p.done);
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+/** Ctrl-C during an operation cancels it (the import rolls back) instead of killing mid-write. */
+function cancellable() {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\naurora: cancelling; nothing will be changed (press Ctrl-C again to force)\n');
+    controller.abort(new Error('cancelled by the user'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { signal: controller.signal, done: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) };
+}
+
+function printSummary(summary: ImportSummary, json: boolean) {
+  if (json) {
+    process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    return;
+  }
+  const n = (x: number) => x.toLocaleString('en');
+  const lines = [
+    `Imported ${summary.format.toUpperCase()} from ${summary.sources.length} source${summary.sources.length === 1 ? '' : 's'} in ${(summary.duration_ms / 1000).toFixed(1)} s`,
+    `  added ${n(summary.added)}, updated ${n(summary.updated)}, unchanged ${n(summary.unchanged)}, skipped ${n(summary.skipped)}`,
+    `  services: added ${n(summary.services.added)}, updated ${n(summary.services.updated)}, unchanged ${n(summary.services.unchanged)}`,
+    `  channels: added ${n(summary.channels.added)}, updated ${n(summary.channels.updated)}, unchanged ${n(summary.channels.unchanged)}`,
+  ];
+  if (summary.skipped_records.length) {
+    lines.push('  skipped records:');
+    for (const s of summary.skipped_records.slice(0, 50)) lines.push(`    ${s.source} #${s.index}${s.id ? ` (${s.id})` : ''}: ${s.reason}`);
+    if (summary.skipped_records.length > 50) lines.push(`    … and ${summary.skipped_records.length - 50} more (use --json for all)`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+async function importCommand(storage: StorageOptions, name: 'import-ptv' | 'import-hsds', args: Record<string, unknown>, json: boolean) {
+  const progress = progressReporter('Importing');
+  const cancel = cancellable();
+  try {
+    const summary = (await runOperation(storage, name, args, { onProgress: progress.onProgress, signal: cancel.signal })) as ImportSummary;
+    progress.stop();
+    printSummary(summary, json);
+  } catch (error) {
+    progress.stop();
+    if (cancel.signal.aborted) {
+      process.stderr.write('aurora: import cancelled; the catalogue is as it was\n');
+      process.exit(130);
+    }
+    throw error;
+  } finally {
+    cancel.done();
+  }
+}
+
+export function buildCli() {
+  const program = new Command('aurora')
+    .description('Aurora life-event service network')
+    .addOption(new Option('--data-dir <dir>', 'PGlite data folder').env('AURORA_DATA_DIR').default(defaultDataDir(), './.aurora'))
+    .addOption(new Option('--database-url <url>', 'PostgreSQL server to use instead of the data folder').env('DATABASE_URL'))
+    .showHelpAfterError()
+    .exitOverride();
+  const storage = (): StorageOptions => {
+    const o = program.opts<{ dataDir: string; databaseUrl?: string }>();
+    return { dataDir: o.dataDir, ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}) };
+  };
+
+  program
+    .command('serve')
+    .description('run the network: HTTP API, docs and (for PGlite) the admin socket')
+    .addOption(new Option('-p, --port <port>', 'port to listen on').env('PORT').default('8080'))
+    .addOption(new Option('--host <host>', 'address to listen on').env('HOST').default('0.0.0.0'))
+    .option('--no-demo', 'do not load the demo catalogue on a first start')
+    .action(async (o: { port: string; host: string; demo: boolean }) => {
+      const running = await serve({ ...storage(), port: portFrom(o.port), host: o.host, demo: o.demo && process.env.AURORA_DEMO !== 'off' });
+      let stopping = false;
+      const stop = async () => {
+        if (stopping) return;
+        stopping = true;
+        running.app.log.info('stopping');
+        await running.stop();
+        process.exit(0);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+
+  const imports = program.command('import').description('import services into the catalogue');
+  imports
+    .command('ptv')
+    .description('import PTV open API v11 JSON: arrays, pages, objects by id or single services and channels')
+    .argument('<files...>', 'JSON files')
+    .option('--json', 'print the summary as JSON')
+    .action((files: string[], o: { json?: boolean }) => importCommand(storage(), 'import-ptv', { files: files.map((f) => absolute(f)) }, !!o.json));
+  imports
+    .command('hsds')
+    .description('import Open Referral HSDS 3.0 JSON: a folder of table files or one file of services')
+    .argument('<path>', 'folder or file')
+    .option('--json', 'print the summary as JSON')
+    .action((path: string, o: { json?: boolean }) => importCommand(storage(), 'import-hsds', { path: absolute(path) }, !!o.json));
+
+  program
+    .command('export')
+    .description('export the catalogue')
+    .command('hsds')
+    .description('write the catalogue as an Open Referral HSDS 3.0 JSON dataset into a folder')
+    .argument('<dir>', 'folder to write')
+    .action(async (dir: string) => {
+      const result = await runOperation(storage(), 'export-hsds', { dir: absolute(dir) });
+      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    });
+
+  program
+    .command('client')
+    .description('API clients of the network')
+    .command('create')
+    .description('create an API client; prints its id and secret (the secret is shown only once)')
+    .argument('<name>', 'who the client is for')
+    .action(async (name: string) => {
+      const created = await runOperation(storage(), 'create-client', { name });
+      process.stdout.write(JSON.stringify(created) + '\n');
+    });
+  return program;
+}
+
+const absolute = (p: string) => (p.startsWith('/') ? p : `${process.cwd()}/${p}`);
+
+async function main() {
+  const program = buildCli();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    const e = error as Error & { code?: string; exitCode?: number };
+    if (e.code?.startsWith('commander.')) process.exit(e.exitCode ?? 2);
+    const known = e instanceof OperationError || e instanceof RemoteOperationError || e instanceof DataDirLockedError || e instanceof UsageError || e instanceof RangeError;
+    process.stderr.write(`aurora: ${known ? e.message : (e.stack ?? e.message)}\n`);
+    process.exit(1);
+  }
+}
+
+await main();

@@ -1,0 +1,103 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { sql } from 'kysely';
+import type { Database } from '../db/database.ts';
+import { migrationsApplied } from '../db/migrate.ts';
+import { catalogueRoutes } from '../catalogue/routes.ts';
+import { LIST_PARAMETERS } from '../catalogue/schemas.ts';
+import './context.ts';
+import { registerMetrics } from './metrics.ts';
+import { HttpProblem, errorHandler, sendProblem } from './problem.ts';
+import { problems } from './schemas.ts';
+import { landingPage } from './landing.ts';
+
+export interface ServerOptions {
+  database: Database;
+  logger?: FastifyServerOptions['logger'];
+  /** Largest request body accepted, in bytes (routes that take imports allow more). */
+  bodyLimit?: number;
+}
+
+const VERSION = '0.1.0';
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    routerOptions: { maxParamLength: 200 },
+    // Lists in query strings may repeat a key; a lone value is coerced to a one-item list.
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+    return503OnClosing: true,
+    // Errors raised before routing (a malformed percent-encoding in the URL, a path parameter over
+    // maxParamLength) bypass the error handler unless handed to it here; they are problem JSON too.
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorate('aurora', { database: options.database });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new HttpProblem(404, 'not-found', 'Not found', `nothing at ${request.method} ${request.url.split('?')[0]}`).toProblem(request.url)),
+  );
+
+  // `a=1,2` and `a=1&a=2` mean the same for list parameters.
+  app.addHook('preValidation', async (request) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    if (!query || typeof query !== 'object') return;
+    for (const key of LIST_PARAMETERS) {
+      const value = query[key];
+      if (value === undefined) continue;
+      const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+      query[key] = parts;
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Aurora network API',
+        version: VERSION,
+        description: 'Service catalogue of the Aurora life-event service network. Errors are RFC 9457 problem JSON.',
+        license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
+      },
+      components: { securitySchemes: { basicAuth: { type: 'http', scheme: 'basic', description: 'client_id:client_secret of an API client' } } },
+      tags: [{ name: 'catalogue', description: 'Services, channels and code lists' }, { name: 'operations' }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerMetrics(app);
+  app.get(
+    '/health',
+    { schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } },
+    async () => ({ status: 'ok' }),
+  );
+  app.get(
+    '/ready',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Readiness: the database answers and every migration is applied',
+        response: { 200: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' } } }, ...problems(503) },
+      },
+    },
+    async () => {
+      const { db, kind } = options.database;
+      let ready = false;
+      try {
+        await sql`select 1`.execute(db);
+        ready = await migrationsApplied(db);
+      } catch {
+        ready = false;
+      }
+      if (!ready) throw new HttpProblem(503, 'not-ready', 'Not ready', 'the database is unreachable or migrations are pending');
+      return { status: 'ready', database: kind };
+    },
+  );
+  app.get('/', { schema: { hide: true } }, async (request, reply) => reply.type('text/html; charset=utf-8').send(landingPage(request.headers['accept-language'])));
+
+  await app.register(catalogueRoutes);
+  return app;
+}

@@ -1,0 +1,56 @@
+import type { Server } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { adminSocketPath } from './admin/socket-path.ts';
+import { startAdminSocket, stopAdminSocket } from './admin/server.ts';
+import { loadDemoIfFirstStart } from './catalogue/demo.ts';
+import { databaseTarget, type StorageOptions } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { buildServer } from './http/server.ts';
+
+export interface ServeOptions extends StorageOptions {
+  port: number;
+  host: string;
+  demo: boolean;
+  logLevel?: string;
+}
+
+export interface RunningNetwork {
+  app: FastifyInstance;
+  database: Database;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Opens the database (migrating it), loads the demo on a first start, serves HTTP and the admin socket. */
+export async function serve(options: ServeOptions): Promise<RunningNetwork> {
+  const target = databaseTarget(options);
+  const database = await openDatabase(target);
+  let app: FastifyInstance | undefined;
+  let admin: Server | undefined;
+  const socketPath = target.kind === 'pglite' ? adminSocketPath(target.dataDir) : undefined;
+  try {
+    app = await buildServer({ database, logger: { level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' } });
+    if (options.demo) {
+      const demo = await loadDemoIfFirstStart(database.db);
+      if (demo) app.log.info({ added: demo.added, skipped: demo.skipped }, 'loaded the demo catalogue');
+    }
+    if (socketPath) admin = await startAdminSocket(database, socketPath, (msg) => app!.log.info(msg));
+    const address = await app.listen({ port: options.port, host: options.host });
+    app.log.info({ database: database.kind, location: database.location }, `Aurora is serving on ${address}`);
+    return {
+      app,
+      database,
+      url: address,
+      stop: async () => {
+        if (admin && socketPath) await stopAdminSocket(admin, socketPath);
+        await app!.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    if (admin && socketPath) await stopAdminSocket(admin, socketPath).catch(() => {});
+    await app?.close().catch(() => {});
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { DataDirLockedError, openDatabase } from '../src/db/database.ts';
+
+/**
+ * The `aurora` command as a user runs it: separate processes sharing one PGlite data folder. PGlite
+ * admits one process per folder, so commands either hold the folder or go through the server.
+ */
+const root = join(import.meta.dirname, '..');
+const bin = join(root, 'bin', 'aurora.js');
+const etalukio = JSON.parse(readFileSync(join(root, 'data', 'demo', 'service-etalukio.json'), 'utf8')) as Record<string, unknown>;
+// A small real record (as in the PTV sample) keeps the large synthetic files small.
+const small = (JSON.parse(readFileSync(join(root, 'data', 'demo', 'services.ptv.json'), 'utf8')) as Record<string, unknown>[])[0]!;
+
+function run(args: string[], env: Record<string, string> = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, DATABASE_URL: '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function syntheticFile(dir: string, count: number, prefix = '0') {
+  const records = Array.from({ length: count }, (_, i) => ({ ...small, id: `${prefix.repeat(8)}-0000-4000-8000-${String(i).padStart(12, '0')}` }));
+  const path = join(dir, `synthetic-${prefix}-${count}.json`);
+  writeFileSync(path, JSON.stringify(records));
+  return path;
+}
+
+async function countServices(dataDir: string) {
+  const database = await openWhenFree(dataDir);
+  try {
+    return Number((await database.db.selectFrom('services').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  } finally {
+    await database.close();
+  }
+}
+
+/** Opens the folder once its previous holder is gone (a killed one's lock goes stale in 10 s). */
+async function openWhenFree(dataDir: string) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      return await openDatabase({ kind: 'pglite', dataDir });
+    } catch (error) {
+      if (!(error instanceof DataDirLockedError) || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+/** Starts a child and resolves once a line of its stderr matches, handing the child back. */
+function startUntil(args: string[], pattern: RegExp, stream: 'stdout' | 'stderr' = 'stderr') {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'info' } });
+  let output = '';
+  return new Promise<{ child: ChildProcess; output: () => string; match: RegExpMatchArray }>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      output += d;
+      const match = output.match(pattern);
+      if (match) resolve({ child, output: () => output, match });
+    };
+    child.stdout.on('data', stream === 'stdout' ? onData : (d) => (output += d));
+    child.stderr.on('data', stream === 'stderr' ? onData : (d) => (output += d));
+    child.on('close', (code) => reject(new Error(`exited ${code} before ${pattern}: ${output}`)));
+  });
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null)))));
+
+describe('aurora command', () => {
+  let work: string;
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), 'aurora-cli-'));
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  test('--help lists the commands', async () => {
+    const { code, stdout } = await run(['--help']);
+    assert.equal(code, 0);
+    for (const command of ['serve', 'import', 'export', 'client']) assert.match(stdout, new RegExp(`\\b${command}\\b`));
+  });
+
+  test('client create prints an id and a secret; only a hash of the secret is stored', async () => {
+    const dataDir = join(work, 'clients');
+    const { code, stdout, stderr } = await run(['--data-dir', dataDir, 'client', 'create', 'Kela test']);
+    assert.equal(code, 0, stderr);
+    const created = JSON.parse(stdout) as { client_id: string; client_secret: string };
+    assert.match(created.client_id, /^aur_/);
+    assert.ok(created.client_secret.length >= 40);
+    const database = await openDatabase({ kind: 'pglite', dataDir });
+    try {
+      const rows = await database.db.selectFrom('api_clients').selectAll().execute();
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0]!.name, 'Kela test');
+      assert.ok(!JSON.stringify(rows).includes(created.client_secret), 'the secret is not stored as such');
+    } finally {
+      await database.close();
+    }
+    const empty = await run(['--data-dir', dataDir, 'client', 'create', '  ']);
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /client name/);
+  });
+
+  test('import ptv reports added, then unchanged, and names a broken record', async () => {
+    const dataDir = join(work, 'import');
+    const broken = join(work, 'broken.json');
+    writeFileSync(broken, JSON.stringify([{ ...etalukio }, { ...etalukio, id: 'nope' }]));
+    const first = await run(['--data-dir', dataDir, 'import', 'ptv', '--json', broken]);
+    assert.equal(first.code, 0, first.stderr);
+    const summary = JSON.parse(first.stdout);
+    assert.deepEqual([summary.added, summary.skipped], [1, 1]);
+    assert.equal(summary.skipped_records[0].index, 1);
+    const again = await run(['--data-dir', dataDir, 'import', 'ptv', broken]);
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /added 0, updated 0, unchanged 1, skipped 1/);
+    assert.match(again.stdout, /#1 \(nope\): \/id/);
+    const notJson = join(work, 'not.json');
+    writeFileSync(notJson, '{"a": ');
+    const bad = await run(['--data-dir', dataDir, 'import', 'ptv', notJson]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /not valid JSON/);
+    const missing = await run(['--data-dir', dataDir, 'import', 'ptv', join(work, 'missing.json')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /cannot read .*ENOENT/);
+  });
+
+  test('while a server holds the folder, no second process opens it and commands go through the server', async () => {
+    const dataDir = join(work, 'served');
+    const server = await startUntil(['--data-dir', dataDir, 'serve', '--port', '0', '--host', '127.0.0.1'], /Aurora is serving on (http:\/\/[^"\s]+)/, 'stdout');
+    try {
+      const url = server.match[1]!;
+      await assert.rejects(openDatabase({ kind: 'pglite', dataDir }), DataDirLockedError);
+      const demo = (await (await fetch(`${url}/api/v1/services?limit=100`)).json()) as { items: unknown[] };
+      assert.equal(demo.items.length, 100, 'the demo catalogue is loaded on a first start');
+
+      const file = syntheticFile(work, 3, '7');
+      const imported = await run(['--data-dir', dataDir, 'import', 'ptv', '--json', file]);
+      assert.equal(imported.code, 0, imported.stderr);
+      assert.equal(JSON.parse(imported.stdout).added, 3);
+      assert.match(server.output(), /admin operation import-ptv/);
+      const one = await fetch(`${url}/api/v1/services/77777777-0000-4000-8000-000000000002`);
+      assert.equal(one.status, 200, 'the server sees what the command imported');
+
+      const client = await run(['--data-dir', dataDir, 'client', 'create', 'through server']);
+      assert.equal(client.code, 0, client.stderr);
+      const { client_id, client_secret } = JSON.parse(client.stdout);
+      const del = await fetch(`${url}/api/v1/services/77777777-0000-4000-8000-000000000002`, {
+        method: 'DELETE',
+        headers: { authorization: `Basic ${Buffer.from(`${client_id}:${client_secret}`).toString('base64')}` },
+      });
+      assert.equal(del.status, 204);
+    } finally {
+      server.child.kill('SIGTERM');
+      assert.equal(await exited(server.child), 0);
+    }
+    // Stopped cleanly: the folder is free at once, and holds what was done through the server.
+    const database = await openDatabase({ kind: 'pglite', dataDir });
+    try {
+      const n = await database.db.selectFrom('services').select('id').where(sql<boolean>`id::text like '77777777%'`).execute();
+      assert.equal(n.length, 2);
+    } finally {
+      await database.close();
+    }
+  });
+
+  test('a killed import leaves no half state', async () => {
+    const dataDir = join(work, 'killed');
+    const seed = syntheticFile(work, 5, '1');
+    assert.equal((await run(['--data-dir', dataDir, 'import', 'ptv', seed])).code, 0);
+    const big = syntheticFile(work, 20_000, '2');
+    const importing = await startUntil(['--data-dir', dataDir, 'import', 'ptv', big], /importing: [1-9]\d*\/20000/);
+    importing.child.kill('SIGKILL');
+    await exited(importing.child);
+    assert.equal(await countServices(dataDir), 5);
+  });
+
+  test('Ctrl-C cancels an import, which rolls back', async () => {
+    const dataDir = join(work, 'interrupted');
+    const big = syntheticFile(work, 20_000, '3');
+    const importing = await startUntil(['--data-dir', dataDir, 'import', 'ptv', big], /importing: [1-9]\d*\/20000/);
+    importing.child.kill('SIGINT');
+    assert.equal(await exited(importing.child), 130);
+    assert.match(importing.output(), /cancelled; the catalogue is as it was/);
+    assert.equal(await countServices(dataDir), 0);
+  });
+});
