@@ -57,7 +57,7 @@ export const catalogueMigrations: Record<string, Migration> = {
           publishing_status text,
           modified timestamptz,
           content_hash text not null,
-          sort_name text not null,
+          sort_name text collate "C" not null,
           search tsvector generated always as (
             setweight(to_tsvector('simple', coalesce(name->>'fi', '') || ' ' || coalesce(name->>'sv', '') || ' ' || coalesce(name->>'en', '') || ' ' || coalesce(alternate_name->>'fi', '')), 'A') ||
             setweight(to_tsvector('simple', coalesce(summary->>'fi', '') || ' ' || coalesce(summary->>'sv', '') || ' ' || coalesce(summary->>'en', '') || ' ' || coalesce(keywords->>'fi', '') || ' ' || coalesce(keywords->>'sv', '') || ' ' || coalesce(keywords->>'en', '')), 'B') ||
