@@ -168,7 +168,7 @@ export async function listServices(db: Db, query: ListQuery) {
   }
   if (query.cursor && 'n' in query.cursor) {
     const { n, i } = query.cursor;
-    q = q.where((eb) => eb.or([eb('services.sort_name', '>', n), eb.and([eb('services.id', '=', 'x'), eb('services.id', '>', i)]), eb.and([eb('services.sort_name', '=', n), eb('services.id', '>', i)])]));
+    q = q.where((eb) => eb.or([eb('services.sort_name', '>', n), eb.and([eb('services.sort_name', '=', n), eb('services.id', '>', i)])]));
   }
   rows = await q.orderBy('services.sort_name').orderBy('services.id').limit(query.limit + 1).execute();
   const last = rows[query.limit - 1];
