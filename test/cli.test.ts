@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { DataDirLockedError, openDatabase } from '../src/db/database.ts';
+import { createPostgresDatabase } from '../src/testing/databases.ts';
 
 /**
  * The `aurora` command as a user runs it: separate processes sharing one PGlite data folder. PGlite
@@ -191,5 +192,28 @@ describe('aurora command', () => {
     assert.equal(await exited(importing.child), 130);
     assert.match(importing.output(), /cancelled; the catalogue is as it was/);
     assert.equal(await countServices(dataDir), 0);
+  });
+
+  test('on PostgreSQL (DATABASE_URL) the same commands work directly on the server', { skip: !process.env.DATABASE_URL && 'DATABASE_URL is not set' }, async () => {
+    const { url, drop } = await createPostgresDatabase();
+    try {
+      const file = syntheticFile(work, 4, '4');
+      const first = await run(['import', 'ptv', '--json', file], { DATABASE_URL: url });
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal(JSON.parse(first.stdout).added, 4);
+      const again = await run(['import', 'ptv', '--json', file], { DATABASE_URL: url });
+      assert.equal(JSON.parse(again.stdout).unchanged, 4);
+      const client = await run(['client', 'create', 'pg client'], { DATABASE_URL: url });
+      assert.equal(client.code, 0, client.stderr);
+      const database = await openDatabase({ kind: 'postgres', url });
+      try {
+        const rows = await database.db.selectFrom('api_clients').select('name').execute();
+        assert.deepEqual(rows.map((r) => r.name), ['pg client']);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      await drop();
+    }
   });
 });

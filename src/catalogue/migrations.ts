@@ -86,6 +86,7 @@ export const catalogueMigrations: Record<string, Migration> = {
           description jsonb not null default '{}',
           languages text[] not null default '{}',
           area_type text,
+          areas jsonb not null default '[]',
           municipalities text[] not null default '{}',
           web_pages jsonb not null default '[]',
           phones jsonb not null default '[]',

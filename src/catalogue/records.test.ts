@@ -6,15 +6,15 @@ import { createTestDatabase, testBackends, type Backend } from '../testing/datab
 import type { Database } from '../db/database.ts';
 import { runImport, type ImportBatch } from './import-run.ts';
 import type { Catalogue } from './records.ts';
-import { loadCatalogue, streamServices, trimFraction } from './records.ts';
+import { loadCatalogue, streamServices } from './records.ts';
 import { deleteService, municipalitiesOf } from './store.ts';
 import type { ChannelRecord, LocalizedText, OrganizationRecord, ServiceRecord } from './model.ts';
 import { ptvImportBatch } from './ptv/import.ts';
 
 const demo = join(import.meta.dirname, '..', '..', 'data', 'demo');
-export const DEMO_FILES = ['services.ptv.json', 'service-channel-otava.json', 'service-etalukio.json', 'services-by-id.json'];
+const DEMO_FILES = ['services.ptv.json', 'service-channel-otava.json', 'service-etalukio.json', 'services-by-id.json'];
 
-export function demoBatch(): ImportBatch {
+function demoBatch(): ImportBatch {
   return ptvImportBatch(DEMO_FILES.map((f) => ({ source: f, content: JSON.parse(readFileSync(join(demo, f), 'utf8')) })));
 }
 
@@ -27,9 +27,9 @@ function lastByKey<T>(items: T[], key: (item: T) => string): T[] {
 /**
  * What the database can give back of a batch, written out rule by rule (see records.ts): links
  * deduplicated and ordered by the other end's id, an empty channel→service list read as null,
- * channel areas as the municipalities they cover, code names shared, organisations one per id.
+ * code names shared, organisations one per id.
  */
-export function asStored(batch: ImportBatch): Catalogue {
+function asStored(batch: ImportBatch): Catalogue {
   const services = lastById(batch.services);
   const names = (pick: (s: ServiceRecord) => { code: string; name: LocalizedText }[]) => {
     const m = new Map<string, LocalizedText>();
@@ -51,13 +51,8 @@ export function asStored(batch: ImportBatch): Catalogue {
       .sort(byId),
     channels: lastById(batch.channels)
       .map((c): ChannelRecord => {
-        const municipalities = c.areaType === 'LimitedType' ? municipalitiesOf(c.areas) : [];
         const services = c.services ? lastByKey(c.services, (s) => s.serviceId) : null;
-        return {
-          ...c,
-          areas: municipalities.length ? [{ type: 'Municipality', code: null, municipalities }] : [],
-          services: services && services.length ? services : null,
-        };
+        return { ...c, services: services && services.length ? services : null };
       })
       .sort(byId),
     organizations: lastById(batch.organizations)
@@ -65,13 +60,6 @@ export function asStored(batch: ImportBatch): Catalogue {
       .sort(byId),
   };
 }
-
-test('trimFraction drops trailing zeros of the fraction, and an all-zero fraction', () => {
-  assert.equal(trimFraction('2020-04-22T09:45:14.154795'), '2020-04-22T09:45:14.154795');
-  assert.equal(trimFraction('2020-04-22T09:45:14.150000'), '2020-04-22T09:45:14.15');
-  assert.equal(trimFraction('2020-04-22T09:45:14.000000'), '2020-04-22T09:45:14');
-  assert.equal(trimFraction(null), null);
-});
 
 for (const backend of testBackends()) {
   describe(`loadCatalogue (${backend})`, () => {
@@ -105,7 +93,7 @@ for (const backend of testBackends()) {
         otava.services!.map((s) => s.serviceId.slice(0, 8)),
         ['2afc11a0', '3668d250', '904afe53', 'c53df08b', 'd03600d5', 'd4c733f1', 'd78c9764', 'e2b26c46'],
       );
-      assert.equal(otava.modified, '2020-04-22T09:45:14.154795');
+      assert.equal(otava.modified, '2020-04-22T09:45:14.154Z');
     });
 
     test('pages through the tables in id order', async () => {

@@ -21,12 +21,9 @@ import type {
  * - service→channel and channel→service links have no position column: they come back ordered by
  *   the other end's id, deduplicated as the store wrote them;
  * - a channel that asserted an empty list of services comes back with `services: null`;
- * - channels keep no area structure (only the municipalities it expands to): a limited channel's
- *   areas come back as one plain municipality list;
  * - life event and service collection names come from code_list_entries, where every import
  *   merges the names it saw: a service gets the shared name, not the one its own source gave;
- * - `modified` is a timestamptz: it comes back as the local time of the session's time zone
- *   (ISO, no offset, fractional seconds without trailing zeros), which is how PTV writes it.
+ * - `modified` comes back as an ISO string in UTC with milliseconds, the form importers write.
  */
 export interface Catalogue {
   services: ServiceRecord[];
@@ -51,13 +48,6 @@ export async function loadCatalogue(db: Db, options: PageOptions = {}): Promise<
   return { services, channels, organizations };
 }
 
-/** `modified` as text in the session's time zone, microseconds without trailing zeros. */
-const modifiedText = sql<string | null>`to_char(modified, 'YYYY-MM-DD"T"HH24:MI:SS.US')`.as('modified_text');
-
-export function trimFraction(text: string | null): string | null {
-  if (text === null) return null;
-  return text.replace(/\.(\d*?)0+$/, (_m, digits: string) => (digits ? `.${digits}` : ''));
-}
 
 async function codeNames(db: Db, list: string): Promise<Map<string, LocalizedText>> {
   const rows = await db.selectFrom('code_list_entries').select(['code', 'name']).where('list', '=', list).execute();
@@ -101,7 +91,7 @@ export async function* streamServices(db: Db, options: PageOptions = {}): AsyncG
         'ontology_terms',
         'general_description_id',
         'publishing_status',
-        modifiedText,
+        'modified',
       ])
       .orderBy('id')
       .limit(pageSize);
@@ -154,7 +144,7 @@ export async function* streamServices(db: Db, options: PageOptions = {}): AsyncG
         channels: links.get(r.id) ?? [],
         generalDescriptionId: r.general_description_id,
         publishingStatus: r.publishing_status,
-        modified: trimFraction(r.modified_text),
+        modified: r.modified ? new Date(r.modified).toISOString() : null,
       };
     }
     after = rows[rows.length - 1]!.id;
@@ -179,14 +169,14 @@ export async function* streamChannels(db: Db, options: PageOptions = {}): AsyncG
         'description',
         'languages',
         'area_type',
-        'municipalities',
+        'areas',
         'web_pages',
         'phones',
         'emails',
         'addresses',
         'service_hours',
         'publishing_status',
-        modifiedText,
+        'modified',
       ])
       .orderBy('id')
       .limit(pageSize);
@@ -224,8 +214,7 @@ export async function* streamChannels(db: Db, options: PageOptions = {}): AsyncG
         description: r.description,
         languages: r.languages,
         areaType,
-        // The table keeps only the municipalities a limited channel's areas cover.
-        areas: areaType === 'LimitedType' && r.municipalities.length > 0 ? [{ type: 'Municipality', code: null, municipalities: r.municipalities }] : [],
+        areas: r.areas as Area[],
         webPages: r.web_pages as ChannelRecord['webPages'],
         phones: r.phones as ChannelRecord['phones'],
         emails: r.emails as ChannelRecord['emails'],
@@ -233,7 +222,7 @@ export async function* streamChannels(db: Db, options: PageOptions = {}): AsyncG
         serviceHours: r.service_hours as ChannelRecord['serviceHours'],
         services: links.get(r.id) ?? null,
         publishingStatus: r.publishing_status,
-        modified: trimFraction(r.modified_text),
+        modified: r.modified ? new Date(r.modified).toISOString() : null,
       };
     }
     after = rows[rows.length - 1]!.id;

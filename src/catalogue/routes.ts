@@ -63,6 +63,9 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { q, lang, limit, cursor: cursorText, ...filters } = request.query;
+      // Ajv's type coercion turns "1e309" or "Infinity" into Infinity and lets it past minimum and maximum.
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > 100)
+        throw badRequest('the querystring is not valid', [{ field: 'limit', message: 'must be an integer from 1 to 100' }]);
       const problemsFound = checkFilters(filters as ServiceFilters);
       if (problemsFound.length) throw badRequest('some filter values are not valid', problemsFound);
       const cursor = cursorText === undefined ? undefined : decodeCursor(cursorText);
@@ -209,6 +212,10 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/imports/ptv',
     {
       bodyLimit: 64 * 1024 * 1024,
+      // Without this, a POST with no body reaches the importer as [null] (the schema's array coercion) and answers 200.
+      preValidation: async (request) => {
+        if (request.body === undefined) throw badRequest('the request has no body: send PTV records as JSON', [{ field: 'body', message: 'is required' }]);
+      },
       preHandler: requireClient('catalogue:write'),
       schema: {
         tags: ['catalogue'],

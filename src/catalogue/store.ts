@@ -79,6 +79,7 @@ function channelRow(c: ChannelRecord, hash: string) {
     description: json(c.description),
     languages: c.languages,
     area_type: c.areaType,
+    areas: json(c.areas),
     municipalities: c.areaType === 'LimitedType' ? municipalitiesOf(c.areas) : [],
     web_pages: json(c.webPages),
     phones: json(c.phones),
@@ -189,7 +190,13 @@ export async function upsertChannels(db: Db, channels: ChannelRecord[]): Promise
 }
 
 export async function upsertOrganizations(db: Db, organizations: OrganizationRecord[]) {
-  for (const batch of chunks(dedupe(organizations, (o) => o.id))) {
+  // Services name their organisation in one language each: merge the names seen in this run.
+  const merged = new Map<string, OrganizationRecord>();
+  for (const o of organizations) {
+    const seen = merged.get(o.id);
+    merged.set(o.id, seen ? { ...o, name: { ...seen.name, ...o.name }, businessCode: o.businessCode ?? seen.businessCode } : o);
+  }
+  for (const batch of chunks([...merged.values()])) {
     await db
       .insertInto('organizations')
       .values(batch.map((o) => ({ id: o.id, source: o.source, name: json(o.name), business_code: o.businessCode })))

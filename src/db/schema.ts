@@ -84,6 +84,7 @@ export interface ServiceChannelTable {
   description: Json<LocalizedText>;
   languages: string[];
   area_type: string | null;
+  areas: Json<unknown[]>;
   municipalities: string[];
   web_pages: Json<unknown[]>;
   phones: Json<unknown[]>;

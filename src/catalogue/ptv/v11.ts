@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { etrsTm35finToWgs84 } from '../../lib/coordinates.ts';
+import { utcTimestamp } from '../../lib/time.ts';
 import {
   AREA_TYPES,
   CHANNEL_TYPES,
@@ -282,14 +283,17 @@ function toService(s: PtvServiceT): ServiceRecord {
       o.organization ? [{ id: o.organization.id.toLowerCase(), name: nameOf(o.organization.name), role: o.roleType ?? null }] : [],
     ),
     ontologyTerms: (s.ontologyTerms ?? []).flatMap((t) => (t.uri ? [{ uri: t.uri, name: localized(t.name) }] : [])),
-    channels: (s.serviceChannels ?? []).map((c) => ({
-      channelId: c.serviceChannel.id.toLowerCase(),
-      channelName: c.serviceChannel.name ?? null,
-      description: localized(c.description),
-    })),
+    // Link order carries no meaning in PTV; a fixed order keeps a record's content hash stable.
+    channels: (s.serviceChannels ?? [])
+      .map((c) => ({
+        channelId: c.serviceChannel.id.toLowerCase(),
+        channelName: c.serviceChannel.name ?? null,
+        description: localized(c.description),
+      }))
+      .sort((a, b) => (a.channelId < b.channelId ? -1 : a.channelId > b.channelId ? 1 : 0)),
     generalDescriptionId: s.generalDescriptionId?.toLowerCase() ?? null,
     publishingStatus: s.publishingStatus ?? null,
-    modified: s.modified ?? null,
+    modified: utcTimestamp(s.modified),
   };
 }
 
@@ -358,8 +362,13 @@ function toChannel(c: PtvChannelT): ChannelRecord {
         ),
       }),
     ),
-    services: c.services ? c.services.map((s) => ({ serviceId: s.service.id.toLowerCase(), description: localized(s.description) })) : null,
+    services: c.services
+      ? c.services
+          .map((s) => ({ serviceId: s.service.id.toLowerCase(), description: localized(s.description) }))
+          .sort((a, b) => (a.serviceId < b.serviceId ? -1 : a.serviceId > b.serviceId ? 1 : 0))
+      : null,
     publishingStatus: c.publishingStatus ?? null,
-    modified: c.modified ?? null,
+    modified: utcTimestamp(c.modified),
   };
 }
+

@@ -1,0 +1,860 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import Type from 'typebox';
+import { Compile } from 'typebox/compile';
+import { utcTimestamp } from '../../lib/time.ts';
+import { codeLists } from '../codelists.ts';
+import type { ImportBatch, SkippedRecord } from '../import-run.ts';
+import {
+  AREA_TYPES,
+  CHANNEL_TYPES,
+  LANGUAGES,
+  pickText,
+  type Address,
+  type Area,
+  type AreaKind,
+  type AreaType,
+  type ChannelLink,
+  type ChannelRecord,
+  type ChannelType,
+  type Language,
+  type LocalizedList,
+  type LocalizedText,
+  type OpeningHour,
+  type OrganizationRecord,
+  type Phone,
+  type ServiceHours,
+  type ServiceRecord,
+} from '../model.ts';
+import { DEFAULT_SERVICE_HOUR_TYPE, DEFAULT_SOURCE, PUBLISHING_STATUS_OF, dayRuns, decodeDate, decodeTime } from './export.ts';
+import {
+  ADDRESS_TYPE_FROM_HSDS,
+  PHONE_TYPE_FROM_HSDS,
+  PROPERTY_LINK_TYPE,
+  TABLES,
+  TAXONOMIES,
+  UUID,
+  codeOfUri,
+  derivedId,
+  municipalityCodeOf,
+  type Row,
+  type TableName,
+} from './vocabulary.ts';
+
+/**
+ * Reads an Open Referral HSDS 3.0 dataset into an import batch: a folder of table files as
+ * exportHsds writes them (`services.json`, `locations.json`, … each a JSON array of rows), or one
+ * JSON file of "compiled" services as an HSDS API's /services returns them (an array, or a page
+ * `{ "contents": [...] }`), with organisation, service_at_locations[].location, phones, schedules,
+ * service areas and attributes nested. Nested rows are flattened into the tables first, so both
+ * shapes go through the same mapping (the reverse of export.ts, whose comment describes it).
+ *
+ * Rows that do not fit the HSDS subset read here, and records the catalogue cannot hold (an id that
+ * is not a UUID, a service without a name…), become skipped entries with a reason; the rest
+ * imports. A file that is not JSON is an error naming the file.
+ */
+export interface ReadHsdsOptions {
+  /**
+   * The language of standard text fields that no language attribute describes: 'fi' (the
+   * default) for Aurora's own exports; 'en' for, say, an English-language HSDS publisher.
+   */
+  language?: Language;
+}
+
+const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Id = Type.String({ minLength: 1 });
+const Str = Type.Optional(Nullable(Type.String()));
+const Num = Type.Optional(Nullable(Type.Union([Type.Number(), Type.String()])));
+
+const SCHEMAS = {
+  organizations: Type.Object({ id: Id, name: Str }),
+  organization_identifiers: Type.Object({ id: Id, organization_id: Str, identifier_scheme: Str, identifier_type: Str, identifier: Type.String() }),
+  services: Type.Object({
+    id: Id,
+    name: Type.String({ minLength: 1 }),
+    organization_id: Str,
+    alternate_name: Str,
+    description: Str,
+    status: Str,
+    application_process: Str,
+    fees_description: Str,
+    eligibility_description: Str,
+    last_modified: Str,
+  }),
+  locations: Type.Object({
+    id: Id,
+    location_type: Type.Optional(Nullable(Type.Union([Type.Literal('physical'), Type.Literal('postal'), Type.Literal('virtual')]))),
+    url: Str,
+    organization_id: Str,
+    name: Str,
+    description: Str,
+    latitude: Num,
+    longitude: Num,
+  }),
+  service_at_locations: Type.Object({ id: Id, service_id: Id, location_id: Id, description: Str }),
+  addresses: Type.Object({ id: Id, location_id: Str, address_1: Str, city: Str, postal_code: Str, address_type: Str }),
+  phones: Type.Object({ id: Id, number: Type.String(), location_id: Str, contact_id: Str, service_id: Str, type: Str, description: Str }),
+  contacts: Type.Object({ id: Id, location_id: Str, service_id: Str, email: Str, name: Str }),
+  schedules: Type.Object({
+    id: Id,
+    location_id: Str,
+    service_id: Str,
+    valid_from: Str,
+    valid_to: Str,
+    byday: Str,
+    opens_at: Str,
+    closes_at: Str,
+    description: Str,
+  }),
+  service_areas: Type.Object({ id: Id, service_id: Str, name: Str, uri: Str, description: Str }),
+  urls: Type.Object({ id: Id, url: Type.String(), label: Str, location_id: Str, service_id: Str, organization_id: Str }),
+  languages: Type.Object({ id: Id, service_id: Str, location_id: Str, phone_id: Str, name: Str, code: Str }),
+  taxonomies: Type.Object({ id: Id, name: Type.String() }),
+  taxonomy_terms: Type.Object({ id: Id, code: Str, name: Str, taxonomy_id: Str, term_uri: Str, parent_id: Str }),
+  attributes: Type.Object({
+    id: Id,
+    link_id: Id,
+    taxonomy_term_id: Id,
+    link_type: Str,
+    link_entity: Str,
+    value: Type.Optional(Nullable(Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
+  }),
+} satisfies Record<TableName, Type.TSchema>;
+const CHECKS = Object.fromEntries(Object.entries(SCHEMAS).map(([t, s]) => [t, Compile(s)])) as unknown as Record<TableName, ReturnType<typeof Compile>>;
+
+const SINGULAR: Record<TableName, string> = {
+  organizations: 'organization',
+  organization_identifiers: 'organization_identifier',
+  services: 'service',
+  locations: 'location',
+  service_at_locations: 'service_at_location',
+  addresses: 'address',
+  phones: 'phone',
+  contacts: 'contact',
+  schedules: 'schedule',
+  service_areas: 'service_area',
+  urls: 'url',
+  languages: 'language',
+  taxonomies: 'taxonomy',
+  taxonomy_terms: 'taxonomy_term',
+  attributes: 'attribute',
+};
+
+interface Sourced {
+  row: Row;
+  source: string;
+  index: number;
+}
+type RawTables = Record<TableName, Sourced[]>;
+
+const isObject = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
+const array = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+const lower = (id: unknown) => String(id).toLowerCase();
+
+/** Collects rows table by table, flattening nested HSDS objects and dropping repeated ids. */
+class Flattener {
+  readonly tables = Object.fromEntries(TABLES.map((t) => [t, [] as Sourced[]])) as unknown as RawTables;
+  /** Top-level rows whose id an earlier row of the same table already had. */
+  readonly repeated: (Sourced & { table: TableName })[] = [];
+  private top = false;
+  private readonly seen = Object.fromEntries(TABLES.map((t) => [t, new Set<string>()])) as unknown as Record<TableName, Set<string>>;
+  constructor(
+    private source: string,
+    private index: number,
+  ) {}
+
+  at(source: string, index: number) {
+    this.source = source;
+    this.index = index;
+    return this;
+  }
+
+  /**
+   * Pushes a row; false when a row with its id was already taken. A nested object repeated (one
+   * location under several services) is the same row; a repeated top-level row is reported.
+   */
+  private push(table: TableName, row: unknown): boolean {
+    const top = this.top;
+    this.top = false;
+    if (isObject(row) && typeof row.id === 'string') {
+      if (this.seen[table].has(row.id)) {
+        if (top) this.repeated.push({ row, source: this.source, index: this.index, table });
+        return false;
+      }
+      this.seen[table].add(row.id);
+    }
+    this.tables[table].push({ row: isObject(row) ? row : { value: row }, source: this.source, index: this.index });
+    return true;
+  }
+
+  /** Gives a nested child the owner's id where the child does not name one. */
+  private child(table: TableName, value: unknown, parentId: unknown, position: number, owner: Row): Row | unknown {
+    if (!isObject(value)) return value;
+    const row: Row = { ...value };
+    for (const [k, v] of Object.entries(owner)) if (row[k] === undefined || row[k] === null) row[k] = v;
+    row.id ??= derivedId('hsds-import', table, String(parentId), position);
+    return row;
+  }
+
+  service(value: unknown) {
+    if (!isObject(value)) return void this.push('services', value);
+    const { organization, service_at_locations, phones, schedules, service_areas, languages, contacts, attributes, ...rest } = value;
+    const row: Row = { ...rest };
+    if (isObject(organization) && (row.organization_id === undefined || row.organization_id === null)) row.organization_id = organization.id;
+    delete row.metadata;
+    if (!this.push('services', row)) return;
+    const id = value.id;
+    if (isObject(organization)) this.organization(organization);
+    array(service_at_locations).forEach((sal, i) => {
+      if (!isObject(sal)) return;
+      const { location, phones: salPhones, schedules: salSchedules, contacts: salContacts, attributes: salAttributes, ...salRest } = sal;
+      const locationId = salRest.location_id ?? (isObject(location) ? location.id : undefined);
+      const salRow = this.child('service_at_locations', salRest, id, i, { service_id: id, location_id: locationId }) as Row;
+      this.push('service_at_locations', salRow);
+      if (isObject(location)) this.location(location);
+      // Contact details given for the service at this location: the location (the channel) keeps them.
+      array(salPhones).forEach((p, k) => this.phone(this.child('phones', p, salRow.id, k, { location_id: locationId })));
+      array(salSchedules).forEach((s, k) => this.plain('schedules', this.child('schedules', s, salRow.id, k, { location_id: locationId })));
+      array(salContacts).forEach((c, k) => this.contact(this.child('contacts', c, salRow.id, k, { location_id: locationId })));
+      this.attributes(salAttributes, salRow.id, 'service_at_location');
+    });
+    array(phones).forEach((p, i) => this.phone(this.child('phones', p, id, i, { service_id: id })));
+    array(schedules).forEach((s, i) => this.plain('schedules', this.child('schedules', s, id, i, { service_id: id })));
+    array(service_areas).forEach((s, i) => this.plain('service_areas', this.child('service_areas', s, id, i, { service_id: id })));
+    array(languages).forEach((l, i) => this.plain('languages', this.child('languages', l, id, i, { service_id: id })));
+    array(contacts).forEach((c, i) => this.contact(this.child('contacts', c, id, i, { service_id: id })));
+    this.attributes(attributes, id, 'service');
+  }
+
+  organization(value: unknown) {
+    if (!isObject(value)) return void this.push('organizations', value);
+    const { organization_identifiers, locations, phones, contacts, attributes, ...rest } = value;
+    for (const k of ['programs', 'funding', 'fundings', 'metadata', 'additional_websites']) delete rest[k];
+    if (!this.push('organizations', rest)) return;
+    const id = value.id;
+    array(organization_identifiers).forEach((o, i) => this.plain('organization_identifiers', this.child('organization_identifiers', o, id, i, { organization_id: id })));
+    array(locations).forEach((l, i) => this.location(this.child('locations', l, id, i, { organization_id: id })));
+    array(phones).forEach((p, i) => this.phone(this.child('phones', p, id, i, { organization_id: id })));
+    array(contacts).forEach((c, i) => this.contact(this.child('contacts', c, id, i, { organization_id: id })));
+    this.attributes(attributes, id, 'organization');
+  }
+
+  location(value: unknown) {
+    if (!isObject(value)) return void this.push('locations', value);
+    const { addresses, addresss, phones, schedules, languages, contacts, attributes, ...rest } = value;
+    for (const k of ['accessibility', 'accessibilitys', 'metadata']) delete rest[k];
+    if (!this.push('locations', rest)) return;
+    const id = value.id;
+    [...array(addresses), ...array(addresss)].forEach((a, i) => this.plain('addresses', this.child('addresses', a, id, i, { location_id: id })));
+    array(phones).forEach((p, i) => this.phone(this.child('phones', p, id, i, { location_id: id })));
+    array(schedules).forEach((s, i) => this.plain('schedules', this.child('schedules', s, id, i, { location_id: id })));
+    array(languages).forEach((l, i) => this.plain('languages', this.child('languages', l, id, i, { location_id: id })));
+    array(contacts).forEach((c, i) => this.contact(this.child('contacts', c, id, i, { location_id: id })));
+    this.attributes(attributes, id, 'location');
+  }
+
+  phone(value: unknown) {
+    if (!isObject(value)) return void this.push('phones', value);
+    const { languages, attributes, ...rest } = value;
+    delete rest.metadata;
+    if (!this.push('phones', rest)) return;
+    array(languages).forEach((l, i) => this.plain('languages', this.child('languages', l, value.id, i, { phone_id: value.id })));
+    this.attributes(attributes, value.id, 'phone');
+  }
+
+  contact(value: unknown) {
+    if (!isObject(value)) return void this.push('contacts', value);
+    const { phones, attributes, ...rest } = value;
+    delete rest.metadata;
+    if (!this.push('contacts', rest)) return;
+    array(phones).forEach((p, i) => this.phone(this.child('phones', p, value.id, i, { contact_id: value.id, location_id: rest.location_id ?? null })));
+    this.attributes(attributes, value.id, 'contact');
+  }
+
+  /** A row with nothing nested but its attributes. */
+  plain(table: TableName, value: unknown) {
+    if (!isObject(value)) return void this.push(table, value);
+    const { attributes, ...rest } = value;
+    delete rest.metadata;
+    if (this.push(table, rest)) this.attributes(attributes, value.id, SINGULAR[table]);
+  }
+
+  attributes(list: unknown, linkId: unknown, entity: string) {
+    array(list).forEach((a, i) => this.attribute(this.child('attributes', a, linkId, i, { link_id: linkId, link_entity: entity })));
+  }
+
+  attribute(value: unknown) {
+    if (!isObject(value)) return void this.push('attributes', value);
+    const { taxonomy_term, ...rest } = value;
+    delete rest.metadata;
+    if (isObject(taxonomy_term) && (rest.taxonomy_term_id === undefined || rest.taxonomy_term_id === null)) rest.taxonomy_term_id = taxonomy_term.id;
+    this.push('attributes', rest);
+    if (isObject(taxonomy_term)) this.term(taxonomy_term);
+  }
+
+  term(value: unknown) {
+    if (!isObject(value)) return void this.push('taxonomy_terms', value);
+    const { taxonomy, taxonomy_detail, ...rest } = value;
+    delete rest.metadata;
+    const detail = isObject(taxonomy_detail) ? taxonomy_detail : isObject(taxonomy) ? taxonomy : null;
+    const name = typeof taxonomy === 'string' ? taxonomy : detail && typeof detail.name === 'string' ? detail.name : null;
+    const taxonomyId = rest.taxonomy_id ?? detail?.id ?? (name ? derivedId('taxonomy', name) : null);
+    if (taxonomyId) rest.taxonomy_id = taxonomyId;
+    this.push('taxonomy_terms', rest);
+    if (taxonomyId && (detail || name)) {
+      const { metadata: _m, ...taxonomyRow } = detail ?? {};
+      this.push('taxonomies', { ...taxonomyRow, id: taxonomyId, name: name ?? taxonomyRow.name });
+    }
+  }
+
+  /** A top-level row of a table file (or a service of a compiled file). */
+  row(table: TableName, value: unknown) {
+    this.top = true;
+    switch (table) {
+      case 'services':
+        return this.service(value);
+      case 'organizations':
+        return this.organization(value);
+      case 'locations':
+        return this.location(value);
+      case 'phones':
+        return this.phone(value);
+      case 'contacts':
+        return this.contact(value);
+      case 'attributes':
+        return this.attribute(value);
+      case 'taxonomy_terms':
+        return this.term(value);
+      default:
+        return this.plain(table, value);
+    }
+  }
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The items of a file: an array, an API page ({ contents: [...] }), or one object. */
+function itemsOf(document: unknown, file: string, what: string): unknown[] {
+  if (Array.isArray(document)) return document;
+  if (isObject(document) && Array.isArray(document.contents)) return document.contents;
+  if (isObject(document) && 'id' in document) return [document];
+  throw new Error(`${file} holds no ${what}: expected a JSON array or a page with "contents"`);
+}
+
+/** Reads an HSDS folder or a file of compiled services into an import batch. */
+export async function readHsds(path: string, options: ReadHsdsOptions = {}): Promise<ImportBatch> {
+  let isDir: boolean;
+  try {
+    isDir = (await stat(path)).isDirectory();
+  } catch (error) {
+    throw new Error(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const flat = new Flattener(path, 0);
+  const sources: string[] = [];
+  if (isDir) {
+    for (const table of TABLES) {
+      const file = join(path, `${table}.json`);
+      try {
+        await stat(file);
+      } catch {
+        continue;
+      }
+      sources.push(file);
+      itemsOf(await readJson(file), file, `${table} rows`).forEach((item, index) => flat.at(file, index).row(table, item));
+    }
+    if (sources.length === 0) throw new Error(`${path} holds no HSDS table files (services.json, locations.json, …)`);
+  } else {
+    sources.push(path);
+    itemsOf(await readJson(path), path, 'HSDS services').forEach((item, index) => flat.at(path, index).row('services', item));
+  }
+  const batch = hsdsBatch(flat.tables, sources, options);
+  batch.skipped.unshift(
+    ...flat.repeated.map((r) => ({
+      source: r.source,
+      index: r.index,
+      id: r.row.id as string,
+      reason: `${SINGULAR[r.table]}: an earlier row has the same id`,
+    })),
+  );
+  return batch;
+}
+
+interface Attr {
+  id: string;
+  linkType: string | null;
+  entity: string | null;
+  taxonomy: string | null;
+  code: string | null;
+  term: Row | null;
+  value: string | null;
+}
+
+const OWN_TAXONOMIES = new Set<string>(Object.values(TAXONOMIES).map((t) => t.name));
+const isLanguage = (l: unknown): l is Language => LANGUAGES.includes(l as Language);
+const isEmpty = (t: object) => Object.keys(t).length === 0;
+
+/** The attributes of one record. */
+class RecordAttrs {
+  constructor(readonly list: Attr[]) {}
+  private lang(a: Attr) {
+    return a.taxonomy === TAXONOMIES.language.name ? a.code : null;
+  }
+  texts(field: string): LocalizedText {
+    const out: LocalizedText = {};
+    for (const a of this.list) {
+      const lang = this.lang(a);
+      const text = a.value?.trim();
+      if (a.linkType === field && isLanguage(lang) && text && !out[lang]) out[lang] = text;
+    }
+    return out;
+  }
+  lists(field: string): LocalizedList {
+    const out: LocalizedList = {};
+    for (const a of this.list) {
+      const lang = this.lang(a);
+      const text = a.value?.trim();
+      if (a.linkType === field && isLanguage(lang) && text) (out[lang] ??= []).push(text);
+    }
+    return out;
+  }
+  language(): string | null {
+    const a = this.list.find((x) => x.linkType === 'language' && this.lang(x));
+    return a ? this.lang(a) : null;
+  }
+  private props(name: string) {
+    return this.list.filter((a) => a.taxonomy === TAXONOMIES.aurora.name && a.code === name);
+  }
+  has(name: string) {
+    return this.props(name).length > 0;
+  }
+  /** A property's value: undefined when absent (null is a value). */
+  prop(name: string): string | null | undefined {
+    const a = this.props(name)[0];
+    return a ? a.value : undefined;
+  }
+  values(name: string) {
+    return this.props(name).map((a) => a.value);
+  }
+  terms(taxonomy: keyof typeof TAXONOMIES) {
+    return this.list.filter((a) => a.taxonomy === TAXONOMIES[taxonomy].name && a.code !== null);
+  }
+  code(taxonomy: keyof typeof TAXONOMIES): string | null {
+    return this.terms(taxonomy)[0]?.code ?? null;
+  }
+  /** Terms of taxonomies this catalogue does not know. */
+  foreign() {
+    return this.list.filter((a) => a.term && a.taxonomy !== null && !OWN_TAXONOMIES.has(a.taxonomy));
+  }
+}
+
+const orDefault = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
+const AREA_KINDS: readonly string[] = ['Municipality', 'Region', 'HospitalDistrict', 'WellbeingServiceCounty', 'BusinessRegion'] satisfies AreaKind[];
+/** An ISO 8601 date-time that PostgreSQL's timestamptz takes. */
+const isDateTime = (v: string) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v));
+
+/** Turns flattened HSDS tables into catalogue records. */
+function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions): ImportBatch {
+  const lang: Language = options.language ?? 'fi';
+  const skipped: SkippedRecord[] = [];
+  const skip = (s: Sourced, table: TableName, reason: string) =>
+    skipped.push({ source: s.source, index: s.index, id: typeof s.row.id === 'string' ? s.row.id : null, reason: `${SINGULAR[table]}: ${reason}` });
+
+  const tables = {} as Record<TableName, Sourced[]>;
+  for (const table of TABLES) {
+    tables[table] = raw[table].filter((s) => {
+      const check = CHECKS[table];
+      if (check.Check(s.row)) return true;
+      const e = [...check.Errors(s.row)][0] as { instancePath: string; message: string } | undefined;
+      skip(s, table, e ? `${e.instancePath || '/'} ${e.message}` : 'does not match the HSDS schema');
+      return false;
+    });
+  }
+  const rows = (t: TableName) => tables[t].map((s) => s.row);
+  const group = (t: TableName, field: string) => {
+    const m = new Map<string, Row[]>();
+    for (const r of rows(t)) {
+      const key = r[field];
+      if (typeof key !== 'string') continue;
+      let list = m.get(lower(key));
+      if (!list) m.set(lower(key), (list = []));
+      list.push(r);
+    }
+    return (id: string) => m.get(lower(id)) ?? [];
+  };
+
+  const taxonomyNames = new Map(rows('taxonomies').map((t) => [t.id as string, t.name as string]));
+  const terms = new Map(rows('taxonomy_terms').map((t) => [t.id as string, t]));
+  const attributes = new Map<string, Attr[]>();
+  for (const a of rows('attributes')) {
+    const term = terms.get(a.taxonomy_term_id as string) ?? null;
+    const attr: Attr = {
+      id: a.id as string,
+      linkType: (a.link_type as string | null | undefined) ?? null,
+      entity: (a.link_entity as string | null | undefined) ?? null,
+      taxonomy: term && typeof term.taxonomy_id === 'string' ? (taxonomyNames.get(term.taxonomy_id) ?? null) : null,
+      code: term ? (str(term.code) ?? null) : null,
+      term,
+      value: a.value === null || a.value === undefined ? null : String(a.value),
+    };
+    const key = lower(a.link_id);
+    let list = attributes.get(key);
+    if (!list) attributes.set(key, (list = []));
+    list.push(attr);
+  }
+  const attrsOf = (id: unknown, entity: string) =>
+    new RecordAttrs((attributes.get(lower(id)) ?? []).filter((a) => a.entity === null || a.entity === entity));
+
+  /** A standard text field with its language versions. */
+  const text = (std: unknown, a: RecordAttrs, field: string): LocalizedText => {
+    const versions = a.texts(field);
+    if (!isEmpty(versions)) return versions;
+    const s = str(std);
+    return s ? { [lang]: s } : {};
+  };
+  /** A description that falls back to the summary (see Attrs.describe in export.ts). */
+  const described = (std: unknown, a: RecordAttrs) => {
+    const summary = a.texts('summary');
+    const versions = a.texts('description');
+    if (!isEmpty(versions)) return { description: versions, summary };
+    const s = str(std);
+    return { description: s === null || s === (pickText(summary) ?? null) ? {} : { [lang]: s }, summary };
+  };
+  const termName = (term: Row | null): LocalizedText => (term ? text(term.name, attrsOf(term.id, 'taxonomy_term'), 'name') : {});
+  const languagesOf = (list: Row[]) => list.flatMap((l) => (str(l.code) ?? str(l.name)) ?? []).map((c) => c.toLowerCase());
+
+  // Organisations
+  const identifiersOf = group('organization_identifiers', 'organization_id');
+  const organizations: OrganizationRecord[] = [];
+  const orgNames = new Map<string, LocalizedText>();
+  for (const s of tables.organizations) {
+    const o = s.row;
+    if (!UUID.test(o.id as string)) {
+      skip(s, 'organizations', `id ${JSON.stringify(o.id)} is not a UUID`);
+      continue;
+    }
+    const a = attrsOf(o.id, 'organization');
+    const id = lower(o.id);
+    const businessCode =
+      identifiersOf(id).find((i) => ['FI-PRO', 'FI-YTJ'].includes(String(i.identifier_scheme)) || ['Y-tunnus', 'Business ID'].includes(String(i.identifier_type)))
+        ?.identifier ?? null;
+    const record: OrganizationRecord = { id, source: orDefault(a.prop('source'), null) ?? DEFAULT_SOURCE, name: text(o.name, a, 'name'), businessCode: businessCode as string | null };
+    organizations.push(record);
+    orgNames.set(id, record.name);
+  }
+
+  // Links, read from both ends
+  const linkRows = tables.service_at_locations.filter((s) => {
+    for (const field of ['service_id', 'location_id'])
+      if (!UUID.test(s.row[field] as string)) {
+        skip(s, 'service_at_locations', `${field} ${JSON.stringify(s.row[field])} is not a UUID`);
+        return false;
+      }
+    return true;
+  });
+  const linksOfService = new Map<string, Row[]>();
+  const linksOfLocation = new Map<string, Row[]>();
+  for (const { row } of linkRows) {
+    for (const [map, key] of [
+      [linksOfService, lower(row.service_id)],
+      [linksOfLocation, lower(row.location_id)],
+    ] as const) {
+      let list = map.get(key);
+      if (!list) map.set(key, (list = []));
+      list.push(row);
+    }
+  }
+  const assertedBy = (link: Row) => {
+    const sides = attrsOf(link.id, 'service_at_location').values('asserted_by');
+    return sides.length ? { service: sides.includes('service'), channel: sides.includes('channel') } : { service: true, channel: false };
+  };
+
+  // Channels (locations)
+  const addressesOf = group('addresses', 'location_id');
+  const phonesOf = group('phones', 'location_id');
+  const phonesOfContact = group('phones', 'contact_id');
+  const contactsOf = group('contacts', 'location_id');
+  const schedulesOf = group('schedules', 'location_id');
+  const urlsOf = group('urls', 'location_id');
+  const locationLanguages = group('languages', 'location_id');
+  const phoneLanguages = group('languages', 'phone_id');
+  const channels: ChannelRecord[] = [];
+  const channelNames = new Map<string, string | null>();
+
+  const phone = (p: Row): Phone => {
+    const a = attrsOf(p.id, 'phone');
+    const prefix = orDefault(a.prop('prefix'), null);
+    let number = String(p.number);
+    if (prefix && number.startsWith(`${prefix} `)) number = number.slice(prefix.length + 1);
+    const type = str(p.type);
+    return {
+      type: orDefault(a.prop('phone_type'), null) ?? (type ? PHONE_TYPE_FROM_HSDS[type] : undefined) ?? 'Phone',
+      number,
+      prefix,
+      additionalInformation: typeof p.description === 'string' ? p.description : null,
+      chargeType: a.code('chargeType'),
+      chargeDescription: orDefault(a.prop('charge_description'), null),
+      language: languagesOf(phoneLanguages(p.id as string))[0] ?? null,
+    };
+  };
+  const number = (v: unknown): number | null => {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
+    return Number.isFinite(n) ? n : null;
+  };
+  const address = (ad: Row, location: Row | null): Address => {
+    const a = attrsOf(ad.id, 'address');
+    const streetNumber = orDefault(a.prop('street_number'), null);
+    const line = typeof ad.address_1 === 'string' ? ad.address_1 : '';
+    const streetStd = streetNumber ? (line === streetNumber ? '' : line.endsWith(` ${streetNumber}`) ? line.slice(0, -(streetNumber.length + 1)) : line) : line;
+    const postal = typeof ad.postal_code === 'string' && ad.postal_code !== '' ? ad.postal_code : null;
+    const type = str(ad.address_type);
+    return {
+      type: orDefault(a.prop('address_type'), null) ?? (type ? ADDRESS_TYPE_FROM_HSDS[type] : undefined) ?? 'Location',
+      street: text(streetStd, a, 'street'),
+      streetNumber,
+      postalCode: orDefault(a.prop('postal_code'), postal),
+      postOffice: text(ad.city, a, 'city'),
+      municipality: a.code('municipality'),
+      latitude: location ? number(location.latitude) : number(a.prop('latitude')),
+      longitude: location ? number(location.longitude) : number(a.prop('longitude')),
+      additionalInformation: a.texts('additional_information'),
+    };
+  };
+  const serviceHours = (list: Row[]): ServiceHours[] => {
+    const groups: ServiceHours[] = [];
+    for (const row of list) {
+      const a = attrsOf(row.id, 'schedule');
+      let current = groups.at(-1);
+      if (!current || !a.has('continues')) {
+        current = {
+          type: a.code('serviceHourType') ?? DEFAULT_SERVICE_HOUR_TYPE,
+          validFrom: orDefault(a.prop('valid_from'), decodeDate(str(row.valid_from))),
+          validTo: orDefault(a.prop('valid_to'), decodeDate(str(row.valid_to))),
+          isClosed: a.has('is_closed'),
+          isAlwaysOpen: a.has('is_always_open'),
+          isReservation: a.has('is_reservation'),
+          additionalInformation: text(row.description, a, 'description'),
+          openingHours: [],
+        };
+        groups.push(current);
+      }
+      const from = orDefault(a.prop('opens_at'), decodeTime(str(row.opens_at)));
+      const to = orDefault(a.prop('closes_at'), decodeTime(str(row.closes_at)));
+      const byday = str(row.byday);
+      let hours: OpeningHour[] = byday ? dayRuns(byday).map((r) => ({ ...r, from, to })) : [];
+      if (hours.length === 0 && (a.has('day_from') || from !== null || to !== null)) hours = [{ dayFrom: 'Monday', dayTo: 'Sunday', from, to }];
+      if (hours.length === 1) {
+        const h = hours[0]!;
+        h.dayFrom = orDefault(a.prop('day_from'), h.dayFrom) ?? h.dayFrom;
+        h.dayTo = orDefault(a.prop('day_to'), h.dayTo);
+      }
+      current.openingHours.push(...hours);
+    }
+    return groups;
+  };
+  const channelAreas = (a: RecordAttrs): Area[] =>
+    a.terms('areaKind').flatMap((t) => {
+      if (!AREA_KINDS.includes(t.code!)) return [];
+      try {
+        const v = JSON.parse(t.value ?? '') as { code?: unknown; municipalities?: unknown };
+        const municipalities = Array.isArray(v.municipalities) ? v.municipalities.filter((m): m is string => typeof m === 'string') : [];
+        return [{ type: t.code as AreaKind, code: typeof v.code === 'string' ? v.code : null, municipalities }];
+      } catch {
+        return [];
+      }
+    });
+
+  for (const s of tables.locations) {
+    const l = s.row;
+    if (!UUID.test(l.id as string)) {
+      skip(s, 'locations', `id ${JSON.stringify(l.id)} is not a UUID`);
+      continue;
+    }
+    if (l.organization_id != null && !UUID.test(l.organization_id as string)) {
+      skip(s, 'locations', `organization_id ${JSON.stringify(l.organization_id)} is not a UUID`);
+      continue;
+    }
+    const id = lower(l.id);
+    const a = attrsOf(id, 'location');
+    const modified = orDefault(a.prop('modified'), null);
+    if (modified !== null && !isDateTime(modified)) {
+      skip(s, 'locations', `modified ${JSON.stringify(modified)} is not a date-time`);
+      continue;
+    }
+    const phones = [...phonesOf(id), ...contactsOf(id).flatMap((c) => phonesOfContact(c.id as string).filter((p) => p.location_id == null || lower(p.location_id) !== id))];
+    const urls = urlsOf(id);
+    const declared = a.code('channelType');
+    const type: ChannelType =
+      declared && (CHANNEL_TYPES as readonly string[]).includes(declared)
+        ? (declared as ChannelType)
+        : l.location_type !== 'virtual'
+          ? 'ServiceLocation'
+          : urls.length || str(l.url)
+            ? 'WebPage'
+            : phones.length
+              ? 'Phone'
+              : 'EChannel';
+    const addresses = addressesOf(id);
+    const located = addresses.findIndex((ad) => (str(ad.address_type) ?? 'physical') === 'physical');
+    const areaType = a.code('areaType');
+    const links = (linksOfLocation.get(id) ?? []).filter((link) => assertedBy(link).channel);
+    const { description, summary } = described(l.description, a);
+    const record: ChannelRecord = {
+      id,
+      source: orDefault(a.prop('source'), null) ?? DEFAULT_SOURCE,
+      sourceId: orDefault(a.prop('source_id'), null),
+      type,
+      organizationId: l.organization_id == null ? null : lower(l.organization_id),
+      name: text(l.name, a, 'name'),
+      summary,
+      description,
+      languages: languagesOf(locationLanguages(id)),
+      areaType: areaType && (AREA_TYPES as readonly string[]).includes(areaType) ? (areaType as AreaType) : null,
+      areas: channelAreas(a),
+      webPages: urls.length
+        ? urls.map((u) => ({ url: String(u.url), name: typeof u.label === 'string' ? u.label : null, language: attrsOf(u.id, 'url').language() }))
+        : str(l.url)
+          ? [{ url: str(l.url)!, name: null, language: null }]
+          : [],
+      phones: phones.map(phone),
+      emails: contactsOf(id).flatMap((c) => (str(c.email) ? [{ address: str(c.email)!, language: attrsOf(c.id, 'contact').language() }] : [])),
+      addresses: addresses.map((ad, i) => address(ad, i === located ? l : null)),
+      serviceHours: serviceHours(schedulesOf(id)),
+      services: links.length ? links.map((link) => ({ serviceId: lower(link.service_id), description: attrsOf(link.id, 'service_at_location').texts('channel_description') })) : null,
+      publishingStatus: orDefault(a.prop('publishing_status'), null),
+      modified: utcTimestamp(modified),
+    };
+    channels.push(record);
+    channelNames.set(id, pickText(record.name) ?? null);
+  }
+
+  // Services
+  const serviceAreasOf = group('service_areas', 'service_id');
+  const serviceLanguages = group('languages', 'service_id');
+  const serviceClassOf = (uri: unknown) => (typeof uri === 'string' ? codeLists().serviceClassCode(uri) : undefined);
+  const services: ServiceRecord[] = [];
+  for (const s of tables.services) {
+    const r = s.row;
+    const invalid = (reason: string) => skip(s, 'services', reason);
+    if (!UUID.test(r.id as string)) {
+      invalid(`id ${JSON.stringify(r.id)} is not a UUID`);
+      continue;
+    }
+    const id = lower(r.id);
+    const a = attrsOf(id, 'service');
+    const name = text(r.name, a, 'name');
+    if (isEmpty(name)) {
+      invalid('the service has no name');
+      continue;
+    }
+    const modified = str(r.last_modified);
+    if (modified !== null && !isDateTime(modified)) {
+      invalid(`last_modified ${JSON.stringify(modified)} is not a date-time`);
+      continue;
+    }
+    const generalDescriptionId = orDefault(a.prop('general_description_id'), null);
+    if (generalDescriptionId !== null && !UUID.test(generalDescriptionId)) {
+      invalid(`general_description_id ${JSON.stringify(generalDescriptionId)} is not a UUID`);
+      continue;
+    }
+
+    const refs = a.list.filter(
+      (x) => x.linkType === 'organization' && (x.taxonomy === TAXONOMIES.organizationRole.name || (x.taxonomy === TAXONOMIES.aurora.name && x.code === 'organization')) && x.value,
+    );
+    const organizationsOf = refs.length
+      ? refs.map((ref) => {
+          const orgId = lower(ref.value);
+          const ra = attrsOf(ref.id, 'attribute');
+          const own = ra.texts('name');
+          return {
+            id: orgId,
+            name: ra.has('unnamed') ? {} : isEmpty(own) ? (orgNames.get(orgId) ?? {}) : own,
+            role: ref.taxonomy === TAXONOMIES.organizationRole.name ? ref.code : null,
+          };
+        })
+      : str(r.organization_id)
+        ? [{ id: lower(r.organization_id), name: orgNames.get(lower(r.organization_id)) ?? {}, role: null }]
+        : [];
+
+    const areas: Area[] = [];
+    for (const sa of serviceAreasOf(id)) {
+      const sat = attrsOf(sa.id, 'service_area');
+      const kind = sat.code('areaKind');
+      if (kind && AREA_KINDS.includes(kind)) {
+        areas.push({ type: kind as AreaKind, code: codeOfUri(sa.uri), municipalities: [] });
+        continue;
+      }
+      const m = municipalityCodeOf(sa.uri, sa.name);
+      if (!m) continue;
+      if (sat.has('continues') && areas.length) areas.at(-1)!.municipalities.push(m);
+      else areas.push({ type: 'Municipality', code: null, municipalities: [m] });
+    }
+    const declaredArea = a.code('areaType');
+    const areaType: AreaType =
+      declaredArea && (AREA_TYPES as readonly string[]).includes(declaredArea) ? (declaredArea as AreaType) : areas.length ? 'LimitedType' : 'Nationwide';
+
+    const channelLinks: ChannelLink[] = (linksOfService.get(id) ?? [])
+      .filter((link) => assertedBy(link).service)
+      .map((link) => {
+        const la = attrsOf(link.id, 'service_at_location');
+        const channelId = lower(link.location_id);
+        return {
+          channelId,
+          channelName: orDefault(la.prop('channel_name'), channelNames.get(channelId) ?? null),
+          description: text(link.description, la, 'description'),
+        };
+      });
+
+    const foreign = a.foreign();
+    const { description, summary } = described(r.description, a);
+    const status = str(r.status);
+    services.push({
+      id,
+      source: orDefault(a.prop('source'), null) ?? DEFAULT_SOURCE,
+      sourceId: orDefault(a.prop('source_id'), null),
+      type: a.code('serviceType'),
+      fundingType: a.code('fundingType'),
+      chargeType: a.code('chargeType'),
+      areaType,
+      areas: areaType === 'LimitedType' ? areas : [],
+      name,
+      alternateName: text(r.alternate_name, a, 'alternate_name'),
+      summary,
+      description,
+      userInstruction: text(r.application_process, a, 'application_process'),
+      requirements: text(r.eligibility_description, a, 'eligibility_description'),
+      chargeInfo: text(r.fees_description, a, 'fees_description'),
+      keywords: a.lists('keyword'),
+      languages: languagesOf(serviceLanguages(id)),
+      serviceClasses: [
+        ...new Set([...a.terms('serviceClass').map((t) => t.code!), ...foreign.flatMap((t) => serviceClassOf(t.term!.term_uri) ?? [])]),
+      ].sort(),
+      targetGroups: [...new Set(a.terms('targetGroup').map((t) => t.code!))].sort(),
+      lifeEvents: a.terms('lifeEvent').map((t) => ({ code: t.code!, name: termName(t.term) })),
+      serviceCollections: a.terms('serviceCollection').map((t) => ({ code: t.code!, name: termName(t.term) })),
+      organizations: organizationsOf,
+      ontologyTerms: [
+        ...a.terms('ontologyTerm').map((t) => ({ uri: str(t.term!.term_uri) ?? t.code!, name: termName(t.term) })),
+        ...foreign.flatMap((t) => (str(t.term!.term_uri) && !serviceClassOf(t.term!.term_uri) ? [{ uri: str(t.term!.term_uri)!, name: termName(t.term) }] : [])),
+      ],
+      channels: channelLinks,
+      generalDescriptionId: generalDescriptionId === null ? null : lower(generalDescriptionId),
+      publishingStatus: orDefault(a.prop('publishing_status'), status ? (PUBLISHING_STATUS_OF[status] ?? null) : null),
+      modified: utcTimestamp(modified),
+    });
+  }
+
+  return { format: 'hsds', sources, services, channels, organizations, skipped };
+}
