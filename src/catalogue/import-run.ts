@@ -48,6 +48,19 @@ export interface ImportOptions {
 
 const CHUNK = 1000;
 
+/**
+ * The largest text a record may carry, in characters, all its texts together. PTV's own limits are
+ * far lower (a description is at most 4,000); the search index of PostgreSQL refuses about 1 MB.
+ */
+export const MAX_RECORD_TEXT = 100_000;
+
+function withinLimits(record: { id: string }, skipped: SkippedRecord[]): boolean {
+  const size = JSON.stringify(record).length;
+  if (size <= MAX_RECORD_TEXT) return true;
+  skipped.push({ source: 'catalogue', index: -1, id: record.id, reason: `the record's texts are ${size} characters, more than ${MAX_RECORD_TEXT}` });
+  return false;
+}
+
 /** Later records with the same id replace earlier ones within one run, as a later file would. */
 function lastById<T extends { id: string }>(records: T[]): T[] {
   return [...new Map(records.map((r) => [r.id, r])).values()];
@@ -65,8 +78,9 @@ function count(outcomes: Outcome[]): ImportCounts {
  */
 export async function runImport(db: Db, batch: ImportBatch, options: ImportOptions): Promise<ImportSummary> {
   const started = new Date();
-  const services = lastById(batch.services);
-  const channels = lastById(batch.channels);
+  const skipped = [...batch.skipped];
+  const services = lastById(batch.services).filter((r) => withinLimits(r, skipped));
+  const channels = lastById(batch.channels).filter((r) => withinLimits(r, skipped));
   const total = services.length + channels.length;
   let done = 0;
   options.onProgress?.({ done, total });
@@ -101,8 +115,8 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
         added: s.added + c.added,
         updated: s.updated + c.updated,
         unchanged: s.unchanged + c.unchanged,
-        skipped: batch.skipped.length,
-        skipped_records: JSON.stringify(batch.skipped.slice(0, 1000)),
+        skipped: skipped.length,
+        skipped_records: JSON.stringify(skipped.slice(0, 1000)),
       })
       .execute();
     await tx
@@ -111,7 +125,7 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
         actor: options.actor,
         action: `catalogue.import.${batch.format}`,
         target: null,
-        details: JSON.stringify({ sources: batch.sources, services: s, channels: c, skipped: batch.skipped.length }),
+        details: JSON.stringify({ sources: batch.sources, services: s, channels: c, skipped: skipped.length }),
       })
       .execute();
     return { serviceOutcomes, channelOutcomes };
@@ -125,10 +139,10 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
     added: s.added + c.added,
     updated: s.updated + c.updated,
     unchanged: s.unchanged + c.unchanged,
-    skipped: batch.skipped.length,
+    skipped: skipped.length,
     services: s,
     channels: c,
-    skipped_records: batch.skipped,
+    skipped_records: skipped,
     duration_ms: Date.now() - started.getTime(),
   };
 }

@@ -183,7 +183,7 @@ for (const backend of testBackends()) {
       });
 
       test('limit out of range and a forged cursor are 400 problems', async () => {
-        for (const q of ['limit=0', 'limit=101', 'limit=abc']) {
+        for (const q of ['limit=0', 'limit=101', 'limit=abc', 'limit=1.5', 'limit=1e309', 'limit=-1e309', 'limit=Infinity']) {
           const p = assertProblem(await t.app.inject(`/api/v1/services?${q}`), 400);
           assert.ok(p.errors?.some((e) => e.field === 'limit'), JSON.stringify(p));
         }
@@ -688,6 +688,13 @@ for (const backend of testBackends()) {
         for (const contentType of ['application/xml', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
           const res = await t.app.inject({ method: 'POST', url: '/api/v1/imports/ptv', payload: '[]', headers: { ...auth(), 'content-type': contentType } });
           assert.match(assertProblem(res, 415).type, /unsupported-media-type$/, contentType);
+        }
+      });
+
+      test('a POST without a body is a 400 problem, not an empty import', async () => {
+        for (const headers of [auth(), { ...auth(), 'content-type': 'application/json' }]) {
+          const res = await t.app.inject({ method: 'POST', url: '/api/v1/imports/ptv', headers });
+          assertProblem(res, 400);
         }
       });
 
