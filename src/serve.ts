@@ -34,6 +34,8 @@ export async function serve(options: ServeOptions): Promise<RunningNetwork> {
       const demo = await loadDemoIfFirstStart(database.db);
       if (demo) app.log.info({ added: demo.added, skipped: demo.skipped }, 'loaded the demo catalogue');
     }
+    const index = await app.aurora.recommender.start();
+    app.log.info({ services: index.index.size }, 'recommender index built');
     if (socketPath) admin = await startAdminSocket(database, socketPath, (msg) => app!.log.info(msg));
     const address = await app.listen({ port: options.port, host: options.host });
     app.log.info({ database: database.kind, location: database.location }, `Aurora is serving on ${address}`);

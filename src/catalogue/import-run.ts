@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { notifyCatalogueChanged } from './changes.ts';
 import type { ChannelRecord, OrganizationRecord, ServiceRecord } from './model.ts';
 import { upsertChannels, upsertOrganizations, upsertServices, type Outcome } from './store.ts';
 
@@ -133,6 +134,7 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
 
   const s = count(serviceOutcomes);
   const c = count(channelOutcomes);
+  if (s.added + s.updated + c.added + c.updated > 0) notifyCatalogueChanged();
   return {
     format: batch.format,
     sources: batch.sources,

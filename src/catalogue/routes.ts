@@ -3,6 +3,7 @@ import Type from 'typebox';
 import { requireClient } from '../http/auth.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { problems } from '../http/schemas.ts';
+import { notifyCatalogueChanged } from './changes.ts';
 import { codeLists } from './codelists.ts';
 import { runImport } from './import-run.ts';
 import type { Language, LocalizedText } from './model.ts';
@@ -257,6 +258,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return ok;
       });
       if (!removed) throw notFound(`no service has the id ${id}`);
+      notifyCatalogueChanged();
       return reply.status(204).send(null);
     },
   );

@@ -12,6 +12,8 @@ import { registerMetrics } from './metrics.ts';
 import { HttpProblem, errorHandler, sendProblem } from './problem.ts';
 import { problems } from './schemas.ts';
 import { landingPage } from './landing.ts';
+import { RecommenderService } from '../recommender/service.ts';
+import { recommenderRoutes } from '../recommender/routes.ts';
 
 export interface ServerOptions {
   database: Database;
@@ -34,7 +36,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // maxParamLength) bypass the error handler unless handed to it here; they are problem JSON too.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.decorate('aurora', { database: options.database });
+  const recommender = new RecommenderService(options.database.db);
+  app.decorate('aurora', { database: options.database, recommender });
+  app.addHook('onClose', async () => recommender.stop());
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, new HttpProblem(404, 'not-found', 'Not found', `nothing at ${request.method} ${request.url.split('?')[0]}`).toProblem(request.url)),
@@ -62,7 +66,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
       },
       components: { securitySchemes: { basicAuth: { type: 'http', scheme: 'basic', description: 'client_id:client_secret of an API client' } } },
-      tags: [{ name: 'catalogue', description: 'Services, channels and code lists' }, { name: 'operations' }],
+      tags: [{ name: 'catalogue', description: 'Services, channels and code lists' }, { name: 'recommender', description: 'Services for a life situation, with reasons' }, { name: 'operations' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
@@ -99,5 +103,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/', { schema: { hide: true } }, async (request, reply) => reply.type('text/html; charset=utf-8').send(landingPage(request.headers['accept-language'])));
 
   await app.register(catalogueRoutes);
+  await app.register(recommenderRoutes);
   return app;
 }

@@ -1,0 +1,177 @@
+import type { Db } from '../db/database.ts';
+import { compileFilter } from '../catalogue/filter-predicate.ts';
+import { LANGUAGES, type Language, type LocalizedText } from '../catalogue/model.ts';
+import type { ServiceFilters } from '../catalogue/query.ts';
+import type { Reason } from './explain.ts';
+import { ServiceIndex, type IndexedService } from './index.ts';
+import { LIFE_EVENTS, type LifeEvent } from './life-events.ts';
+import { METERS, METER_TEXTS, needOf, type Meter, type MeterValues } from './meters.ts';
+import { analyse, detectLanguage, tokenize, type Features, type TextLanguage } from './text/analyzer.ts';
+
+/**
+ * Ranks services for a life situation (the ten meters), a free-text question or a life event.
+ * Every result carries the reasons it ranks where it does; `Learning` may adjust scores from
+ * feedback, and adds its own reason when it does.
+ */
+export interface RecommendRequest {
+  meters?: MeterValues;
+  text?: string;
+  /** The language of `text`; detected when absent. */
+  textLanguage?: TextLanguage;
+  lifeEvent?: LifeEvent;
+  filters?: ServiceFilters;
+  limit: number;
+}
+
+export interface RecommendedService {
+  serviceId: string;
+  score: number;
+  name: LocalizedText;
+  summary: LocalizedText;
+  reasons: Reason[];
+}
+
+export interface Learning {
+  /** A multiplier for a service's score in a situation (1 = no change), and how many signals made it. */
+  adjustment(serviceId: string, needs: Partial<Record<Meter, number>>): { factor: number; signals: number };
+}
+
+const SHOWN_TERMS = 3;
+
+export class Recommender {
+  readonly index = new ServiceIndex();
+  #meterQueries = new Map<Meter, Features>();
+  #meterRelevance: { version: number; vectors: Map<Meter, Float64Array> } | undefined;
+  learning: Learning | undefined;
+
+  constructor() {
+    for (const meter of METERS) this.#meterQueries.set(meter, profileFeatures(METER_TEXTS[meter].profile));
+  }
+
+  sync(db: Db) {
+    return this.index.sync(db);
+  }
+
+  /** Each meter's relevance for every service, 0..1 (the best-matching service is 1); cached per index version. */
+  meterRelevance(meter: Meter): Float64Array {
+    if (!this.#meterRelevance || this.#meterRelevance.version !== this.index.version) {
+      this.#meterRelevance = { version: this.index.version, vectors: new Map() };
+    }
+    let vector = this.#meterRelevance.vectors.get(meter);
+    if (!vector) {
+      vector = normalise(this.index.score(this.#meterQueries.get(meter)!));
+      this.#meterRelevance.vectors.set(meter, vector);
+    }
+    return vector;
+  }
+
+  recommend(request: RecommendRequest): RecommendedService[] {
+    const accept = compileFilter(request.filters ?? {});
+    const size = this.index.docs.length;
+    const total = new Float64Array(size);
+    const parts: { weight: number; scores: Float64Array }[] = [];
+
+    const needs: Partial<Record<Meter, number>> = {};
+    if (request.meters) {
+      let sum = 0;
+      for (const meter of METERS) {
+        const value = request.meters[meter];
+        if (value === undefined) continue;
+        const need = needOf(value);
+        if (need > 0) {
+          needs[meter] = need;
+          sum += need;
+        }
+      }
+      if (sum > 0) {
+        const combined = new Float64Array(size);
+        for (const [meter, need] of Object.entries(needs) as [Meter, number][]) {
+          const relevance = this.meterRelevance(meter);
+          for (let d = 0; d < size; d++) combined[d] = combined[d]! + (need / sum) * relevance[d]!;
+        }
+        parts.push({ weight: 1, scores: combined });
+      }
+    }
+    let textQuery: Features | undefined;
+    if (request.text?.trim()) {
+      const language = request.textLanguage ?? detectLanguage(request.text);
+      textQuery = analyse(request.text, language, { translate: language !== 'fi' });
+      parts.push({ weight: 1, scores: normalise(this.index.score(textQuery)) });
+    }
+    let eventQuery: Features | undefined;
+    if (request.lifeEvent) {
+      eventQuery = profileFeatures(LIFE_EVENTS[request.lifeEvent].profile);
+      parts.push({ weight: 1, scores: normalise(this.index.score(eventQuery)) });
+    }
+    if (parts.length === 0) return [];
+    const weightSum = parts.reduce((s, p) => s + p.weight, 0);
+    for (const part of parts) for (let d = 0; d < size; d++) total[d] = total[d]! + (part.weight / weightSum) * part.scores[d]!;
+
+    const candidates: { doc: number; score: number; factor: number; signals: number }[] = [];
+    for (let d = 0; d < size; d++) {
+      const score = total[d]!;
+      if (score <= 0) continue;
+      const entry = this.index.docs[d];
+      if (!entry || !accept(entry)) continue;
+      const { factor, signals } = this.learning?.adjustment(entry.id, needs) ?? { factor: 1, signals: 0 };
+      candidates.push({ doc: d, score: score * factor, factor, signals });
+    }
+    candidates.sort((a, b) => b.score - a.score || (this.index.docs[a.doc]!.id < this.index.docs[b.doc]!.id ? -1 : 1));
+
+    return candidates.slice(0, request.limit).map(({ doc, score, factor, signals }) => {
+      const entry = this.index.docs[doc]!;
+      const reasons: Reason[] = [];
+      const meterReasons = (Object.keys(needs) as Meter[])
+        .map((meter) => ({ meter, share: needs[meter]! * this.meterRelevance(meter)[doc]! }))
+        .filter((m) => m.share > 0)
+        .sort((a, b) => b.share - a.share)
+        .slice(0, 2);
+      for (const { meter } of meterReasons)
+        reasons.push({ kind: 'meter', meter, value: request.meters![meter]!, terms: this.matchedWords(this.#meterQueries.get(meter)!, entry, doc) });
+      if (textQuery) {
+        const terms = this.matchedWords(textQuery, entry, doc);
+        if (terms.length) reasons.push({ kind: 'text', terms });
+      }
+      if (eventQuery && request.lifeEvent) reasons.push({ kind: 'life_event', life_event: request.lifeEvent, terms: this.matchedWords(eventQuery, entry, doc) });
+      if (factor !== 1 && signals > 0) reasons.push({ kind: 'feedback', direction: factor > 1 ? 'up' : 'down', signals });
+      return { serviceId: entry.id, score: round(score), name: entry.name, summary: entry.summary, reasons };
+    });
+  }
+
+  /** The service's own words behind the strongest matching features, for the explanation. */
+  matchedWords(query: Features, entry: IndexedService, doc: number): string[] {
+    const top = this.index.contributions(query, doc).filter((c) => !c.feature.startsWith('p:')).slice(0, 6);
+    if (top.length === 0) return [];
+    const wanted = new Set(top.map((t) => t.feature));
+    const words: string[] = [];
+    for (const lang of LANGUAGES) {
+      const text = [entry.name[lang], entry.summary[lang]].filter(Boolean).join(' ');
+      for (const word of tokenize(text)) {
+        if (words.length >= SHOWN_TERMS) return words;
+        if (words.includes(word)) continue;
+        const features = analyse(word, lang);
+        if ([...features.keys()].some((f) => wanted.has(f))) words.push(word);
+      }
+    }
+    // Matched only in the longer description: name the concepts instead of the service's words.
+    if (words.length === 0) for (const t of top.slice(0, SHOWN_TERMS)) words.push(t.feature.slice(t.feature.indexOf(':') + 1));
+    return words;
+  }
+}
+
+/** A profile's features in all three languages: Finnish fully, Swedish and English at half weight. */
+function profileFeatures(profile: Record<Language, string>): Features {
+  const features = analyse(profile.fi, 'fi');
+  for (const lang of ['sv', 'en'] as const)
+    for (const [k, v] of analyse(profile[lang], lang, { weight: 0.5 })) features.set(k, (features.get(k) ?? 0) + v);
+  return features;
+}
+
+function normalise(scores: Float64Array): Float64Array {
+  let max = 0;
+  for (const s of scores) if (s > max) max = s;
+  if (max > 0) for (let i = 0; i < scores.length; i++) scores[i] = scores[i]! / max;
+  return scores;
+}
+
+const round = (x: number) => Math.round(x * 10000) / 10000;

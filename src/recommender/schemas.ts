@@ -1,0 +1,54 @@
+import Type from 'typebox';
+import { FilterProperties, Lang, Text } from '../catalogue/schemas.ts';
+import { LIFE_EVENT_IDS } from './life-events.ts';
+import { METERS } from './meters.ts';
+
+const MeterValue = Type.Integer({ minimum: 0, maximum: 10 });
+export const Meters = Type.Object(Object.fromEntries(METERS.map((m) => [m, Type.Optional(MeterValue)])), {
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'The 3X10D life-situation meters, 0 (very dissatisfied) to 10 (very satisfied); any subset.',
+});
+
+export const Filters = Type.Object(
+  Object.fromEntries(Object.entries(FilterProperties).map(([k, v]) => [k, v])),
+  { additionalProperties: false, description: 'As in the AuroraAI API service_filters.' },
+);
+
+export const RecommendBody = Type.Object(
+  {
+    meters: Type.Optional(Meters),
+    text: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'What the person says of their situation, in Finnish, Swedish or English.' })),
+    text_language: Type.Optional(Lang),
+    life_event: Type.Optional(Type.Union(LIFE_EVENT_IDS.map((e) => Type.Literal(e)))),
+    language: Type.Optional(Lang),
+    age: Type.Optional(Type.Integer({ minimum: 0, maximum: 130 })),
+    municipality_code: Type.Optional(Type.String({ pattern: '^[0-9]{3}$', description: 'Where the person lives: its services and nationwide ones.' })),
+    filters: Type.Optional(Filters),
+    limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+  },
+  { additionalProperties: false },
+);
+
+export const Reason = Type.Object(
+  {
+    kind: Type.String(),
+    text: Type.String({ description: 'The reason in words, in the requested language.' }),
+  },
+  { additionalProperties: true },
+);
+
+export const RecommendResponse = Type.Object({
+  recommendation_id: Type.String(),
+  language: Type.String(),
+  items: Type.Array(
+    Type.Object({
+      service_id: Type.String(),
+      score: Type.Number(),
+      name: Text,
+      summary: Text,
+      explanation: Type.String(),
+      reasons: Type.Array(Reason),
+    }),
+  ),
+});

@@ -1,0 +1,118 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { loadVoikko, type FinnishAnalysis } from './voikko.ts';
+
+/**
+ * Turns text into weighted features for retrieval. Finnish words become their base forms and the
+ * base forms of their compound parts (so "asuntoa" and "asunnot" meet at "asunto", and
+ * "vuokra-asunto" reaches "vuokra"), from the shipped lexicon, else libvoikko where installed, else
+ * a Snowball stem. Every word also gives a short prefix, which catches inflections no analyser knew.
+ * Swedish and English words become their Snowball stems and, through the shipped glossary, the
+ * Finnish base forms they translate to: that is how an English question finds a Finnish service.
+ */
+export type TextLanguage = 'fi' | 'sv' | 'en';
+export type Features = Map<string, number>;
+
+const require = createRequire(import.meta.url);
+const snowball = require('snowball-stemmers') as { newStemmer(lang: string): { stem(word: string): string } };
+const stopwordsIso = require('stopwords-iso') as Record<string, string[]>;
+const stemmers = { fi: snowball.newStemmer('finnish'), sv: snowball.newStemmer('swedish'), en: snowball.newStemmer('english') };
+const stopwords = {
+  fi: new Set(stopwordsIso.fi),
+  sv: new Set(stopwordsIso.sv),
+  en: new Set(stopwordsIso.en),
+};
+
+const dataDir = join(import.meta.dirname, '..', '..', '..', 'data', 'lexicon');
+function readJson<T>(file: string, fallback: T): T {
+  const path = join(dataDir, file);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : fallback;
+}
+
+/** Finnish word forms analysed ahead of time with Voikko (scripts/build-lexicon.ts): form → [lemmas, parts]. */
+const lexicon = new Map<string, [string[], string[]]>(Object.entries(readJson<Record<string, [string[], string[]]>>('fi-analyses.json', {})));
+const glossary = readJson<{ en: Record<string, string[]>; sv: Record<string, string[]> }>('glossary.json', { en: {}, sv: {} });
+
+export const WEIGHTS = { lemma: 1, part: 0.5, prefix: 0.25, foreign: 1, translation: 0.8 };
+
+export function tokenize(text: string): string[] {
+  return text.toLocaleLowerCase('fi').match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu) ?? [];
+}
+
+/** The Finnish analysis of one word form: lexicon, then Voikko, then null. */
+export function analyseFinnish(word: string): FinnishAnalysis | null {
+  const known = lexicon.get(word);
+  if (known) return { lemmas: known[0], parts: known[1] };
+  return loadVoikko()?.analyze(word) ?? null;
+}
+
+export function analyserInfo() {
+  return { lexiconWords: lexicon.size, voikko: loadVoikko() !== null, glossary: { en: Object.keys(glossary.en).length, sv: Object.keys(glossary.sv).length } };
+}
+
+const prefixOf = (word: string) => (word.length >= 6 ? word.slice(0, 5) : null);
+
+function add(features: Features, key: string, weight: number) {
+  features.set(key, (features.get(key) ?? 0) + weight);
+}
+
+/** Features of one Finnish word, added with the given weight. */
+function finnishWord(features: Features, token: string, weight: number) {
+  const pieces = token.includes('-') ? [token, ...token.split('-')] : [token];
+  for (const [i, word] of pieces.entries()) {
+    if (stopwords.fi.has(word) || word.length < 2) continue;
+    const w = i === 0 ? weight : weight * WEIGHTS.part;
+    const analysis = analyseFinnish(word);
+    if (analysis && analysis.lemmas.length) {
+      for (const lemma of analysis.lemmas) if (!stopwords.fi.has(lemma)) add(features, `fi:${lemma}`, (w * WEIGHTS.lemma) / analysis.lemmas.length);
+      for (const part of analysis.parts) add(features, `fi:${part}`, w * WEIGHTS.part);
+    } else add(features, `fi:${stemmers.fi.stem(word)}`, w * WEIGHTS.lemma);
+    const prefix = prefixOf(word);
+    if (prefix) add(features, `p:${prefix}`, w * WEIGHTS.prefix);
+  }
+}
+
+/**
+ * Features of a text written in `language`. For Swedish and English, `translate` adds the Finnish
+ * base forms the glossary gives, so that the text also matches Finnish services.
+ */
+export function analyse(text: string, language: TextLanguage, options: { translate?: boolean; weight?: number } = {}): Features {
+  const features: Features = new Map();
+  const weight = options.weight ?? 1;
+  for (const token of tokenize(text)) {
+    if (language === 'fi') {
+      finnishWord(features, token, weight);
+      continue;
+    }
+    for (const word of token.includes('-') ? [token, ...token.split('-')] : [token]) {
+      if (stopwords[language].has(word) || word.length < 2) continue;
+      add(features, `${language}:${stemmers[language].stem(word)}`, weight * WEIGHTS.foreign);
+      if (options.translate) {
+        const finnish = glossary[language][word] ?? glossary[language][stemmers[language].stem(word)];
+        if (finnish) for (const fi of finnish) finnishWord(features, fi, (weight * WEIGHTS.translation) / finnish.length);
+      }
+    }
+  }
+  return features;
+}
+
+/** Which of fi, sv, en a short text is most likely in, from stopwords, glossary and Finnish analysis. */
+export function detectLanguage(text: string): TextLanguage {
+  const tokens = tokenize(text);
+  if (tokens.length === 0) return 'fi';
+  const score = { fi: 0, sv: 0, en: 0 };
+  for (const t of tokens) {
+    if (stopwords.fi.has(t) || analyseFinnish(t)) score.fi += 1;
+    if (stopwords.sv.has(t)) score.sv += 1;
+    if (glossary.sv[t]) score.sv += 0.8;
+    if (stopwords.en.has(t)) score.en += 1;
+    if (glossary.en[t]) score.en += 0.8;
+    if (/[åäö]/.test(t)) {
+      score.sv += t.includes('å') ? 1 : 0;
+      score.fi += 0.2;
+    }
+  }
+  const best = (Object.entries(score) as [TextLanguage, number][]).sort((a, b) => b[1] - a[1])[0]!;
+  return best[1] === 0 ? 'fi' : best[0];
+}
