@@ -195,6 +195,29 @@ export function buildCli() {
       const created = await runOperation(storage(), 'create-client', { name });
       process.stdout.write(JSON.stringify(created) + '\n');
     });
+  program
+    .command('recommend')
+    .description('recommend services for a life situation, a question or a life event, with the reasons')
+    .option('--meters <values>', 'life-situation meters, e.g. housing=2,finance=3 (0..10)')
+    .option('--text <question>', 'the situation in words (fi, sv or en)')
+    .option('--life-event <event>', 'a life event, e.g. moving, losing_job, child_birth')
+    .option('--municipality <code>', 'municipality code: its services and nationwide ones')
+    .option('--language <lang>', 'language of the answer: fi, sv or en', 'fi')
+    .option('--limit <n>', 'how many services', '10')
+    .option('--json', 'print JSON')
+    .action(async (o: { meters?: string; text?: string; lifeEvent?: string; municipality?: string; language: string; limit: string; json?: boolean }) => {
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new UsageError('--limit is a whole number from 1 to 50');
+      const args: Record<string, unknown> = { language: o.language, limit };
+      for (const key of ['meters', 'text', 'lifeEvent', 'municipality'] as const) if (o[key] !== undefined) args[key] = o[key];
+      const results = (await runOperation(storage(), 'recommend', args)) as { service_id: string; score: number; name: string; explanation: string }[];
+      if (o.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+      else if (results.length === 0) process.stdout.write('No matching services.\n');
+      else
+        process.stdout.write(
+          results.map((r, i) => `${i + 1}. ${r.name} (${r.score.toFixed(2)})\n   ${r.explanation}\n   ${r.service_id}`).join('\n') + '\n',
+        );
+    });
   return program;
 }
 

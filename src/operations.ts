@@ -4,6 +4,12 @@ import type { Db } from './db/database.ts';
 import { runImport, type ImportProgress, type ImportSummary } from './catalogue/import-run.ts';
 import { ptvImportBatch, type PtvDocument } from './catalogue/ptv/import.ts';
 import { createClient, type CreatedClient } from './network/clients.ts';
+import { checkFilters } from './catalogue/query.ts';
+import { explanationText } from './recommender/explain.ts';
+import { LIFE_EVENT_IDS, type LifeEvent } from './recommender/life-events.ts';
+import { METERS, type Meter, type MeterValues } from './recommender/meters.ts';
+import { Recommender } from './recommender/recommender.ts';
+import type { Language } from './catalogue/model.ts';
 
 /**
  * The operator's commands, as functions of an open database. The CLI runs them on the database
@@ -13,6 +19,8 @@ export interface OperationContext {
   actor: string;
   onProgress?: (progress: ImportProgress) => void;
   signal?: AbortSignal;
+  /** A running server's recommender; without one, an operation builds its own index. */
+  recommender?: () => Promise<Recommender>;
 }
 
 export class OperationError extends Error {}
@@ -61,4 +69,58 @@ export async function createApiClient(db: Db, name: string, context: OperationCo
     if (error instanceof RangeError) throw new OperationError(error.message);
     throw error;
   }
+}
+
+export interface RecommendArgs {
+  meters?: string;
+  text?: string;
+  lifeEvent?: string;
+  municipality?: string;
+  language?: string;
+  limit?: number;
+}
+
+/** Parses "housing=2,finance=3" into meter values, naming what is wrong. */
+export function parseMeters(text: string): MeterValues {
+  const meters: MeterValues = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z_]+)=(\d{1,2})$/.exec(part);
+    if (!m || !METERS.includes(m[1] as Meter) || Number(m[2]) > 10)
+      throw new OperationError(`not a meter value: ${part} (use name=0..10 with names ${METERS.join(', ')})`);
+    meters[m[1] as Meter] = Number(m[2]);
+  }
+  return meters;
+}
+
+export async function recommendServices(db: Db, args: RecommendArgs, context: OperationContext) {
+  const language = (args.language ?? 'fi') as Language;
+  if (!['fi', 'sv', 'en'].includes(language)) throw new OperationError('language is fi, sv or en');
+  if (args.lifeEvent && !LIFE_EVENT_IDS.includes(args.lifeEvent as LifeEvent))
+    throw new OperationError(`unknown life event ${args.lifeEvent}; one of ${LIFE_EVENT_IDS.join(', ')}`);
+  const meters = args.meters ? parseMeters(args.meters) : undefined;
+  if (!meters && !args.text && !args.lifeEvent) throw new OperationError('give --meters, --text or --life-event');
+  const filters = args.municipality ? { municipality_codes: [args.municipality] } : {};
+  const problems = checkFilters(filters);
+  if (problems.length) throw new OperationError(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+  let recommender: Recommender;
+  if (context.recommender) recommender = await context.recommender();
+  else {
+    recommender = new Recommender();
+    await recommender.sync(db);
+  }
+  const limit = Math.min(50, Math.max(1, args.limit ?? 10));
+  return recommender
+    .recommend({
+      ...(meters ? { meters } : {}),
+      ...(args.text ? { text: args.text } : {}),
+      ...(args.lifeEvent ? { lifeEvent: args.lifeEvent as LifeEvent } : {}),
+      filters,
+      limit,
+    })
+    .map((r) => ({
+      service_id: r.serviceId,
+      score: r.score,
+      name: r.name[language] ?? r.name.fi ?? r.name.sv ?? r.name.en ?? '',
+      explanation: explanationText(r.reasons, language),
+    }));
 }

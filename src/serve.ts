@@ -36,7 +36,7 @@ export async function serve(options: ServeOptions): Promise<RunningNetwork> {
     }
     const index = await app.aurora.recommender.start();
     app.log.info({ services: index.index.size }, 'recommender index built');
-    if (socketPath) admin = await startAdminSocket(database, socketPath, (msg) => app!.log.info(msg));
+    if (socketPath) admin = await startAdminSocket(database, socketPath, (msg) => app!.log.info(msg), () => app!.aurora.recommender.ready());
     const address = await app.listen({ port: options.port, host: options.host });
     app.log.info({ database: database.kind, location: database.location }, `Aurora is serving on ${address}`);
     return {

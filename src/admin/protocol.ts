@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { createApiClient, exportHsdsDir, importHsdsPath, importPtvFiles, OperationError, type OperationContext } from '../operations.ts';
+import { createApiClient, exportHsdsDir, importHsdsPath, importPtvFiles, OperationError, recommendServices, type OperationContext, type RecommendArgs } from '../operations.ts';
 
 /**
  * Operations a running server performs for the CLI over its admin socket. Each answers with
@@ -27,4 +27,14 @@ export const OPERATIONS: Record<string, Operation> = {
   'import-hsds': (db, args, context) => importHsdsPath(db, string(args.path, 'path'), context),
   'export-hsds': (db, args) => exportHsdsDir(db, string(args.dir, 'dir')),
   'create-client': (db, args, context) => createApiClient(db, typeof args.name === 'string' ? args.name : '', context),
+  recommend: (db, args, context) => {
+    const text = (key: string) => (typeof args[key] === 'string' ? (args[key] as string) : undefined);
+    const request: RecommendArgs = {};
+    for (const key of ['meters', 'text', 'lifeEvent', 'municipality', 'language'] as const) {
+      const value = text(key);
+      if (value !== undefined) request[key] = value;
+    }
+    if (typeof args.limit === 'number') request.limit = args.limit;
+    return recommendServices(db, request, context);
+  },
 };

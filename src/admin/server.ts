@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Database } from '../db/database.ts';
+import type { Recommender } from '../recommender/recommender.ts';
 import { OperationError } from '../operations.ts';
 import { OPERATIONS, type AdminMessage } from './protocol.ts';
 
@@ -10,9 +11,14 @@ const MAX_BODY = 1024 * 1024;
  * Listens on a Unix socket (mode 0600: only the folder's owner) so that CLI commands reach the
  * database this server holds. A client that hangs up cancels its operation, which rolls back.
  */
-export async function startAdminSocket(database: Database, socketPath: string, log: (msg: string) => void): Promise<Server> {
+export async function startAdminSocket(
+  database: Database,
+  socketPath: string,
+  log: (msg: string) => void,
+  recommender?: () => Promise<Recommender>,
+): Promise<Server> {
   if (existsSync(socketPath)) unlinkSync(socketPath); // left by a crashed server: we hold the data lock now
-  const server = createServer((request, response) => void handle(database, request, response, log));
+  const server = createServer((request, response) => void handle(database, request, response, log, recommender));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(socketPath, () => resolve());
@@ -42,7 +48,13 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
   }
 }
 
-async function handle(database: Database, request: IncomingMessage, response: ServerResponse, log: (msg: string) => void) {
+async function handle(
+  database: Database,
+  request: IncomingMessage,
+  response: ServerResponse,
+  log: (msg: string) => void,
+  recommender?: () => Promise<Recommender>,
+) {
   const write = (message: AdminMessage) => {
     if (!response.writableEnded) response.write(JSON.stringify(message) + '\n');
   };
@@ -69,6 +81,7 @@ async function handle(database: Database, request: IncomingMessage, response: Se
       actor,
       signal: controller.signal,
       onProgress: (p) => write({ type: 'progress', ...p }),
+      ...(recommender ? { recommender } : {}),
     });
     write({ type: 'result', result });
     log(`admin operation ${name} by ${actor} done`);

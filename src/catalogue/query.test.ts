@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { Database } from '../db/database.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
-import { codeLists } from './codelists.ts';
+import { CodeLists, codeLists } from './codelists.ts';
+import { compileFilter } from './filter-predicate.ts';
 import type { AreaType, ServiceRecord } from './model.ts';
 import { checkFilters, decodeCursor, encodeCursor, filterMunicipalities, listServices, prefixTsQuery, type ServiceFilters } from './query.ts';
 import { upsertServices } from './store.ts';
@@ -150,6 +151,28 @@ for (const backend of testBackends()) {
           assert.deepEqual(got.sort(), expected);
         }),
         { numRuns: 60, seed: 7 },
+      );
+    });
+
+    test('the in-memory filter of the recommender admits exactly what the SQL filter does', async () => {
+      const meta = (s: ServiceRecord) => ({
+        nationwide: s.areaType !== 'LimitedType',
+        municipalities: s.areaType === 'LimitedType' ? s.areas.flatMap((a) => a.municipalities) : [],
+        serviceClassFilter: CodeLists.withAncestors(s.serviceClasses),
+        targetGroupFilter: CodeLists.withAncestors(s.targetGroups),
+        serviceCollections: s.serviceCollections.map((c) => c.code),
+        lifeEvents: s.lifeEvents.map((e) => e.code),
+        fundingType: s.fundingType,
+        languages: s.languages,
+      });
+      await fc.assert(
+        fc.asyncProperty(filtersArb, async (filters) => {
+          fc.pre(checkFilters(filters).length === 0);
+          const accept = compileFilter(filters);
+          const page = await listServices(database.db, { filters, limit: 1000 });
+          assert.deepEqual(page.rows.map((r) => r.id).sort(), services.filter((s) => accept(meta(s))).map((s) => s.id).sort());
+        }),
+        { numRuns: 60, seed: 11 },
       );
     });
 

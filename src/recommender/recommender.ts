@@ -143,14 +143,17 @@ export class Recommender {
     const top = this.index.contributions(query, doc).filter((c) => !c.feature.startsWith('p:')).slice(0, 6);
     if (top.length === 0) return [];
     const wanted = new Set(top.map((t) => t.feature));
+    const covered = new Set<string>();
     const words: string[] = [];
     for (const lang of LANGUAGES) {
       const text = [entry.name[lang], entry.summary[lang]].filter(Boolean).join(' ');
       for (const word of tokenize(text)) {
         if (words.length >= SHOWN_TERMS) return words;
-        if (words.includes(word)) continue;
-        const features = analyse(word, lang);
-        if ([...features.keys()].some((f) => wanted.has(f))) words.push(word);
+        // One word per concept: "vuokra-asunnot" and "vuokra-asuntoa" say the same thing.
+        const matched = [...analyse(word, lang).keys()].filter((f) => wanted.has(f));
+        if (matched.length === 0 || matched.every((f) => covered.has(f))) continue;
+        for (const f of matched) covered.add(f);
+        words.push(word);
       }
     }
     // Matched only in the longer description: name the concepts instead of the service's words.

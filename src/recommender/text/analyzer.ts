@@ -58,14 +58,14 @@ function add(features: Features, key: string, weight: number) {
 }
 
 /** Features of one Finnish word, added with the given weight. */
-function finnishWord(features: Features, token: string, weight: number) {
+function finnishWord(features: Features, token: string, weight: number, keepStopwords = false) {
   const pieces = token.includes('-') ? [token, ...token.split('-')] : [token];
   for (const [i, word] of pieces.entries()) {
-    if (stopwords.fi.has(word) || word.length < 2) continue;
+    if ((!keepStopwords && stopwords.fi.has(word)) || word.length < 2) continue;
     const w = i === 0 ? weight : weight * WEIGHTS.part;
     const analysis = analyseFinnish(word);
     if (analysis && analysis.lemmas.length) {
-      for (const lemma of analysis.lemmas) if (!stopwords.fi.has(lemma)) add(features, `fi:${lemma}`, (w * WEIGHTS.lemma) / analysis.lemmas.length);
+      for (const lemma of analysis.lemmas) if (keepStopwords || !stopwords.fi.has(lemma)) add(features, `fi:${lemma}`, (w * WEIGHTS.lemma) / analysis.lemmas.length);
       for (const part of analysis.parts) add(features, `fi:${part}`, w * WEIGHTS.part);
     } else add(features, `fi:${stemmers.fi.stem(word)}`, w * WEIGHTS.lemma);
     const prefix = prefixOf(word);
@@ -86,12 +86,12 @@ export function analyse(text: string, language: TextLanguage, options: { transla
       continue;
     }
     for (const word of token.includes('-') ? [token, ...token.split('-')] : [token]) {
-      if (stopwords[language].has(word) || word.length < 2) continue;
+      if (word.length < 2) continue;
+      // The glossary is asked first: "work", "home" and "help" are stop words of general English.
+      const finnish = options.translate ? (glossary[language][word] ?? glossary[language][stemmers[language].stem(word)]) : undefined;
+      if (finnish) for (const fi of finnish) finnishWord(features, fi, (weight * WEIGHTS.translation) / finnish.length, true);
+      if (!finnish && stopwords[language].has(word)) continue;
       add(features, `${language}:${stemmers[language].stem(word)}`, weight * WEIGHTS.foreign);
-      if (options.translate) {
-        const finnish = glossary[language][word] ?? glossary[language][stemmers[language].stem(word)];
-        if (finnish) for (const fi of finnish) finnishWord(features, fi, (weight * WEIGHTS.translation) / finnish.length);
-      }
     }
   }
   return features;
