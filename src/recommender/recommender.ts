@@ -34,6 +34,8 @@ export interface RecommendedService {
 export interface Learning {
   /** A multiplier for a service's score in a situation (1 = no change), and how many signals made it. */
   adjustment(serviceId: string, needs: Partial<Record<Meter, number>>): { factor: number; signals: number };
+  /** The largest factor `adjustment` can give, which lets ranking skip services that cannot make the list. */
+  readonly maxFactor?: number;
 }
 
 const SHOWN_TERMS = 3;
@@ -41,11 +43,13 @@ const SHOWN_TERMS = 3;
 export class Recommender {
   readonly index = new ServiceIndex();
   #meterQueries = new Map<Meter, Features>();
-  #meterRelevance: { version: number; vectors: Map<Meter, Float64Array> } | undefined;
+  #eventQueries = new Map<LifeEvent, Features>();
+  #relevance: { version: number; vectors: Map<string, Float64Array> } | undefined;
   learning: Learning | undefined;
 
   constructor() {
     for (const meter of METERS) this.#meterQueries.set(meter, profileFeatures(METER_TEXTS[meter].profile));
+    for (const event of Object.keys(LIFE_EVENTS) as LifeEvent[]) this.#eventQueries.set(event, profileFeatures(LIFE_EVENTS[event].profile));
   }
 
   sync(db: Db) {
@@ -54,13 +58,16 @@ export class Recommender {
 
   /** Each meter's relevance for every service, 0..1 (the best-matching service is 1); cached per index version. */
   meterRelevance(meter: Meter): Float64Array {
-    if (!this.#meterRelevance || this.#meterRelevance.version !== this.index.version) {
-      this.#meterRelevance = { version: this.index.version, vectors: new Map() };
-    }
-    let vector = this.#meterRelevance.vectors.get(meter);
+    return this.relevance(`meter:${meter}`, this.#meterQueries.get(meter)!);
+  }
+
+  /** A fixed query's normalised scores, computed once per index version. */
+  relevance(key: string, query: Features): Float64Array {
+    if (!this.#relevance || this.#relevance.version !== this.index.version) this.#relevance = { version: this.index.version, vectors: new Map() };
+    let vector = this.#relevance.vectors.get(key);
     if (!vector) {
-      vector = normalise(this.index.score(this.#meterQueries.get(meter)!));
-      this.#meterRelevance.vectors.set(meter, vector);
+      vector = normalise(this.index.score(query));
+      this.#relevance.vectors.set(key, vector);
     }
     return vector;
   }
@@ -100,25 +107,32 @@ export class Recommender {
     }
     let eventQuery: Features | undefined;
     if (request.lifeEvent) {
-      eventQuery = profileFeatures(LIFE_EVENTS[request.lifeEvent].profile);
-      parts.push({ weight: 1, scores: normalise(this.index.score(eventQuery)) });
+      eventQuery = this.#eventQueries.get(request.lifeEvent)!;
+      parts.push({ weight: 1, scores: this.relevance(`event:${request.lifeEvent}`, eventQuery) });
     }
     if (parts.length === 0) return [];
     const weightSum = parts.reduce((s, p) => s + p.weight, 0);
     for (const part of parts) for (let d = 0; d < size; d++) total[d] = total[d]! + (part.weight / weightSum) * part.scores[d]!;
 
-    const candidates: { doc: number; score: number; factor: number; signals: number }[] = [];
+    // Only the best `limit` are kept while scanning (a bounded heap): sorting every candidate of a
+    // 100,000-service catalogue cost more than all the scoring.
+    const top = new TopK<{ doc: number; score: number; factor: number; signals: number; id: string }>(request.limit, (a, b) =>
+      a.score !== b.score ? a.score - b.score : a.id < b.id ? 1 : a.id > b.id ? -1 : 0,
+    );
+    const maxFactor = this.learning?.maxFactor ?? 1;
     for (let d = 0; d < size; d++) {
       const score = total[d]!;
       if (score <= 0) continue;
+      // A service that could not enter the heap even at the largest learned boost is not looked at.
+      const floor = top.full ? top.min!.score : 0;
+      if (top.full && score * maxFactor < floor) continue;
       const entry = this.index.docs[d];
       if (!entry || !accept(entry)) continue;
       const { factor, signals } = this.learning?.adjustment(entry.id, needs) ?? { factor: 1, signals: 0 };
-      candidates.push({ doc: d, score: score * factor, factor, signals });
+      top.offer({ doc: d, score: score * factor, factor, signals, id: entry.id });
     }
-    candidates.sort((a, b) => b.score - a.score || (this.index.docs[a.doc]!.id < this.index.docs[b.doc]!.id ? -1 : 1));
 
-    return candidates.slice(0, request.limit).map(({ doc, score, factor, signals }) => {
+    return top.sorted().map(({ doc, score, factor, signals }) => {
       const entry = this.index.docs[doc]!;
       const reasons: Reason[] = [];
       const meterReasons = (Object.keys(needs) as Meter[])
@@ -178,3 +192,48 @@ function normalise(scores: Float64Array): Float64Array {
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
+
+/** The k greatest items by `compare`, kept in a min-heap. */
+class TopK<T> {
+  readonly #items: T[] = [];
+  constructor(
+    private readonly k: number,
+    private readonly compare: (a: T, b: T) => number,
+  ) {}
+  get full() {
+    return this.#items.length >= this.k;
+  }
+  get min(): T | undefined {
+    return this.#items[0];
+  }
+  offer(item: T) {
+    const h = this.#items;
+    if (h.length < this.k) {
+      h.push(item);
+      let i = h.length - 1;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (this.compare(h[i]!, h[parent]!) >= 0) break;
+        [h[i], h[parent]] = [h[parent]!, h[i]!];
+        i = parent;
+      }
+    } else if (this.k > 0 && this.compare(item, h[0]!) > 0) {
+      h[0] = item;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.compare(h[l]!, h[m]!) < 0) m = l;
+        if (r < h.length && this.compare(h[r]!, h[m]!) < 0) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+  }
+  /** Best first. */
+  sorted(): T[] {
+    return [...this.#items].sort((a, b) => this.compare(b, a));
+  }
+}

@@ -51,6 +51,18 @@ export function analyserInfo() {
   return { lexiconWords: lexicon.size, voikko: loadVoikko() !== null, glossary: { en: Object.keys(glossary.en).length, sv: Object.keys(glossary.sv).length } };
 }
 
+const stemCache = new Map<string, string>();
+function stem(language: 'sv' | 'en', word: string) {
+  const key = `${language}:${word}`;
+  let stemmed = stemCache.get(key);
+  if (stemmed === undefined) {
+    stemmed = stemmers[language].stem(word);
+    if (stemCache.size > 300_000) stemCache.clear();
+    stemCache.set(key, stemmed);
+  }
+  return stemmed;
+}
+
 const prefixOf = (word: string) => (word.length >= 6 ? word.slice(0, 5) : null);
 
 function add(features: Features, key: string, weight: number) {
@@ -63,14 +75,28 @@ function finnishWord(features: Features, token: string, weight: number, keepStop
   for (const [i, word] of pieces.entries()) {
     if ((!keepStopwords && stopwords.fi.has(word)) || word.length < 2) continue;
     const w = i === 0 ? weight : weight * WEIGHTS.part;
-    const analysis = analyseFinnish(word);
-    if (analysis && analysis.lemmas.length) {
-      for (const lemma of analysis.lemmas) if (keepStopwords || !stopwords.fi.has(lemma)) add(features, `fi:${lemma}`, (w * WEIGHTS.lemma) / analysis.lemmas.length);
-      for (const part of analysis.parts) add(features, `fi:${part}`, w * WEIGHTS.part);
-    } else add(features, `fi:${stemmers.fi.stem(word)}`, w * WEIGHTS.lemma);
-    const prefix = prefixOf(word);
-    if (prefix) add(features, `p:${prefix}`, w * WEIGHTS.prefix);
+    for (const [feature, unit] of finnishWordFeatures(word, keepStopwords)) add(features, feature, w * unit);
   }
+}
+
+// Catalogue texts repeat their words: analysing each distinct word once makes indexing several times faster.
+const wordCache = new Map<string, [string, number][]>();
+
+function finnishWordFeatures(word: string, keepStopwords: boolean): [string, number][] {
+  const key = keepStopwords ? `!${word}` : word;
+  const cached = wordCache.get(key);
+  if (cached) return cached;
+  const out: [string, number][] = [];
+  const analysis = analyseFinnish(word);
+  if (analysis && analysis.lemmas.length) {
+    for (const lemma of analysis.lemmas) if (keepStopwords || !stopwords.fi.has(lemma)) out.push([`fi:${lemma}`, WEIGHTS.lemma / analysis.lemmas.length]);
+    for (const part of analysis.parts) out.push([`fi:${part}`, WEIGHTS.part]);
+  } else out.push([`fi:${stemmers.fi.stem(word)}`, WEIGHTS.lemma]);
+  const prefix = prefixOf(word);
+  if (prefix) out.push([`p:${prefix}`, WEIGHTS.prefix]);
+  if (wordCache.size > 300_000) wordCache.clear();
+  wordCache.set(key, out);
+  return out;
 }
 
 /**
@@ -88,10 +114,10 @@ export function analyse(text: string, language: TextLanguage, options: { transla
     for (const word of token.includes('-') ? [token, ...token.split('-')] : [token]) {
       if (word.length < 2) continue;
       // The glossary is asked first: "work", "home" and "help" are stop words of general English.
-      const finnish = options.translate ? (glossary[language][word] ?? glossary[language][stemmers[language].stem(word)]) : undefined;
+      const finnish = options.translate ? (glossary[language][word] ?? glossary[language][stem(language, word)]) : undefined;
       if (finnish) for (const fi of finnish) finnishWord(features, fi, (weight * WEIGHTS.translation) / finnish.length, true);
       if (!finnish && stopwords[language].has(word)) continue;
-      add(features, `${language}:${stemmers[language].stem(word)}`, weight * WEIGHTS.foreign);
+      add(features, `${language}:${stem(language, word)}`, weight * WEIGHTS.foreign);
     }
   }
   return features;
