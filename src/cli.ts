@@ -202,13 +202,19 @@ export function buildCli() {
     .option('--text <question>', 'the situation in words (fi, sv or en)')
     .option('--life-event <event>', 'a life event, e.g. moving, losing_job, child_birth')
     .option('--municipality <code>', 'municipality code: its services and nationwide ones')
+    .option('--age <years>', 'the person\'s age: services for their age group rank higher')
     .option('--language <lang>', 'language of the answer: fi, sv or en', 'fi')
     .option('--limit <n>', 'how many services', '10')
     .option('--json', 'print JSON')
-    .action(async (o: { meters?: string; text?: string; lifeEvent?: string; municipality?: string; language: string; limit: string; json?: boolean }) => {
+    .action(async (o: { meters?: string; text?: string; lifeEvent?: string; municipality?: string; age?: string; language: string; limit: string; json?: boolean }) => {
       const limit = Number(o.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new UsageError('--limit is a whole number from 1 to 50');
       const args: Record<string, unknown> = { language: o.language, limit };
+      if (o.age !== undefined) {
+        const age = Number(o.age);
+        if (!Number.isInteger(age) || age < 0 || age > 130) throw new UsageError('--age is a whole number from 0 to 130');
+        args.age = age;
+      }
       for (const key of ['meters', 'text', 'lifeEvent', 'municipality'] as const) if (o[key] !== undefined) args[key] = o[key];
       const results = (await runOperation(storage(), 'recommend', args)) as { service_id: string; score: number; name: string; explanation: string }[];
       if (o.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');

@@ -77,6 +77,7 @@ export interface RecommendArgs {
   lifeEvent?: string;
   municipality?: string;
   language?: string;
+  age?: number;
   limit?: number;
 }
 
@@ -109,11 +110,13 @@ export async function recommendServices(db: Db, args: RecommendArgs, context: Op
     await recommender.sync(db);
   }
   const limit = Math.min(50, Math.max(1, args.limit ?? 10));
+  if (args.age !== undefined && !(Number.isInteger(args.age) && args.age >= 0 && args.age <= 130)) throw new OperationError('age is a whole number from 0 to 130');
   return recommender
     .recommend({
       ...(meters ? { meters } : {}),
       ...(args.text ? { text: args.text } : {}),
       ...(args.lifeEvent ? { lifeEvent: args.lifeEvent as LifeEvent } : {}),
+      ...(args.age !== undefined ? { age: args.age } : {}),
       filters,
       limit,
     })

@@ -35,6 +35,7 @@ export const OPERATIONS: Record<string, Operation> = {
       if (value !== undefined) request[key] = value;
     }
     if (typeof args.limit === 'number') request.limit = args.limit;
+    if (typeof args.age === 'number') request.age = args.age;
     return recommendServices(db, request, context);
   },
 };

@@ -1,3 +1,4 @@
+import { codeLists } from '../catalogue/codelists.ts';
 import type { Language } from '../catalogue/model.ts';
 import { LIFE_EVENTS, type LifeEvent } from './life-events.ts';
 import { METER_TEXTS, type Meter } from './meters.ts';
@@ -7,6 +8,7 @@ export type Reason =
   | { kind: 'meter'; meter: Meter; value: number; terms: string[] }
   | { kind: 'text'; terms: string[] }
   | { kind: 'life_event'; life_event: LifeEvent; terms: string[] }
+  | { kind: 'target_group'; target_group: string }
   | { kind: 'feedback'; direction: 'up' | 'down'; signals: number };
 
 const quote = (terms: string[], lang: Language) => {
@@ -38,6 +40,10 @@ export function reasonText(reason: Reason, lang: Language): string {
       if (lang === 'fi') return `Elämäntapahtuma ”${name}”${about ? `: palvelu liittyy aiheisiin ${about}` : ''}.`;
       if (lang === 'sv') return `Livshändelsen ”${name}”${about ? `: tjänsten handlar om ${about}` : ''}.`;
       return `Life event “${name}”${about ? `: this service deals with ${about}` : ''}.`;
+    }
+    case 'target_group': {
+      const group = codeLists().targetGroupByCode.get(reason.target_group)?.name[lang]?.toLocaleLowerCase(lang) ?? reason.target_group;
+      return { fi: `Palvelu on tarkoitettu kohderyhmälle ”${group}”.`, sv: `Tjänsten är avsedd för målgruppen ”${group}”.`, en: `The service is meant for ${group}.` }[lang];
     }
     case 'feedback':
       if (reason.direction === 'up')

@@ -106,6 +106,26 @@ for (const backend of testBackends()) {
       );
     });
 
+    test('an age brings services meant for that age group up, and says so', async () => {
+      const young = structuredClone(demoDocument('service-etalukio.json')) as Record<string, unknown>;
+      young.id = 'abcdef00-0000-4000-8000-0000000000a1';
+      young.serviceNames = [{ language: 'fi', value: 'Plokkaus-ohjaus nuorille', type: 'Name' }];
+      young.targetGroups = [{ code: 'KR1.3' }];
+      const everyone = { ...structuredClone(young), id: 'abcdef00-0000-4000-8000-0000000000a2', targetGroups: [{ code: 'KR1' }] };
+      const business = { ...structuredClone(young), id: 'abcdef00-0000-4000-8000-0000000000a3', targetGroups: [{ code: 'KR2' }] };
+      await runImport(database.db, ptvImportBatch([{ source: 't', content: [young, everyone, business] }]), { actor: 'test' });
+      await recommender.sync(database.db);
+      const order = (age?: number) => recommender.recommend({ text: 'plokkaus', limit: 3, ...(age !== undefined ? { age } : {}) }).map((r) => r.serviceId.slice(-2));
+      assert.equal(order(19)[0], 'a1');
+      assert.equal(order(45)[0], 'a2', 'a young people\'s service counts less for a 45-year-old');
+      assert.equal(order()[2], 'a3', 'a service for businesses comes last for a person');
+      const reasons = recommender.recommend({ text: 'plokkaus', limit: 1, age: 19 })[0]!.reasons;
+      assert.match(explanationText(reasons, 'en'), /meant for young people/);
+      assert.match(explanationText(reasons, 'fi'), /kohderyhmälle ”nuoret”/);
+      for (const id of [young.id, everyone.id, business.id]) await deleteService(database.db, id as string);
+      await recommender.sync(database.db);
+    });
+
     test('the index follows imports and deletions incrementally', async () => {
       const fresh = structuredClone(demoDocument('service-etalukio.json')) as Record<string, unknown>;
       fresh.id = 'abcdef00-0000-4000-8000-000000000001';

@@ -19,6 +19,8 @@ export interface RecommendRequest {
   /** The language of `text`; detected when absent. */
   textLanguage?: TextLanguage;
   lifeEvent?: LifeEvent;
+  /** The person's age, when they give it: services meant for their age group rank higher. */
+  age?: number;
   filters?: ServiceFilters;
   limit: number;
 }
@@ -129,7 +131,8 @@ export class Recommender {
       const entry = this.index.docs[d];
       if (!entry || !accept(entry)) continue;
       const { factor, signals } = this.learning?.adjustment(entry.id, needs) ?? { factor: 1, signals: 0 };
-      top.offer({ doc: d, score: score * factor, factor, signals, id: entry.id });
+      const audience = audienceFactor(entry.targetGroupFilter, request.age).factor;
+      top.offer({ doc: d, score: score * factor * audience, factor, signals, id: entry.id });
     }
 
     return top.sorted().map(({ doc, score, factor, signals }) => {
@@ -147,6 +150,8 @@ export class Recommender {
         if (terms.length) reasons.push({ kind: 'text', terms });
       }
       if (eventQuery && request.lifeEvent) reasons.push({ kind: 'life_event', life_event: request.lifeEvent, terms: this.matchedWords(eventQuery, entry, doc) });
+      const audience = audienceFactor(entry.targetGroupFilter, request.age);
+      if (audience.group && audience.factor > 1) reasons.push({ kind: 'target_group', target_group: audience.group });
       if (factor !== 1 && signals > 0) reasons.push({ kind: 'feedback', direction: factor > 1 ? 'up' : 'down', signals });
       return { serviceId: entry.id, score: round(score), name: entry.name, summary: entry.summary, reasons };
     });
@@ -174,6 +179,28 @@ export class Recommender {
     if (words.length === 0) for (const t of top.slice(0, SHOWN_TERMS)) words.push(t.feature.slice(t.feature.indexOf(':') + 1));
     return words;
   }
+}
+
+const YOUNG = 'KR1.3';
+const SENIORS = 'KR1.1';
+
+/**
+ * How well a service's PTV target groups fit a person: services only for businesses or authorities
+ * (KR2, KR3) count half for a private person; with an age, services for young people (KR1.3, under
+ * 30) or seniors (KR1.1, 65 and over) count more for that age group and less for others.
+ */
+export function audienceFactor(groups: readonly string[], age: number | undefined): { factor: number; group?: string } {
+  if (groups.length === 0) return { factor: 1 };
+  if (!groups.some((g) => g === 'KR1' || g.startsWith('KR1.'))) return { factor: 0.5 };
+  if (age === undefined) return { factor: 1 };
+  const specific = groups.filter((g) => g.startsWith('KR1.'));
+  const young = age < 30;
+  const senior = age >= 65;
+  if (young && specific.includes(YOUNG)) return { factor: 1.25, group: YOUNG };
+  if (senior && specific.includes(SENIORS)) return { factor: 1.25, group: SENIORS };
+  const onlyFor = (group: string) => specific.length === 1 && specific[0] === group;
+  if ((onlyFor(YOUNG) && !young) || (onlyFor(SENIORS) && !senior)) return { factor: 0.7 };
+  return { factor: 1 };
 }
 
 /** A profile's features in all three languages: Finnish fully, Swedish and English at half weight. */
