@@ -37,8 +37,13 @@ interface Row {
   dataset: string;
   backend: string;
   run: ChildResult<ImportChildResult>;
+  /** The database's own files (PGlite: pgdata/base; PostgreSQL: pg_database_size). */
   dataMb: number;
+  /** PGlite's write-ahead log (pgdata/pg_wal); the PostgreSQL server's is not counted. */
+  walMb: number | null;
 }
+
+const pgliteSizes = (dir: string) => ({ dataMb: mb(dirSize(join(dir, 'pgdata', 'base'))), walMb: mb(dirSize(join(dir, 'pgdata', 'pg_wal'))) });
 
 async function postgresSize(url: string) {
   const client = new pg.Client({ connectionString: url });
@@ -78,16 +83,16 @@ export async function main(argv: string[]) {
   {
     const dir = tmpDataDir('demo');
     const run = await runImportChild(DEMO_FILE, { dataDir: dir });
-    add({ dataset: 'demo 1,790', backend: 'pglite', run, dataMb: mb(dirSize(join(dir, 'pgdata'))) });
-    keepAsCache(dir, cachedDataDir('demo'), DEMO_FILE);
+    add({ dataset: 'demo 1,790', backend: 'pglite', run, ...pgliteSizes(dir) });
+    await keepAsCache(dir, cachedDataDir('demo'), DEMO_FILE);
   }
   {
     const dir = tmpDataDir('synthetic');
     const run = await runImportChild(file, { dataDir: dir });
-    add({ dataset: synthetic, backend: 'pglite', run, dataMb: mb(dirSize(join(dir, 'pgdata'))) });
+    add({ dataset: synthetic, backend: 'pglite', run, ...pgliteSizes(dir) });
     const again = await runImportChild(file, { dataDir: dir });
-    add({ dataset: `${synthetic} re-import`, backend: 'pglite', run: again, dataMb: mb(dirSize(join(dir, 'pgdata'))) });
-    keepAsCache(dir, cachedDataDir(`catalogue-${services}-seed${seed}`), file);
+    add({ dataset: `${synthetic} re-import`, backend: 'pglite', run: again, ...pgliteSizes(dir) });
+    await keepAsCache(dir, cachedDataDir(`catalogue-${services}-seed${seed}`), file);
   }
 
   if (withPostgres) {
@@ -96,7 +101,7 @@ export async function main(argv: string[]) {
       const { url, drop } = await createPostgresDatabase();
       try {
         const run = await runImportChild(DEMO_FILE, { url });
-        add({ dataset: 'demo 1,790', backend: 'postgres', run, dataMb: mb(await postgresSize(url)) });
+        add({ dataset: 'demo 1,790', backend: 'postgres', run, dataMb: mb(await postgresSize(url)), walMb: null });
       } finally {
         await drop();
       }
@@ -105,9 +110,9 @@ export async function main(argv: string[]) {
       const { url, drop } = await createPostgresDatabase();
       try {
         const run = await runImportChild(file, { url });
-        add({ dataset: synthetic, backend: 'postgres', run, dataMb: mb(await postgresSize(url)) });
+        add({ dataset: synthetic, backend: 'postgres', run, dataMb: mb(await postgresSize(url)), walMb: null });
         const again = await runImportChild(file, { url });
-        add({ dataset: `${synthetic} re-import`, backend: 'postgres', run: again, dataMb: mb(await postgresSize(url)) });
+        add({ dataset: `${synthetic} re-import`, backend: 'postgres', run: again, dataMb: mb(await postgresSize(url)), walMb: null });
       } finally {
         await drop();
       }
@@ -119,8 +124,8 @@ export async function main(argv: string[]) {
   console.log('\nImport (seconds = read + JSON.parse + validate + write in one transaction; open/migrate and close not included)\n');
   console.log(
     table(
-      ['dataset', 'backend', 'services', 'added', 'unchanged', 'seconds', 'services/s', 'peak RSS MB', 'data MB'],
-      rows.map(({ dataset, backend, run, dataMb }) => {
+      ['dataset', 'backend', 'services', 'added', 'unchanged', 'seconds', 'services/s', 'peak RSS MB', 'data MB', 'WAL MB'],
+      rows.map(({ dataset, backend, run, dataMb, walMb }) => {
         const r = run.result;
         return [
           dataset,
@@ -132,6 +137,7 @@ export async function main(argv: string[]) {
           fmt(r.services / r.seconds.import, 0),
           fmt(r.maxRssMb, 0),
           fmt(dataMb, 0),
+          walMb === null ? '-' : fmt(walMb, 0),
         ];
       }),
     ),

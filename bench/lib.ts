@@ -5,6 +5,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { DataDirLockedError, lockPathOf, openDatabase, type Database } from '../src/db/database.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const BENCH_DIR = join(ROOT, 'bench');
@@ -288,11 +290,41 @@ export function isLoaded(dataDir: string, file: string): boolean {
   }
 }
 
-/** Moves an imported data folder to its cache place and marks what it holds. */
-export function keepAsCache(tmpDir: string, dataDir: string, file: string) {
+/** True while a live process holds the PGlite folder (another benchmark may be reading it). */
+export async function isInUse(dataDir: string): Promise<boolean> {
+  if (!existsSync(lockPathOf(dataDir))) return false;
+  return lockfile.check(dataDir, { lockfilePath: lockPathOf(dataDir), realpath: false, stale: 10_000 });
+}
+
+/**
+ * Moves an imported data folder to its cache place and marks what it holds; returns where the data
+ * is. A cache folder another process has open is left alone: the new data then stays where it is.
+ */
+export async function keepAsCache(tmpDir: string, dataDir: string, file: string): Promise<string> {
+  writeFileSync(join(tmpDir, 'bench-loaded.json'), JSON.stringify(markerOf(file)));
+  if (await isInUse(dataDir)) {
+    process.stderr.write(`(${dataDir} is in use by another process: not replaced; the new data stays in ${tmpDir})\n`);
+    return tmpDir;
+  }
   rmSync(dataDir, { recursive: true, force: true });
   renameSync(tmpDir, dataDir);
-  writeFileSync(join(dataDir, 'bench-loaded.json'), JSON.stringify(markerOf(file)));
+  return dataDir;
+}
+
+/** Opens a PGlite folder, waiting (up to maxWaitSeconds) while another process holds it. */
+export async function openPgliteWaiting(dataDir: string, maxWaitSeconds = 900): Promise<Database> {
+  const started = Date.now();
+  let told = false;
+  for (;;) {
+    try {
+      return await openDatabase({ kind: 'pglite', dataDir });
+    } catch (error) {
+      if (!(error instanceof DataDirLockedError) || Date.now() - started > maxWaitSeconds * 1000) throw error;
+      if (!told) process.stderr.write(`(waiting for another process to release ${dataDir})\n`);
+      told = true;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
 }
 
 export function tmpDataDir(label: string) {
@@ -329,6 +361,5 @@ export async function ensurePgliteLoaded(name: string, file: string): Promise<{ 
   process.stderr.write(`importing ${file} into a new PGlite folder (kept as ${dataDir}) ... `);
   const run = await runImportChild(file, { dataDir: tmp });
   process.stderr.write(`${fmt(run.result.seconds.import)} s\n`);
-  keepAsCache(tmp, dataDir, file);
-  return { dataDir, importedNow: run };
+  return { dataDir: await keepAsCache(tmp, dataDir, file), importedNow: run };
 }

@@ -1,35 +1,55 @@
 /**
- * Runs one benchmark: `npm run bench -- NAME [options]` runs bench/NAME.ts.
- * Without a name, or with an unknown one, lists the benchmarks (exit 2 for an unknown name).
+ * Runs one benchmark: `npm run bench -- NAME [options]` runs bench/NAME.ts, which exports
+ * `main(argv: string[])`. Without a name, or with an unknown one, lists the benchmarks found in
+ * bench/ (every file there that exports main) with the first line of each one's doc comment; an
+ * unknown name exits with 2.
  */
-const BENCHES: Record<string, string> = {
-  'generate-catalogue': 'write a synthetic PTV v11 catalogue: --services N --out FILE [--seed N]',
-  import: 'import time and peak memory: demo sample, synthetic catalogue, re-import [--services N] [--skip-postgres]',
-  query: 'HTTP latency and throughput of catalogue queries [--services N] [--requests N] [--seconds S] [--skip-postgres]',
-};
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 
-function usage() {
-  const width = Math.max(...Object.keys(BENCHES).map((n) => n.length));
+const here = import.meta.dirname;
+
+function benches(): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const file of readdirSync(here).sort()) {
+    if (!file.endsWith('.ts') || file.endsWith('.d.ts') || file === 'run.ts') continue;
+    const source = readFileSync(join(here, file), 'utf8');
+    if (!/^export (async )?function main\(/m.test(source)) continue;
+    const doc = /^\/\*\*\s*\n?\s*\*?\s*(.+)$/m.exec(source)?.[1]?.trim() ?? '';
+    found.set(file.slice(0, -3), doc.replace(/\s*\*\/$/, ''));
+  }
+  return found;
+}
+
+function usage(list: Map<string, string>) {
+  const width = Math.max(0, ...[...list.keys()].map((n) => n.length));
   return [
     'usage: npm run bench -- NAME [options]',
     '',
-    'benchmarks:',
-    ...Object.entries(BENCHES).map(([name, what]) => `  ${name.padEnd(width)}  ${what}`),
+    'benchmarks (options are described at the top of bench/NAME.ts):',
+    ...[...list].map(([name, what]) => `  ${name.padEnd(width)}  ${what}`),
     '',
-    'PostgreSQL runs too when DATABASE_URL is set (a fresh database is created and dropped).',
+    'Backends: PGlite always; PostgreSQL too where DATABASE_URL is set (fresh databases, dropped after).',
+    'Generated data and cached PGlite folders live in bench/out (git-ignored).',
   ].join('\n');
 }
 
+const list = benches();
 const [name, ...rest] = process.argv.slice(2);
 if (!name || name === '--help' || name === '-h') {
-  console.log(usage());
+  console.log(usage(list));
   process.exit(name ? 0 : 2);
 }
-if (!Object.hasOwn(BENCHES, name)) {
+if (!list.has(name)) {
   console.error(`unknown benchmark: ${name}\n`);
-  console.error(usage());
+  console.error(usage(list));
   process.exit(2);
 }
+
+// Other work on the machine skews the figures: say how busy it was.
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+console.error(`bench ${name}: node ${process.version}, ${availableParallelism()} cores, load average ${load()}`);
 const started = process.hrtime.bigint();
 const bench = (await import(`./${name}.ts`)) as { main(argv: string[]): Promise<void> };
 try {
@@ -39,4 +59,4 @@ try {
   process.exitCode = 1;
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-console.error(`\nbench ${name} took ${seconds.toFixed(1)} s`);
+console.error(`\nbench ${name} took ${seconds.toFixed(1)} s (load average at the end ${load()})`);

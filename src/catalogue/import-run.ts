@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { notifyCatalogueChanged } from './changes.ts';
 import type { ChannelRecord, OrganizationRecord, ServiceRecord } from './model.ts';
@@ -48,6 +49,8 @@ export interface ImportOptions {
 }
 
 const CHUNK = 1000;
+/** Imports that change at least this many records refresh the planner's statistics. */
+const ANALYZE_AFTER = 200;
 
 /**
  * The largest text a record may carry, in characters, all its texts together. PTV's own limits are
@@ -134,7 +137,11 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
 
   const s = count(serviceOutcomes);
   const c = count(channelOutcomes);
-  if (s.added + s.updated + c.added + c.updated > 0) notifyCatalogueChanged();
+  if (s.added + s.updated + c.added + c.updated > 0) {
+    // PGlite runs no autovacuum: without fresh statistics the planner scans where an index would do.
+    if (s.added + s.updated + c.added + c.updated >= ANALYZE_AFTER) await sql`analyze services, service_channels, service_channel_links`.execute(db);
+    notifyCatalogueChanged();
+  }
   return {
     format: batch.format,
     sources: batch.sources,

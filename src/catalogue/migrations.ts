@@ -63,6 +63,12 @@ export const catalogueMigrations: Record<string, Migration> = {
             setweight(to_tsvector('simple', coalesce(summary->>'fi', '') || ' ' || coalesce(summary->>'sv', '') || ' ' || coalesce(summary->>'en', '') || ' ' || coalesce(keywords->>'fi', '') || ' ' || coalesce(keywords->>'sv', '') || ' ' || coalesce(keywords->>'en', '')), 'B') ||
             setweight(to_tsvector('simple', coalesce(description->>'fi', '') || ' ' || coalesce(description->>'sv', '') || ' ' || coalesce(description->>'en', '')), 'C')
           ) stored,
+          -- Ranking reads this short vector (names, summaries, keywords): unpacking the full one of
+          -- every match of a common word cost most of a search's time.
+          search_head tsvector generated always as (
+            setweight(to_tsvector('simple', coalesce(name->>'fi', '') || ' ' || coalesce(name->>'sv', '') || ' ' || coalesce(name->>'en', '') || ' ' || coalesce(alternate_name->>'fi', '')), 'A') ||
+            setweight(to_tsvector('simple', coalesce(summary->>'fi', '') || ' ' || coalesce(summary->>'sv', '') || ' ' || coalesce(summary->>'en', '') || ' ' || coalesce(keywords->>'fi', '') || ' ' || coalesce(keywords->>'sv', '') || ' ' || coalesce(keywords->>'en', '')), 'B')
+          ) stored,
           created_at timestamptz not null default now(),
           updated_at timestamptz not null default now()
         )`.execute(db);

@@ -154,7 +154,7 @@ export async function listServices(db: Db, query: ListQuery) {
   let rows;
   if (tsquery) {
     const offset = query.cursor && 'o' in query.cursor ? query.cursor.o : 0;
-    const rank = sql<number>`ts_rank(services.search, to_tsquery('simple', ${tsquery}))`;
+    const rank = sql<number>`ts_rank(services.search_head, to_tsquery('simple', ${tsquery}))`;
     rows = await q
       .select(rank.as('rank'))
       .where(sql<boolean>`services.search @@ to_tsquery('simple', ${tsquery})`)

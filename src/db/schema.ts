@@ -11,6 +11,8 @@ export interface DB {
   import_runs: ImportRunTable;
   api_clients: ApiClientTable;
   audit_log: AuditLogTable;
+  recommendations: RecommendationTable;
+  recommendation_signals: RecommendationSignalTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -69,6 +71,7 @@ export interface ServiceTable {
   content_hash: string;
   sort_name: string;
   search: ColumnType<string, never, never>;
+  search_head: ColumnType<string, never, never>;
   created_at: Defaulted<Date>;
   updated_at: Defaulted<Date>;
 }
@@ -138,4 +141,37 @@ export interface AuditLogTable {
   action: string;
   target: string | null;
   details: Json<Record<string, unknown>>;
+}
+
+export interface RecommendationTable {
+  id: string;
+  /** The AuroraAI API's integer id of the same recommendation. */
+  number: Generated<number>;
+  created_at: Defaulted<Date>;
+  client_id: string | null;
+  source: 'api' | 'auroraai';
+  kind: 'meters' | 'text' | 'life_event' | 'mixed';
+  language: string | null;
+  /** Whether free text took part; the text itself is never stored. */
+  had_text: boolean;
+  /** Meter → need 0..1, rounded to two decimals; only meters with a need. */
+  needs: Json<Record<string, number>>;
+  life_event: string | null;
+  filters: Json<Record<string, unknown>>;
+  result_limit: number;
+  /** The services returned, in order. */
+  services: Json<{ id: string; score: number }[]>;
+}
+
+export interface RecommendationSignalTable {
+  id: Generated<number>;
+  at: Defaulted<Date>;
+  kind: 'feedback' | 'service_feedback' | 'open' | 'teaching' | 'recommendation_feedback';
+  recommendation_id: string | null;
+  service_id: string;
+  /** The API client that sent it; null when anonymous. */
+  client_id: string | null;
+  needs: Json<Record<string, number>>;
+  value: number;
+  comment: string | null;
 }
