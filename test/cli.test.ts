@@ -151,6 +151,16 @@ describe('aurora command', () => {
       const one = await fetch(`${url}/api/v1/services/77777777-0000-4000-8000-000000000002`);
       assert.equal(one.status, 200, 'the server sees what the command imported');
 
+      const recommended = await run(['--data-dir', dataDir, 'recommend', '--meters', 'housing=2,finance=3', '--municipality', '491', '--json', '--limit', '5']);
+      assert.equal(recommended.code, 0, recommended.stderr);
+      const results = JSON.parse(recommended.stdout) as { service_id: string; explanation: string }[];
+      assert.equal(results.length, 5);
+      assert.match(results[0]!.explanation, /asuminen|talous/);
+      assert.match(server.output(), /admin operation recommend/, 'the server answered, with its own index');
+      const wrong = await run(['--data-dir', dataDir, 'recommend', '--meters', 'housing=12']);
+      assert.equal(wrong.code, 1);
+      assert.match(wrong.stderr, /not a meter value: housing=12/);
+
       const client = await run(['--data-dir', dataDir, 'client', 'create', 'through server']);
       assert.equal(client.code, 0, client.stderr);
       const { client_id, client_secret } = JSON.parse(client.stdout);
@@ -171,6 +181,15 @@ describe('aurora command', () => {
     } finally {
       await database.close();
     }
+  });
+
+  test('recommend works without a server too, in the language asked', async () => {
+    const dataDir = join(work, 'recommend');
+    assert.equal((await run(['--data-dir', dataDir, 'import', 'ptv', join(root, 'data', 'demo', 'services.ptv.json')])).code, 0);
+    const { code, stdout, stderr } = await run(['--data-dir', dataDir, 'recommend', '--text', 'nuorten työttömyys', '--language', 'en', '--limit', '3']);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^1\. .+\n   The service's description matches your search/m);
+    assert.equal(stdout.match(/^\d\. /gm)?.length, 3);
   });
 
   test('a killed import leaves no half state', async () => {

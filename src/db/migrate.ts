@@ -1,9 +1,10 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { catalogueMigrations } from '../catalogue/migrations.ts';
 import { networkMigrations } from '../network/migrations.ts';
+import { recommenderMigrations } from '../recommender/migrations.ts';
 
 /** Every domain owns its migrations; names sort by date so their order is global. */
-export const allMigrations: Record<string, Migration> = { ...catalogueMigrations, ...networkMigrations };
+export const allMigrations: Record<string, Migration> = { ...catalogueMigrations, ...networkMigrations, ...recommenderMigrations };
 
 const provider: MigrationProvider = { getMigrations: async () => allMigrations };
 

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { verifyClient } from '../network/clients.ts';
+import { verifyClient, type AuthenticatedClient } from '../network/clients.ts';
 import { forbidden, unauthorized } from './problem.ts';
 
 /** Parses `Authorization: Basic base64(client_id:client_secret)` (RFC 7617); undefined when malformed. */
@@ -13,14 +13,33 @@ export function parseBasic(header: string | undefined): { id: string; secret: st
   return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
 
-/** A preHandler that admits only an active API client holding the scope, as the AuroraAI API does. */
-export function requireClient(scope: string) {
+async function authenticate(request: FastifyRequest): Promise<AuthenticatedClient> {
+  const credentials = parseBasic(request.headers.authorization);
+  if (!credentials) throw unauthorized('this endpoint needs HTTP Basic authentication with client_id:client_secret');
+  const client = await verifyClient(request.server.aurora.database.db, credentials.id, credentials.secret);
+  if (!client) throw unauthorized('unknown client or wrong secret');
+  return client;
+}
+
+/**
+ * A preHandler that admits only an active API client, as the AuroraAI API does; with a scope, only
+ * a client holding it.
+ */
+export function requireClient(scope?: string) {
   return async (request: FastifyRequest) => {
-    const credentials = parseBasic(request.headers.authorization);
-    if (!credentials) throw unauthorized('this endpoint needs HTTP Basic authentication with client_id:client_secret');
-    const client = await verifyClient(request.server.aurora.database.db, credentials.id, credentials.secret);
-    if (!client) throw unauthorized('unknown client or wrong secret');
-    if (!client.scopes.includes(scope)) throw forbidden(`the client lacks the scope ${scope}`);
+    const client = await authenticate(request);
+    if (scope && !client.scopes.includes(scope)) throw forbidden(`the client lacks the scope ${scope}`);
     request.client = client;
+  };
+}
+
+/**
+ * A preHandler for endpoints open to anyone that remember which client called when one did: no
+ * Authorization header is anonymous, a wrong one is still a 401 (a client should learn its key is bad).
+ */
+export function optionalClient() {
+  return async (request: FastifyRequest) => {
+    if (request.headers.authorization === undefined) return;
+    request.client = await authenticate(request);
   };
 }

@@ -1,10 +1,12 @@
 import type { Database } from '../db/database.ts';
+import type { Learning } from '../recommender/learning.ts';
 import type { RecommenderService } from '../recommender/service.ts';
 
-/** What every route handler may reach: the database the server was started with, and the recommender on it. */
+/** What every route handler may reach: the database the server was started with, the recommender on it and what it learns from feedback. */
 export interface AppContext {
   database: Database;
   recommender: RecommenderService;
+  learning: Learning;
 }
 
 declare module 'fastify' {

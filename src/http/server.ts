@@ -14,12 +14,17 @@ import { problems } from './schemas.ts';
 import { landingPage } from './landing.ts';
 import { RecommenderService } from '../recommender/service.ts';
 import { recommenderRoutes } from '../recommender/routes.ts';
+import { feedbackRoutes } from '../recommender/feedback.ts';
+import { Learning, type LearningOptions } from '../recommender/learning.ts';
+import { auroraaiRoutes } from '../recommender/auroraai/routes.ts';
 
 export interface ServerOptions {
   database: Database;
   logger?: FastifyServerOptions['logger'];
   /** Largest request body accepted, in bytes (routes that take imports allow more). */
   bodyLimit?: number;
+  /** How feedback is weighed (half-life, caps); defaults in learning.ts. */
+  learning?: Partial<LearningOptions>;
 }
 
 const VERSION = '0.1.0';
@@ -37,7 +42,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
   }).withTypeProvider<TypeBoxTypeProvider>();
   const recommender = new RecommenderService(options.database.db);
-  app.decorate('aurora', { database: options.database, recommender });
+  // What feedback taught so far, read once; every new signal updates it as it is stored.
+  const learning = new Learning(options.learning);
+  await learning.load(options.database.db);
+  recommender.recommender.learning = learning;
+  app.decorate('aurora', { database: options.database, recommender, learning });
   app.addHook('onClose', async () => recommender.stop());
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
@@ -66,7 +75,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
       },
       components: { securitySchemes: { basicAuth: { type: 'http', scheme: 'basic', description: 'client_id:client_secret of an API client' } } },
-      tags: [{ name: 'catalogue', description: 'Services, channels and code lists' }, { name: 'recommender', description: 'Services for a life situation, with reasons' }, { name: 'operations' }],
+      tags: [
+        { name: 'catalogue', description: 'Services, channels and code lists' },
+        { name: 'recommender', description: 'Services for a life situation, with reasons; feedback that teaches it' },
+        { name: 'auroraai', description: 'The AuroraAI core components service recommender API (recommend_service, text_search, recommendation_feedback), unchanged' },
+        { name: 'operations' },
+      ],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
@@ -104,5 +118,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await app.register(catalogueRoutes);
   await app.register(recommenderRoutes);
+  await app.register(feedbackRoutes);
+  await app.register(auroraaiRoutes);
   return app;
 }

@@ -1,8 +1,12 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 
-/** What a client may do. Every client made before scopes were split gets all of them. */
-export const CLIENT_SCOPES = ['catalogue:write'] as const;
+/**
+ * What a client may do: `catalogue:write` imports and deletes services; `recommender:teach` tells the
+ * recommender whether a service fits a life situation (POST /api/v1/teaching). A new client gets all
+ * of them unless given fewer. Any active client may ask for recommendations and give feedback.
+ */
+export const CLIENT_SCOPES = ['catalogue:write', 'recommender:teach'] as const;
 export type ClientScope = (typeof CLIENT_SCOPES)[number];
 
 export interface CreatedClient {

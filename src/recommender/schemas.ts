@@ -39,7 +39,7 @@ export const Reason = Type.Object(
 );
 
 export const RecommendResponse = Type.Object({
-  recommendation_id: Type.String(),
+  recommendation_id: Type.String({ format: 'uuid', description: 'The kept recommendation: for feedback, opened links and explanations.' }),
   language: Type.String(),
   items: Type.Array(
     Type.Object({
@@ -49,6 +49,26 @@ export const RecommendResponse = Type.Object({
       summary: Text,
       explanation: Type.String(),
       reasons: Type.Array(Reason),
+      open_url: Type.String({ description: 'A link to the service that records that it was opened (GET /r/{recommendation_id}/{service_id}, a redirect).' }),
     }),
   ),
+});
+
+export const ExplanationResponse = Type.Object({
+  recommendation_id: Type.String(),
+  service_id: Type.String(),
+  language: Type.String(),
+  status: Type.Union(
+    [Type.Literal('in_results'), Type.Literal('not_in_results'), Type.Literal('filtered_out'), Type.Literal('not_in_catalogue'), Type.Literal('not_recomputable')],
+    { description: 'Where the service stands now for the same situation and filters.' },
+  ),
+  rank_then: Type.Integer({ description: 'Its place in the recommendation as given (1 = first).' }),
+  score_then: Type.Number(),
+  rank_now: Type.Union([Type.Integer(), Type.Null()], { description: 'Its place when recomputed now; null when not among the results.' }),
+  score_now: Type.Union([Type.Number(), Type.Null()]),
+  name: Text,
+  text_kept: Type.Boolean({ description: 'Always false: free text is never stored, so text reasons are not recomputed.' }),
+  explanation: Type.String({ description: 'The reasons and the status in words.' }),
+  reasons: Type.Array(Reason),
+  note: Type.Union([Type.String(), Type.Null()]),
 });

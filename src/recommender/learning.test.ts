@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { metersFromAuroraAI } from './auroraai/routes.ts';
+import { DEFAULT_LEARNING, Learning, SIGNAL_KINDS, type Signal } from './learning.ts';
+import { METERS, needOf } from './meters.ts';
+import { metersOf, needsOf } from './store.ts';
+
+/**
+ * The learning in isolation: a fixed clock, signals made here. The end-to-end tests (feedback.test.ts,
+ * auroraai/auroraai.test.ts) show the same effects on rankings through HTTP.
+ */
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 0, 1);
+const S = '00000000-0000-4000-8000-000000000001';
+const OTHER = '00000000-0000-4000-8000-000000000002';
+const housing = { housing: needOf(2) };
+
+function clock(start = T0) {
+  let now = start;
+  return { now: () => now, set: (t: number) => (now = t) };
+}
+const signal = (over: Partial<Signal> = {}): Signal => ({ kind: 'feedback', serviceId: S, clientId: 'client-a', needs: housing, value: 1, at: T0, ...over });
+/** The sum behind a factor: x = scale · atanh((factor − 1) / maxChange). */
+const sumOf = (factor: number) => DEFAULT_LEARNING.scale * Math.atanh((factor - 1) / DEFAULT_LEARNING.maxChange);
+
+describe('learning from signals', () => {
+  test('no signals, no change', () => {
+    const l = new Learning({ now: clock().now });
+    assert.deepEqual(l.adjustment(S, housing), { factor: 1, signals: 0 });
+    assert.deepEqual(l.adjustment(S, {}), { factor: 1, signals: 0 });
+  });
+
+  test('a positive signal raises the factor for its situation, a negative lowers it, by the numbers documented', () => {
+    const up = new Learning({ now: clock().now });
+    up.add(signal());
+    const a = up.adjustment(S, housing);
+    assert.ok(Math.abs(a.factor - (1 + 0.5 * Math.tanh(1 / 6))) < 1e-9, `one rating: ${a.factor}`);
+    assert.equal(a.signals, 1);
+    const down = new Learning({ now: clock().now });
+    down.add(signal({ value: -1 }));
+    assert.ok(Math.abs(down.adjustment(S, housing).factor - (1 - 0.5 * Math.tanh(1 / 6))) < 1e-9);
+    // Teaching weighs 2, an opened link 0.3, overall feedback on a recommendation 0.2.
+    for (const [kind, weight] of [['teaching', 2], ['open', 0.3], ['recommendation_feedback', 0.2], ['service_feedback', 1]] as const) {
+      const l = new Learning({ now: clock().now });
+      l.add(signal({ kind }));
+      assert.ok(Math.abs(sumOf(l.adjustment(S, housing).factor) - weight) < 1e-9, kind);
+    }
+    // Other services are untouched.
+    assert.equal(up.adjustment(OTHER, housing).factor, 1);
+  });
+
+  test('a signal counts by how alike the situations are (cosine of the needs)', () => {
+    const l = new Learning({ now: clock().now });
+    l.add(signal({ needs: { housing: 0.8 } }));
+    assert.ok(Math.abs(sumOf(l.adjustment(S, { housing: 0.3 }).factor) - 1) < 1e-9, 'same direction, any strength: full weight');
+    assert.equal(l.adjustment(S, { friends: 0.9 }).factor, 1, 'an unrelated situation: nothing');
+    const mixed = sumOf(l.adjustment(S, { housing: 0.5, finance: 0.5 }).factor);
+    assert.ok(Math.abs(mixed - Math.SQRT1_2) < 1e-9, `half housing: cos 45° = ${mixed}`);
+  });
+
+  test('signals without needs count in every situation at half weight, and fully for requests without needs', () => {
+    const l = new Learning({ now: clock().now });
+    l.add(signal({ needs: {} }));
+    l.add(signal({ needs: housing, clientId: 'client-b' }));
+    assert.ok(Math.abs(sumOf(l.adjustment(S, { friends: 0.9 }).factor) - 0.5) < 1e-9);
+    assert.ok(Math.abs(sumOf(l.adjustment(S, housing).factor) - 1.5) < 1e-9);
+    const text = l.adjustment(S, {});
+    assert.ok(Math.abs(sumOf(text.factor) - 2) < 1e-9, 'a text-only request uses the global part: every signal');
+    assert.equal(text.signals, 2);
+  });
+
+  test('one client sending 1,000 positives moves a service no more than the cap allows', () => {
+    const c = clock();
+    const flood = new Learning({ now: c.now });
+    for (let i = 0; i < 1000; i++) flood.add(signal());
+    const five = new Learning({ now: c.now });
+    for (let i = 0; i < 5; i++) five.add(signal());
+    const cap = 1 + 0.5 * Math.tanh(5 / 6);
+    const f = flood.adjustment(S, housing).factor;
+    assert.ok(f <= cap + 1e-9, `${f} ≤ ${cap}`);
+    assert.ok(Math.abs(f - five.adjustment(S, housing).factor) < 1e-6, 'the same as five signals: the cap');
+    assert.ok(f < 1.35, 'a third of the way from 1 to the ceiling 1.5');
+    // For a request without needs, the same.
+    assert.ok(flood.adjustment(S, {}).factor <= cap + 1e-9);
+    // Negative floods alike.
+    const neg = new Learning({ now: c.now });
+    for (let i = 0; i < 1000; i++) neg.add(signal({ value: -1 }));
+    assert.ok(neg.adjustment(S, housing).factor >= 1 - 0.5 * Math.tanh(5 / 6) - 1e-9);
+    // Anonymous signals are one shared client at half weight.
+    const anon = new Learning({ now: c.now });
+    for (let i = 0; i < 1000; i++) anon.add(signal({ clientId: null }));
+    assert.ok(anon.adjustment(S, housing).factor <= 1 + 0.5 * Math.tanh(2.5 / 6) + 1e-9);
+    // Two clients count twice: agreement among clients is what moves a service far.
+    flood.add(signal({ clientId: 'client-b' }));
+    for (let i = 0; i < 10; i++) flood.add(signal({ clientId: 'client-b' }));
+    assert.ok(Math.abs(sumOf(flood.adjustment(S, housing).factor) - 10) < 1e-6);
+  });
+
+  test('the cap is per 30-day window; a window refills', () => {
+    const c = clock(T0 + 40 * DAY);
+    const l = new Learning({ now: c.now, halfLifeDays: 1e9 });
+    const window = Math.floor(T0 / (30 * DAY)) * 30 * DAY;
+    for (let i = 0; i < 20; i++) l.add(signal({ at: window + DAY }));
+    for (let i = 0; i < 20; i++) l.add(signal({ at: window + 31 * DAY }));
+    assert.ok(Math.abs(sumOf(l.adjustment(S, housing).factor) - 10) < 1e-6);
+  });
+
+  test('decay halves a signal every 90 days', () => {
+    const c = clock();
+    const l = new Learning({ now: c.now });
+    l.add(signal());
+    const fresh = sumOf(l.adjustment(S, housing).factor);
+    c.set(T0 + 90 * DAY);
+    assert.ok(Math.abs(sumOf(l.adjustment(S, housing).factor) - fresh / 2) < 1e-9);
+    c.set(T0 + 180 * DAY);
+    assert.ok(Math.abs(sumOf(l.adjustment(S, housing).factor) - fresh / 4) < 1e-9);
+    // An old signal added now weighs what it would have weighed had it been there all along.
+    const late = new Learning({ now: c.now });
+    late.add(signal());
+    assert.ok(Math.abs(sumOf(late.adjustment(S, housing).factor) - fresh / 4) < 1e-9);
+    // Two years on, it no longer counts as a reason.
+    c.set(T0 + 730 * DAY);
+    assert.equal(l.adjustment(S, housing).signals, 0);
+    // The half-life is configurable.
+    const quick = new Learning({ now: c.now, halfLifeDays: 10 });
+    quick.add(signal({ at: T0 + 720 * DAY }));
+    assert.ok(Math.abs(sumOf(quick.adjustment(S, housing).factor) - 0.5) < 1e-9);
+  });
+
+  test('time origins far apart (rebasing) give the same factors', () => {
+    const c = clock();
+    const l = new Learning({ now: c.now, halfLifeDays: 0.01 });
+    l.add(signal({ at: T0 }));
+    const later = T0 + 20 * DAY; // 2,000 half-lives: 2^2000 would overflow without rebasing
+    l.add(signal({ at: later, clientId: 'client-b' }));
+    c.set(later);
+    assert.ok(Math.abs(sumOf(l.adjustment(S, housing).factor) - 1) < 1e-9);
+  });
+
+  test('the factor always lies within 1 ± 0.5, whatever the signals', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom(...SIGNAL_KINDS),
+            service: fc.constantFrom(S, OTHER),
+            client: fc.constantFrom(null, 'a', 'b', 'c'),
+            needs: fc.dictionary(fc.constantFrom(...METERS), fc.double({ min: 0, max: 1, noNaN: true })),
+            value: fc.constantFrom(1, -1),
+            age: fc.integer({ min: -10, max: 2000 }),
+          }),
+          { maxLength: 60 },
+        ),
+        fc.dictionary(fc.constantFrom(...METERS), fc.double({ min: 0, max: 1, noNaN: true })),
+        (signals, query) => {
+          const l = new Learning({ now: () => T0 });
+          for (const s of signals) l.add({ kind: s.kind, serviceId: s.service, clientId: s.client, needs: s.needs, value: s.value, at: T0 - s.age * DAY });
+          for (const id of [S, OTHER]) {
+            const { factor, signals: n } = l.adjustment(id, query);
+            assert.ok(factor > 0.5 && factor < 1.5 && Number.isFinite(factor), String(factor));
+            assert.ok(factor <= l.maxFactor);
+            assert.ok(Number.isInteger(n) && n >= 0);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('needs and meters', () => {
+  test('stored needs (two decimals) give back every whole answer', () => {
+    for (let v = 0; v <= 10; v++) {
+      const needs = needsOf({ health: v });
+      if (v >= 8) assert.deepEqual(needs, {});
+      else {
+        assert.equal(needs.health, Math.round(needOf(v) * 100) / 100);
+        assert.deepEqual(metersOf(needs), { health: v });
+      }
+    }
+  });
+
+  test('AuroraAI meter arrays count by their rounded mean; an empty array is no answer', () => {
+    assert.deepEqual(metersFromAuroraAI({ health: [2], family: [8, 9], friends: [], finance: [3, 4] }), { health: 2, family: 9, finance: 4 });
+  });
+});

@@ -1,0 +1,263 @@
+import type { Db } from '../db/database.ts';
+import { METERS, type Meter } from './meters.ts';
+import type { Learning as LearningHook } from './recommender.ts';
+
+/**
+ * What the recommender learns from people and providers: per service and life situation, whether
+ * it fitted. Signals (feedback, opened links, providers' teaching) are kept in the
+ * recommendation_signals table; this class aggregates them in memory, loaded on start and updated
+ * on every insert, and turns them into a bounded score factor for `Recommender.recommend`.
+ *
+ * The sum for one service is, over its signals s,
+ *
+ *     x = Σ  value_s · weight(kind_s) · cap_s · anon_s · 2^(−age_s / halfLife) · cos(needs_s, needs)
+ *
+ * where cos is the cosine of the signal's needs vector and the asked one (a signal about housing
+ * says nothing about friends), `cap_s` scales down a client's signals on one service so that their
+ * absolute sum within a 30-day window is at most `capPerClient`, and anonymous signals count as one
+ * shared client at `anonymousWeight`. Signals without needs (text searches, feedback on a service
+ * without meters) count at `globalShare` in every situation; a request without needs (text only, a
+ * life event) uses every signal of the service alike. The factor is 1 + maxChange · tanh(x / scale).
+ */
+export interface LearningOptions {
+  /** Days after which a signal counts half. */
+  halfLifeDays: number;
+  /** Most absolute weight one client's signals on one service carry per window. */
+  capPerClient: number;
+  capWindowDays: number;
+  /** Anonymous signals are one shared client at this weight. */
+  anonymousWeight: number;
+  /** The factor stays within 1 ± maxChange. */
+  maxChange: number;
+  /** The sum at which the factor has moved tanh(1) ≈ 76 % of maxChange. */
+  scale: number;
+  /** How much signals without needs count in a request with needs. */
+  globalShare: number;
+  /** Changes smaller than this are not named as a reason. */
+  reasonThreshold: number;
+  now: () => number;
+}
+
+export const DEFAULT_LEARNING: LearningOptions = {
+  halfLifeDays: 90,
+  capPerClient: 5,
+  capWindowDays: 30,
+  anonymousWeight: 0.5,
+  maxChange: 0.5,
+  scale: 6,
+  globalShare: 0.5,
+  reasonThreshold: 0.01,
+  now: () => Date.now(),
+};
+
+/** How much one signal of a kind weighs, before caps: an opened link says less than a rating. */
+export const SIGNAL_WEIGHTS = {
+  feedback: 1,
+  service_feedback: 1,
+  teaching: 2,
+  open: 0.3,
+  recommendation_feedback: 0.2,
+} as const;
+export type SignalKind = keyof typeof SIGNAL_WEIGHTS;
+export const SIGNAL_KINDS = Object.keys(SIGNAL_WEIGHTS) as SignalKind[];
+
+export type Needs = Partial<Record<Meter, number>>;
+
+export interface Signal {
+  kind: SignalKind;
+  serviceId: string;
+  /** The API client (its uuid), or null for anonymous. */
+  clientId: string | null;
+  needs: Needs;
+  /** +1 or −1 (an open is +1). */
+  value: number;
+  at: Date | number;
+}
+
+const DAY = 86_400_000;
+const ANONYMOUS = '';
+const M = METERS.length;
+const METER_INDEX = new Map<Meter, number>(METERS.map((m, i) => [m, i]));
+/** Rebase the time origin before 2^(age/halfLife) could overflow a double. */
+const MAX_EXPONENT = 600;
+
+/** Sums of signals, each scaled by 2^((t − origin)/halfLife): decay is one multiplication at read time. */
+class Sums {
+  /** Per meter: Σ x·d·n̂_m, n̂ the signal's needs normalised to length 1. */
+  readonly situation = new Float64Array(M);
+  /** Σ x·d over every signal. */
+  all = 0;
+  /** Σ x·d over signals without needs. */
+  neutral = 0;
+
+  addScaled(other: Sums, k: number) {
+    for (let m = 0; m < M; m++) this.situation[m] = this.situation[m]! + k * other.situation[m]!;
+    this.all += k * other.all;
+    this.neutral += k * other.neutral;
+  }
+  scale(k: number) {
+    for (let m = 0; m < M; m++) this.situation[m] = this.situation[m]! * k;
+    this.all *= k;
+    this.neutral *= k;
+  }
+}
+
+/** One client's signals on one service in one cap window. */
+class Bucket extends Sums {
+  /** Σ |x| (undecayed), what the cap looks at. */
+  mass = 0;
+  constructor(readonly weight: number) {
+    super();
+  }
+}
+
+class ServiceState extends Sums {
+  /** How many signals name each meter, how many have no needs, and all. */
+  readonly counts = new Int32Array(M);
+  neutralCount = 0;
+  count = 0;
+}
+
+export class Learning implements LearningHook {
+  readonly options: LearningOptions;
+  #origin: number;
+  readonly #buckets = new Map<string, Bucket>();
+  readonly #services = new Map<string, ServiceState>();
+  #signals = 0;
+
+  constructor(options: Partial<LearningOptions> = {}) {
+    this.options = { ...DEFAULT_LEARNING, ...options };
+    this.#origin = this.options.now();
+  }
+
+  /** The largest factor `adjustment` gives (the ranking skips services that could not make the list even so). */
+  get maxFactor() {
+    return 1 + this.options.maxChange;
+  }
+
+  /** How many signals are aggregated. */
+  get size() {
+    return this.#signals;
+  }
+
+  /** Reads every stored signal (in batches, oldest first). */
+  async load(db: Db, batch = 10_000): Promise<number> {
+    let after = 0;
+    let loaded = 0;
+    for (;;) {
+      const rows = await db
+        .selectFrom('recommendation_signals')
+        .select(['id', 'kind', 'service_id', 'client_id', 'needs', 'value', 'at'])
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(batch)
+        .execute();
+      for (const row of rows)
+        this.add({ kind: row.kind, serviceId: row.service_id, clientId: row.client_id, needs: row.needs as Needs, value: Number(row.value), at: row.at });
+      loaded += rows.length;
+      if (rows.length < batch) return loaded;
+      after = Number(rows[rows.length - 1]!.id);
+    }
+  }
+
+  add(signal: Signal) {
+    const { halfLifeDays, capWindowDays, anonymousWeight } = this.options;
+    const at = typeof signal.at === 'number' ? signal.at : signal.at.getTime();
+    if (!Number.isFinite(at) || !Number.isFinite(signal.value)) return;
+    let exponent = (at - this.#origin) / (halfLifeDays * DAY);
+    if (exponent > MAX_EXPONENT) {
+      this.#rebase(at);
+      exponent = 0;
+    }
+    const decay = Math.pow(2, exponent);
+    const x = signal.value * SIGNAL_WEIGHTS[signal.kind];
+
+    const client = signal.clientId ?? ANONYMOUS;
+    const window = Math.floor(at / (capWindowDays * DAY));
+    const key = `${client}|${signal.serviceId}|${window}`;
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      bucket = new Bucket(client === ANONYMOUS ? anonymousWeight : 1);
+      this.#buckets.set(key, bucket);
+    }
+    let service = this.#services.get(signal.serviceId);
+    if (!service) {
+      service = new ServiceState();
+      this.#services.set(signal.serviceId, service);
+    }
+
+    // The bucket's share changes with its mass: take the old share out, put the new one in.
+    service.addScaled(bucket, -this.#share(bucket));
+    bucket.mass += Math.abs(x);
+    const needs = unitNeeds(signal.needs);
+    if (needs) {
+      for (const [m, n] of needs) {
+        bucket.situation[m] = bucket.situation[m]! + x * decay * n;
+        service.counts[m]!++;
+      }
+    } else {
+      bucket.neutral += x * decay;
+      service.neutralCount++;
+    }
+    bucket.all += x * decay;
+    service.addScaled(bucket, this.#share(bucket));
+    service.count++;
+    this.#signals++;
+  }
+
+  /** The score factor for a service in a situation (needs: meter → 0..1), and how many signals made it. */
+  adjustment(serviceId: string, needs: Needs): { factor: number; signals: number } {
+    const service = this.#services.get(serviceId);
+    if (!service) return { factor: 1, signals: 0 };
+    const decay = Math.pow(2, -(this.options.now() - this.#origin) / (this.options.halfLifeDays * DAY));
+    const query = unitNeeds(needs);
+    let x: number;
+    let signals: number;
+    if (query) {
+      x = this.options.globalShare * service.neutral;
+      let most = 0;
+      for (const [m, q] of query) {
+        x += q * service.situation[m]!;
+        most = Math.max(most, service.counts[m]!);
+      }
+      signals = most + service.neutralCount;
+    } else {
+      x = service.all;
+      signals = service.count;
+    }
+    x *= decay;
+    const factor = 1 + this.options.maxChange * Math.tanh(x / this.options.scale);
+    if (!Number.isFinite(factor)) return { factor: 1, signals: 0 };
+    return { factor, signals: Math.abs(factor - 1) >= this.options.reasonThreshold ? signals : 0 };
+  }
+
+  #share(bucket: Bucket) {
+    const cap = this.options.capPerClient;
+    return bucket.weight * (bucket.mass > cap ? cap / bucket.mass : 1);
+  }
+
+  /** Moves the time origin to `at`, scaling every sum, so that exponents stay small. */
+  #rebase(at: number) {
+    const k = Math.pow(2, -(at - this.#origin) / (this.options.halfLifeDays * DAY));
+    for (const bucket of this.#buckets.values()) bucket.scale(k);
+    for (const service of this.#services.values()) service.scale(k);
+    this.#origin = at;
+  }
+}
+
+/** Needs as (meter index, weight) pairs normalised to Euclidean length 1; undefined when there are none. */
+function unitNeeds(needs: Needs | null | undefined): [number, number][] | undefined {
+  if (!needs) return undefined;
+  const pairs: [number, number][] = [];
+  let norm = 0;
+  for (const [meter, need] of Object.entries(needs)) {
+    const m = METER_INDEX.get(meter as Meter);
+    // Needs are 0..1; a trace (or a subnormal, whose square is 0) is no need.
+    if (m === undefined || typeof need !== 'number' || !(need >= 1e-6)) continue;
+    pairs.push([m, need]);
+    norm += need * need;
+  }
+  if (pairs.length === 0) return undefined;
+  norm = Math.sqrt(norm);
+  return pairs.map(([m, n]) => [m, n / norm]);
+}
