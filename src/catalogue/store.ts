@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { contentHash } from '../lib/canonical-json.ts';
 import { CodeLists, codeLists } from './codelists.ts';
@@ -112,6 +112,21 @@ function classify<T extends { id: string }>(records: T[], existing: Map<string, 
   return { outcomes, changed };
 }
 
+/** Inserts rows by id, replacing every column of those that exist. */
+async function replaceRows(db: Db, table: 'services' | 'service_channels', rows: Record<string, unknown>[]) {
+  // The generic table name defeats Kysely's column typing; the rows come from serviceRow/channelRow.
+  await (db as Kysely<any>)
+    .insertInto(table)
+    .values(rows as any)
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet((eb) => ({
+        ...Object.fromEntries(Object.keys(rows[0]!).filter((k) => k !== 'id').map((k) => [k, eb.ref(`excluded.${k}` as any)])),
+        updated_at: sql`now()`,
+      })),
+    )
+    .execute();
+}
+
 /**
  * Writes services (inserting new ones, replacing changed ones, leaving identical ones untouched) and
  * returns each one's outcome in order. Call it inside a transaction: a run is all or nothing.
@@ -122,17 +137,7 @@ export async function upsertServices(db: Db, services: ServiceRecord[]): Promise
     const { outcomes: o, changed } = classify(batch, await existingHashes(db, 'services', batch.map((s) => s.id)));
     outcomes.push(...o);
     if (changed.length === 0) continue;
-    const rows = changed.map(({ record, hash }) => serviceRow(record, hash));
-    await db
-      .insertInto('services')
-      .values(rows)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          ...Object.fromEntries(Object.keys(rows[0]!).filter((k) => k !== 'id').map((k) => [k, eb.ref(`excluded.${k}` as any)])),
-          updated_at: sql`now()`,
-        })),
-      )
-      .execute();
+    await replaceRows(db, 'services', changed.map(({ record, hash }) => serviceRow(record, hash)));
     const ids = changed.map((c) => c.record.id);
     await db.deleteFrom('service_channel_links').where('asserted_by', '=', 'service').where('service_id', 'in', ids).execute();
     const links = changed.flatMap(({ record }) =>
@@ -157,17 +162,7 @@ export async function upsertChannels(db: Db, channels: ChannelRecord[]): Promise
     const { outcomes: o, changed } = classify(batch, await existingHashes(db, 'service_channels', batch.map((c) => c.id)));
     outcomes.push(...o);
     if (changed.length === 0) continue;
-    const rows = changed.map(({ record, hash }) => channelRow(record, hash));
-    await db
-      .insertInto('service_channels')
-      .values(rows)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          ...Object.fromEntries(Object.keys(rows[0]!).filter((k) => k !== 'id').map((k) => [k, eb.ref(`excluded.${k}` as any)])),
-          updated_at: sql`now()`,
-        })),
-      )
-      .execute();
+    await replaceRows(db, 'service_channels', changed.map(({ record, hash }) => channelRow(record, hash)));
     const asserting = changed.filter((c) => c.record.services !== null);
     if (asserting.length === 0) continue;
     await db
