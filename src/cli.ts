@@ -196,6 +196,20 @@ export function buildCli() {
       process.stdout.write(JSON.stringify(created) + '\n');
     });
   program
+    .command('channel')
+    .description('channels of the catalogue')
+    .command('enable-transfer')
+    .description("let a channel receive people's attributes by session transfer: where they land, what it accepts, which client redeems")
+    .argument('<channel-id>', 'the channel (UUID)')
+    .requiredOption('--url <url>', 'landing URL (https; http only for localhost); the token is added as ?aurora_token=')
+    .requiredOption('--accepts <names>', 'attribute names, comma-separated, e.g. age,municipality_code,life_situation_meters')
+    .requiredOption('--client <client_id>', 'the API client (with transfer:receive) that redeems tokens')
+    .action(async (channelId: string, o: { url: string; accepts: string; client: string }) => {
+      const accepts = o.accepts.split(',').map((a) => a.trim()).filter(Boolean);
+      const result = await runOperation(storage(), 'enable-transfer', { channelId, url: o.url, accepts, clientId: o.client });
+      process.stdout.write(JSON.stringify(result) + '\n');
+    });
+  program
     .command('recommend')
     .description('recommend services for a life situation, a question or a life event, with the reasons')
     .option('--meters <values>', 'life-situation meters, e.g. housing=2,finance=3 (0..10)')

@@ -4,6 +4,7 @@ import type { Db } from './db/database.ts';
 import { runImport, type ImportProgress, type ImportSummary } from './catalogue/import-run.ts';
 import { ptvImportBatch, type PtvDocument } from './catalogue/ptv/import.ts';
 import { createClient, type CreatedClient } from './network/clients.ts';
+import { enableTransfer, type TransferTargetInput } from './consent/transfers.ts';
 import { checkFilters } from './catalogue/query.ts';
 import { explanationText } from './recommender/explain.ts';
 import { LIFE_EVENT_IDS, type LifeEvent } from './recommender/life-events.ts';
@@ -65,6 +66,16 @@ export async function exportHsdsDir(db: Db, dir: string): Promise<unknown> {
 export async function createApiClient(db: Db, name: string, context: OperationContext): Promise<CreatedClient> {
   try {
     return await createClient(db, name, undefined, context.actor);
+  } catch (error) {
+    if (error instanceof RangeError) throw new OperationError(error.message);
+    throw error;
+  }
+}
+
+/** Makes a catalogue channel a transfer target (`aurora channel enable-transfer`). */
+export async function enableChannelTransfer(db: Db, input: TransferTargetInput, context: OperationContext) {
+  try {
+    return await enableTransfer(db, input, context.actor);
   } catch (error) {
     if (error instanceof RangeError) throw new OperationError(error.message);
     throw error;

@@ -111,6 +111,27 @@ describe('aurora command', () => {
     assert.match(empty.stderr, /client name/);
   });
 
+  test('channel enable-transfer makes a channel a transfer target; refuses unknown attributes and plain http', async () => {
+    const dataDir = join(work, 'transfer');
+    const created = JSON.parse((await run(['--data-dir', dataDir, 'client', 'create', 'Receiver'])).stdout) as { client_id: string };
+    const channel = '11111111-2222-4333-8444-555555555555';
+    const database = await openDatabase({ kind: 'pglite', dataDir });
+    try {
+      await sql`insert into service_channels (id, source, type, name, content_hash) values (${channel}, 'test', 'EChannel', '{"fi":"Kanava"}', 'x')`.execute(database.db);
+    } finally {
+      await database.close();
+    }
+    const ok = await run(['--data-dir', dataDir, 'channel', 'enable-transfer', channel, '--url', 'https://in.example/start', '--accepts', 'age,municipality_code', '--client', created.client_id]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(JSON.parse(ok.stdout), { channel_id: channel, url: 'https://in.example/start', accepts: ['age', 'municipality_code'], client_id: created.client_id });
+    const unknown = await run(['--data-dir', dataDir, 'channel', 'enable-transfer', channel, '--url', 'https://in.example/', '--accepts', 'shoe_size', '--client', created.client_id]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /unknown attributes: shoe_size/);
+    const http = await run(['--data-dir', dataDir, 'channel', 'enable-transfer', channel, '--url', 'http://in.example/', '--accepts', 'age', '--client', created.client_id]);
+    assert.equal(http.code, 1);
+    assert.match(http.stderr, /https/);
+  });
+
   test('import ptv reports added, then unchanged, and names a broken record', async () => {
     const dataDir = join(work, 'import');
     const broken = join(work, 'broken.json');

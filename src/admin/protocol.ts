@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { createApiClient, exportHsdsDir, importHsdsPath, importPtvFiles, OperationError, recommendServices, type OperationContext, type RecommendArgs } from '../operations.ts';
+import { createApiClient, enableChannelTransfer, exportHsdsDir, importHsdsPath, importPtvFiles, OperationError, recommendServices, type OperationContext, type RecommendArgs } from '../operations.ts';
 
 /**
  * Operations a running server performs for the CLI over its admin socket. Each answers with
@@ -27,6 +27,11 @@ export const OPERATIONS: Record<string, Operation> = {
   'import-hsds': (db, args, context) => importHsdsPath(db, string(args.path, 'path'), context),
   'export-hsds': (db, args) => exportHsdsDir(db, string(args.dir, 'dir')),
   'create-client': (db, args, context) => createApiClient(db, typeof args.name === 'string' ? args.name : '', context),
+  'enable-transfer': (db, args, context) => {
+    const text = (key: string) => (typeof args[key] === 'string' ? (args[key] as string) : '');
+    const accepts = Array.isArray(args.accepts) && args.accepts.length <= 100 && args.accepts.every((a) => typeof a === 'string') ? (args.accepts as string[]) : [];
+    return enableChannelTransfer(db, { channelId: text('channelId'), url: text('url'), accepts, clientId: text('clientId') }, context);
+  },
   recommend: (db, args, context) => {
     const text = (key: string) => (typeof args[key] === 'string' ? (args[key] as string) : undefined);
     const request: RecommendArgs = {};

@@ -13,6 +13,9 @@ export interface DB {
   audit_log: AuditLogTable;
   recommendations: RecommendationTable;
   recommendation_signals: RecommendationSignalTable;
+  consent_keys: ConsentKeyTable;
+  transfer_targets: TransferTargetTable;
+  consents: ConsentTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -174,4 +177,44 @@ export interface RecommendationSignalTable {
   needs: Json<Record<string, number>>;
   value: number;
   comment: string | null;
+}
+
+export interface ConsentKeyTable {
+  id: string;
+  purpose: 'payload' | 'signing';
+  material: string;
+  public_jwk: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  wrapped_by: string | null;
+  created_at: Defaulted<Date>;
+}
+
+export interface TransferTargetTable {
+  channel_id: string;
+  url: string;
+  accepts: string[];
+  client_id: string;
+  created_at: Defaulted<Date>;
+  updated_at: Defaulted<Date>;
+}
+
+export type ConsentStatus = 'given' | 'used' | 'expired' | 'withdrawn';
+
+export interface ConsentTable {
+  id: string;
+  subject: string | null;
+  sender_client_id: string | null;
+  recipient_channel_id: string;
+  recipient_client_id: string | null;
+  attributes: string[];
+  purpose: string;
+  created_at: Defaulted<Date>;
+  expires_at: Timestamp;
+  status: Defaulted<ConsentStatus>;
+  used_at: Timestamp | null;
+  withdrawn_at: Timestamp | null;
+  token_hash: string;
+  key_hash: string;
+  payload: string | null;
+  payload_key: string | null;
+  receipt: string;
 }

@@ -1,3 +1,4 @@
+import type { ConsentService } from '../consent/transfers.ts';
 import type { Database } from '../db/database.ts';
 import type { Learning } from '../recommender/learning.ts';
 import type { RecommenderService } from '../recommender/service.ts';
@@ -7,6 +8,7 @@ export interface AppContext {
   database: Database;
   recommender: RecommenderService;
   learning: Learning;
+  consent: ConsentService;
 }
 
 declare module 'fastify' {

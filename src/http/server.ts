@@ -17,6 +17,8 @@ import { recommenderRoutes } from '../recommender/routes.ts';
 import { feedbackRoutes } from '../recommender/feedback.ts';
 import { Learning, type LearningOptions } from '../recommender/learning.ts';
 import { auroraaiRoutes } from '../recommender/auroraai/routes.ts';
+import { consentRoutes } from '../consent/routes.ts';
+import { ConsentService, type ConsentOptions } from '../consent/transfers.ts';
 
 export interface ServerOptions {
   database: Database;
@@ -25,6 +27,10 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** How feedback is weighed (half-life, caps); defaults in learning.ts. */
   learning?: Partial<LearningOptions>;
+  /** Payload keys and transfer time to live (defaults from AURORA_PAYLOAD_KEYS, AURORA_TRANSFER_TTL_SECONDS). */
+  consent?: Omit<ConsentOptions, 'log'>;
+  /** How often expired transfer payloads are purged, in ms (default 60 s; 0 never). */
+  purgeIntervalMs?: number;
 }
 
 const VERSION = '0.1.0';
@@ -46,8 +52,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const learning = new Learning(options.learning);
   await learning.load(options.database.db);
   recommender.recommender.learning = learning;
-  app.decorate('aurora', { database: options.database, recommender, learning });
+  const consent = await ConsentService.open(options.database.db, { ...options.consent, log: (level, message) => app.log[level](message) });
+  app.decorate('aurora', { database: options.database, recommender, learning, consent });
   app.addHook('onClose', async () => recommender.stop());
+  // Expired transfers lose their payload even when nobody asks for them again.
+  const purgeEvery = options.purgeIntervalMs ?? 60_000;
+  if (purgeEvery > 0) {
+    const timer = setInterval(() => {
+      consent.purge().then(
+        (n) => n > 0 && app.log.info({ purged: n }, 'deleted expired transfer payloads'),
+        (error: unknown) => app.log.warn({ err: error }, 'purging expired transfer payloads failed'),
+      );
+    }, purgeEvery);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, new HttpProblem(404, 'not-found', 'Not found', `nothing at ${request.method} ${request.url.split('?')[0]}`).toProblem(request.url)),
@@ -79,6 +98,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: 'catalogue', description: 'Services, channels and code lists' },
         { name: 'recommender', description: 'Services for a life situation, with reasons; feedback that teaches it' },
         { name: 'auroraai', description: 'The AuroraAI core components service recommender API (recommend_service, text_search, recommendation_feedback), unchanged' },
+        { name: 'consent', description: "Consent and session transfer: a person's attributes carried, with their consent, to the next service once; signed consent receipts" },
         { name: 'operations' },
       ],
     },
@@ -120,5 +140,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(recommenderRoutes);
   await app.register(feedbackRoutes);
   await app.register(auroraaiRoutes);
+  await app.register(consentRoutes);
   return app;
 }

@@ -3,10 +3,12 @@ import type { Db } from '../db/database.ts';
 
 /**
  * What a client may do: `catalogue:write` imports and deletes services; `recommender:teach` tells the
- * recommender whether a service fits a life situation (POST /api/v1/teaching). A new client gets all
+ * recommender whether a service fits a life situation (POST /api/v1/teaching); `transfer:send`
+ * deposits a person's attributes for another service (POST /api/v1/transfers); `transfer:receive`
+ * redeems transfer tokens (POST /api/v1/transfers/redeem), for the channels naming the client. A new client gets all
  * of them unless given fewer. Any active client may ask for recommendations and give feedback.
  */
-export const CLIENT_SCOPES = ['catalogue:write', 'recommender:teach'] as const;
+export const CLIENT_SCOPES = ['catalogue:write', 'recommender:teach', 'transfer:send', 'transfer:receive'] as const;
 export type ClientScope = (typeof CLIENT_SCOPES)[number];
 
 export interface CreatedClient {

@@ -1,0 +1,157 @@
+import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { CompactSign, exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike } from 'jose';
+import type { Db } from '../db/database.ts';
+
+/**
+ * The keys of consent and session transfer.
+ *
+ * Payload keys (AES-256-GCM) encrypt attribute values at rest. They come from `AURORA_PAYLOAD_KEYS`
+ * (`id:base64key,…`, the first one current); every key listed still decrypts, which is how a key is
+ * rotated: put the new one first and keep the old one until no payload under it remains. When none
+ * is configured, one is generated and kept in the database (table consent_keys); keys kept there
+ * always decrypt too, so configuring keys later loses nothing.
+ *
+ * The receipt-signing key (ECDSA P-256, ES256) is generated on first start; its private JWK is kept
+ * encrypted under the current payload key. Every signing key's public half stays published in the
+ * JWKS so that old receipts still verify.
+ */
+
+const KEY_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+const GENERATED_KEY_ID = 'local-1';
+
+export interface Sealed {
+  keyId: string;
+  data: string;
+}
+
+export class PayloadKeyring {
+  constructor(
+    readonly currentId: string,
+    private readonly keys: ReadonlyMap<string, Buffer>,
+  ) {
+    if (!keys.has(currentId)) throw new Error(`the current payload key ${currentId} is not in the keyring`);
+  }
+
+  get ids() {
+    return [...this.keys.keys()];
+  }
+
+  has(id: string) {
+    return this.keys.has(id);
+  }
+
+  /** AES-256-GCM under the current key: base64url(iv ‖ ciphertext ‖ tag); `aad` binds it to its record. */
+  seal(plaintext: string, aad: string): Sealed {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentId)!, iv);
+    cipher.setAAD(Buffer.from(aad, 'utf8'));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return { keyId: this.currentId, data: Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url') };
+  }
+
+  open(sealed: Sealed, aad: string): string {
+    const key = this.keys.get(sealed.keyId);
+    if (!key) throw new Error(`payload key ${sealed.keyId} is not configured: add it to AURORA_PAYLOAD_KEYS to read what it encrypted`);
+    const raw = Buffer.from(sealed.data, 'base64url');
+    if (raw.length < 28) throw new Error('sealed payload too short');
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+    decipher.setAAD(Buffer.from(aad, 'utf8'));
+    decipher.setAuthTag(raw.subarray(raw.length - 16));
+    return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
+  }
+}
+
+/** Parses `id:base64key,…`; each key must be 32 bytes. An empty or absent value is no keys. */
+export function parsePayloadKeys(value: string | undefined): [string, Buffer][] {
+  if (!value || !value.trim()) return [];
+  const seen = new Set<string>();
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const colon = part.indexOf(':');
+      const id = part.slice(0, colon);
+      if (colon <= 0 || !KEY_ID.test(id)) throw new RangeError('AURORA_PAYLOAD_KEYS: each entry is id:base64key, the id 1 to 64 of A-Z a-z 0-9 _ . -');
+      if (seen.has(id)) throw new RangeError(`AURORA_PAYLOAD_KEYS: the key id ${id} appears twice`);
+      seen.add(id);
+      const key = Buffer.from(part.slice(colon + 1), 'base64');
+      if (key.length !== 32) throw new RangeError(`AURORA_PAYLOAD_KEYS: the key ${id} is not 32 bytes (base64 of a 256-bit key)`);
+      return [id, key];
+    });
+}
+
+/** A new key in the form AURORA_PAYLOAD_KEYS takes. */
+export function newPayloadKeyEntry(id: string) {
+  return `${id}:${randomBytes(32).toString('base64')}`;
+}
+
+export interface KeyringLoad {
+  keyring: PayloadKeyring;
+  /** True when no key was configured and the database's own key is the current one. */
+  generated: boolean;
+  /** True when that key was created now. */
+  created: boolean;
+}
+
+export async function loadPayloadKeyring(db: Db, configured: string | undefined): Promise<KeyringLoad> {
+  const fromConfig = parsePayloadKeys(configured);
+  let stored = await db.selectFrom('consent_keys').select(['id', 'material']).where('purpose', '=', 'payload').execute();
+  let created = false;
+  if (fromConfig.length === 0 && !stored.some((k) => k.id === GENERATED_KEY_ID)) {
+    const inserted = await db
+      .insertInto('consent_keys')
+      .values({ id: GENERATED_KEY_ID, purpose: 'payload', material: randomBytes(32).toString('base64'), public_jwk: null, wrapped_by: null })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .execute();
+    created = inserted.length > 0;
+    stored = await db.selectFrom('consent_keys').select(['id', 'material']).where('purpose', '=', 'payload').execute();
+  }
+  const keys = new Map<string, Buffer>(stored.map((k) => [k.id, Buffer.from(k.material, 'base64')]));
+  for (const [id, key] of fromConfig) keys.set(id, key);
+  const currentId = fromConfig[0]?.[0] ?? GENERATED_KEY_ID;
+  return { keyring: new PayloadKeyring(currentId, keys), generated: fromConfig.length === 0, created };
+}
+
+export interface ReceiptSigner {
+  kid: string;
+  privateKey: KeyLike | Uint8Array;
+  /** Public JWKs of every signing key the network has had, newest first. */
+  jwks: { keys: JWK[] };
+  /** True when the signing key was generated now. */
+  created: boolean;
+}
+
+/** The newest signing key whose private half the keyring can decrypt; a new one when there is none. */
+export async function loadReceiptSigner(db: Db, keyring: PayloadKeyring): Promise<ReceiptSigner> {
+  const rows = await db
+    .selectFrom('consent_keys')
+    .select(['id', 'material', 'public_jwk', 'wrapped_by', 'created_at'])
+    .where('purpose', '=', 'signing')
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  const publicKeys = (list: typeof rows) => ({ keys: list.map((r) => r.public_jwk as unknown as JWK | null).filter((k): k is JWK => k !== null) });
+  for (const row of rows) {
+    if (!row.wrapped_by || !keyring.has(row.wrapped_by)) continue;
+    const jwk = JSON.parse(keyring.open({ keyId: row.wrapped_by, data: row.material }, `signing-key:${row.id}`)) as JWK;
+    return { kid: row.id, privateKey: await importJWK(jwk, 'ES256'), jwks: publicKeys(rows), created: false };
+  }
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const kid = `aurora-${randomUUID()}`;
+  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
+  const sealed = keyring.seal(JSON.stringify(await exportJWK(privateKey)), `signing-key:${kid}`);
+  await db
+    .insertInto('consent_keys')
+    .values({ id: kid, purpose: 'signing', material: sealed.data, wrapped_by: sealed.keyId, public_jwk: JSON.stringify(publicJwk) })
+    .execute();
+  return { kid, privateKey, jwks: { keys: [publicJwk, ...publicKeys(rows).keys] }, created: true };
+}
+
+/** A compact JWS (ES256) over the receipt's JSON. */
+export async function signReceipt(signer: ReceiptSigner, receipt: object): Promise<string> {
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(receipt)))
+    .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: 'consent-receipt+jws', cty: 'application/json' })
+    .sign(signer.privateKey);
+}

@@ -1,0 +1,154 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { Uuid } from '../catalogue/schemas.ts';
+import { requireClient } from '../http/auth.ts';
+import { problems } from '../http/schemas.ts';
+
+const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'The one-time transfer token (32 random bytes, base64url)' });
+const Key = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: "The consent's secret key, handed to the person at deposit" });
+
+const ConsentRecord = Type.Object(
+  {
+    id: Uuid,
+    status: Type.Union([Type.Literal('given'), Type.Literal('used'), Type.Literal('expired'), Type.Literal('withdrawn')]),
+    subject: Type.Union([Type.String(), Type.Null()]),
+    recipient_channel_id: Uuid,
+    attributes: Type.Array(Type.String(), { description: 'Names of the attributes transferred (never their values)' }),
+    purpose: Type.String(),
+    created_at: Type.String({ format: 'date-time' }),
+    expires_at: Type.String({ format: 'date-time' }),
+    used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    withdrawn_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    receipt: Type.String({ description: 'The signed consent receipt: a compact JWS (ES256) verifiable with /.well-known/jwks.json' }),
+  },
+  { description: 'A consent record (after ISO/IEC TS 27560)' },
+);
+
+/** Consent and session transfer over HTTP: deposit, redemption, the person's view and withdrawal, the JWKS. */
+export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/.well-known/jwks.json',
+    {
+      schema: {
+        tags: ['consent'],
+        summary: "The network's public keys for verifying consent receipts (JWKS, RFC 7517)",
+        response: { 200: Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) }) },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return app.aurora.consent.jwks;
+    },
+  );
+
+  app.post(
+    '/api/v1/transfers',
+    {
+      preHandler: requireClient('transfer:send'),
+      schema: {
+        tags: ['consent'],
+        summary: "Deposit a person's attributes, with their consent, for one receiving channel",
+        description:
+          'Returns a one-time token and the link that carries it to the channel (`?aurora_token=`), the signed consent receipt, and the `consent_key` with which the person may see or withdraw the consent. Values are validated against the AuroraAI attribute schema and encrypted at rest.',
+        security: [{ basicAuth: [] }],
+        body: Type.Object(
+          {
+            target_channel_id: Uuid,
+            attributes: Type.Object({}, { additionalProperties: true, minProperties: 1, description: 'AuroraAI attributes (age, municipality_code, life_situation_meters, …)' }),
+            purpose: Type.String({ minLength: 1, maxLength: 500 }),
+            subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'A pseudonymous subject id' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            consent_id: Uuid,
+            token: Token,
+            link: Type.String({ format: 'uri' }),
+            receipt: Type.String(),
+            expires_at: Type.String({ format: 'date-time' }),
+            consent_key: Key,
+          }),
+          ...problems(400, 401, 403, 404, 413, 415),
+        },
+      },
+    },
+    async (request, reply) => {
+      const client = request.client!;
+      const body = request.body;
+      const deposit = await app.aurora.consent.deposit({
+        senderClientId: client.id,
+        senderName: client.name,
+        targetChannelId: body.target_channel_id,
+        attributes: body.attributes as Record<string, unknown>,
+        purpose: body.purpose,
+        subject: body.subject,
+      });
+      reply.header('cache-control', 'no-store');
+      return reply.status(201).send(deposit);
+    },
+  );
+
+  app.post(
+    '/api/v1/transfers/redeem',
+    {
+      preHandler: requireClient('transfer:receive'),
+      schema: {
+        tags: ['consent'],
+        summary: 'Redeem a transfer token: the attributes, once',
+        description: 'Only the client named by the receiving channel may redeem. A used, expired or withdrawn token is 410.',
+        security: [{ basicAuth: [] }],
+        body: Type.Object({ token: Token }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            consent_id: Uuid,
+            attributes: Type.Object({}, { additionalProperties: true }),
+            purpose: Type.String(),
+            subject: Type.Union([Type.String(), Type.Null()]),
+            receipt: Type.String(),
+          }),
+          ...problems(400, 401, 403, 404, 410, 415),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await app.aurora.consent.redeem(request.body.token, request.client!.id);
+      reply.header('cache-control', 'no-store');
+      return result;
+    },
+  );
+
+  app.get(
+    '/api/v1/consents/:id',
+    {
+      schema: {
+        tags: ['consent'],
+        summary: 'A consent record and its receipt, for the person who gave it',
+        params: Type.Object({ id: Uuid }),
+        querystring: Type.Object({ key: Key }),
+        response: { 200: ConsentRecord, ...problems(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return app.aurora.consent.view(request.params.id, request.query.key);
+    },
+  );
+
+  app.post(
+    '/api/v1/consents/:id/withdraw',
+    {
+      schema: {
+        tags: ['consent'],
+        summary: 'Withdraw a consent before its transfer is used: the attributes are deleted',
+        params: Type.Object({ id: Uuid }),
+        querystring: Type.Object({ key: Key }),
+        response: { 200: ConsentRecord, ...problems(400, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return app.aurora.consent.withdraw(request.params.id, request.query.key);
+    },
+  );
+};

@@ -1,0 +1,308 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { ConsentStatus } from '../db/schema.ts';
+import { HttpProblem, badRequest, forbidden, notFound } from '../http/problem.ts';
+import { ATTRIBUTE_NAMES, isAttribute, validateAttributes } from './attributes.ts';
+import { loadPayloadKeyring, loadReceiptSigner, signReceipt, type PayloadKeyring, type ReceiptSigner } from './keys.ts';
+
+/**
+ * Consent and session transfer. With a person's consent, a sending service deposits attributes the
+ * person gave it for one receiving channel; the person carries a one-time token to that channel's
+ * landing URL; the channel's client redeems the token once. Each deposit is a consent record (after
+ * ISO/IEC TS 27560 and the Kantara consent receipt) with a signed receipt; the person sees and can
+ * withdraw it with a secret key handed to them at deposit.
+ */
+
+export const DEFAULT_TTL_SECONDS = 600;
+
+const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
+
+/** Landing URLs are https, or http only on the local machine. */
+export function checkLandingUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new RangeError(`not a URL: ${value}`);
+  }
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) throw new RangeError('a landing URL is https (http only for localhost)');
+  if (url.username || url.password) throw new RangeError('a landing URL carries no credentials');
+  return url;
+}
+
+export interface TransferTargetInput {
+  channelId: string;
+  url: string;
+  accepts: readonly string[];
+  /** The public client_id (aur_…) of the API client allowed to redeem. */
+  clientId: string;
+}
+
+/** Makes a catalogue channel a transfer target, or changes it: where people land, what it accepts, which client redeems. */
+export async function enableTransfer(db: Db, input: TransferTargetInput, actor = 'operator') {
+  const url = checkLandingUrl(input.url).toString();
+  const accepts = [...new Set(input.accepts.map((a) => a.trim()).filter(Boolean))].sort();
+  if (accepts.length === 0) throw new RangeError('a transfer target accepts at least one attribute');
+  const unknown = accepts.filter((a) => !isAttribute(a));
+  if (unknown.length) throw new RangeError(`unknown attributes: ${unknown.join(', ')} (known: ${ATTRIBUTE_NAMES.join(', ')})`);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.channelId)) throw new RangeError(`not a channel id: ${input.channelId}`);
+  const channel = await db.selectFrom('service_channels').select('id').where('id', '=', input.channelId).executeTakeFirst();
+  if (!channel) throw new RangeError(`no channel ${input.channelId} in the catalogue`);
+  const client = await db.selectFrom('api_clients').select(['id', 'revoked_at']).where('client_id', '=', input.clientId).executeTakeFirst();
+  if (!client || client.revoked_at) throw new RangeError(`no active API client ${input.clientId}`);
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto('transfer_targets')
+      .values({ channel_id: channel.id, url, accepts, client_id: client.id })
+      .onConflict((oc) => oc.column('channel_id').doUpdateSet({ url, accepts, client_id: client.id, updated_at: new Date() }))
+      .returning(['channel_id', 'url', 'accepts', 'created_at', 'updated_at'])
+      .executeTakeFirstOrThrow();
+    await tx
+      .insertInto('audit_log')
+      .values({ actor, action: 'channel.enable-transfer', target: channel.id, details: JSON.stringify({ url, accepts, client_id: input.clientId }) })
+      .execute();
+    return { channel_id: row.channel_id, url: row.url, accepts: row.accepts, client_id: input.clientId };
+  });
+}
+
+export interface DepositInput {
+  senderClientId: string;
+  senderName: string;
+  targetChannelId: string;
+  attributes: Record<string, unknown>;
+  purpose: string;
+  subject?: string | undefined;
+}
+
+export interface Deposit {
+  consent_id: string;
+  token: string;
+  link: string;
+  receipt: string;
+  expires_at: string;
+  consent_key: string;
+}
+
+export interface ConsentView {
+  id: string;
+  status: ConsentStatus;
+  subject: string | null;
+  recipient_channel_id: string;
+  attributes: string[];
+  purpose: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  withdrawn_at: string | null;
+  receipt: string;
+}
+
+export interface ConsentOptions {
+  /** `id:base64key,…`; defaults to AURORA_PAYLOAD_KEYS. */
+  payloadKeys?: string | undefined;
+  /** How long a deposit waits for its redemption; defaults to AURORA_TRANSFER_TTL_SECONDS or 600. */
+  ttlSeconds?: number | undefined;
+  log?: (level: 'info' | 'warn', message: string) => void;
+}
+
+export class ConsentService {
+  private constructor(
+    private readonly db: Db,
+    readonly keyring: PayloadKeyring,
+    readonly signer: ReceiptSigner,
+    readonly ttlSeconds: number,
+  ) {}
+
+  static async open(db: Db, options: ConsentOptions = {}): Promise<ConsentService> {
+    const log = options.log ?? (() => {});
+    const { keyring, generated, created } = await loadPayloadKeyring(db, options.payloadKeys ?? process.env.AURORA_PAYLOAD_KEYS);
+    if (generated)
+      log('warn', `AURORA_PAYLOAD_KEYS is not set: attribute payloads are encrypted with a key ${created ? 'generated now and ' : ''}kept in the database (consent_keys); configure keys to keep them apart from the data`);
+    const signer = await loadReceiptSigner(db, keyring);
+    if (signer.created) log('info', `generated the consent receipt signing key ${signer.kid}`);
+    const ttl = options.ttlSeconds ?? (process.env.AURORA_TRANSFER_TTL_SECONDS ? Number(process.env.AURORA_TRANSFER_TTL_SECONDS) : DEFAULT_TTL_SECONDS);
+    if (!Number.isFinite(ttl) || ttl <= 0) throw new RangeError('the transfer time to live is a positive number of seconds');
+    return new ConsentService(db, keyring, signer, ttl);
+  }
+
+  get jwks() {
+    return this.signer.jwks;
+  }
+
+  async deposit(input: DepositInput): Promise<Deposit> {
+    const target = await this.db
+      .selectFrom('service_channels as c')
+      .leftJoin('transfer_targets as t', 't.channel_id', 'c.id')
+      .select(['c.id', 'c.name', 't.url', 't.accepts', 't.client_id'])
+      .where('c.id', '=', input.targetChannelId)
+      .executeTakeFirst();
+    if (!target) throw notFound(`no channel ${input.targetChannelId}`);
+    if (!target.url || !target.accepts || !target.client_id) throw badRequest(`the channel ${input.targetChannelId} does not receive transfers`, [{ field: 'target_channel_id', message: 'is not a transfer target' }]);
+    const names = Object.keys(input.attributes);
+    const refused = names.filter((n) => !target.accepts!.includes(n));
+    if (refused.length)
+      throw badRequest(
+        `the channel does not accept ${refused.join(', ')} (it accepts ${target.accepts.join(', ')})`,
+        refused.map((n) => ({ field: `attributes.${n}`, message: 'is not accepted by the target channel' })),
+      );
+    const errors = validateAttributes(input.attributes);
+    if (errors.length) throw badRequest('attribute values are not valid', errors);
+
+    const id = randomUUID();
+    const token = randomBytes(32).toString('base64url');
+    const consentKey = randomBytes(32).toString('base64url');
+    const now = new Date();
+    const expires = new Date(now.getTime() + this.ttlSeconds * 1000);
+    const attributes = [...names].sort();
+    const channelName = target.name as unknown as Record<string, string | undefined>;
+    // After the Kantara Consent Receipt Specification 1.1 and ISO/IEC TS 27560's record fields.
+    const receipt = {
+      version: 'KI-CR-v1.1.0',
+      jurisdiction: 'FI',
+      consentTimestamp: Math.floor(now.getTime() / 1000),
+      collectionMethod: 'Aurora session transfer, given by the person at the sending service',
+      consentReceiptID: id,
+      piiPrincipalId: input.subject ?? null,
+      piiControllers: [{ piiController: input.senderName, clientId: input.senderClientId }],
+      services: [
+        {
+          service: channelName.fi ?? channelName.en ?? channelName.sv ?? target.id,
+          channelId: target.id,
+          purposes: [{ purpose: input.purpose, consentType: 'EXPLICIT', piiCategory: attributes, primaryPurpose: true, termination: expires.toISOString() }],
+        },
+      ],
+      sensitive: false,
+      expires: Math.floor(expires.getTime() / 1000),
+    };
+    const jws = await signReceipt(this.signer, receipt);
+    const sealed = this.keyring.seal(JSON.stringify(input.attributes), id);
+    await this.db
+      .insertInto('consents')
+      .values({
+        id,
+        subject: input.subject ?? null,
+        sender_client_id: input.senderClientId,
+        recipient_channel_id: target.id,
+        recipient_client_id: target.client_id,
+        attributes,
+        purpose: input.purpose,
+        created_at: now,
+        expires_at: expires,
+        token_hash: sha256(token),
+        key_hash: sha256(consentKey),
+        payload: sealed.data,
+        payload_key: sealed.keyId,
+        receipt: jws,
+      })
+      .execute();
+    const link = new URL(target.url);
+    link.searchParams.set('aurora_token', token);
+    return { consent_id: id, token, link: link.toString(), receipt: jws, expires_at: expires.toISOString(), consent_key: consentKey };
+  }
+
+  /**
+   * The attributes behind a token, once. One conditional UPDATE takes the payload and marks the
+   * consent used: of concurrent redemptions exactly one gets a row back. When none does, the
+   * record tells why — without telling a client that is not the recipient anything about it.
+   */
+  async redeem(token: string, clientId: string) {
+    const tokenHash = sha256(token);
+    const result = await sql<{ id: string; payload: string | null; payload_key: string | null; subject: string | null; purpose: string; receipt: string; attributes: string[] }>`
+      update consents c
+         set status = 'used', used_at = now(), payload = null, payload_key = null
+        from (select id, payload, payload_key from consents where token_hash = ${tokenHash} for update) old
+       where c.id = old.id and c.status = 'given' and c.expires_at > now() and c.recipient_client_id = ${clientId}
+      returning c.id, old.payload, old.payload_key, c.subject, c.purpose, c.receipt, c.attributes`.execute(this.db);
+    const row = result.rows[0];
+    if (row) {
+      if (!row.payload || !row.payload_key) throw new HttpProblem(410, 'transfer-gone', 'Gone', 'the transfer holds no data any more');
+      const attributes = JSON.parse(this.keyring.open({ keyId: row.payload_key, data: row.payload }, row.id)) as Record<string, unknown>;
+      return { consent_id: row.id, attributes, purpose: row.purpose, subject: row.subject, receipt: row.receipt };
+    }
+    const record = await this.db
+      .selectFrom('consents')
+      .select(['status', 'expires_at', 'recipient_client_id'])
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    if (!record) throw notFound('no transfer for this token');
+    if (record.recipient_client_id !== clientId) throw forbidden('this client may not redeem this token');
+    const reason =
+      record.status === 'used' ? 'the token has been used' : record.status === 'withdrawn' ? 'the person withdrew the consent' : 'the token has expired';
+    throw new HttpProblem(410, `transfer-${record.status === 'given' ? 'expired' : record.status}`, 'Gone', reason);
+  }
+
+  private async withKey(id: string, key: string) {
+    const row = await this.db.selectFrom('consents').selectAll().where('id', '=', id).executeTakeFirst();
+    // An unknown id and a wrong key answer alike; the key is compared in constant time.
+    const expected = Buffer.from(row?.key_hash ?? sha256(randomBytes(32).toString('base64url')));
+    const given = Buffer.from(sha256(key));
+    if (!row || expected.length !== given.length || !timingSafeEqual(expected, given)) throw notFound('no consent with this id and key');
+    return row;
+  }
+
+  async view(id: string, key: string): Promise<ConsentView> {
+    return present(await this.withKey(id, key));
+  }
+
+  /** Withdraws a consent not yet used: its payload is deleted. Withdrawing again changes nothing. */
+  async withdraw(id: string, key: string): Promise<ConsentView> {
+    const row = await this.withKey(id, key);
+    const updated = await this.db
+      .updateTable('consents')
+      .set({ status: 'withdrawn', withdrawn_at: new Date(), payload: null, payload_key: null })
+      .where('id', '=', row.id)
+      .where('status', '=', 'given')
+      .returningAll()
+      .executeTakeFirst();
+    if (updated) return present(updated);
+    const now = await this.db.selectFrom('consents').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+    if (now.status === 'withdrawn') return present(now);
+    throw new HttpProblem(409, 'consent-not-withdrawable', 'Conflict', now.status === 'used' ? 'the attributes have already been handed over' : 'the consent has expired');
+  }
+
+  /** Deletes the payloads of expired transfers and marks them expired; returns how many. */
+  async purge(): Promise<number> {
+    return purgeExpired(this.db);
+  }
+}
+
+export async function purgeExpired(db: Db): Promise<number> {
+  const result = await db
+    .updateTable('consents')
+    .set({ status: sql`case when status = 'given' then 'expired' else status end`, payload: null, payload_key: null })
+    .where('payload', 'is not', null)
+    .where('expires_at', '<=', sql<Date>`now()`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+function present(row: {
+  id: string;
+  status: ConsentStatus;
+  subject: string | null;
+  recipient_channel_id: string;
+  attributes: string[];
+  purpose: string;
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+  withdrawn_at: Date | null;
+  receipt: string;
+}): ConsentView {
+  const expired = row.status === 'given' && row.expires_at.getTime() <= Date.now();
+  return {
+    id: row.id,
+    status: expired ? 'expired' : row.status,
+    subject: row.subject,
+    recipient_channel_id: row.recipient_channel_id,
+    attributes: row.attributes,
+    purpose: row.purpose,
+    created_at: row.created_at.toISOString(),
+    expires_at: row.expires_at.toISOString(),
+    used_at: row.used_at?.toISOString() ?? null,
+    withdrawn_at: row.withdrawn_at?.toISOString() ?? null,
+    receipt: row.receipt,
+  };
+}
