@@ -210,6 +210,19 @@ export function buildCli() {
       process.stdout.write(JSON.stringify(result) + '\n');
     });
   program
+    .command('audit')
+    .description('the consent audit log')
+    .command('verify')
+    .description('check the hash chain of consent events; exits 1 at the first broken link')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const result = (await runOperation(storage(), 'audit-verify', {})) as { ok: boolean; count: number; first_bad_seq?: number; reason?: string };
+      if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
+      else if (result.ok) process.stdout.write(`OK: the consent audit chain is intact (${result.count} event${result.count === 1 ? '' : 's'})\n`);
+      else process.stdout.write(`BROKEN at seq ${result.first_bad_seq}: ${result.reason} (${result.count} event${result.count === 1 ? '' : 's'} before it verified)\n`);
+      if (!result.ok) process.exitCode = 1;
+    });
+  program
     .command('recommend')
     .description('recommend services for a life situation, a question or a life event, with the reasons')
     .option('--meters <values>', 'life-situation meters, e.g. housing=2,finance=3 (0..10)')

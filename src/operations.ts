@@ -5,6 +5,7 @@ import { runImport, type ImportProgress, type ImportSummary } from './catalogue/
 import { ptvImportBatch, type PtvDocument } from './catalogue/ptv/import.ts';
 import { createClient, type CreatedClient } from './network/clients.ts';
 import { enableTransfer, type TransferTargetInput } from './consent/transfers.ts';
+import { verifyAuditChain, type AuditVerification } from './consent/audit.ts';
 import { checkFilters } from './catalogue/query.ts';
 import { explanationText } from './recommender/explain.ts';
 import { LIFE_EVENT_IDS, type LifeEvent } from './recommender/life-events.ts';
@@ -80,6 +81,11 @@ export async function enableChannelTransfer(db: Db, input: TransferTargetInput, 
     if (error instanceof RangeError) throw new OperationError(error.message);
     throw error;
   }
+}
+
+/** Walks the consent audit chain (`aurora audit verify`): ok with the count, or the first broken seq. */
+export async function verifyConsentAudit(db: Db): Promise<AuditVerification> {
+  return verifyAuditChain(db);
 }
 
 export interface RecommendArgs {

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { createApiClient, enableChannelTransfer, exportHsdsDir, importHsdsPath, importPtvFiles, OperationError, recommendServices, type OperationContext, type RecommendArgs } from '../operations.ts';
+import { createApiClient, enableChannelTransfer, verifyConsentAudit, exportHsdsDir, importHsdsPath, importPtvFiles, OperationError, recommendServices, type OperationContext, type RecommendArgs } from '../operations.ts';
 
 /**
  * Operations a running server performs for the CLI over its admin socket. Each answers with
@@ -32,6 +32,7 @@ export const OPERATIONS: Record<string, Operation> = {
     const accepts = Array.isArray(args.accepts) && args.accepts.length <= 100 && args.accepts.every((a) => typeof a === 'string') ? (args.accepts as string[]) : [];
     return enableChannelTransfer(db, { channelId: text('channelId'), url: text('url'), accepts, clientId: text('clientId') }, context);
   },
+  'audit-verify': (db) => verifyConsentAudit(db),
   recommend: (db, args, context) => {
     const text = (key: string) => (typeof args[key] === 'string' ? (args[key] as string) : undefined);
     const request: RecommendArgs = {};

@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { Uuid } from '../catalogue/schemas.ts';
 import { requireClient } from '../http/auth.ts';
+import { badRequest } from '../http/problem.ts';
 import { problems } from '../http/schemas.ts';
+import { depositWithCode } from './codes.ts';
 
 const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'The one-time transfer token (32 random bytes, base64url)' });
 const Key = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: "The consent's secret key, handed to the person at deposit" });
@@ -57,14 +59,18 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
             attributes: Type.Object({}, { additionalProperties: true, minProperties: 1, description: 'AuroraAI attributes (age, municipality_code, life_situation_meters, …)' }),
             purpose: Type.String({ minLength: 1, maxLength: 500 }),
             subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'A pseudonymous subject id' })),
+            code: Type.Optional(Type.Boolean({ description: 'Also (or, with `link: false`, only) a short code XXXX-XXXX-XX and its QR code, for a ServiceLocation or Phone channel; the transfer then waits days (AURORA_TRANSFER_CODE_TTL_SECONDS, default 3 days)' })),
+            link: Type.Optional(Type.Boolean({ description: 'Whether to return the token and link (default true); false needs `code: true`' })),
           },
           { additionalProperties: false },
         ),
         response: {
           201: Type.Object({
             consent_id: Uuid,
-            token: Token,
-            link: Type.String({ format: 'uri' }),
+            token: Type.Optional(Token),
+            link: Type.Optional(Type.String({ format: 'uri' })),
+            code: Type.Optional(Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}$', description: 'The one-time code for a desk or phone service (Crockford base32, 50 bits)' })),
+            code_qr_svg: Type.Optional(Type.String({ description: 'The code as a QR code (SVG)' })),
             receipt: Type.String(),
             expires_at: Type.String({ format: 'date-time' }),
             consent_key: Key,
@@ -76,14 +82,18 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const client = request.client!;
       const body = request.body;
-      const deposit = await app.aurora.consent.deposit({
+      const input = {
         senderClientId: client.id,
         senderName: client.name,
         targetChannelId: body.target_channel_id,
         attributes: body.attributes as Record<string, unknown>,
         purpose: body.purpose,
         subject: body.subject,
-      });
+      };
+      if (body.link === false && !body.code) throw badRequest('a deposit returns a link, a code or both', [{ field: 'link', message: 'may be false only with code: true' }]);
+      const deposit = body.code
+        ? await depositWithCode(app.aurora.database.db, app.aurora.consent, input, { link: body.link !== false })
+        : await app.aurora.consent.deposit(input);
       reply.header('cache-control', 'no-store');
       return reply.status(201).send(deposit);
     },

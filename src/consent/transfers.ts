@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { ConsentStatus } from '../db/schema.ts';
 import { HttpProblem, badRequest, forbidden, notFound } from '../http/problem.ts';
 import { ATTRIBUTE_NAMES, isAttribute, validateAttributes } from './attributes.ts';
+import { appendConsentAudit } from './audit.ts';
 import { loadPayloadKeyring, loadReceiptSigner, signReceipt, type PayloadKeyring, type ReceiptSigner } from './keys.ts';
 
 /**
@@ -74,6 +75,8 @@ export interface DepositInput {
   attributes: Record<string, unknown>;
   purpose: string;
   subject?: string | undefined;
+  /** How long this deposit waits for its redemption; the service's time to live when not given. */
+  ttlSeconds?: number | undefined;
 }
 
 export interface Deposit {
@@ -154,7 +157,7 @@ export class ConsentService {
     const token = randomBytes(32).toString('base64url');
     const consentKey = randomBytes(32).toString('base64url');
     const now = new Date();
-    const expires = new Date(now.getTime() + this.ttlSeconds * 1000);
+    const expires = new Date(now.getTime() + (input.ttlSeconds ?? this.ttlSeconds) * 1000);
     const attributes = [...names].sort();
     const channelName = target.name as unknown as Record<string, string | undefined>;
     // After the Kantara Consent Receipt Specification 1.1 and ISO/IEC TS 27560's record fields.
@@ -197,6 +200,7 @@ export class ConsentService {
         receipt: jws,
       })
       .execute();
+    await appendConsentAudit(this.db, { event: 'issue', consentId: id, actor: input.senderClientId });
     const link = new URL(target.url);
     link.searchParams.set('aurora_token', token);
     return { consent_id: id, token, link: link.toString(), receipt: jws, expires_at: expires.toISOString(), consent_key: consentKey };
@@ -217,15 +221,22 @@ export class ConsentService {
       returning c.id, old.payload, old.payload_key, c.subject, c.purpose, c.receipt, c.attributes`.execute(this.db);
     const row = result.rows[0];
     if (row) {
+      await appendConsentAudit(this.db, { event: row.payload ? 'redeem' : 'refuse', consentId: row.id, actor: clientId, reason: row.payload ? null : 'gone' });
       if (!row.payload || !row.payload_key) throw new HttpProblem(410, 'transfer-gone', 'Gone', 'the transfer holds no data any more');
       const attributes = JSON.parse(this.keyring.open({ keyId: row.payload_key, data: row.payload }, row.id)) as Record<string, unknown>;
       return { consent_id: row.id, attributes, purpose: row.purpose, subject: row.subject, receipt: row.receipt };
     }
     const record = await this.db
       .selectFrom('consents')
-      .select(['status', 'expires_at', 'recipient_client_id'])
+      .select(['id', 'status', 'expires_at', 'recipient_client_id'])
       .where('token_hash', '=', tokenHash)
       .executeTakeFirst();
+    await appendConsentAudit(this.db, {
+      event: 'refuse',
+      consentId: record?.id ?? null,
+      actor: clientId,
+      reason: !record ? 'unknown' : record.recipient_client_id !== clientId ? 'wrong-client' : record.status === 'given' ? 'expired' : record.status,
+    });
     if (!record) throw notFound('no transfer for this token');
     if (record.recipient_client_id !== clientId) throw forbidden('this client may not redeem this token');
     const reason =
@@ -256,7 +267,10 @@ export class ConsentService {
       .where('status', '=', 'given')
       .returningAll()
       .executeTakeFirst();
-    if (updated) return present(updated);
+    if (updated) {
+      await appendConsentAudit(this.db, { event: 'withdraw', consentId: updated.id, actor: 'person' });
+      return present(updated);
+    }
     const now = await this.db.selectFrom('consents').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
     if (now.status === 'withdrawn') return present(now);
     throw new HttpProblem(409, 'consent-not-withdrawable', 'Conflict', now.status === 'used' ? 'the attributes have already been handed over' : 'the consent has expired');
@@ -274,8 +288,10 @@ export async function purgeExpired(db: Db): Promise<number> {
     .set({ status: sql`case when status = 'given' then 'expired' else status end`, payload: null, payload_key: null })
     .where('payload', 'is not', null)
     .where('expires_at', '<=', sql<Date>`now()`)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning('id')
+    .execute();
+  await appendConsentAudit(db, result.map((r) => ({ event: 'purge' as const, consentId: r.id, actor: 'system' })));
+  return result.length;
 }
 
 function present(row: {

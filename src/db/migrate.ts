@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { catalogueMigrations } from '../catalogue/migrations.ts';
+import { consentAuditMigrations } from '../consent/audit-migrations.ts';
 import { consentMigrations } from '../consent/migrations.ts';
+import { transferCodeMigrations } from '../consent/code-migrations.ts';
 import { networkMigrations } from '../network/migrations.ts';
 import { recommenderMigrations } from '../recommender/migrations.ts';
 
 /** Every domain owns its migrations; names sort by date so their order is global. */
-export const allMigrations: Record<string, Migration> = { ...catalogueMigrations, ...networkMigrations, ...recommenderMigrations, ...consentMigrations };
+export const allMigrations: Record<string, Migration> = { ...catalogueMigrations, ...networkMigrations, ...recommenderMigrations, ...consentMigrations, ...consentAuditMigrations, ...transferCodeMigrations };
 
 const provider: MigrationProvider = { getMigrations: async () => allMigrations };
 

@@ -16,6 +16,8 @@ export interface DB {
   consent_keys: ConsentKeyTable;
   transfer_targets: TransferTargetTable;
   consents: ConsentTable;
+  consent_audit: ConsentAuditTable;
+  consent_audit_head: ConsentAuditHeadTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -217,4 +219,25 @@ export interface ConsentTable {
   payload: string | null;
   payload_key: string | null;
   receipt: string;
+}
+
+export type ConsentAuditEvent = 'issue' | 'redeem' | 'refuse' | 'withdraw' | 'purge';
+
+/** One consent event in the hash chain; never the attribute values. */
+export interface ConsentAuditTable {
+  seq: number;
+  at: Timestamp;
+  event: ConsentAuditEvent;
+  consent_id: string | null;
+  /** An API client's id, or 'person' or 'system'. */
+  actor: string;
+  reason: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ConsentAuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
 }

@@ -18,6 +18,8 @@ import { feedbackRoutes } from '../recommender/feedback.ts';
 import { Learning, type LearningOptions } from '../recommender/learning.ts';
 import { auroraaiRoutes } from '../recommender/auroraai/routes.ts';
 import { consentRoutes } from '../consent/routes.ts';
+import { transferCodeRoutes } from '../consent/code-routes.ts';
+import { auroraaiSessionRoutes } from '../consent/auroraai-session.ts';
 import { ConsentService, type ConsentOptions } from '../consent/transfers.ts';
 
 export interface ServerOptions {
@@ -141,5 +143,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(feedbackRoutes);
   await app.register(auroraaiRoutes);
   await app.register(consentRoutes);
+  await app.register(transferCodeRoutes);
+  await app.register(auroraaiSessionRoutes);
   return app;
 }

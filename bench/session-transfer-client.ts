@@ -1,0 +1,140 @@
+// The client side of bench/session-transfer.ts, in a process of its own (so that its work does not
+// share the server's event loop): reads a job as JSON on stdin, runs `concurrency` workers that each
+// deposit and then redeem over keep-alive HTTP, and prints the result as one JSON line.
+import http from 'node:http';
+import { percentile, mean } from './lib.ts';
+
+export interface TransferJob {
+  base: string;
+  sender: string; // Authorization headers
+  receiver: string;
+  channelId: string;
+  concurrency: number;
+  warmupPairs: number;
+  measurePairs: number;
+  maxSeconds: number;
+}
+
+export interface StepStats {
+  n: number;
+  errors: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export interface TransferResult {
+  concurrency: number;
+  pairs: number;
+  seconds: number;
+  pairsPerSecond: number;
+  timedOut: boolean;
+  deposit: StepStats;
+  redeem: StepStats;
+  pair: StepStats;
+  firstError: string | null;
+}
+
+const job = JSON.parse(await new Promise<string>((resolve) => {
+  let text = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (d) => (text += d));
+  process.stdin.on('end', () => resolve(text));
+})) as TransferJob;
+
+const base = new URL(job.base);
+const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
+
+function post(path: string, authorization: string, body: unknown) {
+  const payload = JSON.stringify(body);
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = http.request(
+      { host: base.hostname, port: base.port, path, method: 'POST', agent, headers: { authorization, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+const ATTRS = { age: 34, municipality_code: '091', life_situation_meters: { housing: [2], finance: [3] } };
+const latencies = { deposit: [] as number[], redeem: [] as number[], pair: [] as number[] };
+const errors = { deposit: 0, redeem: 0, pair: 0 };
+let firstError: string | null = null;
+let issued = 0;
+let measuredStart = 0n;
+let timedOut = false;
+const total = job.warmupPairs + job.measurePairs;
+const deadline = Date.now() + job.maxSeconds * 1000;
+
+const ms = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
+
+async function step(path: string, authorization: string, body: unknown, expect: number) {
+  try {
+    const r = await post(path, authorization, body);
+    if (r.status !== expect) {
+      firstError ??= `${r.status} ${path}: ${r.body.slice(0, 300)}`;
+      return null;
+    }
+    return JSON.parse(r.body) as Record<string, unknown>;
+  } catch (error) {
+    firstError ??= `${path}: ${(error as Error).message}`;
+    return null;
+  }
+}
+
+await Promise.all(
+  Array.from({ length: job.concurrency }, async () => {
+    for (;;) {
+      if (issued >= total) return;
+      if (Date.now() > deadline) {
+        timedOut = true;
+        return;
+      }
+      const index = issued++;
+      const measured = index >= job.warmupPairs;
+      if (index === job.warmupPairs) measuredStart = process.hrtime.bigint();
+      const t0 = process.hrtime.bigint();
+      const d = await step('/api/v1/transfers', job.sender, { target_channel_id: job.channelId, attributes: ATTRS, purpose: 'Jatkaa asumisneuvontaan' }, 201);
+      const t1 = process.hrtime.bigint();
+      const r = d ? await step('/api/v1/transfers/redeem', job.receiver, { token: d.token }, 200) : null;
+      if (!measured) continue;
+      latencies.deposit.push(Number(t1 - t0) / 1e6);
+      if (!d) errors.deposit++;
+      if (d) {
+        latencies.redeem.push(ms(t1));
+        if (!r) errors.redeem++;
+      }
+      latencies.pair.push(ms(t0));
+      if (!d || !r) errors.pair++;
+    }
+  }),
+);
+const seconds = measuredStart ? Number(process.hrtime.bigint() - measuredStart) / 1e9 : 0;
+agent.destroy();
+
+function stats(values: number[], errorCount: number): StepStats {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { n: sorted.length, errors: errorCount, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? Number.NaN, mean: mean(sorted) };
+}
+
+const pairs = latencies.pair.length - errors.pair;
+const result: TransferResult = {
+  concurrency: job.concurrency,
+  pairs,
+  seconds,
+  pairsPerSecond: seconds > 0 ? pairs / seconds : 0,
+  timedOut,
+  deposit: stats(latencies.deposit, errors.deposit),
+  redeem: stats(latencies.redeem, errors.redeem),
+  pair: stats(latencies.pair, errors.pair),
+  firstError,
+};
+process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,0 +1,43 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { Uuid } from '../catalogue/schemas.ts';
+import { requireClient } from '../http/auth.ts';
+import { problems } from '../http/schemas.ts';
+import { RateLimited, redeemCode } from './codes.ts';
+
+/** Redemption of a non-digital transfer code by the desk or phone service's system. */
+export const transferCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/api/v1/transfers/redeem-code',
+    {
+      preHandler: requireClient('transfer:receive'),
+      schema: {
+        tags: ['consent'],
+        summary: 'Redeem a transfer code read out or shown by the person: the attributes, once',
+        description:
+          'Case, dashes and spaces do not matter; I and L read as 1, O as 0. Only the client named by the receiving channel may redeem. Failed attempts are limited per client (10 in 10 minutes, then 429 with Retry-After); a code tried by 5 other clients is locked (410).',
+        security: [{ basicAuth: [] }],
+        body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 64, examples: ['7K3Q-9ZXM-4D'] }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            consent_id: Uuid,
+            attributes: Type.Object({}, { additionalProperties: true }),
+            purpose: Type.String(),
+            subject: Type.Union([Type.String(), Type.Null()]),
+            receipt: Type.String(),
+          }),
+          ...problems(400, 401, 403, 404, 410, 415, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      try {
+        return await redeemCode(app.aurora.database.db, app.aurora.consent, request.body.code, request.client!.id);
+      } catch (error) {
+        if (error instanceof RateLimited) reply.header('retry-after', String(error.retryAfterSeconds));
+        throw error;
+      }
+    },
+  );
+};
