@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { Uuid } from '../catalogue/schemas.ts';
 import { requireClient } from '../http/auth.ts';
 import { problems } from '../http/schemas.ts';
 import { RateLimited, redeemCode } from './codes.ts';
+import { RedeemedTransfer } from './routes.ts';
 
 /** Redemption of a non-digital transfer code by the desk or phone service's system. */
 export const transferCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -19,13 +19,7 @@ export const transferCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: [{ basicAuth: [] }],
         body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 64, examples: ['7K3Q-9ZXM-4D'] }) }, { additionalProperties: false }),
         response: {
-          200: Type.Object({
-            consent_id: Uuid,
-            attributes: Type.Object({}, { additionalProperties: true }),
-            purpose: Type.String(),
-            subject: Type.Union([Type.String(), Type.Null()]),
-            receipt: Type.String(),
-          }),
+          200: RedeemedTransfer,
           ...problems(400, 401, 403, 404, 410, 415, 429),
         },
       },

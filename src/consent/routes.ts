@@ -26,6 +26,15 @@ const ConsentRecord = Type.Object(
   { description: 'A consent record (after ISO/IEC TS 27560)' },
 );
 
+/** What a redemption hands the receiving service, by token or by code. */
+export const RedeemedTransfer = Type.Object({
+  consent_id: Uuid,
+  attributes: Type.Object({}, { additionalProperties: true }),
+  purpose: Type.String(),
+  subject: Type.Union([Type.String(), Type.Null()]),
+  receipt: Type.String(),
+});
+
 /** Consent and session transfer over HTTP: deposit, redemption, the person's view and withdrawal, the JWKS. */
 export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -110,13 +119,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: [{ basicAuth: [] }],
         body: Type.Object({ token: Token }, { additionalProperties: false }),
         response: {
-          200: Type.Object({
-            consent_id: Uuid,
-            attributes: Type.Object({}, { additionalProperties: true }),
-            purpose: Type.String(),
-            subject: Type.Union([Type.String(), Type.Null()]),
-            receipt: Type.String(),
-          }),
+          200: RedeemedTransfer,
           ...problems(400, 401, 403, 404, 410, 415),
         },
       },
