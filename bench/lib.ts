@@ -163,6 +163,33 @@ export function mean(values: readonly number[]): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
 }
 
+/** Latency percentiles (ms) of one kind of request, its errors and the mean items per successful answer. */
+export interface LatencyStats {
+  n: number;
+  errors: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+  items: number;
+}
+
+export function latencyStats(values: readonly number[], errors = 0, items = 0): LatencyStats {
+  const sorted = [...values].sort((a, b) => a - b);
+  const ok = sorted.length - errors;
+  return {
+    n: sorted.length,
+    errors,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+    mean: mean(sorted),
+    items: ok > 0 ? items / ok : 0,
+  };
+}
+
 export function fmt(n: number | null | undefined, digits = 1): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '-';
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });

@@ -4,7 +4,7 @@
  * HTTP connections with a fixed number in flight, and prints one JSON line (ClientResult).
  */
 import http from 'node:http';
-import { mean, percentile } from './lib.ts';
+import { latencyStats, type LatencyStats } from './lib.ts';
 
 export interface ClientJob {
   base: string;
@@ -18,16 +18,7 @@ export interface ClientJob {
   maxSeconds: number;
 }
 
-export interface LatencyStats {
-  n: number;
-  errors: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  mean: number;
-  items: number;
-}
+export type { LatencyStats };
 
 export interface ClientResult {
   concurrency: number;
@@ -116,19 +107,7 @@ await Promise.all(
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 agent.destroy();
 
-function stats(values: number[], errorCount: number, itemCount: number): LatencyStats {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    n: sorted.length,
-    errors: errorCount,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    max: sorted[sorted.length - 1] ?? Number.NaN,
-    mean: mean(sorted),
-    items: sorted.length ? itemCount / (sorted.length - errorCount || 1) : 0,
-  };
-}
+const stats = latencyStats;
 
 const all = latencies.flat();
 const result: ClientResult = {

@@ -47,11 +47,11 @@ import {
   fmt,
   intFlag,
   mb,
-  mean,
   parseArgs,
-  percentile,
   runTsChild,
   table,
+  latencyStats,
+  type LatencyStats,
 } from './lib.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -185,31 +185,7 @@ function toRecommendRequest(body: Body): RecommendRequest {
 // ---------------------------------------------------------------------------------------------
 // Statistics
 
-interface LatencyStats {
-  n: number;
-  errors: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  mean: number;
-  items: number;
-}
-
-function stats(values: number[], errors = 0, items = 0): LatencyStats {
-  const sorted = [...values].sort((a, b) => a - b);
-  const ok = sorted.length - errors;
-  return {
-    n: sorted.length,
-    errors,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    max: sorted[sorted.length - 1] ?? Number.NaN,
-    mean: mean(sorted),
-    items: ok > 0 ? items / ok : 0,
-  };
-}
+const stats = latencyStats;
 
 // ---------------------------------------------------------------------------------------------
 // The client process: `recommender-speed.ts --client`, job on stdin, one JSON line on stdout.

@@ -2,7 +2,7 @@
 // share the server's event loop): reads a job as JSON on stdin, runs `concurrency` workers that each
 // deposit and then redeem over keep-alive HTTP, and prints the result as one JSON line.
 import http from 'node:http';
-import { percentile, mean } from './lib.ts';
+import { latencyStats, type LatencyStats } from './lib.ts';
 
 export interface TransferJob {
   base: string;
@@ -15,15 +15,7 @@ export interface TransferJob {
   maxSeconds: number;
 }
 
-export interface StepStats {
-  n: number;
-  errors: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
+export type StepStats = Omit<LatencyStats, 'items'>;
 
 export interface TransferResult {
   concurrency: number;
@@ -121,8 +113,8 @@ const seconds = measuredStart ? Number(process.hrtime.bigint() - measuredStart) 
 agent.destroy();
 
 function stats(values: number[], errorCount: number): StepStats {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { n: sorted.length, errors: errorCount, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? Number.NaN, mean: mean(sorted) };
+  const { items: _, ...step } = latencyStats(values, errorCount);
+  return step;
 }
 
 const pairs = latencies.pair.length - errors.pair;
