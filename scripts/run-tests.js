@@ -25,6 +25,14 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// The browser tests drive the built web apps: build them once here, not in each test process.
+if (files.some((f) => f.startsWith(join('test', 'browser')))) {
+  const built = spawnSync(process.execPath, [join(root, 'scripts', 'build-web.js'), '--quiet'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) {
+    console.error('building the web apps failed');
+    process.exit(built.status ?? 1);
+  }
+}
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files],

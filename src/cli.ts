@@ -196,6 +196,22 @@ export function buildCli() {
       process.stdout.write(JSON.stringify(created) + '\n');
     });
   program
+    .command('staff')
+    .description('console users')
+    .command('create-admin')
+    .description('create a network administrator of the console (/console); prints a generated password once')
+    .requiredOption('--email <email>', 'the login e-mail address')
+    .requiredOption('--name <name>', 'the person\'s name')
+    .option('--json', 'print JSON')
+    .action(async (o: { email: string; name: string; json?: boolean }) => {
+      const created = (await runOperation(storage(), 'create-admin', { email: o.email, name: o.name })) as { email: string; password: string };
+      if (o.json) process.stdout.write(JSON.stringify(created) + '\n');
+      else
+        process.stdout.write(
+          `Created the network administrator ${created.email}.\nPassword (shown only now): ${created.password}\nLog in at /console; turn on one-time codes there.\n`,
+        );
+    });
+  program
     .command('channel')
     .description('channels of the catalogue')
     .command('enable-transfer')

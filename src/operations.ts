@@ -4,6 +4,7 @@ import type { Db } from './db/database.ts';
 import { runImport, type ImportProgress, type ImportSummary } from './catalogue/import-run.ts';
 import { ptvImportBatch, type PtvDocument } from './catalogue/ptv/import.ts';
 import { createClient, type CreatedClient } from './network/clients.ts';
+import { StaffExistsError, createNetworkAdmin } from './network/staff.ts';
 import { enableTransfer, type TransferTargetInput } from './consent/transfers.ts';
 import { verifyAuditChain, type AuditVerification } from './consent/audit.ts';
 import { checkFilters } from './catalogue/query.ts';
@@ -69,6 +70,16 @@ export async function createApiClient(db: Db, name: string, context: OperationCo
     return await createClient(db, name, undefined, context.actor);
   } catch (error) {
     if (error instanceof RangeError) throw new OperationError(error.message);
+    throw error;
+  }
+}
+
+/** The first network administrator of the console (`aurora staff create-admin`); the generated password is in the answer, once. */
+export async function createConsoleAdmin(db: Db, input: { email: string; name: string }, context: OperationContext) {
+  try {
+    return await createNetworkAdmin(db, input, context.actor);
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof StaffExistsError) throw new OperationError(error.message);
     throw error;
   }
 }

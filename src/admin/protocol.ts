@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { createApiClient, enableChannelTransfer, verifyConsentAudit, exportHsdsDir, importHsdsPath, importPtvFiles, OperationError, recommendServices, type OperationContext, type RecommendArgs } from '../operations.ts';
+import { createApiClient, createConsoleAdmin, enableChannelTransfer, verifyConsentAudit, exportHsdsDir, importHsdsPath, importPtvFiles, OperationError, recommendServices, type OperationContext, type RecommendArgs } from '../operations.ts';
 
 /**
  * Operations a running server performs for the CLI over its admin socket. Each answers with
@@ -33,6 +33,8 @@ export const OPERATIONS: Record<string, Operation> = {
     return enableChannelTransfer(db, { channelId: text('channelId'), url: text('url'), accepts, clientId: text('clientId') }, context);
   },
   'audit-verify': (db) => verifyConsentAudit(db),
+  'create-admin': (db, args, context) =>
+    createConsoleAdmin(db, { email: typeof args.email === 'string' ? args.email : '', name: typeof args.name === 'string' ? args.name : '' }, context),
   recommend: (db, args, context) => {
     const text = (key: string) => (typeof args[key] === 'string' ? (args[key] as string) : undefined);
     const request: RecommendArgs = {};

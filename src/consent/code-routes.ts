@@ -15,12 +15,12 @@ export const transferCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['consent'],
         summary: 'Redeem a transfer code read out or shown by the person: the attributes, once',
         description:
-          'Case, dashes and spaces do not matter; I and L read as 1, O as 0. Only the client named by the receiving channel may redeem. Failed attempts are limited per client (10 in 10 minutes, then 429 with Retry-After); a code tried by 5 other clients is locked (410).',
+          'Case, dashes and spaces do not matter; I and L read as 1, O as 0. Only the client named by the receiving channel may redeem. Failed attempts are limited per client (10 in 10 minutes, then 429 with Retry-After, also for a parallel burst); a code tried by 5 other clients is locked (410).',
         security: [{ basicAuth: [] }],
         body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 64, examples: ['7K3Q-9ZXM-4D'] }) }, { additionalProperties: false }),
         response: {
           200: RedeemedTransfer,
-          ...problems(400, 401, 403, 404, 410, 415, 429),
+          ...problems(400, 401, 403, 404, 410, 415, 429, 503),
         },
       },
     },

@@ -249,7 +249,11 @@ for (const backend of testBackends()) {
       const a = json(await deposit(good({ attributes: { age: 1 } })));
       const b = json(await deposit(good({ attributes: { age: 2 } })));
       await sql`update consents set payload = (select payload from consents where id = ${a.consent_id}) where id = ${b.consent_id}`.execute(t.database.db);
-      assert.equal((await redeem(b.token)).statusCode, 500);
+      const moved = await redeem(b.token);
+      assertProblem(moved, 500);
+      assert.match(json(moved).type, /payload-unreadable$/);
+      const kept = await t.database.db.selectFrom('consents').select('status').where('id', '=', b.consent_id).executeTakeFirstOrThrow();
+      assert.equal(kept.status, 'given', 'not handed out, not spent');
       assert.deepEqual(json(await redeem(a.token)).attributes, { age: 1 });
     });
 
@@ -355,16 +359,35 @@ for (const backend of testBackends()) {
         await second.close();
       }
 
-      // With key A gone, what it encrypted cannot be read: a 500, never a wrong answer; a new signing key is made and the old one stays published.
+      // With key A gone, what it encrypted cannot be read: a 503 problem naming the cause, never a wrong
+      // answer nor a stack trace; the transfer is not spent and the refusal is audited. A new signing
+      // key is made and the old one stays published.
       const third = await buildServer({ database, consent: { payloadKeys: keyB }, purgeIntervalMs: 0 });
       try {
         const r0 = await post(third, '/api/v1/transfers/redeem', receive, { token: d0.token });
-        assert.equal(r0.statusCode, 500);
+        assert.equal(r0.statusCode, 503, r0.body);
+        assert.match(r0.headers['content-type'] as string, /^application\/problem\+json/);
+        assert.match(json(r0).type, /payload-key-missing$/);
+        assert.ok(!/at .*\.ts:\d+/.test(r0.body), 'no stack trace');
+        const row0 = await db.selectFrom('consents').select(['status', 'payload']).where('id', '=', d0.consent_id).executeTakeFirstOrThrow();
+        assert.equal(row0.status, 'given');
+        assert.ok(row0.payload, 'the payload is kept for when the key comes back');
+        const audit = await db.selectFrom('consent_audit').select(['event', 'reason']).where('consent_id', '=', d0.consent_id).orderBy('seq').execute();
+        assert.deepEqual(audit.map((a) => `${a.event}:${a.reason}`), ['issue:null', 'refuse:payload-key-missing']);
         const jwks3 = json(await third.inject({ url: '/.well-known/jwks.json' })) as { keys: { kid: string }[] };
         assert.equal(jwks3.keys.length, 2);
         await compactVerify(d1.receipt, createLocalJWKSet(jwks3 as { keys: any[] }));
       } finally {
         await third.close();
+      }
+      // The operator puts key A back: the transfer is handed out once after all.
+      const fourth = await buildServer({ database, consent: { payloadKeys: `${keyB},${keyA}` }, purgeIntervalMs: 0 });
+      try {
+        const r0 = await post(fourth, '/api/v1/transfers/redeem', receive, { token: d0.token });
+        assert.equal(r0.statusCode, 200, r0.body);
+        assert.deepEqual(json(r0).attributes, { age: 42 });
+      } finally {
+        await fourth.close();
       }
     });
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { CompactSign, exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike } from 'jose';
 import type { Db } from '../db/database.ts';
 
@@ -47,6 +47,16 @@ export class PayloadKeyring {
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return { keyId: this.currentId, data: Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url') };
+  }
+
+  /**
+   * A 256-bit key for another use, derived from payload key `id` with HKDF-SHA256 under `label`:
+   * the same secrets, rotated the same way, without any use able to learn another's key.
+   */
+  derive(id: string, label: string): Buffer {
+    const key = this.keys.get(id);
+    if (!key) throw new Error(`payload key ${id} is not configured`);
+    return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `aurora:${label}`, 32));
   }
 
   open(sealed: Sealed, aad: string): string {

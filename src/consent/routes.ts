@@ -9,10 +9,11 @@ import { depositWithCode } from './codes.ts';
 const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'The one-time transfer token (32 random bytes, base64url)' });
 const Key = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: "The consent's secret key, handed to the person at deposit" });
 
-const ConsentRecord = Type.Object(
+export const ConsentRecord = Type.Object(
   {
     id: Uuid,
     status: Type.Union([Type.Literal('given'), Type.Literal('used'), Type.Literal('expired'), Type.Literal('withdrawn')]),
+    sender: Type.Union([Type.Literal('service'), Type.Literal('person')], { description: "'service' when a sending service deposited with the person's consent, 'person' when the person sent their own data" }),
     subject: Type.Union([Type.String(), Type.Null()]),
     recipient_channel_id: Uuid,
     attributes: Type.Array(Type.String(), { description: 'Names of the attributes transferred (never their values)' }),
@@ -68,7 +69,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
             attributes: Type.Object({}, { additionalProperties: true, minProperties: 1, description: 'AuroraAI attributes (age, municipality_code, life_situation_meters, …)' }),
             purpose: Type.String({ minLength: 1, maxLength: 500 }),
             subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'A pseudonymous subject id' })),
-            code: Type.Optional(Type.Boolean({ description: 'Also (or, with `link: false`, only) a short code XXXX-XXXX-XX and its QR code, for a ServiceLocation or Phone channel; the transfer then waits days (AURORA_TRANSFER_CODE_TTL_SECONDS, default 3 days)' })),
+            code: Type.Optional(Type.Boolean({ description: 'Also (or, with `link: false`, only) a short code XXXX-XXXX-XX and its QR code, for a ServiceLocation or Phone channel; the code waits days (AURORA_TRANSFER_CODE_TTL_SECONDS, default 3 days) while a link given with it works only for the transfer time to live (`link_expires_at`)' })),
             link: Type.Optional(Type.Boolean({ description: 'Whether to return the token and link (default true); false needs `code: true`' })),
           },
           { additionalProperties: false },
@@ -82,6 +83,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
             code_qr_svg: Type.Optional(Type.String({ description: 'The code as a QR code (SVG)' })),
             receipt: Type.String(),
             expires_at: Type.String({ format: 'date-time' }),
+            link_expires_at: Type.Optional(Type.String({ format: 'date-time', description: 'When the link stops working, given when that is before expires_at (a deposit with both a code and a link)' })),
             consent_key: Key,
           }),
           ...problems(400, 401, 403, 404, 413, 415),
@@ -115,12 +117,12 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['consent'],
         summary: 'Redeem a transfer token: the attributes, once',
-        description: 'Only the client named by the receiving channel may redeem. A used, expired or withdrawn token is 410.',
+        description: 'Only the client named by the receiving channel may redeem. A used, expired or withdrawn token is 410. 503 (`payload-key-missing`) when the key the payload was encrypted with is not configured: nothing is handed out or spent.',
         security: [{ basicAuth: [] }],
         body: Type.Object({ token: Token }, { additionalProperties: false }),
         response: {
           200: RedeemedTransfer,
-          ...problems(400, 401, 403, 404, 410, 415),
+          ...problems(400, 401, 403, 404, 410, 415, 503),
         },
       },
     },
@@ -151,17 +153,28 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/consents/:id/withdraw',
     {
+      // A withdrawal without a body (the key in the query string, as before) is as good as one with it.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
       schema: {
         tags: ['consent'],
         summary: 'Withdraw a consent before its transfer is used: the attributes are deleted',
+        description:
+          'Send the consent key in the JSON body (`{"key": …}`): query strings end up in access logs. `?key=` is still accepted for older clients. Withdrawing again answers the same record; after use it is 409.',
         params: Type.Object({ id: Uuid }),
-        querystring: Type.Object({ key: Key }),
-        response: { 200: ConsentRecord, ...problems(400, 404, 409) },
+        querystring: Type.Object({ key: Type.Optional(Key) }),
+        body: Type.Object({ key: Type.Optional(Key) }, { additionalProperties: false }),
+        response: { 200: ConsentRecord, ...problems(400, 404, 409, 415) },
       },
     },
     async (request, reply) => {
+      const key = request.body.key ?? request.query.key;
+      if (!key) throw badRequest('the consent key is missing', [{ field: 'key', message: 'is required, in the body (preferred) or the query string' }]);
+      if (request.body.key && request.query.key && request.body.key !== request.query.key)
+        throw badRequest('two different consent keys', [{ field: 'key', message: 'give the key once, in the body' }]);
       reply.header('cache-control', 'no-store');
-      return app.aurora.consent.withdraw(request.params.id, request.query.key);
+      return app.aurora.consent.withdraw(request.params.id, key);
     },
   );
 };

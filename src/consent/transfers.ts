@@ -1,11 +1,14 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { ConsentStatus } from '../db/schema.ts';
+import type { ConsentStatus, ConsentTable } from '../db/schema.ts';
 import { HttpProblem, badRequest, forbidden, notFound } from '../http/problem.ts';
 import { ATTRIBUTE_NAMES, isAttribute, validateAttributes } from './attributes.ts';
 import { appendConsentAudit } from './audit.ts';
 import { loadPayloadKeyring, loadReceiptSigner, signReceipt, type PayloadKeyring, type ReceiptSigner } from './keys.ts';
+import { loadSubjectKey } from './person-key.ts';
+import { purgeRateEvents } from './rate-limit.ts';
+import { recordTransferReceived } from '../network/statistics/hooks.ts';
 
 /**
  * Consent and session transfer. With a person's consent, a sending service deposits attributes the
@@ -69,7 +72,8 @@ export async function enableTransfer(db: Db, input: TransferTargetInput, actor =
 }
 
 export interface DepositInput {
-  senderClientId: string;
+  /** The sending service's API client; null when the person sends their own data (sender 'person'). */
+  senderClientId: string | null;
   senderName: string;
   targetChannelId: string;
   attributes: Record<string, unknown>;
@@ -77,6 +81,12 @@ export interface DepositInput {
   subject?: string | undefined;
   /** How long this deposit waits for its redemption; the service's time to live when not given. */
   ttlSeconds?: number | undefined;
+  /** How long the token (the link) works when that is shorter than the deposit; 0 for not at all (a code only). */
+  tokenTtlSeconds?: number | undefined;
+  /** The subject of the person whose list the consent joins (their own deposit). */
+  person?: string | undefined;
+  /** Runs in the deposit's transaction once the record is written, e.g. to store a code with it. */
+  within?: ((tx: Db, consentId: string) => Promise<void>) | undefined;
 }
 
 export interface Deposit {
@@ -85,12 +95,16 @@ export interface Deposit {
   link: string;
   receipt: string;
   expires_at: string;
+  /** When the link stops working, when that is before expires_at. */
+  link_expires_at?: string;
   consent_key: string;
 }
 
 export interface ConsentView {
   id: string;
   status: ConsentStatus;
+  /** 'service' when a sending service deposited, 'person' when the person sent their own data. */
+  sender: 'service' | 'person';
   subject: string | null;
   recipient_channel_id: string;
   attributes: string[];
@@ -102,12 +116,50 @@ export interface ConsentView {
   receipt: string;
 }
 
+export interface Redeemed {
+  consent_id: string;
+  attributes: Record<string, unknown>;
+  purpose: string;
+  subject: string | null;
+  receipt: string;
+}
+
+/** The row a redemption's conditional UPDATE hands back: the payload as it was before it was taken. */
+export interface ClaimedRow {
+  id: string;
+  payload: string | null;
+  payload_key: string | null;
+  subject: string | null;
+  purpose: string;
+  receipt: string;
+}
+
+/** Why a redemption got nothing: what the audit log records and what the caller is answered. */
+export interface Refusal {
+  consentId: string | null;
+  reason: string;
+  problem: HttpProblem;
+}
+
 export interface ConsentOptions {
   /** `id:base64key,…`; defaults to AURORA_PAYLOAD_KEYS. */
   payloadKeys?: string | undefined;
+  /** Base64 of 32 bytes; defaults to AURORA_SUBJECT_KEY, else a key generated once into the database. */
+  subjectKey?: string | undefined;
   /** How long a deposit waits for its redemption; defaults to AURORA_TRANSFER_TTL_SECONDS or 600. */
   ttlSeconds?: number | undefined;
-  log?: (level: 'info' | 'warn', message: string) => void;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+/** A payload that is not handed out: its key is not configured, or it does not decrypt. */
+class UnreadablePayload extends Error {
+  constructor(
+    readonly consentId: string,
+    readonly reason: 'payload-key-missing' | 'payload-unreadable',
+    readonly problem: HttpProblem,
+  ) {
+    super(problem.detail);
+  }
 }
 
 export class ConsentService {
@@ -116,6 +168,8 @@ export class ConsentService {
     readonly keyring: PayloadKeyring,
     readonly signer: ReceiptSigner,
     readonly ttlSeconds: number,
+    readonly subjectKey: Buffer,
+    private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void,
   ) {}
 
   static async open(db: Db, options: ConsentOptions = {}): Promise<ConsentService> {
@@ -125,9 +179,11 @@ export class ConsentService {
       log('warn', `AURORA_PAYLOAD_KEYS is not set: attribute payloads are encrypted with a key ${created ? 'generated now and ' : ''}kept in the database (consent_keys); configure keys to keep them apart from the data`);
     const signer = await loadReceiptSigner(db, keyring);
     if (signer.created) log('info', `generated the consent receipt signing key ${signer.kid}`);
+    const subject = await loadSubjectKey(db, options.subjectKey ?? process.env.AURORA_SUBJECT_KEY);
+    if (subject.warning) log('warn', subject.warning);
     const ttl = options.ttlSeconds ?? (process.env.AURORA_TRANSFER_TTL_SECONDS ? Number(process.env.AURORA_TRANSFER_TTL_SECONDS) : DEFAULT_TTL_SECONDS);
     if (!Number.isFinite(ttl) || ttl <= 0) throw new RangeError('the transfer time to live is a positive number of seconds');
-    return new ConsentService(db, keyring, signer, ttl);
+    return new ConsentService(db, keyring, signer, ttl, subject.key, log);
   }
 
   get jwks() {
@@ -153,11 +209,14 @@ export class ConsentService {
     const errors = validateAttributes(input.attributes);
     if (errors.length) throw badRequest('attribute values are not valid', errors);
 
+    const sender = input.senderClientId ? 'service' : 'person';
     const id = randomUUID();
     const token = randomBytes(32).toString('base64url');
     const consentKey = randomBytes(32).toString('base64url');
     const now = new Date();
-    const expires = new Date(now.getTime() + (input.ttlSeconds ?? this.ttlSeconds) * 1000);
+    const ttl = input.ttlSeconds ?? this.ttlSeconds;
+    const expires = new Date(now.getTime() + ttl * 1000);
+    const tokenExpires = input.tokenTtlSeconds !== undefined && input.tokenTtlSeconds < ttl ? new Date(now.getTime() + input.tokenTtlSeconds * 1000) : null;
     const attributes = [...names].sort();
     const channelName = target.name as unknown as Record<string, string | undefined>;
     // After the Kantara Consent Receipt Specification 1.1 and ISO/IEC TS 27560's record fields.
@@ -165,10 +224,11 @@ export class ConsentService {
       version: 'KI-CR-v1.1.0',
       jurisdiction: 'FI',
       consentTimestamp: Math.floor(now.getTime() / 1000),
-      collectionMethod: 'Aurora session transfer, given by the person at the sending service',
+      collectionMethod:
+        sender === 'person' ? 'Aurora session transfer, sent by the person themself' : 'Aurora session transfer, given by the person at the sending service',
       consentReceiptID: id,
       piiPrincipalId: input.subject ?? null,
-      piiControllers: [{ piiController: input.senderName, clientId: input.senderClientId }],
+      piiControllers: sender === 'person' ? [{ piiController: 'person', onBehalf: false }] : [{ piiController: input.senderName, clientId: input.senderClientId }],
       services: [
         {
           service: channelName.fi ?? channelName.en ?? channelName.sv ?? target.id,
@@ -181,29 +241,44 @@ export class ConsentService {
     };
     const jws = await signReceipt(this.signer, receipt);
     const sealed = this.keyring.seal(JSON.stringify(input.attributes), id);
-    await this.db
-      .insertInto('consents')
-      .values({
-        id,
-        subject: input.subject ?? null,
-        sender_client_id: input.senderClientId,
-        recipient_channel_id: target.id,
-        recipient_client_id: target.client_id,
-        attributes,
-        purpose: input.purpose,
-        created_at: now,
-        expires_at: expires,
-        token_hash: sha256(token),
-        key_hash: sha256(consentKey),
-        payload: sealed.data,
-        payload_key: sealed.keyId,
-        receipt: jws,
-      })
-      .execute();
-    await appendConsentAudit(this.db, { event: 'issue', consentId: id, actor: input.senderClientId });
+    // The record, its place on the person's list, a code and the audit event land together or not at all.
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('consents')
+        .values({
+          id,
+          subject: input.subject ?? null,
+          sender,
+          sender_client_id: input.senderClientId,
+          recipient_channel_id: target.id,
+          recipient_client_id: target.client_id,
+          attributes,
+          purpose: input.purpose,
+          created_at: now,
+          expires_at: expires,
+          token_expires_at: tokenExpires,
+          token_hash: sha256(token),
+          key_hash: sha256(consentKey),
+          payload: sealed.data,
+          payload_key: sealed.keyId,
+          receipt: jws,
+        })
+        .execute();
+      if (input.person) await tx.insertInto('person_consents').values({ person: input.person, consent_id: id, origin: 'made' }).execute();
+      if (input.within) await input.within(tx, id);
+      await appendConsentAudit(tx, { event: 'issue', consentId: id, actor: input.senderClientId ?? 'person' });
+    });
     const link = new URL(target.url);
     link.searchParams.set('aurora_token', token);
-    return { consent_id: id, token, link: link.toString(), receipt: jws, expires_at: expires.toISOString(), consent_key: consentKey };
+    return {
+      consent_id: id,
+      token,
+      link: link.toString(),
+      receipt: jws,
+      expires_at: expires.toISOString(),
+      ...(tokenExpires ? { link_expires_at: tokenExpires.toISOString() } : {}),
+      consent_key: consentKey,
+    };
   }
 
   /**
@@ -211,37 +286,95 @@ export class ConsentService {
    * consent used: of concurrent redemptions exactly one gets a row back. When none does, the
    * record tells why — without telling a client that is not the recipient anything about it.
    */
-  async redeem(token: string, clientId: string) {
+  async redeem(token: string, clientId: string): Promise<Redeemed> {
     const tokenHash = sha256(token);
-    const result = await sql<{ id: string; payload: string | null; payload_key: string | null; subject: string | null; purpose: string; receipt: string; attributes: string[] }>`
-      update consents c
-         set status = 'used', used_at = now(), payload = null, payload_key = null
-        from (select id, payload, payload_key from consents where token_hash = ${tokenHash} for update) old
-       where c.id = old.id and c.status = 'given' and c.expires_at > now() and c.recipient_client_id = ${clientId}
-      returning c.id, old.payload, old.payload_key, c.subject, c.purpose, c.receipt, c.attributes`.execute(this.db);
-    const row = result.rows[0];
-    if (row) {
-      await appendConsentAudit(this.db, { event: row.payload ? 'redeem' : 'refuse', consentId: row.id, actor: clientId, reason: row.payload ? null : 'gone' });
-      if (!row.payload || !row.payload_key) throw new HttpProblem(410, 'transfer-gone', 'Gone', 'the transfer holds no data any more');
-      const attributes = JSON.parse(this.keyring.open({ keyId: row.payload_key, data: row.payload }, row.id)) as Record<string, unknown>;
-      return { consent_id: row.id, attributes, purpose: row.purpose, subject: row.subject, receipt: row.receipt };
+    return this.redeemOnce(
+      clientId,
+      { redeemed: null, gone: 'gone' },
+      async (tx) =>
+        (
+          await sql<ClaimedRow>`
+            update consents c
+               set status = 'used', used_at = now(), payload = null, payload_key = null
+              from (select id, payload, payload_key from consents where token_hash = ${tokenHash} for update) old
+             where c.id = old.id and c.status = 'given' and coalesce(c.token_expires_at, c.expires_at) > now() and c.recipient_client_id = ${clientId}
+            returning c.id, old.payload, old.payload_key, c.subject, c.purpose, c.receipt`.execute(tx)
+        ).rows[0],
+      async (tx) => {
+        const record = await tx.selectFrom('consents').select(['id', 'status', 'recipient_client_id']).where('token_hash', '=', tokenHash).executeTakeFirst();
+        if (!record) return { consentId: null, reason: 'unknown', problem: notFound('no transfer for this token') };
+        if (record.recipient_client_id !== clientId) return { consentId: record.id, reason: 'wrong-client', problem: forbidden('this client may not redeem this token') };
+        // A given consent whose token no longer works has expired, or its link has while a code lives on.
+        const status = record.status === 'given' ? 'expired' : record.status;
+        const detail = status === 'used' ? 'the token has been used' : status === 'withdrawn' ? 'the person withdrew the consent' : 'the token has expired';
+        return { consentId: record.id, reason: status, problem: new HttpProblem(410, `transfer-${status}`, 'Gone', detail) };
+      },
+    );
+  }
+
+  /**
+   * One redemption as one transaction: `claim` takes the payload with a conditional UPDATE; when it
+   * gets no row, `refuse` says why (and `hooks.refused` may record more, e.g. a failed guess, in the
+   * same transaction that `hooks.before` began with, e.g. taking a lock). The audit event commits with the outcome. A payload that cannot
+   * be read (its key is no longer configured, or it does not decrypt) is neither handed out nor
+   * spent: the UPDATE is rolled back, the refusal audited, and the caller answered 503 or 500.
+   */
+  async redeemOnce(
+    actor: string,
+    reasons: { redeemed: string | null; gone: string },
+    claim: (tx: Db) => Promise<ClaimedRow | undefined>,
+    refuse: (tx: Db) => Promise<Refusal>,
+    hooks: { before?: (tx: Db) => Promise<void>; refused?: (tx: Db, refusal: Refusal) => Promise<void> } = {},
+  ): Promise<Redeemed> {
+    let outcome: { redeemed: Redeemed } | { refusal: Refusal };
+    try {
+      outcome = await this.db.transaction().execute(async (tx) => {
+        await hooks.before?.(tx);
+        const row = await claim(tx);
+        if (!row) {
+          const refusal = await refuse(tx);
+          await hooks.refused?.(tx, refusal);
+          await appendConsentAudit(tx, { event: 'refuse', consentId: refusal.consentId, actor, reason: refusal.reason });
+          return { refusal };
+        }
+        if (!row.payload || !row.payload_key) {
+          await appendConsentAudit(tx, { event: 'refuse', consentId: row.id, actor, reason: reasons.gone });
+          return { refusal: { consentId: row.id, reason: reasons.gone, problem: new HttpProblem(410, 'transfer-gone', 'Gone', 'the transfer holds no data any more') } };
+        }
+        const attributes = this.openPayload(row.id, row.payload_key, row.payload);
+        await appendConsentAudit(tx, { event: 'redeem', consentId: row.id, actor, reason: reasons.redeemed });
+        return { redeemed: { consent_id: row.id, attributes, purpose: row.purpose, subject: row.subject, receipt: row.receipt } };
+      });
+    } catch (error) {
+      if (!(error instanceof UnreadablePayload)) throw error;
+      await appendConsentAudit(this.db, { event: 'refuse', consentId: error.consentId, actor, reason: error.reason });
+      throw error.problem;
     }
-    const record = await this.db
-      .selectFrom('consents')
-      .select(['id', 'status', 'expires_at', 'recipient_client_id'])
-      .where('token_hash', '=', tokenHash)
-      .executeTakeFirst();
-    await appendConsentAudit(this.db, {
-      event: 'refuse',
-      consentId: record?.id ?? null,
-      actor: clientId,
-      reason: !record ? 'unknown' : record.recipient_client_id !== clientId ? 'wrong-client' : record.status === 'given' ? 'expired' : record.status,
-    });
-    if (!record) throw notFound('no transfer for this token');
-    if (record.recipient_client_id !== clientId) throw forbidden('this client may not redeem this token');
-    const reason =
-      record.status === 'used' ? 'the token has been used' : record.status === 'withdrawn' ? 'the person withdrew the consent' : 'the token has expired';
-    throw new HttpProblem(410, `transfer-${record.status === 'given' ? 'expired' : record.status}`, 'Gone', reason);
+    if ('refusal' in outcome) throw outcome.refusal.problem;
+    // For the receiving provider's statistics; the hook swallows and logs its own failures.
+    await recordTransferReceived(this.db, outcome.redeemed.consent_id, { warn: (_detail, message) => this.log('warn', message) });
+    return outcome.redeemed;
+  }
+
+  private openPayload(consentId: string, keyId: string, data: string): Record<string, unknown> {
+    if (!this.keyring.has(keyId)) {
+      this.log('error', `consent ${consentId}: its payload is encrypted under payload key ${keyId}, which is not configured; put it back into AURORA_PAYLOAD_KEYS to hand the transfer out`);
+      throw new UnreadablePayload(
+        consentId,
+        'payload-key-missing',
+        new HttpProblem(503, 'payload-key-missing', 'Service unavailable', 'The network cannot read this transfer now: the key it was encrypted with is not configured. The transfer is kept; try again once the operator has restored the key.'),
+      );
+    }
+    try {
+      return JSON.parse(this.keyring.open({ keyId, data }, consentId)) as Record<string, unknown>;
+    } catch {
+      this.log('error', `consent ${consentId}: its payload does not decrypt under key ${keyId} (changed or moved ciphertext); it was not handed out`);
+      throw new UnreadablePayload(
+        consentId,
+        'payload-unreadable',
+        new HttpProblem(500, 'payload-unreadable', 'Internal error', 'The transfer could not be decrypted and has not been handed out; the operator has been told.'),
+      );
+    }
   }
 
   private async withKey(id: string, key: string) {
@@ -257,21 +390,32 @@ export class ConsentService {
     return present(await this.withKey(id, key));
   }
 
+  /** The consent id behind an id and its key (404 when they do not belong together). */
+  async verifyKey(id: string, key: string): Promise<string> {
+    return (await this.withKey(id, key)).id;
+  }
+
   /** Withdraws a consent not yet used: its payload is deleted. Withdrawing again changes nothing. */
   async withdraw(id: string, key: string): Promise<ConsentView> {
-    const row = await this.withKey(id, key);
-    const updated = await this.db
-      .updateTable('consents')
-      .set({ status: 'withdrawn', withdrawn_at: new Date(), payload: null, payload_key: null })
-      .where('id', '=', row.id)
-      .where('status', '=', 'given')
-      .returningAll()
-      .executeTakeFirst();
-    if (updated) {
-      await appendConsentAudit(this.db, { event: 'withdraw', consentId: updated.id, actor: 'person' });
-      return present(updated);
-    }
-    const now = await this.db.selectFrom('consents').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+    return this.withdrawRecord((await this.withKey(id, key)).id);
+  }
+
+  /** Withdraws a consent the caller has already shown to be the person's (by key or by their list). */
+  async withdrawRecord(id: string, reason: string | null = null, db: Db = this.db): Promise<ConsentView> {
+    const write = async (tx: Db) => {
+      const row = await tx
+        .updateTable('consents')
+        .set({ status: 'withdrawn', withdrawn_at: new Date(), payload: null, payload_key: null })
+        .where('id', '=', id)
+        .where('status', '=', 'given')
+        .returningAll()
+        .executeTakeFirst();
+      if (row) await appendConsentAudit(tx, { event: 'withdraw', consentId: row.id, actor: 'person', reason });
+      return row;
+    };
+    const updated = db.isTransaction ? await write(db) : await db.transaction().execute(write);
+    if (updated) return present(updated);
+    const now = await db.selectFrom('consents').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     if (now.status === 'withdrawn') return present(now);
     throw new HttpProblem(409, 'consent-not-withdrawable', 'Conflict', now.status === 'used' ? 'the attributes have already been handed over' : 'the consent has expired');
   }
@@ -282,35 +426,31 @@ export class ConsentService {
   }
 }
 
+/** Expired transfers lose their payload and become 'expired', with their audit events, in one transaction. */
 export async function purgeExpired(db: Db): Promise<number> {
-  const result = await db
-    .updateTable('consents')
-    .set({ status: sql`case when status = 'given' then 'expired' else status end`, payload: null, payload_key: null })
-    .where('payload', 'is not', null)
-    .where('expires_at', '<=', sql<Date>`now()`)
-    .returning('id')
-    .execute();
-  await appendConsentAudit(db, result.map((r) => ({ event: 'purge' as const, consentId: r.id, actor: 'system' })));
-  return result.length;
+  const purged = await db.transaction().execute(async (tx) => {
+    const result = await tx
+      .updateTable('consents')
+      .set({ status: sql`case when status = 'given' then 'expired' else status end`, payload: null, payload_key: null })
+      .where('payload', 'is not', null)
+      .where('expires_at', '<=', sql<Date>`now()`)
+      .returning('id')
+      .execute();
+    await appendConsentAudit(tx, result.map((r) => ({ event: 'purge' as const, consentId: r.id, actor: 'system' })));
+    return result.length;
+  });
+  await purgeRateEvents(db);
+  return purged;
 }
 
-function present(row: {
-  id: string;
-  status: ConsentStatus;
-  subject: string | null;
-  recipient_channel_id: string;
-  attributes: string[];
-  purpose: string;
-  created_at: Date;
-  expires_at: Date;
-  used_at: Date | null;
-  withdrawn_at: Date | null;
-  receipt: string;
-}): ConsentView {
+export type ConsentRow = Selectable<ConsentTable>;
+
+export function present(row: ConsentRow): ConsentView {
   const expired = row.status === 'given' && row.expires_at.getTime() <= Date.now();
   return {
     id: row.id,
     status: expired ? 'expired' : row.status,
+    sender: row.sender,
     subject: row.subject,
     recipient_channel_id: row.recipient_channel_id,
     attributes: row.attributes,

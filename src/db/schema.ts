@@ -11,6 +11,12 @@ export interface DB {
   import_runs: ImportRunTable;
   api_clients: ApiClientTable;
   audit_log: AuditLogTable;
+  members: MemberTable;
+  member_services: MemberServiceTable;
+  staff_users: StaffUserTable;
+  staff_sessions: StaffSessionTable;
+  membership_rate_events: MembershipRateEventTable;
+  oidc_login_states: OidcLoginStateTable;
   recommendations: RecommendationTable;
   recommendation_signals: RecommendationSignalTable;
   consent_keys: ConsentKeyTable;
@@ -18,6 +24,13 @@ export interface DB {
   consents: ConsentTable;
   consent_audit: ConsentAuditTable;
   consent_audit_head: ConsentAuditHeadTable;
+  person_consents: PersonConsentTable;
+  person_checks: PersonCheckTable;
+  consent_rate_events: ConsentRateEventTable;
+  service_events: ServiceEventTable;
+  privacy_budgets: PrivacyBudgetTable;
+  privacy_budget_spent: PrivacyBudgetSpentTable;
+  statistics_releases: StatisticsReleaseTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -137,6 +150,10 @@ export interface ApiClientTable {
   created_at: Defaulted<Date>;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  /** Null for the operator's own clients (made before membership or by `aurora client create`). */
+  member_id: Defaulted<string | null>;
+  suspended_at: Defaulted<Date | null>;
+  rate_limit_per_minute: Defaulted<number | null>;
 }
 
 export interface AuditLogTable {
@@ -146,6 +163,8 @@ export interface AuditLogTable {
   action: string;
   target: string | null;
   details: Json<Record<string, unknown>>;
+  /** The member organisation a row concerns, so that its administrators can read it. */
+  member_id: Defaulted<string | null>;
 }
 
 export interface RecommendationTable {
@@ -183,7 +202,7 @@ export interface RecommendationSignalTable {
 
 export interface ConsentKeyTable {
   id: string;
-  purpose: 'payload' | 'signing';
+  purpose: 'payload' | 'signing' | 'subject';
   material: string;
   public_jwk: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
   wrapped_by: string | null;
@@ -219,6 +238,10 @@ export interface ConsentTable {
   payload: string | null;
   payload_key: string | null;
   receipt: string;
+  /** Who deposited: a sending service's client, or the person themself. */
+  sender: Defaulted<'service' | 'person'>;
+  /** When the token (link) stops working, if earlier than expires_at (a code lives on). */
+  token_expires_at: Timestamp | null;
 }
 
 export type ConsentAuditEvent = 'issue' | 'redeem' | 'refuse' | 'withdraw' | 'purge';
@@ -240,4 +263,138 @@ export interface ConsentAuditHeadTable {
   id: number;
   seq: number;
   hash: string;
+}
+
+// --- Membership (src/network/membership-migrations.ts) ------------------------------------------
+
+export type MemberStatus = 'pending' | 'approved' | 'rejected' | 'suspended';
+export type StaffRole = 'network_admin' | 'org_admin' | 'developer';
+
+export interface MemberTable {
+  id: string;
+  name: string;
+  business_id: string;
+  contact_name: string;
+  contact_email: string;
+  status: Defaulted<MemberStatus>;
+  /** Catalogue services named in the application; linked on approval when still free. */
+  requested_services: Defaulted<string[]>;
+  created_at: Defaulted<Date>;
+  decided_at: Date | null;
+  decision_reason: string | null;
+  /** A hidden API client to which the member's console teaching is attributed. */
+  teaching_client_id: Defaulted<string | null>;
+}
+
+/** A catalogue service belongs to at most one member. */
+export interface MemberServiceTable {
+  service_id: string;
+  member_id: string;
+  linked_at: Defaulted<Date>;
+}
+
+export interface StaffUserTable {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  role: StaffRole;
+  member_id: string | null;
+  /** argon2id; null for staff who log in only through OpenID Connect. */
+  password_hash: string | null;
+  /** The TOTP secret sealed with the payload keyring, and the key that sealed it. */
+  totp_secret: Defaulted<string | null>;
+  totp_key_id: Defaulted<string | null>;
+  totp_pending_secret: Defaulted<string | null>;
+  totp_pending_key_id: Defaulted<string | null>;
+  /** The time step of the last code accepted: a code is never accepted twice. */
+  totp_last_step: Defaulted<number | null>;
+  created_at: Defaulted<Date>;
+  last_login_at: Defaulted<Date | null>;
+}
+
+export interface StaffSessionTable {
+  /** SHA-256 of the cookie's token. */
+  token_hash: string;
+  staff_id: string;
+  method: 'password' | 'oidc';
+  created_at: Defaulted<Date>;
+  last_seen_at: Defaulted<Date>;
+  expires_at: Timestamp;
+}
+
+export interface MembershipRateEventTable {
+  key: string;
+  at: Defaulted<Date>;
+}
+
+export interface OidcLoginStateTable {
+  state_hash: string;
+  code_verifier: string;
+  nonce: string;
+  expires_at: Timestamp;
+}
+
+// --- Statistics for providers (src/network/statistics/migrations.ts) ------------------------------
+
+export interface ServiceEventTable {
+  /** The Monday of the event's ISO week (Finnish time), YYYY-MM-DD; select it as week::text (drivers turn dates into Dates). */
+  week: ColumnType<string, string, string>;
+  /** 1 recommended, 2 opened, 3 transfer_received, 4 feedback_useful, 5 feedback_not_useful. */
+  kind: number;
+  service_id: string;
+  /** The person proxy: a recommendation's id, a consent's id, or a random id for a lone event. */
+  person: string;
+  municipality: string | null;
+  /** The ten meters in METERS order (null where not answered); null when none was given. */
+  meters: number[] | null;
+}
+
+export interface PrivacyBudgetTable {
+  member_id: string;
+  epsilon_per_month: number;
+  updated_at: Defaulted<Date>;
+}
+
+export interface PrivacyBudgetSpentTable {
+  member_id: string;
+  /** The first day of the calendar month, YYYY-MM-01. */
+  month: ColumnType<string, string, string>;
+  epsilon_spent: number;
+}
+
+export interface StatisticsReleaseTable {
+  member_id: string;
+  month: ColumnType<string, string, string>;
+  query_key: string;
+  query: Json<Record<string, unknown>>;
+  epsilon: number;
+  result: Json<Record<string, unknown>>;
+  released_at: Defaulted<Date>;
+}
+
+// --- Consent: the person's side (src/consent/person-migrations.ts) -------------------------------
+
+/** A consent on a person's list; `person` is HMAC(subject key, person key), never the key. */
+export interface PersonConsentTable {
+  person: string;
+  consent_id: string;
+  origin: 'made' | 'claimed';
+  added_at: Defaulted<Date>;
+}
+
+/** A life-situation check the person chose to save; the meters are sealed under a payload key. */
+export interface PersonCheckTable {
+  id: string;
+  person: string;
+  payload: string;
+  payload_key: string;
+  created_at: Defaulted<Date>;
+}
+
+/** One reserved attempt in a rate-limit bucket. */
+export interface ConsentRateEventTable {
+  id: Generated<number>;
+  bucket: string;
+  at: Defaulted<Date>;
 }

@@ -17,5 +17,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     client?: import('../network/clients.ts').AuthenticatedClient;
+    /** The console user of a cookie session (membership routes). */
+    staff?: import('../network/staff.ts').AuthenticatedStaff;
   }
 }

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
@@ -11,7 +12,8 @@ import './context.ts';
 import { registerMetrics } from './metrics.ts';
 import { HttpProblem, errorHandler, sendProblem } from './problem.ts';
 import { problems } from './schemas.ts';
-import { landingPage } from './landing.ts';
+import { registerWeb, type WebOptions } from './web.ts';
+import { geoRoutes } from '../geo/routes.ts';
 import { RecommenderService } from '../recommender/service.ts';
 import { recommenderRoutes } from '../recommender/routes.ts';
 import { feedbackRoutes } from '../recommender/feedback.ts';
@@ -20,7 +22,10 @@ import { auroraaiRoutes } from '../recommender/auroraai/routes.ts';
 import { consentRoutes } from '../consent/routes.ts';
 import { transferCodeRoutes } from '../consent/code-routes.ts';
 import { auroraaiSessionRoutes } from '../consent/auroraai-session.ts';
+import { personRoutes } from '../consent/person-routes.ts';
 import { ConsentService, type ConsentOptions } from '../consent/transfers.ts';
+import { membershipRoutes } from '../network/routes.ts';
+import { bootstrapAdmin } from '../network/staff.ts';
 
 export interface ServerOptions {
   database: Database;
@@ -33,6 +38,26 @@ export interface ServerOptions {
   consent?: Omit<ConsentOptions, 'log'>;
   /** How often expired transfer payloads are purged, in ms (default 60 s; 0 never). */
   purgeIntervalMs?: number;
+  /** The web apps' folder and map tiles (defaults: web/dist, AURORA_MAP_TILES). */
+  web?: WebOptions;
+  /**
+   * Which proxies' X-Forwarded-For to believe (Fastify's trustProxy: true, a hop count, or
+   * addresses/CIDRs); default from AURORA_TRUST_PROXY, else none. Behind a reverse proxy without it,
+   * every person shares the proxy's address and the per-address limits become network-wide.
+   */
+  trustProxy?: FastifyServerOptions['trustProxy'];
+}
+
+/** AURORA_TRUST_PROXY: "true", a hop count, or a comma-separated list of addresses/CIDRs. */
+export function trustProxyFromEnv(value: string | undefined): FastifyServerOptions['trustProxy'] {
+  const v = value?.trim();
+  if (!v || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return (_address: string, hop: number) => hop < hops;
+  }
+  return v;
 }
 
 const VERSION = '0.1.0';
@@ -45,6 +70,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Lists in query strings may repeat a key; a lone value is coerced to a one-item list.
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
     return503OnClosing: true,
+    trustProxy: options.trustProxy ?? trustProxyFromEnv(process.env.AURORA_TRUST_PROXY),
     // Errors raised before routing (a malformed percent-encoding in the URL, a path parameter over
     // maxParamLength) bypass the error handler unless handed to it here; they are problem JSON too.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
@@ -70,9 +96,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     app.addHook('onClose', async () => clearInterval(timer));
   }
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new HttpProblem(404, 'not-found', 'Not found', `nothing at ${request.method} ${request.url.split('?')[0]}`).toProblem(request.url)),
-  );
+  await app.register(cookie);
+  await bootstrapAdmin(options.database.db, process.env, (level, message) => app.log[level](message));
+  const web = await registerWeb(app, options.web);
+  app.setNotFoundHandler((request, reply) => {
+    // A browser opening a path the web apps route themselves gets the app's page.
+    if (web.fallback(request, reply)) return reply;
+    return sendProblem(reply, new HttpProblem(404, 'not-found', 'Not found', `nothing at ${request.method} ${request.url.split('?')[0]}`).toProblem(request.url));
+  });
 
   // `a=1,2` and `a=1&a=2` mean the same for list parameters.
   app.addHook('preValidation', async (request) => {
@@ -95,12 +126,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         description: 'Service catalogue of the Aurora life-event service network. Errors are RFC 9457 problem JSON.',
         license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
       },
-      components: { securitySchemes: { basicAuth: { type: 'http', scheme: 'basic', description: 'client_id:client_secret of an API client' } } },
+      components: {
+        securitySchemes: {
+          basicAuth: { type: 'http', scheme: 'basic', description: 'client_id:client_secret of an API client' },
+          personKey: { type: 'http', scheme: 'bearer', description: "A person's key: 32 random bytes, base64url, made and kept by the citizen app; the network keeps only an HMAC of it" },
+          consoleSession: { type: 'apiKey', in: 'cookie', name: 'aurora_console', description: 'A console session (POST /api/v1/console/session); changes also need the header x-aurora-csrf: 1' },
+        },
+      },
       tags: [
         { name: 'catalogue', description: 'Services, channels and code lists' },
         { name: 'recommender', description: 'Services for a life situation, with reasons; feedback that teaches it' },
         { name: 'auroraai', description: 'The AuroraAI core components service recommender API (recommend_service, text_search, recommendation_feedback), unchanged' },
         { name: 'consent', description: "Consent and session transfer: a person's attributes carried, with their consent, to the next service once; signed consent receipts" },
+        { name: 'person', description: "The person's own API (Bearer person key): their transfers, consents, saved checks, export and erasure; the attribute texts and transfer targets for consent questions" },
+        { name: 'console', description: 'Membership of the network and the provider console: applications, staff, services, transfers, API clients, teaching, statistics, audit' },
         { name: 'operations' },
       ],
     },
@@ -136,14 +175,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       return { status: 'ready', database: kind };
     },
   );
-  app.get('/', { schema: { hide: true } }, async (request, reply) => reply.type('text/html; charset=utf-8').send(landingPage(request.headers['accept-language'])));
 
   await app.register(catalogueRoutes);
+  await app.register(geoRoutes);
   await app.register(recommenderRoutes);
   await app.register(feedbackRoutes);
   await app.register(auroraaiRoutes);
   await app.register(consentRoutes);
   await app.register(transferCodeRoutes);
   await app.register(auroraaiSessionRoutes);
+  await app.register(personRoutes);
+  await app.register(membershipRoutes);
   return app;
 }

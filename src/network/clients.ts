@@ -1,15 +1,24 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/database.ts';
+import type { MemberStatus } from '../db/schema.ts';
 
 /**
- * What a client may do: `catalogue:write` imports and deletes services; `recommender:teach` tells the
- * recommender whether a service fits a life situation (POST /api/v1/teaching); `transfer:send`
- * deposits a person's attributes for another service (POST /api/v1/transfers); `transfer:receive`
- * redeems transfer tokens (POST /api/v1/transfers/redeem), for the channels naming the client. A new client gets all
- * of them unless given fewer. Any active client may ask for recommendations and give feedback.
+ * What a client may do: `recommend` asks for recommendations through the AuroraAI API
+ * (recommend_service, text_search, recommendation_feedback); `catalogue:write` imports and deletes
+ * services; `recommender:teach` tells the recommender whether a service fits a life situation
+ * (POST /api/v1/teaching); `transfer:send` deposits a person's attributes for another service (POST
+ * /api/v1/transfers); `transfer:receive` redeems transfer tokens (POST /api/v1/transfers/redeem), for
+ * the channels naming the client; `stats:read` reads its member's statistics (GET /api/v1/statistics).
+ *
+ * The operator's own clients (no member: made before membership, or by `aurora client create`) may
+ * always recommend, as every active client could before the `recommend` scope existed; a member's
+ * client recommends only with the scope. A new operator client gets every scope unless given fewer.
  */
-export const CLIENT_SCOPES = ['catalogue:write', 'recommender:teach', 'transfer:send', 'transfer:receive'] as const;
+export const CLIENT_SCOPES = ['recommend', 'catalogue:write', 'recommender:teach', 'transfer:send', 'transfer:receive', 'stats:read'] as const;
 export type ClientScope = (typeof CLIENT_SCOPES)[number];
+
+/** Calls a minute a member's client may make unless its own limit says otherwise. */
+export const DEFAULT_MEMBER_RATE_LIMIT = 600;
 
 export interface CreatedClient {
   client_id: string;
@@ -21,30 +30,58 @@ export interface AuthenticatedClient {
   clientId: string;
   name: string;
   scopes: string[];
+  /** The member organisation the client belongs to; null for the operator's clients. */
+  memberId: string | null;
+  /** Calls allowed per minute; null: no limit (the operator's clients unless one is set). */
+  rateLimitPerMinute: number | null;
+}
+
+export interface ClientOptions {
+  actor?: string;
+  memberId?: string | null;
+  rateLimitPerMinute?: number | null;
 }
 
 /**
  * Client secrets are 256 random bits, so a single SHA-256 is enough to make the stored hash useless
  * to a thief (no dictionary to try); a slow password hash would only slow every API call.
  */
-function hashSecret(secret: string) {
+export function hashSecret(secret: string) {
   return createHash('sha256').update(secret, 'utf8').digest('base64url');
 }
 
-export async function createClient(db: Db, name: string, scopes: readonly string[] = CLIENT_SCOPES, actor = 'operator'): Promise<CreatedClient> {
+export const newClientSecret = () => randomBytes(32).toString('base64url');
+
+export function checkScopes(scopes: readonly string[]) {
+  const unknown = scopes.filter((s) => !(CLIENT_SCOPES as readonly string[]).includes(s));
+  if (unknown.length) throw new RangeError(`unknown scopes: ${unknown.join(', ')} (known: ${CLIENT_SCOPES.join(', ')})`);
+}
+
+export async function createClient(db: Db, name: string, scopes: readonly string[] = CLIENT_SCOPES, actorOrOptions: string | ClientOptions = 'operator'): Promise<CreatedClient> {
+  const options: ClientOptions = typeof actorOrOptions === 'string' ? { actor: actorOrOptions } : actorOrOptions;
   const trimmed = name.trim();
   if (!trimmed || trimmed.length > 200) throw new RangeError('a client name is 1 to 200 characters');
+  checkScopes(scopes);
+  const limit = options.rateLimitPerMinute ?? null;
+  if (limit !== null && !(Number.isInteger(limit) && limit >= 1 && limit <= 1_000_000)) throw new RangeError('a rate limit is 1 to 1,000,000 calls a minute');
   const clientId = `aur_${randomBytes(12).toString('base64url')}`;
-  const secret = randomBytes(32).toString('base64url');
+  const secret = newClientSecret();
   const id = randomUUID();
+  const unique = [...new Set(scopes)];
   await db.transaction().execute(async (tx) => {
     await tx
       .insertInto('api_clients')
-      .values({ id, client_id: clientId, name: trimmed, secret_hash: hashSecret(secret), scopes: [...scopes] })
+      .values({ id, client_id: clientId, name: trimmed, secret_hash: hashSecret(secret), scopes: unique, member_id: options.memberId ?? null, rate_limit_per_minute: limit })
       .execute();
     await tx
       .insertInto('audit_log')
-      .values({ actor, action: 'client.create', target: clientId, details: JSON.stringify({ name: trimmed, scopes }) })
+      .values({
+        actor: options.actor ?? 'operator',
+        action: 'client.create',
+        target: clientId,
+        member_id: options.memberId ?? null,
+        details: JSON.stringify({ name: trimmed, scopes: unique, ...(limit !== null ? { rate_limit_per_minute: limit } : {}) }),
+      })
       .execute();
   });
   return { client_id: clientId, client_secret: secret };
@@ -53,19 +90,49 @@ export async function createClient(db: Db, name: string, scopes: readonly string
 // Compared against when the client id is unknown, so that the answer takes as long either way.
 const DUMMY_HASH = hashSecret(randomBytes(32).toString('base64url'));
 
-/** The client for an id and secret, or null; the secret is compared in constant time. */
-export async function verifyClient(db: Db, clientId: string, secret: string): Promise<AuthenticatedClient | null> {
+export type ClientCheck =
+  | { ok: true; client: AuthenticatedClient }
+  /** unknown: no such client, a wrong secret or revoked; the others hold a right secret. */
+  | { ok: false; reason: 'unknown' | 'suspended' | 'member-not-approved'; memberStatus?: MemberStatus };
+
+/**
+ * Checks an id and secret (compared in constant time). A revoked client is unknown; a suspended
+ * client, or one whose member is not approved (pending, suspended, rejected), is told so.
+ */
+export async function checkClient(db: Db, clientId: string, secret: string): Promise<ClientCheck> {
   const row = await db
-    .selectFrom('api_clients')
-    .select(['id', 'client_id', 'name', 'secret_hash', 'scopes', 'revoked_at', 'last_used_at'])
-    .where('client_id', '=', clientId)
+    .selectFrom('api_clients as c')
+    .leftJoin('members as m', 'm.id', 'c.member_id')
+    .select(['c.id', 'c.client_id', 'c.name', 'c.secret_hash', 'c.scopes', 'c.revoked_at', 'c.suspended_at', 'c.last_used_at', 'c.member_id', 'c.rate_limit_per_minute', 'm.status as member_status'])
+    .where('c.client_id', '=', clientId)
     .executeTakeFirst();
   const expected = Buffer.from(row?.secret_hash ?? DUMMY_HASH);
   const given = Buffer.from(hashSecret(secret));
   const match = expected.length === given.length && timingSafeEqual(expected, given);
-  if (!row || !match || row.revoked_at) return null;
+  if (!row || !match || row.revoked_at) return { ok: false, reason: 'unknown' };
+  if (row.suspended_at) return { ok: false, reason: 'suspended' };
+  if (row.member_id && row.member_status !== 'approved') return { ok: false, reason: 'member-not-approved', memberStatus: row.member_status ?? 'suspended' };
   // Last use is kept to the minute: enough for "when was this key last used", without a write per call.
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000)
     await db.updateTable('api_clients').set({ last_used_at: new Date() }).where('id', '=', row.id).execute();
-  return { id: row.id, clientId: row.client_id, name: row.name, scopes: row.scopes };
+  return {
+    ok: true,
+    client: {
+      id: row.id,
+      clientId: row.client_id,
+      name: row.name,
+      scopes: row.scopes,
+      memberId: row.member_id,
+      rateLimitPerMinute: row.rate_limit_per_minute ?? (row.member_id ? DEFAULT_MEMBER_RATE_LIMIT : null),
+    },
+  };
 }
+
+/** The client for an id and secret when it may act now, or null. */
+export async function verifyClient(db: Db, clientId: string, secret: string): Promise<AuthenticatedClient | null> {
+  const result = await checkClient(db, clientId, secret);
+  return result.ok ? result.client : null;
+}
+
+/** Whether a client may ask for recommendations (see CLIENT_SCOPES). */
+export const mayRecommend = (client: AuthenticatedClient) => client.memberId === null || client.scopes.includes('recommend');

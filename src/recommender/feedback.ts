@@ -6,6 +6,7 @@ import { Uuid } from '../catalogue/schemas.ts';
 import { optionalClient, requireClient } from '../http/auth.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { problems } from '../http/schemas.ts';
+import { recordFeedback, recordOpened, recordServiceFeedback } from '../network/statistics/hooks.ts';
 import type { Learning, SignalKind } from './learning.ts';
 import type { MeterValues } from './meters.ts';
 import { Meters } from './schemas.ts';
@@ -139,6 +140,7 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
         comment: request.body.comment,
       };
       const [stored] = await recordSignal(db(), learning(), [signal]);
+      await recordFeedback(db(), recommendation, [{ serviceId, value: request.body.rating }], request.log);
       return reply.status(201).send(receipt(signal, stored!));
     },
   );
@@ -170,6 +172,7 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
         comment: request.body.comment,
       };
       const [stored] = await recordSignal(db(), learning(), [signal]);
+      await recordServiceFeedback(db(), serviceId, request.body.rating, request.body.meters as MeterValues | undefined, request.log);
       return reply.status(201).send(receipt(signal, stored!));
     },
   );
@@ -193,10 +196,12 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw notFound('no recommendation with this id gave this service');
       const found = await getService(db(), serviceId);
       // A HEAD (a link checker, a preview) is not a person opening the service.
-      if (request.method === 'GET')
+      if (request.method === 'GET') {
         await recordSignal(db(), learning(), [
           { kind: 'open', recommendationId: recommendation.id, serviceId, clientId: recommendation.clientId, needs: recommendation.needs, value: 1 },
         ]);
+        await recordOpened(db(), recommendation, serviceId, request.log);
+      }
       const url = (found && firstWebUrl(found.channels, recommendation.language)) ?? `/api/v1/services/${serviceId}`;
       return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(url, 302);
     },

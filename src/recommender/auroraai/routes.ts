@@ -6,6 +6,7 @@ import { checkFilters, type ServiceFilters as CatalogueFilters } from '../../cat
 import { requireClient } from '../../http/auth.ts';
 import { badRequest, notFound } from '../../http/problem.ts';
 import { problems } from '../../http/schemas.ts';
+import { recordFeedback, recordRecommended } from '../../network/statistics/hooks.ts';
 import { recordSignal, type NewSignal } from '../feedback.ts';
 import { METERS, needOf, type Meter, type MeterValues } from '../meters.ts';
 import type { RecommendRequest, RecommendedService as Ranked, Recommender } from '../recommender.ts';
@@ -126,6 +127,7 @@ export const auroraaiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         limit,
         results,
       });
+      await recordRecommended(db(), stored, meters, request.log);
       return { auroraai_recommendation_id: stored.number, recommended_services: await presentServices(db(), ranked) };
     },
   );
@@ -166,6 +168,7 @@ export const auroraaiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         limit,
         results,
       });
+      await recordRecommended(db(), stored, undefined, request.log);
       return { auroraai_recommendation_id: stored.number, recommended_services: await presentServices(db(), ranked) };
     },
   );
@@ -208,6 +211,7 @@ export const auroraaiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           if (!own.has(s.id)) signals.push({ ...base, kind: 'recommendation_feedback', serviceId: s.id, value: body.feedback_score as 1 | -1 });
       }
       await recordSignal(db(), app.aurora.learning, signals);
+      await recordFeedback(db(), recommendation, rated, request.log);
       return {};
     },
   );

@@ -1,0 +1,84 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import { HttpProblem } from '../http/problem.ts';
+
+/**
+ * Sliding-window limits kept in the database (so they hold across processes and restarts). Counting
+ * and recording happen under a transaction-scoped advisory lock per bucket, so parallel requests
+ * queue and a burst can never pass the limit. Two ways to use it: reserve an attempt before the
+ * work and release it when the work turns out not to count (reserveAttempts), or do the work inside
+ * the transaction that holds the lock and record it there (lockBucket, retryAfter, recordAttempt).
+ */
+
+export interface Bucket {
+  /** What is limited, e.g. `code-failure:<client uuid>`, `transfer-ip:<address>`. */
+  key: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+export class RateLimited extends HttpProblem {
+  constructor(
+    readonly retryAfterSeconds: number,
+    detail = `too many requests: try again in ${retryAfterSeconds} s`,
+  ) {
+    super(429, 'too-many-requests', 'Too many requests', detail);
+  }
+}
+
+/** Seconds until the bucket has room again; 0 when it has now. Run inside the bucket's lock for a decision. */
+export async function retryAfter(db: Db, bucket: Bucket): Promise<number> {
+  const result = await sql<{ wait: number | string }>`
+    select extract(epoch from (at + make_interval(secs => ${bucket.windowSeconds}) - now())) as wait
+      from consent_rate_events
+     where bucket = ${bucket.key} and at > now() - make_interval(secs => ${bucket.windowSeconds})
+     order by at desc offset ${bucket.limit - 1} limit 1`.execute(db);
+  const row = result.rows[0];
+  return row ? Math.max(1, Math.ceil(Number(row.wait))) : 0;
+}
+
+/**
+ * Inside a transaction: waits for the bucket's lock (held until the transaction ends) and forgets
+ * what fell out of its window. Whoever holds the lock may count and add attempts without a race.
+ */
+export async function lockBucket(tx: Db, bucket: Bucket): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`aurora-rate:${bucket.key}`}, 0))`.execute(tx);
+  await sql`delete from consent_rate_events where bucket = ${bucket.key} and at <= now() - make_interval(secs => ${bucket.windowSeconds})`.execute(tx);
+}
+
+/** Adds one attempt to a bucket whose lock the transaction holds. */
+export async function recordAttempt(tx: Db, bucket: Bucket): Promise<void> {
+  await tx.insertInto('consent_rate_events').values({ bucket: bucket.key }).execute();
+}
+
+/**
+ * Reserves one attempt in every bucket, all or none; throws RateLimited (with the longest wait)
+ * when any is full. Returns the reservations, for releaseAttempts.
+ */
+export async function reserveAttempts(db: Db, buckets: readonly Bucket[], detail?: (wait: number) => string): Promise<number[]> {
+  // Locks are taken in one order, so two requests sharing buckets cannot deadlock.
+  const ordered = [...buckets].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return db.transaction().execute(async (tx) => {
+    let wait = 0;
+    for (const bucket of ordered) {
+      await lockBucket(tx, bucket);
+      wait = Math.max(wait, await retryAfter(tx, bucket));
+    }
+    if (wait > 0) throw new RateLimited(wait, detail?.(wait));
+    const rows = await tx
+      .insertInto('consent_rate_events')
+      .values(ordered.map((b) => ({ bucket: b.key })))
+      .returning('id')
+      .execute();
+    return rows.map((r) => Number(r.id));
+  });
+}
+
+export async function releaseAttempts(db: Db, ids: readonly number[]): Promise<void> {
+  if (ids.length) await db.deleteFrom('consent_rate_events').where('id', 'in', [...ids]).execute();
+}
+
+/** Deletes reservations older than any window (a day is more than every window used). */
+export async function purgeRateEvents(db: Db): Promise<void> {
+  await sql`delete from consent_rate_events where at < now() - interval '1 day'`.execute(db);
+}

@@ -1,0 +1,186 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import Type from 'typebox';
+
+/**
+ * The web apps built by Vite into web/dist (scripts/build-web.js): the citizen app at / and the
+ * staff console at /console. Hashed assets are cached for good; pages, the service worker and the
+ * manifest are revalidated so an update reaches people at once. Paths the apps route themselves
+ * (/services/…, /console/members/…) get their page when a browser asks for HTML.
+ */
+
+export const DEFAULT_WEB_DIR = join(import.meta.dirname, '..', '..', 'web', 'dist');
+
+export interface WebOptions {
+  /** The built web apps (default web/dist). */
+  distDir?: string;
+  /**
+   * The map tile URL template ({z}/{x}/{y}, optional {s}); null turns the map's tiles off (the
+   * service locations are still listed). Default AURORA_MAP_TILES, else OpenStreetMap's tiles.
+   */
+  mapTiles?: string | null;
+  /** Attribution shown on the map (default AURORA_MAP_ATTRIBUTION, else OpenStreetMap's). */
+  mapAttribution?: string;
+}
+
+const OSM_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+const OSM_ATTRIBUTION = '© OpenStreetMap contributors';
+
+/** Paths the server answers itself; never an app page, even for a browser. */
+const SERVER_PATH = /^\/(api|docs|r|service-recommender|\.well-known)(\/|$)|^\/(openapi\.json|health|ready|metrics)$/;
+
+/** A usable tile template, or null: https (http only for localhost) with {z}, {x} and {y}. */
+export function checkTileTemplate(template: string): string | null {
+  if (!template.includes('{z}') || !template.includes('{x}') || !template.includes('{y}')) return null;
+  try {
+    const url = new URL(template.replaceAll(/\{[a-z]+\}/g, '0'));
+    if (url.protocol === 'https:') return template;
+    if (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return template;
+  } catch {
+    // not a URL
+  }
+  return null;
+}
+
+function mapConfig(options: WebOptions, warn: (message: string) => void) {
+  const configured = options.mapTiles !== undefined ? options.mapTiles : (process.env.AURORA_MAP_TILES ?? OSM_TILES);
+  let tiles: string | null = null;
+  if (configured && !['off', 'none', ''].includes(configured.trim().toLowerCase())) {
+    tiles = checkTileTemplate(configured.trim());
+    if (!tiles) warn(`AURORA_MAP_TILES is not a usable tile URL template (https, with {z}, {x} and {y}); the map shows no tiles: ${configured}`);
+  }
+  const attribution = options.mapAttribution ?? process.env.AURORA_MAP_ATTRIBUTION ?? (tiles === OSM_TILES ? OSM_ATTRIBUTION : '');
+  return { tiles, attribution: attribution.slice(0, 300), max_zoom: 18 };
+}
+
+function contentSecurityPolicy(tiles: string | null) {
+  let tileOrigin = '';
+  if (tiles) {
+    const url = new URL(tiles.replaceAll(/\{[a-z]+\}/g, 'x'));
+    // {s} subdomains: allow the host's siblings
+    tileOrigin = tiles.includes('{s}') ? ` ${url.protocol}//*.${url.hostname.split('.').slice(1).join('.')}` : ` ${url.origin}`;
+  }
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    // styled-components writes its rules into <style> elements at run time
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data: blob:${tileOrigin}`,
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+const NOT_BUILT = {
+  fi: { title: 'Aurora-palveluverkosto', lead: 'Verkkosovellusta ei ole vielä koottu. Kokoa se komennolla', docs: 'Rajapinnan kuvaus' },
+  sv: { title: 'Aurora-servicenätverket', lead: 'Webbappen är inte byggd ännu. Bygg den med kommandot', docs: 'Gränssnittets beskrivning' },
+  en: { title: 'Aurora service network', lead: 'The web app has not been built yet. Build it with', docs: 'API documentation' },
+};
+
+/** What `/` says when web/dist is missing: how to build it, in fi, sv and en. */
+export function notBuiltPage(acceptLanguage: string | undefined) {
+  const lang = (['fi', 'sv', 'en'] as const).find((l) => acceptLanguage?.toLowerCase().startsWith(l)) ?? 'fi';
+  const t = NOT_BUILT[lang];
+  const others = (['fi', 'sv', 'en'] as const).filter((l) => l !== lang).map((l) => `<p lang="${l}">${NOT_BUILT[l].lead} <code>npm run build:web</code>.</p>`);
+  return `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${t.title}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}a{color:#00347a}</style></head>
+<body><main><h1>${t.title}</h1><p>${t.lead} <code>npm run build:web</code>.</p>${others.join('')}
+<p><a href="/docs">${t.docs}</a></p></main></body></html>`;
+}
+
+const MapConfig = Type.Object({
+  map: Type.Object({
+    tiles: Type.Union([Type.String(), Type.Null()], { description: 'Leaflet tile URL template; null: no tiles (locations are listed only)' }),
+    attribution: Type.String(),
+    max_zoom: Type.Integer(),
+  }),
+});
+
+export interface Web {
+  /** Answers a browser's GET for a path an app routes itself with that app's page; false when it is not one. */
+  fallback(request: FastifyRequest, reply: FastifyReply): boolean;
+}
+
+export async function registerWeb(app: FastifyInstance, options: WebOptions = {}): Promise<Web> {
+  const dist = options.distDir ?? DEFAULT_WEB_DIR;
+  const config = mapConfig(options, (message) => app.log.warn(message));
+  const csp = contentSecurityPolicy(config.tiles);
+
+  app.get(
+    '/api/v1/web/config',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: "The web apps' settings: the map's tile source",
+        response: { 200: MapConfig },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return { map: config };
+    },
+  );
+
+  const pages = { citizen: join(dist, 'index.html'), console: join(dist, 'console', 'index.html') };
+  const built = existsSync(pages.citizen);
+  // Read per request: a rebuild while the server runs takes effect without a restart.
+  const page = (which: keyof typeof pages) => (existsSync(pages[which]) ? readFileSync(pages[which], 'utf8') : undefined);
+  const sendPage = (request: FastifyRequest, reply: FastifyReply, which: keyof typeof pages) => {
+    const html = page(which);
+    reply
+      .header('cache-control', 'no-cache')
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .header('permissions-policy', 'geolocation=(self), camera=(), microphone=()')
+      .type('text/html; charset=utf-8');
+    if (html === undefined) return reply.status(which === 'citizen' ? 200 : 404).send(notBuiltPage(request.headers['accept-language']));
+    return reply.header('content-security-policy', csp).send(html);
+  };
+
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: dist,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      decorateReply: false,
+      // The pages are served by the routes below, with their headers.
+      globIgnore: ['**/index.html', '**/.built'],
+      // scripts/build-web.js writes .br and .gz beside each text asset
+      preCompressed: true,
+      setHeaders: (reply, path) => {
+        const hashed = path.startsWith(join(dist, 'assets'));
+        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+        reply.header('x-content-type-options', 'nosniff');
+      },
+    });
+  }
+
+  app.get('/', { schema: { hide: true } }, async (request, reply) => sendPage(request, reply, 'citizen'));
+  app.get('/index.html', { schema: { hide: true } }, async (request, reply) => sendPage(request, reply, 'citizen'));
+  app.get('/console', { schema: { hide: true } }, async (request, reply) => sendPage(request, reply, 'console'));
+  app.get('/console/', { schema: { hide: true } }, async (request, reply) => sendPage(request, reply, 'console'));
+
+  return {
+    fallback(request, reply) {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+      const path = request.url.split('?')[0]!;
+      if (SERVER_PATH.test(path)) return false;
+      // A missing asset or file is a plain 404; only page navigations get the app.
+      if (/\.[a-z0-9]+$/i.test(path) && !path.endsWith('.html')) return false;
+      if (!(request.headers.accept ?? '').includes('text/html')) return false;
+      void sendPage(request, reply, path === '/console' || path.startsWith('/console/') ? 'console' : 'citizen');
+      return true;
+    },
+  };
+}

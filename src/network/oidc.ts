@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import * as client from 'openid-client';
+import type { Db } from '../db/database.ts';
+
+/**
+ * Console login through an external OpenID Connect provider (authorization code with PKCE and a
+ * nonce). Configured by AURORA_OIDC_ISSUER, AURORA_OIDC_CLIENT_ID and AURORA_OIDC_CLIENT_SECRET
+ * (AURORA_OIDC_REDIRECT_URI when the network is reached through a proxy); staff are matched by the
+ * ID token's e-mail address and must exist in the console already.
+ */
+export interface OidcSettings {
+  issuer: URL;
+  clientId: string;
+  clientSecret: string;
+  redirectUri?: string | undefined;
+}
+
+export class OidcConfigurationError extends Error {}
+
+/** The settings from the environment; null when OIDC is not configured, an error when half of it is. */
+export function oidcSettingsFromEnv(env: NodeJS.ProcessEnv): OidcSettings | null {
+  const issuer = env.AURORA_OIDC_ISSUER?.trim();
+  const clientId = env.AURORA_OIDC_CLIENT_ID?.trim();
+  const clientSecret = env.AURORA_OIDC_CLIENT_SECRET ?? '';
+  if (!issuer && !clientId) return null;
+  if (!issuer || !clientId) throw new OidcConfigurationError('OpenID Connect login needs both AURORA_OIDC_ISSUER and AURORA_OIDC_CLIENT_ID (and usually AURORA_OIDC_CLIENT_SECRET)');
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new OidcConfigurationError(`AURORA_OIDC_ISSUER is not a URL: ${issuer}`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLocalHost(url.hostname)))
+    throw new OidcConfigurationError('AURORA_OIDC_ISSUER is https (http only for a provider on this machine)');
+  const redirectUri = env.AURORA_OIDC_REDIRECT_URI?.trim() || undefined;
+  if (redirectUri && !URL.canParse(redirectUri)) throw new OidcConfigurationError(`AURORA_OIDC_REDIRECT_URI is not a URL: ${redirectUri}`);
+  return { issuer: url, clientId, clientSecret, redirectUri };
+}
+
+const isLocalHost = (host: string) => host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
+const STATE_TTL_MS = 10 * 60_000;
+
+export class OidcLogin {
+  private config: Promise<client.Configuration> | undefined;
+
+  constructor(readonly settings: OidcSettings) {}
+
+  private configuration() {
+    this.config ??= client
+      .discovery(this.settings.issuer, this.settings.clientId, this.settings.clientSecret || undefined, undefined, {
+        ...(this.settings.issuer.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : {}),
+      })
+      .catch((error: unknown) => {
+        // A provider down at start is tried again on the next login.
+        this.config = undefined;
+        throw error;
+      });
+    return this.config;
+  }
+
+  /** Where to send the browser; the state is remembered (hashed) with its PKCE verifier and nonce. */
+  async start(db: Db, redirectUri: string): Promise<{ url: URL; state: string }> {
+    const config = await this.configuration();
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    await db.deleteFrom('oidc_login_states').where('expires_at', '<', new Date()).execute();
+    await db
+      .insertInto('oidc_login_states')
+      .values({ state_hash: sha256(state), code_verifier: verifier, nonce, expires_at: new Date(Date.now() + STATE_TTL_MS) })
+      .execute();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid email profile',
+      response_type: 'code',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    return { url, state };
+  }
+
+  /**
+   * The provider's answer: checks the state (once), exchanges the code, verifies the ID token and
+   * gives its e-mail address. Throws on anything wrong.
+   */
+  async finish(db: Db, currentUrl: URL, state: string): Promise<{ email: string; subject: string }> {
+    const saved = await db.deleteFrom('oidc_login_states').where('state_hash', '=', sha256(state)).returningAll().executeTakeFirst();
+    if (!saved || saved.expires_at.getTime() < Date.now()) throw new Error('the login state is unknown or expired: start the login again');
+    const config = await this.configuration();
+    const tokens = await client.authorizationCodeGrant(config, currentUrl, { pkceCodeVerifier: saved.code_verifier, expectedState: state, expectedNonce: saved.nonce, idTokenExpected: true });
+    const claims = tokens.claims();
+    if (!claims) throw new Error('the provider returned no ID token');
+    const email = typeof claims.email === 'string' ? claims.email : undefined;
+    if (!email) throw new Error('the ID token has no e-mail address (ask for the email scope)');
+    if (claims.email_verified === false) throw new Error('the provider has not verified the e-mail address');
+    return { email, subject: claims.sub };
+  }
+}

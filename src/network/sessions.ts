@@ -1,0 +1,62 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../db/database.ts';
+
+/**
+ * Console sessions: the cookie carries 256 random bits; only their SHA-256 is stored, so a copy of
+ * the table opens no session. A session ends after 12 hours, or after 2 hours unused.
+ */
+export const SESSION_COOKIE = 'aurora_console';
+export const SESSION_HOURS = 12;
+export const IDLE_MINUTES = 120;
+
+const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
+
+export async function startSession(db: Db, staffId: string, method: 'password' | 'oidc'): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + SESSION_HOURS * 3_600_000);
+  await db.insertInto('staff_sessions').values({ token_hash: sha256(token), staff_id: staffId, method, expires_at: expiresAt }).execute();
+  await db.updateTable('staff_users').set({ last_login_at: new Date() }).where('id', '=', staffId).execute();
+  // Expired sessions of anyone are of no use; logging in is a fine moment to drop them.
+  await db.deleteFrom('staff_sessions').where('expires_at', '<', new Date()).execute();
+  return { token, expiresAt };
+}
+
+/** The staff id of a live session, touching it; null for an unknown, expired or idle token. */
+export async function findSession(db: Db, token: string): Promise<string | null> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const hash = sha256(token);
+  const row = await db.selectFrom('staff_sessions').select(['staff_id', 'expires_at', 'last_seen_at']).where('token_hash', '=', hash).executeTakeFirst();
+  const now = Date.now();
+  if (!row || row.expires_at.getTime() <= now || now - row.last_seen_at.getTime() > IDLE_MINUTES * 60_000) {
+    if (row) await db.deleteFrom('staff_sessions').where('token_hash', '=', hash).execute();
+    return null;
+  }
+  if (now - row.last_seen_at.getTime() > 60_000) await db.updateTable('staff_sessions').set({ last_seen_at: new Date(now) }).where('token_hash', '=', hash).execute();
+  return row.staff_id;
+}
+
+export async function endSession(db: Db, token: string) {
+  if (/^[A-Za-z0-9_-]{43}$/.test(token)) await db.deleteFrom('staff_sessions').where('token_hash', '=', sha256(token)).execute();
+}
+
+/** Ends every session of a staff user (TOTP turned on or off, password changed). */
+export async function endSessionsOf(db: Db, staffId: string, except?: string) {
+  let query = db.deleteFrom('staff_sessions').where('staff_id', '=', staffId);
+  if (except) query = query.where('token_hash', '<>', sha256(except));
+  await query.execute();
+}
+
+const isLocal = (request: FastifyRequest) => {
+  const host = request.hostname.replace(/:\d+$/, '');
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1';
+};
+
+/** HttpOnly, SameSite=Strict, Path=/, Secure unless the console is reached on the local machine. */
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date) {
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/', secure: !isLocal(request), expires: expiresAt });
+}
+
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply) {
+  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/', secure: !isLocal(request) });
+}

@@ -1,0 +1,59 @@
+/**
+ * Weeks and months as the statistics count them: ISO weeks (Monday to Sunday) and calendar months
+ * in Finnish time, so that a recommendation made on Monday at 01:00 in Helsinki is in that week.
+ */
+export const STATISTICS_TIME_ZONE = 'Europe/Helsinki';
+
+const localParts = new Intl.DateTimeFormat('en-US', { timeZone: STATISTICS_TIME_ZONE, year: 'numeric', month: 'numeric', day: 'numeric' });
+
+/** The date in Finland at this instant, as [year, month 1..12, day]. */
+function localDate(at: Date): [number, number, number] {
+  const parts = Object.fromEntries(localParts.formatToParts(at).map((p) => [p.type, p.value]));
+  return [Number(parts.year), Number(parts.month), Number(parts.day)];
+}
+
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The Monday (YYYY-MM-DD) of a calendar date's ISO week. */
+export function mondayOfDate(year: number, month: number, day: number): string {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return iso(d);
+}
+
+/** The Monday (YYYY-MM-DD) of the ISO week, in Finland, of an instant. */
+export function weekOf(at: Date): string {
+  return mondayOfDate(...localDate(at));
+}
+
+/** A date YYYY-MM-DD (a real one), or undefined. */
+export function parseDate(value: string): [number, number, number] | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  return [y, mo, d];
+}
+
+/** The first day (YYYY-MM-01) of the calendar month, in Finland, of an instant. */
+export function monthOf(at: Date): string {
+  const [y, m] = localDate(at);
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-01`;
+}
+
+/** The instant the next calendar month begins in Finland. */
+export function nextMonthStart(at: Date): Date {
+  const [y, m] = localDate(at);
+  // Finland is UTC+2 or +3: midnight there is 21:00 or 22:00 UTC the day before.
+  let guess = new Date(Date.UTC(y, m, 1) - 3 * 3600_000);
+  while (localDate(guess)[1] === m) guess = new Date(guess.getTime() + 3600_000);
+  return guess;
+}
+
+/** Adds days to a date YYYY-MM-DD. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return iso(d);
+}

@@ -1,0 +1,623 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import * as OTPAuth from 'otpauth';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createNetworkAdmin } from '../../src/network/staff.ts';
+import { en } from '../../web/console/locales/en.ts';
+import { fi } from '../../web/console/locales/fi.ts';
+import { sv } from '../../web/console/locales/sv.ts';
+import { expectNoSeriousAxeViolations, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
+
+/**
+ * The provider console end to end in Chromium: an organisation applies, a network administrator
+ * approves it, it connects a service and sets up session transfer, creates an API client whose
+ * secret works against the API, teaches the recommender and reads its statistics. And the
+ * refusals: the wrong role sees no admin views and the API answers 403; another organisation's
+ * data is refused; a suspended client stops working at once; a client over its rate limit gets
+ * 429. axe finds no serious or critical violation on any view.
+ */
+
+const ADMIN = { email: 'operator@aurora.test', name: 'Olli Operaattori', password: 'operator-password-1' };
+const ORG = {
+  name: 'Otavan Opisto',
+  businessId: '0112038-9',
+  contact: 'Outi Opettaja',
+  email: 'outi@otava.test',
+  password: 'outi-password-123',
+};
+const DEVELOPER = { name: 'Dani Developer', email: 'dani@otava.test', password: 'dani-password-1234' };
+// Demo catalogue services: one named in the application (it has two service locations), one linked later.
+const NETTILUKIO = '3668d250-cd80-45c4-abcc-9b2d3a2b3e42';
+const VAPAA_SIVISTYSTYO = 'd03600d5-5a54-4f13-a1ac-3c0604194330';
+// A situation in which the recommender puts both services in its top ten.
+const STUDY_SITUATION = { working_studying: 0, improvement_of_strengths: 0 };
+
+type Texts = typeof en;
+
+// Code passed to page.evaluate runs in the browser; the tests' tsconfig has no DOM types.
+declare const document: any;
+declare const window: any;
+
+async function login(page: Page, texts: Texts, email: string, password: string, totp?: () => string) {
+  await page.goto('/console/login');
+  await page.getByLabel(texts.login.email, { exact: true }).fill(email);
+  await page.getByLabel(texts.login.password, { exact: true }).fill(password);
+  await page.getByRole('button', { name: texts.login.submit, exact: true }).click();
+  if (totp) {
+    await page.getByLabel(texts.login.totp, { exact: true }).fill(totp());
+    await page.getByRole('button', { name: texts.login.submit, exact: true }).click();
+  }
+  await page.getByRole('button', { name: texts.app.logOut }).waitFor();
+}
+
+/** A call from inside the page: the console's cookie and CSRF header, as the app itself would send. */
+async function pageFetch(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const response = await fetch(path, {
+        method,
+        headers: { 'x-aurora-csrf': '1', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      let json: unknown = null;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = text;
+      }
+      return { status: response.status, json };
+    },
+    { method, path, body },
+  );
+}
+
+/**
+ * A screenshot for docs/ (AURORA_SCREENSHOTS=1). Chromium can be left with a stale scroll after a
+ * full-page capture, so that the next click's focus scrolls the page between mouse down and up:
+ * back to the top first, and the next action scrolls its target into view afresh.
+ */
+async function shot(page: Page, name: string, options: { fullPage?: boolean } = {}) {
+  await screenshot(page, name, options);
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
+
+/** Opens an expander (a suomifi Expander's title button) unless it is open. */
+async function expand(page: Page, name: string) {
+  const button = page.getByRole('button', { name, exact: true });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+}
+
+/** The period of a statistics request, to ask for the same release again. */
+const periodQuery = (url: string) => {
+  const params = new URL(url).searchParams;
+  return new URLSearchParams({ from: params.get('from')!, to: params.get('to')!, format: 'json' }).toString();
+};
+
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
+describe('console in the browser', { skip: skipBrowser }, () => {
+  let network: Network;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let orgPage: Page; // the applicant, in Finnish
+  let adminPage: Page; // the network administrator, in English
+  let memberId = '';
+  let client = { id: '', secret: '' };
+
+  const open = async (locale: string) => {
+    const context = await newContext(browser, network, { locale });
+    context.setDefaultTimeout(10_000);
+    contexts.push(context);
+    return context.newPage();
+  };
+  const api = (path: string, init: RequestInit = {}) => fetch(new URL(path, network.url), init);
+
+  before(async () => {
+    network = await startNetwork();
+    await createNetworkAdmin(network.database.db, ADMIN, 'test');
+    browser = await openBrowser();
+    orgPage = await open('fi-FI');
+    adminPage = await open('en-GB');
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await network?.close();
+  });
+
+  test('login page: skip link first, keyboard-only login, wrong password refused', async () => {
+    const page = await open('en-GB');
+    await page.goto('/console');
+    await page.getByRole('heading', { level: 1, name: en.login.title }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    await expectNoSeriousAxeViolations(page, 'login');
+    await shot(page, 'console-login');
+
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), en.app.skip, 'the skip link is the first stop');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+
+    await page.getByLabel(en.login.email, { exact: true }).fill(ADMIN.email);
+    await page.getByLabel(en.login.password, { exact: true }).fill('not the password');
+    await page.keyboard.press('Enter');
+    await page.getByText(en.login.wrong).waitFor();
+
+    // Keyboard only: Tab from the e-mail field to the password, Enter submits.
+    await page.getByLabel(en.login.email, { exact: true }).focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type(ADMIN.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: en.members.title }).waitFor();
+    await page.context().close();
+  });
+
+  test('apply: business ID checked as typed, services from the catalogue search, then pending', async () => {
+    const page = orgPage;
+    await page.goto('/console/apply');
+    await page.getByRole('heading', { level: 1, name: fi.apply.title }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'fi');
+
+    await page.getByLabel(fi.apply.organisationName, { exact: true }).fill(ORG.name);
+    const businessId = page.getByLabel(fi.apply.businessId, { exact: true });
+    await businessId.fill('0112038-8');
+    await page.getByText(fi.apply.businessIdCheck).waitFor();
+    await businessId.fill('0112038');
+    assert.equal(await page.getByText(fi.apply.businessIdCheck).count(), 0, 'no complaint while the ID is still being typed');
+    await businessId.fill(ORG.businessId);
+    await page.getByText(fi.apply.businessIdOk).waitFor();
+
+    await page.getByLabel(fi.apply.contactName, { exact: true }).fill(ORG.contact);
+    await page.getByLabel(fi.apply.contactEmail, { exact: true }).fill(ORG.email);
+    await page.getByRole('searchbox', { name: fi.apply.search }).fill('nettilukio');
+    await page.getByRole('searchbox', { name: fi.apply.search }).press('Enter');
+    await page.getByRole('button', { name: `${fi.apply.addShort}: Nettilukio aikuisille` }).click();
+    await page.getByRole('heading', { name: fi.apply.selected.replace('{{count}}', '1') }).waitFor();
+    await page.getByLabel(fi.apply.password, { exact: true }).fill(ORG.password);
+    await page.getByLabel(fi.apply.passwordRepeat, { exact: true }).fill('something else');
+    await page.getByRole('button', { name: fi.apply.submit }).click();
+    // The error summary lists what is wrong and takes the focus; nothing was sent.
+    await page.getByText(fi.apply.passwordMismatch).first().waitFor();
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H2');
+    await expectNoSeriousAxeViolations(page, 'apply with errors');
+
+    await page.getByLabel(fi.apply.passwordRepeat, { exact: true }).fill(ORG.password);
+    await shot(page, 'console-apply');
+    await page.getByRole('button', { name: fi.apply.submit }).click();
+    await page.getByRole('heading', { level: 1, name: fi.apply.sentTitle }).waitFor();
+
+    // The same business ID again is refused by the server, and the form says so.
+    const again = await api('/api/v1/console/applications', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ organisation_name: 'Copy', business_id: ORG.businessId, contact_name: 'X', contact_email: 'x@copy.test', admin_password: 'x'.repeat(12) }),
+    });
+    assert.equal(again.status, 409);
+
+    await login(page, fi, ORG.email, ORG.password);
+    await page.getByRole('heading', { level: 1, name: fi.pending.title }).waitFor();
+    assert.equal(await page.getByRole('link', { name: fi.nav.clients }).count(), 0, 'no organisation views before approval');
+    await expectNoSeriousAxeViolations(page, 'pending');
+    await shot(page, 'console-pending');
+    const session = await pageFetch(page, 'GET', '/api/v1/console/session');
+    memberId = session.json.staff.member.id;
+    assert.equal(session.json.staff.member.status, 'pending');
+    // Pending: the organisation's own API is refused.
+    assert.equal((await pageFetch(page, 'POST', `/api/v1/console/members/${memberId}/clients`, { name: 'early', scopes: ['recommend'] })).status, 403);
+  });
+
+  test('network administrator filters the members and approves the application', async () => {
+    const page = adminPage;
+    await login(page, en, ADMIN.email, ADMIN.password);
+    await page.getByRole('heading', { level: 1, name: en.members.title }).waitFor();
+    await page.getByRole('button', { name: new RegExp(`${en.members.filter}$`) }).click();
+    await page.getByRole('option', { name: en.status.pending }).click();
+    const row = page.getByRole('row', { name: new RegExp(ORG.name) });
+    await row.waitFor();
+    await expectNoSeriousAxeViolations(page, 'members');
+    await shot(page, 'console-members');
+
+    // Rejecting asks for a reason; Escape closes the dialog without deciding.
+    await row.getByRole('button', { name: `${en.members.reject}: ${ORG.name}` }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: en.members.reject, exact: true }).click();
+    await dialog.getByText(en.members.reasonMissing).waitFor();
+    await expectNoSeriousAxeViolations(page, 'reject dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+
+    await row.getByRole('button', { name: `${en.members.approve}: ${ORG.name}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: en.members.approve, exact: true }).click();
+    await page.getByText(`${ORG.name}: ${en.status.approved.toLowerCase()}.`).waitFor();
+
+    await page.goto(`/console/admin/members/${memberId}`);
+    await page.getByRole('heading', { level: 1, name: en.member.title.replace('{{name}}', ORG.name) }).waitFor();
+    await page.getByRole('cell', { name: en.member.actions.approve }).waitFor();
+    await expectNoSeriousAxeViolations(page, 'member detail');
+  });
+
+  test('the organisation links a service and sets up session transfer on a channel', async () => {
+    const page = orgPage;
+    await page.getByRole('button', { name: fi.pending.refresh }).click();
+    await page.getByRole('heading', { level: 1, name: fi.services.title }).waitFor();
+    // The service named in the application was linked on approval.
+    await page.getByRole('button', { name: 'Nettilukio aikuisille', exact: true }).waitFor();
+
+    await page.getByRole('searchbox', { name: fi.apply.search }).fill('Otavan Opisto');
+    await page.getByRole('searchbox', { name: fi.apply.search }).press('Enter');
+    await page.getByRole('button', { name: `${fi.services.linkShort}: Vapaan sivistystyön koulutukset Otavan Opistossa` }).click();
+    await page.getByText(fi.services.linkedDone.replace('{{name}}', 'Vapaan sivistystyön koulutukset Otavan Opistossa')).waitFor();
+
+    // Transfer needs a receiving client first: the dialog says so.
+    await expand(page, 'Nettilukio aikuisille');
+    const setUp = page.getByRole('button', { name: new RegExp(`^${fi.services.setUpShort}: `) }).first();
+    await setUp.click();
+    await page.getByRole('dialog').getByText(fi.services.noReceivingClient).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: fi.app.cancel }).click();
+
+    const created = await pageFetch(page, 'POST', `/api/v1/console/members/${memberId}/clients`, { name: 'Vastaanotto', scopes: ['transfer:receive'] });
+    assert.equal(created.status, 201);
+    await page.reload();
+    await expand(page, 'Nettilukio aikuisille');
+    await page.getByRole('button', { name: new RegExp(`^${fi.services.setUpShort}: `) }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(fi.services.landingUrl, { exact: true }).fill('http://example.fi/aurora');
+    await dialog.getByRole('button', { name: fi.app.save }).click();
+    await dialog.getByText(fi.services.landingUrlInvalid).waitFor();
+    await dialog.getByText(fi.services.acceptsMissing).waitFor();
+    await dialog.getByLabel(fi.services.landingUrl, { exact: true }).fill('https://otava.example.fi/aurora');
+    const attributes = (await (await api('/api/v1/attributes')).json()) as { attributes: { name: string; title: Record<string, string> }[] };
+    const age = attributes.attributes.find((a) => a.name === 'age')!;
+    await dialog.getByText(age.title.fi!, { exact: true }).click();
+    await expectNoSeriousAxeViolations(page, 'transfer dialog');
+    await shot(page, 'console-transfer');
+    await dialog.getByRole('button', { name: fi.app.save }).click();
+    await page.getByText(fi.services.transferSaved).waitFor();
+    await page.getByText('https://otava.example.fi/aurora').first().waitFor();
+
+    const services = await pageFetch(page, 'GET', `/api/v1/console/members/${memberId}/services`);
+    const nettilukio = services.json.services.find((s: { service_id: string }) => s.service_id === NETTILUKIO);
+    const configured = nettilukio.channels.find((c: { transfer: unknown }) => c.transfer);
+    assert.deepEqual(configured.transfer, { landing_url: 'https://otava.example.fi/aurora', accepts: ['age'], client_id: created.json.client_id });
+    assert.ok(services.json.services.some((s: { service_id: string }) => s.service_id === VAPAA_SIVISTYSTYO));
+    await expectNoSeriousAxeViolations(page, 'services');
+    await shot(page, 'console-services');
+  });
+
+  test('API client: created with scopes, secret shown once, works against the API, rotated, rate-limited, revoked', async () => {
+    const page = orgPage;
+    await page.getByRole('link', { name: fi.nav.clients }).click();
+    await page.getByRole('heading', { level: 1, name: fi.clients.title }).waitFor();
+    await page.getByRole('button', { name: fi.clients.createButton }).click();
+    await page.getByText(fi.clients.nameMissing).waitFor();
+    await page.getByText(fi.clients.scopesMissing).waitFor();
+
+    await page.getByLabel(fi.clients.nameLabel, { exact: true }).fill('Opintoneuvonta');
+    await page.getByText(fi.clients.scope.recommend, { exact: true }).click();
+    await page.getByText(fi.clients.scope.stats_read, { exact: true }).click();
+    await page.getByRole('button', { name: fi.clients.createButton }).click();
+    const panel = page.getByTestId('client-secret');
+    await panel.waitFor();
+    await panel.getByText(fi.clients.secretWarning).waitFor();
+    client = { id: (await page.getByTestId('new-client-id').textContent())!, secret: (await page.getByTestId('new-client-secret').textContent())! };
+    assert.match(client.id, /^aur_/);
+    assert.ok(client.secret.length >= 20);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'client-secret', 'the panel takes the focus');
+    await expectNoSeriousAxeViolations(page, 'client secret');
+    await shot(page, 'console-clients-secret');
+
+    // The secret works against the API; a wrong one does not.
+    const search = (secret: string) =>
+      api('/service-recommender/v1/text_search', { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(client.id, secret) }, body: JSON.stringify({ search_text: 'lukio' }) });
+    assert.equal((await search(client.secret)).status, 200);
+    assert.equal((await search(`${client.secret}x`)).status, 401);
+
+    await panel.getByRole('button', { name: fi.clients.savedIt }).click();
+    await panel.waitFor({ state: 'detached' });
+    assert.equal(await page.getByText(client.secret).count(), 0, 'the secret is not shown again');
+    await page.reload();
+    const row = page.getByRole('row', { name: /Opintoneuvonta/ });
+    await row.waitFor();
+    assert.equal(await row.getByText(fi.clients.never).count(), 0, 'last use is shown');
+
+    // Rotating shows a new secret once; the old one stops working at once.
+    await row.getByRole('button', { name: `${fi.clients.rotateShort}: Opintoneuvonta` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: fi.clients.rotateShort }).click();
+    await page.getByTestId('client-secret').waitFor();
+    const rotated = (await page.getByTestId('new-client-secret').textContent())!;
+    assert.notEqual(rotated, client.secret);
+    assert.equal((await search(client.secret)).status, 401);
+    assert.equal((await search(rotated)).status, 200);
+    client.secret = rotated;
+    await page.getByRole('button', { name: fi.clients.savedIt }).click();
+
+    // A client with a rate limit of 2 a minute gets 429 with Retry-After on its third call.
+    await page.getByLabel(fi.clients.nameLabel, { exact: true }).fill('Kokeilu');
+    await page.getByText(fi.clients.scope.recommend, { exact: true }).click();
+    await page.getByLabel(fi.clients.rateLimit).fill('2');
+    await page.getByRole('button', { name: fi.clients.createButton }).click();
+    await page.getByTestId('client-secret').waitFor();
+    const limited = { id: (await page.getByTestId('new-client-id').textContent())!, secret: (await page.getByTestId('new-client-secret').textContent())! };
+    const call = () => api('/service-recommender/v1/text_search', { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(limited.id, limited.secret) }, body: JSON.stringify({ search_text: 'lukio' }) });
+    assert.equal((await call()).status, 200);
+    assert.equal((await call()).status, 200);
+    const third = await call();
+    assert.equal(third.status, 429);
+    assert.ok(Number(third.headers.get('retry-after')) > 0);
+    await page.getByRole('button', { name: fi.clients.savedIt }).click();
+
+    // Revoking is final.
+    await page.getByRole('row', { name: /Kokeilu/ }).getByRole('button', { name: `${fi.clients.revokeShort}: Kokeilu` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: fi.clients.revokeShort }).click();
+    await page.getByText(fi.clients.revoked.replace('{{name}}', 'Kokeilu')).waitFor();
+    assert.equal((await call()).status, 401);
+    await expectNoSeriousAxeViolations(page, 'clients');
+    await shot(page, 'console-clients');
+  });
+
+  test('teaching: sliders and a municipality, the recommendations, a mark with a comment', async () => {
+    const page = orgPage;
+    await page.getByRole('link', { name: fi.nav.teach }).click();
+    await page.getByRole('heading', { level: 1, name: fi.teach.title }).waitFor();
+    // The sliders answer the keyboard: Home is 0.
+    for (const meter of Object.keys(STUDY_SITUATION) as (keyof typeof STUDY_SITUATION)[]) {
+      const slider = page.getByRole('slider', { name: fi.meters[meter] });
+      await slider.focus();
+      await page.keyboard.press('Home');
+      assert.equal(await slider.inputValue(), '0');
+    }
+    await page.getByRole('slider', { name: fi.meters.health }).fill('9');
+    await page.getByLabel(fi.teach.municipality).selectOption({ label: 'Mikkeli' });
+    await page.getByRole('button', { name: fi.teach.show }).click();
+    await page.getByRole('heading', { level: 2, name: fi.teach.results }).waitFor();
+    const ours = page.locator(`li[data-service-id="${VAPAA_SIVISTYSTYO}"]`);
+    await ours.waitFor();
+    await ours.getByText(fi.teach.yours).waitFor();
+    await ours.getByRole('button', { name: `${fi.teach.sendShort}: Vapaan sivistystyön koulutukset Otavan Opistossa` }).click();
+    await ours.getByText(fi.teach.chooseFirst).waitFor();
+    await ours.getByText(fi.teach.fits, { exact: true }).click();
+    await ours.getByLabel(fi.teach.comment).fill('Sopii aikuiselle, joka haluaa opiskella.');
+    await ours.getByRole('button', { name: `${fi.teach.sendShort}: Vapaan sivistystyön koulutukset Otavan Opistossa` }).click();
+    await ours.getByText(fi.teach.sent.replace('{{name}}', 'Vapaan sivistystyön koulutukset Otavan Opistossa')).waitFor();
+    await expectNoSeriousAxeViolations(page, 'teach');
+    await shot(page, 'console-teach');
+
+    const signals = await network.database.db
+      .selectFrom('recommendation_signals')
+      .selectAll()
+      .where('service_id', '=', VAPAA_SIVISTYSTYO)
+      .execute();
+    assert.ok(signals.length >= 1, 'the mark reached the recommender');
+  });
+
+  test('statistics: weekly charts with a table, meter distributions, privacy budget, CSV', async () => {
+    // Twelve people are recommended the organisation's services (each recommendation is one person).
+    for (let i = 0; i < 12; i++) {
+      const r = await api('/api/v1/recommendations', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ meters: { ...STUDY_SITUATION, health: 5 + (i % 5) }, language: 'fi', limit: 10 }) });
+      assert.equal(r.status, 200);
+    }
+    // The statistics hooks write in the background.
+    for (let tries = 0; tries < 50; tries++) {
+      const row = await network.database.db.selectFrom('service_events').select((eb) => eb.fn.countAll<string>().as('n')).where('service_id', '=', VAPAA_SIVISTYSTYO).executeTakeFirst();
+      if (Number(row?.n ?? 0) >= 12) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    const page = orgPage;
+    await page.getByRole('link', { name: fi.nav.statistics }).click();
+    await page.getByRole('heading', { level: 1, name: fi.statistics.title }).waitFor();
+    const asked = page.waitForResponse((r) => r.url().includes(`/api/v1/console/members/${memberId}/statistics?`));
+    await page.getByRole('button', { name: fi.statistics.show }).click();
+    const statisticsUrl = (await asked).url();
+    await page.getByRole('heading', { name: fi.statistics.weekly, level: 2 }).waitFor();
+    await page.getByText(new RegExp(fi.statistics.budgetLeft.split(':')[0]!)).waitFor();
+    const chart = page.getByRole('img', { name: fi.statistics.recommended });
+    await chart.waitFor();
+    assert.ok((await chart.getAttribute('aria-describedby'))?.length, 'the chart has a description');
+    await page.getByText(fi.statistics.asTable).first().click();
+    const table = page.getByRole('table', { name: fi.statistics.weekly });
+    await table.waitFor();
+    // This week's row has figures (12 people ≥ 10), not "hidden".
+    const figures = await table.getByRole('row').last().getByRole('cell').allTextContents();
+    assert.ok(figures.slice(1).some((f) => /^[0-9]/.test(f)), figures.join(' | '));
+    await page.getByRole('img', { name: fi.meters.working_studying }).waitFor();
+    await expectNoSeriousAxeViolations(page, 'statistics');
+    await shot(page, 'console-statistics');
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: fi.statistics.csv }).click();
+    const file = await download;
+    const path = await file.path();
+    const { readFile } = await import('node:fs/promises');
+    const csv = await readFile(path!, 'utf8');
+    assert.match(csv, /viikko/);
+
+    // The same period again is the kept release: the same figures, no budget spent; the
+    // organisation's API client with stats:read gets that release too.
+    await page.getByRole('button', { name: fi.statistics.show }).click();
+    await page.getByText(fi.statistics.cached).waitFor();
+    const shown = await pageFetch(page, 'GET', `/api/v1/console/members/${memberId}/statistics?${periodQuery(statisticsUrl)}`);
+    const viaClient = await api(`/api/v1/statistics?${periodQuery(statisticsUrl)}`, { headers: { authorization: basic(client.id, client.secret) } });
+    assert.equal(viaClient.status, 200);
+    const released = (await viaClient.json()) as { cached: boolean; weeks: unknown[] };
+    assert.equal(released.cached, true);
+    assert.deepEqual(released.weeks, shown.json.weeks);
+  });
+
+  test('the organisation administrator adds a developer, who sees no staff or admin views; the API refuses with 403', async () => {
+    const page = orgPage;
+    await page.getByRole('link', { name: fi.nav.staff }).click();
+    await page.getByRole('heading', { level: 1, name: fi.staff.title }).waitFor();
+    await page.getByLabel(fi.staff.nameLabel, { exact: true }).fill(DEVELOPER.name);
+    await page.getByLabel(fi.staff.emailLabel, { exact: true }).fill(DEVELOPER.email);
+    await page.getByText(fi.roles.developer, { exact: true }).click();
+    await page.getByLabel(fi.staff.passwordLabel, { exact: true }).fill(DEVELOPER.password);
+    await page.getByRole('button', { name: fi.staff.addButton }).click();
+    await page.getByText(fi.staff.added.replace('{{name}}', DEVELOPER.name)).waitFor();
+    await page.getByRole('cell', { name: DEVELOPER.email }).waitFor();
+    await expectNoSeriousAxeViolations(page, 'staff');
+    await shot(page, 'console-staff');
+
+    const dev = await open('sv-SE');
+    await login(dev, sv, DEVELOPER.email, DEVELOPER.password);
+    await dev.getByRole('heading', { level: 1, name: sv.services.title }).waitFor();
+    const nav = dev.getByRole('navigation', { name: sv.app.mainNav });
+    assert.equal(await nav.getByRole('link', { name: sv.nav.staff }).count(), 0);
+    assert.equal(await nav.getByRole('link', { name: sv.nav.members }).count(), 0);
+    assert.equal(await nav.getByRole('link', { name: sv.nav.audit }).count(), 0);
+    assert.ok((await nav.getByRole('link', { name: sv.nav.clients }).count()) === 1);
+    for (const path of ['/console/org/staff', '/console/admin/members', '/console/admin/overview']) {
+      await dev.goto(path);
+      await dev.getByRole('heading', { level: 1, name: sv.app.forbidden }).waitFor();
+    }
+    await expectNoSeriousAxeViolations(dev, 'forbidden');
+    assert.equal((await pageFetch(dev, 'GET', '/api/v1/console/members')).status, 403);
+    assert.equal((await pageFetch(dev, 'GET', `/api/v1/console/members/${memberId}/staff`)).status, 403);
+    assert.equal((await pageFetch(dev, 'POST', `/api/v1/console/members/${memberId}/staff`, { email: 'x@otava.test', name: 'X', role: 'org_admin', password: 'x'.repeat(12) })).status, 403);
+    assert.equal((await pageFetch(dev, 'POST', `/api/v1/console/members/${memberId}/approve`, {})).status, 403);
+    // What a developer may do, it can.
+    assert.equal((await pageFetch(dev, 'GET', `/api/v1/console/members/${memberId}/clients`)).status, 200);
+    // Without the CSRF header a cookie-authenticated change is refused.
+    const noCsrf = await dev.evaluate(async (path) => (await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', scopes: ['recommend'] }) })).status, `/api/v1/console/members/${memberId}/clients`);
+    assert.equal(noCsrf, 403);
+
+    // The organisation administrator is no network administrator either.
+    await orgPage.goto('/console/admin/members');
+    await orgPage.getByRole('heading', { level: 1, name: fi.app.forbidden }).waitFor();
+    assert.equal((await pageFetch(orgPage, 'GET', '/api/v1/console/overview')).status, 403);
+  });
+
+  test("another organisation's data is refused", async () => {
+    const other = await api('/api/v1/console/applications', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ organisation_name: 'Toinen Oy', business_id: '0245437-2', contact_name: 'Toni Toinen', contact_email: 'toni@toinen.test', admin_password: 'toni-password-12' }),
+    });
+    assert.equal(other.status, 201);
+    const otherId = ((await other.json()) as { member_id: string }).member_id;
+    assert.equal((await pageFetch(adminPage, 'POST', `/api/v1/console/members/${otherId}/approve`, {})).status, 200);
+    const created = await pageFetch(adminPage, 'GET', `/api/v1/console/members/${otherId}/clients`);
+    assert.equal(created.status, 200, 'the network administrator may read any member');
+
+    for (const [method, path, body] of [
+      ['GET', `/api/v1/console/members/${otherId}`],
+      ['GET', `/api/v1/console/members/${otherId}/clients`],
+      ['GET', `/api/v1/console/members/${otherId}/services`],
+      ['GET', `/api/v1/console/members/${otherId}/statistics?from=2025-01-06&to=2025-01-06&format=json`],
+      ['POST', `/api/v1/console/members/${otherId}/clients`, { name: 'sneaky', scopes: ['recommend'] }],
+      ['POST', `/api/v1/console/members/${otherId}/teaching`, { meters: { health: 1 }, service_id: NETTILUKIO, fits: false }],
+    ] as [string, string, unknown?][]) {
+      const answer = await pageFetch(orgPage, method, path, body);
+      assert.ok([403, 404].includes(answer.status), `${method} ${path}: ${answer.status}`);
+    }
+    await orgPage.goto(`/console/admin/members/${otherId}`);
+    await orgPage.getByRole('heading', { level: 1, name: fi.app.forbidden }).waitFor();
+  });
+
+  test('a suspended client stops working at once; reinstated, it works again', async () => {
+    const page = adminPage;
+    await page.goto(`/console/admin/members/${memberId}`);
+    const row = page.getByRole('row', { name: /Opintoneuvonta/ });
+    await row.waitFor();
+    await row.getByRole('button', { name: `${en.members.suspend}: Opintoneuvonta` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: en.members.suspend }).click();
+    await page.getByText(en.member.clientSuspended.replace('{{name}}', 'Opintoneuvonta')).waitFor();
+    const search = () =>
+      api('/service-recommender/v1/text_search', { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(client.id, client.secret) }, body: JSON.stringify({ search_text: 'lukio' }) });
+    assert.equal((await search()).status, 403);
+    await expectNoSeriousAxeViolations(page, 'member detail with clients');
+    await shot(page, 'console-member');
+
+    await row.getByRole('button', { name: `${en.members.reinstate}: Opintoneuvonta` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: en.members.reinstate }).click();
+    await page.getByText(en.member.clientReinstated.replace('{{name}}', 'Opintoneuvonta')).waitFor();
+    assert.equal((await search()).status, 200);
+
+    // Suspending the member stops all its clients, and its staff see why.
+    await page.getByRole('button', { name: en.members.suspend, exact: true }).click();
+    await page.getByRole('dialog').getByLabel(en.members.reason, { exact: true }).fill('Too many calls from a misbehaving script.');
+    await page.getByRole('dialog').getByRole('button', { name: en.members.suspend }).click();
+    await page.getByText(`${ORG.name}: ${en.status.suspended.toLowerCase()}.`).waitFor();
+    assert.equal((await search()).status, 403);
+    await orgPage.goto('/console');
+    await orgPage.getByRole('heading', { level: 1, name: fi.pending.title }).waitFor();
+    await orgPage.getByText('Too many calls from a misbehaving script.', { exact: false }).waitFor();
+    await page.getByRole('button', { name: en.members.reinstate, exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: en.members.reinstate }).click();
+    await page.getByText(`${ORG.name}: ${en.status.approved.toLowerCase()}.`).waitFor();
+    assert.equal((await search()).status, 200);
+  });
+
+  test('network overview and audit log', async () => {
+    const page = adminPage;
+    await page.getByRole('link', { name: en.nav.overview }).click();
+    await page.getByRole('heading', { level: 1, name: en.overview.title }).waitFor();
+    await page.getByRole('img', { name: en.overview.recommendations }).waitFor();
+    await expectNoSeriousAxeViolations(page, 'overview');
+    await shot(page, 'console-overview');
+
+    await page.getByRole('link', { name: en.nav.audit }).click();
+    await page.getByRole('heading', { level: 1, name: en.audit.title }).waitFor();
+    await page.getByRole('cell', { name: 'member.apply' }).first().waitFor();
+    await expectNoSeriousAxeViolations(page, 'audit');
+    await shot(page, 'console-audit', { fullPage: false });
+
+    // An organisation administrator sees its own organisation's rows only.
+    await orgPage.goto('/console/org/audit');
+    await orgPage.getByRole('heading', { level: 1, name: fi.audit.title }).waitFor();
+    const own = await pageFetch(orgPage, 'GET', '/api/v1/console/audit?limit=500');
+    assert.ok(own.json.entries.length > 0);
+    assert.ok(own.json.entries.every((e: { member_id: string | null }) => e.member_id === memberId));
+  });
+
+  test('two-step verification: set up with the QR code, then asked at login', async () => {
+    const page = orgPage;
+    await page.goto('/console/account');
+    await page.getByRole('heading', { level: 1, name: fi.totp.title }).waitFor();
+    await page.getByRole('button', { name: fi.totp.start }).click();
+    const qr = page.getByRole('img', { name: fi.totp.qrAlt });
+    await qr.waitFor();
+    assert.ok(await qr.evaluate((img: any) => img.complete && img.naturalWidth > 0), 'the QR code is drawn');
+    const secret = (await page.locator('code').first().textContent())!.trim();
+    const totp = (offset = 0) => OTPAuth.TOTP.generate({ secret: OTPAuth.Secret.fromBase32(secret), period: 30, digits: 6, algorithm: 'SHA1', timestamp: Date.now() + offset });
+    await expectNoSeriousAxeViolations(page, 'totp setup');
+    await shot(page, 'console-totp');
+    await page.getByLabel(fi.totp.code, { exact: true }).fill(totp() === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: fi.totp.confirm }).click();
+    await page.getByText(fi.totp.wrongCode).waitFor();
+    await page.getByLabel(fi.totp.code, { exact: true }).fill(totp());
+    await page.getByRole('button', { name: fi.totp.confirm }).click();
+    await page.getByText(fi.totp.enabled).waitFor();
+
+    await page.getByRole('button', { name: fi.app.logOut }).click();
+    await page.getByRole('heading', { level: 1, name: fi.login.title }).waitFor();
+    assert.equal((await pageFetch(page, 'GET', '/api/v1/console/session')).status, 401, 'logged out');
+    await page.getByLabel(fi.login.email, { exact: true }).fill(ORG.email);
+    await page.getByLabel(fi.login.password, { exact: true }).fill(ORG.password);
+    await page.getByRole('button', { name: fi.login.submit, exact: true }).click();
+    await page.getByText(fi.login.totpNeeded).waitFor();
+    // The next period's code: the one used to confirm may not be used again.
+    await page.getByLabel(fi.login.totp, { exact: true }).fill(totp(30_000));
+    await page.getByRole('button', { name: fi.login.submit, exact: true }).click();
+    await page.getByRole('button', { name: fi.app.logOut }).waitFor();
+  });
+
+  test('the language can be changed, and the page follows', async () => {
+    const page = await open('fi-FI');
+    await page.goto('/console/login');
+    await page.getByRole('heading', { level: 1, name: fi.login.title }).waitFor();
+    await page.getByRole('button', { name: fi.app.languageMenu }).click();
+    await page.getByRole('menuitem', { name: /Svenska/ }).or(page.getByRole('option', { name: /Svenska/ })).or(page.getByText('Svenska (SV)')).first().click();
+    await page.getByRole('heading', { level: 1, name: sv.login.title }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'sv');
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: sv.login.title }).waitFor();
+    await page.goto('/console/apply');
+    await page.getByRole('heading', { level: 1, name: sv.apply.title }).waitFor();
+    await expectNoSeriousAxeViolations(page, 'apply in Swedish');
+  });
+});

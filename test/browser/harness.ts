@@ -1,0 +1,162 @@
+// Page functions (page.evaluate) run in the browser: their DOM types are needed here.
+/// <reference lib="dom" />
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DEMO_FILES } from '../../src/catalogue/demo.ts';
+import { openDatabase, type Database } from '../../src/db/database.ts';
+import { buildServer, type ServerOptions } from '../../src/http/server.ts';
+import { importPtvFiles } from '../../src/operations.ts';
+
+/**
+ * What every browser test needs: a network with the demo catalogue on in-memory PGlite, listening
+ * on a free port and serving the built web apps; Debian's Chromium driven by playwright-core; and
+ * an axe-core check that fails on serious or critical violations.
+ */
+
+export const CHROMIUM = process.env.AURORA_CHROMIUM ?? '/usr/bin/chromium';
+const root = join(import.meta.dirname, '..', '..');
+
+/** Why the browser tests cannot run here, or false when they can (for `describe(…, { skip })`). */
+export const skipBrowser: string | false = existsSync(CHROMIUM)
+  ? false
+  : `browser tests skipped: no Chromium at ${CHROMIUM} (install Debian's chromium, as .ci/run does, or set AURORA_CHROMIUM)`;
+if (skipBrowser) console.warn(skipBrowser);
+
+export interface Network {
+  url: string;
+  app: FastifyInstance;
+  database: Database;
+  close(): Promise<void>;
+}
+
+let built = false;
+/** Builds web/dist when it is missing or stale (scripts/run-tests.js normally did it already). */
+export function ensureWebBuilt() {
+  if (built) return;
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'build-web.js'), '--quiet'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('building the web apps failed');
+  built = true;
+}
+
+export async function startNetwork(options: { demo?: boolean; server?: Partial<Omit<ServerOptions, 'database'>> } = {}): Promise<Network> {
+  ensureWebBuilt();
+  const database = await openDatabase({ kind: 'pglite-memory' });
+  try {
+    if (options.demo !== false) await importPtvFiles(database.db, DEMO_FILES, { actor: 'demo' });
+    const app = await buildServer({ database, purgeIntervalMs: 0, ...options.server });
+    await app.aurora.recommender.start();
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    return {
+      url: address,
+      app,
+      database,
+      close: async () => {
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+const BROWSER_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/**
+ * Debian's Chromium, headless and offline-friendly. Playwright gives every launch a fresh, temporary
+ * user-data dir (removed on close); each test opens its own contexts with newContext().
+ */
+export async function openBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS });
+}
+
+export const VIEWPORTS = {
+  phone: { width: 390, height: 844 },
+  desktop: { width: 1280, height: 800 },
+} as const;
+
+/**
+ * A new browser context (own storage) at a viewport, in a language, that reaches nothing but the
+ * network under test: any other host is refused, as in CI where tests run offline.
+ */
+export async function newContext(
+  browser: Browser,
+  network: Network,
+  options: { viewport?: keyof typeof VIEWPORTS; locale?: string; geolocation?: { latitude: number; longitude: number }; bypassCSP?: boolean } = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    viewport: VIEWPORTS[options.viewport ?? 'desktop'],
+    locale: options.locale ?? 'fi-FI',
+    baseURL: network.url,
+    // Playwright's route() does not see a service worker's fetches.
+    serviceWorkers: 'block',
+    // axe is injected as a script, which the app's Content-Security-Policy would refuse.
+    bypassCSP: options.bypassCSP ?? true,
+    ...(options.geolocation ? { geolocation: options.geolocation, permissions: ['geolocation'] } : {}),
+  });
+  const origin = new URL(network.url).origin;
+  await context.route(
+    (url) => url.origin !== origin,
+    (route) => route.abort('internetdisconnected'),
+  );
+  return context;
+}
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = require.resolve('axe-core/axe.min.js');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/** Runs axe-core (WCAG 2.0/2.1 A and AA rules and best practices) on the page; fails on a serious or critical violation. */
+export async function expectNoSeriousAxeViolations(page: Page, label: string): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ path: AXE_SOURCE });
+  const violations = (await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe;
+    const result = await axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return result.violations;
+  })) as AxeViolation[];
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (serious.length > 0) {
+    const report = serious
+      .map((v) => `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes.slice(0, 5).map((n) => `    ${JSON.stringify(n.target)} ${n.failureSummary?.split('\n').join(' ') ?? ''}`).join('\n')}`)
+      .join('\n');
+    throw new Error(`axe found ${serious.length} serious or critical violation(s) on ${label}:\n${report}`);
+  }
+  return violations;
+}
+
+/** Writes a screenshot to docs/screenshots/NAME.png when AURORA_SCREENSHOTS=1. */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}) {
+  if (process.env.AURORA_SCREENSHOTS !== '1') return;
+  await page.screenshot({ path: join(root, 'docs', 'screenshots', `${name}.png`), fullPage: options.fullPage ?? true, animations: 'disabled' });
+}
+
+/** A failing test's page as a screenshot in the temp folder, for finding out why. */
+export async function keepFailure(page: Page, name: string) {
+  const file = join(tmpdir(), `aurora-failure-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true }).then(
+    () => console.error(`screenshot of the failure: ${file}`),
+    () => {},
+  );
+}

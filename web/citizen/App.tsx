@@ -1,0 +1,112 @@
+import { Suspense, lazy, type ReactNode } from 'react';
+import { PageTitle } from './components/PageTitle.tsx';
+import { useTranslation } from 'react-i18next';
+import { LoadingSpinner } from 'suomifi-ui-components';
+import { LANGUAGES, LANGUAGE_NAMES, currentLanguage, setLanguage } from '../shared/i18n.ts';
+import { AppLink, useLocation } from './router.tsx';
+import { SearchProvider } from './search.tsx';
+import { Home } from './views/Home.tsx';
+import { CheckPage } from './views/Check.tsx';
+
+// Heavier views load when first opened: the first load stays small.
+const FindPage = lazy(() => import('./views/Find.tsx'));
+const ServicePage = lazy(() => import('./views/Service.tsx'));
+const TransferPage = lazy(() => import('./views/Transfer.tsx'));
+const MyPage = lazy(() => import('./views/My.tsx'));
+
+function route(path: string): { key: string; view: ReactNode } {
+  const service = /^\/services\/([0-9a-fA-F-]{36})(\/transfer)?\/?$/.exec(path);
+  if (service) return service[2] ? { key: 'transfer', view: <TransferPage serviceId={service[1]!} /> } : { key: 'service', view: <ServicePage serviceId={service[1]!} /> };
+  switch (path.replace(/\/$/, '') || '/') {
+    case '/':
+      return { key: 'home', view: <Home /> };
+    case '/check':
+      return { key: 'check', view: <CheckPage phase="answer" /> };
+    case '/check/result':
+      return { key: 'check-result', view: <CheckPage phase="result" /> };
+    case '/find':
+      return { key: 'find', view: <FindPage /> };
+    case '/my':
+      return { key: 'my', view: <MyPage /> };
+    default:
+      return { key: 'not-found', view: <NotFound /> };
+  }
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <PageTitle>{t('app.notFound')}</PageTitle>
+      <p>
+        <AppLink to="/">{t('app.nav.home')}</AppLink>
+      </p>
+    </>
+  );
+}
+
+const NAV = [
+  { to: '/', key: 'home', match: (p: string) => p === '/' },
+  { to: '/check', key: 'check', match: (p: string) => p.startsWith('/check') },
+  { to: '/find', key: 'find', match: (p: string) => p.startsWith('/find') || p.startsWith('/services') },
+  { to: '/my', key: 'my', match: (p: string) => p.startsWith('/my') },
+] as const;
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const { path } = useLocation();
+  const language = currentLanguage(i18n);
+  const { key, view } = route(path);
+  return (
+    <SearchProvider>
+      <a className="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="site-header">
+        <div className="site-header__inner">
+          <AppLink to="/" className="brand">
+            <img src="/icons/icon.svg" alt="" width="36" height="36" />
+            <span>
+              <span className="brand__name">{t('app.name')}</span>
+              <span className="brand__tagline">{t('app.tagline')}</span>
+            </span>
+          </AppLink>
+          <div className="languages" role="group" aria-label={t('app.language')}>
+            {LANGUAGES.map((l) => (
+              <button
+                key={l}
+                type="button"
+                lang={l}
+                className="language"
+                aria-pressed={l === language}
+                onClick={() => void setLanguage(i18n, l)}
+              >
+                {LANGUAGE_NAMES[l]}
+              </button>
+            ))}
+          </div>
+        </div>
+        <nav className="site-nav" aria-label={t('app.nav.label')}>
+          <ul>
+            {NAV.map((item) => (
+              <li key={item.key}>
+                <AppLink to={item.to} aria-current={item.match(path) ? 'page' : undefined}>
+                  {t(`app.nav.${item.key}`)}
+                </AppLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1} className="site-main" data-view={key}>
+        <Suspense fallback={<LoadingSpinner status="loading" text={t('app.loading')} variant="small" textAlign="right" />}>{view}</Suspense>
+      </main>
+      <footer className="site-footer">
+        <p>{t('app.footer')}</p>
+        <p>
+          <a href="/docs">{t('app.apiDocs')}</a>
+        </p>
+      </footer>
+    </SearchProvider>
+  );
+}

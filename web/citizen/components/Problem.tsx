@@ -1,0 +1,20 @@
+import { useTranslation } from 'react-i18next';
+import { Button, InlineAlert } from 'suomifi-ui-components';
+import type { ApiError } from '../../shared/api.ts';
+
+/** An API failure in words, with a way to try again. */
+export function Problem({ error, retry }: { error: ApiError | Error; retry?: () => void }) {
+  const { t } = useTranslation();
+  const status = 'status' in error ? error.status : 0;
+  const detail = 'detail' in error ? (error.detail ?? error.title) : error.message;
+  return (
+    <InlineAlert status="error" className="problem">
+      <p>{status === 0 ? t('app.offline') : t('app.error', { detail })}</p>
+      {retry && (
+        <Button variant="secondary" onClick={retry}>
+          {t('app.retry')}
+        </Button>
+      )}
+    </InlineAlert>
+  );
+}

@@ -1,0 +1,301 @@
+import { useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Button, Checkbox, Details, InlineAlert, StaticChip, Textarea } from 'suomifi-ui-components';
+import { LIFE_EVENTS } from '../../../src/recommender/life-events.ts';
+import { ApiError, api } from '../../shared/api.ts';
+import { LANGUAGES, LANGUAGE_NAMES, currentLanguage, type Language } from '../../shared/i18n.ts';
+import { serviceKinds } from '../channels.ts';
+import { MunicipalitySelect, useMunicipalities } from '../components/MunicipalitySelect.tsx';
+import { PageTitle } from '../components/PageTitle.tsx';
+import { Problem } from '../components/Problem.tsx';
+import { AppLink } from '../router.tsx';
+import { useSearch, type SearchResult } from '../search.tsx';
+import { latestCheck, onStorageChange, savePrefs } from '../storage.ts';
+import { formatDate, loc } from '../text.ts';
+import type { Recommendation, RecommendationItem, ServiceDetail } from '../types.ts';
+
+const SHOWN = 10;
+
+export default function FindPage() {
+  const { t, i18n } = useTranslation();
+  const language = currentLanguage(i18n);
+  const { form, setForm, result, setResult } = useSearch();
+  const latest = JSON.parse(useSyncExternalStore(onStorageChange, () => JSON.stringify(latestCheck() ?? null))) as ReturnType<typeof latestCheck> | null;
+  const [searching, setSearching] = useState(false);
+  const [error, setError] = useState<ApiError | Error | null>(null);
+  const [missing, setMissing] = useState(false);
+  const resultsRef = useRef<HTMLHeadingElement>(null);
+  // Once new results are on the page, focus goes to their heading (and the count is read out).
+  const [shownAt, setShownAt] = useState(0);
+  useEffect(() => {
+    if (shownAt) resultsRef.current?.focus();
+  }, [shownAt]);
+  const municipalities = useMunicipalities();
+
+  const search = async (event?: FormEvent) => {
+    event?.preventDefault();
+    const meters = form.useCheck && latest ? latest.meters : undefined;
+    const text = form.text.trim();
+    if (!meters && !text && !form.lifeEvent) {
+      setMissing(true);
+      return;
+    }
+    setMissing(false);
+    setSearching(true);
+    setError(null);
+    try {
+      const body: Record<string, unknown> = {
+        language,
+        limit: form.online ? 40 : SHOWN,
+        ...(meters && Object.keys(meters).length ? { meters } : {}),
+        ...(text ? { text: text.slice(0, 1000), text_language: language } : {}),
+        ...(form.lifeEvent ? { life_event: form.lifeEvent } : {}),
+        ...(form.municipality ? { municipality_code: form.municipality } : {}),
+        ...(form.serviceLanguage ? { filters: { languages: [form.serviceLanguage] } } : {}),
+      };
+      const recommendation = await api<Recommendation>('/api/v1/recommendations', { body });
+      // The channels tell how each service can be used (and which can be used online).
+      const details = Object.fromEntries(
+        await Promise.all(
+          recommendation.items.map(async (item) => [item.service_id, await api<ServiceDetail>(`/api/v1/services/${item.service_id}?lang=${language}`).catch(() => null)] as const),
+        ),
+      );
+      let items = recommendation.items;
+      let hidden = 0;
+      if (form.online) {
+        const online = items.filter((i) => serviceKinds(details[i.service_id]).includes('online'));
+        hidden = items.length - online.length;
+        items = online;
+      }
+      const shown: SearchResult = { recommendation: { ...recommendation, items: items.slice(0, SHOWN) }, details, hidden };
+      setResult(shown);
+      setShownAt(Date.now());
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setSearching(false);
+    }
+  };
+
+  return (
+    <div className="find">
+      <PageTitle>{t('find.title')}</PageTitle>
+      <p className="lead">{t('find.intro')}</p>
+      <form onSubmit={(e) => void search(e)} className="find__form" noValidate>
+        <fieldset>
+          <legend>{t('find.basis')}</legend>
+          {latest ? (
+            <Checkbox checked={form.useCheck} onClick={({ checkboxState }) => setForm({ useCheck: checkboxState })}>
+              {t('find.useCheck', { date: formatDate(latest.taken_at, language) })}
+            </Checkbox>
+          ) : (
+            <p>
+              {t('find.noCheck')} <AppLink to="/check">{t('find.doCheck')}</AppLink>
+            </p>
+          )}
+          <Textarea
+            labelText={t('find.text')}
+            hintText={t('find.textHint')}
+            value={form.text}
+            maxLength={1000}
+            onChange={(e) => setForm({ text: e.target.value })}
+            fullWidth
+            resize="vertical"
+          />
+          <div className="field">
+            <label htmlFor="life-event">{t('find.lifeEvent')}</label>
+            <select id="life-event" value={form.lifeEvent} onChange={(e) => setForm({ lifeEvent: e.target.value })}>
+              <option value="">{t('find.noLifeEvent')}</option>
+              {Object.entries(LIFE_EVENTS).map(([id, event]) => (
+                <option key={id} value={id}>
+                  {event.name[language]}
+                </option>
+              ))}
+            </select>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t('find.filters')}</legend>
+          <MunicipalitySelect
+            value={form.municipality}
+            hint={t('find.municipalityHint')}
+            onChange={(code) => {
+              setForm({ municipality: code });
+              savePrefs({ municipality: code });
+            }}
+          />
+          <UseMyLocation
+            onFound={(code) => {
+              setForm({ municipality: code });
+              savePrefs({ municipality: code });
+            }}
+            nameOf={(code) => municipalities.find((m) => m.code === code)?.name ?? code}
+          />
+          <div className="field">
+            <label htmlFor="service-language">{t('find.language')}</label>
+            <select
+              id="service-language"
+              value={form.serviceLanguage}
+              onChange={(e) => {
+                setForm({ serviceLanguage: e.target.value });
+                savePrefs({ serviceLanguage: e.target.value });
+              }}
+            >
+              <option value="">{t('find.anyLanguage')}</option>
+              {LANGUAGES.map((l) => (
+                <option key={l} value={l} lang={l}>
+                  {LANGUAGE_NAMES[l]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <Checkbox
+            checked={form.online}
+            hintText={t('find.onlineHint')}
+            onClick={({ checkboxState }) => {
+              setForm({ online: checkboxState });
+              savePrefs({ online: checkboxState });
+            }}
+          >
+            {t('find.online')}
+          </Checkbox>
+        </fieldset>
+        {missing && <InlineAlert status="error">{t('find.nothing')}</InlineAlert>}
+        <div className="actions">
+          <Button type="submit" disabled={searching}>
+            {searching ? t('find.searching') : t('find.submit')}
+          </Button>
+        </div>
+      </form>
+      <div aria-live="polite" className="visually-hidden">
+        {searching ? t('find.searching') : ''}
+      </div>
+      {error && <Problem error={error} retry={() => void search()} />}
+      {result && (
+        <section aria-labelledby="results-title" className="results">
+          <h2 id="results-title" tabIndex={-1} ref={resultsRef}>
+            {t('find.results')} <span className="results__count">({t('find.count', { count: result.recommendation.items.length })})</span>
+          </h2>
+          <p className="privacy-note">{t('find.sent')}</p>
+          {result.hidden > 0 && <p>{t('find.hiddenOffline', { count: result.hidden })}</p>}
+          {result.recommendation.items.length === 0 ? (
+            <p>{t('find.none')}</p>
+          ) : (
+            <ol className="results__list">
+              {result.recommendation.items.map((item) => (
+                <li key={item.service_id}>
+                  <ResultCard item={item} recommendationId={result.recommendation.recommendation_id} detail={result.details[item.service_id]} language={language} />
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}
+
+function UseMyLocation({ onFound, nameOf }: { onFound: (code: string) => void; nameOf: (code: string) => string }) {
+  const { t, i18n } = useTranslation();
+  const language = currentLanguage(i18n);
+  const [state, setState] = useState<{ kind: 'idle' | 'locating' | 'found' | 'denied' | 'failed' | 'outside'; code?: string }>({ kind: 'idle' });
+  if (typeof navigator === 'undefined' || !('geolocation' in navigator)) return null;
+  const locate = () => {
+    setState({ kind: 'locating' });
+    navigator.geolocation.getCurrentPosition(
+      async (position) => {
+        // About a kilometre is enough to tell the municipality; the exact spot never leaves the browser.
+        const lat = Math.round(position.coords.latitude * 100) / 100;
+        const lon = Math.round(position.coords.longitude * 100) / 100;
+        try {
+          const found = await api<{ code: string }>('/api/v1/geo/municipality', { query: { lat, lon, lang: language } });
+          onFound(found.code);
+          setState({ kind: 'found', code: found.code });
+        } catch (e) {
+          setState({ kind: e instanceof ApiError && e.status === 404 ? 'outside' : 'failed' });
+        }
+      },
+      (err) => setState({ kind: err.code === err.PERMISSION_DENIED ? 'denied' : 'failed' }),
+      { enableHighAccuracy: false, timeout: 15000, maximumAge: 600000 },
+    );
+  };
+  return (
+    <div className="use-location">
+      <Button variant="secondary" onClick={locate} disabled={state.kind === 'locating'}>
+        {t('find.useLocation')}
+      </Button>
+      <p className="hint">{t('find.locationPrivacy')}</p>
+      <p role="status" className="use-location__status">
+        {state.kind === 'locating' && t('find.locating')}
+        {state.kind === 'found' && t('find.located', { name: nameOf(state.code!) })}
+        {state.kind === 'denied' && t('find.locationDenied')}
+        {state.kind === 'failed' && t('find.locationFailed')}
+        {state.kind === 'outside' && t('find.locationOutside')}
+      </p>
+    </div>
+  );
+}
+
+function ResultCard({ item, recommendationId, detail, language }: { item: RecommendationItem; recommendationId: string; detail: ServiceDetail | null | undefined; language: Language }) {
+  const { t } = useTranslation();
+  const { feedback, setFeedback } = useSearch();
+  const [feedbackError, setFeedbackError] = useState(false);
+  const given = feedback[item.service_id];
+  const name = loc(item.name, language);
+  const kinds = serviceKinds(detail);
+  const rate = async (rating: 1 | -1) => {
+    setFeedbackError(false);
+    try {
+      await api(`/api/v1/recommendations/${recommendationId}/feedback`, { body: { service_id: item.service_id, rating } });
+      setFeedback(item.service_id, rating);
+    } catch {
+      setFeedbackError(true);
+    }
+  };
+  const titleId = `result-${item.service_id}`;
+  return (
+    <article className="result" aria-labelledby={titleId}>
+      <h3 id={titleId} className="result__title">
+        <AppLink to={`/services/${item.service_id}?rec=${recommendationId}`}>{name}</AppLink>
+      </h3>
+      {loc(item.summary, language) && <p className="result__summary">{loc(item.summary, language)}</p>}
+      {(kinds.length > 0 || detail?.nationwide) && (
+        <p className="result__chips">
+          {kinds.map((k) => (
+            <StaticChip key={k}>{t(`find.has${k === 'online' ? 'Online' : k === 'phone' ? 'Phone' : 'Place'}`)}</StaticChip>
+          ))}
+          {detail?.nationwide && <StaticChip>{t('find.nationwide')}</StaticChip>}
+        </p>
+      )}
+      <Details summaryLabel={t('find.why')} className="result__why">
+        {item.reasons.length > 1 ? (
+          <ul>
+            {item.reasons.map((r, i) => (
+              <li key={i}>{r.text}</li>
+            ))}
+          </ul>
+        ) : (
+          <p>{item.explanation}</p>
+        )}
+      </Details>
+      <div className="result__feedback" role="group" aria-label={`${t('find.feedbackLabel')} ${name}`}>
+        <span aria-hidden="true">{t('find.feedbackLabel')}</span>
+        <button type="button" className="feedback-button" aria-pressed={given === 1} onClick={() => void rate(1)}>
+          {t('find.useful')}
+        </button>
+        <button type="button" className="feedback-button" aria-pressed={given === -1} onClick={() => void rate(-1)}>
+          {t('find.notUseful')}
+        </button>
+        <span role="status" className="result__thanks">
+          {given !== undefined && t('find.thanks')}
+          {feedbackError && t('find.feedbackFailed')}
+        </span>
+      </div>
+      <p>
+        <AppLink to={`/services/${item.service_id}?rec=${recommendationId}`} aria-label={`${t('find.more')}: ${name}`}>
+          {t('find.more')}
+        </AppLink>
+      </p>
+    </article>
+  );
+}

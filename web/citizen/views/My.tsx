@@ -1,0 +1,265 @@
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Button, LoadingSpinner, StaticChip } from 'suomifi-ui-components';
+import { api } from '../../shared/api.ts';
+import { currentLanguage, type Language } from '../../shared/i18n.ts';
+import { PageTitle } from '../components/PageTitle.tsx';
+import { Problem } from '../components/Problem.tsx';
+import { METERS, METER_TEXTS } from '../meters.ts';
+import { my } from '../person.ts';
+import { consentServices, eraseLocal, loadChecks, localData, onStorageChange, personKey, removeCheck, type Check } from '../storage.ts';
+import { formatDateTime, loc } from '../text.ts';
+import type { AttributeInfo, ConsentRecord, ServerCheck } from '../types.ts';
+
+interface ServerData {
+  consents: ConsentRecord[];
+  checks: ServerCheck[];
+}
+
+export default function MyPage() {
+  const { t, i18n } = useTranslation();
+  const language = currentLanguage(i18n);
+  const hasKey = useSyncExternalStore(onStorageChange, () => personKey() !== undefined);
+  const localChecks = JSON.parse(useSyncExternalStore(onStorageChange, () => JSON.stringify(loadChecks()))) as Check[];
+  const [server, setServer] = useState<ServerData | null>(null);
+  const [titles, setTitles] = useState<AttributeInfo[]>([]);
+  const [error, setError] = useState<Error | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [message, setMessage] = useState('');
+  const [confirmErase, setConfirmErase] = useState(false);
+  const confirmRef = useRef<HTMLDivElement>(null);
+  // The question takes focus when it opens, so a keyboard or screen reader user meets it at once.
+  useEffect(() => {
+    if (confirmErase) confirmRef.current?.focus();
+  }, [confirmErase]);
+
+  const load = useCallback(async () => {
+    if (!personKey()) {
+      setServer(null);
+      return;
+    }
+    setLoading(true);
+    setError(null);
+    try {
+      const [consents, checks] = await Promise.all([
+        my<{ consents: ConsentRecord[] }>('/consents'),
+        my<{ checks: ServerCheck[] }>('/checks').catch(() => ({ checks: [] as ServerCheck[] })),
+      ]);
+      setServer({ consents: consents.consents, checks: checks.checks });
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setLoading(false);
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+    api<{ attributes: AttributeInfo[] }>('/api/v1/attributes').then((a) => setTitles(a.attributes), () => {});
+  }, [load, hasKey]);
+
+  const title = (name: string) => loc(titles.find((a) => a.name === name)?.title ?? name, language) || name;
+
+  const withdraw = async (consent: ConsentRecord) => {
+    setMessage('');
+    try {
+      await my(`/consents/${consent.id}/withdraw`, { method: 'POST', body: {} });
+      await load();
+      setMessage(t('my.withdrawn'));
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  const removeServerCheck = async (id: string) => {
+    try {
+      await my(`/checks/${id}`, { method: 'DELETE' });
+      await load();
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  const download = async () => {
+    setError(null);
+    try {
+      const fromServer = personKey() ? await my<unknown>('/export') : null;
+      const file = { exported_at: new Date().toISOString(), server: fromServer, browser: localData() };
+      const url = URL.createObjectURL(new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `aurora-my-data-${new Date().toISOString().slice(0, 10)}.json`;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  const erase = async () => {
+    setError(null);
+    try {
+      if (personKey()) await my('', { method: 'DELETE' });
+      eraseLocal();
+      setServer(null);
+      setConfirmErase(false);
+      setMessage(t('my.erased'));
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+
+  return (
+    <div className="my">
+      <PageTitle>{t('my.title')}</PageTitle>
+      <p className="lead">{t('my.intro')}</p>
+      <p role="status" className="my__message">
+        {message}
+      </p>
+      {error && <Problem error={error} retry={() => void load()} />}
+      {!hasKey && <p className="panel panel--info">{t('my.noKey')}</p>}
+
+      <section aria-labelledby="consents">
+        <h2 id="consents">{t('my.consents')}</h2>
+        {loading && !server && <LoadingSpinner status="loading" text={t('app.loading')} variant="small" textAlign="right" />}
+        {(!hasKey || (server && server.consents.length === 0)) && <p>{t('my.consentsEmpty')}</p>}
+        {server && server.consents.length > 0 && (
+          <ul className="plain-list consents-list">
+            {server.consents.map((c) => (
+              <li key={c.id}>
+                <ConsentCard consent={c} language={language} title={title} onWithdraw={() => void withdraw(c)} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="local-checks">
+        <h2 id="local-checks">{t('my.localChecks')}</h2>
+        {localChecks.length === 0 ? (
+          <p>{t('my.none')}</p>
+        ) : (
+          <ul className="plain-list">
+            {[...localChecks].reverse().map((c) => (
+              <li key={c.id} className="check-row">
+                <span>
+                  {formatDateTime(c.taken_at, language)}: {summary(c.meters, language)}
+                </span>
+                <button type="button" className="link-button" onClick={() => removeCheck(c.id)} aria-label={t('check.removeCheck', { date: formatDateTime(c.taken_at, language) })}>
+                  {t('check.remove')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {hasKey && (
+        <section aria-labelledby="server-checks">
+          <h2 id="server-checks">{t('my.serverChecks')}</h2>
+          {server && server.checks.length === 0 && <p>{t('my.none')}</p>}
+          {server && server.checks.length > 0 && (
+            <ul className="plain-list">
+              {server.checks.map((c) => (
+                <li key={c.id} className="check-row">
+                  <span>
+                    {formatDateTime(c.taken_at, language)}: {summary(c.meters, language)}
+                  </span>
+                  <button type="button" className="link-button" onClick={() => void removeServerCheck(c.id)}>
+                    {t('my.removeServer')}
+                    <span className="visually-hidden"> {formatDateTime(c.taken_at, language)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+
+      <section aria-labelledby="download" className="panel">
+        <h2 id="download">{t('my.download')}</h2>
+        <p>{t('my.downloadHint')}</p>
+        <Button variant="secondary" onClick={() => void download()}>
+          {t('my.download')}
+        </Button>
+      </section>
+
+      <section aria-labelledby="erase" className="panel panel--danger">
+        <h2 id="erase">{t('my.erase')}</h2>
+        <p>{t('my.eraseHint')}</p>
+        {confirmErase ? (
+          <div role="alertdialog" aria-labelledby="erase-confirm" className="confirm" tabIndex={-1} ref={confirmRef}>
+            <p id="erase-confirm">{t('my.eraseConfirm')}</p>
+            <div className="actions">
+              <Button onClick={() => void erase()}>{t('my.eraseYes')}</Button>
+              <Button variant="secondary" onClick={() => setConfirmErase(false)}>
+                {t('app.cancel')}
+              </Button>
+            </div>
+          </div>
+        ) : (
+          <Button variant="secondary" onClick={() => setConfirmErase(true)}>
+            {t('my.erase')}
+          </Button>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function summary(meters: Record<string, number | undefined>, language: Language) {
+  return METERS.filter((m) => meters[m] !== undefined)
+    .map((m) => `${METER_TEXTS[language][m].name} ${meters[m]}`)
+    .join(', ');
+}
+
+function ConsentCard({ consent: c, language, title, onWithdraw }: { consent: ConsentRecord; language: Language; title: (n: string) => string; onWithdraw: () => void }) {
+  const { t } = useTranslation();
+  const service = consentServices()[c.id]?.name ?? loc(c.recipient?.service_name ?? null, language);
+  const recipient = [service, loc(c.recipient?.channel_name ?? null, language)].filter(Boolean).join(' – ') || c.purpose;
+  return (
+    <article className="consent" aria-labelledby={`consent-${c.id}`} data-status={c.status}>
+      <h3 id={`consent-${c.id}`}>{recipient}</h3>
+      <p>
+        <StaticChip>{t(`my.status.${c.status}`)}</StaticChip>
+      </p>
+      <dl className="facts">
+        <div>
+          <dt>{t('my.attributes')}</dt>
+          <dd>{c.attributes.map(title).join(', ')}</dd>
+        </div>
+        <div>
+          <dt>{t('my.given')}</dt>
+          <dd>{formatDateTime(c.created_at, language)}</dd>
+        </div>
+        {c.status === 'given' && (
+          <div>
+            <dt>{t('my.expires')}</dt>
+            <dd>{formatDateTime(c.expires_at, language)}</dd>
+          </div>
+        )}
+        {c.used_at && (
+          <div>
+            <dt>{t('my.used')}</dt>
+            <dd>{formatDateTime(c.used_at, language)}</dd>
+          </div>
+        )}
+        {c.withdrawn_at && (
+          <div>
+            <dt>{t('my.withdrawnAt')}</dt>
+            <dd>{formatDateTime(c.withdrawn_at, language)}</dd>
+          </div>
+        )}
+      </dl>
+      <details>
+        <summary>{t('my.receipt')}</summary>
+        <p className="hint">{t('my.receiptHint')}</p>
+        <code className="receipt">{c.receipt}</code>
+      </details>
+      {c.status === 'given' && (
+        <Button variant="secondary" onClick={onWithdraw} aria-label={t('my.withdrawLabel', { recipient })}>
+          {t('my.withdraw')}
+        </Button>
+      )}
+    </article>
+  );
+}
+

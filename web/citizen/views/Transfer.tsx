@@ -1,0 +1,261 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Button, Checkbox, InlineAlert, LoadingSpinner, RadioButton, RadioButtonGroup, TextInput } from 'suomifi-ui-components';
+import { ApiError } from '../../shared/api.ts';
+import { currentLanguage, type Language } from '../../shared/i18n.ts';
+import { MunicipalitySelect } from '../components/MunicipalitySelect.tsx';
+import { PageTitle } from '../components/PageTitle.tsx';
+import { Problem } from '../components/Problem.tsx';
+import { METERS, METER_TEXTS, asAttributeMeters } from '../meters.ts';
+import { my } from '../person.ts';
+import { AppLink } from '../router.tsx';
+import { useSearch } from '../search.tsx';
+import { latestCheck, rememberConsentService } from '../storage.ts';
+import { formatDate, formatDateTime, loc } from '../text.ts';
+import type { AttributeInfo, ServiceDetail, TransferResult, TransferTarget } from '../types.ts';
+import { useApi } from '../useApi.ts';
+
+/**
+ * "Go to this service": exactly the attributes the chosen channel accepts, each asked for on its
+ * own; on consent the person's own data is sent once to that channel (a link for a web channel, a
+ * short code and QR for a desk or phone).
+ */
+export default function TransferPage({ serviceId }: { serviceId: string }) {
+  const { t, i18n } = useTranslation();
+  const language = currentLanguage(i18n);
+  const service = useApi<ServiceDetail>(`/api/v1/services/${serviceId}?lang=${language}`);
+  const targets = useApi<{ targets: TransferTarget[] }>(`/api/v1/services/${serviceId}/transfer-targets`);
+  const attributes = useApi<{ attributes: AttributeInfo[] }>('/api/v1/attributes');
+  const [done, setDone] = useState<(TransferResult & { channel: string }) | null>(null);
+
+  const name = loc(service.data?.name, language);
+  if (service.loading || targets.loading || attributes.loading) return <LoadingSpinner status="loading" text={t('app.loading')} variant="small" textAlign="right" />;
+  const failed = service.error ?? targets.error ?? attributes.error;
+  return (
+    <div className="transfer">
+      <p>
+        <AppLink to={`/services/${serviceId}`}>← {name || t('app.back')}</AppLink>
+      </p>
+      <PageTitle>{done ? (done.mode === 'link' ? t('transfer.linkTitle') : t('transfer.codeTitle')) : t('transfer.title')}</PageTitle>
+      {failed ? (
+        <Problem error={failed} retry={() => [service, targets, attributes].forEach((x) => x.retry())} />
+      ) : done ? (
+        <Done result={done} channel={done.channel} serviceName={name} language={language} />
+      ) : (targets.data?.targets.length ?? 0) === 0 ? (
+        <p>{t('transfer.none')}</p>
+      ) : (
+        <ConsentForm serviceId={serviceId} serviceName={name} targets={unique(targets.data!.targets)} titles={attributes.data!.attributes} language={language} onDone={setDone} />
+      )}
+    </div>
+  );
+}
+
+// A channel linked to its service both by the service and by the channel may be listed twice.
+const unique = (targets: TransferTarget[]) => targets.filter((x, i) => targets.findIndex((y) => y.channel_id === x.channel_id) === i);
+
+function ConsentForm({
+  serviceId,
+  serviceName,
+  targets,
+  titles,
+  language,
+  onDone,
+}: {
+  serviceId: string;
+  serviceName: string;
+  targets: TransferTarget[];
+  titles: AttributeInfo[];
+  language: Language;
+  onDone: (result: TransferResult & { channel: string }) => void;
+}) {
+  const { t } = useTranslation();
+  const { form } = useSearch();
+  const check = latestCheck();
+  const [channelId, setChannelId] = useState(targets[0]!.channel_id);
+  const [chosen, setChosen] = useState<Record<string, boolean>>({});
+  const [age, setAge] = useState('');
+  const [municipality, setMunicipality] = useState(form.municipality);
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const errorRef = useRef<HTMLDivElement>(null);
+  const target = targets.find((x) => x.channel_id === channelId) ?? targets[0]!;
+  const title = (name: string) => {
+    const info = titles.find((a) => a.name === name);
+    return { title: loc(info?.title ?? name, language) || name, description: loc(info?.description ?? null, language) };
+  };
+
+  // What the person has for each attribute, or undefined when they have nothing to give.
+  const value = (name: string): unknown => {
+    switch (name) {
+      case 'age':
+        return /^\d{1,3}$/.test(age.trim()) && Number(age) <= 130 ? Number(age) : undefined;
+      case 'municipality_code':
+        return municipality || undefined;
+      case 'life_situation_meters':
+        return check && Object.keys(check.meters).length ? asAttributeMeters(check.meters) : undefined;
+      default:
+        return undefined;
+    }
+  };
+  const available = (name: string) => ['age', 'municipality_code', 'life_situation_meters'].includes(name) && (name === 'age' || value(name) !== undefined);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    const names = target.accepts.filter((n) => chosen[n] && available(n));
+    if (names.length === 0) return fail(t('transfer.chooseOne'));
+    if (names.includes('age') && value('age') === undefined) return fail(t('transfer.badAge'));
+    setSending(true);
+    try {
+      const result = await my<TransferResult>(
+        '/transfers',
+        {
+          body: {
+            channel_id: target.channel_id,
+            attributes: Object.fromEntries(names.map((n) => [n, value(n)])),
+            purpose: t('transfer.purpose', { service: serviceName }).slice(0, 500),
+            language,
+          },
+        },
+        { create: true },
+      );
+      rememberConsentService(result.consent_id, serviceId, serviceName);
+      onDone({ ...result, channel: loc(target.channel_name, language) || target.channel_type });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 429) fail(t('transfer.tooMany', { seconds: e.retryAfter ?? 60 }));
+      else if (e instanceof ApiError && e.status !== 0) fail(t('transfer.rejected', { detail: e.detail ?? e.title }));
+      else fail(t('app.offline'));
+    } finally {
+      setSending(false);
+    }
+  };
+  function fail(message: string) {
+    setError(message);
+    requestAnimationFrame(() => errorRef.current?.focus());
+  }
+
+  return (
+    <form onSubmit={(e) => void submit(e)} noValidate className="transfer__form">
+      <p className="lead">{t('transfer.intro', { service: serviceName })}</p>
+      {targets.length > 1 ? (
+        <RadioButtonGroup labelText={t('transfer.channel')} name="channel" value={channelId} onChange={setChannelId}>
+          {targets.map((x) => (
+            <RadioButton key={x.channel_id} value={x.channel_id} hintText={x.mode === 'link' ? t('transfer.modeLink') : t('transfer.modeCode')}>
+              {loc(x.channel_name, language) || x.channel_type}
+            </RadioButton>
+          ))}
+        </RadioButtonGroup>
+      ) : (
+        <p>
+          <strong>{loc(target.channel_name, language) || target.channel_type}</strong>: {target.mode === 'link' ? t('transfer.modeLink') : t('transfer.modeCode')}
+        </p>
+      )}
+      <fieldset className="consents">
+        <legend>{t('transfer.consent')}</legend>
+        <p className="hint">{t('transfer.consentHint')}</p>
+        <p>
+          {t('transfer.accepts')}: {target.accepts.map((n) => title(n).title).join(', ')}
+        </p>
+        {target.accepts.map((n) => {
+          const info = title(n);
+          const can = available(n);
+          return (
+            <div key={n} className="consent-item" data-attribute={n}>
+              <Checkbox
+                checked={Boolean(chosen[n]) && can}
+                disabled={!can}
+                hintText={can ? info.description : t('transfer.notAvailable')}
+                onClick={({ checkboxState }) => setChosen((c) => ({ ...c, [n]: checkboxState }))}
+              >
+                {info.title}
+              </Checkbox>
+              {can && n === 'age' && (
+                <TextInput
+                  labelText={t('transfer.age')}
+                  hintText={t('transfer.ageHint')}
+                  type="number"
+                  inputMode="numeric"
+                  min={0}
+                  max={130}
+                  value={age}
+                  onChange={(v) => {
+                    setAge(String(v ?? ''));
+                    if (String(v ?? '').trim()) setChosen((c) => ({ ...c, age: true }));
+                  }}
+                />
+              )}
+              {n === 'municipality_code' && <MunicipalitySelect id="transfer-municipality" label={t('transfer.municipality')} value={municipality} onChange={setMunicipality} />}
+              {n === 'life_situation_meters' &&
+                (check ? (
+                  <details className="consent-item__value">
+                    <summary>{t('transfer.metersFrom', { date: formatDate(check.taken_at, language) })}</summary>
+                    <ul>
+                      {METERS.filter((m) => check.meters[m] !== undefined).map((m) => (
+                        <li key={m}>
+                          {METER_TEXTS[language][m].name}: {check.meters[m]}/10
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                ) : (
+                  <p className="hint">
+                    {t('transfer.noCheck')} <AppLink to="/check">{t('find.doCheck')}</AppLink>
+                  </p>
+                ))}
+            </div>
+          );
+        })}
+      </fieldset>
+      <p>{t('transfer.purpose', { service: serviceName })}</p>
+      {error && (
+        <div ref={errorRef} tabIndex={-1}>
+          <InlineAlert status="error">{error}</InlineAlert>
+        </div>
+      )}
+      <div className="actions">
+        <Button type="submit" disabled={sending}>
+          {sending ? t('transfer.sending') : t('transfer.send')}
+        </Button>
+        <AppLink to="/find" className="button button--secondary">
+          {t('app.cancel')}
+        </AppLink>
+      </div>
+    </form>
+  );
+}
+
+function Done({ result, channel, serviceName, language }: { result: TransferResult; channel: string; serviceName: string; language: Language }) {
+  const { t } = useTranslation();
+  const code = result.code_display ?? result.code;
+  return (
+    <div className="transfer__done" role="status">
+      <p>
+        <strong>{serviceName}</strong> – {channel}
+      </p>
+      {result.mode === 'link' && result.link ? (
+        <>
+          <p>{t('transfer.linkHelp')}</p>
+          <p>
+            <a href={result.link} className="button button--primary" data-testid="transfer-link" rel="noreferrer">
+              {t('transfer.openLink', { service: serviceName })}
+            </a>
+          </p>
+        </>
+      ) : (
+        <>
+          <p>{t('transfer.codeHelp')}</p>
+          {code && (
+            <p className="transfer-code" data-testid="transfer-code">
+              {code}
+            </p>
+          )}
+          {result.qr_svg && code && <img className="transfer-qr" src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(result.qr_svg)}`} alt={t('transfer.qr', { code })} width={220} height={220} />}
+        </>
+      )}
+      <p>{t('transfer.expires', { time: formatDateTime(result.expires_at, language) })}</p>
+      <p>
+        {t('transfer.receipt')} <AppLink to="/my">{t('transfer.toMy')}</AppLink>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,226 @@
+import { ApiError, apiResponse, apiWith, type ApiOptions } from '../shared/api.ts';
+import type { Language } from '../shared/i18n.ts';
+
+/**
+ * The membership and console API (contract B). The console's session is a SameSite=Strict cookie;
+ * every call also carries `x-aurora-csrf: 1`, without which the server refuses cookie-authenticated
+ * changes, so a form on another site cannot make them.
+ */
+const CSRF = { 'x-aurora-csrf': '1' };
+export const call = apiWith({ headers: CSRF });
+export { ApiError };
+
+export type Role = 'network_admin' | 'org_admin' | 'developer';
+export type MemberStatus = 'pending' | 'approved' | 'rejected' | 'suspended';
+export type LocalText = string | null | Partial<Record<Language, string>>;
+
+export interface Staff {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  member: { id: string; name: string; business_id: string; status: MemberStatus } | null;
+  totp_enabled: boolean;
+}
+
+export interface Member {
+  id: string;
+  name: string;
+  business_id: string;
+  status: MemberStatus;
+  contact_name: string;
+  contact_email: string;
+  created_at: string;
+  decided_at: string | null;
+  decision_reason: string | null;
+  service_count: number;
+  client_count: number;
+}
+
+export interface HistoryEntry {
+  at?: string;
+  created_at?: string;
+  action?: string;
+  event?: string;
+  actor?: string | null;
+  actor_email?: string | null;
+  reason?: string | null;
+  [key: string]: unknown;
+}
+
+export interface MemberDetail extends Member {
+  history?: HistoryEntry[];
+}
+
+export interface StaffUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  totp_enabled?: boolean;
+  created_at?: string;
+}
+
+export interface TransferSetting {
+  landing_url: string;
+  accepts: string[];
+  client_id: string;
+}
+export interface MemberChannel {
+  channel_id: string;
+  type: string;
+  name: LocalText;
+  transfer: TransferSetting | null;
+}
+export interface MemberService {
+  service_id: string;
+  name: LocalText;
+  channels: MemberChannel[];
+}
+
+export const SCOPES = ['recommend', 'transfer:send', 'transfer:receive', 'catalogue:write', 'stats:read', 'recommender:teach'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface ApiClient {
+  client_id: string;
+  name: string;
+  scopes: string[];
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  suspended_at: string | null;
+  rate_limit_per_minute: number | null;
+}
+export interface ClientSecret {
+  client_id: string;
+  client_secret: string;
+}
+
+export interface Attribute {
+  name: string;
+  title: Partial<Record<Language, string>>;
+  description?: Partial<Record<Language, string>>;
+}
+
+export interface CatalogueService {
+  id: string;
+  name: LocalText;
+  summary?: LocalText;
+  organizations?: { id: string; name: LocalText }[];
+}
+
+export interface Municipality {
+  code: string;
+  name: LocalText;
+}
+
+export interface Recommendation {
+  recommendation_id: string;
+  items: { service_id: string; score: number; name: LocalText; summary: LocalText; explanation: string }[];
+}
+
+export interface MeterDistribution {
+  /** From the noisy histogram; null when it is all zeros. */
+  mean: number | null;
+  /** People per answer 0..10, with noise. */
+  histogram: number[];
+}
+/** One week over all municipalities (municipality null) or in one; cells under 10 people are left out. */
+export interface StatisticsWeek {
+  week: string;
+  municipality: string | null;
+  recommended: number;
+  opened: number;
+  transfers_received: number;
+  feedback_useful: number;
+  feedback_not_useful: number;
+  people: number;
+  meters: Partial<Record<string, MeterDistribution>>;
+}
+export interface Statistics {
+  weeks: StatisticsWeek[];
+  suppressed_cells: number;
+  epsilon_spent: number;
+  budget_left: number;
+  noise: string;
+  epsilon?: number;
+  k_threshold?: number;
+  from?: string;
+  to?: string;
+  released_at?: string;
+  cached?: boolean;
+}
+
+/** Picks the text in the UI language from a {fi, sv, en} object (falling back), or passes a string. */
+export function localText(value: LocalText | undefined, language: Language): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  return value[language] ?? value.fi ?? value.sv ?? value.en ?? '';
+}
+
+const member = (id: string) => `/api/v1/console/members/${encodeURIComponent(id)}`;
+
+export const consoleApi = {
+  session: () => call<{ staff: Staff }>('/api/v1/console/session'),
+  logIn: (body: { email: string; password: string; totp?: string }) => call<{ staff: Staff }>('/api/v1/console/session', { method: 'POST', body }),
+  logOut: () => call('/api/v1/console/session', { method: 'DELETE' }),
+  apply: (body: { organisation_name: string; business_id: string; contact_name: string; contact_email: string; services: string[]; admin_password: string }) =>
+    call<{ application_id: string; member_id: string; status: string }>('/api/v1/console/applications', { method: 'POST', body }),
+  totpSetup: () => call<{ secret: string; otpauth_url: string; qr_svg: string }>('/api/v1/console/totp/setup', { method: 'POST', body: {} }),
+  totpConfirm: (code: string) => call('/api/v1/console/totp/confirm', { method: 'POST', body: { code } }),
+  totpDisable: (code: string) => call('/api/v1/console/totp', { method: 'DELETE', body: { code } }),
+
+  members: (status?: MemberStatus) => call<{ members: Member[] }>('/api/v1/console/members', { query: { status } }),
+  member: (id: string) => call<MemberDetail | { member: MemberDetail; history?: HistoryEntry[] }>(member(id)),
+  decide: (id: string, action: 'approve' | 'reject' | 'suspend' | 'reinstate', reason?: string) =>
+    call(`${member(id)}/${action}`, { method: 'POST', body: reason === undefined ? {} : { reason } }),
+  overview: () => call<Record<string, unknown>>('/api/v1/console/overview'),
+  audit: (before?: string, limit = 50) => call<Record<string, unknown>>('/api/v1/console/audit', { query: { before, limit } }),
+
+  staff: (memberId: string) => call<{ staff: StaffUser[] }>(`${member(memberId)}/staff`),
+  addStaff: (memberId: string, body: { email: string; name: string; role: 'org_admin' | 'developer'; password: string }) =>
+    call(`${member(memberId)}/staff`, { method: 'POST', body }),
+
+  services: (memberId: string) => call<{ services: MemberService[] }>(`${member(memberId)}/services`),
+  linkService: (memberId: string, serviceId: string) => call(`${member(memberId)}/services`, { method: 'POST', body: { service_id: serviceId } }),
+  unlinkService: (memberId: string, serviceId: string) => call(`${member(memberId)}/services/${encodeURIComponent(serviceId)}`, { method: 'DELETE' }),
+  setTransfer: (memberId: string, channelId: string, body: TransferSetting) =>
+    call(`${member(memberId)}/channels/${encodeURIComponent(channelId)}/transfer`, { method: 'PUT', body }),
+  removeTransfer: (memberId: string, channelId: string) => call(`${member(memberId)}/channels/${encodeURIComponent(channelId)}/transfer`, { method: 'DELETE' }),
+
+  clients: (memberId: string) => call<{ clients: ApiClient[] }>(`${member(memberId)}/clients`),
+  createClient: (memberId: string, body: { name: string; scopes: string[]; rate_limit_per_minute?: number }) =>
+    call<ClientSecret>(`${member(memberId)}/clients`, { method: 'POST', body }),
+  rotateClient: (memberId: string, clientId: string) => call<ClientSecret>(`${member(memberId)}/clients/${encodeURIComponent(clientId)}/rotate`, { method: 'POST', body: {} }),
+  revokeClient: (memberId: string, clientId: string) => call(`${member(memberId)}/clients/${encodeURIComponent(clientId)}/revoke`, { method: 'POST', body: {} }),
+  suspendClient: (clientId: string) => call(`/api/v1/console/clients/${encodeURIComponent(clientId)}/suspend`, { method: 'POST', body: {} }),
+  reinstateClient: (clientId: string) => call(`/api/v1/console/clients/${encodeURIComponent(clientId)}/reinstate`, { method: 'POST', body: {} }),
+
+  teach: (memberId: string, body: { meters: Record<string, number>; municipality?: string; service_id: string; fits: boolean; comment?: string }) =>
+    call(`${member(memberId)}/teaching`, { method: 'POST', body }),
+  statistics: (memberId: string, from: string, to: string) => call<Statistics>(`${member(memberId)}/statistics`, { query: { from, to, format: 'json' } }),
+  statisticsCsvUrl: (memberId: string, from: string, to: string, language: Language) =>
+    `${member(memberId)}/statistics?${new URLSearchParams({ from, to, format: 'csv', language })}`,
+
+  attributes: () => call<{ attributes: Attribute[] }>('/api/v1/attributes'),
+  searchServices: (q: string, lang: Language, options: Pick<ApiOptions, 'signal'> = {}) =>
+    call<{ items: CatalogueService[] }>('/api/v1/services', { query: { q, lang, limit: 10 }, ...options }),
+  municipalities: (lang: Language) => call<{ items: Municipality[] }>('/api/v1/codelists/municipalities', { query: { lang } }),
+  recommend: (body: { meters: Record<string, number>; municipality_code?: string; language: Language; limit: number }) =>
+    call<Recommendation>('/api/v1/recommendations', { method: 'POST', body }),
+};
+
+/** For a file download the browser makes itself (a CSV): fetch it so a refusal shows as an error. */
+export async function downloadFile(url: string, fallbackName: string) {
+  const response = await apiResponse(url, { headers: { ...CSRF, accept: 'text/csv' } });
+  const blob = await response.blob();
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}

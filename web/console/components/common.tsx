@@ -1,0 +1,231 @@
+import { useCallback, useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
+import { styled } from 'styled-components';
+import { Button, Heading, InlineAlert, Modal, ModalContent, ModalFooter, ModalTitle, Paragraph, StaticChip, Textarea } from 'suomifi-ui-components';
+import { ApiError } from '../api.ts';
+import { useRouter } from '../router.tsx';
+import { currentLanguage, type Language } from '../../shared/i18n.ts';
+
+/** The view's h1. It takes the focus when the view opens, so a screen reader announces the new view. */
+export function PageHeading({ children, title }: { children: ReactNode; title: string }) {
+  // suomifi's Heading types its ref without null, as React 18 did.
+  const ref = useRef<HTMLHeadingElement>(null) as RefObject<HTMLHeadingElement>;
+  const { t } = useTranslation();
+  const { navigations } = useRouter();
+  useEffect(() => {
+    document.title = `${title} – ${t('app.name')}`;
+  }, [title, t]);
+  // Not on the page's first view: there the skip link stays the first stop of the Tab key.
+  useEffect(() => {
+    if (navigations > 0) ref.current?.focus({ preventScroll: true });
+  }, [navigations]);
+  return (
+    <Heading variant="h1" tabIndex={-1} forwardedRef={ref} mb="m" style={{ outline: 'none' }}>
+      {children}
+    </Heading>
+  );
+}
+
+export function useLanguage(): Language {
+  const { i18n } = useTranslation();
+  return currentLanguage(i18n);
+}
+
+/** What to tell the user about a failed call, in their language. */
+export function useErrorText() {
+  const { t } = useTranslation();
+  return useCallback(
+    (error: unknown): string => {
+      if (error instanceof ApiError) {
+        if (error.status === 0) return t('app.networkError');
+        if (error.status === 429) return t('app.retryIn', { seconds: error.retryAfter ?? 60 });
+        if (error.status === 403) return t('app.forbidden');
+        if (error.status === 401) return t('app.sessionExpired');
+        const fields = error.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+        return t('app.unknownError', { detail: [error.detail ?? error.title, fields].filter(Boolean).join(' – ') });
+      }
+      return t('app.unknownError', { detail: String((error as Error)?.message ?? error) });
+    },
+    [t],
+  );
+}
+
+export function ErrorAlert({ error }: { error: unknown }) {
+  const text = useErrorText();
+  if (!error) return null;
+  return (
+    <InlineAlert status="error" mb="m" role="alert">
+      {text(error)}
+    </InlineAlert>
+  );
+}
+
+/** A polite announcement of something that went well (saved, copied). */
+export function SuccessAlert({ children }: { children: ReactNode }) {
+  if (!children) return null;
+  return (
+    <InlineAlert status="neutral" mb="m" aria-live="polite" role="status">
+      {children}
+    </InlineAlert>
+  );
+}
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+}
+
+/** Runs a load when its inputs change; stale answers (from earlier inputs) are dropped. */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: true });
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let current = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => current && setState({ data, error: undefined, loading: false }),
+      (error: unknown) => current && setState({ data: undefined, error, loading: false }),
+    );
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, round]);
+  return { ...state, reload: useCallback(() => setRound((r) => r + 1), []) };
+}
+
+/** A view's body while its data loads or when loading failed; the children once it is there. */
+export function LoadState<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ReactNode }) {
+  const { t } = useTranslation();
+  if (loaded.error) return <ErrorAlert error={loaded.error} />;
+  if (loaded.data === undefined)
+    return (
+      <Paragraph role="status" aria-live="polite">
+        {t('app.loading')}
+      </Paragraph>
+    );
+  return <>{children(loaded.data)}</>;
+}
+
+const locales: Record<Language, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
+
+export function formatDateTime(value: string | null | undefined, language: Language): string {
+  if (!value) return '';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(locales[language], { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+export function formatDate(value: string | null | undefined, language: Language): string {
+  if (!value) return '';
+  const date = new Date(value.length === 10 ? `${value}T00:00:00` : value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(locales[language], { dateStyle: 'medium' }).format(date);
+}
+
+export function formatNumber(value: number, language: Language, digits = 0): string {
+  return new Intl.NumberFormat(locales[language], { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value);
+}
+
+/**
+ * Asks before a consequential action; with `reasonLabel` it also asks why (required). The
+ * dialog keeps the focus inside and Escape cancels it.
+ */
+export function ConfirmDialog(props: {
+  visible: boolean;
+  title: string;
+  text?: string;
+  reasonLabel?: string;
+  reasonHint?: string;
+  confirmText: string;
+  onConfirm: (reason: string) => Promise<void>;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState('');
+  const [missing, setMissing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  useEffect(() => {
+    if (props.visible) {
+      setReason('');
+      setMissing(false);
+      setError(undefined);
+    }
+  }, [props.visible]);
+  const confirm = async () => {
+    if (props.reasonLabel && reason.trim() === '') {
+      setMissing(true);
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      await props.onConfirm(reason.trim());
+      props.onClose();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal visible={props.visible} appElementId="root" onEscKeyDown={props.onClose} ariaLabelledBy="confirm-title">
+      <ModalContent>
+        <ModalTitle id="confirm-title">{props.title}</ModalTitle>
+        {props.text && <Paragraph mb="m">{props.text}</Paragraph>}
+        {props.reasonLabel && (
+          <Textarea
+            labelText={props.reasonLabel}
+            hintText={props.reasonHint}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            status={missing ? 'error' : 'default'}
+            statusText={missing ? t('members.reasonMissing') : undefined}
+            maxLength={1000}
+            fullWidth
+          />
+        )}
+        <ErrorAlert error={error} />
+      </ModalContent>
+      <ModalFooter>
+        <Button onClick={confirm} disabled={busy}>
+          {props.confirmText}
+        </Button>
+        <Button variant="secondary" onClick={props.onClose}>
+          {t('app.cancel')}
+        </Button>
+      </ModalFooter>
+    </Modal>
+  );
+}
+
+/** A secondary line in a table cell (an ID under a name, a date under another). */
+export const Small = styled.span`
+  display: block;
+  font-size: 14px;
+  line-height: 20px;
+  color: #5f686d;
+  overflow-wrap: anywhere;
+`;
+
+const Chip = styled(StaticChip)`
+  &.fi-chip .fi-chip--content {
+    white-space: nowrap;
+    word-break: normal;
+  }
+`;
+
+/** A status (pending, approved, active, revoked…) as a chip, in words. */
+export function StatusChip({ status }: { status: string }) {
+  const { t } = useTranslation();
+  return <Chip>{t(`status.${status}`)}</Chip>;
+}
+
+/** Who did something, from the audit log's actor ("staff:someone@example.fi", "client:aur_…"). */
+export function actorText(actor: string): string {
+  const colon = actor.indexOf(':');
+  return colon > 0 && ['staff', 'applicant', 'login'].includes(actor.slice(0, colon)) ? actor.slice(colon + 1) : actor;
+}

@@ -1,0 +1,201 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { styled } from 'styled-components';
+import { Button, Heading, Paragraph, Table } from 'suomifi-ui-components';
+import { consoleApi, localText, type HistoryEntry, type MemberDetail as Detail } from '../../api.ts';
+import { ConfirmDialog, LoadState, PageHeading, Small, StatusChip, SuccessAlert, actorText, formatDateTime, useLanguage, useLoad } from '../../components/common.tsx';
+import { AppLink } from '../../router.tsx';
+import { clientStatus } from '../org/Clients.tsx';
+import { Actions, DecisionDialog, decisionsFor, type Decision } from './Members.tsx';
+
+const Facts = styled.dl`
+  display: grid;
+  grid-template-columns: max-content 1fr;
+  gap: 6px 24px;
+  margin: 0 0 24px;
+  dt {
+    font-weight: 600;
+  }
+  dd {
+    margin: 0;
+  }
+`;
+
+const str = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+
+/** One member for the network administrator: facts, decisions, its clients (suspend/reinstate), its services. */
+export function MemberDetail({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const language = useLanguage();
+  const detail = useLoad(async () => {
+    const answer = await consoleApi.member(id);
+    const member = ('member' in answer ? answer.member : answer) as Detail;
+    const history = (('history' in answer ? answer.history : undefined) ?? member.history ?? []) as HistoryEntry[];
+    return { member, history };
+  }, [id]);
+  const clients = useLoad(() => consoleApi.clients(id), [id]);
+  const services = useLoad(() => consoleApi.services(id), [id]);
+  const [decision, setDecision] = useState<Decision | null>(null);
+  const [clientAction, setClientAction] = useState<{ action: 'suspend' | 'reinstate'; id: string; name: string } | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  return (
+    <LoadState loaded={detail}>
+      {({ member, history }) => (
+        <>
+          <PageHeading title={t('member.title', { name: member.name })}>{t('member.title', { name: member.name })}</PageHeading>
+          <Paragraph mb="m">
+            <AppLink to="/admin/members">{t('member.back')}</AppLink>
+          </Paragraph>
+          <SuccessAlert>{done}</SuccessAlert>
+          <Heading variant="h2" mb="s">
+            {t('member.facts')}
+          </Heading>
+          <Facts>
+            <dt>{t('members.businessId')}</dt>
+            <dd>{member.business_id}</dd>
+            <dt>{t('members.status')}</dt>
+            <dd>
+              <StatusChip status={member.status} />
+            </dd>
+            <dt>{t('members.contact')}</dt>
+            <dd>
+              {member.contact_name}, {member.contact_email}
+            </dd>
+            <dt>{t('members.applied')}</dt>
+            <dd>{formatDateTime(member.created_at, language)}</dd>
+            {member.decision_reason && (
+              <>
+                <dt>{t('members.reason')}</dt>
+                <dd>{member.decision_reason}</dd>
+              </>
+            )}
+          </Facts>
+          <Actions>
+            {decisionsFor(member.status).map((d) => (
+              <Button key={d} variant={d === 'approve' || d === 'reinstate' ? 'default' : 'secondary'} onClick={() => setDecision(d)}>
+                {t(`members.${d}`)}
+              </Button>
+            ))}
+          </Actions>
+
+          <Heading variant="h2" mt="xl" mb="s" id="member-history">
+            {t('member.history')}
+          </Heading>
+          {history.length === 0 ? (
+            <Paragraph>{t('member.noHistory')}</Paragraph>
+          ) : (
+            <Table
+              aria-labelledby="member-history"
+              condensed
+              columns={[
+                { key: 'when', labelText: t('member.when') },
+                { key: 'what', labelText: t('member.what') },
+                { key: 'who', labelText: t('member.who') },
+                { key: 'why', labelText: t('member.why') },
+              ]}
+              data={history.map((h, i) => ({
+                id: String(i),
+                when: formatDateTime(str(h.at ?? h.created_at), language),
+                what: t(`member.actions.${str(h.action ?? h.event)}`, { defaultValue: str(h.action ?? h.event) }),
+                who: actorText(str(h.actor_email ?? h.actor)),
+                why: str(h.reason),
+              }))}
+            />
+          )}
+
+          <Heading variant="h2" mt="xl" mb="s" id="member-clients">
+            {t('member.clients')}
+          </Heading>
+          <LoadState loaded={clients}>
+            {({ clients: list }) =>
+              list.length === 0 ? (
+                <Paragraph>{t('clients.empty')}</Paragraph>
+              ) : (
+                <Table
+                  aria-labelledby="member-clients"
+                  condensed
+                  columns={[
+                    { key: 'name', labelText: t('clients.name') },
+                    { key: 'scopes', labelText: t('clients.scopes') },
+                    { key: 'last', labelText: t('clients.lastUsed') },
+                    { key: 'status', labelText: t('clients.status') },
+                    { key: 'actions', labelText: t('clients.actions') },
+                  ]}
+                  data={list.map((c) => {
+                    const status = clientStatus(c);
+                    const action = status === 'active' ? 'suspend' : status === 'suspended' ? 'reinstate' : null;
+                    return {
+                      id: c.client_id,
+                      name: (
+                        <>
+                          {c.name}
+                          <Small>
+                            <code>{c.client_id}</code>
+                          </Small>
+                        </>
+                      ),
+                      scopes: c.scopes.join(', '),
+                      last: c.last_used_at ? formatDateTime(c.last_used_at, language) : t('clients.never'),
+                      status: <StatusChip status={status} />,
+                      actions: action && (
+                        <Button
+                          variant={action === 'suspend' ? 'secondary' : 'default'}
+                          onClick={() => setClientAction({ action, id: c.client_id, name: c.name })}
+                          aria-label={`${t(`members.${action}`)}: ${c.name}`}
+                        >
+                          {t(`members.${action}`)}
+                        </Button>
+                      ),
+                    };
+                  })}
+                />
+              )
+            }
+          </LoadState>
+
+          <Heading variant="h2" mt="xl" mb="s">
+            {t('member.services')}
+          </Heading>
+          <LoadState loaded={services}>
+            {({ services: list }) =>
+              list.length === 0 ? (
+                <Paragraph>{t('services.none')}</Paragraph>
+              ) : (
+                <ul>
+                  {list.map((s) => (
+                    <li key={s.service_id}>{localText(s.name, language)}</li>
+                  ))}
+                </ul>
+              )
+            }
+          </LoadState>
+
+          <DecisionDialog
+            decision={decision}
+            member={decision ? member : null}
+            onDone={(text) => {
+              setDone(text);
+              detail.reload();
+              clients.reload();
+            }}
+            onClose={() => setDecision(null)}
+          />
+          <ConfirmDialog
+            visible={clientAction !== null}
+            title={clientAction ? t(`member.${clientAction.action}Client`, { name: clientAction.name }) : ''}
+            confirmText={clientAction ? t(`members.${clientAction.action}`) : ''}
+            onConfirm={async () => {
+              if (!clientAction) return;
+              if (clientAction.action === 'suspend') await consoleApi.suspendClient(clientAction.id);
+              else await consoleApi.reinstateClient(clientAction.id);
+              setDone(t(clientAction.action === 'suspend' ? 'member.clientSuspended' : 'member.clientReinstated', { name: clientAction.name }));
+              clients.reload();
+            }}
+            onClose={() => setClientAction(null)}
+          />
+        </>
+      )}
+    </LoadState>
+  );
+}

@@ -1,0 +1,300 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { styled } from 'styled-components';
+import { Button, Heading, Paragraph, RadioButton, RadioButtonGroup, StaticChip, Text, Textarea } from 'suomifi-ui-components';
+import { consoleApi, localText, type Recommendation } from '../../api.ts';
+import { ErrorAlert, PageHeading, useLanguage, useLoad } from '../../components/common.tsx';
+import { NativeSelect } from '../../components/NativeSelect.tsx';
+
+export const METERS = [
+  'health',
+  'resilience',
+  'housing',
+  'working_studying',
+  'family',
+  'friends',
+  'finance',
+  'improvement_of_strengths',
+  'self_esteem',
+  'life_satisfaction',
+] as const;
+export type Meter = (typeof METERS)[number];
+
+const Sliders = styled.fieldset`
+  border: 0;
+  padding: 0;
+  margin: 0 0 24px;
+  legend {
+    padding: 0;
+  }
+  .grid {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(260px, 1fr));
+    gap: 16px 32px;
+    margin-top: 12px;
+  }
+  .slider label {
+    display: flex;
+    justify-content: space-between;
+    font-weight: 600;
+    margin-bottom: 4px;
+  }
+  .slider output {
+    font-weight: 400;
+    min-width: 3ch;
+    text-align: right;
+  }
+  input[type='range'] {
+    width: 100%;
+    accent-color: #2a6ebb;
+    height: 28px;
+    margin: 0;
+  }
+  input[type='range']:focus-visible {
+    outline: 3px solid #1a99c7;
+    outline-offset: 2px;
+  }
+  .scale {
+    display: flex;
+    justify-content: space-between;
+    font-size: 14px;
+    color: #5f686d;
+  }
+`;
+
+const Results = styled.ol`
+  list-style: none;
+  padding: 0;
+  margin: 0;
+  > li {
+    border: 1px solid #c8cdd0;
+    border-radius: 2px;
+    padding: 16px 20px;
+    margin-bottom: 16px;
+  }
+  .head {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px 16px;
+    align-items: baseline;
+    justify-content: space-between;
+  }
+  .why {
+    color: #41403e;
+    font-size: 15px;
+  }
+  form {
+    margin-top: 12px;
+    display: grid;
+    grid-template-columns: minmax(180px, 1fr) minmax(0, 2fr);
+    gap: 0 24px;
+    align-items: start;
+  }
+  form .send {
+    grid-column: 1 / -1;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px 16px;
+    align-items: center;
+  }
+  @media (max-width: 700px) {
+    form {
+      grid-template-columns: minmax(0, 1fr);
+    }
+  }
+`;
+
+type Mark = { fits: 'yes' | 'no' | ''; comment: string; state: 'idle' | 'saving' | 'saved' | 'missing'; error?: unknown };
+
+/** As the AuroraAI demo UI: a life situation on ten sliders and a municipality, the recommendations, and a mark on each. */
+export function Teach({ memberId }: { memberId: string }) {
+  const { t } = useTranslation();
+  const language = useLanguage();
+  const [meters, setMeters] = useState<Record<Meter, number>>(() => Object.fromEntries(METERS.map((m) => [m, 5])) as Record<Meter, number>);
+  const [municipality, setMunicipality] = useState<string | null>(null);
+  const municipalities = useLoad(() => consoleApi.municipalities(language), [language]);
+  const own = useLoad(() => consoleApi.services(memberId), [memberId]);
+  const ownIds = useMemo(() => new Set(own.data?.services.map((s) => s.service_id) ?? []), [own.data]);
+  // The situation the shown recommendations were made for: the marks teach exactly that one.
+  const [asked, setAsked] = useState<{ meters: Record<string, number>; municipality: string | null } | null>(null);
+  const [result, setResult] = useState<Recommendation | null>(null);
+  const [marks, setMarks] = useState<Record<string, Mark>>({});
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+
+  const items = useMemo(
+    () =>
+      (municipalities.data?.items ?? [])
+        .map((m) => ({ value: m.code, label: localText(m.name, language) }))
+        .sort((a, b) => a.label.localeCompare(b.label, language)),
+    [municipalities.data, language],
+  );
+
+  const recommend = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const situation = { meters: { ...meters }, municipality };
+      const answer = await consoleApi.recommend({ meters: situation.meters, ...(municipality ? { municipality_code: municipality } : {}), language, limit: 10 });
+      setAsked(situation);
+      setResult(answer);
+      setMarks({});
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const mark = (serviceId: string) => marks[serviceId] ?? { fits: '', comment: '', state: 'idle' };
+  const update = (serviceId: string, change: Partial<Mark>) => setMarks((all) => ({ ...all, [serviceId]: { ...mark(serviceId), ...all[serviceId], ...change } }));
+
+  const send = async (serviceId: string) => {
+    const current = mark(serviceId);
+    if (!asked) return;
+    if (current.fits === '') {
+      update(serviceId, { state: 'missing' });
+      return;
+    }
+    update(serviceId, { state: 'saving', error: undefined });
+    try {
+      await consoleApi.teach(memberId, {
+        meters: asked.meters,
+        ...(asked.municipality ? { municipality: asked.municipality } : {}),
+        service_id: serviceId,
+        fits: current.fits === 'yes',
+        ...(current.comment.trim() ? { comment: current.comment.trim() } : {}),
+      });
+      update(serviceId, { state: 'saved' });
+    } catch (e) {
+      update(serviceId, { state: 'idle', error: e });
+    }
+  };
+
+  return (
+    <>
+      <PageHeading title={t('teach.title')}>{t('teach.title')}</PageHeading>
+      <Paragraph mb="l">{t('teach.intro')}</Paragraph>
+      <form onSubmit={recommend} noValidate>
+        <Sliders>
+          <legend>
+            <Heading variant="h2">{t('teach.situation')}</Heading>
+          </legend>
+          <Paragraph>{t('teach.situationHint')}</Paragraph>
+          <div className="grid">
+            {METERS.map((m) => (
+              <div className="slider" key={m}>
+                <label htmlFor={`meter-${m}`}>
+                  <span>{t(`meters.${m}`)}</span>
+                  <output htmlFor={`meter-${m}`} aria-hidden="true">
+                    {meters[m]}
+                  </output>
+                </label>
+                <input
+                  id={`meter-${m}`}
+                  type="range"
+                  min={0}
+                  max={10}
+                  step={1}
+                  value={meters[m]}
+                  aria-valuetext={t('teach.sliderValue', { value: meters[m] })}
+                  onChange={(e) => setMeters((v) => ({ ...v, [m]: Number(e.target.value) }))}
+                />
+                <div className="scale" aria-hidden="true">
+                  <span>0</span>
+                  <span>10</span>
+                </div>
+              </div>
+            ))}
+          </div>
+        </Sliders>
+        <NativeSelect
+          label={t('teach.municipality')}
+          hint={t('teach.municipalityHint')}
+          optionalText={t('app.optional')}
+          value={municipality ?? ''}
+          onChange={(v) => setMunicipality(v || null)}
+          options={[{ value: '', label: t('teach.allMunicipalities') }, ...items]}
+        />
+        <ErrorAlert error={error} />
+        <Button type="submit" disabled={busy} mb="xl">
+          {t('teach.show')}
+        </Button>
+      </form>
+
+      {result && (
+        <section aria-labelledby="teach-results">
+          <Heading variant="h2" id="teach-results" mb="s">
+            {t('teach.results')}
+          </Heading>
+          {result.items.length === 0 ? (
+            <Paragraph>{t('teach.noResults')}</Paragraph>
+          ) : (
+            <Results>
+              {result.items.map((item) => {
+                const name = localText(item.name, language);
+                const m = mark(item.service_id);
+                return (
+                  <li key={item.service_id} data-service-id={item.service_id}>
+                    <div className="head">
+                      <Heading variant="h3" as="h3">
+                        {name}
+                      </Heading>
+                      <span>
+                        {ownIds.has(item.service_id) && <StaticChip>{t('teach.yours')}</StaticChip>}{' '}
+                        <Text>{t('teach.score', { score: Math.round(item.score * 100) })}</Text>
+                      </span>
+                    </div>
+                    {localText(item.summary, language) && <Paragraph mb="xs">{localText(item.summary, language)}</Paragraph>}
+                    <Paragraph className="why">{item.explanation}</Paragraph>
+                    <form
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        void send(item.service_id);
+                      }}
+                      noValidate
+                    >
+                      <RadioButtonGroup
+                        labelText={t('teach.fitsLegend', { name })}
+                        name={`fits-${item.service_id}`}
+                        value={m.fits}
+                        onChange={(v) => update(item.service_id, { fits: v as 'yes' | 'no', state: 'idle' })}
+                        groupStatus={m.state === 'missing' ? 'error' : 'default'}
+                        groupStatusText={m.state === 'missing' ? t('teach.chooseFirst') : undefined}
+                        mb="s"
+                      >
+                        <RadioButton value="yes">{t('teach.fits')}</RadioButton>
+                        <RadioButton value="no">{t('teach.notFits')}</RadioButton>
+                      </RadioButtonGroup>
+                      <Textarea
+                        labelText={t('teach.comment')}
+                        hintText={t('teach.commentHint')}
+                        optionalText={t('app.optional')}
+                        value={m.comment}
+                        onChange={(e) => update(item.service_id, { comment: e.target.value, state: 'idle' })}
+                        maxLength={1000}
+                        rows={2}
+                        fullWidth
+                        mb="s"
+                      />
+                      <div className="send">
+                        <ErrorAlert error={m.error} />
+                        <Button type="submit" variant="secondary" disabled={m.state === 'saving'} aria-label={`${t('teach.sendShort')}: ${name}`}>
+                          {t('teach.sendShort')}
+                        </Button>
+                        <span role="status" aria-live="polite">
+                          {m.state === 'saved' ? t('teach.sent', { name }) : ''}
+                        </span>
+                      </div>
+                    </form>
+                  </li>
+                );
+              })}
+            </Results>
+          )}
+        </section>
+      )}
+    </>
+  );
+}
