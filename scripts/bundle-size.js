@@ -11,7 +11,7 @@ const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const budgetAt = args.indexOf('--budget');
 const budget = budgetAt >= 0 ? Number(args[budgetAt + 1]) : 300;
-const page = args.find((a, i) => !a.startsWith('--') && i !== budgetAt + 1) ?? join(root, 'web', 'dist', 'index.html');
+const page = args.find((a, i) => !a.startsWith('--') && (budgetAt < 0 || i !== budgetAt + 1)) ?? join(root, 'web', 'dist', 'index.html');
 const dist = join(root, 'web', 'dist');
 const html = readFileSync(page, 'utf8');
 

@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { adminSocketPath } from './admin/socket-path.ts';
 import { startAdminSocket, stopAdminSocket } from './admin/server.ts';
 import { loadDemoIfFirstStart } from './catalogue/demo.ts';
+import { setUpDemoService } from './consent/demo-service.ts';
 import { databaseTarget, type StorageOptions } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { buildServer } from './http/server.ts';
@@ -30,14 +32,14 @@ export async function serve(options: ServeOptions): Promise<RunningNetwork> {
   const socketPath = target.kind === 'pglite' ? adminSocketPath(target.dataDir) : undefined;
   try {
     app = await buildServer({ database, logger: { level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' } });
-    if (options.demo) {
-      const demo = await loadDemoIfFirstStart(database.db);
-      if (demo) app.log.info({ added: demo.added, skipped: demo.skipped }, 'loaded the demo catalogue');
-    }
+    const demo = options.demo ? await loadDemoIfFirstStart(database.db) : undefined;
+    if (demo) app.log.info({ added: demo.added, skipped: demo.skipped }, 'loaded the demo catalogue');
     const index = await app.aurora.recommender.start();
     app.log.info({ services: index.index.size }, 'recommender index built');
     if (socketPath) admin = await startAdminSocket(database, socketPath, (msg) => app!.log.info(msg), () => app!.aurora.recommender.ready());
     const address = await app.listen({ port: options.port, host: options.host });
+    // After listening, so that its landing URLs name the port really served (also for --port 0).
+    if (demo) await setUpDemoService(database.db, { publicUrl: process.env.AURORA_PUBLIC_URL, port: (app.server.address() as AddressInfo).port }, app.log);
     app.log.info({ database: database.kind, location: database.location }, `Aurora is serving on ${address}`);
     return {
       app,

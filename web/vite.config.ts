@@ -20,8 +20,6 @@ export default defineConfig({
   root,
   base: '/',
   publicDir: resolve(root, 'public'),
-  // suomifi-ui-components imports 'tslib' without declaring it; its few helpers live in shared/tslib.ts.
-  resolve: { alias: { tslib: resolve(root, 'shared/tslib.ts') } },
   plugins: [
     react(),
     VitePWA({
@@ -55,6 +53,15 @@ export default defineConfig({
         cleanupOutdatedCaches: true,
       },
     }),
+    // vite-plugin-pwa links the citizen app's manifest into every page; the console is not that app.
+    {
+      name: 'aurora-console-without-citizen-manifest',
+      enforce: 'post',
+      generateBundle(_options, bundle) {
+        const page = bundle['console/index.html'];
+        if (page?.type === 'asset' && typeof page.source === 'string') page.source = page.source.replace(/\s*<link rel="manifest"[^>]*>/g, '');
+      },
+    },
   ],
   build: {
     outDir: resolve(root, 'dist'),

@@ -23,6 +23,7 @@ import { consentRoutes } from '../consent/routes.ts';
 import { transferCodeRoutes } from '../consent/code-routes.ts';
 import { auroraaiSessionRoutes } from '../consent/auroraai-session.ts';
 import { personRoutes } from '../consent/person-routes.ts';
+import { demoServiceRoutes } from '../consent/demo-service.ts';
 import { ConsentService, type ConsentOptions } from '../consent/transfers.ts';
 import { membershipRoutes } from '../network/routes.ts';
 import { bootstrapAdmin } from '../network/staff.ts';
@@ -186,5 +187,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(auroraaiSessionRoutes);
   await app.register(personRoutes);
   await app.register(membershipRoutes);
+  await app.register(demoServiceRoutes);
   return app;
 }

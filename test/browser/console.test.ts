@@ -132,6 +132,7 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     await page.goto('/console');
     await page.getByRole('heading', { level: 1, name: en.login.title }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal(await page.locator('link[rel="manifest"]').count(), 0, "the console does not offer to install the citizen app");
     await expectNoSeriousAxeViolations(page, 'login');
     await shot(page, 'console-login');
 
@@ -189,7 +190,7 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     await page.getByRole('button', { name: fi.apply.submit }).click();
     await page.getByRole('heading', { level: 1, name: fi.apply.sentTitle }).waitFor();
 
-    // The same business ID again is refused by the server, and the form says so.
+    // The same business ID again is refused by the server (the form's answer is tested in Swedish below).
     const again = await api('/api/v1/console/applications', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -307,6 +308,10 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     assert.match(client.id, /^aur_/);
     assert.ok(client.secret.length >= 20);
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'client-secret', 'the panel takes the focus');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await panel.getByRole('button', { name: fi.clients.copy.replace('{{what}}', fi.clients.secret) }).click();
+    await panel.getByText(fi.clients.copied.replace('{{what}}', fi.clients.secret)).waitFor();
+    assert.equal(await page.evaluate(() => (globalThis as any).navigator.clipboard.readText()), client.secret, 'the copy button copies the secret');
     await expectNoSeriousAxeViolations(page, 'client secret');
     await shot(page, 'console-clients-secret');
 
@@ -485,6 +490,11 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     const noCsrf = await dev.evaluate(async (path) => (await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', scopes: ['recommend'] }) })).status, `/api/v1/console/members/${memberId}/clients`);
     assert.equal(noCsrf, 403);
 
+    // A session that ends elsewhere (logged out in another tab) brings the login back at the next call.
+    assert.equal((await pageFetch(dev, 'DELETE', '/api/v1/console/session')).status < 300, true);
+    await dev.getByRole('navigation', { name: sv.app.mainNav }).getByRole('link', { name: sv.nav.clients }).click();
+    await dev.getByRole('heading', { level: 1, name: sv.login.title }).waitFor();
+
     // The organisation administrator is no network administrator either.
     await orgPage.goto('/console/admin/members');
     await orgPage.getByRole('heading', { level: 1, name: fi.app.forbidden }).waitFor();
@@ -569,6 +579,7 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     // An organisation administrator sees its own organisation's rows only.
     await orgPage.goto('/console/org/audit');
     await orgPage.getByRole('heading', { level: 1, name: fi.audit.title }).waitFor();
+    await expectNoSeriousAxeViolations(orgPage, 'audit of one organisation');
     const own = await pageFetch(orgPage, 'GET', '/api/v1/console/audit?limit=500');
     assert.ok(own.json.entries.length > 0);
     assert.ok(own.json.entries.every((e: { member_id: string | null }) => e.member_id === memberId));
@@ -610,8 +621,8 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     const page = await open('fi-FI');
     await page.goto('/console/login');
     await page.getByRole('heading', { level: 1, name: fi.login.title }).waitFor();
-    await page.getByRole('button', { name: fi.app.languageMenu }).click();
-    await page.getByRole('menuitem', { name: /Svenska/ }).or(page.getByRole('option', { name: /Svenska/ })).or(page.getByText('Svenska (SV)')).first().click();
+    await page.getByRole('button', { name: `${fi.app.language}: Suomi (FI)` }).click();
+    await page.getByRole('menuitem', { name: 'Svenska (SV)' }).click();
     await page.getByRole('heading', { level: 1, name: sv.login.title }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'sv');
     await page.reload();
@@ -619,5 +630,15 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     await page.goto('/console/apply');
     await page.getByRole('heading', { level: 1, name: sv.apply.title }).waitFor();
     await expectNoSeriousAxeViolations(page, 'apply in Swedish');
+
+    // An organisation that has applied already: the server's refusal is shown in the form.
+    await page.getByLabel(sv.apply.organisationName, { exact: true }).fill('Otavan Opisto igen');
+    await page.getByLabel(sv.apply.businessId, { exact: true }).fill(ORG.businessId);
+    await page.getByLabel(sv.apply.contactName, { exact: true }).fill('Oskar');
+    await page.getByLabel(sv.apply.contactEmail, { exact: true }).fill('oskar@otava.test');
+    await page.getByLabel(sv.apply.password, { exact: true }).fill('oskar-password-1');
+    await page.getByLabel(sv.apply.passwordRepeat, { exact: true }).fill('oskar-password-1');
+    await page.getByRole('button', { name: sv.apply.submit }).click();
+    await page.getByRole('alert').getByText(sv.apply.exists).waitFor();
   });
 });

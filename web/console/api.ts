@@ -7,7 +7,22 @@ import type { Language } from '../shared/i18n.ts';
  * changes, so a form on another site cannot make them.
  */
 const CSRF = { 'x-aurora-csrf': '1' };
-export const call = apiWith({ headers: CSRF });
+const plainCall = apiWith({ headers: CSRF });
+
+let sessionEnded: () => void = () => {};
+/** What to do when the server says the session is gone (expired, logged out elsewhere): log in again. */
+export function onSessionEnded(handler: () => void) {
+  sessionEnded = handler;
+}
+
+export async function call<T = unknown>(path: string, options: ApiOptions = {}): Promise<T> {
+  try {
+    return await plainCall<T>(path, options);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401 && path.startsWith('/api/v1/console/') && !path.startsWith('/api/v1/console/session')) sessionEnded();
+    throw error;
+  }
+}
 export { ApiError };
 
 export type Role = 'network_admin' | 'org_admin' | 'developer';
@@ -37,19 +52,17 @@ export interface Member {
   client_count: number;
 }
 
+/** A decision on a member, from the audit log. */
 export interface HistoryEntry {
-  at?: string;
-  created_at?: string;
-  action?: string;
-  event?: string;
-  actor?: string | null;
-  actor_email?: string | null;
-  reason?: string | null;
-  [key: string]: unknown;
+  at: string;
+  action: string;
+  actor: string;
+  reason: string | null;
 }
 
 export interface MemberDetail extends Member {
-  history?: HistoryEntry[];
+  requested_services: string[];
+  history: HistoryEntry[];
 }
 
 export interface StaffUser {
@@ -151,6 +164,30 @@ export interface Statistics {
   cached?: boolean;
 }
 
+/** GET /api/v1/console/overview. */
+export interface NetworkOverview {
+  members: Record<MemberStatus, number>;
+  services: { catalogue: number; linked: number };
+  clients: { active: number; suspended: number; revoked: number; of_members: number };
+  staff: number;
+  weeks: { week: string; recommendations: number; transfers: number }[];
+}
+
+/** GET /api/v1/console/audit: newest first; next_before pages on. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  member_id: string | null;
+  details: Record<string, unknown>;
+}
+export interface AuditPage {
+  entries: AuditEntry[];
+  next_before: number | null;
+}
+
 /** Picks the text in the UI language from a {fi, sv, en} object (falling back), or passes a string. */
 export function localText(value: LocalText | undefined, language: Language): string {
   if (value === null || value === undefined) return '';
@@ -171,11 +208,11 @@ export const consoleApi = {
   totpDisable: (code: string) => call('/api/v1/console/totp', { method: 'DELETE', body: { code } }),
 
   members: (status?: MemberStatus) => call<{ members: Member[] }>('/api/v1/console/members', { query: { status } }),
-  member: (id: string) => call<MemberDetail | { member: MemberDetail; history?: HistoryEntry[] }>(member(id)),
+  member: (id: string) => call<MemberDetail>(member(id)),
   decide: (id: string, action: 'approve' | 'reject' | 'suspend' | 'reinstate', reason?: string) =>
     call(`${member(id)}/${action}`, { method: 'POST', body: reason === undefined ? {} : { reason } }),
-  overview: () => call<Record<string, unknown>>('/api/v1/console/overview'),
-  audit: (before?: string, limit = 50) => call<Record<string, unknown>>('/api/v1/console/audit', { query: { before, limit } }),
+  overview: () => call<NetworkOverview>('/api/v1/console/overview'),
+  audit: (before?: number, limit = 50) => call<AuditPage>('/api/v1/console/audit', { query: { before, limit } }),
 
   staff: (memberId: string) => call<{ staff: StaffUser[] }>(`${member(memberId)}/staff`),
   addStaff: (memberId: string, body: { email: string; name: string; role: 'org_admin' | 'developer'; password: string }) =>

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ApiError, consoleApi, type Staff } from './api.ts';
+import { ApiError, consoleApi, onSessionEnded, type Staff } from './api.ts';
 
 /** Who is logged in: undefined while asking the server, null when nobody. */
 interface SessionState {
@@ -30,6 +30,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
   useEffect(() => {
     refresh().catch(() => setStaff(null));
+    onSessionEnded(() => setStaff(null));
   }, [refresh]);
   const value = useMemo(() => ({ staff, setStaff, refresh, logOut }), [staff, refresh, logOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

@@ -107,7 +107,7 @@ export function Layout({ nav, children }: { nav: NavItem[]; children: ReactNode 
             <span>{t('app.tagline')}</span>
           </a>
           <div className="tools">
-            <LanguageMenu buttonText={`${LANGUAGE_NAMES[language]} (${language.toUpperCase()})`} aria-label={t('app.languageMenu')}>
+            <LanguageMenu buttonText={`${LANGUAGE_NAMES[language]} (${language.toUpperCase()})`} aria-label={`${t('app.language')}: ${LANGUAGE_NAMES[language]} (${language.toUpperCase()})`}>
               {LANGUAGES.map((l) => (
                 <LanguageMenuItem key={l} lang={l} selected={l === language} onSelect={() => void setLanguage(i18n, l)}>
                   {`${LANGUAGE_NAMES[l]} (${l.toUpperCase()})`}

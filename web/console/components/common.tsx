@@ -36,6 +36,8 @@ export function useErrorText() {
   const { t } = useTranslation();
   return useCallback(
     (error: unknown): string => {
+      // A message of the view's own, already in the user's language.
+      if (typeof error === 'string') return error;
       if (error instanceof ApiError) {
         if (error.status === 0) return t('app.networkError');
         if (error.status === 429) return t('app.retryIn', { seconds: error.retryAfter ?? 60 });

@@ -4,7 +4,7 @@ export const en = {
     name: 'Aurora console',
     tagline: 'For organisations that offer services in the Aurora network',
     skip: 'Skip to content',
-    languageMenu: 'Change language, selected language English',
+    language: 'Language',
     mainNav: 'Console navigation',
     loggedInAs: 'Logged in as {{name}} ({{role}})',
     logOut: 'Log out',
@@ -101,6 +101,8 @@ export const en = {
     sentTitle: 'Application sent',
     sent: 'Thank you. A network administrator reviews your application. You can log in now with {{email}} to see how it is progressing.',
     toLogin: 'Log in',
+    exists: 'An organisation with this business ID is a member or has applied already. If that seems wrong, contact the network operator.',
+    emailInUse: 'This email address is already used by a console user. Give another contact address.',
     conflict: 'The application could not be sent: {{detail}}',
   },
   pending: {
@@ -321,7 +323,7 @@ export const en = {
   },
   teach: {
     title: 'Teach the recommender',
-    intro: 'Describe a life situation with the sliders, see what Aurora recommends and tell whether each of your services fits it. Your marks teach the recommender on behalf of your organisation.',
+    intro: 'Describe a life situation with the sliders, see what Aurora recommends and tell whether each service fits it. Your marks teach the recommender on behalf of your organisation.',
     situation: 'Life situation',
     situationHint: '0 = very dissatisfied, 10 = very satisfied. Low values mean a need for help in that area.',
     sliderValue: '{{value}} of 10',

@@ -6,7 +6,7 @@ export const sv: ConsoleTexts = {
     name: 'Aurora-konsolen',
     tagline: 'För organisationer som erbjuder tjänster i Aurora-nätverket',
     skip: 'Hoppa till innehållet',
-    languageMenu: 'Byt språk, valt språk svenska',
+    language: 'Språk',
     mainNav: 'Konsolens meny',
     loggedInAs: 'Inloggad: {{name}} ({{role}})',
     logOut: 'Logga ut',
@@ -103,6 +103,8 @@ export const sv: ConsoleTexts = {
     sentTitle: 'Ansökan skickad',
     sent: 'Tack. Nätverkets administratör behandlar din ansökan. Du kan nu logga in med {{email}} och följa hur den framskrider.',
     toLogin: 'Logga in',
+    exists: 'En organisation med detta FO-nummer är redan medlem eller har redan ansökt. Om det verkar fel, kontakta nätverkets administratör.',
+    emailInUse: 'E-postadressen används redan av en användare av konsolen. Ange en annan kontaktadress.',
     conflict: 'Ansökan kunde inte skickas: {{detail}}',
   },
   pending: {

@@ -48,7 +48,7 @@ export function Account() {
       setCode('');
       await refresh();
     } catch (e) {
-      if (e instanceof ApiError && (e.status === 400 || e.status === 401 || e.status === 422)) setWrong(true);
+      if (e instanceof ApiError && (e.status === 400 || e.status === 422)) setWrong(true);
       else setError(e);
     } finally {
       setBusy(false);

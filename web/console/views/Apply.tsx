@@ -108,6 +108,9 @@ export function Apply() {
     }
   };
 
+  const conflictText = (e: ApiError) =>
+    e.type?.endsWith('member-exists') ? t('apply.exists') : e.type?.endsWith('staff-exists') ? t('apply.emailInUse') : t('apply.conflict', { detail: e.detail ?? e.title });
+
   if (sent)
     return (
       <>
@@ -143,11 +146,7 @@ export function Apply() {
       {summary.length > 0 && (
         <ErrorSummary headingText={t('apply.errorsHeading', { count: summary.length })} headingVariant="h2" headingRef={summaryHeading} items={summary} mb="l" />
       )}
-      {error instanceof ApiError && error.status === 409 ? (
-        <ErrorAlert error={new ApiError(400, { title: t('apply.conflict', { detail: error.detail ?? error.title }) })} />
-      ) : (
-        <ErrorAlert error={error} />
-      )}
+      <ErrorAlert error={error instanceof ApiError && error.status === 409 ? conflictText(error) : error} />
       <form onSubmit={submit} noValidate>
         <Section>
           <legend>

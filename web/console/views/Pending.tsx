@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Button, InlineAlert, Paragraph } from 'suomifi-ui-components';
-import { consoleApi, type MemberDetail } from '../api.ts';
+import { consoleApi } from '../api.ts';
 import { PageHeading, useLoad } from '../components/common.tsx';
 import { useSession } from '../session.tsx';
 
@@ -10,11 +10,7 @@ export function Pending() {
   const { staff, refresh } = useSession();
   const member = staff?.member;
   // The member's own record carries the decision's reason; the session only has the status.
-  const detail = useLoad(async () => {
-    if (!member) return null;
-    const answer = await consoleApi.member(member.id);
-    return ('member' in answer ? answer.member : answer) as MemberDetail;
-  }, [member?.id, member?.status]);
+  const detail = useLoad(async () => (member ? consoleApi.member(member.id) : null), [member?.id, member?.status]);
   if (!member) return null;
   const reason = detail.data?.decision_reason;
   const vars = { name: member.name, businessId: member.business_id };

@@ -1,22 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, Paragraph, Table } from 'suomifi-ui-components';
-import { consoleApi } from '../../api.ts';
+import { consoleApi, type AuditEntry } from '../../api.ts';
 import { ErrorAlert, PageHeading, Small, actorText, formatDateTime, useLanguage } from '../../components/common.tsx';
-
-interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  member_id: string | null;
-  details: Record<string, unknown>;
-}
-interface AuditPage {
-  entries: AuditEntry[];
-  next_before: number | null;
-}
 
 const PAGE = 50;
 
@@ -32,7 +18,7 @@ export function Audit() {
     setBusy(true);
     setError(undefined);
     try {
-      const page = (await consoleApi.audit(before === undefined ? undefined : String(before), PAGE)) as unknown as AuditPage;
+      const page = await consoleApi.audit(before, PAGE);
       setEntries((list) => (before === undefined ? page.entries : [...list, ...page.entries]));
       setNext(page.next_before);
     } catch (e) {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, Heading, Paragraph, Table } from 'suomifi-ui-components';
-import { consoleApi, localText, type HistoryEntry, type MemberDetail as Detail } from '../../api.ts';
+import { consoleApi, localText } from '../../api.ts';
 import { ConfirmDialog, LoadState, PageHeading, Small, StatusChip, SuccessAlert, actorText, formatDateTime, useLanguage, useLoad } from '../../components/common.tsx';
 import { AppLink } from '../../router.tsx';
 import { clientStatus } from '../org/Clients.tsx';
@@ -21,17 +21,13 @@ const Facts = styled.dl`
   }
 `;
 
-const str = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
-
 /** One member for the network administrator: facts, decisions, its clients (suspend/reinstate), its services. */
 export function MemberDetail({ id }: { id: string }) {
   const { t } = useTranslation();
   const language = useLanguage();
   const detail = useLoad(async () => {
-    const answer = await consoleApi.member(id);
-    const member = ('member' in answer ? answer.member : answer) as Detail;
-    const history = (('history' in answer ? answer.history : undefined) ?? member.history ?? []) as HistoryEntry[];
-    return { member, history };
+    const member = await consoleApi.member(id);
+    return { member, history: member.history };
   }, [id]);
   const clients = useLoad(() => consoleApi.clients(id), [id]);
   const services = useLoad(() => consoleApi.services(id), [id]);
@@ -96,10 +92,10 @@ export function MemberDetail({ id }: { id: string }) {
               ]}
               data={history.map((h, i) => ({
                 id: String(i),
-                when: formatDateTime(str(h.at ?? h.created_at), language),
-                what: t(`member.actions.${str(h.action ?? h.event)}`, { defaultValue: str(h.action ?? h.event) }),
-                who: actorText(str(h.actor_email ?? h.actor)),
-                why: str(h.reason),
+                when: formatDateTime(h.at, language),
+                what: t(`member.actions.${h.action}`, { defaultValue: h.action }),
+                who: actorText(h.actor),
+                why: h.reason ?? '',
               }))}
             />
           )}

@@ -5,15 +5,6 @@ import { consoleApi } from '../../api.ts';
 import { BarChart } from '../../components/BarChart.tsx';
 import { LoadState, PageHeading, formatDate, formatNumber, useLanguage, useLoad } from '../../components/common.tsx';
 
-/** GET /api/v1/console/overview. */
-export interface Overview {
-  members: Record<'pending' | 'approved' | 'rejected' | 'suspended', number>;
-  services: { catalogue: number; linked: number };
-  clients: { active: number; suspended: number; revoked: number; of_members: number };
-  staff: number;
-  weeks: { week: string; recommendations: number; transfers: number }[];
-}
-
 const Cards = styled.ul`
   list-style: none;
   padding: 0;
@@ -45,7 +36,7 @@ const Charts = styled.div`
 export function Overview() {
   const { t } = useTranslation();
   const language = useLanguage();
-  const overview = useLoad(() => consoleApi.overview() as Promise<unknown> as Promise<Overview>, []);
+  const overview = useLoad(() => consoleApi.overview(), []);
   const n = (v: number) => formatNumber(v, language);
   const short = (week: string) => {
     const d = new Date(`${week}T00:00:00`);

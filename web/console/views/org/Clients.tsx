@@ -158,7 +158,6 @@ export function Clients({ memberId }: { memberId: string }) {
               condensed
               columns={[
                 { key: 'name', labelText: t('clients.name') },
-                { key: 'scopes', labelText: t('clients.scopes') },
                 { key: 'used', labelText: t('clients.lastUsed') },
                 { key: 'status', labelText: t('clients.status') },
                 { key: 'actions', labelText: t('clients.actions') },
@@ -173,9 +172,9 @@ export function Clients({ memberId }: { memberId: string }) {
                       <Small>
                         <code>{c.client_id}</code>
                       </Small>
+                      <Small>{`${t('clients.scopes')}: ${c.scopes.map((s) => t(`clients.scope.${s.replace(':', '_')}`)).join(', ')}`}</Small>
                     </>
                   ),
-                  scopes: c.scopes.map((s) => t(`clients.scope.${s.replace(':', '_')}`)).join(', '),
                   used: (
                     <>
                       {c.last_used_at ? formatDateTime(c.last_used_at, language) : t('clients.never')}

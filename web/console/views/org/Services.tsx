@@ -65,7 +65,7 @@ export function Services({ memberId }: { memberId: string }) {
       setDone(t('services.linkedDone', { name }));
       services.reload();
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409) setError(new ApiError(409, { title: t('services.taken', { name }) }));
+      if (e instanceof ApiError && e.status === 409) setError(t('services.taken', { name }));
       else setError(e);
     }
   };
