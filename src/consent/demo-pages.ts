@@ -209,7 +209,7 @@ function page(lang: Language, title: string, body: string) {
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
 <title>${escapeHtml(title)} – Aurora</title><style>${STYLE}</style></head>
-<body><p class="demo" role="note">${escapeHtml(T[lang].banner)}</p><main><h1>${escapeHtml(title)}</h1>
+<body><header><p class="demo" role="note">${escapeHtml(T[lang].banner)}</p></header><main><h1>${escapeHtml(title)}</h1>
 ${body}
 <p><a href="/">${escapeHtml(T[lang].back)}</a></p></main></body></html>`;
 }
