@@ -31,6 +31,8 @@ export interface DB {
   privacy_budgets: PrivacyBudgetTable;
   privacy_budget_spent: PrivacyBudgetSpentTable;
   statistics_releases: StatisticsReleaseTable;
+  statistics_week_releases: StatisticsWeekReleaseTable;
+  privacy_week_spent: PrivacyWeekSpentTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -352,7 +354,10 @@ export interface ServiceEventTable {
 
 export interface PrivacyBudgetTable {
   member_id: string;
-  epsilon_per_month: number;
+  /** Superseded by epsilon_cap_per_week; no longer read. */
+  epsilon_per_month: number | null;
+  /** The member's own cap on what releases may spend on one week's people; null: the default. */
+  epsilon_cap_per_week: number | null;
   updated_at: Defaulted<Date>;
 }
 
@@ -371,6 +376,25 @@ export interface StatisticsReleaseTable {
   epsilon: number;
   result: Json<Record<string, unknown>>;
   released_at: Defaulted<Date>;
+}
+
+/** One completed week's noisy figures for a member and a set of its services, released once. */
+export interface StatisticsWeekReleaseTable {
+  member_id: string;
+  /** The Monday, YYYY-MM-DD. */
+  week: ColumnType<string, string, string>;
+  /** contentHash of the sorted service ids. */
+  services_key: string;
+  epsilon: number;
+  cells: Json<unknown[]>;
+  suppressed_cells: number;
+  released_at: Defaulted<Date>;
+}
+
+export interface PrivacyWeekSpentTable {
+  member_id: string;
+  week: ColumnType<string, string, string>;
+  epsilon_spent: number;
 }
 
 // --- Consent: the person's side (src/consent/person-migrations.ts) -------------------------------

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
 import { testBackends } from '../testing/databases.ts';
 import { createNetworkAdmin } from './staff.ts';
 import { recordServiceEvents } from './statistics/index.ts';
+import { weekOf } from './statistics/time.ts';
 import { ConsoleUser, addService, assertProblem, nextBusinessId } from './test-support.ts';
 
-/** The statistics routes: the member's own services only, its staff or its stats:read clients, CSV, budget. */
+/** The statistics routes: the member's own services only, its staff or its stats:read clients, CSV, weeks released once. */
 
 const PASSWORD = 'tilastojen-salasana';
 
@@ -38,37 +40,48 @@ for (const backend of testBackends()) {
       serviceId = (await addService(t.database.db, 'Tilastoitava', 0)).serviceId;
       otherService = (await addService(t.database.db, 'Muiden', 0)).serviceId;
       await owner.json('POST', `/api/v1/console/members/${memberId}/services`, { service_id: serviceId });
-      // 2,000 people were recommended the member's service, 2,000 another's: far more than the noise.
+      // Last week (completed, so released), 2,000 people were recommended the member's service and
+      // 2,000 another's: far more than the noise. This week's people are not released yet.
+      const lastWeek = new Date(Date.now() - 7 * 86_400_000);
       const events = [];
       for (let i = 0; i < 2000; i++) {
-        events.push({ kind: 'recommended' as const, service_id: serviceId, recommendation_id: randomUUID(), municipality: '091', meters: { housing: 3 } });
-        events.push({ kind: 'recommended' as const, service_id: otherService, recommendation_id: randomUUID(), municipality: '091' });
+        events.push({ kind: 'recommended' as const, service_id: serviceId, recommendation_id: randomUUID(), municipality: '091', meters: { housing: 3 }, at: lastWeek });
+        events.push({ kind: 'recommended' as const, service_id: otherService, recommendation_id: randomUUID(), municipality: '091', at: lastWeek });
       }
+      for (let i = 0; i < 50; i++) events.push({ kind: 'recommended' as const, service_id: serviceId, recommendation_id: randomUUID(), municipality: '091' });
       await recordServiceEvents(t.database.db, events);
     });
     after(async () => t?.close());
 
-    test('staff read their member\'s statistics, released once per query a month; CSV; every read audited', async () => {
+    test('staff read their member\'s statistics, each completed week released once and kept; CSV; every read audited', async () => {
       const url = `/api/v1/console/members/${memberId}/statistics`;
-      const first = await owner.json('GET', `${url}?epsilon=0.5`);
+      const first = await owner.json('GET', url);
       assert.equal(first.noise, 'laplace');
-      assert.equal(first.epsilon_spent, 0.5);
-      assert.ok(first.weeks.length >= 1, 'a cell of 2,000 people is shown');
-      const total = first.weeks.find((w: { municipality: string | null }) => w.municipality === null);
-      // Laplace noise of scale 48 at epsilon 0.5: 1,000 away is beyond any plausible draw.
-      assert.ok(Math.abs(total.recommended - 2000) < 1000, `about 2,000 recommended (the member's service), not 4,000: ${total.recommended}`);
-      const again = await owner.json('GET', `${url}?epsilon=0.5`);
-      assert.equal(again.epsilon_spent, 0);
+      assert.equal(first.new_releases, 12, 'the 12 completed weeks of the default period');
+      assert.equal(first.pending_week, weekOf(new Date()));
+      assert.equal(first.week_releases.length, 12);
+      assert.ok(first.week_releases.every((r: { released_at: string | null; epsilon: number; new: boolean }) => r.released_at && r.epsilon === 1 && r.new));
+      assert.equal(first.epsilon_per_release, 1);
+      assert.equal(first.epsilon_cap_per_week, 3);
+      const totals = first.weeks.filter((w: { municipality: string | null }) => w.municipality === null);
+      assert.equal(totals.length, 1, 'last week only: this week is pending');
+      // Laplace noise of scale 24 at epsilon 1: 1,000 away is beyond any plausible draw.
+      assert.ok(Math.abs(totals[0].recommended - 2000) < 1000, `about 2,000 recommended (the member's service), not 4,000: ${totals[0].recommended}`);
+      const again = await owner.json('GET', url);
+      assert.equal(again.new_releases, 0);
       assert.deepEqual(again.weeks, first.weeks, 'the same release, not fresh noise');
-      const csv = await owner.call('GET', `${url}?epsilon=0.5&format=csv&language=en`);
+      assert.deepEqual(again.week_releases.map((r: { released_at: string }) => r.released_at), first.week_releases.map((r: { released_at: string }) => r.released_at));
+      const csv = await owner.call('GET', `${url}?format=csv&language=en`);
       assert.equal(csv.statusCode, 200);
       assert.match(String(csv.headers['content-type']), /^text\/csv/);
       assert.match(String(csv.headers['content-disposition']), /^attachment; filename="aurora-statistics-/);
       assert.match(csv.body, /week \(Monday\)/);
       const reads = await t.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'member.statistics.read').where('member_id', '=', memberId).execute();
       assert.equal(reads.length, 3);
+      assert.deepEqual(reads.map((r) => (typeof r.details === 'string' ? JSON.parse(r.details) : r.details).new_releases).sort(), [0, 0, 12]);
       assertProblem(await owner.call('GET', `${url}?from=2026-13-01`), 400);
       assertProblem(await owner.call('GET', `${url}?format=xml`), 400);
+      assertProblem(await owner.call('GET', `${url}?epsilon=5`), 400); // the epsilon is the network's, not the caller's
     });
 
     test('refused: another member\'s staff, a pending member, no session, a client without stats:read, the operator\'s client', async () => {
@@ -86,21 +99,27 @@ for (const backend of testBackends()) {
       assert.match(String(anonymous.headers['www-authenticate']), /^Basic/, 'an API endpoint asks for Basic credentials');
     });
 
-    test('a client with stats:read reads its own member\'s statistics; the budget runs out with 429 and Retry-After', async () => {
+    test('a client with stats:read gets its own member\'s kept releases; linking a service releases the weeks again for the new set', async () => {
       const client = await owner.json('POST', `/api/v1/console/members/${memberId}/clients`, { name: 'tilastot', scopes: ['stats:read'] });
       const auth = basicAuth(client.client_id, client.client_secret);
-      const res = await t.app.inject({ url: '/api/v1/statistics?epsilon=0.5', headers: { authorization: auth } });
-      assert.equal(res.statusCode, 200, res.body);
-      assert.equal((res.json() as { epsilon_spent: number }).epsilon_spent, 0, 'the staff already released this query this month');
-      // New queries spend until the month's 2.0 is gone (0.5 spent above).
-      const spend = (from: string) => t.app.inject({ url: `/api/v1/statistics?epsilon=0.75&from=${from}`, headers: { authorization: auth } });
-      assert.equal((await spend('2026-01-05')).statusCode, 200);
-      assert.equal((await spend('2026-01-12')).statusCode, 200);
-      const refused = await spend('2026-01-19');
-      assertProblem(refused, 429, 'privacy-budget-exhausted');
-      assert.ok(Number(refused.headers['retry-after']) > 0);
+      const read = async () => {
+        const res = await t.app.inject({ url: '/api/v1/statistics', headers: { authorization: auth } });
+        assert.equal(res.statusCode, 200, res.body);
+        return res.json() as { new_releases: number; weeks: { municipality: string | null; recommended: number }[] };
+      };
+      const staffs = await owner.json('GET', `/api/v1/console/members/${memberId}/statistics`);
+      const kept = await read();
+      assert.equal(kept.new_releases, 0, 'the staff released these weeks already');
+      assert.deepEqual(kept.weeks, staffs.weeks);
+      await owner.json('POST', `/api/v1/console/members/${memberId}/services`, { service_id: otherService });
+      const widened = await read();
+      assert.equal(widened.new_releases, 12);
+      const total = widened.weeks.find((w) => w.municipality === null)!;
+      assert.ok(Math.abs(total.recommended - 4000) < 1000, `about 4,000 recommended over both services: ${total.recommended}`);
+      const spent = await sql<{ epsilon_spent: number }>`select epsilon_spent from privacy_week_spent where member_id = ${memberId}`.execute(t.database.db);
+      assert.ok(spent.rows.length === 12 && spent.rows.every((r) => Number(r.epsilon_spent) === 2), 'each week spent twice: once per set of services');
       const audit = await t.database.db.selectFrom('audit_log').select('actor').where('action', '=', 'member.statistics.read').where('actor', '=', `client:${client.client_id}`).execute();
-      assert.equal(audit.length, 3);
+      assert.equal(audit.length, 2);
     });
   });
 }

@@ -8,12 +8,12 @@ import { forbidden } from '../http/problem.ts';
 import { problems } from '../http/schemas.ts';
 import { actorOf, requireStaff } from './console-auth.ts';
 import { MemberParams } from './console-schemas.ts';
-import { PrivacyBudgetExhausted, providerStatistics, statisticsCsv } from './statistics/index.ts';
+import { providerStatistics, statisticsCsv } from './statistics/index.ts';
 
 /**
  * A member's statistics on its own services (the statistics module's differentially private
- * release), for its staff in the console and for its API clients with the scope stats:read. Every
- * read is in the audit log: a release spends the member's privacy budget.
+ * release of each completed week), for its staff in the console and for its API clients with the
+ * scope stats:read. Every read is in the audit log, with how many weeks it released.
  */
 const DAY = 86_400_000;
 const Day = (description: string) => Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: `${description} (YYYY-MM-DD)` });
@@ -24,7 +24,6 @@ const StatisticsQuerySchema = Type.Object(
     to: Type.Optional(Day('Last day (its week counts); default today')),
     format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
     language: Type.Union([Type.Literal('fi'), Type.Literal('sv'), Type.Literal('en')], { default: 'fi', description: 'Of the CSV headers' }),
-    epsilon: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'What this release spends of the monthly privacy budget (default AURORA_DP_EPSILON_PER_QUERY or 1.0)' })),
   },
   { additionalProperties: false },
 );
@@ -33,30 +32,40 @@ const StatisticsSchema = Type.Object(
   {
     weeks: Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'Per week (Monday) and municipality (null: all): counts, people and meter distributions, with Laplace noise; cells of fewer than 10 people left out' }),
     suppressed_cells: Type.Integer(),
-    epsilon_spent: Type.Number(),
-    budget_left: Type.Number(),
     noise: Type.Literal('laplace'),
+    week_releases: Type.Array(
+      Type.Object(
+        {
+          week: Type.String(),
+          released_at: Type.Union([Type.String(), Type.Null()]),
+          epsilon: Type.Union([Type.Number(), Type.Null()]),
+          suppressed_cells: Type.Integer(),
+          new: Type.Boolean(),
+          unavailable: Type.Optional(Type.Literal(true)),
+        },
+        { additionalProperties: false },
+      ),
+      { description: "Each completed week of the period: when its figures were computed (once, then kept), or unavailable when its people's privacy budget is used up" },
+    ),
+    pending_week: Type.Union([Type.String(), Type.Null()], { description: 'The week still going on: released after it ends' }),
+    new_releases: Type.Integer(),
+    epsilon_per_release: Type.Number(),
+    epsilon_cap_per_week: Type.Number(),
   },
   { additionalProperties: true, description: 'format=csv answers text/csv instead' },
 );
 
-type StatisticsQueryString = { from?: string | undefined; to?: string | undefined; format: 'json' | 'csv'; language: 'fi' | 'sv' | 'en'; epsilon?: number | undefined };
+type StatisticsQueryString = { from?: string | undefined; to?: string | undefined; format: 'json' | 'csv'; language: 'fi' | 'sv' | 'en' };
 
 async function answer(db: Db, reply: FastifyReply, memberId: string, query: StatisticsQueryString, actor: string) {
   const today = new Date();
   const to = query.to ?? today.toISOString().slice(0, 10);
   const from = query.from ?? new Date(today.getTime() - 12 * 7 * DAY).toISOString().slice(0, 10);
   const services = await db.selectFrom('member_services').select('service_id').where('member_id', '=', memberId).orderBy('service_id').execute();
-  let result;
-  try {
-    result = await providerStatistics(db, { memberId, serviceIds: services.map((s) => s.service_id), from, to, epsilon: query.epsilon });
-  } catch (error) {
-    if (error instanceof PrivacyBudgetExhausted) reply.header('retry-after', String(error.retryAfterSeconds));
-    throw error;
-  }
+  const result = await providerStatistics(db, { memberId, serviceIds: services.map((s) => s.service_id), from, to });
   await db
     .insertInto('audit_log')
-    .values({ actor, action: 'member.statistics.read', target: memberId, member_id: memberId, details: JSON.stringify({ from: result.from, to: result.to, format: query.format, epsilon_spent: result.epsilon_spent, cached: result.cached }) })
+    .values({ actor, action: 'member.statistics.read', target: memberId, member_id: memberId, details: JSON.stringify({ from: result.from, to: result.to, format: query.format, new_releases: result.new_releases }) })
     .execute();
   reply.header('cache-control', 'no-store');
   if (query.format === 'csv')
@@ -70,7 +79,7 @@ async function answer(db: Db, reply: FastifyReply, memberId: string, query: Stat
 export const statisticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = () => app.aurora.database.db;
   const description =
-    'Only the member\'s own services. Figures drawn from fewer than 10 people are not shown; counts carry Laplace noise; each new release spends the member\'s monthly privacy budget (429 with Retry-After when spent), and the same query again in the same month returns the same release without spending.';
+    "Only the member's own services. Figures drawn from fewer than 10 people are not shown; counts carry Laplace noise. Each completed week is released once (for the member's current set of services) and kept: asking again returns the same figures. The week still going on is not released (pending_week). A week released again after the member's services changed spends again on the same people, up to a cap per week; past it the week is unavailable.";
 
   app.get(
     '/api/v1/console/members/:id/statistics',

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import * as OTPAuth from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createNetworkAdmin } from '../../src/network/staff.ts';
+import { recordServiceEvents } from '../../src/network/statistics/index.ts';
 import { en } from '../../web/console/locales/en.ts';
 import { fi } from '../../web/console/locales/fi.ts';
 import { sv } from '../../web/console/locales/sv.ts';
@@ -399,8 +401,9 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     assert.ok(signals.length >= 1, 'the mark reached the recommender');
   });
 
-  test('statistics: weekly charts with a table, meter distributions, privacy budget, CSV', async () => {
-    // Twelve people are recommended the organisation's services (each recommendation is one person).
+  test('statistics: weekly charts with a table, meter distributions, weeks released once and kept, CSV', async () => {
+    // Twelve people are recommended the organisation's services this week (each recommendation is one
+    // person): this week is still going on, so it is shown as pending.
     for (let i = 0; i < 12; i++) {
       const r = await api('/api/v1/recommendations', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ meters: { ...STUDY_SITUATION, health: 5 + (i % 5) }, language: 'fi', limit: 10 }) });
       assert.equal(r.status, 200);
@@ -411,6 +414,12 @@ describe('console in the browser', { skip: skipBrowser }, () => {
       if (Number(row?.n ?? 0) >= 12) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    // Last week (completed, so released with the other 10 completed weeks of the period): twelve people recommended the service, with their meters.
+    const lastWeek = new Date(Date.now() - 7 * 86_400_000);
+    await recordServiceEvents(
+      network.database.db,
+      Array.from({ length: 12 }, (_, i) => ({ kind: 'recommended' as const, service_id: VAPAA_SIVISTYSTYO, recommendation_id: randomUUID(), meters: { ...STUDY_SITUATION, health: 5 + (i % 5) }, at: lastWeek })),
+    );
 
     const page = orgPage;
     await page.getByRole('link', { name: fi.nav.statistics }).click();
@@ -419,16 +428,20 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     await page.getByRole('button', { name: fi.statistics.show }).click();
     const statisticsUrl = (await asked).url();
     await page.getByRole('heading', { name: fi.statistics.weekly, level: 2 }).waitFor();
-    await page.getByText(new RegExp(fi.statistics.budgetLeft.split(':')[0]!)).waitFor();
+    await page.getByText(fi.statistics.releasedNow_other.replace('{{count}}', '11')).waitFor();
+    await page.getByText(new RegExp(fi.statistics.pendingNote.split('(')[0]!.trim())).waitFor();
     const chart = page.getByRole('img', { name: fi.statistics.recommended });
     await chart.waitFor();
     assert.ok((await chart.getAttribute('aria-describedby'))?.length, 'the chart has a description');
     await page.getByText(fi.statistics.asTable).first().click();
     const table = page.getByRole('table', { name: fi.statistics.weekly });
     await table.waitFor();
-    // This week's row has figures (12 people ≥ 10), not "hidden".
-    const figures = await table.getByRole('row').last().getByRole('cell').allTextContents();
-    assert.ok(figures.slice(1).some((f) => /^[0-9]/.test(f)), figures.join(' | '));
+    // Last week's row has figures (12 people ≥ 10); this week's row says it is still going on.
+    const rows = table.getByRole('row');
+    const lastWeeks = await rows.nth((await rows.count()) - 2).getByRole('cell').allTextContents();
+    assert.ok(lastWeeks.slice(1).some((f) => /^[0-9]/.test(f)), lastWeeks.join(' | '));
+    const thisWeek = await rows.last().getByRole('cell').allTextContents();
+    assert.ok(thisWeek.slice(1).every((f) => f === fi.statistics.pending), thisWeek.join(' | '));
     await page.getByRole('img', { name: fi.meters.working_studying }).waitFor();
     await expectNoSeriousAxeViolations(page, 'statistics');
     await shot(page, 'console-statistics');
@@ -441,15 +454,15 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     const csv = await readFile(path!, 'utf8');
     assert.match(csv, /viikko/);
 
-    // The same period again is the kept release: the same figures, no budget spent; the
-    // organisation's API client with stats:read gets that release too.
+    // The same period again is the kept weekly releases: the same figures, nothing computed anew;
+    // the organisation's API client with stats:read gets those releases too.
     await page.getByRole('button', { name: fi.statistics.show }).click();
-    await page.getByText(fi.statistics.cached).waitFor();
+    await page.getByText(fi.statistics.releasedBefore).waitFor();
     const shown = await pageFetch(page, 'GET', `/api/v1/console/members/${memberId}/statistics?${periodQuery(statisticsUrl)}`);
     const viaClient = await api(`/api/v1/statistics?${periodQuery(statisticsUrl)}`, { headers: { authorization: basic(client.id, client.secret) } });
     assert.equal(viaClient.status, 200);
-    const released = (await viaClient.json()) as { cached: boolean; weeks: unknown[] };
-    assert.equal(released.cached, true);
+    const released = (await viaClient.json()) as { new_releases: number; weeks: unknown[] };
+    assert.equal(released.new_releases, 0);
     assert.deepEqual(released.weeks, shown.json.weeks);
   });
 

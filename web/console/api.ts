@@ -150,18 +150,28 @@ export interface StatisticsWeek {
   people: number;
   meters: Partial<Record<string, MeterDistribution>>;
 }
+/** How one completed week was released: once, then kept; unavailable when its people's privacy budget is used. */
+export interface WeekRelease {
+  week: string;
+  released_at: string | null;
+  epsilon: number | null;
+  suppressed_cells: number;
+  new: boolean;
+  unavailable?: true;
+}
 export interface Statistics {
   weeks: StatisticsWeek[];
   suppressed_cells: number;
-  epsilon_spent: number;
-  budget_left: number;
   noise: string;
-  epsilon?: number;
   k_threshold?: number;
   from?: string;
   to?: string;
-  released_at?: string;
-  cached?: boolean;
+  week_releases: WeekRelease[];
+  /** The week still going on: released after it ends. */
+  pending_week: string | null;
+  new_releases: number;
+  epsilon_per_release: number;
+  epsilon_cap_per_week: number;
 }
 
 /** GET /api/v1/console/overview. */

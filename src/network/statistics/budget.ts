@@ -1,17 +1,18 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import { HttpProblem } from '../../http/problem.ts';
-import { monthOf, nextMonthStart } from './time.ts';
 
 /**
- * Each member's privacy budget: the epsilon it may spend on statistics releases per calendar month
- * (Finnish time). AURORA_DP_EPSILON_PER_MONTH sets it for everyone (default 2.0); privacy_budgets
- * overrides it per member. The budget starts afresh each month, which bounds what a member learns
- * per month, not in all: that is the usual compromise for statistics meant to be read for years.
+ * The privacy budget, counted per (member, ISO week). Every person is in exactly one week, so what
+ * the member's releases spend on a week is what they spend on that week's people, whatever else is
+ * released. A week is released once per set of the member's services (AURORA_DP_EPSILON_PER_RELEASE
+ * each, default 1.0); linking or unlinking services makes a new set and releases the week again,
+ * which is capped per week at AURORA_DP_EPSILON_CAP_PER_WEEK (default 3.0, a member's own cap in
+ * privacy_budgets). There is no renewal: the cap is for the people's lifetime in the statistics.
  */
-export const DEFAULT_EPSILON_PER_MONTH = 2.0;
+export const DEFAULT_EPSILON_PER_RELEASE = 1.0;
+export const DEFAULT_EPSILON_CAP_PER_WEEK = 3.0;
 
-/** Fractions of epsilon below this are rounding, not spending (0.1 × 20 is 2.0000000000000004). */
+/** Fractions of epsilon below this are rounding, not spending (0.1 × 30 is 3.0000000000000004). */
 const SLACK = 1e-9;
 
 function positiveNumber(name: string, value: string | undefined, fallback: number): number {
@@ -21,95 +22,56 @@ function positiveNumber(name: string, value: string | undefined, fallback: numbe
   return n;
 }
 
-export function defaultEpsilonPerMonth(): number {
-  return positiveNumber('AURORA_DP_EPSILON_PER_MONTH', process.env.AURORA_DP_EPSILON_PER_MONTH, DEFAULT_EPSILON_PER_MONTH);
+export function epsilonPerRelease(): number {
+  return positiveNumber('AURORA_DP_EPSILON_PER_RELEASE', process.env.AURORA_DP_EPSILON_PER_RELEASE, DEFAULT_EPSILON_PER_RELEASE);
 }
 
-/**
- * Thrown when a release would spend more than is left of the member's budget this month. It is a
- * 429: the same request succeeds when the budget renews, at the start of next month (Retry-After,
- * which routes should send as a header from `retryAfterSeconds`). A cached answer is still served.
- */
-export class PrivacyBudgetExhausted extends HttpProblem {
-  constructor(
-    readonly month: string,
-    readonly budgetLeft: number,
-    readonly epsilonRequested: number,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(
-      429,
-      'privacy-budget-exhausted',
-      'Privacy budget exhausted',
-      `this release needs epsilon ${epsilonRequested} but ${budgetLeft} is left this month; it renews at the start of next month, and statistics already released this month can be asked for again`,
-      { month: month.slice(0, 7), budget_left: budgetLeft, epsilon_requested: epsilonRequested, retry_after_seconds: retryAfterSeconds },
-    );
-  }
-}
-
-export interface BudgetStatus {
-  /** YYYY-MM. */
-  month: string;
-  epsilon_per_month: number;
-  epsilon_spent: number;
-  budget_left: number;
+export function defaultEpsilonCapPerWeek(): number {
+  return positiveNumber('AURORA_DP_EPSILON_CAP_PER_WEEK', process.env.AURORA_DP_EPSILON_CAP_PER_WEEK, DEFAULT_EPSILON_CAP_PER_WEEK);
 }
 
 const round = (x: number) => Math.round(x * 1e9) / 1e9;
 
-export async function epsilonPerMonth(db: Db, memberId: string): Promise<number> {
-  const row = await db.selectFrom('privacy_budgets').select('epsilon_per_month').where('member_id', '=', memberId).executeTakeFirst();
-  return row ? Number(row.epsilon_per_month) : defaultEpsilonPerMonth();
+export async function epsilonCapPerWeek(db: Db, memberId: string): Promise<number> {
+  const row = await db.selectFrom('privacy_budgets').select('epsilon_cap_per_week').where('member_id', '=', memberId).executeTakeFirst();
+  return row?.epsilon_cap_per_week != null ? Number(row.epsilon_cap_per_week) : defaultEpsilonCapPerWeek();
 }
 
-/** Sets a member's own monthly budget; null goes back to AURORA_DP_EPSILON_PER_MONTH. */
-export async function setPrivacyBudget(db: Db, memberId: string, perMonth: number | null): Promise<void> {
-  if (perMonth === null) {
-    await db.deleteFrom('privacy_budgets').where('member_id', '=', memberId).execute();
-    return;
-  }
-  if (!Number.isFinite(perMonth) || perMonth <= 0) throw new RangeError('a monthly privacy budget is a positive number');
+/** Sets a member's own cap per week; null goes back to AURORA_DP_EPSILON_CAP_PER_WEEK. */
+export async function setPrivacyBudget(db: Db, memberId: string, capPerWeek: number | null): Promise<void> {
+  if (capPerWeek !== null && (!Number.isFinite(capPerWeek) || capPerWeek <= 0)) throw new RangeError('a privacy budget per week is a positive number');
   await db
     .insertInto('privacy_budgets')
-    .values({ member_id: memberId, epsilon_per_month: perMonth })
-    .onConflict((oc) => oc.column('member_id').doUpdateSet({ epsilon_per_month: perMonth, updated_at: new Date() }))
+    .values({ member_id: memberId, epsilon_per_month: null, epsilon_cap_per_week: capPerWeek })
+    .onConflict((oc) => oc.column('member_id').doUpdateSet({ epsilon_cap_per_week: capPerWeek, updated_at: new Date() }))
     .execute();
 }
 
-export async function budgetStatus(db: Db, memberId: string, now = new Date()): Promise<BudgetStatus> {
-  const month = monthOf(now);
-  const perMonth = await epsilonPerMonth(db, memberId);
-  const row = await db
-    .selectFrom('privacy_budget_spent')
-    .select('epsilon_spent')
-    .where('member_id', '=', memberId)
-    .where('month', '=', month)
-    .executeTakeFirst();
-  const spent = row ? Number(row.epsilon_spent) : 0;
-  return { month: month.slice(0, 7), epsilon_per_month: perMonth, epsilon_spent: round(spent), budget_left: round(Math.max(0, perMonth - spent)) };
+/** What the member's releases have spent on each of these weeks' people (weeks never spent on are absent). */
+export async function weekSpending(db: Db, memberId: string, weeks: readonly string[]): Promise<Map<string, number>> {
+  if (weeks.length === 0) return new Map();
+  const rows = await sql<{ week: string; epsilon_spent: number }>`
+    select week::text as week, epsilon_spent from privacy_week_spent
+     where member_id = ${memberId} and week = any(${weeks}::date[])`.execute(db);
+  return new Map(rows.rows.map((r) => [r.week, round(Number(r.epsilon_spent))]));
+}
+
+/** Whether one more release of epsilon fits under the cap, given what was spent. */
+export function fitsCap(spent: number, epsilon: number, cap: number): boolean {
+  return spent + epsilon <= cap + SLACK;
 }
 
 /**
- * Spends epsilon from this month's budget in one statement (the row lock it takes serialises
- * concurrent spenders of one member), or throws PrivacyBudgetExhausted and spends nothing. Returns
- * what is left. Run it in the transaction that stores the release.
+ * Spends epsilon on a week's people in one statement (its row lock serialises concurrent spenders
+ * of one member's week), or spends nothing and answers false when that would pass the cap. Run it
+ * in the transaction that stores the release.
  */
-export async function spendBudget(db: Db, memberId: string, epsilon: number, perMonth: number, now: Date): Promise<number> {
-  const month = monthOf(now);
-  const exhausted = (left: number) => new PrivacyBudgetExhausted(month, round(Math.max(0, left)), epsilon, Math.max(1, Math.ceil((nextMonthStart(now).getTime() - now.getTime()) / 1000)));
-  if (epsilon > perMonth + SLACK) throw exhausted(perMonth);
+export async function spendOnWeek(db: Db, memberId: string, week: string, epsilon: number, cap: number): Promise<boolean> {
+  if (!fitsCap(0, epsilon, cap)) return false;
   const result = await sql<{ epsilon_spent: number }>`
-    insert into privacy_budget_spent (member_id, month, epsilon_spent) values (${memberId}, ${month}::date, ${epsilon})
-    on conflict (member_id, month) do update set epsilon_spent = privacy_budget_spent.epsilon_spent + excluded.epsilon_spent
-     where privacy_budget_spent.epsilon_spent + excluded.epsilon_spent <= ${perMonth + SLACK}
+    insert into privacy_week_spent (member_id, week, epsilon_spent) values (${memberId}, ${week}::date, ${epsilon})
+    on conflict (member_id, week) do update set epsilon_spent = privacy_week_spent.epsilon_spent + excluded.epsilon_spent
+     where privacy_week_spent.epsilon_spent + excluded.epsilon_spent <= ${cap + SLACK}
     returning epsilon_spent`.execute(db);
-  const row = result.rows[0];
-  if (row) return round(Math.max(0, perMonth - Number(row.epsilon_spent)));
-  const status = await db
-    .selectFrom('privacy_budget_spent')
-    .select('epsilon_spent')
-    .where('member_id', '=', memberId)
-    .where('month', '=', month)
-    .executeTakeFirst();
-  throw exhausted(perMonth - Number(status?.epsilon_spent ?? 0));
+  return result.rows.length > 0;
 }

@@ -1,21 +1,21 @@
 /**
  * Statistics for providers on their own services: events recorded by the recommender and session
- * transfer (hooks.ts), released per week and municipality with differential privacy and a
- * 10-person threshold (provider-statistics.ts), as JSON or CSV (csv.ts).
+ * transfer (hooks.ts), released once per completed week and municipality with differential privacy
+ * and a 10-person threshold (provider-statistics.ts), as JSON or CSV (csv.ts).
  */
 export { EVENT_KINDS, recordServiceEvents, type ServiceEvent, type ServiceEventKind } from './events.ts';
 export {
   providerStatistics,
   K_THRESHOLD,
-  DEFAULT_EPSILON_PER_QUERY,
   MAX_WEEKS,
   type MeterStatistics,
   type StatisticsOptions,
   type StatisticsQuery,
   type StatisticsResult,
   type StatisticsWeek,
+  type WeekRelease,
 } from './provider-statistics.ts';
-export { PrivacyBudgetExhausted, budgetStatus, setPrivacyBudget, defaultEpsilonPerMonth, DEFAULT_EPSILON_PER_MONTH, type BudgetStatus } from './budget.ts';
+export { setPrivacyBudget, epsilonPerRelease, defaultEpsilonCapPerWeek, DEFAULT_EPSILON_PER_RELEASE, DEFAULT_EPSILON_CAP_PER_WEEK } from './budget.ts';
 export { statisticsCsv } from './csv.ts';
 export {
   recordFeedback,

@@ -1,14 +1,16 @@
+import { sql } from 'kysely';
 import { contentHash } from '../../lib/canonical-json.ts';
 import type { Db } from '../../db/database.ts';
 import { badRequest } from '../../http/problem.ts';
 import { METERS, type Meter } from '../../recommender/meters.ts';
-import { aggregateProviderEvents, BINS, COUNTS, type CountName, type ExactCell } from './aggregate.ts';
-import { budgetStatus, epsilonPerMonth, spendBudget } from './budget.ts';
+import { aggregateProviderEvents, COUNTS, type CountName, type ExactCell } from './aggregate.ts';
+import { epsilonCapPerWeek, epsilonPerRelease, fitsCap, spendOnWeek, weekSpending } from './budget.ts';
 import { cryptoUniform, noisyCount, type Uniform } from './laplace.ts';
-import { addDays, mondayOfDate, monthOf, parseDate } from './time.ts';
+import { addDays, mondayOfDate, parseDate, weekOf } from './time.ts';
 
 /**
- * A member's statistics on its own services, released with differential privacy.
+ * A member's statistics on its own services, released with differential privacy, one completed
+ * ISO week at a time.
  *
  * What is protected: one person, that is one recommendation (its recommended, opened and rated
  * services), or one transfer, or one lone piece of feedback. aggregate.ts reduces each person to one
@@ -16,10 +18,18 @@ import { addDays, mondayOfDate, monthOf, parseDate } from './time.ts';
  * that week), and changes each figure there by at most 1:
  *  - the six counts (people and the five kinds of event): at most 6 per cell, 12 in all;
  *  - the meter histograms: one bin per meter answered, at most 10 per cell, 20 in all.
- * Those are the L1 sensitivities. The release's epsilon is split in half between the two groups,
- * and every figure gets Laplace noise of scale sensitivity / (epsilon / 2), so the release as a
- * whole is epsilon-differentially private (sequential composition of the two halves; cells and
- * weeks are disjoint, so the width of the period costs nothing extra).
+ * Those are the L1 sensitivities. A release's epsilon is split in half between the two groups,
+ * and every figure gets Laplace noise of scale sensitivity / (epsilon / 2), so a week's release is
+ * epsilon-differentially private (sequential composition of the two halves).
+ *
+ * Each completed week is released once per set of the member's services and kept
+ * (statistics_week_releases): any period is assembled from kept weeks, and only weeks never
+ * released are computed. Weeks hold disjoint people, so by parallel composition showing any number
+ * of weeks, any number of times, costs each person one release's epsilon. The week that is still
+ * going on is never released (its people are not all in yet): it is the result's pending_week. A
+ * new set of services releases a week again, spending on the same people once more; budget.ts caps
+ * that per week, and a week whose cap is reached is shown as unavailable, never with fresh noise.
+ * Events recorded late into a released week do not change it.
  *
  * A meter's mean is computed from its noisy histogram, not from the data: post-processing of a
  * differentially private release is itself private, so the mean costs no budget of its own.
@@ -30,12 +40,8 @@ import { addDays, mondayOfDate, monthOf, parseDate } from './time.ts';
  * by fewer than 10 of a cell's people is left out of that cell. These thresholds look at exact
  * counts, so whether a cell is shown is outside the differential privacy guarantee: it tells that
  * at least 10 people are there, which is what k-anonymity-style rules disclose by design.
- *
- * Each release is kept per (member, query, month): the same query in the same month gives the same
- * figures and spends nothing, so repeating a query cannot average the noise away.
  */
 export const K_THRESHOLD = 10;
-export const DEFAULT_EPSILON_PER_QUERY = 1.0;
 /** The longest period one query may cover, in weeks (two years). */
 export const MAX_WEEKS = 106;
 export const MAX_SERVICES = 10_000;
@@ -50,17 +56,13 @@ export interface StatisticsQuery {
   /** Dates YYYY-MM-DD: the weeks from the one holding `from` to the one holding `to`. */
   from: string;
   to: string;
-  /** Epsilon this release spends; AURORA_DP_EPSILON_PER_QUERY or 1.0 when not given. */
-  epsilon?: number | undefined;
 }
 
 export interface StatisticsOptions {
-  /** The time of asking (which month's budget and cache); now when not given. */
+  /** The time of asking (which week is still going on); now when not given. */
   now?: Date;
   /** The noise's uniform source; the cryptographic one unless a test needs another (() => 0.5 gives no noise). */
   uniform?: Uniform;
-  /** False: neither read nor keep a cached release (the benchmark); the budget is spent all the same. */
-  cache?: boolean;
 }
 
 export interface MeterStatistics {
@@ -85,37 +87,48 @@ export interface StatisticsWeek {
   meters: Partial<Record<Meter, MeterStatistics>>;
 }
 
+/** How one completed week of the period was released. */
+export interface WeekRelease {
+  /** The Monday, YYYY-MM-DD. */
+  week: string;
+  /** When its figures were computed (they never change afterwards); null when unavailable. */
+  released_at: string | null;
+  /** The epsilon its figures were released with; null when unavailable. */
+  epsilon: number | null;
+  /** Its cells of 1 to 9 people, not shown. */
+  suppressed_cells: number;
+  /** True: released by this request (earlier requests' releases are reused). */
+  new: boolean;
+  /**
+   * True: this week's people's privacy budget is used up by releases for earlier sets of the
+   * member's services, so no figures are shown for it (fresh noise would let the noise be averaged away).
+   */
+  unavailable?: true;
+}
+
 export interface StatisticsResult {
+  /** Cells of the released weeks, by week, each week's all-municipalities row first. */
   weeks: StatisticsWeek[];
   /** Cells (week × municipality, and week rows) with 1 to 9 people: not shown. */
   suppressed_cells: number;
-  /** What this answer spent: 0 when it came from this month's cache. */
-  epsilon_spent: number;
-  /** What is left of this month's budget after this answer. */
-  budget_left: number;
   noise: 'laplace';
-  /** The epsilon the figures were released with. */
-  epsilon: number;
   k_threshold: number;
-  /** The Mondays of the first and last week covered. */
+  /** The Mondays of the first and last week asked for. */
   from: string;
   to: string;
-  /** When these figures were released (a cached answer keeps its time). */
-  released_at: string;
-  cached: boolean;
+  /** One entry per completed week of the period. */
+  week_releases: WeekRelease[];
+  /** The week still going on, when the period holds it: released once it has ended. */
+  pending_week: string | null;
+  /** Weeks this request released (0: all were released before). */
+  new_releases: number;
+  /** What each release spends on its week's people. */
+  epsilon_per_release: number;
+  /** What releases of one week may spend in all, over changes of the member's services. */
+  epsilon_cap_per_week: number;
 }
-
-type Released = Omit<StatisticsResult, 'epsilon_spent' | 'budget_left' | 'cached'>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function defaultEpsilonPerQuery(): number {
-  const value = process.env.AURORA_DP_EPSILON_PER_QUERY;
-  if (value === undefined || value.trim() === '') return DEFAULT_EPSILON_PER_QUERY;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new RangeError(`AURORA_DP_EPSILON_PER_QUERY is a positive number, not ${JSON.stringify(value)}`);
-  return n;
-}
 
 function monday(field: 'from' | 'to', value: string): string {
   const date = parseDate(value);
@@ -132,11 +145,13 @@ function checkQuery(query: StatisticsQuery) {
   const to = monday('to', query.to);
   if (from > to) throw badRequest('from is after to', [{ field: 'from', message: 'is after to' }]);
   if (addDays(from, 7 * (MAX_WEEKS - 1)) < to) throw badRequest(`a query covers at most ${MAX_WEEKS} weeks`, [{ field: 'to', message: `more than ${MAX_WEEKS} weeks after from` }]);
-  const epsilon = query.epsilon ?? defaultEpsilonPerQuery();
-  if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon <= 0)
-    throw badRequest('epsilon is a positive number', [{ field: 'epsilon', message: 'is not a positive number' }]);
   const serviceIds = [...new Set(query.serviceIds.map((s) => s.toLowerCase()))].sort();
-  return { memberId: query.memberId.toLowerCase(), serviceIds, from, to, epsilon };
+  return { memberId: query.memberId.toLowerCase(), serviceIds, from, to };
+}
+
+/** The key of a set of services in statistics_week_releases. */
+export function servicesKey(sortedServiceIds: readonly string[]): string {
+  return contentHash(sortedServiceIds);
 }
 
 /** Noise and thresholds applied to exact cells (exported for tests of the noise's calibration). */
@@ -166,82 +181,95 @@ export function releaseCells(cells: readonly ExactCell[], epsilon: number, unifo
 }
 
 /**
- * The member's statistics for its services: from this month's cache when the same query was
- * released already, else a new release that spends `epsilon` of the member's monthly budget.
- * Throws an HttpProblem: 400 for a query that is not valid or asks for more epsilon than a month
- * holds, PrivacyBudgetExhausted (429) when not enough is left this month.
+ * The member's statistics for its services over a period: the kept release of each completed week,
+ * releasing (and keeping) the weeks never released for this set of services, within each week's cap.
+ * Throws an HttpProblem 400 for a query that is not valid.
  */
 export async function providerStatistics(db: Db, query: StatisticsQuery, options: StatisticsOptions = {}): Promise<StatisticsResult> {
   const q = checkQuery(query);
   const now = options.now ?? new Date();
-  const useCache = options.cache !== false;
-  const month = monthOf(now);
-  const key = contentHash({ serviceIds: q.serviceIds, from: q.from, to: q.to, epsilon: q.epsilon });
-
-  const cached = async (source: Db) => {
-    const row = await source
-      .selectFrom('statistics_releases')
-      .select('result')
-      .where('member_id', '=', q.memberId)
-      .where('month', '=', month)
-      .where('query_key', '=', key)
-      .executeTakeFirst();
-    return row?.result as Released | undefined;
+  const epsilon = epsilonPerRelease();
+  const cap = await epsilonCapPerWeek(db, q.memberId);
+  const current = weekOf(now);
+  const lastCompleted = addDays(current, -7);
+  const result: StatisticsResult = {
+    weeks: [],
+    suppressed_cells: 0,
+    noise: 'laplace',
+    k_threshold: K_THRESHOLD,
+    from: q.from,
+    to: q.to,
+    week_releases: [],
+    pending_week: q.from <= current && current <= q.to ? current : null,
+    new_releases: 0,
+    epsilon_per_release: epsilon,
+    epsilon_cap_per_week: cap,
   };
-  const answer = async (released: Released, from: 'cache' | 'new', left?: number): Promise<StatisticsResult> => ({
-    ...released,
-    epsilon_spent: from === 'new' && q.serviceIds.length > 0 ? q.epsilon : 0,
-    budget_left: left ?? (await budgetStatus(db, q.memberId, now)).budget_left,
-    cached: from === 'cache',
-  });
+  const end = q.to < lastCompleted ? q.to : lastCompleted;
+  // Nothing is read about anyone without services, and nothing completed lies in a future period.
+  if (q.serviceIds.length === 0 || end < q.from) return result;
+  const completed: string[] = [];
+  for (let w = q.from; w <= end; w = addDays(w, 7)) completed.push(w);
+  const key = servicesKey(q.serviceIds);
 
-  if (useCache) {
-    const hit = await cached(db);
-    if (hit) return answer(hit, 'cache');
-  }
-  // Checked after the cache: an answer released before the member's budget was lowered stays readable.
-  const perMonth = await epsilonPerMonth(db, q.memberId);
-  if (q.epsilon > perMonth)
-    throw badRequest(`epsilon ${q.epsilon} is more than this member's whole monthly budget (${perMonth})`, [{ field: 'epsilon', message: `at most ${perMonth}` }]);
-  const empty = (): Released => ({ weeks: [], suppressed_cells: 0, noise: 'laplace', epsilon: q.epsilon, k_threshold: K_THRESHOLD, from: q.from, to: q.to, released_at: now.toISOString() });
-  // Nothing is read about anyone, so nothing is spent.
-  if (q.serviceIds.length === 0) return answer(empty(), 'new');
-
-  // The slow part runs outside the transaction; the budget is only spent once it has succeeded.
-  const cells = await aggregateProviderEvents(db, { serviceIds: q.serviceIds, fromMonday: q.from, toMonday: q.to, histogramsFrom: K_THRESHOLD });
-  const uniform = options.uniform ?? cryptoUniform;
-  return db.transaction().execute(async (tx) => {
-    const left = await spendBudget(tx, q.memberId, q.epsilon, perMonth, now);
-    if (useCache) {
-      // Another request released the same query meanwhile: its answer stands; this one spends nothing.
-      const raced = await cached(tx);
-      if (raced) throw new RacedRelease(raced);
+  const stored = async () => {
+    const rows = await db
+      .selectFrom('statistics_week_releases')
+      .select([sql<string>`week::text`.as('week'), 'epsilon', 'cells', 'suppressed_cells', 'released_at'])
+      .where('member_id', '=', q.memberId)
+      .where('services_key', '=', key)
+      .where(sql<boolean>`week between ${q.from}::date and ${end}::date`)
+      .execute();
+    return new Map(rows.map((r) => [r.week, r]));
+  };
+  let kept = await stored();
+  const released = new Set<string>();
+  const missing = completed.filter((w) => !kept.has(w));
+  if (missing.length > 0) {
+    const spent = await weekSpending(db, q.memberId, missing);
+    const affordable = missing.filter((w) => fitsCap(spent.get(w) ?? 0, epsilon, cap));
+    if (affordable.length > 0) {
+      // The slow part runs outside the transaction; nothing is kept or spent unless it succeeds.
+      const cells = await aggregateProviderEvents(db, { serviceIds: q.serviceIds, fromMonday: affordable[0]!, toMonday: affordable.at(-1)!, histogramsFrom: K_THRESHOLD });
+      const byWeek = new Map<string, ExactCell[]>(affordable.map((w) => [w, []]));
+      for (const cell of cells) byWeek.get(cell.week)?.push(cell);
+      const uniform = options.uniform ?? cryptoUniform;
+      await db.transaction().execute(async (tx) => {
+        // In week order, so that concurrent releases take the rows' locks in one order.
+        for (const week of affordable) {
+          const { weeks, suppressed } = releaseCells(byWeek.get(week)!, epsilon, uniform);
+          // A concurrent request that released the week first wins: its figures stand, this noise is dropped.
+          const inserted = await tx
+            .insertInto('statistics_week_releases')
+            .values({ member_id: q.memberId, week, services_key: key, epsilon, cells: JSON.stringify(weeks), suppressed_cells: suppressed, released_at: now })
+            .onConflict((oc) => oc.columns(['member_id', 'week', 'services_key']).doNothing())
+            .returning('week')
+            .executeTakeFirst();
+          if (!inserted) continue;
+          if (await spendOnWeek(tx, q.memberId, week, epsilon, cap)) released.add(week);
+          else
+            await tx
+              .deleteFrom('statistics_week_releases')
+              .where('member_id', '=', q.memberId)
+              .where('week', '=', week)
+              .where('services_key', '=', key)
+              .execute();
+        }
+      });
+      kept = await stored();
     }
-    const { weeks, suppressed } = releaseCells(cells, q.epsilon, uniform);
-    const released: Released = { ...empty(), weeks, suppressed_cells: suppressed };
-    if (useCache)
-      await tx
-        .insertInto('statistics_releases')
-        .values({
-          member_id: q.memberId,
-          month,
-          query_key: key,
-          query: JSON.stringify({ serviceIds: q.serviceIds, from: q.from, to: q.to, epsilon: q.epsilon }),
-          epsilon: q.epsilon,
-          result: JSON.stringify(released),
-          released_at: now,
-        })
-        .execute();
-    return answer(released, 'new', left);
-  }).catch(async (error: unknown) => {
-    if (error instanceof RacedRelease) return answer(error.released, 'cache');
-    throw error;
-  });
-}
-
-/** Rolls back a spend when a concurrent request has released the same query first. */
-class RacedRelease extends Error {
-  constructor(readonly released: Released) {
-    super('released concurrently');
   }
+
+  for (const week of completed) {
+    const row = kept.get(week);
+    if (!row) {
+      result.week_releases.push({ week, released_at: null, epsilon: null, suppressed_cells: 0, new: false, unavailable: true });
+      continue;
+    }
+    result.weeks.push(...(row.cells as StatisticsWeek[]));
+    result.suppressed_cells += Number(row.suppressed_cells);
+    result.week_releases.push({ week, released_at: new Date(row.released_at).toISOString(), epsilon: Number(row.epsilon), suppressed_cells: Number(row.suppressed_cells), new: released.has(week) });
+  }
+  result.new_releases = released.size;
+  return result;
 }

@@ -9,16 +9,16 @@ import { canonicalJson } from '../../lib/canonical-json.ts';
 import { METERS, type Meter } from '../../recommender/meters.ts';
 import { createTestDatabase, testBackends } from '../../testing/databases.ts';
 import { aggregateProviderEvents, BINS, COUNTS, type CountName, type ExactCell } from './aggregate.ts';
-import { budgetStatus, PrivacyBudgetExhausted, setPrivacyBudget } from './budget.ts';
+import { setPrivacyBudget } from './budget.ts';
 import { statisticsCsv } from './csv.ts';
 import { recordServiceEvents, type ServiceEvent, type ServiceEventKind } from './events.ts';
 import { cryptoUniform, laplace, noisyCount } from './laplace.ts';
 import { COUNT_SENSITIVITY, HISTOGRAM_SENSITIVITY, providerStatistics, releaseCells, type StatisticsResult } from './provider-statistics.ts';
-import { addDays, monthOf, nextMonthStart, weekOf } from './time.ts';
+import { addDays, weekOf } from './time.ts';
 
 /**
  * Providers' statistics: exact aggregation against a plain oracle, the 10-person threshold, the
- * Laplace noise's calibration, the monthly privacy budget and the cache of released answers, CSV.
+ * Laplace noise's calibration, releases kept per completed week and the privacy budget per week, CSV.
  * `uniform: () => 0.5` makes every Laplace draw exactly 0, which shows the exact figures through
  * the real release path.
  */
@@ -28,18 +28,11 @@ const NOV = new Date('2026-11-20T12:00:00Z');
 const MONDAY = '2026-11-02';
 const at = (weekOffset: number) => new Date(`${addDays(MONDAY, 7 * weekOffset)}T12:00:00Z`);
 
-describe('weeks and months in Finnish time', () => {
+describe('weeks in Finnish time', () => {
   test('an instant belongs to the ISO week of its date in Helsinki', () => {
     assert.equal(weekOf(new Date('2026-11-22T21:30:00Z')), '2026-11-16'); // Sunday 23:30 in Helsinki
     assert.equal(weekOf(new Date('2026-11-22T22:30:00Z')), '2026-11-23'); // Monday 00:30 in Helsinki
     assert.equal(weekOf(new Date('2026-01-01T12:00:00Z')), '2025-12-29'); // ISO week 1 of 2026 starts in 2025
-  });
-  test('months turn at midnight in Helsinki, summer and winter', () => {
-    assert.equal(monthOf(new Date('2026-11-30T21:59:00Z')), '2026-11-01');
-    assert.equal(monthOf(new Date('2026-11-30T22:00:00Z')), '2026-12-01');
-    assert.equal(nextMonthStart(NOV).toISOString(), '2026-11-30T22:00:00.000Z'); // UTC+2
-    assert.equal(nextMonthStart(new Date('2026-07-10T00:00:00Z')).toISOString(), '2026-07-31T21:00:00.000Z'); // UTC+3
-    assert.equal(nextMonthStart(new Date('2026-12-31T12:00:00Z')).toISOString(), '2026-12-31T22:00:00.000Z');
   });
 });
 
@@ -200,7 +193,7 @@ for (const backend of testBackends()) {
     after(async () => {
       await database?.close();
     });
-    const clear = () => sql`truncate service_events, privacy_budget_spent, statistics_releases, privacy_budgets`.execute(db());
+    const clear = () => sql`truncate service_events, privacy_week_spent, statistics_week_releases, privacy_budgets`.execute(db());
 
     test('events are validated before anything is written', async () => {
       await clear();
@@ -300,106 +293,130 @@ for (const backend of testBackends()) {
       assert.deepEqual(all!.meters.housing!.histogram, [1, 1, 1, 1, 0, 9, 0, 0, 0, 6, 0]);
     });
 
-    test('with real noise, the same query in the same month gives the same figures and spends nothing', async () => {
+    const spentOn = async (memberId: string, week: string) => {
+      const row = await sql<{ epsilon_spent: number }>`select epsilon_spent from privacy_week_spent where member_id = ${memberId} and week = ${week}::date`.execute(db());
+      return row.rows[0] ? Number(row.rows[0].epsilon_spent) : 0;
+    };
+    const keptReleases = async (memberId: string) =>
+      Number((await sql<{ n: number }>`select count(*)::int as n from statistics_week_releases where member_id = ${memberId}`.execute(db())).rows[0]!.n);
+
+    test('each completed week is released once and kept: later queries, other periods and late events get it unchanged; the current week is pending', async () => {
       await clear();
       const service = randomUUID();
-      await recordServiceEvents(db(), crowd(40, { service, municipality: '091', kinds: ['recommended', 'opened'], meters: (i) => ({ health: i % 11 }) }));
+      await recordServiceEvents(db(), [
+        ...crowd(40, { service, municipality: '091', kinds: ['recommended', 'opened'], meters: (i) => ({ health: i % 11 }) }),
+        ...crowd(30, { service, week: 1, municipality: '049' }),
+        ...crowd(20, { service, week: 2, municipality: '049' }), // the week of NOV: still going on
+      ]);
       const memberId = randomUUID();
-      const query = { memberId, serviceIds: [service], from: MONDAY, to: MONDAY, epsilon: 0.5 };
+      const [w0, w1, w2] = [MONDAY, addDays(MONDAY, 7), addDays(MONDAY, 14)];
+      const query = { memberId, serviceIds: [service], from: MONDAY, to: w2 };
       const first = await providerStatistics(db(), query, { now: NOV });
-      assert.equal(first.epsilon_spent, 0.5);
-      assert.equal(first.budget_left, 1.5);
-      assert.equal(first.cached, false);
-      const again = await providerStatistics(db(), { ...query, serviceIds: [service.toUpperCase()], from: addDays(MONDAY, 3) }, { now: new Date('2026-11-29T20:00:00Z') });
-      assert.equal(again.epsilon_spent, 0);
-      assert.equal(again.budget_left, 1.5);
-      assert.equal(again.cached, true);
-      assert.deepEqual(again.weeks, first.weeks);
-      assert.equal(again.released_at, first.released_at);
-      // Noise is really there: fresh releases (no cache) differ from one another.
-      await setPrivacyBudget(db(), memberId, 100);
-      const fresh = await Promise.all(Array.from({ length: 4 }, () => providerStatistics(db(), query, { now: NOV, cache: false })));
-      assert.ok(new Set(fresh.map((r) => canonicalJson(r.weeks))).size > 1, 'four releases with noise were all equal');
-      assert.ok(fresh.every((r) => r.epsilon_spent === 0.5 && !r.cached));
-      assert.equal((await budgetStatus(db(), memberId, NOV)).epsilon_spent, 2.5);
+      assert.equal(first.pending_week, w2);
+      assert.equal(first.new_releases, 2);
+      assert.equal(first.epsilon_per_release, 1);
+      assert.equal(first.epsilon_cap_per_week, 3);
+      assert.deepEqual(first.week_releases, [
+        { week: w0, released_at: NOV.toISOString(), epsilon: 1, suppressed_cells: 0, new: true },
+        { week: w1, released_at: NOV.toISOString(), epsilon: 1, suppressed_cells: 0, new: true },
+      ]);
+      assert.deepEqual([...new Set(first.weeks.map((w) => w.week))], [w0, w1], 'nothing of the current week');
+      assert.equal(await keptReleases(memberId), 2);
+
+      // 25 more people recorded late into the released week 0: its release does not change.
+      await recordServiceEvents(db(), crowd(25, { service, municipality: '091' }));
+      const later = new Date('2026-11-22T20:00:00Z'); // Sunday evening in Helsinki: week 2 still going on
+      const again = await providerStatistics(db(), { ...query, serviceIds: [service.toUpperCase()], from: addDays(MONDAY, 3) }, { now: later });
+      assert.equal(again.new_releases, 0);
+      assert.equal(canonicalJson(again.weeks), canonicalJson(first.weeks));
+      assert.deepEqual(again.week_releases.map((r) => [r.released_at, r.new]), [[NOV.toISOString(), false], [NOV.toISOString(), false]]);
+      const weekOne = await providerStatistics(db(), { ...query, from: w1, to: w1 }, { now: later });
+      assert.equal(canonicalJson(weekOne.weeks), canonicalJson(first.weeks.filter((w) => w.week === w1)));
+      assert.equal(weekOne.pending_week, null);
+
+      // Once week 2 has ended (Monday 00:30 in Helsinki), it is released; weeks 0 and 1 stay as they were.
+      const monday = new Date('2026-11-22T22:30:00Z');
+      const december = await providerStatistics(db(), query, { now: monday });
+      assert.equal(december.pending_week, null);
+      assert.equal(december.new_releases, 1);
+      assert.deepEqual(december.week_releases.map((r) => r.new), [false, false, true]);
+      assert.equal(canonicalJson(december.weeks.filter((w) => w.week !== w2)), canonicalJson(first.weeks));
+      assert.ok(december.weeks.some((w) => w.week === w2 && w.municipality === '049'));
+      for (const week of [w0, w1, w2]) assert.equal(await spentOn(memberId, week), 1, week);
+
+      // The noise is really there: the same week released for other members differs.
+      const others = await Promise.all(Array.from({ length: 4 }, () => providerStatistics(db(), { ...query, memberId: randomUUID(), to: w0 }, { now: NOV })));
+      assert.ok(new Set(others.map((r) => canonicalJson(r.weeks))).size > 1, 'four releases with noise were all equal');
     });
 
-    test('the monthly budget: spent per new release, refused with 429 when exhausted, renewed next month', async () => {
+    test('a changed set of services releases a week again and spends again, up to the cap per week; past it the week is unavailable', async () => {
       await clear();
-      const service = randomUUID();
-      await recordServiceEvents(db(), crowd(12, { service, municipality: '091' }));
+      const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+      await recordServiceEvents(db(), [...crowd(15, { service: a, municipality: '091' }), ...crowd(15, { service: b, municipality: '091' })]);
       const memberId = randomUUID();
-      const ask = (weeks: number, now = NOV, epsilon?: number) =>
-        providerStatistics(db(), { memberId, serviceIds: [service], from: MONDAY, to: addDays(MONDAY, 7 * weeks), ...(epsilon ? { epsilon } : {}) }, { now });
-      assert.deepEqual(await budgetStatus(db(), memberId, NOV), { month: '2026-11', epsilon_per_month: 2, epsilon_spent: 0, budget_left: 2 });
-      const one = await ask(0); // default epsilon 1.0
-      assert.equal(one.epsilon, 1);
-      assert.equal(one.budget_left, 1);
-      const two = await ask(1);
-      assert.equal(two.budget_left, 0);
-      const refused = await ask(2).then(
-        () => assert.fail('a third release was allowed'),
-        (error: unknown) => error,
-      );
-      assert.ok(refused instanceof PrivacyBudgetExhausted);
-      assert.ok(refused instanceof HttpProblem);
-      assert.equal(refused.status, 429);
-      assert.equal(refused.retryAfterSeconds, Math.ceil((nextMonthStart(NOV).getTime() - NOV.getTime()) / 1000));
-      const problem = refused.toProblem('/x');
-      assert.match(problem.type, /privacy-budget-exhausted$/);
-      assert.equal(problem.budget_left, 0);
-      assert.equal(problem.month, '2026-11');
-      // Nothing was spent by the refusal, and released answers are still there.
-      assert.equal((await budgetStatus(db(), memberId, NOV)).epsilon_spent, 2);
-      assert.deepEqual((await ask(0)).weeks, one.weeks);
-      // December: a new budget, and the cache is per month.
-      const december = await ask(0, new Date('2026-12-01T08:00:00Z'));
-      assert.equal(december.cached, false);
-      assert.equal(december.budget_left, 1);
-    });
+      const ask = (serviceIds: string[], member = memberId) => providerStatistics(db(), { memberId: member, serviceIds, from: MONDAY, to: MONDAY }, { now: NOV, ...NO_NOISE });
+      const onlyA = await ask([a]);
+      assert.equal(onlyA.new_releases, 1);
+      assert.equal(onlyA.weeks[0]!.people, 15);
+      assert.equal((await ask([a])).new_releases, 0);
+      assert.equal(await spentOn(memberId, MONDAY), 1);
+      const both = await ask([b, a]); // linked b: a new set, released anew
+      assert.equal(both.new_releases, 1);
+      assert.equal(both.weeks[0]!.people, 30);
+      assert.equal(await spentOn(memberId, MONDAY), 2);
+      assert.equal((await ask([b])).new_releases, 1); // unlinked a
+      assert.equal(await spentOn(memberId, MONDAY), 3);
+      // The cap (3.0) is reached: a fourth set gets no figures for the week, and nothing is spent or kept.
+      const refused = await ask([a, b, c]);
+      assert.equal(refused.new_releases, 0);
+      assert.deepEqual(refused.weeks, []);
+      assert.deepEqual(refused.week_releases, [{ week: MONDAY, released_at: null, epsilon: null, suppressed_cells: 0, new: false, unavailable: true }]);
+      assert.equal(await spentOn(memberId, MONDAY), 3);
+      assert.equal(await keptReleases(memberId), 3);
+      // Sets released before keep their figures.
+      assert.equal((await ask([a])).weeks[0]!.people, 15);
 
-    test('per-member budgets and the environment default; epsilon beyond a whole month is 400', async () => {
-      await clear();
-      const service = randomUUID();
-      const memberId = randomUUID();
-      const ask = (epsilon?: number) => providerStatistics(db(), { memberId, serviceIds: [service], from: MONDAY, to: MONDAY, ...(epsilon ? { epsilon } : {}) }, { now: NOV, cache: false });
-      await setPrivacyBudget(db(), memberId, 0.3);
-      assert.equal((await ask(0.2)).budget_left, 0.1);
-      await assert.rejects(ask(0.2), PrivacyBudgetExhausted);
-      await assert.rejects(ask(0.5), (e: HttpProblem) => e.status === 400 && e.kind === 'invalid-request');
-      await setPrivacyBudget(db(), memberId, 5);
-      assert.equal((await ask(0.2)).budget_left, 4.6);
-      await setPrivacyBudget(db(), memberId, null);
-      const saved = process.env.AURORA_DP_EPSILON_PER_MONTH;
+      // A member's own cap, and back to the default.
+      const small = randomUUID();
+      await setPrivacyBudget(db(), small, 1.5);
+      assert.equal((await ask([a], small)).epsilon_cap_per_week, 1.5);
+      assert.equal((await ask([a, b], small)).week_releases[0]!.unavailable, true);
+      await setPrivacyBudget(db(), small, null);
+      assert.equal((await ask([a, b], small)).new_releases, 1);
+      await assert.rejects(setPrivacyBudget(db(), small, 0), RangeError);
+
+      // The environment's defaults.
+      const saved = { cap: process.env.AURORA_DP_EPSILON_CAP_PER_WEEK, release: process.env.AURORA_DP_EPSILON_PER_RELEASE };
       try {
-        process.env.AURORA_DP_EPSILON_PER_MONTH = '0.6';
-        assert.equal((await budgetStatus(db(), memberId, NOV)).epsilon_per_month, 0.6);
-        await assert.rejects(ask(), (e: HttpProblem) => e.status === 400); // the default 1.0 is more than 0.6
-        process.env.AURORA_DP_EPSILON_PER_MONTH = 'lots';
-        await assert.rejects(ask(0.1), RangeError);
+        process.env.AURORA_DP_EPSILON_CAP_PER_WEEK = '0.5';
+        assert.equal((await ask([a], randomUUID())).week_releases[0]!.unavailable, true, 'one release (1.0) is more than the cap');
+        process.env.AURORA_DP_EPSILON_PER_RELEASE = '0.25';
+        const fine = await ask([a], randomUUID());
+        assert.equal(fine.week_releases[0]!.epsilon, 0.25);
+        assert.equal(fine.epsilon_per_release, 0.25);
+        process.env.AURORA_DP_EPSILON_PER_RELEASE = 'lots';
+        await assert.rejects(ask([a], randomUUID()), RangeError);
       } finally {
-        if (saved === undefined) delete process.env.AURORA_DP_EPSILON_PER_MONTH;
-        else process.env.AURORA_DP_EPSILON_PER_MONTH = saved;
+        for (const [name, value] of [['AURORA_DP_EPSILON_CAP_PER_WEEK', saved.cap], ['AURORA_DP_EPSILON_PER_RELEASE', saved.release]] as const)
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
       }
-      await assert.rejects(setPrivacyBudget(db(), memberId, 0), RangeError);
-      // Tiny steps add up without rounding error refusing the last one.
-      const steps = randomUUID();
-      await setPrivacyBudget(db(), steps, 1);
-      for (let i = 0; i < 10; i++) await providerStatistics(db(), { memberId: steps, serviceIds: [service], from: MONDAY, to: MONDAY, epsilon: 0.1 }, { now: NOV, cache: false });
-      assert.equal((await budgetStatus(db(), steps, NOV)).budget_left, 0);
     });
 
-    test('concurrent identical queries release once and spend once', async () => {
+    test('concurrent identical queries release each week once and spend once', async () => {
       await clear();
       const service = randomUUID();
-      await recordServiceEvents(db(), crowd(15, { service, municipality: '091' }));
+      await recordServiceEvents(db(), [...crowd(15, { service, municipality: '091' }), ...crowd(12, { service, week: 1, municipality: '091' })]);
       const memberId = randomUUID();
-      const query = { memberId, serviceIds: [service], from: MONDAY, to: MONDAY };
+      const query = { memberId, serviceIds: [service], from: MONDAY, to: addDays(MONDAY, 7) };
       const results = await Promise.all(Array.from({ length: 5 }, () => providerStatistics(db(), query, { now: NOV })));
       // (canonical JSON: jsonb keeps object keys in an order of its own)
       assert.equal(new Set(results.map((r) => canonicalJson(r.weeks))).size, 1);
-      assert.equal(results.filter((r) => r.epsilon_spent > 0).length, 1);
-      assert.equal((await budgetStatus(db(), memberId, NOV)).epsilon_spent, 1);
+      assert.equal(results.reduce((s, r) => s + r.new_releases, 0), 2);
+      assert.equal(new Set(results.map((r) => canonicalJson(r.week_releases.map((w) => w.released_at)))).size, 1);
+      assert.equal(await keptReleases(memberId), 2);
+      assert.equal(await spentOn(memberId, MONDAY), 1);
+      assert.equal(await spentOn(memberId, addDays(MONDAY, 7)), 1);
     });
 
     test('queries that are not valid are 400 and spend nothing; no services read nothing and spend nothing', async () => {
@@ -413,9 +430,6 @@ for (const backend of testBackends()) {
         ['more than 106 weeks', { from: '2024-01-01', to: '2026-11-30' }],
         ['service id', { serviceIds: ['x'] }],
         ['member id', { memberId: 'member' }],
-        ['epsilon 0', { epsilon: 0 }],
-        ['epsilon NaN', { epsilon: Number.NaN }],
-        ['epsilon infinite', { epsilon: Infinity }],
       ];
       for (const [what, change] of bad)
         await assert.rejects(
@@ -423,13 +437,17 @@ for (const backend of testBackends()) {
           (e: unknown) => e instanceof HttpProblem && e.status === 400,
           what,
         );
-      assert.equal((await budgetStatus(db(), memberId, NOV)).epsilon_spent, 0);
+      assert.equal(await spentOn(memberId, MONDAY), 0);
       const none = await providerStatistics(db(), { memberId, serviceIds: [], from: MONDAY, to: MONDAY }, { now: NOV });
       assert.deepEqual(none.weeks, []);
-      assert.equal(none.epsilon_spent, 0);
-      assert.equal(none.budget_left, 2);
-      // The longest period allowed is fine.
-      await providerStatistics(db(), { memberId, serviceIds: [service], from: MONDAY, to: addDays(MONDAY, 7 * 105) }, { now: NOV, ...NO_NOISE });
+      assert.deepEqual(none.week_releases, []);
+      assert.equal(none.new_releases, 0);
+      assert.equal(await keptReleases(memberId), 0);
+      // A period wholly in the future releases nothing; the longest period allowed is fine.
+      const future = await providerStatistics(db(), { memberId, serviceIds: [service], from: '2026-12-07', to: '2026-12-20' }, { now: NOV });
+      assert.deepEqual([future.week_releases, future.pending_week, future.new_releases], [[], null, 0]);
+      const longest = await providerStatistics(db(), { memberId, serviceIds: [service], from: addDays(MONDAY, -7 * 105), to: MONDAY }, { now: NOV, ...NO_NOISE });
+      assert.equal(longest.week_releases.length, 106);
     });
   });
 }
@@ -441,15 +459,15 @@ describe('CSV', () => {
       { week: '2026-11-16', municipality: '091', recommended: 12, opened: 6, transfers_received: 0, feedback_useful: 0, feedback_not_useful: 0, people: 12, meters: {} },
     ],
     suppressed_cells: 1,
-    epsilon_spent: 1,
-    budget_left: 1,
     noise: 'laplace',
-    epsilon: 1,
     k_threshold: 10,
     from: '2026-11-16',
-    to: '2026-11-16',
-    released_at: '2026-11-20T12:00:00.000Z',
-    cached: false,
+    to: '2026-11-23',
+    week_releases: [{ week: '2026-11-16', released_at: '2026-11-23T12:00:00.000Z', epsilon: 1, suppressed_cells: 1, new: true }],
+    pending_week: '2026-11-23',
+    new_releases: 1,
+    epsilon_per_release: 1,
+    epsilon_cap_per_week: 3,
   };
   const parse = (csv: string, separator: string) => {
     assert.ok(csv.startsWith('\ufeff'));

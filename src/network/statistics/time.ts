@@ -1,6 +1,7 @@
 /**
- * Weeks and months as the statistics count them: ISO weeks (Monday to Sunday) and calendar months
- * in Finnish time, so that a recommendation made on Monday at 01:00 in Helsinki is in that week.
+ * Weeks as the statistics count them: ISO weeks (Monday to Sunday) in Finnish time, so that a
+ * recommendation made on Monday at 01:00 in Helsinki is in that week, and a week is over (and can
+ * be released) when Sunday ends in Helsinki.
  */
 export const STATISTICS_TIME_ZONE = 'Europe/Helsinki';
 
@@ -34,21 +35,6 @@ export function parseDate(value: string): [number, number, number] | undefined {
   const date = new Date(Date.UTC(y, mo - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
   return [y, mo, d];
-}
-
-/** The first day (YYYY-MM-01) of the calendar month, in Finland, of an instant. */
-export function monthOf(at: Date): string {
-  const [y, m] = localDate(at);
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-01`;
-}
-
-/** The instant the next calendar month begins in Finland. */
-export function nextMonthStart(at: Date): Date {
-  const [y, m] = localDate(at);
-  // Finland is UTC+2 or +3: midnight there is 21:00 or 22:00 UTC the day before.
-  let guess = new Date(Date.UTC(y, m, 1) - 3 * 3600_000);
-  while (localDate(guess)[1] === m) guess = new Date(guess.getTime() + 3600_000);
-  return guess;
 }
 
 /** Adds days to a date YYYY-MM-DD. */

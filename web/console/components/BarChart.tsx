@@ -28,6 +28,8 @@ export interface Bar {
   value: number | null;
   /** The bar in words for its tooltip, e.g. "12.5.2025: 40". */
   title: string;
+  /** Why this bar's value is not shown, where it differs from the chart's hiddenLabel. */
+  hiddenLabel?: string;
 }
 
 /**
@@ -89,7 +91,7 @@ export function BarChart({ caption, subcaption, description, bars, hiddenLabel, 
           return (
             <g key={i}>
               <rect x={x} y={y(0) - h} width={barWidth} height={h} fill={hidden ? `url(#${id}-hatch)` : color} stroke={hidden ? '#5f686d' : 'none'}>
-                <title>{hidden ? `${bar.title}: ${hiddenLabel}` : bar.title}</title>
+                <title>{hidden ? `${bar.title}: ${bar.hiddenLabel ?? hiddenLabel}` : bar.title}</title>
               </rect>
               {i % every === 0 && (
                 <text x={x + barWidth / 2} y={height - 10} textAnchor="middle" fontSize="11" fill="#41403e" aria-hidden="true">

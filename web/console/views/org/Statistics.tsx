@@ -2,7 +2,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, Details, Dropdown, DropdownItem, Heading, InlineAlert, Paragraph, Table } from 'suomifi-ui-components';
-import { ApiError, consoleApi, downloadFile, localText, type Statistics as Result, type StatisticsWeek } from '../../api.ts';
+import { consoleApi, downloadFile, localText, type Statistics as Result, type StatisticsWeek } from '../../api.ts';
 import { BarChart } from '../../components/BarChart.tsx';
 import { ErrorAlert, PageHeading, formatDate, formatNumber, useLanguage, useLoad } from '../../components/common.tsx';
 import { METERS } from './Teach.tsx';
@@ -46,8 +46,8 @@ function monday(d: Date): Date {
   return m;
 }
 /**
- * The last n weeks up to this one, as Mondays: a period asked again the same week is the same query,
- * so the server answers it from its kept release and spends no privacy budget.
+ * The last n weeks up to this one, as Mondays. The server shows each completed week as released once
+ * and kept; this week, still going on, is pending.
  */
 export function periodOf(weeks: number, now = new Date()): { from: string; to: string } {
   const last = monday(now);
@@ -124,13 +124,7 @@ export function Statistics({ memberId }: { memberId: string }) {
           )}
         </Toolbar>
       </form>
-      {error instanceof ApiError && error.type?.endsWith('privacy-budget-exhausted') ? (
-        <InlineAlert status="warning" mb="m" role="alert">
-          {t('statistics.exhausted')}
-        </InlineAlert>
-      ) : (
-        <ErrorAlert error={error} />
-      )}
+      <ErrorAlert error={error} />
       {result && asked && (
         <StatisticsReport
           result={result}
@@ -155,19 +149,24 @@ function StatisticsReport({ result, from, to, municipalityName }: { result: Resu
     const d = new Date(`${week}T00:00:00`);
     return `${d.getDate()}.${d.getMonth() + 1}.`;
   };
-  const cell = (value: number | undefined) => (value === undefined ? t('statistics.hidden') : formatNumber(value, language));
+  const unavailable = useMemo(() => new Set(result.week_releases.filter((r) => r.unavailable).map((r) => r.week)), [result]);
+  // Why a week has no figures: still going on, its privacy budget used, or fewer than 10 people.
+  const missing = (week: string) => (week === result.pending_week ? t('statistics.pending') : unavailable.has(week) ? t('statistics.unavailable') : t('statistics.hidden'));
+  const missingLong = (week: string) => (week === result.pending_week || unavailable.has(week) ? missing(week) : t('statistics.hiddenLong'));
+  const cell = (week: string, value: number | undefined) => (value === undefined ? missing(week) : formatNumber(value, language));
 
   const chart = (key: 'recommended' | 'opened' | 'transfers_received') => {
     const bars = mondays.map((week) => {
       const w = totals.get(week);
       const value = w ? w[key] : null;
-      return { label: short(week), value, title: `${formatDate(week, language)}: ${value === null ? t('statistics.hidden') : formatNumber(value, language)}` };
+      if (value === null) return { label: short(week), value, title: formatDate(week, language), hiddenLabel: missingLong(week) };
+      return { label: short(week), value, title: `${formatDate(week, language)}: ${formatNumber(value, language)}` };
     });
     const shown = bars.filter((b) => b.value !== null);
     const sum = shown.reduce((s, b) => s + (b.value ?? 0), 0);
     const description =
       mondays.length <= 13
-        ? bars.map((b) => (b.value === null ? `${b.title}` : b.title)).join('; ')
+        ? bars.map((b) => (b.value === null ? `${b.title}: ${b.hiddenLabel}` : b.title)).join('; ')
         : t('statistics.chartSummary', { weeks: mondays.length, shown: shown.length, sum: formatNumber(sum, language) });
     return (
       <BarChart
@@ -224,8 +223,10 @@ function StatisticsReport({ result, from, to, municipalityName }: { result: Resu
         {t('statistics.privacy')}
       </Heading>
       <Facts>
-        <li>{t('statistics.budgetLeft', { left: formatNumber(result.budget_left, language, 2), spent: formatNumber(result.epsilon_spent, language, 2) })}</li>
-        {result.cached && <li>{t('statistics.cached')}</li>}
+        {result.week_releases.length > 0 &&
+          (result.new_releases > 0 ? <li>{t('statistics.releasedNow', { count: result.new_releases })}</li> : <li>{t('statistics.releasedBefore')}</li>)}
+        {result.pending_week && <li>{t('statistics.pendingNote', { week: formatDate(result.pending_week, language) })}</li>}
+        {unavailable.size > 0 && <li>{t('statistics.unavailableNote', { count: unavailable.size })}</li>}
         {result.suppressed_cells > 0 && <li>{t('statistics.suppressed', { count: result.suppressed_cells })}</li>}
         <li>{t('statistics.underTen')}</li>
         <li>{t('statistics.noise')}</li>
@@ -240,7 +241,7 @@ function StatisticsReport({ result, from, to, municipalityName }: { result: Resu
           data={weekRows.map(({ week, row }) => ({
             id: week,
             week: formatDate(week, language),
-            ...Object.fromEntries(COUNTS.map((k) => [k, cell(row?.[k])])),
+            ...Object.fromEntries(COUNTS.map((k) => [k, cell(week, row?.[k])])),
           }))}
         />
       </Details>
