@@ -37,7 +37,10 @@ const Language = Type.Union([Type.Literal('fi'), Type.Literal('sv'), Type.Litera
 const ConsentKey = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: "The consent's secret key, as the sending service handed it to the person" });
 
 const Recipient = Type.Object({
-  service_id: Type.Union([Uuid, Type.Null()], { description: 'The service the channel belongs to (the first by name when several); null when the catalogue no longer links one' }),
+  service_id: Type.Union([Uuid, Type.Null()], {
+    description:
+      "The service the consent was given for (`service_id` of the transfer); for a consent made without one, the channel's service (the first by name when several). Null when the catalogue no longer has it",
+  }),
   service_name: Localized,
   channel_id: Uuid,
   channel_name: Localized,
@@ -147,8 +150,15 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
             {
               channel_id: Uuid,
               attributes: Type.Object({}, { additionalProperties: true, minProperties: 1, maxProperties: 20, description: 'Attribute values by name (see GET /api/v1/attributes)' }),
-              purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'In your words; by default a sentence in `language` naming the channel' })),
+              purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'In your words; by default a sentence in `language` naming the service (`service_id`) or else the channel' })),
               language: Type.Optional(Language),
+              service_id: Type.Optional(
+                Type.String({
+                  format: 'uuid',
+                  description:
+                    'The service you are sending to, one of those the channel serves (a desk may serve many): your list then names it. A service the channel does not serve is 422 `channel-not-of-service` and nothing is stored',
+                }),
+              ),
             },
             { additionalProperties: false },
           ),
@@ -177,6 +187,7 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
           attributes: body.attributes as Record<string, unknown>,
           purpose: body.purpose,
           language: body.language,
+          service_id: body.service_id,
         });
         return reply.status(201).send(result);
       },

@@ -8,7 +8,7 @@ import { appendConsentAudit } from './audit.ts';
 import { deleteAllChecks, listChecks } from './checks.ts';
 import { CODE_CHANNEL_TYPES, depositWithCode } from './codes.ts';
 import { releaseAttempts, reserveAttempts, type Bucket } from './rate-limit.ts';
-import { present, type ConsentRow, type ConsentService, type ConsentView } from './transfers.ts';
+import { checkChannelOfService, present, type ConsentRow, type ConsentService, type ConsentView } from './transfers.ts';
 
 /**
  * The person's side of consent: the transfer targets a service offers, a transfer the person makes
@@ -73,6 +73,8 @@ export interface PersonTransferInput {
   attributes: Record<string, unknown>;
   purpose?: string | undefined;
   language?: Language | undefined;
+  /** The service the person is transferring to, when the channel serves several. */
+  service_id?: string | undefined;
 }
 
 export interface PersonTransferResult {
@@ -111,6 +113,7 @@ export async function personTransfer(db: Db, consent: ConsentService, person: st
       notAccepted.map((n) => ({ field: `attributes.${n}`, message: 'is not accepted by this channel' })),
       { not_accepted: notAccepted, accepts: target.accepts },
     );
+  const service = input.service_id ? await checkChannelOfService(db, target.id, input.service_id) : undefined;
   const errors = validateAttributes(input.attributes);
   if (errors.length) throw unprocessable('attributes-invalid', 'some values are not valid', errors);
 
@@ -119,12 +122,13 @@ export async function personTransfer(db: Db, consent: ConsentService, person: st
     { key: `transfer-address:${address}`, limit: PERSON_TRANSFERS_PER_ADDRESS, windowSeconds: PERSON_TRANSFER_WINDOW_SECONDS },
   ];
   const reserved = await reserveAttempts(db, buckets, (wait) => `too many transfers: try again in ${Math.ceil(wait / 60)} min`);
-  const name = target.name as LocalizedText;
+  const name = service?.name ?? (target.name as LocalizedText);
   const language = input.language ?? 'fi';
   const deposit = {
     senderClientId: null,
     senderName: 'person',
     targetChannelId: target.id,
+    recipientServiceId: input.service_id,
     attributes: input.attributes,
     purpose: input.purpose ?? PURPOSE[language](name[language] ?? name.fi ?? name.sv ?? name.en ?? target.id),
     person,
@@ -167,30 +171,40 @@ export interface PersonConsent extends ConsentView {
   recipient: Recipient;
 }
 
-/** Names of the recipients' channels and (the first by name of) their services; a channel gone from the catalogue has none. */
-async function recipients(db: Db, channelIds: string[]): Promise<Map<string, Recipient>> {
-  const result = new Map<string, Recipient>();
-  if (channelIds.length === 0) return result;
+type RecipientOf = Pick<ConsentRow, 'recipient_channel_id' | 'recipient_service_id'>;
+
+/**
+ * Names of each consent's recipient: its channel, and the service the sender named or, for a
+ * consent without one, the first by name of the channel's services. A channel or named service
+ * gone from the catalogue has no name (and a gone service no id).
+ */
+async function recipients(db: Db, rows: RecipientOf[]): Promise<Recipient[]> {
+  if (rows.length === 0) return [];
+  const channelIds = [...new Set(rows.map((r) => r.recipient_channel_id))];
+  const named = [...new Set(rows.flatMap((r) => (r.recipient_service_id ? [r.recipient_service_id] : [])))];
+  const unnamed = [...new Set(rows.filter((r) => !r.recipient_service_id).map((r) => r.recipient_channel_id))];
   const channels = await db.selectFrom('service_channels').select(['id', 'name']).where('id', 'in', channelIds).execute();
-  const services = await db
-    .selectFrom('service_channel_links as l')
-    .innerJoin('services as s', 's.id', 'l.service_id')
-    .select(['l.channel_id', 's.id', 's.name'])
-    .where('l.channel_id', 'in', channelIds)
-    .orderBy('s.sort_name')
-    .orderBy('s.id')
-    .execute();
-  for (const id of channelIds) {
-    const channel = channels.find((c) => c.id === id);
-    const service = services.find((s) => s.channel_id === id);
-    result.set(id, { service_id: service?.id ?? null, service_name: service?.name ?? {}, channel_id: id, channel_name: channel?.name ?? {} });
-  }
-  return result;
+  const namedServices = named.length ? await db.selectFrom('services').select(['id', 'name']).where('id', 'in', named).execute() : [];
+  const linked = unnamed.length
+    ? await db
+        .selectFrom('service_channel_links as l')
+        .innerJoin('services as s', 's.id', 'l.service_id')
+        .select(['l.channel_id', 's.id', 's.name'])
+        .where('l.channel_id', 'in', unnamed)
+        .orderBy('s.sort_name')
+        .orderBy('s.id')
+        .execute()
+    : [];
+  return rows.map((r) => {
+    const channel = channels.find((c) => c.id === r.recipient_channel_id);
+    const service = r.recipient_service_id ? namedServices.find((s) => s.id === r.recipient_service_id) : linked.find((s) => s.channel_id === r.recipient_channel_id);
+    return { service_id: service?.id ?? null, service_name: service?.name ?? {}, channel_id: r.recipient_channel_id, channel_name: channel?.name ?? {} };
+  });
 }
 
 async function withRecipients(db: Db, rows: (ConsentRow & { origin: 'made' | 'claimed' })[]): Promise<PersonConsent[]> {
-  const names = await recipients(db, [...new Set(rows.map((r) => r.recipient_channel_id))]);
-  return rows.map((r) => ({ ...present(r), origin: r.origin, recipient: names.get(r.recipient_channel_id)! }));
+  const names = await recipients(db, rows);
+  return rows.map((r, i) => ({ ...present(r), origin: r.origin, recipient: names[i]! }));
 }
 
 /** The person's consents, newest first. */

@@ -71,6 +71,13 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
             subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'A pseudonymous subject id' })),
             code: Type.Optional(Type.Boolean({ description: 'Also (or, with `link: false`, only) a short code XXXX-XXXX-XX and its QR code, for a ServiceLocation or Phone channel; the code waits days (AURORA_TRANSFER_CODE_TTL_SECONDS, default 3 days) while a link given with it works only for the transfer time to live (`link_expires_at`)' })),
             link: Type.Optional(Type.Boolean({ description: 'Whether to return the token and link (default true); false needs `code: true`' })),
+            service_id: Type.Optional(
+              Type.String({
+                format: 'uuid',
+                description:
+                  "The service the person is being sent to, one of those the target channel serves (a desk may serve many): the person's list then names it. A service the channel does not serve is 422 `channel-not-of-service` and nothing is stored",
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -86,7 +93,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
             link_expires_at: Type.Optional(Type.String({ format: 'date-time', description: 'When the link stops working, given when that is before expires_at (a deposit with both a code and a link)' })),
             consent_key: Key,
           }),
-          ...problems(400, 401, 403, 404, 413, 415),
+          ...problems(400, 401, 403, 404, 413, 415, 422),
         },
       },
     },
@@ -100,6 +107,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         attributes: body.attributes as Record<string, unknown>,
         purpose: body.purpose,
         subject: body.subject,
+        recipientServiceId: body.service_id,
       };
       if (body.link === false && !body.code) throw badRequest('a deposit returns a link, a code or both', [{ field: 'link', message: 'may be false only with code: true' }]);
       const deposit = body.code

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
+import type { LocalizedText } from '../catalogue/model.ts';
 import type { Db } from '../db/database.ts';
 import type { ConsentStatus, ConsentTable } from '../db/schema.ts';
 import { HttpProblem, badRequest, forbidden, notFound } from '../http/problem.ts';
@@ -71,6 +72,25 @@ export async function enableTransfer(db: Db, input: TransferTargetInput, actor =
   });
 }
 
+/**
+ * Refuses (422 `channel-not-of-service`) a service that the catalogue does not link with the
+ * channel, from either side; an unknown service is refused alike.
+ */
+export async function checkChannelOfService(db: Db, channelId: string, serviceId: string, field = 'service_id'): Promise<{ name: LocalizedText }> {
+  const link = await db
+    .selectFrom('service_channel_links as l')
+    .innerJoin('services as s', 's.id', 'l.service_id')
+    .select('s.name')
+    .where('l.channel_id', '=', channelId)
+    .where('l.service_id', '=', serviceId)
+    .executeTakeFirst();
+  if (!link)
+    throw new HttpProblem(422, 'channel-not-of-service', 'The request cannot be carried out', `the channel ${channelId} is not a channel of the service ${serviceId}`, {
+      errors: [{ field, message: 'is not a service of this channel' }],
+    });
+  return { name: link.name as LocalizedText };
+}
+
 export interface DepositInput {
   /** The sending service's API client; null when the person sends their own data (sender 'person'). */
   senderClientId: string | null;
@@ -83,6 +103,8 @@ export interface DepositInput {
   ttlSeconds?: number | undefined;
   /** How long the token (the link) works when that is shorter than the deposit; 0 for not at all (a code only). */
   tokenTtlSeconds?: number | undefined;
+  /** The service, among those the channel serves, that the person is transferring to; 422 when the channel is not one of its. */
+  recipientServiceId?: string | undefined;
   /** The subject of the person whose list the consent joins (their own deposit). */
   person?: string | undefined;
   /** Runs in the deposit's transaction once the record is written, e.g. to store a code with it. */
@@ -206,6 +228,7 @@ export class ConsentService {
         `the channel does not accept ${refused.join(', ')} (it accepts ${target.accepts.join(', ')})`,
         refused.map((n) => ({ field: `attributes.${n}`, message: 'is not accepted by the target channel' })),
       );
+    if (input.recipientServiceId) await checkChannelOfService(this.db, target.id, input.recipientServiceId);
     const errors = validateAttributes(input.attributes);
     if (errors.length) throw badRequest('attribute values are not valid', errors);
 
@@ -252,6 +275,7 @@ export class ConsentService {
           sender_client_id: input.senderClientId,
           recipient_channel_id: target.id,
           recipient_client_id: target.client_id,
+          recipient_service_id: input.recipientServiceId ?? null,
           attributes,
           purpose: input.purpose,
           created_at: now,

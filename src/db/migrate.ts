@@ -4,13 +4,14 @@ import { consentAuditMigrations } from '../consent/audit-migrations.ts';
 import { consentMigrations } from '../consent/migrations.ts';
 import { transferCodeMigrations } from '../consent/code-migrations.ts';
 import { personConsentMigrations } from '../consent/person-migrations.ts';
+import { recipientServiceMigrations } from '../consent/recipient-service-migrations.ts';
 import { networkMigrations } from '../network/migrations.ts';
 import { membershipMigrations } from '../network/membership-migrations.ts';
 import { recommenderMigrations } from '../recommender/migrations.ts';
 import { statisticsMigrations } from '../network/statistics/migrations.ts';
 
 /** Every domain owns its migrations; names sort by date so their order is global. */
-export const allMigrations: Record<string, Migration> = { ...catalogueMigrations, ...networkMigrations, ...recommenderMigrations, ...consentMigrations, ...consentAuditMigrations, ...transferCodeMigrations, ...personConsentMigrations, ...membershipMigrations, ...statisticsMigrations };
+export const allMigrations: Record<string, Migration> = { ...catalogueMigrations, ...networkMigrations, ...recommenderMigrations, ...consentMigrations, ...consentAuditMigrations, ...transferCodeMigrations, ...personConsentMigrations, ...recipientServiceMigrations, ...membershipMigrations, ...statisticsMigrations };
 
 const provider: MigrationProvider = { getMigrations: async () => allMigrations };
 

@@ -244,6 +244,8 @@ export interface ConsentTable {
   sender: Defaulted<'service' | 'person'>;
   /** When the token (link) stops working, if earlier than expires_at (a code lives on). */
   token_expires_at: Timestamp | null;
+  /** The service the sender named among those the channel serves; null when none was named. */
+  recipient_service_id: Generated<string | null>;
 }
 
 export type ConsentAuditEvent = 'issue' | 'redeem' | 'refuse' | 'withdraw' | 'purge';

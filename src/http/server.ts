@@ -27,6 +27,7 @@ import { demoServiceRoutes } from '../consent/demo-service.ts';
 import { ConsentService, type ConsentOptions } from '../consent/transfers.ts';
 import { membershipRoutes } from '../network/routes.ts';
 import { bootstrapAdmin } from '../network/staff.ts';
+import { eventRetentionDays, purgeOldServiceEvents } from '../network/statistics/retention.ts';
 
 export interface ServerOptions {
   database: Database;
@@ -39,6 +40,11 @@ export interface ServerOptions {
   consent?: Omit<ConsentOptions, 'log'>;
   /** How often expired transfer payloads are purged, in ms (default 60 s; 0 never). */
   purgeIntervalMs?: number;
+  /**
+   * How often service events older than AURORA_EVENT_RETENTION_DAYS are deleted, in ms (default
+   * 6 h, first a minute after start; 0 never).
+   */
+  eventRetentionIntervalMs?: number;
   /** The web apps' folder and map tiles (defaults: web/dist, AURORA_MAP_TILES). */
   web?: WebOptions;
   /**
@@ -64,6 +70,10 @@ export function trustProxyFromEnv(value: string | undefined): FastifyServerOptio
 const VERSION = '0.1.0';
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  // A bad AURORA_EVENT_RETENTION_DAYS stops the start, before anything is opened, rather than
+  // failing quietly every 6 hours.
+  const retentionEvery = options.eventRetentionIntervalMs ?? 6 * 3_600_000;
+  const retentionDays = retentionEvery > 0 ? eventRetentionDays() : 0;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -95,6 +105,29 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }, purgeEvery);
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
+  }
+  // Statistics' per-person events go once no query can reach their week.
+  if (retentionEvery > 0) {
+    const days = retentionDays;
+    let running = false; // a long backlog's purge is not started twice
+    const purgeEvents = () => {
+      if (running) return;
+      running = true;
+      purgeOldServiceEvents(options.database.db, { days })
+        .then(
+          (n) => n > 0 && app.log.info({ purged: n, days }, 'deleted service events past their retention'),
+          (error: unknown) => app.log.warn({ err: error }, 'purging old service events failed'),
+        )
+        .finally(() => (running = false));
+    };
+    const first = setTimeout(purgeEvents, Math.min(60_000, retentionEvery));
+    const timer = setInterval(purgeEvents, retentionEvery);
+    first.unref();
+    timer.unref();
+    app.addHook('onClose', async () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    });
   }
   app.setErrorHandler(errorHandler);
   await app.register(cookie);

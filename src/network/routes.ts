@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { consoleMemberRoutes } from './console-routes.ts';
+import { privacyRoutes } from './privacy-routes.ts';
 import { consoleSessionRoutes } from './session-routes.ts';
 import { statisticsRoutes } from './statistics-routes.ts';
 
@@ -16,4 +17,5 @@ export const membershipRoutes: FastifyPluginAsync = async (app) => {
   await app.register(consoleSessionRoutes);
   await app.register(consoleMemberRoutes);
   await app.register(statisticsRoutes);
+  await app.register(privacyRoutes);
 };

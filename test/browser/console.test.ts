@@ -240,7 +240,18 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     await page.goto(`/console/admin/members/${memberId}`);
     await page.getByRole('heading', { level: 1, name: en.member.title.replace('{{name}}', ORG.name) }).waitFor();
     await page.getByRole('cell', { name: en.member.actions.approve }).waitFor();
+    // The member's privacy budget: a cap out of range is explained at the field, a valid one saved.
+    await page.getByRole('heading', { level: 2, name: en.member.privacy }).waitFor();
+    const capField = page.getByLabel(en.member.privacyLabel);
+    await capField.fill('11');
+    await page.getByRole('button', { name: en.member.privacySave }).click();
+    await page.getByText(en.member.privacyInvalid.replace('{{max}}', '10')).waitFor();
     await expectNoSeriousAxeViolations(page, 'member detail');
+    await capField.fill('1.5');
+    await page.getByRole('button', { name: en.member.privacySave }).click();
+    await page.getByText(en.member.privacySaved.replace('{{cap}}', '1.5')).waitFor();
+    await page.getByRole('button', { name: en.member.privacyReset }).click();
+    await page.getByText(en.member.privacySaved.replace('{{cap}}', '3')).waitFor();
   });
 
   test('the organisation links a service and sets up session transfer on a channel', async () => {

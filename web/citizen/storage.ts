@@ -95,14 +95,19 @@ export function savePrefs(patch: Partial<Prefs>) {
 }
 
 /**
- * Which service the person was using when they gave each consent: a channel (a desk, say) may
- * serve many services, and the server names only the first of them.
+ * Which service the person was using when they gave each consent, as earlier versions of the app
+ * remembered it here (the server then named only a channel's first service). New consents carry
+ * their service on the server; entries already kept are still read for the consents they cover.
  */
 export function consentServices(): Record<string, { service_id: string; name: string }> {
-  return read<Record<string, { service_id: string; name: string }>>(CONSENT_SERVICES, {});
-}
-export function rememberConsentService(consentId: string, serviceId: string, name: string) {
-  write(CONSENT_SERVICES, { ...consentServices(), [consentId]: { service_id: serviceId, name } });
+  const entries = read<unknown>(CONSENT_SERVICES, {});
+  if (!entries || typeof entries !== 'object' || Array.isArray(entries)) return {};
+  return Object.fromEntries(
+    Object.entries(entries).filter((e): e is [string, { service_id: string; name: string }] => {
+      const v = e[1] as { service_id?: unknown; name?: unknown } | null;
+      return Boolean(v) && typeof v!.service_id === 'string' && typeof v!.name === 'string';
+    }),
+  );
 }
 
 /** Everything this app keeps in this browser, for the person's download. */

@@ -174,6 +174,14 @@ export interface Statistics {
   epsilon_cap_per_week: number;
 }
 
+/** GET/PUT /api/v1/console/members/{id}/privacy: the member's privacy budget for statistics. */
+export interface PrivacySettings {
+  epsilon_per_release: number;
+  epsilon_cap_per_week: number;
+  /** True: the network's default cap applies. */
+  default: boolean;
+}
+
 /** GET /api/v1/console/overview. */
 export interface NetworkOverview {
   members: Record<MemberStatus, number>;
@@ -246,6 +254,9 @@ export const consoleApi = {
   teach: (memberId: string, body: { meters: Record<string, number>; municipality?: string; service_id: string; fits: boolean; comment?: string }) =>
     call(`${member(memberId)}/teaching`, { method: 'POST', body }),
   statistics: (memberId: string, from: string, to: string) => call<Statistics>(`${member(memberId)}/statistics`, { query: { from, to, format: 'json' } }),
+  privacy: (memberId: string) => call<PrivacySettings>(`${member(memberId)}/privacy`),
+  setPrivacy: (memberId: string, epsilonCapPerWeek: number | null) =>
+    call<PrivacySettings>(`${member(memberId)}/privacy`, { method: 'PUT', body: { epsilon_cap_per_week: epsilonCapPerWeek } }),
   statisticsCsvUrl: (memberId: string, from: string, to: string, language: Language) =>
     `${member(memberId)}/statistics?${new URLSearchParams({ from, to, format: 'csv', language })}`,
 

@@ -37,9 +37,33 @@ export async function epsilonCapPerWeek(db: Db, memberId: string): Promise<numbe
   return row?.epsilon_cap_per_week != null ? Number(row.epsilon_cap_per_week) : defaultEpsilonCapPerWeek();
 }
 
-/** Sets a member's own cap per week; null goes back to AURORA_DP_EPSILON_CAP_PER_WEEK. */
+/**
+ * The largest cap a member may be given: ten releases' worth at the default epsilon. Past that the
+ * noise of a week's repeated releases could be averaged down to little protection.
+ */
+export const MAX_EPSILON_CAP_PER_WEEK = 10;
+
+export interface PrivacySettings {
+  epsilon_per_release: number;
+  epsilon_cap_per_week: number;
+  /** True: the member has no cap of its own and AURORA_DP_EPSILON_CAP_PER_WEEK applies. */
+  default: boolean;
+}
+
+export async function privacySettings(db: Db, memberId: string): Promise<PrivacySettings> {
+  const row = await db.selectFrom('privacy_budgets').select('epsilon_cap_per_week').where('member_id', '=', memberId).executeTakeFirst();
+  const own = row?.epsilon_cap_per_week;
+  return { epsilon_per_release: epsilonPerRelease(), epsilon_cap_per_week: own != null ? Number(own) : defaultEpsilonCapPerWeek(), default: own == null };
+}
+
+/**
+ * Sets a member's own cap per week; null goes back to AURORA_DP_EPSILON_CAP_PER_WEEK. Lowering it
+ * below what a week has spent already only stops further releases of that week: nothing released
+ * can be taken back.
+ */
 export async function setPrivacyBudget(db: Db, memberId: string, capPerWeek: number | null): Promise<void> {
-  if (capPerWeek !== null && (!Number.isFinite(capPerWeek) || capPerWeek <= 0)) throw new RangeError('a privacy budget per week is a positive number');
+  if (capPerWeek !== null && (!Number.isFinite(capPerWeek) || capPerWeek <= 0 || capPerWeek > MAX_EPSILON_CAP_PER_WEEK))
+    throw new RangeError(`a privacy budget per week is a positive number, at most ${MAX_EPSILON_CAP_PER_WEEK}`);
   await db
     .insertInto('privacy_budgets')
     .values({ member_id: memberId, epsilon_per_month: null, epsilon_cap_per_week: capPerWeek })

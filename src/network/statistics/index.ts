@@ -15,8 +15,9 @@ export {
   type StatisticsWeek,
   type WeekRelease,
 } from './provider-statistics.ts';
-export { setPrivacyBudget, epsilonPerRelease, defaultEpsilonCapPerWeek, DEFAULT_EPSILON_PER_RELEASE, DEFAULT_EPSILON_CAP_PER_WEEK } from './budget.ts';
+export { setPrivacyBudget, privacySettings, MAX_EPSILON_CAP_PER_WEEK, type PrivacySettings, epsilonPerRelease, defaultEpsilonCapPerWeek, DEFAULT_EPSILON_PER_RELEASE, DEFAULT_EPSILON_CAP_PER_WEEK } from './budget.ts';
 export { statisticsCsv } from './csv.ts';
+export { eventRetentionDays, purgeOldServiceEvents, DEFAULT_EVENT_RETENTION_DAYS } from './retention.ts';
 export {
   recordFeedback,
   recordOpened,

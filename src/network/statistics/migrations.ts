@@ -88,4 +88,11 @@ export const statisticsMigrations: Record<string, Migration> = {
       await sql`alter table privacy_budgets add column epsilon_cap_per_week double precision check (epsilon_cap_per_week > 0 and epsilon_cap_per_week < 'Infinity')`.execute(db);
     },
   },
+  '2026-11-28-32-service-events-week-brin': {
+    async up(db: Kysely<any>) {
+      // The retention purge looks for old weeks across the whole table; rows arrive in week order,
+      // so a BRIN index finds them by reading a few block ranges, at almost no cost per insert.
+      await sql`create index service_events_week_brin on service_events using brin (week)`.execute(db);
+    },
+  },
 };

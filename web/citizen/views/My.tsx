@@ -213,7 +213,10 @@ function summary(meters: Record<string, number | undefined>, language: Language)
 
 function ConsentCard({ consent: c, language, title, onWithdraw }: { consent: ConsentRecord; language: Language; title: (n: string) => string; onWithdraw: () => void }) {
   const { t } = useTranslation();
-  const service = consentServices()[c.id]?.name ?? loc(c.recipient?.service_name ?? null, language);
+  // A name kept in this browser for an older consent, where the server may name another service of the same channel.
+  const remembered = consentServices()[c.id];
+  const fromServer = loc(c.recipient?.service_name ?? null, language);
+  const service = remembered && (remembered.service_id !== c.recipient?.service_id || !fromServer) ? remembered.name : fromServer;
   const recipient = [service, loc(c.recipient?.channel_name ?? null, language)].filter(Boolean).join(' – ') || c.purpose;
   return (
     <article className="consent" aria-labelledby={`consent-${c.id}`} data-status={c.status}>

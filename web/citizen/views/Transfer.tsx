@@ -10,7 +10,7 @@ import { METERS, METER_TEXTS, asAttributeMeters } from '../meters.ts';
 import { my } from '../person.ts';
 import { AppLink } from '../router.tsx';
 import { useSearch } from '../search.tsx';
-import { latestCheck, rememberConsentService } from '../storage.ts';
+import { latestCheck } from '../storage.ts';
 import { formatDate, formatDateTime, loc } from '../text.ts';
 import type { AttributeInfo, ServiceDetail, TransferResult, TransferTarget } from '../types.ts';
 import { useApi } from '../useApi.ts';
@@ -115,11 +115,12 @@ function ConsentForm({
             attributes: Object.fromEntries(names.map((n) => [n, value(n)])),
             purpose: t('transfer.purpose', { service: serviceName }).slice(0, 500),
             language,
+            // A channel (a desk) may serve many services: the server keeps which one this is for.
+            service_id: serviceId,
           },
         },
         { create: true },
       );
-      rememberConsentService(result.consent_id, serviceId, serviceName);
       onDone({ ...result, channel: loc(target.channel_name, language) || target.channel_type });
     } catch (e) {
       if (e instanceof ApiError && e.status === 429) fail(t('transfer.tooMany', { seconds: e.retryAfter ?? 60 }));

@@ -7,6 +7,7 @@ import { ConfirmDialog, LoadState, PageHeading, Small, StatusChip, SuccessAlert,
 import { AppLink } from '../../router.tsx';
 import { clientStatus } from '../org/Clients.tsx';
 import { Actions, DecisionDialog, decisionsFor, type Decision } from './Members.tsx';
+import { PrivacyBudget } from './PrivacyBudget.tsx';
 
 const Facts = styled.dl`
   display: grid;
@@ -21,7 +22,7 @@ const Facts = styled.dl`
   }
 `;
 
-/** One member for the network administrator: facts, decisions, its clients (suspend/reinstate), its services. */
+/** One member for the network administrator: facts, decisions, its clients (suspend/reinstate), its services, its privacy budget. */
 export function MemberDetail({ id }: { id: string }) {
   const { t } = useTranslation();
   const language = useLanguage();
@@ -166,6 +167,8 @@ export function MemberDetail({ id }: { id: string }) {
               )
             }
           </LoadState>
+
+          <PrivacyBudget memberId={id} />
 
           <DecisionDialog
             decision={decision}
