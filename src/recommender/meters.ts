@@ -1,23 +1,13 @@
 import type { Language } from '../catalogue/model.ts';
+import { METERS, type Meter } from './meter-names.ts';
+
+export { METERS, type Meter };
 
 /**
  * The ten life-situation meters of the 3X10D model, answered 0 (very dissatisfied) to 10 (very
  * satisfied). Each has a name and a profile in Finnish, Swedish and English: a plain description of
  * the area of life, written from what the area covers, which the recommender matches services to.
  */
-export const METERS = [
-  'health',
-  'resilience',
-  'housing',
-  'working_studying',
-  'family',
-  'friends',
-  'finance',
-  'improvement_of_strengths',
-  'self_esteem',
-  'life_satisfaction',
-] as const;
-export type Meter = (typeof METERS)[number];
 export type MeterValues = Partial<Record<Meter, number>>;
 
 interface MeterText {

@@ -1,19 +1,7 @@
 import type { Language } from '../shared/i18n.ts';
+import { METERS, type Meter } from '../../src/recommender/meter-names.ts';
 
-/** The ten life-situation meters of 3X10D, in the order the check asks them (as the API names them). */
-export const METERS = [
-  'health',
-  'resilience',
-  'housing',
-  'working_studying',
-  'family',
-  'friends',
-  'finance',
-  'improvement_of_strengths',
-  'self_esteem',
-  'life_satisfaction',
-] as const;
-export type Meter = (typeof METERS)[number];
+export { METERS, type Meter };
 export type Meters = Partial<Record<Meter, number>>;
 
 interface MeterText {

@@ -5,7 +5,7 @@ import { Button, Details, Dropdown, DropdownItem, Heading, InlineAlert, Paragrap
 import { consoleApi, downloadFile, localText, type Statistics as Result, type StatisticsWeek } from '../../api.ts';
 import { BarChart } from '../../components/BarChart.tsx';
 import { ErrorAlert, PageHeading, formatDate, formatNumber, useLanguage, useLoad } from '../../components/common.tsx';
-import { METERS } from './Teach.tsx';
+import { METERS } from '../../../../src/recommender/meter-names.ts';
 
 const Charts = styled.div`
   display: grid;

@@ -5,20 +5,8 @@ import { Button, Heading, Paragraph, RadioButton, RadioButtonGroup, StaticChip, 
 import { consoleApi, localText, type Recommendation } from '../../api.ts';
 import { ErrorAlert, PageHeading, useLanguage, useLoad } from '../../components/common.tsx';
 import { NativeSelect } from '../../components/NativeSelect.tsx';
+import { METERS, type Meter } from '../../../../src/recommender/meter-names.ts';
 
-export const METERS = [
-  'health',
-  'resilience',
-  'housing',
-  'working_studying',
-  'family',
-  'friends',
-  'finance',
-  'improvement_of_strengths',
-  'self_esteem',
-  'life_satisfaction',
-] as const;
-export type Meter = (typeof METERS)[number];
 
 const Sliders = styled.fieldset`
   border: 0;
