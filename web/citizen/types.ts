@@ -1,4 +1,7 @@
 /** The network API's answers, as far as the citizen app reads them. */
+import type { OpeningHour } from '../../src/catalogue/model.ts';
+
+export type { OpeningHour };
 export type Localized = string | { fi?: string; sv?: string; en?: string } | null;
 
 export interface Reason {
@@ -44,12 +47,6 @@ export interface Address {
   latitude?: number | null;
   longitude?: number | null;
   additionalInformation?: Localized;
-}
-export interface OpeningHour {
-  dayFrom: string;
-  dayTo: string | null;
-  from: string | null;
-  to: string | null;
 }
 export interface ServiceHours {
   type: string;

@@ -1,5 +1,15 @@
 import { ApiError, apiResponse, apiWith, type ApiOptions } from '../shared/api.ts';
 import type { Language } from '../shared/i18n.ts';
+// The console reads what these server modules answer: their types are the wire format.
+import type { MemberItem } from '../../src/network/members.ts';
+import type { ClientItem } from '../../src/network/member-clients.ts';
+import type { PrivacySettings } from '../../src/network/statistics/budget.ts';
+import type { MeterStatistics, StatisticsResult, StatisticsWeek, WeekRelease } from '../../src/network/statistics/provider-statistics.ts';
+
+export type { MeterStatistics as MeterDistribution, PrivacySettings, StatisticsWeek, WeekRelease };
+export type Member = MemberItem;
+export type ApiClient = ClientItem;
+export type Statistics = StatisticsResult;
 
 /**
  * The membership and console API (contract B). The console's session is a SameSite=Strict cookie;
@@ -38,19 +48,6 @@ export interface Staff {
   totp_enabled: boolean;
 }
 
-export interface Member {
-  id: string;
-  name: string;
-  business_id: string;
-  status: MemberStatus;
-  contact_name: string;
-  contact_email: string;
-  created_at: string;
-  decided_at: string | null;
-  decision_reason: string | null;
-  service_count: number;
-  client_count: number;
-}
 
 /** A decision on a member, from the audit log. */
 export interface HistoryEntry {
@@ -94,16 +91,6 @@ export interface MemberService {
 export const SCOPES = ['recommend', 'transfer:send', 'transfer:receive', 'catalogue:write', 'stats:read', 'recommender:teach'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-export interface ApiClient {
-  client_id: string;
-  name: string;
-  scopes: string[];
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-  suspended_at: string | null;
-  rate_limit_per_minute: number | null;
-}
 export interface ClientSecret {
   client_id: string;
   client_secret: string;
@@ -132,55 +119,7 @@ export interface Recommendation {
   items: { service_id: string; score: number; name: LocalText; summary: LocalText; explanation: string }[];
 }
 
-export interface MeterDistribution {
-  /** From the noisy histogram; null when it is all zeros. */
-  mean: number | null;
-  /** People per answer 0..10, with noise. */
-  histogram: number[];
-}
-/** One week over all municipalities (municipality null) or in one; cells under 10 people are left out. */
-export interface StatisticsWeek {
-  week: string;
-  municipality: string | null;
-  recommended: number;
-  opened: number;
-  transfers_received: number;
-  feedback_useful: number;
-  feedback_not_useful: number;
-  people: number;
-  meters: Partial<Record<string, MeterDistribution>>;
-}
-/** How one completed week was released: once, then kept; unavailable when its people's privacy budget is used. */
-export interface WeekRelease {
-  week: string;
-  released_at: string | null;
-  epsilon: number | null;
-  suppressed_cells: number;
-  new: boolean;
-  unavailable?: true;
-}
-export interface Statistics {
-  weeks: StatisticsWeek[];
-  suppressed_cells: number;
-  noise: string;
-  k_threshold?: number;
-  from?: string;
-  to?: string;
-  week_releases: WeekRelease[];
-  /** The week still going on: released after it ends. */
-  pending_week: string | null;
-  new_releases: number;
-  epsilon_per_release: number;
-  epsilon_cap_per_week: number;
-}
 
-/** GET/PUT /api/v1/console/members/{id}/privacy: the member's privacy budget for statistics. */
-export interface PrivacySettings {
-  epsilon_per_release: number;
-  epsilon_cap_per_week: number;
-  /** True: the network's default cap applies. */
-  default: boolean;
-}
 
 /** GET /api/v1/console/overview. */
 export interface NetworkOverview {
