@@ -48,15 +48,13 @@ export async function transferTargets(db: Db, serviceId: string): Promise<Transf
     .innerJoin('service_channels as c', 'c.id', 'l.channel_id')
     .innerJoin('transfer_targets as t', 't.channel_id', 'c.id')
     .select(['c.id', 'c.type', 'c.name', 't.accepts'])
+    // A channel linked from both the service's and the channel's side has two link rows: list it once.
+    .distinct()
     .where('l.service_id', '=', serviceId)
     .orderBy('c.type')
     .orderBy('c.id')
     .execute();
-  // A channel linked from both the service's and the channel's side has two link rows: list it once.
-  const seen = new Set<string>();
-  return rows
-    .filter((r) => !seen.has(r.id) && Boolean(seen.add(r.id)))
-    .map((r) => ({ channel_id: r.id, channel_type: r.type, channel_name: r.name, mode: modeOf(r.type), accepts: r.accepts }));
+  return rows.map((r) => ({ channel_id: r.id, channel_type: r.type, channel_name: r.name, mode: modeOf(r.type), accepts: r.accepts }));
 }
 
 const unprocessable = (kind: string, detail: string, errors: { field: string; message: string }[], extensions: Record<string, unknown> = {}) =>
