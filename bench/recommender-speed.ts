@@ -24,7 +24,6 @@
  * municipality_code drawn from the municipalities in the data, weighted by their services.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -53,6 +52,7 @@ import {
   latencyStats,
   type LatencyStats,
 } from './lib.ts';
+import { closedLoop, keepAliveClient, readStdin, type LoadResult, type LoadSettings } from './load.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The request mix
@@ -190,117 +190,28 @@ const stats = latencyStats;
 // ---------------------------------------------------------------------------------------------
 // The client process: `recommender-speed.ts --client`, job on stdin, one JSON line on stdout.
 
-interface ClientJob {
+interface ClientJob extends LoadSettings {
   base: string;
   requests: [number, Body][];
-  concurrency: number;
-  warmupRequests: number;
-  measureRequests: number;
-  maxSeconds: number;
 }
 
-interface ClientResult {
-  concurrency: number;
-  seconds: number;
-  requests: number;
-  throughput: number;
-  timedOut: boolean;
-  overall: LatencyStats;
-  byKind: Record<string, LatencyStats>;
-  firstError: string | null;
-}
-
-async function readStdin(): Promise<string> {
-  let text = '';
-  process.stdin.setEncoding('utf8');
-  for await (const chunk of process.stdin) text += chunk;
-  return text;
-}
+type ClientResult = LoadResult;
 
 async function client() {
   const job = JSON.parse(await readStdin()) as ClientJob;
-  const url = new URL(job.base);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency, maxFreeSockets: job.concurrency });
   const bodies = job.requests.map(([kind, body]) => [kind, JSON.stringify(body)] as const);
+  const http = keepAliveClient(job.base, job.concurrency);
   const post = (payload: string) =>
-    new Promise<{ status: number; body: string }>((resolvePost, reject) => {
-      const req = http.request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: '/api/v1/recommendations',
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(payload) },
-        },
-        (res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (d: string) => (body += d));
-          res.on('end', () => resolvePost({ status: res.statusCode ?? 0, body }));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  let next = 0;
-  const take = () => bodies[next++ % bodies.length]!;
-
-  let left = job.warmupRequests;
-  await Promise.all(
-    Array.from({ length: job.concurrency }, async () => {
-      while (left-- > 0) await post(take()[1]);
-    }),
-  );
-
-  const latencies: number[][] = KIND_NAMES.map(() => []);
-  const items = KIND_NAMES.map(() => 0);
-  const errors = KIND_NAMES.map(() => 0);
-  let firstError: string | null = null;
-  let sent = 0;
-  let timedOut = false;
-  const started = process.hrtime.bigint();
-  const deadline = started + BigInt(Math.round(job.maxSeconds * 1e9));
-  await Promise.all(
-    Array.from({ length: job.concurrency }, async () => {
-      while (sent < job.measureRequests) {
-        if (process.hrtime.bigint() > deadline) {
-          timedOut = true;
-          return;
-        }
-        sent++;
-        const [kind, payload] = take();
-        const t = process.hrtime.bigint();
-        let status = 0;
-        let body = '';
-        try {
-          ({ status, body } = await post(payload));
-        } catch (error) {
-          body = (error as Error).message;
-        }
-        latencies[kind]!.push(Number(process.hrtime.bigint() - t) / 1e6);
-        if (status === 200) items[kind]! += (JSON.parse(body) as { items: unknown[] }).items.length;
-        else {
-          errors[kind]!++;
-          firstError ??= `${status} ${payload}: ${body.slice(0, 300)}`;
-        }
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  agent.destroy();
-  const all = latencies.flat();
-  const result: ClientResult = {
-    concurrency: job.concurrency,
-    seconds,
-    requests: all.length,
-    throughput: all.length / seconds,
-    timedOut,
-    overall: stats(all, errors.reduce((a, b) => a + b, 0), items.reduce((a, b) => a + b, 0)),
-    byKind: Object.fromEntries(KIND_NAMES.map((k, i) => [k, stats(latencies[i]!, errors[i]!, items[i]!)])),
-    firstError,
-  };
+    http.send(
+      {
+        path: '/api/v1/recommendations',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      payload,
+    );
+  const result: ClientResult = await closedLoop(job, KIND_NAMES, bodies, post, (payload) => payload);
+  http.close();
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

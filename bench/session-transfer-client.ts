@@ -1,8 +1,8 @@
 // The client side of bench/session-transfer.ts, in a process of its own (so that its work does not
 // share the server's event loop): reads a job as JSON on stdin, runs `concurrency` workers that each
 // deposit and then redeem over keep-alive HTTP, and prints the result as one JSON line.
-import http from 'node:http';
 import { latencyStats, type LatencyStats } from './lib.ts';
+import { keepAliveClient, readStdin } from './load.ts';
 
 export interface TransferJob {
   base: string;
@@ -29,31 +29,12 @@ export interface TransferResult {
   firstError: string | null;
 }
 
-const job = JSON.parse(await new Promise<string>((resolve) => {
-  let text = '';
-  process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (d) => (text += d));
-  process.stdin.on('end', () => resolve(text));
-})) as TransferJob;
-
-const base = new URL(job.base);
-const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
+const job = JSON.parse(await readStdin()) as TransferJob;
+const http = keepAliveClient(job.base, job.concurrency);
 
 function post(path: string, authorization: string, body: unknown) {
   const payload = JSON.stringify(body);
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = http.request(
-      { host: base.hostname, port: base.port, path, method: 'POST', agent, headers: { authorization, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+  return http.send({ path, method: 'POST', headers: { authorization, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, payload);
 }
 
 const ATTRS = { age: 34, municipality_code: '091', life_situation_meters: { housing: [2], finance: [3] } };
@@ -110,7 +91,7 @@ await Promise.all(
   }),
 );
 const seconds = measuredStart ? Number(process.hrtime.bigint() - measuredStart) / 1e9 : 0;
-agent.destroy();
+http.close();
 
 function stats(values: number[], errorCount: number): StepStats {
   const { items: _, ...step } = latencyStats(values, errorCount);
