@@ -347,7 +347,7 @@ for (const backend of testBackends()) {
             if (url === FEEDBACK) assert.ok([400, 404].includes(res.statusCode), what);
             else assert.ok(res.statusCode === 400 && problem.errors!.every((e) => e.field.startsWith('service_filters.')), what);
           }),
-          { numRuns: Number(process.env.FUZZ_RUNS ?? 120) },
+          { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
         );
         assert.ok(accepted > 20, `${url}: enough valid requests (${accepted})`);
       }
