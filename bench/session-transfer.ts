@@ -17,12 +17,12 @@
  * Last it verifies the consent audit chain the run wrote.
  */
 import { rmSync } from 'node:fs';
-import { loadDemoIfFirstStart } from '../src/catalogue/demo.ts';
-import { verifyAuditChain } from '../src/consent/audit.ts';
-import { enableTransfer } from '../src/consent/transfers.ts';
+import { loadDemoIfFirstStart } from '../src/demo/catalogue.ts';
+import { verifyAuditChain } from '../src/transfers/audit-chain.ts';
+import { enableTransfer } from '../src/transfers/transfers.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { buildServer } from '../src/http/server.ts';
-import { createClient } from '../src/network/clients.ts';
+import { createClient } from '../src/clients/clients.ts';
 import { createPostgresDatabase } from '../src/testing/databases.ts';
 import { elapsed, fmt, intFlag, parseArgs, runTsChild, table, tmpDataDir } from './lib.ts';
 import type { StepStats, TransferJob, TransferResult } from './session-transfer-client.ts';

@@ -28,11 +28,11 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase, type Database, type Db } from '../src/db/database.ts';
-import { aggregateProviderEvents } from '../src/network/statistics/aggregate.ts';
-import { setPrivacyBudget } from '../src/network/statistics/budget.ts';
-import { recordServiceEvents, type ServiceEvent } from '../src/network/statistics/events.ts';
-import { K_THRESHOLD, providerStatistics } from '../src/network/statistics/provider-statistics.ts';
-import { addDays } from '../src/network/statistics/time.ts';
+import { aggregateProviderEvents } from '../src/statistics/aggregate.ts';
+import { setPrivacyBudget } from '../src/statistics/budget.ts';
+import { recordServiceEvents, type ServiceEvent } from '../src/statistics/events.ts';
+import { K_THRESHOLD, providerStatistics } from '../src/statistics/provider-statistics.ts';
+import { addDays } from '../src/statistics/time.ts';
 import { createPostgresDatabase } from '../src/testing/databases.ts';
 import { cachedDataDir, elapsed, fmt, intFlag, isInUse, latencyStats, mb, openPgliteWaiting, parseArgs, table, tmpDataDir, type LatencyStats } from './lib.ts';
 

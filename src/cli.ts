@@ -1,9 +1,9 @@
 import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { callAdmin, pingAdmin, RemoteOperationError } from './admin/client.ts';
-import { OPERATIONS } from './admin/protocol.ts';
-import { adminSocketPath } from './admin/socket-path.ts';
+import { callAdmin, pingAdmin, RemoteOperationError } from './admin-socket/client.ts';
+import { OPERATIONS } from './admin-socket/protocol.ts';
+import { adminSocketPath } from './admin-socket/socket-path.ts';
 import type { ImportProgress, ImportSummary } from './catalogue/import-run.ts';
 import { databaseTarget, defaultDataDir, portFrom, type StorageOptions } from './config.ts';
 import { DataDirLockedError, openDatabase } from './db/database.ts';

@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { adminSocketPath } from './admin/socket-path.ts';
-import { startAdminSocket, stopAdminSocket } from './admin/server.ts';
-import { loadDemoIfFirstStart } from './catalogue/demo.ts';
-import { setUpDemoService } from './consent/demo-service.ts';
+import { adminSocketPath } from './admin-socket/socket-path.ts';
+import { startAdminSocket, stopAdminSocket } from './admin-socket/server.ts';
+import { loadDemoIfFirstStart } from './demo/catalogue.ts';
+import { setUpDemoService } from './demo/receiving-service.ts';
 import { databaseTarget, type StorageOptions } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { buildServer } from './http/server.ts';

@@ -1,19 +1,57 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { catalogueMigrations } from '../catalogue/migrations.ts';
-import { consentAuditMigrations } from '../consent/audit-migrations.ts';
-import { consentMigrations } from '../consent/migrations.ts';
-import { transferCodeMigrations } from '../consent/code-migrations.ts';
-import { personConsentMigrations } from '../consent/person-migrations.ts';
-import { recipientServiceMigrations } from '../consent/recipient-service-migrations.ts';
-import { networkMigrations } from '../network/migrations.ts';
-import { membershipMigrations } from '../network/membership-migrations.ts';
-import { recommenderMigrations } from '../recommender/migrations.ts';
-import { statisticsMigrations } from '../network/statistics/migrations.ts';
 
-/** Every domain owns its migrations; names sort by date so their order is global. */
-export const allMigrations: Record<string, Migration> = { ...catalogueMigrations, ...networkMigrations, ...recommenderMigrations, ...consentMigrations, ...consentAuditMigrations, ...transferCodeMigrations, ...personConsentMigrations, ...recipientServiceMigrations, ...membershipMigrations, ...statisticsMigrations };
+/**
+ * Every domain owns its migrations: `src/<domain>/migrations/<date>-<name>.ts`, one migration a
+ * file, exporting `up` (and `down` where one makes sense). They are found on disk rather than
+ * imported here, so this folder knows no domain; the file name is the migration's name, and names
+ * sort by date, so their order is global. A shipped migration is never edited: add a new one.
+ */
+const SOURCE_ROOT = join(import.meta.dirname, '..');
 
-const provider: MigrationProvider = { getMigrations: async () => allMigrations };
+export function migrationFiles(root = SOURCE_ROOT): { name: string; path: string }[] {
+  const found: { name: string; path: string }[] = [];
+  for (const domain of readdirSync(root, { withFileTypes: true })) {
+    if (!domain.isDirectory()) continue;
+    const dir = join(root, domain.name, 'migrations');
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const file of names) {
+      if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+      found.push({ name: file.slice(0, -'.ts'.length), path: join(dir, file) });
+    }
+  }
+  const seen = new Set<string>();
+  for (const { name } of found) {
+    if (seen.has(name)) throw new Error(`two migrations are named ${name}`);
+    seen.add(name);
+  }
+  return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+let loaded: Promise<Record<string, Migration>> | undefined;
+
+/** Every migration of every domain, by name. */
+export function allMigrations(): Promise<Record<string, Migration>> {
+  loaded ??= (async () => {
+    const migrations: Record<string, Migration> = {};
+    for (const { name, path } of migrationFiles()) {
+      const module = (await import(pathToFileURL(path).href)) as Partial<Migration>;
+      if (typeof module.up !== 'function') throw new Error(`migration ${name} exports no up()`);
+      migrations[name] = { up: module.up, ...(module.down ? { down: module.down } : {}) };
+    }
+    return migrations;
+  })();
+  return loaded;
+}
+
+const provider: MigrationProvider = { getMigrations: allMigrations };
 
 export async function migrateToLatest(db: Kysely<any>) {
   const migrator = new Migrator({ db, provider });

@@ -269,7 +269,7 @@ export interface ConsentAuditHeadTable {
   hash: string;
 }
 
-// --- Membership (src/network/membership-migrations.ts) ------------------------------------------
+// --- Membership (src/members/migrations, src/clients/migrations) ------------------------------------------
 
 export type MemberStatus = 'pending' | 'approved' | 'rejected' | 'suspended';
 export type StaffRole = 'network_admin' | 'org_admin' | 'developer';
@@ -339,7 +339,7 @@ export interface OidcLoginStateTable {
   expires_at: Timestamp;
 }
 
-// --- Statistics for providers (src/network/statistics/migrations.ts) ------------------------------
+// --- Statistics for providers (src/statistics/migrations) ------------------------------
 
 export interface ServiceEventTable {
   /** The Monday of the event's ISO week (Finnish time), YYYY-MM-DD; select it as week::text (drivers turn dates into Dates). */
@@ -399,7 +399,7 @@ export interface PrivacyWeekSpentTable {
   epsilon_spent: number;
 }
 
-// --- Consent: the person's side (src/consent/person-migrations.ts) -------------------------------
+// --- Consent: the person's side (src/person/migrations) -------------------------------
 
 /** A consent on a person's list; `person` is HMAC(subject key, person key), never the key. */
 export interface PersonConsentTable {

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { checkClient, mayRecommend, type AuthenticatedClient } from '../network/clients.ts';
-import { limiterFor } from '../network/rate-limit.ts';
+import { checkClient, mayRecommend, type AuthenticatedClient } from '../clients/clients.ts';
+import { limiterFor } from '../rate-limits/client-limiter.ts';
 import { HttpProblem, forbidden, unauthorized } from './problem.ts';
 
 /** Parses `Authorization: Basic base64(client_id:client_secret)` (RFC 7617); undefined when malformed. */

@@ -1,4 +1,4 @@
-import type { ConsentService } from '../consent/transfers.ts';
+import type { ConsentService } from '../transfers/transfers.ts';
 import type { Database } from '../db/database.ts';
 import type { Learning } from '../recommender/learning.ts';
 import type { RecommenderService } from '../recommender/service.ts';
@@ -16,8 +16,8 @@ declare module 'fastify' {
     aurora: AppContext;
   }
   interface FastifyRequest {
-    client?: import('../network/clients.ts').AuthenticatedClient;
+    client?: import('../clients/clients.ts').AuthenticatedClient;
     /** The console user of a cookie session (membership routes). */
-    staff?: import('../network/staff.ts').AuthenticatedStaff;
+    staff?: import('../staff/staff.ts').AuthenticatedStaff;
   }
 }

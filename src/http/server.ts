@@ -18,16 +18,16 @@ import { RecommenderService } from '../recommender/service.ts';
 import { recommenderRoutes } from '../recommender/routes.ts';
 import { feedbackRoutes } from '../recommender/feedback.ts';
 import { Learning, type LearningOptions } from '../recommender/learning.ts';
-import { auroraaiRoutes } from '../recommender/auroraai/routes.ts';
-import { consentRoutes } from '../consent/routes.ts';
-import { transferCodeRoutes } from '../consent/code-routes.ts';
-import { auroraaiSessionRoutes } from '../consent/auroraai-session.ts';
-import { personRoutes } from '../consent/person-routes.ts';
-import { demoServiceRoutes } from '../consent/demo-service.ts';
-import { ConsentService, type ConsentOptions } from '../consent/transfers.ts';
-import { membershipRoutes } from '../network/routes.ts';
-import { bootstrapAdmin } from '../network/staff.ts';
-import { eventRetentionDays, purgeOldServiceEvents } from '../network/statistics/retention.ts';
+import { auroraaiRoutes } from './auroraai/recommender-routes.ts';
+import { consentRoutes } from '../transfers/routes.ts';
+import { transferCodeRoutes } from '../transfers/code-routes.ts';
+import { auroraaiSessionRoutes } from './auroraai/session-attributes.ts';
+import { personRoutes } from '../person/routes.ts';
+import { demoServiceRoutes } from '../demo/receiving-service.ts';
+import { ConsentService, type ConsentOptions } from '../transfers/transfers.ts';
+import { membershipRoutes } from './console-routes.ts';
+import { bootstrapAdmin } from '../staff/staff.ts';
+import { eventRetentionDays, purgeOldServiceEvents } from '../statistics/retention.ts';
 
 export interface ServerOptions {
   database: Database;

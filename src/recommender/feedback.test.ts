@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
-import { createClient } from '../network/clients.ts';
+import { createClient } from '../clients/clients.ts';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
 import { testBackends } from '../testing/databases.ts';
 import { importDemo } from '../testing/fixtures.ts';

@@ -6,7 +6,7 @@ import { Uuid } from '../catalogue/schemas.ts';
 import { optionalClient, requireClient } from '../http/auth.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { problems } from '../http/schemas.ts';
-import { recordFeedback, recordOpened, recordServiceFeedback } from '../network/statistics/hooks.ts';
+import { recordFeedback, recordOpened, recordServiceFeedback } from '../statistics/hooks.ts';
 import type { Learning, SignalKind } from './learning.ts';
 import type { MeterValues } from './meters.ts';
 import { Meters } from './schemas.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { metersFromAuroraAI } from './auroraai/routes.ts';
+import { metersFromAuroraAI } from '../http/auroraai/recommender-routes.ts';
 import { DEFAULT_LEARNING, Learning, SIGNAL_KINDS, type Signal } from './learning.ts';
 import { METERS, needOf } from './meters.ts';
 import { metersOf, needsOf } from './store.ts';

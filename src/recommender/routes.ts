@@ -8,7 +8,7 @@ import type { Language, LocalizedText } from '../catalogue/model.ts';
 import { optionalClient } from '../http/auth.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { problems } from '../http/schemas.ts';
-import { recordRecommended } from '../network/statistics/hooks.ts';
+import { recordRecommended } from '../statistics/hooks.ts';
 import { explanationText, reasonText, type Reason } from './explain.ts';
 import type { LifeEvent } from './life-events.ts';
 import type { MeterValues } from './meters.ts';

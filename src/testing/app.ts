@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { buildServer } from '../http/server.ts';
-import { createClient } from '../network/clients.ts';
+import { createClient } from '../clients/clients.ts';
 import { createTestDatabase, type Backend } from './databases.ts';
 
 export interface TestApp {

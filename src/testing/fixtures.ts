@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/database.ts';
-import { DEMO_FILES } from '../catalogue/demo.ts';
+import { DEMO_FILES } from '../demo/catalogue.ts';
 import { runImport } from '../catalogue/import-run.ts';
 import { ptvImportBatch } from '../catalogue/ptv/import.ts';
 

@@ -1,7 +1,7 @@
 import type { ChannelRecord } from '../../src/catalogue/model.ts';
 import { upsertChannels } from '../../src/catalogue/store.ts';
-import { enableTransfer } from '../../src/consent/transfers.ts';
-import { createClient } from '../../src/network/clients.ts';
+import { enableTransfer } from '../../src/transfers/transfers.ts';
+import { createClient } from '../../src/clients/clients.ts';
 import { basicAuth } from '../../src/testing/app.ts';
 import type { Network } from './harness.ts';
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { isValidBusinessId } from '../../src/network/business-id.ts';
+import { isValidBusinessId } from '../../src/members/business-id.ts';
 import { businessIdCheckDigit, businessIdProblem } from '../../web/console/business-id.ts';
 
 /**
  * The console checks the business ID as the applicant types (web/console/business-id.ts); the
- * server checks it again (src/network/business-id.ts). The two must agree on every input, or the
+ * server checks it again (src/members/business-id.ts). The two must agree on every input, or the
  * form would accept what the server refuses, or refuse what it accepts.
  */
 describe('console: business ID check digit', () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { DEMO_FILES } from '../../src/catalogue/demo.ts';
+import { DEMO_FILES } from '../../src/demo/catalogue.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { buildServer, type ServerOptions } from '../../src/http/server.ts';
 import { importPtvFiles } from '../../src/operations.ts';

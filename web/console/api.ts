@@ -1,10 +1,10 @@
 import { ApiError, apiResponse, apiWith, type ApiOptions } from '../shared/api.ts';
 import type { Language } from '../shared/i18n.ts';
 // The console reads what these server modules answer: their types are the wire format.
-import type { MemberItem } from '../../src/network/members.ts';
-import type { ClientItem } from '../../src/network/member-clients.ts';
-import type { PrivacySettings } from '../../src/network/statistics/budget.ts';
-import type { MeterStatistics, StatisticsResult, StatisticsWeek, WeekRelease } from '../../src/network/statistics/provider-statistics.ts';
+import type { MemberItem } from '../../src/members/members.ts';
+import type { ClientItem } from '../../src/clients/member-clients.ts';
+import type { PrivacySettings } from '../../src/statistics/budget.ts';
+import type { MeterStatistics, StatisticsResult, StatisticsWeek, WeekRelease } from '../../src/statistics/provider-statistics.ts';
 
 export type { MeterStatistics as MeterDistribution, PrivacySettings, StatisticsWeek, WeekRelease };
 export type Member = MemberItem;

@@ -1,0 +1,111 @@
+import type { Db } from '../db/database.ts';
+import { badRequest, notFound } from '../http/problem.ts';
+import { createClient, hashSecret, newClientSecret, type CreatedClient } from './clients.ts';
+import { conflict } from '../members/members.ts';
+
+/** A member's API clients as the console shows them; secrets never, only at creation and rotation. */
+export interface ClientItem {
+  client_id: string;
+  name: string;
+  scopes: string[];
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  suspended_at: string | null;
+  rate_limit_per_minute: number | null;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+function clientQuery(db: Db) {
+  return db
+    .selectFrom('api_clients as c')
+    .leftJoin('members as m', 'm.id', 'c.member_id')
+    .select(['c.id', 'c.client_id', 'c.name', 'c.scopes', 'c.created_at', 'c.last_used_at', 'c.revoked_at', 'c.suspended_at', 'c.rate_limit_per_minute', 'c.member_id'])
+    // The hidden client that carries a member's console teaching is not listed.
+    .where((eb) => eb.or([eb('m.teaching_client_id', 'is', null), eb('c.id', '<>', eb.ref('m.teaching_client_id'))]));
+}
+
+function present(row: { client_id: string; name: string; scopes: string[]; created_at: Date; last_used_at: Date | null; revoked_at: Date | null; suspended_at: Date | null; rate_limit_per_minute: number | null }): ClientItem {
+  return {
+    client_id: row.client_id,
+    name: row.name,
+    scopes: row.scopes,
+    created_at: row.created_at.toISOString(),
+    last_used_at: iso(row.last_used_at),
+    revoked_at: iso(row.revoked_at),
+    suspended_at: iso(row.suspended_at),
+    rate_limit_per_minute: row.rate_limit_per_minute,
+  };
+}
+
+export async function listMemberClients(db: Db, memberId: string): Promise<ClientItem[]> {
+  const rows = await clientQuery(db).where('c.member_id', '=', memberId).orderBy('c.created_at').orderBy('c.client_id').execute();
+  return rows.map(present);
+}
+
+export async function createMemberClient(
+  db: Db,
+  memberId: string,
+  input: { name: string; scopes: string[]; rate_limit_per_minute?: number | undefined },
+  actor: string,
+): Promise<CreatedClient & ClientItem> {
+  try {
+    const created = await createClient(db, input.name, input.scopes, { actor, memberId, rateLimitPerMinute: input.rate_limit_per_minute ?? null });
+    return { ...created, ...(await getClientItem(db, created.client_id))! };
+  } catch (error) {
+    if (error instanceof RangeError) throw badRequest(error.message);
+    throw error;
+  }
+}
+
+async function getClientItem(db: Db, clientId: string) {
+  const row = await clientQuery(db).where('c.client_id', '=', clientId).executeTakeFirst();
+  return row ? present(row) : undefined;
+}
+
+/** The client, when it is one of the member's (hidden ones excluded); 404 otherwise. */
+async function ownClient(db: Db, memberId: string | null, clientId: string) {
+  if (!/^aur_[A-Za-z0-9_-]{1,100}$/.test(clientId)) throw notFound(`no client ${clientId}`);
+  let query = clientQuery(db).where('c.client_id', '=', clientId);
+  if (memberId !== null) query = query.where('c.member_id', '=', memberId);
+  const row = await query.executeTakeFirst();
+  if (!row) throw notFound(`no client ${clientId}${memberId ? ' of this member' : ''}`);
+  return row;
+}
+
+/** A new secret; the old one stops working at once (there is one hash per client). */
+export async function rotateClientSecret(db: Db, memberId: string, clientId: string, actor: string): Promise<CreatedClient> {
+  const row = await ownClient(db, memberId, clientId);
+  if (row.revoked_at) throw conflict('client-revoked', 'The client is revoked', 'a revoked client cannot get a new secret; create a new client');
+  const secret = newClientSecret();
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable('api_clients').set({ secret_hash: hashSecret(secret) }).where('id', '=', row.id).execute();
+    await tx.insertInto('audit_log').values({ actor, action: 'client.rotate', target: clientId, member_id: memberId, details: '{}' }).execute();
+  });
+  return { client_id: clientId, client_secret: secret };
+}
+
+export async function revokeClient(db: Db, memberId: string, clientId: string, actor: string): Promise<ClientItem> {
+  const row = await ownClient(db, memberId, clientId);
+  if (!row.revoked_at)
+    await db.transaction().execute(async (tx) => {
+      await tx.updateTable('api_clients').set({ revoked_at: new Date() }).where('id', '=', row.id).execute();
+      await tx.insertInto('audit_log').values({ actor, action: 'client.revoke', target: clientId, member_id: memberId, details: '{}' }).execute();
+    });
+  return (await getClientItem(db, clientId))!;
+}
+
+/** A network administrator stops (or lets again) any client: refused at once on every call. */
+export async function setClientSuspended(db: Db, clientId: string, suspended: boolean, reason: string | undefined, actor: string): Promise<ClientItem> {
+  const row = await ownClient(db, null, clientId);
+  if (Boolean(row.suspended_at) !== suspended)
+    await db.transaction().execute(async (tx) => {
+      await tx.updateTable('api_clients').set({ suspended_at: suspended ? new Date() : null }).where('id', '=', row.id).execute();
+      await tx
+        .insertInto('audit_log')
+        .values({ actor, action: suspended ? 'client.suspend' : 'client.reinstate', target: clientId, member_id: row.member_id, details: JSON.stringify({ reason: reason?.trim() || null }) })
+        .execute();
+    });
+  return (await getClientItem(db, clientId))!;
+}

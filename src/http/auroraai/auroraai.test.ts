@@ -1,0 +1,440 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import fc from 'fast-check';
+import type { LightMyRequestResponse } from 'fastify';
+import { createClient } from '../../clients/clients.ts';
+import { basicAuth, createTestApp, type TestApp } from '../../testing/app.ts';
+import { testBackends } from '../../testing/databases.ts';
+import { importDemo } from '../../testing/fixtures.ts';
+
+/**
+ * The AuroraAI service recommender API, checked against the AuroraAI reference itself
+ * (./reference/auroraai-core-components.openapi.json): its own request examples are posted, and
+ * every answer is validated with Ajv against its response schemas; random requests are accepted or
+ * refused exactly as its request schemas accept or refuse them. That is what lets an existing
+ * AuroraAI client work unchanged.
+ *
+ * The reference's `$ref`s resolve to its own components; its external ones are replaced:
+ * `municipality_code.json` by a string, `attributes.json` by ./reference/auroraai-attributes.schema.json
+ * and PTV's VmOpenApiArea by the PTV v11 area shape (type, code, name[], municipalities[]).
+ *
+ * One correction: the reference's ServiceChannel schema types emails, phone_numbers, service_hours
+ * and web_pages as "string" and location as "string", while its own response examples, AuroraAI's
+ * implementation and its clients (the UI reads web_pages[0]) use arrays of strings and a
+ * {latitude, longitude} object. We answer as AuroraAI answered; the validation uses the reference
+ * with exactly those five property schemas taken from its examples (CHANNEL_FIX below, checked by a
+ * test to be all that differs).
+ */
+
+const here = import.meta.dirname;
+const spec = JSON.parse(readFileSync(join(here, 'reference', 'auroraai-core-components.openapi.json'), 'utf8')) as {
+  paths: Record<string, { post: { requestBody: { content: { 'application/json': { example?: Record<string, unknown> } } }; responses: Record<string, { content?: { 'application/json': { example: unknown } } }> } }>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+};
+const attributes = JSON.parse(readFileSync(join(here, 'reference', 'auroraai-attributes.schema.json'), 'utf8')) as Record<string, unknown> & {
+  example: Record<string, unknown>;
+  properties: { life_situation_meters: { properties: Record<string, unknown> } };
+};
+
+const RECOMMEND = '/service-recommender/v1/recommend_service';
+const TEXT_SEARCH = '/service-recommender/v1/text_search';
+const FEEDBACK = '/service-recommender/v1/recommendation_feedback';
+const ETALUKIO = '3668d250-cd80-45c4-abcc-9b2d3a2b3e42';
+const P6_10 = 'http://uri.suomi.fi/codelist/ptv/ptvserclass2/code/P6.10';
+
+const CHANNEL_FIX: Record<string, object> = {
+  emails: { type: 'array', items: { type: 'string' }, description: 'Email addresses of the service channel' },
+  phone_numbers: { type: 'array', items: { type: 'string' }, description: 'Phone numbers of the service channel' },
+  service_hours: { type: 'array', items: { type: 'string' }, description: 'Service hours of the service channel' },
+  web_pages: { type: 'array', items: { type: 'string' }, description: 'Web page URLs for the service channel' },
+  location: {
+    anyOf: [{ type: 'object', properties: { latitude: { type: 'string' }, longitude: { type: 'string' } }, required: ['latitude', 'longitude'] }, { type: 'string' }],
+    description: 'Location of the service channel',
+  },
+};
+
+const PTV_AREA = {
+  type: 'object',
+  properties: {
+    type: { type: 'string' },
+    code: { type: ['string', 'null'] },
+    name: { type: 'array', items: { type: 'object', properties: { language: { type: 'string' }, value: { type: 'string' } }, required: ['language', 'value'] } },
+    municipalities: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { code: { type: 'string' }, name: { type: 'array', items: { type: 'object', properties: { language: { type: 'string' }, value: { type: 'string' } } } } },
+        required: ['code'],
+      },
+    },
+  },
+  required: ['type'],
+};
+
+/** The reference's component schemas as Ajv validators; `fixChannel` applies CHANNEL_FIX. */
+function referenceSchemas(fixChannel: boolean) {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  const { $schema: _draft, ...attributeSchema } = attributes;
+  ajv.addSchema(attributeSchema);
+  ajv.addSchema({ $id: 'municipality_code.json', type: 'string' });
+  ajv.addSchema({ $id: 'https://api.palvelutietovaranto.suomi.fi/swagger/v11/swagger.json', components: { schemas: { VmOpenApiArea: PTV_AREA } } });
+  const components = structuredClone(spec.components.schemas);
+  if (fixChannel) Object.assign(components.ServiceChannel!.properties!, structuredClone(CHANNEL_FIX));
+  ajv.addSchema({ $id: 'auroraai.json', components: { schemas: components } });
+  return (name: string) => ajv.getSchema(`auroraai.json#/components/schemas/${name}`) as ValidateFunction;
+}
+const reference = referenceSchemas(true);
+const strictReference = referenceSchemas(false);
+
+function assertValid(validate: ValidateFunction, value: unknown, what: string) {
+  assert.ok(validate(value), `${what}: ${JSON.stringify(validate.errors?.slice(0, 5))}`);
+}
+
+function assertProblem(res: LightMyRequestResponse, status: number) {
+  assert.equal(res.statusCode, status, `expected ${status}, got ${res.statusCode}: ${res.body.slice(0, 400)}`);
+  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+  const body = res.json() as { status: number; errors?: { field: string }[] };
+  assert.equal(body.status, status);
+  return body;
+}
+
+const requestExample = (path: string) => structuredClone(spec.paths[path]!.post.requestBody.content['application/json'].example!);
+const responseExample = (path: string) => spec.paths[path]!.post.responses['200']!.content!['application/json'].example;
+
+interface Output {
+  auroraai_recommendation_id: number;
+  recommended_services: {
+    service_id: string;
+    service_name: string;
+    similarity_score: number;
+    rank: number;
+    responsible_organization: { id: string; name: string } | null;
+    service_class_uris: string[];
+    funding_type?: string;
+    area_type: string;
+    service_channels: Record<string, unknown>[];
+  }[];
+}
+
+describe('the AuroraAI reference, as the tests read it', () => {
+  test('the channel correction changes exactly the five properties its own examples contradict', () => {
+    const original = spec.components.schemas.ServiceChannel!.properties as Record<string, { type?: string }>;
+    for (const key of Object.keys(CHANNEL_FIX)) assert.equal(original[key]?.type, 'string', `${key} is typed string in the reference`);
+    const example = (responseExample(RECOMMEND) as Output).recommended_services[0]!.service_channels[0]!;
+    const searchExample = (responseExample(TEXT_SEARCH) as Output).recommended_services[0]!.service_channels;
+    for (const channel of [example, ...searchExample])
+      for (const key of Object.keys(CHANNEL_FIX)) assert.equal(typeof channel[key] === 'string', false, `the example's ${key} is not a string`);
+    // With the correction, the reference's recommend_service example is valid; without it, it is not.
+    assertValid(reference('RecommendServiceOutput'), responseExample(RECOMMEND), 'the reference example');
+    assert.equal(strictReference('RecommendServiceOutput')(responseExample(RECOMMEND)), false);
+    // (Its text_search example also omits the channels' required service_name and session_transfer.)
+    assert.equal(reference('TextSearchOutput')(responseExample(TEXT_SEARCH)), false);
+  });
+
+  test('the reference accepts its own request examples', () => {
+    assertValid(reference('RecommendServiceInput'), requestExample(RECOMMEND), 'recommend_service example');
+    assertValid(reference('TextSearchInput'), requestExample(TEXT_SEARCH), 'text_search example');
+    assertValid(reference('RecommendServiceInput'), attributes.example, 'attributes example');
+  });
+});
+
+for (const backend of testBackends()) {
+  describe(`AuroraAI service recommender API (${backend})`, () => {
+    let t: TestApp;
+    let auth: string;
+    const others: { id: string; authorization: string }[] = [];
+    const post = (url: string, payload: unknown, authorization: string | undefined = auth) =>
+      t.app.inject({ method: 'POST', url, payload: payload as object, headers: authorization ? { authorization } : {} });
+    const ok = async (url: string, payload: unknown, authorization?: string) => {
+      const res = await post(url, payload, authorization);
+      assert.equal(res.statusCode, 200, res.body.slice(0, 500));
+      return res.json() as Output;
+    };
+
+    before(async () => {
+      t = await createTestApp(backend);
+      await importDemo(t.database.db);
+      auth = t.client.authorization;
+      for (const name of ['AuroraAI UI', 'Chatbot', 'Palveluohjain']) {
+        const c = await createClient(t.database.db, name, []);
+        const row = await t.database.db.selectFrom('api_clients').select('id').where('client_id', '=', c.client_id).executeTakeFirstOrThrow();
+        others.push({ id: row.id, authorization: basicAuth(c.client_id, c.client_secret) });
+      }
+    });
+    after(async () => {
+      await t?.close();
+    });
+
+    describe('the reference\'s own examples', () => {
+      test('recommend_service: its request example is answered, and the answer is valid RecommendServiceOutput', async () => {
+        const withFilters = await ok(RECOMMEND, requestExample(RECOMMEND));
+        assertValid(reference('RecommendServiceOutput'), withFilters, 'answer to the example');
+        assert.ok(Number.isInteger(withFilters.auroraai_recommendation_id));
+        // The example's filters leave little of the demo; without them, five services.
+        const { service_filters: _f, ...plain } = requestExample(RECOMMEND);
+        const answer = await ok(RECOMMEND, plain);
+        assertValid(reference('RecommendServiceOutput'), answer, 'answer without filters');
+        assert.equal(answer.recommended_services.length, 5, 'the example asks for 5');
+        assert.deepEqual(answer.recommended_services.map((s) => s.rank), [1, 2, 3, 4, 5]);
+        const scores = answer.recommended_services.map((s) => s.similarity_score);
+        assert.deepEqual(scores, [...scores].sort((a, b) => b - a), 'in decreasing similarity');
+        assert.ok(answer.auroraai_recommendation_id > withFilters.auroraai_recommendation_id);
+        // The attribute schema's example (with age and municipality_code beside the meters).
+        assertValid(reference('RecommendServiceOutput'), await ok(RECOMMEND, attributes.example), 'answer to the attributes example');
+      });
+
+      test('text_search: its request example is answered, and the answer is valid TextSearchOutput', async () => {
+        const withFilters = await ok(TEXT_SEARCH, requestExample(TEXT_SEARCH));
+        assertValid(reference('TextSearchOutput'), withFilters, 'answer to the example');
+        const { service_filters: _f, ...plain } = requestExample(TEXT_SEARCH);
+        const answer = await ok(TEXT_SEARCH, plain);
+        assertValid(reference('TextSearchOutput'), answer, 'answer without filters');
+        assert.equal(answer.recommended_services.length, 5);
+        assert.ok(answer.recommended_services.some((s) => /työ/i.test(s.service_name)), 'about work');
+        // Without limit: 5, as the reference says.
+        assert.equal((await ok(TEXT_SEARCH, { search_text: 'lukio' })).recommended_services.length, 5);
+        const row = await t.database.db.selectFrom('recommendations').selectAll().where('number', '=', answer.auroraai_recommendation_id).executeTakeFirstOrThrow();
+        assert.equal(row.source, 'auroraai');
+        assert.equal(row.kind, 'text');
+        assert.ok(!JSON.stringify(row).includes('nuorten'), 'the search text is not stored');
+      });
+
+      test('recommendation_feedback: a body valid for the reference is answered 200 and stored', async () => {
+        const answer = await ok(RECOMMEND, { life_situation_meters: { housing: [3] }, limit: 3 });
+        const body = {
+          auroraai_recommendation_id: answer.auroraai_recommendation_id,
+          feedback_score: 1,
+          service_feedbacks: [{ feedback_score: -1, service_id: answer.recommended_services[0]!.service_id }],
+        };
+        assertValid(reference('RecommendationFeedback'), body, 'the feedback');
+        const res = await post(FEEDBACK, body);
+        assert.equal(res.statusCode, 200, res.body);
+        const row = await t.database.db.selectFrom('recommendations').select('id').where('number', '=', answer.auroraai_recommendation_id).executeTakeFirstOrThrow();
+        const signals = await t.database.db.selectFrom('recommendation_signals').select(['kind', 'service_id', 'value']).where('recommendation_id', '=', row.id).orderBy('id').execute();
+        assert.deepEqual(signals, [
+          { kind: 'feedback', service_id: answer.recommended_services[0]!.service_id, value: -1 },
+          ...answer.recommended_services.slice(1).map((s) => ({ kind: 'recommendation_feedback', service_id: s.service_id, value: 1 })),
+        ]);
+        // Only the id: nothing to record, still 200.
+        assert.equal((await post(FEEDBACK, { auroraai_recommendation_id: answer.auroraai_recommendation_id })).statusCode, 200);
+      });
+    });
+
+    test('services carry what AuroraAI gave: organisation, classes, areas and channels with their contacts', async () => {
+      const answer = await ok(TEXT_SEARCH, { search_text: 'Nettilukio aikuisille', limit: 10 });
+      assertValid(reference('TextSearchOutput'), answer, 'answer');
+      const s = answer.recommended_services.find((x) => x.service_id === ETALUKIO)!;
+      assert.ok(s, 'the sample service is found');
+      assert.equal(s.service_name, 'Nettilukio aikuisille');
+      assert.deepEqual(s.responsible_organization, { id: 'df0c2f24-d2bd-4ba7-bdcd-fcfc9f0d65a7', name: 'Mikkelin kaupungin liikelaitos Otavia' });
+      assert.ok(s.service_class_uris.includes(P6_10));
+      assert.equal(s.funding_type, 'PubliclyFunded');
+      const otava = s.service_channels.find((c) => c.service_channel_id === '961f1a02-0eb7-4b5d-9721-6b9f2d14ec6f')!;
+      assert.equal(otava.service_name, 'Otavan Opisto / Otavia');
+      assert.equal(otava.service_channel_type, 'ServiceLocation');
+      assert.equal(otava.session_transfer, false);
+      assert.equal(otava.address, 'Otavantie 2 B, 50670, Mikkeli');
+      assert.ok((otava.web_pages as string[]).includes('http://www.otavanopisto.fi/'));
+      assert.ok((otava.emails as string[]).includes('info@otavia.fi'));
+      assert.deepEqual(otava.phone_numbers, ['Opintoasiainvastaava +358 447943552', '+358 447943565']);
+      assert.match((otava.service_hours as string[])[0]!, /^Monday 08:00:00 - 16:00:00, Tuesday/);
+      const location = otava.location as { latitude: string; longitude: string };
+      assert.ok(Math.abs(Number(location.latitude) - 61.6455) < 0.01 && Math.abs(Number(location.longitude) - 27.0732) < 0.01, 'WGS84');
+    });
+
+    test('requests are accepted and refused exactly as the reference\'s schemas say (no type coercion)', async () => {
+      const given = await ok(RECOMMEND, { life_situation_meters: { health: [2] }, limit: 2 });
+      /** Mostly valid, sometimes not. */
+      const mostly = <A, B>(valid: fc.Arbitrary<A>, invalid: fc.Arbitrary<B>) => fc.oneof({ weight: 12, arbitrary: valid }, { weight: 1, arbitrary: invalid });
+      const meterAnswers = fc.oneof(
+        { weight: 30, arbitrary: fc.array(fc.integer({ min: 0, max: 10 }), { maxLength: 3 }) },
+        { weight: 1, arbitrary: fc.array(fc.constantFrom(-1, 11, 2.5, '3', null), { minLength: 1, maxLength: 2 }) },
+        { weight: 1, arbitrary: fc.constantFrom(5, '5', null, {}) },
+      );
+      const meters = mostly(
+        fc.dictionary(fc.constantFrom('health', 'housing', 'family', 'finance', 'friends', 'working_studying', 'self_esteem'), meterAnswers, { maxKeys: 4 }),
+        fc.constantFrom({ mood: [3] }, { health: [2], mood: [1] }, null, [], 'health', 3),
+      );
+      const codes = <T>(values: T[]) => fc.array(fc.constantFrom(...values), { maxLength: 2 });
+      const filters = fc.oneof(
+        {
+          weight: 5,
+          arbitrary: fc.record(
+            {
+              only_national_services: mostly(fc.boolean(), fc.constantFrom('false', 0, null)),
+              include_national_services: mostly(fc.boolean(), fc.constantFrom('true', 1)),
+              municipality_codes: mostly(codes(['091', '853', '564', '491']), fc.constantFrom('091', [91], ['91'], ['0910'])),
+              region_codes: mostly(codes(['02', '19', '10']), fc.constantFrom(['2'], ['002'], [2])),
+              hospital_district_codes: mostly(codes(['04', '12']), fc.constantFrom(['4'])),
+              service_classes: mostly(codes([P6_10, 'http://uri.suomi.fi/codelist/ptv/ptvserclass2/code/P1.2']), fc.constantFrom(['P6.10'], ['not a uri'], [5])),
+              target_groups: mostly(codes(['KR1', 'KR2']), fc.constantFrom([1], 'KR1')),
+              service_collections: mostly(codes(['744c4b61-fde5-4d23-a844-cee5728b9119']), fc.constantFrom([null])),
+              funding_type: mostly(codes(['PubliclyFunded', 'MarketFunded']), fc.constantFrom([true])),
+              wellbeing_service_county_codes: mostly(codes(['02', '03']), fc.constantFrom([2])),
+              unknown_filter: fc.constant(['x']),
+              // (only rarely several filters together, which leave nothing)
+            },
+            { requiredKeys: [] },
+          ),
+        },
+        { weight: 1, arbitrary: fc.constantFrom(null, [], 'x', 5) },
+      );
+      const common = {
+        limit: mostly(fc.integer({ min: -2, max: 60 }), fc.constantFrom('5', 5.5, null, true, 1e3)),
+        rerank: mostly(fc.boolean(), fc.constantFrom('true', 1, null)),
+        service_filters: filters,
+        session_id: mostly(fc.string({ maxLength: 8 }), fc.constantFrom(5, null)),
+        age: fc.integer({ min: 0, max: 200 }),
+      };
+      /** Bodies with the required field nearly always there. */
+      const body = <R extends Record<string, fc.Arbitrary<unknown>>>(required: string, fields: R) =>
+        mostly(fc.record(fields, { requiredKeys: [required] as never }), fc.record(fields, { requiredKeys: [] })) as fc.Arbitrary<Record<string, unknown>>;
+      const recommendBody = body('life_situation_meters', { life_situation_meters: meters, ...common });
+      const searchBody = body('search_text', {
+        search_text: mostly(fc.oneof(fc.constantFrom('nuorten työttömyys', 'lukio', '', ' '), fc.string({ maxLength: 20 })), fc.constantFrom(5, null, ['lukio'])),
+        ...common,
+      });
+      const feedbackBody = body('auroraai_recommendation_id', 
+        {
+          auroraai_recommendation_id: mostly(fc.oneof(fc.constant(given.auroraai_recommendation_id), fc.integer({ min: -5, max: 1e9 })), fc.constantFrom(String(given.auroraai_recommendation_id), 1.5, null, 2 ** 60)),
+          feedback_score: mostly(fc.constantFrom(1, -1), fc.constantFrom(0, 2, '1', null, true)),
+          service_feedbacks: fc.oneof(
+            fc.array(
+              fc.record(
+                {
+                  feedback_score: mostly(fc.constantFrom(1, -1), fc.constantFrom(0, '-1')),
+                  service_id: mostly(fc.oneof(fc.constant(given.recommended_services[0]!.service_id), fc.constant(given.recommended_services[0]!.service_id.toUpperCase()), fc.uuid()), fc.constantFrom('x', 5)),
+                },
+                { requiredKeys: [] },
+              ),
+              { maxLength: 2 },
+            ),
+            fc.constantFrom('x', null, {}),
+          ),
+        },
+      );
+      const cases: [string, string, fc.Arbitrary<Record<string, unknown>>][] = [
+        [RECOMMEND, 'RecommendServiceInput', recommendBody],
+        [TEXT_SEARCH, 'TextSearchInput', searchBody],
+        [FEEDBACK, 'RecommendationFeedback', feedbackBody],
+      ];
+      for (const [url, schema, arbitrary] of cases) {
+        const validate = reference(schema);
+        let accepted = 0;
+        await fc.assert(
+          fc.asyncProperty(arbitrary, async (body) => {
+            const valid = validate(body);
+            const res = await post(url, body);
+            const what = `${url} ${JSON.stringify(body)} → ${res.statusCode} ${res.body.slice(0, 300)}`;
+            assert.ok(res.statusCode < 500, what);
+            if (!valid) {
+              assertProblem(res, 400);
+              return;
+            }
+            accepted++;
+            if (res.statusCode === 200) {
+              if (url !== FEEDBACK) assertValid(reference(url === RECOMMEND ? 'RecommendServiceOutput' : 'TextSearchOutput'), res.json(), what);
+              return;
+            }
+            // Valid for the reference, refused for its values: an unknown code or an area filter beside
+            // only_national_services (as AuroraAI refused them), an unknown recommendation, a service it did not give.
+            const problem = assertProblem(res, res.statusCode);
+            if (url === FEEDBACK) assert.ok([400, 404].includes(res.statusCode), what);
+            else assert.ok(res.statusCode === 400 && problem.errors!.every((e) => e.field.startsWith('service_filters.')), what);
+          }),
+          { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
+        );
+        assert.ok(accepted > 20, `${url}: enough valid requests (${accepted})`);
+      }
+    });
+
+    test('every endpoint needs an API client\'s credential: none or a wrong one is 401', async () => {
+      for (const url of [RECOMMEND, TEXT_SEARCH, FEEDBACK]) {
+        const body = url === FEEDBACK ? { auroraai_recommendation_id: 1 } : url === RECOMMEND ? { life_situation_meters: { health: [1] } } : { search_text: 'lukio' };
+        const none = await post(url, body, '');
+        assertProblem(none, 401);
+        assert.match(String(none.headers['www-authenticate']), /^Basic/);
+        assertProblem(await post(url, body, basicAuth('aur_nobody', 'secret')), 401);
+        assertProblem(await post(url, body, basicAuth(t.client.client_id, `${t.client.client_secret}x`)), 401);
+      }
+      // A client without any scope may use them.
+      assert.equal((await post(TEXT_SEARCH, { search_text: 'lukio' }, others[0]!.authorization)).statusCode, 200);
+    });
+
+    test('feedback is only for the client\'s own recommendations and their services', async () => {
+      const mine = await ok(RECOMMEND, { life_situation_meters: { resilience: [2] }, limit: 3 }, others[0]!.authorization);
+      const id = mine.auroraai_recommendation_id;
+      const service = mine.recommended_services[0]!.service_id;
+      assertProblem(await post(FEEDBACK, { auroraai_recommendation_id: id, feedback_score: 1 }, others[1]!.authorization), 404);
+      assertProblem(await post(FEEDBACK, { auroraai_recommendation_id: 999_999_999, feedback_score: 1 }, others[0]!.authorization), 404);
+      const stray = assertProblem(await post(FEEDBACK, { auroraai_recommendation_id: id, service_feedbacks: [{ feedback_score: 1, service_id: service }, { feedback_score: 1, service_id: ETALUKIO }] }, others[0]!.authorization), 400);
+      assert.equal(stray.errors?.[0]?.field, 'service_feedbacks.1.service_id');
+      const row = await t.database.db.selectFrom('recommendations').select('id').where('number', '=', id).executeTakeFirstOrThrow();
+      assert.equal((await t.database.db.selectFrom('recommendation_signals').select('id').where('recommendation_id', '=', row.id).execute()).length, 0, 'nothing of a refused request is kept');
+      assertProblem(await post(FEEDBACK, { auroraai_recommendation_id: String(id) }, others[0]!.authorization), 400);
+    });
+
+    test('feedback teaches the same learning: rerank=true moves the rated service, rerank=false keeps similarity order', async () => {
+      const request = { life_situation_meters: { family: [1] }, limit: 10 };
+      const before = await ok(RECOMMEND, { ...request, rerank: false });
+      const target = before.recommended_services[5]!;
+      for (const client of others) {
+        const mine = await ok(RECOMMEND, request, client.authorization);
+        assert.ok(mine.recommended_services.some((s) => s.service_id === target.service_id));
+        const res = await post(FEEDBACK, { auroraai_recommendation_id: mine.auroraai_recommendation_id, service_feedbacks: [{ feedback_score: 1, service_id: target.service_id }] }, client.authorization);
+        assert.equal(res.statusCode, 200);
+      }
+      const plain = await ok(RECOMMEND, { ...request, rerank: false });
+      assert.deepEqual(plain.recommended_services.map((s) => [s.service_id, s.similarity_score]), before.recommended_services.map((s) => [s.service_id, s.similarity_score]));
+      const reranked = await ok(RECOMMEND, { ...request, rerank: true });
+      const moved = reranked.recommended_services.find((s) => s.service_id === target.service_id)!;
+      assert.ok(moved.rank < target.rank, `rank ${target.rank} → ${moved.rank}`);
+      assert.ok(Math.abs(moved.similarity_score - target.similarity_score) < 1e-3, 'similarity is the score before feedback');
+      assertValid(reference('RecommendServiceOutput'), reranked, 'reranked answer');
+      // And our own API sees the same learning.
+      const ours = await t.app.inject({ method: 'POST', url: '/api/v1/recommendations', payload: { meters: { family: 1 }, limit: 10 } });
+      const item = (ours.json() as { items: { service_id: string; reasons: { kind: string }[] }[] }).items.find((i) => i.service_id === target.service_id)!;
+      assert.ok(item.reasons.some((r) => r.kind === 'feedback'));
+    });
+
+    test('the OpenAPI document lists the three endpoints under the tag auroraai, with the reference\'s fields', async () => {
+      const doc = (await t.app.inject('/openapi.json')).json() as {
+        tags: { name: string }[];
+        paths: Record<string, { post: { tags: string[]; security: object[]; operationId: string; requestBody: { content: { 'application/json': { schema: Schema } } }; responses: Record<string, { content: { 'application/json': { schema: Schema } } }> } }>;
+      };
+      type Schema = { properties: Record<string, Schema>; required?: string[]; items?: Schema };
+      assert.ok(doc.tags.some((x) => x.name === 'auroraai'));
+      const resolve = (s: { $ref?: string; properties?: Record<string, unknown>; required?: string[] }) =>
+        s.$ref?.startsWith('#/components/schemas/') ? spec.components.schemas[s.$ref.slice('#/components/schemas/'.length)]! : s;
+      const sameFields = (ours: Schema, theirs: { properties?: Record<string, unknown>; required?: string[] }, what: string) => {
+        assert.deepEqual(Object.keys(ours.properties).sort(), Object.keys(theirs.properties ?? {}).sort(), `${what}: fields`);
+        assert.deepEqual([...(ours.required ?? [])].sort(), [...(theirs.required ?? [])].sort(), `${what}: required`);
+      };
+      for (const [path, input] of [[RECOMMEND, 'RecommendServiceInput'], [TEXT_SEARCH, 'TextSearchInput'], [FEEDBACK, 'RecommendationFeedback']] as const) {
+        const op = doc.paths[path]!.post;
+        assert.deepEqual(op.tags, ['auroraai']);
+        assert.deepEqual(op.security, [{ basicAuth: [] }]);
+        assert.equal(op.operationId, (spec.paths[path]!.post as unknown as { operationId: string }).operationId);
+        const body = op.requestBody.content['application/json'].schema;
+        sameFields(body, spec.components.schemas[input]!, input);
+        if (body.properties.service_filters) sameFields(body.properties.service_filters, spec.components.schemas.ServiceFilters!, 'ServiceFilters');
+        if (body.properties.service_feedbacks) sameFields(body.properties.service_feedbacks.items!, spec.components.schemas.ServiceFeedback!, 'ServiceFeedback');
+        if (body.properties.life_situation_meters)
+          assert.deepEqual(Object.keys(body.properties.life_situation_meters.properties).sort(), Object.keys(attributes.properties.life_situation_meters.properties).sort());
+        if (path === FEEDBACK) continue;
+        const out = op.responses['200']!.content['application/json'].schema;
+        const service = out.properties.recommended_services!.items!;
+        const theirs = resolve(spec.components.schemas.RecommendedService!);
+        for (const key of Object.keys(theirs.properties!)) assert.ok(key in service.properties, `RecommendedService.${key}`);
+        const channel = service.properties.service_channels!.items!;
+        for (const key of Object.keys(spec.components.schemas.ServiceChannel!.properties!)) assert.ok(key in channel.properties, `ServiceChannel.${key}`);
+        assert.ok(out.required?.includes('auroraai_recommendation_id'));
+      }
+    });
+  });
+}

@@ -1,0 +1,83 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { requireClient } from '../auth.ts';
+import { badRequest } from '../problem.ts';
+import { problems } from '../schemas.ts';
+
+/**
+ * AuroraAI's session transfer (`/service-recommender/v1/session_attributes`, see
+ * /work/shared/reference/auroraai-core-components.openapi.json) over the ConsentService. The one
+ * deliberate difference: AuroraAI's access token lived 24 hours and anyone holding it could read the
+ * attributes again; ours is one-time, and reading needs the receiving channel's client credential.
+ */
+
+export const SESSION_ATTRIBUTES_PATH = '/service-recommender/v1/session_attributes';
+export const SESSION_TRANSFER_PURPOSE = 'Session transfer to a recommended service (AuroraAI session_attributes)';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const UserAttributeValues = Type.Object({}, { additionalProperties: true, description: 'AuroraAI attribute values (age, municipality_code, life_situation_meters, …)' });
+
+export const auroraaiSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    SESSION_ATTRIBUTES_PATH,
+    {
+      preHandler: requireClient('transfer:send'),
+      schema: {
+        tags: ['auroraai'],
+        operationId: 'post-session_attributes',
+        summary: 'Send session attributes to a recommended service',
+        description:
+          'AuroraAI-compatible deposit. The channel must be a transfer target accepting the attributes. Returns the session-transfer link (`?auroraai_access_token=`) as text. Unlike AuroraAI, whose token lived 24 hours and could be read again by anyone holding it, the token is one-time and valid for minutes, and only the receiving channel\'s client may read it.',
+        security: [{ basicAuth: [] }],
+        body: Type.Object({
+          service_channel_id: Type.String({ description: 'Service channel id from PTV to which service send the attributes' }),
+          service_id: Type.Optional(Type.String({ description: 'Optional. PTV service-id of the target service' })),
+          auroraai_recommendation_id: Type.Optional(Type.Integer({ description: 'Optional. AuroraAI recommendation-id; needs service_id' })),
+          session_attributes: UserAttributeValues,
+        }),
+        response: { 200: { description: 'The session-transfer link', content: { 'text/html': { schema: Type.String({ format: 'uri' }) } } }, ...problems(400, 401, 403, 404, 415) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if (!UUID.test(body.service_channel_id)) throw badRequest('not a service channel id', [{ field: 'service_channel_id', message: 'is a UUID' }]);
+      if (body.auroraai_recommendation_id !== undefined && body.service_id === undefined)
+        throw badRequest('service_id must be given with auroraai_recommendation_id', [{ field: 'service_id', message: 'is required with auroraai_recommendation_id' }]);
+      const client = request.client!;
+      const deposit = await app.aurora.consent.deposit({
+        senderClientId: client.id,
+        senderName: client.name,
+        targetChannelId: body.service_channel_id,
+        attributes: body.session_attributes as Record<string, unknown>,
+        purpose: SESSION_TRANSFER_PURPOSE,
+      });
+      const link = new URL(deposit.link);
+      link.searchParams.delete('aurora_token');
+      link.searchParams.set('auroraai_access_token', deposit.token);
+      reply.header('cache-control', 'no-store');
+      return reply.status(200).type('text/html; charset=utf-8').send(link.toString());
+    },
+  );
+
+  app.get(
+    SESSION_ATTRIBUTES_PATH,
+    {
+      preHandler: requireClient('transfer:receive'),
+      schema: {
+        tags: ['auroraai'],
+        operationId: 'get-session_attributes',
+        summary: 'Get session attributes',
+        description:
+          'AuroraAI-compatible redemption. Unlike AuroraAI (a 24-hour token anyone holding it could read again), the token is one-time — a second read is 410 — and this needs the receiving channel\'s client credential (HTTP Basic).',
+        security: [{ basicAuth: [] }],
+        querystring: Type.Object({ access_token: Type.String({ minLength: 1, maxLength: 200, description: 'Token that grants access to the session attributes' }) }),
+        response: { 200: UserAttributeValues, ...problems(400, 401, 403, 404, 410) },
+      },
+    },
+    async (request, reply) => {
+      const result = await app.aurora.consent.redeem(request.query.access_token, request.client!.id);
+      reply.header('cache-control', 'no-store');
+      return result.attributes;
+    },
+  );
+};

@@ -1,0 +1,96 @@
+import Type from 'typebox';
+import { CLIENT_SCOPES } from '../clients/clients.ts';
+
+/** Request and response schemas of the console API (validation and the OpenAPI document). */
+
+// PostgreSQL text cannot hold U+0000: refused at the door rather than failing in the database.
+export const Plain = (maxLength: number, extra: Record<string, unknown> = {}) => Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000]*$', ...extra });
+
+export const MemberId = Type.String({ format: 'uuid', description: 'A member organisation' });
+export const MemberParams = Type.Object({ id: MemberId });
+export const Timestamp = Type.String({ format: 'date-time' });
+export const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
+const LocalText = Type.Object({}, { additionalProperties: true, description: '{fi, sv, en}: the texts there are' });
+
+export const MemberStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected'), Type.Literal('suspended')]);
+export const RoleSchema = Type.Union([Type.Literal('network_admin'), Type.Literal('org_admin'), Type.Literal('developer')]);
+export const ScopeSchema = Type.Union(CLIENT_SCOPES.map((s) => Type.Literal(s)));
+
+export const StaffSchema = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  role: RoleSchema,
+  member: Type.Union([Type.Object({ id: Type.String(), name: Type.String(), business_id: Type.String(), status: MemberStatusSchema }), Type.Null()]),
+  totp_enabled: Type.Boolean(),
+});
+export const StaffEnvelope = Type.Object({ staff: StaffSchema });
+
+export const StaffListItem = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  role: RoleSchema,
+  totp_enabled: Type.Boolean(),
+  created_at: Timestamp,
+  last_login_at: NullableTimestamp,
+});
+
+export const MemberItemSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  business_id: Type.String(),
+  status: MemberStatusSchema,
+  contact_name: Type.String(),
+  contact_email: Type.String(),
+  created_at: Timestamp,
+  decided_at: NullableTimestamp,
+  decision_reason: Type.Union([Type.String(), Type.Null()]),
+  service_count: Type.Integer(),
+  client_count: Type.Integer(),
+});
+
+export const MemberDetailSchema = Type.Object({
+  ...MemberItemSchema.properties,
+  requested_services: Type.Array(Type.String(), { description: 'Services the application named; linked on approval when still free' }),
+  history: Type.Array(
+    Type.Object({ at: Timestamp, action: Type.String({ description: 'apply, approve, reject, suspend or reinstate' }), actor: Type.String(), reason: Type.Union([Type.String(), Type.Null()]) }),
+  ),
+});
+
+export const ChannelSchema = Type.Object({
+  channel_id: Type.String(),
+  type: Type.String(),
+  name: LocalText,
+  transfer: Type.Union([Type.Null(), Type.Object({ landing_url: Type.String(), accepts: Type.Array(Type.String()), client_id: Type.String() })]),
+});
+export const MemberServiceSchema = Type.Object({ service_id: Type.String(), name: LocalText, channels: Type.Array(ChannelSchema) });
+
+export const ClientItemSchema = Type.Object({
+  client_id: Type.String(),
+  name: Type.String(),
+  scopes: Type.Array(Type.String()),
+  created_at: Timestamp,
+  last_used_at: NullableTimestamp,
+  revoked_at: NullableTimestamp,
+  suspended_at: NullableTimestamp,
+  rate_limit_per_minute: Type.Union([Type.Integer(), Type.Null()], { description: 'Calls a minute; null: the default (600 for a member\'s client)' }),
+});
+export const ClientSecretSchema = Type.Object({
+  client_id: Type.String(),
+  client_secret: Type.String({ description: 'Shown only now: keep it safe' }),
+});
+
+export const ReasonBody = Type.Object({ reason: Plain(1000) }, { additionalProperties: false });
+export const OptionalReasonBody = Type.Union([Type.Object({ reason: Type.Optional(Plain(1000)) }, { additionalProperties: false }), Type.Null()]);
+export const CodeBody = Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$', description: 'The six digits the authenticator app shows' }) }, { additionalProperties: false });
+
+export const AuditEntrySchema = Type.Object({
+  id: Type.Integer(),
+  at: Timestamp,
+  actor: Type.String(),
+  action: Type.String(),
+  target: Type.Union([Type.String(), Type.Null()]),
+  member_id: Type.Union([Type.String(), Type.Null()]),
+  details: Type.Object({}, { additionalProperties: true }),
+});

@@ -1,0 +1,341 @@
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyError } from 'fastify';
+import Type from 'typebox';
+import { Uuid } from '../catalogue/schemas.ts';
+import { HttpProblem, errorHandler, notFound, sendProblem } from '../http/problem.ts';
+import { problems } from '../http/schemas.ts';
+import { Meters } from '../recommender/schemas.ts';
+import { describedAttributes } from '../transfers/attribute-texts.ts';
+import { deleteCheck, listChecks, saveCheck } from './checks.ts';
+import { PERSON_KEY_PATTERN, requirePerson } from './person-key.ts';
+import {
+  PERSON_TRANSFERS_PER_ADDRESS,
+  PERSON_TRANSFERS_PER_PERSON,
+  claimConsent,
+  erasePerson,
+  exportAll,
+  listConsents,
+  personTransfer,
+  transferTargets,
+  withdrawMine,
+} from './person.ts';
+import { RateLimited, reserveAttempts } from '../rate-limits/attempts.ts';
+import { ConsentRecord } from '../transfers/routes.ts';
+
+/**
+ * The person API: what the citizen app calls with the person key it keeps in the browser
+ * (`Authorization: Bearer <person key>`), plus the two public look-ups it needs for consent
+ * questions: the attribute registry in words, and the transfer targets of a service.
+ */
+
+const Localized = Type.Object(
+  { fi: Type.Optional(Type.String()), sv: Type.Optional(Type.String()), en: Type.Optional(Type.String()) },
+  { description: 'A text in Finnish, Swedish and English, as far as the catalogue has it' },
+);
+const AllLanguages = Type.Object({ fi: Type.String(), sv: Type.String(), en: Type.String() });
+const Language = Type.Union([Type.Literal('fi'), Type.Literal('sv'), Type.Literal('en')]);
+const ConsentKey = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: "The consent's secret key, as the sending service handed it to the person" });
+
+const Recipient = Type.Object({
+  service_id: Type.Union([Uuid, Type.Null()], {
+    description:
+      "The service the consent was given for (`service_id` of the transfer); for a consent made without one, the channel's service (the first by name when several). Null when the catalogue no longer has it",
+  }),
+  service_name: Localized,
+  channel_id: Uuid,
+  channel_name: Localized,
+});
+const PersonConsent = Type.Object(
+  {
+    ...ConsentRecord.properties,
+    origin: Type.Union([Type.Literal('made'), Type.Literal('claimed')], { description: "'made': the person's own transfer; 'claimed': a service's, added with its consent key" }),
+    recipient: Recipient,
+  },
+  { description: 'A consent on the person’s list, with the names of its recipient' },
+);
+const CheckSchema = Type.Object({ id: Uuid, taken_at: Type.String({ format: 'date-time' }), meters: Meters });
+const Erased = Type.Object({
+  withdrawn: Type.Integer({ description: 'Consents that were still waiting and are now withdrawn (their values deleted)' }),
+  consents_forgotten: Type.Integer({ description: 'Consents removed from your list' }),
+  checks_deleted: Type.Integer(),
+});
+
+const personSecurity = [{ personKey: [] }];
+const PERSON_KEY_HELP = `Needs \`Authorization: Bearer <person key>\`: 32 random bytes, base64url (${PERSON_KEY_PATTERN}), made and kept by the citizen app. The network keeps only an HMAC of it.`;
+/** Saves of checks per address per hour: enough for a family, not for filling the database. */
+const CHECK_SAVES_PER_ADDRESS = 200;
+
+export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Within this plugin: a 401 asks for the Bearer person key, and a 429 says when to come back.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof HttpProblem && error.status === 401) {
+      reply.header('www-authenticate', 'Bearer realm="aurora-person"');
+      return sendProblem(reply, error.toProblem(request.url));
+    }
+    if (error instanceof RateLimited) reply.header('retry-after', String(error.retryAfterSeconds));
+    return errorHandler(error, request, reply);
+  });
+  const db = () => app.aurora.database.db;
+  const consent = () => app.aurora.consent;
+
+  app.get(
+    '/api/v1/attributes',
+    {
+      schema: {
+        tags: ['person'],
+        summary: 'The attributes a person may carry to the next service, in words for consent questions',
+        description: 'Each attribute of the registry (the AuroraAI attribute schema) with a title and a plain description in Finnish, Swedish and English, and the JSON Schema its values must meet.',
+        response: {
+          200: Type.Object({
+            attributes: Type.Array(Type.Object({ name: Type.String(), title: AllLanguages, description: AllLanguages, schema: Type.Object({}, { additionalProperties: true }) })),
+          }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=3600');
+      return { attributes: describedAttributes() };
+    },
+  );
+
+  app.get(
+    '/api/v1/services/:id/transfer-targets',
+    {
+      schema: {
+        tags: ['person'],
+        summary: "The channels of a service that receive a person's information, and what each accepts",
+        description: "`mode` is 'link' for a web channel (the person follows a one-time link) and 'code' for a service location or phone channel (the person shows or reads out a short code). Empty when the service receives no transfers.",
+        params: Type.Object({ id: Uuid }),
+        response: {
+          200: Type.Object({
+            targets: Type.Array(
+              Type.Object({
+                channel_id: Uuid,
+                channel_type: Type.String({ description: "PTV channel type: 'EChannel', 'WebPage', 'ServiceLocation', 'Phone', …" }),
+                channel_name: Localized,
+                mode: Type.Union([Type.Literal('link'), Type.Literal('code')]),
+                accepts: Type.Array(Type.String()),
+              }),
+            ),
+          }),
+          ...problems(400, 404),
+        },
+      },
+    },
+    async (request) => {
+      const targets = await transferTargets(db(), request.params.id);
+      if (!targets) throw notFound(`no service ${request.params.id}`);
+      return { targets };
+    },
+  );
+
+  // Everything below needs the person key and is never cached.
+  await app.register(async (instance) => {
+    const my = instance.withTypeProvider<TypeBoxTypeProvider>();
+    // Before the body is even parsed: a request without a person key learns that first.
+    my.addHook('onRequest', requirePerson());
+    my.addHook('onSend', async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+    });
+
+    my.post(
+      '/api/v1/my/transfers',
+      {
+        schema: {
+          tags: ['person'],
+          summary: 'Send your own information to a service channel, once',
+          description: `${PERSON_KEY_HELP} For a web channel (mode 'link') the answer has the one-time \`link\` to open (valid AURORA_TRANSFER_TTL_SECONDS, by default 10 minutes); for a service location or phone channel (mode 'code') a \`code\` to show or read out, with \`code_display\` (XXXX-XXXX-XX) and \`qr_svg\` (valid 3 days). The consent is on your list (GET /api/v1/my/consents) and may be withdrawn until used. Attributes the channel does not accept, or values that are not valid, are 422 and nothing is stored. At most ${PERSON_TRANSFERS_PER_PERSON} transfers per person key and ${PERSON_TRANSFERS_PER_ADDRESS} per address in an hour (429 with Retry-After).`,
+          security: personSecurity,
+          body: Type.Object(
+            {
+              channel_id: Uuid,
+              attributes: Type.Object({}, { additionalProperties: true, minProperties: 1, maxProperties: 20, description: 'Attribute values by name (see GET /api/v1/attributes)' }),
+              purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'In your words; by default a sentence in `language` naming the service (`service_id`) or else the channel' })),
+              language: Type.Optional(Language),
+              service_id: Type.Optional(
+                Type.String({
+                  format: 'uuid',
+                  description:
+                    'The service you are sending to, one of those the channel serves (a desk may serve many): your list then names it. A service the channel does not serve is 422 `channel-not-of-service` and nothing is stored',
+                }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            201: Type.Object({
+              consent_id: Uuid,
+              consent_key: ConsentKey,
+              status: Type.Literal('given'),
+              expires_at: Type.String({ format: 'date-time' }),
+              receipt: Type.String({ description: 'The signed consent receipt (compact JWS, ES256; /.well-known/jwks.json)' }),
+              mode: Type.Union([Type.Literal('link'), Type.Literal('code')]),
+              link: Type.Optional(Type.String({ format: 'uri', description: "The channel's landing URL with `aurora_token`" })),
+              token: Type.Optional(Type.String()),
+              code: Type.Optional(Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{10}$', description: 'The code, ten characters of Crockford base32' })),
+              code_display: Type.Optional(Type.String({ description: 'The code as shown to people: XXXX-XXXX-XX' })),
+              qr_svg: Type.Optional(Type.String({ description: 'code_display as a QR code (SVG)' })),
+            }),
+            ...problems(400, 401, 404, 415, 422, 429),
+          },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body;
+        const result = await personTransfer(db(), consent(), request.person!, request.ip, {
+          channel_id: body.channel_id,
+          attributes: body.attributes as Record<string, unknown>,
+          purpose: body.purpose,
+          language: body.language,
+          service_id: body.service_id,
+        });
+        return reply.status(201).send(result);
+      },
+    );
+
+    my.get(
+      '/api/v1/my/consents',
+      {
+        schema: {
+          tags: ['person'],
+          summary: 'Your consents, newest first, with their receipts and recipients',
+          description: PERSON_KEY_HELP,
+          security: personSecurity,
+          response: { 200: Type.Object({ consents: Type.Array(PersonConsent) }), ...problems(401) },
+        },
+      },
+      async (request) => ({ consents: await listConsents(db(), request.person!) }),
+    );
+
+    my.post(
+      '/api/v1/my/consents/claim',
+      {
+        schema: {
+          tags: ['person'],
+          summary: 'Add a consent a service made with you to your list, with its consent key',
+          description: `${PERSON_KEY_HELP} A wrong id or key is 404, as for a consent that does not exist. Claiming again changes nothing.`,
+          security: personSecurity,
+          body: Type.Object({ consent_id: Uuid, consent_key: ConsentKey }, { additionalProperties: false }),
+          response: { 200: PersonConsent, ...problems(400, 401, 404, 409, 415) },
+        },
+      },
+      async (request) => claimConsent(db(), consent(), request.person!, request.body.consent_id, request.body.consent_key),
+    );
+
+    my.post(
+      '/api/v1/my/consents/:id/withdraw',
+      {
+        schema: {
+          tags: ['person'],
+          summary: 'Withdraw a consent on your list before it is used: the values are deleted',
+          description: `${PERSON_KEY_HELP} 404 when the consent is not on your list; 409 when its values have already been handed over. Withdrawing again answers the same record.`,
+          security: personSecurity,
+          params: Type.Object({ id: Uuid }),
+          response: { 200: PersonConsent, ...problems(400, 401, 404, 409) },
+        },
+      },
+      async (request) => withdrawMine(db(), consent(), request.person!, request.params.id),
+    );
+
+    my.get(
+      '/api/v1/my/checks',
+      {
+        schema: {
+          tags: ['person'],
+          summary: 'The life-situation checks you chose to save, newest first',
+          description: `${PERSON_KEY_HELP} \`unreadable\` counts saved checks the network cannot decrypt any more (their key was removed by the operator).`,
+          security: personSecurity,
+          response: { 200: Type.Object({ checks: Type.Array(CheckSchema), unreadable: Type.Integer() }), ...problems(401) },
+        },
+      },
+      async (request) => listChecks(db(), consent().keyring, request.person!),
+    );
+
+    my.post(
+      '/api/v1/my/checks',
+      {
+        schema: {
+          tags: ['person'],
+          summary: 'Save a life-situation check (encrypted at rest)',
+          description: `${PERSON_KEY_HELP} At most 100 checks per person (409 beyond: delete some first). \`taken_at\` defaults to now.`,
+          security: personSecurity,
+          body: Type.Object({ taken_at: Type.Optional(Type.String({ format: 'date-time' })), meters: Meters }, { additionalProperties: false }),
+          response: { 201: CheckSchema, ...problems(400, 401, 409, 415, 429) },
+        },
+      },
+      async (request, reply) => {
+        await reserveAttempts(db(), [{ key: `check-address:${request.ip}`, limit: CHECK_SAVES_PER_ADDRESS, windowSeconds: 3600 }], (wait) => `too many checks saved from here: try again in ${Math.ceil(wait / 60)} min`);
+        const check = await saveCheck(db(), consent().keyring, request.person!, { taken_at: request.body.taken_at, meters: request.body.meters as Record<string, number> });
+        return reply.status(201).send(check);
+      },
+    );
+
+    my.delete(
+      '/api/v1/my/checks/:id',
+      {
+        schema: {
+          tags: ['person'],
+          summary: 'Delete one of your saved checks',
+          description: `${PERSON_KEY_HELP} 404 when you have no check with this id.`,
+          security: personSecurity,
+          params: Type.Object({ id: Uuid }),
+          response: { 204: Type.Null({ description: 'Deleted' }), ...problems(400, 401, 404) },
+        },
+      },
+      async (request, reply) => {
+        if (!(await deleteCheck(db(), request.person!, request.params.id))) throw notFound('you have no check with this id');
+        return reply.status(204).send(null);
+      },
+    );
+
+    my.get(
+      '/api/v1/my/export',
+      {
+        schema: {
+          tags: ['person'],
+          summary: 'Everything the network holds for you, as a JSON file',
+          description: `${PERSON_KEY_HELP} Your consents with receipts and their events (issued, handed over, refused, withdrawn, purged), and your saved checks. Sent as an attachment.`,
+          security: personSecurity,
+          response: {
+            200: Type.Object({
+              exported_at: Type.String({ format: 'date-time' }),
+              about: Type.String(),
+              consents: Type.Array(PersonConsent),
+              consent_events: Type.Array(
+                Type.Object({
+                  at: Type.String({ format: 'date-time' }),
+                  event: Type.String(),
+                  consent_id: Type.Union([Uuid, Type.Null()]),
+                  actor: Type.Union([Type.Literal('person'), Type.Literal('service'), Type.Literal('system')]),
+                  reason: Type.Union([Type.String(), Type.Null()]),
+                }),
+              ),
+              checks: Type.Array(CheckSchema),
+              unreadable_checks: Type.Integer(),
+            }),
+            ...problems(401),
+          },
+        },
+      },
+      async (request, reply) => {
+        const data = await exportAll(db(), consent(), request.person!);
+        reply.header('content-disposition', `attachment; filename="aurora-my-data-${data.exported_at.slice(0, 10)}.json"`);
+        return data;
+      },
+    );
+
+    my.delete(
+      '/api/v1/my',
+      {
+        schema: {
+          tags: ['person'],
+          summary: 'Erase everything the network holds for your person key',
+          description: `${PERSON_KEY_HELP} Consents still waiting are withdrawn first (their values deleted); your list and saved checks are deleted. The consent records themselves stay with the services and the audit log, without values and no longer linked to you.`,
+          security: personSecurity,
+          response: { 200: Erased, ...problems(401) },
+        },
+      },
+      async (request) => erasePerson(db(), request.person!),
+    );
+  });
+};

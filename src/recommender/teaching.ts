@@ -1,0 +1,68 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from '../db/database.ts';
+import { badRequest, notFound } from '../http/problem.ts';
+import { recordSignal, serviceExists, type NewSignal } from './feedback.ts';
+import type { Learning } from './learning.ts';
+import type { MeterValues } from './meters.ts';
+import { needsOf } from './store.ts';
+import { hashSecret } from '../clients/clients.ts';
+
+/**
+ * Teaching from the console: a member's staff say whether a service fits a life situation. The
+ * signal is the same as POST /api/v1/teaching's (weight 2, capped per client and service per 30
+ * days), attributed to the member through a hidden API client of its own — made on first use, its
+ * secret thrown away — so that the recommender's per-client cap applies to the member as a whole.
+ */
+export interface TeachingInput {
+  meters: MeterValues;
+  municipality?: string | undefined;
+  service_id: string;
+  fits: boolean;
+  comment?: string | undefined;
+}
+
+async function teachingClientOf(db: Db, memberId: string): Promise<string> {
+  return db.transaction().execute(async (tx) => {
+    const member = await tx.selectFrom('members').select('teaching_client_id').where('id', '=', memberId).forUpdate().executeTakeFirst();
+    if (!member) throw notFound(`no member ${memberId}`);
+    if (member.teaching_client_id) return member.teaching_client_id;
+    const id = randomUUID();
+    await tx
+      .insertInto('api_clients')
+      .values({
+        id,
+        client_id: `aur_t${randomBytes(12).toString('base64url')}`,
+        name: 'console teaching',
+        secret_hash: hashSecret(randomBytes(32).toString('base64url')),
+        scopes: ['recommender:teach'],
+        member_id: memberId,
+      })
+      .execute();
+    await tx.updateTable('members').set({ teaching_client_id: id }).where('id', '=', memberId).execute();
+    return id;
+  });
+}
+
+export async function teachAsMember(db: Db, learning: Learning, memberId: string, input: TeachingInput, actor: string) {
+  const serviceId = input.service_id.toLowerCase();
+  const needs = needsOf(input.meters);
+  if (Object.keys(needs).length === 0)
+    throw badRequest('the meters describe no need: give at least one meter below 8', [{ field: 'meters', message: 'every meter is 8 or more' }]);
+  if (!(await serviceExists(db, serviceId))) throw notFound(`no service has the id ${input.service_id}`);
+  const clientId = await teachingClientOf(db, memberId);
+  const signal: NewSignal = { kind: 'teaching', recommendationId: null, serviceId, clientId, needs, value: input.fits ? 1 : -1, comment: input.comment };
+  const [stored] = await recordSignal(db, learning, [signal]);
+  await db
+    .insertInto('audit_log')
+    .values({ actor, action: 'member.teach', target: serviceId, member_id: memberId, details: JSON.stringify({ fits: input.fits, municipality: input.municipality ?? null, signal_id: stored!.id }) })
+    .execute();
+  return {
+    signal_id: stored!.id,
+    kind: signal.kind,
+    recommendation_id: null,
+    service_id: serviceId,
+    value: signal.value,
+    needs: needs as Record<string, number>,
+    created_at: stored!.at.toISOString(),
+  };
+}

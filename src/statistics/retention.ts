@@ -1,0 +1,58 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import { weekOf } from './time.ts';
+
+/**
+ * How long service_events are kept. They are per-person rows (a person proxy, a municipality, the
+ * meters), needed only until their week has been released for every question a member may ask:
+ * a query reaches back at most MAX_WEEKS (106) weeks, 742 days, so the default adds a little over a
+ * week to that. Kept weekly releases (statistics_week_releases) hold no per-person rows and stay.
+ * A week purged before anyone asked for it is released empty if it is asked for later.
+ */
+export const DEFAULT_EVENT_RETENTION_DAYS = 750;
+/** Two weeks: the last completed week can still be released. */
+export const MIN_EVENT_RETENTION_DAYS = 14;
+export const MAX_EVENT_RETENTION_DAYS = 36_500;
+/** Rows per DELETE: each batch is its own short statement, so a backlog never holds one long transaction. */
+export const PURGE_BATCH = 10_000;
+
+const DAY = 86_400_000;
+
+/** AURORA_EVENT_RETENTION_DAYS, an integer of days (default 750); throws RangeError on anything else. */
+export function eventRetentionDays(value: string | undefined = process.env.AURORA_EVENT_RETENTION_DAYS): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_EVENT_RETENTION_DAYS;
+  const days = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || days < MIN_EVENT_RETENTION_DAYS || days > MAX_EVENT_RETENTION_DAYS)
+    throw new RangeError(`AURORA_EVENT_RETENTION_DAYS is a whole number of days from ${MIN_EVENT_RETENTION_DAYS} to ${MAX_EVENT_RETENTION_DAYS}, not ${JSON.stringify(value)}`);
+  return days;
+}
+
+export interface PurgeOptions {
+  /** Days to keep; AURORA_EVENT_RETENTION_DAYS when not given. */
+  days?: number;
+  now?: Date;
+  batch?: number;
+}
+
+/**
+ * Deletes the events of every week that ended more than `days` days ago (a week goes whole, so no
+ * event younger than that is deleted), batch by batch. Answers how many rows went.
+ */
+export async function purgeOldServiceEvents(db: Db, options: PurgeOptions = {}): Promise<number> {
+  const days = options.days ?? eventRetentionDays();
+  if (!Number.isInteger(days) || days < MIN_EVENT_RETENTION_DAYS || days > MAX_EVENT_RETENTION_DAYS) throw new RangeError(`a retention of ${days} days is out of range`);
+  const batch = options.batch ?? PURGE_BATCH;
+  const now = options.now ?? new Date();
+  // Weeks before the one holding the cut-off day ended before it.
+  const before = weekOf(new Date(now.getTime() - days * DAY));
+  let total = 0;
+  for (;;) {
+    // service_events has no key (on purpose, see its migration): rows are picked by their ctid.
+    const result = await sql`
+      delete from service_events
+       where ctid = any(array(select ctid from service_events where week < ${before}::date limit ${batch}))`.execute(db);
+    const deleted = Number(result.numAffectedRows ?? 0n);
+    total += deleted;
+    if (deleted < batch) return total;
+  }
+}
