@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import { notifyCatalogueChanged } from './changes.ts';
 import type { ChannelRecord, OrganizationRecord, ServiceRecord } from './model.ts';
 import { upsertChannels, upsertOrganizations, upsertServices, type Outcome } from './store.ts';
+import { audit } from '../audit/audit.ts';
 
 export interface SkippedRecord {
   source: string;
@@ -123,15 +124,7 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
         skipped_records: JSON.stringify(skipped.slice(0, 1000)),
       })
       .execute();
-    await tx
-      .insertInto('audit_log')
-      .values({
-        actor: options.actor,
-        action: `catalogue.import.${batch.format}`,
-        target: null,
-        details: JSON.stringify({ sources: batch.sources, services: s, channels: c, skipped: skipped.length }),
-      })
-      .execute();
+    await audit(tx, { actor: options.actor, action: `catalogue.import.${batch.format}`, details: { sources: batch.sources, services: s, channels: c, skipped: skipped.length } });
     return { serviceOutcomes, channelOutcomes };
   });
 

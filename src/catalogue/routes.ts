@@ -12,6 +12,7 @@ import { ptvImportBatch } from './ptv/import.ts';
 import { checkFilters, decodeCursor, getChannel, getService, listServices, type ServiceFilters } from './query.ts';
 import * as S from './schemas.ts';
 import { deleteService } from './store.ts';
+import { audit } from '../audit/audit.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const IdParams = Type.Object({ id: S.Uuid });
@@ -251,10 +252,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const removed = await app.aurora.database.db.transaction().execute(async (tx) => {
         const ok = await deleteService(tx, id);
         if (ok)
-          await tx
-            .insertInto('audit_log')
-            .values({ actor: `client:${request.client!.clientId}`, action: 'catalogue.service.delete', target: id, details: '{}' })
-            .execute();
+          await audit(tx, { actor: `client:${request.client!.clientId}`, action: 'catalogue.service.delete', target: id });
         return ok;
       });
       if (!removed) throw notFound(`no service has the id ${id}`);

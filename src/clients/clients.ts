@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import type { MemberStatus } from '../db/schema.ts';
+import { audit } from '../audit/audit.ts';
 
 /**
  * What a client may do: `recommend` asks for recommendations through the AuroraAI API
@@ -73,16 +74,7 @@ export async function createClient(db: Db, name: string, scopes: readonly string
       .insertInto('api_clients')
       .values({ id, client_id: clientId, name: trimmed, secret_hash: hashSecret(secret), scopes: unique, member_id: options.memberId ?? null, rate_limit_per_minute: limit })
       .execute();
-    await tx
-      .insertInto('audit_log')
-      .values({
-        actor: options.actor ?? 'operator',
-        action: 'client.create',
-        target: clientId,
-        member_id: options.memberId ?? null,
-        details: JSON.stringify({ name: trimmed, scopes: unique, ...(limit !== null ? { rate_limit_per_minute: limit } : {}) }),
-      })
-      .execute();
+    await audit(tx, { actor: options.actor ?? 'operator', action: 'client.create', target: clientId, memberId: options.memberId ?? null, details: { name: trimmed, scopes: unique, ...(limit !== null ? { rate_limit_per_minute: limit } : {}) } });
   });
   return { client_id: clientId, client_secret: secret };
 }

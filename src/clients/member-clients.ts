@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
-import { badRequest, notFound } from '../http/problem.ts';
+import { badRequest, conflict, notFound } from '../http/problem.ts';
 import { createClient, hashSecret, newClientSecret, type CreatedClient } from './clients.ts';
-import { conflict } from '../members/members.ts';
+import { audit } from '../audit/audit.ts';
 
 /** A member's API clients as the console shows them; secrets never, only at creation and rotation. */
 export interface ClientItem {
@@ -81,7 +81,7 @@ export async function rotateClientSecret(db: Db, memberId: string, clientId: str
   const secret = newClientSecret();
   await db.transaction().execute(async (tx) => {
     await tx.updateTable('api_clients').set({ secret_hash: hashSecret(secret) }).where('id', '=', row.id).execute();
-    await tx.insertInto('audit_log').values({ actor, action: 'client.rotate', target: clientId, member_id: memberId, details: '{}' }).execute();
+    await audit(tx, { actor, action: 'client.rotate', target: clientId, memberId: memberId });
   });
   return { client_id: clientId, client_secret: secret };
 }
@@ -91,7 +91,7 @@ export async function revokeClient(db: Db, memberId: string, clientId: string, a
   if (!row.revoked_at)
     await db.transaction().execute(async (tx) => {
       await tx.updateTable('api_clients').set({ revoked_at: new Date() }).where('id', '=', row.id).execute();
-      await tx.insertInto('audit_log').values({ actor, action: 'client.revoke', target: clientId, member_id: memberId, details: '{}' }).execute();
+      await audit(tx, { actor, action: 'client.revoke', target: clientId, memberId: memberId });
     });
   return (await getClientItem(db, clientId))!;
 }
@@ -102,10 +102,7 @@ export async function setClientSuspended(db: Db, clientId: string, suspended: bo
   if (Boolean(row.suspended_at) !== suspended)
     await db.transaction().execute(async (tx) => {
       await tx.updateTable('api_clients').set({ suspended_at: suspended ? new Date() : null }).where('id', '=', row.id).execute();
-      await tx
-        .insertInto('audit_log')
-        .values({ actor, action: suspended ? 'client.suspend' : 'client.reinstate', target: clientId, member_id: row.member_id, details: JSON.stringify({ reason: reason?.trim() || null }) })
-        .execute();
+      await audit(tx, { actor, action: suspended ? 'client.suspend' : 'client.reinstate', target: clientId, memberId: row.member_id, details: { reason: reason?.trim() || null } });
     });
   return (await getClientItem(db, clientId))!;
 }

@@ -4,9 +4,9 @@ import Type from 'typebox';
 import type { ChannelRecord } from '../catalogue/model.ts';
 import { upsertChannels } from '../catalogue/store.ts';
 import type { Db } from '../db/database.ts';
-import { HttpProblem } from '../http/problem.ts';
+import { HttpProblem, TooManyRequests } from '../http/problem.ts';
 import { createClient } from '../clients/clients.ts';
-import { RateLimited, redeemCode } from '../transfers/codes.ts';
+import { redeemCode } from '../transfers/codes.ts';
 import { CONTENT_SECURITY_POLICY, deskPage, pickLanguage, receiverPage, receiverRefusedPage, type Refusal } from './pages.ts';
 import { checkLandingUrl, enableTransfer } from '../transfers/transfers.ts';
 
@@ -116,7 +116,7 @@ async function demoClientId(db: Db): Promise<string | undefined> {
 
 /** The person-facing reason behind a redemption's problem; anything else is not ours to explain. */
 function refusalOf(error: unknown): Refusal | undefined {
-  if (error instanceof RateLimited) return 'rate-limited';
+  if (error instanceof TooManyRequests) return 'rate-limited';
   if (!(error instanceof HttpProblem)) return undefined;
   const byKind: Record<string, Refusal> = {
     'not-found': 'unknown',
@@ -198,8 +198,11 @@ export const demoServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       } catch (error) {
         const refusal = refusalOf(error);
         if (!refusal) throw error;
-        if (error instanceof RateLimited) reply.header('retry-after', String(error.retryAfterSeconds));
-        const retryAfterSeconds = error instanceof RateLimited ? error.retryAfterSeconds : 0;
+        let retryAfterSeconds = 0;
+        if (error instanceof TooManyRequests) {
+          retryAfterSeconds = error.retryAfterSeconds;
+          reply.header('retry-after', String(retryAfterSeconds));
+        }
         return html(reply, (error as HttpProblem).status, deskPage(lang, { refusal, typed, retryAfterSeconds }));
       }
     },

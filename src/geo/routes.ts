@@ -18,6 +18,7 @@ export const geoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/geo/municipality',
     {
+      config: { noStore: true },
       schema: {
         tags: ['catalogue'],
         summary: 'The municipality a point most likely lies in (nearest municipal centre)',
@@ -49,7 +50,6 @@ export const geoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Ajv's number coercion lets "1e999" through as Infinity.
       if (!Number.isFinite(lat) || !Number.isFinite(lon))
         throw badRequest('the querystring is not valid', [{ field: Number.isFinite(lat) ? 'lon' : 'lat', message: 'must be a finite number' }]);
-      reply.header('cache-control', 'no-store');
       const found = nearestMunicipality(lat, lon);
       if (!found) throw new HttpProblem(404, 'outside-finland', 'No municipality here', OUTSIDE[lang ?? 'en']);
       const municipality = codeLists().municipalities.find((m) => m.code === found.code);

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { checkClient, mayRecommend, type AuthenticatedClient } from '../clients/clients.ts';
 import { limiterFor } from '../rate-limits/client-limiter.ts';
-import { HttpProblem, forbidden, unauthorized } from './problem.ts';
+import { HttpProblem, TooManyRequests, forbidden, unauthorized } from './problem.ts';
 
 /** Parses `Authorization: Basic base64(client_id:client_secret)` (RFC 7617); undefined when malformed. */
 export function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
@@ -14,8 +14,6 @@ export function parseBasic(header: string | undefined): { id: string; secret: st
   return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
 
-export const tooManyRequests = (detail: string, retryAfterSeconds: number) =>
-  new HttpProblem(429, 'too-many-requests', 'Too many requests', detail, { retry_after: retryAfterSeconds });
 
 async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<AuthenticatedClient> {
   const credentials = parseBasic(request.headers.authorization);
@@ -31,8 +29,7 @@ async function authenticate(request: FastifyRequest, reply: FastifyReply): Promi
   if (client.rateLimitPerMinute !== null) {
     const decision = limiterFor(request.server.aurora).take(client.id, client.rateLimitPerMinute);
     if (!decision.allowed) {
-      reply.header('retry-after', String(decision.retryAfterSeconds));
-      throw tooManyRequests(`the client may make ${client.rateLimitPerMinute} calls a minute: try again in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds);
+      throw new TooManyRequests(decision.retryAfterSeconds, `the client may make ${client.rateLimitPerMinute} calls a minute: try again in ${decision.retryAfterSeconds} s`);
     }
   }
   return client;

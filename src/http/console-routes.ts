@@ -1,21 +1,27 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { consoleMemberRoutes } from '../members/console-routes.ts';
+import { auditRoutes } from '../audit/routes.ts';
+import { consoleClientRoutes } from '../clients/routes.ts';
+import { consoleMemberRoutes } from '../members/routes.ts';
+import { consoleTeachingRoutes } from '../recommender/teaching-routes.ts';
+import { staffRoutes } from '../staff/routes.ts';
 import { privacyRoutes } from '../statistics/privacy-routes.ts';
-import { consoleSessionRoutes } from '../staff/routes.ts';
 import { statisticsRoutes } from '../statistics/routes.ts';
 
 /**
- * The membership and console API, and members' statistics. The console's 401s carry no
- * `WWW-Authenticate: Basic` (the error handler adds one for API clients): a browser would answer
- * that with its own password dialog.
+ * The provider console's API (`/api/v1/console/…`, cookie sessions) and members' statistics. The
+ * console's 401s carry no `WWW-Authenticate: Basic` (the error handler adds one for API clients):
+ * a browser would answer that with its own password dialog.
  */
-export const membershipRoutes: FastifyPluginAsync = async (app) => {
+export const consoleRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode === 401 && request.url.startsWith('/api/v1/console/')) reply.removeHeader('www-authenticate');
     return payload;
   });
-  await app.register(consoleSessionRoutes);
+  await app.register(staffRoutes);
   await app.register(consoleMemberRoutes);
+  await app.register(consoleClientRoutes);
+  await app.register(consoleTeachingRoutes);
+  await app.register(auditRoutes);
   await app.register(statisticsRoutes);
   await app.register(privacyRoutes);
 };

@@ -12,6 +12,10 @@ export interface AppContext {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The answer must not be kept by any cache (it carries a secret, a person's data or a one-time value). */
+    noStore?: boolean;
+  }
   interface FastifyInstance {
     aurora: AppContext;
   }

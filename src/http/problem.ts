@@ -40,6 +40,17 @@ export const badRequest = (detail: string, errors?: Problem['errors']) =>
 export const notFound = (detail: string) => new HttpProblem(404, 'not-found', 'Not found', detail);
 export const unauthorized = (detail: string) => new HttpProblem(401, 'unauthorized', 'Authentication required', detail);
 export const forbidden = (detail: string) => new HttpProblem(403, 'forbidden', 'Not allowed', detail);
+export const conflict = (kind: string, title: string, detail: string) => new HttpProblem(409, kind, title, detail);
+
+/** 429: the error handler sends its wait as `Retry-After` (RFC 9110) and as `retry_after` in the body. */
+export class TooManyRequests extends HttpProblem {
+  constructor(
+    readonly retryAfterSeconds: number,
+    detail = `too many requests: try again in ${retryAfterSeconds} s`,
+  ) {
+    super(429, 'too-many-requests', 'Too many requests', detail, { retry_after: retryAfterSeconds });
+  }
+}
 
 export function sendProblem(reply: FastifyReply, problem: Problem) {
   return reply.status(problem.status).type('application/problem+json; charset=utf-8').send(problem);
@@ -52,6 +63,7 @@ export function sendProblem(reply: FastifyReply, problem: Problem) {
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof HttpProblem) {
     if (error.status === 401) reply.header('www-authenticate', 'Basic realm="aurora", charset="UTF-8"');
+    if (error instanceof TooManyRequests) reply.header('retry-after', String(error.retryAfterSeconds));
     return sendProblem(reply, error.toProblem(request.url));
   }
   if (error.validation) {

@@ -25,7 +25,7 @@ import { auroraaiSessionRoutes } from './auroraai/session-attributes.ts';
 import { personRoutes } from '../person/routes.ts';
 import { demoServiceRoutes } from '../demo/receiving-service.ts';
 import { ConsentService, type ConsentOptions } from '../transfers/transfers.ts';
-import { membershipRoutes } from './console-routes.ts';
+import { consoleRoutes } from './console-routes.ts';
 import { bootstrapAdmin } from '../staff/staff.ts';
 import { eventRetentionDays, purgeOldServiceEvents } from '../statistics/retention.ts';
 
@@ -130,6 +130,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     });
   }
   app.setErrorHandler(errorHandler);
+  // Routes marked `config: { noStore: true }` are never cached, whatever their answer (errors too).
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.routeOptions.config?.noStore) reply.header('cache-control', 'no-store');
+    return payload;
+  });
   await app.register(cookie);
   await bootstrapAdmin(options.database.db, process.env, (level, message) => app.log[level](message));
   const web = await registerWeb(app, options.web);
@@ -219,7 +224,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(transferCodeRoutes);
   await app.register(auroraaiSessionRoutes);
   await app.register(personRoutes);
-  await app.register(membershipRoutes);
+  await app.register(consoleRoutes);
   await app.register(demoServiceRoutes);
   return app;
 }

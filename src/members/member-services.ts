@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { checkLandingUrl, enableTransfer } from '../transfers/transfers.ts';
-import { HttpProblem, badRequest, forbidden, notFound } from '../http/problem.ts';
-import { conflict } from './members.ts';
+import { HttpProblem, badRequest, conflict, forbidden, notFound } from '../http/problem.ts';
+import { audit } from '../audit/audit.ts';
 
 /**
  * The catalogue services a member holds (a service belongs to at most one member), their channels,
@@ -72,7 +72,7 @@ export async function linkService(db: Db, memberId: string, serviceId: string, a
   if (!inserted) {
     const holder = await db.selectFrom('member_services').select('member_id').where('service_id', '=', id).executeTakeFirst();
     if (holder && holder.member_id !== memberId) throw conflict('service-held', 'Another member holds the service', `the service ${id} belongs to another member of the network`);
-  } else await db.insertInto('audit_log').values({ actor, action: 'member.service.link', target: id, member_id: memberId, details: '{}' }).execute();
+  } else await audit(db, { actor, action: 'member.service.link', target: id, memberId: memberId });
   const service = (await listMemberServices(db, memberId)).find((s) => s.service_id === id)!;
   return { created: inserted !== undefined, service };
 }
@@ -98,10 +98,7 @@ export async function unlinkService(db: Db, memberId: string, serviceId: string,
       .where('client_id', 'in', tx.selectFrom('api_clients').select('id').where('member_id', '=', memberId))
       .returning('channel_id')
       .execute();
-    await tx
-      .insertInto('audit_log')
-      .values({ actor, action: 'member.service.unlink', target: id, member_id: memberId, details: JSON.stringify({ transfers_stopped: stopped.map((s) => s.channel_id) }) })
-      .execute();
+    await audit(tx, { actor, action: 'member.service.unlink', target: id, memberId: memberId, details: { transfers_stopped: stopped.map((s) => s.channel_id) } });
   });
 }
 
@@ -156,10 +153,7 @@ export async function setChannelTransfer(db: Db, memberId: string, channelId: st
     throw badRequest('the redeeming client needs the scope transfer:receive', [{ field: 'client_id', message: 'lacks transfer:receive' }]);
   try {
     const result = await enableTransfer(db, { channelId: id, url: input.landing_url, accepts: input.accepts, clientId: input.client_id }, actor);
-    await db
-      .insertInto('audit_log')
-      .values({ actor, action: 'member.transfer.set', target: id, member_id: memberId, details: JSON.stringify({ url: result.url, accepts: result.accepts, client_id: input.client_id }) })
-      .execute();
+    await audit(db, { actor, action: 'member.transfer.set', target: id, memberId: memberId, details: { url: result.url, accepts: result.accepts, client_id: input.client_id } });
     return { channel_id: result.channel_id, landing_url: result.url, accepts: result.accepts, client_id: input.client_id };
   } catch (error) {
     if (error instanceof RangeError) {
@@ -174,5 +168,5 @@ export async function disableChannelTransfer(db: Db, memberId: string, channelId
   const id = await requireOwnChannel(db, memberId, channelId);
   const deleted = await db.deleteFrom('transfer_targets').where('channel_id', '=', id).returning('channel_id').executeTakeFirst();
   if (!deleted) throw new HttpProblem(404, 'not-found', 'Not found', `the channel ${channelId} does not receive transfers`);
-  await db.insertInto('audit_log').values({ actor, action: 'member.transfer.stop', target: id, member_id: memberId, details: '{}' }).execute();
+  await audit(db, { actor, action: 'member.transfer.stop', target: id, memberId: memberId });
 }

@@ -6,7 +6,8 @@ import { testBackends } from '../testing/databases.ts';
 import { createClient } from '../clients/clients.ts';
 import { createNetworkAdmin } from '../staff/staff.ts';
 import { SESSION_COOKIE } from '../staff/sessions.ts';
-import { ConsoleUser, addService, assertProblem, nextBusinessId } from '../testing/console.ts';
+import { ConsoleUser, addService, nextBusinessId } from '../testing/console.ts';
+import { assertProblem } from '../testing/problems.ts';
 
 /**
  * Membership end to end over HTTP: an organisation applies, a network administrator decides, the

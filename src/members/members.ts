@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { MemberStatus } from '../db/schema.ts';
-import { HttpProblem, badRequest, notFound } from '../http/problem.ts';
+import { HttpProblem, badRequest, conflict, notFound } from '../http/problem.ts';
 import { isValidBusinessId } from './business-id.ts';
 import { checkPassword } from '../staff/passwords.ts';
 import { StaffExistsError, checkName, insertStaff, normaliseEmail } from '../staff/staff.ts';
+import { audit } from '../audit/audit.ts';
 
 export const MEMBER_STATUSES = ['pending', 'approved', 'rejected', 'suspended'] as const satisfies readonly MemberStatus[];
 
-export const conflict = (kind: string, title: string, detail: string) => new HttpProblem(409, kind, title, detail);
 
 export interface Application {
   organisation_name: string;
@@ -58,10 +58,7 @@ export async function applyForMembership(db: Db, input: Application) {
         .values({ id, name, business_id: input.business_id, contact_name: contactName, contact_email: email, requested_services: services })
         .execute();
       await insertStaff(tx, { email, name: contactName, role: 'org_admin', memberId: id, password: input.admin_password }, `applicant:${email}`);
-      await tx
-        .insertInto('audit_log')
-        .values({ actor: `applicant:${email}`, action: 'member.apply', target: id, member_id: id, details: JSON.stringify({ name, business_id: input.business_id, services }) })
-        .execute();
+      await audit(tx, { actor: `applicant:${email}`, action: 'member.apply', target: id, memberId: id, details: { name, business_id: input.business_id, services } });
     });
   } catch (error) {
     if (error instanceof StaffExistsError) throw conflict('staff-exists', 'The e-mail address is in use', 'a console user has this e-mail address already; use another contact address');
@@ -221,7 +218,7 @@ export async function decide(db: Db, id: string, decision: Decision, reason: str
       details.services_linked = linked.map((l) => l.service_id);
       details.services_taken = updated.requested_services.filter((s) => !linked.some((l) => l.service_id === s));
     }
-    await tx.insertInto('audit_log').values({ actor, action: `member.${decision}`, target: id, member_id: id, details: JSON.stringify(details) }).execute();
+    await audit(tx, { actor, action: `member.${decision}`, target: id, memberId: id, details: details });
   });
   return (await getMemberItem(db, id))!;
 }

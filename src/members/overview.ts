@@ -49,31 +49,3 @@ export async function networkOverview(db: Db) {
     weeks,
   };
 }
-
-export interface AuditQuery {
-  before?: number | undefined;
-  limit: number;
-  /** Only rows about this member (an organisation administrator's view). */
-  memberId?: string | undefined;
-}
-
-/** The audit log, newest first, paged by id (`before` the last id seen). */
-export async function listAudit(db: Db, query: AuditQuery) {
-  let q = db.selectFrom('audit_log').select(['id', 'at', 'actor', 'action', 'target', 'member_id', 'details']).orderBy('id', 'desc').limit(query.limit + 1);
-  if (query.before !== undefined) q = q.where('id', '<', query.before);
-  if (query.memberId) q = q.where('member_id', '=', query.memberId);
-  const rows = await q.execute();
-  const page = rows.slice(0, query.limit);
-  return {
-    entries: page.map((r) => ({
-      id: Number(r.id),
-      at: r.at.toISOString(),
-      actor: r.actor,
-      action: r.action,
-      target: r.target,
-      member_id: r.member_id,
-      details: r.details,
-    })),
-    next_before: rows.length > query.limit ? Number(page[page.length - 1]!.id) : null,
-  };
-}

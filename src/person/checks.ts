@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import { HttpProblem, badRequest } from '../http/problem.ts';
 import type { Meter } from '../recommender/meters.ts';
 import type { PayloadKeyring } from '../keys/keys.ts';
+import { audit } from '../audit/audit.ts';
 
 /**
  * Life-situation checks a person chose to save on the network (the citizen app keeps them in the
@@ -38,7 +39,7 @@ export async function saveCheck(db: Db, keyring: PayloadKeyring, person: string,
     if (count.n >= CHECK_LIMIT)
       throw new HttpProblem(409, 'check-limit', 'Conflict', `at most ${CHECK_LIMIT} checks are kept for you: delete some first`);
     await tx.insertInto('person_checks').values({ id: check.id, person, payload: sealed.data, payload_key: sealed.keyId }).execute();
-    await tx.insertInto('audit_log').values({ actor: 'person', action: 'person.check.save', target: check.id, details: '{}' }).execute();
+    await audit(tx, { actor: 'person', action: 'person.check.save', target: check.id });
   });
   return check;
 }
@@ -65,7 +66,7 @@ export async function deleteCheck(db: Db, person: string, id: string): Promise<b
   return db.transaction().execute(async (tx) => {
     const deleted = await tx.deleteFrom('person_checks').where('id', '=', id).where('person', '=', person).executeTakeFirst();
     if (Number(deleted.numDeletedRows) === 0) return false;
-    await tx.insertInto('audit_log').values({ actor: 'person', action: 'person.check.delete', target: id, details: '{}' }).execute();
+    await audit(tx, { actor: 'person', action: 'person.check.delete', target: id });
     return true;
   });
 }

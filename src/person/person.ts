@@ -9,6 +9,7 @@ import { deleteAllChecks, listChecks } from './checks.ts';
 import { CODE_CHANNEL_TYPES, depositWithCode } from '../transfers/codes.ts';
 import { releaseAttempts, reserveAttempts, type Bucket } from '../rate-limits/attempts.ts';
 import { checkChannelOfService, present, type ConsentRow, type ConsentService, type ConsentView } from '../transfers/transfers.ts';
+import { audit } from '../audit/audit.ts';
 
 /**
  * The person's side of consent: the transfer targets a service offers, a transfer the person makes
@@ -236,7 +237,7 @@ export async function claimConsent(db: Db, consent: ConsentService, person: stri
     if (count.n >= PERSON_CONSENT_LIMIT)
       throw new HttpProblem(409, 'person-consent-limit', 'Conflict', `a list holds at most ${PERSON_CONSENT_LIMIT} consents`);
     await tx.insertInto('person_consents').values({ person, consent_id: consentId, origin: 'claimed' }).execute();
-    await tx.insertInto('audit_log').values({ actor: 'person', action: 'person.consent.claim', target: consentId, details: '{}' }).execute();
+    await audit(tx, { actor: 'person', action: 'person.consent.claim', target: consentId });
   });
   return (await listConsents(db, person, consentId))[0]!;
 }
@@ -260,7 +261,7 @@ export async function exportAll(db: Db, consent: ConsentService, person: string)
     ? await db.selectFrom('consent_audit').select(['at', 'event', 'consent_id', 'actor', 'reason']).where('consent_id', 'in', ids).orderBy('seq').execute()
     : [];
   const checks = await listChecks(db, consent.keyring, person);
-  await db.insertInto('audit_log').values({ actor: 'person', action: 'person.export', target: null, details: JSON.stringify({ consents: consents.length, checks: checks.checks.length }) }).execute();
+  await audit(db, { actor: 'person', action: 'person.export', details: { consents: consents.length, checks: checks.checks.length } });
   return {
     exported_at: new Date().toISOString(),
     about:
@@ -292,7 +293,7 @@ export async function erasePerson(db: Db, person: string) {
     const checks = await deleteAllChecks(tx, person);
     await tx.deleteFrom('consent_rate_events').where('bucket', '=', `transfer-person:${person}`).execute();
     const summary = { withdrawn: waiting.length, consents_forgotten: Number(forgotten.numDeletedRows), checks_deleted: checks };
-    await tx.insertInto('audit_log').values({ actor: 'person', action: 'person.erase', target: null, details: JSON.stringify(summary) }).execute();
+    await audit(tx, { actor: 'person', action: 'person.erase', details: summary });
     return summary;
   });
 }

@@ -19,7 +19,7 @@ import {
   transferTargets,
   withdrawMine,
 } from './person.ts';
-import { RateLimited, reserveAttempts } from '../rate-limits/attempts.ts';
+import { reserveAttempts } from '../rate-limits/attempts.ts';
 import { ConsentRecord } from '../transfers/routes.ts';
 
 /**
@@ -66,13 +66,12 @@ const PERSON_KEY_HELP = `Needs \`Authorization: Bearer <person key>\`: 32 random
 const CHECK_SAVES_PER_ADDRESS = 200;
 
 export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // Within this plugin: a 401 asks for the Bearer person key, and a 429 says when to come back.
+  // Within this plugin a 401 asks for the Bearer person key, not for Basic credentials.
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpProblem && error.status === 401) {
       reply.header('www-authenticate', 'Bearer realm="aurora-person"');
       return sendProblem(reply, error.toProblem(request.url));
     }
-    if (error instanceof RateLimited) reply.header('retry-after', String(error.retryAfterSeconds));
     return errorHandler(error, request, reply);
   });
   const db = () => app.aurora.database.db;
@@ -101,6 +100,7 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/services/:id/transfer-targets',
     {
+      config: { noStore: true },
       schema: {
         tags: ['person'],
         summary: "The channels of a service that receive a person's information, and what each accepts",
@@ -135,7 +135,6 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // Before the body is even parsed: a request without a person key learns that first.
     my.addHook('onRequest', requirePerson());
     my.addHook('onSend', async (_request, reply) => {
-      reply.header('cache-control', 'no-store');
     });
 
     my.post(

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { HttpProblem } from '../http/problem.ts';
+import { TooManyRequests } from '../http/problem.ts';
 
 /**
  * Sliding-window limits kept in the database (so they hold across processes and restarts). Counting
@@ -17,14 +17,6 @@ export interface Bucket {
   windowSeconds: number;
 }
 
-export class RateLimited extends HttpProblem {
-  constructor(
-    readonly retryAfterSeconds: number,
-    detail = `too many requests: try again in ${retryAfterSeconds} s`,
-  ) {
-    super(429, 'too-many-requests', 'Too many requests', detail);
-  }
-}
 
 /** Seconds until the bucket has room again; 0 when it has now. Run inside the bucket's lock for a decision. */
 export async function retryAfter(db: Db, bucket: Bucket): Promise<number> {
@@ -52,7 +44,7 @@ export async function recordAttempt(tx: Db, bucket: Bucket): Promise<void> {
 }
 
 /**
- * Reserves one attempt in every bucket, all or none; throws RateLimited (with the longest wait)
+ * Reserves one attempt in every bucket, all or none; throws TooManyRequests (with the longest wait)
  * when any is full. Returns the reservations, for releaseAttempts.
  */
 export async function reserveAttempts(db: Db, buckets: readonly Bucket[], detail?: (wait: number) => string): Promise<number[]> {
@@ -64,7 +56,7 @@ export async function reserveAttempts(db: Db, buckets: readonly Bucket[], detail
       await lockBucket(tx, bucket);
       wait = Math.max(wait, await retryAfter(tx, bucket));
     }
-    if (wait > 0) throw new RateLimited(wait, detail?.(wait));
+    if (wait > 0) throw new TooManyRequests(wait, detail?.(wait));
     const rows = await tx
       .insertInto('consent_rate_events')
       .values(ordered.map((b) => ({ bucket: b.key })))

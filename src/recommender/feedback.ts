@@ -180,6 +180,7 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/r/:recommendation_id/:service_id',
     {
+      config: { noStore: true },
       schema: {
         tags: ['recommender'],
         summary: 'Open a recommended service (records that it was opened, then redirects)',
@@ -203,7 +204,7 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await recordOpened(db(), recommendation, serviceId, request.log);
       }
       const url = (found && firstWebUrl(found.channels, recommendation.language)) ?? `/api/v1/services/${serviceId}`;
-      return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(url, 302);
+      return reply.header('referrer-policy', 'no-referrer').redirect(url, 302);
     },
   );
 

@@ -6,6 +6,7 @@ import type { Learning } from './learning.ts';
 import type { MeterValues } from './meters.ts';
 import { needsOf } from './store.ts';
 import { hashSecret } from '../clients/clients.ts';
+import { audit } from '../audit/audit.ts';
 
 /**
  * Teaching from the console: a member's staff say whether a service fits a life situation. The
@@ -52,10 +53,7 @@ export async function teachAsMember(db: Db, learning: Learning, memberId: string
   const clientId = await teachingClientOf(db, memberId);
   const signal: NewSignal = { kind: 'teaching', recommendationId: null, serviceId, clientId, needs, value: input.fits ? 1 : -1, comment: input.comment };
   const [stored] = await recordSignal(db, learning, [signal]);
-  await db
-    .insertInto('audit_log')
-    .values({ actor, action: 'member.teach', target: serviceId, member_id: memberId, details: JSON.stringify({ fits: input.fits, municipality: input.municipality ?? null, signal_id: stored!.id }) })
-    .execute();
+  await audit(db, { actor, action: 'member.teach', target: serviceId, memberId: memberId, details: { fits: input.fits, municipality: input.municipality ?? null, signal_id: stored!.id } });
   return {
     signal_id: stored!.id,
     kind: signal.kind,

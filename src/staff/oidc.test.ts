@@ -11,7 +11,7 @@ import { createTestDatabase } from '../testing/databases.ts';
 import { OidcConfigurationError, oidcSettingsFromEnv } from './oidc.ts';
 import { SESSION_COOKIE } from './sessions.ts';
 import { createNetworkAdmin } from './staff.ts';
-import { assertProblem } from '../testing/console.ts';
+import { assertProblem } from '../testing/problems.ts';
 
 /**
  * OpenID Connect login: configuration refused when half done or insecure, 404 when not configured,

@@ -9,7 +9,8 @@ import { verifyPassword } from './passwords.ts';
 import { ClientRateLimiter } from '../rate-limits/client-limiter.ts';
 import { bootstrapAdmin, createNetworkAdmin } from './staff.ts';
 import { checkTotp, totpCode } from './totp.ts';
-import { ConsoleUser, assertProblem } from '../testing/console.ts';
+import { ConsoleUser } from '../testing/console.ts';
+import { assertProblem } from '../testing/problems.ts';
 
 /** Staff accounts: TOTP (with replay refused), the first administrator (CLI and environment), the client rate limiter. */
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import type { MemberStatus, StaffRole } from '../db/schema.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
+import { audit } from '../audit/audit.ts';
 
 export const STAFF_ROLES = ['network_admin', 'org_admin', 'developer'] as const satisfies readonly StaffRole[];
 
@@ -66,10 +67,7 @@ export async function insertStaff(db: Db, input: NewStaff, actor: string): Promi
     .returning('id')
     .executeTakeFirst();
   if (!inserted) throw new StaffExistsError(email);
-  await db
-    .insertInto('audit_log')
-    .values({ actor, action: 'staff.create', target: id, member_id: input.memberId, details: JSON.stringify({ email, role: input.role }) })
-    .execute();
+  await audit(db, { actor, action: 'staff.create', target: id, memberId: input.memberId, details: { email, role: input.role } });
   return id;
 }
 

@@ -4,7 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../testing/app.ts';
 import { testBackends } from '../testing/databases.ts';
 import { createNetworkAdmin } from '../staff/staff.ts';
-import { ConsoleUser, assertProblem, nextBusinessId } from '../testing/console.ts';
+import { ConsoleUser, nextBusinessId } from '../testing/console.ts';
+import { assertProblem } from '../testing/problems.ts';
 
 /** A member's privacy budget: set by a network administrator only, read by it and the member's staff, audited. */
 

@@ -6,6 +6,7 @@ import { problems } from '../http/schemas.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
 import { MemberParams } from '../http/console-schemas.ts';
 import { MAX_EPSILON_CAP_PER_WEEK, privacySettings, setPrivacyBudget } from './index.ts';
+import { audit } from '../audit/audit.ts';
 
 /**
  * A member's privacy settings for its statistics: the cap on what releases of one week may spend on
@@ -89,16 +90,7 @@ export const privacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
             if (error instanceof RangeError) throw badRequest(error.message, [{ field: 'epsilon_cap_per_week', message: error.message }]);
             throw error;
           }
-          await tx
-            .insertInto('audit_log')
-            .values({
-              actor: actorOf(request),
-              action: 'member.privacy.set',
-              target: memberId,
-              member_id: memberId,
-              details: JSON.stringify({ epsilon_cap_per_week: cap, previous: before.default ? null : before.epsilon_cap_per_week }),
-            })
-            .execute();
+          await audit(tx, { actor: actorOf(request), action: 'member.privacy.set', target: memberId, memberId: memberId, details: { epsilon_cap_per_week: cap, previous: before.default ? null : before.epsilon_cap_per_week } });
           return privacySettings(tx, memberId);
         });
     },

@@ -7,7 +7,8 @@ import { testBackends } from '../testing/databases.ts';
 import { createNetworkAdmin } from '../staff/staff.ts';
 import { recordServiceEvents } from './index.ts';
 import { weekOf } from './time.ts';
-import { ConsoleUser, addService, assertProblem, nextBusinessId } from '../testing/console.ts';
+import { ConsoleUser, addService, nextBusinessId } from '../testing/console.ts';
+import { assertProblem } from '../testing/problems.ts';
 
 /** The statistics routes: the member's own services only, its staff or its stats:read clients, CSV, weeks released once. */
 

@@ -9,6 +9,7 @@ import { problems } from '../http/schemas.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
 import { MemberParams } from '../http/console-schemas.ts';
 import { providerStatistics, statisticsCsv } from './index.ts';
+import { audit } from '../audit/audit.ts';
 
 /**
  * A member's statistics on its own services (the statistics module's differentially private
@@ -63,11 +64,7 @@ async function answer(db: Db, reply: FastifyReply, memberId: string, query: Stat
   const from = query.from ?? new Date(today.getTime() - 12 * 7 * DAY).toISOString().slice(0, 10);
   const services = await db.selectFrom('member_services').select('service_id').where('member_id', '=', memberId).orderBy('service_id').execute();
   const result = await providerStatistics(db, { memberId, serviceIds: services.map((s) => s.service_id), from, to });
-  await db
-    .insertInto('audit_log')
-    .values({ actor, action: 'member.statistics.read', target: memberId, member_id: memberId, details: JSON.stringify({ from: result.from, to: result.to, format: query.format, new_releases: result.new_releases }) })
-    .execute();
-  reply.header('cache-control', 'no-store');
+  await audit(db, { actor, action: 'member.statistics.read', target: memberId, memberId: memberId, details: { from: result.from, to: result.to, format: query.format, new_releases: result.new_releases } });
   if (query.format === 'csv')
     return reply
       .type('text/csv; charset=utf-8')
@@ -84,6 +81,7 @@ export const statisticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/console/members/:id/statistics',
     {
+      config: { noStore: true },
       preHandler: requireStaff({ member: 'read' }),
       schema: {
         tags: ['console'],
@@ -101,6 +99,7 @@ export const statisticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/statistics',
     {
+      config: { noStore: true },
       preHandler: requireClient('stats:read'),
       schema: {
         tags: ['console'],

@@ -38,15 +38,6 @@ export function nextBusinessId(): string {
   }
 }
 
-export function assertProblem(res: LightMyRequestResponse, status: number, typeEnding?: string) {
-  assert.equal(res.statusCode, status, `${res.statusCode} ${res.body.slice(0, 400)}`);
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  const body = res.json() as { status: number; type: string; detail?: string; errors?: { field: string; message: string }[] };
-  assert.equal(body.status, status);
-  if (typeEnding) assert.ok(body.type.endsWith(typeEnding), `problem type ${body.type} ends with ${typeEnding}`);
-  return body;
-}
-
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 /** A console user's browser: keeps the session cookie and sends the CSRF header. */

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { requireClient } from '../http/auth.ts';
 import { problems } from '../http/schemas.ts';
-import { RateLimited, redeemCode } from './codes.ts';
+import { redeemCode } from './codes.ts';
 import { RedeemedTransfer } from './routes.ts';
 
 /** Redemption of a non-digital transfer code by the desk or phone service's system. */
@@ -10,6 +10,7 @@ export const transferCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/transfers/redeem-code',
     {
+      config: { noStore: true },
       preHandler: requireClient('transfer:receive'),
       schema: {
         tags: ['consent'],
@@ -24,14 +25,6 @@ export const transferCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request, reply) => {
-      reply.header('cache-control', 'no-store');
-      try {
-        return await redeemCode(app.aurora.database.db, app.aurora.consent, request.body.code, request.client!.id);
-      } catch (error) {
-        if (error instanceof RateLimited) reply.header('retry-after', String(error.retryAfterSeconds));
-        throw error;
-      }
-    },
+    async (request) => redeemCode(app.aurora.database.db, app.aurora.consent, request.body.code, request.client!.id),
   );
 };

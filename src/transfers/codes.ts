@@ -2,12 +2,11 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import QRCode from 'qrcode';
 import type { Db } from '../db/database.ts';
-import { HttpProblem, badRequest, forbidden, notFound } from '../http/problem.ts';
+import { HttpProblem, TooManyRequests, badRequest, forbidden, notFound } from '../http/problem.ts';
 import type { PayloadKeyring } from '../keys/keys.ts';
-import { RateLimited, lockBucket, recordAttempt, reserveAttempts, retryAfter, type Bucket } from '../rate-limits/attempts.ts';
+import { lockBucket, recordAttempt, reserveAttempts, retryAfter, type Bucket } from '../rate-limits/attempts.ts';
 import type { ClaimedRow, ConsentService, Deposit, DepositInput, Refusal } from './transfers.ts';
 
-export { RateLimited };
 
 /**
  * Non-digital session transfer. For a channel a person reaches in person or by phone (a
@@ -193,7 +192,7 @@ export async function redeemCode(db: Db, consent: ConsentService, input: string,
       before: async (tx) => {
         await lockBucket(tx, bucket);
         const wait = await retryAfter(tx, bucket);
-        if (wait > 0) throw new RateLimited(wait, tooMany(wait));
+        if (wait > 0) throw new TooManyRequests(wait, tooMany(wait));
       },
       refused: async (tx, refusal) => {
         if (GUESS_FAILURES.has(refusal.reason)) await recordAttempt(tx, bucket);

@@ -56,6 +56,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/transfers',
     {
+      config: { noStore: true },
       preHandler: requireClient('transfer:send'),
       schema: {
         tags: ['consent'],
@@ -113,7 +114,6 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const deposit = body.code
         ? await depositWithCode(app.aurora.database.db, app.aurora.consent, input, { link: body.link !== false })
         : await app.aurora.consent.deposit(input);
-      reply.header('cache-control', 'no-store');
       return reply.status(201).send(deposit);
     },
   );
@@ -121,6 +121,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/transfers/redeem',
     {
+      config: { noStore: true },
       preHandler: requireClient('transfer:receive'),
       schema: {
         tags: ['consent'],
@@ -136,7 +137,6 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const result = await app.aurora.consent.redeem(request.body.token, request.client!.id);
-      reply.header('cache-control', 'no-store');
       return result;
     },
   );
@@ -144,6 +144,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/consents/:id',
     {
+      config: { noStore: true },
       schema: {
         tags: ['consent'],
         summary: 'A consent record and its receipt, for the person who gave it',
@@ -153,7 +154,6 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      reply.header('cache-control', 'no-store');
       return app.aurora.consent.view(request.params.id, request.query.key);
     },
   );
@@ -161,6 +161,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/consents/:id/withdraw',
     {
+      config: { noStore: true },
       // A withdrawal without a body (the key in the query string, as before) is as good as one with it.
       preValidation: async (request) => {
         if (request.body === undefined || request.body === null) request.body = {};
@@ -181,7 +182,6 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!key) throw badRequest('the consent key is missing', [{ field: 'key', message: 'is required, in the body (preferred) or the query string' }]);
       if (request.body.key && request.query.key && request.body.key !== request.query.key)
         throw badRequest('two different consent keys', [{ field: 'key', message: 'give the key once, in the body' }]);
-      reply.header('cache-control', 'no-store');
       return app.aurora.consent.withdraw(request.params.id, key);
     },
   );

@@ -10,6 +10,7 @@ import { loadPayloadKeyring, loadReceiptSigner, signReceipt, type PayloadKeyring
 import { loadSubjectKey } from '../person/person-key.ts';
 import { purgeRateEvents } from '../rate-limits/attempts.ts';
 import { recordTransferReceived } from '../statistics/hooks.ts';
+import { audit } from '../audit/audit.ts';
 
 /**
  * Consent and session transfer. With a person's consent, a sending service deposits attributes the
@@ -64,10 +65,7 @@ export async function enableTransfer(db: Db, input: TransferTargetInput, actor =
       .onConflict((oc) => oc.column('channel_id').doUpdateSet({ url, accepts, client_id: client.id, updated_at: new Date() }))
       .returning(['channel_id', 'url', 'accepts', 'created_at', 'updated_at'])
       .executeTakeFirstOrThrow();
-    await tx
-      .insertInto('audit_log')
-      .values({ actor, action: 'channel.enable-transfer', target: channel.id, details: JSON.stringify({ url, accepts, client_id: input.clientId }) })
-      .execute();
+    await audit(tx, { actor, action: 'channel.enable-transfer', target: channel.id, details: { url, accepts, client_id: input.clientId } });
     return { channel_id: row.channel_id, url: row.url, accepts: row.accepts, client_id: input.clientId };
   });
 }

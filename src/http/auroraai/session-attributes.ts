@@ -21,6 +21,7 @@ export const auroraaiSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     SESSION_ATTRIBUTES_PATH,
     {
+      config: { noStore: true },
       preHandler: requireClient('transfer:send'),
       schema: {
         tags: ['auroraai'],
@@ -54,7 +55,6 @@ export const auroraaiSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const link = new URL(deposit.link);
       link.searchParams.delete('aurora_token');
       link.searchParams.set('auroraai_access_token', deposit.token);
-      reply.header('cache-control', 'no-store');
       return reply.status(200).type('text/html; charset=utf-8').send(link.toString());
     },
   );
@@ -62,6 +62,7 @@ export const auroraaiSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     SESSION_ATTRIBUTES_PATH,
     {
+      config: { noStore: true },
       preHandler: requireClient('transfer:receive'),
       schema: {
         tags: ['auroraai'],
@@ -76,7 +77,6 @@ export const auroraaiSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const result = await app.aurora.consent.redeem(request.query.access_token, request.client!.id);
-      reply.header('cache-control', 'no-store');
       return result.attributes;
     },
   );

@@ -1,0 +1,59 @@
+import type { Db } from '../db/database.ts';
+
+/**
+ * The network's audit log (`audit_log`): who changed or read what, when. Rows are written in the
+ * transaction of the change they describe (pass the transaction as `db`), so a change and its audit
+ * row commit or roll back together. Values people gave (attributes, free text, secrets) never go in
+ * `details`; the consent audit chain (src/transfers/audit-chain.ts) is a separate, hash-chained log.
+ */
+export interface AuditEntry {
+  /** `staff:<e-mail>`, `client:<client id>`, `operator`, `person`, `applicant:<e-mail>`, … */
+  actor: string;
+  /** `<domain>.<verb>`, e.g. `member.approve`, `client.rotate`. */
+  action: string;
+  target?: string | null | undefined;
+  /** The member the row concerns: organisation administrators see their own member's rows. */
+  memberId?: string | null | undefined;
+  details?: Record<string, unknown> | undefined;
+}
+
+export async function audit(db: Db, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      actor: entry.actor,
+      action: entry.action,
+      target: entry.target ?? null,
+      member_id: entry.memberId ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute();
+}
+
+export interface AuditQuery {
+  before?: number | undefined;
+  limit: number;
+  /** Only rows about this member (an organisation administrator's view). */
+  memberId?: string | undefined;
+}
+
+/** The audit log, newest first, paged by id (`before` the last id seen). */
+export async function listAudit(db: Db, query: AuditQuery) {
+  let q = db.selectFrom('audit_log').select(['id', 'at', 'actor', 'action', 'target', 'member_id', 'details']).orderBy('id', 'desc').limit(query.limit + 1);
+  if (query.before !== undefined) q = q.where('id', '<', query.before);
+  if (query.memberId) q = q.where('member_id', '=', query.memberId);
+  const rows = await q.execute();
+  const page = rows.slice(0, query.limit);
+  return {
+    entries: page.map((r) => ({
+      id: Number(r.id),
+      at: r.at.toISOString(),
+      actor: r.actor,
+      action: r.action,
+      target: r.target,
+      member_id: r.member_id,
+      details: r.details,
+    })),
+    next_before: rows.length > query.limit ? Number(page[page.length - 1]!.id) : null,
+  };
+}

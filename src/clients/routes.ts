@@ -1,0 +1,108 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { problems } from '../http/schemas.ts';
+import { actorOf, requireStaff } from '../staff/authorise.ts';
+import { ClientItemSchema, ClientSecretSchema, MemberParams, OptionalReasonBody, Plain, ScopeSchema } from '../http/console-schemas.ts';
+import { createMemberClient, listMemberClients, revokeClient, rotateClientSecret, setClientSuspended } from './member-clients.ts';
+
+const ClientParams = Type.Object({ id: Type.String({ format: 'uuid' }), client_id: Type.String({ pattern: '^aur_[A-Za-z0-9_-]{1,100}$' }) });
+const security = [{ consoleSession: [] }];
+
+/** A member's API clients: created (the secret shown once), rotated, revoked; suspended and reinstated by a network administrator. */
+export const consoleClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = () => app.aurora.database.db;
+  const admin = requireStaff({ roles: ['network_admin'] });
+  const memberRead = requireStaff({ member: 'read' });
+  const memberWrite = requireStaff({ member: 'write' });
+
+  app.get(
+    '/api/v1/console/members/:id/clients',
+    {
+      preHandler: memberRead,
+      schema: {
+        tags: ['console'],
+        summary: "The member's API clients (never their secrets)",
+        security,
+        params: MemberParams,
+        response: { 200: Type.Object({ clients: Type.Array(ClientItemSchema) }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ({ clients: await listMemberClients(db(), request.params.id.toLowerCase()) }),
+  );
+  app.post(
+    '/api/v1/console/members/:id/clients',
+    {
+      config: { noStore: true },
+      preHandler: memberWrite,
+      schema: {
+        tags: ['console'],
+        summary: 'Create an API client: its secret is shown only in this answer',
+        security,
+        params: MemberParams,
+        body: Type.Object(
+          {
+            name: Plain(200),
+            scopes: Type.Array(ScopeSchema, { maxItems: 10, uniqueItems: true }),
+            rate_limit_per_minute: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Calls a minute (default 600)' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ ...ClientSecretSchema.properties, ...ClientItemSchema.properties }), ...problems(400, 401, 403, 404, 415) },
+      },
+    },
+    async (request, reply) => {
+      const created = await createMemberClient(db(), request.params.id.toLowerCase(), request.body, actorOf(request));
+      return reply.status(201).send(created);
+    },
+  );
+  app.post(
+    '/api/v1/console/members/:id/clients/:client_id/rotate',
+    {
+      config: { noStore: true },
+      preHandler: memberWrite,
+      schema: {
+        tags: ['console'],
+        summary: 'A new secret for the client; the old one stops working at once',
+        security,
+        params: ClientParams,
+        response: { 200: ClientSecretSchema, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      return rotateClientSecret(db(), request.params.id.toLowerCase(), request.params.client_id, actorOf(request));
+    },
+  );
+  app.post(
+    '/api/v1/console/members/:id/clients/:client_id/revoke',
+    {
+      preHandler: memberWrite,
+      schema: {
+        tags: ['console'],
+        summary: 'Revoke the client for good',
+        security,
+        params: ClientParams,
+        response: { 200: ClientItemSchema, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => revokeClient(db(), request.params.id.toLowerCase(), request.params.client_id, actorOf(request)),
+  );
+  for (const [action, suspended] of [
+    ['suspend', true],
+    ['reinstate', false],
+  ] as const)
+    app.post(
+      `/api/v1/console/clients/:client_id/${action}`,
+      {
+        preHandler: admin,
+        schema: {
+          tags: ['console'],
+          summary: suspended ? 'Suspend a client: every call it makes is refused at once (network administrator)' : 'Lift a client\'s suspension (network administrator)',
+          security,
+          params: Type.Object({ client_id: Type.String({ pattern: '^aur_[A-Za-z0-9_-]{1,100}$' }) }),
+          body: OptionalReasonBody,
+          response: { 200: ClientItemSchema, ...problems(400, 401, 403, 404, 415) },
+        },
+      },
+      async (request) => setClientSuspended(db(), request.params.client_id, suspended, (request.body as { reason?: string } | null)?.reason, actorOf(request)),
+    );
+};

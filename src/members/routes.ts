@@ -1,0 +1,189 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { problems } from '../http/schemas.ts';
+import { actorOf, requireStaff } from '../staff/authorise.ts';
+import { MemberDetailSchema, MemberItemSchema, MemberParams, MemberServiceSchema, MemberStatusSchema, OptionalReasonBody, Plain, ReasonBody } from '../http/console-schemas.ts';
+import { disableChannelTransfer, linkService, listMemberServices, setChannelTransfer, unlinkService } from './member-services.ts';
+import { decide, getMemberWithHistory, listMembers, type Decision } from './members.ts';
+import { networkOverview } from './overview.ts';
+
+const security = [{ consoleSession: [] }];
+
+/** Members of the network: applications decided, a member's page, its catalogue services and their transfer settings; the network overview. */
+export const consoleMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = () => app.aurora.database.db;
+  const admin = requireStaff({ roles: ['network_admin'] });
+  const memberRead = requireStaff({ member: 'read' });
+  const memberWrite = requireStaff({ member: 'write' });
+
+  app.get(
+    '/api/v1/console/members',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['console'],
+        summary: 'Members of the network (network administrator)',
+        security,
+        querystring: Type.Object({ status: Type.Optional(MemberStatusSchema) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ members: Type.Array(MemberItemSchema) }), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => ({ members: await listMembers(db(), request.query.status) }),
+  );
+
+  app.get(
+    '/api/v1/console/members/:id',
+    {
+      preHandler: requireStaff({ member: 'state' }),
+      schema: {
+        tags: ['console'],
+        summary: 'A member, with the decisions on it (network administrator, or the member\'s own staff in any state)',
+        security,
+        params: MemberParams,
+        response: { 200: MemberDetailSchema, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => getMemberWithHistory(db(), request.params.id.toLowerCase()),
+  );
+
+  const decision = (name: Decision, reasonRequired: boolean, summary: string) =>
+    app.post(
+      `/api/v1/console/members/:id/${name}`,
+      {
+        preHandler: admin,
+        schema: {
+          tags: ['console'],
+          summary,
+          description: 'Recorded in the audit log with its reason. 409 when the member is not in the state the decision applies to.',
+          security,
+          params: MemberParams,
+          ...(reasonRequired ? { body: ReasonBody } : { body: OptionalReasonBody }),
+          response: { 200: MemberItemSchema, ...problems(400, 401, 403, 404, 409, 415) },
+        },
+      },
+      async (request) => decide(db(), request.params.id.toLowerCase(), name, (request.body as { reason?: string } | null)?.reason, actorOf(request)),
+    );
+  decision('approve', false, 'Approve a pending application (network administrator)');
+  decision('reject', true, 'Reject a pending application, with a reason (network administrator)');
+  decision('suspend', true, "Suspend a member, with a reason: its clients are refused at once (network administrator)");
+  decision('reinstate', false, 'Lift a suspension (network administrator)');
+
+  app.get(
+    '/api/v1/console/members/:id/services',
+    {
+      preHandler: memberRead,
+      schema: {
+        tags: ['console'],
+        summary: "The member's catalogue services and their channels, with transfer settings",
+        security,
+        params: MemberParams,
+        response: { 200: Type.Object({ services: Type.Array(MemberServiceSchema) }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ({ services: await listMemberServices(db(), request.params.id.toLowerCase()) }),
+  );
+  app.post(
+    '/api/v1/console/members/:id/services',
+    {
+      preHandler: memberWrite,
+      schema: {
+        tags: ['console'],
+        summary: 'Link a catalogue service to the member (409 when another member holds it)',
+        security,
+        params: MemberParams,
+        body: Type.Object({ service_id: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+        response: { 200: MemberServiceSchema, 201: MemberServiceSchema, ...problems(400, 401, 403, 404, 409, 415) },
+      },
+    },
+    async (request, reply) => {
+      const { created, service } = await linkService(db(), request.params.id.toLowerCase(), request.body.service_id, actorOf(request));
+      return reply.status(created ? 201 : 200).send(service);
+    },
+  );
+  app.delete(
+    '/api/v1/console/members/:id/services/:service_id',
+    {
+      preHandler: memberWrite,
+      schema: {
+        tags: ['console'],
+        summary: 'Unlink a service (its channels stop receiving transfers for the member)',
+        security,
+        params: Type.Object({ id: Type.String({ format: 'uuid' }), service_id: Type.String({ format: 'uuid' }) }),
+        response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await unlinkService(db(), request.params.id.toLowerCase(), request.params.service_id, actorOf(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  const ChannelParams = Type.Object({ id: Type.String({ format: 'uuid' }), channel_id: Type.String({ format: 'uuid' }) });
+  app.put(
+    '/api/v1/console/members/:id/channels/:channel_id/transfer',
+    {
+      preHandler: memberWrite,
+      schema: {
+        tags: ['console'],
+        summary: "Let one of the member's channels receive session transfers",
+        description:
+          'People are sent to exactly landing_url (https; http only for localhost; no fragment) with the one-time token added as ?aurora_token=; accepts names the attributes it takes; client_id is the member\'s client (scope transfer:receive) that redeems.',
+        security,
+        params: ChannelParams,
+        body: Type.Object(
+          {
+            landing_url: Plain(2000),
+            accepts: Type.Array(Plain(100), { minItems: 1, maxItems: 100 }),
+            client_id: Type.String({ pattern: '^aur_[A-Za-z0-9_-]{1,100}$' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ channel_id: Type.String(), landing_url: Type.String(), accepts: Type.Array(Type.String()), client_id: Type.String() }),
+          ...problems(400, 401, 403, 404, 409, 415),
+        },
+      },
+    },
+    async (request) => setChannelTransfer(db(), request.params.id.toLowerCase(), request.params.channel_id, request.body, actorOf(request)),
+  );
+  app.delete(
+    '/api/v1/console/members/:id/channels/:channel_id/transfer',
+    {
+      preHandler: memberWrite,
+      schema: {
+        tags: ['console'],
+        summary: 'Stop session transfers to the channel',
+        security,
+        params: ChannelParams,
+        response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await disableChannelTransfer(db(), request.params.id.toLowerCase(), request.params.channel_id, actorOf(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/console/overview',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['console'],
+        summary: "The whole network's counts: members by status, services, clients, use per week (network administrator)",
+        security,
+        response: {
+          200: Type.Object({
+            members: Type.Object({ pending: Type.Integer(), approved: Type.Integer(), rejected: Type.Integer(), suspended: Type.Integer() }),
+            services: Type.Object({ catalogue: Type.Integer(), linked: Type.Integer() }),
+            clients: Type.Object({ active: Type.Integer(), suspended: Type.Integer(), revoked: Type.Integer(), of_members: Type.Integer() }),
+            staff: Type.Integer(),
+            weeks: Type.Array(Type.Object({ week: Type.String({ description: 'Monday (UTC)' }), recommendations: Type.Integer(), transfers: Type.Integer() })),
+          }),
+          ...problems(401, 403),
+        },
+      },
+    },
+    async () => networkOverview(db()),
+  );
+};
