@@ -100,7 +100,6 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/services/:id/transfer-targets',
     {
-      config: { noStore: true },
       schema: {
         tags: ['person'],
         summary: "The channels of a service that receive a person's information, and what each accepts",
@@ -134,7 +133,8 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const my = instance.withTypeProvider<TypeBoxTypeProvider>();
     // Before the body is even parsed: a request without a person key learns that first.
     my.addHook('onRequest', requirePerson());
-    my.addHook('onSend', async (_request, reply) => {
+    my.addHook('onRoute', (route) => {
+      route.config = { ...route.config, noStore: true };
     });
 
     my.post(
