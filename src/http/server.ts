@@ -10,7 +10,7 @@ import { catalogueRoutes } from '../catalogue/routes.ts';
 import { LIST_PARAMETERS } from '../catalogue/schemas.ts';
 import './context.ts';
 import { registerMetrics } from './metrics.ts';
-import { HttpProblem, errorHandler, sendProblem } from './problem.ts';
+import { HttpProblem, errorHandler, notFound, sendProblem } from './problem.ts';
 import { problems } from './schemas.ts';
 import { registerWeb, type WebOptions } from './web.ts';
 import { geoRoutes } from '../geo/routes.ts';
@@ -141,7 +141,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setNotFoundHandler((request, reply) => {
     // A browser opening a path the web apps route themselves gets the app's page.
     if (web.fallback(request, reply)) return reply;
-    return sendProblem(reply, new HttpProblem(404, 'not-found', 'Not found', `nothing at ${request.method} ${request.url.split('?')[0]}`).toProblem(request.url));
+    return sendProblem(reply, notFound(`nothing at ${request.method} ${request.url.split('?')[0]}`).toProblem(request.url));
   });
 
   // `a=1,2` and `a=1&a=2` mean the same for list parameters.

@@ -167,6 +167,6 @@ export async function setChannelTransfer(db: Db, memberId: string, channelId: st
 export async function disableChannelTransfer(db: Db, memberId: string, channelId: string, actor: string) {
   const id = await requireOwnChannel(db, memberId, channelId);
   const deleted = await db.deleteFrom('transfer_targets').where('channel_id', '=', id).returning('channel_id').executeTakeFirst();
-  if (!deleted) throw new HttpProblem(404, 'not-found', 'Not found', `the channel ${channelId} does not receive transfers`);
+  if (!deleted) throw notFound(`the channel ${channelId} does not receive transfers`);
   await audit(db, { actor, action: 'member.transfer.stop', target: id, memberId: memberId });
 }
