@@ -7,7 +7,7 @@ import { App } from './App.tsx';
 import { en } from './locales/en.ts';
 import { fi } from './locales/fi.ts';
 import { sv } from './locales/sv.ts';
-import { RouterProvider } from './router.tsx';
+import { RouterProvider } from '../shared/router.tsx';
 import { SessionProvider } from './session.tsx';
 
 // suomifi-ui-components is set in Source Sans Pro; the network serves no fonts, so the system's sans-serif stands in.
@@ -30,7 +30,7 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <I18nextProvider i18n={i18n}>
       <GlobalStyle />
-      <RouterProvider>
+      <RouterProvider base="/console" scrollToTop>
         <SessionProvider>
           <App />
         </SessionProvider>

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { currentLanguage } from '../../shared/i18n.ts';
 import type { CodeItem } from '../types.ts';
 import { loc } from '../text.ts';
-import { useApi } from '../useApi.ts';
+import { useApi } from '../../shared/load.ts';
 
 /** The municipality code list (2023) as a searchable select. */
 export function useMunicipalities() {

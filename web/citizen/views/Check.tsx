@@ -8,7 +8,7 @@ import { MeterSlider } from '../components/MeterSlider.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { METERS, METER_TEXTS, type Meters } from '../meters.ts';
 import { my } from '../person.ts';
-import { AppLink, navigate } from '../router.tsx';
+import { AppLink, useRouter } from '../../shared/router.tsx';
 import { useSearch } from '../search.tsx';
 import { addCheck, loadChecks, loadPrefs, onStorageChange, removeCheck, savePrefs, updateCheck, type Check } from '../storage.ts';
 import { formatDate, formatDateTime } from '../text.ts';
@@ -24,6 +24,7 @@ export function CheckPage({ phase }: { phase: 'answer' | 'result' }) {
 
 function Answer() {
   const { t, i18n } = useTranslation();
+  const { navigate } = useRouter();
   const language = currentLanguage(i18n);
   const prefs = loadPrefs();
   const [mode, setMode] = useState<'one' | 'all'>(prefs.mode ?? 'one');

@@ -8,7 +8,7 @@ import { serviceKinds } from '../channels.ts';
 import { MunicipalitySelect, useMunicipalities } from '../components/MunicipalitySelect.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { Problem } from '../components/Problem.tsx';
-import { AppLink } from '../router.tsx';
+import { AppLink } from '../../shared/router.tsx';
 import { useSearch, type SearchResult } from '../search.tsx';
 import { latestCheck, onStorageChange, savePrefs } from '../storage.ts';
 import { formatDate, loc } from '../text.ts';

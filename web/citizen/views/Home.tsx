@@ -2,7 +2,7 @@ import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLanguage } from '../../shared/i18n.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
-import { AppLink } from '../router.tsx';
+import { AppLink } from '../../shared/router.tsx';
 import { latestCheck, onStorageChange } from '../storage.ts';
 import { formatDate } from '../text.ts';
 

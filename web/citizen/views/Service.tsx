@@ -5,11 +5,11 @@ import { currentLanguage, type Language } from '../../shared/i18n.ts';
 import { channelKind } from '../channels.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { Problem } from '../components/Problem.tsx';
-import { AppLink, useLocation } from '../router.tsx';
+import { AppLink, useRouter } from '../../shared/router.tsx';
 import { useSearch } from '../search.tsx';
 import { loc, paragraphs } from '../text.ts';
 import type { Address, Channel, Phone, ServiceDetail, ServiceHours } from '../types.ts';
-import { useApi } from '../useApi.ts';
+import { useApi } from '../../shared/load.ts';
 
 // Leaflet is only fetched for a service that has locations on a map.
 const LocationsMap = lazy(() => import('../components/LocationsMap.tsx'));
@@ -17,9 +17,9 @@ const LocationsMap = lazy(() => import('../components/LocationsMap.tsx'));
 export default function ServicePage({ serviceId }: { serviceId: string }) {
   const { t, i18n } = useTranslation();
   const language = currentLanguage(i18n);
-  const { search } = useLocation();
+  const { search } = useRouter();
   const { result } = useSearch();
-  const { data, error, loading, retry } = useApi<ServiceDetail>(`/api/v1/services/${serviceId}?lang=${language}`);
+  const { data, error, loading, reload } = useApi<ServiceDetail>(`/api/v1/services/${serviceId}?lang=${language}`);
   // "Go to this service" only where a channel receives a person's information.
   const targets = useApi<{ targets: unknown[] }>(`/api/v1/services/${serviceId}/transfer-targets`);
   const recommendationId = new URLSearchParams(search).get('rec');
@@ -29,7 +29,7 @@ export default function ServicePage({ serviceId }: { serviceId: string }) {
   if (error || !data) return (
     <>
       <PageTitle>{t('app.notFound')}</PageTitle>
-      {error && <Problem error={error} retry={retry} />}
+      {error && <Problem error={error} retry={reload} />}
     </>
   );
   const s = data;

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
-import { Button, Heading, InlineAlert, Modal, ModalContent, ModalFooter, ModalTitle, Paragraph, StaticChip, Textarea } from 'suomifi-ui-components';
+import { Button, Heading, Link, InlineAlert, Modal, ModalContent, ModalFooter, ModalTitle, Paragraph, StaticChip, Textarea } from 'suomifi-ui-components';
 import { ApiError } from '../api.ts';
-import { useRouter } from '../router.tsx';
+import { useFollow, useRouter } from '../../shared/router.tsx';
 import { currentLanguage, type Language } from '../../shared/i18n.ts';
+import type { Loaded } from '../../shared/load.ts';
 
 /** The view's h1. It takes the focus when the view opens, so a screen reader announces the new view. */
 export function PageHeading({ children, title }: { children: ReactNode; title: string }) {
@@ -23,6 +24,16 @@ export function PageHeading({ children, title }: { children: ReactNode; title: s
     <Heading variant="h1" tabIndex={-1} forwardedRef={ref} mb="m" style={{ outline: 'none' }}>
       {children}
     </Heading>
+  );
+}
+
+/** A link to a console view in the suomi.fi style: a real href (open in a new tab works), followed in place on a plain click. */
+export function AppLink({ to, children, className, ...rest }: { to: string; children: ReactNode; className?: string; 'aria-current'?: 'page' | undefined }) {
+  const { href } = useRouter();
+  return (
+    <Link href={href(to)} onClick={useFollow(to)} className={className} {...rest}>
+      {children}
+    </Link>
   );
 }
 
@@ -70,32 +81,6 @@ export function SuccessAlert({ children }: { children: ReactNode }) {
       {children}
     </InlineAlert>
   );
-}
-
-export interface Loaded<T> {
-  data: T | undefined;
-  error: unknown;
-  loading: boolean;
-  reload: () => void;
-}
-
-/** Runs a load when its inputs change; stale answers (from earlier inputs) are dropped. */
-export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: true });
-  const [round, setRound] = useState(0);
-  useEffect(() => {
-    let current = true;
-    setState((s) => ({ ...s, loading: true }));
-    load().then(
-      (data) => current && setState({ data, error: undefined, loading: false }),
-      (error: unknown) => current && setState({ data: undefined, error, loading: false }),
-    );
-    return () => {
-      current = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, round]);
-  return { ...state, reload: useCallback(() => setRound((r) => r + 1), []) };
 }
 
 /** A view's body while its data loads or when loading failed; the children once it is there. */

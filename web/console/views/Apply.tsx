@@ -4,9 +4,8 @@ import { styled } from 'styled-components';
 import { Button, ErrorSummary, Heading, Paragraph, TextInput } from 'suomifi-ui-components';
 import { ApiError, consoleApi } from '../api.ts';
 import { businessIdProblem } from '../business-id.ts';
-import { ErrorAlert, PageHeading, SuccessAlert } from '../components/common.tsx';
+import { AppLink, ErrorAlert, PageHeading, SuccessAlert } from '../components/common.tsx';
 import { ServiceSearch } from '../components/ServiceSearch.tsx';
-import { AppLink } from '../router.tsx';
 
 const Section = styled.fieldset`
   border: 0;

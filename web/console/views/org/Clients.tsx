@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, Checkbox, CheckboxGroup, Heading, Paragraph, Table, TextInput } from 'suomifi-ui-components';
 import { SCOPES, consoleApi, type ApiClient, type ClientSecret } from '../../api.ts';
-import { ConfirmDialog, ErrorAlert, LoadState, PageHeading, Small, StatusChip, SuccessAlert, formatDateTime, useLanguage, useLoad } from '../../components/common.tsx';
+import { ConfirmDialog, ErrorAlert, LoadState, PageHeading, Small, StatusChip, SuccessAlert, formatDateTime, useLanguage } from '../../components/common.tsx';
+import { useLoad } from '../../../shared/load.ts';
 import { Actions } from '../admin/Members.tsx';
 
 export function clientStatus(client: ApiClient): 'active' | 'revoked' | 'suspended' {
@@ -101,7 +102,7 @@ function SecretPanel({ secret, name, onDismiss }: { secret: ClientSecret; name: 
 export function Clients({ memberId }: { memberId: string }) {
   const { t } = useTranslation();
   const language = useLanguage();
-  const clients = useLoad(() => consoleApi.clients(memberId), [memberId]);
+  const clients = useLoad((signal) => consoleApi.clients(memberId, { signal }), [memberId]);
   const [secret, setSecret] = useState<{ secret: ClientSecret; name: string } | null>(null);
   const [confirm, setConfirm] = useState<{ action: 'rotate' | 'revoke'; client: ApiClient } | null>(null);
   const [done, setDone] = useState<string | null>(null);

@@ -4,7 +4,8 @@ import { styled } from 'styled-components';
 import { Button, Details, Dropdown, DropdownItem, Heading, InlineAlert, Paragraph, Table } from 'suomifi-ui-components';
 import { consoleApi, downloadFile, localText, type Statistics as Result, type StatisticsWeek } from '../../api.ts';
 import { BarChart } from '../../components/BarChart.tsx';
-import { ErrorAlert, PageHeading, formatDate, formatNumber, useLanguage, useLoad } from '../../components/common.tsx';
+import { ErrorAlert, PageHeading, formatDate, formatNumber, useLanguage } from '../../components/common.tsx';
+import { useLoad } from '../../../shared/load.ts';
 import { METERS } from '../../../../src/recommender/meter-names.ts';
 
 const Charts = styled.div`
@@ -75,7 +76,7 @@ export function Statistics({ memberId }: { memberId: string }) {
   const [result, setResult] = useState<Result | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
-  const municipalities = useLoad(() => consoleApi.municipalities(language), [language]);
+  const municipalities = useLoad((signal) => consoleApi.municipalities(language, { signal }), [language]);
 
   const show = async (event: FormEvent) => {
     event.preventDefault();
