@@ -9,7 +9,7 @@ import fi from './locales/fi.ts';
 import sv from './locales/sv.ts';
 import './app.css';
 
-const i18n = await initI18n({ fi, sv, en });
+const i18n = await initI18n('citizen', { fi, sv, en });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

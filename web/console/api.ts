@@ -91,9 +91,6 @@ export interface MemberService {
   channels: MemberChannel[];
 }
 
-export const SCOPES = ['recommend', 'transfer:send', 'transfer:receive', 'catalogue:write', 'stats:read', 'recommender:teach'] as const;
-export type Scope = (typeof SCOPES)[number];
-
 export interface ClientSecret {
   client_id: string;
   client_secret: string;

@@ -24,7 +24,7 @@ const GlobalStyle = createGlobalStyle`
   code { font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace; }
 `;
 
-const i18n = await initI18n({ fi, sv, en });
+const i18n = await initI18n('console', { fi, sv, en });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -23,7 +23,7 @@ export function CheckPage({ phase }: { phase: 'answer' | 'result' }) {
 }
 
 function Answer() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('citizen');
   const { navigate } = useRouter();
   const language = currentLanguage(i18n);
   const prefs = loadPrefs();
@@ -154,7 +154,7 @@ function Answer() {
 }
 
 function Result() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
   const checks = useChecks();
   const { setForm } = useSearch();
@@ -239,7 +239,7 @@ function Result() {
 }
 
 function History({ checks }: { checks: Check[] }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
   const names = METER_TEXTS[language];
   const newestFirst = [...checks].reverse();

@@ -11,7 +11,7 @@ export function useLatestCheck() {
 }
 
 export function Home() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
   const latest = JSON.parse(useLatestCheck()) as ReturnType<typeof latestCheck> | null;
   return (

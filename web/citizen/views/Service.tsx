@@ -15,7 +15,7 @@ import { useApi } from '../../shared/load.ts';
 const LocationsMap = lazy(() => import('../components/LocationsMap.tsx'));
 
 export default function ServicePage({ serviceId }: { serviceId: string }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
   const { search } = useRouter();
   const { result } = useSearch();
@@ -170,7 +170,7 @@ function ChannelHeader({ channel, language }: { channel: Channel; language: Lang
 }
 
 function WebChannel({ channel, language }: { channel: Channel; language: Language }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   const pages = [...channel.web_pages].sort((a, b) => Number(b.language === language) - Number(a.language === language));
   return (
     <div className="channel">
@@ -194,7 +194,7 @@ function phoneText(p: Phone) {
 }
 
 function PhoneList({ phones }: { phones: Phone[] }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   if (phones.length === 0) return null;
   const charge = (p: Phone) =>
     p.chargeType === 'FreeOfCharge' ? t('service.chargeFree') : p.chargeType === 'Chargeable' ? t('service.chargeLocal') : p.chargeType ? t('service.chargeOther') : '';
@@ -217,7 +217,7 @@ function PhoneList({ phones }: { phones: Phone[] }) {
 }
 
 function Emails({ channel }: { channel: Channel }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   if (channel.emails.length === 0) return null;
   return (
     <p>
@@ -249,7 +249,7 @@ export function formatAddress(a: Address, language: Language) {
 }
 
 function PlaceChannel({ channel, language }: { channel: Channel; language: Language }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   return (
     <div className="channel">
       <ChannelHeader channel={channel} language={language} />
@@ -288,7 +288,7 @@ const time = (v: string | null, language: Language) => {
 };
 
 function Hours({ hours, language }: { hours: ServiceHours[]; language: Language }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   if (hours.length === 0) return null;
   const day = (d: string) => t(`service.days.${d}`, { defaultValue: d });
   return (

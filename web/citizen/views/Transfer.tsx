@@ -21,7 +21,7 @@ import { useApi } from '../../shared/load.ts';
  * short code and QR for a desk or phone).
  */
 export default function TransferPage({ serviceId }: { serviceId: string }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
   const service = useApi<ServiceDetail>(`/api/v1/services/${serviceId}?lang=${language}`);
   const targets = useApi<{ targets: TransferTarget[] }>(`/api/v1/services/${serviceId}/transfer-targets`);
@@ -68,7 +68,7 @@ function ConsentForm({
   language: Language;
   onDone: (result: TransferResult & { channel: string }) => void;
 }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   const { form } = useSearch();
   const check = latestCheck();
   const [channelId, setChannelId] = useState(targets[0]!.channel_id);
@@ -226,7 +226,7 @@ function ConsentForm({
 }
 
 function Done({ result, channel, serviceName, language }: { result: TransferResult; channel: string; serviceName: string; language: Language }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   const code = result.code_display ?? result.code;
   return (
     <div className="transfer__done" role="status">

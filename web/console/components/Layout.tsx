@@ -85,7 +85,7 @@ export interface NavItem {
 
 /** The frame of every view: skip link, header with language and session, navigation, main. */
 export function Layout({ nav, children }: { nav: NavItem[]; children: ReactNode }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('console');
   const language = useLanguage();
   const { staff, logOut } = useSession();
   const { path, navigate, href } = useRouter();

@@ -6,12 +6,13 @@ import { ApiError } from '../api.ts';
 import { useFollow, useRouter } from '../../shared/router.tsx';
 import { currentLanguage, type Language } from '../../shared/i18n.ts';
 import type { Loaded } from '../../shared/load.ts';
+import type { ConsoleTexts } from '../locales/fi.ts';
 
 /** The view's h1. It takes the focus when the view opens, so a screen reader announces the new view. */
 export function PageHeading({ children, title }: { children: ReactNode; title: string }) {
   // suomifi's Heading types its ref without null, as React 18 did.
   const ref = useRef<HTMLHeadingElement>(null) as RefObject<HTMLHeadingElement>;
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const { navigations } = useRouter();
   useEffect(() => {
     document.title = `${title} – ${t('app.name')}`;
@@ -38,13 +39,13 @@ export function AppLink({ to, children, className, ...rest }: { to: string; chil
 }
 
 export function useLanguage(): Language {
-  const { i18n } = useTranslation();
+  const { i18n } = useTranslation('console');
   return currentLanguage(i18n);
 }
 
 /** What to tell the user about a failed call, in their language. */
 export function useErrorText() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   return useCallback(
     (error: unknown): string => {
       // A message of the view's own, already in the user's language.
@@ -85,7 +86,7 @@ export function SuccessAlert({ children }: { children: ReactNode }) {
 
 /** A view's body while its data loads or when loading failed; the children once it is there. */
 export function LoadState<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ReactNode }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   if (loaded.error) return <ErrorAlert error={loaded.error} />;
   if (loaded.data === undefined)
     return (
@@ -130,7 +131,7 @@ export function ConfirmDialog(props: {
   onConfirm: (reason: string) => Promise<void>;
   onClose: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const [reason, setReason] = useState('');
   const [missing, setMissing] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -206,8 +207,8 @@ const Chip = styled(StaticChip)`
 `;
 
 /** A status (pending, approved, active, revoked…) as a chip, in words. */
-export function StatusChip({ status }: { status: string }) {
-  const { t } = useTranslation();
+export function StatusChip({ status }: { status: keyof ConsoleTexts['status'] }) {
+  const { t } = useTranslation('console');
   return <Chip>{t(`status.${status}`)}</Chip>;
 }
 

@@ -35,7 +35,7 @@ type Field = 'organisation_name' | 'business_id' | 'contact_name' | 'contact_ema
 
 /** The public application form: organisation, business ID (checked as typed), contact, services, password. */
 export function Apply() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const [values, setValues] = useState<Record<Field, string>>({
     organisation_name: '',
     business_id: '',

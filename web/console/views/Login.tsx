@@ -7,7 +7,7 @@ import { useSession } from '../session.tsx';
 
 /** Email and password; the verification code too when the account has two-step verification on. */
 export function Login({ onLoggedIn }: { onLoggedIn: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const { setStaff } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');

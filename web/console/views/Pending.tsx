@@ -7,7 +7,7 @@ import { useSession } from '../session.tsx';
 
 /** What the staff of a member that is not (or no longer) approved see: where the application stands. */
 export function Pending() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const { staff, refresh } = useSession();
   const member = staff?.member;
   // The member's own record carries the decision's reason; the session only has the status.

@@ -24,7 +24,7 @@ const Facts = styled.dl`
 
 /** One member for the network administrator: facts, decisions, its clients (suspend/reinstate), its services, its privacy budget. */
 export function MemberDetail({ id }: { id: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
   const detail = useLoad(async (signal) => {
     const member = await consoleApi.member(id, { signal });

@@ -31,7 +31,7 @@ export function decisionsFor(status: MemberStatus): Decision[] {
 
 /** The dialog for a decision on a member; rejecting and suspending ask for the reason. */
 export function DecisionDialog({ decision, member, onDone, onClose }: { decision: Decision | null; member: Member | null; onDone: (text: string) => void; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const name = member?.name ?? '';
   const needsReason = decision === 'reject' || decision === 'suspend';
   return (
@@ -54,7 +54,7 @@ export function DecisionDialog({ decision, member, onDone, onClose }: { decision
 
 /** Member organisations with a status filter; approve, reject, suspend and reinstate. */
 export function Members() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
   const [filter, setFilter] = useState<'all' | MemberStatus>('all');
   const members = useLoad((signal) => consoleApi.members(filter === 'all' ? undefined : filter, { signal }), [filter]);

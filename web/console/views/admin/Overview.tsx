@@ -35,7 +35,7 @@ const Charts = styled.div`
 
 /** The whole network at a glance, for its administrators. */
 export function Overview() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
   const overview = useLoad((signal) => consoleApi.overview({ signal }), []);
   const n = (v: number) => formatNumber(v, language);

@@ -19,7 +19,7 @@ function parseCap(text: string): number | undefined {
 
 /** A member's privacy budget for statistics, for the network administrator to see and change. */
 export function PrivacyBudget({ memberId }: { memberId: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
   const settings = useLoad((signal) => consoleApi.privacy(memberId, { signal }), [memberId]);
   const [cap, setCap] = useState('');

@@ -47,7 +47,7 @@ export function landingUrlOk(value: string): boolean {
 
 /** The member's linked services and their channels' session-transfer settings; linking from the catalogue. */
 export function Services({ memberId }: { memberId: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
   const services = useLoad((signal) => consoleApi.services(memberId, { signal }), [memberId]);
   const clients = useLoad((signal) => consoleApi.clients(memberId, { signal }), [memberId]);
@@ -214,7 +214,7 @@ function TransferDialog(props: {
   onSaved: () => void;
   onClose: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
   const receivers = props.clients.filter((c) => clientStatus(c) === 'active' && c.scopes.includes('transfer:receive'));
   const [url, setUrl] = useState(props.channel.transfer?.landing_url ?? '');

@@ -10,7 +10,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The organisation's console users; an organisation administrator adds developers and administrators. */
 export function Staff({ memberId }: { memberId: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const { staff: me } = useSession();
   const staff = useLoad((signal) => consoleApi.staff(memberId, { signal }), [memberId]);
   const [name, setName] = useState('');

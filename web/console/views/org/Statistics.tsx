@@ -1,3 +1,4 @@
+import type { ParseKeys } from 'i18next';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
@@ -31,14 +32,14 @@ const Toolbar = styled.div`
 
 const PERIODS = [4, 12, 26, 52] as const;
 const COUNTS = ['recommended', 'opened', 'transfers_received', 'feedback_useful', 'feedback_not_useful', 'people'] as const;
-const COUNT_TEXT: Record<(typeof COUNTS)[number], string> = {
+const COUNT_TEXT = {
   recommended: 'statistics.recommended',
   opened: 'statistics.opened',
   transfers_received: 'statistics.transfers',
   feedback_useful: 'statistics.useful',
   feedback_not_useful: 'statistics.notUseful',
   people: 'statistics.people',
-};
+} as const satisfies Record<(typeof COUNTS)[number], ParseKeys<'console'>>;
 
 const isoDate = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 function monday(d: Date): Date {
@@ -69,7 +70,7 @@ function mondaysBetween(from: string, to: string): string[] {
 
 /** The member's privacy-protected statistics on its own services: charts, tables, meter distributions, CSV. */
 export function Statistics({ memberId }: { memberId: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
   const [weeks, setWeeks] = useState<string>('12');
   const [asked, setAsked] = useState<{ from: string; to: string } | null>(null);
@@ -142,7 +143,7 @@ export function Statistics({ memberId }: { memberId: string }) {
 }
 
 function StatisticsReport({ result, from, to, municipalityName }: { result: Result; from: string; to: string; municipalityName: (code: string) => string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
   const mondays = useMemo(() => mondaysBetween(from, to), [from, to]);
   const totals = useMemo(() => new Map(result.weeks.filter((w) => w.municipality === null).map((w) => [w.week, w])), [result]);

@@ -97,7 +97,7 @@ type Mark = { fits: 'yes' | 'no' | ''; comment: string; state: 'idle' | 'saving'
 
 /** As the AuroraAI demo UI: a life situation on ten sliders and a municipality, the recommendations, and a mark on each. */
 export function Teach({ memberId }: { memberId: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
   const [meters, setMeters] = useState<Record<Meter, number>>(() => Object.fromEntries(METERS.map((m) => [m, 5])) as Record<Meter, number>);
   const [municipality, setMunicipality] = useState<string | null>(null);
