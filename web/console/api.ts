@@ -3,10 +3,12 @@ import type { Language } from '../shared/i18n.ts';
 // The console reads what these server modules answer: their types are the wire format.
 import type { MemberItem } from '../../src/members/members.ts';
 import type { ClientItem } from '../../src/clients/member-clients.ts';
+import type { MemberChannel, MemberService, TransferSettings } from '../../src/members/member-services.ts';
 import type { PrivacySettings } from '../../src/statistics/budget.ts';
 import type { MeterStatistics, StatisticsResult, StatisticsWeek, WeekRelease } from '../../src/statistics/provider-statistics.ts';
 
-export type { MeterStatistics as MeterDistribution, PrivacySettings, StatisticsWeek, WeekRelease };
+export type { MemberChannel, MemberService, MeterStatistics as MeterDistribution, PrivacySettings, StatisticsWeek, WeekRelease };
+export type TransferSetting = TransferSettings;
 export type Member = MemberItem;
 export type ApiClient = ClientItem;
 export type Statistics = StatisticsResult;
@@ -74,22 +76,6 @@ export interface StaffUser {
   created_at?: string;
 }
 
-export interface TransferSetting {
-  landing_url: string;
-  accepts: string[];
-  client_id: string;
-}
-export interface MemberChannel {
-  channel_id: string;
-  type: string;
-  name: LocalText;
-  transfer: TransferSetting | null;
-}
-export interface MemberService {
-  service_id: string;
-  name: LocalText;
-  channels: MemberChannel[];
-}
 
 export interface ClientSecret {
   client_id: string;
