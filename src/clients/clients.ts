@@ -2,21 +2,10 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { Db } from '../db/database.ts';
 import type { MemberStatus } from '../db/schema.ts';
 import { audit } from '../audit/audit.ts';
+import { CLIENT_SCOPES } from './scopes.ts';
 
-/**
- * What a client may do: `recommend` asks for recommendations through the AuroraAI API
- * (recommend_service, text_search, recommendation_feedback); `catalogue:write` imports and deletes
- * services; `recommender:teach` tells the recommender whether a service fits a life situation
- * (POST /api/v1/teaching); `transfer:send` deposits a person's attributes for another service (POST
- * /api/v1/transfers); `transfer:receive` redeems transfer tokens (POST /api/v1/transfers/redeem), for
- * the channels naming the client; `stats:read` reads its member's statistics (GET /api/v1/statistics).
- *
- * The operator's own clients (no member: made before membership, or by `aurora client create`) may
- * always recommend, as every active client could before the `recommend` scope existed; a member's
- * client recommends only with the scope. A new operator client gets every scope unless given fewer.
- */
-export const CLIENT_SCOPES = ['recommend', 'catalogue:write', 'recommender:teach', 'transfer:send', 'transfer:receive', 'stats:read'] as const;
-export type ClientScope = (typeof CLIENT_SCOPES)[number];
+// Callers on the server keep importing the scopes from here.
+export { CLIENT_SCOPES, type ClientScope } from './scopes.ts';
 
 /** Calls a minute a member's client may make unless its own limit says otherwise. */
 export const DEFAULT_MEMBER_RATE_LIMIT = 600;

@@ -3,7 +3,7 @@ import { PageTitle } from './components/PageTitle.tsx';
 import { useTranslation } from 'react-i18next';
 import { LoadingSpinner } from 'suomifi-ui-components';
 import { LANGUAGES, LANGUAGE_NAMES, currentLanguage, setLanguage } from '../shared/i18n.ts';
-import { AppLink, useLocation } from './router.tsx';
+import { AppLink, useRouter } from '../shared/router.tsx';
 import { SearchProvider } from './search.tsx';
 import { Home } from './views/Home.tsx';
 import { CheckPage } from './views/Check.tsx';
@@ -54,7 +54,7 @@ const NAV = [
 
 export function App() {
   const { t, i18n } = useTranslation();
-  const { path } = useLocation();
+  const { path } = useRouter();
   const language = currentLanguage(i18n);
   const { key, view } = route(path);
   return (

@@ -1,7 +1,15 @@
-/** The network API's answers, as far as the citizen app reads them. */
-import type { OpeningHour } from '../../src/catalogue/model.ts';
+/**
+ * The network API's answers, as far as the citizen app reads them. Where the server has a type for
+ * an answer, it is the type here: the server's modules are the wire format (type-only imports).
+ */
+import type { Address, Email, OpeningHour, Phone, ServiceHours, WebPage } from '../../src/catalogue/model.ts';
+import type { Check } from '../../src/person/checks.ts';
+import type { PersonConsent, PersonTransferResult, TransferTarget } from '../../src/person/person.ts';
 
-export type { OpeningHour };
+export type { Address, OpeningHour, Phone, ServiceHours, TransferTarget, WebPage };
+export type ConsentRecord = PersonConsent;
+export type TransferResult = PersonTransferResult;
+export type ServerCheck = Check;
 export type Localized = string | { fi?: string; sv?: string; en?: string } | null;
 
 export interface Reason {
@@ -23,41 +31,6 @@ export interface Recommendation {
   items: RecommendationItem[];
 }
 
-export interface WebPage {
-  url: string;
-  name: string | null;
-  language: string | null;
-}
-export interface Phone {
-  type?: string;
-  number: string;
-  prefix: string | null;
-  additionalInformation?: string | null;
-  chargeType?: string | null;
-  chargeDescription?: string | null;
-  language?: string | null;
-}
-export interface Address {
-  type?: string;
-  street?: Localized;
-  streetNumber?: string | null;
-  postalCode?: string | null;
-  postOffice?: Localized;
-  municipality?: string | null;
-  latitude?: number | null;
-  longitude?: number | null;
-  additionalInformation?: Localized;
-}
-export interface ServiceHours {
-  type: string;
-  validFrom: string | null;
-  validTo: string | null;
-  isClosed: boolean;
-  isAlwaysOpen: boolean;
-  isReservation: boolean;
-  additionalInformation?: Localized;
-  openingHours: OpeningHour[];
-}
 export interface Channel {
   id: string;
   type: string | null;
@@ -68,7 +41,7 @@ export interface Channel {
   languages: string[];
   web_pages: WebPage[];
   phones: Phone[];
-  emails: { address: string; language?: string | null }[];
+  emails: Email[];
   addresses: Address[];
   service_hours: ServiceHours[];
 }
@@ -92,50 +65,8 @@ export interface CodeItem {
   name: Localized;
 }
 
-export interface TransferTarget {
-  channel_id: string;
-  channel_type: string;
-  channel_name: { fi?: string; sv?: string; en?: string } | string | null;
-  mode: 'link' | 'code';
-  accepts: string[];
-}
 export interface AttributeInfo {
   name: string;
   title: { fi?: string; sv?: string; en?: string };
   description?: { fi?: string; sv?: string; en?: string };
-}
-export interface TransferResult {
-  consent_id: string;
-  consent_key?: string;
-  status: string;
-  expires_at: string;
-  receipt: string;
-  mode: 'link' | 'code';
-  link?: string;
-  token?: string;
-  code?: string;
-  code_display?: string;
-  qr_svg?: string;
-}
-export interface ConsentRecord {
-  id: string;
-  status: 'given' | 'used' | 'expired' | 'withdrawn';
-  attributes: string[];
-  purpose: string;
-  created_at: string;
-  expires_at: string;
-  used_at: string | null;
-  withdrawn_at: string | null;
-  receipt: string;
-  recipient?: {
-    service_id: string | null;
-    service_name: { fi?: string; sv?: string; en?: string } | null;
-    channel_id: string;
-    channel_name: { fi?: string; sv?: string; en?: string } | string | null;
-  };
-}
-export interface ServerCheck {
-  id: string;
-  taken_at: string;
-  meters: Record<string, number>;
 }

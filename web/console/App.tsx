@@ -1,10 +1,11 @@
 import { useEffect, type ReactNode } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Paragraph } from 'suomifi-ui-components';
 import type { Staff } from './api.ts';
-import { PageHeading } from './components/common.tsx';
+import { AppLink, PageHeading } from './components/common.tsx';
 import { Layout, type NavItem } from './components/Layout.tsx';
-import { AppLink, matchPath, useRouter } from './router.tsx';
+import { matchPath, useRouter } from '../shared/router.tsx';
 import { useSession } from './session.tsx';
 import { Account } from './views/Account.tsx';
 import { Apply } from './views/Apply.tsx';
@@ -27,7 +28,7 @@ export function homeOf(staff: Staff): string {
   return '/org/services';
 }
 
-function navFor(staff: Staff | null | undefined, t: (key: string) => string): NavItem[] {
+function navFor(staff: Staff | null | undefined, t: TFunction<'console'>): NavItem[] {
   if (!staff) return [];
   if (staff.role === 'network_admin')
     return [
@@ -49,7 +50,7 @@ function navFor(staff: Staff | null | undefined, t: (key: string) => string): Na
 }
 
 function Forbidden() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   return (
     <>
       <PageHeading title={t('app.forbidden')}>{t('app.forbidden')}</PageHeading>
@@ -60,7 +61,7 @@ function Forbidden() {
 }
 
 function NotFound() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   return (
     <>
       <PageHeading title={t('app.notFound')}>{t('app.notFound')}</PageHeading>
@@ -110,7 +111,7 @@ function route(path: string, staff: Staff | null, onLoggedIn: () => void): React
 }
 
 export function App() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const { staff } = useSession();
   const { path, navigate } = useRouter();
   if (staff === undefined)

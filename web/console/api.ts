@@ -3,10 +3,12 @@ import type { Language } from '../shared/i18n.ts';
 // The console reads what these server modules answer: their types are the wire format.
 import type { MemberItem } from '../../src/members/members.ts';
 import type { ClientItem } from '../../src/clients/member-clients.ts';
+import type { MemberChannel, MemberService, TransferSettings } from '../../src/members/member-services.ts';
 import type { PrivacySettings } from '../../src/statistics/budget.ts';
 import type { MeterStatistics, StatisticsResult, StatisticsWeek, WeekRelease } from '../../src/statistics/provider-statistics.ts';
 
-export type { MeterStatistics as MeterDistribution, PrivacySettings, StatisticsWeek, WeekRelease };
+export type { MemberChannel, MemberService, MeterStatistics as MeterDistribution, PrivacySettings, StatisticsWeek, WeekRelease };
+export type TransferSetting = TransferSettings;
 export type Member = MemberItem;
 export type ApiClient = ClientItem;
 export type Statistics = StatisticsResult;
@@ -24,6 +26,9 @@ let sessionEnded: () => void = () => {};
 export function onSessionEnded(handler: () => void) {
   sessionEnded = handler;
 }
+
+/** What a read the console may abandon (a view left, its inputs changed) takes. */
+type Abortable = Pick<ApiOptions, 'signal'>;
 
 export async function call<T = unknown>(path: string, options: ApiOptions = {}): Promise<T> {
   try {
@@ -71,25 +76,6 @@ export interface StaffUser {
   created_at?: string;
 }
 
-export interface TransferSetting {
-  landing_url: string;
-  accepts: string[];
-  client_id: string;
-}
-export interface MemberChannel {
-  channel_id: string;
-  type: string;
-  name: LocalText;
-  transfer: TransferSetting | null;
-}
-export interface MemberService {
-  service_id: string;
-  name: LocalText;
-  channels: MemberChannel[];
-}
-
-export const SCOPES = ['recommend', 'transfer:send', 'transfer:receive', 'catalogue:write', 'stats:read', 'recommender:teach'] as const;
-export type Scope = (typeof SCOPES)[number];
 
 export interface ClientSecret {
   client_id: string;
@@ -164,25 +150,25 @@ export const consoleApi = {
   totpConfirm: (code: string) => call('/api/v1/console/totp/confirm', { method: 'POST', body: { code } }),
   totpDisable: (code: string) => call('/api/v1/console/totp', { method: 'DELETE', body: { code } }),
 
-  members: (status?: MemberStatus) => call<{ members: Member[] }>('/api/v1/console/members', { query: { status } }),
-  member: (id: string) => call<MemberDetail>(member(id)),
+  members: (status?: MemberStatus, options: Abortable = {}) => call<{ members: Member[] }>('/api/v1/console/members', { query: { status }, ...options }),
+  member: (id: string, options: Abortable = {}) => call<MemberDetail>(member(id), options),
   decide: (id: string, action: 'approve' | 'reject' | 'suspend' | 'reinstate', reason?: string) =>
     call(`${member(id)}/${action}`, { method: 'POST', body: reason === undefined ? {} : { reason } }),
-  overview: () => call<NetworkOverview>('/api/v1/console/overview'),
+  overview: (options: Abortable = {}) => call<NetworkOverview>('/api/v1/console/overview', options),
   audit: (before?: number, limit = 50) => call<AuditPage>('/api/v1/console/audit', { query: { before, limit } }),
 
-  staff: (memberId: string) => call<{ staff: StaffUser[] }>(`${member(memberId)}/staff`),
+  staff: (memberId: string, options: Abortable = {}) => call<{ staff: StaffUser[] }>(`${member(memberId)}/staff`, options),
   addStaff: (memberId: string, body: { email: string; name: string; role: 'org_admin' | 'developer'; password: string }) =>
     call(`${member(memberId)}/staff`, { method: 'POST', body }),
 
-  services: (memberId: string) => call<{ services: MemberService[] }>(`${member(memberId)}/services`),
+  services: (memberId: string, options: Abortable = {}) => call<{ services: MemberService[] }>(`${member(memberId)}/services`, options),
   linkService: (memberId: string, serviceId: string) => call(`${member(memberId)}/services`, { method: 'POST', body: { service_id: serviceId } }),
   unlinkService: (memberId: string, serviceId: string) => call(`${member(memberId)}/services/${encodeURIComponent(serviceId)}`, { method: 'DELETE' }),
   setTransfer: (memberId: string, channelId: string, body: TransferSetting) =>
     call(`${member(memberId)}/channels/${encodeURIComponent(channelId)}/transfer`, { method: 'PUT', body }),
   removeTransfer: (memberId: string, channelId: string) => call(`${member(memberId)}/channels/${encodeURIComponent(channelId)}/transfer`, { method: 'DELETE' }),
 
-  clients: (memberId: string) => call<{ clients: ApiClient[] }>(`${member(memberId)}/clients`),
+  clients: (memberId: string, options: Abortable = {}) => call<{ clients: ApiClient[] }>(`${member(memberId)}/clients`, options),
   createClient: (memberId: string, body: { name: string; scopes: string[]; rate_limit_per_minute?: number }) =>
     call<ClientSecret>(`${member(memberId)}/clients`, { method: 'POST', body }),
   rotateClient: (memberId: string, clientId: string) => call<ClientSecret>(`${member(memberId)}/clients/${encodeURIComponent(clientId)}/rotate`, { method: 'POST', body: {} }),
@@ -193,16 +179,16 @@ export const consoleApi = {
   teach: (memberId: string, body: { meters: Record<string, number>; municipality?: string; service_id: string; fits: boolean; comment?: string }) =>
     call(`${member(memberId)}/teaching`, { method: 'POST', body }),
   statistics: (memberId: string, from: string, to: string) => call<Statistics>(`${member(memberId)}/statistics`, { query: { from, to, format: 'json' } }),
-  privacy: (memberId: string) => call<PrivacySettings>(`${member(memberId)}/privacy`),
+  privacy: (memberId: string, options: Abortable = {}) => call<PrivacySettings>(`${member(memberId)}/privacy`, options),
   setPrivacy: (memberId: string, epsilonCapPerWeek: number | null) =>
     call<PrivacySettings>(`${member(memberId)}/privacy`, { method: 'PUT', body: { epsilon_cap_per_week: epsilonCapPerWeek } }),
   statisticsCsvUrl: (memberId: string, from: string, to: string, language: Language) =>
     `${member(memberId)}/statistics?${new URLSearchParams({ from, to, format: 'csv', language })}`,
 
-  attributes: () => call<{ attributes: Attribute[] }>('/api/v1/attributes'),
-  searchServices: (q: string, lang: Language, options: Pick<ApiOptions, 'signal'> = {}) =>
+  attributes: (options: Abortable = {}) => call<{ attributes: Attribute[] }>('/api/v1/attributes', options),
+  searchServices: (q: string, lang: Language, options: Abortable = {}) =>
     call<{ items: CatalogueService[] }>('/api/v1/services', { query: { q, lang, limit: 10 }, ...options }),
-  municipalities: (lang: Language) => call<{ items: Municipality[] }>('/api/v1/codelists/municipalities', { query: { lang } }),
+  municipalities: (lang: Language, options: Abortable = {}) => call<{ items: Municipality[] }>('/api/v1/codelists/municipalities', { query: { lang }, ...options }),
   recommend: (body: { meters: Record<string, number>; municipality_code?: string; language: Language; limit: number }) =>
     call<Recommendation>('/api/v1/recommendations', { method: 'POST', body }),
 };

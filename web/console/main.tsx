@@ -7,7 +7,7 @@ import { App } from './App.tsx';
 import { en } from './locales/en.ts';
 import { fi } from './locales/fi.ts';
 import { sv } from './locales/sv.ts';
-import { RouterProvider } from './router.tsx';
+import { RouterProvider } from '../shared/router.tsx';
 import { SessionProvider } from './session.tsx';
 
 // suomifi-ui-components is set in Source Sans Pro; the network serves no fonts, so the system's sans-serif stands in.
@@ -24,13 +24,13 @@ const GlobalStyle = createGlobalStyle`
   code { font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace; }
 `;
 
-const i18n = await initI18n({ fi, sv, en });
+const i18n = await initI18n('console', { fi, sv, en });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <I18nextProvider i18n={i18n}>
       <GlobalStyle />
-      <RouterProvider>
+      <RouterProvider base="/console" scrollToTop>
         <SessionProvider>
           <App />
         </SessionProvider>

@@ -29,14 +29,17 @@ export function initialLanguage(): Language {
 }
 
 /**
- * Starts i18next for one app with its own fi/sv/en resources (namespace `translation`) and keeps
- * `<html lang>` in step with the language, so screen readers pronounce the page right.
+ * Starts i18next for one app with its fi/sv/en texts as its namespace, named after the app (the
+ * keys' types are declared in web/i18next.d.ts), and keeps `<html lang>` in step with the
+ * language, so screen readers pronounce the page right.
  */
-export async function initI18n(resources: Record<Language, Record<string, unknown>>): Promise<I18n> {
+export async function initI18n(namespace: string, texts: Record<Language, object>): Promise<I18n> {
   const instance = i18next.createInstance();
-  const res: Resource = Object.fromEntries(LANGUAGES.map((l) => [l, { translation: resources[l] }]));
+  const resources: Resource = Object.fromEntries(LANGUAGES.map((l) => [l, { [namespace]: texts[l] }]));
   await instance.use(initReactI18next).init({
-    resources: res,
+    resources,
+    ns: [namespace],
+    defaultNS: namespace,
     lng: initialLanguage(),
     fallbackLng: 'fi',
     supportedLngs: [...LANGUAGES],

@@ -24,7 +24,7 @@ interface MapConfig {
 let config: Promise<MapConfig> | undefined;
 
 export default function LocationsMap({ points }: { points: MapPoint[] }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   const element = useRef<HTMLDivElement>(null);
   const [tiles, setTiles] = useState<'loading' | 'ok' | 'none' | 'failed'>('loading');
 

@@ -8,7 +8,7 @@ import { METERS, METER_TEXTS, type Meters } from '../meters.ts';
  * mark. The SVG is an image with a title and description; the same numbers follow as a table.
  */
 export function MeterChart({ now, before, language }: { now: Meters; before?: Meters | undefined; language: Language }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   const id = useId();
   const names = METER_TEXTS[language];
   const rowHeight = 46;
@@ -61,7 +61,7 @@ export function MeterChart({ now, before, language }: { now: Meters; before?: Me
 }
 
 export function MeterTable({ now, before, language }: { now: Meters; before?: Meters | undefined; language: Language }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   const names = METER_TEXTS[language];
   const change = (a: number | undefined, b: number | undefined) => {
     if (a === undefined || b === undefined) return t('check.noValue');

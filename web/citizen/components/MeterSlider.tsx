@@ -23,7 +23,7 @@ export function MeterSlider({
   headingLevel?: 2 | 3;
   headingRef?: React.Ref<HTMLHeadingElement>;
 }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   const id = useId();
   const answered = value !== undefined;
   const Heading = `h${headingLevel}` as 'h2' | 'h3';

@@ -3,11 +3,11 @@ import { useTranslation } from 'react-i18next';
 import { currentLanguage } from '../../shared/i18n.ts';
 import type { CodeItem } from '../types.ts';
 import { loc } from '../text.ts';
-import { useApi } from '../useApi.ts';
+import { useApi } from '../../shared/load.ts';
 
 /** The municipality code list (2023) as a searchable select. */
 export function useMunicipalities() {
-  const { i18n } = useTranslation();
+  const { i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
   const { data } = useApi<{ items: CodeItem[] }>(`/api/v1/codelists/municipalities?lang=${language}`);
   return useMemo(
@@ -21,7 +21,7 @@ export function useMunicipalities() {
  * open (an axe violation), and a browser's own select is searchable by typing on every platform.
  */
 export function MunicipalitySelect({ value, onChange, hint, id = 'municipality', label }: { value: string; onChange: (code: string) => void; hint?: string; id?: string; label?: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   const municipalities = useMunicipalities();
   return (
     <div className="field">

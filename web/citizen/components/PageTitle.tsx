@@ -8,7 +8,7 @@ let firstRender = true;
  */
 export function PageTitle({ children }: { children: ReactNode }) {
   const ref = useRef<HTMLHeadingElement>(null);
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   useEffect(() => {
     document.title = `${ref.current?.textContent ?? ''} – ${t('app.name')}`;
   }, [children, t]);

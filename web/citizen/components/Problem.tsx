@@ -4,7 +4,7 @@ import type { ApiError } from '../../shared/api.ts';
 
 /** An API failure in words, with a way to try again. */
 export function Problem({ error, retry }: { error: ApiError | Error; retry?: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   const status = 'status' in error ? error.status : 0;
   const detail = 'detail' in error ? (error.detail ?? error.title) : error.message;
   return (

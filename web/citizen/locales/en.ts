@@ -1,6 +1,6 @@
-import type { Messages } from './fi.ts';
+import type { CitizenTexts } from './fi.ts';
 
-const en: Messages = {
+const en = {
   app: {
     name: 'Aurora',
     tagline: 'Services for your life situation',
@@ -222,5 +222,5 @@ const en: Messages = {
     eraseYes: 'Yes, erase everything',
     erased: 'All your data was erased.',
   },
-};
+} satisfies CitizenTexts;
 export default en;

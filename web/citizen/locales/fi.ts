@@ -1,3 +1,7 @@
+/**
+ * The citizen app's texts in Finnish. These define its keys: sv.ts and en.ts must have the same
+ * ones, and t() takes only these (see web/i18next.d.ts).
+ */
 const fi = {
   app: {
     name: 'Aurora',
@@ -222,4 +226,4 @@ const fi = {
   },
 };
 export default fi;
-export type Messages = typeof fi;
+export type CitizenTexts = typeof fi;

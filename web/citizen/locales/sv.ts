@@ -1,6 +1,6 @@
-import type { Messages } from './fi.ts';
+import type { CitizenTexts } from './fi.ts';
 
-const sv: Messages = {
+const sv = {
   app: {
     name: 'Aurora',
     tagline: 'Tjänster för din livssituation',
@@ -222,5 +222,5 @@ const sv: Messages = {
     eraseYes: 'Ja, radera allt',
     erased: 'Alla dina uppgifter raderades.',
   },
-};
+} satisfies CitizenTexts;
 export default sv;

@@ -8,7 +8,7 @@ import { MeterSlider } from '../components/MeterSlider.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { METERS, METER_TEXTS, type Meters } from '../meters.ts';
 import { my } from '../person.ts';
-import { AppLink, navigate } from '../router.tsx';
+import { AppLink, useRouter } from '../../shared/router.tsx';
 import { useSearch } from '../search.tsx';
 import { addCheck, loadChecks, loadPrefs, onStorageChange, removeCheck, savePrefs, updateCheck, type Check } from '../storage.ts';
 import { formatDate, formatDateTime } from '../text.ts';
@@ -23,7 +23,8 @@ export function CheckPage({ phase }: { phase: 'answer' | 'result' }) {
 }
 
 function Answer() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('citizen');
+  const { navigate } = useRouter();
   const language = currentLanguage(i18n);
   const prefs = loadPrefs();
   const [mode, setMode] = useState<'one' | 'all'>(prefs.mode ?? 'one');
@@ -153,7 +154,7 @@ function Answer() {
 }
 
 function Result() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
   const checks = useChecks();
   const { setForm } = useSearch();
@@ -238,7 +239,7 @@ function Result() {
 }
 
 function History({ checks }: { checks: Check[] }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
   const names = METER_TEXTS[language];
   const newestFirst = [...checks].reverse();

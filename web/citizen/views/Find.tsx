@@ -8,7 +8,7 @@ import { serviceKinds } from '../channels.ts';
 import { MunicipalitySelect, useMunicipalities } from '../components/MunicipalitySelect.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { Problem } from '../components/Problem.tsx';
-import { AppLink } from '../router.tsx';
+import { AppLink } from '../../shared/router.tsx';
 import { useSearch, type SearchResult } from '../search.tsx';
 import { latestCheck, onStorageChange, savePrefs } from '../storage.ts';
 import { formatDate, loc } from '../text.ts';
@@ -17,7 +17,7 @@ import type { Recommendation, RecommendationItem, ServiceDetail } from '../types
 const SHOWN = 10;
 
 export default function FindPage() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
   const { form, setForm, result, setResult } = useSearch();
   const latest = JSON.parse(useSyncExternalStore(onStorageChange, () => JSON.stringify(latestCheck() ?? null))) as ReturnType<typeof latestCheck> | null;
@@ -196,7 +196,7 @@ export default function FindPage() {
 }
 
 function UseMyLocation({ onFound, nameOf }: { onFound: (code: string) => void; nameOf: (code: string) => string }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
   const [state, setState] = useState<{ kind: 'idle' | 'locating' | 'found' | 'denied' | 'failed' | 'outside'; code?: string }>({ kind: 'idle' });
   if (typeof navigator === 'undefined' || !('geolocation' in navigator)) return null;
@@ -237,7 +237,7 @@ function UseMyLocation({ onFound, nameOf }: { onFound: (code: string) => void; n
 }
 
 function ResultCard({ item, recommendationId, detail, language }: { item: RecommendationItem; recommendationId: string; detail: ServiceDetail | null | undefined; language: Language }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   const { feedback, setFeedback } = useSearch();
   const [feedbackError, setFeedbackError] = useState(false);
   const given = feedback[item.service_id];

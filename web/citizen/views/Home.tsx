@@ -2,7 +2,7 @@ import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLanguage } from '../../shared/i18n.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
-import { AppLink } from '../router.tsx';
+import { AppLink } from '../../shared/router.tsx';
 import { latestCheck, onStorageChange } from '../storage.ts';
 import { formatDate } from '../text.ts';
 
@@ -11,7 +11,7 @@ export function useLatestCheck() {
 }
 
 export function Home() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
   const latest = JSON.parse(useLatestCheck()) as ReturnType<typeof latestCheck> | null;
   return (

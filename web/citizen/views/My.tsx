@@ -17,7 +17,7 @@ interface ServerData {
 }
 
 export default function MyPage() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
   const hasKey = useSyncExternalStore(onStorageChange, () => personKey() !== undefined);
   const localChecks = JSON.parse(useSyncExternalStore(onStorageChange, () => JSON.stringify(loadChecks()))) as Check[];
@@ -212,7 +212,7 @@ function summary(meters: Record<string, number | undefined>, language: Language)
 }
 
 function ConsentCard({ consent: c, language, title, onWithdraw }: { consent: ConsentRecord; language: Language; title: (n: string) => string; onWithdraw: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   // A name kept in this browser for an older consent, where the server may name another service of the same channel.
   const remembered = consentServices()[c.id];
   const fromServer = loc(c.recipient?.service_name ?? null, language);

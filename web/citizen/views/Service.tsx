@@ -5,21 +5,21 @@ import { currentLanguage, type Language } from '../../shared/i18n.ts';
 import { channelKind } from '../channels.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { Problem } from '../components/Problem.tsx';
-import { AppLink, useLocation } from '../router.tsx';
+import { AppLink, useRouter } from '../../shared/router.tsx';
 import { useSearch } from '../search.tsx';
 import { loc, paragraphs } from '../text.ts';
 import type { Address, Channel, Phone, ServiceDetail, ServiceHours } from '../types.ts';
-import { useApi } from '../useApi.ts';
+import { useApi } from '../../shared/load.ts';
 
 // Leaflet is only fetched for a service that has locations on a map.
 const LocationsMap = lazy(() => import('../components/LocationsMap.tsx'));
 
 export default function ServicePage({ serviceId }: { serviceId: string }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
-  const { search } = useLocation();
+  const { search } = useRouter();
   const { result } = useSearch();
-  const { data, error, loading, retry } = useApi<ServiceDetail>(`/api/v1/services/${serviceId}?lang=${language}`);
+  const { data, error, loading, reload } = useApi<ServiceDetail>(`/api/v1/services/${serviceId}?lang=${language}`);
   // "Go to this service" only where a channel receives a person's information.
   const targets = useApi<{ targets: unknown[] }>(`/api/v1/services/${serviceId}/transfer-targets`);
   const recommendationId = new URLSearchParams(search).get('rec');
@@ -29,7 +29,7 @@ export default function ServicePage({ serviceId }: { serviceId: string }) {
   if (error || !data) return (
     <>
       <PageTitle>{t('app.notFound')}</PageTitle>
-      {error && <Problem error={error} retry={retry} />}
+      {error && <Problem error={error} retry={reload} />}
     </>
   );
   const s = data;
@@ -170,7 +170,7 @@ function ChannelHeader({ channel, language }: { channel: Channel; language: Lang
 }
 
 function WebChannel({ channel, language }: { channel: Channel; language: Language }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   const pages = [...channel.web_pages].sort((a, b) => Number(b.language === language) - Number(a.language === language));
   return (
     <div className="channel">
@@ -194,7 +194,7 @@ function phoneText(p: Phone) {
 }
 
 function PhoneList({ phones }: { phones: Phone[] }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   if (phones.length === 0) return null;
   const charge = (p: Phone) =>
     p.chargeType === 'FreeOfCharge' ? t('service.chargeFree') : p.chargeType === 'Chargeable' ? t('service.chargeLocal') : p.chargeType ? t('service.chargeOther') : '';
@@ -217,7 +217,7 @@ function PhoneList({ phones }: { phones: Phone[] }) {
 }
 
 function Emails({ channel }: { channel: Channel }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   if (channel.emails.length === 0) return null;
   return (
     <p>
@@ -249,7 +249,7 @@ export function formatAddress(a: Address, language: Language) {
 }
 
 function PlaceChannel({ channel, language }: { channel: Channel; language: Language }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   return (
     <div className="channel">
       <ChannelHeader channel={channel} language={language} />
@@ -288,7 +288,7 @@ const time = (v: string | null, language: Language) => {
 };
 
 function Hours({ hours, language }: { hours: ServiceHours[]; language: Language }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   if (hours.length === 0) return null;
   const day = (d: string) => t(`service.days.${d}`, { defaultValue: d });
   return (

@@ -8,12 +8,12 @@ import { PageTitle } from '../components/PageTitle.tsx';
 import { Problem } from '../components/Problem.tsx';
 import { METERS, METER_TEXTS, asAttributeMeters } from '../meters.ts';
 import { my } from '../person.ts';
-import { AppLink } from '../router.tsx';
+import { AppLink } from '../../shared/router.tsx';
 import { useSearch } from '../search.tsx';
 import { latestCheck } from '../storage.ts';
 import { formatDate, formatDateTime, loc } from '../text.ts';
 import type { AttributeInfo, ServiceDetail, TransferResult, TransferTarget } from '../types.ts';
-import { useApi } from '../useApi.ts';
+import { useApi } from '../../shared/load.ts';
 
 /**
  * "Go to this service": exactly the attributes the chosen channel accepts, each asked for on its
@@ -21,7 +21,7 @@ import { useApi } from '../useApi.ts';
  * short code and QR for a desk or phone).
  */
 export default function TransferPage({ serviceId }: { serviceId: string }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
   const service = useApi<ServiceDetail>(`/api/v1/services/${serviceId}?lang=${language}`);
   const targets = useApi<{ targets: TransferTarget[] }>(`/api/v1/services/${serviceId}/transfer-targets`);
@@ -38,7 +38,7 @@ export default function TransferPage({ serviceId }: { serviceId: string }) {
       </p>
       <PageTitle>{done ? (done.mode === 'link' ? t('transfer.linkTitle') : t('transfer.codeTitle')) : t('transfer.title')}</PageTitle>
       {failed ? (
-        <Problem error={failed} retry={() => [service, targets, attributes].forEach((x) => x.retry())} />
+        <Problem error={failed} retry={() => [service, targets, attributes].forEach((x) => x.reload())} />
       ) : done ? (
         <Done result={done} channel={done.channel} serviceName={name} language={language} />
       ) : (targets.data?.targets.length ?? 0) === 0 ? (
@@ -68,7 +68,7 @@ function ConsentForm({
   language: Language;
   onDone: (result: TransferResult & { channel: string }) => void;
 }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   const { form } = useSearch();
   const check = latestCheck();
   const [channelId, setChannelId] = useState(targets[0]!.channel_id);
@@ -226,7 +226,7 @@ function ConsentForm({
 }
 
 function Done({ result, channel, serviceName, language }: { result: TransferResult; channel: string; serviceName: string; language: Language }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('citizen');
   const code = result.code_display ?? result.code;
   return (
     <div className="transfer__done" role="status">

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, LanguageMenu, LanguageMenuItem, RouterLink, ServiceNavigation, ServiceNavigationItem, SkipLink, Text } from 'suomifi-ui-components';
 import { LANGUAGES, LANGUAGE_NAMES, setLanguage } from '../../shared/i18n.ts';
-import { BASE, useRouter } from '../router.tsx';
+import { useRouter } from '../../shared/router.tsx';
 import { useSession } from '../session.tsx';
 import { useLanguage } from './common.tsx';
 
@@ -85,10 +85,10 @@ export interface NavItem {
 
 /** The frame of every view: skip link, header with language and session, navigation, main. */
 export function Layout({ nav, children }: { nav: NavItem[]; children: ReactNode }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('console');
   const language = useLanguage();
   const { staff, logOut } = useSession();
-  const { path, navigate } = useRouter();
+  const { path, navigate, href } = useRouter();
   // On a phone the menu folds into one button that names the current view.
   const small = useMedia('(max-width: 800px)');
   const current = nav.find((item) => path === item.to || path.startsWith(`${item.to}/`));
@@ -102,7 +102,7 @@ export function Layout({ nav, children }: { nav: NavItem[]; children: ReactNode 
       <SkipLink href="#main">{t('app.skip')}</SkipLink>
       <Header>
         <div className="bar">
-          <a className="brand" href={BASE} onClick={go('/')}>
+          <a className="brand" href={href('/')} onClick={go('/')}>
             <strong>{t('app.name')}</strong>
             <span>{t('app.tagline')}</span>
           </a>
@@ -143,7 +143,7 @@ export function Layout({ nav, children }: { nav: NavItem[]; children: ReactNode 
               const selected = path === item.to || path.startsWith(`${item.to}/`);
               return (
                 <ServiceNavigationItem key={item.to} selected={selected}>
-                  <RouterLink href={BASE + item.to} onClick={go(item.to)} aria-current={selected ? 'page' : undefined}>
+                  <RouterLink href={href(item.to)} onClick={go(item.to)} aria-current={selected ? 'page' : undefined}>
                     {item.label}
                   </RouterLink>
                 </ServiceNavigationItem>

@@ -37,7 +37,7 @@ export function ServiceSearch(props: {
   disabledIds?: ReadonlySet<string>;
   onPick: (service: CatalogueService, name: string) => void | Promise<void>;
 }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
   const [query, setQuery] = useState('');
   const [searched, setSearched] = useState<string | null>(null);

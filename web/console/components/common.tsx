@@ -1,16 +1,18 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
-import { Button, Heading, InlineAlert, Modal, ModalContent, ModalFooter, ModalTitle, Paragraph, StaticChip, Textarea } from 'suomifi-ui-components';
+import { Button, Heading, Link, InlineAlert, Modal, ModalContent, ModalFooter, ModalTitle, Paragraph, StaticChip, Textarea } from 'suomifi-ui-components';
 import { ApiError } from '../api.ts';
-import { useRouter } from '../router.tsx';
+import { useFollow, useRouter } from '../../shared/router.tsx';
 import { currentLanguage, type Language } from '../../shared/i18n.ts';
+import type { Loaded } from '../../shared/load.ts';
+import type { ConsoleTexts } from '../locales/fi.ts';
 
 /** The view's h1. It takes the focus when the view opens, so a screen reader announces the new view. */
 export function PageHeading({ children, title }: { children: ReactNode; title: string }) {
   // suomifi's Heading types its ref without null, as React 18 did.
   const ref = useRef<HTMLHeadingElement>(null) as RefObject<HTMLHeadingElement>;
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const { navigations } = useRouter();
   useEffect(() => {
     document.title = `${title} – ${t('app.name')}`;
@@ -26,14 +28,24 @@ export function PageHeading({ children, title }: { children: ReactNode; title: s
   );
 }
 
+/** A link to a console view in the suomi.fi style: a real href (open in a new tab works), followed in place on a plain click. */
+export function AppLink({ to, children, className, ...rest }: { to: string; children: ReactNode; className?: string; 'aria-current'?: 'page' | undefined }) {
+  const { href } = useRouter();
+  return (
+    <Link href={href(to)} onClick={useFollow(to)} className={className} {...rest}>
+      {children}
+    </Link>
+  );
+}
+
 export function useLanguage(): Language {
-  const { i18n } = useTranslation();
+  const { i18n } = useTranslation('console');
   return currentLanguage(i18n);
 }
 
 /** What to tell the user about a failed call, in their language. */
 export function useErrorText() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   return useCallback(
     (error: unknown): string => {
       // A message of the view's own, already in the user's language.
@@ -72,35 +84,9 @@ export function SuccessAlert({ children }: { children: ReactNode }) {
   );
 }
 
-export interface Loaded<T> {
-  data: T | undefined;
-  error: unknown;
-  loading: boolean;
-  reload: () => void;
-}
-
-/** Runs a load when its inputs change; stale answers (from earlier inputs) are dropped. */
-export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: true });
-  const [round, setRound] = useState(0);
-  useEffect(() => {
-    let current = true;
-    setState((s) => ({ ...s, loading: true }));
-    load().then(
-      (data) => current && setState({ data, error: undefined, loading: false }),
-      (error: unknown) => current && setState({ data: undefined, error, loading: false }),
-    );
-    return () => {
-      current = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, round]);
-  return { ...state, reload: useCallback(() => setRound((r) => r + 1), []) };
-}
-
 /** A view's body while its data loads or when loading failed; the children once it is there. */
 export function LoadState<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ReactNode }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   if (loaded.error) return <ErrorAlert error={loaded.error} />;
   if (loaded.data === undefined)
     return (
@@ -145,7 +131,7 @@ export function ConfirmDialog(props: {
   onConfirm: (reason: string) => Promise<void>;
   onClose: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const [reason, setReason] = useState('');
   const [missing, setMissing] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -221,8 +207,8 @@ const Chip = styled(StaticChip)`
 `;
 
 /** A status (pending, approved, active, revoked…) as a chip, in words. */
-export function StatusChip({ status }: { status: string }) {
-  const { t } = useTranslation();
+export function StatusChip({ status }: { status: keyof ConsoleTexts['status'] }) {
+  const { t } = useTranslation('console');
   return <Chip>{t(`status.${status}`)}</Chip>;
 }
 

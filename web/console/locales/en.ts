@@ -1,4 +1,6 @@
-/** The console's texts in English; fi.ts and sv.ts have the same keys (the type makes sure). */
+import type { ConsoleTexts } from './fi.ts';
+
+/** The console's texts in English. */
 export const en = {
   app: {
     name: 'Aurora console',
@@ -421,6 +423,4 @@ export const en = {
     self_esteem: 'Self-esteem',
     life_satisfaction: 'Life as a whole',
   },
-};
-
-export type ConsoleTexts = typeof en;
+} satisfies ConsoleTexts;

@@ -1,7 +1,8 @@
-import type { ConsoleTexts } from './en.ts';
-
-/** Konsolin tekstit suomeksi. */
-export const fi: ConsoleTexts = {
+/**
+ * The console's texts in Finnish. These define the console's keys: sv.ts and en.ts must have the same
+ * ones, and t() takes only these (see web/i18next.d.ts).
+ */
+export const fi = {
   app: {
     name: 'Aurora-konsoli',
     tagline: 'Aurora-verkostossa palveluja tarjoaville organisaatioille',
@@ -424,3 +425,5 @@ export const fi: ConsoleTexts = {
     life_satisfaction: 'Tyytyväisyys elämään',
   },
 };
+
+export type ConsoleTexts = typeof fi;

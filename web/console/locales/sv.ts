@@ -1,7 +1,7 @@
-import type { ConsoleTexts } from './en.ts';
+import type { ConsoleTexts } from './fi.ts';
 
 /** Konsolens texter på svenska. */
-export const sv: ConsoleTexts = {
+export const sv = {
   app: {
     name: 'Aurora-konsolen',
     tagline: 'För organisationer som erbjuder tjänster i Aurora-nätverket',
@@ -423,4 +423,4 @@ export const sv: ConsoleTexts = {
     self_esteem: 'Självkänsla',
     life_satisfaction: 'Nöjdhet med livet',
   },
-};
+} satisfies ConsoleTexts;

@@ -26,7 +26,7 @@ const Secret = styled.code`
 
 /** Two-step verification (TOTP): set up with a QR code and a confirming code, or turn off. */
 export function Account() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const { staff, refresh } = useSession();
   const [setup, setSetup] = useState<{ secret: string; qr_svg: string } | null>(null);
   const [code, setCode] = useState('');

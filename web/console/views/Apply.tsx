@@ -4,9 +4,8 @@ import { styled } from 'styled-components';
 import { Button, ErrorSummary, Heading, Paragraph, TextInput } from 'suomifi-ui-components';
 import { ApiError, consoleApi } from '../api.ts';
 import { businessIdProblem } from '../business-id.ts';
-import { ErrorAlert, PageHeading, SuccessAlert } from '../components/common.tsx';
+import { AppLink, ErrorAlert, PageHeading, SuccessAlert } from '../components/common.tsx';
 import { ServiceSearch } from '../components/ServiceSearch.tsx';
-import { AppLink } from '../router.tsx';
 
 const Section = styled.fieldset`
   border: 0;
@@ -36,7 +35,7 @@ type Field = 'organisation_name' | 'business_id' | 'contact_name' | 'contact_ema
 
 /** The public application form: organisation, business ID (checked as typed), contact, services, password. */
 export function Apply() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const [values, setValues] = useState<Record<Field, string>>({
     organisation_name: '',
     business_id: '',

@@ -2,13 +2,12 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, InlineAlert, Paragraph, TextInput } from 'suomifi-ui-components';
 import { ApiError, consoleApi } from '../api.ts';
-import { ErrorAlert, PageHeading } from '../components/common.tsx';
-import { AppLink } from '../router.tsx';
+import { AppLink, ErrorAlert, PageHeading } from '../components/common.tsx';
 import { useSession } from '../session.tsx';
 
 /** Email and password; the verification code too when the account has two-step verification on. */
 export function Login({ onLoggedIn }: { onLoggedIn: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const { setStaff } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');

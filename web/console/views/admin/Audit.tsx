@@ -8,7 +8,7 @@ const PAGE = 50;
 
 /** The console's audit log, newest first, a page at a time. */
 export function Audit() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
   const [entries, setEntries] = useState<AuditEntry[]>([]);
   const [next, setNext] = useState<number | null | undefined>(undefined);

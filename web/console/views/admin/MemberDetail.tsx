@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, Heading, Paragraph, Table } from 'suomifi-ui-components';
 import { consoleApi, localText } from '../../api.ts';
-import { ConfirmDialog, LoadState, PageHeading, Small, StatusChip, SuccessAlert, actorText, formatDateTime, useLanguage, useLoad } from '../../components/common.tsx';
-import { AppLink } from '../../router.tsx';
+import { AppLink, ConfirmDialog, LoadState, PageHeading, Small, StatusChip, SuccessAlert, actorText, formatDateTime, useLanguage } from '../../components/common.tsx';
+import { useLoad } from '../../../shared/load.ts';
 import { clientStatus } from '../org/Clients.tsx';
 import { Actions, DecisionDialog, decisionsFor, type Decision } from './Members.tsx';
 import { PrivacyBudget } from './PrivacyBudget.tsx';
@@ -24,14 +24,14 @@ const Facts = styled.dl`
 
 /** One member for the network administrator: facts, decisions, its clients (suspend/reinstate), its services, its privacy budget. */
 export function MemberDetail({ id }: { id: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
-  const detail = useLoad(async () => {
-    const member = await consoleApi.member(id);
+  const detail = useLoad(async (signal) => {
+    const member = await consoleApi.member(id, { signal });
     return { member, history: member.history };
   }, [id]);
-  const clients = useLoad(() => consoleApi.clients(id), [id]);
-  const services = useLoad(() => consoleApi.services(id), [id]);
+  const clients = useLoad((signal) => consoleApi.clients(id, { signal }), [id]);
+  const services = useLoad((signal) => consoleApi.services(id, { signal }), [id]);
   const [decision, setDecision] = useState<Decision | null>(null);
   const [clientAction, setClientAction] = useState<{ action: 'suspend' | 'reinstate'; id: string; name: string } | null>(null);
   const [done, setDone] = useState<string | null>(null);

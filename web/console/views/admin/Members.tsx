@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, Dropdown, DropdownItem, Paragraph, Table } from 'suomifi-ui-components';
 import { consoleApi, type Member, type MemberStatus } from '../../api.ts';
-import { ConfirmDialog, LoadState, PageHeading, Small, StatusChip, SuccessAlert, formatDate, useLanguage, useLoad } from '../../components/common.tsx';
-import { AppLink } from '../../router.tsx';
+import { AppLink, ConfirmDialog, LoadState, PageHeading, Small, StatusChip, SuccessAlert, formatDate, useLanguage } from '../../components/common.tsx';
+import { useLoad } from '../../../shared/load.ts';
 
 export const Actions = styled.div`
   display: flex;
@@ -31,7 +31,7 @@ export function decisionsFor(status: MemberStatus): Decision[] {
 
 /** The dialog for a decision on a member; rejecting and suspending ask for the reason. */
 export function DecisionDialog({ decision, member, onDone, onClose }: { decision: Decision | null; member: Member | null; onDone: (text: string) => void; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const name = member?.name ?? '';
   const needsReason = decision === 'reject' || decision === 'suspend';
   return (
@@ -54,10 +54,10 @@ export function DecisionDialog({ decision, member, onDone, onClose }: { decision
 
 /** Member organisations with a status filter; approve, reject, suspend and reinstate. */
 export function Members() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
   const [filter, setFilter] = useState<'all' | MemberStatus>('all');
-  const members = useLoad(() => consoleApi.members(filter === 'all' ? undefined : filter), [filter]);
+  const members = useLoad((signal) => consoleApi.members(filter === 'all' ? undefined : filter, { signal }), [filter]);
   const [dialog, setDialog] = useState<{ decision: Decision; member: Member } | null>(null);
   const [done, setDone] = useState<string | null>(null);
 

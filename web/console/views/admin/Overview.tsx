@@ -3,7 +3,8 @@ import { styled } from 'styled-components';
 import { Details, Heading, Table } from 'suomifi-ui-components';
 import { consoleApi } from '../../api.ts';
 import { BarChart } from '../../components/BarChart.tsx';
-import { LoadState, PageHeading, formatDate, formatNumber, useLanguage, useLoad } from '../../components/common.tsx';
+import { LoadState, PageHeading, formatDate, formatNumber, useLanguage } from '../../components/common.tsx';
+import { useLoad } from '../../../shared/load.ts';
 
 const Cards = styled.ul`
   list-style: none;
@@ -34,9 +35,9 @@ const Charts = styled.div`
 
 /** The whole network at a glance, for its administrators. */
 export function Overview() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
-  const overview = useLoad(() => consoleApi.overview(), []);
+  const overview = useLoad((signal) => consoleApi.overview({ signal }), []);
   const n = (v: number) => formatNumber(v, language);
   const short = (week: string) => {
     const d = new Date(`${week}T00:00:00`);

@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, Heading, Paragraph, TextInput } from 'suomifi-ui-components';
 import { consoleApi } from '../../api.ts';
-import { ErrorAlert, LoadState, SuccessAlert, useLanguage, useLoad } from '../../components/common.tsx';
+import { ErrorAlert, LoadState, SuccessAlert, useLanguage } from '../../components/common.tsx';
+import { useLoad } from '../../../shared/load.ts';
 
 /** The server's upper bound (MAX_EPSILON_CAP_PER_WEEK). */
 const MAX_CAP = 10;
@@ -18,9 +19,9 @@ function parseCap(text: string): number | undefined {
 
 /** A member's privacy budget for statistics, for the network administrator to see and change. */
 export function PrivacyBudget({ memberId }: { memberId: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
-  const settings = useLoad(() => consoleApi.privacy(memberId), [memberId]);
+  const settings = useLoad((signal) => consoleApi.privacy(memberId, { signal }), [memberId]);
   const [cap, setCap] = useState('');
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);

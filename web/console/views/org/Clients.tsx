@@ -1,10 +1,27 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { ParseKeys } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, Checkbox, CheckboxGroup, Heading, Paragraph, Table, TextInput } from 'suomifi-ui-components';
-import { SCOPES, consoleApi, type ApiClient, type ClientSecret } from '../../api.ts';
-import { ConfirmDialog, ErrorAlert, LoadState, PageHeading, Small, StatusChip, SuccessAlert, formatDateTime, useLanguage, useLoad } from '../../components/common.tsx';
+import type { ClientScope } from '../../../../src/clients/scopes.ts';
+import { consoleApi, type ApiClient, type ClientSecret } from '../../api.ts';
+import { ConfirmDialog, ErrorAlert, LoadState, PageHeading, Small, StatusChip, SuccessAlert, formatDateTime, useLanguage } from '../../components/common.tsx';
+import { useLoad } from '../../../shared/load.ts';
 import { Actions } from '../admin/Members.tsx';
+
+/**
+ * The scopes the form offers, in its order (what most clients need first), with their texts. Every
+ * scope of the server is here: one added there fails to compile until it has a place and a text.
+ */
+const SCOPE_TEXTS = {
+  recommend: 'clients.scope.recommend',
+  'transfer:send': 'clients.scope.transfer_send',
+  'transfer:receive': 'clients.scope.transfer_receive',
+  'catalogue:write': 'clients.scope.catalogue_write',
+  'stats:read': 'clients.scope.stats_read',
+  'recommender:teach': 'clients.scope.recommender_teach',
+} as const satisfies Record<ClientScope, ParseKeys<'console'>>;
+const SCOPES = Object.keys(SCOPE_TEXTS) as ClientScope[];
 
 export function clientStatus(client: ApiClient): 'active' | 'revoked' | 'suspended' {
   if (client.revoked_at) return 'revoked';
@@ -54,7 +71,7 @@ async function copyText(text: string): Promise<boolean> {
 
 /** The new credential, shown this once: the ID and the secret, each with a copy button. */
 function SecretPanel({ secret, name, onDismiss }: { secret: ClientSecret; name: string; onDismiss: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const ref = useRef<HTMLElement>(null);
   const [copied, setCopied] = useState<string | null>(null);
   useEffect(() => {
@@ -99,9 +116,9 @@ function SecretPanel({ secret, name, onDismiss }: { secret: ClientSecret; name: 
 
 /** The member's API clients: create with scopes, see the secret once, rotate, revoke, last used. */
 export function Clients({ memberId }: { memberId: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
-  const clients = useLoad(() => consoleApi.clients(memberId), [memberId]);
+  const clients = useLoad((signal) => consoleApi.clients(memberId, { signal }), [memberId]);
   const [secret, setSecret] = useState<{ secret: ClientSecret; name: string } | null>(null);
   const [confirm, setConfirm] = useState<{ action: 'rotate' | 'revoke'; client: ApiClient } | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -172,7 +189,7 @@ export function Clients({ memberId }: { memberId: string }) {
                       <Small>
                         <code>{c.client_id}</code>
                       </Small>
-                      <Small>{`${t('clients.scopes')}: ${c.scopes.map((s) => t(`clients.scope.${s.replace(':', '_')}`)).join(', ')}`}</Small>
+                      <Small>{`${t('clients.scopes')}: ${c.scopes.map((s) => t(SCOPE_TEXTS[s as ClientScope])).join(', ')}`}</Small>
                     </>
                   ),
                   used: (
@@ -230,7 +247,7 @@ export function Clients({ memberId }: { memberId: string }) {
               onClick={({ checkboxState }) => setScopes((list) => (checkboxState ? [...list, scope] : list.filter((s) => s !== scope)))}
               hintText={scope}
             >
-              {t(`clients.scope.${scope.replace(':', '_')}`)}
+              {t(SCOPE_TEXTS[scope])}
             </Checkbox>
           ))}
         </CheckboxGroup>

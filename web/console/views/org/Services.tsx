@@ -21,7 +21,8 @@ import {
   TextInput,
 } from 'suomifi-ui-components';
 import { ApiError, consoleApi, localText, type ApiClient, type Attribute, type MemberChannel, type MemberService } from '../../api.ts';
-import { ConfirmDialog, ErrorAlert, LoadState, PageHeading, SuccessAlert, useLanguage, useLoad } from '../../components/common.tsx';
+import { ConfirmDialog, ErrorAlert, LoadState, PageHeading, SuccessAlert, useLanguage } from '../../components/common.tsx';
+import { useLoad } from '../../../shared/load.ts';
 import { ServiceSearch } from '../../components/ServiceSearch.tsx';
 import { Actions } from '../admin/Members.tsx';
 import { clientStatus } from './Clients.tsx';
@@ -46,11 +47,11 @@ export function landingUrlOk(value: string): boolean {
 
 /** The member's linked services and their channels' session-transfer settings; linking from the catalogue. */
 export function Services({ memberId }: { memberId: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
-  const services = useLoad(() => consoleApi.services(memberId), [memberId]);
-  const clients = useLoad(() => consoleApi.clients(memberId), [memberId]);
-  const attributes = useLoad(() => consoleApi.attributes(), []);
+  const services = useLoad((signal) => consoleApi.services(memberId, { signal }), [memberId]);
+  const clients = useLoad((signal) => consoleApi.clients(memberId, { signal }), [memberId]);
+  const attributes = useLoad((signal) => consoleApi.attributes({ signal }), []);
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [editing, setEditing] = useState<{ channel: MemberChannel; name: string } | null>(null);
@@ -213,7 +214,7 @@ function TransferDialog(props: {
   onSaved: () => void;
   onClose: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
   const receivers = props.clients.filter((c) => clientStatus(c) === 'active' && c.scopes.includes('transfer:receive'));
   const [url, setUrl] = useState(props.channel.transfer?.landing_url ?? '');

@@ -2,16 +2,17 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, Heading, Paragraph, RadioButton, RadioButtonGroup, Table, TextInput } from 'suomifi-ui-components';
 import { consoleApi } from '../../api.ts';
-import { ErrorAlert, LoadState, PageHeading, SuccessAlert, useLoad } from '../../components/common.tsx';
+import { ErrorAlert, LoadState, PageHeading, SuccessAlert } from '../../components/common.tsx';
+import { useLoad } from '../../../shared/load.ts';
 import { useSession } from '../../session.tsx';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The organisation's console users; an organisation administrator adds developers and administrators. */
 export function Staff({ memberId }: { memberId: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const { staff: me } = useSession();
-  const staff = useLoad(() => consoleApi.staff(memberId), [memberId]);
+  const staff = useLoad((signal) => consoleApi.staff(memberId, { signal }), [memberId]);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<'developer' | 'org_admin'>('developer');

@@ -1,10 +1,12 @@
+import type { ParseKeys } from 'i18next';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, Details, Dropdown, DropdownItem, Heading, InlineAlert, Paragraph, Table } from 'suomifi-ui-components';
 import { consoleApi, downloadFile, localText, type Statistics as Result, type StatisticsWeek } from '../../api.ts';
 import { BarChart } from '../../components/BarChart.tsx';
-import { ErrorAlert, PageHeading, formatDate, formatNumber, useLanguage, useLoad } from '../../components/common.tsx';
+import { ErrorAlert, PageHeading, formatDate, formatNumber, useLanguage } from '../../components/common.tsx';
+import { useLoad } from '../../../shared/load.ts';
 import { METERS } from '../../../../src/recommender/meter-names.ts';
 
 const Charts = styled.div`
@@ -30,14 +32,14 @@ const Toolbar = styled.div`
 
 const PERIODS = [4, 12, 26, 52] as const;
 const COUNTS = ['recommended', 'opened', 'transfers_received', 'feedback_useful', 'feedback_not_useful', 'people'] as const;
-const COUNT_TEXT: Record<(typeof COUNTS)[number], string> = {
+const COUNT_TEXT = {
   recommended: 'statistics.recommended',
   opened: 'statistics.opened',
   transfers_received: 'statistics.transfers',
   feedback_useful: 'statistics.useful',
   feedback_not_useful: 'statistics.notUseful',
   people: 'statistics.people',
-};
+} as const satisfies Record<(typeof COUNTS)[number], ParseKeys<'console'>>;
 
 const isoDate = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 function monday(d: Date): Date {
@@ -68,14 +70,14 @@ function mondaysBetween(from: string, to: string): string[] {
 
 /** The member's privacy-protected statistics on its own services: charts, tables, meter distributions, CSV. */
 export function Statistics({ memberId }: { memberId: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
   const [weeks, setWeeks] = useState<string>('12');
   const [asked, setAsked] = useState<{ from: string; to: string } | null>(null);
   const [result, setResult] = useState<Result | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
-  const municipalities = useLoad(() => consoleApi.municipalities(language), [language]);
+  const municipalities = useLoad((signal) => consoleApi.municipalities(language, { signal }), [language]);
 
   const show = async (event: FormEvent) => {
     event.preventDefault();
@@ -141,7 +143,7 @@ export function Statistics({ memberId }: { memberId: string }) {
 }
 
 function StatisticsReport({ result, from, to, municipalityName }: { result: Result; from: string; to: string; municipalityName: (code: string) => string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
   const mondays = useMemo(() => mondaysBetween(from, to), [from, to]);
   const totals = useMemo(() => new Map(result.weeks.filter((w) => w.municipality === null).map((w) => [w.week, w])), [result]);

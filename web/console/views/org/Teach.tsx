@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, Heading, Paragraph, RadioButton, RadioButtonGroup, StaticChip, Text, Textarea } from 'suomifi-ui-components';
 import { consoleApi, localText, type Recommendation } from '../../api.ts';
-import { ErrorAlert, PageHeading, useLanguage, useLoad } from '../../components/common.tsx';
+import { ErrorAlert, PageHeading, useLanguage } from '../../components/common.tsx';
+import { useLoad } from '../../../shared/load.ts';
 import { NativeSelect } from '../../components/NativeSelect.tsx';
 import { METERS, type Meter } from '../../../../src/recommender/meter-names.ts';
 
@@ -96,12 +97,12 @@ type Mark = { fits: 'yes' | 'no' | ''; comment: string; state: 'idle' | 'saving'
 
 /** As the AuroraAI demo UI: a life situation on ten sliders and a municipality, the recommendations, and a mark on each. */
 export function Teach({ memberId }: { memberId: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('console');
   const language = useLanguage();
   const [meters, setMeters] = useState<Record<Meter, number>>(() => Object.fromEntries(METERS.map((m) => [m, 5])) as Record<Meter, number>);
   const [municipality, setMunicipality] = useState<string | null>(null);
-  const municipalities = useLoad(() => consoleApi.municipalities(language), [language]);
-  const own = useLoad(() => consoleApi.services(memberId), [memberId]);
+  const municipalities = useLoad((signal) => consoleApi.municipalities(language, { signal }), [language]);
+  const own = useLoad((signal) => consoleApi.services(memberId, { signal }), [memberId]);
   const ownIds = useMemo(() => new Set(own.data?.services.map((s) => s.service_id) ?? []), [own.data]);
   // The situation the shown recommendations were made for: the marks teach exactly that one.
   const [asked, setAsked] = useState<{ meters: Record<string, number>; municipality: string | null } | null>(null);
