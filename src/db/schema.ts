@@ -327,6 +327,7 @@ export interface StaffSessionTable {
   expires_at: Timestamp;
 }
 
+// Unused since logins and applications count in consent_rate_events (src/rate-limits/attempts.ts); no migration drops it.
 export interface MembershipRateEventTable {
   key: string;
   at: Defaulted<Date>;

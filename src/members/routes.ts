@@ -1,20 +1,55 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { problems } from '../http/schemas.ts';
+import { reserveAttempts, type Bucket } from '../rate-limits/attempts.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
 import { MemberDetailSchema, MemberItemSchema, MemberParams, MemberServiceSchema, MemberStatusSchema, OptionalReasonBody, Plain, ReasonBody } from '../http/console-schemas.ts';
 import { disableChannelTransfer, linkService, listMemberServices, setChannelTransfer, unlinkService } from './member-services.ts';
-import { decide, getMemberWithHistory, listMembers, type Decision } from './members.ts';
+import { applyForMembership, decide, getMemberWithHistory, listMembers, type Decision } from './members.ts';
 import { networkOverview } from './overview.ts';
 
 const security = [{ consoleSession: [] }];
 
-/** Members of the network: applications decided, a member's page, its catalogue services and their transfer settings; the network overview. */
+// Anyone may apply, and each application hashes a password and writes rows: an address gets 20 an hour.
+const applicationsFrom = (ip: string): Bucket => ({ key: `apply-ip:${ip}`, limit: 20, windowSeconds: 3600 });
+
+/** Members of the network: applications made and decided, a member's page, its catalogue services and their transfer settings; the network overview. */
 export const consoleMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = () => app.aurora.database.db;
   const admin = requireStaff({ roles: ['network_admin'] });
   const memberRead = requireStaff({ member: 'read' });
   const memberWrite = requireStaff({ member: 'write' });
+
+  app.post(
+    '/api/v1/console/applications',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Apply for membership of the network (public)',
+        description:
+          'Creates the member organisation (pending) and its first organisation administrator, who logs in with contact_email and admin_password and sees only the pending state until a network administrator decides. The business ID is checked with its check digit. Applications are limited per IP (20 an hour).',
+        body: Type.Object(
+          {
+            organisation_name: Plain(200),
+            business_id: Type.String({ pattern: '^[0-9]{7}-[0-9]$', description: 'Finnish business ID, e.g. 0112038-9' }),
+            contact_name: Plain(200),
+            contact_email: Plain(254, { format: 'email' }),
+            services: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 100, description: 'Catalogue services the organisation offers' })),
+            admin_password: Type.String({ minLength: 12, maxLength: 1000 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ application_id: Type.String(), member_id: Type.String(), status: Type.Literal('pending') }),
+          ...problems(400, 409, 413, 415, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      await reserveAttempts(db(), [applicationsFrom(request.ip)], (wait) => `too many applications from this address: try again in ${wait} s`);
+      return reply.status(201).send(await applyForMembership(db(), request.body));
+    },
+  );
 
   app.get(
     '/api/v1/console/members',

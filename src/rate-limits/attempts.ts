@@ -11,12 +11,11 @@ import { TooManyRequests } from '../http/problem.ts';
  */
 
 export interface Bucket {
-  /** What is limited, e.g. `code-failure:<client uuid>`, `transfer-ip:<address>`. */
+  /** What is limited, e.g. `code-failure:<client uuid>`, `transfer-ip:<address>`, `login:<e-mail address>`. */
   key: string;
   limit: number;
   windowSeconds: number;
 }
-
 
 /** Seconds until the bucket has room again; 0 when it has now. Run inside the bucket's lock for a decision. */
 export async function retryAfter(db: Db, bucket: Bucket): Promise<number> {
@@ -68,6 +67,33 @@ export async function reserveAttempts(db: Db, buckets: readonly Bucket[], detail
 
 export async function releaseAttempts(db: Db, ids: readonly number[]): Promise<void> {
   if (ids.length) await db.deleteFrom('consent_rate_events').where('id', 'in', [...ids]).execute();
+}
+
+/** Forgets every attempt in a bucket: a login that succeeds wipes its address's earlier failures. */
+export async function clearAttempts(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('consent_rate_events').where('bucket', '=', key).execute();
+}
+
+/**
+ * For guesses (passwords, one-time codes): reserves an attempt in every bucket before the work, so
+ * parallel guesses cannot pass the limit, and keeps it only if the work calls `failed`; an attempt
+ * that turns out right, or is refused for another reason, gives its reservation back.
+ */
+export async function limitedAttempt<T>(
+  db: Db,
+  buckets: readonly Bucket[],
+  detail: (wait: number) => string,
+  work: (failed: () => void) => Promise<T>,
+): Promise<T> {
+  const reserved = await reserveAttempts(db, buckets, detail);
+  let counts = false;
+  try {
+    return await work(() => {
+      counts = true;
+    });
+  } finally {
+    if (!counts) await releaseAttempts(db, reserved);
+  }
 }
 
 /** Deletes reservations older than any window (a day is more than every window used). */

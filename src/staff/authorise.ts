@@ -23,6 +23,14 @@ export function checkCsrf(request: FastifyRequest) {
     throw new HttpProblem(403, 'csrf', 'Missing the console request header', `a request that changes something carries the header ${CSRF_HEADER}: 1`);
 }
 
+/** A preHandler for the login: it changes something (a session) though no one is logged in yet. */
+export const requireCsrf = async (request: FastifyRequest) => checkCsrf(request);
+
+/** A preHandler for the logout: with a session cookie a cross-site page could end it; without one there is nothing to forge. */
+export const requireCsrfWithSession = async (request: FastifyRequest) => {
+  if (request.cookies?.[SESSION_COOKIE]) checkCsrf(request);
+};
+
 export async function sessionStaff(request: FastifyRequest): Promise<AuthenticatedStaff | null> {
   const token = request.cookies?.[SESSION_COOKIE];
   if (!token) return null;

@@ -1,9 +1,205 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { consoleSessionRoutes } from './session-routes.ts';
-import { consoleStaffRoutes } from './staff-routes.ts';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { CodeBody, MemberParams, Plain, StaffEnvelope, StaffListItem } from '../http/console-schemas.ts';
+import { problems } from '../http/schemas.ts';
+import { addStaff } from './add-staff.ts';
+import { actorOf, requireCsrf, requireCsrfWithSession, requireStaff } from './authorise.ts';
+import { login } from './login.ts';
+import { logout } from './logout.ts';
+import { OIDC_PATH, bindOidcState, boundOidcState, consoleOidcFromEnv, finishOidcLogin, forgetOidcState, startOidcLogin } from './oidc-login.ts';
+import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from './sessions.ts';
+import { listStaff, presentStaff } from './staff.ts';
+import { beginTotp, confirmTotp, turnOffTotp } from './totp-setup.ts';
 
-/** Console login, sessions and two-step verification; a member's console users. */
-export const staffRoutes: FastifyPluginAsync = async (app) => {
-  await app.register(consoleSessionRoutes);
-  await app.register(consoleStaffRoutes);
+const security = [{ consoleSession: [] }];
+
+/** Console login (password and TOTP, or OpenID Connect), sessions, the user's own TOTP; a member's console users. */
+export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = () => app.aurora.database.db;
+  const keyring = () => app.aurora.consent.keyring;
+  // Read when the routes are registered: a half-done configuration is logged once and answered with 404s.
+  const oidc = consoleOidcFromEnv(process.env, app.log);
+
+  app.post(
+    '/api/v1/console/session',
+    {
+      config: { noStore: true },
+      preHandler: requireCsrf,
+      schema: {
+        tags: ['console'],
+        summary: 'Log in to the console',
+        description:
+          'Sets the session cookie aurora_console (HttpOnly, SameSite=Strict). Needs the header x-aurora-csrf: 1. With TOTP on, a missing or wrong code is a 401 whose type ends in totp-required. Failed logins are limited per e-mail address (5 in 15 minutes) and per IP (429 with Retry-After).',
+        body: Type.Object(
+          { email: Plain(254), password: Type.String({ minLength: 1, maxLength: 1000 }), totp: Type.Optional(Type.String({ maxLength: 10 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: StaffEnvelope, ...problems(400, 401, 403, 413, 415, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { staff, session } = await login(db(), keyring(), { ...request.body, ip: request.ip });
+      setSessionCookie(request, reply, session.token, session.expiresAt);
+      return { staff: presentStaff(staff) };
+    },
+  );
+
+  app.get(
+    '/api/v1/console/session',
+    {
+      config: { noStore: true },
+      preHandler: requireStaff(),
+      schema: { tags: ['console'], summary: 'Who is logged in', security, response: { 200: StaffEnvelope, ...problems(401) } },
+    },
+    async (request) => ({ staff: presentStaff(request.staff!) }),
+  );
+
+  app.delete(
+    '/api/v1/console/session',
+    {
+      preHandler: requireCsrfWithSession,
+      schema: { tags: ['console'], summary: 'Log out', security, response: { 204: Type.Null(), ...problems(403) } },
+    },
+    async (request, reply) => {
+      await logout(db(), request.cookies?.[SESSION_COOKIE]);
+      clearSessionCookie(request, reply);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/console/totp/setup',
+    {
+      config: { noStore: true },
+      preHandler: requireStaff(),
+      schema: {
+        tags: ['console'],
+        summary: 'Begin turning on one-time codes (TOTP): the secret, its otpauth URL and QR code',
+        description: 'Shown once; TOTP is on only after POST /api/v1/console/totp/confirm with a current code.',
+        security,
+        response: { 200: Type.Object({ secret: Type.String(), otpauth_url: Type.String(), qr_svg: Type.String() }), ...problems(401, 403, 409) },
+      },
+    },
+    async (request) => beginTotp(db(), keyring(), request.staff!),
+  );
+
+  app.post(
+    '/api/v1/console/totp/confirm',
+    {
+      preHandler: requireStaff(),
+      schema: {
+        tags: ['console'],
+        summary: 'Turn on one-time codes with a current code from the authenticator',
+        description: 'Other sessions of the user end.',
+        security,
+        body: CodeBody,
+        response: { 200: Type.Object({ totp_enabled: Type.Boolean() }), ...problems(400, 401, 403, 409, 429) },
+      },
+    },
+    async (request) => confirmTotp(db(), keyring(), request.staff!, { code: request.body.code, ip: request.ip, sessionToken: request.cookies[SESSION_COOKIE] }),
+  );
+
+  app.delete(
+    '/api/v1/console/totp',
+    {
+      preHandler: requireStaff(),
+      schema: {
+        tags: ['console'],
+        summary: 'Turn off one-time codes (needs a current code)',
+        security,
+        body: CodeBody,
+        response: { 200: Type.Object({ totp_enabled: Type.Boolean() }), ...problems(400, 401, 403, 409, 429) },
+      },
+    },
+    async (request) => turnOffTotp(db(), keyring(), request.staff!, { code: request.body.code, ip: request.ip, sessionToken: request.cookies[SESSION_COOKIE] }),
+  );
+
+  app.get(
+    `${OIDC_PATH}/login`,
+    {
+      config: { noStore: true },
+      schema: {
+        tags: ['console'],
+        summary: 'Log in through the configured OpenID Connect provider (redirects there)',
+        response: { 302: Type.Null({ description: 'Location: the provider' }), ...problems(404, 502) },
+      },
+    },
+    async (request, reply) => {
+      const started = await startOidcLogin(db(), oidc, `${request.protocol}://${request.host}`, request.log);
+      bindOidcState(request, reply, started.state);
+      return reply.redirect(started.url.toString(), 302);
+    },
+  );
+
+  app.get(
+    `${OIDC_PATH}/callback`,
+    {
+      config: { noStore: true },
+      schema: {
+        tags: ['console'],
+        summary: "The OpenID Connect provider's answer: logs in the staff user with the ID token's e-mail address",
+        querystring: Type.Object(
+          { code: Type.Optional(Plain(2000)), state: Type.Optional(Plain(500)), iss: Type.Optional(Plain(2000)), error: Type.Optional(Plain(200)), error_description: Type.Optional(Plain(2000)), session_state: Type.Optional(Plain(2000)) },
+          { additionalProperties: false },
+        ),
+        response: { 302: Type.Null({ description: 'Location: /console' }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { session } = await finishOidcLogin(
+        db(),
+        oidc,
+        {
+          query: request.query,
+          boundState: boundOidcState(request),
+          forgetBinding: () => forgetOidcState(reply),
+          requestUrl: request.url,
+          origin: `${request.protocol}://${request.host}`,
+          ip: request.ip,
+        },
+        request.log,
+      );
+      setSessionCookie(request, reply, session.token, session.expiresAt);
+      return reply.redirect('/console', 302);
+    },
+  );
+
+  app.get(
+    '/api/v1/console/members/:id/staff',
+    {
+      preHandler: requireStaff({ roles: ['network_admin', 'org_admin'], member: 'read' }),
+      schema: {
+        tags: ['console'],
+        summary: "The member's console users (its organisation administrators, or a network administrator)",
+        security,
+        params: MemberParams,
+        response: { 200: Type.Object({ staff: Type.Array(StaffListItem) }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ({ staff: await listStaff(db(), request.params.id.toLowerCase()) }),
+  );
+
+  app.post(
+    '/api/v1/console/members/:id/staff',
+    {
+      preHandler: requireStaff({ roles: ['network_admin', 'org_admin'], member: 'write' }),
+      schema: {
+        tags: ['console'],
+        summary: 'Add a console user to the member (organisation administrator or developer)',
+        security,
+        params: MemberParams,
+        body: Type.Object(
+          {
+            email: Plain(254, { format: 'email' }),
+            name: Plain(200),
+            role: Type.Union([Type.Literal('org_admin'), Type.Literal('developer')]),
+            password: Type.Optional(Type.String({ minLength: 12, maxLength: 1000, description: 'Without one, the user logs in only through OpenID Connect' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ staff: StaffListItem }), ...problems(400, 401, 403, 404, 409, 415) },
+      },
+    },
+    async (request, reply) => reply.status(201).send({ staff: await addStaff(db(), request.params.id.toLowerCase(), request.body, actorOf(request)) }),
+  );
 };

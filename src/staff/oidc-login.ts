@@ -1,0 +1,106 @@
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import { audit } from '../audit/audit.ts';
+import type { Db } from '../db/database.ts';
+import { HttpProblem, badRequest, forbidden, unauthorized } from '../http/problem.ts';
+import { OidcConfigurationError, OidcLogin, oidcSettingsFromEnv } from './oidc.ts';
+import type { StartedSession } from './login.ts';
+import { startSession } from './sessions.ts';
+import { loadStaff } from './staff.ts';
+
+/**
+ * Console login through the configured OpenID Connect provider: the start sends the browser there,
+ * the callback takes its answer and logs in the staff user with the ID token's e-mail address.
+ */
+export const OIDC_PATH = '/api/v1/console/oidc';
+const STATE_COOKIE = 'aurora_oidc';
+
+/** The provider, or why there is none: a half-done configuration must not stop the console. */
+export interface ConsoleOidc {
+  login: OidcLogin | null;
+  problem: string | null;
+}
+
+export function consoleOidcFromEnv(env: NodeJS.ProcessEnv, log: FastifyBaseLogger): ConsoleOidc {
+  try {
+    const settings = oidcSettingsFromEnv(env);
+    return { login: settings ? new OidcLogin(settings) : null, problem: null };
+  } catch (error) {
+    if (!(error instanceof OidcConfigurationError)) throw error;
+    log.warn(error.message);
+    return { login: null, problem: error.message };
+  }
+}
+
+const notConfigured = (oidc: ConsoleOidc) =>
+  new HttpProblem(404, 'oidc-not-configured', 'OpenID Connect login is not configured', oidc.problem ?? 'set AURORA_OIDC_ISSUER, AURORA_OIDC_CLIENT_ID and AURORA_OIDC_CLIENT_SECRET to log in through an identity provider');
+
+// Normalised as a URL (a default port dropped): the token request must repeat it exactly.
+function redirectUri(login: OidcLogin, origin: string) {
+  try {
+    return new URL(login.settings.redirectUri ?? `${origin}${OIDC_PATH}/callback`).href;
+  } catch {
+    throw badRequest('the Host header is not a host name');
+  }
+}
+
+/** Where to send the browser, and the state to bind to it. `origin` is how the browser reached us. */
+export async function startOidcLogin(db: Db, oidc: ConsoleOidc, origin: string, log: FastifyBaseLogger): Promise<{ url: URL; state: string }> {
+  if (!oidc.login) throw notConfigured(oidc);
+  try {
+    return await oidc.login.start(db, redirectUri(oidc.login, origin));
+  } catch (error) {
+    log.warn({ err: error }, 'OpenID Connect discovery failed');
+    throw new HttpProblem(502, 'oidc-unavailable', 'The identity provider does not answer', 'try again later, or log in with a password');
+  }
+}
+
+export interface OidcAnswer {
+  /** The callback's query: the provider's code and state, or its error. */
+  query: { code?: string | undefined; state?: string | undefined; error?: string | undefined };
+  /** The state bound to the browser at the start (its cookie). */
+  boundState: string | undefined;
+  /** Forgets the browser's binding; called once the answer is taken up, right or wrong. */
+  forgetBinding: () => void;
+  /** The callback's path and query, as the browser asked for it. */
+  requestUrl: string;
+  origin: string;
+  ip: string;
+}
+
+/** The provider's answer: checked, exchanged and verified; a known staff user gets a session. */
+export async function finishOidcLogin(db: Db, oidc: ConsoleOidc, answer: OidcAnswer, log: FastifyBaseLogger): Promise<StartedSession> {
+  if (!oidc.login) throw notConfigured(oidc);
+  const { state, code, error } = answer.query;
+  if (error) throw unauthorized(`the identity provider refused the login: ${error}`);
+  answer.forgetBinding();
+  if (!state || !code || !answer.boundState || answer.boundState !== state) throw badRequest('the login answer does not belong to a login started in this browser');
+  const current = new URL(answer.requestUrl, redirectUri(oidc.login, answer.origin));
+  let identity;
+  try {
+    identity = await oidc.login.finish(db, current, state);
+  } catch (failure) {
+    log.warn({ err: failure }, 'OpenID Connect login failed');
+    throw unauthorized(`the login through the identity provider failed: ${(failure as Error).message}`);
+  }
+  const email = identity.email.trim().toLowerCase();
+  const row = await db.selectFrom('staff_users').select('id').where('email', '=', email).executeTakeFirst();
+  if (!row) {
+    await audit(db, { actor: `oidc:${email}`, action: 'staff.login-failed', details: { ip: answer.ip, reason: 'no-staff' } });
+    throw forbidden(`no console user has the e-mail address ${email}: a network or organisation administrator adds staff`);
+  }
+  const session = await startSession(db, row.id, 'oidc');
+  const staff = (await loadStaff(db, row.id))!;
+  await audit(db, { actor: `staff:${staff.email}`, action: 'staff.login', target: staff.id, memberId: staff.memberId, details: { ip: answer.ip, method: 'oidc', subject: identity.subject } });
+  return { staff, session };
+}
+
+/** Binds the answer to this browser: a login started elsewhere cannot be completed here. */
+export function bindOidcState(request: FastifyRequest, reply: FastifyReply, state: string) {
+  reply.setCookie(STATE_COOKIE, state, { httpOnly: true, sameSite: 'lax', path: OIDC_PATH, secure: request.protocol === 'https', maxAge: 600 });
+}
+
+export const boundOidcState = (request: FastifyRequest): string | undefined => request.cookies?.[STATE_COOKIE];
+
+export function forgetOidcState(reply: FastifyReply) {
+  reply.clearCookie(STATE_COOKIE, { path: OIDC_PATH });
+}
