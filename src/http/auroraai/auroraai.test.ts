@@ -5,11 +5,11 @@ import { after, before, describe, test } from 'node:test';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import fc from 'fast-check';
-import type { LightMyRequestResponse } from 'fastify';
 import { createClient } from '../../clients/clients.ts';
 import { basicAuth, createTestApp, type TestApp } from '../../testing/app.ts';
 import { testBackends } from '../../testing/databases.ts';
 import { importDemo } from '../../testing/fixtures.ts';
+import { assertProblem } from '../../testing/problems.ts';
 
 /**
  * The AuroraAI service recommender API, checked against the AuroraAI reference itself
@@ -93,14 +93,6 @@ const strictReference = referenceSchemas(false);
 
 function assertValid(validate: ValidateFunction, value: unknown, what: string) {
   assert.ok(validate(value), `${what}: ${JSON.stringify(validate.errors?.slice(0, 5))}`);
-}
-
-function assertProblem(res: LightMyRequestResponse, status: number) {
-  assert.equal(res.statusCode, status, `expected ${status}, got ${res.statusCode}: ${res.body.slice(0, 400)}`);
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  const body = res.json() as { status: number; errors?: { field: string }[] };
-  assert.equal(body.status, status);
-  return body;
 }
 
 const requestExample = (path: string) => structuredClone(spec.paths[path]!.post.requestBody.content['application/json'].example!);
