@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { testBackends } from '../testing/databases.ts';
+import { explain } from './explain-result.ts';
+import { getRecommendation } from './store.ts';
 import { UNKNOWN, assertProblemWithUrl, useRecommenderApp } from './testing.ts';
 
-/** Explanations recomputed for a kept recommendation, end to end on the demo catalogue. */
+/** Explanations recomputed for a kept recommendation: explain() directly, and end to end; on the demo catalogue. */
 
 for (const backend of testBackends()) {
   describe(`explanations over HTTP (${backend})`, () => {
@@ -54,6 +56,22 @@ for (const backend of testBackends()) {
         // The link still leads somewhere and is still counted; the API answers 404 for the service.
         const open = await t.app.inject(`/r/${r.recommendation_id}/${gone}`);
         assert.equal(open.statusCode, 302);
+      });
+    });
+
+    describe('explain(), one result recomputed', () => {
+      test('as kept it is in the results at its place; a service the filters no longer let through is filtered out, with its feedback still said', async () => {
+        const recommender = await t.app.aurora.recommender.ready();
+        const r = await recommend({ meters: { family: 1 }, limit: 10 });
+        const stored = (await getRecommendation(t.database.db, r.recommendation_id))!;
+        const first = explain(recommender, stored, r.items[0]!.service_id, { factor: 1, signals: 0 });
+        assert.equal(first.status, 'in_results');
+        assert.equal(first.rank, 1);
+        assert.equal(first.score, r.items[0]!.score);
+        const local = recommender.index.docs.find((d) => d && !d.nationwide);
+        assert.ok(local, 'the demo catalogue has a service that is not nationwide');
+        const e = explain(recommender, { ...stored, filters: { only_national_services: true } }, local.id, { factor: 1.2, signals: 2 });
+        assert.deepEqual(e, { status: 'filtered_out', rank: null, score: null, reasons: [{ kind: 'feedback', direction: 'up', signals: 2 }], name: local.name });
       });
     });
   });

@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { metersFromAuroraAI } from '../http/auroraai/recommender-routes.ts';
 import { DEFAULT_LEARNING, Learning, SIGNAL_KINDS, type Signal } from './learning.ts';
 import { METERS, needOf } from './meters.ts';
-import { metersOf, needsOf } from './store.ts';
 import { testBackends } from '../testing/databases.ts';
 import { rankOf, useRecommenderApp } from './testing.ts';
 
@@ -169,23 +167,6 @@ describe('learning from signals', () => {
       ),
       { numRuns: 200 },
     );
-  });
-});
-
-describe('needs and meters', () => {
-  test('stored needs (two decimals) give back every whole answer', () => {
-    for (let v = 0; v <= 10; v++) {
-      const needs = needsOf({ health: v });
-      if (v >= 8) assert.deepEqual(needs, {});
-      else {
-        assert.equal(needs.health, Math.round(needOf(v) * 100) / 100);
-        assert.deepEqual(metersOf(needs), { health: v });
-      }
-    }
-  });
-
-  test('AuroraAI meter arrays count by their rounded mean; an empty array is no answer', () => {
-    assert.deepEqual(metersFromAuroraAI({ health: [2], family: [8, 9], friends: [], finance: [3, 4] }), { health: 2, family: 9, finance: 4 });
   });
 });
 

@@ -10,6 +10,7 @@ import { basicAuth, createTestApp, type TestApp } from '../../testing/app.ts';
 import { testBackends } from '../../testing/databases.ts';
 import { importDemo } from '../../testing/fixtures.ts';
 import { assertProblem } from '../../testing/problems.ts';
+import { metersFromAuroraAI } from './recommender-routes.ts';
 
 /**
  * The AuroraAI service recommender API, checked against the AuroraAI reference itself
@@ -132,6 +133,12 @@ describe('the AuroraAI reference, as the tests read it', () => {
     assertValid(reference('RecommendServiceInput'), requestExample(RECOMMEND), 'recommend_service example');
     assertValid(reference('TextSearchInput'), requestExample(TEXT_SEARCH), 'text_search example');
     assertValid(reference('RecommendServiceInput'), attributes.example, 'attributes example');
+  });
+});
+
+describe('AuroraAI meters', () => {
+  test('AuroraAI meter arrays count by their rounded mean; an empty array is no answer', () => {
+    assert.deepEqual(metersFromAuroraAI({ health: [2], family: [8, 9], friends: [], finance: [3, 4] }), { health: 2, family: 9, finance: 4 });
   });
 });
 
