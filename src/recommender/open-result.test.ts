@@ -1,9 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { testBackends } from '../testing/databases.ts';
+import { firstWebUrl } from './open-result.ts';
 import { ETALUKIO, OTAVA_WEB, UNKNOWN, assertProblemWithUrl, useRecommenderApp } from './testing.ts';
 
-/** The /r/ links of a recommendation, end to end on the demo catalogue. */
+/** The /r/ links of a recommendation: where they lead (firstWebUrl), and end to end on the demo catalogue. */
+
+describe('firstWebUrl', () => {
+  test('web pages before e-services before other channels, the asked language first, then fi, sv, en; http(s) only', () => {
+    const page = (url: string, language: string) => ({ url, language });
+    const channels = [
+      { type: 'Phone', web_pages: [page('https://phone.example/', 'fi')] },
+      { type: 'EChannel', web_pages: [page('https://asiointi.example/', 'fi')] },
+      { type: 'WebPage', web_pages: [page('javascript:alert(1)', 'fi'), page('https://en.example/', 'en'), page('https://sv.example/', 'sv')] },
+    ];
+    assert.equal(firstWebUrl(channels, 'en'), 'https://en.example/');
+    assert.equal(firstWebUrl(channels, null), 'https://sv.example/', 'no Finnish page here: Swedish before English');
+    assert.equal(firstWebUrl(channels.slice(0, 2), 'sv'), 'https://asiointi.example/');
+    assert.equal(firstWebUrl([{ type: 'WebPage', web_pages: [page('ftp://x.example/', 'fi'), { url: 5 }] }, { type: 'WebPage', web_pages: null }], 'fi'), undefined);
+  });
+});
 
 for (const backend of testBackends()) {
   describe(`opening a recommended service over HTTP (${backend})`, () => {
