@@ -16,7 +16,6 @@ import { registerWeb, type WebOptions } from './web.ts';
 import { geoRoutes } from '../geo/routes.ts';
 import { RecommenderService } from '../recommender/service.ts';
 import { recommenderRoutes } from '../recommender/routes.ts';
-import { feedbackRoutes } from '../recommender/feedback.ts';
 import { Learning, type LearningOptions } from '../recommender/learning.ts';
 import { auroraaiRoutes } from './auroraai/recommender-routes.ts';
 import { consentRoutes } from '../transfers/routes.ts';
@@ -218,7 +217,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(catalogueRoutes);
   await app.register(geoRoutes);
   await app.register(recommenderRoutes);
-  await app.register(feedbackRoutes);
   await app.register(auroraaiRoutes);
   await app.register(consentRoutes);
   await app.register(transferCodeRoutes);

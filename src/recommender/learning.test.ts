@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { metersFromAuroraAI } from '../http/auroraai/recommender-routes.ts';
 import { DEFAULT_LEARNING, Learning, SIGNAL_KINDS, type Signal } from './learning.ts';
 import { METERS, needOf } from './meters.ts';
-import { metersOf, needsOf } from './store.ts';
+import { testBackends } from '../testing/databases.ts';
+import { rankOf, useRecommenderApp } from './testing.ts';
 
 /**
- * The learning in isolation: a fixed clock, signals made here. The end-to-end tests (feedback.test.ts,
- * auroraai/auroraai.test.ts) show the same effects on rankings through HTTP.
+ * The learning in isolation: a fixed clock, signals made here. The tests over HTTP (at the end, and
+ * auroraai/auroraai.test.ts) show the same effects on rankings.
  */
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -169,19 +170,152 @@ describe('learning from signals', () => {
   });
 });
 
-describe('needs and meters', () => {
-  test('stored needs (two decimals) give back every whole answer', () => {
-    for (let v = 0; v <= 10; v++) {
-      const needs = needsOf({ health: v });
-      if (v >= 8) assert.deepEqual(needs, {});
-      else {
-        assert.equal(needs.health, Math.round(needOf(v) * 100) / 100);
-        assert.deepEqual(metersOf(needs), { health: v });
-      }
-    }
-  });
+/**
+ * The same effects on rankings through HTTP, on the demo catalogue: the same request before and
+ * after feedback. Each test asks about its own life situation (a meter no other test uses), as
+ * feedback on one situation does not touch another.
+ */
+for (const backend of testBackends()) {
+  describe(`learning over HTTP (${backend})`, () => {
+    const t = useRecommenderApp(backend);
+    const { recommend, post, clients } = t;
 
-  test('AuroraAI meter arrays count by their rounded mean; an empty array is no answer', () => {
-    assert.deepEqual(metersFromAuroraAI({ health: [2], family: [8, 9], friends: [], finance: [3, 4] }), { health: 2, family: 9, finance: 4 });
+    describe('learning: feedback moves rankings, within bounds', () => {
+      test('positive feedback and teaching raise a service for that situation; the explanation says so', async () => {
+        const situation = { meters: { friends: 1 }, limit: 10 };
+        const before = await recommend(situation);
+        const target = before.items[5]!;
+        // One person's rating through a client, one provider's teaching: 1 + 2.
+        const rated = await post(`/api/v1/recommendations/${before.recommendation_id}/feedback`, { service_id: target.service_id, rating: 1 }, clients[0]!.authorization);
+        assert.equal(rated.statusCode, 201);
+        const taught = await post('/api/v1/teaching', { meters: { friends: 1 }, service_id: target.service_id, fits: true }, clients[1]!.authorization);
+        assert.equal(taught.statusCode, 201);
+        const after = await recommend(situation);
+        assert.ok(rankOf(after, target.service_id) < 6, `rank 6 → ${rankOf(after, target.service_id)}`);
+        const now = after.items.find((i) => i.service_id === target.service_id)!;
+        const factor = 1 + 0.5 * Math.tanh(3 / 6);
+        assert.ok(Math.abs(now.score - target.score * factor) < 1e-3, `${target.score} × ${factor} = ${now.score}`);
+        const reason = now.reasons.find((x) => x.kind === 'feedback');
+        assert.equal(reason?.direction, 'up');
+        // Others in the list are unchanged, and so is another situation.
+        const other = before.items[0]!;
+        assert.equal(after.items.find((i) => i.service_id === other.service_id)!.score, other.score);
+        const elsewhere = await recommend({ meters: { housing: 1 }, limit: 50 });
+        assert.ok(!elsewhere.items.find((i) => i.service_id === target.service_id)?.reasons.some((x) => x.kind === 'feedback'));
+
+        const explained = await t.app.inject(`/api/v1/recommendations/${before.recommendation_id}/services/${target.service_id}/explanation?language=en`);
+        assert.equal(explained.statusCode, 200, explained.body);
+        const e = explained.json() as { status: string; rank_then: number; rank_now: number; explanation: string; reasons: { kind: string }[]; score_now: number };
+        assert.equal(e.status, 'in_results');
+        assert.equal(e.rank_then, 6);
+        assert.equal(e.rank_now, rankOf(after, target.service_id));
+        assert.equal(e.score_now, now.score);
+        assert.ok(e.reasons.some((x) => x.kind === 'meter'));
+        assert.ok(e.reasons.some((x) => x.kind === 'feedback'));
+        assert.match(e.explanation, /You rated friends 1\/10/);
+        assert.match(e.explanation, /found this service fitting/);
+        const fi = (await t.app.inject(`/api/v1/recommendations/${before.recommendation_id}/services/${target.service_id}/explanation?language=fi`)).json() as { explanation: string };
+        assert.match(fi.explanation, /pitäneet tätä palvelua sopivana/);
+        const sv = (await t.app.inject(`/api/v1/recommendations/${before.recommendation_id}/services/${target.service_id}/explanation?language=sv`)).json() as { explanation: string };
+        assert.match(sv.explanation, /funnit tjänsten lämplig/);
+      });
+
+      test('negative teaching lowers a service for that situation; a recommendation that gave it first now explains it has dropped', async () => {
+        const situation = { meters: { finance: 2 }, limit: 10 };
+        const before = await recommend(situation);
+        // A service the next one follows closely, so that the drop shows in the order.
+        const at = before.items.findIndex((item, i) => i + 1 < before.items.length && before.items[i + 1]!.score > item.score * 0.8);
+        assert.ok(at >= 0);
+        const target = before.items[at]!;
+        const single = await recommend({ ...situation, limit: at + 1 });
+        assert.equal(single.items[at]!.service_id, target.service_id);
+        for (const c of clients.slice(0, 2)) {
+          const res = await post('/api/v1/teaching', { meters: { finance: 2 }, service_id: target.service_id, fits: false }, c.authorization);
+          assert.equal(res.statusCode, 201);
+        }
+        const after = await recommend(situation);
+        assert.ok(rankOf(after, target.service_id) > at + 1, `rank ${at + 1} → ${rankOf(after, target.service_id)}`);
+        const now = after.items.find((i) => i.service_id === target.service_id)!;
+        assert.ok(Math.abs(now.score - target.score * (1 - 0.5 * Math.tanh(4 / 6))) < 1e-3, 'two providers teaching 2 each: × 0.708');
+        const e = (await t.app.inject(`/api/v1/recommendations/${single.recommendation_id}/services/${target.service_id}/explanation?language=en`)).json() as {
+          status: string;
+          rank_then: number;
+          rank_now: null;
+          explanation: string;
+          reasons: { kind: string; direction?: string }[];
+        };
+        assert.equal(e.status, 'not_in_results');
+        assert.equal(e.rank_then, at + 1);
+        assert.equal(e.rank_now, null);
+        assert.match(e.explanation, /no longer among the recommendations/);
+        assert.equal(e.reasons.find((x) => x.kind === 'feedback')?.direction, 'down');
+        assert.match(e.explanation, /fits this situation less well/);
+      });
+
+      test('a service just outside the list enters it once feedback raises it', async () => {
+        const situation = { meters: { life_satisfaction: 1 } };
+        const wide = await recommend({ ...situation, limit: 30 });
+        // The first service beyond the fifth that a boost of × 1.29 lifts over the one above it.
+        const at = wide.items.findIndex((item, i) => i >= 5 && wide.items[i - 1]!.score < item.score * 1.25);
+        assert.ok(at > 0);
+        const target = wide.items[at]!;
+        const before = await recommend({ ...situation, limit: at });
+        assert.ok(!before.items.some((i) => i.service_id === target.service_id));
+        for (const c of clients.slice(0, 2))
+          assert.equal((await post('/api/v1/teaching', { meters: { life_satisfaction: 1 }, service_id: target.service_id, fits: true }, c.authorization)).statusCode, 201);
+        const after = await recommend({ ...situation, limit: at });
+        assert.ok(after.items.some((i) => i.service_id === target.service_id), `rank ${at + 1} → inside the first ${at}`);
+      });
+
+      test('one client sending 1,000 positives moves a service no more than the cap allows', async () => {
+        const situation = { meters: { improvement_of_strengths: 0 }, limit: 20 };
+        const before = await recommend(situation);
+        const target = before.items[19]!;
+        const flood = clients[2]!.authorization;
+        for (let i = 0; i < 1000; i += 50)
+          await Promise.all(
+            Array.from({ length: 50 }, async () => {
+              const res = await post(`/api/v1/services/${target.service_id}/feedback`, { rating: 1, meters: { improvement_of_strengths: 0 } }, flood);
+              assert.equal(res.statusCode, 201);
+            }),
+          );
+        const stored = await t.database.db.selectFrom('recommendation_signals').select(({ fn }) => fn.countAll<number>().as('n')).where('service_id', '=', target.service_id).executeTakeFirstOrThrow();
+        assert.equal(Number(stored.n), 1000, 'every signal is kept');
+        const after = await recommend({ ...situation, limit: 50 });
+        const now = after.items.find((i) => i.service_id === target.service_id)!;
+        const cap = 1 + 0.5 * Math.tanh(5 / 6);
+        assert.ok(now.score <= target.score * cap + 1e-3, `${target.score} → ${now.score}: at most × ${cap.toFixed(3)}`);
+        assert.ok(now.score >= target.score * cap - 1e-3, 'and the cap is what it reached');
+      });
+
+      test('what is learnt survives a restart: loading the stored signals gives the same factors; old signals count less', async () => {
+        const live = t.app.aurora.learning;
+        const reloaded = new Learning();
+        await reloaded.load(t.database.db);
+        assert.equal(reloaded.size, live.size);
+        const services = await t.database.db.selectFrom('recommendation_signals').select('service_id').distinct().execute();
+        for (const { service_id } of services)
+          for (const needs of [{}, { friends: needOf(1) }, { finance: needOf(2) }, { improvement_of_strengths: 1 }]) {
+            const a = live.adjustment(service_id, needs);
+            const b = reloaded.adjustment(service_id, needs);
+            assert.ok(Math.abs(a.factor - b.factor) < 1e-6 && a.signals === b.signals, `${service_id} ${JSON.stringify(needs)}`);
+          }
+        // A signal stored 90 days ago counts half.
+        const service = randomUUID();
+        const now = Date.now();
+        await t.database.db
+          .insertInto('recommendation_signals')
+          .values([
+            { kind: 'service_feedback', service_id: service, client_id: null, needs: '{}', value: 1, at: new Date(now - 90 * 86_400_000) },
+            { kind: 'service_feedback', service_id: service, client_id: clients[0]!.id, needs: '{}', value: 1, at: new Date(now) },
+          ])
+          .execute();
+        const fresh = new Learning({ now: () => now });
+        await fresh.load(t.database.db);
+        const sum = (f: number) => 6 * Math.atanh((f - 1) / 0.5);
+        assert.ok(Math.abs(sum(fresh.adjustment(service, {}).factor) - (0.5 * 0.5 + 1)) < 1e-3, 'anonymous × 0.5, 90 days old × 0.5, plus a fresh one');
+        await t.database.db.deleteFrom('recommendation_signals').where('service_id', '=', service).execute();
+      });
+    });
   });
-});
+}

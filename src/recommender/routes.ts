@@ -1,22 +1,27 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { compileFilter } from '../catalogue/filter-predicate.ts';
-import { checkFilters, type ServiceFilters } from '../catalogue/query.ts';
-import { text } from '../catalogue/present.ts';
+import type { ServiceFilters } from '../catalogue/query.ts';
 import { Lang, Uuid } from '../catalogue/schemas.ts';
-import type { Language, LocalizedText } from '../catalogue/model.ts';
-import { optionalClient } from '../http/auth.ts';
-import { badRequest, notFound } from '../http/problem.ts';
+import type { Language } from '../catalogue/model.ts';
+import { optionalClient, requireClient } from '../http/auth.ts';
+import { MemberParams } from '../http/console-schemas.ts';
 import { problems } from '../http/schemas.ts';
-import { recordRecommended } from '../statistics/hooks.ts';
-import { explanationText, reasonText, type Reason } from './explain.ts';
+import { actorOf, requireStaff } from '../staff/authorise.ts';
+import { explainResult } from './explain-result.ts';
 import type { LifeEvent } from './life-events.ts';
 import type { MeterValues } from './meters.ts';
-import { ExplanationResponse, RecommendBody, RecommendResponse } from './schemas.ts';
-import { getRecommendation, metersOf, saveRecommendation, type StoredRecommendation } from './store.ts';
-import type { Recommender } from './recommender.ts';
+import { openResult } from './open-result.ts';
+import { presentRecommendation } from './present.ts';
+import { rateResult } from './rate-results.ts';
+import { recommend } from './recommend.ts';
+import { Comment, ExplanationResponse, Meters, Rating, RecommendBody, RecommendResponse, SignalReceipt } from './schemas.ts';
+import { serviceFeedback } from './service-feedback.ts';
+import { teach, teachAsMember } from './teaching.ts';
 
 export const recommenderRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = () => app.aurora.database.db;
+  const learning = () => app.aurora.learning;
+
   app.post(
     '/api/v1/recommendations',
     {
@@ -33,51 +38,26 @@ export const recommenderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const body = request.body;
-      if (!body.meters && !body.text && !body.life_event) throw badRequest('give meters, text or life_event', [{ field: 'body', message: 'nothing to recommend from' }]);
-      const filters: ServiceFilters = { ...(body.filters as ServiceFilters | undefined) };
-      if (body.municipality_code) {
-        if (filters.only_national_services)
-          throw badRequest('municipality_code cannot be combined with only_national_services', [{ field: 'municipality_code', message: 'conflicts with only_national_services' }]);
-        filters.municipality_codes = [...new Set([...(filters.municipality_codes ?? []), body.municipality_code])];
-      }
-      const found = checkFilters(filters);
-      if (found.length) throw badRequest('some filter values are not valid', found);
       const language: Language = body.language ?? body.text_language ?? 'fi';
-      const recommender = await app.aurora.recommender.ready();
-      const results = recommender.recommend({
-        ...(body.meters ? { meters: body.meters as MeterValues } : {}),
-        ...(body.text ? { text: body.text } : {}),
-        ...(body.text_language ? { textLanguage: body.text_language } : {}),
-        ...(body.life_event ? { lifeEvent: body.life_event as LifeEvent } : {}),
-        ...(body.age !== undefined ? { age: body.age } : {}),
-        filters,
-        limit: body.limit,
-      });
-      const stored = await saveRecommendation(app.aurora.database.db, {
-        clientId: request.client?.id ?? null,
-        source: 'api',
-        meters: body.meters as MeterValues | undefined,
-        hadText: Boolean(body.text?.trim()),
-        lifeEvent: body.life_event as LifeEvent | undefined,
-        language,
-        filters,
-        limit: body.limit,
-        results,
-      });
-      await recordRecommended(app.aurora.database.db, stored, body.meters as MeterValues | undefined, request.log);
-      return {
-        recommendation_id: stored.id,
-        language,
-        items: results.map((r) => ({
-          service_id: r.serviceId,
-          score: r.score,
-          name: text(r.name, language),
-          summary: text(r.summary, language),
-          explanation: explanationText(r.reasons, language),
-          reasons: r.reasons.map((reason) => ({ ...reason, text: reasonText(reason, language) })),
-          open_url: `/r/${stored.id}/${r.serviceId}`,
-        })),
-      };
+      const { recommendation, results } = await recommend(
+        db(),
+        app.aurora.recommender,
+        {
+          meters: body.meters as MeterValues | undefined,
+          text: body.text,
+          textLanguage: body.text_language,
+          lifeEvent: body.life_event as LifeEvent | undefined,
+          age: body.age,
+          municipalityCode: body.municipality_code,
+          filters: body.filters as ServiceFilters | undefined,
+          limit: body.limit,
+          language,
+          clientId: request.client?.id ?? null,
+          source: 'api',
+        },
+        request.log,
+      );
+      return presentRecommendation(recommendation, results, language);
     },
   );
 
@@ -94,89 +74,141 @@ export const recommenderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ExplanationResponse, ...problems(400, 404) },
       },
     },
-    async (request) => {
-      const recommendation = await getRecommendation(app.aurora.database.db, request.params.id.toLowerCase());
-      if (!recommendation) throw notFound(`no recommendation has the id ${request.params.id}`);
-      const serviceId = request.params.service_id.toLowerCase();
-      const then = recommendation.services.findIndex((s) => s.id === serviceId);
-      if (then < 0) throw notFound('this recommendation did not give this service');
-      const language = (request.query.language ?? recommendation.language ?? 'fi') as Language;
-      const recommender = await app.aurora.recommender.ready();
-      const e = explain(recommender, recommendation, serviceId, app.aurora.learning.adjustment(serviceId, recommendation.needs));
-      const notes = [STATUS_NOTES[e.status]?.[language], recommendation.hadText ? TEXT_NOTE[language] : undefined].filter(Boolean) as string[];
-      return {
-        recommendation_id: recommendation.id,
-        service_id: serviceId,
-        language,
-        status: e.status,
-        rank_then: then + 1,
-        score_then: recommendation.services[then]!.score,
-        rank_now: e.rank,
-        score_now: e.score,
-        name: e.name ? text(e.name, language) : null,
-        text_kept: false,
-        explanation: [explanationText(e.reasons, language), ...notes].filter(Boolean).join(' '),
-        reasons: e.reasons.map((reason) => ({ ...reason, text: reasonText(reason, language) })),
-        note: notes.length ? notes.join(' ') : null,
-      };
+    async (request) =>
+      explainResult(db(), app.aurora.recommender, learning(), {
+        recommendationId: request.params.id,
+        serviceId: request.params.service_id,
+        language: request.query.language as Language | undefined,
+      }),
+  );
+
+  app.post(
+    '/api/v1/recommendations/:id/feedback',
+    {
+      preHandler: optionalClient(),
+      schema: {
+        tags: ['recommender'],
+        summary: 'Rate a service that a recommendation gave',
+        description:
+          'The person who got the recommendation says whether the service fitted: +1 or −1. It teaches the recommender for the same life situation (the recommendation\'s needs). Anyone holding the recommendation id may rate; an API client\'s HTTP Basic credential is optional and, when given, must be right.',
+        security: [{}, { basicAuth: [] }],
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object({ service_id: Uuid, rating: Rating, comment: Type.Optional(Comment) }, { additionalProperties: false }),
+        response: { 201: SignalReceipt, ...problems(400, 401, 404, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const receipt = await rateResult(
+        db(),
+        learning(),
+        { recommendationId: request.params.id, serviceId: request.body.service_id, rating: request.body.rating, comment: request.body.comment, clientId: request.client?.id ?? null },
+        request.log,
+      );
+      return reply.status(201).send(receipt);
+    },
+  );
+
+  app.post(
+    '/api/v1/services/:id/feedback',
+    {
+      preHandler: optionalClient(),
+      schema: {
+        tags: ['recommender'],
+        summary: 'Say whether a service fits, optionally for a life situation',
+        description: 'Feedback on a service outside a recommendation: +1 or −1, with the meters of the situation it is about when known. An API client credential is optional.',
+        security: [{}, { basicAuth: [] }],
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object({ rating: Rating, meters: Type.Optional(Meters), comment: Type.Optional(Comment) }, { additionalProperties: false }),
+        response: { 201: SignalReceipt, ...problems(400, 401, 404, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const receipt = await serviceFeedback(
+        db(),
+        learning(),
+        { serviceId: request.params.id, rating: request.body.rating, meters: request.body.meters as MeterValues | undefined, comment: request.body.comment, clientId: request.client?.id ?? null },
+        request.log,
+      );
+      return reply.status(201).send(receipt);
+    },
+  );
+
+  app.get(
+    '/r/:recommendation_id/:service_id',
+    {
+      config: { noStore: true },
+      schema: {
+        tags: ['recommender'],
+        summary: 'Open a recommended service (records that it was opened, then redirects)',
+        description:
+          "Links in a recommendation's user interface may go through here: the visit is recorded as a weak positive signal for the recommendation's situation, and the answer is a 302 to the service's first web page (web page and e-service channels first) or, when it has none, to the service in this API.",
+        params: Type.Object({ recommendation_id: Uuid, service_id: Uuid }),
+        response: { 302: Type.Null({ description: 'Location: the service' }), ...problems(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { url } = await openResult(
+        db(),
+        learning(),
+        { recommendationId: request.params.recommendation_id, serviceId: request.params.service_id, counted: request.method === 'GET' },
+        request.log,
+      );
+      return reply.header('referrer-policy', 'no-referrer').redirect(url, 302);
+    },
+  );
+
+  app.post(
+    '/api/v1/teaching',
+    {
+      preHandler: requireClient('recommender:teach'),
+      schema: {
+        tags: ['recommender'],
+        summary: 'Teach the recommender whether a service fits a life situation',
+        description:
+          'For service providers (an API client with the scope recommender:teach): the meters describe a life situation, fits says whether the service is right for it. A provider\'s teaching counts twice a person\'s rating, and one client\'s signals on one service are capped per 30 days.',
+        security: [{ basicAuth: [] }],
+        body: Type.Object({ meters: Meters, service_id: Uuid, fits: Type.Boolean(), comment: Type.Optional(Comment) }, { additionalProperties: false }),
+        response: { 201: SignalReceipt, ...problems(400, 401, 403, 404, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const receipt = await teach(db(), learning(), request.client!.id, { ...request.body, meters: request.body.meters as MeterValues });
+      return reply.status(201).send(receipt);
     },
   );
 };
 
-export type ExplanationStatus = 'in_results' | 'not_in_results' | 'filtered_out' | 'not_in_catalogue' | 'not_recomputable';
+/** Providers teach the recommender from the console, as their member. */
+export const consoleTeachingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = () => app.aurora.database.db;
+  const memberWrite = requireStaff({ member: 'write' });
 
-/** Recomputes one service's place and reasons in a stored recommendation, on the current index and feedback. */
-export function explain(
-  recommender: Recommender,
-  recommendation: StoredRecommendation,
-  serviceId: string,
-  feedback: { factor: number; signals: number },
-): { status: ExplanationStatus; rank: number | null; score: number | null; reasons: Reason[]; name: LocalizedText | null } {
-  const doc = recommender.index.docOf(serviceId);
-  const entry = doc === undefined ? undefined : recommender.index.docs[doc];
-  const feedbackReasons: Reason[] =
-    feedback.factor !== 1 && feedback.signals > 0 ? [{ kind: 'feedback', direction: feedback.factor > 1 ? 'up' : 'down', signals: feedback.signals }] : [];
-  if (!entry) return { status: 'not_in_catalogue', rank: null, score: null, reasons: [], name: null };
-  if (!compileFilter(recommendation.filters)(entry)) return { status: 'filtered_out', rank: null, score: null, reasons: feedbackReasons, name: entry.name };
-  const meters = metersOf(recommendation.needs);
-  const hasMeters = Object.keys(meters).length > 0;
-  if (!hasMeters && !recommendation.lifeEvent) return { status: 'not_recomputable', rank: null, score: null, reasons: feedbackReasons, name: entry.name };
-  const results = recommender.recommend({
-    ...(hasMeters ? { meters } : {}),
-    ...(recommendation.lifeEvent ? { lifeEvent: recommendation.lifeEvent } : {}),
-    filters: recommendation.filters,
-    limit: recommendation.limit,
-  });
-  const now = results.findIndex((r) => r.serviceId === serviceId);
-  if (now < 0) return { status: 'not_in_results', rank: null, score: null, reasons: feedbackReasons, name: entry.name };
-  return { status: 'in_results', rank: now + 1, score: results[now]!.score, reasons: results[now]!.reasons, name: entry.name };
-}
-
-const STATUS_NOTES: Partial<Record<ExplanationStatus, Record<Language, string>>> = {
-  not_in_results: {
-    fi: 'Palvelu ei ole enää tämän tilanteen suositusten joukossa: palveluluettelo tai palaute on muuttunut suosituksen jälkeen.',
-    sv: 'Tjänsten finns inte längre bland rekommendationerna för den här situationen: katalogen eller responsen har ändrats sedan dess.',
-    en: 'This service is no longer among the recommendations for this situation: the catalogue or the feedback has changed since.',
-  },
-  filtered_out: {
-    fi: 'Palvelu ei enää vastaa tämän suosituksen rajauksia (esimerkiksi aluetta).',
-    sv: 'Tjänsten motsvarar inte längre rekommendationens avgränsningar (till exempel området).',
-    en: "The service no longer matches this recommendation's filters (such as the area).",
-  },
-  not_in_catalogue: {
-    fi: 'Palvelua ei ole enää palveluluettelossa.',
-    sv: 'Tjänsten finns inte längre i tjänstekatalogen.',
-    en: 'The service is no longer in the catalogue.',
-  },
-  not_recomputable: {
-    fi: 'Suositus perustui pelkkään hakutekstiin, jota ei tallenneta, joten sijoitusta ei voi laskea uudelleen.',
-    sv: 'Rekommendationen byggde enbart på en söktext, som inte sparas, så placeringen kan inte räknas om.',
-    en: 'The recommendation came from search text alone, which is not stored, so its ranking cannot be recomputed.',
-  },
-};
-
-const TEXT_NOTE: Record<Language, string> = {
-  fi: 'Hakutekstiäsi ei tallenneta, joten sen osuutta perusteluista ei voi muodostaa uudelleen.',
-  sv: 'Din söktext sparas inte, så dess del av motiveringen kan inte återskapas.',
-  en: 'Your search text is not stored, so its part of the reasons cannot be recomputed.',
+  app.post(
+    '/api/v1/console/members/:id/teaching',
+    {
+      preHandler: memberWrite,
+      schema: {
+        tags: ['console'],
+        summary: 'Teach the recommender whether a service fits a life situation, as the member',
+        description: 'The same signal as POST /api/v1/teaching, attributed to the member (one cap per member and service per 30 days).',
+        security: [{ consoleSession: [] }],
+        params: MemberParams,
+        body: Type.Object(
+          {
+            meters: Meters,
+            municipality: Type.Optional(Type.String({ pattern: '^[0-9]{3}$' })),
+            service_id: Type.String({ format: 'uuid' }),
+            fits: Type.Boolean(),
+            comment: Type.Optional(Type.String({ maxLength: 1000, pattern: '^[^\\u0000]*$' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: SignalReceipt, ...problems(400, 401, 403, 404, 415) },
+      },
+    },
+    async (request, reply) => {
+      const receipt = await teachAsMember(db(), app.aurora.learning, request.params.id.toLowerCase(), { ...request.body, meters: request.body.meters as MeterValues }, actorOf(request));
+      return reply.status(201).send(receipt);
+    },
+  );
 };

@@ -10,6 +10,19 @@ export const Meters = Type.Object(Object.fromEntries(METERS.map((m) => [m, Type.
   description: 'The 3X10D life-situation meters, 0 (very dissatisfied) to 10 (very satisfied); any subset.',
 });
 
+export const Rating = Type.Union([Type.Literal(1), Type.Literal(-1)], { description: '+1: fits, −1: does not fit' });
+export const Comment = Type.String({ maxLength: 2000, pattern: '^[^\\u0000]*$', description: 'Free words for the people who maintain the service; not used in ranking.' });
+
+export const SignalReceipt = Type.Object({
+  signal_id: Type.Integer(),
+  kind: Type.String(),
+  recommendation_id: Type.Union([Type.String(), Type.Null()]),
+  service_id: Type.String(),
+  value: Type.Integer(),
+  needs: Type.Record(Type.String(), Type.Number(), { description: 'The life situation the signal is about: meter → need 0..1.' }),
+  created_at: Type.String({ format: 'date-time' }),
+});
+
 export const Filters = Type.Object(
   Object.fromEntries(Object.entries(FilterProperties).map(([k, v]) => [k, v])),
   { additionalProperties: false, description: 'As in the AuroraAI API service_filters.' },

@@ -1,25 +1,53 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { badRequest, notFound } from '../http/problem.ts';
-import { recordSignal, serviceExists, type NewSignal } from './feedback.ts';
 import type { Learning } from './learning.ts';
 import type { MeterValues } from './meters.ts';
+import { receipt, recordSignal, serviceExists, type NewSignal } from './signals.ts';
 import { needsOf } from './store.ts';
 import { hashSecret } from '../clients/clients.ts';
 import { audit } from '../audit/audit.ts';
 
 /**
- * Teaching from the console: a member's staff say whether a service fits a life situation. The
- * signal is the same as POST /api/v1/teaching's (weight 2, capped per client and service per 30
- * days), attributed to the member through a hidden API client of its own — made on first use, its
- * secret thrown away — so that the recommender's per-client cap applies to the member as a whole.
+ * Service providers teach the recommender whether a service fits a life situation. Teaching counts
+ * twice a person's rating, and one client's signals on one service are capped per 30 days (learning.ts).
  */
 export interface TeachingInput {
   meters: MeterValues;
-  municipality?: string | undefined;
   service_id: string;
   fits: boolean;
   comment?: string | undefined;
+}
+
+/** An API client with the scope recommender:teach teaches (POST /api/v1/teaching). */
+export async function teach(db: Db, learning: Learning, clientId: string, input: TeachingInput) {
+  const { serviceId, needs } = await checked(db, input);
+  const signal: NewSignal = { kind: 'teaching', recommendationId: null, serviceId, clientId, needs, value: input.fits ? 1 : -1, comment: input.comment };
+  const [stored] = await recordSignal(db, learning, [signal]);
+  return receipt(signal, stored!);
+}
+
+/**
+ * Teaching from the console: a member's staff teach, and the signal is attributed to the member
+ * through a hidden API client of its own — made on first use, its secret thrown away — so that the
+ * recommender's per-client cap applies to the member as a whole.
+ */
+export async function teachAsMember(db: Db, learning: Learning, memberId: string, input: TeachingInput & { municipality?: string | undefined }, actor: string) {
+  const { serviceId, needs } = await checked(db, input);
+  const clientId = await teachingClientOf(db, memberId);
+  const signal: NewSignal = { kind: 'teaching', recommendationId: null, serviceId, clientId, needs, value: input.fits ? 1 : -1, comment: input.comment };
+  const [stored] = await recordSignal(db, learning, [signal]);
+  await audit(db, { actor, action: 'member.teach', target: serviceId, memberId: memberId, details: { fits: input.fits, municipality: input.municipality ?? null, signal_id: stored!.id } });
+  return receipt(signal, stored!);
+}
+
+async function checked(db: Db, input: TeachingInput) {
+  const serviceId = input.service_id.toLowerCase();
+  const needs = needsOf(input.meters);
+  if (Object.keys(needs).length === 0)
+    throw badRequest('the meters describe no need: give at least one meter below 8', [{ field: 'meters', message: 'every meter is 8 or more' }]);
+  if (!(await serviceExists(db, serviceId))) throw notFound(`no service has the id ${input.service_id}`);
+  return { serviceId, needs };
 }
 
 async function teachingClientOf(db: Db, memberId: string): Promise<string> {
@@ -42,25 +70,4 @@ async function teachingClientOf(db: Db, memberId: string): Promise<string> {
     await tx.updateTable('members').set({ teaching_client_id: id }).where('id', '=', memberId).execute();
     return id;
   });
-}
-
-export async function teachAsMember(db: Db, learning: Learning, memberId: string, input: TeachingInput, actor: string) {
-  const serviceId = input.service_id.toLowerCase();
-  const needs = needsOf(input.meters);
-  if (Object.keys(needs).length === 0)
-    throw badRequest('the meters describe no need: give at least one meter below 8', [{ field: 'meters', message: 'every meter is 8 or more' }]);
-  if (!(await serviceExists(db, serviceId))) throw notFound(`no service has the id ${input.service_id}`);
-  const clientId = await teachingClientOf(db, memberId);
-  const signal: NewSignal = { kind: 'teaching', recommendationId: null, serviceId, clientId, needs, value: input.fits ? 1 : -1, comment: input.comment };
-  const [stored] = await recordSignal(db, learning, [signal]);
-  await audit(db, { actor, action: 'member.teach', target: serviceId, memberId: memberId, details: { fits: input.fits, municipality: input.municipality ?? null, signal_id: stored!.id } });
-  return {
-    signal_id: stored!.id,
-    kind: signal.kind,
-    recommendation_id: null,
-    service_id: serviceId,
-    value: signal.value,
-    needs: needs as Record<string, number>,
-    created_at: stored!.at.toISOString(),
-  };
 }

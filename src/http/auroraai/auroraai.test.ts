@@ -5,11 +5,12 @@ import { after, before, describe, test } from 'node:test';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import fc from 'fast-check';
-import type { LightMyRequestResponse } from 'fastify';
 import { createClient } from '../../clients/clients.ts';
 import { basicAuth, createTestApp, type TestApp } from '../../testing/app.ts';
 import { testBackends } from '../../testing/databases.ts';
 import { importDemo } from '../../testing/fixtures.ts';
+import { assertProblem } from '../../testing/problems.ts';
+import { metersFromAuroraAI } from './recommender-routes.ts';
 
 /**
  * The AuroraAI service recommender API, checked against the AuroraAI reference itself
@@ -95,14 +96,6 @@ function assertValid(validate: ValidateFunction, value: unknown, what: string) {
   assert.ok(validate(value), `${what}: ${JSON.stringify(validate.errors?.slice(0, 5))}`);
 }
 
-function assertProblem(res: LightMyRequestResponse, status: number) {
-  assert.equal(res.statusCode, status, `expected ${status}, got ${res.statusCode}: ${res.body.slice(0, 400)}`);
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  const body = res.json() as { status: number; errors?: { field: string }[] };
-  assert.equal(body.status, status);
-  return body;
-}
-
 const requestExample = (path: string) => structuredClone(spec.paths[path]!.post.requestBody.content['application/json'].example!);
 const responseExample = (path: string) => spec.paths[path]!.post.responses['200']!.content!['application/json'].example;
 
@@ -140,6 +133,12 @@ describe('the AuroraAI reference, as the tests read it', () => {
     assertValid(reference('RecommendServiceInput'), requestExample(RECOMMEND), 'recommend_service example');
     assertValid(reference('TextSearchInput'), requestExample(TEXT_SEARCH), 'text_search example');
     assertValid(reference('RecommendServiceInput'), attributes.example, 'attributes example');
+  });
+});
+
+describe('AuroraAI meters', () => {
+  test('AuroraAI meter arrays count by their rounded mean; an empty array is no answer', () => {
+    assert.deepEqual(metersFromAuroraAI({ health: [2], family: [8, 9], friends: [], finance: [3, 4] }), { health: 2, family: 9, finance: 4 });
   });
 });
 

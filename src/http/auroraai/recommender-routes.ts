@@ -2,15 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Type from 'typebox';
-import { checkFilters, type ServiceFilters as CatalogueFilters } from '../../catalogue/query.ts';
+import type { ServiceFilters as CatalogueFilters } from '../../catalogue/query.ts';
 import { requireClient } from '../auth.ts';
-import { badRequest, notFound } from '../problem.ts';
 import { problems } from '../schemas.ts';
-import { recordFeedback, recordRecommended } from '../../statistics/hooks.ts';
-import { recordSignal, type NewSignal } from '../../recommender/feedback.ts';
-import { METERS, needOf, type Meter, type MeterValues } from '../../recommender/meters.ts';
-import type { RecommendRequest, RecommendedService as Ranked, Recommender } from '../../recommender/recommender.ts';
-import { getRecommendationByNumber, saveRecommendation } from '../../recommender/store.ts';
+import { METERS, type MeterValues } from '../../recommender/meters.ts';
+import { rateRecommendation } from '../../recommender/rate-results.ts';
+import { recommend, type RankedResult } from '../../recommender/recommend.ts';
 import { presentServices } from './present.ts';
 import { RecommendationFeedback, RecommendServiceInput, RecommendServiceOutput, TextSearchInput, TextSearchOutput } from './schemas.ts';
 
@@ -57,30 +54,12 @@ function filtersFrom(input: unknown): CatalogueFilters {
     'wellbeing_service_county_codes',
   ]);
   for (const key of Object.keys(filters)) if (!known.has(key)) delete filters[key];
-  const found = checkFilters(filters);
-  if (found.length) throw badRequest('some service_filters values are not valid', found.map((f) => ({ ...f, field: `service_filters.${f.field}` })));
   return filters;
 }
 
-/** Ranks with feedback (rerank) or by similarity alone; the similarity of a reranked service is its score before feedback. */
-function rank(recommender: Recommender, request: RecommendRequest, rerank: boolean, needs: Partial<Record<Meter, number>>) {
-  let results: Ranked[];
-  if (rerank) results = recommender.recommend(request);
-  else {
-    // recommend() is synchronous: nothing else runs while the hook is off.
-    const learning = recommender.learning;
-    recommender.learning = undefined;
-    try {
-      results = recommender.recommend(request);
-    } finally {
-      recommender.learning = learning;
-    }
-  }
-  const ranked = results.map((r, i) => {
-    const factor = rerank ? (recommender.learning?.adjustment(r.serviceId, needs).factor ?? 1) : 1;
-    return { serviceId: r.serviceId, similarity: Math.round((r.score / factor) * 10000) / 10000, rank: i + 1 };
-  });
-  return { results, ranked };
+/** Each result's rank, and its similarity: its score before feedback. */
+function ranked(results: RankedResult[]) {
+  return results.map((r, i) => ({ serviceId: r.serviceId, similarity: Math.round((r.score / r.feedbackFactor) * 10000) / 10000, rank: i + 1 }));
 }
 
 const security = [{ basicAuth: [] }];
@@ -109,26 +88,22 @@ export const auroraaiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const body = request.body;
-      const filters = filtersFrom(body.service_filters);
-      const meters = metersFromAuroraAI(body.life_situation_meters as Record<string, number[] | undefined>);
-      const limit = body.limit ?? DEFAULT_LIMIT;
-      const rerank = body.rerank ?? false;
-      const needs: Partial<Record<Meter, number>> = {};
-      for (const [m, v] of Object.entries(meters) as [Meter, number][]) if (needOf(v) > 0) needs[m] = needOf(v);
-      const recommender = await app.aurora.recommender.ready();
-      const { results, ranked } = rank(recommender, { meters, filters, limit }, rerank, needs);
-      const stored = await saveRecommendation(db(), {
-        clientId: request.client!.id,
-        source: 'auroraai',
-        meters,
-        hadText: false,
-        language: 'fi',
-        filters,
-        limit,
-        results,
-      });
-      await recordRecommended(db(), stored, meters, request.log);
-      return { auroraai_recommendation_id: stored.number, recommended_services: await presentServices(db(), ranked) };
+      const { recommendation, results } = await recommend(
+        db(),
+        app.aurora.recommender,
+        {
+          meters: metersFromAuroraAI(body.life_situation_meters as Record<string, number[] | undefined>),
+          filters: filtersFrom(body.service_filters),
+          filtersField: 'service_filters',
+          limit: body.limit ?? DEFAULT_LIMIT,
+          rerank: body.rerank ?? false,
+          language: 'fi',
+          clientId: request.client!.id,
+          source: 'auroraai',
+        },
+        request.log,
+      );
+      return { auroraai_recommendation_id: recommendation.number, recommended_services: await presentServices(db(), ranked(results)) };
     },
   );
 
@@ -150,26 +125,26 @@ export const auroraaiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const body = request.body;
-      const filters = filtersFrom(body.service_filters);
-      const limit = body.limit ?? DEFAULT_LIMIT;
-      const rerank = body.rerank ?? false;
-      const text = body.search_text.slice(0, TEXT_ANALYSED);
       // AuroraAI's implementation also took `language`; outside the reference, honoured when it is ours.
       const language = (body as { language?: unknown }).language;
       const textLanguage = language === 'fi' || language === 'sv' || language === 'en' ? language : undefined;
-      const recommender = await app.aurora.recommender.ready();
-      const { results, ranked } = rank(recommender, { text, ...(textLanguage ? { textLanguage } : {}), filters, limit }, rerank, {});
-      const stored = await saveRecommendation(db(), {
-        clientId: request.client!.id,
-        source: 'auroraai',
-        hadText: text.trim().length > 0,
-        language: textLanguage ?? null,
-        filters,
-        limit,
-        results,
-      });
-      await recordRecommended(db(), stored, undefined, request.log);
-      return { auroraai_recommendation_id: stored.number, recommended_services: await presentServices(db(), ranked) };
+      const { recommendation, results } = await recommend(
+        db(),
+        app.aurora.recommender,
+        {
+          text: body.search_text.slice(0, TEXT_ANALYSED),
+          textLanguage,
+          filters: filtersFrom(body.service_filters),
+          filtersField: 'service_filters',
+          limit: body.limit ?? DEFAULT_LIMIT,
+          rerank: body.rerank ?? false,
+          language: textLanguage ?? null,
+          clientId: request.client!.id,
+          source: 'auroraai',
+        },
+        request.log,
+      );
+      return { auroraai_recommendation_id: recommendation.number, recommended_services: await presentServices(db(), ranked(results)) };
     },
   );
 
@@ -191,27 +166,17 @@ export const auroraaiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const body = request.body;
-      const recommendation = await getRecommendationByNumber(db(), body.auroraai_recommendation_id);
-      // Integer ids are guessable: a client may rate only the recommendations it was given.
-      if (!recommendation || recommendation.clientId !== request.client!.id)
-        throw notFound(`this client was given no recommendation ${body.auroraai_recommendation_id}`);
-      const given = new Set(recommendation.services.map((s) => s.id));
-      const rated = (body.service_feedbacks ?? []).map((f) => ({ serviceId: f.service_id.toLowerCase(), value: f.feedback_score }));
-      const stray = rated.findIndex((f) => !given.has(f.serviceId));
-      if (stray >= 0)
-        throw badRequest('a service_feedbacks service is not one this recommendation gave', [
-          { field: `service_feedbacks.${stray}.service_id`, message: 'not among the recommended services' },
-        ]);
-      const base = { recommendationId: recommendation.id, clientId: request.client!.id, needs: recommendation.needs };
-      const signals: NewSignal[] = rated.map((f) => ({ ...base, kind: 'feedback', serviceId: f.serviceId, value: f.value as 1 | -1 }));
-      // The overall score is a weak signal for every service the person did not rate one by one.
-      if (body.feedback_score !== undefined) {
-        const own = new Set(rated.map((f) => f.serviceId));
-        for (const s of recommendation.services)
-          if (!own.has(s.id)) signals.push({ ...base, kind: 'recommendation_feedback', serviceId: s.id, value: body.feedback_score as 1 | -1 });
-      }
-      await recordSignal(db(), app.aurora.learning, signals);
-      await recordFeedback(db(), recommendation, rated, request.log);
+      await rateRecommendation(
+        db(),
+        app.aurora.learning,
+        {
+          number: body.auroraai_recommendation_id,
+          clientId: request.client!.id,
+          ratings: (body.service_feedbacks ?? []).map((f) => ({ serviceId: f.service_id, value: f.feedback_score as 1 | -1 })),
+          overall: body.feedback_score as 1 | -1 | undefined,
+        },
+        request.log,
+      );
       return {};
     },
   );

@@ -1,0 +1,61 @@
+import type { Db } from '../db/database.ts';
+import { getService } from '../catalogue/query.ts';
+import { notFound } from '../http/problem.ts';
+import { recordOpened, type HookLog } from '../statistics/hooks.ts';
+import type { Learning } from './learning.ts';
+import { recordSignal } from './signals.ts';
+import { getRecommendation } from './store.ts';
+
+/**
+ * A person opens a service a recommendation gave (the /r/ links): the visit is a weak positive signal
+ * for the recommendation's situation, and the answer is where to send them.
+ */
+export async function openResult(
+  db: Db,
+  learning: Learning,
+  input: {
+    recommendationId: string;
+    serviceId: string;
+    /** false for a HEAD (a link checker, a preview), which is not a person opening the service. */
+    counted: boolean;
+  },
+  log?: HookLog,
+): Promise<{ url: string }> {
+  const recommendation = await getRecommendation(db, input.recommendationId.toLowerCase());
+  const serviceId = input.serviceId.toLowerCase();
+  if (!recommendation || !recommendation.services.some((s) => s.id === serviceId)) throw notFound('no recommendation with this id gave this service');
+  const found = await getService(db, serviceId);
+  if (input.counted) {
+    await recordSignal(db, learning, [
+      { kind: 'open', recommendationId: recommendation.id, serviceId, clientId: recommendation.clientId, needs: recommendation.needs, value: 1 },
+    ]);
+    await recordOpened(db, recommendation, serviceId, log);
+  }
+  return { url: (found && firstWebUrl(found.channels, recommendation.language)) ?? `/api/v1/services/${serviceId}` };
+}
+
+/** The first web address of a service's channels: web pages and e-services first, the asked language first; http(s) only. */
+export function firstWebUrl(channels: { type: string | null; web_pages: unknown }[], language: string | null): string | undefined {
+  const rank = (type: string | null) => (type === 'WebPage' ? 0 : type === 'EChannel' ? 1 : 2);
+  const order = [language, 'fi', 'sv', 'en'].filter(Boolean) as string[];
+  const sorted = channels.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c.type) - rank(b.c.type) || a.i - b.i);
+  for (const { c } of sorted) {
+    const pages = ((c.web_pages ?? []) as { url?: unknown; language?: unknown }[]).filter((p) => typeof p.url === 'string' && isWebUrl(p.url));
+    if (pages.length === 0) continue;
+    const langRank = (l: unknown) => {
+      const i = order.indexOf(String(l));
+      return i < 0 ? order.length : i;
+    };
+    return [...pages].sort((a, b) => langRank(a.language) - langRank(b.language))[0]!.url as string;
+  }
+  return undefined;
+}
+
+function isWebUrl(url: string) {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
