@@ -35,7 +35,7 @@ export const consoleSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   let oidc: OidcLogin | null = null;
   let oidcProblem: string | null = null;
   try {
-    const settings = oidcSettingsFromEnv(process.env);
+    const settings = oidcSettingsFromEnv();
     if (settings) oidc = new OidcLogin(settings);
   } catch (error) {
     if (!(error instanceof OidcConfigurationError)) throw error;
