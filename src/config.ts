@@ -124,6 +124,13 @@ function trustedProxy(entry: string) {
 /** AURORA_TRUST_PROXY's value: trust nobody (false), everyone (true), so many hops, or these addresses. */
 export type TrustProxy = boolean | number | string;
 
+/**
+ * How long service_events are kept. They are per-person rows (a person proxy, a municipality, the
+ * meters), needed only until their week has been released for every question a member may ask:
+ * a query reaches back at most MAX_WEEKS (106) weeks, 742 days, so the default adds a little over a
+ * week to that. Kept weekly releases (statistics_week_releases) hold no per-person rows and stay.
+ * A week purged before anyone asked for it is released empty if it is asked for later.
+ */
 export const DEFAULT_EVENT_RETENTION_DAYS = 750;
 /** Two weeks: the last completed week can still be released. */
 export const MIN_EVENT_RETENTION_DAYS = 14;

@@ -28,7 +28,7 @@ import { demoServiceRoutes } from '../demo/receiving-service.ts';
 import { ConsentService, type ConsentOptions } from '../transfers/transfers.ts';
 import { consoleRoutes } from './console-routes.ts';
 import { bootstrapAdmin } from '../staff/staff.ts';
-import { eventRetentionDays, purgeOldServiceEvents } from '../statistics/retention.ts';
+import { purgeOldServiceEvents } from '../statistics/retention.ts';
 
 export interface ServerOptions {
   database: Database;
@@ -73,7 +73,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // (an AURORA_EVENT_RETENTION_DAYS every 6 hours, an epsilon at the first query).
   const config = loadConfig();
   const retentionEvery = options.eventRetentionIntervalMs ?? 6 * 3_600_000;
-  const retentionDays = retentionEvery > 0 ? eventRetentionDays() : 0;
+  const retentionDays = retentionEvery > 0 ? config.AURORA_EVENT_RETENTION_DAYS : 0;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,

@@ -26,11 +26,10 @@ export interface WebOptions {
   mapAttribution?: string;
 }
 
-
 /** Paths the server answers itself; never an app page, even for a browser. */
 const SERVER_PATH = /^\/(api|docs|r|service-recommender|\.well-known)(\/|$)|^\/(openapi\.json|health|ready|metrics)$/;
 
-export { checkTileTemplate };
+export { checkTileTemplate } from '../config.ts';
 
 function mapConfig(options: WebOptions, warn: (message: string) => void) {
   const configured = options.mapTiles !== undefined ? options.mapTiles : setting('AURORA_MAP_TILES');

@@ -36,6 +36,7 @@ function oidcSetting<K extends 'AURORA_OIDC_ISSUER' | 'AURORA_OIDC_CLIENT_ID' | 
     throw error instanceof ConfigError ? new OidcConfigurationError(error.message) : error;
   }
 }
+
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
 const STATE_TTL_MS = 10 * 60_000;
 

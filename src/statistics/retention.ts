@@ -3,13 +3,6 @@ import type { Db } from '../db/database.ts';
 import { MAX_EVENT_RETENTION_DAYS, MIN_EVENT_RETENTION_DAYS, parseSetting, setting } from '../config.ts';
 import { weekOf } from './time.ts';
 
-/**
- * How long service_events are kept. They are per-person rows (a person proxy, a municipality, the
- * meters), needed only until their week has been released for every question a member may ask:
- * a query reaches back at most MAX_WEEKS (106) weeks, 742 days, so the default adds a little over a
- * week to that. Kept weekly releases (statistics_week_releases) hold no per-person rows and stay.
- * A week purged before anyone asked for it is released empty if it is asked for later.
- */
 export { DEFAULT_EVENT_RETENTION_DAYS, MIN_EVENT_RETENTION_DAYS, MAX_EVENT_RETENTION_DAYS } from '../config.ts';
 /** Rows per DELETE: each batch is its own short statement, so a backlog never holds one long transaction. */
 export const PURGE_BATCH = 10_000;
