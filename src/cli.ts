@@ -5,7 +5,7 @@ import { callAdmin, pingAdmin, RemoteOperationError } from './admin-socket/clien
 import { OPERATIONS } from './admin-socket/protocol.ts';
 import { adminSocketPath } from './admin-socket/socket-path.ts';
 import type { ImportProgress, ImportSummary } from './catalogue/import-run.ts';
-import { databaseTarget, defaultDataDir, portFrom, type StorageOptions } from './config.ts';
+import { databaseTarget, defaultDataDir, loadConfig, portFrom, type StorageOptions } from './config.ts';
 import { DataDirLockedError, openDatabase } from './db/database.ts';
 import { OperationError } from './operations.ts';
 import { serve } from './serve.ts';
@@ -147,7 +147,7 @@ export function buildCli() {
     .addOption(new Option('--host <host>', 'address to listen on').env('HOST').default('0.0.0.0'))
     .option('--no-demo', 'do not load the demo catalogue on a first start')
     .action(async (o: { port: string; host: string; demo: boolean }) => {
-      const running = await serve({ ...storage(), port: portFrom(o.port), host: o.host, demo: o.demo && process.env.AURORA_DEMO !== 'off' });
+      const running = await serve({ ...storage(), port: portFrom(o.port), host: o.host, demo: o.demo && loadConfig().AURORA_DEMO });
       let stopping = false;
       const stop = async () => {
         if (stopping) return;

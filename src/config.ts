@@ -1,5 +1,446 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import Type, { type TSchema } from 'typebox';
+import { Value } from 'typebox/value';
 import type { DatabaseTarget } from './db/database.ts';
+import { parsePayloadKeys } from './keys/keys.ts';
+import { parseSubjectKey } from './person/person-key.ts';
+
+/**
+ * Every environment variable the network reads, declared once: its meaning, what a usable value
+ * looks like, its default and whether it is secret. `loadConfig` checks them all at start, so a
+ * typo stops the start with one list of what to fix instead of surfacing hours later in a purge or
+ * a query; `setting` reads one when it is needed, because tests (and the budget's settings) change
+ * the environment of a running process. The README's table is printed from here
+ * (scripts/config-doc.ts) and src/config.test.ts keeps the two the same.
+ */
+
+/** A value that cannot be used; `reason` says why when "expected …" alone would not. */
+class Unusable extends Error {
+  constructor(readonly reason?: string) {
+    super(reason ?? 'unusable');
+  }
+}
+
+interface Declaration<T> {
+  /** What it does, for the README. */
+  description: string;
+  /** What a usable value looks like: the README's and the error's wording. */
+  expected: string;
+  /** The value when the variable is unset or blank. */
+  default?: T;
+  /** The default as the README shows it, where the value alone would not say it. */
+  shownDefault?: string;
+  example?: string;
+  /** Never shown in an error: a password, a key, a URL that may carry a password. */
+  secret?: boolean;
+  /** A blank value means something ('' turns the map's tiles off) rather than "unset". */
+  blankIsValue?: boolean;
+  /** The text to the value; throws Unusable. */
+  parse(text: string): T;
+}
+
+function declare<T>(declaration: Declaration<T> & { default: T }): Declaration<T> & { default: T };
+function declare<T>(declaration: Declaration<T>): Declaration<T>;
+function declare<T>(declaration: Declaration<T>) {
+  return declaration;
+}
+
+/** Numbers as Number() reads them, within the limits typebox checks; `digits` refuses 1e3, 0x10, 7.5. */
+function numberIn(schema: TSchema, digits = false) {
+  return (text: string): number => {
+    const trimmed = text.trim();
+    const n = Number(trimmed);
+    if ((digits && !/^\d+$/.test(trimmed)) || !Number.isFinite(n) || !Value.Check(schema, n)) throw new Unusable();
+    return n;
+  };
+}
+
+function oneOf<const V extends string>(...values: V[]) {
+  const schema = Type.Union(values.map((v) => Type.Literal(v)));
+  return (text: string): V => {
+    const value = text.trim().toLowerCase();
+    if (!Value.Check(schema, value)) throw new Unusable();
+    return value as V;
+  };
+}
+
+const trimmed = (text: string) => text.trim();
+const asIs = (text: string) => text;
+
+const isLocalHost = (host: string) => host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+
+function url(text: string): URL {
+  try {
+    return new URL(text.trim());
+  } catch {
+    throw new Unusable('not a URL');
+  }
+}
+
+/** Parses with a domain's own parser, keeping its reason (the key id that is short, say). */
+function via<T>(parse: (text: string) => T) {
+  return (text: string): T => {
+    try {
+      return parse(text);
+    } catch (error) {
+      throw new Unusable((error as Error).message);
+    }
+  };
+}
+
+export const OSM_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+export const OSM_ATTRIBUTION = '© OpenStreetMap contributors';
+
+/** A usable tile template, or null: https (http only for localhost) with {z}, {x} and {y}. */
+export function checkTileTemplate(template: string): string | null {
+  if (!template.includes('{z}') || !template.includes('{x}') || !template.includes('{y}')) return null;
+  try {
+    const url = new URL(template.replaceAll(/\{[a-z]+\}/g, '0'));
+    if (url.protocol === 'https:') return template;
+    if (url.protocol === 'http:' && isLocalHost(url.hostname)) return template;
+  } catch {
+    // not a URL
+  }
+  return null;
+}
+
+export function portFrom(value: string | undefined, fallback = 8080): number {
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`not a port number: ${value}`);
+  return port;
+}
+
+/** What proxy-addr (Fastify's trustProxy) takes in a list: addresses, CIDRs, address/mask, or its names. */
+function trustedProxy(entry: string) {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address = '', range, ...rest] = entry.split('/');
+  if (rest.length > 0 || !isIP(address)) return false;
+  if (range === undefined) return true;
+  return /^\d{1,3}$/.test(range) ? Number(range) <= (isIP(address) === 4 ? 32 : 128) : isIP(range) === isIP(address);
+}
+
+/** AURORA_TRUST_PROXY's value: trust nobody (false), everyone (true), so many hops, or these addresses. */
+export type TrustProxy = boolean | number | string;
+
+/**
+ * How long service_events are kept. They are per-person rows (a person proxy, a municipality, the
+ * meters), needed only until their week has been released for every question a member may ask:
+ * a query reaches back at most MAX_WEEKS (106) weeks, 742 days, so the default adds a little over a
+ * week to that. Kept weekly releases (statistics_week_releases) hold no per-person rows and stay.
+ * A week purged before anyone asked for it is released empty if it is asked for later.
+ */
+export const DEFAULT_EVENT_RETENTION_DAYS = 750;
+/** Two weeks: the last completed week can still be released. */
+export const MIN_EVENT_RETENTION_DAYS = 14;
+export const MAX_EVENT_RETENTION_DAYS = 36_500;
+
+export const VARIABLES = {
+  PORT: declare({
+    description: 'The HTTP port `aurora serve` listens on (`--port`).',
+    expected: 'a port number from 0 to 65535',
+    default: 8080,
+    example: '8080',
+    parse: (text) => {
+      try {
+        return portFrom(text.trim());
+      } catch {
+        throw new Unusable();
+      }
+    },
+  }),
+  HOST: declare({
+    description: 'The address `aurora serve` listens on (`--host`).',
+    expected: 'an address or host name',
+    default: '0.0.0.0',
+    example: '127.0.0.1',
+    parse: trimmed,
+  }),
+  LOG_LEVEL: declare({
+    description: "The server log's level.",
+    expected: 'one of fatal, error, warn, info, debug, trace, silent',
+    default: 'info',
+    example: 'debug',
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  }),
+  DATABASE_URL: declare({
+    description: 'A PostgreSQL server to use instead of the PGlite data folder (`--database-url`).',
+    expected: 'a postgres:// or postgresql:// URL',
+    shownDefault: 'none (PGlite in `AURORA_DATA_DIR`)',
+    example: 'postgres://aurora:secret@db.example.fi:5432/aurora',
+    secret: true,
+    parse: (text) => {
+      if (!['postgres:', 'postgresql:'].includes(url(text).protocol)) throw new Unusable();
+      return text.trim();
+    },
+  }),
+  AURORA_DATA_DIR: declare({
+    description: "PGlite's data folder (`--data-dir`), when `DATABASE_URL` is not set.",
+    expected: 'a folder',
+    default: '.aurora',
+    example: '/var/lib/aurora',
+    parse: trimmed,
+  }),
+  AURORA_DEMO: declare({
+    description: 'Whether a first start loads the demo catalogue and sets up the demo receiving service (`--no-demo` for one start).',
+    expected: 'on or off',
+    default: true,
+    shownDefault: '`on`',
+    example: 'off',
+    parse: (text) => oneOf('on', 'off')(text) === 'on',
+  }),
+  AURORA_PUBLIC_URL: declare({
+    description: "Where people reach the network; the demo receiving service's links are made for it (https, or http on localhost: otherwise the demo service is not set up, with a warning).",
+    expected: 'an http(s) URL without credentials',
+    shownDefault: '`http://localhost:PORT`',
+    example: 'https://aurora.example.fi',
+    parse: (text) => {
+      const u = url(text);
+      if (!['https:', 'http:'].includes(u.protocol) || u.username || u.password) throw new Unusable();
+      return text.trim();
+    },
+  }),
+  AURORA_TRUST_PROXY: declare<TrustProxy>({
+    description: "Which reverse proxies' `X-Forwarded-For` to believe. Behind a proxy without it, every person shares the proxy's address, and so its per-address limits.",
+    expected: 'true, false, a hop count, or a comma-separated list of addresses and CIDRs',
+    default: false,
+    shownDefault: '`false` (nobody)',
+    example: '10.0.0.0/8,127.0.0.1',
+    parse: (text) => {
+      const value = text.trim();
+      if (value === 'false') return false;
+      if (value === 'true') return true;
+      if (/^\d+$/.test(value)) return Number(value);
+      if (!value.split(',').every((entry) => trustedProxy(entry.trim()))) throw new Unusable();
+      return value;
+    },
+  }),
+  AURORA_MAP_TILES: declare<string | null>({
+    description: "The citizen app's map tiles; `off` for none (the service locations are still listed).",
+    expected: 'an https URL template with {z}, {x} and {y} (http only for localhost), or off',
+    default: OSM_TILES,
+    shownDefault: "OpenStreetMap's",
+    example: 'https://tiles.example.fi/{z}/{x}/{y}.png',
+    blankIsValue: true,
+    parse: (text) => {
+      const value = text.trim();
+      if (['off', 'none', ''].includes(value.toLowerCase())) return null;
+      const template = checkTileTemplate(value);
+      if (!template) throw new Unusable();
+      return template;
+    },
+  }),
+  AURORA_MAP_ATTRIBUTION: declare({
+    description: "The map's attribution (the first 300 characters are shown).",
+    expected: 'text',
+    shownDefault: "OpenStreetMap's with its tiles, else none",
+    example: '© Maanmittauslaitos',
+    blankIsValue: true,
+    parse: asIs,
+  }),
+  AURORA_VOIKKO: declare({
+    description: "Whether Finnish words outside the shipped lexicon are analysed by libvoikko where it is installed (`off` skips loading it).",
+    expected: 'on or off',
+    default: true,
+    shownDefault: 'on',
+    example: 'off',
+    parse: (text) => oneOf('on', 'off')(text) === 'on',
+  }),
+  AURORA_EVENT_RETENTION_DAYS: declare({
+    description: 'How long the per-person events behind the statistics are kept; the released weeks stay.',
+    expected: `a whole number of days from ${MIN_EVENT_RETENTION_DAYS} to ${MAX_EVENT_RETENTION_DAYS}`,
+    default: DEFAULT_EVENT_RETENTION_DAYS,
+    example: '800',
+    parse: numberIn(Type.Integer({ minimum: MIN_EVENT_RETENTION_DAYS, maximum: MAX_EVENT_RETENTION_DAYS }), true),
+  }),
+  AURORA_DP_EPSILON_PER_RELEASE: declare({
+    description: 'The privacy budget (epsilon) one release of a week of statistics spends.',
+    expected: 'a positive number',
+    default: 1.0,
+    shownDefault: '`1.0`',
+    example: '0.5',
+    parse: numberIn(Type.Number({ exclusiveMinimum: 0 })),
+  }),
+  AURORA_DP_EPSILON_CAP_PER_WEEK: declare({
+    description: "The most a member's releases may spend on one week's people, unless the member has a cap of its own.",
+    expected: 'a positive number',
+    default: 3.0,
+    shownDefault: '`3.0`',
+    example: '2',
+    parse: numberIn(Type.Number({ exclusiveMinimum: 0 })),
+  }),
+  AURORA_TRANSFER_TTL_SECONDS: declare({
+    description: 'How long a deposited session transfer waits for its service.',
+    expected: 'a positive number of seconds',
+    default: 600,
+    example: '300',
+    parse: numberIn(Type.Number({ exclusiveMinimum: 0 })),
+  }),
+  AURORA_TRANSFER_CODE_TTL_SECONDS: declare({
+    description: 'How long a transfer code (handed over at a service location or by phone) waits.',
+    expected: 'a positive number of seconds',
+    default: 3 * 24 * 3600,
+    shownDefault: '`259200` (three days)',
+    example: '86400',
+    parse: numberIn(Type.Number({ exclusiveMinimum: 0 })),
+  }),
+  AURORA_PAYLOAD_KEYS: declare({
+    description: 'The keys that encrypt transfer payloads and saved checks, the first current; without them a key is generated and kept in the database.',
+    expected: 'id:base64key,… with 32-byte keys',
+    shownDefault: 'none (one generated into the database)',
+    example: 'k2:<base64 of 32 bytes>,k1:<…>',
+    secret: true,
+    parse: (text) => {
+      via(parsePayloadKeys)(text);
+      return text;
+    },
+  }),
+  AURORA_SUBJECT_KEY: declare({
+    description: "The key under which persons are known (HMAC of their person key); it must never change.",
+    expected: 'the base64 of 32 random bytes (openssl rand -base64 32)',
+    shownDefault: 'none: one generated into the database',
+    example: '<base64 of 32 bytes>',
+    secret: true,
+    parse: (text) => {
+      via(parseSubjectKey)(text);
+      return text;
+    },
+  }),
+  AURORA_ADMIN_EMAIL: declare({
+    description: 'With `AURORA_ADMIN_PASSWORD`, a network administrator made at start when no staff user has this address.',
+    expected: 'an e-mail address',
+    example: 'admin@example.fi',
+    parse: (text) => {
+      if (!/^[^\s@]+@[^\s@]+$/.test(text.trim())) throw new Unusable();
+      return text.trim();
+    },
+  }),
+  AURORA_ADMIN_NAME: declare({
+    description: "That administrator's name.",
+    expected: 'text',
+    shownDefault: 'the e-mail address',
+    example: 'Aino Ylläpitäjä',
+    parse: trimmed,
+  }),
+  AURORA_ADMIN_PASSWORD: declare({
+    description: "That administrator's password.",
+    expected: 'a password',
+    secret: true,
+    parse: asIs,
+  }),
+  AURORA_OIDC_ISSUER: declare({
+    description: 'An OpenID Connect provider for console logins, with `AURORA_OIDC_CLIENT_ID`.',
+    expected: 'an https URL (http only for a provider on this machine)',
+    example: 'https://login.example.fi/realms/aurora',
+    parse: (text) => {
+      const u = url(text);
+      if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isLocalHost(u.hostname))) throw new Unusable();
+      return u;
+    },
+  }),
+  AURORA_OIDC_CLIENT_ID: declare({
+    description: "The console's client id at that provider.",
+    expected: 'text',
+    example: 'aurora-console',
+    parse: trimmed,
+  }),
+  AURORA_OIDC_CLIENT_SECRET: declare({
+    description: "The console's client secret at that provider.",
+    expected: 'text',
+    secret: true,
+    parse: asIs,
+  }),
+  AURORA_OIDC_REDIRECT_URI: declare({
+    description: "Where the provider sends the browser back, when the network is reached through a proxy.",
+    expected: 'a URL',
+    shownDefault: "the request's own callback URL",
+    example: 'https://aurora.example.fi/api/v1/console/oidc/callback',
+    parse: (text) => {
+      url(text);
+      return text.trim();
+    },
+  }),
+};
+
+export type VariableName = keyof typeof VARIABLES;
+
+type ValueOf<D> = D extends { default: infer T } ? T : D extends Declaration<infer T> ? T | undefined : never;
+
+/** The configuration: each variable's value, its default where it has one. */
+export type Config = { readonly [K in VariableName]: ValueOf<(typeof VARIABLES)[K]> };
+
+export interface ConfigProblem {
+  name: VariableName;
+  /** The value as set; absent for a secret. */
+  value?: string;
+  expected: string;
+  reason?: string;
+}
+
+/** One or more unusable variables. A RangeError, as the checks it gathers threw before. */
+export class ConfigError extends RangeError {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(
+      problems.length === 1
+        ? describe(problems[0]!)
+        : `${problems.length} environment variables are not usable:\n${problems.map((p) => `  ${describe(p)}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function describe(p: ConfigProblem) {
+  const value = p.value === undefined ? ' (its value is secret and not shown)' : `, not ${JSON.stringify(p.value)}`;
+  return `${p.name} is ${p.expected}${value}${p.reason ? `: ${p.reason}` : ''}`;
+}
+
+function parseOne<K extends VariableName>(name: K, text: string | undefined): { value: Config[K] } | { problem: ConfigProblem } {
+  const declaration: Declaration<unknown> = VARIABLES[name];
+  if (text === undefined || (!declaration.blankIsValue && text.trim() === '')) return { value: declaration.default as Config[K] };
+  try {
+    return { value: declaration.parse(text) as Config[K] };
+  } catch (error) {
+    if (!(error instanceof Unusable)) throw error;
+    return { problem: { name, ...(declaration.secret ? {} : { value: text }), expected: declaration.expected, ...(error.reason ? { reason: error.reason } : {}) } };
+  }
+}
+
+/** One variable read from this text (its default when undefined or blank); a ConfigError when unusable. */
+export function parseSetting<K extends VariableName>(name: K, text: string | undefined): Config[K] {
+  const result = parseOne(name, text);
+  if ('problem' in result) throw new ConfigError([result.problem]);
+  return result.value;
+}
+
+/** One variable, read now. */
+export function setting<K extends VariableName>(name: K, env: NodeJS.ProcessEnv = process.env): Config[K] {
+  return parseSetting(name, env[name]);
+}
+
+/** Every variable, checked together: a ConfigError lists each unusable one. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const config: Record<string, unknown> = {};
+  const problems: ConfigProblem[] = [];
+  for (const name of Object.keys(VARIABLES) as VariableName[]) {
+    const result = parseOne(name, env[name]);
+    if ('problem' in result) problems.push(result.problem);
+    else config[name] = result.value;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config as Config;
+}
+
+/** The README's table of the variables (scripts/config-doc.ts prints it). */
+export function configTable(): string {
+  const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  const rows = Object.entries(VARIABLES).map(([name, v]: [string, Declaration<unknown>]) => {
+    const shown = v.shownDefault ?? (v.default === undefined ? 'none' : `\`${String(v.default)}\``);
+    const example = v.example ? `, e.g. \`${v.example}\`` : '';
+    return `| \`${name}\`${v.secret ? ' (secret)' : ''} | ${cell(shown)} | ${cell(v.description)} | ${cell(v.expected + example)} |`;
+  });
+  return ['| Variable | Default | Meaning | Value |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
 
 /** Where the data lives: a PostgreSQL server when DATABASE_URL is set, else PGlite in a data folder. */
 export interface StorageOptions {
@@ -8,18 +449,22 @@ export interface StorageOptions {
 }
 
 export function defaultDataDir() {
-  return resolve(process.env.AURORA_DATA_DIR || '.aurora');
+  return resolve(setting('AURORA_DATA_DIR'));
 }
 
 export function databaseTarget(options: StorageOptions): Exclude<DatabaseTarget, { kind: 'pglite-memory' }> {
-  const url = options.databaseUrl ?? process.env.DATABASE_URL;
+  const url = options.databaseUrl ?? setting('DATABASE_URL');
   if (url) return { kind: 'postgres', url };
   return { kind: 'pglite', dataDir: resolve(options.dataDir ?? defaultDataDir()) };
 }
 
-export function portFrom(value: string | undefined, fallback = 8080): number {
-  if (value === undefined || value === '') return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`not a port number: ${value}`);
-  return port;
+const START = '<!-- config:start -->';
+const END = '<!-- config:end -->';
+
+/** The README with the table between its markers replaced by the current one. */
+export function readmeWithConfigTable(readme: string): string {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} section`);
+  return `${readme.slice(0, start + START.length)}\n${configTable()}\n${readme.slice(end)}`;
 }

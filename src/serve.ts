@@ -5,7 +5,7 @@ import { adminSocketPath } from './admin-socket/socket-path.ts';
 import { startAdminSocket, stopAdminSocket } from './admin-socket/server.ts';
 import { loadDemoIfFirstStart } from './demo/catalogue.ts';
 import { setUpDemoService } from './demo/receiving-service.ts';
-import { databaseTarget, type StorageOptions } from './config.ts';
+import { databaseTarget, loadConfig, type StorageOptions } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { buildServer } from './http/server.ts';
 
@@ -25,13 +25,15 @@ export interface RunningNetwork {
 
 /** Opens the database (migrating it), loads the demo on a first start, serves HTTP and the admin socket. */
 export async function serve(options: ServeOptions): Promise<RunningNetwork> {
+  // Before anything is opened: every unusable variable at once, not the first one met.
+  const config = loadConfig();
   const target = databaseTarget(options);
   const database = await openDatabase(target);
   let app: FastifyInstance | undefined;
   let admin: Server | undefined;
   const socketPath = target.kind === 'pglite' ? adminSocketPath(target.dataDir) : undefined;
   try {
-    app = await buildServer({ database, logger: { level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' } });
+    app = await buildServer({ database, logger: { level: options.logLevel ?? config.LOG_LEVEL } });
     const demo = options.demo ? await loadDemoIfFirstStart(database.db) : undefined;
     if (demo) app.log.info({ added: demo.added, skipped: demo.skipped }, 'loaded the demo catalogue');
     const index = await app.aurora.recommender.start();
@@ -39,7 +41,7 @@ export async function serve(options: ServeOptions): Promise<RunningNetwork> {
     if (socketPath) admin = await startAdminSocket(database, socketPath, (msg) => app!.log.info(msg), () => app!.aurora.recommender.ready());
     const address = await app.listen({ port: options.port, host: options.host });
     // After listening, so that its landing URLs name the port really served (also for --port 0).
-    if (demo) await setUpDemoService(database.db, { publicUrl: process.env.AURORA_PUBLIC_URL, port: (app.server.address() as AddressInfo).port }, app.log);
+    if (demo) await setUpDemoService(database.db, { publicUrl: config.AURORA_PUBLIC_URL, port: (app.server.address() as AddressInfo).port }, app.log);
     app.log.info({ database: database.kind, location: database.location }, `Aurora is serving on ${address}`);
     return {
       app,

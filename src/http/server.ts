@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
+import { loadConfig, parseSetting, type TrustProxy } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { migrationsApplied } from '../db/migrate.ts';
 import { catalogueRoutes } from '../catalogue/routes.ts';
@@ -26,7 +27,7 @@ import { demoServiceRoutes } from '../demo/receiving-service.ts';
 import { ConsentService, type ConsentOptions } from '../transfers/transfers.ts';
 import { consoleRoutes } from './console-routes.ts';
 import { bootstrapAdmin } from '../staff/staff.ts';
-import { eventRetentionDays, purgeOldServiceEvents } from '../statistics/retention.ts';
+import { purgeOldServiceEvents } from '../statistics/retention.ts';
 
 export interface ServerOptions {
   database: Database;
@@ -56,23 +57,22 @@ export interface ServerOptions {
 
 /** AURORA_TRUST_PROXY: "true", a hop count, or a comma-separated list of addresses/CIDRs. */
 export function trustProxyFromEnv(value: string | undefined): FastifyServerOptions['trustProxy'] {
-  const v = value?.trim();
-  if (!v || v === 'false') return false;
-  if (v === 'true') return true;
-  if (/^\d+$/.test(v)) {
-    const hops = Number(v);
-    return (_address: string, hop: number) => hop < hops;
-  }
-  return v;
+  return fastifyTrustProxy(parseSetting('AURORA_TRUST_PROXY', value));
+}
+
+function fastifyTrustProxy(trust: TrustProxy): FastifyServerOptions['trustProxy'] {
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return trust;
 }
 
 const VERSION = '0.1.0';
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  // A bad AURORA_EVENT_RETENTION_DAYS stops the start, before anything is opened, rather than
-  // failing quietly every 6 hours.
+  // A bad variable stops the start, before anything is opened, rather than failing quietly later
+  // (an AURORA_EVENT_RETENTION_DAYS every 6 hours, an epsilon at the first query).
+  const config = loadConfig();
   const retentionEvery = options.eventRetentionIntervalMs ?? 6 * 3_600_000;
-  const retentionDays = retentionEvery > 0 ? eventRetentionDays() : 0;
+  const retentionDays = retentionEvery > 0 ? config.AURORA_EVENT_RETENTION_DAYS : 0;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -80,7 +80,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Lists in query strings may repeat a key; a lone value is coerced to a one-item list.
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
     return503OnClosing: true,
-    trustProxy: options.trustProxy ?? trustProxyFromEnv(process.env.AURORA_TRUST_PROXY),
+    trustProxy: options.trustProxy ?? fastifyTrustProxy(config.AURORA_TRUST_PROXY),
     // Errors raised before routing (a malformed percent-encoding in the URL, a path parameter over
     // maxParamLength) bypass the error handler unless handed to it here; they are problem JSON too.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import Type from 'typebox';
+import { checkTileTemplate, OSM_ATTRIBUTION, OSM_TILES, setting } from '../config.ts';
 
 /**
  * The web apps built by Vite into web/dist (scripts/build-web.js): the citizen app at / and the
@@ -25,33 +26,19 @@ export interface WebOptions {
   mapAttribution?: string;
 }
 
-const OSM_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
-const OSM_ATTRIBUTION = '© OpenStreetMap contributors';
-
 /** Paths the server answers itself; never an app page, even for a browser. */
 const SERVER_PATH = /^\/(api|docs|r|service-recommender|\.well-known)(\/|$)|^\/(openapi\.json|health|ready|metrics)$/;
 
-/** A usable tile template, or null: https (http only for localhost) with {z}, {x} and {y}. */
-export function checkTileTemplate(template: string): string | null {
-  if (!template.includes('{z}') || !template.includes('{x}') || !template.includes('{y}')) return null;
-  try {
-    const url = new URL(template.replaceAll(/\{[a-z]+\}/g, '0'));
-    if (url.protocol === 'https:') return template;
-    if (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return template;
-  } catch {
-    // not a URL
-  }
-  return null;
-}
+export { checkTileTemplate } from '../config.ts';
 
 function mapConfig(options: WebOptions, warn: (message: string) => void) {
-  const configured = options.mapTiles !== undefined ? options.mapTiles : (process.env.AURORA_MAP_TILES ?? OSM_TILES);
+  const configured = options.mapTiles !== undefined ? options.mapTiles : setting('AURORA_MAP_TILES');
   let tiles: string | null = null;
   if (configured && !['off', 'none', ''].includes(configured.trim().toLowerCase())) {
     tiles = checkTileTemplate(configured.trim());
     if (!tiles) warn(`AURORA_MAP_TILES is not a usable tile URL template (https, with {z}, {x} and {y}); the map shows no tiles: ${configured}`);
   }
-  const attribution = options.mapAttribution ?? process.env.AURORA_MAP_ATTRIBUTION ?? (tiles === OSM_TILES ? OSM_ATTRIBUTION : '');
+  const attribution = options.mapAttribution ?? setting('AURORA_MAP_ATTRIBUTION') ?? (tiles === OSM_TILES ? OSM_ATTRIBUTION : '');
   return { tiles, attribution: attribution.slice(0, 300), max_zoom: 18 };
 }
 

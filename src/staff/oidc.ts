@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as client from 'openid-client';
+import { ConfigError, setting } from '../config.ts';
 import type { Db } from '../db/database.ts';
 
 /**
@@ -18,26 +19,24 @@ export interface OidcSettings {
 export class OidcConfigurationError extends Error {}
 
 /** The settings from the environment; null when OIDC is not configured, an error when half of it is. */
-export function oidcSettingsFromEnv(env: NodeJS.ProcessEnv): OidcSettings | null {
-  const issuer = env.AURORA_OIDC_ISSUER?.trim();
-  const clientId = env.AURORA_OIDC_CLIENT_ID?.trim();
-  const clientSecret = env.AURORA_OIDC_CLIENT_SECRET ?? '';
+export function oidcSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): OidcSettings | null {
+  const issuer = oidcSetting('AURORA_OIDC_ISSUER', env);
+  const clientId = oidcSetting('AURORA_OIDC_CLIENT_ID', env);
   if (!issuer && !clientId) return null;
   if (!issuer || !clientId) throw new OidcConfigurationError('OpenID Connect login needs both AURORA_OIDC_ISSUER and AURORA_OIDC_CLIENT_ID (and usually AURORA_OIDC_CLIENT_SECRET)');
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch {
-    throw new OidcConfigurationError(`AURORA_OIDC_ISSUER is not a URL: ${issuer}`);
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLocalHost(url.hostname)))
-    throw new OidcConfigurationError('AURORA_OIDC_ISSUER is https (http only for a provider on this machine)');
-  const redirectUri = env.AURORA_OIDC_REDIRECT_URI?.trim() || undefined;
-  if (redirectUri && !URL.canParse(redirectUri)) throw new OidcConfigurationError(`AURORA_OIDC_REDIRECT_URI is not a URL: ${redirectUri}`);
-  return { issuer: url, clientId, clientSecret, redirectUri };
+  const clientSecret = oidcSetting('AURORA_OIDC_CLIENT_SECRET', env) ?? '';
+  const redirectUri = oidcSetting('AURORA_OIDC_REDIRECT_URI', env);
+  return { issuer, clientId, clientSecret, redirectUri };
 }
 
-const isLocalHost = (host: string) => host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+function oidcSetting<K extends 'AURORA_OIDC_ISSUER' | 'AURORA_OIDC_CLIENT_ID' | 'AURORA_OIDC_CLIENT_SECRET' | 'AURORA_OIDC_REDIRECT_URI'>(name: K, env: NodeJS.ProcessEnv) {
+  try {
+    return setting(name, env);
+  } catch (error) {
+    throw error instanceof ConfigError ? new OidcConfigurationError(error.message) : error;
+  }
+}
+
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
 const STATE_TTL_MS = 10 * 60_000;
 

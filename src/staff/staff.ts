@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setting } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { MemberStatus, StaffRole } from '../db/schema.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
@@ -127,12 +128,12 @@ export async function listStaff(db: Db, memberId: string) {
  * neither set and no administrator, the log says how to make one: a demo start creates none.
  */
 export async function bootstrapAdmin(db: Db, env: NodeJS.ProcessEnv, log: (level: 'info' | 'warn', message: string) => void) {
-  const email = env.AURORA_ADMIN_EMAIL?.trim();
-  const password = env.AURORA_ADMIN_PASSWORD;
+  const email = setting('AURORA_ADMIN_EMAIL', env);
+  const password = setting('AURORA_ADMIN_PASSWORD', env);
   if (email && password) {
     const existing = await db.selectFrom('staff_users').select('id').where('email', '=', normaliseEmail(email)).executeTakeFirst();
     if (existing) return;
-    await createNetworkAdmin(db, { email, name: env.AURORA_ADMIN_NAME?.trim() || email, password }, 'env:AURORA_ADMIN_EMAIL');
+    await createNetworkAdmin(db, { email, name: setting('AURORA_ADMIN_NAME', env) || email, password }, 'env:AURORA_ADMIN_EMAIL');
     log('info', `created the network administrator ${normaliseEmail(email)} from AURORA_ADMIN_EMAIL`);
     return;
   }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { setting, VARIABLES } from '../config.ts';
 import type { Db } from '../db/database.ts';
 
 /**
@@ -9,25 +10,18 @@ import type { Db } from '../db/database.ts';
  * which is capped per week at AURORA_DP_EPSILON_CAP_PER_WEEK (default 3.0, a member's own cap in
  * privacy_budgets). There is no renewal: the cap is for the people's lifetime in the statistics.
  */
-export const DEFAULT_EPSILON_PER_RELEASE = 1.0;
-export const DEFAULT_EPSILON_CAP_PER_WEEK = 3.0;
+export const DEFAULT_EPSILON_PER_RELEASE = VARIABLES.AURORA_DP_EPSILON_PER_RELEASE.default;
+export const DEFAULT_EPSILON_CAP_PER_WEEK = VARIABLES.AURORA_DP_EPSILON_CAP_PER_WEEK.default;
 
 /** Fractions of epsilon below this are rounding, not spending (0.1 × 30 is 3.0000000000000004). */
 const SLACK = 1e-9;
 
-function positiveNumber(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined || value.trim() === '') return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new RangeError(`${name} is a positive number, not ${JSON.stringify(value)}`);
-  return n;
-}
-
 export function epsilonPerRelease(): number {
-  return positiveNumber('AURORA_DP_EPSILON_PER_RELEASE', process.env.AURORA_DP_EPSILON_PER_RELEASE, DEFAULT_EPSILON_PER_RELEASE);
+  return setting('AURORA_DP_EPSILON_PER_RELEASE');
 }
 
 export function defaultEpsilonCapPerWeek(): number {
-  return positiveNumber('AURORA_DP_EPSILON_CAP_PER_WEEK', process.env.AURORA_DP_EPSILON_CAP_PER_WEEK, DEFAULT_EPSILON_CAP_PER_WEEK);
+  return setting('AURORA_DP_EPSILON_CAP_PER_WEEK');
 }
 
 const round = (x: number) => Math.round(x * 1e9) / 1e9;

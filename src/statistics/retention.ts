@@ -1,30 +1,17 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { MAX_EVENT_RETENTION_DAYS, MIN_EVENT_RETENTION_DAYS, parseSetting, setting } from '../config.ts';
 import { weekOf } from './time.ts';
 
-/**
- * How long service_events are kept. They are per-person rows (a person proxy, a municipality, the
- * meters), needed only until their week has been released for every question a member may ask:
- * a query reaches back at most MAX_WEEKS (106) weeks, 742 days, so the default adds a little over a
- * week to that. Kept weekly releases (statistics_week_releases) hold no per-person rows and stay.
- * A week purged before anyone asked for it is released empty if it is asked for later.
- */
-export const DEFAULT_EVENT_RETENTION_DAYS = 750;
-/** Two weeks: the last completed week can still be released. */
-export const MIN_EVENT_RETENTION_DAYS = 14;
-export const MAX_EVENT_RETENTION_DAYS = 36_500;
+export { DEFAULT_EVENT_RETENTION_DAYS, MIN_EVENT_RETENTION_DAYS, MAX_EVENT_RETENTION_DAYS } from '../config.ts';
 /** Rows per DELETE: each batch is its own short statement, so a backlog never holds one long transaction. */
 export const PURGE_BATCH = 10_000;
 
 const DAY = 86_400_000;
 
-/** AURORA_EVENT_RETENTION_DAYS, an integer of days (default 750); throws RangeError on anything else. */
-export function eventRetentionDays(value: string | undefined = process.env.AURORA_EVENT_RETENTION_DAYS): number {
-  if (value === undefined || value.trim() === '') return DEFAULT_EVENT_RETENTION_DAYS;
-  const days = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || days < MIN_EVENT_RETENTION_DAYS || days > MAX_EVENT_RETENTION_DAYS)
-    throw new RangeError(`AURORA_EVENT_RETENTION_DAYS is a whole number of days from ${MIN_EVENT_RETENTION_DAYS} to ${MAX_EVENT_RETENTION_DAYS}, not ${JSON.stringify(value)}`);
-  return days;
+/** AURORA_EVENT_RETENTION_DAYS, or this text read as it would be (default 750); throws RangeError on anything else. */
+export function eventRetentionDays(value?: string): number {
+  return value === undefined ? setting('AURORA_EVENT_RETENTION_DAYS') : parseSetting('AURORA_EVENT_RETENTION_DAYS', value);
 }
 
 export interface PurgeOptions {

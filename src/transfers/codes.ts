@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import QRCode from 'qrcode';
+import { setting, VARIABLES } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { HttpProblem, TooManyRequests, badRequest, forbidden, notFound } from '../http/problem.ts';
 import type { PayloadKeyring } from '../keys/keys.ts';
@@ -24,7 +25,7 @@ import type { ClaimedRow, ConsentService, Deposit, DepositInput, Refusal } from 
 
 export const CODE_CHANNEL_TYPES: readonly string[] = ['ServiceLocation', 'Phone'];
 export const CODE_LENGTH = 10;
-export const DEFAULT_CODE_TTL_SECONDS = 3 * 24 * 3600;
+export const DEFAULT_CODE_TTL_SECONDS = VARIABLES.AURORA_TRANSFER_CODE_TTL_SECONDS.default;
 /** Failed code redemptions a client may make in CODE_FAILURE_WINDOW_SECONDS before it gets 429. */
 export const CODE_FAILURE_LIMIT = 10;
 export const CODE_FAILURE_WINDOW_SECONDS = 600;
@@ -36,9 +37,7 @@ const VALID = /^[0-9A-HJKMNP-TV-Z]{10}$/;
 
 /** How long a code waits: AURORA_TRANSFER_CODE_TTL_SECONDS, or three days. */
 export function codeTtlSeconds(): number {
-  const value = process.env.AURORA_TRANSFER_CODE_TTL_SECONDS ? Number(process.env.AURORA_TRANSFER_CODE_TTL_SECONDS) : DEFAULT_CODE_TTL_SECONDS;
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError('AURORA_TRANSFER_CODE_TTL_SECONDS is a positive number of seconds');
-  return value;
+  return setting('AURORA_TRANSFER_CODE_TTL_SECONDS');
 }
 
 /** A new code: 50 random bits as ten Crockford base32 characters, without dashes. */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { LocalizedText } from '../catalogue/model.ts';
+import { setting, VARIABLES } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { ConsentStatus, ConsentTable } from '../db/schema.ts';
 import { HttpProblem, badRequest, forbidden, notFound } from '../http/problem.ts';
@@ -20,7 +21,7 @@ import { audit } from '../audit/audit.ts';
  * withdraw it with a secret key handed to them at deposit.
  */
 
-export const DEFAULT_TTL_SECONDS = 600;
+export const DEFAULT_TTL_SECONDS = VARIABLES.AURORA_TRANSFER_TTL_SECONDS.default;
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
 
@@ -194,14 +195,14 @@ export class ConsentService {
 
   static async open(db: Db, options: ConsentOptions = {}): Promise<ConsentService> {
     const log = options.log ?? (() => {});
-    const { keyring, generated, created } = await loadPayloadKeyring(db, options.payloadKeys ?? process.env.AURORA_PAYLOAD_KEYS);
+    const { keyring, generated, created } = await loadPayloadKeyring(db, options.payloadKeys ?? setting('AURORA_PAYLOAD_KEYS'));
     if (generated)
       log('warn', `AURORA_PAYLOAD_KEYS is not set: attribute payloads are encrypted with a key ${created ? 'generated now and ' : ''}kept in the database (consent_keys); configure keys to keep them apart from the data`);
     const signer = await loadReceiptSigner(db, keyring);
     if (signer.created) log('info', `generated the consent receipt signing key ${signer.kid}`);
-    const subject = await loadSubjectKey(db, options.subjectKey ?? process.env.AURORA_SUBJECT_KEY);
+    const subject = await loadSubjectKey(db, options.subjectKey ?? setting('AURORA_SUBJECT_KEY'));
     if (subject.warning) log('warn', subject.warning);
-    const ttl = options.ttlSeconds ?? (process.env.AURORA_TRANSFER_TTL_SECONDS ? Number(process.env.AURORA_TRANSFER_TTL_SECONDS) : DEFAULT_TTL_SECONDS);
+    const ttl = options.ttlSeconds ?? setting('AURORA_TRANSFER_TTL_SECONDS');
     if (!Number.isFinite(ttl) || ttl <= 0) throw new RangeError('the transfer time to live is a positive number of seconds');
     return new ConsentService(db, keyring, signer, ttl, subject.key, log);
   }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { setting } from '../../config.ts';
 
 /**
  * Finnish morphology through libvoikko (Debian: libvoikko1 and voikko-fi), the standard Finnish
@@ -21,7 +22,7 @@ let loaded: Voikko | null | undefined;
 export function loadVoikko(): Voikko | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  if (process.env.AURORA_VOIKKO === 'off') return null;
+  if (!setting('AURORA_VOIKKO')) return null;
   try {
     const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
     const lib = koffi.load('libvoikko.so.1');
