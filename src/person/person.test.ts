@@ -8,7 +8,9 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { createClient } from '../clients/clients.ts';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
+import { addChannel } from '../testing/catalogue.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
+import { assertProblem } from '../testing/problems.ts';
 import { ATTRIBUTE_TEXTS } from '../transfers/attribute-texts.ts';
 import { ATTRIBUTE_NAMES } from '../transfers/attributes.ts';
 import { CHECK_LIMIT, saveCheck } from './checks.ts';
@@ -26,24 +28,12 @@ const ATTRS = { age: 34, municipality_code: '091', life_situation_meters: { hous
 const CODE_DISPLAY = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}$/;
 const json = (r: LightMyRequestResponse) => r.json() as Record<string, any>;
 const newKey = () => randomBytes(32).toString('base64url');
-
-function assertProblem(r: LightMyRequestResponse, status: number) {
-  assert.equal(r.statusCode, status, r.body);
-  assert.match(r.headers['content-type'] as string, /^application\/problem\+json/);
-  assert.equal(json(r).status, status);
-}
+const names = (name: string) => ({ fi: name, en: `${name} (en)` });
 
 async function addService(db: Database['db'], name: string) {
   const id = randomUUID();
   await sql`insert into services (id, source, area_type, nationwide, name, content_hash, sort_name)
             values (${id}, 'test', 'Nationwide', true, ${JSON.stringify({ fi: name, sv: `${name} (sv)`, en: `${name} (en)` })}, 'x', ${name})`.execute(db);
-  return id;
-}
-
-async function addChannel(db: Database['db'], type: string, name: string, serviceId?: string) {
-  const id = randomUUID();
-  await sql`insert into service_channels (id, source, type, name, content_hash) values (${id}, 'test', ${type}, ${JSON.stringify({ fi: name, en: `${name} (en)` })}, 'x')`.execute(db);
-  if (serviceId) await sql`insert into service_channel_links (service_id, channel_id, asserted_by) values (${serviceId}, ${id}, 'service')`.execute(db);
   return id;
 }
 
@@ -127,9 +117,9 @@ for (const backend of testBackends()) {
       app = t.app;
       db = t.database.db;
       service = await addService(db, 'Asumisneuvonta');
-      web = await addChannel(db, 'EChannel', 'Asumisneuvonta verkossa', service);
-      desk = await addChannel(db, 'ServiceLocation', 'Asumisneuvonnan palvelupiste', service);
-      plain = await addChannel(db, 'Phone', 'Puhelinneuvonta', service);
+      web = await addChannel(db, { type: 'EChannel', name: names('Asumisneuvonta verkossa'), serviceId: service });
+      desk = await addChannel(db, { type: 'ServiceLocation', name: names('Asumisneuvonnan palvelupiste'), serviceId: service });
+      plain = await addChannel(db, { type: 'Phone', name: names('Puhelinneuvonta'), serviceId: service });
       const r = await createClient(db, 'receiver', ['transfer:receive']);
       const s = await createClient(db, 'sender', ['transfer:send']);
       receiver = basicAuth(r.client_id, r.client_secret);

@@ -134,7 +134,8 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const my = instance.withTypeProvider<TypeBoxTypeProvider>();
     // Before the body is even parsed: a request without a person key learns that first.
     my.addHook('onRequest', requirePerson());
-    my.addHook('onSend', async (_request, reply) => {
+    my.addHook('onRoute', (route) => {
+      route.config = { ...route.config, noStore: true };
     });
 
     my.post(
