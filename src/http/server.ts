@@ -20,7 +20,6 @@ import { feedbackRoutes } from '../recommender/feedback.ts';
 import { Learning, type LearningOptions } from '../recommender/learning.ts';
 import { auroraaiRoutes } from './auroraai/recommender-routes.ts';
 import { consentRoutes } from '../transfers/routes.ts';
-import { transferCodeRoutes } from '../transfers/code-routes.ts';
 import { auroraaiSessionRoutes } from './auroraai/session-attributes.ts';
 import { personRoutes } from '../person/routes.ts';
 import { demoServiceRoutes } from '../demo/receiving-service.ts';
@@ -221,7 +220,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(feedbackRoutes);
   await app.register(auroraaiRoutes);
   await app.register(consentRoutes);
-  await app.register(transferCodeRoutes);
   await app.register(auroraaiSessionRoutes);
   await app.register(personRoutes);
   await app.register(consoleRoutes);
