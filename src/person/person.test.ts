@@ -15,7 +15,7 @@ import { ATTRIBUTE_TEXTS } from '../transfers/attribute-texts.ts';
 import { ATTRIBUTE_NAMES } from '../transfers/attributes.ts';
 import { CHECK_LIMIT, saveCheck } from './checks.ts';
 import { loadSubjectKey, parsePersonKey, parseSubjectKey, subjectOf } from './person-key.ts';
-import { PERSON_TRANSFERS_PER_ADDRESS, PERSON_TRANSFERS_PER_PERSON, PERSON_TRANSFER_WINDOW_SECONDS } from './person.ts';
+import { PERSON_TRANSFERS_PER_ADDRESS, PERSON_TRANSFERS_PER_PERSON, PERSON_TRANSFER_WINDOW_SECONDS } from './send-own-data.ts';
 import { enableTransfer } from '../transfers/transfers.ts';
 
 /**
