@@ -22,7 +22,7 @@ import { auroraaiRoutes } from './auroraai/recommender-routes.ts';
 import { consentRoutes } from '../transfers/routes.ts';
 import { auroraaiSessionRoutes } from './auroraai/session-attributes.ts';
 import { personRoutes } from '../person/routes.ts';
-import { demoServiceRoutes } from '../demo/receiving-service.ts';
+import { demoServiceRoutes } from '../demo/routes.ts';
 import { ConsentService, type ConsentOptions } from '../transfers/transfers.ts';
 import { consoleRoutes } from './console-routes.ts';
 import { bootstrapAdmin } from '../staff/staff.ts';
