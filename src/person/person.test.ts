@@ -11,10 +11,9 @@ import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
 import { addChannel } from '../testing/catalogue.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
 import { assertProblem } from '../testing/problems.ts';
-import { ATTRIBUTE_TEXTS } from '../transfers/attribute-texts.ts';
 import { ATTRIBUTE_NAMES } from '../transfers/attributes.ts';
 import { CHECK_LIMIT, saveCheck } from './checks.ts';
-import { loadSubjectKey, parsePersonKey, parseSubjectKey, subjectOf } from './person-key.ts';
+import { subjectOf } from './person-key.ts';
 import { PERSON_TRANSFERS_PER_ADDRESS, PERSON_TRANSFERS_PER_PERSON, PERSON_TRANSFER_WINDOW_SECONDS } from './send-own-data.ts';
 import { enableTransfer } from '../transfers/transfers.ts';
 
@@ -37,68 +36,7 @@ async function addService(db: Database['db'], name: string) {
   return id;
 }
 
-describe('person key and subject', () => {
-  test('Bearer keys of 43 base64url characters only', () => {
-    const key = newKey();
-    assert.equal(parsePersonKey(`Bearer ${key}`), key);
-    assert.equal(parsePersonKey(`bearer ${key}`), key);
-    assert.equal(parsePersonKey(`Bearer ${key}x`), undefined);
-    assert.equal(parsePersonKey(`Bearer ${key.slice(1)}`), undefined);
-    assert.equal(parsePersonKey(`Bearer ${key.slice(1)}+`), undefined);
-    assert.equal(parsePersonKey(`Basic ${key}`), undefined);
-    assert.equal(parsePersonKey('Bearer'), undefined);
-    assert.equal(parsePersonKey(undefined), undefined);
-  });
-  test('the subject is an HMAC: the same key gives the same subject, another secret another one, and it is not the key', () => {
-    const secret = randomBytes(32);
-    const key = newKey();
-    assert.equal(subjectOf(secret, key), subjectOf(secret, key));
-    assert.notEqual(subjectOf(secret, key), subjectOf(secret, newKey()));
-    assert.notEqual(subjectOf(randomBytes(32), key), subjectOf(secret, key));
-    assert.ok(!subjectOf(secret, key).includes(key));
-  });
-  test('AURORA_SUBJECT_KEY is base64 of 32 bytes', () => {
-    assert.equal(parseSubjectKey(undefined), undefined);
-    assert.equal(parseSubjectKey('  '), undefined);
-    assert.equal(parseSubjectKey(randomBytes(32).toString('base64'))!.length, 32);
-    assert.throws(() => parseSubjectKey(randomBytes(16).toString('base64')), RangeError);
-  });
-  test('every attribute of the registry has a title and a description in fi, sv and en', () => {
-    for (const name of ATTRIBUTE_NAMES) {
-      const texts = ATTRIBUTE_TEXTS[name];
-      assert.ok(texts, `${name} has texts`);
-      for (const part of [texts.title, texts.description])
-        for (const language of ['fi', 'sv', 'en'] as const) assert.ok(part[language].trim().length > 1, `${name} ${language}`);
-      assert.notEqual(texts.description.fi, texts.description.en);
-      assert.notEqual(texts.description.sv, texts.description.en);
-    }
-  });
-});
-
 for (const backend of testBackends()) {
-  describe(`subject key storage (${backend})`, () => {
-    let database: Database;
-    before(async () => {
-      database = await createTestDatabase(backend);
-    });
-    after(async () => database.close());
-
-    test('generated once into the database and kept; a configured key wins, with a warning when it differs', async () => {
-      const first = await loadSubjectKey(database.db, undefined);
-      assert.equal(first.source, 'database');
-      const second = await loadSubjectKey(database.db, undefined);
-      assert.ok(second.key.equals(first.key), 'the same key on the next start');
-      const stored = await database.db.selectFrom('consent_keys').selectAll().where('purpose', '=', 'subject').execute();
-      assert.equal(stored.length, 1);
-      const configured = randomBytes(32).toString('base64');
-      const fromConfig = await loadSubjectKey(database.db, configured);
-      assert.equal(fromConfig.source, 'config');
-      assert.ok(fromConfig.key.equals(Buffer.from(configured, 'base64')));
-      assert.match(fromConfig.warning ?? '', /differs/);
-      assert.equal((await loadSubjectKey(database.db, first.key.toString('base64'))).warning, undefined);
-    });
-  });
-
   describe(`person API (${backend})`, () => {
     let t: TestApp;
     let app: FastifyInstance;
