@@ -67,12 +67,11 @@ export interface ReceiptInput {
 
 /** After the Kantara Consent Receipt Specification 1.1 and ISO/IEC TS 27560's record fields. */
 export function consentReceipt(input: ReceiptInput) {
-  const person = input.sender === 'person';
   return {
     version: 'KI-CR-v1.1.0',
     jurisdiction: 'FI',
     consentTimestamp: Math.floor(input.at.getTime() / 1000),
-    collectionMethod: person ? 'Aurora session transfer, sent by the person themself' : 'Aurora session transfer, given by the person at the sending service',
+    collectionMethod: input.sender === 'person' ? 'Aurora session transfer, sent by the person themself' : 'Aurora session transfer, given by the person at the sending service',
     consentReceiptID: input.id,
     piiPrincipalId: input.subject,
     piiControllers: input.sender === 'person' ? [{ piiController: 'person', onBehalf: false }] : [{ piiController: input.sender.name, clientId: input.sender.clientId }],
