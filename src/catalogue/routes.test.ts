@@ -3,13 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
 import { runImport } from './import-run.ts';
 import { ptvImportBatch } from './ptv/import.ts';
 import { createClient } from '../clients/clients.ts';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
 import { testBackends } from '../testing/databases.ts';
 import { demoDocument, importDemo } from '../testing/fixtures.ts';
+import type { Problem } from '../http/problem.ts';
+import { assertProblem } from '../testing/problems.ts';
 
 /**
  * The catalogue API end to end, through HTTP, on the demo catalogue. Expected results come from the
@@ -47,26 +48,6 @@ const municipalityList = JSON.parse(readFileSync(join(import.meta.dirname, '..',
 const etelaSavo = municipalityList.filter((m) => m.region === '10').map((m) => m.code);
 
 // --- Helpers --------------------------------------------------------------------------------------
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: { field: string; message: string }[];
-}
-
-function assertProblem(res: LightMyRequestResponse, status: number): Problem {
-  assert.equal(res.statusCode, status, `expected ${status}, got ${res.statusCode}: ${res.body.slice(0, 500)}`);
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  const body = res.json() as Problem;
-  assert.equal(body.status, status);
-  assert.equal(typeof body.type, 'string');
-  assert.ok(URL.canParse(body.type), `type is a URI: ${body.type}`);
-  assert.equal(typeof body.title, 'string');
-  assert.ok(body.title.length > 0);
-  return body;
-}
-
 interface Summary {
   id: string;
   name: unknown;

@@ -1,15 +1,15 @@
 import Type from 'typebox';
+import { Lang, Uuid } from '../http/schemas.ts';
+
+// Defined in http/schemas.ts; re-exported while other domains still import them from here.
+export { Lang, Uuid };
 
 /** OpenAPI/JSON Schemas of the catalogue API: they validate requests and document responses. */
-export const Lang = Type.Union([Type.Literal('fi'), Type.Literal('sv'), Type.Literal('en')], {
-  description: 'Texts as plain strings in this language (falling back to another the source has); without it, texts are {fi, sv, en} objects.',
-});
 export const Text = Type.Union([
   Type.String(),
   Type.Null(),
   Type.Object({ fi: Type.Optional(Type.String()), sv: Type.Optional(Type.String()), en: Type.Optional(Type.String()) }),
 ]);
-export const Uuid = Type.String({ format: 'uuid', description: 'UUID, as PTV uses' });
 // Without a stricter pattern, a code may be anything but U+0000, which PostgreSQL text cannot hold
 // (a query with it fails instead of matching nothing).
 const codes = (description: string, pattern = '^[^\\u0000]*$') =>

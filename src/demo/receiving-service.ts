@@ -1,13 +1,8 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyBaseLogger, FastifyReply } from 'fastify';
-import Type from 'typebox';
+import type { FastifyBaseLogger } from 'fastify';
 import type { ChannelRecord } from '../catalogue/model.ts';
 import { upsertChannels } from '../catalogue/store.ts';
 import type { Db } from '../db/database.ts';
-import { HttpProblem, TooManyRequests } from '../http/problem.ts';
 import { createClient } from '../clients/clients.ts';
-import { redeemCode } from '../transfers/codes.ts';
-import { CONTENT_SECURITY_POLICY, deskPage, pickLanguage, receiverPage, receiverRefusedPage, type Refusal } from './pages.ts';
 import { checkLandingUrl, enableTransfer } from '../transfers/transfers.ts';
 
 /**
@@ -15,7 +10,7 @@ import { checkLandingUrl, enableTransfer } from '../transfers/transfers.ts';
  * story along: the demo service "Nettilukio aikuisille" gets a demo e-service that receives links,
  * and its Otava service location receives codes, both redeemed by one demo API client. Its pages run
  * inside the server and redeem in-process as that client — the client's secret is never shown or
- * needed. Set up once, on the start that loads the demo catalogue.
+ * needed (see receive.ts and routes.ts). Set up once, on the start that loads the demo catalogue.
  */
 
 export const DEMO_CLIENT_NAME = 'Aurora demo service';
@@ -97,114 +92,3 @@ export async function setUpDemoService(db: Db, where: { publicUrl: string | unde
   log?.info(service, 'set up the demo receiving service');
   return service;
 }
-
-/**
- * The demo client's internal id: the client its demo channel names, while that client is still the
- * demo's own and active. Revoking or suspending it turns the demo pages off; a channel pointed at
- * another client never lets these public pages redeem as that client.
- */
-async function demoClientId(db: Db): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('transfer_targets as t')
-    .innerJoin('api_clients as c', 'c.id', 't.client_id')
-    .select(['c.id', 'c.name', 'c.scopes', 'c.member_id', 'c.revoked_at', 'c.suspended_at'])
-    .where('t.channel_id', '=', DEMO_WEB_CHANNEL_ID)
-    .executeTakeFirst();
-  if (!row || row.name !== DEMO_CLIENT_NAME || row.member_id !== null || row.revoked_at || row.suspended_at || !row.scopes.includes('transfer:receive')) return undefined;
-  return row.id;
-}
-
-/** The person-facing reason behind a redemption's problem; anything else is not ours to explain. */
-function refusalOf(error: unknown): Refusal | undefined {
-  if (error instanceof TooManyRequests) return 'rate-limited';
-  if (!(error instanceof HttpProblem)) return undefined;
-  const byKind: Record<string, Refusal> = {
-    'not-found': 'unknown',
-    forbidden: 'wrong-client',
-    'invalid-request': 'not-a-code',
-    'transfer-used': 'used',
-    'transfer-expired': 'expired',
-    'transfer-withdrawn': 'withdrawn',
-    'transfer-gone': 'gone',
-    'transfer-code-locked': 'locked',
-    'payload-key-missing': 'unavailable',
-    'payload-unreadable': 'unavailable',
-  };
-  return byKind[error.kind];
-}
-
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-
-function html(reply: FastifyReply, status: number, body: string) {
-  return reply
-    .status(status)
-    .header('content-security-policy', CONTENT_SECURITY_POLICY)
-    .header('cache-control', 'no-store')
-    .header('x-content-type-options', 'nosniff')
-    // The landing URL carries the token: it must not leave in a Referer.
-    .header('referrer-policy', 'no-referrer')
-    .header('x-robots-tag', 'noindex')
-    .type('text/html; charset=utf-8')
-    .send(body);
-}
-
-const Lang = Type.Optional(Type.String({ maxLength: 35 }));
-
-export const demoServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const db = () => app.aurora.database.db;
-  // Encapsulated in this plugin: the desk's form is the only form-encoded body the network reads.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
-  });
-
-  app.get(
-    '/demo/receiver',
-    { schema: { hide: true, querystring: Type.Object({ aurora_token: Type.Optional(Type.String({ maxLength: 200 })), lang: Lang }) } },
-    async (request, reply) => {
-      const lang = pickLanguage(request.query.lang, request.headers['accept-language']);
-      const token = request.query.aurora_token;
-      if (!token) return html(reply, 400, receiverRefusedPage(lang, 'no-token'));
-      const clientId = await demoClientId(db());
-      if (!clientId) return html(reply, 404, receiverRefusedPage(lang, 'not-set-up'));
-      if (!TOKEN.test(token)) return html(reply, 404, receiverRefusedPage(lang, 'unknown'));
-      try {
-        const redeemed = await app.aurora.consent.redeem(token, clientId);
-        return html(reply, 200, receiverPage(lang, redeemed));
-      } catch (error) {
-        const refusal = refusalOf(error);
-        if (!refusal) throw error;
-        return html(reply, (error as HttpProblem).status, receiverRefusedPage(lang, refusal));
-      }
-    },
-  );
-
-  app.get('/demo/desk', { schema: { hide: true, querystring: Type.Object({ lang: Lang }) } }, async (request, reply) =>
-    html(reply, 200, deskPage(pickLanguage(request.query.lang, request.headers['accept-language']))),
-  );
-
-  app.post(
-    '/demo/desk',
-    { schema: { hide: true, body: Type.Object({ code: Type.String({ maxLength: 64 }), lang: Lang }, { additionalProperties: false }) } },
-    async (request, reply) => {
-      const lang = pickLanguage(request.body.lang, request.headers['accept-language']);
-      const typed = request.body.code;
-      if (!typed.trim()) return html(reply, 400, deskPage(lang, { refusal: 'empty' }));
-      const clientId = await demoClientId(db());
-      if (!clientId) return html(reply, 404, deskPage(lang, { refusal: 'not-set-up' }));
-      try {
-        // The API's own redemption: the same failure limit and lockout for the demo client.
-        const redeemed = await redeemCode(db(), app.aurora.consent, typed, clientId);
-        return html(reply, 200, deskPage(lang, { received: redeemed }));
-      } catch (error) {
-        const refusal = refusalOf(error);
-        if (!refusal) throw error;
-        let retryAfterSeconds = 0;
-        if (error instanceof TooManyRequests) {
-          retryAfterSeconds = error.retryAfterSeconds;
-          reply.header('retry-after', String(retryAfterSeconds));
-        }
-        return html(reply, (error as HttpProblem).status, deskPage(lang, { refusal, typed, retryAfterSeconds }));
-      }
-    },
-  );
-};

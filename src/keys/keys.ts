@@ -1,19 +1,15 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
-import { CompactSign, exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike } from 'jose';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 
 /**
- * The keys of consent and session transfer.
+ * The payload keys: shared by consent transfers (attribute values), the person's saved checks and
+ * staff TOTP secrets, so that one setting rotates every secret the database holds.
  *
  * Payload keys (AES-256-GCM) encrypt attribute values at rest. They come from `AURORA_PAYLOAD_KEYS`
  * (`id:base64key,…`, the first one current); every key listed still decrypts, which is how a key is
  * rotated: put the new one first and keep the old one until no payload under it remains. When none
  * is configured, one is generated and kept in the database (table consent_keys); keys kept there
  * always decrypt too, so configuring keys later loses nothing.
- *
- * The receipt-signing key (ECDSA P-256, ES256) is generated on first start; its private JWK is kept
- * encrypted under the current payload key. Every signing key's public half stays published in the
- * JWKS so that old receipts still verify.
  */
 
 const KEY_ID = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -122,46 +118,4 @@ export async function loadPayloadKeyring(db: Db, configured: string | undefined)
   for (const [id, key] of fromConfig) keys.set(id, key);
   const currentId = fromConfig[0]?.[0] ?? GENERATED_KEY_ID;
   return { keyring: new PayloadKeyring(currentId, keys), generated: fromConfig.length === 0, created };
-}
-
-export interface ReceiptSigner {
-  kid: string;
-  privateKey: KeyLike | Uint8Array;
-  /** Public JWKs of every signing key the network has had, newest first. */
-  jwks: { keys: JWK[] };
-  /** True when the signing key was generated now. */
-  created: boolean;
-}
-
-/** The newest signing key whose private half the keyring can decrypt; a new one when there is none. */
-export async function loadReceiptSigner(db: Db, keyring: PayloadKeyring): Promise<ReceiptSigner> {
-  const rows = await db
-    .selectFrom('consent_keys')
-    .select(['id', 'material', 'public_jwk', 'wrapped_by', 'created_at'])
-    .where('purpose', '=', 'signing')
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
-  const publicKeys = (list: typeof rows) => ({ keys: list.map((r) => r.public_jwk as unknown as JWK | null).filter((k): k is JWK => k !== null) });
-  for (const row of rows) {
-    if (!row.wrapped_by || !keyring.has(row.wrapped_by)) continue;
-    const jwk = JSON.parse(keyring.open({ keyId: row.wrapped_by, data: row.material }, `signing-key:${row.id}`)) as JWK;
-    return { kid: row.id, privateKey: await importJWK(jwk, 'ES256'), jwks: publicKeys(rows), created: false };
-  }
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const kid = `aurora-${randomUUID()}`;
-  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
-  const sealed = keyring.seal(JSON.stringify(await exportJWK(privateKey)), `signing-key:${kid}`);
-  await db
-    .insertInto('consent_keys')
-    .values({ id: kid, purpose: 'signing', material: sealed.data, wrapped_by: sealed.keyId, public_jwk: JSON.stringify(publicJwk) })
-    .execute();
-  return { kid, privateKey, jwks: { keys: [publicJwk, ...publicKeys(rows).keys] }, created: true };
-}
-
-/** A compact JWS (ES256) over the receipt's JSON. */
-export async function signReceipt(signer: ReceiptSigner, receipt: object): Promise<string> {
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(receipt)))
-    .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: 'consent-receipt+jws', cty: 'application/json' })
-    .sign(signer.privateKey);
 }

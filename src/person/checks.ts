@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { HttpProblem, badRequest } from '../http/problem.ts';
+import { HttpProblem, badRequest, notFound } from '../http/problem.ts';
 import type { Meter } from '../recommender/meters.ts';
 import type { PayloadKeyring } from '../keys/keys.ts';
 import { audit } from '../audit/audit.ts';
+import { reserveAttempts } from '../rate-limits/attempts.ts';
+import { lockPerson } from './person-key.ts';
 
 /**
  * Life-situation checks a person chose to save on the network (the citizen app keeps them in the
@@ -14,6 +16,8 @@ import { audit } from '../audit/audit.ts';
  */
 
 export const CHECK_LIMIT = 100;
+/** Saves of checks per address per hour: enough for a family, not for filling the database. */
+export const CHECK_SAVES_PER_ADDRESS = 200;
 /** A check may be dated at most this far ahead of the server's clock (clocks differ). */
 const FUTURE_SLACK_MS = 24 * 3600 * 1000;
 const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
@@ -26,7 +30,9 @@ export interface Check {
 
 const aad = (id: string) => `person-check:${id}`;
 
-export async function saveCheck(db: Db, keyring: PayloadKeyring, person: string, input: { taken_at?: string | undefined; meters: Partial<Record<Meter, number>> }): Promise<Check> {
+type CheckInput = { taken_at?: string | undefined; meters: Partial<Record<Meter, number>> };
+
+export async function saveCheck(db: Db, keyring: PayloadKeyring, person: string, input: CheckInput): Promise<Check> {
   const takenAt = input.taken_at === undefined ? new Date() : new Date(input.taken_at);
   if (Number.isNaN(takenAt.getTime()) || takenAt.getTime() < EARLIEST || takenAt.getTime() > Date.now() + FUTURE_SLACK_MS)
     throw badRequest('the time of the check is not plausible', [{ field: 'taken_at', message: 'is a time between 2000 and now' }]);
@@ -34,7 +40,7 @@ export async function saveCheck(db: Db, keyring: PayloadKeyring, person: string,
   const sealed = keyring.seal(JSON.stringify({ taken_at: check.taken_at, meters: check.meters }), aad(check.id));
   await db.transaction().execute(async (tx) => {
     // Counted under the person's lock, so parallel saves cannot pass the limit.
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`aurora-person:${person}`}, 0))`.execute(tx);
+    await lockPerson(tx, person);
     const count = await tx.selectFrom('person_checks').select(sql<number>`count(*)::int`.as('n')).where('person', '=', person).executeTakeFirstOrThrow();
     if (count.n >= CHECK_LIMIT)
       throw new HttpProblem(409, 'check-limit', 'Conflict', `at most ${CHECK_LIMIT} checks are kept for you: delete some first`);
@@ -42,6 +48,12 @@ export async function saveCheck(db: Db, keyring: PayloadKeyring, person: string,
     await audit(tx, { actor: 'person', action: 'person.check.save', target: check.id });
   });
   return check;
+}
+
+/** A save from the person API, where the address limit keeps one machine from filling the database. */
+export async function saveCheckFrom(db: Db, keyring: PayloadKeyring, person: string, address: string, input: CheckInput): Promise<Check> {
+  await reserveAttempts(db, [{ key: `check-address:${address}`, limit: CHECK_SAVES_PER_ADDRESS, windowSeconds: 3600 }], (wait) => `too many checks saved from here: try again in ${Math.ceil(wait / 60)} min`);
+  return saveCheck(db, keyring, person, input);
 }
 
 /** The person's checks, newest first; those whose key is no longer configured are counted apart. */
@@ -61,13 +73,12 @@ export async function listChecks(db: Db, keyring: PayloadKeyring, person: string
   return { checks, unreadable };
 }
 
-/** Deletes one of the person's checks; false when they have none with this id. */
-export async function deleteCheck(db: Db, person: string, id: string): Promise<boolean> {
-  return db.transaction().execute(async (tx) => {
+/** Deletes one of the person's checks (404 when they have none with this id). */
+export async function deleteCheck(db: Db, person: string, id: string): Promise<void> {
+  await db.transaction().execute(async (tx) => {
     const deleted = await tx.deleteFrom('person_checks').where('id', '=', id).where('person', '=', person).executeTakeFirst();
-    if (Number(deleted.numDeletedRows) === 0) return false;
+    if (Number(deleted.numDeletedRows) === 0) throw notFound('you have no check with this id');
     await audit(tx, { actor: 'person', action: 'person.check.delete', target: id });
-    return true;
   });
 }
 

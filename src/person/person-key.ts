@@ -1,7 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { HttpProblem } from '../http/problem.ts';
+import { PERSON_KEY_PATTERN } from '../http/schemas.ts';
 
 /**
  * A person has no account. Their browser makes a random person key (32 bytes, base64url: 43
@@ -19,7 +21,6 @@ declare module 'fastify' {
   }
 }
 
-export const PERSON_KEY_PATTERN = '^[A-Za-z0-9_-]{43}$';
 const PERSON_KEY = new RegExp(PERSON_KEY_PATTERN);
 const SUBJECT_KEY_ID = 'subject-1';
 
@@ -87,4 +88,9 @@ export function requirePerson() {
     if (!key) throw new PersonKeyRequired('the person key is malformed: Authorization: Bearer <43 characters of base64url>');
     request.person = subjectOf(request.server.aurora.consent.subjectKey, key);
   };
+}
+
+/** One lock per person, held to the end of the transaction: their list and their checks change one request at a time. */
+export async function lockPerson(tx: Db, person: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`aurora-person:${person}`}, 0))`.execute(tx);
 }

@@ -8,12 +8,13 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { createClient } from '../clients/clients.ts';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
+import { addChannel } from '../testing/catalogue.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
-import { ATTRIBUTE_TEXTS } from '../transfers/attribute-texts.ts';
+import { assertProblem } from '../testing/problems.ts';
 import { ATTRIBUTE_NAMES } from '../transfers/attributes.ts';
 import { CHECK_LIMIT, saveCheck } from './checks.ts';
-import { loadSubjectKey, parsePersonKey, parseSubjectKey, subjectOf } from './person-key.ts';
-import { PERSON_TRANSFERS_PER_ADDRESS, PERSON_TRANSFERS_PER_PERSON, PERSON_TRANSFER_WINDOW_SECONDS } from './person.ts';
+import { subjectOf } from './person-key.ts';
+import { PERSON_TRANSFERS_PER_ADDRESS, PERSON_TRANSFERS_PER_PERSON, PERSON_TRANSFER_WINDOW_SECONDS } from './send-own-data.ts';
 import { enableTransfer } from '../transfers/transfers.ts';
 
 /**
@@ -26,12 +27,7 @@ const ATTRS = { age: 34, municipality_code: '091', life_situation_meters: { hous
 const CODE_DISPLAY = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}$/;
 const json = (r: LightMyRequestResponse) => r.json() as Record<string, any>;
 const newKey = () => randomBytes(32).toString('base64url');
-
-function assertProblem(r: LightMyRequestResponse, status: number) {
-  assert.equal(r.statusCode, status, r.body);
-  assert.match(r.headers['content-type'] as string, /^application\/problem\+json/);
-  assert.equal(json(r).status, status);
-}
+const names = (name: string) => ({ fi: name, en: `${name} (en)` });
 
 async function addService(db: Database['db'], name: string) {
   const id = randomUUID();
@@ -40,75 +36,7 @@ async function addService(db: Database['db'], name: string) {
   return id;
 }
 
-async function addChannel(db: Database['db'], type: string, name: string, serviceId?: string) {
-  const id = randomUUID();
-  await sql`insert into service_channels (id, source, type, name, content_hash) values (${id}, 'test', ${type}, ${JSON.stringify({ fi: name, en: `${name} (en)` })}, 'x')`.execute(db);
-  if (serviceId) await sql`insert into service_channel_links (service_id, channel_id, asserted_by) values (${serviceId}, ${id}, 'service')`.execute(db);
-  return id;
-}
-
-describe('person key and subject', () => {
-  test('Bearer keys of 43 base64url characters only', () => {
-    const key = newKey();
-    assert.equal(parsePersonKey(`Bearer ${key}`), key);
-    assert.equal(parsePersonKey(`bearer ${key}`), key);
-    assert.equal(parsePersonKey(`Bearer ${key}x`), undefined);
-    assert.equal(parsePersonKey(`Bearer ${key.slice(1)}`), undefined);
-    assert.equal(parsePersonKey(`Bearer ${key.slice(1)}+`), undefined);
-    assert.equal(parsePersonKey(`Basic ${key}`), undefined);
-    assert.equal(parsePersonKey('Bearer'), undefined);
-    assert.equal(parsePersonKey(undefined), undefined);
-  });
-  test('the subject is an HMAC: the same key gives the same subject, another secret another one, and it is not the key', () => {
-    const secret = randomBytes(32);
-    const key = newKey();
-    assert.equal(subjectOf(secret, key), subjectOf(secret, key));
-    assert.notEqual(subjectOf(secret, key), subjectOf(secret, newKey()));
-    assert.notEqual(subjectOf(randomBytes(32), key), subjectOf(secret, key));
-    assert.ok(!subjectOf(secret, key).includes(key));
-  });
-  test('AURORA_SUBJECT_KEY is base64 of 32 bytes', () => {
-    assert.equal(parseSubjectKey(undefined), undefined);
-    assert.equal(parseSubjectKey('  '), undefined);
-    assert.equal(parseSubjectKey(randomBytes(32).toString('base64'))!.length, 32);
-    assert.throws(() => parseSubjectKey(randomBytes(16).toString('base64')), RangeError);
-  });
-  test('every attribute of the registry has a title and a description in fi, sv and en', () => {
-    for (const name of ATTRIBUTE_NAMES) {
-      const texts = ATTRIBUTE_TEXTS[name];
-      assert.ok(texts, `${name} has texts`);
-      for (const part of [texts.title, texts.description])
-        for (const language of ['fi', 'sv', 'en'] as const) assert.ok(part[language].trim().length > 1, `${name} ${language}`);
-      assert.notEqual(texts.description.fi, texts.description.en);
-      assert.notEqual(texts.description.sv, texts.description.en);
-    }
-  });
-});
-
 for (const backend of testBackends()) {
-  describe(`subject key storage (${backend})`, () => {
-    let database: Database;
-    before(async () => {
-      database = await createTestDatabase(backend);
-    });
-    after(async () => database.close());
-
-    test('generated once into the database and kept; a configured key wins, with a warning when it differs', async () => {
-      const first = await loadSubjectKey(database.db, undefined);
-      assert.equal(first.source, 'database');
-      const second = await loadSubjectKey(database.db, undefined);
-      assert.ok(second.key.equals(first.key), 'the same key on the next start');
-      const stored = await database.db.selectFrom('consent_keys').selectAll().where('purpose', '=', 'subject').execute();
-      assert.equal(stored.length, 1);
-      const configured = randomBytes(32).toString('base64');
-      const fromConfig = await loadSubjectKey(database.db, configured);
-      assert.equal(fromConfig.source, 'config');
-      assert.ok(fromConfig.key.equals(Buffer.from(configured, 'base64')));
-      assert.match(fromConfig.warning ?? '', /differs/);
-      assert.equal((await loadSubjectKey(database.db, first.key.toString('base64'))).warning, undefined);
-    });
-  });
-
   describe(`person API (${backend})`, () => {
     let t: TestApp;
     let app: FastifyInstance;
@@ -127,9 +55,9 @@ for (const backend of testBackends()) {
       app = t.app;
       db = t.database.db;
       service = await addService(db, 'Asumisneuvonta');
-      web = await addChannel(db, 'EChannel', 'Asumisneuvonta verkossa', service);
-      desk = await addChannel(db, 'ServiceLocation', 'Asumisneuvonnan palvelupiste', service);
-      plain = await addChannel(db, 'Phone', 'Puhelinneuvonta', service);
+      web = await addChannel(db, { type: 'EChannel', name: names('Asumisneuvonta verkossa'), serviceId: service });
+      desk = await addChannel(db, { type: 'ServiceLocation', name: names('Asumisneuvonnan palvelupiste'), serviceId: service });
+      plain = await addChannel(db, { type: 'Phone', name: names('Puhelinneuvonta'), serviceId: service });
       const r = await createClient(db, 'receiver', ['transfer:receive']);
       const s = await createClient(db, 'sender', ['transfer:send']);
       receiver = basicAuth(r.client_id, r.client_secret);

@@ -1,26 +1,18 @@
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyError } from 'fastify';
 import Type from 'typebox';
-import { Uuid } from '../catalogue/schemas.ts';
-import { HttpProblem, errorHandler, notFound, sendProblem } from '../http/problem.ts';
-import { problems } from '../http/schemas.ts';
+import { HttpProblem, errorHandler, sendProblem } from '../http/problem.ts';
+import { PERSON_KEY_PATTERN, Uuid, problems } from '../http/schemas.ts';
 import { Meters } from '../recommender/schemas.ts';
 import { describedAttributes } from '../transfers/attribute-texts.ts';
-import { deleteCheck, listChecks, saveCheck } from './checks.ts';
-import { PERSON_KEY_PATTERN, requirePerson } from './person-key.ts';
-import {
-  PERSON_TRANSFERS_PER_ADDRESS,
-  PERSON_TRANSFERS_PER_PERSON,
-  claimConsent,
-  erasePerson,
-  exportAll,
-  listConsents,
-  personTransfer,
-  transferTargets,
-  withdrawMine,
-} from './person.ts';
-import { reserveAttempts } from '../rate-limits/attempts.ts';
-import { ConsentRecord } from '../transfers/routes.ts';
+import { deleteCheck, listChecks, saveCheckFrom } from './checks.ts';
+import { claimConsent, listConsents, withdrawMine } from './consents.ts';
+import { erasePerson } from './erase.ts';
+import { exportAll } from './export.ts';
+import { requirePerson } from './person-key.ts';
+import { AttributeTexts, CheckSchema, ConsentKey, Erased, Export, OwnTransferAnswer, OwnTransferBody, PersonConsent, TransferTargets } from './schemas.ts';
+import { PERSON_TRANSFERS_PER_ADDRESS, PERSON_TRANSFERS_PER_PERSON, sendOwnData } from './send-own-data.ts';
+import { transferTargets } from './transfer-targets.ts';
 
 /**
  * The person API: what the citizen app calls with the person key it keeps in the browser
@@ -28,42 +20,8 @@ import { ConsentRecord } from '../transfers/routes.ts';
  * questions: the attribute registry in words, and the transfer targets of a service.
  */
 
-const Localized = Type.Object(
-  { fi: Type.Optional(Type.String()), sv: Type.Optional(Type.String()), en: Type.Optional(Type.String()) },
-  { description: 'A text in Finnish, Swedish and English, as far as the catalogue has it' },
-);
-const AllLanguages = Type.Object({ fi: Type.String(), sv: Type.String(), en: Type.String() });
-const Language = Type.Union([Type.Literal('fi'), Type.Literal('sv'), Type.Literal('en')]);
-const ConsentKey = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: "The consent's secret key, as the sending service handed it to the person" });
-
-const Recipient = Type.Object({
-  service_id: Type.Union([Uuid, Type.Null()], {
-    description:
-      "The service the consent was given for (`service_id` of the transfer); for a consent made without one, the channel's service (the first by name when several). Null when the catalogue no longer has it",
-  }),
-  service_name: Localized,
-  channel_id: Uuid,
-  channel_name: Localized,
-});
-const PersonConsent = Type.Object(
-  {
-    ...ConsentRecord.properties,
-    origin: Type.Union([Type.Literal('made'), Type.Literal('claimed')], { description: "'made': the person's own transfer; 'claimed': a service's, added with its consent key" }),
-    recipient: Recipient,
-  },
-  { description: 'A consent on the person’s list, with the names of its recipient' },
-);
-const CheckSchema = Type.Object({ id: Uuid, taken_at: Type.String({ format: 'date-time' }), meters: Meters });
-const Erased = Type.Object({
-  withdrawn: Type.Integer({ description: 'Consents that were still waiting and are now withdrawn (their values deleted)' }),
-  consents_forgotten: Type.Integer({ description: 'Consents removed from your list' }),
-  checks_deleted: Type.Integer(),
-});
-
 const personSecurity = [{ personKey: [] }];
 const PERSON_KEY_HELP = `Needs \`Authorization: Bearer <person key>\`: 32 random bytes, base64url (${PERSON_KEY_PATTERN}), made and kept by the citizen app. The network keeps only an HMAC of it.`;
-/** Saves of checks per address per hour: enough for a family, not for filling the database. */
-const CHECK_SAVES_PER_ADDRESS = 200;
 
 export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Within this plugin a 401 asks for the Bearer person key, not for Basic credentials.
@@ -85,9 +43,7 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The attributes a person may carry to the next service, in words for consent questions',
         description: 'Each attribute of the registry (the AuroraAI attribute schema) with a title and a plain description in Finnish, Swedish and English, and the JSON Schema its values must meet.',
         response: {
-          200: Type.Object({
-            attributes: Type.Array(Type.Object({ name: Type.String(), title: AllLanguages, description: AllLanguages, schema: Type.Object({}, { additionalProperties: true }) })),
-          }),
+          200: AttributeTexts,
         },
       },
     },
@@ -106,26 +62,12 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: "`mode` is 'link' for a web channel (the person follows a one-time link) and 'code' for a service location or phone channel (the person shows or reads out a short code). Empty when the service receives no transfers.",
         params: Type.Object({ id: Uuid }),
         response: {
-          200: Type.Object({
-            targets: Type.Array(
-              Type.Object({
-                channel_id: Uuid,
-                channel_type: Type.String({ description: "PTV channel type: 'EChannel', 'WebPage', 'ServiceLocation', 'Phone', …" }),
-                channel_name: Localized,
-                mode: Type.Union([Type.Literal('link'), Type.Literal('code')]),
-                accepts: Type.Array(Type.String()),
-              }),
-            ),
-          }),
+          200: TransferTargets,
           ...problems(400, 404),
         },
       },
     },
-    async (request) => {
-      const targets = await transferTargets(db(), request.params.id);
-      if (!targets) throw notFound(`no service ${request.params.id}`);
-      return { targets };
-    },
+    async (request) => ({ targets: await transferTargets(db(), request.params.id) }),
   );
 
   // Everything below needs the person key and is never cached.
@@ -145,51 +87,14 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
           summary: 'Send your own information to a service channel, once',
           description: `${PERSON_KEY_HELP} For a web channel (mode 'link') the answer has the one-time \`link\` to open (valid AURORA_TRANSFER_TTL_SECONDS, by default 10 minutes); for a service location or phone channel (mode 'code') a \`code\` to show or read out, with \`code_display\` (XXXX-XXXX-XX) and \`qr_svg\` (valid 3 days). The consent is on your list (GET /api/v1/my/consents) and may be withdrawn until used. Attributes the channel does not accept, or values that are not valid, are 422 and nothing is stored. At most ${PERSON_TRANSFERS_PER_PERSON} transfers per person key and ${PERSON_TRANSFERS_PER_ADDRESS} per address in an hour (429 with Retry-After).`,
           security: personSecurity,
-          body: Type.Object(
-            {
-              channel_id: Uuid,
-              attributes: Type.Object({}, { additionalProperties: true, minProperties: 1, maxProperties: 20, description: 'Attribute values by name (see GET /api/v1/attributes)' }),
-              purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'In your words; by default a sentence in `language` naming the service (`service_id`) or else the channel' })),
-              language: Type.Optional(Language),
-              service_id: Type.Optional(
-                Type.String({
-                  format: 'uuid',
-                  description:
-                    'The service you are sending to, one of those the channel serves (a desk may serve many): your list then names it. A service the channel does not serve is 422 `channel-not-of-service` and nothing is stored',
-                }),
-              ),
-            },
-            { additionalProperties: false },
-          ),
+          body: OwnTransferBody,
           response: {
-            201: Type.Object({
-              consent_id: Uuid,
-              consent_key: ConsentKey,
-              status: Type.Literal('given'),
-              expires_at: Type.String({ format: 'date-time' }),
-              receipt: Type.String({ description: 'The signed consent receipt (compact JWS, ES256; /.well-known/jwks.json)' }),
-              mode: Type.Union([Type.Literal('link'), Type.Literal('code')]),
-              link: Type.Optional(Type.String({ format: 'uri', description: "The channel's landing URL with `aurora_token`" })),
-              token: Type.Optional(Type.String()),
-              code: Type.Optional(Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{10}$', description: 'The code, ten characters of Crockford base32' })),
-              code_display: Type.Optional(Type.String({ description: 'The code as shown to people: XXXX-XXXX-XX' })),
-              qr_svg: Type.Optional(Type.String({ description: 'code_display as a QR code (SVG)' })),
-            }),
+            201: OwnTransferAnswer,
             ...problems(400, 401, 404, 415, 422, 429),
           },
         },
       },
-      async (request, reply) => {
-        const body = request.body;
-        const result = await personTransfer(db(), consent(), request.person!, request.ip, {
-          channel_id: body.channel_id,
-          attributes: body.attributes as Record<string, unknown>,
-          purpose: body.purpose,
-          language: body.language,
-          service_id: body.service_id,
-        });
-        return reply.status(201).send(result);
-      },
+      async (request, reply) => reply.status(201).send(await sendOwnData(db(), consent(), request.person!, request.ip, { ...request.body, attributes: request.body.attributes as Record<string, unknown> })),
     );
 
     my.get(
@@ -262,11 +167,8 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
           response: { 201: CheckSchema, ...problems(400, 401, 409, 415, 429) },
         },
       },
-      async (request, reply) => {
-        await reserveAttempts(db(), [{ key: `check-address:${request.ip}`, limit: CHECK_SAVES_PER_ADDRESS, windowSeconds: 3600 }], (wait) => `too many checks saved from here: try again in ${Math.ceil(wait / 60)} min`);
-        const check = await saveCheck(db(), consent().keyring, request.person!, { taken_at: request.body.taken_at, meters: request.body.meters as Record<string, number> });
-        return reply.status(201).send(check);
-      },
+      async (request, reply) =>
+        reply.status(201).send(await saveCheckFrom(db(), consent().keyring, request.person!, request.ip, { taken_at: request.body.taken_at, meters: request.body.meters as Record<string, number> })),
     );
 
     my.delete(
@@ -282,7 +184,7 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (request, reply) => {
-        if (!(await deleteCheck(db(), request.person!, request.params.id))) throw notFound('you have no check with this id');
+        await deleteCheck(db(), request.person!, request.params.id);
         return reply.status(204).send(null);
       },
     );
@@ -296,22 +198,7 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
           description: `${PERSON_KEY_HELP} Your consents with receipts and their events (issued, handed over, refused, withdrawn, purged), and your saved checks. Sent as an attachment.`,
           security: personSecurity,
           response: {
-            200: Type.Object({
-              exported_at: Type.String({ format: 'date-time' }),
-              about: Type.String(),
-              consents: Type.Array(PersonConsent),
-              consent_events: Type.Array(
-                Type.Object({
-                  at: Type.String({ format: 'date-time' }),
-                  event: Type.String(),
-                  consent_id: Type.Union([Uuid, Type.Null()]),
-                  actor: Type.Union([Type.Literal('person'), Type.Literal('service'), Type.Literal('system')]),
-                  reason: Type.Union([Type.String(), Type.Null()]),
-                }),
-              ),
-              checks: Type.Array(CheckSchema),
-              unreadable_checks: Type.Integer(),
-            }),
+            200: Export,
             ...problems(401),
           },
         },

@@ -4,20 +4,48 @@ import { sql } from 'kysely';
 import type { Database, Db } from '../db/database.ts';
 import { TooManyRequests } from '../http/problem.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
-import { clearAttempts, limitedAttempt, reserveAttempts, type Bucket } from './attempts.ts';
+import { clearAttempts, limitedAttempt, releaseAttempts, reserveAttempts, type Bucket } from './attempts.ts';
 
-/** The database-backed limiter's helpers for guesses: a reservation kept only for a failure, and a bucket cleared. */
+/**
+ * The database-backed limiter on its own: a parallel burst queues on the bucket's lock, so exactly
+ * the limit gets through, whatever the back end's pool. (The code redemption's burst over HTTP is in
+ * transfers/codes.test.ts.)
+ */
 
 const attempts = async (db: Db, bucket: string) =>
   Number((await sql<{ n: string }>`select count(*) as n from consent_rate_events where bucket = ${bucket}`.execute(db)).rows[0]!.n);
 
 for (const backend of testBackends()) {
-  describe(`attempts (${backend})`, () => {
+  describe(`database-backed attempt limits (${backend})`, () => {
     let database: Database;
     before(async () => {
       database = await createTestDatabase(backend);
     });
-    after(() => database?.close());
+    after(async () => database.close());
+
+    test('a parallel burst of 30 on a bucket of 10: exactly 10 reserved, the rest TooManyRequests with a wait', async () => {
+      const bucket: Bucket = { key: 'test-burst', limit: 10, windowSeconds: 600 };
+      const results = await Promise.allSettled(Array.from({ length: 30 }, () => reserveAttempts(database.db, [bucket])));
+      const reserved = results.filter((r) => r.status === 'fulfilled');
+      const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      assert.equal(reserved.length, 10);
+      assert.equal(refused.length, 20);
+      for (const r of refused) {
+        assert.ok(r.reason instanceof TooManyRequests, String(r.reason));
+        assert.ok(r.reason.retryAfterSeconds > 0 && r.reason.retryAfterSeconds <= 600);
+      }
+    });
+
+    test('all buckets or none; a released reservation makes room again', async () => {
+      const narrow: Bucket = { key: 'test-narrow', limit: 1, windowSeconds: 600 };
+      const wide: Bucket = { key: 'test-wide', limit: 5, windowSeconds: 600 };
+      const first = await reserveAttempts(database.db, [narrow, wide]);
+      await assert.rejects(reserveAttempts(database.db, [wide, narrow]), TooManyRequests);
+      const counted = await database.db.selectFrom('consent_rate_events').select('bucket').where('bucket', '=', wide.key).execute();
+      assert.equal(counted.length, 1, 'the refused reservation took nothing from the wide bucket');
+      await releaseAttempts(database.db, first);
+      assert.equal((await reserveAttempts(database.db, [narrow, wide])).length, 2);
+    });
 
     test('limitedAttempt keeps the reservation only when the work says it failed, thrown or not', async () => {
       const db = database.db;

@@ -10,23 +10,19 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { openDatabase, type Database } from '../db/database.ts';
 import { createClient } from '../clients/clients.ts';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
+import { addChannel } from '../testing/catalogue.ts';
 import { testBackends } from '../testing/databases.ts';
 import { appendConsentAudit, verifyAuditChain } from './audit-chain.ts';
 import { enableTransfer, purgeExpired } from './transfers.ts';
 
 /**
  * The consent audit log: every consent event is a link of a hash chain, without attribute values;
- * a changed or removed row is found at its seq; concurrent appends never fork the chain.
+ * a changed or removed row is found at its seq; concurrent appends never fork the chain; an event
+ * and the consent change it records commit together or not at all.
  */
 
 const ATTRS = { age: 34, municipality_code: '091', life_situation_meters: { housing: [2], finance: [3] } };
 const json = (r: LightMyRequestResponse) => r.json() as Record<string, any>;
-
-async function addChannel(db: Database['db']) {
-  const id = randomUUID();
-  await sql`insert into service_channels (id, source, type, name, content_hash) values (${id}, 'test', 'EChannel', '{"fi":"Kanava"}', 'x')`.execute(db);
-  return id;
-}
 
 /** Changes the log as someone with the table owner's rights could: past the append-only trigger. */
 async function tamper(db: Database['db'], statement: ReturnType<typeof sql>) {
@@ -36,6 +32,14 @@ async function tamper(db: Database['db'], statement: ReturnType<typeof sql>) {
   } finally {
     await sql`alter table consent_audit enable trigger consent_audit_append_only`.execute(db);
   }
+}
+
+/** Makes every new audit row of one event kind fail, as a full disk or a broken chain would. */
+async function blockAudit(db: Database['db'], event: string) {
+  await sql`alter table consent_audit add constraint test_block check (event <> ${sql.lit(event)}) not valid`.execute(db);
+  return async () => {
+    await sql`alter table consent_audit drop constraint test_block`.execute(db);
+  };
 }
 
 for (const backend of testBackends()) {
@@ -161,6 +165,75 @@ for (const backend of testBackends()) {
       assert.equal(truncated.ok, false, 'removing the tail is seen by the chain head');
       assert.equal(truncated.first_bad_seq, 7);
       assert.ok(last > 7);
+    });
+  });
+
+  describe(`an audit event commits with its consent change (${backend})`, () => {
+    let t: TestApp;
+    let app: FastifyInstance;
+    let db: Database['db'];
+    let web: string;
+    let desk: string;
+    let sender: string;
+    let receiver: string;
+
+    before(async () => {
+      t = await createTestApp(backend);
+      app = t.app;
+      db = t.database.db;
+      web = await addChannel(db, { type: 'EChannel' });
+      desk = await addChannel(db, { type: 'ServiceLocation' });
+      const s = await createClient(db, 'sender', ['transfer:send']);
+      const r = await createClient(db, 'receiver', ['transfer:receive']);
+      sender = basicAuth(s.client_id, s.client_secret);
+      receiver = basicAuth(r.client_id, r.client_secret);
+      const accepts = ['age', 'municipality_code', 'life_situation_meters'];
+      await enableTransfer(db, { channelId: web, url: 'https://verkko.example/in', accepts, clientId: r.client_id });
+      await enableTransfer(db, { channelId: desk, url: 'https://tiski.example/in', accepts, clientId: r.client_id });
+    });
+    after(async () => t.close());
+
+    const deposit = (extra: Record<string, unknown> = {}, target = web) =>
+      app.inject({ method: 'POST', url: '/api/v1/transfers', headers: { authorization: sender }, payload: { target_channel_id: target, attributes: ATTRS, purpose: 'p', ...extra } });
+    const redeem = (token: string) => app.inject({ method: 'POST', url: '/api/v1/transfers/redeem', headers: { authorization: receiver }, payload: { token } });
+    const count = async (table: 'consents' | 'consent_audit') => (await db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+
+    test('a failing audit write undoes the consent change: deposit (with its code), redeem, withdraw, purge', async () => {
+      let unblock = await blockAudit(db, 'issue');
+      const consentsBefore = await count('consents');
+      assert.equal((await deposit()).statusCode, 500);
+      assert.equal((await deposit({ code: true }, desk)).statusCode, 500);
+      await unblock();
+      assert.equal(await count('consents'), consentsBefore, 'no consent without its issue event');
+      const codes = await sql<{ n: number }>`select count(*)::int as n from transfer_codes`.execute(db);
+      assert.equal(codes.rows[0]!.n, 0, 'nor a code');
+
+      const d = json(await deposit());
+      unblock = await blockAudit(db, 'redeem');
+      assert.equal((await redeem(d.token)).statusCode, 500);
+      await unblock();
+      let row = await db.selectFrom('consents').select(['status', 'payload']).where('id', '=', d.consent_id).executeTakeFirstOrThrow();
+      assert.equal(row.status, 'given');
+      assert.ok(row.payload, 'the payload was not taken without its redeem event');
+      assert.equal((await redeem(d.token)).statusCode, 200);
+
+      const w = json(await deposit());
+      unblock = await blockAudit(db, 'withdraw');
+      assert.equal((await app.inject({ method: 'POST', url: `/api/v1/consents/${w.consent_id}/withdraw`, payload: { key: w.consent_key } })).statusCode, 500);
+      await unblock();
+      row = await db.selectFrom('consents').select(['status', 'payload']).where('id', '=', w.consent_id).executeTakeFirstOrThrow();
+      assert.equal(row.status, 'given');
+      assert.ok(row.payload);
+
+      await sql`update consents set expires_at = now() - interval '1 second' where id = ${w.consent_id}`.execute(db);
+      unblock = await blockAudit(db, 'purge');
+      await assert.rejects(purgeExpired(db));
+      await unblock();
+      row = await db.selectFrom('consents').select(['status', 'payload']).where('id', '=', w.consent_id).executeTakeFirstOrThrow();
+      assert.ok(row.payload, 'not purged without its purge event');
+      assert.ok((await purgeExpired(db)) >= 1);
+      const events = await db.selectFrom('consent_audit').select('event').where('consent_id', '=', w.consent_id).orderBy('seq').execute();
+      assert.deepEqual(events.map((e) => e.event), ['issue', 'purge']);
     });
   });
 }

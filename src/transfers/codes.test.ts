@@ -1,38 +1,30 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { buildServer } from '../http/server.ts';
 import { createClient } from '../clients/clients.ts';
+import { newPayloadKeyEntry } from '../keys/keys.ts';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
-import { testBackends } from '../testing/databases.ts';
-import { CODE_FAILURE_LIMIT, CODE_WRONG_CLIENT_LIMIT, formatCode, generateCode, normaliseCode } from './codes.ts';
-import { SESSION_ATTRIBUTES_PATH } from '../http/auroraai/session-attributes.ts';
+import { addChannel } from '../testing/catalogue.ts';
+import { createTestDatabase, testBackends } from '../testing/databases.ts';
+import { assertProblem } from '../testing/problems.ts';
+import { CODE_FAILURE_LIMIT, CODE_WRONG_CLIENT_LIMIT, formatCode, generateCode, keyedCodeHash, normaliseCode } from './codes.ts';
 import { enableTransfer } from './transfers.ts';
 
 /**
- * Non-digital transfer codes (format, normalisation, lockout, rate limit, one success under
- * concurrency) and the AuroraAI-compatible session_attributes endpoints.
+ * Non-digital transfer codes: format and normalisation; one success under concurrency; keyed
+ * hashes (old unkeyed ones still redeem) that follow payload key rotation; the failure limit, which
+ * a parallel burst of wrong codes cannot pass and right codes do not use up; lockout; a deposit
+ * with a code and a link gives each its own expiry.
  */
 
 const ATTRS = { age: 34, municipality_code: '091', life_situation_meters: { housing: [2], finance: [3] } };
 const CODE = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}$/;
-
-async function addChannel(db: Database['db'], type: string, id: string = randomUUID()) {
-  await db
-    .insertInto('service_channels')
-    .values({ id, source: 'test', source_id: null, type, organization_id: null, name: JSON.stringify({ fi: type, en: type }), summary: '{}', description: '{}', languages: [], municipalities: [], areas: '[]', web_pages: '[]', phones: '[]', emails: '[]', addresses: '[]', service_hours: '[]', area_type: null, publishing_status: null, modified: null, content_hash: 'x' })
-    .execute();
-  return id;
-}
-
 const json = (r: LightMyRequestResponse) => r.json() as Record<string, any>;
-
-function assertProblem(r: LightMyRequestResponse, status: number) {
-  assert.equal(r.statusCode, status, r.body);
-  assert.match(r.headers['content-type'] as string, /^application\/problem\+json/);
-}
+const unkeyedHash = (code: string) => createHash('sha256').update(`aurora-transfer-code:${code}`, 'utf8').digest('base64url');
 
 describe('transfer code format', () => {
   test('ten Crockford base32 characters (50 bits), shown XXXX-XXXX-XX, all characters used', () => {
@@ -60,38 +52,33 @@ describe('transfer code format', () => {
 });
 
 for (const backend of testBackends()) {
-  describe(`non-digital transfer codes and AuroraAI session_attributes (${backend})`, () => {
+  describe(`non-digital transfer codes (${backend})`, () => {
     let t: TestApp;
     let app: FastifyInstance;
     let desk: string;
     let web: string;
     let sender: string;
     let receiver: string;
-    let other: string;
-    const exampleChannel = '5894b8d5-a7be-47f2-8474-8f476a933e94';
 
     before(async () => {
       t = await createTestApp(backend);
       app = t.app;
       const db = t.database.db;
-      desk = await addChannel(db, 'ServiceLocation');
-      web = await addChannel(db, 'EChannel');
-      await addChannel(db, 'EChannel', exampleChannel);
+      desk = await addChannel(db, { type: 'ServiceLocation' });
+      web = await addChannel(db, { type: 'EChannel' });
       const s = await createClient(db, 'sender', ['transfer:send']);
       const r = await createClient(db, 'desk system', ['transfer:receive']);
-      const o = await createClient(db, 'other', ['transfer:receive']);
       sender = basicAuth(s.client_id, s.client_secret);
       receiver = basicAuth(r.client_id, r.client_secret);
-      other = basicAuth(o.client_id, o.client_secret);
       const accepts = ['age', 'municipality_code', 'life_situation_meters'];
       await enableTransfer(db, { channelId: desk, url: 'https://tiski.example/in', accepts, clientId: r.client_id });
       await enableTransfer(db, { channelId: web, url: 'https://verkko.example/in', accepts, clientId: r.client_id });
-      await enableTransfer(db, { channelId: exampleChannel, url: 'https://example.com/', accepts, clientId: r.client_id });
     });
     after(async () => t.close());
 
     const deposit = (extra: Record<string, unknown>, target = desk) =>
       app.inject({ method: 'POST', url: '/api/v1/transfers', headers: { authorization: sender }, payload: { target_channel_id: target, attributes: ATTRS, purpose: 'Asiointi palvelupisteessä', ...extra } });
+    const redeem = (token: string) => app.inject({ method: 'POST', url: '/api/v1/transfers/redeem', headers: { authorization: receiver }, payload: { token } });
     const redeemCode = (code: string, authorization = receiver) =>
       app.inject({ method: 'POST', url: '/api/v1/transfers/redeem-code', headers: { authorization }, payload: { code } });
     const newClient = async (name: string) => {
@@ -170,42 +157,120 @@ for (const backend of testBackends()) {
       assert.equal(codes.filter((c) => c === 410).length, 29, codes.join());
     });
 
-    test('AuroraAI POST session_attributes: the reference example accepted, a link as text; GET once, by the receiving client only', async () => {
-      const example = {
-        service_channel_id: exampleChannel,
-        service_id: '07058248-f002-4897-b1d5-7df9aa734c55',
-        auroraai_recommendation_id: 123,
-        session_attributes: {
-          age: 20,
-          life_situation_meters: { family: [8], finance: [9], friends: [3], health: [2], housing: [9], improvement_of_strengths: [5], life_satisfaction: [6], resilience: [7], self_esteem: [10], working_studying: [1] },
-          municipality_code: '049',
-        },
-      };
-      const post = await app.inject({ method: 'POST', url: SESSION_ATTRIBUTES_PATH, headers: { authorization: sender }, payload: example });
-      assert.equal(post.statusCode, 200, post.body);
-      assert.match(post.headers['content-type'] as string, /^text\/html/);
-      const link = new URL(post.body);
-      assert.equal(link.origin, 'https://example.com');
-      const token = link.searchParams.get('auroraai_access_token')!;
-      assert.ok(token);
-      const get = (authorization?: string) =>
-        app.inject({ method: 'GET', url: `${SESSION_ATTRIBUTES_PATH}?access_token=${encodeURIComponent(token)}`, headers: authorization ? { authorization } : {} });
-      assertProblem(await get(), 401);
-      assertProblem(await get(other), 403);
-      const first = await get(receiver);
-      assert.equal(first.statusCode, 200, first.body);
-      assert.deepEqual(json(first), example.session_attributes, 'UserAttributeValues, as the reference answers');
-      assertProblem(await get(receiver), 410);
+    test('codes are kept as HMACs under a key derived from the current payload key, not as plain SHA-256', async () => {
+      const d = json(await deposit({ code: true, link: false }, desk));
+      const code = (d.code as string).replaceAll('-', '');
+      const stored = (await sql<{ code_hash: string; hash_key: string }>`select code_hash, hash_key from transfer_codes where consent_id = ${d.consent_id}`.execute(t.database.db)).rows[0]!;
+      const keyring = app.aurora.consent.keyring;
+      assert.equal(stored.hash_key, keyring.currentId);
+      assert.equal(stored.code_hash, keyedCodeHash(keyring, keyring.currentId, code));
+      assert.notEqual(stored.code_hash, unkeyedHash(code), 'a database copy alone does not let anyone test codes offline');
+      assert.equal((await redeemCode(d.code)).statusCode, 200);
     });
 
-    test('AuroraAI POST refusals: no client, not a target, recommendation id without service id', async () => {
-      const body = { service_channel_id: exampleChannel, session_attributes: { age: 20 } };
-      assertProblem(await app.inject({ method: 'POST', url: SESSION_ATTRIBUTES_PATH, payload: body }), 401);
-      assertProblem(await app.inject({ method: 'POST', url: SESSION_ATTRIBUTES_PATH, headers: { authorization: receiver }, payload: body }), 403);
-      const notTarget = await addChannel(t.database.db, 'EChannel');
-      assertProblem(await app.inject({ method: 'POST', url: SESSION_ATTRIBUTES_PATH, headers: { authorization: sender }, payload: { ...body, service_channel_id: notTarget } }), 400);
-      assertProblem(await app.inject({ method: 'POST', url: SESSION_ATTRIBUTES_PATH, headers: { authorization: sender }, payload: { ...body, auroraai_recommendation_id: 1 } }), 400);
-      assertProblem(await app.inject({ method: 'POST', url: SESSION_ATTRIBUTES_PATH, headers: { authorization: sender }, payload: { ...body, service_channel_id: 'x' } }), 400);
+    test('a code stored before keyed hashing (hash_key null, SHA-256) still redeems, once', async () => {
+      const d = json(await deposit({ code: true, link: false }, desk));
+      const code = (d.code as string).replaceAll('-', '');
+      await sql`update transfer_codes set code_hash = ${unkeyedHash(code)}, hash_key = null where consent_id = ${d.consent_id}`.execute(t.database.db);
+      const r = await redeemCode(d.code);
+      assert.equal(r.statusCode, 200, r.body);
+      assert.deepEqual(json(r).attributes, ATTRS);
+      assertProblem(await redeemCode(d.code), 410);
+    });
+
+    test(`a parallel burst of wrong codes from one client: exactly ${CODE_FAILURE_LIMIT} are tried, the rest 429`, async () => {
+      const db = t.database.db;
+      const c = await createClient(db, 'guesser', ['transfer:receive']);
+      const guesser = basicAuth(c.client_id, c.client_secret);
+      const results = await Promise.all(Array.from({ length: 30 }, () => redeemCode(formatCode(generateCode()), guesser)));
+      const codes = results.map((r) => r.statusCode);
+      assert.equal(codes.filter((s) => s === 404).length, CODE_FAILURE_LIMIT, codes.join());
+      assert.equal(codes.filter((s) => s === 429).length, 30 - CODE_FAILURE_LIMIT, codes.join());
+      for (const r of results.filter((x) => x.statusCode === 429)) assert.ok(Number(r.headers['retry-after']) > 0);
+      const id = (await db.selectFrom('api_clients').select('id').where('client_id', '=', c.client_id).executeTakeFirstOrThrow()).id;
+      const recorded = await db.selectFrom('consent_rate_events').select(sql<number>`count(*)::int`.as('n')).where('bucket', '=', `code-failure:${id}`).executeTakeFirstOrThrow();
+      assert.equal(recorded.n, CODE_FAILURE_LIMIT);
+      const refusals = await db.selectFrom('consent_audit').select(sql<number>`count(*)::int`.as('n')).where('actor', '=', id).where('reason', '=', 'code-unknown').executeTakeFirstOrThrow();
+      assert.equal(refusals.n, CODE_FAILURE_LIMIT, 'only the codes tried are audited');
+    });
+
+    test('right codes do not use up the failure budget', async () => {
+      const db = t.database.db;
+      const c = await createClient(db, 'busy desk', ['transfer:receive']);
+      const busyDesk = await addChannel(db, { type: 'ServiceLocation' });
+      await enableTransfer(db, { channelId: busyDesk, url: 'https://kiire.example/in', accepts: ['age', 'municipality_code', 'life_situation_meters'], clientId: c.client_id });
+      const busy = basicAuth(c.client_id, c.client_secret);
+      for (let i = 0; i < CODE_FAILURE_LIMIT + 3; i++) {
+        const d = json(await deposit({ code: true, link: false }, busyDesk));
+        assert.equal((await redeemCode(d.code, busy)).statusCode, 200, `redemption ${i + 1}`);
+      }
+    });
+
+    test('a code with a link: the link lives the transfer time to live (10 min), the code 3 days', async () => {
+      const r = await deposit({ code: true }, desk);
+      assert.equal(r.statusCode, 201, r.body);
+      const d = json(r);
+      const linkTtl = Date.parse(d.link_expires_at) - Date.now();
+      const codeTtl = Date.parse(d.expires_at) - Date.now();
+      assert.ok(linkTtl > 9 * 60_000 && linkTtl <= 10 * 60_000, `link ${linkTtl}`);
+      assert.ok(codeTtl > 3 * 86400_000 - 60_000 && codeTtl <= 3 * 86400_000, `code ${codeTtl}`);
+      // Eleven minutes later: the link no longer works, the code does.
+      const db = t.database.db;
+      await sql`update consents set token_expires_at = now() - interval '1 minute' where id = ${d.consent_id}`.execute(db);
+      const late = await redeem(d.token);
+      assertProblem(late, 410);
+      assert.match(json(late).type, /transfer-expired$/);
+      const byCode = await redeemCode(d.code);
+      assert.equal(byCode.statusCode, 200, byCode.body);
+      const view = json(await app.inject({ url: `/api/v1/consents/${d.consent_id}?key=${d.consent_key}` }));
+      assert.equal(view.status, 'used');
+      // A code-only deposit's token (never handed out) does not work at all.
+      const only = json(await deposit({ code: true, link: false }, desk));
+      const row = await db.selectFrom('consents').select(['token_expires_at', 'created_at']).where('id', '=', only.consent_id).executeTakeFirstOrThrow();
+      assert.ok(row.token_expires_at && row.token_expires_at.getTime() <= row.created_at.getTime() + 1000);
+    });
+  });
+
+  describe(`codes across payload key rotation (${backend})`, () => {
+    let database: Database;
+    before(async () => {
+      database = await createTestDatabase(backend);
+    });
+    after(async () => database.close());
+
+    test('a code hashed under key A redeems after B became current; after A is removed it is unknown', async () => {
+      const keyA = newPayloadKeyEntry('A');
+      const keyB = newPayloadKeyEntry('B');
+      const db = database.db;
+      const desk = await addChannel(db, { type: 'Phone' });
+      const s = await createClient(db, 'sender', ['transfer:send']);
+      const r = await createClient(db, 'receiver', ['transfer:receive']);
+      await enableTransfer(db, { channelId: desk, url: 'http://localhost:9999/in', accepts: ['age'], clientId: r.client_id });
+      const send = basicAuth(s.client_id, s.client_secret);
+      const receive = basicAuth(r.client_id, r.client_secret);
+      const codeDeposit = (app: FastifyInstance) =>
+        app.inject({ method: 'POST', url: '/api/v1/transfers', headers: { authorization: send }, payload: { target_channel_id: desk, attributes: { age: 5 }, purpose: 'p', code: true, link: false } });
+      const redeemCode = (app: FastifyInstance, code: string) => app.inject({ method: 'POST', url: '/api/v1/transfers/redeem-code', headers: { authorization: receive }, payload: { code } });
+
+      const first = await buildServer({ database, consent: { payloadKeys: keyA }, purgeIntervalMs: 0 });
+      const a1 = json(await codeDeposit(first));
+      const a2 = json(await codeDeposit(first));
+      await first.close();
+      const second = await buildServer({ database, consent: { payloadKeys: `${keyB},${keyA}` }, purgeIntervalMs: 0 });
+      try {
+        assert.equal((await redeemCode(second, a1.code)).statusCode, 200);
+        const b = json(await codeDeposit(second));
+        const stored = await sql<{ hash_key: string }>`select hash_key from transfer_codes where consent_id = ${b.consent_id}`.execute(db);
+        assert.equal(stored.rows[0]!.hash_key, 'B');
+      } finally {
+        await second.close();
+      }
+      const third = await buildServer({ database, consent: { payloadKeys: keyB }, purgeIntervalMs: 0 });
+      try {
+        assertProblem(await redeemCode(third, a2.code), 404);
+      } finally {
+        await third.close();
+      }
     });
   });
 }

@@ -7,7 +7,9 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { createClient } from '../clients/clients.ts';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
+import { addChannel } from '../testing/catalogue.ts';
 import { testBackends } from '../testing/databases.ts';
+import { assertProblem } from '../testing/problems.ts';
 import { enableTransfer } from './transfers.ts';
 
 /**
@@ -21,22 +23,10 @@ const json = (r: LightMyRequestResponse) => r.json() as Record<string, any>;
 const newKey = () => randomBytes(32).toString('base64url');
 const names = (name: string) => ({ fi: name, sv: `${name} (sv)`, en: `${name} (en)` });
 
-function assertProblem(r: LightMyRequestResponse, status: number, kind?: string) {
-  assert.equal(r.statusCode, status, r.body);
-  assert.match(r.headers['content-type'] as string, /^application\/problem\+json/);
-  if (kind) assert.match(json(r).type, new RegExp(`${kind}$`));
-}
-
 async function addService(db: Database['db'], name: string) {
   const id = randomUUID();
   await sql`insert into services (id, source, area_type, nationwide, name, content_hash, sort_name)
             values (${id}, 'test', 'Nationwide', true, ${JSON.stringify(names(name))}, 'x', ${name})`.execute(db);
-  return id;
-}
-
-async function addChannel(db: Database['db'], type: string, name: string) {
-  const id = randomUUID();
-  await sql`insert into service_channels (id, source, type, name, content_hash) values (${id}, 'test', ${type}, ${JSON.stringify({ fi: name })}, 'x')`.execute(db);
   return id;
 }
 
@@ -63,14 +53,14 @@ for (const backend of testBackends()) {
       first = await addService(db, 'Aikuiskoulutus');
       second = await addService(db, 'Työllisyyspalvelut');
       stranger = await addService(db, 'Rakennusvalvonta');
-      desk = await addChannel(db, 'ServiceLocation', 'Palvelupiste Kamppi');
-      web = await addChannel(db, 'EChannel', 'Asiointi verkossa');
+      desk = await addChannel(db, { type: 'ServiceLocation', name: 'Palvelupiste Kamppi' });
+      web = await addChannel(db, { type: 'EChannel', name: 'Asiointi verkossa' });
       await link(db, first, desk);
       // The second service is linked from the channel's side only: it counts all the same.
       await link(db, second, desk, 'channel');
       await link(db, first, web);
       await link(db, second, web);
-      await link(db, stranger, await addChannel(db, 'ServiceLocation', 'Virastotalo'));
+      await link(db, stranger, await addChannel(db, { type: 'ServiceLocation', name: 'Virastotalo' }));
       const r = await createClient(db, 'receiver', ['transfer:receive']);
       const s = await createClient(db, 'sender', ['transfer:send']);
       sender = basicAuth(s.client_id, s.client_secret);

@@ -1,42 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { Uuid } from '../catalogue/schemas.ts';
 import { requireClient } from '../http/auth.ts';
-import { badRequest } from '../http/problem.ts';
-import { problems } from '../http/schemas.ts';
-import { depositWithCode } from './codes.ts';
+import { Uuid, problems } from '../http/schemas.ts';
+import { redeemCode } from './codes.ts';
+import { serviceDeposit } from './deposit.ts';
+import { ConsentRecord, DepositAnswer, DepositBody, Key, RedeemedTransfer, Token } from './schemas.ts';
+import { withdrawByKey } from './withdraw.ts';
 
-const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'The one-time transfer token (32 random bytes, base64url)' });
-const Key = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: "The consent's secret key, handed to the person at deposit" });
-
-export const ConsentRecord = Type.Object(
-  {
-    id: Uuid,
-    status: Type.Union([Type.Literal('given'), Type.Literal('used'), Type.Literal('expired'), Type.Literal('withdrawn')]),
-    sender: Type.Union([Type.Literal('service'), Type.Literal('person')], { description: "'service' when a sending service deposited with the person's consent, 'person' when the person sent their own data" }),
-    subject: Type.Union([Type.String(), Type.Null()]),
-    recipient_channel_id: Uuid,
-    attributes: Type.Array(Type.String(), { description: 'Names of the attributes transferred (never their values)' }),
-    purpose: Type.String(),
-    created_at: Type.String({ format: 'date-time' }),
-    expires_at: Type.String({ format: 'date-time' }),
-    used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    withdrawn_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    receipt: Type.String({ description: 'The signed consent receipt: a compact JWS (ES256) verifiable with /.well-known/jwks.json' }),
-  },
-  { description: 'A consent record (after ISO/IEC TS 27560)' },
-);
-
-/** What a redemption hands the receiving service, by token or by code. */
-export const RedeemedTransfer = Type.Object({
-  consent_id: Uuid,
-  attributes: Type.Object({}, { additionalProperties: true }),
-  purpose: Type.String(),
-  subject: Type.Union([Type.String(), Type.Null()]),
-  receipt: Type.String(),
-});
-
-/** Consent and session transfer over HTTP: deposit, redemption, the person's view and withdrawal, the JWKS. */
+/** Consent and session transfer over HTTP: deposit, redemption by token or code, the person's view and withdrawal, the JWKS. */
 export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/.well-known/jwks.json',
@@ -64,58 +35,14 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Returns a one-time token and the link that carries it to the channel (`?aurora_token=`), the signed consent receipt, and the `consent_key` with which the person may see or withdraw the consent. Values are validated against the AuroraAI attribute schema and encrypted at rest.',
         security: [{ basicAuth: [] }],
-        body: Type.Object(
-          {
-            target_channel_id: Uuid,
-            attributes: Type.Object({}, { additionalProperties: true, minProperties: 1, description: 'AuroraAI attributes (age, municipality_code, life_situation_meters, …)' }),
-            purpose: Type.String({ minLength: 1, maxLength: 500 }),
-            subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'A pseudonymous subject id' })),
-            code: Type.Optional(Type.Boolean({ description: 'Also (or, with `link: false`, only) a short code XXXX-XXXX-XX and its QR code, for a ServiceLocation or Phone channel; the code waits days (AURORA_TRANSFER_CODE_TTL_SECONDS, default 3 days) while a link given with it works only for the transfer time to live (`link_expires_at`)' })),
-            link: Type.Optional(Type.Boolean({ description: 'Whether to return the token and link (default true); false needs `code: true`' })),
-            service_id: Type.Optional(
-              Type.String({
-                format: 'uuid',
-                description:
-                  "The service the person is being sent to, one of those the target channel serves (a desk may serve many): the person's list then names it. A service the channel does not serve is 422 `channel-not-of-service` and nothing is stored",
-              }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
+        body: DepositBody,
         response: {
-          201: Type.Object({
-            consent_id: Uuid,
-            token: Type.Optional(Token),
-            link: Type.Optional(Type.String({ format: 'uri' })),
-            code: Type.Optional(Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}$', description: 'The one-time code for a desk or phone service (Crockford base32, 50 bits)' })),
-            code_qr_svg: Type.Optional(Type.String({ description: 'The code as a QR code (SVG)' })),
-            receipt: Type.String(),
-            expires_at: Type.String({ format: 'date-time' }),
-            link_expires_at: Type.Optional(Type.String({ format: 'date-time', description: 'When the link stops working, given when that is before expires_at (a deposit with both a code and a link)' })),
-            consent_key: Key,
-          }),
+          201: DepositAnswer,
           ...problems(400, 401, 403, 404, 413, 415, 422),
         },
       },
     },
-    async (request, reply) => {
-      const client = request.client!;
-      const body = request.body;
-      const input = {
-        senderClientId: client.id,
-        senderName: client.name,
-        targetChannelId: body.target_channel_id,
-        attributes: body.attributes as Record<string, unknown>,
-        purpose: body.purpose,
-        subject: body.subject,
-        recipientServiceId: body.service_id,
-      };
-      if (body.link === false && !body.code) throw badRequest('a deposit returns a link, a code or both', [{ field: 'link', message: 'may be false only with code: true' }]);
-      const deposit = body.code
-        ? await depositWithCode(app.aurora.database.db, app.aurora.consent, input, { link: body.link !== false })
-        : await app.aurora.consent.deposit(input);
-      return reply.status(201).send(deposit);
-    },
+    async (request, reply) => reply.status(201).send(await serviceDeposit(app.aurora.database.db, app.aurora.consent, request.client!, request.body)),
   );
 
   app.post(
@@ -135,10 +62,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request, reply) => {
-      const result = await app.aurora.consent.redeem(request.body.token, request.client!.id);
-      return result;
-    },
+    async (request) => app.aurora.consent.redeem(request.body.token, request.client!.id),
   );
 
   app.get(
@@ -153,9 +77,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ConsentRecord, ...problems(400, 404) },
       },
     },
-    async (request, reply) => {
-      return app.aurora.consent.view(request.params.id, request.query.key);
-    },
+    async (request) => app.aurora.consent.view(request.params.id, request.query.key),
   );
 
   app.post(
@@ -177,12 +99,27 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ConsentRecord, ...problems(400, 404, 409, 415) },
       },
     },
-    async (request, reply) => {
-      const key = request.body.key ?? request.query.key;
-      if (!key) throw badRequest('the consent key is missing', [{ field: 'key', message: 'is required, in the body (preferred) or the query string' }]);
-      if (request.body.key && request.query.key && request.body.key !== request.query.key)
-        throw badRequest('two different consent keys', [{ field: 'key', message: 'give the key once, in the body' }]);
-      return app.aurora.consent.withdraw(request.params.id, key);
+    async (request) => withdrawByKey(app.aurora.consent, request.params.id, { body: request.body.key, query: request.query.key }),
+  );
+
+  app.post(
+    '/api/v1/transfers/redeem-code',
+    {
+      config: { noStore: true },
+      preHandler: requireClient('transfer:receive'),
+      schema: {
+        tags: ['consent'],
+        summary: 'Redeem a transfer code read out or shown by the person: the attributes, once',
+        description:
+          'Case, dashes and spaces do not matter; I and L read as 1, O as 0. Only the client named by the receiving channel may redeem. Failed attempts are limited per client (10 in 10 minutes, then 429 with Retry-After, also for a parallel burst); a code tried by 5 other clients is locked (410).',
+        security: [{ basicAuth: [] }],
+        body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 64, examples: ['7K3Q-9ZXM-4D'] }) }, { additionalProperties: false }),
+        response: {
+          200: RedeemedTransfer,
+          ...problems(400, 401, 403, 404, 410, 415, 429, 503),
+        },
+      },
     },
+    async (request) => redeemCode(app.aurora.database.db, app.aurora.consent, request.body.code, request.client!.id),
   );
 };

@@ -8,63 +8,30 @@ import type { Database } from '../db/database.ts';
 import { buildServer } from '../http/server.ts';
 import { createClient } from '../clients/clients.ts';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
+import { addChannel } from '../testing/catalogue.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
-import { ATTRIBUTE_NAMES, validateAttributes } from './attributes.ts';
-import { newPayloadKeyEntry, parsePayloadKeys } from '../keys/keys.ts';
+import { assertProblem } from '../testing/problems.ts';
+import { newPayloadKeyEntry } from '../keys/keys.ts';
 import { checkLandingUrl, enableTransfer, purgeExpired } from './transfers.ts';
 
 /**
  * Consent and session transfer end to end over HTTP: a sender deposits, the receiving channel's
  * client redeems once; every refusal is problem JSON; the payload is encrypted at rest and gone
- * after use, withdrawal or expiry; receipts verify against the published JWKS.
+ * after use, withdrawal (the key in the body, or the query string) or expiry; receipts verify
+ * against the published JWKS.
  */
 
 const ATTRS = { age: 34, municipality_code: '091', life_situation_meters: { housing: [2], finance: [3] } };
 
-async function addChannel(db: Database['db'], name = 'Landing channel') {
-  const id = randomUUID();
-  await db
-    .insertInto('service_channels')
-    .values({ id, source: 'test', source_id: null, type: 'EChannel', organization_id: null, name: JSON.stringify({ fi: name, en: name }), summary: '{}', description: '{}', languages: [], municipalities: [], areas: '[]', web_pages: '[]', phones: '[]', emails: '[]', addresses: '[]', service_hours: '[]', area_type: null, publishing_status: null, modified: null, content_hash: 'x' })
-    .execute();
-  return id;
-}
-
 const json = (r: LightMyRequestResponse) => r.json() as Record<string, any>;
 
-function assertProblem(r: LightMyRequestResponse, status: number) {
-  assert.equal(r.statusCode, status, r.body);
-  assert.match(r.headers['content-type'] as string, /^application\/problem\+json/);
-  assert.equal(json(r).status, status);
-}
-
-describe('attribute registry', () => {
-  test('has the AuroraAI attributes, each with its schema', () => {
-    for (const name of ['age', 'municipality_code', 'life_situation_meters']) assert.ok(ATTRIBUTE_NAMES.includes(name), name);
-    assert.deepEqual(validateAttributes(ATTRS), []);
-  });
-  test('refuses invalid values with field paths, and unknown names', () => {
-    const errors = validateAttributes({ age: 201, municipality_code: '91', life_situation_meters: { housing: [11] }, shoe_size: 44 });
-    const fields = errors.map((e) => e.field);
-    assert.ok(fields.includes('attributes.age'));
-    assert.ok(fields.includes('attributes.municipality_code'));
-    assert.ok(fields.includes('attributes.life_situation_meters.housing.0'));
-    assert.ok(fields.includes('attributes.shoe_size'));
-  });
-  test('landing URLs: https, or http only for localhost', () => {
+describe('landing URLs', () => {
+  test('https, or http only for localhost', () => {
     assert.ok(checkLandingUrl('https://palvelu.example/vastaanotto'));
     assert.ok(checkLandingUrl('http://localhost:3000/in'));
     assert.throws(() => checkLandingUrl('http://palvelu.example/in'), RangeError);
     assert.throws(() => checkLandingUrl('javascript:alert(1)'), RangeError);
     assert.throws(() => checkLandingUrl('not a url'), RangeError);
-  });
-  test('payload keys: id:base64key entries of 32 bytes', () => {
-    const entry = newPayloadKeyEntry('a');
-    assert.equal(parsePayloadKeys(`${entry}, ${newPayloadKeyEntry('b')}`).map(([id]) => id).join(), 'a,b');
-    assert.deepEqual(parsePayloadKeys(''), []);
-    assert.throws(() => parsePayloadKeys('a:' + Buffer.alloc(16).toString('base64')), RangeError);
-    assert.throws(() => parsePayloadKeys(`${entry},${entry}`), RangeError);
-    assert.throws(() => parsePayloadKeys('nokey'), RangeError);
   });
 });
 
@@ -82,8 +49,8 @@ for (const backend of testBackends()) {
     before(async () => {
       t = await createTestApp(backend);
       app = t.app;
-      channel = await addChannel(t.database.db);
-      plainChannel = await addChannel(t.database.db, 'Not a target');
+      channel = await addChannel(t.database.db, { name: { fi: 'Landing channel', en: 'Landing channel' } });
+      plainChannel = await addChannel(t.database.db, { name: { fi: 'Not a target', en: 'Not a target' } });
       const s = await createClient(t.database.db, 'sender', ['transfer:send']);
       const r = await createClient(t.database.db, 'receiver', ['transfer:receive']);
       const o = await createClient(t.database.db, 'other receiver', ['transfer:receive']);
@@ -312,6 +279,22 @@ for (const backend of testBackends()) {
         for (const op of Object.values(ops) as { tags: string[] }[]) assert.deepEqual(op.tags, ['consent']);
       }
     });
+
+    test('withdrawal with the key in the body (preferred); query string still accepted; refusals', async () => {
+      const d = json(await deposit(good()));
+      const url = `/api/v1/consents/${d.consent_id}/withdraw`;
+      assertProblem(await app.inject({ method: 'POST', url, payload: { key: randomBytes(32).toString('base64url') } }), 404);
+      assertProblem(await app.inject({ method: 'POST', url }), 400);
+      assertProblem(await app.inject({ method: 'POST', url, payload: { key: 'short' } }), 400);
+      assertProblem(await app.inject({ method: 'POST', url, payload: { key: d.consent_key, extra: 1 } }), 400);
+      assertProblem(await app.inject({ method: 'POST', url: `${url}?key=${randomBytes(32).toString('base64url')}`, payload: { key: d.consent_key } }), 400);
+      const w = await app.inject({ method: 'POST', url, payload: { key: d.consent_key } });
+      assert.equal(w.statusCode, 200, w.body);
+      assert.equal(json(w).status, 'withdrawn');
+      assert.equal((await app.inject({ method: 'POST', url: `${url}?key=${d.consent_key}` })).statusCode, 200, 'the query string still works');
+      const spec = json(await app.inject({ url: '/openapi.json' }));
+      assert.ok(spec.paths['/api/v1/consents/{id}/withdraw'].post.requestBody, 'the body is documented');
+    });
   });
 
   describe(`payload key rotation and the signing key (${backend})`, () => {
@@ -325,7 +308,7 @@ for (const backend of testBackends()) {
       const keyA = newPayloadKeyEntry('A');
       const keyB = newPayloadKeyEntry('B');
       const db = database.db;
-      const channel = await addChannel(db);
+      const channel = await addChannel(db, { name: { fi: 'Landing channel', en: 'Landing channel' } });
       const s = await createClient(db, 'sender', ['transfer:send']);
       const r = await createClient(db, 'receiver', ['transfer:receive']);
       await enableTransfer(db, { channelId: channel, url: 'http://localhost:9999/in', accepts: ['age'], clientId: r.client_id });

@@ -5,9 +5,11 @@ import { setting, VARIABLES } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { ConsentStatus, ConsentTable } from '../db/schema.ts';
 import { HttpProblem, badRequest, forbidden, notFound } from '../http/problem.ts';
+import { checkChannelOfService } from './recipient-service.ts';
 import { ATTRIBUTE_NAMES, isAttribute, validateAttributes } from './attributes.ts';
 import { appendConsentAudit } from './audit-chain.ts';
-import { loadPayloadKeyring, loadReceiptSigner, signReceipt, type PayloadKeyring, type ReceiptSigner } from '../keys/keys.ts';
+import { loadPayloadKeyring, type PayloadKeyring } from '../keys/keys.ts';
+import { consentReceipt, loadReceiptSigner, signReceipt, type ReceiptSigner } from './receipts.ts';
 import { loadSubjectKey } from '../person/person-key.ts';
 import { purgeRateEvents } from '../rate-limits/attempts.ts';
 import { recordTransferReceived } from '../statistics/hooks.ts';
@@ -69,25 +71,6 @@ export async function enableTransfer(db: Db, input: TransferTargetInput, actor =
     await audit(tx, { actor, action: 'channel.enable-transfer', target: channel.id, details: { url, accepts, client_id: input.clientId } });
     return { channel_id: row.channel_id, url: row.url, accepts: row.accepts, client_id: input.clientId };
   });
-}
-
-/**
- * Refuses (422 `channel-not-of-service`) a service that the catalogue does not link with the
- * channel, from either side; an unknown service is refused alike.
- */
-export async function checkChannelOfService(db: Db, channelId: string, serviceId: string, field = 'service_id'): Promise<{ name: LocalizedText }> {
-  const link = await db
-    .selectFrom('service_channel_links as l')
-    .innerJoin('services as s', 's.id', 'l.service_id')
-    .select('s.name')
-    .where('l.channel_id', '=', channelId)
-    .where('l.service_id', '=', serviceId)
-    .executeTakeFirst();
-  if (!link)
-    throw new HttpProblem(422, 'channel-not-of-service', 'The request cannot be carried out', `the channel ${channelId} is not a channel of the service ${serviceId}`, {
-      errors: [{ field, message: 'is not a service of this channel' }],
-    });
-  return { name: link.name as LocalizedText };
 }
 
 export interface DepositInput {
@@ -240,27 +223,16 @@ export class ConsentService {
     const expires = new Date(now.getTime() + ttl * 1000);
     const tokenExpires = input.tokenTtlSeconds !== undefined && input.tokenTtlSeconds < ttl ? new Date(now.getTime() + input.tokenTtlSeconds * 1000) : null;
     const attributes = [...names].sort();
-    const channelName = target.name as unknown as Record<string, string | undefined>;
-    // After the Kantara Consent Receipt Specification 1.1 and ISO/IEC TS 27560's record fields.
-    const receipt = {
-      version: 'KI-CR-v1.1.0',
-      jurisdiction: 'FI',
-      consentTimestamp: Math.floor(now.getTime() / 1000),
-      collectionMethod:
-        sender === 'person' ? 'Aurora session transfer, sent by the person themself' : 'Aurora session transfer, given by the person at the sending service',
-      consentReceiptID: id,
-      piiPrincipalId: input.subject ?? null,
-      piiControllers: sender === 'person' ? [{ piiController: 'person', onBehalf: false }] : [{ piiController: input.senderName, clientId: input.senderClientId }],
-      services: [
-        {
-          service: channelName.fi ?? channelName.en ?? channelName.sv ?? target.id,
-          channelId: target.id,
-          purposes: [{ purpose: input.purpose, consentType: 'EXPLICIT', piiCategory: attributes, primaryPurpose: true, termination: expires.toISOString() }],
-        },
-      ],
-      sensitive: false,
-      expires: Math.floor(expires.getTime() / 1000),
-    };
+    const receipt = consentReceipt({
+      id,
+      at: now,
+      expires,
+      sender: input.senderClientId ? { name: input.senderName, clientId: input.senderClientId } : 'person',
+      subject: input.subject ?? null,
+      channel: { id: target.id, name: target.name as unknown as LocalizedText },
+      purpose: input.purpose,
+      attributes,
+    });
     const jws = await signReceipt(this.signer, receipt);
     const sealed = this.keyring.seal(JSON.stringify(input.attributes), id);
     // The record, its place on the person's list, a code and the audit event land together or not at all.

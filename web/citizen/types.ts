@@ -4,7 +4,9 @@
  */
 import type { Address, Email, OpeningHour, Phone, ServiceHours, WebPage } from '../../src/catalogue/model.ts';
 import type { Check } from '../../src/person/checks.ts';
-import type { PersonConsent, PersonTransferResult, TransferTarget } from '../../src/person/person.ts';
+import type { PersonConsent } from '../../src/person/consents.ts';
+import type { PersonTransferResult } from '../../src/person/send-own-data.ts';
+import type { TransferTarget } from '../../src/person/transfer-targets.ts';
 
 export type { Address, OpeningHour, Phone, ServiceHours, TransferTarget, WebPage };
 export type ConsentRecord = PersonConsent;

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { requireClient } from '../auth.ts';
-import { badRequest } from '../problem.ts';
 import { problems } from '../schemas.ts';
+import { sendSessionAttributes } from './session-transfer.ts';
 
 /**
  * AuroraAI's session transfer (`/service-recommender/v1/session_attributes`, see
@@ -12,8 +12,6 @@ import { problems } from '../schemas.ts';
  */
 
 export const SESSION_ATTRIBUTES_PATH = '/service-recommender/v1/session_attributes';
-export const SESSION_TRANSFER_PURPOSE = 'Session transfer to a recommended service (AuroraAI session_attributes)';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const UserAttributeValues = Type.Object({}, { additionalProperties: true, description: 'AuroraAI attribute values (age, municipality_code, life_situation_meters, …)' });
 
@@ -40,22 +38,8 @@ export const auroraaiSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const body = request.body;
-      if (!UUID.test(body.service_channel_id)) throw badRequest('not a service channel id', [{ field: 'service_channel_id', message: 'is a UUID' }]);
-      if (body.auroraai_recommendation_id !== undefined && body.service_id === undefined)
-        throw badRequest('service_id must be given with auroraai_recommendation_id', [{ field: 'service_id', message: 'is required with auroraai_recommendation_id' }]);
-      const client = request.client!;
-      const deposit = await app.aurora.consent.deposit({
-        senderClientId: client.id,
-        senderName: client.name,
-        targetChannelId: body.service_channel_id,
-        attributes: body.session_attributes as Record<string, unknown>,
-        purpose: SESSION_TRANSFER_PURPOSE,
-      });
-      const link = new URL(deposit.link);
-      link.searchParams.delete('aurora_token');
-      link.searchParams.set('auroraai_access_token', deposit.token);
-      return reply.status(200).type('text/html; charset=utf-8').send(link.toString());
+      const link = await sendSessionAttributes(app.aurora.consent, request.client!, { ...request.body, session_attributes: request.body.session_attributes as Record<string, unknown> });
+      return reply.status(200).type('text/html; charset=utf-8').send(link);
     },
   );
 
@@ -75,9 +59,6 @@ export const auroraaiSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: UserAttributeValues, ...problems(400, 401, 403, 404, 410) },
       },
     },
-    async (request, reply) => {
-      const result = await app.aurora.consent.redeem(request.query.access_token, request.client!.id);
-      return result.attributes;
-    },
+    async (request) => (await app.aurora.consent.redeem(request.query.access_token, request.client!.id)).attributes,
   );
 };

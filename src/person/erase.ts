@@ -1,0 +1,30 @@
+import type { Db } from '../db/database.ts';
+import { audit } from '../audit/audit.ts';
+import { appendConsentAudit } from '../transfers/audit-chain.ts';
+import { deleteAllChecks } from './checks.ts';
+import { lockPerson } from './person-key.ts';
+
+/**
+ * Erases everything for the person: consents still waiting are withdrawn (their values deleted),
+ * the list, the saved checks and the person's rate-limit entries are deleted. The consent records
+ * stay (the receiving service's and the audit log's), no longer linked to the person.
+ */
+export async function erasePerson(db: Db, person: string) {
+  return db.transaction().execute(async (tx) => {
+    await lockPerson(tx, person);
+    const waiting = await tx
+      .updateTable('consents')
+      .set({ status: 'withdrawn', withdrawn_at: new Date(), payload: null, payload_key: null })
+      .where('status', '=', 'given')
+      .where('id', 'in', (eb) => eb.selectFrom('person_consents').select('consent_id').where('person', '=', person))
+      .returning('id')
+      .execute();
+    await appendConsentAudit(tx, waiting.map(({ id }) => ({ event: 'withdraw' as const, consentId: id, actor: 'person', reason: 'erase' })));
+    const forgotten = await tx.deleteFrom('person_consents').where('person', '=', person).executeTakeFirst();
+    const checks = await deleteAllChecks(tx, person);
+    await tx.deleteFrom('consent_rate_events').where('bucket', '=', `transfer-person:${person}`).execute();
+    const summary = { withdrawn: waiting.length, consents_forgotten: Number(forgotten.numDeletedRows), checks_deleted: checks };
+    await audit(tx, { actor: 'person', action: 'person.erase', details: summary });
+    return summary;
+  });
+}

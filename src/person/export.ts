@@ -1,0 +1,29 @@
+import type { Db } from '../db/database.ts';
+import { audit } from '../audit/audit.ts';
+import type { ConsentService } from '../transfers/transfers.ts';
+import { listChecks } from './checks.ts';
+import { listConsents } from './consents.ts';
+
+// The export names the kind of actor only: a client's id would tell the person nothing and is not theirs.
+type ActorKind = 'person' | 'service' | 'system';
+const actorKind = (actor: string): ActorKind => (actor === 'person' ? 'person' : actor === 'system' ? 'system' : 'service');
+
+/** Everything the network holds for the person: their consents with receipts and events, and saved checks. */
+export async function exportAll(db: Db, consent: ConsentService, person: string) {
+  const consents = await listConsents(db, person);
+  const ids = consents.map((c) => c.id);
+  const events = ids.length
+    ? await db.selectFrom('consent_audit').select(['at', 'event', 'consent_id', 'actor', 'reason']).where('consent_id', 'in', ids).orderBy('seq').execute()
+    : [];
+  const checks = await listChecks(db, consent.keyring, person);
+  await audit(db, { actor: 'person', action: 'person.export', details: { consents: consents.length, checks: checks.checks.length } });
+  return {
+    exported_at: new Date().toISOString(),
+    about:
+      'Everything the Aurora network holds for your person key: your consents with their signed receipts and what happened to them, and the checks you saved. The values you sent are not here: the network deletes them once they are handed over, withdrawn or expired.',
+    consents,
+    consent_events: events.map((e) => ({ at: new Date(e.at).toISOString(), event: e.event, consent_id: e.consent_id, actor: actorKind(e.actor), reason: e.reason })),
+    checks: checks.checks,
+    unreadable_checks: checks.unreadable,
+  };
+}

@@ -1,0 +1,106 @@
+import Type from 'typebox';
+import { Language, Secret, Uuid } from '../http/schemas.ts';
+import { Meters } from '../recommender/schemas.ts';
+import { ConsentRecord } from '../transfers/schemas.ts';
+
+/** The person API's request and answer schemas. */
+
+export const Localized = Type.Object(
+  { fi: Type.Optional(Type.String()), sv: Type.Optional(Type.String()), en: Type.Optional(Type.String()) },
+  { description: 'A text in Finnish, Swedish and English, as far as the catalogue has it' },
+);
+export const AllLanguages = Type.Object({ fi: Type.String(), sv: Type.String(), en: Type.String() });
+export const ConsentKey = Secret("The consent's secret key, as the sending service handed it to the person");
+
+export const Recipient = Type.Object({
+  service_id: Type.Union([Uuid, Type.Null()], {
+    description:
+      "The service the consent was given for (`service_id` of the transfer); for a consent made without one, the channel's service (the first by name when several). Null when the catalogue no longer has it",
+  }),
+  service_name: Localized,
+  channel_id: Uuid,
+  channel_name: Localized,
+});
+export const PersonConsent = Type.Object(
+  {
+    ...ConsentRecord.properties,
+    origin: Type.Union([Type.Literal('made'), Type.Literal('claimed')], { description: "'made': the person's own transfer; 'claimed': a service's, added with its consent key" }),
+    recipient: Recipient,
+  },
+  { description: 'A consent on the person’s list, with the names of its recipient' },
+);
+export const CheckSchema = Type.Object({ id: Uuid, taken_at: Type.String({ format: 'date-time' }), meters: Meters });
+export const Erased = Type.Object({
+  withdrawn: Type.Integer({ description: 'Consents that were still waiting and are now withdrawn (their values deleted)' }),
+  consents_forgotten: Type.Integer({ description: 'Consents removed from your list' }),
+  checks_deleted: Type.Integer(),
+});
+
+/** The attribute registry in words. */
+export const AttributeTexts = Type.Object({
+  attributes: Type.Array(Type.Object({ name: Type.String(), title: AllLanguages, description: AllLanguages, schema: Type.Object({}, { additionalProperties: true }) })),
+});
+
+/** The channels of a service that receive transfers. */
+export const TransferTargets = Type.Object({
+  targets: Type.Array(
+    Type.Object({
+      channel_id: Uuid,
+      channel_type: Type.String({ description: "PTV channel type: 'EChannel', 'WebPage', 'ServiceLocation', 'Phone', …" }),
+      channel_name: Localized,
+      mode: Type.Union([Type.Literal('link'), Type.Literal('code')]),
+      accepts: Type.Array(Type.String()),
+    }),
+  ),
+});
+
+/** A person's own transfer. */
+export const OwnTransferBody = Type.Object(
+  {
+    channel_id: Uuid,
+    attributes: Type.Object({}, { additionalProperties: true, minProperties: 1, maxProperties: 20, description: 'Attribute values by name (see GET /api/v1/attributes)' }),
+    purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'In your words; by default a sentence in `language` naming the service (`service_id`) or else the channel' })),
+    language: Type.Optional(Language),
+    service_id: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'The service you are sending to, one of those the channel serves (a desk may serve many): your list then names it. A service the channel does not serve is 422 `channel-not-of-service` and nothing is stored',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** What a person's own transfer gives them: a link to open or a code to show. */
+export const OwnTransferAnswer = Type.Object({
+  consent_id: Uuid,
+  consent_key: ConsentKey,
+  status: Type.Literal('given'),
+  expires_at: Type.String({ format: 'date-time' }),
+  receipt: Type.String({ description: 'The signed consent receipt (compact JWS, ES256; /.well-known/jwks.json)' }),
+  mode: Type.Union([Type.Literal('link'), Type.Literal('code')]),
+  link: Type.Optional(Type.String({ format: 'uri', description: "The channel's landing URL with `aurora_token`" })),
+  token: Type.Optional(Type.String()),
+  code: Type.Optional(Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{10}$', description: 'The code, ten characters of Crockford base32' })),
+  code_display: Type.Optional(Type.String({ description: 'The code as shown to people: XXXX-XXXX-XX' })),
+  qr_svg: Type.Optional(Type.String({ description: 'code_display as a QR code (SVG)' })),
+});
+
+/** Everything the network holds for a person. */
+export const Export = Type.Object({
+  exported_at: Type.String({ format: 'date-time' }),
+  about: Type.String(),
+  consents: Type.Array(PersonConsent),
+  consent_events: Type.Array(
+    Type.Object({
+      at: Type.String({ format: 'date-time' }),
+      event: Type.String(),
+      consent_id: Type.Union([Uuid, Type.Null()]),
+      actor: Type.Union([Type.Literal('person'), Type.Literal('service'), Type.Literal('system')]),
+      reason: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  checks: Type.Array(CheckSchema),
+  unreadable_checks: Type.Integer(),
+});
