@@ -8,7 +8,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { createClient } from '../clients/clients.ts';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
-import { addChannel } from '../testing/catalogue.ts';
+import { addChannel, addTestService, threeLanguages } from '../testing/catalogue.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
 import { assertProblem } from '../testing/problems.ts';
 import { ATTRIBUTE_NAMES } from '../transfers/attributes.ts';
@@ -29,12 +29,6 @@ const json = (r: LightMyRequestResponse) => r.json() as Record<string, any>;
 const newKey = () => randomBytes(32).toString('base64url');
 const names = (name: string) => ({ fi: name, en: `${name} (en)` });
 
-async function addService(db: Database['db'], name: string) {
-  const id = randomUUID();
-  await sql`insert into services (id, source, area_type, nationwide, name, content_hash, sort_name)
-            values (${id}, 'test', 'Nationwide', true, ${JSON.stringify({ fi: name, sv: `${name} (sv)`, en: `${name} (en)` })}, 'x', ${name})`.execute(db);
-  return id;
-}
 
 for (const backend of testBackends()) {
   describe(`person API (${backend})`, () => {
@@ -54,10 +48,10 @@ for (const backend of testBackends()) {
       t = await createTestApp(backend);
       app = t.app;
       db = t.database.db;
-      service = await addService(db, 'Asumisneuvonta');
-      web = await addChannel(db, { type: 'EChannel', name: names('Asumisneuvonta verkossa'), serviceId: service });
-      desk = await addChannel(db, { type: 'ServiceLocation', name: names('Asumisneuvonnan palvelupiste'), serviceId: service });
-      plain = await addChannel(db, { type: 'Phone', name: names('Puhelinneuvonta'), serviceId: service });
+      service = await addTestService(db, 'Asumisneuvonta');
+      web = await addChannel(db, { type: 'EChannel', name: threeLanguages('Asumisneuvonta verkossa'), serviceId: service });
+      desk = await addChannel(db, { type: 'ServiceLocation', name: threeLanguages('Asumisneuvonnan palvelupiste'), serviceId: service });
+      plain = await addChannel(db, { type: 'Phone', name: threeLanguages('Puhelinneuvonta'), serviceId: service });
       const r = await createClient(db, 'receiver', ['transfer:receive']);
       const s = await createClient(db, 'sender', ['transfer:send']);
       receiver = basicAuth(r.client_id, r.client_secret);
@@ -99,7 +93,7 @@ for (const backend of testBackends()) {
       await db.insertInto('service_channel_links').values({ service_id: service, channel_id: web, asserted_by: 'channel', channel_name: null, description: JSON.stringify({}) }).execute();
       const both = json(await app.inject({ url: `/api/v1/services/${service}/transfer-targets` })).targets as Record<string, any>[];
       assert.deepEqual(both.map((x) => x.channel_id).sort(), [web, desk].sort());
-      const none = await addService(db, 'Ei vastaanottoa');
+      const none = await addTestService(db, 'Ei vastaanottoa');
       assert.deepEqual(json(await app.inject({ url: `/api/v1/services/${none}/transfer-targets` })), { targets: [] });
       assertProblem(await app.inject({ url: `/api/v1/services/${randomUUID()}/transfer-targets` }), 404);
       assertProblem(await app.inject({ url: '/api/v1/services/not-a-uuid/transfer-targets' }), 400);

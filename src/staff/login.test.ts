@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { HttpProblem, TooManyRequests } from '../http/problem.ts';
 import { createTestApp, type TestApp } from '../testing/app.ts';
 import { ConsoleUser } from '../testing/console.ts';
+import { countAttempts } from '../testing/attempts.ts';
 import { testBackends } from '../testing/databases.ts';
 import { assertProblem } from '../testing/problems.ts';
 import { login } from './login.ts';
@@ -18,8 +18,6 @@ const ADMIN = { email: 'verkosto@aurora.example', password: 'verkoston-salasana-
 const PASSWORD = 'hyvin-pitka-salasana';
 
 const problem = (status: number, kind?: string) => (error: unknown) => error instanceof HttpProblem && error.status === status && (kind === undefined || error.kind === kind);
-const attempts = async (db: Db, bucket: string) =>
-  Number((await sql<{ n: string }>`select count(*) as n from consent_rate_events where bucket = ${bucket}`.execute(db)).rows[0]!.n);
 
 for (const backend of testBackends()) {
   describe(`console login (${backend})`, () => {
@@ -87,8 +85,8 @@ for (const backend of testBackends()) {
       const { id } = await staffOf(email);
       const ip = '10.1.0.1';
       await assert.rejects(login(db, keyring(), { email: ` ${email.toUpperCase()} `, password: 'väärä-salasana-1', ip }), problem(401, 'unauthorized'));
-      assert.equal(await attempts(db, `login:${email}`), 1, 'the address is normalised before it is counted');
-      assert.equal(await attempts(db, `login-ip:${ip}`), 1);
+      assert.equal(await countAttempts(db, `login:${email}`), 1, 'the address is normalised before it is counted');
+      assert.equal(await countAttempts(db, `login-ip:${ip}`), 1);
       const failed = await db.selectFrom('audit_log').selectAll().where('action', '=', 'staff.login-failed').where('target', '=', id).executeTakeFirstOrThrow();
       assert.equal(failed.actor, `login:${email}`);
       assert.deepEqual(failed.details, { ip, reason: 'unauthorized' });
@@ -97,8 +95,8 @@ for (const backend of testBackends()) {
       assert.equal(staff.id, id);
       assert.equal(await findSession(db, session.token), id);
       assert.ok(session.expiresAt.getTime() > Date.now());
-      assert.equal(await attempts(db, `login:${email}`), 0);
-      assert.equal(await attempts(db, `login-ip:${ip}`), 1, 'the IP keeps its failures');
+      assert.equal(await countAttempts(db, `login:${email}`), 0);
+      assert.equal(await countAttempts(db, `login-ip:${ip}`), 1, 'the IP keeps its failures');
       const ok = await db.selectFrom('audit_log').selectAll().where('action', '=', 'staff.login').where('target', '=', id).executeTakeFirstOrThrow();
       assert.deepEqual(ok.details, { ip, method: 'password' });
     });
@@ -113,10 +111,10 @@ for (const backend of testBackends()) {
       const ip = '10.1.0.2';
       await assert.rejects(login(db, keyring(), { email, password: PASSWORD, ip }), problem(401, 'totp-required'));
       await assert.rejects(login(db, keyring(), { email, password: PASSWORD, totp: '   ', ip }), problem(401, 'totp-required'));
-      assert.equal(await attempts(db, `login:${email}`), 0);
-      assert.equal(await attempts(db, `login-ip:${ip}`), 0);
+      assert.equal(await countAttempts(db, `login:${email}`), 0);
+      assert.equal(await countAttempts(db, `login-ip:${ip}`), 0);
       await assert.rejects(login(db, keyring(), { email, password: PASSWORD, totp: totpCode(secret, now), ip }), (e) => problem(401, 'totp-required')(e) && /used already/.test((e as Error).message));
-      assert.equal(await attempts(db, `login:${email}`), 1);
+      assert.equal(await countAttempts(db, `login:${email}`), 1);
       const next = totpCode(secret, now + 30_000);
       const started = await login(db, keyring(), { email, password: PASSWORD, totp: `${next.slice(0, 3)} ${next.slice(3)}`, ip });
       assert.equal(started.staff.totpEnabled, true);

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
-import type { Db } from '../db/database.ts';
 import { HttpProblem, TooManyRequests } from '../http/problem.ts';
 import { createTestApp, type TestApp } from '../testing/app.ts';
 import { ConsoleUser } from '../testing/console.ts';
+import { countAttempts } from '../testing/attempts.ts';
 import { testBackends } from '../testing/databases.ts';
 import { assertProblem } from '../testing/problems.ts';
 import { findSession, startSession } from './sessions.ts';
@@ -15,8 +14,6 @@ import { totpCode } from './totp.ts';
 /** A staff user's own one-time codes: set up, confirmed with a current code, needed at login, turned off; other sessions end. */
 
 const problem = (status: number, kind?: string) => (error: unknown) => error instanceof HttpProblem && error.status === status && (kind === undefined || error.kind === kind);
-const attempts = async (db: Db, bucket: string) =>
-  Number((await sql<{ n: string }>`select count(*) as n from consent_rate_events where bucket = ${bucket}`.execute(db)).rows[0]!.n);
 
 for (const backend of testBackends()) {
   describe(`console TOTP (${backend})`, () => {
@@ -98,11 +95,11 @@ for (const backend of testBackends()) {
       const { secret } = await beginTotp(db, keyring, await staff());
       const wrong = String((Number(totpCode(secret)) + 1) % 1_000_000).padStart(6, '0');
       await assert.rejects(confirmTotp(db, keyring, await staff(), { code: wrong, ip, sessionToken: kept.token }), (e) => problem(400, 'invalid-request')(e) && (e as HttpProblem).extensions.errors !== undefined);
-      assert.equal(await attempts(db, `login:${address}`), 1);
-      assert.equal(await attempts(db, `login-ip:${ip}`), 1);
+      assert.equal(await countAttempts(db, `login:${address}`), 1);
+      assert.equal(await countAttempts(db, `login-ip:${ip}`), 1);
 
       assert.deepEqual(await confirmTotp(db, keyring, await staff(), { code: totpCode(secret), ip, sessionToken: kept.token }), { totp_enabled: true });
-      assert.equal(await attempts(db, `login:${address}`), 1, 'a right code is not counted (nor does it clear)');
+      assert.equal(await countAttempts(db, `login:${address}`), 1, 'a right code is not counted (nor does it clear)');
       assert.equal(await findSession(db, kept.token), id);
       assert.equal(await findSession(db, other.token), null, 'the other session ended');
       await assert.rejects(beginTotp(db, keyring, await staff()), problem(409, 'totp-enabled'));

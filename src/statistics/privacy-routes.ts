@@ -5,8 +5,8 @@ import { badRequest } from '../http/problem.ts';
 import { problems } from '../http/schemas.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
 import { MemberParams } from '../http/console-schemas.ts';
-import { MAX_EPSILON_CAP_PER_WEEK, privacySettings, setPrivacyBudget } from './index.ts';
-import { audit } from '../audit/audit.ts';
+import { changePrivacyCap } from './change-privacy-cap.ts';
+import { MAX_EPSILON_CAP_PER_WEEK, privacySettings } from './index.ts';
 
 /**
  * A member's privacy settings for its statistics: the cap on what releases of one week may spend on
@@ -77,22 +77,6 @@ export const privacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PrivacySettingsSchema, ...problems(400, 401, 403, 404, 415) },
       },
     },
-    async (request) => {
-      const memberId = request.params.id.toLowerCase();
-      const cap = request.body.epsilon_cap_per_week;
-      return db()
-        .transaction()
-        .execute(async (tx) => {
-          const before = await privacySettings(tx, memberId);
-          try {
-            await setPrivacyBudget(tx, memberId, cap);
-          } catch (error) {
-            if (error instanceof RangeError) throw badRequest(error.message, [{ field: 'epsilon_cap_per_week', message: error.message }]);
-            throw error;
-          }
-          await audit(tx, { actor: actorOf(request), action: 'member.privacy.set', target: memberId, memberId: memberId, details: { epsilon_cap_per_week: cap, previous: before.default ? null : before.epsilon_cap_per_week } });
-          return privacySettings(tx, memberId);
-        });
-    },
+    async (request) => changePrivacyCap(db(), request.params.id.toLowerCase(), request.body.epsilon_cap_per_week, actorOf(request)),
   );
 };

@@ -8,15 +8,14 @@ import { forbidden } from '../http/problem.ts';
 import { problems } from '../http/schemas.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
 import { MemberParams } from '../http/console-schemas.ts';
-import { providerStatistics, statisticsCsv } from './index.ts';
-import { audit } from '../audit/audit.ts';
+import { statisticsCsv } from './index.ts';
+import { readMemberStatistics } from './read-member-statistics.ts';
 
 /**
  * A member's statistics on its own services (the statistics module's differentially private
  * release of each completed week), for its staff in the console and for its API clients with the
  * scope stats:read. Every read is in the audit log, with how many weeks it released.
  */
-const DAY = 86_400_000;
 const Day = (description: string) => Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: `${description} (YYYY-MM-DD)` });
 
 const StatisticsQuerySchema = Type.Object(
@@ -58,13 +57,9 @@ const StatisticsSchema = Type.Object(
 
 type StatisticsQueryString = { from?: string | undefined; to?: string | undefined; format: 'json' | 'csv'; language: 'fi' | 'sv' | 'en' };
 
+/** The statistics as JSON, or as a CSV attachment. */
 async function answer(db: Db, reply: FastifyReply, memberId: string, query: StatisticsQueryString, actor: string) {
-  const today = new Date();
-  const to = query.to ?? today.toISOString().slice(0, 10);
-  const from = query.from ?? new Date(today.getTime() - 12 * 7 * DAY).toISOString().slice(0, 10);
-  const services = await db.selectFrom('member_services').select('service_id').where('member_id', '=', memberId).orderBy('service_id').execute();
-  const result = await providerStatistics(db, { memberId, serviceIds: services.map((s) => s.service_id), from, to });
-  await audit(db, { actor, action: 'member.statistics.read', target: memberId, memberId: memberId, details: { from: result.from, to: result.to, format: query.format, new_releases: result.new_releases } });
+  const result = await readMemberStatistics(db, memberId, { from: query.from, to: query.to, format: query.format }, actor);
   if (query.format === 'csv')
     return reply
       .type('text/csv; charset=utf-8')

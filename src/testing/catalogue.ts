@@ -20,3 +20,14 @@ export async function addChannel(db: Db, { type = 'EChannel', name = 'Kanava', i
   if (serviceId) await sql`insert into service_channel_links (service_id, channel_id, asserted_by) values (${serviceId}, ${id}, 'service')`.execute(db);
   return id;
 }
+
+/** Test names in three languages: the Finnish one as given, the others marked. */
+export const threeLanguages = (name: string): LocalizedText => ({ fi: name, sv: `${name} (sv)`, en: `${name} (en)` });
+
+/** A nationwide catalogue service with only what the tables require, named in fi, sv and en. */
+export async function addTestService(db: Db, name: string): Promise<string> {
+  const id = randomUUID();
+  await sql`insert into services (id, source, area_type, nationwide, name, content_hash, sort_name)
+            values (${id}, 'test', 'Nationwide', true, ${JSON.stringify(threeLanguages(name))}, 'x', ${name})`.execute(db);
+  return id;
+}

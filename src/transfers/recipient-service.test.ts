@@ -7,7 +7,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { createClient } from '../clients/clients.ts';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
-import { addChannel } from '../testing/catalogue.ts';
+import { addChannel, addTestService, threeLanguages } from '../testing/catalogue.ts';
 import { testBackends } from '../testing/databases.ts';
 import { assertProblem } from '../testing/problems.ts';
 import { enableTransfer } from './transfers.ts';
@@ -21,14 +21,7 @@ import { enableTransfer } from './transfers.ts';
 const ATTRS = { age: 34, municipality_code: '091' };
 const json = (r: LightMyRequestResponse) => r.json() as Record<string, any>;
 const newKey = () => randomBytes(32).toString('base64url');
-const names = (name: string) => ({ fi: name, sv: `${name} (sv)`, en: `${name} (en)` });
 
-async function addService(db: Database['db'], name: string) {
-  const id = randomUUID();
-  await sql`insert into services (id, source, area_type, nationwide, name, content_hash, sort_name)
-            values (${id}, 'test', 'Nationwide', true, ${JSON.stringify(names(name))}, 'x', ${name})`.execute(db);
-  return id;
-}
 
 const link = (db: Database['db'], serviceId: string, channelId: string, assertedBy: 'service' | 'channel' = 'service') =>
   sql`insert into service_channel_links (service_id, channel_id, asserted_by) values (${serviceId}, ${channelId}, ${assertedBy})`.execute(db);
@@ -50,9 +43,9 @@ for (const backend of testBackends()) {
       app = t.app;
       db = t.database.db;
       // "Aikuiskoulutus" sorts first: the name the list gave every consent to the desk before.
-      first = await addService(db, 'Aikuiskoulutus');
-      second = await addService(db, 'Työllisyyspalvelut');
-      stranger = await addService(db, 'Rakennusvalvonta');
+      first = await addTestService(db, 'Aikuiskoulutus');
+      second = await addTestService(db, 'Työllisyyspalvelut');
+      stranger = await addTestService(db, 'Rakennusvalvonta');
       desk = await addChannel(db, { type: 'ServiceLocation', name: 'Palvelupiste Kamppi' });
       web = await addChannel(db, { type: 'EChannel', name: 'Asiointi verkossa' });
       await link(db, first, desk);
@@ -83,7 +76,7 @@ for (const backend of testBackends()) {
       const d = json(r);
       assert.equal(d.mode, 'code');
       assert.equal(await stored(d.consent_id), second);
-      const expected = { service_id: second, service_name: names('Työllisyyspalvelut'), channel_id: desk, channel_name: { fi: 'Palvelupiste Kamppi' } };
+      const expected = { service_id: second, service_name: threeLanguages('Työllisyyspalvelut'), channel_id: desk, channel_name: { fi: 'Palvelupiste Kamppi' } };
       const [mine] = await list(person);
       assert.equal(mine!.id, d.consent_id);
       assert.deepEqual(mine!.recipient, expected);
@@ -107,7 +100,7 @@ for (const backend of testBackends()) {
       const d = json(await transfer(person, { channel_id: desk, attributes: ATTRS }));
       assert.equal(await stored(d.consent_id), null);
       const [mine] = await list(person);
-      assert.deepEqual(mine!.recipient, { service_id: first, service_name: names('Aikuiskoulutus'), channel_id: desk, channel_name: { fi: 'Palvelupiste Kamppi' } });
+      assert.deepEqual(mine!.recipient, { service_id: first, service_name: threeLanguages('Aikuiskoulutus'), channel_id: desk, channel_name: { fi: 'Palvelupiste Kamppi' } });
       assert.match(mine!.purpose, /Palvelupiste Kamppi/, 'the default purpose names the channel');
     });
 
@@ -150,11 +143,11 @@ for (const backend of testBackends()) {
       const claimed = await as(person, 'POST', '/api/v1/my/consents/claim', { consent_id: d.consent_id, consent_key: d.consent_key });
       assert.equal(claimed.statusCode, 200, claimed.body);
       assert.equal(json(claimed).recipient.service_id, second);
-      assert.deepEqual(json(claimed).recipient.service_name, names('Työllisyyspalvelut'));
+      assert.deepEqual(json(claimed).recipient.service_name, threeLanguages('Työllisyyspalvelut'));
     });
 
     test('a named service later removed from the catalogue: no id and no name, never another service', async () => {
-      const gone = await addService(db, 'Aaa lakkautettu');
+      const gone = await addTestService(db, 'Aaa lakkautettu');
       await link(db, gone, desk);
       const person = newKey();
       const d = json(await transfer(person, { channel_id: desk, attributes: ATTRS, service_id: gone }));
