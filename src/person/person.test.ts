@@ -8,7 +8,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { createClient } from '../clients/clients.ts';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
-import { addChannel, addTestService, threeLanguages } from '../testing/catalogue.ts';
+import { addChannel, addTestService } from '../testing/catalogue.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
 import { assertProblem } from '../testing/problems.ts';
 import { ATTRIBUTE_NAMES } from '../transfers/attributes.ts';
@@ -29,7 +29,6 @@ const json = (r: LightMyRequestResponse) => r.json() as Record<string, any>;
 const newKey = () => randomBytes(32).toString('base64url');
 const names = (name: string) => ({ fi: name, en: `${name} (en)` });
 
-
 for (const backend of testBackends()) {
   describe(`person API (${backend})`, () => {
     let t: TestApp;
@@ -49,9 +48,9 @@ for (const backend of testBackends()) {
       app = t.app;
       db = t.database.db;
       service = await addTestService(db, 'Asumisneuvonta');
-      web = await addChannel(db, { type: 'EChannel', name: threeLanguages('Asumisneuvonta verkossa'), serviceId: service });
-      desk = await addChannel(db, { type: 'ServiceLocation', name: threeLanguages('Asumisneuvonnan palvelupiste'), serviceId: service });
-      plain = await addChannel(db, { type: 'Phone', name: threeLanguages('Puhelinneuvonta'), serviceId: service });
+      web = await addChannel(db, { type: 'EChannel', name: names('Asumisneuvonta verkossa'), serviceId: service });
+      desk = await addChannel(db, { type: 'ServiceLocation', name: names('Asumisneuvonnan palvelupiste'), serviceId: service });
+      plain = await addChannel(db, { type: 'Phone', name: names('Puhelinneuvonta'), serviceId: service });
       const r = await createClient(db, 'receiver', ['transfer:receive']);
       const s = await createClient(db, 'sender', ['transfer:send']);
       receiver = basicAuth(r.client_id, r.client_secret);
