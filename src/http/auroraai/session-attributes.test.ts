@@ -9,7 +9,7 @@ import { assertProblem } from '../../testing/problems.ts';
 import { enableTransfer } from '../../transfers/transfers.ts';
 import { SESSION_ATTRIBUTES_PATH } from './session-attributes.ts';
 
-/** AuroraAI's session_attributes over our transfers: the reference example, a one-time read by the receiving client only. */
+/** AuroraAI's session_attributes over our transfers: the reference example, a one-time read by the receiving client only, only what the channel accepts. */
 
 const json = (r: LightMyRequestResponse) => r.json() as Record<string, any>;
 
@@ -64,6 +64,47 @@ for (const backend of testBackends()) {
       assert.equal(first.statusCode, 200, first.body);
       assert.deepEqual(json(first), example.session_attributes, 'UserAttributeValues, as the reference answers');
       assertProblem(await get(receiver), 410);
+    });
+
+    test('AuroraAI POST keeps only what the channel accepts: the rest is dropped, even invalid, and the consent and its receipt name only what was kept', async () => {
+      const db = t.database.db;
+      const narrow = await addChannel(db, { type: 'EChannel' });
+      const r = await createClient(db, 'narrow desk', ['transfer:receive']);
+      await enableTransfer(db, { channelId: narrow, url: 'https://narrow.example/in?lang=fi', accepts: ['age', 'municipality_code'], clientId: r.client_id });
+      // What an AuroraAI client sends: everything it has, some of it this channel never takes.
+      const everything = { age: 30, municipality_code: '091', life_situation_meters: { family: [11] }, shoe_size: 44 };
+      const post = await app.inject({ method: 'POST', url: SESSION_ATTRIBUTES_PATH, headers: { authorization: sender }, payload: { service_channel_id: narrow, session_attributes: everything } });
+      assert.equal(post.statusCode, 200, post.body);
+      const token = new URL(post.body).searchParams.get('auroraai_access_token')!;
+      assert.ok(token);
+      const consent = await db.selectFrom('consents').select(['attributes', 'receipt']).where('recipient_channel_id', '=', narrow).executeTakeFirstOrThrow();
+      assert.deepEqual(consent.attributes, ['age', 'municipality_code']);
+      const receipt = JSON.parse(Buffer.from(consent.receipt.split('.')[1]!, 'base64url').toString('utf8'));
+      assert.deepEqual(receipt.services[0].purposes[0].piiCategory, ['age', 'municipality_code']);
+      const get = await app.inject({ method: 'GET', url: `${SESSION_ATTRIBUTES_PATH}?access_token=${encodeURIComponent(token)}`, headers: { authorization: basicAuth(r.client_id, r.client_secret) } });
+      assert.equal(get.statusCode, 200, get.body);
+      assert.deepEqual(json(get), { age: 30, municipality_code: '091' });
+    });
+
+    test('AuroraAI POST with nothing the channel accepts: 200, the landing link without a token, nothing stored', async () => {
+      const db = t.database.db;
+      const narrow = await addChannel(db, { type: 'EChannel' });
+      const r = await createClient(db, 'age desk', ['transfer:receive']);
+      await enableTransfer(db, { channelId: narrow, url: 'https://age.example/in?lang=sv', accepts: ['age'], clientId: r.client_id });
+      const post = await app.inject({
+        method: 'POST',
+        url: SESSION_ATTRIBUTES_PATH,
+        headers: { authorization: sender },
+        payload: { service_channel_id: narrow, session_attributes: { municipality_code: '091', shoe_size: 44 } },
+      });
+      assert.equal(post.statusCode, 200, post.body);
+      assert.match(post.headers['content-type'] as string, /^text\/html/);
+      assert.equal(post.body, 'https://age.example/in?lang=sv');
+      const stored = await db.selectFrom('consents').select('id').where('recipient_channel_id', '=', narrow).execute();
+      assert.equal(stored.length, 0);
+      const empty = await app.inject({ method: 'POST', url: SESSION_ATTRIBUTES_PATH, headers: { authorization: sender }, payload: { service_channel_id: narrow, session_attributes: {} } });
+      assert.equal(empty.statusCode, 200, empty.body);
+      assert.equal(empty.body, 'https://age.example/in?lang=sv');
     });
 
     test('AuroraAI POST refusals: no client, not a target, recommendation id without service id', async () => {

@@ -26,7 +26,7 @@ export const auroraaiSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'post-session_attributes',
         summary: 'Send session attributes to a recommended service',
         description:
-          'AuroraAI-compatible deposit. The channel must be a transfer target accepting the attributes. Returns the session-transfer link (`?auroraai_access_token=`) as text. Unlike AuroraAI, whose token lived 24 hours and could be read again by anyone holding it, the token is one-time and valid for minutes, and only the receiving channel\'s client may read it.',
+          'AuroraAI-compatible deposit. The channel must be a transfer target; as in AuroraAI, attributes it does not accept are dropped (the consent covers only those kept), and when none is left nothing is stored and the answer is the landing link without a token. Returns the session-transfer link (`?auroraai_access_token=`) as text. Unlike AuroraAI, whose token lived 24 hours and could be read again by anyone holding it, the token is one-time and valid for minutes, and only the receiving channel\'s client may read it.',
         security: [{ basicAuth: [] }],
         body: Type.Object({
           service_channel_id: Type.String({ description: 'Service channel id from PTV to which service send the attributes' }),
@@ -38,7 +38,7 @@ export const auroraaiSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const link = await sendSessionAttributes(app.aurora.consent, request.client!, { ...request.body, session_attributes: request.body.session_attributes as Record<string, unknown> });
+      const link = await sendSessionAttributes(app.aurora.database.db, app.aurora.consent, request.client!, { ...request.body, session_attributes: request.body.session_attributes as Record<string, unknown> });
       return reply.status(200).type('text/html; charset=utf-8').send(link);
     },
   );

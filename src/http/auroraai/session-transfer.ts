@@ -1,6 +1,7 @@
 import type { AuthenticatedClient } from '../../clients/clients.ts';
+import type { Db } from '../../db/database.ts';
 import type { ConsentService } from '../../transfers/transfers.ts';
-import { badRequest } from '../problem.ts';
+import { badRequest, notFound } from '../problem.ts';
 
 export const SESSION_TRANSFER_PURPOSE = 'Session transfer to a recommended service (AuroraAI session_attributes)';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -16,16 +17,35 @@ export interface SessionAttributes {
  * AuroraAI's POST session_attributes as a deposit: the answer is the channel's landing link with
  * the token under AuroraAI's parameter name. The route documents the reference's body as it is;
  * what that leaves loose is checked here.
+ *
+ * AuroraAI's clients send every attribute they hold and the core components kept only those the
+ * channel receives, so attributes the channel does not accept are dropped here, before anything
+ * is validated, stored or signed: the consent record and its receipt name only what goes along.
+ * When nothing is left the core components stored nothing and answered the bare landing link, and
+ * so do we (a person still gets to the service, only without data). The native transfers API
+ * keeps refusing such attributes by name: its callers choose what they send.
  */
-export async function sendSessionAttributes(consent: ConsentService, sender: AuthenticatedClient, body: SessionAttributes): Promise<string> {
+export async function sendSessionAttributes(db: Db, consent: ConsentService, sender: AuthenticatedClient, body: SessionAttributes): Promise<string> {
   if (!UUID.test(body.service_channel_id)) throw badRequest('not a service channel id', [{ field: 'service_channel_id', message: 'is a UUID' }]);
   if (body.auroraai_recommendation_id !== undefined && body.service_id === undefined)
     throw badRequest('service_id must be given with auroraai_recommendation_id', [{ field: 'service_id', message: 'is required with auroraai_recommendation_id' }]);
+  const target = await db
+    .selectFrom('service_channels as c')
+    .leftJoin('transfer_targets as t', 't.channel_id', 'c.id')
+    .select(['c.id', 't.url', 't.accepts', 't.client_id'])
+    .where('c.id', '=', body.service_channel_id)
+    .executeTakeFirst();
+  if (!target) throw notFound(`no channel ${body.service_channel_id}`);
+  if (!target.url || !target.accepts || !target.client_id)
+    throw badRequest(`the channel ${body.service_channel_id} does not receive transfers`, [{ field: 'service_channel_id', message: 'is not a transfer target' }]);
+  const accepted = new Set(target.accepts);
+  const kept = Object.fromEntries(Object.entries(body.session_attributes).filter(([name]) => accepted.has(name)));
+  if (Object.keys(kept).length === 0) return new URL(target.url).toString();
   const deposit = await consent.deposit({
     senderClientId: sender.id,
     senderName: sender.name,
     targetChannelId: body.service_channel_id,
-    attributes: body.session_attributes,
+    attributes: kept,
     purpose: SESSION_TRANSFER_PURPOSE,
   });
   const link = new URL(deposit.link);
