@@ -31,7 +31,7 @@ import { openDatabase, type Database, type Db } from '../src/db/database.ts';
 import { aggregateProviderEvents } from '../src/statistics/aggregate.ts';
 import { setPrivacyBudget } from '../src/statistics/budget.ts';
 import { recordServiceEvents, type ServiceEvent } from '../src/statistics/events.ts';
-import { K_THRESHOLD, providerStatistics } from '../src/statistics/provider-statistics.ts';
+import { providerStatistics } from '../src/statistics/provider-statistics.ts';
 import { addDays } from '../src/statistics/time.ts';
 import { createPostgresDatabase } from '../src/testing/databases.ts';
 import { cachedDataDir, elapsed, fmt, intFlag, isInUse, latencyStats, mb, openPgliteWaiting, parseArgs, table, tmpDataDir, type LatencyStats } from './lib.ts';
@@ -119,7 +119,6 @@ interface Measured {
   providerEvents: number;
   providerPeople: number;
   shownCells: number;
-  suppressedCells: number;
   cold: number;
   warm: LatencyStats;
   aggregateOnly: LatencyStats;
@@ -157,7 +156,7 @@ async function measure(db: Db, backend: string, shape: Shape, repeats: number, g
   const aggregateOnly: number[] = [];
   for (let i = 0; i < repeats; i++) {
     t = process.hrtime.bigint();
-    await aggregateProviderEvents(db, { serviceIds, fromMonday: from, toMonday: to, histogramsFrom: K_THRESHOLD });
+    await aggregateProviderEvents(db, { serviceIds, fromMonday: from, toMonday: to });
     aggregateOnly.push(ms(t));
   }
   // Every week is kept by now: the period is assembled from the kept releases.
@@ -196,7 +195,6 @@ async function measure(db: Db, backend: string, shape: Shape, repeats: number, g
     providerEvents: Number(counts.rows[0]!.events),
     providerPeople: Number(counts.rows[0]!.people),
     shownCells: first.weeks.length,
-    suppressedCells: first.suppressed_cells,
     cold,
     warm: latencyStats(warm),
     aggregateOnly: latencyStats(aggregateOnly),
@@ -291,8 +289,8 @@ export async function main(argv: string[]) {
   );
   console.log(
     table(
-      ['backend', 'events', 'generated s', 'table MB', 'index MB', 'provider events', 'provider people', 'cells shown', 'suppressed'],
-      results.map((r) => [r.backend, r.rows.toLocaleString('en-US'), r.generateSeconds === null ? 'kept' : f(r.generateSeconds), f(r.tableMb), f(r.indexMb), r.providerEvents.toLocaleString('en-US'), r.providerPeople.toLocaleString('en-US'), r.shownCells, r.suppressedCells]),
+      ['backend', 'events', 'generated s', 'table MB', 'index MB', 'provider events', 'provider people', 'cells shown'],
+      results.map((r) => [r.backend, r.rows.toLocaleString('en-US'), r.generateSeconds === null ? 'kept' : f(r.generateSeconds), f(r.tableMb), f(r.indexMb), r.providerEvents.toLocaleString('en-US'), r.providerPeople.toLocaleString('en-US'), r.shownCells]),
     ),
   );
   console.log('\nLatency, ms\n');

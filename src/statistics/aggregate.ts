@@ -7,7 +7,7 @@ import { KIND_CODES } from './events.ts';
  * The exact figures behind a provider's statistics, per (ISO week, municipality) and per week over
  * all municipalities: distinct people, and how many of them had each kind of event; each meter's
  * distribution over the people who answered it. Never shown as such: provider-statistics.ts adds
- * noise and suppresses small cells.
+ * noise and leaves out cells whose noisy people count is small.
  *
  * Each person is first reduced to one row (one week, one municipality, which kinds of event, one
  * meters vector) whatever events were recorded for them, so that one person is in at most one
@@ -49,17 +49,17 @@ const COUNTS_SQL = sql.raw(COUNTS.map((c) => `(count(*) filter (where ${c}))::in
 
 /**
  * Exact cells for these services over the weeks whose Mondays lie in [fromMonday, toMonday], by week,
- * the all-municipalities row first, then municipalities by code. Cells of fewer than
- * `histogramsFrom` people get all-zero histograms: they will not be shown, and most cells of a
- * provider are that small, so their 110 counts are neither sent nor parsed.
+ * the all-municipalities row first, then municipalities by code. Every cell has its histograms:
+ * whether a cell is shown is decided on noise afterwards, so leaving out those of small cells
+ * would make what is released depend on exact counts.
  */
 export async function aggregateProviderEvents(
   db: Db,
-  query: { serviceIds: readonly string[]; fromMonday: string; toMonday: string; histogramsFrom?: number },
+  query: { serviceIds: readonly string[]; fromMonday: string; toMonday: string },
 ): Promise<ExactCell[]> {
   if (query.serviceIds.length === 0) return [];
   const ids = query.serviceIds.map((s) => s.toLowerCase());
-  const result = await sql<{ week: string; municipality: string | null; all_municipalities: boolean; people: number; histograms: number[] | null } & Record<CountName, number>>`
+  const result = await sql<{ week: string; municipality: string | null; all_municipalities: boolean; people: number; histograms: number[] } & Record<CountName, number>>`
     with persons as (
       select min(week) as week, min(municipality) as municipality, ${PERSON_KINDS_SQL}, max(meters) as meters
         from service_events
@@ -69,14 +69,14 @@ export async function aggregateProviderEvents(
     people as (select week, municipality, ${sql.raw(COUNTS.join(', '))}, ${METER_COLUMNS_SQL} from persons)
     select week::text as week, municipality, grouping(municipality) = 1 as all_municipalities,
            count(*)::int as people, ${COUNTS_SQL},
-           case when count(*) >= ${query.histogramsFrom ?? 0} then ${HISTOGRAM_SQL} end as histograms
+           ${HISTOGRAM_SQL} as histograms
       from people
      group by grouping sets ((week, municipality), (week))`.execute(db);
   const cells: ExactCell[] = [];
   for (const row of result.rows) {
     // People of unknown municipality count in their week's row only: no row of their own.
     if (!row.all_municipalities && row.municipality === null) continue;
-    const flat = row.histograms?.map(Number) ?? new Array<number>(METERS.length * BINS).fill(0);
+    const flat = row.histograms.map(Number);
     cells.push({
       week: row.week,
       municipality: row.all_municipalities ? null : row.municipality,

@@ -115,6 +115,55 @@ describe('Laplace noise', () => {
     assert.ok(Math.abs(countDeviation / countDraws / countScale - 1) < 0.1, `counts: ${countDeviation / countDraws}, expected ≈ ${countScale}`);
     assert.ok(Math.abs(binDeviation / binDraws / binScale - 1) < 0.03, `bins: ${binDeviation / binDraws}, expected ≈ ${binScale}`);
   });
+
+  const exactCell = (people: number, answered = people): ExactCell => ({
+    week: MONDAY,
+    municipality: '091',
+    people,
+    counts: Object.fromEntries(COUNTS.map((c) => [c, people])) as Record<CountName, number>,
+    histograms: METERS.map(() => Array.from({ length: BINS }, (_, v) => (v === 5 ? answered : 0))),
+  });
+  // A constant draw gives every figure the same noise: 0.999 about +149 at scale 24, 0.001 about −149.
+  const up = () => 0.999;
+  const down = () => 0.001;
+
+  test('the 10-person threshold is decided on the noisy people count, never the exact one', () => {
+    // 3 people pushed over 10 by noise are shown; 50 pushed under are not. Exact counts would decide the other way.
+    const [small] = releaseCells([exactCell(3)], 1, up).weeks;
+    assert.ok(small, 'a small cell whose noisy count reaches 10 is shown');
+    assert.equal(small.people, noisyCount(3, COUNT_SENSITIVITY / 0.5, up));
+    assert.ok(small.meters.health, 'a meter answered by 3 whose noisy histogram adds up to 10 is shown');
+    assert.deepEqual(releaseCells([exactCell(50)], 1, down).weeks, []);
+  });
+
+  test('shown exactly when the published (noisy) people count is at least 10; a meter exactly when its published histogram adds up to 10 (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 60 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.array(fc.double({ min: 1e-6, max: 1 - 1e-6, noNaN: true }), { minLength: 200, maxLength: 200 }),
+        fc.constantFrom(0.5, 1, 3),
+        (people, answered, draws, epsilon) => {
+          const source = (offset: number) => {
+            let i = offset;
+            return () => draws[i++ % draws.length]!;
+          };
+          // The people count is the first draw: what the decision sees is what is published.
+          const noisyPeople = noisyCount(people, COUNT_SENSITIVITY / (epsilon / 2), source(0));
+          const { weeks } = releaseCells([exactCell(people, Math.min(people, answered))], epsilon, source(0));
+          assert.equal(weeks.length, noisyPeople >= 10 ? 1 : 0);
+          if (weeks[0]) {
+            assert.equal(weeks[0].people, noisyPeople);
+            for (const meter of METERS) {
+              const shown = weeks[0].meters[meter];
+              if (shown) assert.ok(shown.histogram.reduce((a, b) => a + b, 0) >= 10);
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
 
 // ------------------------------------------------------------------------------------------------
@@ -258,7 +307,7 @@ for (const backend of testBackends()) {
       );
     });
 
-    test('a release shows cells of 10 or more people, counts the smaller ones, and leaves out meters fewer than 10 answered', async () => {
+    test('without noise a release shows cells of 10 or more people, leaves out the smaller ones without counting them, and meters fewer than 10 answered', async () => {
       await clear();
       const [a, b, other] = [randomUUID(), randomUUID(), randomUUID()];
       const events = [
@@ -278,7 +327,8 @@ for (const backend of testBackends()) {
       const result = await providerStatistics(db(), { memberId: randomUUID(), serviceIds: [a, b], from: MONDAY, to: addDays(MONDAY, 13) }, { ...NO_NOISE, now: NOV });
       assert.equal(result.noise, 'laplace');
       assert.equal(result.k_threshold, 10);
-      assert.equal(result.suppressed_cells, 3); // Espoo week 0, Helsinki week 1, week 1 overall
+      assert.ok(!('suppressed_cells' in result), 'how many cells were left out is not published');
+      assert.ok(result.week_releases.every((w) => !('suppressed_cells' in w)));
       assert.deepEqual(
         result.weeks.map((w) => [w.week, w.municipality, w.people, w.recommended, w.opened, w.transfers_received, w.feedback_useful, w.feedback_not_useful]),
         [
@@ -304,9 +354,10 @@ for (const backend of testBackends()) {
       await clear();
       const service = randomUUID();
       await recordServiceEvents(db(), [
-        ...crowd(40, { service, municipality: '091', kinds: ['recommended', 'opened'], meters: (i) => ({ health: i % 11 }) }),
-        ...crowd(30, { service, week: 1, municipality: '049' }),
-        ...crowd(20, { service, week: 2, municipality: '049' }), // the week of NOV: still going on
+        // Hundreds each, so that the noise (scale 24) never takes a cell under the threshold.
+        ...crowd(300, { service, municipality: '091', kinds: ['recommended', 'opened'], meters: (i) => ({ health: i % 11 }) }),
+        ...crowd(300, { service, week: 1, municipality: '049' }),
+        ...crowd(300, { service, week: 2, municipality: '049' }), // the week of NOV: still going on
       ]);
       const memberId = randomUUID();
       const [w0, w1, w2] = [MONDAY, addDays(MONDAY, 7), addDays(MONDAY, 14)];
@@ -317,8 +368,8 @@ for (const backend of testBackends()) {
       assert.equal(first.epsilon_per_release, 1);
       assert.equal(first.epsilon_cap_per_week, 3);
       assert.deepEqual(first.week_releases, [
-        { week: w0, released_at: NOV.toISOString(), epsilon: 1, suppressed_cells: 0, new: true },
-        { week: w1, released_at: NOV.toISOString(), epsilon: 1, suppressed_cells: 0, new: true },
+        { week: w0, released_at: NOV.toISOString(), epsilon: 1, new: true },
+        { week: w1, released_at: NOV.toISOString(), epsilon: 1, new: true },
       ]);
       assert.deepEqual([...new Set(first.weeks.map((w) => w.week))], [w0, w1], 'nothing of the current week');
       assert.equal(await keptReleases(memberId), 2);
@@ -370,7 +421,7 @@ for (const backend of testBackends()) {
       const refused = await ask([a, b, c]);
       assert.equal(refused.new_releases, 0);
       assert.deepEqual(refused.weeks, []);
-      assert.deepEqual(refused.week_releases, [{ week: MONDAY, released_at: null, epsilon: null, suppressed_cells: 0, new: false, unavailable: true }]);
+      assert.deepEqual(refused.week_releases, [{ week: MONDAY, released_at: null, epsilon: null, new: false, unavailable: true }]);
       assert.equal(await spentOn(memberId, MONDAY), 3);
       assert.equal(await keptReleases(memberId), 3);
       // Sets released before keep their figures.
@@ -458,12 +509,11 @@ describe('CSV', () => {
       { week: '2026-11-16', municipality: null, recommended: 25, opened: 12, transfers_received: 0, feedback_useful: 3, feedback_not_useful: 1, people: 26, meters: { health: { mean: 4.5, histogram: [3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3] } } },
       { week: '2026-11-16', municipality: '091', recommended: 12, opened: 6, transfers_received: 0, feedback_useful: 0, feedback_not_useful: 0, people: 12, meters: {} },
     ],
-    suppressed_cells: 1,
     noise: 'laplace',
     k_threshold: 10,
     from: '2026-11-16',
     to: '2026-11-23',
-    week_releases: [{ week: '2026-11-16', released_at: '2026-11-23T12:00:00.000Z', epsilon: 1, suppressed_cells: 1, new: true }],
+    week_releases: [{ week: '2026-11-16', released_at: '2026-11-23T12:00:00.000Z', epsilon: 1, new: true }],
     pending_week: '2026-11-23',
     new_releases: 1,
     epsilon_per_release: 1,

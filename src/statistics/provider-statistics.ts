@@ -3,7 +3,7 @@ import { contentHash } from '../lib/canonical-json.ts';
 import type { Db } from '../db/database.ts';
 import { badRequest } from '../http/problem.ts';
 import { METERS, type Meter } from '../recommender/meters.ts';
-import { aggregateProviderEvents, COUNTS, type CountName, type ExactCell } from './aggregate.ts';
+import { aggregateProviderEvents, BINS, COUNTS, type CountName, type ExactCell } from './aggregate.ts';
 import { epsilonCapPerWeek, epsilonPerRelease, fitsCap, spendOnWeek, weekSpending } from './budget.ts';
 import { cryptoUniform, noisyCount, type Uniform } from './laplace.ts';
 import { addDays, mondayOfDate, parseDate, weekOf } from './time.ts';
@@ -12,9 +12,14 @@ import { addDays, mondayOfDate, parseDate, weekOf } from './time.ts';
  * A member's statistics on its own services, released with differential privacy, one completed
  * ISO week at a time.
  *
- * What is protected: one person, that is one recommendation (its recommended, opened and rated
- * services), or one transfer, or one lone piece of feedback. aggregate.ts reduces each person to one
- * row, so a person is in one municipality cell and in one week row (the all-municipalities row of
+ * What is protected: one person, as far as the network can tell one — one recommendation (its
+ * recommended, opened and rated services), or one transfer, or one lone piece of feedback. The
+ * network has no accounts and keeps no identifier across a person's requests (the citizen app's
+ * person key is not sent with recommendations, and an identifier that linked them would itself be
+ * a tracking identifier), so someone who asks k times in one week is k "people" here and protected
+ * with k·epsilon (group privacy), and a transfer after a recommendation is a person of its own. The
+ * recommendation is the best proxy the network holds. aggregate.ts reduces each proxy to one
+ * row, so it is in one municipality cell and in one week row (the all-municipalities row of
  * that week), and changes each figure there by at most 1:
  *  - the six counts (people and the five kinds of event): at most 6 per cell, 12 in all;
  *  - the meter histograms: one bin per meter answered, at most 10 per cell, 20 in all.
@@ -35,11 +40,14 @@ import { addDays, mondayOfDate, parseDate, weekOf } from './time.ts';
  * differentially private release is itself private, so the mean costs no budget of its own.
  * Rounding noisy figures and clamping them at 0 are post-processing too.
  *
- * On top of the noise, the issue's rule that no figure is drawn from fewer than 10 people: a cell
- * with fewer than 10 people is not shown (only counted in suppressed_cells), and a meter answered
- * by fewer than 10 of a cell's people is left out of that cell. These thresholds look at exact
- * counts, so whether a cell is shown is outside the differential privacy guarantee: it tells that
- * at least 10 people are there, which is what k-anonymity-style rules disclose by design.
+ * On top of the noise, the rule that no figure is drawn from fewer than 10 people, decided on
+ * noisy figures only, so that the decision is post-processing and inside the guarantee at no extra
+ * cost: a cell is shown when its noisy people count (the one published) is at least 10, and a meter
+ * when its noisy histogram adds up to at least 10. A cell of 3 people is therefore sometimes shown
+ * and one of 12 sometimes not; deciding on exact counts would tell for sure that 10 people are
+ * there, which no noise then hides. Every completed week has its all-municipalities row, with or
+ * without events, so that a row's existence tells nothing either. How many cells were left out is
+ * not published: it would be an exact count of small groups.
  */
 export const K_THRESHOLD = 10;
 /** The longest period one query may cover, in weeks (two years). */
@@ -83,7 +91,7 @@ export interface StatisticsWeek {
   feedback_useful: number;
   feedback_not_useful: number;
   people: number;
-  /** The meters answered by at least 10 of the cell's people. */
+  /** The meters whose noisy histogram adds up to at least 10. */
   meters: Partial<Record<Meter, MeterStatistics>>;
 }
 
@@ -95,8 +103,6 @@ export interface WeekRelease {
   released_at: string | null;
   /** The epsilon its figures were released with; null when unavailable. */
   epsilon: number | null;
-  /** Its cells of 1 to 9 people, not shown. */
-  suppressed_cells: number;
   /** True: released by this request (earlier requests' releases are reused). */
   new: boolean;
   /**
@@ -109,8 +115,6 @@ export interface WeekRelease {
 export interface StatisticsResult {
   /** Cells of the released weeks, by week, each week's all-municipalities row first. */
   weeks: StatisticsWeek[];
-  /** Cells (week × municipality, and week rows) with 1 to 9 people: not shown. */
-  suppressed_cells: number;
   noise: 'laplace';
   k_threshold: number;
   /** The Mondays of the first and last week asked for. */
@@ -154,30 +158,34 @@ export function servicesKey(sortedServiceIds: readonly string[]): string {
   return contentHash(sortedServiceIds);
 }
 
-/** Noise and thresholds applied to exact cells (exported for tests of the noise's calibration). */
-export function releaseCells(cells: readonly ExactCell[], epsilon: number, uniform: Uniform = cryptoUniform): { weeks: StatisticsWeek[]; suppressed: number } {
+/**
+ * Noise and thresholds applied to exact cells (exported for tests of the noise's calibration). The
+ * people count is drawn first, then the five counts, then the histograms meter by meter.
+ */
+export function releaseCells(cells: readonly ExactCell[], epsilon: number, uniform: Uniform = cryptoUniform): { weeks: StatisticsWeek[] } {
   const countScale = COUNT_SENSITIVITY / (epsilon / 2);
   const histogramScale = HISTOGRAM_SENSITIVITY / (epsilon / 2);
   const weeks: StatisticsWeek[] = [];
-  let suppressed = 0;
   for (const cell of cells) {
-    if (cell.people < K_THRESHOLD) {
-      suppressed++;
-      continue;
-    }
+    const people = noisyCount(cell.people, countScale, uniform);
+    if (people < K_THRESHOLD) continue;
     const counts = Object.fromEntries(COUNTS.map((c) => [c, noisyCount(cell.counts[c], countScale, uniform)])) as Record<CountName, number>;
     const meters: Partial<Record<Meter, MeterStatistics>> = {};
     METERS.forEach((meter, m) => {
-      const exact = cell.histograms[m]!;
-      if (exact.reduce((s, n) => s + n, 0) < K_THRESHOLD) return;
-      const histogram = exact.map((n) => noisyCount(n, histogramScale, uniform));
+      const histogram = cell.histograms[m]!.map((n) => noisyCount(n, histogramScale, uniform));
       const total = histogram.reduce((s, n) => s + n, 0);
-      const mean = total > 0 ? Math.round((histogram.reduce((s, n, v) => s + n * v, 0) / total) * 10) / 10 : null;
+      if (total < K_THRESHOLD) return;
+      const mean = Math.round((histogram.reduce((s, n, v) => s + n * v, 0) / total) * 10) / 10;
       meters[meter] = { mean, histogram };
     });
-    weeks.push({ week: cell.week, municipality: cell.municipality, ...counts, people: noisyCount(cell.people, countScale, uniform), meters });
+    weeks.push({ week: cell.week, municipality: cell.municipality, ...counts, people, meters });
   }
-  return { weeks, suppressed };
+  return { weeks };
+}
+
+/** A week's all-municipalities row with nobody in it: released like any other, so that its absence tells nothing. */
+function emptyWeekRow(week: string): ExactCell {
+  return { week, municipality: null, people: 0, counts: Object.fromEntries(COUNTS.map((c) => [c, 0])) as Record<CountName, number>, histograms: METERS.map(() => new Array<number>(BINS).fill(0)) };
 }
 
 /**
@@ -194,7 +202,6 @@ export async function providerStatistics(db: Db, query: StatisticsQuery, options
   const lastCompleted = addDays(current, -7);
   const result: StatisticsResult = {
     weeks: [],
-    suppressed_cells: 0,
     noise: 'laplace',
     k_threshold: K_THRESHOLD,
     from: q.from,
@@ -215,7 +222,7 @@ export async function providerStatistics(db: Db, query: StatisticsQuery, options
   const stored = async () => {
     const rows = await db
       .selectFrom('statistics_week_releases')
-      .select([sql<string>`week::text`.as('week'), 'epsilon', 'cells', 'suppressed_cells', 'released_at'])
+      .select([sql<string>`week::text`.as('week'), 'epsilon', 'cells', 'released_at'])
       .where('member_id', '=', q.memberId)
       .where('services_key', '=', key)
       .where(sql<boolean>`week between ${q.from}::date and ${end}::date`)
@@ -230,18 +237,20 @@ export async function providerStatistics(db: Db, query: StatisticsQuery, options
     const affordable = missing.filter((w) => fitsCap(spent.get(w) ?? 0, epsilon, cap));
     if (affordable.length > 0) {
       // The slow part runs outside the transaction; nothing is kept or spent unless it succeeds.
-      const cells = await aggregateProviderEvents(db, { serviceIds: q.serviceIds, fromMonday: affordable[0]!, toMonday: affordable.at(-1)!, histogramsFrom: K_THRESHOLD });
+      // Histograms of every cell: which cells are shown is decided on noise, after this.
+      const cells = await aggregateProviderEvents(db, { serviceIds: q.serviceIds, fromMonday: affordable[0]!, toMonday: affordable.at(-1)! });
       const byWeek = new Map<string, ExactCell[]>(affordable.map((w) => [w, []]));
       for (const cell of cells) byWeek.get(cell.week)?.push(cell);
+      for (const [week, list] of byWeek) if (list[0]?.municipality !== null) list.unshift(emptyWeekRow(week));
       const uniform = options.uniform ?? cryptoUniform;
       await db.transaction().execute(async (tx) => {
         // In week order, so that concurrent releases take the rows' locks in one order.
         for (const week of affordable) {
-          const { weeks, suppressed } = releaseCells(byWeek.get(week)!, epsilon, uniform);
+          const { weeks } = releaseCells(byWeek.get(week)!, epsilon, uniform);
           // A concurrent request that released the week first wins: its figures stand, this noise is dropped.
           const inserted = await tx
             .insertInto('statistics_week_releases')
-            .values({ member_id: q.memberId, week, services_key: key, epsilon, cells: JSON.stringify(weeks), suppressed_cells: suppressed, released_at: now })
+            .values({ member_id: q.memberId, week, services_key: key, epsilon, cells: JSON.stringify(weeks), suppressed_cells: 0, released_at: now })
             .onConflict((oc) => oc.columns(['member_id', 'week', 'services_key']).doNothing())
             .returning('week')
             .executeTakeFirst();
@@ -263,12 +272,11 @@ export async function providerStatistics(db: Db, query: StatisticsQuery, options
   for (const week of completed) {
     const row = kept.get(week);
     if (!row) {
-      result.week_releases.push({ week, released_at: null, epsilon: null, suppressed_cells: 0, new: false, unavailable: true });
+      result.week_releases.push({ week, released_at: null, epsilon: null, new: false, unavailable: true });
       continue;
     }
     result.weeks.push(...(row.cells as StatisticsWeek[]));
-    result.suppressed_cells += Number(row.suppressed_cells);
-    result.week_releases.push({ week, released_at: new Date(row.released_at).toISOString(), epsilon: Number(row.epsilon), suppressed_cells: Number(row.suppressed_cells), new: released.has(week) });
+    result.week_releases.push({ week, released_at: new Date(row.released_at).toISOString(), epsilon: Number(row.epsilon), new: released.has(week) });
   }
   result.new_releases = released.size;
   return result;

@@ -58,14 +58,19 @@ for (const backend of testBackends()) {
       const url = `/api/v1/console/members/${memberId}/statistics`;
       const first = await owner.json('GET', url);
       assert.equal(first.noise, 'laplace');
+      assert.ok(!('suppressed_cells' in first) && first.week_releases.every((r: object) => !('suppressed_cells' in r)), 'no exact count of small cells is published');
       assert.equal(first.new_releases, 12, 'the 12 completed weeks of the default period');
       assert.equal(first.pending_week, weekOf(new Date()));
       assert.equal(first.week_releases.length, 12);
       assert.ok(first.week_releases.every((r: { released_at: string | null; epsilon: number; new: boolean }) => r.released_at && r.epsilon === 1 && r.new));
       assert.equal(first.epsilon_per_release, 1);
       assert.equal(first.epsilon_cap_per_week, 3);
-      const totals = first.weeks.filter((w: { municipality: string | null }) => w.municipality === null);
-      assert.equal(totals.length, 1, 'last week only: this week is pending');
+      // Every completed week has its row, released on noise: the empty ones show only noise, if anything.
+      const lastCompleted = weekOf(new Date(Date.now() - 7 * 86_400_000));
+      const rows = first.weeks.filter((w: { municipality: string | null }) => w.municipality === null);
+      const totals = rows.filter((w: { week: string }) => w.week === lastCompleted);
+      assert.equal(totals.length, 1, 'last week, with its people; this week is pending');
+      assert.ok(rows.every((w: { week: string; recommended: number }) => w.week === lastCompleted || w.recommended < 1000), 'empty weeks are only noise');
       // Laplace noise of scale 24 at epsilon 1: 1,000 away is beyond any plausible draw.
       assert.ok(Math.abs(totals[0].recommended - 2000) < 1000, `about 2,000 recommended (the member's service), not 4,000: ${totals[0].recommended}`);
       const again = await owner.json('GET', url);
@@ -115,7 +120,8 @@ for (const backend of testBackends()) {
       await owner.json('POST', `/api/v1/console/members/${memberId}/services`, { service_id: otherService });
       const widened = await read();
       assert.equal(widened.new_releases, 12);
-      const total = widened.weeks.find((w) => w.municipality === null)!;
+      const lastCompleted = weekOf(new Date(Date.now() - 7 * 86_400_000));
+      const total = (widened.weeks as { week: string; municipality: string | null; recommended: number }[]).find((w) => w.municipality === null && w.week === lastCompleted)!;
       assert.ok(Math.abs(total.recommended - 4000) < 1000, `about 4,000 recommended over both services: ${total.recommended}`);
       const spent = await sql<{ epsilon_spent: number }>`select epsilon_spent from privacy_week_spent where member_id = ${memberId}`.execute(t.database.db);
       assert.ok(spent.rows.length === 12 && spent.rows.every((r) => Number(r.epsilon_spent) === 2), 'each week spent twice: once per set of services');

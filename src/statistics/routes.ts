@@ -30,8 +30,7 @@ const StatisticsQuerySchema = Type.Object(
 
 const StatisticsSchema = Type.Object(
   {
-    weeks: Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'Per week (Monday) and municipality (null: all): counts, people and meter distributions, with Laplace noise; cells of fewer than 10 people left out' }),
-    suppressed_cells: Type.Integer(),
+    weeks: Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'Per week (Monday) and municipality (null: all): counts, people and meter distributions, with Laplace noise; cells whose noisy people count is under 10 left out (how many is not published)' }),
     noise: Type.Literal('laplace'),
     week_releases: Type.Array(
       Type.Object(
@@ -39,7 +38,6 @@ const StatisticsSchema = Type.Object(
           week: Type.String(),
           released_at: Type.Union([Type.String(), Type.Null()]),
           epsilon: Type.Union([Type.Number(), Type.Null()]),
-          suppressed_cells: Type.Integer(),
           new: Type.Boolean(),
           unavailable: Type.Optional(Type.Literal(true)),
         },

@@ -229,7 +229,6 @@ function StatisticsReport({ result, from, to, municipalityName }: { result: Resu
           (result.new_releases > 0 ? <li>{t('statistics.releasedNow', { count: result.new_releases })}</li> : <li>{t('statistics.releasedBefore')}</li>)}
         {result.pending_week && <li>{t('statistics.pendingNote', { week: formatDate(result.pending_week, language) })}</li>}
         {unavailable.size > 0 && <li>{t('statistics.unavailableNote', { count: unavailable.size })}</li>}
-        {result.suppressed_cells > 0 && <li>{t('statistics.suppressed', { count: result.suppressed_cells })}</li>}
         <li>{t('statistics.underTen')}</li>
         <li>{t('statistics.noise')}</li>
       </Facts>
