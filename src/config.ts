@@ -254,6 +254,36 @@ export const VARIABLES = {
     example: '800',
     parse: numberIn(Type.Integer({ minimum: MIN_EVENT_RETENTION_DAYS, maximum: MAX_EVENT_RETENTION_DAYS }), true),
   }),
+  AURORA_RECOMMENDATION_RETENTION_DAYS: declare({
+    description:
+      'How long kept recommendations (needs, filters, results) are kept for explanations, ratings and opened links; their learning signals stay, without the link. A signal 400 days old weighs 5 % in learning.',
+    expected: 'a whole number of days from 1 to 36500',
+    default: 400,
+    example: '180',
+    parse: numberIn(Type.Integer({ minimum: 1, maximum: 36_500 }), true),
+  }),
+  AURORA_COMMENT_RETENTION_DAYS: declare({
+    description: "How long people's free-text feedback comments are kept; the ratings they came with stay.",
+    expected: 'a whole number of days from 1 to 36500',
+    default: 400,
+    example: '90',
+    parse: numberIn(Type.Integer({ minimum: 1, maximum: 36_500 }), true),
+  }),
+  AURORA_CONSENT_PURPOSE_RETENTION_DAYS: declare({
+    description:
+      "How long after a consent was used, withdrawn or expired its free-text purpose (and the signed receipt that repeats it) is kept; the record, its attributes' names and the audit chain stay.",
+    expected: 'a whole number of days from 1 to 36500',
+    default: 90,
+    example: '30',
+    parse: numberIn(Type.Integer({ minimum: 1, maximum: 36_500 }), true),
+  }),
+  AURORA_SESSION_RETENTION_DAYS: declare({
+    description: "How long console sessions are kept after they ended (for looking into an incident); expired OpenID Connect login states go at once.",
+    expected: 'a whole number of days from 1 to 36500',
+    default: 30,
+    example: '7',
+    parse: numberIn(Type.Integer({ minimum: 1, maximum: 36_500 }), true),
+  }),
   AURORA_DP_EPSILON_PER_RELEASE: declare({
     description: 'The privacy budget (epsilon) one release of a week of statistics spends.',
     expected: 'a positive number',

@@ -26,7 +26,7 @@ import { demoServiceRoutes } from '../demo/routes.ts';
 import { ConsentService, type ConsentOptions } from '../transfers/transfers.ts';
 import { consoleRoutes } from './console-routes.ts';
 import { bootstrapAdmin } from '../staff/staff.ts';
-import { purgeOldServiceEvents } from '../statistics/retention.ts';
+import { scheduleRetention } from '../retention/schedule.ts';
 
 export interface ServerOptions {
   database: Database;
@@ -104,29 +104,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
   }
-  // Statistics' per-person events go once no query can reach their week.
-  if (retentionEvery > 0) {
-    const days = retentionDays;
-    let running = false; // a long backlog's purge is not started twice
-    const purgeEvents = () => {
-      if (running) return;
-      running = true;
-      purgeOldServiceEvents(options.database.db, { days })
-        .then(
-          (n) => n > 0 && app.log.info({ purged: n, days }, 'deleted service events past their retention'),
-          (error: unknown) => app.log.warn({ err: error }, 'purging old service events failed'),
-        )
-        .finally(() => (running = false));
-    };
-    const first = setTimeout(purgeEvents, Math.min(60_000, retentionEvery));
-    const timer = setInterval(purgeEvents, retentionEvery);
-    first.unref();
-    timer.unref();
-    app.addHook('onClose', async () => {
-      clearTimeout(first);
-      clearInterval(timer);
-    });
-  }
+  scheduleRetention(app, options.database.db, { everyMs: retentionEvery, days: config });
   app.setErrorHandler(errorHandler);
   // Routes marked `config: { noStore: true }` are never cached, whatever their answer (errors too).
   app.addHook('onSend', async (request, reply, payload) => {

@@ -170,3 +170,23 @@ export async function getRecommendationByNumber(db: Db, number: number): Promise
   const row = await db.selectFrom('recommendations').select([...COLUMNS]).where('number', '=', number).executeTakeFirst();
   return row ? fromRow(row) : undefined;
 }
+
+/**
+ * Deletes recommendations older than `before`, `batch` at a time, each batch in one transaction.
+ * Their signals stay for learning, which reads a signal's own needs, never its recommendation: the
+ * link is cut first, since the foreign key would otherwise delete them along. Answers how many went.
+ */
+export async function purgeOldRecommendations(db: Db, before: Date, batch: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await db.transaction().execute(async (tx) => {
+      const ids = (await tx.selectFrom('recommendations').select('id').where('created_at', '<', before).limit(batch).forUpdate().execute()).map((r) => r.id);
+      if (ids.length === 0) return 0;
+      await tx.updateTable('recommendation_signals').set({ recommendation_id: null }).where('recommendation_id', 'in', ids).execute();
+      await tx.deleteFrom('recommendations').where('id', 'in', ids).execute();
+      return ids.length;
+    });
+    total += deleted;
+    if (deleted < batch) return total;
+  }
+}
