@@ -10,6 +10,7 @@ import { migrationsApplied } from '../db/migrate.ts';
 import { catalogueRoutes } from '../catalogue/routes.ts';
 import { LIST_PARAMETERS } from '../catalogue/schemas.ts';
 import './context.ts';
+import { privateLogger } from './logging.ts';
 import { registerMetrics } from './metrics.ts';
 import { HttpProblem, errorHandler, notFound, sendProblem } from './problem.ts';
 import { problems } from './schemas.ts';
@@ -73,7 +74,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const retentionEvery = options.eventRetentionIntervalMs ?? 6 * 3_600_000;
   const retentionDays = retentionEvery > 0 ? config.AURORA_EVENT_RETENTION_DAYS : 0;
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: privateLogger(options.logger),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
     // Lists in query strings may repeat a key; a lone value is coerced to a one-item list.
