@@ -12,6 +12,7 @@ import { LIST_PARAMETERS } from '../catalogue/schemas.ts';
 import './context.ts';
 import { privateLogger } from './logging.ts';
 import { registerMetrics } from './metrics.ts';
+import { DOCS_CSP, registerSecurityHeaders, setSecurityHeaders } from './security-headers.ts';
 import { HttpProblem, errorHandler, notFound, sendProblem } from './problem.ts';
 import { problems } from './schemas.ts';
 import { registerWeb, type WebOptions } from './web.ts';
@@ -73,6 +74,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const config = loadConfig();
   const retentionEvery = options.eventRetentionIntervalMs ?? 6 * 3_600_000;
   const retentionDays = retentionEvery > 0 ? config.AURORA_EVENT_RETENTION_DAYS : 0;
+  const headerOptions = { https: config.AURORA_PUBLIC_URL?.startsWith('https:') ?? false };
   const app = Fastify({
     logger: privateLogger(options.logger),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -83,7 +85,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     trustProxy: options.trustProxy ?? fastifyTrustProxy(config.AURORA_TRUST_PROXY),
     // Errors raised before routing (a malformed percent-encoding in the URL, a path parameter over
     // maxParamLength) bypass the error handler unless handed to it here; they are problem JSON too.
-    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
+    frameworkErrors: (error, request, reply) => {
+      setSecurityHeaders(request, reply, headerOptions);
+      return errorHandler(error, request, reply);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   const recommender = new RecommenderService(options.database.db);
   // What feedback taught so far, read once; every new signal updates it as it is stored.
@@ -129,6 +134,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     });
   }
   app.setErrorHandler(errorHandler);
+  // Before any plugin is registered, so that their routes (swagger-ui's, the static files) inherit it.
+  registerSecurityHeaders(app, headerOptions);
   // Routes marked `config: { noStore: true }` are never cached, whatever their answer (errors too).
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.routeOptions.config?.noStore) reply.header('cache-control', 'no-store');
@@ -182,7 +189,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       ],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+  // validatorUrl null: the page would otherwise send the API document's URL to validator.swagger.io.
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, validatorUrl: null }, staticCSP: DOCS_CSP });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerMetrics(app);
