@@ -54,6 +54,8 @@ export interface ServerOptions {
    * every person shares the proxy's address and the per-address limits become network-wide.
    */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** The bearer token /metrics asks for (default AURORA_METRICS_TOKEN); without one /metrics is 404. */
+  metricsToken?: string;
 }
 
 /** AURORA_TRUST_PROXY: "true", a hop count, or a comma-separated list of addresses/CIDRs. */
@@ -193,7 +195,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, validatorUrl: null }, staticCSP: DOCS_CSP });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  registerMetrics(app);
+  registerMetrics(app, { token: options.metricsToken ?? config.AURORA_METRICS_TOKEN });
   app.get(
     '/health',
     { schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } },
