@@ -3,10 +3,10 @@ import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { callAdmin, pingAdmin, RemoteOperationError } from './admin-socket/client.ts';
 import { OPERATIONS } from './admin-socket/protocol.ts';
-import { adminSocketPath } from './admin-socket/socket-path.ts';
+import { locateAdminSocket } from './admin-socket/socket-path.ts';
 import type { ImportProgress, ImportSummary } from './catalogue/import-run.ts';
 import { databaseTarget, defaultDataDir, loadConfig, portFrom, type StorageOptions } from './config.ts';
-import { DataDirLockedError, openDatabase } from './db/database.ts';
+import { DataDirLockedError, DataDirPermissionsError, openDatabase } from './db/database.ts';
 import { OperationError } from './operations.ts';
 import { serve } from './serve.ts';
 
@@ -42,10 +42,11 @@ async function runOperation(
     }
   };
   if (target.kind === 'postgres') return direct();
-  const socket = adminSocketPath(target.dataDir);
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (await pingAdmin(socket)) return callAdmin(socket, name, { ...args, actor: context.actor }, options);
+    // Looked up each time: a server still starting writes its pointer only once it has the folder.
+    const socket = locateAdminSocket(target.dataDir);
+    if (socket && (await pingAdmin(socket))) return callAdmin(socket, name, { ...args, actor: context.actor }, options);
     try {
       return await direct();
     } catch (error) {
@@ -279,7 +280,7 @@ async function main() {
   } catch (error) {
     const e = error as Error & { code?: string; exitCode?: number };
     if (e.code?.startsWith('commander.')) process.exit(e.exitCode ?? 2);
-    const known = e instanceof OperationError || e instanceof RemoteOperationError || e instanceof DataDirLockedError || e instanceof UsageError || e instanceof RangeError;
+    const known = e instanceof OperationError || e instanceof RemoteOperationError || e instanceof DataDirLockedError || e instanceof DataDirPermissionsError || e instanceof UsageError || e instanceof RangeError;
     process.stderr.write(`aurora: ${known ? e.message : (e.stack ?? e.message)}\n`);
     process.exit(1);
   }

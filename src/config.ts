@@ -164,6 +164,18 @@ export const VARIABLES = {
     example: 'debug',
     parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
   }),
+  AURORA_METRICS_TOKEN: declare({
+    description: 'The bearer token Prometheus sends for `/metrics` (`Authorization: Bearer …`); without it `/metrics` answers 404.',
+    expected: 'at least 32 characters (openssl rand -base64 32)',
+    shownDefault: 'none: no metrics',
+    example: '<base64 of 32 bytes>',
+    secret: true,
+    parse: (text) => {
+      const token = text.trim();
+      if (token.length < 32 || /\s/.test(token)) throw new Unusable();
+      return token;
+    },
+  }),
   DATABASE_URL: declare({
     description: 'A PostgreSQL server to use instead of the PGlite data folder (`--database-url`).',
     expected: 'a postgres:// or postgresql:// URL',

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { adminSocketPath } from './admin-socket/socket-path.ts';
+import { prepareAdminSocket, type AdminSocketPlace } from './admin-socket/socket-path.ts';
 import { startAdminSocket, stopAdminSocket } from './admin-socket/server.ts';
 import { loadDemoIfFirstStart } from './demo/catalogue.ts';
 import { setUpDemoService } from './demo/receiving-service.ts';
@@ -31,14 +31,19 @@ export async function serve(options: ServeOptions): Promise<RunningNetwork> {
   const database = await openDatabase(target);
   let app: FastifyInstance | undefined;
   let admin: Server | undefined;
-  const socketPath = target.kind === 'pglite' ? adminSocketPath(target.dataDir) : undefined;
+  let socket: AdminSocketPlace | undefined;
+  const closeAdmin = async () => {
+    if (admin && socket) await stopAdminSocket(admin, socket.path);
+    socket?.release();
+  };
   try {
     app = await buildServer({ database, logger: { level: options.logLevel ?? config.LOG_LEVEL } });
     const demo = options.demo ? await loadDemoIfFirstStart(database.db) : undefined;
     if (demo) app.log.info({ added: demo.added, skipped: demo.skipped }, 'loaded the demo catalogue');
     const index = await app.aurora.recommender.start();
     app.log.info({ services: index.index.size }, 'recommender index built');
-    if (socketPath) admin = await startAdminSocket(database, socketPath, (msg) => app!.log.info(msg), () => app!.aurora.recommender.ready());
+    if (target.kind === 'pglite') socket = prepareAdminSocket(target.dataDir);
+    if (socket) admin = await startAdminSocket(database, socket.path, (msg) => app!.log.info(msg), () => app!.aurora.recommender.ready());
     const address = await app.listen({ port: options.port, host: options.host });
     // After listening, so that its landing URLs name the port really served (also for --port 0).
     if (demo) await setUpDemoService(database.db, { publicUrl: config.AURORA_PUBLIC_URL, port: (app.server.address() as AddressInfo).port }, app.log);
@@ -48,13 +53,13 @@ export async function serve(options: ServeOptions): Promise<RunningNetwork> {
       database,
       url: address,
       stop: async () => {
-        if (admin && socketPath) await stopAdminSocket(admin, socketPath);
+        await closeAdmin();
         await app!.close();
         await database.close();
       },
     };
   } catch (error) {
-    if (admin && socketPath) await stopAdminSocket(admin, socketPath).catch(() => {});
+    await closeAdmin().catch(() => {});
     await app?.close().catch(() => {});
     await database.close();
     throw error;

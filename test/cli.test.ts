@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -202,6 +202,32 @@ describe('aurora command', () => {
     } finally {
       await database.close();
     }
+  });
+
+  test('a data folder others can read is refused with the fix; a deep one still reaches its server through a private socket', async () => {
+    const open = join(work, 'open');
+    assert.equal((await run(['--data-dir', open, 'client', 'create', 'first'])).code, 0);
+    assert.equal(statSync(open).mode & 0o777, 0o700, 'a new data folder is the owner’s only');
+    chmodSync(open, 0o755);
+    const refused = await run(['--data-dir', open, 'client', 'create', 'second']);
+    assert.equal(refused.code, 1);
+    assert.ok(refused.stderr.includes(`chmod -R go-rwx ${open}`), refused.stderr);
+    assert.doesNotMatch(refused.stderr, /\n\s+at /, 'a plain message, not a stack');
+
+    // Too long for a socket path inside the folder: the socket goes to a fresh private folder.
+    const deep = join(work, 'd'.repeat(60), 'e'.repeat(60));
+    const server = await startUntil(['--data-dir', deep, 'serve', '--no-demo', '--port', '0', '--host', '127.0.0.1'], /Aurora is serving on/, 'stdout');
+    try {
+      const socket = readFileSync(join(deep, 'admin.sock.path'), 'utf8').trim();
+      assert.equal(statSync(join(socket, '..')).mode & 0o777, 0o700);
+      const client = await run(['--data-dir', deep, 'client', 'create', 'through the socket']);
+      assert.equal(client.code, 0, client.stderr);
+      assert.match(server.output(), /admin operation create-client/);
+    } finally {
+      server.child.kill('SIGTERM');
+      assert.equal(await exited(server.child), 0);
+    }
+    assert.ok(!existsSync(join(deep, 'admin.sock.path')), 'the pointer goes with the server');
   });
 
   test('recommend works without a server too, in the language asked', async () => {

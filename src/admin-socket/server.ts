@@ -8,7 +8,7 @@ import { OPERATIONS, type AdminMessage } from './protocol.ts';
 const MAX_BODY = 1024 * 1024;
 
 /**
- * Listens on a Unix socket (mode 0600: only the folder's owner) so that CLI commands reach the
+ * Listens on a Unix socket (mode 0600, in a 0700 folder: see socket-path.ts) so that CLI commands reach the
  * database this server holds. A client that hangs up cancels its operation, which rolls back.
  */
 export async function startAdminSocket(

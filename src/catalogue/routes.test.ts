@@ -738,11 +738,8 @@ for (const backend of testBackends()) {
         const ready = await t.app.inject('/ready');
         assert.equal(ready.statusCode, 200);
         assert.deepEqual(ready.json(), { status: 'ready', database: backend === 'pglite' ? 'pglite' : 'postgres' });
-        const metrics = await t.app.inject('/metrics');
-        assert.equal(metrics.statusCode, 200);
-        assert.match(metrics.body, /^# TYPE aurora_http_request_duration_seconds histogram$/m);
-        assert.match(metrics.body, /aurora_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/services",status="200"\} \d+/);
-        assert.match(metrics.body, /aurora_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/services\/:id",status="404"\} \d+/);
+        // Without AURORA_METRICS_TOKEN there are none; src/http/metrics.test.ts reads them with one.
+        assert.equal((await t.app.inject('/metrics')).statusCode, 404);
       });
     });
   });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -34,6 +34,77 @@ export class DataDirLockedError extends Error {
 // pg hands int8 and numeric back as strings; every count this project reads fits a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+/** Thrown when the PGlite data folder, or something in it, is open to other users of the machine. */
+export class DataDirPermissionsError extends Error {
+  constructor(readonly dataDir: string, readonly path: string, readonly mode: number) {
+    super(
+      `the data folder ${dataDir} holds the network's keys and people's data, but ${path} is open to other users ` +
+        `(mode ${(mode & 0o777).toString(8).padStart(4, '0')}); make it the owner's only with: chmod -R go-rwx ${dataDir}`,
+    );
+  }
+}
+
+/** The first path under (and including) dir that group or others may use, with its mode. */
+export function looseEntry(dir: string): { path: string; mode: number } | undefined {
+  const stack = [dir];
+  while (stack.length) {
+    const path = stack.pop()!;
+    const stat = lstatSync(path);
+    // A symlink's own mode means nothing; its target is checked where it lives in the folder.
+    if (stat.isSymbolicLink()) continue;
+    if (stat.mode & 0o077) return { path, mode: stat.mode };
+    if (stat.isDirectory()) for (const name of readdirSync(path)) stack.push(join(path, name));
+  }
+  return undefined;
+}
+
+/**
+ * A fresh data folder is made 0700; an existing one must already be the owner's only, files and
+ * all (PGlite's WAL holds the generated keys). An empty one (a mounted volume) is simply tightened.
+ */
+function ensurePrivateFolder(dataDir: string) {
+  if (!existsSync(dataDir)) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700); // mkdir's mode passes through the umask, which cannot widen it but be sure
+    return;
+  }
+  if (readdirSync(dataDir).length === 0) {
+    chmodSync(dataDir, 0o700);
+    return;
+  }
+  const loose = looseEntry(dataDir);
+  if (loose) throw new DataDirPermissionsError(dataDir, loose.path, loose.mode);
+}
+
+/** Makes every file under dir 0600 and every folder 0700 (PGlite's first start sets 0666 itself). */
+export function tighten(dir: string) {
+  const stack = [dir];
+  while (stack.length) {
+    const path = stack.pop()!;
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) continue;
+    if (stat.mode & 0o077) chmodSync(path, stat.mode & 0o700);
+    if (stat.isDirectory()) for (const name of readdirSync(path)) stack.push(join(path, name));
+  }
+}
+
+/**
+ * PGlite writes through Node's fs from WebAssembly with modes 0666/0777, so only the umask keeps
+ * its files private: it stays 077 while a data folder is open, since the WAL grows new files all
+ * the time. Nested opens share it; the last close restores the process's own.
+ */
+let openFolders = 0;
+let umaskBefore: number | undefined;
+function privateUmask() {
+  if (openFolders++ === 0) umaskBefore = process.umask(0o077);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--openFolders === 0 && umaskBefore !== undefined) process.umask(umaskBefore);
+  };
+}
 
 export function lockPathOf(dataDir: string) {
   return join(dataDir, 'aurora.lock');
@@ -76,7 +147,8 @@ async function connect(target: DatabaseTarget): Promise<Database> {
     };
   }
   const dataDir = resolve(target.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateFolder(dataDir);
+  const releaseUmask = privateUmask();
   let unlock: () => Promise<void>;
   try {
     unlock = await lockfile.lock(dataDir, {
@@ -91,11 +163,13 @@ async function connect(target: DatabaseTarget): Promise<Database> {
       },
     });
   } catch (error) {
+    releaseUmask();
     if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirLockedError(dataDir);
     throw error;
   }
   try {
     const pglite = await PGlite.create({ dataDir: join(dataDir, 'pgdata'), extensions: { pg_trgm } });
+    tighten(dataDir);
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
     return {
       db,
@@ -107,11 +181,13 @@ async function connect(target: DatabaseTarget): Promise<Database> {
           await pglite.close();
         } finally {
           await unlock();
+          releaseUmask();
         }
       },
     };
   } catch (error) {
     await unlock();
+    releaseUmask();
     throw error;
   }
 }

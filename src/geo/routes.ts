@@ -23,7 +23,7 @@ export const geoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['catalogue'],
         summary: 'The municipality a point most likely lies in (nearest municipal centre)',
         description:
-          'WGS84 latitude and longitude to the municipality whose centre is nearest. Approximate near municipal borders: offer the answer as a choice the person can change. Clients should round the coordinates (two decimals, about a kilometre, is plenty); the server neither stores nor logs them beyond the request line. Centres: GeoNames (CC BY), see data/SOURCES.md. 404 outside Finland.',
+          'WGS84 latitude and longitude to the municipality whose centre is nearest. Approximate near municipal borders: offer the answer as a choice the person can change. Clients should round the coordinates (two decimals, about a kilometre, is plenty); the server neither stores nor logs them (its access log writes the path without the query string). Centres: GeoNames (CC BY), see data/SOURCES.md. 404 outside Finland.',
         querystring: Type.Object(
           {
             lat: Type.Number({ minimum: -90, maximum: 90, description: 'Latitude, WGS84 degrees' }),

@@ -10,7 +10,9 @@ import { migrationsApplied } from '../db/migrate.ts';
 import { catalogueRoutes } from '../catalogue/routes.ts';
 import { LIST_PARAMETERS } from '../catalogue/schemas.ts';
 import './context.ts';
+import { privateLogger } from './logging.ts';
 import { registerMetrics } from './metrics.ts';
+import { DOCS_CSP, registerSecurityHeaders, setSecurityHeaders } from './security-headers.ts';
 import { HttpProblem, errorHandler, notFound, sendProblem } from './problem.ts';
 import { problems } from './schemas.ts';
 import { registerWeb, type WebOptions } from './web.ts';
@@ -52,6 +54,8 @@ export interface ServerOptions {
    * every person shares the proxy's address and the per-address limits become network-wide.
    */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** The bearer token /metrics asks for (default AURORA_METRICS_TOKEN); without one /metrics is 404. */
+  metricsToken?: string;
 }
 
 /** AURORA_TRUST_PROXY: "true", a hop count, or a comma-separated list of addresses/CIDRs. */
@@ -72,8 +76,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const config = loadConfig();
   const retentionEvery = options.eventRetentionIntervalMs ?? 6 * 3_600_000;
   const retentionDays = retentionEvery > 0 ? config.AURORA_EVENT_RETENTION_DAYS : 0;
+  const headerOptions = { https: config.AURORA_PUBLIC_URL?.startsWith('https:') ?? false };
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: privateLogger(options.logger),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
     // Lists in query strings may repeat a key; a lone value is coerced to a one-item list.
@@ -82,7 +87,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     trustProxy: options.trustProxy ?? fastifyTrustProxy(config.AURORA_TRUST_PROXY),
     // Errors raised before routing (a malformed percent-encoding in the URL, a path parameter over
     // maxParamLength) bypass the error handler unless handed to it here; they are problem JSON too.
-    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
+    frameworkErrors: (error, request, reply) => {
+      setSecurityHeaders(request, reply, headerOptions);
+      return errorHandler(error, request, reply);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   const recommender = new RecommenderService(options.database.db);
   // What feedback taught so far, read once; every new signal updates it as it is stored.
@@ -106,6 +114,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
   scheduleRetention(app, options.database.db, { everyMs: retentionEvery, days: config });
   app.setErrorHandler(errorHandler);
+  // Before any plugin is registered, so that their routes (swagger-ui's, the static files) inherit it.
+  registerSecurityHeaders(app, headerOptions);
   // Routes marked `config: { noStore: true }` are never cached, whatever their answer (errors too).
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.routeOptions.config?.noStore) reply.header('cache-control', 'no-store');
@@ -159,10 +169,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       ],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+  // validatorUrl null: the page would otherwise send the API document's URL to validator.swagger.io.
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, validatorUrl: null }, staticCSP: DOCS_CSP });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  registerMetrics(app);
+  registerMetrics(app, { token: options.metricsToken ?? config.AURORA_METRICS_TOKEN });
   app.get(
     '/health',
     { schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } },

@@ -71,13 +71,31 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { noStore: true },
       schema: {
         tags: ['consent'],
-        summary: 'A consent record and its receipt, for the person who gave it',
+        summary: 'A consent record and its receipt, for the person who gave it (deprecated: the key in the query string)',
+        description: 'Deprecated, kept for older clients: use POST /api/v1/consents/{id}/view with the key in the body. Query strings end up in proxies\' and browsers\' logs (the network\'s own log writes the path only).',
+        deprecated: true,
         params: Type.Object({ id: Uuid }),
         querystring: Type.Object({ key: Key }),
         response: { 200: ConsentRecord, ...problems(400, 404) },
       },
     },
     async (request) => app.aurora.consent.view(request.params.id, request.query.key),
+  );
+
+  app.post(
+    '/api/v1/consents/:id/view',
+    {
+      config: { noStore: true },
+      schema: {
+        tags: ['consent'],
+        summary: 'A consent record and its receipt, for the person who gave it: the consent key in the body',
+        description: 'Changes nothing; POST only so that the key travels in the body, never in a URL.',
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object({ key: Key }, { additionalProperties: false }),
+        response: { 200: ConsentRecord, ...problems(400, 404, 415) },
+      },
+    },
+    async (request) => app.aurora.consent.view(request.params.id, request.body.key),
   );
 
   app.post(
