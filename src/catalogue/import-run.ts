@@ -4,6 +4,7 @@ import { notifyCatalogueChanged } from './changes.ts';
 import type { ChannelRecord, OrganizationRecord, ServiceRecord } from './model.ts';
 import { upsertChannels, upsertOrganizations, upsertServices, type Outcome } from './store.ts';
 import { audit } from '../audit/audit.ts';
+import { isWebUrl } from './web-url.ts';
 
 export interface SkippedRecord {
   source: string;
@@ -34,6 +35,8 @@ export interface ImportSummary extends ImportCounts {
   services: ImportCounts;
   channels: ImportCounts;
   skipped_records: SkippedRecord[];
+  /** Parts left out of records that were imported: web pages whose address is not http(s). */
+  notes: SkippedRecord[];
   duration_ms: number;
 }
 
@@ -66,6 +69,19 @@ function withinLimits(record: { id: string }, skipped: SkippedRecord[]): boolean
   return false;
 }
 
+/**
+ * Keeps a channel but drops each web page whose address is not http(s): the rest of the channel (its
+ * phones, addresses, other pages) is good data, while a javascript: or data: address would be handed
+ * out by the catalogue API and the /r/ redirects under the network's name.
+ */
+function withWebUrlsOnly(channel: ChannelRecord, notes: SkippedRecord[]): ChannelRecord {
+  const pages = channel.webPages.filter((p) => isWebUrl(p.url));
+  if (pages.length === channel.webPages.length) return channel;
+  for (const p of channel.webPages.filter((p) => !isWebUrl(p.url)))
+    notes.push({ source: 'catalogue', index: -1, id: channel.id, reason: `a web page was left out: its address ${JSON.stringify(String(p.url).slice(0, 100))} is not an http or https URL` });
+  return { ...channel, webPages: pages };
+}
+
 /** Later records with the same id replace earlier ones within one run, as a later file would. */
 function lastById<T extends { id: string }>(records: T[]): T[] {
   return [...new Map(records.map((r) => [r.id, r])).values()];
@@ -85,7 +101,10 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
   const started = new Date();
   const skipped = [...batch.skipped];
   const services = lastById(batch.services).filter((r) => withinLimits(r, skipped));
-  const channels = lastById(batch.channels).filter((r) => withinLimits(r, skipped));
+  const notes: SkippedRecord[] = [];
+  const channels = lastById(batch.channels)
+    .filter((r) => withinLimits(r, skipped))
+    .map((r) => withWebUrlsOnly(r, notes));
   const total = services.length + channels.length;
   let done = 0;
   options.onProgress?.({ done, total });
@@ -124,7 +143,7 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
         skipped_records: JSON.stringify(skipped.slice(0, 1000)),
       })
       .execute();
-    await audit(tx, { actor: options.actor, action: `catalogue.import.${batch.format}`, details: { sources: batch.sources, services: s, channels: c, skipped: skipped.length } });
+    await audit(tx, { actor: options.actor, action: `catalogue.import.${batch.format}`, details: { sources: batch.sources, services: s, channels: c, skipped: skipped.length, notes: notes.length } });
     return { serviceOutcomes, channelOutcomes };
   });
 
@@ -145,6 +164,7 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
     services: s,
     channels: c,
     skipped_records: skipped,
+    notes,
     duration_ms: Date.now() - started.getTime(),
   };
 }

@@ -103,7 +103,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const batch = ptvImportBatch([{ source: 'request', content: request.body }]);
       const summary = await runImport(db(), batch, { actor: `client:${request.client!.clientId}` });
-      return { ...summary, skipped_records: summary.skipped_records.slice(0, 1000) };
+      return { ...summary, skipped_records: summary.skipped_records.slice(0, 1000), notes: summary.notes.slice(0, 1000) };
     },
   );
 

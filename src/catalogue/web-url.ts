@@ -19,3 +19,12 @@ export function webUrl(value: unknown): string | undefined {
 }
 
 export const isWebUrl = (value: unknown): value is string => webUrl(value) !== undefined;
+
+/**
+ * A channel's web pages with only http(s) addresses left, as stored (rows written before imports
+ * checked them may hold anything): what the catalogue API and the HSDS export hand out.
+ */
+export function webPagesOnly<T>(pages: unknown): T[] {
+  if (!Array.isArray(pages)) return [];
+  return pages.filter((p): p is T => typeof p === 'object' && p !== null && isWebUrl((p as { url?: unknown }).url));
+}
