@@ -4,6 +4,7 @@ import { notifyCatalogueChanged } from './changes.ts';
 import type { ChannelRecord, OrganizationRecord, ServiceRecord } from './model.ts';
 import { upsertChannels, upsertOrganizations, upsertServices, type Outcome } from './store.ts';
 import { audit } from '../audit/audit.ts';
+import { requireOwnRecords } from './ownership.ts';
 import { isWebUrl } from './web-url.ts';
 
 export interface SkippedRecord {
@@ -47,6 +48,11 @@ export interface ImportProgress {
 
 export interface ImportOptions {
   actor: string;
+  /**
+   * The member whose client imports: it may write only its own records (ownership.ts), all or
+   * nothing, and what it creates is its own. Absent or null: the operator, who writes anything.
+   */
+  memberId?: string | null;
   onProgress?: (progress: ImportProgress) => void;
   /** Aborting rolls the whole run back. */
   signal?: AbortSignal;
@@ -110,18 +116,20 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
   options.onProgress?.({ done, total });
 
   const { serviceOutcomes, channelOutcomes } = await db.transaction().execute(async (tx) => {
-    await upsertOrganizations(tx, batch.organizations);
+    const owner = options.memberId ?? null;
+    await requireOwnRecords(tx, owner, { services, channels });
+    await upsertOrganizations(tx, batch.organizations, owner);
     const serviceOutcomes: Outcome[] = [];
     const channelOutcomes: Outcome[] = [];
     for (let i = 0; i < services.length; i += CHUNK) {
       options.signal?.throwIfAborted();
-      serviceOutcomes.push(...(await upsertServices(tx, services.slice(i, i + CHUNK))));
+      serviceOutcomes.push(...(await upsertServices(tx, services.slice(i, i + CHUNK), owner)));
       done += Math.min(CHUNK, services.length - i);
       options.onProgress?.({ done, total });
     }
     for (let i = 0; i < channels.length; i += CHUNK) {
       options.signal?.throwIfAborted();
-      channelOutcomes.push(...(await upsertChannels(tx, channels.slice(i, i + CHUNK))));
+      channelOutcomes.push(...(await upsertChannels(tx, channels.slice(i, i + CHUNK), owner)));
       done += Math.min(CHUNK, channels.length - i);
       options.onProgress?.({ done, total });
     }
@@ -143,7 +151,20 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
         skipped_records: JSON.stringify(skipped.slice(0, 1000)),
       })
       .execute();
-    await audit(tx, { actor: options.actor, action: `catalogue.import.${batch.format}`, details: { sources: batch.sources, services: s, channels: c, skipped: skipped.length, notes: notes.length } });
+    // A member's overwrites are named one by one: who replaced what is the question after an abuse.
+    const replaced =
+      owner === null
+        ? {}
+        : {
+            updated_services: services.filter((_, i) => serviceOutcomes[i] === 'updated').map((r) => r.id).slice(0, 1000),
+            updated_channels: channels.filter((_, i) => channelOutcomes[i] === 'updated').map((r) => r.id).slice(0, 1000),
+          };
+    await audit(tx, {
+      actor: options.actor,
+      action: `catalogue.import.${batch.format}`,
+      memberId: owner,
+      details: { sources: batch.sources, services: s, channels: c, skipped: skipped.length, notes: notes.length, ...replaced },
+    });
     return { serviceOutcomes, channelOutcomes };
   });
 
