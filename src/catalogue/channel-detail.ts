@@ -3,6 +3,7 @@ import { notFound } from '../http/problem.ts';
 import type { Language } from './model.ts';
 import { iso, text } from './present.ts';
 import { getChannel } from './query.ts';
+import { webPagesOnly } from './web-url.ts';
 
 /** One service channel with the services it serves. */
 export async function channelDetail(db: Db, id: string, lang: Language | undefined) {
@@ -19,7 +20,7 @@ export async function channelDetail(db: Db, id: string, lang: Language | undefin
     languages: c.languages,
     area_type: c.area_type,
     municipalities: c.municipalities,
-    web_pages: c.web_pages as object[],
+    web_pages: webPagesOnly<object>(c.web_pages),
     phones: c.phones as object[],
     emails: c.emails as object[],
     addresses: c.addresses as object[],

@@ -4,6 +4,8 @@ import { notifyCatalogueChanged } from './changes.ts';
 import type { ChannelRecord, OrganizationRecord, ServiceRecord } from './model.ts';
 import { upsertChannels, upsertOrganizations, upsertServices, type Outcome } from './store.ts';
 import { audit } from '../audit/audit.ts';
+import { requireOwnRecords } from './ownership.ts';
+import { isWebUrl } from './web-url.ts';
 
 export interface SkippedRecord {
   source: string;
@@ -34,6 +36,8 @@ export interface ImportSummary extends ImportCounts {
   services: ImportCounts;
   channels: ImportCounts;
   skipped_records: SkippedRecord[];
+  /** Parts left out of records that were imported: web pages whose address is not http(s). */
+  notes: SkippedRecord[];
   duration_ms: number;
 }
 
@@ -44,6 +48,11 @@ export interface ImportProgress {
 
 export interface ImportOptions {
   actor: string;
+  /**
+   * The member whose client imports: it may write only its own records (ownership.ts), all or
+   * nothing, and what it creates is its own. Absent or null: the operator, who writes anything.
+   */
+  memberId?: string | null;
   onProgress?: (progress: ImportProgress) => void;
   /** Aborting rolls the whole run back. */
   signal?: AbortSignal;
@@ -66,6 +75,19 @@ function withinLimits(record: { id: string }, skipped: SkippedRecord[]): boolean
   return false;
 }
 
+/**
+ * Keeps a channel but drops each web page whose address is not http(s): the rest of the channel (its
+ * phones, addresses, other pages) is good data, while a javascript: or data: address would be handed
+ * out by the catalogue API and the /r/ redirects under the network's name.
+ */
+function withWebUrlsOnly(channel: ChannelRecord, notes: SkippedRecord[]): ChannelRecord {
+  const pages = channel.webPages.filter((p) => isWebUrl(p.url));
+  if (pages.length === channel.webPages.length) return channel;
+  for (const p of channel.webPages.filter((p) => !isWebUrl(p.url)))
+    notes.push({ source: 'catalogue', index: -1, id: channel.id, reason: `a web page was left out: its address ${JSON.stringify(String(p.url).slice(0, 100))} is not an http or https URL` });
+  return { ...channel, webPages: pages };
+}
+
 /** Later records with the same id replace earlier ones within one run, as a later file would. */
 function lastById<T extends { id: string }>(records: T[]): T[] {
   return [...new Map(records.map((r) => [r.id, r])).values()];
@@ -85,24 +107,29 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
   const started = new Date();
   const skipped = [...batch.skipped];
   const services = lastById(batch.services).filter((r) => withinLimits(r, skipped));
-  const channels = lastById(batch.channels).filter((r) => withinLimits(r, skipped));
+  const notes: SkippedRecord[] = [];
+  const channels = lastById(batch.channels)
+    .filter((r) => withinLimits(r, skipped))
+    .map((r) => withWebUrlsOnly(r, notes));
   const total = services.length + channels.length;
   let done = 0;
   options.onProgress?.({ done, total });
 
   const { serviceOutcomes, channelOutcomes } = await db.transaction().execute(async (tx) => {
-    await upsertOrganizations(tx, batch.organizations);
+    const owner = options.memberId ?? null;
+    await requireOwnRecords(tx, owner, { services, channels });
+    await upsertOrganizations(tx, batch.organizations, owner);
     const serviceOutcomes: Outcome[] = [];
     const channelOutcomes: Outcome[] = [];
     for (let i = 0; i < services.length; i += CHUNK) {
       options.signal?.throwIfAborted();
-      serviceOutcomes.push(...(await upsertServices(tx, services.slice(i, i + CHUNK))));
+      serviceOutcomes.push(...(await upsertServices(tx, services.slice(i, i + CHUNK), owner)));
       done += Math.min(CHUNK, services.length - i);
       options.onProgress?.({ done, total });
     }
     for (let i = 0; i < channels.length; i += CHUNK) {
       options.signal?.throwIfAborted();
-      channelOutcomes.push(...(await upsertChannels(tx, channels.slice(i, i + CHUNK))));
+      channelOutcomes.push(...(await upsertChannels(tx, channels.slice(i, i + CHUNK), owner)));
       done += Math.min(CHUNK, channels.length - i);
       options.onProgress?.({ done, total });
     }
@@ -124,7 +151,20 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
         skipped_records: JSON.stringify(skipped.slice(0, 1000)),
       })
       .execute();
-    await audit(tx, { actor: options.actor, action: `catalogue.import.${batch.format}`, details: { sources: batch.sources, services: s, channels: c, skipped: skipped.length } });
+    // A member's overwrites are named one by one: who replaced what is the question after an abuse.
+    const replaced =
+      owner === null
+        ? {}
+        : {
+            updated_services: services.filter((_, i) => serviceOutcomes[i] === 'updated').map((r) => r.id).slice(0, 1000),
+            updated_channels: channels.filter((_, i) => channelOutcomes[i] === 'updated').map((r) => r.id).slice(0, 1000),
+          };
+    await audit(tx, {
+      actor: options.actor,
+      action: `catalogue.import.${batch.format}`,
+      memberId: owner,
+      details: { sources: batch.sources, services: s, channels: c, skipped: skipped.length, notes: notes.length, ...replaced },
+    });
     return { serviceOutcomes, channelOutcomes };
   });
 
@@ -145,6 +185,7 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
     services: s,
     channels: c,
     skipped_records: skipped,
+    notes,
     duration_ms: Date.now() - started.getTime(),
   };
 }

@@ -11,6 +11,7 @@ import type {
   OrganizationRecord,
   ServiceRecord,
 } from './model.ts';
+import { webPagesOnly } from './web-url.ts';
 
 /**
  * Reads the catalogue's own records back from the database rows the store wrote (the reverse of
@@ -215,7 +216,7 @@ export async function* streamChannels(db: Db, options: PageOptions = {}): AsyncG
         languages: r.languages,
         areaType,
         areas: r.areas as Area[],
-        webPages: r.web_pages as ChannelRecord['webPages'],
+        webPages: webPagesOnly<ChannelRecord['webPages'][number]>(r.web_pages),
         phones: r.phones as ChannelRecord['phones'],
         emails: r.emails as ChannelRecord['emails'],
         addresses: r.addresses as ChannelRecord['addresses'],

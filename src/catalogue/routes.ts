@@ -94,7 +94,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['catalogue'],
         summary: 'Import PTV open API v11 records (upsert by PTV id, all or nothing)',
-        description: 'The body is what the PTV API gives: an array of services or channels, a page ({itemList}), an object of records by id, or one record. Invalid records are skipped and reported; the rest import in one transaction.',
+        description: 'The body is what the PTV API gives: an array of services or channels, a page ({itemList}), an object of records by id, or one record. Invalid records are skipped and reported; the rest import in one transaction. A member\'s client writes only the member\'s own records (those it created, services linked to the member, PTV records of an organisation with the member\'s business ID): a batch touching any other record is refused whole (403 naming them).',
         security: [{ basicAuth: [] }],
         body: Type.Union([Type.Array(Type.Unknown(), { maxItems: 200_000 }), Type.Object({}, { additionalProperties: true })]),
         response: { 200: S.ImportSummary, ...problems(400, 401, 403, 413, 415) },
@@ -102,8 +102,8 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const batch = ptvImportBatch([{ source: 'request', content: request.body }]);
-      const summary = await runImport(db(), batch, { actor: `client:${request.client!.clientId}` });
-      return { ...summary, skipped_records: summary.skipped_records.slice(0, 1000) };
+      const summary = await runImport(db(), batch, { actor: `client:${request.client!.clientId}`, memberId: request.client!.memberId });
+      return { ...summary, skipped_records: summary.skipped_records.slice(0, 1000), notes: summary.notes.slice(0, 1000) };
     },
   );
 
@@ -113,14 +113,14 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: requireClient('catalogue:write'),
       schema: {
         tags: ['catalogue'],
-        summary: 'Remove a service from the catalogue',
+        summary: "Remove a service from the catalogue (a member's client: only the member's own)",
         security: [{ basicAuth: [] }],
         params: IdParams,
         response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
-      await removeService(db(), request.params.id.toLowerCase(), `client:${request.client!.clientId}`);
+      await removeService(db(), request.params.id.toLowerCase(), `client:${request.client!.clientId}`, request.client!.memberId);
       return reply.status(204).send(null);
     },
   );

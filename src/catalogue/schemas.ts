@@ -143,6 +143,11 @@ export const ImportSummary = Type.Object({
   skipped_records: Type.Array(
     Type.Object({ source: Type.String(), index: Type.Integer(), id: Type.Union([Type.String(), Type.Null()]), reason: Type.String() }),
   ),
+  notes: Type.Optional(
+    Type.Array(Type.Object({ source: Type.String(), index: Type.Integer(), id: Type.Union([Type.String(), Type.Null()]), reason: Type.String() }), {
+      description: 'What was left out of records that were imported (a web page whose address is not http or https)',
+    }),
+  ),
   duration_ms: Type.Integer(),
 });
 

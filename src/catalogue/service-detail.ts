@@ -3,6 +3,7 @@ import { notFound } from '../http/problem.ts';
 import type { Language, LocalizedText } from './model.ts';
 import { iso, summaryOf, text } from './present.ts';
 import { getService } from './query.ts';
+import { webPagesOnly } from './web-url.ts';
 
 /** One service with its channels, texts in one language when asked. */
 export async function serviceDetail(db: Db, id: string, lang: Language | undefined) {
@@ -34,7 +35,7 @@ export async function serviceDetail(db: Db, id: string, lang: Language | undefin
       languages: c.languages ?? [],
       area_type: c.area_type,
       municipalities: c.municipalities ?? [],
-      web_pages: (c.web_pages ?? []) as object[],
+      web_pages: webPagesOnly<object>(c.web_pages),
       phones: (c.phones ?? []) as object[],
       emails: (c.emails ?? []) as object[],
       addresses: (c.addresses ?? []) as object[],

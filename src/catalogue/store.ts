@@ -30,9 +30,10 @@ export function municipalitiesOf(areas: readonly Area[], lists: CodeLists = code
 
 const json = (value: unknown) => JSON.stringify(value);
 
-function serviceRow(s: ServiceRecord, hash: string) {
+function serviceRow(s: ServiceRecord, hash: string, owner: string | null) {
   return {
     id: s.id,
+    owner_member_id: owner,
     source: s.source,
     source_id: s.sourceId,
     type: s.type,
@@ -67,9 +68,10 @@ function serviceRow(s: ServiceRecord, hash: string) {
   };
 }
 
-function channelRow(c: ChannelRecord, hash: string) {
+function channelRow(c: ChannelRecord, hash: string, owner: string | null) {
   return {
     id: c.id,
+    owner_member_id: owner,
     source: c.source,
     source_id: c.sourceId,
     type: c.type,
@@ -112,7 +114,7 @@ function classify<T extends { id: string }>(records: T[], existing: Map<string, 
   return { outcomes, changed };
 }
 
-/** Inserts rows by id, replacing every column of those that exist. */
+/** Inserts rows by id, replacing every column of those that exist but their owner, which stays who created the row. */
 async function replaceRows(db: Db, table: 'services' | 'service_channels', rows: Record<string, unknown>[]) {
   // The generic table name defeats Kysely's column typing; the rows come from serviceRow/channelRow.
   await (db as Kysely<any>)
@@ -120,7 +122,7 @@ async function replaceRows(db: Db, table: 'services' | 'service_channels', rows:
     .values(rows as any)
     .onConflict((oc) =>
       oc.column('id').doUpdateSet((eb) => ({
-        ...Object.fromEntries(Object.keys(rows[0]!).filter((k) => k !== 'id').map((k) => [k, eb.ref(`excluded.${k}` as any)])),
+        ...Object.fromEntries(Object.keys(rows[0]!).filter((k) => k !== 'id' && k !== 'owner_member_id').map((k) => [k, eb.ref(`excluded.${k}` as any)])),
         updated_at: sql`now()`,
       })),
     )
@@ -131,13 +133,13 @@ async function replaceRows(db: Db, table: 'services' | 'service_channels', rows:
  * Writes services (inserting new ones, replacing changed ones, leaving identical ones untouched) and
  * returns each one's outcome in order. Call it inside a transaction: a run is all or nothing.
  */
-export async function upsertServices(db: Db, services: ServiceRecord[]): Promise<Outcome[]> {
+export async function upsertServices(db: Db, services: ServiceRecord[], owner: string | null = null): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const batch of chunks(services)) {
     const { outcomes: o, changed } = classify(batch, await existingHashes(db, 'services', batch.map((s) => s.id)));
     outcomes.push(...o);
     if (changed.length === 0) continue;
-    await replaceRows(db, 'services', changed.map(({ record, hash }) => serviceRow(record, hash)));
+    await replaceRows(db, 'services', changed.map(({ record, hash }) => serviceRow(record, hash, owner)));
     const ids = changed.map((c) => c.record.id);
     await db.deleteFrom('service_channel_links').where('asserted_by', '=', 'service').where('service_id', 'in', ids).execute();
     const links = changed.flatMap(({ record }) =>
@@ -150,19 +152,19 @@ export async function upsertServices(db: Db, services: ServiceRecord[]): Promise
       })),
     );
     for (const part of chunks(links)) await db.insertInto('service_channel_links').values(part).execute();
-    await upsertCodeEntries(db, 'life_events', changed.flatMap((c) => c.record.lifeEvents));
-    await upsertCodeEntries(db, 'service_collections', changed.flatMap((c) => c.record.serviceCollections));
+    await upsertCodeEntries(db, 'life_events', changed.flatMap((c) => c.record.lifeEvents), owner === null);
+    await upsertCodeEntries(db, 'service_collections', changed.flatMap((c) => c.record.serviceCollections), owner === null);
   }
   return outcomes;
 }
 
-export async function upsertChannels(db: Db, channels: ChannelRecord[]): Promise<Outcome[]> {
+export async function upsertChannels(db: Db, channels: ChannelRecord[], owner: string | null = null): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const batch of chunks(channels)) {
     const { outcomes: o, changed } = classify(batch, await existingHashes(db, 'service_channels', batch.map((c) => c.id)));
     outcomes.push(...o);
     if (changed.length === 0) continue;
-    await replaceRows(db, 'service_channels', changed.map(({ record, hash }) => channelRow(record, hash)));
+    await replaceRows(db, 'service_channels', changed.map(({ record, hash }) => channelRow(record, hash, owner)));
     const asserting = changed.filter((c) => c.record.services !== null);
     if (asserting.length === 0) continue;
     await db
@@ -184,7 +186,8 @@ export async function upsertChannels(db: Db, channels: ChannelRecord[]): Promise
   return outcomes;
 }
 
-export async function upsertOrganizations(db: Db, organizations: OrganizationRecord[]) {
+/** A member's import adds organisations it names but never renames or re-codes the network's (owner null: the operator's may). */
+export async function upsertOrganizations(db: Db, organizations: OrganizationRecord[], owner: string | null = null) {
   // Services name their organisation in one language each: merge the names seen in this run.
   const merged = new Map<string, OrganizationRecord>();
   for (const o of organizations) {
@@ -196,7 +199,9 @@ export async function upsertOrganizations(db: Db, organizations: OrganizationRec
       .insertInto('organizations')
       .values(batch.map((o) => ({ id: o.id, source: o.source, name: json(o.name), business_code: o.businessCode })))
       .onConflict((oc) =>
-        oc.column('id').doUpdateSet({
+        owner !== null
+          ? oc.column('id').doNothing()
+          : oc.column('id').doUpdateSet({
           // A service names its organisation in one language only: merge, so no language is lost.
           name: sql`organizations.name || excluded.name`,
           business_code: sql`coalesce(excluded.business_code, organizations.business_code)`,
@@ -207,13 +212,14 @@ export async function upsertOrganizations(db: Db, organizations: OrganizationRec
   }
 }
 
-async function upsertCodeEntries(db: Db, list: string, entries: { code: string; name: object }[]) {
+/** Names of codes a service carries; only the operator's imports rename an existing code (a member's would rename it network-wide). */
+async function upsertCodeEntries(db: Db, list: string, entries: { code: string; name: object }[], rename: boolean) {
   const unique = dedupe(entries, (e) => e.code).filter((e) => Object.keys(e.name).length > 0);
   for (const part of chunks(unique)) {
     await db
       .insertInto('code_list_entries')
       .values(part.map((e) => ({ list, code: e.code, parent: null, uri: null, name: json(e.name), description: '{}', attributes: '{}' })))
-      .onConflict((oc) => oc.columns(['list', 'code']).doUpdateSet({ name: sql`code_list_entries.name || excluded.name` }))
+      .onConflict((oc) => (rename ? oc.columns(['list', 'code']).doUpdateSet({ name: sql`code_list_entries.name || excluded.name` }) : oc.columns(['list', 'code']).doNothing()))
       .execute();
   }
 }

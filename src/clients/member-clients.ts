@@ -1,7 +1,8 @@
 import type { Db } from '../db/database.ts';
-import { badRequest, conflict, notFound } from '../http/problem.ts';
+import { badRequest, conflict, forbidden, notFound } from '../http/problem.ts';
 import { createClient, hashSecret, newClientSecret, type CreatedClient } from './clients.ts';
 import { audit } from '../audit/audit.ts';
+import { ADMIN_GRANTED_SCOPES } from './scopes.ts';
 
 /** A member's API clients as the console shows them; secrets never, only at creation and rotation. */
 export interface ClientItem {
@@ -44,12 +45,19 @@ export async function listMemberClients(db: Db, memberId: string): Promise<Clien
   return rows.map(present);
 }
 
+/**
+ * A new client of the member. `byNetworkAdmin`: whether a network administrator asks; the member's
+ * own staff may not grant ADMIN_GRANTED_SCOPES (403, and no client is made).
+ */
 export async function createMemberClient(
   db: Db,
   memberId: string,
   input: { name: string; scopes: string[]; rate_limit_per_minute?: number | undefined },
   actor: string,
+  byNetworkAdmin = false,
 ): Promise<CreatedClient & ClientItem> {
+  const reserved = input.scopes.filter((s) => (ADMIN_GRANTED_SCOPES as readonly string[]).includes(s));
+  if (reserved.length && !byNetworkAdmin) throw forbidden(`only a network administrator grants the scope ${reserved.join(', ')}`);
   try {
     const created = await createClient(db, input.name, input.scopes, { actor, memberId, rateLimitPerMinute: input.rate_limit_per_minute ?? null });
     return { ...created, ...(await getClientItem(db, created.client_id))! };

@@ -37,6 +37,7 @@ export const consoleClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['console'],
         summary: 'Create an API client: its secret is shown only in this answer',
+        description: 'Only a network administrator may give a client the scope catalogue:write; the member\'s own staff asking for it get 403.',
         security,
         params: MemberParams,
         body: Type.Object(
@@ -51,7 +52,7 @@ export const consoleClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const created = await createMemberClient(db(), request.params.id.toLowerCase(), request.body, actorOf(request));
+      const created = await createMemberClient(db(), request.params.id.toLowerCase(), request.body, actorOf(request), request.staff!.role === 'network_admin');
       return reply.status(201).send(created);
     },
   );

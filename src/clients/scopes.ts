@@ -14,3 +14,10 @@
  */
 export const CLIENT_SCOPES = ['recommend', 'catalogue:write', 'recommender:teach', 'transfer:send', 'transfer:receive', 'stats:read'] as const;
 export type ClientScope = (typeof CLIENT_SCOPES)[number];
+
+/**
+ * Scopes only a network administrator grants. `catalogue:write` lets a client change what the whole
+ * network shows (even its own records reach every recommendation): the network decides who gets it,
+ * not the member's own staff.
+ */
+export const ADMIN_GRANTED_SCOPES: readonly ClientScope[] = ['catalogue:write'];

@@ -94,6 +94,8 @@ export interface ServiceTable {
   search_head: ColumnType<string, never, never>;
   created_at: Defaulted<Date>;
   updated_at: Defaulted<Date>;
+  /** The member whose client created the record; null: the operator's. */
+  owner_member_id: Defaulted<string | null>;
 }
 
 export interface ServiceChannelTable {
@@ -119,6 +121,8 @@ export interface ServiceChannelTable {
   content_hash: string;
   created_at: Defaulted<Date>;
   updated_at: Defaulted<Date>;
+  /** The member whose client created the channel; null: the operator's. */
+  owner_member_id: Defaulted<string | null>;
 }
 
 export interface ServiceChannelLinkTable {

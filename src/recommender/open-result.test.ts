@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { addService } from '../testing/console.ts';
 import { testBackends } from '../testing/databases.ts';
 import { firstWebUrl } from './open-result.ts';
 import { ETALUKIO, OTAVA_WEB, UNKNOWN, assertProblemWithUrl, useRecommenderApp } from './testing.ts';
@@ -59,6 +60,38 @@ for (const backend of testBackends()) {
         assertProblemWithUrl(await t.app.inject(`/r/${r.recommendation_id}/nope`), 400);
         const stored = await t.database.db.selectFrom('recommendation_signals').select('id').where('recommendation_id', '=', r.recommendation_id).execute();
         assert.equal(stored.length, 0, 'nothing recorded for a refused visit');
+      });
+
+      test('attack: a channel page with another scheme, a header-splitting string or a channel not linked to the service is never the Location', async () => {
+        const r = await recommend({ text: 'Nettilukio aikuisille', limit: 10 });
+        assert.ok(r.items.some((i) => i.service_id === ETALUKIO));
+        const db = t.database.db;
+        const linked = await db.selectFrom('service_channel_links').select('channel_id').where('service_id', '=', ETALUKIO).execute();
+        const ids = linked.map((l) => l.channel_id);
+        const before = await db.selectFrom('service_channels').select(['id', 'web_pages']).where('id', 'in', ids).execute();
+        const hostile = [
+          { url: 'javascript:alert(document.cookie)', name: null, language: 'fi' },
+          { url: ' JaVaScRiPt:alert(1)', name: null, language: 'fi' },
+          { url: 'data:text/html,<script>alert(1)</script>', name: null, language: 'fi' },
+          { url: '//evil.example/', name: null, language: 'fi' },
+          { url: 'https://palvelu.fi@evil.example/', name: null, language: 'fi' },
+        ];
+        await db.updateTable('service_channels').set({ web_pages: JSON.stringify(hostile) }).where('id', 'in', ids).execute();
+        // A channel with a good-looking page that is not one of this service's channels.
+        const { channelIds } = await addService(db, 'Vieras palvelu');
+        await db.updateTable('service_channels').set({ type: 'WebPage', web_pages: JSON.stringify([{ url: 'https://evil.example/', name: null, language: 'fi' }]) }).where('id', '=', channelIds[0]!).execute();
+        try {
+          const res = await t.app.inject(`/r/${r.recommendation_id}/${ETALUKIO}`);
+          assert.equal(res.statusCode, 302);
+          assert.equal(res.headers.location, `/api/v1/services/${ETALUKIO}`, 'only the fallback in this API');
+          await db.updateTable('service_channels').set({ web_pages: JSON.stringify([{ url: 'https://ok.example/a\nSet-Cookie: x=1', name: null, language: 'fi' }]) }).where('id', 'in', ids).execute();
+          const split = await t.app.inject(`/r/${r.recommendation_id}/${ETALUKIO}`);
+          assert.equal(split.statusCode, 302);
+          assert.equal(split.headers.location, 'https://ok.example/aSet-Cookie:%20x=1', 'the parsed form: no newline reaches the header');
+          assert.equal(split.headers['set-cookie'], undefined);
+        } finally {
+          for (const row of before) await db.updateTable('service_channels').set({ web_pages: JSON.stringify(row.web_pages) }).where('id', '=', row.id).execute();
+        }
       });
     });
   });

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { getService } from '../catalogue/query.ts';
+import { webUrl } from '../catalogue/web-url.ts';
 import { notFound } from '../http/problem.ts';
 import { recordOpened, type HookLog } from '../statistics/hooks.ts';
 import type { Learning } from './learning.ts';
@@ -34,28 +35,26 @@ export async function openResult(
   return { url: (found && firstWebUrl(found.channels, recommendation.language)) ?? `/api/v1/services/${serviceId}` };
 }
 
-/** The first web address of a service's channels: web pages and e-services first, the asked language first; http(s) only. */
+/**
+ * The first web address of a service's channels (those linked to it; no other address is ever a
+ * candidate): web pages and e-services first, the asked language first; http(s) only, in the parsed
+ * form, so that the network's own origin never redirects to script or to a header-splitting string.
+ */
 export function firstWebUrl(channels: { type: string | null; web_pages: unknown }[], language: string | null): string | undefined {
   const rank = (type: string | null) => (type === 'WebPage' ? 0 : type === 'EChannel' ? 1 : 2);
   const order = [language, 'fi', 'sv', 'en'].filter(Boolean) as string[];
   const sorted = channels.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c.type) - rank(b.c.type) || a.i - b.i);
   for (const { c } of sorted) {
-    const pages = ((c.web_pages ?? []) as { url?: unknown; language?: unknown }[]).filter((p) => typeof p.url === 'string' && isWebUrl(p.url));
+    const pages = ((c.web_pages ?? []) as { url?: unknown; language?: unknown }[]).flatMap((p) => {
+      const url = webUrl(p.url);
+      return url ? [{ url, language: p.language }] : [];
+    });
     if (pages.length === 0) continue;
     const langRank = (l: unknown) => {
       const i = order.indexOf(String(l));
       return i < 0 ? order.length : i;
     };
-    return [...pages].sort((a, b) => langRank(a.language) - langRank(b.language))[0]!.url as string;
+    return [...pages].sort((a, b) => langRank(a.language) - langRank(b.language))[0]!.url;
   }
   return undefined;
-}
-
-function isWebUrl(url: string) {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }

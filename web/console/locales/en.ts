@@ -313,6 +313,7 @@ export const en = {
       stats_read: 'Read statistics',
       recommender_teach: 'Teach the recommender',
     },
+    scopeAdminOnly: 'only a network administrator can grant this scope; ask them for it.',
   },
   staff: {
     title: 'Staff',

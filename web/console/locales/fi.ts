@@ -314,6 +314,7 @@ export const fi = {
       stats_read: 'Tilastojen luku',
       recommender_teach: 'Suosittelijan opetus',
     },
+    scopeAdminOnly: 'vain verkoston ylläpitäjä voi antaa tämän oikeuden; pyydä sitä ylläpidolta.',
   },
   staff: {
     title: 'Käyttäjät',

@@ -313,6 +313,7 @@ export const sv = {
       stats_read: 'Läsa statistik',
       recommender_teach: 'Lära rekommendationstjänsten',
     },
+    scopeAdminOnly: 'endast nätverkets administratör kan ge denna behörighet; be administrationen om den.',
   },
   staff: {
     title: 'Användare',

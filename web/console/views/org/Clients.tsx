@@ -3,11 +3,12 @@ import type { ParseKeys } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, Checkbox, CheckboxGroup, Heading, Paragraph, Table, TextInput } from 'suomifi-ui-components';
-import type { ClientScope } from '../../../../src/clients/scopes.ts';
+import { ADMIN_GRANTED_SCOPES, type ClientScope } from '../../../../src/clients/scopes.ts';
 import { consoleApi, type ApiClient, type ClientSecret } from '../../api.ts';
 import { ConfirmDialog, ErrorAlert, LoadState, PageHeading, Small, StatusChip, SuccessAlert, formatDateTime, useLanguage } from '../../components/common.tsx';
 import { useLoad } from '../../../shared/load.ts';
 import { Actions } from '../admin/Members.tsx';
+import { useSession } from '../../session.tsx';
 
 /**
  * The scopes the form offers, in its order (what most clients need first), with their texts. Every
@@ -118,6 +119,9 @@ function SecretPanel({ secret, name, onDismiss }: { secret: ClientSecret; name: 
 export function Clients({ memberId }: { memberId: string }) {
   const { t } = useTranslation('console');
   const language = useLanguage();
+  // The server refuses these scopes to a member's own staff: the form leaves them out and says why.
+  const isNetworkAdmin = useSession().staff?.role === 'network_admin';
+  const grantable = (scope: ClientScope) => isNetworkAdmin || !ADMIN_GRANTED_SCOPES.includes(scope);
   const clients = useLoad((signal) => consoleApi.clients(memberId, { signal }), [memberId]);
   const [secret, setSecret] = useState<{ secret: ClientSecret; name: string } | null>(null);
   const [confirm, setConfirm] = useState<{ action: 'rotate' | 'revoke'; client: ApiClient } | null>(null);
@@ -239,7 +243,7 @@ export function Clients({ memberId }: { memberId: string }) {
           groupStatusText={submitted ? problems.scopes : undefined}
           mb="m"
         >
-          {SCOPES.map((scope) => (
+          {SCOPES.filter(grantable).map((scope) => (
             <Checkbox
               key={scope}
               value={scope}
@@ -251,6 +255,9 @@ export function Clients({ memberId }: { memberId: string }) {
             </Checkbox>
           ))}
         </CheckboxGroup>
+        {SCOPES.filter((scope) => !grantable(scope)).map((scope) => (
+          <Paragraph key={scope} mb="m">{`${t(SCOPE_TEXTS[scope])} (${scope}): ${t('clients.scopeAdminOnly')}`}</Paragraph>
+        ))}
         <TextInput
           labelText={t('clients.rateLimit')}
           hintText={t('clients.rateLimitHint')}

@@ -1,0 +1,94 @@
+import type { Db } from '../db/database.ts';
+import { forbidden } from '../http/problem.ts';
+import type { ChannelRecord, ServiceRecord } from './model.ts';
+
+/**
+ * Who may write which catalogue record. The operator (owner null: the CLI, the admin socket, clients
+ * without a member) writes anything. A member's client writes only what is the member's: records it
+ * created (owner_member_id), services the network linked to the member (member_services), and
+ * operator records of an organisation whose business ID is the member's. Without this any member
+ * could replace another's service, or point a channel of someone else's service at any address.
+ */
+
+const BATCH = 400;
+
+export interface ForeignRecord {
+  kind: 'service' | 'channel';
+  id: string;
+  reason: string;
+}
+
+interface Stored {
+  services: Map<string, { owner: string | null; organizations: string[] }>;
+  channels: Map<string, { owner: string | null; organization: string | null }>;
+}
+
+async function memberBusinessOrganisations(db: Db, memberId: string): Promise<Set<string>> {
+  const member = await db.selectFrom('members').select('business_id').where('id', '=', memberId).executeTakeFirst();
+  if (!member) return new Set();
+  const rows = await db.selectFrom('organizations').select('id').where('business_code', '=', member.business_id).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+async function linkedServices(db: Db, memberId: string, ids: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const rows = await db.selectFrom('member_services').select('service_id').where('member_id', '=', memberId).where('service_id', 'in', ids.slice(i, i + BATCH)).execute();
+    for (const r of rows) out.add(r.service_id);
+  }
+  return out;
+}
+
+async function stored(db: Db, serviceIds: string[], channelIds: string[]): Promise<Stored> {
+  const services: Stored['services'] = new Map();
+  const channels: Stored['channels'] = new Map();
+  for (let i = 0; i < serviceIds.length; i += BATCH) {
+    const rows = await db.selectFrom('services').select(['id', 'owner_member_id', 'organizations']).where('id', 'in', serviceIds.slice(i, i + BATCH)).execute();
+    for (const r of rows) services.set(r.id, { owner: r.owner_member_id, organizations: (r.organizations as { id?: unknown }[]).map((o) => String(o.id)) });
+  }
+  for (let i = 0; i < channelIds.length; i += BATCH) {
+    const rows = await db.selectFrom('service_channels').select(['id', 'owner_member_id', 'organization_id']).where('id', 'in', channelIds.slice(i, i + BATCH)).execute();
+    for (const r of rows) channels.set(r.id, { owner: r.owner_member_id, organization: r.organization_id });
+  }
+  return { services, channels };
+}
+
+/**
+ * The records of a member's write that are not the member's: existing services and channels it does
+ * not own, and channels that would link themselves to a service it does not own. Empty: all may go.
+ */
+export async function foreignRecords(db: Db, memberId: string, write: { services: ServiceRecord[]; channels: ChannelRecord[]; deletes?: string[] }): Promise<ForeignRecord[]> {
+  const serviceIds = [...new Set([...write.services.map((s) => s.id), ...(write.deletes ?? []), ...write.channels.flatMap((c) => (c.services ?? []).map((l) => l.serviceId))])];
+  const channelIds = write.channels.map((c) => c.id);
+  const [orgs, linked, before] = [await memberBusinessOrganisations(db, memberId), await linkedServices(db, memberId, serviceIds), await stored(db, serviceIds, channelIds)];
+  const created = new Set(write.services.filter((s) => !before.services.has(s.id)).map((s) => s.id));
+  const ownsService = (id: string) => {
+    const row = before.services.get(id);
+    if (!row) return created.has(id);
+    if (row.owner === memberId || linked.has(id)) return true;
+    return row.owner === null && row.organizations.some((o) => orgs.has(o));
+  };
+  const foreign: ForeignRecord[] = [];
+  for (const id of new Set([...write.services.map((s) => s.id), ...(write.deletes ?? [])]))
+    if (before.services.has(id) && !ownsService(id)) foreign.push({ kind: 'service', id, reason: `the service ${id} is not this member's` });
+  for (const c of write.channels) {
+    const row = before.channels.get(c.id);
+    if (row && !(row.owner === memberId || (row.owner === null && row.organization !== null && orgs.has(row.organization))))
+      foreign.push({ kind: 'channel', id: c.id, reason: `the channel ${c.id} is not this member's` });
+    for (const l of c.services ?? [])
+      if (!ownsService(l.serviceId)) foreign.push({ kind: 'channel', id: c.id, reason: `the channel ${c.id} links itself to the service ${l.serviceId}, which is not this member's` });
+  }
+  return foreign;
+}
+
+/** 403 naming the records, when a member's write touches any that are not its own. */
+export async function requireOwnRecords(db: Db, memberId: string | null, write: Parameters<typeof foreignRecords>[2]): Promise<void> {
+  if (memberId === null) return;
+  const foreign = await foreignRecords(db, memberId, write);
+  if (foreign.length === 0) return;
+  const shown = foreign.slice(0, 10).map((f) => f.reason);
+  const more = foreign.length > shown.length ? ` (and ${foreign.length - shown.length} more)` : '';
+  const problem = forbidden(`a member's client writes only the member's own records; nothing was written: ${shown.join('; ')}${more}`);
+  Object.assign(problem.extensions, { records: foreign.slice(0, 100).map(({ kind, id }) => ({ kind, id })) });
+  throw problem;
+}
