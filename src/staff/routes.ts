@@ -29,7 +29,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['console'],
         summary: 'Log in to the console',
         description:
-          'Sets the session cookie aurora_console (HttpOnly, SameSite=Strict). Needs the header x-aurora-csrf: 1. With TOTP on, a missing or wrong code is a 401 whose type ends in totp-required. Failed logins are limited per e-mail address (5 in 15 minutes) and per IP (429 with Retry-After).',
+          'Sets the session cookie aurora_console (HttpOnly, SameSite=Strict). Needs the header x-aurora-csrf: 1. With TOTP on, a missing or wrong code is a 401 whose type ends in totp-required. Failed logins back off per e-mail address and IP (after 5, a wait of 1 minute doubling up to an hour; a success from that IP clears it) and are limited per IP (30 in 15 minutes); 429 with Retry-After. Failures from one IP never lock the account elsewhere.',
         body: Type.Object(
           { email: Plain(254), password: Type.String({ minLength: 1, maxLength: 1000 }), totp: Type.Optional(Type.String({ maxLength: 10 })) },
           { additionalProperties: false },
