@@ -315,6 +315,9 @@ export interface StaffUserTable {
   totp_last_step: Defaulted<number | null>;
   created_at: Defaulted<Date>;
   last_login_at: Defaulted<Date | null>;
+  /** The OpenID Connect issuer and subject the user is pinned to since their first OIDC login. */
+  oidc_issuer: Defaulted<string | null>;
+  oidc_subject: Defaulted<string | null>;
 }
 
 export interface StaffSessionTable {

@@ -83,15 +83,37 @@ export async function finishOidcLogin(db: Db, oidc: ConsoleOidc, answer: OidcAns
     throw unauthorized(`the login through the identity provider failed: ${(failure as Error).message}`);
   }
   const email = identity.email.trim().toLowerCase();
-  const row = await db.selectFrom('staff_users').select('id').where('email', '=', email).executeTakeFirst();
+  const row = await db.selectFrom('staff_users').select(['id', 'oidc_issuer', 'oidc_subject']).where('email', '=', email).executeTakeFirst();
   if (!row) {
     await audit(db, { actor: `oidc:${email}`, action: 'staff.login-failed', details: { ip: answer.ip, reason: 'no-staff' } });
     throw forbidden(`no console user has the e-mail address ${email}: a network or organisation administrator adds staff`);
+  }
+  // The e-mail address finds the user once; from then on the provider's subject is who they are,
+  // so an account that later gets the same address (reissued, renamed, another tenant) is refused.
+  if (row.oidc_subject === null) {
+    const pinned = await db
+      .updateTable('staff_users')
+      .set({ oidc_issuer: identity.issuer, oidc_subject: identity.subject })
+      .where('id', '=', row.id)
+      .where('oidc_subject', 'is', null)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('staff_users as other').select('other.id').where('other.oidc_issuer', '=', identity.issuer).where('other.oidc_subject', '=', identity.subject))),
+      )
+      .returning('id')
+      .executeTakeFirst();
+    if (!pinned) return refuseSubject(db, row.id, email, identity, answer.ip);
+  } else if (row.oidc_subject !== identity.subject || row.oidc_issuer !== identity.issuer) {
+    return refuseSubject(db, row.id, email, identity, answer.ip);
   }
   const session = await startSession(db, row.id, 'oidc');
   const staff = (await loadStaff(db, row.id))!;
   await audit(db, { actor: `staff:${staff.email}`, action: 'staff.login', target: staff.id, memberId: staff.memberId, details: { ip: answer.ip, method: 'oidc', subject: identity.subject } });
   return { staff, session };
+}
+
+async function refuseSubject(db: Db, staffId: string, email: string, identity: { subject: string; issuer: string }, ip: string): Promise<never> {
+  await audit(db, { actor: `oidc:${email}`, action: 'staff.login-failed', target: staffId, details: { ip, reason: 'oidc-subject-mismatch', issuer: identity.issuer, subject: identity.subject } });
+  throw forbidden(`the console user ${email} is bound to another account of the identity provider`);
 }
 
 /** Binds the answer to this browser: a login started elsewhere cannot be completed here. */

@@ -137,7 +137,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { noStore: true },
       schema: {
         tags: ['console'],
-        summary: "The OpenID Connect provider's answer: logs in the staff user with the ID token's e-mail address",
+        summary: "The OpenID Connect provider's answer: logs in the staff user with the ID token's verified e-mail address (email_verified true), pinned to the provider's subject at the first login",
         querystring: Type.Object(
           { code: Type.Optional(Plain(2000)), state: Type.Optional(Plain(500)), iss: Type.Optional(Plain(2000)), error: Type.Optional(Plain(200)), error_description: Type.Optional(Plain(2000)), session_state: Type.Optional(Plain(2000)) },
           { additionalProperties: false },
