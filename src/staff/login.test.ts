@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { after, before, describe, test } from 'node:test';
 import type { Db } from '../db/database.ts';
 import { HttpProblem, TooManyRequests } from '../http/problem.ts';
+import { buildServer } from '../http/server.ts';
 import { createTestApp, type TestApp } from '../testing/app.ts';
 import { ConsoleUser } from '../testing/console.ts';
 import { countAttempts } from '../testing/attempts.ts';
@@ -34,6 +35,29 @@ for (const backend of testBackends()) {
     });
     after(async () => t?.close());
 
+    test('attack: the Secure flag follows AURORA_PUBLIC_URL, not the Host header or protocol of the request', async () => {
+      const forged = await t.app.inject({ method: 'POST', url: '/api/v1/console/session', headers: { host: 'evil.example', 'x-aurora-csrf': '1' }, payload: ADMIN });
+      assert.equal(forged.statusCode, 200);
+      assert.ok(!forged.cookies.find((c) => c.name === SESSION_COOKIE)!.secure, 'the default public URL is http://localhost: a Host header changes nothing');
+      const saved = process.env.AURORA_PUBLIC_URL;
+      process.env.AURORA_PUBLIC_URL = 'https://aurora.example.fi';
+      let app: Awaited<ReturnType<typeof buildServer>>;
+      try {
+        app = await buildServer({ database: t.database, purgeIntervalMs: 0 });
+      } finally {
+        if (saved === undefined) delete process.env.AURORA_PUBLIC_URL;
+        else process.env.AURORA_PUBLIC_URL = saved;
+      }
+      try {
+        for (const host of ['localhost', '127.0.0.1:8080', 'evil.example']) {
+          const res = await app.inject({ method: 'POST', url: '/api/v1/console/session', headers: { host, 'x-aurora-csrf': '1' }, payload: ADMIN });
+          assert.equal(res.cookies.find((c) => c.name === SESSION_COOKIE)!.secure, true, `Secure over plain http with Host ${host}`);
+        }
+      } finally {
+        await app.close();
+      }
+    });
+
     test('login: cookie HttpOnly, SameSite=Strict, Secure off localhost; token hashed at rest; CSRF header; logout', async () => {
       const user = new ConsoleUser(t.app);
       const noCsrf = await user.call('POST', '/api/v1/console/session', ADMIN, { csrf: false });
@@ -48,8 +72,6 @@ for (const backend of testBackends()) {
       assert.match(cookie.value, /^[A-Za-z0-9_-]{43}$/);
       const sessions = await t.database.db.selectFrom('staff_sessions').select('token_hash').execute();
       assert.ok(sessions.length > 0 && sessions.every((s) => s.token_hash !== cookie.value));
-      const remote = await t.app.inject({ method: 'POST', url: '/api/v1/console/session', headers: { host: 'aurora.example.fi', 'x-aurora-csrf': '1' }, payload: ADMIN });
-      assert.equal(remote.cookies.find((c) => c.name === SESSION_COOKIE)!.secure, true, 'Secure when not on localhost');
 
       // A cookie-authenticated change without the header is refused.
       assertProblem(await user.call('POST', '/api/v1/console/totp/setup', undefined, { csrf: false }), 403, 'csrf');

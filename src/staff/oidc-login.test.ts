@@ -92,7 +92,7 @@ async function startIssuer() {
   return { issuer, state, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-const ENV_KEYS = ['AURORA_OIDC_ISSUER', 'AURORA_OIDC_CLIENT_ID', 'AURORA_OIDC_CLIENT_SECRET', 'AURORA_OIDC_REDIRECT_URI'] as const;
+const ENV_KEYS = ['AURORA_OIDC_ISSUER', 'AURORA_OIDC_CLIENT_ID', 'AURORA_OIDC_CLIENT_SECRET', 'AURORA_OIDC_REDIRECT_URI', 'AURORA_PUBLIC_URL'] as const;
 
 /** A server built with these OIDC variables (they are read when the routes are registered). */
 async function serverWith(database: Database, env: Partial<Record<(typeof ENV_KEYS)[number], string>>): Promise<FastifyInstance> {
@@ -254,6 +254,24 @@ for (const backend of testBackends()) {
       } finally {
         Object.assign(issuer.state, { email: 'oidc-admin@aurora.example', subject: undefined, emailVerified: true });
         await app.close();
+      }
+    });
+
+    test('attack: a forged Host header does not choose the redirect URI; it and the binding cookie follow AURORA_PUBLIC_URL', async () => {
+      const settings = { AURORA_OIDC_ISSUER: issuer.issuer, AURORA_OIDC_CLIENT_ID: CLIENT_ID, AURORA_OIDC_CLIENT_SECRET: CLIENT_SECRET };
+      for (const [publicUrl, expected, secure] of [
+        [undefined, 'http://localhost:8080', false],
+        ['https://aurora.example.fi', 'https://aurora.example.fi', true],
+      ] as const) {
+        const app = await serverWith(database, publicUrl ? { ...settings, AURORA_PUBLIC_URL: publicUrl } : settings);
+        try {
+          const start = await app.inject({ url: '/api/v1/console/oidc/login', headers: { host: 'evil.example', 'x-forwarded-proto': 'https' } });
+          assert.equal(start.statusCode, 302, start.body);
+          assert.equal(new URL(String(start.headers.location)).searchParams.get('redirect_uri'), `${expected}/api/v1/console/oidc/callback`);
+          assert.equal(Boolean(start.cookies.find((c) => c.name === 'aurora_oidc')!.secure), secure);
+        } finally {
+          await app.close();
+        }
       }
     });
 

@@ -34,16 +34,14 @@ export function consoleOidcFromEnv(env: NodeJS.ProcessEnv, log: FastifyBaseLogge
 const notConfigured = (oidc: ConsoleOidc) =>
   new HttpProblem(404, 'oidc-not-configured', 'OpenID Connect login is not configured', oidc.problem ?? 'set AURORA_OIDC_ISSUER, AURORA_OIDC_CLIENT_ID and AURORA_OIDC_CLIENT_SECRET to log in through an identity provider');
 
-// Normalised as a URL (a default port dropped): the token request must repeat it exactly.
+// Normalised as a URL (a default port dropped): the token request must repeat it exactly. `origin`
+// is the configured public origin, never the request's Host: a forged Host must not choose where
+// the provider sends the code.
 function redirectUri(login: OidcLogin, origin: string) {
-  try {
-    return new URL(login.settings.redirectUri ?? `${origin}${OIDC_PATH}/callback`).href;
-  } catch {
-    throw badRequest('the Host header is not a host name');
-  }
+  return new URL(login.settings.redirectUri ?? `${origin}${OIDC_PATH}/callback`).href;
 }
 
-/** Where to send the browser, and the state to bind to it. `origin` is how the browser reached us. */
+/** Where to send the browser, and the state to bind to it. `origin` is the public origin (AURORA_PUBLIC_URL). */
 export async function startOidcLogin(db: Db, oidc: ConsoleOidc, origin: string, log: FastifyBaseLogger): Promise<{ url: URL; state: string }> {
   if (!oidc.login) throw notConfigured(oidc);
   try {
@@ -117,8 +115,8 @@ async function refuseSubject(db: Db, staffId: string, email: string, identity: {
 }
 
 /** Binds the answer to this browser: a login started elsewhere cannot be completed here. */
-export function bindOidcState(request: FastifyRequest, reply: FastifyReply, state: string) {
-  reply.setCookie(STATE_COOKIE, state, { httpOnly: true, sameSite: 'lax', path: OIDC_PATH, secure: request.protocol === 'https', maxAge: 600 });
+export function bindOidcState(reply: FastifyReply, secure: boolean, state: string) {
+  reply.setCookie(STATE_COOKIE, state, { httpOnly: true, sameSite: 'lax', path: OIDC_PATH, secure, maxAge: 600 });
 }
 
 export const boundOidcState = (request: FastifyRequest): string | undefined => request.cookies?.[STATE_COOKIE];

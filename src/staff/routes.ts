@@ -7,7 +7,7 @@ import { actorOf, requireCsrf, requireCsrfWithSession, requireStaff } from './au
 import { login } from './login.ts';
 import { logout } from './logout.ts';
 import { OIDC_PATH, bindOidcState, boundOidcState, consoleOidcFromEnv, finishOidcLogin, forgetOidcState, startOidcLogin } from './oidc-login.ts';
-import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from './sessions.ts';
+import { clearSessionCookie, publicOriginFromEnv, SESSION_COOKIE, setSessionCookie } from './sessions.ts';
 import { listStaff, presentStaff } from './staff.ts';
 import { beginTotp, confirmTotp, turnOffTotp } from './totp-setup.ts';
 
@@ -19,6 +19,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const keyring = () => app.aurora.consent.keyring;
   // Read when the routes are registered: a half-done configuration is logged once and answered with 404s.
   const oidc = consoleOidcFromEnv(process.env, app.log);
+  const publicOrigin = publicOriginFromEnv(process.env);
 
   app.post(
     '/api/v1/console/session',
@@ -39,7 +40,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { staff, session } = await login(db(), keyring(), { ...request.body, ip: request.ip });
-      setSessionCookie(request, reply, session.token, session.expiresAt);
+      setSessionCookie(reply, publicOrigin, session.token, session.expiresAt);
       return { staff: presentStaff(staff) };
     },
   );
@@ -62,7 +63,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       await logout(db(), request.cookies?.[SESSION_COOKIE]);
-      clearSessionCookie(request, reply);
+      clearSessionCookie(reply, publicOrigin);
       return reply.status(204).send(null);
     },
   );
@@ -125,8 +126,8 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const started = await startOidcLogin(db(), oidc, `${request.protocol}://${request.host}`, request.log);
-      bindOidcState(request, reply, started.state);
+      const started = await startOidcLogin(db(), oidc, publicOrigin.origin, request.log);
+      bindOidcState(reply, publicOrigin.secure, started.state);
       return reply.redirect(started.url.toString(), 302);
     },
   );
@@ -154,12 +155,12 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
           boundState: boundOidcState(request),
           forgetBinding: () => forgetOidcState(reply),
           requestUrl: request.url,
-          origin: `${request.protocol}://${request.host}`,
+          origin: publicOrigin.origin,
           ip: request.ip,
         },
         request.log,
       );
-      setSessionCookie(request, reply, session.token, session.expiresAt);
+      setSessionCookie(reply, publicOrigin, session.token, session.expiresAt);
       return reply.redirect('/console', 302);
     },
   );

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
+import { setting } from '../config.ts';
 import type { Db } from '../db/database.ts';
 
 /**
@@ -47,16 +48,28 @@ export async function endSessionsOf(db: Db, staffId: string, except?: string) {
   await query.execute();
 }
 
-const isLocal = (request: FastifyRequest) => {
-  const host = request.hostname.replace(/:\d+$/, '');
-  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1';
-};
-
-/** HttpOnly, SameSite=Strict, Path=/, Secure unless the console is reached on the local machine. */
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date) {
-  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/', secure: !isLocal(request), expires: expiresAt });
+/**
+ * Where the console is reached, from AURORA_PUBLIC_URL (default http://localhost:PORT), never from
+ * the request: its Host header and protocol are whatever the caller (or a proxy) says.
+ */
+export interface PublicOrigin {
+  origin: string;
+  /** Cookies are Secure unless the console is served over http on the local machine. */
+  secure: boolean;
 }
 
-export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply) {
-  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/', secure: !isLocal(request) });
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function publicOriginFromEnv(env: NodeJS.ProcessEnv = process.env): PublicOrigin {
+  const url = new URL(setting('AURORA_PUBLIC_URL', env) ?? `http://localhost:${setting('PORT', env)}`);
+  return { origin: url.origin, secure: !(url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname)) };
+}
+
+/** HttpOnly, SameSite=Strict, Path=/, Secure unless the public URL is http on the local machine. */
+export function setSessionCookie(reply: FastifyReply, origin: PublicOrigin, token: string, expiresAt: Date) {
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/', secure: origin.secure, expires: expiresAt });
+}
+
+export function clearSessionCookie(reply: FastifyReply, origin: PublicOrigin) {
+  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/', secure: origin.secure });
 }
