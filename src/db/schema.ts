@@ -318,6 +318,8 @@ export interface StaffUserTable {
   /** The OpenID Connect issuer and subject the user is pinned to since their first OIDC login. */
   oidc_issuer: Defaulted<string | null>;
   oidc_subject: Defaulted<string | null>;
+  /** Set while an administrator has disabled the user: no login, no session. */
+  disabled_at: Defaulted<Date | null>;
 }
 
 export interface StaffSessionTable {

@@ -44,6 +44,8 @@ export async function loginBucketsNow(db: Db, email: string, ip: string): Promis
   return loginBuckets(email, ip, (await countRecent(db, ceiling)) >= EMAIL_CEILING);
 }
 
+export const staffDisabled = () => new HttpProblem(403, 'staff-disabled', 'The console user is disabled', 'an administrator has disabled this console user');
+
 const totpRequired = (detail: string) => new HttpProblem(401, 'totp-required', 'A one-time code is needed', detail);
 
 export interface PasswordLogin {
@@ -68,7 +70,7 @@ export async function login(db: Db, keyring: PayloadKeyring, input: PasswordLogi
   const email = input.email.trim().toLowerCase();
   const buckets = await loginBucketsNow(db, email, input.ip);
   return limitedAttempt(db, buckets, (wait) => `too many failed logins: try again in ${wait} s`, async (failed) => {
-    const row = await db.selectFrom('staff_users').select(['id', 'password_hash', 'totp_secret']).where('email', '=', email).executeTakeFirst();
+    const row = await db.selectFrom('staff_users').select(['id', 'password_hash', 'totp_secret', 'disabled_at']).where('email', '=', email).executeTakeFirst();
     const fail = async (problem: HttpProblem) => {
       failed();
       await audit(db, { actor: `login:${email.slice(0, 254)}`, action: 'staff.login-failed', target: row?.id ?? null, details: { ip: input.ip, reason: problem.kind } });
@@ -82,6 +84,11 @@ export async function login(db: Db, keyring: PayloadKeyring, input: PasswordLogi
       const check = await checkTotp(db, keyring, row.id, code);
       if (check === 'replayed') throw await fail(totpRequired('that code has been used already: wait for the next one'));
       if (check !== 'ok') throw await fail(totpRequired('the one-time code is wrong'));
+    }
+    // Said only to someone who knows the password (and code): no one else learns the account's state.
+    if (row.disabled_at !== null) {
+      await audit(db, { actor: `login:${email}`, action: 'staff.login-failed', target: row.id, details: { ip: input.ip, reason: 'disabled' } });
+      throw staffDisabled();
     }
     await clearAttempts(db, buckets[0]!.key);
     const session = await startSession(db, row.id, 'password');

@@ -3,7 +3,7 @@ import { audit } from '../audit/audit.ts';
 import type { Db } from '../db/database.ts';
 import { HttpProblem, badRequest, forbidden, unauthorized } from '../http/problem.ts';
 import { OidcConfigurationError, OidcLogin, oidcSettingsFromEnv } from './oidc.ts';
-import type { StartedSession } from './login.ts';
+import { staffDisabled, type StartedSession } from './login.ts';
 import { startSession } from './sessions.ts';
 import { loadStaff } from './staff.ts';
 
@@ -81,7 +81,7 @@ export async function finishOidcLogin(db: Db, oidc: ConsoleOidc, answer: OidcAns
     throw unauthorized(`the login through the identity provider failed: ${(failure as Error).message}`);
   }
   const email = identity.email.trim().toLowerCase();
-  const row = await db.selectFrom('staff_users').select(['id', 'oidc_issuer', 'oidc_subject']).where('email', '=', email).executeTakeFirst();
+  const row = await db.selectFrom('staff_users').select(['id', 'oidc_issuer', 'oidc_subject', 'disabled_at']).where('email', '=', email).executeTakeFirst();
   if (!row) {
     await audit(db, { actor: `oidc:${email}`, action: 'staff.login-failed', details: { ip: answer.ip, reason: 'no-staff' } });
     throw forbidden(`no console user has the e-mail address ${email}: a network or organisation administrator adds staff`);
@@ -102,6 +102,10 @@ export async function finishOidcLogin(db: Db, oidc: ConsoleOidc, answer: OidcAns
     if (!pinned) return refuseSubject(db, row.id, email, identity, answer.ip);
   } else if (row.oidc_subject !== identity.subject || row.oidc_issuer !== identity.issuer) {
     return refuseSubject(db, row.id, email, identity, answer.ip);
+  }
+  if (row.disabled_at !== null) {
+    await audit(db, { actor: `oidc:${email}`, action: 'staff.login-failed', target: row.id, details: { ip: answer.ip, reason: 'disabled' } });
+    throw staffDisabled();
   }
   const session = await startSession(db, row.id, 'oidc');
   const staff = (await loadStaff(db, row.id))!;

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { CodeBody, MemberParams, Plain, StaffEnvelope, StaffListItem } from '../http/console-schemas.ts';
+import { changePassword } from './change-password.ts';
+import { changeRole, removeStaff, resetPassword, setStaffDisabled, staffState } from './manage-staff.ts';
 import { problems } from '../http/schemas.ts';
 import { addStaff } from './add-staff.ts';
 import { actorOf, requireCsrf, requireCsrfWithSession, requireStaff } from './authorise.ts';
@@ -12,6 +14,9 @@ import { listStaff, presentStaff } from './staff.ts';
 import { beginTotp, confirmTotp, turnOffTotp } from './totp-setup.ts';
 
 const security = [{ consoleSession: [] }];
+const ManagedStaff = Type.Object({ ...StaffListItem.properties, disabled: Type.Boolean() });
+const StaffParams = Type.Object({ staffId: Type.String({ format: 'uuid', description: 'A console user' }) });
+const ADMINS = { roles: ['network_admin', 'org_admin'] } as const;
 
 /** Console login (password and TOTP, or OpenID Connect), sessions, the user's own TOTP; a member's console users. */
 export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -174,7 +179,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "The member's console users (its organisation administrators, or a network administrator)",
         security,
         params: MemberParams,
-        response: { 200: Type.Object({ staff: Type.Array(StaffListItem) }), ...problems(400, 401, 403, 404) },
+        response: { 200: Type.Object({ staff: Type.Array(ManagedStaff) }), ...problems(400, 401, 403, 404) },
       },
     },
     async (request) => ({ staff: await listStaff(db(), request.params.id.toLowerCase()) }),
@@ -198,9 +203,97 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ staff: StaffListItem }), ...problems(400, 401, 403, 404, 409, 415) },
+        response: { 201: Type.Object({ staff: ManagedStaff }), ...problems(400, 401, 403, 404, 409, 415) },
       },
     },
     async (request, reply) => reply.status(201).send({ staff: await addStaff(db(), request.params.id.toLowerCase(), request.body, actorOf(request)) }),
+  );
+
+  app.put(
+    '/api/v1/console/password',
+    {
+      preHandler: requireStaff(),
+      schema: {
+        tags: ['console'],
+        summary: 'Change your own password (needs the current one); your other sessions end',
+        description: 'A wrong current password counts as a failed login (429 with Retry-After past the limit).',
+        security,
+        body: Type.Object(
+          { current_password: Type.String({ minLength: 1, maxLength: 1000 }), new_password: Type.String({ minLength: 12, maxLength: 1000 }) },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null(), ...problems(400, 401, 403, 415, 429) },
+      },
+    },
+    async (request, reply) => {
+      await changePassword(db(), request.staff!, {
+        currentPassword: request.body.current_password,
+        newPassword: request.body.new_password,
+        ip: request.ip,
+        sessionToken: request.cookies[SESSION_COOKIE],
+      });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/console/staff/:staffId/password',
+    {
+      config: { noStore: true },
+      preHandler: requireStaff(ADMINS),
+      schema: {
+        tags: ['console'],
+        summary: "Reset a console user's password: a generated one, shown once; their sessions end",
+        description: "An organisation administrator resets its own organisation's staff; a network administrator anyone's. Give the password to the person safely: they should change it (PUT /api/v1/console/password) after logging in.",
+        security,
+        params: StaffParams,
+        response: { 200: Type.Object({ password: Type.String() }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => resetPassword(db(), request.staff!, request.params.staffId),
+  );
+
+  app.patch(
+    '/api/v1/console/staff/:staffId',
+    {
+      preHandler: requireStaff(ADMINS),
+      schema: {
+        tags: ['console'],
+        summary: "Change a console user's role (organisation administrator or developer), or disable or re-enable them; their sessions end",
+        description: 'The last active network administrator cannot be disabled (409). Nobody becomes a network administrator here.',
+        security,
+        params: StaffParams,
+        body: Type.Object(
+          { role: Type.Optional(Type.Union([Type.Literal('org_admin'), Type.Literal('developer')])), disabled: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: Type.Object({ id: Type.String(), role: Type.String(), disabled: Type.Boolean() }), ...problems(400, 401, 403, 404, 409, 415) },
+      },
+    },
+    async (request) => {
+      const { staffId } = request.params;
+      if (request.body.role) await changeRole(db(), request.staff!, staffId, request.body.role);
+      if (request.body.disabled !== undefined) await setStaffDisabled(db(), request.staff!, staffId, request.body.disabled);
+      return staffState(db(), staffId);
+    },
+  );
+
+  app.delete(
+    '/api/v1/console/staff/:staffId',
+    {
+      preHandler: requireStaff(ADMINS),
+      schema: {
+        tags: ['console'],
+        summary: 'Remove a console user; their sessions end',
+        description: 'The last active network administrator cannot be removed (409).',
+        security,
+        params: StaffParams,
+        response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await removeStaff(db(), request.staff!, request.params.staffId);
+      return reply.status(204).send(null);
+    },
   );
 };

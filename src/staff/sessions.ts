@@ -23,13 +23,19 @@ export async function startSession(db: Db, staffId: string, method: 'password' |
   return { token, expiresAt };
 }
 
-/** The staff id of a live session, touching it; null for an unknown, expired or idle token. */
+/** The staff id of a live session, touching it; null for an unknown, expired or idle token, or a disabled user's. */
 export async function findSession(db: Db, token: string): Promise<string | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const hash = sha256(token);
-  const row = await db.selectFrom('staff_sessions').select(['staff_id', 'expires_at', 'last_seen_at']).where('token_hash', '=', hash).executeTakeFirst();
+  const row = await db
+    .selectFrom('staff_sessions as s')
+    .innerJoin('staff_users as u', 'u.id', 's.staff_id')
+    .select(['s.staff_id', 's.expires_at', 's.last_seen_at', 'u.disabled_at'])
+    .where('s.token_hash', '=', hash)
+    .executeTakeFirst();
   const now = Date.now();
-  if (!row || row.expires_at.getTime() <= now || now - row.last_seen_at.getTime() > IDLE_MINUTES * 60_000) {
+  // A disabled user's sessions are ended when they are disabled; this holds even for one started in the same instant.
+  if (!row || row.disabled_at !== null || row.expires_at.getTime() <= now || now - row.last_seen_at.getTime() > IDLE_MINUTES * 60_000) {
     if (row) await db.deleteFrom('staff_sessions').where('token_hash', '=', hash).execute();
     return null;
   }
