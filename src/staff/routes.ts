@@ -54,7 +54,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/console/session',
     {
       config: { noStore: true },
-      preHandler: requireStaff(),
+      onRequest: requireStaff(),
       schema: { tags: ['console'], summary: 'Who is logged in', security, response: { 200: StaffEnvelope, ...problems(401) } },
     },
     async (request) => ({ staff: presentStaff(request.staff!) }),
@@ -77,7 +77,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/console/totp/setup',
     {
       config: { noStore: true },
-      preHandler: requireStaff(),
+      onRequest: requireStaff(),
       schema: {
         tags: ['console'],
         summary: 'Begin turning on one-time codes (TOTP): the secret, its otpauth URL and QR code',
@@ -92,7 +92,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/console/totp/confirm',
     {
-      preHandler: requireStaff(),
+      onRequest: requireStaff(),
       schema: {
         tags: ['console'],
         summary: 'Turn on one-time codes with a current code from the authenticator',
@@ -108,7 +108,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/v1/console/totp',
     {
-      preHandler: requireStaff(),
+      onRequest: requireStaff(),
       schema: {
         tags: ['console'],
         summary: 'Turn off one-time codes (needs a current code)',
@@ -173,7 +173,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/console/members/:id/staff',
     {
-      preHandler: requireStaff({ roles: ['network_admin', 'org_admin'], member: 'read' }),
+      onRequest: requireStaff({ roles: ['network_admin', 'org_admin'], member: 'read' }),
       schema: {
         tags: ['console'],
         summary: "The member's console users (its organisation administrators, or a network administrator)",
@@ -188,7 +188,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/console/members/:id/staff',
     {
-      preHandler: requireStaff({ roles: ['network_admin', 'org_admin'], member: 'write' }),
+      onRequest: requireStaff({ roles: ['network_admin', 'org_admin'], member: 'write' }),
       schema: {
         tags: ['console'],
         summary: 'Add a console user to the member (organisation administrator or developer)',
@@ -212,7 +212,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/api/v1/console/password',
     {
-      preHandler: requireStaff(),
+      onRequest: requireStaff(),
       schema: {
         tags: ['console'],
         summary: 'Change your own password (needs the current one); your other sessions end',
@@ -240,7 +240,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/console/staff/:staffId/password',
     {
       config: { noStore: true },
-      preHandler: requireStaff(ADMINS),
+      onRequest: requireStaff(ADMINS),
       schema: {
         tags: ['console'],
         summary: "Reset a console user's password: a generated one, shown once; their sessions end",
@@ -256,7 +256,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/api/v1/console/staff/:staffId',
     {
-      preHandler: requireStaff(ADMINS),
+      onRequest: requireStaff(ADMINS),
       schema: {
         tags: ['console'],
         summary: "Change a console user's role (organisation administrator or developer), or disable or re-enable them; their sessions end",
@@ -281,7 +281,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/v1/console/staff/:staffId',
     {
-      preHandler: requireStaff(ADMINS),
+      onRequest: requireStaff(ADMINS),
       schema: {
         tags: ['console'],
         summary: 'Remove a console user; their sessions end',
