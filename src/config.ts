@@ -203,7 +203,7 @@ export const VARIABLES = {
     parse: (text) => oneOf('on', 'off')(text) === 'on',
   }),
   AURORA_PUBLIC_URL: declare({
-    description: "Where people reach the network; the demo receiving service's links are made for it (https, or http on localhost: otherwise the demo service is not set up, with a warning).",
+    description: "Where people reach the network; the demo receiving service's links are made for it (https, or http on localhost: otherwise the demo service is not set up, with a warning). The console's cookies are Secure unless it is http on localhost, and the OpenID Connect redirect URI is made on it (unless `AURORA_OIDC_REDIRECT_URI`), never from a request's Host header.",
     expected: 'an http(s) URL without credentials',
     shownDefault: '`http://localhost:PORT`',
     example: 'https://aurora.example.fi',

@@ -14,7 +14,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/console/audit',
     {
-      preHandler: requireStaff({ roles: ['network_admin', 'org_admin'] }),
+      onRequest: requireStaff({ roles: ['network_admin', 'org_admin'] }),
       schema: {
         tags: ['console'],
         summary: "The audit log, newest first (network administrator: all; organisation administrator: its member's rows)",

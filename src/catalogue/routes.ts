@@ -90,7 +90,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preValidation: async (request) => {
         if (request.body === undefined) throw badRequest('the request has no body: send PTV records as JSON', [{ field: 'body', message: 'is required' }]);
       },
-      preHandler: requireClient('catalogue:write'),
+      onRequest: requireClient('catalogue:write'),
       schema: {
         tags: ['catalogue'],
         summary: 'Import PTV open API v11 records (upsert by PTV id, all or nothing)',
@@ -110,7 +110,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/v1/services/:id',
     {
-      preHandler: requireClient('catalogue:write'),
+      onRequest: requireClient('catalogue:write'),
       schema: {
         tags: ['catalogue'],
         summary: "Remove a service from the catalogue (a member's client: only the member's own)",

@@ -18,7 +18,7 @@ export const consoleClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/console/members/:id/clients',
     {
-      preHandler: memberRead,
+      onRequest: memberRead,
       schema: {
         tags: ['console'],
         summary: "The member's API clients (never their secrets)",
@@ -33,7 +33,7 @@ export const consoleClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/console/members/:id/clients',
     {
       config: { noStore: true },
-      preHandler: memberWrite,
+      onRequest: memberWrite,
       schema: {
         tags: ['console'],
         summary: 'Create an API client: its secret is shown only in this answer',
@@ -60,7 +60,7 @@ export const consoleClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/console/members/:id/clients/:client_id/rotate',
     {
       config: { noStore: true },
-      preHandler: memberWrite,
+      onRequest: memberWrite,
       schema: {
         tags: ['console'],
         summary: 'A new secret for the client; the old one stops working at once',
@@ -76,7 +76,7 @@ export const consoleClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/console/members/:id/clients/:client_id/revoke',
     {
-      preHandler: memberWrite,
+      onRequest: memberWrite,
       schema: {
         tags: ['console'],
         summary: 'Revoke the client for good',
@@ -94,7 +94,7 @@ export const consoleClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.post(
       `/api/v1/console/clients/:client_id/${action}`,
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags: ['console'],
           summary: suspended ? 'Suspend a client: every call it makes is refused at once (network administrator)' : 'Lift a client\'s suspension (network administrator)',

@@ -319,6 +319,11 @@ export interface StaffUserTable {
   totp_last_step: Defaulted<number | null>;
   created_at: Defaulted<Date>;
   last_login_at: Defaulted<Date | null>;
+  /** The OpenID Connect issuer and subject the user is pinned to since their first OIDC login. */
+  oidc_issuer: Defaulted<string | null>;
+  oidc_subject: Defaulted<string | null>;
+  /** Set while an administrator has disabled the user: no login, no session. */
+  disabled_at: Defaulted<Date | null>;
 }
 
 export interface StaffSessionTable {

@@ -36,7 +36,8 @@ async function authenticate(request: FastifyRequest, reply: FastifyReply): Promi
 }
 
 /**
- * A preHandler that admits only an active API client, as the AuroraAI API does; with a scope, only
+ * An onRequest hook (before body validation: an anonymous call is a 401 whatever its body) that
+ * admits only an active API client, as the AuroraAI API does; with a scope, only
  * a client holding it. Without a scope the client must be one that may recommend (`recommend`:
  * the operator's clients always, a member's client with the scope) — the AuroraAI endpoints use it.
  * Every admitted call counts against the client's rate limit (429 with Retry-After beyond it).

@@ -54,7 +54,7 @@ export const consoleMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/console/members',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['console'],
         summary: 'Members of the network (network administrator)',
@@ -69,7 +69,7 @@ export const consoleMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/console/members/:id',
     {
-      preHandler: requireStaff({ member: 'state' }),
+      onRequest: requireStaff({ member: 'state' }),
       schema: {
         tags: ['console'],
         summary: 'A member, with the decisions on it (network administrator, or the member\'s own staff in any state)',
@@ -85,7 +85,7 @@ export const consoleMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.post(
       `/api/v1/console/members/:id/${name}`,
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags: ['console'],
           summary,
@@ -106,7 +106,7 @@ export const consoleMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/console/members/:id/services',
     {
-      preHandler: memberRead,
+      onRequest: memberRead,
       schema: {
         tags: ['console'],
         summary: "The member's catalogue services and their channels, with transfer settings",
@@ -120,7 +120,7 @@ export const consoleMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/console/members/:id/services',
     {
-      preHandler: memberWrite,
+      onRequest: memberWrite,
       schema: {
         tags: ['console'],
         summary: 'Link a catalogue service to the member (409 when another member holds it)',
@@ -138,7 +138,7 @@ export const consoleMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/v1/console/members/:id/services/:service_id',
     {
-      preHandler: memberWrite,
+      onRequest: memberWrite,
       schema: {
         tags: ['console'],
         summary: 'Unlink a service (its channels stop receiving transfers for the member)',
@@ -157,7 +157,7 @@ export const consoleMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/api/v1/console/members/:id/channels/:channel_id/transfer',
     {
-      preHandler: memberWrite,
+      onRequest: memberWrite,
       schema: {
         tags: ['console'],
         summary: "Let one of the member's channels receive session transfers",
@@ -184,7 +184,7 @@ export const consoleMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/v1/console/members/:id/channels/:channel_id/transfer',
     {
-      preHandler: memberWrite,
+      onRequest: memberWrite,
       schema: {
         tags: ['console'],
         summary: 'Stop session transfers to the channel',
@@ -202,7 +202,7 @@ export const consoleMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/console/overview',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['console'],
         summary: "The whole network's counts: members by status, services, clients, use per week (network administrator)",

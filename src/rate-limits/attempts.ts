@@ -15,10 +15,39 @@ export interface Bucket {
   key: string;
   limit: number;
   windowSeconds: number;
+  /**
+   * Exponential backoff instead of a fixed window: once `limit` attempts are in the window, the
+   * next waits `baseSeconds` after the latest, doubling with each further one up to `capSeconds`.
+   */
+  backoff?: { baseSeconds: number; capSeconds: number };
+  /** Counted (recorded and reserved like the others) but never refuses: a ceiling that only informs. */
+  countOnly?: boolean;
+}
+
+/** Seconds a backoff bucket still has to wait: min(cap, base·2^(n−limit)) after its latest attempt. */
+async function backoffWait(db: Db, bucket: Bucket & { backoff: NonNullable<Bucket['backoff']> }): Promise<number> {
+  const result = await sql<{ n: number | string; age: number | string | null }>`
+    select count(*) as n, extract(epoch from (now() - max(at))) as age
+      from consent_rate_events
+     where bucket = ${bucket.key} and at > now() - make_interval(secs => ${bucket.windowSeconds})`.execute(db);
+  const n = Number(result.rows[0]?.n ?? 0);
+  if (n < bucket.limit) return 0;
+  const wait = Math.min(bucket.backoff.capSeconds, bucket.backoff.baseSeconds * 2 ** Math.min(n - bucket.limit, 30));
+  const left = wait - Number(result.rows[0]?.age ?? 0);
+  return left > 0 ? Math.max(1, Math.ceil(left)) : 0;
+}
+
+/** Attempts a bucket holds in its window (no lock: for soft decisions such as a ceiling). */
+export async function countRecent(db: Db, bucket: Bucket): Promise<number> {
+  const result = await sql<{ n: number | string }>`
+    select count(*) as n from consent_rate_events where bucket = ${bucket.key} and at > now() - make_interval(secs => ${bucket.windowSeconds})`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
 }
 
 /** Seconds until the bucket has room again; 0 when it has now. Run inside the bucket's lock for a decision. */
 export async function retryAfter(db: Db, bucket: Bucket): Promise<number> {
+  if (bucket.countOnly) return 0;
+  if (bucket.backoff) return backoffWait(db, { ...bucket, backoff: bucket.backoff });
   const result = await sql<{ wait: number | string }>`
     select extract(epoch from (at + make_interval(secs => ${bucket.windowSeconds}) - now())) as wait
       from consent_rate_events

@@ -160,7 +160,7 @@ export const recommenderRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/teaching',
     {
-      preHandler: requireClient('recommender:teach'),
+      onRequest: requireClient('recommender:teach'),
       schema: {
         tags: ['recommender'],
         summary: 'Teach the recommender whether a service fits a life situation',
@@ -186,7 +186,7 @@ export const consoleTeachingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/console/members/:id/teaching',
     {
-      preHandler: memberWrite,
+      onRequest: memberWrite,
       schema: {
         tags: ['console'],
         summary: 'Teach the recommender whether a service fits a life situation, as the member',

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { StaffRole } from '../db/schema.ts';
-import { HttpProblem, forbidden, notFound, unauthorized } from '../http/problem.ts';
+import { HttpProblem, badRequest, forbidden, notFound, unauthorized } from '../http/problem.ts';
 import { findSession, SESSION_COOKIE } from './sessions.ts';
 import { loadStaff, type AuthenticatedStaff } from './staff.ts';
 
@@ -49,7 +49,13 @@ export interface StaffRule {
   member?: 'state' | 'read' | 'write';
 }
 
-/** A preHandler: a live session (401), the CSRF header (403), the role (403), the member (403/404). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * An onRequest hook (it runs before the body is parsed and validated, so an anonymous caller gets
+ * 401 whatever it sends): a live session (401), the CSRF header (403), the role (403), the member
+ * (403/404).
+ */
 export function requireStaff(rule: StaffRule = {}) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const staff = await sessionStaff(request);
@@ -59,6 +65,8 @@ export function requireStaff(rule: StaffRule = {}) {
     request.staff = staff;
     if (!rule.member) return;
     const memberId = String((request.params as { id?: unknown }).id ?? '').toLowerCase();
+    // Run at onRequest, before the params are validated: a malformed id must not reach a uuid column.
+    if (!UUID.test(memberId)) throw badRequest('the member id is not a UUID', [{ field: 'id', message: 'must be a UUID' }]);
     if (staff.role === 'network_admin') {
       const member = await request.server.aurora.database.db.selectFrom('members').select('status').where('id', '=', memberId).executeTakeFirst();
       if (!member) throw notFound(`no member ${memberId}`);

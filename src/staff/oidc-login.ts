@@ -3,7 +3,7 @@ import { audit } from '../audit/audit.ts';
 import type { Db } from '../db/database.ts';
 import { HttpProblem, badRequest, forbidden, unauthorized } from '../http/problem.ts';
 import { OidcConfigurationError, OidcLogin, oidcSettingsFromEnv } from './oidc.ts';
-import type { StartedSession } from './login.ts';
+import { staffDisabled, type StartedSession } from './login.ts';
 import { startSession } from './sessions.ts';
 import { loadStaff } from './staff.ts';
 
@@ -34,16 +34,14 @@ export function consoleOidcFromEnv(env: NodeJS.ProcessEnv, log: FastifyBaseLogge
 const notConfigured = (oidc: ConsoleOidc) =>
   new HttpProblem(404, 'oidc-not-configured', 'OpenID Connect login is not configured', oidc.problem ?? 'set AURORA_OIDC_ISSUER, AURORA_OIDC_CLIENT_ID and AURORA_OIDC_CLIENT_SECRET to log in through an identity provider');
 
-// Normalised as a URL (a default port dropped): the token request must repeat it exactly.
+// Normalised as a URL (a default port dropped): the token request must repeat it exactly. `origin`
+// is the configured public origin, never the request's Host: a forged Host must not choose where
+// the provider sends the code.
 function redirectUri(login: OidcLogin, origin: string) {
-  try {
-    return new URL(login.settings.redirectUri ?? `${origin}${OIDC_PATH}/callback`).href;
-  } catch {
-    throw badRequest('the Host header is not a host name');
-  }
+  return new URL(login.settings.redirectUri ?? `${origin}${OIDC_PATH}/callback`).href;
 }
 
-/** Where to send the browser, and the state to bind to it. `origin` is how the browser reached us. */
+/** Where to send the browser, and the state to bind to it. `origin` is the public origin (AURORA_PUBLIC_URL). */
 export async function startOidcLogin(db: Db, oidc: ConsoleOidc, origin: string, log: FastifyBaseLogger): Promise<{ url: URL; state: string }> {
   if (!oidc.login) throw notConfigured(oidc);
   try {
@@ -83,10 +81,31 @@ export async function finishOidcLogin(db: Db, oidc: ConsoleOidc, answer: OidcAns
     throw unauthorized(`the login through the identity provider failed: ${(failure as Error).message}`);
   }
   const email = identity.email.trim().toLowerCase();
-  const row = await db.selectFrom('staff_users').select('id').where('email', '=', email).executeTakeFirst();
+  const row = await db.selectFrom('staff_users').select(['id', 'oidc_issuer', 'oidc_subject', 'disabled_at']).where('email', '=', email).executeTakeFirst();
   if (!row) {
     await audit(db, { actor: `oidc:${email}`, action: 'staff.login-failed', details: { ip: answer.ip, reason: 'no-staff' } });
     throw forbidden(`no console user has the e-mail address ${email}: a network or organisation administrator adds staff`);
+  }
+  // The e-mail address finds the user once; from then on the provider's subject is who they are,
+  // so an account that later gets the same address (reissued, renamed, another tenant) is refused.
+  if (row.oidc_subject === null) {
+    const pinned = await db
+      .updateTable('staff_users')
+      .set({ oidc_issuer: identity.issuer, oidc_subject: identity.subject })
+      .where('id', '=', row.id)
+      .where('oidc_subject', 'is', null)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('staff_users as other').select('other.id').where('other.oidc_issuer', '=', identity.issuer).where('other.oidc_subject', '=', identity.subject))),
+      )
+      .returning('id')
+      .executeTakeFirst();
+    if (!pinned) return refuseSubject(db, row.id, email, identity, answer.ip);
+  } else if (row.oidc_subject !== identity.subject || row.oidc_issuer !== identity.issuer) {
+    return refuseSubject(db, row.id, email, identity, answer.ip);
+  }
+  if (row.disabled_at !== null) {
+    await audit(db, { actor: `oidc:${email}`, action: 'staff.login-failed', target: row.id, details: { ip: answer.ip, reason: 'disabled' } });
+    throw staffDisabled();
   }
   const session = await startSession(db, row.id, 'oidc');
   const staff = (await loadStaff(db, row.id))!;
@@ -94,9 +113,14 @@ export async function finishOidcLogin(db: Db, oidc: ConsoleOidc, answer: OidcAns
   return { staff, session };
 }
 
+async function refuseSubject(db: Db, staffId: string, email: string, identity: { subject: string; issuer: string }, ip: string): Promise<never> {
+  await audit(db, { actor: `oidc:${email}`, action: 'staff.login-failed', target: staffId, details: { ip, reason: 'oidc-subject-mismatch', issuer: identity.issuer, subject: identity.subject } });
+  throw forbidden(`the console user ${email} is bound to another account of the identity provider`);
+}
+
 /** Binds the answer to this browser: a login started elsewhere cannot be completed here. */
-export function bindOidcState(request: FastifyRequest, reply: FastifyReply, state: string) {
-  reply.setCookie(STATE_COOKIE, state, { httpOnly: true, sameSite: 'lax', path: OIDC_PATH, secure: request.protocol === 'https', maxAge: 600 });
+export function bindOidcState(reply: FastifyReply, secure: boolean, state: string) {
+  reply.setCookie(STATE_COOKIE, state, { httpOnly: true, sameSite: 'lax', path: OIDC_PATH, secure, maxAge: 600 });
 }
 
 export const boundOidcState = (request: FastifyRequest): string | undefined => request.cookies?.[STATE_COOKIE];

@@ -6,8 +6,9 @@ import type { Db } from '../db/database.ts';
 /**
  * Console login through an external OpenID Connect provider (authorization code with PKCE and a
  * nonce). Configured by AURORA_OIDC_ISSUER, AURORA_OIDC_CLIENT_ID and AURORA_OIDC_CLIENT_SECRET
- * (AURORA_OIDC_REDIRECT_URI when the network is reached through a proxy); staff are matched by the
- * ID token's e-mail address and must exist in the console already.
+ * (AURORA_OIDC_REDIRECT_URI when the network is reached through a proxy); staff must exist in the
+ * console already, are found by the ID token's verified e-mail address at their first OIDC login and
+ * are pinned to the provider's subject from then on.
  */
 export interface OidcSettings {
   issuer: URL;
@@ -83,9 +84,9 @@ export class OidcLogin {
 
   /**
    * The provider's answer: checks the state (once), exchanges the code, verifies the ID token and
-   * gives its e-mail address. Throws on anything wrong.
+   * gives its verified e-mail address, subject and issuer. Throws on anything wrong.
    */
-  async finish(db: Db, currentUrl: URL, state: string): Promise<{ email: string; subject: string }> {
+  async finish(db: Db, currentUrl: URL, state: string): Promise<{ email: string; subject: string; issuer: string }> {
     const saved = await db.deleteFrom('oidc_login_states').where('state_hash', '=', sha256(state)).returningAll().executeTakeFirst();
     if (!saved || saved.expires_at.getTime() < Date.now()) throw new Error('the login state is unknown or expired: start the login again');
     const config = await this.configuration();
@@ -94,7 +95,9 @@ export class OidcLogin {
     if (!claims) throw new Error('the provider returned no ID token');
     const email = typeof claims.email === 'string' ? claims.email : undefined;
     if (!email) throw new Error('the ID token has no e-mail address (ask for the email scope)');
-    if (claims.email_verified === false) throw new Error('the provider has not verified the e-mail address');
-    return { email, subject: claims.sub };
+    // Anything but an explicit true (absent, "true", 1) is unverified: an address the provider did
+    // not check could be anyone's, and the address is what finds the staff user at the first login.
+    if (claims.email_verified !== true) throw new Error('the provider has not verified the e-mail address (email_verified is not true)');
+    return { email, subject: claims.sub, issuer: claims.iss };
   }
 }

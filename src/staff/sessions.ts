@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
+import { setting } from '../config.ts';
 import type { Db } from '../db/database.ts';
 
 /**
@@ -22,13 +23,19 @@ export async function startSession(db: Db, staffId: string, method: 'password' |
   return { token, expiresAt };
 }
 
-/** The staff id of a live session, touching it; null for an unknown, expired or idle token. */
+/** The staff id of a live session, touching it; null for an unknown, expired or idle token, or a disabled user's. */
 export async function findSession(db: Db, token: string): Promise<string | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const hash = sha256(token);
-  const row = await db.selectFrom('staff_sessions').select(['staff_id', 'expires_at', 'last_seen_at']).where('token_hash', '=', hash).executeTakeFirst();
+  const row = await db
+    .selectFrom('staff_sessions as s')
+    .innerJoin('staff_users as u', 'u.id', 's.staff_id')
+    .select(['s.staff_id', 's.expires_at', 's.last_seen_at', 'u.disabled_at'])
+    .where('s.token_hash', '=', hash)
+    .executeTakeFirst();
   const now = Date.now();
-  if (!row || row.expires_at.getTime() <= now || now - row.last_seen_at.getTime() > IDLE_MINUTES * 60_000) {
+  // A disabled user's sessions are ended when they are disabled; this holds even for one started in the same instant.
+  if (!row || row.disabled_at !== null || row.expires_at.getTime() <= now || now - row.last_seen_at.getTime() > IDLE_MINUTES * 60_000) {
     if (row) await db.deleteFrom('staff_sessions').where('token_hash', '=', hash).execute();
     return null;
   }
@@ -47,16 +54,28 @@ export async function endSessionsOf(db: Db, staffId: string, except?: string) {
   await query.execute();
 }
 
-const isLocal = (request: FastifyRequest) => {
-  const host = request.hostname.replace(/:\d+$/, '');
-  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1';
-};
-
-/** HttpOnly, SameSite=Strict, Path=/, Secure unless the console is reached on the local machine. */
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date) {
-  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/', secure: !isLocal(request), expires: expiresAt });
+/**
+ * Where the console is reached, from AURORA_PUBLIC_URL (default http://localhost:PORT), never from
+ * the request: its Host header and protocol are whatever the caller (or a proxy) says.
+ */
+export interface PublicOrigin {
+  origin: string;
+  /** Cookies are Secure unless the console is served over http on the local machine. */
+  secure: boolean;
 }
 
-export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply) {
-  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/', secure: !isLocal(request) });
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function publicOriginFromEnv(env: NodeJS.ProcessEnv = process.env): PublicOrigin {
+  const url = new URL(setting('AURORA_PUBLIC_URL', env) ?? `http://localhost:${setting('PORT', env)}`);
+  return { origin: url.origin, secure: !(url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname)) };
+}
+
+/** HttpOnly, SameSite=Strict, Path=/, Secure unless the public URL is http on the local machine. */
+export function setSessionCookie(reply: FastifyReply, origin: PublicOrigin, token: string, expiresAt: Date) {
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/', secure: origin.secure, expires: expiresAt });
+}
+
+export function clearSessionCookie(reply: FastifyReply, origin: PublicOrigin) {
+  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/', secure: origin.secure });
 }

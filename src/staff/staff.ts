@@ -106,7 +106,7 @@ export function presentStaff(staff: AuthenticatedStaff) {
 export async function listStaff(db: Db, memberId: string) {
   const rows = await db
     .selectFrom('staff_users')
-    .select(['id', 'email', 'name', 'role', 'totp_secret', 'created_at', 'last_login_at'])
+    .select(['id', 'email', 'name', 'role', 'totp_secret', 'created_at', 'last_login_at', 'disabled_at'])
     .where('member_id', '=', memberId)
     .orderBy('created_at')
     .orderBy('id')
@@ -119,6 +119,7 @@ export async function listStaff(db: Db, memberId: string) {
     totp_enabled: r.totp_secret !== null,
     created_at: r.created_at.toISOString(),
     last_login_at: r.last_login_at?.toISOString() ?? null,
+    disabled: r.disabled_at !== null,
   }));
 }
 

@@ -6,6 +6,7 @@ import { ConsoleUser } from '../testing/console.ts';
 import { countAttempts } from '../testing/attempts.ts';
 import { testBackends } from '../testing/databases.ts';
 import { assertProblem } from '../testing/problems.ts';
+import { loginKeys } from './login.ts';
 import { findSession, startSession } from './sessions.ts';
 import { createNetworkAdmin, loadStaff } from './staff.ts';
 import { beginTotp, confirmTotp, turnOffTotp } from './totp-setup.ts';
@@ -95,11 +96,11 @@ for (const backend of testBackends()) {
       const { secret } = await beginTotp(db, keyring, await staff());
       const wrong = String((Number(totpCode(secret)) + 1) % 1_000_000).padStart(6, '0');
       await assert.rejects(confirmTotp(db, keyring, await staff(), { code: wrong, ip, sessionToken: kept.token }), (e) => problem(400, 'invalid-request')(e) && (e as HttpProblem).extensions.errors !== undefined);
-      assert.equal(await countAttempts(db, `login:${address}`), 1);
-      assert.equal(await countAttempts(db, `login-ip:${ip}`), 1);
+      assert.equal(await countAttempts(db, loginKeys(address, ip).pair), 1);
+      assert.equal(await countAttempts(db, loginKeys(address, ip).ip), 1);
 
       assert.deepEqual(await confirmTotp(db, keyring, await staff(), { code: totpCode(secret), ip, sessionToken: kept.token }), { totp_enabled: true });
-      assert.equal(await countAttempts(db, `login:${address}`), 1, 'a right code is not counted (nor does it clear)');
+      assert.equal(await countAttempts(db, loginKeys(address, ip).pair), 1, 'a right code is not counted (nor does it clear)');
       assert.equal(await findSession(db, kept.token), id);
       assert.equal(await findSession(db, other.token), null, 'the other session ended');
       await assert.rejects(beginTotp(db, keyring, await staff()), problem(409, 'totp-enabled'));

@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 import { badRequest, conflict } from '../http/problem.ts';
 import type { PayloadKeyring } from '../keys/keys.ts';
 import { limitedAttempt } from '../rate-limits/attempts.ts';
-import { loginBuckets } from './login.ts';
+import { loginBucketsNow } from './login.ts';
 import { endSessionsOf } from './sessions.ts';
 import type { AuthenticatedStaff } from './staff.ts';
 import { beginTotpSetup, checkTotp, confirmTotpSetup, disableTotp } from './totp.ts';
@@ -45,7 +45,7 @@ export async function turnOffTotp(db: Db, keyring: PayloadKeyring, staff: Authen
 
 // A session thief guessing codes would otherwise have no limit: wrong codes count as failed logins.
 async function codeAttempt(db: Db, staff: AuthenticatedStaff, ip: string, check: () => Promise<boolean>) {
-  await limitedAttempt(db, loginBuckets(staff.email, ip), (wait) => `too many wrong codes: try again in ${wait} s`, async (failed) => {
+  await limitedAttempt(db, await loginBucketsNow(db, staff.email, ip), (wait) => `too many wrong codes: try again in ${wait} s`, async (failed) => {
     if (await check()) return;
     failed();
     throw badRequest('the code is wrong or used already', [{ field: 'code', message: 'is not the current code' }]);

@@ -49,7 +49,7 @@ export const privacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/console/members/:id/privacy',
     {
-      preHandler: requireStaff({ member: 'read' }),
+      onRequest: requireStaff({ member: 'read' }),
       schema: {
         tags: ['console'],
         summary: "The member's privacy budget for statistics (its staff, or a network administrator)",
@@ -65,7 +65,7 @@ export const privacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/console/members/:id/privacy',
     {
       // Any member state: the cap can be set before a member is approved.
-      preHandler: requireStaff({ roles: ['network_admin'], member: 'state' }),
+      onRequest: requireStaff({ roles: ['network_admin'], member: 'state' }),
       preValidation: strictCap,
       schema: {
         tags: ['console'],

@@ -75,7 +75,7 @@ export const statisticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/console/members/:id/statistics',
     {
       config: { noStore: true },
-      preHandler: requireStaff({ member: 'read' }),
+      onRequest: requireStaff({ member: 'read' }),
       schema: {
         tags: ['console'],
         summary: "Statistics of the member's services by week and municipality (its staff, or a network administrator)",
@@ -93,7 +93,7 @@ export const statisticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/statistics',
     {
       config: { noStore: true },
-      preHandler: requireClient('stats:read'),
+      onRequest: requireClient('stats:read'),
       schema: {
         tags: ['console'],
         summary: "Statistics of the calling client's member's services (scope stats:read)",

@@ -28,7 +28,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/transfers',
     {
       config: { noStore: true },
-      preHandler: requireClient('transfer:send'),
+      onRequest: requireClient('transfer:send'),
       schema: {
         tags: ['consent'],
         summary: "Deposit a person's attributes, with their consent, for one receiving channel",
@@ -49,7 +49,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/transfers/redeem',
     {
       config: { noStore: true },
-      preHandler: requireClient('transfer:receive'),
+      onRequest: requireClient('transfer:receive'),
       schema: {
         tags: ['consent'],
         summary: 'Redeem a transfer token: the attributes, once',
@@ -124,7 +124,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/transfers/redeem-code',
     {
       config: { noStore: true },
-      preHandler: requireClient('transfer:receive'),
+      onRequest: requireClient('transfer:receive'),
       schema: {
         tags: ['consent'],
         summary: 'Redeem a transfer code read out or shown by the person: the attributes, once',

@@ -74,6 +74,7 @@ export interface StaffUser {
   role: Role;
   totp_enabled?: boolean;
   created_at?: string;
+  disabled?: boolean;
 }
 
 
@@ -160,6 +161,11 @@ export const consoleApi = {
   staff: (memberId: string, options: Abortable = {}) => call<{ staff: StaffUser[] }>(`${member(memberId)}/staff`, options),
   addStaff: (memberId: string, body: { email: string; name: string; role: 'org_admin' | 'developer'; password: string }) =>
     call(`${member(memberId)}/staff`, { method: 'POST', body }),
+  changePassword: (body: { current_password: string; new_password: string }) => call('/api/v1/console/password', { method: 'PUT', body }),
+  resetStaffPassword: (staffId: string) => call<{ password: string }>(`/api/v1/console/staff/${encodeURIComponent(staffId)}/password`, { method: 'POST', body: {} }),
+  updateStaff: (staffId: string, body: { role?: 'org_admin' | 'developer'; disabled?: boolean }) =>
+    call(`/api/v1/console/staff/${encodeURIComponent(staffId)}`, { method: 'PATCH', body }),
+  removeStaff: (staffId: string) => call(`/api/v1/console/staff/${encodeURIComponent(staffId)}`, { method: 'DELETE' }),
 
   services: (memberId: string, options: Abortable = {}) => call<{ services: MemberService[] }>(`${member(memberId)}/services`, options),
   linkService: (memberId: string, serviceId: string) => call(`${member(memberId)}/services`, { method: 'POST', body: { service_id: serviceId } }),

@@ -73,7 +73,7 @@ export const auroraaiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/service-recommender/v1/recommend_service',
     {
-      preHandler: requireClient(),
+      onRequest: requireClient(),
       schema: {
         tags: ['auroraai'],
         operationId: 'post-recommend_service',
@@ -110,7 +110,7 @@ export const auroraaiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/service-recommender/v1/text_search',
     {
-      preHandler: requireClient(),
+      onRequest: requireClient(),
       schema: {
         tags: ['auroraai'],
         operationId: 'post-term-search',
@@ -151,7 +151,7 @@ export const auroraaiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/service-recommender/v1/recommendation_feedback',
     {
-      preHandler: requireClient(),
+      onRequest: requireClient(),
       schema: {
         tags: ['auroraai'],
         operationId: 'post-recommendation_feedback',

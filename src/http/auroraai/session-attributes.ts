@@ -20,7 +20,7 @@ export const auroraaiSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     SESSION_ATTRIBUTES_PATH,
     {
       config: { noStore: true },
-      preHandler: requireClient('transfer:send'),
+      onRequest: requireClient('transfer:send'),
       schema: {
         tags: ['auroraai'],
         operationId: 'post-session_attributes',
@@ -47,7 +47,7 @@ export const auroraaiSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     SESSION_ATTRIBUTES_PATH,
     {
       config: { noStore: true },
-      preHandler: requireClient('transfer:receive'),
+      onRequest: requireClient('transfer:receive'),
       schema: {
         tags: ['auroraai'],
         operationId: 'get-session_attributes',

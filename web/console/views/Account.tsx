@@ -24,7 +24,79 @@ const Secret = styled.code`
   margin-bottom: 16px;
 `;
 
-/** Two-step verification (TOTP): set up with a QR code and a confirming code, or turn off. */
+/** One's own password: the current one, then a new one; the other sessions end. */
+function PasswordChange() {
+  const { t } = useTranslation('console');
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+  const [wrong, setWrong] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const short = next.length < 12;
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    if (short || !current) return;
+    setBusy(true);
+    setError(undefined);
+    setWrong(false);
+    setDone(null);
+    try {
+      await consoleApi.changePassword({ current_password: current, new_password: next });
+      setDone(t('totp.passwordChanged'));
+      setCurrent('');
+      setNext('');
+      setSubmitted(false);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 400) setWrong(true);
+      else setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit} noValidate>
+      <Heading variant="h2" mb="s">
+        {t('totp.passwordTitle')}
+      </Heading>
+      <Paragraph mb="m">{t('totp.passwordIntro')}</Paragraph>
+      <SuccessAlert>{done}</SuccessAlert>
+      <ErrorAlert error={error} />
+      <TextInput
+        labelText={t('totp.currentPassword')}
+        type="password"
+        autoComplete="current-password"
+        value={current}
+        onChange={(v) => setCurrent(String(v ?? ''))}
+        status={wrong ? 'error' : 'default'}
+        statusText={wrong ? t('totp.passwordWrong') : undefined}
+        mb="m"
+      />
+      <TextInput
+        labelText={t('totp.newPassword')}
+        hintText={t('totp.newPasswordHint')}
+        type="password"
+        autoComplete="new-password"
+        value={next}
+        onChange={(v) => setNext(String(v ?? ''))}
+        status={submitted && short ? 'error' : 'default'}
+        statusText={submitted && short ? t('totp.passwordShort') : undefined}
+        mb="m"
+      />
+      <Button type="submit" disabled={busy}>
+        {t('totp.changePassword')}
+      </Button>
+    </form>
+  );
+}
+
+const Spacer = styled.div`
+  height: 40px;
+`;
+
+/** Two-step verification (TOTP): set up with a QR code and a confirming code, or turn off; and one's password. */
 export function Account() {
   const { t } = useTranslation('console');
   const { staff, refresh } = useSession();
@@ -125,6 +197,8 @@ export function Account() {
           {t('totp.start')}
         </Button>
       )}
+      <Spacer />
+      <PasswordChange />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, Heading, Paragraph, RadioButton, RadioButtonGroup, Table, TextInput } from 'suomifi-ui-components';
-import { consoleApi } from '../../api.ts';
+import { consoleApi, type StaffUser } from '../../api.ts';
 import { ErrorAlert, LoadState, PageHeading, SuccessAlert } from '../../components/common.tsx';
 import { useLoad } from '../../../shared/load.ts';
 import { useSession } from '../../session.tsx';
@@ -21,6 +21,50 @@ export function Staff({ memberId }: { memberId: string }) {
   const [error, setError] = useState<unknown>(undefined);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [issued, setIssued] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<unknown>(undefined);
+  const manages = me?.role === 'org_admin' || me?.role === 'network_admin';
+  // Each change ends the user's sessions on the server; the list is read again to show the new state.
+  const act = async (_user: StaffUser, action: () => Promise<unknown>, success: string) => {
+    setBusy(true);
+    setActionError(undefined);
+    setDone(null);
+    setIssued(null);
+    try {
+      await action();
+      setDone(success);
+      staff.reload();
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const reset = (user: StaffUser) =>
+    act(user, async () => {
+      const { password: issuedPassword } = await consoleApi.resetStaffPassword(user.id);
+      setIssued(t('staff.newPassword', { name: user.name, password: issuedPassword }));
+    }, t('staff.changed', { name: user.name }));
+  const remove = (user: StaffUser) => {
+    if (window.confirm(t('staff.confirmRemove', { name: user.name }))) void act(user, () => consoleApi.removeStaff(user.id), t('staff.removed', { name: user.name }));
+  };
+  const actions = (user: StaffUser) =>
+    manages && user.id !== me?.id ? (
+      <>
+        <Button variant="secondaryLight" disabled={busy} onClick={() => void act(user, () => consoleApi.updateStaff(user.id, { role: user.role === 'org_admin' ? 'developer' : 'org_admin' }), t('staff.changed', { name: user.name }))}>
+          {user.role === 'org_admin' ? t('staff.makeDeveloper') : t('staff.makeAdmin')}
+        </Button>{' '}
+        <Button variant="secondaryLight" disabled={busy} onClick={() => void act(user, () => consoleApi.updateStaff(user.id, { disabled: !user.disabled }), t('staff.changed', { name: user.name }))}>
+          {user.disabled ? t('staff.enable') : t('staff.disable')}
+        </Button>{' '}
+        <Button variant="secondaryLight" disabled={busy} onClick={() => void reset(user)}>
+          {t('staff.resetPassword')}
+        </Button>{' '}
+        <Button variant="secondaryNoBorder" disabled={busy} onClick={() => remove(user)}>
+          {t('staff.remove')}
+        </Button>
+      </>
+    ) : null;
   const problems = {
     name: name.trim() ? undefined : t('staff.nameMissing'),
     email: EMAIL.test(email.trim()) ? undefined : t('staff.emailInvalid'),
@@ -59,6 +103,8 @@ export function Staff({ memberId }: { memberId: string }) {
       <PageHeading title={t('staff.title')}>{t('staff.title')}</PageHeading>
       <Paragraph mb="l">{t('staff.intro')}</Paragraph>
       <SuccessAlert>{done}</SuccessAlert>
+      <SuccessAlert>{issued}</SuccessAlert>
+      <ErrorAlert error={actionError} />
       <LoadState loaded={staff}>
         {({ staff: list }) =>
           list.length === 0 ? (
@@ -72,6 +118,8 @@ export function Staff({ memberId }: { memberId: string }) {
                 { key: 'email', labelText: t('staff.email') },
                 { key: 'role', labelText: t('staff.role') },
                 { key: 'totp', labelText: t('staff.totp') },
+                { key: 'state', labelText: t('staff.state') },
+                ...(manages ? [{ key: 'actions', labelText: t('staff.actions') }] : []),
               ]}
               data={list.map((s) => ({
                 id: s.id,
@@ -79,6 +127,8 @@ export function Staff({ memberId }: { memberId: string }) {
                 email: s.email,
                 role: t(`roles.${s.role}`),
                 totp: s.totp_enabled ? t('app.yes') : t('app.no'),
+                state: s.disabled ? t('staff.disabledState') : t('staff.active'),
+                actions: actions(s),
               }))}
             />
           )
