@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { testBackends } from '../testing/databases.ts';
 import { explain } from './explain-result.ts';
 import { getRecommendation } from './store.ts';
-import { UNKNOWN, assertProblemWithUrl, useRecommenderApp } from './testing.ts';
+import { UNKNOWN, useRecommenderApp } from './testing.ts';
+import { assertProblem } from '../testing/problems.ts';
 
 /** Explanations recomputed for a kept recommendation: explain() directly, and end to end; on the demo catalogue. */
 
@@ -24,11 +25,11 @@ for (const backend of testBackends()) {
         assert.equal(e.rank_now, 1);
         assert.deepEqual(e.reasons.map((x) => x.kind), item.reasons.map((x) => x.kind));
         assert.equal(e.note, null);
-        assertProblemWithUrl(await t.app.inject(`/api/v1/recommendations/${UNKNOWN}/services/${item.service_id}/explanation`), 404);
-        assertProblemWithUrl(await t.app.inject(`/api/v1/recommendations/${r.recommendation_id}/services/${UNKNOWN}/explanation`), 404);
-        assertProblemWithUrl(await t.app.inject(`/api/v1/recommendations/${r.recommendation_id}/services/${item.service_id}/explanation?language=de`), 400);
-        assertProblemWithUrl(await t.app.inject(`/api/v1/recommendations/${r.recommendation_id}/services/${item.service_id}/explanation?lang=fi`), 400);
-        assertProblemWithUrl(await t.app.inject(`/api/v1/recommendations/x/services/${item.service_id}/explanation`), 400);
+        assertProblem(await t.app.inject(`/api/v1/recommendations/${UNKNOWN}/services/${item.service_id}/explanation`), 404);
+        assertProblem(await t.app.inject(`/api/v1/recommendations/${r.recommendation_id}/services/${UNKNOWN}/explanation`), 404);
+        assertProblem(await t.app.inject(`/api/v1/recommendations/${r.recommendation_id}/services/${item.service_id}/explanation?language=de`), 400);
+        assertProblem(await t.app.inject(`/api/v1/recommendations/${r.recommendation_id}/services/${item.service_id}/explanation?lang=fi`), 400);
+        assertProblem(await t.app.inject(`/api/v1/recommendations/x/services/${item.service_id}/explanation`), 400);
       });
 
       test('a recommendation from text alone cannot be recomputed, and says why', async () => {

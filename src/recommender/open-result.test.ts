@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { addService } from '../testing/console.ts';
 import { testBackends } from '../testing/databases.ts';
 import { firstWebUrl } from './open-result.ts';
-import { ETALUKIO, OTAVA_WEB, UNKNOWN, assertProblemWithUrl, useRecommenderApp } from './testing.ts';
+import { ETALUKIO, OTAVA_WEB, UNKNOWN, useRecommenderApp } from './testing.ts';
+import { assertProblem } from '../testing/problems.ts';
 
 /** The /r/ links of a recommendation: where they lead (firstWebUrl), and end to end on the demo catalogue. */
 
@@ -55,9 +56,9 @@ for (const backend of testBackends()) {
 
       test('unknown pairs are 404, malformed ids 400', async () => {
         const r = await recommend({ meters: { resilience: 2 }, limit: 2 });
-        assertProblemWithUrl(await t.app.inject(`/r/${UNKNOWN}/${r.items[0]!.service_id}`), 404);
-        assertProblemWithUrl(await t.app.inject(`/r/${r.recommendation_id}/${ETALUKIO}`), 404);
-        assertProblemWithUrl(await t.app.inject(`/r/${r.recommendation_id}/nope`), 400);
+        assertProblem(await t.app.inject(`/r/${UNKNOWN}/${r.items[0]!.service_id}`), 404);
+        assertProblem(await t.app.inject(`/r/${r.recommendation_id}/${ETALUKIO}`), 404);
+        assertProblem(await t.app.inject(`/r/${r.recommendation_id}/nope`), 400);
         const stored = await t.database.db.selectFrom('recommendation_signals').select('id').where('recommendation_id', '=', r.recommendation_id).execute();
         assert.equal(stored.length, 0, 'nothing recorded for a refused visit');
       });

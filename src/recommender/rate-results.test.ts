@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { basicAuth } from '../testing/app.ts';
 import { testBackends } from '../testing/databases.ts';
 import { needOf } from './meters.ts';
-import { ETALUKIO, UNKNOWN, assertProblemWithUrl, useRecommenderApp } from './testing.ts';
+import { ETALUKIO, UNKNOWN, useRecommenderApp } from './testing.ts';
+import { assertProblem } from '../testing/problems.ts';
 
 /** Rating a service a recommendation gave (POST /api/v1/recommendations/{id}/feedback), end to end on the demo catalogue. */
 
@@ -38,15 +39,15 @@ for (const backend of testBackends()) {
         const r = await recommend({ meters: { self_esteem: 1 }, limit: 3 });
         const service = r.items[0]!.service_id;
         const url = `/api/v1/recommendations/${r.recommendation_id}/feedback`;
-        assertProblemWithUrl(await post(`/api/v1/recommendations/${UNKNOWN}/feedback`, { service_id: service, rating: 1 }), 404);
-        const notGiven = assertProblemWithUrl(await post(url, { service_id: ETALUKIO, rating: 1 }), 400);
+        assertProblem(await post(`/api/v1/recommendations/${UNKNOWN}/feedback`, { service_id: service, rating: 1 }), 404);
+        const notGiven = assertProblem(await post(url, { service_id: ETALUKIO, rating: 1 }), 400);
         assert.equal(notGiven.errors?.[0]?.field, 'service_id');
-        assertProblemWithUrl(await post(url, { service_id: UNKNOWN, rating: 1 }), 400);
+        assertProblem(await post(url, { service_id: UNKNOWN, rating: 1 }), 400);
         for (const bad of [{ service_id: service, rating: 2 }, { service_id: service, rating: 0 }, { service_id: service }, { rating: 1 }, { service_id: 'x', rating: 1 }, { service_id: service, rating: 1, extra: 1 }, { service_id: service, rating: 1, comment: 'x'.repeat(2001) }, [], null])
-          assertProblemWithUrl(await post(url, bad), 400);
-        assertProblemWithUrl(await post('/api/v1/recommendations/not-a-uuid/feedback', { service_id: service, rating: 1 }), 400);
-        assertProblemWithUrl(await t.app.inject({ method: 'POST', url, payload: 'rating=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);
-        assertProblemWithUrl(await post(url, { service_id: service, rating: 1 }, basicAuth(clients[0]!.authorization, 'wrong')), 401);
+          assertProblem(await post(url, bad), 400);
+        assertProblem(await post('/api/v1/recommendations/not-a-uuid/feedback', { service_id: service, rating: 1 }), 400);
+        assertProblem(await t.app.inject({ method: 'POST', url, payload: 'rating=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);
+        assertProblem(await post(url, { service_id: service, rating: 1 }, basicAuth(clients[0]!.authorization, 'wrong')), 401);
       });
     });
   });

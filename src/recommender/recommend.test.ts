@@ -5,7 +5,8 @@ import type { HttpProblem } from '../http/problem.ts';
 import { testBackends } from '../testing/databases.ts';
 import { needOf } from './meters.ts';
 import { recommend as recommendUseCase, type RecommendInput } from './recommend.ts';
-import { assertProblemWithUrl, useRecommenderApp } from './testing.ts';
+import { useRecommenderApp } from './testing.ts';
+import { assertProblem } from '../testing/problems.ts';
 
 /**
  * recommend(), which our API and AuroraAI's share, called directly; and POST /api/v1/recommendations
@@ -56,8 +57,8 @@ for (const backend of testBackends()) {
         const r = await recommend({ meters: { health: 3 } }, clients[0]!.authorization);
         const row = await t.database.db.selectFrom('recommendations').select('client_id').where('id', '=', r.recommendation_id).executeTakeFirstOrThrow();
         assert.equal(row.client_id, clients[0]!.id);
-        assertProblemWithUrl(await post('/api/v1/recommendations', { meters: { health: 3 } }, basicAuth('aur_nobody', 'x')), 401);
-        assertProblemWithUrl(await post('/api/v1/recommendations', { meters: { health: 3 } }, 'Bearer abc'), 401);
+        assertProblem(await post('/api/v1/recommendations', { meters: { health: 3 } }, basicAuth('aur_nobody', 'x')), 401);
+        assertProblem(await post('/api/v1/recommendations', { meters: { health: 3 } }, 'Bearer abc'), 401);
       });
     });
 

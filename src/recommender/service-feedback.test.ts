@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { basicAuth } from '../testing/app.ts';
 import { testBackends } from '../testing/databases.ts';
 import { needOf } from './meters.ts';
-import { ETALUKIO, UNKNOWN, assertProblemWithUrl, useRecommenderApp } from './testing.ts';
+import { ETALUKIO, UNKNOWN, useRecommenderApp } from './testing.ts';
+import { assertProblem } from '../testing/problems.ts';
 
 /** Feedback on a service outside a recommendation (POST /api/v1/services/{id}/feedback), end to end on the demo catalogue. */
 
@@ -23,11 +24,11 @@ for (const backend of testBackends()) {
         const plain = await post(`/api/v1/services/${ETALUKIO}/feedback`, { rating: -1 });
         assert.equal(plain.statusCode, 201);
         assert.deepEqual((plain.json() as { needs: object }).needs, {});
-        assertProblemWithUrl(await post(`/api/v1/services/${UNKNOWN}/feedback`, { rating: 1 }), 404);
+        assertProblem(await post(`/api/v1/services/${UNKNOWN}/feedback`, { rating: 1 }), 404);
         for (const bad of [{}, { rating: 5 }, { rating: 1, meters: {} }, { rating: 1, meters: { health: 11 } }, { rating: 1, meters: { mood: 3 } }, { rating: 1, other: true }])
-          assertProblemWithUrl(await post(`/api/v1/services/${ETALUKIO}/feedback`, bad), 400);
-        assertProblemWithUrl(await post('/api/v1/services/123/feedback', { rating: 1 }), 400);
-        assertProblemWithUrl(await post(`/api/v1/services/${ETALUKIO}/feedback`, { rating: 1 }, basicAuth('aur_x', 'y')), 401);
+          assertProblem(await post(`/api/v1/services/${ETALUKIO}/feedback`, bad), 400);
+        assertProblem(await post('/api/v1/services/123/feedback', { rating: 1 }), 400);
+        assertProblem(await post(`/api/v1/services/${ETALUKIO}/feedback`, { rating: 1 }, basicAuth('aur_x', 'y')), 401);
       });
     });
   });

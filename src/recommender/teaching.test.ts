@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { basicAuth } from '../testing/app.ts';
 import { testBackends } from '../testing/databases.ts';
 import { needOf } from './meters.ts';
-import { ETALUKIO, UNKNOWN, assertProblemWithUrl, useRecommenderApp } from './testing.ts';
+import { ETALUKIO, UNKNOWN, useRecommenderApp } from './testing.ts';
+import { assertProblem } from '../testing/problems.ts';
 
 /** Providers' teaching through the API (POST /api/v1/teaching); the console's teaching is tested with the members (members.test.ts). */
 
@@ -15,10 +16,10 @@ for (const backend of testBackends()) {
     describe('POST /api/v1/teaching', () => {
       test('needs a client with recommender:teach: none or wrong 401, without the scope 403', async () => {
         const body = { meters: { family: 2 }, service_id: ETALUKIO, fits: true };
-        const none = assertProblemWithUrl(await post('/api/v1/teaching', body), 401);
+        const none = assertProblem(await post('/api/v1/teaching', body), 401);
         assert.ok(none);
-        assertProblemWithUrl(await post('/api/v1/teaching', body, basicAuth('aur_nobody', 'secret')), 401);
-        assertProblemWithUrl(await post('/api/v1/teaching', body, t.readOnly), 403);
+        assertProblem(await post('/api/v1/teaching', body, basicAuth('aur_nobody', 'secret')), 401);
+        assertProblem(await post('/api/v1/teaching', body, t.readOnly), 403);
         const ok = await post('/api/v1/teaching', { ...body, comment: 'Perheille sopiva' }, clients[0]!.authorization);
         assert.equal(ok.statusCode, 201, ok.body);
         const receipt = ok.json() as { kind: string; value: number; needs: Record<string, number> };
@@ -30,8 +31,8 @@ for (const backend of testBackends()) {
 
       test('unknown services 404; meters without need, missing fields and bad values 400', async () => {
         const auth = clients[0]!.authorization;
-        assertProblemWithUrl(await post('/api/v1/teaching', { meters: { family: 2 }, service_id: UNKNOWN, fits: true }, auth), 404);
-        const noNeed = assertProblemWithUrl(await post('/api/v1/teaching', { meters: { family: 9 }, service_id: ETALUKIO, fits: true }, auth), 400);
+        assertProblem(await post('/api/v1/teaching', { meters: { family: 2 }, service_id: UNKNOWN, fits: true }, auth), 404);
+        const noNeed = assertProblem(await post('/api/v1/teaching', { meters: { family: 9 }, service_id: ETALUKIO, fits: true }, auth), 400);
         assert.equal(noNeed.errors?.[0]?.field, 'meters');
         for (const bad of [
           { meters: { family: 2 }, service_id: ETALUKIO },
@@ -42,7 +43,7 @@ for (const backend of testBackends()) {
           { meters: { family: 2 }, service_id: ETALUKIO, fits: 'yes' },
           { meters: { family: 2 }, service_id: ETALUKIO, fits: true, rating: 1 },
         ])
-          assertProblemWithUrl(await post('/api/v1/teaching', bad, auth), 400);
+          assertProblem(await post('/api/v1/teaching', bad, auth), 400);
       });
     });
   });

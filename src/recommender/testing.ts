@@ -5,7 +5,6 @@ import { createClient } from '../clients/clients.ts';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
 import type { Backend } from '../testing/databases.ts';
 import { importDemo } from '../testing/fixtures.ts';
-import { assertProblem } from '../testing/problems.ts';
 
 /**
  * What the recommender's HTTP tests share: a server on the demo catalogue with three API clients
@@ -28,13 +27,6 @@ export interface Recommendation {
 }
 
 export const rankOf = (r: Recommendation, id: string) => r.items.findIndex((i) => i.service_id === id) + 1 || Infinity;
-
-/** `assertProblem`, and the problem's type is a URL. */
-export function assertProblemWithUrl(res: LightMyRequestResponse, status: number) {
-  const body = assertProblem(res, status);
-  assert.ok(URL.canParse(body.type));
-  return body;
-}
 
 export interface RecommenderTestApp extends TestApp {
   clients: { id: string; authorization: string }[];
