@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { requireClient } from '../http/auth.ts';
 import { badRequest } from '../http/problem.ts';
-import { problems } from '../http/schemas.ts';
+import { Lang, Uuid, problems } from '../http/schemas.ts';
 import { channelDetail } from './channel-detail.ts';
 import { codeList } from './code-list.ts';
 import { findServices } from './find-services.ts';
@@ -13,8 +13,8 @@ import { removeService } from './remove-service.ts';
 import * as S from './schemas.ts';
 import { serviceDetail } from './service-detail.ts';
 
-const IdParams = Type.Object({ id: S.Uuid });
-const LangQuery = Type.Object({ lang: Type.Optional(S.Lang) }, { additionalProperties: false });
+const IdParams = Type.Object({ id: Uuid });
+const LangQuery = Type.Object({ lang: Type.Optional(Lang) }, { additionalProperties: false });
 
 
 export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {

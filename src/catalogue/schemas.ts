@@ -1,9 +1,6 @@
 import Type from 'typebox';
 import { Lang, Uuid } from '../http/schemas.ts';
 
-// Defined in http/schemas.ts; re-exported while other domains still import them from here.
-export { Lang, Uuid };
-
 /** OpenAPI/JSON Schemas of the catalogue API: they validate requests and document responses. */
 export const Text = Type.Union([
   Type.String(),

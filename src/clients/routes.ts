@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { problems } from '../http/schemas.ts';
+import { ClientId, problems } from '../http/schemas.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
 import { ClientItemSchema, ClientSecretSchema, MemberParams, OptionalReasonBody, Plain, ScopeSchema } from '../http/console-schemas.ts';
 import { createMemberClient, listMemberClients, revokeClient, rotateClientSecret, setClientSuspended } from './member-clients.ts';
 
-const ClientParams = Type.Object({ id: Type.String({ format: 'uuid' }), client_id: Type.String({ pattern: '^aur_[A-Za-z0-9_-]{1,100}$' }) });
+const ClientParams = Type.Object({ id: Type.String({ format: 'uuid' }), client_id: ClientId });
 const security = [{ consoleSession: [] }];
 
 /** A member's API clients: created (the secret shown once), rotated, revoked; suspended and reinstated by a network administrator. */
@@ -99,7 +99,7 @@ export const consoleClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
           tags: ['console'],
           summary: suspended ? 'Suspend a client: every call it makes is refused at once (network administrator)' : 'Lift a client\'s suspension (network administrator)',
           security,
-          params: Type.Object({ client_id: Type.String({ pattern: '^aur_[A-Za-z0-9_-]{1,100}$' }) }),
+          params: Type.Object({ client_id: ClientId }),
           body: OptionalReasonBody,
           response: { 200: ClientItemSchema, ...problems(400, 401, 403, 404, 415) },
         },

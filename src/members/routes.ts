@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { problems } from '../http/schemas.ts';
+import { ClientId, problems } from '../http/schemas.ts';
 import { reserveAttempts, type Bucket } from '../rate-limits/attempts.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
 import { MemberDetailSchema, MemberItemSchema, MemberParams, MemberServiceSchema, MemberStatusSchema, OptionalReasonBody, Plain, ReasonBody } from '../http/console-schemas.ts';
@@ -169,7 +169,7 @@ export const consoleMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           {
             landing_url: Plain(2000),
             accepts: Type.Array(Plain(100), { minItems: 1, maxItems: 100 }),
-            client_id: Type.String({ pattern: '^aur_[A-Za-z0-9_-]{1,100}$' }),
+            client_id: ClientId,
           },
           { additionalProperties: false },
         ),

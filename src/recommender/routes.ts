@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { ServiceFilters } from '../catalogue/query.ts';
-import { Lang, Uuid } from '../catalogue/schemas.ts';
+import { Lang, Uuid } from '../http/schemas.ts';
 import type { Language } from '../catalogue/model.ts';
 import { optionalClient, requireClient } from '../http/auth.ts';
 import { MemberParams } from '../http/console-schemas.ts';

@@ -1,5 +1,6 @@
 import Type from 'typebox';
-import { FilterProperties, Lang, Text } from '../catalogue/schemas.ts';
+import { FilterProperties, Text } from '../catalogue/schemas.ts';
+import { Lang } from '../http/schemas.ts';
 import { LIFE_EVENT_IDS } from './life-events.ts';
 import { METERS } from './meters.ts';
 
