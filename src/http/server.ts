@@ -75,7 +75,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // (an AURORA_EVENT_RETENTION_DAYS every 6 hours, an epsilon at the first query).
   const config = loadConfig();
   const retentionEvery = options.eventRetentionIntervalMs ?? 6 * 3_600_000;
-  const retentionDays = retentionEvery > 0 ? config.AURORA_EVENT_RETENTION_DAYS : 0;
   const headerOptions = { https: config.AURORA_PUBLIC_URL?.startsWith('https:') ?? false };
   const app = Fastify({
     logger: privateLogger(options.logger),
