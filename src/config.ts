@@ -213,6 +213,17 @@ export const VARIABLES = {
       return text.trim();
     },
   }),
+  AURORA_OPERATOR_NAME: declare({
+    description: "The network operator's registered name: the consent question and receipt name it as the receiver where the operator's own clients receive transfers (members are named by their registered names).",
+    expected: 'a name, at most 200 characters',
+    shownDefault: 'none: "the network operator", translated',
+    example: 'Mikkelin kaupunki',
+    parse: (text) => {
+      const name = text.trim();
+      if (name.length === 0 || name.length > 200) throw new Unusable();
+      return name;
+    },
+  }),
   AURORA_TRUST_PROXY: declare<TrustProxy>({
     description: "Which reverse proxies' `X-Forwarded-For` to believe. Behind a proxy without it, every person shares the proxy's address, and so its per-address limits.",
     expected: 'true, false, a hop count, or a comma-separated list of addresses and CIDRs',

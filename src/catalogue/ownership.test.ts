@@ -103,6 +103,21 @@ for (const backend of testBackends()) {
       assertProblem(await t.app.inject(`/api/v1/channels/${evil}`), 404);
     });
 
+    test("attack: member A's own service links itself to B's channel (which would stop B's transfers there): 403, no link", async () => {
+      const mine = randomUUID();
+      const res = await importAs(members.a.authorization, [ptvService(mine, 'A:n kaappaava palvelu', { serviceChannels: [{ serviceChannel: { id: B_CHANNEL } }] })]);
+      assert.match(String(assertProblem(res, 403).detail), new RegExp(`links itself to the channel ${B_CHANNEL}`));
+      const links = await t.database.db.selectFrom('service_channel_links').select('service_id').where('channel_id', '=', B_CHANNEL).execute();
+      assert.deepEqual([...new Set(links.map((l) => l.service_id))], [B_SERVICE]);
+      // Its own channel, written with it or before, it may link.
+      const own = randomUUID();
+      const ok = await importAs(members.a.authorization, [ptvService(mine, 'A:n palvelu', { serviceChannels: [{ serviceChannel: { id: own } }] }), ptvChannel(own, 'https://a.example/')]);
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.equal((await importAs(members.a.authorization, [ptvService(mine, 'A:n palvelu', { serviceChannels: [{ serviceChannel: { id: own } }] })])).statusCode, 200);
+      // A channel not in the catalogue would link whatever is imported with that id later.
+      assertProblem(await importAs(members.a.authorization, [ptvService(mine, 'A:n palvelu', { serviceChannels: [{ serviceChannel: { id: randomUUID() } }] })]), 403);
+    });
+
     test('attack: member A deletes B\'s service or the operator\'s: 403, the service stays', async () => {
       for (const victim of [B_SERVICE, OPERATOR_SERVICE]) {
         assert.match(String(assertProblem(await deleteAs(members.a.authorization, victim), 403).detail), new RegExp(victim));

@@ -5,7 +5,7 @@ import type { ChannelRecord, ServiceRecord } from './model.ts';
 /**
  * Who may write which catalogue record. The operator (owner null: the CLI, the admin socket, clients
  * without a member) writes anything. A member's client writes only what is the member's: records it
- * created (owner_member_id), services the network linked to the member (member_services), and
+ * created (owner_member_id), services the member's verified claims hold (member_services), and
  * operator records of an organisation whose business ID is the member's. Without this any member
  * could replace another's service, or point a channel of someone else's service at any address.
  */
@@ -33,7 +33,14 @@ async function memberBusinessOrganisations(db: Db, memberId: string): Promise<Se
 async function linkedServices(db: Db, memberId: string, ids: string[]): Promise<Set<string>> {
   const out = new Set<string>();
   for (let i = 0; i < ids.length; i += BATCH) {
-    const rows = await db.selectFrom('member_services').select('service_id').where('member_id', '=', memberId).where('service_id', 'in', ids.slice(i, i + BATCH)).execute();
+    // A claim waiting for verification gives no write: only a verified one does.
+    const rows = await db
+      .selectFrom('member_services')
+      .select('service_id')
+      .where('member_id', '=', memberId)
+      .where('verified_at', 'is not', null)
+      .where('service_id', 'in', ids.slice(i, i + BATCH))
+      .execute();
     for (const r of rows) out.add(r.service_id);
   }
   return out;
@@ -59,7 +66,8 @@ async function stored(db: Db, serviceIds: string[], channelIds: string[]): Promi
  */
 export async function foreignRecords(db: Db, memberId: string, write: { services: ServiceRecord[]; channels: ChannelRecord[]; deletes?: string[] }): Promise<ForeignRecord[]> {
   const serviceIds = [...new Set([...write.services.map((s) => s.id), ...(write.deletes ?? []), ...write.channels.flatMap((c) => (c.services ?? []).map((l) => l.serviceId))])];
-  const channelIds = write.channels.map((c) => c.id);
+  const writtenChannels = new Set(write.channels.map((c) => c.id));
+  const channelIds = [...new Set([...writtenChannels, ...write.services.flatMap((s) => (s.channels ?? []).map((l) => l.channelId))])];
   const [orgs, linked, before] = [await memberBusinessOrganisations(db, memberId), await linkedServices(db, memberId, serviceIds), await stored(db, serviceIds, channelIds)];
   const created = new Set(write.services.filter((s) => !before.services.has(s.id)).map((s) => s.id));
   const ownsService = (id: string) => {
@@ -71,10 +79,19 @@ export async function foreignRecords(db: Db, memberId: string, write: { services
   const foreign: ForeignRecord[] = [];
   for (const id of new Set([...write.services.map((s) => s.id), ...(write.deletes ?? [])]))
     if (before.services.has(id) && !ownsService(id)) foreign.push({ kind: 'service', id, reason: `the service ${id} is not this member's` });
+  const ownsChannel = (row: { owner: string | null; organization: string | null }) => row.owner === memberId || (row.owner === null && row.organization !== null && orgs.has(row.organization));
+  // A service's link to a channel makes the channel serve it, and a channel that serves another
+  // member's service receives no transfers (transfers/receivers.ts): a member links its services
+  // only to its own channels, or to channels it writes along with them.
+  for (const s of write.services)
+    for (const l of s.channels ?? []) {
+      if (writtenChannels.has(l.channelId)) continue;
+      const row = before.channels.get(l.channelId);
+      if (!row || !ownsChannel(row)) foreign.push({ kind: 'service', id: s.id, reason: `the service ${s.id} links itself to the channel ${l.channelId}, which is not this member's` });
+    }
   for (const c of write.channels) {
     const row = before.channels.get(c.id);
-    if (row && !(row.owner === memberId || (row.owner === null && row.organization !== null && orgs.has(row.organization))))
-      foreign.push({ kind: 'channel', id: c.id, reason: `the channel ${c.id} is not this member's` });
+    if (row && !ownsChannel(row)) foreign.push({ kind: 'channel', id: c.id, reason: `the channel ${c.id} is not this member's` });
     for (const l of c.services ?? [])
       if (!ownsService(l.serviceId)) foreign.push({ kind: 'channel', id: c.id, reason: `the channel ${c.id} links itself to the service ${l.serviceId}, which is not this member's` });
   }

@@ -250,6 +250,10 @@ export interface ConsentTable {
   token_expires_at: Timestamp | null;
   /** The service the sender named among those the channel serves; null when none was named. */
   recipient_service_id: Generated<string | null>;
+  /** Who receives, as it was at deposit: a member (its registered name and business ID), the operator, or the demo. */
+  recipient_kind: Defaulted<'member' | 'operator' | 'demo' | null>;
+  recipient_organisation: Defaulted<string | null>;
+  recipient_business_id: Defaulted<string | null>;
 }
 
 export type ConsentAuditEvent = 'issue' | 'redeem' | 'refuse' | 'withdraw' | 'purge';
@@ -299,6 +303,10 @@ export interface MemberServiceTable {
   service_id: string;
   member_id: string;
   linked_at: Defaulted<Date>;
+  /** How the claim was verified; null while it waits for a network administrator. */
+  verification: Defaulted<'business-id' | 'creator' | 'administrator' | null>;
+  verified_at: Defaulted<Date | null>;
+  verified_by: Defaulted<string | null>;
 }
 
 export interface StaffUserTable {

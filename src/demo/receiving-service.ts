@@ -13,7 +13,9 @@ import { checkLandingUrl, enableTransfer } from '../transfers/transfers.ts';
  * needed (see receive.ts and routes.ts). Set up once, on the start that loads the demo catalogue.
  */
 
-export const DEMO_CLIENT_NAME = 'Aurora demo service';
+import { DEMO_CLIENT_NAME } from './client-name.ts';
+
+export { DEMO_CLIENT_NAME };
 export const DEMO_SERVICE_ID = '3668d250-cd80-45c4-abcc-9b2d3a2b3e42';
 export const DEMO_WEB_CHANNEL_ID = '28a647cb-1420-4c23-966c-fe8b1ca89c9b';
 export const DEMO_DESK_CHANNEL_ID = '961f1a02-0eb7-4b5d-9721-6b9f2d14ec6f';

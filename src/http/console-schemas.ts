@@ -46,7 +46,8 @@ export const MemberItemSchema = Type.Object({
   created_at: Timestamp,
   decided_at: NullableTimestamp,
   decision_reason: Type.Union([Type.String(), Type.Null()]),
-  service_count: Type.Integer(),
+  service_count: Type.Integer({ description: "Services that are the member's: verified claims" }),
+  pending_claims: Type.Integer({ description: 'Claims that wait for a network administrator' }),
   client_count: Type.Integer(),
 });
 
@@ -63,8 +64,35 @@ export const ChannelSchema = Type.Object({
   type: Type.String(),
   name: LocalText,
   transfer: Type.Union([Type.Null(), Type.Object({ landing_url: Type.String(), accepts: Type.Array(Type.String()), client_id: Type.String() })]),
+  other_services: Type.Array(Type.Object({ service_id: Type.String(), name: LocalText }), {
+    description: "Services the channel also serves that are not the member's: while there are any, the channel cannot receive transfers for the member",
+  }),
 });
-export const MemberServiceSchema = Type.Object({ service_id: Type.String(), name: LocalText, channels: Type.Array(ChannelSchema) });
+export const ClaimStateSchema = Type.Object(
+  {
+    status: Type.Union([Type.Literal('pending'), Type.Literal('verified')], { description: 'pending: waits for a network administrator and gives nothing yet' }),
+    verification: Type.Union([Type.Literal('business-id'), Type.Literal('creator'), Type.Literal('administrator'), Type.Null()], {
+      description: "business-id: the service's organisation has the member's business ID; creator: the member's client created the service; administrator: approved by a network administrator",
+    }),
+    verified_at: NullableTimestamp,
+  },
+  { description: "The member's claim on the service" },
+);
+export const MemberServiceSchema = Type.Object({ service_id: Type.String(), name: LocalText, claim: ClaimStateSchema, channels: Type.Array(ChannelSchema) });
+export const ClaimItemSchema = Type.Object({
+  ...ClaimStateSchema.properties,
+  member_id: Type.String(),
+  member_name: Type.String(),
+  member_business_id: Type.String(),
+  service_id: Type.String(),
+  service_name: LocalText,
+  service_organisations: Type.Array(Type.Object({ id: Type.String(), name: LocalText, business_id: Type.Union([Type.String(), Type.Null()]) }), {
+    description: 'The organisations the catalogue names for the service, with their business IDs where known',
+  }),
+  created_by_member: Type.Boolean(),
+  claimed_at: Timestamp,
+  verified_by: Type.Union([Type.String(), Type.Null()]),
+});
 
 export const ClientItemSchema = Type.Object({
   client_id: Type.String(),

@@ -1,11 +1,13 @@
 import type { Db } from '../db/database.ts';
 import { checkLandingUrl, enableTransfer } from '../transfers/transfers.ts';
-import { HttpProblem, badRequest, conflict, forbidden, notFound } from '../http/problem.ts';
+import { badRequest, conflict, forbidden, notFound } from '../http/problem.ts';
 import { audit } from '../audit/audit.ts';
+import { ownedServiceIds } from './owned-services.ts';
+import { claimService, claimState, removeClaim, type ClaimState } from './service-claims.ts';
 
 /**
- * The catalogue services a member holds (a service belongs to at most one member), their channels,
- * and which channels receive session transfers, where and by which of the member's clients.
+ * The catalogue services a member claims (see service-claims.ts), their channels, and which
+ * channels receive session transfers, where and by which of the member's clients.
  */
 type Text = Record<string, string | undefined>;
 
@@ -14,11 +16,14 @@ export interface MemberChannel {
   type: string;
   name: Text;
   transfer: null | { landing_url: string; accepts: string[]; client_id: string };
+  /** Services the channel also serves that are not the member's: while there are any, it cannot receive transfers for the member. */
+  other_services: { service_id: string; name: Text }[];
 }
 
 export interface MemberService {
   service_id: string;
   name: Text;
+  claim: ClaimState;
   channels: MemberChannel[];
 }
 
@@ -26,7 +31,7 @@ export async function listMemberServices(db: Db, memberId: string): Promise<Memb
   const services = await db
     .selectFrom('member_services as ms')
     .leftJoin('services as s', 's.id', 'ms.service_id')
-    .select(['ms.service_id', 's.name'])
+    .select(['ms.service_id', 's.name', 'ms.verification', 'ms.verified_at'])
     .where('ms.member_id', '=', memberId)
     .orderBy('s.sort_name')
     .orderBy('ms.service_id')
@@ -36,11 +41,16 @@ export async function listMemberServices(db: Db, memberId: string): Promise<Memb
     .selectFrom('service_channel_links as l')
     .innerJoin('service_channels as c', 'c.id', 'l.channel_id')
     .leftJoin('transfer_targets as t', 't.channel_id', 'c.id')
-    .leftJoin('api_clients as k', 'k.id', 't.client_id')
+    .leftJoin('api_clients as k', (join) => join.onRef('k.id', '=', 't.client_id').on('k.member_id', '=', memberId))
     .select(['l.service_id', 'c.id', 'c.type', 'c.name', 't.url', 't.accepts', 'k.client_id'])
     .where('l.service_id', 'in', services.map((s) => s.service_id))
     .orderBy('c.id')
     .execute();
+  const others = await otherServices(
+    db,
+    memberId,
+    channels.map((c) => c.id),
+  );
   return services.map((s) => {
     const seen = new Set<string>();
     const own: MemberChannel[] = [];
@@ -52,67 +62,76 @@ export async function listMemberServices(db: Db, memberId: string): Promise<Memb
         channel_id: c.id,
         type: c.type,
         name: c.name as unknown as Text,
+        // Another member's target on a shared channel is not this member's to see.
         transfer: c.url && c.accepts && c.client_id ? { landing_url: c.url, accepts: c.accepts, client_id: c.client_id } : null,
+        other_services: others.get(c.id) ?? [],
       });
     }
-    return { service_id: s.service_id, name: (s.name ?? {}) as unknown as Text, channels: own };
+    return { service_id: s.service_id, name: (s.name ?? {}) as unknown as Text, claim: claimState(s), channels: own };
   });
+}
+
+/** For each channel, the services it serves that are not the member's (verified claims and created services are). */
+async function otherServices(db: Db, memberId: string, channelIds: string[]): Promise<Map<string, { service_id: string; name: Text }[]>> {
+  const out = new Map<string, { service_id: string; name: Text }[]>();
+  const ids = [...new Set(channelIds)];
+  if (ids.length === 0) return out;
+  const rows = await db
+    .selectFrom('service_channel_links as l')
+    .innerJoin('services as s', 's.id', 'l.service_id')
+    .select(['l.channel_id', 's.id', 's.name'])
+    .distinct()
+    .where('l.channel_id', 'in', ids)
+    .where('s.id', 'not in', ownedServiceIds(db, memberId))
+    .orderBy('l.channel_id')
+    .orderBy('s.id')
+    .execute();
+  for (const r of rows) out.set(r.channel_id, [...(out.get(r.channel_id) ?? []), { service_id: r.id, name: r.name as unknown as Text }]);
+  return out;
 }
 
 export async function linkService(db: Db, memberId: string, serviceId: string, actor: string): Promise<{ created: boolean; service: MemberService }> {
-  const id = serviceId.toLowerCase();
-  const exists = await db.selectFrom('services').select('id').where('id', '=', id).executeTakeFirst();
-  if (!exists) throw notFound(`no service ${serviceId} in the catalogue`);
-  const inserted = await db
-    .insertInto('member_services')
-    .values({ service_id: id, member_id: memberId })
-    .onConflict((oc) => oc.column('service_id').doNothing())
-    .returning('service_id')
-    .executeTakeFirst();
-  if (!inserted) {
-    const holder = await db.selectFrom('member_services').select('member_id').where('service_id', '=', id).executeTakeFirst();
-    if (holder && holder.member_id !== memberId) throw conflict('service-held', 'Another member holds the service', `the service ${id} belongs to another member of the network`);
-  } else await audit(db, { actor, action: 'member.service.link', target: id, memberId: memberId });
-  const service = (await listMemberServices(db, memberId)).find((s) => s.service_id === id)!;
-  return { created: inserted !== undefined, service };
+  const { created } = await claimService(db, memberId, serviceId, actor);
+  const service = (await listMemberServices(db, memberId)).find((s) => s.service_id === serviceId.toLowerCase())!;
+  return { created, service };
+}
+
+/** Unlinks a service: the claim ends, and with it the transfers the member set up on its channels. */
+export async function unlinkService(db: Db, memberId: string, serviceId: string, actor: string) {
+  await removeClaim(db, memberId, serviceId, actor, { action: 'member.service.unlink' });
 }
 
 /**
- * Unlinks a service. Transfers the member set up on its channels stop too, unless another of the
- * member's services still has the channel.
+ * One of the member's channels that may receive for it: every service the channel serves is the
+ * member's (a verified claim or a service it created), and no other member receives on it. A desk
+ * shared with another organisation's services is 409 `channel-shared`: transfers people send there
+ * for those services would otherwise reach this member.
  */
-export async function unlinkService(db: Db, memberId: string, serviceId: string, actor: string) {
-  const id = serviceId.toLowerCase();
-  await db.transaction().execute(async (tx) => {
-    const deleted = await tx.deleteFrom('member_services').where('service_id', '=', id).where('member_id', '=', memberId).returning('service_id').executeTakeFirst();
-    if (!deleted) throw notFound(`the member holds no service ${serviceId}`);
-    const stillHeld = tx
-      .selectFrom('service_channel_links as l2')
-      .innerJoin('member_services as ms', 'ms.service_id', 'l2.service_id')
-      .select('l2.channel_id')
-      .where('ms.member_id', '=', memberId);
-    const stopped = await tx
-      .deleteFrom('transfer_targets')
-      .where('channel_id', 'in', tx.selectFrom('service_channel_links').select('channel_id').where('service_id', '=', id))
-      .where('channel_id', 'not in', stillHeld)
-      .where('client_id', 'in', tx.selectFrom('api_clients').select('id').where('member_id', '=', memberId))
-      .returning('channel_id')
-      .execute();
-    await audit(tx, { actor, action: 'member.service.unlink', target: id, memberId: memberId, details: { transfers_stopped: stopped.map((s) => s.channel_id) } });
-  });
-}
-
 async function requireOwnChannel(db: Db, memberId: string, channelId: string) {
   const id = channelId.toLowerCase();
   const own = await db
     .selectFrom('service_channel_links as l')
-    .innerJoin('member_services as ms', 'ms.service_id', 'l.service_id')
     .select('l.channel_id')
     .where('l.channel_id', '=', id)
-    .where('ms.member_id', '=', memberId)
+    .where('l.service_id', 'in', ownedServiceIds(db, memberId))
     .executeTakeFirst();
-  if (!own) throw notFound(`no channel ${channelId} among the channels of the member's services`);
-  // A channel shared by two members' services: the one whose client receives keeps it.
+  if (!own) {
+    const waiting = await db
+      .selectFrom('service_channel_links as l')
+      .innerJoin('member_services as ms', 'ms.service_id', 'l.service_id')
+      .select('l.channel_id')
+      .where('l.channel_id', '=', id)
+      .where('ms.member_id', '=', memberId)
+      .executeTakeFirst();
+    if (waiting) throw conflict('claim-not-verified', "The member's claim is not verified yet", 'the channel belongs to a service whose claim waits for verification by a network administrator');
+    throw notFound(`no channel ${channelId} among the channels of the member's services`);
+  }
+  const others = (await otherServices(db, memberId, [id])).get(id) ?? [];
+  if (others.length) {
+    const problem = conflict('channel-shared', "The channel also serves services that are not the member's", `the channel also serves ${others.length} service(s) that are not this member's: transfers to it would reach this member`);
+    Object.assign(problem.extensions, { other_services: others.slice(0, 50).map((o) => o.service_id) });
+    throw problem;
+  }
   const current = await db
     .selectFrom('transfer_targets as t')
     .innerJoin('api_clients as k', 'k.id', 't.client_id')
@@ -164,9 +183,15 @@ export async function setChannelTransfer(db: Db, memberId: string, channelId: st
   }
 }
 
+/** Stops the member's transfers on a channel: always possible, even when the channel is no longer all the member's. */
 export async function disableChannelTransfer(db: Db, memberId: string, channelId: string, actor: string) {
-  const id = await requireOwnChannel(db, memberId, channelId);
-  const deleted = await db.deleteFrom('transfer_targets').where('channel_id', '=', id).returning('channel_id').executeTakeFirst();
+  const id = channelId.toLowerCase();
+  const deleted = await db
+    .deleteFrom('transfer_targets')
+    .where('channel_id', '=', id)
+    .where('client_id', 'in', db.selectFrom('api_clients').select('id').where('member_id', '=', memberId))
+    .returning('channel_id')
+    .executeTakeFirst();
   if (!deleted) throw notFound(`the channel ${channelId} does not receive transfers`);
   await audit(db, { actor, action: 'member.transfer.stop', target: id, memberId: memberId });
 }

@@ -26,16 +26,17 @@ for (const backend of testBackends()) {
 
     /** Applies, approves (as the admin) and logs in the new org admin. */
     async function approvedMember(name: string, email: string, remoteAddress = '127.0.0.1') {
+      const businessId = nextBusinessId();
       const applied = await new ConsoleUser(t.app).json('POST', '/api/v1/console/applications', {
         organisation_name: name,
-        business_id: nextBusinessId(),
+        business_id: businessId,
         contact_name: `${name} yhteyshenkilö`,
         contact_email: email,
         admin_password: PASSWORD,
       });
       await admin.json('POST', `/api/v1/console/members/${applied.member_id}/approve`, {}, 200);
       const user = await new ConsoleUser(t.app, remoteAddress).loginOk(email, PASSWORD);
-      return { memberId: applied.member_id as string, user };
+      return { memberId: applied.member_id as string, businessId, user };
     }
 
     before(async () => {
@@ -76,7 +77,7 @@ for (const backend of testBackends()) {
       assert.ok(!staff.password_hash!.includes(PASSWORD));
     });
 
-    test('the applicant logs in and sees only the pending state until approved; approval links the services asked for', async () => {
+    test('the applicant logs in and sees only the pending state until approved; approval claims the services asked for, an administrator verifies them', async () => {
       const email = 'hakija@palvelu.example';
       const applied = await new ConsoleUser(t.app).json('POST', '/api/v1/console/applications', {
         organisation_name: 'Palvelu Oy',
@@ -113,12 +114,19 @@ for (const backend of testBackends()) {
       const approved = await admin.json('POST', `/api/v1/console/members/${applied.member_id}/approve`, { reason: 'Tiedot tarkistettu' }, 200);
       assert.equal(approved.status, 'approved');
       assert.equal(approved.decision_reason, 'Tiedot tarkistettu');
-      assert.equal(approved.service_count, 1);
+      // Nothing in the catalogue vouches for the organisation's hold on the service: it waits.
+      assert.equal(approved.service_count, 0);
+      assert.equal(approved.pending_claims, 1);
       assertProblem(await admin.call('POST', `/api/v1/console/members/${applied.member_id}/approve`, {}), 409, 'invalid-transition');
 
-      // The same session sees the approved state at once.
+      // The same session sees the approved state at once, and its claim waiting.
+      const waiting = await applicant.json('GET', `/api/v1/console/members/${applied.member_id}/services`);
+      assert.deepEqual(waiting.services.map((s: { service_id: string; claim: { status: string } }) => [s.service_id, s.claim.status]), [[services[1]!.serviceId, 'pending']]);
+      await admin.json('POST', `/api/v1/console/members/${applied.member_id}/services/${services[1]!.serviceId}/approve`, {}, 200);
+      assert.equal((await admin.json('GET', `/api/v1/console/members/${applied.member_id}`)).service_count, 1);
       const linked = await applicant.json('GET', `/api/v1/console/members/${applied.member_id}/services`);
       assert.deepEqual(linked.services.map((s: { service_id: string }) => s.service_id), [services[1]!.serviceId]);
+      assert.deepEqual({ ...linked.services[0].claim, verified_at: null }, { status: 'verified', verification: 'administrator', verified_at: null });
       assert.equal(linked.services[0].channels.length, 2, 'each channel once though both sides assert the link');
       const detail = await applicant.json('GET', `/api/v1/console/members/${applied.member_id}`);
       assert.deepEqual(detail.history.map((h: { action: string }) => h.action), ['apply', 'approve']);
@@ -188,13 +196,16 @@ for (const backend of testBackends()) {
       assert.ok(next.entries[0].id < all.entries[1].id + 1 && next.entries[0].id !== all.entries[1].id);
     });
 
-    test('services: linked by one member only (409 for another), listed with channels, unlinked', async () => {
+    test('services: held by one member only (409 for another once verified), listed with channels, unlinked', async () => {
       const a = await approvedMember('Linkki Oy', 'linkki@example.fi');
       const b = await approvedMember('Kilpailija Oy', 'kilpailija@example.fi');
-      const service = await addService(t.database.db, 'Perheneuvola', 1);
+      const service = await addService(t.database.db, 'Perheneuvola', 1, { businessId: a.businessId });
       const first = await a.user.json('POST', `/api/v1/console/members/${a.memberId}/services`, { service_id: service.serviceId });
       assert.equal(first.service_id, service.serviceId);
       assert.equal(first.name.fi, 'Perheneuvola');
+      assert.equal(first.claim.status, 'verified');
+      assert.equal(first.claim.verification, 'business-id');
+      assert.deepEqual(first.channels[0].other_services, []);
       await a.user.json('POST', `/api/v1/console/members/${a.memberId}/services`, { service_id: service.serviceId.toUpperCase() }, 200);
       assertProblem(await b.user.call('POST', `/api/v1/console/members/${b.memberId}/services`, { service_id: service.serviceId }), 409, 'service-held');
       assertProblem(await a.user.call('POST', `/api/v1/console/members/${a.memberId}/services`, { service_id: randomUUID() }), 404);
@@ -208,7 +219,7 @@ for (const backend of testBackends()) {
     test('transfers: landing URL https (http only on localhost), exact, the member\'s own receiving client; deposits land there', async () => {
       const a = await approvedMember('Vastaanotto Oy', 'vastaanotto@example.fi');
       const b = await approvedMember('Muu Oy', 'muu@example.fi');
-      const service = await addService(t.database.db, 'Asiointi', 1);
+      const service = await addService(t.database.db, 'Asiointi', 1, { businessId: a.businessId });
       const channel = service.channelIds[0]!;
       await a.user.json('POST', `/api/v1/console/members/${a.memberId}/services`, { service_id: service.serviceId });
       const receiver = await a.user.json('POST', `/api/v1/console/members/${a.memberId}/clients`, { name: 'vastaanotin', scopes: ['transfer:receive'] });

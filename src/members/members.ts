@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { MemberStatus } from '../db/schema.ts';
 import { HttpProblem, badRequest, conflict, notFound } from '../http/problem.ts';
@@ -7,6 +6,7 @@ import { isValidBusinessId } from './business-id.ts';
 import { checkPassword } from '../staff/passwords.ts';
 import { StaffExistsError, checkName, insertStaff, normaliseEmail } from '../staff/staff.ts';
 import { audit } from '../audit/audit.ts';
+import { claimService } from './service-claims.ts';
 
 export const MEMBER_STATUSES = ['pending', 'approved', 'rejected', 'suspended'] as const satisfies readonly MemberStatus[];
 
@@ -25,7 +25,7 @@ const field = (name: string, message: string) => badRequest(`${name}: ${message}
 /**
  * An organisation applies: the member (pending) and its first organisation administrator, who logs
  * in with the contact e-mail address and sees only the pending state until a network administrator
- * decides. The services named are linked on approval, those still free then.
+ * decides. The services named become the member's claims on approval (see service-claims.ts).
  */
 export async function applyForMembership(db: Db, input: Application) {
   if (!isValidBusinessId(input.business_id)) throw field('business_id', 'is not a valid Finnish business ID (1234567-8, with its check digit)');
@@ -88,6 +88,7 @@ export interface MemberItem {
   decided_at: string | null;
   decision_reason: string | null;
   service_count: number;
+  pending_claims: number;
   client_count: number;
 }
 
@@ -105,7 +106,8 @@ function memberQuery(db: Db) {
       'm.decided_at',
       'm.decision_reason',
       'm.requested_services',
-      (eb) => eb.selectFrom('member_services as ms').select(eb.fn.countAll<string>().as('n')).whereRef('ms.member_id', '=', 'm.id').as('service_count'),
+      (eb) => eb.selectFrom('member_services as ms').select(eb.fn.countAll<string>().as('n')).whereRef('ms.member_id', '=', 'm.id').where('ms.verified_at', 'is not', null).as('service_count'),
+      (eb) => eb.selectFrom('member_services as ms').select(eb.fn.countAll<string>().as('n')).whereRef('ms.member_id', '=', 'm.id').where('ms.verified_at', 'is', null).as('pending_claims'),
       (eb) =>
         eb
           .selectFrom('api_clients as c')
@@ -132,6 +134,7 @@ function presentMember(row: MemberRow): MemberItem {
     decided_at: row.decided_at?.toISOString() ?? null,
     decision_reason: row.decision_reason,
     service_count: Number(row.service_count ?? 0),
+    pending_claims: Number(row.pending_claims ?? 0),
     client_count: Number(row.client_count ?? 0),
   };
 }
@@ -182,7 +185,7 @@ const TRANSITIONS: Record<Decision, { from: MemberStatus; to: MemberStatus; reas
 /**
  * A network administrator's decision on a member, with its reason in the audit log. Suspension
  * takes effect at once: every call of the member's clients is refused while it lasts. Approval
- * links the services the application named that no other member holds by then.
+ * claims the services the application named that no other member holds by then.
  */
 export async function decide(db: Db, id: string, decision: Decision, reason: string | undefined, actor: string) {
   const rule = TRANSITIONS[decision];
@@ -203,20 +206,19 @@ export async function decide(db: Db, id: string, decision: Decision, reason: str
     }
     const details: Record<string, unknown> = { reason: why, from: rule.from, to: rule.to };
     if (decision === 'approve' && updated.requested_services.length) {
-      const linked = await tx
-        .insertInto('member_services')
-        .columns(['service_id', 'member_id'])
-        .expression((eb) =>
-          eb
-            .selectFrom('services as s')
-            .select(['s.id', sql<string>`${id}::uuid`.as('member_id')])
-            .where('s.id', 'in', updated.requested_services),
-        )
-        .onConflict((oc) => oc.column('service_id').doNothing())
-        .returning('service_id')
-        .execute();
-      details.services_linked = linked.map((l) => l.service_id);
-      details.services_taken = updated.requested_services.filter((s) => !linked.some((l) => l.service_id === s));
+      // The services the application named become claims: those the catalogue vouches for
+      // (business ID) verified at once, the rest waiting for an administrator's approval one by one.
+      const claimed: string[] = [];
+      const taken: string[] = [];
+      for (const serviceId of updated.requested_services) {
+        const held = await tx.selectFrom('member_services').select('member_id').where('service_id', '=', serviceId).where('verified_at', 'is not', null).executeTakeFirst();
+        const exists = await tx.selectFrom('services').select('id').where('id', '=', serviceId).executeTakeFirst();
+        if (held || !exists) taken.push(serviceId);
+        else claimed.push(serviceId);
+      }
+      for (const serviceId of claimed) await claimService(tx, id, serviceId, actor);
+      details.services_claimed = claimed;
+      details.services_taken = taken;
     }
     await audit(tx, { actor, action: `member.${decision}`, target: id, memberId: id, details: details });
   });

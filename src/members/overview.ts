@@ -9,7 +9,10 @@ export async function networkOverview(db: Db) {
   const byStatus = await db.selectFrom('members').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('status').execute();
   const members = Object.fromEntries(MEMBER_STATUSES.map((s) => [s, Number(byStatus.find((r) => r.status === s)?.n ?? 0)])) as Record<(typeof MEMBER_STATUSES)[number], number>;
   const catalogue = await db.selectFrom('services').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  const linked = await db.selectFrom('member_services').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const linked = await db
+    .selectFrom('member_services')
+    .select([sql<string>`count(*) filter (where verified_at is not null)`.as('n'), sql<string>`count(*) filter (where verified_at is null)`.as('pending')])
+    .executeTakeFirstOrThrow();
   const clients = await db
     .selectFrom('api_clients as c')
     .select([
@@ -43,7 +46,7 @@ export async function networkOverview(db: Db) {
   }
   return {
     members,
-    services: { catalogue: Number(catalogue.n), linked: Number(linked.n) },
+    services: { catalogue: Number(catalogue.n), linked: Number(linked.n), pending_claims: Number(linked.pending) },
     clients: { active: Number(clients.active), suspended: Number(clients.suspended), revoked: Number(clients.revoked), of_members: Number(clients.of_members) },
     staff: Number(staff.n),
     weeks,

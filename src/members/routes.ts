@@ -3,7 +3,9 @@ import Type from 'typebox';
 import { ClientId, problems } from '../http/schemas.ts';
 import { reserveAttempts, type Bucket } from '../rate-limits/attempts.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
-import { MemberDetailSchema, MemberItemSchema, MemberParams, MemberServiceSchema, MemberStatusSchema, OptionalReasonBody, Plain, ReasonBody } from '../http/console-schemas.ts';
+import { ClaimItemSchema, ClaimStateSchema, MemberDetailSchema, MemberItemSchema, MemberParams, MemberServiceSchema, MemberStatusSchema, OptionalReasonBody, Plain, ReasonBody } from '../http/console-schemas.ts';
+import { badRequest } from '../http/problem.ts';
+import { approveClaim, listClaims, removeClaim } from './service-claims.ts';
 import { disableChannelTransfer, linkService, listMemberServices, setChannelTransfer, unlinkService } from './member-services.ts';
 import { applyForMembership, decide, getMemberWithHistory, listMembers, type Decision } from './members.ts';
 import { networkOverview } from './overview.ts';
@@ -123,7 +125,9 @@ export const consoleMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: memberWrite,
       schema: {
         tags: ['console'],
-        summary: 'Link a catalogue service to the member (409 when another member holds it)',
+        summary: 'Claim a catalogue service for the member (409 when another member holds it)',
+        description:
+          "The claim is verified at once when one of the service's organisations in the catalogue has the member's business ID, or when the member's client created the service; otherwise it waits for a network administrator (claim.status pending) and gives nothing until then: no catalogue writes, no transfers, no statistics.",
         security,
         params: MemberParams,
         body: Type.Object({ service_id: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
@@ -199,6 +203,62 @@ export const consoleMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  const ClaimParams = Type.Object({ id: Type.String({ format: 'uuid' }), service_id: Type.String({ format: 'uuid' }) });
+  app.get(
+    '/api/v1/console/claims',
+    {
+      onRequest: admin,
+      schema: {
+        tags: ['console'],
+        summary: "Members' claims on catalogue services (network administrator)",
+        description:
+          'pending (the default): claims waiting for approval, oldest first; verified: claims in effect, newest first. Each names the member with its business ID and the organisations the catalogue gives for the service, with theirs: what an administrator compares before approving.',
+        security,
+        querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('verified')])) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ claims: Type.Array(ClaimItemSchema) }), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => ({ claims: await listClaims(db(), request.query.status ?? 'pending') }),
+  );
+  app.post(
+    '/api/v1/console/members/:id/services/:service_id/approve',
+    {
+      onRequest: admin,
+      schema: {
+        tags: ['console'],
+        summary: "Verify a member's waiting claim on a service (network administrator)",
+        description:
+          "From now on the service is the member's: it may write it, receive transfers on channels that serve only its services, and see its statistics. 409 when the claim is verified already or another member's claim on the service is.",
+        security,
+        params: ClaimParams,
+        body: OptionalReasonBody,
+        response: { 200: ClaimStateSchema, ...problems(400, 401, 403, 404, 409, 415) },
+      },
+    },
+    async (request) => approveClaim(db(), request.params.id.toLowerCase(), request.params.service_id, actorOf(request), (request.body as { reason?: string } | null)?.reason),
+  );
+  app.post(
+    '/api/v1/console/members/:id/services/:service_id/reject',
+    {
+      onRequest: admin,
+      schema: {
+        tags: ['console'],
+        summary: "Reject a member's claim on a service, or revoke a verified one, with a reason (network administrator)",
+        description: "The claim is removed and the member's transfers on the service's channels stop.",
+        security,
+        params: ClaimParams,
+        body: ReasonBody,
+        response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 415) },
+      },
+    },
+    async (request, reply) => {
+      const reason = request.body.reason.trim();
+      if (!reason) throw badRequest('a rejection needs a reason', [{ field: 'reason', message: 'is empty' }]);
+      await removeClaim(db(), request.params.id.toLowerCase(), request.params.service_id, actorOf(request), { action: 'member.service.reject', reason });
+      return reply.status(204).send(null);
+    },
+  );
+
   app.get(
     '/api/v1/console/overview',
     {
@@ -210,7 +270,7 @@ export const consoleMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: Type.Object({
             members: Type.Object({ pending: Type.Integer(), approved: Type.Integer(), rejected: Type.Integer(), suspended: Type.Integer() }),
-            services: Type.Object({ catalogue: Type.Integer(), linked: Type.Integer() }),
+            services: Type.Object({ catalogue: Type.Integer(), linked: Type.Integer({ description: 'Services with a verified claim' }), pending_claims: Type.Integer({ description: 'Claims waiting for a network administrator' }) }),
             clients: Type.Object({ active: Type.Integer(), suspended: Type.Integer(), revoked: Type.Integer(), of_members: Type.Integer() }),
             staff: Type.Integer(),
             weeks: Type.Array(Type.Object({ week: Type.String({ description: 'Monday (UTC)' }), recommendations: Type.Integer(), transfers: Type.Integer() })),

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { Language, Secret, Uuid } from '../http/schemas.ts';
 import { Meters } from '../recommender/schemas.ts';
-import { ConsentRecord } from '../transfers/schemas.ts';
+import { ConsentRecord, Receiver } from '../transfers/schemas.ts';
 
 /** The person API's request and answer schemas. */
 
@@ -41,7 +41,7 @@ export const AttributeTexts = Type.Object({
   attributes: Type.Array(Type.Object({ name: Type.String(), title: AllLanguages, description: AllLanguages, schema: Type.Object({}, { additionalProperties: true }) })),
 });
 
-/** The channels of a service that receive transfers. */
+/** The channels of a service that receive transfers now, and who receives on each. */
 export const TransferTargets = Type.Object({
   targets: Type.Array(
     Type.Object({
@@ -50,6 +50,7 @@ export const TransferTargets = Type.Object({
       channel_name: Localized,
       mode: Type.Union([Type.Literal('link'), Type.Literal('code')]),
       accepts: Type.Array(Type.String()),
+      receiver: Receiver,
     }),
   ),
 });

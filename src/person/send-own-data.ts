@@ -6,6 +6,7 @@ import { releaseAttempts, reserveAttempts, type Bucket } from '../rate-limits/at
 import { validateAttributes } from '../transfers/attributes.ts';
 import { depositWithCode } from '../transfers/codes.ts';
 import { checkChannelOfService } from '../transfers/recipient-service.ts';
+import { receivingTargets } from '../transfers/receivers.ts';
 import type { ConsentService } from '../transfers/transfers.ts';
 import { modeOf, type TransferMode } from './transfer-targets.ts';
 
@@ -59,13 +60,10 @@ export interface PersonTransferResult {
  * accept (named) or values that are not valid; 429 past the limits per person and per address.
  */
 export async function sendOwnData(db: Db, consent: ConsentService, person: string, address: string, input: PersonTransferInput): Promise<PersonTransferResult> {
-  const target = await db
-    .selectFrom('service_channels as c')
-    .leftJoin('transfer_targets as t', 't.channel_id', 'c.id')
-    .select(['c.id', 'c.type', 'c.name', 't.accepts'])
-    .where('c.id', '=', input.channel_id)
-    .executeTakeFirst();
-  if (!target) throw notFound(`no channel ${input.channel_id}`);
+  const channel = await db.selectFrom('service_channels').select(['id', 'type', 'name']).where('id', '=', input.channel_id).executeTakeFirst();
+  if (!channel) throw notFound(`no channel ${input.channel_id}`);
+  const receiving = await receivingTargets(db).select('t.accepts').where('t.channel_id', '=', channel.id).executeTakeFirst();
+  const target = { ...channel, accepts: receiving?.accepts ?? null };
   if (!target.accepts) throw unprocessable('not-a-transfer-target', 'this channel does not receive transfers', [{ field: 'channel_id', message: 'is not a transfer target' }]);
   const notAccepted = Object.keys(input.attributes).filter((n) => !target.accepts!.includes(n));
   if (notAccepted.length)

@@ -1,5 +1,6 @@
 import { audit } from '../audit/audit.ts';
 import type { Db } from '../db/database.ts';
+import { ownedServiceIds } from '../members/owned-services.ts';
 import { providerStatistics, type StatisticsResult } from './provider-statistics.ts';
 
 const DAY = 86_400_000;
@@ -18,7 +19,8 @@ export async function readMemberStatistics(db: Db, memberId: string, query: Memb
   const today = new Date();
   const to = query.to ?? today.toISOString().slice(0, 10);
   const from = query.from ?? new Date(today.getTime() - 12 * 7 * DAY).toISOString().slice(0, 10);
-  const services = await db.selectFrom('member_services').select('service_id').where('member_id', '=', memberId).orderBy('service_id').execute();
+  // Only the member's own services: a claim still waiting for verification shows nothing.
+  const services = await ownedServiceIds(db, memberId).orderBy('service_id').execute();
   const result = await providerStatistics(db, { memberId, serviceIds: services.map((s) => s.service_id), from, to });
   await audit(db, { actor, action: 'member.statistics.read', target: memberId, memberId, details: { from: result.from, to: result.to, format: query.format, new_releases: result.new_releases } });
   return result;

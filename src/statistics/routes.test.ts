@@ -24,10 +24,11 @@ for (const backend of testBackends()) {
     let otherService: string;
 
     async function member(name: string, email: string) {
+      const businessId = nextBusinessId();
       const applied = await new ConsoleUser(t.app).json('POST', '/api/v1/console/applications', {
-        organisation_name: name, business_id: nextBusinessId(), contact_name: name, contact_email: email, admin_password: PASSWORD,
+        organisation_name: name, business_id: businessId, contact_name: name, contact_email: email, admin_password: PASSWORD,
       });
-      return { memberId: applied.member_id as string, user: new ConsoleUser(t.app) };
+      return { memberId: applied.member_id as string, businessId, user: new ConsoleUser(t.app) };
     }
 
     before(async () => {
@@ -38,8 +39,9 @@ for (const backend of testBackends()) {
       memberId = m.memberId;
       await admin.json('POST', `/api/v1/console/members/${memberId}/approve`, {}, 200);
       owner = await m.user.loginOk('tilasto@example.fi', PASSWORD);
-      serviceId = (await addService(t.database.db, 'Tilastoitava', 0)).serviceId;
-      otherService = (await addService(t.database.db, 'Muiden', 0)).serviceId;
+      // Both of the member's organisation in the catalogue, so its claims are verified at once.
+      serviceId = (await addService(t.database.db, 'Tilastoitava', 0, { businessId: m.businessId })).serviceId;
+      otherService = (await addService(t.database.db, 'Muiden', 0, { businessId: m.businessId })).serviceId;
       await owner.json('POST', `/api/v1/console/members/${memberId}/services`, { service_id: serviceId });
       // Last week (completed, so released), 2,000 people were recommended the member's service and
       // 2,000 another's: far more than the noise. This week's people are not released yet.

@@ -8,11 +8,21 @@ import { SESSION_COOKIE } from '../staff/sessions.ts';
 
 /** Helpers for the membership tests: catalogue rows, business IDs, a cookie-keeping console user. */
 
-export async function addService(db: Db, name: string, channels = 1): Promise<{ serviceId: string; channelIds: string[] }> {
+/**
+ * An operator's catalogue service with its own channels. With `businessId` the service's
+ * organisation has that business ID, so a member with it has its claim verified at once.
+ */
+export async function addService(db: Db, name: string, channels = 1, options: { businessId?: string } = {}): Promise<{ serviceId: string; channelIds: string[] }> {
   const serviceId = randomUUID();
+  const organisations: { id: string; name: object; role: string }[] = [];
+  if (options.businessId) {
+    const id = randomUUID();
+    await db.insertInto('organizations').values({ id, source: 'test', name: JSON.stringify({ fi: `${name} -organisaatio` }), business_code: options.businessId }).execute();
+    organisations.push({ id, name: { fi: `${name} -organisaatio` }, role: 'Responsible' });
+  }
   await sql`
-    insert into services (id, source, area_type, nationwide, name, content_hash, sort_name)
-    values (${serviceId}, 'test', 'Nationwide', true, ${JSON.stringify({ fi: name, en: name })}::jsonb, 'x', ${name.toLowerCase()})`.execute(db);
+    insert into services (id, source, area_type, nationwide, name, content_hash, sort_name, organizations)
+    values (${serviceId}, 'test', 'Nationwide', true, ${JSON.stringify({ fi: name, en: name })}::jsonb, 'x', ${name.toLowerCase()}, ${JSON.stringify(organisations)}::jsonb)`.execute(db);
   const channelIds: string[] = [];
   for (let i = 0; i < channels; i++) {
     const id = randomUUID();

@@ -3,6 +3,7 @@ import { CompactSign, exportJWK, generateKeyPair, importJWK, type JWK, type KeyL
 import type { LocalizedText } from '../catalogue/model.ts';
 import type { Db } from '../db/database.ts';
 import type { PayloadKeyring } from '../keys/keys.ts';
+import { receiverName, type Receiver } from './receivers.ts';
 
 /**
  * Consent receipts. The receipt-signing key (ECDSA P-256, ES256) is generated on first start; its
@@ -60,6 +61,8 @@ export interface ReceiptInput {
   sender: { name: string; clientId: string } | 'person';
   subject: string | null;
   channel: { id: string; name: LocalizedText };
+  /** Who receives: the receipt names the organisation the person's data goes to. */
+  receiver: Receiver;
   purpose: string;
   /** Attribute names, never values: the receipt outlives the payload. */
   attributes: string[];
@@ -79,7 +82,20 @@ export function consentReceipt(input: ReceiptInput) {
       {
         service: input.channel.name.fi ?? input.channel.name.en ?? input.channel.name.sv ?? input.channel.id,
         channelId: input.channel.id,
-        purposes: [{ purpose: input.purpose, consentType: 'EXPLICIT', piiCategory: input.attributes, primaryPurpose: true, termination: input.expires.toISOString() }],
+        // The receiving organisation is a third party to the sender: Kantara's disclosure fields name
+        // it; recipient adds what identifies it (the business ID) and what kind of receiver it is.
+        recipient: { organisation: receiverName(input.receiver), businessId: input.receiver.business_id, kind: input.receiver.kind },
+        purposes: [
+          {
+            purpose: input.purpose,
+            consentType: 'EXPLICIT',
+            piiCategory: input.attributes,
+            primaryPurpose: true,
+            termination: input.expires.toISOString(),
+            thirdPartyDisclosure: true,
+            thirdPartyName: receiverName(input.receiver),
+          },
+        ],
       },
     ],
     sensitive: false,

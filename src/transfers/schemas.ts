@@ -6,6 +6,18 @@ import { Secret, Uuid } from '../http/schemas.ts';
 export const Token = Secret('The one-time transfer token (32 random bytes, base64url)');
 export const Key = Secret("The consent's secret key, handed to the person at deposit");
 
+/** Who receives a transfer: a member organisation by its registered name, the network's operator, or the demo service. */
+export const Receiver = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('member'), Type.Literal('operator'), Type.Literal('demo')], {
+      description: "'member': a member organisation of the network; 'operator': the network's operator itself; 'demo': the demo receiving service, not a real organisation",
+    }),
+    organisation: Type.Union([Type.String(), Type.Null()], { description: "The member's registered name (never a name its client chose); the operator's name when configured; null for the demo" }),
+    business_id: Type.Union([Type.String(), Type.Null()], { description: "The member's Finnish business ID" }),
+  },
+  { description: 'Who receives the data' },
+);
+
 export const ConsentRecord = Type.Object(
   {
     id: Uuid,
@@ -13,6 +25,7 @@ export const ConsentRecord = Type.Object(
     sender: Type.Union([Type.Literal('service'), Type.Literal('person')], { description: "'service' when a sending service deposited with the person's consent, 'person' when the person sent their own data" }),
     subject: Type.Union([Type.String(), Type.Null()]),
     recipient_channel_id: Uuid,
+    receiver: Type.Union([Receiver, Type.Null()], { description: 'Who receives, as it was when the person consented; null for consents recorded before receivers were' }),
     attributes: Type.Array(Type.String(), { description: 'Names of the attributes transferred (never their values)' }),
     purpose: Type.String(),
     created_at: Type.String({ format: 'date-time' }),

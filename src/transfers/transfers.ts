@@ -10,6 +10,7 @@ import { ATTRIBUTE_NAMES, isAttribute, validateAttributes } from './attributes.t
 import { appendConsentAudit } from './audit-chain.ts';
 import { loadPayloadKeyring, type PayloadKeyring } from '../keys/keys.ts';
 import { consentReceipt, loadReceiptSigner, signReceipt, type ReceiptSigner } from './receipts.ts';
+import { receiverColumns, receiverOf, receivingTargets, storedReceiver, type Receiver } from './receivers.ts';
 import { loadSubjectKey } from '../person/person-key.ts';
 import { purgeRateEvents } from '../rate-limits/attempts.ts';
 import { recordTransferReceived } from '../statistics/hooks.ts';
@@ -111,6 +112,8 @@ export interface ConsentView {
   sender: 'service' | 'person';
   subject: string | null;
   recipient_channel_id: string;
+  /** Who receives, as it was at deposit (null for consents older than that record). */
+  receiver: Receiver | null;
   attributes: string[];
   purpose: string;
   created_at: string;
@@ -195,14 +198,12 @@ export class ConsentService {
   }
 
   async deposit(input: DepositInput): Promise<Deposit> {
-    const target = await this.db
-      .selectFrom('service_channels as c')
-      .leftJoin('transfer_targets as t', 't.channel_id', 'c.id')
-      .select(['c.id', 'c.name', 't.url', 't.accepts', 't.client_id'])
-      .where('c.id', '=', input.targetChannelId)
-      .executeTakeFirst();
-    if (!target) throw notFound(`no channel ${input.targetChannelId}`);
-    if (!target.url || !target.accepts || !target.client_id) throw badRequest(`the channel ${input.targetChannelId} does not receive transfers`, [{ field: 'target_channel_id', message: 'is not a transfer target' }]);
+    const channel = await this.db.selectFrom('service_channels').select(['id', 'name']).where('id', '=', input.targetChannelId).executeTakeFirst();
+    if (!channel) throw notFound(`no channel ${input.targetChannelId}`);
+    const receiving = await receivingTargets(this.db).select(['t.url', 't.accepts', 't.client_id', ...receiverColumns]).where('t.channel_id', '=', channel.id).executeTakeFirst();
+    if (!receiving) throw badRequest(`the channel ${input.targetChannelId} does not receive transfers`, [{ field: 'target_channel_id', message: 'is not a transfer target' }]);
+    const target = { ...receiving, id: channel.id, name: channel.name };
+    const receiver = receiverOf(receiving);
     const names = Object.keys(input.attributes);
     const refused = names.filter((n) => !target.accepts!.includes(n));
     if (refused.length)
@@ -230,6 +231,7 @@ export class ConsentService {
       sender: input.senderClientId ? { name: input.senderName, clientId: input.senderClientId } : 'person',
       subject: input.subject ?? null,
       channel: { id: target.id, name: target.name as unknown as LocalizedText },
+      receiver,
       purpose: input.purpose,
       attributes,
     });
@@ -247,6 +249,9 @@ export class ConsentService {
           recipient_channel_id: target.id,
           recipient_client_id: target.client_id,
           recipient_service_id: input.recipientServiceId ?? null,
+          recipient_kind: receiver.kind,
+          recipient_organisation: receiver.organisation,
+          recipient_business_id: receiver.business_id,
           attributes,
           purpose: input.purpose,
           created_at: now,
@@ -448,6 +453,7 @@ export function present(row: ConsentRow): ConsentView {
     sender: row.sender,
     subject: row.subject,
     recipient_channel_id: row.recipient_channel_id,
+    receiver: storedReceiver(row),
     attributes: row.attributes,
     purpose: row.purpose,
     created_at: row.created_at.toISOString(),

@@ -1,6 +1,7 @@
 import type { AuthenticatedClient } from '../../clients/clients.ts';
 import type { Db } from '../../db/database.ts';
 import type { ConsentService } from '../../transfers/transfers.ts';
+import { receivingTargets } from '../../transfers/receivers.ts';
 import { badRequest, notFound } from '../problem.ts';
 
 export const SESSION_TRANSFER_PURPOSE = 'Session transfer to a recommended service (AuroraAI session_attributes)';
@@ -29,14 +30,10 @@ export async function sendSessionAttributes(db: Db, consent: ConsentService, sen
   if (!UUID.test(body.service_channel_id)) throw badRequest('not a service channel id', [{ field: 'service_channel_id', message: 'is a UUID' }]);
   if (body.auroraai_recommendation_id !== undefined && body.service_id === undefined)
     throw badRequest('service_id must be given with auroraai_recommendation_id', [{ field: 'service_id', message: 'is required with auroraai_recommendation_id' }]);
-  const target = await db
-    .selectFrom('service_channels as c')
-    .leftJoin('transfer_targets as t', 't.channel_id', 'c.id')
-    .select(['c.id', 't.url', 't.accepts', 't.client_id'])
-    .where('c.id', '=', body.service_channel_id)
-    .executeTakeFirst();
-  if (!target) throw notFound(`no channel ${body.service_channel_id}`);
-  if (!target.url || !target.accepts || !target.client_id)
+  const channel = await db.selectFrom('service_channels').select('id').where('id', '=', body.service_channel_id).executeTakeFirst();
+  if (!channel) throw notFound(`no channel ${body.service_channel_id}`);
+  const target = await receivingTargets(db).select(['t.url', 't.accepts']).where('t.channel_id', '=', channel.id).executeTakeFirst();
+  if (!target)
     throw badRequest(`the channel ${body.service_channel_id} does not receive transfers`, [{ field: 'service_channel_id', message: 'is not a transfer target' }]);
   const accepted = new Set(target.accepts);
   const kept = Object.fromEntries(Object.entries(body.session_attributes).filter(([name]) => accepted.has(name)));
