@@ -84,7 +84,8 @@ for (const backend of testBackends()) {
       const targets = json(r).targets as Record<string, any>[];
       assert.equal(targets.length, 2, 'the phone channel receives nothing');
       const w = targets.find((x) => x.channel_id === web)!;
-      assert.deepEqual(w, { channel_id: web, channel_type: 'EChannel', channel_name: { fi: 'Asumisneuvonta verkossa', en: 'Asumisneuvonta verkossa (en)' }, mode: 'link', accepts: ['age', 'life_situation_meters', 'municipality_code'] });
+      assert.deepEqual(w, { channel_id: web, channel_type: 'EChannel', channel_name: { fi: 'Asumisneuvonta verkossa', en: 'Asumisneuvonta verkossa (en)' }, mode: 'link', accepts: ['age', 'life_situation_meters', 'municipality_code'], receiver: { kind: 'operator', organisation: null, business_id: null } });
+      // The operator's own client receives here (no member): the person is told it is the network operator.
       const d = targets.find((x) => x.channel_id === desk)!;
       assert.equal(d.mode, 'code');
       assert.deepEqual(d.accepts, ['age', 'municipality_code']);
