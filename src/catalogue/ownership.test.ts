@@ -118,6 +118,18 @@ for (const backend of testBackends()) {
       assertProblem(await importAs(members.a.authorization, [ptvService(mine, 'A:n palvelu', { serviceChannels: [{ serviceChannel: { id: randomUUID() } }] })]), 403);
     });
 
+    test("attack: member B's own service names A's organisation (to show as A's): 403; an organisation B introduces carries B's business ID", async () => {
+      const posing = randomUUID();
+      const res = await importAs(members.b.authorization, [ptvService(posing, 'A:n nimissä', { organizations: [{ organization: { id: A_ORG, name: 'A Oy' }, roleType: 'Responsible' }] })]);
+      assert.match(String(assertProblem(res, 403).detail), new RegExp(`names the organisation ${A_ORG}`));
+      assertProblem(await t.app.inject(`/api/v1/services/${posing}`), 404);
+      const introduced = randomUUID();
+      const own = await importAs(members.b.authorization, [ptvService(randomUUID(), 'B:n toinen palvelu', { organizations: [{ organization: { id: introduced, name: 'B:n yksikkö' }, roleType: 'Responsible' }] })]);
+      assert.equal(own.statusCode, 200, own.body);
+      const org = await t.database.db.selectFrom('organizations').select('business_code').where('id', '=', introduced).executeTakeFirstOrThrow();
+      assert.equal(org.business_code, members.b.businessId);
+    });
+
     test('attack: member A deletes B\'s service or the operator\'s: 403, the service stays', async () => {
       for (const victim of [B_SERVICE, OPERATOR_SERVICE]) {
         assert.match(String(assertProblem(await deleteAs(members.a.authorization, victim), 403).detail), new RegExp(victim));

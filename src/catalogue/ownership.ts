@@ -23,6 +23,24 @@ interface Stored {
   channels: Map<string, { owner: string | null; organization: string | null }>;
 }
 
+/**
+ * Organisations a member's records name that exist in the catalogue under another business ID (or
+ * none): a member's service or channel may name only its own organisation, or one it introduces
+ * (which then gets the member's business ID, see store.ts), never another's — else its service
+ * would show as, say, Kela's.
+ */
+async function foreignOrganisations(db: Db, memberId: string, ids: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  const wanted = [...new Set(ids)].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (wanted.length === 0) return out;
+  const member = await db.selectFrom('members').select('business_id').where('id', '=', memberId).executeTakeFirst();
+  for (let i = 0; i < wanted.length; i += BATCH) {
+    const rows = await db.selectFrom('organizations').select(['id', 'business_code']).where('id', 'in', wanted.slice(i, i + BATCH)).execute();
+    for (const r of rows) if (!member || r.business_code !== member.business_id) out.add(r.id);
+  }
+  return out;
+}
+
 async function memberBusinessOrganisations(db: Db, memberId: string): Promise<Set<string>> {
   const member = await db.selectFrom('members').select('business_id').where('id', '=', memberId).executeTakeFirst();
   if (!member) return new Set();
@@ -62,7 +80,8 @@ async function stored(db: Db, serviceIds: string[], channelIds: string[]): Promi
 
 /**
  * The records of a member's write that are not the member's: existing services and channels it does
- * not own, and channels that would link themselves to a service it does not own. Empty: all may go.
+ * not own, links to services or channels it does not own, and organisations of others it names.
+ * Empty: all may go.
  */
 export async function foreignRecords(db: Db, memberId: string, write: { services: ServiceRecord[]; channels: ChannelRecord[]; deletes?: string[] }): Promise<ForeignRecord[]> {
   const serviceIds = [...new Set([...write.services.map((s) => s.id), ...(write.deletes ?? []), ...write.channels.flatMap((c) => (c.services ?? []).map((l) => l.serviceId))])];
@@ -89,7 +108,11 @@ export async function foreignRecords(db: Db, memberId: string, write: { services
       const row = before.channels.get(l.channelId);
       if (!row || !ownsChannel(row)) foreign.push({ kind: 'service', id: s.id, reason: `the service ${s.id} links itself to the channel ${l.channelId}, which is not this member's` });
     }
+  const named = await foreignOrganisations(db, memberId, [...write.services.flatMap((s) => s.organizations.map((o) => o.id)), ...write.channels.flatMap((c) => (c.organizationId ? [c.organizationId] : []))]);
+  for (const s of write.services)
+    for (const o of s.organizations) if (named.has(o.id)) foreign.push({ kind: 'service', id: s.id, reason: `the service ${s.id} names the organisation ${o.id}, which is not this member's` });
   for (const c of write.channels) {
+    if (c.organizationId && named.has(c.organizationId)) foreign.push({ kind: 'channel', id: c.id, reason: `the channel ${c.id} names the organisation ${c.organizationId}, which is not this member's` });
     const row = before.channels.get(c.id);
     if (row && !ownsChannel(row)) foreign.push({ kind: 'channel', id: c.id, reason: `the channel ${c.id} is not this member's` });
     for (const l of c.services ?? [])

@@ -197,7 +197,8 @@ export async function upsertOrganizations(db: Db, organizations: OrganizationRec
   for (const batch of chunks([...merged.values()])) {
     await db
       .insertInto('organizations')
-      .values(batch.map((o) => ({ id: o.id, source: o.source, name: json(o.name), business_code: o.businessCode })))
+      // An organisation a member introduces is the member's: it carries the member's business ID, whatever the record said.
+      .values(batch.map((o) => ({ id: o.id, source: o.source, name: json(o.name), business_code: owner !== null ? sql<string>`(select business_id from members where id = ${owner})` : o.businessCode })))
       .onConflict((oc) =>
         owner !== null
           ? oc.column('id').doNothing()
