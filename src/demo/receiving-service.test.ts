@@ -293,11 +293,52 @@ for (const backend of testBackends()) {
       }
     });
 
+    test('attack: a production start (NODE_ENV=production) never sets it up nor serves its pages, even where an earlier start did', async () => {
+      const where = await storage();
+      const production = async () => {
+        const was = process.env.NODE_ENV;
+        process.env.NODE_ENV = 'production';
+        try {
+          return await start(where, true);
+        } finally {
+          if (was === undefined) delete process.env.NODE_ENV;
+          else process.env.NODE_ENV = was;
+        }
+      };
+      let network = await production();
+      try {
+        const state = await demoState(network.database.db);
+        assert.deepEqual([state.clients.length, state.targets.length, state.channel], [0, 0, undefined], 'nothing of the receiving service');
+        assert.ok((await network.database.db.selectFrom('services').select('id').where('id', '=', DEMO_SERVICE_ID).executeTakeFirst()) !== undefined, 'the demo catalogue is loaded as AURORA_DEMO says');
+        assert.equal((await fetch(`${network.url}/demo/desk`)).status, 404);
+      } finally {
+        await network.stop();
+      }
+      // Set up by a newcomer's start, then started in production: the pages that redeem as the demo client are gone.
+      const own = await openDatabase(where.databaseUrl ? { kind: 'postgres', url: where.databaseUrl } : { kind: 'pglite', dataDir: where.dataDir! });
+      try {
+        assert.ok(await setUpDemoService(own.db, { publicUrl: undefined, port: 8080 }));
+      } finally {
+        await own.close();
+      }
+      network = await production();
+      try {
+        assert.equal((await demoState(network.database.db)).clients.length, 1, 'set up before');
+        assert.equal((await fetch(`${network.url}/demo/desk`)).status, 404);
+        const desk = await fetch(`${network.url}/demo/desk`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'code=0000000000' });
+        assert.equal(desk.status, 404);
+        assert.equal((await fetch(`${network.url}/demo/receiver?aurora_token=${randomBytes(32).toString('base64url')}`)).status, 404);
+      } finally {
+        await network.stop();
+      }
+    });
+
     test('not with --no-demo, and not on a network that has its own catalogue', async () => {
       const bare = await start(await storage(), false);
       try {
         const state = await demoState(bare.database.db);
         assert.deepEqual([state.clients.length, state.targets.length, state.channel], [0, 0, undefined]);
+        assert.equal((await fetch(`${bare.url}/demo/desk`)).status, 404, 'nor its pages');
       } finally {
         await bare.stop();
       }
