@@ -320,6 +320,13 @@ export const VARIABLES = {
     example: '2',
     parse: numberIn(Type.Number({ exclusiveMinimum: 0 })),
   }),
+  AURORA_CLIENTS_PER_MEMBER: declare({
+    description: "The most API clients a member may hold that are not revoked (the console's 409 beyond): each is a rate limit of its own, so the cap bounds what one member can call.",
+    expected: 'a whole number from 1 to 10000',
+    default: 20,
+    example: '50',
+    parse: numberIn(Type.Integer({ minimum: 1, maximum: 10_000 }), true),
+  }),
   AURORA_TRANSFER_TTL_SECONDS: declare({
     description: 'How long a deposited session transfer waits for its service.',
     expected: 'a positive number of seconds',
