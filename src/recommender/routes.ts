@@ -167,7 +167,7 @@ export const recommenderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['recommender'],
         summary: 'Teach the recommender whether a service fits a life situation',
         description:
-          'For service providers (an API client with the scope recommender:teach): the meters describe a life situation, fits says whether the service is right for it. A provider\'s teaching counts twice a person\'s rating, and one client\'s signals on one service are capped per 30 days.',
+          'For service providers (an API client with the scope recommender:teach): the meters describe a life situation, fits says whether the service is right for it. A provider\'s teaching counts twice a person\'s rating, and one member\'s signals on one service (all its clients together) are capped per 30 days.',
         security: [{ basicAuth: [] }],
         body: Type.Object({ meters: Meters, service_id: Uuid, fits: Type.Boolean(), comment: Type.Optional(Comment) }, { additionalProperties: false }),
         response: { 201: SignalReceipt, ...problems(400, 401, 403, 404, 413, 415) },
