@@ -146,7 +146,7 @@ export function buildCli() {
     .description('run the network: HTTP API, docs and (for PGlite) the admin socket')
     .addOption(new Option('-p, --port <port>', 'port to listen on').env('PORT').default('8080'))
     .addOption(new Option('--host <host>', 'address to listen on').env('HOST').default('0.0.0.0'))
-    .option('--no-demo', 'do not load the demo catalogue on a first start')
+    .option('--no-demo', 'no demo: neither the demo catalogue on a first start nor the demo receiving service and its pages (NODE_ENV=production never has the receiving service)')
     .action(async (o: { port: string; host: string; demo: boolean }) => {
       const running = await serve({ ...storage(), port: portFrom(o.port), host: o.host, demo: o.demo && loadConfig().AURORA_DEMO });
       let stopping = false;

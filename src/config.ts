@@ -164,6 +164,14 @@ export const VARIABLES = {
     example: 'debug',
     parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
   }),
+  NODE_ENV: declare({
+    description:
+      '`production` never sets up the demo receiving service nor serves its pages (`/demo/…`), whatever `AURORA_DEMO` says: they redeem transfers for anyone who opens them. Any other value (or none) changes nothing.',
+    expected: 'production, or anything else',
+    shownDefault: 'none',
+    example: 'production',
+    parse: trimmed,
+  }),
   AURORA_METRICS_TOKEN: declare({
     description: 'The bearer token Prometheus sends for `/metrics` (`Authorization: Bearer …`); without it `/metrics` answers 404.',
     expected: 'at least 32 characters (openssl rand -base64 32)',
@@ -195,7 +203,7 @@ export const VARIABLES = {
     parse: trimmed,
   }),
   AURORA_DEMO: declare({
-    description: 'Whether a first start loads the demo catalogue and sets up the demo receiving service (`--no-demo` for one start).',
+    description: 'Whether a first start loads the demo catalogue and sets up the demo receiving service, and whether its pages are served (`--no-demo` for one start; never the receiving service with `NODE_ENV=production`).',
     expected: 'on or off',
     default: true,
     shownDefault: '`on`',
@@ -322,6 +330,13 @@ export const VARIABLES = {
     shownDefault: '`3.0`',
     example: '2',
     parse: numberIn(Type.Number({ exclusiveMinimum: 0 })),
+  }),
+  AURORA_CLIENTS_PER_MEMBER: declare({
+    description: "The most API clients a member may hold that are not revoked (the console's 409 beyond): each is a rate limit of its own, so the cap bounds what one member can call.",
+    expected: 'a whole number from 1 to 10000',
+    default: 20,
+    example: '50',
+    parse: numberIn(Type.Integer({ minimum: 1, maximum: 10_000 }), true),
   }),
   AURORA_TRANSFER_TTL_SECONDS: declare({
     description: 'How long a deposited session transfer waits for its service.',
@@ -470,6 +485,9 @@ export function parseSetting<K extends VariableName>(name: K, text: string | und
 export function setting<K extends VariableName>(name: K, env: NodeJS.ProcessEnv = process.env): Config[K] {
   return parseSetting(name, env[name]);
 }
+
+/** Whether this is a production start (`NODE_ENV=production`): no demo receiving service, no demo pages. */
+export const isProduction = (config: Pick<Config, 'NODE_ENV'> = { NODE_ENV: setting('NODE_ENV') }) => config.NODE_ENV === 'production';
 
 /** Every variable, checked together: a ConfigError lists each unusable one. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -5,13 +5,17 @@ import { prepareAdminSocket, type AdminSocketPlace } from './admin-socket/socket
 import { startAdminSocket, stopAdminSocket } from './admin-socket/server.ts';
 import { loadDemoIfFirstStart } from './demo/catalogue.ts';
 import { setUpDemoService } from './demo/receiving-service.ts';
-import { databaseTarget, loadConfig, type StorageOptions } from './config.ts';
+import { databaseTarget, isProduction, loadConfig, type StorageOptions } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { buildServer } from './http/server.ts';
 
 export interface ServeOptions extends StorageOptions {
   port: number;
   host: string;
+  /**
+   * The demo this start: the demo catalogue on a first start, and the demo receiving service (set
+   * up on that start, its pages served on every start) — never the receiving service in production.
+   */
   demo: boolean;
   logLevel?: string;
 }
@@ -23,7 +27,11 @@ export interface RunningNetwork {
   stop(): Promise<void>;
 }
 
-/** Opens the database (migrating it), loads the demo on a first start, serves HTTP and the admin socket. */
+/**
+ * Opens the database (migrating it), loads the demo on a first start, serves HTTP and the admin
+ * socket. A production start (NODE_ENV=production) never sets up the demo receiving service nor
+ * serves its pages, which redeem transfers for whoever opens them.
+ */
 export async function serve(options: ServeOptions): Promise<RunningNetwork> {
   // Before anything is opened: every unusable variable at once, not the first one met.
   const config = loadConfig();
@@ -37,7 +45,8 @@ export async function serve(options: ServeOptions): Promise<RunningNetwork> {
     socket?.release();
   };
   try {
-    app = await buildServer({ database, logger: { level: options.logLevel ?? config.LOG_LEVEL } });
+    const demoService = options.demo && !isProduction(config);
+    app = await buildServer({ database, logger: { level: options.logLevel ?? config.LOG_LEVEL }, demoPages: demoService });
     const demo = options.demo ? await loadDemoIfFirstStart(database.db) : undefined;
     if (demo) app.log.info({ added: demo.added, skipped: demo.skipped }, 'loaded the demo catalogue');
     const index = await app.aurora.recommender.start();
@@ -46,7 +55,7 @@ export async function serve(options: ServeOptions): Promise<RunningNetwork> {
     if (socket) admin = await startAdminSocket(database, socket.path, (msg) => app!.log.info(msg), () => app!.aurora.recommender.ready());
     const address = await app.listen({ port: options.port, host: options.host });
     // After listening, so that its landing URLs name the port really served (also for --port 0).
-    if (demo) await setUpDemoService(database.db, { publicUrl: config.AURORA_PUBLIC_URL, port: (app.server.address() as AddressInfo).port }, app.log);
+    if (demo && demoService) await setUpDemoService(database.db, { publicUrl: config.AURORA_PUBLIC_URL, port: (app.server.address() as AddressInfo).port }, app.log);
     app.log.info({ database: database.kind, location: database.location }, `Aurora is serving on ${address}`);
     return {
       app,

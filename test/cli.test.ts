@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { DataDirLockedError, openDatabase } from '../src/db/database.ts';
+import { DEMO_SERVICE_ID } from '../src/demo/receiving-service.ts';
 import { createPostgresDatabase } from '../src/testing/databases.ts';
 
 /**
@@ -59,8 +60,8 @@ async function openWhenFree(dataDir: string) {
 }
 
 /** Starts a child and resolves once a line of its stderr matches, handing the child back. */
-function startUntil(args: string[], pattern: RegExp, stream: 'stdout' | 'stderr' = 'stderr') {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'info' } });
+function startUntil(args: string[], pattern: RegExp, stream: 'stdout' | 'stderr' = 'stderr', env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'info', ...env } });
   let output = '';
   return new Promise<{ child: ChildProcess; output: () => string; match: RegExpMatchArray }>((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -73,6 +74,10 @@ function startUntil(args: string[], pattern: RegExp, stream: 'stdout' | 'stderr'
     child.on('close', (code) => reject(new Error(`exited ${code} before ${pattern}: ${output}`)));
   });
 }
+
+/** The demo service's channels that receive transfers, as the citizen app asks for them. */
+const demoTargets = async (url: string) =>
+  ((await (await fetch(`${url}/api/v1/services/${DEMO_SERVICE_ID}/transfer-targets`)).json()) as { targets: unknown[] }).targets;
 
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null)))));
@@ -163,6 +168,9 @@ describe('aurora command', () => {
       await assert.rejects(openDatabase({ kind: 'pglite', dataDir }), DataDirLockedError);
       const demo = (await (await fetch(`${url}/api/v1/services?limit=100`)).json()) as { items: unknown[] };
       assert.equal(demo.items.length, 100, 'the demo catalogue is loaded on a first start');
+      // What a newcomer's `npm start` shows: the demo receiving service, its desk and its targets.
+      assert.equal((await fetch(`${url}/demo/desk`)).status, 200);
+      assert.equal((await demoTargets(url)).length, 2);
 
       const file = syntheticFile(work, 3, '7');
       const imported = await run(['--data-dir', dataDir, 'import', 'ptv', '--json', file]);
@@ -201,6 +209,34 @@ describe('aurora command', () => {
       assert.equal(n.length, 2);
     } finally {
       await database.close();
+    }
+  });
+
+  test('a production start (NODE_ENV=production) never sets up the demo receiving service nor serves its pages; nor does --no-demo', async () => {
+    const production = await startUntil(['--data-dir', join(work, 'production'), 'serve', '--port', '0', '--host', '127.0.0.1'], /Aurora is serving on (http:\/\/[^"\s]+)/, 'stdout', { NODE_ENV: 'production', AURORA_DEMO: 'on' });
+    try {
+      const url = production.match[1]!;
+      const services = (await (await fetch(`${url}/api/v1/services?limit=5`)).json()) as { items: unknown[] };
+      assert.equal(services.items.length, 5, 'AURORA_DEMO=on still loads the demo catalogue');
+      assert.deepEqual(await demoTargets(url), [], 'but no channel of it receives transfers');
+      const desk = await fetch(`${url}/demo/desk`);
+      assert.equal(desk.status, 404);
+      assert.match(desk.headers.get('content-type') ?? '', /^application\/problem\+json/);
+      assert.equal((await fetch(`${url}/demo/receiver?aurora_token=${'a'.repeat(43)}`)).status, 404);
+      assert.doesNotMatch(production.output(), /set up the demo receiving service/);
+    } finally {
+      production.child.kill('SIGTERM');
+      assert.equal(await exited(production.child), 0);
+    }
+    const bare = await startUntil(['--data-dir', join(work, 'no-demo'), 'serve', '--no-demo', '--port', '0', '--host', '127.0.0.1'], /Aurora is serving on (http:\/\/[^"\s]+)/, 'stdout');
+    try {
+      const url = bare.match[1]!;
+      assert.equal((await fetch(`${url}/demo/desk`)).status, 404);
+      const services = (await (await fetch(`${url}/api/v1/services?limit=5`)).json()) as { items: unknown[] };
+      assert.deepEqual(services.items, [], 'nor the demo catalogue');
+    } finally {
+      bare.child.kill('SIGTERM');
+      assert.equal(await exited(bare.child), 0);
     }
   });
 

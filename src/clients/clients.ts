@@ -9,6 +9,8 @@ export { CLIENT_SCOPES, type ClientScope } from './scopes.ts';
 
 /** Calls a minute a member's client may make unless its own limit says otherwise. */
 export const DEFAULT_MEMBER_RATE_LIMIT = 600;
+/** The most calls a minute any client may be given. */
+export const MAX_RATE_LIMIT = 1_000_000;
 
 export interface CreatedClient {
   client_id: string;
@@ -47,24 +49,32 @@ export function checkScopes(scopes: readonly string[]) {
   if (unknown.length) throw new RangeError(`unknown scopes: ${unknown.join(', ')} (known: ${CLIENT_SCOPES.join(', ')})`);
 }
 
+/** A rate limit is null (the default) or 1 to MAX_RATE_LIMIT calls a minute; RangeError otherwise. */
+export function checkRateLimit(limit: number | null) {
+  if (limit !== null && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_RATE_LIMIT)) throw new RangeError('a rate limit is 1 to 1,000,000 calls a minute');
+}
+
 export async function createClient(db: Db, name: string, scopes: readonly string[] = CLIENT_SCOPES, actorOrOptions: string | ClientOptions = 'operator'): Promise<CreatedClient> {
   const options: ClientOptions = typeof actorOrOptions === 'string' ? { actor: actorOrOptions } : actorOrOptions;
   const trimmed = name.trim();
   if (!trimmed || trimmed.length > 200) throw new RangeError('a client name is 1 to 200 characters');
   checkScopes(scopes);
   const limit = options.rateLimitPerMinute ?? null;
-  if (limit !== null && !(Number.isInteger(limit) && limit >= 1 && limit <= 1_000_000)) throw new RangeError('a rate limit is 1 to 1,000,000 calls a minute');
+  checkRateLimit(limit);
   const clientId = `aur_${randomBytes(12).toString('base64url')}`;
   const secret = newClientSecret();
   const id = randomUUID();
   const unique = [...new Set(scopes)];
-  await db.transaction().execute(async (tx) => {
+  const write = async (tx: Db) => {
     await tx
       .insertInto('api_clients')
       .values({ id, client_id: clientId, name: trimmed, secret_hash: hashSecret(secret), scopes: unique, member_id: options.memberId ?? null, rate_limit_per_minute: limit })
       .execute();
     await audit(tx, { actor: options.actor ?? 'operator', action: 'client.create', target: clientId, memberId: options.memberId ?? null, details: { name: trimmed, scopes: unique, ...(limit !== null ? { rate_limit_per_minute: limit } : {}) } });
-  });
+  };
+  // In the caller's transaction when it has one (a member's cap on clients is counted in it).
+  if (db.isTransaction) await write(db);
+  else await db.transaction().execute(write);
   return { client_id: clientId, client_secret: secret };
 }
 

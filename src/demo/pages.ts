@@ -89,6 +89,7 @@ export type Refusal =
   | 'locked'
   | 'not-a-code'
   | 'rate-limited'
+  | 'address-limited'
   | 'unavailable'
   | 'not-set-up';
 
@@ -103,6 +104,7 @@ const REFUSALS: Record<Language, Record<Refusal, (mode: 'link' | 'code', minutes
     locked: () => 'Tämä koodi on lukittu toistuvien yritysten vuoksi. Asiakas voi tehdä uuden siirron.',
     'not-a-code': () => 'Tämä ei ole siirtokoodi. Koodissa on kymmenen merkkiä, muotoa XXXX-XXXX-XX.',
     'rate-limited': (_m, min) => `Liian monta väärää koodia. Yritä uudelleen ${min} minuutin kuluttua.`,
+    'address-limited': (_m, min) => `Tästä osoitteesta on tullut liian monta yritystä. Yritä uudelleen ${min} minuutin kuluttua.`,
     unavailable: () => 'Verkko ei voi lukea tätä siirtoa juuri nyt. Mitään ei luovutettu; yritä myöhemmin uudelleen.',
     'not-set-up': () => 'Esittelypalvelu ei ole käytössä tässä verkossa.',
   },
@@ -116,6 +118,7 @@ const REFUSALS: Record<Language, Record<Refusal, (mode: 'link' | 'code', minutes
     locked: () => 'Koden har låsts efter upprepade försök. Kunden kan göra en ny överföring.',
     'not-a-code': () => 'Det här är ingen överföringskod. En kod har tio tecken, i formen XXXX-XXXX-XX.',
     'rate-limited': (_m, min) => `För många felaktiga koder. Försök igen om ${min} minuter.`,
+    'address-limited': (_m, min) => `För många försök från den här adressen. Försök igen om ${min} minuter.`,
     unavailable: () => 'Nätverket kan inte läsa överföringen just nu. Ingenting lämnades ut; försök igen senare.',
     'not-set-up': () => 'Demotjänsten används inte i det här nätverket.',
   },
@@ -129,6 +132,7 @@ const REFUSALS: Record<Language, Record<Refusal, (mode: 'link' | 'code', minutes
     locked: () => 'This code was locked after repeated attempts. The customer can make a new transfer.',
     'not-a-code': () => 'This is not a transfer code. A code has ten characters, like XXXX-XXXX-XX.',
     'rate-limited': (_m, min) => `Too many wrong codes. Try again in ${min} minutes.`,
+    'address-limited': (_m, min) => `Too many tries from this address. Try again in ${min} minutes.`,
     unavailable: () => 'The network cannot read this transfer just now. Nothing was handed over; try again later.',
     'not-set-up': () => 'The demo service is not in use on this network.',
   },
@@ -236,8 +240,8 @@ export function receiverPage(lang: Language, received: Received) {
 }
 
 /** The landing page when the link gave nothing: no token, or the redemption's refusal. */
-export function receiverRefusedPage(lang: Language, refusal: Refusal | 'no-token') {
-  const body = refusal === 'no-token' ? `<p role="alert">${escapeHtml(T[lang].noToken)}</p>` : refusalParagraph(lang, refusal, 'link');
+export function receiverRefusedPage(lang: Language, refusal: Refusal | 'no-token', retryAfterSeconds = 0) {
+  const body = refusal === 'no-token' ? `<p role="alert">${escapeHtml(T[lang].noToken)}</p>` : refusalParagraph(lang, refusal, 'link', retryAfterSeconds);
   return page(lang, T[lang].receiverTitle, body);
 }
 

@@ -1,15 +1,21 @@
 import type { Language } from '../catalogue/model.ts';
 import type { Db } from '../db/database.ts';
 import { HttpProblem, TooManyRequests } from '../http/problem.ts';
-import { redeemCode } from '../transfers/codes.ts';
+import { addressBucket, spendAddressAttempt } from '../rate-limits/per-address.ts';
+import { limitedAttempt } from '../rate-limits/attempts.ts';
+import { normaliseCode, redeemCode } from '../transfers/codes.ts';
 import type { ConsentService } from '../transfers/transfers.ts';
 import { deskPage, receiverPage, receiverRefusedPage, type Refusal } from './pages.ts';
+import { codeKnown, tokenKnown } from './known.ts';
+import { DEMO_DESK_FAILURES, DEMO_PAGES } from './limits.ts';
 import { DEMO_CLIENT_NAME, DEMO_WEB_CHANNEL_ID } from './receiving-service.ts';
 
 /**
  * What the demo receiving service does with a person's link or code: redeem it in-process as the
- * demo client, through the API's own redemption (the same refusals, failure limit and lockout), and
- * answer with the page that says what arrived or why nothing did.
+ * demo client, through the API's own redemption (the same refusals and lockout), and answer with
+ * the page that says what arrived or why nothing did. Anyone can reach these pages: they are limited
+ * per address (limits.ts), and a token or code that names no transfer is refused before the
+ * redemption, so that it writes nothing that stays (known.ts).
  */
 
 export interface DemoPage {
@@ -56,12 +62,24 @@ function refusalOf(error: unknown): Refusal | undefined {
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
+/** A page that says the address has to wait, with the wait for Retry-After. */
+function limitedPage(error: TooManyRequests, html: (retryAfterSeconds: number) => string): DemoPage {
+  return { status: 429, html: html(error.retryAfterSeconds), retryAfterSeconds: error.retryAfterSeconds };
+}
+
 /** The landing page of a link (`?aurora_token=`). */
-export async function receiveByLink(db: Db, consent: ConsentService, lang: Language, token: string | undefined): Promise<DemoPage> {
+export async function receiveByLink(db: Db, consent: ConsentService, lang: Language, token: string | undefined, address: string): Promise<DemoPage> {
   if (!token) return { status: 400, html: receiverRefusedPage(lang, 'no-token') };
   const clientId = await demoClientId(db);
   if (!clientId) return { status: 404, html: receiverRefusedPage(lang, 'not-set-up') };
-  if (!TOKEN.test(token)) return { status: 404, html: receiverRefusedPage(lang, 'unknown') };
+  try {
+    await spendAddressAttempt(db, DEMO_PAGES, address);
+  } catch (error) {
+    if (error instanceof TooManyRequests) return limitedPage(error, (wait) => receiverRefusedPage(lang, 'address-limited', wait));
+    throw error;
+  }
+  // An unknown token stops here: its refusal would be appended to the consent audit chain for good.
+  if (!TOKEN.test(token) || !(await tokenKnown(db, token))) return { status: 404, html: receiverRefusedPage(lang, 'unknown') };
   try {
     const redeemed = await consent.redeem(token, clientId);
     return { status: 200, html: receiverPage(lang, redeemed) };
@@ -72,22 +90,49 @@ export async function receiveByLink(db: Db, consent: ConsentService, lang: Langu
   }
 }
 
-/** The desk's form, sent with the code a person showed or read out. */
-export async function receiveByCode(db: Db, consent: ConsentService, lang: Language, typed: string): Promise<DemoPage> {
+/**
+ * The desk's form, sent with the code a person showed or read out. Limited per address: every code
+ * sent (DEMO_PAGES), and the wrong ones (DEMO_DESK_FAILURES: unknown, not a code, another service's).
+ * An unknown code is refused before the redemption, so that it leaves nothing behind.
+ */
+export async function receiveByCode(db: Db, consent: ConsentService, lang: Language, typed: string, address: string): Promise<DemoPage> {
   if (!typed.trim()) return { status: 400, html: deskPage(lang, { refusal: 'empty' }) };
   const clientId = await demoClientId(db);
   if (!clientId) return { status: 404, html: deskPage(lang, { refusal: 'not-set-up' }) };
+  const refused = (status: number, refusal: Refusal, retryAfterSeconds = 0): DemoPage => ({
+    status,
+    html: deskPage(lang, { refusal, typed, retryAfterSeconds }),
+    ...(status === 429 ? { retryAfterSeconds } : {}),
+  });
   try {
-    const redeemed = await redeemCode(db, consent, typed, clientId);
-    return { status: 200, html: deskPage(lang, { received: redeemed }) };
+    await spendAddressAttempt(db, DEMO_PAGES, address);
   } catch (error) {
-    const refusal = refusalOf(error);
-    if (!refusal) throw error;
-    const retryAfterSeconds = error instanceof TooManyRequests ? error.retryAfterSeconds : 0;
-    return {
-      status: (error as HttpProblem).status,
-      html: deskPage(lang, { refusal, typed, retryAfterSeconds }),
-      ...(error instanceof TooManyRequests ? { retryAfterSeconds } : {}),
-    };
+    if (error instanceof TooManyRequests) return refused(429, 'address-limited', error.retryAfterSeconds);
+    throw error;
+  }
+  const failures = [addressBucket(DEMO_DESK_FAILURES, address)];
+  try {
+    return await limitedAttempt(db, failures, (wait) => `too many wrong codes: try again in ${wait} s`, async (failed) => {
+      const code = normaliseCode(typed);
+      if (!code) {
+        failed();
+        return refused(400, 'not-a-code');
+      }
+      if (!(await codeKnown(db, consent.keyring, code))) {
+        failed();
+        return refused(404, 'unknown');
+      }
+      try {
+        return { status: 200, html: deskPage(lang, { received: await redeemCode(db, consent, typed, clientId) }) };
+      } catch (error) {
+        const refusal = refusalOf(error);
+        if (!refusal) throw error;
+        if (refusal === 'wrong-client') failed();
+        return refused((error as HttpProblem).status, refusal, error instanceof TooManyRequests ? error.retryAfterSeconds : 0);
+      }
+    });
+  } catch (error) {
+    if (error instanceof TooManyRequests) return refused(429, 'rate-limited', error.retryAfterSeconds);
+    throw error;
   }
 }

@@ -12,7 +12,8 @@ import { importPtvFiles } from '../operations.ts';
 import { serve, type RunningNetwork } from '../serve.ts';
 import { createTestApp, type TestApp } from '../testing/app.ts';
 import { createPostgresDatabase, testBackends } from '../testing/databases.ts';
-import { CODE_FAILURE_LIMIT } from '../transfers/codes.ts';
+import { countAttempts, fillAttempts } from '../testing/attempts.ts';
+import { DEMO_DESK_FAILURES, DEMO_PAGES } from './limits.ts';
 import { CONTENT_SECURITY_POLICY, escapeHtml } from './pages.ts';
 import { DEMO_ACCEPTS, DEMO_CLIENT_NAME, DEMO_DESK_CHANNEL_ID, DEMO_SERVICE_ID, DEMO_WEB_CHANNEL_ID, demoBaseUrl, setUpDemoService } from './receiving-service.ts';
 
@@ -68,10 +69,10 @@ for (const backend of testBackends()) {
       assert.equal(r.statusCode, 201, r.body);
       return r.json() as { link?: string; code_display?: string; consent_id: string; consent_key: string; mode: string };
     };
-    const desk = (code: string, lang = 'en') =>
-      inject({ method: 'POST', url: '/demo/desk', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ code, lang }).toString() });
-    const failures = async () =>
-      Number((await sql<{ n: string }>`select count(*) as n from consent_rate_events where bucket like 'code-failure:%'`.execute(db)).rows[0]!.n);
+    const desk = (code: string, lang = 'en', remoteAddress = '127.0.0.1') =>
+      inject({ method: 'POST', url: '/demo/desk', remoteAddress, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ code, lang }).toString() });
+    const failures = (address: string) => countAttempts(db, `${DEMO_DESK_FAILURES.name}:${address}`);
+    const demoClientUuid = async () => (await db.selectFrom('api_clients').select('id').where('name', '=', DEMO_CLIENT_NAME).executeTakeFirstOrThrow()).id;
 
     before(async () => {
       t = await createTestApp(backend);
@@ -167,25 +168,64 @@ for (const backend of testBackends()) {
       assert.equal(wrongShape.statusCode, 400);
     });
 
-    test('wrong codes are refused and count toward the API limit: after it, 429 with Retry-After even for a right code', async () => {
-      const before = await failures();
-      const wrong = await desk('0000-0000-00');
+    test('wrong codes count toward the address\'s limit: after it, 429 with Retry-After even for a right code; another address is served', async () => {
+      const address = '192.0.2.60';
+      const before = await failures(address);
+      const wrong = await desk('0000-0000-00', 'en', address);
       assertPage(wrong, 404);
       assert.match(wrong.body, /No transfer has this code/);
       assert.match(wrong.body, /value="0000-0000-00"/, 'what was typed is kept for correcting');
-      assert.equal(await failures(), before + 1);
-      const malformed = await desk('hello');
+      assert.equal(await failures(address), before + 1);
+      const malformed = await desk('hello', 'en', address);
       assertPage(malformed, 400);
       assert.match(malformed.body, /not a transfer code/);
-      assert.equal(await failures(), before + 2, 'a malformed code counts too, as in the API');
-      for (let i = before + 2; i < CODE_FAILURE_LIMIT; i++) assert.equal((await desk('0000-0000-00')).statusCode, 404);
+      assert.equal(await failures(address), before + 2, 'a malformed code counts too');
+      for (let i = before + 2; i < DEMO_DESK_FAILURES.limit; i++) assert.equal((await desk('0000-0000-00', 'en', address)).statusCode, 404);
       const sent = await send(DEMO_DESK_CHANNEL_ID);
-      const limited = await desk(sent.code_display!);
+      const limited = await desk(sent.code_display!, 'en', address);
       assertPage(limited, 429);
       assert.ok(Number(limited.headers['retry-after']) > 0);
       assert.match(limited.body, /Too many wrong codes/);
       const record = await db.selectFrom('consents').select('status').where('id', '=', sent.consent_id).executeTakeFirstOrThrow();
       assert.equal(record.status, 'given', 'nothing was handed out');
+      // One visitor's wrong codes do not lock the desk for everyone (the demo client's own bucket is untouched).
+      assertPage(await desk(sent.code_display!, 'en', '192.0.2.61'), 200);
+      assert.equal(await countAttempts(db, `code-failure:${await demoClientUuid()}`), 0);
+    });
+
+    test('attack: random tokens and codes from anyone append nothing to the consent audit chain; real refusals still do', async () => {
+      const chain = async () => Number((await sql<{ n: string }>`select count(*) as n from consent_audit`.execute(db)).rows[0]!.n);
+      const before = await chain();
+      for (let i = 0; i < 5; i++) {
+        assertPage(await inject({ url: `/demo/receiver?aurora_token=${randomBytes(32).toString('base64url')}&lang=en`, remoteAddress: '192.0.2.70' }), 404);
+        assertPage(await desk(`${randomBytes(5).toString('hex').slice(0, 10).toUpperCase().replace(/[ILOU]/g, '7')}`, 'en', '192.0.2.71'), 404);
+      }
+      assertPage(await inject({ url: '/demo/receiver?aurora_token=%3Cscript%3E', remoteAddress: '192.0.2.70' }), 404);
+      assert.equal(await chain(), before, 'the chain did not grow');
+      const sent = await send(DEMO_WEB_CHANNEL_ID);
+      const link = new URL(sent.link!);
+      assertPage(await inject({ url: link.pathname + link.search, remoteAddress: '192.0.2.72' }), 200);
+      assertPage(await inject({ url: link.pathname + link.search, remoteAddress: '192.0.2.72' }), 410);
+      const events = await db.selectFrom('consent_audit').select(['event', 'reason']).where('consent_id', '=', sent.consent_id).orderBy('seq').execute();
+      assert.deepEqual(events.map((e) => `${e.event}:${e.reason}`), ['issue:null', 'redeem:null', 'refuse:used'], 'a real consent keeps its whole story');
+    });
+
+    test('attack: one address opening links and sending codes past the limit gets 429 pages with Retry-After; another address is served', async () => {
+      const address = '192.0.2.80';
+      await fillAttempts(db, `${DEMO_PAGES.name}:${address}`, DEMO_PAGES.limit - 1);
+      const sent = await send(DEMO_WEB_CHANNEL_ID);
+      const link = new URL(sent.link!);
+      assertPage(await inject({ url: link.pathname + link.search, remoteAddress: address }), 200);
+      const linkLimited = await inject({ url: `/demo/receiver?aurora_token=${randomBytes(32).toString('base64url')}&lang=en`, remoteAddress: address });
+      assertPage(linkLimited, 429);
+      assert.ok(Number(linkLimited.headers['retry-after']) > 0);
+      assert.match(linkLimited.body, /Too many tries from this address/);
+      const code = await send(DEMO_DESK_CHANNEL_ID);
+      const deskLimited = await desk(code.code_display!, 'sv', address);
+      assertPage(deskLimited, 429);
+      assert.ok(Number(deskLimited.headers['retry-after']) > 0);
+      assert.match(deskLimited.body, /För många försök från den här adressen/);
+      assertPage(await desk(code.code_display!, 'en', '192.0.2.81'), 200);
     });
 
     test('a revoked demo client turns the pages off (404), and they never redeem as another client', async () => {
@@ -253,11 +293,52 @@ for (const backend of testBackends()) {
       }
     });
 
+    test('attack: a production start (NODE_ENV=production) never sets it up nor serves its pages, even where an earlier start did', async () => {
+      const where = await storage();
+      const production = async () => {
+        const was = process.env.NODE_ENV;
+        process.env.NODE_ENV = 'production';
+        try {
+          return await start(where, true);
+        } finally {
+          if (was === undefined) delete process.env.NODE_ENV;
+          else process.env.NODE_ENV = was;
+        }
+      };
+      let network = await production();
+      try {
+        const state = await demoState(network.database.db);
+        assert.deepEqual([state.clients.length, state.targets.length, state.channel], [0, 0, undefined], 'nothing of the receiving service');
+        assert.ok((await network.database.db.selectFrom('services').select('id').where('id', '=', DEMO_SERVICE_ID).executeTakeFirst()) !== undefined, 'the demo catalogue is loaded as AURORA_DEMO says');
+        assert.equal((await fetch(`${network.url}/demo/desk`)).status, 404);
+      } finally {
+        await network.stop();
+      }
+      // Set up by a newcomer's start, then started in production: the pages that redeem as the demo client are gone.
+      const own = await openDatabase(where.databaseUrl ? { kind: 'postgres', url: where.databaseUrl } : { kind: 'pglite', dataDir: where.dataDir! });
+      try {
+        assert.ok(await setUpDemoService(own.db, { publicUrl: undefined, port: 8080 }));
+      } finally {
+        await own.close();
+      }
+      network = await production();
+      try {
+        assert.equal((await demoState(network.database.db)).clients.length, 1, 'set up before');
+        assert.equal((await fetch(`${network.url}/demo/desk`)).status, 404);
+        const desk = await fetch(`${network.url}/demo/desk`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'code=0000000000' });
+        assert.equal(desk.status, 404);
+        assert.equal((await fetch(`${network.url}/demo/receiver?aurora_token=${randomBytes(32).toString('base64url')}`)).status, 404);
+      } finally {
+        await network.stop();
+      }
+    });
+
     test('not with --no-demo, and not on a network that has its own catalogue', async () => {
       const bare = await start(await storage(), false);
       try {
         const state = await demoState(bare.database.db);
         assert.deepEqual([state.clients.length, state.targets.length, state.channel], [0, 0, undefined]);
+        assert.equal((await fetch(`${bare.url}/demo/desk`)).status, 404, 'nor its pages');
       } finally {
         await bare.stop();
       }

@@ -34,7 +34,7 @@ export const demoServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/demo/receiver',
     { schema: { hide: true, querystring: Type.Object({ aurora_token: Type.Optional(Type.String({ maxLength: 200 })), lang: PageLang }) } },
     async (request, reply) =>
-      html(reply, await receiveByLink(db(), app.aurora.consent, pickLanguage(request.query.lang, request.headers['accept-language']), request.query.aurora_token)),
+      html(reply, await receiveByLink(db(), app.aurora.consent, pickLanguage(request.query.lang, request.headers['accept-language']), request.query.aurora_token, request.ip)),
   );
 
   app.get('/demo/desk', { schema: { hide: true, querystring: Type.Object({ lang: PageLang }) } }, async (request, reply) =>
@@ -44,6 +44,6 @@ export const demoServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/demo/desk',
     { schema: { hide: true, body: Type.Object({ code: Type.String({ maxLength: 64 }), lang: PageLang }, { additionalProperties: false }) } },
-    async (request, reply) => html(reply, await receiveByCode(db(), app.aurora.consent, pickLanguage(request.body.lang, request.headers['accept-language']), request.body.code)),
+    async (request, reply) => html(reply, await receiveByCode(db(), app.aurora.consent, pickLanguage(request.body.lang, request.headers['accept-language']), request.body.code, request.ip)),
   );
 };

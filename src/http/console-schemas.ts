@@ -102,7 +102,8 @@ export const ClientItemSchema = Type.Object({
   last_used_at: NullableTimestamp,
   revoked_at: NullableTimestamp,
   suspended_at: NullableTimestamp,
-  rate_limit_per_minute: Type.Union([Type.Integer(), Type.Null()], { description: 'Calls a minute; null: the default (600 for a member\'s client)' }),
+  rate_limit_per_minute: Type.Union([Type.Integer(), Type.Null()], { description: 'Calls a minute as a network administrator set it; null: the default (600 for a member\'s client)' }),
+  effective_rate_limit_per_minute: Type.Union([Type.Integer(), Type.Null()], { description: 'Calls a minute the client may make now; null: no limit (an operator\'s client)' }),
 });
 export const ClientSecretSchema = Type.Object({
   client_id: Type.String(),

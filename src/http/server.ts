@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
-import { loadConfig, parseSetting, type TrustProxy } from '../config.ts';
+import { isProduction, loadConfig, parseSetting, type TrustProxy } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { migrationsApplied } from '../db/migrate.ts';
 import { catalogueRoutes } from '../catalogue/routes.ts';
@@ -56,6 +56,11 @@ export interface ServerOptions {
   trustProxy?: FastifyServerOptions['trustProxy'];
   /** The bearer token /metrics asks for (default AURORA_METRICS_TOKEN); without one /metrics is 404. */
   metricsToken?: string;
+  /**
+   * Whether the demo receiving service's pages (/demo/…) are served; never in production
+   * (NODE_ENV=production), whatever this says. Default: outside production.
+   */
+  demoPages?: boolean;
 }
 
 /** AURORA_TRUST_PROXY: "true", a hop count, or a comma-separated list of addresses/CIDRs. */
@@ -209,6 +214,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(auroraaiSessionRoutes);
   await app.register(personRoutes);
   await app.register(consoleRoutes);
-  await app.register(demoServiceRoutes);
+  // Public pages that redeem as the demo client: a production start has none.
+  if ((options.demoPages ?? true) && !isProduction(config)) await app.register(demoServiceRoutes);
   return app;
 }

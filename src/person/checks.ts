@@ -5,7 +5,8 @@ import { HttpProblem, badRequest, notFound } from '../http/problem.ts';
 import type { Meter } from '../recommender/meters.ts';
 import type { PayloadKeyring } from '../keys/keys.ts';
 import { audit } from '../audit/audit.ts';
-import { reserveAttempts } from '../rate-limits/attempts.ts';
+import { spendAddressAttempt } from '../rate-limits/per-address.ts';
+import { CHECK_SAVES } from './limits.ts';
 import { lockPerson } from './person-key.ts';
 
 /**
@@ -16,8 +17,6 @@ import { lockPerson } from './person-key.ts';
  */
 
 export const CHECK_LIMIT = 100;
-/** Saves of checks per address per hour: enough for a family, not for filling the database. */
-export const CHECK_SAVES_PER_ADDRESS = 200;
 /** A check may be dated at most this far ahead of the server's clock (clocks differ). */
 const FUTURE_SLACK_MS = 24 * 3600 * 1000;
 const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
@@ -52,7 +51,7 @@ export async function saveCheck(db: Db, keyring: PayloadKeyring, person: string,
 
 /** A save from the person API, where the address limit keeps one machine from filling the database. */
 export async function saveCheckFrom(db: Db, keyring: PayloadKeyring, person: string, address: string, input: CheckInput): Promise<Check> {
-  await reserveAttempts(db, [{ key: `check-address:${address}`, limit: CHECK_SAVES_PER_ADDRESS, windowSeconds: 3600 }], (wait) => `too many checks saved from here: try again in ${Math.ceil(wait / 60)} min`);
+  await spendAddressAttempt(db, CHECK_SAVES, address);
   return saveCheck(db, keyring, person, input);
 }
 

@@ -8,7 +8,7 @@ import { listConsents } from './consents.ts';
 type ActorKind = 'person' | 'service' | 'system';
 const actorKind = (actor: string): ActorKind => (actor === 'person' ? 'person' : actor === 'system' ? 'system' : 'service');
 
-/** Everything the network holds for the person: their consents with receipts and events, and saved checks. */
+/** Everything the network holds for the person: their consents with receipts and events, and saved checks. Audited when there is anything. */
 export async function exportAll(db: Db, consent: ConsentService, person: string) {
   const consents = await listConsents(db, person);
   const ids = consents.map((c) => c.id);
@@ -16,7 +16,9 @@ export async function exportAll(db: Db, consent: ConsentService, person: string)
     ? await db.selectFrom('consent_audit').select(['at', 'event', 'consent_id', 'actor', 'reason']).where('consent_id', 'in', ids).orderBy('seq').execute()
     : [];
   const checks = await listChecks(db, consent.keyring, person);
-  await audit(db, { actor: 'person', action: 'person.export', details: { consents: consents.length, checks: checks.checks.length } });
+  // A key that holds nothing (anyone can make one) leaves no row behind: the audit log is kept for good.
+  if (consents.length > 0 || checks.checks.length > 0 || checks.unreadable > 0)
+    await audit(db, { actor: 'person', action: 'person.export', details: { consents: consents.length, checks: checks.checks.length } });
   return {
     exported_at: new Date().toISOString(),
     about:

@@ -14,7 +14,7 @@ import { assertProblem } from '../testing/problems.ts';
 import { ATTRIBUTE_NAMES } from '../transfers/attributes.ts';
 import { CHECK_LIMIT, saveCheck } from './checks.ts';
 import { subjectOf } from './person-key.ts';
-import { PERSON_TRANSFERS_PER_ADDRESS, PERSON_TRANSFERS_PER_PERSON, PERSON_TRANSFER_WINDOW_SECONDS } from './send-own-data.ts';
+import { PERSON_TRANSFERS_PER_ADDRESS, PERSON_TRANSFERS_PER_PERSON, PERSON_TRANSFER_WINDOW_SECONDS } from './limits.ts';
 import { enableTransfer } from '../transfers/transfers.ts';
 
 /**

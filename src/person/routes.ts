@@ -3,15 +3,17 @@ import type { FastifyError } from 'fastify';
 import Type from 'typebox';
 import { HttpProblem, errorHandler, sendProblem } from '../http/problem.ts';
 import { PERSON_KEY_PATTERN, Uuid, problems } from '../http/schemas.ts';
+import { limitAnonymous } from '../rate-limits/per-address.ts';
 import { Meters } from '../recommender/schemas.ts';
 import { describedAttributes } from '../transfers/attribute-texts.ts';
 import { deleteCheck, listChecks, saveCheckFrom } from './checks.ts';
 import { claimConsent, listConsents, withdrawMine } from './consents.ts';
 import { erasePerson } from './erase.ts';
 import { exportAll } from './export.ts';
+import { CHECK_SAVES, CLAIMS, ERASURES, EXPORTS, PERSON_TRANSFERS_PER_ADDRESS, PERSON_TRANSFERS_PER_PERSON } from './limits.ts';
 import { requirePerson } from './person-key.ts';
 import { AttributeTexts, CheckSchema, ConsentKey, Erased, Export, OwnTransferAnswer, OwnTransferBody, PersonConsent, TransferTargets } from './schemas.ts';
-import { PERSON_TRANSFERS_PER_ADDRESS, PERSON_TRANSFERS_PER_PERSON, sendOwnData } from './send-own-data.ts';
+import { sendOwnData } from './send-own-data.ts';
 import { transferTargets } from './transfer-targets.ts';
 
 /**
@@ -114,13 +116,14 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
     my.post(
       '/api/v1/my/consents/claim',
       {
+        preHandler: limitAnonymous(CLAIMS),
         schema: {
           tags: ['person'],
           summary: 'Add a consent a service made with you to your list, with its consent key',
-          description: `${PERSON_KEY_HELP} A wrong id or key is 404, as for a consent that does not exist. Claiming again changes nothing.`,
+          description: `${PERSON_KEY_HELP} A wrong id or key is 404, as for a consent that does not exist. Claiming again changes nothing. An address may claim ${CLAIMS.limit} times an hour (429 with Retry-After beyond).`,
           security: personSecurity,
           body: Type.Object({ consent_id: Uuid, consent_key: ConsentKey }, { additionalProperties: false }),
-          response: { 200: PersonConsent, ...problems(400, 401, 404, 409, 415) },
+          response: { 200: PersonConsent, ...problems(400, 401, 404, 409, 415, 429) },
         },
       },
       async (request) => claimConsent(db(), consent(), request.person!, request.body.consent_id, request.body.consent_key),
@@ -161,7 +164,7 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
         schema: {
           tags: ['person'],
           summary: 'Save a life-situation check (encrypted at rest)',
-          description: `${PERSON_KEY_HELP} At most 100 checks per person (409 beyond: delete some first). \`taken_at\` defaults to now.`,
+          description: `${PERSON_KEY_HELP} At most 100 checks per person (409 beyond: delete some first), and ${CHECK_SAVES.limit} saves an hour per address (429 with Retry-After). \`taken_at\` defaults to now.`,
           security: personSecurity,
           body: Type.Object({ taken_at: Type.Optional(Type.String({ format: 'date-time' })), meters: Meters }, { additionalProperties: false }),
           response: { 201: CheckSchema, ...problems(400, 401, 409, 415, 429) },
@@ -192,14 +195,15 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
     my.get(
       '/api/v1/my/export',
       {
+        preHandler: limitAnonymous(EXPORTS),
         schema: {
           tags: ['person'],
           summary: 'Everything the network holds for you, as a JSON file',
-          description: `${PERSON_KEY_HELP} Your consents with receipts and their events (issued, handed over, refused, withdrawn, purged), and your saved checks. Sent as an attachment.`,
+          description: `${PERSON_KEY_HELP} Your consents with receipts and their events (issued, handed over, refused, withdrawn, purged), and your saved checks. Sent as an attachment. An address may export ${EXPORTS.limit} times an hour (429 with Retry-After beyond).`,
           security: personSecurity,
           response: {
             200: Export,
-            ...problems(401),
+            ...problems(401, 429),
           },
         },
       },
@@ -213,12 +217,13 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
     my.delete(
       '/api/v1/my',
       {
+        preHandler: limitAnonymous(ERASURES),
         schema: {
           tags: ['person'],
           summary: 'Erase everything the network holds for your person key',
-          description: `${PERSON_KEY_HELP} Consents still waiting are withdrawn first (their values deleted); your list and saved checks are deleted. The consent records themselves stay with the services and the audit log, without values and no longer linked to you.`,
+          description: `${PERSON_KEY_HELP} Consents still waiting are withdrawn first (their values deleted); your list and saved checks are deleted. The consent records themselves stay with the services and the audit log, without values and no longer linked to you. An address may erase ${ERASURES.limit} times an hour (429 with Retry-After beyond).`,
           security: personSecurity,
-          response: { 200: Erased, ...problems(401) },
+          response: { 200: Erased, ...problems(401, 429) },
         },
       },
       async (request) => erasePerson(db(), request.person!),

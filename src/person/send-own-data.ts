@@ -3,11 +3,13 @@ import type { Language, LocalizedText } from '../catalogue/model.ts';
 import type { Db } from '../db/database.ts';
 import { HttpProblem, notFound } from '../http/problem.ts';
 import { releaseAttempts, reserveAttempts, type Bucket } from '../rate-limits/attempts.ts';
+import { addressBucket } from '../rate-limits/per-address.ts';
 import { validateAttributes } from '../transfers/attributes.ts';
 import { depositWithCode } from '../transfers/codes.ts';
 import { checkChannelOfService } from '../transfers/recipient-service.ts';
 import { receivingTargets } from '../transfers/receivers.ts';
 import type { ConsentService } from '../transfers/transfers.ts';
+import { PERSON_TRANSFERS, PERSON_TRANSFERS_PER_PERSON, PERSON_TRANSFER_WINDOW_SECONDS } from './limits.ts';
 import { modeOf, type TransferMode } from './transfer-targets.ts';
 
 /**
@@ -16,11 +18,6 @@ import { modeOf, type TransferMode } from './transfer-targets.ts';
  * A person's own transfer carries no subject: the receiving service would otherwise get the same
  * pseudonym from every transfer and could link them. The person finds it through their list.
  */
-
-/** A person's own transfers: at most this many per person and per address in the window. */
-export const PERSON_TRANSFERS_PER_PERSON = 20;
-export const PERSON_TRANSFERS_PER_ADDRESS = 100;
-export const PERSON_TRANSFER_WINDOW_SECONDS = 3600;
 
 const unprocessable = (kind: string, detail: string, errors: { field: string; message: string }[], extensions: Record<string, unknown> = {}) =>
   new HttpProblem(422, kind, 'The request cannot be carried out', detail, { errors, ...extensions });
@@ -79,7 +76,7 @@ export async function sendOwnData(db: Db, consent: ConsentService, person: strin
 
   const buckets: Bucket[] = [
     { key: `transfer-person:${person}`, limit: PERSON_TRANSFERS_PER_PERSON, windowSeconds: PERSON_TRANSFER_WINDOW_SECONDS },
-    { key: `transfer-address:${address}`, limit: PERSON_TRANSFERS_PER_ADDRESS, windowSeconds: PERSON_TRANSFER_WINDOW_SECONDS },
+    addressBucket(PERSON_TRANSFERS, address),
   ];
   const reserved = await reserveAttempts(db, buckets, (wait) => `too many transfers: try again in ${Math.ceil(wait / 60)} min`);
   const name = service?.name ?? (target.name as LocalizedText);

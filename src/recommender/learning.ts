@@ -13,17 +13,18 @@ import type { Learning as LearningHook } from './recommender.ts';
  *     x = Σ  value_s · weight(kind_s) · cap_s · anon_s · 2^(−age_s / halfLife) · cos(needs_s, needs)
  *
  * where cos is the cosine of the signal's needs vector and the asked one (a signal about housing
- * says nothing about friends), `cap_s` scales down a client's signals on one service so that their
- * absolute sum within a 30-day window is at most `capPerClient`, and anonymous signals count as one
- * shared client at `anonymousWeight`. Signals without needs (text searches, feedback on a service
+ * says nothing about friends), `cap_s` scales down one source's signals on one service so that
+ * their absolute sum within a 30-day window is at most `capPerSource` — a source is a member (all
+ * its API clients and its console teaching together: ten clients do not give ten caps), an
+ * operator's client, or everyone anonymous, who count as one shared source at `anonymousWeight`. Signals without needs (text searches, feedback on a service
  * without meters) count at `globalShare` in every situation; a request without needs (text only, a
  * life event) uses every signal of the service alike. The factor is 1 + maxChange · tanh(x / scale).
  */
 export interface LearningOptions {
   /** Days after which a signal counts half. */
   halfLifeDays: number;
-  /** Most absolute weight one client's signals on one service carry per window. */
-  capPerClient: number;
+  /** Most absolute weight one source's (a member's, an operator client's, the anonymous) signals on one service carry per window. */
+  capPerSource: number;
   capWindowDays: number;
   /** Anonymous signals are one shared client at this weight. */
   anonymousWeight: number;
@@ -40,7 +41,7 @@ export interface LearningOptions {
 
 export const DEFAULT_LEARNING: LearningOptions = {
   halfLifeDays: 90,
-  capPerClient: 5,
+  capPerSource: 5,
   capWindowDays: 30,
   anonymousWeight: 0.5,
   maxChange: 0.5,
@@ -68,6 +69,8 @@ export interface Signal {
   serviceId: string;
   /** The API client (its uuid), or null for anonymous. */
   clientId: string | null;
+  /** The member the client belongs to: its signals share one cap. Null or absent: the client's own. */
+  memberId?: string | null | undefined;
   needs: Needs;
   /** +1 or −1 (an open is +1). */
   value: number;
@@ -102,7 +105,7 @@ class Sums {
   }
 }
 
-/** One client's signals on one service in one cap window. */
+/** One source's signals on one service in one cap window. */
 class Bucket extends Sums {
   /** Σ |x| (undecayed), what the cap looks at. */
   mass = 0;
@@ -146,14 +149,15 @@ export class Learning implements LearningHook {
     let loaded = 0;
     for (;;) {
       const rows = await db
-        .selectFrom('recommendation_signals')
-        .select(['id', 'kind', 'service_id', 'client_id', 'needs', 'value', 'at'])
-        .where('id', '>', after)
-        .orderBy('id')
+        .selectFrom('recommendation_signals as s')
+        .leftJoin('api_clients as c', 'c.id', 's.client_id')
+        .select(['s.id', 's.kind', 's.service_id', 's.client_id', 'c.member_id', 's.needs', 's.value', 's.at'])
+        .where('s.id', '>', after)
+        .orderBy('s.id')
         .limit(batch)
         .execute();
       for (const row of rows)
-        this.add({ kind: row.kind, serviceId: row.service_id, clientId: row.client_id, needs: row.needs as Needs, value: Number(row.value), at: row.at });
+        this.add({ kind: row.kind, serviceId: row.service_id, clientId: row.client_id, memberId: row.member_id, needs: row.needs as Needs, value: Number(row.value), at: row.at });
       loaded += rows.length;
       if (rows.length < batch) return loaded;
       after = Number(rows[rows.length - 1]!.id);
@@ -172,12 +176,12 @@ export class Learning implements LearningHook {
     const decay = Math.pow(2, exponent);
     const x = signal.value * SIGNAL_WEIGHTS[signal.kind];
 
-    const client = signal.clientId ?? ANONYMOUS;
+    const source = sourceOf(signal);
     const window = Math.floor(at / (capWindowDays * DAY));
-    const key = `${client}|${signal.serviceId}|${window}`;
+    const key = `${source}|${signal.serviceId}|${window}`;
     let bucket = this.#buckets.get(key);
     if (!bucket) {
-      bucket = new Bucket(client === ANONYMOUS ? anonymousWeight : 1);
+      bucket = new Bucket(source === ANONYMOUS ? anonymousWeight : 1);
       this.#buckets.set(key, bucket);
     }
     let service = this.#services.get(signal.serviceId);
@@ -232,7 +236,7 @@ export class Learning implements LearningHook {
   }
 
   #share(bucket: Bucket) {
-    const cap = this.options.capPerClient;
+    const cap = this.options.capPerSource;
     return bucket.weight * (bucket.mass > cap ? cap / bucket.mass : 1);
   }
 
@@ -243,6 +247,12 @@ export class Learning implements LearningHook {
     for (const service of this.#services.values()) service.scale(k);
     this.#origin = at;
   }
+}
+
+/** Whose cap a signal counts against: its member's, else its client's, else the anonymous one. */
+function sourceOf(signal: Signal): string {
+  if (signal.memberId) return `member:${signal.memberId}`;
+  return signal.clientId ? `client:${signal.clientId}` : ANONYMOUS;
 }
 
 /** Needs as (meter index, weight) pairs normalised to Euclidean length 1; undefined when there are none. */

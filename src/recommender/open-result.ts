@@ -2,14 +2,17 @@ import type { Db } from '../db/database.ts';
 import { getService } from '../catalogue/query.ts';
 import { webUrl } from '../catalogue/web-url.ts';
 import { notFound } from '../http/problem.ts';
+import { spendIfRoom } from '../rate-limits/per-address.ts';
 import { recordOpened, type HookLog } from '../statistics/hooks.ts';
 import type { Learning } from './learning.ts';
+import { OPENS_PER_ADDRESS } from './limits.ts';
 import { recordSignal } from './signals.ts';
 import { getRecommendation } from './store.ts';
 
 /**
  * A person opens a service a recommendation gave (the /r/ links): the visit is a weak positive signal
- * for the recommendation's situation, and the answer is where to send them.
+ * for the recommendation's situation, and the answer is where to send them. Visits are recorded up
+ * to OPENS_PER_ADDRESS; past it the person still goes where they were going, unrecorded.
  */
 export async function openResult(
   db: Db,
@@ -19,6 +22,8 @@ export async function openResult(
     serviceId: string;
     /** false for a HEAD (a link checker, a preview), which is not a person opening the service. */
     counted: boolean;
+    /** The caller's address, for OPENS_PER_ADDRESS; none: not limited (an in-process caller). */
+    address?: string | undefined;
   },
   log?: HookLog,
 ): Promise<{ url: string }> {
@@ -26,7 +31,8 @@ export async function openResult(
   const serviceId = input.serviceId.toLowerCase();
   if (!recommendation || !recommendation.services.some((s) => s.id === serviceId)) throw notFound('no recommendation with this id gave this service');
   const found = await getService(db, serviceId);
-  if (input.counted) {
+  const counted = input.counted && (input.address === undefined || (await spendIfRoom(db, OPENS_PER_ADDRESS, input.address)));
+  if (counted) {
     await recordSignal(db, learning, [
       { kind: 'open', recommendationId: recommendation.id, serviceId, clientId: recommendation.clientId, needs: recommendation.needs, value: 1 },
     ]);

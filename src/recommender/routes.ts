@@ -7,8 +7,10 @@ import { optionalClient, requireClient } from '../http/auth.ts';
 import { MemberParams } from '../http/console-schemas.ts';
 import { problems } from '../http/schemas.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
+import { limitAnonymous } from '../rate-limits/per-address.ts';
 import { explainResult } from './explain-result.ts';
 import type { LifeEvent } from './life-events.ts';
+import { FEEDBACK_PER_ADDRESS, OPENS_PER_ADDRESS, RECOMMENDATIONS_PER_ADDRESS } from './limits.ts';
 import type { MeterValues } from './meters.ts';
 import { openResult } from './open-result.ts';
 import { presentRecommendation } from './present.ts';
@@ -25,15 +27,15 @@ export const recommenderRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/recommendations',
     {
-      preHandler: optionalClient(),
+      preHandler: [optionalClient(), limitAnonymous(RECOMMENDATIONS_PER_ADDRESS)],
       schema: {
         tags: ['recommender'],
         summary: 'Recommend services for a life situation, a question in free text or a life event',
         description:
-          'Give any of meters, text and life_event; together they rank. Every result has reasons, in data and in words (language: fi, sv or en). Filters are those of the catalogue; municipality_code narrows to that municipality and nationwide services. The recommendation is kept (its needs, filters and results; never the text) under recommendation_id, for feedback, opened links (open_url) and explanations. An API client credential is optional.',
+          `Give any of meters, text and life_event; together they rank. Every result has reasons, in data and in words (language: fi, sv or en). Filters are those of the catalogue; municipality_code narrows to that municipality and nationwide services. The recommendation is kept (its needs, filters and results; never the text) under recommendation_id, for feedback, opened links (open_url) and explanations. An API client credential is optional; without one, an address may ask ${RECOMMENDATIONS_PER_ADDRESS.limit} times an hour (429 with Retry-After beyond).`,
         security: [{}, { basicAuth: [] }],
         body: RecommendBody,
-        response: { 200: RecommendResponse, ...problems(400, 401, 413, 415) },
+        response: { 200: RecommendResponse, ...problems(400, 401, 413, 415, 429) },
       },
     },
     async (request) => {
@@ -85,16 +87,16 @@ export const recommenderRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/recommendations/:id/feedback',
     {
-      preHandler: optionalClient(),
+      preHandler: [optionalClient(), limitAnonymous(FEEDBACK_PER_ADDRESS)],
       schema: {
         tags: ['recommender'],
         summary: 'Rate a service that a recommendation gave',
         description:
-          'The person who got the recommendation says whether the service fitted: +1 or −1. It teaches the recommender for the same life situation (the recommendation\'s needs). Anyone holding the recommendation id may rate; an API client\'s HTTP Basic credential is optional and, when given, must be right.',
+          `The person who got the recommendation says whether the service fitted: +1 or −1. It teaches the recommender for the same life situation (the recommendation's needs). Anyone holding the recommendation id may rate; an API client's HTTP Basic credential is optional and, when given, must be right. Without one, an address may rate ${FEEDBACK_PER_ADDRESS.limit} times an hour (with feedback on services; 429 beyond).`,
         security: [{}, { basicAuth: [] }],
         params: Type.Object({ id: Uuid }),
         body: Type.Object({ service_id: Uuid, rating: Rating, comment: Type.Optional(Comment) }, { additionalProperties: false }),
-        response: { 201: SignalReceipt, ...problems(400, 401, 404, 413, 415) },
+        response: { 201: SignalReceipt, ...problems(400, 401, 404, 413, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -111,15 +113,15 @@ export const recommenderRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/services/:id/feedback',
     {
-      preHandler: optionalClient(),
+      preHandler: [optionalClient(), limitAnonymous(FEEDBACK_PER_ADDRESS)],
       schema: {
         tags: ['recommender'],
         summary: 'Say whether a service fits, optionally for a life situation',
-        description: 'Feedback on a service outside a recommendation: +1 or −1, with the meters of the situation it is about when known. An API client credential is optional.',
+        description: `Feedback on a service outside a recommendation: +1 or −1, with the meters of the situation it is about when known. An API client credential is optional; without one, an address may give ${FEEDBACK_PER_ADDRESS.limit} an hour (with ratings of results; 429 beyond).`,
         security: [{}, { basicAuth: [] }],
         params: Type.Object({ id: Uuid }),
         body: Type.Object({ rating: Rating, meters: Type.Optional(Meters), comment: Type.Optional(Comment) }, { additionalProperties: false }),
-        response: { 201: SignalReceipt, ...problems(400, 401, 404, 413, 415) },
+        response: { 201: SignalReceipt, ...problems(400, 401, 404, 413, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -141,7 +143,7 @@ export const recommenderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['recommender'],
         summary: 'Open a recommended service (records that it was opened, then redirects)',
         description:
-          "Links in a recommendation's user interface may go through here: the visit is recorded as a weak positive signal for the recommendation's situation, and the answer is a 302 to the service's first web page (web page and e-service channels first) or, when it has none, to the service in this API.",
+          `Links in a recommendation's user interface may go through here: the visit is recorded as a weak positive signal for the recommendation's situation, and the answer is a 302 to the service's first web page (web page and e-service channels first) or, when it has none, to the service in this API. An address's first ${OPENS_PER_ADDRESS.limit} visits an hour are recorded; later ones are still redirected.`,
         params: Type.Object({ recommendation_id: Uuid, service_id: Uuid }),
         response: { 302: Type.Null({ description: 'Location: the service' }), ...problems(400, 404) },
       },
@@ -150,7 +152,7 @@ export const recommenderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { url } = await openResult(
         db(),
         learning(),
-        { recommendationId: request.params.recommendation_id, serviceId: request.params.service_id, counted: request.method === 'GET' },
+        { recommendationId: request.params.recommendation_id, serviceId: request.params.service_id, counted: request.method === 'GET', address: request.ip },
         request.log,
       );
       return reply.header('referrer-policy', 'no-referrer').redirect(url, 302);
@@ -165,7 +167,7 @@ export const recommenderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['recommender'],
         summary: 'Teach the recommender whether a service fits a life situation',
         description:
-          'For service providers (an API client with the scope recommender:teach): the meters describe a life situation, fits says whether the service is right for it. A provider\'s teaching counts twice a person\'s rating, and one client\'s signals on one service are capped per 30 days.',
+          'For service providers (an API client with the scope recommender:teach): the meters describe a life situation, fits says whether the service is right for it. A provider\'s teaching counts twice a person\'s rating, and one member\'s signals on one service (all its clients together) are capped per 30 days.',
         security: [{ basicAuth: [] }],
         body: Type.Object({ meters: Meters, service_id: Uuid, fits: Type.Boolean(), comment: Type.Optional(Comment) }, { additionalProperties: false }),
         response: { 201: SignalReceipt, ...problems(400, 401, 403, 404, 413, 415) },

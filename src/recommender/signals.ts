@@ -5,7 +5,8 @@ import type { Needs } from './store.ts';
 /**
  * Signals that teach the recommender: a person's rating of a recommended service, feedback on a
  * service, a recommended service opened (through the /r/ redirect) and a provider's teaching. Each
- * is stored in recommendation_signals and handed to the in-memory `Learning` at once.
+ * is stored in recommendation_signals and handed to the in-memory `Learning` at once, with the
+ * member of its client, whose clients all share one cap.
  */
 export interface NewSignal {
   kind: SignalKind;
@@ -35,9 +36,20 @@ export async function recordSignal(db: Db, learning: Learning, signals: NewSigna
     )
     .returning(['id', 'at'])
     .execute();
-  // Only once stored: a failed insert teaches nothing.
-  signals.forEach((s, i) => learning.add({ kind: s.kind, serviceId: s.serviceId, clientId: s.clientId, needs: s.needs, value: s.value, at: rows[i]!.at }));
+  // Only once stored: a failed insert teaches nothing. A member's clients share one cap (learning.ts).
+  const members = await membersOf(db, signals.map((s) => s.clientId));
+  signals.forEach((s, i) =>
+    learning.add({ kind: s.kind, serviceId: s.serviceId, clientId: s.clientId, memberId: s.clientId ? members.get(s.clientId) : null, needs: s.needs, value: s.value, at: rows[i]!.at }),
+  );
   return rows.map((r) => ({ id: Number(r.id), at: r.at }));
+}
+
+/** The member of each client (null for the operator's). */
+async function membersOf(db: Db, clientIds: (string | null)[]): Promise<Map<string, string | null>> {
+  const ids = [...new Set(clientIds.filter((id): id is string => id !== null))];
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('api_clients').select(['id', 'member_id']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.member_id]));
 }
 
 /** What a stored signal answers to the one who gave it (`SignalReceipt` in schemas.ts). */

@@ -10,7 +10,8 @@ import { audit } from '../audit/audit.ts';
 
 /**
  * Service providers teach the recommender whether a service fits a life situation. Teaching counts
- * twice a person's rating, and one client's signals on one service are capped per 30 days (learning.ts).
+ * twice a person's rating, and one member's signals on one service — all its clients' together —
+ * are capped per 30 days (learning.ts).
  */
 export interface TeachingInput {
   meters: MeterValues;
@@ -29,8 +30,8 @@ export async function teach(db: Db, learning: Learning, clientId: string, input:
 
 /**
  * Teaching from the console: a member's staff teach, and the signal is attributed to the member
- * through a hidden API client of its own — made on first use, its secret thrown away — so that the
- * recommender's per-client cap applies to the member as a whole.
+ * through a hidden API client of its own — made on first use, its secret thrown away. Like every
+ * client of the member it counts against the member's one cap (learning.ts).
  */
 export async function teachAsMember(db: Db, learning: Learning, memberId: string, input: TeachingInput & { municipality?: string | undefined }, actor: string) {
   const { serviceId, needs } = await checked(db, input);

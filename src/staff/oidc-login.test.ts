@@ -5,12 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { buildServer } from '../http/server.ts';
+import { fillAttempts } from '../testing/attempts.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
 import { assertProblem } from '../testing/problems.ts';
-import { consoleOidcFromEnv, finishOidcLogin, startOidcLogin, type ConsoleOidc, type OidcAnswer } from './oidc-login.ts';
+import { OIDC_STARTS, consoleOidcFromEnv, finishOidcLogin, startOidcLogin, type ConsoleOidc, type OidcAnswer } from './oidc-login.ts';
 import { findSession, SESSION_COOKIE } from './sessions.ts';
 import { createNetworkAdmin } from './staff.ts';
 
@@ -275,17 +277,36 @@ for (const backend of testBackends()) {
       }
     });
 
+    test('attack: one address starting logins past the limit gets 429 with Retry-After and writes no login state; another address goes on', async () => {
+      const app = await serverWith(database, { AURORA_OIDC_ISSUER: issuer.issuer, AURORA_OIDC_CLIENT_ID: CLIENT_ID, AURORA_OIDC_CLIENT_SECRET: CLIENT_SECRET });
+      try {
+        const address = '198.51.100.90';
+        const start = (remoteAddress: string) => app.inject({ url: '/api/v1/console/oidc/login', remoteAddress });
+        const states = async () => Number((await sql<{ n: string }>`select count(*) as n from oidc_login_states`.execute(database.db)).rows[0]!.n);
+        await fillAttempts(database.db, `${OIDC_STARTS.name}:${address}`, OIDC_STARTS.limit - 1);
+        assert.equal((await start(address)).statusCode, 302);
+        const kept = await states();
+        const refused = await start(address);
+        assert.match(String(assertProblem(refused, 429, 'too-many-requests').detail), /too many logins started from this address/);
+        assert.ok(Number(refused.headers['retry-after']) > 0);
+        assert.equal(await states(), kept, 'no login state for the refused start');
+        assert.equal((await start('198.51.100.91')).statusCode, 302);
+      } finally {
+        await app.close();
+      }
+    });
+
     test('startOidcLogin and finishOidcLogin: not configured, an unreachable provider, refusals before the token request', async () => {
       const warned: unknown[] = [];
       const log = { warn: (...args: unknown[]) => void warned.push(args) } as unknown as FastifyBaseLogger;
       const none: ConsoleOidc = { login: null, problem: null };
-      await assert.rejects(startOidcLogin(database.db, none, 'http://localhost', log), problem(404, 'oidc-not-configured'));
+      await assert.rejects(startOidcLogin(database.db, none, 'http://localhost', log, '127.0.0.1'), problem(404, 'oidc-not-configured'));
       const half = consoleOidcFromEnv({ AURORA_OIDC_ISSUER: issuer.issuer }, log);
       assert.equal(half.login, null);
       await assert.rejects(finishOidcLogin(database.db, half, answer({}), log), (e) => problem(404, 'oidc-not-configured')(e) && /AURORA_OIDC_CLIENT_ID/.test((e as Error).message));
       const down = consoleOidcFromEnv({ AURORA_OIDC_ISSUER: 'http://127.0.0.1:9', AURORA_OIDC_CLIENT_ID: CLIENT_ID }, log);
       warned.length = 0;
-      await assert.rejects(startOidcLogin(database.db, down, 'http://localhost', log), problem(502, 'oidc-unavailable'));
+      await assert.rejects(startOidcLogin(database.db, down, 'http://localhost', log, '127.0.0.1'), problem(502, 'oidc-unavailable'));
       assert.equal(warned.length, 1, 'the failure is logged');
 
       const oidc = consoleOidcFromEnv({ AURORA_OIDC_ISSUER: issuer.issuer, AURORA_OIDC_CLIENT_ID: CLIENT_ID, AURORA_OIDC_CLIENT_SECRET: CLIENT_SECRET }, log);
@@ -304,7 +325,7 @@ for (const backend of testBackends()) {
       const origin = 'http://localhost:8080';
       /** Through the provider and back, without a browser: the callback's path and query. */
       const viaProvider = async () => {
-        const started = await startOidcLogin(database.db, oidc, origin, log);
+        const started = await startOidcLogin(database.db, oidc, origin, log, '127.0.0.1');
         assert.equal(started.url.searchParams.get('redirect_uri'), `${origin}/api/v1/console/oidc/callback`);
         const back = new URL((await fetch(started.url, { redirect: 'manual' })).headers.get('location')!);
         return { state: started.state, requestUrl: back.pathname + back.search, code: back.searchParams.get('code')! };

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { audit } from '../audit/audit.ts';
 import type { Db } from '../db/database.ts';
 import { HttpProblem, badRequest, forbidden, unauthorized } from '../http/problem.ts';
+import { spendAddressAttempt, type AddressLimit } from '../rate-limits/per-address.ts';
 import { OidcConfigurationError, OidcLogin, oidcSettingsFromEnv } from './oidc.ts';
 import { staffDisabled, type StartedSession } from './login.ts';
 import { startSession } from './sessions.ts';
@@ -13,6 +14,12 @@ import { loadStaff } from './staff.ts';
  */
 export const OIDC_PATH = '/api/v1/console/oidc';
 const STATE_COOKIE = 'aurora_oidc';
+
+/**
+ * Logins started per address: each writes a login state (kept until it expires) before anyone is
+ * known. Staff log in a few times a day; an office shares one address.
+ */
+export const OIDC_STARTS: AddressLimit = { name: 'oidc-start-address', limit: 60, windowSeconds: 3600, what: 'logins started' };
 
 /** The provider, or why there is none: a half-done configuration must not stop the console. */
 export interface ConsoleOidc {
@@ -41,9 +48,13 @@ function redirectUri(login: OidcLogin, origin: string) {
   return new URL(login.settings.redirectUri ?? `${origin}${OIDC_PATH}/callback`).href;
 }
 
-/** Where to send the browser, and the state to bind to it. `origin` is the public origin (AURORA_PUBLIC_URL). */
-export async function startOidcLogin(db: Db, oidc: ConsoleOidc, origin: string, log: FastifyBaseLogger): Promise<{ url: URL; state: string }> {
+/**
+ * Where to send the browser, and the state to bind to it. `origin` is the public origin
+ * (AURORA_PUBLIC_URL); `ip` the caller's address, for OIDC_STARTS (429 past it).
+ */
+export async function startOidcLogin(db: Db, oidc: ConsoleOidc, origin: string, log: FastifyBaseLogger, ip: string): Promise<{ url: URL; state: string }> {
   if (!oidc.login) throw notConfigured(oidc);
+  await spendAddressAttempt(db, OIDC_STARTS, ip);
   try {
     return await oidc.login.start(db, redirectUri(oidc.login, origin));
   } catch (error) {

@@ -8,7 +8,7 @@ import { addStaff } from './add-staff.ts';
 import { actorOf, requireCsrf, requireCsrfWithSession, requireStaff } from './authorise.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
-import { OIDC_PATH, bindOidcState, boundOidcState, consoleOidcFromEnv, finishOidcLogin, forgetOidcState, startOidcLogin } from './oidc-login.ts';
+import { OIDC_PATH, OIDC_STARTS, bindOidcState, boundOidcState, consoleOidcFromEnv, finishOidcLogin, forgetOidcState, startOidcLogin } from './oidc-login.ts';
 import { clearSessionCookie, publicOriginFromEnv, SESSION_COOKIE, setSessionCookie } from './sessions.ts';
 import { listStaff, presentStaff } from './staff.ts';
 import { beginTotp, confirmTotp, turnOffTotp } from './totp-setup.ts';
@@ -127,11 +127,12 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['console'],
         summary: 'Log in through the configured OpenID Connect provider (redirects there)',
-        response: { 302: Type.Null({ description: 'Location: the provider' }), ...problems(404, 502) },
+        description: `An address may start ${OIDC_STARTS.limit} logins an hour (429 with Retry-After beyond).`,
+        response: { 302: Type.Null({ description: 'Location: the provider' }), ...problems(404, 429, 502) },
       },
     },
     async (request, reply) => {
-      const started = await startOidcLogin(db(), oidc, publicOrigin.origin, request.log);
+      const started = await startOidcLogin(db(), oidc, publicOrigin.origin, request.log, request.ip);
       bindOidcState(reply, publicOrigin.secure, started.state);
       return reply.redirect(started.url.toString(), 302);
     },

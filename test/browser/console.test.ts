@@ -353,20 +353,36 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     client.secret = rotated;
     await page.getByRole('button', { name: fi.clients.savedIt }).click();
 
-    // A client with a rate limit of 2 a minute gets 429 with Retry-After on its third call.
+    // The member reads its clients' rate limit but does not set it: the network administrator does.
+    assert.equal(await page.getByLabel(fi.clients.rateLimit).count(), 0, 'no rate limit field for the member');
+    await page.getByText(fi.clients.rateLimitByNetwork).waitFor();
     await page.getByLabel(fi.clients.nameLabel, { exact: true }).fill('Kokeilu');
     await page.getByText(fi.clients.scope.recommend, { exact: true }).click();
-    await page.getByLabel(fi.clients.rateLimit).fill('2');
     await page.getByRole('button', { name: fi.clients.createButton }).click();
     await page.getByTestId('client-secret').waitFor();
     const limited = { id: (await page.getByTestId('new-client-id').textContent())!, secret: (await page.getByTestId('new-client-secret').textContent())! };
+    await page.getByRole('button', { name: fi.clients.savedIt }).click();
+    await page.getByRole('row', { name: /Kokeilu/ }).getByText(fi.clients.rateDefault).waitFor();
+
+    // A client the network administrator limits to 2 a minute gets 429 with Retry-After on its third call.
+    await adminPage.goto(`/console/admin/members/${memberId}`);
+    await adminPage.getByRole('row', { name: /Kokeilu/ }).getByRole('button', { name: `${en.member.rateLimitChange}: Kokeilu` }).click();
+    const dialog = adminPage.getByRole('dialog');
+    await dialog.getByLabel(en.clients.rateLimit).fill('0');
+    await dialog.getByRole('button', { name: en.member.rateLimitSave }).click();
+    await dialog.getByText(en.member.rateLimitInvalid.replace('{{max}}', '1000000')).waitFor();
+    await expectNoSeriousAxeViolations(adminPage, 'rate limit dialog');
+    await dialog.getByLabel(en.clients.rateLimit).fill('2');
+    await dialog.getByRole('button', { name: en.member.rateLimitSave }).click();
+    await adminPage.getByText(en.member.rateLimitSaved.replace('{{name}}', 'Kokeilu').replace('{{n}}', '2')).waitFor();
     const call = () => api('/service-recommender/v1/text_search', { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(limited.id, limited.secret) }, body: JSON.stringify({ search_text: 'lukio' }) });
     assert.equal((await call()).status, 200);
     assert.equal((await call()).status, 200);
     const third = await call();
     assert.equal(third.status, 429);
     assert.ok(Number(third.headers.get('retry-after')) > 0);
-    await page.getByRole('button', { name: fi.clients.savedIt }).click();
+    await page.reload();
+    await page.getByRole('row', { name: /Kokeilu/ }).getByText(fi.clients.rateSet).waitFor();
 
     // Revoking is final.
     await page.getByRole('row', { name: /Kokeilu/ }).getByRole('button', { name: `${fi.clients.revokeShort}: Kokeilu` }).click();

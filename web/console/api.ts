@@ -179,6 +179,8 @@ export const consoleApi = {
     call<ClientSecret>(`${member(memberId)}/clients`, { method: 'POST', body }),
   rotateClient: (memberId: string, clientId: string) => call<ClientSecret>(`${member(memberId)}/clients/${encodeURIComponent(clientId)}/rotate`, { method: 'POST', body: {} }),
   revokeClient: (memberId: string, clientId: string) => call(`${member(memberId)}/clients/${encodeURIComponent(clientId)}/revoke`, { method: 'POST', body: {} }),
+  setClientRateLimit: (clientId: string, rateLimitPerMinute: number | null) =>
+    call<ApiClient>(`/api/v1/console/clients/${encodeURIComponent(clientId)}/rate-limit`, { method: 'PUT', body: { rate_limit_per_minute: rateLimitPerMinute } }),
   suspendClient: (clientId: string) => call(`/api/v1/console/clients/${encodeURIComponent(clientId)}/suspend`, { method: 'POST', body: {} }),
   reinstateClient: (clientId: string) => call(`/api/v1/console/clients/${encodeURIComponent(clientId)}/reinstate`, { method: 'POST', body: {} }),
 

@@ -10,6 +10,7 @@ const en = {
     loading: 'Loading…',
     error: 'Something went wrong: {{detail}}',
     offline: 'Could not reach the server. Check your connection and try again.',
+    busy: 'Too many requests from this address. Try again in {{minutes}} minutes.',
     retry: 'Try again',
     back: 'Back',
     cancel: 'Cancel',

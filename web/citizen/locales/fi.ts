@@ -12,6 +12,7 @@ const fi = {
     loading: 'Ladataan…',
     error: 'Jokin meni vikaan: {{detail}}',
     offline: 'Palvelimeen ei saatu yhteyttä. Tarkista verkkoyhteys ja yritä uudelleen.',
+    busy: 'Tästä osoitteesta on tullut liian monta pyyntöä. Yritä uudelleen {{minutes}} minuutin kuluttua.',
     retry: 'Yritä uudelleen',
     back: 'Takaisin',
     cancel: 'Peruuta',

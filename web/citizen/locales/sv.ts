@@ -10,6 +10,7 @@ const sv = {
     loading: 'Laddar…',
     error: 'Något gick fel: {{detail}}',
     offline: 'Ingen kontakt med servern. Kontrollera nätverksanslutningen och försök igen.',
+    busy: 'För många förfrågningar från den här adressen. Försök igen om {{minutes}} minuter.',
     retry: 'Försök igen',
     back: 'Tillbaka',
     cancel: 'Avbryt',

@@ -5,6 +5,7 @@ import { ApiError } from '../../shared/api.ts';
 import { currentLanguage } from '../../shared/i18n.ts';
 import { MeterChart, MeterTable } from '../components/MeterChart.tsx';
 import { MeterSlider } from '../components/MeterSlider.tsx';
+import { waitMinutes } from '../components/Problem.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { METERS, METER_TEXTS, type Meters } from '../meters.ts';
 import { my } from '../person.ts';
@@ -182,7 +183,15 @@ function Result() {
       const saved = await my<{ id: string }>('/checks', { body: { taken_at: latest.taken_at, meters: latest.meters } }, { create: true });
       updateCheck(latest.id, { server_id: saved.id });
     } catch (error) {
-      setSaveError(error instanceof ApiError ? (error.status === 0 ? t('app.offline') : t('app.error', { detail: error.detail ?? error.title })) : String(error));
+      setSaveError(
+        error instanceof ApiError
+          ? error.status === 0
+            ? t('app.offline')
+            : error.status === 429
+              ? t('app.busy', { minutes: waitMinutes(error) })
+              : t('app.error', { detail: error.detail ?? error.title })
+          : String(error),
+      );
     } finally {
       setSaving(false);
     }

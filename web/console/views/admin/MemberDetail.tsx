@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, Heading, Paragraph, Table } from 'suomifi-ui-components';
-import { consoleApi, localText } from '../../api.ts';
+import { consoleApi, localText, type ApiClient } from '../../api.ts';
 import { AppLink, ConfirmDialog, LoadState, PageHeading, Small, StatusChip, SuccessAlert, actorText, formatDateTime, useLanguage } from '../../components/common.tsx';
 import { useLoad } from '../../../shared/load.ts';
-import { clientStatus } from '../org/Clients.tsx';
+import { RateLimit, clientStatus } from '../org/Clients.tsx';
+import { ClientRateLimitDialog } from './ClientRateLimit.tsx';
 import { Actions, DecisionDialog, decisionsFor, type Decision } from './Members.tsx';
 import { PrivacyBudget } from './PrivacyBudget.tsx';
 
@@ -22,7 +23,7 @@ const Facts = styled.dl`
   }
 `;
 
-/** One member for the network administrator: facts, decisions, its clients (suspend/reinstate), its services, its privacy budget. */
+/** One member for the network administrator: facts, decisions, its clients (rate limit, suspend/reinstate), its services, its privacy budget. */
 export function MemberDetail({ id }: { id: string }) {
   const { t } = useTranslation('console');
   const language = useLanguage();
@@ -34,6 +35,7 @@ export function MemberDetail({ id }: { id: string }) {
   const services = useLoad((signal) => consoleApi.services(id, { signal }), [id]);
   const [decision, setDecision] = useState<Decision | null>(null);
   const [clientAction, setClientAction] = useState<{ action: 'suspend' | 'reinstate'; id: string; name: string } | null>(null);
+  const [rateClient, setRateClient] = useState<ApiClient | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
   return (
@@ -116,6 +118,7 @@ export function MemberDetail({ id }: { id: string }) {
                     { key: 'name', labelText: t('clients.name') },
                     { key: 'scopes', labelText: t('clients.scopes') },
                     { key: 'last', labelText: t('clients.lastUsed') },
+                    { key: 'rate', labelText: t('clients.rateLimitColumn') },
                     { key: 'status', labelText: t('clients.status') },
                     { key: 'actions', labelText: t('clients.actions') },
                   ]}
@@ -134,15 +137,21 @@ export function MemberDetail({ id }: { id: string }) {
                       ),
                       scopes: c.scopes.join(', '),
                       last: c.last_used_at ? formatDateTime(c.last_used_at, language) : t('clients.never'),
+                      rate: <RateLimit client={c} />,
                       status: <StatusChip status={status} />,
                       actions: action && (
-                        <Button
-                          variant={action === 'suspend' ? 'secondary' : 'default'}
-                          onClick={() => setClientAction({ action, id: c.client_id, name: c.name })}
-                          aria-label={`${t(`members.${action}`)}: ${c.name}`}
-                        >
-                          {t(`members.${action}`)}
-                        </Button>
+                        <Actions>
+                          <Button variant="secondary" onClick={() => setRateClient(c)} aria-label={`${t('member.rateLimitChange')}: ${c.name}`}>
+                            {t('member.rateLimitChange')}
+                          </Button>
+                          <Button
+                            variant={action === 'suspend' ? 'secondary' : 'default'}
+                            onClick={() => setClientAction({ action, id: c.client_id, name: c.name })}
+                            aria-label={`${t(`members.${action}`)}: ${c.name}`}
+                          >
+                            {t(`members.${action}`)}
+                          </Button>
+                        </Actions>
                       ),
                     };
                   })}
@@ -179,6 +188,14 @@ export function MemberDetail({ id }: { id: string }) {
               clients.reload();
             }}
             onClose={() => setDecision(null)}
+          />
+          <ClientRateLimitDialog
+            client={rateClient}
+            onDone={(text) => {
+              setDone(text);
+              clients.reload();
+            }}
+            onClose={() => setRateClient(null)}
           />
           <ConfirmDialog
             visible={clientAction !== null}

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, Checkbox, CheckboxGroup, Heading, Paragraph, Table, TextInput } from 'suomifi-ui-components';
 import { ADMIN_GRANTED_SCOPES, type ClientScope } from '../../../../src/clients/scopes.ts';
-import { consoleApi, type ApiClient, type ClientSecret } from '../../api.ts';
+import { ApiError, consoleApi, type ApiClient, type ClientSecret } from '../../api.ts';
 import { ConfirmDialog, ErrorAlert, LoadState, PageHeading, Small, StatusChip, SuccessAlert, formatDateTime, useLanguage } from '../../components/common.tsx';
 import { useLoad } from '../../../shared/load.ts';
 import { Actions } from '../admin/Members.tsx';
@@ -23,6 +23,20 @@ const SCOPE_TEXTS = {
   'recommender:teach': 'clients.scope.recommender_teach',
 } as const satisfies Record<ClientScope, ParseKeys<'console'>>;
 const SCOPES = Object.keys(SCOPE_TEXTS) as ClientScope[];
+
+/** A client's calls a minute as the console shows them: its own limit, or the network's default. */
+export function RateLimit({ client }: { client: ApiClient }) {
+  const { t } = useTranslation('console');
+  const language = useLanguage();
+  if (client.effective_rate_limit_per_minute === null) return <>{t('clients.noRateLimit')}</>;
+  const n = new Intl.NumberFormat(language === 'en' ? 'en-GB' : `${language}-FI`).format(client.effective_rate_limit_per_minute);
+  return (
+    <>
+      {t('clients.perMinute', { n })}
+      <Small>{client.rate_limit_per_minute === null ? t('clients.rateDefault') : t('clients.rateSet')}</Small>
+    </>
+  );
+}
 
 export function clientStatus(client: ApiClient): 'active' | 'revoked' | 'suspended' {
   if (client.revoked_at) return 'revoked';
@@ -115,7 +129,10 @@ function SecretPanel({ secret, name, onDismiss }: { secret: ClientSecret; name: 
   );
 }
 
-/** The member's API clients: create with scopes, see the secret once, rotate, revoke, last used. */
+/**
+ * The member's API clients: create with scopes, see the secret once, rotate, revoke, last used, the
+ * rate limit (read-only: a network administrator sets it, on the member's page).
+ */
 export function Clients({ memberId }: { memberId: string }) {
   const { t } = useTranslation('console');
   const language = useLanguage();
@@ -156,7 +173,8 @@ export function Clients({ memberId }: { memberId: string }) {
       setSubmitted(false);
       clients.reload();
     } catch (e) {
-      setError(e);
+      // The cap on clients per member: say what to do, in the user's language.
+      setError(e instanceof ApiError && e.status === 409 && e.type?.endsWith('/client-limit') ? t('clients.limitReached') : e);
     } finally {
       setBusy(false);
     }
@@ -180,6 +198,7 @@ export function Clients({ memberId }: { memberId: string }) {
               columns={[
                 { key: 'name', labelText: t('clients.name') },
                 { key: 'used', labelText: t('clients.lastUsed') },
+                { key: 'rate', labelText: t('clients.rateLimitColumn') },
                 { key: 'status', labelText: t('clients.status') },
                 { key: 'actions', labelText: t('clients.actions') },
               ]}
@@ -202,6 +221,7 @@ export function Clients({ memberId }: { memberId: string }) {
                       <Small>{t('clients.createdAt', { when: formatDateTime(c.created_at, language) })}</Small>
                     </>
                   ),
+                  rate: <RateLimit client={c} />,
                   status: <StatusChip status={status} />,
                   actions:
                     status === 'revoked' ? null : (
@@ -258,17 +278,21 @@ export function Clients({ memberId }: { memberId: string }) {
         {SCOPES.filter((scope) => !grantable(scope)).map((scope) => (
           <Paragraph key={scope} mb="m">{`${t(SCOPE_TEXTS[scope])} (${scope}): ${t('clients.scopeAdminOnly')}`}</Paragraph>
         ))}
-        <TextInput
-          labelText={t('clients.rateLimit')}
-          hintText={t('clients.rateLimitHint')}
-          optionalText={t('app.optional')}
-          inputMode="numeric"
-          value={rateLimit}
-          onChange={(v) => setRateLimit(String(v ?? ''))}
-          status={submitted && problems.rate ? 'error' : 'default'}
-          statusText={submitted ? problems.rate : undefined}
-          mb="m"
-        />
+        {isNetworkAdmin ? (
+          <TextInput
+            labelText={t('clients.rateLimit')}
+            hintText={t('clients.rateLimitHint')}
+            optionalText={t('app.optional')}
+            inputMode="numeric"
+            value={rateLimit}
+            onChange={(v) => setRateLimit(String(v ?? ''))}
+            status={submitted && problems.rate ? 'error' : 'default'}
+            statusText={submitted ? problems.rate : undefined}
+            mb="m"
+          />
+        ) : (
+          <Paragraph mb="m">{t('clients.rateLimitByNetwork')}</Paragraph>
+        )}
         <ErrorAlert error={error} />
         <Button type="submit" disabled={busy}>
           {t('clients.createButton')}
