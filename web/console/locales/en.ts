@@ -287,6 +287,7 @@ export const en = {
     sharedClaimedText_other: 'Session transfer can be set up on this channel once the network administrator has approved your claims on these {{count}} services too:',
     sharedRefused: 'Session transfer cannot be set up on this channel: it also serves services that are not your organisation’s. Reload the page to see which.',
     pendingRefused: 'Session transfer cannot be set up yet: your claim on this service waits for the network administrator’s approval.',
+    heldRefused: 'Session transfer on this channel is already set up for another receiver (on a network with the demo, for example, the demo service). Contact the network administrator.',
     channels: 'Channels of {{name}}',
     channel: 'Channel',
     type: 'Type',

@@ -288,6 +288,7 @@ export const fi = {
     sharedClaimedText_other: 'Istunnon siirron voi ottaa tällä kanavalla käyttöön, kun verkoston ylläpitäjä on hyväksynyt myös ilmoituksenne näistä {{count}} palvelusta:',
     sharedRefused: 'Istunnon siirtoa ei voi ottaa käyttöön tällä kanavalla: se palvelee myös palveluja, jotka eivät ole organisaatiosi. Lataa sivu uudelleen nähdäksesi mitkä.',
     pendingRefused: 'Istunnon siirtoa ei voi vielä ottaa käyttöön: ilmoituksenne tästä palvelusta odottaa verkoston ylläpitäjän hyväksyntää.',
+    heldRefused: 'Tällä kanavalla on jo istunnon siirto toiselle vastaanottajalle (esittelyä käyttävässä verkostossa esimerkiksi esittelypalvelulle). Ota yhteyttä verkoston ylläpitäjään.',
     channels: 'Palvelun {{name}} asiointikanavat',
     channel: 'Asiointikanava',
     type: 'Tyyppi',

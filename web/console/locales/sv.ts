@@ -287,6 +287,7 @@ export const sv = {
     sharedClaimedText_other: 'Överföring av sessionen kan slås på i kanalen när nätverkets administratör har godkänt era anspråk även på dessa {{count}} tjänster:',
     sharedRefused: 'Överföring av sessionen kan inte slås på i den här kanalen: den betjänar också tjänster som inte är din organisations. Ladda om sidan för att se vilka.',
     pendingRefused: 'Överföring av sessionen kan inte slås på ännu: ert anspråk på tjänsten väntar på godkännande av nätverkets administratör.',
+    heldRefused: 'Överföring av sessionen i den här kanalen är redan inställd för en annan mottagare (i ett nätverk med demon till exempel demotjänsten). Kontakta nätverkets administratör.',
     channels: 'Servicekanaler för {{name}}',
     channel: 'Servicekanal',
     type: 'Typ',

@@ -389,6 +389,7 @@ function TransferDialog(props: {
       // The channel became shared, or the claim is not verified (changed since the list was loaded).
       if (e instanceof ApiError && e.status === 409 && e.type?.endsWith('/channel-shared')) setError(t('services.sharedRefused'));
       else if (e instanceof ApiError && e.status === 409 && e.type?.endsWith('/claim-not-verified')) setError(t('services.pendingRefused'));
+      else if (e instanceof ApiError && e.status === 409 && e.type?.endsWith('/channel-held')) setError(t('services.heldRefused'));
       else setError(e);
     } finally {
       setBusy(false);
