@@ -150,6 +150,8 @@ describe('citizen app: the whole path', { skip: skipBrowser }, () => {
           const webName = { fi: 'Nettilukion hakulomake', sv: 'Ansökan till nätgymnasiet', en: 'Online upper secondary school application' }[language];
           await tick('radio', new RegExp(escape(webName)));
           for (const name of ['age', 'municipality_code', 'life_situation_meters']) await page.getByRole('checkbox', { name: titles[name]![language] }).waitFor();
+          // The consent question names who receives: here the operator's own client, and the operator has no configured name.
+          assert.equal(await page.locator('.receiver[data-receiver-kind="operator"] .receiver__who').textContent(), T.receiver.operator);
           await check('transfer');
           await page.getByRole('button', { name: T.transfer.send }).click();
           await page.getByText(T.transfer.chooseOne).waitFor();
@@ -193,6 +195,7 @@ describe('citizen app: the whole path', { skip: skipBrowser }, () => {
           // named by the service the person chose, though the desk serves many
           await page.getByRole('heading', { level: 3, name: `${SERVICE_NAME} – Otavan Opisto / Otavia` }).waitFor();
           await page.getByText(T.my.receipt).first().waitFor();
+          assert.deepEqual(await page.locator('article.consent dd[data-receiver-kind]').allTextContents(), [T.receiver.operator, T.receiver.operator], 'each consent names its receiver');
           await check('my');
           await page.getByRole('button', { name: new RegExp(`^${escape(T.my.withdrawLabel.split(':')[0]!)}`) }).click();
           await page.getByText(T.my.withdrawn).waitFor();

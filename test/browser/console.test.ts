@@ -12,7 +12,8 @@ import { expectNoSeriousAxeViolations, newContext, openBrowser, screenshot, skip
 
 /**
  * The provider console end to end in Chromium: an organisation applies, a network administrator
- * approves it, it connects a service and sets up session transfer, creates an API client whose
+ * approves it, it claims its services (the administrator verifies the claims: the demo catalogue
+ * gives no business IDs) and sets up session transfer, creates an API client whose
  * secret works against the API, teaches the recommender and reads its statistics. And the
  * refusals: the wrong role sees no admin views and the API answers 403; another organisation's
  * data is refused; a suspended client stops working at once; a client over its rate limit gets
@@ -28,13 +29,33 @@ const ORG = {
   password: 'outi-password-123',
 };
 const DEVELOPER = { name: 'Dani Developer', email: 'dani@otava.test', password: 'dani-password-1234' };
-// Demo catalogue services: one named in the application (it has two service locations), one linked later.
+// Demo catalogue services: one named in the application, one claimed later from the search.
 const NETTILUKIO = '3668d250-cd80-45c4-abcc-9b2d3a2b3e42';
 const VAPAA_SIVISTYSTYO = 'd03600d5-5a54-4f13-a1ac-3c0604194330';
+// Nettilukio's one channel in the demo catalogue, the Otava service location, serves these services
+// too. The catalogue names no business ID for any organisation, so the network administrator
+// verifies each claim; the channel receives transfers only once every one of them is Otava's.
+const OTAVA_LOCATION = '961f1a02-0eb7-4b5d-9721-6b9f2d14ec6f';
+const OTAVA_SERVICES: Record<string, string> = {
+  [NETTILUKIO]: 'Nettilukio aikuisille',
+  [VAPAA_SIVISTYSTYO]: 'Vapaan sivistystyön koulutukset Otavan Opistossa',
+  '2afc11a0-f7f3-4a5f-8585-be246bb2a5ea': 'Otavian aineopiskelu',
+  '904afe53-a428-41ce-9132-5301462e488d': 'Otavan Opiston aikuislukio',
+  'c53df08b-90d3-4491-afc1-9a3886a9e51f': 'Monikulttuurinen perusopetus: Aikuisten perusopetuksen alkuvaihe',
+  'd78c9764-5cb7-41da-bd52-2f0fcd5e0b6c': 'Monikulttuurinen perusopetus: Aikuisten perusopetuksen päättövaihe',
+  'd4c733f1-9693-4cd2-8c21-54617cac1e44': 'Lukiokoulutus',
+  'e2b26c46-95ef-4b32-9f41-00e51cda443b': 'Nettiperuskoulu aikuisille',
+};
+// Claimed by mistake (the customs' service), and rejected by the network administrator.
+const MISTAKE = { id: '53cad464-9b4a-4631-8abe-2232d3200209', name: 'Muuttotavaroiden tulliselvitys' };
+const MISTAKE_REASON = 'Tullin palvelu, ei Otavan Opiston.'
 // A situation in which the recommender puts both services in its top ten.
 const STUDY_SITUATION = { working_studying: 0, improvement_of_strengths: 0 };
 
 type Texts = typeof en;
+const TEXTS = { fi, sv, en };
+const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k]));
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // Code passed to page.evaluate runs in the browser; the tests' tsconfig has no DOM types.
 declare const document: any;
@@ -84,10 +105,19 @@ async function shot(page: Page, name: string, options: { fullPage?: boolean } = 
   await page.evaluate(() => window.scrollTo(0, 0));
 }
 
-/** Opens an expander (a suomifi Expander's title button) unless it is open. */
+/** Opens a service's expander (its title button: the name, then the claim's state) unless it is open. */
 async function expand(page: Page, name: string) {
-  const button = page.getByRole('button', { name, exact: true });
+  const button = page.getByRole('button', { name: new RegExp(`^${escape(name)}\\b`) });
   if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  return page.locator('.fi-expander', { has: button });
+}
+
+/** Switches the console's language with the header's language menu. */
+async function switchLanguage(page: Page, from: keyof typeof TEXTS, to: keyof typeof TEXTS) {
+  const names = { fi: 'Suomi (FI)', sv: 'Svenska (SV)', en: 'English (EN)' };
+  await page.getByRole('button', { name: `${TEXTS[from].app.language}: ${names[from]}` }).click();
+  await page.getByRole('menuitem', { name: names[to] }).click();
+  await page.getByRole('button', { name: `${TEXTS[to].app.language}: ${names[to]}` }).waitFor();
 }
 
 /** The period of a statistics request, to ask for the same release again. */
@@ -234,12 +264,20 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     await dialog.waitFor({ state: 'hidden' });
 
     await row.getByRole('button', { name: `${en.members.approve}: ${ORG.name}` }).click();
+    await page.getByRole('dialog').getByText(en.members.approveText).waitFor();
     await page.getByRole('dialog').getByRole('button', { name: en.members.approve, exact: true }).click();
     await page.getByText(`${ORG.name}: ${en.status.approved.toLowerCase()}.`).waitFor();
+    // The service named in the application is now the organisation's claim: nothing in the demo
+    // catalogue ties it to the organisation's business ID, so it waits for an administrator.
+    await page.getByRole('button', { name: new RegExp(`${en.members.filter}$`) }).click();
+    await page.getByRole('option', { name: en.status.approved }).click();
+    await row.getByRole('link', { name: en.members.pendingClaims_one }).waitFor();
 
     await page.goto(`/console/admin/members/${memberId}`);
     await page.getByRole('heading', { level: 1, name: en.member.title.replace('{{name}}', ORG.name) }).waitFor();
     await page.getByRole('cell', { name: en.member.actions.approve }).waitFor();
+    await page.getByRole('link', { name: en.members.pendingClaims_one }).waitFor();
+    await page.getByRole('listitem').filter({ hasText: 'Nettilukio aikuisille' }).getByText(en.claimStatus.pending).waitFor();
     // The member's privacy budget: a cap out of range is explained at the field, a valid one saved.
     await page.getByRole('heading', { level: 2, name: en.member.privacy }).waitFor();
     const capField = page.getByLabel(en.member.privacyLabel);
@@ -254,21 +292,149 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     await page.getByText(en.member.privacySaved.replace('{{cap}}', '3')).waitFor();
   });
 
-  test('the organisation links a service and sets up session transfer on a channel', async () => {
+  test('the organisation claims its services: each waits for the network administrator, and so does transfer on the shared location', async () => {
     const page = orgPage;
     await page.getByRole('button', { name: fi.pending.refresh }).click();
     await page.getByRole('heading', { level: 1, name: fi.services.title }).waitFor();
-    // The service named in the application was linked on approval.
-    await page.getByRole('button', { name: 'Nettilukio aikuisille', exact: true }).waitFor();
+    // The service named in the application is a claim, waiting; its one channel cannot be set up yet.
+    const nettilukio = await expand(page, 'Nettilukio aikuisille');
+    await nettilukio.getByText(fi.services.claimPendingTitle).waitFor();
+    await nettilukio.getByText(fi.services.claimPending).waitFor();
+    await nettilukio.getByRole('cell', { name: fi.services.transferAfterApproval }).waitFor();
+    assert.equal(await page.getByRole('button', { name: new RegExp(`^${fi.services.setUpShort}: `) }).count(), 0, 'no transfer set-up for a waiting claim');
+    // The location serves seven more services, which the page lists, saying why that matters.
+    const shared = nettilukio.locator(`[data-channel="${OTAVA_LOCATION}"]`);
+    await shared.getByText(fill(fi.services.sharedText_other, { count: 7 })).waitFor();
+    for (const [id, name] of Object.entries(OTAVA_SERVICES)) if (id !== NETTILUKIO) await shared.getByRole('listitem').filter({ hasText: name }).waitFor();
 
+    // One of them from the catalogue search…
     await page.getByRole('searchbox', { name: fi.apply.search }).fill('Otavan Opisto');
     await page.getByRole('searchbox', { name: fi.apply.search }).press('Enter');
-    await page.getByRole('button', { name: `${fi.services.linkShort}: Vapaan sivistystyön koulutukset Otavan Opistossa` }).click();
-    await page.getByText(fi.services.linkedDone.replace('{{name}}', 'Vapaan sivistystyön koulutukset Otavan Opistossa')).waitFor();
+    await page.getByRole('button', { name: `${fi.services.linkShort}: ${OTAVA_SERVICES[VAPAA_SIVISTYSTYO]}` }).click();
+    await page.getByText(fill(fi.services.claimedPending, { name: OTAVA_SERVICES[VAPAA_SIVISTYSTYO]! })).waitFor();
+    assert.ok(await page.getByRole('button', { name: `${fi.services.claimedShort}: ${OTAVA_SERVICES[VAPAA_SIVISTYSTYO]}` }).isDisabled(), 'the search says it is claimed');
+    await shared.getByRole('listitem').filter({ hasText: OTAVA_SERVICES[VAPAA_SIVISTYSTYO]! }).getByText(fi.services.sharedYoursPending).waitFor();
+    // … the other six at once from the location's list…
+    await shared.getByRole('button', { name: fill(fi.services.sharedClaim_other, { count: 6 }) }).click();
+    await page.getByText(fill(fi.services.claimedMany_other, { count: 6 })).waitFor();
+    await shared.getByText(fill(fi.services.sharedClaimedText_other, { count: 7 })).waitFor();
+    // … and, by mistake, someone else's service.
+    await page.getByRole('searchbox', { name: fi.apply.search }).fill('tulliselvitys');
+    await page.getByRole('searchbox', { name: fi.apply.search }).press('Enter');
+    await page.getByRole('button', { name: `${fi.services.linkShort}: ${MISTAKE.name}` }).click();
+    await page.getByText(fill(fi.services.claimedPending, { name: MISTAKE.name })).waitFor();
+
+    const listed = await pageFetch(page, 'GET', `/api/v1/console/members/${memberId}/services`);
+    assert.deepEqual(
+      listed.json.services.map((s: { service_id: string; claim: { status: string } }) => [s.service_id, s.claim.status]).sort(),
+      [...Object.keys(OTAVA_SERVICES), MISTAKE.id].map((id) => [id, 'pending']).sort(),
+    );
+    // The server agrees: a waiting claim's channel is refused with its reason.
+    const refused = await pageFetch(page, 'PUT', `/api/v1/console/members/${memberId}/channels/${OTAVA_LOCATION}/transfer`, { landing_url: 'https://otava.example.fi/aurora', accepts: ['age'], client_id: 'aur_none' });
+    assert.equal(refused.status, 409);
+    assert.match(refused.json.type, /claim-not-verified$/);
+
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await expectNoSeriousAxeViolations(page, 'services with claims waiting');
+    await shot(page, 'console-services-pending-fi');
+    for (const [from, to] of [['fi', 'sv'], ['sv', 'en'], ['en', 'fi']] as const) {
+      await switchLanguage(page, from, to);
+      await page.getByRole('heading', { level: 1, name: TEXTS[to].services.title }).waitFor();
+      // The view is drawn anew in the new language, its services folded: open the one the others share a location with.
+      await (await expand(page, 'Nettilukio aikuisille')).getByText(TEXTS[to].services.claimPendingTitle).waitFor();
+      if (to !== 'fi') {
+        await expectNoSeriousAxeViolations(page, `services with claims waiting (${to})`);
+        await shot(page, `console-services-pending-${to}`);
+      }
+    }
+  });
+
+  test('the network administrator sees the waiting claims, rejects a mistaken one with a reason and approves the rest', async () => {
+    const page = adminPage;
+    // The overview counts the waiting claims and leads to them.
+    await page.getByRole('link', { name: en.nav.overview }).click();
+    await page.getByRole('heading', { level: 1, name: en.overview.title }).waitFor();
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: en.overview.pendingClaims }) });
+    assert.equal((await card.locator('.n').textContent())?.trim(), String(Object.keys(OTAVA_SERVICES).length + 1));
+    await card.getByRole('link', { name: en.overview.pendingClaims }).click();
+    await page.getByRole('heading', { level: 1, name: en.claims.title }).waitFor();
+    assert.equal(await page.getByRole('button', { name: en.claims.showPending }).getAttribute('aria-pressed'), 'true');
+    const table = page.getByRole('table', { name: en.claims.captionPending });
+    await table.waitFor();
+    // Each row says what to compare: the member and its business ID, the catalogue's organisations and theirs.
+    const nettilukio = table.getByRole('row').filter({ hasText: 'Nettilukio aikuisille' });
+    await nettilukio.getByText(`${en.members.businessId}: ${ORG.businessId}`).waitFor();
+    await nettilukio.getByText(`Mikkelin kaupungin liikelaitos Otavia: ${en.claims.noBusinessId}`).waitFor();
+    await table.getByRole('row').filter({ hasText: MISTAKE.name }).getByText(en.claims.noOrganisation).waitFor();
+    await expectNoSeriousAxeViolations(page, 'claims');
+    await shot(page, 'console-claims-en');
+    for (const [from, to] of [['en', 'fi'], ['fi', 'sv'], ['sv', 'en']] as const) {
+      await switchLanguage(page, from, to);
+      await page.getByRole('heading', { level: 1, name: TEXTS[to].claims.title }).waitFor();
+      await page.getByRole('table', { name: TEXTS[to].claims.captionPending }).waitFor();
+      if (to !== 'en') {
+        await expectNoSeriousAxeViolations(page, `claims (${to})`);
+        await shot(page, `console-claims-${to}`);
+      }
+    }
+
+    // Rejecting asks for the reason, which the organisation then sees in its log.
+    const names = (service: string) => ({ member: ORG.name, service });
+    await table.getByRole('button', { name: fill(en.claims.rejectLabel, names(MISTAKE.name)) }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(fill(en.claims.rejectTitle, names(MISTAKE.name))).waitFor();
+    await dialog.getByRole('button', { name: en.claims.reject, exact: true }).click();
+    await dialog.getByText(en.members.reasonMissing).waitFor();
+    await expectNoSeriousAxeViolations(page, 'reject claim dialog');
+    await shot(page, 'console-claims-reject', { fullPage: false });
+    await dialog.getByLabel(en.members.reason, { exact: true }).fill(MISTAKE_REASON);
+    await dialog.getByRole('button', { name: en.claims.reject, exact: true }).click();
+    await page.getByText(fill(en.claims.rejectDone, names(MISTAKE.name))).waitFor();
+    await table.getByRole('row').filter({ hasText: MISTAKE.name }).waitFor({ state: 'detached' });
+
+    // Approving: one by one, each after a look at what it gives.
+    for (const name of Object.values(OTAVA_SERVICES)) {
+      await table.getByRole('button', { name: fill(en.claims.approveLabel, names(name)) }).click();
+      await dialog.getByText(fill(en.claims.approveText, names(name))).waitFor();
+      await dialog.getByRole('button', { name: en.claims.approve, exact: true }).click();
+      await page.getByText(fill(en.claims.approveDone, names(name))).waitFor();
+    }
+    await page.getByText(en.claims.emptyPending).waitFor();
+
+    // The verified ones, each with who approved it; revoking asks for a reason too.
+    await page.getByRole('button', { name: en.claims.showVerified }).click();
+    const verified = page.getByRole('table', { name: en.claims.captionVerified });
+    await verified.waitFor();
+    assert.equal(await verified.getByRole('button', { name: new RegExp(`^${en.claims.revoke}: `) }).count(), Object.keys(OTAVA_SERVICES).length);
+    await verified.getByRole('row').filter({ hasText: 'Nettilukio aikuisille' }).getByText(fill(en.claims.byAdministrator, { who: ADMIN.email })).waitFor();
+    await expectNoSeriousAxeViolations(page, 'verified claims');
+    await shot(page, 'console-claims-verified-en');
+    await verified.getByRole('button', { name: fill(en.claims.revokeLabel, names('Nettilukio aikuisille')) }).click();
+    await dialog.getByText(fill(en.claims.revokeText, names('Nettilukio aikuisille'))).waitFor();
+    await dialog.getByRole('button', { name: en.claims.revoke, exact: true }).click();
+    await dialog.getByText(en.members.reasonMissing).waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await verified.getByRole('button', { name: new RegExp(`^${en.claims.revoke}: `) }).count(), Object.keys(OTAVA_SERVICES).length, 'nothing revoked');
+  });
+
+  test('with every claim on the location verified, the organisation sets up session transfer there; a shared channel can still be turned off', async () => {
+    const page = orgPage;
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: fi.services.title }).waitFor();
+    assert.equal(await page.getByRole('button', { name: new RegExp(`^${escape(MISTAKE.name)}`) }).count(), 0, 'the rejected claim is gone');
+    const rejection = await pageFetch(page, 'GET', '/api/v1/console/audit?limit=500');
+    assert.ok(
+      rejection.json.entries.some((e: { action: string; target: string; details: { reason?: string } }) => e.action === 'member.service.reject' && e.target === MISTAKE.id && e.details.reason === MISTAKE_REASON),
+      "the organisation's log has the reason",
+    );
+    const nettilukio = await expand(page, 'Nettilukio aikuisille');
+    await nettilukio.getByRole('button', { name: new RegExp(fi.claimStatus.verified) }).waitFor();
+    await nettilukio.getByText(new RegExp(escape(fi.services.claimByAdministrator.split(':')[1]!.trim()))).waitFor();
+    assert.equal(await nettilukio.locator(`[data-channel="${OTAVA_LOCATION}"]`).count(), 0, 'the location is no longer shared');
 
     // Transfer needs a receiving client first: the dialog says so.
-    await expand(page, 'Nettilukio aikuisille');
-    const setUp = page.getByRole('button', { name: new RegExp(`^${fi.services.setUpShort}: `) }).first();
+    const setUp = nettilukio.getByRole('button', { name: new RegExp(`^${fi.services.setUpShort}: `) }).first();
     await setUp.click();
     await page.getByRole('dialog').getByText(fi.services.noReceivingClient).waitFor();
     await page.getByRole('dialog').getByRole('button', { name: fi.app.cancel }).click();
@@ -276,8 +442,8 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     const created = await pageFetch(page, 'POST', `/api/v1/console/members/${memberId}/clients`, { name: 'Vastaanotto', scopes: ['transfer:receive'] });
     assert.equal(created.status, 201);
     await page.reload();
-    await expand(page, 'Nettilukio aikuisille');
-    await page.getByRole('button', { name: new RegExp(`^${fi.services.setUpShort}: `) }).first().click();
+    const opened = await expand(page, 'Nettilukio aikuisille');
+    await opened.getByRole('button', { name: new RegExp(`^${fi.services.setUpShort}: `) }).first().click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel(fi.services.landingUrl, { exact: true }).fill('http://example.fi/aurora');
     await dialog.getByRole('button', { name: fi.app.save }).click();
@@ -291,15 +457,47 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     await shot(page, 'console-transfer');
     await dialog.getByRole('button', { name: fi.app.save }).click();
     await page.getByText(fi.services.transferSaved).waitFor();
-    await page.getByText('https://otava.example.fi/aurora').first().waitFor();
+    // The location serves all eight services: each lists it, set up now.
+    await opened.getByText('https://otava.example.fi/aurora').waitFor();
 
     const services = await pageFetch(page, 'GET', `/api/v1/console/members/${memberId}/services`);
-    const nettilukio = services.json.services.find((s: { service_id: string }) => s.service_id === NETTILUKIO);
-    const configured = nettilukio.channels.find((c: { transfer: unknown }) => c.transfer);
+    const listed = services.json.services.find((s: { service_id: string }) => s.service_id === NETTILUKIO);
+    const configured = listed.channels.find((c: { transfer: unknown }) => c.transfer);
     assert.deepEqual(configured.transfer, { landing_url: 'https://otava.example.fi/aurora', accepts: ['age'], client_id: created.json.client_id });
-    assert.ok(services.json.services.some((s: { service_id: string }) => s.service_id === VAPAA_SIVISTYSTYO));
+    assert.deepEqual(configured.other_services, []);
+    assert.ok(services.json.services.some((s: { service_id: string; claim: { status: string } }) => s.service_id === VAPAA_SIVISTYSTYO && s.claim.status === 'verified'));
+    // People are offered the location now, with Otava named as the receiver.
+    const offered = (await (await api(`/api/v1/services/${NETTILUKIO}/transfer-targets`)).json()) as { targets: { channel_id: string; receiver: unknown }[] };
+    assert.deepEqual(offered.targets.map((x) => [x.channel_id, x.receiver]), [[OTAVA_LOCATION, { kind: 'member', organisation: ORG.name, business_id: ORG.businessId }]]);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await expectNoSeriousAxeViolations(page, 'services');
     await shot(page, 'console-services');
+
+    // The catalogue's next import links another organisation's service to the location: the
+    // transfer stops working there at once, the page says why, and it can still be turned off.
+    const neighbour = randomUUID();
+    const db = network.database.db;
+    await db.insertInto('services').values({ id: neighbour, source: 'test', area_type: 'Nationwide', nationwide: true, name: JSON.stringify({ fi: 'Naapurin neuvonta' }), content_hash: 'x', sort_name: 'naapurin neuvonta' } as never).execute();
+    await db.insertInto('service_channel_links').values({ service_id: neighbour, channel_id: OTAVA_LOCATION, asserted_by: 'service', channel_name: null, description: '{}' } as never).execute();
+    try {
+      await page.reload();
+      const again = await expand(page, 'Nettilukio aikuisille');
+      const sharedNow = again.locator(`[data-channel="${OTAVA_LOCATION}"]`);
+      await sharedNow.getByText(fill(fi.services.sharedText_one, { count: 1 })).waitFor();
+      await sharedNow.getByRole('listitem').filter({ hasText: 'Naapurin neuvonta' }).waitFor();
+      await again.getByRole('cell', { name: new RegExp(`^${escape(fi.services.transferIdle)}`) }).getByText(fi.services.transferIdleShared).waitFor();
+      assert.equal(await again.getByRole('button', { name: new RegExp(`^${fi.services.editShort}: `) }).count(), 0, 'no editing a shared channel');
+      assert.deepEqual(((await (await api(`/api/v1/services/${NETTILUKIO}/transfer-targets`)).json()) as { targets: unknown[] }).targets, []);
+      await expectNoSeriousAxeViolations(page, 'services with a shared channel');
+      await shot(page, 'console-services-shared');
+      await again.getByRole('button', { name: new RegExp(`^${fi.services.turnOffShort}: `) }).click();
+      await page.getByRole('dialog').getByRole('button', { name: fi.services.turnOffShort }).click();
+      await page.getByText(fi.services.turnedOff).waitFor();
+      await again.getByRole('cell', { name: fi.services.transferShared }).waitFor();
+    } finally {
+      await db.deleteFrom('service_channel_links').where('service_id', '=', neighbour).execute();
+      await db.deleteFrom('services').where('id', '=', neighbour).execute();
+    }
   });
 
   test('API client: created with scopes, secret shown once, works against the API, rotated, rate-limited, revoked', async () => {

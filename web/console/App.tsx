@@ -12,6 +12,7 @@ import { Apply } from './views/Apply.tsx';
 import { Login } from './views/Login.tsx';
 import { Pending } from './views/Pending.tsx';
 import { Audit } from './views/admin/Audit.tsx';
+import { Claims } from './views/admin/Claims.tsx';
 import { MemberDetail } from './views/admin/MemberDetail.tsx';
 import { Members } from './views/admin/Members.tsx';
 import { Overview } from './views/admin/Overview.tsx';
@@ -33,6 +34,7 @@ function navFor(staff: Staff | null | undefined, t: TFunction<'console'>): NavIt
   if (staff.role === 'network_admin')
     return [
       { to: '/admin/members', label: t('nav.members') },
+      { to: '/admin/claims', label: t('nav.claims') },
       { to: '/admin/overview', label: t('nav.overview') },
       { to: '/admin/audit', label: t('nav.audit') },
       { to: '/account', label: t('nav.account') },
@@ -89,6 +91,7 @@ function route(path: string, staff: Staff | null, onLoggedIn: () => void): React
   if (path.startsWith('/admin/')) {
     if (!admin) return <Forbidden />;
     if (path === '/admin/members') return <Members />;
+    if (path === '/admin/claims') return <Claims />;
     if (path === '/admin/overview') return <Overview />;
     if (path === '/admin/audit') return <Audit />;
     const member = matchPath('/admin/members/:id', path);

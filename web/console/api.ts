@@ -4,10 +4,11 @@ import type { Language } from '../shared/i18n.ts';
 import type { MemberItem } from '../../src/members/members.ts';
 import type { ClientItem } from '../../src/clients/member-clients.ts';
 import type { MemberChannel, MemberService, TransferSettings } from '../../src/members/member-services.ts';
+import type { ClaimItem, ClaimState, ClaimStatus } from '../../src/members/service-claims.ts';
 import type { PrivacySettings } from '../../src/statistics/budget.ts';
 import type { MeterStatistics, StatisticsResult, StatisticsWeek, WeekRelease } from '../../src/statistics/provider-statistics.ts';
 
-export type { MemberChannel, MemberService, MeterStatistics as MeterDistribution, PrivacySettings, StatisticsWeek, WeekRelease };
+export type { ClaimItem, ClaimState, ClaimStatus, MemberChannel, MemberService, MeterStatistics as MeterDistribution, PrivacySettings, StatisticsWeek, WeekRelease };
 export type TransferSetting = TransferSettings;
 export type Member = MemberItem;
 export type ApiClient = ClientItem;
@@ -111,7 +112,8 @@ export interface Recommendation {
 /** GET /api/v1/console/overview. */
 export interface NetworkOverview {
   members: Record<MemberStatus, number>;
-  services: { catalogue: number; linked: number };
+  /** linked: services with a verified claim; pending_claims: claims waiting for a network administrator. */
+  services: { catalogue: number; linked: number; pending_claims: number };
   clients: { active: number; suspended: number; revoked: number; of_members: number };
   staff: number;
   weeks: { week: string; recommendations: number; transfers: number }[];
@@ -156,6 +158,9 @@ export const consoleApi = {
   decide: (id: string, action: 'approve' | 'reject' | 'suspend' | 'reinstate', reason?: string) =>
     call(`${member(id)}/${action}`, { method: 'POST', body: reason === undefined ? {} : { reason } }),
   overview: (options: Abortable = {}) => call<NetworkOverview>('/api/v1/console/overview', options),
+  claims: (status: ClaimStatus, options: Abortable = {}) => call<{ claims: ClaimItem[] }>('/api/v1/console/claims', { query: { status }, ...options }),
+  approveClaim: (memberId: string, serviceId: string) => call<ClaimState>(`${member(memberId)}/services/${encodeURIComponent(serviceId)}/approve`, { method: 'POST', body: {} }),
+  rejectClaim: (memberId: string, serviceId: string, reason: string) => call(`${member(memberId)}/services/${encodeURIComponent(serviceId)}/reject`, { method: 'POST', body: { reason } }),
   audit: (before?: number, limit = 50) => call<AuditPage>('/api/v1/console/audit', { query: { before, limit } }),
 
   staff: (memberId: string, options: Abortable = {}) => call<{ staff: StaffUser[] }>(`${member(memberId)}/staff`, options),
@@ -168,7 +173,8 @@ export const consoleApi = {
   removeStaff: (staffId: string) => call(`/api/v1/console/staff/${encodeURIComponent(staffId)}`, { method: 'DELETE' }),
 
   services: (memberId: string, options: Abortable = {}) => call<{ services: MemberService[] }>(`${member(memberId)}/services`, options),
-  linkService: (memberId: string, serviceId: string) => call(`${member(memberId)}/services`, { method: 'POST', body: { service_id: serviceId } }),
+  /** Claims a catalogue service: the answer says whether the claim was verified at once or waits for a network administrator. */
+  linkService: (memberId: string, serviceId: string) => call<MemberService>(`${member(memberId)}/services`, { method: 'POST', body: { service_id: serviceId } }),
   unlinkService: (memberId: string, serviceId: string) => call(`${member(memberId)}/services/${encodeURIComponent(serviceId)}`, { method: 'DELETE' }),
   setTransfer: (memberId: string, channelId: string, body: TransferSetting) =>
     call(`${member(memberId)}/channels/${encodeURIComponent(channelId)}/transfer`, { method: 'PUT', body }),

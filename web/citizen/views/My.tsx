@@ -8,6 +8,7 @@ import { Problem } from '../components/Problem.tsx';
 import { METERS, METER_TEXTS } from '../meters.ts';
 import { my } from '../person.ts';
 import { consentServices, eraseLocal, loadChecks, localData, onStorageChange, personKey, removeCheck, type Check } from '../storage.ts';
+import { DemoMark, useReceiverText } from '../receiver.tsx';
 import { formatDateTime, loc } from '../text.ts';
 import type { AttributeInfo, ConsentRecord, ServerCheck } from '../types.ts';
 
@@ -213,6 +214,7 @@ function summary(meters: Record<string, number | undefined>, language: Language)
 
 function ConsentCard({ consent: c, language, title, onWithdraw }: { consent: ConsentRecord; language: Language; title: (n: string) => string; onWithdraw: () => void }) {
   const { t } = useTranslation('citizen');
+  const receiverText = useReceiverText();
   // A name kept in this browser for an older consent, where the server may name another service of the same channel.
   const remembered = consentServices()[c.id];
   const fromServer = loc(c.recipient?.service_name ?? null, language);
@@ -220,11 +222,20 @@ function ConsentCard({ consent: c, language, title, onWithdraw }: { consent: Con
   const recipient = [service, loc(c.recipient?.channel_name ?? null, language)].filter(Boolean).join(' – ') || c.purpose;
   return (
     <article className="consent" aria-labelledby={`consent-${c.id}`} data-status={c.status}>
-      <h3 id={`consent-${c.id}`}>{recipient}</h3>
+      <h3 id={`consent-${c.id}`}>
+        {recipient}
+        {c.receiver?.kind === 'demo' && <DemoMark />}
+      </h3>
       <p>
         <StaticChip>{t(`my.status.${c.status}`)}</StaticChip>
       </p>
       <dl className="facts">
+        {c.receiver && (
+          <div>
+            <dt>{t('receiver.label')}</dt>
+            <dd data-receiver-kind={c.receiver.kind}>{receiverText(c.receiver)}</dd>
+          </div>
+        )}
         <div>
           <dt>{t('my.attributes')}</dt>
           <dd>{c.attributes.map(title).join(', ')}</dd>

@@ -5,10 +5,11 @@ import { currentLanguage, type Language } from '../../shared/i18n.ts';
 import { channelKind } from '../channels.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { Problem } from '../components/Problem.tsx';
+import { DemoMark } from '../receiver.tsx';
 import { AppLink, useRouter } from '../../shared/router.tsx';
 import { useSearch } from '../search.tsx';
 import { loc, paragraphs } from '../text.ts';
-import type { Address, Channel, Phone, ServiceDetail, ServiceHours } from '../types.ts';
+import type { Address, Channel, Phone, ServiceDetail, ServiceHours, TransferTarget } from '../types.ts';
 import { useApi } from '../../shared/load.ts';
 
 // Leaflet is only fetched for a service that has locations on a map.
@@ -21,7 +22,9 @@ export default function ServicePage({ serviceId }: { serviceId: string }) {
   const { result } = useSearch();
   const { data, error, loading, reload } = useApi<ServiceDetail>(`/api/v1/services/${serviceId}?lang=${language}`);
   // "Go to this service" only where a channel receives a person's information.
-  const targets = useApi<{ targets: unknown[] }>(`/api/v1/services/${serviceId}/transfer-targets`);
+  const targets = useApi<{ targets: TransferTarget[] }>(`/api/v1/services/${serviceId}/transfer-targets`);
+  // Where only the demo receiving service receives, the person is told before they go.
+  const demoOnly = (targets.data?.targets.length ?? 0) > 0 && targets.data!.targets.every((x) => x.receiver.kind === 'demo');
   const recommendationId = new URLSearchParams(search).get('rec');
   const recommended = result?.recommendation.items.find((i) => i.service_id === serviceId);
 
@@ -79,8 +82,12 @@ export default function ServicePage({ serviceId }: { serviceId: string }) {
       )}
       {(targets.data?.targets.length ?? 0) > 0 && (
         <div className="panel panel--go">
-          <h2>{t('service.go')}</h2>
+          <h2>
+            {t('service.go')}
+            {demoOnly && <DemoMark />}
+          </h2>
           <p>{t('service.goHint')}</p>
+          {demoOnly && <p className="hint">{t('receiver.demoGo')}</p>}
           <AppLink to={`/services/${s.id}/transfer`} className="button button--primary">
             {t('service.go')}
           </AppLink>

@@ -5,6 +5,7 @@ import { ApiError } from '../../shared/api.ts';
 import { currentLanguage, type Language } from '../../shared/i18n.ts';
 import { MunicipalitySelect } from '../components/MunicipalitySelect.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
+import { DemoMark, ReceiverPanel, useReceiverText } from '../receiver.tsx';
 import { Problem } from '../components/Problem.tsx';
 import { METERS, METER_TEXTS, asAttributeMeters } from '../meters.ts';
 import { my } from '../person.ts';
@@ -26,7 +27,7 @@ export default function TransferPage({ serviceId }: { serviceId: string }) {
   const service = useApi<ServiceDetail>(`/api/v1/services/${serviceId}?lang=${language}`);
   const targets = useApi<{ targets: TransferTarget[] }>(`/api/v1/services/${serviceId}/transfer-targets`);
   const attributes = useApi<{ attributes: AttributeInfo[] }>('/api/v1/attributes');
-  const [done, setDone] = useState<(TransferResult & { channel: string }) | null>(null);
+  const [done, setDone] = useState<(TransferResult & { channel: string; receiver: TransferTarget['receiver'] }) | null>(null);
 
   const name = loc(service.data?.name, language);
   if (service.loading || targets.loading || attributes.loading) return <LoadingSpinner status="loading" text={t('app.loading')} variant="small" textAlign="right" />;
@@ -40,7 +41,7 @@ export default function TransferPage({ serviceId }: { serviceId: string }) {
       {failed ? (
         <Problem error={failed} retry={() => [service, targets, attributes].forEach((x) => x.reload())} />
       ) : done ? (
-        <Done result={done} channel={done.channel} serviceName={name} language={language} />
+        <Done result={done} channel={done.channel} receiver={done.receiver} serviceName={name} language={language} />
       ) : (targets.data?.targets.length ?? 0) === 0 ? (
         <p>{t('transfer.none')}</p>
       ) : (
@@ -66,9 +67,12 @@ function ConsentForm({
   targets: TransferTarget[];
   titles: AttributeInfo[];
   language: Language;
-  onDone: (result: TransferResult & { channel: string }) => void;
+  onDone: (result: TransferResult & { channel: string; receiver: TransferTarget['receiver'] }) => void;
 }) {
   const { t } = useTranslation('citizen');
+  const receiverText = useReceiverText();
+  // Each channel's hint names its receiver when the channels' receivers differ.
+  const receivers = new Set(targets.map((x) => receiverText(x.receiver)));
   const { form } = useSearch();
   const check = latestCheck();
   const [channelId, setChannelId] = useState(targets[0]!.channel_id);
@@ -121,7 +125,7 @@ function ConsentForm({
         },
         { create: true },
       );
-      onDone({ ...result, channel: loc(target.channel_name, language) || target.channel_type });
+      onDone({ ...result, channel: loc(target.channel_name, language) || target.channel_type, receiver: target.receiver });
     } catch (e) {
       if (e instanceof ApiError && e.status === 429) fail(t('transfer.tooMany', { seconds: e.retryAfter ?? 60 }));
       else if (e instanceof ApiError && e.status !== 0) fail(t('transfer.rejected', { detail: e.detail ?? e.title }));
@@ -140,17 +144,23 @@ function ConsentForm({
       <p className="lead">{t('transfer.intro', { service: serviceName })}</p>
       {targets.length > 1 ? (
         <RadioButtonGroup labelText={t('transfer.channel')} name="channel" value={channelId} onChange={setChannelId}>
-          {targets.map((x) => (
-            <RadioButton key={x.channel_id} value={x.channel_id} hintText={x.mode === 'link' ? t('transfer.modeLink') : t('transfer.modeCode')}>
-              {loc(x.channel_name, language) || x.channel_type}
-            </RadioButton>
-          ))}
+          {targets.map((x) => {
+            const mode = x.mode === 'link' ? t('transfer.modeLink') : t('transfer.modeCode');
+            return (
+              <RadioButton key={x.channel_id} value={x.channel_id} hintText={receivers.size > 1 ? `${mode}. ${t('receiver.label')}: ${receiverText(x.receiver)}` : mode}>
+                {loc(x.channel_name, language) || x.channel_type}
+                {x.receiver.kind === 'demo' && <DemoMark />}
+              </RadioButton>
+            );
+          })}
         </RadioButtonGroup>
       ) : (
         <p>
-          <strong>{loc(target.channel_name, language) || target.channel_type}</strong>: {target.mode === 'link' ? t('transfer.modeLink') : t('transfer.modeCode')}
+          <strong>{loc(target.channel_name, language) || target.channel_type}</strong>
+          {target.receiver.kind === 'demo' && <DemoMark />}: {target.mode === 'link' ? t('transfer.modeLink') : t('transfer.modeCode')}
         </p>
       )}
+      <ReceiverPanel receiver={target.receiver} />
       <fieldset className="consents">
         <legend>{t('transfer.consent')}</legend>
         <p className="hint">{t('transfer.consentHint')}</p>
@@ -225,13 +235,18 @@ function ConsentForm({
   );
 }
 
-function Done({ result, channel, serviceName, language }: { result: TransferResult; channel: string; serviceName: string; language: Language }) {
+function Done({ result, channel, receiver, serviceName, language }: { result: TransferResult; channel: string; receiver: TransferTarget['receiver']; serviceName: string; language: Language }) {
   const { t } = useTranslation('citizen');
+  const receiverText = useReceiverText();
   const code = result.code_display ?? result.code;
   return (
     <div className="transfer__done" role="status">
       <p>
         <strong>{serviceName}</strong> – {channel}
+        {receiver.kind === 'demo' && <DemoMark />}
+      </p>
+      <p>
+        {t('receiver.label')}: {receiverText(receiver)}
       </p>
       {result.mode === 'link' && result.link ? (
         <>

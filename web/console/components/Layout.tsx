@@ -48,7 +48,8 @@ const Body = styled.div`
   margin: 0 auto;
   padding: 0 20px 48px;
   display: grid;
-  grid-template-columns: 200px minmax(0, 1fr);
+  /* Wide enough for the longest single words of the menu ("Palveluilmoitukset"). */
+  grid-template-columns: 224px minmax(0, 1fr);
   gap: 24px;
   @media (max-width: 800px) {
     grid-template-columns: minmax(0, 1fr);
@@ -63,6 +64,9 @@ const Body = styled.div`
   }
   nav {
     padding-top: 24px;
+  }
+  nav a {
+    hyphens: auto;
   }
 `;
 

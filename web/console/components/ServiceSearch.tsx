@@ -35,6 +35,8 @@ export function ServiceSearch(props: {
   /** The button's text ("Add"); assistive technology hears it with the service's name ("Add: X"). */
   pickLabel: string;
   disabledIds?: ReadonlySet<string>;
+  /** The text of a disabled hit's button, saying why ("Claimed"); the pick label when not given. */
+  disabledLabel?: string;
   onPick: (service: CatalogueService, name: string) => void | Promise<void>;
 }) {
   const { t } = useTranslation('console');
@@ -88,9 +90,15 @@ export function ServiceSearch(props: {
                     <Text variant="bold">{name}</Text>
                     {org && <span className="org">{org}</span>}
                   </span>
-                  <Button variant="secondary" disabled={props.disabledIds?.has(service.id)} onClick={() => void props.onPick(service, name)} aria-label={`${props.pickLabel}: ${name}`}>
-                    {props.pickLabel}
-                  </Button>
+                  {(() => {
+                    const disabled = props.disabledIds?.has(service.id) ?? false;
+                    const label = disabled && props.disabledLabel ? props.disabledLabel : props.pickLabel;
+                    return (
+                      <Button variant="secondary" disabled={disabled} onClick={() => void props.onPick(service, name)} aria-label={`${label}: ${name}`}>
+                        {label}
+                      </Button>
+                    );
+                  })()}
                 </li>
               );
             })}

@@ -190,6 +190,26 @@ export function ConfirmDialog(props: {
   );
 }
 
+/**
+ * Around a suomifi Table whose cells hold sentences (names, explanations): they wrap, so that the
+ * table fits the page instead of scrolling sideways past its actions (suomifi keeps cells on one line).
+ */
+export const WrappingTable = styled.div`
+  & .fi-table {
+    white-space: normal;
+  }
+  & .fi-table td,
+  & .fi-table th {
+    vertical-align: top;
+    /* Break between words, not inside them ("Palvelupist-e"); an address breaks where it must. */
+    word-break: normal;
+    overflow-wrap: break-word;
+  }
+  & .fi-table .fi-button {
+    white-space: nowrap;
+  }
+`;
+
 /** A secondary line in a table cell (an ID under a name, a date under another). */
 export const Small = styled.span`
   display: block;
@@ -210,6 +230,21 @@ const Chip = styled(StaticChip)`
 export function StatusChip({ status }: { status: keyof ConsoleTexts['status'] }) {
   const { t } = useTranslation('console');
   return <Chip>{t(`status.${status}`)}</Chip>;
+}
+
+// Waiting: dark text on amber, so that it does not read as the blue "done" chips.
+const PendingChip = styled(Chip)`
+  &&.fi-chip {
+    background: #fff1d6;
+    color: #2a2a2a;
+    box-shadow: inset 0 0 0 1px #c65c00;
+  }
+`;
+
+/** A member's claim on a service: verified, or waiting for the network administrator's approval. */
+export function ClaimChip({ status }: { status: 'pending' | 'verified' }) {
+  const { t } = useTranslation('console');
+  return status === 'pending' ? <PendingChip>{t('claimStatus.pending')}</PendingChip> : <Chip>{t('claimStatus.verified')}</Chip>;
 }
 
 /** Who did something, from the audit log's actor ("staff:someone@example.fi", "client:aur_…"). */

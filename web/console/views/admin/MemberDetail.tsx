@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, Heading, Paragraph, Table } from 'suomifi-ui-components';
 import { consoleApi, localText, type ApiClient } from '../../api.ts';
-import { AppLink, ConfirmDialog, LoadState, PageHeading, Small, StatusChip, SuccessAlert, actorText, formatDateTime, useLanguage } from '../../components/common.tsx';
+import { AppLink, ClaimChip, ConfirmDialog, LoadState, PageHeading, Small, StatusChip, SuccessAlert, actorText, formatDateTime, useLanguage } from '../../components/common.tsx';
 import { useLoad } from '../../../shared/load.ts';
 import { RateLimit, clientStatus } from '../org/Clients.tsx';
 import { ClientRateLimitDialog } from './ClientRateLimit.tsx';
@@ -23,7 +23,14 @@ const Facts = styled.dl`
   }
 `;
 
-/** One member for the network administrator: facts, decisions, its clients (rate limit, suspend/reinstate), its services, its privacy budget. */
+const ServiceList = styled.ul`
+  padding-left: 20px;
+  li {
+    margin: 6px 0;
+  }
+`;
+
+/** One member for the network administrator: facts, decisions, its clients (rate limit, suspend/reinstate), its services and claims, its privacy budget. */
 export function MemberDetail({ id }: { id: string }) {
   const { t } = useTranslation('console');
   const language = useLanguage();
@@ -63,6 +70,16 @@ export function MemberDetail({ id }: { id: string }) {
             </dd>
             <dt>{t('members.applied')}</dt>
             <dd>{formatDateTime(member.created_at, language)}</dd>
+            <dt>{t('member.services')}</dt>
+            <dd>
+              {t('member.serviceCounts', { count: member.service_count })}
+              {member.pending_claims > 0 && (
+                <>
+                  {', '}
+                  <AppLink to="/admin/claims">{t('members.pendingClaims', { count: member.pending_claims })}</AppLink>
+                </>
+              )}
+            </dd>
             {member.decision_reason && (
               <>
                 <dt>{t('members.reason')}</dt>
@@ -168,11 +185,13 @@ export function MemberDetail({ id }: { id: string }) {
               list.length === 0 ? (
                 <Paragraph>{t('services.none')}</Paragraph>
               ) : (
-                <ul>
+                <ServiceList>
                   {list.map((s) => (
-                    <li key={s.service_id}>{localText(s.name, language)}</li>
+                    <li key={s.service_id}>
+                      <span>{localText(s.name, language) || s.service_id}</span> <ClaimChip status={s.claim.status} />
+                    </li>
                   ))}
-                </ul>
+                </ServiceList>
               )
             }
           </LoadState>

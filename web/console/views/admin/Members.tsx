@@ -107,7 +107,16 @@ export function Members() {
                 ),
                 status: <StatusChip status={m.status} />,
                 created: formatDate(m.created_at, language),
-                counts: `${m.service_count} / ${m.client_count}`,
+                counts: (
+                  <>
+                    {`${m.service_count} / ${m.client_count}`}
+                    {m.pending_claims > 0 && (
+                      <Small>
+                        <AppLink to="/admin/claims">{t('members.pendingClaims', { count: m.pending_claims })}</AppLink>
+                      </Small>
+                    )}
+                  </>
+                ),
                 actions: (
                   <Actions>
                     {decisionsFor(m.status).map((decision) => (

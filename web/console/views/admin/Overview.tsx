@@ -3,7 +3,7 @@ import { styled } from 'styled-components';
 import { Details, Heading, Table } from 'suomifi-ui-components';
 import { consoleApi } from '../../api.ts';
 import { BarChart } from '../../components/BarChart.tsx';
-import { LoadState, PageHeading, formatDate, formatNumber, useLanguage } from '../../components/common.tsx';
+import { AppLink, LoadState, PageHeading, formatDate, formatNumber, useLanguage } from '../../components/common.tsx';
 import { useLoad } from '../../../shared/load.ts';
 
 const Cards = styled.ul`
@@ -18,6 +18,10 @@ const Cards = styled.ul`
     padding: 12px 16px;
     display: flex;
     flex-direction: column-reverse;
+  }
+  li.attention {
+    border-color: #c65c00;
+    background: #fff1d6;
   }
   .n {
     font-size: 32px;
@@ -67,6 +71,10 @@ export function Overview() {
               <li>
                 <span>{t('overview.services')}</span>
                 <span className="n">{n(o.services.linked)}</span>
+              </li>
+              <li className={o.services.pending_claims > 0 ? 'attention' : undefined}>
+                <AppLink to="/admin/claims">{t('overview.pendingClaims')}</AppLink>
+                <span className="n">{n(o.services.pending_claims)}</span>
               </li>
               <li>
                 <span>{t('overview.catalogue')}</span>

@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import {
@@ -21,7 +21,8 @@ import {
   TextInput,
 } from 'suomifi-ui-components';
 import { ApiError, consoleApi, localText, type ApiClient, type Attribute, type MemberChannel, type MemberService } from '../../api.ts';
-import { ConfirmDialog, ErrorAlert, LoadState, PageHeading, SuccessAlert, useLanguage } from '../../components/common.tsx';
+import { ClaimChip, ConfirmDialog, ErrorAlert, LoadState, PageHeading, SuccessAlert, WrappingTable, formatDate, useLanguage } from '../../components/common.tsx';
+import { useSession } from '../../session.tsx';
 import { useLoad } from '../../../shared/load.ts';
 import { ServiceSearch } from '../../components/ServiceSearch.tsx';
 import { Actions } from '../admin/Members.tsx';
@@ -32,6 +33,25 @@ const Small = styled.span`
   font-size: 14px;
   color: #5f686d;
   word-break: break-all;
+`;
+
+const List = styled.ul`
+  margin: 0 0 12px;
+  padding-left: 20px;
+  li {
+    margin: 2px 0;
+  }
+`;
+
+const AlertText = styled.p`
+  margin: 0 0 8px;
+`;
+
+const TitleRow = styled.span`
+  display: inline-flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 4px 12px;
 `;
 
 /** An exact landing address: https, or http on localhost, as the server requires. */
@@ -45,7 +65,33 @@ export function landingUrlOk(value: string): boolean {
   }
 }
 
-/** The member's linked services and their channels' session-transfer settings; linking from the catalogue. */
+/** A service's claim in words: verified (and how), or waiting for the network administrator and what that means. */
+function ClaimState({ service }: { service: MemberService }) {
+  const { t } = useTranslation('console');
+  const language = useLanguage();
+  const { staff } = useSession();
+  const { claim } = service;
+  if (claim.status === 'pending')
+    return (
+      <InlineAlert status="warning" labelText={t('services.claimPendingTitle')} mb="m">
+        {t('services.claimPending')}
+      </InlineAlert>
+    );
+  const when = formatDate(claim.verified_at, language);
+  const text =
+    claim.verification === 'business-id'
+      ? t('services.claimByBusinessId', { businessId: staff?.member?.business_id ?? '', date: when })
+      : claim.verification === 'creator'
+        ? t('services.claimByCreator', { date: when })
+        : t('services.claimByAdministrator', { date: when });
+  return <Paragraph mb="m">{text}</Paragraph>;
+}
+
+/**
+ * The member's services (its claims, verified or waiting) and their channels' session-transfer
+ * settings; claiming from the catalogue. Transfer is offered only where it can work: on a verified
+ * service's channels that serve no service that is not the member's.
+ */
 export function Services({ memberId }: { memberId: string }) {
   const { t } = useTranslation('console');
   const language = useLanguage();
@@ -54,16 +100,23 @@ export function Services({ memberId }: { memberId: string }) {
   const attributes = useLoad((signal) => consoleApi.attributes({ signal }), []);
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
   const [editing, setEditing] = useState<{ channel: MemberChannel; name: string } | null>(null);
   const [removing, setRemoving] = useState<{ kind: 'service' | 'transfer'; id: string; name: string } | null>(null);
-  const linked = useMemo(() => new Set(services.data?.services.map((s) => s.service_id) ?? []), [services.data]);
+  const claimed = useMemo(() => new Map(services.data?.services.map((s) => [s.service_id, s]) ?? []), [services.data]);
+  const claimedIds = useMemo(() => new Set(claimed.keys()), [claimed]);
+  // What was said was said in the language of the moment: another language starts afresh.
+  useEffect(() => {
+    setDone(null);
+    setError(undefined);
+  }, [language]);
 
   const link = async (serviceId: string, name: string) => {
     setDone(null);
     setError(undefined);
     try {
-      await consoleApi.linkService(memberId, serviceId);
-      setDone(t('services.linkedDone', { name }));
+      const service = await consoleApi.linkService(memberId, serviceId);
+      setDone(t(service.claim.status === 'verified' ? 'services.claimedVerified' : 'services.claimedPending', { name }));
       services.reload();
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) setError(t('services.taken', { name }));
@@ -71,18 +124,53 @@ export function Services({ memberId }: { memberId: string }) {
     }
   };
 
+  /** Claims the other services a shared channel serves, one by one; says which are another organisation's. */
+  const claimOthers = async (others: { service_id: string; name: string }[]) => {
+    setDone(null);
+    setError(undefined);
+    setBusy(true);
+    const taken: string[] = [];
+    let count = 0;
+    try {
+      for (const other of others) {
+        try {
+          await consoleApi.linkService(memberId, other.service_id);
+          count++;
+        } catch (e) {
+          if (e instanceof ApiError && e.status === 409) taken.push(other.name);
+          else throw e;
+        }
+      }
+      if (count) setDone(t('services.claimedMany', { count }));
+      if (taken.length) setError(t('services.takenMany', { names: taken.join(', ') }));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+      services.reload();
+    }
+  };
+
+  /** The services a channel also serves that are not the member's, but for the one it is listed under. */
+  const othersOf = (service: MemberService, channel: MemberChannel) =>
+    channel.other_services.filter((o) => o.service_id !== service.service_id).map((o) => ({ service_id: o.service_id, name: localText(o.name, language) || o.service_id }));
+
   const channelRows = (service: MemberService) =>
     service.channels.map((c) => {
       const name = localText(c.name, language) || c.channel_id;
       const clientName = c.transfer ? (clients.data?.clients.find((x) => x.client_id === c.transfer!.client_id)?.name ?? c.transfer.client_id) : '';
       const title = (n: string) => attributes.data?.attributes.find((a) => a.name === n)?.title;
+      const pending = service.claim.status === 'pending';
+      const shared = othersOf(service, c).length > 0;
+      const canSetUp = !pending && !shared;
       return {
         id: c.channel_id,
         channel: name,
         type: t(`channelTypes.${c.type}`, { defaultValue: c.type }),
         transfer: c.transfer ? (
           <>
-            {t('services.transferOnShort')}
+            {canSetUp ? t('services.transferOnShort') : t('services.transferIdle')}
+            {!canSetUp && <Small>{t(pending ? 'services.transferIdlePending' : 'services.transferIdleShared')}</Small>}
             <Small>{c.transfer.landing_url}</Small>
             <Small>
               {t('services.accepts')}: {c.transfer.accepts.map((a) => localText(title(a), language) || a).join(', ')}
@@ -91,14 +179,20 @@ export function Services({ memberId }: { memberId: string }) {
               {t('services.client')}: {clientName}
             </Small>
           </>
+        ) : pending ? (
+          t('services.transferAfterApproval')
+        ) : shared ? (
+          t('services.transferShared')
         ) : (
           t('services.transferOff')
         ),
         actions: (
           <Actions>
-            <Button variant="secondary" onClick={() => setEditing({ channel: c, name })} aria-label={`${t(c.transfer ? 'services.editShort' : 'services.setUpShort')}: ${name}`}>
-              {t(c.transfer ? 'services.editShort' : 'services.setUpShort')}
-            </Button>
+            {canSetUp && (
+              <Button variant="secondary" onClick={() => setEditing({ channel: c, name })} aria-label={`${t(c.transfer ? 'services.editShort' : 'services.setUpShort')}: ${name}`}>
+                {t(c.transfer ? 'services.editShort' : 'services.setUpShort')}
+              </Button>
+            )}
             {c.transfer && (
               <Button variant="secondaryNoBorder" onClick={() => setRemoving({ kind: 'transfer', id: c.channel_id, name })} aria-label={`${t('services.turnOffShort')}: ${name}`}>
                 {t('services.turnOffShort')}
@@ -109,10 +203,49 @@ export function Services({ memberId }: { memberId: string }) {
       };
     });
 
+  /** Under the table: each channel shared with services that are not the member's, which ones, and what to do. */
+  const sharedChannels = (service: MemberService) =>
+    service.channels.map((c) => {
+      const others = othersOf(service, c);
+      if (others.length === 0) return null;
+      const name = localText(c.name, language) || c.channel_id;
+      const unclaimed = others.filter((o) => !claimedIds.has(o.service_id));
+      // Every other service on the channel is claimed already: only the approvals are missing.
+      if (unclaimed.length === 0)
+        return (
+          <InlineAlert key={c.channel_id} status="neutral" labelText={t('services.sharedClaimedTitle', { channel: name })} mb="m" data-channel={c.channel_id}>
+            <AlertText>{t('services.sharedClaimedText', { count: others.length })}</AlertText>
+            <List>
+              {others.map((o) => (
+                <li key={o.service_id}>{o.name}</li>
+              ))}
+            </List>
+          </InlineAlert>
+        );
+      return (
+        <InlineAlert key={c.channel_id} status="neutral" labelText={t('services.sharedTitle', { channel: name })} mb="m" data-channel={c.channel_id}>
+          <AlertText>{t('services.sharedText', { count: others.length })}</AlertText>
+          <List>
+            {others.map((o) => (
+              <li key={o.service_id}>
+                {o.name}
+                {claimedIds.has(o.service_id) && <Small>{t('services.sharedYoursPending')}</Small>}
+              </li>
+            ))}
+          </List>
+          <AlertText>{t('services.sharedWhatToDo')}</AlertText>
+          <Button variant="secondary" disabled={busy} onClick={() => void claimOthers(unclaimed)}>
+            {t('services.sharedClaim', { count: unclaimed.length })}
+          </Button>
+        </InlineAlert>
+      );
+    });
+
   return (
     <>
       <PageHeading title={t('services.title')}>{t('services.title')}</PageHeading>
-      <Paragraph mb="l">{t('services.intro')}</Paragraph>
+      <Paragraph mb="s">{t('services.intro')}</Paragraph>
+      <Paragraph mb="l">{t('services.introClaims')}</Paragraph>
       <SuccessAlert>{done}</SuccessAlert>
       <ErrorAlert error={error} />
       <Heading variant="h2" mb="s">
@@ -127,24 +260,35 @@ export function Services({ memberId }: { memberId: string }) {
               {list.map((service) => {
                 const name = localText(service.name, language) || service.service_id;
                 return (
-                  <Expander key={service.service_id} mb="s" defaultOpen={list.length === 1}>
-                    <ExpanderTitleButton asHeading="h3">{name}</ExpanderTitleButton>
+                  <Expander key={service.service_id} mb="s" defaultOpen={list.length === 1} data-service={service.service_id}>
+                    <ExpanderTitleButton asHeading="h3">
+                      <TitleRow>
+                        <span>{name}</span>
+                        <ClaimChip status={service.claim.status} />
+                      </TitleRow>
+                    </ExpanderTitleButton>
                     <ExpanderContent>
+                      <ClaimState service={service} />
                       {service.channels.length === 0 ? (
                         <Paragraph mb="m">{t('services.noChannels')}</Paragraph>
                       ) : (
-                        <Table
-                          caption={t('services.channels', { name })}
-                          condensed
-                          columns={[
-                            { key: 'channel', labelText: t('services.channel') },
-                            { key: 'type', labelText: t('services.type') },
-                            { key: 'transfer', labelText: t('services.transfer') },
-                            { key: 'actions', labelText: t('clients.actions') },
-                          ]}
-                          data={channelRows(service)}
-                          mb="m"
-                        />
+                        <>
+                          <WrappingTable>
+                            <Table
+                              caption={t('services.channels', { name })}
+                              condensed
+                              columns={[
+                                { key: 'channel', labelText: t('services.channel') },
+                                { key: 'type', labelText: t('services.type') },
+                                { key: 'transfer', labelText: t('services.transfer') },
+                                { key: 'actions', labelText: t('clients.actions') },
+                              ]}
+                              data={channelRows(service)}
+                              mb="m"
+                            />
+                          </WrappingTable>
+                          {sharedChannels(service)}
+                        </>
                       )}
                       <Button variant="secondaryNoBorder" onClick={() => setRemoving({ kind: 'service', id: service.service_id, name })} aria-label={`${t('services.unlinkShort')}: ${name}`}>
                         {t('services.unlinkShort')}
@@ -161,11 +305,13 @@ export function Services({ memberId }: { memberId: string }) {
       <Heading variant="h2" mb="s">
         {t('services.link')}
       </Heading>
+      <Paragraph mb="s">{t('services.linkHint')}</Paragraph>
       <ServiceSearch
         id="services-search"
         label={t('apply.search')}
         pickLabel={t('services.linkShort')}
-        disabledIds={linked}
+        disabledIds={claimedIds}
+        disabledLabel={t('services.claimedShort')}
         onPick={(service, name) => link(service.id, name)}
       />
 
@@ -186,6 +332,7 @@ export function Services({ memberId }: { memberId: string }) {
       <ConfirmDialog
         visible={removing !== null}
         title={removing ? t(removing.kind === 'service' ? 'services.unlink' : 'services.turnOff', { name: removing.name }) : ''}
+        text={removing?.kind === 'service' ? t(claimed.get(removing.id)?.claim.status === 'pending' ? 'services.unlinkPendingText' : 'services.unlinkText') : undefined}
         confirmText={removing ? t(removing.kind === 'service' ? 'services.unlinkShort' : 'services.turnOffShort') : ''}
         onConfirm={async () => {
           if (!removing) return;
@@ -239,7 +386,11 @@ function TransferDialog(props: {
       props.onSaved();
       props.onClose();
     } catch (e) {
-      setError(e);
+      // The channel became shared, or the claim is not verified (changed since the list was loaded).
+      if (e instanceof ApiError && e.status === 409 && e.type?.endsWith('/channel-shared')) setError(t('services.sharedRefused'));
+      else if (e instanceof ApiError && e.status === 409 && e.type?.endsWith('/claim-not-verified')) setError(t('services.pendingRefused'));
+      else if (e instanceof ApiError && e.status === 409 && e.type?.endsWith('/channel-held')) setError(t('services.heldRefused'));
+      else setError(e);
     } finally {
       setBusy(false);
     }

@@ -103,7 +103,8 @@ export function Teach({ memberId }: { memberId: string }) {
   const [municipality, setMunicipality] = useState<string | null>(null);
   const municipalities = useLoad((signal) => consoleApi.municipalities(language, { signal }), [language]);
   const own = useLoad((signal) => consoleApi.services(memberId, { signal }), [memberId]);
-  const ownIds = useMemo(() => new Set(own.data?.services.map((s) => s.service_id) ?? []), [own.data]);
+  // A claim waiting for approval does not make the service the organisation's yet.
+  const ownIds = useMemo(() => new Set(own.data?.services.filter((s) => s.claim.status === 'verified').map((s) => s.service_id) ?? []), [own.data]);
   // The situation the shown recommendations were made for: the marks teach exactly that one.
   const [asked, setAsked] = useState<{ meters: Record<string, number>; municipality: string | null } | null>(null);
   const [result, setResult] = useState<Recommendation | null>(null);
