@@ -62,11 +62,6 @@ function refusalOf(error: unknown): Refusal | undefined {
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-/** A page that says the address has to wait, with the wait for Retry-After. */
-function limitedPage(error: TooManyRequests, html: (retryAfterSeconds: number) => string): DemoPage {
-  return { status: 429, html: html(error.retryAfterSeconds), retryAfterSeconds: error.retryAfterSeconds };
-}
-
 /** The landing page of a link (`?aurora_token=`). */
 export async function receiveByLink(db: Db, consent: ConsentService, lang: Language, token: string | undefined, address: string): Promise<DemoPage> {
   if (!token) return { status: 400, html: receiverRefusedPage(lang, 'no-token') };
@@ -75,7 +70,8 @@ export async function receiveByLink(db: Db, consent: ConsentService, lang: Langu
   try {
     await spendAddressAttempt(db, DEMO_PAGES, address);
   } catch (error) {
-    if (error instanceof TooManyRequests) return limitedPage(error, (wait) => receiverRefusedPage(lang, 'address-limited', wait));
+    if (error instanceof TooManyRequests)
+      return { status: 429, html: receiverRefusedPage(lang, 'address-limited', error.retryAfterSeconds), retryAfterSeconds: error.retryAfterSeconds };
     throw error;
   }
   // An unknown token stops here: its refusal would be appended to the consent audit chain for good.
