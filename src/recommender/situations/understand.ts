@@ -102,8 +102,10 @@ export class SituationMatcher {
   private readonly known = new Map<string, WordKeys>();
   /** folded word → known words */
   private readonly folded = new Map<string, string[]>();
-  /** known words with their folded forms */
-  private readonly knownFolded: [word: string, folded: string][] = [];
+  /** the first five letters of a folded known word → the known words and their folded forms */
+  private readonly byBeginning = new Map<string, [word: string, folded: string][]>();
+  /** lenient lookups already made */
+  private readonly lenientCache = new Map<string, WordKeys>();
   /** keys that are mostly businesses' words ("yritys", "company", "företag") */
   private readonly businessKeys = new Set<string>();
   /** a folded known word less one or two letters → the known words it came from (a delete index) */
@@ -161,7 +163,10 @@ export class SituationMatcher {
     }
     for (const word of this.known.keys()) {
       const f = fold(word);
-      this.knownFolded.push([word, f]);
+      if (f.length >= 5) {
+        const beginning = f.slice(0, 5);
+        this.byBeginning.set(beginning, [...(this.byBeginning.get(beginning) ?? []), [word, f]]);
+      }
       this.folded.set(f, [...(this.folded.get(f) ?? []), word]);
       if (f.length < 5) continue;
       for (const d of deletions(f, f.length >= 8 ? 2 : 1)) {
@@ -339,7 +344,11 @@ export class SituationMatcher {
    * of known words. A word the Finnish analyser knows (`real`) is not taken for a typo.
    */
   private lenient(word: string, real: boolean): WordKeys {
+    const cached = this.lenientCache.get(word);
+    if (cached) return cached;
     const out: WordKeys = new Map();
+    if (this.lenientCache.size > 50_000) this.lenientCache.clear();
+    this.lenientCache.set(word, out);
     const take = (known: string, quality: number) => {
       for (const [key, q] of this.known.get(known) ?? []) out.set(key, Math.max(out.get(key) ?? 0, Math.min(q, QUALITY.part) * quality));
     };
@@ -359,19 +368,18 @@ export class SituationMatcher {
       }
     }
     if (f.length >= 6) {
-      for (const [known, k] of this.knownFolded) {
-        if (k.length < 4) continue;
-        // A known word at the start (an inflected or compound form) or, give or take an ending of up
-        // to three letters, at the end (the last part of a compound: "vuokrakämppää" → kämppä).
-        const at = k.length >= 5 && k.length < f.length ? f.indexOf(k, 3) : -1;
-        if ((k.length < f.length && f.startsWith(k) && k.length >= Math.max(4, f.length * 0.45)) || (at >= 3 && f.length - at - k.length <= 3)) {
-          take(known, 1);
-          continue;
-        }
-        // A word of the same family: a long shared beginning ("viiltely", "viiltelen"; "lomautus", "lomauttaa").
-        let p = 0;
+      // A known word at the start (an inflected or compound form) or, give or take an ending of up
+      // to three letters, at the end (the last part of a compound: "vuokrakämppää" → kämppä).
+      for (let length = Math.max(4, Math.ceil(f.length * 0.45)); length < f.length; length++)
+        for (const known of this.folded.get(f.slice(0, length)) ?? []) take(known, 1);
+      for (let at = 3; at + 5 <= f.length; at++)
+        for (let end = Math.max(at + 5, f.length - 3); end <= f.length; end++)
+          if (end - at < f.length) for (const known of this.folded.get(f.slice(at, end)) ?? []) take(known, 1);
+      // A word of the same family: a long shared beginning ("viiltely", "viiltelen"; "lomautus", "lomauttaa").
+      for (const [known, k] of this.byBeginning.get(f.slice(0, 5)) ?? []) {
+        let p = 5;
         while (p < f.length && p < k.length && f[p] === k[p]) p++;
-        if (p >= 5 && p >= 0.7 * Math.min(f.length, k.length)) take(known, 1);
+        if (p >= 0.7 * Math.min(f.length, k.length)) take(known, 1);
       }
     }
     return out;
