@@ -3,11 +3,20 @@
  * in other words than its phrasings (colloquial, misspelt, without the service words), so that the
  * recall measured on them says how the matching generalises, not how well it repeats its data.
  *
- * DEVELOPMENT is the set the matcher and the data were tuned on while they were built (its misses
- * showed which everyday words the model lacked). FRESH was written after that tuning, by the same
- * hand, and first measured at 76 % (fi), 76 % (sv) and 84 % (en) in the first two: that is the
- * honest figure of generalisation. Neither may be copied into data/situations; a change made
- * because of a FRESH miss makes FRESH a development set too, so write a new one then.
+ * Three sets, by the same hand, in the order they were written:
+ * - DEVELOPMENT: the matcher and the data were tuned on it while they were built (its misses showed
+ *   which everyday words the model lacked).
+ * - FRESH: written after that tuning; first measured at 76 % (fi), 76 % (sv), 84 % (en) in the first
+ *   two. The data was then enriched with everyday words its misses (among others) pointed to, so it
+ *   is partly a development set now.
+ * - BLIND: written after the enrichment, on purpose in idioms and words the data does not use
+ *   ("lopputili", "hard of hearing", "trappuppgångar"); measured at 50 % (fi), 55 % (sv), 60 % (en)
+ *   and not tuned on since, except for two general changes to the matcher (a class for family
+ *   members, word families by shared beginnings), after which it stands at 55 %, 55 %, 60 %. That
+ *   is the honest figure for wording the model has not seen: paraphrases of its vocabulary are
+ *   found, idioms and words it lacks mostly are not.
+ * None of them may be copied into data/situations (a test checks); a change made because of a miss
+ * in a set makes it a development set, so write a new one then.
  */
 export type HeldOut = readonly [language: 'fi' | 'sv' | 'en', text: string, concept: string];
 
@@ -423,4 +432,68 @@ export const FRESH: readonly HeldOut[] = [
   ['en', 'i worry constantly and feel anxious', 'anxiety'],
   ['en', 'my daughter is using drugs', 'relative-substance-use'],
   ['en', 'i keep losing money on sports betting', 'gambling'],
+];
+
+/** Written after the enrichment, in wording the data does not use; see above. */
+export const BLIND: readonly HeldOut[] = [
+  ['fi', 'sain lopputilin tehtaalta', 'lost-job'],
+  ['fi', 'en pysty enää maksaa vuokraa kun palkka loppui', 'cannot-pay-rent'],
+  ['fi', 'luottokorttivelkaa on kertynyt tuhansia', 'debt-trouble'],
+  ['fi', 'äiti on dementoitunut eikä tunnista minua', 'memory-disorder'],
+  ['fi', 'poikaystävä on lyönyt mua monta kertaa', 'violence-at-home'],
+  ['fi', 'en jaksa enää mitään, kaikki on ihan harmaata', 'depression'],
+  ['fi', 'pelkään ihmisiä ja jännitän kauheasti kaikkea', 'anxiety'],
+  ['fi', 'olen kuuro ja tarvitsen viittomakielen tulkin', 'hearing-vision-loss'],
+  ['fi', 'mistä saisin lapsille ilmaisia vaatteita', 'material-aid'],
+  ['fi', 'vaimo sairastui syöpään ja hoidan häntä', 'caring-for-relative'],
+  ['fi', 'haluan tehdä ilmoituksen rikoksesta', 'crime-victim'],
+  ['fi', 'tarvitsen apua verokortin kanssa', 'taxes'],
+  ['fi', 'muutin tänne Syyriasta ja tarvitsen neuvoja', 'integration'],
+  ['fi', 'teini polttaa pilveä', 'relative-substance-use'],
+  ['fi', 'nukun autossa kun ei ole asuntoa', 'homelessness'],
+  ['fi', 'hammas lohkesi ja sattuu', 'dental-care'],
+  ['fi', 'olen ihan rahaton eikä ole ruokaa', 'food-aid'],
+  ['fi', 'olin kiusattu koko yläasteen', 'bullying'],
+  ['fi', 'minulla on toiminimi ja tarvitsen lainaa', 'business-funding'],
+  ['fi', 'mistä saan apua nettiasiointiin', 'digital-help'],
+  ['sv', 'jag blev uppsagd i förra veckan', 'lost-job'],
+  ['sv', 'hyran är obetald och hyresvärden hotar', 'cannot-pay-rent'],
+  ['sv', 'jag har tagit för många lån', 'debt-trouble'],
+  ['sv', 'mamma glömmer allt och hittar inte hem', 'memory-disorder'],
+  ['sv', 'min man är våldsam mot mig', 'violence-at-home'],
+  ['sv', 'jag känner mig deppig och tom', 'depression'],
+  ['sv', 'jag är nervös och orolig jämt', 'anxiety'],
+  ['sv', 'jag har svårt att höra', 'hearing-vision-loss'],
+  ['sv', 'jag behöver vinterkläder till barnen', 'material-aid'],
+  ['sv', 'jag vårdar min pappa som har parkinson', 'caring-for-relative'],
+  ['sv', 'någon stal min cykel och slog mig', 'crime-victim'],
+  ['sv', 'hur gör jag min skattedeklaration', 'taxes'],
+  ['sv', 'jag är nyinflyttad i Finland', 'integration'],
+  ['sv', 'min pojkvän röker hasch varje dag', 'relative-substance-use'],
+  ['sv', 'jag sover i trappuppgångar', 'homelessness'],
+  ['sv', 'jag har tappat en tand', 'dental-care'],
+  ['sv', 'vi har inga pengar till mat', 'food-aid'],
+  ['sv', 'mitt barn blir retat i skolan', 'bullying'],
+  ['sv', 'mitt företag behöver ett lån', 'business-funding'],
+  ['sv', 'jag behöver hjälp med e-tjänster', 'digital-help'],
+  ['en', 'i was dismissed from my job', 'lost-job'],
+  ['en', "i haven't paid rent and i'm scared", 'cannot-pay-rent'],
+  ['en', 'i borrowed too much and now i cannot pay it back', 'debt-trouble'],
+  ['en', 'dad has dementia and gets lost', 'memory-disorder'],
+  ['en', 'my partner is abusive', 'violence-at-home'],
+  ['en', 'i feel empty and sad every day', 'depression'],
+  ['en', "i'm nervous and worried all the time", 'anxiety'],
+  ['en', "i'm hard of hearing", 'hearing-vision-loss'],
+  ['en', 'my children need winter clothes', 'material-aid'],
+  ['en', 'i care for my wife who has ms', 'caring-for-relative'],
+  ['en', 'i was attacked on my way home', 'crime-victim'],
+  ['en', 'question about my tax return', 'taxes'],
+  ['en', 'i moved here from abroad and need help settling in', 'integration'],
+  ['en', 'my son smokes weed every day', 'relative-substance-use'],
+  ['en', "i'm living in my car", 'homelessness'],
+  ['en', 'i chipped my tooth and it hurts', 'dental-care'],
+  ['en', "we can't afford groceries", 'food-aid'],
+  ['en', 'kids at school pick on me', 'bullying'],
+  ['en', 'financing for my startup', 'business-funding'],
+  ['en', 'help with e-services', 'digital-help'],
 ];

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { LANGUAGES, type Language } from '../../catalogue/model.ts';
-import { COMBINED, DEVELOPMENT, FRESH, OUT_OF_DOMAIN, type HeldOut } from './held-out.ts';
+import { BLIND, COMBINED, DEVELOPMENT, FRESH, OUT_OF_DOMAIN, type HeldOut } from './held-out.ts';
+import { tokenize } from '../text/analyzer.ts';
 import { loadSituationModel } from './model.ts';
 import { SituationMatcher, THRESHOLD } from './understand.ts';
 import { editDistance, fold } from './words.ts';
@@ -45,9 +46,9 @@ describe('the issue’s examples', () => {
 });
 
 describe('held-out phrasings (written apart from the data)', () => {
-  // The development set was tuned on and must reach 80 %; the fresh one was not, and guards against
-  // a fall below where it stood (see held-out.ts).
-  for (const [name, set, bar] of [['development', DEVELOPMENT, 0.8], ['fresh', FRESH, 0.75]] as const)
+  // The development and fresh sets must reach 80 %; the blind one (wording the data does not use)
+  // guards against a fall below where it stood when it was written (see held-out.ts).
+  for (const [name, set, bar] of [['development', DEVELOPMENT, 0.8], ['fresh', FRESH, 0.8], ['blind', BLIND, 0.5]] as const)
     test(`${name} set: at least ${bar * 100} % find their concept in the first two, in each language`, (t) => {
       const r = recall(set);
       for (const language of LANGUAGES) {
@@ -60,6 +61,12 @@ describe('held-out phrasings (written apart from the data)', () => {
         assert.ok(found / of >= bar, `${name} ${language}: ${found}/${of}; missed:\n${missed.join('\n')}`);
       }
     });
+
+  test('no held-out phrasing is in the data', () => {
+    const norm = (text: string) => tokenize(text).join(' ');
+    const data = new Set(model.concepts.flatMap((c) => LANGUAGES.flatMap((l) => [...c.phrasings[l], ...c.vocabulary[l]].map(norm))));
+    for (const [, text] of [...DEVELOPMENT, ...FRESH, ...BLIND]) assert.ok(!data.has(norm(text)), text);
+  });
 
   test('several situations in one sentence are each found', () => {
     for (const [language, text, expected] of COMBINED) {

@@ -327,6 +327,7 @@ export class SituationMatcher {
         }
       }
       if (!hit) for (const [key, quality] of this.lenient(word, isKnownWord(primary, word))) put(key, quality, word, quality <= QUALITY.part);
+      else for (const [key, quality] of this.family(word)) put(key, quality, word, true);
       weights.set(word, 0);
     }
     // A word weighs as an entry's word does, by the keys the model has; an unknown word as UNKNOWN_SHARE says.
@@ -337,6 +338,24 @@ export class SituationMatcher {
       weights.set(word, keys ? this.weightOf(keys, (key) => this.idf.get(key) ?? 0) || this.unknownWeight : this.unknownWeight);
     }
     return { keys: out, weights };
+  }
+
+  /**
+   * Keys of the words of the same family as a word, at a part's quality: a long shared beginning
+   * ("viiltely", "viiltelen"; "lomautus", "lomauttaa"; "sairastui", "sairas").
+   */
+  private family(word: string): WordKeys {
+    const out: WordKeys = new Map();
+    const f = fold(word);
+    if (f.length < 6) return out;
+    for (const [known, k] of this.byBeginning.get(f.slice(0, 5)) ?? []) {
+      if (k === f) continue;
+      let p = 5;
+      while (p < f.length && p < k.length && f[p] === k[p]) p++;
+      if (p >= 0.7 * Math.min(f.length, k.length))
+        for (const [key, q] of this.known.get(known) ?? []) if (key.startsWith('l:') || key.startsWith('s:')) out.set(key, Math.max(out.get(key) ?? 0, Math.min(q, QUALITY.part)));
+    }
+    return out;
   }
 
   /**
@@ -375,12 +394,7 @@ export class SituationMatcher {
       for (let at = 3; at + 5 <= f.length; at++)
         for (let end = Math.max(at + 5, f.length - 3); end <= f.length; end++)
           if (end - at < f.length) for (const known of this.folded.get(f.slice(at, end)) ?? []) take(known, 1);
-      // A word of the same family: a long shared beginning ("viiltely", "viiltelen"; "lomautus", "lomauttaa").
-      for (const [known, k] of this.byBeginning.get(f.slice(0, 5)) ?? []) {
-        let p = 5;
-        while (p < f.length && p < k.length && f[p] === k[p]) p++;
-        if (p >= 0.7 * Math.min(f.length, k.length)) take(known, 1);
-      }
+      for (const [key, quality] of this.family(word)) out.set(key, Math.max(out.get(key) ?? 0, quality));
     }
     return out;
   }

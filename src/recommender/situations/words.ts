@@ -78,6 +78,20 @@ const FINNISH_FUNCTION_LEMMAS = words(`
   voida pitää täytyä vain myös jo vielä enää ihan tosi aivan kanssa ilman takia jotenkin sitten siis eli
 `);
 
+/**
+ * Family members, one class: "hoidan sairasta äitiäni" and "hoidan vaimoani" are the same situation,
+ * someone close being cared for. A shared class counts as weakly as a compound's part.
+ */
+const RELATIVES: Record<Language, Set<string>> = {
+  fi: words(`äiti isä mies vaimo puoliso kumppani poika tytär lapsi veli sisko sisar isoäiti isoisä mummo mummi ukki vaari
+    pappa mamma faija mutsi iskä äiskä poikaystävä tyttöystävä avomies avovaimo aviomies aviovaimo vanhempi teini`),
+  sv: words(`mamma pappa mor far man fru make maka sambo partner son dotter barn bror syster mormor farmor morfar farfar
+    pojkvän flickvän förälder föräldrar tonåring`),
+  en: words(`mother mum mom father dad husband wife partner son daughter child kid kids children brother sister grandma
+    grandmother grandpa grandfather granddad grandad boyfriend girlfriend parent parents spouse teenager teen`),
+};
+const relativeStems = { sv: new Set<string>(), en: new Set<string>() };
+
 /** Lower case without diacritics: how "tyoton" meets "työtön" and "ar" meets "är". */
 export function fold(word: string): string {
   return /[^\x00-\x7f]/.test(word) ? word.normalize('NFD').replace(/\p{M}+/gu, '') : word;
@@ -122,6 +136,7 @@ function computeKeys(language: Language, word: string): WordKeys | null {
   if (language === 'fi') {
     const analysis = analyseFinnish(word);
     if (analysis?.lemmas.some((l) => FINNISH_FUNCTION_LEMMAS.has(l))) return null;
+    if (RELATIVES.fi.has(word) || analysis?.lemmas.some((l) => RELATIVES.fi.has(l))) put('c:relative', QUALITY.part);
     for (const lemma of analysis?.lemmas ?? []) {
       put(`l:${lemma}`, QUALITY.lemma);
       put(`s:fi:${stem('fi', lemma)}`, QUALITY.stem);
@@ -130,6 +145,8 @@ function computeKeys(language: Language, word: string): WordKeys | null {
   } else {
     // By the word itself, or by its stem where that is long enough not to be another word ("fara" is not "far").
     const stemmed = stem(language, word);
+    if (!relativeStems[language].size) for (const r of RELATIVES[language]) relativeStems[language].add(stem(language, r));
+    if (RELATIVES[language].has(word) || relativeStems[language].has(stemmed)) put('c:relative', QUALITY.part);
     const finnish = glossary[language][word] ?? (stemmed.length >= 5 ? glossary[language][stemmed] : undefined) ?? [];
     for (const fi of finnish)
       for (const piece of tokenize(fi))
