@@ -5,11 +5,11 @@ import { LANGUAGES, type Language } from '../../catalogue/model.ts';
 import { BLIND, COMBINED, DEVELOPMENT, FRESH, OUT_OF_DOMAIN, type HeldOut } from './held-out.ts';
 import { tokenize } from '../text/analyzer.ts';
 import { loadSituationModel } from './model.ts';
-import { SituationMatcher, THRESHOLD } from './understand.ts';
+import { shippedSituationMatcher, SituationMatcher, THRESHOLD } from './understand.ts';
 import { editDistance, fold } from './words.ts';
 
-const model = loadSituationModel();
-const matcher = new SituationMatcher(model);
+const matcher = shippedSituationMatcher();
+const model = matcher.model;
 const ids = (text: string, language?: Language) => matcher.understand(text, language ? { language } : {}).concepts.map((m) => m.concept.id);
 
 /** Per language: the share of held-out phrasings whose concept is among the first two found. */
@@ -24,6 +24,12 @@ function recall(set: readonly HeldOut[]) {
   }
   return out;
 }
+
+test('the shipped matcher is built once', () => {
+  assert.equal(shippedSituationMatcher(), matcher);
+  assert.ok(matcher instanceof SituationMatcher);
+  assert.equal(model.version, loadSituationModel().version);
+});
 
 describe('the issue’s examples', () => {
   test('a lost job and unpaid rent are two situations in one sentence', () => {

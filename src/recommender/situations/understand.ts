@@ -1,36 +1,46 @@
 import { LANGUAGES, type Language } from '../../catalogue/model.ts';
 import { detectLanguage, tokenize } from '../text/analyzer.ts';
-import type { SituationConcept, SituationModel } from './model.ts';
+import { loadSituationModel, type SituationConcept, type SituationModel } from './model.ts';
 import { contentWords, deletions, editDistance, fold, FUNCTION_WORDS, isKnownWord, QUALITY, wordKeys, type WordKeys } from './words.ts';
 
 /**
  * Query understanding, the first stage of the recommender's pipeline: free text → the life
  * situations it speaks of, whether it is a crisis, the person's language and who is asking.
  *
- * How a query meets a concept. Every phrasing (and vocabulary entry) of every concept is
- * a short list of content words, each a set of keys (words.ts: base forms, stems, compound parts,
- * glossary translations). A word's weight is how specific it is: the inverse of the number of
- * concepts that use it. A query covers an entry by the weighted share of the entry's words it has;
- * a concept's score is its best-covered entry. So "menetin työpaikkani enkä pysty maksamaan vuokraa"
- * covers a phrasing of lost-job and one of cannot-pay-rent, and both are returned.
+ * How a query meets a concept. Every phrasing and vocabulary entry of every concept is a short list
+ * of content words, each a set of keys (words.ts: base forms, stems, compound parts, glossary
+ * translations, a class for family members). A word's weight is how specific it is: the inverse of
+ * the number of concepts that use it. A concept scores by the better of
+ * - its best-covered entry: the weighted share of the entry's words the query has, each query word
+ *   standing for one of them ("menetin työpaikkani enkä pysty maksamaan vuokraa" covers a phrasing of
+ *   lost-job and one of cannot-pay-rent, and both are returned);
+ * - the concept as a whole (BAG_FACTOR): the weighted share of the query's words that its entries
+ *   have between them, when two or more do ("jag vill byta yrke": "byta" is in one phrasing of
+ *   career-change, "yrke" in another). Crisis concepts score only by their own phrasings.
  *
  * - Query words the model does not know are looked up leniently: without diacritics ("tyoton"),
- *   within one typing error (two in words of nine letters or more), or as a known word's inflected
- *   or compounded form ("vuokrakämppä") — at a lower quality. Words the Finnish analyser knows are
- *   taken as written, never as someone's typo.
- * - An entry of only common words (one "työ") counts less than one of specific words (RELIABLE_SHARE).
- * - A concept is returned when its score reaches THRESHOLD; one common word that merely occurs in a
- *   phrasing ("bread", "Suomi") covers too little of it, so out-of-domain questions get nothing.
- *   Crisis concepts have a lower bar: missing one costs more than a false alarm.
- * - A match whose query words are all used by a better match is dropped (subsume()).
+ *   within one typing error (two in words of nine letters or more), or as a known word's inflected,
+ *   derived or compounded form ("vuokrakämppä", "viiltelen" ~ "viiltely") — at a lower quality.
+ *   Words the Finnish analyser knows are taken as written, never as someone's typo.
+ * - An entry of only common words (one "työ") counts less than one of specific words
+ *   (RELIABLE_SHARE); a one-word entry counts only for that word itself, not a translation or a part.
+ * - A concept is returned when its score reaches THRESHOLD: one word that merely occurs in a phrasing
+ *   ("bread", "Suomi") covers too little of it, so out-of-domain questions get nothing. Crisis
+ *   concepts have a lower bar (CRISIS_THRESHOLD): missing one costs more than a false alarm.
+ * - A concept for businesses needs a business's word in the query (BUSINESS_SHARE), and a match whose
+ *   query words are all used by a better match is dropped (subsume()).
  * - The query is analysed in the person's language and, for its words that are not function words
  *   there, in the other two at a lower quality; it is matched against the phrasings of all three
- *   languages at once (an English query reaches a Finnish phrasing through the glossary).
+ *   languages at once (an English query can reach a Finnish phrasing through the glossary).
+ *
+ * Measured on held-out phrasings (held-out.ts, with the figures): paraphrases built from the model's
+ * vocabulary are mostly found; idioms and words the model lacks mostly are not — the remedy is more
+ * phrasings (or, later, the optional dense retrieval of the issue), not a lower threshold.
  */
 
 export interface ConceptMatch {
   concept: SituationConcept;
-  /** 0..1: the weighted share of the matched phrase's words that the query has. */
+  /** 0..1: how fully the query covers the matched phrase (or the query is explained by the concept). */
   score: number;
   /** The concept's phrasing (or vocabulary entry) that the query matched best. */
   phrase: string;
@@ -228,7 +238,7 @@ export class SituationMatcher {
     };
   }
 
-  /** Every concept the text touches, with its best entry, best first (no threshold). */
+  /** Every concept the text touches, with its best entry, best first: no threshold, no subsuming (for diagnostics and tests). */
   matches(text: string, language: Language): ConceptMatch[] {
     const { keys: queryKeys, weights } = this.queryKeys(text, language);
     const candidates = new Set<number>();
@@ -428,4 +438,11 @@ function hasFunctionWords(text: string, language: Language) {
 /** A matcher for a model, built once (some hundreds of milliseconds for the shipped model). */
 export function createSituationMatcher(model: SituationModel) {
   return new SituationMatcher(model);
+}
+
+let shipped: SituationMatcher | undefined;
+
+/** The matcher of the shipped model (data/situations), built on first use and kept. */
+export function shippedSituationMatcher(): SituationMatcher {
+  return (shipped ??= new SituationMatcher(loadSituationModel()));
 }
