@@ -34,7 +34,7 @@ test('the shipped matcher is built once', () => {
 describe('the issue’s examples', () => {
   test('a lost job and unpaid rent are two situations in one sentence', () => {
     const u = matcher.understand('menetin työpaikkani enkä pysty maksamaan vuokraa');
-    assert.deepEqual(u.concepts.slice(0, 2).map((m) => m.concept.id).sort(), ['cannot-pay-rent', 'lost-job']);
+    assert.deepEqual(u.concepts.map((m) => m.concept.id).sort(), ['cannot-pay-rent', 'lost-job']);
     assert.equal(u.language, 'fi');
     assert.equal(u.crisis, false);
     assert.equal(u.asker, 'person');

@@ -255,6 +255,8 @@ export class SituationMatcher {
         for (const [key, quality] of term.keys) {
           const q = queryKeys.get(key);
           if (!q) continue;
+          // Two compounds that only share a part ("työpaikka", "ylityö") are different words.
+          if (q[2] && quality === QUALITY.part && key.startsWith('l:')) continue;
           const previous = bestPerWord.get(q[1]);
           const part = q[2] || quality === QUALITY.part;
           if (!previous || previous[0] < q[0] * quality) bestPerWord.set(q[1], [q[0] * quality, part]);
