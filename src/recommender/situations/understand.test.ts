@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { LANGUAGES, type Language } from '../../catalogue/model.ts';
+import { BLIND, COMBINED, DEVELOPMENT, FRESH, OUT_OF_DOMAIN, type HeldOut } from './held-out.ts';
+import { tokenize } from '../text/analyzer.ts';
+import { loadSituationModel } from './model.ts';
+import { shippedSituationMatcher, SituationMatcher, THRESHOLD } from './understand.ts';
+import { editDistance, fold } from './words.ts';
+
+const matcher = shippedSituationMatcher();
+const model = matcher.model;
+const ids = (text: string, language?: Language) => matcher.understand(text, language ? { language } : {}).concepts.map((m) => m.concept.id);
+
+/** Per language: the share of held-out phrasings whose concept is among the first two found. */
+function recall(set: readonly HeldOut[]) {
+  const out = {} as Record<Language, { found: number; of: number; missed: string[] }>;
+  for (const language of LANGUAGES) out[language] = { found: 0, of: 0, missed: [] };
+  for (const [language, text, concept] of set) {
+    const r = out[language];
+    r.of++;
+    if (ids(text).slice(0, 2).includes(concept)) r.found++;
+    else r.missed.push(`${text} → ${concept}`);
+  }
+  return out;
+}
+
+test('the shipped matcher is built once', () => {
+  assert.equal(shippedSituationMatcher(), matcher);
+  assert.ok(matcher instanceof SituationMatcher);
+  assert.equal(model.version, loadSituationModel().version);
+});
+
+describe('the issue’s examples', () => {
+  test('a lost job and unpaid rent are two situations in one sentence', () => {
+    const u = matcher.understand('menetin työpaikkani enkä pysty maksamaan vuokraa');
+    assert.deepEqual(u.concepts.map((m) => m.concept.id).sort(), ['cannot-pay-rent', 'lost-job']);
+    assert.equal(u.language, 'fi');
+    assert.equal(u.crisis, false);
+    assert.equal(u.asker, 'person');
+    const lost = u.concepts.find((m) => m.concept.id === 'lost-job')!;
+    assert.ok(lost.words.includes('työpaikkani') && lost.phrase.length > 0);
+    assert.equal(lost.concept.said.en, 'You said you lost your job');
+  });
+  test('loneliness is loneliness, a mother’s care is care, rye bread is nothing', () => {
+    assert.equal(ids('olen yksinäinen eikä minulla ole ystäviä')[0], 'loneliness');
+    const care = matcher.understand('min mamma är sjuk och jag tar hand om henne');
+    assert.equal(care.concepts[0]?.concept.id, 'caring-for-relative');
+    assert.equal(care.language, 'sv');
+    assert.deepEqual(ids('how do I bake rye bread'), []);
+  });
+});
+
+describe('held-out phrasings (written apart from the data)', () => {
+  // The development and fresh sets must reach 80 %; the blind one (wording the data does not use)
+  // guards against a fall below where it stood when it was written (see held-out.ts).
+  for (const [name, set, bar] of [['development', DEVELOPMENT, 0.8], ['fresh', FRESH, 0.8], ['blind', BLIND, 0.5]] as const)
+    test(`${name} set: at least ${bar * 100} % find their concept in the first two, in each language`, (t) => {
+      const r = recall(set);
+      for (const language of LANGUAGES) {
+        const { found, of } = r[language];
+        t.diagnostic(`${name} ${language}: ${found}/${of} = ${((100 * found) / of).toFixed(0)} %`);
+      }
+      for (const language of LANGUAGES) {
+        const { found, of, missed } = r[language];
+        assert.ok(of >= 20, `${name} ${language} has ${of} phrasings`);
+        assert.ok(found / of >= bar, `${name} ${language}: ${found}/${of}; missed:\n${missed.join('\n')}`);
+      }
+    });
+
+  test('no held-out phrasing is in the data', () => {
+    const norm = (text: string) => tokenize(text).join(' ');
+    const data = new Set(model.concepts.flatMap((c) => LANGUAGES.flatMap((l) => [...c.phrasings[l], ...c.vocabulary[l]].map(norm))));
+    for (const [, text] of [...DEVELOPMENT, ...FRESH, ...BLIND]) assert.ok(!data.has(norm(text)), text);
+  });
+
+  test('several situations in one sentence are each found', () => {
+    for (const [language, text, expected] of COMBINED) {
+      const found = ids(text, language);
+      for (const id of expected) assert.ok(found.includes(id), `${text}: ${id} not in ${found.join(', ')}`);
+    }
+  });
+
+  test('out-of-domain questions match nothing', () => {
+    for (const [language, text] of OUT_OF_DOMAIN) {
+      assert.deepEqual(ids(text), [], text);
+      assert.deepEqual(ids(text, language), [], `${text} (${language})`);
+    }
+  });
+});
+
+describe('crisis, language and who is asking', () => {
+  test('immediate danger is a crisis in every language', () => {
+    for (const text of ['haluan kuolla', 'en jaksa enää elää, ajattelen itsemurhaa', 'I want to kill myself', 'jag vill ta mitt liv', 'hän lyö minua nyt', 'he is hitting me right now', 'han hotar mig med kniv just nu'])
+      assert.equal(matcher.understand(text).crisis, true, text);
+    for (const text of ['olen työtön', 'my husband drinks too much', 'jag vill lägga ner mitt företag', 'haluan lopettaa yritykseni'])
+      assert.equal(matcher.understand(text).crisis, false, text);
+  });
+
+  test('a business says so', () => {
+    for (const text of ['minulla on yritys ja en pysty maksamaan laskuja', 'I run a small business and need a loan', 'mitt företag går med förlust']) assert.equal(matcher.understand(text).asker, 'business', text);
+    for (const text of ['en pysty maksamaan laskuja', 'I need a loan for a car', 'jag har skulder']) assert.equal(matcher.understand(text).asker, 'person', text);
+  });
+
+  test('the language is the hint, else detected, else the language that matched', () => {
+    assert.equal(matcher.understand('jag är arbetslös').language, 'sv');
+    assert.equal(matcher.understand("I'm homeless").language, 'en');
+    assert.equal(matcher.understand('jag är arbetslös', { language: 'fi' }).language, 'fi');
+    assert.equal(matcher.understand('jag är arbetslös', { language: 'fi' }).languageFrom, 'hint');
+    assert.equal(matcher.understand('arbetslös').language, 'sv');
+    assert.equal(matcher.understand('työtön').language, 'fi');
+  });
+
+  test('scores are between the threshold and 1, best first', () => {
+    const u = matcher.understand('menetin työpaikkani ja nyt vuokrakin on rästissä, velkaa on paljon');
+    assert.ok(u.concepts.length >= 2);
+    for (const [i, m] of u.concepts.entries()) {
+      assert.ok(m.score >= (m.concept.crisis ? 0 : THRESHOLD) && m.score <= 1, `${m.concept.id} ${m.score}`);
+      if (i) assert.ok(m.score <= u.concepts[i - 1]!.score);
+    }
+  });
+});
+
+describe('the model against itself', () => {
+  test('every phrasing finds its own concept first or second', () => {
+    const missed: string[] = [];
+    for (const c of model.concepts)
+      for (const language of LANGUAGES)
+        for (const phrasing of c.phrasings[language]) if (!ids(phrasing, language).slice(0, 2).includes(c.id)) missed.push(`${c.id} ${language}: ${phrasing}`);
+    assert.deepEqual(missed, []);
+  });
+
+  test('casing, punctuation and spacing do not matter', () => {
+    const all = model.concepts.flatMap((c) => LANGUAGES.flatMap((language) => c.phrasings[language].map((p) => [c.id, language, p] as const)));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...all),
+        fc.array(fc.boolean(), { minLength: 80, maxLength: 80 }),
+        fc.constantFrom('', '!', '?', '...', ' :(', '!!1'),
+        fc.constantFrom(' ', '  ', ', ', ' - '),
+        ([id, language, phrasing], upper, end, gap) => {
+          const variant = [...phrasing].map((ch, i) => (upper[i % upper.length] ? ch.toLocaleUpperCase('fi') : ch)).join('').split(' ').join(gap) + end;
+          const original = matcher.understand(phrasing, { language }).concepts.map((m) => [m.concept.id, m.score]);
+          const changed = matcher.understand(variant, { language }).concepts.map((m) => [m.concept.id, m.score]);
+          assert.deepEqual(changed, original, `${phrasing} / ${variant}`);
+          assert.ok(original.some(([c]) => c === id));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  test('Finnish typed without ä and ö mostly still finds its concept', () => {
+    const phrasings = model.concepts.flatMap((c) => c.phrasings.fi.filter((p) => /[äö]/.test(p)).map((p) => [c.id, p] as const));
+    const found = phrasings.filter(([id, p]) => ids(fold(p), 'fi').slice(0, 3).includes(id)).length;
+    assert.ok(found / phrasings.length >= 0.8, `${found}/${phrasings.length}`);
+  });
+
+  test('one typing error in a long word is forgiven', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...model.concepts.flatMap((c) => c.phrasings.en.map((p) => [c.id, p] as const))), fc.nat(), ([id, phrasing], seed) => {
+        const words = phrasing.split(' ');
+        const longest = words.reduce((a, b) => (b.length > a.length ? b : a));
+        if (longest.length < 8 || !/^[a-z]+$/.test(longest)) return;
+        const i = 1 + (seed % (longest.length - 2));
+        const typo = longest.slice(0, i) + longest[i + 1] + longest[i] + longest.slice(i + 2); // two letters swapped
+        if (editDistance(typo, longest, 1) !== 1) return;
+        const text = words.map((w) => (w === longest ? typo : w)).join(' ');
+        assert.ok(matcher.matches(text, 'en').slice(0, 3).some((m) => m.concept.id === id), `${phrasing} → ${text}`);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,450 @@
+import { LANGUAGES, type Language } from '../../catalogue/model.ts';
+import { detectLanguage, tokenize } from '../text/analyzer.ts';
+import { loadSituationModel, type SituationConcept, type SituationModel } from './model.ts';
+import { contentWords, deletions, editDistance, fold, FUNCTION_WORDS, isKnownWord, QUALITY, wordKeys, type WordKeys } from './words.ts';
+
+/**
+ * Query understanding, the first stage of the recommender's pipeline: free text → the life
+ * situations it speaks of, whether it is a crisis, the person's language and who is asking.
+ *
+ * How a query meets a concept. Every phrasing and vocabulary entry of every concept is a short list
+ * of content words, each a set of keys (words.ts: base forms, stems, compound parts, glossary
+ * translations, a class for family members). A word's weight is how specific it is: the inverse of
+ * the number of concepts that use it. A concept scores by the better of
+ * - its best-covered entry: the weighted share of the entry's words the query has, each query word
+ *   standing for one of them ("menetin työpaikkani enkä pysty maksamaan vuokraa" covers a phrasing of
+ *   lost-job and one of cannot-pay-rent, and both are returned);
+ * - the concept as a whole (BAG_FACTOR): the weighted share of the query's words that its entries
+ *   have between them, when two or more do ("jag vill byta yrke": "byta" is in one phrasing of
+ *   career-change, "yrke" in another). Crisis concepts score only by their own phrasings.
+ *
+ * - Query words the model does not know are looked up leniently: without diacritics ("tyoton"),
+ *   within one typing error (two in words of nine letters or more), or as a known word's inflected,
+ *   derived or compounded form ("vuokrakämppä", "viiltelen" ~ "viiltely") — at a lower quality.
+ *   Words the Finnish analyser knows are taken as written, never as someone's typo.
+ * - An entry of only common words (one "työ") counts less than one of specific words
+ *   (RELIABLE_SHARE); a one-word entry counts only for that word itself, not a translation or a part.
+ * - A concept is returned when its score reaches THRESHOLD: one word that merely occurs in a phrasing
+ *   ("bread", "Suomi") covers too little of it, so out-of-domain questions get nothing. Crisis
+ *   concepts have a lower bar (CRISIS_THRESHOLD): missing one costs more than a false alarm.
+ * - A concept for businesses needs a business's word in the query (BUSINESS_SHARE), and a match whose
+ *   query words are all used by a better match is dropped (subsume()).
+ * - The query is analysed in the person's language and, for its words that are not function words
+ *   there, in the other two at a lower quality; it is matched against the phrasings of all three
+ *   languages at once (an English query can reach a Finnish phrasing through the glossary).
+ *
+ * Measured on held-out phrasings (held-out.ts, with the figures): paraphrases built from the model's
+ * vocabulary are mostly found; idioms and words the model lacks mostly are not — the remedy is more
+ * phrasings (or, later, the optional dense retrieval of the issue), not a lower threshold.
+ */
+
+export interface ConceptMatch {
+  concept: SituationConcept;
+  /** 0..1: how fully the query covers the matched phrase (or the query is explained by the concept). */
+  score: number;
+  /** The concept's phrasing (or vocabulary entry) that the query matched best. */
+  phrase: string;
+  phraseKind: 'phrasing' | 'vocabulary';
+  phraseLanguage: Language;
+  /** The query's own words that matched it. */
+  words: string[];
+}
+
+export interface Understanding {
+  language: Language;
+  /** Where the language came from: the caller's hint, detection, or the language of what matched. */
+  languageFrom: 'hint' | 'detected' | 'matched';
+  /** Best first; empty when nothing fits. */
+  concepts: ConceptMatch[];
+  /** Some matched concept means immediate danger: crisis lines go first. */
+  crisis: boolean;
+  /** 'business' when the text speaks as a company or an entrepreneur ("minulla on yritys"). */
+  asker: 'person' | 'business';
+}
+
+export const THRESHOLD = 0.6;
+export const CRISIS_THRESHOLD = 0.5;
+/** A word analysed as another language than the person's counts this much. */
+const OTHER_LANGUAGE = 0.85;
+const KIND_FACTOR = { phrasing: 1, vocabulary: 0.9 } as const;
+/**
+ * An entry whose words together weigh less than this share of the weight of a word of one concept
+ * is too general to be trusted in full: "ei ole enää töitä" is one common word, "olen työtön" one
+ * specific word. Its score is scaled down by the shortfall.
+ */
+const RELIABLE_SHARE = 0.75;
+/** The least match quality by which a one-word entry counts (a typo's is 0.85, a translation's 0.8). */
+const SINGLE_WORD_QUALITY = 0.85;
+/** The quality of a part of a compound in the query (a part of a compound in the model has QUALITY.part). */
+const QUERY_PART = 0.8;
+/** A concept that explains this share of the query's words, through any of its entries, scores this much. */
+const BAG_FACTOR = 0.85;
+/** A query word the model does not know weighs this share of a word of one concept. */
+const UNKNOWN_SHARE = 0.6;
+/**
+ * A concept for businesses is matched only when the query has a word that is mostly businesses'
+ * (at least this share of the concepts using it are for businesses): "en pysty maksamaan laskuja"
+ * is a person's bills until the person says "yrityksen".
+ */
+const BUSINESS_SHARE = 0.5;
+/** Below this much matched weight (about one specific word), a match is too thin to trust. */
+const MIN_MATCHED_WEIGHT = 1.5;
+
+interface Term {
+  keys: WordKeys;
+  weight: number;
+}
+
+interface Entry {
+  concept: number;
+  language: Language;
+  kind: keyof typeof KIND_FACTOR;
+  text: string;
+  terms: Term[];
+  total: number;
+}
+
+export class SituationMatcher {
+  private readonly entries: Entry[] = [];
+  /** key → entries with a term having it */
+  private readonly byKey = new Map<string, number[]>();
+  /** every known surface word and base form → its keys, for lenient lookup */
+  private readonly known = new Map<string, WordKeys>();
+  /** folded word → known words */
+  private readonly folded = new Map<string, string[]>();
+  /** the first five letters of a folded known word → the known words and their folded forms */
+  private readonly byBeginning = new Map<string, [word: string, folded: string][]>();
+  /** lenient lookups already made */
+  private readonly lenientCache = new Map<string, WordKeys>();
+  /** keys that are mostly businesses' words ("yritys", "company", "företag") */
+  private readonly businessKeys = new Set<string>();
+  /** a folded known word less one or two letters → the known words it came from (a delete index) */
+  private readonly deletes = new Map<string, string[]>();
+  /** an entry's weight below which its score is scaled down */
+  private readonly reliable: number;
+  /** key → its weight (inverse concept frequency) */
+  private readonly idf = new Map<string, number>();
+  /** the weight of a query word the model does not know at all */
+  private readonly unknownWeight: number;
+
+  constructor(readonly model: SituationModel) {
+    const conceptsByKey = new Map<string, Set<number>>();
+    for (const [ci, concept] of model.concepts.entries()) {
+      for (const language of LANGUAGES) {
+        // Labels are names for explanations, not how people talk: they are not matched.
+        const texts: [Entry['kind'], string][] = [
+          ...concept.phrasings[language].map((t) => ['phrasing', t] as [Entry['kind'], string]),
+          ...concept.vocabulary[language].map((t) => ['vocabulary', t] as [Entry['kind'], string]),
+        ];
+        for (const [kind, text] of texts) {
+          const terms: Term[] = [];
+          for (const word of contentWords(language, text)) {
+            const keys = wordKeys(language, word)!;
+            terms.push({ keys, weight: 0 });
+            this.remember(word, keys);
+            for (const key of keys.keys()) {
+              let set = conceptsByKey.get(key);
+              if (!set) conceptsByKey.set(key, (set = new Set()));
+              set.add(ci);
+            }
+            if (language === 'fi') for (const key of keys.keys()) if (key.startsWith('l:')) this.remember(key.slice(2), wordKeys('fi', key.slice(2)));
+          }
+          if (terms.length) this.entries.push({ concept: ci, language, kind, text, terms, total: 0 });
+        }
+      }
+    }
+    const n = model.concepts.length;
+    for (const [key, set] of conceptsByKey) this.idf.set(key, Math.log(1 + n / set.size));
+    const idf = (key: string) => this.idf.get(key) ?? Math.log(2);
+    for (const [ei, entry] of this.entries.entries()) {
+      for (const term of entry.terms) {
+        term.weight = this.weightOf(term.keys, idf);
+        for (const key of term.keys.keys()) {
+          let list = this.byKey.get(key);
+          if (!list) this.byKey.set(key, (list = []));
+          if (list.at(-1) !== ei) list.push(ei);
+        }
+      }
+      entry.total = entry.terms.reduce((sum, t) => sum + t.weight, 0);
+    }
+    for (const [key, set] of conceptsByKey) {
+      const business = [...set].filter((ci) => model.concepts[ci]!.audience === 'business').length;
+      if (business / set.size >= BUSINESS_SHARE) this.businessKeys.add(key);
+    }
+    for (const word of this.known.keys()) {
+      const f = fold(word);
+      if (f.length >= 5) {
+        const beginning = f.slice(0, 5);
+        this.byBeginning.set(beginning, [...(this.byBeginning.get(beginning) ?? []), [word, f]]);
+      }
+      this.folded.set(f, [...(this.folded.get(f) ?? []), word]);
+      if (f.length < 5) continue;
+      for (const d of deletions(f, f.length >= 8 ? 2 : 1)) {
+        let list = this.deletes.get(d);
+        if (!list) this.deletes.set(d, (list = []));
+        list.push(word);
+      }
+    }
+    this.reliable = RELIABLE_SHARE * Math.log(1 + n);
+    this.unknownWeight = UNKNOWN_SHARE * Math.log(1 + n);
+  }
+
+  /**
+   * How specific a word is: its base form's weight (the most common one's when the analyser reads it
+   * several ways: "halua" is haluta more often than halu), else its stem's.
+   */
+  private weightOf(keys: Iterable<[string, number]>, idf: (key: string) => number): number {
+    let lemma = Infinity;
+    let other = 0;
+    for (const [key, quality] of keys) {
+      if (quality < 1) continue;
+      if (key.startsWith('l:')) lemma = Math.min(lemma, idf(key));
+      else other = Math.max(other, idf(key));
+    }
+    return lemma < Infinity ? lemma : other;
+  }
+
+  private remember(word: string, keys: WordKeys | null) {
+    if (!keys) return;
+    const previous = this.known.get(word);
+    if (!previous) this.known.set(word, new Map(keys));
+    else for (const [key, q] of keys) previous.set(key, Math.max(previous.get(key) ?? 0, q));
+  }
+
+  /** What a text says: the situations in it, best first, with the phrase each matched. */
+  understand(text: string, options: { language?: Language } = {}): Understanding {
+    const detected = detectLanguage(text) as Language;
+    const primary = options.language ?? detected;
+    const all = this.matches(text, primary);
+    const concepts = subsume(all.filter((m) => m.score >= (m.concept.crisis ? CRISIS_THRESHOLD : THRESHOLD)));
+    let language = primary;
+    let languageFrom: Understanding['languageFrom'] = options.language ? 'hint' : 'detected';
+    if (!options.language && concepts.length && !hasFunctionWords(text, detected)) {
+      // Detection leans on function words; a text of one or two content words may have none.
+      const counts = new Map<Language, number>();
+      for (const m of concepts) counts.set(m.phraseLanguage, (counts.get(m.phraseLanguage) ?? 0) + m.score);
+      const [top] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]!;
+      if (top !== detected && !counts.has(detected)) {
+        language = top;
+        languageFrom = 'matched';
+      }
+    }
+    return {
+      language,
+      languageFrom,
+      concepts,
+      crisis: concepts.some((m) => m.concept.crisis),
+      asker: concepts.some((m) => m.concept.audience === 'business') ? 'business' : 'person',
+    };
+  }
+
+  /** Every concept the text touches, with its best entry, best first: no threshold, no subsuming (for diagnostics and tests). */
+  matches(text: string, language: Language): ConceptMatch[] {
+    const { keys: queryKeys, weights } = this.queryKeys(text, language);
+    const candidates = new Set<number>();
+    for (const key of queryKeys.keys()) for (const ei of this.byKey.get(key) ?? []) candidates.add(ei);
+    const best = new Map<number, ConceptMatch>();
+    // concept → query word → the best quality it matched any of the concept's words with
+    const bags = new Map<number, Map<string, number>>();
+    for (const ei of candidates) {
+      const entry = this.entries[ei]!;
+      // Each query word matches one of the entry's words at most: the pairs that weigh most first.
+      const pairs: [value: number, term: number, word: string, quality: number, part: boolean][] = [];
+      for (const [ti, term] of entry.terms.entries()) {
+        const bestPerWord = new Map<string, [number, boolean]>();
+        for (const [key, quality] of term.keys) {
+          const q = queryKeys.get(key);
+          if (!q) continue;
+          // Two compounds that only share a part ("työpaikka", "ylityö") are different words.
+          if (q[2] && quality === QUALITY.part && key.startsWith('l:')) continue;
+          const previous = bestPerWord.get(q[1]);
+          const part = q[2] || quality === QUALITY.part;
+          if (!previous || previous[0] < q[0] * quality) bestPerWord.set(q[1], [q[0] * quality, part]);
+        }
+        for (const [word, [quality, part]] of bestPerWord) pairs.push([term.weight * quality, ti, word, quality, part]);
+      }
+      pairs.sort((a, b) => b[0] - a[0]);
+      let bag = bags.get(entry.concept);
+      if (!bag) bags.set(entry.concept, (bag = new Map()));
+      for (const [, , word, quality, part] of pairs) if (!part) bag.set(word, Math.max(bag.get(word) ?? 0, quality));
+      let matched = 0;
+      const used = new Set<string>();
+      const covered = new Set<number>();
+      const usedFully = new Set<string>();
+      for (const [value, ti, word, quality, part] of pairs) {
+        // A compound may cover several words by its parts ("syöpädiagnoosi": syöpä, diagnoosi).
+        if (covered.has(ti) || (usedFully.has(word) && !part)) continue;
+        // A one-word entry needs that word itself (any inflection, a typo), not a translation or a part.
+        if (entry.terms.length === 1 && (quality < SINGLE_WORD_QUALITY || part)) continue;
+        covered.add(ti);
+        used.add(word);
+        if (!part) usedFully.add(word);
+        matched += value;
+      }
+      if (matched < Math.min(MIN_MATCHED_WEIGHT, entry.total * 0.99)) continue;
+      const score = round((matched / entry.total) * KIND_FACTOR[entry.kind] * Math.min(1, entry.total / this.reliable));
+      const previous = best.get(entry.concept);
+      if (!previous || score > previous.score || (score === previous.score && used.size > previous.words.length))
+        best.set(entry.concept, {
+          concept: this.model.concepts[entry.concept]!,
+          score,
+          phrase: entry.text,
+          phraseKind: entry.kind,
+          phraseLanguage: entry.language,
+          words: [...used],
+        });
+    }
+    // The concept as a whole: how much of the query its words explain, across its entries ("jag
+    // vill byta yrke": "byta" is in one phrasing of career-change, "yrke" in another).
+    const queryWeight = [...weights.values()].reduce((a, b) => a + b, 0);
+    for (const [ci, bag] of bags) {
+      // Immediate danger is recognised by its own phrasings, never by words gathered from several.
+      if (this.model.concepts[ci]!.crisis) continue;
+      const strong = [...bag.entries()].filter(([, quality]) => quality >= SINGLE_WORD_QUALITY * OTHER_LANGUAGE);
+      if (strong.length < 2 || !queryWeight) continue;
+      const explained = [...bag.entries()].reduce((sum, [word, quality]) => sum + (weights.get(word) ?? 0) * quality, 0);
+      const score = round((BAG_FACTOR * explained) / queryWeight);
+      const previous = best.get(ci);
+      if (previous && previous.score >= score) continue;
+      // The words stay those of the best entry: a concept's bag must not swallow another's match (subsume()).
+      if (previous) best.set(ci, { ...previous, score });
+    }
+    const business = [...queryKeys].some(([key, [quality]]) => quality >= QUALITY.translation && this.businessKeys.has(key));
+    return [...best.values()]
+      .filter((m) => business || m.concept.audience !== 'business')
+      .sort((a, b) => b.score - a.score || b.words.length - a.words.length);
+  }
+
+  /** The query's keys (key → [quality, the query word it came from]) and its words' weights. */
+  private queryKeys(text: string, primary: Language) {
+    const out = new Map<string, [number, string, boolean]>();
+    const weights = new Map<string, number>();
+    const put = (key: string, quality: number, word: string, part = false) => {
+      const previous = out.get(key);
+      if (!previous || previous[0] < quality) out.set(key, [quality, word, part]);
+    };
+    const tokens = tokenize(text);
+    for (const word of new Set(tokens)) {
+      if (word.length < 2 || FUNCTION_WORDS[primary].has(word)) continue;
+      let hit = false;
+      for (const language of LANGUAGES) {
+        const keys = wordKeys(language, word);
+        if (!keys) continue;
+        const factor = language === primary ? 1 : OTHER_LANGUAGE;
+        for (const [key, quality] of keys) {
+          if (!this.byKey.has(key)) continue;
+          // A part of the query's compound says more than a part of the model's: "syöpädiagnoosi" is about syöpä.
+          put(key, (quality === QUALITY.part ? QUERY_PART : quality) * factor, word, quality === QUALITY.part);
+          if (quality === 1 && language === primary) hit = true;
+        }
+      }
+      if (!hit) for (const [key, quality] of this.lenient(word, isKnownWord(primary, word))) put(key, quality, word, quality <= QUALITY.part);
+      else for (const [key, quality] of this.family(word)) put(key, quality, word, true);
+      weights.set(word, 0);
+    }
+    // A word weighs as an entry's word does, by the keys the model has; an unknown word as UNKNOWN_SHARE says.
+    const byWord = new Map<string, [string, number][]>();
+    for (const [key, [quality, word]] of out) if (quality >= SINGLE_WORD_QUALITY) byWord.set(word, [...(byWord.get(word) ?? []), [key, 1]]);
+    for (const word of weights.keys()) {
+      const keys = byWord.get(word);
+      weights.set(word, keys ? this.weightOf(keys, (key) => this.idf.get(key) ?? 0) || this.unknownWeight : this.unknownWeight);
+    }
+    return { keys: out, weights };
+  }
+
+  /**
+   * Keys of the words of the same family as a word, at a part's quality: a long shared beginning
+   * ("viiltely", "viiltelen"; "lomautus", "lomauttaa"; "sairastui", "sairas").
+   */
+  private family(word: string): WordKeys {
+    const out: WordKeys = new Map();
+    const f = fold(word);
+    if (f.length < 6) return out;
+    for (const [known, k] of this.byBeginning.get(f.slice(0, 5)) ?? []) {
+      if (k === f) continue;
+      let p = 5;
+      while (p < f.length && p < k.length && f[p] === k[p]) p++;
+      if (p >= 0.7 * Math.min(f.length, k.length))
+        for (const [key, q] of this.known.get(known) ?? []) if (key.startsWith('l:') || key.startsWith('s:')) out.set(key, Math.max(out.get(key) ?? 0, Math.min(q, QUALITY.part)));
+    }
+    return out;
+  }
+
+  /**
+   * Keys for a word the model does not know: folded, misspelt, inflected, derived or compounded forms
+   * of known words. A word the Finnish analyser knows (`real`) is not taken for a typo.
+   */
+  private lenient(word: string, real: boolean): WordKeys {
+    const cached = this.lenientCache.get(word);
+    if (cached) return cached;
+    const out: WordKeys = new Map();
+    if (this.lenientCache.size > 50_000) this.lenientCache.clear();
+    this.lenientCache.set(word, out);
+    const take = (known: string, quality: number) => {
+      for (const [key, q] of this.known.get(known) ?? []) out.set(key, Math.max(out.get(key) ?? 0, Math.min(q, QUALITY.part) * quality));
+    };
+    const takeFull = (known: string, quality: number) => {
+      for (const [key, q] of this.known.get(known) ?? []) out.set(key, Math.max(out.get(key) ?? 0, q * quality));
+    };
+    const f = fold(word);
+    if (!real && f.length >= 4) for (const known of this.folded.get(f) ?? []) if (known !== word) takeFull(known, 0.95);
+    if (!real && f.length >= 5) {
+      // One typing error in a word of five to eight letters, two in a longer one.
+      const limit = f.length >= 9 ? 2 : 1;
+      const candidates = new Set<string>();
+      for (const d of deletions(f, limit)) for (const known of this.deletes.get(d) ?? []) candidates.add(known);
+      for (const known of candidates) {
+        const distance = editDistance(f, fold(known), limit);
+        if (distance > 0 && distance <= limit) takeFull(known, distance === 1 ? 0.85 : 0.75);
+      }
+    }
+    if (f.length >= 6) {
+      // A known word at the start (an inflected or compound form) or, give or take an ending of up
+      // to three letters, at the end (the last part of a compound: "vuokrakämppää" → kämppä).
+      for (let length = Math.max(4, Math.ceil(f.length * 0.45)); length < f.length; length++)
+        for (const known of this.folded.get(f.slice(0, length)) ?? []) take(known, 1);
+      for (let at = 3; at + 5 <= f.length; at++)
+        for (let end = Math.max(at + 5, f.length - 3); end <= f.length; end++)
+          if (end - at < f.length) for (const known of this.folded.get(f.slice(at, end)) ?? []) take(known, 1);
+      for (const [key, quality] of this.family(word)) out.set(key, Math.max(out.get(key) ?? 0, quality));
+    }
+    return out;
+  }
+}
+
+/**
+ * Drops a match whose query words are all used by a better match that uses more: in "my husband
+ * drinks and hits me", "drinks" alone (the person's own drinking) adds nothing to "my husband
+ * drinks"; in "haluan lopettaa yritykseni", "haluan lopettaa" is closing the business, not the end
+ * of everything. A crisis match goes only when the better one scores higher too.
+ */
+function subsume(matches: ConceptMatch[]): ConceptMatch[] {
+  return matches.filter(
+    (m) =>
+      !matches.some(
+        (other) =>
+          other !== m &&
+          other.words.length > m.words.length &&
+          m.words.every((w) => other.words.includes(w)) &&
+          (m.concept.crisis ? other.score > m.score : other.score >= m.score),
+      ),
+  );
+}
+
+const round = (score: number) => Math.round(score * 1e4) / 1e4;
+
+function hasFunctionWords(text: string, language: Language) {
+  return tokenize(text).some((w) => FUNCTION_WORDS[language].has(w));
+}
+
+/** A matcher for a model, built once (some hundreds of milliseconds for the shipped model). */
+export function createSituationMatcher(model: SituationModel) {
+  return new SituationMatcher(model);
+}
+
+let shipped: SituationMatcher | undefined;
+
+/** The matcher of the shipped model (data/situations), built on first use and kept. */
+export function shippedSituationMatcher(): SituationMatcher {
+  return (shipped ??= new SituationMatcher(loadSituationModel()));
+}

@@ -1,0 +1,224 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Language } from '../../catalogue/model.ts';
+import { analyseFinnish, tokenize } from '../text/analyzer.ts';
+
+/**
+ * Words as the situation matcher sees them: each content word of a query or a phrasing becomes a
+ * set of keys with a quality, so that two words meet when they share a key. Finnish words give
+ * their base forms (lexicon or Voikko, through the recommender's analyser), the base forms of their
+ * compound parts (weaker), and Snowball stems of the word and of its base forms, so that inflected
+ * forms meet even where Voikko is not installed. Swedish and English words give their stems and,
+ * through the recommender's glossary (data/lexicon/glossary.json), the Finnish base forms they
+ * translate to, at a lower quality: so "husband" meets "puoliso", and an English question can
+ * match a Finnish phrasing. Keys are namespaced: `l:` a Finnish base form (shared by all three
+ * languages through the glossary), `s:fi:`, `s:sv:`, `s:en:` a stem.
+ *
+ * Function words carry no situation and are dropped, negations among them: "en pysty maksamaan
+ * vuokraa" and "pystyn maksamaan vuokran" are the same situation to the matcher. (The lists here are
+ * short on purpose: general stop-word lists drop "home", "work", "alone" and "help". Words like
+ * "nobody", "ketään", "kaikki" and "ingen" stay: "minulla ei ole ketään" is loneliness, and
+ * "haluan lopettaa kaiken" is not "haluan lopettaa yritykseni".)
+ */
+export type WordKeys = Map<string, number>;
+
+const require = createRequire(import.meta.url);
+const snowball = require('snowball-stemmers') as { newStemmer(lang: string): { stem(word: string): string } };
+const stemmers = { fi: snowball.newStemmer('finnish'), sv: snowball.newStemmer('swedish'), en: snowball.newStemmer('english') };
+
+const words = (text: string) => new Set(text.split(/\s+/).filter(Boolean));
+
+export const FUNCTION_WORDS: Record<Language, Set<string>> = {
+  fi: words(`
+    minä mä mää mie mun mulla mulle mua mut multa musta minun minulla minulle minua minut minulta minusta minuun
+    sinä sä sää sun sulla sulle sua sut sinun sinulla sinulle sinua sinut hän hänen häntä hänellä hänelle se sen sitä sillä sille siitä siihen
+    me meillä meidän meitä meille meil te teillä teidän he heidän heillä heille niillä niiden ne niitä niille
+    tämä tää tätä tässä tähän tämän tuo toi tota tuota tuolla siellä täällä täältä tänne sinne
+    olla olen oon olet oot oo on ollaan olemme olette ovat oli olin olit olimme olitte olivat ollut ollu olleet olisi olis olisin oisin ois oisi ole olis olisko onko oliko
+    ei en et emme ette eivät enkä etkä eikä emmekä emmä eimä en-kä etten ettei
+    ja tai sekä mutta vaan vaikka koska kun ku jos että et niin sit sitten siis eli kuin
+    joka jotka jonka jota jossa johon jolle mikä mitä mistä missä mihin miksi miten millä milloin minne kuka kenelle ken kenen
+    jokin jotain joku jonkun jotenkin
+    vain vaan myös jo vielä enää ihan tosi aivan kyllä joo no niinku tavallaan muka hyvin
+    kanssa ilman takia jälkeen ennen aikana luona luokse kautta mukaan
+    voida voin voi voit voisin voisi voiko pitää pitäis pitäisi täytyy pitäiskö
+    tosi todella hirveesti hirveästi kauheasti kauheesti erittäin
+  `),
+  sv: words(`
+    jag mig min mitt mina du dig din ditt dina han honom hans hon henne hennes den det de dem deras
+    vi oss vår vårt våra ni er ert era sig sin sitt sina
+    en ett och eller men om att av för från med till på i åt hos under över efter före mot utan genom vid
+    är var vara varit blir blev bli har hade ha haft kan kunde ska skall skulle vill ville måste bör
+    inte icke
+    som så då här där vad vem vilken vilket vilka hur när varför
+    mycket lite alla allt några bara också än även sedan redan just ju nog väl jo nej ja
+    får fick få gör gjorde göra
+    liksom typ helt riktigt verkligen
+  `),
+  en: words(`
+    i me my mine myself we us our ours you your yours he him his she her hers it its they them their theirs
+    this that these those there here a an the and or but if so than then as
+    of to in on at by for from with without about into onto over under up out off through
+    am is are was were be been being do does did doing done have has had having
+    will would shall should can could may might must
+    not no nor never don doesn didn isn aren wasn weren won wouldn couldn shouldn haven hasn hadn cant dont wont isnt didnt doesnt
+    ve ll re im ive
+    what which who whom whose when where why how
+    just also very really too quite some any all each every such own
+    get gets got getting gotten
+    please something anything
+  `),
+};
+
+/** Base forms that are function words however they are spelt ("minulla" → minä, "enkä" → ei). */
+const FINNISH_FUNCTION_LEMMAS = words(`
+  minä sinä hän se me te he tämä tuo ne
+  olla ei ettei ja tai sekä mutta vaan että kun jos koska vaikka niin kuin joka mikä kuka ken jokin joku
+  voida pitää täytyä vain myös jo vielä enää ihan tosi aivan kanssa ilman takia jotenkin sitten siis eli
+`);
+
+/**
+ * Family members, one class: "hoidan sairasta äitiäni" and "hoidan vaimoani" are the same situation,
+ * someone close being cared for. A shared class counts as weakly as a compound's part.
+ */
+const RELATIVES: Record<Language, Set<string>> = {
+  fi: words(`äiti isä mies vaimo puoliso kumppani poika tytär lapsi veli sisko sisar isoäiti isoisä mummo mummi ukki vaari
+    pappa mamma faija mutsi iskä äiskä poikaystävä tyttöystävä avomies avovaimo aviomies aviovaimo vanhempi teini`),
+  sv: words(`mamma pappa mor far man fru make maka sambo partner son dotter barn bror syster mormor farmor morfar farfar
+    pojkvän flickvän förälder föräldrar tonåring`),
+  en: words(`mother mum mom father dad husband wife partner son daughter child kid kids children brother sister grandma
+    grandmother grandpa grandfather granddad grandad boyfriend girlfriend parent parents spouse teenager teen`),
+};
+const relativeStems = { sv: new Set<string>(), en: new Set<string>() };
+
+/** Lower case without diacritics: how "tyoton" meets "työtön" and "ar" meets "är". */
+export function fold(word: string): string {
+  return /[^\x00-\x7f]/.test(word) ? word.normalize('NFD').replace(/\p{M}+/gu, '') : word;
+}
+
+const stemCache = new Map<string, string>();
+export function stem(language: Language, word: string): string {
+  const key = `${language}:${word}`;
+  let stemmed = stemCache.get(key);
+  if (stemmed === undefined) {
+    stemmed = stemmers[language].stem(word);
+    if (stemCache.size > 100_000) stemCache.clear();
+    stemCache.set(key, stemmed);
+  }
+  return stemmed;
+}
+
+export const QUALITY = { lemma: 1, stem: 1, part: 0.6, translation: 0.8 };
+
+const glossaryPath = join(import.meta.dirname, '..', '..', '..', 'data', 'lexicon', 'glossary.json');
+const glossary: Record<'sv' | 'en', Record<string, string[]>> = existsSync(glossaryPath)
+  ? (JSON.parse(readFileSync(glossaryPath, 'utf8')) as Record<'sv' | 'en', Record<string, string[]>>)
+  : { sv: {}, en: {} };
+
+const keyCache = new Map<string, WordKeys | null>();
+
+/** The keys of one lower-case word, or null for a function word. */
+export function wordKeys(language: Language, word: string): WordKeys | null {
+  const cacheKey = `${language}:${word}`;
+  const cached = keyCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const keys = computeKeys(language, word);
+  if (keyCache.size > 100_000) keyCache.clear();
+  keyCache.set(cacheKey, keys);
+  return keys;
+}
+
+function computeKeys(language: Language, word: string): WordKeys | null {
+  if (word.length < 2 || FUNCTION_WORDS[language].has(word)) return null;
+  const keys: WordKeys = new Map();
+  const put = (key: string, quality: number) => keys.set(key, Math.max(keys.get(key) ?? 0, quality));
+  if (language === 'fi') {
+    const analysis = analyseFinnish(word);
+    if (analysis?.lemmas.some((l) => FINNISH_FUNCTION_LEMMAS.has(l))) return null;
+    if (RELATIVES.fi.has(word) || analysis?.lemmas.some((l) => RELATIVES.fi.has(l))) put('c:relative', QUALITY.part);
+    for (const lemma of analysis?.lemmas ?? []) {
+      put(`l:${lemma}`, QUALITY.lemma);
+      put(`s:fi:${stem('fi', lemma)}`, QUALITY.stem);
+    }
+    for (const part of analysis?.parts ?? []) if (part.length >= 3) put(`l:${part}`, QUALITY.part);
+  } else {
+    // By the word itself, or by its stem where that is long enough not to be another word ("fara" is not "far").
+    const stemmed = stem(language, word);
+    if (!relativeStems[language].size) for (const r of RELATIVES[language]) relativeStems[language].add(stem(language, r));
+    if (RELATIVES[language].has(word) || relativeStems[language].has(stemmed)) put('c:relative', QUALITY.part);
+    const finnish = glossary[language][word] ?? (stemmed.length >= 5 ? glossary[language][stemmed] : undefined) ?? [];
+    for (const fi of finnish)
+      for (const piece of tokenize(fi))
+        for (const [key, quality] of wordKeys('fi', piece) ?? []) if (key.startsWith('l:')) put(key, quality * QUALITY.translation);
+  }
+  // A hyphenated word ("raha-asiat", "id-kort") also counts by its parts.
+  if (word.includes('-')) {
+    const pieces = word.split('-').filter((p) => p.length >= 2);
+    for (const piece of pieces) {
+      const inner = wordKeys(language, piece);
+      for (const [key, quality] of inner ?? []) put(key, quality * QUALITY.part);
+    }
+  }
+  put(`s:${language}:${stem(language, word)}`, QUALITY.stem);
+  return keys;
+}
+
+/** The words of a text that can carry meaning, lower case, in order (repeats removed). */
+export function contentWords(language: Language, text: string): string[] {
+  const out: string[] = [];
+  for (const token of tokenize(text)) if (!out.includes(token) && wordKeys(language, token)) out.push(token);
+  return out;
+}
+
+/**
+ * Optimal string alignment distance (Damerau–Levenshtein, adjacent swaps count one), or
+ * `limit + 1` as soon as it is sure to exceed `limit`.
+ */
+export function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  let prevPrev = new Array<number>(cols).fill(0);
+  let prev = Array.from({ length: cols }, (_, j) => j);
+  for (let i = 1; i < rows; i++) {
+    const cur = new Array<number>(cols).fill(0);
+    cur[0] = i;
+    let best = cur[0];
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prevPrev[j - 2]! + 1);
+      cur[j] = v;
+      if (v < best) best = v;
+    }
+    if (best > limit) return limit + 1;
+    prevPrev = prev;
+    prev = cur;
+  }
+  return prev[cols - 1]!;
+}
+
+/** Whether the analyser knows the word as it is written (Finnish only; Swedish and English have no analyser here). */
+export function isKnownWord(language: Language, word: string): boolean {
+  return language === 'fi' && analyseFinnish(word) !== null;
+}
+
+/** Every string made of `word` less one or two of its letters (with the word itself): the keys of a delete index. */
+export function deletions(word: string, depth: number): Set<string> {
+  const out = new Set<string>([word]);
+  let frontier = [word];
+  for (let d = 0; d < depth; d++) {
+    const next: string[] = [];
+    for (const w of frontier)
+      for (let i = 0; i < w.length; i++) {
+        const shorter = w.slice(0, i) + w.slice(i + 1);
+        if (!out.has(shorter)) {
+          out.add(shorter);
+          next.push(shorter);
+        }
+      }
+    frontier = next;
+  }
+  return out;
+}
