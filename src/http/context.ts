@@ -1,6 +1,6 @@
 import type { ConsentService } from '../transfers/transfers.ts';
 import type { Database } from '../db/database.ts';
-import type { Learning } from '../recommender/learning.ts';
+import type { Learning } from '../recommender/learning/learning.ts';
 import type { RecommenderService } from '../recommender/service.ts';
 
 /** What every route handler may reach: the database the server was started with, the recommender on it and what it learns from feedback. */

@@ -19,7 +19,7 @@ import { registerWeb, type WebOptions } from './web.ts';
 import { geoRoutes } from '../geo/routes.ts';
 import { RecommenderService } from '../recommender/service.ts';
 import { recommenderRoutes } from '../recommender/routes.ts';
-import { Learning, type LearningOptions } from '../recommender/learning.ts';
+import { Learning, type LearningOptions } from '../recommender/learning/learning.ts';
 import { auroraaiRoutes } from './auroraai/recommender-routes.ts';
 import { consentRoutes } from '../transfers/routes.ts';
 import { auroraaiSessionRoutes } from './auroraai/session-attributes.ts';

@@ -4,7 +4,7 @@ import { text } from '../catalogue/present.ts';
 import type { Language, LocalizedText } from '../catalogue/model.ts';
 import { notFound } from '../http/problem.ts';
 import { explanationText, reasonText, type Reason } from './explain.ts';
-import type { Learning } from './learning.ts';
+import type { Learning } from './learning/learning.ts';
 import type { Recommender } from './recommender.ts';
 import { getRecommendation, metersOf, type StoredRecommendation } from './store.ts';
 

@@ -4,9 +4,9 @@ import { webUrl } from '../catalogue/web-url.ts';
 import { notFound } from '../http/problem.ts';
 import { spendIfRoom } from '../rate-limits/per-address.ts';
 import { recordOpened, type HookLog } from '../statistics/hooks.ts';
-import type { Learning } from './learning.ts';
+import type { Learning } from './learning/learning.ts';
 import { OPENS_PER_ADDRESS } from './limits.ts';
-import { recordSignal } from './signals.ts';
+import { recordSignal } from './learning/signals.ts';
 import { getRecommendation } from './store.ts';
 
 /**

@@ -14,11 +14,11 @@ import { FEEDBACK_PER_ADDRESS, OPENS_PER_ADDRESS, RECOMMENDATIONS_PER_ADDRESS } 
 import type { MeterValues } from './meters.ts';
 import { openResult } from './open-result.ts';
 import { presentRecommendation } from './present.ts';
-import { rateResult } from './rate-results.ts';
+import { rateResult } from './learning/rate-results.ts';
 import { recommend } from './recommend.ts';
 import { Comment, ExplanationResponse, Meters, Rating, RecommendBody, RecommendResponse, SignalReceipt } from './schemas.ts';
-import { serviceFeedback } from './service-feedback.ts';
-import { teach, teachAsMember } from './teaching.ts';
+import { serviceFeedback } from './learning/service-feedback.ts';
+import { teach, teachAsMember } from './learning/teaching.ts';
 
 export const recommenderRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = () => app.aurora.database.db;

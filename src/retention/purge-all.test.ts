@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { buildServer } from '../http/server.ts';
-import { Learning } from '../recommender/learning.ts';
+import { Learning } from '../recommender/learning/learning.ts';
 import { saveRecommendation } from '../recommender/store.ts';
 import { createNetworkAdmin } from '../staff/staff.ts';
 import { addChannel } from '../testing/catalogue.ts';

@@ -6,7 +6,7 @@ import type { ServiceFilters as CatalogueFilters } from '../../catalogue/query.t
 import { requireClient } from '../auth.ts';
 import { problems } from '../schemas.ts';
 import { METERS, type MeterValues } from '../../recommender/meters.ts';
-import { rateRecommendation } from '../../recommender/rate-results.ts';
+import { rateRecommendation } from '../../recommender/learning/rate-results.ts';
 import { recommend, type RankedResult } from '../../recommender/recommend.ts';
 import { presentServices } from './present.ts';
 import { RecommendationFeedback, RecommendServiceInput, RecommendServiceOutput, TextSearchInput, TextSearchOutput } from './schemas.ts';

@@ -1,6 +1,6 @@
-import type { Db } from '../db/database.ts';
-import { METERS, type Meter } from './meters.ts';
-import type { Learning as LearningHook } from './recommender.ts';
+import type { Db } from '../../db/database.ts';
+import { METERS, type Meter } from '../meters.ts';
+import type { Learning as LearningHook } from '../recommender.ts';
 
 /**
  * What the recommender learns from people and providers: per service and life situation, whether

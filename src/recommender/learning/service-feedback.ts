@@ -1,10 +1,10 @@
-import type { Db } from '../db/database.ts';
-import { notFound } from '../http/problem.ts';
-import { recordServiceFeedback, type HookLog } from '../statistics/hooks.ts';
+import type { Db } from '../../db/database.ts';
+import { notFound } from '../../http/problem.ts';
+import { recordServiceFeedback, type HookLog } from '../../statistics/hooks.ts';
 import type { Learning } from './learning.ts';
-import type { MeterValues } from './meters.ts';
+import type { MeterValues } from '../meters.ts';
 import { receipt, recordSignal, serviceExists, type NewSignal } from './signals.ts';
-import { needsOf } from './store.ts';
+import { needsOf } from '../store.ts';
 
 /** Whether a service fits, said outside any recommendation, for the life situation of `meters` when known. */
 export async function serviceFeedback(

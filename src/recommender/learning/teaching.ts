@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Db } from '../db/database.ts';
-import { badRequest, notFound } from '../http/problem.ts';
+import type { Db } from '../../db/database.ts';
+import { badRequest, notFound } from '../../http/problem.ts';
 import type { Learning } from './learning.ts';
-import type { MeterValues } from './meters.ts';
+import type { MeterValues } from '../meters.ts';
 import { receipt, recordSignal, serviceExists, type NewSignal } from './signals.ts';
-import { needsOf } from './store.ts';
-import { hashSecret } from '../clients/clients.ts';
-import { audit } from '../audit/audit.ts';
+import { needsOf } from '../store.ts';
+import { hashSecret } from '../../clients/clients.ts';
+import { audit } from '../../audit/audit.ts';
 
 /**
  * Service providers teach the recommender whether a service fits a life situation. Teaching counts

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { basicAuth } from '../testing/app.ts';
-import { testBackends } from '../testing/databases.ts';
-import { needOf } from './meters.ts';
-import { ETALUKIO, UNKNOWN, useRecommenderApp } from './testing.ts';
-import { assertProblem } from '../testing/problems.ts';
+import { basicAuth } from '../../testing/app.ts';
+import { testBackends } from '../../testing/databases.ts';
+import { needOf } from '../meters.ts';
+import { ETALUKIO, UNKNOWN, useRecommenderApp } from '../testing.ts';
+import { assertProblem } from '../../testing/problems.ts';
 
 /** Feedback on a service outside a recommendation (POST /api/v1/services/{id}/feedback), end to end on the demo catalogue. */
 

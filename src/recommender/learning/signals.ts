@@ -1,6 +1,6 @@
-import type { Db } from '../db/database.ts';
+import type { Db } from '../../db/database.ts';
 import type { Learning, SignalKind } from './learning.ts';
-import type { Needs } from './store.ts';
+import type { Needs } from '../store.ts';
 
 /**
  * Signals that teach the recommender: a person's rating of a recommended service, feedback on a

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { DEFAULT_LEARNING, Learning, SIGNAL_KINDS, type Signal } from './learning.ts';
-import { METERS, needOf } from './meters.ts';
-import { testBackends } from '../testing/databases.ts';
-import { rankOf, useRecommenderApp } from './testing.ts';
+import { METERS, needOf } from '../meters.ts';
+import { testBackends } from '../../testing/databases.ts';
+import { rankOf, useRecommenderApp } from '../testing.ts';
 
 /**
  * The learning in isolation: a fixed clock, signals made here. The tests over HTTP (at the end, and

@@ -1,9 +1,9 @@
-import type { Db } from '../db/database.ts';
-import { badRequest, notFound } from '../http/problem.ts';
-import { recordFeedback, type HookLog } from '../statistics/hooks.ts';
+import type { Db } from '../../db/database.ts';
+import { badRequest, notFound } from '../../http/problem.ts';
+import { recordFeedback, type HookLog } from '../../statistics/hooks.ts';
 import type { Learning } from './learning.ts';
 import { receipt, recordSignal, type NewSignal } from './signals.ts';
-import { getRecommendation, getRecommendationByNumber, type StoredRecommendation } from './store.ts';
+import { getRecommendation, getRecommendationByNumber, type StoredRecommendation } from '../store.ts';
 
 /**
  * The person who got a recommendation says whether its services fitted. Each rating teaches the

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { basicAuth } from '../testing/app.ts';
-import { testBackends } from '../testing/databases.ts';
-import { needOf } from './meters.ts';
-import { ETALUKIO, UNKNOWN, useRecommenderApp } from './testing.ts';
-import { assertProblem } from '../testing/problems.ts';
+import { basicAuth } from '../../testing/app.ts';
+import { testBackends } from '../../testing/databases.ts';
+import { needOf } from '../meters.ts';
+import { ETALUKIO, UNKNOWN, useRecommenderApp } from '../testing.ts';
+import { assertProblem } from '../../testing/problems.ts';
 
 /** Rating a service a recommendation gave (POST /api/v1/recommendations/{id}/feedback), end to end on the demo catalogue. */
 

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { createClient } from '../clients/clients.ts';
-import { basicAuth } from '../testing/app.ts';
-import { nextBusinessId } from '../testing/console.ts';
-import { testBackends } from '../testing/databases.ts';
+import { createClient } from '../../clients/clients.ts';
+import { basicAuth } from '../../testing/app.ts';
+import { nextBusinessId } from '../../testing/console.ts';
+import { testBackends } from '../../testing/databases.ts';
 import { Learning } from './learning.ts';
-import { needOf } from './meters.ts';
-import { ETALUKIO, UNKNOWN, useRecommenderApp } from './testing.ts';
-import { assertProblem } from '../testing/problems.ts';
+import { needOf } from '../meters.ts';
+import { ETALUKIO, UNKNOWN, useRecommenderApp } from '../testing.ts';
+import { assertProblem } from '../../testing/problems.ts';
 
 /**
  * Providers' teaching through the API (POST /api/v1/teaching), and the cap on what one member's
