@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createNetworkAdmin } from '../staff/staff.ts';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
-import { ConsoleUser, nextBusinessId } from '../testing/console.ts';
+import { ConsoleUser, approvedMember } from '../testing/console.ts';
 import { testBackends } from '../testing/databases.ts';
 import { assertProblem } from '../testing/problems.ts';
 
@@ -23,18 +23,9 @@ for (const backend of testBackends()) {
       t = await createTestApp(backend);
       await createNetworkAdmin(t.database.db, { email: ADMIN.email, name: 'Ylläpitäjä', password: ADMIN.password }, 'test');
       admin = await new ConsoleUser(t.app).loginOk(ADMIN.email, ADMIN.password);
-      const applied = await new ConsoleUser(t.app).json('POST', '/api/v1/console/applications', {
-        organisation_name: 'Luettelo Oy',
-        business_id: nextBusinessId(),
-        contact_name: 'Liisa Luettelo',
-        contact_email: 'liisa@luettelo.example',
-        admin_password: PASSWORD,
-      });
-      memberId = applied.member_id;
-      await admin.json('POST', `/api/v1/console/members/${memberId}/approve`, {}, 200);
-      orgAdmin = await new ConsoleUser(t.app).loginOk('liisa@luettelo.example', PASSWORD);
-      await orgAdmin.json('POST', `/api/v1/console/members/${memberId}/staff`, { email: 'kehittaja@luettelo.example', name: 'Kehittäjä', role: 'developer', password: PASSWORD });
-      developer = await new ConsoleUser(t.app).loginOk('kehittaja@luettelo.example', PASSWORD);
+      const member = await approvedMember(admin, { name: 'Luettelo Oy', email: 'liisa@luettelo.example', password: PASSWORD, developer: { email: 'kehittaja@luettelo.example', name: 'Kehittäjä' } });
+      ({ memberId, user: orgAdmin } = member);
+      developer = member.developer!;
     });
     after(async () => {
       await t?.close();

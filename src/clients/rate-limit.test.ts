@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createNetworkAdmin } from '../staff/staff.ts';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
-import { ConsoleUser, nextBusinessId } from '../testing/console.ts';
+import { ConsoleUser, approvedMember } from '../testing/console.ts';
 import { testBackends } from '../testing/databases.ts';
 import { assertProblem } from '../testing/problems.ts';
 
@@ -23,18 +23,9 @@ for (const backend of testBackends()) {
       t = await createTestApp(backend);
       await createNetworkAdmin(t.database.db, { email: ADMIN.email, name: 'Ylläpitäjä', password: ADMIN.password }, 'test');
       admin = await new ConsoleUser(t.app).loginOk(ADMIN.email, ADMIN.password);
-      const applied = await new ConsoleUser(t.app).json('POST', '/api/v1/console/applications', {
-        organisation_name: 'Kiire Oy',
-        business_id: nextBusinessId(),
-        contact_name: 'Kalle Kiire',
-        contact_email: 'kalle@kiire.example',
-        admin_password: PASSWORD,
-      });
-      memberId = applied.member_id;
-      await admin.json('POST', `/api/v1/console/members/${memberId}/approve`, {}, 200);
-      orgAdmin = await new ConsoleUser(t.app).loginOk('kalle@kiire.example', PASSWORD);
-      await orgAdmin.json('POST', `/api/v1/console/members/${memberId}/staff`, { email: 'dev@kiire.example', name: 'Kehittäjä', role: 'developer', password: PASSWORD });
-      developer = await new ConsoleUser(t.app).loginOk('dev@kiire.example', PASSWORD);
+      const member = await approvedMember(admin, { name: 'Kiire Oy', email: 'kalle@kiire.example', password: PASSWORD, developer: { email: 'dev@kiire.example', name: 'Kehittäjä' } });
+      ({ memberId, user: orgAdmin } = member);
+      developer = member.developer!;
     });
     after(async () => {
       await t?.close();

@@ -5,7 +5,7 @@ import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
 import { testBackends } from '../testing/databases.ts';
 import { createClient } from '../clients/clients.ts';
 import { createNetworkAdmin } from '../staff/staff.ts';
-import { ConsoleUser, addService, nextBusinessId } from '../testing/console.ts';
+import { ConsoleUser, addService, approvedMember as approveMember, nextBusinessId } from '../testing/console.ts';
 import { assertProblem } from '../testing/problems.ts';
 
 /**
@@ -25,19 +25,7 @@ for (const backend of testBackends()) {
     let services: { serviceId: string; channelIds: string[] }[];
 
     /** Applies, approves (as the admin) and logs in the new org admin. */
-    async function approvedMember(name: string, email: string, remoteAddress = '127.0.0.1') {
-      const businessId = nextBusinessId();
-      const applied = await new ConsoleUser(t.app).json('POST', '/api/v1/console/applications', {
-        organisation_name: name,
-        business_id: businessId,
-        contact_name: `${name} yhteyshenkilö`,
-        contact_email: email,
-        admin_password: PASSWORD,
-      });
-      await admin.json('POST', `/api/v1/console/members/${applied.member_id}/approve`, {}, 200);
-      const user = await new ConsoleUser(t.app, remoteAddress).loginOk(email, PASSWORD);
-      return { memberId: applied.member_id as string, businessId, user };
-    }
+    const approvedMember = (name: string, email: string, remoteAddress = '127.0.0.1') => approveMember(admin, { name, email, password: PASSWORD, remoteAddress });
 
     before(async () => {
       t = await createTestApp(backend);

@@ -4,7 +4,7 @@ import { decodeJwt } from 'jose';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
 import { testBackends } from '../testing/databases.ts';
 import { createNetworkAdmin } from '../staff/staff.ts';
-import { ConsoleUser, addService, nextBusinessId } from '../testing/console.ts';
+import { ConsoleUser, addService, approvedMember, nextBusinessId } from '../testing/console.ts';
 import { assertProblem } from '../testing/problems.ts';
 
 /**
@@ -23,15 +23,11 @@ for (const backend of testBackends()) {
     let t: TestApp;
     let admin: ConsoleUser;
 
+    /** An approved member with a receiving client whose chosen name poses as someone else. */
     async function member(name: string, email: string) {
-      const businessId = nextBusinessId();
-      const applied = await new ConsoleUser(t.app).json('POST', '/api/v1/console/applications', {
-        organisation_name: name, business_id: businessId, contact_name: name, contact_email: email, admin_password: PASSWORD,
-      });
-      await admin.json('POST', `/api/v1/console/members/${applied.member_id}/approve`, {}, 200);
-      const user = await new ConsoleUser(t.app).loginOk(email, PASSWORD);
-      const receiver = await user.json('POST', `/api/v1/console/members/${applied.member_id}/clients`, { name: 'Kela – virallinen vastaanotto', scopes: ['transfer:receive'] });
-      return { id: applied.member_id as string, businessId, user, receiver: receiver as { client_id: string; client_secret: string } };
+      const { memberId: id, businessId, user } = await approvedMember(admin, { name, email, password: PASSWORD });
+      const receiver = await user.json('POST', `/api/v1/console/members/${id}/clients`, { name: 'Kela – virallinen vastaanotto', scopes: ['transfer:receive'] });
+      return { id, businessId, user, receiver: receiver as { client_id: string; client_secret: string } };
     }
     const base = (m: { id: string }) => `/api/v1/console/members/${m.id}`;
     const deposit = (channel: string, service?: string) =>

@@ -84,3 +84,29 @@ export class ConsoleUser {
     return res.json() as T;
   }
 }
+
+/**
+ * An organisation applies (with a fresh business ID), the network administrator approves it, and
+ * its organisation administrator logs in. With `developer`, that administrator adds a developer,
+ * who logs in too.
+ */
+export async function approvedMember(
+  admin: ConsoleUser,
+  input: { name: string; email: string; password: string; remoteAddress?: string; developer?: { email: string; name: string } },
+): Promise<{ memberId: string; businessId: string; user: ConsoleUser; developer?: ConsoleUser }> {
+  const businessId = nextBusinessId();
+  const applied = await new ConsoleUser(admin.app).json('POST', '/api/v1/console/applications', {
+    organisation_name: input.name,
+    business_id: businessId,
+    contact_name: `${input.name} yhteyshenkilö`,
+    contact_email: input.email,
+    admin_password: input.password,
+  });
+  const memberId = applied.member_id as string;
+  await admin.json('POST', `/api/v1/console/members/${memberId}/approve`, {}, 200);
+  const user = await new ConsoleUser(admin.app, input.remoteAddress).loginOk(input.email, input.password);
+  if (!input.developer) return { memberId, businessId, user };
+  await user.json('POST', `/api/v1/console/members/${memberId}/staff`, { ...input.developer, role: 'developer', password: input.password });
+  const developer = await new ConsoleUser(admin.app, input.remoteAddress).loginOk(input.developer.email, input.password);
+  return { memberId, businessId, user, developer };
+}
