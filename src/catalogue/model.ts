@@ -156,3 +156,15 @@ export function pickText(text: LocalizedText, preferred: readonly Language[] = L
   for (const lang of LANGUAGES) if (text[lang]) return text[lang];
   return undefined;
 }
+
+/**
+ * The organisation ids a stored service's `organizations` column names. Anything that is not a
+ * UUID is left out: it names no organisation row, and PostgreSQL would refuse it in a uuid
+ * comparison.
+ */
+export function organisationIdsOf(organizations: unknown): string[] {
+  if (!Array.isArray(organizations)) return [];
+  return organizations.map((o) => String((o as { id?: unknown })?.id)).filter(isUuidText);
+}
+
+export const isUuidText = (text: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { forbidden } from '../http/problem.ts';
-import type { ChannelRecord, ServiceRecord } from './model.ts';
+import { isUuidText, organisationIdsOf, type ChannelRecord, type ServiceRecord } from './model.ts';
 
 /**
  * Who may write which catalogue record. The operator (owner null: the CLI, the admin socket, clients
@@ -31,7 +31,7 @@ interface Stored {
  */
 async function foreignOrganisations(db: Db, memberId: string, ids: string[]): Promise<Set<string>> {
   const out = new Set<string>();
-  const wanted = [...new Set(ids)].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const wanted = [...new Set(ids)].filter(isUuidText);
   if (wanted.length === 0) return out;
   const member = await db.selectFrom('members').select('business_id').where('id', '=', memberId).executeTakeFirst();
   for (let i = 0; i < wanted.length; i += BATCH) {
@@ -69,7 +69,7 @@ async function stored(db: Db, serviceIds: string[], channelIds: string[]): Promi
   const channels: Stored['channels'] = new Map();
   for (let i = 0; i < serviceIds.length; i += BATCH) {
     const rows = await db.selectFrom('services').select(['id', 'owner_member_id', 'organizations']).where('id', 'in', serviceIds.slice(i, i + BATCH)).execute();
-    for (const r of rows) services.set(r.id, { owner: r.owner_member_id, organizations: (r.organizations as { id?: unknown }[]).map((o) => String(o.id)) });
+    for (const r of rows) services.set(r.id, { owner: r.owner_member_id, organizations: organisationIdsOf(r.organizations) });
   }
   for (let i = 0; i < channelIds.length; i += BATCH) {
     const rows = await db.selectFrom('service_channels').select(['id', 'owner_member_id', 'organization_id']).where('id', 'in', channelIds.slice(i, i + BATCH)).execute();

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { LocalizedText } from '../catalogue/model.ts';
+import { organisationIdsOf, type LocalizedText } from '../catalogue/model.ts';
 import type { Db } from '../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { conflict, notFound } from '../http/problem.ts';
@@ -36,7 +36,7 @@ export async function automaticVerification(db: Db, memberId: string, serviceId:
   if (service.owner_member_id === memberId) return 'creator';
   // A member's own records name whatever organisation they like: only the operator's imports vouch.
   if (service.owner_member_id !== null) return null;
-  const organisationIds = (service.organizations as { id?: unknown }[]).map((o) => String(o.id)).filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const organisationIds = organisationIdsOf(service.organizations);
   if (organisationIds.length === 0) return null;
   const match = await db
     .selectFrom('organizations as o')
@@ -159,7 +159,7 @@ export async function listClaims(db: Db, status: ClaimStatus): Promise<ClaimItem
     .select(['ms.member_id', 'm.name as member_name', 'm.business_id', 'ms.service_id', 's.name', 's.organizations', 's.owner_member_id', 'ms.linked_at', 'ms.verification', 'ms.verified_at', 'ms.verified_by']);
   query = status === 'pending' ? query.where('ms.verified_at', 'is', null).orderBy('ms.linked_at') : query.where('ms.verified_at', 'is not', null).orderBy('ms.verified_at', 'desc');
   const rows = await query.orderBy('ms.service_id').orderBy('ms.member_id').limit(CLAIM_LIST_LIMIT).execute();
-  const organisationIds = [...new Set(rows.flatMap((r) => ((r.organizations ?? []) as { id?: unknown }[]).map((o) => String(o.id))))].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const organisationIds = [...new Set(rows.flatMap((r) => organisationIdsOf(r.organizations)))];
   const organisations = organisationIds.length ? await db.selectFrom('organizations').select(['id', 'name', 'business_code']).where('id', 'in', organisationIds).execute() : [];
   return rows.map((r) => ({
     ...claimState(r),
