@@ -208,15 +208,19 @@ export async function decide(db: Db, id: string, decision: Decision, reason: str
     if (decision === 'approve' && updated.requested_services.length) {
       // The services the application named become claims: those the catalogue vouches for
       // (business ID) verified at once, the rest waiting for an administrator's approval one by one.
+      // A service gone from the catalogue (404) or held by another member (409) is refused before
+      // claimService writes anything, so the approval goes on without it.
       const claimed: string[] = [];
       const taken: string[] = [];
       for (const serviceId of updated.requested_services) {
-        const held = await tx.selectFrom('member_services').select('member_id').where('service_id', '=', serviceId).where('verified_at', 'is not', null).executeTakeFirst();
-        const exists = await tx.selectFrom('services').select('id').where('id', '=', serviceId).executeTakeFirst();
-        if (held || !exists) taken.push(serviceId);
-        else claimed.push(serviceId);
+        try {
+          await claimService(tx, id, serviceId, actor);
+          claimed.push(serviceId);
+        } catch (error) {
+          if (!(error instanceof HttpProblem && (error.status === 404 || error.status === 409))) throw error;
+          taken.push(serviceId);
+        }
       }
-      for (const serviceId of claimed) await claimService(tx, id, serviceId, actor);
       details.services_claimed = claimed;
       details.services_taken = taken;
     }
