@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { organisationIdsOf, type LocalizedText } from '../catalogue/model.ts';
 import type { Db } from '../db/database.ts';
 import { audit } from '../audit/audit.ts';
@@ -30,7 +29,7 @@ export const claimState = (row: { verification: Verification | null; verified_at
 const serviceHeld = () => conflict('service-held', 'Another member holds the service', 'the service belongs to another member of the network');
 
 /** How a claim verifies itself, if it does: the member created the service, or its organisation has the member's business ID. */
-export async function automaticVerification(db: Db, memberId: string, serviceId: string): Promise<Verification | null> {
+async function automaticVerification(db: Db, memberId: string, serviceId: string): Promise<Verification | null> {
   const service = await db.selectFrom('services').select(['owner_member_id', 'organizations']).where('id', '=', serviceId).executeTakeFirst();
   if (!service) return null;
   if (service.owner_member_id === memberId) return 'creator';
@@ -148,7 +147,7 @@ export interface ClaimItem extends ClaimState {
   verified_by: string | null;
 }
 
-export const CLAIM_LIST_LIMIT = 500;
+const CLAIM_LIST_LIMIT = 500;
 
 /** Claims for a network administrator: waiting ones oldest first, or verified ones newest first. */
 export async function listClaims(db: Db, status: ClaimStatus): Promise<ClaimItem[]> {
@@ -176,10 +175,4 @@ export async function listClaims(db: Db, status: ClaimStatus): Promise<ClaimItem
     claimed_at: r.linked_at.toISOString(),
     verified_by: r.verified_by,
   }));
-}
-
-/** How many claims wait for an administrator (the console's overview shows it). */
-export async function pendingClaimCount(db: Db): Promise<number> {
-  const row = await db.selectFrom('member_services').select(sql<string>`count(*)`.as('n')).where('verified_at', 'is', null).executeTakeFirstOrThrow();
-  return Number(row.n);
 }
