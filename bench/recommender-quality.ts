@@ -1,7 +1,7 @@
 /**
  * Quality of the recommender on the expert meter labels of the 1,051 national services.
  *
- *   npm run bench -- recommender-quality [--labels FILE]
+ *   npm run bench -- recommender-quality [--labels FILE] [--dev-set FILE] [--verbose]
  *
  * Loads the demo catalogue into an in-memory PGlite, syncs a Recommender and, for each of the ten
  * 3X10D meters, asks for the services of a simulated person who rates that meter 1 and every other
@@ -19,6 +19,21 @@
  *
  * The labels are a development set (shared/README.md): this reports on them, the product never
  * reads them. Deterministic: no randomness, ties broken by service id.
+ *
+ * Then, on the situation development set (bench/situations/dev-set.json, or --dev-set FILE of the
+ * same shape): everyday life situations of a Mikkeli resident, each asked in Finnish, Swedish and
+ * English as people type them, with hand-marked relevant services (national + Mikkeli's).
+ *  - Situations: every query goes to `recommend({ text, textLanguage, filters: { municipality_codes:
+ *    ['491'] }, limit: 10 })`. Reported per language: nDCG@10 (binary gains as above; an empty answer
+ *    scores 0) and recall@10, each the mean over situations of the mean over that situation's
+ *    queries, and the mean number of services returned; next to the same BM25 baseline over the
+ *    same candidates (national + Mikkeli services, Finnish name + summary) queried with the raw text.
+ *  - Out of domain: questions no public service answers; per language the share answered with no
+ *    services and the share answered with fewer than 5, for ours and for BM25.
+ *  - --verbose prints, per situation and language, ours' nDCG@10 and top three services of each
+ *    query, and what each out-of-domain question got.
+ * Relevant ids missing from the catalogue, or neither national nor Mikkeli's, are named in a warning
+ * and left out of the scoring.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -27,7 +42,7 @@ import { importDemo } from '../src/testing/fixtures.ts';
 import { Recommender } from '../src/recommender/recommender.ts';
 import { METERS, METER_TEXTS, type Meter, type MeterValues } from '../src/recommender/meters.ts';
 import { analyserInfo, type TextLanguage } from '../src/recommender/text/analyzer.ts';
-import { ROOT, elapsed, fmt, mean, parseArgs, strFlag, table } from './lib.ts';
+import { BENCH_DIR, DEMO_FILE, ROOT, elapsed, fmt, mean, parseArgs, strFlag, table } from './lib.ts';
 
 const K_NDCG = 10;
 const K_RECALL = 50;
@@ -130,6 +145,15 @@ export async function main(argv: string[]) {
   const labels = JSON.parse(readFileSync(labelsFile, 'utf8')) as Label[];
   if (!Array.isArray(labels) || labels.some((l) => typeof l?.id !== 'string' || !Array.isArray(l.meters))) {
     console.error(`recommender-quality: ${labelsFile} is not a list of { id, meters[] } records`);
+    process.exitCode = 2;
+    return;
+  }
+
+  const verbose = flags.verbose === true;
+  const devSetFile = resolve(strFlag(flags, 'dev-set') ?? join(BENCH_DIR, 'situations', 'dev-set.json'));
+  const devSet = readDevSet(devSetFile);
+  if (typeof devSet === 'string') {
+    console.error(`recommender-quality: ${devSet}`);
     process.exitCode = 2;
     return;
   }
@@ -250,7 +274,284 @@ export async function main(argv: string[]) {
         `text nDCG@${K_NDCG} fi ${f3(tm.fi.ndcg)} en ${f3(tm.en.ndcg)} sv ${f3(tm.sv.ndcg)} (en/fi ${ratio(tm.en.ndcg, tm.fi.ndcg)}, sv/fi ${ratio(tm.sv.ndcg, tm.fi.ndcg)}); ` +
         `${evaluated.length} meters, ${labels.length.toLocaleString('en-US')} labelled services`,
     );
+
+    // 3. and 4. Situations of a Mikkeli resident and out-of-domain questions, from the development set.
+    await situationSections(recommender, devSet, devSetFile, verbose);
   } finally {
     await database.close();
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Situations of a Mikkeli resident (bench/situations/dev-set.json)
+
+const SITUATION_LANGS = ['fi', 'sv', 'en'] as const;
+type SituationLang = (typeof SITUATION_LANGS)[number];
+const MUNICIPALITY = '491'; // Mikkeli
+const K_SITUATION = 10;
+const FEW = 5;
+
+interface Situation {
+  id: string;
+  queries: Record<SituationLang, string[]>;
+  relevant: string[];
+  note?: string;
+}
+
+interface DevSet {
+  situations: Situation[];
+  outOfDomain: Record<SituationLang, string[]>;
+}
+
+/** The mean of the values that are numbers: a language with no queries leaves the macro mean alone. */
+const meanKnown = (values: readonly number[]) => mean(values.filter((v) => !Number.isNaN(v)));
+
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** The development set, or why it cannot be used. */
+function readDevSet(file: string): DevSet | string {
+  if (!existsSync(file)) return `no situation development set at ${file} (give another with --dev-set FILE)`;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return `${file} is not JSON: ${(error as Error).message}`;
+  }
+  const set = raw as { situations?: unknown; outOfDomain?: unknown };
+  if (!set || !Array.isArray(set.situations)) return `${file} has no "situations" list`;
+  const bad = (set.situations as Partial<Situation>[]).findIndex(
+    (x) =>
+      typeof x?.id !== 'string' ||
+      !isStrings(x.relevant) ||
+      typeof x.queries !== 'object' ||
+      x.queries === null ||
+      SITUATION_LANGS.some((l) => x.queries![l] !== undefined && !isStrings(x.queries![l])),
+  );
+  if (bad >= 0) return `${file}: situation ${bad} is not { id, queries: { fi, sv, en: string[] }, relevant: string[] }`;
+  const ood = (set.outOfDomain ?? {}) as Partial<Record<SituationLang, unknown>>;
+  if (SITUATION_LANGS.some((l) => ood[l] !== undefined && !isStrings(ood[l]))) return `${file}: "outOfDomain" is not { fi, sv, en: string[] }`;
+  return {
+    situations: (set.situations as Situation[]).map((x) => ({
+      ...x,
+      queries: Object.fromEntries(SITUATION_LANGS.map((l) => [l, x.queries[l] ?? []])) as Record<SituationLang, string[]>,
+    })),
+    outOfDomain: Object.fromEntries(SITUATION_LANGS.map((l) => [l, (ood[l] as string[] | undefined) ?? []])) as Record<SituationLang, string[]>,
+  };
+}
+
+interface CatalogueRecord {
+  id: string;
+  areaType?: string;
+  areas?: { municipalities?: { code?: string }[] }[];
+  serviceNames?: { language: string; value: string; type?: string }[];
+  serviceDescriptions?: { language: string; value: string; type?: string }[];
+}
+
+const fiText = (list: { language: string; value: string; type?: string }[] | undefined, type: string) =>
+  list?.find((t) => t.language === 'fi' && t.type === type)?.value ?? list?.find((t) => t.language === 'fi')?.value ?? '';
+
+interface QueryResult {
+  ours: string[];
+  base: string[];
+}
+
+async function situationSections(recommender: Recommender, devSet: DevSet, devSetFile: string, verbose: boolean) {
+  // The catalogue the demo import loads: which services a Mikkeli resident can be offered.
+  const catalogue = JSON.parse(readFileSync(DEMO_FILE, 'utf8')) as CatalogueRecord[];
+  const byId = new Map(catalogue.map((r) => [r.id, r]));
+  const isCandidate = (r: CatalogueRecord) =>
+    r.areaType === 'Nationwide' || (r.areas ?? []).some((a) => (a.municipalities ?? []).some((m) => m.code === MUNICIPALITY));
+  const candidates = catalogue.filter(isCandidate).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const nameOf = (id: string) => fiText(byId.get(id)?.serviceNames, 'Name') || id;
+
+  // Check the labels: every relevant id must be a service of the catalogue, national or Mikkeli's.
+  const unknown: string[] = [];
+  const elsewhere: string[] = [];
+  const situations = devSet.situations.map((s) => {
+    const relevant = new Set<string>();
+    for (const id of s.relevant) {
+      const r = byId.get(id);
+      if (!r) unknown.push(`${s.id}: ${id}`);
+      else if (!isCandidate(r)) elsewhere.push(`${s.id}: ${id} (${nameOf(id)})`);
+      else relevant.add(id);
+    }
+    return { ...s, relevantSet: relevant };
+  });
+  const scored = situations.filter((s) => s.relevantSet.size > 0);
+  const queryCount = (lang: SituationLang) => scored.reduce((n, s) => n + s.queries[lang].length, 0);
+  console.log(
+    `\nSituations: ${devSet.situations.length} in ${devSetFile}, ${SITUATION_LANGS.map((l) => `${queryCount(l)} ${l}`).join(' / ')} queries, ` +
+      `${fmt(mean(scored.map((s) => s.relevantSet.size)), 1)} relevant services per situation on average; ` +
+      `out of domain ${SITUATION_LANGS.map((l) => `${devSet.outOfDomain[l].length} ${l}`).join(' / ')} questions`,
+  );
+  if (unknown.length) console.log(`  warning: ${unknown.length} relevant ids are not in the catalogue (left out): ${unknown.join(', ')}`);
+  if (elsewhere.length)
+    console.log(`  warning: ${elsewhere.length} relevant ids are neither national nor Mikkeli's (left out): ${elsewhere.join(', ')}`);
+  const empty = situations.filter((s) => s.relevantSet.size === 0).map((s) => s.id);
+  if (empty.length) console.log(`  no relevant services (left out of the means): ${empty.join(', ')}`);
+
+  const baseline = new Bm25(
+    candidates.map((r) => ({ id: r.id, text: [fiText(r.serviceNames, 'Name'), fiText(r.serviceDescriptions, 'Summary')].filter(Boolean).join(' ') })),
+  );
+  const filters = { municipality_codes: [MUNICIPALITY] };
+  const ask = (text: string, lang: SituationLang): QueryResult => ({
+    ours: recommender.recommend({ text, textLanguage: lang, filters, limit: K_SITUATION }).map((r) => r.serviceId),
+    base: baseline.search(text, K_SITUATION),
+  });
+
+  // 3. Situation questions.
+  let t = process.hrtime.bigint();
+  interface LangScores {
+    oursNdcg: number;
+    baseNdcg: number;
+    oursRecall: number;
+    baseRecall: number;
+    oursCount: number;
+    baseCount: number;
+    oursEmpty: number;
+  }
+  const perLang = {} as Record<SituationLang, LangScores & { situations: number; queries: number }>;
+  const verboseLines: string[] = [];
+  for (const lang of SITUATION_LANGS) {
+    const rows: LangScores[] = [];
+    for (const s of scored) {
+      const queries = s.queries[lang];
+      if (queries.length === 0) continue;
+      const results = queries.map((q) => ask(q, lang));
+      const row: LangScores = {
+        oursNdcg: mean(results.map((r) => ndcgAt(r.ours, s.relevantSet, K_SITUATION))),
+        baseNdcg: mean(results.map((r) => ndcgAt(r.base, s.relevantSet, K_SITUATION))),
+        oursRecall: mean(results.map((r) => recallAt(r.ours, s.relevantSet, K_SITUATION))),
+        baseRecall: mean(results.map((r) => recallAt(r.base, s.relevantSet, K_SITUATION))),
+        oursCount: mean(results.map((r) => r.ours.length)),
+        baseCount: mean(results.map((r) => r.base.length)),
+        oursEmpty: results.filter((r) => r.ours.length === 0).length,
+      };
+      rows.push(row);
+      if (verbose) {
+        verboseLines.push(`${s.id} [${lang}] nDCG@${K_SITUATION} ours ${f3(row.oursNdcg)} (BM25 ${f3(row.baseNdcg)}), ${s.relevantSet.size} relevant`);
+        for (const [i, q] of queries.entries()) {
+          const r = results[i]!;
+          const top = r.ours.slice(0, 3).map((id) => `${s.relevantSet.has(id) ? '+' : '-'} ${nameOf(id)}`);
+          verboseLines.push(
+            `    "${q}": nDCG ${f3(ndcgAt(r.ours, s.relevantSet, K_SITUATION))}, ${r.ours.length} results${top.length ? `: ${top.join(' | ')}` : ''}`,
+          );
+        }
+      }
+    }
+    perLang[lang] = {
+      situations: rows.length,
+      queries: queryCount(lang),
+      oursNdcg: mean(rows.map((r) => r.oursNdcg)),
+      baseNdcg: mean(rows.map((r) => r.baseNdcg)),
+      oursRecall: mean(rows.map((r) => r.oursRecall)),
+      baseRecall: mean(rows.map((r) => r.baseRecall)),
+      oursCount: mean(rows.map((r) => r.oursCount)),
+      baseCount: mean(rows.map((r) => r.baseCount)),
+      oursEmpty: rows.reduce((n, r) => n + r.oursEmpty, 0),
+    };
+  }
+  const situationSeconds = elapsed(t);
+  const all = (key: keyof LangScores) => meanKnown(SITUATION_LANGS.map((l) => perLang[l][key]));
+
+  console.log(
+    `\nSituation questions of a Mikkeli resident: recommend({ text, textLanguage, filters: { municipality_codes: ['${MUNICIPALITY}'] }, limit: ${K_SITUATION} }), ` +
+      `${candidates.length.toLocaleString('en-US')} candidates (national + Mikkeli).` +
+      `\nbaseline = the same BM25 over the candidates' Finnish name + summary, queried with the raw question; ` +
+      `each figure is the mean over situations of the mean over that situation's queries; an empty answer scores 0.\n`,
+  );
+  if (verbose && verboseLines.length) console.log(`${verboseLines.join('\n')}\n`);
+  console.log(
+    table(
+      [
+        'language',
+        'situations',
+        'queries',
+        `nDCG@${K_SITUATION} ours`,
+        `nDCG@${K_SITUATION} BM25`,
+        `recall@${K_SITUATION} ours`,
+        `recall@${K_SITUATION} BM25`,
+        'results ours',
+        'results BM25',
+        'empty ours',
+      ],
+      [
+        ...SITUATION_LANGS.map((l) => {
+          const r = perLang[l];
+          return [l, r.situations, r.queries, f3(r.oursNdcg), f3(r.baseNdcg), f3(r.oursRecall), f3(r.baseRecall), fmt(r.oursCount, 1), fmt(r.baseCount, 1), r.oursEmpty];
+        }),
+        [
+          'mean (macro)',
+          fmt(mean(SITUATION_LANGS.map((l) => perLang[l].situations)), 1),
+          fmt(mean(SITUATION_LANGS.map((l) => perLang[l].queries)), 1),
+          f3(all('oursNdcg')),
+          f3(all('baseNdcg')),
+          f3(all('oursRecall')),
+          f3(all('baseRecall')),
+          fmt(all('oursCount'), 1),
+          fmt(all('baseCount'), 1),
+          SITUATION_LANGS.reduce((n, l) => n + perLang[l].oursEmpty, 0),
+        ],
+      ],
+    ),
+  );
+  console.log(
+    `\nCross-language ratios of ours' nDCG@${K_SITUATION}: sv/fi ${ratio(perLang.sv.oursNdcg, perLang.fi.oursNdcg)}, en/fi ${ratio(perLang.en.oursNdcg, perLang.fi.oursNdcg)}`,
+  );
+
+  // 4. Out-of-domain questions: nothing should come back, or very little.
+  t = process.hrtime.bigint();
+  const oodRows = SITUATION_LANGS.map((lang) => {
+    const questions = devSet.outOfDomain[lang];
+    const results = questions.map((q) => ask(q, lang));
+    if (verbose)
+      for (const [i, q] of questions.entries()) {
+        const r = results[i]!;
+        console.log(`  ood [${lang}] "${q}": ${r.ours.length} results${r.ours.length ? `, first: ${nameOf(r.ours[0]!)}` : ''}`);
+      }
+    const share = (pick: (r: QueryResult) => string[], test: (n: number) => boolean) =>
+      questions.length ? results.filter((r) => test(pick(r).length)).length / questions.length : Number.NaN;
+    return {
+      lang,
+      questions: questions.length,
+      oursNone: share((r) => r.ours, (n) => n === 0),
+      oursFew: share((r) => r.ours, (n) => n < FEW),
+      oursCount: mean(results.map((r) => r.ours.length)),
+      baseNone: share((r) => r.base, (n) => n === 0),
+      baseFew: share((r) => r.base, (n) => n < FEW),
+      baseCount: mean(results.map((r) => r.base.length)),
+    };
+  });
+  const oodSeconds = elapsed(t);
+  const oodMean = (key: 'oursNone' | 'oursFew' | 'oursCount' | 'baseNone' | 'baseFew' | 'baseCount') => meanKnown(oodRows.map((r) => r[key]));
+  console.log(`\nOut-of-domain questions (no public service answers them), same request; the higher the shares, the more honest the answer.\n`);
+  console.log(
+    table(
+      ['language', 'questions', 'no services ours', `< ${FEW} ours`, 'results ours', 'no services BM25', `< ${FEW} BM25`, 'results BM25'],
+      [
+        ...oodRows.map((r) => [r.lang, r.questions, f3(r.oursNone), f3(r.oursFew), fmt(r.oursCount, 1), f3(r.baseNone), f3(r.baseFew), fmt(r.baseCount, 1)]),
+        [
+          'mean (macro)',
+          fmt(mean(oodRows.map((r) => r.questions)), 1),
+          f3(oodMean('oursNone')),
+          f3(oodMean('oursFew')),
+          fmt(oodMean('oursCount'), 1),
+          f3(oodMean('baseNone')),
+          f3(oodMean('baseFew')),
+          fmt(oodMean('baseCount'), 1),
+        ],
+      ],
+    ),
+  );
+  console.log(`(situation queries ${fmt(situationSeconds * 1000, 0)} ms, out-of-domain queries ${fmt(oodSeconds * 1000, 0)} ms)`);
+
+  const byLang = (pick: (l: SituationLang) => number) => SITUATION_LANGS.map((l) => `${l} ${f3(pick(l))}`).join(' ');
+  console.log(
+    `\nSummary (situations): nDCG@${K_SITUATION} ours ${byLang((l) => perLang[l].oursNdcg)} vs BM25 ${byLang((l) => perLang[l].baseNdcg)}; ` +
+      `recall@${K_SITUATION} ours ${byLang((l) => perLang[l].oursRecall)} vs BM25 ${byLang((l) => perLang[l].baseRecall)}; ` +
+      `results ours ${SITUATION_LANGS.map((l) => `${l} ${fmt(perLang[l].oursCount, 1)}`).join(' ')}; ` +
+      `out of domain no services ours ${oodRows.map((r) => `${r.lang} ${f3(r.oursNone)}`).join(' ')}, < ${FEW} ours ${oodRows.map((r) => `${r.lang} ${f3(r.oursFew)}`).join(' ')} ` +
+      `(BM25 no services ${oodRows.map((r) => `${r.lang} ${f3(r.baseNone)}`).join(' ')}); ` +
+      `${scored.length} situations, ${unknown.length + elsewhere.length} bad relevant ids`,
+  );
 }
