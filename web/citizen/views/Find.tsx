@@ -33,10 +33,15 @@ export default function FindPage() {
   const textRef = useRef<HTMLTextAreaElement>(null);
   const [rephraseTip, setRephraseTip] = useState(false);
   // Once new results are on the page, focus goes to their heading (and the count is read out);
-  // when the text signalled danger, to the crisis lines instead, so they are heard first.
+  // when the text signalled danger, to the crisis lines instead, so they are heard first. The
+  // heading goes to the top of the screen: on a phone the first screen is then the answer, not
+  // the rest of the form.
   const [shownAt, setShownAt] = useState(0);
   useEffect(() => {
-    if (shownAt) (crisisRef.current ?? resultsRef.current)?.focus();
+    const first = crisisRef.current ?? resultsRef.current;
+    if (!shownAt || !first) return;
+    first.focus({ preventScroll: true });
+    (first.closest('section') ?? first).scrollIntoView({ block: 'start' });
   }, [shownAt]);
   const municipalities = useMunicipalities();
 
