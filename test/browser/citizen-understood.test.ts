@@ -97,6 +97,14 @@ describe('citizen app: what was understood, crisis lines, nothing fits', { skip:
           assert.equal(await cards.count(), 3);
           assert.deepEqual(await page.locator('.results__list .fit').allTextContents(), [T.fit.good, T.fit.good, T.fit.possible]);
           await check(page, 'find-understood', language, viewport);
+          // Words read in another language than the app's are said to be
+          const other = language === 'fi' ? 'sv' : 'fi';
+          answer.next = () => {
+            const heard = situationsAnswer(language);
+            return { ...heard, understood: { ...heard.understood!, language: other } };
+          };
+          await ask(page, language, ASKED.situations[other]);
+          await understood.getByText(fill(T.understood.language, { language: T.understood.languages[other] })).waitFor();
           // "Not right?" takes the person back to their words
           await understood.getByRole('button', { name: T.understood.fix }).click();
           assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'TEXTAREA');
