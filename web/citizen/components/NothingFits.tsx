@@ -4,9 +4,11 @@ import { AppLink } from '../../shared/router.tsx';
 import type { HelpLine, TryInstead } from '../types.ts';
 import { HelpLineList } from './HelpLines.tsx';
 
+const KNOWN_KINDS: TryInstead['kind'][] = ['life_event', 'life_situation_check', 'help_line', 'rephrase'];
+
 /**
  * The honest answer when no service fits: say so in plain words, then what to try instead — never
- * an empty list. `tryInstead` is the server's, or the app's own when an older server sent none.
+ * an empty list: the server's options, or the app's own when it sent none that can be used.
  */
 export function NothingFits({
   tryInstead,
@@ -20,8 +22,17 @@ export function NothingFits({
   onLifeEvent: (lifeEvent: string) => void;
 }) {
   const { t } = useTranslation('citizen');
-  // A help-line option with no line to show would be a dead end.
-  const options = tryInstead.filter((o) => o.kind !== 'help_line' || adviceLines.length > 0);
+  // A help-line option with no line to show would be a dead end, and a kind this app does not know an empty item.
+  const usable = tryInstead.filter(
+    (o) => KNOWN_KINDS.includes(o.kind) && (o.kind !== 'help_line' || adviceLines.length > 0) && (o.kind !== 'life_event' || o.life_event),
+  );
+  // An older server sends no options: offer the ones that always work rather than none.
+  const options: TryInstead[] = usable.length
+    ? usable
+    : [
+        { kind: 'rephrase', text: t('find.nothingFits.rephrase') },
+        { kind: 'life_situation_check', text: t('find.nothingFits.check') },
+      ];
   return (
     <div className="nothing-fits">
       <p>{t('find.nothingFits.body')}</p>
@@ -40,11 +51,11 @@ export function NothingFits({
 function TryInsteadAction({ option, adviceLines, onRephrase, onLifeEvent }: { option: TryInstead; adviceLines: HelpLine[]; onRephrase: () => void; onLifeEvent: (lifeEvent: string) => void }) {
   switch (option.kind) {
     case 'life_event':
-      return option.life_event ? (
+      return (
         <button type="button" className="try-instead__action" onClick={() => onLifeEvent(option.life_event!)}>
           {option.text}
         </button>
-      ) : null;
+      );
     case 'life_situation_check':
       return (
         <AppLink to="/check" className="try-instead__action">
@@ -59,8 +70,6 @@ function TryInsteadAction({ option, adviceLines, onRephrase, onLifeEvent }: { op
           {option.text}
         </button>
       );
-    default:
-      return null;
   }
 }
 

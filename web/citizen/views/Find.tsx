@@ -16,7 +16,7 @@ import { WhatWeUnderstood } from '../components/Understood.tsx';
 import { useSearch, type SearchForm, type SearchResult } from '../search.tsx';
 import { latestCheck, onStorageChange, savePrefs } from '../storage.ts';
 import { formatDate, loc } from '../text.ts';
-import type { Recommendation, RecommendationItem, ServiceDetail, TryInstead } from '../types.ts';
+import type { Recommendation, RecommendationItem, ServiceDetail } from '../types.ts';
 
 const SHOWN = 10;
 
@@ -235,12 +235,7 @@ function Results({
   const adviceLines = helpLines.filter((l) => !isUrgentLine(l));
   const crisis = urgentLines.length > 0 || recommendation.understood?.crisis === true;
   const nothingFits = recommendation.nothing_fits === true && recommendation.items.length === 0;
-  // An older server sends no options: offer the ones that always work rather than none.
-  const fallback: TryInstead[] = [
-    { kind: 'rephrase', text: t('find.nothingFits.rephrase') },
-    { kind: 'life_situation_check', text: t('find.nothingFits.check') },
-  ];
-  const tryInstead = recommendation.try_instead?.length ? recommendation.try_instead : fallback;
+  const tryInstead = recommendation.try_instead ?? [];
   return (
     <>
       {crisis && <CrisisHelp ref={crisisRef} lines={urgentLines} />}
