@@ -14,9 +14,11 @@ export type TransferResult = PersonTransferResult;
 export type ServerCheck = Check;
 export type Localized = string | { fi?: string; sv?: string; en?: string } | null;
 
+/** Why a service was recommended; `text` comes localised from the server (kinds include 'situation'). */
 export interface Reason {
   kind: string;
   text: string;
+  situation?: string;
 }
 export interface RecommendationItem {
   service_id: string;
@@ -26,11 +28,53 @@ export interface RecommendationItem {
   explanation: string;
   reasons: Reason[];
   open_url: string;
+  /** How well the service fits, 0..1. */
+  confidence?: number;
+  /** A crisis service: the server pins it first. */
+  crisis?: boolean;
+}
+
+/*
+ * What the recommender understood and what it offers when nothing fits (issue #12). The fields
+ * are optional because an older server does not send them: the app must work with both.
+ */
+export interface Situation {
+  id: string;
+  label: string;
+  /** The situation as the person told it, in the answer's language: "You said you lost your job". */
+  said: string;
+  confidence: number;
+}
+export interface Understood {
+  language: 'fi' | 'sv' | 'en';
+  situations: Situation[];
+  /** The text signals immediate danger. */
+  crisis: boolean;
+  asker: 'person' | 'business';
+}
+export interface HelpLine {
+  id: string;
+  kind: 'emergency' | 'crisis' | 'support' | 'advice';
+  name: string;
+  phone: string;
+  description: string;
+  hours: string | null;
+  url: string | null;
+}
+export interface TryInstead {
+  kind: 'life_event' | 'life_situation_check' | 'help_line' | 'rephrase';
+  text: string;
+  life_event?: string;
 }
 export interface Recommendation {
   recommendation_id: string;
   language: string;
   items: RecommendationItem[];
+  understood?: Understood;
+  /** No service reached the relevance threshold; items is then empty. */
+  nothing_fits?: boolean;
+  help_lines?: HelpLine[];
+  try_instead?: TryInstead[];
 }
 
 export interface Channel {

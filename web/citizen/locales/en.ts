@@ -123,6 +123,35 @@ const en = {
     hasPlace: 'In person',
     nationwide: 'Nationwide',
     sent: 'Only the information you chose was sent to the server.',
+    crisis: {
+      title: 'If you are in danger now, call 112',
+      intro: 'You do not have to cope with this alone. You can call these numbers right away.',
+      service: 'Crisis help',
+    },
+    help: {
+      call: 'Call {{phone}}',
+      hours: 'Open: {{hours}}',
+      website: 'Website',
+      advice: 'Someone to talk to',
+    },
+    understood: {
+      label: 'What we understood:',
+      language: 'We read your text as {{language}}.',
+      languages: { fi: 'Finnish', sv: 'Swedish', en: 'English' },
+      fix: 'Not right? Change your words',
+    },
+    fit: {
+      good: 'Good fit',
+      possible: 'Possible fit',
+    },
+    nothingFits: {
+      title: 'We found no service that fits what you wrote',
+      body: 'We would rather tell you so than show services that will not help you.',
+      tryTitle: 'What you can try instead',
+      rephraseTip: 'Tip: tell in a few words what has happened and what you need help with. For example: “I lost my job and can’t pay my rent”.',
+      rephrase: 'Tell about your situation in other words',
+      check: 'Check your life situation (10 questions)',
+    },
   },
   service: {
     back: 'Back to the recommendations',

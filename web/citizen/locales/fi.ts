@@ -125,6 +125,35 @@ const fi = {
     hasPlace: 'Toimipisteessä',
     nationwide: 'Valtakunnallinen',
     sent: 'Palvelimelle lähetettiin vain valitsemasi tiedot.',
+    crisis: {
+      title: 'Jos olet vaarassa nyt, soita 112',
+      intro: 'Sinun ei tarvitse selvitä tästä yksin. Voit soittaa näihin numeroihin heti.',
+      service: 'Kriisiapu',
+    },
+    help: {
+      call: 'Soita {{phone}}',
+      hours: 'Avoinna: {{hours}}',
+      website: 'Verkkosivu',
+      advice: 'Keskusteluapua puhelimitse',
+    },
+    understood: {
+      label: 'Näin ymmärsimme:',
+      language: 'Luimme tekstisi {{language}}.',
+      languages: { fi: 'suomeksi', sv: 'ruotsiksi', en: 'englanniksi' },
+      fix: 'Eikö osunut oikeaan? Muokkaa tekstiäsi',
+    },
+    fit: {
+      good: 'Sopii hyvin',
+      possible: 'Voi sopia',
+    },
+    nothingFits: {
+      title: 'Emme löytäneet palvelua, joka sopisi kirjoittamaasi',
+      body: 'Kerromme sen mieluummin suoraan kuin näytämme palveluja, joista ei ole sinulle apua.',
+      tryTitle: 'Voit kokeilla näitä',
+      rephraseTip: 'Vinkki: kerro muutamalla sanalla, mitä on tapahtunut ja mihin tarvitset apua. Esimerkiksi: ”menetin työpaikkani enkä pysty maksamaan vuokraa”.',
+      rephrase: 'Kerro tilanteestasi toisin sanoin',
+      check: 'Tee elämäntilanteen tarkistus (10 kysymystä)',
+    },
   },
   service: {
     back: 'Takaisin suosituksiin',

@@ -123,6 +123,35 @@ const sv = {
     hasPlace: 'På ett serviceställe',
     nationwide: 'Riksomfattande',
     sent: 'Bara de uppgifter du valde skickades till servern.',
+    crisis: {
+      title: 'Om du är i fara nu, ring 112',
+      intro: 'Du behöver inte klara det här ensam. Du kan ringa de här numren genast.',
+      service: 'Krishjälp',
+    },
+    help: {
+      call: 'Ring {{phone}}',
+      hours: 'Öppet: {{hours}}',
+      website: 'Webbplats',
+      advice: 'Någon att prata med',
+    },
+    understood: {
+      label: 'Så här förstod vi:',
+      language: 'Vi läste din text på {{language}}.',
+      languages: { fi: 'finska', sv: 'svenska', en: 'engelska' },
+      fix: 'Stämmer det inte? Ändra din text',
+    },
+    fit: {
+      good: 'Passar bra',
+      possible: 'Kan passa',
+    },
+    nothingFits: {
+      title: 'Vi hittade ingen tjänst som passar det du skrev',
+      body: 'Vi säger det hellre rakt ut än visar tjänster som inte hjälper dig.',
+      tryTitle: 'Det här kan du pröva i stället',
+      rephraseTip: 'Tips: berätta med några ord vad som har hänt och vad du behöver hjälp med. Till exempel: ”jag har förlorat jobbet och kan inte betala hyran”.',
+      rephrase: 'Berätta om din situation med andra ord',
+      check: 'Gör kontrollen av livssituationen (10 frågor)',
+    },
   },
   service: {
     back: 'Tillbaka till rekommendationerna',

@@ -1,15 +1,19 @@
-import { useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore, type FormEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, Checkbox, Details, InlineAlert, StaticChip, Textarea } from 'suomifi-ui-components';
 import { LIFE_EVENTS } from '../../../src/recommender/life-events.ts';
 import { ApiError, api } from '../../shared/api.ts';
 import { LANGUAGES, LANGUAGE_NAMES, currentLanguage, type Language } from '../../shared/i18n.ts';
 import { serviceKinds } from '../channels.ts';
+import { FitLabel } from '../components/Fit.tsx';
+import { CrisisHelp, isUrgentLine } from '../components/HelpLines.tsx';
 import { MunicipalitySelect, useMunicipalities } from '../components/MunicipalitySelect.tsx';
+import { NothingFits } from '../components/NothingFits.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { Problem } from '../components/Problem.tsx';
 import { AppLink } from '../../shared/router.tsx';
-import { useSearch, type SearchResult } from '../search.tsx';
+import { WhatWeUnderstood } from '../components/Understood.tsx';
+import { useSearch, type SearchForm, type SearchResult } from '../search.tsx';
 import { latestCheck, onStorageChange, savePrefs } from '../storage.ts';
 import { formatDate, loc } from '../text.ts';
 import type { Recommendation, RecommendationItem, ServiceDetail } from '../types.ts';
@@ -25,33 +29,45 @@ export default function FindPage() {
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [missing, setMissing] = useState(false);
   const resultsRef = useRef<HTMLHeadingElement>(null);
-  // Once new results are on the page, focus goes to their heading (and the count is read out).
+  const crisisRef = useRef<HTMLHeadingElement>(null);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  const [rephraseTip, setRephraseTip] = useState(false);
+  // Once new results are on the page, focus goes to their heading (and the count is read out);
+  // when the text signalled danger, to the crisis lines instead, so they are heard first. The
+  // heading goes to the top of the screen: on a phone the first screen is then the answer, not
+  // the rest of the form.
   const [shownAt, setShownAt] = useState(0);
   useEffect(() => {
-    if (shownAt) resultsRef.current?.focus();
+    const first = crisisRef.current ?? resultsRef.current;
+    if (!shownAt || !first) return;
+    first.focus({ preventScroll: true });
+    (first.closest('section') ?? first).scrollIntoView({ block: 'start' });
   }, [shownAt]);
   const municipalities = useMunicipalities();
 
-  const search = async (event?: FormEvent) => {
+  /** Searches with the form, or with `instead` in place of some of it (a "try instead" option). */
+  const search = async (event?: FormEvent, instead: Partial<SearchForm> = {}) => {
     event?.preventDefault();
-    const meters = form.useCheck && latest ? latest.meters : undefined;
-    const text = form.text.trim();
-    if (!meters && !text && !form.lifeEvent) {
+    const asked = { ...form, ...instead };
+    const meters = asked.useCheck && latest ? latest.meters : undefined;
+    const text = asked.text.trim();
+    if (!meters && !text && !asked.lifeEvent) {
       setMissing(true);
       return;
     }
     setMissing(false);
+    setRephraseTip(false);
     setSearching(true);
     setError(null);
     try {
       const body: Record<string, unknown> = {
         language,
-        limit: form.online ? 40 : SHOWN,
+        limit: asked.online ? 40 : SHOWN,
         ...(meters && Object.keys(meters).length ? { meters } : {}),
         ...(text ? { text: text.slice(0, 1000), text_language: language } : {}),
-        ...(form.lifeEvent ? { life_event: form.lifeEvent } : {}),
-        ...(form.municipality ? { municipality_code: form.municipality } : {}),
-        ...(form.serviceLanguage ? { filters: { languages: [form.serviceLanguage] } } : {}),
+        ...(asked.lifeEvent ? { life_event: asked.lifeEvent } : {}),
+        ...(asked.municipality ? { municipality_code: asked.municipality } : {}),
+        ...(asked.serviceLanguage ? { filters: { languages: [asked.serviceLanguage] } } : {}),
       };
       const recommendation = await api<Recommendation>('/api/v1/recommendations', { body });
       // The channels tell how each service can be used (and which can be used online).
@@ -62,7 +78,7 @@ export default function FindPage() {
       );
       let items = recommendation.items;
       let hidden = 0;
-      if (form.online) {
+      if (asked.online) {
         const online = items.filter((i) => serviceKinds(details[i.service_id]).includes('online'));
         hidden = items.length - online.length;
         items = online;
@@ -94,8 +110,9 @@ export default function FindPage() {
             </p>
           )}
           <Textarea
+            ref={textRef}
             labelText={t('find.text')}
-            hintText={t('find.textHint')}
+            hintText={rephraseTip ? `${t('find.nothingFits.rephraseTip')} ${t('find.textHint')}` : t('find.textHint')}
             value={form.text}
             maxLength={1000}
             onChange={(e) => setForm({ text: e.target.value })}
@@ -172,26 +189,91 @@ export default function FindPage() {
       </div>
       {error && <Problem error={error} retry={() => void search()} />}
       {result && (
-        <section aria-labelledby="results-title" className="results">
-          <h2 id="results-title" tabIndex={-1} ref={resultsRef}>
-            {t('find.results')} <span className="results__count">({t('find.count', { count: result.recommendation.items.length })})</span>
-          </h2>
-          <p className="privacy-note">{t('find.sent')}</p>
-          {result.hidden > 0 && <p>{t('find.hiddenOffline', { count: result.hidden })}</p>}
-          {result.recommendation.items.length === 0 ? (
-            <p>{t('find.none')}</p>
-          ) : (
-            <ol className="results__list">
-              {result.recommendation.items.map((item) => (
-                <li key={item.service_id}>
-                  <ResultCard item={item} recommendationId={result.recommendation.recommendation_id} detail={result.details[item.service_id]} language={language} />
-                </li>
-              ))}
-            </ol>
-          )}
-        </section>
+        <Results
+          result={result}
+          language={language}
+          crisisRef={crisisRef}
+          resultsRef={resultsRef}
+          onFix={() => textRef.current?.focus()}
+          onRephrase={() => {
+            setRephraseTip(true);
+            textRef.current?.focus();
+          }}
+          onLifeEvent={(lifeEvent) => {
+            setForm({ lifeEvent });
+            // The life event alone: the words already found nothing, and would weigh it down again.
+            void search(undefined, { lifeEvent, text: '' });
+          }}
+        />
       )}
     </div>
+  );
+}
+
+/** What the person meets after a search: crisis lines first, then what we understood and the services — or the honest "nothing fits". */
+function Results({
+  result,
+  language,
+  crisisRef,
+  resultsRef,
+  onFix,
+  onRephrase,
+  onLifeEvent,
+}: {
+  result: SearchResult;
+  language: Language;
+  crisisRef: RefObject<HTMLHeadingElement | null>;
+  resultsRef: RefObject<HTMLHeadingElement | null>;
+  onFix: () => void;
+  onRephrase: () => void;
+  onLifeEvent: (lifeEvent: string) => void;
+}) {
+  const { t } = useTranslation('citizen');
+  const { recommendation } = result;
+  const helpLines = recommendation.help_lines ?? [];
+  const urgentLines = helpLines.filter(isUrgentLine);
+  const adviceLines = helpLines.filter((l) => !isUrgentLine(l));
+  const crisis = urgentLines.length > 0 || recommendation.understood?.crisis === true;
+  const nothingFits = recommendation.nothing_fits === true && recommendation.items.length === 0;
+  const tryInstead = recommendation.try_instead ?? [];
+  return (
+    <>
+      {crisis && <CrisisHelp ref={crisisRef} lines={urgentLines} />}
+      <section aria-labelledby="results-title" className="results">
+        <h2 id="results-title" tabIndex={-1} ref={resultsRef}>
+          {nothingFits ? (
+            t('find.nothingFits.title')
+          ) : (
+            <>
+              {t('find.results')} <span className="results__count">({t('find.count', { count: recommendation.items.length })})</span>
+            </>
+          )}
+        </h2>
+        <WhatWeUnderstood understood={recommendation.understood} language={language} onFix={onFix} />
+        {nothingFits ? (
+          <NothingFits tryInstead={tryInstead} adviceLines={adviceLines} onRephrase={onRephrase} onLifeEvent={onLifeEvent} />
+        ) : (
+          <>
+            {result.hidden > 0 && <p>{t('find.hiddenOffline', { count: result.hidden })}</p>}
+            {recommendation.items.length === 0 ? (
+              <>
+                <p>{t('find.none')}</p>
+                <NothingFits tryInstead={tryInstead} adviceLines={adviceLines} onRephrase={onRephrase} onLifeEvent={onLifeEvent} />
+              </>
+            ) : (
+              <ol className="results__list">
+                {recommendation.items.map((item) => (
+                  <li key={item.service_id}>
+                    <ResultCard item={item} recommendationId={recommendation.recommendation_id} detail={result.details[item.service_id]} language={language} />
+                  </li>
+                ))}
+              </ol>
+            )}
+          </>
+        )}
+        <p className="privacy-note">{t('find.sent')}</p>
+      </section>
+    </>
   );
 }
 
@@ -258,6 +340,12 @@ function ResultCard({ item, recommendationId, detail, language }: { item: Recomm
       <h3 id={titleId} className="result__title">
         <AppLink to={`/services/${item.service_id}?rec=${recommendationId}`}>{name}</AppLink>
       </h3>
+      {(item.crisis || item.confidence !== undefined) && (
+        <p className="result__fit">
+          {item.crisis && <span className="crisis-tag">{t('find.crisis.service')}</span>}
+          <FitLabel confidence={item.confidence} />
+        </p>
+      )}
       {loc(item.summary, language) && <p className="result__summary">{loc(item.summary, language)}</p>}
       {(kinds.length > 0 || detail?.nationwide) && (
         <p className="result__chips">
