@@ -260,15 +260,39 @@ export function buildCli() {
         args.age = age;
       }
       for (const key of ['meters', 'text', 'lifeEvent', 'municipality'] as const) if (o[key] !== undefined) args[key] = o[key];
-      const results = (await runOperation(storage(), 'recommend', args)) as { service_id: string; score: number; name: string; explanation: string }[];
-      if (o.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
-      else if (results.length === 0) process.stdout.write('No matching services.\n');
-      else
-        process.stdout.write(
-          results.map((r, i) => `${i + 1}. ${r.name} (${r.score.toFixed(2)})\n   ${r.explanation}\n   ${r.service_id}`).join('\n') + '\n',
-        );
+      const answer = (await runOperation(storage(), 'recommend', args)) as CliAnswer;
+      if (o.json) process.stdout.write(JSON.stringify(answer, null, 2) + '\n');
+      else process.stdout.write(formatAnswer(answer, o.language as 'fi' | 'sv' | 'en'));
     });
   return program;
+}
+
+interface CliAnswer {
+  understood: { situations: { said: string }[]; crisis: boolean };
+  nothing_fits: boolean;
+  help_lines: { kind: string; name: string; phone: string; hours: string | null }[];
+  try_instead: { text: string }[];
+  items: { service_id: string; score: number; confidence: number; name: string; explanation: string }[];
+}
+
+const NOTHING_FITS = {
+  fi: 'Mikään palvelu ei sovi kertomaasi riittävän hyvin. Kokeile näitä:',
+  sv: 'Ingen tjänst passar det du berättade tillräckligt bra. Pröva detta:',
+  en: 'No service fits what you told well enough. Try these instead:',
+};
+const NOTHING_ASKED = { fi: 'Ei hakua: anna --meters, --text tai --life-event.', sv: 'Ingen sökning: ge --meters, --text eller --life-event.', en: 'Nothing asked: give --meters, --text or --life-event.' };
+
+/** The answer as a person reads it in a terminal: help lines first, then the services or what to try instead. */
+function formatAnswer(answer: CliAnswer, language: 'fi' | 'sv' | 'en'): string {
+  const lines: string[] = [];
+  for (const line of answer.help_lines) lines.push(`☎ ${line.name}: ${line.phone}${line.hours ? ` (${line.hours})` : ''}`);
+  if (answer.understood.situations.length) lines.push(answer.understood.situations.map((s) => s.said).join('. ') + '.');
+  if (answer.nothing_fits) {
+    lines.push(NOTHING_FITS[language]);
+    for (const t of answer.try_instead) lines.push(`- ${t.text}`);
+  } else if (answer.items.length === 0) lines.push(NOTHING_ASKED[language]);
+  answer.items.forEach((r, i) => lines.push(`${i + 1}. ${r.name} (${r.confidence.toFixed(2)})\n   ${r.explanation}\n   ${r.service_id}`));
+  return lines.join('\n') + '\n';
 }
 
 const absolute = (p: string) => (p.startsWith('/') ? p : `${process.cwd()}/${p}`);

@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import Type, { type TSchema } from 'typebox';
@@ -76,6 +77,17 @@ function url(text: string): URL {
   } catch {
     throw new Unusable('not a URL');
   }
+}
+
+function readablePath(text: string): string {
+  const path = resolve(text.trim());
+  try {
+    accessSync(path, constants.R_OK);
+    if (!statSync(path).isFile()) throw new Unusable('not a file');
+  } catch (error) {
+    throw error instanceof Unusable ? error : new Unusable('no readable file there');
+  }
+  return path;
 }
 
 /** Parses with a domain's own parser, keeping its reason (the key id that is short, say). */
@@ -231,6 +243,20 @@ export const VARIABLES = {
       if (name.length === 0 || name.length > 200) throw new Unusable();
       return name;
     },
+  }),
+  AURORA_SITUATIONS_FILE: declare({
+    description: "An operator's extension of the situation model (data/situations/README.md): new life-situation concepts and local phrasings, vocabulary and codes for the shipped ones. Checked at start; a file that does not pass stops the start with every problem named.",
+    expected: 'the path of a readable JSON file',
+    shownDefault: 'none: the shipped model alone',
+    example: '/etc/aurora/situations-mikkeli.json',
+    parse: (text) => readablePath(text),
+  }),
+  AURORA_HELP_LINES_FILE: declare({
+    description: 'Replaces the shipped phone lines (data/help-lines.json: 112, crisis and advice lines) that answers show in a crisis or when no service fits: add local lines, such as a social emergency service.',
+    expected: 'the path of a readable JSON file in the shape of data/help-lines.json',
+    shownDefault: 'none: the shipped lines',
+    example: '/etc/aurora/help-lines.json',
+    parse: (text) => readablePath(text),
   }),
   AURORA_TRUST_PROXY: declare<TrustProxy>({
     description: "Which reverse proxies' `X-Forwarded-For` to believe. Behind a proxy without it, every person shares the proxy's address, and so its per-address limits.",

@@ -8,7 +8,7 @@ import { StaffExistsError, createNetworkAdmin } from './staff/staff.ts';
 import { enableTransfer, type TransferTargetInput } from './transfers/transfers.ts';
 import { verifyAuditChain, type AuditVerification } from './transfers/audit-chain.ts';
 import { checkFilters } from './catalogue/query.ts';
-import { explanationText } from './recommender/explain.ts';
+import { presentAnswer } from './recommender/present.ts';
 import { LIFE_EVENT_IDS, type LifeEvent } from './recommender/life-events.ts';
 import { METERS, type Meter, type MeterValues } from './recommender/meters.ts';
 import { Recommender } from './recommender/recommender.ts';
@@ -139,19 +139,19 @@ export async function recommendServices(db: Db, args: RecommendArgs, context: Op
   }
   const limit = Math.min(50, Math.max(1, args.limit ?? 10));
   if (args.age !== undefined && !(Number.isInteger(args.age) && args.age >= 0 && args.age <= 130)) throw new OperationError('age is a whole number from 0 to 130');
-  return recommender
-    .recommend({
-      ...(meters ? { meters } : {}),
-      ...(args.text ? { text: args.text } : {}),
-      ...(args.lifeEvent ? { lifeEvent: args.lifeEvent as LifeEvent } : {}),
-      ...(args.age !== undefined ? { age: args.age } : {}),
-      filters,
-      limit,
-    })
-    .map((r) => ({
-      service_id: r.serviceId,
-      score: r.score,
-      name: r.name[language] ?? r.name.fi ?? r.name.sv ?? r.name.en ?? '',
-      explanation: explanationText(r.reasons, language),
-    }));
+  const answer = recommender.answer({
+    ...(meters ? { meters } : {}),
+    ...(args.text ? { text: args.text } : {}),
+    ...(args.lifeEvent ? { lifeEvent: args.lifeEvent as LifeEvent } : {}),
+    ...(args.age !== undefined ? { age: args.age } : {}),
+    filters,
+    limit,
+    language,
+  });
+  // The same answer as the API's (understood, nothing_fits, help_lines, try_instead, items), without the stored recommendation.
+  const presented = presentAnswer(answer, language);
+  return {
+    ...presented,
+    items: presented.items.map(({ service_id, score, confidence, crisis, name, explanation }) => ({ service_id, score, confidence, crisis, name, explanation })),
+  };
 }

@@ -182,7 +182,7 @@ describe('aurora command', () => {
 
       const recommended = await run(['--data-dir', dataDir, 'recommend', '--meters', 'housing=2,finance=3', '--municipality', '491', '--json', '--limit', '5']);
       assert.equal(recommended.code, 0, recommended.stderr);
-      const results = JSON.parse(recommended.stdout) as { service_id: string; explanation: string }[];
+      const results = (JSON.parse(recommended.stdout) as { items: { service_id: string; explanation: string }[] }).items;
       assert.equal(results.length, 5);
       assert.match(results[0]!.explanation, /asuminen|talous/);
       assert.match(server.output(), /admin operation recommend/, 'the server answered, with its own index');
@@ -269,10 +269,15 @@ describe('aurora command', () => {
   test('recommend works without a server too, in the language asked', async () => {
     const dataDir = join(work, 'recommend');
     assert.equal((await run(['--data-dir', dataDir, 'import', 'ptv', join(root, 'data', 'demo', 'services.ptv.json')])).code, 0);
-    const { code, stdout, stderr } = await run(['--data-dir', dataDir, 'recommend', '--text', 'nuorten työttömyys', '--language', 'en', '--limit', '3']);
+    const { code, stdout, stderr } = await run(['--data-dir', dataDir, 'recommend', '--text', 'menetin työpaikkani', '--language', 'en', '--limit', '3']);
     assert.equal(code, 0, stderr);
-    assert.match(stdout, /^1\. .+\n   The service's description matches your search/m);
+    assert.match(stdout, /^1\. .+\n   You said you lost your job/m);
     assert.equal(stdout.match(/^\d\. /gm)?.length, 3);
+    const nothing = await run(['--data-dir', dataDir, 'recommend', '--text', 'how do I bake rye bread', '--language', 'en']);
+    assert.equal(nothing.code, 0, nothing.stderr);
+    assert.match(nothing.stdout, /No service fits what you told well enough/);
+    assert.match(nothing.stdout, /life-situation check/);
+    assert.equal(nothing.stdout.match(/^\d\. /gm), null, 'no padding with arbitrary services');
   });
 
   test('a killed import leaves no half state', async () => {

@@ -5,6 +5,7 @@ import { METER_TEXTS, type Meter } from './meters.ts';
 
 /** Why a service was recommended, as data; `explanationText` says it to a person in fi, sv or en. */
 export type Reason =
+  | { kind: 'situation'; situation: string; said: Record<Language, string>; terms: string[] }
   | { kind: 'meter'; meter: Meter; value: number; terms: string[] }
   | { kind: 'text'; terms: string[] }
   | { kind: 'life_event'; life_event: LifeEvent; terms: string[] }
@@ -20,6 +21,13 @@ const quote = (terms: string[], lang: Language) => {
 
 export function reasonText(reason: Reason, lang: Language): string {
   switch (reason.kind) {
+    case 'situation': {
+      const about = reason.terms.length ? quote(reason.terms, lang) : null;
+      const said = reason.said[lang];
+      if (lang === 'fi') return about ? `${said}: tämä palvelu liittyy aiheisiin ${about}.` : `${said}: tämä palvelu on tarkoitettu siihen tilanteeseen.`;
+      if (lang === 'sv') return about ? `${said}: tjänsten handlar om ${about}.` : `${said}: tjänsten är avsedd för den situationen.`;
+      return about ? `${said}: this service deals with ${about}.` : `${said}: this service is meant for that situation.`;
+    }
     case 'meter': {
       const name = METER_TEXTS[reason.meter].name[lang];
       const about = reason.terms.length ? quote(reason.terms, lang) : null;
@@ -29,6 +37,8 @@ export function reasonText(reason: Reason, lang: Language): string {
       return `You rated ${name} ${reason.value}/10${about ? `: this service deals with ${about}` : ''}.`;
     }
     case 'text': {
+      if (reason.terms.length === 0)
+        return { fi: 'Palvelun kuvaus vastaa kirjoittamaasi.', sv: 'Tjänstens beskrivning motsvarar det du skrev.', en: "The service's description matches what you wrote." }[lang];
       const about = quote(reason.terms, lang);
       if (lang === 'fi') return `Palvelun kuvaus vastaa hakuasi: ${about}.`;
       if (lang === 'sv') return `Tjänstens beskrivning motsvarar din sökning: ${about}.`;

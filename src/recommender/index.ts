@@ -247,6 +247,63 @@ export class ServiceIndex {
     return scores;
   }
 
+  /**
+   * How well each document holds a phrase: the BM25 score of its words, each word counted once by
+   * its best-matching feature (a base form or a compound part), scaled by the square of the share of
+   * the phrase's weight the document covers, and 0 below `minCoverage`. "yleinen asumistuki" found
+   * whole says more than "yleinen" alone, which a plain bag of words would score as a partial match.
+   */
+  phraseScores(words: readonly Features[], minCoverage: number, into?: Float64Array): Float64Array {
+    const size = this.docs.length;
+    const scores = into ?? new Float64Array(size);
+    const avg = this.#live ? this.#totalLength / this.#live : 1;
+    const sums = new Float64Array(size);
+    const covered = new Float64Array(size);
+    const best = new Float64Array(size);
+    const touched: number[] = [];
+    let total = 0;
+    const cover = new Float64Array(size);
+    for (const word of words) {
+      let wordWeight = 0;
+      for (const [name, queryWeight] of word) {
+        const f = this.#featureIds.get(name);
+        // A feature no service has still counts in the phrase's weight: nobody covers it.
+        const idf = f === undefined ? Math.log(1 + this.#live) : this.idf(f);
+        wordWeight = Math.max(wordWeight, queryWeight * idf);
+        if (f === undefined) continue;
+        const docs = this.#postingDocs[f]!;
+        const weights = this.#postingWeights[f]!;
+        for (let i = 0; i < docs.length; i++) {
+          const d = docs[i]!;
+          const entry = this.docs[d];
+          if (!entry) continue;
+          const tf = weights[i]!;
+          const s = queryWeight * idf * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * entry.length) / avg)));
+          if (best[d] === 0) touched.push(d);
+          if (s > best[d]!) best[d] = s;
+          // A word is covered as far as the feature found weighs: a shared compound part ("tuki" of
+          // "hehtaarituki" for "asumistuki") covers little of it.
+          if (queryWeight * idf > cover[d]!) cover[d] = queryWeight * idf;
+        }
+      }
+      total += wordWeight;
+      for (const d of touched) {
+        sums[d] = sums[d]! + best[d]!;
+        covered[d] = covered[d]! + Math.min(wordWeight, cover[d]!);
+        best[d] = 0;
+        cover[d] = 0;
+      }
+      touched.length = 0;
+    }
+    if (total === 0) return scores;
+    for (let d = 0; d < size; d++) {
+      if (sums[d] === 0) continue;
+      const share = Math.min(1, covered[d]! / total);
+      if (share >= minCoverage) scores[d] = scores[d]! + sums[d]! * share * share;
+    }
+    return scores;
+  }
+
   /** Each query feature's share of one document's score: what the explanation names. */
   contributions(query: Features, doc: number): { feature: string; score: number }[] {
     const entry = this.docs[doc];

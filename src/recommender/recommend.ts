@@ -5,7 +5,7 @@ import { badRequest } from '../http/problem.ts';
 import { recordRecommended, type HookLog } from '../statistics/hooks.ts';
 import type { LifeEvent } from './life-events.ts';
 import { needOf, type Meter, type MeterValues } from './meters.ts';
-import type { RecommendedService, Recommender } from './recommender.ts';
+import type { Answer, RecommendedService, Recommender } from './recommender.ts';
 import { saveRecommendation, type StoredRecommendation } from './store.ts';
 import type { TextLanguage } from './text/analyzer.ts';
 
@@ -44,12 +44,12 @@ export async function recommend(
   recommender: { ready(): Promise<Recommender> },
   input: RecommendInput,
   log?: HookLog,
-): Promise<{ recommendation: StoredRecommendation; results: RankedResult[] }> {
+): Promise<{ recommendation: StoredRecommendation; results: RankedResult[]; answer: Omit<Answer, 'items'> }> {
   if (input.meters === undefined && input.text === undefined && input.lifeEvent === undefined)
     throw badRequest('give meters, text or life_event', [{ field: 'body', message: 'nothing to recommend from' }]);
   const filters = checkedFilters(input);
   const ready = await recommender.ready();
-  const results = rank(ready, { ...input, filters });
+  const { results, answer } = rank(ready, { ...input, filters });
   const recommendation = await saveRecommendation(db, {
     clientId: input.clientId,
     source: input.source,
@@ -62,7 +62,7 @@ export async function recommend(
     results,
   });
   await recordRecommended(db, recommendation, input.meters, log);
-  return { recommendation, results };
+  return { recommendation, results, answer };
 }
 
 function checkedFilters(input: RecommendInput): ServiceFilters {
@@ -80,7 +80,7 @@ function checkedFilters(input: RecommendInput): ServiceFilters {
   return filters;
 }
 
-function rank(recommender: Recommender, input: RecommendInput & { filters: ServiceFilters }): RankedResult[] {
+function rank(recommender: Recommender, input: RecommendInput & { filters: ServiceFilters }): { results: RankedResult[]; answer: Omit<Answer, 'items'> } {
   const rerank = input.rerank ?? true;
   const request = {
     ...(input.meters ? { meters: input.meters } : {}),
@@ -90,18 +90,20 @@ function rank(recommender: Recommender, input: RecommendInput & { filters: Servi
     ...(input.age !== undefined ? { age: input.age } : {}),
     filters: input.filters,
     limit: input.limit,
+    ...(input.language ? { language: input.language } : {}),
   };
   // recommend() is synchronous: nothing else runs while the learning is off, nor between the ranking and the factors below.
   const learning = recommender.learning;
   if (!rerank) recommender.learning = undefined;
-  let results: RecommendedService[];
+  let answer: Answer;
   try {
-    results = recommender.recommend(request);
+    answer = recommender.answer(request);
   } finally {
     recommender.learning = learning;
   }
   // The needs as the recommender weighs them (not rounded like the stored ones).
   const needs: Partial<Record<Meter, number>> = {};
   for (const [m, v] of Object.entries(input.meters ?? {}) as [Meter, number][]) if (needOf(v) > 0) needs[m] = needOf(v);
-  return results.map((r) => ({ ...r, feedbackFactor: rerank ? (learning?.adjustment(r.serviceId, needs).factor ?? 1) : 1 }));
+  const { items, ...rest } = answer;
+  return { results: items.map((r) => ({ ...r, feedbackFactor: rerank ? (learning?.adjustment(r.serviceId, needs).factor ?? 1) : 1 })), answer: rest };
 }

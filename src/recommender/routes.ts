@@ -16,6 +16,7 @@ import { openResult } from './open-result.ts';
 import { presentRecommendation } from './present.ts';
 import { rateResult } from './learning/rate-results.ts';
 import { recommend } from './recommend.ts';
+import { detectLanguage } from './text/analyzer.ts';
 import { Comment, ExplanationResponse, Meters, Rating, RecommendBody, RecommendResponse, SignalReceipt } from './schemas.ts';
 import { serviceFeedback } from './learning/service-feedback.ts';
 import { teach, teachAsMember } from './learning/teaching.ts';
@@ -40,8 +41,9 @@ export const recommenderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const body = request.body;
-      const language: Language = body.language ?? body.text_language ?? 'fi';
-      const { recommendation, results } = await recommend(
+      // Without a language asked for, the answer is in the language the person wrote in.
+      const language: Language = body.language ?? body.text_language ?? (body.text ? (detectLanguage(body.text) as Language) : 'fi');
+      const { recommendation, results, answer } = await recommend(
         db(),
         app.aurora.recommender,
         {
@@ -59,7 +61,7 @@ export const recommenderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
         request.log,
       );
-      return presentRecommendation(recommendation, results, language);
+      return presentRecommendation(recommendation, results, language, answer);
     },
   );
 

@@ -52,13 +52,54 @@ export const Reason = Type.Object(
   { additionalProperties: true },
 );
 
+const Language = Type.Union([Type.Literal('fi'), Type.Literal('sv'), Type.Literal('en')]);
+
 export const RecommendResponse = Type.Object({
   recommendation_id: Type.String({ format: 'uuid', description: 'The kept recommendation: for feedback, opened links and explanations.' }),
   language: Type.String(),
+  understood: Type.Object(
+    {
+      language: Language,
+      situations: Type.Array(
+        Type.Object({
+          id: Type.String({ description: 'The life-situation concept (data/situations), e.g. lost-job.' }),
+          label: Type.String(),
+          said: Type.String({ description: 'What the person said, as an explanation opens: "You said you lost your job".' }),
+          confidence: Type.Number({ minimum: 0, maximum: 1 }),
+        }),
+      ),
+      crisis: Type.Boolean({ description: 'The text speaks of immediate danger: help_lines starts with the emergency number and crisis lines, and crisis services come first.' }),
+      asker: Type.Union([Type.Literal('person'), Type.Literal('business')], { description: 'business when the text speaks as a company or an entrepreneur; services for businesses then lead.' }),
+    },
+    { description: 'What was understood of the request: the life situations recognised in the text, whether it is a crisis and who is asking.' },
+  ),
+  nothing_fits: Type.Boolean({ description: 'No service fits well enough to be shown: items is empty (never padded), and try_instead says what to do.' }),
+  help_lines: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      kind: Type.Union([Type.Literal('emergency'), Type.Literal('crisis'), Type.Literal('support'), Type.Literal('advice')]),
+      name: Type.String(),
+      phone: Type.String(),
+      description: Type.String(),
+      hours: Type.Union([Type.String(), Type.Null()]),
+      url: Type.Union([Type.String(), Type.Null()]),
+    }),
+    { description: 'Phone lines to show before the services: in a crisis the emergency number and crisis lines; when nothing fits, the lines of the situations recognised and an advice line.' },
+  ),
+  try_instead: Type.Array(
+    Type.Object({
+      kind: Type.Union([Type.Literal('life_event'), Type.Literal('life_situation_check'), Type.Literal('help_line'), Type.Literal('rephrase')]),
+      text: Type.String(),
+      life_event: Type.Optional(Type.String()),
+    }),
+    { description: 'When nothing fits: what to try instead, in the answer language.' },
+  ),
   items: Type.Array(
     Type.Object({
       service_id: Type.String(),
       score: Type.Number(),
+      confidence: Type.Number({ minimum: 0, maximum: 1, description: 'How surely the service serves something the person asked about; results below a calibrated threshold are not returned.' }),
+      crisis: Type.Boolean({ description: 'A crisis service for a crisis in the text: it comes first.' }),
       name: Text,
       summary: Text,
       explanation: Type.String(),

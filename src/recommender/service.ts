@@ -1,6 +1,8 @@
 import type { Db } from '../db/database.ts';
 import { catalogueChanges } from '../catalogue/changes.ts';
+import { setting } from '../config.ts';
 import { Recommender } from './recommender.ts';
+import { loadSituationModel } from './situations/model.ts';
 
 /**
  * The recommender of a running server: it builds its index from the database on start, catches up
@@ -8,7 +10,8 @@ import { Recommender } from './recommender.ts';
  * changes made by other processes.
  */
 export class RecommenderService {
-  readonly recommender = new Recommender();
+  /** With the operator's extension of the situation model where AURORA_SITUATIONS_FILE names one. */
+  readonly recommender = recommenderWithSituations();
   #dirty = true;
   #syncing: Promise<unknown> | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -52,4 +55,9 @@ export class RecommenderService {
     if (this.#timer) clearInterval(this.#timer);
     catalogueChanges.off('changed', this.#onChange);
   }
+}
+
+function recommenderWithSituations() {
+  const extension = setting('AURORA_SITUATIONS_FILE');
+  return extension ? new Recommender({ situations: loadSituationModel({ extraFiles: [extension] }) }) : new Recommender();
 }

@@ -64,6 +64,8 @@ export interface Understanding {
 
 export const THRESHOLD = 0.6;
 export const CRISIS_THRESHOLD = 0.5;
+/** A crisis matched by one word of the query needs this score. */
+const CRISIS_ALONE = 0.85;
 /** A word analysed as another language than the person's counts this much. */
 const OTHER_LANGUAGE = 0.85;
 const KIND_FACTOR = { phrasing: 1, vocabulary: 0.9 } as const;
@@ -216,7 +218,7 @@ export class SituationMatcher {
     const detected = detectLanguage(text) as Language;
     const primary = options.language ?? detected;
     const all = this.matches(text, primary);
-    const concepts = subsume(all.filter((m) => m.score >= (m.concept.crisis ? CRISIS_THRESHOLD : THRESHOLD)));
+    const concepts = subsume(all.filter((m) => (m.concept.crisis ? isCrisis(m) : m.score >= THRESHOLD)));
     let language = primary;
     let languageFrom: Understanding['languageFrom'] = options.language ? 'hint' : 'detected';
     if (!options.language && concepts.length && !hasFunctionWords(text, detected)) {
@@ -234,7 +236,7 @@ export class SituationMatcher {
       languageFrom,
       concepts,
       crisis: concepts.some((m) => m.concept.crisis),
-      asker: concepts.some((m) => m.concept.audience === 'business') ? 'business' : 'person',
+      asker: concepts.some((m) => m.concept.audience === 'business') || this.speaksAsBusiness(text, primary) ? 'business' : 'person',
     };
   }
 
@@ -313,6 +315,12 @@ export class SituationMatcher {
     return [...best.values()]
       .filter((m) => business || m.concept.audience !== 'business')
       .sort((a, b) => b.score - a.score || b.words.length - a.words.length);
+  }
+
+  /** The text has a word that is mostly businesses' ("yritykselle", "my company"). */
+  speaksAsBusiness(text: string, language: Language): boolean {
+    const { keys } = this.queryKeys(text, language);
+    return [...keys].some(([key, [quality]]) => quality >= QUALITY.translation && this.businessKeys.has(key));
   }
 
   /** The query's keys (key → [quality, the query word it came from]) and its words' weights. */
@@ -432,6 +440,14 @@ function subsume(matches: ConceptMatch[]): ConceptMatch[] {
 }
 
 const round = (score: number) => Math.round(score * 1e4) / 1e4;
+
+/**
+ * A crisis is taken from two of its phrase's words, or from one that covers it almost whole: a
+ * single shared word ("nyt" of "hän lyö minua nyt", "kuoli" of "haluan kuolla") is not a crisis.
+ */
+function isCrisis(match: ConceptMatch) {
+  return match.score >= CRISIS_THRESHOLD && (match.words.length >= 2 || match.score >= CRISIS_ALONE);
+}
 
 function hasFunctionWords(text: string, language: Language) {
   return tokenize(text).some((w) => FUNCTION_WORDS[language].has(w));

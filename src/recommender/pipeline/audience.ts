@@ -1,0 +1,78 @@
+import type { IndexedService } from '../index.ts';
+import { analyseFinnish, tokenize } from '../text/analyzer.ts';
+
+/**
+ * Who a service is for, against who is asking. A person is not a business: services whose PTV
+ * target groups are only companies or authorities (KR2, KR3) — or, where a record has no target
+ * groups, whose name addresses companies, employers or authorities — do not lead a person's results
+ * (BUSINESS_FOR_PERSON); a person who says they run a business gets them first. With an age,
+ * services for young people (KR1.3, under 30) or seniors (KR1.1, 65 and over) count more for that
+ * age group and less for others.
+ */
+export type Audience = 'person' | 'business' | 'any';
+
+const BUSINESS_FOR_PERSON = 0.2;
+const BUSINESS_FOR_BUSINESS = 1.3;
+const PERSON_FOR_BUSINESS = 0.8;
+const YOUNG = 'KR1.3';
+const SENIORS = 'KR1.1';
+
+/** Base forms that, in a service's Finnish, Swedish or English name, say it addresses organisations, not people. */
+const ORGANISATION_WORDS = new Set([
+  'yritys', 'yrittäjä', 'työnantaja', 'elinkeinonharjoittaja', 'yhtiö', 'osakeyhtiö', 'toiminnanharjoittaja', 'viranomainen', 'yhteisö', 'yhdistys', 'organisaatio',
+  'företag', 'företagare', 'arbetsgivare', 'näringsidkare', 'bolag', 'myndighet', 'myndigheter', 'företagen', 'arbetsgivaren',
+  'company', 'companies', 'business', 'businesses', 'employer', 'employers', 'entrepreneur', 'entrepreneurs', 'authority', 'authorities', 'organisations', 'organizations',
+]);
+
+const audienceCache = new WeakMap<IndexedService, Audience>();
+
+export function audienceOf(service: IndexedService): Audience {
+  let audience = audienceCache.get(service);
+  if (audience) return audience;
+  const groups = service.targetGroupFilter;
+  if (groups.length) audience = groups.some((g) => g === 'KR1' || g.startsWith('KR1.')) ? (groups.some((g) => g.startsWith('KR2')) ? 'any' : 'person') : 'business';
+  else audience = namesOrganisations(service) ? 'business' : 'any';
+  audienceCache.set(service, audience);
+  return audience;
+}
+
+function namesOrganisations(service: IndexedService): boolean {
+  for (const name of [service.name.fi, service.name.sv, service.name.en]) {
+    if (!name) continue;
+    for (const word of tokenize(name)) {
+      for (const piece of word.split('-')) {
+        if (ORGANISATION_WORDS.has(piece)) return true;
+        const analysis = analyseFinnish(piece);
+        if (analysis?.lemmas.some((l) => ORGANISATION_WORDS.has(l))) return true;
+        // "yritysneuvonta", "vuokrataloyhteisöjen": a compound with an organisation in it is for organisations.
+        if (analysis?.parts.some((p) => ORGANISATION_WORDS.has(p))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+export interface AudienceFit {
+  factor: number;
+  /** The target group the person belongs to that made the service count more. */
+  group?: string;
+}
+
+export function audienceFit(service: IndexedService, asker: 'person' | 'business', age: number | undefined): AudienceFit {
+  const audience = audienceOf(service);
+  if (asker === 'business') return { factor: audience === 'business' ? BUSINESS_FOR_BUSINESS : audience === 'person' ? PERSON_FOR_BUSINESS : 1 };
+  if (audience === 'business') return { factor: BUSINESS_FOR_PERSON };
+  return ageFit(service.targetGroupFilter, age);
+}
+
+export function ageFit(groups: readonly string[], age: number | undefined): AudienceFit {
+  if (age === undefined || groups.length === 0) return { factor: 1 };
+  const specific = groups.filter((g) => g.startsWith('KR1.'));
+  const young = age < 30;
+  const senior = age >= 65;
+  if (young && specific.includes(YOUNG)) return { factor: 1.25, group: YOUNG };
+  if (senior && specific.includes(SENIORS)) return { factor: 1.25, group: SENIORS };
+  const onlyFor = (group: string) => specific.length === 1 && specific[0] === group;
+  if ((onlyFor(YOUNG) && !young) || (onlyFor(SENIORS) && !senior)) return { factor: 0.7 };
+  return { factor: 1 };
+}

@@ -1,0 +1,159 @@
+import { LANGUAGES } from '../../catalogue/model.ts';
+import type { ServiceIndex } from '../index.ts';
+import { LIFE_EVENTS, type LifeEvent } from '../life-events.ts';
+import { METER_TEXTS, type Meter } from '../meters.ts';
+import type { SituationConcept, SituationModel } from '../situations/model.ts';
+import { analyse, tokenize, type Features, type TextLanguage } from '../text/analyzer.ts';
+import type { Need } from './needs.ts';
+
+/**
+ * The second stage: for each need, how well every service of the index fits it, 0..1 on an absolute
+ * scale (not relative to the best service: when nothing fits, nothing scores high). A fit is a
+ * saturating function of phrase scores (ServiceIndex.phraseScores): half at FIT_HALF, about one
+ * specific phrase found whole in a service's name.
+ * - a situation: its service-side vocabulary, each entry a phrase, the best entry counting fully and
+ *   the others by EXTRA_ENTRIES; a service in one of its PTV service classes gets CLASS_PRIOR more;
+ * - a meter: its profile (a bag of the area's words, scored relative to the best service, as it
+ *   describes an area rather than a need) blended with the situations of that area;
+ * - a life event: its profile likewise, and its situations come as needs of their own (needs.ts);
+ * - the text's own words: as one phrase, at least half of it found.
+ * Fixed needs (situations, meters, events) are computed once per index version and kept.
+ */
+export const FIT_HALF = 10;
+const EXTRA_ENTRIES = 0.3;
+const CLASS_PRIOR = 0.5 * FIT_HALF;
+/** A phrase of several words counts when this share of its weight is in the service. */
+const PHRASE_COVERAGE = 0.7;
+const TEXT_COVERAGE = 0.5;
+/** A profile's relative score counts this much of a fit. */
+const PROFILE_SHARE = 0.6;
+const CACHE_LIMIT = 256;
+
+export type Fit = Float32Array;
+
+export class FitCache {
+  #version = -1;
+  readonly #fits = new Map<string, Fit>();
+  readonly #meterConcepts = new Map<Meter, SituationConcept[]>();
+
+  constructor(
+    private readonly index: ServiceIndex,
+    readonly model: SituationModel,
+  ) {
+    // A meter's situations are those whose first area it is: "cannot-pay-rent" is housing's before finance's.
+    for (const concept of model.concepts) {
+      const meter = concept.meters[0];
+      if (meter && !concept.crisis && concept.audience !== 'business') this.#meterConcepts.set(meter, [...(this.#meterConcepts.get(meter) ?? []), concept]);
+    }
+  }
+
+  /** The fit of every service to a need (indexed like ServiceIndex.docs). */
+  fitOf(need: Need, text?: { words: Features[] }): Fit {
+    if (need.source === 'text') return text ? textFit(this.index, text.words) : new Float32Array(this.index.docs.length);
+    return this.#cached(need.key, () => {
+      if (need.concept) return this.conceptFit(need.concept);
+      if (need.meter) return this.#meterFit(need.meter);
+      return this.#eventFit(need.lifeEvent!);
+    });
+  }
+
+  conceptFit(concept: SituationConcept): Fit {
+    return this.#cached(`situation:${concept.id}`, () => {
+      const size = this.index.docs.length;
+      const best = new Float64Array(size);
+      const sum = new Float64Array(size);
+      for (const language of LANGUAGES)
+        for (const entry of concept.vocabulary[language]) {
+          const scores = this.index.phraseScores(phraseWords(entry, language), PHRASE_COVERAGE);
+          for (let d = 0; d < size; d++) {
+            const s = scores[d]!;
+            if (s === 0) continue;
+            sum[d] = sum[d]! + s;
+            if (s > best[d]!) best[d] = s;
+          }
+        }
+      const classes = new Set(concept.serviceClasses);
+      const fit = new Float32Array(size);
+      for (let d = 0; d < size; d++) {
+        let raw = best[d]! + EXTRA_ENTRIES * (sum[d]! - best[d]!);
+        const doc = this.index.docs[d];
+        if (classes.size && doc && doc.serviceClassFilter.some((c) => classes.has(c))) raw += CLASS_PRIOR;
+        fit[d] = saturate(raw);
+      }
+      return fit;
+    });
+  }
+
+  /** The area's profile and its situations in equal parts (either alone ranks worse on the expert labels). */
+  #meterFit(meter: Meter): Fit {
+    const profile = relativeProfile(this.index, METER_TEXTS[meter].profile);
+    const concepts = (this.#meterConcepts.get(meter) ?? []).map((c) => this.conceptFit(c));
+    const fit = new Float32Array(profile.length);
+    for (let d = 0; d < profile.length; d++) {
+      let best = 0;
+      for (const c of concepts) if (c[d]! > best) best = c[d]!;
+      fit[d] = (profile[d]! + best) / (PROFILE_SHARE + 0.5);
+    }
+    return fit;
+  }
+
+  #eventFit(event: LifeEvent): Fit {
+    return blend(relativeProfile(this.index, LIFE_EVENTS[event].profile), []);
+  }
+
+  #cached(key: string, make: () => Fit): Fit {
+    if (this.#version !== this.index.version) {
+      this.#fits.clear();
+      this.#version = this.index.version;
+    }
+    let fit = this.#fits.get(key);
+    if (!fit) {
+      if (this.#fits.size >= CACHE_LIMIT) this.#fits.delete(this.#fits.keys().next().value!);
+      fit = make();
+      this.#fits.set(key, fit);
+    }
+    return fit;
+  }
+}
+
+export const saturate = (raw: number) => (raw > 0 ? raw / (raw + FIT_HALF) : 0);
+
+/** A phrase's content words, each as its features without the prefix ones (a prefix is too loose to cover a word). */
+export function phraseWords(phrase: string, language: TextLanguage, translate = false): Features[] {
+  const words: Features[] = [];
+  for (const token of tokenize(phrase)) {
+    const features = analyse(token, language, { translate });
+    for (const key of features.keys()) if (key.startsWith('p:')) features.delete(key);
+    if (features.size) words.push(features);
+  }
+  return words;
+}
+
+function textFit(index: ServiceIndex, words: Features[]): Fit {
+  const scores = index.phraseScores(words, TEXT_COVERAGE);
+  const fit = new Float32Array(scores.length);
+  for (let d = 0; d < scores.length; d++) fit[d] = saturate(scores[d]!);
+  return fit;
+}
+
+/** A profile's BM25 scores relative to the best service's, as a share of a fit. */
+function relativeProfile(index: ServiceIndex, profile: Record<'fi' | 'sv' | 'en', string>): Float64Array {
+  const features = analyse(profile.fi, 'fi');
+  for (const lang of ['sv', 'en'] as const) for (const [k, v] of analyse(profile[lang], lang, { weight: 0.5 })) features.set(k, (features.get(k) ?? 0) + v);
+  const scores = index.score(features);
+  let max = 0;
+  for (const s of scores) if (s > max) max = s;
+  if (max > 0) for (let d = 0; d < scores.length; d++) scores[d] = (PROFILE_SHARE * scores[d]!) / max;
+  return scores;
+}
+
+/** The profile's share and the best of the situations' fits, whichever is higher per service. */
+function blend(profile: Float64Array, concepts: Fit[]): Fit {
+  const fit = new Float32Array(profile.length);
+  for (let d = 0; d < profile.length; d++) {
+    let best = profile[d]!;
+    for (const c of concepts) if (c[d]! > best) best = c[d]!;
+    fit[d] = best;
+  }
+  return fit;
+}

@@ -1,0 +1,101 @@
+import type { Language } from '../../catalogue/model.ts';
+import { LIFE_EVENTS, type LifeEvent } from '../life-events.ts';
+import { METERS, needOf, type Meter, type MeterValues } from '../meters.ts';
+import type { SituationConcept } from '../situations/model.ts';
+import type { ConceptMatch, SituationMatcher, Understanding } from '../situations/understand.ts';
+import { detectLanguage, type TextLanguage } from '../text/analyzer.ts';
+
+/**
+ * The first stage of the pipeline: a request (meters, free text, a life event) understood as the
+ * needs it expresses. Each need is something the results should serve:
+ * - a life situation recognised in the text ("lost-job"), weighted by how surely it was recognised;
+ * - the text's own words, which count fully when no situation was recognised and as a supplement
+ *   when one was ("nettilukio" names a service no situation does);
+ * - a life event, with the situations it brings ("losing_job": lost-job, laid-off);
+ * - the meters: the lowest answers lead (at most one point above the lowest, and below 8); the
+ *   middling ones only add context, reordering what the leading needs bring, never bringing
+ *   services of their own — with housing 2, finance 1 and the rest 5, housing and money lead.
+ */
+export type NeedSource = 'situation' | 'text' | 'meter' | 'life_event';
+
+export interface Need {
+  /** 'situation:lost-job', 'meter:housing', 'life_event:moving', 'text'. */
+  key: string;
+  source: NeedSource;
+  /** How much it counts, 0..1. */
+  weight: number;
+  /** A leading need brings candidates; a context need only reorders them. */
+  lead: boolean;
+  concept?: SituationConcept;
+  match?: ConceptMatch;
+  meter?: Meter;
+  /** The meter's answer, 0..10. */
+  value?: number;
+  lifeEvent?: LifeEvent;
+}
+
+export interface RequestUnderstanding {
+  /** The language the text was read in (the request's language without text). */
+  language: Language;
+  situations: ConceptMatch[];
+  crisis: boolean;
+  asker: 'person' | 'business';
+  needs: Need[];
+  /** The text, trimmed, when there was one. */
+  text?: string;
+}
+
+export interface NeedsRequest {
+  meters?: MeterValues | undefined;
+  text?: string | undefined;
+  textLanguage?: TextLanguage | undefined;
+  lifeEvent?: LifeEvent | undefined;
+}
+
+/** How much the text's own words count when the text also named a situation. */
+export const TEXT_BESIDE_SITUATIONS = 0.35;
+/** How much a situation a life event brings counts, against the event's own profile. */
+const EVENT_SITUATION = 0.8;
+/** A meter leads when its answer is at most this much above the lowest answer. */
+const LEAD_MARGIN = 1;
+
+export function understandRequest(request: NeedsRequest, matcher: SituationMatcher): RequestUnderstanding {
+  const needs: Need[] = [];
+  const text = request.text?.trim() || undefined;
+  let understanding: Understanding | undefined;
+  if (text) {
+    understanding = matcher.understand(text, request.textLanguage ? { language: request.textLanguage } : {});
+    for (const match of understanding.concepts)
+      needs.push({ key: `situation:${match.concept.id}`, source: 'situation', weight: Math.min(1, match.score), lead: true, concept: match.concept, match });
+    needs.push({ key: 'text', source: 'text', weight: needs.length ? TEXT_BESIDE_SITUATIONS : 1, lead: true });
+  }
+  if (request.lifeEvent) {
+    needs.push({ key: `life_event:${request.lifeEvent}`, source: 'life_event', weight: 0.9, lead: true, lifeEvent: request.lifeEvent });
+    for (const concept of matcher.model.concepts) {
+      if (!concept.lifeEvents.includes(request.lifeEvent) || concept.audience === 'business' || concept.crisis) continue;
+      if (needs.some((n) => n.concept === concept)) continue;
+      needs.push({ key: `situation:${concept.id}`, source: 'situation', weight: EVENT_SITUATION * 0.9, lead: true, concept, lifeEvent: request.lifeEvent });
+    }
+  }
+  needs.push(...meterNeeds(request.meters));
+  const situations = understanding?.concepts ?? [];
+  return {
+    language: understanding?.language ?? request.textLanguage ?? (text ? (detectLanguage(text) as Language) : 'fi'),
+    situations,
+    crisis: understanding?.crisis ?? false,
+    asker: understanding?.asker ?? (request.lifeEvent && LIFE_EVENTS[request.lifeEvent] === LIFE_EVENTS.starting_business ? 'business' : 'person'),
+    needs,
+    ...(text ? { text } : {}),
+  };
+}
+
+/** The meters' needs: the lowest answers lead, the other answers below 8 add context. */
+export function meterNeeds(meters: MeterValues | undefined): Need[] {
+  const answered = METERS.filter((m) => meters?.[m] !== undefined && needOf(meters[m]!) > 0);
+  if (answered.length === 0) return [];
+  const lowest = Math.min(...answered.map((m) => meters![m]!));
+  return answered.map((meter) => {
+    const value = meters![meter]!;
+    return { key: `meter:${meter}`, source: 'meter', weight: needOf(value), lead: value <= lowest + LEAD_MARGIN, meter, value } satisfies Need;
+  });
+}

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import type { IndexedService } from '../index.ts';
+import { meterNeeds, type Need } from './needs.ts';
+import { MIN_CONFIDENCE, rank } from './rank.ts';
+
+const service = (i: number): IndexedService => ({
+  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  hash: '',
+  name: { fi: `Palvelu ${i}` },
+  summary: {},
+  nationwide: true,
+  municipalities: [],
+  serviceClassFilter: [],
+  targetGroupFilter: [],
+  serviceCollections: [],
+  lifeEvents: [],
+  fundingType: null,
+  languages: ['fi'],
+  features: new Int32Array(),
+  weights: new Float32Array(),
+  length: 1,
+});
+const need = (key: string, weight: number, lead = true): Need => ({ key, source: 'meter', weight, lead });
+
+test('the lowest meters lead; middling ones only add context; 8 and above are no need', () => {
+  const needs = meterNeeds({ housing: 2, finance: 1, health: 5, family: 9 });
+  const byMeter = Object.fromEntries(needs.map((n) => [n.meter, n]));
+  assert.equal(byMeter.finance?.lead, true);
+  assert.equal(byMeter.housing?.lead, true, 'within a point of the lowest');
+  assert.equal(byMeter.health?.lead, false, 'a 5 beside a 1 is context');
+  assert.equal(byMeter.family, undefined);
+  assert.ok(meterNeeds({ health: 5, family: 6 }).find((n) => n.meter === 'health')!.lead, 'when all are middling, the lowest still leads');
+});
+
+test('nothing below the confidence threshold is returned, whatever the fits', () => {
+  fc.assert(
+    fc.property(fc.array(fc.float({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 10 }), (values, limit) => {
+      const docs = values.map((_, i) => service(i));
+      const fit = Float32Array.from(values);
+      const out = rank({ docs, needs: [need('meter:housing', 1)], fits: [fit], accept: () => true, asker: 'person', limit });
+      assert.ok(out.length <= limit);
+      for (const c of out) assert.ok(c.confidence >= MIN_CONFIDENCE);
+      if (values.every((v) => v < MIN_CONFIDENCE)) assert.equal(out.length, 0, 'nothing fits: nothing is returned');
+    }),
+  );
+});
+
+test('results cover the different needs instead of ten variants of one', () => {
+  const docs = Array.from({ length: 12 }, (_, i) => service(i));
+  // Ten services fit housing very well, two fit money a little less well.
+  const housing = Float32Array.from(docs.map((_, i) => (i < 10 ? 0.9 - i * 0.01 : 0)));
+  const money = Float32Array.from(docs.map((_, i) => (i >= 10 ? 0.7 : 0)));
+  const out = rank({ docs, needs: [need('meter:housing', 1), need('meter:finance', 1)], fits: [housing, money], accept: () => true, asker: 'person', limit: 4 });
+  assert.ok(out.slice(0, 4).some((c) => c.doc >= 10), 'a money service is among the first four');
+  assert.ok(out.slice(0, 4).some((c) => c.doc < 10));
+});
+
+test('a context need reorders what the leading needs bring but brings nothing itself', () => {
+  const docs = Array.from({ length: 3 }, (_, i) => service(i));
+  const lead = Float32Array.from([0.6, 0.6, 0]);
+  const context = Float32Array.from([0, 0.9, 0.9]);
+  const out = rank({ docs, needs: [need('meter:housing', 1), need('meter:health', 0.3, false)], fits: [lead, context], accept: () => true, asker: 'person', limit: 3 });
+  assert.deepEqual(out.map((c) => c.doc), [1, 0]);
+});

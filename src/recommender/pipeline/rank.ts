@@ -1,0 +1,184 @@
+import type { IndexedService } from '../index.ts';
+import { audienceFit, type AudienceFit } from './audience.ts';
+import type { Fit } from './fits.ts';
+import type { Need } from './needs.ts';
+
+/**
+ * Score → cut off → diversify: the stages after retrieval.
+ * - Score: a service's score is the weighted mean of its fits to the leading needs, raised by up to
+ *   CONTEXT for the context needs it also serves, times who it is for (audience.ts) and what was
+ *   learnt from feedback. Its confidence is its best fit to one leading need, scaled by that need's
+ *   weight against the strongest need's, and lowered with the audience factor: how surely it serves
+ *   something the person asked about.
+ * - Cut off: a service below MIN_CONFIDENCE, or scoring under RELATIVE_FLOOR of the best one, is not
+ *   returned; when none is left, nothing fits — no padding with arbitrary services.
+ * - Diversify: the list is chosen greedily, each pick's value discounted by how much of the needs it
+ *   serves the picks before it already served (COVERED), so that housing, money and work each get
+ *   their services rather than ten variants of one.
+ * - Crisis: services that fit a crisis need go first (at most CRISIS_PINNED), whatever else matched.
+ */
+export const MIN_CONFIDENCE = 0.3;
+const RELATIVE_FLOOR = 0.2;
+const CONTEXT = 0.5;
+const COVERED = 0.6;
+const CRISIS_FIT = 0.45;
+const CRISIS_PINNED = 3;
+/** Candidates kept for cutting off and diversifying, per result asked for. */
+const POOL_PER_RESULT = 8;
+
+export interface Candidate {
+  doc: number;
+  score: number;
+  confidence: number;
+  /** Its fit to each need, in the order of `needs`. */
+  fits: number[];
+  audience: AudienceFit;
+  feedback: { factor: number; signals: number };
+  crisis: boolean;
+}
+
+export interface RankInput {
+  docs: readonly (IndexedService | undefined)[];
+  needs: Need[];
+  fits: Fit[];
+  accept: (service: IndexedService) => boolean;
+  asker: 'person' | 'business';
+  age?: number | undefined;
+  feedback?: ((service: IndexedService) => { factor: number; signals: number }) | undefined;
+  /** The largest feedback factor, which lets scoring skip services that cannot make the pool. */
+  maxFeedback?: number | undefined;
+  limit: number;
+}
+
+export function rank(input: RankInput): Candidate[] {
+  const { needs, fits, docs } = input;
+  const lead = needs.map((n, i) => (n.lead ? i : -1)).filter((i) => i >= 0);
+  const context = needs.map((n, i) => (n.lead ? -1 : i)).filter((i) => i >= 0);
+  if (lead.length === 0 || input.limit <= 0) return [];
+  const leadWeight = lead.reduce((s, i) => s + needs[i]!.weight, 0);
+  const contextWeight = context.reduce((s, i) => s + needs[i]!.weight, 0);
+  const strongest = Math.max(...lead.map((i) => needs[i]!.weight));
+  const crisisNeeds = lead.filter((i) => needs[i]!.concept?.crisis);
+  const poolSize = Math.max(50, input.limit * POOL_PER_RESULT);
+  const pool = new TopK<Candidate>(poolSize, (a, b) => a.score - b.score || (docs[b.doc]!.id < docs[a.doc]!.id ? -1 : 1));
+  const maxFeedback = input.maxFeedback ?? 1;
+  const pinned: Candidate[] = [];
+
+  for (let d = 0; d < docs.length; d++) {
+    let leading = 0;
+    for (const i of lead) leading += needs[i]!.weight * fits[i]![d]!;
+    if (leading <= 0) continue;
+    let score = leading / leadWeight;
+    if (contextWeight > 0) {
+      let ctx = 0;
+      for (const i of context) ctx += needs[i]!.weight * fits[i]![d]!;
+      score *= 1 + (CONTEXT * ctx) / contextWeight;
+    }
+    const crisis = crisisNeeds.some((i) => fits[i]![d]! >= CRISIS_FIT);
+    if (!crisis && pool.full && score * maxFeedback * 1.3 < pool.min!.score) continue;
+    const service = docs[d];
+    if (!service || !input.accept(service)) continue;
+    const audience = audienceFit(service, input.asker, input.age);
+    const feedback = input.feedback?.(service) ?? { factor: 1, signals: 0 };
+    let confidence = 0;
+    // The text's own words are as sure as they fit: "nettilukio" named is nettilukio, beside any situation.
+    for (const i of lead) confidence = Math.max(confidence, needs[i]!.source === 'text' ? fits[i]![d]! : (fits[i]![d]! * needs[i]!.weight) / strongest);
+    const candidate: Candidate = {
+      doc: d,
+      score: score * audience.factor * feedback.factor,
+      confidence: confidence * Math.min(1, audience.factor),
+      fits: needs.map((_, i) => fits[i]![d]!),
+      audience,
+      feedback,
+      crisis,
+    };
+    if (crisis) pinned.push(candidate);
+    else pool.offer(candidate);
+  }
+
+  const ranked = pool.sorted();
+  const best = ranked[0]?.score ?? 0;
+  const kept = ranked.filter((c) => c.confidence >= MIN_CONFIDENCE && c.score >= RELATIVE_FLOOR * best);
+  const crisisFirst = pinned
+    .sort((a, b) => Math.max(...crisisNeeds.map((i) => b.fits[i]!)) - Math.max(...crisisNeeds.map((i) => a.fits[i]!)) || b.score - a.score)
+    .slice(0, Math.min(CRISIS_PINNED, input.limit));
+  return [...crisisFirst, ...diversify(kept, needs, lead, input.limit - crisisFirst.length, crisisFirst)];
+}
+
+/** Greedy: each pick's value is its score discounted by how much of what it serves is already served. */
+export function diversify(candidates: Candidate[], needs: Need[], lead: number[], limit: number, before: Candidate[] = []): Candidate[] {
+  const open = needs.map(() => 1);
+  const serve = (c: Candidate) => {
+    for (const i of lead) open[i] = open[i]! * (1 - COVERED * c.fits[i]!);
+  };
+  before.forEach(serve);
+  const left = [...candidates];
+  const out: Candidate[] = [];
+  while (out.length < limit && left.length) {
+    let bestAt = 0;
+    let bestValue = -1;
+    for (const [at, c] of left.entries()) {
+      let served = 0;
+      let stillOpen = 0;
+      for (const i of lead) {
+        const part = needs[i]!.weight * c.fits[i]!;
+        served += part;
+        stillOpen += part * open[i]!;
+      }
+      const value = served > 0 ? c.score * (stillOpen / served) : 0;
+      if (value > bestValue) {
+        bestValue = value;
+        bestAt = at;
+      }
+    }
+    const [pick] = left.splice(bestAt, 1);
+    out.push(pick!);
+    serve(pick!);
+  }
+  return out;
+}
+
+/** The k greatest items by `compare`, kept in a min-heap. */
+export class TopK<T> {
+  readonly #items: T[] = [];
+  constructor(
+    private readonly k: number,
+    private readonly compare: (a: T, b: T) => number,
+  ) {}
+  get full() {
+    return this.#items.length >= this.k;
+  }
+  get min(): T | undefined {
+    return this.#items[0];
+  }
+  offer(item: T) {
+    const h = this.#items;
+    if (h.length < this.k) {
+      h.push(item);
+      let i = h.length - 1;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (this.compare(h[i]!, h[parent]!) >= 0) break;
+        [h[i], h[parent]] = [h[parent]!, h[i]!];
+        i = parent;
+      }
+    } else if (this.k > 0 && this.compare(item, h[0]!) > 0) {
+      h[0] = item;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.compare(h[l]!, h[m]!) < 0) m = l;
+        if (r < h.length && this.compare(h[r]!, h[m]!) < 0) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+  }
+  /** Best first. */
+  sorted(): T[] {
+    return [...this.#items].sort((a, b) => this.compare(b, a));
+  }
+}

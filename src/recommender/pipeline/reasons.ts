@@ -1,0 +1,63 @@
+import type { Language } from '../../catalogue/model.ts';
+import type { Reason } from '../explain.ts';
+import type { IndexedService, ServiceIndex } from '../index.ts';
+import { LIFE_EVENTS } from '../life-events.ts';
+import { METER_TEXTS } from '../meters.ts';
+import { analyse, tokenize, type Features } from '../text/analyzer.ts';
+import type { Need } from './needs.ts';
+import type { Candidate } from './rank.ts';
+
+/**
+ * The last stage: why each result is there, as data (explain.ts says it in words). A result names
+ * the needs it serves most (at most MAX_NEEDS, each at least NAMED_SHARE of its strongest), each with
+ * the service's own words that meet the need — only words of the service's text in `language`, so
+ * a Swedish answer never quotes a Finnish word stem; where the service has no text in that language,
+ * the reason names the situation without quoting.
+ */
+const MAX_NEEDS = 3;
+const NAMED_SHARE = 0.35;
+const SHOWN_TERMS = 3;
+
+export function reasonsFor(index: ServiceIndex, candidate: Candidate, needs: Need[], language: Language, queryText?: string): Reason[] {
+  const service = index.docs[candidate.doc]!;
+  const served = needs
+    .map((need, i) => ({ need, value: need.weight * candidate.fits[i]! }))
+    .filter((s) => s.value > 0)
+    .sort((a, b) => Number(b.need.lead) - Number(a.need.lead) || b.value - a.value);
+  const strongest = Math.max(0, ...served.map((s) => s.value));
+  const reasons: Reason[] = [];
+  for (const { need, value } of served) {
+    if (reasons.length >= MAX_NEEDS || value < NAMED_SHARE * strongest) continue;
+    if (need.concept) {
+      const words = analyse([...need.concept.vocabulary[language], ...need.concept.vocabulary.fi].join(' '), language === 'fi' ? 'fi' : language, { translate: true });
+      if (language !== 'fi') for (const [k, v] of analyse(need.concept.vocabulary.fi.join(' '), 'fi')) words.set(k, v);
+      reasons.push({ kind: 'situation', situation: need.concept.id, said: need.concept.said, terms: serviceWords(service, words, language) });
+    } else if (need.meter) {
+      reasons.push({ kind: 'meter', meter: need.meter, value: need.value!, terms: serviceWords(service, analyse(METER_TEXTS[need.meter].profile[language], language, { translate: true }), language) });
+    } else if (need.lifeEvent) {
+      reasons.push({ kind: 'life_event', life_event: need.lifeEvent, terms: serviceWords(service, analyse(LIFE_EVENTS[need.lifeEvent].profile[language], language, { translate: true }), language) });
+    } else if (queryText) {
+      reasons.push({ kind: 'text', terms: serviceWords(service, analyse(queryText, language, { translate: true }), language) });
+    }
+  }
+  if (candidate.audience.group && candidate.audience.factor > 1) reasons.push({ kind: 'target_group', target_group: candidate.audience.group });
+  if (candidate.feedback.factor !== 1 && candidate.feedback.signals > 0)
+    reasons.push({ kind: 'feedback', direction: candidate.feedback.factor > 1 ? 'up' : 'down', signals: candidate.feedback.signals });
+  return reasons;
+}
+
+/** Words of the service's name and summary in `language` that carry the wanted features, one per concept. */
+export function serviceWords(service: IndexedService, wanted: Features, language: Language): string[] {
+  const text = [service.name[language], service.summary[language]].filter(Boolean).join(' ');
+  if (!text) return [];
+  const covered = new Set<string>();
+  const words: string[] = [];
+  for (const word of tokenize(text)) {
+    if (words.length >= SHOWN_TERMS) break;
+    const matched = [...analyse(word, language).keys()].filter((f) => !f.startsWith('p:') && wanted.has(f));
+    if (matched.length === 0 || matched.every((f) => covered.has(f))) continue;
+    for (const f of matched) covered.add(f);
+    if (!words.includes(word)) words.push(word);
+  }
+  return words;
+}
