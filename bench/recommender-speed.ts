@@ -6,7 +6,7 @@
  *
  *   npm run bench -- recommender-speed [--services 100000] [--requests 2000] [--seconds 300]
  *                  [--warmup 200] [--concurrency 32] [--skip-demo] [--skip-synthetic] [--seed N]
- *                  [--lock-wait S] [--in-process N] [--cpu-prof DIR]
+ *                  [--lock-wait S] [--in-process N] [--cpu-prof DIR] [--skip-postgres]
  *
  * Each catalogue is measured in a process of its own (so that memory figures are that catalogue's
  * alone): it opens the PGlite data folder the other benchmarks keep in bench/out (imported there
@@ -17,6 +17,9 @@
  * connections with --concurrency in flight: after --warmup requests, --requests requests or
  * --seconds seconds, whichever ends first. Last, the same mix is run in-process, one call at a time,
  * through `recommender.recommend()` (no HTTP, no queueing), to show what the ranking itself costs.
+ *
+ * With DATABASE_URL set (and no --skip-postgres), each catalogue is measured again on PostgreSQL: a
+ * fresh database on that server, imported, vacuum analyzed, measured the same way, dropped.
  *
  * The mix: meter profiles drawn from the 3X10D survey of 1,011 young Finns (Norstat 2022; normal
  * with the survey's mean and sd per meter, clamped to 0..10, rounded), free-text questions in
@@ -47,12 +50,14 @@ import {
   intFlag,
   mb,
   parseArgs,
+  runImportChild,
   runTsChild,
   table,
   latencyStats,
   type LatencyStats,
 } from './lib.ts';
 import { closedLoop, keepAliveClient, readStdin, type LoadResult, type LoadSettings } from './load.ts';
+import { createPostgresDatabase } from '../src/testing/databases.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The request mix
@@ -216,7 +221,7 @@ async function client() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The server process: `recommender-speed.ts --server --dataset NAME --data-dir DIR ...`
+// The server process: `recommender-speed.ts --server --dataset NAME (--data-dir DIR | --url URL) ...`
 
 interface Memory {
   rssMb: number;
@@ -226,6 +231,7 @@ interface Memory {
 
 interface ServerResult {
   dataset: string;
+  backend: 'pglite' | 'postgres';
   services: number;
   openSeconds: number;
   buildSeconds: number;
@@ -286,7 +292,7 @@ async function openWaiting(dataDir: string, waitSeconds: number): Promise<Databa
 
 async function server(flags: Record<string, string | boolean>) {
   const dataset = String(flags.dataset);
-  const dataDir = String(flags['data-dir']);
+  const url = typeof flags.url === 'string' ? flags.url : undefined;
   const opts = {
     requests: intFlag(flags, 'requests', 2000),
     seconds: intFlag(flags, 'seconds', 300),
@@ -297,7 +303,7 @@ async function server(flags: Record<string, string | boolean>) {
     inProcess: intFlag(flags, 'in-process', 300, 0),
   };
   let t = process.hrtime.bigint();
-  const database = await openWaiting(dataDir, opts.lockWait);
+  const database = url ? await openDatabase({ kind: 'postgres', url }) : await openWaiting(String(flags['data-dir']), opts.lockWait);
   const openSeconds = elapsed(t);
   try {
     const requests = await buildRequests(database.db, Math.max(4000, opts.requests * 2), opts.seed);
@@ -346,6 +352,7 @@ async function server(flags: Record<string, string | boolean>) {
       }
       const result: ServerResult = {
         dataset,
+        backend: database.kind,
         services,
         openSeconds,
         buildSeconds,
@@ -372,7 +379,7 @@ const ms = (v: number) => fmt(v, 1);
 function printResult(r: ServerResult) {
   const h = r.http;
   console.log(
-    `\n${r.dataset}: ${r.services.toLocaleString('en-US')} services; index built in ${fmt(r.buildSeconds, 2)} s; ` +
+    `\n${r.dataset} on ${r.backend}: ${r.services.toLocaleString('en-US')} services; index built in ${fmt(r.buildSeconds, 2)} s; ` +
       `concurrency ${h.concurrency}: ${h.requests.toLocaleString('en-US')} requests in ${fmt(h.seconds, 1)} s = ${fmt(h.throughput, 0)} req/s` +
       `${h.timedOut ? ' (stopped by the time limit)' : ''}; latency ms (HTTP) and in-process recommend() ms, one at a time\n`,
   );
@@ -415,27 +422,50 @@ export async function main(argv: string[]) {
   for (const [k, what] of Object.entries(KINDS)) console.log(`  ${k.padEnd(18)} ${what}`);
 
   const results: ServerResult[] = [];
-  for (const d of datasets) {
-    process.stderr.write(`PGlite: ${d.name}\n`);
-    const file = await d.file();
-    const { dataDir } = await ensurePgliteLoaded(d.cache, file);
+  const measure = async (name: string, where: string[]) => {
     const t = process.hrtime.bigint();
-    const { result } = await runTsChild<ServerResult>(
-      'recommender-speed.ts',
-      ['--server', '--dataset', d.name, '--data-dir', dataDir, '--seed', String(seed), ...passOn],
-      { timeoutMs: 60 * 60_000 },
-    );
-    process.stderr.write(`  ${d.name} done in ${fmt(elapsed(t))} s\n`);
+    const { result } = await runTsChild<ServerResult>('recommender-speed.ts', ['--server', '--dataset', name, ...where, '--seed', String(seed), ...passOn], {
+      timeoutMs: 60 * 60_000,
+    });
+    process.stderr.write(`  ${name} done in ${fmt(elapsed(t))} s\n`);
     results.push(result);
     printResult(result);
+  };
+  for (const d of datasets) {
+    process.stderr.write(`PGlite: ${d.name}\n`);
+    const { dataDir } = await ensurePgliteLoaded(d.cache, await d.file());
+    await measure(d.name, ['--data-dir', dataDir]);
   }
+  if (process.env.DATABASE_URL && !flags['skip-postgres']) {
+    for (const d of datasets) {
+      process.stderr.write(`PostgreSQL: ${d.name}\n`);
+      const { url, drop } = await createPostgresDatabase();
+      try {
+        let t = process.hrtime.bigint();
+        await runImportChild(await d.file(), { url });
+        process.stderr.write(`  imported in ${fmt(elapsed(t))} s\n`);
+        const database = await openDatabase({ kind: 'postgres', url });
+        try {
+          t = process.hrtime.bigint();
+          await sql`vacuum analyze`.execute(database.db);
+          process.stderr.write(`  vacuum analyze: ${fmt(elapsed(t))} s\n`);
+        } finally {
+          await database.close();
+        }
+        await measure(d.name, ['--url', url]);
+      } finally {
+        await drop();
+      }
+    }
+  } else if (!process.env.DATABASE_URL) process.stderr.write('(DATABASE_URL is not set: PostgreSQL skipped)\n');
 
   console.log('\nSummary (HTTP latency ms; memory after a full GC, MB)\n');
   console.log(
     table(
-      ['dataset', 'services', 'index s', 'RSS before', 'RSS built', 'heap before', 'heap built', 'heap after run', 'conc', 'requests', 'req/s', 'p50', 'p95', 'p99', 'errors', 'in-proc p50'],
+      ['dataset', 'backend', 'services', 'index s', 'RSS before', 'RSS built', 'heap before', 'heap built', 'heap after run', 'conc', 'requests', 'req/s', 'p50', 'p95', 'p99', 'errors', 'in-proc p50'],
       results.map((r) => [
         r.dataset,
+        r.backend,
         r.services,
         fmt(r.buildSeconds, 2),
         fmt(r.before.rssMb, 0),
