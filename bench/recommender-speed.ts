@@ -6,7 +6,8 @@
  *
  *   npm run bench -- recommender-speed [--services 100000] [--requests 2000] [--seconds 300]
  *                  [--warmup 200] [--concurrency 32] [--skip-demo] [--skip-synthetic] [--seed N]
- *                  [--lock-wait S] [--in-process N] [--cpu-prof DIR] [--skip-postgres]
+ *                  [--lock-wait S] [--in-process N] [--writes N] [--cpu-prof DIR]
+ *                  [--skip-postgres]
  *
  * Each catalogue is measured in a process of its own (so that memory figures are that catalogue's
  * alone): it opens the PGlite data folder the other benchmarks keep in bench/out (imported there
@@ -18,7 +19,8 @@
  * anonymous caller is held to its address's 300 an hour): after --warmup requests, --requests
  * requests or --seconds seconds, whichever ends first. Last, the same mix is run in-process, one
  * call at a time, through `recommender.recommend()` (no HTTP, no queueing), to show what the
- * ranking itself costs.
+ * ranking itself costs; and what recommend() then writes of each (the kept recommendation and its
+ * statistics events), --writes of them with --concurrency in flight, to show what the writes cost.
  *
  * With DATABASE_URL set (and no --skip-postgres), each catalogue is measured again on PostgreSQL: a
  * fresh database on that server, imported, vacuum analyzed, measured the same way, dropped.
@@ -39,7 +41,9 @@ import { buildServer } from '../src/http/server.ts';
 import { DataDirLockedError, openDatabase, type Database, type Db } from '../src/db/database.ts';
 import { METERS, type Meter, type MeterValues } from '../src/recommender/meters.ts';
 import { LIFE_EVENT_IDS, type LifeEvent } from '../src/recommender/life-events.ts';
-import type { RecommendRequest } from '../src/recommender/recommender.ts';
+import type { RecommendRequest, RecommendedService } from '../src/recommender/recommender.ts';
+import { saveRecommendation } from '../src/recommender/store.ts';
+import { recordRecommended } from '../src/statistics/hooks.ts';
 import {
   DEFAULT_SEED,
   DEMO_FILE,
@@ -244,6 +248,7 @@ interface ServerResult {
   afterRun: Memory;
   http: ClientResult;
   inProcess: { overall: LatencyStats; byKind: Record<string, LatencyStats> };
+  writes: { latency: LatencyStats; perSecond: number };
 }
 
 setFlagsFromString('--expose-gc');
@@ -276,6 +281,40 @@ async function profiler(dir: string | undefined) {
   };
 }
 
+interface Ranked {
+  body: Body;
+  results: RecommendedService[];
+}
+
+/** What recommend() writes of each ranked request, `total` of them (the ranked ones over and over), `concurrency` in flight. */
+async function measureWrites(db: Db, ranked: Ranked[], total: number, concurrency: number): Promise<ServerResult['writes']> {
+  const latencies: number[] = [];
+  if (ranked.length === 0 || total === 0) return { latency: stats(latencies), perSecond: 0 };
+  let next = 0;
+  const t = process.hrtime.bigint();
+  const worker = async () => {
+    while (next < total) {
+      const { body, results } = ranked[next++ % ranked.length]!;
+      const s = process.hrtime.bigint();
+      const recommendation = await saveRecommendation(db, {
+        clientId: null,
+        source: 'api',
+        meters: body.meters,
+        hadText: Boolean(body.text),
+        lifeEvent: body.life_event,
+        language: body.language ?? 'fi',
+        filters: toRecommendRequest(body).filters ?? {},
+        limit: body.limit,
+        results,
+      });
+      await recordRecommended(db, recommendation, body.meters);
+      latencies.push(Number(process.hrtime.bigint() - s) / 1e6);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { latency: stats(latencies), perSecond: total / elapsed(t) };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Opens a PGlite folder, waiting while another process (another benchmark) holds it. */
@@ -305,6 +344,7 @@ async function server(flags: Record<string, string | boolean>) {
     seed: intFlag(flags, 'seed', DEFAULT_SEED, 0, 0xffffffff),
     lockWait: intFlag(flags, 'lock-wait', 1800, 0),
     inProcess: intFlag(flags, 'in-process', 300, 0),
+    writes: intFlag(flags, 'writes', 3000, 0),
   };
   let t = process.hrtime.bigint();
   const database = url ? await openDatabase({ kind: 'postgres', url }) : await openWaiting(String(flags['data-dir']), opts.lockWait);
@@ -351,11 +391,14 @@ async function server(flags: Record<string, string | boolean>) {
 
       // The ranking alone: one call at a time, in this process, on the start of the same mix.
       const byKind: number[][] = KIND_NAMES.map(() => []);
+      const ranked: Ranked[] = [];
       for (const [kind, body] of requests.slice(0, opts.inProcess)) {
         const s = process.hrtime.bigint();
-        recommender.recommend(toRecommendRequest(body));
+        const results = recommender.recommend(toRecommendRequest(body));
         byKind[kind]!.push(Number(process.hrtime.bigint() - s) / 1e6);
+        ranked.push({ body, results });
       }
+      const writes = await measureWrites(database.db, ranked, opts.writes, opts.concurrency);
       const result: ServerResult = {
         dataset,
         backend: database.kind,
@@ -367,6 +410,7 @@ async function server(flags: Record<string, string | boolean>) {
         afterRun,
         http: httpResult,
         inProcess: { overall: stats(byKind.flat()), byKind: Object.fromEntries(KIND_NAMES.map((k, i) => [k, stats(byKind[i]!)])) },
+        writes,
       };
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } finally {
@@ -408,13 +452,19 @@ function printResult(r: ServerResult) {
     ),
   );
   if (h.firstError) console.log(`first error: ${h.firstError}`);
+  const w = r.writes;
+  if (w.latency.n)
+    console.log(
+      `\nwrites alone (the kept recommendation and its statistics events), concurrency ${h.concurrency}: ${w.latency.n} at ${fmt(w.perSecond, 0)}/s; ` +
+        `ms p50 ${ms(w.latency.p50)}, p95 ${ms(w.latency.p95)}, p99 ${ms(w.latency.p99)}, max ${ms(w.latency.max)}`,
+    );
 }
 
 export async function main(argv: string[]) {
   const { flags } = parseArgs(argv);
   const services = intFlag(flags, 'services', 100_000, 1, 2_000_000);
   const seed = intFlag(flags, 'seed', DEFAULT_SEED, 0, 0xffffffff);
-  const passOn = ['requests', 'seconds', 'warmup', 'concurrency', 'lock-wait', 'in-process', 'cpu-prof']
+  const passOn = ['requests', 'seconds', 'warmup', 'concurrency', 'lock-wait', 'in-process', 'writes', 'cpu-prof']
     .filter((f) => flags[f] !== undefined)
     .flatMap((f) => [`--${f}`, String(flags[f])]);
   const datasets: { name: string; file: () => Promise<string>; cache: string }[] = [
@@ -468,7 +518,7 @@ export async function main(argv: string[]) {
   console.log('\nSummary (HTTP latency ms; memory after a full GC, MB)\n');
   console.log(
     table(
-      ['dataset', 'backend', 'services', 'index s', 'RSS before', 'RSS built', 'heap before', 'heap built', 'heap after run', 'conc', 'requests', 'req/s', 'p50', 'p95', 'p99', 'errors', 'in-proc p50'],
+      ['dataset', 'backend', 'services', 'index s', 'RSS before', 'RSS built', 'heap before', 'heap built', 'heap after run', 'conc', 'requests', 'req/s', 'p50', 'p95', 'p99', 'errors', 'in-proc p50', 'writes/s', 'write p99'],
       results.map((r) => [
         r.dataset,
         r.backend,
@@ -487,6 +537,8 @@ export async function main(argv: string[]) {
         ms(r.http.overall.p99),
         r.http.overall.errors,
         ms(r.inProcess.overall.p50),
+        fmt(r.writes.perSecond, 0),
+        ms(r.writes.latency.p99),
       ]),
     ),
   );
