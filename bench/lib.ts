@@ -328,7 +328,8 @@ export async function isInUse(dataDir: string): Promise<boolean> {
  * is. A cache folder another process has open is left alone: the new data then stays where it is.
  */
 export async function keepAsCache(tmpDir: string, dataDir: string, file: string): Promise<string> {
-  writeFileSync(join(tmpDir, 'bench-loaded.json'), JSON.stringify(markerOf(file)));
+  // The owner's only, like the rest of the folder: openDatabase refuses a folder with anything looser.
+  writeFileSync(join(tmpDir, 'bench-loaded.json'), JSON.stringify(markerOf(file)), { mode: 0o600 });
   if (await isInUse(dataDir)) {
     process.stderr.write(`(${dataDir} is in use by another process: not replaced; the new data stays in ${tmpDir})\n`);
     return tmpDir;

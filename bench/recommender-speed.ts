@@ -6,7 +6,8 @@
  *
  *   npm run bench -- recommender-speed [--services 100000] [--requests 2000] [--seconds 300]
  *                  [--warmup 200] [--concurrency 32] [--skip-demo] [--skip-synthetic] [--seed N]
- *                  [--lock-wait S] [--in-process N] [--cpu-prof DIR]
+ *                  [--lock-wait S] [--in-process N] [--writes N] [--cpu-prof DIR]
+ *                  [--skip-postgres]
  *
  * Each catalogue is measured in a process of its own (so that memory figures are that catalogue's
  * alone): it opens the PGlite data folder the other benchmarks keep in bench/out (imported there
@@ -14,9 +15,15 @@
  * cached file is missing), builds the real server (buildServer), listens on 127.0.0.1 port 0, builds
  * the recommender index (`app.aurora.recommender.ready()`, timed) and records RSS and heap after a
  * full GC. A separate client process then sends a deterministic mix of requests over keep-alive
- * connections with --concurrency in flight: after --warmup requests, --requests requests or
- * --seconds seconds, whichever ends first. Last, the same mix is run in-process, one call at a time,
- * through `recommender.recommend()` (no HTTP, no queueing), to show what the ranking itself costs.
+ * connections with --concurrency in flight, as an API client of the operator's (no rate limit: an
+ * anonymous caller is held to its address's 300 an hour): after --warmup requests, --requests
+ * requests or --seconds seconds, whichever ends first. Last, the same mix is run in-process, one
+ * call at a time, through `recommender.recommend()` (no HTTP, no queueing), to show what the
+ * ranking itself costs; and what recommend() then writes of each (the kept recommendation and its
+ * statistics events), --writes of them with --concurrency in flight, to show what the writes cost.
+ *
+ * With DATABASE_URL set (and no --skip-postgres), each catalogue is measured again on PostgreSQL: a
+ * fresh database on that server, imported, vacuum analyzed, measured the same way, dropped.
  *
  * The mix: meter profiles drawn from the 3X10D survey of 1,011 young Finns (Norstat 2022; normal
  * with the survey's mean and sd per meter, clamped to 0..10, rounded), free-text questions in
@@ -34,7 +41,9 @@ import { buildServer } from '../src/http/server.ts';
 import { DataDirLockedError, openDatabase, type Database, type Db } from '../src/db/database.ts';
 import { METERS, type Meter, type MeterValues } from '../src/recommender/meters.ts';
 import { LIFE_EVENT_IDS, type LifeEvent } from '../src/recommender/life-events.ts';
-import type { RecommendRequest } from '../src/recommender/recommender.ts';
+import type { RecommendRequest, RecommendedService } from '../src/recommender/recommender.ts';
+import { saveRecommendation } from '../src/recommender/store.ts';
+import { recordRecommended } from '../src/statistics/hooks.ts';
 import {
   DEFAULT_SEED,
   DEMO_FILE,
@@ -47,12 +56,15 @@ import {
   intFlag,
   mb,
   parseArgs,
+  runImportChild,
   runTsChild,
   table,
   latencyStats,
   type LatencyStats,
 } from './lib.ts';
 import { closedLoop, keepAliveClient, readStdin, type LoadResult, type LoadSettings } from './load.ts';
+import { createPostgresDatabase } from '../src/testing/databases.ts';
+import { createClient } from '../src/clients/clients.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The request mix
@@ -192,6 +204,7 @@ const stats = latencyStats;
 
 interface ClientJob extends LoadSettings {
   base: string;
+  authorization: string;
   requests: [number, Body][];
 }
 
@@ -206,7 +219,7 @@ async function client() {
       {
         path: '/api/v1/recommendations',
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: job.authorization, 'content-length': Buffer.byteLength(payload) },
       },
       payload,
     );
@@ -216,7 +229,7 @@ async function client() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The server process: `recommender-speed.ts --server --dataset NAME --data-dir DIR ...`
+// The server process: `recommender-speed.ts --server --dataset NAME (--data-dir DIR | --url URL) ...`
 
 interface Memory {
   rssMb: number;
@@ -226,6 +239,7 @@ interface Memory {
 
 interface ServerResult {
   dataset: string;
+  backend: 'pglite' | 'postgres';
   services: number;
   openSeconds: number;
   buildSeconds: number;
@@ -234,6 +248,7 @@ interface ServerResult {
   afterRun: Memory;
   http: ClientResult;
   inProcess: { overall: LatencyStats; byKind: Record<string, LatencyStats> };
+  writes: { latency: LatencyStats; perSecond: number };
 }
 
 setFlagsFromString('--expose-gc');
@@ -266,6 +281,40 @@ async function profiler(dir: string | undefined) {
   };
 }
 
+interface Ranked {
+  body: Body;
+  results: RecommendedService[];
+}
+
+/** What recommend() writes of each ranked request, `total` of them (the ranked ones over and over), `concurrency` in flight. */
+async function measureWrites(db: Db, ranked: Ranked[], total: number, concurrency: number): Promise<ServerResult['writes']> {
+  const latencies: number[] = [];
+  if (ranked.length === 0 || total === 0) return { latency: stats(latencies), perSecond: 0 };
+  let next = 0;
+  const t = process.hrtime.bigint();
+  const worker = async () => {
+    while (next < total) {
+      const { body, results } = ranked[next++ % ranked.length]!;
+      const s = process.hrtime.bigint();
+      const recommendation = await saveRecommendation(db, {
+        clientId: null,
+        source: 'api',
+        meters: body.meters,
+        hadText: Boolean(body.text),
+        lifeEvent: body.life_event,
+        language: body.language ?? 'fi',
+        filters: toRecommendRequest(body).filters ?? {},
+        limit: body.limit,
+        results,
+      });
+      await recordRecommended(db, recommendation, body.meters);
+      latencies.push(Number(process.hrtime.bigint() - s) / 1e6);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { latency: stats(latencies), perSecond: total / elapsed(t) };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Opens a PGlite folder, waiting while another process (another benchmark) holds it. */
@@ -286,7 +335,7 @@ async function openWaiting(dataDir: string, waitSeconds: number): Promise<Databa
 
 async function server(flags: Record<string, string | boolean>) {
   const dataset = String(flags.dataset);
-  const dataDir = String(flags['data-dir']);
+  const url = typeof flags.url === 'string' ? flags.url : undefined;
   const opts = {
     requests: intFlag(flags, 'requests', 2000),
     seconds: intFlag(flags, 'seconds', 300),
@@ -295,9 +344,10 @@ async function server(flags: Record<string, string | boolean>) {
     seed: intFlag(flags, 'seed', DEFAULT_SEED, 0, 0xffffffff),
     lockWait: intFlag(flags, 'lock-wait', 1800, 0),
     inProcess: intFlag(flags, 'in-process', 300, 0),
+    writes: intFlag(flags, 'writes', 3000, 0),
   };
   let t = process.hrtime.bigint();
-  const database = await openWaiting(dataDir, opts.lockWait);
+  const database = url ? await openDatabase({ kind: 'postgres', url }) : await openWaiting(String(flags['data-dir']), opts.lockWait);
   const openSeconds = elapsed(t);
   try {
     const requests = await buildRequests(database.db, Math.max(4000, opts.requests * 2), opts.seed);
@@ -318,8 +368,10 @@ async function server(flags: Record<string, string | boolean>) {
       );
 
       t = process.hrtime.bigint();
+      const caller = await createClient(database.db, 'bench recommender-speed');
       const job: ClientJob = {
         base: address,
+        authorization: `Basic ${Buffer.from(`${caller.client_id}:${caller.client_secret}`).toString('base64')}`,
         requests,
         concurrency: opts.concurrency,
         warmupRequests: opts.warmup,
@@ -339,13 +391,17 @@ async function server(flags: Record<string, string | boolean>) {
 
       // The ranking alone: one call at a time, in this process, on the start of the same mix.
       const byKind: number[][] = KIND_NAMES.map(() => []);
+      const ranked: Ranked[] = [];
       for (const [kind, body] of requests.slice(0, opts.inProcess)) {
         const s = process.hrtime.bigint();
-        recommender.recommend(toRecommendRequest(body));
+        const results = recommender.recommend(toRecommendRequest(body));
         byKind[kind]!.push(Number(process.hrtime.bigint() - s) / 1e6);
+        ranked.push({ body, results });
       }
+      const writes = await measureWrites(database.db, ranked, opts.writes, opts.concurrency);
       const result: ServerResult = {
         dataset,
+        backend: database.kind,
         services,
         openSeconds,
         buildSeconds,
@@ -354,6 +410,7 @@ async function server(flags: Record<string, string | boolean>) {
         afterRun,
         http: httpResult,
         inProcess: { overall: stats(byKind.flat()), byKind: Object.fromEntries(KIND_NAMES.map((k, i) => [k, stats(byKind[i]!)])) },
+        writes,
       };
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } finally {
@@ -372,7 +429,7 @@ const ms = (v: number) => fmt(v, 1);
 function printResult(r: ServerResult) {
   const h = r.http;
   console.log(
-    `\n${r.dataset}: ${r.services.toLocaleString('en-US')} services; index built in ${fmt(r.buildSeconds, 2)} s; ` +
+    `\n${r.dataset} on ${r.backend}: ${r.services.toLocaleString('en-US')} services; index built in ${fmt(r.buildSeconds, 2)} s; ` +
       `concurrency ${h.concurrency}: ${h.requests.toLocaleString('en-US')} requests in ${fmt(h.seconds, 1)} s = ${fmt(h.throughput, 0)} req/s` +
       `${h.timedOut ? ' (stopped by the time limit)' : ''}; latency ms (HTTP) and in-process recommend() ms, one at a time\n`,
   );
@@ -395,13 +452,19 @@ function printResult(r: ServerResult) {
     ),
   );
   if (h.firstError) console.log(`first error: ${h.firstError}`);
+  const w = r.writes;
+  if (w.latency.n)
+    console.log(
+      `\nwrites alone (the kept recommendation and its statistics events), concurrency ${h.concurrency}: ${w.latency.n} at ${fmt(w.perSecond, 0)}/s; ` +
+        `ms p50 ${ms(w.latency.p50)}, p95 ${ms(w.latency.p95)}, p99 ${ms(w.latency.p99)}, max ${ms(w.latency.max)}`,
+    );
 }
 
 export async function main(argv: string[]) {
   const { flags } = parseArgs(argv);
   const services = intFlag(flags, 'services', 100_000, 1, 2_000_000);
   const seed = intFlag(flags, 'seed', DEFAULT_SEED, 0, 0xffffffff);
-  const passOn = ['requests', 'seconds', 'warmup', 'concurrency', 'lock-wait', 'in-process', 'cpu-prof']
+  const passOn = ['requests', 'seconds', 'warmup', 'concurrency', 'lock-wait', 'in-process', 'writes', 'cpu-prof']
     .filter((f) => flags[f] !== undefined)
     .flatMap((f) => [`--${f}`, String(flags[f])]);
   const datasets: { name: string; file: () => Promise<string>; cache: string }[] = [
@@ -415,27 +478,50 @@ export async function main(argv: string[]) {
   for (const [k, what] of Object.entries(KINDS)) console.log(`  ${k.padEnd(18)} ${what}`);
 
   const results: ServerResult[] = [];
-  for (const d of datasets) {
-    process.stderr.write(`PGlite: ${d.name}\n`);
-    const file = await d.file();
-    const { dataDir } = await ensurePgliteLoaded(d.cache, file);
+  const measure = async (name: string, where: string[]) => {
     const t = process.hrtime.bigint();
-    const { result } = await runTsChild<ServerResult>(
-      'recommender-speed.ts',
-      ['--server', '--dataset', d.name, '--data-dir', dataDir, '--seed', String(seed), ...passOn],
-      { timeoutMs: 60 * 60_000 },
-    );
-    process.stderr.write(`  ${d.name} done in ${fmt(elapsed(t))} s\n`);
+    const { result } = await runTsChild<ServerResult>('recommender-speed.ts', ['--server', '--dataset', name, ...where, '--seed', String(seed), ...passOn], {
+      timeoutMs: 60 * 60_000,
+    });
+    process.stderr.write(`  ${name} done in ${fmt(elapsed(t))} s\n`);
     results.push(result);
     printResult(result);
+  };
+  for (const d of datasets) {
+    process.stderr.write(`PGlite: ${d.name}\n`);
+    const { dataDir } = await ensurePgliteLoaded(d.cache, await d.file());
+    await measure(d.name, ['--data-dir', dataDir]);
   }
+  if (process.env.DATABASE_URL && !flags['skip-postgres']) {
+    for (const d of datasets) {
+      process.stderr.write(`PostgreSQL: ${d.name}\n`);
+      const { url, drop } = await createPostgresDatabase();
+      try {
+        let t = process.hrtime.bigint();
+        await runImportChild(await d.file(), { url });
+        process.stderr.write(`  imported in ${fmt(elapsed(t))} s\n`);
+        const database = await openDatabase({ kind: 'postgres', url });
+        try {
+          t = process.hrtime.bigint();
+          await sql`vacuum analyze`.execute(database.db);
+          process.stderr.write(`  vacuum analyze: ${fmt(elapsed(t))} s\n`);
+        } finally {
+          await database.close();
+        }
+        await measure(d.name, ['--url', url]);
+      } finally {
+        await drop();
+      }
+    }
+  } else if (!process.env.DATABASE_URL) process.stderr.write('(DATABASE_URL is not set: PostgreSQL skipped)\n');
 
   console.log('\nSummary (HTTP latency ms; memory after a full GC, MB)\n');
   console.log(
     table(
-      ['dataset', 'services', 'index s', 'RSS before', 'RSS built', 'heap before', 'heap built', 'heap after run', 'conc', 'requests', 'req/s', 'p50', 'p95', 'p99', 'errors', 'in-proc p50'],
+      ['dataset', 'backend', 'services', 'index s', 'RSS before', 'RSS built', 'heap before', 'heap built', 'heap after run', 'conc', 'requests', 'req/s', 'p50', 'p95', 'p99', 'errors', 'in-proc p50', 'writes/s', 'write p99'],
       results.map((r) => [
         r.dataset,
+        r.backend,
         r.services,
         fmt(r.buildSeconds, 2),
         fmt(r.before.rssMb, 0),
@@ -451,6 +537,8 @@ export async function main(argv: string[]) {
         ms(r.http.overall.p99),
         r.http.overall.errors,
         ms(r.inProcess.overall.p50),
+        fmt(r.writes.perSecond, 0),
+        ms(r.writes.latency.p99),
       ]),
     ),
   );

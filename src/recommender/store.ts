@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
+import { groupCommitPerDatabase } from '../db/group-commit.ts';
 import type { ServiceFilters } from '../catalogue/query.ts';
 import type { LifeEvent } from './life-events.ts';
 import { METERS, needOf, type Meter, type MeterValues } from './meters.ts';
@@ -84,43 +85,60 @@ export function jsonbText(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replace(/[\u0000\p{Cs}]/gu, '\ufffd') : v));
 }
 
-export async function saveRecommendation(db: Db, r: NewRecommendation): Promise<StoredRecommendation> {
-  const id = randomUUID();
-  const kind = kindOf(r.meters !== undefined, r.hadText, r.lifeEvent !== undefined);
-  const needs = needsOf(r.meters);
-  const services = r.results.map((s) => ({ id: s.serviceId, score: s.score }));
-  const row = await db
-    .insertInto('recommendations')
-    .values({
-      id,
-      client_id: r.clientId,
-      source: r.source,
-      kind,
-      language: r.language,
-      had_text: r.hadText,
-      needs: JSON.stringify(needs),
-      life_event: r.lifeEvent ?? null,
-      filters: jsonbText(r.filters),
-      result_limit: r.limit,
-      services: JSON.stringify(services),
-    })
-    .returning(['number', 'created_at'])
-    .executeTakeFirstOrThrow();
-  return {
-    id,
-    number: Number(row.number),
-    createdAt: row.created_at,
+/** A recommendation as its row is inserted: everything but the database's number and time. */
+type PreparedRecommendation = Omit<StoredRecommendation, 'number' | 'createdAt'>;
+
+/**
+ * Keeps a recommendation; answers it with the id (made here) and the integer number and time the
+ * database gave it. Concurrent calls are written together, one multi-row INSERT a batch (see
+ * group-commit.ts), so that requests do not queue behind each other's writes on PGlite's one
+ * connection; each call still answers only once its own row is committed.
+ */
+export function saveRecommendation(db: Db, r: NewRecommendation): Promise<StoredRecommendation> {
+  return insertGrouped(db, {
+    id: randomUUID(),
     clientId: r.clientId,
     source: r.source,
-    kind,
+    kind: kindOf(r.meters !== undefined, r.hadText, r.lifeEvent !== undefined),
     language: r.language,
     hadText: r.hadText,
-    needs,
+    needs: needsOf(r.meters),
     lifeEvent: r.lifeEvent ?? null,
     filters: r.filters,
     limit: r.limit,
-    services,
-  };
+    services: r.results.map((s) => ({ id: s.serviceId, score: s.score })),
+  });
+}
+
+const insertGrouped = groupCommitPerDatabase(insertRecommendations);
+
+/** One statement, so all or none. The numbers are matched by id: RETURNING promises no order. */
+async function insertRecommendations(db: Db, prepared: readonly PreparedRecommendation[]): Promise<StoredRecommendation[]> {
+  const rows = await db
+    .insertInto('recommendations')
+    .values(
+      prepared.map((p) => ({
+        id: p.id,
+        client_id: p.clientId,
+        source: p.source,
+        kind: p.kind,
+        language: p.language,
+        had_text: p.hadText,
+        needs: JSON.stringify(p.needs),
+        life_event: p.lifeEvent,
+        filters: jsonbText(p.filters),
+        result_limit: p.limit,
+        services: JSON.stringify(p.services),
+      })),
+    )
+    .returning(['id', 'number', 'created_at'])
+    .execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return prepared.map((p) => {
+    const row = byId.get(p.id);
+    if (!row) throw new Error(`recommendation ${p.id} was not returned by its INSERT`);
+    return { ...p, number: Number(row.number), createdAt: row.created_at };
+  });
 }
 
 const COLUMNS = [

@@ -34,7 +34,7 @@ export const KIND_CODES: Record<ServiceEventKind, number> = { recommended: 1, op
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MUNICIPALITY = /^[0-9]{3}$/;
 /** Rows per INSERT: six parameters each, well below PostgreSQL's 65,535. */
-const BATCH = 2000;
+export const EVENTS_PER_INSERT = 2000;
 
 /** Meters in METERS order as a PostgreSQL array literal ('{3,NULL,…}'); null when none was given. */
 export function metersLiteral(meters: Partial<Record<Meter, number>> | undefined): string | null {
@@ -69,8 +69,8 @@ export async function recordServiceEvents(db: Db, events: readonly ServiceEvent[
       meters: metersLiteral(e.meters),
     };
   });
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const batch = rows.slice(i, i + BATCH);
+  for (let i = 0; i < rows.length; i += EVENTS_PER_INSERT) {
+    const batch = rows.slice(i, i + EVENTS_PER_INSERT);
     await db
       .insertInto('service_events')
       .values(

@@ -5,10 +5,12 @@ import { sql } from 'kysely';
 import { enableTransfer } from '../transfers/transfers.ts';
 import { METERS } from '../recommender/meters.ts';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
-import { testBackends } from '../testing/databases.ts';
+import { createTestDatabase, testBackends } from '../testing/databases.ts';
 import { importDemo } from '../testing/fixtures.ts';
 import { createClient } from '../clients/clients.ts';
-import { RECORDED_PER_RECOMMENDATION } from './hooks.ts';
+import type { Database } from '../db/database.ts';
+import type { StoredRecommendation } from '../recommender/store.ts';
+import { RECORDED_PER_RECOMMENDATION, recordRecommended } from './hooks.ts';
 import { providerStatistics } from './provider-statistics.ts';
 import { weekOf } from './time.ts';
 
@@ -184,6 +186,52 @@ for (const backend of testBackends()) {
       } finally {
         await sql`alter table service_events_away rename to service_events`.execute(db());
       }
+    });
+  });
+}
+
+for (const backend of testBackends()) {
+  describe(`recording recommended services (${backend})`, () => {
+    let database: Database;
+    before(async () => {
+      database = await createTestDatabase(backend);
+    });
+    after(async () => {
+      await database?.close();
+    });
+    const stored = (services: number): StoredRecommendation => ({
+      id: randomUUID(),
+      number: 1,
+      createdAt: new Date(),
+      clientId: null,
+      source: 'api',
+      kind: 'meters',
+      language: 'fi',
+      hadText: false,
+      needs: {},
+      lifeEvent: null,
+      filters: {},
+      limit: services,
+      services: Array.from({ length: services }, (_, i) => ({ id: randomUUID(), score: 1 - i / 100 })),
+    });
+    const recordedFor = async (id: string) =>
+      (await database.db.selectFrom('service_events').select('service_id').where('person', '=', id).execute()).map((e) => e.service_id);
+
+    test('concurrent recommendations are each recorded; one with a bad event fails only its own, and says so', async () => {
+      const warnings: object[] = [];
+      const log = { warn: (object: object) => warnings.push(object) };
+      const good = [stored(12), stored(3), stored(10)];
+      const bad = stored(5);
+      await Promise.all([
+        recordRecommended(database.db, good[0]!, { health: 4 }, log),
+        recordRecommended(database.db, bad, { health: 11 }, log), // no such answer: refused
+        recordRecommended(database.db, good[1]!, undefined, log),
+        recordRecommended(database.db, good[2]!, { family: 0 }, log),
+      ]);
+      for (const r of good) assert.deepEqual((await recordedFor(r.id)).sort(), r.services.slice(0, RECORDED_PER_RECOMMENDATION).map((s) => s.id).sort());
+      assert.deepEqual(await recordedFor(bad.id), []);
+      assert.equal(warnings.length, 1);
+      assert.match(JSON.stringify(warnings[0]), /meter health/);
     });
   });
 }

@@ -2,7 +2,8 @@ import type { Db } from '../db/database.ts';
 import type { ServiceFilters } from '../catalogue/query.ts';
 import type { MeterValues } from '../recommender/meters.ts';
 import type { StoredRecommendation } from '../recommender/store.ts';
-import { recordServiceEvents, type ServiceEvent } from './events.ts';
+import { groupCommitPerDatabase } from '../db/group-commit.ts';
+import { EVENTS_PER_INSERT, recordServiceEvents, type ServiceEvent } from './events.ts';
 
 /**
  * Where the recommender and session transfer record events for providers' statistics. Statistics
@@ -28,10 +29,16 @@ const stderrLog: HookLog = {
   warn: (object, message) => process.stderr.write(`${JSON.stringify({ level: 'warn', msg: message, ...object })}\n`),
 };
 
-async function safely(db: Db, log: HookLog | undefined, what: string, events: () => Promise<ServiceEvent[]> | ServiceEvent[]) {
+async function safely(
+  db: Db,
+  log: HookLog | undefined,
+  what: string,
+  events: () => Promise<ServiceEvent[]> | ServiceEvent[],
+  record: (db: Db, events: ServiceEvent[]) => Promise<unknown> = recordServiceEvents,
+) {
   try {
     const list = await events();
-    if (list.length) await recordServiceEvents(db, list);
+    if (list.length) await record(db, list);
   } catch (error) {
     (log ?? stderrLog).warn({ err: error instanceof Error ? { message: error.message } : String(error), statistics: what }, 'recording statistics events failed');
   }
@@ -47,14 +54,32 @@ function base(recommendation: StoredRecommendation) {
   return { recommendation_id: recommendation.id, municipality: municipalityOf(recommendation.filters), at: recommendation.createdAt };
 }
 
-/** A recommendation was given: its first results were recommended, to a person with these meters. */
+/**
+ * A recommendation was given: its first results were recommended, to a person with these meters.
+ * Concurrent recommendations' events are written together, one INSERT a batch (see
+ * group-commit.ts); one recommendation's bad event fails only its own recording.
+ */
 export function recordRecommended(db: Db, recommendation: StoredRecommendation, meters: MeterValues | undefined, log?: HookLog) {
-  return safely(db, log, 'recommended', () =>
-    recommendation.services
-      .slice(0, RECORDED_PER_RECOMMENDATION)
-      .map((s) => ({ kind: 'recommended' as const, service_id: s.id, ...base(recommendation), meters })),
+  return safely(
+    db,
+    log,
+    'recommended',
+    () => recommendation.services.slice(0, RECORDED_PER_RECOMMENDATION).map((s) => ({ kind: 'recommended' as const, service_id: s.id, ...base(recommendation), meters })),
+    recordGrouped,
   );
 }
+
+/**
+ * Each item is one recommendation's events, at most RECORDED_PER_RECOMMENDATION: capped so, a batch
+ * is one INSERT, all or none, as group commit needs.
+ */
+const recordGrouped = groupCommitPerDatabase(
+  async (db: Db, items: readonly (readonly ServiceEvent[])[]) => {
+    await recordServiceEvents(db, items.flat());
+    return items.map(() => undefined);
+  },
+  { maxBatch: Math.floor(EVENTS_PER_INSERT / RECORDED_PER_RECOMMENDATION) },
+);
 
 /** A recommended service was opened (the /r/ redirect). */
 export function recordOpened(db: Db, recommendation: StoredRecommendation, serviceId: string, log?: HookLog) {
