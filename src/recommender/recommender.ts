@@ -7,7 +7,7 @@ import { ServiceIndex } from './index.ts';
 import type { LifeEvent } from './life-events.ts';
 import { needOf, type Meter, type MeterValues } from './meters.ts';
 import { FitCache, phraseWords } from './pipeline/fits.ts';
-import { understandRequest, type RequestUnderstanding } from './pipeline/needs.ts';
+import { understandRequest, type Need, type RequestUnderstanding } from './pipeline/needs.ts';
 import { rank } from './pipeline/rank.ts';
 import { reasonsFor } from './pipeline/reasons.ts';
 import type { SituationModel } from './situations/model.ts';
@@ -87,21 +87,29 @@ export class Recommender {
     const { needs } = understanding;
     if (needs.length === 0) return { understanding, items: [], nothingFits: false };
     const textWords = understanding.text ? { words: phraseWords(understanding.text, understanding.language, understanding.language !== 'fi') } : undefined;
-    const fits = needs.map((need) => this.#fits.fitOf(need, textWords));
     const meterNeeds: Partial<Record<Meter, number>> = {};
     for (const meter of Object.keys(request.meters ?? {}) as Meter[]) if (needOf(request.meters![meter]!) > 0) meterNeeds[meter] = needOf(request.meters![meter]!);
     const learning = this.learning;
-    const candidates = rank({
-      docs: this.index.docs,
-      needs,
-      fits,
-      accept: compileFilter(request.filters ?? {}),
-      asker: understanding.asker,
-      age: request.age,
-      feedback: learning ? (service) => learning.adjustment(service.id, meterNeeds) : undefined,
-      maxFeedback: learning?.maxFactor,
-      limit: request.limit,
-    });
+    const accept = compileFilter(request.filters ?? {});
+    const ranked = () =>
+      rank({
+        docs: this.index.docs,
+        needs,
+        fits: needs.map((need) => this.#fits.fitOf(need, textWords)),
+        accept,
+        asker: understanding.asker,
+        age: request.age,
+        feedback: learning ? (service) => learning.adjustment(service.id, meterNeeds) : undefined,
+        maxFeedback: learning?.maxFactor,
+        limit: request.limit,
+      });
+    let candidates = ranked();
+    // A situation this catalogue has little for ("debt-trouble" where no one gives debt advice to
+    // people) is served by its neighbours' services ("low-income": social work, income support).
+    if (candidates.length < Math.min(request.limit, FEW) && relatedNeeds(needs, this.situations.model).length) {
+      needs.push(...relatedNeeds(needs, this.situations.model));
+      candidates = ranked();
+    }
     const language = request.language ?? understanding.language;
     // Diversifying may place a service after one that scores less alone: the score given is the
     // score as ranked, never above the one before it, so that clients sorting by it keep the order.
@@ -123,5 +131,25 @@ export class Recommender {
   }
 }
 
+
+/** Fewer results than this, and the situations' neighbours are asked too. */
+const FEW = 3;
+/** A neighbouring situation counts this much of the one it neighbours. */
+const RELATED = 0.6;
+
+function relatedNeeds(needs: Need[], model: SituationModel): Need[] {
+  const present = new Set(needs.map((n) => n.key));
+  const out: Need[] = [];
+  for (const need of needs) {
+    if (need.source !== 'situation' || !need.concept || need.concept.crisis || need.relatedTo) continue;
+    for (const id of need.concept.related) {
+      const concept = model.byId.get(id);
+      if (!concept || concept.crisis || concept.audience === 'business' || present.has(`situation:${id}`)) continue;
+      present.add(`situation:${id}`);
+      out.push({ key: `situation:${id}`, source: 'situation', weight: RELATED * need.weight, lead: true, concept, relatedTo: need.concept });
+    }
+  }
+  return out;
+}
 
 const round = (x: number) => Math.round(x * 10000) / 10000;

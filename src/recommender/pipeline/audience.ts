@@ -20,6 +20,8 @@ const SENIORS = 'KR1.1';
 /** Base forms that, in a service's Finnish, Swedish or English name, say it addresses organisations, not people. */
 const ORGANISATION_WORDS = new Set([
   'yritys', 'yrittäjä', 'työnantaja', 'elinkeinonharjoittaja', 'yhtiö', 'osakeyhtiö', 'toiminnanharjoittaja', 'viranomainen', 'yhteisö', 'yhdistys', 'organisaatio',
+  // Farms, forestry and fisheries are trades; state grants go to organisations; public administration and professionals are not the person asking.
+  'maatalous', 'metsätalous', 'kalatalous', 'maataloudenharjoittaja', 'viljelijä', 'valtionavustus', 'julkishallinto', 'ammattihenkilö', 'ammattikortti',
   'företag', 'företagare', 'arbetsgivare', 'näringsidkare', 'bolag', 'myndighet', 'myndigheter', 'företagen', 'arbetsgivaren',
   'company', 'companies', 'business', 'businesses', 'employer', 'employers', 'entrepreneur', 'entrepreneurs', 'authority', 'authorities', 'organisations', 'organizations',
 ]);

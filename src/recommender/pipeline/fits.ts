@@ -28,22 +28,28 @@ const TEXT_COVERAGE = 0.5;
 /** A profile's relative score counts this much of a fit. */
 const PROFILE_SHARE = 0.6;
 const CACHE_LIMIT = 256;
+const SECONDARY = 0.8;
 
 export type Fit = Float32Array;
 
 export class FitCache {
   #version = -1;
   readonly #fits = new Map<string, Fit>();
-  readonly #meterConcepts = new Map<Meter, SituationConcept[]>();
+  readonly #meterConcepts = new Map<Meter, { concept: SituationConcept; share: number }[]>();
 
   constructor(
     private readonly index: ServiceIndex,
     readonly model: SituationModel,
   ) {
-    // A meter's situations are those whose first area it is: "cannot-pay-rent" is housing's before finance's.
+    // A meter's situations are those whose first area it is ("cannot-pay-rent" is housing's before
+    // finance's); those it is a later area of count SECONDARY as much.
     for (const concept of model.concepts) {
-      const meter = concept.meters[0];
-      if (meter && !concept.crisis && concept.audience !== 'business') this.#meterConcepts.set(meter, [...(this.#meterConcepts.get(meter) ?? []), concept]);
+      if (concept.crisis || concept.audience === 'business') continue;
+      for (const [at, meter] of concept.meters.entries()) {
+        const list = this.#meterConcepts.get(meter) ?? [];
+        list.push({ concept, share: at === 0 ? 1 : SECONDARY });
+        this.#meterConcepts.set(meter, list);
+      }
     }
   }
 
@@ -87,11 +93,11 @@ export class FitCache {
   /** The area's profile and its situations in equal parts (either alone ranks worse on the expert labels). */
   #meterFit(meter: Meter): Fit {
     const profile = relativeProfile(this.index, METER_TEXTS[meter].profile);
-    const concepts = (this.#meterConcepts.get(meter) ?? []).map((c) => this.conceptFit(c));
+    const concepts = (this.#meterConcepts.get(meter) ?? []).map(({ concept, share }) => ({ fit: this.conceptFit(concept), share }));
     const fit = new Float32Array(profile.length);
     for (let d = 0; d < profile.length; d++) {
       let best = 0;
-      for (const c of concepts) if (c[d]! > best) best = c[d]!;
+      for (const c of concepts) if (c.fit[d]! * c.share > best) best = c.fit[d]! * c.share;
       fit[d] = (profile[d]! + best) / (PROFILE_SHARE + 0.5);
     }
     return fit;

@@ -32,6 +32,8 @@ export interface Need {
   /** The meter's answer, 0..10. */
   value?: number;
   lifeEvent?: LifeEvent;
+  /** The situation the person spoke of, when this is one of its neighbours (`related`), asked because the catalogue had little for it. */
+  relatedTo?: SituationConcept;
 }
 
 export interface RequestUnderstanding {
@@ -52,6 +54,10 @@ export interface NeedsRequest {
   lifeEvent?: LifeEvent | undefined;
 }
 
+/** At most this many situations lead (crisis ones always do), each within BEHIND_TOP of the best one. */
+const MAX_SITUATIONS = 3;
+const BEHIND_TOP = 0.25;
+
 /** How much the text's own words count when the text also named a situation. */
 export const TEXT_BESIDE_SITUATIONS = 0.35;
 /** How much a situation a life event brings counts, against the event's own profile. */
@@ -65,7 +71,8 @@ export function understandRequest(request: NeedsRequest, matcher: SituationMatch
   let understanding: Understanding | undefined;
   if (text) {
     understanding = matcher.understand(text, request.textLanguage ? { language: request.textLanguage } : {});
-    for (const match of understanding.concepts)
+    const top = understanding.concepts[0]?.score ?? 0;
+    for (const match of understanding.concepts.filter((m, at) => m.concept.crisis || (at < MAX_SITUATIONS && m.score >= top - BEHIND_TOP)))
       needs.push({ key: `situation:${match.concept.id}`, source: 'situation', weight: Math.min(1, match.score), lead: true, concept: match.concept, match });
     needs.push({ key: 'text', source: 'text', weight: needs.length ? TEXT_BESIDE_SITUATIONS : 1, lead: true });
   }

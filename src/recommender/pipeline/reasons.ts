@@ -31,7 +31,9 @@ export function reasonsFor(index: ServiceIndex, candidate: Candidate, needs: Nee
     if (need.concept) {
       const words = analyse([...need.concept.vocabulary[language], ...need.concept.vocabulary.fi].join(' '), language === 'fi' ? 'fi' : language, { translate: true });
       if (language !== 'fi') for (const [k, v] of analyse(need.concept.vocabulary.fi.join(' '), 'fi')) words.set(k, v);
-      reasons.push({ kind: 'situation', situation: need.concept.id, said: need.concept.said, terms: serviceWords(service, words, language) });
+      // A neighbour's service is there for what the person said, not for the neighbour.
+      const said = need.relatedTo ?? need.concept;
+      reasons.push({ kind: 'situation', situation: said.id, said: said.said, terms: serviceWords(service, words, language) });
     } else if (need.meter) {
       reasons.push({ kind: 'meter', meter: need.meter, value: need.value!, terms: serviceWords(service, analyse(METER_TEXTS[need.meter].profile[language], language, { translate: true }), language) });
     } else if (need.lifeEvent) {
