@@ -257,12 +257,12 @@ export class ServiceIndex {
     const size = this.docs.length;
     const scores = into ?? new Float64Array(size);
     const avg = this.#live ? this.#totalLength / this.#live : 1;
-    const sums = new Float64Array(size);
-    const covered = new Float64Array(size);
-    const best = new Float64Array(size);
+    // Scratch arrays kept between calls (scoring is synchronous): at 100,000 services, allocating
+    // and scanning four of them per phrase cost more than the postings.
+    const { sums, covered, best, cover } = this.#scratch(size);
     const touched: number[] = [];
+    const reached: number[] = [];
     let total = 0;
-    const cover = new Float64Array(size);
     for (const word of words) {
       let wordWeight = 0;
       for (const [name, queryWeight] of word) {
@@ -288,6 +288,7 @@ export class ServiceIndex {
       }
       total += wordWeight;
       for (const d of touched) {
+        if (sums[d] === 0) reached.push(d);
         sums[d] = sums[d]! + best[d]!;
         covered[d] = covered[d]! + Math.min(wordWeight, cover[d]!);
         best[d] = 0;
@@ -295,13 +296,23 @@ export class ServiceIndex {
       }
       touched.length = 0;
     }
-    if (total === 0) return scores;
-    for (let d = 0; d < size; d++) {
-      if (sums[d] === 0) continue;
-      const share = Math.min(1, covered[d]! / total);
+    for (const d of reached) {
+      const share = total > 0 ? Math.min(1, covered[d]! / total) : 0;
       if (share >= minCoverage) scores[d] = scores[d]! + sums[d]! * share * share;
+      sums[d] = 0;
+      covered[d] = 0;
     }
     return scores;
+  }
+
+  #scratchArrays: { sums: Float64Array; covered: Float64Array; best: Float64Array; cover: Float64Array } | undefined;
+
+  #scratch(size: number) {
+    if (!this.#scratchArrays || this.#scratchArrays.sums.length < size) {
+      const make = () => new Float64Array(Math.ceil(Math.max(size, 1024) * 1.25));
+      this.#scratchArrays = { sums: make(), covered: make(), best: make(), cover: make() };
+    }
+    return this.#scratchArrays;
   }
 
   /** Each query feature's share of one document's score: what the explanation names. */

@@ -13,6 +13,8 @@ export type Audience = 'person' | 'business' | 'any';
 
 const BUSINESS_FOR_PERSON = 0.2;
 const BUSINESS_FOR_BUSINESS = 1.3;
+/** The most `audienceFit` multiplies a score by, which lets ranking stop early. */
+export const MAX_AUDIENCE_FACTOR = 1.3;
 const PERSON_FOR_BUSINESS = 0.8;
 const YOUNG = 'KR1.3';
 const SENIORS = 'KR1.1';
@@ -26,15 +28,16 @@ const ORGANISATION_WORDS = new Set([
   'company', 'companies', 'business', 'businesses', 'employer', 'employers', 'entrepreneur', 'entrepreneurs', 'authority', 'authorities', 'organisations', 'organizations',
 ]);
 
-const audienceCache = new WeakMap<IndexedService, Audience>();
+/** Kept on the indexed service (replaced with it when the service changes). */
+const AUDIENCE = Symbol('audience');
 
-export function audienceOf(service: IndexedService): Audience {
-  let audience = audienceCache.get(service);
+export function audienceOf(service: IndexedService & { [AUDIENCE]?: Audience }): Audience {
+  let audience = service[AUDIENCE];
   if (audience) return audience;
   const groups = service.targetGroupFilter;
   if (groups.length) audience = groups.some((g) => g === 'KR1' || g.startsWith('KR1.')) ? (groups.some((g) => g.startsWith('KR2')) ? 'any' : 'person') : 'business';
   else audience = namesOrganisations(service) ? 'business' : 'any';
-  audienceCache.set(service, audience);
+  service[AUDIENCE] = audience;
   return audience;
 }
 

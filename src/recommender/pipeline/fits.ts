@@ -122,6 +122,25 @@ export class FitCache {
   }
 }
 
+const byFitCache = new WeakMap<Fit, { floor: number; docs: Int32Array }>();
+
+/**
+ * The services whose fit reaches `floor`, in index order (which walks the fit arrays in memory
+ * order); kept per fit, and a fixed need's fit is kept per index version. Ranking looks at these
+ * instead of every service.
+ */
+export function servicesByFit(fit: Fit, floor: number): Int32Array {
+  const cached = byFitCache.get(fit);
+  if (cached && cached.floor === floor) return cached.docs;
+  let n = 0;
+  for (let d = 0; d < fit.length; d++) if (fit[d]! >= floor) n++;
+  const docs = new Int32Array(n);
+  let at = 0;
+  for (let d = 0; d < fit.length; d++) if (fit[d]! >= floor) docs[at++] = d;
+  byFitCache.set(fit, { floor, docs });
+  return docs;
+}
+
 export const saturate = (raw: number) => (raw > 0 ? raw / (raw + FIT_HALF) : 0);
 
 /** A phrase's content words, each as its features without the prefix ones (a prefix is too loose to cover a word). */

@@ -1,6 +1,6 @@
 import type { IndexedService } from '../index.ts';
-import { audienceFit, type AudienceFit } from './audience.ts';
-import type { Fit } from './fits.ts';
+import { audienceFit, MAX_AUDIENCE_FACTOR, type AudienceFit } from './audience.ts';
+import { servicesByFit, type Fit } from './fits.ts';
 import type { Need } from './needs.ts';
 
 /**
@@ -64,10 +64,24 @@ export function rank(input: RankInput): Candidate[] {
   const maxFeedback = input.maxFeedback ?? 1;
   const pinned: Candidate[] = [];
 
-  for (let d = 0; d < docs.length; d++) {
+  // Only services that fit some leading need well enough to pass the cut-off can be returned: a
+  // service's confidence is its best fit to one leading need, scaled by that need's weight against
+  // the strongest (or, for the text's own words, the fit itself). Only those are looked at; the
+  // lists are kept with the fits (fits.ts), best first, so the pool fills with strong services
+  // early and most of the rest are passed over on their score alone.
+  const lists = lead
+    .map((i) => ({ fit: fits[i]!, floor: needs[i]!.source === 'text' ? MIN_CONFIDENCE : (MIN_CONFIDENCE * strongest) / needs[i]!.weight }))
+    .filter((l) => l.floor <= 1)
+    .map((l) => ({ ...l, docs: servicesByFit(l.fit, MIN_CONFIDENCE) }));
+  const seen = new Uint8Array(docs.length);
+  // The most a service's score can still be multiplied by: context, who it is for, feedback.
+  const upper = (contextWeight > 0 ? 1 + CONTEXT : 1) * (input.asker === 'business' || input.age !== undefined ? MAX_AUDIENCE_FACTOR : 1) * maxFeedback;
+
+  const evaluate = (d: number) => {
+    seen[d] = 1;
     let leading = 0;
     for (const i of lead) leading += needs[i]!.weight * fits[i]![d]!;
-    if (leading <= 0) continue;
+    if (leading <= 0) return;
     let score = leading / leadWeight;
     if (contextWeight > 0) {
       let ctx = 0;
@@ -75,17 +89,19 @@ export function rank(input: RankInput): Candidate[] {
       score *= 1 + (CONTEXT * ctx) / contextWeight;
     }
     const crisis = crisisNeeds.some((i) => fits[i]![d]! >= CRISIS_FIT);
-    if (!crisis && pool.full && score * maxFeedback * 1.3 < pool.min!.score) continue;
+    if (!crisis && pool.full && score * upper < pool.min!.score) return;
     const service = docs[d];
-    if (!service || !input.accept(service)) continue;
+    if (!service || !input.accept(service)) return;
     const audience = audienceFit(service, input.asker, input.age);
     const feedback = input.feedback?.(service) ?? { factor: 1, signals: 0 };
+    const final = score * audience.factor * feedback.factor;
+    if (!crisis && pool.full && final <= pool.min!.score) return;
     let confidence = 0;
     // The text's own words are as sure as they fit: "nettilukio" named is nettilukio, beside any situation.
     for (const i of lead) confidence = Math.max(confidence, needs[i]!.source === 'text' ? fits[i]![d]! : (fits[i]![d]! * needs[i]!.weight) / strongest);
     const candidate: Candidate = {
       doc: d,
-      score: score * audience.factor * feedback.factor,
+      score: final,
       confidence: confidence * Math.min(1, audience.factor),
       fits: needs.map((_, i) => fits[i]![d]!),
       audience,
@@ -94,7 +110,20 @@ export function rank(input: RankInput): Candidate[] {
     };
     if (crisis) pinned.push(candidate);
     else pool.offer(candidate);
-  }
+  };
+
+  // Every service that passes some leading need's floor, looked at once (crisis ones first).
+  for (const i of crisisNeeds) for (const d of servicesByFit(fits[i]!, MIN_CONFIDENCE)) if (fits[i]![d]! >= CRISIS_FIT && !seen[d]) evaluate(d);
+  const candidates: number[] = [];
+  for (const list of lists)
+    for (const d of list.docs)
+      if (!seen[d] && list.fit[d]! >= list.floor) {
+        seen[d] = 1;
+        candidates.push(d);
+      }
+  // In index order: the fit arrays are read in memory order.
+  candidates.sort((a, b) => a - b);
+  for (const d of candidates) evaluate(d);
 
   const ranked = pool.sorted();
   const best = ranked[0]?.score ?? 0;
