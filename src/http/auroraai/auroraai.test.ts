@@ -197,6 +197,10 @@ for (const backend of testBackends()) {
         assert.ok(answer.recommended_services.some((s) => /työ/i.test(s.service_name)), 'about work');
         // Without limit: 5, as the reference says.
         assert.equal((await ok(TEXT_SEARCH, { search_text: 'lukio' })).recommended_services.length, 5);
+        // Nothing fits: fewer results (here none), never padding.
+        const nothing = await ok(TEXT_SEARCH, { search_text: 'how do I bake rye bread' });
+        assertValid(reference('TextSearchOutput'), nothing, 'answer when nothing fits');
+        assert.equal(nothing.recommended_services.length, 0);
         const row = await t.database.db.selectFrom('recommendations').selectAll().where('number', '=', answer.auroraai_recommendation_id).executeTakeFirstOrThrow();
         assert.equal(row.source, 'auroraai');
         assert.equal(row.kind, 'text');
