@@ -265,12 +265,20 @@ export class ServiceIndex {
     let total = 0;
     for (const word of words) {
       let wordWeight = 0;
+      // A word no service has still counts in the phrase's weight (nobody covers it). But a
+      // Swedish or English stem that no service has, where its Finnish translation is there, weighs
+      // as the translation: "gymnasium" as "lukio" in a catalogue written in Finnish.
+      let unknown = 0;
       for (const [name, queryWeight] of word) {
         const f = this.#featureIds.get(name);
-        // A feature no service has still counts in the phrase's weight: nobody covers it.
-        const idf = f === undefined ? Math.log(1 + this.#live) : this.idf(f);
+        if (f === undefined) {
+          const missing = queryWeight * Math.log(1 + this.#live);
+          if (name.startsWith('fi:')) wordWeight = Math.max(wordWeight, missing);
+          else unknown = Math.max(unknown, missing);
+          continue;
+        }
+        const idf = this.idf(f);
         wordWeight = Math.max(wordWeight, queryWeight * idf);
-        if (f === undefined) continue;
         const docs = this.#postingDocs[f]!;
         const weights = this.#postingWeights[f]!;
         for (let i = 0; i < docs.length; i++) {
@@ -286,6 +294,7 @@ export class ServiceIndex {
           if (queryWeight * idf > cover[d]!) cover[d] = queryWeight * idf;
         }
       }
+      if (wordWeight === 0) wordWeight = unknown;
       total += wordWeight;
       for (const d of touched) {
         if (sums[d] === 0) reached.push(d);

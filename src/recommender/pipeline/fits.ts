@@ -98,7 +98,7 @@ export class FitCache {
     for (let d = 0; d < profile.length; d++) {
       let best = 0;
       for (const c of concepts) if (c.fit[d]! * c.share > best) best = c.fit[d]! * c.share;
-      fit[d] = (profile[d]! + best) / (PROFILE_SHARE + 0.5);
+      fit[d] = Math.min(1, (profile[d]! + best) / (PROFILE_SHARE + 0.5));
     }
     return fit;
   }
