@@ -217,7 +217,7 @@ export class SituationMatcher {
   understand(text: string, options: { language?: Language } = {}): Understanding {
     const detected = detectLanguage(text) as Language;
     const primary = options.language ?? detected;
-    const all = this.matches(text, primary);
+    const { matches: all, business } = this.matchText(text, primary);
     const concepts = subsume(all.filter((m) => (m.concept.crisis ? isCrisis(m) : m.score >= THRESHOLD)));
     let language = primary;
     let languageFrom: Understanding['languageFrom'] = options.language ? 'hint' : 'detected';
@@ -236,12 +236,17 @@ export class SituationMatcher {
       languageFrom,
       concepts,
       crisis: concepts.some((m) => m.concept.crisis),
-      asker: concepts.some((m) => m.concept.audience === 'business') || this.speaksAsBusiness(text, primary) ? 'business' : 'person',
+      asker: business || concepts.some((m) => m.concept.audience === 'business') ? 'business' : 'person',
     };
   }
 
   /** Every concept the text touches, with its best entry, best first: no threshold, no subsuming (for diagnostics and tests). */
   matches(text: string, language: Language): ConceptMatch[] {
+    return this.matchText(text, language).matches;
+  }
+
+  /** The matches, and whether the text has a word that is mostly businesses' ("yritykselle", "my company"). */
+  private matchText(text: string, language: Language): { matches: ConceptMatch[]; business: boolean } {
     const { keys: queryKeys, weights } = this.queryKeys(text, language);
     const candidates = new Set<number>();
     for (const key of queryKeys.keys()) for (const ei of this.byKey.get(key) ?? []) candidates.add(ei);
@@ -312,15 +317,10 @@ export class SituationMatcher {
       if (previous) best.set(ci, { ...previous, score });
     }
     const business = [...queryKeys].some(([key, [quality]]) => quality >= QUALITY.translation && this.businessKeys.has(key));
-    return [...best.values()]
+    const matches = [...best.values()]
       .filter((m) => business || m.concept.audience !== 'business')
       .sort((a, b) => b.score - a.score || b.words.length - a.words.length);
-  }
-
-  /** The text has a word that is mostly businesses' ("yritykselle", "my company"). */
-  speaksAsBusiness(text: string, language: Language): boolean {
-    const { keys } = this.queryKeys(text, language);
-    return [...keys].some(([key, [quality]]) => quality >= QUALITY.translation && this.businessKeys.has(key));
+    return { matches, business };
   }
 
   /** The query's keys (key → [quality, the query word it came from]) and its words' weights. */
