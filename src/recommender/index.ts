@@ -27,6 +27,9 @@ const DESCRIPTION_LIMIT = 3000;
 const K1 = 1.2;
 const B = 0.5;
 
+/** BM25's saturated, length-normalised term frequency: every score of the index goes through it. */
+const termFrequency = (tf: number, length: number, averageLength: number) => (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / averageLength));
+
 export interface ServiceRow {
   id: string;
   content_hash: string;
@@ -236,7 +239,7 @@ export class ServiceIndex {
         const entry = this.docs[d];
         if (!entry) continue;
         const tf = weights[i]!;
-        scores[d] = scores[d]! + queryWeight * idf * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * entry.length) / avg)));
+        scores[d] = scores[d]! + queryWeight * idf * termFrequency(tf, entry.length, avg);
       }
     }
     if (accept)
@@ -286,7 +289,7 @@ export class ServiceIndex {
           const entry = this.docs[d];
           if (!entry) continue;
           const tf = weights[i]!;
-          const s = queryWeight * idf * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * entry.length) / avg)));
+          const s = queryWeight * idf * termFrequency(tf, entry.length, avg);
           if (best[d] === 0) touched.push(d);
           if (s > best[d]!) best[d] = s;
           // A word is covered as far as the feature found weighs: a shared compound part ("tuki" of
@@ -335,7 +338,7 @@ export class ServiceIndex {
       const q = query.get(name);
       if (!q) continue;
       const tf = entry.weights[i]!;
-      out.push({ feature: name, score: q * this.idf(entry.features[i]!) * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * entry.length) / avg))) });
+      out.push({ feature: name, score: q * this.idf(entry.features[i]!) * termFrequency(tf, entry.length, avg) });
     }
     return out.sort((a, b) => b.score - a.score);
   }
