@@ -4,6 +4,7 @@ import type { IndexedService, ServiceIndex } from '../index.ts';
 import { LIFE_EVENTS } from '../life-events.ts';
 import { METER_TEXTS } from '../meters.ts';
 import { analyse, tokenize, type Features } from '../text/analyzer.ts';
+import type { SituationConcept } from '../situations/model.ts';
 import type { Need } from './needs.ts';
 import type { Candidate } from './rank.ts';
 
@@ -29,15 +30,15 @@ export function reasonsFor(index: ServiceIndex, candidate: Candidate, needs: Nee
   for (const { need, value } of served) {
     if (reasons.length >= MAX_NEEDS || value < NAMED_SHARE * strongest) continue;
     if (need.concept) {
-      const words = analyse([...need.concept.vocabulary[language], ...need.concept.vocabulary.fi].join(' '), language === 'fi' ? 'fi' : language, { translate: true });
-      if (language !== 'fi') for (const [k, v] of analyse(need.concept.vocabulary.fi.join(' '), 'fi')) words.set(k, v);
       // A neighbour's service is there for what the person said, not for the neighbour.
       const said = need.relatedTo ?? need.concept;
-      reasons.push({ kind: 'situation', situation: said.id, said: said.said, terms: serviceWords(service, words, language) });
+      reasons.push({ kind: 'situation', situation: said.id, said: said.said, terms: serviceWords(service, situationWords(need.concept, language), language) });
     } else if (need.meter) {
-      reasons.push({ kind: 'meter', meter: need.meter, value: need.value!, terms: serviceWords(service, analyse(METER_TEXTS[need.meter].profile[language], language, { translate: true }), language) });
+      const words = profileWords(`meter:${need.meter}:${language}`, () => analyse(METER_TEXTS[need.meter!].profile[language], language, { translate: true }));
+      reasons.push({ kind: 'meter', meter: need.meter, value: need.value!, terms: serviceWords(service, words, language) });
     } else if (need.lifeEvent) {
-      reasons.push({ kind: 'life_event', life_event: need.lifeEvent, terms: serviceWords(service, analyse(LIFE_EVENTS[need.lifeEvent].profile[language], language, { translate: true }), language) });
+      const words = profileWords(`life_event:${need.lifeEvent}:${language}`, () => analyse(LIFE_EVENTS[need.lifeEvent!].profile[language], language, { translate: true }));
+      reasons.push({ kind: 'life_event', life_event: need.lifeEvent, terms: serviceWords(service, words, language) });
     } else if (queryText) {
       reasons.push({ kind: 'text', terms: serviceWords(service, analyse(queryText, language, { translate: true }), language) });
     }
@@ -46,6 +47,30 @@ export function reasonsFor(index: ServiceIndex, candidate: Candidate, needs: Nee
   if (candidate.feedback.factor !== 1 && candidate.feedback.signals > 0)
     reasons.push({ kind: 'feedback', direction: candidate.feedback.factor > 1 ? 'up' : 'down', signals: candidate.feedback.signals });
   return reasons;
+}
+
+// What a situation, meter or life event is about, analysed once per language rather than for every
+// result of every request.
+const situationCache = new WeakMap<SituationConcept, Partial<Record<Language, Features>>>();
+const profileCache = new Map<string, Features>();
+
+/** A situation's vocabulary in `language` and in Finnish, the catalogue's first language. */
+function situationWords(concept: SituationConcept, language: Language): Features {
+  let byLanguage = situationCache.get(concept);
+  if (!byLanguage) situationCache.set(concept, (byLanguage = {}));
+  let words = byLanguage[language];
+  if (!words) {
+    words = analyse([...concept.vocabulary[language], ...concept.vocabulary.fi].join(' '), language, { translate: true });
+    if (language !== 'fi') for (const [k, v] of analyse(concept.vocabulary.fi.join(' '), 'fi')) words.set(k, v);
+    byLanguage[language] = words;
+  }
+  return words;
+}
+
+function profileWords(key: string, make: () => Features): Features {
+  let words = profileCache.get(key);
+  if (!words) profileCache.set(key, (words = make()));
+  return words;
 }
 
 /** Words of the service's name and summary in `language` that carry the wanted features, one per concept. */
