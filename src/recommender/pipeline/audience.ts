@@ -13,8 +13,10 @@ export type Audience = 'person' | 'business' | 'any';
 
 const BUSINESS_FOR_PERSON = 0.2;
 const BUSINESS_FOR_BUSINESS = 1.3;
-/** The most `audienceFit` multiplies a score by, which lets ranking stop early. */
-export const MAX_AUDIENCE_FACTOR = 1.3;
+/** A service for the person's own age group. */
+const OWN_AGE_GROUP = 1.25;
+/** The most `audienceFit` multiplies a score by, which lets ranking skip services early. */
+export const MAX_AUDIENCE_FACTOR = Math.max(BUSINESS_FOR_BUSINESS, OWN_AGE_GROUP);
 const PERSON_FOR_BUSINESS = 0.8;
 const YOUNG = 'KR1.3';
 const SENIORS = 'KR1.1';
@@ -75,8 +77,8 @@ export function ageFit(groups: readonly string[], age: number | undefined): Audi
   const specific = groups.filter((g) => g.startsWith('KR1.'));
   const young = age < 30;
   const senior = age >= 65;
-  if (young && specific.includes(YOUNG)) return { factor: 1.25, group: YOUNG };
-  if (senior && specific.includes(SENIORS)) return { factor: 1.25, group: SENIORS };
+  if (young && specific.includes(YOUNG)) return { factor: OWN_AGE_GROUP, group: YOUNG };
+  if (senior && specific.includes(SENIORS)) return { factor: OWN_AGE_GROUP, group: SENIORS };
   const onlyFor = (group: string) => specific.length === 1 && specific[0] === group;
   if ((onlyFor(YOUNG) && !young) || (onlyFor(SENIORS) && !senior)) return { factor: 0.7 };
   return { factor: 1 };

@@ -104,7 +104,7 @@ export class FitCache {
   }
 
   #eventFit(event: LifeEvent): Fit {
-    return blend(relativeProfile(this.index, LIFE_EVENTS[event].profile), []);
+    return Float32Array.from(relativeProfile(this.index, LIFE_EVENTS[event].profile));
   }
 
   #cached(key: string, make: () => Fit): Fit {
@@ -170,15 +170,4 @@ function relativeProfile(index: ServiceIndex, profile: Record<'fi' | 'sv' | 'en'
   for (const s of scores) if (s > max) max = s;
   if (max > 0) for (let d = 0; d < scores.length; d++) scores[d] = (PROFILE_SHARE * scores[d]!) / max;
   return scores;
-}
-
-/** The profile's share and the best of the situations' fits, whichever is higher per service. */
-function blend(profile: Float64Array, concepts: Fit[]): Fit {
-  const fit = new Float32Array(profile.length);
-  for (let d = 0; d < profile.length; d++) {
-    let best = profile[d]!;
-    for (const c of concepts) if (c[d]! > best) best = c[d]!;
-    fit[d] = best;
-  }
-  return fit;
 }

@@ -1,5 +1,5 @@
 import type { Language } from '../../catalogue/model.ts';
-import { LIFE_EVENTS, type LifeEvent } from '../life-events.ts';
+import type { LifeEvent } from '../life-events.ts';
 import { METERS, needOf, type Meter, type MeterValues } from '../meters.ts';
 import type { SituationConcept } from '../situations/model.ts';
 import type { ConceptMatch, SituationMatcher, Understanding } from '../situations/understand.ts';
@@ -90,7 +90,7 @@ export function understandRequest(request: NeedsRequest, matcher: SituationMatch
     language: understanding?.language ?? request.textLanguage ?? (text ? (detectLanguage(text) as Language) : 'fi'),
     situations,
     crisis: understanding?.crisis ?? false,
-    asker: understanding?.asker ?? (request.lifeEvent && LIFE_EVENTS[request.lifeEvent] === LIFE_EVENTS.starting_business ? 'business' : 'person'),
+    asker: understanding?.asker ?? (request.lifeEvent === 'starting_business' ? 'business' : 'person'),
     needs,
     ...(text ? { text } : {}),
   };
