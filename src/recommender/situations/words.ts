@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Language } from '../../catalogue/model.ts';
-import { analyseFinnish, tokenize } from '../text/analyzer.ts';
+import { analyseFinnish, stem, tokenize } from '../text/analyzer.ts';
 
 /**
  * Words as the situation matcher sees them: each content word of a query or a phrasing becomes a
@@ -22,10 +21,6 @@ import { analyseFinnish, tokenize } from '../text/analyzer.ts';
  * "haluan lopettaa kaiken" is not "haluan lopettaa yritykseni".)
  */
 export type WordKeys = Map<string, number>;
-
-const require = createRequire(import.meta.url);
-const snowball = require('snowball-stemmers') as { newStemmer(lang: string): { stem(word: string): string } };
-const stemmers = { fi: snowball.newStemmer('finnish'), sv: snowball.newStemmer('swedish'), en: snowball.newStemmer('english') };
 
 const words = (text: string) => new Set(text.split(/\s+/).filter(Boolean));
 
@@ -95,18 +90,6 @@ const relativeStems = { sv: new Set<string>(), en: new Set<string>() };
 /** Lower case without diacritics: how "tyoton" meets "työtön" and "ar" meets "är". */
 export function fold(word: string): string {
   return /[^\x00-\x7f]/.test(word) ? word.normalize('NFD').replace(/\p{M}+/gu, '') : word;
-}
-
-const stemCache = new Map<string, string>();
-export function stem(language: Language, word: string): string {
-  const key = `${language}:${word}`;
-  let stemmed = stemCache.get(key);
-  if (stemmed === undefined) {
-    stemmed = stemmers[language].stem(word);
-    if (stemCache.size > 100_000) stemCache.clear();
-    stemCache.set(key, stemmed);
-  }
-  return stemmed;
 }
 
 export const QUALITY = { lemma: 1, stem: 1, part: 0.6, translation: 0.8 };

@@ -52,7 +52,8 @@ export function analyserInfo() {
 }
 
 const stemCache = new Map<string, string>();
-function stem(language: 'sv' | 'en', word: string) {
+/** A word's Snowball stem, cached: the analyser and the situation matcher (situations/words.ts) share it. */
+export function stem(language: TextLanguage, word: string): string {
   const key = `${language}:${word}`;
   let stemmed = stemCache.get(key);
   if (stemmed === undefined) {
