@@ -20,9 +20,9 @@ export function presentRecommendation(recommendation: StoredRecommendation, resu
 /** An answer in one language: what was understood, the help lines, what to try instead and the services with their reasons. */
 export function presentAnswer(answer: Omit<Answer, 'understanding'> & { understanding: Answer['understanding'] | undefined }, language: Language) {
   const results = answer.items;
-  const understanding = answer?.understanding;
+  const understanding = answer.understanding;
   const situations = understanding?.situations ?? [];
-  const nothingFits = answer?.nothingFits ?? false;
+  const nothingFits = answer.nothingFits;
   const crisis = understanding?.crisis ?? false;
   const lines = helpLinesFor(helpLines(), { crisis, nothingFits, situations: situations.map((s) => s.concept.id) });
   return {
