@@ -360,11 +360,15 @@ async function server(flags: Record<string, string | boolean>) {
       t = process.hrtime.bigint();
       const recommender = await app.aurora.recommender.ready();
       const buildSeconds = elapsed(t);
+      // The fits of the situations, meters and life events, which a server computes in the background after building its index.
+      t = process.hrtime.bigint();
+      await recommender.warmed;
+      const warmSeconds = elapsed(t);
       await prof.stop('index-build');
       const after = memory();
       const services = recommender.index.size;
       process.stderr.write(
-        `  ${dataset}: ${services.toLocaleString('en-US')} services indexed in ${fmt(buildSeconds, 1)} s; RSS ${fmt(after.rssMb, 0)} MB, heap ${fmt(after.heapUsedMb, 0)} MB\n`,
+        `  ${dataset}: ${services.toLocaleString('en-US')} services indexed in ${fmt(buildSeconds, 1)} s, fits ready ${fmt(warmSeconds, 1)} s later; RSS ${fmt(after.rssMb, 0)} MB, heap ${fmt(after.heapUsedMb, 0)} MB\n`,
       );
 
       t = process.hrtime.bigint();

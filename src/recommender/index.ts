@@ -89,6 +89,24 @@ export function serviceFeatures(row: ServiceRow, lifeEventNames: Map<string, Loc
   return features;
 }
 
+/** A lookup in one service's features costs about this many postings walked. */
+const LOOKUP_COST = 8;
+
+/** A feature's weight in a service (0 when it has none): its features are sorted by id. */
+function weightIn(entry: IndexedService, feature: number): number {
+  const ids = entry.features;
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const id = ids[mid]!;
+    if (id === feature) return entry.weights[mid]!;
+    if (id < feature) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return 0;
+}
+
 export interface Scored {
   doc: number;
   score: number;
@@ -105,6 +123,8 @@ export class ServiceIndex {
   #df: number[] = [];
   #live = 0;
   #totalLength = 0;
+  /** Per document its length, 0 once removed: the hot loops read this instead of the document objects. */
+  #lengths = new Float64Array(1024);
   #dead = 0;
   /** Bumped on every change, so that caches built on the index know when they are stale. */
   version = 0;
@@ -138,9 +158,7 @@ export class ServiceIndex {
   upsert(row: ServiceRow, lifeEventNames?: Map<string, LocalizedText>) {
     this.remove(row.id);
     const features = serviceFeatures(row, lifeEventNames);
-    const ids = new Int32Array(features.size);
-    const weights = new Float32Array(features.size);
-    let i = 0;
+    const pairs: [number, number][] = [];
     let length = 0;
     const doc = this.docs.length;
     for (const [name, weight] of features) {
@@ -153,14 +171,17 @@ export class ServiceIndex {
         this.#postingWeights.push([]);
         this.#df.push(0);
       }
-      ids[i] = id;
-      weights[i] = weight;
-      i++;
+      pairs.push([id, weight]);
       length += weight;
       this.#postingDocs[id]!.push(doc);
-      this.#postingWeights[id]!.push(weight);
+      // As the service keeps it (Float32Array), so that a lookup in the service and a walk of the postings agree.
+      this.#postingWeights[id]!.push(Math.fround(weight));
       this.#df[id]!++;
     }
+    // By feature id, so that phraseScores can look a feature up in one service (weightIn).
+    pairs.sort((a, b) => a[0] - b[0]);
+    const ids = Int32Array.from(pairs, (p) => p[0]);
+    const weights = Float32Array.from(pairs, (p) => p[1]);
     this.docs.push({
       id: row.id,
       hash: row.content_hash,
@@ -179,6 +200,12 @@ export class ServiceIndex {
       length,
     });
     this.#byId.set(row.id, doc);
+    if (doc >= this.#lengths.length) {
+      const grown = new Float64Array(Math.max(1024, this.#lengths.length * 2));
+      grown.set(this.#lengths);
+      this.#lengths = grown;
+    }
+    this.#lengths[doc] = length;
     this.#live++;
     this.#totalLength += length;
     this.version++;
@@ -191,6 +218,7 @@ export class ServiceIndex {
     for (const f of entry.features) this.#df[f]!--;
     this.docs[doc] = undefined;
     this.#byId.delete(id);
+    this.#lengths[doc] = 0;
     this.#live--;
     this.#dead++;
     this.#totalLength -= entry.length;
@@ -265,44 +293,58 @@ export class ServiceIndex {
     const { sums, covered, best, cover } = this.#scratch(size);
     const touched: number[] = [];
     const reached: number[] = [];
-    let total = 0;
-    for (const word of words) {
-      let wordWeight = 0;
-      // A word no service has still counts in the phrase's weight (nobody covers it). But a
-      // Swedish or English stem that no service has, where its Finnish translation is there, weighs
-      // as the translation: "gymnasium" as "lukio" in a catalogue written in Finnish.
-      let unknown = 0;
-      for (const [name, queryWeight] of word) {
-        const f = this.#featureIds.get(name);
-        if (f === undefined) {
-          const missing = queryWeight * Math.log(1 + this.#live);
-          if (name.startsWith('fi:')) wordWeight = Math.max(wordWeight, missing);
-          else unknown = Math.max(unknown, missing);
-          continue;
-        }
-        const idf = this.idf(f);
-        wordWeight = Math.max(wordWeight, queryWeight * idf);
-        const docs = this.#postingDocs[f]!;
-        const weights = this.#postingWeights[f]!;
-        for (let i = 0; i < docs.length; i++) {
-          const d = docs[i]!;
-          const entry = this.docs[d];
-          if (!entry) continue;
-          const tf = weights[i]!;
-          const s = queryWeight * idf * termFrequency(tf, entry.length, avg);
-          if (best[d] === 0) touched.push(d);
-          if (s > best[d]!) best[d] = s;
-          // A word is covered as far as the feature found weighs: a shared compound part ("tuki" of
-          // "hehtaarituki" for "asumistuki") covers little of it.
-          if (queryWeight * idf > cover[d]!) cover[d] = queryWeight * idf;
+    const plans = words.map((word) => this.#wordPlan(word));
+    const total = plans.reduce((sum, plan) => sum + plan.weight, 0);
+    // The heaviest words first: once what is left of the phrase (the word's own feature, and the
+    // words after it) weighs less than `minCoverage` of it, a service none of the words before
+    // reached can no longer cover enough of it. Such a feature is then looked up in the services
+    // already reached instead of walking its postings (at 100,000 services, a common word's postings
+    // are most of the cost). Exact: only services that could never count are passed over.
+    plans.sort((a, b) => b.weight - a.weight);
+    let left = total;
+    const lengths = this.#lengths;
+    // BM25's term frequency (termFrequency) written out in the loops below, which are the cost of a request.
+    const norm = (K1 * B) / avg;
+    const base = K1 * (1 - B);
+    const needed = minCoverage * total * (1 - 1e-9);
+    const visit = (d: number, tf: number, weight: number) => {
+      const s = (weight * tf * (K1 + 1)) / (tf + base + norm * lengths[d]!);
+      if (best[d] === 0) touched.push(d);
+      if (s > best[d]!) best[d] = s;
+      // A word is covered as far as the feature found weighs: a shared compound part ("tuki" of
+      // "hehtaarituki" for "asumistuki") covers little of it.
+      if (weight > cover[d]!) cover[d] = weight;
+    };
+    for (const plan of plans) {
+      left -= plan.weight;
+      // The word's features, heaviest first: a service a lighter one reaches was already reached by a heavier one, or needs none.
+      for (const { feature, weight } of plan.features) {
+        const admitsNew = left + Math.min(plan.weight, weight) >= needed;
+        const docs = this.#postingDocs[feature]!;
+        const weights = this.#postingWeights[feature]!;
+        if (admitsNew || (reached.length + touched.length) * LOOKUP_COST >= docs.length) {
+          for (let i = 0; i < docs.length; i++) {
+            const d = docs[i]!;
+            if (lengths[d] === 0 || (!admitsNew && sums[d] === 0 && best[d] === 0)) continue;
+            visit(d, weights[i]!, weight);
+          }
+        } else {
+          for (let t = 0, n = touched.length; t < n; t++) {
+            const d = touched[t]!;
+            if (sums[d] !== 0) continue; // reached: looked up below
+            const tf = weightIn(this.docs[d]!, feature);
+            if (tf > 0) visit(d, tf, weight);
+          }
+          for (const d of reached) {
+            const tf = weightIn(this.docs[d]!, feature);
+            if (tf > 0) visit(d, tf, weight);
+          }
         }
       }
-      if (wordWeight === 0) wordWeight = unknown;
-      total += wordWeight;
       for (const d of touched) {
         if (sums[d] === 0) reached.push(d);
         sums[d] = sums[d]! + best[d]!;
-        covered[d] = covered[d]! + Math.min(wordWeight, cover[d]!);
+        covered[d] = covered[d]! + Math.min(plan.weight, cover[d]!);
         best[d] = 0;
         cover[d] = 0;
       }
@@ -315,6 +357,32 @@ export class ServiceIndex {
       covered[d] = 0;
     }
     return scores;
+  }
+
+  /**
+   * A phrase word's weight (its best feature's query weight × idf) and the features the index has.
+   * A word no service has still counts in the phrase's weight (nobody covers it). But a Swedish or
+   * English stem that no service has, where its Finnish translation is there, weighs as the
+   * translation: "gymnasium" as "lukio" in a catalogue written in Finnish.
+   */
+  #wordPlan(word: Features) {
+    let weight = 0;
+    let unknown = 0;
+    const features: { feature: number; weight: number }[] = [];
+    for (const [name, queryWeight] of word) {
+      const feature = this.#featureIds.get(name);
+      if (feature === undefined) {
+        const missing = queryWeight * Math.log(1 + this.#live);
+        if (name.startsWith('fi:')) weight = Math.max(weight, missing);
+        else unknown = Math.max(unknown, missing);
+        continue;
+      }
+      const idf = this.idf(feature);
+      weight = Math.max(weight, queryWeight * idf);
+      features.push({ feature, weight: queryWeight * idf });
+    }
+    features.sort((a, b) => b.weight - a.weight);
+    return { weight: weight || unknown, features };
   }
 
   #scratchArrays: { sums: Float64Array; covered: Float64Array; best: Float64Array; cover: Float64Array } | undefined;

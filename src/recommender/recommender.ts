@@ -8,7 +8,7 @@ import type { LifeEvent } from './life-events.ts';
 import { needOf, type Meter, type MeterValues } from './meters.ts';
 import { FitCache, phraseWords } from './pipeline/fits.ts';
 import { understandRequest, type Need, type RequestUnderstanding } from './pipeline/needs.ts';
-import { rank } from './pipeline/rank.ts';
+import { MIN_CONFIDENCE, rank } from './pipeline/rank.ts';
 import { reasonsFor } from './pipeline/reasons.ts';
 import type { SituationModel } from './situations/model.ts';
 import { shippedSituationMatcher, SituationMatcher } from './situations/understand.ts';
@@ -74,8 +74,23 @@ export class Recommender {
     this.#fits = new FitCache(this.index, this.situations.model);
   }
 
-  sync(db: Db) {
-    return this.index.sync(db);
+  /**
+   * Follows the database's catalogue, then computes the fixed needs' fits in the background
+   * (`warmed` resolves when they are ready); a request before that computes what it needs itself.
+   */
+  async sync(db: Db) {
+    const version = this.index.version;
+    const changes = await this.index.sync(db);
+    // In a small catalogue a fit takes milliseconds, and computing each when first asked for is cheaper than computing all.
+    if (this.index.size >= WARM_FROM && (this.index.version !== version || !this.#warmed)) this.#warmed = this.#fits.warm(MIN_CONFIDENCE);
+    return changes;
+  }
+
+  #warmed: Promise<void> | undefined;
+
+  /** Resolves when the fits of the situations, meters and life events are computed for the current catalogue. */
+  get warmed(): Promise<void> {
+    return this.#warmed ?? Promise.resolve();
   }
 
   recommend(request: RecommendRequest): RecommendedService[] {
@@ -132,6 +147,8 @@ export class Recommender {
 }
 
 
+/** From this many services on, the fixed needs' fits are computed ahead of the requests. */
+const WARM_FROM = 5_000;
 /** Fewer results than this, and the situations' neighbours are asked too. */
 const FEW = 3;
 /** A neighbouring situation counts this much of the one it neighbours. */

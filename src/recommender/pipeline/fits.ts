@@ -27,7 +27,6 @@ const PHRASE_COVERAGE = 0.7;
 const TEXT_COVERAGE = 0.5;
 /** A profile's relative score counts this much of a fit. */
 const PROFILE_SHARE = 0.6;
-const CACHE_LIMIT = 256;
 const SECONDARY = 0.8;
 
 export type Fit = Float32Array;
@@ -107,6 +106,30 @@ export class FitCache {
     return Float32Array.from(relativeProfile(this.index, LIFE_EVENTS[event].profile));
   }
 
+  /**
+   * Computes the fit of every fixed need (each situation, meter and life event) and its services
+   * best first, one at a time with the event loop free in between, so that requests after a
+   * catalogue change find them ready instead of computing them in their own time (at 100,000
+   * services a situation's fit takes a few hundred milliseconds). Resolves when all are current; a
+   * later call (the catalogue changed again) takes over and this one stops.
+   */
+  async warm(floor: number): Promise<void> {
+    const run = ++this.#warming;
+    const keys: (() => Fit)[] = [
+      ...this.model.concepts.map((concept) => () => this.conceptFit(concept)),
+      ...(Object.keys(METER_TEXTS) as Meter[]).map((meter) => () => this.#cached(`meter:${meter}`, () => this.#meterFit(meter))),
+      ...(Object.keys(LIFE_EVENTS) as LifeEvent[]).map((event) => () => this.#cached(`life_event:${event}`, () => this.#eventFit(event))),
+    ];
+    for (const fitOf of keys) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (run !== this.#warming) return;
+      servicesByFit(fitOf(), floor);
+    }
+  }
+
+  #warming = 0;
+
+  /** Fixed needs are few (the model's situations, the meters, the life events): all are kept, for the index version they were computed on. */
   #cached(key: string, make: () => Fit): Fit {
     if (this.#version !== this.index.version) {
       this.#fits.clear();
@@ -114,7 +137,6 @@ export class FitCache {
     }
     let fit = this.#fits.get(key);
     if (!fit) {
-      if (this.#fits.size >= CACHE_LIMIT) this.#fits.delete(this.#fits.keys().next().value!);
       fit = make();
       this.#fits.set(key, fit);
     }
@@ -125,9 +147,9 @@ export class FitCache {
 const byFitCache = new WeakMap<Fit, { floor: number; docs: Int32Array }>();
 
 /**
- * The services whose fit reaches `floor`, in index order (which walks the fit arrays in memory
- * order); kept per fit, and a fixed need's fit is kept per index version. Ranking looks at these
- * instead of every service.
+ * The services whose fit reaches `floor`, best first (ties in index order); kept per fit, and a
+ * fixed need's fit is kept per index version. Ranking walks these from the top instead of looking
+ * at every service.
  */
 export function servicesByFit(fit: Fit, floor: number): Int32Array {
   const cached = byFitCache.get(fit);
@@ -137,6 +159,7 @@ export function servicesByFit(fit: Fit, floor: number): Int32Array {
   const docs = new Int32Array(n);
   let at = 0;
   for (let d = 0; d < fit.length; d++) if (fit[d]! >= floor) docs[at++] = d;
+  docs.sort((a, b) => fit[b]! - fit[a]! || a - b);
   byFitCache.set(fit, { floor, docs });
   return docs;
 }

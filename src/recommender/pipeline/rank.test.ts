@@ -64,3 +64,23 @@ test('a context need reorders what the leading needs bring but brings nothing it
   const out = rank({ docs, needs: [need('meter:housing', 1), need('meter:health', 0.3, false)], fits: [lead, context], accept: () => true, asker: 'person', limit: 3 });
   assert.deepEqual(out.map((c) => c.doc), [1, 0]);
 });
+
+test('the best services the filters accept are found, however many services fit and however few pass the filters', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 20 }), (size, every, limit) => {
+      const docs = Array.from({ length: size }, (_, i) => service(i));
+      // Distinct fits, most of them above the cut-off: thousands of candidates for one need.
+      const fit = Float32Array.from(docs, (_, i) => 0.3 + (((i * 7919) % size) / size) * 0.7);
+      const accept = (s: IndexedService) => Number(s.id.slice(-12)) % every === 0;
+      const out = rank({ docs, needs: [need('meter:housing', 1)], fits: [fit], accept, asker: 'person', limit });
+      const best = docs
+        .map((_, d) => d)
+        .filter((d) => accept(docs[d]!) && fit[d]! >= MIN_CONFIDENCE)
+        .sort((a, b) => fit[b]! - fit[a]!)
+        .filter((d, _, all) => fit[d]! >= 0.2 * fit[all[0]!]!)
+        .slice(0, limit);
+      assert.deepEqual(out.map((c) => c.doc), best);
+    }),
+    { numRuns: 60 },
+  );
+});

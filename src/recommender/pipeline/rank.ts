@@ -25,6 +25,9 @@ const CRISIS_FIT = 0.45;
 const CRISIS_PINNED = 3;
 /** Candidates kept for cutting off and diversifying, per result asked for. */
 const POOL_PER_RESULT = 8;
+/** Services the filters accept that are looked at per leading need, at least and per result asked for. */
+const MIN_DEPTH = 400;
+const DEPTH_PER_RESULT = 40;
 
 export interface Candidate {
   doc: number;
@@ -66,14 +69,24 @@ export function rank(input: RankInput): Candidate[] {
 
   // Only services that fit some leading need well enough to pass the cut-off can be returned: a
   // service's confidence is its best fit to one leading need, scaled by that need's weight against
-  // the strongest (or, for the text's own words, the fit itself). Only those are looked at; the
-  // lists are kept with the fits (fits.ts), best first, so the pool fills with strong services
-  // early and most of the rest are passed over on their score alone.
+  // the strongest (or, for the text's own words, the fit itself). Each need's services are walked
+  // best first (fits.ts keeps them so), the filters applied on the way, and the walk stops at its
+  // floor or after `depth` services the filters accept. Stopping early is what keeps a request fast
+  // at 100,000 services, where tens of thousands can pass a meter's floor; it can leave out only a
+  // service that is below the `depth` best of every leading need and is lifted past all of them by
+  // the bounded factors of context, audience and feedback: a tie among thousands, never a
+  // catalogue's clear best.
+  const depth = Math.max(MIN_DEPTH, input.limit * DEPTH_PER_RESULT);
   const lists = lead
     .map((i) => ({ fit: fits[i]!, floor: needs[i]!.source === 'text' ? MIN_CONFIDENCE : (MIN_CONFIDENCE * strongest) / needs[i]!.weight }))
     .filter((l) => l.floor <= 1)
     .map((l) => ({ ...l, docs: servicesByFit(l.fit, MIN_CONFIDENCE) }));
+  // 0: not looked at; 1: filtered out or evaluated; 2: a candidate.
   const seen = new Uint8Array(docs.length);
+  const accepted = (d: number) => {
+    const service = docs[d];
+    return service !== undefined && input.accept(service);
+  };
   // The most a service's score can still be multiplied by: context, who it is for, feedback.
   const upper = (contextWeight > 0 ? 1 + CONTEXT : 1) * (input.asker === 'business' || input.age !== undefined ? MAX_AUDIENCE_FACTOR : 1) * maxFeedback;
 
@@ -90,8 +103,7 @@ export function rank(input: RankInput): Candidate[] {
     }
     const crisis = crisisNeeds.some((i) => fits[i]![d]! >= CRISIS_FIT);
     if (!crisis && pool.full && score * upper < pool.min!.score) return;
-    const service = docs[d];
-    if (!service || !input.accept(service)) return;
+    const service = docs[d]!;
     const audience = audienceFit(service, input.asker, input.age);
     const feedback = input.feedback?.(service) ?? { factor: 1, signals: 0 };
     const final = score * audience.factor * feedback.factor;
@@ -112,15 +124,26 @@ export function rank(input: RankInput): Candidate[] {
     else pool.offer(candidate);
   };
 
-  // Every service that passes some leading need's floor, looked at once (crisis ones first).
-  for (const i of crisisNeeds) for (const d of servicesByFit(fits[i]!, MIN_CONFIDENCE)) if (fits[i]![d]! >= CRISIS_FIT && !seen[d]) evaluate(d);
+  // Crisis services first, then the best of each leading need that pass its floor, each looked at once.
+  for (const i of crisisNeeds)
+    for (const d of servicesByFit(fits[i]!, MIN_CONFIDENCE)) {
+      if (fits[i]![d]! < CRISIS_FIT) break;
+      if (seen[d]) continue;
+      if (accepted(d)) evaluate(d);
+      else seen[d] = 1;
+    }
   const candidates: number[] = [];
-  for (const list of lists)
-    for (const d of list.docs)
-      if (!seen[d] && list.fit[d]! >= list.floor) {
-        seen[d] = 1;
-        candidates.push(d);
+  for (const list of lists) {
+    let taken = 0;
+    for (const d of list.docs) {
+      if (list.fit[d]! < list.floor) break;
+      if (seen[d] === 0) {
+        seen[d] = accepted(d) ? 2 : 1;
+        if (seen[d] === 2) candidates.push(d);
       }
+      if (seen[d] === 2 && ++taken >= depth) break;
+    }
+  }
   // In index order: the fit arrays are read in memory order.
   candidates.sort((a, b) => a - b);
   for (const d of candidates) evaluate(d);

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { ServiceIndex, type ServiceRow } from './index.ts';
+import type { Features } from './text/analyzer.ts';
+
+const WORDS = ['asunto', 'vuokra', 'tuki', 'työ', 'lapsi', 'perhe', 'velka', 'neuvonta', 'kela', 'koulu', 'terveys', 'laina'];
+
+const row = (i: number, words: string[]): ServiceRow => ({
+  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  content_hash: String(i),
+  name: { fi: words.slice(0, 2).join(' ') },
+  alternate_name: {},
+  summary: { fi: words.slice(2).join(' ') },
+  description: {},
+  keywords: {},
+  nationwide: true,
+  municipalities: [],
+  service_classes: [],
+  service_class_filter: [],
+  target_group_filter: [],
+  service_collections: [],
+  life_events: [],
+  funding_type: null,
+  languages: ['fi'],
+});
+
+/** phraseScores as written before it learnt to pass over services that cannot count: every posting of every word walked. */
+function reference(index: ServiceIndex, words: Features[], minCoverage: number): Float64Array {
+  const scores = new Float64Array(index.docs.length);
+  const sums = new Float64Array(index.docs.length);
+  const covered = new Float64Array(index.docs.length);
+  let total = 0;
+  for (const word of words) {
+    let weight = 0;
+    const best = new Float64Array(index.docs.length);
+    const cover = new Float64Array(index.docs.length);
+    for (const [name, queryWeight] of word) {
+      const f = index.featureId(name);
+      if (f === undefined) {
+        weight = Math.max(weight, queryWeight * Math.log(1 + index.size));
+        continue;
+      }
+      const idf = index.idf(f);
+      weight = Math.max(weight, queryWeight * idf);
+      for (const [d, entry] of index.docs.entries()) {
+        if (!entry) continue;
+        const { score } = index.contributions(new Map([[name, queryWeight]]), d)[0] ?? { score: 0 };
+        if (score > best[d]!) best[d] = score;
+        if (score > 0) cover[d] = Math.max(cover[d]!, queryWeight * idf);
+      }
+    }
+    total += weight;
+    for (let d = 0; d < index.docs.length; d++) {
+      sums[d] = sums[d]! + best[d]!;
+      covered[d] = covered[d]! + Math.min(weight, cover[d]!);
+    }
+  }
+  for (let d = 0; d < index.docs.length; d++) {
+    const share = total > 0 ? Math.min(1, covered[d]! / total) : 0;
+    if (sums[d]! > 0 && share >= minCoverage) scores[d] = sums[d]! * share * share;
+  }
+  return scores;
+}
+
+test('phraseScores passes over only the services that could never cover enough of the phrase', () => {
+  const word = fc.constantFrom(...WORDS);
+  fc.assert(
+    fc.property(
+      fc.array(fc.array(word, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 60 }),
+      fc.array(fc.array(fc.tuple(fc.constantFrom(...WORDS, 'tuntematon'), fc.float({ min: Math.fround(0.1), max: 1, noNaN: true })), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 }),
+      fc.constantFrom(0.3, 0.5, 0.7, 1),
+      fc.array(fc.nat(59), { maxLength: 5 }),
+      (services, phrase, minCoverage, removed) => {
+        const index = new ServiceIndex();
+        services.forEach((words, i) => index.upsert(row(i, words)));
+        for (const i of removed) index.remove(row(i, []).id);
+        // Each phrase word as features of its base form, the way the analyser names them.
+        const words: Features[] = phrase.map((alternatives) => {
+          const features: Features = new Map();
+          for (const [w, weight] of alternatives) {
+            const name = [...index.docs.flatMap((d) => (d ? [...d.features].map((f) => index.featureName(f)) : []))].find((n) => n.endsWith(`:${w}`)) ?? `fi:${w}`;
+            features.set(name, Math.max(features.get(name) ?? 0, weight));
+          }
+          return features;
+        });
+        const actual = index.phraseScores(words, minCoverage);
+        const expected = reference(index, words, minCoverage);
+        for (let d = 0; d < expected.length; d++) assert.ok(Math.abs(actual[d]! - expected[d]!) <= 1e-9 * Math.max(1, expected[d]!), `service ${d}: ${actual[d]} != ${expected[d]}`);
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
