@@ -4,6 +4,7 @@ import { LIFE_EVENTS, type LifeEvent } from '../life-events.ts';
 import { METER_TEXTS, type Meter } from '../meters.ts';
 import type { SituationConcept, SituationModel } from '../situations/model.ts';
 import { analyse, tokenize, type Features, type TextLanguage } from '../text/analyzer.ts';
+import { generalNeedFactor } from './nature.ts';
 import type { Need } from './needs.ts';
 
 /**
@@ -14,7 +15,8 @@ import type { Need } from './needs.ts';
  * - a situation: its service-side vocabulary, each entry a phrase, the best entry counting fully and
  *   the others by EXTRA_ENTRIES; a service in one of its PTV service classes gets CLASS_PRIOR more;
  * - a meter: its profile (a bag of the area's words, scored relative to the best service, as it
- *   describes an area rather than a need) blended with the situations of that area;
+ *   describes an area rather than a need) blended with the situations of that area, times what the
+ *   service is (nature.ts: a low meter asks for help, not for a procedure or a group's service);
  * - a life event: its profile likewise, and its situations come as needs of their own (needs.ts);
  * - the text's own words: as one phrase, at least half of it found.
  * Fixed needs (situations, meters, events) are computed once per index version and kept.
@@ -97,7 +99,8 @@ export class FitCache {
     for (let d = 0; d < profile.length; d++) {
       let best = 0;
       for (const c of concepts) if (c.fit[d]! * c.share > best) best = c.fit[d]! * c.share;
-      fit[d] = Math.min(1, (profile[d]! + best) / (PROFILE_SHARE + 0.5));
+      const doc = this.index.docs[d];
+      fit[d] = doc ? Math.min(1, (profile[d]! + best) / (PROFILE_SHARE + 0.5)) * generalNeedFactor(doc) : 0;
     }
     return fit;
   }
