@@ -32,6 +32,7 @@ export function presentAnswer(answer: Omit<Answer, 'understanding'> & { understa
       situations: situations.map((s) => ({ id: s.concept.id, label: s.concept.label[language], said: s.concept.said[language], confidence: Math.min(1, s.score) })),
       crisis,
       asker: understanding?.asker ?? 'person',
+      ...(understanding?.age !== undefined ? { age: understanding.age } : {}),
     },
     nothing_fits: nothingFits,
     help_lines: lines.map((line) => presentHelpLine(line, language)),

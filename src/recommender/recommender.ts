@@ -113,7 +113,7 @@ export class Recommender {
         fits: needs.map((need) => this.#fits.fitOf(need, textWords)),
         accept,
         asker: understanding.asker,
-        age: request.age,
+        age: understanding.age,
         feedback: learning ? (service) => learning.adjustment(service.id, meterNeeds) : undefined,
         maxFeedback: learning?.maxFactor,
         limit: request.limit,

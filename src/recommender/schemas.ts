@@ -70,6 +70,7 @@ export const RecommendResponse = Type.Object({
       ),
       crisis: Type.Boolean({ description: 'The text speaks of immediate danger: help_lines starts with the emergency number and crisis lines, and crisis services come first.' }),
       asker: Type.Union([Type.Literal('person'), Type.Literal('business')], { description: 'business when the text speaks as a company or an entrepreneur; services for businesses then lead.' }),
+      age: Type.Optional(Type.Integer({ minimum: 0, maximum: 130, description: 'The person\'s age, as the request gave it or as the text said it in the first person ("oon 82"): services for that age group rank higher, those only for another lower.' })),
     },
     { description: 'What was understood of the request: the life situations recognised in the text, whether it is a crisis and who is asking.' },
   ),

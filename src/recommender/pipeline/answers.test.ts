@@ -7,7 +7,7 @@ import { useRecommenderApp } from '../testing.ts';
 
 interface Answer {
   language: string;
-  understood: { language: string; situations: { id: string; said: string; confidence: number }[]; crisis: boolean; asker: string };
+  understood: { language: string; situations: { id: string; said: string; confidence: number }[]; crisis: boolean; asker: string; age?: number };
   nothing_fits: boolean;
   help_lines: { id: string; kind: string; phone: string; name: string }[];
   try_instead: { kind: string; text: string; life_event?: string }[];
@@ -22,6 +22,20 @@ for (const backend of testBackends()) {
       assert.equal(res.statusCode, 200, res.body);
       return res.json() as Answer;
     };
+
+    test('an age the person gives in their words shapes the results: an 82-year-old living alone is not offered youth centres', async () => {
+      for (const [withoutAge, withAge] of [
+        ['asun yksin, päivät on pitkiä kun kukaan ei käy', 'oon 82 ja asun yksin, päivät on pitkiä kun kukaan ei käy'],
+        ['jag bor ensam, ingen hälsar på', 'jag är 82 och bor ensam, ingen hälsar på'],
+      ]) {
+        const forYoung = (answer: Answer) => answer.items.filter((i) => /nuor|ungdom|youth/i.test(i.name));
+        assert.ok(forYoung(await ask({ text: withoutAge })).length > 0, `without an age, "${withoutAge}" may bring youth services`);
+        const answer = await ask({ text: withAge });
+        assert.ok(answer.items.length > 0 && answer.understood.situations.some((s) => s.id === 'loneliness'));
+        assert.equal(answer.understood.age, 82);
+        assert.deepEqual(forYoung(answer).map((i) => i.name), [], withAge);
+      }
+    });
 
     test('a lost job and unpaid rent: both situations understood and served, in the words of the language asked', async () => {
       for (const [text, language] of [

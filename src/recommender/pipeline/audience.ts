@@ -7,7 +7,8 @@ import { analyseFinnish, tokenize } from '../text/analyzer.ts';
  * groups, whose name addresses companies, employers or authorities — do not lead a person's results
  * (BUSINESS_FOR_PERSON); a person who says they run a business gets them first. With an age,
  * services for young people (KR1.3, under 30) or seniors (KR1.1, 65 and over) count more for that
- * age group and less for others.
+ * age group and less for others; a record without target groups is placed by its name ("Nuorisotilat",
+ * "Ikäihmisten palveluohjaus").
  */
 export type Audience = 'person' | 'business' | 'any';
 
@@ -18,6 +19,8 @@ const OWN_AGE_GROUP = 1.25;
 /** The most `audienceFit` multiplies a score by, which lets ranking skip services early. */
 export const MAX_AUDIENCE_FACTOR = Math.max(BUSINESS_FOR_BUSINESS, OWN_AGE_GROUP);
 const PERSON_FOR_BUSINESS = 0.8;
+/** A service only for another age group than the person's (an 82-year-old and a youth centre). */
+const OTHER_AGE_GROUP = 0.5;
 const YOUNG = 'KR1.3';
 const SENIORS = 'KR1.1';
 
@@ -69,7 +72,7 @@ export function audienceFit(service: IndexedService, asker: 'person' | 'business
   const audience = audienceOf(service);
   if (asker === 'business') return { factor: audience === 'business' ? BUSINESS_FOR_BUSINESS : audience === 'person' ? PERSON_FOR_BUSINESS : 1 };
   if (audience === 'business') return { factor: BUSINESS_FOR_PERSON };
-  return ageFit(service.targetGroupFilter, age);
+  return ageFit(ageGroupsOf(service), age);
 }
 
 export function ageFit(groups: readonly string[], age: number | undefined): AudienceFit {
@@ -80,6 +83,27 @@ export function ageFit(groups: readonly string[], age: number | undefined): Audi
   if (young && specific.includes(YOUNG)) return { factor: OWN_AGE_GROUP, group: YOUNG };
   if (senior && specific.includes(SENIORS)) return { factor: OWN_AGE_GROUP, group: SENIORS };
   const onlyFor = (group: string) => specific.length === 1 && specific[0] === group;
-  if ((onlyFor(YOUNG) && !young) || (onlyFor(SENIORS) && !senior)) return { factor: 0.7 };
+  if ((onlyFor(YOUNG) && !young) || (onlyFor(SENIORS) && !senior)) return { factor: OTHER_AGE_GROUP };
   return { factor: 1 };
+}
+
+/** Words that, in a service's name, say it is for young people or for older people (for records without target groups). */
+const YOUNG_WORDS = { anywhere: ['nuor'], beginning: ['ungdom', 'unga ', 'youth', 'young people', 'teen'] };
+const SENIOR_WORDS = { anywhere: ['ikäihmi', 'ikääntyn', 'ikääntyv', 'vanhus', 'vanhust', 'eläkeläi'], beginning: ['äldre', 'senior', 'pensionär', 'older people', 'elderly', 'pensioner'] };
+const AGE_GROUPS = Symbol('ageGroups');
+
+/** A service's age groups: its target groups where it has them, else what its name says (KR1.3 young people, KR1.1 seniors). */
+export function ageGroupsOf(service: IndexedService & { [AGE_GROUPS]?: readonly string[] }): readonly string[] {
+  if (service.targetGroupFilter.length) return service.targetGroupFilter;
+  let groups = service[AGE_GROUPS];
+  if (!groups) {
+    const name = [service.name.fi, service.name.sv, service.name.en].filter(Boolean).join(' ').toLowerCase();
+    const says = (words: { anywhere: string[]; beginning: string[] }) =>
+      words.anywhere.some((w) => name.includes(w)) || words.beginning.some((w) => new RegExp(`(?:^|[^\\p{L}])${w}`, 'u').test(name));
+    const young = says(YOUNG_WORDS);
+    const senior = says(SENIOR_WORDS);
+    groups = young && !senior ? [YOUNG] : senior && !young ? [SENIORS] : [];
+    service[AGE_GROUPS] = groups;
+  }
+  return groups;
 }

@@ -3,6 +3,7 @@ import type { LifeEvent } from '../life-events.ts';
 import { METERS, needOf, type Meter, type MeterValues } from '../meters.ts';
 import type { SituationConcept } from '../situations/model.ts';
 import type { ConceptMatch, SituationMatcher, Understanding } from '../situations/understand.ts';
+import { ageFromText } from './age.ts';
 import { detectLanguage, type TextLanguage } from '../text/analyzer.ts';
 
 /**
@@ -45,6 +46,8 @@ export interface RequestUnderstanding {
   needs: Need[];
   /** The text, trimmed, when there was one. */
   text?: string;
+  /** The person's age: as the request gives it, or as they say it in the text ("oon 82"). */
+  age?: number;
 }
 
 export interface NeedsRequest {
@@ -52,6 +55,7 @@ export interface NeedsRequest {
   text?: string | undefined;
   textLanguage?: TextLanguage | undefined;
   lifeEvent?: LifeEvent | undefined;
+  age?: number | undefined;
 }
 
 /** At most this many situations lead (crisis ones always do), each within BEHIND_TOP of the best one. */
@@ -69,8 +73,10 @@ export function understandRequest(request: NeedsRequest, matcher: SituationMatch
   const needs: Need[] = [];
   const text = request.text?.trim() || undefined;
   let understanding: Understanding | undefined;
+  const age = request.age ?? (text ? ageFromText(text) : undefined);
   if (text) {
     understanding = matcher.understand(text, request.textLanguage ? { language: request.textLanguage } : {});
+    understanding = { ...understanding, concepts: forAge(understanding.concepts, age) };
     const top = understanding.concepts[0]?.score ?? 0;
     for (const match of understanding.concepts.filter((m, at) => m.concept.crisis || (at < MAX_SITUATIONS && m.score >= top - BEHIND_TOP)))
       needs.push({ key: `situation:${match.concept.id}`, source: 'situation', weight: Math.min(1, match.score), lead: true, concept: match.concept, match });
@@ -93,7 +99,24 @@ export function understandRequest(request: NeedsRequest, matcher: SituationMatch
     asker: understanding?.asker ?? (request.lifeEvent === 'starting_business' ? 'business' : 'person'),
     needs,
     ...(text ? { text } : {}),
+    ...(age !== undefined ? { age } : {}),
   };
+}
+
+/** A situation for young people (target group KR1.3 alone of the age groups) or for seniors (KR1.1) is less likely the one meant by a person of another age. */
+const OTHER_AGE_SITUATION = 0.6;
+const YOUNG_UNTIL = 30;
+const SENIOR_FROM = 55;
+
+function forAge(matches: ConceptMatch[], age: number | undefined): ConceptMatch[] {
+  if (age === undefined) return matches;
+  const only = (concept: SituationConcept, group: string) => {
+    const ages = concept.targetGroups.filter((g) => g.startsWith('KR1.1') || g.startsWith('KR1.2') || g.startsWith('KR1.3'));
+    return ages.length > 0 && ages.every((g) => g === group);
+  };
+  return matches
+    .map((m) => ((only(m.concept, 'KR1.3') && age >= YOUNG_UNTIL) || (only(m.concept, 'KR1.1') && age < SENIOR_FROM) ? { ...m, score: m.score * OTHER_AGE_SITUATION } : m))
+    .sort((a, b) => b.score - a.score);
 }
 
 /** The meters' needs: the lowest answers lead, the other answers below 8 add context. */
