@@ -1,5 +1,5 @@
 import { LANGUAGES } from '../../catalogue/model.ts';
-import type { ServiceIndex } from '../index.ts';
+import type { IndexedService, ServiceIndex } from '../index.ts';
 import { LIFE_EVENTS, type LifeEvent } from '../life-events.ts';
 import { METER_TEXTS, type Meter } from '../meters.ts';
 import type { SituationConcept, SituationModel } from '../situations/model.ts';
@@ -14,6 +14,9 @@ import type { Need } from './needs.ts';
  * specific phrase found whole in a service's name.
  * - a situation: its service-side vocabulary, each entry a phrase, the best entry counting fully and
  *   the others by EXTRA_ENTRIES; a service in one of its PTV service classes gets CLASS_PRIOR more;
+ *   and the fit is scaled by how much of the service's name the situation's words explain (from
+ *   NAME_FLOOR to 1): a name that is about something else besides ("peer support for families whose
+ *   child died") is a specific service, and serves loneliness less than "peer support groups";
  * - a meter: its profile (a bag of the area's words, scored relative to the best service, as it
  *   describes an area rather than a need) blended with the situations of that area, times what the
  *   service is (nature.ts: a low meter asks for help, not for a procedure or a group's service);
@@ -81,14 +84,39 @@ export class FitCache {
         }
       const classes = new Set(concept.serviceClasses);
       const fit = new Float32Array(size);
+      const keys = conceptKeys(concept);
       for (let d = 0; d < size; d++) {
         let raw = best[d]! + EXTRA_ENTRIES * (sum[d]! - best[d]!);
         const doc = this.index.docs[d];
         if (classes.size && doc && doc.serviceClassFilter.some((c) => classes.has(c))) raw += CLASS_PRIOR;
         fit[d] = saturate(raw);
+        if (fit[d]! > 0 && doc) fit[d] = fit[d]! * (NAME_FLOOR + (1 - NAME_FLOOR) * this.#nameCoverage(doc, keys));
       }
       return fit;
     });
+  }
+
+  readonly #names = new WeakMap<object, [string, number][]>();
+
+  /** How much of a service's name the situation's words explain, by weight: "Vertaistukea lapsen kuoleman kokeneille perheille" is peer support for one loss, not for loneliness. */
+  #nameCoverage(doc: IndexedService, keys: Set<string>): number {
+    let words = this.#names.get(doc);
+    if (!words) {
+      words = [];
+      for (const [key, weight] of analyse(doc.name.fi ?? Object.values(doc.name)[0] ?? '', 'fi')) {
+        if (key.startsWith('p:')) continue;
+        const id = this.index.featureId(key);
+        words.push([key, weight * (id === undefined ? 1 : this.index.idf(id))]);
+      }
+      this.#names.set(doc, words);
+    }
+    let total = 0;
+    let covered = 0;
+    for (const [key, weight] of words) {
+      total += weight;
+      if (keys.has(key)) covered += weight;
+    }
+    return total > 0 ? covered / total : 1;
   }
 
   /** The area's profile and its situations in equal parts (either alone ranks worse on the expert labels). */
@@ -165,6 +193,22 @@ export function servicesByFit(fit: Fit, floor: number): Int32Array {
   docs.sort((a, b) => fit[b]! - fit[a]! || a - b);
   byFitCache.set(fit, { floor, docs });
   return docs;
+}
+
+/** A situation's fit to a service whose name its words do not explain at all, as a share of the fit to one they explain fully. */
+const NAME_FLOOR = 0.6;
+const conceptKeysCache = new WeakMap<SituationConcept, Set<string>>();
+function conceptKeys(concept: SituationConcept): Set<string> {
+  let keys = conceptKeysCache.get(concept);
+  if (!keys) {
+    keys = new Set();
+    for (const text of [concept.label.fi, ...concept.vocabulary.fi, ...concept.phrasings.fi]) for (const key of analyse(text, 'fi').keys()) keys.add(key);
+    for (const language of ['sv', 'en'] as const)
+      for (const text of [concept.label[language], ...concept.vocabulary[language], ...concept.phrasings[language]])
+        for (const key of analyse(text, language, { translate: true }).keys()) if (key.startsWith('fi:') || key.startsWith('c:')) keys.add(key);
+    conceptKeysCache.set(concept, keys);
+  }
+  return keys;
 }
 
 export const saturate = (raw: number) => (raw > 0 ? raw / (raw + FIT_HALF) : 0);

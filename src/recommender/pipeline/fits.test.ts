@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ServiceIndex, type ServiceRow } from '../index.ts';
+import { shippedSituationMatcher } from '../situations/understand.ts';
+import { FitCache } from './fits.ts';
+
+const row = (i: number, name: string, summary: string): ServiceRow => ({
+  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  content_hash: String(i),
+  name: { fi: name },
+  alternate_name: {},
+  summary: { fi: summary },
+  description: {},
+  keywords: {},
+  nationwide: true,
+  municipalities: [],
+  service_classes: [],
+  service_class_filter: [],
+  target_group_filter: [],
+  service_collections: [],
+  life_events: [],
+  funding_type: null,
+  languages: ['fi'],
+});
+
+test('a situation fits a service its words explain better than one whose name is about something else besides', () => {
+  const index = new ServiceIndex();
+  index.upsert(row(0, 'Vertaistukiryhmät', 'Vertaistukea ja ryhmätoimintaa.'));
+  index.upsert(row(1, 'Vertaistukea lapsen kuoleman kokeneille perheille', 'Vertaistukea ja ryhmätoimintaa.'));
+  index.upsert(row(2, 'Rakennuslupa', 'Luvan hakeminen rakentamiseen.'));
+  const model = shippedSituationMatcher().model;
+  const fit = new FitCache(index, model).conceptFit(model.byId.get('loneliness')!);
+  assert.ok(fit[0]! > 0 && fit[1]! > 0, 'both are peer support');
+  // BM25 alone (the longer name weighs its words less) makes it about twice; the name's coverage about three times.
+  assert.ok(fit[0]! > fit[1]! * 2.5, `${fit[0]} vs ${fit[1]}`);
+  assert.equal(fit[2], 0);
+  const bereaved = new FitCache(index, model).conceptFit(model.byId.get('bereavement')!);
+  assert.ok(bereaved[1]! >= bereaved[0]!, 'for the bereaved, the service for families who lost a child fits at least as well');
+});
