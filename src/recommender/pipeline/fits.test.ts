@@ -37,3 +37,17 @@ test('a situation fits a service its words explain better than one whose name is
   const bereaved = new FitCache(index, model).conceptFit(model.byId.get('bereavement')!);
   assert.ok(bereaved[1]! >= bereaved[0]!, 'for the bereaved, the service for families who lost a child fits at least as well');
 });
+
+test('a service for a group fits a situation that does not name the group less, and one that does as well', () => {
+  const index = new ServiceIndex();
+  index.upsert(row(0, 'Suun terveydenhuolto', 'Hammashoito ja suun terveydenhuolto.'));
+  index.upsert(row(1, 'Suun terveydenhuolto opiskelijoille', 'Hammashoito ja suun terveydenhuolto.'));
+  index.upsert(row(2, 'Liikkumisen apuvälineet', 'Apuvälineitä liikkumiseen.'));
+  index.upsert(row(3, 'Liikkumisen apuvälineet vammaisille', 'Apuvälineitä liikkumiseen.'));
+  const model = shippedSituationMatcher().model;
+  const fits = new FitCache(index, model);
+  const dental = fits.conceptFit(model.byId.get('dental-care')!);
+  assert.ok(dental[1]! > 0 && dental[0]! > dental[1]! * 1.5, `toothache: ${dental[0]} vs students' ${dental[1]}`);
+  const mobility = fits.conceptFit(model.byId.get('disability-mobility')!);
+  assert.ok(mobility[3]! > 0 && mobility[3]! >= mobility[2]! * 0.7, `disability names the group: ${mobility[2]} vs ${mobility[3]}`);
+});

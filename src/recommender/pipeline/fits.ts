@@ -4,7 +4,7 @@ import { LIFE_EVENTS, type LifeEvent } from '../life-events.ts';
 import { METER_TEXTS, type Meter } from '../meters.ts';
 import type { SituationConcept, SituationModel } from '../situations/model.ts';
 import { analyse, tokenize, type Features, type TextLanguage } from '../text/analyzer.ts';
-import { generalNeedFactor } from './nature.ts';
+import { generalNeedFactor, groupsOf } from './nature.ts';
 import type { Need } from './needs.ts';
 
 /**
@@ -16,7 +16,9 @@ import type { Need } from './needs.ts';
  *   the others by EXTRA_ENTRIES; a service in one of its PTV service classes gets CLASS_PRIOR more;
  *   and the fit is scaled by how much of the service's name the situation's words explain (from
  *   NAME_FLOOR to 1): a name that is about something else besides ("peer support for families whose
- *   child died") is a specific service, and serves loneliness less than "peer support groups";
+ *   child died") is a specific service, and serves loneliness less than "peer support groups"; a
+ *   service for a group (nature.ts: students, people with disabilities, immigrants) fits a situation
+ *   that does not name the group UNNAMED_GROUP as much;
  * - a meter: its profile (a bag of the area's words, scored relative to the best service, as it
  *   describes an area rather than a need) blended with the situations of that area, times what the
  *   service is (nature.ts: a low meter asks for help, not for a procedure or a group's service);
@@ -85,12 +87,16 @@ export class FitCache {
       const classes = new Set(concept.serviceClasses);
       const fit = new Float32Array(size);
       const keys = conceptKeys(concept);
+      const text = conceptText(concept);
       for (let d = 0; d < size; d++) {
         let raw = best[d]! + EXTRA_ENTRIES * (sum[d]! - best[d]!);
         const doc = this.index.docs[d];
         if (classes.size && doc && doc.serviceClassFilter.some((c) => classes.has(c))) raw += CLASS_PRIOR;
         fit[d] = saturate(raw);
-        if (fit[d]! > 0 && doc) fit[d] = fit[d]! * (NAME_FLOOR + (1 - NAME_FLOOR) * this.#nameCoverage(doc, keys));
+        if (fit[d]! > 0 && doc) {
+          fit[d] = fit[d]! * (NAME_FLOOR + (1 - NAME_FLOOR) * this.#nameCoverage(doc, keys));
+          if (groupsOf(doc).some((group) => !text.includes(group))) fit[d] = fit[d]! * UNNAMED_GROUP;
+        }
       }
       return fit;
     });
@@ -197,6 +203,17 @@ export function servicesByFit(fit: Fit, floor: number): Int32Array {
 
 /** A situation's fit to a service whose name its words do not explain at all, as a share of the fit to one they explain fully. */
 const NAME_FLOOR = 0.6;
+/** A service for a group (people with disabilities, students, immigrants) fits a situation that does not name the group this much. */
+const UNNAMED_GROUP = 0.6;
+const conceptTexts = new WeakMap<SituationConcept, string>();
+function conceptText(concept: SituationConcept): string {
+  let text = conceptTexts.get(concept);
+  if (text === undefined) {
+    text = LANGUAGES.flatMap((l) => [concept.label[l], ...concept.vocabulary[l], ...concept.phrasings[l]]).join(' ').toLowerCase();
+    conceptTexts.set(concept, text);
+  }
+  return text;
+}
 const conceptKeysCache = new WeakMap<SituationConcept, Set<string>>();
 function conceptKeys(concept: SituationConcept): Set<string> {
   let keys = conceptKeysCache.get(concept);

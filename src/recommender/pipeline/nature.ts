@@ -46,6 +46,13 @@ const ORGANISATIONS = parts(
     'operators', 'organisations', 'organizations'],
 );
 
+/** Groups a situation may name, besides those above: a service for them fits only a situation that names them too. */
+const NAMED_GROUP = parts(
+  ['vammai', 'kehitysvamm', 'näkövamm', 'kuulovamm', 'liikuntavamm', 'opiskelij', 'eläkeläi', 'omaishoitaj', 'sotainvalid'],
+  ['funktionsnedsatt', 'funktionshindr', 'studerande', 'pensionär', 'närståendevårdar', 'disabled', 'disabilit', 'students', 'pensioner', 'carers'],
+);
+const ALL_GROUPS = [...GROUP, ...NAMED_GROUP];
+
 const PROCEDURE_FACTOR = 0.5;
 const GROUP_FACTOR = 0.5;
 const ORGANISATION_FACTOR = 0.6;
@@ -64,6 +71,19 @@ export function generalNeedFactor(service: IndexedService & { [NATURE]?: number 
   if (says(summaries, ORGANISATIONS)) factor *= ORGANISATION_FACTOR;
   service[NATURE] = factor;
   return factor;
+}
+
+const GROUPS = Symbol('groups');
+
+/** The groups a service's name or summary says it is for (word parts of GROUP and NAMED_GROUP). */
+export function groupsOf(service: IndexedService & { [GROUPS]?: string[] }): string[] {
+  let groups = service[GROUPS];
+  if (!groups) {
+    const text = [service.name.fi, service.name.sv, service.name.en, service.summary.fi, service.summary.sv, service.summary.en].filter(Boolean).join(' ').toLowerCase();
+    groups = ALL_GROUPS.filter((part) => says(text, [part])).map((p) => p.part);
+    service[GROUPS] = groups;
+  }
+  return groups;
 }
 
 /** Whether the text holds one of the word parts: a Finnish one anywhere, another at a word's beginning. */
