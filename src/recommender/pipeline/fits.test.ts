@@ -51,3 +51,23 @@ test('a service for a group fits a situation that does not name the group less, 
   const mobility = fits.conceptFit(model.byId.get('disability-mobility')!);
   assert.ok(mobility[3]! > 0 && mobility[3]! >= mobility[2]! * 0.7, `disability names the group: ${mobility[2]} vs ${mobility[3]}`);
 });
+
+test('after a change, the fits computed before it serve until the background refresh reaches them', async () => {
+  const index = new ServiceIndex();
+  index.upsert(row(0, 'Vertaistukiryhmät', 'Vertaistukea ja ryhmätoimintaa.'));
+  const model = shippedSituationMatcher().model;
+  const fits = new FitCache(index, model);
+  const loneliness = model.byId.get('loneliness')!;
+  await fits.warm(0.3);
+  assert.ok(fits.conceptFit(loneliness)[0]! > 0);
+  index.upsert(row(1, 'Ystävätoiminta', 'Vapaaehtoinen ystävä yksinäiselle.'));
+  const refresh = fits.warm(0.3);
+  const stale = fits.conceptFit(loneliness);
+  assert.equal(stale.length, 2, 'sized for the services there are now');
+  assert.equal(stale[1], 0, 'the new service has no fit until the refresh reaches it');
+  await refresh;
+  assert.ok(fits.conceptFit(loneliness)[1]! > 0, 'and has one after');
+  // Without a refresh under way, a change is seen at once.
+  index.upsert(row(2, 'Kohtaamispaikka', 'Avoin kohtaamispaikka yksinäisille.'));
+  assert.ok(fits.conceptFit(loneliness)[2]! > 0);
+});

@@ -39,8 +39,11 @@ const SECONDARY = 0.8;
 export type Fit = Float32Array;
 
 export class FitCache {
-  #version = -1;
-  readonly #fits = new Map<string, Fit>();
+  readonly #fits = new Map<string, { fit: Fit; version: number }>();
+  /** A background refresh (warm) is under way: until it reaches a fit, the previous one serves. */
+  #serveStale = false;
+  /** warm() is computing a fit now: stale ones are recomputed, not served. */
+  #refreshing = false;
   readonly #meterConcepts = new Map<Meter, { concept: SituationConcept; share: number }[]>();
 
   constructor(
@@ -152,6 +155,10 @@ export class FitCache {
    */
   async warm(floor: number): Promise<void> {
     const run = ++this.#warming;
+    // After a change, requests keep the fits computed before it (a new service is not found, a
+    // changed one keeps its old fit, a removed one is filtered out) until this refresh reaches
+    // them, instead of each computing what it needs in its own time.
+    this.#serveStale = this.#fits.size > 0;
     const keys: (() => Fit)[] = [
       ...this.model.concepts.map((concept) => () => this.conceptFit(concept)),
       ...(Object.keys(METER_TEXTS) as Meter[]).map((meter) => () => this.#cached(`meter:${meter}`, () => this.#meterFit(meter))),
@@ -160,23 +167,34 @@ export class FitCache {
     for (const fitOf of keys) {
       await new Promise((resolve) => setImmediate(resolve));
       if (run !== this.#warming) return;
-      servicesByFit(fitOf(), floor);
+      this.#refreshing = true;
+      try {
+        servicesByFit(fitOf(), floor);
+      } finally {
+        this.#refreshing = false;
+      }
     }
+    this.#serveStale = false;
   }
 
   #warming = 0;
 
-  /** Fixed needs are few (the model's situations, the meters, the life events): all are kept, for the index version they were computed on. */
+  /** Fixed needs are few (the model's situations, the meters, the life events): all are kept, with the index version they were computed on. */
   #cached(key: string, make: () => Fit): Fit {
-    if (this.#version !== this.index.version) {
-      this.#fits.clear();
-      this.#version = this.index.version;
+    const version = this.index.version;
+    const kept = this.#fits.get(key);
+    if (kept && kept.version === version) return kept.fit;
+    if (kept && this.#serveStale && !this.#refreshing) {
+      // Services added since have no fit yet (0).
+      if (kept.fit.length < this.index.docs.length) {
+        const grown = new Float32Array(this.index.docs.length);
+        grown.set(kept.fit);
+        kept.fit = grown;
+      }
+      return kept.fit;
     }
-    let fit = this.#fits.get(key);
-    if (!fit) {
-      fit = make();
-      this.#fits.set(key, fit);
-    }
+    const fit = make();
+    this.#fits.set(key, { fit, version });
     return fit;
   }
 }
