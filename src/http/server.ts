@@ -29,6 +29,7 @@ import { ConsentService, type ConsentOptions } from '../transfers/transfers.ts';
 import { consoleRoutes } from './console-routes.ts';
 import { bootstrapAdmin } from '../staff/staff.ts';
 import { scheduleRetention } from '../retention/schedule.ts';
+import { keepClientRows } from '../clients/client-cache.ts';
 
 export interface ServerOptions {
   database: Database;
@@ -216,5 +217,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(consoleRoutes);
   // Public pages that redeem as the demo client: a production start has none.
   if ((options.demoPages ?? true) && !isProduction(config)) await app.register(demoServiceRoutes);
+  // A client's call then reads no row; every change to clients, from any process, drops what is kept.
+  // Last, so that nothing after it can fail and leave its listening connection open.
+  const stopKeepingClients = await keepClientRows(options.database, (error) =>
+    app.log.warn({ err: error }, 'listening for API client changes failed; clients are read on every call until it is back'),
+  );
+  app.addHook('onClose', stopKeepingClients);
   return app;
 }
