@@ -30,6 +30,7 @@ import { consoleRoutes } from './console-routes.ts';
 import { bootstrapAdmin } from '../staff/staff.ts';
 import { scheduleRetention } from '../retention/schedule.ts';
 import { keepClientRows } from '../clients/client-cache.ts';
+import { statisticsRecorded } from '../statistics/hooks.ts';
 
 export interface ServerOptions {
   database: Database;
@@ -105,6 +106,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const consent = await ConsentService.open(options.database.db, { ...options.consent, log: (level, message) => app.log[level](message) });
   app.decorate('aurora', { database: options.database, recommender, learning, consent });
   app.addHook('onClose', async () => recommender.stop());
+  // Statistics are written after the answers they count: the database is closed only after them.
+  app.addHook('onClose', statisticsRecorded);
   // Expired transfers lose their payload even when nobody asks for them again.
   const purgeEvery = options.purgeIntervalMs ?? 60_000;
   if (purgeEvery > 0) {
