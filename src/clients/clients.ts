@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import type { MemberStatus } from '../db/schema.ts';
 import { audit } from '../audit/audit.ts';
 import { CLIENT_SCOPES } from './scopes.ts';
+import { keptClientRows } from './client-cache.ts';
 
 // Callers on the server keep importing the scopes from here.
 export { CLIENT_SCOPES, type ClientScope } from './scopes.ts';
@@ -88,15 +89,12 @@ export type ClientCheck =
 
 /**
  * Checks an id and secret (compared in constant time). A revoked client is unknown; a suspended
- * client, or one whose member is not approved (pending, suspended, rejected), is told so.
+ * client, or one whose member is not approved (pending, suspended, rejected), is told so. A server
+ * keeps the rows it read (client-cache.ts): every change to a client or its member drops them.
  */
 export async function checkClient(db: Db, clientId: string, secret: string): Promise<ClientCheck> {
-  const row = await db
-    .selectFrom('api_clients as c')
-    .leftJoin('members as m', 'm.id', 'c.member_id')
-    .select(['c.id', 'c.client_id', 'c.name', 'c.secret_hash', 'c.scopes', 'c.revoked_at', 'c.suspended_at', 'c.last_used_at', 'c.member_id', 'c.rate_limit_per_minute', 'm.status as member_status'])
-    .where('c.client_id', '=', clientId)
-    .executeTakeFirst();
+  const load = () => clientRow(db, clientId);
+  const row = await (keptClientRows(db)?.get(clientId, load) ?? load());
   const expected = Buffer.from(row?.secret_hash ?? DUMMY_HASH);
   const given = Buffer.from(hashSecret(secret));
   const match = expected.length === given.length && timingSafeEqual(expected, given);
@@ -104,8 +102,11 @@ export async function checkClient(db: Db, clientId: string, secret: string): Pro
   if (row.suspended_at) return { ok: false, reason: 'suspended' };
   if (row.member_id && row.member_status !== 'approved') return { ok: false, reason: 'member-not-approved', memberStatus: row.member_status ?? 'suspended' };
   // Last use is kept to the minute: enough for "when was this key last used", without a write per call.
-  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000)
-    await db.updateTable('api_clients').set({ last_used_at: new Date() }).where('id', '=', row.id).execute();
+  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
+    // The kept row too, or every call until it is read again would write.
+    row.last_used_at = new Date();
+    await db.updateTable('api_clients').set({ last_used_at: row.last_used_at }).where('id', '=', row.id).execute();
+  }
   return {
     ok: true,
     client: {
@@ -117,6 +118,15 @@ export async function checkClient(db: Db, clientId: string, secret: string): Pro
       rateLimitPerMinute: row.rate_limit_per_minute ?? (row.member_id ? DEFAULT_MEMBER_RATE_LIMIT : null),
     },
   };
+}
+
+function clientRow(db: Db, clientId: string) {
+  return db
+    .selectFrom('api_clients as c')
+    .leftJoin('members as m', 'm.id', 'c.member_id')
+    .select(['c.id', 'c.client_id', 'c.name', 'c.secret_hash', 'c.scopes', 'c.revoked_at', 'c.suspended_at', 'c.last_used_at', 'c.member_id', 'c.rate_limit_per_minute', 'm.status as member_status'])
+    .where('c.client_id', '=', clientId)
+    .executeTakeFirst();
 }
 
 /** The client for an id and secret when it may act now, or null. */

@@ -8,6 +8,7 @@ import lockfile from 'proper-lockfile';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { DB } from './schema.ts';
 import { migrateToLatest } from './migrate.ts';
+import { listenPglite, listenPostgres, type ChannelListener, type PostgresListenOptions, type Unlisten } from './notifications.ts';
 
 export type Db = Kysely<DB>;
 
@@ -16,6 +17,8 @@ export interface Database {
   readonly kind: 'pglite' | 'postgres';
   /** Human-readable place of the data, for logs: a folder or the server URL without its password. */
   readonly location: string;
+  /** Hears NOTIFY on a channel from every process using this database (see notifications.ts). */
+  listen(channel: string, listener: ChannelListener, options?: PostgresListenOptions): Promise<Unlisten>;
   close(): Promise<void>;
 }
 
@@ -131,7 +134,13 @@ async function connect(target: DatabaseTarget): Promise<Database> {
     const pool = new pg.Pool({ connectionString: target.url, max: 10 });
     pool.on('error', () => {}); // an idle client's broken connection is replaced on next use
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', location: redactUrl(target.url), close: () => db.destroy() };
+    return {
+      db,
+      kind: 'postgres',
+      location: redactUrl(target.url),
+      listen: (channel, listener, options) => listenPostgres(target.url, channel, listener, options),
+      close: () => db.destroy(),
+    };
   }
   if (target.kind === 'pglite-memory') {
     const pglite = await PGlite.create({ extensions: { pg_trgm } });
@@ -140,6 +149,7 @@ async function connect(target: DatabaseTarget): Promise<Database> {
       db,
       kind: 'pglite',
       location: 'memory',
+      listen: (channel, listener) => listenPglite(pglite, channel, listener),
       close: async () => {
         await db.destroy();
         await pglite.close();
@@ -175,6 +185,7 @@ async function connect(target: DatabaseTarget): Promise<Database> {
       db,
       kind: 'pglite',
       location: dataDir,
+      listen: (channel, listener) => listenPglite(pglite, channel, listener),
       close: async () => {
         try {
           await db.destroy();

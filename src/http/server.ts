@@ -29,6 +29,8 @@ import { ConsentService, type ConsentOptions } from '../transfers/transfers.ts';
 import { consoleRoutes } from './console-routes.ts';
 import { bootstrapAdmin } from '../staff/staff.ts';
 import { scheduleRetention } from '../retention/schedule.ts';
+import { keepClientRows } from '../clients/client-cache.ts';
+import { statisticsRecorded } from '../statistics/hooks.ts';
 
 export interface ServerOptions {
   database: Database;
@@ -104,6 +106,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const consent = await ConsentService.open(options.database.db, { ...options.consent, log: (level, message) => app.log[level](message) });
   app.decorate('aurora', { database: options.database, recommender, learning, consent });
   app.addHook('onClose', async () => recommender.stop());
+  // Statistics are written after the answers they count: the database is closed only after them.
+  app.addHook('onClose', statisticsRecorded);
   // Expired transfers lose their payload even when nobody asks for them again.
   const purgeEvery = options.purgeIntervalMs ?? 60_000;
   if (purgeEvery > 0) {
@@ -216,5 +220,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(consoleRoutes);
   // Public pages that redeem as the demo client: a production start has none.
   if ((options.demoPages ?? true) && !isProduction(config)) await app.register(demoServiceRoutes);
+  // A client's call then reads no row; every change to clients, from any process, drops what is kept.
+  // Last, so that nothing after it can fail and leave its listening connection open.
+  const stopKeepingClients = await keepClientRows(options.database, (error) =>
+    app.log.warn({ err: error }, 'listening for API client changes failed; clients are read on every call until it is back'),
+  );
+  app.addHook('onClose', stopKeepingClients);
   return app;
 }

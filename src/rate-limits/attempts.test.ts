@@ -34,6 +34,21 @@ for (const backend of testBackends()) {
       }
     });
 
+    test('one plain bucket is reserved in one statement, and refused in one, with the wait', async () => {
+      const statements: string[] = [];
+      const counted = database.db.withPlugin({
+        transformQuery: (args) => {
+          statements.push(args.node.kind);
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      });
+      const bucket: Bucket = { key: 'test-one-statement', limit: 1, windowSeconds: 60 };
+      assert.equal((await reserveAttempts(counted, [bucket])).length, 1);
+      await assert.rejects(reserveAttempts(counted, [bucket]), (e: unknown) => e instanceof TooManyRequests && e.retryAfterSeconds > 0 && e.retryAfterSeconds <= 60);
+      assert.deepEqual(statements, ['RawNode', 'RawNode'], 'no transaction around them');
+    });
+
     test('all buckets or none; a released reservation makes room again', async () => {
       const narrow: Bucket = { key: 'test-narrow', limit: 1, windowSeconds: 600 };
       const wide: Bucket = { key: 'test-wide', limit: 5, windowSeconds: 600 };

@@ -76,6 +76,8 @@ export async function recordAttempt(tx: Db, bucket: Bucket): Promise<void> {
  * when any is full. Returns the reservations, for releaseAttempts.
  */
 export async function reserveAttempts(db: Db, buckets: readonly Bucket[], detail?: (wait: number) => string): Promise<number[]> {
+  const only = buckets.length === 1 ? buckets[0]! : undefined;
+  if (only && !only.backoff && !only.countOnly) return [await reserveOne(db, only, detail)];
   // Locks are taken in one order, so two requests sharing buckets cannot deadlock.
   const ordered = [...buckets].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return db.transaction().execute(async (tx) => {
@@ -92,6 +94,22 @@ export async function reserveAttempts(db: Db, buckets: readonly Bucket[], detail
       .execute();
     return rows.map((r) => Number(r.id));
   });
+}
+
+/**
+ * One plain bucket (a per-address limit): the same lock, window and count in one statement
+ * (the function aurora_reserve_attempt), not a transaction holding a connection for four.
+ */
+async function reserveOne(db: Db, bucket: Bucket, detail?: (wait: number) => string): Promise<number> {
+  const result = await sql<{ reserved: number | string | null; wait: number | string }>`
+    select reserved, wait from aurora_reserve_attempt(${bucket.key}::text, ${bucket.limit}::integer, ${bucket.windowSeconds}::double precision)`.execute(db);
+  const row = result.rows[0];
+  if (!row) throw new Error('aurora_reserve_attempt answered nothing');
+  if (row.reserved === null) {
+    const wait = Math.max(1, Math.ceil(Number(row.wait)));
+    throw new TooManyRequests(wait, detail?.(wait));
+  }
+  return Number(row.reserved);
 }
 
 export async function releaseAttempts(db: Db, ids: readonly number[]): Promise<void> {

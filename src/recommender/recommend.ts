@@ -2,7 +2,7 @@ import type { Db } from '../db/database.ts';
 import type { Language } from '../catalogue/model.ts';
 import { checkFilters, type ServiceFilters } from '../catalogue/query.ts';
 import { badRequest } from '../http/problem.ts';
-import { recordRecommended, type HookLog } from '../statistics/hooks.ts';
+import { recordRecommendedInBackground, type HookLog } from '../statistics/hooks.ts';
 import type { LifeEvent } from './life-events.ts';
 import { needOf, type Meter, type MeterValues } from './meters.ts';
 import type { Answer, RecommendedService, Recommender } from './recommender.ts';
@@ -11,7 +11,8 @@ import type { TextLanguage } from './text/analyzer.ts';
 
 /**
  * Recommending, for our own API and AuroraAI's alike: the filters checked, the services ranked, the
- * recommendation kept (needs, filters and results, never the text) and counted in the statistics.
+ * recommendation kept (needs, filters and results, never the text) and counted in the statistics
+ * (in the background: the answer does not wait for them).
  */
 export interface RecommendInput {
   meters?: MeterValues | undefined;
@@ -61,7 +62,7 @@ export async function recommend(
     limit: input.limit,
     results,
   });
-  await recordRecommended(db, recommendation, input.meters, log);
+  recordRecommendedInBackground(db, recommendation, input.meters, log);
   return { recommendation, results, answer };
 }
 

@@ -33,7 +33,7 @@ export const KIND_CODES: Record<ServiceEventKind, number> = { recommended: 1, op
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MUNICIPALITY = /^[0-9]{3}$/;
-/** Rows per INSERT: six parameters each, well below PostgreSQL's 65,535. */
+/** Rows per INSERT, so that one statement stays a moderate size. */
 export const EVENTS_PER_INSERT = 2000;
 
 /** Meters in METERS order as a PostgreSQL array literal ('{3,NULL,…}'); null when none was given. */
@@ -71,19 +71,14 @@ export async function recordServiceEvents(db: Db, events: readonly ServiceEvent[
   });
   for (let i = 0; i < rows.length; i += EVENTS_PER_INSERT) {
     const batch = rows.slice(i, i + EVENTS_PER_INSERT);
-    await db
-      .insertInto('service_events')
-      .values(
-        batch.map((r) => ({
-          week: r.week,
-          kind: r.kind,
-          service_id: r.service_id,
-          person: r.person,
-          municipality: r.municipality,
-          meters: r.meters === null ? null : sql<number[]>`${r.meters}::smallint[]`,
-        })),
-      )
-      .execute();
+    // One array parameter a column, not six parameters a row: PostgreSQL (and PGlite, in this
+    // process) parse and bind six values instead of thousands, and the query is not built row by row.
+    await sql`
+      insert into service_events (week, kind, service_id, person, municipality, meters)
+      select week, kind, service_id, person, municipality, meters::smallint[]
+        from unnest(${batch.map((r) => r.week)}::date[], ${batch.map((r) => r.kind)}::smallint[], ${batch.map((r) => r.service_id)}::uuid[],
+                    ${batch.map((r) => r.person)}::uuid[], ${batch.map((r) => r.municipality)}::text[], ${batch.map((r) => r.meters)}::text[])
+             as e(week, kind, service_id, person, municipality, meters)`.execute(db);
   }
   return rows.length;
 }

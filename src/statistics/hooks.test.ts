@@ -10,7 +10,9 @@ import { importDemo } from '../testing/fixtures.ts';
 import { createClient } from '../clients/clients.ts';
 import type { Database } from '../db/database.ts';
 import type { StoredRecommendation } from '../recommender/store.ts';
-import { RECORDED_PER_RECOMMENDATION, recordRecommended } from './hooks.ts';
+import { RECORDED_PER_RECOMMENDATION, recordRecommended, statisticsRecorded } from './hooks.ts';
+import { recommend as recommendUseCase } from '../recommender/recommend.ts';
+import type { QueryId } from 'kysely';
 import { providerStatistics } from './provider-statistics.ts';
 import { weekOf } from './time.ts';
 
@@ -38,6 +40,7 @@ for (const backend of testBackends()) {
     const events = async (person?: string) => {
       let q = db().selectFrom('service_events').select(['kind', 'service_id', 'person', 'municipality', 'meters', sql<string>`week::text`.as('week')]);
       if (person) q = q.where('person', '=', person);
+      await statisticsRecorded();
       return (await q.execute()) as EventRow[];
     };
     const recommend = async (payload: object) => {
@@ -174,6 +177,32 @@ for (const backend of testBackends()) {
       assert.equal(mikkeli.meters.working_studying!.mean, 4.5);
     });
 
+    test('the answer does not wait for its statistics; statisticsRecorded does', { timeout: 10_000 }, async () => {
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const gated = new Set<QueryId>();
+      // The same database, but a query of service_events (only the insert goes through it) answers only when the gate opens.
+      const slow = db().withPlugin({
+        transformQuery: (args) => {
+          if (JSON.stringify(args.node).includes('service_events')) gated.add(args.queryId);
+          return args.node;
+        },
+        transformResult: async (args) => {
+          if (gated.has(args.queryId)) await gate;
+          return args.result;
+        },
+      });
+      const { recommendation } = await recommendUseCase(slow, t.app.aurora.recommender, { meters: { housing: 1 }, limit: 3, language: 'fi', clientId: null, source: 'api' });
+      let recorded = false;
+      const waiting = statisticsRecorded().then(() => (recorded = true));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(recorded, false, 'still being written after the answer');
+      open();
+      await waiting;
+      assert.equal(gated.size, 1);
+      assert.equal((await events(recommendation.id)).length, 3);
+    });
+
     test('when recording fails, the person\'s request still succeeds', async () => {
       await sql`alter table service_events rename to service_events_away`.execute(db());
       try {
@@ -183,6 +212,7 @@ for (const backend of testBackends()) {
         assert.equal(fb.statusCode, 201);
         const own = await t.app.inject({ method: 'POST', url: `/api/v1/services/${ETALUKIO}/feedback`, payload: { rating: 1 } });
         assert.equal(own.statusCode, 201);
+        await statisticsRecorded(); // failed, with the table away
       } finally {
         await sql`alter table service_events_away rename to service_events`.execute(db());
       }

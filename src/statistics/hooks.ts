@@ -69,6 +69,23 @@ export function recordRecommended(db: Db, recommendation: StoredRecommendation, 
   );
 }
 
+const recording = new Set<Promise<void>>();
+
+/**
+ * recordRecommended without waiting for it: a person's answer need not wait for statistics. Its
+ * failure is logged all the same (`safely`); `statisticsRecorded` waits for what is still being
+ * written (a server does on close, tests before reading the events).
+ */
+export function recordRecommendedInBackground(db: Db, recommendation: StoredRecommendation, meters: MeterValues | undefined, log?: HookLog): void {
+  const done = recordRecommended(db, recommendation, meters, log).finally(() => recording.delete(done));
+  recording.add(done);
+}
+
+/** Resolves once every recording started in the background so far has been written (or failed and been logged). */
+export async function statisticsRecorded(): Promise<void> {
+  while (recording.size) await Promise.all(recording);
+}
+
 /**
  * Each item is one recommendation's events, at most RECORDED_PER_RECOMMENDATION: capped so, a batch
  * is one INSERT, all or none, as group commit needs.

@@ -22,6 +22,8 @@ export {
   recordFeedback,
   recordOpened,
   recordRecommended,
+  recordRecommendedInBackground,
+  statisticsRecorded,
   recordServiceFeedback,
   recordTransferReceived,
   RECORDED_PER_RECOMMENDATION,

@@ -22,9 +22,14 @@ export function mondayOfDate(year: number, month: number, day: number): string {
   return iso(d);
 }
 
+let last: { ms: number; week: string } | undefined;
+
 /** The Monday (YYYY-MM-DD) of the ISO week, in Finland, of an instant. */
 export function weekOf(at: Date): string {
-  return mondayOfDate(...localDate(at));
+  // The events of one recommendation share its instant: Intl's time zone arithmetic is done once for them.
+  const ms = at.getTime();
+  if (last?.ms !== ms) last = { ms, week: mondayOfDate(...localDate(at)) };
+  return last.week;
 }
 
 /** A date YYYY-MM-DD (a real one), or undefined. */
