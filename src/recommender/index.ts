@@ -89,6 +89,8 @@ export function serviceFeatures(row: ServiceRow, lifeEventNames: Map<string, Loc
   return features;
 }
 
+/** Rounding: a service that covers the whole phrase counts at a minimum coverage of 1, whatever order its words' weights were added in. */
+const COVERAGE_EPSILON = 1e-9;
 /** A lookup in one service's features costs about this many postings walked. */
 const LOOKUP_COST = 8;
 
@@ -293,20 +295,20 @@ export class ServiceIndex {
     const { sums, covered, best, cover } = this.#scratch(size);
     const touched: number[] = [];
     const reached: number[] = [];
-    const plans = words.map((word) => this.#wordPlan(word));
+    // Summed in the order the words are covered below, so that a service holding every word covers exactly the total.
+    const plans = words.map((word) => this.#wordPlan(word)).sort((a, b) => b.weight - a.weight);
     const total = plans.reduce((sum, plan) => sum + plan.weight, 0);
     // The heaviest words first: once what is left of the phrase (the word's own feature, and the
     // words after it) weighs less than `minCoverage` of it, a service none of the words before
     // reached can no longer cover enough of it. Such a feature is then looked up in the services
     // already reached instead of walking its postings (at 100,000 services, a common word's postings
     // are most of the cost). Exact: only services that could never count are passed over.
-    plans.sort((a, b) => b.weight - a.weight);
     let left = total;
     const lengths = this.#lengths;
     // BM25's term frequency (termFrequency) written out in the loops below, which are the cost of a request.
     const norm = (K1 * B) / avg;
     const base = K1 * (1 - B);
-    const needed = minCoverage * total * (1 - 1e-9);
+    const needed = (minCoverage - COVERAGE_EPSILON) * total * (1 - 1e-9);
     const visit = (d: number, tf: number, weight: number) => {
       const s = (weight * tf * (K1 + 1)) / (tf + base + norm * lengths[d]!);
       if (best[d] === 0) touched.push(d);
@@ -352,7 +354,7 @@ export class ServiceIndex {
     }
     for (const d of reached) {
       const share = total > 0 ? Math.min(1, covered[d]! / total) : 0;
-      if (share >= minCoverage) scores[d] = scores[d]! + sums[d]! * share * share;
+      if (share >= minCoverage - COVERAGE_EPSILON) scores[d] = scores[d]! + sums[d]! * share * share;
       sums[d] = 0;
       covered[d] = 0;
     }
