@@ -71,6 +71,15 @@ export class KeptClientRows {
 
 const kept = new WeakMap<Db, KeptClientRows>();
 
+/**
+ * This process changed a client or a member: its own kept rows go at once, since on PostgreSQL its
+ * own notification arrives only after the COMMIT returned, and a next call may come before it
+ * ("refused at once"). Other processes drop theirs on the notification.
+ */
+export function clientsChanged(db: Db): void {
+  kept.get(db)?.changed();
+}
+
 /** The rows kept for a database's clients, when a server keeps them (never inside a transaction). */
 export function keptClientRows(db: Db): KeptClientRows | undefined {
   return kept.get(db);

@@ -5,6 +5,7 @@ import { HttpProblem, badRequest, conflict, forbidden, notFound } from '../http/
 import { DEFAULT_MEMBER_RATE_LIMIT, createClient, hashSecret, newClientSecret, type CreatedClient } from './clients.ts';
 import { audit } from '../audit/audit.ts';
 import { ADMIN_GRANTED_SCOPES } from './scopes.ts';
+import { clientsChanged } from './client-cache.ts';
 
 /** A member's API clients as the console shows them; secrets never, only at creation and rotation. */
 export interface ClientItem {
@@ -119,6 +120,7 @@ export async function rotateClientSecret(db: Db, memberId: string, clientId: str
     await tx.updateTable('api_clients').set({ secret_hash: hashSecret(secret) }).where('id', '=', row.id).execute();
     await audit(tx, { actor, action: 'client.rotate', target: clientId, memberId: memberId });
   });
+  clientsChanged(db);
   return { client_id: clientId, client_secret: secret };
 }
 
@@ -129,6 +131,7 @@ export async function revokeClient(db: Db, memberId: string, clientId: string, a
       await tx.updateTable('api_clients').set({ revoked_at: new Date() }).where('id', '=', row.id).execute();
       await audit(tx, { actor, action: 'client.revoke', target: clientId, memberId: memberId });
     });
+  clientsChanged(db);
   return (await getClientItem(db, clientId))!;
 }
 
@@ -140,5 +143,6 @@ export async function setClientSuspended(db: Db, clientId: string, suspended: bo
       await tx.updateTable('api_clients').set({ suspended_at: suspended ? new Date() : null }).where('id', '=', row.id).execute();
       await audit(tx, { actor, action: suspended ? 'client.suspend' : 'client.reinstate', target: clientId, memberId: row.member_id, details: { reason: reason?.trim() || null } });
     });
+  clientsChanged(db);
   return (await getClientItem(db, clientId))!;
 }

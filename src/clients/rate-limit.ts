@@ -3,6 +3,7 @@ import { badRequest } from '../http/problem.ts';
 import { audit } from '../audit/audit.ts';
 import { checkRateLimit } from './clients.ts';
 import { getClientItem, ownClient, type ClientItem } from './member-clients.ts';
+import { clientsChanged } from './client-cache.ts';
 
 /**
  * A network administrator sets how many calls a minute a client may make (null: back to the
@@ -23,5 +24,6 @@ export async function setClientRateLimit(db: Db, clientId: string, limit: number
       await tx.updateTable('api_clients').set({ rate_limit_per_minute: limit }).where('id', '=', row.id).execute();
       await audit(tx, { actor, action: 'client.rate-limit', target: clientId, memberId: row.member_id, details: { from: row.rate_limit_per_minute, to: limit } });
     });
+  clientsChanged(db);
   return (await getClientItem(db, clientId))!;
 }

@@ -7,6 +7,7 @@ import { checkPassword } from '../staff/passwords.ts';
 import { StaffExistsError, checkName, insertStaff, normaliseEmail } from '../staff/staff.ts';
 import { audit } from '../audit/audit.ts';
 import { claimService } from './service-claims.ts';
+import { clientsChanged } from '../clients/client-cache.ts';
 
 export const MEMBER_STATUSES = ['pending', 'approved', 'rejected', 'suspended'] as const satisfies readonly MemberStatus[];
 
@@ -226,5 +227,6 @@ export async function decide(db: Db, id: string, decision: Decision, reason: str
     }
     await audit(tx, { actor, action: `member.${decision}`, target: id, memberId: id, details: details });
   });
+  clientsChanged(db);
   return (await getMemberItem(db, id))!;
 }
