@@ -1,29 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { ServiceIndex, type ServiceRow } from './index.ts';
+import { ServiceIndex } from './index.ts';
+import { serviceRow } from './pipeline/fixtures.ts';
 import type { Features } from './text/analyzer.ts';
 
 const WORDS = ['asunto', 'vuokra', 'tuki', 'työ', 'lapsi', 'perhe', 'velka', 'neuvonta', 'kela', 'koulu', 'terveys', 'laina'];
 
-const row = (i: number, words: string[]): ServiceRow => ({
-  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-  content_hash: String(i),
-  name: { fi: words.slice(0, 2).join(' ') },
-  alternate_name: {},
-  summary: { fi: words.slice(2).join(' ') },
-  description: {},
-  keywords: {},
-  nationwide: true,
-  municipalities: [],
-  service_classes: [],
-  service_class_filter: [],
-  target_group_filter: [],
-  service_collections: [],
-  life_events: [],
-  funding_type: null,
-  languages: ['fi'],
-});
+const row = (i: number, words: string[]) => serviceRow(i, words.slice(0, 2).join(' '), words.slice(2).join(' '));
 
 /** phraseScores as written before it learnt to pass over services that cannot count: every posting of every word walked. */
 function reference(index: ServiceIndex, words: Features[], minCoverage: number): Float64Array {

@@ -1,33 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ServiceIndex, type ServiceRow } from '../index.ts';
+import { ServiceIndex } from '../index.ts';
 import { shippedSituationMatcher } from '../situations/understand.ts';
 import { FitCache } from './fits.ts';
+import { serviceRow } from './fixtures.ts';
 
-const row = (i: number, name: string, summary: string): ServiceRow => ({
-  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-  content_hash: String(i),
-  name: { fi: name },
-  alternate_name: {},
-  summary: { fi: summary },
-  description: {},
-  keywords: {},
-  nationwide: true,
-  municipalities: [],
-  service_classes: [],
-  service_class_filter: [],
-  target_group_filter: [],
-  service_collections: [],
-  life_events: [],
-  funding_type: null,
-  languages: ['fi'],
-});
 
 test('a situation fits a service its words explain better than one whose name is about something else besides', () => {
   const index = new ServiceIndex();
-  index.upsert(row(0, 'Vertaistukiryhmät', 'Vertaistukea ja ryhmätoimintaa.'));
-  index.upsert(row(1, 'Vertaistukea lapsen kuoleman kokeneille perheille', 'Vertaistukea ja ryhmätoimintaa.'));
-  index.upsert(row(2, 'Rakennuslupa', 'Luvan hakeminen rakentamiseen.'));
+  index.upsert(serviceRow(0, 'Vertaistukiryhmät', 'Vertaistukea ja ryhmätoimintaa.'));
+  index.upsert(serviceRow(1, 'Vertaistukea lapsen kuoleman kokeneille perheille', 'Vertaistukea ja ryhmätoimintaa.'));
+  index.upsert(serviceRow(2, 'Rakennuslupa', 'Luvan hakeminen rakentamiseen.'));
   const model = shippedSituationMatcher().model;
   const fit = new FitCache(index, model).conceptFit(model.byId.get('loneliness')!);
   assert.ok(fit[0]! > 0 && fit[1]! > 0, 'both are peer support');
@@ -40,10 +23,10 @@ test('a situation fits a service its words explain better than one whose name is
 
 test('a service for a group fits a situation that does not name the group less, and one that does as well', () => {
   const index = new ServiceIndex();
-  index.upsert(row(0, 'Suun terveydenhuolto', 'Hammashoito ja suun terveydenhuolto.'));
-  index.upsert(row(1, 'Suun terveydenhuolto opiskelijoille', 'Hammashoito ja suun terveydenhuolto.'));
-  index.upsert(row(2, 'Liikkumisen apuvälineet', 'Apuvälineitä liikkumiseen.'));
-  index.upsert(row(3, 'Liikkumisen apuvälineet vammaisille', 'Apuvälineitä liikkumiseen.'));
+  index.upsert(serviceRow(0, 'Suun terveydenhuolto', 'Hammashoito ja suun terveydenhuolto.'));
+  index.upsert(serviceRow(1, 'Suun terveydenhuolto opiskelijoille', 'Hammashoito ja suun terveydenhuolto.'));
+  index.upsert(serviceRow(2, 'Liikkumisen apuvälineet', 'Apuvälineitä liikkumiseen.'));
+  index.upsert(serviceRow(3, 'Liikkumisen apuvälineet vammaisille', 'Apuvälineitä liikkumiseen.'));
   const model = shippedSituationMatcher().model;
   const fits = new FitCache(index, model);
   const dental = fits.conceptFit(model.byId.get('dental-care')!);
@@ -54,13 +37,13 @@ test('a service for a group fits a situation that does not name the group less, 
 
 test('after a change, the fits computed before it serve until the background refresh reaches them', async () => {
   const index = new ServiceIndex();
-  index.upsert(row(0, 'Vertaistukiryhmät', 'Vertaistukea ja ryhmätoimintaa.'));
+  index.upsert(serviceRow(0, 'Vertaistukiryhmät', 'Vertaistukea ja ryhmätoimintaa.'));
   const model = shippedSituationMatcher().model;
   const fits = new FitCache(index, model);
   const loneliness = model.byId.get('loneliness')!;
   await fits.warm(0.3);
   assert.ok(fits.conceptFit(loneliness)[0]! > 0);
-  index.upsert(row(1, 'Ystävätoiminta', 'Vapaaehtoinen ystävä yksinäiselle.'));
+  index.upsert(serviceRow(1, 'Ystävätoiminta', 'Vapaaehtoinen ystävä yksinäiselle.'));
   const refresh = fits.warm(0.3);
   const stale = fits.conceptFit(loneliness);
   assert.equal(stale.length, 2, 'sized for the services there are now');
@@ -68,6 +51,6 @@ test('after a change, the fits computed before it serve until the background ref
   await refresh;
   assert.ok(fits.conceptFit(loneliness)[1]! > 0, 'and has one after');
   // Without a refresh under way, a change is seen at once.
-  index.upsert(row(2, 'Kohtaamispaikka', 'Avoin kohtaamispaikka yksinäisille.'));
+  index.upsert(serviceRow(2, 'Kohtaamispaikka', 'Avoin kohtaamispaikka yksinäisille.'));
   assert.ok(fits.conceptFit(loneliness)[2]! > 0);
 });

@@ -1,25 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { IndexedService } from '../index.ts';
+import { indexedService } from './fixtures.ts';
 import { generalNeedFactor } from './nature.ts';
 
-const service = (fi: string, summary = '', other: { sv?: string; en?: string } = {}): IndexedService => ({
-  id: fi,
-  hash: '',
-  name: { fi, ...other },
-  summary: { fi: summary },
-  nationwide: true,
-  municipalities: [],
-  serviceClassFilter: [],
-  targetGroupFilter: [],
-  serviceCollections: [],
-  lifeEvents: [],
-  fundingType: null,
-  languages: ['fi'],
-  features: new Int32Array(),
-  weights: new Float32Array(),
-  length: 1,
-});
+const service = (fi: string, summary = '', other: { sv?: string; en?: string } = {}) => indexedService(fi, { fi, ...other }, { fi: summary });
 
 test('help counts fully for a general need', () => {
   for (const name of ['Talous- ja velkaneuvonta', 'Kelan tuet asumiseen', 'Perheneuvola', 'Työnhakijaksi ilmoittautuminen', 'Asumistuen hakeminen', 'Vertaistukiryhmät'])

@@ -2,26 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { IndexedService } from '../index.ts';
+import { indexedService, serviceId } from './fixtures.ts';
 import { meterNeeds, type Need } from './needs.ts';
 import { MIN_CONFIDENCE, rank } from './rank.ts';
 
-const service = (i: number): IndexedService => ({
-  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-  hash: '',
-  name: { fi: `Palvelu ${i}` },
-  summary: {},
-  nationwide: true,
-  municipalities: [],
-  serviceClassFilter: [],
-  targetGroupFilter: [],
-  serviceCollections: [],
-  lifeEvents: [],
-  fundingType: null,
-  languages: ['fi'],
-  features: new Int32Array(),
-  weights: new Float32Array(),
-  length: 1,
-});
+const service = (i: number) => indexedService(serviceId(i), { fi: `Palvelu ${i}` });
 const need = (key: string, weight: number, lead = true): Need => ({ key, source: 'meter', weight, lead });
 
 test('the lowest meters lead; middling ones only add context; 8 and above are no need', () => {
