@@ -1,5 +1,6 @@
 import type { IndexedService } from '../index.ts';
 import { analyseFinnish, tokenize } from '../text/analyzer.ts';
+import { parts, says } from './nature.ts';
 
 /**
  * Who a service is for, against who is asking. A person is not a business: services whose PTV
@@ -88,8 +89,8 @@ export function ageFit(groups: readonly string[], age: number | undefined): Audi
 }
 
 /** Words that, in a service's name, say it is for young people or for older people (for records without target groups). */
-const YOUNG_WORDS = { anywhere: ['nuor'], beginning: ['ungdom', 'unga ', 'youth', 'young people', 'teen'] };
-const SENIOR_WORDS = { anywhere: ['ikäihmi', 'ikääntyn', 'ikääntyv', 'vanhus', 'vanhust', 'eläkeläi'], beginning: ['äldre', 'senior', 'pensionär', 'older people', 'elderly', 'pensioner'] };
+const YOUNG_WORDS = parts(['nuor'], ['ungdom', 'unga ', 'youth', 'young people', 'teen']);
+const SENIOR_WORDS = parts(['ikäihmi', 'ikääntyn', 'ikääntyv', 'vanhus', 'vanhust', 'eläkeläi'], ['äldre', 'senior', 'pensionär', 'older people', 'elderly', 'pensioner']);
 const AGE_GROUPS = Symbol('ageGroups');
 
 /** A service's age groups: its target groups where it has them, else what its name says (KR1.3 young people, KR1.1 seniors). */
@@ -98,10 +99,8 @@ export function ageGroupsOf(service: IndexedService & { [AGE_GROUPS]?: readonly 
   let groups = service[AGE_GROUPS];
   if (!groups) {
     const name = [service.name.fi, service.name.sv, service.name.en].filter(Boolean).join(' ').toLowerCase();
-    const says = (words: { anywhere: string[]; beginning: string[] }) =>
-      words.anywhere.some((w) => name.includes(w)) || words.beginning.some((w) => new RegExp(`(?:^|[^\\p{L}])${w}`, 'u').test(name));
-    const young = says(YOUNG_WORDS);
-    const senior = says(SENIOR_WORDS);
+    const young = says(name, YOUNG_WORDS);
+    const senior = says(name, SENIOR_WORDS);
     groups = young && !senior ? [YOUNG] : senior && !young ? [SENIORS] : [];
     service[AGE_GROUPS] = groups;
   }

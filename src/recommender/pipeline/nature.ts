@@ -14,11 +14,12 @@ import type { IndexedService } from '../index.ts';
  * ("aselupa", "väestörekisteriin") are caught without an analysis that may be missing (Voikko is
  * optional); Swedish and English ones at a word's beginning.
  */
-interface Part {
+export interface Part {
   part: string;
   anywhere: boolean;
 }
-const parts = (finnish: string[], others: string[]): Part[] => [
+/** Word parts: Finnish ones found anywhere in a word (inflections, compounds), others at a word's beginning. */
+export const parts = (finnish: string[], others: string[]): Part[] => [
   ...finnish.map((part) => ({ part, anywhere: true })),
   ...others.map((part) => ({ part, anywhere: false })),
 ];
@@ -87,7 +88,7 @@ export function groupsOf(service: IndexedService & { [GROUPS]?: string[] }): str
 }
 
 /** Whether the text holds one of the word parts: a Finnish one anywhere, another at a word's beginning. */
-function says(text: string, parts: readonly Part[]): boolean {
+export function says(text: string, parts: readonly Part[]): boolean {
   for (const { part, anywhere } of parts) {
     let at = text.indexOf(part);
     while (at >= 0) {
