@@ -92,6 +92,21 @@ for (const backend of testBackends()) {
       assert.equal(business.understood.asker, 'business');
     });
 
+    test('a situation is served by the services people meet for it, not by the services of a neighbouring one', async () => {
+      // Bullying at work is the employer's and occupational safety's matter; at school, the school's.
+      const work = await ask({ text: 'my boss humiliates me in front of everyone and I dread going to work', language: 'en' });
+      assert.ok(work.understood.situations.some((s) => s.id === 'workplace-harassment'), JSON.stringify(work.understood));
+      assert.ok(work.items.length > 0);
+      assert.deepEqual(work.items.filter((i) => /opetus|koulu/i.test(i.name)).map((i) => i.name), [], 'no school services for a workplace');
+      // Gambling is treated where other addictions are: the person gets those services, not an empty answer.
+      const gambling = await ask({ text: 'pelasin kaikki rahat nettikasinolla taas' });
+      assert.ok(gambling.items.some((i) => /päihde|mielenterveys/i.test(i.name)), gambling.items.map((i) => i.name).join(', '));
+      // A person thinking of suicide is not offered the guide for those bereaved by a suicide first.
+      const suicidal = await ask({ text: 'I keep thinking about killing myself' });
+      assert.equal(suicidal.understood.crisis, true);
+      assert.ok(!/läheisille/.test(suicidal.items[0]?.name ?? ''), suicidal.items[0]?.name);
+    });
+
     test('the lowest meters lead, and a life event adds to the check instead of erasing it', async () => {
       const meters = { housing: 2, finance: 1, health: 5, resilience: 5, working_studying: 5, family: 5, friends: 5, improvement_of_strengths: 5, self_esteem: 5, life_satisfaction: 5 };
       const check = await ask({ meters, language: 'en' });

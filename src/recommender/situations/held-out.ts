@@ -15,6 +15,8 @@
  *   members, word families by shared beginnings), after which it stands at 55 %, 55 %, 60 %. That
  *   is the honest figure for wording the model has not seen: paraphrases of its vocabulary are
  *   found, idioms and words it lacks mostly are not.
+ * Model 1.3.0 added "i don't want to live" to suicidal-thoughts for the development set's crisis
+ * question "I don't want to live anymore", which is also BLIND's: that item is no longer blind.
  * None of them may be copied into data/situations (a test checks); a change made because of a miss
  * in a set makes it a development set, so write a new one then.
  */

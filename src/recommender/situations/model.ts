@@ -110,7 +110,7 @@ export interface SituationConcept {
 }
 
 export interface SituationModel {
-  /** The shipped model's version, followed by each extension's ("1.2.0+mikkeli-1"). */
+  /** The shipped model's version, followed by each extension's ("1.3.0+mikkeli-1"). */
   version: string;
   concepts: SituationConcept[];
   byId: Map<string, SituationConcept>;

@@ -100,6 +100,23 @@ describe('crisis, language and who is asking', () => {
   test('a business says so', () => {
     for (const text of ['minulla on yritys ja en pysty maksamaan laskuja', 'I run a small business and need a loan', 'mitt företag går med förlust']) assert.equal(matcher.understand(text).asker, 'business', text);
     for (const text of ['en pysty maksamaan laskuja', 'I need a loan for a car', 'jag har skulder']) assert.equal(matcher.understand(text).asker, 'person', text);
+    // "company" is a business's word, unless a person's situation explains it better.
+    assert.equal(matcher.understand('my company is going bankrupt').asker, 'business');
+    assert.equal(matcher.understand('my widowed mum sits alone at home all day and needs company').asker, 'person');
+  });
+
+  test('general words complete a match but never make one', () => {
+    // Each shares only a general word ("anymore", "aamu", "dagar") with a phrasing of another situation.
+    for (const [text, language, not] of [
+      ["my health won't let me keep working anymore", 'en', 'elderly-parent-needs-help'],
+      ['tytär itkee joka aamu kun muut haukkuu sitä', 'fi', 'alcohol'],
+      ['jag dricker varje dag och kan inte sluta', 'sv', 'drugs'],
+      ['perintätoimisto lähettää koko ajan kirjeitä', 'fi', 'anxiety'],
+    ] as const)
+      assert.ok(!ids(text, language).includes(not), `${text}: ${not}`);
+    // With the situation's own words, they still count: the whole phrasing is matched in full.
+    const full = matcher.understand('firma meni konkurssiin ja jäin ilman töitä', { language: 'fi' }).concepts.find((m) => m.concept.id === 'lost-job');
+    assert.equal(full?.score, 1);
   });
 
   test('the language is the hint, else detected, else the language that matched', () => {

@@ -1,7 +1,7 @@
 import { LANGUAGES, type Language } from '../../catalogue/model.ts';
 import { detectLanguage, tokenize } from '../text/analyzer.ts';
 import { loadSituationModel, type SituationConcept, type SituationModel } from './model.ts';
-import { contentWords, deletions, editDistance, fold, FUNCTION_WORDS, isKnownWord, QUALITY, wordKeys, type WordKeys } from './words.ts';
+import { contentWords, deletions, editDistance, fold, FUNCTION_WORDS, isGeneralWord, isKnownWord, QUALITY, wordKeys, type WordKeys } from './words.ts';
 
 /**
  * Query understanding, the first stage of the recommender's pipeline: free text → the life
@@ -24,6 +24,10 @@ import { contentWords, deletions, editDistance, fold, FUNCTION_WORDS, isKnownWor
  *   Words the Finnish analyser knows are taken as written, never as someone's typo.
  * - An entry of only common words (one "työ") counts less than one of specific words
  *   (RELIABLE_SHARE); a one-word entry counts only for that word itself, not a translation or a part.
+ * - General words (words.ts: "anymore", "aamu", "dagar") complete a match but never make one: the
+ *   query's other words must cover the entry's specific words as a match without them would.
+ * - A business's word that a person's situation explains better is not a business's ("my mum needs
+ *   company").
  * - A concept is returned when its score reaches THRESHOLD: one word that merely occurs in a phrasing
  *   ("bread", "Suomi") covers too little of it, so out-of-domain questions get nothing. Crisis
  *   concepts have a lower bar (CRISIS_THRESHOLD): missing one costs more than a false alarm.
@@ -89,12 +93,16 @@ const UNKNOWN_SHARE = 0.6;
  * is a person's bills until the person says "yrityksen".
  */
 const BUSINESS_SHARE = 0.5;
+/** In the concept-as-a-whole score, a general word of the query (words.ts) weighs at most this share of a word of one concept. */
+const GENERAL_SHARE = 0.2;
 /** Below this much matched weight (about one specific word), a match is too thin to trust. */
 const MIN_MATCHED_WEIGHT = 1.5;
 
 interface Term {
   keys: WordKeys;
   weight: number;
+  /** A word that names no situation by itself (words.ts, GENERAL_WORDS). */
+  general: boolean;
 }
 
 interface Entry {
@@ -128,6 +136,8 @@ export class SituationMatcher {
   private readonly idf = new Map<string, number>();
   /** the weight of a query word the model does not know at all */
   private readonly unknownWeight: number;
+  /** the most a general word ("anymore", "aamu") weighs */
+  private readonly generalWeight: number;
 
   constructor(readonly model: SituationModel) {
     const conceptsByKey = new Map<string, Set<number>>();
@@ -142,7 +152,7 @@ export class SituationMatcher {
           const terms: Term[] = [];
           for (const word of contentWords(language, text)) {
             const keys = wordKeys(language, word)!;
-            terms.push({ keys, weight: 0 });
+            terms.push({ keys, weight: 0, general: isGeneralWord(language, word) });
             this.remember(word, keys);
             for (const key of keys.keys()) {
               let set = conceptsByKey.get(key);
@@ -156,6 +166,7 @@ export class SituationMatcher {
       }
     }
     const n = model.concepts.length;
+    this.generalWeight = GENERAL_SHARE * Math.log(1 + n);
     for (const [key, set] of conceptsByKey) this.idf.set(key, Math.log(1 + n / set.size));
     const idf = (key: string) => this.idf.get(key) ?? Math.log(2);
     for (const [ei, entry] of this.entries.entries()) {
@@ -248,6 +259,7 @@ export class SituationMatcher {
   /** The matches, and whether the text has a word that is mostly businesses' ("yritykselle", "my company"). */
   private matchText(text: string, language: Language): { matches: ConceptMatch[]; business: boolean } {
     const { keys: queryKeys, weights } = this.queryKeys(text, language);
+    const generalQueryWords = new Set([...weights.keys()].filter((word) => isGeneralWord(language, word)));
     const candidates = new Set<number>();
     for (const key of queryKeys.keys()) for (const ei of this.byKey.get(key) ?? []) candidates.add(ei);
     const best = new Map<number, ConceptMatch>();
@@ -256,7 +268,7 @@ export class SituationMatcher {
     for (const ei of candidates) {
       const entry = this.entries[ei]!;
       // Each query word matches one of the entry's words at most: the pairs that weigh most first.
-      const pairs: [value: number, term: number, word: string, quality: number, part: boolean][] = [];
+      const pairs: [value: number, term: number, word: string, quality: number, part: boolean, general: boolean][] = [];
       for (const [ti, term] of entry.terms.entries()) {
         const bestPerWord = new Map<string, [number, boolean]>();
         for (const [key, quality] of term.keys) {
@@ -268,17 +280,22 @@ export class SituationMatcher {
           const part = q[2] || quality === QUALITY.part;
           if (!previous || previous[0] < q[0] * quality) bestPerWord.set(q[1], [q[0] * quality, part]);
         }
-        for (const [word, [quality, part]] of bestPerWord) pairs.push([term.weight * quality, ti, word, quality, part]);
+        for (const [word, [quality, part]] of bestPerWord)
+          pairs.push([term.weight * quality, ti, word, quality, part, term.general || generalQueryWords.has(word)]);
       }
       pairs.sort((a, b) => b[0] - a[0]);
       let bag = bags.get(entry.concept);
       if (!bag) bags.set(entry.concept, (bag = new Map()));
       for (const [, , word, quality, part] of pairs) if (!part) bag.set(word, Math.max(bag.get(word) ?? 0, quality));
       let matched = 0;
+      // What the entry's words that are not general (words.ts) weigh, and how much of it the query has.
+      let specific = 0;
+      let specificTotal = 0;
+      for (const term of entry.terms) if (!term.general) specificTotal += term.weight;
       const used = new Set<string>();
       const covered = new Set<number>();
       const usedFully = new Set<string>();
-      for (const [value, ti, word, quality, part] of pairs) {
+      for (const [value, ti, word, quality, part, general] of pairs) {
         // A compound may cover several words by its parts ("syöpädiagnoosi": syöpä, diagnoosi).
         if (covered.has(ti) || (usedFully.has(word) && !part)) continue;
         // A one-word entry needs that word itself (any inflection, a typo), not a translation or a part.
@@ -287,8 +304,10 @@ export class SituationMatcher {
         used.add(word);
         if (!part) usedFully.add(word);
         matched += value;
+        if (!general) specific += value;
       }
-      if (matched < Math.min(MIN_MATCHED_WEIGHT, entry.total * 0.99)) continue;
+      // General words complete a match but never make one: "joka aamu" alone is not "krapula joka aamu".
+      if (specific < Math.min(MIN_MATCHED_WEIGHT, specificTotal * 0.99)) continue;
       const score = round((matched / entry.total) * KIND_FACTOR[entry.kind] * Math.min(1, entry.total / this.reliable));
       const previous = best.get(entry.concept);
       if (!previous || score > previous.score || (score === previous.score && used.size > previous.words.length))
@@ -316,8 +335,16 @@ export class SituationMatcher {
       // The words stay those of the best entry: a concept's bag must not swallow another's match (subsume()).
       if (previous) best.set(ci, { ...previous, score });
     }
-    const business = [...queryKeys].some(([key, [quality]]) => quality >= QUALITY.translation && this.businessKeys.has(key));
-    const matches = [...best.values()]
+    const businessWords = new Set<string>();
+    for (const [key, [quality, word]] of queryKeys) if (quality >= QUALITY.translation && this.businessKeys.has(key)) businessWords.add(word);
+    // A business's word that a person's situation explains better is the person's ("my mum needs company").
+    const all = [...best.values()];
+    const business = [...businessWords].some((word) => {
+      const using = all.filter((m) => m.words.includes(word));
+      const bestOf = (audience: boolean) => Math.max(0, ...using.filter((m) => (m.concept.audience === 'business') === audience).map((m) => m.score));
+      return bestOf(true) >= bestOf(false);
+    });
+    const matches = all
       .filter((m) => business || m.concept.audience !== 'business')
       .sort((a, b) => b.score - a.score || b.words.length - a.words.length);
     return { matches, business };
@@ -355,7 +382,8 @@ export class SituationMatcher {
     for (const [key, [quality, word]] of out) if (quality >= SINGLE_WORD_QUALITY) byWord.set(word, [...(byWord.get(word) ?? []), [key, 1]]);
     for (const word of weights.keys()) {
       const keys = byWord.get(word);
-      weights.set(word, keys ? this.weightOf(keys, (key) => this.idf.get(key) ?? 0) || this.unknownWeight : this.unknownWeight);
+      const weight = keys ? this.weightOf(keys, (key) => this.idf.get(key) ?? 0) || this.unknownWeight : this.unknownWeight;
+      weights.set(word, isGeneralWord(primary, word) ? Math.min(weight, this.generalWeight) : weight);
     }
     return { keys: out, weights };
   }

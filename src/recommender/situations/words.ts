@@ -66,6 +66,47 @@ export const FUNCTION_WORDS: Record<Language, Set<string>> = {
   `),
 };
 
+/**
+ * Words that carry meaning but name no situation by themselves: time ("anymore", "aamu", "dagar"),
+ * quantity ("liikaa", "so much"), and the most general verbs ("keep", "tehdä", "göra").
+ * They complete a match but never make one (understand.ts): "I don't want to live anymore" is not "my mother can't manage alone
+ * anymore", and "tytär itkee joka aamu" is not "krapula joka aamu". Finnish entries are base
+ * forms; Swedish and English ones are compared by stem.
+ */
+const GENERAL_WORDS: Record<Language, Set<string>> = {
+  fi: words(`
+    aamu ilta yö päivä viikko kuukausi vuosi aika kerta hetki vuorokausi
+    aina taas uudestaan usein joskus koskaan jatkuvasti nykyään viime ensi
+    liikaa paljon vähän kaikki kaikenlainen koko muu toinen jokainen mitään mikään yhtään
+    tulla tehdä saada ottaa antaa jäädä alkaa ruveta yrittää tietää osata
+    asia juttu homma tapa
+  `),
+  sv: words(`
+    morgon kväll natt dag dagar vecka veckor månad år tid gång stund
+    alltid igen ofta ibland aldrig längre fortfarande förra nästa
+    för mycket många alla allting hela annan andra varje något ingenting
+    göra ge hålla börja försöka veta
+    sak saker grej sätt
+  `),
+  en: words(`
+    morning evening night day days week weeks month months year years times while
+    always again often sometimes ever anymore still last next
+    much many lot lots whole every everything other others another nothing
+    keep keeps kept make makes made give gave
+    start started try trying know thing things stuff way
+  `),
+};
+const generalStems = { sv: new Set<string>(), en: new Set<string>() };
+
+/** Whether a content word names no situation by itself (GENERAL_WORDS): it weighs little. */
+export function isGeneralWord(language: Language, word: string): boolean {
+  const general = GENERAL_WORDS[language];
+  if (general.has(word)) return true;
+  if (language === 'fi') return analyseFinnish(word)?.lemmas.some((l) => general.has(l)) ?? false;
+  if (!generalStems[language].size) for (const w of general) generalStems[language].add(stem(language, w));
+  return generalStems[language].has(stem(language, word));
+}
+
 /** Base forms that are function words however they are spelt ("minulla" → minä, "enkä" → ei). */
 const FINNISH_FUNCTION_LEMMAS = words(`
   minä sinä hän se me te he tämä tuo ne
