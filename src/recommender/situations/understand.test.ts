@@ -105,6 +105,15 @@ describe('crisis, language and who is asking', () => {
     assert.equal(matcher.understand('my widowed mum sits alone at home all day and needs company').asker, 'person');
   });
 
+  test('of two readings of the same words, a much weaker one goes', () => {
+    // A husband is family as a son is (one class of relatives), but "my husband died" is not a child's death.
+    for (const [text, language] of [['min man dog förra veckan', 'sv'], ['my wife died suddenly', 'en']] as const) {
+      const found = ids(text, language);
+      assert.ok(found.includes('bereavement') && !found.includes('child-death'), `${text}: ${found}`);
+    }
+    assert.ok(ids('vår son dog i en olycka', 'sv').includes('child-death'));
+  });
+
   test('general words complete a match but never make one', () => {
     // Each shares only a general word ("anymore", "aamu", "dagar") with a phrasing of another situation.
     for (const [text, language, not] of [

@@ -460,12 +460,18 @@ function subsume(matches: ConceptMatch[]): ConceptMatch[] {
       !matches.some(
         (other) =>
           other !== m &&
-          other.words.length > m.words.length &&
           m.words.every((w) => other.words.includes(w)) &&
-          (m.concept.crisis ? other.score > m.score : other.score >= m.score),
+          (other.words.length > m.words.length
+            ? m.concept.crisis
+              ? other.score > m.score
+              : other.score >= m.score
+            : !m.concept.crisis && other.score >= m.score + SAME_WORDS_MARGIN),
       ),
   );
 }
+
+/** Of two readings of the same words, the weaker goes when it is this much weaker: "min man dog" is bereavement (1.0), not a child's death (0.76, a husband being family as a son is). */
+const SAME_WORDS_MARGIN = 0.15;
 
 const round = (score: number) => Math.round(score * 1e4) / 1e4;
 
