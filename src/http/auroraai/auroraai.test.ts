@@ -312,6 +312,12 @@ for (const backend of testBackends()) {
       }
     });
 
+    test('a search text of Object.prototype\'s names is text like any other (the glossaries once found their functions: 500)', async () => {
+      for (const language of ['fi', 'sv', 'en', undefined])
+        for (const word of ['constructor', 'toString', '__proto__', 'hasOwnProperty'])
+          assertValid(reference('TextSearchOutput'), await ok(TEXT_SEARCH, { search_text: word, ...(language ? { language } : {}) }), `${word} (${language})`);
+    });
+
     test('every endpoint needs an API client\'s credential: none or a wrong one is 401', async () => {
       for (const url of [RECOMMEND, TEXT_SEARCH, FEEDBACK]) {
         const body = url === FEEDBACK ? { auroraai_recommendation_id: 1 } : url === RECOMMEND ? { life_situation_meters: { health: [1] } } : { search_text: 'lukio' };
