@@ -95,7 +95,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   });
 }
 
-function fieldOf(context: string | undefined, path: string, params: Record<string, unknown>) {
+export function fieldOf(context: string | undefined, path: string, params: Record<string, unknown>) {
   const missing = typeof params.missingProperty === 'string' ? `/${params.missingProperty}` : '';
   const extra = typeof params.additionalProperty === 'string' ? `/${params.additionalProperty}` : '';
   const pointer = `${path}${missing}${extra}`.replace(/^\//, '').replaceAll('/', '.');

@@ -23,6 +23,7 @@ import { Learning, type LearningOptions } from '../recommender/learning/learning
 import { auroraaiRoutes } from './auroraai/recommender-routes.ts';
 import { consentRoutes } from '../transfers/routes.ts';
 import { auroraaiSessionRoutes } from './auroraai/session-attributes.ts';
+import { auroraaiRedirectRoutes } from './auroraai/redirect-routes.ts';
 import { personRoutes } from '../person/routes.ts';
 import { demoServiceRoutes } from '../demo/routes.ts';
 import { ConsentService, type ConsentOptions } from '../transfers/transfers.ts';
@@ -216,6 +217,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(auroraaiRoutes);
   await app.register(consentRoutes);
   await app.register(auroraaiSessionRoutes);
+  await app.register(auroraaiRedirectRoutes);
   await app.register(personRoutes);
   await app.register(consoleRoutes);
   // Public pages that redeem as the demo client: a production start has none.

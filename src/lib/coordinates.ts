@@ -14,3 +14,14 @@ export function etrsTm35finToWgs84(northing: number, easting: number): { latitud
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/**
+ * WGS84 degrees back to ETRS-TM35FIN northing/easting, in whole metres as PTV gives them (a place
+ * imported from PTV comes back to its own metre); null when not a plausible place in Finland.
+ */
+export function wgs84ToEtrsTm35fin(latitude: number, longitude: number): { northing: number; easting: number } | null {
+  if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) return null;
+  const [easting, northing] = toWgs84.inverse([longitude, latitude]) as [number, number];
+  if (northing < 6_500_000 || northing > 7_900_000 || easting < 0 || easting > 800_000) return null;
+  return { northing: Math.round(northing), easting: Math.round(easting) };
+}

@@ -7,7 +7,7 @@ import { recordOpened, type HookLog } from '../statistics/hooks.ts';
 import type { Learning } from './learning/learning.ts';
 import { OPENS_PER_ADDRESS } from './limits.ts';
 import { recordSignal } from './learning/signals.ts';
-import { getRecommendation } from './store.ts';
+import { getRecommendation, type StoredRecommendation } from './store.ts';
 
 /**
  * A person opens a service a recommendation gave (the /r/ links): the visit is a weak positive signal
@@ -31,14 +31,28 @@ export async function openResult(
   const serviceId = input.serviceId.toLowerCase();
   if (!recommendation || !recommendation.services.some((s) => s.id === serviceId)) throw notFound('no recommendation with this id gave this service');
   const found = await getService(db, serviceId);
-  const counted = input.counted && (input.address === undefined || (await spendIfRoom(db, OPENS_PER_ADDRESS, input.address)));
-  if (counted) {
-    await recordSignal(db, learning, [
-      { kind: 'open', recommendationId: recommendation.id, serviceId, clientId: recommendation.clientId, needs: recommendation.needs, value: 1 },
-    ]);
-    await recordOpened(db, recommendation, serviceId, log);
-  }
+  await recordOpening(db, learning, recommendation, serviceId, input, log);
   return { url: (found && firstWebUrl(found.channels, recommendation.language)) ?? `/api/v1/services/${serviceId}` };
+}
+
+/**
+ * A service of a recommendation opened, through any of the network's links to it (ours, AuroraAI's
+ * redirect): a weak positive signal and an `opened` event, up to OPENS_PER_ADDRESS per address.
+ */
+export async function recordOpening(
+  db: Db,
+  learning: Learning,
+  recommendation: StoredRecommendation,
+  serviceId: string,
+  input: { counted: boolean; address?: string | undefined },
+  log?: HookLog,
+): Promise<void> {
+  const counted = input.counted && (input.address === undefined || (await spendIfRoom(db, OPENS_PER_ADDRESS, input.address)));
+  if (!counted) return;
+  await recordSignal(db, learning, [
+    { kind: 'open', recommendationId: recommendation.id, serviceId, clientId: recommendation.clientId, needs: recommendation.needs, value: 1 },
+  ]);
+  await recordOpened(db, recommendation, serviceId, log);
 }
 
 /**

@@ -1,9 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { createClient } from '../../clients/clients.ts';
 import { basicAuth, createTestApp, type TestApp } from '../../testing/app.ts';
@@ -11,6 +7,7 @@ import { testBackends } from '../../testing/databases.ts';
 import { importDemo } from '../../testing/fixtures.ts';
 import { assertProblem } from '../../testing/problems.ts';
 import { metersFromAuroraAI } from './recommender-routes.ts';
+import { assertValid, attributes, CHANNEL_FIX, ETALUKIO, FEEDBACK, P6_10, RECOMMEND, reference, requestExample, responseExample, spec, strictReference, TEXT_SEARCH, implemented } from './reference-schemas.ts';
 
 /**
  * The AuroraAI service recommender API, checked against the AuroraAI reference itself
@@ -28,76 +25,9 @@ import { metersFromAuroraAI } from './recommender-routes.ts';
  * implementation and its clients (the UI reads web_pages[0]) use arrays of strings and a
  * {latitude, longitude} object. We answer as AuroraAI answered; the validation uses the reference
  * with exactly those five property schemas taken from its examples (CHANNEL_FIX below, checked by a
- * test to be all that differs).
+ * test to be all that differs). Requests are checked as AuroraAI's implementation checked them,
+ * more strictly than its OpenAPI text (`implemented`, see asImplemented in ./reference-schemas.ts).
  */
-
-const here = import.meta.dirname;
-const spec = JSON.parse(readFileSync(join(here, 'reference', 'auroraai-core-components.openapi.json'), 'utf8')) as {
-  paths: Record<string, { post: { requestBody: { content: { 'application/json': { example?: Record<string, unknown> } } }; responses: Record<string, { content?: { 'application/json': { example: unknown } } }> } }>;
-  components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
-};
-const attributes = JSON.parse(readFileSync(join(here, 'reference', 'auroraai-attributes.schema.json'), 'utf8')) as Record<string, unknown> & {
-  example: Record<string, unknown>;
-  properties: { life_situation_meters: { properties: Record<string, unknown> } };
-};
-
-const RECOMMEND = '/service-recommender/v1/recommend_service';
-const TEXT_SEARCH = '/service-recommender/v1/text_search';
-const FEEDBACK = '/service-recommender/v1/recommendation_feedback';
-const ETALUKIO = '3668d250-cd80-45c4-abcc-9b2d3a2b3e42';
-const P6_10 = 'http://uri.suomi.fi/codelist/ptv/ptvserclass2/code/P6.10';
-
-const CHANNEL_FIX: Record<string, object> = {
-  emails: { type: 'array', items: { type: 'string' }, description: 'Email addresses of the service channel' },
-  phone_numbers: { type: 'array', items: { type: 'string' }, description: 'Phone numbers of the service channel' },
-  service_hours: { type: 'array', items: { type: 'string' }, description: 'Service hours of the service channel' },
-  web_pages: { type: 'array', items: { type: 'string' }, description: 'Web page URLs for the service channel' },
-  location: {
-    anyOf: [{ type: 'object', properties: { latitude: { type: 'string' }, longitude: { type: 'string' } }, required: ['latitude', 'longitude'] }, { type: 'string' }],
-    description: 'Location of the service channel',
-  },
-};
-
-const PTV_AREA = {
-  type: 'object',
-  properties: {
-    type: { type: 'string' },
-    code: { type: ['string', 'null'] },
-    name: { type: 'array', items: { type: 'object', properties: { language: { type: 'string' }, value: { type: 'string' } }, required: ['language', 'value'] } },
-    municipalities: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { code: { type: 'string' }, name: { type: 'array', items: { type: 'object', properties: { language: { type: 'string' }, value: { type: 'string' } } } } },
-        required: ['code'],
-      },
-    },
-  },
-  required: ['type'],
-};
-
-/** The reference's component schemas as Ajv validators; `fixChannel` applies CHANNEL_FIX. */
-function referenceSchemas(fixChannel: boolean) {
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats.default(ajv);
-  const { $schema: _draft, ...attributeSchema } = attributes;
-  ajv.addSchema(attributeSchema);
-  ajv.addSchema({ $id: 'municipality_code.json', type: 'string' });
-  ajv.addSchema({ $id: 'https://api.palvelutietovaranto.suomi.fi/swagger/v11/swagger.json', components: { schemas: { VmOpenApiArea: PTV_AREA } } });
-  const components = structuredClone(spec.components.schemas);
-  if (fixChannel) Object.assign(components.ServiceChannel!.properties!, structuredClone(CHANNEL_FIX));
-  ajv.addSchema({ $id: 'auroraai.json', components: { schemas: components } });
-  return (name: string) => ajv.getSchema(`auroraai.json#/components/schemas/${name}`) as ValidateFunction;
-}
-const reference = referenceSchemas(true);
-const strictReference = referenceSchemas(false);
-
-function assertValid(validate: ValidateFunction, value: unknown, what: string) {
-  assert.ok(validate(value), `${what}: ${JSON.stringify(validate.errors?.slice(0, 5))}`);
-}
-
-const requestExample = (path: string) => structuredClone(spec.paths[path]!.post.requestBody.content['application/json'].example!);
-const responseExample = (path: string) => spec.paths[path]!.post.responses['200']!.content!['application/json'].example;
 
 interface Output {
   auroraai_recommendation_id: number;
@@ -133,6 +63,10 @@ describe('the AuroraAI reference, as the tests read it', () => {
     assertValid(reference('RecommendServiceInput'), requestExample(RECOMMEND), 'recommend_service example');
     assertValid(reference('TextSearchInput'), requestExample(TEXT_SEARCH), 'text_search example');
     assertValid(reference('RecommendServiceInput'), attributes.example, 'attributes example');
+    // As AuroraAI's implementation checked them: its examples still pass, the attributes example's extra fields do not.
+    assertValid(implemented('RecommendServiceInput'), requestExample(RECOMMEND), 'recommend_service example');
+    assertValid(implemented('TextSearchInput'), requestExample(TEXT_SEARCH), 'text_search example');
+    assert.equal(implemented('RecommendServiceInput')(attributes.example), false);
   });
 });
 
@@ -183,8 +117,10 @@ for (const backend of testBackends()) {
         const scores = answer.recommended_services.map((s) => s.similarity_score);
         assert.deepEqual(scores, [...scores].sort((a, b) => b - a), 'in decreasing similarity');
         assert.ok(answer.auroraai_recommendation_id > withFilters.auroraai_recommendation_id);
-        // The attribute schema's example (with age and municipality_code beside the meters).
-        assertValid(reference('RecommendServiceOutput'), await ok(RECOMMEND, attributes.example), 'answer to the attributes example');
+        // The attribute schema's example has age and municipality_code beside the meters: AuroraAI refused unknown fields.
+        assertProblem(await post(RECOMMEND, attributes.example), 400);
+        const { age: _a, municipality_code: _m, ...meters } = attributes.example;
+        assertValid(reference('RecommendServiceOutput'), await ok(RECOMMEND, meters), 'answer to the attributes example\'s meters');
       });
 
       test('text_search: its request example is answered, and the answer is valid TextSearchOutput', async () => {
@@ -237,20 +173,35 @@ for (const backend of testBackends()) {
       assert.deepEqual(s.responsible_organization, { id: 'df0c2f24-d2bd-4ba7-bdcd-fcfc9f0d65a7', name: 'Mikkelin kaupungin liikelaitos Otavia' });
       assert.ok(s.service_class_uris.includes(P6_10));
       assert.equal(s.funding_type, 'PubliclyFunded');
+      // PTV's ptvserclass URI (its newUri, which AuroraAI passed on) and the ptvserclass2 one.
+      assert.ok(s.service_class_uris.includes('http://uri.suomi.fi/codelist/ptv/ptvserclass/code/P6.10'));
       const otava = s.service_channels.find((c) => c.service_channel_id === '961f1a02-0eb7-4b5d-9721-6b9f2d14ec6f')!;
       assert.equal(otava.service_name, 'Otavan Opisto / Otavia');
       assert.equal(otava.service_channel_type, 'ServiceLocation');
       assert.equal(otava.session_transfer, false);
       assert.equal(otava.address, 'Otavantie 2 B, 50670, Mikkeli');
-      assert.ok((otava.web_pages as string[]).includes('http://www.otavanopisto.fi/'));
+      // Web pages are AuroraAI's redirect links, tied to this recommendation.
+      const page = new URL((otava.web_pages as string[])[0]!);
+      assert.equal(page.pathname, '/service-recommender/v1/redirect');
+      assert.deepEqual(Object.fromEntries(page.searchParams), {
+        service_id: ETALUKIO,
+        service_channel_id: otava.service_channel_id,
+        link_id: '0',
+        recommendation_id: String(answer.auroraai_recommendation_id),
+      });
+      const opened = await t.app.inject(page.pathname + page.search);
+      assert.equal(opened.statusCode, 302, opened.body);
+      assert.equal(opened.headers.location, 'http://www.otavanopisto.fi/');
       assert.ok((otava.emails as string[]).includes('info@otavia.fi'));
       assert.deepEqual(otava.phone_numbers, ['Opintoasiainvastaava +358 447943552', '+358 447943565']);
       assert.match((otava.service_hours as string[])[0]!, /^Monday 08:00:00 - 16:00:00, Tuesday/);
-      const location = otava.location as { latitude: string; longitude: string };
-      assert.ok(Math.abs(Number(location.latitude) - 61.6455) < 0.01 && Math.abs(Number(location.longitude) - 27.0732) < 0.01, 'WGS84');
+      // As PTV gives it (ETRS-TM35FIN metres: the sample says 6834688.027 / 503879.049), and in WGS84.
+      const location = otava.location as { latitude: string; longitude: string; wgs84: { latitude: number; longitude: number } };
+      assert.deepEqual([location.latitude, location.longitude], ['6834688', '503879']);
+      assert.ok(Math.abs(location.wgs84.latitude - 61.6455) < 0.01 && Math.abs(location.wgs84.longitude - 27.0732) < 0.01, 'WGS84');
     });
 
-    test('requests are accepted and refused exactly as the reference\'s schemas say (no type coercion)', async () => {
+    test('requests are accepted and refused exactly as AuroraAI\'s implementation checked them (no type coercion)', async () => {
       const given = await ok(RECOMMEND, { life_situation_meters: { health: [2] }, limit: 2 });
       /** Mostly valid, sometimes not. */
       const mostly = <A, B>(valid: fc.Arbitrary<A>, invalid: fc.Arbitrary<B>) => fc.oneof({ weight: 12, arbitrary: valid }, { weight: 1, arbitrary: invalid });
@@ -263,7 +214,7 @@ for (const backend of testBackends()) {
         fc.dictionary(fc.constantFrom('health', 'housing', 'family', 'finance', 'friends', 'working_studying', 'self_esteem'), meterAnswers, { maxKeys: 4 }),
         fc.constantFrom({ mood: [3] }, { health: [2], mood: [1] }, null, [], 'health', 3),
       );
-      const codes = <T>(values: T[]) => fc.array(fc.constantFrom(...values), { maxLength: 2 });
+      const codes = <T>(values: T[]) => fc.oneof({ weight: 20, arbitrary: fc.array(fc.constantFrom(...values), { minLength: 1, maxLength: 2 }) }, { weight: 1, arbitrary: fc.constant([]) });
       const filters = fc.oneof(
         {
           weight: 5,
@@ -279,7 +230,7 @@ for (const backend of testBackends()) {
               service_collections: mostly(codes(['744c4b61-fde5-4d23-a844-cee5728b9119']), fc.constantFrom([null])),
               funding_type: mostly(codes(['PubliclyFunded', 'MarketFunded']), fc.constantFrom([true])),
               wellbeing_service_county_codes: mostly(codes(['02', '03']), fc.constantFrom([2])),
-              unknown_filter: fc.constant(['x']),
+              unknown_filter: mostly(fc.constant(undefined), fc.constant(['x'])),
               // (only rarely several filters together, which leave nothing)
             },
             { requiredKeys: [] },
@@ -292,15 +243,18 @@ for (const backend of testBackends()) {
         rerank: mostly(fc.boolean(), fc.constantFrom('true', 1, null)),
         service_filters: filters,
         session_id: mostly(fc.string({ maxLength: 8 }), fc.constantFrom(5, null)),
-        age: fc.integer({ min: 0, max: 200 }),
+        age: mostly(fc.constant(undefined), fc.integer({ min: 0, max: 200 })),
       };
       /** Bodies with the required field nearly always there. */
       const body = <R extends Record<string, fc.Arbitrary<unknown>>>(required: string, fields: R) =>
         mostly(fc.record(fields, { requiredKeys: [required] as never }), fc.record(fields, { requiredKeys: [] })) as fc.Arbitrary<Record<string, unknown>>;
       const recommendBody = body('life_situation_meters', { life_situation_meters: meters, ...common });
       const searchBody = body('search_text', {
-        search_text: mostly(fc.oneof(fc.constantFrom('nuorten työttömyys', 'lukio', '', ' '), fc.string({ maxLength: 20 })), fc.constantFrom(5, null, ['lukio'])),
+        search_text: mostly(fc.oneof(fc.constantFrom('nuorten työttömyys', 'lukio', '', ' ', 'x'.repeat(1025)), fc.string({ minLength: 1, maxLength: 20 })), fc.constantFrom(5, null, ['lukio'])),
         ...common,
+        // text_search takes no session_id (AuroraAI refused it): sent only now and then.
+        session_id: mostly(fc.constant(undefined), fc.string({ maxLength: 8 })),
+        language: mostly(fc.constant(undefined), fc.constantFrom('fi', 'sv', 'en', 'de', 'xx', 5)),
       });
       const feedbackBody = body('auroraai_recommendation_id', 
         {
@@ -327,10 +281,12 @@ for (const backend of testBackends()) {
         [FEEDBACK, 'RecommendationFeedback', feedbackBody],
       ];
       for (const [url, schema, arbitrary] of cases) {
-        const validate = reference(schema);
+        const validate = implemented(schema);
         let accepted = 0;
         await fc.assert(
-          fc.asyncProperty(arbitrary, async (body) => {
+          fc.asyncProperty(arbitrary, async (generated) => {
+            // What goes over the wire: fields left undefined are not sent.
+            const body = JSON.parse(JSON.stringify(generated)) as Record<string, unknown>;
             const valid = validate(body);
             const res = await post(url, body);
             const what = `${url} ${JSON.stringify(body)} → ${res.statusCode} ${res.body.slice(0, 300)}`;
@@ -356,6 +312,12 @@ for (const backend of testBackends()) {
       }
     });
 
+    test('a search text of Object.prototype\'s names is text like any other (the glossaries once found their functions: 500)', async () => {
+      for (const language of ['fi', 'sv', 'en', undefined])
+        for (const word of ['constructor', 'toString', '__proto__', 'hasOwnProperty'])
+          assertValid(reference('TextSearchOutput'), await ok(TEXT_SEARCH, { search_text: word, ...(language ? { language } : {}) }), `${word} (${language})`);
+    });
+
     test('every endpoint needs an API client\'s credential: none or a wrong one is 401', async () => {
       for (const url of [RECOMMEND, TEXT_SEARCH, FEEDBACK]) {
         const body = url === FEEDBACK ? { auroraai_recommendation_id: 1 } : url === RECOMMEND ? { life_situation_meters: { health: [1] } } : { search_text: 'lukio' };
@@ -375,8 +337,9 @@ for (const backend of testBackends()) {
       const service = mine.recommended_services[0]!.service_id;
       assertProblem(await post(FEEDBACK, { auroraai_recommendation_id: id, feedback_score: 1 }, others[1]!.authorization), 404);
       assertProblem(await post(FEEDBACK, { auroraai_recommendation_id: 999_999_999, feedback_score: 1 }, others[0]!.authorization), 404);
-      const stray = assertProblem(await post(FEEDBACK, { auroraai_recommendation_id: id, service_feedbacks: [{ feedback_score: 1, service_id: service }, { feedback_score: 1, service_id: ETALUKIO }] }, others[0]!.authorization), 400);
-      assert.equal(stray.errors?.[0]?.field, 'service_feedbacks.1.service_id');
+      // A service the recommendation did not give is unknown to it: 404, as AuroraAI answered.
+      const stray = assertProblem(await post(FEEDBACK, { auroraai_recommendation_id: id, service_feedbacks: [{ feedback_score: 1, service_id: service }, { feedback_score: 1, service_id: ETALUKIO }] }, others[0]!.authorization), 404);
+      assert.match(stray.detail!, /^service_feedbacks\.1\.service_id/);
       const row = await t.database.db.selectFrom('recommendations').select('id').where('number', '=', id).executeTakeFirstOrThrow();
       assert.equal((await t.database.db.selectFrom('recommendation_signals').select('id').where('recommendation_id', '=', row.id).execute()).length, 0, 'nothing of a refused request is kept');
       assertProblem(await post(FEEDBACK, { auroraai_recommendation_id: String(id) }, others[0]!.authorization), 400);
@@ -424,7 +387,9 @@ for (const backend of testBackends()) {
         assert.deepEqual(op.security, [{ basicAuth: [] }]);
         assert.equal(op.operationId, (spec.paths[path]!.post as unknown as { operationId: string }).operationId);
         const body = op.requestBody.content['application/json'].schema;
-        sameFields(body, spec.components.schemas[input]!, input);
+        // AuroraAI's implementation also took a text search's `language` (asImplemented).
+        const theirFields = input === 'TextSearchInput' ? { ...spec.components.schemas[input]!, properties: { ...spec.components.schemas[input]!.properties, language: {} } } : spec.components.schemas[input]!;
+        sameFields(body, theirFields, input);
         if (body.properties.service_filters) sameFields(body.properties.service_filters, spec.components.schemas.ServiceFilters!, 'ServiceFilters');
         if (body.properties.service_feedbacks) sameFields(body.properties.service_feedbacks.items!, spec.components.schemas.ServiceFeedback!, 'ServiceFeedback');
         if (body.properties.life_situation_meters)

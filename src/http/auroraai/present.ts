@@ -1,11 +1,16 @@
 import type { Db } from '../../db/database.ts';
 import { codeLists } from '../../catalogue/codelists.ts';
+import { webPagesOnly, webUrl } from '../../catalogue/web-url.ts';
+import { wgs84ToEtrsTm35fin } from '../../lib/coordinates.ts';
+import { receivingTargets } from '../../transfers/receivers.ts';
+import { redirectLink } from './redirect.ts';
 import { LANGUAGES, pickText, type Address, type Area, type Email, type LocalizedText, type Phone, type ServiceHours, type WebPage } from '../../catalogue/model.ts';
 
 /**
  * Catalogue services in the AuroraAI API's RecommendedService shape, as AuroraAI formatted PTV data:
  * texts in Finnish (falling back to Swedish, then English), the responsible organisation, service
- * class URIs, areas as PTV gives them, and the service channels with their contact details.
+ * class URIs, areas as PTV gives them, and the service channels with their contact details, their
+ * web pages as redirect links tied to the recommendation, and whether they receive session transfers.
  */
 const CHANNEL_TYPES = new Set(['EChannel', 'WebPage', 'Phone', 'ServiceLocation', 'PrintableForm']);
 const fi = (t: LocalizedText | null | undefined) => (t ? (pickText(t, ['fi', 'sv', 'en']) ?? '') : '');
@@ -20,7 +25,7 @@ export interface AuroraChannel {
   session_transfer: boolean;
   address: string;
   emails: string[];
-  location: { latitude: string; longitude: string } | '';
+  location: { latitude: string; longitude: string; wgs84: { latitude: number; longitude: number } } | '';
   phone_numbers: string[];
   service_hours: string[];
   web_pages: string[];
@@ -86,18 +91,43 @@ function formatHours(h: ServiceHours): string {
     .join(', ');
 }
 
-function channelOf(c: {
-  id: string;
-  type: string;
-  name: LocalizedText;
-  summary: LocalizedText;
-  description: LocalizedText;
-  web_pages: unknown;
-  phones: unknown;
-  emails: unknown;
-  addresses: unknown;
-  service_hours: unknown;
-}): AuroraChannel {
+/** A channel's web pages in the order AuroraAI listed them: Finnish (or language-less) ones, else all. A redirect link's link_id indexes this list. */
+export function channelWebPages(webPages: unknown): string[] {
+  return finnishFirst(webPagesOnly<WebPage>(webPages)).map((w) => webUrl(w.url)!);
+}
+
+/** The first location address's place: PTV's ETRS-TM35FIN metres (what AuroraAI passed on) and WGS84. */
+function locationOf(a: Address | undefined): AuroraChannel['location'] {
+  const etrs = a && a.latitude !== null && a.longitude !== null ? wgs84ToEtrsTm35fin(a.latitude, a.longitude) : null;
+  if (!a || !etrs) return '';
+  return { latitude: String(etrs.northing), longitude: String(etrs.easting), wgs84: { latitude: a.latitude!, longitude: a.longitude! } };
+}
+
+/** What links in an answer are tied to. */
+export interface LinkContext {
+  /** The recommendation's integer id (auroraai_recommendation_id). */
+  number: number;
+  /** recommend_service's session_id: AuroraAI added it to EChannel links only. */
+  sessionId?: string | undefined;
+}
+
+function channelOf(
+  c: {
+    id: string;
+    type: string;
+    name: LocalizedText;
+    summary: LocalizedText;
+    description: LocalizedText;
+    web_pages: unknown;
+    phones: unknown;
+    emails: unknown;
+    addresses: unknown;
+    service_hours: unknown;
+  },
+  serviceId: string,
+  receives: boolean,
+  links: LinkContext,
+): AuroraChannel {
   const addresses = ((c.addresses ?? []) as Address[]).filter((a) => a.type === 'Location');
   const located = addresses.find((a) => a.latitude !== null && a.longitude !== null);
   const name = fi(c.name);
@@ -108,18 +138,26 @@ function channelOf(c: {
     service_channel_type: c.type,
     service_channel_description_summary: fi(c.summary),
     service_channel_description: fi(c.description),
-    session_transfer: false,
+    session_transfer: receives,
     address: addresses[0] ? formatAddress(addresses[0]) : '',
     emails: finnishFirst((c.emails ?? []) as Email[]).map((e) => e.address),
-    location: located ? { latitude: String(located.latitude), longitude: String(located.longitude) } : '',
+    location: locationOf(located),
     phone_numbers: finnishFirst(((c.phones ?? []) as Phone[]).filter((p) => p.type === 'Phone')).map(formatPhone),
     service_hours: ((c.service_hours ?? []) as ServiceHours[]).filter((h) => h.type === 'DaysOfTheWeek' || h.type === 'Standard').map(formatHours).filter(Boolean),
-    web_pages: finnishFirst((c.web_pages ?? []) as WebPage[]).map((w) => w.url),
+    web_pages: channelWebPages(c.web_pages).map((_, i) =>
+      redirectLink({
+        serviceId,
+        channelId: c.id,
+        linkId: i,
+        number: links.number,
+        sessionId: c.type === 'EChannel' ? links.sessionId : undefined,
+      }),
+    ),
   };
 }
 
 /** The services, in the order of `ranked`, with their scores and ranks; services no longer in the catalogue are left out. */
-export async function presentServices(db: Db, ranked: { serviceId: string; similarity: number; rank: number }[]): Promise<AuroraService[]> {
+export async function presentServices(db: Db, ranked: { serviceId: string; similarity: number; rank: number }[], links: LinkContext): Promise<AuroraService[]> {
   if (ranked.length === 0) return [];
   const ids = ranked.map((r) => r.serviceId);
   const rows = await db
@@ -143,7 +181,7 @@ export async function presentServices(db: Db, ranked: { serviceId: string; simil
     ])
     .where('id', 'in', ids)
     .execute();
-  const links = await db
+  const channelLinks = await db
     .selectFrom('service_channel_links as l')
     .innerJoin('service_channels as c', 'c.id', 'l.channel_id')
     .select(['l.service_id', 'c.id', 'c.type', 'c.name', 'c.summary', 'c.description', 'c.web_pages', 'c.phones', 'c.emails', 'c.addresses', 'c.service_hours'])
@@ -152,15 +190,18 @@ export async function presentServices(db: Db, ranked: { serviceId: string; simil
     .orderBy('l.service_id')
     .orderBy('c.id')
     .execute();
+  const channelIds = [...new Set(channelLinks.map((l) => l.id))];
+  const receiving = new Set(
+    channelIds.length ? (await receivingTargets(db).select('t.channel_id').where('t.channel_id', 'in', channelIds).execute()).map((t) => t.channel_id) : [],
+  );
   const channels = new Map<string, AuroraChannel[]>();
-  for (const link of links) {
+  for (const link of channelLinks) {
     if (!CHANNEL_TYPES.has(link.type)) continue;
     const list = channels.get(link.service_id) ?? [];
-    if (!list.some((c) => c.service_channel_id === link.id)) list.push(channelOf(link));
+    if (!list.some((c) => c.service_channel_id === link.id)) list.push(channelOf(link, link.service_id, receiving.has(link.id), links));
     channels.set(link.service_id, list);
   }
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const lists = codeLists();
   const out: AuroraService[] = [];
   for (const r of ranked) {
     const s = byId.get(r.serviceId);
@@ -183,7 +224,7 @@ export async function presentServices(db: Db, ranked: { serviceId: string; simil
       })),
       similarity_score: r.similarity,
       rank: r.rank,
-      service_class_uris: s.service_classes.map((c) => lists.serviceClassByCode.get(c)?.uri).filter((u): u is string => Boolean(u)),
+      service_class_uris: serviceClassUris(s.service_classes),
       target_groups: s.target_groups,
       service_collections: s.service_collections,
       requirements: fi(s.requirements) ? [fi(s.requirements)] : [],
@@ -194,3 +235,10 @@ export async function presentServices(db: Db, ranked: { serviceId: string; simil
   }
   return out;
 }
+
+/** PTV's ptvserclass URI of a class (its `newUri`, which AuroraAI passed on), then the class's ptvserclass2 URI when the code list knows it. */
+function serviceClassUris(codes: string[]): string[] {
+  const lists = codeLists();
+  return codes.flatMap((code) => [`${PTVSERCLASS}${code}`, ...(lists.serviceClassByCode.get(code)?.uri ? [lists.serviceClassByCode.get(code)!.uri!] : [])]);
+}
+const PTVSERCLASS = 'http://uri.suomi.fi/codelist/ptv/ptvserclass/code/';

@@ -1,6 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
 import Type from 'typebox';
 import type { ServiceFilters as CatalogueFilters } from '../../catalogue/query.ts';
 import { requireClient } from '../auth.ts';
@@ -9,7 +7,12 @@ import { METERS, type MeterValues } from '../../recommender/meters.ts';
 import { rateRecommendation } from '../../recommender/learning/rate-results.ts';
 import { recommend, type RankedResult } from '../../recommender/recommend.ts';
 import { presentServices } from './present.ts';
-import { RecommendationFeedback, RecommendServiceInput, RecommendServiceOutput, TextSearchInput, TextSearchOutput } from './schemas.ts';
+import { asAuroraAI, methodNotAllowed } from './compat.ts';
+import { RecommendationFeedback, RecommendServiceInput, RecommendServiceOutput, ServiceFilters, TextSearchInput, TextSearchOutput } from './schemas.ts';
+
+export const RECOMMEND_PATH = '/service-recommender/v1/recommend_service';
+export const TEXT_SEARCH_PATH = '/service-recommender/v1/text_search';
+export const FEEDBACK_PATH = '/service-recommender/v1/recommendation_feedback';
 
 /**
  * The AuroraAI core components service recommender API, for AuroraAI clients to use unchanged:
@@ -20,10 +23,6 @@ import { RecommendationFeedback, RecommendServiceInput, RecommendServiceOutput, 
 const DEFAULT_LIMIT = 5;
 /** Text beyond this is not analysed (the reference sets no limit; the body limit is 1 MiB). */
 const TEXT_ANALYSED = 2000;
-
-// The reference validates without coercion: "5" is not an integer, "true" not a boolean.
-const ajv = new Ajv({ coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: false, strict: false });
-addFormats.default(ajv);
 
 /** A 3X10D meter's answers (an array, as AuroraAI sends them) as one answer: their mean, rounded; none when empty. */
 export function metersFromAuroraAI(input: Record<string, number[] | undefined>): MeterValues {
@@ -36,26 +35,8 @@ export function metersFromAuroraAI(input: Record<string, number[] | undefined>):
   return meters;
 }
 
-function filtersFrom(input: unknown): CatalogueFilters {
-  // The reference's ServiceFilters has no `type: object`: null or any other value passes it, as no filters.
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return {};
-  const filters = { ...input } as CatalogueFilters & Record<string, unknown>;
-  // The reference's fields only: anything else it allows is ignored.
-  const known = new Set([
-    'only_national_services',
-    'include_national_services',
-    'municipality_codes',
-    'region_codes',
-    'hospital_district_codes',
-    'service_classes',
-    'target_groups',
-    'service_collections',
-    'funding_type',
-    'wellbeing_service_county_codes',
-  ]);
-  for (const key of Object.keys(filters)) if (!known.has(key)) delete filters[key];
-  return filters;
-}
+// The schema admits only the reference's filters, which are the catalogue's.
+const filtersFrom = (input: Type.Static<typeof ServiceFilters> | undefined): CatalogueFilters => ({ ...input }) as CatalogueFilters;
 
 /** Each result's rank, and its similarity: its score before feedback. */
 function ranked(results: RankedResult[]) {
@@ -67,11 +48,12 @@ const description = (text: string) =>
   `${text} As in the AuroraAI core components API (auroraai-core-components.openapi.json 0.0.1); requires an API client's HTTP Basic credential (client_id:client_secret).`;
 
 export const auroraaiRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  asAuroraAI(app);
   const db = () => app.aurora.database.db;
+  for (const path of [RECOMMEND_PATH, TEXT_SEARCH_PATH, FEEDBACK_PATH]) methodNotAllowed(app, path, ['POST']);
 
   app.post(
-    '/service-recommender/v1/recommend_service',
+    RECOMMEND_PATH,
     {
       onRequest: requireClient(),
       schema: {
@@ -103,12 +85,15 @@ export const auroraaiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
         request.log,
       );
-      return { auroraai_recommendation_id: recommendation.number, recommended_services: await presentServices(db(), ranked(results)) };
+      return {
+        auroraai_recommendation_id: recommendation.number,
+        recommended_services: await presentServices(db(), ranked(results), { number: recommendation.number, sessionId: body.session_id }),
+      };
     },
   );
 
   app.post(
-    '/service-recommender/v1/text_search',
+    TEXT_SEARCH_PATH,
     {
       onRequest: requireClient(),
       schema: {
@@ -125,8 +110,8 @@ export const auroraaiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const body = request.body;
-      // AuroraAI's implementation also took `language`; outside the reference, honoured when it is ours.
-      const language = (body as { language?: unknown }).language;
+      // AuroraAI's implementation also took `language`, outside its OpenAPI text; ours are analysed as such.
+      const language = body.language;
       const textLanguage = language === 'fi' || language === 'sv' || language === 'en' ? language : undefined;
       const { recommendation, results } = await recommend(
         db(),
@@ -144,12 +129,12 @@ export const auroraaiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
         request.log,
       );
-      return { auroraai_recommendation_id: recommendation.number, recommended_services: await presentServices(db(), ranked(results)) };
+      return { auroraai_recommendation_id: recommendation.number, recommended_services: await presentServices(db(), ranked(results), { number: recommendation.number }) };
     },
   );
 
   app.post(
-    '/service-recommender/v1/recommendation_feedback',
+    FEEDBACK_PATH,
     {
       onRequest: requireClient(),
       schema: {

@@ -47,10 +47,8 @@ export async function rateRecommendation(
   const given = new Set(recommendation.services.map((s) => s.id));
   const rated = input.ratings.map((r) => ({ ...r, serviceId: r.serviceId.toLowerCase() }));
   const stray = rated.findIndex((r) => !given.has(r.serviceId));
-  if (stray >= 0)
-    throw badRequest('a service_feedbacks service is not one this recommendation gave', [
-      { field: `service_feedbacks.${stray}.service_id`, message: 'not among the recommended services' },
-    ]);
+  // AuroraAI answered 404 for a service its recommendation did not give, and its clients expect that.
+  if (stray >= 0) throw notFound(`service_feedbacks.${stray}.service_id: recommendation ${input.number} gave no service ${rated[stray]!.serviceId}`);
   await recordRatings(db, learning, recommendation, input.clientId, rated, input.overall, log);
 }
 

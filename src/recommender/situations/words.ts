@@ -171,7 +171,9 @@ function computeKeys(language: Language, word: string): WordKeys | null {
     const stemmed = stem(language, word);
     if (!relativeStems[language].size) for (const r of RELATIVES[language]) relativeStems[language].add(stem(language, r));
     if (RELATIVES[language].has(word) || relativeStems[language].has(stemmed)) put('c:relative', QUALITY.part);
-    const finnish = glossary[language][word] ?? (stemmed.length >= 5 ? glossary[language][stemmed] : undefined) ?? [];
+    // Own entries only: a word such as "constructor" would otherwise find Object.prototype's.
+    const entry = (w: string) => (Object.hasOwn(glossary[language], w) ? glossary[language][w] : undefined);
+    const finnish = entry(word) ?? (stemmed.length >= 5 ? entry(stemmed) : undefined) ?? [];
     for (const fi of finnish)
       for (const piece of tokenize(fi))
         for (const [key, quality] of wordKeys('fi', piece) ?? []) if (key.startsWith('l:')) put(key, quality * QUALITY.translation);

@@ -115,7 +115,9 @@ export function analyse(text: string, language: TextLanguage, options: { transla
     for (const word of token.includes('-') ? [token, ...token.split('-')] : [token]) {
       if (word.length < 2) continue;
       // The glossary is asked first: "work", "home" and "help" are stop words of general English.
-      const finnish = options.translate ? (glossary[language][word] ?? glossary[language][stem(language, word)]) : undefined;
+      // Own entries only: a word such as "constructor" would otherwise find Object.prototype's.
+      const entry = (w: string) => (Object.hasOwn(glossary[language], w) ? glossary[language][w] : undefined);
+      const finnish = options.translate ? (entry(word) ?? entry(stem(language, word))) : undefined;
       if (finnish) for (const fi of finnish) finnishWord(features, fi, (weight * WEIGHTS.translation) / finnish.length, true);
       if (!finnish && stopwords[language].has(word)) continue;
       add(features, `${language}:${stem(language, word)}`, weight * WEIGHTS.foreign);
