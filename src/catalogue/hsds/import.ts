@@ -539,6 +539,7 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions):
   const identifiersOf = group('organization_identifiers', 'organization_id');
   const organizations: OrganizationRecord[] = [];
   const orgNames = new Map<string, LocalizedText>();
+  const placeholders = new Set<string>();
   for (const s of tables.organizations) {
     const o = s.row;
     if (!UUID.test(o.id as string)) {
@@ -547,6 +548,10 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions):
     }
     const a = attrsOf(o.id, 'organization');
     const id = lower(o.id);
+    if (a.has('placeholder')) {
+      placeholders.add(id);
+      continue;
+    }
     const businessCode =
       identifiersOf(id).find((i) => ['FI-PRO', 'FI-YTJ'].includes(String(i.identifier_scheme)) || ['Y-tunnus', 'Business ID'].includes(String(i.identifier_type)))
         ?.identifier ?? null;
@@ -694,14 +699,22 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions):
       continue;
     }
     const phones = [...phonesOf(id), ...contactsOf(id).flatMap((c) => phonesOfContact(c.id as string).filter((p) => p.location_id == null || lower(p.location_id) !== id))];
-    const urls = urlsOf(id);
+    const webPages = [
+      ...a.list
+        .filter((x) => x.linkType === 'url' && x.taxonomy === TAXONOMIES.aurora.name && x.code === 'web_page' && x.value)
+        .map((x) => {
+          const wa = attrsOf(x.id, 'attribute');
+          return { url: x.value!, name: orDefault(wa.prop('label'), null), language: wa.language() };
+        }),
+      ...urlsOf(id).map((u) => ({ url: String(u.url), name: typeof u.label === 'string' ? u.label : null, language: attrsOf(u.id, 'url').language() })),
+    ];
     const declared = a.code('channelType');
     const type: ChannelType =
       declared && (CHANNEL_TYPES as readonly string[]).includes(declared)
         ? (declared as ChannelType)
         : l.location_type !== 'virtual'
           ? 'ServiceLocation'
-          : urls.length || str(l.url)
+          : webPages.length || str(l.url)
             ? 'WebPage'
             : phones.length
               ? 'Phone'
@@ -723,8 +736,8 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions):
       languages: languagesOf(locationLanguages(id)),
       areaType: areaType && (AREA_TYPES as readonly string[]).includes(areaType) ? (areaType as AreaType) : null,
       areas: channelAreas(a),
-      webPages: urls.length
-        ? urls.map((u) => ({ url: String(u.url), name: typeof u.label === 'string' ? u.label : null, language: attrsOf(u.id, 'url').language() }))
+      webPages: webPages.length
+        ? webPages
         : str(l.url)
           ? [{ url: str(l.url)!, name: null, language: null }]
           : [],
@@ -784,7 +797,7 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions):
             role: ref.taxonomy === TAXONOMIES.organizationRole.name ? ref.code : null,
           };
         })
-      : str(r.organization_id)
+      : str(r.organization_id) && !placeholders.has(lower(r.organization_id))
         ? [{ id: lower(r.organization_id), name: orgNames.get(lower(r.organization_id)) ?? {}, role: null }]
         : [];
 
