@@ -243,7 +243,7 @@ test('a file that is not JSON is an error naming the file', async () => {
   await assert.rejects(readHsds(file), (e: Error) => e.message.startsWith(`${file} is not valid JSON`));
   await assert.rejects(readHsds(join(scratch, 'missing.json')), /cannot read .*missing\.json: ENOENT/);
   writeFileSync(file, '"services"');
-  await assert.rejects(readHsds(file), /holds no HSDS services/);
+  await assert.rejects(readHsds(file), /holds no HSDS objects/);
 });
 
 async function exportHsdsOf(dir: string, services: ServiceRecord[], channels: ChannelRecord[] = [], organizations: OrganizationRecord[] = []) {
