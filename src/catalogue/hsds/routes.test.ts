@@ -83,7 +83,8 @@ for (const backend of testBackends()) {
       assert.equal(res.statusCode, 200);
       const body = res.json() as Json;
       assert.equal(body.version, '3.0');
-      assert.match(body.openapi_url, /^http:\/\/.+\/docs\/json$/);
+      assert.match(body.openapi_url, /^http:\/\/.+\/openapi\.json$/);
+      assert.equal((await t.app.inject(new URL(body.openapi_url).pathname)).statusCode, 200);
     });
 
     test('/services pages through every service once, each valid as HSDS lists it', async () => {

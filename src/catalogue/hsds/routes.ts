@@ -19,7 +19,7 @@ export const hsdsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags, summary: 'About this HSDS API', querystring: S.NoQuery, response: { 200: S.Root, ...problems(400) } } },
     async (request) => {
       const base = `${request.protocol}://${request.host}`;
-      return { version: api.HSDS_VERSION, profile: 'https://openreferral.org/', openapi_url: `${base}/docs/json` };
+      return { version: api.HSDS_VERSION, profile: 'https://openreferral.org/', openapi_url: `${base}/openapi.json` };
     },
   );
 
