@@ -167,15 +167,18 @@ export async function listServiceAtLocations(db: Db, q: ServiceFilters & { full?
   if (q.proximity !== undefined)
     throw badRequest('proximity is not offered: the catalogue has no postcode centroids', [{ field: 'proximity', message: 'is not supported' }]);
   const view = await hsdsView(db);
-  const serviceOk = serviceFilter(view, q);
-  const search = matcher(q.search, ['description']);
+  // The filters are the service's; the search matches the service or the link's own description.
+  const serviceOk = serviceFilter(view, { ...q, search: undefined });
+  const searchService = matcher(q.search, ['name', 'alternate_name', 'description']);
+  const searchLink = matcher(q.search, ['description']);
+  const filtered = q.taxonomy_id || q.taxonomy_term_id || q.organization_id || q.modified_after;
   const postcode = q.postcode?.trim();
   const rows = view.serviceAtLocations.filter((sal) => {
+    // A link may name a service the catalogue does not hold (links may, in the catalogue): no service filter matches it.
     const service = view.get('services', sal.service_id as string);
-    // A link may name a service the catalogue does not hold (as in the catalogue): then only the link's own fields match.
-    if (service ? !serviceOk(service) && !(q.search && search(sal) && serviceFilter(view, { ...q, search: undefined })(service)) : q.search || q.taxonomy_id || q.taxonomy_term_id || q.organization_id || q.modified_after) return false;
-    if (postcode && !view.addressesOf(sal.location_id as string).some((a) => a.postal_code === postcode)) return false;
-    return true;
+    if (service ? !serviceOk(service) : filtered) return false;
+    if (!searchLink(sal) && !(service && searchService(service))) return false;
+    return !postcode || view.addressesOf(sal.location_id as string).some((a) => a.postal_code === postcode);
   });
   return paged(rows, q, (sal) => (q.full ? view.serviceAtLocationFull(sal) : view.serviceAtLocationSummary(sal)));
 }

@@ -661,6 +661,12 @@ const NOT_LINKED: Partial<Record<TableName, string>> = {
   urls: 'a web address of no location in the dataset',
   organization_identifiers: 'an identifier of no organization in the dataset',
 };
+const FOREIGN_TERM = "the catalogue keeps other taxonomies' terms as ontology terms (URI and name)";
+const REASON_OF_TERM_FIELD: Record<string, string> = {
+  description: "the catalogue keeps a term's URI and name",
+  language: "a term's name is kept in the import's language",
+  parent_id: "the catalogue keeps other taxonomies' terms as flat ontology terms (URI and name)",
+};
 const RECORD_TABLES: readonly TableName[] = ['services', 'organizations', 'locations', 'service_at_locations'];
 
 /**
@@ -708,8 +714,19 @@ function accountFields(
         if (table === 'attributes') why = reasons.get(row) ?? null;
         else if (table === 'taxonomy_terms') {
           why = keptTerms.has(String(row.id)) ? null : 'a term no service of the dataset uses: the catalogue keeps the terms services use';
-          if (!ownTaxonomy(row)) fieldReason = (f) => (f === 'parent_id' ? "the catalogue keeps other taxonomies' terms as flat ontology terms (URI and name)" : null);
-        } else if (table === 'taxonomies') why = keptTaxonomies.has(row.id) ? null : 'a taxonomy no service of the dataset uses: the catalogue keeps the terms services use';
+          if (!ownTaxonomy(row)) {
+            // An ontology term keeps a URI and a name: the code and taxonomy only where the URI is made of them (foreignTermUri).
+            const ownUri = str(row.term_uri) !== null;
+            const kept = ownUri ? ['id', 'name', 'term_uri'] : ['id', 'name', 'code', 'taxonomy', 'taxonomy_id'];
+            fieldReason = (f) => (kept.includes(f) ? null : (REASON_OF_TERM_FIELD[f] ?? FOREIGN_TERM));
+          }
+        } else if (table === 'taxonomies') {
+          why = !keptTaxonomies.has(row.id)
+            ? 'a taxonomy no service of the dataset uses: the catalogue keeps the terms services use'
+            : OWN_TAXONOMIES.has(String(row.name))
+              ? null
+              : "the catalogue keeps other taxonomies' terms as ontology terms (URI and name), not the taxonomy itself";
+        }
         else if (!RECORD_TABLES.includes(table) && !k.used.has(row)) why = NOT_LINKED[table] ?? 'not linked to a record the catalogue keeps';
         if (table === 'schedules') fieldReason = (f) => (f === 'freq' && String(row.freq).toUpperCase() !== 'WEEKLY' ? 'the catalogue keeps weekly opening hours only' : null);
       }

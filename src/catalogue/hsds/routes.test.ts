@@ -187,6 +187,13 @@ for (const backend of testBackends()) {
       const byPostcode = page(await get(`/service_at_locations?postcode=${postcode}&full=true`), 'service_at_location.json', 'by postcode').contents as Json[];
       assert.ok(byPostcode.length > 0 && byPostcode.every((l) => l.location.addresses.some((a: Json) => a.postal_code === postcode)));
       assert.equal(page(await get('/service_at_locations?postcode=99999'), null, 'no postcode').total_items, 0);
+      // Search and filters of service_at_locations are those of their services.
+      const word = (atOtava.service.name as string).split(/\s+/)[0]!;
+      const bySearch = page(await get(`/service_at_locations?search=${encodeURIComponent(word)}&per_page=100`), 'compiled/service_at_location_list.json', 'search').contents as Json[];
+      assert.ok(bySearch.some((l) => l.id === atOtava.id));
+      for (const l of bySearch) assert.ok(`${l.service?.name} ${l.service?.description ?? ''} ${l.description ?? ''}`.toLowerCase().includes(word.toLowerCase()));
+      const byOrganization = page(await get(`/service_at_locations?organization_id=${atOtava.service.organization_id}&per_page=100`), null, 'by organization').contents as Json[];
+      assert.ok(byOrganization.some((l) => l.id === atOtava.id) && byOrganization.every((l) => l.service.organization_id === atOtava.service.organization_id));
     });
 
     test('wrong requests are problems: unknown ids 404, malformed ones and unknown or unsupported parameters 400', async () => {
