@@ -102,6 +102,12 @@ function printSummary(summary: ImportSummary, json: boolean) {
     `  services: added ${n(summary.services.added)}, updated ${n(summary.services.updated)}, unchanged ${n(summary.services.unchanged)}`,
     `  channels: added ${n(summary.channels.added)}, updated ${n(summary.channels.updated)}, unchanged ${n(summary.channels.unchanged)}`,
   ];
+  if (summary.fields) {
+    const f = summary.fields;
+    lines.push(`  fields: kept ${n(f.kept)} of ${n(f.total)}${f.skipped.length ? '; skipped:' : ''}`);
+    for (const s of f.skipped.slice(0, 50)) lines.push(`    ${s.field} (${n(s.count)}): ${s.reason}`);
+    if (f.skipped.length > 50) lines.push(`    … and ${f.skipped.length - 50} more (use --json for all)`);
+  }
   if (summary.skipped_records.length) {
     lines.push('  skipped records:');
     for (const s of summary.skipped_records.slice(0, 50)) lines.push(`    ${s.source} #${s.index}${s.id ? ` (${s.id})` : ''}: ${s.reason}`);
@@ -170,10 +176,11 @@ export function buildCli() {
     .action((files: string[], o: { json?: boolean }) => importCommand(storage(), 'import-ptv', { files: files.map((f) => absolute(f)) }, !!o.json));
   imports
     .command('hsds')
-    .description('import Open Referral HSDS 3.0 JSON: a folder of table files or one file of services')
+    .description('import Open Referral HSDS 3.0: a folder of table files (JSON or CSV), tabular.json, or one JSON file of services, organizations, service_at_locations or locations')
     .argument('<path>', 'folder or file')
+    .addOption(new Option('--language <lang>', 'the language of texts that no language attribute describes').choices(['fi', 'sv', 'en']).default('fi'))
     .option('--json', 'print the summary as JSON')
-    .action((path: string, o: { json?: boolean }) => importCommand(storage(), 'import-hsds', { path: absolute(path) }, !!o.json));
+    .action((path: string, o: { json?: boolean; language: string }) => importCommand(storage(), 'import-hsds', { path: absolute(path), language: o.language }, !!o.json));
 
   program
     .command('export')

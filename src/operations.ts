@@ -49,11 +49,12 @@ export async function importPtvFiles(db: Db, files: string[], context: Operation
   return runImport(db, ptvImportBatch(documents), context);
 }
 
-export async function importHsdsPath(db: Db, path: string, context: OperationContext): Promise<ImportSummary> {
+export async function importHsdsPath(db: Db, path: string, context: OperationContext, language?: string): Promise<ImportSummary> {
   const { readHsds } = await import('./catalogue/hsds/import.ts');
+  if (language !== undefined && !['fi', 'sv', 'en'].includes(language)) throw new OperationError('language is fi, sv or en');
   let batch;
   try {
-    batch = await readHsds(resolve(path));
+    batch = await readHsds(resolve(path), language === undefined ? {} : { language: language as Language });
   } catch (error) {
     throw new OperationError((error as Error).message);
   }

@@ -160,6 +160,26 @@ describe('aurora command', () => {
     assert.match(missing.stderr, /cannot read .*ENOENT/);
   });
 
+  test('import hsds reads an official example in the language named and lists the fields it skipped, with reasons', async () => {
+    const dataDir = join(work, 'import-hsds');
+    const example = join(root, 'src', 'catalogue', 'hsds', 'reference', 'examples', 'service_full.json');
+    const json = await run(['--data-dir', dataDir, 'import', 'hsds', '--json', '--language', 'en', example]);
+    assert.equal(json.code, 0, json.stderr);
+    const summary = JSON.parse(json.stdout);
+    assert.deepEqual([summary.services.added, summary.channels.added, summary.skipped], [1, 1, 0]);
+    assert.ok(summary.fields.kept > 0 && summary.fields.kept < summary.fields.total);
+    assert.ok(summary.fields.skipped.some((f: { field: string; reason: string }) => f.field === 'service.url' && f.reason));
+    const text = await run(['--data-dir', dataDir, 'import', 'hsds', '--language', 'en', example]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /unchanged 1/);
+    assert.match(text.stdout, /fields: kept \d+ of \d+; skipped:\n/);
+    assert.match(text.stdout, /language\.note \(13\): the catalogue keeps language codes only/);
+    assert.match(text.stdout, /… and \d+ more \(use --json for all\)/);
+    const wrong = await run(['--data-dir', dataDir, 'import', 'hsds', '--language', 'de', example]);
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.stderr, /'de' is invalid/);
+  });
+
   test('while a server holds the folder, no second process opens it and commands go through the server', async () => {
     const dataDir = join(work, 'served');
     const server = await startUntil(['--data-dir', dataDir, 'serve', '--port', '0', '--host', '127.0.0.1'], /Aurora is serving on (http:\/\/[^"\s]+)/, 'stdout');

@@ -24,7 +24,7 @@ const string = (value: unknown, name: string): string => {
 
 export const OPERATIONS: Record<string, Operation> = {
   'import-ptv': (db, args, context) => importPtvFiles(db, strings(args.files, 'files'), context),
-  'import-hsds': (db, args, context) => importHsdsPath(db, string(args.path, 'path'), context),
+  'import-hsds': (db, args, context) => importHsdsPath(db, string(args.path, 'path'), context, args.language === undefined ? undefined : string(args.language, 'language')),
   'export-hsds': (db, args) => exportHsdsDir(db, string(args.dir, 'dir')),
   'create-client': (db, args, context) => createApiClient(db, typeof args.name === 'string' ? args.name : '', context),
   'enable-transfer': (db, args, context) => {

@@ -6,6 +6,7 @@ import { upsertChannels, upsertOrganizations, upsertServices, type Outcome } fro
 import { audit } from '../audit/audit.ts';
 import { requireOwnRecords } from './ownership.ts';
 import { isWebUrl } from './web-url.ts';
+import type { FieldAccount } from './hsds/fields.ts';
 
 export interface SkippedRecord {
   source: string;
@@ -21,6 +22,8 @@ export interface ImportBatch {
   channels: ChannelRecord[];
   organizations: OrganizationRecord[];
   skipped: SkippedRecord[];
+  /** Formats that map field by field (HSDS): how many values were read and kept, and what was skipped and why. */
+  fields?: FieldAccount;
 }
 
 export interface ImportCounts {
@@ -38,6 +41,8 @@ export interface ImportSummary extends ImportCounts {
   skipped_records: SkippedRecord[];
   /** Parts left out of records that were imported: web pages whose address is not http(s). */
   notes: SkippedRecord[];
+  /** Values read / kept and the fields skipped with their reasons (HSDS imports). */
+  fields?: FieldAccount;
   duration_ms: number;
 }
 
@@ -186,6 +191,7 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
     channels: c,
     skipped_records: skipped,
     notes,
+    ...(batch.fields ? { fields: batch.fields } : {}),
     duration_ms: Date.now() - started.getTime(),
   };
 }

@@ -119,8 +119,16 @@ for (const backend of testBackends()) {
       }
       const dir = join(scratch, `export-${backend}`);
       await exportHsds(t.database.db, dir);
-      const exported = JSON.parse(readFileSync(join(dir, 'urls.json'), 'utf8')) as { url: string; location_id: string }[];
-      assert.deepEqual(exported.filter((u) => u.location_id === channelId).map((u) => u.url), ['https://www.suomi.fi/']);
+      // HSDS 3.0 has no url table: a location's web pages are its url and its 'url' attributes.
+      const attributes = JSON.parse(readFileSync(join(dir, 'attributes.json'), 'utf8')) as { link_id: string; link_type: string; value?: string }[];
+      assert.deepEqual(attributes.filter((a) => a.link_id === channelId && a.link_type === 'url').map((a) => a.value), ['https://www.suomi.fi/']);
+      const locations = JSON.parse(readFileSync(join(dir, 'locations.json'), 'utf8')) as { id: string; url?: string }[];
+      assert.equal(locations.find((l) => l.id === channelId)!.url, 'https://www.suomi.fi/');
+      const hsds = (await t.app.inject(`/hsds/v3/services/${serviceId}`)).json() as {
+        service_at_locations: { location?: { url?: string; attributes?: { link_type: string; value?: string }[] } }[];
+      };
+      const served = hsds.service_at_locations.flatMap((l) => (l.location ? [l.location.url, ...(l.location.attributes ?? []).filter((a) => a.link_type === 'url').map((a) => a.value)] : []));
+      assert.deepEqual(served, ['https://www.suomi.fi/', 'https://www.suomi.fi/']);
     });
   });
 }

@@ -358,6 +358,10 @@ describe(`HTTP API under random input (${backend})`, () => {
       'POST /api/v1/imports/ptv',
       'GET /health',
       'GET /ready',
+      'GET /hsds/v3/services',
+      'GET /hsds/v3/services/{id}',
+      'GET /hsds/v3/service_at_locations',
+      'GET /hsds/v3/taxonomy_terms',
     ])
       assert.ok(seen.has(expected), `${expected} is documented: ${[...seen].join(', ')}`);
     for (const r of routes) assert.ok(t.app.hasRoute({ method: r.method, url: r.path.replace(/\{([^}]+)\}/g, ':$1') }) || r.path.includes('{file}'), `${r.method} ${r.path} is registered`);

@@ -8,6 +8,7 @@ import { isProduction, loadConfig, parseSetting, type TrustProxy } from '../conf
 import type { Database } from '../db/database.ts';
 import { migrationsApplied } from '../db/migrate.ts';
 import { catalogueRoutes } from '../catalogue/routes.ts';
+import { hsdsRoutes } from '../catalogue/hsds/routes.ts';
 import { LIST_PARAMETERS } from '../catalogue/schemas.ts';
 import './context.ts';
 import { privateLogger } from './logging.ts';
@@ -169,6 +170,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       },
       tags: [
         { name: 'catalogue', description: 'Services, channels and code lists' },
+        { name: 'hsds', description: 'The catalogue as Open Referral HSDS 3.0: its API (schema/openapi.json) under /hsds/v3, public like the catalogue API' },
         { name: 'recommender', description: 'Services for a life situation, with reasons; feedback that teaches it' },
         { name: 'auroraai', description: 'The AuroraAI core components service recommender API (recommend_service, text_search, recommendation_feedback), unchanged' },
         { name: 'consent', description: "Consent and session transfer: a person's attributes carried, with their consent, to the next service once; signed consent receipts" },
@@ -212,6 +214,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   );
 
   await app.register(catalogueRoutes);
+  await app.register(hsdsRoutes);
   await app.register(geoRoutes);
   await app.register(recommenderRoutes);
   await app.register(auroraaiRoutes);

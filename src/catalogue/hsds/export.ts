@@ -6,8 +6,10 @@
  * - service → services; organisation → organizations (+ organization_identifiers for the Business ID,
  *   scheme FI-PRO); each service channel → a location: ServiceLocation is 'physical', the other
  *   types 'virtual' with `url` (the channel's first web page); every channel's phones → phones,
- *   e-mail addresses → contacts, addresses → addresses, web pages → urls (HSDS 3.1's url table with
- *   an Aurora extension field `location_id`), service hours → schedules (one row per opening hour:
+ *   e-mail addresses → contacts, addresses → addresses, web pages → attributes of the location
+ *   (link_type 'url', term 'web_page' of the 'aurora' taxonomy, value = the address; the label and
+ *   language as that attribute's own attributes: HSDS 3.0 has no url table, and older exports'
+ *   urls.json still reads back), service hours → schedules (one row per opening hour:
  *   RFC 5545 `byday` MO,TU,..., `opens_at`/`closes_at` HH:MM local time, freq WEEKLY). A service–channel
  *   link → service_at_locations (the ids of both ends are the catalogue's own, so a link may name a
  *   record the dataset does not hold, as in the catalogue).
@@ -29,6 +31,9 @@
  *   names the property, `value` holds it. Such an attribute is written only where the standard
  *   fields would not give the value back by themselves. A record's `source` is carried as is
  *   ('ptv' stays 'ptv'); records without one import as 'hsds'.
+ * - Every row is valid against HSDS 3.0's table schemas: an absent value is an absent field (never
+ *   null), and a service whose source names no organisation gets a placeholder organization of its
+ *   source (HSDS asks every service for one; it reads back as no organisation).
  * Rows the tables need but the catalogue has no id for (addresses, phones, attributes, terms…) get
  * stable UUIDs derived from their owner and position, so exporting the same catalogue twice gives
  * the same bytes.
@@ -60,7 +65,8 @@ import {
   PHONE_TYPE_FROM_HSDS,
   PHONE_TYPE_TO_HSDS,
   PROPERTY_LINK_TYPE,
-  TABLES,
+  EXPORT_TABLES,
+  placeholderOrganizationId,
   TAXONOMIES,
   areaName,
   areaUri,
@@ -229,7 +235,11 @@ export class HsdsEncoder {
   private readonly channelSide = new Map<string, Map<string, LocalizedText>>();
   private pendingServices: string[] | null = null;
 
-  constructor(readonly emit: Emit) {}
+  readonly emit: Emit;
+  constructor(emit: Emit) {
+    // HSDS's schemas type optional fields without null: an absent value is an absent field.
+    this.emit = (table, row) => emit(table, Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null && v !== undefined)));
+  }
 
   attrs(entity: string, linkId: string) {
     return new Attrs(this, entity, linkId);
@@ -312,11 +322,12 @@ export class HsdsEncoder {
     if (c.modified !== null) a.prop('modified', c.modified);
 
     c.languages.forEach((code, i) => this.language(derivedId('language', c.id, i), { location_id: c.id }, code));
-    c.webPages.forEach((w, i) => {
-      const id = derivedId('url', c.id, i);
-      this.emit('urls', { id, label: w.name, url: w.url, organization_id: null, service_id: null, location_id: c.id });
-      this.attrs('url', id).language(w.language);
-    });
+    for (const w of c.webPages) {
+      // HSDS 3.0 has no url table (3.1 has): each web page is an attribute of the location.
+      const wa = this.attrs('attribute', a.add('url', this.term('aurora', 'web_page'), w.url));
+      if (w.name !== null) wa.prop('label', w.name);
+      wa.language(w.language);
+    }
     c.phones.forEach((p, i) => {
       const id = derivedId('phone', c.id, i);
       const pa = this.attrs('phone', id);
@@ -526,9 +537,10 @@ export class HsdsEncoder {
     }
 
     const primary = s.organizations.find((o) => o.role === 'Responsible') ?? s.organizations[0];
+    const organizationId = primary?.id ?? this.placeholderOrganization(s.source);
     this.emit('services', {
       id: s.id,
-      organization_id: primary?.id ?? null,
+      organization_id: organizationId,
       program_id: null,
       name,
       alternate_name: alternateName,
@@ -554,6 +566,17 @@ export class HsdsEncoder {
     for (const [channelId, description] of this.channelSide.get(s.id) ?? []) pairs.set(channelId, { ...pairs.get(channelId), channelDescription: description });
     this.channelSide.delete(s.id);
     this.serviceAtLocations(s.id, pairs);
+  }
+
+  private readonly placeholders = new Set<string>();
+  private placeholderOrganization(source: string): string {
+    const id = placeholderOrganizationId(source);
+    if (!this.placeholders.has(id)) {
+      this.placeholders.add(id);
+      this.attrs('organization', id).prop('placeholder', source);
+      this.emit('organizations', { id, name: `Organisation not named by the source (${source})`, description: `Services of the source ${source} that name no organisation.` });
+    }
+    return id;
   }
 
   /** Links of services the catalogue does not hold, in service id order, up to (not including) `before`. */
@@ -696,16 +719,16 @@ export async function exportHsds(db: Db, dir: string, options: PageOptions = {})
   await mkdir(dir, { recursive: true });
   const files = {} as Record<TableName, TableFile>;
   try {
-    for (const t of TABLES) files[t] = await TableFile.create(join(dir, `${t}.json`));
+    for (const t of EXPORT_TABLES) files[t] = await TableFile.create(join(dir, `${t}.json`));
     await encodeHsds(
       { organizations: streamOrganizations(db, options), channels: streamChannels(db, options), services: streamServices(db, options) },
       (table, row) => files[table].push(row),
       async () => {
-        for (const t of TABLES) await files[t].flush();
+        for (const t of EXPORT_TABLES) await files[t].flush();
       },
     );
   } finally {
-    for (const t of TABLES) await files[t]?.close();
+    for (const t of EXPORT_TABLES) await files[t]?.close();
   }
-  return { dir, tables: Object.fromEntries(TABLES.map((t) => [t, files[t].count])) as Record<TableName, number> };
+  return { dir, tables: Object.fromEntries(EXPORT_TABLES.map((t) => [t, files[t].count])) as Record<TableName, number> };
 }

@@ -1,5 +1,3 @@
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import Type from 'typebox';
 import { Compile } from 'typebox/compile';
 import { utcTimestamp } from '../../lib/time.ts';
@@ -27,6 +25,8 @@ import {
   type ServiceRecord,
 } from '../model.ts';
 import { DEFAULT_SERVICE_HOUR_TYPE, DEFAULT_SOURCE, PUBLISHING_STATUS_OF, dayRuns, decodeDate, decodeTime } from './export.ts';
+import type { FieldLedger } from './fields.ts';
+import { SINGULAR, flattenPath, type RawTables, type Sourced } from './flatten.ts';
 import {
   ADDRESS_TYPE_FROM_HSDS,
   PHONE_TYPE_FROM_HSDS,
@@ -68,7 +68,7 @@ const Num = Type.Optional(Nullable(Type.Union([Type.Number(), Type.String()])));
 
 const SCHEMAS = {
   organizations: Type.Object({ id: Id, name: Str }),
-  organization_identifiers: Type.Object({ id: Id, organization_id: Str, identifier_scheme: Str, identifier_type: Str, identifier: Type.String() }),
+  organization_identifiers: Type.Object({ id: Id, organization_id: Str, identifier_scheme: Str, identifier_type: Str, identifier: Type.Union([Type.String(), Type.Number()]) }),
   services: Type.Object({
     id: Id,
     name: Type.String({ minLength: 1 }),
@@ -122,265 +122,13 @@ const SCHEMAS = {
 } satisfies Record<TableName, Type.TSchema>;
 const CHECKS = Object.fromEntries(Object.entries(SCHEMAS).map(([t, s]) => [t, Compile(s)])) as unknown as Record<TableName, ReturnType<typeof Compile>>;
 
-const SINGULAR: Record<TableName, string> = {
-  organizations: 'organization',
-  organization_identifiers: 'organization_identifier',
-  services: 'service',
-  locations: 'location',
-  service_at_locations: 'service_at_location',
-  addresses: 'address',
-  phones: 'phone',
-  contacts: 'contact',
-  schedules: 'schedule',
-  service_areas: 'service_area',
-  urls: 'url',
-  languages: 'language',
-  taxonomies: 'taxonomy',
-  taxonomy_terms: 'taxonomy_term',
-  attributes: 'attribute',
-};
-
-interface Sourced {
-  row: Row;
-  source: string;
-  index: number;
-}
-type RawTables = Record<TableName, Sourced[]>;
-
-const isObject = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
-const array = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
 const lower = (id: unknown) => String(id).toLowerCase();
 
-/** Collects rows table by table, flattening nested HSDS objects and dropping repeated ids. */
-class Flattener {
-  readonly tables = Object.fromEntries(TABLES.map((t) => [t, [] as Sourced[]])) as unknown as RawTables;
-  /** Top-level rows whose id an earlier row of the same table already had. */
-  readonly repeated: (Sourced & { table: TableName })[] = [];
-  private top = false;
-  private readonly seen = Object.fromEntries(TABLES.map((t) => [t, new Set<string>()])) as unknown as Record<TableName, Set<string>>;
-  constructor(
-    private source: string,
-    private index: number,
-  ) {}
-
-  at(source: string, index: number) {
-    this.source = source;
-    this.index = index;
-    return this;
-  }
-
-  /**
-   * Pushes a row; false when a row with its id was already taken. A nested object repeated (one
-   * location under several services) is the same row; a repeated top-level row is reported.
-   */
-  private push(table: TableName, row: unknown): boolean {
-    const top = this.top;
-    this.top = false;
-    if (isObject(row) && typeof row.id === 'string') {
-      if (this.seen[table].has(row.id)) {
-        if (top) this.repeated.push({ row, source: this.source, index: this.index, table });
-        return false;
-      }
-      this.seen[table].add(row.id);
-    }
-    this.tables[table].push({ row: isObject(row) ? row : { value: row }, source: this.source, index: this.index });
-    return true;
-  }
-
-  /** Gives a nested child the owner's id where the child does not name one. */
-  private child(table: TableName, value: unknown, parentId: unknown, position: number, owner: Row): Row | unknown {
-    if (!isObject(value)) return value;
-    const row: Row = { ...value };
-    for (const [k, v] of Object.entries(owner)) if (row[k] === undefined || row[k] === null) row[k] = v;
-    row.id ??= derivedId('hsds-import', table, String(parentId), position);
-    return row;
-  }
-
-  service(value: unknown) {
-    if (!isObject(value)) return void this.push('services', value);
-    const { organization, service_at_locations, phones, schedules, service_areas, languages, contacts, attributes, ...rest } = value;
-    const row: Row = { ...rest };
-    if (isObject(organization) && (row.organization_id === undefined || row.organization_id === null)) row.organization_id = organization.id;
-    delete row.metadata;
-    if (!this.push('services', row)) return;
-    const id = value.id;
-    if (isObject(organization)) this.organization(organization);
-    array(service_at_locations).forEach((sal, i) => {
-      if (!isObject(sal)) return;
-      const { location, phones: salPhones, schedules: salSchedules, contacts: salContacts, attributes: salAttributes, ...salRest } = sal;
-      const locationId = salRest.location_id ?? (isObject(location) ? location.id : undefined);
-      const salRow = this.child('service_at_locations', salRest, id, i, { service_id: id, location_id: locationId }) as Row;
-      this.push('service_at_locations', salRow);
-      if (isObject(location)) this.location(location);
-      // Contact details given for the service at this location: the location (the channel) keeps them.
-      array(salPhones).forEach((p, k) => this.phone(this.child('phones', p, salRow.id, k, { location_id: locationId })));
-      array(salSchedules).forEach((s, k) => this.plain('schedules', this.child('schedules', s, salRow.id, k, { location_id: locationId })));
-      array(salContacts).forEach((c, k) => this.contact(this.child('contacts', c, salRow.id, k, { location_id: locationId })));
-      this.attributes(salAttributes, salRow.id, 'service_at_location');
-    });
-    array(phones).forEach((p, i) => this.phone(this.child('phones', p, id, i, { service_id: id })));
-    array(schedules).forEach((s, i) => this.plain('schedules', this.child('schedules', s, id, i, { service_id: id })));
-    array(service_areas).forEach((s, i) => this.plain('service_areas', this.child('service_areas', s, id, i, { service_id: id })));
-    array(languages).forEach((l, i) => this.plain('languages', this.child('languages', l, id, i, { service_id: id })));
-    array(contacts).forEach((c, i) => this.contact(this.child('contacts', c, id, i, { service_id: id })));
-    this.attributes(attributes, id, 'service');
-  }
-
-  organization(value: unknown) {
-    if (!isObject(value)) return void this.push('organizations', value);
-    const { organization_identifiers, locations, phones, contacts, attributes, ...rest } = value;
-    for (const k of ['programs', 'funding', 'fundings', 'metadata', 'additional_websites']) delete rest[k];
-    if (!this.push('organizations', rest)) return;
-    const id = value.id;
-    array(organization_identifiers).forEach((o, i) => this.plain('organization_identifiers', this.child('organization_identifiers', o, id, i, { organization_id: id })));
-    array(locations).forEach((l, i) => this.location(this.child('locations', l, id, i, { organization_id: id })));
-    array(phones).forEach((p, i) => this.phone(this.child('phones', p, id, i, { organization_id: id })));
-    array(contacts).forEach((c, i) => this.contact(this.child('contacts', c, id, i, { organization_id: id })));
-    this.attributes(attributes, id, 'organization');
-  }
-
-  location(value: unknown) {
-    if (!isObject(value)) return void this.push('locations', value);
-    const { addresses, addresss, phones, schedules, languages, contacts, attributes, ...rest } = value;
-    for (const k of ['accessibility', 'accessibilitys', 'metadata']) delete rest[k];
-    if (!this.push('locations', rest)) return;
-    const id = value.id;
-    [...array(addresses), ...array(addresss)].forEach((a, i) => this.plain('addresses', this.child('addresses', a, id, i, { location_id: id })));
-    array(phones).forEach((p, i) => this.phone(this.child('phones', p, id, i, { location_id: id })));
-    array(schedules).forEach((s, i) => this.plain('schedules', this.child('schedules', s, id, i, { location_id: id })));
-    array(languages).forEach((l, i) => this.plain('languages', this.child('languages', l, id, i, { location_id: id })));
-    array(contacts).forEach((c, i) => this.contact(this.child('contacts', c, id, i, { location_id: id })));
-    this.attributes(attributes, id, 'location');
-  }
-
-  phone(value: unknown) {
-    if (!isObject(value)) return void this.push('phones', value);
-    const { languages, attributes, ...rest } = value;
-    delete rest.metadata;
-    if (!this.push('phones', rest)) return;
-    array(languages).forEach((l, i) => this.plain('languages', this.child('languages', l, value.id, i, { phone_id: value.id })));
-    this.attributes(attributes, value.id, 'phone');
-  }
-
-  contact(value: unknown) {
-    if (!isObject(value)) return void this.push('contacts', value);
-    const { phones, attributes, ...rest } = value;
-    delete rest.metadata;
-    if (!this.push('contacts', rest)) return;
-    array(phones).forEach((p, i) => this.phone(this.child('phones', p, value.id, i, { contact_id: value.id, location_id: rest.location_id ?? null })));
-    this.attributes(attributes, value.id, 'contact');
-  }
-
-  /** A row with nothing nested but its attributes. */
-  plain(table: TableName, value: unknown) {
-    if (!isObject(value)) return void this.push(table, value);
-    const { attributes, ...rest } = value;
-    delete rest.metadata;
-    if (this.push(table, rest)) this.attributes(attributes, value.id, SINGULAR[table]);
-  }
-
-  attributes(list: unknown, linkId: unknown, entity: string) {
-    array(list).forEach((a, i) => this.attribute(this.child('attributes', a, linkId, i, { link_id: linkId, link_entity: entity })));
-  }
-
-  attribute(value: unknown) {
-    if (!isObject(value)) return void this.push('attributes', value);
-    const { taxonomy_term, ...rest } = value;
-    delete rest.metadata;
-    if (isObject(taxonomy_term) && (rest.taxonomy_term_id === undefined || rest.taxonomy_term_id === null)) rest.taxonomy_term_id = taxonomy_term.id;
-    this.push('attributes', rest);
-    if (isObject(taxonomy_term)) this.term(taxonomy_term);
-  }
-
-  term(value: unknown) {
-    if (!isObject(value)) return void this.push('taxonomy_terms', value);
-    const { taxonomy, taxonomy_detail, ...rest } = value;
-    delete rest.metadata;
-    const detail = isObject(taxonomy_detail) ? taxonomy_detail : isObject(taxonomy) ? taxonomy : null;
-    const name = typeof taxonomy === 'string' ? taxonomy : detail && typeof detail.name === 'string' ? detail.name : null;
-    const taxonomyId = rest.taxonomy_id ?? detail?.id ?? (name ? derivedId('taxonomy', name) : null);
-    if (taxonomyId) rest.taxonomy_id = taxonomyId;
-    this.push('taxonomy_terms', rest);
-    if (taxonomyId && (detail || name)) {
-      const { metadata: _m, ...taxonomyRow } = detail ?? {};
-      this.push('taxonomies', { ...taxonomyRow, id: taxonomyId, name: name ?? taxonomyRow.name });
-    }
-  }
-
-  /** A top-level row of a table file (or a service of a compiled file). */
-  row(table: TableName, value: unknown) {
-    this.top = true;
-    switch (table) {
-      case 'services':
-        return this.service(value);
-      case 'organizations':
-        return this.organization(value);
-      case 'locations':
-        return this.location(value);
-      case 'phones':
-        return this.phone(value);
-      case 'contacts':
-        return this.contact(value);
-      case 'attributes':
-        return this.attribute(value);
-      case 'taxonomy_terms':
-        return this.term(value);
-      default:
-        return this.plain(table, value);
-    }
-  }
-}
-
-async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-/** The items of a file: an array, an API page ({ contents: [...] }), or one object. */
-function itemsOf(document: unknown, file: string, what: string): unknown[] {
-  if (Array.isArray(document)) return document;
-  if (isObject(document) && Array.isArray(document.contents)) return document.contents;
-  if (isObject(document) && 'id' in document) return [document];
-  throw new Error(`${file} holds no ${what}: expected a JSON array or a page with "contents"`);
-}
-
-/** Reads an HSDS folder or a file of compiled services into an import batch. */
+/** Reads an HSDS folder, tabular object or file of compiled objects into an import batch. */
 export async function readHsds(path: string, options: ReadHsdsOptions = {}): Promise<ImportBatch> {
-  let isDir: boolean;
-  try {
-    isDir = (await stat(path)).isDirectory();
-  } catch (error) {
-    throw new Error(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  const flat = new Flattener(path, 0);
-  const sources: string[] = [];
-  if (isDir) {
-    for (const table of TABLES) {
-      const file = join(path, `${table}.json`);
-      try {
-        await stat(file);
-      } catch {
-        continue;
-      }
-      sources.push(file);
-      itemsOf(await readJson(file), file, `${table} rows`).forEach((item, index) => flat.at(file, index).row(table, item));
-    }
-    if (sources.length === 0) throw new Error(`${path} holds no HSDS table files (services.json, locations.json, …)`);
-  } else {
-    sources.push(path);
-    itemsOf(await readJson(path), path, 'HSDS services').forEach((item, index) => flat.at(path, index).row('services', item));
-  }
-  const batch = hsdsBatch(flat.tables, sources, options);
+  const { flat, sources } = await flattenPath(path);
+  const batch = hsdsBatch(flat.tables, sources, options, flat.ledger);
   batch.skipped.unshift(
     ...flat.repeated.map((r) => ({
       source: r.source,
@@ -389,6 +137,8 @@ export async function readHsds(path: string, options: ReadHsdsOptions = {}): Pro
       reason: `${SINGULAR[r.table]}: an earlier row has the same id`,
     })),
   );
+  for (const r of flat.repeated) flat.ledger.row(r.table, SINGULAR[r.table], r.fields, 'the record was skipped: an earlier row has the same id');
+  batch.fields = flat.ledger.account();
   return batch;
 }
 
@@ -466,11 +216,19 @@ const AREA_KINDS: readonly string[] = ['Municipality', 'Region', 'HospitalDistri
 const isDateTime = (v: string) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v));
 
 /** Turns flattened HSDS tables into catalogue records. */
-function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions): ImportBatch {
+function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions, ledger: FieldLedger): ImportBatch {
   const lang: Language = options.language ?? 'fi';
   const skipped: SkippedRecord[] = [];
-  const skip = (s: Sourced, table: TableName, reason: string) =>
+  /** Rows skipped whole, with the reason. */
+  const skippedRows = new Map<Row, string>();
+  /** Rows the mapping read into a record; the others' fields are reported (see the accounting at the end). */
+  const used = new Set<Row>();
+  /** Rows read only in part or not at all, with the reason for their fields. */
+  const notKept = new Map<Row, string>();
+  const skip = (s: Sourced, table: TableName, reason: string) => {
+    skippedRows.set(s.row, reason);
     skipped.push({ source: s.source, index: s.index, id: typeof s.row.id === 'string' ? s.row.id : null, reason: `${SINGULAR[table]}: ${reason}` });
+  };
 
   const tables = {} as Record<TableName, Sourced[]>;
   for (const table of TABLES) {
@@ -492,10 +250,24 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions):
       if (!list) m.set(lower(key), (list = []));
       list.push(r);
     }
-    return (id: string) => m.get(lower(id)) ?? [];
+    return (id: string) => {
+      const list = m.get(lower(id)) ?? [];
+      for (const r of list) used.add(r);
+      return list;
+    };
   };
 
   const taxonomyNames = new Map(rows('taxonomies').map((t) => [t.id as string, t.name as string]));
+  const taxonomyUris = new Map(rows('taxonomies').map((t) => [t.id as string, str(t.uri)]));
+  /** A term of another taxonomy is kept as an ontology term: its own URI, else one made of its taxonomy's and its code. */
+  const foreignTermUri = (t: Attr): string => {
+    const term = t.term!;
+    const own = str(term.term_uri);
+    if (own) return own;
+    const base = typeof term.taxonomy_id === 'string' ? taxonomyUris.get(term.taxonomy_id) : null;
+    const code = str(term.code) ?? String(term.id);
+    return base ? `${base.replace(/\/$/, '')}/${encodeURIComponent(code)}` : `urn:hsds-taxonomy:${encodeURIComponent(t.taxonomy ?? 'unnamed')}:${encodeURIComponent(code)}`;
+  };
   const terms = new Map(rows('taxonomy_terms').map((t) => [t.id as string, t]));
   const attributes = new Map<string, Attr[]>();
   for (const a of rows('attributes')) {
@@ -539,6 +311,7 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions):
   const identifiersOf = group('organization_identifiers', 'organization_id');
   const organizations: OrganizationRecord[] = [];
   const orgNames = new Map<string, LocalizedText>();
+  const placeholders = new Set<string>();
   for (const s of tables.organizations) {
     const o = s.row;
     if (!UUID.test(o.id as string)) {
@@ -547,9 +320,15 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions):
     }
     const a = attrsOf(o.id, 'organization');
     const id = lower(o.id);
-    const businessCode =
-      identifiersOf(id).find((i) => ['FI-PRO', 'FI-YTJ'].includes(String(i.identifier_scheme)) || ['Y-tunnus', 'Business ID'].includes(String(i.identifier_type)))
-        ?.identifier ?? null;
+    if (a.has('placeholder')) {
+      placeholders.add(id);
+      continue;
+    }
+    const identifiers = identifiersOf(id);
+    const business = identifiers.find((i) => ['FI-PRO', 'FI-YTJ'].includes(String(i.identifier_scheme)) || ['Y-tunnus', 'Business ID'].includes(String(i.identifier_type)));
+    for (const i of identifiers)
+      if (i !== business) notKept.set(i, `the catalogue keeps an organisation's Finnish business ID (scheme FI-PRO or type Y-tunnus) only, not ${String(i.identifier_scheme ?? i.identifier_type ?? 'other')} identifiers`);
+    const businessCode = business ? String(business.identifier) : null;
     const record: OrganizationRecord = { id, source: orDefault(a.prop('source'), null) ?? DEFAULT_SOURCE, name: text(o.name, a, 'name'), businessCode: businessCode as string | null };
     organizations.push(record);
     orgNames.set(id, record.name);
@@ -694,14 +473,22 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions):
       continue;
     }
     const phones = [...phonesOf(id), ...contactsOf(id).flatMap((c) => phonesOfContact(c.id as string).filter((p) => p.location_id == null || lower(p.location_id) !== id))];
-    const urls = urlsOf(id);
+    const webPages = [
+      ...a.list
+        .filter((x) => x.linkType === 'url' && x.taxonomy === TAXONOMIES.aurora.name && x.code === 'web_page' && x.value)
+        .map((x) => {
+          const wa = attrsOf(x.id, 'attribute');
+          return { url: x.value!, name: orDefault(wa.prop('label'), null), language: wa.language() };
+        }),
+      ...urlsOf(id).map((u) => ({ url: String(u.url), name: typeof u.label === 'string' ? u.label : null, language: attrsOf(u.id, 'url').language() })),
+    ];
     const declared = a.code('channelType');
     const type: ChannelType =
       declared && (CHANNEL_TYPES as readonly string[]).includes(declared)
         ? (declared as ChannelType)
         : l.location_type !== 'virtual'
           ? 'ServiceLocation'
-          : urls.length || str(l.url)
+          : webPages.length || str(l.url)
             ? 'WebPage'
             : phones.length
               ? 'Phone'
@@ -723,8 +510,8 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions):
       languages: languagesOf(locationLanguages(id)),
       areaType: areaType && (AREA_TYPES as readonly string[]).includes(areaType) ? (areaType as AreaType) : null,
       areas: channelAreas(a),
-      webPages: urls.length
-        ? urls.map((u) => ({ url: String(u.url), name: typeof u.label === 'string' ? u.label : null, language: attrsOf(u.id, 'url').language() }))
+      webPages: webPages.length
+        ? webPages
         : str(l.url)
           ? [{ url: str(l.url)!, name: null, language: null }]
           : [],
@@ -784,12 +571,13 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions):
             role: ref.taxonomy === TAXONOMIES.organizationRole.name ? ref.code : null,
           };
         })
-      : str(r.organization_id)
+      : str(r.organization_id) && !placeholders.has(lower(r.organization_id))
         ? [{ id: lower(r.organization_id), name: orgNames.get(lower(r.organization_id)) ?? {}, role: null }]
         : [];
 
     const areas: Area[] = [];
-    for (const sa of serviceAreasOf(id)) {
+    const areaRows = serviceAreasOf(id);
+    for (const sa of areaRows) {
       const sat = attrsOf(sa.id, 'service_area');
       const kind = sat.code('areaKind');
       if (kind && AREA_KINDS.includes(kind)) {
@@ -797,13 +585,16 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions):
         continue;
       }
       const m = municipalityCodeOf(sa.uri, sa.name);
-      if (!m) continue;
+      if (!m) {
+        notKept.set(sa, 'not a Finnish municipality or code list area; the service stays limited to its areas (never nationwide), in no area the catalogue can name');
+        continue;
+      }
       if (sat.has('continues') && areas.length) areas.at(-1)!.municipalities.push(m);
       else areas.push({ type: 'Municipality', code: null, municipalities: [m] });
     }
     const declaredArea = a.code('areaType');
     const areaType: AreaType =
-      declaredArea && (AREA_TYPES as readonly string[]).includes(declaredArea) ? (declaredArea as AreaType) : areas.length ? 'LimitedType' : 'Nationwide';
+      declaredArea && (AREA_TYPES as readonly string[]).includes(declaredArea) ? (declaredArea as AreaType) : areaRows.length ? 'LimitedType' : 'Nationwide';
 
     const channelLinks: ChannelLink[] = (linksOfService.get(id) ?? [])
       .filter((link) => assertedBy(link).service)
@@ -847,7 +638,7 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions):
       organizations: organizationsOf,
       ontologyTerms: [
         ...a.terms('ontologyTerm').map((t) => ({ uri: str(t.term!.term_uri) ?? t.code!, name: termName(t.term) })),
-        ...foreign.flatMap((t) => (str(t.term!.term_uri) && !serviceClassOf(t.term!.term_uri) ? [{ uri: str(t.term!.term_uri)!, name: termName(t.term) }] : [])),
+        ...foreign.flatMap((t) => (serviceClassOf(t.term!.term_uri) ? [] : [{ uri: foreignTermUri(t), name: termName(t.term) }])),
       ],
       channels: channelLinks,
       generalDescriptionId: generalDescriptionId === null ? null : lower(generalDescriptionId),
@@ -856,5 +647,90 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions):
     });
   }
 
+  accountFields(raw, ledger, { skippedRows, notKept, used, terms, taxonomyNames, services: new Set(services.map((s) => s.id)) });
   return { format: 'hsds', sources, services, channels, organizations, skipped };
+}
+
+const NOT_LINKED: Partial<Record<TableName, string>> = {
+  phones: 'a phone of a service, organisation or contact, not of a location: the catalogue keeps phone numbers on service channels (locations) only',
+  contacts: 'a contact of a service or organisation, not of a location: the catalogue keeps e-mail addresses on service channels (locations) only',
+  schedules: 'opening hours of a service or organisation, not of a location: the catalogue keeps opening hours on service channels (locations) only',
+  addresses: 'an address of no location in the dataset',
+  languages: 'a language of no service, location or phone in the dataset',
+  service_areas: 'an area of no service in the dataset',
+  urls: 'a web address of no location in the dataset',
+  organization_identifiers: 'an identifier of no organization in the dataset',
+};
+const FOREIGN_TERM = "the catalogue keeps other taxonomies' terms as ontology terms (URI and name)";
+const REASON_OF_TERM_FIELD: Record<string, string> = {
+  description: "the catalogue keeps a term's URI and name",
+  language: "a term's name is kept in the import's language",
+  parent_id: "the catalogue keeps other taxonomies' terms as flat ontology terms (URI and name)",
+};
+const RECORD_TABLES: readonly TableName[] = ['services', 'organizations', 'locations', 'service_at_locations'];
+
+/**
+ * Counts each field read as kept or skipped (with its reason) into the ledger: fields of rows
+ * skipped whole, of rows the mapping never reached, and those the catalogue has no place for.
+ */
+function accountFields(
+  raw: RawTables,
+  ledger: FieldLedger,
+  k: { skippedRows: Map<Row, string>; notKept: Map<Row, string>; used: Set<Row>; terms: Map<string, Row>; taxonomyNames: Map<string, string>; services: Set<string> },
+) {
+  const ownTaxonomy = (term: Row | undefined) => !!term && typeof term.taxonomy_id === 'string' && OWN_TAXONOMIES.has(k.taxonomyNames.get(term.taxonomy_id) ?? '');
+  const keptTerms = new Set<string>();
+  const attributeReason = (a: Row): string | null => {
+    const term = k.terms.get(a.taxonomy_term_id as string);
+    if (!term) return 'its taxonomy term is not in the dataset';
+    if (ownTaxonomy(term)) return null;
+    if (a.link_entity !== 'service' || !k.services.has(lower(a.link_id)))
+      return `a classification of a ${String(a.link_entity ?? 'record')}: the catalogue keeps other taxonomies' terms on services only`;
+    return null;
+  };
+  const reasons = new Map<Row, string | null>();
+  for (const s of raw.attributes) {
+    const why = k.skippedRows.get(s.row) ?? attributeReason(s.row);
+    reasons.set(s.row, why);
+    if (why === null) keptTerms.add(String(s.row.taxonomy_term_id));
+  }
+  // A kept term keeps its ancestors of the catalogue's own taxonomies (a service class's parents).
+  for (const id of [...keptTerms]) {
+    let parent = k.terms.get(id)?.parent_id;
+    while (typeof parent === 'string' && !keptTerms.has(parent) && ownTaxonomy(k.terms.get(parent))) {
+      keptTerms.add(parent);
+      parent = k.terms.get(parent)?.parent_id;
+    }
+  }
+  const keptTaxonomies = new Set([...keptTerms].map((id) => k.terms.get(id)?.taxonomy_id));
+
+  for (const table of TABLES) {
+    for (const s of raw[table]) {
+      const row = s.row;
+      const skippedWhole = k.skippedRows.get(row);
+      let why: string | null = skippedWhole !== undefined ? `the record was skipped: ${skippedWhole}` : (k.notKept.get(row) ?? null);
+      let fieldReason: ((field: string) => string | null) | undefined;
+      if (why === null) {
+        if (table === 'attributes') why = reasons.get(row) ?? null;
+        else if (table === 'taxonomy_terms') {
+          why = keptTerms.has(String(row.id)) ? null : 'a term no service of the dataset uses: the catalogue keeps the terms services use';
+          if (!ownTaxonomy(row)) {
+            // An ontology term keeps a URI and a name: the code and taxonomy only where the URI is made of them (foreignTermUri).
+            const ownUri = str(row.term_uri) !== null;
+            const kept = ownUri ? ['id', 'name', 'term_uri'] : ['id', 'name', 'code', 'taxonomy', 'taxonomy_id'];
+            fieldReason = (f) => (kept.includes(f) ? null : (REASON_OF_TERM_FIELD[f] ?? FOREIGN_TERM));
+          }
+        } else if (table === 'taxonomies') {
+          why = !keptTaxonomies.has(row.id)
+            ? 'a taxonomy no service of the dataset uses: the catalogue keeps the terms services use'
+            : OWN_TAXONOMIES.has(String(row.name))
+              ? null
+              : "the catalogue keeps other taxonomies' terms as ontology terms (URI and name), not the taxonomy itself";
+        }
+        else if (!RECORD_TABLES.includes(table) && !k.used.has(row)) why = NOT_LINKED[table] ?? 'not linked to a record the catalogue keeps';
+        if (table === 'schedules') fieldReason = (f) => (f === 'freq' && String(row.freq).toUpperCase() !== 'WEEKLY' ? 'the catalogue keeps weekly opening hours only' : null);
+      }
+      ledger.row(table, SINGULAR[table], s.fields, why, fieldReason);
+    }
+  }
 }

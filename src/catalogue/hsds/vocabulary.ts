@@ -25,6 +25,13 @@ export const TABLES = [
   'attributes',
 ] as const;
 export type TableName = (typeof TABLES)[number];
+/** The tables an export writes: HSDS 3.0's. `urls` (HSDS 3.1) is only read, from older exports. */
+export const EXPORT_TABLES = TABLES.filter((t) => t !== 'urls');
+/**
+ * The organization of services whose source names none: HSDS asks every service for an
+ * organization_id. It carries the 'placeholder' property, so an import gives it back as no organisation.
+ */
+export const placeholderOrganizationId = (source: string) => derivedId('organization', 'placeholder', source);
 export type Row = Record<string, unknown>;
 export type Tables = Record<TableName, Row[]>;
 
