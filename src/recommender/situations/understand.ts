@@ -258,8 +258,7 @@ export class SituationMatcher {
 
   /** The matches, and whether the text has a word that is mostly businesses' ("yritykselle", "my company"). */
   private matchText(text: string, language: Language): { matches: ConceptMatch[]; business: boolean } {
-    const { keys: queryKeys, weights } = this.queryKeys(text, language);
-    const generalQueryWords = new Set([...weights.keys()].filter((word) => isGeneralWord(language, word)));
+    const { keys: queryKeys, weights, general: generalQueryWords } = this.queryKeys(text, language);
     const candidates = new Set<number>();
     for (const key of queryKeys.keys()) for (const ei of this.byKey.get(key) ?? []) candidates.add(ei);
     const best = new Map<number, ConceptMatch>();
@@ -350,7 +349,7 @@ export class SituationMatcher {
     return { matches, business };
   }
 
-  /** The query's keys (key → [quality, the query word it came from]) and its words' weights. */
+  /** The query's keys (key → [quality, the query word it came from]), its words' weights and which of them are general (words.ts). */
   private queryKeys(text: string, primary: Language) {
     const out = new Map<string, [number, string, boolean]>();
     const weights = new Map<string, number>();
@@ -380,12 +379,14 @@ export class SituationMatcher {
     // A word weighs as an entry's word does, by the keys the model has; an unknown word as UNKNOWN_SHARE says.
     const byWord = new Map<string, [string, number][]>();
     for (const [key, [quality, word]] of out) if (quality >= SINGLE_WORD_QUALITY) byWord.set(word, [...(byWord.get(word) ?? []), [key, 1]]);
+    const general = new Set<string>();
     for (const word of weights.keys()) {
       const keys = byWord.get(word);
       const weight = keys ? this.weightOf(keys, (key) => this.idf.get(key) ?? 0) || this.unknownWeight : this.unknownWeight;
-      weights.set(word, isGeneralWord(primary, word) ? Math.min(weight, this.generalWeight) : weight);
+      if (isGeneralWord(primary, word)) general.add(word);
+      weights.set(word, general.has(word) ? Math.min(weight, this.generalWeight) : weight);
     }
-    return { keys: out, weights };
+    return { keys: out, weights, general };
   }
 
   /**

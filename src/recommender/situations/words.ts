@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Language } from '../../catalogue/model.ts';
-import { analyseFinnish, stem, tokenize } from '../text/analyzer.ts';
+import { analyseFinnish, glossaryEntry, stem, tokenize } from '../text/analyzer.ts';
 
 /**
  * Words as the situation matcher sees them: each content word of a query or a phrasing becomes a
@@ -69,9 +67,9 @@ export const FUNCTION_WORDS: Record<Language, Set<string>> = {
 /**
  * Words that carry meaning but name no situation by themselves: time ("anymore", "aamu", "dagar"),
  * quantity ("liikaa", "so much"), and the most general verbs ("keep", "tehdä", "göra").
- * They complete a match but never make one (understand.ts): "I don't want to live anymore" is not "my mother can't manage alone
- * anymore", and "tytär itkee joka aamu" is not "krapula joka aamu". Finnish entries are base
- * forms; Swedish and English ones are compared by stem.
+ * They complete a match but never make one (understand.ts): "I don't want to live anymore" is not
+ * "my mother can't manage alone anymore", and "tytär itkee joka aamu" is not "krapula joka aamu".
+ * Finnish entries are base forms; Swedish and English ones are compared by stem.
  */
 const GENERAL_WORDS: Record<Language, Set<string>> = {
   fi: words(`
@@ -135,10 +133,6 @@ export function fold(word: string): string {
 
 export const QUALITY = { lemma: 1, stem: 1, part: 0.6, translation: 0.8 };
 
-const glossaryPath = join(import.meta.dirname, '..', '..', '..', 'data', 'lexicon', 'glossary.json');
-const glossary: Record<'sv' | 'en', Record<string, string[]>> = existsSync(glossaryPath)
-  ? (JSON.parse(readFileSync(glossaryPath, 'utf8')) as Record<'sv' | 'en', Record<string, string[]>>)
-  : { sv: {}, en: {} };
 
 const keyCache = new Map<string, WordKeys | null>();
 
@@ -171,9 +165,7 @@ function computeKeys(language: Language, word: string): WordKeys | null {
     const stemmed = stem(language, word);
     if (!relativeStems[language].size) for (const r of RELATIVES[language]) relativeStems[language].add(stem(language, r));
     if (RELATIVES[language].has(word) || relativeStems[language].has(stemmed)) put('c:relative', QUALITY.part);
-    // Own entries only: a word such as "constructor" would otherwise find Object.prototype's.
-    const entry = (w: string) => (Object.hasOwn(glossary[language], w) ? glossary[language][w] : undefined);
-    const finnish = entry(word) ?? (stemmed.length >= 5 ? entry(stemmed) : undefined) ?? [];
+    const finnish = glossaryEntry(language, word) ?? (stemmed.length >= 5 ? glossaryEntry(language, stemmed) : undefined) ?? [];
     for (const fi of finnish)
       for (const piece of tokenize(fi))
         for (const [key, quality] of wordKeys('fi', piece) ?? []) if (key.startsWith('l:')) put(key, quality * QUALITY.translation);

@@ -34,6 +34,11 @@ function readJson<T>(file: string, fallback: T): T {
 const lexicon = new Map<string, [string[], string[]]>(Object.entries(readJson<Record<string, [string[], string[]]>>('fi-analyses.json', {})));
 const glossary = readJson<{ en: Record<string, string[]>; sv: Record<string, string[]> }>('glossary.json', { en: {}, sv: {} });
 
+/** The glossary's Finnish words for a Swedish or English word. Own entries only: "constructor" would otherwise find Object.prototype's. */
+export function glossaryEntry(language: 'sv' | 'en', word: string): string[] | undefined {
+  return Object.hasOwn(glossary[language], word) ? glossary[language][word] : undefined;
+}
+
 export const WEIGHTS = { lemma: 1, part: 0.5, prefix: 0.25, foreign: 1, translation: 0.8 };
 
 export function tokenize(text: string): string[] {
@@ -115,9 +120,7 @@ export function analyse(text: string, language: TextLanguage, options: { transla
     for (const word of token.includes('-') ? [token, ...token.split('-')] : [token]) {
       if (word.length < 2) continue;
       // The glossary is asked first: "work", "home" and "help" are stop words of general English.
-      // Own entries only: a word such as "constructor" would otherwise find Object.prototype's.
-      const entry = (w: string) => (Object.hasOwn(glossary[language], w) ? glossary[language][w] : undefined);
-      const finnish = options.translate ? (entry(word) ?? entry(stem(language, word))) : undefined;
+      const finnish = options.translate ? (glossaryEntry(language, word) ?? glossaryEntry(language, stem(language, word))) : undefined;
       if (finnish) for (const fi of finnish) finnishWord(features, fi, (weight * WEIGHTS.translation) / finnish.length, true);
       if (!finnish && stopwords[language].has(word)) continue;
       add(features, `${language}:${stem(language, word)}`, weight * WEIGHTS.foreign);
@@ -134,9 +137,9 @@ export function detectLanguage(text: string): TextLanguage {
   for (const t of tokens) {
     if (stopwords.fi.has(t) || analyseFinnish(t)) score.fi += 1;
     if (stopwords.sv.has(t)) score.sv += 1;
-    if (glossary.sv[t]) score.sv += 0.8;
+    if (glossaryEntry('sv', t)) score.sv += 0.8;
     if (stopwords.en.has(t)) score.en += 1;
-    if (glossary.en[t]) score.en += 0.8;
+    if (glossaryEntry('en', t)) score.en += 0.8;
     if (/[åäö]/.test(t)) {
       score.sv += t.includes('å') ? 1 : 0;
       score.fi += 0.2;
