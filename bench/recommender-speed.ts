@@ -160,7 +160,7 @@ function meterProfile(rng: Rng): MeterValues {
   return values;
 }
 
-async function buildRequests(db: Db, total: number, seed: number): Promise<[number, Body][]> {
+export async function buildRequests(db: Db, total: number, seed: number): Promise<[number, Body][]> {
   const rng = new Rng(seed);
   const { rows } = await sql<{ v: string; n: number }>`select m as v, count(*) as n from services, unnest(municipalities) m group by m order by m`.execute(db);
   const municipalities = rows.length ? new Weighted(rows.map((r) => [r.v, Number(r.n)] as const)) : null;
@@ -183,7 +183,7 @@ async function buildRequests(db: Db, total: number, seed: number): Promise<[numb
 }
 
 /** The route's translation of a body into a recommender request (routes.ts), for the in-process run. */
-function toRecommendRequest(body: Body): RecommendRequest {
+export function toRecommendRequest(body: Body): RecommendRequest {
   return {
     ...(body.meters ? { meters: body.meters } : {}),
     ...(body.text ? { text: body.text } : {}),

@@ -40,7 +40,7 @@ export function reasonsFor(index: ServiceIndex, candidate: Candidate, needs: Nee
       const words = profileWords(`life_event:${need.lifeEvent}:${language}`, () => analyse(LIFE_EVENTS[need.lifeEvent!].profile[language], language, { translate: true }));
       reasons.push({ kind: 'life_event', life_event: need.lifeEvent, terms: serviceWords(service, words, language) });
     } else if (queryText) {
-      reasons.push({ kind: 'text', terms: serviceWords(service, analyse(queryText, language, { translate: true }), language) });
+      reasons.push({ kind: 'text', terms: serviceWords(service, queryWords(queryText, language), language) });
     }
   }
   if (candidate.audience.group && candidate.audience.factor > 1) reasons.push({ kind: 'target_group', target_group: candidate.audience.group });
@@ -73,6 +73,27 @@ function profileWords(key: string, make: () => Features): Features {
   return words;
 }
 
+// Every result of a request with text explains itself by the same query words: analysed once, not per result.
+let lastQuery: { text: string; language: Language; words: Features } | undefined;
+function queryWords(text: string, language: Language): Features {
+  if (lastQuery?.text !== text || lastQuery.language !== language) lastQuery = { text, language, words: analyse(text, language, { translate: true }) };
+  return lastQuery.words;
+}
+
+// A word's features without the prefix ones, kept per word: explaining ten results reads the same
+// catalogue words over and over, and building their features anew was a twentieth of a request's time.
+const wordFeatures = new Map<string, string[]>();
+function featuresOfWord(word: string, language: Language): string[] {
+  const key = `${language}:${word}`;
+  let features = wordFeatures.get(key);
+  if (!features) {
+    features = [...analyse(word, language).keys()].filter((f) => !f.startsWith('p:'));
+    if (wordFeatures.size > 200_000) wordFeatures.clear();
+    wordFeatures.set(key, features);
+  }
+  return features;
+}
+
 /** Words of the service's name and summary in `language` that carry the wanted features, one per concept. */
 export function serviceWords(service: IndexedService, wanted: Features, language: Language): string[] {
   const text = [service.name[language], service.summary[language]].filter(Boolean).join(' ');
@@ -81,7 +102,7 @@ export function serviceWords(service: IndexedService, wanted: Features, language
   const words: string[] = [];
   for (const word of tokenize(text)) {
     if (words.length >= SHOWN_TERMS) break;
-    const matched = [...analyse(word, language).keys()].filter((f) => !f.startsWith('p:') && wanted.has(f));
+    const matched = featuresOfWord(word, language).filter((f) => wanted.has(f));
     if (matched.length === 0 || matched.every((f) => covered.has(f))) continue;
     for (const f of matched) covered.add(f);
     if (!words.includes(word)) words.push(word);
