@@ -123,3 +123,23 @@ export const AuditEntrySchema = Type.Object({
   member_id: Type.Union([Type.String(), Type.Null()]),
   details: Type.Object({}, { additionalProperties: true }),
 });
+
+const CodeAndName = Type.Object({ code: Type.String(), name: LocalText });
+export const RequestedServicesSchema = Type.Object({
+  business_id: Type.String({ description: "The applicant's business ID, which each service's organisations are compared with" }),
+  services: Type.Array(
+    Type.Object({
+      service_id: Type.String(),
+      in_catalogue: Type.Boolean({ description: 'False when the service has left the catalogue since the application' }),
+      name: LocalText,
+      nationwide: Type.Boolean(),
+      municipalities: Type.Array(CodeAndName),
+      organisations: Type.Array(
+        Type.Object({ id: Type.String(), name: LocalText, business_id: Type.Union([Type.String(), Type.Null()]), matches_applicant: Type.Boolean() }),
+      ),
+      service_classes: Type.Array(CodeAndName),
+      business_id_match: Type.Boolean({ description: "Whether one of the service's catalogue organisations has the applicant's business ID: the claim then verifies itself on approval" }),
+      held_by: Type.Union([Type.Object({ member_id: Type.String(), name: Type.String() }), Type.Null()], { description: 'Another member whose verified claim holds the service' }),
+    }),
+  ),
+});

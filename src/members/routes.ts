@@ -3,12 +3,13 @@ import Type from 'typebox';
 import { ClientId, problems } from '../http/schemas.ts';
 import { reserveAttempts, type Bucket } from '../rate-limits/attempts.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
-import { ClaimItemSchema, ClaimStateSchema, MemberDetailSchema, MemberItemSchema, MemberParams, MemberServiceSchema, MemberStatusSchema, OptionalReasonBody, Plain, ReasonBody } from '../http/console-schemas.ts';
+import { ClaimItemSchema, ClaimStateSchema, MemberDetailSchema, MemberItemSchema, MemberParams, MemberServiceSchema, MemberStatusSchema, OptionalReasonBody, Plain, ReasonBody, RequestedServicesSchema } from '../http/console-schemas.ts';
 import { badRequest } from '../http/problem.ts';
 import { approveClaim, listClaims, removeClaim } from './service-claims.ts';
 import { disableChannelTransfer, linkService, listMemberServices, setChannelTransfer, unlinkService } from './member-services.ts';
 import { applyForMembership, decide, getMemberWithHistory, listMembers, type Decision } from './members.ts';
 import { networkOverview } from './overview.ts';
+import { requestedServices } from './requested-services.ts';
 
 const security = [{ consoleSession: [] }];
 
@@ -81,6 +82,23 @@ export const consoleMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => getMemberWithHistory(db(), request.params.id.toLowerCase()),
+  );
+
+  app.get(
+    '/api/v1/console/members/:id/requested-services',
+    {
+      onRequest: admin,
+      schema: {
+        tags: ['console'],
+        summary: 'The services an application asked for, with what tells them apart and the business-ID match (network administrator)',
+        description:
+          "For deciding on an application: each service's municipalities, organisations (with their business IDs where the catalogue knows them) and service classes, whether an organisation has the applicant's business ID (the claim then verifies itself on approval), and whether another member holds it. Recorded in the audit log as a read.",
+        security,
+        params: MemberParams,
+        response: { 200: RequestedServicesSchema, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => requestedServices(db(), request.params.id.toLowerCase(), actorOf(request)),
   );
 
   const decision = (name: Decision, reasonRequired: boolean, summary: string) =>

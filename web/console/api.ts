@@ -63,6 +63,22 @@ export interface HistoryEntry {
   reason: string | null;
 }
 
+export interface RequestedService {
+  service_id: string;
+  in_catalogue: boolean;
+  name: LocalText;
+  nationwide: boolean;
+  municipalities: { code: string; name: LocalText }[];
+  organisations: { id: string; name: LocalText; business_id: string | null; matches_applicant: boolean }[];
+  service_classes: { code: string; name: LocalText }[];
+  business_id_match: boolean;
+  held_by: { member_id: string; name: string } | null;
+}
+export interface RequestedServices {
+  business_id: string;
+  services: RequestedService[];
+}
+
 export interface MemberDetail extends Member {
   requested_services: string[];
   history: HistoryEntry[];
@@ -95,6 +111,10 @@ export interface CatalogueService {
   name: LocalText;
   summary?: LocalText;
   organizations?: { id: string; name: LocalText }[];
+  nationwide?: boolean;
+  /** Municipality codes of a limited service. */
+  municipalities?: string[];
+  service_classes?: { code: string; name: LocalText }[];
 }
 
 export interface Municipality {
@@ -155,6 +175,7 @@ export const consoleApi = {
 
   members: (status?: MemberStatus, options: Abortable = {}) => call<{ members: Member[] }>('/api/v1/console/members', { query: { status }, ...options }),
   member: (id: string, options: Abortable = {}) => call<MemberDetail>(member(id), options),
+  requestedServices: (id: string, options: Abortable = {}) => call<RequestedServices>(`${member(id)}/requested-services`, options),
   decide: (id: string, action: 'approve' | 'reject' | 'suspend' | 'reinstate', reason?: string) =>
     call(`${member(id)}/${action}`, { method: 'POST', body: reason === undefined ? {} : { reason } }),
   overview: (options: Abortable = {}) => call<NetworkOverview>('/api/v1/console/overview', options),

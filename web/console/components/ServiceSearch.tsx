@@ -4,6 +4,7 @@ import { styled } from 'styled-components';
 import { Button, Paragraph, SearchInput, Text } from 'suomifi-ui-components';
 import { consoleApi, localText, type CatalogueService } from '../api.ts';
 import { ErrorAlert, useLanguage } from './common.tsx';
+import { ServiceFacts, texts, useMunicipalityNames } from './ServiceFacts.tsx';
 
 const Results = styled.ul`
   list-style: none;
@@ -21,10 +22,6 @@ const Results = styled.ul`
     display: flex;
     flex-direction: column;
     min-width: 0;
-  }
-  li .org {
-    color: #5f686d;
-    font-size: 14px;
   }
 `;
 
@@ -46,6 +43,7 @@ export function ServiceSearch(props: {
   const [results, setResults] = useState<CatalogueService[]>([]);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
+  const municipalityName = useMunicipalityNames();
 
   const search = async (q: string) => {
     const text = q.trim();
@@ -83,18 +81,27 @@ export function ServiceSearch(props: {
           <Results aria-label={t('apply.results')}>
             {results.map((service) => {
               const name = localText(service.name, language);
-              const org = service.organizations?.map((o) => localText(o.name, language)).filter(Boolean).join(', ');
+              const municipalities = (service.municipalities ?? []).map(municipalityName);
+              // The button names the place too: a screen reader user hears which "Lukiokoulutus" it adds.
+              const where = service.nationwide ? t('serviceFacts.nationwide') : municipalities.join(', ');
               return (
                 <li key={service.id}>
                   <span className="what">
                     <Text variant="bold">{name}</Text>
-                    {org && <span className="org">{org}</span>}
+                    <ServiceFacts
+                      facts={{
+                        nationwide: service.nationwide ?? false,
+                        municipalities,
+                        organisations: texts(service.organizations?.map((o) => o.name), language),
+                        serviceClasses: texts(service.service_classes?.map((c) => c.name), language),
+                      }}
+                    />
                   </span>
                   {(() => {
                     const disabled = props.disabledIds?.has(service.id) ?? false;
                     const label = disabled && props.disabledLabel ? props.disabledLabel : props.pickLabel;
                     return (
-                      <Button variant="secondary" disabled={disabled} onClick={() => void props.onPick(service, name)} aria-label={`${label}: ${name}`}>
+                      <Button variant="secondary" disabled={disabled} onClick={() => void props.onPick(service, name)} aria-label={where ? `${label}: ${name} (${where})` : `${label}: ${name}`}>
                         {label}
                       </Button>
                     );

@@ -2,9 +2,10 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, ErrorSummary, Heading, Paragraph, TextInput } from 'suomifi-ui-components';
-import { ApiError, consoleApi } from '../api.ts';
+import { ApiError, consoleApi, type CatalogueService } from '../api.ts';
 import { businessIdProblem } from '../business-id.ts';
-import { AppLink, ErrorAlert, PageHeading, SuccessAlert } from '../components/common.tsx';
+import { AppLink, ErrorAlert, PageHeading, SuccessAlert, useLanguage } from '../components/common.tsx';
+import { ServiceFacts, texts, useMunicipalityNames } from '../components/ServiceFacts.tsx';
 import { ServiceSearch } from '../components/ServiceSearch.tsx';
 
 const Section = styled.fieldset`
@@ -47,7 +48,9 @@ export function Apply() {
   const [submitted, setSubmitted] = useState(false);
   // Each refused submit moves the focus to the error summary, once it is on the page.
   const [refusals, setRefusals] = useState(0);
-  const [services, setServices] = useState<{ id: string; name: string }[]>([]);
+  const [services, setServices] = useState<{ id: string; name: string; service: CatalogueService }[]>([]);
+  const language = useLanguage();
+  const municipalityName = useMunicipalityNames();
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState<string | null>(null);
@@ -175,7 +178,7 @@ export function Apply() {
             label={t('apply.search')}
             pickLabel={t('apply.addShort')}
             disabledIds={new Set(services.map((s) => s.id))}
-            onPick={(service, name) => setServices((list) => (list.some((s) => s.id === service.id) ? list : [...list, { id: service.id, name }]))}
+            onPick={(service, name) => setServices((list) => (list.some((s) => s.id === service.id) ? list : [...list, { id: service.id, name, service }]))}
           />
           <Heading variant="h3" as="h3" mb="xs" id="apply-picked">
             {t('apply.selected', { count: services.length })}
@@ -186,7 +189,17 @@ export function Apply() {
             <Picked aria-labelledby="apply-picked">
               {services.map((s) => (
                 <li key={s.id}>
-                  <span>{s.name}</span>
+                  <span>
+                    {s.name}
+                    <ServiceFacts
+                      facts={{
+                        nationwide: s.service.nationwide ?? false,
+                        municipalities: (s.service.municipalities ?? []).map(municipalityName),
+                        organisations: texts(s.service.organizations?.map((o) => o.name), language),
+                        serviceClasses: texts(s.service.service_classes?.map((c) => c.name), language),
+                      }}
+                    />
+                  </span>
                   <Button variant="secondaryNoBorder" onClick={() => setServices((list) => list.filter((x) => x.id !== s.id))} aria-label={`${t('apply.removeShort')}: ${s.name}`}>
                     {t('apply.removeShort')}
                   </Button>

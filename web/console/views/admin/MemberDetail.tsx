@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, Heading, Paragraph, Table } from 'suomifi-ui-components';
 import { consoleApi, localText, type ApiClient } from '../../api.ts';
+import { ServiceFacts, texts } from '../../components/ServiceFacts.tsx';
 import { AppLink, ClaimChip, ConfirmDialog, LoadState, PageHeading, Small, StatusChip, SuccessAlert, actorText, formatDateTime, useLanguage } from '../../components/common.tsx';
 import { useLoad } from '../../../shared/load.ts';
 import { RateLimit, clientStatus } from '../org/Clients.tsx';
@@ -22,6 +23,88 @@ const Facts = styled.dl`
     margin: 0;
   }
 `;
+
+const Requested = styled.ul`
+  list-style: none;
+  padding: 0;
+  margin: 0 0 24px;
+  li {
+    padding: 12px 0;
+    border-bottom: 1px solid #c8cdd0;
+  }
+  .name {
+    display: block;
+    font-weight: 600;
+  }
+  .verdict {
+    display: inline-block;
+    margin-top: 6px;
+    padding: 2px 8px;
+    border-radius: 4px;
+    font-size: 15px;
+    color: #2a2a2a;
+  }
+  /* Amber for what the administrator must check, green for what the catalogue vouches for: with words, never colour alone. */
+  .verdict.check {
+    background: #fff1d6;
+    box-shadow: inset 0 0 0 1px #c65c00;
+  }
+  .verdict.ok {
+    background: #e6f4ea;
+    box-shadow: inset 0 0 0 1px #09a580;
+  }
+`;
+
+/** The services an application named, each told apart from its namesakes, with what its business ID says: what the administrator approves. */
+function RequestedServices({ id }: { id: string }) {
+  const { t } = useTranslation('console');
+  const language = useLanguage();
+  const requested = useLoad((signal) => consoleApi.requestedServices(id, { signal }), [id]);
+  return (
+    <>
+      <Heading variant="h2" mb="s" id="member-requested">
+        {t('member.requested')}
+      </Heading>
+      <LoadState loaded={requested}>
+        {({ business_id, services }) =>
+          services.length === 0 ? (
+            <Paragraph mb="m">{t('member.requestedNone')}</Paragraph>
+          ) : (
+            <>
+              <Paragraph mb="s">{t('member.requestedIntro', { businessId: business_id })}</Paragraph>
+              <Requested aria-labelledby="member-requested">
+                {services.map((s) => (
+                  <li key={s.service_id}>
+                    <span className="name">{localText(s.name, language) || s.service_id}</span>
+                    {s.in_catalogue ? (
+                      <ServiceFacts
+                        facts={{
+                          nationwide: s.nationwide,
+                          municipalities: texts(s.municipalities.map((m) => m.name), language),
+                          organisations: s.organisations.map((o) => [localText(o.name, language), o.business_id].filter(Boolean).join(', ')),
+                          serviceClasses: texts(s.service_classes.map((c) => c.name), language),
+                        }}
+                      />
+                    ) : null}
+                    {!s.in_catalogue ? (
+                      <span className="verdict check">{t('member.requestedGone')}</span>
+                    ) : s.held_by ? (
+                      <span className="verdict check">{t('member.requestedHeld', { name: s.held_by.name })}</span>
+                    ) : s.business_id_match ? (
+                      <span className="verdict ok">{t('member.requestedMatch')}</span>
+                    ) : (
+                      <span className="verdict check">{t('member.requestedNoMatch')}</span>
+                    )}
+                  </li>
+                ))}
+              </Requested>
+            </>
+          )
+        }
+      </LoadState>
+    </>
+  );
+}
 
 const ServiceList = styled.ul`
   padding-left: 20px;
@@ -87,6 +170,7 @@ export function MemberDetail({ id }: { id: string }) {
               </>
             )}
           </Facts>
+          {member.status === 'pending' && <RequestedServices id={id} />}
           <Actions>
             {decisionsFor(member.status).map((d) => (
               <Button key={d} variant={d === 'approve' || d === 'reinstate' ? 'default' : 'secondary'} onClick={() => setDecision(d)}>
@@ -183,7 +267,7 @@ export function MemberDetail({ id }: { id: string }) {
           <LoadState loaded={services}>
             {({ services: list }) =>
               list.length === 0 ? (
-                <Paragraph>{t('services.none')}</Paragraph>
+                <Paragraph>{t('member.noServices')}</Paragraph>
               ) : (
                 <ServiceList>
                   {list.map((s) => (

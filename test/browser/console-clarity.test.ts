@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createNetworkAdmin } from '../../src/staff/staff.ts';
+import { en } from '../../web/console/locales/en.ts';
+import { fi } from '../../web/console/locales/fi.ts';
+import { sv } from '../../web/console/locales/sv.ts';
+import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network, VIEWPORTS } from './harness.ts';
+
+/**
+ * Issue #14, the console's half: what a provider or an administrator could not tell from the page.
+ * The administrator approved an application without seeing the services it asked for; three search
+ * hits read "Lukiokoulutus" with nothing to tell them apart. Each test walks a view at a phone's and
+ * a desktop's width in the persona's language, and fails on the console as it was.
+ */
+
+const ADMIN = { email: 'operator@clarity.test', name: 'Ada Administrator', password: 'operator-password-1' };
+const ORG = { name: 'Otavan Opisto', businessId: '0112038-9', contact: 'Outi Opettaja', email: 'outi@clarity.test', password: 'outi-password-123' };
+// Three services of one name in the demo catalogue: Mikkeli's (Otava's), Oulu's and Turku's.
+const LUKIO = { mikkeli: 'd4c733f1-9693-4cd2-8c21-54617cac1e44', oulu: '5448dd86-bc19-4770-b99f-abb15dae2656', turku: 'de757b53-38b2-4d30-8735-0718307a5050' };
+
+type Texts = typeof en;
+const TEXTS = { fi, sv, en };
+const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k]));
+
+declare const document: any;
+declare const window: any;
+
+async function login(page: Page, texts: Texts, email: string, password: string) {
+  await page.goto('/console/login');
+  await page.getByLabel(texts.login.email, { exact: true }).fill(email);
+  await page.getByLabel(texts.login.password, { exact: true }).fill(password);
+  await page.getByRole('button', { name: texts.login.submit, exact: true }).click();
+  await page.getByRole('button', { name: texts.app.logOut }).waitFor();
+}
+
+async function shot(page: Page, name: string) {
+  await screenshot(page, name);
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
+
+/** Nothing on the page is wider than the viewport: a phone user would have to scroll sideways. */
+async function assertNoSidewaysScroll(page: Page, label: string) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 1, `${label}: the page scrolls sideways by ${overflow} px`);
+}
+
+describe('console clarity (issue #14)', { skip: skipBrowser }, () => {
+  let network: Network;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let memberId = '';
+
+  const open = async (locale: string, viewport: keyof typeof VIEWPORTS) => {
+    const context = await newContext(browser, network, { locale, viewport });
+    context.setDefaultTimeout(10_000);
+    contexts.push(context);
+    return context.newPage();
+  };
+  /** Runs a walk, keeping a screenshot of the page when it fails. */
+  const walk = async (page: Page, name: string, steps: () => Promise<void>) => {
+    try {
+      await steps();
+    } catch (error) {
+      await keepFailure(page, name);
+      throw error;
+    }
+  };
+
+  before(async () => {
+    network = await startNetwork();
+    const db = network.database.db;
+    await createNetworkAdmin(db, ADMIN, 'test');
+    // The demo catalogue names no organisation for the services: Mikkeli's Lukiokoulutus gets Otava's, with its business ID.
+    const organisation = randomUUID();
+    await db.insertInto('organizations').values({ id: organisation, source: 'ptv', name: JSON.stringify({ fi: 'Otavan Opisto' }), business_code: ORG.businessId }).execute();
+    await db.updateTable('services').set({ organizations: JSON.stringify([{ id: organisation, name: { fi: 'Otavan Opisto' }, role: 'Responsible' }]) }).where('id', '=', LUKIO.mikkeli).execute();
+    browser = await openBrowser();
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await network?.close();
+  });
+
+  test('applying in Finnish on a phone: the three "Lukiokoulutus" hits say their municipality, organisation and service class', async () => {
+    const page = await open('fi-FI', 'phone');
+    await walk(page, 'clarity-apply-search', async () => {
+      await page.goto('/console/apply');
+      await page.getByRole('heading', { level: 1, name: fi.apply.title }).waitFor();
+      await page.getByLabel(fi.apply.organisationName, { exact: true }).fill(ORG.name);
+      await page.getByLabel(fi.apply.businessId, { exact: true }).fill(ORG.businessId);
+      await page.getByLabel(fi.apply.contactName, { exact: true }).fill(ORG.contact);
+      await page.getByLabel(fi.apply.contactEmail, { exact: true }).fill(ORG.email);
+      await page.getByRole('searchbox', { name: fi.apply.search }).fill('lukiokoulutus');
+      await page.getByRole('searchbox', { name: fi.apply.search }).press('Enter');
+      const results = page.getByRole('list', { name: fi.apply.results });
+      const hits = results.getByRole('listitem').filter({ has: page.getByText('Lukiokoulutus', { exact: true }) });
+      await hits.first().waitFor();
+      const facts = await hits.locator('.service-facts').allInnerTexts();
+      assert.equal(facts.length, 3, 'three services named Lukiokoulutus');
+      assert.equal(new Set(facts).size, 3, `each hit reads differently: ${JSON.stringify(facts)}`);
+      const mikkeli = hits.filter({ hasText: `${fi.serviceFacts.municipality}: Mikkeli` });
+      await mikkeli.getByText(`${fi.serviceFacts.organisation}: Otavan Opisto`).waitFor();
+      await hits.filter({ hasText: `${fi.serviceFacts.municipality}: Oulu` }).getByText(`${fi.serviceFacts.organisation}: ${fi.serviceFacts.noOrganisation}`).waitFor();
+      await mikkeli.getByText(`${fi.serviceFacts.serviceClass}: `).waitFor();
+      // The button says which one it adds, for those who hear the page rather than see it.
+      for (const town of ['Mikkeli', 'Oulu', 'Turku']) await page.getByRole('button', { name: `${fi.apply.addShort}: Lukiokoulutus (${town})`, exact: true }).click();
+      await page.getByRole('heading', { name: fill(fi.apply.selected, { count: 3 }) }).waitFor();
+      await assertNoSidewaysScroll(page, 'apply, phone');
+      await expectNoSeriousAxeViolations(page, 'apply with the search results');
+      await page.getByLabel(fi.apply.password, { exact: true }).fill(ORG.password);
+      await page.getByLabel(fi.apply.passwordRepeat, { exact: true }).fill(ORG.password);
+      await page.getByRole('button', { name: fi.apply.submit }).click();
+      await page.getByRole('heading', { level: 1, name: fi.apply.sentTitle }).waitFor();
+    });
+    const member = await network.database.db.selectFrom('members').select(['id', 'requested_services']).where('business_id', '=', ORG.businessId).executeTakeFirstOrThrow();
+    memberId = member.id;
+    assert.deepEqual([...member.requested_services].sort(), Object.values(LUKIO).sort());
+  });
+
+  for (const [language, viewport, locale] of [
+    ['en', 'desktop', 'en-GB'],
+    ['fi', 'phone', 'fi-FI'],
+  ] as const) {
+    test(`the administrator (${language}, ${viewport}) sees the services the application asked for, and which one the business ID vouches for, before approving`, async () => {
+      assert.ok(memberId, 'the application was made');
+      const texts = TEXTS[language];
+      const page = await open(locale, viewport);
+      await walk(page, `clarity-pending-${language}`, async () => {
+        await login(page, texts, ADMIN.email, ADMIN.password);
+        await page.goto(`/console/admin/members/${memberId}`);
+        await page.getByRole('heading', { level: 1, name: fill(texts.member.title, { name: ORG.name }) }).waitFor();
+        await page.getByRole('heading', { level: 2, name: texts.member.requested }).waitFor();
+        await page.getByText(fill(texts.member.requestedIntro, { businessId: ORG.businessId })).waitFor();
+        const items = page.getByRole('list', { name: texts.member.requested }).getByRole('listitem');
+        assert.equal(await items.count(), 3);
+        const mikkeli = items.filter({ hasText: `${texts.serviceFacts.municipality}: Mikkeli` });
+        await mikkeli.getByText(`${texts.serviceFacts.organisation}: Otavan Opisto, ${ORG.businessId}`).waitFor();
+        await mikkeli.getByText(texts.member.requestedMatch).waitFor();
+        for (const town of ['Oulu', 'Turku']) await items.filter({ hasText: `${texts.serviceFacts.municipality}: ${town}` }).getByText(texts.member.requestedNoMatch).waitFor();
+        // The requested services come before the decision buttons: read first, then decide.
+        const order = await page.evaluate(
+          ([heading, approve]) => {
+            const h = [...document.querySelectorAll('h2')].find((e: any) => e.textContent === heading);
+            const b = [...document.querySelectorAll('button')].find((e: any) => e.textContent === approve);
+            return h && b ? h.compareDocumentPosition(b) : 0;
+          },
+          [texts.member.requested, texts.members.approve],
+        );
+        assert.ok(order & 4, 'the approve button follows the requested services');
+        assert.equal(await page.getByText(texts.services.none).count(), 0, 'not the provider\'s own "you have not claimed" text');
+        await assertNoSidewaysScroll(page, `member detail, ${viewport}`);
+        await expectNoSeriousAxeViolations(page, 'pending application');
+        await shot(page, `console-${language}-${viewport}-pending-application`);
+      });
+    });
+  }
+});
