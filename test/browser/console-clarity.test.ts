@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { decide } from '../../src/members/members.ts';
 import { createNetworkAdmin } from '../../src/staff/staff.ts';
+import { meterName } from '../../web/console/meter-names.ts';
 import { en } from '../../web/console/locales/en.ts';
 import { fi } from '../../web/console/locales/fi.ts';
 import { sv } from '../../web/console/locales/sv.ts';
@@ -156,6 +158,53 @@ describe('console clarity (issue #14)', { skip: skipBrowser }, () => {
         await expectNoSeriousAxeViolations(page, 'pending application');
         await shot(page, `console-${language}-${viewport}-pending-application`);
       });
+    });
+  }
+  test('the administrator approves: the service whose organisation has the business ID is the member\'s at once', async () => {
+    await decide(network.database.db, memberId, 'approve', undefined, `staff:${ADMIN.email}`);
+    const claims = await network.database.db.selectFrom('member_services').select(['service_id', 'verification']).where('member_id', '=', memberId).execute();
+    assert.deepEqual(claims.find((c) => c.service_id === LUKIO.mikkeli)?.verification, 'business-id');
+  });
+
+  for (const [language, viewport, locale] of [
+    ['fi', 'phone', 'fi-FI'],
+    ['sv', 'desktop', 'sv-FI'],
+  ] as const) {
+    test(`a provider (${language}, ${viewport}) teaches which areas of life its own service helps with, not only marks the top ten`, async () => {
+      const texts = TEXTS[language];
+      const page = await open(locale, viewport);
+      const db = network.database.db;
+      const signalsBefore = await db.selectFrom('recommendation_signals').select(['needs']).where('service_id', '=', LUKIO.mikkeli).execute();
+      await walk(page, `clarity-teach-${language}`, async () => {
+        await login(page, texts, ORG.email, ORG.password);
+        await page.goto('/console/org/teach');
+        await page.getByRole('heading', { level: 2, name: texts.teach.ownTitle }).waitFor();
+        // Only the verified service is offered: the two others wait for the administrator.
+        const select = page.getByLabel(texts.teach.ownService, { exact: true });
+        assert.deepEqual(await select.locator('option').allInnerTexts(), ['Lukiokoulutus']);
+        await page.getByRole('button', { name: texts.teach.ownSend, exact: true }).click();
+        await page.getByText(texts.teach.ownAreasMissing).waitFor();
+        // The areas carry the citizen app's names, the ones people chose from.
+        const areas = page.getByRole('group', { name: texts.teach.ownAreas });
+        for (const meter of ['working_studying', 'improvement_of_strengths'] as const) {
+          // suomifi's checkbox draws its box on the label, which takes the click.
+          await areas.getByText(meterName(language, meter), { exact: true }).click();
+          assert.ok(await areas.getByRole('checkbox', { name: meterName(language, meter), exact: true }).isChecked());
+        }
+        await expectNoSeriousAxeViolations(page, 'teaching one\'s own service');
+        await page.getByRole('button', { name: texts.teach.ownSend, exact: true }).click();
+        await page
+          .getByRole('status')
+          .filter({ hasText: fill(texts.teach.ownSaved, { name: 'Lukiokoulutus', areas: `${meterName(language, 'working_studying')}, ${meterName(language, 'improvement_of_strengths')}` }) })
+          .waitFor();
+        await assertNoSidewaysScroll(page, `teach, ${viewport}`);
+        await shot(page, `console-${language}-${viewport}-teach-own-service`);
+      });
+      const signals = await db.selectFrom('recommendation_signals').select(['needs', 'value', 'kind']).where('service_id', '=', LUKIO.mikkeli).execute();
+      const added = signals.slice(signalsBefore.length);
+      assert.equal(added.length, 2, 'one signal per area of life');
+      assert.deepEqual(added.map((s) => Object.keys(s.needs as object)).sort(), [['improvement_of_strengths'], ['working_studying']]);
+      assert.ok(added.every((s) => s.kind === 'teaching' && Number(s.value) > 0));
     });
   }
 });

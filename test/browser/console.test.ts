@@ -8,6 +8,7 @@ import { recordServiceEvents } from '../../src/statistics/index.ts';
 import { en } from '../../web/console/locales/en.ts';
 import { fi } from '../../web/console/locales/fi.ts';
 import { sv } from '../../web/console/locales/sv.ts';
+import { meterName } from '../../web/console/meter-names.ts';
 import { expectNoSeriousAxeViolations, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
 
 /**
@@ -602,10 +603,10 @@ describe('console in the browser', { skip: skipBrowser }, () => {
       await page.keyboard.press('Home');
       assert.equal(await slider.inputValue(), '0');
     }
-    await page.getByRole('slider', { name: fi.meters.health }).fill('9');
+    await page.getByRole('slider', { name: meterName('fi', 'health') }).fill('9');
     await page.getByLabel(fi.teach.municipality).selectOption({ label: 'Mikkeli' });
     await page.getByRole('button', { name: fi.teach.show }).click();
-    await page.getByRole('heading', { level: 2, name: fi.teach.results }).waitFor();
+    await page.getByRole('heading', { level: 3, name: fi.teach.results }).waitFor();
     // The first result is marked, whoever's it is: which services lead for a situation is the
     // recommender's business (its tests), this is the console's flow.
     const ours = page.locator('li[data-service-id]').first();
@@ -672,7 +673,7 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     assert.ok(lastWeeks.slice(1).some((f) => /^[0-9]/.test(f)), lastWeeks.join(' | '));
     const thisWeek = await rows.last().getByRole('cell').allTextContents();
     assert.ok(thisWeek.slice(1).every((f) => f === fi.statistics.pending), thisWeek.join(' | '));
-    await page.getByRole('img', { name: fi.meters.working_studying }).waitFor();
+    await page.getByRole('img', { name: meterName('fi', 'working_studying') }).waitFor();
     await expectNoSeriousAxeViolations(page, 'statistics');
     await shot(page, 'console-statistics');
 

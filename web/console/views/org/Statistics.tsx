@@ -8,6 +8,8 @@ import { BarChart } from '../../components/BarChart.tsx';
 import { ErrorAlert, PageHeading, formatDate, formatNumber, useLanguage } from '../../components/common.tsx';
 import { useLoad } from '../../../shared/load.ts';
 import { METERS } from '../../../../src/recommender/meter-names.ts';
+import { meterName } from '../../meter-names.ts';
+import type { Meter } from '../../../../src/recommender/meter-names.ts';
 
 const Charts = styled.div`
   display: grid;
@@ -257,7 +259,7 @@ function StatisticsReport({ result, from, to, municipalityName }: { result: Resu
         <>
           <Charts>
             {meters.map(({ meter, histogram, mean }) => {
-              const name = t(`meters.${meter}`);
+              const name = meterName(language, meter as Meter);
               const values = histogram.map((v, i) => `${i}: ${formatNumber(v, language)}`).join(', ');
               return (
                 <BarChart
@@ -285,7 +287,7 @@ function StatisticsReport({ result, from, to, municipalityName }: { result: Resu
               ]}
               data={meters.map(({ meter, histogram, mean }) => ({
                 id: meter,
-                meter: t(`meters.${meter}`),
+                meter: meterName(language, meter as Meter),
                 mean: mean === null ? '' : formatNumber(mean, language, 1),
                 ...Object.fromEntries(histogram.map((v, i) => [`v${i}`, formatNumber(v, language)])),
               }))}

@@ -1,12 +1,13 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
-import { Button, Heading, Paragraph, RadioButton, RadioButtonGroup, StaticChip, Text, Textarea } from 'suomifi-ui-components';
-import { consoleApi, localText, type Recommendation } from '../../api.ts';
-import { ErrorAlert, PageHeading, useLanguage } from '../../components/common.tsx';
+import { Button, Checkbox, CheckboxGroup, Heading, Paragraph, RadioButton, RadioButtonGroup, StaticChip, Text, Textarea } from 'suomifi-ui-components';
+import { consoleApi, localText, type MemberService, type Recommendation } from '../../api.ts';
+import { AppLink, ErrorAlert, PageHeading, useLanguage } from '../../components/common.tsx';
 import { useLoad } from '../../../shared/load.ts';
 import { NativeSelect } from '../../components/NativeSelect.tsx';
 import { METERS, type Meter } from '../../../../src/recommender/meter-names.ts';
+import { meterName } from '../../meter-names.ts';
 
 
 const Sliders = styled.fieldset`
@@ -93,6 +94,122 @@ const Results = styled.ol`
   }
 `;
 
+const OwnForm = styled.form`
+  border: 1px solid #c8cdd0;
+  border-radius: 2px;
+  padding: 16px 20px;
+  margin: 0 0 40px;
+  .send {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px 16px;
+    align-items: center;
+  }
+`;
+
+// A clear need in the one area: what a person who struggles there answers (0–10, low is a need).
+const NEED = 2;
+
+/**
+ * A provider knows what its own services are for: it picks one and ticks the areas of life it helps
+ * with, instead of waiting for the service to turn up in someone else's top ten. Each ticked area is
+ * one teaching signal (a situation with a need in that area alone, fits): one signal per area keeps
+ * the areas apart for the recommender, which compares needs by their direction.
+ */
+function TeachOwnService({ memberId, services }: { memberId: string; services: MemberService[] }) {
+  const { t } = useTranslation('console');
+  const language = useLanguage();
+  const [serviceId, setServiceId] = useState('');
+  const [areas, setAreas] = useState<Meter[]>([]);
+  const [comment, setComment] = useState('');
+  const [state, setState] = useState<'idle' | 'saving' | 'saved' | 'missing'>('idle');
+  const [saved, setSaved] = useState('');
+  const [error, setError] = useState<unknown>(undefined);
+  const options = services
+    .map((s) => ({ value: s.service_id, label: localText(s.name, language) || s.service_id }))
+    .sort((a, b) => a.label.localeCompare(b.label, language));
+  const chosen = serviceId || options[0]?.value || '';
+
+  const send = async (event: FormEvent) => {
+    event.preventDefault();
+    if (areas.length === 0) {
+      setState('missing');
+      return;
+    }
+    setState('saving');
+    setError(undefined);
+    try {
+      for (const area of areas)
+        await consoleApi.teach(memberId, { meters: { [area]: NEED }, service_id: chosen, fits: true, ...(comment.trim() ? { comment: comment.trim() } : {}) });
+      const name = options.find((o) => o.value === chosen)?.label ?? '';
+      setSaved(t('teach.ownSaved', { name, areas: METERS.filter((m) => areas.includes(m)).map((m) => meterName(language, m)).join(', ') }));
+      setState('saved');
+    } catch (e) {
+      setError(e);
+      setState('idle');
+    }
+  };
+
+  return (
+    <section aria-labelledby="teach-own">
+      <Heading variant="h2" id="teach-own" mb="s">
+        {t('teach.ownTitle')}
+      </Heading>
+      {options.length === 0 ? (
+        <Paragraph mb="xl">
+          {t('teach.ownNone')} <AppLink to="/org/services">{t('teach.ownNoneLink')}</AppLink>
+        </Paragraph>
+      ) : (
+        <OwnForm onSubmit={send} noValidate>
+          <Paragraph mb="m">{t('teach.ownIntro')}</Paragraph>
+          <NativeSelect label={t('teach.ownService')} value={chosen} onChange={(v) => { setServiceId(v); setState('idle'); }} options={options} />
+          <CheckboxGroup
+            labelText={t('teach.ownAreas')}
+            groupHintText={t('teach.ownAreasHint')}
+            groupStatus={state === 'missing' ? 'error' : 'default'}
+            groupStatusText={state === 'missing' ? t('teach.ownAreasMissing') : undefined}
+            mb="m"
+          >
+            {METERS.map((m) => (
+              <Checkbox
+                key={m}
+                value={m}
+                checked={areas.includes(m)}
+                onClick={({ checkboxState }) => {
+                  setAreas((list) => (checkboxState ? [...list, m] : list.filter((x) => x !== m)));
+                  setState('idle');
+                }}
+              >
+                {meterName(language, m)}
+              </Checkbox>
+            ))}
+          </CheckboxGroup>
+          <Textarea
+            labelText={t('teach.comment')}
+            hintText={t('teach.commentHint')}
+            optionalText={t('app.optional')}
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            maxLength={1000}
+            rows={2}
+            fullWidth
+            mb="s"
+          />
+          <ErrorAlert error={error} />
+          <div className="send">
+            <Button type="submit" disabled={state === 'saving'}>
+              {t('teach.ownSend')}
+            </Button>
+            <span role="status" aria-live="polite">
+              {state === 'saved' ? saved : ''}
+            </span>
+          </div>
+        </OwnForm>
+      )}
+    </section>
+  );
+}
+
 type Mark = { fits: 'yes' | 'no' | ''; comment: string; state: 'idle' | 'saving' | 'saved' | 'missing'; error?: unknown };
 
 /** As the AuroraAI demo UI: a life situation on ten sliders and a municipality, the recommendations, and a mark on each. */
@@ -166,17 +283,22 @@ export function Teach({ memberId }: { memberId: string }) {
     <>
       <PageHeading title={t('teach.title')}>{t('teach.title')}</PageHeading>
       <Paragraph mb="l">{t('teach.intro')}</Paragraph>
+      {own.data && <TeachOwnService memberId={memberId} services={own.data.services.filter((s) => s.claim.status === 'verified')} />}
+      <Heading variant="h2" mb="s">
+        {t('teach.topTitle')}
+      </Heading>
+      <Paragraph mb="m">{t('teach.topIntro')}</Paragraph>
       <form onSubmit={recommend} noValidate>
         <Sliders>
           <legend>
-            <Heading variant="h2">{t('teach.situation')}</Heading>
+            <Heading variant="h3" as="h3">{t('teach.situation')}</Heading>
           </legend>
           <Paragraph>{t('teach.situationHint')}</Paragraph>
           <div className="grid">
             {METERS.map((m) => (
               <div className="slider" key={m}>
                 <label htmlFor={`meter-${m}`}>
-                  <span>{t(`meters.${m}`)}</span>
+                  <span>{meterName(language, m)}</span>
                   <output htmlFor={`meter-${m}`} aria-hidden="true">
                     {meters[m]}
                   </output>
@@ -215,7 +337,7 @@ export function Teach({ memberId }: { memberId: string }) {
 
       {result && (
         <section aria-labelledby="teach-results">
-          <Heading variant="h2" id="teach-results" mb="s">
+          <Heading variant="h3" as="h3" id="teach-results" mb="s">
             {t('teach.results')}
           </Heading>
           {result.items.length === 0 ? (
