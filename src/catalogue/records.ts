@@ -35,6 +35,8 @@ export interface Catalogue {
 export interface PageOptions {
   /** Rows per query; 1000 by default. */
   pageSize?: number;
+  /** Only these records (the HSDS API composes one page of them); every record when absent. */
+  ids?: readonly string[];
 }
 
 const DEFAULT_PAGE = 1000;
@@ -97,6 +99,10 @@ export async function* streamServices(db: Db, options: PageOptions = {}): AsyncG
       .orderBy('id')
       .limit(pageSize);
     if (after !== null) query = query.where('id', '>', after);
+    if (options.ids) {
+      if (options.ids.length === 0) return;
+      query = query.where('id', 'in', [...options.ids]);
+    }
     const rows = await query.execute();
     if (rows.length === 0) return;
     const links = new Map<string, ChannelLink[]>();
@@ -182,6 +188,10 @@ export async function* streamChannels(db: Db, options: PageOptions = {}): AsyncG
       .orderBy('id')
       .limit(pageSize);
     if (after !== null) query = query.where('id', '>', after);
+    if (options.ids) {
+      if (options.ids.length === 0) return;
+      query = query.where('id', 'in', [...options.ids]);
+    }
     const rows = await query.execute();
     if (rows.length === 0) return;
     const links = new Map<string, { serviceId: string; description: LocalizedText }[]>();
@@ -237,6 +247,10 @@ export async function* streamOrganizations(db: Db, options: PageOptions = {}): A
   for (;;) {
     let query = db.selectFrom('organizations').select(['id', 'source', 'name', 'business_code']).orderBy('id').limit(pageSize);
     if (after !== null) query = query.where('id', '>', after);
+    if (options.ids) {
+      if (options.ids.length === 0) return;
+      query = query.where('id', 'in', [...options.ids]);
+    }
     const rows = await query.execute();
     if (rows.length === 0) return;
     for (const r of rows) yield { id: r.id, source: r.source, name: r.name, businessCode: r.business_code };

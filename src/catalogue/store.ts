@@ -2,12 +2,16 @@ import { sql, type Kysely } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { contentHash } from '../lib/canonical-json.ts';
 import { CodeLists, codeLists } from './codelists.ts';
+import { derivedId } from './hsds/vocabulary.ts';
 import { isNationwide, pickText, type Area, type ChannelRecord, type OrganizationRecord, type ServiceRecord } from './model.ts';
 
 export type Outcome = 'added' | 'updated' | 'unchanged';
 
 /** Rows per statement: keeps every statement far below Postgres' 65,535 parameters. */
 const BATCH = 400;
+
+/** The HSDS export's id of a service–channel link (hsds/api.ts finds a link by it; SQL cannot derive it). */
+const serviceAtLocationId = (serviceId: string, channelId: string) => derivedId('service_at_location', serviceId.toLowerCase(), channelId.toLowerCase());
 
 function chunks<T>(items: readonly T[], size = BATCH): T[][] {
   const out: T[][] = [];
@@ -147,6 +151,7 @@ export async function upsertServices(db: Db, services: ServiceRecord[], owner: s
         service_id: record.id,
         channel_id: l.channelId,
         asserted_by: 'service' as const,
+        hsds_id: serviceAtLocationId(record.id, l.channelId),
         channel_name: l.channelName,
         description: json(l.description),
       })),
@@ -177,6 +182,7 @@ export async function upsertChannels(db: Db, channels: ChannelRecord[], owner: s
         service_id: s.serviceId,
         channel_id: record.id,
         asserted_by: 'channel' as const,
+        hsds_id: serviceAtLocationId(s.serviceId, record.id),
         channel_name: null,
         description: json(s.description),
       })),

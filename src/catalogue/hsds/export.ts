@@ -569,7 +569,8 @@ export class HsdsEncoder {
   }
 
   private readonly placeholders = new Set<string>();
-  private placeholderOrganization(source: string): string {
+  /** The placeholder organization of a source's services that name none (emitted once). */
+  placeholderOrganization(source: string): string {
     const id = placeholderOrganizationId(source);
     if (!this.placeholders.has(id)) {
       this.placeholders.add(id);

@@ -1,20 +1,14 @@
-import type { Db } from '../../db/database.ts';
-import { catalogueChanges } from '../changes.ts';
-import { loadCatalogue } from '../records.ts';
-import { hsdsTables } from './export.ts';
 import type { Row, TableName, Tables } from './vocabulary.ts';
 
 /**
- * The catalogue as the HSDS API serves it: the export's rows (export.ts, each valid against HSDS's
- * table schemas), indexed, and composed into HSDS's compiled objects: a service with its
- * organization, service_at_locations (each with its location), areas, languages and attributes
- * (each with its taxonomy_term and that term's taxonomy_detail).
+ * HSDS rows (export.ts, each valid against HSDS's table schemas), indexed, and composed into HSDS's
+ * compiled objects: a service with its organization, service_at_locations (each with its location),
+ * areas, languages and attributes (each with its taxonomy_term and that term's taxonomy_detail).
  *
- * Built from the whole catalogue in memory (about 8 rows per service: the 1,800 demo services make
- * 13,500 rows) and kept until the catalogue changes in this process, or for MAX_AGE_MS, so that a
- * change another process made on a shared PostgreSQL server shows within that time.
+ * The API (api.ts) builds one per request from the export of just the records that request shows,
+ * so every answer reads the database as it is now, whichever process changed it; the export of the
+ * whole catalogue composes the same objects (routes.test.ts compares the two).
  */
-const MAX_AGE_MS = 60_000;
 
 type Index = Map<string, Row[]>;
 const byField = (rows: Row[], field: string): Index => {
@@ -39,11 +33,6 @@ export class HsdsView {
   private readonly ids: Record<'services' | 'organizations' | 'taxonomies' | 'taxonomy_terms' | 'service_at_locations' | 'locations', Map<string, Row>>;
   private readonly owned: Partial<Record<TableName, Record<string, Index>>> = {};
   private readonly attributesOf: Index;
-  /** Taxonomy term ids of each service (its attributes' terms and their ancestors). */
-  readonly termsOfService = new Map<string, Set<string>>();
-  /** Taxonomy ids of each service's terms. */
-  readonly taxonomiesOfService = new Map<string, Set<string>>();
-
   constructor(private readonly tables: Tables) {
     this.services = tables.services;
     this.organizations = tables.organizations;
@@ -59,18 +48,6 @@ export class HsdsView {
       locations: byId(tables.locations),
     };
     this.attributesOf = byField(tables.attributes, 'link_id');
-    for (const s of tables.services) {
-      const terms = new Set<string>();
-      for (const a of this.attributesOf.get(s.id as string) ?? []) {
-        let id: unknown = a.taxonomy_term_id;
-        while (typeof id === 'string' && !terms.has(id)) {
-          terms.add(id);
-          id = this.ids.taxonomy_terms.get(id)?.parent_id;
-        }
-      }
-      this.termsOfService.set(s.id as string, terms);
-      this.taxonomiesOfService.set(s.id as string, new Set([...terms].map((t) => this.ids.taxonomy_terms.get(t)?.taxonomy_id as string)));
-    }
   }
 
   get(kind: keyof HsdsView['ids'], id: string): Row | undefined {
@@ -173,25 +150,4 @@ export class HsdsView {
   addressesOf(locationId: string): Row[] {
     return this.children('addresses', 'location_id', locationId);
   }
-}
-
-interface Kept {
-  view: Promise<HsdsView>;
-  at: number;
-  generation: number;
-}
-const kept = new WeakMap<Db, Kept>();
-/** Counts this process's catalogue changes: a view of an older generation is built again. */
-let generation = 0;
-catalogueChanges.on('changed', () => generation++);
-
-/** The HSDS view of a database's catalogue, built once and kept until the catalogue changes. */
-export function hsdsView(db: Db): Promise<HsdsView> {
-  const k = kept.get(db);
-  if (k && k.generation === generation && Date.now() - k.at < MAX_AGE_MS) return k.view;
-  const view = loadCatalogue(db).then(async (catalogue) => new HsdsView(await hsdsTables(catalogue)));
-  const entry = { view, at: Date.now(), generation };
-  kept.set(db, entry);
-  view.catch(() => kept.get(db) === entry && kept.delete(db));
-  return view;
 }
