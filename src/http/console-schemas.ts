@@ -67,6 +67,7 @@ export const ChannelSchema = Type.Object({
   other_services: Type.Array(Type.Object({ service_id: Type.String(), name: LocalText }), {
     description: "Services the channel also serves that are not the member's: while there are any, the channel cannot receive transfers for the member",
   }),
+  received_by_other: Type.Boolean({ description: 'Another member, or the network itself, receives transfers on the channel: the member cannot set it up (who is not said)' }),
 });
 export const ClaimStateSchema = Type.Object(
   {

@@ -18,6 +18,8 @@ export interface MemberChannel {
   transfer: null | { landing_url: string; accepts: string[]; client_id: string };
   /** Services the channel also serves that are not the member's: while there are any, it cannot receive transfers for the member. */
   other_services: { service_id: string; name: Text }[];
+  /** Another member (or the network's own receiver) receives transfers on the channel: the member cannot set it up. Not who: that is theirs. */
+  received_by_other: boolean;
 }
 
 export interface MemberService {
@@ -65,6 +67,8 @@ export async function listMemberServices(db: Db, memberId: string): Promise<Memb
         // Another member's target on a shared channel is not this member's to see.
         transfer: c.url && c.accepts && c.client_id ? { landing_url: c.url, accepts: c.accepts, client_id: c.client_id } : null,
         other_services: others.get(c.id) ?? [],
+        // A target whose client is not the member's (the join above finds only the member's clients).
+        received_by_other: c.url !== null && c.client_id === null,
       });
     }
     return { service_id: s.service_id, name: (s.name ?? {}) as unknown as Text, claim: claimState(s), channels: own };

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { hashSecret } from '../../src/clients/clients.ts';
 import { decide } from '../../src/members/members.ts';
+import { claimService } from '../../src/members/service-claims.ts';
+import { addService } from '../../src/testing/console.ts';
 import { createNetworkAdmin } from '../../src/staff/staff.ts';
 import { meterName } from '../../web/console/meter-names.ts';
 import { en } from '../../web/console/locales/en.ts';
@@ -205,6 +208,65 @@ describe('console clarity (issue #14)', { skip: skipBrowser }, () => {
       assert.equal(added.length, 2, 'one signal per area of life');
       assert.deepEqual(added.map((s) => Object.keys(s.needs as object)).sort(), [['improvement_of_strengths'], ['working_studying']]);
       assert.ok(added.every((s) => s.kind === 'teaching' && Number(s.value) > 0));
+    });
+  }
+  for (const [language, viewport, locale] of [
+    ['fi', 'phone', 'fi-FI'],
+    ['sv', 'desktop', 'sv-FI'],
+  ] as const) {
+    test(`a provider (${language}, ${viewport}) sees a channel another receiver has, a service without channels explained, and errors in its language with what to do`, async () => {
+      const texts = TEXTS[language];
+      const db = network.database.db;
+      // Three of the member's services, verified by the business ID: one whose only channel the
+      // network's own receiver has (as the demo service does), one without channels, one to lose.
+      const received = await addService(db, `Etäopinnot ${language}`, 1, { businessId: ORG.businessId });
+      const bare = await addService(db, `Opinto-ohjaus ${language}`, 0, { businessId: ORG.businessId });
+      const lost = await addService(db, `Kesäkurssit ${language}`, 0, { businessId: ORG.businessId });
+      for (const s of [received, bare, lost]) assert.equal((await claimService(db, memberId, s.serviceId, 'test')).state.status, 'verified');
+      const operatorClient = randomUUID();
+      await db.insertInto('api_clients').values({ id: operatorClient, client_id: `aur_op${language}`, name: 'Demo', secret_hash: hashSecret('x'.repeat(32)), scopes: ['transfer:receive'], member_id: null }).execute();
+      await db.insertInto('transfer_targets').values({ channel_id: received.channelIds[0]!, url: 'https://demo.example/arrive', accepts: ['age'], client_id: operatorClient }).execute();
+
+      const page = await open(locale, viewport);
+      await walk(page, `clarity-services-${language}`, async () => {
+        await login(page, texts, ORG.email, ORG.password);
+        await page.goto('/console/org/services');
+        await page.getByRole('heading', { level: 1, name: texts.services.title }).waitFor();
+
+        const open = async (name: string) => {
+          const button = page.getByRole('button', { name: new RegExp(`^${name}`) });
+          if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+          return page.locator('.fi-expander', { has: button });
+        };
+        const receivedPanel = await open(`Etäopinnot ${language}`);
+        const row = receivedPanel.locator('tr', { hasText: `Etäopinnot ${language} verkossa 0` });
+        await row.getByText(texts.services.receivedByOther, { exact: true }).waitFor();
+        await row.getByText(texts.services.receivedByOtherHint).waitFor();
+        assert.equal(await row.getByRole('button').count(), 0, 'no Set up, Edit or Turn off on another receiver\'s channel');
+
+        const barePanel = await open(`Opinto-ohjaus ${language}`);
+        await barePanel.getByText(texts.services.noChannels).waitFor();
+        await barePanel.getByText(texts.services.noChannelsHow).waitFor();
+        assert.match(texts.services.noChannelsHow, /palvelutietovaranto\.suomi\.fi/);
+        await assertNoSidewaysScroll(page, `services, ${viewport}`);
+        await expectNoSeriousAxeViolations(page, 'services with another receiver and no channels');
+        await shot(page, `console-${language}-${viewport}-services-channels`);
+
+        // The claim ends behind the page's back (the administrator revoked it): removing it now fails.
+        await db.deleteFrom('member_services').where('service_id', '=', lost.serviceId).execute();
+        const lostPanel = await open(`Kesäkurssit ${language}`);
+        await lostPanel.getByRole('button', { name: `${texts.services.unlinkShort}: Kesäkurssit ${language}` }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByRole('button', { name: texts.services.unlinkShort, exact: true }).click();
+        const alert = dialog.getByRole('alert');
+        await alert.getByText(texts.app.gone).waitFor();
+        // The API's English detail is not the message: it waits behind a toggle, for support.
+        const detail = alert.getByText(/the member has no claim on the service/);
+        assert.equal(await detail.isVisible(), false, 'the raw detail is hidden');
+        await alert.getByText(texts.app.technicalDetails).click();
+        await detail.waitFor();
+        await expectNoSeriousAxeViolations(page, 'an error in the console\'s language');
+      });
     });
   }
 });

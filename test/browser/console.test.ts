@@ -598,7 +598,7 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     await page.getByRole('heading', { level: 1, name: fi.teach.title }).waitFor();
     // The sliders answer the keyboard: Home is 0.
     for (const meter of Object.keys(STUDY_SITUATION) as (keyof typeof STUDY_SITUATION)[]) {
-      const slider = page.getByRole('slider', { name: fi.meters[meter] });
+      const slider = page.getByRole('slider', { name: meterName('fi', meter) });
       await slider.focus();
       await page.keyboard.press('Home');
       assert.equal(await slider.inputValue(), '0');

@@ -43,7 +43,11 @@ export function useLanguage(): Language {
   return currentLanguage(i18n);
 }
 
-/** What to tell the user about a failed call, in their language. */
+/**
+ * What to tell the user about a failed call, in their language, with what to do next. The API's own
+ * detail is English written for developers: it is not the message, only a toggle's content for
+ * whoever helps the user (see ErrorAlert).
+ */
 export function useErrorText() {
   const { t } = useTranslation('console');
   return useCallback(
@@ -55,21 +59,46 @@ export function useErrorText() {
         if (error.status === 429) return t('app.retryIn', { seconds: error.retryAfter ?? 60 });
         if (error.status === 403) return t('app.forbidden');
         if (error.status === 401) return t('app.sessionExpired');
-        const fields = error.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-        return t('app.unknownError', { detail: [error.detail ?? error.title, fields].filter(Boolean).join(' – ') });
+        if (error.status === 400 || error.status === 413) return t('app.refused');
+        if (error.status === 404) return t('app.gone');
+        if (error.status === 409) return t('app.changed');
       }
-      return t('app.unknownError', { detail: String((error as Error)?.message ?? error) });
+      return t('app.serverError');
     },
     [t],
   );
 }
 
+const TechnicalDetails = styled.details`
+  margin-top: 8px;
+  font-size: 14px;
+  summary {
+    cursor: pointer;
+  }
+  code {
+    overflow-wrap: anywhere;
+  }
+`;
+
 export function ErrorAlert({ error }: { error: unknown }) {
   const text = useErrorText();
+  const { t } = useTranslation('console');
   if (!error) return null;
+  const detail =
+    error instanceof ApiError && error.status !== 0
+      ? [error.detail ?? error.title, ...error.errors.map((e) => `${e.field}: ${e.message}`)].filter(Boolean).join(' – ')
+      : typeof error === 'string'
+        ? ''
+        : String((error as Error)?.message ?? '');
   return (
     <InlineAlert status="error" mb="m" role="alert">
       {text(error)}
+      {detail && (
+        <TechnicalDetails>
+          <summary>{t('app.technicalDetails')}</summary>
+          <code lang="en">{detail}</code>
+        </TechnicalDetails>
+      )}
     </InlineAlert>
   );
 }

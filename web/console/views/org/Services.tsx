@@ -35,6 +35,13 @@ const Small = styled.span`
   word-break: break-all;
 `;
 
+// A sentence under a cell's value: it wraps between words, unlike an address in Small.
+const Hint = styled.span`
+  display: block;
+  font-size: 14px;
+  color: #5f686d;
+`;
+
 const List = styled.ul`
   margin: 0 0 12px;
   padding-left: 20px;
@@ -162,7 +169,9 @@ export function Services({ memberId }: { memberId: string }) {
       const title = (n: string) => attributes.data?.attributes.find((a) => a.name === n)?.title;
       const pending = service.claim.status === 'pending';
       const shared = othersOf(service, c).length > 0;
-      const canSetUp = !pending && !shared;
+      // Another member's (or the network's) receiver on the channel: not this member's to edit.
+      const receivedByOther = c.received_by_other;
+      const canSetUp = !pending && !shared && !receivedByOther;
       return {
         id: c.channel_id,
         channel: name,
@@ -178,6 +187,11 @@ export function Services({ memberId }: { memberId: string }) {
             <Small>
               {t('services.client')}: {clientName}
             </Small>
+          </>
+        ) : receivedByOther ? (
+          <>
+            <span>{t('services.receivedByOther')}</span>
+            <Hint>{t('services.receivedByOtherHint')}</Hint>
           </>
         ) : pending ? (
           t('services.transferAfterApproval')
@@ -270,7 +284,10 @@ export function Services({ memberId }: { memberId: string }) {
                     <ExpanderContent>
                       <ClaimState service={service} />
                       {service.channels.length === 0 ? (
-                        <Paragraph mb="m">{t('services.noChannels')}</Paragraph>
+                        <InlineAlert status="neutral" labelText={t('services.noChannelsTitle')} mb="m">
+                          <AlertText>{t('services.noChannels')}</AlertText>
+                          <AlertText>{t('services.noChannelsHow')}</AlertText>
+                        </InlineAlert>
                       ) : (
                         <>
                           <WrappingTable>
