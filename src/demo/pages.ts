@@ -172,7 +172,7 @@ function spoken(name: string, value: unknown, lang: Language): string | { label:
     return Object.entries(value as Record<string, unknown>).map(([meter, ratings]) => {
       const label = METER_TEXTS[meter as Meter]?.name[lang] ?? meter;
       const shown = Array.isArray(ratings) ? `${ratings.map(String).join(', ')} / 10` : JSON.stringify(ratings);
-      return { label: label.charAt(0).toUpperCase() + label.slice(1), value: shown };
+      return { label, value: shown };
     });
   return typeof value === 'string' ? value : JSON.stringify(value);
 }

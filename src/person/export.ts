@@ -1,3 +1,4 @@
+import type { Language } from '../catalogue/model.ts';
 import type { Db } from '../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { ConsentService } from '../transfers/transfers.ts';
@@ -8,8 +9,15 @@ import { listConsents } from './consents.ts';
 type ActorKind = 'person' | 'service' | 'system';
 const actorKind = (actor: string): ActorKind => (actor === 'person' ? 'person' : actor === 'system' ? 'system' : 'service');
 
+// The file is the person's: what it is, in their language (the data itself stays as the API names it).
+const ABOUT: Record<Language, string> = {
+  fi: 'Kaikki, mitä Aurora-verkosto säilyttää henkilöavaimellesi: suostumuksesi allekirjoitettuine kuitteineen ja mitä niille tapahtui, sekä tallentamasi tarkistukset. Lähettämäsi arvot eivät ole tässä: verkosto poistaa ne, kun ne on luovutettu, suostumus peruttu tai sen aika on kulunut umpeen.',
+  sv: 'Allt som Aurora-nätverket har sparat för din personnyckel: dina samtycken med deras undertecknade kvitton och vad som hänt med dem, och de kontroller du sparat. Värdena du skickade finns inte här: nätverket raderar dem när de har lämnats ut, återkallats eller gått ut.',
+  en: 'Everything the Aurora network holds for your person key: your consents with their signed receipts and what happened to them, and the checks you saved. The values you sent are not here: the network deletes them once they are handed over, withdrawn or expired.',
+};
+
 /** Everything the network holds for the person: their consents with receipts and events, and saved checks. Audited when there is anything. */
-export async function exportAll(db: Db, consent: ConsentService, person: string) {
+export async function exportAll(db: Db, consent: ConsentService, person: string, language: Language = 'en') {
   const consents = await listConsents(db, person);
   const ids = consents.map((c) => c.id);
   const events = ids.length
@@ -21,8 +29,8 @@ export async function exportAll(db: Db, consent: ConsentService, person: string)
     await audit(db, { actor: 'person', action: 'person.export', details: { consents: consents.length, checks: checks.checks.length } });
   return {
     exported_at: new Date().toISOString(),
-    about:
-      'Everything the Aurora network holds for your person key: your consents with their signed receipts and what happened to them, and the checks you saved. The values you sent are not here: the network deletes them once they are handed over, withdrawn or expired.',
+    language,
+    about: ABOUT[language],
     consents,
     consent_events: events.map((e) => ({ at: new Date(e.at).toISOString(), event: e.event, consent_id: e.consent_id, actor: actorKind(e.actor), reason: e.reason })),
     checks: checks.checks,

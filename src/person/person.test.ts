@@ -324,6 +324,15 @@ for (const backend of testBackends()) {
       assert.deepEqual(data.consent_events.map((e: { event: string; actor: string }) => `${e.event}:${e.actor}`), ['issue:person']);
       assert.deepEqual(data.checks.map((c: { meters: object }) => c.meters), [{ friends: 2 }]);
       assert.ok(!r.body.includes('"837"') && !r.body.includes('61,'), 'values are not kept, so not exported');
+      assert.equal(data.language, 'en');
+      // in the person's language when asked (?lang=), and an unknown language is refused
+      const finnish = json(await as(frank, 'GET', '/api/v1/my/export?lang=fi'));
+      assert.equal(finnish.language, 'fi');
+      assert.match(finnish.about, /^Kaikki, mitä Aurora-verkosto säilyttää/);
+      assert.match(json(await as(frank, 'GET', '/api/v1/my/export?lang=sv')).about, /^Allt som Aurora-nätverket/);
+      const wrong = await as(frank, 'GET', '/api/v1/my/export?lang=de');
+      assert.equal(wrong.statusCode, 400);
+      assert.match(wrong.headers['content-type'] as string, /^application\/problem\+json/);
       const other = json(await as(newKey(), 'GET', '/api/v1/my/export'));
       assert.deepEqual([other.consents, other.checks, other.consent_events], [[], [], []]);
     });

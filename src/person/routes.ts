@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/ty
 import type { FastifyError } from 'fastify';
 import Type from 'typebox';
 import { HttpProblem, errorHandler, sendProblem } from '../http/problem.ts';
-import { PERSON_KEY_PATTERN, Uuid, problems } from '../http/schemas.ts';
+import { Lang, PERSON_KEY_PATTERN, Uuid, problems } from '../http/schemas.ts';
 import { limitAnonymous } from '../rate-limits/per-address.ts';
 import { Meters } from '../recommender/schemas.ts';
 import { describedAttributes } from '../transfers/attribute-texts.ts';
@@ -201,6 +201,7 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
           summary: 'Everything the network holds for you, as a JSON file',
           description: `${PERSON_KEY_HELP} Your consents with receipts and their events (issued, handed over, refused, withdrawn, purged), and your saved checks. Sent as an attachment. An address may export ${EXPORTS.limit} times an hour (429 with Retry-After beyond).`,
           security: personSecurity,
+          querystring: Type.Object({ lang: Type.Optional(Lang) }),
           response: {
             200: Export,
             ...problems(401, 429),
@@ -208,7 +209,7 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (request, reply) => {
-        const data = await exportAll(db(), consent(), request.person!);
+        const data = await exportAll(db(), consent(), request.person!, request.query.lang);
         reply.header('content-disposition', `attachment; filename="aurora-my-data-${data.exported_at.slice(0, 10)}.json"`);
         return data;
       },

@@ -91,6 +91,7 @@ export const OwnTransferAnswer = Type.Object({
 /** Everything the network holds for a person. */
 export const Export = Type.Object({
   exported_at: Type.String({ format: 'date-time' }),
+  language: Type.Union([Type.Literal('fi'), Type.Literal('sv'), Type.Literal('en')], { description: 'The language of about, as ?lang= asked (English when not).' }),
   about: Type.String(),
   consents: Type.Array(PersonConsent),
   consent_events: Type.Array(

@@ -34,7 +34,7 @@ export function reasonText(reason: Reason, lang: Language): string {
       if (lang === 'fi')
         return `Arvioit osa-alueen ”${name}” arvoon ${reason.value}/10${about ? `: tämä palvelu liittyy aiheisiin ${about}` : ''}.`;
       if (lang === 'sv') return `Du gav området ”${name}” ${reason.value}/10${about ? `: tjänsten handlar om ${about}` : ''}.`;
-      return `You rated ${name} ${reason.value}/10${about ? `: this service deals with ${about}` : ''}.`;
+      return `You rated “${name}” ${reason.value}/10${about ? `: this service deals with ${about}` : ''}.`;
     }
     case 'text': {
       if (reason.terms.length === 0)

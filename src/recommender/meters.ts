@@ -1,7 +1,7 @@
 import type { Language } from '../catalogue/model.ts';
-import { METERS, type Meter } from './meter-names.ts';
+import { METERS, METER_NAMES, type Meter } from './meter-names.ts';
 
-export { METERS, type Meter };
+export { METERS, METER_NAMES, type Meter };
 
 /**
  * The ten life-situation meters of the 3X10D model, answered 0 (very dissatisfied) to 10 (very
@@ -18,7 +18,7 @@ interface MeterText {
 
 export const METER_TEXTS: Record<Meter, MeterText> = {
   health: {
-    name: { fi: 'terveys', sv: 'hälsa', en: 'health' },
+    name: METER_NAMES.health,
     profile: {
       fi: 'terveys terveyspalvelut sairaus sairastuminen hoito lääkäri terveyskeskus terveydenhoitaja hammashoito mielenterveys psyykkinen terveys masennus ahdistus päihteet alkoholi huumeet riippuvuus kuntoutus vammaisuus liikunta ravitsemus uni jaksaminen hyvinvointi',
       sv: 'hälsa hälsovård sjukdom insjukna vård läkare hälsocentral hälsovårdare tandvård mental hälsa psykisk hälsa depression ångest rusmedel alkohol droger beroende rehabilitering funktionsnedsättning motion kost sömn ork välbefinnande',
@@ -26,7 +26,7 @@ export const METER_TEXTS: Record<Meter, MeterText> = {
     },
   },
   resilience: {
-    name: { fi: 'arjessa selviytyminen', sv: 'att klara vardagen', en: 'coping with everyday life' },
+    name: METER_NAMES.resilience,
     profile: {
       fi: 'arjen sujuminen arjessa selviytyminen elämänhallinta kriisi kriisiapu tuki neuvonta ohjaus keskusteluapu stressi jaksaminen väsymys elämäntilanne vaikea tilanne sosiaalityö sosiaalipalvelut apu kotiin tukihenkilö',
       sv: 'vardagen klara vardagen livskontroll kris krishjälp stöd rådgivning handledning samtalsstöd stress ork trötthet livssituation svår situation socialt arbete socialtjänst hjälp i hemmet stödperson',
@@ -34,7 +34,7 @@ export const METER_TEXTS: Record<Meter, MeterText> = {
     },
   },
   housing: {
-    name: { fi: 'asuminen', sv: 'boende', en: 'housing' },
+    name: METER_NAMES.housing,
     profile: {
       fi: 'asuminen asunto koti vuokra vuokra-asunto vuokranantaja asumistuki asunnottomuus asunnon hakeminen muutto opiskelija-asunto tuettu asuminen asumisneuvonta häätö vuokravelka omistusasunto',
       sv: 'boende bostad hem hyra hyresbostad hyresvärd bostadsbidrag bostadslöshet söka bostad flytt studentbostad stödboende boenderådgivning vräkning hyresskuld ägarbostad',
@@ -42,7 +42,7 @@ export const METER_TEXTS: Record<Meter, MeterText> = {
     },
   },
   working_studying: {
-    name: { fi: 'työ ja opiskelu', sv: 'arbete och studier', en: 'work and studies' },
+    name: METER_NAMES.working_studying,
     profile: {
       fi: 'työ työpaikka työnhaku työttömyys työtön työllisyys työkokeilu palkkatuki ammatti koulutus opiskelu opinnot oppilaitos ammatillinen koulutus lukio korkeakoulu oppisopimus harjoittelu opinto-ohjaus uraohjaus työvoimapalvelut',
       sv: 'arbete jobb arbetsplats jobbsökning arbetslöshet arbetslös sysselsättning arbetsprövning lönesubvention yrke utbildning studier studier läroanstalt yrkesutbildning gymnasium högskola läroavtal praktik studiehandledning karriärvägledning arbetskraftstjänster',
@@ -50,7 +50,7 @@ export const METER_TEXTS: Record<Meter, MeterText> = {
     },
   },
   family: {
-    name: { fi: 'perhe', sv: 'familj', en: 'family' },
+    name: METER_NAMES.family,
     profile: {
       fi: 'perhe lapsi lapset vanhemmat vanhemmuus äiti isä raskaus vauva perhetyö perheneuvola lastensuojelu kasvatus parisuhde ero huolto tapaaminen varhaiskasvatus päivähoito neuvola kotipalvelu lapsiperhe',
       sv: 'familj barn föräldrar föräldraskap mamma pappa graviditet bebis familjearbete familjerådgivning barnskydd fostran parförhållande skilsmässa vårdnad umgänge småbarnspedagogik dagvård rådgivning hemservice barnfamilj',
@@ -58,7 +58,7 @@ export const METER_TEXTS: Record<Meter, MeterText> = {
     },
   },
   friends: {
-    name: { fi: 'ystävät', sv: 'vänner', en: 'friends' },
+    name: METER_NAMES.friends,
     profile: {
       fi: 'ystävät ystävä kaverit yksinäisyys sosiaaliset suhteet vertaistuki ryhmä harrastus vapaa-aika nuorisotila nuorisotyö kohtaamispaikka yhteisö toiminta vapaaehtoistyö kerho tapahtumat',
       sv: 'vänner vän kompisar ensamhet sociala relationer kamratstöd grupp hobby fritid ungdomslokal ungdomsarbete mötesplats gemenskap verksamhet frivilligarbete klubb evenemang',
@@ -66,7 +66,7 @@ export const METER_TEXTS: Record<Meter, MeterText> = {
     },
   },
   finance: {
-    name: { fi: 'talous', sv: 'ekonomi', en: 'finances' },
+    name: METER_NAMES.finance,
     profile: {
       fi: 'talous raha toimeentulo tulot velka velat velkaneuvonta talousneuvonta toimeentulotuki etuus tuki avustus laina opintotuki työttömyysturva kela maksu laskut budjetti verotus eläke',
       sv: 'ekonomi pengar utkomst inkomster skuld skulder skuldrådgivning ekonomisk rådgivning utkomststöd förmån stöd bidrag lån studiestöd utkomstskydd för arbetslösa fpa avgift räkningar budget beskattning pension',
@@ -74,7 +74,7 @@ export const METER_TEXTS: Record<Meter, MeterText> = {
     },
   },
   improvement_of_strengths: {
-    name: { fi: 'omien vahvuuksien kehittäminen', sv: 'att utveckla sina styrkor', en: 'developing my strengths' },
+    name: METER_NAMES.improvement_of_strengths,
     profile: {
       fi: 'vahvuudet osaaminen taidot oppiminen kehittyminen kurssi koulutus harrastus luovuus kulttuuri taide musiikki liikunta urheilu vapaaehtoistyö nuorisotyö ohjaus valmennus tulevaisuus tavoitteet kansalaisopisto',
       sv: 'styrkor kompetens färdigheter lärande utveckling kurs utbildning hobby kreativitet kultur konst musik motion idrott frivilligarbete ungdomsarbete handledning coachning framtid mål medborgarinstitut',
@@ -82,7 +82,7 @@ export const METER_TEXTS: Record<Meter, MeterText> = {
     },
   },
   self_esteem: {
-    name: { fi: 'itsetunto', sv: 'självkänsla', en: 'self-esteem' },
+    name: METER_NAMES.self_esteem,
     profile: {
       fi: 'itsetunto itsetuntemus omanarvontunto identiteetti itseluottamus mielenterveys keskusteluapu tuki kiusaaminen syrjintä yksinäisyys häpeä kriisi nuoret vertaistuki ohjaus psyykkinen hyvinvointi',
       sv: 'självkänsla självkännedom självvärde identitet självförtroende mental hälsa samtalsstöd stöd mobbning diskriminering ensamhet skam kris unga kamratstöd handledning psykiskt välbefinnande',
@@ -90,7 +90,7 @@ export const METER_TEXTS: Record<Meter, MeterText> = {
     },
   },
   life_satisfaction: {
-    name: { fi: 'tyytyväisyys elämään', sv: 'nöjdhet med livet', en: 'life as a whole' },
+    name: METER_NAMES.life_satisfaction,
     profile: {
       fi: 'elämä kokonaisuutena hyvinvointi elämänlaatu tyytyväisyys onnellisuus merkityksellisyys tulevaisuus elämäntilanne mielenterveys kriisiapu keskusteluapu tuki ohjaus neuvonta jaksaminen',
       sv: 'livet som helhet välbefinnande livskvalitet nöjdhet lycka meningsfullhet framtid livssituation mental hälsa krishjälp samtalsstöd stöd handledning rådgivning ork',

@@ -1,5 +1,5 @@
 import { text } from '../catalogue/present.ts';
-import type { Language } from '../catalogue/model.ts';
+import { LANGUAGES, type Language } from '../catalogue/model.ts';
 import { setting } from '../config.ts';
 import { explanationText, reasonText, type Reason } from './explain.ts';
 import { LIFE_EVENT_IDS, LIFE_EVENTS, type LifeEvent } from './life-events.ts';
@@ -44,6 +44,8 @@ export function presentAnswer(answer: Omit<Answer, 'understanding'> & { understa
       crisis: r.crisis,
       name: text(r.name, language),
       summary: text(r.summary, language),
+      // Most of the catalogue is written in Finnish only: the app says so, and marks the text as Finnish.
+      text_languages: LANGUAGES.filter((l) => Boolean(r.name[l])),
       explanation: explanationText(r.reasons, language),
       reasons: r.reasons.map((reason) => ({ ...withoutSaid(reason), text: reasonText(reason, language) })),
     })),

@@ -103,6 +103,9 @@ export const RecommendResponse = Type.Object({
       crisis: Type.Boolean({ description: 'A crisis service for a crisis in the text: it comes first.' }),
       name: Text,
       summary: Text,
+      text_languages: Type.Array(Language, {
+        description: 'The languages the catalogue has the service\'s name in. When the answer\'s language is not among them, name and summary are in another (Finnish, mostly): say so, and mark their language.',
+      }),
       explanation: Type.String(),
       reasons: Type.Array(Reason),
       open_url: Type.String({ description: 'A link to the service that records that it was opened (GET /r/{recommendation_id}/{service_id}, a redirect).' }),

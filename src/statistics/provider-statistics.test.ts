@@ -541,7 +541,7 @@ describe('CSV', () => {
   test('Finnish and Swedish: semicolons, decimal comma, own headers', () => {
     const fi = parse(statisticsCsv(result, 'fi'), ';');
     assert.deepEqual(fi[0]!.slice(0, 4), ['viikko (maanantai)', 'kunta', 'ihmisiä', 'suositeltu']);
-    assert.equal(fi[0]![8], 'terveys: keskiarvo');
+    assert.equal(fi[0]![8], 'Terveys: keskiarvo');
     assert.deepEqual(fi[1]!.slice(1, 2), ['kaikki']);
     assert.equal(fi[1]![8], '4,5');
     const sv = parse(statisticsCsv(result, 'sv'), ';');

@@ -1,4 +1,5 @@
 import type { Language } from '../catalogue/model.ts';
+import { METERS, METER_NAMES } from '../recommender/meter-names.ts';
 import { ATTRIBUTES } from './attributes.ts';
 
 /**
@@ -13,6 +14,9 @@ export interface AttributeTexts {
   title: Texts;
   description: Texts;
 }
+
+// The areas by the names the check and its chart give them, so the consent form speaks of the same areas.
+const areas = (lang: Language) => METERS.map((m) => (lang === 'en' ? `“${METER_NAMES[m][lang]}”` : `”${METER_NAMES[m][lang]}”`)).join(', ');
 
 export const ATTRIBUTE_TEXTS: Readonly<Record<string, AttributeTexts>> = {
   age: {
@@ -34,9 +38,9 @@ export const ATTRIBUTE_TEXTS: Readonly<Record<string, AttributeTexts>> = {
   life_situation_meters: {
     title: { fi: 'Elämäntilanteesi arviot', sv: 'Dina bedömningar av din livssituation', en: 'Your life situation ratings' },
     description: {
-      fi: 'Arviot, jotka annoit elämäsi osa-alueille asteikolla 0–10: terveys, arjessa selviytyminen, asuminen, työ ja opiskelu, perhe, ystävät, raha-asiat, itsensä kehittäminen, itsetunto ja tyytyväisyys elämään. Palvelu näkee niistä, missä kaipaat tukea, eikä sinun tarvitse kertoa samaa uudelleen.',
-      sv: 'Bedömningarna du gav olika delar av ditt liv på skalan 0–10: hälsa, att klara vardagen, boende, arbete och studier, familj, vänner, ekonomi, att utveckla sig själv, självkänsla och nöjdhet med livet. Tjänsten ser av dem var du behöver stöd, och du behöver inte berätta samma sak på nytt.',
-      en: 'The ratings you gave areas of your life on a scale of 0–10: health, coping with everyday life, housing, work and studies, family, friends, money, developing yourself, self-esteem and satisfaction with life. They show the service where you would like support, so you do not have to tell it all again.',
+      fi: `Arviot, jotka annoit elämäsi osa-alueille asteikolla 0–10: ${areas('fi')}. Palvelu näkee niistä, missä kaipaat tukea, eikä sinun tarvitse kertoa samaa uudelleen.`,
+      sv: `Bedömningarna du gav olika delar av ditt liv på skalan 0–10: ${areas('sv')}. Tjänsten ser av dem var du behöver stöd, och du behöver inte berätta samma sak på nytt.`,
+      en: `The ratings you gave areas of your life on a scale of 0–10: ${areas('en')}. They show the service where you would like support, so you do not have to tell it all again.`,
     },
   },
   tampere_demo_flag: {

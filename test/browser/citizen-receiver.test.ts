@@ -16,6 +16,7 @@ import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, scr
  * list of channels, on the service's page and in My data, in Finnish, Swedish and English.
  */
 
+const T_AGE = { fi: 'Ikä', sv: 'Ålder', en: 'Age' } as const;
 const TEXTS = { fi, sv, en };
 const LOCALES = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
 const MEMBER = { name: 'Mikkelin Kotoutumispalvelut Oy', email: 'kotoutuminen@mikkeli.test', password: 'kotoutuminen-pass-1' };
@@ -82,8 +83,9 @@ describe('citizen app: the receiver named in the consent question', { skip: skip
         await expectNoSeriousAxeViolations(page, `${view} (${language})`);
         await screenshot(page, `citizen-${language}-desktop-${view}`);
       };
-      // Typing the age ticks its consent.
+      // Ticking "Age" is the consent, and opens the field for it.
       const giveAge = async () => {
+        await tick('checkbox', T_AGE[language]);
         await page.getByLabel(T.transfer.age).fill('41');
         await page.getByRole('button', { name: T.transfer.send }).click();
       };

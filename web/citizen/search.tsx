@@ -18,6 +18,8 @@ export interface SearchResult {
   recommendation: Recommendation;
   details: Record<string, ServiceDetail | null>;
   hidden: number;
+  /** The service language this one search was limited to, or ''. */
+  languageFilter: string;
 }
 
 interface SearchState {
@@ -38,7 +40,8 @@ export function SearchProvider({ children }: { children: ReactNode }) {
     text: '',
     lifeEvent: '',
     municipality: prefs.municipality ?? '',
-    serviceLanguage: prefs.serviceLanguage ?? '',
+    // Never from preferences: a language filter kept from an earlier visit silently emptied later searches.
+    serviceLanguage: '',
     online: prefs.online ?? false,
   });
   const [result, setResult] = useState<SearchResult | null>(null);

@@ -25,6 +25,8 @@ export interface RecommendationItem {
   score: number;
   name: Localized;
   summary: Localized;
+  /** The languages the catalogue has the name in (an older server does not say). */
+  text_languages?: ('fi' | 'sv' | 'en')[];
   explanation: string;
   reasons: Reason[];
   open_url: string;

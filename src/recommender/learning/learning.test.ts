@@ -212,7 +212,7 @@ for (const backend of testBackends()) {
         assert.equal(e.score_now, now.score);
         assert.ok(e.reasons.some((x) => x.kind === 'meter'));
         assert.ok(e.reasons.some((x) => x.kind === 'feedback'));
-        assert.match(e.explanation, /You rated friends 1\/10/);
+        assert.match(e.explanation, /You rated “Friends” 1\/10/);
         assert.match(e.explanation, /found this service fitting/);
         const fi = (await t.app.inject(`/api/v1/recommendations/${before.recommendation_id}/services/${target.service_id}/explanation?language=fi`)).json() as { explanation: string };
         assert.match(fi.explanation, /pitäneet tätä palvelua sopivana/);

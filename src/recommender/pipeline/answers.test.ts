@@ -112,7 +112,7 @@ for (const backend of testBackends()) {
       const check = await ask({ meters, language: 'en' });
       assert.ok(check.items.length > 0);
       for (const item of check.items)
-        assert.ok(item.reasons.some((r) => r.kind === 'meter' && /You rated (housing|finances)/.test(r.text)), `${item.name} is there for housing or money: ${item.explanation}`);
+        assert.ok(item.reasons.some((r) => r.kind === 'meter' && /You rated “(Housing|Finances)”/.test(r.text)), `${item.name} is there for housing or money: ${item.explanation}`);
       const withEvent = await ask({ meters, life_event: 'losing_job', language: 'en' });
       const kinds = new Set(withEvent.items.flatMap((i) => i.reasons.map((r) => r.kind)));
       assert.ok(kinds.has('meter'), 'the meters still count beside the life event');

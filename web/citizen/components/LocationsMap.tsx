@@ -30,7 +30,9 @@ export default function LocationsMap({ points }: { points: MapPoint[] }) {
 
   useEffect(() => {
     if (!element.current) return;
-    const map = L.map(element.current, { scrollWheelZoom: false, keyboard: true });
+    // Leaflet's own zoom buttons are titled in English: ours say it in the page's language.
+    const map = L.map(element.current, { scrollWheelZoom: false, keyboard: true, zoomControl: false });
+    L.control.zoom({ zoomInTitle: t('service.zoomIn'), zoomOutTitle: t('service.zoomOut') }).addTo(map);
     const bounds = L.latLngBounds(points.map((p) => [p.latitude, p.longitude] as [number, number]));
     map.fitBounds(bounds.pad(0.3), { maxZoom: 14 });
     for (const p of points) {

@@ -81,34 +81,6 @@ function Answer() {
     <div className="check">
       <PageTitle>{t('check.title')}</PageTitle>
       <p className="lead">{t('check.intro')}</p>
-      <p className="privacy-note">{t('check.privacy')}</p>
-      <div className="check__options">
-        <RadioButtonGroup
-          labelText={t('check.mode')}
-          name="mode"
-          value={mode}
-          onChange={(v) => {
-            const m = v === 'all' ? 'all' : 'one';
-            setMode(m);
-            savePrefs({ mode: m });
-          }}
-        >
-          <RadioButton value="one">{t('check.modeOne')}</RadioButton>
-          <RadioButton value="all">{t('check.modeAll')}</RadioButton>
-        </RadioButtonGroup>
-        {language === 'fi' && (
-          <Checkbox
-            checked={plain}
-            onClick={({ checkboxState }) => {
-              setPlain(checkboxState);
-              savePrefs({ plain: checkboxState });
-            }}
-          >
-            {t('check.plain')}
-          </Checkbox>
-        )}
-      </div>
-
       {mode === 'one' ? (
         <div className="check__one">
           <p className="check__progress" aria-live="polite">
@@ -145,6 +117,35 @@ function Answer() {
           </div>
         </div>
       )}
+      {/* After the question, not before it: on a phone the first question and its slider are on the first screen. */}
+      <p className="privacy-note">{t('check.privacy')}</p>
+      <div className="check__options">
+        <RadioButtonGroup
+          labelText={t('check.mode')}
+          name="mode"
+          value={mode}
+          onChange={(v) => {
+            const m = v === 'all' ? 'all' : 'one';
+            setMode(m);
+            savePrefs({ mode: m });
+          }}
+        >
+          <RadioButton value="one">{t('check.modeOne')}</RadioButton>
+          <RadioButton value="all">{t('check.modeAll')}</RadioButton>
+        </RadioButtonGroup>
+        {language === 'fi' && (
+          <Checkbox
+            checked={plain}
+            onClick={({ checkboxState }) => {
+              setPlain(checkboxState);
+              savePrefs({ plain: checkboxState });
+            }}
+          >
+            {t('check.plain')}
+          </Checkbox>
+        )}
+      </div>
+
       {error && (
         <InlineAlert status="error" className="check__error">
           {t('check.needOne')}
@@ -208,7 +209,8 @@ function Result() {
       <MeterTable now={latest.meters} before={previous?.meters} language={language} />
       <div className="actions">
         <AppLink
-          to="/find"
+          // The person asked for services for this situation: the search page runs it at once (?now=check).
+          to="/find?now=check"
           className="button button--primary"
           onClick={() => setForm({ useCheck: true })}
         >

@@ -11,7 +11,7 @@ import { MunicipalitySelect, useMunicipalities } from '../components/Municipalit
 import { NothingFits } from '../components/NothingFits.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { Problem } from '../components/Problem.tsx';
-import { AppLink } from '../../shared/router.tsx';
+import { AppLink, useRouter } from '../../shared/router.tsx';
 import { WhatWeUnderstood } from '../components/Understood.tsx';
 import { useSearch, type SearchForm, type SearchResult } from '../search.tsx';
 import { latestCheck, onStorageChange, savePrefs } from '../storage.ts';
@@ -44,6 +44,15 @@ export default function FindPage() {
     (first.closest('section') ?? first).scrollIntoView({ block: 'start' });
   }, [shownAt]);
   const municipalities = useMunicipalities();
+  // Come from "Find services for this situation": the search runs once, and the address forgets it.
+  const { search: query, navigate } = useRouter();
+  const runNow = useRef(new URLSearchParams(query).get('now') === 'check');
+  useEffect(() => {
+    if (!runNow.current) return;
+    runNow.current = false;
+    navigate('/find', { replace: true });
+    if (latest) void search(undefined, { useCheck: true });
+  }, []);
 
   /** Searches with the form, or with `instead` in place of some of it (a "try instead" option). */
   const search = async (event?: FormEvent, instead: Partial<SearchForm> = {}) => {
@@ -83,8 +92,10 @@ export default function FindPage() {
         hidden = items.length - online.length;
         items = online;
       }
-      const shown: SearchResult = { recommendation: { ...recommendation, items: items.slice(0, SHOWN) }, details, hidden };
+      const shown: SearchResult = { recommendation: { ...recommendation, items: items.slice(0, SHOWN) }, details, hidden, languageFilter: asked.serviceLanguage };
       setResult(shown);
+      // The language filter is for this search only: the next one looks at every service again.
+      setForm({ serviceLanguage: '' });
       setShownAt(Date.now());
     } catch (e) {
       setError(e as Error);
@@ -153,10 +164,7 @@ export default function FindPage() {
             <select
               id="service-language"
               value={form.serviceLanguage}
-              onChange={(e) => {
-                setForm({ serviceLanguage: e.target.value });
-                savePrefs({ serviceLanguage: e.target.value });
-              }}
+              onChange={(e) => setForm({ serviceLanguage: e.target.value })}
             >
               <option value="">{t('find.anyLanguage')}</option>
               {LANGUAGES.map((l) => (
@@ -199,6 +207,7 @@ export default function FindPage() {
             setRephraseTip(true);
             textRef.current?.focus();
           }}
+          onShowAll={() => void search(undefined, { serviceLanguage: '' })}
           onLifeEvent={(lifeEvent) => {
             setForm({ lifeEvent });
             // The life event alone: the words already found nothing, and would weigh it down again.
@@ -219,6 +228,7 @@ function Results({
   onFix,
   onRephrase,
   onLifeEvent,
+  onShowAll,
 }: {
   result: SearchResult;
   language: Language;
@@ -227,6 +237,7 @@ function Results({
   onFix: () => void;
   onRephrase: () => void;
   onLifeEvent: (lifeEvent: string) => void;
+  onShowAll: () => void;
 }) {
   const { t } = useTranslation('citizen');
   const { recommendation } = result;
@@ -249,6 +260,19 @@ function Results({
             </>
           )}
         </h2>
+        {result.languageFilter && (
+          <p className="panel panel--info results__language-filter">
+            {t('find.languageFiltered', { language: t(`find.languageIn.${result.languageFilter as Language}`) })}{' '}
+            <button type="button" className="link-button" onClick={onShowAll}>
+              {t('find.showAll')}
+            </button>
+          </p>
+        )}
+        {language !== 'fi' && recommendation.items.length > 0 && recommendation.items.every((i) => i.text_languages) && (
+          <p className="results__in-language">
+            {t('find.inLanguage', { count: recommendation.items.filter((i) => i.text_languages!.includes(language)).length, total: recommendation.items.length })}
+          </p>
+        )}
         <WhatWeUnderstood understood={recommendation.understood} language={language} onFix={onFix} />
         {nothingFits ? (
           <NothingFits tryInstead={tryInstead} adviceLines={adviceLines} onRephrase={onRephrase} onLifeEvent={onLifeEvent} />
@@ -325,6 +349,8 @@ function ResultCard({ item, recommendationId, detail, language }: { item: Recomm
   const given = feedback[item.service_id];
   const name = loc(item.name, language);
   const kinds = serviceKinds(detail);
+  // A text the catalogue has only in another language is marked as that language, so a screen reader reads it in the right voice.
+  const textLanguage = item.text_languages && !item.text_languages.includes(language) ? item.text_languages[0] : undefined;
   const rate = async (rating: 1 | -1) => {
     setFeedbackError(false);
     try {
@@ -338,15 +364,22 @@ function ResultCard({ item, recommendationId, detail, language }: { item: Recomm
   return (
     <article className="result" aria-labelledby={titleId}>
       <h3 id={titleId} className="result__title">
-        <AppLink to={`/services/${item.service_id}?rec=${recommendationId}`}>{name}</AppLink>
+        <AppLink to={`/services/${item.service_id}?rec=${recommendationId}`} lang={textLanguage}>
+          {name}
+        </AppLink>
       </h3>
+      {textLanguage === 'fi' && language !== 'fi' && <p className="result__only-finnish">{t('find.onlyFinnish')}</p>}
       {(item.crisis || item.confidence !== undefined) && (
         <p className="result__fit">
           {item.crisis && <span className="crisis-tag">{t('find.crisis.service')}</span>}
           <FitLabel confidence={item.confidence} />
         </p>
       )}
-      {loc(item.summary, language) && <p className="result__summary">{loc(item.summary, language)}</p>}
+      {loc(item.summary, language) && (
+        <p className="result__summary" lang={textLanguage}>
+          {loc(item.summary, language)}
+        </p>
+      )}
       {(kinds.length > 0 || detail?.nationwide) && (
         <p className="result__chips">
           {kinds.map((k) => (

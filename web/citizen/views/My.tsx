@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button, LoadingSpinner, StaticChip } from 'suomifi-ui-components';
+import { Button, LoadingSpinner } from 'suomifi-ui-components';
 import { api } from '../../shared/api.ts';
 import { currentLanguage, type Language } from '../../shared/i18n.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
@@ -212,6 +212,8 @@ function summary(meters: Record<string, number | undefined>, language: Language)
     .join(', ');
 }
 
+const STATUS_ICONS: Record<string, string> = { given: '✓', used: '⇥', expired: '⌛', withdrawn: '✕' };
+
 function ConsentCard({ consent: c, language, title, onWithdraw }: { consent: ConsentRecord; language: Language; title: (n: string) => string; onWithdraw: () => void }) {
   const { t } = useTranslation('citizen');
   const receiverText = useReceiverText();
@@ -226,30 +228,32 @@ function ConsentCard({ consent: c, language, title, onWithdraw }: { consent: Con
         {recipient}
         {c.receiver?.kind === 'demo' && <DemoMark />}
       </h3>
-      <p>
-        <StaticChip>{t(`my.status.${c.status}`)}</StaticChip>
+      {/* The status in words and with its own mark and border, never by colour alone. */}
+      <p className={`consent__status consent__status--${c.status}`} data-testid="consent-status">
+        <span aria-hidden="true" className="consent__icon">
+          {STATUS_ICONS[c.status] ?? '•'}
+        </span>{' '}
+        <strong>{t(`my.status.${c.status}`)}</strong> – {t(`my.statusHint.${c.status}`)}
       </p>
       <dl className="facts">
         {c.receiver && (
           <div>
-            <dt>{t('receiver.label')}</dt>
+            <dt>{t('my.who')}</dt>
             <dd data-receiver-kind={c.receiver.kind}>{receiverText(c.receiver)}</dd>
           </div>
         )}
         <div>
-          <dt>{t('my.attributes')}</dt>
+          <dt>{t('my.what')}</dt>
           <dd>{c.attributes.map(title).join(', ')}</dd>
         </div>
         <div>
           <dt>{t('my.given')}</dt>
           <dd>{formatDateTime(c.created_at, language)}</dd>
         </div>
-        {c.status === 'given' && (
-          <div>
-            <dt>{t('my.expires')}</dt>
-            <dd>{formatDateTime(c.expires_at, language)}</dd>
-          </div>
-        )}
+        <div>
+          <dt>{t('my.expires')}</dt>
+          <dd>{c.status === 'given' ? formatDateTime(c.expires_at, language) : t('my.noLonger')}</dd>
+        </div>
         {c.used_at && (
           <div>
             <dt>{t('my.used')}</dt>
@@ -263,10 +267,14 @@ function ConsentCard({ consent: c, language, title, onWithdraw }: { consent: Con
           </div>
         )}
       </dl>
-      <details>
-        <summary>{t('my.receipt')}</summary>
+      <p className="consent__verify">{t('my.verify')}</p>
+      <details className="consent__technical">
+        <summary>{t('my.technical')}</summary>
         <p className="hint">{t('my.receiptHint')}</p>
-        <code className="receipt">{c.receipt}</code>
+        {/* A scrollable block must be reachable by keyboard, and a region needs a name. */}
+        <pre className="receipt" tabIndex={0} role="region" aria-label={t('my.receipt')}>
+          {c.receipt}
+        </pre>
       </details>
       {c.status === 'given' && (
         <Button variant="secondary" onClick={onWithdraw} aria-label={t('my.withdrawLabel', { recipient })}>

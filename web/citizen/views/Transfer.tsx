@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Button, Checkbox, InlineAlert, LoadingSpinner, RadioButton, RadioButtonGroup, TextInput } from 'suomifi-ui-components';
 import { ApiError } from '../../shared/api.ts';
 import { currentLanguage, type Language } from '../../shared/i18n.ts';
-import { MunicipalitySelect } from '../components/MunicipalitySelect.tsx';
+import { MunicipalitySelect, useMunicipalities } from '../components/MunicipalitySelect.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { DemoMark, ReceiverPanel, useReceiverText } from '../receiver.tsx';
 import { Problem } from '../components/Problem.tsx';
@@ -20,14 +20,20 @@ import { useApi } from '../../shared/load.ts';
  * "Go to this service": exactly the attributes the chosen channel accepts, each asked for on its
  * own; on consent the person's own data is sent once to that channel (a link for a web channel, a
  * short code and QR for a desk or phone).
+ *
+ * One control per attribute: its checkbox is the consent, and ticking it opens the field for its
+ * value. Nothing ticks itself: when typing an age ticked "Age", a person who then ticked it as the
+ * form told them un-ticked it and the age was silently not sent (issue #14).
  */
+type Sent = TransferResult & { channel: string; receiver: TransferTarget['receiver']; attributes: Record<string, unknown> };
+
 export default function TransferPage({ serviceId }: { serviceId: string }) {
   const { t, i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
   const service = useApi<ServiceDetail>(`/api/v1/services/${serviceId}?lang=${language}`);
   const targets = useApi<{ targets: TransferTarget[] }>(`/api/v1/services/${serviceId}/transfer-targets`);
   const attributes = useApi<{ attributes: AttributeInfo[] }>('/api/v1/attributes');
-  const [done, setDone] = useState<(TransferResult & { channel: string; receiver: TransferTarget['receiver'] }) | null>(null);
+  const [done, setDone] = useState<Sent | null>(null);
 
   const name = loc(service.data?.name, language);
   if (service.loading || targets.loading || attributes.loading) return <LoadingSpinner status="loading" text={t('app.loading')} variant="small" textAlign="right" />;
@@ -41,7 +47,7 @@ export default function TransferPage({ serviceId }: { serviceId: string }) {
       {failed ? (
         <Problem error={failed} retry={() => [service, targets, attributes].forEach((x) => x.reload())} />
       ) : done ? (
-        <Done result={done} channel={done.channel} receiver={done.receiver} serviceName={name} language={language} />
+        <Done result={done} channel={done.channel} receiver={done.receiver} serviceName={name} language={language} sent={done.attributes} titles={attributes.data!.attributes} />
       ) : (targets.data?.targets.length ?? 0) === 0 ? (
         <p>{t('transfer.none')}</p>
       ) : (
@@ -67,7 +73,7 @@ function ConsentForm({
   targets: TransferTarget[];
   titles: AttributeInfo[];
   language: Language;
-  onDone: (result: TransferResult & { channel: string; receiver: TransferTarget['receiver'] }) => void;
+  onDone: (result: Sent) => void;
 }) {
   const { t } = useTranslation('citizen');
   const receiverText = useReceiverText();
@@ -101,7 +107,8 @@ function ConsentForm({
         return undefined;
     }
   };
-  const available = (name: string) => ['age', 'municipality_code', 'life_situation_meters'].includes(name) && (name === 'age' || value(name) !== undefined);
+  // Age and municipality are typed or chosen here; the ratings only exist once the check is done.
+  const available = (name: string) => ['age', 'municipality_code'].includes(name) || (name === 'life_situation_meters' && value(name) !== undefined);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -109,6 +116,8 @@ function ConsentForm({
     const names = target.accepts.filter((n) => chosen[n] && available(n));
     if (names.length === 0) return fail(t('transfer.chooseOne'));
     if (names.includes('age') && value('age') === undefined) return fail(t('transfer.badAge'));
+    if (names.includes('municipality_code') && value('municipality_code') === undefined) return fail(t('transfer.chooseMunicipality'));
+    const attributes = Object.fromEntries(names.map((n) => [n, value(n)]));
     setSending(true);
     try {
       const result = await my<TransferResult>(
@@ -116,7 +125,7 @@ function ConsentForm({
         {
           body: {
             channel_id: target.channel_id,
-            attributes: Object.fromEntries(names.map((n) => [n, value(n)])),
+            attributes,
             purpose: t('transfer.purpose', { service: serviceName }).slice(0, 500),
             language,
             // A channel (a desk) may serve many services: the server keeps which one this is for.
@@ -125,7 +134,7 @@ function ConsentForm({
         },
         { create: true },
       );
-      onDone({ ...result, channel: loc(target.channel_name, language) || target.channel_type, receiver: target.receiver });
+      onDone({ ...result, channel: loc(target.channel_name, language) || target.channel_type, receiver: target.receiver, attributes });
     } catch (e) {
       if (e instanceof ApiError && e.status === 429) fail(t('transfer.tooMany', { seconds: e.retryAfter ?? 60 }));
       else if (e instanceof ApiError && e.status !== 0) fail(t('transfer.rejected', { detail: e.detail ?? e.title }));
@@ -170,54 +179,58 @@ function ConsentForm({
         {target.accepts.map((n) => {
           const info = title(n);
           const can = available(n);
+          const ticked = Boolean(chosen[n]) && can;
           return (
             <div key={n} className="consent-item" data-attribute={n}>
               <Checkbox
-                checked={Boolean(chosen[n]) && can}
+                checked={ticked}
                 disabled={!can}
                 hintText={can ? info.description : t('transfer.notAvailable')}
                 onClick={({ checkboxState }) => setChosen((c) => ({ ...c, [n]: checkboxState }))}
               >
                 {info.title}
               </Checkbox>
-              {can && n === 'age' && (
-                <TextInput
-                  labelText={t('transfer.age')}
-                  hintText={t('transfer.ageHint')}
-                  type="number"
-                  inputMode="numeric"
-                  min={0}
-                  max={130}
-                  value={age}
-                  onChange={(v) => {
-                    setAge(String(v ?? ''));
-                    if (String(v ?? '').trim()) setChosen((c) => ({ ...c, age: true }));
-                  }}
-                />
+              {ticked && (
+                <div className="consent-item__value">
+                  {n === 'age' && (
+                    <TextInput
+                      labelText={t('transfer.age')}
+                      hintText={t('transfer.ageHint')}
+                      type="number"
+                      inputMode="numeric"
+                      min={0}
+                      max={130}
+                      value={age}
+                      onChange={(v) => setAge(String(v ?? ''))}
+                    />
+                  )}
+                  {n === 'municipality_code' && <MunicipalitySelect id="transfer-municipality" label={t('transfer.municipality')} value={municipality} onChange={setMunicipality} />}
+                  {n === 'life_situation_meters' && check && (
+                    <>
+                      <p>{t('transfer.metersFrom', { date: formatDate(check.taken_at, language) })}</p>
+                      <ul>
+                        {METERS.filter((m) => check.meters[m] !== undefined).map((m) => (
+                          <li key={m}>
+                            {METER_TEXTS[language][m].name}: {check.meters[m]}/10
+                          </li>
+                        ))}
+                      </ul>
+                    </>
+                  )}
+                </div>
               )}
-              {n === 'municipality_code' && <MunicipalitySelect id="transfer-municipality" label={t('transfer.municipality')} value={municipality} onChange={setMunicipality} />}
-              {n === 'life_situation_meters' &&
-                (check ? (
-                  <details className="consent-item__value">
-                    <summary>{t('transfer.metersFrom', { date: formatDate(check.taken_at, language) })}</summary>
-                    <ul>
-                      {METERS.filter((m) => check.meters[m] !== undefined).map((m) => (
-                        <li key={m}>
-                          {METER_TEXTS[language][m].name}: {check.meters[m]}/10
-                        </li>
-                      ))}
-                    </ul>
-                  </details>
-                ) : (
-                  <p className="hint">
-                    {t('transfer.noCheck')} <AppLink to="/check">{t('find.doCheck')}</AppLink>
-                  </p>
-                ))}
+              {n === 'life_situation_meters' && !check && (
+                <p className="hint">
+                  {t('transfer.noCheck')} <AppLink to="/check">{t('find.doCheck')}</AppLink>
+                </p>
+              )}
             </div>
           );
         })}
       </fieldset>
-      <p>{t('transfer.purpose', { service: serviceName })}</p>
+      <p>
+        {t('transfer.purposeLabel')}: {t('transfer.purpose', { service: serviceName })}
+      </p>
       {error && (
         <div ref={errorRef} tabIndex={-1}>
           <InlineAlert status="error">{error}</InlineAlert>
@@ -235,19 +248,66 @@ function ConsentForm({
   );
 }
 
-function Done({ result, channel, receiver, serviceName, language }: { result: TransferResult; channel: string; receiver: TransferTarget['receiver']; serviceName: string; language: Language }) {
+function Done({
+  result,
+  channel,
+  receiver,
+  serviceName,
+  language,
+  sent,
+  titles,
+}: {
+  result: TransferResult;
+  channel: string;
+  receiver: TransferTarget['receiver'];
+  serviceName: string;
+  language: Language;
+  sent: Record<string, unknown>;
+  titles: AttributeInfo[];
+}) {
   const { t } = useTranslation('citizen');
   const receiverText = useReceiverText();
+  const municipalities = useMunicipalities();
   const code = result.code_display ?? result.code;
+  const title = (name: string) => loc(titles.find((a) => a.name === name)?.title ?? name, language) || name;
+  // Each value as the person gave it, so that what they see is what left.
+  const shown = (name: string, v: unknown) => {
+    if (name === 'municipality_code') return municipalities.find((m) => m.code === v)?.name ?? String(v);
+    if (name === 'life_situation_meters' && v && typeof v === 'object')
+      return (
+        <ul>
+          {METERS.filter((m) => (v as Record<string, number[]>)[m] !== undefined).map((m) => (
+            <li key={m}>
+              {METER_TEXTS[language][m].name}: {(v as Record<string, number[]>)[m]!.join(', ')}/10
+            </li>
+          ))}
+        </ul>
+      );
+    return String(v);
+  };
   return (
     <div className="transfer__done" role="status">
       <p>
         <strong>{serviceName}</strong> – {channel}
         {receiver.kind === 'demo' && <DemoMark />}
       </p>
-      <p>
-        {t('receiver.label')}: {receiverText(receiver)}
-      </p>
+      <h2>{t('transfer.sentTitle')}</h2>
+      <dl className="facts transfer__sent" data-testid="transfer-sent">
+        <div>
+          <dt>{t('receiver.label')}</dt>
+          <dd>{receiverText(receiver)}</dd>
+        </div>
+        {Object.entries(sent).map(([name, v]) => (
+          <div key={name} data-attribute={name}>
+            <dt>{title(name)}</dt>
+            <dd>{shown(name, v)}</dd>
+          </div>
+        ))}
+        <div>
+          <dt>{t('transfer.validUntil')}</dt>
+          <dd>{formatDateTime(result.expires_at, language)}</dd>
+        </div>
+      </dl>
       {result.mode === 'link' && result.link ? (
         <>
           <p>{t('transfer.linkHelp')}</p>
@@ -268,7 +328,6 @@ function Done({ result, channel, receiver, serviceName, language }: { result: Tr
           {result.qr_svg && code && <img className="transfer-qr" src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(result.qr_svg)}`} alt={t('transfer.qr', { code })} width={220} height={220} />}
         </>
       )}
-      <p>{t('transfer.expires', { time: formatDateTime(result.expires_at, language) })}</p>
       <p>
         {t('transfer.receipt')} <AppLink to="/my">{t('transfer.toMy')}</AppLink>
       </p>

@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { METER_NAMES, METERS } from '../../src/recommender/meter-names.ts';
+import en from '../../web/citizen/locales/en.ts';
+import fi from '../../web/citizen/locales/fi.ts';
+import sv from '../../web/citizen/locales/sv.ts';
+import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network, type VIEWPORTS } from './harness.ts';
+import { SERVICE_ID, setUpReceivingService, type ReceivingService } from './citizen-setup.ts';
+
+/**
+ * Issue #14, the citizen half: what confused people trying the app, walked as they did it.
+ * A 19-year-old in Mikkeli (fi), a Swedish-speaking carer in Turku (sv) and an English-speaking
+ * newcomer in Oulu (en), on a phone and on a desktop.
+ */
+
+const TEXTS = { fi, sv, en };
+const LOCALES = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
+const AGE = { fi: 'Ikä', sv: 'Ålder', en: 'Age' };
+const MUNICIPALITY = { fi: 'Kotikunta', sv: 'Hemkommun', en: 'Home municipality' };
+const RATINGS = { fi: 'Elämäntilanteesi arviot', sv: 'Dina bedömningar av din livssituation', en: 'Your life situation ratings' };
+const WEB_CHANNEL_NAME = { fi: 'Nettilukion hakulomake', sv: 'Ansökan till nätgymnasiet', en: 'Online upper secondary school application' };
+// Housing and money low, the rest well: the reasons speak of those areas.
+const CHECK = { health: 8, resilience: 7, housing: 1, working_studying: 6, family: 8, friends: 7, finance: 2, improvement_of_strengths: 7, self_esteem: 7, life_satisfaction: 6 };
+const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k]));
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
+  let network: Network;
+  let browser: Browser;
+  let receiver: ReceivingService;
+
+  before(async () => {
+    network = await startNetwork();
+    receiver = await setUpReceivingService(network);
+    browser = await openBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await network?.close();
+  });
+
+  async function withPage(name: string, options: { language: 'fi' | 'sv' | 'en'; viewport: keyof typeof VIEWPORTS }, body: (page: Page) => Promise<void>) {
+    const context = await newContext(browser, network, { viewport: options.viewport, locale: LOCALES[options.language] });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    try {
+      await body(page);
+    } catch (error) {
+      await keepFailure(page, name);
+      throw error;
+    } finally {
+      await context.close();
+    }
+  }
+  // suomifi's checkboxes and radios are drawn over by their labels: click where a person does
+  const tick = async (page: Page, role: 'checkbox' | 'radio', name: string | RegExp) => {
+    const box = page.getByRole(role, { name });
+    await page.locator(`label[for="${await box.getAttribute('id')}"]`).click();
+    assert.ok(await box.isChecked(), `${String(name)} is chosen`);
+  };
+  const seedCheck = (page: Page) =>
+    page.evaluate((meters) => localStorage.setItem('aurora.checks', JSON.stringify([{ id: 'c1', taken_at: new Date().toISOString(), meters }])), CHECK);
+
+  for (const [language, viewport] of [
+    ['fi', 'phone'],
+    ['en', 'desktop'],
+  ] as const) {
+    test(`${language}, ${viewport}: the check's first question on the first screen; one name per area; the search runs at once; consent sends what is ticked and says so; the receipt in plain words`, async () => {
+      const T = TEXTS[language];
+      await withPage(`clarity-${language}-${viewport}`, { language, viewport }, async (page) => {
+        const requests: string[] = [];
+        page.on('request', (r) => {
+          if (r.method() === 'POST') requests.push(new URL(r.url()).pathname);
+        });
+
+        // The first slider is on the first screen, also on a phone.
+        await page.goto('/check');
+        const slider = page.getByRole('slider').first();
+        await slider.waitFor();
+        const box = (await slider.boundingBox())!;
+        assert.ok(box.y + box.height <= page.viewportSize()!.height, `the first slider ends at ${box.y + box.height}px, below the first screen`);
+
+        // The chart names each area as everything else does.
+        await seedCheck(page);
+        await page.goto('/check/result');
+        const chart = page.getByRole('img', { name: T.check.chartTitle });
+        await chart.waitFor();
+        const chartText = (await chart.textContent()) ?? '';
+        for (const m of METERS) assert.ok(chartText.includes(METER_NAMES[m][language]), `the chart names ${m} "${METER_NAMES[m][language]}"`);
+
+        // "Find services for this situation" finds them: no second click.
+        await page.getByRole('link', { name: T.check.findForThis }).click();
+        await page.getByRole('heading', { level: 2, name: new RegExp(escape(T.find.results)) }).waitFor();
+        assert.deepEqual(requests, ['/api/v1/recommendations']);
+
+        // A reason names a low area by the chart's name.
+        const card = page.locator('article.result').first();
+        await card.getByText(T.find.why).click();
+        const reasons = (await card.locator('.result__why').textContent()) ?? '';
+        const named = METERS.filter((m) => reasons.includes(METER_NAMES[m][language]));
+        assert.ok(named.length > 0, `a reason names an area as the chart does: ${reasons}`);
+        const area = METER_NAMES[named[0]!][language];
+
+        // Consent: each piece of information has one checkbox, which opens its field; nothing ticks itself.
+        await page.goto(`/services/${SERVICE_ID}/transfer`);
+        await page.getByRole('heading', { level: 1, name: T.transfer.title }).waitFor();
+        await tick(page, 'radio', new RegExp(escape(WEB_CHANNEL_NAME[language])));
+        assert.equal(await page.getByLabel(T.transfer.age).count(), 0, 'the age field opens only when Age is ticked');
+        await tick(page, 'checkbox', AGE[language]);
+        await page.getByLabel(T.transfer.age).fill('19');
+        assert.ok(await page.getByRole('checkbox', { name: AGE[language] }).isChecked(), 'typing the age leaves the checkbox as the person set it');
+        await tick(page, 'checkbox', MUNICIPALITY[language]);
+        await page.locator('#transfer-municipality').selectOption('491');
+        await tick(page, 'checkbox', RATINGS[language]);
+        // the consent form lists the ratings by the same names
+        await page.locator('[data-attribute="life_situation_meters"]').getByText(new RegExp(`^${escape(area)}: \\d+/10$`)).waitFor();
+        assert.ok(((await page.locator('.consents .hint').first().textContent()) ?? '').length > 0);
+        await expectNoSeriousAxeViolations(page, `consent form (${language}, ${viewport})`);
+        await screenshot(page, `citizen-${language}-${viewport}-consent-after`);
+        await page.getByRole('button', { name: T.transfer.send }).click();
+        await page.getByRole('heading', { level: 1, name: T.transfer.linkTitle }).waitFor();
+
+        // The done page lists exactly what was sent, to whom, until when.
+        const sent = page.getByTestId('transfer-sent');
+        const facts = await sent.locator(':scope > div').evaluateAll((rows) => rows.map((r) => [r.querySelector('dt')?.textContent, r.querySelector('dd')?.textContent]));
+        assert.deepEqual(
+          facts.map(([dt]) => dt).sort(),
+          [T.receiver.label, AGE[language], MUNICIPALITY[language], RATINGS[language], T.transfer.validUntil].sort(),
+        );
+        const fact = (label: string) => facts.find(([dt]) => dt === label)![1]!;
+        assert.equal(fact(AGE[language]), '19');
+        assert.equal(fact(MUNICIPALITY[language]), 'Mikkeli');
+        assert.ok(fact(RATINGS[language]).includes(`${area}: ${CHECK[named[0]!]}/10`), fact(RATINGS[language]));
+        assert.equal(fact(T.receiver.label), T.receiver.operator);
+        await expectNoSeriousAxeViolations(page, `consent done (${language}, ${viewport})`);
+        await screenshot(page, `citizen-${language}-${viewport}-consent-done-after`);
+
+        // The service gets the age, and the purpose once, without its label.
+        const link = new URL((await page.getByTestId('transfer-link').getAttribute('href'))!);
+        const redeemed = await network.app.inject({
+          method: 'POST',
+          url: '/api/v1/transfers/redeem',
+          headers: { authorization: receiver.authorization },
+          payload: { token: link.searchParams.get('aurora_token')! },
+        });
+        assert.equal(redeemed.statusCode, 200, redeemed.body);
+        assert.equal(redeemed.json().attributes.age, 19);
+        assert.equal(redeemed.json().purpose, fill(T.transfer.purpose, { service: 'Nettilukio aikuisille' }));
+        assert.ok(!redeemed.json().purpose.startsWith(T.transfer.purposeLabel), 'the purpose does not repeat its label');
+
+        // My data: the receipt as a card a person reads; the signed JWS behind "technical details".
+        await page.goto('/my');
+        const consent = page.locator('article.consent').first();
+        await consent.waitFor();
+        const status = consent.getByTestId('consent-status');
+        assert.match((await status.textContent()) ?? '', new RegExp(`^⇥ ${escape(T.my.status.used)} – `));
+        for (const label of [T.my.who, T.my.what, T.my.given, T.my.expires]) await consent.locator('dt', { hasText: label }).first().waitFor();
+        await consent.getByText(T.my.verify).waitFor();
+        const receipt = consent.getByRole('region', { name: T.my.receipt });
+        assert.equal(await receipt.isVisible(), false, 'the JWS is behind the technical details');
+        await consent.getByText(T.my.technical).click();
+        await receipt.waitFor();
+        assert.equal(await receipt.getAttribute('tabindex'), '0');
+        assert.match((await receipt.textContent()) ?? '', /^[\w-]+\.[\w-]+\.[\w-]+$/);
+        const violations = await expectNoSeriousAxeViolations(page, `receipt (${language}, ${viewport})`);
+        assert.ok(!violations.some((v) => v.id === 'scrollable-region-focusable'), 'the receipt is reachable by keyboard');
+        await consent.screenshot({ path: process.env.AURORA_SCREENSHOTS === '1' ? `docs/screenshots/citizen-${language}-${viewport}-receipt-after.png` : `/tmp/aurora-receipt-${language}.png` });
+      });
+    });
+  }
+
+  test('sv, desktop (a carer in Turku): a language chosen once does not stick, the count in Swedish, Finnish-only content marked', async () => {
+    const T = sv;
+    await withPage('clarity-sv-desktop', { language: 'sv', viewport: 'desktop' }, async (page) => {
+      // An earlier visit chose "Tjänstens språk: Svenska" (the old app kept it)
+      await page.goto('/');
+      await page.evaluate(() => localStorage.setItem('aurora.prefs', JSON.stringify({ municipality: '853', serviceLanguage: 'sv' })));
+      await page.goto('/find');
+      assert.equal(await page.locator('#service-language').inputValue(), '', 'no language filter from an earlier visit');
+      await page.getByLabel(T.find.text).fill('stöd för närståendevårdare');
+      await page.getByRole('button', { name: T.find.submit }).click();
+      const results = page.locator('article.result');
+      await results.first().waitFor();
+      const count = await results.count();
+      assert.ok(count > 0);
+      const inSwedish = await page.locator('article.result h3 a:not([lang])').count();
+      await page.getByText(fill(T.find.inLanguage, { count: inSwedish, total: count })).waitFor();
+      // Finnish-only content: said so, and marked as Finnish for screen readers.
+      const finnish = page.locator('article.result', { has: page.locator('h3 a[lang="fi"]') }).first();
+      await finnish.getByText(T.find.onlyFinnish).waitFor();
+      await expectNoSeriousAxeViolations(page, 'results (sv)');
+
+      // Asked for: the filter applies to that search, says so, and is gone for the next.
+      await page.locator('#service-language').selectOption('sv');
+      await page.getByRole('button', { name: T.find.submit }).click();
+      await page.getByText(fill(T.find.languageFiltered, { language: T.find.languageIn.sv })).waitFor();
+      assert.equal(await page.locator('#service-language').inputValue(), '');
+      await page.getByRole('button', { name: T.find.showAll }).click();
+      await page.locator('.results__language-filter').waitFor({ state: 'detached' });
+      await results.first().waitFor();
+      assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('aurora.prefs') ?? '{}').serviceLanguage ?? ''), 'sv', 'the old preference is left alone, and unused');
+
+      // The map's zoom buttons speak Swedish.
+      await page.goto(`/services/${SERVICE_ID}`);
+      await page.locator('.leaflet-control-zoom-in').waitFor();
+      assert.equal(await page.locator('.leaflet-control-zoom-in').getAttribute('title'), T.service.zoomIn);
+      assert.equal(await page.locator('.leaflet-control-zoom-out').getAttribute('title'), T.service.zoomOut);
+    });
+  });
+});
