@@ -144,6 +144,25 @@ export interface OrganizationRecord {
   source: string;
   name: LocalizedText;
   businessCode: string | null;
+  /** What an HSDS dataset says of the organisation beyond its name (PTV's records have none). */
+  details?: OrganizationDetails;
+}
+
+/** HSDS 3.0 organization fields; each present only when the source gave it. */
+export interface OrganizationDetails {
+  alternateName?: LocalizedText;
+  description?: LocalizedText;
+  email?: string;
+  website?: string;
+  taxStatus?: string;
+  taxId?: string;
+  yearIncorporated?: number;
+  legalStatus?: string;
+  logo?: string;
+  uri?: string;
+  parentOrganizationId?: string;
+  /** Identifiers other than the Finnish business ID (businessCode), with the dataset's row ids. */
+  identifiers?: { id: string; scheme: string | null; type: string | null; identifier: string }[];
 }
 
 export function isNationwide(areaType: AreaType) {

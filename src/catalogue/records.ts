@@ -8,6 +8,7 @@ import type {
   ChannelType,
   CodeRef,
   LocalizedText,
+  OrganizationDetails,
   OrganizationRecord,
   ServiceRecord,
 } from './model.ts';
@@ -245,7 +246,12 @@ export async function* streamOrganizations(db: Db, options: PageOptions = {}): A
   const pageSize = options.pageSize ?? DEFAULT_PAGE;
   let after: string | null = null;
   for (;;) {
-    let query = db.selectFrom('organizations').select(['id', 'source', 'name', 'business_code']).orderBy('id').limit(pageSize);
+    // details (migration 2026-12-04-02) is read untyped: the shared schema types of src/db name it not.
+    let query = db
+      .selectFrom('organizations')
+      .select(['id', 'source', 'name', 'business_code', sql<OrganizationDetails>`details`.as('details')])
+      .orderBy('id')
+      .limit(pageSize);
     if (after !== null) query = query.where('id', '>', after);
     if (options.ids) {
       if (options.ids.length === 0) return;
@@ -253,7 +259,8 @@ export async function* streamOrganizations(db: Db, options: PageOptions = {}): A
     }
     const rows = await query.execute();
     if (rows.length === 0) return;
-    for (const r of rows) yield { id: r.id, source: r.source, name: r.name, businessCode: r.business_code };
+    for (const r of rows)
+      yield { id: r.id, source: r.source, name: r.name, businessCode: r.business_code, ...(Object.keys(r.details ?? {}).length ? { details: r.details } : {}) };
     after = rows[rows.length - 1]!.id;
     if (rows.length < pageSize) return;
   }

@@ -192,28 +192,43 @@ export async function upsertChannels(db: Db, channels: ChannelRecord[], owner: s
   return outcomes;
 }
 
+/** Details merge field by field, as names do (typed as object: the shared schema types do not name the column). */
+const DETAILS_MERGE: object = { details: sql`organizations.details || excluded.details` };
+
 /** A member's import adds organisations it names but never renames or re-codes the network's (owner null: the operator's may). */
 export async function upsertOrganizations(db: Db, organizations: OrganizationRecord[], owner: string | null = null) {
   // Services name their organisation in one language each: merge the names seen in this run.
   const merged = new Map<string, OrganizationRecord>();
   for (const o of organizations) {
     const seen = merged.get(o.id);
-    merged.set(o.id, seen ? { ...o, name: { ...seen.name, ...o.name }, businessCode: o.businessCode ?? seen.businessCode } : o);
+    merged.set(
+      o.id,
+      seen ? { ...o, name: { ...seen.name, ...o.name }, businessCode: o.businessCode ?? seen.businessCode, details: { ...seen.details, ...o.details } } : o,
+    );
   }
   for (const batch of chunks([...merged.values()])) {
     await db
       .insertInto('organizations')
       // An organisation a member introduces is the member's: it carries the member's business ID, whatever the record said.
-      .values(batch.map((o) => ({ id: o.id, source: o.source, name: json(o.name), business_code: owner !== null ? sql<string>`(select business_id from members where id = ${owner})` : o.businessCode })))
+      .values(
+        batch.map((o) => ({
+          id: o.id,
+          source: o.source,
+          name: json(o.name),
+          business_code: owner !== null ? sql<string>`(select business_id from members where id = ${owner})` : o.businessCode,
+          details: json(o.details ?? {}),
+        })),
+      )
       .onConflict((oc) =>
         owner !== null
           ? oc.column('id').doNothing()
           : oc.column('id').doUpdateSet({
-          // A service names its organisation in one language only: merge, so no language is lost.
-          name: sql`organizations.name || excluded.name`,
-          business_code: sql`coalesce(excluded.business_code, organizations.business_code)`,
-          updated_at: sql`now()`,
-        }),
+              // A service names its organisation in one language only: merge, so no language is lost.
+              name: sql`organizations.name || excluded.name`,
+              business_code: sql`coalesce(excluded.business_code, organizations.business_code)`,
+              ...DETAILS_MERGE,
+              updated_at: sql`now()`,
+            }),
       )
       .execute();
   }

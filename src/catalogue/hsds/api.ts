@@ -4,7 +4,7 @@ import { badRequest, notFound } from '../../http/problem.ts';
 import { isUuidText, type OrganizationRecord, type ServiceRecord } from '../model.ts';
 import { streamChannels, streamOrganizations, streamServices } from '../records.ts';
 import { encodeHsds } from './export.ts';
-import { pick, serviceHasTaxonomy, serviceHasTerm, termUniverse, type TermUniverse } from './terms.ts';
+import { pick, resolveTaxonomy, resolveTerm, serviceHasTaxonomy, serviceHasTerm, termUniverse, type TermUniverse } from './terms.ts';
 import { HsdsView } from './view.ts';
 import { derivedId, emptyTables, placeholderOrganizationId, type Row } from './vocabulary.ts';
 import {
@@ -148,10 +148,8 @@ async function serviceFilters(db: Db, q: ServiceFilters): Promise<RawBuilder<Sql
   const conditions: RawBuilder<SqlBool>[] = [];
   const after = modifiedAfter(q.modified_after);
   if (after) conditions.push(sql`s.modified >= ${after.toISOString()}::timestamptz`);
-  let universe: TermUniverse | undefined;
-  if (q.taxonomy_term_id || q.taxonomy_id) universe = await termUniverse(db);
-  if (q.taxonomy_term_id) conditions.push(serviceHasTerm(universe!.refs.get(q.taxonomy_term_id.toLowerCase())));
-  if (q.taxonomy_id) conditions.push(serviceHasTaxonomy(universe!.taxonomyKeys.get(q.taxonomy_id.toLowerCase())));
+  if (q.taxonomy_term_id) conditions.push(serviceHasTerm(await resolveTerm(db, q.taxonomy_term_id.toLowerCase())));
+  if (q.taxonomy_id) conditions.push(serviceHasTaxonomy(resolveTaxonomy(q.taxonomy_id.toLowerCase())));
   if (q.organization_id) {
     const id = q.organization_id.toLowerCase();
     conditions.push(primaryOrganizationIs(id, await placeholderSourcesOf(db, id)));

@@ -8,7 +8,8 @@ import { runImport } from '../import-run.ts';
 import { loadCatalogue } from '../records.ts';
 import { parseCsv } from './csv.ts';
 import { readHsds } from './import.ts';
-import { REFERENCE } from './official-schemas.ts';
+import { hsdsTables } from './export.ts';
+import { officialSchema, REFERENCE } from './official-schemas.ts';
 
 /**
  * Open Referral's official HSDS 3.0 examples imported: every field is kept or reported as skipped
@@ -87,7 +88,10 @@ test('service_full: mapped as HSDS means it, in the language named', async () =>
   assert.equal(location!.type, 'ServiceLocation');
   assert.ok(location!.phones.length > 0 && location!.serviceHours.length > 0 && location!.addresses.length > 0);
   const reasons = new Map(batch.fields!.skipped.map((s) => [s.field, s.reason]));
-  assert.match(reasons.get('organization_identifier.identifier')!, /business ID/);
+  // An organisation's details and identifiers are kept (OrganizationDetails), not skipped.
+  for (const field of ['organization.description', 'organization.email', 'organization.website', 'organization.year_incorporated', 'organization_identifier.identifier'])
+    assert.equal(reasons.get(field), undefined, `${field} is kept`);
+  assert.deepStrictEqual(batch.organizations[0]!.details?.identifiers, [{ id: 'd4dbcebc-0802-47cb-8651-b937ac4f2f3e', scheme: 'GB-COH', type: 'Company number', identifier: '1234567' }]);
   assert.match(reasons.get('service_area.name')!, /stays limited/);
   assert.match(reasons.get('program.name')!, /no programs/);
   // Without a language the texts are Finnish, as Aurora's own exports are.
@@ -117,6 +121,18 @@ for (const backend of testBackends()) {
       assert.deepStrictEqual(again.services, { added: 0, updated: 0, unchanged: 1 });
       const catalogue = await loadCatalogue(database.db);
       assert.deepStrictEqual(catalogue.organizations.map((o) => [o.id, o.name]), [[ORGANIZATION, { en: 'Example Organization Inc.' }]]);
+      // The organisation's details come back in the export, valid against HSDS's table schemas.
+      const tables = await hsdsTables(catalogue);
+      const org = tables.organizations.find((o) => o.id === ORGANIZATION)!;
+      assert.deepStrictEqual(
+        [org.alternate_name, org.email, org.website, org.year_incorporated, org.legal_status, org.parent_organization_id],
+        ['Example Org', 'email@example.com', 'http://example.com', 2011, 'Limited Company', 'cd09a387-91f4-4555-94ec-e799c35344cd'],
+      );
+      assert.match(org.description as string, /^Example Org is a non-profit/);
+      assert.ok(officialSchema('organization.json')(org), 'the organization row is valid HSDS');
+      const identifiers = tables.organization_identifiers.filter((i) => i.organization_id === ORGANIZATION);
+      assert.deepStrictEqual(identifiers.map((i) => [i.identifier_scheme, i.identifier]), [['GB-COH', '1234567']]);
+      for (const i of identifiers) assert.ok(officialSchema('organization_identifier.json')(i), 'the identifier row is valid HSDS');
       assert.equal(catalogue.services[0]!.areaType, 'LimitedType');
     });
   });

@@ -281,18 +281,23 @@ export class HsdsEncoder {
     const a = this.attrs('organization', o.id);
     const name = a.text('name', o.name) ?? '';
     if (o.source !== DEFAULT_SOURCE) a.prop('source', o.source);
+    const d = o.details ?? {};
+    const alternateName = a.text('alternate_name', d.alternateName ?? {});
+    const description = a.text('description', d.description ?? {});
     this.emit('organizations', {
       id: o.id,
       name,
-      alternate_name: null,
-      description: '',
-      email: null,
-      website: null,
-      year_incorporated: null,
-      legal_status: null,
-      logo: null,
-      uri: null,
-      parent_organization_id: null,
+      alternate_name: alternateName,
+      description: description ?? '',
+      email: d.email ?? null,
+      website: d.website ?? null,
+      tax_status: d.taxStatus ?? null,
+      tax_id: d.taxId ?? null,
+      year_incorporated: d.yearIncorporated ?? null,
+      legal_status: d.legalStatus ?? null,
+      logo: d.logo ?? null,
+      uri: d.uri ?? null,
+      parent_organization_id: d.parentOrganizationId ?? null,
     });
     if (o.businessCode !== null)
       this.emit('organization_identifiers', {
@@ -302,6 +307,8 @@ export class HsdsEncoder {
         identifier_type: 'Y-tunnus',
         identifier: o.businessCode,
       });
+    for (const i of d.identifiers ?? [])
+      this.emit('organization_identifiers', { id: i.id, organization_id: o.id, identifier_scheme: i.scheme, identifier_type: i.type, identifier: i.identifier });
   }
 
   channel(c: ChannelRecord) {

@@ -7,7 +7,7 @@
 /** Fields the mapping (import.ts) reads into the catalogue, per table. */
 const KEPT: Record<string, readonly string[]> = {
   services: ['id', 'name', 'organization_id', 'alternate_name', 'description', 'status', 'application_process', 'fees_description', 'eligibility_description', 'last_modified'],
-  organizations: ['id', 'name'],
+  organizations: ['id', 'name', 'alternate_name', 'description', 'email', 'website', 'tax_status', 'tax_id', 'year_incorporated', 'legal_status', 'logo', 'uri', 'parent_organization_id'],
   organization_identifiers: ['id', 'organization_id', 'identifier_scheme', 'identifier_type', 'identifier'],
   locations: ['id', 'location_type', 'url', 'organization_id', 'name', 'description', 'latitude', 'longitude'],
   service_at_locations: ['id', 'service_id', 'location_id', 'description'],
@@ -39,19 +39,6 @@ const REASONS: Record<string, Record<string, string>> = {
     assured_date: 'the catalogue keeps no quality assurance dates',
     assurer_email: 'the catalogue keeps no quality assurance contacts',
     alert: 'the catalogue has no field for alerts',
-  },
-  organizations: {
-    alternate_name: 'the catalogue keeps an organisation name only',
-    description: 'the catalogue keeps no organisation descriptions',
-    email: 'the catalogue keeps no organisation contact details',
-    website: 'the catalogue keeps no organisation contact details',
-    tax_status: 'the catalogue keeps no tax status',
-    tax_id: 'the catalogue keeps no tax identifiers (a business ID is kept as an identifier)',
-    year_incorporated: 'the catalogue keeps no year of incorporation',
-    legal_status: 'the catalogue keeps no legal status',
-    logo: 'the catalogue keeps no logos',
-    uri: 'the catalogue keeps no organisation URIs',
-    parent_organization_id: 'the catalogue keeps no organisation hierarchy',
   },
   locations: {
     alternate_name: 'a service channel has one name in the catalogue',

@@ -19,6 +19,7 @@ import {
   type LocalizedList,
   type LocalizedText,
   type OpeningHour,
+  type OrganizationDetails,
   type OrganizationRecord,
   type Phone,
   type ServiceHours,
@@ -67,7 +68,21 @@ const Str = Type.Optional(Nullable(Type.String()));
 const Num = Type.Optional(Nullable(Type.Union([Type.Number(), Type.String()])));
 
 const SCHEMAS = {
-  organizations: Type.Object({ id: Id, name: Str }),
+  organizations: Type.Object({
+    id: Id,
+    name: Str,
+    alternate_name: Str,
+    description: Str,
+    email: Str,
+    website: Str,
+    tax_status: Str,
+    tax_id: Str,
+    year_incorporated: Num,
+    legal_status: Str,
+    logo: Str,
+    uri: Str,
+    parent_organization_id: Str,
+  }),
   organization_identifiers: Type.Object({ id: Id, organization_id: Str, identifier_scheme: Str, identifier_type: Str, identifier: Type.Union([Type.String(), Type.Number()]) }),
   services: Type.Object({
     id: Id,
@@ -225,6 +240,8 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions, 
   const used = new Set<Row>();
   /** Rows read only in part or not at all, with the reason for their fields. */
   const notKept = new Map<Row, string>();
+  /** Fields of a kept row that are not kept, with the reason (a value the export could not give back valid). */
+  const fieldNotKept = new Map<Row, Record<string, string>>();
   const skip = (s: Sourced, table: TableName, reason: string) => {
     skippedRows.set(s.row, reason);
     skipped.push({ source: s.source, index: s.index, id: typeof s.row.id === 'string' ? s.row.id : null, reason: `${SINGULAR[table]}: ${reason}` });
@@ -326,10 +343,20 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions, 
     }
     const identifiers = identifiersOf(id);
     const business = identifiers.find((i) => ['FI-PRO', 'FI-YTJ'].includes(String(i.identifier_scheme)) || ['Y-tunnus', 'Business ID'].includes(String(i.identifier_type)));
-    for (const i of identifiers)
-      if (i !== business) notKept.set(i, `the catalogue keeps an organisation's Finnish business ID (scheme FI-PRO or type Y-tunnus) only, not ${String(i.identifier_scheme ?? i.identifier_type ?? 'other')} identifiers`);
     const businessCode = business ? String(business.identifier) : null;
-    const record: OrganizationRecord = { id, source: orDefault(a.prop('source'), null) ?? DEFAULT_SOURCE, name: text(o.name, a, 'name'), businessCode: businessCode as string | null };
+    for (const i of identifiers) if (i !== business && !UUID.test(String(i.id))) notKept.set(i, `id ${JSON.stringify(i.id)} is not a UUID`);
+    const details = organizationDetails(o, a, identifiers.filter((i) => i !== business), text, (field, why) => {
+      let reasons = fieldNotKept.get(o);
+      if (!reasons) fieldNotKept.set(o, (reasons = {}));
+      reasons[field] = why;
+    });
+    const record: OrganizationRecord = {
+      id,
+      source: orDefault(a.prop('source'), null) ?? DEFAULT_SOURCE,
+      name: text(o.name, a, 'name'),
+      businessCode: businessCode as string | null,
+      ...(details ? { details } : {}),
+    };
     organizations.push(record);
     orgNames.set(id, record.name);
   }
@@ -647,7 +674,7 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions, 
     });
   }
 
-  accountFields(raw, ledger, { skippedRows, notKept, used, terms, taxonomyNames, services: new Set(services.map((s) => s.id)) });
+  accountFields(raw, ledger, { skippedRows, notKept, fieldNotKept, used, terms, taxonomyNames, services: new Set(services.map((s) => s.id)) });
   return { format: 'hsds', sources, services, channels, organizations, skipped };
 }
 
@@ -667,6 +694,56 @@ const REASON_OF_TERM_FIELD: Record<string, string> = {
   language: "a term's name is kept in the import's language",
   parent_id: "the catalogue keeps other taxonomies' terms as flat ontology terms (URI and name)",
 };
+const isUrl = (v: string) => URL.canParse(v);
+const isEmail = (v: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v);
+
+/**
+ * An organization's HSDS fields beyond its name, as the catalogue keeps them (model.ts
+ * OrganizationDetails); undefined when there are none. A value the export could not give back
+ * valid against HSDS's schema (an e-mail address that is none, a website that is no URI…) is
+ * reported through `reject` instead.
+ */
+function organizationDetails(
+  o: Row,
+  a: RecordAttrs,
+  identifiers: Row[],
+  text: (std: unknown, a: RecordAttrs, field: string) => LocalizedText,
+  reject: (field: string, why: string) => void,
+): OrganizationDetails | undefined {
+  const d: OrganizationDetails = {};
+  const alternateName = text(o.alternate_name, a, 'alternate_name');
+  if (!isEmpty(alternateName)) d.alternateName = alternateName;
+  const description = text(o.description, a, 'description');
+  if (!isEmpty(description)) d.description = description;
+  const checked = (field: string, ok: (v: string) => boolean, what: string): string | undefined => {
+    const v = str(o[field]);
+    if (v === null) return undefined;
+    if (ok(v)) return v;
+    reject(field, `not ${what}: HSDS asks for one`);
+    return undefined;
+  };
+  const set = <K extends keyof OrganizationDetails>(key: K, v: OrganizationDetails[K] | undefined) => {
+    if (v !== undefined) d[key] = v;
+  };
+  set('email', checked('email', isEmail, 'an e-mail address'));
+  set('website', checked('website', isUrl, 'a URI'));
+  set('uri', checked('uri', isUrl, 'a URI'));
+  set('parentOrganizationId', checked('parent_organization_id', (v) => UUID.test(v), 'a UUID')?.toLowerCase());
+  set('taxStatus', str(o.tax_status) ?? undefined);
+  set('taxId', str(o.tax_id) ?? undefined);
+  set('legalStatus', str(o.legal_status) ?? undefined);
+  set('logo', str(o.logo) ?? undefined);
+  if (o.year_incorporated !== null && o.year_incorporated !== undefined && o.year_incorporated !== '') {
+    const year = Number(o.year_incorporated);
+    if (Number.isFinite(year)) d.yearIncorporated = year;
+    else reject('year_incorporated', 'not a number: HSDS asks for one');
+  }
+  const kept = identifiers.filter((i) => UUID.test(String(i.id)) && str(String(i.identifier)) !== null);
+  if (kept.length)
+    d.identifiers = kept.map((i) => ({ id: lower(i.id), scheme: str(i.identifier_scheme), type: str(i.identifier_type), identifier: String(i.identifier).trim() }));
+  return Object.keys(d).length ? d : undefined;
+}
+
 const RECORD_TABLES: readonly TableName[] = ['services', 'organizations', 'locations', 'service_at_locations'];
 
 /**
@@ -676,7 +753,7 @@ const RECORD_TABLES: readonly TableName[] = ['services', 'organizations', 'locat
 function accountFields(
   raw: RawTables,
   ledger: FieldLedger,
-  k: { skippedRows: Map<Row, string>; notKept: Map<Row, string>; used: Set<Row>; terms: Map<string, Row>; taxonomyNames: Map<string, string>; services: Set<string> },
+  k: { skippedRows: Map<Row, string>; notKept: Map<Row, string>; fieldNotKept: Map<Row, Record<string, string>>; used: Set<Row>; terms: Map<string, Row>; taxonomyNames: Map<string, string>; services: Set<string> },
 ) {
   const ownTaxonomy = (term: Row | undefined) => !!term && typeof term.taxonomy_id === 'string' && OWN_TAXONOMIES.has(k.taxonomyNames.get(term.taxonomy_id) ?? '');
   const keptTerms = new Set<string>();
@@ -729,6 +806,8 @@ function accountFields(
         }
         else if (!RECORD_TABLES.includes(table) && !k.used.has(row)) why = NOT_LINKED[table] ?? 'not linked to a record the catalogue keeps';
         if (table === 'schedules') fieldReason = (f) => (f === 'freq' && String(row.freq).toUpperCase() !== 'WEEKLY' ? 'the catalogue keeps weekly opening hours only' : null);
+        const notKeptFields = k.fieldNotKept.get(row);
+        if (notKeptFields) fieldReason = (f) => notKeptFields[f] ?? null;
       }
       ledger.row(table, SINGULAR[table], s.fields, why, fieldReason);
     }

@@ -3,7 +3,8 @@ import type { Db } from '../../db/database.ts';
 import { canonicalJson } from '../../lib/canonical-json.ts';
 import { LANGUAGES, type LocalizedText } from '../model.ts';
 import { HsdsEncoder } from './export.ts';
-import { emptyTables, TAXONOMIES, type Row, type TaxonomyKey } from './vocabulary.ts';
+import { codeLists } from '../codelists.ts';
+import { derivedId, emptyTables, TAXONOMIES, type Row, type TaxonomyKey } from './vocabulary.ts';
 
 /**
  * The taxonomies and terms the HSDS API serves (/taxonomies, /taxonomy_terms) and filters services
@@ -85,6 +86,37 @@ export async function termUniverse(db: Db): Promise<TermUniverse> {
   for (const t of tables.taxonomy_terms) refs.set(t.id as string, { key: taxonomyKeys.get(t.taxonomy_id as string)!, code: t.code as string });
   return { taxonomies: tables.taxonomies, terms: tables.taxonomy_terms, refs, taxonomyKeys };
 }
+
+type TermRef = { key: TaxonomyKey; code: string };
+let known: { terms: Map<string, TermRef>; taxonomies: Map<string, TaxonomyKey> } | undefined;
+/**
+ * Ids of the terms that do not depend on the catalogue: the national code lists' classes, target
+ * groups and municipalities, the languages and the properties, and every taxonomy. Derived once
+ * per process from files that ship with it, so a filter by such a term needs no enumeration.
+ */
+function knownIds() {
+  if (!known) {
+    const terms = new Map<string, TermRef>();
+    const add = (key: TaxonomyKey, code: string) => terms.set(derivedId('taxonomy_term', TAXONOMIES[key].name, code, ''), { key, code });
+    const lists = codeLists();
+    for (const code of lists.serviceClassByCode.keys()) add('serviceClass', code);
+    for (const code of lists.targetGroupByCode.keys()) add('targetGroup', code);
+    for (const m of lists.municipalities) add('municipality', m.code);
+    for (const code of LANGUAGES) add('language', code);
+    for (const code of AURORA_TERMS) add('aurora', code);
+    const taxonomies = new Map((Object.keys(TAXONOMIES) as TaxonomyKey[]).map((k) => [derivedId('taxonomy', TAXONOMIES[k].name), k]));
+    known = { terms, taxonomies };
+  }
+  return known;
+}
+
+/** The classification a term id stands for; the catalogue's codes are enumerated only for a term no code list has. */
+export async function resolveTerm(db: Db, id: string): Promise<TermRef | undefined> {
+  return knownIds().terms.get(id) ?? (await termUniverse(db)).refs.get(id);
+}
+
+/** The taxonomy a taxonomy id stands for (its id is derived from its name alone). */
+export const resolveTaxonomy = (id: string): TaxonomyKey | undefined => knownIds().taxonomies.get(id);
 
 const TEXT_COLUMNS = ['name', 'alternate_name', 'summary', 'description', 'user_instruction', 'requirements', 'charge_info', 'keywords'];
 const hasLanguage = (code: string | null) =>
