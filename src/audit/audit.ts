@@ -1,3 +1,4 @@
+import { isUuidText, type LocalizedText } from '../catalogue/model.ts';
 import type { Db } from '../db/database.ts';
 
 /**
@@ -44,6 +45,7 @@ export async function listAudit(db: Db, query: AuditQuery) {
   if (query.memberId) q = q.where('member_id', '=', query.memberId);
   const rows = await q.execute();
   const page = rows.slice(0, query.limit);
+  const names = await targetNames(db, page.map((r) => r.target).filter((t): t is string => t !== null));
   return {
     entries: page.map((r) => ({
       id: Number(r.id),
@@ -51,9 +53,29 @@ export async function listAudit(db: Db, query: AuditQuery) {
       actor: r.actor,
       action: r.action,
       target: r.target,
+      target_name: r.target === null ? null : (names.get(r.target) ?? null),
       member_id: r.member_id,
       details: r.details,
     })),
     next_before: rows.length > query.limit ? Number(page[page.length - 1]!.id) : null,
   };
+}
+
+/**
+ * What the targets of audit rows are called, so that a row reads "claimed the service Lukiokoulutus"
+ * and not an id: services, members, staff users (by e-mail) and API clients (by their given name).
+ * A target that is gone keeps its id.
+ */
+async function targetNames(db: Db, targets: string[]): Promise<Map<string, LocalizedText | string>> {
+  const names = new Map<string, LocalizedText | string>();
+  const uuids = [...new Set(targets.filter(isUuidText).map((t) => t.toLowerCase()))];
+  const others = [...new Set(targets.filter((t) => !isUuidText(t)))];
+  if (uuids.length) {
+    for (const s of await db.selectFrom('services').select(['id', 'name']).where('id', 'in', uuids).execute()) names.set(s.id, s.name as LocalizedText);
+    for (const m of await db.selectFrom('members').select(['id', 'name']).where('id', 'in', uuids).execute()) names.set(m.id, m.name);
+    for (const u of await db.selectFrom('staff_users').select(['id', 'email']).where('id', 'in', uuids).execute()) names.set(u.id, u.email);
+    for (const c of await db.selectFrom('service_channels').select(['id', 'name']).where('id', 'in', uuids).execute()) names.set(c.id, c.name as LocalizedText);
+  }
+  if (others.length) for (const c of await db.selectFrom('api_clients').select(['client_id', 'name']).where('client_id', 'in', others).execute()) names.set(c.client_id, c.name);
+  return names;
 }

@@ -121,6 +121,7 @@ export const AuditEntrySchema = Type.Object({
   actor: Type.String(),
   action: Type.String(),
   target: Type.Union([Type.String(), Type.Null()]),
+  target_name: Type.Union([Type.String(), LocalText, Type.Null()], { description: "What the target is called (a service's or channel's {fi, sv, en} name, a member's name, a staff user's e-mail, a client's name); null when unknown or gone" }),
   member_id: Type.Union([Type.String(), Type.Null()]),
   details: Type.Object({}, { additionalProperties: true }),
 });

@@ -269,4 +269,61 @@ describe('console clarity (issue #14)', { skip: skipBrowser }, () => {
       });
     });
   }
+  for (const [language, viewport, locale] of [
+    ['fi', 'phone', 'fi-FI'],
+    ['sv', 'desktop', 'sv-FI'],
+  ] as const) {
+    test(`a provider (${language}, ${viewport}) reads scopes, privacy and the audit log in plain words, and a new member's statistics say no week is complete yet`, async () => {
+      const texts = TEXTS[language];
+      const page = await open(locale, viewport);
+      await walk(page, `clarity-words-${language}`, async () => {
+        await login(page, texts, ORG.email, ORG.password);
+
+        // Each scope says what it lets a system do, not only its code.
+        await page.goto('/console/org/clients');
+        await page.getByRole('heading', { level: 1, name: texts.clients.title }).waitFor();
+        for (const key of Object.keys(texts.clients.scopeHelp) as (keyof Texts['clients']['scopeHelp'])[])
+          if (key !== 'catalogue_write') await page.getByText(texts.clients.scopeHelp[key], { exact: false }).waitFor();
+        await expectNoSeriousAxeViolations(page, 'clients with the scope help');
+
+        // A member approved today: no full week has passed, and the page says so.
+        await page.goto('/console/org/statistics');
+        await page.getByRole('heading', { level: 1, name: texts.statistics.title }).waitFor();
+        await page.getByRole('button', { name: texts.statistics.show, exact: true }).click();
+        await page.getByRole('heading', { level: 2, name: texts.statistics.weekly }).waitFor();
+        const facts = page.locator('li', { hasText: texts.statistics.noCompletedWeek.slice(0, 20) });
+        await facts.waitFor();
+        const body = await page.locator('main').innerText();
+        assert.doesNotMatch(body, new RegExp(texts.statistics.releasedNow_other.replace('{{count}}', '\\d+').slice(0, 30)), 'not "11 weeks computed for the first time"');
+        assert.doesNotMatch(body, /Laplace|epsilon|kohina|brus/i, 'no jargon on the statistics page');
+        // The charts' axis text, as drawn: at least 12 px.
+        const sizes: number[] = await page.evaluate(() =>
+          [...document.querySelectorAll('figure svg')].flatMap((svg: any) => {
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            return [...svg.querySelectorAll('text')].map((t: any) => Number(t.getAttribute('font-size')) * scale);
+          }),
+        );
+        assert.ok(sizes.length > 0, 'the charts have axis text');
+        assert.ok(Math.min(...sizes) >= 12, `axis text at ${Math.min(...sizes).toFixed(1)} px`);
+        await assertNoSidewaysScroll(page, `statistics, ${viewport}`);
+        await expectNoSeriousAxeViolations(page, 'statistics of a new member');
+        await shot(page, `console-${language}-${viewport}-statistics-new-member`);
+
+        // The audit log reads as sentences: who did what to what; the stored row behind a toggle.
+        await page.goto('/console/org/audit');
+        await page.getByRole('heading', { level: 1, name: texts.audit.title }).waitFor();
+        const sentence = fill(texts.audit.sentence, { who: ORG.email, what: fill(texts.audit.actions.member_teach, { target: 'Lukiokoulutus' }) });
+        const row = page.getByRole('row').filter({ hasText: sentence }).first();
+        await row.waitFor();
+        const record = row.locator('pre');
+        assert.equal(await record.isVisible(), false, 'the stored row waits behind its toggle');
+        await row.getByText(texts.audit.record).click();
+        await record.waitFor();
+        assert.match(await record.innerText(), /"action": "member\.teach"/);
+        await assertNoSidewaysScroll(page, `audit, ${viewport}`);
+        await expectNoSeriousAxeViolations(page, 'audit as sentences');
+        await shot(page, `console-${language}-${viewport}-audit`);
+      });
+    });
+  }
 });

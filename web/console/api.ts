@@ -146,6 +146,7 @@ export interface AuditEntry {
   actor: string;
   action: string;
   target: string | null;
+  target_name: LocalText;
   member_id: string | null;
   details: Record<string, unknown>;
 }

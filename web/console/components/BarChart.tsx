@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useLayoutEffect, useRef, useState } from 'react';
 import { styled } from 'styled-components';
 
 const Figure = styled.figure`
@@ -32,6 +32,9 @@ export interface Bar {
   hiddenLabel?: string;
 }
 
+/** Axis text in pixels: WCAG has no minimum, but below 12 px the numbers are hard to read. */
+export const AXIS_FONT = 12;
+
 /**
  * A bar chart as SVG for people who see it; for assistive technology it is one image with a
  * description (the page also has the figures as a table). No colour carries meaning alone: hidden
@@ -49,7 +52,22 @@ export function BarChart({ caption, subcaption, description, bars, hiddenLabel, 
   labelEvery?: number;
 }) {
   const id = useId();
-  const width = 560;
+  // The drawing is as wide as it is shown, one unit a pixel: scaled down from a fixed width, the
+  // axis text of a phone's chart came out at 6 px.
+  const figure = useRef<HTMLElement>(null);
+  const [width, setWidth] = useState(560);
+  useLayoutEffect(() => {
+    const element = figure.current;
+    if (!element) return;
+    const measure = () => {
+      const shown = Math.round(element.getBoundingClientRect().width);
+      if (shown > 0) setWidth(shown);
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
   const left = 40;
   const bottom = 28;
   const top = 10;
@@ -60,10 +78,12 @@ export function BarChart({ caption, subcaption, description, bars, hiddenLabel, 
   const ticks = Array.from({ length: Math.round(top_ / step) + 1 }, (_, i) => i * step);
   const slot = (width - left) / Math.max(1, bars.length);
   const barWidth = Math.max(2, Math.min(40, slot * 0.7));
-  const every = labelEvery ?? Math.max(1, Math.ceil(bars.length / 10));
+  // As many labels as fit side by side at AXIS_FONT px (a digit is about 0.6 em wide).
+  const labelWidth = Math.max(1, ...bars.map((b) => b.label.length)) * AXIS_FONT * 0.6 + 6;
+  const every = Math.max(labelEvery ?? 1, Math.ceil(labelWidth / slot));
   const y = (v: number) => top + plotHeight - (v / top_) * plotHeight;
   return (
-    <Figure>
+    <Figure ref={figure}>
       <figcaption id={`${id}-caption`}>
         {caption}
         {subcaption && <span className="sub">{subcaption}</span>}
@@ -79,7 +99,7 @@ export function BarChart({ caption, subcaption, description, bars, hiddenLabel, 
         {ticks.map((tick) => (
           <g key={tick} aria-hidden="true">
             <line x1={left} x2={width} y1={y(tick)} y2={y(tick)} stroke="#d8dbdd" strokeWidth="1" />
-            <text x={left - 6} y={y(tick) + 4} textAnchor="end" fontSize="11" fill="#41403e">
+            <text x={left - 6} y={y(tick) + 4} textAnchor="end" fontSize={AXIS_FONT} fill="#41403e">
               {tick}
             </text>
           </g>
@@ -94,7 +114,7 @@ export function BarChart({ caption, subcaption, description, bars, hiddenLabel, 
                 <title>{hidden ? `${bar.title}: ${bar.hiddenLabel ?? hiddenLabel}` : bar.title}</title>
               </rect>
               {i % every === 0 && (
-                <text x={x + barWidth / 2} y={height - 10} textAnchor="middle" fontSize="11" fill="#41403e" aria-hidden="true">
+                <text x={x + barWidth / 2} y={height - 10} textAnchor="middle" fontSize={AXIS_FONT} fill="#41403e" aria-hidden="true">
                   {bar.label}
                 </text>
               )}

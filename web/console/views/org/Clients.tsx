@@ -23,6 +23,15 @@ const SCOPE_TEXTS = {
   'recommender:teach': 'clients.scope.recommender_teach',
 } as const satisfies Record<ClientScope, ParseKeys<'console'>>;
 const SCOPES = Object.keys(SCOPE_TEXTS) as ClientScope[];
+/** What each scope lets a system do, in words a provider knows; the scope's own name follows in brackets for the developer. */
+const SCOPE_HELP = {
+  recommend: 'clients.scopeHelp.recommend',
+  'transfer:send': 'clients.scopeHelp.transfer_send',
+  'transfer:receive': 'clients.scopeHelp.transfer_receive',
+  'catalogue:write': 'clients.scopeHelp.catalogue_write',
+  'stats:read': 'clients.scopeHelp.stats_read',
+  'recommender:teach': 'clients.scopeHelp.recommender_teach',
+} as const satisfies Record<ClientScope, ParseKeys<'console'>>;
 
 /** A client's calls a minute as the console shows them: its own limit, or the network's default. */
 export function RateLimit({ client }: { client: ApiClient }) {
@@ -269,7 +278,7 @@ export function Clients({ memberId }: { memberId: string }) {
               value={scope}
               checked={scopes.includes(scope)}
               onClick={({ checkboxState }) => setScopes((list) => (checkboxState ? [...list, scope] : list.filter((s) => s !== scope)))}
-              hintText={scope}
+              hintText={`${t(SCOPE_HELP[scope])} (${scope})`}
             >
               {t(SCOPE_TEXTS[scope])}
             </Checkbox>

@@ -80,6 +80,7 @@ export function Statistics({ memberId }: { memberId: string }) {
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const municipalities = useLoad((signal) => consoleApi.municipalities(language, { signal }), [language]);
+  const member = useLoad((signal) => consoleApi.member(memberId, { signal }), [memberId]);
 
   const show = async (event: FormEvent) => {
     event.preventDefault();
@@ -132,6 +133,7 @@ export function Statistics({ memberId }: { memberId: string }) {
       {result && asked && (
         <StatisticsReport
           result={result}
+          joined={member.data ? (member.data.decided_at ?? member.data.created_at) : null}
           from={result.from ?? asked.from}
           to={result.to ?? asked.to}
           municipalityName={(code) => {
@@ -144,7 +146,22 @@ export function Statistics({ memberId }: { memberId: string }) {
   );
 }
 
-function StatisticsReport({ result, from, to, municipalityName }: { result: Result; from: string; to: string; municipalityName: (code: string) => string }) {
+/**
+ * The Monday on which a member's first full week since joining ends, when that is still to come;
+ * null when a full week has passed. Weeks before joining are computed too (the member's services
+ * existed), but a new member reading "11 weeks computed for the first time" learns nothing true.
+ */
+export function firstWeekStillToCome(joined: string, now = new Date()): string | null {
+  const start = monday(new Date(joined));
+  // A week that began before joining is not a full week of membership: the first one starts the next Monday.
+  const firstFull = new Date(start);
+  if (new Date(joined) > start) firstFull.setDate(firstFull.getDate() + 7);
+  const ends = new Date(firstFull);
+  ends.setDate(ends.getDate() + 7);
+  return ends > now ? isoDate(ends) : null;
+}
+
+function StatisticsReport({ result, joined, from, to, municipalityName }: { result: Result; joined: string | null; from: string; to: string; municipalityName: (code: string) => string }) {
   const { t } = useTranslation('console');
   const language = useLanguage();
   const mondays = useMemo(() => mondaysBetween(from, to), [from, to]);
@@ -215,6 +232,7 @@ function StatisticsReport({ result, from, to, municipalityName }: { result: Resu
     return [...rows.entries()].sort((a, b) => b[1].recommended - a[1].recommended);
   }, [result]);
 
+  const firstWeek = joined ? firstWeekStillToCome(joined) : null;
   const weekRows = mondays.map((week) => ({ week, row: totals.get(week) as StatisticsWeek | undefined }));
   const empty = result.weeks.length === 0;
 
@@ -227,7 +245,9 @@ function StatisticsReport({ result, from, to, municipalityName }: { result: Resu
         {t('statistics.privacy')}
       </Heading>
       <Facts>
+        {firstWeek && joined && <li>{t('statistics.noCompletedWeek', { joined: formatDate(joined, language), first: formatDate(firstWeek, language) })}</li>}
         {result.week_releases.length > 0 &&
+          !firstWeek &&
           (result.new_releases > 0 ? <li>{t('statistics.releasedNow', { count: result.new_releases })}</li> : <li>{t('statistics.releasedBefore')}</li>)}
         {result.pending_week && <li>{t('statistics.pendingNote', { week: formatDate(result.pending_week, language) })}</li>}
         {unavailable.size > 0 && <li>{t('statistics.unavailableNote', { count: unavailable.size })}</li>}
