@@ -251,8 +251,11 @@ describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
       await results.first().waitFor();
       assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('aurora.prefs') ?? '{}').serviceLanguage ?? ''), language, 'the old preference is left alone, and unused');
 
-      // The map's zoom buttons speak the person's language.
+      // The map's zoom buttons speak the person's language; the service's Finnish-only texts are said to be so, and marked.
       await page.goto(`/services/${SERVICE_ID}`);
+      await page.locator('h1[lang="fi"]', { hasText: 'Nettilukio aikuisille' }).waitFor();
+      await page.getByText(T.find.onlyFinnish).waitFor();
+      assert.equal(await page.locator('p.lead').getAttribute('lang'), 'fi');
       await page.locator('.leaflet-control-zoom-in').waitFor();
       assert.equal(await page.locator('.leaflet-control-zoom-in').getAttribute('title'), T.service.zoomIn);
       assert.equal(await page.locator('.leaflet-control-zoom-out').getAttribute('title'), T.service.zoomOut);

@@ -39,12 +39,14 @@ export default function ServicePage({ serviceId }: { serviceId: string }) {
   );
   const s = data;
   const name = loc(s.name, language);
+  // Text the catalogue has only in another language is said to be so, and marked for screen readers.
+  const textLanguage = s.text_languages && !s.text_languages.includes(language) ? s.text_languages[0] : undefined;
   const section = (title: string, value: string) =>
     value ? (
       <section>
         <h2>{title}</h2>
         {paragraphs(value).map((p, i) => (
-          <p key={i} className="preline">
+          <p key={i} className="preline" lang={textLanguage}>
             {p}
           </p>
         ))}
@@ -69,13 +71,18 @@ export default function ServicePage({ serviceId }: { serviceId: string }) {
           <AppLink to="/find">← {t('service.back')}</AppLink>
         </p>
       )}
-      <PageTitle>{name}</PageTitle>
+      <PageTitle lang={textLanguage}>{name}</PageTitle>
+      {textLanguage === 'fi' && language !== 'fi' && <p className="result__only-finnish">{t('find.onlyFinnish')}</p>}
       {s.organizations.length > 0 && (
         <p className="service__orgs">
           {t('service.organisations')}: {[...new Set(s.organizations.map((o) => loc(o.name, language)).filter(Boolean))].join(', ')}
         </p>
       )}
-      {loc(s.summary, language) && <p className="lead">{loc(s.summary, language)}</p>}
+      {loc(s.summary, language) && (
+        <p className="lead" lang={textLanguage}>
+          {loc(s.summary, language)}
+        </p>
+      )}
       {recommended && (
         <div className="panel panel--info">
           <h2>{t('find.why')}</h2>
