@@ -352,6 +352,7 @@ for (const backend of testBackends()) {
         assert.equal(s.id, ETALUKIO);
         assert.equal(s.name, 'Nettilukio aikuisille');
         assert.equal(s.alternate_name, 'Etälukio');
+        assert.deepEqual((s as unknown as { text_languages: string[] }).text_languages, ['fi'], 'the demo has it in Finnish only');
         const otava = s.channels.find((c) => c.id === OTAVA);
         assert.ok(otava, `the service links to ${OTAVA}: ${s.channels.map((c) => c.id)}`);
         assert.equal(otava.type, 'ServiceLocation');

@@ -109,6 +109,9 @@ export const Channel = Type.Object({
 
 export const ServiceDetail = Type.Object({
   ...ServiceSummary.properties,
+  text_languages: Type.Array(Type.Union([Type.Literal('fi'), Type.Literal('sv'), Type.Literal('en')]), {
+    description: "The languages the catalogue has the service's name in. When ?lang= is not among them, the texts are in another (Finnish, mostly).",
+  }),
   description: Text,
   user_instruction: Text,
   requirements: Text,

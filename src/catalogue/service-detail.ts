@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { notFound } from '../http/problem.ts';
-import type { Language, LocalizedText } from './model.ts';
+import { LANGUAGES, type Language, type LocalizedText } from './model.ts';
 import { iso, summaryOf, text } from './present.ts';
 import { getService } from './query.ts';
 import { webPagesOnly } from './web-url.ts';
@@ -12,6 +12,8 @@ export async function serviceDetail(db: Db, id: string, lang: Language | undefin
   const { service: s, channels, lifeEvents, collections } = found;
   return {
     ...summaryOf(s, lang),
+    // Most of the catalogue is in Finnish only: an app says so, and marks the text's language.
+    text_languages: LANGUAGES.filter((l) => Boolean((s.name as LocalizedText)[l])),
     description: text(s.description, lang),
     user_instruction: text(s.user_instruction, lang),
     requirements: text(s.requirements, lang),

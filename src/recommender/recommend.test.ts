@@ -35,6 +35,17 @@ for (const backend of testBackends()) {
         for (const item of r.items) assert.equal(item.open_url, `/r/${r.recommendation_id}/${item.service_id}`);
       });
 
+      test('each item says which languages the catalogue has its name in (issue #14: most of it is Finnish only)', async () => {
+        const r = await recommend({ meters: { housing: 2, finance: 3 }, language: 'sv', limit: 10 });
+        assert.ok(r.items.length > 0);
+        const rows = await t.database.db.selectFrom('services').select(['id', 'name']).where('id', 'in', r.items.map((i) => i.service_id)).execute();
+        for (const item of r.items as unknown as { service_id: string; name: string; text_languages: string[] }[]) {
+          const name = rows.find((row) => row.id === item.service_id)!.name as Record<string, string | undefined>;
+          assert.deepEqual(item.text_languages, ['fi', 'sv', 'en'].filter((l) => name[l]), item.service_id);
+          if (!item.text_languages.includes('sv')) assert.equal(item.name, name.fi, 'a name the catalogue has not in Swedish comes in Finnish');
+        }
+      });
+
       test('free text is never stored: only that there was some', async () => {
         const words = 'Menetin työpaikkani enkä pysty maksamaan vuokraa';
         const r = await recommend({ text: words, meters: { finance: 3 }, language: 'en' });

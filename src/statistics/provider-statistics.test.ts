@@ -531,7 +531,7 @@ describe('CSV', () => {
     assert.deepEqual(rows[0]!.slice(0, 8), ['week (Monday)', 'municipality', 'people', 'recommended', 'opened', 'transfers received', 'feedback: useful', 'feedback: not useful']);
     assert.equal(rows[0]!.length, 8 + METERS.length * 12);
     assert.ok(rows.every((r) => r.length === rows[0]!.length));
-    assert.deepEqual(rows[0]!.slice(8, 11), ['health: mean', 'health: 0', 'health: 1']);
+    assert.deepEqual(rows[0]!.slice(8, 11), ['Health: mean', 'Health: 0', 'Health: 1']);
     assert.deepEqual(rows[1]!.slice(0, 9), ['2026-11-16', 'all', '26', '25', '12', '0', '3', '1', '4.5']);
     assert.deepEqual(rows[1]!.slice(9, 20), ['3', '3', '3', '2', '2', '2', '2', '2', '2', '2', '3']);
     assert.deepEqual(rows[2]!.slice(1, 3), ['091', '12']);
@@ -546,7 +546,7 @@ describe('CSV', () => {
     assert.equal(fi[1]![8], '4,5');
     const sv = parse(statisticsCsv(result, 'sv'), ';');
     assert.deepEqual(sv[0]!.slice(0, 3), ['vecka (måndag)', 'kommun', 'personer']);
-    assert.equal(sv[0]![8], 'hälsa: medelvärde');
+    assert.equal(sv[0]![8], 'Hälsa: medelvärde');
     assert.equal(sv[1]![1], 'alla');
     assert.equal(sv[1]![8], '4,5');
   });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { METER_NAMES, METERS } from '../../src/recommender/meter-names.ts';
@@ -6,6 +7,7 @@ import en from '../../web/citizen/locales/en.ts';
 import fi from '../../web/citizen/locales/fi.ts';
 import sv from '../../web/citizen/locales/sv.ts';
 import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network, type VIEWPORTS } from './harness.ts';
+import { upsertServices } from '../../src/catalogue/store.ts';
 import { SERVICE_ID, setUpReceivingService, type ReceivingService } from './citizen-setup.ts';
 
 /**
@@ -22,6 +24,7 @@ const RATINGS = { fi: 'Elämäntilanteesi arviot', sv: 'Dina bedömningar av din
 const WEB_CHANNEL_NAME = { fi: 'Nettilukion hakulomake', sv: 'Ansökan till nätgymnasiet', en: 'Online upper secondary school application' };
 // Housing and money low, the rest well: the reasons speak of those areas.
 const CHECK = { health: 8, resilience: 7, housing: 1, working_studying: 6, family: 8, friends: 7, finance: 2, improvement_of_strengths: 7, self_esteem: 7, life_satisfaction: 6 };
+const NO_CHANNELS = '7e2b5c1a-3d4f-4e6a-8b9c-0a1b2c3d4e5f';
 const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k]));
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -33,6 +36,37 @@ describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
   before(async () => {
     network = await startNetwork();
     receiver = await setUpReceivingService(network);
+    await upsertServices(network.database.db, [
+      {
+        id: NO_CHANNELS,
+        source: 'test',
+        sourceId: null,
+        type: 'Service',
+        fundingType: null,
+        chargeType: null,
+        areaType: 'LimitedType',
+        areas: [{ type: 'Municipality', code: null, municipalities: ['564'] }],
+        name: { fi: 'Maahanmuuttajien neuvonta', sv: 'Rådgivning för invandrare', en: 'Advice for immigrants' },
+        alternateName: {},
+        summary: { fi: 'Neuvontaa Ouluun muuttaneille.', sv: 'Rådgivning för dem som flyttat till Uleåborg.', en: 'Advice for people who have moved to Oulu.' },
+        description: {},
+        userInstruction: {},
+        requirements: {},
+        chargeInfo: {},
+        keywords: {},
+        languages: ['fi', 'en'],
+        serviceClasses: [],
+        targetGroups: [],
+        lifeEvents: [],
+        serviceCollections: [],
+        organizations: [{ id: '0d0c6b1e-5a44-4c1b-9f55-2f8a4b6c7d01', name: { fi: 'Oulun kaupunki', sv: 'Uleåborgs stad', en: 'City of Oulu' }, role: 'Responsible' }],
+        ontologyTerms: [],
+        channels: [],
+        generalDescriptionId: null,
+        publishingStatus: 'Published',
+        modified: null,
+      },
+    ]);
     browser = await openBrowser();
   });
   after(async () => {
@@ -64,6 +98,7 @@ describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
 
   for (const [language, viewport] of [
     ['fi', 'phone'],
+    ['sv', 'phone'],
     ['en', 'desktop'],
   ] as const) {
     test(`${language}, ${viewport}: the check's first question on the first screen; one name per area; the search runs at once; consent sends what is ticked and says so; the receipt in plain words`, async () => {
@@ -123,6 +158,8 @@ describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
 
         // The done page lists exactly what was sent, to whom, until when.
         const sent = page.getByTestId('transfer-sent');
+        // the municipality by its name, once the list of names has come
+        await sent.locator('[data-attribute="municipality_code"] dd', { hasText: language === 'sv' ? 'S:t Michel' : 'Mikkeli' }).waitFor();
         const facts = await sent.locator(':scope > div').evaluateAll((rows) => rows.map((r) => [r.querySelector('dt')?.textContent, r.querySelector('dd')?.textContent]));
         assert.deepEqual(
           facts.map(([dt]) => dt).sort(),
@@ -130,7 +167,7 @@ describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
         );
         const fact = (label: string) => facts.find(([dt]) => dt === label)![1]!;
         assert.equal(fact(AGE[language]), '19');
-        assert.equal(fact(MUNICIPALITY[language]), 'Mikkeli');
+        assert.equal(fact(MUNICIPALITY[language]), language === 'sv' ? 'S:t Michel' : 'Mikkeli');
         assert.ok(fact(RATINGS[language]).includes(`${area}: ${CHECK[named[0]!]}/10`), fact(RATINGS[language]));
         assert.equal(fact(T.receiver.label), T.receiver.operator);
         await expectNoSeriousAxeViolations(page, `consent done (${language}, ${viewport})`);
@@ -155,7 +192,7 @@ describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
         await consent.waitFor();
         const status = consent.getByTestId('consent-status');
         assert.match((await status.textContent()) ?? '', new RegExp(`^⇥ ${escape(T.my.status.used)} – `));
-        for (const label of [T.my.who, T.my.what, T.my.given, T.my.expires]) await consent.locator('dt', { hasText: label }).first().waitFor();
+        for (const label of [T.my.who, T.my.what, T.my.given, T.my.used]) await consent.locator('dt', { hasText: label }).first().waitFor();
         await consent.getByText(T.my.verify).waitFor();
         const receipt = consent.getByRole('region', { name: T.my.receipt });
         assert.equal(await receipt.isVisible(), false, 'the JWS is behind the technical details');
@@ -166,19 +203,31 @@ describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
         const violations = await expectNoSeriousAxeViolations(page, `receipt (${language}, ${viewport})`);
         assert.ok(!violations.some((v) => v.id === 'scrollable-region-focusable'), 'the receipt is reachable by keyboard');
         await consent.screenshot({ path: process.env.AURORA_SCREENSHOTS === '1' ? `docs/screenshots/citizen-${language}-${viewport}-receipt-after.png` : `/tmp/aurora-receipt-${language}.png` });
+
+        // The download speaks the person's language, the server's part too.
+        const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: T.my.download }).click()]);
+        const file = JSON.parse(await readFile((await download.path())!, 'utf8'));
+        assert.equal(file.about, T.my.downloadAbout);
+        assert.equal(file.server.language, language);
       });
     });
   }
 
-  test('sv, desktop (a carer in Turku): a language chosen once does not stick, the count in Swedish, Finnish-only content marked', async () => {
-    const T = sv;
-    await withPage('clarity-sv-desktop', { language: 'sv', viewport: 'desktop' }, async (page) => {
-      // An earlier visit chose "Tjänstens språk: Svenska" (the old app kept it)
+  for (const { language, viewport, municipality, words } of [
+    // a Swedish-speaking carer in bilingual Turku
+    { language: 'sv', viewport: 'desktop', municipality: '853', words: 'stöd för närståendevårdare' },
+    // an English-speaking newcomer in Oulu
+    { language: 'en', viewport: 'phone', municipality: '564', words: 'I need help finding a place to live' },
+  ] as const)
+  test(`${language}, ${viewport}: a service language chosen once does not stick; how many results have text in ${language}; Finnish-only content marked; the map speaks ${language}`, async () => {
+    const T = TEXTS[language];
+    await withPage(`clarity-${language}-${viewport}-language`, { language, viewport }, async (page) => {
+      // An earlier visit chose "Tjänstens språk: Svenska" (the old app kept it, and found nothing)
       await page.goto('/');
-      await page.evaluate(() => localStorage.setItem('aurora.prefs', JSON.stringify({ municipality: '853', serviceLanguage: 'sv' })));
+      await page.evaluate(([code, l]) => localStorage.setItem('aurora.prefs', JSON.stringify({ municipality: code, serviceLanguage: l })), [municipality, language]);
       await page.goto('/find');
       assert.equal(await page.locator('#service-language').inputValue(), '', 'no language filter from an earlier visit');
-      await page.getByLabel(T.find.text).fill('stöd för närståendevårdare');
+      await page.getByLabel(T.find.text).fill(words);
       await page.getByRole('button', { name: T.find.submit }).click();
       const results = page.locator('article.result');
       await results.first().waitFor();
@@ -189,23 +238,52 @@ describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
       // Finnish-only content: said so, and marked as Finnish for screen readers.
       const finnish = page.locator('article.result', { has: page.locator('h3 a[lang="fi"]') }).first();
       await finnish.getByText(T.find.onlyFinnish).waitFor();
-      await expectNoSeriousAxeViolations(page, 'results (sv)');
+      await expectNoSeriousAxeViolations(page, `results (${language}, ${viewport})`);
+      await screenshot(page, `citizen-${language}-${viewport}-find-language`);
 
       // Asked for: the filter applies to that search, says so, and is gone for the next.
-      await page.locator('#service-language').selectOption('sv');
+      await page.locator('#service-language').selectOption(language);
       await page.getByRole('button', { name: T.find.submit }).click();
-      await page.getByText(fill(T.find.languageFiltered, { language: T.find.languageIn.sv })).waitFor();
+      await page.getByText(fill(T.find.languageFiltered, { language: T.find.languageIn[language] })).waitFor();
       assert.equal(await page.locator('#service-language').inputValue(), '');
       await page.getByRole('button', { name: T.find.showAll }).click();
       await page.locator('.results__language-filter').waitFor({ state: 'detached' });
       await results.first().waitFor();
-      assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('aurora.prefs') ?? '{}').serviceLanguage ?? ''), 'sv', 'the old preference is left alone, and unused');
+      assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('aurora.prefs') ?? '{}').serviceLanguage ?? ''), language, 'the old preference is left alone, and unused');
 
-      // The map's zoom buttons speak Swedish.
+      // The map's zoom buttons speak the person's language; the service's Finnish-only texts are said to be so, and marked.
       await page.goto(`/services/${SERVICE_ID}`);
+      await page.locator('h1[lang="fi"]', { hasText: 'Nettilukio aikuisille' }).waitFor();
+      await page.getByText(T.find.onlyFinnish).waitFor();
+      assert.equal(await page.locator('p.lead').getAttribute('lang'), 'fi');
       await page.locator('.leaflet-control-zoom-in').waitFor();
       assert.equal(await page.locator('.leaflet-control-zoom-in').getAttribute('title'), T.service.zoomIn);
       assert.equal(await page.locator('.leaflet-control-zoom-out').getAttribute('title'), T.service.zoomOut);
     });
   });
+
+  for (const [language, viewport] of [
+    ['en', 'phone'],
+    ['fi', 'desktop'],
+  ] as const)
+    test(`${language}, ${viewport}: a service with no channel is no dead end: what is known and what to do next`, async () => {
+      const T = TEXTS[language];
+      // The demo catalogue's services all have channels: this one, as PTV has some, has none, only its provider and area.
+      const found = { id: NO_CHANNELS, organisation: { fi: 'Oulun kaupunki', sv: 'Uleåborgs stad', en: 'City of Oulu' }[language] };
+      await withPage(`clarity-${language}-${viewport}-no-channels`, { language, viewport }, async (page) => {
+        await page.goto(`/services/${found.id}`);
+        const panel = page.getByTestId('no-channels');
+        await panel.waitFor();
+        await panel.getByRole('heading', { name: T.service.known }).waitFor();
+        await panel.locator('dd', { hasText: found.organisation }).first().waitFor();
+        await panel.getByRole('heading', { name: T.service.nextSteps }).waitFor();
+        await panel.getByRole('link', { name: '0295 000' }).waitFor();
+        await expectNoSeriousAxeViolations(page, `no channels (${language}, ${viewport})`);
+        await screenshot(page, `citizen-${language}-${viewport}-service-no-channels`);
+        // Looking for the provider searches at once.
+        await panel.getByRole('link', { name: fill(T.service.searchOrganisation, { organisation: found.organisation }) }).click();
+        await page.locator('#results-title').waitFor();
+        assert.equal(await page.getByLabel(T.find.text).inputValue(), found.organisation);
+      });
+    });
 });

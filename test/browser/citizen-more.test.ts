@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import en from '../../web/citizen/locales/en.ts';
 import fi from '../../web/citizen/locales/fi.ts';
 import sv from '../../web/citizen/locales/sv.ts';
-import { METER_TEXTS } from '../../web/citizen/meters.ts';
+import { METERS, METER_TEXTS } from '../../web/citizen/meters.ts';
 import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, skipBrowser, startNetwork, type Network } from './harness.ts';
 import { SERVICE_ID, setUpReceivingService } from './citizen-setup.ts';
 
@@ -97,7 +97,7 @@ describe('citizen app: keyboard, map, location, language, data, PWA', { skip: sk
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: T.check.resultTitle }).waitFor();
       const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('aurora.checks') ?? '[]'));
-      assert.deepEqual(Object.values(stored[0].meters), values);
+      assert.deepEqual(METERS.map((m) => stored[0].meters[m]), values);
 
       await tabTo(page, 'find services', (el) => el.text === T.check.findForThis);
       await page.keyboard.press('Enter');

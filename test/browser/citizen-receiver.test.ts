@@ -112,7 +112,7 @@ describe('citizen app: the receiver named in the consent question', { skip: skip
         await tick('radio', /Otava/);
         await giveAge();
         await heading(T.transfer.codeTitle).waitFor();
-        await page.getByText(`${T.receiver.label}: ${T.receiver.demo}`).waitFor();
+        await page.getByTestId('transfer-sent').locator('div', { hasText: T.receiver.label }).getByText(T.receiver.demo, { exact: true }).waitFor();
 
         // A member's service: its registered name and business ID, not the name its client chose.
         await page.goto(`/services/${memberServiceId}/transfer`);
@@ -125,7 +125,7 @@ describe('citizen app: the receiver named in the consent question', { skip: skip
         await check('transfer-member');
         await giveAge();
         await heading(T.transfer.linkTitle).waitFor();
-        await page.getByText(`${T.receiver.label}: ${memberText}`).waitFor();
+        await page.getByTestId('transfer-sent').locator('div', { hasText: T.receiver.label }).getByText(memberText, { exact: true }).waitFor();
 
         // My data: each consent with its receiver; the demo's marked.
         await page.getByRole('navigation').getByRole('link', { name: T.app.nav.my }).click();

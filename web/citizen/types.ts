@@ -104,6 +104,8 @@ export interface ServiceDetail {
   nationwide: boolean;
   municipalities: string[];
   languages: string[];
+  /** The languages the catalogue has the name in (an older server does not say). */
+  text_languages?: ('fi' | 'sv' | 'en')[];
   organizations: { id: string; name: Localized; role: string | null }[];
   channels: Channel[];
 }

@@ -6,7 +6,7 @@ let firstRender = true;
  * The page's h1. After an in-app navigation focus moves to it, so screen reader and keyboard users
  * start at the new page's top, and the document title follows it.
  */
-export function PageTitle({ children }: { children: ReactNode }) {
+export function PageTitle({ children, lang }: { children: ReactNode; /** The title's language, where it is not the page's (catalogue text in Finnish only). */ lang?: string | undefined }) {
   const ref = useRef<HTMLHeadingElement>(null);
   const { t } = useTranslation('citizen');
   useEffect(() => {
@@ -18,7 +18,7 @@ export function PageTitle({ children }: { children: ReactNode }) {
     else ref.current?.focus();
   }, []);
   return (
-    <h1 ref={ref} tabIndex={-1} className="page-title">
+    <h1 ref={ref} tabIndex={-1} className="page-title" lang={lang}>
       {children}
     </h1>
   );

@@ -46,12 +46,18 @@ export default function FindPage() {
   const municipalities = useMunicipalities();
   // Come from "Find services for this situation": the search runs once, and the address forgets it.
   const { search: query, navigate } = useRouter();
-  const runNow = useRef(new URLSearchParams(query).get('now') === 'check');
+  // … or from a service with no channels, to look for its provider by name (?text=).
+  const arrival = useRef(new URLSearchParams(query));
   useEffect(() => {
-    if (!runNow.current) return;
-    runNow.current = false;
+    const asked = arrival.current;
+    if (!asked.has('now') && !asked.has('text')) return;
+    arrival.current = new URLSearchParams();
     navigate('/find', { replace: true });
-    if (latest) void search(undefined, { useCheck: true });
+    const text = asked.get('text')?.slice(0, 1000);
+    if (text) {
+      setForm({ text, useCheck: false, lifeEvent: '' });
+      void search(undefined, { text, useCheck: false, lifeEvent: '' });
+    } else if (asked.get('now') === 'check' && latest) void search(undefined, { useCheck: true });
   }, []);
 
   /** Searches with the form, or with `instead` in place of some of it (a "try instead" option). */

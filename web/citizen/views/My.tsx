@@ -81,8 +81,8 @@ export default function MyPage() {
   const download = async () => {
     setError(null);
     try {
-      const fromServer = personKey() ? await my<unknown>('/export') : null;
-      const file = { exported_at: new Date().toISOString(), server: fromServer, browser: localData() };
+      const fromServer = personKey() ? await my<unknown>(`/export?lang=${language}`) : null;
+      const file = { exported_at: new Date().toISOString(), about: t('my.downloadAbout'), server: fromServer, browser: localData() };
       const url = URL.createObjectURL(new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' }));
       const a = document.createElement('a');
       a.href = url;
@@ -250,10 +250,12 @@ function ConsentCard({ consent: c, language, title, onWithdraw }: { consent: Con
           <dt>{t('my.given')}</dt>
           <dd>{formatDateTime(c.created_at, language)}</dd>
         </div>
-        <div>
-          <dt>{t('my.expires')}</dt>
-          <dd>{c.status === 'given' ? formatDateTime(c.expires_at, language) : t('my.noLonger')}</dd>
-        </div>
+        {c.status === 'given' && (
+          <div>
+            <dt>{t('my.expires')}</dt>
+            <dd>{formatDateTime(c.expires_at, language)}</dd>
+          </div>
+        )}
         {c.used_at && (
           <div>
             <dt>{t('my.used')}</dt>

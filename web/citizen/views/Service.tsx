@@ -11,6 +11,8 @@ import { useSearch } from '../search.tsx';
 import { loc, paragraphs } from '../text.ts';
 import type { Address, Channel, Phone, ServiceDetail, ServiceHours, TransferTarget } from '../types.ts';
 import { useApi } from '../../shared/load.ts';
+import { useMunicipalities } from '../components/MunicipalitySelect.tsx';
+import helpLines from '../../../data/help-lines.json';
 
 // Leaflet is only fetched for a service that has locations on a map.
 const LocationsMap = lazy(() => import('../components/LocationsMap.tsx'));
@@ -37,12 +39,14 @@ export default function ServicePage({ serviceId }: { serviceId: string }) {
   );
   const s = data;
   const name = loc(s.name, language);
+  // Text the catalogue has only in another language is said to be so, and marked for screen readers.
+  const textLanguage = s.text_languages && !s.text_languages.includes(language) ? s.text_languages[0] : undefined;
   const section = (title: string, value: string) =>
     value ? (
       <section>
         <h2>{title}</h2>
         {paragraphs(value).map((p, i) => (
-          <p key={i} className="preline">
+          <p key={i} className="preline" lang={textLanguage}>
             {p}
           </p>
         ))}
@@ -67,13 +71,18 @@ export default function ServicePage({ serviceId }: { serviceId: string }) {
           <AppLink to="/find">← {t('service.back')}</AppLink>
         </p>
       )}
-      <PageTitle>{name}</PageTitle>
+      <PageTitle lang={textLanguage}>{name}</PageTitle>
+      {textLanguage === 'fi' && language !== 'fi' && <p className="result__only-finnish">{t('find.onlyFinnish')}</p>}
       {s.organizations.length > 0 && (
         <p className="service__orgs">
           {t('service.organisations')}: {[...new Set(s.organizations.map((o) => loc(o.name, language)).filter(Boolean))].join(', ')}
         </p>
       )}
-      {loc(s.summary, language) && <p className="lead">{loc(s.summary, language)}</p>}
+      {loc(s.summary, language) && (
+        <p className="lead" lang={textLanguage}>
+          {loc(s.summary, language)}
+        </p>
+      )}
       {recommended && (
         <div className="panel panel--info">
           <h2>{t('find.why')}</h2>
@@ -100,7 +109,7 @@ export default function ServicePage({ serviceId }: { serviceId: string }) {
 
       <section aria-labelledby="channels">
         <h2 id="channels">{t('service.contact')}</h2>
-        {s.channels.length === 0 && <p>{t('service.noChannels')}</p>}
+        {s.channels.length === 0 && <NoChannels service={s} language={language} />}
         {groups.online.length > 0 && (
           <ChannelGroup title={t('service.web')}>
             {groups.online.map((c) => (
@@ -155,6 +164,51 @@ export default function ServicePage({ serviceId }: { serviceId: string }) {
         )}
       </section>
     </article>
+  );
+}
+
+/**
+ * A service the catalogue knows no channel of is not a dead end: what is known of it (who provides
+ * it, where) and what to do next (look for its provider, ask the general advice line) are said.
+ */
+function NoChannels({ service: s, language }: { service: ServiceDetail; language: Language }) {
+  const { t } = useTranslation('citizen');
+  const municipalities = useMunicipalities();
+  const organisations = [...new Set(s.organizations.map((o) => loc(o.name, language)).filter(Boolean))];
+  const area = s.nationwide
+    ? t('service.nationwide')
+    : s.municipalities.map((code) => municipalities.find((m) => m.code === code)?.name ?? code).join(', ');
+  // The shipped general advice line (Citizens' Advice): it tells which authority or service can help.
+  const advice = helpLines.lines.find((l) => l.kind === 'advice');
+  return (
+    <div className="panel panel--info no-channels" data-testid="no-channels">
+      <p>{t('service.noChannels')}</p>
+      <h3>{t('service.known')}</h3>
+      <dl className="facts">
+        <div>
+          <dt>{t('service.organisations')}</dt>
+          <dd>{organisations.join(', ') || t('service.notKnown')}</dd>
+        </div>
+        <div>
+          <dt>{t('service.area')}</dt>
+          <dd>{area || t('service.notKnown')}</dd>
+        </div>
+      </dl>
+      <h3>{t('service.nextSteps')}</h3>
+      <ul>
+        {organisations.map((o) => (
+          <li key={o}>
+            <AppLink to={`/find?text=${encodeURIComponent(o)}`}>{t('service.searchOrganisation', { organisation: o })}</AppLink>
+          </li>
+        ))}
+        {advice && (
+          <li>
+            {t('service.callAdvice', { line: advice.name[language] })}{' '}
+            <a href={`tel:${advice.phone[language].replace(/\s+/g, '')}`}>{advice.phone[language]}</a>. {advice.description[language]}
+          </li>
+        )}
+      </ul>
+    </div>
   );
 }
 
