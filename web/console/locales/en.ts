@@ -207,7 +207,7 @@ export const en = {
     rateLimitSaved: '{{name}} may now make {{n}} calls a minute.',
     rateLimitReset: '{{name}} now has the network’s default limit.',
     privacy: 'Privacy budget for statistics',
-    privacyIntro: 'Each release of a completed week spends epsilon {{perRelease}} on its people; when the member’s services change (a claim approved, a service removed), weeks are released again, up to this cap per week. A lower cap protects people better but makes weeks unavailable sooner.',
+    privacyIntro: 'The privacy budget limits how much this member’s statistics can ever reveal about any one person. Computing a finished week’s figures uses {{perRelease}} of the week’s budget; when the member’s services change (a claim approved, a service removed), the week is computed again and uses more, up to the cap below. A lower cap protects people better, but weeks run out sooner and then show as “not available”. (The measure is called epsilon.)',
     privacyCap: 'Cap per week (epsilon)',
     privacyDefault: 'The network default',
     privacyOwn: 'Set for this member',

@@ -208,7 +208,7 @@ export const fi = {
     rateLimitSaved: 'Asiakkaan {{name}} kutsuraja on nyt {{n}} minuutissa.',
     rateLimitReset: 'Asiakkaan {{name}} kutsuraja on nyt verkoston oletus.',
     privacy: 'Tilastojen yksityisyysbudjetti',
-    privacyIntro: 'Jokainen päättyneen viikon julkaisu käyttää viikon ihmisistä epsilonia {{perRelease}}. Kun jäsenen palvelut muuttuvat (ilmoitus hyväksytään tai palvelu poistetaan), viikot julkaistaan uudelleen tähän viikkokattoon asti. Pienempi katto suojaa ihmisiä paremmin, mutta viikot muuttuvat aiemmin saatavuudettomiksi.',
+    privacyIntro: 'Yksityisyysbudjetti rajaa, kuinka paljon tämän jäsenen tilastot voivat koskaan paljastaa yksittäisestä ihmisestä. Päättyneen viikon lukujen laskeminen käyttää viikon budjetista {{perRelease}}; kun jäsenen palvelut muuttuvat (ilmoitus hyväksytään tai palvelu poistetaan), viikko lasketaan uudelleen ja budjettia kuluu lisää alla olevaan kattoon asti. Pienempi katto suojaa ihmisiä paremmin, mutta viikkojen budjetti loppuu aiemmin, ja ne näkyvät silloin merkinnällä ”ei saatavilla”. (Mittaa kutsutaan epsiloniksi.)',
     privacyCap: 'Katto viikossa (epsilon)',
     privacyDefault: 'Verkoston oletus',
     privacyOwn: 'Asetettu tälle jäsenelle',

@@ -207,7 +207,7 @@ export const sv = {
     rateLimitSaved: 'Klienten {{name}} får nu {{n}} anrop i minuten.',
     rateLimitReset: 'Klienten {{name}} har nu nätverkets standardgräns.',
     privacy: 'Integritetsbudget för statistik',
-    privacyIntro: 'Varje publicering av en avslutad vecka förbrukar epsilon {{perRelease}} av veckans personer. När medlemmens tjänster ändras (ett anspråk godkänns, en tjänst tas bort) publiceras veckorna på nytt, upp till detta tak per vecka. Ett lägre tak skyddar personerna bättre men gör veckor otillgängliga tidigare.',
+    privacyIntro: 'Integritetsbudgeten begränsar hur mycket den här medlemmens statistik någonsin kan avslöja om en enskild person. Att räkna ut en avslutad veckas siffror använder {{perRelease}} av veckans budget; när medlemmens tjänster ändras (ett anspråk godkänns, en tjänst tas bort) räknas veckan ut på nytt och använder mer, upp till taket nedan. Ett lägre tak skyddar personerna bättre, men veckornas budget tar slut tidigare och de visas då som ”inte tillgänglig”. (Måttet kallas epsilon.)',
     privacyCap: 'Tak per vecka (epsilon)',
     privacyDefault: 'Nätverkets standard',
     privacyOwn: 'Angett för denna medlem',
