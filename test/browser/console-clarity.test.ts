@@ -246,6 +246,8 @@ describe('console clarity (issue #14)', { skip: skipBrowser }, () => {
         await row.getByText(texts.services.receivedByOther, { exact: true }).waitFor();
         await row.getByText(texts.services.receivedByOtherHint).waitFor();
         assert.equal(await row.getByRole('button').count(), 0, 'no Set up, Edit or Turn off on another receiver\'s channel');
+        // Said under the table too, where a phone shows it without scrolling the table sideways.
+        await receivedPanel.locator(`[data-received="${received.channelIds[0]}"]`).getByText(fill(texts.services.receivedByOtherTitle, { channel: `Etäopinnot ${language} verkossa 0` })).waitFor();
 
         const barePanel = await open(`Opinto-ohjaus ${language}`);
         await barePanel.getByText(texts.services.noChannels).waitFor();
