@@ -157,6 +157,9 @@ describe('console clarity (issue #14)', { skip: skipBrowser }, () => {
         );
         assert.ok(order & 4, 'the approve button follows the requested services');
         assert.equal(await page.getByText(texts.services.none).count(), 0, 'not the provider\'s own "you have not claimed" text');
+        // The privacy budget says what it protects before it names epsilon.
+        const privacy = await page.getByText(fill(texts.member.privacyIntro, { perRelease: 1 })).innerText();
+        assert.ok(privacy.indexOf('epsilon') > privacy.length / 2, 'epsilon is named last, after the plain words');
         await assertNoSidewaysScroll(page, `member detail, ${viewport}`);
         await expectNoSeriousAxeViolations(page, 'pending application');
         await shot(page, `console-${language}-${viewport}-pending-application`);
@@ -243,6 +246,8 @@ describe('console clarity (issue #14)', { skip: skipBrowser }, () => {
         await row.getByText(texts.services.receivedByOther, { exact: true }).waitFor();
         await row.getByText(texts.services.receivedByOtherHint).waitFor();
         assert.equal(await row.getByRole('button').count(), 0, 'no Set up, Edit or Turn off on another receiver\'s channel');
+        // Said under the table too, where a phone shows it without scrolling the table sideways.
+        await receivedPanel.locator(`[data-received="${received.channelIds[0]}"]`).getByText(fill(texts.services.receivedByOtherTitle, { channel: `Etäopinnot ${language} verkossa 0` })).waitFor();
 
         const barePanel = await open(`Opinto-ohjaus ${language}`);
         await barePanel.getByText(texts.services.noChannels).waitFor();

@@ -659,7 +659,10 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     await page.getByRole('button', { name: fi.statistics.show }).click();
     const statisticsUrl = (await asked).url();
     await page.getByRole('heading', { name: fi.statistics.weekly, level: 2 }).waitFor();
-    await page.getByText(fi.statistics.releasedNow_other.replace('{{count}}', '11')).waitFor();
+    // Approved today: the page says no full week of membership has passed, not "the figures of 11
+    // weeks were computed now, for the first time" (issue #14); the weeks before are still shown.
+    await page.getByText(fi.statistics.noCompletedWeek.split('{{joined}}')[0]!, { exact: false }).waitFor();
+    assert.equal(await page.getByText(fi.statistics.releasedNow_other.replace('{{count}}', '11')).count(), 0);
     await page.getByText(new RegExp(fi.statistics.pendingNote.split('(')[0]!.trim())).waitFor();
     const chart = page.getByRole('img', { name: fi.statistics.recommended });
     await chart.waitFor();
@@ -688,7 +691,7 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     // The same period again is the kept weekly releases: the same figures, nothing computed anew;
     // the organisation's API client with stats:read gets those releases too.
     await page.getByRole('button', { name: fi.statistics.show }).click();
-    await page.getByText(fi.statistics.releasedBefore).waitFor();
+    await page.getByText(fi.statistics.noCompletedWeek.split('{{joined}}')[0]!, { exact: false }).waitFor();
     const shown = await pageFetch(page, 'GET', `/api/v1/console/members/${memberId}/statistics?${periodQuery(statisticsUrl)}`);
     const viaClient = await api(`/api/v1/statistics?${periodQuery(statisticsUrl)}`, { headers: { authorization: basic(client.id, client.secret) } });
     assert.equal(viaClient.status, 200);
@@ -816,7 +819,8 @@ describe('console in the browser', { skip: skipBrowser }, () => {
 
     await page.getByRole('link', { name: en.nav.audit }).click();
     await page.getByRole('heading', { level: 1, name: en.audit.title }).waitFor();
-    await page.getByRole('cell', { name: 'member.apply' }).first().waitFor();
+    // Rows read as sentences (issue #14): the application, by its contact, naming the organisation.
+    await page.getByText(en.audit.sentence.replace('{{who}}', ORG.email).replace('{{what}}', en.audit.actions.member_apply.replace('{{target}}', ORG.name))).first().waitFor();
     await expectNoSeriousAxeViolations(page, 'audit');
     await shot(page, 'console-audit', { fullPage: false });
 

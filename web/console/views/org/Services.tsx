@@ -305,6 +305,14 @@ export function Services({ memberId }: { memberId: string }) {
                             />
                           </WrappingTable>
                           {sharedChannels(service)}
+                          {/* Also under the table: on a phone the table's transfer column is off to the side. */}
+                          {service.channels
+                            .filter((c) => c.received_by_other)
+                            .map((c) => (
+                              <InlineAlert key={c.channel_id} status="neutral" labelText={t('services.receivedByOtherTitle', { channel: localText(c.name, language) || c.channel_id })} mb="m" data-received={c.channel_id}>
+                                {t('services.receivedByOtherHint')}
+                              </InlineAlert>
+                            ))}
                         </>
                       )}
                       <Button variant="secondaryNoBorder" onClick={() => setRemoving({ kind: 'service', id: service.service_id, name })} aria-label={`${t('services.unlinkShort')}: ${name}`}>
