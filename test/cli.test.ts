@@ -204,7 +204,7 @@ describe('aurora command', () => {
       assert.equal(recommended.code, 0, recommended.stderr);
       const results = (JSON.parse(recommended.stdout) as { items: { service_id: string; explanation: string }[] }).items;
       assert.equal(results.length, 5);
-      assert.match(results[0]!.explanation, /asuminen|talous/);
+      assert.match(results[0]!.explanation, /asuminen|talous/i);
       assert.match(server.output(), /admin operation recommend/, 'the server answered, with its own index');
       const wrong = await run(['--data-dir', dataDir, 'recommend', '--meters', 'housing=12']);
       assert.equal(wrong.code, 1);

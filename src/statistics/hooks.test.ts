@@ -165,6 +165,7 @@ for (const backend of testBackends()) {
         assert.ok(item, 'the upper secondary school is recommended for studying');
         if (i < 4) assert.equal((await t.app.inject({ method: 'GET', url: item.open_url })).statusCode, 302);
       }
+      await statisticsRecorded(); // the answers do not wait for their events
       const week = weekOf(new Date());
       // Asked a week later: the week still going on is not released.
       const result = await providerStatistics(db(), { memberId, serviceIds: [service], from: week, to: week }, { uniform: () => 0.5, now: new Date(Date.now() + 7 * 86_400_000) });
