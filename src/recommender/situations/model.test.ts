@@ -95,8 +95,9 @@ describe('the shipped situation model', () => {
 
 describe('validation', () => {
   test('a valid model builds', () => {
-    const built = build([concept('one'), concept('two', { related: ['one'], audience: 'business', crisis: true })]);
+    const built = build([concept('one'), concept('two', { related: ['one'], audience: 'business', crisis: true }), concept('errand', { meters: [] })]);
     assert.equal(built.version, '9');
+    assert.deepEqual(built.byId.get('errand')!.meters, [], 'an errand may name no meter');
     assert.equal(built.byId.get('two')!.audience, 'business');
     assert.equal(built.byId.get('one')!.audience, 'person');
     assert.equal(built.byId.get('one')!.crisis, false);
@@ -111,6 +112,7 @@ describe('validation', () => {
         concept('three', { phrasings: { fi: ['sama lause', 'toinen'], sv: ['a b', 'c d'], en: ['e f', 'g h'] } }),
         concept('four', { phrasings: { fi: ['Sama lause!', 'kolmas'], sv: ['i j', 'k l'], en: ['m n', 'o p'] } }),
         concept('five', { phrasings: { fi: ['...', 'yksi'], sv: ['q', 'r'], en: ['s', 't'] } }),
+        concept('six', { meters: ['housing', 'housing'] }),
       ]),
     );
     const expect = (pattern: RegExp) => assert.ok(problems.some((p) => pattern.test(p)), `${pattern} in\n${problems.join('\n')}`);
@@ -121,6 +123,7 @@ describe('validation', () => {
     expect(/concept id "one" is used twice/);
     expect(/"four".*"Sama lause!" is also a phrasing of "three"/);
     expect(/"five".*has no words/);
+    expect(/"six".*names a meter twice/);
   });
 
   test('the schema holds: all three languages, phrasings not empty, ids in kebab case', () => {

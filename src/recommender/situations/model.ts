@@ -18,7 +18,8 @@ import { tokenize } from '../text/analyzer.ts';
  *   what a query is matched to (understand.ts), so they describe the situation, never a service;
  * - `vocabulary`: the words a service description for it uses ("työttömyysturva");
  * - `serviceClasses`, `targetGroups`: PTV codes (checked against data/codelists), `lifeEvents`:
- *   Aurora's life events (life-events.ts), `meters`: the 3X10D areas it touches;
+ *   Aurora's life events (life-events.ts), `meters`: the 3X10D areas it touches (none for an
+ *   errand that is no area's need, such as registering a car: it then feeds no meter);
  * - `crisis: true` where it means immediate danger, `audience: 'business'` where a company asks.
  *
  * The manifest (data/situations/manifest.json) names the model's version and its files, one per
@@ -260,7 +261,9 @@ function semanticProblems(concepts: SituationConcept[], byId: Map<string, Situat
     for (const code of c.lifeEvents) if (!lifeEvents.has(code)) problems.push(`${at}: unknown life event ${code}`);
     for (const id of c.related) if (!byId.has(id) || id === c.id) problems.push(`${at}: related concept "${id}" does not exist`);
     if (c.serviceClasses.length === 0) problems.push(`${at}: names no service class`);
-    if (c.meters.length === 0) problems.push(`${at}: names no meter`);
+    // No meter is a choice, for an errand that is no area's need (registering a car, a name change):
+    // such a concept feeds no meter's recommendations (fits.ts). Duplicates are a slip.
+    if (new Set(c.meters).size < c.meters.length) problems.push(`${at}: names a meter twice`);
     for (const language of LANGUAGES) {
       if (c.phrasings[language].length < 2) problems.push(`${at}: fewer than two ${language} phrasings`);
       for (const kind of ['phrasings', 'vocabulary', 'label', 'said'] as const) {
