@@ -252,7 +252,7 @@ export const VARIABLES = {
     parse: (text) => readablePath(text),
   }),
   AURORA_HELP_LINES_FILE: declare({
-    description: 'Replaces the shipped phone lines (data/help-lines.json: 112, crisis and advice lines) that answers show in a crisis or when no service fits: add local lines, such as a social emergency service.',
+    description: "Replaces the shipped phone lines (data/help-lines.json: 112, crisis and advice lines) that answers show in a crisis or when no service fits, and the citizen app offers when a service has no channel: add local lines, such as a social emergency service or a municipality's advice line (a line with `municipalities` is offered only to the people of those municipalities, before the national lines of its kind).",
     expected: 'the path of a readable JSON file in the shape of data/help-lines.json',
     shownDefault: 'none: the shipped lines',
     example: '/etc/aurora/help-lines.json',

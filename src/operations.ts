@@ -150,7 +150,7 @@ export async function recommendServices(db: Db, args: RecommendArgs, context: Op
     language,
   });
   // The same answer as the API's (understood, nothing_fits, help_lines, try_instead, items), without the stored recommendation.
-  const presented = presentAnswer(answer, language);
+  const presented = presentAnswer(answer, language, { municipality: args.municipality });
   return {
     ...presented,
     items: presented.items.map(({ service_id, score, confidence, crisis, name, explanation }) => ({ service_id, score, confidence, crisis, name, explanation })),

@@ -1,15 +1,20 @@
 import { text } from '../catalogue/present.ts';
 import { LANGUAGES, type Language } from '../catalogue/model.ts';
-import { setting } from '../config.ts';
 import { explanationText, reasonText, type Reason } from './explain.ts';
 import { LIFE_EVENT_IDS, LIFE_EVENTS, type LifeEvent } from './life-events.ts';
 import type { Answer, RecommendedService } from './recommender.ts';
-import { helpLinesFor, loadHelpLines, presentHelpLine, type HelpLine } from './situations/help-lines.ts';
+import { configuredHelpLines, helpLinesFor, presentHelpLine, type HelpLine } from './situations/help-lines.ts';
 import type { StoredRecommendation } from './store.ts';
 
 /** A recommendation as our API answers it (`RecommendResponse`): texts and reasons in one language, each service linked through /r/. */
-export function presentRecommendation(recommendation: StoredRecommendation, results: RecommendedService[], language: Language, answer?: Omit<Answer, 'items'>) {
-  const presented = presentAnswer({ ...(answer ?? { understanding: undefined, nothingFits: false }), items: results }, language);
+export function presentRecommendation(
+  recommendation: StoredRecommendation,
+  results: RecommendedService[],
+  language: Language,
+  answer?: Omit<Answer, 'items'>,
+  where: { municipality?: string | null } = {},
+) {
+  const presented = presentAnswer({ ...(answer ?? { understanding: undefined, nothingFits: false }), items: results }, language, where);
   return {
     recommendation_id: recommendation.id,
     ...presented,
@@ -17,14 +22,21 @@ export function presentRecommendation(recommendation: StoredRecommendation, resu
   };
 }
 
-/** An answer in one language: what was understood, the help lines, what to try instead and the services with their reasons. */
-export function presentAnswer(answer: Omit<Answer, 'understanding'> & { understanding: Answer['understanding'] | undefined }, language: Language) {
+/**
+ * An answer in one language: what was understood, the help lines (a municipality's own first, where
+ * the person's municipality is known), what to try instead and the services with their reasons.
+ */
+export function presentAnswer(
+  answer: Omit<Answer, 'understanding'> & { understanding: Answer['understanding'] | undefined },
+  language: Language,
+  where: { municipality?: string | null } = {},
+) {
   const results = answer.items;
   const understanding = answer.understanding;
   const situations = understanding?.situations ?? [];
   const nothingFits = answer.nothingFits;
   const crisis = understanding?.crisis ?? false;
-  const lines = helpLinesFor(helpLines(), { crisis, nothingFits, situations: situations.map((s) => s.concept.id) });
+  const lines = helpLinesFor(configuredHelpLines(), { crisis, nothingFits, situations: situations.map((s) => s.concept.id), municipality: where.municipality });
   return {
     language,
     understood: {
@@ -57,14 +69,6 @@ function withoutSaid(reason: Reason) {
   if (reason.kind !== 'situation') return reason;
   const { said: _said, ...rest } = reason;
   return rest;
-}
-
-let loaded: { path: string | undefined; lines: HelpLine[] } | undefined;
-
-function helpLines(): HelpLine[] {
-  const path = setting('AURORA_HELP_LINES_FILE');
-  if (!loaded || loaded.path !== path) loaded = { path, lines: loadHelpLines(path) };
-  return loaded.lines;
 }
 
 const TEXTS = {

@@ -17,7 +17,8 @@ import { presentRecommendation } from './present.ts';
 import { rateResult } from './learning/rate-results.ts';
 import { recommend } from './recommend.ts';
 import { detectLanguage } from './text/analyzer.ts';
-import { Comment, ExplanationResponse, Meters, Rating, RecommendBody, RecommendResponse, SignalReceipt } from './schemas.ts';
+import { listHelpLines } from './list-help-lines.ts';
+import { Comment, ExplanationResponse, HelpLine, HelpLineKind, Meters, Rating, RecommendBody, RecommendResponse, SignalReceipt } from './schemas.ts';
 import { serviceFeedback } from './learning/service-feedback.ts';
 import { teach, teachAsMember } from './learning/teaching.ts';
 
@@ -61,8 +62,30 @@ export const recommenderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
         request.log,
       );
-      return presentRecommendation(recommendation, results, language, answer);
+      return presentRecommendation(recommendation, results, language, answer, { municipality: body.municipality_code });
     },
+  );
+
+  app.get(
+    '/api/v1/help-lines',
+    {
+      schema: {
+        tags: ['recommender'],
+        summary: 'Phone lines to offer a person: emergency, crisis, support and advice lines',
+        description:
+          "The lines this network shows (the operator's file, AURORA_HELP_LINES_FILE, or the shipped one), in one language. With municipality, a line of that municipality comes before the national lines of its kind and lines of other municipalities are left out; without it, only national lines. kind=advice gives the line to call when a service cannot be reached otherwise.",
+        querystring: Type.Object(
+          {
+            municipality: Type.Optional(Type.String({ pattern: '^[0-9]{3}$', description: 'A municipality code (3 digits).' })),
+            kind: Type.Optional(HelpLineKind),
+            lang: Type.Optional(Lang),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ language: Lang, items: Type.Array(HelpLine) }), ...problems(400) },
+      },
+    },
+    async (request) => listHelpLines({ municipality: request.query.municipality, kind: request.query.kind, language: request.query.lang as Language | undefined }),
   );
 
   app.get(

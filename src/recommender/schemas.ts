@@ -54,6 +54,20 @@ export const Reason = Type.Object(
 
 const Language = Type.Union([Type.Literal('fi'), Type.Literal('sv'), Type.Literal('en')]);
 
+export const HelpLineKind = Type.Union([Type.Literal('emergency'), Type.Literal('crisis'), Type.Literal('support'), Type.Literal('advice')]);
+
+/** A phone line as answers and GET /api/v1/help-lines give it, in one language. */
+export const HelpLine = Type.Object({
+  id: Type.String(),
+  kind: HelpLineKind,
+  name: Type.String(),
+  phone: Type.String(),
+  description: Type.String(),
+  hours: Type.Union([Type.String(), Type.Null()]),
+  url: Type.Union([Type.String(), Type.Null()]),
+  municipalities: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'The municipalities (codes) the line serves; null: the whole country.' }),
+});
+
 export const RecommendResponse = Type.Object({
   recommendation_id: Type.String({ format: 'uuid', description: 'The kept recommendation: for feedback, opened links and explanations.' }),
   language: Type.String(),
@@ -76,15 +90,7 @@ export const RecommendResponse = Type.Object({
   ),
   nothing_fits: Type.Boolean({ description: 'No service fits well enough to be shown: items is empty (never padded), and try_instead says what to do.' }),
   help_lines: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      kind: Type.Union([Type.Literal('emergency'), Type.Literal('crisis'), Type.Literal('support'), Type.Literal('advice')]),
-      name: Type.String(),
-      phone: Type.String(),
-      description: Type.String(),
-      hours: Type.Union([Type.String(), Type.Null()]),
-      url: Type.Union([Type.String(), Type.Null()]),
-    }),
+    HelpLine,
     { description: 'Phone lines to show before the services: in a crisis the emergency number and crisis lines; when nothing fits, the lines of the situations recognised and an advice line.' },
   ),
   try_instead: Type.Array(

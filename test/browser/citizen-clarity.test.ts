@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { METER_NAMES, METERS } from '../../src/recommender/meter-names.ts';
@@ -9,6 +12,7 @@ import sv from '../../web/citizen/locales/sv.ts';
 import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network, type VIEWPORTS } from './harness.ts';
 import { upsertServices } from '../../src/catalogue/store.ts';
 import { SERVICE_ID, setUpReceivingService, type ReceivingService } from './citizen-setup.ts';
+import { SHIPPED_HELP_LINES } from '../../src/recommender/situations/help-lines.ts';
 
 /**
  * Issue #14, the citizen half: what confused people trying the app, walked as they did it.
@@ -26,6 +30,25 @@ const WEB_CHANNEL_NAME = { fi: 'Nettilukion hakulomake', sv: 'Ansökan till nät
 const CHECK = { health: 8, resilience: 7, housing: 1, working_studying: 6, family: 8, friends: 7, finance: 2, improvement_of_strengths: 7, self_esteem: 7, life_satisfaction: 6 };
 const NO_CHANNELS = '7e2b5c1a-3d4f-4e6a-8b9c-0a1b2c3d4e5f';
 const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k]));
+const OULU_ADVICE = {
+  id: 'oulu-advice',
+  kind: 'advice',
+  name: { fi: 'Oulun kaupungin neuvonta', sv: 'Uleåborgs stads rådgivning', en: 'City of Oulu advice' },
+  phone: { fi: '08 000 0000', sv: '08 000 0000', en: '08 000 0000' },
+  description: { fi: 'Kaupungin palvelut.', sv: 'Stadens tjänster.', en: "The city's services." },
+  hours: null,
+  url: null,
+  crisis: false,
+  concepts: [],
+  whenNothingFits: true,
+  municipalities: ['564'],
+} as const;
+function operatorHelpLines() {
+  const shipped = JSON.parse(readFileSync(SHIPPED_HELP_LINES, 'utf8')) as { version: string; lines: object[] };
+  const file = join(mkdtempSync(join(tmpdir(), 'help-lines-')), 'lines.json');
+  writeFileSync(file, JSON.stringify({ version: `${shipped.version}+oulu`, lines: [...shipped.lines, OULU_ADVICE] }));
+  return file;
+}
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
@@ -33,7 +56,10 @@ describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
   let browser: Browser;
   let receiver: ReceivingService;
 
+  const helpLinesBefore = process.env.AURORA_HELP_LINES_FILE;
   before(async () => {
+    // The operator's help lines: the shipped ones and the City of Oulu's own advice line (a made-up number).
+    process.env.AURORA_HELP_LINES_FILE = operatorHelpLines();
     network = await startNetwork();
     receiver = await setUpReceivingService(network);
     await upsertServices(network.database.db, [
@@ -72,6 +98,8 @@ describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
   after(async () => {
     await browser?.close();
     await network?.close();
+    if (helpLinesBefore === undefined) delete process.env.AURORA_HELP_LINES_FILE;
+    else process.env.AURORA_HELP_LINES_FILE = helpLinesBefore;
   });
 
   async function withPage(name: string, options: { language: 'fi' | 'sv' | 'en'; viewport: keyof typeof VIEWPORTS }, body: (page: Page) => Promise<void>) {
@@ -142,6 +170,9 @@ describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
         await page.getByRole('heading', { level: 1, name: T.transfer.title }).waitFor();
         await tick(page, 'radio', new RegExp(escape(WEB_CHANNEL_NAME[language])));
         assert.equal(await page.getByLabel(T.transfer.age).count(), 0, 'the age field opens only when Age is ticked');
+        // The service's name exists only in Finnish: marked so for screen readers, except on a Finnish page.
+        const finnishOnly = language === 'fi' ? null : 'fi';
+        assert.equal(await page.locator('.transfer__form .lead span', { hasText: 'Nettilukio aikuisille' }).getAttribute('lang'), finnishOnly);
         await tick(page, 'checkbox', AGE[language]);
         await page.getByLabel(T.transfer.age).fill('19');
         assert.ok(await page.getByRole('checkbox', { name: AGE[language] }).isChecked(), 'typing the age leaves the checkbox as the person set it');
@@ -190,6 +221,8 @@ describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
         await page.goto('/my');
         const consent = page.locator('article.consent').first();
         await consent.waitFor();
+        assert.equal(await consent.locator('h3 span', { hasText: 'Nettilukio aikuisille' }).getAttribute('lang'), finnishOnly);
+        assert.equal(await consent.locator('h3 span', { hasText: WEB_CHANNEL_NAME[language] }).getAttribute('lang'), null, 'the channel has a name in every language');
         const status = consent.getByTestId('consent-status');
         assert.match((await status.textContent()) ?? '', new RegExp(`^⇥ ${escape(T.my.status.used)} – `));
         for (const label of [T.my.who, T.my.what, T.my.given, T.my.used]) await consent.locator('dt', { hasText: label }).first().waitFor();
@@ -271,13 +304,20 @@ describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
       // The demo catalogue's services all have channels: this one, as PTV has some, has none, only its provider and area.
       const found = { id: NO_CHANNELS, organisation: { fi: 'Oulun kaupunki', sv: 'Uleåborgs stad', en: 'City of Oulu' }[language] };
       await withPage(`clarity-${language}-${viewport}-no-channels`, { language, viewport }, async (page) => {
+        if (language === 'en') {
+          await page.goto('/');
+          await page.evaluate(() => localStorage.setItem('aurora.prefs', JSON.stringify({ municipality: '564' })));
+        }
         await page.goto(`/services/${found.id}`);
         const panel = page.getByTestId('no-channels');
         await panel.waitFor();
         await panel.getByRole('heading', { name: T.service.known }).waitFor();
         await panel.locator('dd', { hasText: found.organisation }).first().waitFor();
         await panel.getByRole('heading', { name: T.service.nextSteps }).waitFor();
-        await panel.getByRole('link', { name: '0295 000' }).waitFor();
+        // The newcomer has said they live in Oulu: Oulu's own advice line first; without a municipality, the national one.
+        await panel.getByRole('link', { name: language === 'en' ? OULU_ADVICE.phone.en : '0295 000' }).waitFor();
+        if (language === 'en') await panel.getByText(fill(T.service.callAdvice, { line: OULU_ADVICE.name.en })).waitFor();
+        else assert.equal(await panel.getByRole('link', { name: OULU_ADVICE.phone.fi }).count(), 0);
         await expectNoSeriousAxeViolations(page, `no channels (${language}, ${viewport})`);
         await screenshot(page, `citizen-${language}-${viewport}-service-no-channels`);
         // Looking for the provider searches at once.

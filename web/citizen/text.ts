@@ -8,6 +8,21 @@ export function loc(value: Localized | undefined, language: Language): string {
   return value[language] ?? value.fi ?? value.sv ?? value.en ?? '';
 }
 
+/**
+ * The language loc() fell back to, when it is not the one asked: a Finnish-only name on an English
+ * page is marked lang="fi", so that a screen reader reads it in Finnish.
+ */
+export function fallbackLanguage(value: Localized | undefined | null, language: Language): Language | undefined {
+  if (value == null || typeof value === 'string' || value[language]) return undefined;
+  return (['fi', 'sv', 'en'] as const).find((l) => value[l]);
+}
+
+/** For a record the API gave in one language: the language its texts are in, when not the one asked (text_languages). */
+export function textLanguageOf(record: { text_languages?: Language[] } | undefined, language: Language): Language | undefined {
+  const languages = record?.text_languages;
+  return languages && !languages.includes(language) ? languages[0] : undefined;
+}
+
 const LOCALES: Record<Language, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
 
 export function formatDate(iso: string, language: Language) {

@@ -62,6 +62,8 @@ export interface HelpLine {
   description: string;
   hours: string | null;
   url: string | null;
+  /** The municipalities the line serves (codes); null: the whole country. */
+  municipalities?: string[] | null;
 }
 export interface TryInstead {
   kind: 'life_event' | 'life_situation_check' | 'help_line' | 'rephrase';

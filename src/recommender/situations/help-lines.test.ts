@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadSituationModel } from './model.ts';
-import { helpLinesFor, loadHelpLines, presentHelpLine } from './help-lines.ts';
+import { helpLinesFor, helpLinesOf, loadHelpLines, presentHelpLine, type HelpLine } from './help-lines.ts';
 import { RecommenderService } from '../service.ts';
 
 test('the shipped help lines are valid, speak three languages and name only concepts of the model', () => {
@@ -32,6 +32,32 @@ test('a help-line file that is not valid is refused with what is wrong', () => {
   const file = join(dir, 'lines.json');
   writeFileSync(file, JSON.stringify({ version: '1', lines: [{ id: 'x', kind: 'hotline', name: { fi: 'a' } }] }));
   assert.throws(() => loadHelpLines(file), /not a valid help-line file[\s\S]*\/lines\/0/);
+});
+
+test("a municipality's own line serves only its people, before the national line of its kind", () => {
+  const shipped = loadHelpLines();
+  const national = shipped.find((l) => l.kind === 'advice')!;
+  const local: HelpLine = { ...national, id: 'turku-advice', municipalities: ['853', '202'] };
+  const lines = [national, local];
+  assert.deepEqual(helpLinesOf(lines, { municipality: '853', kind: 'advice' }).map((l) => l.id), ['turku-advice', national.id]);
+  assert.deepEqual(helpLinesOf(lines, { municipality: '491', kind: 'advice' }).map((l) => l.id), [national.id]);
+  assert.deepEqual(helpLinesOf(lines, { kind: 'advice' }).map((l) => l.id), [national.id]);
+  assert.deepEqual(helpLinesOf(lines, { municipality: '853', kind: 'crisis' }), []);
+  const nothing = (municipality?: string) => helpLinesFor(lines, { crisis: false, nothingFits: true, situations: [], municipality }).map((l) => l.id);
+  assert.deepEqual(nothing('202'), ['turku-advice', national.id]);
+  assert.deepEqual(nothing('091'), [national.id]);
+  assert.deepEqual(presentHelpLine(local, 'fi').municipalities, ['853', '202']);
+  assert.equal(presentHelpLine(national, 'fi').municipalities, null);
+});
+
+test('a help line naming a municipality code that does not exist is refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'help-lines-'));
+  const file = join(dir, 'lines.json');
+  const line = { ...loadHelpLines()[0]!, id: 'somewhere', municipalities: ['491', '999'] };
+  writeFileSync(file, JSON.stringify({ version: '1', lines: [line] }));
+  assert.throws(() => loadHelpLines(file), /\/lines\/0\/municipalities: 999 is not a municipality code/);
+  writeFileSync(file, JSON.stringify({ version: '1', lines: [{ ...line, municipalities: [] }] }));
+  assert.throws(() => loadHelpLines(file), /not a valid help-line file/, 'an empty list would serve nobody');
 });
 
 test("AURORA_SITUATIONS_FILE extends the running recommender's situation model", () => {

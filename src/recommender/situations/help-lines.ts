@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { Language } from '../../catalogue/model.ts';
+import { codeLists } from '../../catalogue/codelists.ts';
+import { setting } from '../../config.ts';
 import { SITUATIONS_DIR } from './model.ts';
 
 /**
@@ -10,7 +12,9 @@ import { SITUATIONS_DIR } from './model.ts';
  * first when the question speaks of immediate danger, the lines of the situations recognised, and a
  * general advice line when no service fits. Kept as data (data/help-lines.json, public
  * numbers as their services publish them); an operator replaces the file with AURORA_HELP_LINES_FILE
- * to add local lines (a municipality's social emergency service) or correct a number.
+ * to add local lines (a municipality's social emergency service or advice line) or correct a number.
+ * A line that names municipalities is shown only to a person in one of them, before the national
+ * lines of its kind.
  */
 const Localized = Type.Object({ fi: Type.String({ minLength: 1, maxLength: 300 }), sv: Type.String({ minLength: 1, maxLength: 300 }), en: Type.String({ minLength: 1, maxLength: 300 }) }, { additionalProperties: false });
 const LineSchema = Type.Object(
@@ -28,6 +32,8 @@ const LineSchema = Type.Object(
     concepts: Type.Array(Type.String({ maxLength: 80 }), { maxItems: 200 }),
     /** Shown whenever no service fits. */
     whenNothingFits: Type.Optional(Type.Boolean()),
+    /** Where the line serves (municipality codes); absent: the whole country. */
+    municipalities: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9]{3}$' }), { minItems: 1, maxItems: 400, uniqueItems: true })),
   },
   { additionalProperties: false },
 );
@@ -44,17 +50,50 @@ export function loadHelpLines(path = SHIPPED_HELP_LINES): HelpLine[] {
     const problems = [...check.Errors(data)].slice(0, 10).map((e) => `${e.instancePath || '/'}: ${e.message}`);
     throw new Error(`${path} is not a valid help-line file:\n- ${problems.join('\n- ')}`);
   }
+  const known = codeLists().municipalityCodes;
+  const unknown = data.lines.flatMap((line, i) => (line.municipalities ?? []).filter((code) => !known.has(code)).map((code) => `/lines/${i}/municipalities: ${code} is not a municipality code`));
+  if (unknown.length) throw new Error(`${path} is not a valid help-line file:\n- ${unknown.slice(0, 10).join('\n- ')}`);
   return data.lines;
 }
 
-/** The lines for an answer, emergency and crisis lines first. */
-export function helpLinesFor(lines: readonly HelpLine[], answer: { crisis: boolean; nothingFits: boolean; situations: readonly string[] }): HelpLine[] {
+let configured: { path: string | undefined; lines: HelpLine[] } | undefined;
+
+/** The lines this server shows: the operator's file (AURORA_HELP_LINES_FILE) or the shipped one, read once. */
+export function configuredHelpLines(): HelpLine[] {
+  const path = setting('AURORA_HELP_LINES_FILE');
+  if (!configured || configured.path !== path) configured = { path, lines: loadHelpLines(path) };
+  return configured.lines;
+}
+
+const KIND_ORDER = { emergency: 0, crisis: 1, support: 2, advice: 3 };
+
+/** A line for the whole country serves everyone; a local one only the people of its municipalities. */
+function serves(line: HelpLine, municipality: string | null | undefined) {
+  return !line.municipalities || (!!municipality && line.municipalities.includes(municipality));
+}
+
+/** Emergency first, advice last; within a kind, a municipality's own line before the national ones. */
+function byKindThenLocal(a: HelpLine, b: HelpLine) {
+  return KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || Number(!a.municipalities) - Number(!b.municipalities);
+}
+
+/** The lines of a kind (or all) that serve a person in a municipality (or anywhere, when not known). */
+export function helpLinesOf(lines: readonly HelpLine[], where: { municipality?: string | null; kind?: HelpLine['kind'] }): HelpLine[] {
+  return lines.filter((line) => (!where.kind || line.kind === where.kind) && serves(line, where.municipality)).sort(byKindThenLocal);
+}
+
+/** The lines for an answer, emergency and crisis lines first, a municipality's own before the national ones. */
+export function helpLinesFor(
+  lines: readonly HelpLine[],
+  answer: { crisis: boolean; nothingFits: boolean; situations: readonly string[]; municipality?: string | null },
+): HelpLine[] {
   const named = (line: HelpLine) => line.concepts.some((c) => answer.situations.includes(c));
   const chosen = lines.filter(
-    (line) => (answer.crisis && (line.crisis || named(line))) || (answer.nothingFits && (named(line) || line.whenNothingFits === true)),
+    (line) =>
+      serves(line, answer.municipality) &&
+      ((answer.crisis && (line.crisis || named(line))) || (answer.nothingFits && (named(line) || line.whenNothingFits === true))),
   );
-  const order = { emergency: 0, crisis: 1, support: 2, advice: 3 };
-  return chosen.sort((a, b) => order[a.kind] - order[b.kind]);
+  return chosen.sort(byKindThenLocal);
 }
 
 export function presentHelpLine(line: HelpLine, language: Language) {
@@ -66,5 +105,6 @@ export function presentHelpLine(line: HelpLine, language: Language) {
     description: line.description[language],
     hours: line.hours?.[language] ?? null,
     url: line.url,
+    municipalities: line.municipalities ?? null,
   };
 }

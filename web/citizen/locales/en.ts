@@ -205,7 +205,7 @@ const en = {
   },
   transfer: {
     title: 'Take your information to the service',
-    intro: '{{service}} can receive the information listed below. Choose what you give. Nothing is sent until you confirm.',
+    intro: '<name>{{service}}</name> can receive the information listed below. Choose what you give. Nothing is sent until you confirm.',
     none: 'This service does not receive information from Aurora yet. You can use it as usual.',
     channel: 'How will you use the service?',
     modeLink: 'online: you go to the service through a link',

@@ -207,7 +207,7 @@ const fi = {
   },
   transfer: {
     title: 'Vie tietosi palveluun',
-    intro: 'Palvelu {{service}} voi ottaa vastaan alla luetellut tiedot. Valitse, mitkä annat. Mitään ei lähetetä ennen kuin vahvistat.',
+    intro: 'Palvelu <name>{{service}}</name> voi ottaa vastaan alla luetellut tiedot. Valitse, mitkä annat. Mitään ei lähetetä ennen kuin vahvistat.',
     none: 'Tämä palvelu ei vielä ota vastaan tietoja Aurorasta. Voit asioida siinä tavalliseen tapaan.',
     channel: 'Miten asioit?',
     modeLink: 'verkossa: siirryt palveluun linkillä',

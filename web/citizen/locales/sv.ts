@@ -205,7 +205,7 @@ const sv = {
   },
   transfer: {
     title: 'Ta med dina uppgifter till tjänsten',
-    intro: 'Tjänsten {{service}} kan ta emot uppgifterna nedan. Välj vilka du ger. Ingenting skickas innan du bekräftar.',
+    intro: 'Tjänsten <name>{{service}}</name> kan ta emot uppgifterna nedan. Välj vilka du ger. Ingenting skickas innan du bekräftar.',
     none: 'Den här tjänsten tar ännu inte emot uppgifter från Aurora. Du kan använda den på vanligt sätt.',
     channel: 'Hur sköter du ärendet?',
     modeLink: 'på nätet: du går till tjänsten via en länk',

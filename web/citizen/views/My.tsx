@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { Fragment, useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, LoadingSpinner } from 'suomifi-ui-components';
 import { api } from '../../shared/api.ts';
@@ -9,7 +9,7 @@ import { METERS, METER_TEXTS } from '../meters.ts';
 import { my } from '../person.ts';
 import { consentServices, eraseLocal, loadChecks, localData, onStorageChange, personKey, removeCheck, type Check } from '../storage.ts';
 import { DemoMark, useReceiverText } from '../receiver.tsx';
-import { formatDateTime, loc } from '../text.ts';
+import { fallbackLanguage, formatDateTime, loc } from '../text.ts';
 import type { AttributeInfo, ConsentRecord, ServerCheck } from '../types.ts';
 
 interface ServerData {
@@ -220,8 +220,23 @@ function ConsentCard({ consent: c, language, title, onWithdraw }: { consent: Con
   // A name kept in this browser for an older consent, where the server may name another service of the same channel.
   const remembered = consentServices()[c.id];
   const fromServer = loc(c.recipient?.service_name ?? null, language);
-  const service = remembered && (remembered.service_id !== c.recipient?.service_id || !fromServer) ? remembered.name : fromServer;
-  const recipient = [service, loc(c.recipient?.channel_name ?? null, language)].filter(Boolean).join(' – ') || c.purpose;
+  const useRemembered = Boolean(remembered && (remembered.service_id !== c.recipient?.service_id || !fromServer));
+  const service = useRemembered ? remembered!.name : fromServer;
+  const channel = loc(c.recipient?.channel_name ?? null, language);
+  // Names the catalogue has only in Finnish are marked so (a remembered name's language is not known).
+  const names = [
+    { text: service, lang: useRemembered ? undefined : fallbackLanguage(c.recipient?.service_name, language) },
+    { text: channel, lang: fallbackLanguage(c.recipient?.channel_name, language) },
+  ].filter((n) => n.text);
+  const recipientText = names.map((n) => n.text).join(' – ') || c.purpose;
+  const recipient = names.length
+    ? names.map((n, i) => (
+        <Fragment key={i}>
+          {i > 0 && ' – '}
+          <span lang={n.lang}>{n.text}</span>
+        </Fragment>
+      ))
+    : c.purpose;
   return (
     <article className="consent" aria-labelledby={`consent-${c.id}`} data-status={c.status}>
       <h3 id={`consent-${c.id}`}>
@@ -279,7 +294,7 @@ function ConsentCard({ consent: c, language, title, onWithdraw }: { consent: Con
         </pre>
       </details>
       {c.status === 'given' && (
-        <Button variant="secondary" onClick={onWithdraw} aria-label={t('my.withdrawLabel', { recipient })}>
+        <Button variant="secondary" onClick={onWithdraw} aria-label={t('my.withdrawLabel', { recipient: recipientText })}>
           {t('my.withdraw')}
         </Button>
       )}

@@ -8,11 +8,10 @@ import { Problem } from '../components/Problem.tsx';
 import { DemoMark } from '../receiver.tsx';
 import { AppLink, useRouter } from '../../shared/router.tsx';
 import { useSearch } from '../search.tsx';
-import { loc, paragraphs } from '../text.ts';
-import type { Address, Channel, Phone, ServiceDetail, ServiceHours, TransferTarget } from '../types.ts';
+import { loc, paragraphs, textLanguageOf } from '../text.ts';
+import type { Address, Channel, HelpLine, Phone, ServiceDetail, ServiceHours, TransferTarget } from '../types.ts';
 import { useApi } from '../../shared/load.ts';
 import { useMunicipalities } from '../components/MunicipalitySelect.tsx';
-import helpLines from '../../../data/help-lines.json';
 
 // Leaflet is only fetched for a service that has locations on a map.
 const LocationsMap = lazy(() => import('../components/LocationsMap.tsx'));
@@ -40,7 +39,7 @@ export default function ServicePage({ serviceId }: { serviceId: string }) {
   const s = data;
   const name = loc(s.name, language);
   // Text the catalogue has only in another language is said to be so, and marked for screen readers.
-  const textLanguage = s.text_languages && !s.text_languages.includes(language) ? s.text_languages[0] : undefined;
+  const textLanguage = textLanguageOf(s, language);
   const section = (title: string, value: string) =>
     value ? (
       <section>
@@ -178,8 +177,12 @@ function NoChannels({ service: s, language }: { service: ServiceDetail; language
   const area = s.nationwide
     ? t('service.nationwide')
     : s.municipalities.map((code) => municipalities.find((m) => m.code === code)?.name ?? code).join(', ');
-  // The shipped general advice line (Citizens' Advice): it tells which authority or service can help.
-  const advice = helpLines.lines.find((l) => l.kind === 'advice');
+  // The advice line for where the person lives: the municipality's own where the network's operator
+  // has one, else the national Citizens' Advice, which tells which authority or service can help.
+  const { form } = useSearch();
+  const query = new URLSearchParams({ kind: 'advice', lang: language, ...(form.municipality ? { municipality: form.municipality } : {}) });
+  const lines = useApi<{ items: HelpLine[] }>(`/api/v1/help-lines?${query}`);
+  const advice = lines.data?.items[0];
   return (
     <div className="panel panel--info no-channels" data-testid="no-channels">
       <p>{t('service.noChannels')}</p>
@@ -203,8 +206,8 @@ function NoChannels({ service: s, language }: { service: ServiceDetail; language
         ))}
         {advice && (
           <li>
-            {t('service.callAdvice', { line: advice.name[language] })}{' '}
-            <a href={`tel:${advice.phone[language].replace(/\s+/g, '')}`}>{advice.phone[language]}</a>. {advice.description[language]}
+            {t('service.callAdvice', { line: advice.name })}{' '}
+            <a href={`tel:${advice.phone.replace(/\s+/g, '')}`}>{advice.phone}</a>. {advice.description}
           </li>
         )}
       </ul>

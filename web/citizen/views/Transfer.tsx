@@ -1,5 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { Button, Checkbox, InlineAlert, LoadingSpinner, RadioButton, RadioButtonGroup, TextInput } from 'suomifi-ui-components';
 import { ApiError } from '../../shared/api.ts';
 import { currentLanguage, type Language } from '../../shared/i18n.ts';
@@ -12,7 +12,7 @@ import { my } from '../person.ts';
 import { AppLink } from '../../shared/router.tsx';
 import { useSearch } from '../search.tsx';
 import { latestCheck } from '../storage.ts';
-import { formatDate, formatDateTime, loc } from '../text.ts';
+import { fallbackLanguage, formatDate, formatDateTime, loc, textLanguageOf } from '../text.ts';
 import type { AttributeInfo, ServiceDetail, TransferResult, TransferTarget } from '../types.ts';
 import { useApi } from '../../shared/load.ts';
 
@@ -36,22 +36,25 @@ export default function TransferPage({ serviceId }: { serviceId: string }) {
   const [done, setDone] = useState<Sent | null>(null);
 
   const name = loc(service.data?.name, language);
+  const nameLanguage = textLanguageOf(service.data, language);
   if (service.loading || targets.loading || attributes.loading) return <LoadingSpinner status="loading" text={t('app.loading')} variant="small" textAlign="right" />;
   const failed = service.error ?? targets.error ?? attributes.error;
   return (
     <div className="transfer">
       <p>
-        <AppLink to={`/services/${serviceId}`}>← {name || t('app.back')}</AppLink>
+        <AppLink to={`/services/${serviceId}`}>
+          ← <span lang={name ? nameLanguage : undefined}>{name || t('app.back')}</span>
+        </AppLink>
       </p>
       <PageTitle>{done ? (done.mode === 'link' ? t('transfer.linkTitle') : t('transfer.codeTitle')) : t('transfer.title')}</PageTitle>
       {failed ? (
         <Problem error={failed} retry={() => [service, targets, attributes].forEach((x) => x.reload())} />
       ) : done ? (
-        <Done result={done} channel={done.channel} receiver={done.receiver} serviceName={name} language={language} sent={done.attributes} titles={attributes.data!.attributes} />
+        <Done result={done} channel={done.channel} receiver={done.receiver} serviceName={{ text: name, lang: nameLanguage }} language={language} sent={done.attributes} titles={attributes.data!.attributes} />
       ) : (targets.data?.targets.length ?? 0) === 0 ? (
         <p>{t('transfer.none')}</p>
       ) : (
-        <ConsentForm serviceId={serviceId} serviceName={name} targets={unique(targets.data!.targets)} titles={attributes.data!.attributes} language={language} onDone={setDone} />
+        <ConsentForm serviceId={serviceId} serviceName={{ text: name, lang: nameLanguage }} targets={unique(targets.data!.targets)} titles={attributes.data!.attributes} language={language} onDone={setDone} />
       )}
     </div>
   );
@@ -69,7 +72,7 @@ function ConsentForm({
   onDone,
 }: {
   serviceId: string;
-  serviceName: string;
+  serviceName: { text: string; lang?: Language };
   targets: TransferTarget[];
   titles: AttributeInfo[];
   language: Language;
@@ -126,7 +129,7 @@ function ConsentForm({
           body: {
             channel_id: target.channel_id,
             attributes,
-            purpose: t('transfer.purpose', { service: serviceName }).slice(0, 500),
+            purpose: t('transfer.purpose', { service: serviceName.text }).slice(0, 500),
             language,
             // A channel (a desk) may serve many services: the server keeps which one this is for.
             service_id: serviceId,
@@ -150,14 +153,17 @@ function ConsentForm({
 
   return (
     <form onSubmit={(e) => void submit(e)} noValidate className="transfer__form">
-      <p className="lead">{t('transfer.intro', { service: serviceName })}</p>
+      <p className="lead">
+        {/* The service's name marked with its language where the catalogue has it only in another (Finnish, mostly). */}
+        <Trans t={t} i18nKey="transfer.intro" values={{ service: serviceName.text }} components={{ name: <span lang={serviceName.lang} /> }} />
+      </p>
       {targets.length > 1 ? (
         <RadioButtonGroup labelText={t('transfer.channel')} name="channel" value={channelId} onChange={setChannelId}>
           {targets.map((x) => {
             const mode = x.mode === 'link' ? t('transfer.modeLink') : t('transfer.modeCode');
             return (
               <RadioButton key={x.channel_id} value={x.channel_id} hintText={receivers.size > 1 ? `${mode}. ${t('receiver.label')}: ${receiverText(x.receiver)}` : mode}>
-                {loc(x.channel_name, language) || x.channel_type}
+                <span lang={fallbackLanguage(x.channel_name, language)}>{loc(x.channel_name, language) || x.channel_type}</span>
                 {x.receiver.kind === 'demo' && <DemoMark />}
               </RadioButton>
             );
@@ -165,7 +171,7 @@ function ConsentForm({
         </RadioButtonGroup>
       ) : (
         <p>
-          <strong>{loc(target.channel_name, language) || target.channel_type}</strong>
+          <strong lang={fallbackLanguage(target.channel_name, language)}>{loc(target.channel_name, language) || target.channel_type}</strong>
           {target.receiver.kind === 'demo' && <DemoMark />}: {target.mode === 'link' ? t('transfer.modeLink') : t('transfer.modeCode')}
         </p>
       )}
@@ -229,7 +235,7 @@ function ConsentForm({
         })}
       </fieldset>
       <p>
-        {t('transfer.purposeLabel')}: {t('transfer.purpose', { service: serviceName })}
+        {t('transfer.purposeLabel')}: {t('transfer.purpose', { service: serviceName.text })}
       </p>
       {error && (
         <div ref={errorRef} tabIndex={-1}>
@@ -260,7 +266,7 @@ function Done({
   result: TransferResult;
   channel: string;
   receiver: TransferTarget['receiver'];
-  serviceName: string;
+  serviceName: { text: string; lang?: Language };
   language: Language;
   sent: Record<string, unknown>;
   titles: AttributeInfo[];
@@ -288,7 +294,7 @@ function Done({
   return (
     <div className="transfer__done" role="status">
       <p>
-        <strong>{serviceName}</strong> – {channel}
+        <strong lang={serviceName.lang}>{serviceName.text}</strong> – {channel}
         {receiver.kind === 'demo' && <DemoMark />}
       </p>
       <h2>{t('transfer.sentTitle')}</h2>
@@ -313,7 +319,7 @@ function Done({
           <p>{t('transfer.linkHelp')}</p>
           <p>
             <a href={result.link} className="button button--primary" data-testid="transfer-link" rel="noreferrer">
-              {t('transfer.openLink', { service: serviceName })}
+              {t('transfer.openLink', { service: serviceName.text })}
             </a>
           </p>
         </>
