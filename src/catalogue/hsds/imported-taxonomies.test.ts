@@ -190,6 +190,8 @@ for (const backend of testBackends()) {
       const byTaxonomy = await get(`/services?taxonomy_id=${TAXONOMY}`);
       assert.deepStrictEqual(byTaxonomy.contents.map((s: Json) => s.id), [SERVICE]);
       assert.equal((await get('/services?taxonomy_id=a0000000-0000-4000-8000-00000000000f')).total_items, 0);
+      // The query's uuid format admits a URN, which the database's uuid type does not: no 5xx.
+      assert.equal((await t.app.inject(`${HSDS_PREFIX}/services?taxonomy_id=urn:uuid:${TAXONOMY}`)).statusCode < 500, true);
 
       const out = join(dir, `export-${backend}`);
       await exportHsds(db, out);

@@ -5,7 +5,7 @@ import { LANGUAGES, type LocalizedText } from '../model.ts';
 import { HsdsEncoder } from './export.ts';
 import { codeLists } from '../codelists.ts';
 import { importedTaxonomyRows } from './imported-taxonomies.ts';
-import { derivedId, emptyTables, foreignTermUri, TAXONOMIES, type Row, type TaxonomyKey } from './vocabulary.ts';
+import { derivedId, emptyTables, foreignTermUri, TAXONOMIES, UUID, type Row, type TaxonomyKey } from './vocabulary.ts';
 
 /**
  * The taxonomies and terms the HSDS API serves (/taxonomies, /taxonomy_terms) and filters services
@@ -162,6 +162,8 @@ export const resolveTaxonomy = (id: string): TaxonomyKey | undefined => knownIds
 
 /** The classifications the terms of an imported taxonomy stand for on services (none: not an imported taxonomy, or one without terms). */
 export async function resolveImportedTaxonomy(db: Db, id: string): Promise<TermRef[]> {
+  // The query's uuid format lets "urn:uuid:…" through, which the uuid column would refuse.
+  if (!UUID.test(id)) return [];
   const found = await db.selectFrom('imported_taxonomies').select('id').where('id', '=', id).executeTakeFirst();
   if (!found) return [];
   return (await termUniverse(db)).importedTaxonomyRefs.get(id) ?? [];
