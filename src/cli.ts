@@ -102,6 +102,8 @@ function printSummary(summary: ImportSummary, json: boolean) {
     `  services: added ${n(summary.services.added)}, updated ${n(summary.services.updated)}, unchanged ${n(summary.services.unchanged)}`,
     `  channels: added ${n(summary.channels.added)}, updated ${n(summary.channels.updated)}, unchanged ${n(summary.channels.unchanged)}`,
   ];
+  for (const [what, c] of [['taxonomies', summary.taxonomies], ['taxonomy terms', summary.taxonomy_terms]] as const)
+    if (c && c.added + c.updated + c.unchanged > 0) lines.push(`  ${what}: added ${n(c.added)}, updated ${n(c.updated)}, unchanged ${n(c.unchanged)}`);
   if (summary.fields) {
     const f = summary.fields;
     lines.push(`  fields: kept ${n(f.kept)} of ${n(f.total)}${f.skipped.length ? '; skipped:' : ''}`);

@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { notifyCatalogueChanged } from './changes.ts';
-import type { ChannelRecord, OrganizationRecord, ServiceRecord } from './model.ts';
-import { upsertChannels, upsertOrganizations, upsertServices, type Outcome } from './store.ts';
+import type { ChannelRecord, OrganizationRecord, ServiceRecord, TaxonomyRecord, TaxonomyTermRecord } from './model.ts';
+import { upsertChannels, upsertOrganizations, upsertServices, upsertTaxonomies, upsertTaxonomyTerms, type Outcome } from './store.ts';
+import { forbidden } from '../http/problem.ts';
 import { audit } from '../audit/audit.ts';
 import { requireOwnRecords } from './ownership.ts';
 import { isWebUrl } from './web-url.ts';
@@ -22,6 +23,9 @@ export interface ImportBatch {
   channels: ChannelRecord[];
   organizations: OrganizationRecord[];
   skipped: SkippedRecord[];
+  /** HSDS: the dataset's own taxonomies and terms (not the catalogue's classifications), kept as HSDS has them. */
+  taxonomies?: TaxonomyRecord[];
+  taxonomyTerms?: TaxonomyTermRecord[];
   /** Formats that map field by field (HSDS): how many values were read and kept, and what was skipped and why. */
   fields?: FieldAccount;
 }
@@ -38,6 +42,9 @@ export interface ImportSummary extends ImportCounts {
   skipped: number;
   services: ImportCounts;
   channels: ImportCounts;
+  /** HSDS imports: the dataset's own taxonomies and terms (not counted in added/updated/unchanged, which count services and channels). */
+  taxonomies?: ImportCounts;
+  taxonomy_terms?: ImportCounts;
   skipped_records: SkippedRecord[];
   /** Parts left out of records that were imported: web pages whose address is not http(s). */
   notes: SkippedRecord[];
@@ -120,8 +127,13 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
   let done = 0;
   options.onProgress?.({ done, total });
 
-  const { serviceOutcomes, channelOutcomes } = await db.transaction().execute(async (tx) => {
+  const taxonomies = lastById(batch.taxonomies ?? []);
+  const taxonomyTerms = lastById(batch.taxonomyTerms ?? []);
+
+  const { serviceOutcomes, channelOutcomes, taxonomyOutcomes, termOutcomes } = await db.transaction().execute(async (tx) => {
     const owner = options.memberId ?? null;
+    // Taxonomies are the network's, like code lists: only the operator brings them (members import PTV records, which have none).
+    if (owner !== null && taxonomies.length + taxonomyTerms.length > 0) throw forbidden("a member's import may not bring taxonomies or taxonomy terms");
     await requireOwnRecords(tx, owner, { services, channels });
     await upsertOrganizations(tx, batch.organizations, owner);
     const serviceOutcomes: Outcome[] = [];
@@ -138,6 +150,9 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
       done += Math.min(CHUNK, channels.length - i);
       options.onProgress?.({ done, total });
     }
+    options.signal?.throwIfAborted();
+    const taxonomyOutcomes = await upsertTaxonomies(tx, taxonomies);
+    const termOutcomes = await upsertTaxonomyTerms(tx, taxonomyTerms);
     options.signal?.throwIfAborted();
     const s = count(serviceOutcomes);
     const c = count(channelOutcomes);
@@ -168,13 +183,23 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
       actor: options.actor,
       action: `catalogue.import.${batch.format}`,
       memberId: owner,
-      details: { sources: batch.sources, services: s, channels: c, skipped: skipped.length, notes: notes.length, ...replaced },
+      details: {
+        sources: batch.sources,
+        services: s,
+        channels: c,
+        ...(batch.taxonomies ? { taxonomies: count(taxonomyOutcomes), taxonomy_terms: count(termOutcomes) } : {}),
+        skipped: skipped.length,
+        notes: notes.length,
+        ...replaced,
+      },
     });
-    return { serviceOutcomes, channelOutcomes };
+    return { serviceOutcomes, channelOutcomes, taxonomyOutcomes, termOutcomes };
   });
 
   const s = count(serviceOutcomes);
   const c = count(channelOutcomes);
+  const t = count(taxonomyOutcomes);
+  const tt = count(termOutcomes);
   if (s.added + s.updated + c.added + c.updated > 0) {
     // PGlite runs no autovacuum: without fresh statistics the planner scans where an index would do.
     if (s.added + s.updated + c.added + c.updated >= ANALYZE_AFTER) await sql`analyze services, service_channels, service_channel_links`.execute(db);
@@ -189,6 +214,7 @@ export async function runImport(db: Db, batch: ImportBatch, options: ImportOptio
     skipped: skipped.length,
     services: s,
     channels: c,
+    ...(batch.taxonomies ? { taxonomies: t, taxonomy_terms: tt } : {}),
     skipped_records: skipped,
     notes,
     ...(batch.fields ? { fields: batch.fields } : {}),

@@ -148,6 +148,34 @@ export interface OrganizationRecord {
   details?: OrganizationDetails;
 }
 
+/**
+ * An HSDS taxonomy that is not one of the catalogue's own classifications, as an import read it
+ * (HSDS's fields; null where the source gave none). Kept in imported_taxonomies.
+ */
+export interface TaxonomyRecord {
+  id: string;
+  source: string;
+  name: string;
+  description: string | null;
+  uri: string | null;
+  version: string | null;
+}
+
+/** An HSDS taxonomy term of such a taxonomy (imported_taxonomy_terms). */
+export interface TaxonomyTermRecord {
+  id: string;
+  source: string;
+  code: string | null;
+  name: string;
+  description: string | null;
+  parentId: string | null;
+  /** The term's own `taxonomy` text (HSDS: which established taxonomy is in use), as given. */
+  taxonomy: string | null;
+  taxonomyId: string | null;
+  language: string | null;
+  termUri: string | null;
+}
+
 /** HSDS 3.0 organization fields; each present only when the source gave it. */
 export interface OrganizationDetails {
   alternateName?: LocalizedText;

@@ -140,6 +140,8 @@ export const ImportSummary = Type.Object({
   skipped: Type.Integer(),
   services: Type.Object({ added: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer() }),
   channels: Type.Object({ added: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer() }),
+  taxonomies: Type.Optional(Type.Object({ added: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer() })),
+  taxonomy_terms: Type.Optional(Type.Object({ added: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer() })),
   skipped_records: Type.Array(
     Type.Object({ source: Type.String(), index: Type.Integer(), id: Type.Union([Type.String(), Type.Null()]), reason: Type.String() }),
   ),

@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 import { contentHash } from '../lib/canonical-json.ts';
 import { CodeLists, codeLists } from './codelists.ts';
 import { derivedId } from './hsds/vocabulary.ts';
-import { isNationwide, pickText, type Area, type ChannelRecord, type OrganizationRecord, type ServiceRecord } from './model.ts';
+import { isNationwide, pickText, type Area, type ChannelRecord, type OrganizationRecord, type ServiceRecord, type TaxonomyRecord, type TaxonomyTermRecord } from './model.ts';
 
 export type Outcome = 'added' | 'updated' | 'unchanged';
 
@@ -188,6 +188,82 @@ export async function upsertChannels(db: Db, channels: ChannelRecord[], owner: s
       })),
     );
     for (const part of chunks(links)) await db.insertInto('service_channel_links').values(part).execute();
+  }
+  return outcomes;
+}
+
+/**
+ * Writes an HSDS import's own taxonomies (those not the catalogue's classifications) by their
+ * source ids: new ones inserted, changed ones replaced whole (source included), identical ones left
+ * untouched; returns each one's outcome in order. Call it inside the import's transaction.
+ */
+export async function upsertTaxonomies(db: Db, taxonomies: TaxonomyRecord[]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const batch of chunks(taxonomies)) {
+    const rows = await db.selectFrom('imported_taxonomies').select(['id', 'content_hash']).where('id', 'in', batch.map((t) => t.id)).execute();
+    const { outcomes: o, changed } = classify(batch, new Map(rows.map((r) => [r.id, r.content_hash])));
+    outcomes.push(...o);
+    if (changed.length === 0) continue;
+    await db
+      .insertInto('imported_taxonomies')
+      .values(changed.map(({ record: t, hash }) => ({ id: t.id, source: t.source, name: t.name, description: t.description, uri: t.uri, version: t.version, content_hash: hash })))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          source: eb.ref('excluded.source'),
+          name: eb.ref('excluded.name'),
+          description: eb.ref('excluded.description'),
+          uri: eb.ref('excluded.uri'),
+          version: eb.ref('excluded.version'),
+          content_hash: eb.ref('excluded.content_hash'),
+          updated_at: sql`now()`,
+        })),
+      )
+      .execute();
+  }
+  return outcomes;
+}
+
+/** Writes an HSDS import's terms of its own taxonomies, as upsertTaxonomies writes the taxonomies. */
+export async function upsertTaxonomyTerms(db: Db, terms: TaxonomyTermRecord[]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const batch of chunks(terms)) {
+    const rows = await db.selectFrom('imported_taxonomy_terms').select(['id', 'content_hash']).where('id', 'in', batch.map((t) => t.id)).execute();
+    const { outcomes: o, changed } = classify(batch, new Map(rows.map((r) => [r.id, r.content_hash])));
+    outcomes.push(...o);
+    if (changed.length === 0) continue;
+    await db
+      .insertInto('imported_taxonomy_terms')
+      .values(
+        changed.map(({ record: t, hash }) => ({
+          id: t.id,
+          source: t.source,
+          code: t.code,
+          name: t.name,
+          description: t.description,
+          parent_id: t.parentId,
+          taxonomy: t.taxonomy,
+          taxonomy_id: t.taxonomyId,
+          language: t.language,
+          term_uri: t.termUri,
+          content_hash: hash,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          source: eb.ref('excluded.source'),
+          code: eb.ref('excluded.code'),
+          name: eb.ref('excluded.name'),
+          description: eb.ref('excluded.description'),
+          parent_id: eb.ref('excluded.parent_id'),
+          taxonomy: eb.ref('excluded.taxonomy'),
+          taxonomy_id: eb.ref('excluded.taxonomy_id'),
+          language: eb.ref('excluded.language'),
+          term_uri: eb.ref('excluded.term_uri'),
+          content_hash: eb.ref('excluded.content_hash'),
+          updated_at: sql`now()`,
+        })),
+      )
+      .execute();
   }
   return outcomes;
 }

@@ -8,6 +8,8 @@ export interface DB {
   services: ServiceTable;
   service_channels: ServiceChannelTable;
   service_channel_links: ServiceChannelLinkTable;
+  imported_taxonomies: ImportedTaxonomyTable;
+  imported_taxonomy_terms: ImportedTaxonomyTermTable;
   import_runs: ImportRunTable;
   api_clients: ApiClientTable;
   audit_log: AuditLogTable;
@@ -131,6 +133,36 @@ export interface ServiceChannelLinkTable {
   asserted_by: 'service' | 'channel';
   channel_name: string | null;
   description: Json<LocalizedText>;
+}
+
+/** An HSDS taxonomy an import brought (catalogue/migrations/2026-12-04-03-hsds-taxonomies.ts): HSDS's fields as given. */
+export interface ImportedTaxonomyTable {
+  id: string;
+  source: string;
+  name: string;
+  description: string | null;
+  uri: string | null;
+  version: string | null;
+  content_hash: string;
+  created_at: Defaulted<Date>;
+  updated_at: Defaulted<Date>;
+}
+
+/** An HSDS taxonomy term an import brought, of a taxonomy that is not one of the catalogue's own. */
+export interface ImportedTaxonomyTermTable {
+  id: string;
+  source: string;
+  code: string | null;
+  name: string;
+  description: string | null;
+  parent_id: string | null;
+  taxonomy: string | null;
+  taxonomy_id: string | null;
+  language: string | null;
+  term_uri: string | null;
+  content_hash: string;
+  created_at: Defaulted<Date>;
+  updated_at: Defaulted<Date>;
 }
 
 export interface ImportRunTable {

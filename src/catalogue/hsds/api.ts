@@ -4,7 +4,17 @@ import { badRequest, notFound } from '../../http/problem.ts';
 import { isUuidText, type OrganizationRecord, type ServiceRecord } from '../model.ts';
 import { streamChannels, streamOrganizations, streamServices } from '../records.ts';
 import { encodeHsds } from './export.ts';
-import { pick, resolveTaxonomy, resolveTerm, serviceHasTaxonomy, serviceHasTerm, termUniverse, type TermUniverse } from './terms.ts';
+import {
+  pick,
+  resolveImportedTaxonomy,
+  resolveTaxonomy,
+  resolveTerm,
+  serviceHasAnyTerm,
+  serviceHasTaxonomy,
+  serviceHasTerm,
+  termUniverse,
+  type TermUniverse,
+} from './terms.ts';
 import { HsdsView } from './view.ts';
 import { derivedId, emptyTables, placeholderOrganizationId, type Row } from './vocabulary.ts';
 import {
@@ -149,7 +159,11 @@ async function serviceFilters(db: Db, q: ServiceFilters): Promise<RawBuilder<Sql
   const after = modifiedAfter(q.modified_after);
   if (after) conditions.push(sql`s.modified >= ${after.toISOString()}::timestamptz`);
   if (q.taxonomy_term_id) conditions.push(serviceHasTerm(await resolveTerm(db, q.taxonomy_term_id.toLowerCase())));
-  if (q.taxonomy_id) conditions.push(serviceHasTaxonomy(resolveTaxonomy(q.taxonomy_id.toLowerCase())));
+  if (q.taxonomy_id) {
+    const id = q.taxonomy_id.toLowerCase();
+    const own = resolveTaxonomy(id);
+    conditions.push(own ? serviceHasTaxonomy(own) : serviceHasAnyTerm(await resolveImportedTaxonomy(db, id)));
+  }
   if (q.organization_id) {
     const id = q.organization_id.toLowerCase();
     conditions.push(primaryOrganizationIs(id, await placeholderSourcesOf(db, id)));
@@ -307,10 +321,13 @@ export async function getTaxonomy(db: Db, id: string): Promise<TaxonomyT> {
   return t as unknown as TaxonomyT;
 }
 
-/** A taxonomy term with its taxonomy, as nested in attributes and answered by /taxonomy_terms/{id}. */
+/**
+ * A taxonomy term with its taxonomy, as nested in attributes and answered by /taxonomy_terms/{id}.
+ * An imported term keeps the taxonomy text its source gave; the catalogue's own name their taxonomy.
+ */
 function termOf(universe: TermUniverse, row: Row): Row {
   const taxonomy = universe.taxonomies.find((x) => x.id === row.taxonomy_id);
-  return { ...row, ...(taxonomy ? { taxonomy: taxonomy.name, taxonomy_detail: taxonomy } : {}) };
+  return { ...row, ...(taxonomy ? { taxonomy: row.taxonomy ?? taxonomy.name, taxonomy_detail: taxonomy } : {}) };
 }
 
 export async function listTaxonomyTerms(db: Db, q: Paging & { search?: string; format?: string; taxonomy_id?: string; top_only?: boolean; parent_id?: string }): Promise<HsdsPage<TaxonomyTermT>> {

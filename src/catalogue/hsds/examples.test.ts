@@ -42,18 +42,19 @@ function countCsv(dir: string): number {
   return n;
 }
 
-const CASES: { example: string; services: number; channels: number; organizations: number }[] = [
-  { example: 'service_full.json', services: 1, channels: 1, organizations: 1 },
-  { example: 'organization_full.json', services: 1, channels: 1, organizations: 1 },
-  { example: 'service_at_location_full.json', services: 1, channels: 1, organizations: 1 },
-  { example: 'service_list.json', services: 1, channels: 0, organizations: 1 },
-  { example: 'organization_list.json', services: 0, channels: 0, organizations: 1 },
-  { example: 'service_at_location_list.json', services: 1, channels: 1, organizations: 1 },
-  { example: 'taxonomy_list.json', services: 0, channels: 0, organizations: 0 },
-  { example: 'taxonomy_term_list.json', services: 0, channels: 0, organizations: 0 },
-  { example: 'location.json', services: 0, channels: 1, organizations: 0 },
-  { example: 'tabular.json', services: 1, channels: 1, organizations: 1 },
-  { example: 'csv', services: 1, channels: 1, organizations: 1 },
+/** Records each example gives: the catalogue's, and the taxonomies and terms of its own that it keeps as HSDS has them. */
+const CASES: { example: string; services: number; channels: number; organizations: number; taxonomies: number; terms: number }[] = [
+  { example: 'service_full.json', services: 1, channels: 1, organizations: 1, taxonomies: 1, terms: 1 },
+  { example: 'organization_full.json', services: 1, channels: 1, organizations: 1, taxonomies: 1, terms: 1 },
+  { example: 'service_at_location_full.json', services: 1, channels: 1, organizations: 1, taxonomies: 1, terms: 1 },
+  { example: 'service_list.json', services: 1, channels: 0, organizations: 1, taxonomies: 0, terms: 0 },
+  { example: 'organization_list.json', services: 0, channels: 0, organizations: 1, taxonomies: 0, terms: 0 },
+  { example: 'service_at_location_list.json', services: 1, channels: 1, organizations: 1, taxonomies: 0, terms: 0 },
+  { example: 'taxonomy_list.json', services: 0, channels: 0, organizations: 0, taxonomies: 1, terms: 0 },
+  { example: 'taxonomy_term_list.json', services: 0, channels: 0, organizations: 0, taxonomies: 1, terms: 1 },
+  { example: 'location.json', services: 0, channels: 1, organizations: 0, taxonomies: 0, terms: 0 },
+  { example: 'tabular.json', services: 1, channels: 1, organizations: 1, taxonomies: 1, terms: 1 },
+  { example: 'csv', services: 1, channels: 1, organizations: 1, taxonomies: 1, terms: 1 },
 ];
 
 const figures: string[] = [];
@@ -69,7 +70,10 @@ for (const c of CASES) {
     assert.equal(fields.total, c.example === 'csv' ? countCsv(path) : countFile(path), 'every value of the file was read');
     for (const s of fields.skipped) assert.ok(s.reason.length > 10 && s.count > 0, `${s.field} has a reason`);
     assert.deepStrictEqual(batch.skipped, [], 'no record is skipped');
-    assert.deepStrictEqual([batch.services.length, batch.channels.length, batch.organizations.length], [c.services, c.channels, c.organizations]);
+    assert.deepStrictEqual(
+      [batch.services.length, batch.channels.length, batch.organizations.length, batch.taxonomies!.length, batch.taxonomyTerms!.length],
+      [c.services, c.channels, c.organizations, c.taxonomies, c.terms],
+    );
     figures.push(`  ${c.example}: ${fields.kept} / ${fields.total} kept, ${fields.skipped.length} fields skipped with reasons`);
   });
 }

@@ -55,6 +55,7 @@ import {
   type ServiceRecord,
 } from '../model.ts';
 import { streamChannels, streamOrganizations, streamServices, type PageOptions } from '../records.ts';
+import { importedTaxonomyRows } from './imported-taxonomies.ts';
 import {
   ADDRESS_TYPE_FROM_HSDS,
   ADDRESS_TYPE_TO_HSDS,
@@ -721,7 +722,8 @@ export interface HsdsExportSummary {
 
 /**
  * Writes the catalogue as an HSDS 3.0 dataset into `dir` (created if missing): one `<table>.json`
- * per table. Records are read page by page, so the catalogue never sits in memory whole.
+ * per table. Records are read page by page, so the catalogue never sits in memory whole. The
+ * taxonomies and terms HSDS imports brought of their own follow the catalogue's (under their own ids).
  */
 export async function exportHsds(db: Db, dir: string, options: PageOptions = {}): Promise<HsdsExportSummary> {
   await mkdir(dir, { recursive: true });
@@ -735,6 +737,9 @@ export async function exportHsds(db: Db, dir: string, options: PageOptions = {})
         for (const t of EXPORT_TABLES) await files[t].flush();
       },
     );
+    const imported = await importedTaxonomyRows(db);
+    for (const row of imported.taxonomies) files.taxonomies.push(row);
+    for (const row of imported.terms) files.taxonomy_terms.push(row);
   } finally {
     for (const t of EXPORT_TABLES) await files[t]?.close();
   }

@@ -18,8 +18,8 @@ const KEPT: Record<string, readonly string[]> = {
   service_areas: ['id', 'service_id', 'name', 'uri'],
   urls: ['id', 'url', 'label', 'location_id'],
   languages: ['id', 'service_id', 'location_id', 'phone_id', 'name', 'code'],
-  taxonomies: ['id', 'name', 'uri'],
-  taxonomy_terms: ['id', 'code', 'name', 'taxonomy_id', 'taxonomy', 'term_uri', 'parent_id'],
+  taxonomies: ['id', 'name', 'description', 'uri', 'version'],
+  taxonomy_terms: ['id', 'code', 'name', 'description', 'taxonomy_id', 'taxonomy', 'language', 'term_uri', 'parent_id'],
   attributes: ['id', 'link_id', 'taxonomy_term_id', 'link_type', 'link_entity', 'value'],
 };
 
@@ -79,8 +79,6 @@ const REASONS: Record<string, Record<string, string>> = {
     extent_type: 'the catalogue keeps areas as code list areas, not geometries',
   },
   languages: { note: 'the catalogue keeps language codes only' },
-  taxonomies: { description: 'the catalogue keeps the terms, not their taxonomies\' descriptions', version: 'the catalogue keeps no taxonomy versions' },
-  taxonomy_terms: { description: 'the catalogue keeps a term\'s code, name and URI', language: 'a term\'s name is kept in the import\'s language' },
   programs: { '*': 'the catalogue has no programs' },
   funding: { '*': 'the catalogue keeps a PTV funding type, not funding sources' },
   cost_options: { '*': 'the catalogue keeps charge information as text (fees_description), not cost options' },

@@ -240,7 +240,10 @@ export class Flattener {
     const { taxonomy, taxonomy_detail } = value;
     const rest = this.split(value, ['taxonomy_detail', 'taxonomy']);
     const detail = isObject(taxonomy_detail) ? taxonomy_detail : isObject(taxonomy) ? taxonomy : null;
-    const name = typeof taxonomy === 'string' && taxonomy.trim() ? taxonomy.trim() : detail && typeof detail.name === 'string' ? detail.name : null;
+    // The taxonomy's own name where its detail gives one; the term's `taxonomy` text (which HSDS
+    // describes as free text naming the taxonomy in use) stays on the term, as given.
+    const name =
+      detail && typeof detail.name === 'string' && detail.name.trim() ? detail.name : typeof taxonomy === 'string' && taxonomy.trim() ? taxonomy.trim() : null;
     const taxonomyId = rest.taxonomy_id || detail?.id || (name ? derivedId('taxonomy', name) : null);
     if (taxonomyId) rest.taxonomy_id = taxonomyId;
     if (typeof taxonomy === 'string') rest.taxonomy = taxonomy;

@@ -24,6 +24,8 @@ import {
   type Phone,
   type ServiceHours,
   type ServiceRecord,
+  type TaxonomyRecord,
+  type TaxonomyTermRecord,
 } from '../model.ts';
 import { DEFAULT_SERVICE_HOUR_TYPE, DEFAULT_SOURCE, PUBLISHING_STATUS_OF, dayRuns, decodeDate, decodeTime } from './export.ts';
 import type { FieldLedger } from './fields.ts';
@@ -37,6 +39,7 @@ import {
   UUID,
   codeOfUri,
   derivedId,
+  foreignTermUri as foreignUri,
   municipalityCodeOf,
   type Row,
   type TableName,
@@ -279,11 +282,8 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions, 
   /** A term of another taxonomy is kept as an ontology term: its own URI, else one made of its taxonomy's and its code. */
   const foreignTermUri = (t: Attr): string => {
     const term = t.term!;
-    const own = str(term.term_uri);
-    if (own) return own;
-    const base = typeof term.taxonomy_id === 'string' ? taxonomyUris.get(term.taxonomy_id) : null;
-    const code = str(term.code) ?? String(term.id);
-    return base ? `${base.replace(/\/$/, '')}/${encodeURIComponent(code)}` : `urn:hsds-taxonomy:${encodeURIComponent(t.taxonomy ?? 'unnamed')}:${encodeURIComponent(code)}`;
+    const taxonomyUri = typeof term.taxonomy_id === 'string' ? (taxonomyUris.get(term.taxonomy_id) ?? null) : null;
+    return foreignUri({ id: String(term.id), code: str(term.code), termUri: str(term.term_uri) }, { name: t.taxonomy, uri: taxonomyUri });
   };
   const terms = new Map(rows('taxonomy_terms').map((t) => [t.id as string, t]));
   const attributes = new Map<string, Attr[]>();
@@ -674,9 +674,78 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions, 
     });
   }
 
-  accountFields(raw, ledger, { skippedRows, notKept, fieldNotKept, used, terms, taxonomyNames, services: new Set(services.map((s) => s.id)) });
-  return { format: 'hsds', sources, services, channels, organizations, skipped };
+  // Taxonomies and terms of the dataset's own (not the catalogue's classifications, which are
+  // derived from the codes services carry): kept as HSDS has them, under their own ids.
+  const rejectField = (row: Row, field: string, why: string) => {
+    let reasons = fieldNotKept.get(row);
+    if (!reasons) fieldNotKept.set(row, (reasons = {}));
+    reasons[field] = why;
+  };
+  const checkedField = (row: Row, field: string, ok: (v: string) => boolean, what: string): string | null => {
+    const v = str(row[field]);
+    if (v === null || ok(v)) return v;
+    rejectField(row, field, `not ${what}: HSDS asks for one`);
+    return null;
+  };
+  const isUuid = (v: string) => UUID.test(v);
+  const taxonomies: TaxonomyRecord[] = [];
+  for (const { row: t, fields } of tables.taxonomies) {
+    // A taxonomy the flattener made of a term's taxonomy text alone (no object given) is no taxonomy of the source's.
+    if (OWN_TAXONOMIES.has(String(t.name)) || fields.length === 0) continue;
+    const id = String(t.id);
+    const name = str(t.name);
+    if (!UUID.test(id) || name === null) {
+      notKept.set(t, name === null ? 'a taxonomy without a name: HSDS asks for one' : `id ${JSON.stringify(id)} is not a UUID: HSDS asks for one`);
+      continue;
+    }
+    taxonomies.push({
+      id: lower(id),
+      source: orDefault(attrsOf(id, 'taxonomy').prop('source'), null) ?? DEFAULT_SOURCE,
+      name,
+      description: str(t.description),
+      uri: checkedField(t, 'uri', isUrl, 'a URI'),
+      version: str(t.version),
+    });
+  }
+  const taxonomyTerms: TaxonomyTermRecord[] = [];
+  /** Terms of other taxonomies that cannot be kept as HSDS has them, with the reason (a service's use of one still keeps it as an ontology term). */
+  const termsNotStored = new Map<Row, string>();
+  const storedTaxonomies = new Set(taxonomies.map((t) => t.id));
+  for (const { row: t, fields } of tables.taxonomy_terms) {
+    if (isOwnTaxonomyTerm(t, taxonomyNames)) continue;
+    const id = String(t.id);
+    const name = str(t.name);
+    if (!UUID.test(id) || name === null) {
+      termsNotStored.set(t, name === null ? 'a term without a name: HSDS asks for one' : `id ${JSON.stringify(id)} is not a UUID: HSDS asks for one`);
+      continue;
+    }
+    // taxonomy_id, given or the id of the taxonomy_detail nested: one made of the taxonomy text alone names nothing kept.
+    const taxonomyId = fields.includes('taxonomy_id')
+      ? (checkedField(t, 'taxonomy_id', isUuid, 'a UUID')?.toLowerCase() ?? null)
+      : typeof t.taxonomy_id === 'string' && storedTaxonomies.has(lower(t.taxonomy_id))
+        ? lower(t.taxonomy_id)
+        : null;
+    taxonomyTerms.push({
+      id: lower(id),
+      source: orDefault(attrsOf(id, 'taxonomy_term').prop('source'), null) ?? DEFAULT_SOURCE,
+      code: str(t.code),
+      name,
+      description: str(t.description),
+      parentId: checkedField(t, 'parent_id', isUuid, 'a UUID')?.toLowerCase() ?? null,
+      taxonomy: str(t.taxonomy),
+      taxonomyId,
+      language: str(t.language),
+      termUri: checkedField(t, 'term_uri', isUrl, 'a URI'),
+    });
+  }
+
+  accountFields(raw, ledger, { skippedRows, notKept, fieldNotKept, termsNotStored, used, terms, taxonomyNames, services: new Set(services.map((s) => s.id)) });
+  return { format: 'hsds', sources, services, channels, organizations, taxonomies, taxonomyTerms, skipped };
 }
+
+/** A term of one of the catalogue's own taxonomies (PTV's code lists, languages, properties), which the catalogue derives from its codes. */
+const isOwnTaxonomyTerm = (term: Row | undefined, taxonomyNames: Map<string, string>) =>
+  !!term && typeof term.taxonomy_id === 'string' && OWN_TAXONOMIES.has(taxonomyNames.get(term.taxonomy_id) ?? '');
 
 const NOT_LINKED: Partial<Record<TableName, string>> = {
   phones: 'a phone of a service, organisation or contact, not of a location: the catalogue keeps phone numbers on service channels (locations) only',
@@ -693,6 +762,15 @@ const REASON_OF_TERM_FIELD: Record<string, string> = {
   description: "the catalogue keeps a term's URI and name",
   language: "a term's name is kept in the import's language",
   parent_id: "the catalogue keeps other taxonomies' terms as flat ontology terms (URI and name)",
+};
+/** Fields of the catalogue's own terms and taxonomies that it derives from its code lists rather than keeps. */
+const OWN_TERM_FIELD_REASON: Record<string, string> = {
+  description: "the catalogue's own classifications take their descriptions from its code lists",
+  language: "a term's name is kept in the import's language",
+};
+const OWN_TAXONOMY_FIELD_REASON: Record<string, string> = {
+  description: "the catalogue describes its own taxonomies itself",
+  version: "the catalogue's own taxonomies follow its code lists, not a version given",
 };
 const isUrl = (v: string) => URL.canParse(v);
 const isEmail = (v: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v);
@@ -753,9 +831,18 @@ const RECORD_TABLES: readonly TableName[] = ['services', 'organizations', 'locat
 function accountFields(
   raw: RawTables,
   ledger: FieldLedger,
-  k: { skippedRows: Map<Row, string>; notKept: Map<Row, string>; fieldNotKept: Map<Row, Record<string, string>>; used: Set<Row>; terms: Map<string, Row>; taxonomyNames: Map<string, string>; services: Set<string> },
+  k: {
+    skippedRows: Map<Row, string>;
+    notKept: Map<Row, string>;
+    fieldNotKept: Map<Row, Record<string, string>>;
+    termsNotStored: Map<Row, string>;
+    used: Set<Row>;
+    terms: Map<string, Row>;
+    taxonomyNames: Map<string, string>;
+    services: Set<string>;
+  },
 ) {
-  const ownTaxonomy = (term: Row | undefined) => !!term && typeof term.taxonomy_id === 'string' && OWN_TAXONOMIES.has(k.taxonomyNames.get(term.taxonomy_id) ?? '');
+  const ownTaxonomy = (term: Row | undefined) => isOwnTaxonomyTerm(term, k.taxonomyNames);
   const keptTerms = new Set<string>();
   const attributeReason = (a: Row): string | null => {
     const term = k.terms.get(a.taxonomy_term_id as string);
@@ -790,21 +877,26 @@ function accountFields(
       if (why === null) {
         if (table === 'attributes') why = reasons.get(row) ?? null;
         else if (table === 'taxonomy_terms') {
-          why = keptTerms.has(String(row.id)) ? null : 'a term no service of the dataset uses: the catalogue keeps the terms services use';
-          if (!ownTaxonomy(row)) {
-            // An ontology term keeps a URI and a name: the code and taxonomy only where the URI is made of them (foreignTermUri).
+          const notStored = k.termsNotStored.get(row);
+          if (ownTaxonomy(row)) {
+            why = keptTerms.has(String(row.id)) ? null : 'a term no service of the dataset uses: the catalogue keeps the terms of its own taxonomies that services use';
+            fieldReason = (f) => OWN_TERM_FIELD_REASON[f] ?? null;
+          } else if (notStored !== undefined) {
+            // Not kept as HSDS has it; a service's use of it still keeps it as an ontology term: a URI and a
+            // name, the code and taxonomy only where the URI is made of them (foreignTermUri).
+            why = keptTerms.has(String(row.id)) ? null : notStored;
             const ownUri = str(row.term_uri) !== null;
             const kept = ownUri ? ['id', 'name', 'term_uri'] : ['id', 'name', 'code', 'taxonomy', 'taxonomy_id'];
-            fieldReason = (f) => (kept.includes(f) ? null : (REASON_OF_TERM_FIELD[f] ?? FOREIGN_TERM));
+            fieldReason = (f) => (kept.includes(f) ? null : `${notStored}; ${REASON_OF_TERM_FIELD[f] ?? FOREIGN_TERM}`);
           }
+          // Otherwise kept in imported_taxonomy_terms, every field (those rejected are in fieldNotKept).
         } else if (table === 'taxonomies') {
-          why = !keptTaxonomies.has(row.id)
-            ? 'a taxonomy no service of the dataset uses: the catalogue keeps the terms services use'
-            : OWN_TAXONOMIES.has(String(row.name))
-              ? null
-              : "the catalogue keeps other taxonomies' terms as ontology terms (URI and name), not the taxonomy itself";
-        }
-        else if (!RECORD_TABLES.includes(table) && !k.used.has(row)) why = NOT_LINKED[table] ?? 'not linked to a record the catalogue keeps';
+          if (OWN_TAXONOMIES.has(String(row.name))) {
+            why = keptTaxonomies.has(row.id) ? null : 'a taxonomy no service of the dataset uses: the catalogue keeps the terms of its own taxonomies that services use';
+            fieldReason = (f) => OWN_TAXONOMY_FIELD_REASON[f] ?? null;
+          }
+          // Otherwise kept in imported_taxonomies, every field (one that cannot be is in notKept).
+        } else if (!RECORD_TABLES.includes(table) && !k.used.has(row)) why = NOT_LINKED[table] ?? 'not linked to a record the catalogue keeps';
         if (table === 'schedules') fieldReason = (f) => (f === 'freq' && String(row.freq).toUpperCase() !== 'WEEKLY' ? 'the catalogue keeps weekly opening hours only' : null);
         const notKeptFields = k.fieldNotKept.get(row);
         if (notKeptFields) fieldReason = (f) => notKeptFields[f] ?? null;

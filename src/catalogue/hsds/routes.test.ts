@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { basicAuth, createTestApp, type TestApp } from '../../testing/app.ts';
 import { testBackends } from '../../testing/databases.ts';
 import { demoDocument, importDemo } from '../../testing/fixtures.ts';
 import { assertProblem } from '../../testing/problems.ts';
-import { errorsOf, officialSchema } from './official-schemas.ts';
+import { runImport } from '../import-run.ts';
+import { readHsds } from './import.ts';
+import { errorsOf, officialSchema, REFERENCE } from './official-schemas.ts';
 import { loadCatalogue } from '../records.ts';
 import { hsdsTables } from './export.ts';
 import { HSDS_PREFIX } from './routes.ts';
@@ -21,6 +24,8 @@ import { HsdsView } from './view.ts';
 const ETALUKIO = '3668d250-cd80-45c4-abcc-9b2d3a2b3e42'; // classes P6, P6.8, P6.10, P6.13; Responsible organisation below
 const ETALUKIO_ORG = 'df0c2f24-d2bd-4ba7-bdcd-fcfc9f0d65a7';
 const OTAVA = '961f1a02-0eb7-4b5d-9721-6b9f2d14ec6f'; // the one ServiceLocation
+const IMPORTED_TAXONOMY = '5c4d79d7-cc55-470e-9f1f-8cad074e4892'; // of the official example taxonomy_term_list.json
+const IMPORTED_TERM = '3f7b145d-84af-42d7-8fae-eaca714b02b2';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const demoServiceIds = new Set(
@@ -169,8 +174,14 @@ for (const backend of testBackends()) {
       assert.ok(org.services.some((s: Json) => s.id === ETALUKIO));
       assert.equal(page(await get('/organizations?search=no-such-organisation-anywhere'), null, 'no organizations').total_items, 0);
 
+      // A dataset's own taxonomy and term (Open Referral's example) imported: served beside the catalogue's, as valid.
+      await runImport(t.database.db, await readHsds(join(REFERENCE, 'examples', 'taxonomy_term_list.json'), { language: 'en' }), { actor: 'test' });
       const taxonomies = page(await get('/taxonomies?per_page=100'), 'taxonomy.json', 'taxonomies').contents as Json[];
       assert.ok(taxonomies.some((x) => x.name === 'ptvserclass2'));
+      const imported = taxonomies.find((x) => x.id === IMPORTED_TAXONOMY)!;
+      const importedTerms = page(await get(`/taxonomy_terms?taxonomy_id=${imported.id}`), 'taxonomy_term.json', 'terms of an imported taxonomy').contents as Json[];
+      assert.deepStrictEqual(importedTerms.map((x) => [x.id, x.taxonomy_detail]), [[IMPORTED_TERM, imported]]);
+      check('taxonomy_term.json', (await get(`/taxonomy_terms/${IMPORTED_TERM}`)).json(), 'an imported term');
       for (const x of taxonomies) check('taxonomy.json', (await get(`/taxonomies/${x.id}`)).json(), `taxonomy ${x.id}`);
       const serclass = taxonomies.find((x) => x.name === 'ptvserclass2')!;
       const terms = page(await get(`/taxonomy_terms?taxonomy_id=${serclass.id}&per_page=100`), 'taxonomy_term.json', 'terms of a taxonomy').contents as Json[];

@@ -14,7 +14,7 @@ const S = Type.String();
 const O = <T extends Type.TSchema>(t: T) => Type.Optional(t);
 const Attributes = () => O(Type.Array(Attribute));
 
-export const Taxonomy = Type.Object({ id: S, name: S, description: S, uri: O(S) }, { description: 'HSDS taxonomy' });
+export const Taxonomy = Type.Object({ id: S, name: S, description: S, uri: O(S), version: O(S) }, { description: 'HSDS taxonomy' });
 export const TaxonomyTerm = Type.Object(
   {
     id: S,

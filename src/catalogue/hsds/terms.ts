@@ -4,7 +4,8 @@ import { canonicalJson } from '../../lib/canonical-json.ts';
 import { LANGUAGES, type LocalizedText } from '../model.ts';
 import { HsdsEncoder } from './export.ts';
 import { codeLists } from '../codelists.ts';
-import { derivedId, emptyTables, TAXONOMIES, type Row, type TaxonomyKey } from './vocabulary.ts';
+import { importedTaxonomyRows } from './imported-taxonomies.ts';
+import { derivedId, emptyTables, foreignTermUri, TAXONOMIES, UUID, type Row, type TaxonomyKey } from './vocabulary.ts';
 
 /**
  * The taxonomies and terms the HSDS API serves (/taxonomies, /taxonomy_terms) and filters services
@@ -17,6 +18,10 @@ import { derivedId, emptyTables, TAXONOMIES, type Row, type TaxonomyKey } from '
  *
  * Properties ('aurora') and languages ('iso639-1') are enumerated from the exporter's fixed lists,
  * so a term may be listed that no record of the catalogue uses at the moment.
+ *
+ * After them come the taxonomies and terms HSDS imports brought of their own (imported-taxonomies.ts),
+ * under the ids their source gave. A service keeps such a term as an ontology term (or, where its
+ * URI is a PTV service class's, as that class), so filtering services by it selects those.
  */
 
 /** Properties the exporter writes as 'aurora' terms (export.ts: prop, override, term('aurora', …)). */
@@ -30,12 +35,15 @@ const AURORA_TERMS = [
 const pick = (column: RawBuilder<unknown>) => sql`coalesce(nullif(${column}->>'fi', ''), nullif(${column}->>'sv', ''), nullif(${column}->>'en', ''))`;
 
 export interface TermUniverse {
+  /** The catalogue's own taxonomies, then the imported ones. */
   taxonomies: Row[];
-  /** Ordered by taxonomy name, code and id, as the export writes them. */
+  /** Ordered by taxonomy name, code and id, as the export writes them: the catalogue's own, then the imported ones. */
   terms: Row[];
   /** Which classification a term id stands for. */
   refs: Map<string, { key: TaxonomyKey; code: string }>;
   taxonomyKeys: Map<string, TaxonomyKey>;
+  /** An imported taxonomy's id → the classifications its terms stand for on services. */
+  importedTaxonomyRefs: Map<string, TermRef[]>;
 }
 
 export async function termUniverse(db: Db): Promise<TermUniverse> {
@@ -84,10 +92,44 @@ export async function termUniverse(db: Db): Promise<TermUniverse> {
   }
   const refs = new Map<string, { key: TaxonomyKey; code: string }>();
   for (const t of tables.taxonomy_terms) refs.set(t.id as string, { key: taxonomyKeys.get(t.taxonomy_id as string)!, code: t.code as string });
-  return { taxonomies: tables.taxonomies, terms: tables.taxonomy_terms, refs, taxonomyKeys };
+
+  const imported = await importedTaxonomyRows(db);
+  const importedTaxonomies = new Map(imported.taxonomies.map((t) => [t.id as string, t]));
+  const importedTaxonomyRefs = new Map<string, TermRef[]>();
+  for (const t of imported.terms) {
+    const ref = importedTermRef(t, importedTaxonomies.get(t.taxonomy_id as string));
+    refs.set(t.id as string, ref);
+    if (typeof t.taxonomy_id === 'string' && importedTaxonomies.has(t.taxonomy_id)) {
+      let list = importedTaxonomyRefs.get(t.taxonomy_id);
+      if (!list) importedTaxonomyRefs.set(t.taxonomy_id, (list = []));
+      list.push(ref);
+    }
+  }
+  return {
+    taxonomies: [...tables.taxonomies, ...imported.taxonomies],
+    terms: [...tables.taxonomy_terms, ...imported.terms],
+    refs,
+    taxonomyKeys,
+    importedTaxonomyRefs,
+  };
 }
 
-type TermRef = { key: TaxonomyKey; code: string };
+/** What an imported term is on the services that use it: a PTV service class where its URI is one's, else an ontology term (import.ts). */
+function importedTermRef(term: Row, taxonomy: Row | undefined): TermRef {
+  const termUri = typeof term.term_uri === 'string' ? term.term_uri : null;
+  const serviceClass = termUri ? codeLists().serviceClassCode(termUri) : undefined;
+  if (serviceClass) return { key: 'serviceClass', code: serviceClass };
+  const uri = foreignTermUri(
+    { id: term.id as string, code: typeof term.code === 'string' ? term.code : null, termUri },
+    {
+      name: taxonomy ? (taxonomy.name as string) : typeof term.taxonomy === 'string' ? term.taxonomy : null,
+      uri: taxonomy && typeof taxonomy.uri === 'string' ? taxonomy.uri : null,
+    },
+  );
+  return { key: 'ontologyTerm', code: uri };
+}
+
+export type TermRef = { key: TaxonomyKey; code: string };
 let known: { terms: Map<string, TermRef>; taxonomies: Map<string, TaxonomyKey> } | undefined;
 /**
  * Ids of the terms that do not depend on the catalogue: the national code lists' classes, target
@@ -117,6 +159,15 @@ export async function resolveTerm(db: Db, id: string): Promise<TermRef | undefin
 
 /** The taxonomy a taxonomy id stands for (its id is derived from its name alone). */
 export const resolveTaxonomy = (id: string): TaxonomyKey | undefined => knownIds().taxonomies.get(id);
+
+/** The classifications the terms of an imported taxonomy stand for on services (none: not an imported taxonomy, or one without terms). */
+export async function resolveImportedTaxonomy(db: Db, id: string): Promise<TermRef[]> {
+  // The query's uuid format lets "urn:uuid:…" through, which the uuid column would refuse.
+  if (!UUID.test(id)) return [];
+  const found = await db.selectFrom('imported_taxonomies').select('id').where('id', '=', id).executeTakeFirst();
+  if (!found) return [];
+  return (await termUniverse(db)).importedTaxonomyRefs.get(id) ?? [];
+}
 
 const TEXT_COLUMNS = ['name', 'alternate_name', 'summary', 'description', 'user_instruction', 'requirements', 'charge_info', 'keywords'];
 const hasLanguage = (code: string | null) =>
@@ -174,6 +225,11 @@ export function serviceHasTerm(ref: { key: TaxonomyKey; code: string } | undefin
       // Channel, area, municipality and schedule terms classify locations and their parts, not services.
       return sql<SqlBool>`false`;
   }
+}
+
+/** Services with any of these terms (an imported taxonomy's). */
+export function serviceHasAnyTerm(refs: TermRef[]): RawBuilder<SqlBool> {
+  return refs.length ? sql<SqlBool>`(${sql.join(refs.map(serviceHasTerm), sql` or `)})` : sql<SqlBool>`false`;
 }
 
 /** Services with any term of the taxonomy. */

@@ -88,6 +88,20 @@ export function derivedId(...parts: (string | number)[]): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }
 
+/**
+ * The URI under which a service keeps a term of a taxonomy not the catalogue's own (an ontology
+ * term): the term's own URI, else its taxonomy's URI and its code, else a URN of its taxonomy's
+ * name and its code (or id). The import (import.ts) and the HSDS API's filter by such a term
+ * (terms.ts) compute it alike.
+ */
+export function foreignTermUri(term: { id: string; code: string | null; termUri: string | null }, taxonomy: { name: string | null; uri: string | null }): string {
+  if (term.termUri) return term.termUri;
+  const code = term.code ?? term.id;
+  return taxonomy.uri
+    ? `${taxonomy.uri.replace(/\/$/, '')}/${encodeURIComponent(code)}`
+    : `urn:hsds-taxonomy:${encodeURIComponent(taxonomy.name ?? 'unnamed')}:${encodeURIComponent(code)}`;
+}
+
 export const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 export const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
