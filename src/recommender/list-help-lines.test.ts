@@ -1,41 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../testing/app.ts';
 import { testBackends } from '../testing/databases.ts';
 import { importDemo } from '../testing/fixtures.ts';
 import { assertProblem } from '../testing/problems.ts';
-import { SHIPPED_HELP_LINES } from './situations/help-lines.ts';
+import { helpLinesFileWith, localAdviceLine } from '../testing/help-lines.ts';
 
-/** An operator's help-line file: the shipped lines and Mikkeli's own advice line (a made-up number). */
-function operatorFile() {
-  const shipped = JSON.parse(readFileSync(SHIPPED_HELP_LINES, 'utf8')) as { version: string; lines: object[] };
-  const mikkeli = {
-    id: 'mikkeli-advice',
-    kind: 'advice',
-    name: { fi: 'Mikkelin kaupungin neuvonta', sv: 'S:t Michels stads rådgivning', en: 'City of Mikkeli advice' },
-    phone: { fi: '015 000 000', sv: '015 000 000', en: '015 000 000' },
-    description: { fi: 'Kaupungin palvelut.', sv: 'Stadens tjänster.', en: "The city's services." },
-    hours: null,
-    url: null,
-    crisis: false,
-    concepts: [],
-    whenNothingFits: true,
-    municipalities: ['491'],
-  };
-  const file = join(mkdtempSync(join(tmpdir(), 'help-lines-')), 'lines.json');
-  writeFileSync(file, JSON.stringify({ version: `${shipped.version}+mikkeli`, lines: [...shipped.lines, mikkeli] }));
-  return file;
-}
+const MIKKELI = localAdviceLine('mikkeli-advice', '491', { fi: 'Mikkelin kaupungin neuvonta', sv: 'S:t Michels stads rådgivning', en: 'City of Mikkeli advice' }, '015 000 000');
 
 for (const backend of testBackends()) {
   describe(`help lines for a place (${backend})`, () => {
     let t: TestApp;
     const previous = process.env.AURORA_HELP_LINES_FILE;
     before(async () => {
-      process.env.AURORA_HELP_LINES_FILE = operatorFile();
+      process.env.AURORA_HELP_LINES_FILE = helpLinesFileWith(MIKKELI);
       t = await createTestApp(backend);
       await importDemo(t.database.db);
     });

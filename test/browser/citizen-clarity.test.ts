@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { METER_NAMES, METERS } from '../../src/recommender/meter-names.ts';
@@ -12,7 +9,7 @@ import sv from '../../web/citizen/locales/sv.ts';
 import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network, type VIEWPORTS } from './harness.ts';
 import { upsertServices } from '../../src/catalogue/store.ts';
 import { SERVICE_ID, setUpReceivingService, type ReceivingService } from './citizen-setup.ts';
-import { SHIPPED_HELP_LINES } from '../../src/recommender/situations/help-lines.ts';
+import { helpLinesFileWith, localAdviceLine } from '../../src/testing/help-lines.ts';
 
 /**
  * Issue #14, the citizen half: what confused people trying the app, walked as they did it.
@@ -30,25 +27,7 @@ const WEB_CHANNEL_NAME = { fi: 'Nettilukion hakulomake', sv: 'Ansökan till nät
 const CHECK = { health: 8, resilience: 7, housing: 1, working_studying: 6, family: 8, friends: 7, finance: 2, improvement_of_strengths: 7, self_esteem: 7, life_satisfaction: 6 };
 const NO_CHANNELS = '7e2b5c1a-3d4f-4e6a-8b9c-0a1b2c3d4e5f';
 const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k]));
-const OULU_ADVICE = {
-  id: 'oulu-advice',
-  kind: 'advice',
-  name: { fi: 'Oulun kaupungin neuvonta', sv: 'Uleåborgs stads rådgivning', en: 'City of Oulu advice' },
-  phone: { fi: '08 000 0000', sv: '08 000 0000', en: '08 000 0000' },
-  description: { fi: 'Kaupungin palvelut.', sv: 'Stadens tjänster.', en: "The city's services." },
-  hours: null,
-  url: null,
-  crisis: false,
-  concepts: [],
-  whenNothingFits: true,
-  municipalities: ['564'],
-} as const;
-function operatorHelpLines() {
-  const shipped = JSON.parse(readFileSync(SHIPPED_HELP_LINES, 'utf8')) as { version: string; lines: object[] };
-  const file = join(mkdtempSync(join(tmpdir(), 'help-lines-')), 'lines.json');
-  writeFileSync(file, JSON.stringify({ version: `${shipped.version}+oulu`, lines: [...shipped.lines, OULU_ADVICE] }));
-  return file;
-}
+const OULU_ADVICE = localAdviceLine('oulu-advice', '564', { fi: 'Oulun kaupungin neuvonta', sv: 'Uleåborgs stads rådgivning', en: 'City of Oulu advice' }, '08 000 0000');
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
@@ -59,7 +38,7 @@ describe('citizen app: clarity (issue #14)', { skip: skipBrowser }, () => {
   const helpLinesBefore = process.env.AURORA_HELP_LINES_FILE;
   before(async () => {
     // The operator's help lines: the shipped ones and the City of Oulu's own advice line (a made-up number).
-    process.env.AURORA_HELP_LINES_FILE = operatorHelpLines();
+    process.env.AURORA_HELP_LINES_FILE = helpLinesFileWith(OULU_ADVICE);
     network = await startNetwork();
     receiver = await setUpReceivingService(network);
     await upsertServices(network.database.db, [
