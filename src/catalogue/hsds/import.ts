@@ -694,8 +694,9 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions, 
     if (OWN_TAXONOMIES.has(String(t.name)) || fields.length === 0) continue;
     const id = String(t.id);
     const name = str(t.name);
-    if (!UUID.test(id) || name === null) {
-      notKept.set(t, name === null ? 'a taxonomy without a name: HSDS asks for one' : `id ${JSON.stringify(id)} is not a UUID: HSDS asks for one`);
+    const unstorable = whyNotStorable('taxonomy', id, name);
+    if (unstorable !== null || name === null) {
+      notKept.set(t, unstorable!);
       continue;
     }
     taxonomies.push({
@@ -715,8 +716,9 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions, 
     if (isOwnTaxonomyTerm(t, taxonomyNames)) continue;
     const id = String(t.id);
     const name = str(t.name);
-    if (!UUID.test(id) || name === null) {
-      termsNotStored.set(t, name === null ? 'a term without a name: HSDS asks for one' : `id ${JSON.stringify(id)} is not a UUID: HSDS asks for one`);
+    const unstorable = whyNotStorable('term', id, name);
+    if (unstorable !== null || name === null) {
+      termsNotStored.set(t, unstorable!);
       continue;
     }
     // taxonomy_id, given or the id of the taxonomy_detail nested: one made of the taxonomy text alone names nothing kept.
@@ -742,6 +744,10 @@ function hsdsBatch(raw: RawTables, sources: string[], options: ReadHsdsOptions, 
   accountFields(raw, ledger, { skippedRows, notKept, fieldNotKept, termsNotStored, used, terms, taxonomyNames, services: new Set(services.map((s) => s.id)) });
   return { format: 'hsds', sources, services, channels, organizations, taxonomies, taxonomyTerms, skipped };
 }
+
+/** Why a taxonomy or term of the dataset's own cannot be stored as HSDS has it (no name, an id not a UUID), or null. */
+const whyNotStorable = (what: 'taxonomy' | 'term', id: string, name: string | null): string | null =>
+  name === null ? `a ${what} without a name: HSDS asks for one` : !UUID.test(id) ? `id ${JSON.stringify(id)} is not a UUID: HSDS asks for one` : null;
 
 /** A term of one of the catalogue's own taxonomies (PTV's code lists, languages, properties), which the catalogue derives from its codes. */
 const isOwnTaxonomyTerm = (term: Row | undefined, taxonomyNames: Map<string, string>) =>

@@ -42,8 +42,6 @@ export interface TermUniverse {
   /** Which classification a term id stands for. */
   refs: Map<string, { key: TaxonomyKey; code: string }>;
   taxonomyKeys: Map<string, TaxonomyKey>;
-  /** An imported taxonomy's id → the classifications its terms stand for on services. */
-  importedTaxonomyRefs: Map<string, TermRef[]>;
 }
 
 export async function termUniverse(db: Db): Promise<TermUniverse> {
@@ -95,22 +93,12 @@ export async function termUniverse(db: Db): Promise<TermUniverse> {
 
   const imported = await importedTaxonomyRows(db);
   const importedTaxonomies = new Map(imported.taxonomies.map((t) => [t.id as string, t]));
-  const importedTaxonomyRefs = new Map<string, TermRef[]>();
-  for (const t of imported.terms) {
-    const ref = importedTermRef(t, importedTaxonomies.get(t.taxonomy_id as string));
-    refs.set(t.id as string, ref);
-    if (typeof t.taxonomy_id === 'string' && importedTaxonomies.has(t.taxonomy_id)) {
-      let list = importedTaxonomyRefs.get(t.taxonomy_id);
-      if (!list) importedTaxonomyRefs.set(t.taxonomy_id, (list = []));
-      list.push(ref);
-    }
-  }
+  for (const t of imported.terms) refs.set(t.id as string, importedTermRef(t, importedTaxonomies.get(t.taxonomy_id as string)));
   return {
     taxonomies: [...tables.taxonomies, ...imported.taxonomies],
     terms: [...tables.taxonomy_terms, ...imported.terms],
     refs,
     taxonomyKeys,
-    importedTaxonomyRefs,
   };
 }
 
@@ -164,9 +152,14 @@ export const resolveTaxonomy = (id: string): TaxonomyKey | undefined => knownIds
 export async function resolveImportedTaxonomy(db: Db, id: string): Promise<TermRef[]> {
   // The query's uuid format lets "urn:uuid:…" through, which the uuid column would refuse.
   if (!UUID.test(id)) return [];
-  const found = await db.selectFrom('imported_taxonomies').select('id').where('id', '=', id).executeTakeFirst();
-  if (!found) return [];
-  return (await termUniverse(db)).importedTaxonomyRefs.get(id) ?? [];
+  // Its terms alone, not the whole term universe the catalogue's codes make.
+  const terms = await db
+    .selectFrom('imported_taxonomy_terms as t')
+    .innerJoin('imported_taxonomies as x', 'x.id', 't.taxonomy_id')
+    .select(['t.id', 't.code', 't.term_uri', 't.taxonomy', 'x.name', 'x.uri'])
+    .where('x.id', '=', id)
+    .execute();
+  return terms.map((t) => importedTermRef(t, { name: t.name, uri: t.uri }));
 }
 
 const TEXT_COLUMNS = ['name', 'alternate_name', 'summary', 'description', 'user_instruction', 'requirements', 'charge_info', 'keywords'];
