@@ -56,12 +56,16 @@ export function loadHelpLines(path = SHIPPED_HELP_LINES): HelpLine[] {
   return data.lines;
 }
 
-let configured: { path: string | undefined; lines: HelpLine[] } | undefined;
+let configured: { variable: string | undefined; lines: HelpLine[] } | undefined;
 
-/** The lines this server shows: the operator's file (AURORA_HELP_LINES_FILE) or the shipped one, read once. */
+/**
+ * The lines this server shows: the operator's file (AURORA_HELP_LINES_FILE) or the shipped one, read
+ * once. Every answer asks, so the setting is parsed (which checks the file on disk) only when the
+ * variable changes, not per request.
+ */
 export function configuredHelpLines(): HelpLine[] {
-  const path = setting('AURORA_HELP_LINES_FILE');
-  if (!configured || configured.path !== path) configured = { path, lines: loadHelpLines(path) };
+  const variable = process.env.AURORA_HELP_LINES_FILE;
+  if (!configured || configured.variable !== variable) configured = { variable, lines: loadHelpLines(setting('AURORA_HELP_LINES_FILE')) };
   return configured.lines;
 }
 

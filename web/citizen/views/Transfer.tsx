@@ -37,6 +37,7 @@ export default function TransferPage({ serviceId }: { serviceId: string }) {
 
   const name = loc(service.data?.name, language);
   const nameLanguage = textLanguageOf(service.data, language);
+  const serviceName = { text: name, lang: nameLanguage };
   if (service.loading || targets.loading || attributes.loading) return <LoadingSpinner status="loading" text={t('app.loading')} variant="small" textAlign="right" />;
   const failed = service.error ?? targets.error ?? attributes.error;
   return (
@@ -50,11 +51,11 @@ export default function TransferPage({ serviceId }: { serviceId: string }) {
       {failed ? (
         <Problem error={failed} retry={() => [service, targets, attributes].forEach((x) => x.reload())} />
       ) : done ? (
-        <Done result={done} channel={done.channel} receiver={done.receiver} serviceName={{ text: name, lang: nameLanguage }} language={language} sent={done.attributes} titles={attributes.data!.attributes} />
+        <Done result={done} channel={done.channel} receiver={done.receiver} serviceName={serviceName} language={language} sent={done.attributes} titles={attributes.data!.attributes} />
       ) : (targets.data?.targets.length ?? 0) === 0 ? (
         <p>{t('transfer.none')}</p>
       ) : (
-        <ConsentForm serviceId={serviceId} serviceName={{ text: name, lang: nameLanguage }} targets={unique(targets.data!.targets)} titles={attributes.data!.attributes} language={language} onDone={setDone} />
+        <ConsentForm serviceId={serviceId} serviceName={serviceName} targets={unique(targets.data!.targets)} titles={attributes.data!.attributes} language={language} onDone={setDone} />
       )}
     </div>
   );
