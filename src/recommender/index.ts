@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { catalogueVersion } from '../catalogue/changes.ts';
 import { codeLists } from '../catalogue/codelists.ts';
 import type { FilterableService } from '../catalogue/filter-predicate.ts';
 import { LANGUAGES, type LocalizedList, type LocalizedText } from '../catalogue/model.ts';
@@ -19,7 +20,24 @@ export interface IndexedService extends FilterableService {
   features: Int32Array;
   weights: Float32Array;
   length: number;
+  /** What ranking works out of the service once, kept with it (and replaced with it). */
+  derived: ServiceDerived;
 }
+
+/**
+ * Who a service is for and what it is (pipeline/audience.ts, pipeline/nature.ts), computed when
+ * first needed. Every field exists from the start, so that all services keep one object shape:
+ * fields added to some services later made every read of a service in ranking a slow, polymorphic
+ * one.
+ */
+export interface ServiceDerived {
+  audience: 'person' | 'business' | 'any' | undefined;
+  ageGroups: readonly string[] | undefined;
+  generalNeedFactor: number | undefined;
+  groups: readonly string[] | undefined;
+}
+
+export const newServiceDerived = (): ServiceDerived => ({ audience: undefined, ageGroups: undefined, generalNeedFactor: undefined, groups: undefined });
 
 /** How much each field counts: a word in the name says more about a service than one in its description. */
 const FIELD_WEIGHTS = { name: 3, alternate_name: 2, keywords: 1.5, summary: 1, classes: 0.8, life_events: 0.8, description: 0.5 };
@@ -200,6 +218,7 @@ export class ServiceIndex {
       features: ids,
       weights,
       length,
+      derived: newServiceDerived(),
     });
     this.#byId.set(row.id, doc);
     if (doc >= this.#lengths.length) {
@@ -415,6 +434,10 @@ export class ServiceIndex {
 
   /** Brings the index to the database's catalogue: only services whose content changed are re-analysed. */
   async sync(db: Db): Promise<{ added: number; updated: number; removed: number }> {
+    // Read before the services: a change committed after this read raises the version again, and
+    // the next sync compares once more.
+    const version = await catalogueVersion(db);
+    if (version === this.#syncedVersion) return { added: 0, updated: 0, removed: 0 };
     const current = await db.selectFrom('services').select(['id', 'content_hash']).execute();
     const known = this.hashes();
     const changed: string[] = [];
@@ -437,6 +460,10 @@ export class ServiceIndex {
         for (const row of rows) this.upsert(row as ServiceRow, names);
       }
     }
+    this.#syncedVersion = version;
     return { added, updated: changed.length - added, removed: known.size };
   }
+
+  /** The catalogue version the last completed sync compared against. */
+  #syncedVersion: string | undefined;
 }

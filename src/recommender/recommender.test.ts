@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -148,6 +149,26 @@ for (const backend of testBackends()) {
       assert.deepEqual(await recommender.sync(database.db), { added: 0, updated: 0, removed: 1 });
       assert.equal(recommender.recommend({ text: 'qwerty', limit: 3 }).length, 0);
       assert.deepEqual(await recommender.sync(database.db), { added: 0, updated: 0, removed: 0 }, 'nothing to do when nothing changed');
+    });
+
+    test('a sync reads the services only when the catalogue version moved, whoever changed it', async () => {
+      const [first] = await database.db.selectFrom('services').select(['id', 'content_hash']).limit(1).execute();
+      const rehash = (hash: string) => database.db.updateTable('services').set({ content_hash: hash }).where('id', '=', first!.id).execute();
+      try {
+        // A change that does not move the version (its trigger off) is not looked for: the sync read one row, not the catalogue.
+        await sql`alter table services disable trigger services_bump_catalogue_version`.execute(database.db);
+        await rehash('changed-behind-its-back');
+        assert.deepEqual(await recommender.sync(database.db), { added: 0, updated: 0, removed: 0 });
+        await sql`alter table services enable trigger services_bump_catalogue_version`.execute(database.db);
+        // Any statement on services, as another server's import would run it, moves the version: the next sync compares every hash.
+        await rehash('changed-in-the-open');
+        assert.deepEqual(await recommender.sync(database.db), { added: 0, updated: 1, removed: 0 });
+        assert.deepEqual(await recommender.sync(database.db), { added: 0, updated: 0, removed: 0 });
+      } finally {
+        await sql`alter table services enable trigger services_bump_catalogue_version`.execute(database.db);
+        await rehash(first!.content_hash);
+        await recommender.sync(database.db);
+      }
     });
   });
 }

@@ -35,15 +35,13 @@ const ORGANISATION_WORDS = new Set([
 ]);
 
 /** Kept on the indexed service (replaced with it when the service changes). */
-const AUDIENCE = Symbol('audience');
-
-export function audienceOf(service: IndexedService & { [AUDIENCE]?: Audience }): Audience {
-  let audience = service[AUDIENCE];
+export function audienceOf(service: IndexedService): Audience {
+  let audience = service.derived.audience;
   if (audience) return audience;
   const groups = service.targetGroupFilter;
   if (groups.length) audience = groups.some((g) => g === 'KR1' || g.startsWith('KR1.')) ? (groups.some((g) => g.startsWith('KR2')) ? 'any' : 'person') : 'business';
   else audience = namesOrganisations(service) ? 'business' : 'any';
-  service[AUDIENCE] = audience;
+  service.derived.audience = audience;
   return audience;
 }
 
@@ -64,45 +62,56 @@ function namesOrganisations(service: IndexedService): boolean {
 }
 
 export interface AudienceFit {
-  factor: number;
+  readonly factor: number;
   /** The target group the person belongs to that made the service count more. */
-  group?: string;
+  readonly group?: string;
 }
+
+// The few answers there are, made once: ranking asks for one per candidate service.
+const fit = (factor: number, group?: string): AudienceFit => Object.freeze(group ? { factor, group } : { factor });
+const NEUTRAL = fit(1);
+const FITS = {
+  businessForBusiness: fit(BUSINESS_FOR_BUSINESS),
+  personForBusiness: fit(PERSON_FOR_BUSINESS),
+  businessForPerson: fit(BUSINESS_FOR_PERSON),
+  young: fit(OWN_AGE_GROUP, YOUNG),
+  seniors: fit(OWN_AGE_GROUP, SENIORS),
+  otherAgeGroup: fit(OTHER_AGE_GROUP),
+};
 
 export function audienceFit(service: IndexedService, asker: 'person' | 'business', age: number | undefined): AudienceFit {
   const audience = audienceOf(service);
-  if (asker === 'business') return { factor: audience === 'business' ? BUSINESS_FOR_BUSINESS : audience === 'person' ? PERSON_FOR_BUSINESS : 1 };
-  if (audience === 'business') return { factor: BUSINESS_FOR_PERSON };
-  return ageFit(ageGroupsOf(service), age);
+  if (asker === 'business') return audience === 'business' ? FITS.businessForBusiness : audience === 'person' ? FITS.personForBusiness : NEUTRAL;
+  if (audience === 'business') return FITS.businessForPerson;
+  return age === undefined ? NEUTRAL : ageFit(ageGroupsOf(service), age);
 }
 
 export function ageFit(groups: readonly string[], age: number | undefined): AudienceFit {
-  if (age === undefined || groups.length === 0) return { factor: 1 };
+  if (age === undefined || groups.length === 0) return NEUTRAL;
   const specific = groups.filter((g) => g.startsWith('KR1.'));
   const young = age < 30;
   const senior = age >= 65;
-  if (young && specific.includes(YOUNG)) return { factor: OWN_AGE_GROUP, group: YOUNG };
-  if (senior && specific.includes(SENIORS)) return { factor: OWN_AGE_GROUP, group: SENIORS };
+  if (young && specific.includes(YOUNG)) return FITS.young;
+  if (senior && specific.includes(SENIORS)) return FITS.seniors;
   const onlyFor = (group: string) => specific.length === 1 && specific[0] === group;
-  if ((onlyFor(YOUNG) && !young) || (onlyFor(SENIORS) && !senior)) return { factor: OTHER_AGE_GROUP };
-  return { factor: 1 };
+  if ((onlyFor(YOUNG) && !young) || (onlyFor(SENIORS) && !senior)) return FITS.otherAgeGroup;
+  return NEUTRAL;
 }
 
 /** Words that, in a service's name, say it is for young people or for older people (for records without target groups). */
 const YOUNG_WORDS = parts(['nuor'], ['ungdom', 'unga ', 'youth', 'young people', 'teen']);
 const SENIOR_WORDS = parts(['ikäihmi', 'ikääntyn', 'ikääntyv', 'vanhus', 'vanhust', 'eläkeläi'], ['äldre', 'senior', 'pensionär', 'older people', 'elderly', 'pensioner']);
-const AGE_GROUPS = Symbol('ageGroups');
 
 /** A service's age groups: its target groups where it has them, else what its name says (KR1.3 young people, KR1.1 seniors). */
-export function ageGroupsOf(service: IndexedService & { [AGE_GROUPS]?: readonly string[] }): readonly string[] {
+export function ageGroupsOf(service: IndexedService): readonly string[] {
   if (service.targetGroupFilter.length) return service.targetGroupFilter;
-  let groups = service[AGE_GROUPS];
+  let groups = service.derived.ageGroups;
   if (!groups) {
     const name = [service.name.fi, service.name.sv, service.name.en].filter(Boolean).join(' ').toLowerCase();
     const young = says(name, YOUNG_WORDS);
     const senior = says(name, SENIOR_WORDS);
     groups = young && !senior ? [YOUNG] : senior && !young ? [SENIORS] : [];
-    service[AGE_GROUPS] = groups;
+    service.derived.ageGroups = groups;
   }
   return groups;
 }

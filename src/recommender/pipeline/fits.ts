@@ -64,12 +64,35 @@ export class FitCache {
 
   /** The fit of every service to a need (indexed like ServiceIndex.docs). */
   fitOf(need: Need, text?: { words: Features[] }): Fit {
-    if (need.source === 'text') return text ? textFit(this.index, text.words) : new Float32Array(this.index.docs.length);
+    if (need.source === 'text') return text ? this.#textFit(text.words) : new Float32Array(this.index.docs.length);
     return this.#cached(need.key, () => {
       if (need.concept) return this.conceptFit(need.concept);
       if (need.meter) return this.#meterFit(need.meter);
       return this.#eventFit(need.lifeEvent!);
     });
+  }
+
+  #textScores = new Float64Array(0);
+  #textFits = new Float32Array(0);
+
+  /**
+   * The fit of the text's own words, computed into buffers kept between requests: at 100,000
+   * services, two fresh arrays a request were much of the garbage collector's work. Ranking is
+   * synchronous, so one request uses them at a time; the fit returned is valid until the next call.
+   * Each call returns a new view, so servicesByFit's order, kept per Fit object, is never another
+   * request's.
+   */
+  #textFit(words: Features[]): Fit {
+    const size = this.index.docs.length;
+    if (this.#textScores.length < size) {
+      this.#textScores = new Float64Array(Math.ceil(size * 1.25));
+      this.#textFits = new Float32Array(this.#textScores.length);
+    }
+    const scores = this.#textScores.subarray(0, size).fill(0);
+    this.index.phraseScores(words, TEXT_COVERAGE, scores);
+    const fit = this.#textFits.subarray(0, size);
+    for (let d = 0; d < size; d++) fit[d] = saturate(scores[d]!);
+    return fit;
   }
 
   conceptFit(concept: SituationConcept): Fit {
@@ -257,13 +280,6 @@ export function phraseWords(phrase: string, language: TextLanguage, translate = 
     if (features.size) words.push(features);
   }
   return words;
-}
-
-function textFit(index: ServiceIndex, words: Features[]): Fit {
-  const scores = index.phraseScores(words, TEXT_COVERAGE);
-  const fit = new Float32Array(scores.length);
-  for (let d = 0; d < scores.length; d++) fit[d] = saturate(scores[d]!);
-  return fit;
 }
 
 /** A profile's BM25 scores relative to the best service's, as a share of a fit. */

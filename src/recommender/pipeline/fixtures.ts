@@ -1,5 +1,5 @@
 import type { LocalizedText } from '../../catalogue/model.ts';
-import type { IndexedService, ServiceRow } from '../index.ts';
+import { newServiceDerived, type IndexedService, type ServiceRow } from '../index.ts';
 
 /** Services for the recommender's unit tests: a catalogue row for ServiceIndex.upsert, or an indexed service as ranking sees it. */
 export const serviceId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
@@ -39,4 +39,5 @@ export const indexedService = (id: string, name: LocalizedText, summary: Localiz
   features: new Int32Array(),
   weights: new Float32Array(),
   length: 1,
+  derived: newServiceDerived(),
 });

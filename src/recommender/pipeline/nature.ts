@@ -58,11 +58,9 @@ const PROCEDURE_FACTOR = 0.5;
 const GROUP_FACTOR = 0.5;
 const ORGANISATION_FACTOR = 0.6;
 
-const NATURE = Symbol('nature');
-
 /** How much a service can serve a general need, such as a low meter: 1, or less for procedures, groups and organisations (multiplied). */
-export function generalNeedFactor(service: IndexedService & { [NATURE]?: number }): number {
-  let factor = service[NATURE];
+export function generalNeedFactor(service: IndexedService): number {
+  let factor = service.derived.generalNeedFactor;
   if (factor !== undefined) return factor;
   const names = [service.name.fi, service.name.sv, service.name.en].filter(Boolean).join(' ').toLowerCase();
   const summaries = [service.summary.fi, service.summary.sv, service.summary.en].filter(Boolean).join(' ').toLowerCase();
@@ -70,19 +68,17 @@ export function generalNeedFactor(service: IndexedService & { [NATURE]?: number 
   if (says(names, PROCEDURE)) factor *= PROCEDURE_FACTOR;
   if (says(`${names} ${summaries}`, GROUP)) factor *= GROUP_FACTOR;
   if (says(summaries, ORGANISATIONS)) factor *= ORGANISATION_FACTOR;
-  service[NATURE] = factor;
+  service.derived.generalNeedFactor = factor;
   return factor;
 }
 
-const GROUPS = Symbol('groups');
-
 /** The groups a service's name or summary says it is for (word parts of GROUP and NAMED_GROUP). */
-export function groupsOf(service: IndexedService & { [GROUPS]?: string[] }): string[] {
-  let groups = service[GROUPS];
+export function groupsOf(service: IndexedService): readonly string[] {
+  let groups = service.derived.groups;
   if (!groups) {
     const text = [service.name.fi, service.name.sv, service.name.en, service.summary.fi, service.summary.sv, service.summary.en].filter(Boolean).join(' ').toLowerCase();
     groups = ALL_GROUPS.filter((part) => says(text, [part])).map((p) => p.part);
-    service[GROUPS] = groups;
+    service.derived.groups = groups;
   }
   return groups;
 }

@@ -29,6 +29,8 @@ const POOL_PER_RESULT = 8;
 const MIN_DEPTH = 400;
 const DEPTH_PER_RESULT = 40;
 
+const NO_FEEDBACK = Object.freeze({ factor: 1, signals: 0 });
+
 export interface Candidate {
   doc: number;
   score: number;
@@ -36,7 +38,7 @@ export interface Candidate {
   /** Its fit to each need, in the order of `needs`. */
   fits: number[];
   audience: AudienceFit;
-  feedback: { factor: number; signals: number };
+  feedback: { readonly factor: number; readonly signals: number };
   crisis: boolean;
 }
 
@@ -101,11 +103,12 @@ export function rank(input: RankInput): Candidate[] {
       for (const i of context) ctx += needs[i]!.weight * fits[i]![d]!;
       score *= 1 + (CONTEXT * ctx) / contextWeight;
     }
-    const crisis = crisisNeeds.some((i) => fits[i]![d]! >= CRISIS_FIT);
+    let crisis = false;
+    for (const i of crisisNeeds) if (fits[i]![d]! >= CRISIS_FIT) crisis = true;
     if (!crisis && pool.full && score * upper < pool.min!.score) return;
     const service = docs[d]!;
     const audience = audienceFit(service, input.asker, input.age);
-    const feedback = input.feedback?.(service) ?? { factor: 1, signals: 0 };
+    const feedback = input.feedback?.(service) ?? NO_FEEDBACK;
     const final = score * audience.factor * feedback.factor;
     if (!crisis && pool.full && final <= pool.min!.score) return;
     let confidence = 0;
