@@ -35,9 +35,11 @@ export interface ServiceDerived {
   ageGroups: readonly string[] | undefined;
   generalNeedFactor: number | undefined;
   groups: readonly string[] | undefined;
+  /** The Finnish name's words and their weights (pipeline/fits.ts). */
+  nameWords: { keys: readonly string[]; weights: Float64Array } | undefined;
 }
 
-export const newServiceDerived = (): ServiceDerived => ({ audience: undefined, ageGroups: undefined, generalNeedFactor: undefined, groups: undefined });
+export const newServiceDerived = (): ServiceDerived => ({ audience: undefined, ageGroups: undefined, generalNeedFactor: undefined, groups: undefined, nameWords: undefined });
 
 /** How much each field counts: a word in the name says more about a service than one in its description. */
 const FIELD_WEIGHTS = { name: 3, alternate_name: 2, keywords: 1.5, summary: 1, classes: 0.8, life_events: 0.8, description: 0.5 };

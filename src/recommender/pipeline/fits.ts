@@ -128,25 +128,27 @@ export class FitCache {
     });
   }
 
-  readonly #names = new WeakMap<object, [string, number][]>();
-
   /** How much of a service's name the situation's words explain, by weight: "Vertaistukea lapsen kuoleman kokeneille perheille" is peer support for one loss, not for loneliness. */
   #nameCoverage(doc: IndexedService, keys: Set<string>): number {
-    let words = this.#names.get(doc);
+    // Kept on the service (a WeakMap of 100,000 services made each full garbage collection slower).
+    let words = doc.derived.nameWords;
     if (!words) {
-      words = [];
+      const found: string[] = [];
+      const weights: number[] = [];
       for (const [key, weight] of analyse(doc.name.fi ?? Object.values(doc.name)[0] ?? '', 'fi')) {
         if (key.startsWith('p:')) continue;
         const id = this.index.featureId(key);
-        words.push([key, weight * (id === undefined ? 1 : this.index.idf(id))]);
+        found.push(key);
+        weights.push(weight * (id === undefined ? 1 : this.index.idf(id)));
       }
-      this.#names.set(doc, words);
+      words = doc.derived.nameWords = { keys: found, weights: Float64Array.from(weights) };
     }
     let total = 0;
     let covered = 0;
-    for (const [key, weight] of words) {
+    for (let i = 0; i < words.keys.length; i++) {
+      const weight = words.weights[i]!;
       total += weight;
-      if (keys.has(key)) covered += weight;
+      if (keys.has(words.keys[i]!)) covered += weight;
     }
     return total > 0 ? covered / total : 1;
   }
