@@ -226,10 +226,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // Public pages that redeem as the demo client: a production start has none.
   if ((options.demoPages ?? true) && !isProduction(config)) await app.register(demoServiceRoutes);
   // A client's call then reads no row; every change to clients, from any process, drops what is kept.
-  // Last, so that nothing after it can fail and leave its listening connection open.
+  // Last (with the catalogue's below), so that nothing after them can fail and leave a listening connection open.
   const stopKeepingClients = await keepClientRows(options.database, (error) =>
     app.log.warn({ err: error }, 'listening for API client changes failed; clients are read on every call until it is back'),
   );
   app.addHook('onClose', stopKeepingClients);
+  const stopHearingCatalogue = await recommender
+    .listen(options.database, (error) =>
+      app.log.warn({ err: error }, "listening for catalogue changes failed; other servers' changes are caught by the 30-second sync until it is back"),
+    )
+    .catch(async (error: unknown) => {
+      await stopKeepingClients();
+      throw error;
+    });
+  app.addHook('onClose', stopHearingCatalogue);
   return app;
 }

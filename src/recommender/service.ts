@@ -1,13 +1,14 @@
-import type { Db } from '../db/database.ts';
-import { catalogueChanges } from '../catalogue/changes.ts';
+import type { Database, Db } from '../db/database.ts';
+import { CATALOGUE_CHANNEL, catalogueChanges } from '../catalogue/changes.ts';
 import { setting } from '../config.ts';
 import { Recommender } from './recommender.ts';
 import { loadSituationModel } from './situations/model.ts';
 
 /**
- * The recommender of a running server: it builds its index from the database on start, catches up
- * before answering after this process changed the catalogue, and every 30 s in the background for
- * changes made by other processes.
+ * The recommender of a running server: it builds its index from the database on start, and catches
+ * up before answering after any server changed the catalogue (this process's own changes are told
+ * in-process; other servers' are heard through the database, see `listen`), and every 30 s in the
+ * background, which costs one row when nothing changed.
  */
 export class RecommenderService {
   /** With the operator's extension of the situation model where AURORA_SITUATIONS_FILE names one. */
@@ -29,7 +30,16 @@ export class RecommenderService {
     return this.ready();
   }
 
-  /** Resolves once the index reflects every change this process made. */
+  /**
+   * Hears every server's catalogue changes: the next answer catches up first. While the listening
+   * connection is down, changes may pass unheard, so its coming back counts as a change, and the
+   * periodic sync still catches up in between. Answers the function that stops listening.
+   */
+  listen(database: Database, onError?: (error: unknown) => void): Promise<() => Promise<void>> {
+    return database.listen(CATALOGUE_CHANNEL, { notify: this.#onChange, live: (up) => up && this.#onChange() }, onError ? { onError } : {});
+  }
+
+  /** Resolves once the index reflects every change this process made or heard of. */
   async ready(): Promise<Recommender> {
     if (this.#dirty) await this.sync();
     return this.recommender;

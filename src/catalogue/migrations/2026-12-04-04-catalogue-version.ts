@@ -8,7 +8,9 @@ import { sql, type Kysely } from 'kysely';
  * about a second, and every request in flight waited.
  *
  * Statement-level triggers: an import of thousands of services bumps it once per statement, and
- * the bump commits with the change, so a reader that sees the new number sees the change too.
+ * the bump commits with the change, so a reader that sees the new number sees the change too. Each
+ * bump also notifies channel aurora_catalogue (delivered at commit, once per transaction and
+ * payload), so that every server hears of another's change at once instead of at its next poll.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -21,6 +23,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     create function bump_catalogue_version() returns trigger language plpgsql as $$
     begin
       update catalogue_version set version = version + 1;
+      perform pg_notify('aurora_catalogue', '');
       return null;
     end
     $$`.execute(db);
