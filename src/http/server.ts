@@ -21,6 +21,7 @@ import { geoRoutes } from '../geo/routes.ts';
 import { RecommenderService } from '../recommender/service.ts';
 import { recommenderRoutes } from '../recommender/routes.ts';
 import { Learning, type LearningOptions } from '../recommender/learning/learning.ts';
+import { hearSignals } from '../recommender/learning/hear-signals.ts';
 import { auroraaiRoutes } from './auroraai/recommender-routes.ts';
 import { consentRoutes } from '../transfers/routes.ts';
 import { auroraaiSessionRoutes } from './auroraai/session-attributes.ts';
@@ -231,14 +232,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     app.log.warn({ err: error }, 'listening for API client changes failed; clients are read on every call until it is back'),
   );
   app.addHook('onClose', stopKeepingClients);
-  const stopHearingCatalogue = await recommender
-    .listen(options.database, (error) =>
+  // Other servers' catalogue changes and feedback, heard at once.
+  let stopHearingCatalogue: (() => Promise<void>) | undefined;
+  try {
+    stopHearingCatalogue = await recommender.listen(options.database, (error) =>
       app.log.warn({ err: error }, "listening for catalogue changes failed; other servers' changes are caught by the 30-second sync until it is back"),
-    )
-    .catch(async (error: unknown) => {
-      await stopKeepingClients();
-      throw error;
-    });
+    );
+    const stopHearingSignals = await hearSignals(options.database, learning, (error) =>
+      app.log.warn({ err: error }, "hearing other servers' feedback failed; it is read again when the listening connection is back"),
+    );
+    app.addHook('onClose', stopHearingSignals);
+  } catch (error) {
+    await stopHearingCatalogue?.();
+    await stopKeepingClients();
+    throw error;
+  }
   app.addHook('onClose', stopHearingCatalogue);
   return app;
 }

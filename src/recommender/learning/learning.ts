@@ -6,7 +6,9 @@ import type { Learning as LearningHook } from '../recommender.ts';
  * What the recommender learns from people and providers: per service and life situation, whether
  * it fitted. Signals (feedback, opened links, providers' teaching) are kept in the
  * recommendation_signals table; this class aggregates them in memory, loaded on start and updated
- * on every insert, and turns them into a bounded score factor for `Recommender.recommend`.
+ * on every insert, this server's at once and other servers' when the database tells of them
+ * (`catchUp`, learning/hear-signals.ts), and turns them into a bounded score factor for
+ * `Recommender.recommend`. Each stored signal is applied once, whichever way it arrives.
  *
  * The sum for one service is, over its signals s,
  *
@@ -75,9 +77,15 @@ export interface Signal {
   /** +1 or −1 (an open is +1). */
   value: number;
   at: Date | number;
+  /** Its id in recommendation_signals: a signal with an id is applied once, however often it is read. */
+  id?: number | undefined;
 }
 
 const DAY = 86_400_000;
+/** How far below the highest id applied a skipped id is still waited for. */
+export const CATCH_UP_WINDOW = 10_000;
+/** How long a skipped id is waited for: a signal's insert is a tiny transaction. */
+export const GAP_PATIENCE_MS = 60_000;
 const ANONYMOUS = '';
 const M = METERS.length;
 const METER_INDEX = new Map<Meter, number>(METERS.map((m, i) => [m, i]));
@@ -145,7 +153,57 @@ export class Learning implements LearningHook {
 
   /** Reads every stored signal (in batches, oldest first). */
   async load(db: Db, batch = 10_000): Promise<number> {
-    let after = 0;
+    // Gaps in the ids read now are history (rolled-back inserts), not signals still to come.
+    this.#loading = true;
+    try {
+      return await this.#read(db, 0, batch);
+    } finally {
+      this.#loading = false;
+    }
+  }
+
+  /**
+   * Applies the signals stored since the last read, other servers' too. Ids are given out before
+   * commit, so a signal may become visible after a later one was read: the ids skipped over (gaps)
+   * are read again until they come or GAP_PATIENCE_MS passes (an insert that was rolled back leaves
+   * its gap for good). Answers how many were new.
+   */
+  catchUp(db: Db, batch = 10_000): Promise<number> {
+    const now = this.options.now();
+    let from = this.#lastId;
+    for (const [id, noticed] of this.#gaps) {
+      if (now - noticed > GAP_PATIENCE_MS) this.#gaps.delete(id);
+      else from = Math.min(from, id - 1);
+    }
+    return this.#read(db, from, batch);
+  }
+
+  /** The highest signal id applied, and the ids applied within CATCH_UP_WINDOW below it. */
+  #lastId = 0;
+  readonly #recentIds = new Set<number>();
+  /** Ids skipped over since the last load, and when each was noticed. */
+  readonly #gaps = new Map<number, number>();
+  #loading = false;
+
+  /** Whether the signal was applied before; if not, it is marked applied. */
+  #seen(id: number): boolean {
+    if (id <= this.#lastId - CATCH_UP_WINDOW || this.#recentIds.has(id)) return true;
+    this.#recentIds.add(id);
+    this.#gaps.delete(id);
+    if (id > this.#lastId) {
+      if (!this.#loading) {
+        const now = this.options.now();
+        for (let gap = Math.max(this.#lastId + 1, id - CATCH_UP_WINDOW, 1); gap < id; gap++) this.#gaps.set(gap, now);
+      }
+      this.#lastId = id;
+      // Pruned in bulk, not on every id: a set twice the window is still small.
+      if (this.#recentIds.size > 2 * CATCH_UP_WINDOW) for (const old of this.#recentIds) if (old <= id - CATCH_UP_WINDOW) this.#recentIds.delete(old);
+    }
+    return false;
+  }
+
+  async #read(db: Db, from: number, batch: number): Promise<number> {
+    let after = from;
     let loaded = 0;
     for (;;) {
       const rows = await db
@@ -157,17 +215,19 @@ export class Learning implements LearningHook {
         .limit(batch)
         .execute();
       for (const row of rows)
-        this.add({ kind: row.kind, serviceId: row.service_id, clientId: row.client_id, memberId: row.member_id, needs: row.needs as Needs, value: Number(row.value), at: row.at });
-      loaded += rows.length;
+        if (this.add({ id: Number(row.id), kind: row.kind, serviceId: row.service_id, clientId: row.client_id, memberId: row.member_id, needs: row.needs as Needs, value: Number(row.value), at: row.at }))
+          loaded++;
       if (rows.length < batch) return loaded;
       after = Number(rows[rows.length - 1]!.id);
     }
   }
 
-  add(signal: Signal) {
+  /** Applies a signal; false when it was not (applied before, by its id, or unusable). */
+  add(signal: Signal): boolean {
     const { halfLifeDays, capWindowDays, anonymousWeight } = this.options;
     const at = typeof signal.at === 'number' ? signal.at : signal.at.getTime();
-    if (!Number.isFinite(at) || !Number.isFinite(signal.value)) return;
+    if (!Number.isFinite(at) || !Number.isFinite(signal.value)) return false;
+    if (signal.id !== undefined && this.#seen(signal.id)) return false;
     let exponent = (at - this.#origin) / (halfLifeDays * DAY);
     if (exponent > MAX_EXPONENT) {
       this.#rebase(at);
@@ -207,6 +267,7 @@ export class Learning implements LearningHook {
     service.addScaled(bucket, this.#share(bucket));
     service.count++;
     this.#signals++;
+    return true;
   }
 
   /** The score factor for a service in a situation (needs: meter → 0..1), and how many signals made it. */

@@ -39,7 +39,7 @@ export async function recordSignal(db: Db, learning: Learning, signals: NewSigna
   // Only once stored: a failed insert teaches nothing. A member's clients share one cap (learning.ts).
   const members = await membersOf(db, signals.map((s) => s.clientId));
   signals.forEach((s, i) =>
-    learning.add({ kind: s.kind, serviceId: s.serviceId, clientId: s.clientId, memberId: s.clientId ? members.get(s.clientId) : null, needs: s.needs, value: s.value, at: rows[i]!.at }),
+    learning.add({ id: Number(rows[i]!.id), kind: s.kind, serviceId: s.serviceId, clientId: s.clientId, memberId: s.clientId ? members.get(s.clientId) : null, needs: s.needs, value: s.value, at: rows[i]!.at }),
   );
   return rows.map((r) => ({ id: Number(r.id), at: r.at }));
 }
