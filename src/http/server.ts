@@ -22,6 +22,7 @@ import { RecommenderService } from '../recommender/service.ts';
 import { recommenderRoutes } from '../recommender/routes.ts';
 import { Learning, type LearningOptions } from '../recommender/learning/learning.ts';
 import { hearSignals } from '../recommender/learning/hear-signals.ts';
+import { scheduleJob } from '../jobs/schedule.ts';
 import { auroraaiRoutes } from './auroraai/recommender-routes.ts';
 import { consentRoutes } from '../transfers/routes.ts';
 import { auroraaiSessionRoutes } from './auroraai/session-attributes.ts';
@@ -111,18 +112,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onClose', async () => recommender.stop());
   // Statistics are written after the answers they count: the database is closed only after them.
   app.addHook('onClose', statisticsRecorded);
-  // Expired transfers lose their payload even when nobody asks for them again.
-  const purgeEvery = options.purgeIntervalMs ?? 60_000;
-  if (purgeEvery > 0) {
-    const timer = setInterval(() => {
+  // Expired transfers lose their payload even when nobody asks for them again; once per network.
+  scheduleJob(app, options.database.db, {
+    name: 'expired-transfers',
+    everyMs: options.purgeIntervalMs ?? 60_000,
+    firstAfterMs: options.purgeIntervalMs ?? 60_000,
+    run: () =>
       consent.purge().then(
         (n) => n > 0 && app.log.info({ purged: n }, 'deleted expired transfer payloads'),
         (error: unknown) => app.log.warn({ err: error }, 'purging expired transfer payloads failed'),
-      );
-    }, purgeEvery);
-    timer.unref();
-    app.addHook('onClose', async () => clearInterval(timer));
-  }
+      ),
+  });
   scheduleRetention(app, options.database.db, { everyMs: retentionEvery, days: config });
   app.setErrorHandler(errorHandler);
   // Before any plugin is registered, so that their routes (swagger-ui's, the static files) inherit it.
