@@ -7,10 +7,12 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Database } from '../../db/database.ts';
 import { buildServer, type ServerOptions } from '../../http/server.ts';
+import { fillAttempts } from '../../testing/attempts.ts';
 import { createTestDatabase, testBackends } from '../../testing/databases.ts';
 import { FakeSuomifiIdp, IDP_SLO_URL, TEST_PEOPLE, idpMetadata, type AnswerOptions, type TestPerson } from '../../testing/fake-suomifi-idp.ts';
 import { assertProblem } from '../../testing/problems.ts';
 import type { EidIdentity } from '../eid.ts';
+import { SUOMIFI_STARTS } from './limits.ts';
 
 /**
  * Suomi.fi login through HTTP, on servers configured the way an operator does it (the IdP's
@@ -263,6 +265,16 @@ for (const backend of testBackends()) {
       assert.equal(done.statusCode, 302, done.body);
       assert.equal(done.headers.location, '/');
       assertProblem(await app.inject({ method: 'GET', url: answer.pathname + answer.search }), 400);
+    });
+
+    test('an address may start only so many logins (each writes an open request): 429 beyond', async () => {
+      const address = '203.0.113.9';
+      await fillAttempts(database.db, `${SUOMIFI_STARTS.name}:${address}`, SUOMIFI_STARTS.limit - 1);
+      const last = await app.inject({ method: 'GET', url: '/api/v1/identity/suomifi/login?state=s', remoteAddress: address });
+      assert.equal(last.statusCode, 302, last.body);
+      const beyond = await second.inject({ method: 'GET', url: '/api/v1/identity/suomifi/login?state=s', remoteAddress: address });
+      assertProblem(beyond, 429, 'too-many-requests');
+      assert.ok(beyond.headers['retry-after']);
     });
 
     test('the server log of all this holds no identity code, no name and no assertion', () => {
