@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Database } from '../../db/database.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import { createTestDatabase, testBackends } from '../../testing/databases.ts';
-import { FakeSuomifiIdp, IDP_ENTITY_ID, SP_ENTITY_ID, TEST_KEYS, TEST_PEOPLE, sign, testSuomifiSettings, type AnswerOptions, type TestPerson } from '../../testing/fake-suomifi-idp.ts';
+import { FakeSuomifiIdp, SP_ENTITY_ID, TEST_KEYS, TEST_PEOPLE, testSuomifiSettings, type AnswerOptions, type TestPerson } from '../../testing/fake-suomifi-idp.ts';
 import { createSuomifiLogin, LOA, type SuomifiLogin } from './suomifi-login.ts';
 
 /**
@@ -131,9 +131,18 @@ for (const backend of testBackends()) {
         },
       });
       await assert.rejects(login.finish(second.body), refusal(/not encrypted/));
-      // A signed assertion of the attacker's own login, moved into an answer for another request.
-      const attacker = await answered(TEST_PEOPLE.ordinary, { signer: 'idp1', encrypt: false, afterSigning: (s) => s });
-      await assert.rejects(login.finish(attacker.body), refusal(/not encrypted/));
+    });
+
+    test("an attacker's own signed assertion, put in an answer to someone else's request, is refused and spends nothing", async () => {
+      const victim = idp.receive(await login.start('victim-interaction'));
+      const attacker = idp.receive(await login.start('attacker-interaction'));
+      const moved = await idp.answer(attacker, TEST_PEOPLE.ordinary, {
+        aroundResponse: (response) => response.replace(`InResponseTo="${attacker.id}"`, `InResponseTo="${victim.id}"`),
+      });
+      await assert.rejects(login.finish(moved), refusal(/request/));
+      // The victim's own answer still goes through, with the victim's state.
+      const own = await login.finish(await idp.answer(victim, TEST_PEOPLE.protected));
+      assert.equal(own.state, 'victim-interaction');
     });
 
     test('a replayed answer (the same InResponseTo twice) is refused', async () => {
@@ -155,6 +164,9 @@ for (const backend of testBackends()) {
     test('an expired assertion (NotOnOrAfter past, beyond the clock skew) is refused', async () => {
       const { body } = await answered(TEST_PEOPLE.ordinary, { issuedAtMs: -10 * 60_000, validForMs: 5 * 60_000 });
       await assert.rejects(login.finish(body), refusal(/expired/));
+      // Expired 20 s ago: within the 60 s the IdP's clock may be off, so still accepted.
+      const skewed = await answered(TEST_PEOPLE.ordinary, { issuedAtMs: -5 * 60_000 - 20_000, validForMs: 5 * 60_000 });
+      assert.equal((await login.finish(skewed.body)).identity.identityCode, '010280-952L');
       // An assertion issued long ago but still "valid" by its own NotOnOrAfter: too old.
       const old = await answered(TEST_PEOPLE.ordinary, { issuedAtMs: -60 * 60_000, validForMs: 2 * 3600_000 });
       await assert.rejects(login.finish(old.body), refusal(/expired/));
@@ -221,8 +233,6 @@ for (const backend of testBackends()) {
       await assert.rejects(login.sloRedirect(new URL(forged).search.slice(1)), refusal(/signature/));
       const unsigned = new URL(url).search.slice(1).replace(/&Signature=[^&]*/, '');
       await assert.rejects(login.sloRedirect(unsigned), refusal(/not signed/));
-      void IDP_ENTITY_ID;
-      void sign;
     });
   });
 }
