@@ -74,8 +74,8 @@ export interface ServerOptions {
    * problem, "login not available". Suomi.fi's routes exist only when AURORA_SUOMIFI_… configure it.
    */
   completeEidLogin?: CompleteEidLogin;
-  /** Suomi.fi single logout's hooks (IdP-initiated: end the person's sessions; ours answered). */
-  suomifiLogout?: Pick<SuomifiRouteOptions, 'endSessions' | 'completeLogout'>;
+  /** Suomi.fi's other hooks: a cancelled login, single logout (IdP-initiated: end the person's sessions; ours answered). */
+  suomifiHooks?: Pick<SuomifiRouteOptions, 'cancelLogin' | 'endSessions' | 'completeLogout'>;
 }
 
 /** AURORA_TRUST_PROXY: "true", a hop count, or a comma-separated list of addresses/CIDRs. */
@@ -243,7 +243,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const suomifiLogin = suomifi.settings ? createSuomifiLogin(suomifi.settings, options.database.db) : null;
   app.decorate('suomifi', suomifiLogin);
   if (suomifiLogin)
-    await app.register(suomifiRoutes, { login: suomifiLogin, completeLogin: options.completeEidLogin ?? loginNotAvailable, ...options.suomifiLogout });
+    await app.register(suomifiRoutes, { login: suomifiLogin, completeLogin: options.completeEidLogin ?? loginNotAvailable, ...options.suomifiHooks });
   // A client's call then reads no row; every change to clients, from any process, drops what is kept.
   // Last, so that nothing after it can fail and leave its listening connection open.
   const stopKeepingClients = await keepClientRows(options.database, (error) =>

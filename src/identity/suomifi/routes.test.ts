@@ -90,7 +90,8 @@ for (const backend of testBackends()) {
         completed.push({ identity, state });
         return reply.redirect(`/login/continue?interaction=${encodeURIComponent(state)}`, 302);
       },
-      suomifiLogout: {
+      suomifiHooks: {
+        cancelLogin: async (_request, reply, state) => reply.redirect(`/login/cancelled?interaction=${encodeURIComponent(state)}`, 302),
         endSessions: async (_request, login) => {
           ended.push(login);
           return true;
@@ -226,7 +227,12 @@ for (const backend of testBackends()) {
         assert.equal(problem.title, 'The e-Identification answer was refused', what);
         assert.doesNotMatch(JSON.stringify(problem), /at .*\.ts|stack|010280/, what);
       }
-      assertProblem(await post(app, await startAndAnswer(app, TEST_PEOPLE.ordinary, { status: 'urn:oasis:names:tc:SAML:2.0:status:AuthnFailed' })), 400, 'eid-not-completed');
+      // A cancelled login goes back to the network's login with its state, once; then it answers nothing open.
+      const cancelled = await startAndAnswer(app, TEST_PEOPLE.ordinary, { status: 'urn:oasis:names:tc:SAML:2.0:status:AuthnFailed' }, 'interaction-cancelled');
+      const back = await post(app, cancelled);
+      assert.equal(back.statusCode, 302, back.body);
+      assert.equal(back.headers.location, '/login/cancelled?interaction=interaction-cancelled');
+      assertProblem(await post(app, cancelled), 400, 'eid-response-refused');
       assertProblem(await app.inject({ method: 'POST', url: '/api/v1/identity/suomifi/acs', ...form({}) }), 400);
       assertProblem(await app.inject({ method: 'POST', url: '/api/v1/identity/suomifi/acs', payload: { SAMLResponse: 'x' } }), 400);
       assertProblem(await app.inject('/api/v1/identity/suomifi/login'), 400);

@@ -7,7 +7,7 @@ import { limitAnonymous } from '../../rate-limits/per-address.ts';
 import type { CompleteEidLogin } from '../eid.ts';
 import { SUOMIFI_STARTS } from './limits.ts';
 import { SUOMIFI_PATH } from './settings.ts';
-import type { SuomifiLogin } from './suomifi-login.ts';
+import { EidNotCompleted, type SuomifiLogin } from './suomifi-login.ts';
 
 export interface SuomifiRouteOptions {
   login: SuomifiLogin;
@@ -18,6 +18,11 @@ export interface SuomifiRouteOptions {
    * (found by the logout info the identity carried); false if that failed. Default: none to end.
    */
   endSessions?: (request: FastifyRequest, login: { nameId: string; sessionIndex?: string }) => Promise<boolean>;
+  /**
+   * The person cancelled at Suomi.fi (or it could not identify them), answering the login started
+   * with `state`: end that interaction. Default: a 400 problem, eid-not-completed.
+   */
+  cancelLogin?: (request: FastifyRequest, reply: FastifyReply, state: string) => Promise<unknown>;
   /** Suomi.fi's answer to a logout started here, with that logout's state. Default: to the front page. */
   completeLogout?: (request: FastifyRequest, reply: FastifyReply, state: string) => Promise<unknown>;
 }
@@ -79,8 +84,15 @@ export const suomifiRoutes: FastifyPluginAsyncTypebox<SuomifiRouteOptions> = asy
       },
     },
     async (request, reply) => {
-      const { identity, state } = await login.finish(request.body);
-      const answer = await completeLogin(request, reply, identity, state);
+      let finished: Awaited<ReturnType<SuomifiLogin['finish']>>;
+      try {
+        finished = await login.finish(request.body);
+      } catch (error) {
+        if (!(error instanceof EidNotCompleted && error.state !== null && options.cancelLogin)) throw error;
+        const answer = await options.cancelLogin(request, reply, error.state);
+        return reply.sent ? reply : reply.send(answer as never);
+      }
+      const answer = await completeLogin(request, reply, finished.identity, finished.state);
       return reply.sent ? reply : reply.send(answer as never);
     },
   );

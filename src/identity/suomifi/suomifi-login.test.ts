@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import { createTestDatabase, testBackends } from '../../testing/databases.ts';
 import { FakeSuomifiIdp, SP_ENTITY_ID, TEST_KEYS, TEST_PEOPLE, testSuomifiSettings, type AnswerOptions, type TestPerson } from '../../testing/fake-suomifi-idp.ts';
-import { createSuomifiLogin, LOA, type SuomifiLogin } from './suomifi-login.ts';
+import { createSuomifiLogin, EidNotCompleted, LOA, type SuomifiLogin } from './suomifi-login.ts';
 
 /**
  * The Suomi.fi adapter against the in-process fake IdP, through its function API: a good login,
@@ -197,8 +197,10 @@ for (const backend of testBackends()) {
     });
 
     test('a cancelled identification, garbage and a changed RelayState are refused', async () => {
-      const { body } = await answered(TEST_PEOPLE.ordinary, { status: 'urn:oasis:names:tc:SAML:2.0:status:AuthnFailed' });
-      await assert.rejects(login.finish(body), (e: unknown) => e instanceof HttpProblem && e.status === 400 && e.kind === 'eid-not-completed');
+      const { body } = await answered(TEST_PEOPLE.ordinary, { status: 'urn:oasis:names:tc:SAML:2.0:status:AuthnFailed' }, 'cancelled-interaction');
+      // The login it answered is ended once, with its state; told again, it answers no open request.
+      await assert.rejects(login.finish(body), (e: unknown) => e instanceof EidNotCompleted && e.status === 400 && e.kind === 'eid-not-completed' && e.state === 'cancelled-interaction');
+      await assert.rejects(login.finish(body), refusal(/open request/));
       await assert.rejects(login.finish({ SAMLResponse: 'bm90IHhtbA==' }), refusal());
       await assert.rejects(login.finish({}), refusal());
       const swapped = await answered();

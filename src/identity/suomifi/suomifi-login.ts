@@ -83,8 +83,16 @@ const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 
 /** Every refusal of an answer: 400, with a reason that names no person's data. */
 export const refused = (detail: string) => new HttpProblem(400, 'eid-response-refused', 'The e-Identification answer was refused', detail);
-/** The person (or the IdP) did not complete the identification. */
-const notCompleted = (detail: string) => new HttpProblem(400, 'eid-not-completed', 'The e-Identification was not completed', detail);
+/**
+ * The person cancelled, or Suomi.fi could not identify them: a 400 problem, carrying (outside the
+ * problem JSON) the state of the login it answered when that was an open request of ours, so that
+ * the network's login can end that interaction (for instance with access_denied).
+ */
+export class EidNotCompleted extends HttpProblem {
+  constructor(readonly state: string | null) {
+    super(400, 'eid-not-completed', 'The e-Identification was not completed', 'the identification was cancelled or failed at Suomi.fi');
+  }
+}
 
 const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
@@ -163,7 +171,11 @@ export function createSuomifiLogin(settings: SuomifiSettings, db: Db): SuomifiLo
     try {
       ({ profile } = await saml.validatePostResponseAsync({ SAMLResponse: body.SAMLResponse }));
     } catch (error) {
-      if (error instanceof SamlStatusError) throw notCompleted('the identification was cancelled or failed at Suomi.fi');
+      if (error instanceof SamlStatusError) {
+        // Unsigned, as Suomi.fi's error answers may be: it can only end the login it names, once.
+        const inResponseTo = xpath.selectAttributes(document, "/*[local-name()='Response']/@InResponseTo")[0]?.value;
+        throw new EidNotCompleted(inResponseTo ? await consumeRequest(db, inResponseTo, 'authn') : null);
+      }
       throw refused(reason(error));
     }
     if (!profile) throw refused('the answer carries no assertion');
