@@ -236,6 +236,9 @@ for (const backend of testBackends()) {
       assertProblem(await app.inject({ method: 'POST', url: '/api/v1/identity/suomifi/acs', ...form({}) }), 400);
       assertProblem(await app.inject({ method: 'POST', url: '/api/v1/identity/suomifi/acs', payload: { SAMLResponse: 'x' } }), 400);
       assertProblem(await app.inject('/api/v1/identity/suomifi/login'), 400);
+      // The SLO endpoint: nothing, garbage, a message without its signature.
+      for (const query of ['', '?SAMLRequest=bm9wZQ%3D%3D&SigAlg=x&Signature=eA%3D%3D', '?SAMLResponse=%25%25&SigAlg=x&Signature=y', '?SAMLRequest=abc'])
+        assert.equal(assertProblem(await app.inject(`/api/v1/identity/suomifi/slo${query}`), 400).title, 'The e-Identification answer was refused', query);
     });
 
     test("until the network's login takes identities, a verified one is answered 503 login not available", async () => {
