@@ -41,6 +41,7 @@ type Env = Partial<Record<(typeof ENV_KEYS)[number], string>>;
 const folder = mkdtempSync(join(tmpdir(), 'aurora-suomifi-'));
 const metadataFile = join(folder, 'idp-metadata.xml');
 writeFileSync(metadataFile, idpMetadata());
+after(() => rmSync(folder, { recursive: true, force: true }));
 
 const CONFIGURED: Env = {
   AURORA_PUBLIC_URL: 'http://localhost',
@@ -108,7 +109,6 @@ for (const backend of testBackends()) {
       await app.close();
       await second.close();
       await database.close();
-      rmSync(folder, { recursive: true, force: true });
     });
 
     /** GET login with this state, follow to the IdP, get its answer for this person. */
