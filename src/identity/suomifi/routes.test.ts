@@ -105,10 +105,11 @@ for (const backend of testBackends()) {
       app = await serverWith(database, CONFIGURED, { ...hooks, logger });
       second = await serverWith(database, CONFIGURED, hooks);
     });
+    // Also after a failed start, so that a PostgreSQL test database is always dropped.
     after(async () => {
-      await app.close();
-      await second.close();
-      await database.close();
+      await app?.close();
+      await second?.close();
+      await database?.close();
     });
 
     /** GET login with this state, follow to the IdP, get its answer for this person. */
