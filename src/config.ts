@@ -570,6 +570,21 @@ export const VARIABLES = {
     example: '/etc/aurora/suomifi-encryption.crt',
     parse: (text) => certificates(text)[0]!,
   }),
+  AURORA_SUOMIFI_SP_NEXT_SIGNING_CERT: declare({
+    description: 'Rotating the signing key: the next key\'s certificate, published in the metadata beside the current one; once Suomi.fi has the metadata, make its key `AURORA_SUOMIFI_SP_SIGNING_KEY` (and the certificate `…_SIGNING_CERT`).',
+    expected: 'a PEM certificate, or the path of a file holding one',
+    shownDefault: 'none',
+    example: '/etc/aurora/suomifi-signing-2027.crt',
+    parse: (text) => certificates(text)[0]!,
+  }),
+  AURORA_SUOMIFI_SP_PREVIOUS_ENCRYPTION_KEY: declare({
+    description: 'Rotating the encryption key: the key being replaced, which still decrypts answers Suomi.fi encrypted to its certificate until Suomi.fi uses the new metadata.',
+    expected: 'a PEM private key, or the path of a file holding one',
+    shownDefault: 'none',
+    example: '/etc/aurora/suomifi-encryption-2025.key',
+    secret: true,
+    parse: privateKey,
+  }),
   AURORA_SUOMIFI_LEVEL_OF_ASSURANCE: declare({
     description: 'The least level of assurance asked of Suomi.fi and accepted: `substantial` (loa2 or loa3) or `high` (loa3).',
     expected: 'substantial or high',

@@ -10,6 +10,17 @@ import { idpFromMetadata, suomifiSettingsFromEnv } from './settings.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'testing', 'fixtures', 'suomifi');
 const oneLine = (pem: string) => pem.trim().replaceAll('\n', '\\n');
+const CONFIG_WITHOUT_ROTATION = {
+  AURORA_SUOMIFI_SP_ENTITY_ID: 'https://aurora.example.fi/saml/sp',
+  AURORA_SUOMIFI_IDP_ENTITY_ID: IDP_ENTITY_ID,
+  AURORA_SUOMIFI_IDP_SSO_URL: IDP_SSO_URL,
+  AURORA_SUOMIFI_IDP_SLO_URL: IDP_SLO_URL,
+  AURORA_SUOMIFI_IDP_CERTIFICATES: join(FIXTURES, 'idp-1.crt'),
+  AURORA_SUOMIFI_SP_SIGNING_KEY: join(FIXTURES, 'sp-signing.key'),
+  AURORA_SUOMIFI_SP_SIGNING_CERT: join(FIXTURES, 'sp-signing.crt'),
+  AURORA_SUOMIFI_SP_ENCRYPTION_KEY: join(FIXTURES, 'sp-encryption.key'),
+  AURORA_SUOMIFI_SP_ENCRYPTION_CERT: join(FIXTURES, 'sp-encryption.crt'),
+};
 
 describe("Suomi.fi's settings", () => {
   test("the IdP's metadata gives its entity ID, redirect URLs and both signing certificates", async () => {
@@ -36,6 +47,8 @@ describe("Suomi.fi's settings", () => {
       AURORA_SUOMIFI_SP_SIGNING_CERT: join(FIXTURES, 'sp-signing.crt'),
       AURORA_SUOMIFI_SP_ENCRYPTION_KEY: join(FIXTURES, 'sp-encryption.key'),
       AURORA_SUOMIFI_SP_ENCRYPTION_CERT: oneLine(TEST_KEYS.spEncryption.cert),
+      AURORA_SUOMIFI_SP_NEXT_SIGNING_CERT: join(FIXTURES, 'idp-2.crt'),
+      AURORA_SUOMIFI_SP_PREVIOUS_ENCRYPTION_KEY: join(FIXTURES, 'idp-2.key'),
     });
     assert.equal(settings.problem, null);
     assert.equal(settings.settings?.idp.certificates.length, 2);
@@ -44,6 +57,12 @@ describe("Suomi.fi's settings", () => {
     assert.equal(settings.settings?.sp.signingKey.trim(), TEST_KEYS.spSigning.key.trim());
     assert.equal(settings.settings?.sp.encryptionKey, readFileSync(join(FIXTURES, 'sp-encryption.key'), 'utf8'));
     assert.equal(settings.settings?.levelOfAssurance, 'substantial');
+    assert.equal(settings.settings?.sp.nextSigningCert?.trim(), TEST_KEYS.idp2.cert.trim());
+    assert.equal(settings.settings?.sp.previousEncryptionKey, TEST_KEYS.idp2.key);
+    // Without them, neither is there.
+    const plain = await suomifiSettingsFromEnv({ ...CONFIG_WITHOUT_ROTATION });
+    assert.equal('nextSigningCert' in (plain.settings?.sp ?? {}), false);
+    assert.equal('previousEncryptionKey' in (plain.settings?.sp ?? {}), false);
   });
 
   test('off without an entity ID; half a configuration names what is missing', async () => {

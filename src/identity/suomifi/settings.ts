@@ -14,6 +14,8 @@ export const SUOMIFI_PATH = '/api/v1/identity/suomifi';
 
 const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
 
+const optional = <K extends string>(key: K, value: string | undefined) => (value ? ({ [key]: value } as Record<K, string>) : {});
+
 export type SuomifiConfiguration = { settings: SuomifiSettings; problem: null } | { settings: null; problem: string | null };
 
 /** The IdP's entity ID, HTTP-Redirect SSO and SLO locations and signing certificates, from its metadata. */
@@ -93,6 +95,8 @@ export async function suomifiSettingsFromEnv(env: NodeJS.ProcessEnv = process.en
         signingCert: sp.signingCert!,
         encryptionKey: sp.encryptionKey!,
         encryptionCert: sp.encryptionCert!,
+        ...optional('nextSigningCert', setting('AURORA_SUOMIFI_SP_NEXT_SIGNING_CERT', env)),
+        ...optional('previousEncryptionKey', setting('AURORA_SUOMIFI_SP_PREVIOUS_ENCRYPTION_KEY', env)),
       },
       levelOfAssurance: setting('AURORA_SUOMIFI_LEVEL_OF_ASSURANCE', env),
     },

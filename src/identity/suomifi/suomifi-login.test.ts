@@ -101,6 +101,28 @@ for (const backend of testBackends()) {
       assert.equal((await rotated.finish(await idp.answer(request, TEST_PEOPLE.ordinary, { signer: 'idp2' }))).identity.identityCode, '010280-952L');
     });
 
+    test("rotating our keys: the next signing certificate is published; the previous encryption key still decrypts", async () => {
+      const settings = testSuomifiSettings();
+      // The new encryption key is idp-2's test key (any other key would do); answers still encrypted
+      // to the old certificate decrypt with the previous key, and only while it is configured.
+      const rotating = createSuomifiLogin(
+        { ...settings, sp: { ...settings.sp, encryptionKey: TEST_KEYS.idp2.key, encryptionCert: TEST_KEYS.idp2.cert, previousEncryptionKey: TEST_KEYS.spEncryption.key, nextSigningCert: TEST_KEYS.forger.cert } },
+        database.db,
+      );
+      const flat = rotating.metadata().replace(/\s/g, '');
+      const body = (pem: string) => pem.replace(/-----[^-]+-----|\s/g, '');
+      assert.ok(flat.includes(body(TEST_KEYS.spSigning.cert)) && flat.includes(body(TEST_KEYS.forger.cert)), 'both signing certificates');
+      assert.ok(flat.includes(body(TEST_KEYS.idp2.cert)) && !flat.includes(body(TEST_KEYS.spEncryption.cert)), 'only the new encryption certificate');
+      const request = idp.receive(await rotating.start('rotating'));
+      assert.equal((await rotating.finish(await idp.answer(request, TEST_PEOPLE.ordinary))).identity.identityCode, '010280-952L');
+      // A forged answer is still refused for its signature, not for the decryption it passed.
+      const forged = idp.receive(await rotating.start('rotating-forged'));
+      await assert.rejects(rotating.finish(await idp.answer(forged, TEST_PEOPLE.ordinary, { signer: 'forger' })), refusal(/signature/));
+      const done = createSuomifiLogin({ ...settings, sp: { ...settings.sp, encryptionKey: TEST_KEYS.idp2.key, encryptionCert: TEST_KEYS.idp2.cert } }, database.db);
+      const late = idp.receive(await done.start('late'));
+      await assert.rejects(done.finish(await idp.answer(late, TEST_PEOPLE.ordinary)), refusal(/decrypted/));
+    });
+
     test('a forged signature (another key, whatever certificate it shows) is refused', async () => {
       const { body } = await answered(TEST_PEOPLE.ordinary, { signer: 'forger' });
       await assert.rejects(login.finish(body), refusal(/signature/));

@@ -44,6 +44,13 @@ export interface SuomifiSettings {
     /** PEM private key and certificate the IdP encrypts assertions to. */
     encryptionKey: string;
     encryptionCert: string;
+    /**
+     * Rotating our keys: a certificate published beside the signing one before its key takes over
+     * (Suomi.fi then accepts requests signed by either), and the encryption key being replaced,
+     * which still decrypts answers encrypted to its certificate while Suomi.fi moves to the new one.
+     */
+    nextSigningCert?: string;
+    previousEncryptionKey?: string;
   };
   /** The least level of assurance accepted (default substantial: loa2 or loa3). */
   levelOfAssurance?: keyof typeof LOA;
@@ -130,11 +137,25 @@ export function createSuomifiLogin(settings: SuomifiSettings, db: Db): SuomifiLo
     cacheProvider: requestCache(db),
   };
   const saml = new SAML(options);
+  const previous = sp.previousEncryptionKey ? new SAML({ ...options, decryptionPvk: sp.previousEncryptionKey }) : null;
+  /** node-saml's verification; an answer our current key cannot decrypt is tried with the previous one. */
+  const validate = async (SAMLResponse: string) => {
+    try {
+      return await saml.validatePostResponseAsync({ SAMLResponse });
+    } catch (error) {
+      if (!previous || error instanceof SamlStatusError) throw error;
+      try {
+        return await previous.validatePostResponseAsync({ SAMLResponse });
+      } catch (again) {
+        throw isDecryptionError(error) ? again : error;
+      }
+    }
+  };
   // Requests carry an ID we chose and remembered (with its state) before node-saml builds them.
   const withId = (id: string) => new SAML({ ...options, generateUniqueId: () => id });
 
   const metadata = () => {
-    const xml = saml.generateServiceProviderMetadata(sp.encryptionCert, sp.signingCert);
+    const xml = saml.generateServiceProviderMetadata(sp.encryptionCert, sp.nextSigningCert ? [sp.signingCert, sp.nextSigningCert] : sp.signingCert);
     const requested = REQUESTED_ATTRIBUTES.map(
       (a) => `<RequestedAttribute Name="${a.name}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri" FriendlyName="${a.friendlyName}" isRequired="${a.required}"/>`,
     ).join('');
@@ -169,7 +190,7 @@ export function createSuomifiLogin(settings: SuomifiSettings, db: Db): SuomifiLo
 
     let profile: Profile | null;
     try {
-      ({ profile } = await saml.validatePostResponseAsync({ SAMLResponse: body.SAMLResponse }));
+      ({ profile } = await validate(body.SAMLResponse));
     } catch (error) {
       if (error instanceof SamlStatusError) {
         // Unsigned, as Suomi.fi's error answers may be: it can only end the login it names, once.
@@ -262,6 +283,8 @@ async function logoutResponseInResponseTo(base64: string): Promise<string | unde
   return xpath.selectAttributes(document, "/*[local-name()='LogoutResponse']/@InResponseTo")[0]?.value;
 }
 
+const isDecryptionError = (error: unknown) => /decrypt|oaep|rsa routines|EncryptedAssertion|EncryptedData/i.test(error instanceof Error ? error.message : '');
+
 /** node-saml's reason, which names no attribute value; anything unexpected is summarised. */
 function reason(error: unknown): string {
   const message = error instanceof Error ? error.message : '';
@@ -269,7 +292,7 @@ function reason(error: unknown): string {
   if (/expired|not yet valid|too old|subject confirmation/i.test(message)) return 'the assertion has expired or is not yet valid';
   if (/audience/i.test(message)) return 'the assertion is meant for another service';
   if (/signature/i.test(message)) return 'the signature is not valid';
-  if (/decrypt|EncryptedAssertion|encrypt/i.test(message)) return 'the assertion could not be decrypted';
+  if (isDecryptionError(error)) return 'the assertion could not be decrypted';
   if (/issuer/i.test(message)) return 'the message is not from the configured IdP';
   return 'the answer could not be verified';
 }
