@@ -133,8 +133,6 @@ export interface AnswerOptions {
 }
 
 export class FakeSuomifiIdp {
-  readonly sessions = new Map<string, { nameId: string; sessionIndex: string }>();
-
   constructor(readonly spSettings: SuomifiSettings = testSuomifiSettings()) {}
 
   metadata() {
@@ -168,7 +166,6 @@ export class FakeSuomifiIdp {
     const issuer = options.issuer ?? IDP_ENTITY_ID;
     const nameId = `AAdzZWNyZXQx${randomBytes(12).toString('hex')}`;
     const sessionIndex = newId();
-    this.sessions.set(nameId, { nameId, sessionIndex });
     const status = options.status ?? 'urn:oasis:names:tc:SAML:2.0:status:Success';
     let body = '';
     if (status === 'urn:oasis:names:tc:SAML:2.0:status:Success') {
