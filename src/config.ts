@@ -1,4 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import Type, { type TSchema } from 'typebox';
@@ -88,6 +89,44 @@ function readablePath(text: string): string {
     throw error instanceof Unusable ? error : new Unusable('no readable file there');
   }
   return path;
+}
+
+/** A PEM value given inline (newlines may be written \\n) or as the path of a file holding it. */
+function pemOrFile(text: string): string {
+  const value = text.trim();
+  if (value.startsWith('-----BEGIN')) return value.replaceAll('\\n', '\n');
+  const path = readablePath(value);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new Unusable('no readable file there');
+  }
+}
+
+/** One or more PEM certificates (inline, or files separated by commas), each one readable as X.509. */
+function certificates(text: string): string[] {
+  const value = text.trim();
+  const pems = value.startsWith('-----BEGIN') ? [pemOrFile(value)] : value.split(',').map((part) => pemOrFile(part));
+  const found = pems.flatMap((pem) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []);
+  if (found.length === 0) throw new Unusable('no PEM certificate found');
+  for (const pem of found) {
+    try {
+      new X509Certificate(pem);
+    } catch {
+      throw new Unusable('a certificate that cannot be read');
+    }
+  }
+  return found;
+}
+
+function privateKey(text: string): string {
+  const pem = pemOrFile(text);
+  try {
+    createPrivateKey(pem);
+  } catch {
+    throw new Unusable('not a readable PEM private key');
+  }
+  return pem;
 }
 
 /** Parses with a domain's own parser, keeping its reason (the key id that is short, say). */
@@ -454,6 +493,104 @@ export const VARIABLES = {
       url(text);
       return text.trim();
     },
+  }),
+  AURORA_SUOMIFI_SP_ENTITY_ID: declare({
+    description:
+      "Turns on login with Suomi.fi e-Identification (SAML 2.0): the network's entity ID as registered with Suomi.fi. Needs the IdP (`AURORA_SUOMIFI_IDP_METADATA_FILE`, or its entity ID, URLs and certificates) and the signing and encryption keys and certificates below; the ACS and SLO URLs are made on `AURORA_PUBLIC_URL` (`/api/v1/identity/suomifi/acs`, `/slo`). Without it (or with any of them missing, which is logged) Suomi.fi login is off.",
+    expected: 'a URI',
+    shownDefault: 'none: Suomi.fi login off',
+    example: 'https://aurora.example.fi/saml/sp',
+    parse: (text) => {
+      url(text);
+      return text.trim();
+    },
+  }),
+  AURORA_SUOMIFI_IDP_METADATA_FILE: declare({
+    description: "Suomi.fi's IdP metadata (entity ID, the HTTP-Redirect SingleSignOnService and SingleLogoutService, every signing certificate: both while they rotate); replace the file when Suomi.fi publishes new metadata. Instead of the four `AURORA_SUOMIFI_IDP_…` variables below.",
+    expected: 'the path of a readable XML file',
+    example: '/etc/aurora/suomifi-idp-metadata.xml',
+    parse: (text) => readablePath(text),
+  }),
+  AURORA_SUOMIFI_IDP_ENTITY_ID: declare({
+    description: "Suomi.fi's IdP entity ID, without a metadata file.",
+    expected: 'a URI',
+    example: 'https://tunnistautuminen.suomi.fi/idp1',
+    parse: (text) => {
+      url(text);
+      return text.trim();
+    },
+  }),
+  AURORA_SUOMIFI_IDP_SSO_URL: declare({
+    description: "Suomi.fi's SingleSignOnService (HTTP-Redirect), without a metadata file.",
+    expected: 'an https URL',
+    example: 'https://tunnistautuminen.suomi.fi/idp/profile/SAML2/Redirect/SSO',
+    parse: (text) => {
+      if (url(text).protocol !== 'https:') throw new Unusable();
+      return text.trim();
+    },
+  }),
+  AURORA_SUOMIFI_IDP_SLO_URL: declare({
+    description: "Suomi.fi's SingleLogoutService (HTTP-Redirect), without a metadata file.",
+    expected: 'an https URL',
+    example: 'https://tunnistautuminen.suomi.fi/idp/profile/SAML2/Redirect/SLO',
+    parse: (text) => {
+      if (url(text).protocol !== 'https:') throw new Unusable();
+      return text.trim();
+    },
+  }),
+  AURORA_SUOMIFI_IDP_CERTIFICATES: declare({
+    description: "The certificates whose keys may sign Suomi.fi's assertions, without a metadata file: both of them while Suomi.fi rotates its key.",
+    expected: 'PEM certificates, or paths of PEM files separated by commas',
+    example: '/etc/aurora/suomifi-2025.crt,/etc/aurora/suomifi-2027.crt',
+    parse: certificates,
+  }),
+  AURORA_SUOMIFI_SP_SIGNING_KEY: declare({
+    description: "The private key that signs the network's SAML requests to Suomi.fi.",
+    expected: 'a PEM private key, or the path of a file holding one',
+    example: '/etc/aurora/suomifi-signing.key',
+    secret: true,
+    parse: privateKey,
+  }),
+  AURORA_SUOMIFI_SP_SIGNING_CERT: declare({
+    description: 'Its certificate, published in the metadata at `/api/v1/identity/suomifi/metadata`.',
+    expected: 'a PEM certificate, or the path of a file holding one',
+    example: '/etc/aurora/suomifi-signing.crt',
+    parse: (text) => certificates(text)[0]!,
+  }),
+  AURORA_SUOMIFI_SP_ENCRYPTION_KEY: declare({
+    description: 'The private key Suomi.fi encrypts assertions to.',
+    expected: 'a PEM private key, or the path of a file holding one',
+    example: '/etc/aurora/suomifi-encryption.key',
+    secret: true,
+    parse: privateKey,
+  }),
+  AURORA_SUOMIFI_SP_ENCRYPTION_CERT: declare({
+    description: 'Its certificate, published in the metadata.',
+    expected: 'a PEM certificate, or the path of a file holding one',
+    example: '/etc/aurora/suomifi-encryption.crt',
+    parse: (text) => certificates(text)[0]!,
+  }),
+  AURORA_SUOMIFI_SP_NEXT_SIGNING_CERT: declare({
+    description: 'Rotating the signing key: the next key\'s certificate, published in the metadata beside the current one; once Suomi.fi has the metadata, make its key `AURORA_SUOMIFI_SP_SIGNING_KEY` (and the certificate `…_SIGNING_CERT`).',
+    expected: 'a PEM certificate, or the path of a file holding one',
+    shownDefault: 'none',
+    example: '/etc/aurora/suomifi-signing-2027.crt',
+    parse: (text) => certificates(text)[0]!,
+  }),
+  AURORA_SUOMIFI_SP_PREVIOUS_ENCRYPTION_KEY: declare({
+    description: 'Rotating the encryption key: the key being replaced, which still decrypts answers Suomi.fi encrypted to its certificate until Suomi.fi uses the new metadata.',
+    expected: 'a PEM private key, or the path of a file holding one',
+    shownDefault: 'none',
+    example: '/etc/aurora/suomifi-encryption-2025.key',
+    secret: true,
+    parse: privateKey,
+  }),
+  AURORA_SUOMIFI_LEVEL_OF_ASSURANCE: declare({
+    description: 'The least level of assurance asked of Suomi.fi and accepted: `substantial` (loa2 or loa3) or `high` (loa3).',
+    expected: 'substantial or high',
+    default: 'substantial' as 'substantial' | 'high',
+    example: 'high',
+    parse: oneOf('substantial', 'high'),
   }),
 };
 

@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 /**
- * Every domain owns its migrations: `src/<domain>/migrations/<date>-<name>.ts`, one migration a
+ * Every domain owns its migrations: `src/<domain>/migrations/<date>-<name>.ts` (or, for a part of a
+ * domain, `src/<domain>/<part>/migrations/`), one migration a
  * file, exporting `up` (and `down` where one makes sense). They are found on disk rather than
  * imported here, so this folder knows no domain; the file name is the migration's name, and names
  * sort by date, so their order is global. A shipped migration is never edited: add a new one.
@@ -13,9 +14,13 @@ const SOURCE_ROOT = join(import.meta.dirname, '..');
 
 export function migrationFiles(root = SOURCE_ROOT): { name: string; path: string }[] {
   const found: { name: string; path: string }[] = [];
-  for (const domain of readdirSync(root, { withFileTypes: true })) {
-    if (!domain.isDirectory()) continue;
-    const dir = join(root, domain.name, 'migrations');
+  // A domain's folder, or a folder inside one (src/identity/suomifi/migrations): two levels deep.
+  const folders = (dir: string, depth: number): string[] =>
+    readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && entry.name !== 'migrations')
+      .flatMap((entry) => [join(dir, entry.name), ...(depth > 1 ? folders(join(dir, entry.name), depth - 1) : [])]);
+  for (const domain of folders(root, 2)) {
+    const dir = join(domain, 'migrations');
     let names: string[];
     try {
       names = readdirSync(dir);

@@ -19,6 +19,7 @@ export interface DB {
   staff_sessions: StaffSessionTable;
   membership_rate_events: MembershipRateEventTable;
   oidc_login_states: OidcLoginStateTable;
+  suomifi_requests: SuomifiRequestTable;
   recommendations: RecommendationTable;
   recommendation_signals: RecommendationSignalTable;
   consent_keys: ConsentKeyTable;
@@ -386,6 +387,17 @@ export interface OidcLoginStateTable {
   state_hash: string;
   code_verifier: string;
   nonce: string;
+  expires_at: Timestamp;
+}
+
+// --- Upstream eID: Suomi.fi e-Identification (src/identity/suomifi/migrations) ---------
+
+/** A SAML request sent to Suomi.fi and not yet answered (InResponseTo is accepted once). */
+export interface SuomifiRequestTable {
+  id: string;
+  kind: 'authn' | 'logout';
+  state: string;
+  created_at: Timestamp;
   expires_at: Timestamp;
 }
 

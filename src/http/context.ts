@@ -18,6 +18,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     aurora: AppContext;
+    /** Suomi.fi e-Identification (SP-initiated logout: `suomifi.logout(identity.logout, state)`); null when not configured. */
+    suomifi: import('../identity/suomifi/suomifi-login.ts').SuomifiLogin | null;
   }
   interface FastifyRequest {
     client?: import('../clients/clients.ts').AuthenticatedClient;

@@ -35,6 +35,10 @@ import { bootstrapAdmin } from '../staff/staff.ts';
 import { scheduleRetention } from '../retention/schedule.ts';
 import { keepClientRows } from '../clients/client-cache.ts';
 import { statisticsRecorded } from '../statistics/hooks.ts';
+import type { CompleteEidLogin } from '../identity/eid.ts';
+import { loginNotAvailable, suomifiRoutes, type SuomifiRouteOptions } from '../identity/suomifi/routes.ts';
+import { suomifiSettingsFromEnv } from '../identity/suomifi/settings.ts';
+import { createSuomifiLogin } from '../identity/suomifi/suomifi-login.ts';
 
 export interface ServerOptions {
   database: Database;
@@ -67,6 +71,13 @@ export interface ServerOptions {
    * (NODE_ENV=production), whatever this says. Default: outside production.
    */
   demoPages?: boolean;
+  /**
+   * Where an upstream eID's verified identity goes (the network's OpenID Provider). Default: a 503
+   * problem, "login not available". Suomi.fi's routes exist only when AURORA_SUOMIFI_… configure it.
+   */
+  completeEidLogin?: CompleteEidLogin;
+  /** Suomi.fi's other hooks: a cancelled login, single logout (IdP-initiated: end the person's sessions; ours answered). */
+  suomifiHooks?: Pick<SuomifiRouteOptions, 'cancelLogin' | 'endSessions' | 'completeLogout'>;
 }
 
 /** AURORA_TRUST_PROXY: "true", a hop count, or a comma-separated list of addresses/CIDRs. */
@@ -176,6 +187,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: 'auroraai', description: 'The AuroraAI core components service recommender API (recommend_service, text_search, recommendation_feedback), unchanged' },
         { name: 'consent', description: "Consent and session transfer: a person's attributes carried, with their consent, to the next service once; signed consent receipts" },
         { name: 'person', description: "The person's own API (Bearer person key): their transfers, consents, saved checks, export and erasure; the attribute texts and transfer targets for consent questions" },
+        { name: 'identity', description: 'Upstream eID: Suomi.fi e-Identification (SAML 2.0) metadata, login and single logout' },
         { name: 'console', description: 'Membership of the network and the provider console: applications, staff, services, transfers, API clients, teaching, statistics, audit' },
         { name: 'operations' },
       ],
@@ -226,6 +238,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(consoleRoutes);
   // Public pages that redeem as the demo client: a production start has none.
   if ((options.demoPages ?? true) && !isProduction(config)) await app.register(demoServiceRoutes);
+  // Suomi.fi e-Identification, when configured; a half-done configuration is logged and stays off.
+  const suomifi = await suomifiSettingsFromEnv();
+  if (suomifi.problem) app.log.warn(suomifi.problem);
+  const suomifiLogin = suomifi.settings ? createSuomifiLogin(suomifi.settings, options.database.db) : null;
+  app.decorate('suomifi', suomifiLogin);
+  if (suomifiLogin)
+    await app.register(suomifiRoutes, { login: suomifiLogin, completeLogin: options.completeEidLogin ?? loginNotAvailable, ...options.suomifiHooks });
   // A client's call then reads no row; every change to clients, from any process, drops what is kept.
   // Last (with the catalogue's below), so that nothing after them can fail and leave a listening connection open.
   const stopKeepingClients = await keepClientRows(options.database, (error) =>

@@ -144,6 +144,16 @@ for (const backend of testBackends()) {
       assert.deepEqual((await db().selectFrom('oidc_login_states').select('state_hash').execute()).map((r) => r.state_hash), ['live']);
     });
 
+    test('Suomi.fi requests never answered go once they expire', async () => {
+      const request = (id: string, expiresDaysAgo: number) =>
+        db().insertInto('suomifi_requests').values({ id, kind: 'authn', state: 's', created_at: daysAgo(expiresDaysAgo + 0.02), expires_at: daysAgo(expiresDaysAgo) }).execute();
+      await request('_expired', 0.01);
+      await request('_open', -0.01);
+      const purged = await purgeAll(db(), days, { now: NOW });
+      assert.equal(purged.suomifi_requests, 1);
+      assert.deepEqual((await db().selectFrom('suomifi_requests').select('id').execute()).map((r) => r.id), ['_open']);
+    });
+
     test('the server runs the purge by itself: an old comment goes, with the default limits', async () => {
       const service = randomUUID();
       await db()

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
+import { purgeExpiredRequests } from '../identity/suomifi/requests.ts';
 import { purgeOldRecommendations } from '../recommender/store.ts';
 import { PURGE_BATCH, purgeOldServiceEvents } from '../statistics/retention.ts';
 
@@ -31,6 +32,8 @@ export interface Purged {
   consent_purposes: number;
   staff_sessions: number;
   oidc_login_states: number;
+  /** Suomi.fi requests never answered, once they expire (each new login purges them too). */
+  suomifi_requests: number;
 }
 
 const ago = (now: Date, days: number) => new Date(now.getTime() - days * DAY);
@@ -95,5 +98,6 @@ export async function purgeAll(db: Db, days: RetentionDays, options: PurgeAllOpt
   const comments = await purgeComments(db, ago(now, days.AURORA_COMMENT_RETENTION_DAYS), batch);
   const consent_purposes = await purgeConsentPurposes(db, ago(now, days.AURORA_CONSENT_PURPOSE_RETENTION_DAYS), batch);
   const sessions = await purgeSessions(db, ago(now, days.AURORA_SESSION_RETENTION_DAYS), now, batch);
-  return { service_events, recommendations, comments, consent_purposes, ...sessions };
+  const suomifi_requests = await purgeExpiredRequests(db, now);
+  return { service_events, recommendations, comments, consent_purposes, ...sessions, suomifi_requests };
 }
