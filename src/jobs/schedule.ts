@@ -47,7 +47,7 @@ export function scheduleJob(app: FastifyInstance, db: Db, job: Job): void {
 }
 
 /** Takes the job's lease if it is due and free, runs it and gives the lease back; false when it was not this server's turn. */
-export async function runIfDue(db: Db, job: Pick<Job, 'name' | 'everyMs' | 'leaseMs' | 'run'>, holder = THIS_SERVER): Promise<boolean> {
+export async function runIfDue(db: Db, job: Pick<Job, 'name' | 'everyMs' | 'leaseMs' | 'run'>, holder: string = THIS_SERVER): Promise<boolean> {
   const every = `${Math.max(0, job.everyMs) / 1000} seconds`;
   const lease = `${(job.leaseMs ?? DEFAULT_LEASE_MS) / 1000} seconds`;
   // One statement: the first server ever inserts the row, later ones take it only when it is due and free.
