@@ -161,8 +161,9 @@ export function buildCli() {
       const stop = async () => {
         if (stopping) return;
         stopping = true;
-        running.app.log.info('stopping');
-        await running.stop();
+        const drainMs = loadConfig().AURORA_SHUTDOWN_DRAIN_SECONDS * 1000;
+        running.app.log.info({ drainMs }, 'stopping: /ready answers 503, what is in flight finishes');
+        await running.stop({ drainMs });
         process.exit(0);
       };
       process.on('SIGINT', stop);

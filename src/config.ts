@@ -396,6 +396,14 @@ export const VARIABLES = {
     example: '2',
     parse: numberIn(Type.Number({ exclusiveMinimum: 0 })),
   }),
+  AURORA_SHUTDOWN_DRAIN_SECONDS: declare({
+    description:
+      'On SIGTERM or SIGINT, how long the server keeps serving with /ready answering 503 before it stops taking connections (give the load balancer time to notice); then it finishes the requests in flight and stops.',
+    expected: 'a number of seconds from 0 to 600',
+    default: 0,
+    example: '10',
+    parse: numberIn(Type.Number({ minimum: 0, maximum: 600 })),
+  }),
   AURORA_CLIENTS_PER_MEMBER: declare({
     description: "The most API clients a member may hold that are not revoked (the console's 409 beyond): each is a rate limit of its own, so the cap bounds what one member can call.",
     expected: 'a whole number from 1 to 10000',

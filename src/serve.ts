@@ -24,7 +24,12 @@ export interface RunningNetwork {
   app: FastifyInstance;
   database: Database;
   url: string;
-  stop(): Promise<void>;
+  /**
+   * Stops gracefully: /ready answers 503 at once, requests are still served for `drainMs` (so that
+   * a load balancer stops sending them here), then no new connection is taken, the requests in
+   * flight finish, and the database closes.
+   */
+  stop(options?: { drainMs?: number }): Promise<void>;
 }
 
 /**
@@ -61,7 +66,9 @@ export async function serve(options: ServeOptions): Promise<RunningNetwork> {
       app,
       database,
       url: address,
-      stop: async () => {
+      stop: async ({ drainMs = 0 } = {}) => {
+        app!.aurora.stopping = true;
+        if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
         await closeAdmin();
         await app!.close();
         await database.close();

@@ -9,6 +9,8 @@ export interface AppContext {
   recommender: RecommenderService;
   learning: Learning;
   consent: ConsentService;
+  /** Set when the server is told to stop: /ready answers 503 from then on, so that load balancers send no more, while what is in flight finishes. */
+  stopping: boolean;
 }
 
 declare module 'fastify' {

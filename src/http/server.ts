@@ -119,7 +119,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await learning.load(options.database.db);
   recommender.recommender.learning = learning;
   const consent = await ConsentService.open(options.database.db, { ...options.consent, log: (level, message) => app.log[level](message) });
-  app.decorate('aurora', { database: options.database, recommender, learning, consent });
+  app.decorate('aurora', { database: options.database, recommender, learning, consent, stopping: false });
   app.addHook('onClose', async () => recommender.stop());
   // Statistics are written after the answers they count: the database is closed only after them.
   app.addHook('onClose', statisticsRecorded);
@@ -208,11 +208,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     {
       schema: {
         tags: ['operations'],
-        summary: 'Readiness: the database answers and every migration is applied',
+        summary: 'Readiness: the database answers, every migration is applied, and the server is not stopping',
         response: { 200: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' } } }, ...problems(503) },
       },
     },
     async () => {
+      if (app.aurora.stopping) throw new HttpProblem(503, 'stopping', 'Stopping', 'this server is finishing what it has and takes nothing new: ask another');
       const { db, kind } = options.database;
       let ready = false;
       try {

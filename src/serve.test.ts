@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { serve } from './serve.ts';
+
+/** A graceful stop, as SIGTERM runs it: not ready at once, what is in flight finishes, nothing new after. */
+test('stopping: /ready answers 503 at once, a request in flight still gets its answer, then no new connection is taken', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'aurora-serve-'));
+  const running = await serve({ dataDir, port: 0, host: '127.0.0.1', demo: false, logLevel: 'silent' });
+  try {
+    const get = async (path: string) => {
+      const res = await fetch(`${running.url}${path}`);
+      return { status: res.status, body: (await res.json()) as { type?: string } };
+    };
+    assert.equal((await get('/ready')).status, 200);
+    // A request whose body is still coming when the stop begins.
+    const body = JSON.stringify({ text: 'vuokra-asunto', limit: 3 });
+    const answered = new Promise<number>((resolve, reject) => {
+      const req = request(`${running.url}/api/v1/recommendations`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.write(body.slice(0, 5));
+      setTimeout(() => req.end(body.slice(5)), 600);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const stopped = running.stop({ drainMs: 300 });
+    const ready = await get('/ready');
+    assert.equal(ready.status, 503);
+    assert.match(ready.body.type ?? '', /stopping/);
+    assert.equal((await get('/health')).status, 200, 'still serving while draining');
+    assert.equal(await answered, 200, 'the request in flight was answered');
+    await stopped;
+    await assert.rejects(fetch(`${running.url}/health`), 'no new connection after the stop');
+  } finally {
+    await running.stop().catch(() => {});
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
