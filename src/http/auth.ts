@@ -27,7 +27,7 @@ async function authenticate(request: FastifyRequest, reply: FastifyReply): Promi
   }
   const client = result.client;
   if (client.rateLimitPerMinute !== null) {
-    const decision = limiterFor(request.server.aurora).take(client.id, client.rateLimitPerMinute);
+    const decision = await limiterFor(request.server.aurora).take(client.id, client.rateLimitPerMinute);
     if (!decision.allowed) {
       throw new TooManyRequests(decision.retryAfterSeconds, `the client may make ${client.rateLimitPerMinute} calls a minute: try again in ${decision.retryAfterSeconds} s`);
     }
