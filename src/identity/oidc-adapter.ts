@@ -1,0 +1,74 @@
+import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+
+/**
+ * oidc-provider's storage on the network's database (table identity_oidc_models), on both back
+ * ends: sessions, interactions, authorization codes, tokens, grants and registered clients survive a
+ * restart and are shared by every server on one database. Each model kind (`name`) is one key space;
+ * the lookups oidc-provider makes by uid, user code and grant id read indexed columns. A row past its
+ * expiry is never returned and is deleted by `purgeExpiredModels`.
+ */
+export function kyselyAdapter(db: Db): AdapterConstructor {
+  return class KyselyAdapter implements Adapter {
+    constructor(readonly name: string) {}
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      const row = {
+        payload: JSON.stringify(payload),
+        grant_id: typeof payload.grantId === 'string' ? payload.grantId : null,
+        user_code: typeof payload.userCode === 'string' ? payload.userCode : null,
+        uid: typeof payload.uid === 'string' ? payload.uid : null,
+        expires_at: expiresIn > 0 ? new Date(Date.now() + expiresIn * 1000) : null,
+      };
+      await db
+        .insertInto('identity_oidc_models')
+        .values({ kind: this.name, id, consumed_at: null, ...row })
+        .onConflict((oc) => oc.columns(['kind', 'id']).doUpdateSet(row))
+        .execute();
+    }
+
+    private async findBy(column: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> {
+      const row = await db
+        .selectFrom('identity_oidc_models')
+        .select(['payload', 'consumed_at'])
+        .where('kind', '=', this.name)
+        .where(column, '=', value)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return { ...row.payload, ...(row.consumed_at ? { consumed: Math.floor(row.consumed_at.getTime() / 1000) } : {}) };
+    }
+
+    find(id: string) {
+      return this.findBy('id', id);
+    }
+
+    findByUid(uid: string) {
+      return this.findBy('uid', uid);
+    }
+
+    findByUserCode(userCode: string) {
+      return this.findBy('user_code', userCode);
+    }
+
+    async consume(id: string): Promise<void> {
+      await db.updateTable('identity_oidc_models').set({ consumed_at: new Date() }).where('kind', '=', this.name).where('id', '=', id).execute();
+    }
+
+    async destroy(id: string): Promise<void> {
+      await db.deleteFrom('identity_oidc_models').where('kind', '=', this.name).where('id', '=', id).execute();
+    }
+
+    /** Every model of the grant goes, whatever its kind: tokens and codes die with their grant. */
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await db.deleteFrom('identity_oidc_models').where('grant_id', '=', grantId).execute();
+    }
+  };
+}
+
+/** Deletes every model past its expiry; returns how many. */
+export async function purgeExpiredModels(db: Db): Promise<number> {
+  const result = await db.deleteFrom('identity_oidc_models').where('expires_at', '<', sql<Date>`now()`).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
