@@ -3,6 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Database } from '../db/database.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
 import { kyselyAdapter, purgeExpiredModels } from './oidc-adapter.ts';
+import { PayloadKeyring } from '../keys/keys.ts';
+import { randomBytes } from 'node:crypto';
 
 /** oidc-provider's adapter on both back ends: the lookups it makes, consumption, grant revocation, expiry. */
 for (const backend of testBackends()) {
@@ -63,3 +65,19 @@ for (const backend of testBackends()) {
     });
   });
 }
+
+describe('oidc-provider adapter with a keyring', () => {
+  test("a client's secret is stored sealed and read back in clear", async () => {
+    const database = await createTestDatabase('pglite');
+    try {
+      const keyring = new PayloadKeyring('k1', new Map([['k1', randomBytes(32)]]));
+      const clients = new (kyselyAdapter(database.db, keyring))('Client');
+      await clients.upsert('c1', { client_id: 'c1', client_secret: 'very-secret-value' }, 0);
+      const row = await database.db.selectFrom('identity_oidc_models').select('payload').where('id', '=', 'c1').executeTakeFirstOrThrow();
+      assert.ok(!JSON.stringify(row.payload).includes('very-secret-value'));
+      assert.equal((await clients.find('c1'))?.client_secret, 'very-secret-value');
+    } finally {
+      await database.close();
+    }
+  });
+});
