@@ -33,6 +33,14 @@ import { bootstrapAdmin } from '../staff/staff.ts';
 import { scheduleRetention } from '../retention/schedule.ts';
 import { keepClientRows } from '../clients/client-cache.ts';
 import { statisticsRecorded } from '../statistics/hooks.ts';
+import { IdentityService } from '../identity/identity-service.ts';
+import { identityRoutes } from '../identity/routes.ts';
+import { testEidRoutes } from '../identity/test-eid/test-eid.ts';
+
+/** Where people reach the network: AURORA_PUBLIC_URL's origin, else this machine's port. Never a request's Host header. */
+function publicOrigin(config: { AURORA_PUBLIC_URL?: string | undefined; PORT: number }) {
+  return new URL(config.AURORA_PUBLIC_URL ?? `http://localhost:${config.PORT}`).origin;
+}
 
 export interface ServerOptions {
   database: Database;
@@ -65,6 +73,13 @@ export interface ServerOptions {
    * (NODE_ENV=production), whatever this says. Default: outside production.
    */
   demoPages?: boolean;
+  /**
+   * Whether the login of the network's OpenID Provider offers the TEST eID (fictional persons, at
+   * /test-eid); never in production (NODE_ENV=production), whatever this says. Default: AURORA_DEMO.
+   */
+  testEid?: boolean;
+  /** The OpenID Provider's FAPI 2.0 profile (PAR required, sender-constrained tokens). Default off. */
+  fapi?: boolean;
 }
 
 /** AURORA_TRUST_PROXY: "true", a hop count, or a comma-separated list of addresses/CIDRs. */
@@ -106,7 +121,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await learning.load(options.database.db);
   recommender.recommender.learning = learning;
   const consent = await ConsentService.open(options.database.db, { ...options.consent, log: (level, message) => app.log[level](message) });
-  app.decorate('aurora', { database: options.database, recommender, learning, consent });
+  const identity = await IdentityService.open(options.database.db, consent.keyring, consent.subjectKey, {
+    issuer: publicOrigin(config),
+    fapi: options.fapi ?? false,
+    onServerError: (error) => app.log.error({ err: error }, 'the OpenID Provider failed'),
+  });
+  app.decorate('aurora', { database: options.database, recommender, learning, consent, identity });
   app.addHook('onClose', async () => recommender.stop());
   // Statistics are written after the answers they count: the database is closed only after them.
   app.addHook('onClose', statisticsRecorded);
@@ -118,6 +138,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         (n) => n > 0 && app.log.info({ purged: n }, 'deleted expired transfer payloads'),
         (error: unknown) => app.log.warn({ err: error }, 'purging expired transfer payloads failed'),
       );
+      identity.purge().catch((error: unknown) => app.log.warn({ err: error }, 'purging expired OpenID Provider records failed'));
     }, purgeEvery);
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
@@ -225,6 +246,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(consoleRoutes);
   // Public pages that redeem as the demo client: a production start has none.
   if ((options.demoPages ?? true) && !isProduction(config)) await app.register(demoServiceRoutes);
+  await app.register(identityRoutes);
+  // The test eID logs anyone in as a fictional person: a production start never offers it.
+  if ((options.testEid ?? config.AURORA_DEMO) && !isProduction(config)) await app.register(testEidRoutes(publicOrigin(config)));
   // A client's call then reads no row; every change to clients, from any process, drops what is kept.
   // Last, so that nothing after it can fail and leave its listening connection open.
   const stopKeepingClients = await keepClientRows(options.database, (error) =>

@@ -58,6 +58,8 @@ declare module 'oidc-provider' {
     clientId?: string;
     addOIDCScope(scope: string): void;
     addOIDCClaims(claims: string[]): void;
+    rejectOIDCScope(scope: string): void;
+    rejectOIDCClaims(claims: string[]): void;
     getOIDCScope(): string;
     save(ttl?: number): Promise<string>;
   }

@@ -1,0 +1,295 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { sql } from 'kysely';
+import type { Database } from '../db/database.ts';
+import { buildServer } from '../http/server.ts';
+import { createTestDatabase, testBackends } from '../testing/databases.ts';
+import { registerOidcClient, type RegisteredOidcClient } from './register-client.ts';
+import { TEST_PERSONS } from './test-eid/test-eid.ts';
+
+/**
+ * The network as an OpenID Provider, end to end over HTTP (app.inject, offline): a relying party
+ * reads the discovery document, sends the browser to authorize with PKCE, the person logs in with
+ * the test eID and consents, and the party exchanges the code. Pairwise subjects, consented claims
+ * only, no identity code or name anywhere in the identity tables; and the refusals of wrong callers.
+ */
+
+const ORIGIN = 'http://localhost:8080';
+
+/** A browser's cookies, enough for the provider's: by name and path. */
+class Browser {
+  private jar = new Map<string, { value: string; path: string }>();
+
+  constructor(private readonly app: FastifyInstance) {}
+
+  private cookieHeader(path: string) {
+    return [...this.jar.entries()]
+      .filter(([, c]) => path.startsWith(c.path))
+      .map(([key, c]) => `${key.split('|')[0]}=${c.value}`)
+      .join('; ');
+  }
+
+  async request(method: 'GET' | 'POST', url: string, form?: Record<string, string | string[]>): Promise<LightMyRequestResponse> {
+    const target = new URL(url, ORIGIN);
+    assert.equal(target.origin, ORIGIN, `the browser stays on the network: ${url}`);
+    let payload: string | undefined;
+    if (form) {
+      const body = new URLSearchParams();
+      for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+      payload = body.toString();
+    }
+    const response = await this.app.inject({
+      method,
+      url: target.pathname + target.search,
+      headers: { cookie: this.cookieHeader(target.pathname), 'accept-language': 'fi', ...(payload !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      ...(payload !== undefined ? { payload } : {}),
+    });
+    for (const c of response.cookies as { name: string; value: string; path?: string; maxAge?: number; expires?: Date }[]) {
+      const key = `${c.name}|${c.path ?? '/'}`;
+      if (c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now()) || c.value === '') this.jar.delete(key);
+      else this.jar.set(key, { value: c.value, path: c.path ?? '/' });
+    }
+    return response;
+  }
+
+  /** Follows redirects on the network until one leaves for `stopAt` (the client's redirect URI) or a page answers. */
+  async follow(response: LightMyRequestResponse, stopAt: string): Promise<{ response: LightMyRequestResponse; location?: URL }> {
+    let current = response;
+    for (let i = 0; i < 10 && [302, 303].includes(current.statusCode); i++) {
+      const location = new URL(String(current.headers.location), ORIGIN);
+      if (location.href.startsWith(stopAt)) return { response: current, location };
+      current = await this.request('GET', location.href);
+    }
+    return { response: current };
+  }
+}
+
+const pkce = () => {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+};
+
+const basic = (client: RegisteredOidcClient) => `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64')}`;
+
+interface LoginOptions {
+  person?: string;
+  scope?: string;
+  approve?: string[];
+  uiLocales?: string;
+  checkPages?: (pages: { login?: string; consent?: string }) => void;
+}
+
+/** A whole login: authorize, the test eID, consent; the code and what is needed to redeem it. */
+async function login(app: FastifyInstance, client: RegisteredOidcClient, redirectUri: string, options: LoginOptions = {}) {
+  const browser = new Browser(app);
+  const { verifier, challenge } = pkce();
+  const state = randomBytes(8).toString('hex');
+  const nonce = randomBytes(8).toString('hex');
+  const authorize = new URL('/oidc/auth', ORIGIN);
+  for (const [k, v] of Object.entries({
+    client_id: client.client_id,
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    scope: options.scope ?? 'openid age_band municipality_code',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...(options.uiLocales ? { ui_locales: options.uiLocales } : {}),
+  }))
+    authorize.searchParams.set(k, v);
+  let { response } = await browser.follow(await browser.request('GET', authorize.href), redirectUri);
+  assert.equal(response.statusCode, 200, response.body);
+  const loginPage = response.body;
+  const eidLink = /href="([^"]*\/eid\/test-oidc)"/.exec(loginPage)?.[1];
+  assert.ok(eidLink, 'the login page offers the test eID');
+  const eidPage = await browser.request('GET', eidLink);
+  assert.equal(eidPage.statusCode, 303);
+  const atEid = await browser.request('GET', String(eidPage.headers.location));
+  assert.equal(atEid.statusCode, 200, atEid.body);
+  const hidden = Object.fromEntries([...atEid.body.matchAll(/type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replaceAll('&amp;', '&')]));
+  const back = await browser.request('POST', '/test-eid/authorize', { ...hidden, person: options.person ?? 'aino' });
+  assert.equal(back.statusCode, 303, back.body);
+  ({ response } = await browser.follow(await browser.request('GET', String(back.headers.location)), redirectUri));
+  let location: URL | undefined;
+  let consentPage: string | undefined;
+  if (response.statusCode === 200) {
+    consentPage = response.body;
+    const action = /<form method="post" action="([^"]+\/consent)"/.exec(consentPage)?.[1];
+    assert.ok(action, consentPage);
+    ({ response, location } = await browser.follow(await browser.request('POST', action, { scope: options.approve ?? [] }), redirectUri));
+  } else {
+    ({ response, location } = await browser.follow(response, redirectUri));
+  }
+  options.checkPages?.({ login: loginPage, ...(consentPage ? { consent: consentPage } : {}) });
+  assert.ok(location, `the browser is sent back to the client: ${response.statusCode} ${response.body}`);
+  assert.equal(location.searchParams.get('state'), state);
+  const code = location.searchParams.get('code');
+  assert.ok(code, location.href);
+  return { code, verifier, nonce, browser };
+}
+
+async function redeem(app: FastifyInstance, client: RegisteredOidcClient, redirectUri: string, code: string, verifier: string | undefined) {
+  return app.inject({
+    method: 'POST',
+    url: '/oidc/token',
+    headers: { authorization: basic(client), 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, ...(verifier ? { code_verifier: verifier } : {}) }).toString(),
+  });
+}
+
+for (const backend of testBackends()) {
+  describe(`the network as an OpenID Provider (${backend})`, () => {
+    let database: Database;
+    let app: FastifyInstance;
+    let jwks: ReturnType<typeof createLocalJWKSet>;
+    let youth: RegisteredOidcClient;
+    let library: RegisteredOidcClient;
+    const youthRedirect = 'https://nuoret.example.fi/callback';
+    const libraryRedirect = 'https://kirjasto.example.fi/callback';
+
+    before(async () => {
+      database = await createTestDatabase(backend);
+      app = await buildServer({ database, purgeIntervalMs: 0, testEid: true });
+      const keyring = app.aurora.consent.keyring;
+      youth = await registerOidcClient(database.db, keyring, { name: 'Nuorten palvelu', redirectUris: [youthRedirect], scopes: ['age_band', 'municipality_code'] });
+      library = await registerOidcClient(database.db, keyring, { name: 'Kirjasto', redirectUris: [libraryRedirect], scopes: ['age_band', 'municipality_code', 'adult'] });
+      jwks = createLocalJWKSet((await app.inject('/oidc/jwks')).json() as JSONWebKeySet);
+    });
+    after(async () => {
+      await app.close();
+      await database.close();
+    });
+
+    test('the discovery document is at the root: code flow with S256 PKCE, PAR, DPoP, pairwise subjects', async () => {
+      const response = await app.inject('/.well-known/openid-configuration');
+      assert.equal(response.statusCode, 200);
+      const doc = response.json();
+      assert.equal(doc.issuer, ORIGIN);
+      assert.deepEqual(doc.response_types_supported, ['code']);
+      assert.deepEqual(doc.code_challenge_methods_supported, ['S256']);
+      assert.deepEqual(doc.subject_types_supported, ['pairwise']);
+      assert.equal(doc.pushed_authorization_request_endpoint, `${ORIGIN}/oidc/request`);
+      assert.ok(doc.dpop_signing_alg_values_supported.length > 0);
+      assert.ok(doc.scopes_supported.includes('age_band') && doc.scopes_supported.includes('municipality_code'));
+    });
+
+    test('a login through the test eID and consent: pairwise sub, only the consented claims, no identity code anywhere', async () => {
+      const first = await login(app, youth, youthRedirect, {
+        approve: ['age_band'],
+        checkPages: ({ login: loginPage, consent }) => {
+          assert.match(loginPage!, /<html lang="fi"/);
+          assert.match(loginPage!, /<h1>Tunnistaudu<\/h1>/);
+          assert.match(loginPage!, /Nuorten palvelu/);
+          assert.match(consent!, /<label for="scope-0">Ikäryhmä: 30-44<\/label>/);
+          assert.match(consent!, /Kotikunta: Mikkeli \(491\)/);
+          assert.ok(!consent!.includes('checked'), 'nothing is ticked in advance');
+        },
+      });
+      const tokens = await redeem(app, youth, youthRedirect, first.code, first.verifier);
+      assert.equal(tokens.statusCode, 200, tokens.body);
+      const { id_token, access_token } = tokens.json();
+      const { payload } = await jwtVerify(id_token, jwks, { issuer: ORIGIN, audience: youth.client_id });
+      assert.equal(payload.nonce, first.nonce);
+      const userinfo = await app.inject({ url: '/oidc/me', headers: { authorization: `Bearer ${access_token}` } });
+      assert.equal(userinfo.statusCode, 200, userinfo.body);
+      assert.deepEqual(userinfo.json(), { sub: payload.sub, age_band: '30-44' });
+
+      // The same person at the same service: the same subject. At another sector: another one.
+      const again = await login(app, youth, youthRedirect, { approve: ['age_band'] });
+      const second = await jwtVerify((await redeem(app, youth, youthRedirect, again.code, again.verifier)).json().id_token, jwks);
+      assert.equal(second.payload.sub, payload.sub);
+      const other = await login(app, library, libraryRedirect, { scope: 'openid municipality_code adult', approve: ['municipality_code', 'adult'] });
+      const otherTokens = (await redeem(app, library, libraryRedirect, other.code, other.verifier)).json();
+      const third = await jwtVerify(otherTokens.id_token, jwks, { audience: library.client_id });
+      assert.notEqual(third.payload.sub, payload.sub);
+      const otherInfo = await app.inject({ url: '/oidc/me', headers: { authorization: `Bearer ${otherTokens.access_token}` } });
+      assert.deepEqual(otherInfo.json(), { sub: third.payload.sub, adult: true, municipality_code: '491' });
+
+      // Another person is another account.
+      const veeti = await login(app, youth, youthRedirect, { person: 'veeti', approve: ['age_band', 'municipality_code'] });
+      const veetiTokens = (await redeem(app, youth, youthRedirect, veeti.code, veeti.verifier)).json();
+      assert.notEqual((await jwtVerify(veetiTokens.id_token, jwks)).payload.sub, payload.sub);
+      const veetiInfo = await app.inject({ url: '/oidc/me', headers: { authorization: `Bearer ${veetiTokens.access_token}` } });
+      assert.deepEqual(veetiInfo.json().age_band, '0-17');
+
+      // No identity code, name or date of birth in any text or json column of the identity tables.
+      const secrets = TEST_PERSONS.flatMap((p) => [p.personal_identity_code, p.family_name, p.birthdate]);
+      for (const table of ['identity_oidc_models', 'identity_accounts', 'identity_signing_keys', 'audit_log']) {
+        const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(database.db);
+        const text = JSON.stringify(rows);
+        for (const secret of secrets) assert.ok(!text.includes(secret), `${table} holds ${secret}`);
+      }
+      // Nor in the tokens.
+      for (const token of [id_token, access_token, otherTokens.id_token])
+        for (const secret of secrets) assert.ok(!Buffer.from(token.split('.')[1] ?? '', 'base64url').toString().includes(secret));
+      assert.equal((await database.db.selectFrom('identity_accounts').select('id').execute()).length, 2);
+    });
+
+    test('a person under a security denial: no municipality, whatever they tick', async () => {
+      const turva = await login(app, youth, youthRedirect, { person: 'turva', approve: ['age_band', 'municipality_code'], uiLocales: 'sv', checkPages: ({ consent }) => assert.match(consent!, /lang="sv"/) });
+      const tokens = (await redeem(app, youth, youthRedirect, turva.code, turva.verifier)).json();
+      const info = await app.inject({ url: '/oidc/me', headers: { authorization: `Bearer ${tokens.access_token}` } });
+      assert.deepEqual(Object.keys(info.json()).sort(), ['age_band', 'sub']);
+    });
+
+    test('refused: a replayed code, a wrong redirect URI, missing PKCE, another client credentials', async () => {
+      const { code, verifier } = await login(app, youth, youthRedirect, { approve: [] });
+      // Another client's credentials for this client's code.
+      const stolen = await redeem(app, library, youthRedirect, code, verifier);
+      assert.equal(stolen.statusCode, 400);
+      assert.equal(stolen.json().error, 'invalid_grant');
+      const fresh = await login(app, youth, youthRedirect, { approve: [] });
+      const wrongVerifier = await redeem(app, youth, youthRedirect, fresh.code, pkce().verifier);
+      assert.equal(wrongVerifier.json().error, 'invalid_grant');
+      const used = await login(app, youth, youthRedirect, { approve: [] });
+      assert.equal((await redeem(app, youth, youthRedirect, used.code, used.verifier)).statusCode, 200);
+      const replay = await redeem(app, youth, youthRedirect, used.code, used.verifier);
+      assert.equal(replay.statusCode, 400);
+      assert.equal(replay.json().error, 'invalid_grant');
+      const noVerifier = await login(app, youth, youthRedirect, { approve: [] });
+      assert.equal((await redeem(app, youth, youthRedirect, noVerifier.code, undefined)).json().error, 'invalid_grant');
+      const wrongSecret = await app.inject({
+        method: 'POST',
+        url: '/oidc/token',
+        headers: { authorization: basic({ ...youth, client_secret: 'wrong' }), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ grant_type: 'authorization_code', code: 'x', redirect_uri: youthRedirect, code_verifier: verifier }).toString(),
+      });
+      assert.equal(wrongSecret.statusCode, 401);
+
+      const base = { client_id: youth.client_id, response_type: 'code', scope: 'openid', state: 's', nonce: 'n' };
+      // A redirect URI the client did not register: an error page, never a redirect there.
+      const { challenge } = pkce();
+      const wrongRedirect = await app.inject(`/oidc/auth?${new URLSearchParams({ ...base, redirect_uri: 'https://evil.example/cb', code_challenge: challenge, code_challenge_method: 'S256' })}`);
+      assert.equal(wrongRedirect.statusCode, 400);
+      assert.equal(wrongRedirect.headers.location, undefined);
+      assert.match(wrongRedirect.body, /redirect_uri/);
+      assert.doesNotMatch(wrongRedirect.body, /at .*\.js:\d+/, 'no stack');
+      // No PKCE: the client is told so at its redirect URI.
+      const noPkce = await app.inject(`/oidc/auth?${new URLSearchParams({ ...base, redirect_uri: youthRedirect })}`);
+      assert.equal(noPkce.statusCode, 303);
+      const answer = new URL(String(noPkce.headers.location));
+      assert.equal(answer.origin + answer.pathname, youthRedirect);
+      assert.equal(answer.searchParams.get('error'), 'invalid_request');
+      assert.match(answer.searchParams.get('error_description') ?? '', /PKCE/);
+      // A plain challenge is not S256.
+      const plain = await app.inject(`/oidc/auth?${new URLSearchParams({ ...base, redirect_uri: youthRedirect, code_challenge: challenge, code_challenge_method: 'plain' })}`);
+      assert.equal(new URL(String(plain.headers.location)).searchParams.get('error'), 'invalid_request');
+    });
+
+    test('an interaction page without its cookie, or an unknown eID callback state, is a problem', async () => {
+      const page = await app.inject('/oidc/interaction/nonexistent');
+      assert.equal(page.statusCode, 400);
+      assert.equal(page.headers['content-type'], 'application/problem+json; charset=utf-8');
+      assert.equal(page.json().type, 'https://aurora.invalid/problems/login-expired');
+      const callback = await app.inject('/oidc/eid/test-oidc/callback?code=x&state=y');
+      assert.equal(callback.statusCode, 400);
+      assert.equal(callback.json().type, 'https://aurora.invalid/problems/login-expired');
+      const unknown = await app.inject('/oidc/eid/nothing/callback?code=x&state=y');
+      assert.equal(unknown.statusCode, 404);
+    });
+  });
+}

@@ -1,0 +1,77 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { notFound } from '../http/problem.ts';
+import { abortInteraction, answerConsent, showInteraction, startEid } from './interactions.ts';
+import { OIDC_PREFIX } from './provider.ts';
+
+/**
+ * The OpenID Provider's routes: oidc-provider's own endpoints (a Koa app) under /oidc and its
+ * discovery document at /.well-known/openid-configuration, handed the raw request with its body
+ * unread; and the network's login and consent pages under /oidc/interaction/<uid>.
+ */
+export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const identity = () => app.aurora.identity;
+  const db = () => app.aurora.database.db;
+  const issuer = new URL(identity().provider.issuer);
+
+  await app.register(async (mounted) => {
+    // oidc-provider reads its own bodies (form posts, PAR, DPoP-bound token requests).
+    mounted.removeAllContentTypeParsers();
+    mounted.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    const handOver = async (request: FastifyRequest, reply: FastifyReply) => {
+      reply.hijack();
+      const headers = request.raw.headers;
+      // What Koa believes of the request is what Fastify decided under AURORA_TRUST_PROXY, and the
+      // issuer's host and scheme: never a caller's own Host or X-Forwarded-* headers.
+      headers['x-forwarded-proto'] = issuer.protocol.slice(0, -1);
+      headers['x-forwarded-host'] = issuer.host;
+      headers['x-forwarded-for'] = request.ip;
+      reply.raw.setHeader('x-content-type-options', 'nosniff');
+      reply.raw.setHeader('x-frame-options', 'DENY');
+      reply.raw.setHeader('referrer-policy', 'no-referrer');
+      if (issuer.protocol === 'https:') reply.raw.setHeader('strict-transport-security', 'max-age=31536000');
+      await new Promise<void>((resolve) => {
+        reply.raw.once('close', resolve);
+        identity().provider.callback()(request.raw, reply.raw);
+      });
+    };
+    mounted.all(`${OIDC_PREFIX}/*`, { schema: { hide: true } }, handOver);
+    mounted.get('/.well-known/openid-configuration', { schema: { hide: true } }, handOver);
+  });
+
+  const pagesPlugin: FastifyPluginAsyncTypebox = async (pages) => {
+    pages.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => {
+      const form = new URLSearchParams(body as string);
+      done(null, { scope: form.getAll('scope') });
+    });
+    const Uid = Type.Object({ uid: Type.String({ maxLength: 100 }) });
+    const noStore = { noStore: true };
+    pages.get(`${OIDC_PREFIX}/interaction/:uid`, { schema: { hide: true, params: Uid }, config: noStore }, async (request, reply) =>
+      showInteraction(db(), identity(), request, reply, request.params.uid),
+    );
+    pages.get(
+      `${OIDC_PREFIX}/interaction/:uid/eid/:eid`,
+      { schema: { hide: true, params: Type.Object({ uid: Type.String({ maxLength: 100 }), eid: Type.String({ maxLength: 50 }) }) }, config: noStore },
+      async (request, reply) => startEid(identity(), request, reply, request.params.uid, request.params.eid),
+    );
+    pages.get(
+      `${OIDC_PREFIX}/eid/:eid/callback`,
+      { schema: { hide: true, params: Type.Object({ eid: Type.String({ maxLength: 50 }) }) }, config: noStore },
+      async (request, reply) => {
+        const method = identity().eids.get(request.params.eid);
+        if (!method?.callback) throw notFound(`no eID called ${request.params.eid} answers here`);
+        return method.callback(request, reply);
+      },
+    );
+    pages.post(
+      `${OIDC_PREFIX}/interaction/:uid/consent`,
+      { schema: { hide: true, params: Uid, body: Type.Object({ scope: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 }) }) }, config: noStore },
+      async (request, reply) => answerConsent(db(), identity(), request, reply, request.params.uid, request.body.scope),
+    );
+    pages.post(`${OIDC_PREFIX}/interaction/:uid/abort`, { schema: { hide: true, params: Uid }, config: noStore }, async (request, reply) =>
+      abortInteraction(identity(), request, reply, request.params.uid),
+    );
+  };
+  await app.register(pagesPlugin);
+};
