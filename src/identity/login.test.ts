@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, type JSONWebKeySet } from 'jose';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { buildServer } from '../http/server.ts';
@@ -79,6 +79,8 @@ interface LoginOptions {
   scope?: string;
   approve?: string[];
   uiLocales?: string;
+  /** Push the request first (PAR) and authorize with its request_uri. */
+  par?: boolean;
   checkPages?: (pages: { login?: string; consent?: string }) => void;
 }
 
@@ -101,6 +103,16 @@ async function login(app: FastifyInstance, client: RegisteredOidcClient, redirec
     ...(options.uiLocales ? { ui_locales: options.uiLocales } : {}),
   }))
     authorize.searchParams.set(k, v);
+  if (options.par) {
+    const pushed = await app.inject({
+      method: 'POST',
+      url: '/oidc/request',
+      headers: { authorization: basic(client), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: authorize.searchParams.toString(),
+    });
+    assert.equal(pushed.statusCode, 201, pushed.body);
+    authorize.search = new URLSearchParams({ client_id: client.client_id, request_uri: pushed.json().request_uri }).toString();
+  }
   let { response } = await browser.follow(await browser.request('GET', authorize.href), redirectUri);
   assert.equal(response.statusCode, 200, response.body);
   const loginPage = response.body;
@@ -227,6 +239,29 @@ for (const backend of testBackends()) {
       for (const token of [id_token, access_token, otherTokens.id_token])
         for (const secret of secrets) assert.ok(!Buffer.from(token.split('.')[1] ?? '', 'base64url').toString().includes(secret));
       assert.equal((await database.db.selectFrom('identity_accounts').select('id').execute()).length, 2);
+    });
+
+    test('a pushed authorization request, and a DPoP-bound access token that works only with its proof', async () => {
+      const { code, verifier } = await login(app, youth, youthRedirect, { par: true, approve: ['age_band'] });
+      const { privateKey, publicKey } = await generateKeyPair('ES256');
+      const jwk = await exportJWK(publicKey);
+      const proof = (htm: string, htu: string, extra: Record<string, unknown> = {}) =>
+        new SignJWT({ htm, htu, jti: randomBytes(8).toString('hex'), ...extra }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).setIssuedAt().sign(privateKey);
+      const tokens = await app.inject({
+        method: 'POST',
+        url: '/oidc/token',
+        headers: { authorization: basic(youth), 'content-type': 'application/x-www-form-urlencoded', dpop: await proof('POST', `${ORIGIN}/oidc/token`) },
+        payload: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: youthRedirect, code_verifier: verifier }).toString(),
+      });
+      assert.equal(tokens.statusCode, 200, tokens.body);
+      const { access_token, token_type } = tokens.json();
+      assert.equal(token_type, 'DPoP');
+      const ath = createHash('sha256').update(access_token).digest('base64url');
+      const bound = await app.inject({ url: '/oidc/me', headers: { authorization: `DPoP ${access_token}`, dpop: await proof('GET', `${ORIGIN}/oidc/me`, { ath }) } });
+      assert.equal(bound.statusCode, 200, bound.body);
+      assert.equal(bound.json().age_band, '30-44');
+      const bearer = await app.inject({ url: '/oidc/me', headers: { authorization: `Bearer ${access_token}` } });
+      assert.equal(bearer.statusCode, 401);
     });
 
     test('a person under a security denial: no municipality, whatever they tick', async () => {
