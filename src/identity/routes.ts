@@ -1,7 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { notFound } from '../http/problem.ts';
+import { badRequest, notFound } from '../http/problem.ts';
+import { MemberParams, Plain } from '../http/console-schemas.ts';
+import { problems } from '../http/schemas.ts';
+import { actorOf, requireStaff } from '../staff/authorise.ts';
+import { OIDC_SCOPES, registerOidcClient } from './register-client.ts';
 import { abortInteraction, answerConsent, showInteraction, startEid } from './interactions.ts';
 import { OIDC_PREFIX } from './provider.ts';
 
@@ -74,4 +78,54 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     );
   };
   await app.register(pagesPlugin);
+};
+
+/**
+ * The console: a member's staff register one of its services as a client of the network's OpenID
+ * Provider (its secret is shown only in this answer).
+ */
+export const consoleOidcClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const memberWrite = requireStaff({ member: 'write' });
+  app.post(
+    '/api/v1/console/members/:id/oidc-clients',
+    {
+      config: { noStore: true },
+      onRequest: memberWrite,
+      schema: {
+        tags: ['console'],
+        summary: "Register a member's service as an OpenID Connect client of the network (login with an eID, pairwise subjects): its secret is shown only in this answer",
+        description:
+          'Authorization code with PKCE (S256) only, client_secret_basic. The redirect URIs are https (http only on localhost) and share one host, which is the sector of the pairwise subjects the service receives. `scopes` are the derived claims it may ask for (openid is always allowed); the person grants each or not at login.',
+        security: [{ consoleSession: [] }],
+        params: MemberParams,
+        body: Type.Object(
+          {
+            name: Plain(200),
+            redirect_uris: Type.Array(Type.String({ maxLength: 500 }), { minItems: 1, maxItems: 10, uniqueItems: true }),
+            scopes: Type.Array(Type.Union(OIDC_SCOPES.map((s) => Type.Literal(s))), { maxItems: 10, uniqueItems: true }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ client_id: Type.String(), client_secret: Type.String(), sector_identifier: Type.String() }),
+          ...problems(400, 401, 403, 404, 409, 415),
+        },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const created = await registerOidcClient(app.aurora.database.db, app.aurora.consent.keyring, {
+          name: request.body.name,
+          redirectUris: request.body.redirect_uris,
+          scopes: request.body.scopes,
+          memberId: request.params.id.toLowerCase(),
+          actor: actorOf(request),
+        });
+        return reply.status(201).send(created);
+      } catch (error) {
+        if (error instanceof RangeError) throw badRequest(error.message);
+        throw error;
+      }
+    },
+  );
 };
