@@ -401,6 +401,14 @@ export const VARIABLES = {
       return text;
     },
   }),
+  AURORA_OP_FAPI: declare({
+    description: "The network's OpenID Provider (`/oidc`, see docs/identity.md) follows the FAPI 2.0 security profile: pushed authorization requests required, sender-constrained tokens. Off: code flow with PKCE, PAR and DPoP available to every client.",
+    expected: 'on or off',
+    default: false,
+    shownDefault: '`off`',
+    example: 'on',
+    parse: (text) => oneOf('on', 'off')(text) === 'on',
+  }),
   AURORA_ADMIN_EMAIL: declare({
     description: 'With `AURORA_ADMIN_PASSWORD`, a network administrator made at start when no staff user has this address.',
     expected: 'an e-mail address',

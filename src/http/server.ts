@@ -78,7 +78,7 @@ export interface ServerOptions {
    * /test-eid); never in production (NODE_ENV=production), whatever this says. Default: AURORA_DEMO.
    */
   testEid?: boolean;
-  /** The OpenID Provider's FAPI 2.0 profile (PAR required, sender-constrained tokens). Default off. */
+  /** The OpenID Provider's FAPI 2.0 profile (PAR required, sender-constrained tokens). Default AURORA_OP_FAPI. */
   fapi?: boolean;
 }
 
@@ -123,7 +123,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const consent = await ConsentService.open(options.database.db, { ...options.consent, log: (level, message) => app.log[level](message) });
   const identity = await IdentityService.open(options.database.db, consent.keyring, consent.subjectKey, {
     issuer: publicOrigin(config),
-    fapi: options.fapi ?? false,
+    fapi: options.fapi ?? config.AURORA_OP_FAPI,
     onServerError: (error) => app.log.error({ err: error }, 'the OpenID Provider failed'),
   });
   app.decorate('aurora', { database: options.database, recommender, learning, consent, identity });

@@ -328,3 +328,25 @@ for (const backend of testBackends()) {
     });
   });
 }
+
+describe('the FAPI 2.0 profile (AURORA_OP_FAPI=on)', () => {
+  test('an authorization request that was not pushed is refused; a pushed one is accepted', async () => {
+    const database = await createTestDatabase('pglite');
+    const app = await buildServer({ database, purgeIntervalMs: 0, fapi: true, testEid: false });
+    try {
+      const redirect = 'https://fapi.example.fi/cb';
+      const client = await registerOidcClient(database.db, app.aurora.consent.keyring, { name: 'FAPI', redirectUris: [redirect], scopes: [] });
+      const params = { client_id: client.client_id, response_type: 'code', scope: 'openid', redirect_uri: redirect, code_challenge: pkce().challenge, code_challenge_method: 'S256' };
+      const direct = await app.inject(`/oidc/auth?${new URLSearchParams(params)}`);
+      assert.equal(new URL(String(direct.headers.location)).searchParams.get('error_description'), 'Pushed Authorization Request must be used');
+      const pushed = await app.inject({ method: 'POST', url: '/oidc/request', headers: { authorization: basic(client), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(params).toString() });
+      assert.equal(pushed.statusCode, 201, pushed.body);
+      const viaPar = await app.inject(`/oidc/auth?${new URLSearchParams({ client_id: client.client_id, request_uri: pushed.json().request_uri })}`);
+      assert.equal(viaPar.statusCode, 303);
+      assert.match(String(viaPar.headers.location), /^\/oidc\/interaction\//);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});
