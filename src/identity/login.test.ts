@@ -187,6 +187,24 @@ for (const backend of testBackends()) {
       assert.equal(doc.pushed_authorization_request_endpoint, `${ORIGIN}/oidc/request`);
       assert.ok(doc.dpop_signing_alg_values_supported.length > 0);
       assert.ok(doc.scopes_supported.includes('age_band') && doc.scopes_supported.includes('municipality_code'));
+      // Made on the issuer, never on the caller's Host or X-Forwarded-* headers.
+      const spoofed = await app.inject({ url: '/.well-known/openid-configuration', headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' } });
+      assert.doesNotMatch(spoofed.body, /evil\.example/);
+      assert.equal(spoofed.json().token_endpoint, `${ORIGIN}/oidc/token`);
+    });
+
+    test('nothing is lost on a restart: another server on the database honours the tokens and signs with the same keys', async () => {
+      const { code, verifier } = await login(app, youth, youthRedirect, { approve: ['age_band'] });
+      const tokens = (await redeem(app, youth, youthRedirect, code, verifier)).json();
+      const restarted = await buildServer({ database, purgeIntervalMs: 0, testEid: true });
+      try {
+        assert.deepEqual((await restarted.inject('/oidc/jwks')).json(), (await app.inject('/oidc/jwks')).json());
+        const info = await restarted.inject({ url: '/oidc/me', headers: { authorization: `Bearer ${tokens.access_token}` } });
+        assert.equal(info.statusCode, 200, info.body);
+        assert.equal(info.json().age_band, '30-44');
+      } finally {
+        await restarted.close();
+      }
     });
 
     test('a login through the test eID and consent: pairwise sub, only the consented claims, no identity code anywhere', async () => {
