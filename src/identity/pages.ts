@@ -21,6 +21,7 @@ const T = {
     loginTitle: 'Tunnistaudu',
     loginLead: (client: string) => `${client} pyytää sinua tunnistautumaan Aurora-verkon kautta. Valitse tunnistustapa.`,
     eids: 'Tunnistustavat',
+    noEids: 'Tunnistautuminen ei ole juuri nyt käytettävissä. Yritä myöhemmin uudelleen.',
     consentTitle: 'Tietojen luovutus',
     consentLead: (client: string) => `${client} pyytää seuraavia tietoja sinusta. Valitse, mitkä niistä annat. Henkilötunnustasi ja nimeäsi ei luovuteta.`,
     nothingAsked: (client: string) => `${client} ei pyydä sinusta muita tietoja kuin tunnisteen, joka on eri jokaiselle palvelulle.`,
@@ -36,6 +37,7 @@ const T = {
     loginTitle: 'Identifiera dig',
     loginLead: (client: string) => `${client} ber dig identifiera dig via nätverket Aurora. Välj identifieringssätt.`,
     eids: 'Identifieringssätt',
+    noEids: 'Identifieringen är inte tillgänglig just nu. Försök igen senare.',
     consentTitle: 'Utlämnande av uppgifter',
     consentLead: (client: string) => `${client} ber om följande uppgifter om dig. Välj vilka du lämnar ut. Din personbeteckning och ditt namn lämnas inte ut.`,
     nothingAsked: (client: string) => `${client} ber inte om andra uppgifter om dig än en identifierare som är olika för varje tjänst.`,
@@ -51,6 +53,7 @@ const T = {
     loginTitle: 'Log in',
     loginLead: (client: string) => `${client} asks you to log in through the Aurora network. Choose how to identify yourself.`,
     eids: 'Ways to identify',
+    noEids: 'Identification is not available just now. Please try again later.',
     consentTitle: 'Sharing your information',
     consentLead: (client: string) => `${client} asks for the following information about you. Choose what you share. Your personal identity code and your name are never shared.`,
     nothingAsked: (client: string) => `${client} asks for nothing about you but an identifier that differs for every service.`,
@@ -76,7 +79,8 @@ export interface EidChoice {
 export function loginPage(lang: Language, clientName: string, eids: EidChoice[]) {
   const t = T[lang];
   const items = eids.map((e) => `<li><a href="${escapeHtml(e.href)}">${escapeHtml(e.label)}</a></li>`).join('');
-  return page(lang, t.loginTitle, `<p>${escapeHtml(t.loginLead(clientName))}</p><h2>${escapeHtml(t.eids)}</h2><ul>${items}</ul>`);
+  const choices = eids.length ? `<h2>${escapeHtml(t.eids)}</h2><ul>${items}</ul>` : `<p role="alert">${escapeHtml(t.noEids)}</p>`;
+  return page(lang, t.loginTitle, `<p>${escapeHtml(t.loginLead(clientName))}</p>${choices}`);
 }
 
 function spoken(lang: Language, claim: string, value: unknown): string {
