@@ -81,12 +81,14 @@ interface LoginOptions {
   uiLocales?: string;
   /** Push the request first (PAR) and authorize with its request_uri. */
   par?: boolean;
+  /** A browser that already has a session at the provider (single sign-on): no eID login. */
+  browser?: Browser;
   checkPages?: (pages: { login?: string; consent?: string }) => void;
 }
 
 /** A whole login: authorize, the test eID, consent; the code and what is needed to redeem it. */
 async function login(app: FastifyInstance, client: RegisteredOidcClient, redirectUri: string, options: LoginOptions = {}) {
-  const browser = new Browser(app);
+  const browser = options.browser ?? new Browser(app);
   const { verifier, challenge } = pkce();
   const state = randomBytes(8).toString('hex');
   const nonce = randomBytes(8).toString('hex');
@@ -115,17 +117,20 @@ async function login(app: FastifyInstance, client: RegisteredOidcClient, redirec
   }
   let { response } = await browser.follow(await browser.request('GET', authorize.href), redirectUri);
   assert.equal(response.statusCode, 200, response.body);
-  const loginPage = response.body;
-  const eidLink = /href="([^"]*\/eid\/test-oidc)"/.exec(loginPage)?.[1];
-  assert.ok(eidLink, 'the login page offers the test eID');
-  const eidPage = await browser.request('GET', eidLink);
-  assert.equal(eidPage.statusCode, 303);
-  const atEid = await browser.request('GET', String(eidPage.headers.location));
-  assert.equal(atEid.statusCode, 200, atEid.body);
-  const hidden = Object.fromEntries([...atEid.body.matchAll(/type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replaceAll('&amp;', '&')]));
-  const back = await browser.request('POST', '/test-eid/authorize', { ...hidden, person: options.person ?? 'aino' });
-  assert.equal(back.statusCode, 303, back.body);
-  ({ response } = await browser.follow(await browser.request('GET', String(back.headers.location)), redirectUri));
+  const sso = options.browser !== undefined;
+  const loginPage = sso ? undefined : response.body;
+  if (loginPage !== undefined) {
+    const eidLink = /href="([^"]*\/eid\/test-oidc)"/.exec(loginPage)?.[1];
+    assert.ok(eidLink, 'the login page offers the test eID');
+    const eidPage = await browser.request('GET', eidLink);
+    assert.equal(eidPage.statusCode, 303);
+    const atEid = await browser.request('GET', String(eidPage.headers.location));
+    assert.equal(atEid.statusCode, 200, atEid.body);
+    const hidden = Object.fromEntries([...atEid.body.matchAll(/type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replaceAll('&amp;', '&')]));
+    const back = await browser.request('POST', '/test-eid/authorize', { ...hidden, person: options.person ?? 'aino' });
+    assert.equal(back.statusCode, 303, back.body);
+    ({ response } = await browser.follow(await browser.request('GET', String(back.headers.location)), redirectUri));
+  }
   let location: URL | undefined;
   let consentPage: string | undefined;
   if (response.statusCode === 200) {
@@ -136,7 +141,7 @@ async function login(app: FastifyInstance, client: RegisteredOidcClient, redirec
   } else {
     ({ response, location } = await browser.follow(response, redirectUri));
   }
-  options.checkPages?.({ login: loginPage, ...(consentPage ? { consent: consentPage } : {}) });
+  options.checkPages?.({ ...(loginPage ? { login: loginPage } : {}), ...(consentPage ? { consent: consentPage } : {}) });
   assert.ok(location, `the browser is sent back to the client: ${response.statusCode} ${response.body}`);
   assert.equal(location.searchParams.get('state'), state);
   const code = location.searchParams.get('code');
@@ -280,6 +285,23 @@ for (const backend of testBackends()) {
       assert.equal(bound.json().age_band, '30-44');
       const bearer = await app.inject({ url: '/oidc/me', headers: { authorization: `Bearer ${access_token}` } });
       assert.equal(bearer.statusCode, 401);
+    });
+
+    test('single sign-on: a second service in the same browser asks no eID again; its consent offers only what was shared before', async () => {
+      const first = await login(app, youth, youthRedirect, { person: 'turva', approve: ['age_band'] });
+      const second = await login(app, library, libraryRedirect, {
+        browser: first.browser,
+        scope: 'openid age_band municipality_code',
+        approve: ['age_band', 'municipality_code'],
+        checkPages: ({ login: loginPage, consent }) => {
+          assert.equal(loginPage, undefined);
+          assert.match(consent!, /Ikäryhmä: 30-44/);
+          assert.match(consent!, /value="municipality_code" disabled/);
+        },
+      });
+      const tokens = (await redeem(app, library, libraryRedirect, second.code, second.verifier)).json();
+      const info = await app.inject({ url: '/oidc/me', headers: { authorization: `Bearer ${tokens.access_token}` } });
+      assert.deepEqual(Object.keys(info.json()).sort(), ['age_band', 'sub']);
     });
 
     test('a person under a security denial: no municipality, whatever they tick', async () => {
