@@ -30,6 +30,26 @@ for (const backend of testBackends()) {
       const client = await t.app.aurora.identity.provider.Client.find(created.client_id);
       assert.equal(client?.clientName, 'Nuorisopalvelut');
       assert.equal(client?.aurora_member_id, memberId);
+      const listed = await user.json('GET', `/api/v1/console/members/${memberId}/oidc-clients`);
+      assert.deepEqual(listed.clients, [{ client_id: created.client_id, name: 'Nuorisopalvelut', redirect_uris: ['https://nuoret.kaupunki.example/cb'], scopes: ['openid', 'age_band'] }]);
+      assert.ok(!JSON.stringify(listed).includes(created.client_secret));
+    });
+
+    test('a revoked client is gone from the provider with its tokens; another member cannot revoke it', async () => {
+      const { memberId, user } = await approvedMember(admin, { name: 'Kylä', email: 'admin@kyla.example', password: PASSWORD });
+      const other = await approvedMember(admin, { name: 'Naapuri', email: 'admin@naapuri.example', password: PASSWORD });
+      const created = await user.json('POST', `/api/v1/console/members/${memberId}/oidc-clients`, { name: 'Palvelu', redirect_uris: ['https://kyla.example/cb'], scopes: [] });
+      await t.database.db
+        .insertInto('identity_oidc_models')
+        .values({ kind: 'AccessToken', id: 'at-1', payload: JSON.stringify({ clientId: created.client_id, grantId: 'g' }), grant_id: 'g', user_code: null, uid: null, expires_at: new Date(Date.now() + 60_000), consumed_at: null })
+        .execute();
+      assertProblem(await other.user.call('POST', `/api/v1/console/members/${memberId}/oidc-clients/${created.client_id}/revoke`), 403);
+      assertProblem(await other.user.call('POST', `/api/v1/console/members/${other.memberId}/oidc-clients/${created.client_id}/revoke`), 404);
+      const revoked = await user.call('POST', `/api/v1/console/members/${memberId}/oidc-clients/${created.client_id}/revoke`);
+      assert.equal(revoked.statusCode, 204, revoked.body);
+      assert.equal(await t.app.aurora.identity.provider.Client.find(created.client_id), undefined);
+      assert.equal((await t.database.db.selectFrom('identity_oidc_models').select('id').where('id', '=', 'at-1').execute()).length, 0);
+      assert.deepEqual((await user.json('GET', `/api/v1/console/members/${memberId}/oidc-clients`)).clients, []);
     });
 
     test('refused: no session, another member, mixed hosts, an unknown scope', async () => {

@@ -6,6 +6,7 @@ import { MemberParams, Plain } from '../http/console-schemas.ts';
 import { problems } from '../http/schemas.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
 import { OIDC_SCOPES, registerOidcClient } from './register-client.ts';
+import { listOidcClients, revokeOidcClient } from './oidc-clients.ts';
 import { abortInteraction, answerConsent, showInteraction, startEid } from './interactions.ts';
 import { OIDC_PREFIX } from './provider.ts';
 
@@ -86,6 +87,40 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
  */
 export const consoleOidcClientRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const memberWrite = requireStaff({ member: 'write' });
+  const memberRead = requireStaff({ member: 'read' });
+  const security = [{ consoleSession: [] }];
+  const ClientItem = Type.Object({ client_id: Type.String(), name: Type.String(), redirect_uris: Type.Array(Type.String()), scopes: Type.Array(Type.String()) });
+  app.get(
+    '/api/v1/console/members/:id/oidc-clients',
+    {
+      onRequest: memberRead,
+      schema: {
+        tags: ['console'],
+        summary: "The member's OpenID Connect clients (never their secrets)",
+        security,
+        params: MemberParams,
+        response: { 200: Type.Object({ clients: Type.Array(ClientItem) }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ({ clients: await listOidcClients(app.aurora.database.db, request.params.id.toLowerCase()) }),
+  );
+  app.post(
+    '/api/v1/console/members/:id/oidc-clients/:client_id/revoke',
+    {
+      onRequest: memberWrite,
+      schema: {
+        tags: ['console'],
+        summary: 'Revoke an OpenID Connect client for good, with its codes, tokens and grants',
+        security,
+        params: Type.Object({ id: Type.String({ format: 'uuid' }), client_id: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await revokeOidcClient(app.aurora.database.db, request.params.id.toLowerCase(), request.params.client_id, actorOf(request));
+      return reply.status(204).send(null);
+    },
+  );
   app.post(
     '/api/v1/console/members/:id/oidc-clients',
     {
@@ -96,7 +131,7 @@ export const consoleOidcClientRoutes: FastifyPluginAsyncTypebox = async (app) =>
         summary: "Register a member's service as an OpenID Connect client of the network (login with an eID, pairwise subjects): its secret is shown only in this answer",
         description:
           'Authorization code with PKCE (S256) only, client_secret_basic. The redirect URIs are https (http only on localhost) and share one host, which is the sector of the pairwise subjects the service receives. `scopes` are the derived claims it may ask for (openid is always allowed); the person grants each or not at login.',
-        security: [{ consoleSession: [] }],
+        security,
         params: MemberParams,
         body: Type.Object(
           {
