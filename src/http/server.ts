@@ -36,6 +36,7 @@ import { statisticsRecorded } from '../statistics/hooks.ts';
 import { IdentityService } from '../identity/identity-service.ts';
 import { identityRoutes } from '../identity/routes.ts';
 import { testEidRoutes } from '../identity/test-eid/test-eid.ts';
+import { brokerEidFromConfig } from '../identity/oidc-eid.ts';
 
 /** Where people reach the network: AURORA_PUBLIC_URL's origin, else this machine's port. Never a request's Host header. */
 function publicOrigin(config: { AURORA_PUBLIC_URL?: string | undefined; PORT: number }) {
@@ -127,6 +128,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     onServerError: (error) => app.log.error({ err: error }, 'the OpenID Provider failed'),
   });
   app.decorate('aurora', { database: options.database, recommender, learning, consent, identity });
+  const broker = brokerEidFromConfig(config, publicOrigin(config), () => identity);
+  if (broker) identity.registerEid(broker);
   app.addHook('onClose', async () => recommender.stop());
   // Statistics are written after the answers they count: the database is closed only after them.
   app.addHook('onClose', statisticsRecorded);

@@ -136,3 +136,30 @@ export class OidcEid implements EidMethod {
     return this.identity().completeEidLogin(request, reply, identityFromClaims(this.name, claims), state);
   }
 }
+
+export const BROKER_EID_NAME = 'oidc-broker';
+
+/**
+ * The OpenID Connect eID broker of AURORA_EID_OIDC_ISSUER and AURORA_EID_OIDC_CLIENT_ID (with
+ * AURORA_EID_OIDC_CLIENT_SECRET); null when neither is set, an error when only one is.
+ */
+export function brokerEidFromConfig(
+  config: { AURORA_EID_OIDC_ISSUER?: URL | undefined; AURORA_EID_OIDC_CLIENT_ID?: string | undefined; AURORA_EID_OIDC_CLIENT_SECRET?: string | undefined },
+  publicOrigin: string,
+  identity: () => IdentityService,
+): OidcEid | null {
+  const { AURORA_EID_OIDC_ISSUER: issuer, AURORA_EID_OIDC_CLIENT_ID: clientId } = config;
+  if (!issuer && !clientId) return null;
+  if (!issuer || !clientId) throw new Error('an OpenID Connect eID needs both AURORA_EID_OIDC_ISSUER and AURORA_EID_OIDC_CLIENT_ID (and usually AURORA_EID_OIDC_CLIENT_SECRET)');
+  return new OidcEid(
+    {
+      name: BROKER_EID_NAME,
+      labels: { fi: 'Vahva sähköinen tunnistus', sv: 'Stark elektronisk identifiering', en: 'Strong electronic identification' },
+      issuer,
+      clientId,
+      clientSecret: config.AURORA_EID_OIDC_CLIENT_SECRET ?? '',
+      publicOrigin,
+    },
+    identity,
+  );
+}
