@@ -448,6 +448,37 @@ export const VARIABLES = {
       return text;
     },
   }),
+  AURORA_OP_FAPI: declare({
+    description: "The network's OpenID Provider (`/oidc`, see docs/identity.md) follows the FAPI 2.0 security profile: pushed authorization requests required, sender-constrained tokens. Off: code flow with PKCE, PAR and DPoP available to every client.",
+    expected: 'on or off',
+    default: false,
+    shownDefault: '`off`',
+    example: 'on',
+    parse: (text) => oneOf('on', 'off')(text) === 'on',
+  }),
+  AURORA_EID_OIDC_ISSUER: declare({
+    description: "An OpenID Connect eID broker that people log in with at the network's OpenID Provider (docs/identity.md), with `AURORA_EID_OIDC_CLIENT_ID` and `AURORA_EID_OIDC_CLIENT_SECRET`. Its ID token must state the personal identity code (`personal_identity_code`, `hetu` or `urn:oid:1.2.246.21`); the redirect URI to register there is `<AURORA_PUBLIC_URL>/oidc/eid/oidc-broker/callback`.",
+    expected: 'an https URL (http only for a broker on this machine)',
+    shownDefault: 'none: the login offers no OpenID Connect eID',
+    example: 'https://eid-broker.example.fi',
+    parse: (text) => {
+      const u = url(text);
+      if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isLocalHost(u.hostname))) throw new Unusable();
+      return u;
+    },
+  }),
+  AURORA_EID_OIDC_CLIENT_ID: declare({
+    description: "The network's client id at that eID broker.",
+    expected: 'text',
+    example: 'aurora-network',
+    parse: trimmed,
+  }),
+  AURORA_EID_OIDC_CLIENT_SECRET: declare({
+    description: "The network's client secret at that eID broker.",
+    expected: 'text',
+    secret: true,
+    parse: asIs,
+  }),
   AURORA_ADMIN_EMAIL: declare({
     description: 'With `AURORA_ADMIN_PASSWORD`, a network administrator made at start when no staff user has this address.',
     expected: 'an e-mail address',

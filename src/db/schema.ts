@@ -36,6 +36,9 @@ export interface DB {
   statistics_releases: StatisticsReleaseTable;
   statistics_week_releases: StatisticsWeekReleaseTable;
   privacy_week_spent: PrivacyWeekSpentTable;
+  identity_oidc_models: IdentityOidcModelTable;
+  identity_accounts: IdentityAccountTable;
+  identity_signing_keys: IdentitySigningKeyTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -485,4 +488,36 @@ export interface ConsentRateEventTable {
   id: Generated<number>;
   bucket: string;
   at: Defaulted<Date>;
+}
+
+// --- The network as an OpenID Provider (src/identity/migrations) -----------------------
+
+export interface IdentityOidcModelTable {
+  kind: string;
+  id: string;
+  payload: JSONColumnType<Record<string, unknown>, string, string>;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  expires_at: Timestamp | null;
+  consumed_at: Timestamp | null;
+}
+
+export interface IdentityAccountTable {
+  id: string;
+  /** HMAC-SHA256 of the personal identity code under a network key: never the code itself. */
+  identity_key: string;
+  /** Only the derived claims the person agreed to share. */
+  shared_claims: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Defaulted<Date>;
+  last_login_at: Defaulted<Date>;
+}
+
+export interface IdentitySigningKeyTable {
+  kid: string;
+  alg: string;
+  public_jwk: JSONColumnType<Record<string, unknown>, string, string>;
+  sealed_key_id: string;
+  sealed_private_jwk: string;
+  created_at: Defaulted<Date>;
 }

@@ -2,6 +2,7 @@ import type { ConsentService } from '../transfers/transfers.ts';
 import type { Database } from '../db/database.ts';
 import type { Learning } from '../recommender/learning/learning.ts';
 import type { RecommenderService } from '../recommender/service.ts';
+import type { IdentityService } from '../identity/identity-service.ts';
 
 /** What every route handler may reach: the database the server was started with, the recommender on it and what it learns from feedback. */
 export interface AppContext {
@@ -11,6 +12,8 @@ export interface AppContext {
   consent: ConsentService;
   /** Set when the server is told to stop: /ready answers 503 from then on, so that load balancers send no more, while what is in flight finishes. */
   stopping: boolean;
+  /** The network's OpenID Provider and the eIDs its login offers. */
+  identity: IdentityService;
 }
 
 declare module 'fastify' {

@@ -36,9 +36,18 @@ import { scheduleRetention } from '../retention/schedule.ts';
 import { keepClientRows } from '../clients/client-cache.ts';
 import { statisticsRecorded } from '../statistics/hooks.ts';
 import type { CompleteEidLogin } from '../identity/eid.ts';
-import { loginNotAvailable, suomifiRoutes, type SuomifiRouteOptions } from '../identity/suomifi/routes.ts';
+import { suomifiEid, suomifiRoutes, type SuomifiRouteOptions } from '../identity/suomifi/routes.ts';
 import { suomifiSettingsFromEnv } from '../identity/suomifi/settings.ts';
 import { createSuomifiLogin } from '../identity/suomifi/suomifi-login.ts';
+import { IdentityService } from '../identity/identity-service.ts';
+import { identityRoutes } from '../identity/routes.ts';
+import { testEidRoutes } from '../identity/test-eid/test-eid.ts';
+import { brokerEidFromConfig } from '../identity/oidc-eid.ts';
+
+/** Where people reach the network: AURORA_PUBLIC_URL's origin, else this machine's port. Never a request's Host header. */
+function publicOrigin(config: { AURORA_PUBLIC_URL?: string | undefined; PORT: number }) {
+  return new URL(config.AURORA_PUBLIC_URL ?? `http://localhost:${config.PORT}`).origin;
+}
 
 export interface ServerOptions {
   database: Database;
@@ -72,12 +81,19 @@ export interface ServerOptions {
    */
   demoPages?: boolean;
   /**
-   * Where an upstream eID's verified identity goes (the network's OpenID Provider). Default: a 503
-   * problem, "login not available". Suomi.fi's routes exist only when AURORA_SUOMIFI_… configure it.
+   * Where an upstream eID's verified identity goes. Default: the network's OpenID Provider's login
+   * (app.aurora.identity.completeEidLogin). Suomi.fi's routes exist only when AURORA_SUOMIFI_… configure it.
    */
   completeEidLogin?: CompleteEidLogin;
   /** Suomi.fi's other hooks: a cancelled login, single logout (IdP-initiated: end the person's sessions; ours answered). */
   suomifiHooks?: Pick<SuomifiRouteOptions, 'cancelLogin' | 'endSessions' | 'completeLogout'>;
+  /**
+   * Whether the login of the network's OpenID Provider offers the TEST eID (fictional persons, at
+   * /test-eid); never in production (NODE_ENV=production), whatever this says. Default: AURORA_DEMO.
+   */
+  testEid?: boolean;
+  /** The OpenID Provider's FAPI 2.0 profile (PAR required, sender-constrained tokens). Default AURORA_OP_FAPI. */
+  fapi?: boolean;
 }
 
 /** AURORA_TRUST_PROXY: "true", a hop count, or a comma-separated list of addresses/CIDRs. */
@@ -119,7 +135,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await learning.load(options.database.db);
   recommender.recommender.learning = learning;
   const consent = await ConsentService.open(options.database.db, { ...options.consent, log: (level, message) => app.log[level](message) });
-  app.decorate('aurora', { database: options.database, recommender, learning, consent, stopping: false });
+  const identity = await IdentityService.open(options.database.db, consent.keyring, consent.subjectKey, {
+    issuer: publicOrigin(config),
+    fapi: options.fapi ?? config.AURORA_OP_FAPI,
+    onServerError: (error) => app.log.error({ err: error }, 'the OpenID Provider failed'),
+  });
+  app.decorate('aurora', { database: options.database, recommender, learning, consent, identity, stopping: false });
+  const broker = brokerEidFromConfig(config, publicOrigin(config), () => identity);
+  if (broker) identity.registerEid(broker);
   app.addHook('onClose', async () => recommender.stop());
   // Statistics are written after the answers they count: the database is closed only after them.
   app.addHook('onClose', statisticsRecorded);
@@ -133,6 +156,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         (n) => n > 0 && app.log.info({ purged: n }, 'deleted expired transfer payloads'),
         (error: unknown) => app.log.warn({ err: error }, 'purging expired transfer payloads failed'),
       ),
+  });
+  scheduleJob(app, options.database.db, {
+    name: 'expired-openid-records',
+    everyMs: options.purgeIntervalMs ?? 60_000,
+    firstAfterMs: options.purgeIntervalMs ?? 60_000,
+    run: () => identity.purge().catch((error: unknown) => app.log.warn({ err: error }, 'purging expired OpenID Provider records failed')),
   });
   scheduleRetention(app, options.database.db, { everyMs: retentionEvery, days: config });
   app.setErrorHandler(errorHandler);
@@ -244,8 +273,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (suomifi.problem) app.log.warn(suomifi.problem);
   const suomifiLogin = suomifi.settings ? createSuomifiLogin(suomifi.settings, options.database.db) : null;
   app.decorate('suomifi', suomifiLogin);
-  if (suomifiLogin)
-    await app.register(suomifiRoutes, { login: suomifiLogin, completeLogin: options.completeEidLogin ?? loginNotAvailable, ...options.suomifiHooks });
+  if (suomifiLogin) {
+    await app.register(suomifiRoutes, {
+      login: suomifiLogin,
+      completeLogin: options.completeEidLogin ?? identity.completeEidLogin,
+      cancelLogin: (request, reply, state) => identity.cancelEidLogin(request, reply, state),
+      ...options.suomifiHooks,
+    });
+    identity.registerEid(suomifiEid(identity));
+  }
+  await app.register(identityRoutes);
+  // The test eID logs anyone in as a fictional person: a production start never offers it.
+  if ((options.testEid ?? config.AURORA_DEMO) && !isProduction(config)) await app.register(testEidRoutes(publicOrigin(config)));
   // A client's call then reads no row; every change to clients, from any process, drops what is kept.
   // Last (with the catalogue's below), so that nothing after them can fail and leave a listening connection open.
   const stopKeepingClients = await keepClientRows(options.database, (error) =>

@@ -12,6 +12,8 @@ import { createTestDatabase, testBackends } from '../../testing/databases.ts';
 import { FakeSuomifiIdp, IDP_SLO_URL, TEST_PEOPLE, idpMetadata, type AnswerOptions, type TestPerson } from '../../testing/fake-suomifi-idp.ts';
 import { assertProblem } from '../../testing/problems.ts';
 import type { EidIdentity } from '../eid.ts';
+import { OidcBrowser, basic, pkce } from '../../testing/oidc-browser.ts';
+import { registerOidcClient } from '../register-client.ts';
 import { SUOMIFI_STARTS } from './limits.ts';
 
 /**
@@ -242,15 +244,56 @@ for (const backend of testBackends()) {
         assert.equal(assertProblem(await app.inject(`/api/v1/identity/suomifi/slo${query}`), 400).title, 'The e-Identification answer was refused', query);
     });
 
-    test("until the network's login takes identities, a verified one is answered 503 login not available", async () => {
-      const waiting = await serverWith(database, CONFIGURED);
+    test("by default a verified identity goes to the network's OpenID Provider: a service's login through Suomi.fi ends in a code, a pairwise subject and no municipality under a security denial", async () => {
+      const network = await serverWith(database, CONFIGURED);
       try {
-        const start = await waiting.inject('/api/v1/identity/suomifi/login?state=s');
-        const body = await idp.answer(idp.receive(String(start.headers.location)), TEST_PEOPLE.ordinary);
-        const problem = assertProblem(await post(waiting, body), 503, 'login-not-available');
-        assert.equal(problem.title, 'Login not available');
+        const redirectUri = 'https://nuoret.example.fi/callback';
+        const client = await registerOidcClient(database.db, network.aurora.consent.keyring, { name: 'Nuorten palvelu', redirectUris: [redirectUri], scopes: ['age_band', 'municipality_code'] });
+        const signIn = async (person: TestPerson) => {
+          const browser = new OidcBrowser(network, 'http://localhost');
+          const { verifier, challenge } = pkce();
+          const authorize = new URL('/oidc/auth', 'http://localhost');
+          for (const [k, v] of Object.entries({ client_id: client.client_id, redirect_uri: redirectUri, response_type: 'code', scope: 'openid age_band municipality_code', code_challenge: challenge, code_challenge_method: 'S256', state: 'rp-state', nonce: 'n' }))
+            authorize.searchParams.set(k, v);
+          const { response: loginPage } = await browser.follow(await browser.request('GET', authorize.href), redirectUri);
+          const suomifiLink = /href="([^"]*\/eid\/suomifi)"/.exec(loginPage.body)?.[1];
+          assert.ok(suomifiLink, 'the login page offers Suomi.fi');
+          const toStart = await browser.request('GET', suomifiLink);
+          assert.equal(toStart.statusCode, 303);
+          const toIdp = await browser.request('GET', String(toStart.headers.location));
+          assert.equal(toIdp.statusCode, 302, toIdp.body);
+          // Suomi.fi's answer is a cross-site form post: it carries none of the provider's cookies.
+          const answer = await post(network, await idp.answer(idp.receive(String(toIdp.headers.location)), person));
+          assert.equal(answer.statusCode, 303, answer.body);
+          let { response, location } = await browser.follow(await browser.request('GET', String(answer.headers.location)), redirectUri);
+          if (!location) {
+            const action = /<form method="post" action="([^"]+\/consent)"/.exec(response.body)?.[1];
+            assert.ok(action, response.body);
+            ({ location } = await browser.follow(await browser.request('POST', action, { scope: ['age_band', 'municipality_code'] }), redirectUri));
+          }
+          assert.ok(location);
+          assert.equal(location.searchParams.get('state'), 'rp-state');
+          const token = await network.inject({
+            method: 'POST',
+            url: '/oidc/token',
+            headers: { authorization: basic(client), 'content-type': 'application/x-www-form-urlencoded' },
+            payload: new URLSearchParams({ grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: redirectUri, code_verifier: verifier }).toString(),
+          });
+          assert.equal(token.statusCode, 200, token.body);
+          const me = await network.inject({ url: '/oidc/me', headers: { authorization: `Bearer ${token.json().access_token}` } });
+          assert.equal(me.statusCode, 200, me.body);
+          return me.json() as { sub: string; municipality_code?: string; age_band?: string };
+        };
+        const ordinary = await signIn(TEST_PEOPLE.ordinary);
+        assert.equal(ordinary.municipality_code, '091');
+        assert.ok(ordinary.age_band);
+        assert.doesNotMatch(JSON.stringify(ordinary), /010280|Nordea/);
+        assert.equal((await signIn(TEST_PEOPLE.ordinary)).sub, ordinary.sub, 'the same person, the same subject for this service');
+        const protectedPerson = await signIn(TEST_PEOPLE.protected);
+        assert.notEqual(protectedPerson.sub, ordinary.sub);
+        assert.equal(protectedPerson.municipality_code, undefined, 'a security denial keeps the municipality out');
       } finally {
-        await waiting.close();
+        await network.close();
       }
     });
 

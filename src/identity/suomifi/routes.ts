@@ -5,6 +5,7 @@ import { HttpProblem } from '../../http/problem.ts';
 import { problems } from '../../http/schemas.ts';
 import { limitAnonymous } from '../../rate-limits/per-address.ts';
 import type { CompleteEidLogin } from '../eid.ts';
+import type { EidMethod, IdentityService } from '../identity-service.ts';
 import { SUOMIFI_STARTS } from './limits.ts';
 import { SUOMIFI_PATH } from './settings.ts';
 import { EidNotCompleted, type SuomifiLogin } from './suomifi-login.ts';
@@ -27,10 +28,18 @@ export interface SuomifiRouteOptions {
   completeLogout?: (request: FastifyRequest, reply: FastifyReply, state: string) => Promise<unknown>;
 }
 
-/** Until the network's login (the OpenID Provider) takes identities, a verified one goes nowhere. */
-export const loginNotAvailable: CompleteEidLogin = async () => {
-  throw new HttpProblem(503, 'login-not-available', 'Login not available', 'the network does not take logins yet');
-};
+/**
+ * Suomi.fi on the login page of the network's OpenID Provider: a login for interaction `uid` goes
+ * through this domain's own login route (and its per-address limit) with a state the identity
+ * service keeps; Suomi.fi's answer comes back to the ACS, which hands the identity to the provider.
+ */
+export function suomifiEid(identity: IdentityService): EidMethod {
+  return {
+    name: 'suomifi',
+    labels: { fi: 'Suomi.fi-tunnistus', sv: 'Suomi.fi-identifikation', en: 'Suomi.fi e-Identification' },
+    start: async (_request, reply, uid) => reply.redirect(`${SUOMIFI_PATH}/login?state=${encodeURIComponent(await identity.beginEidLogin(uid, 'suomifi'))}`, 303),
+  };
+}
 
 const SamlMessage = Type.String({ minLength: 1, maxLength: 200_000 });
 const RelayState = Type.String({ maxLength: 1000 });

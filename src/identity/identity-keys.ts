@@ -1,0 +1,26 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * The keyed hashes the identity domain makes, all under the network's subject key
+ * (AURORA_SUBJECT_KEY, or the one generated into the database: it must never change), each with its
+ * own label so that no hash of one kind can stand for another:
+ *
+ * - the identity key of an account: HMAC-SHA256 of the personal identity code. The same person always
+ *   maps to the same account; a copy of the database cannot be turned back into identity codes
+ *   without the key (the codes are few enough to enumerate, so the key is what protects them).
+ * - the pairwise subject a service sees: HMAC-SHA256 of (sector identifier, account id). Services
+ *   in different sectors get unrelated identifiers for the same person, and cannot compute another's.
+ */
+
+/** The identity code as the hash takes it: trimmed, upper case (the check letter and century sign). */
+export function normaliseIdentityCode(code: string): string {
+  return code.trim().toUpperCase();
+}
+
+export function identityKeyOf(subjectKey: Buffer, identityCode: string): string {
+  return createHmac('sha256', subjectKey).update(`aurora-identity:${normaliseIdentityCode(identityCode)}`, 'utf8').digest('base64url');
+}
+
+export function pairwiseSubject(subjectKey: Buffer, sectorIdentifier: string, accountId: string): string {
+  return createHmac('sha256', subjectKey).update(`aurora-pairwise:${sectorIdentifier.toLowerCase()}:${accountId}`, 'utf8').digest('base64url');
+}

@@ -1,0 +1,109 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { InteractionDetails } from 'oidc-provider';
+import { audit } from '../audit/audit.ts';
+import type { Db } from '../db/database.ts';
+import { HttpProblem } from '../http/problem.ts';
+import { keepSharedClaims, sharedClaims } from './accounts.ts';
+import { LoginExpired, type LoginSubmission } from './complete-login.ts';
+import { CLAIM_SCOPES, type DerivedClaims } from './derived-claims.ts';
+import type { IdentityService } from './identity-service.ts';
+import { PAGE_CSP, consentPage, loginPage, pageLanguage } from './pages.ts';
+import { OIDC_PREFIX } from './provider.ts';
+
+/**
+ * The provider's interactions: the login page (which eID), the start of an eID login, the consent
+ * page and its answer. Each reads the interaction from its cookie, so only the browser that the
+ * provider sent here can act on it.
+ */
+
+function html(reply: FastifyReply, body: string) {
+  return reply.header('content-security-policy', PAGE_CSP).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').type('text/html; charset=utf-8').send(body);
+}
+
+async function detailsOf(identity: IdentityService, request: FastifyRequest, reply: FastifyReply, uid: string): Promise<InteractionDetails> {
+  let details: InteractionDetails;
+  try {
+    details = await identity.provider.interactionDetails(request.raw, reply.raw);
+  } catch {
+    throw new LoginExpired();
+  }
+  if (details.uid !== uid) throw new LoginExpired();
+  return details;
+}
+
+async function clientName(identity: IdentityService, clientId: string) {
+  const client = await identity.provider.Client.find(clientId);
+  return typeof client?.clientName === 'string' && client.clientName ? client.clientName : clientId;
+}
+
+/** The claim scopes the client asks for and the person has not yet answered. */
+const askedScopes = (details: InteractionDetails) =>
+  ((details.prompt.details.missingOIDCScope as string[] | undefined) ?? []).filter((s) => (CLAIM_SCOPES as readonly string[]).includes(s));
+
+/** The derived claims of this login (or, when the person was already logged in, those they shared before). */
+async function claimsOf(db: Db, details: InteractionDetails): Promise<DerivedClaims> {
+  const submitted = (details.lastSubmission as Partial<LoginSubmission> | undefined)?.aurora?.claims;
+  if (submitted) return submitted;
+  const accountId = details.session?.accountId;
+  return (accountId && (await sharedClaims(db, accountId))) || {};
+}
+
+export async function showInteraction(db: Db, identity: IdentityService, request: FastifyRequest, reply: FastifyReply, uid: string) {
+  const details = await detailsOf(identity, request, reply, uid);
+  const lang = pageLanguage(details.params.ui_locales, request.headers['accept-language']);
+  const name = await clientName(identity, details.params.client_id);
+  if (details.prompt.name === 'login') {
+    const eids = [...identity.eids.values()].map((e) => ({ href: `${OIDC_PREFIX}/interaction/${encodeURIComponent(uid)}/eid/${encodeURIComponent(e.name)}`, label: e.labels[lang] }));
+    return html(reply, loginPage(lang, name, eids));
+  }
+  if (details.prompt.name === 'consent') {
+    const base = `${OIDC_PREFIX}/interaction/${encodeURIComponent(uid)}`;
+    return html(reply, consentPage(lang, name, askedScopes(details), await claimsOf(db, details), `${base}/consent`, `${base}/abort`));
+  }
+  throw new HttpProblem(400, 'unknown-prompt', 'Unknown login step', `the provider asks for "${details.prompt.name}", which this network does not offer`);
+}
+
+export async function startEid(identity: IdentityService, request: FastifyRequest, reply: FastifyReply, uid: string, eid: string) {
+  const details = await detailsOf(identity, request, reply, uid);
+  if (details.prompt.name !== 'login') throw new LoginExpired();
+  const method = identity.eids.get(eid);
+  if (!method) throw new HttpProblem(404, 'not-found', 'Not found', `no eID called ${eid} is offered here`);
+  return method.start(request, reply, uid);
+}
+
+/** Grants what the person ticked (of what was asked and is available) and refuses the rest; keeps the shared claims with the account. */
+export async function answerConsent(db: Db, identity: IdentityService, request: FastifyRequest, reply: FastifyReply, uid: string, ticked: readonly string[]) {
+  const details = await detailsOf(identity, request, reply, uid);
+  const accountId = details.session?.accountId;
+  if (details.prompt.name !== 'consent' || !accountId) throw new LoginExpired();
+  const claims = (await claimsOf(db, details)) as Record<string, unknown>;
+  const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
+  const approved = missing.filter((s) => s === 'openid' || (ticked.includes(s) && claims[s] !== undefined));
+  const refused = missing.filter((s) => !approved.includes(s));
+  const { Grant } = identity.provider;
+  const grant = (details.grantId ? await Grant.find(details.grantId) : undefined) ?? new Grant({ accountId, clientId: details.params.client_id });
+  if (approved.length) grant.addOIDCScope(approved.join(' '));
+  if (refused.length) grant.rejectOIDCScope(refused.join(' '));
+  // Claims asked for one by one (the claims parameter is off): only the subject.
+  const missingClaims = (details.prompt.details.missingOIDCClaims as string[] | undefined) ?? [];
+  if (missingClaims.includes('sub')) grant.addOIDCClaims(['sub']);
+  const otherClaims = missingClaims.filter((c) => c !== 'sub');
+  if (otherClaims.length) grant.rejectOIDCClaims(otherClaims);
+  const grantId = await grant.save();
+  const shared = Object.fromEntries(approved.filter((s) => claims[s] !== undefined).map((s) => [s, claims[s]])) as DerivedClaims;
+  await keepSharedClaims(db, accountId, shared);
+  await audit(db, { actor: 'person', action: 'identity.consent', target: accountId, details: { client_id: details.params.client_id, granted: approved, refused } });
+  const returnTo = await identity.provider.interactionResult(request.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  return reply.redirect(returnTo, 303);
+}
+
+export async function abortInteraction(identity: IdentityService, request: FastifyRequest, reply: FastifyReply, uid: string) {
+  await detailsOf(identity, request, reply, uid);
+  const returnTo = await identity.provider.interactionResult(
+    request.raw,
+    reply.raw,
+    { error: 'access_denied', error_description: 'the person cancelled the login' },
+    { mergeWithLastSubmission: false },
+  );
+  return reply.redirect(returnTo, 303);
+}

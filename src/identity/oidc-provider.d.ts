@@ -1,0 +1,87 @@
+/**
+ * The part of oidc-provider 9 (which ships no types) that src/identity uses. Kept narrow on purpose:
+ * anything the network starts using is declared here first.
+ */
+declare module 'oidc-provider' {
+  import type { IncomingMessage, ServerResponse } from 'node:http';
+
+  export interface AdapterPayload {
+    [key: string]: unknown;
+    uid?: string;
+    grantId?: string;
+    userCode?: string;
+    consumed?: unknown;
+  }
+
+  export interface Adapter {
+    upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void>;
+    find(id: string): Promise<AdapterPayload | undefined>;
+    findByUserCode(userCode: string): Promise<AdapterPayload | undefined>;
+    findByUid(uid: string): Promise<AdapterPayload | undefined>;
+    consume(id: string): Promise<void>;
+    destroy(id: string): Promise<void>;
+    revokeByGrantId(grantId: string): Promise<void>;
+  }
+
+  export type AdapterConstructor = new (name: string) => Adapter;
+
+  export interface ClaimsAccount {
+    accountId: string;
+    claims(use: string, scope: string, claims: Record<string, unknown>, rejected: string[]): Promise<Record<string, unknown>> | Record<string, unknown>;
+  }
+
+  export interface ClientLike {
+    clientId: string;
+    clientName?: string;
+    sectorIdentifier?: string;
+    redirectUris: string[];
+    [key: string]: unknown;
+  }
+
+  export interface InteractionDetails {
+    uid: string;
+    prompt: { name: string; reasons: string[]; details: Record<string, unknown> };
+    params: Record<string, unknown> & { client_id: string; scope?: string; ui_locales?: string; redirect_uri?: string };
+    session?: { accountId: string; uid: string; cookie: string };
+    grantId?: string;
+    lastSubmission?: Record<string, unknown>;
+    returnTo: string;
+    exp: number;
+    result?: Record<string, unknown>;
+    save(ttl: number): Promise<string>;
+  }
+
+  export class Grant {
+    constructor(properties?: { accountId?: string; clientId?: string });
+    static find(id: string): Promise<Grant | undefined>;
+    accountId?: string;
+    clientId?: string;
+    addOIDCScope(scope: string): void;
+    addOIDCClaims(claims: string[]): void;
+    rejectOIDCScope(scope: string): void;
+    rejectOIDCClaims(claims: string[]): void;
+    getOIDCScope(): string;
+    save(ttl?: number): Promise<string>;
+  }
+
+  export interface Configuration {
+    [key: string]: unknown;
+  }
+
+  export default class Provider {
+    constructor(issuer: string, configuration?: Configuration);
+    issuer: string;
+    proxy: boolean;
+    Grant: typeof Grant & (new (properties?: { accountId?: string; clientId?: string }) => Grant);
+    Interaction: { find(uid: string): Promise<InteractionDetails | undefined> };
+    Client: { find(id: string): Promise<ClientLike | undefined> };
+    callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
+    interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
+    interactionResult(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<string>;
+    on(event: string, listener: (...args: any[]) => void): this;
+    urlFor(name: string, options?: Record<string, unknown>): string;
+  }
+
+  export const errors: Record<string, new (...args: any[]) => Error>;
+}

@@ -1,0 +1,119 @@
+import type { Language } from '../catalogue/model.ts';
+import { codeLists } from '../catalogue/codelists.ts';
+import { LANGS, escapeHtml, pickLanguage } from '../demo/pages.ts';
+import type { DerivedClaims } from './derived-claims.ts';
+
+/**
+ * The provider's own pages: choosing an eID, and the consent to share derived claims with the
+ * service that asked. Plain server-rendered HTML in Finnish, Swedish or English, with no script and
+ * no style, so that their policy allows nothing but submitting their forms.
+ */
+export const PAGE_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/** ui_locales (the first of fi, sv, en it names) before Accept-Language; Finnish otherwise. */
+export function pageLanguage(uiLocales: unknown, acceptLanguage: string | undefined): Language {
+  const asked = typeof uiLocales === 'string' ? uiLocales.split(' ').map((l) => l.toLowerCase().split('-')[0]).find((l) => (LANGS as readonly string[]).includes(l ?? '')) : undefined;
+  return pickLanguage(asked, acceptLanguage);
+}
+
+const T = {
+  fi: {
+    loginTitle: 'Tunnistaudu',
+    loginLead: (client: string) => `${client} pyytää sinua tunnistautumaan Aurora-verkon kautta. Valitse tunnistustapa.`,
+    eids: 'Tunnistustavat',
+    noEids: 'Tunnistautuminen ei ole juuri nyt käytettävissä. Yritä myöhemmin uudelleen.',
+    consentTitle: 'Tietojen luovutus',
+    consentLead: (client: string) => `${client} pyytää seuraavia tietoja sinusta. Valitse, mitkä niistä annat. Henkilötunnustasi ja nimeäsi ei luovuteta.`,
+    nothingAsked: (client: string) => `${client} ei pyydä sinusta muita tietoja kuin tunnisteen, joka on eri jokaiselle palvelulle.`,
+    asked: 'Pyydetyt tiedot',
+    notAvailable: 'ei saatavilla',
+    allow: 'Jatka ja anna valitut tiedot',
+    cancel: 'Peruuta',
+    claims: { age_band: 'Ikäryhmä', adult: 'Täysi-ikäisyys (18 vuotta täyttänyt)', municipality_code: 'Kotikunta' },
+    yes: 'kyllä',
+    no: 'ei',
+  },
+  sv: {
+    loginTitle: 'Identifiera dig',
+    loginLead: (client: string) => `${client} ber dig identifiera dig via nätverket Aurora. Välj identifieringssätt.`,
+    eids: 'Identifieringssätt',
+    noEids: 'Identifieringen är inte tillgänglig just nu. Försök igen senare.',
+    consentTitle: 'Utlämnande av uppgifter',
+    consentLead: (client: string) => `${client} ber om följande uppgifter om dig. Välj vilka du lämnar ut. Din personbeteckning och ditt namn lämnas inte ut.`,
+    nothingAsked: (client: string) => `${client} ber inte om andra uppgifter om dig än en identifierare som är olika för varje tjänst.`,
+    asked: 'Begärda uppgifter',
+    notAvailable: 'inte tillgänglig',
+    allow: 'Fortsätt och lämna ut de valda uppgifterna',
+    cancel: 'Avbryt',
+    claims: { age_band: 'Åldersgrupp', adult: 'Myndighet (fyllt 18 år)', municipality_code: 'Hemkommun' },
+    yes: 'ja',
+    no: 'nej',
+  },
+  en: {
+    loginTitle: 'Log in',
+    loginLead: (client: string) => `${client} asks you to log in through the Aurora network. Choose how to identify yourself.`,
+    eids: 'Ways to identify',
+    noEids: 'Identification is not available just now. Please try again later.',
+    consentTitle: 'Sharing your information',
+    consentLead: (client: string) => `${client} asks for the following information about you. Choose what you share. Your personal identity code and your name are never shared.`,
+    nothingAsked: (client: string) => `${client} asks for nothing about you but an identifier that differs for every service.`,
+    asked: 'Information asked for',
+    notAvailable: 'not available',
+    allow: 'Continue and share what is selected',
+    cancel: 'Cancel',
+    claims: { age_band: 'Age group', adult: 'Of age (18 or over)', municipality_code: 'Home municipality' },
+    yes: 'yes',
+    no: 'no',
+  },
+} satisfies Record<Language, unknown>;
+
+function page(lang: Language, title: string, body: string) {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)} – Aurora</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+}
+
+export interface EidChoice {
+  href: string;
+  label: string;
+}
+
+export function loginPage(lang: Language, clientName: string, eids: EidChoice[]) {
+  const t = T[lang];
+  const items = eids.map((e) => `<li><a href="${escapeHtml(e.href)}">${escapeHtml(e.label)}</a></li>`).join('');
+  const choices = eids.length ? `<h2>${escapeHtml(t.eids)}</h2><ul>${items}</ul>` : `<p role="alert">${escapeHtml(t.noEids)}</p>`;
+  return page(lang, t.loginTitle, `<p>${escapeHtml(t.loginLead(clientName))}</p>${choices}`);
+}
+
+function spoken(lang: Language, claim: string, value: unknown): string {
+  if (value === undefined) return T[lang].notAvailable;
+  if (typeof value === 'boolean') return value ? T[lang].yes : T[lang].no;
+  if (claim === 'municipality_code' && typeof value === 'string') {
+    const m = codeLists().municipalities.find((x) => x.code === value);
+    const name = m?.name[lang] ?? m?.name.fi;
+    return name ? `${name} (${value})` : value;
+  }
+  return String(value);
+}
+
+export function claimLabel(lang: Language, claim: string): string {
+  return (T[lang].claims as Record<string, string>)[claim] ?? claim;
+}
+
+/** The consent form: one checkbox per claim scope asked for (none ticked in advance), posted to `action`. */
+export function consentPage(lang: Language, clientName: string, scopes: string[], claims: DerivedClaims, action: string, abort: string) {
+  const t = T[lang];
+  const values = claims as Record<string, unknown>;
+  const boxes = scopes
+    .map((scope, i) => {
+      const available = values[scope] !== undefined;
+      return `<li><input type="checkbox" id="scope-${i}" name="scope" value="${escapeHtml(scope)}"${available ? '' : ' disabled'}> <label for="scope-${i}">${escapeHtml(claimLabel(lang, scope))}: ${escapeHtml(spoken(lang, scope, values[scope]))}</label></li>`;
+    })
+    .join('');
+  const asked = scopes.length
+    ? `<p>${escapeHtml(t.consentLead(clientName))}</p><fieldset><legend>${escapeHtml(t.asked)}</legend><ul>${boxes}</ul></fieldset>`
+    : `<p>${escapeHtml(t.nothingAsked(clientName))}</p>`;
+  return page(
+    lang,
+    t.consentTitle,
+    `<form method="post" action="${escapeHtml(action)}">${asked}<p><button type="submit">${escapeHtml(t.allow)}</button></p></form><form method="post" action="${escapeHtml(abort)}"><p><button type="submit">${escapeHtml(t.cancel)}</button></p></form>`,
+  );
+}

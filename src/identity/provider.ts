@@ -1,0 +1,113 @@
+import Provider, { type ClaimsAccount, type ClientLike } from 'oidc-provider';
+import type { Db } from '../db/database.ts';
+import type { PayloadKeyring } from '../keys/keys.ts';
+import { sharedClaims } from './accounts.ts';
+import { CLAIM_SCOPES } from './derived-claims.ts';
+import { pairwiseSubject } from './identity-keys.ts';
+import { kyselyAdapter } from './oidc-adapter.ts';
+import { loadSigningKeys } from './signing-keys.ts';
+
+/**
+ * The network's OpenID Provider (oidc-provider): authorization code with PKCE (S256) only, PAR and
+ * DPoP available (the FAPI 2.0 profile when `fapi`, which also makes PAR required), pairwise
+ * subjects only, clients registered in the database (register-client.ts). Its endpoints are under
+ * /oidc (routes.ts mounts it); the issuer is the network's public origin, so its discovery document
+ * is at /.well-known/openid-configuration. Logins and consents are the network's own pages
+ * (interactions.ts), reached at /oidc/interaction/<uid>.
+ */
+export const OIDC_PREFIX = '/oidc';
+
+export interface ProviderOptions {
+  /** The public origin (AURORA_PUBLIC_URL's); the issuer of every token. */
+  issuer: string;
+  /** The FAPI 2.0 security profile: PAR required, sender-constrained tokens. */
+  fapi?: boolean;
+  onServerError?: (error: Error) => void;
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+
+/** The claims of each scope: one derived claim per scope, of the same name. */
+export const SCOPE_CLAIMS: Record<string, string[]> = { openid: ['sub'], ...Object.fromEntries(CLAIM_SCOPES.map((s) => [s, [s]])) };
+
+export async function createProvider(db: Db, keyring: PayloadKeyring, subjectKey: Buffer, options: ProviderOptions): Promise<Provider> {
+  const keys = await loadSigningKeys(db, keyring);
+  // Cookies are signed with keys derived from the payload keys: every server on the database
+  // reads every other's cookies, and rotating the payload keys rotates these.
+  const cookieKeys = [keyring.currentId, ...keyring.ids.filter((id) => id !== keyring.currentId)].map((id) => keyring.derive(id, 'oidc-cookies').toString('base64url'));
+  const fapi = options.fapi ?? false;
+  const provider = new Provider(options.issuer, {
+    adapter: kyselyAdapter(db, keyring),
+    clients: [],
+    jwks: { keys },
+    cookies: { keys: cookieKeys },
+    routes: {
+      authorization: `${OIDC_PREFIX}/auth`,
+      backchannel_authentication: `${OIDC_PREFIX}/backchannel`,
+      code_verification: `${OIDC_PREFIX}/device`,
+      challenge: `${OIDC_PREFIX}/challenge`,
+      device_authorization: `${OIDC_PREFIX}/device/auth`,
+      end_session: `${OIDC_PREFIX}/session/end`,
+      introspection: `${OIDC_PREFIX}/token/introspection`,
+      jwks: `${OIDC_PREFIX}/jwks`,
+      pushed_authorization_request: `${OIDC_PREFIX}/request`,
+      registration: `${OIDC_PREFIX}/reg`,
+      revocation: `${OIDC_PREFIX}/token/revocation`,
+      token: `${OIDC_PREFIX}/token`,
+      userinfo: `${OIDC_PREFIX}/me`,
+      credential: `${OIDC_PREFIX}/credential`,
+    },
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${OIDC_PREFIX}/interaction/${interaction.uid}` },
+    features: {
+      devInteractions: { enabled: false },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: fapi },
+      dPoP: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      ...(fapi ? { fapi: { enabled: true, profile: '2.0' } } : {}),
+    },
+    pkce: { required: () => true },
+    responseTypes: ['code'],
+    clientAuthMethods: ['client_secret_basic', 'private_key_jwt'],
+    subjectTypes: ['pairwise'],
+    pairwiseIdentifier: async (_ctx: unknown, accountId: string, client: ClientLike) => pairwiseSubject(subjectKey, client.sectorIdentifier ?? new URL(client.redirectUris[0]!).host, accountId),
+    scopes: Object.keys(SCOPE_CLAIMS),
+    claims: SCOPE_CLAIMS,
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      subject_type: 'pairwise',
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+    },
+    extraClientMetadata: { properties: ['aurora_member_id'] },
+    // The derived claims the person agreed to share; oidc-provider hands a client only those its grant covers.
+    findAccount: async (_ctx: unknown, accountId: string): Promise<ClaimsAccount | undefined> => {
+      const claims = await sharedClaims(db, accountId);
+      if (!claims) return undefined;
+      return { accountId, claims: () => ({ sub: accountId, ...claims }) };
+    },
+    ttl: {
+      AccessToken: 600,
+      AuthorizationCode: 60,
+      ClientCredentials: 600,
+      DeviceCode: 600,
+      Grant: 14 * 24 * 3600,
+      IdToken: 600,
+      Interaction: 15 * 60,
+      RefreshToken: 14 * 24 * 3600,
+      Session: 8 * 3600,
+      BackchannelAuthenticationRequest: 600,
+    },
+    // Its error pages: the OAuth error and its description, never a stack.
+    renderError: async (ctx: { type: string; body: string }, out: Record<string, unknown>) => {
+      ctx.type = 'html';
+      ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Login error</title></head><body><main><h1>Login error</h1><p>${escapeHtml(out.error ?? 'error')}${out.error_description ? `: ${escapeHtml(out.error_description)}` : ''}</p></main></body></html>`;
+    },
+  });
+  // routes.ts hands it X-Forwarded-* made from the issuer and Fastify's view of the caller, never the caller's own.
+  provider.proxy = true;
+  provider.on('server_error', (_ctx: unknown, error: Error) => options.onServerError?.(error));
+  return provider;
+}

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/database.ts';
+import type { PayloadKeyring } from '../keys/keys.ts';
+import { audit } from '../audit/audit.ts';
+import { CLAIM_SCOPES } from './derived-claims.ts';
+import { kyselyAdapter } from './oidc-adapter.ts';
+
+/**
+ * Registers a member's service as a client of the network's OpenID Provider: authorization code
+ * with PKCE only, a client secret (client_secret_basic), pairwise subjects. The sector identifier is
+ * the host of its redirect URIs, which must therefore all share one host: a service with several
+ * hosts is several sectors, and registers once per host. `scopes` are the claims it may ask for
+ * (openid is always allowed); it asks for them per login and the person grants them or not.
+ */
+export const OIDC_SCOPES = ['openid', ...CLAIM_SCOPES] as const;
+
+export interface OidcClientInput {
+  name: string;
+  redirectUris: readonly string[];
+  scopes: readonly string[];
+  memberId?: string | null;
+  actor?: string;
+}
+
+export interface RegisteredOidcClient {
+  client_id: string;
+  client_secret: string;
+  sector_identifier: string;
+}
+
+const isLocalHost = (host: string) => host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+
+/** The sector (host) of a list of redirect URIs; RangeError when one is unusable or they differ. */
+export function sectorOf(redirectUris: readonly string[]): string {
+  if (redirectUris.length === 0 || redirectUris.length > 10) throw new RangeError('a client has 1 to 10 redirect URIs');
+  const hosts = new Set<string>();
+  for (const text of redirectUris) {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw new RangeError(`not a URL: ${text}`);
+    }
+    if (url.hash || text.includes('#')) throw new RangeError(`a redirect URI has no fragment: ${text}`);
+    if (url.username || url.password) throw new RangeError(`a redirect URI has no credentials: ${text}`);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLocalHost(url.hostname))) throw new RangeError(`a redirect URI is https (http only on this machine): ${text}`);
+    hosts.add(url.host.toLowerCase());
+  }
+  if (hosts.size > 1) throw new RangeError(`the redirect URIs are on one host (the sector of the service's pairwise identifiers): ${[...hosts].join(', ')}`);
+  return [...hosts][0]!;
+}
+
+export async function registerOidcClient(db: Db, keyring: PayloadKeyring, input: OidcClientInput): Promise<RegisteredOidcClient> {
+  const name = input.name.trim();
+  if (!name || name.length > 200) throw new RangeError('a client name is 1 to 200 characters');
+  const sector = sectorOf(input.redirectUris);
+  const unknown = input.scopes.filter((s) => !(OIDC_SCOPES as readonly string[]).includes(s));
+  if (unknown.length) throw new RangeError(`unknown scopes: ${unknown.join(', ')} (known: ${OIDC_SCOPES.join(', ')})`);
+  const scopes = [...new Set(['openid', ...input.scopes])];
+  if (input.memberId) {
+    const member = await db.selectFrom('members').select('status').where('id', '=', input.memberId).executeTakeFirst();
+    if (!member) throw new RangeError('no such member');
+    if (member.status !== 'approved') throw new RangeError(`the member is ${member.status}, not approved`);
+  }
+  const clientId = `aoc_${randomBytes(12).toString('base64url')}`;
+  const secret = randomBytes(32).toString('base64url');
+  const metadata = {
+    client_id: clientId,
+    client_secret: secret,
+    client_name: name,
+    redirect_uris: [...input.redirectUris],
+    response_types: ['code'],
+    grant_types: ['authorization_code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    subject_type: 'pairwise',
+    scope: scopes.join(' '),
+    ...(input.memberId ? { aurora_member_id: input.memberId } : {}),
+  };
+  await db.transaction().execute(async (tx) => {
+    await new (kyselyAdapter(tx, keyring))('Client').upsert(clientId, metadata, 0);
+    await audit(tx, {
+      actor: input.actor ?? 'operator',
+      action: 'oidc-client.register',
+      target: clientId,
+      memberId: input.memberId ?? null,
+      details: { name, redirect_uris: metadata.redirect_uris, scopes, sector },
+    });
+  });
+  return { client_id: clientId, client_secret: secret, sector_identifier: sector };
+}

@@ -1,0 +1,43 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { Db } from '../db/database.ts';
+import type { PayloadKeyring } from '../keys/keys.ts';
+
+/**
+ * The OpenID Provider's signing keys (identity_signing_keys): made at the first start, the private
+ * half sealed with the payload keyring (so a copy of the table alone signs nothing), and read by every
+ * server on the database, which therefore all sign with the same keys. One RSA key (RS256, every
+ * client's default) and one P-256 key (ES256, for the FAPI 2.0 profile).
+ */
+type Jwk = Record<string, unknown>;
+
+const aad = (kid: string) => `identity-signing-key:${kid}`;
+
+function newKey(alg: 'RS256' | 'ES256') {
+  const kid = `${alg.toLowerCase()}-${randomBytes(8).toString('hex')}`;
+  const { privateKey, publicKey } =
+    alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return {
+    kid,
+    alg,
+    privateJwk: { ...(privateKey.export({ format: 'jwk' }) as Jwk), kid, alg, use: 'sig' },
+    publicJwk: { ...(publicKey.export({ format: 'jwk' }) as Jwk), kid, alg, use: 'sig' },
+  };
+}
+
+/** The private JWKs to sign with, oldest first per algorithm; missing algorithms get a key now. */
+export async function loadSigningKeys(db: Db, keyring: PayloadKeyring): Promise<Jwk[]> {
+  const read = () => db.selectFrom('identity_signing_keys').selectAll().orderBy('created_at').orderBy('kid').execute();
+  let rows = await read();
+  for (const alg of ['RS256', 'ES256'] as const) {
+    if (rows.some((r) => r.alg === alg)) continue;
+    const key = newKey(alg);
+    const sealed = keyring.seal(JSON.stringify(key.privateJwk), aad(key.kid));
+    await db
+      .insertInto('identity_signing_keys')
+      .values({ kid: key.kid, alg, public_jwk: JSON.stringify(key.publicJwk), sealed_key_id: sealed.keyId, sealed_private_jwk: sealed.data })
+      .execute();
+  }
+  rows = await read();
+  // Two servers starting at once may both have made a key: both are published, the oldest signs.
+  return rows.map((r) => JSON.parse(keyring.open({ keyId: r.sealed_key_id, data: r.sealed_private_jwk }, aad(r.kid))) as Jwk);
+}
