@@ -1,5 +1,5 @@
 import type { Language } from '../../catalogue/model.ts';
-import { analyseFinnish, glossaryEntry, stem, tokenize } from '../text/analyzer.ts';
+import { analyseSpokenFinnish as analyseFinnish, glossaryEntry, stem, tokenize } from '../text/analyzer.ts';
 
 /**
  * Words as the situation matcher sees them: each content word of a query or a phrasing becomes a
@@ -11,6 +11,9 @@ import { analyseFinnish, glossaryEntry, stem, tokenize } from '../text/analyzer.
  * translate to, at a lower quality: so "husband" meets "puoliso", and an English question can
  * match a Finnish phrasing. Keys are namespaced: `l:` a Finnish base form (shared by all three
  * languages through the glossary), `s:fi:`, `s:sv:`, `s:en:` a stem.
+ *
+ * Finnish words are read as people type them (analyser.ts, analyseSpokenFinnish): "masentunu",
+ * "hylkäs", "tiiä" and "haluun" are masentunut, hylkäsi, tiedä and haluan.
  *
  * Function words carry no situation and are dropped, negations among them: "en pysty maksamaan
  * vuokraa" and "pystyn maksamaan vuokran" are the same situation to the matcher. (The lists here are
@@ -37,6 +40,8 @@ export const FUNCTION_WORDS: Record<Language, Set<string>> = {
     kanssa ilman takia jälkeen ennen aikana luona luokse kautta mukaan
     voida voin voi voit voisin voisi voiko pitää pitäis pitäisi täytyy pitäiskö
     tosi todella hirveesti hirveästi kauheasti kauheesti erittäin
+    tääl siel tuol täs siin mul sul meil teil heil sil niil hänel jotai jotaki mitää mikää kukaa ketää nii sillee näin
+    onks oliks oisko olisko voiks voisko saako saisko pitäskö pitäis pitäs oisin ois oli ollu oltu
   `),
   sv: words(`
     jag mig min mitt mina du dig din ditt dina han honom hans hon henne hennes den det de dem deras
@@ -73,21 +78,21 @@ export const FUNCTION_WORDS: Record<Language, Set<string>> = {
  */
 const GENERAL_WORDS: Record<Language, Set<string>> = {
   fi: words(`
-    aamu ilta yö päivä viikko kuukausi vuosi aika kerta hetki vuorokausi
+    aamu ilta yö päivä viikko kuukausi vuosi aika kerta hetki vuorokausi eilen tänään huomenna
     aina taas uudestaan usein joskus koskaan jatkuvasti nykyään viime ensi
     liikaa paljon vähän kaikki kaikenlainen koko muu toinen jokainen mitään mikään yhtään
     tulla tehdä saada ottaa antaa jäädä alkaa ruveta yrittää tietää osata
     asia juttu homma tapa
   `),
   sv: words(`
-    morgon kväll natt dag dagar vecka veckor månad år tid gång stund
+    morgon kväll natt dag dagar vecka veckor månad år tid gång stund igår idag imorgon
     alltid igen ofta ibland aldrig längre fortfarande förra nästa
     för mycket många alla allting hela annan andra varje något ingenting
     göra ge hålla börja försöka veta
     sak saker grej sätt
   `),
   en: words(`
-    morning evening night day days week weeks month months year years times while
+    morning evening night day days week weeks month months year years times while yesterday today tomorrow tonight
     always again often sometimes ever anymore still last next
     much many lot lots whole every everything other others another nothing
     keep keeps kept make makes made give gave
@@ -110,6 +115,7 @@ const FINNISH_FUNCTION_LEMMAS = words(`
   minä sinä hän se me te he tämä tuo ne
   olla ei ettei ja tai sekä mutta vaan että kun jos koska vaikka niin kuin joka mikä kuka ken jokin joku
   voida pitää täytyä vain myös jo vielä enää ihan tosi aivan kanssa ilman takia jotenkin sitten siis eli
+  täällä siellä tuolla
 `);
 
 /**
