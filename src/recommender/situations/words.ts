@@ -41,7 +41,7 @@ export const FUNCTION_WORDS: Record<Language, Set<string>> = {
     voida voin voi voit voisin voisi voiko pitää pitäis pitäisi täytyy pitäiskö
     tosi todella hirveesti hirveästi kauheasti kauheesti erittäin
     tääl siel tuol täs siin mul sul meil teil heil sil niil hänel jotai jotaki mitää mikää kukaa ketää nii sillee näin
-    onks oliks oisko olisko voiks voisko saako saisko pitäskö pitäis pitäs oisin ois oli ollu oltu
+    onks oliks oisko olisko voiks voisko saako saisko pitäskö pitäis pitäs oisin ois oli ollu oltu mist mis mihi mitäs kuka
   `),
   sv: words(`
     jag mig min mitt mina du dig din ditt dina han honom hans hon henne hennes den det de dem deras

@@ -129,24 +129,24 @@ function add(features: Features, key: string, weight: number) {
 }
 
 /** Features of one Finnish word, added with the given weight. */
-function finnishWord(features: Features, token: string, weight: number, keepStopwords = false) {
+function finnishWord(features: Features, token: string, weight: number, keepStopwords = false, spoken = false) {
   const pieces = token.includes('-') ? [token, ...token.split('-')] : [token];
   for (const [i, word] of pieces.entries()) {
     if ((!keepStopwords && stopwords.fi.has(word)) || word.length < 2) continue;
     const w = i === 0 ? weight : weight * WEIGHTS.part;
-    for (const [feature, unit] of finnishWordFeatures(word, keepStopwords)) add(features, feature, w * unit);
+    for (const [feature, unit] of finnishWordFeatures(word, keepStopwords, spoken)) add(features, feature, w * unit);
   }
 }
 
 // Catalogue texts repeat their words: analysing each distinct word once makes indexing several times faster.
 const wordCache = new Map<string, [string, number][]>();
 
-function finnishWordFeatures(word: string, keepStopwords: boolean): [string, number][] {
-  const key = keepStopwords ? `!${word}` : word;
+function finnishWordFeatures(word: string, keepStopwords: boolean, spoken: boolean): [string, number][] {
+  const key = `${keepStopwords ? '!' : ''}${spoken ? '~' : ''}${word}`;
   const cached = wordCache.get(key);
   if (cached) return cached;
   const out: [string, number][] = [];
-  const analysis = analyseFinnish(word);
+  const analysis = spoken ? analyseSpokenFinnish(word) : analyseFinnish(word);
   if (analysis && analysis.lemmas.length) {
     for (const lemma of analysis.lemmas) if (keepStopwords || !stopwords.fi.has(lemma)) out.push([`fi:${lemma}`, WEIGHTS.lemma / analysis.lemmas.length]);
     for (const part of analysis.parts) out.push([`fi:${part}`, WEIGHTS.part]);
@@ -160,14 +160,15 @@ function finnishWordFeatures(word: string, keepStopwords: boolean): [string, num
 
 /**
  * Features of a text written in `language`. For Swedish and English, `translate` adds the Finnish
- * base forms the glossary gives, so that the text also matches Finnish services.
+ * base forms the glossary gives, so that the text also matches Finnish services. `spoken` reads
+ * Finnish words as people type them (analyseSpokenFinnish): for questions, not catalogue texts.
  */
-export function analyse(text: string, language: TextLanguage, options: { translate?: boolean; weight?: number } = {}): Features {
+export function analyse(text: string, language: TextLanguage, options: { translate?: boolean; weight?: number; spoken?: boolean } = {}): Features {
   const features: Features = new Map();
   const weight = options.weight ?? 1;
   for (const token of tokenize(text)) {
     if (language === 'fi') {
-      finnishWord(features, token, weight);
+      finnishWord(features, token, weight, false, options.spoken);
       continue;
     }
     for (const word of token.includes('-') ? [token, ...token.split('-')] : [token]) {
