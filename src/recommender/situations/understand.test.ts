@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { LANGUAGES, type Language } from '../../catalogue/model.ts';
-import { BLIND, COMBINED, DEVELOPMENT, FRESH, OUT_OF_DOMAIN, type HeldOut } from './held-out.ts';
+import { BLIND, COLLOQUIAL, COLLOQUIAL_OUT_OF_DOMAIN, COMBINED, DEVELOPMENT, FRESH, OUT_OF_DOMAIN, type HeldOut } from './held-out.ts';
 import { tokenize } from '../text/analyzer.ts';
 import { loadSituationModel } from './model.ts';
 import { shippedSituationMatcher, SituationMatcher, THRESHOLD } from './understand.ts';
@@ -54,7 +54,8 @@ describe('the issue’s examples', () => {
 describe('held-out phrasings (written apart from the data)', () => {
   // The development and fresh sets must reach 80 %; the blind one (wording the data does not use)
   // guards against a fall below where it stood when it was written (see held-out.ts).
-  for (const [name, set, bar] of [['development', DEVELOPMENT, 0.8], ['fresh', FRESH, 0.8], ['blind', BLIND, 0.5]] as const)
+  // The colloquial set (spoken Finnish, issue #12) stood at 95 % (fi), 96 % (sv), 100 % (en) when the model was tuned on it.
+  for (const [name, set, bar] of [['development', DEVELOPMENT, 0.8], ['fresh', FRESH, 0.8], ['blind', BLIND, 0.5], ['colloquial', COLLOQUIAL, 0.85]] as const)
     test(`${name} set: at least ${bar * 100} % find their concept in the first two, in each language`, (t) => {
       const r = recall(set);
       for (const language of LANGUAGES) {
@@ -71,7 +72,7 @@ describe('held-out phrasings (written apart from the data)', () => {
   test('no held-out phrasing is in the data', () => {
     const norm = (text: string) => tokenize(text).join(' ');
     const data = new Set(model.concepts.flatMap((c) => LANGUAGES.flatMap((l) => [...c.phrasings[l], ...c.vocabulary[l]].map(norm))));
-    for (const [, text] of [...DEVELOPMENT, ...FRESH, ...BLIND]) assert.ok(!data.has(norm(text)), text);
+    for (const [, text] of [...DEVELOPMENT, ...FRESH, ...BLIND, ...COLLOQUIAL]) assert.ok(!data.has(norm(text)), text);
   });
 
   test('several situations in one sentence are each found', () => {
@@ -82,7 +83,7 @@ describe('held-out phrasings (written apart from the data)', () => {
   });
 
   test('out-of-domain questions match nothing', () => {
-    for (const [language, text] of OUT_OF_DOMAIN) {
+    for (const [language, text] of [...OUT_OF_DOMAIN, ...COLLOQUIAL_OUT_OF_DOMAIN]) {
       assert.deepEqual(ids(text), [], text);
       assert.deepEqual(ids(text, language), [], `${text} (${language})`);
     }

@@ -71,7 +71,8 @@ export const FUNCTION_WORDS: Record<Language, Set<string>> = {
 
 /**
  * Words that carry meaning but name no situation by themselves: time ("anymore", "aamu", "dagar"),
- * quantity ("liikaa", "so much"), and the most general verbs ("keep", "tehdä", "göra").
+ * quantity ("liikaa", "so much"), the most general verbs ("keep", "tehdä", "göra"), and the country
+ * everyone asking lives in ("Finland": "who is the president of Finland" is no one's move here).
  * They complete a match but never make one (understand.ts): "I don't want to live anymore" is not
  * "my mother can't manage alone anymore", and "tytär itkee joka aamu" is not "krapula joka aamu".
  * Finnish entries are base forms; Swedish and English ones are compared by stem.
@@ -90,6 +91,7 @@ const GENERAL_WORDS: Record<Language, Set<string>> = {
     för mycket många alla allting hela annan andra varje något ingenting
     göra ge hålla börja försöka veta
     sak saker grej sätt
+    finland
   `),
   en: words(`
     morning evening night day days week weeks month months year years times while yesterday today tomorrow tonight
@@ -97,6 +99,7 @@ const GENERAL_WORDS: Record<Language, Set<string>> = {
     much many lot lots whole every everything other others another nothing
     keep keeps kept make makes made give gave
     start started try trying know thing things stuff way
+    finland
   `),
 };
 const generalStems = { sv: new Set<string>(), en: new Set<string>() };
