@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { LANGUAGES, type Language } from '../../catalogue/model.ts';
 import { BLIND, COLLOQUIAL, COLLOQUIAL_OUT_OF_DOMAIN, COMBINED, DEVELOPMENT, FRESH, OUT_OF_DOMAIN, type HeldOut } from './held-out.ts';
-import { tokenize } from '../text/analyzer.ts';
+import { analyseFinnish, analyseSpokenFinnish, tokenize } from '../text/analyzer.ts';
 import { loadSituationModel } from './model.ts';
 import { shippedSituationMatcher, SituationMatcher, THRESHOLD } from './understand.ts';
 import { editDistance, fold } from './words.ts';
@@ -198,4 +198,16 @@ describe('the model against itself', () => {
       { numRuns: 200 },
     );
   });
+});
+
+test('spoken Finnish is read as written: dropped endings, spoken forms, words that are another word written', (t) => {
+  if (!analyseFinnish('hylkäsi') || !analyseFinnish('masentunut')) return t.skip('needs Voikko');
+  for (const [spoken, lemma] of [
+    ['masentunu', 'masentunut'], ['hylkäs', 'hylätä'], ['tiiä', 'tietää'], ['haluun', 'haluta'], ['työttömäks', 'työtön'],
+    ['hakemuksii', 'hakemus'], ['vaikee', 'vaikea'], ['vaikeeta', 'vaikea'], ['kaatu', 'kaatua'], ['tarviin', 'tarvita'],
+  ] as const)
+    assert.ok(analyseSpokenFinnish(spoken)?.lemmas.includes(lemma), `${spoken}: ${analyseSpokenFinnish(spoken)?.lemmas}`);
+  // A written word is taken as it is: "kuule" is kuulla, not a spoken form of something else.
+  assert.deepEqual(analyseSpokenFinnish('vuokra'), analyseFinnish('vuokra'));
+  assert.equal(analyseSpokenFinnish('xqzt'), null);
 });

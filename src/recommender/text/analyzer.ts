@@ -80,6 +80,7 @@ function spokenCandidates(word: string): string[] {
   if (/ii$/.test(word)) out.push(`${word.slice(0, -1)}${a}`); // hakemuksii → hakemuksia
   if (/ee$/.test(word)) out.push(`${word.slice(0, -1)}${a}`); // vaikee → vaikea
   if (/een$/.test(word)) out.push(`${word.slice(0, -2)}${a}n`); // vaikeen → vaikean
+  if (/eet[aä]$/.test(word)) out.push(`${word.slice(0, -3)}${a}${a}`); // vaikeeta → vaikeaa, hirveetä → hirveää
   if (/(aa|ää|ee|ii|oo|uu|yy)$/.test(word)) out.push(`${word}n`); // mihinkää → mihinkään
   if (last === 's' || /[aeiouyäö]$/.test(word)) out.push(`${word}i`); // hylkäs → hylkäsi, kaatu → kaatui
   if (last === 'l') out.push(`${word}l${a}`); // tääl → täällä
