@@ -167,6 +167,12 @@ function computeKeys(language: Language, word: string): WordKeys | null {
     for (const lemma of analysis?.lemmas ?? []) {
       put(`l:${lemma}`, QUALITY.lemma);
       put(`s:fi:${stem('fi', lemma)}`, QUALITY.stem);
+      // "olen pelannut" is pelata as "pelasin" is: the analyser gives a past participle as its own base form.
+      const verb = participleVerb(lemma);
+      if (verb) {
+        put(`l:${verb}`, QUALITY.lemma);
+        put(`s:fi:${stem('fi', verb)}`, QUALITY.stem);
+      }
     }
     for (const part of analysis?.parts ?? []) if (part.length >= 3) put(`l:${part}`, QUALITY.part);
   } else {
@@ -189,6 +195,38 @@ function computeKeys(language: Language, word: string): WordKeys | null {
   }
   put(`s:${language}:${stem(language, word)}`, QUALITY.stem);
   return keys;
+}
+
+const participleCache = new Map<string, string | null>();
+/**
+ * The verb of a Finnish past participle the analyser gives as a base form ("pelannut" → pelata,
+ * "päässyt" → päästä, "tullut" → tulla, "puhunut" → puhua, "saanut" → saada), or null.
+ */
+export function participleVerb(lemma: string): string | null {
+  if (!/(n|l|r|s)(ut|yt)$/.test(lemma)) return null;
+  const cached = participleCache.get(lemma);
+  if (cached !== undefined) return cached;
+  const a = /[aou]/.test(lemma) ? 'a' : 'ä';
+  const base = lemma.slice(0, -3); // pelan, men, pääs, tul, puhu, saa, teh
+  const consonant = lemma.at(-3);
+  const candidates =
+    consonant === 'n'
+      ? base.endsWith('n')
+        ? [`${base.slice(0, -1)}t${a}`, `${base}n${a}`] // pelata, mennä
+        : [`${base}${a}`, `${base}d${a}`] // puhua, saada, tehdä
+      : consonant === 's'
+        ? [`${base}t${a}`] // päästä
+        : [`${base}${consonant}${a}`]; // tulla, purra
+  let verb: string | null = null;
+  for (const candidate of candidates) {
+    if (candidate.length < 3) continue;
+    if (analyseFinnish(candidate)?.lemmas.includes(candidate)) {
+      verb = candidate;
+      break;
+    }
+  }
+  participleCache.set(lemma, verb);
+  return verb;
 }
 
 /** The words of a text that can carry meaning, lower case, in order (repeats removed). */
