@@ -277,7 +277,8 @@ export const saturate = (raw: number) => (raw > 0 ? raw / (raw + FIT_HALF) : 0);
 export function phraseWords(phrase: string, language: TextLanguage, translate = false): Features[] {
   const words: Features[] = [];
   for (const token of tokenize(phrase)) {
-    const features = analyse(token, language, { translate });
+    // A phrase is people's words (a question, a concept's phrasing): Finnish is read as spoken too ("masentunu").
+    const features = analyse(token, language, { translate, spoken: true });
     for (const key of features.keys()) if (key.startsWith('p:')) features.delete(key);
     if (features.size) words.push(features);
   }

