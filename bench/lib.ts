@@ -232,10 +232,18 @@ export interface ChildResult<T> {
  * Runs `node --import tsx bench/<script> args` and parses the last stdout line as JSON; stderr passes
  * through. Input, when given, is written to the child's stdin as JSON.
  */
-export function runTsChild<T>(script: string, args: string[], options: { input?: unknown; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ChildResult<T>> {
+/**
+ * The V8 flags a server runs with (package.json's start script and bin/aurora.js's first line give
+ * the same): a young generation large enough that a request's short-lived objects die young
+ * instead of being promoted, which at 100,000 services made a second-long full collection every
+ * few thousand requests. Benchmarks start their servers with them, to measure what is deployed.
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+
+export function runTsChild<T>(script: string, args: string[], options: { input?: unknown; env?: NodeJS.ProcessEnv; timeoutMs?: number; nodeFlags?: string[] } = {}): Promise<ChildResult<T>> {
   const started = process.hrtime.bigint();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(BENCH_DIR, script), ...args], {
+    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', join(BENCH_DIR, script), ...args], {
       cwd: ROOT,
       stdio: ['pipe', 'pipe', 'inherit'],
       env: options.env ?? process.env,

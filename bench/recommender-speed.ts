@@ -47,6 +47,7 @@ import { recordRecommended } from '../src/statistics/hooks.ts';
 import {
   DEFAULT_SEED,
   DEMO_FILE,
+  SERVER_NODE_FLAGS,
   Rng,
   Weighted,
   elapsed,
@@ -485,6 +486,7 @@ export async function main(argv: string[]) {
   const measure = async (name: string, where: string[]) => {
     const t = process.hrtime.bigint();
     const { result } = await runTsChild<ServerResult>('recommender-speed.ts', ['--server', '--dataset', name, ...where, '--seed', String(seed), ...passOn], {
+      nodeFlags: SERVER_NODE_FLAGS,
       timeoutMs: 60 * 60_000,
     });
     process.stderr.write(`  ${name} done in ${fmt(elapsed(t))} s\n`);

@@ -1,4 +1,5 @@
-import Provider, { type ClaimsAccount, type ClientLike } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { ClaimsAccount, ClientLike } from 'oidc-provider';
 import type { Db } from '../db/database.ts';
 import type { PayloadKeyring } from '../keys/keys.ts';
 import { sharedClaims } from './accounts.ts';
@@ -37,7 +38,10 @@ export async function createProvider(db: Db, keyring: PayloadKeyring, subjectKey
   // reads every other's cookies, and rotating the payload keys rotates these.
   const cookieKeys = [keyring.currentId, ...keyring.ids.filter((id) => id !== keyring.currentId)].map((id) => keyring.derive(id, 'oidc-cookies').toString('base64url'));
   const fapi = options.fapi ?? false;
-  const provider = new Provider(options.issuer, {
+  // Loaded when a server makes its provider, not with the CLI: oidc-provider warns on every load
+  // under Node 20 (its engines admit ^20.19; it asks for 22 LTS), which the other commands need not print.
+  const { default: OidcProvider } = await import('oidc-provider');
+  const provider = new OidcProvider(options.issuer, {
     adapter: kyselyAdapter(db, keyring),
     clients: [],
     jwks: { keys },
