@@ -15,6 +15,7 @@ import { assertProblem } from '../testing/problems.ts';
 import { OIDC_STARTS, consoleOidcFromEnv, finishOidcLogin, startOidcLogin, type ConsoleOidc, type OidcAnswer } from './oidc-login.ts';
 import { findSession, SESSION_COOKIE } from './sessions.ts';
 import { createNetworkAdmin } from './staff.ts';
+import { codeFlowDiscovery } from '../identity/test-eid/test-eid.ts';
 
 /**
  * OpenID Connect login: 404 when not configured, 502 when the provider does not answer, and the
@@ -42,17 +43,7 @@ async function startIssuer() {
     const url = new URL(req.url ?? '/', issuer);
     const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (url.pathname === '/.well-known/openid-configuration')
-      return json(200, {
-        issuer,
-        authorization_endpoint: `${issuer}/authorize`,
-        token_endpoint: `${issuer}/token`,
-        jwks_uri: `${issuer}/jwks`,
-        response_types_supported: ['code'],
-        subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: ['RS256'],
-        code_challenge_methods_supported: ['S256'],
-        token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
-      });
+      return json(200, codeFlowDiscovery(issuer));
     if (url.pathname === '/jwks') return json(200, { keys: [jwk] });
     if (url.pathname === '/authorize') {
       const p = url.searchParams;

@@ -91,17 +91,7 @@ export function testEidRoutes(publicOrigin: string): FastifyPluginAsyncTypebox {
     });
     const hide = { hide: true };
 
-    app.get(`${PREFIX}/.well-known/openid-configuration`, { schema: hide }, async () => ({
-      issuer,
-      authorization_endpoint: `${issuer}/authorize`,
-      token_endpoint: `${issuer}/token`,
-      jwks_uri: `${issuer}/jwks`,
-      response_types_supported: ['code'],
-      subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['RS256'],
-      code_challenge_methods_supported: ['S256'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-    }));
+    app.get(`${PREFIX}/.well-known/openid-configuration`, { schema: hide }, async () => codeFlowDiscovery(issuer));
     app.get(`${PREFIX}/jwks`, { schema: hide }, async () => ({ keys: [jwk] }));
 
     const AuthorizeQuery = Type.Object({
@@ -162,5 +152,20 @@ export function testEidRoutes(publicOrigin: string): FastifyPluginAsyncTypebox {
         .sign(privateKey);
       return { access_token: randomBytes(16).toString('base64url'), token_type: 'Bearer', expires_in: 300, id_token: idToken };
     });
+  };
+}
+
+/** The discovery document of a small OpenID Connect provider for tests and the demo: code flow with S256 PKCE, RS256 ID tokens, endpoints under its issuer. */
+export function codeFlowDiscovery(issuer: string) {
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}/authorize`,
+    token_endpoint: `${issuer}/token`,
+    jwks_uri: `${issuer}/jwks`,
+    response_types_supported: ['code'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
   };
 }
