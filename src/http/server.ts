@@ -139,6 +139,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     issuer: publicOrigin(config),
     fapi: options.fapi ?? config.AURORA_OP_FAPI,
     onServerError: (error) => app.log.error({ err: error }, 'the OpenID Provider failed'),
+    onWarning: (message) => app.log.warn(message),
   });
   app.decorate('aurora', { database: options.database, recommender, learning, consent, identity, stopping: false });
   const broker = brokerEidFromConfig(config, publicOrigin(config), () => identity);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Database } from '../db/database.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
-import { kyselyAdapter, purgeExpiredModels } from './oidc-adapter.ts';
+import { kyselyAdapter, purgeExpiredModels, resealClientSecrets } from './oidc-adapter.ts';
 import { PayloadKeyring } from '../keys/keys.ts';
 import { randomBytes } from 'node:crypto';
 
@@ -76,6 +76,23 @@ describe('oidc-provider adapter with a keyring', () => {
       const row = await database.db.selectFrom('identity_oidc_models').select('payload').where('id', '=', 'c1').executeTakeFirstOrThrow();
       assert.ok(!JSON.stringify(row.payload).includes('very-secret-value'));
       assert.equal((await clients.find('c1'))?.client_secret, 'very-secret-value');
+    } finally {
+      await database.close();
+    }
+  });
+
+  test("rotating the payload keys: a client's secret is sealed again under the current key, so the old one can go; one under a key that is gone is reported", async () => {
+    const database = await createTestDatabase('pglite');
+    try {
+      const [k1, k2] = [randomBytes(32), randomBytes(32)];
+      await new (kyselyAdapter(database.db, new PayloadKeyring('k1', new Map([['k1', k1]]))))('Client').upsert('c1', { client_id: 'c1', client_secret: 'very-secret-value' }, 0);
+      assert.equal(await resealClientSecrets(database.db, new PayloadKeyring('k2', new Map([['k2', k2], ['k1', k1]]))), 1);
+      const onlyK2 = new PayloadKeyring('k2', new Map([['k2', k2]]));
+      assert.equal((await new (kyselyAdapter(database.db, onlyK2))('Client').find('c1'))?.client_secret, 'very-secret-value', 'read with k1 removed');
+      assert.equal(await resealClientSecrets(database.db, onlyK2), 0, 'nothing left to seal again');
+      const lost: string[] = [];
+      assert.equal(await resealClientSecrets(database.db, new PayloadKeyring('k3', new Map([['k3', randomBytes(32)]])), (id) => lost.push(id)), 0);
+      assert.deepEqual(lost, ['c1']);
     } finally {
       await database.close();
     }

@@ -85,3 +85,27 @@ export async function purgeExpiredModels(db: Db): Promise<number> {
   const result = await db.deleteFrom('identity_oidc_models').where('expires_at', '<', sql<Date>`now()`).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/**
+ * Seals every registered client's secret that is sealed under a payload key other than the
+ * current one again under the current one, so that the old payload key can be removed
+ * (AURORA_PAYLOAD_KEYS rotation). A secret under a payload key that is gone cannot be read: such a
+ * client must be given a new secret (`onLost` is told). Answers how many were sealed again.
+ */
+export async function resealClientSecrets(db: Db, keyring: PayloadKeyring, onLost: (clientId: string, payloadKeyId: string) => void = () => {}): Promise<number> {
+  const rows = await db.selectFrom('identity_oidc_models').select(['id', 'payload']).where('kind', '=', 'Client').execute();
+  let resealed = 0;
+  for (const row of rows) {
+    const sealed = row.payload.aurora_sealed_secret as { keyId: string; data: string } | undefined;
+    if (!sealed || sealed.keyId === keyring.currentId) continue;
+    if (!keyring.has(sealed.keyId)) {
+      onLost(row.id, sealed.keyId);
+      continue;
+    }
+    const aad = `oidc-client-secret:${row.id}`;
+    const payload = { ...row.payload, aurora_sealed_secret: keyring.seal(keyring.open(sealed, aad), aad) };
+    await db.updateTable('identity_oidc_models').set({ payload: JSON.stringify(payload) }).where('kind', '=', 'Client').where('id', '=', row.id).execute();
+    resealed++;
+  }
+  return resealed;
+}

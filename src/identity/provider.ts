@@ -7,6 +7,7 @@ import { CLAIM_SCOPES } from './derived-claims.ts';
 import { pairwiseSubject } from './identity-keys.ts';
 import { kyselyAdapter } from './oidc-adapter.ts';
 import { loadSigningKeys } from './signing-keys.ts';
+import { resealClientSecrets } from './oidc-adapter.ts';
 
 /**
  * The network's OpenID Provider (oidc-provider): authorization code with PKCE (S256) only, PAR and
@@ -24,6 +25,8 @@ export interface ProviderOptions {
   /** The FAPI 2.0 security profile: PAR required, sender-constrained tokens. */
   fapi?: boolean;
   onServerError?: (error: Error) => void;
+  /** Told what an operator should know: a signing key or a client secret lost with a payload key removed. */
+  onWarning?: (message: string) => void;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -33,7 +36,13 @@ const escapeHtml = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => 
 export const SCOPE_CLAIMS: Record<string, string[]> = { openid: ['sub'], ...Object.fromEntries(CLAIM_SCOPES.map((s) => [s, [s]])) };
 
 export async function createProvider(db: Db, keyring: PayloadKeyring, subjectKey: Buffer, options: ProviderOptions): Promise<Provider> {
-  const keys = await loadSigningKeys(db, keyring);
+  const warn = options.onWarning ?? (() => {});
+  const keys = await loadSigningKeys(db, keyring, (kid, payloadKey) =>
+    warn(`the OpenID Provider's signing key ${kid} was sealed under payload key ${payloadKey}, which is no longer configured: a new one signs`),
+  );
+  await resealClientSecrets(db, keyring, (clientId, payloadKey) =>
+    warn(`the secret of OpenID client ${clientId} was sealed under payload key ${payloadKey}, which is no longer configured: give the client a new one`),
+  );
   // Cookies are signed with keys derived from the payload keys: every server on the database
   // reads every other's cookies, and rotating the payload keys rotates these.
   const cookieKeys = [keyring.currentId, ...keyring.ids.filter((id) => id !== keyring.currentId)].map((id) => keyring.derive(id, 'oidc-cookies').toString('base64url'));

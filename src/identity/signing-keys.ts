@@ -24,9 +24,28 @@ function newKey(alg: 'RS256' | 'ES256') {
   };
 }
 
-/** The private JWKs to sign with, oldest first per algorithm; missing algorithms get a key now. */
-export async function loadSigningKeys(db: Db, keyring: PayloadKeyring): Promise<Jwk[]> {
+/**
+ * The private JWKs to sign with, oldest first per algorithm; missing algorithms get a key now. A
+ * key sealed under a payload key that is no longer current is sealed again under the current one,
+ * so that the old payload key can be removed (AURORA_PAYLOAD_KEYS rotation); one sealed under a
+ * payload key that is gone can never sign again, and is replaced (`onLost` is told).
+ */
+export async function loadSigningKeys(db: Db, keyring: PayloadKeyring, onLost: (kid: string, payloadKeyId: string) => void = () => {}): Promise<Jwk[]> {
   const read = () => db.selectFrom('identity_signing_keys').selectAll().orderBy('created_at').orderBy('kid').execute();
+  for (const row of await read()) {
+    if (!keyring.has(row.sealed_key_id)) {
+      onLost(row.kid, row.sealed_key_id);
+      await db.deleteFrom('identity_signing_keys').where('kid', '=', row.kid).execute();
+    } else if (row.sealed_key_id !== keyring.currentId) {
+      const resealed = keyring.seal(keyring.open({ keyId: row.sealed_key_id, data: row.sealed_private_jwk }, aad(row.kid)), aad(row.kid));
+      await db
+        .updateTable('identity_signing_keys')
+        .set({ sealed_key_id: resealed.keyId, sealed_private_jwk: resealed.data })
+        .where('kid', '=', row.kid)
+        .where('sealed_key_id', '=', row.sealed_key_id)
+        .execute();
+    }
+  }
   let rows = await read();
   for (const alg of ['RS256', 'ES256'] as const) {
     if (rows.some((r) => r.alg === alg)) continue;
