@@ -8,7 +8,6 @@ import type { ImportProgress, ImportSummary } from './catalogue/import-run.ts';
 import { databaseTarget, defaultDataDir, loadConfig, portFrom, type StorageOptions } from './config.ts';
 import { DataDirLockedError, DataDirPermissionsError, openDatabase } from './db/database.ts';
 import { OperationError } from './operations.ts';
-import { serve } from './serve.ts';
 
 class UsageError extends Error {}
 
@@ -156,6 +155,8 @@ export function buildCli() {
     .addOption(new Option('--host <host>', 'address to listen on').env('HOST').default('0.0.0.0'))
     .option('--no-demo', 'no demo: neither the demo catalogue on a first start nor the demo receiving service and its pages (NODE_ENV=production never has the receiving service)')
     .action(async (o: { port: string; host: string; demo: boolean }) => {
+      // Loaded for this command only: the server's modules (identity, SAML, the recommender) are most of a start's time.
+      const { serve } = await import('./serve.ts');
       const running = await serve({ ...storage(), port: portFrom(o.port), host: o.host, demo: o.demo && loadConfig().AURORA_DEMO });
       let stopping = false;
       const stop = async () => {
