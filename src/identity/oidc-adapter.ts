@@ -94,18 +94,19 @@ export async function purgeExpiredModels(db: Db): Promise<number> {
  */
 export async function resealClientSecrets(db: Db, keyring: PayloadKeyring, onLost: (clientId: string, payloadKeyId: string) => void = () => {}): Promise<number> {
   const rows = await db.selectFrom('identity_oidc_models').select(['id', 'payload']).where('kind', '=', 'Client').execute();
-  let resealed = 0;
+  let count = 0;
   for (const row of rows) {
     const sealed = row.payload.aurora_sealed_secret as { keyId: string; data: string } | undefined;
-    if (!sealed || sealed.keyId === keyring.currentId) continue;
+    if (!sealed) continue;
     if (!keyring.has(sealed.keyId)) {
       onLost(row.id, sealed.keyId);
       continue;
     }
-    const aad = `oidc-client-secret:${row.id}`;
-    const payload = { ...row.payload, aurora_sealed_secret: keyring.seal(keyring.open(sealed, aad), aad) };
+    const resealed = keyring.reseal(sealed, `oidc-client-secret:${row.id}`);
+    if (!resealed) continue;
+    const payload = { ...row.payload, aurora_sealed_secret: resealed };
     await db.updateTable('identity_oidc_models').set({ payload: JSON.stringify(payload) }).where('kind', '=', 'Client').where('id', '=', row.id).execute();
-    resealed++;
+    count++;
   }
-  return resealed;
+  return count;
 }

@@ -36,15 +36,16 @@ export async function loadSigningKeys(db: Db, keyring: PayloadKeyring, onLost: (
     if (!keyring.has(row.sealed_key_id)) {
       onLost(row.kid, row.sealed_key_id);
       await db.deleteFrom('identity_signing_keys').where('kid', '=', row.kid).execute();
-    } else if (row.sealed_key_id !== keyring.currentId) {
-      const resealed = keyring.seal(keyring.open({ keyId: row.sealed_key_id, data: row.sealed_private_jwk }, aad(row.kid)), aad(row.kid));
+      continue;
+    }
+    const resealed = keyring.reseal({ keyId: row.sealed_key_id, data: row.sealed_private_jwk }, aad(row.kid));
+    if (resealed)
       await db
         .updateTable('identity_signing_keys')
         .set({ sealed_key_id: resealed.keyId, sealed_private_jwk: resealed.data })
         .where('kid', '=', row.kid)
         .where('sealed_key_id', '=', row.sealed_key_id)
         .execute();
-    }
   }
   let rows = await read();
   for (const alg of ['RS256', 'ES256'] as const) {

@@ -65,6 +65,15 @@ export class PayloadKeyring {
     decipher.setAuthTag(raw.subarray(raw.length - 16));
     return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
   }
+
+  /**
+   * What rotation does to a kept payload: sealed under the current key if it is under another one
+   * still configured (so that one can be removed later); undefined when it is already current.
+   * Throws, as `open` does, when the key it was sealed under is gone.
+   */
+  reseal(sealed: Sealed, aad: string): Sealed | undefined {
+    return sealed.keyId === this.currentId ? undefined : this.seal(this.open(sealed, aad), aad);
+  }
 }
 
 /** Parses `id:base64key,…`; each key must be 32 bytes. An empty or absent value is no keys. */
