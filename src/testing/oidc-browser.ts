@@ -12,6 +12,8 @@ export class OidcBrowser {
   constructor(
     private readonly app: FastifyInstance,
     readonly origin: string,
+    /** The address the requests come from (each address may start only so many eID logins). */
+    readonly remoteAddress?: string,
   ) {}
 
   private cookieHeader(path: string) {
@@ -35,6 +37,7 @@ export class OidcBrowser {
       url: target.pathname + target.search,
       headers: { cookie: this.cookieHeader(target.pathname), 'accept-language': 'fi', ...(payload !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
       ...(payload !== undefined ? { payload } : {}),
+      ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
     });
     for (const c of response.cookies as { name: string; value: string; path?: string; maxAge?: number; expires?: Date }[]) {
       const key = `${c.name}|${c.path ?? '/'}`;

@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Database } from '../../db/database.ts';
-import { buildServer, type ServerOptions } from '../../http/server.ts';
+import type { ServerOptions } from '../../http/server.ts';
 import { fillAttempts } from '../../testing/attempts.ts';
 import { createTestDatabase, testBackends } from '../../testing/databases.ts';
-import { FakeSuomifiIdp, IDP_SLO_URL, TEST_PEOPLE, idpMetadata, type AnswerOptions, type TestPerson } from '../../testing/fake-suomifi-idp.ts';
+import { FakeSuomifiIdp, IDP_SLO_URL, TEST_PEOPLE, type AnswerOptions, type TestPerson } from '../../testing/fake-suomifi-idp.ts';
 import { assertProblem } from '../../testing/problems.ts';
 import type { EidIdentity } from '../eid.ts';
-import { OidcBrowser, basic, pkce } from '../../testing/oidc-browser.ts';
+import { buildServerWithEnv, signInWithSuomifi, suomifiEnv, suomifiFixture } from '../../testing/suomifi-network.ts';
 import { registerOidcClient } from '../register-client.ts';
 import { SUOMIFI_STARTS } from './limits.ts';
 
@@ -23,50 +21,11 @@ import { SUOMIFI_STARTS } from './limits.ts';
  * database, single logout both ways, and a server log that holds no identity code and no name.
  */
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'testing', 'fixtures', 'suomifi');
-const ENV_KEYS = [
-  'AURORA_PUBLIC_URL',
-  'AURORA_SUOMIFI_SP_ENTITY_ID',
-  'AURORA_SUOMIFI_IDP_METADATA_FILE',
-  'AURORA_SUOMIFI_IDP_ENTITY_ID',
-  'AURORA_SUOMIFI_IDP_SSO_URL',
-  'AURORA_SUOMIFI_IDP_SLO_URL',
-  'AURORA_SUOMIFI_IDP_CERTIFICATES',
-  'AURORA_SUOMIFI_SP_SIGNING_KEY',
-  'AURORA_SUOMIFI_SP_SIGNING_CERT',
-  'AURORA_SUOMIFI_SP_ENCRYPTION_KEY',
-  'AURORA_SUOMIFI_SP_ENCRYPTION_CERT',
-  'AURORA_SUOMIFI_LEVEL_OF_ASSURANCE',
-] as const;
-type Env = Partial<Record<(typeof ENV_KEYS)[number], string>>;
-
-const folder = mkdtempSync(join(tmpdir(), 'aurora-suomifi-'));
-const metadataFile = join(folder, 'idp-metadata.xml');
-writeFileSync(metadataFile, idpMetadata());
-after(() => rmSync(folder, { recursive: true, force: true }));
-
-const CONFIGURED: Env = {
-  AURORA_PUBLIC_URL: 'http://localhost',
-  AURORA_SUOMIFI_SP_ENTITY_ID: 'https://aurora.example.fi/saml/sp',
-  AURORA_SUOMIFI_IDP_METADATA_FILE: metadataFile,
-  AURORA_SUOMIFI_SP_SIGNING_KEY: join(FIXTURES, 'sp-signing.key'),
-  AURORA_SUOMIFI_SP_SIGNING_CERT: join(FIXTURES, 'sp-signing.crt'),
-  AURORA_SUOMIFI_SP_ENCRYPTION_KEY: join(FIXTURES, 'sp-encryption.key'),
-  AURORA_SUOMIFI_SP_ENCRYPTION_CERT: join(FIXTURES, 'sp-encryption.crt'),
-};
-
-/** A server built with these variables (they are read when the server is built). */
-async function serverWith(database: Database, env: Env, options: Partial<ServerOptions> = {}): Promise<FastifyInstance> {
-  const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
-  for (const k of ENV_KEYS) delete process.env[k];
-  Object.assign(process.env, env);
-  try {
-    return await buildServer({ database, purgeIntervalMs: 0, eventRetentionIntervalMs: 0, ...options });
-  } finally {
-    for (const k of ENV_KEYS) if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
-}
+const suomifi = suomifiEnv();
+after(() => suomifi.remove());
+const CONFIGURED = suomifi.env;
+const FIXTURES = suomifiFixture('.');
+const serverWith = buildServerWithEnv;
 
 const form = (body: Record<string, string>) => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(body).toString() });
 
@@ -249,41 +208,8 @@ for (const backend of testBackends()) {
       try {
         const redirectUri = 'https://nuoret.example.fi/callback';
         const client = await registerOidcClient(database.db, network.aurora.consent.keyring, { name: 'Nuorten palvelu', redirectUris: [redirectUri], scopes: ['age_band', 'municipality_code'] });
-        const signIn = async (person: TestPerson) => {
-          const browser = new OidcBrowser(network, 'http://localhost');
-          const { verifier, challenge } = pkce();
-          const authorize = new URL('/oidc/auth', 'http://localhost');
-          for (const [k, v] of Object.entries({ client_id: client.client_id, redirect_uri: redirectUri, response_type: 'code', scope: 'openid age_band municipality_code', code_challenge: challenge, code_challenge_method: 'S256', state: 'rp-state', nonce: 'n' }))
-            authorize.searchParams.set(k, v);
-          const { response: loginPage } = await browser.follow(await browser.request('GET', authorize.href), redirectUri);
-          const suomifiLink = /href="([^"]*\/eid\/suomifi)"/.exec(loginPage.body)?.[1];
-          assert.ok(suomifiLink, 'the login page offers Suomi.fi');
-          const toStart = await browser.request('GET', suomifiLink);
-          assert.equal(toStart.statusCode, 303);
-          const toIdp = await browser.request('GET', String(toStart.headers.location));
-          assert.equal(toIdp.statusCode, 302, toIdp.body);
-          // Suomi.fi's answer is a cross-site form post: it carries none of the provider's cookies.
-          const answer = await post(network, await idp.answer(idp.receive(String(toIdp.headers.location)), person));
-          assert.equal(answer.statusCode, 303, answer.body);
-          let { response, location } = await browser.follow(await browser.request('GET', String(answer.headers.location)), redirectUri);
-          if (!location) {
-            const action = /<form method="post" action="([^"]+\/consent)"/.exec(response.body)?.[1];
-            assert.ok(action, response.body);
-            ({ location } = await browser.follow(await browser.request('POST', action, { scope: ['age_band', 'municipality_code'] }), redirectUri));
-          }
-          assert.ok(location);
-          assert.equal(location.searchParams.get('state'), 'rp-state');
-          const token = await network.inject({
-            method: 'POST',
-            url: '/oidc/token',
-            headers: { authorization: basic(client), 'content-type': 'application/x-www-form-urlencoded' },
-            payload: new URLSearchParams({ grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: redirectUri, code_verifier: verifier }).toString(),
-          });
-          assert.equal(token.statusCode, 200, token.body);
-          const me = await network.inject({ url: '/oidc/me', headers: { authorization: `Bearer ${token.json().access_token}` } });
-          assert.equal(me.statusCode, 200, me.body);
-          return me.json() as { sub: string; municipality_code?: string; age_band?: string };
-        };
+        const signIn = async (person: TestPerson) =>
+          (await signInWithSuomifi({ network, idp, client, redirectUri, person, scopes: ['age_band', 'municipality_code'] })).userinfo as { sub: string; municipality_code?: string; age_band?: string };
         const ordinary = await signIn(TEST_PEOPLE.ordinary);
         assert.equal(ordinary.municipality_code, '091');
         assert.ok(ordinary.age_band);
