@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { testBackends, createTestDatabase } from '../testing/databases.ts';
+import * as identityProvider from '../identity/migrations/2026-12-05-01-identity-provider.ts';
 import { migrateToLatest, migrationFiles, migrationsApplied } from './migrate.ts';
 
 /** The migrator finds a domain's migrations and a domain part's (src/identity/suomifi/migrations), in name order. */
@@ -54,6 +55,22 @@ for (const backend of testBackends()) {
         await sql`insert into kysely_migration (name, timestamp) values (${NEWER}, ${new Date().toISOString()})`.execute(database.db);
         assert.deepEqual(await migrateToLatest(database.db), { newer: [NEWER] });
         assert.equal(await migrationsApplied(database.db), true);
+      } finally {
+        await database.close();
+      }
+    });
+
+    test('a migration merged after one with a later name was applied is applied too, not refused', async () => {
+      const database = await createTestDatabase(backend);
+      try {
+        // As a database of a release before the identity provider's tables (2026-12-05-01) stood,
+        // when 2026-12-05-02-suomifi-requests was already applied.
+        await identityProvider.down!(database.db);
+        await sql`delete from kysely_migration where name = '2026-12-05-01-identity-provider'`.execute(database.db);
+        assert.equal(await migrationsApplied(database.db), false);
+        assert.deepEqual(await migrateToLatest(database.db), { newer: [] });
+        assert.equal(await migrationsApplied(database.db), true);
+        await sql`select count(*) from identity_signing_keys`.execute(database.db);
       } finally {
         await database.close();
       }

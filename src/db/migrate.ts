@@ -61,6 +61,16 @@ export function allMigrations(): Promise<Record<string, Migration>> {
 
 const provider: MigrationProvider = { getMigrations: allMigrations };
 
+/**
+ * Pending migrations run in name order even where an applied one sorts after them: branches merge
+ * in their own order, so a release may bring a migration dated before one the previous release
+ * already applied (2026-12-05-01-identity-provider came after 2026-12-05-02-suomifi-requests).
+ * Kysely would refuse that database ("New migrations must always have a name that comes
+ * alphabetically after the last executed migration"). Migrations of different domains touch
+ * different tables, so none may depend on another that sorts after it.
+ */
+const migratorOptions = (db: Kysely<any>) => ({ db, provider, allowUnorderedMigrations: true });
+
 /** Kysely's record of applied migrations (its default table name). */
 const MIGRATION_TABLE = 'kysely_migration';
 
@@ -88,7 +98,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<{ newer: string[
       `the database has migrations this build does not know (${newer.join(', ')}) while this build's ${pending.join(', ')} are not applied: run a release that has both`,
     );
   }
-  const migrator = new Migrator({ db, provider });
+  const migrator = new Migrator(migratorOptions(db));
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
@@ -99,6 +109,6 @@ export async function migrateToLatest(db: Kysely<any>): Promise<{ newer: string[
 
 /** True when every known migration has been applied (the /ready check). */
 export async function migrationsApplied(db: Kysely<any>) {
-  const migrations = await new Migrator({ db, provider }).getMigrations();
+  const migrations = await new Migrator(migratorOptions(db)).getMigrations();
   return migrations.every((m) => m.executedAt !== undefined);
 }
