@@ -34,7 +34,7 @@ MAINTENANCE_URL=$(node -e 'const u = new URL(process.argv[1]); u.pathname = "/po
 
 now() { date +%s.%N; }
 took() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
-step() { printf '%-58s' "$1"; }
+step() { printf '%-72s' "$1"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 cleanup() {
