@@ -14,8 +14,9 @@
 #       (restores that dump instead of making one; the URL then names only the server, and the
 #       counts are compared with that database as it is now)
 #
-# Needs pg_dump, pg_restore and psql of the server's major version or newer, and node. The source
-# database is only read. Run it from the package's folder (a checkout or the image's /app).
+# Needs pg_dump, pg_restore and psql of the server's major version or newer, node, curl, and the
+# package with its node_modules (a checkout, `npm ci` done; the container image has neither this
+# script nor the PostgreSQL client tools). The source database is only read.
 set -euo pipefail
 
 SOURCE_URL=${1:-${DATABASE_URL:-}}
