@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalizedText } from './model.ts';
+import { fromPackageRoot } from '../package-root.ts';
 
 /**
  * The national code lists shipped in data/codelists (see data/SOURCES.md). They are read once and
@@ -21,7 +22,7 @@ export interface CodeEntry {
   description?: LocalizedText;
 }
 
-const dataDir = join(import.meta.dirname, '..', '..', 'data', 'codelists');
+const dataDir = fromPackageRoot('data', 'codelists');
 const read = <T>(file: string): T => JSON.parse(readFileSync(join(dataDir, file), 'utf8')) as T;
 
 export class CodeLists {

@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
-import { migrationFiles } from './migrate.ts';
+import { describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { testBackends, createTestDatabase } from '../testing/databases.ts';
+import * as identityProvider from '../identity/migrations/2026-12-05-01-identity-provider.ts';
+import { migrateToLatest, migrationFiles, migrationsApplied } from './migrate.ts';
 
 /** The migrator finds a domain's migrations and a domain part's (src/identity/suomifi/migrations), in name order. */
 test("migrations are found in a domain's folder and in a folder inside one, in name order", () => {
@@ -26,3 +29,65 @@ test("migrations are found in a domain's folder and in a folder inside one, in n
   }
   assert.ok(migrationFiles().some((f) => f.name === '2026-12-05-02-suomifi-requests'));
 });
+
+test('the compiled build finds its migrations as .js, and no test, declaration or source file among them', () => {
+  const root = mkdtempSync(join(tmpdir(), 'aurora-migrations-js-'));
+  try {
+    mkdirSync(join(root, 'alpha', 'migrations'), { recursive: true });
+    for (const file of ['2026-01-01-01-a.js', '2026-01-01-01-a.d.js', '2026-01-02-01-b.test.js', '2026-01-03-01-c.ts', '2026-01-01-01-a.js.map'])
+      writeFileSync(join(root, 'alpha', 'migrations', file), '');
+    assert.deepEqual(
+      migrationFiles(root, '.js').map((f) => f.name),
+      ['2026-01-01-01-a'],
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+for (const backend of testBackends()) {
+  describe(`a database a newer release has migrated (${backend})`, () => {
+    const NEWER = '2099-01-01-01-from-a-newer-release';
+
+    test('this build starts on it, ready, applying nothing: an old server restarting during a rolling deploy', async () => {
+      const database = await createTestDatabase(backend);
+      try {
+        await sql`insert into kysely_migration (name, timestamp) values (${NEWER}, ${new Date().toISOString()})`.execute(database.db);
+        assert.deepEqual(await migrateToLatest(database.db), { newer: [NEWER] });
+        assert.equal(await migrationsApplied(database.db), true);
+      } finally {
+        await database.close();
+      }
+    });
+
+    test('a migration merged after one with a later name was applied is applied too, not refused', async () => {
+      const database = await createTestDatabase(backend);
+      try {
+        // As a database of a release before the identity provider's tables (2026-12-05-01) stood,
+        // when 2026-12-05-02-suomifi-requests was already applied.
+        await identityProvider.down!(database.db);
+        await sql`delete from kysely_migration where name = '2026-12-05-01-identity-provider'`.execute(database.db);
+        assert.equal(await migrationsApplied(database.db), false);
+        assert.deepEqual(await migrateToLatest(database.db), { newer: [] });
+        assert.equal(await migrationsApplied(database.db), true);
+        await sql`select count(*) from identity_signing_keys`.execute(database.db);
+      } finally {
+        await database.close();
+      }
+    });
+
+    test("refused with both lists named when this build also has migrations of its own to apply, and nothing is applied", async () => {
+      const database = await createTestDatabase(backend);
+      try {
+        const last = migrationFiles().at(-1)!.name;
+        await sql`delete from kysely_migration where name = ${last}`.execute(database.db);
+        await sql`insert into kysely_migration (name, timestamp) values (${NEWER}, ${new Date().toISOString()})`.execute(database.db);
+        await assert.rejects(migrateToLatest(database.db), (error: Error) => error.message.includes(NEWER) && error.message.includes(last));
+        const names = (await sql<{ name: string }>`select name from kysely_migration`.execute(database.db)).rows.map((r) => r.name);
+        assert.ok(!names.includes(last), 'the missing one was not run');
+      } finally {
+        await database.close();
+      }
+    });
+  });
+}

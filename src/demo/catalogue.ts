@@ -1,13 +1,13 @@
-import { join } from 'node:path';
 import type { Db } from '../db/database.ts';
 import { importPtvFiles } from '../operations.ts';
+import { fromPackageRoot } from '../package-root.ts';
 
 /**
  * The demo catalogue shipped in data/demo (PTV open data, CC BY 4.0; see data/SOURCES.md): 1,790
  * real services of the national catalogue and of Turku, Oulu and Mikkeli, and PTV API samples.
  */
 export const DEMO_FILES = ['services.ptv.json', 'services-by-id.json', 'service-etalukio.json', 'service-channel-otava.json'].map((f) =>
-  join(import.meta.dirname, '..', '..', 'data', 'demo', f),
+  fromPackageRoot('data', 'demo', f),
 );
 
 /** Loads the demo on a first start: when nothing has ever been imported and no service exists. */

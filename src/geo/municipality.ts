@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fromPackageRoot } from '../package-root.ts';
 
 /**
  * Which municipality a point (WGS84) most likely lies in: the one whose centre is nearest. Without
@@ -24,7 +24,7 @@ interface CentresFile {
   centres: [string, number, number, string][];
 }
 
-const FILE = join(import.meta.dirname, '..', '..', 'data', 'geo', 'municipality-centres.json');
+const FILE = fromPackageRoot('data', 'geo', 'municipality-centres.json');
 let loaded: { centres: MunicipalityCentre[]; source: string; missing: string[] } | undefined;
 
 export function municipalityCentres() {

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import Type from 'typebox';
 import { checkTileTemplate, OSM_ATTRIBUTION, OSM_TILES, setting } from '../config.ts';
+import { fromPackageRoot } from '../package-root.ts';
 
 /**
  * The web apps built by Vite into web/dist (scripts/build-web.js): the citizen app at / and the
@@ -12,7 +13,7 @@ import { checkTileTemplate, OSM_ATTRIBUTION, OSM_TILES, setting } from '../confi
  * (/services/…, /console/members/…) get their page when a browser asks for HTML.
  */
 
-export const DEFAULT_WEB_DIR = join(import.meta.dirname, '..', '..', 'web', 'dist');
+export const DEFAULT_WEB_DIR = fromPackageRoot('web', 'dist');
 
 export interface WebOptions {
   /** The built web apps (default web/dist). */

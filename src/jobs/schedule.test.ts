@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
-import { runIfDue } from './schedule.ts';
+import Fastify from 'fastify';
+import { runIfDue, scheduleJob } from './schedule.ts';
 
 for (const backend of testBackends()) {
   describe(`background jobs run once per network (${backend})`, () => {
@@ -25,6 +26,29 @@ for (const backend of testBackends()) {
       await sql`update job_leases set finished_at = now() - interval '2 minutes' where name = 'count'`.execute(database.db);
       assert.equal(await runIfDue(database.db, job, 'b'), true);
       assert.equal(runs, 2);
+    });
+
+    test('a server that stops finishes the job it is running and gives the lease back before it closes', async () => {
+      const app = Fastify();
+      let finished = false;
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      scheduleJob(app, database.db, {
+        name: 'slow',
+        everyMs: 60_000,
+        firstAfterMs: 1,
+        run: async () => {
+          started();
+          await new Promise((r) => setTimeout(r, 300));
+          finished = true;
+        },
+      });
+      await running;
+      await app.close();
+      assert.equal(finished, true, 'close waited for the run');
+      const [row] = (await sql<{ leased_until: Date | null; finished_at: Date | null }>`select leased_until, finished_at from job_leases where name = 'slow'`.execute(database.db)).rows;
+      assert.equal(row!.leased_until, null, 'the lease was given back');
+      assert.ok(row!.finished_at);
     });
 
     test('a job held by a server that died is taken over once its lease has passed, not before', async () => {

@@ -23,18 +23,17 @@ const DEFAULT_LEASE_MS = 15 * 60_000;
 /**
  * Runs a job on this server's timer, but only when no server ran it within `everyMs` and no other
  * holds it now (job_leases), so that N servers on one database run it once, not N times; never two
- * at once on one server either. Stopped when the server closes. The outcome is logged by the caller's
+ * at once on one server either. Stopped when the server closes, which waits for a run in progress. The outcome is logged by the caller's
  * `run`; a failure is also kept with the lease, and the job is tried again at its next turn.
  */
 export function scheduleJob(app: FastifyInstance, db: Db, job: Job): void {
   if (!(job.everyMs > 0)) return;
-  let running = false;
+  let running: Promise<unknown> | undefined;
   const tick = () => {
     if (running) return;
-    running = true;
-    runIfDue(db, job)
+    running = runIfDue(db, job)
       .catch((error: unknown) => app.log.warn({ err: error, job: job.name }, 'a background job could not be run'))
-      .finally(() => (running = false));
+      .finally(() => (running = undefined));
   };
   const first = setTimeout(tick, job.firstAfterMs ?? Math.min(60_000, job.everyMs));
   const timer = setInterval(tick, job.everyMs);
@@ -43,6 +42,9 @@ export function scheduleJob(app: FastifyInstance, db: Db, job: Job): void {
   app.addHook('onClose', async () => {
     clearTimeout(first);
     clearInterval(timer);
+    // A stopping server finishes the job it is running and gives its lease back before the
+    // database closes, rather than leaving the lease held until it expires.
+    await running;
   });
 }
 

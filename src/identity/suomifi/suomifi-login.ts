@@ -175,7 +175,8 @@ export function createSuomifiLogin(settings: SuomifiSettings, db: Db): SuomifiLo
   const finish = async (body: { SAMLResponse?: unknown; RelayState?: unknown }) => {
     if (typeof body.SAMLResponse !== 'string' || body.SAMLResponse === '') throw refused('no SAMLResponse');
     const xml = Buffer.from(body.SAMLResponse, 'base64').toString('utf8');
-    let document: Document;
+    // Its own type rather than the DOM's Document, which the compiled build (no DOM lib) does not know.
+    let document: Awaited<ReturnType<typeof parseDomFromString>>;
     try {
       document = await parseDomFromString(xml);
     } catch {

@@ -7,6 +7,7 @@ import { LANGUAGES, type Language } from '../../catalogue/model.ts';
 import { LIFE_EVENT_IDS } from '../life-events.ts';
 import { METERS, type Meter } from '../meter-names.ts';
 import { tokenize } from '../text/analyzer.ts';
+import { fromPackageRoot } from '../../package-root.ts';
 
 /**
  * The situation model: what people go through and how they say it, kept as data in
@@ -123,7 +124,7 @@ export class SituationModelError extends Error {
   }
 }
 
-export const SITUATIONS_DIR = join(import.meta.dirname, '..', '..', '..', 'data', 'situations');
+export const SITUATIONS_DIR = fromPackageRoot('data', 'situations');
 
 const checks = {
   domain: Compile(DomainFileSchema),

@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { loadVoikko, type FinnishAnalysis } from './voikko.ts';
+import { fromPackageRoot } from '../../package-root.ts';
 
 /**
  * Turns text into weighted features for retrieval. Finnish words become their base forms and the
@@ -24,7 +25,7 @@ const stopwords = {
   en: new Set(stopwordsIso.en),
 };
 
-const dataDir = join(import.meta.dirname, '..', '..', '..', 'data', 'lexicon');
+const dataDir = fromPackageRoot('data', 'lexicon');
 function readJson<T>(file: string, fallback: T): T {
   const path = join(dataDir, file);
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : fallback;

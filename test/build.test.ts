@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { assertServes, startServer, type ServerProcess } from './support/server-process.ts';
+
+/**
+ * The compiled build (`npm run build`) as the container image runs it: the package without src/,
+ * where bin/aurora.js runs dist/. Its node_modules lacks tsx, TypeScript and esbuild, so a start
+ * that needed any of them fails: nothing is compiled at run time.
+ */
+const root = join(import.meta.dirname, '..');
+const AT_BUILD_TIME = new Set(['tsx', 'typescript', 'esbuild', '@esbuild', '.bin']);
+
+function newest(path: string): number {
+  const s = statSync(path);
+  return s.isDirectory() ? Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name)))) : s.mtimeMs;
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+describe('the compiled build', () => {
+  const work = mkdtempSync(join(tmpdir(), 'aurora-build-'));
+  const dist = join(work, 'dist');
+  let server: ServerProcess | undefined;
+
+  before(() => {
+    // `npm run build`'s dist/ is taken when it is newer than everything it is built from (a
+    // compile takes about a minute and a half on two busy cores); otherwise the test compiles.
+    const built = join(root, 'dist', 'cli.js');
+    const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'tsconfig.json')), newest(join(root, 'tsconfig.build.json')), newest(join(root, 'scripts', 'build.js')));
+    if (existsSync(built) && statSync(built).mtimeMs > sources) cpSync(join(root, 'dist'), dist, { recursive: true });
+    else {
+      const result = spawnSync(process.execPath, [join(root, 'scripts', 'build.js'), '--out-dir', dist, '--no-web'], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+      assert.equal(result.status, 0, `the build failed: ${result.stdout}${result.stderr}`);
+    }
+    cpSync(join(root, 'package.json'), join(work, 'package.json'));
+    cpSync(join(root, 'bin'), join(work, 'bin'), { recursive: true });
+    symlinkSync(join(root, 'data'), join(work, 'data'));
+    mkdirSync(join(work, 'node_modules'));
+    for (const name of readdirSync(join(root, 'node_modules')))
+      if (!AT_BUILD_TIME.has(name)) symlinkSync(join(root, 'node_modules', name), join(work, 'node_modules', name));
+  });
+
+  after(async () => {
+    await server?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test('is JavaScript only: no TypeScript file, no import of one, no tsx', () => {
+    const all = files(dist);
+    assert.ok(all.some((f) => f.endsWith(join('dist', 'cli.js'))));
+    assert.deepEqual(all.filter((f) => f.endsWith('.ts')), []);
+    for (const file of all.filter((f) => f.endsWith('.js'))) {
+      const text = readFileSync(file, 'utf8');
+      assert.doesNotMatch(text, /(from\s+|import\()\s*['"][^'"]+\.ts['"]/, `${file} imports a .ts module`);
+      assert.doesNotMatch(text, /(from\s+|import\()\s*['"]tsx(\/[^'"]*)?['"]/, `${file} imports tsx`);
+    }
+    // The migrations are in it, as .js, one for each of the sources'.
+    const migrations = all.filter((f) => /[/\\]migrations[/\\][^/\\]+\.js$/.test(f));
+    const sources = files(join(root, 'src')).filter((f) => /[/\\]migrations[/\\][^/\\]+\.ts$/.test(f) && !f.endsWith('.test.ts'));
+    assert.equal(migrations.length, sources.length);
+  });
+
+  test('serves on PGlite from the package without its sources: /ready, the catalogue, a recommendation', async () => {
+    assert.ok(!existsSync(join(work, 'node_modules', 'tsx')) && !existsSync(join(work, 'src')));
+    server = await startServer({ cwd: work, bin: join(work, 'bin', 'aurora.js'), args: ['--data-dir', join(work, 'data-dir')], env: { DATABASE_URL: '' } });
+    await assertServes(server.url, 'compiled');
+    // The situation model and the lexicon were found from the package root: the text was understood.
+    const answer = (await (
+      await fetch(`${server.url}/api/v1/recommendations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'menetin työpaikkani', language: 'fi' }) })
+    ).json()) as { understood: { situations: { id: string }[] } };
+    assert.ok(answer.understood.situations.length > 0, 'a life situation was recognised');
+  });
+});
