@@ -25,6 +25,8 @@ for (const backend of testBackends()) {
       await sql`update job_leases set finished_at = now() - interval '2 minutes' where name = 'count'`.execute(database.db);
       assert.equal(await runIfDue(database.db, job, 'b'), true);
       assert.equal(runs, 2);
+      const lease = await database.db.selectFrom('job_leases').select('runs').where('name', '=', 'count').executeTakeFirstOrThrow();
+      assert.equal(Number(lease.runs), 2, 'the network counts its runs, whichever server took them');
     });
 
     test('a job held by a server that died is taken over once its lease has passed, not before', async () => {
