@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 /**
  * Real `aurora serve` processes on one PostgreSQL database, as a load balancer would have them
  * behind it: what the multi-node tests and `bench nodes` run. Each listens on a port of its own
- * (port 0: the system picks one) and has no admin socket (that is PGlite's), so any number of
+ * (one the system says is free) and has no admin socket (that is PGlite's), so any number of
  * them run side by side on one machine.
  */
 const root = join(import.meta.dirname, '..', '..');
@@ -14,7 +15,7 @@ export interface ServerProcess {
   name: string;
   url: string;
   child: ChildProcess;
-  /** What it has written so far (pino JSON lines on stdout, then stderr). */
+  /** What it has written so far, stdout and stderr as they came (pino JSON lines; the last 4 to 8 MB). */
   output(): string;
   /** Resolves with the exit code (or the signal's name) once it has exited. */
   exited: Promise<number | string>;
@@ -30,38 +31,53 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
-/** Starts one server and resolves once it serves, with its URL. */
-export function startServer(name: string, options: StartOptions): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--host', '127.0.0.1', ...(options.args ?? ['--no-demo'])], {
+/** A port free now (the system's pick), for a child to listen on: it must know its own URL whatever the log level. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** What is kept of a child's output: enough for the tests' log checks, bounded under a benchmark's load. */
+const KEPT_OUTPUT = 8 * 1024 * 1024;
+
+/** Starts one server and resolves once its /ready answers 200. */
+export async function startServer(name: string, options: StartOptions): Promise<ServerProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--host', '127.0.0.1', ...(options.args ?? ['--no-demo'])], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'info', ...options.env, DATABASE_URL: options.databaseUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  return new Promise<ServerProcess>((resolve, reject) => {
-    const timer = setTimeout(() => {
+  let output = '';
+  const keep = (d: Buffer) => {
+    output += d;
+    if (output.length > KEPT_OUTPUT) output = output.slice(-KEPT_OUTPUT / 2);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let exitedWith: number | string | undefined;
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve((exitedWith = code ?? signal ?? -1))));
+  const deadline = Date.now() + (options.timeoutMs ?? 180_000);
+  for (;;) {
+    if (exitedWith !== undefined) throw new Error(`${name} exited (${exitedWith}) before it served:\n${output.slice(-4000)}`);
+    if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      reject(new Error(`${name} did not start within ${options.timeoutMs ?? 180_000} ms:\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`));
-    }, options.timeoutMs ?? 180_000);
-    let seen = 0;
-    child.stdout!.on('data', (d: Buffer) => {
-      stdout += d;
-      if (seen < 0) return;
-      const match = /Aurora is serving on (http:\/\/[^"\s]+)/.exec(stdout.slice(seen));
-      if (match) {
-        seen = -1;
-        clearTimeout(timer);
-        resolve({ name, url: match[1]!, child, output: () => `${stdout}\n${stderr}`, exited });
-      } else seen = Math.max(0, stdout.length - 200);
-    });
-    child.stderr!.on('data', (d: Buffer) => (stderr += d));
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code}) before it served:\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`));
-    });
-  });
+      throw new Error(`${name} did not start within ${options.timeoutMs ?? 180_000} ms:\n${output.slice(-4000)}`);
+    }
+    try {
+      if ((await fetch(`${url}/ready`)).status === 200) return { name, url, child, output: () => output, exited };
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** Starts `count` servers at once (as a deploy does), named A, B, C, …; all or none. */

@@ -120,6 +120,8 @@ describe('one network on three nodes (PostgreSQL)', { skip }, () => {
         AURORA_ADMIN_PASSWORD: ADMIN.password,
         AURORA_RETENTION_INTERVAL_SECONDS: String(RETENTION_EVERY_S),
       },
+      // About 5 s of CPU each; a 2-core machine running other tests beside them needs far longer.
+      timeoutMs: 300_000,
     });
     [A, B, C] = nodes.map((n) => n.url) as [string, string, string];
     process.stderr.write(`multinode: database ready in ${startedNodes - began} ms, three nodes serving ${Date.now() - startedNodes} ms later\n`);
