@@ -171,7 +171,7 @@ async function json(url: string, path: string, init: RequestInit = {}) {
  * Situations of two meters each, for the changes: their results can be explained again later (a
  * text's cannot: it is never stored), and each gives other services.
  */
-const METER_PAIRS = METERS.flatMap((a, i) => METERS.slice(i + 1).map((b) => ({ meters: { [a]: 2, [b]: 3 }, limit: 10 })));
+const METER_PAIRS = [[2, 3], [4, 1], [1, 1]].flatMap(([x, y]) => METERS.flatMap((a, i) => METERS.slice(i + 1).map((b) => ({ meters: { [a]: x, [b]: y }, limit: 10 }))));
 
 /** Results to change: recommendations made on each server, each result rated or deleted once. */
 async function freshResults(nodes: ServerProcess[], auth: string, count: number, used: Set<string>) {
@@ -247,8 +247,13 @@ export async function main(argv: string[]) {
     console.log(table(['nodes', 'kind', 'req/s', 'p50 ms', 'p99 ms', 'errors'], rows));
 
     // Propagation, on all servers, without other load.
+    if (nodes.length < 2) return;
     const used = new Set<string>();
     const rated = await freshResults(nodes, auth.client, options.changes, used);
+    const summary = (name: string, values: (number | null)[]) => {
+      const sorted = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+      return [name, values.length, fmt(percentile(sorted, 50)), fmt(percentile(sorted, 99)), fmt(sorted[sorted.length - 1]), values.length - sorted.length];
+    };
     const learning: (number | null)[] = [];
     for (const r of rated) {
       const explanation = (url: string) => json(url, `/api/v1/recommendations/${r.recommendationId}/services/${r.serviceId}/explanation`);
@@ -261,7 +266,12 @@ export async function main(argv: string[]) {
       const started = process.hrtime.bigint();
       learning.push(await propagation(nodes, r.origin, started, async (url) => (await explanation(url)).score_now !== before));
     }
-    const deleted = await freshResults(nodes, auth.client, options.changes, used);
+    const heading = `\nPropagation to the ${nodes.length - 1} other server${nodes.length > 2 ? 's' : ''} (ms from the changing server's answer until the last other server shows the change; polled every 5 ms, a poll's own time included):`;
+    const headers = ['change', 'n', 'p50 ms', 'p99 ms', 'max ms', 'not seen in 10 s'];
+    console.log(heading);
+    console.log(table(headers, [summary('learning signal (rating)', learning)]));
+    // Services already rated may be deleted: each is deleted once.
+    const deleted = await freshResults(nodes, auth.client, options.changes, new Set());
     const catalogue: (number | null)[] = [];
     for (const r of deleted) {
       const res = await fetch(`${nodes[r.origin]!.url}/api/v1/services/${r.serviceId}`, { method: 'DELETE', headers: { authorization: auth.client } });
@@ -274,12 +284,8 @@ export async function main(argv: string[]) {
         }),
       );
     }
-    const summary = (name: string, values: (number | null)[]) => {
-      const sorted = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
-      return [name, values.length, fmt(percentile(sorted, 50)), fmt(percentile(sorted, 99)), fmt(sorted[sorted.length - 1]), values.length - sorted.length];
-    };
-    console.log(`\nPropagation to the ${nodes.length - 1} other server${nodes.length > 2 ? 's' : ''} (ms from the changing server's answer until the last other server shows the change; polled every 5 ms, a poll's own time included):`);
-    console.log(table(['change', 'n', 'p50 ms', 'p99 ms', 'max ms', 'not seen in 10 s'], [summary('learning signal (rating)', learning), summary('catalogue (service deleted)', catalogue)]));
+    console.log(heading);
+    console.log(table(headers, [summary('learning signal (rating)', learning), summary('catalogue (service deleted)', catalogue)]));
   } finally {
     await stopServers(nodes);
     await drop();
