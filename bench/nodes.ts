@@ -255,21 +255,29 @@ export async function main(argv: string[]) {
       return [name, values.length, fmt(percentile(sorted, 50)), fmt(percentile(sorted, 99)), fmt(sorted[sorted.length - 1]), values.length - sorted.length];
     };
     const learning: (number | null)[] = [];
+    let unchanged = 0;
     for (const r of rated) {
       const explanation = (url: string) => json(url, `/api/v1/recommendations/${r.recommendationId}/services/${r.serviceId}/explanation`);
       const before = (await explanation(nodes[r.origin]!.url)).score_now as number;
       await json(nodes[r.origin]!.url, `/api/v1/recommendations/${r.recommendationId}/feedback`, {
         method: 'POST',
         headers: { authorization: auth.client, 'content-type': 'application/json' },
-        body: JSON.stringify({ service_id: r.serviceId, rating: learning.length % 2 === 0 ? -1 : 1 }),
+        // "Not useful": a rating up may find the score at its ceiling already, and change nothing.
+        body: JSON.stringify({ service_id: r.serviceId, rating: -1 }),
       });
       const started = process.hrtime.bigint();
+      // The server told applies the signal before it answers: where even it shows no change, there is nothing to wait for.
+      if ((await explanation(nodes[r.origin]!.url)).score_now === before) {
+        unchanged++;
+        continue;
+      }
       learning.push(await propagation(nodes, r.origin, started, async (url) => (await explanation(url)).score_now !== before));
     }
     const heading = `\nPropagation to the ${nodes.length - 1} other server${nodes.length > 2 ? 's' : ''} (ms from the changing server's answer until the last other server shows the change; polled every 5 ms, a poll's own time included):`;
     const headers = ['change', 'n', 'p50 ms', 'p99 ms', 'max ms', 'not seen in 10 s'];
     console.log(heading);
     console.log(table(headers, [summary('learning signal (rating)', learning)]));
+    if (unchanged) console.log(`(${unchanged} rating${unchanged > 1 ? 's' : ''} changed no score even on the server told, and are left out)`);
     // Services already rated may be deleted: each is deleted once.
     const deleted = await freshResults(nodes, auth.client, options.changes, new Set());
     const catalogue: (number | null)[] = [];
@@ -286,6 +294,7 @@ export async function main(argv: string[]) {
     }
     console.log(heading);
     console.log(table(headers, [summary('learning signal (rating)', learning), summary('catalogue (service deleted)', catalogue)]));
+    if (unchanged) console.log(`(${unchanged} rating${unchanged > 1 ? 's' : ''} changed no score even on the server told, and are left out)`);
   } finally {
     await stopServers(nodes);
     await drop();
