@@ -380,6 +380,22 @@ export const VARIABLES = {
     example: '7',
     parse: numberIn(Type.Integer({ minimum: 1, maximum: 36_500 }), true),
   }),
+  AURORA_RETENTION_INTERVAL_SECONDS: declare({
+    description:
+      'How often the network deletes per-person data past its retention (the retention job); however many servers run, one of them runs it each time. 0 turns it off on this server.',
+    expected: 'a whole number of seconds from 0 to 604800',
+    default: 21_600,
+    example: '3600',
+    parse: numberIn(Type.Integer({ minimum: 0, maximum: 604_800 }), true),
+  }),
+  AURORA_PURGE_INTERVAL_SECONDS: declare({
+    description:
+      "How often the network deletes expired transfer payloads and expired OpenID Provider records; however many servers run, one of them runs each job each time. 0 turns them off on this server.",
+    expected: 'a whole number of seconds from 0 to 86400',
+    default: 60,
+    example: '30',
+    parse: numberIn(Type.Integer({ minimum: 0, maximum: 86_400 }), true),
+  }),
   AURORA_DP_EPSILON_PER_RELEASE: declare({
     description: 'The privacy budget (epsilon) one release of a week of statistics spends.',
     expected: 'a positive number',

@@ -39,6 +39,7 @@ export interface DB {
   identity_oidc_models: IdentityOidcModelTable;
   identity_accounts: IdentityAccountTable;
   identity_signing_keys: IdentitySigningKeyTable;
+  job_leases: JobLeaseTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -520,4 +521,16 @@ export interface IdentitySigningKeyTable {
   sealed_key_id: string;
   sealed_private_jwk: string;
   created_at: Defaulted<Date>;
+}
+
+/** A background job's lease (jobs/schedule.ts): who holds it, until when, and how often the network ran it. */
+export interface JobLeaseTable {
+  name: string;
+  leased_by: string | null;
+  leased_until: Timestamp | null;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  last_error: string | null;
+  /** Times any server took the job (2026-12-05-40); servers from before it leave it as it is. */
+  runs: ColumnType<string, string | number | undefined, string | number>;
 }

@@ -58,11 +58,11 @@ export interface ServerOptions {
   learning?: Partial<LearningOptions>;
   /** Payload keys and transfer time to live (defaults from AURORA_PAYLOAD_KEYS, AURORA_TRANSFER_TTL_SECONDS). */
   consent?: Omit<ConsentOptions, 'log'>;
-  /** How often expired transfer payloads are purged, in ms (default 60 s; 0 never). */
+  /** How often expired transfer payloads and OpenID records are purged, in ms (default AURORA_PURGE_INTERVAL_SECONDS; 0 never). */
   purgeIntervalMs?: number;
   /**
    * How often service events older than AURORA_EVENT_RETENTION_DAYS are deleted, in ms (default
-   * 6 h, first a minute after start; 0 never).
+   * AURORA_RETENTION_INTERVAL_SECONDS, 6 h; first a minute after start; 0 never).
    */
   eventRetentionIntervalMs?: number;
   /** The web apps' folder and map tiles (defaults: web/dist, AURORA_MAP_TILES). */
@@ -112,7 +112,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // A bad variable stops the start, before anything is opened, rather than failing quietly later
   // (an AURORA_EVENT_RETENTION_DAYS every 6 hours, an epsilon at the first query).
   const config = loadConfig();
-  const retentionEvery = options.eventRetentionIntervalMs ?? 6 * 3_600_000;
+  const retentionEvery = options.eventRetentionIntervalMs ?? config.AURORA_RETENTION_INTERVAL_SECONDS * 1000;
+  const purgeEvery = options.purgeIntervalMs ?? config.AURORA_PURGE_INTERVAL_SECONDS * 1000;
   const headerOptions = { https: config.AURORA_PUBLIC_URL?.startsWith('https:') ?? false };
   const app = Fastify({
     logger: privateLogger(options.logger),
@@ -150,8 +151,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // Expired transfers lose their payload even when nobody asks for them again; once per network.
   scheduleJob(app, options.database.db, {
     name: 'expired-transfers',
-    everyMs: options.purgeIntervalMs ?? 60_000,
-    firstAfterMs: options.purgeIntervalMs ?? 60_000,
+    everyMs: purgeEvery,
+    firstAfterMs: purgeEvery,
     run: () =>
       consent.purge().then(
         (n) => n > 0 && app.log.info({ purged: n }, 'deleted expired transfer payloads'),
@@ -160,8 +161,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   scheduleJob(app, options.database.db, {
     name: 'expired-openid-records',
-    everyMs: options.purgeIntervalMs ?? 60_000,
-    firstAfterMs: options.purgeIntervalMs ?? 60_000,
+    everyMs: purgeEvery,
+    firstAfterMs: purgeEvery,
     run: () => identity.purge().catch((error: unknown) => app.log.warn({ err: error }, 'purging expired OpenID Provider records failed')),
   });
   scheduleRetention(app, options.database.db, { everyMs: retentionEvery, days: config });

@@ -26,6 +26,8 @@ for (const backend of testBackends()) {
       await sql`update job_leases set finished_at = now() - interval '2 minutes' where name = 'count'`.execute(database.db);
       assert.equal(await runIfDue(database.db, job, 'b'), true);
       assert.equal(runs, 2);
+      const lease = await database.db.selectFrom('job_leases').select('runs').where('name', '=', 'count').executeTakeFirstOrThrow();
+      assert.equal(Number(lease.runs), 2, 'the network counts its runs, whichever server took them');
     });
 
     test('a server that stops finishes the job it is running and gives the lease back before it closes', async () => {

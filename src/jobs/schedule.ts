@@ -54,9 +54,9 @@ export async function runIfDue(db: Db, job: Pick<Job, 'name' | 'everyMs' | 'leas
   const lease = `${(job.leaseMs ?? DEFAULT_LEASE_MS) / 1000} seconds`;
   // One statement: the first server ever inserts the row, later ones take it only when it is due and free.
   const { rows } = await sql<{ name: string }>`
-    insert into job_leases as j (name, leased_by, leased_until, started_at)
-    values (${job.name}, ${holder}, now() + ${lease}::interval, now())
-    on conflict (name) do update set leased_by = excluded.leased_by, leased_until = excluded.leased_until, started_at = excluded.started_at
+    insert into job_leases as j (name, leased_by, leased_until, started_at, runs)
+    values (${job.name}, ${holder}, now() + ${lease}::interval, now(), 1)
+    on conflict (name) do update set leased_by = excluded.leased_by, leased_until = excluded.leased_until, started_at = excluded.started_at, runs = j.runs + 1
     where (j.leased_until is null or j.leased_until < now())
       and (j.finished_at is null or j.finished_at <= now() - ${every}::interval)
     returning name`.execute(db);

@@ -61,5 +61,13 @@ for (const backend of testBackends()) {
         await empty.close();
       }
     });
+
+    test('servers started together with AURORA_ADMIN_EMAIL all start: one creates the administrator, none fails on it', async () => {
+      const env = { AURORA_ADMIN_EMAIL: 'together@verkko.example', AURORA_ADMIN_PASSWORD: 'yhdessä-aloitettu-42' };
+      const starts = await Promise.allSettled([1, 2, 3].map(() => bootstrapAdmin(database.db, env, () => {})));
+      assert.deepEqual(starts.map((s) => s.status), ['fulfilled', 'fulfilled', 'fulfilled'], JSON.stringify(starts));
+      const rows = await database.db.selectFrom('staff_users').select('id').where('email', '=', 'together@verkko.example').execute();
+      assert.equal(rows.length, 1);
+    });
   });
 }

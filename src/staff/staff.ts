@@ -134,7 +134,14 @@ export async function bootstrapAdmin(db: Db, env: NodeJS.ProcessEnv, log: (level
   if (email && password) {
     const existing = await db.selectFrom('staff_users').select('id').where('email', '=', normaliseEmail(email)).executeTakeFirst();
     if (existing) return;
-    await createNetworkAdmin(db, { email, name: setting('AURORA_ADMIN_NAME', env) || email, password }, 'env:AURORA_ADMIN_EMAIL');
+    try {
+      await createNetworkAdmin(db, { email, name: setting('AURORA_ADMIN_NAME', env) || email, password }, 'env:AURORA_ADMIN_EMAIL');
+    } catch (error) {
+      // Servers started together on one database all find no administrator; one creates it, and
+      // the others must start all the same rather than fail on the address it took.
+      if (error instanceof StaffExistsError) return;
+      throw error;
+    }
     log('info', `created the network administrator ${normaliseEmail(email)} from AURORA_ADMIN_EMAIL`);
     return;
   }
