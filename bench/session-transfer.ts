@@ -58,7 +58,7 @@ async function startServers(url: string, count: number, profile: boolean): Promi
   const children: ChildProcess[] = [];
   const addresses = await Promise.all(
     Array.from({ length: count }, (_, i) => {
-      const flags = [...SERVER_NODE_FLAGS, ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', `server-${count}-${i}-${Date.now()}.cpuprofile`] : [])];
+      const flags = [...SERVER_NODE_FLAGS, ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [])];
       const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(BENCH_DIR, 'session-transfer-server.ts'), url], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
       children.push(child);
       return new Promise<string>((resolve, reject) => {
