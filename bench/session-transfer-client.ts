@@ -5,7 +5,8 @@ import { latencyStats, type LatencyStats } from './lib.ts';
 import { keepAliveClient, readStdin } from './load.ts';
 
 export interface TransferJob {
-  base: string;
+  /** One server's address, or several servers' (workers take them in turn). */
+  base: string | string[];
   sender: string; // Authorization headers
   receiver: string;
   channelId: string;
@@ -30,11 +31,12 @@ export interface TransferResult {
 }
 
 const job = JSON.parse(await readStdin()) as TransferJob;
-const http = keepAliveClient(job.base, job.concurrency);
+const bases = Array.isArray(job.base) ? job.base : [job.base];
+const clients = bases.map((base) => keepAliveClient(base, Math.ceil(job.concurrency / bases.length)));
 
-function post(path: string, authorization: string, body: unknown) {
+function post(worker: number, path: string, authorization: string, body: unknown) {
   const payload = JSON.stringify(body);
-  return http.send({ path, method: 'POST', headers: { authorization, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, payload);
+  return clients[worker % clients.length]!.send({ path, method: 'POST', headers: { authorization, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, payload);
 }
 
 const ATTRS = { age: 34, municipality_code: '091', life_situation_meters: { housing: [2], finance: [3] } };
@@ -49,9 +51,9 @@ const deadline = Date.now() + job.maxSeconds * 1000;
 
 const ms = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
 
-async function step(path: string, authorization: string, body: unknown, expect: number) {
+async function step(worker: number, path: string, authorization: string, body: unknown, expect: number) {
   try {
-    const r = await post(path, authorization, body);
+    const r = await post(worker, path, authorization, body);
     if (r.status !== expect) {
       firstError ??= `${r.status} ${path}: ${r.body.slice(0, 300)}`;
       return null;
@@ -64,7 +66,7 @@ async function step(path: string, authorization: string, body: unknown, expect: 
 }
 
 await Promise.all(
-  Array.from({ length: job.concurrency }, async () => {
+  Array.from({ length: job.concurrency }, async (_, worker) => {
     for (;;) {
       if (issued >= total) return;
       if (Date.now() > deadline) {
@@ -75,9 +77,9 @@ await Promise.all(
       const measured = index >= job.warmupPairs;
       if (index === job.warmupPairs) measuredStart = process.hrtime.bigint();
       const t0 = process.hrtime.bigint();
-      const d = await step('/api/v1/transfers', job.sender, { target_channel_id: job.channelId, attributes: ATTRS, purpose: 'Jatkaa asumisneuvontaan' }, 201);
+      const d = await step(worker, '/api/v1/transfers', job.sender, { target_channel_id: job.channelId, attributes: ATTRS, purpose: 'Jatkaa asumisneuvontaan' }, 201);
       const t1 = process.hrtime.bigint();
-      const r = d ? await step('/api/v1/transfers/redeem', job.receiver, { token: d.token }, 200) : null;
+      const r = d ? await step(worker, '/api/v1/transfers/redeem', job.receiver, { token: d.token }, 200) : null;
       if (!measured) continue;
       latencies.deposit.push(Number(t1 - t0) / 1e6);
       if (!d) errors.deposit++;
@@ -91,7 +93,7 @@ await Promise.all(
   }),
 );
 const seconds = measuredStart ? Number(process.hrtime.bigint() - measuredStart) / 1e9 : 0;
-http.close();
+for (const c of clients) c.close();
 
 function stats(values: number[], errorCount: number): StepStats {
   const { items: _, ...step } = latencyStats(values, errorCount);

@@ -8,6 +8,7 @@ import type { ImportProgress, ImportSummary } from './catalogue/import-run.ts';
 import { databaseTarget, defaultDataDir, loadConfig, portFrom, type StorageOptions } from './config.ts';
 import { DataDirLockedError, DataDirPermissionsError, openDatabase } from './db/database.ts';
 import { OperationError } from './operations.ts';
+import type { AuditVerification } from './transfers/audit-chain.ts';
 
 class UsageError extends Error {}
 
@@ -244,10 +245,14 @@ export function buildCli() {
     .description('check the hash chain of consent events; exits 1 at the first broken link')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const result = (await runOperation(storage(), 'audit-verify', {})) as { ok: boolean; count: number; first_bad_seq?: number; reason?: string };
+      const result = (await runOperation(storage(), 'audit-verify', {})) as AuditVerification;
+      const events = (n: number) => `${n} event${n === 1 ? '' : 's'}`;
       if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
-      else if (result.ok) process.stdout.write(`OK: the consent audit chain is intact (${result.count} event${result.count === 1 ? '' : 's'})\n`);
-      else process.stdout.write(`BROKEN at seq ${result.first_bad_seq}: ${result.reason} (${result.count} event${result.count === 1 ? '' : 's'} before it verified)\n`);
+      else if (result.ok) process.stdout.write(`OK: the consent audit chains are intact (${events(result.count)}); heads digest ${result.heads_digest}\n`);
+      else
+        for (const b of result.broken ?? [])
+          process.stdout.write(`BROKEN at chain ${b.chain} link ${b.link}${b.seq === undefined ? '' : ` (seq ${b.seq})`}: ${b.reason}\n`);
+      if (!o.json && !result.ok) process.stdout.write(`(${events(result.count)} verified outside the breaks)\n`);
       if (!result.ok) process.exitCode = 1;
     });
   program

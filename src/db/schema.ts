@@ -27,6 +27,7 @@ export interface DB {
   consents: ConsentTable;
   consent_audit: ConsentAuditTable;
   consent_audit_head: ConsentAuditHeadTable;
+  consent_audit_chains: ConsentAuditChainTable;
   person_consents: PersonConsentTable;
   person_checks: PersonCheckTable;
   consent_rate_events: ConsentRateEventTable;
@@ -295,9 +296,10 @@ export interface ConsentTable {
 
 export type ConsentAuditEvent = 'issue' | 'redeem' | 'refuse' | 'withdraw' | 'purge';
 
-/** One consent event in the hash chain; never the attribute values. */
+/** One consent event in one of the hash chains; never the attribute values. */
 export interface ConsentAuditTable {
-  seq: number;
+  /** A row id from a sequence (for the rows before chains, also their place in the legacy chain). */
+  seq: Generated<number>;
   at: Timestamp;
   event: ConsentAuditEvent;
   consent_id: string | null;
@@ -306,11 +308,23 @@ export interface ConsentAuditTable {
   reason: string | null;
   prev_hash: string;
   hash: string;
+  /** The chain (1–64; 0 for the legacy chain's rows written by an older server; null for rows from before chains). */
+  chain: number | null;
+  /** The row's place in its chain, from 1 (null for rows from before chains: their seq is their place). */
+  link: number | null;
 }
 
+/** The legacy chain's head (the rows from before chains, and those an older server still appends). */
 export interface ConsentAuditHeadTable {
   id: number;
   seq: number;
+  hash: string;
+}
+
+/** One chain's head: its last link and that row's hash. */
+export interface ConsentAuditChainTable {
+  chain: number;
+  link: number;
   hash: string;
 }
 

@@ -118,8 +118,11 @@ export function recordServiceFeedback(db: Db, serviceId: string, value: number, 
 /**
  * A transfer was redeemed: each service the receiving channel belongs to received it. The consent is
  * the person proxy, so a channel shared by several services counts the person once per service.
+ * Concurrent redemptions' events are written together, one INSERT a batch, like recommendations'
+ * (a channel of more services than a batch item holds is written on its own).
  */
 export function recordTransferReceived(db: Db, consentId: string, log?: HookLog) {
+  const record = (db: Db, events: ServiceEvent[]) => (events.length <= RECORDED_PER_RECOMMENDATION ? recordGrouped(db, events) : recordServiceEvents(db, events));
   return safely(db, log, 'transfer received', async () => {
     const links = await db
       .selectFrom('consents as c')
@@ -129,5 +132,5 @@ export function recordTransferReceived(db: Db, consentId: string, log?: HookLog)
       .where('c.id', '=', consentId)
       .execute();
     return links.map((l) => ({ kind: 'transfer_received' as const, service_id: l.service_id, recommendation_id: consentId }));
-  });
+  }, record);
 }

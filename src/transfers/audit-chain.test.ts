@@ -12,7 +12,7 @@ import { createClient } from '../clients/clients.ts';
 import { basicAuth, createTestApp, type TestApp } from '../testing/app.ts';
 import { addChannel } from '../testing/catalogue.ts';
 import { testBackends } from '../testing/databases.ts';
-import { appendConsentAudit, verifyAuditChain } from './audit-chain.ts';
+import { appendConsentAudit, chainOf, verifyAuditChain } from './audit-chain.ts';
 import { enableTransfer, purgeExpired } from './transfers.ts';
 
 /**
@@ -40,6 +40,16 @@ async function blockAudit(db: Database['db'], event: string) {
   return async () => {
     await sql`alter table consent_audit drop constraint test_block`.execute(db);
   };
+}
+
+/** Every chain's links are 1, 2, … with no gap and no place taken twice, up to its head. */
+async function assertNoForks(db: Database['db']) {
+  const rows = await db.selectFrom('consent_audit').select(['chain', 'link']).where('chain', '>', 0).orderBy('chain').orderBy('link').execute();
+  const heads = await db.selectFrom('consent_audit_chains').select(['chain', 'link']).execute();
+  for (const head of heads) {
+    const links = rows.filter((r) => r.chain === head.chain).map((r) => Number(r.link));
+    assert.deepEqual(links, Array.from({ length: Number(head.link) }, (_, i) => i + 1), `chain ${head.chain}: no gaps, no forks`);
+  }
 }
 
 for (const backend of testBackends()) {
@@ -111,7 +121,9 @@ for (const backend of testBackends()) {
       const all = await db.selectFrom('consent_audit').selectAll().execute();
       const text = JSON.stringify(all);
       for (const secret of ['"091"', '"age"', 'housing', 'finance', 'municipality', a.token, w.token, w.consent_key, 'Jatkaa']) assert.ok(!text.includes(secret), `the log holds no ${secret}`);
-      assert.deepEqual(await verifyAuditChain(db), { ok: true, count: all.length });
+      const verified = await verifyAuditChain(db);
+      assert.equal(verified.ok, true, JSON.stringify(verified));
+      assert.equal(verified.count, all.length);
     });
 
     test('30 concurrent redemptions (and 30 concurrent refusals) leave one valid chain', async () => {
@@ -123,8 +135,11 @@ for (const backend of testBackends()) {
       for (const d of deposits) assert.deepEqual((await events(d.consent_id)).sort(), ['issue:sender', 'redeem:receiver', 'refuse:receiver:used']);
       const verified = await verifyAuditChain(db);
       assert.equal(verified.ok, true, JSON.stringify(verified));
-      const seqs = (await db.selectFrom('consent_audit').select('seq').orderBy('seq').execute()).map((r) => Number(r.seq));
-      assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), 'no gaps, no forks');
+      await assertNoForks(db);
+      for (const d of deposits) {
+        const chains = await db.selectFrom('consent_audit').select('chain').distinct().where('consent_id', '=', d.consent_id).execute();
+        assert.deepEqual(chains.map((c) => c.chain), [chainOf(d.consent_id)], "a consent's events are in its one chain");
+      }
     });
 
     test('the log refuses UPDATE and DELETE', async () => {
@@ -132,39 +147,80 @@ for (const backend of testBackends()) {
       await assert.rejects(sql`delete from consent_audit where seq = 1`.execute(t.database.db), /append-only/);
     });
 
-    test('a changed row is found at its seq; a deleted row too', async () => {
+    test('a changed, forged, reordered or deleted row is found at its chain and link; so is a removed tail', async () => {
       const db = t.database.db;
       const before = await verifyAuditChain(db);
-      assert.ok(before.ok && before.count >= 10);
-      const third = await db.selectFrom('consent_audit').select('reason').where('seq', '=', 3).executeTakeFirstOrThrow();
-      await tamper(db, sql`update consent_audit set reason = 'tampered' where seq = 3`);
+      assert.ok(before.ok && before.count >= 10, JSON.stringify(before));
+      // The chain with the most rows, so that a row has rows after it.
+      const busiest = await db.selectFrom('consent_audit').select(['chain', sql<number>`count(*)::int`.as('n')]).where('chain', '>', 0).groupBy('chain').orderBy('n', 'desc').executeTakeFirstOrThrow();
+      const chain = Number(busiest.chain);
+      assert.ok(busiest.n >= 3, `chain ${chain} has ${busiest.n} rows`);
+      const at = (link: number) => db.selectFrom('consent_audit').selectAll().where('chain', '=', chain).where('link', '=', link).executeTakeFirstOrThrow();
+      const second = await at(2);
+
+      await tamper(db, sql`update consent_audit set reason = 'tampered' where seq = ${second.seq}`);
       const changed = await verifyAuditChain(db);
       assert.equal(changed.ok, false);
-      assert.equal(changed.first_bad_seq, 3);
-      assert.equal(changed.count, 2);
-      await tamper(db, sql`update consent_audit set reason = ${third.reason} where seq = 3`);
-      assert.equal((await verifyAuditChain(db)).ok, true, 'changed back, the chain verifies again');
+      assert.deepEqual([changed.first_bad_chain, changed.first_bad_link, changed.first_bad_seq], [chain, 2, Number(second.seq)]);
+      assert.match(changed.reason!, /changed/);
+      assert.equal(changed.broken!.length, 1, 'the other chains verify');
+      await tamper(db, sql`update consent_audit set reason = ${second.reason} where seq = ${second.seq}`);
+      assert.equal((await verifyAuditChain(db)).ok, true, 'changed back, the chains verify again');
 
       // Recomputing a changed row's own hash does not help: the next link no longer follows.
-      const row = await db.selectFrom('consent_audit').selectAll().where('seq', '=', 5).executeTakeFirstOrThrow();
       const { auditHash } = await import('./audit-chain.ts');
-      const forged = auditHash(row.prev_hash, { seq: 5, at: new Date(row.at).toISOString(), event: row.event, consent_id: row.consent_id, actor: 'system', reason: row.reason });
-      await tamper(db, sql`update consent_audit set actor = 'system', hash = ${forged} where seq = 5`);
-      assert.equal((await verifyAuditChain(db)).first_bad_seq, 6);
-      await tamper(db, sql`update consent_audit set actor = ${row.actor}, hash = ${row.hash} where seq = 5`);
+      const forged = auditHash(second.prev_hash, { chain, link: 2, at: new Date(second.at).toISOString(), event: second.event, consent_id: second.consent_id, actor: 'system', reason: second.reason });
+      await tamper(db, sql`update consent_audit set actor = 'system', hash = ${forged} where seq = ${second.seq}`);
+      const refollowed = await verifyAuditChain(db);
+      assert.deepEqual([refollowed.first_bad_chain, refollowed.first_bad_link], [chain, 3]);
+      await tamper(db, sql`update consent_audit set actor = ${second.actor}, hash = ${second.hash} where seq = ${second.seq}`);
 
-      await tamper(db, sql`delete from consent_audit where seq = 7`);
+      // A row moved out of its place leaves a gap behind.
+      const third = await at(3);
+      await tamper(db, sql`update consent_audit set link = link + 1000 where seq = ${third.seq}`);
+      const moved = await verifyAuditChain(db);
+      assert.deepEqual([moved.first_bad_chain, moved.first_bad_link], [chain, 3]);
+      assert.match(moved.reason!, /missing/);
+      await tamper(db, sql`update consent_audit set link = 3 where seq = ${third.seq}`);
+
+      // Two rows swapped: each stands where the other's predecessor should be.
+      // (Through negative links: (chain, link) is unique at every row.)
+      const swap = async () => {
+        await tamper(db, sql`update consent_audit set link = -link where chain = ${chain} and link in (2, 3)`);
+        await tamper(db, sql`update consent_audit set link = case link when -2 then 3 else 2 end where chain = ${chain} and link in (-2, -3)`);
+      };
+      await swap();
+      const swapped = await verifyAuditChain(db);
+      assert.deepEqual([swapped.first_bad_chain, swapped.first_bad_link], [chain, 2]);
+      assert.match(swapped.reason!, /does not follow/);
+      await swap();
+      assert.equal((await verifyAuditChain(db)).ok, true);
+
+      await tamper(db, sql`delete from consent_audit where seq = ${second.seq}`);
       const deleted = await verifyAuditChain(db);
-      assert.equal(deleted.ok, false);
-      assert.equal(deleted.first_bad_seq, 7);
+      assert.deepEqual([deleted.ok, deleted.first_bad_chain, deleted.first_bad_link], [false, chain, 2]);
       assert.match(deleted.reason!, /missing/);
 
-      const last = before.count;
-      await tamper(db, sql`delete from consent_audit where seq >= 7`);
+      // Only the last row of another chain removed: the chain itself is whole, its head is not.
+      const other = await db.selectFrom('consent_audit_chains').select(['chain', 'link']).where('chain', '!=', chain).where('link', '>', 0).orderBy('chain').executeTakeFirstOrThrow();
+      await tamper(db, sql`delete from consent_audit where chain = ${other.chain} and link = ${other.link}`);
       const truncated = await verifyAuditChain(db);
-      assert.equal(truncated.ok, false, 'removing the tail is seen by the chain head');
-      assert.equal(truncated.first_bad_seq, 7);
-      assert.ok(last > 7);
+      const tail = truncated.broken!.find((b) => b.chain === Number(other.chain));
+      assert.ok(tail, JSON.stringify(truncated));
+      assert.equal(tail.link, Number(other.link));
+      assert.match(tail.reason, /head is at link/);
+
+      // A row put where no chain is walked is counted, not passed over.
+      await tamper(db, sql`delete from consent_audit where chain = ${chain} and link >= 2`);
+      await sql`update consent_audit_chains set link = 1, hash = ${(await at(1)).hash} where chain = ${chain}`.execute(db);
+      await sql`update consent_audit_chains set link = (select count(*) from consent_audit where chain = ${other.chain}), hash = (select hash from consent_audit where chain = ${other.chain} order by link desc limit 1) where chain = ${other.chain}`.execute(db);
+      assert.equal((await verifyAuditChain(db)).ok, true, 'both chains cut back to whole, with heads to match');
+      const stray = await at(1);
+      await tamper(db, sql`insert into consent_audit (chain, link, at, event, consent_id, actor, reason, prev_hash, hash) values (99, 1, ${stray.at}, 'issue', null, 'system', null, '', 'x')`);
+      const strayed = await verifyAuditChain(db);
+      assert.equal(strayed.ok, false);
+      assert.match(strayed.reason!, /1 row is in no chain/);
+      assert.equal(strayed.first_bad_chain, 99);
     });
   });
 
@@ -271,7 +327,9 @@ describe('aurora audit verify', () => {
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^OK\b.*\(3 events\)/);
     const asJson = await run(['--data-dir', dataDir, 'audit', 'verify', '--json']);
-    assert.deepEqual(JSON.parse(asJson.stdout), { ok: true, count: 3 });
+    const parsed = JSON.parse(asJson.stdout);
+    assert.deepEqual([parsed.ok, parsed.count], [true, 3]);
+    assert.match(parsed.heads_digest, /^[0-9a-f]{64}$/);
     database = await openDatabase({ kind: 'pglite', dataDir });
     try {
       await tamper(database.db, sql`update consent_audit set actor = 'person' where seq = 2`);
@@ -280,6 +338,6 @@ describe('aurora audit verify', () => {
     }
     const bad = await run(['--data-dir', dataDir, 'audit', 'verify']);
     assert.equal(bad.code, 1);
-    assert.match(bad.stdout, /^BROKEN at seq 2\b/);
+    assert.match(bad.stdout, /^BROKEN at chain ([1-9]|[1-5]\d|6[0-4]) link \d+ \(seq 2\): chain \d+ link \d+ \(seq 2\) has been changed\n/);
   });
 });
