@@ -25,7 +25,8 @@ export interface Database {
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string }
   | { kind: 'pglite'; dataDir: string }
-  | { kind: 'pglite-memory' };
+  /** In memory; from a data folder image (PGlite's dumpDataDir) when one is given, instead of an empty cluster. */
+  | { kind: 'pglite-memory'; image?: Blob };
 
 /** Thrown when another process holds the PGlite data folder. */
 export class DataDirLockedError extends Error {
@@ -143,7 +144,7 @@ async function connect(target: DatabaseTarget): Promise<Database> {
     };
   }
   if (target.kind === 'pglite-memory') {
-    const pglite = await PGlite.create({ extensions: { pg_trgm } });
+    const pglite = await PGlite.create({ extensions: { pg_trgm }, ...(target.image ? { loadDataDir: target.image } : {}) });
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
     return {
       db,

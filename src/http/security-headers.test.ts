@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { createTestDatabase } from '../testing/databases.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { openDatabase, type Database } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
 import { API_CSP, DOCS_CSP, HSTS } from './security-headers.ts';
 import { buildServer } from './server.ts';
 
@@ -19,7 +20,7 @@ describe('security headers', () => {
     mkdirSync(join(dist, 'assets'));
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>citizen</title>');
     writeFileSync(join(dist, 'assets', 'main-abc123.js'), 'console.log(1)');
-    database = await openDatabase({ kind: 'pglite-memory' });
+    database = await createTestDatabase('pglite');
     app = await buildServer({ database, purgeIntervalMs: 0, eventRetentionIntervalMs: 0, trustProxy: true, web: { distDir: dist, mapTiles: null } });
   });
   after(async () => {

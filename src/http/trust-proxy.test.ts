@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
+import { createTestDatabase } from '../testing/databases.ts';
 import { test } from 'node:test';
-import { openDatabase } from '../db/database.ts';
 import { buildServer, trustProxyFromEnv } from './server.ts';
 
 /** Which client address the limits see: the proxy's forwarded one only when the operator trusts it. */
@@ -16,7 +16,7 @@ test('AURORA_TRUST_PROXY: unset/false trusts nobody; true, a hop count or addres
 });
 
 test('X-Forwarded-For decides request.ip only behind a trusted proxy', async () => {
-  const database = await openDatabase({ kind: 'pglite-memory' });
+  const database = await createTestDatabase('pglite');
   try {
     for (const [trustProxy, expected] of [[false, '127.0.0.1'], [true, '203.0.113.7']] as const) {
       const app = await buildServer({ database, purgeIntervalMs: 0, trustProxy });

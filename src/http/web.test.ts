@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { createTestDatabase } from '../testing/databases.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { openDatabase, type Database } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
 import { buildServer } from './server.ts';
 import { checkTileTemplate, notBuiltPage } from './web.ts';
 
@@ -30,7 +31,7 @@ describe('web apps', () => {
 
   before(async () => {
     dist = fakeDist();
-    database = await openDatabase({ kind: 'pglite-memory' });
+    database = await createTestDatabase('pglite');
     app = await buildServer({ database, purgeIntervalMs: 0, web: { distDir: dist, mapTiles: 'https://tiles.example/{z}/{x}/{y}.png', mapAttribution: '© Example' } });
     bare = await buildServer({ database, purgeIntervalMs: 0, web: { distDir: join(dist, 'missing'), mapTiles: null } });
   });

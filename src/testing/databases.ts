@@ -1,10 +1,27 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type Database } from '../db/database.ts';
+import { migrateToLatest, migrationFiles } from '../db/migrate.ts';
+import { PGliteDialect } from '../db/pglite-dialect.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
 /**
  * The back ends every database test runs on: PGlite always, and the PostgreSQL server named by
  * DATABASE_URL when it is set (CI sets it). Each test database is new and empty but migrated.
+ *
+ * Migrating an empty database is most of what a test database costs (on PGlite, creating the
+ * cluster and running every migration takes seconds; the suite makes hundreds), so it is done once
+ * for the migrations as they are: PGlite databases start from an image of a migrated data folder,
+ * kept in the temporary folder for every test process of the run (and later runs) under a key of
+ * the migrations' contents and PGlite's version; PostgreSQL ones are copies of a migrated template
+ * database on the same server, named by the same key. The migrator still runs on each (it finds
+ * nothing to do), so what a test gets is what migrating gives.
  */
 export type Backend = 'pglite' | 'postgres';
 
@@ -13,8 +30,8 @@ export function testBackends(): Backend[] {
 }
 
 export async function createTestDatabase(backend: Backend): Promise<Database> {
-  if (backend === 'pglite') return openDatabase({ kind: 'pglite-memory' });
-  const { url, drop } = await createPostgresDatabase();
+  if (backend === 'pglite') return openDatabase({ kind: 'pglite-memory', image: await migratedImage() });
+  const { url, drop } = await createPostgresDatabase({ migrated: true });
   const database = await openDatabase({ kind: 'postgres', url });
   return {
     ...database,
@@ -25,30 +42,117 @@ export async function createTestDatabase(backend: Backend): Promise<Database> {
   };
 }
 
-/** A fresh, empty database on the DATABASE_URL server, and a function that drops it. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** What the migrated schema depends on: every migration's name and text, and the PGlite build. */
+function migrationsKey(): string {
+  const hash = createHash('sha256');
+  const pgliteVersion = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string }).version;
+  hash.update(`pglite ${pgliteVersion}\n`);
+  for (const { name, path } of migrationFiles()) hash.update(`${name}\n`).update(readFileSync(path)).update('\n');
+  return hash.digest('hex').slice(0, 16);
+}
+
+let image: Promise<Blob> | undefined;
+
+/** The data folder of a migrated PGlite database, as PGlite dumps it (an uncompressed tar). */
+function migratedImage(): Promise<Blob> {
+  image ??= (async () => {
+    const folder = join(tmpdir(), 'aurora-test-images');
+    const file = join(folder, `pglite-${migrationsKey()}.tar`);
+    try {
+      return new Blob([readFileSync(file)]);
+    } catch {
+      // Not made yet: make it (test processes running at once may each make it; the last rename wins, and they are alike).
+    }
+    const pglite = await PGlite.create({ extensions: { pg_trgm } });
+    const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
+    try {
+      await migrateToLatest(db);
+      const dumped = await pglite.dumpDataDir('none');
+      mkdirSync(folder, { recursive: true });
+      const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+      writeFileSync(partial, Buffer.from(await dumped.arrayBuffer()));
+      renameSync(partial, file);
+      return dumped;
+    } finally {
+      await db.destroy();
+      await pglite.close();
+    }
+  })();
+  image.catch(() => (image = undefined));
+  return image;
+}
+
+/** Runs `use` with a connection to the DATABASE_URL server (for creating and dropping databases). */
+async function withServer<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
   const base = process.env.DATABASE_URL;
   if (!base) throw new Error('DATABASE_URL is not set');
-  const name = `aurora_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
   try {
-    await admin.query(`create database ${name}`);
+    return await use(client);
   } finally {
-    await admin.end();
+    await client.end();
   }
-  const url = new URL(base);
+}
+
+const urlOf = (name: string) => {
+  const url = new URL(process.env.DATABASE_URL!);
   url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await c.end();
+  return url.toString();
+};
+
+let template: Promise<string> | undefined;
+
+/** The migrated template database on the DATABASE_URL server, made once (under an advisory lock, as test processes start at once). */
+function migratedTemplate(): Promise<string> {
+  template ??= withServer(async (client) => {
+    const name = `aurora_template_${migrationsKey()}`;
+    await client.query('select pg_advisory_lock(hashtext($1))', [name]);
+    try {
+      const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+      if (found.rowCount === 0) {
+        const building = `${name}_${randomBytes(4).toString('hex')}`;
+        await client.query(`create database ${building}`);
+        try {
+          const database = await openDatabase({ kind: 'postgres', url: urlOf(building) });
+          await database.close();
+          // Renamed when complete, so that a run cut short leaves no half-migrated template behind under the name.
+          await client.query(`alter database ${building} rename to ${name}`);
+        } catch (error) {
+          await client.query(`drop database if exists ${building} with (force)`);
+          throw error;
+        }
       }
-    },
+      return name;
+    } finally {
+      await client.query('select pg_advisory_unlock(hashtext($1))', [name]);
+    }
+  });
+  template.catch(() => (template = undefined));
+  return template;
+}
+
+/**
+ * A fresh database on the DATABASE_URL server, and a function that drops it: empty, or, with
+ * `migrated`, a copy of the migrated template.
+ */
+export async function createPostgresDatabase(options: { migrated?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
+  const from = options.migrated ? await migratedTemplate() : undefined;
+  const name = `aurora_test_${randomBytes(6).toString('hex')}`;
+  await withServer(async (client) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.query(from ? `create database ${name} template ${from}` : `create database ${name}`);
+        return;
+      } catch (error) {
+        // 55006: the template is in use by another session, for a moment (another copy being made).
+        if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 150));
+      }
+    }
+  });
+  return {
+    url: urlOf(name),
+    drop: () => withServer(async (client) => void (await client.query(`drop database if exists ${name} with (force)`))),
   };
 }

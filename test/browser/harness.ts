@@ -1,5 +1,6 @@
 // Page functions (page.evaluate) run in the browser: their DOM types are needed here.
 /// <reference lib="dom" />
+import { createTestDatabase } from '../../src/testing/databases.ts';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_FILES } from '../../src/demo/catalogue.ts';
-import { openDatabase, type Database } from '../../src/db/database.ts';
+import type { Database } from '../../src/db/database.ts';
 import { buildServer, type ServerOptions } from '../../src/http/server.ts';
 import { importPtvFiles } from '../../src/operations.ts';
 
@@ -45,7 +46,7 @@ export function ensureWebBuilt() {
 
 export async function startNetwork(options: { demo?: boolean; server?: Partial<Omit<ServerOptions, 'database'>> } = {}): Promise<Network> {
   ensureWebBuilt();
-  const database = await openDatabase({ kind: 'pglite-memory' });
+  const database = await createTestDatabase('pglite');
   try {
     if (options.demo !== false) await importPtvFiles(database.db, DEMO_FILES, { actor: 'demo' });
     const app = await buildServer({ database, purgeIntervalMs: 0, ...options.server });
