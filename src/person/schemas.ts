@@ -34,6 +34,7 @@ export const Erased = Type.Object({
   withdrawn: Type.Integer({ description: 'Consents that were still waiting and are now withdrawn (their values deleted)' }),
   consents_forgotten: Type.Integer({ description: 'Consents removed from your list' }),
   checks_deleted: Type.Integer(),
+  profile_attributes_deleted: Type.Integer({ description: 'Attributes of your profile deleted, with the key that encrypted them' }),
 });
 
 /** The attribute registry in words. */
