@@ -1,3 +1,4 @@
+import { Profile } from '../profile/schemas.ts';
 import Type from 'typebox';
 import { Language, Secret, Uuid } from '../http/schemas.ts';
 import { Meters } from '../recommender/schemas.ts';
@@ -91,6 +92,7 @@ export const OwnTransferAnswer = Type.Object({
 
 /** Everything the network holds for a person. */
 export const Export = Type.Object({
+  profile: Profile,
   exported_at: Type.String({ format: 'date-time' }),
   language: Type.Union([Type.Literal('fi'), Type.Literal('sv'), Type.Literal('en')], { description: 'The language of about, as ?lang= asked (English when not).' }),
   about: Type.String(),

@@ -10,6 +10,7 @@ import { limitAnonymous } from '../rate-limits/per-address.ts';
 import { PROFILE_ATTRIBUTES, storeScope } from './attribute-scopes.ts';
 import { MAX_VALUE_BYTES, PROFILE_WRITES } from './limits.ts';
 import { readProfile } from './read-profile.ts';
+import { Profile } from './schemas.ts';
 import { removeAttribute } from './remove-attribute.ts';
 import { storeAttribute } from './store-attribute.ts';
 
@@ -25,22 +26,6 @@ const ValueBody = Type.Object(
   { additionalProperties: false },
 );
 const Stored = Type.Object({ name: Type.String(), event: Type.Union([Type.Literal('stored'), Type.Literal('changed')]) });
-const By = Type.Union([Type.Literal('person'), Type.Literal('service')]);
-const Profile = Type.Object({
-  attributes: Type.Array(
-    Type.Object({ name: Type.String(), value: Type.Unknown(), updated_at: Type.String({ format: 'date-time' }), updated_by: By, service_name: Type.Optional(Type.String()) }),
-  ),
-  history: Type.Array(
-    Type.Object({
-      attribute: Type.String(),
-      event: Type.Union([Type.Literal('stored'), Type.Literal('changed'), Type.Literal('removed'), Type.Literal('store-allowed')]),
-      by: By,
-      service_name: Type.Optional(Type.String()),
-      at: Type.String({ format: 'date-time' }),
-    }),
-    { description: 'Newest first; the 200 latest' },
-  ),
-});
 const PERSON_HELP = 'Needs `Authorization: Bearer <person key>` (the citizen app’s). Values are kept encrypted under a key of your own, which erasing everything (DELETE /api/v1/my) destroys.';
 
 declare module 'fastify' {
