@@ -59,6 +59,12 @@ export async function finishLogin(search: string): Promise<{ back: string; tookO
     body: {},
     headers: { authorization: `Bearer ${mine}`, 'aurora-access-token': tokens.access_token },
   });
+  // Its one use is over: the token goes now rather than living out its ten minutes.
+  void fetch('/oidc/token/revocation', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: tokens.access_token, token_type_hint: 'access_token', client_id: CLIENT_ID }),
+  }).catch(() => {});
   const tookOver = answer.person_key !== mine;
   if (tookOver) setPersonKey(answer.person_key);
   saveLogin({ id_token: tokens.id_token, attached: true, at: new Date().toISOString() });
