@@ -41,6 +41,10 @@ export interface DB {
   identity_accounts: IdentityAccountTable;
   identity_signing_keys: IdentitySigningKeyTable;
   job_leases: JobLeaseTable;
+  identity_account_persons: IdentityAccountPersonTable;
+  profile_keys: ProfileKeyTable;
+  profile_attributes: ProfileAttributeTable;
+  profile_history: ProfileHistoryTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -526,6 +530,45 @@ export interface IdentityAccountTable {
   shared_claims: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: Defaulted<Date>;
   last_login_at: Defaulted<Date>;
+}
+
+/** The person key attached to an account, sealed (identity/account-person.ts). */
+export interface IdentityAccountPersonTable {
+  account_id: string;
+  /** The person's subject: HMAC of the person key, as the person API knows them. */
+  person: string;
+  /** The person key sealed with the payload keyring (associated data: the account id). */
+  sealed_key: string;
+  key_id: string;
+  attached_at: Defaulted<Date>;
+}
+
+/** A person's profile data key, wrapped by the payload keyring (profile/data-keys.ts). */
+export interface ProfileKeyTable {
+  person: string;
+  key_id: string;
+  wrapped_key: string;
+  created_at: Defaulted<Date>;
+}
+
+export interface ProfileAttributeTable {
+  person: string;
+  name: string;
+  /** AES-256-GCM under the person's data key: base64url(iv ‖ ciphertext ‖ tag). */
+  sealed_value: string;
+  updated_at: Defaulted<Date>;
+  /** `person` or `service:<client id>`. */
+  updated_by: string;
+}
+
+export interface ProfileHistoryTable {
+  id: Generated<string>;
+  person: string;
+  attribute: string;
+  event: 'stored' | 'changed' | 'removed' | 'store-allowed';
+  actor: string;
+  service_name: string | null;
+  at: Defaulted<Date>;
 }
 
 export interface IdentitySigningKeyTable {

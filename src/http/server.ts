@@ -41,6 +41,8 @@ import { suomifiSettingsFromEnv } from '../identity/suomifi/settings.ts';
 import { createSuomifiLogin } from '../identity/suomifi/suomifi-login.ts';
 import { IdentityService } from '../identity/identity-service.ts';
 import { identityRoutes } from '../identity/routes.ts';
+import { accountPersonRoutes } from '../identity/account-person-routes.ts';
+import { profileRoutes } from '../profile/routes.ts';
 import { testEidRoutes } from '../identity/test-eid/test-eid.ts';
 import { brokerEidFromConfig } from '../identity/oidc-eid.ts';
 
@@ -208,6 +210,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         securitySchemes: {
           basicAuth: { type: 'http', scheme: 'basic', description: 'client_id:client_secret of an API client' },
           personKey: { type: 'http', scheme: 'bearer', description: "A person's key: 32 random bytes, base64url, made and kept by the citizen app; the network keeps only an HMAC of it" },
+          oidcAccessToken: { type: 'http', scheme: 'bearer', description: "An access token from the network's OpenID Provider (/oidc/token), bearer (not DPoP-bound)" },
           consoleSession: { type: 'apiKey', in: 'cookie', name: 'aurora_console', description: 'A console session (POST /api/v1/console/session); changes also need the header x-aurora-csrf: 1' },
         },
       },
@@ -217,7 +220,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: 'recommender', description: 'Services for a life situation, with reasons; feedback that teaches it' },
         { name: 'auroraai', description: 'The AuroraAI core components service recommender API (recommend_service, text_search, recommendation_feedback), unchanged' },
         { name: 'consent', description: "Consent and session transfer: a person's attributes carried, with their consent, to the next service once; signed consent receipts" },
-        { name: 'person', description: "The person's own API (Bearer person key): their transfers, consents, saved checks, export and erasure; the attribute texts and transfer targets for consent questions" },
+        { name: 'person', description: "The person's own API (Bearer person key): their transfers, consents, saved checks, profile, account link, export and erasure; the attribute texts and transfer targets for consent questions; a service keeping a profile attribute with a store: scope" },
         { name: 'identity', description: 'Upstream eID: Suomi.fi e-Identification (SAML 2.0) metadata, login and single logout' },
         { name: 'console', description: 'Membership of the network and the provider console: applications, staff, services, transfers, API clients, teaching, statistics, audit' },
         { name: 'operations' },
@@ -285,6 +288,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     identity.registerEid(suomifiEid(identity));
   }
   await app.register(identityRoutes);
+  await app.register(accountPersonRoutes);
+  await app.register(profileRoutes);
   // The test eID logs anyone in as a fictional person: a production start never offers it.
   if ((options.testEid ?? config.AURORA_DEMO) && !isProduction(config)) await app.register(testEidRoutes(publicOrigin(config)));
   // A client's call then reads no row; every change to clients, from any process, drops what is kept.

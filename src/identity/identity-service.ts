@@ -33,13 +33,14 @@ export class IdentityService {
     private readonly db: Db,
     readonly provider: Provider,
     readonly subjectKey: Buffer,
+    readonly keyring: PayloadKeyring,
   ) {
     this.completeEidLogin = completeEidLoginWith(() => this.db, () => this.provider, subjectKey);
     this.cancelEidLogin = cancelEidLoginWith(() => this.db, () => this.provider);
   }
 
   static async open(db: Db, keyring: PayloadKeyring, subjectKey: Buffer, options: ProviderOptions): Promise<IdentityService> {
-    return new IdentityService(db, await createProvider(db, keyring, subjectKey, options), subjectKey);
+    return new IdentityService(db, await createProvider(db, keyring, subjectKey, options), subjectKey, keyring);
   }
 
   /** Offers an eID on the login page (the test eID, Suomi.fi); a second one of the same name replaces the first. */

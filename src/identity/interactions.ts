@@ -5,6 +5,10 @@ import type { Db } from '../db/database.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { keepSharedClaims, sharedClaims } from './accounts.ts';
 import { LoginExpired, type LoginSubmission } from './complete-login.ts';
+import { READ_SCOPES, STORE_SCOPES, storedAttributeOf } from '../profile/attribute-scopes.ts';
+import { recordStoreAllowed } from '../profile/allow-store.ts';
+import { profileValues } from '../profile/read-profile.ts';
+import { personOfAccount } from './account-person.ts';
 import { CLAIM_SCOPES, type DerivedClaims } from './derived-claims.ts';
 import type { IdentityService } from './identity-service.ts';
 import { PAGE_CSP, consentPage, loginPage, pageLanguage } from './pages.ts';
@@ -36,16 +40,25 @@ async function clientName(identity: IdentityService, clientId: string) {
   return typeof client?.clientName === 'string' && client.clientName ? client.clientName : clientId;
 }
 
-/** The claim scopes the client asks for and the person has not yet answered. */
-const askedScopes = (details: InteractionDetails) =>
-  ((details.prompt.details.missingOIDCScope as string[] | undefined) ?? []).filter((s) => (CLAIM_SCOPES as readonly string[]).includes(s));
+const ANSWERABLE = new Set<string>([...CLAIM_SCOPES, ...READ_SCOPES, ...STORE_SCOPES]);
+
+/** The claim and store scopes the client asks for and the person has not yet answered. */
+const askedScopes = (details: InteractionDetails) => ((details.prompt.details.missingOIDCScope as string[] | undefined) ?? []).filter((s) => ANSWERABLE.has(s));
 
 /** The derived claims of this login (or, when the person was already logged in, those they shared before). */
-async function claimsOf(db: Db, details: InteractionDetails): Promise<DerivedClaims> {
+async function derivedClaimsOf(db: Db, details: InteractionDetails): Promise<DerivedClaims> {
   const submitted = (details.lastSubmission as Partial<LoginSubmission> | undefined)?.aurora?.claims;
   if (submitted) return submitted;
   const accountId = details.session?.accountId;
   return (accountId && (await sharedClaims(db, accountId))) || {};
+}
+
+/** What the service could be given: the profile's attributes, and the eID's derived claims before them. */
+async function claimsOf(db: Db, identity: IdentityService, details: InteractionDetails): Promise<Record<string, unknown>> {
+  const accountId = details.session?.accountId;
+  const person = accountId ? await personOfAccount(db, identity.keyring, identity.subjectKey, accountId, false) : undefined;
+  const profile = person ? await profileValues(db, identity.keyring, person) : {};
+  return { ...profile, ...(await derivedClaimsOf(db, details)) };
 }
 
 export async function showInteraction(db: Db, identity: IdentityService, request: FastifyRequest, reply: FastifyReply, uid: string) {
@@ -58,7 +71,7 @@ export async function showInteraction(db: Db, identity: IdentityService, request
   }
   if (details.prompt.name === 'consent') {
     const base = `${OIDC_PREFIX}/interaction/${encodeURIComponent(uid)}`;
-    return html(reply, consentPage(lang, name, askedScopes(details), await claimsOf(db, details), `${base}/consent`, `${base}/abort`));
+    return html(reply, consentPage(lang, name, askedScopes(details), await claimsOf(db, identity, details), `${base}/consent`, `${base}/abort`));
   }
   throw new HttpProblem(400, 'unknown-prompt', 'Unknown login step', `the provider asks for "${details.prompt.name}", which this network does not offer`);
 }
@@ -76,9 +89,9 @@ export async function answerConsent(db: Db, identity: IdentityService, request: 
   const details = await detailsOf(identity, request, reply, uid);
   const accountId = details.session?.accountId;
   if (details.prompt.name !== 'consent' || !accountId) throw new LoginExpired();
-  const claims = (await claimsOf(db, details)) as Record<string, unknown>;
+  const claims = await claimsOf(db, identity, details);
   const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
-  const approved = missing.filter((s) => s === 'openid' || (ticked.includes(s) && claims[s] !== undefined));
+  const approved = missing.filter((s) => s === 'openid' || (ticked.includes(s) && (claims[s] !== undefined || storedAttributeOf(s) !== undefined)));
   const refused = missing.filter((s) => !approved.includes(s));
   const { Grant } = identity.provider;
   const grant = (details.grantId ? await Grant.find(details.grantId) : undefined) ?? new Grant({ accountId, clientId: details.params.client_id });
@@ -90,8 +103,15 @@ export async function answerConsent(db: Db, identity: IdentityService, request: 
   const otherClaims = missingClaims.filter((c) => c !== 'sub');
   if (otherClaims.length) grant.rejectOIDCClaims(otherClaims);
   const grantId = await grant.save();
-  const shared = Object.fromEntries(approved.filter((s) => claims[s] !== undefined).map((s) => [s, claims[s]])) as DerivedClaims;
+  const derived = (await derivedClaimsOf(db, details)) as Record<string, unknown>;
+  const shared = Object.fromEntries(approved.filter((s) => derived[s] !== undefined).map((s) => [s, derived[s]])) as DerivedClaims;
   await keepSharedClaims(db, accountId, shared);
+  // The person's store consent is kept in their profile's history; a person without one yet gets one now.
+  const stores = approved.map(storedAttributeOf).filter((a): a is string => a !== undefined);
+  if (stores.length) {
+    const person = (await personOfAccount(db, identity.keyring, identity.subjectKey, accountId, true))!;
+    await recordStoreAllowed(db, person, stores, { clientId: details.params.client_id, name: await clientName(identity, details.params.client_id) });
+  }
   await audit(db, { actor: 'person', action: 'identity.consent', target: accountId, details: { client_id: details.params.client_id, granted: approved, refused } });
   const returnTo = await identity.provider.interactionResult(request.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true });
   return reply.redirect(returnTo, 303);

@@ -64,6 +64,17 @@ declare module 'oidc-provider' {
     save(ttl?: number): Promise<string>;
   }
 
+  /** An access token as oidc-provider keeps it (opaque format). */
+  export interface AccessTokenLike {
+    accountId?: string;
+    clientId?: string;
+    grantId?: string;
+    scope?: string;
+    /** Set when the token is DPoP-bound: the thumbprint of the key that must sign each use. */
+    jkt?: string;
+    'x5t#S256'?: string;
+  }
+
   export interface Configuration {
     [key: string]: unknown;
   }
@@ -75,6 +86,7 @@ declare module 'oidc-provider' {
     Grant: typeof Grant & (new (properties?: { accountId?: string; clientId?: string }) => Grant);
     Interaction: { find(uid: string): Promise<InteractionDetails | undefined> };
     Client: { find(id: string): Promise<ClientLike | undefined> };
+    AccessToken: { find(value: string): Promise<AccessTokenLike | undefined> };
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
     interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;

@@ -1,7 +1,8 @@
 import type { Language } from '../catalogue/model.ts';
 import { codeLists } from '../catalogue/codelists.ts';
 import { LANGS, escapeHtml, pickLanguage } from '../demo/pages.ts';
-import type { DerivedClaims } from './derived-claims.ts';
+import { storedAttributeOf } from '../profile/attribute-scopes.ts';
+import { ATTRIBUTE_TEXTS } from '../transfers/attribute-texts.ts';
 
 /**
  * The provider's own pages: choosing an eID, and the consent to share derived claims with the
@@ -32,6 +33,15 @@ const T = {
     claims: { age_band: 'Ikäryhmä', adult: 'Täysi-ikäisyys (18 vuotta täyttänyt)', municipality_code: 'Kotikunta' },
     yes: 'kyllä',
     no: 'ei',
+    storeLegend: 'Saa tallentaa profiiliisi',
+    storeLead: (client: string) => `${client} pyytää lupaa tallentaa seuraavat tiedot Aurora-profiiliisi. Näet ja voit poistaa ne Omat tiedot -sivulla.`,
+    meters: (n: number) => `${n} arviota`,
+    logoutTitle: 'Kirjaudu ulos',
+    logoutLead: 'Haluatko kirjautua ulos Aurora-verkosta?',
+    logoutYes: 'Kirjaudu ulos',
+    logoutNo: 'Pysy kirjautuneena',
+    loggedOutTitle: 'Olet kirjautunut ulos',
+    loggedOutLead: 'Olet kirjautunut ulos Aurora-verkosta.',
   },
   sv: {
     loginTitle: 'Identifiera dig',
@@ -48,6 +58,15 @@ const T = {
     claims: { age_band: 'Åldersgrupp', adult: 'Myndighet (fyllt 18 år)', municipality_code: 'Hemkommun' },
     yes: 'ja',
     no: 'nej',
+    storeLegend: 'Får sparas i din profil',
+    storeLead: (client: string) => `${client} ber om lov att spara följande uppgifter i din Aurora-profil. Du ser dem och kan ta bort dem på sidan Mina uppgifter.`,
+    meters: (n: number) => `${n} bedömningar`,
+    logoutTitle: 'Logga ut',
+    logoutLead: 'Vill du logga ut från nätverket Aurora?',
+    logoutYes: 'Logga ut',
+    logoutNo: 'Förbli inloggad',
+    loggedOutTitle: 'Du har loggat ut',
+    loggedOutLead: 'Du har loggat ut från nätverket Aurora.',
   },
   en: {
     loginTitle: 'Log in',
@@ -64,6 +83,15 @@ const T = {
     claims: { age_band: 'Age group', adult: 'Of age (18 or over)', municipality_code: 'Home municipality' },
     yes: 'yes',
     no: 'no',
+    storeLegend: 'May keep in your profile',
+    storeLead: (client: string) => `${client} asks to keep the following in your Aurora profile. You see them, and can remove them, on the My data page.`,
+    meters: (n: number) => `${n} ratings`,
+    logoutTitle: 'Log out',
+    logoutLead: 'Do you want to log out of the Aurora network?',
+    logoutYes: 'Log out',
+    logoutNo: 'Stay logged in',
+    loggedOutTitle: 'You have logged out',
+    loggedOutLead: 'You have logged out of the Aurora network.',
   },
 } satisfies Record<Language, unknown>;
 
@@ -85,6 +113,7 @@ export function loginPage(lang: Language, clientName: string, eids: EidChoice[])
 
 function spoken(lang: Language, claim: string, value: unknown): string {
   if (value === undefined) return T[lang].notAvailable;
+  if (claim === 'life_situation_meters' && value && typeof value === 'object') return T[lang].meters(Object.keys(value).length);
   if (typeof value === 'boolean') return value ? T[lang].yes : T[lang].no;
   if (claim === 'municipality_code' && typeof value === 'string') {
     const m = codeLists().municipalities.find((x) => x.code === value);
@@ -95,25 +124,44 @@ function spoken(lang: Language, claim: string, value: unknown): string {
 }
 
 export function claimLabel(lang: Language, claim: string): string {
-  return (T[lang].claims as Record<string, string>)[claim] ?? claim;
+  return (T[lang].claims as Record<string, string>)[claim] ?? ATTRIBUTE_TEXTS[claim]?.title[lang] ?? claim;
 }
 
-/** The consent form: one checkbox per claim scope asked for (none ticked in advance), posted to `action`. */
-export function consentPage(lang: Language, clientName: string, scopes: string[], claims: DerivedClaims, action: string, abort: string) {
+/**
+ * The consent form: one checkbox per claim scope asked for, with the value the service would get
+ * (disabled when there is none), then one per `store:` scope (the service may keep that attribute in
+ * the person's profile); none ticked in advance; posted to `action`.
+ */
+export function consentPage(lang: Language, clientName: string, scopes: string[], claims: Record<string, unknown>, action: string, abort: string) {
   const t = T[lang];
-  const values = claims as Record<string, unknown>;
-  const boxes = scopes
-    .map((scope, i) => {
-      const available = values[scope] !== undefined;
-      return `<li><input type="checkbox" id="scope-${i}" name="scope" value="${escapeHtml(scope)}"${available ? '' : ' disabled'}> <label for="scope-${i}">${escapeHtml(claimLabel(lang, scope))}: ${escapeHtml(spoken(lang, scope, values[scope]))}</label></li>`;
-    })
-    .join('');
-  const asked = scopes.length
-    ? `<p>${escapeHtml(t.consentLead(clientName))}</p><fieldset><legend>${escapeHtml(t.asked)}</legend><ul>${boxes}</ul></fieldset>`
-    : `<p>${escapeHtml(t.nothingAsked(clientName))}</p>`;
+  const reads = scopes.filter((s) => !storedAttributeOf(s));
+  const stores = scopes.filter((s) => storedAttributeOf(s));
+  const box = (scope: string, i: number, label: string, available: boolean) =>
+    `<li><input type="checkbox" id="scope-${i}" name="scope" value="${escapeHtml(scope)}"${available ? '' : ' disabled'}> <label for="scope-${i}">${escapeHtml(label)}</label></li>`;
+  const readBoxes = reads.map((scope, i) => box(scope, i, `${claimLabel(lang, scope)}: ${spoken(lang, scope, claims[scope])}`, claims[scope] !== undefined)).join('');
+  const storeBoxes = stores.map((scope, i) => box(scope, reads.length + i, claimLabel(lang, storedAttributeOf(scope)!), true)).join('');
+  const asked = [
+    reads.length ? `<p>${escapeHtml(t.consentLead(clientName))}</p><fieldset><legend>${escapeHtml(t.asked)}</legend><ul>${readBoxes}</ul></fieldset>` : '',
+    stores.length ? `<p>${escapeHtml(t.storeLead(clientName))}</p><fieldset><legend>${escapeHtml(t.storeLegend)}</legend><ul>${storeBoxes}</ul></fieldset>` : '',
+  ].join('');
   return page(
     lang,
     t.consentTitle,
-    `<form method="post" action="${escapeHtml(action)}">${asked}<p><button type="submit">${escapeHtml(t.allow)}</button></p></form><form method="post" action="${escapeHtml(abort)}"><p><button type="submit">${escapeHtml(t.cancel)}</button></p></form>`,
+    `<form method="post" action="${escapeHtml(action)}">${asked || `<p>${escapeHtml(t.nothingAsked(clientName))}</p>`}<p><button type="submit">${escapeHtml(t.allow)}</button></p></form><form method="post" action="${escapeHtml(abort)}"><p><button type="submit">${escapeHtml(t.cancel)}</button></p></form>`,
   );
+}
+
+/** The provider's logout question: `form` is oidc-provider's own (its id op.logoutForm, with the xsrf token). */
+export function logoutPage(lang: Language, form: string) {
+  const t = T[lang];
+  return page(
+    lang,
+    t.logoutTitle,
+    `<p>${escapeHtml(t.logoutLead)}</p>${form}<p><button type="submit" form="op.logoutForm" value="yes" name="logout">${escapeHtml(t.logoutYes)}</button> <button type="submit" form="op.logoutForm">${escapeHtml(t.logoutNo)}</button></p>`,
+  );
+}
+
+export function loggedOutPage(lang: Language) {
+  const t = T[lang];
+  return page(lang, t.loggedOutTitle, `<p>${escapeHtml(t.loggedOutLead)}</p>`);
 }

@@ -2,7 +2,12 @@ import type Provider from 'oidc-provider';
 import type { ClaimsAccount, ClientLike } from 'oidc-provider';
 import type { Db } from '../db/database.ts';
 import type { PayloadKeyring } from '../keys/keys.ts';
+import { profileValues } from '../profile/read-profile.ts';
+import { READ_SCOPES, STORE_SCOPES } from '../profile/attribute-scopes.ts';
 import { sharedClaims } from './accounts.ts';
+import { personOfAccount } from './account-person.ts';
+import { CITIZEN_CLIENT_ID, citizenClient } from './citizen-client.ts';
+import { logoutPage, loggedOutPage, pageLanguage } from './pages.ts';
 import { CLAIM_SCOPES } from './derived-claims.ts';
 import { pairwiseSubject } from './identity-keys.ts';
 import { kyselyAdapter } from './oidc-adapter.ts';
@@ -29,11 +34,34 @@ export interface ProviderOptions {
   onWarning?: (message: string) => void;
 }
 
+interface LogoutContext {
+  type: string;
+  body: string;
+  get(header: string): string | undefined;
+  oidc?: { params?: Record<string, unknown> };
+}
+
+interface GrantContext {
+  oidc: {
+    provider: Provider;
+    client: { clientId: string };
+    session: { accountId: string; grantIdFor(clientId: string): string | undefined };
+    result?: { consent?: { grantId?: string } };
+  };
+}
+
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
-/** The claims of each scope: one derived claim per scope, of the same name. */
-export const SCOPE_CLAIMS: Record<string, string[]> = { openid: ['sub'], ...Object.fromEntries(CLAIM_SCOPES.map((s) => [s, [s]])) };
+/**
+ * The claims of each scope: one claim per scope, of the same name: the derived claims of the eID and
+ * the profile's attributes (municipality_code is both: the eID's value before the profile's).
+ * `store:<attribute>` scopes carry no claim: they let a service write (profile/routes.ts).
+ */
+export const SCOPE_CLAIMS: Record<string, string[]> = { openid: ['sub'], ...Object.fromEntries([...CLAIM_SCOPES, ...READ_SCOPES].map((s) => [s, [s]])) };
+
+/** Everything a client may ask for. */
+export const PROVIDER_SCOPES: readonly string[] = [...Object.keys(SCOPE_CLAIMS), ...STORE_SCOPES];
 
 export async function createProvider(db: Db, keyring: PayloadKeyring, subjectKey: Buffer, options: ProviderOptions): Promise<Provider> {
   const warn = options.onWarning ?? (() => {});
@@ -52,7 +80,8 @@ export async function createProvider(db: Db, keyring: PayloadKeyring, subjectKey
   const { default: OidcProvider } = await import('oidc-provider');
   const provider = new OidcProvider(options.issuer, {
     adapter: kyselyAdapter(db, keyring),
-    clients: [],
+    // The citizen app, the network's own public client (citizen-client.ts).
+    clients: [citizenClient(options.issuer)],
     jwks: { keys },
     cookies: { keys: cookieKeys },
     routes: {
@@ -77,15 +106,27 @@ export async function createProvider(db: Db, keyring: PayloadKeyring, subjectKey
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: fapi },
       dPoP: { enabled: true },
       revocation: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx: LogoutContext, form: string) => {
+          ctx.type = 'html';
+          ctx.body = logoutPage(pageLanguage(ctx.oidc?.params?.ui_locales, ctx.get('accept-language')), form);
+        },
+        postLogoutSuccessSource: async (ctx: LogoutContext) => {
+          ctx.type = 'html';
+          ctx.body = loggedOutPage(pageLanguage(ctx.oidc?.params?.ui_locales, ctx.get('accept-language')));
+        },
+      },
       userinfo: { enabled: true },
       ...(fapi ? { fapi: { enabled: true, profile: '2.0' } } : {}),
     },
     pkce: { required: () => true },
     responseTypes: ['code'],
-    clientAuthMethods: ['client_secret_basic', 'private_key_jwt'],
+    // 'none' is for the citizen app only: the console registers every service with a secret.
+    clientAuthMethods: ['client_secret_basic', 'private_key_jwt', 'none'],
     subjectTypes: ['pairwise'],
     pairwiseIdentifier: async (_ctx: unknown, accountId: string, client: ClientLike) => pairwiseSubject(subjectKey, client.sectorIdentifier ?? new URL(client.redirectUris[0]!).host, accountId),
-    scopes: Object.keys(SCOPE_CLAIMS),
+    scopes: PROVIDER_SCOPES,
     claims: SCOPE_CLAIMS,
     clientDefaults: {
       grant_types: ['authorization_code'],
@@ -95,11 +136,30 @@ export async function createProvider(db: Db, keyring: PayloadKeyring, subjectKey
       id_token_signed_response_alg: 'RS256',
     },
     extraClientMetadata: { properties: ['aurora_member_id'] },
-    // The derived claims the person agreed to share; oidc-provider hands a client only those its grant covers.
+    // The derived claims the person agreed to share and their profile's attributes; oidc-provider
+    // hands a client only those of the scopes its grant covers, which the person ticked.
     findAccount: async (_ctx: unknown, accountId: string): Promise<ClaimsAccount | undefined> => {
       const claims = await sharedClaims(db, accountId);
       if (!claims) return undefined;
-      return { accountId, claims: () => ({ sub: accountId, ...claims }) };
+      return {
+        accountId,
+        claims: async () => {
+          const person = await personOfAccount(db, keyring, subjectKey, accountId, false);
+          const profile = person ? await profileValues(db, keyring, person) : {};
+          return { ...profile, sub: accountId, ...claims };
+        },
+      };
+    },
+    // The citizen app is the network's own: it gets openid (nothing about the person) without a consent page.
+    loadExistingGrant: async (ctx: GrantContext) => {
+      const { Grant } = ctx.oidc.provider;
+      const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
+      if (grantId) return Grant.find(grantId);
+      if (ctx.oidc.client.clientId !== CITIZEN_CLIENT_ID) return undefined;
+      const grant = new Grant({ clientId: CITIZEN_CLIENT_ID, accountId: ctx.oidc.session.accountId });
+      grant.addOIDCScope('openid');
+      await grant.save();
+      return grant;
     },
     ttl: {
       AccessToken: 600,

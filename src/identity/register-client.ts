@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import type { PayloadKeyring } from '../keys/keys.ts';
 import { audit } from '../audit/audit.ts';
+import { READ_SCOPES, STORE_SCOPES } from '../profile/attribute-scopes.ts';
 import { CLAIM_SCOPES } from './derived-claims.ts';
 import { kyselyAdapter } from './oidc-adapter.ts';
 
@@ -10,9 +11,10 @@ import { kyselyAdapter } from './oidc-adapter.ts';
  * with PKCE only, a client secret (client_secret_basic), pairwise subjects. The sector identifier is
  * the host of its redirect URIs, which must therefore all share one host: a service with several
  * hosts is several sectors, and registers once per host. `scopes` are the claims it may ask for
- * (openid is always allowed); it asks for them per login and the person grants them or not.
+ * (openid is always allowed): derived claims, profile attributes to read (`<attribute>`) and to keep
+ * (`store:<attribute>`); it asks for them per login and the person grants them or not.
  */
-export const OIDC_SCOPES = ['openid', ...CLAIM_SCOPES] as const;
+export const OIDC_SCOPES: readonly string[] = [...new Set(['openid', ...CLAIM_SCOPES, ...READ_SCOPES, ...STORE_SCOPES])];
 
 export interface OidcClientInput {
   name: string;

@@ -137,7 +137,7 @@ export const consoleOidcClientRoutes: FastifyPluginAsyncTypebox = async (app) =>
           {
             name: Plain(200),
             redirect_uris: Type.Array(Type.String({ maxLength: 500 }), { minItems: 1, maxItems: 10, uniqueItems: true }),
-            scopes: Type.Array(Type.Union(OIDC_SCOPES.map((s) => Type.Literal(s))), { maxItems: 10, uniqueItems: true }),
+            scopes: Type.Array(Type.Union(OIDC_SCOPES.map((s) => Type.Literal(s))), { maxItems: 20, uniqueItems: true }),
           },
           { additionalProperties: false },
         ),

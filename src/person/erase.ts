@@ -1,13 +1,16 @@
 import type { Db } from '../db/database.ts';
 import { audit } from '../audit/audit.ts';
+import { detachPerson } from '../identity/account-person.ts';
+import { eraseProfile } from '../profile/erase-profile.ts';
 import { appendConsentAudit } from '../transfers/audit-chain.ts';
 import { deleteAllChecks } from './checks.ts';
 import { lockPerson } from './person-key.ts';
 
 /**
  * Erases everything for the person: consents still waiting are withdrawn (their values deleted),
- * the list, the saved checks and the person's rate-limit entries are deleted. The consent records
- * stay (the receiving service's and the audit log's), no longer linked to the person.
+ * the list, the saved checks, the profile (its data key first: crypto-shredding), the link to an
+ * account and the person's rate-limit entries are deleted. The consent records stay (the receiving
+ * service's and the audit log's), no longer linked to the person.
  */
 export async function erasePerson(db: Db, person: string) {
   return db.transaction().execute(async (tx) => {
@@ -22,10 +25,13 @@ export async function erasePerson(db: Db, person: string) {
     await appendConsentAudit(tx, waiting.map(({ id }) => ({ event: 'withdraw' as const, consentId: id, actor: 'person', reason: 'erase' })));
     const forgotten = await tx.deleteFrom('person_consents').where('person', '=', person).executeTakeFirst();
     const checks = await deleteAllChecks(tx, person);
+    const profile = await eraseProfile(tx, person);
+    const detached = await detachPerson(tx, person);
     await tx.deleteFrom('consent_rate_events').where('bucket', '=', `transfer-person:${person}`).execute();
-    const summary = { withdrawn: waiting.length, consents_forgotten: Number(forgotten.numDeletedRows), checks_deleted: checks };
+    const summary = { withdrawn: waiting.length, consents_forgotten: Number(forgotten.numDeletedRows), checks_deleted: checks, profile_attributes_deleted: profile };
     // Erasing nothing (a key anyone can make) leaves no row behind: the audit log is kept for good.
-    if (summary.withdrawn + summary.consents_forgotten + summary.checks_deleted > 0) await audit(tx, { actor: 'person', action: 'person.erase', details: summary });
+    if (summary.withdrawn + summary.consents_forgotten + summary.checks_deleted + summary.profile_attributes_deleted > 0 || detached)
+      await audit(tx, { actor: 'person', action: 'person.erase', details: { ...summary, account_detached: detached } });
     return summary;
   });
 }

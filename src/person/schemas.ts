@@ -1,3 +1,4 @@
+import { Profile } from '../profile/schemas.ts';
 import Type from 'typebox';
 import { Language, Secret, Uuid } from '../http/schemas.ts';
 import { Meters } from '../recommender/schemas.ts';
@@ -34,6 +35,7 @@ export const Erased = Type.Object({
   withdrawn: Type.Integer({ description: 'Consents that were still waiting and are now withdrawn (their values deleted)' }),
   consents_forgotten: Type.Integer({ description: 'Consents removed from your list' }),
   checks_deleted: Type.Integer(),
+  profile_attributes_deleted: Type.Integer({ description: 'Attributes of your profile deleted, with the key that encrypted them' }),
 });
 
 /** The attribute registry in words. */
@@ -90,6 +92,7 @@ export const OwnTransferAnswer = Type.Object({
 
 /** Everything the network holds for a person. */
 export const Export = Type.Object({
+  profile: Profile,
   exported_at: Type.String({ format: 'date-time' }),
   language: Type.Union([Type.Literal('fi'), Type.Literal('sv'), Type.Literal('en')], { description: 'The language of about, as ?lang= asked (English when not).' }),
   about: Type.String(),

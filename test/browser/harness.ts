@@ -44,14 +44,14 @@ export function ensureWebBuilt() {
   built = true;
 }
 
-export async function startNetwork(options: { demo?: boolean; server?: Partial<Omit<ServerOptions, 'database'>> } = {}): Promise<Network> {
+export async function startNetwork(options: { demo?: boolean; server?: Partial<Omit<ServerOptions, 'database'>>; /** Listen on this port (a test that needs AURORA_PUBLIC_URL to be the network's own address); else any free one. */ port?: number } = {}): Promise<Network> {
   ensureWebBuilt();
   const database = await createTestDatabase('pglite');
   try {
     if (options.demo !== false) await importPtvFiles(database.db, DEMO_FILES, { actor: 'demo' });
     const app = await buildServer({ database, purgeIntervalMs: 0, ...options.server });
     await app.aurora.recommender.start();
-    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
     return {
       url: address,
       app,

@@ -13,6 +13,7 @@ const FindPage = lazy(() => import('./views/Find.tsx'));
 const ServicePage = lazy(() => import('./views/Service.tsx'));
 const TransferPage = lazy(() => import('./views/Transfer.tsx'));
 const MyPage = lazy(() => import('./views/My.tsx'));
+const LoginCallback = lazy(() => import('./views/LoginCallback.tsx'));
 
 function route(path: string): { key: string; view: ReactNode } {
   const service = /^\/services\/([0-9a-fA-F-]{36})(\/transfer)?\/?$/.exec(path);
@@ -28,6 +29,8 @@ function route(path: string): { key: string; view: ReactNode } {
       return { key: 'find', view: <FindPage /> };
     case '/my':
       return { key: 'my', view: <MyPage /> };
+    case '/login/callback':
+      return { key: 'login', view: <LoginCallback /> };
     default:
       return { key: 'not-found', view: <NotFound /> };
   }

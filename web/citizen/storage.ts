@@ -18,6 +18,7 @@ const CHECKS = 'aurora.checks';
 const PERSON_KEY = 'aurora.personKey';
 const PREFS = 'aurora.prefs';
 const CONSENT_SERVICES = 'aurora.consentServices';
+const LOGIN = 'aurora.login';
 
 function read<T>(key: string, fallback: T): T {
   try {
@@ -80,6 +81,39 @@ export function ensurePersonKey(): string {
   return key;
 }
 
+/** Takes over the person key the account has (after a login on another device). */
+export function setPersonKey(key: string) {
+  write(PERSON_KEY, key);
+  changed();
+}
+
+/**
+ * The person's login in this browser: the ID token (only to name the session when logging out)
+ * and whether this browser's person key is attached to the account. The access token is used once,
+ * to attach, and is not kept.
+ */
+export interface Login {
+  id_token: string;
+  attached: boolean;
+  at: string;
+}
+export function loadLogin(): Login | undefined {
+  const login = read<Login | null>(LOGIN, null);
+  return login && typeof login.id_token === 'string' ? login : undefined;
+}
+export function saveLogin(login: Login) {
+  write(LOGIN, login);
+  changed();
+}
+export function dropLogin() {
+  try {
+    localStorage.removeItem(LOGIN);
+  } catch {
+    // nothing kept
+  }
+  changed();
+}
+
 export interface Prefs {
   mode?: 'one' | 'all';
   plain?: boolean;
@@ -116,7 +150,7 @@ export function localData() {
 }
 
 export function eraseLocal() {
-  for (const key of [CHECKS, PERSON_KEY, PREFS, CONSENT_SERVICES]) {
+  for (const key of [CHECKS, PERSON_KEY, PREFS, CONSENT_SERVICES, LOGIN]) {
     try {
       localStorage.removeItem(key);
     } catch {

@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { Button, LoadingSpinner } from 'suomifi-ui-components';
 import { api } from '../../shared/api.ts';
 import { currentLanguage, type Language } from '../../shared/i18n.ts';
+import { Account } from '../components/Account.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
+import { Profile } from '../components/Profile.tsx';
 import { Problem } from '../components/Problem.tsx';
 import { METERS, METER_TEXTS } from '../meters.ts';
 import { my } from '../person.ts';
@@ -28,6 +30,11 @@ export default function MyPage() {
   const [loading, setLoading] = useState(false);
   const [message, setMessage] = useState('');
   const [confirmErase, setConfirmErase] = useState(false);
+  // Back from the login (/login/callback): say so once.
+  useEffect(() => {
+    const login = new URLSearchParams(window.location.search).get('login');
+    if (login) setMessage(login === 'took-over' ? t('account.tookOver') : t('account.welcome'));
+  }, [t]);
   const confirmRef = useRef<HTMLDivElement>(null);
   // The question takes focus when it opens, so a keyboard or screen reader user meets it at once.
   useEffect(() => {
@@ -117,6 +124,7 @@ export default function MyPage() {
       </p>
       {error && <Problem error={error} retry={() => void load()} />}
       {!hasKey && <p className="panel panel--info">{t('my.noKey')}</p>}
+      <Account onMessage={setMessage} />
 
       <section aria-labelledby="consents">
         <h2 id="consents">{t('my.consents')}</h2>
@@ -132,6 +140,8 @@ export default function MyPage() {
           </ul>
         )}
       </section>
+
+      <Profile title={title} hasKey={hasKey} />
 
       <section aria-labelledby="local-checks">
         <h2 id="local-checks">{t('my.localChecks')}</h2>

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Database } from '../db/database.ts';
+import { buildServer } from '../http/server.ts';
+import { createTestDatabase, testBackends } from '../testing/databases.ts';
+import { basic } from '../testing/oidc-browser.ts';
+import { TEST_ORIGIN, loginAtProvider } from '../testing/oidc-login.ts';
+import { CITIZEN_CALLBACK_PATH, CITIZEN_CLIENT_ID } from './citizen-client.ts';
+import { registerOidcClient, type RegisteredOidcClient } from './register-client.ts';
+
+/**
+ * The citizen app's login (a public first-party client: code + PKCE, no secret, no consent page)
+ * and attaching its person key to the account: the key comes back on another device, is kept
+ * only sealed, and no one but the person with the citizen app's own login reaches it.
+ */
+
+const CALLBACK = `${TEST_ORIGIN}${CITIZEN_CALLBACK_PATH}`;
+const newKey = () => randomBytes(32).toString('base64url');
+
+for (const backend of testBackends()) {
+  describe(`the account's person key (${backend})`, () => {
+    let database: Database;
+    let app: FastifyInstance;
+    let service: RegisteredOidcClient;
+
+    before(async () => {
+      database = await createTestDatabase(backend);
+      app = await buildServer({ database, purgeIntervalMs: 0, testEid: true });
+      service = await registerOidcClient(database.db, app.aurora.consent.keyring, { name: 'Kirjasto', redirectUris: ['https://kirjasto.example.fi/cb'], scopes: [] });
+    });
+    after(async () => {
+      await app.close();
+      await database.close();
+    });
+
+    const citizenLogin = (person = 'aino') => loginAtProvider(app, { clientId: CITIZEN_CLIENT_ID, redirectUri: CALLBACK, scope: 'openid', person });
+    const attach = (personKey: string | undefined, token: string | undefined) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/my/account',
+        headers: { ...(personKey ? { authorization: `Bearer ${personKey}` } : {}), ...(token ? { 'aurora-access-token': token } : {}) },
+      });
+
+    test('the citizen app logs in as a public client with PKCE and no consent page; its redirect URI is on its own origin', async () => {
+      const { consentPage, tokens } = await citizenLogin();
+      assert.equal(consentPage, undefined, 'the network’s own app asks nothing of the person');
+      assert.ok(tokens.access_token && tokens.id_token);
+      const discovery = (await app.inject('/.well-known/openid-configuration')).json();
+      assert.ok(discovery.token_endpoint_auth_methods_supported.includes('none'));
+      // Another redirect URI is refused by the provider.
+      const elsewhere = await app.inject(`/oidc/auth?client_id=${CITIZEN_CLIENT_ID}&redirect_uri=${encodeURIComponent('https://evil.example/cb')}&response_type=code&scope=openid&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`);
+      assert.notEqual(elsewhere.statusCode, 303);
+      assert.doesNotMatch(String(elsewhere.headers.location ?? ''), /evil\.example/);
+    });
+
+    test('the first device attaches its key; another device gets that key back; the key is kept only sealed', async () => {
+      const first = newKey();
+      const { tokens } = await citizenLogin();
+      const attached = await attach(first, tokens.access_token);
+      assert.equal(attached.statusCode, 200, attached.body);
+      assert.deepEqual(attached.json(), { person_key: first, attached: true });
+      assert.equal(attached.headers['cache-control'], 'no-store');
+      // Attaching again is the same answer, not a new attachment.
+      assert.deepEqual((await attach(first, tokens.access_token)).json(), { person_key: first, attached: false });
+
+      const second = newKey();
+      const other = await citizenLogin();
+      const onOtherDevice = await attach(second, other.tokens.access_token);
+      assert.deepEqual(onOtherDevice.json(), { person_key: first, attached: false }, 'the other device takes the account’s key over');
+
+      const rows = await sql<Record<string, unknown>>`select * from identity_account_persons`.execute(database.db);
+      assert.equal(rows.rows.length, 1);
+      assert.ok(!JSON.stringify(rows.rows).includes(first), 'the raw person key is nowhere in the table');
+    });
+
+    test('another person cannot attach a key already attached to someone else', async () => {
+      const key = newKey();
+      const aino = await citizenLogin('turva');
+      assert.equal((await attach(key, aino.tokens.access_token)).statusCode, 200);
+      const veeti = await citizenLogin('veeti');
+      const taken = await attach(key, veeti.tokens.access_token);
+      assert.equal(taken.statusCode, 409, taken.body);
+      assert.equal(taken.json().type.endsWith('person-key-attached-elsewhere'), true);
+    });
+
+    test('wrong callers: no person key, a malformed one, no token, an unknown token, a token of another client', async () => {
+      const { tokens } = await citizenLogin();
+      const noKey = await attach(undefined, tokens.access_token);
+      assert.equal(noKey.statusCode, 401);
+      assert.match(String(noKey.headers['www-authenticate']), /aurora-person/);
+      assert.equal((await attach('short', tokens.access_token)).statusCode, 401);
+      const noToken = await attach(newKey(), undefined);
+      assert.equal(noToken.statusCode, 401);
+      assert.match(String(noToken.headers['www-authenticate']), /invalid_token/);
+      assert.equal((await attach(newKey(), 'x'.repeat(43))).statusCode, 401);
+      assert.equal((await attach(newKey(), tokens.id_token)).statusCode, 401, 'an ID token is not an access token');
+      const atService = await loginAtProvider(app, { clientId: service.client_id, redirectUri: 'https://kirjasto.example.fi/cb', scope: 'openid', authorization: basic(service) });
+      const foreign = await attach(newKey(), atService.tokens.access_token);
+      assert.equal(foreign.statusCode, 403, 'a service never learns a person key');
+    });
+
+    test('a revoked token no longer attaches', async () => {
+      const { tokens } = await citizenLogin();
+      const revoked = await app.inject({
+        method: 'POST',
+        url: '/oidc/token/revocation',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ token: tokens.access_token, client_id: CITIZEN_CLIENT_ID }).toString(),
+      });
+      assert.equal(revoked.statusCode, 200, revoked.body);
+      assert.equal((await attach(newKey(), tokens.access_token)).statusCode, 401);
+    });
+  });
+}

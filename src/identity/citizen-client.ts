@@ -1,0 +1,26 @@
+/**
+ * The citizen app as a first-party client of the network's own OpenID Provider: a public client
+ * (a browser app keeps no secret), so code + PKCE S256 with no client authentication, its redirect
+ * URI on the app's own origin (the network's public URL, where the server serves the app). It is
+ * registered when the provider starts (a static client: nothing in the database to keep in step)
+ * and asks for `openid` only: the app needs the account to attach the person key to, nothing about
+ * the person. Being the network's own, it is granted `openid` without a consent page.
+ */
+export const CITIZEN_CLIENT_ID = 'aurora-citizen';
+export const CITIZEN_CALLBACK_PATH = '/login/callback';
+
+export function citizenClient(issuer: string) {
+  const origin = new URL(issuer).origin;
+  return {
+    client_id: CITIZEN_CLIENT_ID,
+    client_name: 'Aurora',
+    application_type: 'web',
+    redirect_uris: [`${origin}${CITIZEN_CALLBACK_PATH}`],
+    post_logout_redirect_uris: [`${origin}/`],
+    response_types: ['code'],
+    grant_types: ['authorization_code'],
+    token_endpoint_auth_method: 'none',
+    subject_type: 'pairwise',
+    scope: 'openid',
+  };
+}
