@@ -39,6 +39,9 @@ export interface DB {
   identity_oidc_models: IdentityOidcModelTable;
   identity_accounts: IdentityAccountTable;
   identity_signing_keys: IdentitySigningKeyTable;
+  identity_account_clients: IdentityAccountClientTable;
+  profile_requests: ProfileRequestTable;
+  profile_request_calls: ProfileRequestCallTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -520,4 +523,37 @@ export interface IdentitySigningKeyTable {
   sealed_key_id: string;
   sealed_private_jwk: string;
   created_at: Defaulted<Date>;
+}
+
+export interface IdentityAccountClientTable {
+  account_id: string;
+  client_id: string;
+  first_login_at: Defaulted<Date>;
+  last_login_at: Defaulted<Date>;
+}
+
+export interface ProfileRequestTable {
+  id: string;
+  account_id: string;
+  kind: 'export' | 'erase';
+  created_at: Defaulted<Date>;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export type ProfileCallStatus = 'pending' | 'exported' | 'erased' | 'nothing' | 'refused' | 'unreachable' | 'failed' | 'no-endpoint';
+
+export interface ProfileRequestCallTable {
+  request_id: string;
+  client_id: string;
+  service_name: string;
+  endpoint: string | null;
+  subject: string;
+  status: ProfileCallStatus;
+  attempts: Defaulted<number>;
+  next_attempt_at: Defaulted<Date>;
+  http_status: ColumnType<number | null, number | null | undefined, number | null>;
+  reason: ColumnType<unknown, string | null | undefined, string | null>;
+  sealed_key_id: ColumnType<string | null, string | null | undefined, string | null>;
+  sealed_data: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_at: Defaulted<Date>;
 }

@@ -41,6 +41,7 @@ import { suomifiSettingsFromEnv } from '../identity/suomifi/settings.ts';
 import { createSuomifiLogin } from '../identity/suomifi/suomifi-login.ts';
 import { IdentityService } from '../identity/identity-service.ts';
 import { identityRoutes } from '../identity/routes.ts';
+import { accountRoutes } from '../identity/account-routes.ts';
 import { testEidRoutes } from '../identity/test-eid/test-eid.ts';
 import { brokerEidFromConfig } from '../identity/oidc-eid.ts';
 
@@ -207,6 +208,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         securitySchemes: {
           basicAuth: { type: 'http', scheme: 'basic', description: 'client_id:client_secret of an API client' },
           personKey: { type: 'http', scheme: 'bearer', description: "A person's key: 32 random bytes, base64url, made and kept by the citizen app; the network keeps only an HMAC of it" },
+          accountToken: { type: 'http', scheme: 'bearer', description: "An access token of the network's OpenID Provider: a service's, exchanged for the network's API (RFC 8693), or the network's own app's for the person who logged in (Bearer, or DPoP with a proof when DPoP-bound)" },
           consoleSession: { type: 'apiKey', in: 'cookie', name: 'aurora_console', description: 'A console session (POST /api/v1/console/session); changes also need the header x-aurora-csrf: 1' },
         },
       },
@@ -217,7 +219,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: 'auroraai', description: 'The AuroraAI core components service recommender API (recommend_service, text_search, recommendation_feedback), unchanged' },
         { name: 'consent', description: "Consent and session transfer: a person's attributes carried, with their consent, to the next service once; signed consent receipts" },
         { name: 'person', description: "The person's own API (Bearer person key): their transfers, consents, saved checks, export and erasure; the attribute texts and transfer targets for consent questions" },
-        { name: 'identity', description: 'Upstream eID: Suomi.fi e-Identification (SAML 2.0) metadata, login and single logout' },
+        { name: 'identity', description: "Upstream eID: Suomi.fi e-Identification (SAML 2.0) metadata, login and single logout; a person's account called with the OpenID Provider's access tokens (a service's exchanged token, the network's own app's)" },
         { name: 'console', description: 'Membership of the network and the provider console: applications, staff, services, transfers, API clients, teaching, statistics, audit' },
         { name: 'operations' },
       ],
@@ -284,6 +286,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     identity.registerEid(suomifiEid(identity));
   }
   await app.register(identityRoutes);
+  await app.register(accountRoutes);
   // The test eID logs anyone in as a fictional person: a production start never offers it.
   if ((options.testEid ?? config.AURORA_DEMO) && !isProduction(config)) await app.register(testEidRoutes(publicOrigin(config)));
   // A client's call then reads no row; every change to clients, from any process, drops what is kept.
