@@ -42,6 +42,9 @@ import { createSuomifiLogin } from '../identity/suomifi/suomifi-login.ts';
 import { IdentityService } from '../identity/identity-service.ts';
 import { identityRoutes } from '../identity/routes.ts';
 import { accountRoutes } from '../identity/account-routes.ts';
+import { profileRoutes } from '../profiles/routes.ts';
+import { callServices } from '../profiles/call-services.ts';
+import { callSigner } from '../profiles/signed-call.ts';
 import { testEidRoutes } from '../identity/test-eid/test-eid.ts';
 import { brokerEidFromConfig } from '../identity/oidc-eid.ts';
 
@@ -61,6 +64,8 @@ export interface ServerOptions {
   consent?: Omit<ConsentOptions, 'log'>;
   /** How often expired transfer payloads are purged, in ms (default 60 s; 0 never). */
   purgeIntervalMs?: number;
+  /** How often due calls to services' profile APIs are made, in ms (default 10 s; 0 never: tests call callServices). */
+  profileCallIntervalMs?: number;
   /**
    * How often service events older than AURORA_EVENT_RETENTION_DAYS are deleted, in ms (default
    * 6 h, first a minute after start; 0 never).
@@ -287,6 +292,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
   await app.register(identityRoutes);
   await app.register(accountRoutes);
+  await app.register(profileRoutes);
+  // "Download everything" / "erase me everywhere": the calls to services' profile APIs, due ones claimed with SKIP LOCKED.
+  const signCall = callSigner(identity.provider.issuer, identity.signingKeys);
+  scheduleJob(app, options.database.db, {
+    name: 'profile-calls',
+    everyMs: options.profileCallIntervalMs ?? 10_000,
+    run: () =>
+      callServices(options.database.db, { keyring: consent.keyring, sign: signCall }).catch((error: unknown) => app.log.warn({ err: error }, "calling services' profile APIs failed")),
+  });
   // The test eID logs anyone in as a fictional person: a production start never offers it.
   if ((options.testEid ?? config.AURORA_DEMO) && !isProduction(config)) await app.register(testEidRoutes(publicOrigin(config)));
   // A client's call then reads no row; every change to clients, from any process, drops what is kept.
