@@ -45,6 +45,9 @@ export interface DB {
   profile_keys: ProfileKeyTable;
   profile_attributes: ProfileAttributeTable;
   profile_history: ProfileHistoryTable;
+  identity_account_clients: IdentityAccountClientTable;
+  profile_requests: ProfileRequestTable;
+  profile_request_calls: ProfileRequestCallTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -590,4 +593,37 @@ export interface JobLeaseTable {
   last_error: string | null;
   /** Times any server took the job (2026-12-05-40); servers from before it leave it as it is. */
   runs: ColumnType<string, string | number | undefined, string | number>;
+}
+
+export interface IdentityAccountClientTable {
+  account_id: string;
+  client_id: string;
+  first_login_at: Defaulted<Date>;
+  last_login_at: Defaulted<Date>;
+}
+
+export interface ProfileRequestTable {
+  id: string;
+  account_id: string;
+  kind: 'export' | 'erase';
+  created_at: Defaulted<Date>;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export type ProfileCallStatus = 'pending' | 'exported' | 'erased' | 'nothing' | 'refused' | 'unreachable' | 'failed' | 'no-endpoint';
+
+export interface ProfileRequestCallTable {
+  request_id: string;
+  client_id: string;
+  service_name: string;
+  endpoint: string | null;
+  subject: string;
+  status: ProfileCallStatus;
+  attempts: Defaulted<number>;
+  next_attempt_at: Defaulted<Date>;
+  http_status: ColumnType<number | null, number | null | undefined, number | null>;
+  reason: ColumnType<unknown, string | null | undefined, string | null>;
+  sealed_key_id: ColumnType<string | null, string | null | undefined, string | null>;
+  sealed_data: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_at: Defaulted<Date>;
 }

@@ -43,6 +43,10 @@ import { IdentityService } from '../identity/identity-service.ts';
 import { identityRoutes } from '../identity/routes.ts';
 import { accountPersonRoutes } from '../identity/account-person-routes.ts';
 import { profileRoutes } from '../profile/routes.ts';
+import { accountRoutes } from '../identity/account-routes.ts';
+import { serviceProfileRoutes } from '../service-profiles/routes.ts';
+import { callServices } from '../service-profiles/call-services.ts';
+import { callSigner } from '../service-profiles/signed-call.ts';
 import { testEidRoutes } from '../identity/test-eid/test-eid.ts';
 import { brokerEidFromConfig } from '../identity/oidc-eid.ts';
 
@@ -62,6 +66,8 @@ export interface ServerOptions {
   consent?: Omit<ConsentOptions, 'log'>;
   /** How often expired transfer payloads and OpenID records are purged, in ms (default AURORA_PURGE_INTERVAL_SECONDS; 0 never). */
   purgeIntervalMs?: number;
+  /** How often due calls to services' profile APIs are made, in ms (default 10 s; 0 never: tests call callServices). */
+  profileCallIntervalMs?: number;
   /**
    * How often service events older than AURORA_EVENT_RETENTION_DAYS are deleted, in ms (default
    * AURORA_RETENTION_INTERVAL_SECONDS, 6 h; first a minute after start; 0 never).
@@ -211,6 +217,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
           basicAuth: { type: 'http', scheme: 'basic', description: 'client_id:client_secret of an API client' },
           personKey: { type: 'http', scheme: 'bearer', description: "A person's key: 32 random bytes, base64url, made and kept by the citizen app; the network keeps only an HMAC of it" },
           oidcAccessToken: { type: 'http', scheme: 'bearer', description: "An access token from the network's OpenID Provider (/oidc/token), bearer (not DPoP-bound)" },
+          accountToken: { type: 'http', scheme: 'bearer', description: "An access token of the network's OpenID Provider: a service's, exchanged for the network's API (RFC 8693), or the network's own app's for the person who logged in (Bearer, or DPoP with a proof when DPoP-bound)" },
           consoleSession: { type: 'apiKey', in: 'cookie', name: 'aurora_console', description: 'A console session (POST /api/v1/console/session); changes also need the header x-aurora-csrf: 1' },
         },
       },
@@ -221,7 +228,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: 'auroraai', description: 'The AuroraAI core components service recommender API (recommend_service, text_search, recommendation_feedback), unchanged' },
         { name: 'consent', description: "Consent and session transfer: a person's attributes carried, with their consent, to the next service once; signed consent receipts" },
         { name: 'person', description: "The person's own API (Bearer person key): their transfers, consents, saved checks, profile, account link, export and erasure; the attribute texts and transfer targets for consent questions; a service keeping a profile attribute with a store: scope" },
-        { name: 'identity', description: 'Upstream eID: Suomi.fi e-Identification (SAML 2.0) metadata, login and single logout' },
+        { name: 'identity', description: "Upstream eID: Suomi.fi e-Identification (SAML 2.0) metadata, login and single logout; a person's account called with the OpenID Provider's access tokens (a service's exchanged token, the network's own app's); download everything and erase me everywhere" },
         { name: 'console', description: 'Membership of the network and the provider console: applications, staff, services, transfers, API clients, teaching, statistics, audit' },
         { name: 'operations' },
       ],
@@ -290,6 +297,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(identityRoutes);
   await app.register(accountPersonRoutes);
   await app.register(profileRoutes);
+  await app.register(accountRoutes);
+  await app.register(serviceProfileRoutes);
+  // "Download everything" / "erase me everywhere": the calls to services' profile APIs, due ones claimed with SKIP LOCKED.
+  const signCall = callSigner(identity.provider.issuer, identity.signingKeys);
+  scheduleJob(app, options.database.db, {
+    name: 'profile-calls',
+    everyMs: options.profileCallIntervalMs ?? 10_000,
+    run: () =>
+      callServices(options.database.db, { keyring: consent.keyring, sign: signCall }).catch((error: unknown) => app.log.warn({ err: error }, "calling services' profile APIs failed")),
+  });
   // The test eID logs anyone in as a fictional person: a production start never offers it.
   if ((options.testEid ?? config.AURORA_DEMO) && !isProduction(config)) await app.register(testEidRoutes(publicOrigin(config)));
   // A client's call then reads no row; every change to clients, from any process, drops what is kept.

@@ -22,5 +22,7 @@ export function citizenClient(issuer: string) {
     token_endpoint_auth_method: 'none',
     subject_type: 'pairwise',
     scope: 'openid',
+    // The network's own app: its tokens let the person call the network as their account (account-token.ts).
+    aurora_first_party: true,
   };
 }

@@ -31,7 +31,16 @@ for (const backend of testBackends()) {
       assert.equal(client?.clientName, 'Nuorisopalvelut');
       assert.equal(client?.aurora_member_id, memberId);
       const listed = await user.json('GET', `/api/v1/console/members/${memberId}/oidc-clients`);
-      assert.deepEqual(listed.clients, [{ client_id: created.client_id, name: 'Nuorisopalvelut', redirect_uris: ['https://nuoret.kaupunki.example/cb'], scopes: ['openid', 'age_band'] }]);
+      assert.deepEqual(listed.clients, [
+        {
+          client_id: created.client_id,
+          name: 'Nuorisopalvelut',
+          redirect_uris: ['https://nuoret.kaupunki.example/cb'],
+          scopes: ['openid', 'age_band'],
+          sector_identifier: 'nuoret.kaupunki.example',
+          profile_endpoint: null,
+        },
+      ]);
       assert.ok(!JSON.stringify(listed).includes(created.client_secret));
     });
 
@@ -50,6 +59,49 @@ for (const backend of testBackends()) {
       assert.equal(await t.app.aurora.identity.provider.Client.find(created.client_id), undefined);
       assert.equal((await t.database.db.selectFrom('identity_oidc_models').select('id').where('id', '=', 'at-1').execute()).length, 0);
       assert.deepEqual((await user.json('GET', `/api/v1/console/members/${memberId}/oidc-clients`)).clients, []);
+    });
+
+    test('a new secret replaces the old one at once; the profile endpoint is set and removed; others cannot', async () => {
+      const { memberId, user } = await approvedMember(admin, { name: 'Seutu', email: 'admin@seutu.example', password: PASSWORD });
+      const other = await approvedMember(admin, { name: 'Vieras', email: 'admin@vieras.example', password: PASSWORD });
+      const created = await user.json('POST', `/api/v1/console/members/${memberId}/oidc-clients`, {
+        name: 'Kirjasto',
+        redirect_uris: ['https://kirjasto.seutu.example/cb'],
+        scopes: ['adult'],
+        profile_endpoint: 'https://kirjasto.seutu.example/gdpr/',
+      });
+      const base = `/api/v1/console/members/${memberId}/oidc-clients/${created.client_id}`;
+      const tokenWith = (secret: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/oidc/token',
+          headers: { authorization: `Basic ${Buffer.from(`${created.client_id}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: 'grant_type=authorization_code&code=nothing&redirect_uri=https%3A%2F%2Fkirjasto.seutu.example%2Fcb&code_verifier=' + 'a'.repeat(43),
+        });
+      // invalid_grant: the client authenticated; invalid_client: it did not.
+      assert.equal((await tokenWith(created.client_secret)).json().error, 'invalid_grant');
+      assertProblem(await other.user.call('POST', `${base}/rotate-secret`), 403);
+      assertProblem(await new ConsoleUser(t.app).call('POST', `${base}/rotate-secret`), 401);
+      const rotated = await user.call('POST', `${base}/rotate-secret`);
+      assert.equal(rotated.statusCode, 200, rotated.body);
+      assert.equal(rotated.headers['cache-control'], 'no-store');
+      const secret = rotated.json().client_secret as string;
+      assert.notEqual(secret, created.client_secret);
+      assert.equal((await tokenWith(created.client_secret)).json().error, 'invalid_client');
+      assert.equal((await tokenWith(secret)).json().error, 'invalid_grant');
+
+      assert.equal((await user.json('GET', `/api/v1/console/members/${memberId}/oidc-clients`)).clients[0].profile_endpoint, 'https://kirjasto.seutu.example/gdpr');
+      assertProblem(await other.user.call('PUT', `${base}/profile-endpoint`, { profile_endpoint: 'https://evil.example/gdpr' }), 403);
+      assertProblem(await user.call('PUT', `${base}/profile-endpoint`, { profile_endpoint: 'http://kirjasto.seutu.example/gdpr' }), 400);
+      const changed = await user.call('PUT', `${base}/profile-endpoint`, { profile_endpoint: 'https://kirjasto.seutu.example/v2/gdpr' });
+      assert.equal(changed.statusCode, 200, changed.body);
+      assert.equal(changed.json().profile_endpoint, 'https://kirjasto.seutu.example/v2/gdpr');
+      assert.equal((await t.app.aurora.identity.provider.Client.find(created.client_id))?.aurora_profile_endpoint, 'https://kirjasto.seutu.example/v2/gdpr');
+      assert.equal((await user.call('PUT', `${base}/profile-endpoint`, { profile_endpoint: null })).json().profile_endpoint, null);
+      // The secret survived the metadata change.
+      assert.equal((await tokenWith(secret)).json().error, 'invalid_grant');
+      const actions = await t.database.db.selectFrom('audit_log').select('action').where('target', '=', created.client_id).execute();
+      assert.ok(actions.some((a) => a.action === 'oidc-client.rotate-secret') && actions.some((a) => a.action === 'oidc-client.profile-endpoint'));
     });
 
     test('refused: no session, another member, mixed hosts, an unknown scope', async () => {

@@ -7,7 +7,7 @@ import { cancelEidLoginWith, completeEidLoginWith } from './complete-login.ts';
 import type { CompleteEidLogin } from './eid.ts';
 import { beginEidLogin, peekEidLogin, type EidLoginState } from './eid-login-state.ts';
 import { purgeExpiredModels } from './oidc-adapter.ts';
-import { createProvider, type ProviderOptions } from './provider.ts';
+import { createProviderWithKeys, type ProviderOptions } from './provider.ts';
 
 /**
  * A way to identify on the login page. `start` sends the browser to the upstream eID for the
@@ -34,13 +34,16 @@ export class IdentityService {
     readonly provider: Provider,
     readonly subjectKey: Buffer,
     readonly keyring: PayloadKeyring,
+    /** The provider's private signing keys (JWK): the network's calls to services' profile APIs are signed with the RS256 one. */
+    readonly signingKeys: readonly Record<string, unknown>[] = [],
   ) {
     this.completeEidLogin = completeEidLoginWith(() => this.db, () => this.provider, subjectKey);
     this.cancelEidLogin = cancelEidLoginWith(() => this.db, () => this.provider);
   }
 
   static async open(db: Db, keyring: PayloadKeyring, subjectKey: Buffer, options: ProviderOptions): Promise<IdentityService> {
-    return new IdentityService(db, await createProvider(db, keyring, subjectKey, options), subjectKey, keyring);
+    const { provider, keys } = await createProviderWithKeys(db, keyring, subjectKey, options);
+    return new IdentityService(db, provider, subjectKey, keyring, keys);
   }
 
   /** Offers an eID on the login page (the test eID, Suomi.fi); a second one of the same name replaces the first. */

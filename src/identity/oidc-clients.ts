@@ -1,7 +1,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { audit } from '../audit/audit.ts';
-import { notFound } from '../http/problem.ts';
+import { randomBytes } from 'node:crypto';
+import type { PayloadKeyring } from '../keys/keys.ts';
+import { badRequest, notFound } from '../http/problem.ts';
+import { kyselyAdapter } from './oidc-adapter.ts';
+import { profileEndpointOf } from './register-client.ts';
 
 /**
  * A member's OpenID Connect clients in the console: listed (never their secrets) and revoked. A
@@ -13,6 +17,8 @@ export interface OidcClientItem {
   name: string;
   redirect_uris: string[];
   scopes: string[];
+  sector_identifier: string;
+  profile_endpoint: string | null;
 }
 
 const memberClients = (db: Db, memberId: string) =>
@@ -25,6 +31,8 @@ export async function listOidcClients(db: Db, memberId: string): Promise<OidcCli
     name: String(payload.client_name ?? id),
     redirect_uris: (payload.redirect_uris as string[] | undefined) ?? [],
     scopes: String(payload.scope ?? '').split(' ').filter(Boolean),
+    sector_identifier: new URL(((payload.redirect_uris as string[] | undefined) ?? ['https://unknown.invalid'])[0]!).host,
+    profile_endpoint: typeof payload.aurora_profile_endpoint === 'string' ? payload.aurora_profile_endpoint : null,
   }));
 }
 
@@ -37,4 +45,42 @@ export async function revokeOidcClient(db: Db, memberId: string, clientId: strin
     await tx.deleteFrom('identity_oidc_models').where('kind', '<>', 'Client').where(sql<string>`payload->>'clientId'`, '=', clientId).execute();
     await audit(tx, { actor, action: 'oidc-client.revoke', target: clientId, memberId });
   });
+}
+
+/** Changes a client's metadata under a row lock (call it in a transaction): `change` gets the stored, unsealed payload. */
+async function changeClient(tx: Db, keyring: PayloadKeyring, memberId: string, clientId: string, change: (payload: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
+  const found = await memberClients(tx, memberId).where('id', '=', clientId).forUpdate().executeTakeFirst();
+  if (!found) throw notFound(`the member has no OpenID Connect client ${clientId}`);
+  const adapter = new (kyselyAdapter(tx, keyring))('Client');
+  const payload = await adapter.find(clientId);
+  if (!payload) throw notFound(`the member has no OpenID Connect client ${clientId}`);
+  await adapter.upsert(clientId, change({ ...payload }), 0);
+}
+
+/**
+ * A new secret for a client, shown only in this answer; the old one stops working at once (a leaked
+ * or lost secret is replaced without re-registering, so people keep their pairwise subjects).
+ */
+export async function rotateOidcClientSecret(db: Db, keyring: PayloadKeyring, memberId: string, clientId: string, actor: string): Promise<{ client_id: string; client_secret: string }> {
+  const secret = randomBytes(32).toString('base64url');
+  await db.transaction().execute(async (tx) => {
+    await changeClient(tx, keyring, memberId, clientId, (payload) => ({ ...payload, client_secret: secret }));
+    await audit(tx, { actor, action: 'oidc-client.rotate-secret', target: clientId, memberId });
+  });
+  return { client_id: clientId, client_secret: secret };
+}
+
+/** Sets or removes the client's profile (GDPR) endpoint. */
+export async function setOidcClientProfileEndpoint(db: Db, keyring: PayloadKeyring, memberId: string, clientId: string, endpoint: string | null, actor: string): Promise<OidcClientItem> {
+  let kept: string | null;
+  try {
+    kept = endpoint ? profileEndpointOf(endpoint) : null;
+  } catch (error) {
+    throw badRequest((error as Error).message);
+  }
+  await db.transaction().execute(async (tx) => {
+    await changeClient(tx, keyring, memberId, clientId, ({ aurora_profile_endpoint: _, ...payload }) => ({ ...payload, ...(kept ? { aurora_profile_endpoint: kept } : {}) }));
+    await audit(tx, { actor, action: 'oidc-client.profile-endpoint', target: clientId, memberId, details: { profile_endpoint: kept } });
+  });
+  return (await listOidcClients(db, memberId)).find((c) => c.client_id === clientId)!;
 }

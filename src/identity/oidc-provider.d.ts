@@ -93,7 +93,30 @@ declare module 'oidc-provider' {
     interactionResult(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<string>;
     on(event: string, listener: (...args: any[]) => void): this;
     urlFor(name: string, options?: Record<string, unknown>): string;
+    registerGrantType(name: string, handler: (ctx: any) => Promise<void>, parameters?: string[], allowedDuplicates?: string[]): void;
+    AccessToken: { find(value: string): Promise<AccessTokenLike | undefined> };
+  }
+
+  /** A stored access token as oidc-provider finds it (undefined once expired or gone). */
+  export interface AccessTokenLike {
+    jti: string;
+    accountId?: string;
+    clientId?: string;
+    grantId?: string;
+    scope?: string;
+    gty?: string;
+    jkt?: string;
+    exp?: number;
+    aud?: string | string[];
+    sessionUid?: string;
+    expiresWithSession?: boolean;
   }
 
   export const errors: Record<string, new (...args: any[]) => Error>;
+}
+
+declare module 'oidc-provider/lib/helpers/validate_dpop.js' {
+  /** The DPoP proof of a request at one of the provider's endpoints, verified; undefined when none was sent. */
+  export default function validateDpop(provider: unknown, ctx: unknown, accessToken?: string): Promise<{ thumbprint: string; jti: string; iat: number } | undefined>;
+  export function checkDpopReplay(provider: unknown, ctx: unknown, dPoP: unknown, clientId: string, ErrorClass?: new (description?: string) => Error): Promise<void>;
 }

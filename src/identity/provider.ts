@@ -12,7 +12,9 @@ import { CLAIM_SCOPES } from './derived-claims.ts';
 import { pairwiseSubject } from './identity-keys.ts';
 import { kyselyAdapter } from './oidc-adapter.ts';
 import { loadSigningKeys } from './signing-keys.ts';
+import { rememberAccountClient } from './account-clients.ts';
 import { resealClientSecrets } from './oidc-adapter.ts';
+import { networkApiAudience, registerTokenExchange } from './token-exchange.ts';
 
 /**
  * The network's OpenID Provider (oidc-provider): authorization code with PKCE (S256) only, PAR and
@@ -64,6 +66,11 @@ export const SCOPE_CLAIMS: Record<string, string[]> = { openid: ['sub'], ...Obje
 export const PROVIDER_SCOPES: readonly string[] = [...Object.keys(SCOPE_CLAIMS), ...STORE_SCOPES];
 
 export async function createProvider(db: Db, keyring: PayloadKeyring, subjectKey: Buffer, options: ProviderOptions): Promise<Provider> {
+  return (await createProviderWithKeys(db, keyring, subjectKey, options)).provider;
+}
+
+/** The provider and its private signing keys (the network signs its calls to services' profile APIs with them too). */
+export async function createProviderWithKeys(db: Db, keyring: PayloadKeyring, subjectKey: Buffer, options: ProviderOptions): Promise<{ provider: Provider; keys: Record<string, unknown>[] }> {
   const warn = options.onWarning ?? (() => {});
   const keys = await loadSigningKeys(db, keyring, (kid, payloadKey) =>
     warn(`the OpenID Provider's signing key ${kid} was sealed under payload key ${payloadKey}, which is no longer configured: a new one signs`),
@@ -135,7 +142,8 @@ export async function createProvider(db: Db, keyring: PayloadKeyring, subjectKey
       token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: 'RS256',
     },
-    extraClientMetadata: { properties: ['aurora_member_id'] },
+    // aurora_first_party: the network's own app (requireAccountLogin); aurora_profile_endpoint: the service's GDPR API (src/service-profiles/).
+    extraClientMetadata: { properties: ['aurora_member_id', 'aurora_first_party', 'aurora_profile_endpoint'] },
     // The derived claims the person agreed to share and their profile's attributes; oidc-provider
     // hands a client only those of the scopes its grant covers, which the person ticked.
     findAccount: async (_ctx: unknown, accountId: string): Promise<ClaimsAccount | undefined> => {
@@ -181,6 +189,13 @@ export async function createProvider(db: Db, keyring: PayloadKeyring, subjectKey
   });
   // routes.ts hands it X-Forwarded-* made from the issuer and Fastify's view of the caller, never the caller's own.
   provider.proxy = true;
+  registerTokenExchange(provider, networkApiAudience(options.issuer));
   provider.on('server_error', (_ctx: unknown, error: Error) => options.onServerError?.(error));
-  return provider;
+  // Which services a person logged in to, kept beyond their grants: 'erase me everywhere' asks each of them.
+  provider.on('grant.success', (ctx: { oidc: { entities: { AccessToken?: { accountId?: string; clientId?: string; gty?: string } } } }) => {
+    const token = ctx.oidc.entities.AccessToken;
+    if (token?.accountId && token.clientId && token.gty === 'authorization_code')
+      rememberAccountClient(db, token.accountId, token.clientId).catch((error: unknown) => options.onServerError?.(error as Error));
+  });
+  return { provider, keys };
 }

@@ -6,6 +6,7 @@ import { PayloadKeyring } from '../keys/keys.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
 import { kyselyAdapter } from './oidc-adapter.ts';
 import { registerOidcClient, sectorOf } from './register-client.ts';
+import { TOKEN_EXCHANGE } from './token-exchange.ts';
 
 const keyring = new PayloadKeyring('k1', new Map([['k1', randomBytes(32)]]));
 
@@ -33,7 +34,7 @@ for (const backend of testBackends()) {
       assert.equal(stored?.client_secret, created.client_secret);
       assert.equal(stored?.subject_type, 'pairwise');
       assert.equal(stored?.scope, 'openid age_band');
-      assert.deepEqual(stored?.grant_types, ['authorization_code']);
+      assert.deepEqual(stored?.grant_types, ['authorization_code', TOKEN_EXCHANGE]);
       const row = await database.db.selectFrom('audit_log').selectAll().where('target', '=', created.client_id).executeTakeFirstOrThrow();
       assert.equal(row.action, 'oidc-client.register');
       assert.ok(!JSON.stringify(row.details).includes(created.client_secret));

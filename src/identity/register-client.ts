@@ -5,6 +5,7 @@ import { audit } from '../audit/audit.ts';
 import { READ_SCOPES, STORE_SCOPES } from '../profile/attribute-scopes.ts';
 import { CLAIM_SCOPES } from './derived-claims.ts';
 import { kyselyAdapter } from './oidc-adapter.ts';
+import { TOKEN_EXCHANGE } from './token-exchange.ts';
 
 /**
  * Registers a member's service as a client of the network's OpenID Provider: authorization code
@@ -22,6 +23,10 @@ export interface OidcClientInput {
   scopes: readonly string[];
   memberId?: string | null;
   actor?: string;
+  /** The network's own app (the citizen app): its tokens let the person act on their own account (requireAccountLogin). Never a member's service. */
+  firstParty?: boolean;
+  /** The service's profile (GDPR) API: GET/DELETE {endpoint}/{pairwise subject} (src/service-profiles/). */
+  profileEndpoint?: string | null;
 }
 
 export interface RegisteredOidcClient {
@@ -52,6 +57,19 @@ export function sectorOf(redirectUris: readonly string[]): string {
   return [...hosts][0]!;
 }
 
+/** A profile endpoint as kept: an https URL (http only on this machine) without query, fragment or credentials, no trailing slash. */
+export function profileEndpointOf(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new RangeError(`the profile endpoint is not a URL: ${text}`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLocalHost(url.hostname))) throw new RangeError(`the profile endpoint is https (http only on this machine): ${text}`);
+  if (url.search || url.hash || url.username || url.password || text.length > 500) throw new RangeError(`the profile endpoint has no query, fragment or credentials: ${text}`);
+  return url.href.replace(/\/+$/, '');
+}
+
 export async function registerOidcClient(db: Db, keyring: PayloadKeyring, input: OidcClientInput): Promise<RegisteredOidcClient> {
   const name = input.name.trim();
   if (!name || name.length > 200) throw new RangeError('a client name is 1 to 200 characters');
@@ -64,6 +82,8 @@ export async function registerOidcClient(db: Db, keyring: PayloadKeyring, input:
     if (!member) throw new RangeError('no such member');
     if (member.status !== 'approved') throw new RangeError(`the member is ${member.status}, not approved`);
   }
+  if (input.firstParty && input.memberId) throw new RangeError("a member's service is never the network's own app");
+  const profileEndpoint = input.profileEndpoint ? profileEndpointOf(input.profileEndpoint) : null;
   const clientId = `aoc_${randomBytes(12).toString('base64url')}`;
   const secret = randomBytes(32).toString('base64url');
   const metadata = {
@@ -72,11 +92,14 @@ export async function registerOidcClient(db: Db, keyring: PayloadKeyring, input:
     client_name: name,
     redirect_uris: [...input.redirectUris],
     response_types: ['code'],
-    grant_types: ['authorization_code'],
+    // Token exchange: the service may call the network's API for a person who logged in to it (token-exchange.ts).
+    grant_types: ['authorization_code', TOKEN_EXCHANGE],
     token_endpoint_auth_method: 'client_secret_basic',
     subject_type: 'pairwise',
     scope: scopes.join(' '),
     ...(input.memberId ? { aurora_member_id: input.memberId } : {}),
+    ...(input.firstParty ? { aurora_first_party: true } : {}),
+    ...(profileEndpoint ? { aurora_profile_endpoint: profileEndpoint } : {}),
   };
   await db.transaction().execute(async (tx) => {
     await new (kyselyAdapter(tx, keyring))('Client').upsert(clientId, metadata, 0);
@@ -85,7 +108,7 @@ export async function registerOidcClient(db: Db, keyring: PayloadKeyring, input:
       action: 'oidc-client.register',
       target: clientId,
       memberId: input.memberId ?? null,
-      details: { name, redirect_uris: metadata.redirect_uris, scopes, sector },
+      details: { name, redirect_uris: metadata.redirect_uris, scopes, sector, profile_endpoint: profileEndpoint, first_party: input.firstParty ?? false },
     });
   });
   return { client_id: clientId, client_secret: secret, sector_identifier: sector };

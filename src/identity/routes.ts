@@ -6,7 +6,7 @@ import { MemberParams, Plain } from '../http/console-schemas.ts';
 import { problems } from '../http/schemas.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
 import { OIDC_SCOPES, registerOidcClient } from './register-client.ts';
-import { listOidcClients, revokeOidcClient } from './oidc-clients.ts';
+import { listOidcClients, revokeOidcClient, rotateOidcClientSecret, setOidcClientProfileEndpoint } from './oidc-clients.ts';
 import { abortInteraction, answerConsent, showInteraction, startEid } from './interactions.ts';
 import { OIDC_PREFIX } from './provider.ts';
 
@@ -89,7 +89,47 @@ export const consoleOidcClientRoutes: FastifyPluginAsyncTypebox = async (app) =>
   const memberWrite = requireStaff({ member: 'write' });
   const memberRead = requireStaff({ member: 'read' });
   const security = [{ consoleSession: [] }];
-  const ClientItem = Type.Object({ client_id: Type.String(), name: Type.String(), redirect_uris: Type.Array(Type.String()), scopes: Type.Array(Type.String()) });
+  const ClientItem = Type.Object({
+    client_id: Type.String(),
+    name: Type.String(),
+    redirect_uris: Type.Array(Type.String()),
+    scopes: Type.Array(Type.String()),
+    sector_identifier: Type.String(),
+    profile_endpoint: Type.Union([Type.String(), Type.Null()]),
+  });
+  const ClientParams = Type.Object({ id: Type.String({ format: 'uuid' }), client_id: Type.String({ minLength: 1, maxLength: 100 }) });
+  app.post(
+    '/api/v1/console/members/:id/oidc-clients/:client_id/rotate-secret',
+    {
+      config: { noStore: true },
+      onRequest: memberWrite,
+      schema: {
+        tags: ['console'],
+        summary: "A new secret for the member's OpenID Connect client, shown only in this answer; the old one stops working at once",
+        security,
+        params: ClientParams,
+        response: { 200: Type.Object({ client_id: Type.String(), client_secret: Type.String() }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      rotateOidcClientSecret(app.aurora.database.db, app.aurora.consent.keyring, request.params.id.toLowerCase(), request.params.client_id, actorOf(request)),
+  );
+  app.put(
+    '/api/v1/console/members/:id/oidc-clients/:client_id/profile-endpoint',
+    {
+      onRequest: memberWrite,
+      schema: {
+        tags: ['console'],
+        summary: "Set (or, with null, remove) the service's profile (GDPR) endpoint: the network calls GET and DELETE {endpoint}/{pairwise sub} for a person's 'download everything' and 'erase me everywhere'",
+        security,
+        params: ClientParams,
+        body: Type.Object({ profile_endpoint: Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()]) }, { additionalProperties: false }),
+        response: { 200: ClientItem, ...problems(400, 401, 403, 404, 415) },
+      },
+    },
+    async (request) =>
+      setOidcClientProfileEndpoint(app.aurora.database.db, app.aurora.consent.keyring, request.params.id.toLowerCase(), request.params.client_id, request.body.profile_endpoint, actorOf(request)),
+  );
   app.get(
     '/api/v1/console/members/:id/oidc-clients',
     {
@@ -138,6 +178,7 @@ export const consoleOidcClientRoutes: FastifyPluginAsyncTypebox = async (app) =>
             name: Plain(200),
             redirect_uris: Type.Array(Type.String({ maxLength: 500 }), { minItems: 1, maxItems: 10, uniqueItems: true }),
             scopes: Type.Array(Type.Union(OIDC_SCOPES.map((s) => Type.Literal(s))), { maxItems: 20, uniqueItems: true }),
+            profile_endpoint: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
           },
           { additionalProperties: false },
         ),
@@ -153,6 +194,7 @@ export const consoleOidcClientRoutes: FastifyPluginAsyncTypebox = async (app) =>
           name: request.body.name,
           redirectUris: request.body.redirect_uris,
           scopes: request.body.scopes,
+          profileEndpoint: request.body.profile_endpoint ?? null,
           memberId: request.params.id.toLowerCase(),
           actor: actorOf(request),
         });

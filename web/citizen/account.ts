@@ -59,12 +59,9 @@ export async function finishLogin(search: string): Promise<{ back: string; tookO
     body: {},
     headers: { authorization: `Bearer ${mine}`, 'aurora-access-token': tokens.access_token },
   });
-  // Its one use is over: the token goes now rather than living out its ten minutes.
-  void fetch('/oidc/token/revocation', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token: tokens.access_token, token_type_hint: 'access_token', client_id: CLIENT_ID }),
-  }).catch(() => {});
+  // Kept for this tab only, until it expires: the person's own calls to the network as an account
+  // ("download everything", "erase me everywhere"). Logging out revokes it.
+  keepAccessToken(tokens.access_token, (tokens as { expires_in?: number }).expires_in ?? 600);
   const tookOver = answer.person_key !== mine;
   if (tookOver) setPersonKey(answer.person_key);
   saveLogin({ id_token: tokens.id_token, attached: true, at: new Date().toISOString() });
@@ -78,6 +75,9 @@ export async function finishLogin(search: string): Promise<{ back: string; tookO
  */
 export function logout(language: string) {
   const login = loadLogin();
+  const token = accessToken();
+  if (token) revoke(token);
+  sessionStorage.removeItem(ACCESS);
   eraseLocal();
   const url = new URL('/oidc/session/end', window.location.origin);
   url.searchParams.set('client_id', CLIENT_ID);
@@ -89,6 +89,34 @@ export function logout(language: string) {
 
 /** Forgets this device: everything this app keeps in this browser goes, the login included. The network's data stays. */
 export function forgetDevice() {
+  const token = accessToken();
+  if (token) revoke(token);
+  sessionStorage.removeItem(ACCESS);
   eraseLocal();
   dropLogin();
+}
+
+const ACCESS = 'aurora.access';
+
+function keepAccessToken(token: string, expiresInSeconds: number) {
+  sessionStorage.setItem(ACCESS, JSON.stringify({ token, until: Date.now() + (expiresInSeconds - 30) * 1000 }));
+}
+
+/** The access token of this tab's login, while it is valid; undefined after it expires (log in again). */
+export function accessToken(): string | undefined {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(ACCESS) ?? 'null') as { token: string; until: number } | null;
+    return kept && kept.until > Date.now() ? kept.token : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function revoke(token: string) {
+  void fetch('/oidc/token/revocation', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token, token_type_hint: 'access_token', client_id: CLIENT_ID }),
+    keepalive: true,
+  }).catch(() => {});
 }

@@ -3,6 +3,10 @@ import type { Language } from '../shared/i18n.ts';
 // The console reads what these server modules answer: their types are the wire format.
 import type { MemberItem } from '../../src/members/members.ts';
 import type { ClientItem } from '../../src/clients/member-clients.ts';
+import type { OidcClientItem } from '../../src/identity/oidc-clients.ts';
+
+/** A member's service registered at the network's OpenID Provider, as the console lists it. */
+export type OidcClient = OidcClientItem;
 import type { MemberChannel, MemberService, TransferSettings } from '../../src/members/member-services.ts';
 import type { ClaimItem, ClaimState, ClaimStatus } from '../../src/members/service-claims.ts';
 import type { PrivacySettings } from '../../src/statistics/budget.ts';
@@ -206,6 +210,11 @@ export const consoleApi = {
   createClient: (memberId: string, body: { name: string; scopes: string[]; rate_limit_per_minute?: number }) =>
     call<ClientSecret>(`${member(memberId)}/clients`, { method: 'POST', body }),
   rotateClient: (memberId: string, clientId: string) => call<ClientSecret>(`${member(memberId)}/clients/${encodeURIComponent(clientId)}/rotate`, { method: 'POST', body: {} }),
+  oidcClients: (memberId: string, options: Abortable = {}) => call<{ clients: OidcClient[] }>(`${member(memberId)}/oidc-clients`, options),
+  createOidcClient: (memberId: string, body: { name: string; redirect_uris: string[]; scopes: string[]; profile_endpoint?: string }) =>
+    call<ClientSecret>(`${member(memberId)}/oidc-clients`, { method: 'POST', body }),
+  rotateOidcClient: (memberId: string, clientId: string) => call<ClientSecret>(`${member(memberId)}/oidc-clients/${encodeURIComponent(clientId)}/rotate-secret`, { method: 'POST', body: {} }),
+  revokeOidcClient: (memberId: string, clientId: string) => call(`${member(memberId)}/oidc-clients/${encodeURIComponent(clientId)}/revoke`, { method: 'POST', body: {} }),
   revokeClient: (memberId: string, clientId: string) => call(`${member(memberId)}/clients/${encodeURIComponent(clientId)}/revoke`, { method: 'POST', body: {} }),
   setClientRateLimit: (clientId: string, rateLimitPerMinute: number | null) =>
     call<ApiClient>(`/api/v1/console/clients/${encodeURIComponent(clientId)}/rate-limit`, { method: 'PUT', body: { rate_limit_per_minute: rateLimitPerMinute } }),

@@ -4,12 +4,14 @@ import { Button, LoadingSpinner } from 'suomifi-ui-components';
 import { api } from '../../shared/api.ts';
 import { currentLanguage, type Language } from '../../shared/i18n.ts';
 import { Account } from '../components/Account.tsx';
+import { Everywhere } from '../components/Everywhere.tsx';
+import { accessToken } from '../account.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { Profile } from '../components/Profile.tsx';
 import { Problem } from '../components/Problem.tsx';
 import { METERS, METER_TEXTS } from '../meters.ts';
 import { my } from '../person.ts';
-import { consentServices, eraseLocal, loadChecks, localData, onStorageChange, personKey, removeCheck, type Check } from '../storage.ts';
+import { consentServices, eraseLocal, loadChecks, loadLogin, localData, onStorageChange, personKey, removeCheck, type Check } from '../storage.ts';
 import { DemoMark, useReceiverText } from '../receiver.tsx';
 import { fallbackLanguage, formatDateTime, loc } from '../text.ts';
 import type { AttributeInfo, ConsentRecord, ServerCheck } from '../types.ts';
@@ -142,6 +144,7 @@ export default function MyPage() {
       </section>
 
       <Profile title={title} hasKey={hasKey} />
+      <EverywhereSection />
 
       <section aria-labelledby="local-checks">
         <h2 id="local-checks">{t('my.localChecks')}</h2>
@@ -312,3 +315,17 @@ function ConsentCard({ consent: c, language, title, onWithdraw }: { consent: Con
   );
 }
 
+
+/** Download everything / erase me everywhere: with this tab's login; after it has expired, a new login brings it back. */
+function EverywhereSection() {
+  const { t } = useTranslation('citizen');
+  const token = accessToken();
+  if (token) return <Everywhere accessToken={token} />;
+  if (!loadLogin()) return null;
+  return (
+    <section aria-labelledby="everywhere-again">
+      <h2 id="everywhere-again">{t('everywhere.title')}</h2>
+      <p>{t('everywhere.loginAgain')}</p>
+    </section>
+  );
+}

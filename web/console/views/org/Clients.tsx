@@ -94,7 +94,7 @@ async function copyText(text: string): Promise<boolean> {
 }
 
 /** The new credential, shown this once: the ID and the secret, each with a copy button. */
-function SecretPanel({ secret, name, onDismiss }: { secret: ClientSecret; name: string; onDismiss: () => void }) {
+export function SecretPanel({ secret, name, onDismiss }: { secret: ClientSecret; name: string; onDismiss: () => void }) {
   const { t } = useTranslation('console');
   const ref = useRef<HTMLElement>(null);
   const [copied, setCopied] = useState<string | null>(null);

@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { EmbeddedJWK, calculateJwkThumbprint, jwtVerify } from 'jose';
+import type Provider from 'oidc-provider';
+import { HttpProblem } from '../http/problem.ts';
+import { EXCHANGED, networkApiAudience } from './token-exchange.ts';
+
+/**
+ * The network's API authenticated by the OpenID Provider's access tokens, for a person's account:
+ *
+ * - `requireServiceForPerson(scope)`: a service acting for a person with a token it obtained by token
+ *   exchange (token-exchange.ts): audience the network's API, the scope required among its scopes.
+ * - `requireAccountLogin()`: the person themself, with the access token the network's own app (a
+ *   first-party client, registered by the operator with `firstParty`) received at their login.
+ *
+ * Either way the token must be the provider's, unexpired, its grant and client still there (revoking
+ * either ends it), and, when DPoP-bound, sent with a DPoP proof of its key for this very request.
+ */
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The account an OP access token speaks for, set by requireServiceForPerson / requireAccountLogin. */
+    account?: AccountCaller;
+  }
+}
+
+export interface AccountCaller {
+  accountId: string;
+  /** The client the token was issued to. */
+  clientId: string;
+  scopes: Set<string>;
+}
+
+/** A 401 that tells the caller to send an OP access token (RFC 6750 error codes in WWW-Authenticate). */
+export class AccountTokenRequired extends HttpProblem {
+  constructor(detail: string, error = 'invalid_token') {
+    super(401, 'access-token-required', 'Access token required', detail, { error });
+  }
+}
+
+const PROOF_WINDOW_S = 60;
+const DPOP_ALGS = ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'];
+
+async function checkDpop(request: FastifyRequest, provider: Provider, token: string, jkt: string): Promise<void> {
+  const proof = request.headers.dpop;
+  if (typeof proof !== 'string') throw new AccountTokenRequired('the token is DPoP-bound: send it as Authorization: DPoP with a DPoP proof');
+  let payload: Record<string, unknown>;
+  let thumbprint: string;
+  try {
+    const verified = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: DPOP_ALGS });
+    payload = verified.payload;
+    thumbprint = await calculateJwkThumbprint(verified.protectedHeader.jwk!);
+  } catch {
+    throw new AccountTokenRequired('the DPoP proof is not valid', 'invalid_dpop_proof');
+  }
+  const url = new URL(request.url, provider.issuer);
+  const htu = typeof payload.htu === 'string' ? URL.parse(payload.htu) : null;
+  if (htu) htu.search = htu.hash = '';
+  const fresh = typeof payload.iat === 'number' && Math.abs(Date.now() / 1000 - payload.iat) <= PROOF_WINDOW_S;
+  const ath = createHash('sha256').update(token).digest('base64url');
+  if (
+    payload.htm !== request.method ||
+    htu?.href !== `${url.origin}${url.pathname}` ||
+    !fresh ||
+    payload.ath !== ath ||
+    typeof payload.jti !== 'string' ||
+    thumbprint !== jkt
+  )
+    throw new AccountTokenRequired('the DPoP proof does not match this request or this token', 'invalid_dpop_proof');
+  // Kept by the provider in the database: a proof is used once on any server of the network.
+  const replay = (provider as unknown as { ReplayDetection: { unique(iss: string, jti: string, exp: number): Promise<boolean> } }).ReplayDetection;
+  if (!(await replay.unique(`api:${jkt}`, payload.jti, Math.floor(Date.now() / 1000) + PROOF_WINDOW_S * 2))) throw new AccountTokenRequired('the DPoP proof was used already', 'invalid_dpop_proof');
+}
+
+async function verifyAccountToken(request: FastifyRequest) {
+  const header = request.headers.authorization?.trim() ?? '';
+  const m = /^(Bearer|DPoP) +([A-Za-z0-9._~+/-]{20,200}=*)$/i.exec(header);
+  if (!m) throw new AccountTokenRequired('send an access token: Authorization: Bearer <token> (or DPoP <token> with a DPoP proof)', 'invalid_request');
+  const provider = request.server.aurora.identity.provider;
+  const value = m[2]!;
+  const token = await provider.AccessToken.find(value);
+  if (!token?.accountId || !token.clientId || !token.grantId) throw new AccountTokenRequired('the access token is not valid or has expired');
+  const [client, grant] = await Promise.all([provider.Client.find(token.clientId), provider.Grant.find(token.grantId)]);
+  if (!client || !grant || grant.clientId !== token.clientId || grant.accountId !== token.accountId) throw new AccountTokenRequired('the access token is not valid or has expired');
+  if (token.jkt) {
+    if (m[1]!.toLowerCase() !== 'dpop') throw new AccountTokenRequired('the token is DPoP-bound: send it as Authorization: DPoP with a DPoP proof');
+    await checkDpop(request, provider, value, token.jkt);
+  }
+  return { token, client };
+}
+
+const insufficient = (detail: string) => new HttpProblem(403, 'insufficient-scope', 'Not allowed', detail, { error: 'insufficient_scope' });
+
+/** A service acting for a person with an exchanged token for the network's API that holds `scope`. */
+export function requireServiceForPerson(scope?: string) {
+  return async (request: FastifyRequest) => {
+    const { token } = await verifyAccountToken(request);
+    const audience = networkApiAudience(request.server.aurora.identity.provider.issuer);
+    if (!token.gty?.split(' ').includes(EXCHANGED) || token.aud !== audience) throw new AccountTokenRequired(`exchange the person's access token for one for the network's API first (RFC 8693, audience ${audience})`);
+    const scopes = new Set((token.scope ?? '').split(' ').filter(Boolean));
+    if (scope && !scopes.has(scope)) throw insufficient(`the token does not hold the scope ${scope}`);
+    request.account = { accountId: token.accountId!, clientId: token.clientId!, scopes };
+  };
+}
+
+/** The person themself, with an access token issued to a first-party client at their login. */
+export function requireAccountLogin() {
+  return async (request: FastifyRequest) => {
+    const { token, client } = await verifyAccountToken(request);
+    if (token.gty?.split(' ').includes(EXCHANGED) || token.aud !== undefined || client.aurora_first_party !== true)
+      throw insufficient("only the network's own app may act as the person here");
+    request.account = { accountId: token.accountId!, clientId: token.clientId!, scopes: new Set((token.scope ?? '').split(' ').filter(Boolean)) };
+  };
+}
