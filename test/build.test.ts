@@ -4,7 +4,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { assertServes, startServer, type ServerProcess } from './support/server-process.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { importPtvFiles } from '../src/operations.ts';
+import { assertServes, startServer, stopServers, writeSmallCatalogue, type ServerProcess } from '../src/testing/server-processes.ts';
 
 /**
  * The compiled build (`npm run build`) as the container image runs it: the package without src/,
@@ -47,7 +49,7 @@ describe('the compiled build', () => {
   });
 
   after(async () => {
-    await server?.stop();
+    if (server) await stopServers([server]);
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -68,7 +70,14 @@ describe('the compiled build', () => {
 
   test('serves on PGlite from the package without its sources: /ready, the catalogue, a recommendation', async () => {
     assert.ok(!existsSync(join(work, 'node_modules', 'tsx')) && !existsSync(join(work, 'src')));
-    server = await startServer({ cwd: work, bin: join(work, 'bin', 'aurora.js'), args: ['--data-dir', join(work, 'data-dir')], env: { DATABASE_URL: '' } });
+    // A small catalogue in its data folder, put there by this process: the server is what is tested, not loading the demo.
+    const database = await openDatabase({ kind: 'pglite', dataDir: join(work, 'data-dir') });
+    try {
+      await importPtvFiles(database.db, [writeSmallCatalogue(work)], { actor: 'test' });
+    } finally {
+      await database.close();
+    }
+    server = await startServer('compiled', { cwd: work, args: ['--data-dir', join(work, 'data-dir'), '--no-demo'] });
     await assertServes(server.url, 'compiled');
     // The situation model and the lexicon were found from the package root: the text was understood.
     const answer = (await (

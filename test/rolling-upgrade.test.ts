@@ -10,7 +10,7 @@ import { migrationFiles } from '../src/db/migrate.ts';
 import { createPostgresDatabase } from '../src/testing/databases.ts';
 import { basicAuth } from '../src/testing/app.ts';
 import { enableTransfer } from '../src/transfers/transfers.ts';
-import { assertServes, startServer, type ServerProcess } from './support/server-process.ts';
+import { assertServes, startServer, stopServers, type ServerProcess } from '../src/testing/server-processes.ts';
 
 /**
  * A rolling upgrade on one PostgreSQL database: a server of the previous release runs, a server of
@@ -49,15 +49,14 @@ describe('the previous release and this one on one database', { skip }, () => {
   });
 
   after(async () => {
-    await previous?.stop();
-    await current?.stop();
+    await stopServers([previous, current].filter((s): s is ServerProcess => s !== undefined));
     await database?.drop();
     rmSync(work, { recursive: true, force: true });
   });
 
   test('the previous release migrates and serves; this release starts beside it, adds its migrations, and both serve', async () => {
-    const env = { DATABASE_URL: database.url, AURORA_SHUTDOWN_DRAIN_SECONDS: '0' };
-    previous = await startServer({ cwd: old, bin: join(old, 'bin', 'aurora.js'), env });
+    const env = { AURORA_SHUTDOWN_DRAIN_SECONDS: '0' };
+    previous = await startServer('previous', { cwd: old, databaseUrl: database.url, args: [], env });
     await assertServes(previous.url, 'previous release');
 
     const db = await openDatabase({ kind: 'postgres', url: database.url }, { migrate: false });
@@ -67,7 +66,7 @@ describe('the previous release and this one on one database', { skip }, () => {
     const added = ours.filter((name) => !before.includes(name));
     assert.ok(added.length > 0, 'this release has migrations the previous one had not applied');
 
-    current = await startServer({ cwd: root, bin: join(root, 'bin', 'aurora.js'), env });
+    current = await startServer('current', { cwd: root, databaseUrl: database.url, args: [], env });
     assert.deepEqual((await applied()).sort(), [...ours].sort(), "this release's start applied its migrations");
     await assertServes(current.url, 'this release');
     await assertServes(previous.url, 'previous release, on the migrated database');

@@ -1,15 +1,17 @@
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * Real `aurora serve` processes on one PostgreSQL database, as a load balancer would have them
- * behind it: what the multi-node tests and `bench nodes` run. Each listens on a port of its own
+ * Real `aurora serve` processes, as an operator runs them: on one PostgreSQL database, as a load
+ * balancer would have them behind it (the multi-node tests, `bench nodes`), or one of another
+ * build or release (the compiled build's and the rolling upgrade's tests). Each listens on a port of its own
  * (one the system says is free) and has no admin socket (that is PGlite's), so any number of
  * them run side by side on one machine.
  */
 const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'bin', 'aurora.js');
 
 export interface ServerProcess {
   name: string;
@@ -22,8 +24,11 @@ export interface ServerProcess {
 }
 
 export interface StartOptions {
-  /** PostgreSQL URL of the shared database. */
-  databaseUrl: string;
+  /** PostgreSQL URL of the shared database; without it, none is given (PGlite, in the folder `args` name). */
+  databaseUrl?: string;
+  /** The package to run (default this one) and its `aurora` command (default its bin/aurora.js). */
+  cwd?: string;
+  bin?: string;
   env?: Record<string, string>;
   /** Extra `serve` arguments (default --no-demo: the caller loads what it needs). */
   args?: string[];
@@ -50,9 +55,11 @@ const KEPT_OUTPUT = 8 * 1024 * 1024;
 export async function startServer(name: string, options: StartOptions): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--host', '127.0.0.1', ...(options.args ?? ['--no-demo'])], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'info', ...options.env, DATABASE_URL: options.databaseUrl },
+  const cwd = options.cwd ?? root;
+  const child = spawn(process.execPath, [options.bin ?? join(cwd, 'bin', 'aurora.js'), 'serve', '--port', String(port), '--host', '127.0.0.1', ...(options.args ?? ['--no-demo'])], {
+    cwd,
+    // No NODE_OPTIONS from the test runner (it loads tsx): the child loads only what its bin does.
+    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', ...options.env, DATABASE_URL: options.databaseUrl ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -103,4 +110,33 @@ export async function stopServers(servers: ServerProcess[], graceMs = 15_000): P
       clearTimeout(timer);
     }),
   );
+}
+
+/** /ready, a catalogue search and a recommendation: what every server of a network must answer. */
+export async function assertServes(url: string, label: string) {
+  const ready = await fetch(`${url}/ready`);
+  assert.equal(ready.status, 200, `${label}: /ready ${ready.status} ${await ready.clone().text()}`);
+  const found = await fetch(`${url}/api/v1/services?q=${encodeURIComponent('asunto')}&limit=3`);
+  assert.equal(found.status, 200, `${label}: catalogue ${found.status}`);
+  assert.ok(((await found.json()) as { items: unknown[] }).items.length > 0, `${label}: the catalogue search found services`);
+  const recommended = await fetch(`${url}/api/v1/recommendations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'menetin työpaikkani enkä pysty maksamaan vuokraa', language: 'fi', limit: 5 }),
+  });
+  assert.equal(recommended.status, 200, `${label}: recommendation ${recommended.status} ${await recommended.clone().text()}`);
+  const answer = (await recommended.json()) as { recommendation_id: string; items: unknown[] };
+  assert.match(answer.recommendation_id, /^[0-9a-f-]{36}$/);
+  assert.ok(answer.items.length > 0, `${label}: the recommendation has services`);
+}
+
+/**
+ * The first `count` services of the demo catalogue, written as a PTV file into `folder`: a small
+ * catalogue for tests about servers rather than about the catalogue's size.
+ */
+export function writeSmallCatalogue(folder: string, count = 200): string {
+  const services = (JSON.parse(readFileSync(join(root, 'data', 'demo', 'services.ptv.json'), 'utf8')) as unknown[]).slice(0, count);
+  const file = join(folder, 'services.json');
+  writeFileSync(file, JSON.stringify(services));
+  return file;
 }

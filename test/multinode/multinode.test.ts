@@ -10,7 +10,7 @@ import { importPtvFiles } from '../../src/operations.ts';
 import { SESSION_COOKIE } from '../../src/staff/sessions.ts';
 import { addService, nextBusinessId } from '../../src/testing/console.ts';
 import { createPostgresDatabase } from '../../src/testing/databases.ts';
-import { startServers, stopServers, type ServerProcess } from '../../src/testing/server-processes.ts';
+import { startServers, stopServers, writeSmallCatalogue, type ServerProcess } from '../../src/testing/server-processes.ts';
 import { verifyAuditChain } from '../../src/transfers/audit-chain.ts';
 import { enableTransfer } from '../../src/transfers/transfers.ts';
 
@@ -101,9 +101,7 @@ describe('one network on three nodes (PostgreSQL)', { skip }, () => {
     // the catalogue's size) and a channel that receives transfers, redeemed by an operator client.
     const began = Date.now();
     database = await openDatabase({ kind: 'postgres', url });
-    const services = (JSON.parse(readFileSync(join(root, 'data', 'demo', 'services.ptv.json'), 'utf8')) as unknown[]).slice(0, 200);
-    writeFileSync(join(work, 'services.json'), JSON.stringify(services));
-    await importPtvFiles(database.db, [join(work, 'services.json')], { actor: 'test' });
+    await importPtvFiles(database.db, [writeSmallCatalogue(work)], { actor: 'test' });
     channelId = (await addService(database.db, 'Vastaanottava palvelu')).channelIds[0]!;
     receiver = await createClient(database.db, 'receiver', ['transfer:receive']);
     await enableTransfer(database.db, { channelId, url: 'https://vastaanotto.example/start', accepts: ['age', 'municipality_code'], clientId: receiver.client_id }, 'test');
