@@ -3,7 +3,7 @@ import type { FastifyError, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { HttpProblem, errorHandler, sendProblem } from '../http/problem.ts';
 import { problems } from '../http/schemas.ts';
-import { AccessTokenRequired, bearerToken, verifyAccessToken } from '../identity/access-tokens.ts';
+import { AccessTokenRequired, bearerToken, verifyAccessToken, type VerifiedToken } from '../identity/access-tokens.ts';
 import { personOfAccount } from '../identity/account-person.ts';
 import { requirePerson } from '../person/person-key.ts';
 import { limitAnonymous } from '../rate-limits/per-address.ts';
@@ -30,7 +30,9 @@ const PERSON_HELP = 'Needs `Authorization: Bearer <person key>` (the citizen app
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The profile a service's token may write to, set by requireStoreToken(). */
+    /** A service's access token carrying the store: scope asked for, set by requireStoreToken(). */
+    storeToken?: VerifiedToken;
+    /** The profile a service's token may write to, set by findProfileWriter(). */
     profileWriter?: { person: string; clientId: string; clientName: string };
   }
 }
@@ -95,13 +97,21 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     );
   });
 
-  /** Admits an access token of the network's OpenID Provider that carries `store:<name>`, and finds the person's profile. */
+  /**
+   * Admits an access token of the network's OpenID Provider that carries `store:<name>`: before the
+   * body is read, so that a caller without one gets 401 (or 403) whatever it sends.
+   */
   const requireStoreToken = async (request: FastifyRequest) => {
-    const identity = app.aurora.identity;
-    const token = await verifyAccessToken(identity.provider, bearerToken(request.headers.authorization));
+    const token = await verifyAccessToken(app.aurora.identity.provider, bearerToken(request.headers.authorization));
     const name = (request.params as { name?: string }).name ?? '';
     if (!token.scopes.has(storeScope(name)))
       throw new HttpProblem(403, 'insufficient-scope', 'Scope missing', `this token does not carry ${storeScope(name)}: ask for it at login, and the person must agree`);
+    request.storeToken = token;
+  };
+  /** The person's profile the admitted token writes to (made for the account when it has none yet), once the body is valid. */
+  const findProfileWriter = async (request: FastifyRequest) => {
+    const identity = app.aurora.identity;
+    const token = request.storeToken!;
     const person = (await personOfAccount(db(), identity.keyring, identity.subjectKey, token.accountId, true))!;
     const client = await identity.provider.Client.find(token.clientId);
     request.profileWriter = { person, clientId: token.clientId, clientName: typeof client?.clientName === 'string' && client.clientName ? client.clientName : token.clientId };
@@ -111,7 +121,8 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/profile/attributes/:name',
     {
       config: { noStore: true },
-      preHandler: requireStoreToken,
+      onRequest: requireStoreToken,
+      preHandler: findProfileWriter,
       schema: {
         tags: ['person'],
         summary: "A service keeps an attribute in the person's profile (an access token with store:<name>)",
