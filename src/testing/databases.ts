@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -72,6 +72,7 @@ function migratedImage(): Promise<Blob> {
       const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
       writeFileSync(partial, Buffer.from(await dumped.arrayBuffer()));
       renameSync(partial, file);
+      pruneImages(folder, file);
       return dumped;
     } finally {
       await db.destroy();
@@ -80,6 +81,19 @@ function migratedImage(): Promise<Blob> {
   })();
   image.catch(() => (image = undefined));
   return image;
+}
+
+/** Images of other migrations made over a day ago go (each is tens of megabytes; a suite still using one makes it again). */
+function pruneImages(folder: string, keep: string) {
+  for (const name of readdirSync(folder)) {
+    const path = join(folder, name);
+    if (path === keep || !name.startsWith('pglite-')) continue;
+    try {
+      if (Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { force: true });
+    } catch {
+      // another process removed it first
+    }
+  }
 }
 
 /** Runs `use` with a connection to the DATABASE_URL server (for creating and dropping databases). */
