@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 /** RFC 9457 problem details. `type` is a stable URI per kind of problem, for machines to branch on. */
 export interface Problem {
@@ -50,6 +52,29 @@ export class TooManyRequests extends HttpProblem {
   ) {
     super(429, 'too-many-requests', 'Too many requests', detail, { retry_after: retryAfterSeconds });
   }
+}
+
+/**
+ * A request Node's HTTP parser refused (a raw non-ASCII byte in the address, a malformed or too
+ * large header) never reaches Fastify's routing or its error handler: its answer is written to the
+ * socket here, as problem JSON like every other, and the connection closed.
+ */
+export function answerUnreadableRequest(error: NodeJS.ErrnoException, socket: Duplex) {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const detail =
+    status === 431
+      ? 'the request headers are too large'
+      : status === 408
+        ? 'the request did not arrive in time'
+        : 'the request is not well-formed HTTP; characters outside ASCII in the address must be percent-encoded (UTF-8), as a browser does';
+  const body = JSON.stringify(new HttpProblem(status, 'unreadable-request', 'The request could not be read', detail).toProblem());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem) {

@@ -14,7 +14,7 @@ import './context.ts';
 import { privateLogger } from './logging.ts';
 import { registerMetrics } from './metrics.ts';
 import { DOCS_CSP, registerSecurityHeaders, setSecurityHeaders } from './security-headers.ts';
-import { HttpProblem, errorHandler, notFound, sendProblem } from './problem.ts';
+import { HttpProblem, answerUnreadableRequest, errorHandler, notFound, sendProblem } from './problem.ts';
 import { problems } from './schemas.ts';
 import { registerWeb, type WebOptions } from './web.ts';
 import { geoRoutes } from '../geo/routes.ts';
@@ -133,6 +133,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     trustProxy: options.trustProxy ?? fastifyTrustProxy(config.AURORA_TRUST_PROXY),
     // Errors raised before routing (a malformed percent-encoding in the URL, a path parameter over
     // maxParamLength) bypass the error handler unless handed to it here; they are problem JSON too.
+    // Requests Node's HTTP parser cannot read (a raw non-ASCII byte in the address): problem JSON too.
+    clientErrorHandler: answerUnreadableRequest,
     frameworkErrors: (error, request, reply) => {
       setSecurityHeaders(request, reply, headerOptions);
       return errorHandler(error, request, reply);
