@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { buildServer } from '../http/server.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
-import { identityKeyOf } from './identity-keys.ts';
+import { identityKeyOf } from './accounts/identity-keys.ts';
 import { registerOidcClient } from './register-client.ts';
 
 /**

@@ -3,11 +3,11 @@ import type Provider from 'oidc-provider';
 import type { Db } from '../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { HttpProblem } from '../http/problem.ts';
-import { findOrCreateAccount } from './accounts.ts';
-import { deriveClaims, type DerivedClaims } from './derived-claims.ts';
+import { findOrCreateAccount } from './accounts/accounts.ts';
+import { deriveClaims, type DerivedClaims } from './accounts/derived-claims.ts';
 import type { CompleteEidLogin, EidIdentity } from './eid.ts';
 import { takeEidLogin } from './eid-login-state.ts';
-import { identityKeyOf } from './identity-keys.ts';
+import { identityKeyOf } from './accounts/identity-keys.ts';
 
 /**
  * Where every upstream eID hands its verified identity over (eid.ts's contract): the account is

@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 import type { PayloadKeyring } from '../keys/keys.ts';
 import { audit } from '../audit/audit.ts';
 import { READ_SCOPES, STORE_SCOPES } from '../profile/attribute-scopes.ts';
-import { CLAIM_SCOPES } from './derived-claims.ts';
+import { CLAIM_SCOPES } from './accounts/derived-claims.ts';
 import { kyselyAdapter } from './oidc-adapter.ts';
 import { TOKEN_EXCHANGE } from './token-exchange.ts';
 

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { audit } from '../audit/audit.ts';
-import { detachPerson } from '../identity/account-person.ts';
+import { detachPerson } from '../identity/accounts/account-person.ts';
 import { eraseProfile } from '../profile/erase-profile.ts';
 import { appendConsentAudit } from '../transfers/audit-chain.ts';
 import { deleteAllChecks } from './checks.ts';

@@ -4,7 +4,7 @@ import Type from 'typebox';
 import { HttpProblem, errorHandler, sendProblem } from '../http/problem.ts';
 import { problems } from '../http/schemas.ts';
 import { AccessTokenRequired, bearerToken, verifyAccessToken, type VerifiedToken } from '../identity/access-tokens.ts';
-import { personOfAccount } from '../identity/account-person.ts';
+import { personOfAccount } from '../identity/accounts/account-person.ts';
 import { requirePerson } from '../person/person-key.ts';
 import { limitAnonymous } from '../rate-limits/per-address.ts';
 import { PROFILE_ATTRIBUTES, storeScope } from './attribute-scopes.ts';

@@ -5,9 +5,9 @@ import type { ClientLike } from 'oidc-provider';
 import type { Db } from '../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { conflict } from '../http/problem.ts';
-import { clientsOfAccount } from '../identity/account-clients.ts';
-import { sectorOfClient } from '../identity/attributes-for-service.ts';
-import { pairwiseSubject } from '../identity/identity-keys.ts';
+import { clientsOfAccount } from '../identity/accounts/account-clients.ts';
+import { sectorOfClient } from '../identity/accounts/attributes-for-service.ts';
+import { pairwiseSubject } from '../identity/accounts/identity-keys.ts';
 
 /**
  * A person asks every service they logged in to for what it holds of them ("download everything")

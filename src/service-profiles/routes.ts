@@ -3,7 +3,7 @@ import type { FastifyError } from 'fastify';
 import Type from 'typebox';
 import { HttpProblem, errorHandler, sendProblem } from '../http/problem.ts';
 import { problems } from '../http/schemas.ts';
-import { requireAccountLogin } from '../identity/account-token.ts';
+import { requireAccountLogin } from '../identity/accounts/account-token.ts';
 import { listRequests, requestReport } from './report.ts';
 import { requestEverywhere } from './request-everywhere.ts';
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../db/database.ts';
-import { conflict } from '../http/problem.ts';
-import type { PayloadKeyring } from '../keys/keys.ts';
-import { subjectOf } from '../person/person-key.ts';
+import type { Db } from '../../db/database.ts';
+import { conflict } from '../../http/problem.ts';
+import type { PayloadKeyring } from '../../keys/keys.ts';
+import { subjectOf } from '../../person/person-key.ts';
 
 /**
  * An account's person: the person key the person attached from the citizen app, kept sealed with

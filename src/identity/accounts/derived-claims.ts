@@ -1,4 +1,4 @@
-import type { EidIdentity } from './eid.ts';
+import type { EidIdentity } from '../eid.ts';
 
 /**
  * What the network may tell a service of a person, derived from what the eID vouched for: never the

@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError } from 'fastify';
 import Type from 'typebox';
-import { HttpProblem, errorHandler, sendProblem } from '../http/problem.ts';
-import { problems } from '../http/schemas.ts';
-import { requirePerson } from '../person/person-key.ts';
-import { ACCOUNT_ATTACHES } from '../profile/limits.ts';
-import { limitAnonymous } from '../rate-limits/per-address.ts';
-import { AccessTokenRequired, verifyAccessToken } from './access-tokens.ts';
+import { HttpProblem, errorHandler, sendProblem } from '../../http/problem.ts';
+import { problems } from '../../http/schemas.ts';
+import { requirePerson } from '../../person/person-key.ts';
+import { ACCOUNT_ATTACHES } from '../../profile/limits.ts';
+import { limitAnonymous } from '../../rate-limits/per-address.ts';
+import { AccessTokenRequired, verifyAccessToken } from '../access-tokens.ts';
 import { attachPersonKey } from './account-person.ts';
-import { CITIZEN_CLIENT_ID } from './citizen-client.ts';
+import { CITIZEN_CLIENT_ID } from '../citizen-client.ts';
 
 /**
  * The citizen app attaches its person key to the account the person just logged in with. It proves

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError } from 'fastify';
 import Type from 'typebox';
-import { HttpProblem, errorHandler, sendProblem } from '../http/problem.ts';
-import { problems } from '../http/schemas.ts';
+import { HttpProblem, errorHandler, sendProblem } from '../../http/problem.ts';
+import { problems } from '../../http/schemas.ts';
 import { requireServiceForPerson } from './account-token.ts';
 import { attributesForService } from './attributes-for-service.ts';
 

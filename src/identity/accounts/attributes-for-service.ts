@@ -1,6 +1,6 @@
 import type { ClientLike } from 'oidc-provider';
-import type { Db } from '../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import type { Db } from '../../db/database.ts';
+import { audit } from '../../audit/audit.ts';
 import { sharedClaims } from './accounts.ts';
 import { CLAIM_SCOPES } from './derived-claims.ts';
 import { pairwiseSubject } from './identity-keys.ts';

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { EmbeddedJWK, calculateJwkThumbprint, jwtVerify } from 'jose';
 import type Provider from 'oidc-provider';
-import { HttpProblem } from '../http/problem.ts';
-import { EXCHANGED, networkApiAudience } from './token-exchange.ts';
+import { HttpProblem } from '../../http/problem.ts';
+import { EXCHANGED, networkApiAudience } from '../token-exchange.ts';
 
 /**
  * The network's API authenticated by the OpenID Provider's access tokens, for a person's account:

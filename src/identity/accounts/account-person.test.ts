@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { Database } from '../db/database.ts';
-import { buildServer } from '../http/server.ts';
-import { createTestDatabase, testBackends } from '../testing/databases.ts';
-import { basic } from '../testing/oidc-browser.ts';
-import { TEST_ORIGIN, loginAtProvider } from '../testing/oidc-login.ts';
-import { CITIZEN_CALLBACK_PATH, CITIZEN_CLIENT_ID } from './citizen-client.ts';
-import { registerOidcClient, type RegisteredOidcClient } from './register-client.ts';
+import type { Database } from '../../db/database.ts';
+import { buildServer } from '../../http/server.ts';
+import { createTestDatabase, testBackends } from '../../testing/databases.ts';
+import { basic } from '../../testing/oidc-browser.ts';
+import { TEST_ORIGIN, loginAtProvider } from '../../testing/oidc-login.ts';
+import { CITIZEN_CALLBACK_PATH, CITIZEN_CLIENT_ID } from '../citizen-client.ts';
+import { registerOidcClient, type RegisteredOidcClient } from '../register-client.ts';
 
 /**
  * The citizen app's login (a public first-party client: code + PKCE, no secret, no consent page)
