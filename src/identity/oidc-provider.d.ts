@@ -64,17 +64,6 @@ declare module 'oidc-provider' {
     save(ttl?: number): Promise<string>;
   }
 
-  /** An access token as oidc-provider keeps it (opaque format). */
-  export interface AccessTokenLike {
-    accountId?: string;
-    clientId?: string;
-    grantId?: string;
-    scope?: string;
-    /** Set when the token is DPoP-bound: the thumbprint of the key that must sign each use. */
-    jkt?: string;
-    'x5t#S256'?: string;
-  }
-
   export interface Configuration {
     [key: string]: unknown;
   }
@@ -94,10 +83,9 @@ declare module 'oidc-provider' {
     on(event: string, listener: (...args: any[]) => void): this;
     urlFor(name: string, options?: Record<string, unknown>): string;
     registerGrantType(name: string, handler: (ctx: any) => Promise<void>, parameters?: string[], allowedDuplicates?: string[]): void;
-    AccessToken: { find(value: string): Promise<AccessTokenLike | undefined> };
   }
 
-  /** A stored access token as oidc-provider finds it (undefined once expired or gone). */
+  /** An access token as oidc-provider keeps it (opaque format) and finds it (undefined once expired or gone). */
   export interface AccessTokenLike {
     jti: string;
     accountId?: string;
@@ -105,7 +93,9 @@ declare module 'oidc-provider' {
     grantId?: string;
     scope?: string;
     gty?: string;
+    /** Set when the token is DPoP-bound: the thumbprint of the key that must sign each use. */
     jkt?: string;
+    'x5t#S256'?: string;
     exp?: number;
     aud?: string | string[];
     sessionUid?: string;

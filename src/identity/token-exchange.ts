@@ -1,4 +1,4 @@
-import type Provider from 'oidc-provider';
+import type { default as Provider, AccessTokenLike } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 // oidc-provider hands custom grants only the Koa context; its own DPoP proof check (signature, htm,
 // htu, iat, nonce) and replay detection are the ones its built-in grants use, so this grant uses them too.
@@ -24,17 +24,8 @@ export const networkApiAudience = (issuer: string) => new URL('/api/', issuer).h
 
 const PARAMETERS = ['subject_token', 'subject_token_type', 'requested_token_type', 'audience', 'resource', 'scope', 'actor_token', 'actor_token_type'];
 
-interface TokenLike {
-  accountId?: string;
-  clientId?: string;
-  grantId?: string;
-  scope?: string;
-  gty?: string;
-  jkt?: string;
-  exp?: number;
-  sessionUid?: string;
-  expiresWithSession?: boolean;
-  aud?: string | string[];
+/** A token as the grant makes and saves one: what the provider finds, and the model's own methods. */
+interface TokenLike extends AccessTokenLike {
   setThumbprint(kind: 'jkt', value: string): void;
   save(): Promise<string>;
   tokenType: string;
