@@ -6,7 +6,8 @@ import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { buildServer } from '../http/server.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
-import { basic, dpopKey, loginAndRedeem } from '../testing/oidc-browser.ts';
+import { basic, dpopKey } from '../testing/oidc-browser.ts';
+import { loginAndRedeem } from '../testing/oidc-login.ts';
 import { registerOidcClient, type RegisteredOidcClient } from './register-client.ts';
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE } from './token-exchange.ts';
 

@@ -67,47 +67,6 @@ export const pkce = () => {
 export const basic = (client: RegisteredOidcClient) => `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64')}`;
 
 
-/**
- * A whole login of a test person at the provider (the test eID, consent to `approve`) and the code's
- * redemption: the client's tokens. Needs a server built with the test eID.
- */
-export async function loginAndRedeem(
-  app: FastifyInstance,
-  origin: string,
-  client: RegisteredOidcClient,
-  redirectUri: string,
-  options: { scope?: string; approve?: string[]; person?: string; browser?: OidcBrowser; dpop?: (method: string, url: string) => Promise<string> } = {},
-): Promise<{ access_token: string; id_token: string; scope: string; token_type: string; browser: OidcBrowser }> {
-  const browser = options.browser ?? new OidcBrowser(app, origin);
-  const { verifier, challenge } = pkce();
-  const authorize = new URL('/oidc/auth', origin);
-  const params = { client_id: client.client_id, redirect_uri: redirectUri, response_type: 'code', scope: options.scope ?? 'openid', code_challenge: challenge, code_challenge_method: 'S256', state: randomBytes(8).toString('hex') };
-  for (const [k, v] of Object.entries(params)) authorize.searchParams.set(k, v);
-  let { response, location } = await browser.follow(await browser.request('GET', authorize.href), redirectUri);
-  const eidLink = /href="([^"]*\/eid\/test-oidc)"/.exec(response.body)?.[1];
-  if (!location && eidLink) {
-    const atEid = await browser.request('GET', String((await browser.request('GET', eidLink)).headers.location));
-    const hidden = Object.fromEntries([...atEid.body.matchAll(/type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replaceAll('&amp;', '&')]));
-    const back = await browser.request('POST', '/test-eid/authorize', { ...hidden, person: options.person ?? 'aino' });
-    ({ response, location } = await browser.follow(await browser.request('GET', String(back.headers.location)), redirectUri));
-  }
-  if (!location) {
-    const action = /<form method="post" action="([^"]+\/consent)"/.exec(response.body)?.[1];
-    assert.ok(action, response.body);
-    ({ response, location } = await browser.follow(await browser.request('POST', action, { scope: options.approve ?? [] }), redirectUri));
-  }
-  const code = location?.searchParams.get('code');
-  assert.ok(code, `a code: ${response.statusCode} ${response.body}`);
-  const redeemed = await app.inject({
-    method: 'POST',
-    url: '/oidc/token',
-    headers: { authorization: basic(client), 'content-type': 'application/x-www-form-urlencoded', ...(options.dpop ? { dpop: await options.dpop('POST', `${origin}/oidc/token`) } : {}) },
-    payload: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }).toString(),
-  });
-  assert.equal(redeemed.statusCode, 200, redeemed.body);
-  return { ...redeemed.json(), browser };
-}
-
 /** A DPoP key and proofs made with it (RFC 9449), for a token request or a call with a DPoP-bound token. */
 export async function dpopKey() {
   const { generateKeyPair, exportJWK, SignJWT, calculateJwkThumbprint } = await import('jose');

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { OidcBrowser, pkce } from './oidc-browser.ts';
+import type { RegisteredOidcClient } from '../identity/register-client.ts';
+import { OidcBrowser, basic, pkce } from './oidc-browser.ts';
 
 /**
  * A whole login at the network's OpenID Provider through the test eID, in tests (app.inject):
@@ -21,13 +22,18 @@ export interface TestLogin {
   authorization?: string;
   browser?: OidcBrowser;
   uiLocales?: string;
+  /** The network's origin (default TEST_ORIGIN, the issuer when AURORA_PUBLIC_URL is unset). */
+  origin?: string;
+  /** A DPoP proof for the token request (method, URL): the tokens are then DPoP-bound. */
+  dpop?: (method: string, url: string) => Promise<string>;
 }
 
 export async function loginAtProvider(app: FastifyInstance, options: TestLogin) {
-  const browser = options.browser ?? new OidcBrowser(app, TEST_ORIGIN);
+  const origin = options.origin ?? TEST_ORIGIN;
+  const browser = options.browser ?? new OidcBrowser(app, origin);
   const { verifier, challenge } = pkce();
   const state = randomBytes(8).toString('hex');
-  const authorize = new URL('/oidc/auth', TEST_ORIGIN);
+  const authorize = new URL('/oidc/auth', origin);
   const params = { client_id: options.clientId, redirect_uri: options.redirectUri, response_type: 'code', scope: options.scope, code_challenge: challenge, code_challenge_method: 'S256', state, ...(options.uiLocales ? { ui_locales: options.uiLocales } : {}) };
   for (const [k, v] of Object.entries(params)) authorize.searchParams.set(k, v);
   let { response, location } = await browser.follow(await browser.request('GET', authorize.href), options.redirectUri);
@@ -55,9 +61,25 @@ export async function loginAtProvider(app: FastifyInstance, options: TestLogin) 
   const tokens = await app.inject({
     method: 'POST',
     url: '/oidc/token',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(options.authorization ? { authorization: options.authorization } : {}) },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(options.authorization ? { authorization: options.authorization } : {}),
+      ...(options.dpop ? { dpop: await options.dpop('POST', `${origin}/oidc/token`) } : {}),
+    },
     payload: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: options.redirectUri, code_verifier: verifier, ...(options.authorization ? {} : { client_id: options.clientId }) }).toString(),
   });
   assert.equal(tokens.statusCode, 200, tokens.body);
-  return { browser, consentPage, tokens: tokens.json() as { access_token: string; id_token: string } };
+  return { browser, consentPage, tokens: tokens.json() as { access_token: string; id_token: string; scope: string; token_type: string } };
+}
+
+/** loginAtProvider for a confidential client (its Basic credentials): the tokens, with the browser that logged in. */
+export async function loginAndRedeem(
+  app: FastifyInstance,
+  origin: string,
+  client: RegisteredOidcClient,
+  redirectUri: string,
+  options: { scope?: string; approve?: string[]; person?: string; browser?: OidcBrowser; dpop?: (method: string, url: string) => Promise<string> } = {},
+): Promise<{ access_token: string; id_token: string; scope: string; token_type: string; browser: OidcBrowser }> {
+  const { browser, tokens } = await loginAtProvider(app, { ...options, origin, clientId: client.client_id, redirectUri, scope: options.scope ?? 'openid', authorization: basic(client) });
+  return { ...tokens, browser };
 }
