@@ -42,13 +42,17 @@ export async function createTestDatabase(backend: Backend): Promise<Database> {
   };
 }
 
-/** What the migrated schema depends on: every migration's name and text, and the PGlite build. */
+let key: string | undefined;
+
+/** What the migrated schema depends on: every migration's name and text, and the PGlite build (read once per process). */
 function migrationsKey(): string {
+  if (key) return key;
   const hash = createHash('sha256');
   const pgliteVersion = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string }).version;
   hash.update(`pglite ${pgliteVersion}\n`);
   for (const { name, path } of migrationFiles()) hash.update(`${name}\n`).update(readFileSync(path)).update('\n');
-  return hash.digest('hex').slice(0, 16);
+  key = hash.digest('hex').slice(0, 16);
+  return key;
 }
 
 let image: Promise<Blob> | undefined;
