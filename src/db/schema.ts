@@ -48,6 +48,8 @@ export interface DB {
   identity_account_clients: IdentityAccountClientTable;
   profile_requests: ProfileRequestTable;
   profile_request_calls: ProfileRequestCallTable;
+  demo_login_client: DemoLoginClientTable;
+  demo_login_people: DemoLoginPersonTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -626,4 +628,19 @@ export interface ProfileRequestCallTable {
   sealed_key_id: ColumnType<string | null, string | null | undefined, string | null>;
   sealed_data: ColumnType<string | null, string | null | undefined, string | null>;
   updated_at: Defaulted<Date>;
+}
+
+export interface DemoLoginClientTable {
+  id: number;
+  client_id: string;
+  redirect_uri: string;
+  created_at: Defaulted<Date>;
+}
+
+export interface DemoLoginPersonTable {
+  client_id: string;
+  subject: string;
+  claims: JSONColumnType<Record<string, unknown>, string, string>;
+  first_seen_at: Defaulted<Date>;
+  last_seen_at: Defaulted<Date>;
 }

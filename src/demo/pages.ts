@@ -177,7 +177,7 @@ function spoken(name: string, value: unknown, lang: Language): string | { label:
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-function attributeList(attributes: Record<string, unknown>, lang: Language) {
+export function attributeList(attributes: Record<string, unknown>, lang: Language) {
   const items = Object.entries(attributes).map(([name, value]) => {
     const title = ATTRIBUTE_TEXTS[name]?.title[lang] ?? name;
     const said = spoken(name, value, lang);
@@ -194,7 +194,7 @@ function attributeList(attributes: Record<string, unknown>, lang: Language) {
 const STYLE =
   'body{font-family:system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;line-height:1.5;color:#1a1a1a}' +
   '.demo{background:#fff4d6;border-left:4px solid #b15a00;padding:.5rem 1rem}a{color:#00347a}' +
-  'dt{font-weight:600;margin-top:.75rem}dd{margin-left:0}ul{padding-left:1.25rem}' +
+  'dt{font-weight:600;margin-top:.75rem}dd{margin-left:0}ul{padding-left:1.25rem}code{word-break:break-all}' +
   '.refusal{border-left:4px solid #c3002f;padding:.5rem 1rem;background:#fbe9ec}' +
   'label{display:block;font-weight:600}input{font:inherit;font-size:1.25rem;padding:.4rem;margin:.25rem 0;letter-spacing:.1em;max-width:100%}' +
   'button{font:inherit;padding:.5rem 1rem;background:#00347a;color:#fff;border:0;border-radius:2px}' +
@@ -209,11 +209,12 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-function page(lang: Language, title: string, body: string) {
+/** A demo page: the demo banner (by default the receiving service's: it keeps nothing), the title, the body, the way back. */
+export function page(lang: Language, title: string, body: string, banner: string = T[lang].banner) {
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
 <title>${escapeHtml(title)} – Aurora</title><style>${STYLE}</style></head>
-<body><header><p class="demo" role="note">${escapeHtml(T[lang].banner)}</p></header><main><h1>${escapeHtml(title)}</h1>
+<body><header><p class="demo" role="note">${escapeHtml(banner)}</p></header><main><h1>${escapeHtml(title)}</h1>
 ${body}
 <p><a href="/">${escapeHtml(T[lang].back)}</a></p></main></body></html>`;
 }

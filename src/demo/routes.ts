@@ -1,10 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { CONTENT_SECURITY_POLICY, deskPage, pickLanguage } from './pages.ts';
 import { receiveByCode, receiveByLink, type DemoPage } from './receive.ts';
+import { DEMO_PROFILE_PATH, demoClient } from './login/demo-client.ts';
+import { LOGIN_COOKIE, finishDemoLogin, openPendingLogin, startDemoLogin } from './login/login-flow.ts';
+import { demoLoggedInPage, demoLoginFailedPage, demoServicePage } from './login/pages.ts';
+import { answerGdprCall } from './login/profile-api.ts';
 
-/** The demo receiving service's pages: the landing page of a link, and the desk that reads a code. */
+/**
+ * The demo services' pages: the receiving service's landing page of a link and the desk that reads a
+ * code; the demo service that logs people in with Aurora, and its profile (GDPR) API.
+ */
 
 function html(reply: FastifyReply, page: DemoPage) {
   if (page.retryAfterSeconds !== undefined) reply.header('retry-after', String(page.retryAfterSeconds));
@@ -46,4 +53,66 @@ export const demoServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { hide: true, body: Type.Object({ code: Type.String({ maxLength: 64 }), lang: PageLang }, { additionalProperties: false }) } },
     async (request, reply) => html(reply, await receiveByCode(db(), app.aurora.consent, pickLanguage(request.body.lang, request.headers['accept-language']), request.body.code, request.ip)),
   );
+
+  // The demo service that logs in with Aurora: its pages, its redirect URI and its profile API.
+  const base = () => new URL(app.aurora.identity.provider.issuer).origin;
+  const loginCookie = { path: '/demo/service', httpOnly: true, sameSite: 'lax' as const };
+  const client = async (request: { log: FastifyBaseLogger }) => {
+    try {
+      return await demoClient(app, base());
+    } catch (error) {
+      request.log.warn({ err: error }, 'the demo service could not reach the OpenID Provider');
+      return undefined;
+    }
+  };
+
+  app.get('/demo/service', { schema: { hide: true, querystring: Type.Object({ lang: PageLang }) } }, async (request, reply) =>
+    html(reply, { status: 200, html: demoServicePage(pickLanguage(request.query.lang, request.headers['accept-language'])) }),
+  );
+
+  app.get('/demo/service/login', { schema: { hide: true, querystring: Type.Object({ lang: PageLang }) } }, async (request, reply) => {
+    const lang = pickLanguage(request.query.lang, request.headers['accept-language']);
+    const demo = await client(request);
+    if (!demo) return html(reply, { status: 503, html: demoLoginFailedPage(lang, 'unavailable') });
+    const { url, cookie } = await startDemoLogin(demo, app.aurora.consent.keyring, lang);
+    reply.setCookie(LOGIN_COOKIE, cookie, { ...loginCookie, secure: base().startsWith('https:'), maxAge: 600 });
+    return reply.header('cache-control', 'no-store').redirect(url, 303);
+  });
+
+  app.get(
+    '/demo/service/callback',
+    { schema: { hide: true, querystring: Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 2000 }), { maxProperties: 10 }) } },
+    async (request, reply) => {
+      const pending = openPendingLogin(app.aurora.consent.keyring, request.cookies[LOGIN_COOKIE]);
+      const lang = pending?.lang ?? pickLanguage(undefined, request.headers['accept-language']);
+      reply.clearCookie(LOGIN_COOKIE, loginCookie);
+      const demo = await client(request);
+      if (!demo) return html(reply, { status: 503, html: demoLoginFailedPage(lang, 'unavailable') });
+      const outcome = await finishDemoLogin(app.aurora.database.db, demo, pending, new URLSearchParams(request.query as Record<string, string>));
+      if (!outcome.ok) return html(reply, { status: outcome.reason === 'cancelled' ? 200 : 400, html: demoLoginFailedPage(lang, outcome.reason) });
+      return html(reply, { status: 200, html: demoLoggedInPage(lang, outcome) });
+    },
+  );
+
+  const gdpr = async (request: FastifyRequest, reply: FastifyReply, method: 'GET' | 'DELETE', subject: string, dryRun: boolean) => {
+    const demo = await client(request);
+    if (!demo) return reply.status(503).header('retry-after', '60').send({ reason: 'the demo service is not ready' });
+    const answer = await answerGdprCall(app, demo.clientId, {
+      method,
+      url: `${base()}${request.url}`,
+      subject,
+      dryRun,
+      authorization: request.headers.authorization,
+    });
+    reply.header('cache-control', 'no-store');
+    if (answer.status === 401) reply.header('www-authenticate', 'Bearer error="invalid_token"');
+    return 'body' in answer ? reply.status(answer.status).send(answer.body) : reply.status(answer.status).send();
+  };
+  const gdprSchema = {
+    hide: true,
+    params: Type.Object({ subject: Type.String({ minLength: 1, maxLength: 200 }) }),
+    querystring: Type.Object({ dry_run: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) }),
+  };
+  app.get(`${DEMO_PROFILE_PATH}/:subject`, { schema: gdprSchema }, (request, reply) => gdpr(request, reply, 'GET', request.params.subject, false));
+  app.delete(`${DEMO_PROFILE_PATH}/:subject`, { schema: gdprSchema }, (request, reply) => gdpr(request, reply, 'DELETE', request.params.subject, request.query.dry_run === 'true'));
 };

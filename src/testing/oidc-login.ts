@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { RegisteredOidcClient } from '../identity/register-client.ts';
 import { OidcBrowser, basic, pkce } from './oidc-browser.ts';
 
@@ -36,25 +36,7 @@ export async function loginAtProvider(app: FastifyInstance, options: TestLogin) 
   const authorize = new URL('/oidc/auth', origin);
   const params = { client_id: options.clientId, redirect_uri: options.redirectUri, response_type: 'code', scope: options.scope, code_challenge: challenge, code_challenge_method: 'S256', state, ...(options.uiLocales ? { ui_locales: options.uiLocales } : {}) };
   for (const [k, v] of Object.entries(params)) authorize.searchParams.set(k, v);
-  let { response, location } = await browser.follow(await browser.request('GET', authorize.href), options.redirectUri);
-  if (!location && /\/eid\/test-oidc"/.test(response.body)) {
-    const eidLink = /href="([^"]*\/eid\/test-oidc)"/.exec(response.body)![1]!;
-    const eidPage = await browser.request('GET', eidLink);
-    const atEid = await browser.request('GET', String(eidPage.headers.location));
-    const hidden = Object.fromEntries([...atEid.body.matchAll(/type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replaceAll('&amp;', '&')]));
-    const back = await browser.request('POST', '/test-eid/authorize', { ...hidden, person: options.person ?? 'aino' });
-    assert.equal(back.statusCode, 303, back.body);
-    ({ response, location } = await browser.follow(await browser.request('GET', String(back.headers.location)), options.redirectUri));
-  }
-  let consentPage: string | undefined;
-  if (!location) {
-    assert.equal(response.statusCode, 200, response.body);
-    consentPage = response.body;
-    const action = /<form method="post" action="([^"]+\/consent)"/.exec(consentPage)?.[1];
-    assert.ok(action, consentPage);
-    ({ response, location } = await browser.follow(await browser.request('POST', action, { scope: options.approve ?? [] }), options.redirectUri));
-  }
-  assert.ok(location, `back at the client: ${response.statusCode} ${response.body}`);
+  const { location, consentPage } = await passLogin(browser, await browser.request('GET', authorize.href), options.redirectUri, options);
   assert.equal(location.searchParams.get('state'), state);
   const code = location.searchParams.get('code');
   assert.ok(code, location.href);
@@ -82,4 +64,32 @@ export async function loginAndRedeem(
 ): Promise<{ access_token: string; id_token: string; scope: string; token_type: string; browser: OidcBrowser }> {
   const { browser, tokens } = await loginAtProvider(app, { ...options, origin, clientId: client.client_id, redirectUri, scope: options.scope ?? 'openid', authorization: basic(client) });
   return { ...tokens, browser };
+}
+
+/**
+ * The person's part of a login the browser was sent to (the answer to an authorization request):
+ * the test eID when the provider asks who they are, then the consent page when one is shown, until
+ * the provider sends the browser to `redirectUri`.
+ */
+export async function passLogin(browser: OidcBrowser, first: LightMyRequestResponse, redirectUri: string, choices: { person?: string; approve?: string[] } = {}): Promise<{ location: URL; consentPage?: string }> {
+  let { response, location } = await browser.follow(first, redirectUri);
+  if (!location && /\/eid\/test-oidc"/.test(response.body)) {
+    const eidLink = /href="([^"]*\/eid\/test-oidc)"/.exec(response.body)![1]!;
+    const eidPage = await browser.request('GET', eidLink);
+    const atEid = await browser.request('GET', String(eidPage.headers.location));
+    const hidden = Object.fromEntries([...atEid.body.matchAll(/type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replaceAll('&amp;', '&')]));
+    const back = await browser.request('POST', '/test-eid/authorize', { ...hidden, person: choices.person ?? 'aino' });
+    assert.equal(back.statusCode, 303, back.body);
+    ({ response, location } = await browser.follow(await browser.request('GET', String(back.headers.location)), redirectUri));
+  }
+  let consentPage: string | undefined;
+  if (!location) {
+    assert.equal(response.statusCode, 200, response.body);
+    consentPage = response.body;
+    const action = /<form method="post" action="([^"]+\/consent)"/.exec(consentPage)?.[1];
+    assert.ok(action, consentPage);
+    ({ response, location } = await browser.follow(await browser.request('POST', action, { scope: choices.approve ?? [] }), redirectUri));
+  }
+  assert.ok(location, `back at the client: ${response.statusCode} ${response.body}`);
+  return { location, ...(consentPage === undefined ? {} : { consentPage }) };
 }
