@@ -128,6 +128,9 @@ export async function createProviderWithKeys(db: Db, keyring: PayloadKeyring, su
       ...(fapi ? { fapi: { enabled: true, profile: '2.0' } } : {}),
     },
     pkce: { required: () => true },
+    // A browser may call the provider's endpoints (the citizen app redeems its code from the page) only
+    // from an origin the client itself redirects to; oidc-provider's default lets any origin in.
+    clientBasedCORS: (_ctx: unknown, origin: string, client: ClientLike) => client.redirectUris.some((uri) => URL.canParse(uri) && new URL(uri).origin === origin),
     responseTypes: ['code'],
     // 'none' is for the citizen app only: the console registers every service with a secret.
     clientAuthMethods: ['client_secret_basic', 'private_key_jwt', 'none'],

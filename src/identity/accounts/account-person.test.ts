@@ -56,6 +56,23 @@ for (const backend of testBackends()) {
       assert.doesNotMatch(String(elsewhere.headers.location ?? ''), /evil\.example/);
     });
 
+    test("a page may call the provider's token endpoint only from the citizen app's own origin (CORS)", async () => {
+      const token = (origin: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/oidc/token',
+          headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ grant_type: 'authorization_code', code: 'x', client_id: CITIZEN_CLIENT_ID, redirect_uri: CALLBACK, code_verifier: 'a'.repeat(43) }).toString(),
+        });
+      const own = await token(new URL(CALLBACK).origin);
+      assert.equal(own.headers['access-control-allow-origin'], new URL(CALLBACK).origin);
+      assert.equal(own.json().error, 'invalid_grant', 'the made-up code, not the origin, is what fails');
+      const other = await token('https://evil.example');
+      assert.equal(other.headers['access-control-allow-origin'], undefined);
+      assert.equal(other.statusCode, 400);
+      assert.match(other.json().error_description, /origin https:\/\/evil\.example not allowed/);
+    });
+
     test('the first device attaches its key; another device gets that key back; the key is kept only sealed', async () => {
       const first = newKey();
       const { tokens } = await citizenLogin();
