@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Language } from '../catalogue/model.ts';
 import { codeLists } from '../catalogue/codelists.ts';
 import { LANGS, escapeHtml, pickLanguage } from '../demo/pages.ts';
@@ -7,9 +8,19 @@ import { ATTRIBUTE_TEXTS } from '../transfers/attribute-texts.ts';
 /**
  * The provider's own pages: choosing an eID, and the consent to share derived claims with the
  * service that asked. Plain server-rendered HTML in Finnish, Swedish or English, with no script and
- * no style, so that their policy allows nothing but submitting their forms.
+ * one inline style allowed by its hash, so that their policy allows nothing but that style and
+ * submitting their forms.
  */
-export const PAGE_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+const STYLE =
+  'body{font-family:system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;line-height:1.5;color:#1a1a1a}' +
+  'header{border-bottom:3px solid #00347a;margin-bottom:1rem}header p{margin:.25rem 0 .5rem;font-weight:700;color:#00347a}' +
+  'fieldset{border:1px solid #c8cdd0;border-radius:4px;padding:.5rem 1rem}ul{list-style:none;padding-left:0}li{margin:.5rem 0}' +
+  'input[type=checkbox]{width:1.2rem;height:1.2rem;vertical-align:middle;margin-right:.5rem}input:disabled+label{color:#5f686d}' +
+  'button{font:inherit;padding:.5rem 1rem;background:#00347a;color:#fff;border:1px solid #00347a;border-radius:2px;cursor:pointer}' +
+  'form+form button{background:#fff;color:#00347a}a{color:#00347a}' +
+  'button:focus,input:focus,a:focus{outline:3px solid #1a99ff;outline-offset:2px}';
+
+export const PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE, 'utf8').digest('base64')}'; frame-ancestors 'none'; base-uri 'none'`;
 
 /** ui_locales (the first of fi, sv, en it names) before Accept-Language; Finnish otherwise. */
 export function pageLanguage(uiLocales: unknown, acceptLanguage: string | undefined): Language {
@@ -96,7 +107,7 @@ const T = {
 } satisfies Record<Language, unknown>;
 
 function page(lang: Language, title: string, body: string) {
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)} – Aurora</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)} – Aurora</title><style>${STYLE}</style></head><body><header><p>Aurora</p></header><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 }
 
 export interface EidChoice {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button, Heading, InlineAlert, Paragraph } from 'suomifi-ui-components';
+import { Button, InlineAlert } from 'suomifi-ui-components';
 
 /**
  * "Download everything" and "erase me everywhere": asks every service the person logged in to
@@ -90,10 +90,8 @@ export function Everywhere({ accessToken }: { accessToken: string }) {
 
   return (
     <section aria-labelledby="everywhere-title">
-      <Heading variant="h2" id="everywhere-title">
-        {t('everywhere.title')}
-      </Heading>
-      <Paragraph mb="m">{t('everywhere.intro')}</Paragraph>
+      <h2 id="everywhere-title">{t('everywhere.title')}</h2>
+      <p>{t('everywhere.intro')}</p>
       <div className="actions">
         <Button disabled={busy} onClick={() => void start('export')}>
           {t('everywhere.download')}
@@ -104,7 +102,7 @@ export function Everywhere({ accessToken }: { accessToken: string }) {
       </div>
       {confirming && (
         <div role="alertdialog" aria-labelledby="everywhere-confirm">
-          <Paragraph id="everywhere-confirm">{t('everywhere.eraseConfirm')}</Paragraph>
+          <p id="everywhere-confirm">{t('everywhere.eraseConfirm')}</p>
           <Button onClick={() => void start('erase')}>{t('everywhere.confirm')}</Button>
           <Button variant="secondaryNoBorder" onClick={() => setConfirming(false)}>
             {t('everywhere.cancel')}
@@ -118,7 +116,8 @@ export function Everywhere({ accessToken }: { accessToken: string }) {
             {report.services.length === 0 ? t('everywhere.none') : report.finished_at ? t('everywhere.done') : t('everywhere.waiting')}
           </p>
           {report.services.length > 0 && (
-            <table>
+            <div className="table-scroll">
+            <table className="data-table">
               <caption>{t('everywhere.caption')}</caption>
               <thead>
                 <tr>
@@ -135,6 +134,7 @@ export function Everywhere({ accessToken }: { accessToken: string }) {
                 ))}
               </tbody>
             </table>
+            </div>
           )}
           {report.kind === 'export' && report.services.some((s) => s.data !== undefined) && (
             <Button variant="secondary" onClick={saveFile}>
