@@ -46,6 +46,11 @@ import { profileRoutes } from '../profile/routes.ts';
 import { accountRoutes } from '../identity/accounts/account-routes.ts';
 import { serviceProfileRoutes } from '../service-profiles/routes.ts';
 import { callServices } from '../service-profiles/call-services.ts';
+import { resealAll } from '../keys/reseal.ts';
+import { PROFILE_KEYS_SEALED } from '../profile/data-keys.ts';
+import { ACCOUNT_PERSON_KEYS_SEALED } from '../identity/accounts/account-person.ts';
+import { PERSON_CHECKS_SEALED } from '../person/checks.ts';
+import { TOTP_SECRETS_SEALED } from '../staff/totp.ts';
 import { callSigner } from '../service-profiles/signed-call.ts';
 import { testEidRoutes } from '../identity/test-eid/test-eid.ts';
 import { brokerEidFromConfig } from '../identity/oidc-eid.ts';
@@ -68,6 +73,8 @@ export interface ServerOptions {
   purgeIntervalMs?: number;
   /** How often due calls to services' profile APIs are made, in ms (default 10 s; 0 never: tests call callServices). */
   profileCallIntervalMs?: number;
+  /** How often long-lived sealed values are moved to the current payload key, in ms (default an hour; 0 never). */
+  resealIntervalMs?: number;
   /**
    * How often service events older than AURORA_EVENT_RETENTION_DAYS are deleted, in ms (default
    * AURORA_RETENTION_INTERVAL_SECONDS, 6 h; first a minute after start; 0 never).
@@ -115,6 +122,9 @@ function fastifyTrustProxy(trust: TrustProxy): FastifyServerOptions['trustProxy'
 }
 
 const VERSION = '0.1.0';
+
+/** The sealed values that live until a person or an administrator deletes them: the payload-reseal job moves them to the current key. */
+export const LONG_LIVED_SEALED_COLUMNS = [PROFILE_KEYS_SEALED, ACCOUNT_PERSON_KEYS_SEALED, PERSON_CHECKS_SEALED, TOTP_SECRETS_SEALED] as const;
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   // A bad variable stops the start, before anything is opened, rather than failing quietly later
@@ -308,6 +318,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     everyMs: options.profileCallIntervalMs ?? 10_000,
     run: () =>
       callServices(options.database.db, { keyring: consent.keyring, sign: signCall }).catch((error: unknown) => app.log.warn({ err: error }, "calling services' profile APIs failed")),
+  });
+  // After a payload key rotation: long-lived sealed values move to the current key, so that the old one can be removed.
+  scheduleJob(app, options.database.db, {
+    name: 'payload-reseal',
+    everyMs: options.resealIntervalMs ?? 3_600_000,
+    firstAfterMs: 30_000,
+    run: async () => {
+      for (const outcome of await resealAll(options.database.db, consent.keyring, LONG_LIVED_SEALED_COLUMNS)) {
+        if (outcome.resealed) app.log.info(outcome, 'sealed again under the current payload key');
+        if (outcome.unreadable) app.log.warn(outcome, 'values are sealed under a payload key that is not configured: put it back in AURORA_PAYLOAD_KEYS to read them');
+      }
+    },
   });
   // The test eID logs anyone in as a fictional person: a production start never offers it.
   if ((options.testEid ?? config.AURORA_DEMO) && !isProduction(config)) await app.register(testEidRoutes(publicOrigin(config)));

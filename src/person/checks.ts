@@ -8,6 +8,7 @@ import { audit } from '../audit/audit.ts';
 import { spendAddressAttempt } from '../rate-limits/per-address.ts';
 import { CHECK_SAVES } from './limits.ts';
 import { lockPerson } from './person-key.ts';
+import type { SealedColumn } from '../keys/reseal.ts';
 
 /**
  * Life-situation checks a person chose to save on the network (the citizen app keeps them in the
@@ -28,6 +29,9 @@ export interface Check {
 }
 
 const aad = (id: string) => `person-check:${id}`;
+
+/** Saved checks' column, for resealing after a payload key rotation (keys/reseal.ts). */
+export const PERSON_CHECKS_SEALED: SealedColumn = { table: 'person_checks', id: 'id', keyId: 'payload_key', data: 'payload', aad };
 
 type CheckInput = { taken_at?: string | undefined; meters: Partial<Record<Meter, number>> };
 

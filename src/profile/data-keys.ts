@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import type { PayloadKeyring } from '../keys/keys.ts';
+import type { SealedColumn } from '../keys/reseal.ts';
 
 /**
  * One data key per person for their profile (AES-256-GCM), kept wrapped by the payload keyring.
@@ -9,6 +10,9 @@ import type { PayloadKeyring } from '../keys/keys.ts';
  */
 
 const keyAad = (person: string) => `profile-key:${person}`;
+
+/** The data keys' column, for resealing after a payload key rotation (keys/reseal.ts). */
+export const PROFILE_KEYS_SEALED: SealedColumn = { table: 'profile_keys', id: 'person', keyId: 'key_id', data: 'wrapped_key', aad: keyAad };
 const valueAad = (person: string, attribute: string) => `profile-value:${person}:${attribute}`;
 
 /** The person's data key; made (and wrapped) when `create` and there is none yet. */

@@ -2,6 +2,7 @@ import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
 import type { PayloadKeyring } from '../keys/keys.ts';
 import type { Db } from '../db/database.ts';
+import type { SealedColumn } from '../keys/reseal.ts';
 
 /**
  * Time-based one-time passwords (RFC 6238: SHA-1, 6 digits, 30 s) for console staff. The secret is
@@ -13,6 +14,9 @@ const PERIOD = 30;
 const ISSUER = 'Aurora';
 
 const aad = (staffId: string) => `totp:${staffId}`;
+
+/** TOTP secrets' column, for resealing after a payload key rotation (keys/reseal.ts); a pending secret lives minutes and is not resealed. */
+export const TOTP_SECRETS_SEALED: SealedColumn = { table: 'staff_users', id: 'id', keyId: 'totp_key_id', data: 'totp_secret', aad };
 
 function totpFor(secret: OTPAuth.Secret, label: string) {
   return new OTPAuth.TOTP({ issuer: ISSUER, label, secret, algorithm: 'SHA1', digits: 6, period: PERIOD });

@@ -4,6 +4,7 @@ import type { Db } from '../../db/database.ts';
 import { conflict } from '../../http/problem.ts';
 import type { PayloadKeyring } from '../../keys/keys.ts';
 import { subjectOf } from '../../person/person-key.ts';
+import type { SealedColumn } from '../../keys/reseal.ts';
 
 /**
  * An account's person: the person key the person attached from the citizen app, kept sealed with
@@ -16,6 +17,9 @@ import { subjectOf } from '../../person/person-key.ts';
  */
 
 const aad = (accountId: string) => `account-person:${accountId}`;
+
+/** The sealed person keys' column, for resealing after a payload key rotation (keys/reseal.ts). */
+export const ACCOUNT_PERSON_KEYS_SEALED: SealedColumn = { table: 'identity_account_persons', id: 'account_id', keyId: 'key_id', data: 'sealed_key', aad };
 
 async function lockAccount(tx: Db, accountId: string) {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`aurora-account:${accountId}`}, 0))`.execute(tx);
