@@ -2,8 +2,8 @@ import type Provider from 'oidc-provider';
 import { HttpProblem } from '../http/problem.ts';
 
 /**
- * The network's own APIs that a service (or the citizen app) calls with an access token from the
- * network's OpenID Provider: the token is looked up where the provider keeps it (opaque tokens, in
+ * The citizen app's access token in `Aurora-Access-Token` (its Authorization header carries the
+ * person key), when it attaches the person key to the account: the token is looked up where the provider keeps it (opaque tokens, in
  * the database, so any server on it answers), must be unexpired, its grant still there (a revoked
  * grant or client takes its tokens with it), and not sender-constrained: these APIs take bearer
  * tokens only, and a DPoP- or mTLS-bound token used without its proof would lose its binding.
@@ -32,9 +32,4 @@ export async function verifyAccessToken(provider: Provider, value: string | unde
   const grant = await provider.Grant.find(token.grantId);
   if (!grant || grant.accountId !== token.accountId || grant.clientId !== token.clientId) throw new AccessTokenRequired('the access token’s grant was revoked');
   return { accountId: token.accountId, clientId: token.clientId, scopes: new Set((token.scope ?? '').split(' ').filter(Boolean)) };
-}
-
-/** The token of `Authorization: Bearer <token>`. */
-export function bearerToken(header: string | undefined): string | undefined {
-  return /^Bearer +(\S+)$/i.exec(header?.trim() ?? '')?.[1];
 }

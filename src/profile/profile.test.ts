@@ -9,7 +9,7 @@ import { buildServer } from '../http/server.ts';
 import { CITIZEN_CALLBACK_PATH, CITIZEN_CLIENT_ID } from '../identity/citizen-client.ts';
 import { registerOidcClient, type RegisteredOidcClient } from '../identity/register-client.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
-import { basic } from '../testing/oidc-browser.ts';
+import { basic, dpopKey } from '../testing/oidc-browser.ts';
 import { TEST_ORIGIN, loginAtProvider } from '../testing/oidc-login.ts';
 
 /**
@@ -183,6 +183,43 @@ for (const backend of testBackends()) {
       const libraryInfo = (await app.inject({ url: '/oidc/me', headers: { authorization: `Bearer ${library.tokens.access_token}` } })).json();
       assert.deepEqual(Object.keys(libraryInfo), ['sub']);
       assert.equal((await serviceStores(library.tokens.access_token, 'age', 16)).statusCode, 403, 'a token of another client without the scope');
+    });
+
+    test('a DPoP-bound token keeps an attribute only with a fresh proof of its own key for this very request, used once', async () => {
+      const key = await dpopKey();
+      const thief = await dpopKey();
+      const granted = await loginAtProvider(app, {
+        clientId: youth.client_id,
+        redirectUri: SERVICE_CB,
+        scope: 'openid store:age',
+        person: 'aino',
+        authorization: basic(youth),
+        approve: ['store:age'],
+        dpop: (method, url) => key.proof(method, url),
+      });
+      assert.equal(granted.tokens.token_type, 'DPoP');
+      const token = granted.tokens.access_token;
+      const url = `${TEST_ORIGIN}/api/v1/profile/attributes/age`;
+      const put = (authorization: string, proof?: string) =>
+        app.inject({ method: 'PUT', url: '/api/v1/profile/attributes/age', headers: { authorization, ...(proof ? { dpop: proof } : {}) }, payload: { value: 33 } });
+      const refusals = [
+        ['sent as a bearer token', await put(`Bearer ${token}`)],
+        ['no proof', await put(`DPoP ${token}`)],
+        ["another key's proof", await put(`DPoP ${token}`, await thief.proof('PUT', url, token))],
+        ['a proof for another address', await put(`DPoP ${token}`, await key.proof('PUT', `${TEST_ORIGIN}/api/v1/profile/attributes/municipality_code`, token))],
+        ['a proof for another method', await put(`DPoP ${token}`, await key.proof('GET', url, token))],
+        ['a proof for another token', await put(`DPoP ${token}`, await key.proof('PUT', url, 'x'.repeat(43)))],
+      ] as const;
+      for (const [why, answer] of refusals) {
+        assert.equal(answer.statusCode, 401, `${why}: ${answer.body}`);
+        assert.match(String(answer.headers['www-authenticate']), /realm="aurora-profile"/);
+      }
+      const proof = await key.proof('PUT', url, token);
+      const kept = await put(`DPoP ${token}`, proof);
+      assert.equal(kept.statusCode, 200, kept.body);
+      const replayed = await put(`DPoP ${token}`, proof);
+      assert.equal(replayed.statusCode, 401, 'a proof is used once');
+      assert.match(String(replayed.headers['www-authenticate']), /invalid_dpop_proof/);
     });
 
     test('a service may keep an attribute for a person who never attached a key: the network makes one, which the app then gets', async () => {

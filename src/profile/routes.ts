@@ -3,7 +3,8 @@ import type { FastifyError, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { HttpProblem, errorHandler, sendProblem } from '../http/problem.ts';
 import { problems } from '../http/schemas.ts';
-import { AccessTokenRequired, bearerToken, verifyAccessToken, type VerifiedToken } from '../identity/access-tokens.ts';
+import type { VerifiedToken } from '../identity/access-tokens.ts';
+import { AccountTokenRequired, verifyAccountToken } from '../identity/accounts/account-token.ts';
 import { personOfAccount } from '../identity/accounts/account-person.ts';
 import { requirePerson } from '../person/person-key.ts';
 import { limitAnonymous } from '../rate-limits/per-address.ts';
@@ -40,7 +41,10 @@ declare module 'fastify' {
 export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpProblem && error.status === 401) {
-      reply.header('www-authenticate', error instanceof AccessTokenRequired ? 'Bearer realm="aurora-profile", error="invalid_token"' : 'Bearer realm="aurora-person"');
+      reply.header(
+        'www-authenticate',
+        error instanceof AccountTokenRequired ? `Bearer realm="aurora-profile", error="${String(error.extensions.error ?? 'invalid_token')}"` : 'Bearer realm="aurora-person"',
+      );
       return sendProblem(reply, error.toProblem(request.url));
     }
     if (error instanceof HttpProblem && error.kind === 'insufficient-scope') reply.header('www-authenticate', 'Bearer realm="aurora-profile", error="insufficient_scope"');
@@ -102,7 +106,8 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
    * body is read, so that a caller without one gets 401 (or 403) whatever it sends.
    */
   const requireStoreToken = async (request: FastifyRequest) => {
-    const token = await verifyAccessToken(app.aurora.identity.provider, bearerToken(request.headers.authorization));
+    const { token: found } = await verifyAccountToken(request);
+    const token: VerifiedToken = { accountId: found.accountId!, clientId: found.clientId!, scopes: new Set((found.scope ?? '').split(' ').filter(Boolean)) };
     const name = (request.params as { name?: string }).name ?? '';
     if (!token.scopes.has(storeScope(name)))
       throw new HttpProblem(403, 'insufficient-scope', 'Scope missing', `this token does not carry ${storeScope(name)}: ask for it at login, and the person must agree`);
@@ -126,7 +131,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['person'],
         summary: "A service keeps an attribute in the person's profile (an access token with store:<name>)",
-        description: `Needs \`Authorization: Bearer <access token>\` from the network's OpenID Provider (a bearer token: DPoP-bound ones are refused here) whose grant carries \`store:<name>\`, which the person agreed to on the consent page. 401 without a valid token, 403 when it lacks the scope. The person sees the value, and that this service kept it, in the citizen app. A service reads attributes as claims (scope \`<name>\`), never here.`,
+        description: `Needs \`Authorization: Bearer <access token>\` from the network's OpenID Provider (a bearer token, or a DPoP-bound one as \`Authorization: DPoP\` with its \`DPoP\` proof) whose grant carries \`store:<name>\`, which the person agreed to on the consent page. 401 without a valid token, 403 when it lacks the scope. The person sees the value, and that this service kept it, in the citizen app. A service reads attributes as claims (scope \`<name>\`), never here.`,
         security: [{ oidcAccessToken: [] }],
         params: Type.Object({ name: AttributeName }),
         body: ValueBody,

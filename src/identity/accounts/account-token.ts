@@ -72,7 +72,12 @@ async function checkDpop(request: FastifyRequest, provider: Provider, token: str
   if (!(await replay.unique(`api:${jkt}`, payload.jti, Math.floor(Date.now() / 1000) + PROOF_WINDOW_S * 2))) throw new AccountTokenRequired('the DPoP proof was used already', 'invalid_dpop_proof');
 }
 
-async function verifyAccountToken(request: FastifyRequest) {
+/**
+ * The provider's access token of `Authorization: Bearer` (or `DPoP`, with its proof): valid,
+ * unexpired, its client and grant still there; a DPoP-bound one only with a proof of its key for this
+ * very request, used once. The profile API and the account routes below admit callers by it.
+ */
+export async function verifyAccountToken(request: FastifyRequest) {
   const header = request.headers.authorization?.trim() ?? '';
   const m = /^(Bearer|DPoP) +([A-Za-z0-9._~+/-]{20,200}=*)$/i.exec(header);
   if (!m) throw new AccountTokenRequired('send an access token: Authorization: Bearer <token> (or DPoP <token> with a DPoP proof)', 'invalid_request');
