@@ -261,6 +261,14 @@ export const VARIABLES = {
     example: 'off',
     parse: (text) => oneOf('on', 'off')(text) === 'on',
   }),
+  AURORA_PRIVATE_DESTINATIONS: declare({
+    description:
+      "Whether the network may call addresses of its own machine or a private network when a member configured them (a service's profile endpoint): a member could otherwise make the network call what only it can reach. `off` refuses them (the call is reported as failed); `on` allows them (a development machine, where the demo service is the server itself).",
+    expected: 'on or off',
+    shownDefault: '`off` with `NODE_ENV=production`, else `on`',
+    example: 'off',
+    parse: (text) => oneOf('on', 'off')(text) === 'on',
+  }),
   AURORA_PUBLIC_URL: declare({
     description: "Where people reach the network; the demo receiving service's links are made for it (https, or http on localhost: otherwise the demo service is not set up, with a warning). The console's cookies are Secure unless it is http on localhost, and the OpenID Connect redirect URI is made on it (unless `AURORA_OIDC_REDIRECT_URI`), never from a request's Host header.",
     expected: 'an http(s) URL without credentials',
@@ -371,6 +379,14 @@ export const VARIABLES = {
     expected: 'a whole number of days from 1 to 36500',
     default: 90,
     example: '30',
+    parse: numberIn(Type.Integer({ minimum: 1, maximum: 36_500 }), true),
+  }),
+  AURORA_PROFILE_REQUEST_RETENTION_DAYS: declare({
+    description:
+      "How long a person's finished \"download everything\" and \"erase me everywhere\" requests are kept after the last service answered: who answered what, and the data the services exported (sealed). Requests still being answered stay.",
+    expected: 'a whole number of days from 1 to 36500',
+    default: 30,
+    example: '7',
     parse: numberIn(Type.Integer({ minimum: 1, maximum: 36_500 }), true),
   }),
   AURORA_SESSION_RETENTION_DAYS: declare({

@@ -317,7 +317,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     name: 'profile-calls',
     everyMs: options.profileCallIntervalMs ?? 10_000,
     run: () =>
-      callServices(options.database.db, { keyring: consent.keyring, sign: signCall }).catch((error: unknown) => app.log.warn({ err: error }, "calling services' profile APIs failed")),
+      callServices(options.database.db, { keyring: consent.keyring, sign: signCall, allowPrivate: config.AURORA_PRIVATE_DESTINATIONS ?? !isProduction(config) }).catch((error: unknown) => app.log.warn({ err: error }, "calling services' profile APIs failed")),
   });
   // After a payload key rotation: long-lived sealed values move to the current key, so that the old one can be removed.
   scheduleJob(app, options.database.db, {

@@ -44,6 +44,7 @@ for (const backend of testBackends()) {
       AURORA_COMMENT_RETENTION_DAYS: 300,
       AURORA_CONSENT_PURPOSE_RETENTION_DAYS: 90,
       AURORA_SESSION_RETENTION_DAYS: 30,
+      AURORA_PROFILE_REQUEST_RETENTION_DAYS: 30,
     };
 
     test('recommendations older than the limit go, batch by batch, newer stay; their signals stay without the link and learning still loads them', async () => {

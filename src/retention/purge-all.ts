@@ -3,12 +3,13 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { purgeExpiredRequests } from '../identity/suomifi/requests.ts';
 import { purgeOldRecommendations } from '../recommender/store.ts';
+import { purgeFinishedProfileRequests } from '../service-profiles/retention.ts';
 import { PURGE_BATCH, purgeOldServiceEvents } from '../statistics/retention.ts';
 
 /**
  * Everything kept per person goes once its time is up, in batches so that a backlog never holds one
  * long transaction: kept recommendations, feedback comments, consents' free-text purposes, ended
- * console sessions, and the statistics' service events. What learning and the audit chain need
+ * console sessions, the statistics' service events, and people's finished export and erase requests. What learning and the audit chain need
  * stays: signals lose their recommendation, not their needs; consents keep their record and
  * attribute names; consent_audit is append-only and holds no purpose.
  */
@@ -17,7 +18,12 @@ const DAY = 86_400_000;
 
 export type RetentionDays = Pick<
   Config,
-  'AURORA_EVENT_RETENTION_DAYS' | 'AURORA_RECOMMENDATION_RETENTION_DAYS' | 'AURORA_COMMENT_RETENTION_DAYS' | 'AURORA_CONSENT_PURPOSE_RETENTION_DAYS' | 'AURORA_SESSION_RETENTION_DAYS'
+  | 'AURORA_EVENT_RETENTION_DAYS'
+  | 'AURORA_RECOMMENDATION_RETENTION_DAYS'
+  | 'AURORA_COMMENT_RETENTION_DAYS'
+  | 'AURORA_CONSENT_PURPOSE_RETENTION_DAYS'
+  | 'AURORA_SESSION_RETENTION_DAYS'
+  | 'AURORA_PROFILE_REQUEST_RETENTION_DAYS'
 >;
 
 export interface PurgeAllOptions {
@@ -34,6 +40,8 @@ export interface Purged {
   oidc_login_states: number;
   /** Suomi.fi requests never answered, once they expire (each new login purges them too). */
   suomifi_requests: number;
+  /** A person's finished export and erase requests, with the services' answers and exported data. */
+  profile_requests: number;
 }
 
 const ago = (now: Date, days: number) => new Date(now.getTime() - days * DAY);
@@ -99,5 +107,6 @@ export async function purgeAll(db: Db, days: RetentionDays, options: PurgeAllOpt
   const consent_purposes = await purgeConsentPurposes(db, ago(now, days.AURORA_CONSENT_PURPOSE_RETENTION_DAYS), batch);
   const sessions = await purgeSessions(db, ago(now, days.AURORA_SESSION_RETENTION_DAYS), now, batch);
   const suomifi_requests = await purgeExpiredRequests(db, now);
-  return { service_events, recommendations, comments, consent_purposes, ...sessions, suomifi_requests };
+  const profile_requests = await purgeFinishedProfileRequests(db, ago(now, days.AURORA_PROFILE_REQUEST_RETENTION_DAYS), batch);
+  return { service_events, recommendations, comments, consent_purposes, ...sessions, suomifi_requests, profile_requests };
 }

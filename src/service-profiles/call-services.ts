@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { ProfileCallStatus } from '../db/schema.ts';
 import type { PayloadKeyring } from '../keys/keys.ts';
+import { refusedDestination, type AddressLookup } from '../http/outbound-address.ts';
 import type { CallSigner } from './signed-call.ts';
 
 /**
@@ -12,6 +13,8 @@ import type { CallSigner } from './signed-call.ts';
  *   404 means it holds nothing;
  * - erase: `DELETE {endpoint}/{sub}?dry_run=true` first, then, only if that passed, the real DELETE;
  *   204/200 erased, 404 nothing there;
+ * - an endpoint whose host is this machine or a private network is not called unless the operator
+ *   allows it (http/outbound-address.ts): `failed`, with the reason;
  * - 403 is a refusal, its reason kept from the body (`{"errors":[{"code","message":{fi,sv,en}}]}`
  *   as the Helsinki profile has it, or `reason`/`detail`);
  * - no answer, a timeout, 5xx or 429: tried again with exponential backoff, until `maxAttempts`,
@@ -31,6 +34,10 @@ export interface CallOptions {
 export interface CallDeps {
   keyring: PayloadKeyring;
   sign: CallSigner;
+  /** Whether endpoints on this machine or a private network may be called (AURORA_PRIVATE_DESTINATIONS). */
+  allowPrivate: boolean;
+  /** How host names are resolved for that check (tests); the system's resolver by default. */
+  lookup?: AddressLookup;
 }
 
 const DEFAULTS = { maxAttempts: 6, backoffMs: 30_000, timeoutMs: 10_000, batch: 20 } satisfies Required<CallOptions>;
@@ -96,6 +103,8 @@ async function call(deps: CallDeps, timeoutMs: number, row: { client_id: string;
 }
 
 async function outcomeOf(deps: CallDeps, timeoutMs: number, row: { client_id: string; subject: string; endpoint: string }, kind: 'export' | 'erase'): Promise<Outcome> {
+  const refused = await refusedDestination(new URL(row.endpoint), { allowPrivate: deps.allowPrivate, ...(deps.lookup ? { lookup: deps.lookup } : {}) });
+  if (refused) return { status: 'failed', httpStatus: null, reason: { errors: [{ message: refused }] } };
   let response: Response;
   try {
     response = await call(deps, timeoutMs, row, kind, kind === 'erase');

@@ -12,6 +12,8 @@ import { createTestDatabase, testBackends } from '../testing/databases.ts';
 import { basic } from '../testing/oidc-browser.ts';
 import { loginAndRedeem } from '../testing/oidc-login.ts';
 import { assertProblem } from '../testing/problems.ts';
+import { loadConfig } from '../config.ts';
+import { purgeAll } from '../retention/purge-all.ts';
 import { callServices, type CallDeps } from './call-services.ts';
 import { GDPR_JWT_TYPE, callSigner } from './signed-call.ts';
 
@@ -50,7 +52,7 @@ for (const backend of testBackends()) {
       database = await createTestDatabase(backend);
       app = await buildServer({ database, purgeIntervalMs: 0, profileCallIntervalMs: 0, testEid: true });
       jwks = createLocalJWKSet((await app.inject('/oidc/jwks')).json() as JSONWebKeySet);
-      deps = { keyring: app.aurora.consent.keyring, sign: callSigner(app.aurora.identity.provider.issuer, app.aurora.identity.signingKeys) };
+      deps = { keyring: app.aurora.consent.keyring, sign: callSigner(app.aurora.identity.provider.issuer, app.aurora.identity.signingKeys), allowPrivate: true };
       // The services' profile APIs, each verifying the network's signature as a service would.
       profiles = createServer((req, res) => {
         void (async () => {
@@ -175,6 +177,36 @@ for (const backend of testBackends()) {
       await callServices(database.db, deps, { backoffMs: 60_000 });
       assert.equal(await callServices(database.db, deps, { backoffMs: 60_000 }), 0);
       assert.equal((await report(again)).by.flaky.status, 'pending');
+    });
+
+    test('an endpoint on this machine or a private network is not called unless the operator allows it: failed, with the reason', async () => {
+      seen.length = 0;
+      const asked = await asPerson('POST', '/api/v1/accounts/me/everywhere', { kind: 'export' });
+      assert.equal(asked.statusCode, 202, asked.body);
+      const id = asked.json().id as string;
+      assert.equal(await callServices(database.db, { ...deps, allowPrivate: false }, { backoffMs: 0 }), 3);
+      const r = await report(id);
+      for (const name of ['answers', 'refuses', 'flaky']) {
+        assert.equal(r.by[name].status, 'failed', name);
+        assert.match(r.by[name].reason.errors[0].message, /resolves to 127\.0\.0\.1/);
+      }
+      assert.deepEqual(seen, [], 'no request left the network');
+      assert.ok(r.finished_at, 'a refused destination is an answer: the request is finished');
+    });
+
+    test('finished requests go with their answers and exported data after the retention time; one still being answered stays', async () => {
+      const requests = await database.db.selectFrom('profile_requests').select(['id', 'finished_at']).execute();
+      const open = requests.filter((r) => r.finished_at === null).map((r) => r.id);
+      const finished = requests.filter((r) => r.finished_at !== null).map((r) => r.id);
+      assert.ok(open.length >= 1 && finished.length >= 2);
+      const [old, ...recent] = finished;
+      await database.db.updateTable('profile_requests').set({ finished_at: new Date(Date.now() - 31 * 86_400_000) }).where('id', '=', old!).execute();
+      await database.db.updateTable('profile_requests').set({ created_at: new Date(Date.now() - 400 * 86_400_000) }).where('id', 'in', open).execute();
+      const purged = await purgeAll(database.db, { ...loadConfig({}), AURORA_PROFILE_REQUEST_RETENTION_DAYS: 30 });
+      assert.equal(purged.profile_requests, 1);
+      const left = (await database.db.selectFrom('profile_requests').select('id').execute()).map((r) => r.id).sort();
+      assert.deepEqual(left, [...open, ...recent].sort());
+      assert.deepEqual(await database.db.selectFrom('profile_request_calls').select('request_id').where('request_id', '=', old!).execute(), [], 'its answers and sealed data went with it');
     });
 
     test("refused: no token, a service's own token, an exchanged token, another person's report", async () => {

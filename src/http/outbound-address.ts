@@ -1,0 +1,69 @@
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+
+/**
+ * Where the network may send a request that a member configured (a service's profile endpoint, and
+ * later webhooks): never to this machine, the private network it sits in, link-local (cloud metadata
+ * at 169.254.169.254) or other special-use addresses, unless the operator allows it (a development
+ * machine, where the demo service is this very server). The host name is resolved and every address
+ * it has must be public; a name that resolves to a public address now and a private one at the
+ * request (DNS rebinding) is not caught here: that needs the connection's own lookup, which fetch
+ * does not expose without undici. Node's BlockList does the matching; the ranges are IANA's
+ * special-purpose registries (RFC 6890 and its updates).
+ */
+const SPECIAL = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  SPECIAL.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const)
+  SPECIAL.addSubnet(net, prefix, 'ipv6');
+
+/** Whether an address (v4, v6, or v4-mapped v6) is one a configured request must not reach. */
+export function isSpecialAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (mapped) return SPECIAL.check(mapped, 'ipv4');
+  const family = isIP(address);
+  if (family === 0) return true;
+  return SPECIAL.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+export type AddressLookup = (host: string) => Promise<{ address: string }[]>;
+const systemLookup: AddressLookup = (host) => lookup(host, { all: true, verbatim: true });
+
+/** Why a request to `url` must not be sent (a sentence for the report), or undefined when it may. */
+export async function refusedDestination(url: URL, options: { allowPrivate: boolean; lookup?: AddressLookup }): Promise<string | undefined> {
+  if (options.allowPrivate) return undefined;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  let addresses: { address: string }[];
+  try {
+    addresses = isIP(host) ? [{ address: host }] : await (options.lookup ?? systemLookup)(host);
+  } catch {
+    // Not resolvable now: the request would fail too, and is tried again later like any unreachable one.
+    return undefined;
+  }
+  const special = addresses.find((a) => isSpecialAddress(a.address));
+  return special ? `${url.host} resolves to ${special.address}, an address of this machine or a private network, which the network does not call` : undefined;
+}
