@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -9,7 +10,8 @@ import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, ski
  * Logging in from the citizen app, in Chromium, in Finnish: log in with the test eID, the person
  * key attached to the account, an age kept in the profile and shown, log out (the provider's own
  * logout page; the browser forgets the key), then a fresh browser logs in and finds the same
- * profile; forgetting that device leaves it empty. axe checks My data before and after.
+ * profile, with what that browser had kept before logging in joined to it; forgetting that device
+ * leaves it empty. axe checks My data before and after.
  */
 
 const freePort = () =>
@@ -91,10 +93,17 @@ describe('citizen app: login, profile, log out, another device', { skip: skipBro
     try {
       await other.goto('/my');
       await other.getByText(fi.profile.empty, { exact: true }).waitFor();
+      // Used without logging in first: this browser keeps a home municipality in its own profile.
+      const anonymousKey = randomBytes(32).toString('base64url');
+      await other.evaluate((key) => localStorage.setItem('aurora.personKey', JSON.stringify(key)), anonymousKey);
+      const kept = await other.request.put(`${network.url}/api/v1/my/profile/attributes/municipality_code`, { headers: { authorization: `Bearer ${anonymousKey}` }, data: { value: '837' } });
+      assert.equal(kept.status(), 200, await kept.text());
       await logIn(other);
-      await other.getByText(fi.account.tookOver, { exact: true }).waitFor();
+      await other.getByText(fi.account.merged, { exact: true }).waitFor();
       await profileValue(other).waitFor();
       assert.equal(await profileValue(other).textContent(), '47', 'the same profile on another device');
+      assert.match((await other.locator('[data-attribute="municipality_code"] strong').textContent()) ?? '', /837|Tampere/, "what this browser kept before the login joined the account's profile");
+      assert.notEqual(await other.evaluate(() => localStorage.getItem('aurora.personKey')), JSON.stringify(anonymousKey), "the account's key replaced the browser's");
       await expectNoSeriousAxeViolations(other, 'My data on another device');
 
       await other.getByRole('button', { name: fi.account.forget }).click();

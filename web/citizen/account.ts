@@ -39,7 +39,7 @@ export async function startLogin(language: string, back = '/my') {
 export class LoginFailed extends Error {}
 
 /** The login's answer at /login/callback: the code is redeemed, the person key attached (or taken over). Returns where to go next. */
-export async function finishLogin(search: string): Promise<{ back: string; tookOver: boolean }> {
+export async function finishLogin(search: string): Promise<{ back: string; tookOver: boolean; merged: boolean }> {
   const params = new URLSearchParams(search);
   const raw = sessionStorage.getItem(PENDING);
   sessionStorage.removeItem(PENDING);
@@ -54,7 +54,7 @@ export async function finishLogin(search: string): Promise<{ back: string; tookO
   if (!response.ok) throw new LoginFailed(`token ${response.status}`);
   const tokens = (await response.json()) as { access_token: string; id_token: string };
   const mine = ensurePersonKey();
-  const answer = await api<{ person_key: string; attached: boolean }>('/api/v1/my/account', {
+  const answer = await api<{ person_key: string; attached: boolean; merged?: { consents: number; checks: number; profile_attributes: number } }>('/api/v1/my/account', {
     method: 'POST',
     body: {},
     headers: { authorization: `Bearer ${mine}`, 'aurora-access-token': tokens.access_token },
@@ -65,7 +65,7 @@ export async function finishLogin(search: string): Promise<{ back: string; tookO
   const tookOver = answer.person_key !== mine;
   if (tookOver) setPersonKey(answer.person_key);
   saveLogin({ id_token: tokens.id_token, attached: true, at: new Date().toISOString() });
-  return { back: pending.back.startsWith('/') && !pending.back.startsWith('//') ? pending.back : '/my', tookOver };
+  return { back: pending.back.startsWith('/') && !pending.back.startsWith('//') ? pending.back : '/my', tookOver, merged: answer.merged !== undefined };
 }
 
 /**

@@ -35,11 +35,20 @@ export const accountPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['person'],
         summary: "Attach this browser's person key to the account just logged in with; or get the account's",
         description:
-          "Needs `Authorization: Bearer <person key>` and `Aurora-Access-Token: <access token>` of the citizen app's own login. When the account has no person key yet, the one sent is attached (`attached: true`) and kept sealed; when it has one, that one is the answer and the app takes it over (its consents, saved checks, transfers and profile follow the person). 409 when the key sent is attached to another account.",
+          "Needs `Authorization: Bearer <person key>` and `Aurora-Access-Token: <access token>` of the citizen app's own login. When the account has no person key yet, the one sent is attached (`attached: true`) and kept sealed; when it has one, that one is the answer and the app takes it over (its consents, saved checks, transfers and profile follow the person), and what the key sent kept on the server (consents, saved checks, profile values the account lacks) moves to the account (`merged`). 409 when the key sent is attached to another account.",
         security: [{ personKey: [] }],
         headers: Type.Object({ 'aurora-access-token': Type.Optional(Type.String({ maxLength: 4096 })) }),
         response: {
-          200: Type.Object({ person_key: Type.String(), attached: Type.Boolean({ description: 'True when the key sent was attached now' }) }),
+          200: Type.Object({
+            person_key: Type.String(),
+            attached: Type.Boolean({ description: 'True when the key sent was attached now' }),
+            merged: Type.Optional(
+              Type.Object(
+                { consents: Type.Integer(), checks: Type.Integer(), profile_attributes: Type.Integer() },
+                { description: "When the account had a key already: how much of what the key sent kept on the server moved to the account's person" },
+              ),
+            ),
+          }),
           ...problems(401, 403, 409, 429),
         },
       },
@@ -50,7 +59,7 @@ export const accountPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (token.clientId !== CITIZEN_CLIENT_ID) throw new HttpProblem(403, 'forbidden', 'Not allowed', 'only the citizen app’s own login attaches a person key');
       const personKey = /^Bearer +(\S+)$/i.exec(request.headers.authorization!.trim())![1]!;
       const result = await attachPersonKey(app.aurora.database.db, identity.keyring, identity.subjectKey, token.accountId, personKey);
-      return { person_key: result.personKey, attached: result.attached };
+      return { person_key: result.personKey, attached: result.attached, ...(result.merged ? { merged: result.merged } : {}) };
     },
   );
 };

@@ -10,6 +10,9 @@ import { basic } from '../../testing/oidc-browser.ts';
 import { TEST_ORIGIN, loginAtProvider } from '../../testing/oidc-login.ts';
 import { CITIZEN_CALLBACK_PATH, CITIZEN_CLIENT_ID } from '../citizen-client.ts';
 import { registerOidcClient, type RegisteredOidcClient } from '../register-client.ts';
+import { createClient } from '../../clients/clients.ts';
+import { addChannel } from '../../testing/catalogue.ts';
+import { enableTransfer } from '../../transfers/transfers.ts';
 
 /**
  * The citizen app's login (a public first-party client: code + PKCE, no secret, no consent page)
@@ -91,6 +94,48 @@ for (const backend of testBackends()) {
       const rows = await sql<Record<string, unknown>>`select * from identity_account_persons`.execute(database.db);
       assert.equal(rows.rows.length, 1);
       assert.ok(!JSON.stringify(rows.rows).includes(first), 'the raw person key is nowhere in the table');
+    });
+
+    test("what a browser kept anonymously joins the account's when its person logs in there: consents, saved checks, profile values the account lacks", async () => {
+      // Aino's account has its key from the first device (the test above).
+      const { tokens: first } = await citizenLogin('aino');
+      const accountKey = (await attach(newKey(), first.access_token)).json().person_key as string;
+      const asKey = (key: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+        app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
+      assert.equal((await asKey(accountKey, 'PUT', '/api/v1/my/profile/attributes/age', { value: 41 })).statusCode, 200);
+
+      // Another browser, used without logging in.
+      const browserKey = newKey();
+      const channel = await addChannel(database.db, { type: 'EChannel' });
+      const receiver = await createClient(database.db, 'vastaanottaja', ['transfer:receive']);
+      await enableTransfer(database.db, { channelId: channel, url: 'https://vastaanotto.example.fi/in', accepts: ['age', 'municipality_code'], clientId: receiver.client_id });
+      const sent = await asKey(browserKey, 'POST', '/api/v1/my/transfers', { channel_id: channel, attributes: { municipality_code: '837' } });
+      assert.equal(sent.statusCode, 201, sent.body);
+      assert.equal((await asKey(browserKey, 'POST', '/api/v1/my/checks', { meters: { housing: 2, finance: 1 } })).statusCode, 201);
+      assert.equal((await asKey(browserKey, 'PUT', '/api/v1/my/profile/attributes/age', { value: 39 })).statusCode, 200);
+      assert.equal((await asKey(browserKey, 'PUT', '/api/v1/my/profile/attributes/municipality_code', { value: '837' })).statusCode, 200);
+
+      const { tokens: second } = await citizenLogin('aino');
+      const answer = await attach(browserKey, second.access_token);
+      assert.equal(answer.statusCode, 200, answer.body);
+      assert.deepEqual(answer.json(), { person_key: accountKey, attached: false, merged: { consents: 1, checks: 1, profile_attributes: 1 } });
+
+      const consents = (await asKey(accountKey, 'GET', '/api/v1/my/consents')).json();
+      assert.equal(consents.consents.length, 1, JSON.stringify(consents));
+      const checks = (await asKey(accountKey, 'GET', '/api/v1/my/checks')).json();
+      assert.deepEqual(checks.checks.map((c: { meters: unknown }) => c.meters), [{ housing: 2, finance: 1 }]);
+      const profile = (await asKey(accountKey, 'GET', '/api/v1/my/profile')).json();
+      assert.deepEqual(
+        Object.fromEntries(profile.attributes.map((a: { name: string; value: unknown }) => [a.name, a.value])),
+        { age: 41, municipality_code: '837' },
+        "the account's own age stays; the municipality it lacked joins it",
+      );
+      // The browser's old key keeps nothing on the server any more.
+      assert.deepEqual((await asKey(browserKey, 'GET', '/api/v1/my/consents')).json().consents, []);
+      assert.deepEqual((await asKey(browserKey, 'GET', '/api/v1/my/checks')).json().checks, []);
+      assert.deepEqual((await asKey(browserKey, 'GET', '/api/v1/my/profile')).json().attributes, []);
+      // Logging in again with a browser that kept nothing moves nothing and says so.
+      assert.deepEqual((await attach(newKey(), (await citizenLogin('aino')).tokens.access_token)).json(), { person_key: accountKey, attached: false });
     });
 
     test('another person cannot attach a key already attached to someone else', async () => {

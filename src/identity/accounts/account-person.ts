@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { conflict } from '../../http/problem.ts';
 import type { PayloadKeyring } from '../../keys/keys.ts';
+import { mergePerson, type Merged } from '../../person/merge.ts';
 import { subjectOf } from '../../person/person-key.ts';
 import type { SealedColumn } from '../../keys/reseal.ts';
 
@@ -40,19 +41,29 @@ export interface Attached {
   personKey: string;
   /** True when the key sent was attached now. */
   attached: boolean;
+  /** When the account had a key already and the key sent kept something on the server: what moved to the account's person. */
+  merged?: Merged;
 }
 
 /**
  * Attaches a person key to the account, unless the account has one already: then that one is the
- * answer, and the app takes it over. 409 when the key sent belongs to another account.
+ * answer, the app takes it over, and what the key sent kept on the server moves to the account's
+ * person (person/merge.ts) so that nothing the person did anonymously in this browser is lost.
+ * 409 when the account has no key and the key sent belongs to another account.
  */
 export async function attachPersonKey(db: Db, keyring: PayloadKeyring, subjectKey: Buffer, accountId: string, personKey: string): Promise<Attached> {
   return db.transaction().execute(async (tx) => {
     await lockAccount(tx, accountId);
     const existing = await keyOf(tx, keyring, accountId);
-    if (existing) return { personKey: existing.personKey, attached: false };
     const person = subjectOf(subjectKey, personKey);
     const taken = await tx.selectFrom('identity_account_persons').select('account_id').where('person', '=', person).executeTakeFirst();
+    if (existing) {
+      // The browser's own data joins the account's, unless its key is another account's (then it stays that account's).
+      if (existing.person === person || taken) return { personKey: existing.personKey, attached: false };
+      const merged = await mergePerson(tx, keyring, person, existing.person);
+      const moved = merged.consents + merged.checks + merged.profile_attributes > 0;
+      return { personKey: existing.personKey, attached: false, ...(moved ? { merged } : {}) };
+    }
     if (taken) throw conflict('person-key-attached-elsewhere', 'Attached to another account', 'this browser’s data is attached to another account: log in with that one, or forget this device to start afresh');
     await insert(tx, keyring, accountId, personKey, person);
     return { personKey, attached: true };

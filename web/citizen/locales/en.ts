@@ -271,6 +271,7 @@ const en = {
     elsewhere: "This browser's data is already attached to another account. Log in with that one, or forget this device and start afresh.",
     welcome: 'You are logged in.',
     tookOver: "You are logged in, and your account's data was brought to this browser.",
+    merged: "You are logged in. Your account's data was brought to this browser, and what you had saved here without logging in (consents, checks, profile details) was added to your account.",
     toMy: 'Go to my data',
   },
   profile: {

@@ -273,6 +273,7 @@ const fi = {
     elsewhere: 'Tämän selaimen tiedot on jo liitetty toiseen tiliin. Kirjaudu sillä tai unohda tämä laite ja aloita alusta.',
     welcome: 'Olet kirjautunut sisään.',
     tookOver: 'Olet kirjautunut sisään, ja tilisi tiedot haettiin tähän selaimeen.',
+    merged: 'Olet kirjautunut sisään. Tilisi tiedot haettiin tähän selaimeen, ja mitä olit tallentanut tässä selaimessa kirjautumatta (suostumukset, tarkistukset, profiilin tiedot) liitettiin tiliisi.',
     toMy: 'Siirry omiin tietoihin',
   },
   profile: {

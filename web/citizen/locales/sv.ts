@@ -271,6 +271,7 @@ const sv = {
     elsewhere: 'Uppgifterna i den här webbläsaren är redan kopplade till ett annat konto. Logga in med det eller glöm den här enheten och börja om.',
     welcome: 'Du är inloggad.',
     tookOver: 'Du är inloggad, och ditt kontos uppgifter hämtades till den här webbläsaren.',
+    merged: 'Du är inloggad. Ditt kontos uppgifter hämtades till den här webbläsaren, och det du hade sparat här utan att logga in (samtycken, kontroller, profiluppgifter) fördes till ditt konto.',
     toMy: 'Gå till mina uppgifter',
   },
   profile: {

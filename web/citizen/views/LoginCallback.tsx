@@ -17,7 +17,7 @@ export default function LoginCallback() {
     if (started.current) return;
     started.current = true;
     finishLogin(search).then(
-      ({ back, tookOver }) => navigate(`${back}${back.includes('?') ? '&' : '?'}login=${tookOver ? 'took-over' : 'ok'}`, { replace: true }),
+      ({ back, tookOver, merged }) => navigate(`${back}${back.includes('?') ? '&' : '?'}login=${merged ? 'merged' : tookOver ? 'took-over' : 'ok'}`, { replace: true }),
       (error: unknown) => setFailure(error instanceof ApiError && error.status === 409 ? t('account.elsewhere') : t('account.failed')),
     );
   }, [search, navigate, t]);

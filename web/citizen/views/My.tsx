@@ -35,7 +35,7 @@ export default function MyPage() {
   // Back from the login (/login/callback): say so once.
   useEffect(() => {
     const login = new URLSearchParams(window.location.search).get('login');
-    if (login) setMessage(login === 'took-over' ? t('account.tookOver') : t('account.welcome'));
+    if (login) setMessage(login === 'merged' ? t('account.merged') : login === 'took-over' ? t('account.tookOver') : t('account.welcome'));
   }, [t]);
   const confirmRef = useRef<HTMLDivElement>(null);
   // The question takes focus when it opens, so a keyboard or screen reader user meets it at once.
