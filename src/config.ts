@@ -582,6 +582,13 @@ export const VARIABLES = {
     example: '/etc/aurora/suomifi-idp-metadata.xml',
     parse: (text) => readablePath(text),
   }),
+  AURORA_SUOMIFI_IDP_METADATA_SIGNING_CERT: declare({
+    description:
+      "The certificate Suomi.fi signs its metadata with: when set, the metadata file must carry a valid enveloped signature by it over the whole document (and not be past its validUntil), and only what that signature covers is read; otherwise Suomi.fi login stays off with the reason in the log. Unset, the file is trusted as it is (keep it where only the operator can write).",
+    expected: 'a PEM certificate, or the path of a file holding one',
+    example: '/etc/aurora/suomifi-metadata-signing.crt',
+    parse: (text) => certificates(text)[0]!,
+  }),
   AURORA_SUOMIFI_IDP_ENTITY_ID: declare({
     description: "Suomi.fi's IdP entity ID, without a metadata file.",
     expected: 'a URI',

@@ -79,6 +79,20 @@ export function idpMetadata(certificates = [TEST_KEYS.idp1.cert, TEST_KEYS.idp2.
   return `<?xml version="1.0" encoding="UTF-8"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${IDP_ENTITY_ID}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" WantAuthnRequestsSigned="true">${keys}<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${IDP_SLO_URL}"/><md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:transient</md:NameIDFormat><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${IDP_SSO_URL}"/></md:IDPSSODescriptor></md:EntityDescriptor>`;
 }
 
+/** The IdP's metadata as Suomi.fi publishes it: signed (enveloped, the whole document, signature first), with an ID and a validUntil. */
+export function signedIdpMetadata(signer: { key: string; cert: string }, options: { validUntil?: Date; certificates?: string[] } = {}): string {
+  const validUntil = (options.validUntil ?? new Date(Date.now() + 30 * 86_400_000)).toISOString();
+  const unsigned = idpMetadata(options.certificates).replace('<md:EntityDescriptor ', `<md:EntityDescriptor ID="_metadata-${newId()}" validUntil="${validUntil}" `);
+  const signature = new SignedXml({ privateKey: signer.key, publicCert: signer.cert, signatureAlgorithm: RSA_SHA256, canonicalizationAlgorithm: EXC_C14N });
+  signature.addReference({
+    xpath: "/*[local-name(.)='EntityDescriptor']",
+    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', EXC_C14N],
+    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+  });
+  signature.computeSignature(unsigned, { location: { reference: "/*[local-name(.)='EntityDescriptor']", action: 'prepend' } });
+  return signature.getSignedXml();
+}
+
 /** A redirect-binding message's signature check: over the raw `SAMLx=…&RelayState=…&SigAlg=…` of the query. */
 function verifyRedirectSignature(rawQuery: string, cert: string): boolean {
   const tokens = rawQuery.split('&');

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../config.ts';
-import { IDP_ENTITY_ID, IDP_SLO_URL, IDP_SSO_URL, TEST_KEYS, idpMetadata } from '../../testing/fake-suomifi-idp.ts';
-import { idpFromMetadata, suomifiSettingsFromEnv } from './settings.ts';
+import { IDP_ENTITY_ID, IDP_SLO_URL, IDP_SSO_URL, TEST_KEYS, idpMetadata, signedIdpMetadata } from '../../testing/fake-suomifi-idp.ts';
+import { idpFromMetadata, signedMetadata, suomifiSettingsFromEnv } from './settings.ts';
 
 /** Suomi.fi's settings: the IdP's metadata read, keys inline or in files, and what is refused. */
 
@@ -33,6 +34,42 @@ describe("Suomi.fi's settings", () => {
     assert.deepEqual(idp.certificates.map(flat), [flat(TEST_KEYS.idp1.cert), flat(TEST_KEYS.idp2.cert)]);
     await assert.rejects(idpFromMetadata(idpMetadata().replace(/<md:SingleLogoutService[^>]+>/, '')), /SingleLogoutService/);
     await assert.rejects(idpFromMetadata(idpMetadata([])), /certificate/);
+  });
+
+  test('signed metadata is read only as its signer signed it: another signer, a change, a wrapped copy, no signature or an expired one are refused', async () => {
+    const signer = TEST_KEYS.idp2;
+    const good = signedIdpMetadata(signer);
+    const idp = await idpFromMetadata(signedMetadata(good, signer.cert));
+    assert.equal(idp.ssoUrl, IDP_SSO_URL);
+    assert.equal(idp.certificates.length, 2);
+    assert.throws(() => signedMetadata(signedIdpMetadata(TEST_KEYS.forger), signer.cert), /does not verify/);
+    assert.throws(() => signedMetadata(good.replace(IDP_SSO_URL, 'https://evil.example/sso'), signer.cert), /does not verify/);
+    assert.throws(() => signedMetadata(idpMetadata(), signer.cert), /no signature/);
+    // The signed descriptor wrapped inside another document whose own descriptor is the attacker's.
+    const evil = idpMetadata([TEST_KEYS.forger.cert]).replace(IDP_SSO_URL, 'https://evil.example/sso').replace(/^<\?xml[^>]*>/, '');
+    const wrapped = `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">${evil}${good.replace(/^<\?xml[^>]*>/, '')}</md:EntitiesDescriptor>`;
+    assert.throws(() => signedMetadata(wrapped, signer.cert), /no signature/);
+    assert.throws(() => signedMetadata(signedIdpMetadata(signer, { validUntil: new Date(Date.now() - 1000) }), signer.cert), /expired/);
+  });
+
+  test('with the metadata signing certificate set, an unsigned metadata file keeps Suomi.fi login off with the reason', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'aurora-metadata-'));
+    try {
+      const file = join(folder, 'idp.xml');
+      const env = (xml: string) => {
+        writeFileSync(file, xml);
+        const { AURORA_SUOMIFI_IDP_ENTITY_ID: _e, AURORA_SUOMIFI_IDP_SSO_URL: _s, AURORA_SUOMIFI_IDP_SLO_URL: _l, AURORA_SUOMIFI_IDP_CERTIFICATES: _c, ...rest } = CONFIG_WITHOUT_ROTATION;
+        return { ...rest, AURORA_SUOMIFI_IDP_METADATA_FILE: file, AURORA_SUOMIFI_IDP_METADATA_SIGNING_CERT: join(FIXTURES, 'idp-2.crt') };
+      };
+      const signed = await suomifiSettingsFromEnv(env(signedIdpMetadata(TEST_KEYS.idp2)));
+      assert.equal(signed.problem, null);
+      assert.equal(signed.settings?.idp.ssoUrl, IDP_SSO_URL);
+      const unsigned = await suomifiSettingsFromEnv(env(idpMetadata()));
+      assert.equal(unsigned.settings, null);
+      assert.match(unsigned.problem ?? '', /AURORA_SUOMIFI_IDP_METADATA_FILE: the metadata carries no signature/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   test('keys and certificates inline (newlines as \\n) work as files do; ACS and SLO on the public URL', async () => {

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { DOMParser } from '@xmldom/xmldom';
+import { SignedXml } from 'xml-crypto';
 import { parseDomFromString, xpath } from '@node-saml/node-saml/lib/xml.js';
 import { setting } from '../../config.ts';
 import { publicOriginFromEnv } from '../../staff/sessions.ts';
@@ -39,6 +41,41 @@ export async function idpFromMetadata(xml: string): Promise<SuomifiSettings['idp
   return { entityId, ssoUrl, sloUrl, certificates };
 }
 
+const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
+
+/**
+ * The metadata as its signer signed it: the enveloped signature on the document's root element must
+ * verify with `certificate` and cover that element (its reference the root's ID, or the whole
+ * document); what is returned is the signed element as xml-crypto canonicalised it, so that nothing
+ * outside the signature (a wrapped second EntityDescriptor) is ever read. A validUntil in the past
+ * is refused too.
+ */
+export function signedMetadata(xml: string, certificate: string, now = new Date()): string {
+  const document = new DOMParser().parseFromString(xml, 'text/xml');
+  const root = document.documentElement;
+  if (!root) throw new Error('the metadata is not XML');
+  const signatures = Array.from(root.childNodes).filter((n): n is Element => n.nodeType === 1 && (n as Element).localName === 'Signature' && (n as Element).namespaceURI === DSIG);
+  if (signatures.length !== 1) throw new Error('the metadata carries no signature on its root element (or more than one)');
+  const verifier = new SignedXml({ publicCert: certificate, getCertFromKeyInfo: () => null });
+  verifier.loadSignature(signatures[0]!);
+  let valid = false;
+  try {
+    valid = verifier.checkSignature(xml);
+  } catch {
+    valid = false;
+  }
+  if (!valid) throw new Error('the metadata signature does not verify with AURORA_SUOMIFI_IDP_METADATA_SIGNING_CERT');
+  const rootId = root.getAttribute('ID');
+  const references = verifier.getReferences();
+  if (references.length !== 1 || !(references[0]!.uri === '' || (rootId && references[0]!.uri === `#${rootId}`)))
+    throw new Error('the metadata signature does not cover the whole document');
+  const signed = verifier.getSignedReferences()[0];
+  if (!signed) throw new Error('the metadata signature covers nothing');
+  const validUntil = root.getAttribute('validUntil');
+  if (validUntil && !(new Date(validUntil).getTime() > now.getTime())) throw new Error(`the metadata expired (validUntil ${validUntil}): fetch Suomi.fi's current metadata`);
+  return signed;
+}
+
 export async function suomifiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<SuomifiConfiguration> {
   const entityId = setting('AURORA_SUOMIFI_SP_ENTITY_ID', env);
   if (!entityId) return { settings: null, problem: null };
@@ -60,7 +97,9 @@ export async function suomifiSettingsFromEnv(env: NodeJS.ProcessEnv = process.en
   const metadataFile = setting('AURORA_SUOMIFI_IDP_METADATA_FILE', env);
   if (metadataFile) {
     try {
-      idp = await idpFromMetadata(readFileSync(metadataFile, 'utf8'));
+      const xml = readFileSync(metadataFile, 'utf8');
+      const signer = setting('AURORA_SUOMIFI_IDP_METADATA_SIGNING_CERT', env);
+      idp = await idpFromMetadata(signer ? signedMetadata(xml, signer) : xml);
     } catch (error) {
       return { settings: null, problem: `Suomi.fi login is off: AURORA_SUOMIFI_IDP_METADATA_FILE: ${(error as Error).message}` };
     }
