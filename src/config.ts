@@ -663,6 +663,15 @@ export const VARIABLES = {
     secret: true,
     parse: privateKey,
   }),
+  AURORA_SUOMIFI_EIDAS: declare({
+    description:
+      "Whether people identified with another EU country's eID through Suomi.fi (eIDAS) may log in: the request also lists eIDAS's levels of assurance (at least the one above), and a person without a Finnish identity code is known by a keyed hash of their eIDAS PersonIdentifier, their age by their DateOfBirth. Suomi.fi must have eIDAS turned on for the service too.",
+    expected: 'on or off',
+    default: false,
+    shownDefault: '`off`',
+    example: 'on',
+    parse: (text) => oneOf('on', 'off')(text) === 'on',
+  }),
   AURORA_SUOMIFI_LEVEL_OF_ASSURANCE: declare({
     description: 'The least level of assurance asked of Suomi.fi and accepted: `substantial` (loa2 or loa3) or `high` (loa3).',
     expected: 'substantial or high',

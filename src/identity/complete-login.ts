@@ -35,7 +35,7 @@ export function completeEidLoginWith(db: () => Db, provider: () => Provider, sub
     if (!login) throw new LoginExpired();
     const interaction = await provider().Interaction.find(login.uid);
     if (!interaction || interaction.prompt.name !== 'login') throw new LoginExpired();
-    const accountId = await findOrCreateAccount(db(), identityKeyOf(subjectKey, identity.identityCode));
+    const accountId = await findOrCreateAccount(db(), identityKeyOf(subjectKey, identity));
     const submission: LoginSubmission = {
       login: { accountId, amr: ['eid'], ...(identity.levelOfAssurance ? { acr: identity.levelOfAssurance } : {}) },
       aurora: { eid: identity.source, claims: deriveClaims(identity) },

@@ -9,8 +9,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * before building one, so that no later stage can keep it by mistake.
  */
 export interface EidIdentity {
-  /** The Finnish personal identity code (henkilötunnus) the eID vouched for. */
-  identityCode: string;
+  /**
+   * The Finnish personal identity code (henkilötunnus) the eID vouched for. Absent only for a person
+   * identified with another EU country's eID through eIDAS who has no Finnish code: then
+   * `eidasIdentifier` is what identifies them.
+   */
+  identityCode?: string;
+  /** The eIDAS PersonIdentifier (`XX/YY/…`: the issuing country, the receiving one, the identifier), for a person without a Finnish code. */
+  eidasIdentifier?: string;
   /** Which upstream vouched for it: 'suomifi', or the configured name of an OIDC eID broker. */
   source: string;
   /** ISO date (yyyy-mm-dd), from the eID or derived from the identity code. */

@@ -39,9 +39,20 @@ export const TEST_PEOPLE = {
   ordinary: { identityCode: '010280-952L', givenName: 'Nordea', sn: 'Demo', municipality: '091', securityDenial: 'false' },
   /** A person under a security denial: their municipality is sent, and must never be used. */
   protected: { identityCode: '260991-999R', givenName: 'Turva', sn: 'Kielto', municipality: '837', securityDenial: 'true' },
+  /** A person identified with another EU country's eID through eIDAS: no Finnish identity code. */
+  eidas: { eidasIdentifier: 'DE/FI/9f3c6a1e4b7d2a8c', dateOfBirth: '1979-05-17', givenName: 'Erika', sn: 'Mustermann' },
 } as const;
 
-export type TestPerson = { identityCode: string; givenName: string; sn: string; municipality?: string; securityDenial?: string; mail?: string };
+export type TestPerson = {
+  identityCode?: string;
+  eidasIdentifier?: string;
+  dateOfBirth?: string;
+  givenName: string;
+  sn: string;
+  municipality?: string;
+  securityDenial?: string;
+  mail?: string;
+};
 
 const NS = {
   samlp: 'urn:oasis:names:tc:SAML:2.0:protocol',
@@ -216,6 +227,9 @@ export class FakeSuomifiIdp {
       attribute('urn:oid:0.9.2342.19200300.100.1.3', 'mail', person.mail),
       attribute('urn:oid:1.2.246.517.2002.2.18', 'KotikuntaKuntanumero', person.municipality),
       attribute('urn:oid:1.2.246.517.2002.2.27', 'TurvakieltoTieto', person.securityDenial),
+      attribute('http://eidas.europa.eu/attributes/naturalperson/PersonIdentifier', 'PersonIdentifier', person.eidasIdentifier),
+      attribute('http://eidas.europa.eu/attributes/naturalperson/CurrentFamilyName', 'FamilyName', person.eidasIdentifier ? person.sn : undefined),
+      attribute('http://eidas.europa.eu/attributes/naturalperson/DateOfBirth', 'DateOfBirth', person.dateOfBirth),
     ].join('');
     return (
       `<saml2:Assertion xmlns:saml2="${NS.saml}" ID="${newId()}" IssueInstant="${iso(now)}" Version="2.0">` +

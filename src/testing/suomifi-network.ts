@@ -75,7 +75,7 @@ export async function buildServerWithEnv(database: Database, env: SuomifiEnv, op
  * The n-th made-up test person: a well-formed identity code in the test range (individual number
  * 900–999), a name and an e-mail address, so that a test can look for all three afterwards.
  */
-export function madeUpPerson(n: number): TestPerson {
+export function madeUpPerson(n: number): TestPerson & { identityCode: string; mail: string } {
   const day = String(1 + (n % 28)).padStart(2, '0');
   const month = String(1 + (Math.floor(n / 28) % 12)).padStart(2, '0');
   const year = String(50 + (Math.floor(n / 336) % 50)).padStart(2, '0');

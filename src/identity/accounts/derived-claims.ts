@@ -55,7 +55,7 @@ export function dateOfBirthFromIdentityCode(code: string): string | undefined {
 /** The derived claims of an identity; the date of birth comes from the identity code when the eID gave none. */
 export function deriveClaims(identity: EidIdentity, today = new Date()): DerivedClaims {
   const claims: DerivedClaims = {};
-  const dateOfBirth = identity.dateOfBirth ?? dateOfBirthFromIdentityCode(identity.identityCode);
+  const dateOfBirth = identity.dateOfBirth ?? (identity.identityCode ? dateOfBirthFromIdentityCode(identity.identityCode) : undefined);
   const age = dateOfBirth === undefined ? undefined : ageOn(dateOfBirth, today);
   if (age !== undefined) {
     claims.age_band = ageBand(age);

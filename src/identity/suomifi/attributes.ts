@@ -2,8 +2,9 @@ import type { EidIdentity } from '../eid.ts';
 import { parseIdentityCode } from './identity-code.ts';
 
 /**
- * What Suomi.fi's attributes become. Only the identity code, the date of birth, the home
- * municipality (never under a security denial) and the security denial itself are read; names
+ * What Suomi.fi's attributes become. Only the identity code (or, for a person identified through
+ * eIDAS without one, the eIDAS PersonIdentifier), the date of birth, the home municipality (never
+ * under a security denial) and the security denial itself are read; names
  * (cn, givenName, sn, FirstName), e-mail, addresses and everything else are never copied out of
  * the assertion.
  */
@@ -16,6 +17,8 @@ export const SUOMIFI_ATTRIBUTES = {
   securityDenial: 'urn:oid:1.2.246.517.2002.2.27',
   /** eIDAS DateOfBirth, when Suomi.fi sends one. */
   dateOfBirth: 'http://eidas.europa.eu/attributes/naturalperson/DateOfBirth',
+  /** eIDAS PersonIdentifier: a person identified with another EU country's eID (`XX/FI/…`). */
+  eidasIdentifier: 'http://eidas.europa.eu/attributes/naturalperson/PersonIdentifier',
 } as const;
 
 /** The attributes the network asks Suomi.fi for (in the service provider's metadata). */
@@ -23,7 +26,12 @@ export const REQUESTED_ATTRIBUTES = [
   { name: SUOMIFI_ATTRIBUTES.identityCode, friendlyName: 'nationalIdentificationNumber', required: true },
   { name: SUOMIFI_ATTRIBUTES.homeMunicipalityCode, friendlyName: 'KotikuntaKuntanumero', required: false },
   { name: SUOMIFI_ATTRIBUTES.securityDenial, friendlyName: 'TurvakieltoTieto', required: false },
+  { name: SUOMIFI_ATTRIBUTES.eidasIdentifier, friendlyName: 'PersonIdentifier', required: false },
+  { name: SUOMIFI_ATTRIBUTES.dateOfBirth, friendlyName: 'DateOfBirth', required: false },
 ];
+
+// eIDAS's PersonIdentifier: two country codes, then the identifier (at most 256 characters, no spaces or controls).
+const EIDAS_IDENTIFIER = /^[A-Z]{2}\/[A-Z]{2}\/[^\s\p{Cc}]{1,256}$/u;
 
 /** An assertion that cannot become an identity; the message names no person's data. */
 export class UnusableIdentity extends Error {}
@@ -54,11 +62,26 @@ export function identityFromAttributes(
   extra: Pick<EidIdentity, 'levelOfAssurance' | 'logout'> = {},
 ): EidIdentity {
   const identityCode = single(attributes, SUOMIFI_ATTRIBUTES.identityCode)?.toUpperCase();
-  if (!identityCode) throw new UnusableIdentity('the assertion has no personal identity code');
+  const given = single(attributes, SUOMIFI_ATTRIBUTES.dateOfBirth);
+  const givenDate = given && /^\d{4}-\d{2}-\d{2}$/.test(given) && !Number.isNaN(Date.parse(given)) ? given : undefined;
+  if (!identityCode) {
+    // Another EU country's eID through eIDAS: the person is known by their PersonIdentifier, of age by their DateOfBirth.
+    const eidasIdentifier = single(attributes, SUOMIFI_ATTRIBUTES.eidasIdentifier);
+    if (!eidasIdentifier) throw new UnusableIdentity('the assertion has neither a personal identity code nor an eIDAS identifier');
+    if (!EIDAS_IDENTIFIER.test(eidasIdentifier)) throw new UnusableIdentity('the eIDAS identifier in the assertion is not valid');
+    return {
+      eidasIdentifier,
+      source: 'suomifi',
+      ...(givenDate ? { dateOfBirth: givenDate } : {}),
+      // A foreign eID says nothing of a Finnish home municipality or a security denial.
+      securityDenial: false,
+      ...(extra.levelOfAssurance ? { levelOfAssurance: extra.levelOfAssurance } : {}),
+      ...(extra.logout ? { logout: extra.logout } : {}),
+    };
+  }
   const parsed = parseIdentityCode(identityCode);
   if (!parsed) throw new UnusableIdentity('the personal identity code in the assertion is not valid');
-  const given = single(attributes, SUOMIFI_ATTRIBUTES.dateOfBirth);
-  const dateOfBirth = given && /^\d{4}-\d{2}-\d{2}$/.test(given) && !Number.isNaN(Date.parse(given)) ? given : parsed.dateOfBirth;
+  const dateOfBirth = givenDate ?? parsed.dateOfBirth;
   const securityDenial = hasSecurityDenial(single(attributes, SUOMIFI_ATTRIBUTES.securityDenial));
   const municipality = securityDenial ? undefined : single(attributes, SUOMIFI_ATTRIBUTES.homeMunicipalityCode);
   return {

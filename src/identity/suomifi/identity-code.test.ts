@@ -85,6 +85,20 @@ describe("Suomi.fi's attributes as an EidIdentity", () => {
     assert.doesNotMatch(JSON.stringify(identity), /Nordea|Demo|demo@/);
   });
 
+  test("another EU country's eID (eIDAS): known by its PersonIdentifier, of age by its DateOfBirth; no names, no municipality", () => {
+    const identity = identityFromAttributes(
+      { [A.eidasIdentifier]: 'DE/FI/9f3c6a1e4b7d2a8c', [A.dateOfBirth]: '1979-05-17', 'http://eidas.europa.eu/attributes/naturalperson/CurrentFamilyName': 'Mustermann', [A.homeMunicipalityCode]: '091', ...names },
+      { levelOfAssurance: 'http://eidas.europa.eu/LoA/substantial' },
+    );
+    assert.deepEqual(identity, { eidasIdentifier: 'DE/FI/9f3c6a1e4b7d2a8c', source: 'suomifi', dateOfBirth: '1979-05-17', securityDenial: false, levelOfAssurance: 'http://eidas.europa.eu/LoA/substantial' });
+    assert.doesNotMatch(JSON.stringify(identity), /Mustermann|Nordea|091/);
+    // A person with both: the Finnish code identifies them, so they reach the same account as with a Finnish eID.
+    assert.equal(identityFromAttributes({ [A.identityCode]: '010280-952L', [A.eidasIdentifier]: 'SE/FI/199001012385' }).identityCode, '010280-952L');
+    for (const bad of ['9f3c6a1e', 'de/fi/x', 'DE/FI/', 'DE/FI/has space', `DE/FI/${'x'.repeat(257)}`])
+      assert.throws(() => identityFromAttributes({ [A.eidasIdentifier]: bad }), UnusableIdentity, bad);
+    assert.throws(() => identityFromAttributes({ [A.dateOfBirth]: '1979-05-17' }), /neither a personal identity code nor an eIDAS identifier/);
+  });
+
   test('a security denial keeps the municipality out, whatever its value says', () => {
     for (const denial of ['true', 'TRUE', '1', 'yes', 'unknown']) {
       const identity = identityFromAttributes({ [A.identityCode]: '260991-999R', [A.homeMunicipalityCode]: '837', [A.securityDenial]: denial });

@@ -138,6 +138,7 @@ export async function suomifiSettingsFromEnv(env: NodeJS.ProcessEnv = process.en
         ...optional('previousEncryptionKey', setting('AURORA_SUOMIFI_SP_PREVIOUS_ENCRYPTION_KEY', env)),
       },
       levelOfAssurance: setting('AURORA_SUOMIFI_LEVEL_OF_ASSURANCE', env),
+      eidas: setting('AURORA_SUOMIFI_EIDAS', env) ?? false,
     },
     problem: null,
   };

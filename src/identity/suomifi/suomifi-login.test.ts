@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import { createTestDatabase, testBackends } from '../../testing/databases.ts';
 import { FakeSuomifiIdp, SP_ENTITY_ID, TEST_KEYS, TEST_PEOPLE, testSuomifiSettings, type AnswerOptions, type TestPerson } from '../../testing/fake-suomifi-idp.ts';
-import { createSuomifiLogin, EidNotCompleted, LOA, type SuomifiLogin } from './suomifi-login.ts';
+import { createSuomifiLogin, EIDAS_LOA, EidNotCompleted, LOA, type SuomifiLogin } from './suomifi-login.ts';
 
 /**
  * The Suomi.fi adapter against the in-process fake IdP, through its function API: a good login,
@@ -87,6 +87,18 @@ for (const backend of testBackends()) {
       assert.equal(identity.securityDenial, true);
       assert.equal(identity.homeMunicipalityCode, undefined);
       assert.doesNotMatch(JSON.stringify(identity), /837|Turva|Kielto/);
+    });
+
+    test("eIDAS: with it on, another EU country's eID is asked for and its person known by the PersonIdentifier; with it off, refused", async () => {
+      const withEidas = createSuomifiLogin({ ...testSuomifiSettings(), eidas: true }, database.db);
+      const request = idp.receive(await withEidas.start('s-eidas'));
+      assert.deepEqual(request.authnContexts, [LOA.substantial, LOA.high, EIDAS_LOA.substantial, EIDAS_LOA.high]);
+      const { identity } = await withEidas.finish(await idp.answer(request, TEST_PEOPLE.eidas, { levelOfAssurance: EIDAS_LOA.substantial }));
+      const { logout: _logout, ...rest } = identity;
+      assert.deepEqual(rest, { eidasIdentifier: 'DE/FI/9f3c6a1e4b7d2a8c', source: 'suomifi', dateOfBirth: '1979-05-17', securityDenial: false, levelOfAssurance: EIDAS_LOA.substantial });
+      assert.doesNotMatch(JSON.stringify(identity), /Erika|Mustermann/);
+      const { body } = await answered(TEST_PEOPLE.eidas, { levelOfAssurance: EIDAS_LOA.substantial }, 's-no-eidas');
+      await assert.rejects(login.finish(body), /level of assurance/);
     });
 
     test('IdP certificate rotation: an assertion signed by either configured certificate is accepted', async () => {

@@ -22,6 +22,12 @@ export const LOA = {
   high: 'http://ftn.ficora.fi/2017/loa3',
 } as const;
 
+/** eIDAS's levels of assurance, for people identified with another EU country's eID (when eidas is on). */
+export const EIDAS_LOA = {
+  substantial: 'http://eidas.europa.eu/LoA/substantial',
+  high: 'http://eidas.europa.eu/LoA/high',
+} as const;
+
 export interface SuomifiSettings {
   idp: {
     entityId: string;
@@ -54,6 +60,8 @@ export interface SuomifiSettings {
   };
   /** The least level of assurance accepted (default substantial: loa2 or loa3). */
   levelOfAssurance?: keyof typeof LOA;
+  /** Whether people with another EU country's eID are asked for and accepted (eIDAS, at the same least level). */
+  eidas?: boolean;
   /** How far the IdP's clock may be from ours (default 60 s). */
   clockSkewMs?: number;
   /** The oldest assertion accepted, from its IssueInstant (default 10 minutes). */
@@ -109,7 +117,8 @@ const text = (node: XmlJs | undefined) => (typeof node === 'string' ? node : nod
 
 export function createSuomifiLogin(settings: SuomifiSettings, db: Db): SuomifiLogin {
   const { idp, sp } = settings;
-  const accepted = settings.levelOfAssurance === 'high' ? [LOA.high] : [LOA.substantial, LOA.high];
+  const high = settings.levelOfAssurance === 'high';
+  const accepted = [...(high ? [LOA.high] : [LOA.substantial, LOA.high]), ...(settings.eidas ? (high ? [EIDAS_LOA.high] : [EIDAS_LOA.substantial, EIDAS_LOA.high]) : [])];
   const clockSkewMs = settings.clockSkewMs ?? 60_000;
   const options: SamlConfig = {
     entryPoint: idp.ssoUrl,
