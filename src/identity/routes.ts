@@ -69,6 +69,16 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return method.callback(request, reply);
       },
     );
+    // The network's public keys at an OpenID Connect eID broker (private_key_jwt, signed requests, encrypted ID tokens): the broker fetches them.
+    pages.get(
+      `${OIDC_PREFIX}/eid/:eid/jwks`,
+      { schema: { hide: true, params: Type.Object({ eid: Type.String({ maxLength: 50 }) }) } },
+      async (request, reply) => {
+        const jwks = await identity().eids.get(request.params.eid)?.jwks?.();
+        if (!jwks) throw notFound(`no eID called ${request.params.eid} has keys here`);
+        return reply.header('cache-control', 'public, max-age=300').type('application/jwk-set+json').send(jwks);
+      },
+    );
     pages.post(
       `${OIDC_PREFIX}/interaction/:uid/consent`,
       { schema: { hide: true, params: Uid, body: Type.Object({ scope: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 }) }) }, config: noStore },
