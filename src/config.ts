@@ -522,6 +522,19 @@ export const VARIABLES = {
       return pem;
     },
   }),
+  AURORA_EID_OIDC_PREVIOUS_DECRYPTION_KEY: declare({
+    description:
+      'Rotating the decryption key: the key being replaced. It still decrypts ID tokens the broker encrypts from its cached copy of the JWKS, but is no longer published; remove it once the broker has fetched the new key.',
+    expected: 'a PEM private key (RSA of 2048 bits or more, or EC P-256), or the path of a file holding one',
+    shownDefault: 'none',
+    example: '/etc/aurora/eid-broker-encryption-2025.key',
+    secret: true,
+    parse: (text) => {
+      const pem = privateKey(text);
+      via((value: string) => readEidKey(value, 'decryption'))(pem);
+      return pem;
+    },
+  }),
   AURORA_EID_OIDC_SIGNED_REQUESTS: declare({
     description: 'Whether authorization requests to the eID broker go as signed request objects (the `request` parameter).',
     expected: 'on or off',

@@ -30,5 +30,10 @@ test('the JWKS holds the public halves, kid the RFC 7638 thumbprint (the same at
   // An RSA decryption key decrypts RSA-OAEP-256 and RSA-OAEP.
   assert.deepEqual((await loadEidClientKeys({ decryption: signing })).decryption.map((k) => k.alg), ['RSA-OAEP-256', 'RSA-OAEP']);
   await assert.rejects(loadEidClientKeys({ signing, decryption: signing }), /two different keys/);
+  // The previous decryption key decrypts, unpublished.
+  const rotating = await loadEidClientKeys({ decryption, previousDecryption: signing });
+  assert.deepEqual(rotating.decryption.map((k) => k.alg ?? 'ECDH'), ['ECDH', 'RSA-OAEP-256', 'RSA-OAEP']);
+  assert.deepEqual(rotating.jwks.keys.map((k) => k.kty), ['EC']);
+  await assert.rejects(loadEidClientKeys({ decryption, previousDecryption: decryption }), /the current one/);
   assert.deepEqual(await loadEidClientKeys({}), { decryption: [], jwks: { keys: [] } });
 });

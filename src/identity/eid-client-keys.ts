@@ -47,8 +47,12 @@ async function publicJwk(key: KeyObject, use: 'sig' | 'enc', alg: string): Promi
   return { ...jwk, kid: await calculateJwkThumbprint(jwk), use, alg };
 }
 
-/** The eID's keys from their PEMs (either may be absent). The same key for both uses is refused: a key signs or decrypts, never both. */
-export async function loadEidClientKeys(pems: { signing?: string | undefined; decryption?: string | undefined }): Promise<EidClientKeys> {
+/**
+ * The eID's keys from their PEMs (any may be absent). The same key for both uses is refused: a key
+ * signs or decrypts, never both. A previous decryption key (while the broker still has our old
+ * keys) decrypts but is not published.
+ */
+export async function loadEidClientKeys(pems: { signing?: string | undefined; decryption?: string | undefined; previousDecryption?: string | undefined }): Promise<EidClientKeys> {
   const { subtle } = webcrypto;
   const keys: EidClientKeys = { decryption: [], jwks: { keys: [] } };
   if (pems.signing) {
@@ -59,11 +63,13 @@ export async function loadEidClientKeys(pems: { signing?: string | undefined; de
     keys.signing = { key: await subtle.importKey('pkcs8', pkcs8(key), algorithm, false, ['sign']), kid: jwk.kid! };
     keys.jwks.keys.push(jwk);
   }
-  if (pems.decryption) {
-    const key = readEidKey(pems.decryption, 'decryption');
+  for (const [pem, published] of [[pems.decryption, true], [pems.previousDecryption, false]] as const) {
+    if (!pem) continue;
+    const key = readEidKey(pem, 'decryption');
     const rsa = key.asymmetricKeyType === 'rsa';
     const jwk = await publicJwk(key, 'enc', rsa ? 'RSA-OAEP-256' : 'ECDH-ES');
-    if (keys.jwks.keys.some((k) => k.kid === jwk.kid)) throw new Error('the signing and decryption keys must be two different keys');
+    if (keys.signing?.kid === jwk.kid) throw new Error('the signing and decryption keys must be two different keys');
+    if (keys.decryption.some((k) => k.kid === jwk.kid)) throw new Error('the previous decryption key is the current one');
     if (rsa) {
       // FTN brokers encrypt with RSA-OAEP or RSA-OAEP-256; the published alg asks for the latter.
       for (const [alg, hash] of [['RSA-OAEP-256', 'SHA-256'], ['RSA-OAEP', 'SHA-1']] as const)
@@ -71,7 +77,8 @@ export async function loadEidClientKeys(pems: { signing?: string | undefined; de
     } else {
       keys.decryption.push({ key: await subtle.importKey('pkcs8', pkcs8(key), { name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits']), kid: jwk.kid! });
     }
-    keys.jwks.keys.push(jwk);
+    // The replaced key still decrypts what a broker encrypts from its cached copy of our keys, but is no longer offered.
+    if (published) keys.jwks.keys.push(jwk);
   }
   return keys;
 }

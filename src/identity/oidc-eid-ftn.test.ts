@@ -51,6 +51,8 @@ async function scenarios(): Promise<Record<string, TestEidOptions>> {
     'wrong-audience': { requires: { privateKeyJwt: true, assertionAudience: 'token-endpoint' }, network: { signingKey: rsaSigning } },
     'pushed-wrong-audience': { requires: { privateKeyJwt: true, assertionAudience: 'token-endpoint' }, network: { signingKey: rsaSigning, pushedRequests: true } },
     'not-encrypted': { network: rsa },
+    // The broker still encrypts to our previous key (its cached JWKS) after we moved to a new one.
+    rotated: { requires: ftn, network: { signingKey: rsaSigning, decryptionKey: ecDecryption, previousDecryptionKey: rsaDecryption }, clientJwks: { keys: ours } as JSONWebKeySet },
   };
 }
 
@@ -122,6 +124,14 @@ for (const backend of testBackends()) {
           ['enc', 'ECDH-ES', 'P-256'],
         ],
       );
+      // While the decryption key is rotated, only the new one is offered.
+      assert.deepEqual(
+        (await app.inject('/oidc/eid/rotated/jwks')).json().keys.map((k: { use: string; alg: string }) => [k.use, k.alg]),
+        [
+          ['sig', 'RS256'],
+          ['enc', 'ECDH-ES'],
+        ],
+      );
       // An eID the network has no keys for, and no eID at all.
       for (const path of ['/oidc/eid/secret-sent/jwks', '/oidc/eid/nobody/jwks']) {
         const none = await app.inject(path);
@@ -130,8 +140,8 @@ for (const backend of testBackends()) {
       }
     });
 
-    for (const eid of ['ftn', 'ftn-oaep', 'ftn-ec-par']) {
-      test(`${eid}: private_key_jwt, a signed request object${eid.includes('par') ? ' pushed first' : ''}, an encrypted ID token: decrypted and mapped as before, no identity code kept`, async () => {
+    for (const eid of ['ftn', 'ftn-oaep', 'ftn-ec-par', 'rotated']) {
+      test(`${eid}: private_key_jwt, a signed request object${eid.includes('par') ? ' pushed first' : ''}, an ID token encrypted${eid === 'rotated' ? ' to the previous key' : ''}: decrypted and mapped as before, no identity code kept`, async () => {
         const { browser, state, verifier, sentToEid, atCallback } = await throughEid(app, service, eid);
         // The browser carried only the client and the request object (or, pushed, its request_uri): nothing to tamper with.
         assert.deepEqual([...sentToEid!.searchParams.keys()].sort(), eid.includes('par') ? ['client_id', 'request_uri'] : ['client_id', 'request']);

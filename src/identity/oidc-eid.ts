@@ -30,6 +30,8 @@ export interface OidcEidSettings {
   signingKey?: string;
   /** PEM: ID tokens must be encrypted to it (RSA-OAEP(-256), ECDH-ES). */
   decryptionKey?: string;
+  /** PEM: the decryption key being replaced, which still decrypts, unpublished, until the broker has the new one. */
+  previousDecryptionKey?: string;
   /** Authorization requests as request objects signed with the signing key. Default: whenever there is one. */
   signedRequests?: boolean;
   /** Authorization requests pushed first (PAR, RFC 9126). */
@@ -85,6 +87,8 @@ function failureReason(error: unknown) {
 export class OidcEid implements EidMethod {
   private config: Promise<client.Configuration> | undefined;
   private keys: Promise<EidClientKeys> | undefined;
+  /** From the discovery document, for assertions whose audience is the token endpoint. */
+  private tokenEndpoint: string | undefined;
 
   constructor(
     readonly settings: OidcEidSettings,
@@ -108,7 +112,7 @@ export class OidcEid implements EidMethod {
   }
 
   private clientKeys() {
-    this.keys ??= loadEidClientKeys({ signing: this.settings.signingKey, decryption: this.settings.decryptionKey });
+    this.keys ??= loadEidClientKeys({ signing: this.settings.signingKey, decryption: this.settings.decryptionKey, previousDecryption: this.settings.previousDecryptionKey });
     return this.keys;
   }
 
@@ -133,8 +137,6 @@ export class OidcEid implements EidMethod {
       },
     });
   }
-
-  private tokenEndpoint: string | undefined;
 
   private configuration() {
     const { issuer, clientId, fetch } = this.settings;
@@ -186,9 +188,9 @@ export class OidcEid implements EidMethod {
         nonce,
       });
     } catch (error) {
-      request.log.warn({ eid: this.name, reason: failureReason(error) }, 'eID pushed authorization request failed');
-      // The broker answered, and refused (our key, our assertion): starting again will not help.
-      if (error instanceof client.ResponseBodyError) throw new EidLoginFailed('the eID refused the login request');
+      request.log.warn({ eid: this.name, reason: failureReason(error) }, 'eID login request failed');
+      // The broker answered the pushed request, and refused it (our key, our assertion): starting again will not help.
+      if (error instanceof client.ResponseBodyError || error instanceof client.WWWAuthenticateChallengeError) throw new EidLoginFailed('the eID refused the login request');
       throw new HttpProblem(502, 'eid-unavailable', 'The eID service does not answer', `${this.name} cannot be reached just now: try again later`);
     }
     return reply.redirect(url.href, 303);
@@ -231,6 +233,7 @@ export interface BrokerEidConfig {
   AURORA_EID_OIDC_CLIENT_SECRET?: string | undefined;
   AURORA_EID_OIDC_SIGNING_KEY?: string | undefined;
   AURORA_EID_OIDC_DECRYPTION_KEY?: string | undefined;
+  AURORA_EID_OIDC_PREVIOUS_DECRYPTION_KEY?: string | undefined;
   AURORA_EID_OIDC_SIGNED_REQUESTS?: boolean | undefined;
   AURORA_EID_OIDC_PAR?: boolean | undefined;
   AURORA_EID_OIDC_ASSERTION_AUDIENCE?: 'issuer' | 'token-endpoint' | undefined;
@@ -246,12 +249,13 @@ export function brokerEidFromConfig(config: BrokerEidConfig, publicOrigin: strin
   const { AURORA_EID_OIDC_ISSUER: issuer, AURORA_EID_OIDC_CLIENT_ID: clientId } = config;
   const secret = config.AURORA_EID_OIDC_CLIENT_SECRET;
   const signingKey = config.AURORA_EID_OIDC_SIGNING_KEY;
-  const profileSet = [signingKey, config.AURORA_EID_OIDC_DECRYPTION_KEY, config.AURORA_EID_OIDC_SIGNED_REQUESTS, config.AURORA_EID_OIDC_PAR, config.AURORA_EID_OIDC_ASSERTION_AUDIENCE].some((v) => v !== undefined);
+  const profileSet = [signingKey, config.AURORA_EID_OIDC_DECRYPTION_KEY, config.AURORA_EID_OIDC_PREVIOUS_DECRYPTION_KEY, config.AURORA_EID_OIDC_SIGNED_REQUESTS, config.AURORA_EID_OIDC_PAR, config.AURORA_EID_OIDC_ASSERTION_AUDIENCE].some((v) => v !== undefined);
   if (!issuer && !clientId && !profileSet) return null;
   if (!issuer || !clientId) throw new Error('an OpenID Connect eID needs both AURORA_EID_OIDC_ISSUER and AURORA_EID_OIDC_CLIENT_ID (and AURORA_EID_OIDC_CLIENT_SECRET or AURORA_EID_OIDC_SIGNING_KEY)');
   // Either way of authenticating, never both: a secret beside a key would only be a second thing to leak.
   if (secret && signingKey) throw new Error('AURORA_EID_OIDC_CLIENT_SECRET and AURORA_EID_OIDC_SIGNING_KEY: the network authenticates at the eID broker with one of them, set only one');
   if (config.AURORA_EID_OIDC_SIGNED_REQUESTS && !signingKey) throw new Error('AURORA_EID_OIDC_SIGNED_REQUESTS=on needs AURORA_EID_OIDC_SIGNING_KEY to sign them with');
+  if (config.AURORA_EID_OIDC_PREVIOUS_DECRYPTION_KEY && !config.AURORA_EID_OIDC_DECRYPTION_KEY) throw new Error('AURORA_EID_OIDC_PREVIOUS_DECRYPTION_KEY is kept while AURORA_EID_OIDC_DECRYPTION_KEY replaces it: set that too');
   if (config.AURORA_EID_OIDC_ASSERTION_AUDIENCE && !signingKey) throw new Error('AURORA_EID_OIDC_ASSERTION_AUDIENCE is for private_key_jwt: it needs AURORA_EID_OIDC_SIGNING_KEY');
   return new OidcEid(
     {
@@ -262,6 +266,7 @@ export function brokerEidFromConfig(config: BrokerEidConfig, publicOrigin: strin
       ...(secret ? { clientSecret: secret } : {}),
       ...(signingKey ? { signingKey } : {}),
       ...(config.AURORA_EID_OIDC_DECRYPTION_KEY ? { decryptionKey: config.AURORA_EID_OIDC_DECRYPTION_KEY } : {}),
+      ...(config.AURORA_EID_OIDC_PREVIOUS_DECRYPTION_KEY ? { previousDecryptionKey: config.AURORA_EID_OIDC_PREVIOUS_DECRYPTION_KEY } : {}),
       ...(config.AURORA_EID_OIDC_SIGNED_REQUESTS !== undefined ? { signedRequests: config.AURORA_EID_OIDC_SIGNED_REQUESTS } : {}),
       ...(config.AURORA_EID_OIDC_PAR !== undefined ? { pushedRequests: config.AURORA_EID_OIDC_PAR } : {}),
       ...(config.AURORA_EID_OIDC_ASSERTION_AUDIENCE ? { assertionAudience: config.AURORA_EID_OIDC_ASSERTION_AUDIENCE } : {}),

@@ -91,7 +91,7 @@ export interface TestEidOptions {
   /** The network's public keys as registered at this eID; default: read from the network's JWKS URL at each use. */
   clientJwks?: JSONWebKeySet;
   /** The network's side of it: its keys and how it sends requests (without a signing key it sends the secret). */
-  network?: Pick<OidcEidSettings, 'signingKey' | 'decryptionKey' | 'signedRequests' | 'pushedRequests' | 'assertionAudience'>;
+  network?: Pick<OidcEidSettings, 'signingKey' | 'decryptionKey' | 'previousDecryptionKey' | 'signedRequests' | 'pushedRequests' | 'assertionAudience'>;
 }
 
 interface Pending {
