@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { randomBytes } from 'node:crypto';
 import type { PayloadKeyring } from '../keys/keys.ts';
-import { badRequest, notFound } from '../http/problem.ts';
+import { badRequest, conflict, notFound } from '../http/problem.ts';
 import { kyselyAdapter } from './oidc-adapter.ts';
 import { profileEndpointOf } from './register-client.ts';
 
@@ -19,6 +19,9 @@ export interface OidcClientItem {
   scopes: string[];
   sector_identifier: string;
   profile_endpoint: string | null;
+  token_endpoint_auth_method: 'client_secret_basic' | 'private_key_jwt';
+  jwks_uri: string | null;
+  key_ids: (string | null)[];
 }
 
 const memberClients = (db: Db, memberId: string) =>
@@ -33,6 +36,9 @@ export async function listOidcClients(db: Db, memberId: string): Promise<OidcCli
     scopes: String(payload.scope ?? '').split(' ').filter(Boolean),
     sector_identifier: new URL(((payload.redirect_uris as string[] | undefined) ?? ['https://unknown.invalid'])[0]!).host,
     profile_endpoint: typeof payload.aurora_profile_endpoint === 'string' ? payload.aurora_profile_endpoint : null,
+    token_endpoint_auth_method: payload.token_endpoint_auth_method === 'private_key_jwt' ? 'private_key_jwt' : 'client_secret_basic',
+    jwks_uri: typeof payload.jwks_uri === 'string' ? payload.jwks_uri : null,
+    key_ids: ((payload.jwks as { keys?: { kid?: string }[] } | undefined)?.keys ?? []).map((k) => k.kid ?? null),
   }));
 }
 
@@ -64,7 +70,11 @@ async function changeClient(tx: Db, keyring: PayloadKeyring, memberId: string, c
 export async function rotateOidcClientSecret(db: Db, keyring: PayloadKeyring, memberId: string, clientId: string, actor: string): Promise<{ client_id: string; client_secret: string }> {
   const secret = randomBytes(32).toString('base64url');
   await db.transaction().execute(async (tx) => {
-    await changeClient(tx, keyring, memberId, clientId, (payload) => ({ ...payload, client_secret: secret }));
+    await changeClient(tx, keyring, memberId, clientId, (payload) => {
+      // A secret beside the keys would be a second, weaker way in.
+      if (payload.token_endpoint_auth_method === 'private_key_jwt') throw conflict('client-has-keys', 'The client has no secret', 'the client authenticates with its keys (private_key_jwt): it has no secret to rotate');
+      return { ...payload, client_secret: secret };
+    });
     await audit(tx, { actor, action: 'oidc-client.rotate-secret', target: clientId, memberId });
   });
   return { client_id: clientId, client_secret: secret };
