@@ -133,6 +133,11 @@ for (const backend of testBackends()) {
       assert.equal((await tokenWith(secret)).json().error, 'invalid_grant');
       const actions = await t.database.db.selectFrom('audit_log').select('action').where('target', '=', created.client_id).execute();
       assert.ok(actions.some((a) => a.action === 'oidc-client.rotate-secret') && actions.some((a) => a.action === 'oidc-client.profile-endpoint'));
+      // Given keys, the client loses its secret.
+      const moved = await user.json('PUT', `${base}/keys`, { jwks_uri: 'https://kirjasto.seutu.example/jwks.json' });
+      assert.deepEqual([moved.token_endpoint_auth_method, moved.jwks_uri], ['private_key_jwt', 'https://kirjasto.seutu.example/jwks.json']);
+      assert.equal((await tokenWith(secret)).json().error, 'invalid_client');
+      assertProblem(await user.call('PUT', `${base}/keys`, {}), 400);
     });
 
     test('refused: no session, another member, mixed hosts, an unknown scope', async () => {
@@ -196,6 +201,18 @@ for (const backend of testBackends()) {
       assert.ok(tokens.json().id_token);
       const me = await t.app.inject({ url: '/oidc/me', headers: { authorization: `Bearer ${tokens.json().access_token}` } });
       assert.equal(me.statusCode, 200, me.body);
+
+      // The service rotates its key: the old one stops at once. (invalid_grant: the client authenticated; invalid_client: it did not.)
+      const next = await generateKeyPair('ES256');
+      const nextJwk = { ...(await exportJWK(next.publicKey)), kid: 'palvelu-2027' };
+      const keysUrl = `/api/v1/console/members/${memberId}/oidc-clients/${created.client_id}/keys`;
+      assertProblem(await other.user.call('PUT', keysUrl, { jwks: { keys: [nextJwk] } }), 403);
+      assertProblem(await user.call('PUT', keysUrl, { jwks: { keys: [{ ...nextJwk, d: 'x' }] } }), 400);
+      const changed = await user.json('PUT', keysUrl, { jwks: { keys: [nextJwk] } });
+      assert.deepEqual(changed.key_ids, ['palvelu-2027']);
+      const bogusCode = async (clientAssertion: string) => (await redeem('nothing', first.verifier, clientAssertion)).json().error;
+      assert.equal(await bogusCode(await assertion(created.client_id, privateKey, 'palvelu-2026')), 'invalid_client');
+      assert.equal(await bogusCode(await assertion(created.client_id, next.privateKey, 'palvelu-2027')), 'invalid_grant');
     });
 
     test('private_key_jwt registrations refused: private key material, a symmetric key, a weak key, too many keys, http jwks_uri, both or neither', async () => {

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { PayloadKeyring } from '../keys/keys.ts';
 import { badRequest, conflict, notFound } from '../http/problem.ts';
 import { kyselyAdapter } from './oidc-adapter.ts';
-import { profileEndpointOf } from './register-client.ts';
+import { clientJwksOf, jwksUriOf } from './client-jwks.ts';
+import { profileEndpointOf, type OidcClientKeys } from './register-client.ts';
 
 /**
  * A member's OpenID Connect clients in the console: listed (never their secrets) and revoked. A
@@ -91,6 +92,31 @@ export async function setOidcClientProfileEndpoint(db: Db, keyring: PayloadKeyri
   await db.transaction().execute(async (tx) => {
     await changeClient(tx, keyring, memberId, clientId, ({ aurora_profile_endpoint: _, ...payload }) => ({ ...payload, ...(kept ? { aurora_profile_endpoint: kept } : {}) }));
     await audit(tx, { actor, action: 'oidc-client.profile-endpoint', target: clientId, memberId, details: { profile_endpoint: kept } });
+  });
+  return (await listOidcClients(db, memberId)).find((c) => c.client_id === clientId)!;
+}
+
+/**
+ * Replaces the public keys a client authenticates with (private_key_jwt): the old keys stop working
+ * at once, so a service rotating its key lists both first, then only the new one. A client with a
+ * secret that is given keys loses the secret.
+ */
+export async function setOidcClientKeys(db: Db, keyring: PayloadKeyring, memberId: string, clientId: string, keys: OidcClientKeys, actor: string): Promise<OidcClientItem> {
+  let kept: { jwks: ReturnType<typeof clientJwksOf> } | { jwks_uri: string };
+  try {
+    kept = 'jwksUri' in keys ? { jwks_uri: jwksUriOf(keys.jwksUri) } : { jwks: clientJwksOf(keys.jwks) };
+  } catch (error) {
+    throw badRequest((error as Error).message);
+  }
+  await db.transaction().execute(async (tx) => {
+    await changeClient(tx, keyring, memberId, clientId, ({ client_secret: _secret, jwks: _jwks, jwks_uri: _uri, ...payload }) => ({ ...payload, ...kept, token_endpoint_auth_method: 'private_key_jwt' }));
+    await audit(tx, {
+      actor,
+      action: 'oidc-client.keys',
+      target: clientId,
+      memberId,
+      details: 'jwks' in kept ? { key_ids: kept.jwks.keys.map((k) => k.kid ?? null) } : { jwks_uri: kept.jwks_uri },
+    });
   });
   return (await listOidcClients(db, memberId)).find((c) => c.client_id === clientId)!;
 }

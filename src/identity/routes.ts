@@ -6,7 +6,7 @@ import { MemberParams, Plain } from '../http/console-schemas.ts';
 import { problems } from '../http/schemas.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
 import { OIDC_SCOPES, registerOidcClient, type OidcClientKeys } from './register-client.ts';
-import { listOidcClients, revokeOidcClient, rotateOidcClientSecret, setOidcClientProfileEndpoint } from './oidc-clients.ts';
+import { listOidcClients, revokeOidcClient, rotateOidcClientSecret, setOidcClientKeys, setOidcClientProfileEndpoint } from './oidc-clients.ts';
 import { abortInteraction, answerConsent, showInteraction, startEid } from './interactions.ts';
 import { OIDC_PREFIX } from './provider.ts';
 
@@ -153,6 +153,35 @@ export const consoleOidcClientRoutes: FastifyPluginAsyncTypebox = async (app) =>
     },
     async (request) =>
       setOidcClientProfileEndpoint(app.aurora.database.db, app.aurora.consent.keyring, request.params.id.toLowerCase(), request.params.client_id, request.body.profile_endpoint, actorOf(request)),
+  );
+  app.put(
+    '/api/v1/console/members/:id/oidc-clients/:client_id/keys',
+    {
+      onRequest: memberWrite,
+      schema: {
+        tags: ['console'],
+        summary: "Replace the public keys the service authenticates with (private_key_jwt): `jwks` or `jwks_uri`; the old keys stop working at once, and a client that had a secret loses it",
+        security,
+        params: ClientParams,
+        body: Type.Object(
+          {
+            jwks: Type.Optional(Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 20 }) })),
+            jwks_uri: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ClientItem, ...problems(400, 401, 403, 404, 415) },
+      },
+    },
+    async (request) =>
+      setOidcClientKeys(
+        app.aurora.database.db,
+        app.aurora.consent.keyring,
+        request.params.id.toLowerCase(),
+        request.params.client_id,
+        clientKeysOf({ ...request.body, token_endpoint_auth_method: 'private_key_jwt' })!,
+        actorOf(request),
+      ),
   );
   app.get(
     '/api/v1/console/members/:id/oidc-clients',
