@@ -14,7 +14,9 @@ import { PAGE_CSP } from '../pages.ts';
  * the demo, with a handful of fictional persons (identity codes from the 900–999 test range). It is
  * never set up in production (server.ts: NODE_ENV=production, or AURORA_DEMO=off). The network
  * reaches it in-process (app.inject), without the network; the browser reaches its page at /test-eid.
- * Its ID tokens carry names as a real eID's do, so that tests can see they are dropped.
+ * Its ID tokens carry names as a real eID's do, so that tests can see they are dropped. Tests can
+ * set up more of it under other names and paths, requiring what FTN brokers do (private_key_jwt,
+ * signed request objects, PAR, encrypted ID tokens: TestEidRequirements).
  */
 export const TEST_EID_NAME = 'test-oidc';
 const PREFIX = '/test-eid';
@@ -108,6 +110,21 @@ class Refused extends Error {
   }
 }
 
+/**
+ * Sets an entry of a map of things that expire, keeping the map small: the test eID is public on a
+ * demo server, and every authorize page, code and assertion leaves an entry until it is used.
+ */
+const MAX_OPEN = 1000;
+function remember<V extends { expires: number }>(map: Map<string, V>, key: string, value: V) {
+  if (map.size >= MAX_OPEN) for (const [k, v] of map) if (v.expires < Date.now()) map.delete(k);
+  // Still full: the oldest go first (a Map keeps insertion order).
+  for (const k of map.keys()) {
+    if (map.size < MAX_OPEN) break;
+    map.delete(k);
+  }
+  map.set(key, value);
+}
+
 const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 export function testEidRoutes(publicOrigin: string, options: TestEidOptions = {}): FastifyPluginAsyncTypebox {
@@ -123,7 +140,7 @@ export function testEidRoutes(publicOrigin: string, options: TestEidOptions = {}
     /** Requests pushed (PAR), by request_uri; and those verified at the authorize page, while the person chooses. */
     const pushed = new Map<string, Pending>();
     const pending = new Map<string, Pending>();
-    const assertionsSeen = new Set<string>();
+    const assertionsSeen = new Map<string, { expires: number }>();
     const eid = new OidcEid(
       {
         name: options.name ?? TEST_EID_NAME,
@@ -152,9 +169,9 @@ export function testEidRoutes(publicOrigin: string, options: TestEidOptions = {}
       if (form.client_assertion_type === ASSERTION_TYPE) {
         const audience = requires.assertionAudience === 'issuer' ? issuer : requires.assertionAudience === 'token-endpoint' ? tokenEndpoint : [issuer, tokenEndpoint];
         try {
-          const { payload } = await jwtVerify(form.client_assertion ?? '', await signatureKeys(), { issuer: CLIENT_ID, subject: CLIENT_ID, audience, algorithms: SIGNING_ALGS, requiredClaims: ['exp', 'jti'] });
+          const { payload } = await jwtVerify(form.client_assertion ?? '', await signatureKeys(), { issuer: CLIENT_ID, subject: CLIENT_ID, audience, algorithms: SIGNING_ALGS, requiredClaims: ['exp', 'jti'], maxTokenAge: '5m' });
           if (assertionsSeen.has(payload.jti!)) throw new Error('replayed');
-          assertionsSeen.add(payload.jti!);
+          remember(assertionsSeen, payload.jti!, { expires: payload.exp! * 1000 });
         } catch {
           throw new Refused('invalid_client');
         }
@@ -242,7 +259,7 @@ export function testEidRoutes(publicOrigin: string, options: TestEidOptions = {}
       if (!params.state || !params.nonce || !params.code_challenge || params.code_challenge_method !== 'S256')
         throw new HttpProblem(400, 'invalid-request', 'The request is not valid', 'state, nonce and an S256 code challenge are needed');
       const id = randomBytes(16).toString('base64url');
-      pending.set(id, { params, expires: Date.now() + 600_000 });
+      remember(pending, id, { params, expires: Date.now() + 600_000 });
       const people = TEST_PERSONS.map((p, i) => `<li><input type="radio" name="person" id="p${i}" value="${p.id}"${i === 0 ? ' checked' : ''}> <label for="p${i}">${escapeHtml(`${p.given_name} ${p.family_name}`)}</label></li>`).join('');
       return reply
         .header('content-security-policy', PAGE_CSP)
@@ -259,7 +276,7 @@ export function testEidRoutes(publicOrigin: string, options: TestEidOptions = {}
       if (!found || found.expires < Date.now() || !person) throw new HttpProblem(400, 'invalid-request', 'The request is not valid', 'start again and choose a person');
       const { params } = found;
       const code = randomBytes(16).toString('base64url');
-      codes.set(code, { person, challenge: params.code_challenge!, nonce: params.nonce!, redirectUri: params.redirect_uri!, expires: Date.now() + 60_000 });
+      remember(codes, code, { person, challenge: params.code_challenge!, nonce: params.nonce!, redirectUri: params.redirect_uri!, expires: Date.now() + 60_000 });
       const back = new URL(params.redirect_uri!);
       back.searchParams.set('code', code);
       back.searchParams.set('state', params.state!);
@@ -274,7 +291,7 @@ export function testEidRoutes(publicOrigin: string, options: TestEidOptions = {}
         if (!rest.request && requires.signedRequests) throw new Refused('invalid_request');
         const params = rest.request ? await requestObject(rest.request, rest.client_id) : { ...rest, client_id: CLIENT_ID };
         const requestUri = `urn:ietf:params:oauth:request_uri:${randomBytes(16).toString('base64url')}`;
-        pushed.set(requestUri, { params, expires: Date.now() + 60_000 });
+        remember(pushed, requestUri, { params, expires: Date.now() + 60_000 });
         return reply.status(201).send({ request_uri: requestUri, expires_in: 60 });
       } catch (error) {
         if (!(error instanceof Refused)) throw error;
