@@ -6,7 +6,7 @@ import type { PayloadKeyring } from '../keys/keys.ts';
 import { badRequest, conflict, notFound } from '../http/problem.ts';
 import { kyselyAdapter } from './oidc-adapter.ts';
 import { clientJwksOf, jwksUriOf } from './client-jwks.ts';
-import { profileEndpointOf, type OidcClientKeys } from './register-client.ts';
+import { clientKeysOf, profileEndpointOf } from './register-client.ts';
 
 /**
  * A member's OpenID Connect clients in the console: listed (never their secrets) and revoked. A
@@ -101,9 +101,10 @@ export async function setOidcClientProfileEndpoint(db: Db, keyring: PayloadKeyri
  * at once, so a service rotating its key lists both first, then only the new one. A client with a
  * secret that is given keys loses the secret.
  */
-export async function setOidcClientKeys(db: Db, keyring: PayloadKeyring, memberId: string, clientId: string, keys: OidcClientKeys, actor: string): Promise<OidcClientItem> {
+export async function setOidcClientKeys(db: Db, keyring: PayloadKeyring, memberId: string, clientId: string, given: { jwks?: unknown; jwks_uri?: string }, actor: string): Promise<OidcClientItem> {
   let kept: { jwks: ReturnType<typeof clientJwksOf> } | { jwks_uri: string };
   try {
+    const keys = clientKeysOf({ ...given, token_endpoint_auth_method: 'private_key_jwt' })!;
     kept = 'jwksUri' in keys ? { jwks_uri: jwksUriOf(keys.jwksUri) } : { jwks: clientJwksOf(keys.jwks) };
   } catch (error) {
     throw badRequest((error as Error).message);

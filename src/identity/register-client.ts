@@ -34,6 +34,17 @@ export interface OidcClientInput {
 /** A service that authenticates with `private_key_jwt`: its public keys, inline or where the provider fetches them. */
 export type OidcClientKeys = { jwks: unknown } | { jwksUri: string };
 
+/** How a request asks a client to authenticate: a secret (no keys), or private_key_jwt with exactly one of jwks and jwks_uri. RangeError otherwise. */
+export function clientKeysOf(body: { token_endpoint_auth_method?: string; jwks?: unknown; jwks_uri?: string }): OidcClientKeys | undefined {
+  const given = (body.jwks !== undefined ? 1 : 0) + (body.jwks_uri !== undefined ? 1 : 0);
+  if (body.token_endpoint_auth_method !== 'private_key_jwt') {
+    if (given > 0) throw new RangeError('jwks and jwks_uri are for token_endpoint_auth_method private_key_jwt');
+    return undefined;
+  }
+  if (given !== 1) throw new RangeError('private_key_jwt needs the public keys: either jwks or jwks_uri');
+  return body.jwks_uri !== undefined ? { jwksUri: body.jwks_uri } : { jwks: body.jwks };
+}
+
 export interface RegisteredOidcClient {
   client_id: string;
   client_secret: string;

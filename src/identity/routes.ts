@@ -5,7 +5,7 @@ import { badRequest, notFound } from '../http/problem.ts';
 import { MemberParams, Plain } from '../http/console-schemas.ts';
 import { problems } from '../http/schemas.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
-import { OIDC_SCOPES, registerOidcClient, type OidcClientKeys } from './register-client.ts';
+import { OIDC_SCOPES, clientKeysOf, registerOidcClient } from './register-client.ts';
 import { listOidcClients, revokeOidcClient, rotateOidcClientSecret, setOidcClientKeys, setOidcClientProfileEndpoint } from './oidc-clients.ts';
 import { abortInteraction, answerConsent, showInteraction, startEid } from './interactions.ts';
 import { OIDC_PREFIX } from './provider.ts';
@@ -91,17 +91,6 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(pagesPlugin);
 };
 
-/** How a registration asks the client to authenticate: a secret (no keys), or private_key_jwt with exactly one of jwks and jwks_uri. */
-function clientKeysOf(body: { token_endpoint_auth_method?: string; jwks?: unknown; jwks_uri?: string }): OidcClientKeys | undefined {
-  const given = (body.jwks !== undefined ? 1 : 0) + (body.jwks_uri !== undefined ? 1 : 0);
-  if (body.token_endpoint_auth_method !== 'private_key_jwt') {
-    if (given > 0) throw badRequest('jwks and jwks_uri are for token_endpoint_auth_method private_key_jwt');
-    return undefined;
-  }
-  if (given !== 1) throw badRequest('private_key_jwt needs the public keys: either jwks or jwks_uri');
-  return body.jwks_uri !== undefined ? { jwksUri: body.jwks_uri } : { jwks: body.jwks };
-}
-
 /**
  * The console: a member's staff register one of its services as a client of the network's OpenID
  * Provider (its secret is shown only in this answer).
@@ -179,7 +168,7 @@ export const consoleOidcClientRoutes: FastifyPluginAsyncTypebox = async (app) =>
         app.aurora.consent.keyring,
         request.params.id.toLowerCase(),
         request.params.client_id,
-        clientKeysOf({ ...request.body, token_endpoint_auth_method: 'private_key_jwt' })!,
+        request.body,
         actorOf(request),
       ),
   );
