@@ -6,6 +6,7 @@ import Type, { type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { DatabaseTarget } from './db/database.ts';
 import { parsePayloadKeys } from './keys/keys.ts';
+import { readEidKey } from './identity/eid-client-keys.ts';
 import { parseSubjectKey } from './person/person-key.ts';
 
 /**
@@ -489,7 +490,7 @@ export const VARIABLES = {
     parse: (text) => oneOf('on', 'off')(text) === 'on',
   }),
   AURORA_EID_OIDC_ISSUER: declare({
-    description: "An OpenID Connect eID broker that people log in with at the network's OpenID Provider (docs/identity.md), with `AURORA_EID_OIDC_CLIENT_ID` and `AURORA_EID_OIDC_CLIENT_SECRET`. Its ID token must state the personal identity code (`personal_identity_code`, `hetu` or `urn:oid:1.2.246.21`); the redirect URI to register there is `<AURORA_PUBLIC_URL>/oidc/eid/oidc-broker/callback`.",
+    description: "An OpenID Connect eID broker that people log in with at the network's OpenID Provider (docs/identity.md), with `AURORA_EID_OIDC_CLIENT_ID` and `AURORA_EID_OIDC_CLIENT_SECRET` (or, the FTN broker profile, `AURORA_EID_OIDC_SIGNING_KEY`). Its ID token must state the personal identity code (`personal_identity_code`, `hetu` or `urn:oid:1.2.246.21`); the redirect URI to register there is `<AURORA_PUBLIC_URL>/oidc/eid/oidc-broker/callback`.",
     expected: 'an https URL (http only for a broker on this machine)',
     shownDefault: 'none: the login offers no OpenID Connect eID',
     example: 'https://eid-broker.example.fi',
@@ -506,10 +507,70 @@ export const VARIABLES = {
     parse: trimmed,
   }),
   AURORA_EID_OIDC_CLIENT_SECRET: declare({
-    description: "The network's client secret at that eID broker.",
+    description: "The network's client secret at that eID broker (`client_secret_basic`); instead of `AURORA_EID_OIDC_SIGNING_KEY`, never with it.",
     expected: 'text',
     secret: true,
     parse: asIs,
+  }),
+  AURORA_EID_OIDC_SIGNING_KEY: declare({
+    description:
+      "The FTN broker profile: the network's private key at that eID broker. With it the network authenticates with `private_key_jwt` instead of a secret and sends its authorization requests as request objects signed with it (RFC 9101). Its public key (RS256 or ES256, the kid its RFC 7638 thumbprint) is at `<AURORA_PUBLIC_URL>/oidc/eid/oidc-broker/jwks` for the broker.",
+    expected: 'a PEM private key (RSA of 2048 bits or more, or EC P-256), or the path of a file holding one',
+    shownDefault: 'none: the client secret',
+    example: '/etc/aurora/eid-broker-signing.key',
+    secret: true,
+    parse: (text) => {
+      const pem = privateKey(text);
+      via((value: string) => readEidKey(value, 'signing'))(pem);
+      return pem;
+    },
+  }),
+  AURORA_EID_OIDC_DECRYPTION_KEY: declare({
+    description:
+      "The private key the eID broker encrypts ID tokens to (RSA: `RSA-OAEP-256` or `RSA-OAEP`; EC P-256: `ECDH-ES`, with A128GCM, A256GCM or the CBC-HS content encryptions). Its public key is in the same JWKS with `use` `enc`. With it an ID token that is not encrypted is refused.",
+    expected: 'a PEM private key (RSA of 2048 bits or more, or EC P-256), or the path of a file holding one',
+    shownDefault: 'none: signed ID tokens',
+    example: '/etc/aurora/eid-broker-encryption.key',
+    secret: true,
+    parse: (text) => {
+      const pem = privateKey(text);
+      via((value: string) => readEidKey(value, 'decryption'))(pem);
+      return pem;
+    },
+  }),
+  AURORA_EID_OIDC_PREVIOUS_DECRYPTION_KEY: declare({
+    description:
+      'Rotating the decryption key: the key being replaced. It still decrypts ID tokens the broker encrypts from its cached copy of the JWKS, but is no longer published; remove it once the broker has fetched the new key.',
+    expected: 'a PEM private key (RSA of 2048 bits or more, or EC P-256), or the path of a file holding one',
+    shownDefault: 'none',
+    example: '/etc/aurora/eid-broker-encryption-2025.key',
+    secret: true,
+    parse: (text) => {
+      const pem = privateKey(text);
+      via((value: string) => readEidKey(value, 'decryption'))(pem);
+      return pem;
+    },
+  }),
+  AURORA_EID_OIDC_SIGNED_REQUESTS: declare({
+    description: 'Whether authorization requests to the eID broker go as signed request objects (the `request` parameter).',
+    expected: 'on or off',
+    shownDefault: 'on with `AURORA_EID_OIDC_SIGNING_KEY`, else off',
+    example: 'off',
+    parse: (text) => oneOf('on', 'off')(text) === 'on',
+  }),
+  AURORA_EID_OIDC_PAR: declare({
+    description: 'Whether authorization requests are first pushed to the eID broker (PAR, RFC 9126; signed too when requests are signed), the browser carrying only the `request_uri`.',
+    expected: 'on or off',
+    shownDefault: '`off`',
+    example: 'on',
+    parse: (text) => oneOf('on', 'off')(text) === 'on',
+  }),
+  AURORA_EID_OIDC_ASSERTION_AUDIENCE: declare({
+    description: "The `aud` of the network's `private_key_jwt` assertions: the broker's issuer, or its token endpoint URL where the broker asks for that (OpenID Connect Core's wording).",
+    expected: 'issuer or token-endpoint',
+    shownDefault: '`issuer`',
+    example: 'token-endpoint',
+    parse: oneOf('issuer', 'token-endpoint'),
   }),
   AURORA_ADMIN_EMAIL: declare({
     description: 'With `AURORA_ADMIN_PASSWORD`, a network administrator made at start when no staff user has this address.',

@@ -20,6 +20,8 @@ export interface EidMethod {
   start(request: FastifyRequest, reply: FastifyReply, uid: string): Promise<unknown>;
   /** The upstream's answer at GET /oidc/eid/<name>/callback, for eIDs that answer there (OIDC ones). */
   callback?(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
+  /** The network's public keys for this eID (at GET /oidc/eid/<name>/jwks); null when it has none. */
+  jwks?(): Promise<{ keys: object[] } | null>;
 }
 
 /** The OpenID Provider, the eIDs its login page offers, and the hand-over from them (app.aurora.identity). */

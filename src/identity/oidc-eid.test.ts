@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../http/server.ts';
@@ -38,6 +39,23 @@ test('the eID broker of the environment: none when unset, an error when half set
   const broker = brokerEidFromConfig({ AURORA_EID_OIDC_ISSUER: new URL('https://broker.example'), AURORA_EID_OIDC_CLIENT_ID: 'aurora' }, 'https://aurora.example.fi', identity);
   assert.equal(broker?.name, BROKER_EID_NAME);
   assert.equal(broker?.redirectUri, 'https://aurora.example.fi/oidc/eid/oidc-broker/callback');
+  assert.equal(broker?.jwksUri, 'https://aurora.example.fi/oidc/eid/oidc-broker/jwks');
+});
+
+test('the FTN profile settings of the eID broker: a secret or a signing key, never both; signed requests and the audience need the key', () => {
+  const identity = () => {
+    throw new Error('not needed');
+  };
+  const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const base = { AURORA_EID_OIDC_ISSUER: new URL('https://broker.example'), AURORA_EID_OIDC_CLIENT_ID: 'aurora' };
+  const origin = 'https://aurora.example.fi';
+  assert.throws(() => brokerEidFromConfig({ ...base, AURORA_EID_OIDC_CLIENT_SECRET: 's', AURORA_EID_OIDC_SIGNING_KEY: key }, origin, identity), /set only one/);
+  assert.throws(() => brokerEidFromConfig({ ...base, AURORA_EID_OIDC_SIGNED_REQUESTS: true }, origin, identity), /needs AURORA_EID_OIDC_SIGNING_KEY/);
+  assert.throws(() => brokerEidFromConfig({ ...base, AURORA_EID_OIDC_ASSERTION_AUDIENCE: 'token-endpoint' }, origin, identity), /needs AURORA_EID_OIDC_SIGNING_KEY/);
+  // A key setting without the broker itself is a half-done configuration, not "no broker".
+  assert.throws(() => brokerEidFromConfig({ AURORA_EID_OIDC_DECRYPTION_KEY: key }, origin, identity), /AURORA_EID_OIDC_ISSUER/);
+  const ftn = brokerEidFromConfig({ ...base, AURORA_EID_OIDC_SIGNING_KEY: key, AURORA_EID_OIDC_PAR: true }, origin, identity);
+  assert.deepEqual([ftn?.settings.clientSecret, ftn?.settings.signingKey, ftn?.settings.pushedRequests], [undefined, key, true]);
 });
 
 test('a configured broker is offered on the login page; one that does not answer is a 502 problem', async () => {

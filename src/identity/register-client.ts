@@ -6,10 +6,12 @@ import { READ_SCOPES, STORE_SCOPES } from '../profile/attribute-scopes.ts';
 import { CLAIM_SCOPES } from './accounts/derived-claims.ts';
 import { kyselyAdapter } from './oidc-adapter.ts';
 import { TOKEN_EXCHANGE } from './token-exchange.ts';
+import { clientJwksOf, jwksUriOf } from './client-jwks.ts';
 
 /**
  * Registers a member's service as a client of the network's OpenID Provider: authorization code
- * with PKCE only, a client secret (client_secret_basic), pairwise subjects. The sector identifier is
+ * with PKCE only, a client secret (client_secret_basic) or, given its public keys, private_key_jwt
+ * and no secret; pairwise subjects. The sector identifier is
  * the host of its redirect URIs, which must therefore all share one host: a service with several
  * hosts is several sectors, and registers once per host. `scopes` are the claims it may ask for
  * (openid is always allowed): derived claims, profile attributes to read (`<attribute>`) and to keep
@@ -29,10 +31,31 @@ export interface OidcClientInput {
   profileEndpoint?: string | null;
 }
 
+/** A service that authenticates with `private_key_jwt`: its public keys, inline or where the provider fetches them. */
+export type OidcClientKeys = { jwks: unknown } | { jwksUri: string };
+
+/** How a request asks a client to authenticate: a secret (no keys), or private_key_jwt with exactly one of jwks and jwks_uri. RangeError otherwise. */
+export function clientKeysOf(body: { token_endpoint_auth_method?: string; jwks?: unknown; jwks_uri?: string }): OidcClientKeys | undefined {
+  const given = (body.jwks !== undefined ? 1 : 0) + (body.jwks_uri !== undefined ? 1 : 0);
+  if (body.token_endpoint_auth_method !== 'private_key_jwt') {
+    if (given > 0) throw new RangeError('jwks and jwks_uri are for token_endpoint_auth_method private_key_jwt');
+    return undefined;
+  }
+  if (given !== 1) throw new RangeError('private_key_jwt needs the public keys: either jwks or jwks_uri');
+  return body.jwks_uri !== undefined ? { jwksUri: body.jwks_uri } : { jwks: body.jwks };
+}
+
 export interface RegisteredOidcClient {
   client_id: string;
   client_secret: string;
   sector_identifier: string;
+}
+
+/** A client registered with its keys: it has no secret. */
+export interface RegisteredKeyClient {
+  client_id: string;
+  sector_identifier: string;
+  token_endpoint_auth_method: 'private_key_jwt';
 }
 
 const isLocalHost = (host: string) => host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
@@ -70,7 +93,10 @@ export function profileEndpointOf(text: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
-export async function registerOidcClient(db: Db, keyring: PayloadKeyring, input: OidcClientInput): Promise<RegisteredOidcClient> {
+export function registerOidcClient(db: Db, keyring: PayloadKeyring, input: OidcClientInput & { keys?: undefined }): Promise<RegisteredOidcClient>;
+export function registerOidcClient(db: Db, keyring: PayloadKeyring, input: OidcClientInput & { keys: OidcClientKeys }): Promise<RegisteredKeyClient>;
+export function registerOidcClient(db: Db, keyring: PayloadKeyring, input: OidcClientInput & { keys?: OidcClientKeys | undefined }): Promise<RegisteredOidcClient | RegisteredKeyClient>;
+export async function registerOidcClient(db: Db, keyring: PayloadKeyring, input: OidcClientInput & { keys?: OidcClientKeys | undefined }): Promise<RegisteredOidcClient | RegisteredKeyClient> {
   const name = input.name.trim();
   if (!name || name.length > 200) throw new RangeError('a client name is 1 to 200 characters');
   const sector = sectorOf(input.redirectUris);
@@ -84,17 +110,23 @@ export async function registerOidcClient(db: Db, keyring: PayloadKeyring, input:
   }
   if (input.firstParty && input.memberId) throw new RangeError("a member's service is never the network's own app");
   const profileEndpoint = input.profileEndpoint ? profileEndpointOf(input.profileEndpoint) : null;
+  const keys: { jwks_uri: string } | { jwks: ReturnType<typeof clientJwksOf> } | undefined = input.keys
+    ? 'jwksUri' in input.keys
+      ? { jwks_uri: jwksUriOf(input.keys.jwksUri) }
+      : { jwks: clientJwksOf(input.keys.jwks) }
+    : undefined;
   const clientId = `aoc_${randomBytes(12).toString('base64url')}`;
-  const secret = randomBytes(32).toString('base64url');
+  // A client with keys gets no secret at all: there is then nothing shared to leak.
+  const secret = keys ? undefined : randomBytes(32).toString('base64url');
   const metadata = {
     client_id: clientId,
-    client_secret: secret,
+    ...(secret ? { client_secret: secret } : keys),
     client_name: name,
     redirect_uris: [...input.redirectUris],
     response_types: ['code'],
     // Token exchange: the service may call the network's API for a person who logged in to it (token-exchange.ts).
     grant_types: ['authorization_code', TOKEN_EXCHANGE],
-    token_endpoint_auth_method: 'client_secret_basic',
+    token_endpoint_auth_method: keys ? 'private_key_jwt' : 'client_secret_basic',
     subject_type: 'pairwise',
     scope: scopes.join(' '),
     ...(input.memberId ? { aurora_member_id: input.memberId } : {}),
@@ -108,8 +140,18 @@ export async function registerOidcClient(db: Db, keyring: PayloadKeyring, input:
       action: 'oidc-client.register',
       target: clientId,
       memberId: input.memberId ?? null,
-      details: { name, redirect_uris: metadata.redirect_uris, scopes, sector, profile_endpoint: profileEndpoint, first_party: input.firstParty ?? false },
+      details: {
+        name,
+        redirect_uris: metadata.redirect_uris,
+        scopes,
+        sector,
+        profile_endpoint: profileEndpoint,
+        first_party: input.firstParty ?? false,
+        token_endpoint_auth_method: metadata.token_endpoint_auth_method,
+        ...(keys ? { key_ids: 'jwks' in keys ? keys.jwks.keys.map((k) => k.kid ?? null) : [], jwks_uri: 'jwks_uri' in keys ? keys.jwks_uri : null } : {}),
+      },
     });
   });
+  if (!secret) return { client_id: clientId, sector_identifier: sector, token_endpoint_auth_method: 'private_key_jwt' };
   return { client_id: clientId, client_secret: secret, sector_identifier: sector };
 }

@@ -5,8 +5,8 @@ import { badRequest, notFound } from '../http/problem.ts';
 import { MemberParams, Plain } from '../http/console-schemas.ts';
 import { problems } from '../http/schemas.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
-import { OIDC_SCOPES, registerOidcClient } from './register-client.ts';
-import { listOidcClients, revokeOidcClient, rotateOidcClientSecret, setOidcClientProfileEndpoint } from './oidc-clients.ts';
+import { OIDC_SCOPES, clientKeysOf, registerOidcClient } from './register-client.ts';
+import { listOidcClients, revokeOidcClient, rotateOidcClientSecret, setOidcClientKeys, setOidcClientProfileEndpoint } from './oidc-clients.ts';
 import { abortInteraction, answerConsent, showInteraction, startEid } from './interactions.ts';
 import { OIDC_PREFIX } from './provider.ts';
 
@@ -69,6 +69,16 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return method.callback(request, reply);
       },
     );
+    // The network's public keys at an OpenID Connect eID broker (private_key_jwt, signed requests, encrypted ID tokens): the broker fetches them.
+    pages.get(
+      `${OIDC_PREFIX}/eid/:eid/jwks`,
+      { schema: { hide: true, params: Type.Object({ eid: Type.String({ maxLength: 50 }) }) } },
+      async (request, reply) => {
+        const jwks = await identity().eids.get(request.params.eid)?.jwks?.();
+        if (!jwks) throw notFound(`no eID called ${request.params.eid} has keys here`);
+        return reply.header('cache-control', 'public, max-age=300').type('application/jwk-set+json').send(jwks);
+      },
+    );
     pages.post(
       `${OIDC_PREFIX}/interaction/:uid/consent`,
       { schema: { hide: true, params: Uid, body: Type.Object({ scope: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 }) }) }, config: noStore },
@@ -96,6 +106,9 @@ export const consoleOidcClientRoutes: FastifyPluginAsyncTypebox = async (app) =>
     scopes: Type.Array(Type.String()),
     sector_identifier: Type.String(),
     profile_endpoint: Type.Union([Type.String(), Type.Null()]),
+    token_endpoint_auth_method: Type.Union([Type.Literal('client_secret_basic'), Type.Literal('private_key_jwt')]),
+    jwks_uri: Type.Union([Type.String(), Type.Null()]),
+    key_ids: Type.Array(Type.Union([Type.String(), Type.Null()]), { description: 'The kids of the inline keys (null for a key without one); empty for a secret or a jwks_uri' }),
   });
   const ClientParams = Type.Object({ id: Type.String({ format: 'uuid' }), client_id: Type.String({ minLength: 1, maxLength: 100 }) });
   app.post(
@@ -108,7 +121,7 @@ export const consoleOidcClientRoutes: FastifyPluginAsyncTypebox = async (app) =>
         summary: "A new secret for the member's OpenID Connect client, shown only in this answer; the old one stops working at once",
         security,
         params: ClientParams,
-        response: { 200: Type.Object({ client_id: Type.String(), client_secret: Type.String() }), ...problems(400, 401, 403, 404) },
+        response: { 200: Type.Object({ client_id: Type.String(), client_secret: Type.String() }), ...problems(400, 401, 403, 404, 409) },
       },
     },
     async (request) =>
@@ -129,6 +142,35 @@ export const consoleOidcClientRoutes: FastifyPluginAsyncTypebox = async (app) =>
     },
     async (request) =>
       setOidcClientProfileEndpoint(app.aurora.database.db, app.aurora.consent.keyring, request.params.id.toLowerCase(), request.params.client_id, request.body.profile_endpoint, actorOf(request)),
+  );
+  app.put(
+    '/api/v1/console/members/:id/oidc-clients/:client_id/keys',
+    {
+      onRequest: memberWrite,
+      schema: {
+        tags: ['console'],
+        summary: "Replace the public keys the service authenticates with (private_key_jwt): `jwks` or `jwks_uri`; the old keys stop working at once, and a client that had a secret loses it",
+        security,
+        params: ClientParams,
+        body: Type.Object(
+          {
+            jwks: Type.Optional(Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 20 }) })),
+            jwks_uri: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ClientItem, ...problems(400, 401, 403, 404, 415) },
+      },
+    },
+    async (request) =>
+      setOidcClientKeys(
+        app.aurora.database.db,
+        app.aurora.consent.keyring,
+        request.params.id.toLowerCase(),
+        request.params.client_id,
+        request.body,
+        actorOf(request),
+      ),
   );
   app.get(
     '/api/v1/console/members/:id/oidc-clients',
@@ -170,7 +212,7 @@ export const consoleOidcClientRoutes: FastifyPluginAsyncTypebox = async (app) =>
         tags: ['console'],
         summary: "Register a member's service as an OpenID Connect client of the network (login with an eID, pairwise subjects): its secret is shown only in this answer",
         description:
-          'Authorization code with PKCE (S256) only, client_secret_basic. The redirect URIs are https (http only on localhost) and share one host, which is the sector of the pairwise subjects the service receives. `scopes` are the derived claims it may ask for (openid is always allowed); the person grants each or not at login.',
+          'Authorization code with PKCE (S256) only. The service authenticates with client_secret_basic (the default: the secret is in this answer only) or, with `token_endpoint_auth_method` private_key_jwt, with an assertion signed by one of its keys: `jwks` (public keys only: RSA of 2048 bits or more, EC P-256/384/521, Ed25519; at most 5, each with a kid when several) or `jwks_uri` (https); it then has no secret. The redirect URIs are https (http only on localhost) and share one host, which is the sector of the pairwise subjects the service receives. `scopes` are the derived claims it may ask for (openid is always allowed); the person grants each or not at login.',
         security,
         params: MemberParams,
         body: Type.Object(
@@ -179,11 +221,20 @@ export const consoleOidcClientRoutes: FastifyPluginAsyncTypebox = async (app) =>
             redirect_uris: Type.Array(Type.String({ maxLength: 500 }), { minItems: 1, maxItems: 10, uniqueItems: true }),
             scopes: Type.Array(Type.Union(OIDC_SCOPES.map((s) => Type.Literal(s))), { maxItems: 20, uniqueItems: true }),
             profile_endpoint: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+            token_endpoint_auth_method: Type.Optional(Type.Union([Type.Literal('client_secret_basic'), Type.Literal('private_key_jwt')])),
+            // Checked key by key in client-jwks.ts, for a reason per key; here only its size is bounded.
+            jwks: Type.Optional(Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 20 }) })),
+            jwks_uri: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
           },
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Object({ client_id: Type.String(), client_secret: Type.String(), sector_identifier: Type.String() }),
+          201: Type.Object({
+            client_id: Type.String(),
+            client_secret: Type.Optional(Type.String({ description: 'Only for client_secret_basic' })),
+            sector_identifier: Type.String(),
+            token_endpoint_auth_method: Type.Union([Type.Literal('client_secret_basic'), Type.Literal('private_key_jwt')]),
+          }),
           ...problems(400, 401, 403, 404, 409, 415),
         },
       },
@@ -197,8 +248,9 @@ export const consoleOidcClientRoutes: FastifyPluginAsyncTypebox = async (app) =>
           profileEndpoint: request.body.profile_endpoint ?? null,
           memberId: request.params.id.toLowerCase(),
           actor: actorOf(request),
+          keys: clientKeysOf(request.body),
         });
-        return reply.status(201).send(created);
+        return reply.status(201).send({ token_endpoint_auth_method: 'client_secret_basic', ...created });
       } catch (error) {
         if (error instanceof RangeError) throw badRequest(error.message);
         throw error;

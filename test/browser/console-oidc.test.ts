@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { createNetworkAdmin } from '../../src/staff/staff.ts';
@@ -80,5 +81,27 @@ describe('console: OIDC clients in the browser', { skip: skipBrowser }, () => {
     assert.equal(await tokenStatus(first.id, first.secret), 'invalid_client', 'the old secret no longer works');
     assert.equal(await tokenStatus(first.id, rotated), 'invalid_grant');
     await expectNoSeriousAxeViolations(page, 'the OIDC clients view after rotation');
+  });
+
+  test('register a service with its own public keys (private_key_jwt): no secret, its key listed, nothing to rotate', async () => {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwks = JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'lainaus-1' }] });
+    await page.getByRole('button', { name: fi.clients.savedIt }).click();
+    await page.getByLabel(fi.oidc.nameLabel).fill('Lainaus');
+    await page.getByLabel(fi.oidc.redirectLabel).fill('https://lainaus.selainkunta.example/cb');
+    await page.getByText(fi.oidc.authKeys, { exact: true }).click();
+    // Neither the keys nor their address: refused in words before anything is sent.
+    await page.getByRole('button', { name: fi.oidc.createButton, exact: true }).click();
+    await page.getByText(fi.oidc.keysMissing).waitFor();
+    await page.getByLabel(fi.oidc.jwksLabel).fill(jwks);
+    await page.getByRole('button', { name: fi.oidc.createButton, exact: true }).click();
+    const id = await page.getByTestId('new-key-client-id').innerText();
+    assert.match(id, /^aoc_/);
+    assert.equal((await network.app.aurora.identity.provider.Client.find(id))?.tokenEndpointAuthMethod, 'private_key_jwt');
+    assert.equal(await page.getByTestId('new-client-secret').count(), 0, 'no secret is shown');
+    const row = page.getByRole('table', { name: fi.oidc.caption }).getByRole('row').filter({ hasText: 'Lainaus' });
+    await row.getByText('lainaus-1').waitFor();
+    assert.equal(await row.getByRole('button', { name: `${fi.oidc.rotate}: Lainaus` }).count(), 0);
+    await expectNoSeriousAxeViolations(page, 'the OIDC clients view with a service registered with keys');
   });
 });

@@ -104,6 +104,24 @@ export interface ClientSecret {
   client_secret: string;
 }
 
+export interface OidcClientRegistration {
+  name: string;
+  redirect_uris: string[];
+  scopes: string[];
+  profile_endpoint?: string;
+  token_endpoint_auth_method?: 'client_secret_basic' | 'private_key_jwt';
+  jwks?: { keys: Record<string, unknown>[] };
+  jwks_uri?: string;
+}
+
+/** A registered OIDC client: with a secret (shown once), or, for private_key_jwt, none. */
+export interface OidcClientCreated {
+  client_id: string;
+  client_secret?: string;
+  sector_identifier: string;
+  token_endpoint_auth_method: 'client_secret_basic' | 'private_key_jwt';
+}
+
 export interface Attribute {
   name: string;
   title: Partial<Record<Language, string>>;
@@ -211,8 +229,7 @@ export const consoleApi = {
     call<ClientSecret>(`${member(memberId)}/clients`, { method: 'POST', body }),
   rotateClient: (memberId: string, clientId: string) => call<ClientSecret>(`${member(memberId)}/clients/${encodeURIComponent(clientId)}/rotate`, { method: 'POST', body: {} }),
   oidcClients: (memberId: string, options: Abortable = {}) => call<{ clients: OidcClient[] }>(`${member(memberId)}/oidc-clients`, options),
-  createOidcClient: (memberId: string, body: { name: string; redirect_uris: string[]; scopes: string[]; profile_endpoint?: string }) =>
-    call<ClientSecret>(`${member(memberId)}/oidc-clients`, { method: 'POST', body }),
+  createOidcClient: (memberId: string, body: OidcClientRegistration) => call<OidcClientCreated>(`${member(memberId)}/oidc-clients`, { method: 'POST', body }),
   rotateOidcClient: (memberId: string, clientId: string) => call<ClientSecret>(`${member(memberId)}/oidc-clients/${encodeURIComponent(clientId)}/rotate-secret`, { method: 'POST', body: {} }),
   revokeOidcClient: (memberId: string, clientId: string) => call(`${member(memberId)}/oidc-clients/${encodeURIComponent(clientId)}/revoke`, { method: 'POST', body: {} }),
   revokeClient: (memberId: string, clientId: string) => call(`${member(memberId)}/clients/${encodeURIComponent(clientId)}/revoke`, { method: 'POST', body: {} }),

@@ -6,13 +6,15 @@ import { ConfirmDialog, ErrorAlert, LoadState, PageHeading, Small, SuccessAlert 
 import { useLoad } from '../../../shared/load.ts';
 import { Actions } from '../admin/Members.tsx';
 import { SecretPanel } from './Clients.tsx';
+import { NO_KEYS, OidcClientKeys, keyFields, type KeyChoice } from './OidcClientKeys.tsx';
 
 /** The attributes a service may ask for (the provider's scopes besides openid), with their texts. */
 const ATTRIBUTE_SCOPES = ['age_band', 'adult', 'municipality_code'] as const;
 
 /**
- * A member's services at the network's OpenID Provider: list (sector, attributes, profile endpoint),
- * register (redirect URIs, attributes, profile endpoint), rotate the secret (shown once), remove.
+ * A member's services at the network's OpenID Provider: list (sector, attributes, how it
+ * authenticates, profile endpoint), register (redirect URIs, attributes, a secret or its own keys,
+ * profile endpoint), rotate the secret (shown once; a service with keys has none), remove.
  */
 export function OidcClients({ memberId }: { memberId: string }) {
   const { t } = useTranslation('console');
@@ -24,27 +26,34 @@ export function OidcClients({ memberId }: { memberId: string }) {
   const [redirects, setRedirects] = useState('');
   const [scopes, setScopes] = useState<string[]>([]);
   const [profile, setProfile] = useState('');
+  const [keys, setKeys] = useState<KeyChoice>(NO_KEYS);
+  const [keyClient, setKeyClient] = useState<{ id: string; name: string } | null>(null);
   const [submitted, setSubmitted] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const redirectUris = redirects.split('\n').map((l) => l.trim()).filter(Boolean);
   const problems = { name: name.trim() ? undefined : t('oidc.nameMissing'), redirects: redirectUris.length ? undefined : t('oidc.redirectMissing') };
+  const auth = keyFields(keys);
   const scopeText = (scope: string) => (scope === 'openid' || (ATTRIBUTE_SCOPES as readonly string[]).includes(scope) ? t(`oidc.${scope as 'openid' | (typeof ATTRIBUTE_SCOPES)[number]}`) : scope);
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
-    if (problems.name || problems.redirects) return;
+    if (problems.name || problems.redirects || 'problem' in auth) return;
     setBusy(true);
     setError(undefined);
     setDone(null);
+    setKeyClient(null);
     try {
-      const created = await consoleApi.createOidcClient(memberId, { name: name.trim(), redirect_uris: redirectUris, scopes, ...(profile.trim() ? { profile_endpoint: profile.trim() } : {}) });
-      setSecret({ secret: created, name: name.trim() });
+      const created = await consoleApi.createOidcClient(memberId, { name: name.trim(), redirect_uris: redirectUris, scopes, ...(profile.trim() ? { profile_endpoint: profile.trim() } : {}), ...auth.fields });
+      const { client_secret: clientSecret } = created;
+      if (clientSecret) setSecret({ secret: { client_id: created.client_id, client_secret: clientSecret }, name: name.trim() });
+      else setKeyClient({ id: created.client_id, name: name.trim() });
       setName('');
       setRedirects('');
       setScopes([]);
       setProfile('');
+      setKeys(NO_KEYS);
       setSubmitted(false);
       clients.reload();
     } catch (e) {
@@ -60,6 +69,13 @@ export function OidcClients({ memberId }: { memberId: string }) {
       <Paragraph mb="l">{t('oidc.intro')}</Paragraph>
       {secret && <SecretPanel secret={secret.secret} name={secret.name} onDismiss={() => setSecret(null)} />}
       <SuccessAlert>{done}</SuccessAlert>
+      <SuccessAlert>
+        {keyClient && (
+          <>
+            {t('oidc.createdWithKeys', { name: keyClient.name })} <code data-testid="new-key-client-id">{keyClient.id}</code>
+          </>
+        )}
+      </SuccessAlert>
       <LoadState loaded={clients}>
         {({ clients: list }) =>
           list.length === 0 ? (
@@ -72,6 +88,7 @@ export function OidcClients({ memberId }: { memberId: string }) {
               columns={[
                 { key: 'name', labelText: t('oidc.name') },
                 { key: 'sector', labelText: t('oidc.sector') },
+                { key: 'auth', labelText: t('oidc.auth') },
                 { key: 'profile', labelText: t('oidc.profile') },
                 { key: 'actions', labelText: t('oidc.actions') },
               ]}
@@ -87,12 +104,22 @@ export function OidcClients({ memberId }: { memberId: string }) {
                   </>
                 ),
                 sector: <code>{c.sector_identifier}</code>,
+                auth:
+                  c.token_endpoint_auth_method === 'private_key_jwt' ? (
+                    <>
+                      {t('oidc.authKeysShort')}: <code>{c.jwks_uri ?? c.key_ids.map((kid) => kid ?? '–').join(', ')}</code>
+                    </>
+                  ) : (
+                    t('oidc.authSecretShort')
+                  ),
                 profile: c.profile_endpoint ? <code>{c.profile_endpoint}</code> : t('oidc.none'),
                 actions: (
                   <Actions>
-                    <Button variant="secondary" onClick={() => setConfirm({ action: 'rotate', client: c })} aria-label={`${t('oidc.rotate')}: ${c.name}`}>
-                      {t('oidc.rotate')}
-                    </Button>
+                    {c.token_endpoint_auth_method === 'client_secret_basic' && (
+                      <Button variant="secondary" onClick={() => setConfirm({ action: 'rotate', client: c })} aria-label={`${t('oidc.rotate')}: ${c.name}`}>
+                        {t('oidc.rotate')}
+                      </Button>
+                    )}
                     <Button variant="secondaryNoBorder" onClick={() => setConfirm({ action: 'revoke', client: c })} aria-label={`${t('oidc.revoke')}: ${c.name}`}>
                       {t('oidc.revoke')}
                     </Button>
@@ -141,6 +168,7 @@ export function OidcClients({ memberId }: { memberId: string }) {
             </Checkbox>
           ))}
         </CheckboxGroup>
+        <OidcClientKeys choice={keys} onChange={setKeys} problem={submitted && 'problem' in auth ? auth.problem : undefined} />
         <TextInput
           labelText={t('oidc.profileLabel')}
           hintText={t('oidc.profileHint')}
