@@ -34,7 +34,7 @@ export function completeEidLoginWith(db: () => Db, provider: () => Provider, sub
     const login = await takeEidLogin(db(), state);
     if (!login) throw new LoginExpired();
     const interaction = await provider().Interaction.find(login.uid);
-    if (!interaction || interaction.prompt.name !== 'login') throw new LoginExpired();
+    if (!interaction || !['login', 'consent'].includes(interaction.prompt.name)) throw new LoginExpired();
     const accountId = await findOrCreateAccount(db(), identityKeyOf(subjectKey, identity));
     const submission: LoginSubmission = {
       login: { accountId, amr: ['eid'], ...(identity.levelOfAssurance ? { acr: identity.levelOfAssurance } : {}) },

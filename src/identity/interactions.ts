@@ -65,20 +65,24 @@ export async function showInteraction(db: Db, identity: IdentityService, request
   const details = await detailsOf(identity, request, reply, uid);
   const lang = pageLanguage(details.params.ui_locales, request.headers['accept-language']);
   const name = await clientName(identity, details.params.client_id);
-  if (details.prompt.name === 'login') {
-    const eids = [...identity.eids.values()].map((e) => ({ href: `${OIDC_PREFIX}/interaction/${encodeURIComponent(uid)}/eid/${encodeURIComponent(e.name)}`, label: e.labels[lang] }));
-    return html(reply, loginPage(lang, name, eids));
-  }
+  const eids = [...identity.eids.values()].map((e) => ({ href: `${OIDC_PREFIX}/interaction/${encodeURIComponent(uid)}/eid/${encodeURIComponent(e.name)}`, label: e.labels[lang] }));
+  if (details.prompt.name === 'login') return html(reply, loginPage(lang, name, eids));
   if (details.prompt.name === 'consent') {
     const base = `${OIDC_PREFIX}/interaction/${encodeURIComponent(uid)}`;
-    return html(reply, consentPage(lang, name, askedScopes(details), await claimsOf(db, identity, details), `${base}/consent`, `${base}/abort`));
+    const asked = askedScopes(details);
+    const claims = await claimsOf(db, identity, details);
+    // A claim only an eID gives, asked for but not in this login (made through the network's own app): offer to identify again.
+    const freshLogin = (details.lastSubmission as Partial<LoginSubmission> | undefined)?.aurora !== undefined;
+    const missingFromEid = !freshLogin && asked.some((scope) => (CLAIM_SCOPES as readonly string[]).includes(scope) && claims[scope] === undefined);
+    return html(reply, consentPage(lang, name, asked, claims, `${base}/consent`, `${base}/abort`, missingFromEid ? eids : []));
   }
   throw new HttpProblem(400, 'unknown-prompt', 'Unknown login step', `the provider asks for "${details.prompt.name}", which this network does not offer`);
 }
 
 export async function startEid(identity: IdentityService, request: FastifyRequest, reply: FastifyReply, uid: string, eid: string) {
   const details = await detailsOf(identity, request, reply, uid);
-  if (details.prompt.name !== 'login') throw new LoginExpired();
+  // At the consent step too: a person who logged in through the network's own app identifies again for a claim only the eID gives.
+  if (details.prompt.name !== 'login' && details.prompt.name !== 'consent') throw new LoginExpired();
   const method = identity.eids.get(eid);
   if (!method) throw new HttpProblem(404, 'not-found', 'Not found', `no eID called ${eid} is offered here`);
   return method.start(request, reply, uid);

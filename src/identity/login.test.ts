@@ -8,6 +8,8 @@ import type { Database } from '../db/database.ts';
 import { buildServer } from '../http/server.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
 import { OidcBrowser, basic, pkce } from '../testing/oidc-browser.ts';
+import { loginAtProvider, passLogin } from '../testing/oidc-login.ts';
+import { CITIZEN_CALLBACK_PATH, CITIZEN_CLIENT_ID } from './citizen-client.ts';
 import { registerOidcClient, type RegisteredOidcClient } from './register-client.ts';
 import { TEST_PERSONS } from './test-eid/test-eid.ts';
 
@@ -254,6 +256,27 @@ for (const backend of testBackends()) {
       const tokens = (await redeem(app, library, libraryRedirect, second.code, second.verifier)).json();
       const info = await app.inject({ url: '/oidc/me', headers: { authorization: `Bearer ${tokens.access_token}` } });
       assert.deepEqual(Object.keys(info.json()).sort(), ['age_band', 'sub']);
+    });
+
+    test('a claim only the eID gives, missing after a login through the citizen app, is offered once the person identifies again at the consent step', async () => {
+      // As for a person who has never shared anything with a service (the tests above had Aino share).
+      await database.db.updateTable('identity_accounts').set({ shared_claims: JSON.stringify({}) }).execute();
+      const browser = new Browser(app);
+      await loginAtProvider(app, { clientId: CITIZEN_CLIENT_ID, redirectUri: `${ORIGIN}${CITIZEN_CALLBACK_PATH}`, scope: 'openid', person: 'aino', browser });
+      const { verifier, challenge } = pkce();
+      const authorize = new URL('/oidc/auth', ORIGIN);
+      for (const [k, v] of Object.entries({ client_id: library.client_id, redirect_uri: libraryRedirect, response_type: 'code', scope: 'openid adult', code_challenge: challenge, code_challenge_method: 'S256', state: 's' }))
+        authorize.searchParams.set(k, v);
+      const { response } = await browser.follow(await browser.request('GET', authorize.href), libraryRedirect);
+      // The app's login asked her nothing, so whether she is of age is not in this login.
+      assert.match(response.body, /Täysi-ikäisyys \(18 vuotta täyttänyt\): ei saatavilla/);
+      assert.match(response.body, /Tunnistaudu uudelleen/);
+      const { location, consentPage } = await passLogin(browser, response, libraryRedirect, { person: 'aino', approve: ['adult'] });
+      assert.match(consentPage ?? '', /Täysi-ikäisyys \(18 vuotta täyttänyt\): kyllä/);
+      assert.doesNotMatch(consentPage ?? '', /Tunnistaudu uudelleen/, 'a fresh identification needs no second one');
+      const tokens = (await redeem(app, library, libraryRedirect, location.searchParams.get('code')!, verifier)).json();
+      const info = await app.inject({ url: '/oidc/me', headers: { authorization: `Bearer ${tokens.access_token}` } });
+      assert.equal(info.json().adult, true);
     });
 
     test('a person under a security denial: no municipality, whatever they tick', async () => {

@@ -39,6 +39,7 @@ const T = {
     nothingAsked: (client: string) => `${client} ei pyydä sinusta muita tietoja kuin tunnisteen, joka on eri jokaiselle palvelulle.`,
     asked: 'Pyydetyt tiedot',
     notAvailable: 'ei saatavilla',
+    reidentify: 'Osa pyydetyistä tiedoista saadaan vain vahvasta tunnistautumisesta, eikä niitä ole tällä kirjautumisella. Tunnistaudu uudelleen, niin voit antaa ne:',
     allow: 'Jatka ja anna valitut tiedot',
     cancel: 'Peruuta',
     claims: { age_band: 'Ikäryhmä', adult: 'Täysi-ikäisyys (18 vuotta täyttänyt)', municipality_code: 'Kotikunta' },
@@ -64,6 +65,7 @@ const T = {
     nothingAsked: (client: string) => `${client} ber inte om andra uppgifter om dig än en identifierare som är olika för varje tjänst.`,
     asked: 'Begärda uppgifter',
     notAvailable: 'inte tillgänglig',
+    reidentify: 'En del av de begärda uppgifterna fås bara från en stark identifiering och finns inte i den här inloggningen. Identifiera dig på nytt, så kan du lämna ut dem:',
     allow: 'Fortsätt och lämna ut de valda uppgifterna',
     cancel: 'Avbryt',
     claims: { age_band: 'Åldersgrupp', adult: 'Myndighet (fyllt 18 år)', municipality_code: 'Hemkommun' },
@@ -89,6 +91,7 @@ const T = {
     nothingAsked: (client: string) => `${client} asks for nothing about you but an identifier that differs for every service.`,
     asked: 'Information asked for',
     notAvailable: 'not available',
+    reidentify: 'Some of the information asked for comes only from strong identification, and this login does not have it. Identify yourself again to be able to share it:',
     allow: 'Continue and share what is selected',
     cancel: 'Cancel',
     claims: { age_band: 'Age group', adult: 'Of age (18 or over)', municipality_code: 'Home municipality' },
@@ -141,9 +144,11 @@ export function claimLabel(lang: Language, claim: string): string {
 /**
  * The consent form: one checkbox per claim scope asked for, with the value the service would get
  * (disabled when there is none), then one per `store:` scope (the service may keep that attribute in
- * the person's profile); none ticked in advance; posted to `action`.
+ * the person's profile); none ticked in advance; posted to `action`. `reidentify`: the eIDs to log in
+ * with again when a claim only an eID gives is asked for and this login has none (the person logged in
+ * through the network's own app, where nothing was asked).
  */
-export function consentPage(lang: Language, clientName: string, scopes: string[], claims: Record<string, unknown>, action: string, abort: string) {
+export function consentPage(lang: Language, clientName: string, scopes: string[], claims: Record<string, unknown>, action: string, abort: string, reidentify: EidChoice[] = []) {
   const t = T[lang];
   const reads = scopes.filter((s) => !storedAttributeOf(s));
   const stores = scopes.filter((s) => storedAttributeOf(s));
@@ -154,6 +159,7 @@ export function consentPage(lang: Language, clientName: string, scopes: string[]
   const asked = [
     reads.length ? `<p>${escapeHtml(t.consentLead(clientName))}</p><fieldset><legend>${escapeHtml(t.asked)}</legend><ul>${readBoxes}</ul></fieldset>` : '',
     stores.length ? `<p>${escapeHtml(t.storeLead(clientName))}</p><fieldset><legend>${escapeHtml(t.storeLegend)}</legend><ul>${storeBoxes}</ul></fieldset>` : '',
+    reidentify.length ? `<p>${escapeHtml(t.reidentify)}</p><ul>${reidentify.map((e) => `<li><a href="${escapeHtml(e.href)}">${escapeHtml(e.label)}</a></li>`).join('')}</ul>` : '',
   ].join('');
   return page(
     lang,
