@@ -94,14 +94,7 @@ export function idpMetadata(certificates = [TEST_KEYS.idp1.cert, TEST_KEYS.idp2.
 export function signedIdpMetadata(signer: { key: string; cert: string }, options: { validUntil?: Date; certificates?: string[] } = {}): string {
   const validUntil = (options.validUntil ?? new Date(Date.now() + 30 * 86_400_000)).toISOString();
   const unsigned = idpMetadata(options.certificates).replace('<md:EntityDescriptor ', `<md:EntityDescriptor ID="_metadata-${newId()}" validUntil="${validUntil}" `);
-  const signature = new SignedXml({ privateKey: signer.key, publicCert: signer.cert, signatureAlgorithm: RSA_SHA256, canonicalizationAlgorithm: EXC_C14N });
-  signature.addReference({
-    xpath: "/*[local-name(.)='EntityDescriptor']",
-    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', EXC_C14N],
-    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
-  });
-  signature.computeSignature(unsigned, { location: { reference: "/*[local-name(.)='EntityDescriptor']", action: 'prepend' } });
-  return signature.getSignedXml();
+  return envelopedSignature(unsigned, "/*[local-name(.)='EntityDescriptor']", { reference: "/*[local-name(.)='EntityDescriptor']", action: 'prepend' }, signer);
 }
 
 /** A redirect-binding message's signature check: over the raw `SAMLx=…&RelayState=…&SigAlg=…` of the query. */
@@ -279,13 +272,14 @@ export class FakeSuomifiIdp {
 
 /** An enveloped signature over the assertion, placed after its Issuer (as SAML requires). */
 export function sign(assertion: string, key: { key: string; cert: string }): string {
+  return envelopedSignature(assertion, "/*[local-name(.)='Assertion']", { reference: "/*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: 'after' }, key);
+}
+
+/** An enveloped RSA-SHA256 signature (exclusive c14n, SHA-256 digest) over the element at `element`, placed at `location`. */
+function envelopedSignature(xml: string, element: string, location: { reference: string; action: 'after' | 'prepend' }, key: { key: string; cert: string }): string {
   const signature = new SignedXml({ privateKey: key.key, publicCert: key.cert, signatureAlgorithm: RSA_SHA256, canonicalizationAlgorithm: EXC_C14N });
-  signature.addReference({
-    xpath: "/*[local-name(.)='Assertion']",
-    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', EXC_C14N],
-    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
-  });
-  signature.computeSignature(assertion, { location: { reference: "/*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: 'after' } });
+  signature.addReference({ xpath: element, transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', EXC_C14N], digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256' });
+  signature.computeSignature(xml, { location });
   return signature.getSignedXml();
 }
 

@@ -36,8 +36,8 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
-/** A port free now (the system's pick), for a child to listen on: it must know its own URL whatever the log level. */
-function freePort(): Promise<number> {
+/** A port free now (the system's pick), for a child (or a test's server) to listen on: it must know its own URL whatever the log level. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.on('error', reject);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import fi from '../../web/citizen/locales/fi.ts';
 import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, skipBrowser, startNetwork, type Network } from './harness.ts';
+import { freePort } from '../../src/testing/server-processes.ts';
 
 /**
  * Logging in from the citizen app, in Chromium, in Finnish: log in with the test eID, the person
@@ -14,15 +14,6 @@ import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, ski
  * leaves it empty. axe checks My data before and after.
  */
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 describe('citizen app: login, profile, log out, another device', { skip: skipBrowser }, () => {
   let network: Network;

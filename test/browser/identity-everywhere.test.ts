@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sql } from 'kysely';
@@ -9,6 +8,7 @@ import sv from '../../web/citizen/locales/sv.ts';
 import { FakeSuomifiIdp, IDP_SSO_URL, type TestPerson } from '../../src/testing/fake-suomifi-idp.ts';
 import { SUOMIFI_ENV_KEYS, madeUpPerson, suomifiEnv } from '../../src/testing/suomifi-network.ts';
 import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
+import { freePort } from '../../src/testing/server-processes.ts';
 
 /**
  * Issue #15's "done when", in Chromium, in Finnish, Swedish and English: a person logs in to the
@@ -31,15 +31,6 @@ const PAGES = {
   en: { suomifi: 'Suomi.fi e-Identification', allow: 'Continue and share what is selected', age: /^Age: 47/, municipality: /^Home municipality/, demoLogin: 'Log in with Aurora', welcome: 'You are logged in', toMy: 'My data in the Aurora app', municipalityName: 'Home municipality' },
 } as const;
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /** Suomi.fi's login page, as the fake IdP answers: the person confirms, and the form posts the Response to the network's ACS. */
 async function routeSuomifi(context: BrowserContext, idp: FakeSuomifiIdp, person: TestPerson, requests: { signatureValid: boolean }[]) {
