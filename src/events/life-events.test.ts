@@ -43,6 +43,7 @@ for (const backend of testBackends()) {
     /** The secrets each path verifies with (any one of them must verify). */
     const secrets: Record<string, string[]> = {};
     const down = new Set<string>();
+    const waiting: (() => void)[] = [];
     // The schedule's clock, a minute ahead of the database's: what was just recorded is due.
     const soon = () => new Date(Date.now() + 60_000);
     let clock = soon();
@@ -90,6 +91,7 @@ for (const backend of testBackends()) {
           });
           if (!verified) return res.writeHead(401).end('signature');
           received.push({ path, headers, body, event: JSON.parse(body) });
+          for (const wake of waiting.splice(0)) wake();
           if (down.has(path)) return res.writeHead(503).end('down for maintenance');
           res.writeHead(204).end();
         });
@@ -352,6 +354,23 @@ for (const backend of testBackends()) {
       assert.deepEqual(received[0]!.event.data, { municipality: '091' });
       const types = await app.inject('/api/v1/event-types');
       assert.equal(types.json().event_types.length, 6);
+    });
+
+    test("a recorded event wakes a server's worker at once (NOTIFY), without waiting for the job's turn", { timeout: 20_000 }, async () => {
+      // A second server on the same database whose polling job would first run in a minute: only the notification can wake it in time.
+      const woken = await buildServer({ database, purgeIntervalMs: 0, profileCallIntervalMs: 0, eventDeliveryIntervalMs: 3_600_000, testEid: true });
+      try {
+        received.length = 0;
+        const arrived = new Promise<void>((resolve) => waiting.push(resolve));
+        const event = await record({ accountId: veeti.accountId, type: 'moved', municipality: '091', data: { municipality: '091' } });
+        assert.equal(event.deliveries, 1);
+        await arrived;
+        assert.equal(received[0]!.path, '/work');
+        const [row] = await deliveriesOf(event.id);
+        assert.equal(received[0]!.headers['webhook-id'], row!.id);
+      } finally {
+        await woken.close();
+      }
     });
   });
 }
