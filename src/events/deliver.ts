@@ -129,7 +129,10 @@ export async function deliverDue(db: Db, deps: DeliverDeps): Promise<number> {
       e.secret_key_id, e.secret_sealed, e.previous_key_id, e.previous_sealed, e.previous_until`.execute(db);
   await Promise.all(
     rows.map(async (row) => {
-      const outcome = await send(deps, { ...row, occurred_at: new Date(row.occurred_at), previous_until: row.previous_until && new Date(row.previous_until) }, now, timeoutMs);
+      const outcome = await send(deps, { ...row, occurred_at: new Date(row.occurred_at), previous_until: row.previous_until && new Date(row.previous_until) }, now, timeoutMs).catch(
+        // A secret under a payload key no longer configured, say: a failed try with the reason, not a stuck claim.
+        (error: unknown) => ({ ok: false, httpStatus: null, error: `not sent: ${(error as Error).message}` }),
+      );
       if (outcome.ok) {
         await db.transaction().execute(async (tx) => {
           await tx.updateTable('event_deliveries').set({ status: 'delivered', delivered_at: now, last_http_status: outcome.httpStatus, last_error: null, updated_at: now }).where('id', '=', row.id).execute();

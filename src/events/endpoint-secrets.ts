@@ -24,8 +24,13 @@ export function signingSecrets(
   now: Date,
 ): string[] {
   const secrets = [keyring.open({ keyId: row.secret_key_id, data: row.secret_sealed }, secretAad(row.id))];
-  if (row.previous_key_id && row.previous_sealed && row.previous_until && row.previous_until > now)
-    secrets.push(keyring.open({ keyId: row.previous_key_id, data: row.previous_sealed }, previousSecretAad(row.id)));
+  if (row.previous_key_id && row.previous_sealed && row.previous_until && row.previous_until > now) {
+    try {
+      secrets.push(keyring.open({ keyId: row.previous_key_id, data: row.previous_sealed }, previousSecretAad(row.id)));
+    } catch {
+      // Its payload key was removed within the overlap (the reseal job leaves this short-lived one): the current secret still signs.
+    }
+  }
   return secrets;
 }
 
