@@ -356,6 +356,22 @@ for (const backend of testBackends()) {
       assert.equal(types.json().event_types.length, 6);
     });
 
+    test('two workers at once send each delivery once (SKIP LOCKED)', async () => {
+      clock = soon();
+      received.length = 0;
+      const events = [];
+      for (let i = 0; i < 12; i++) events.push(await record({ accountId: veeti.accountId, type: 'moved', municipality: '091', data: { municipality: '091' } }));
+      const drain = async () => {
+        let sent = 0;
+        for (let n; (n = await deliver({ batch: 3 })) > 0; ) sent += n;
+        return sent;
+      };
+      const [a, b] = await Promise.all([drain(), drain()]);
+      assert.equal(a + b, 12);
+      assert.equal(received.length, 12);
+      assert.equal(new Set(received.map((r) => r.headers['webhook-id'])).size, 12, 'no delivery sent twice');
+    });
+
     test("a recorded event wakes a server's worker at once (NOTIFY), without waiting for the job's turn", { timeout: 20_000 }, async () => {
       // A second server on the same database whose polling job would first run in a minute: only the notification can wake it in time.
       const woken = await buildServer({ database, purgeIntervalMs: 0, profileCallIntervalMs: 0, eventDeliveryIntervalMs: 3_600_000, testEid: true });
