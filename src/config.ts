@@ -264,7 +264,7 @@ export const VARIABLES = {
   }),
   AURORA_PRIVATE_DESTINATIONS: declare({
     description:
-      "Whether the network may call addresses of its own machine or a private network when a member configured them (a service's profile endpoint): a member could otherwise make the network call what only it can reach. `off` refuses them (the call is reported as failed); `on` allows them (a development machine, where the demo service is the server itself).",
+      "Whether the network may call addresses of its own machine or a private network when a member configured them (a service's profile endpoint, a life events webhook): a member could otherwise make the network call what only it can reach. `off` refuses them (the call is reported as failed, a webhook delivery's try fails with the reason); `on` allows them (a development machine, where the demo service is the server itself).",
     expected: 'on or off',
     shownDefault: '`off` with `NODE_ENV=production`, else `on`',
     example: 'off',

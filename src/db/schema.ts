@@ -50,6 +50,11 @@ export interface DB {
   profile_request_calls: ProfileRequestCallTable;
   demo_login_client: DemoLoginClientTable;
   demo_login_people: DemoLoginPersonTable;
+  life_events: LifeEventTable;
+  life_event_consents: LifeEventConsentTable;
+  event_endpoints: EventEndpointTable;
+  event_subscriptions: EventSubscriptionTable;
+  event_deliveries: EventDeliveryTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -643,4 +648,66 @@ export interface DemoLoginPersonTable {
   claims: JSONColumnType<Record<string, unknown>, string, string>;
   first_seen_at: Defaulted<Date>;
   last_seen_at: Defaulted<Date>;
+}
+
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export interface LifeEventTable {
+  id: string;
+  account_id: string;
+  type: string;
+  occurred_at: Timestamp;
+  municipality: Nullable<string>;
+  data: ColumnType<Record<string, string>, string | undefined, string>;
+  source: string;
+  source_id: string;
+  created_at: Defaulted<Date>;
+}
+
+export interface LifeEventConsentTable {
+  id: string;
+  account_id: string;
+  event_type: string;
+  client_id: string;
+  given_at: Defaulted<Date>;
+  withdrawn_at: Nullable<Date>;
+}
+
+export interface EventEndpointTable {
+  id: string;
+  member_id: string;
+  client_id: string;
+  url: string;
+  secret_key_id: string;
+  secret_sealed: string;
+  previous_key_id: Nullable<string>;
+  previous_sealed: Nullable<string>;
+  previous_until: Nullable<Date>;
+  failing_since: Nullable<Date>;
+  disabled_at: Nullable<Date>;
+  disabled_reason: Nullable<string>;
+  created_at: Defaulted<Date>;
+}
+
+export interface EventSubscriptionTable {
+  endpoint_id: string;
+  event_type: string;
+  municipalities: Nullable<string[]>;
+  created_at: Defaulted<Date>;
+}
+
+export type EventDeliveryStatus = 'pending' | 'delivered' | 'dead' | 'cancelled';
+
+export interface EventDeliveryTable {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  status: EventDeliveryStatus;
+  attempts: Defaulted<number>;
+  next_attempt_at: Defaulted<Date>;
+  last_http_status: Nullable<number>;
+  last_error: Nullable<string>;
+  delivered_at: Nullable<Date>;
+  created_at: Defaulted<Date>;
+  updated_at: Defaulted<Date>;
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { auditRoutes } from '../audit/routes.ts';
 import { consoleClientRoutes } from '../clients/routes.ts';
 import { consoleOidcClientRoutes } from '../identity/routes.ts';
+import { consoleEventRoutes } from '../events/routes.ts';
 import { consoleMemberRoutes } from '../members/routes.ts';
 import { consoleTeachingRoutes } from '../recommender/routes.ts';
 import { staffRoutes } from '../staff/routes.ts';
@@ -22,6 +23,7 @@ export const consoleRoutes: FastifyPluginAsync = async (app) => {
   await app.register(consoleMemberRoutes);
   await app.register(consoleClientRoutes);
   await app.register(consoleOidcClientRoutes);
+  await app.register(consoleEventRoutes);
   await app.register(consoleTeachingRoutes);
   await app.register(auditRoutes);
   await app.register(statisticsRoutes);

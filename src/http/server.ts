@@ -54,6 +54,10 @@ import { TOTP_SECRETS_SEALED } from '../staff/totp.ts';
 import { callSigner } from '../service-profiles/signed-call.ts';
 import { testEidRoutes } from '../identity/test-eid/test-eid.ts';
 import { brokerEidFromConfig } from '../identity/oidc-eid.ts';
+import { eventTypeRoutes, personEventRoutes } from '../events/routes.ts';
+import { scheduleDeliveries } from '../events/schedule.ts';
+import { pairwiseSubjects } from '../events/subjects.ts';
+import { ENDPOINT_SECRETS_SEALED } from '../events/endpoint-secrets.ts';
 
 /** Where people reach the network: AURORA_PUBLIC_URL's origin, else this machine's port. Never a request's Host header. */
 function publicOrigin(config: { AURORA_PUBLIC_URL?: string | undefined; PORT: number }) {
@@ -73,6 +77,8 @@ export interface ServerOptions {
   purgeIntervalMs?: number;
   /** How often due calls to services' profile APIs are made, in ms (default 10 s; 0 never: tests call callServices). */
   profileCallIntervalMs?: number;
+  /** How often due life event deliveries are polled for, in ms (default 5 s, besides NOTIFY waking it; 0 never: tests call deliverDue). */
+  eventDeliveryIntervalMs?: number;
   /** How often long-lived sealed values are moved to the current payload key, in ms (default an hour; 0 never). */
   resealIntervalMs?: number;
   /**
@@ -124,7 +130,7 @@ function fastifyTrustProxy(trust: TrustProxy): FastifyServerOptions['trustProxy'
 const VERSION = '0.1.0';
 
 /** The sealed values that live until a person or an administrator deletes them: the payload-reseal job moves them to the current key. */
-export const LONG_LIVED_SEALED_COLUMNS = [PROFILE_KEYS_SEALED, ACCOUNT_PERSON_KEYS_SEALED, PERSON_CHECKS_SEALED, TOTP_SECRETS_SEALED] as const;
+export const LONG_LIVED_SEALED_COLUMNS = [PROFILE_KEYS_SEALED, ACCOUNT_PERSON_KEYS_SEALED, PERSON_CHECKS_SEALED, TOTP_SECRETS_SEALED, ENDPOINT_SECRETS_SEALED] as const;
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   // A bad variable stops the start, before anything is opened, rather than failing quietly later
@@ -241,6 +247,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: 'consent', description: "Consent and session transfer: a person's attributes carried, with their consent, to the next service once; signed consent receipts" },
         { name: 'person', description: "The person's own API (Bearer person key): their transfers, consents, saved checks, profile, account link, export and erasure; the attribute texts and transfer targets for consent questions; a service keeping a profile attribute with a store: scope" },
         { name: 'identity', description: "Upstream eID: Suomi.fi e-Identification (SAML 2.0) metadata, login and single logout; a person's account called with the OpenID Provider's access tokens (a service's exchanged token, the network's own app's); download everything and erase me everywhere" },
+        { name: 'events', description: "Life events: the types; a person's events and their consents per type and service (account token); members' webhook endpoints, subscriptions and deliveries (console)" },
         { name: 'console', description: 'Membership of the network and the provider console: applications, staff, services, transfers, API clients, teaching, statistics, audit' },
         { name: 'operations' },
       ],
@@ -311,6 +318,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(profileRoutes);
   await app.register(accountRoutes);
   await app.register(serviceProfileRoutes);
+  await app.register(eventTypeRoutes);
+  await app.register(personEventRoutes);
   // "Download everything" / "erase me everywhere": the calls to services' profile APIs, due ones claimed with SKIP LOCKED.
   const signCall = callSigner(identity.provider.issuer, identity.signingKeys);
   scheduleJob(app, options.database.db, {
@@ -341,6 +350,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onClose', stopKeepingClients);
   // Other servers' catalogue changes and feedback, heard at once.
   let stopHearingCatalogue: (() => Promise<void>) | undefined;
+  let stopDeliveries: (() => Promise<void>) | undefined;
   try {
     stopHearingCatalogue = await recommender.listen(options.database, (error) =>
       app.log.warn({ err: error }, "listening for catalogue changes failed; other servers' changes are caught by the 30-second sync until it is back"),
@@ -349,7 +359,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       app.log.warn({ err: error }, "hearing other servers' feedback failed; it is read again when the listening connection is back"),
     );
     app.addHook('onClose', stopHearingSignals);
+    // Life events to members' webhooks: polled once per network, and woken at once by a recorded event's NOTIFY.
+    stopDeliveries = await scheduleDeliveries(
+      app,
+      options.database,
+      {
+        keyring: consent.keyring,
+        issuer: identity.provider.issuer,
+        subjectOf: pairwiseSubjects(identity.provider, consent.subjectKey),
+        allowPrivate: config.AURORA_PRIVATE_DESTINATIONS ?? !isProduction(config),
+      },
+      options.eventDeliveryIntervalMs ?? 5_000,
+    );
+    app.addHook('onClose', stopDeliveries);
   } catch (error) {
+    await stopDeliveries?.();
     await stopHearingCatalogue?.();
     await stopKeepingClients();
     throw error;

@@ -65,11 +65,11 @@ for (const backend of testBackends()) {
       );
     });
 
-    test("every column the server's job reseals is there, TOTP secrets and attached person keys too", async () => {
+    test("every column the server's job reseals is there, TOTP secrets, attached person keys and webhook signing secrets too", async () => {
       const outcomes = await resealAll(database.db, rotated, LONG_LIVED_SEALED_COLUMNS);
       assert.deepEqual(
         outcomes.map((o) => o.table),
-        ['profile_keys', 'identity_account_persons', 'person_checks', 'staff_users'],
+        ['profile_keys', 'identity_account_persons', 'person_checks', 'staff_users', 'event_endpoints'],
       );
     });
   });

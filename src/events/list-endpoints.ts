@@ -1,0 +1,34 @@
+import type { Db } from '../db/database.ts';
+
+export interface EndpointItem {
+  id: string;
+  client_id: string;
+  url: string;
+  created_at: string;
+  /** Until when the previous secret still signs beside the current one, after a rotation. */
+  previous_secret_until: string | null;
+  failing_since: string | null;
+  disabled_at: string | null;
+  disabled_reason: string | null;
+  subscriptions: { event_type: string; municipalities: string[] | null }[];
+}
+
+/** A member's webhook endpoints (never their secrets), with their subscriptions; one when `id` is given. */
+export async function listEndpoints(db: Db, memberId: string, id?: string): Promise<EndpointItem[]> {
+  let query = db.selectFrom('event_endpoints').selectAll().where('member_id', '=', memberId);
+  if (id) query = query.where('id', '=', id);
+  const rows = await query.orderBy('created_at').orderBy('id').execute();
+  if (rows.length === 0) return [];
+  const subscriptions = await db.selectFrom('event_subscriptions').selectAll().where('endpoint_id', 'in', rows.map((r) => r.id)).orderBy('event_type').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    client_id: r.client_id,
+    url: r.url,
+    created_at: r.created_at.toISOString(),
+    previous_secret_until: r.previous_until && r.previous_sealed ? r.previous_until.toISOString() : null,
+    failing_since: r.failing_since?.toISOString() ?? null,
+    disabled_at: r.disabled_at?.toISOString() ?? null,
+    disabled_reason: r.disabled_reason,
+    subscriptions: subscriptions.filter((s) => s.endpoint_id === r.id).map((s) => ({ event_type: s.event_type, municipalities: s.municipalities })),
+  }));
+}

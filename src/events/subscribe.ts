@@ -1,0 +1,42 @@
+import type { Db } from '../db/database.ts';
+import { audit } from '../audit/audit.ts';
+import { badRequest, notFound } from '../http/problem.ts';
+import { isEventType } from './event-types.ts';
+import { listEndpoints, type EndpointItem } from './list-endpoints.ts';
+
+async function ownEndpoint(db: Db, memberId: string, endpointId: string) {
+  const row = await db.selectFrom('event_endpoints').select('id').where('id', '=', endpointId).where('member_id', '=', memberId).executeTakeFirst();
+  if (!row) throw notFound(`the member has no webhook endpoint ${endpointId}`);
+}
+
+/**
+ * An endpoint subscribes to a type of life event, everywhere or only in some municipalities (codes).
+ * Subscribing is not enough: an event goes only to services the person consented to.
+ */
+export async function subscribe(db: Db, memberId: string, endpointId: string, eventType: string, municipalities: string[] | null, actor: string): Promise<EndpointItem> {
+  if (!isEventType(eventType)) throw badRequest(`unknown life event type ${eventType}`, [{ field: 'event_type', message: 'not a known life event type' }]);
+  const areas = municipalities === null ? null : [...new Set(municipalities)].sort();
+  if (areas && (areas.length === 0 || areas.some((m) => !/^\d{3}$/.test(m))))
+    throw badRequest('municipalities are three-digit codes, at least one (null for everywhere)', [{ field: 'municipalities', message: 'three-digit codes' }]);
+  await ownEndpoint(db, memberId, endpointId);
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('event_subscriptions')
+      .values({ endpoint_id: endpointId, event_type: eventType, municipalities: areas })
+      .onConflict((oc) => oc.columns(['endpoint_id', 'event_type']).doUpdateSet({ municipalities: areas }))
+      .execute();
+    await audit(tx, { actor, action: 'event-subscription.set', target: endpointId, memberId, details: { event_type: eventType, municipalities: areas } });
+  });
+  return (await listEndpoints(db, memberId, endpointId))[0]!;
+}
+
+/** Ends a subscription; deliveries already due are still made (the person consented to them). */
+export async function unsubscribe(db: Db, memberId: string, endpointId: string, eventType: string, actor: string): Promise<EndpointItem> {
+  await ownEndpoint(db, memberId, endpointId);
+  await db.transaction().execute(async (tx) => {
+    const { numDeletedRows } = await tx.deleteFrom('event_subscriptions').where('endpoint_id', '=', endpointId).where('event_type', '=', eventType).executeTakeFirst();
+    if (numDeletedRows === 0n) throw notFound(`the endpoint does not subscribe to ${eventType}`);
+    await audit(tx, { actor, action: 'event-subscription.remove', target: endpointId, memberId, details: { event_type: eventType } });
+  });
+  return (await listEndpoints(db, memberId, endpointId))[0]!;
+}
