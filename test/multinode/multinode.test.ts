@@ -93,11 +93,11 @@ describe('one network on three nodes (PostgreSQL)', { skip }, () => {
     };
 
   before(async () => {
-    const created = await createPostgresDatabase({ migrated: true });
+    const created = await createPostgresDatabase();
     const url = created.url;
     drop = created.drop;
     work = mkdtempSync(join(tmpdir(), 'aurora-multinode-'));
-    // A copy of the migrated template, then a small catalogue (200 demo services: the suite is about the nodes, not
+    // Migrated here, then a small catalogue (200 demo services: the suite is about the nodes, not
     // the catalogue's size) and a channel that receives transfers, redeemed by an operator client.
     const began = Date.now();
     database = await openDatabase({ kind: 'postgres', url });
