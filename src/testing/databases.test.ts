@@ -26,7 +26,7 @@ describe('createMigratedDataDir', () => {
     }
   };
 
-  test('a private folder with every migration applied, which keeps what is written; each a copy of its own', async () => {
+  test('a private folder with every migration applied, which keeps what is written; each a copy of its own, made only where nothing is', async () => {
     const one = join(work, 'one');
     await createMigratedDataDir(one);
     assert.equal(statSync(one).mode & 0o777, 0o700);
@@ -41,6 +41,7 @@ describe('createMigratedDataDir', () => {
       await database.close();
     }
     assert.ok(await hasMarker(one), 'kept across a reopening');
+    await assert.rejects(createMigratedDataDir(one), /exists/, 'never over a folder that holds data');
     const two = join(work, 'two');
     await createMigratedDataDir(two);
     assert.ok(!(await hasMarker(two)), 'a later folder does not share the first one’s');

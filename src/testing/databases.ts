@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -103,15 +103,16 @@ function migratedFolderOnce(): Promise<string> {
 }
 
 /**
- * Makes `dataDir` (which must not exist) an Aurora PGlite data folder whose migrations are done, as
+ * Makes `dataDir` (a path not there yet) an Aurora PGlite data folder whose migrations are done, as
  * `aurora --data-dir` leaves a new folder after its first command, private as it makes them: for
  * tests of the command and of server processes, whose every new folder would otherwise migrate from
  * zero in the child (15–25 s on a loaded CI machine). The child's migrator still runs and finds
  * nothing to do. A test about a new folder itself (its mode, migrating from zero) must not use it.
  */
 export async function createMigratedDataDir(dataDir: string): Promise<void> {
+  if (existsSync(dataDir)) throw new Error(`${dataDir} exists: a migrated data folder is made new`);
   const from = await migratedFolderOnce();
-  cpSync(from, dataDir, { recursive: true, errorOnExist: true, force: false });
+  cpSync(from, dataDir, { recursive: true });
   chmodSync(dataDir, 0o700);
   // PGlite writes its files 0666/0777; a folder open to others is refused (database.ts ensurePrivateFolder).
   tighten(dataDir);
