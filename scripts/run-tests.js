@@ -30,6 +30,7 @@ const KNOWN_SECONDS = {
   'test/cli.test.ts': 200,
   'test/browser/citizen.test.ts': 105,
   'test/browser/citizen-clarity.test.ts': 82,
+  'src/transfers/audit-chain.test.ts': 79,
   'test/build.test.ts': 71,
   'test/browser/console.test.ts': 66,
   'test/browser/citizen-more.test.ts': 65,
