@@ -7,11 +7,15 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { DataDirLockedError, openDatabase } from '../src/db/database.ts';
 import { DEMO_SERVICE_ID } from '../src/demo/receiving-service.ts';
-import { createPostgresDatabase } from '../src/testing/databases.ts';
+import { createMigratedDataDir, createPostgresDatabase } from '../src/testing/databases.ts';
 
 /**
  * The `aurora` command as a user runs it: separate processes sharing one PGlite data folder. PGlite
  * admits one process per folder, so commands either hold the folder or go through the server.
+ *
+ * Most tests start from a data folder already migrated (createMigratedDataDir): what they test is
+ * the command, and a folder migrated from zero in each child cost most of this file's time. The
+ * test of a new folder's mode still has the command make and migrate its folder from nothing.
  */
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'aurora.js');
@@ -88,6 +92,12 @@ describe('aurora command', () => {
     work = mkdtempSync(join(tmpdir(), 'aurora-cli-'));
   });
   after(() => rmSync(work, { recursive: true, force: true }));
+  /** A data folder in the work folder, as a first command would have left it (migrated, private). */
+  const migrated = async (name: string) => {
+    const dataDir = join(work, name);
+    await createMigratedDataDir(dataDir);
+    return dataDir;
+  };
 
   test('--help lists the commands', async () => {
     const { code, stdout } = await run(['--help']);
@@ -96,7 +106,7 @@ describe('aurora command', () => {
   });
 
   test('client create prints an id and a secret; only a hash of the secret is stored', async () => {
-    const dataDir = join(work, 'clients');
+    const dataDir = await migrated('clients');
     const { code, stdout, stderr } = await run(['--data-dir', dataDir, 'client', 'create', 'Kela test']);
     assert.equal(code, 0, stderr);
     const created = JSON.parse(stdout) as { client_id: string; client_secret: string };
@@ -117,7 +127,7 @@ describe('aurora command', () => {
   });
 
   test('channel enable-transfer makes a channel a transfer target; refuses unknown attributes and plain http', async () => {
-    const dataDir = join(work, 'transfer');
+    const dataDir = await migrated('transfer');
     const created = JSON.parse((await run(['--data-dir', dataDir, 'client', 'create', 'Receiver'])).stdout) as { client_id: string };
     const channel = '11111111-2222-4333-8444-555555555555';
     const database = await openDatabase({ kind: 'pglite', dataDir });
@@ -138,7 +148,7 @@ describe('aurora command', () => {
   });
 
   test('import ptv reports added, then unchanged, and names a broken record', async () => {
-    const dataDir = join(work, 'import');
+    const dataDir = await migrated('import');
     const broken = join(work, 'broken.json');
     writeFileSync(broken, JSON.stringify([{ ...etalukio }, { ...etalukio, id: 'nope' }]));
     const first = await run(['--data-dir', dataDir, 'import', 'ptv', '--json', broken]);
@@ -161,7 +171,7 @@ describe('aurora command', () => {
   });
 
   test('import hsds reads an official example in the language named and lists the fields it skipped, with reasons', async () => {
-    const dataDir = join(work, 'import-hsds');
+    const dataDir = await migrated('import-hsds');
     const example = join(root, 'src', 'catalogue', 'hsds', 'reference', 'examples', 'service_full.json');
     const json = await run(['--data-dir', dataDir, 'import', 'hsds', '--json', '--language', 'en', example]);
     assert.equal(json.code, 0, json.stderr);
@@ -181,7 +191,7 @@ describe('aurora command', () => {
   });
 
   test('while a server holds the folder, no second process opens it and commands go through the server', async () => {
-    const dataDir = join(work, 'served');
+    const dataDir = await migrated('served');
     const server = await startUntil(['--data-dir', dataDir, 'serve', '--port', '0', '--host', '127.0.0.1'], /Aurora is serving on (http:\/\/[^"\s]+)/, 'stdout');
     try {
       const url = server.match[1]!;
@@ -233,7 +243,7 @@ describe('aurora command', () => {
   });
 
   test('a production start (NODE_ENV=production) never sets up the demo receiving service nor serves its pages; nor does --no-demo', async () => {
-    const production = await startUntil(['--data-dir', join(work, 'production'), 'serve', '--port', '0', '--host', '127.0.0.1'], /Aurora is serving on (http:\/\/[^"\s]+)/, 'stdout', { NODE_ENV: 'production', AURORA_DEMO: 'on' });
+    const production = await startUntil(['--data-dir', await migrated('production'), 'serve', '--port', '0', '--host', '127.0.0.1'], /Aurora is serving on (http:\/\/[^"\s]+)/, 'stdout', { NODE_ENV: 'production', AURORA_DEMO: 'on' });
     try {
       const url = production.match[1]!;
       const services = (await (await fetch(`${url}/api/v1/services?limit=5`)).json()) as { items: unknown[] };
@@ -248,7 +258,7 @@ describe('aurora command', () => {
       production.child.kill('SIGTERM');
       assert.equal(await exited(production.child), 0);
     }
-    const bare = await startUntil(['--data-dir', join(work, 'no-demo'), 'serve', '--no-demo', '--port', '0', '--host', '127.0.0.1'], /Aurora is serving on (http:\/\/[^"\s]+)/, 'stdout');
+    const bare = await startUntil(['--data-dir', await migrated('no-demo'), 'serve', '--no-demo', '--port', '0', '--host', '127.0.0.1'], /Aurora is serving on (http:\/\/[^"\s]+)/, 'stdout');
     try {
       const url = bare.match[1]!;
       assert.equal((await fetch(`${url}/demo/desk`)).status, 404);
@@ -271,7 +281,7 @@ describe('aurora command', () => {
     assert.doesNotMatch(refused.stderr, /\n\s+at /, 'a plain message, not a stack');
 
     // Too long for a socket path inside the folder: the socket goes to a fresh private folder.
-    const deep = join(work, 'd'.repeat(60), 'e'.repeat(60));
+    const deep = await migrated(join('d'.repeat(60), 'e'.repeat(60)));
     const server = await startUntil(['--data-dir', deep, 'serve', '--no-demo', '--port', '0', '--host', '127.0.0.1'], /Aurora is serving on/, 'stdout');
     try {
       const socket = readFileSync(join(deep, 'admin.sock.path'), 'utf8').trim();
@@ -287,7 +297,7 @@ describe('aurora command', () => {
   });
 
   test('recommend works without a server too, in the language asked', async () => {
-    const dataDir = join(work, 'recommend');
+    const dataDir = await migrated('recommend');
     assert.equal((await run(['--data-dir', dataDir, 'import', 'ptv', join(root, 'data', 'demo', 'services.ptv.json')])).code, 0);
     const { code, stdout, stderr } = await run(['--data-dir', dataDir, 'recommend', '--text', 'menetin työpaikkani', '--language', 'en', '--limit', '3']);
     assert.equal(code, 0, stderr);
@@ -301,7 +311,7 @@ describe('aurora command', () => {
   });
 
   test('a killed import leaves no half state', async () => {
-    const dataDir = join(work, 'killed');
+    const dataDir = await migrated('killed');
     const seed = syntheticFile(work, 5, '1');
     assert.equal((await run(['--data-dir', dataDir, 'import', 'ptv', seed])).code, 0);
     const big = syntheticFile(work, 20_000, '2');
@@ -312,7 +322,7 @@ describe('aurora command', () => {
   });
 
   test('Ctrl-C cancels an import, which rolls back', async () => {
-    const dataDir = join(work, 'interrupted');
+    const dataDir = await migrated('interrupted');
     const big = syntheticFile(work, 20_000, '3');
     const importing = await startUntil(['--data-dir', dataDir, 'import', 'ptv', big], /importing: [1-9]\d*\/20000/);
     importing.child.kill('SIGINT');
@@ -322,7 +332,7 @@ describe('aurora command', () => {
   });
 
   test('on PostgreSQL (DATABASE_URL) the same commands work directly on the server', { skip: !process.env.DATABASE_URL && 'DATABASE_URL is not set' }, async () => {
-    const { url, drop } = await createPostgresDatabase();
+    const { url, drop } = await createPostgresDatabase({ migrated: true });
     try {
       const file = syntheticFile(work, 4, '4');
       const first = await run(['import', 'ptv', '--json', file], { DATABASE_URL: url });

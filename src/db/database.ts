@@ -114,6 +114,11 @@ export function lockPathOf(dataDir: string) {
   return join(dataDir, 'aurora.lock');
 }
 
+/** Where in an Aurora data folder PGlite keeps its cluster. */
+export function clusterPathOf(dataDir: string) {
+  return join(dataDir, 'pgdata');
+}
+
 /**
  * Opens the database and brings its schema to the latest migration. PGlite allows one process per
  * data folder, so the folder is locked for as long as it is open (the lock goes stale within 10 s
@@ -179,7 +184,7 @@ async function connect(target: DatabaseTarget): Promise<Database> {
     throw error;
   }
   try {
-    const pglite = await PGlite.create({ dataDir: join(dataDir, 'pgdata'), extensions: { pg_trgm } });
+    const pglite = await PGlite.create({ dataDir: clusterPathOf(dataDir), extensions: { pg_trgm } });
     tighten(dataDir);
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
     return {

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely } from 'kysely';
 import pg from 'pg';
-import { openDatabase, type Database } from '../db/database.ts';
+import { clusterPathOf, openDatabase, tighten, type Database } from '../db/database.ts';
 import { migrateToLatest, migrationFiles } from '../db/migrate.ts';
 import { PGliteDialect } from '../db/pglite-dialect.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
@@ -85,6 +85,37 @@ function migratedImage(): Promise<Blob> {
   })();
   image.catch(() => (image = undefined));
   return image;
+}
+
+let migratedFolder: Promise<string> | undefined;
+
+/** A migrated data folder unpacked from the image once per process (by PGlite itself), to copy from; it goes when the process exits. */
+function migratedFolderOnce(): Promise<string> {
+  migratedFolder ??= (async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'aurora-migrated-'));
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+    const pglite = await PGlite.create({ dataDir: clusterPathOf(folder), extensions: { pg_trgm }, loadDataDir: await migratedImage() });
+    await pglite.close();
+    return folder;
+  })();
+  migratedFolder.catch(() => (migratedFolder = undefined));
+  return migratedFolder;
+}
+
+/**
+ * Makes `dataDir` (a path not there yet) an Aurora PGlite data folder whose migrations are done, as
+ * `aurora --data-dir` leaves a new folder after its first command, private as it makes them: for
+ * tests of the command and of server processes, whose every new folder would otherwise migrate from
+ * zero in the child (15–25 s on a loaded CI machine). The child's migrator still runs and finds
+ * nothing to do. A test about a new folder itself (its mode, migrating from zero) must not use it.
+ */
+export async function createMigratedDataDir(dataDir: string): Promise<void> {
+  if (existsSync(dataDir)) throw new Error(`${dataDir} exists: a migrated data folder is made new`);
+  const from = await migratedFolderOnce();
+  cpSync(from, dataDir, { recursive: true });
+  chmodSync(dataDir, 0o700);
+  // PGlite writes its files 0666/0777; a folder open to others is refused (database.ts ensurePrivateFolder).
+  tighten(dataDir);
 }
 
 /** Images of other migrations made over a day ago go (each is tens of megabytes; a suite still using one makes it again). */
