@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,7 @@ import { assertProblem } from '../testing/problems.ts';
 import { DISABLE_AFTER_MS, RETRY_WAITS_MS, deliverDue, type DeliverDeps } from './deliver.ts';
 import { recordLifeEvent, type LifeEventInput } from './record-life-event.ts';
 import { pairwiseSubjects } from './subjects.ts';
+import { attachPersonKey } from '../identity/accounts/account-person.ts';
 
 /**
  * Life events end to end: people consent over HTTP with the citizen app's token, members set up
@@ -387,6 +389,28 @@ for (const backend of testBackends()) {
       } finally {
         await woken.close();
       }
+    });
+
+    test("erasing the person's data at the network takes the account's events and event consents with it; nothing more is delivered", async () => {
+      const given = await asPerson('POST', '/api/v1/accounts/me/event-consents', aino.token, { event_type: 'child-born', client_id: clients.families });
+      assert.ok([200, 201].includes(given.statusCode), given.body);
+      const event = await record({ accountId: aino.accountId });
+      assert.ok(event.deliveries >= 1);
+      assert.ok((await database.db.selectFrom('life_events').select('id').where('account_id', '=', aino.accountId).execute()).length > 0);
+      const personKey = randomBytes(32).toString('base64url');
+      const identity = app.aurora.identity;
+      await attachPersonKey(database.db, identity.keyring, identity.subjectKey, aino.accountId, personKey);
+      const erased = await app.inject({ method: 'DELETE', url: '/api/v1/my', headers: { authorization: `Bearer ${personKey}` } });
+      assert.equal(erased.statusCode, 200, erased.body);
+      assert.ok(erased.json().life_events_deleted >= 1);
+      assert.ok(erased.json().event_consents_deleted >= 1);
+      assert.deepEqual(await database.db.selectFrom('life_events').select('id').where('account_id', '=', aino.accountId).execute(), []);
+      assert.deepEqual(await database.db.selectFrom('life_event_consents').select('id').where('account_id', '=', aino.accountId).execute(), []);
+      assert.deepEqual(await deliveriesOf(event.id), [], 'its deliveries went with it');
+      assert.equal((await record({ accountId: aino.accountId })).deliveries, 0, 'no consent left: a new event goes nowhere');
+      const mine = await app.inject({ url: '/api/v1/accounts/me/events', headers: { authorization: `Bearer ${aino.token}` } });
+      assert.equal(mine.statusCode, 200, mine.body);
+      assert.equal(mine.json().events.length, 1, 'only the event recorded after the erasure');
     });
   });
 }

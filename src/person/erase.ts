@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { detachPerson } from '../identity/accounts/account-person.ts';
+import { eraseAccountEvents } from '../events/erase-account-events.ts';
 import { eraseProfile } from '../profile/erase-profile.ts';
 import { appendConsentAudit } from '../transfers/audit-chain.ts';
 import { deleteAllChecks } from './checks.ts';
@@ -8,8 +9,8 @@ import { lockPerson } from './person-key.ts';
 
 /**
  * Erases everything for the person: consents still waiting are withdrawn (their values deleted),
- * the list, the saved checks, the profile (its data key first: crypto-shredding), the link to an
- * account and the person's rate-limit entries are deleted. The consent records stay (the receiving
+ * the list, the saved checks, the profile (its data key first: crypto-shredding), the account's life
+ * events and its consents to them, the link to an account and the person's rate-limit entries are deleted. The consent records stay (the receiving
  * service's and the audit log's), no longer linked to the person.
  */
 export async function erasePerson(db: Db, person: string) {
@@ -26,11 +27,20 @@ export async function erasePerson(db: Db, person: string) {
     const forgotten = await tx.deleteFrom('person_consents').where('person', '=', person).executeTakeFirst();
     const checks = await deleteAllChecks(tx, person);
     const profile = await eraseProfile(tx, person);
+    const account = await tx.selectFrom('identity_account_persons').select('account_id').where('person', '=', person).executeTakeFirst();
+    const events = account ? await eraseAccountEvents(tx, account.account_id) : { events: 0, consents: 0 };
     const detached = await detachPerson(tx, person);
     await tx.deleteFrom('consent_rate_events').where('bucket', '=', `transfer-person:${person}`).execute();
-    const summary = { withdrawn: waiting.length, consents_forgotten: Number(forgotten.numDeletedRows), checks_deleted: checks, profile_attributes_deleted: profile };
+    const summary = {
+      withdrawn: waiting.length,
+      consents_forgotten: Number(forgotten.numDeletedRows),
+      checks_deleted: checks,
+      profile_attributes_deleted: profile,
+      life_events_deleted: events.events,
+      event_consents_deleted: events.consents,
+    };
     // Erasing nothing (a key anyone can make) leaves no row behind: the audit log is kept for good.
-    if (summary.withdrawn + summary.consents_forgotten + summary.checks_deleted + summary.profile_attributes_deleted > 0 || detached)
+    if (Object.values(summary).some((n) => n > 0) || detached)
       await audit(tx, { actor: 'person', action: 'person.erase', details: { ...summary, account_detached: detached } });
     return summary;
   });

@@ -36,6 +36,8 @@ export const Erased = Type.Object({
   consents_forgotten: Type.Integer({ description: 'Consents removed from your list' }),
   checks_deleted: Type.Integer(),
   profile_attributes_deleted: Type.Integer({ description: 'Attributes of your profile deleted, with the key that encrypted them' }),
+  life_events_deleted: Type.Integer({ description: 'Life events of your account deleted (services already told keep what they received: ask them with "erase me everywhere")' }),
+  event_consents_deleted: Type.Integer({ description: 'Your consents for services to hear of life events, deleted: nothing more is delivered' }),
 });
 
 /** The attribute registry in words. */
