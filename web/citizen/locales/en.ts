@@ -344,7 +344,7 @@ const en = {
     none: 'No life events yet. When you move or a child is born in your family, for example, you will see it here.',
     told: 'Who was told',
     toldNone: 'No one. Services hear of events only if you allow it below.',
-    toldAt: '{{service}}, {{when}}',
+    toldAt: '{{service}} was told on {{when}}',
     fits: 'Services that may help',
     refresh: 'Refresh the events',
     loginAgain: 'Log in again to see your life events: the login is kept for a few minutes only.',

@@ -344,7 +344,7 @@ const sv = {
     none: 'Inga livshändelser ännu. När du till exempel flyttar eller ett barn föds i din familj ser du det här.',
     told: 'Vem som fick veta',
     toldNone: 'Ingen. Tjänster får veta om händelser bara om du tillåter det nedan.',
-    toldAt: '{{service}}, {{when}}',
+    toldAt: '{{service}} fick veta {{when}}',
     fits: 'Tjänster som kan hjälpa',
     refresh: 'Uppdatera händelserna',
     loginAgain: 'Logga in igen för att se dina livshändelser: inloggningen gäller bara några minuter.',
