@@ -8,6 +8,7 @@ import { requireAccountLogin } from '../identity/accounts/account-token.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
 import { EVENT_TYPES, EVENT_TYPE_NAMES } from './event-types.ts';
 import { listMyEvents } from './list-my-events.ts';
+import { listEventServices } from './list-event-services.ts';
 import { eventConsentReceipts } from './event-consent-receipt.ts';
 import { giveEventConsent } from './give-event-consent.ts';
 import { withdrawEventConsent } from './withdraw-event-consent.ts';
@@ -86,6 +87,32 @@ export const personEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => ({ events: await listMyEvents(db(), request.account!.accountId) }),
+  );
+  app.get(
+    '/api/v1/accounts/me/event-services',
+    {
+      onRequest,
+      config: { noStore: true },
+      schema: {
+        tags: ['events'],
+        summary: 'For each life event type, the services that could be told of it (an enabled webhook endpoint subscribes), with the consent the person holds for each',
+        security,
+        response: {
+          200: Type.Object({
+            event_types: Type.Array(
+              Type.Object({
+                type: Type.String(),
+                name: LocalText,
+                description: LocalText,
+                services: Type.Array(Type.Object({ client_id: Type.String(), name: Type.String(), consent_id: Nullable(Type.String()), given_at: Nullable(Type.String()) })),
+              }),
+            ),
+          }),
+          ...problems(401, 403),
+        },
+      },
+    },
+    async (request) => ({ event_types: await listEventServices(db(), request.account!.accountId) }),
   );
   app.get(
     '/api/v1/accounts/me/event-consents',

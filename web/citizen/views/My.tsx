@@ -5,6 +5,8 @@ import { api } from '../../shared/api.ts';
 import { currentLanguage, type Language } from '../../shared/i18n.ts';
 import { Account } from '../components/Account.tsx';
 import { Everywhere } from '../components/Everywhere.tsx';
+import { EventConsents } from '../components/EventConsents.tsx';
+import { LifeEvents } from '../components/LifeEvents.tsx';
 import { accessToken } from '../account.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { Profile } from '../components/Profile.tsx';
@@ -127,6 +129,7 @@ export default function MyPage() {
       {error && <Problem error={error} retry={() => void load()} />}
       {!hasKey && <p className="panel panel--info">{t('my.noKey')}</p>}
       <Account onMessage={setMessage} />
+      <LifeEventsSections />
 
       <section aria-labelledby="consents">
         <h2 id="consents">{t('my.consents')}</h2>
@@ -326,6 +329,26 @@ function EverywhereSection() {
     <section aria-labelledby="everywhere-again">
       <h2 id="everywhere-again">{t('everywhere.title')}</h2>
       <p>{t('everywhere.loginAgain')}</p>
+    </section>
+  );
+}
+
+/** The person's life events and who may hear of them: with this tab's login, as "erase me everywhere" is. */
+function LifeEventsSections() {
+  const { t } = useTranslation('citizen');
+  const token = accessToken();
+  if (token)
+    return (
+      <>
+        <LifeEvents token={token} />
+        <EventConsents token={token} />
+      </>
+    );
+  if (!loadLogin()) return null;
+  return (
+    <section aria-labelledby="life-events-again">
+      <h2 id="life-events-again">{t('events.title')}</h2>
+      <p>{t('events.loginAgain')}</p>
     </section>
   );
 }
