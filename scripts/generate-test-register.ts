@@ -3,7 +3,7 @@
  * test identity codes (individual numbers 900–999, which no real person has), the test eID's three
  * persons among them, and two years of changes month by month: population register changes and
  * monthly income reports. Deterministic (a fixed seed): run it again and the file is the same.
- *   node --import tsx scripts/generate-test-register.ts
+ *   node --import tsx scripts/generate-test-register.ts [OUT_FILE]
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -156,6 +156,6 @@ const register = {
   // [month step, index in people, the month's total pay in euros]
   incomes,
 };
-const out = join(import.meta.dirname, '..', 'data', 'test-register', 'register.json');
+const out = process.argv[2] ?? join(import.meta.dirname, '..', 'data', 'test-register', 'register.json');
 writeFileSync(out, `${JSON.stringify(register)}\n`);
 console.log(`${out}: ${people.length} people, ${populationChanges.length} population changes, ${incomes.length} income reports`);
