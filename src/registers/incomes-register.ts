@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { isValidIdentityCode } from '../identity/suomifi/identity-code.ts';
 import type { ConnectorEvent, KnownPerson, ReadRecord, RegisterConnector, RegisterSource } from './connector.ts';
+import { isDay, isObject } from './read-fields.ts';
 
 /**
  * Incomes Register-style income records, modelled on its earnings payment reports (what could be
@@ -40,9 +41,6 @@ export const DEFAULT_THRESHOLD = 0.2;
 // Integer cents fit the table's integer column with room for any monthly pay.
 const MAX_CENTS = 1_000_000_000;
 const AMOUNT = /^\d{1,9}(\.\d{1,2})?$/;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isDay = (value: unknown): value is string => typeof value === 'string' && DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
 
 export interface ReadIncome {
   reportId: string;

@@ -85,6 +85,21 @@ for (const backend of testBackends()) {
       assert.equal((await eventsOf(name)).length, 6);
     });
 
+    test('a change whose event cannot be recorded is skipped and counted; the rest of its batch is recorded', async () => {
+      const name = `unrecordable-${++counter}`;
+      const inner = populationRegisterConnector(pagedPopulationService(POPULATION_CHANGES, 100), name);
+      const warnings: { reason: string }[] = [];
+      const connector: RegisterConnector<PopulationChange> = {
+        ...inner,
+        events: async (tx, change, person) => (change.kirjausavain === 104 ? [{ type: 'won-the-lottery', occurredAt: new Date(), sourceId: 'x' }] : inner.events(tx, change, person)),
+      };
+      const outcome = await pollConnector(database.db, connector, { subjectKey, warn: (w) => warnings.push(w) });
+      assert.deepEqual([outcome.events, outcome.malformed, outcome.committed], [5, 6, true], '104 and its duplicate as well as the four malformed');
+      assert.match(warnings.at(-1)!.reason, /cannot be recorded: unknown life event type/);
+      assert.deepEqual(await eventsOf(name), ['101/0', '106/0', '107/0', '110/0', '110/1']);
+      assert.equal(await cursorOf(name), '11');
+    });
+
     test('a run that finds the cursor moved by another run while it read records nothing', async () => {
       const name = `race-${++counter}`;
       const inner = populationRegisterConnector(pagedPopulationService(POPULATION_CHANGES, 4), name);

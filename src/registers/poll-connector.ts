@@ -7,8 +7,8 @@ import type { KnownPerson, RegisterConnector } from './connector.ts';
 export interface PollDeps {
   /** The network's subject key: identity codes become identity keys under it, as at login. */
   subjectKey: Buffer;
-  /** Where a skipped record's reason goes: the connector, the record's place in its batch and why, never the record. */
-  warn?: (details: { connector: string; index: number; reason: string }) => void;
+  /** Where a skipped record's reason goes: the connector, the cursor its batch was read after, its place in the batch and why; never the record. */
+  warn?: (details: { connector: string; after: string | null; index: number; reason: string }) => void;
 }
 
 export interface BatchOutcome {
@@ -48,7 +48,7 @@ export async function pollConnector(db: Db, connector: RegisterConnector<any>, d
       const read = connector.read(record);
       if ('malformed' in read) {
         outcome.malformed++;
-        deps.warn?.({ connector: connector.name, index, reason: read.malformed });
+        deps.warn?.({ connector: connector.name, after: cursor, index, reason: read.malformed });
         continue;
       }
       const person = await findPerson(tx, identityKeyOf(deps.subjectKey, read.identityCode));
@@ -57,7 +57,18 @@ export async function pollConnector(db: Db, connector: RegisterConnector<any>, d
         continue;
       }
       for (const event of await connector.events(tx, read.change, person)) {
-        if ((await recordLifeEvent(tx, { ...event, accountId: person.accountId, source: connector.name })).created) outcome.events++;
+        let recorded;
+        try {
+          recorded = await recordLifeEvent(tx, { ...event, accountId: person.accountId, source: connector.name });
+        } catch (error) {
+          // recordLifeEvent refuses an event it cannot record (RangeError) before writing anything, so the
+          // transaction goes on: one such record must not stop the connector for ever.
+          if (!(error instanceof RangeError)) throw error;
+          outcome.malformed++;
+          deps.warn?.({ connector: connector.name, after: cursor, index, reason: `its event cannot be recorded: ${error.message}` });
+          continue;
+        }
+        if (recorded.created) outcome.events++;
       }
     }
     await tx

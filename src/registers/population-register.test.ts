@@ -5,7 +5,7 @@ import type { Database } from '../db/database.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
 import { POPULATION_CHANGES, accountFor, pagedPopulationService } from './fixtures/fixture-services.ts';
 import { pollUntilCurrent } from './poll-connector.ts';
-import { populationRegisterConnector, readPopulationChange } from './population-register.ts';
+import { populationEvents, populationRegisterConnector, readPopulationChange } from './population-register.ts';
 
 const CODES = ['010190-901R', '150610A9026', '240385-903Y', '120375-955A', '010190-901X'];
 
@@ -17,6 +17,7 @@ test('a malformed change is refused with a reason that never quotes it', () => {
     [{ ...good, henkilotunnus: '010190-901X' }, /henkilotunnus/],
     [{ ...good, henkilotunnus: '310290-901R' }, /henkilotunnus/],
     [{ ...good, muutospaiva: '2026-02-31x' }, /muutospaiva/],
+    [{ ...good, muutospaiva: '2026-02-30' }, /muutospaiva/],
     [{ ...good, kotikunta: '91' }, /kotikunta/],
     [{ ...good, turvakielto: 'yes' }, /turvakielto/],
     [{ ...good, tietoryhmat: {} }, /tietoryhmat/],
@@ -28,6 +29,9 @@ test('a malformed change is refused with a reason that never quotes it', () => {
     assert.match(read.malformed, reason);
     for (const code of CODES) assert.ok(!read.malformed.includes(code));
   }
+  const emigrated = readPopulationChange({ ...good, tietoryhmat: [{ tietoryhma: 'KOTIKUNTA', muutosattribuutti: 'POISTETTU' }] });
+  assert.ok('change' in emigrated, 'a home municipality removed needs no new code');
+  assert.deepEqual(populationEvents(emigrated.change, { accountId: 'a', municipality: '491' }), [], 'and is no move within Finland');
   const read = readPopulationChange({ ...good, henkilotunnus: ' 150610a9026 ' });
   assert.ok('identityCode' in read && read.identityCode === '150610A9026', 'trimmed and upper-cased as the identity key takes it');
 });
@@ -68,7 +72,7 @@ for (const backend of testBackends()) {
       assert.deepEqual([cursor.changes_read, cursor.events_recorded, cursor.unknown_people, cursor.malformed], [11, 6, 1, 4]);
 
       assert.equal(warnings.length, 4);
-      assert.deepEqual((warnings as { index: number }[]).map((w) => w.index), [2, 0, 3, 0], 'each with its place in its batch');
+      assert.deepEqual((warnings as { after: string | null; index: number }[]).map((w) => [w.after, w.index]), [[null, 2], ['4', 0], ['4', 3], ['8', 0]], 'each with its place');
       // The identity code goes nowhere: not into the events, the cursor, nor the log.
       const kept = JSON.stringify({ events, cursor, warnings });
       for (const code of CODES) assert.ok(!kept.includes(code), code);

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { isValidIdentityCode } from '../identity/suomifi/identity-code.ts';
 import type { ConnectorEvent, KnownPerson, ReadRecord, RegisterConnector, RegisterSource } from './connector.ts';
+import { isDay, isMunicipalityCode, isObject } from './read-fields.ts';
 
 /**
  * The population register's change interface, modelled on DVV's VTJ change service
@@ -24,6 +25,7 @@ export interface PopulationChange {
 
 export type DataGroup =
   | { tietoryhma: 'KOTIKUNTA'; muutosattribuutti: 'LISATTY' | 'MUUTETTU'; kuntakoodi: string }
+  | { tietoryhma: 'KOTIKUNTA'; muutosattribuutti: 'POISTETTU' }
   | { tietoryhma: 'LAPSI'; muutosattribuutti: 'LISATTY'; syntymapaiva: string }
   | { tietoryhma: 'OMAISEN_KUOLEMA'; suhde: 'PUOLISO' | 'LAPSI' | 'VANHEMPI'; kuolinpaiva: string }
   | { tietoryhma: 'OPISKELU'; muutosattribuutti: 'LISATTY'; alkupaiva: string }
@@ -48,10 +50,6 @@ export function populationSource(service: PopulationChangeService): RegisterSour
   };
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const MUNICIPALITY = /^\d{3}$/;
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isDay = (value: unknown): value is string => typeof value === 'string' && DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
 
 /** Reads a change; reasons never quote it. Data groups that mean no event are kept and ignored when mapped. */
 export function readPopulationChange(record: unknown): ReadRecord<PopulationChange> {
@@ -60,11 +58,12 @@ export function readPopulationChange(record: unknown): ReadRecord<PopulationChan
   if (!Number.isSafeInteger(kirjausavain) || (kirjausavain as number) < 1) return { malformed: 'kirjausavain is not a positive whole number' };
   if (typeof henkilotunnus !== 'string' || !isValidIdentityCode(henkilotunnus.trim().toUpperCase())) return { malformed: 'henkilotunnus is not a valid identity code' };
   if (!isDay(muutospaiva)) return { malformed: 'muutospaiva is not a yyyy-mm-dd day' };
-  if (kotikunta !== undefined && (typeof kotikunta !== 'string' || !MUNICIPALITY.test(kotikunta))) return { malformed: 'kotikunta is not a three-digit municipality code' };
+  if (kotikunta !== undefined && !isMunicipalityCode(kotikunta)) return { malformed: 'kotikunta is not a three-digit municipality code' };
   if (turvakielto !== undefined && typeof turvakielto !== 'boolean') return { malformed: 'turvakielto is not true or false' };
   if (!Array.isArray(tietoryhmat) || !tietoryhmat.every(isObject) || !tietoryhmat.every((g) => typeof g.tietoryhma === 'string')) return { malformed: 'tietoryhmat is not a list of data groups' };
   for (const group of tietoryhmat as Record<string, unknown>[]) {
-    if (group.tietoryhma === 'KOTIKUNTA' && (typeof group.kuntakoodi !== 'string' || !MUNICIPALITY.test(group.kuntakoodi))) return { malformed: 'KOTIKUNTA has no three-digit kuntakoodi' };
+    // A home municipality removed (the person emigrated) has no new one.
+    if (group.tietoryhma === 'KOTIKUNTA' && group.muutosattribuutti !== 'POISTETTU' && !isMunicipalityCode(group.kuntakoodi)) return { malformed: 'KOTIKUNTA has no three-digit kuntakoodi' };
   }
   return { identityCode: henkilotunnus.trim().toUpperCase(), change: record as unknown as PopulationChange };
 }
@@ -79,7 +78,8 @@ export function populationEvents(change: PopulationChange, person: KnownPerson):
     const base = { occurredAt, municipality, sourceId: `${change.kirjausavain}/${index}` };
     switch (group.tietoryhma) {
       case 'KOTIKUNTA': {
-        const moved = change.turvakielto ? null : (group.kuntakoodi as string);
+        if (group.muutosattribuutti === 'POISTETTU') break;
+        const moved = change.turvakielto ? null : ((group as { kuntakoodi: string }).kuntakoodi);
         events.push({ ...base, municipality: moved, type: 'moved', data: moved ? { municipality: moved } : {} });
         break;
       }
