@@ -405,6 +405,14 @@ export const VARIABLES = {
     example: '3600',
     parse: numberIn(Type.Integer({ minimum: 0, maximum: 604_800 }), true),
   }),
+  AURORA_REGISTER_POLL_INTERVAL_SECONDS: declare({
+    description:
+      "How often each register connector asks its register for the changes after its cursor (life events); however many servers run, one of them polls each connector each time. The demo start's synthetic test register releases one month of changes per poll. 0 turns polling off on this server.",
+    expected: 'a whole number of seconds from 0 to 86400',
+    default: 60,
+    example: '300',
+    parse: numberIn(Type.Integer({ minimum: 0, maximum: 86_400 }), true),
+  }),
   AURORA_PURGE_INTERVAL_SECONDS: declare({
     description:
       "How often the network deletes expired transfer payloads and expired OpenID Provider records; however many servers run, one of them runs each job each time. 0 turns them off on this server.",

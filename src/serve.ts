@@ -8,6 +8,7 @@ import { setUpDemoService } from './demo/receiving-service.ts';
 import { databaseTarget, isProduction, loadConfig, type StorageOptions } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { buildServer } from './http/server.ts';
+import { testRegisterConnectors } from './registers/test-register.ts';
 
 export interface ServeOptions extends StorageOptions {
   port: number;
@@ -51,7 +52,8 @@ export async function serve(options: ServeOptions): Promise<RunningNetwork> {
   };
   try {
     const demoService = options.demo && !isProduction(config);
-    app = await buildServer({ database, logger: { level: options.logLevel ?? config.LOG_LEVEL }, demoPages: demoService });
+    // The synthetic test register (fictional people) feeds life events on a demo start, never in production.
+    app = await buildServer({ database, logger: { level: options.logLevel ?? config.LOG_LEVEL }, demoPages: demoService, ...(demoService ? { registers: testRegisterConnectors() } : {}) });
     const demo = options.demo ? await loadDemoIfFirstStart(database.db) : undefined;
     if (demo) app.log.info({ added: demo.added, skipped: demo.skipped }, 'loaded the demo catalogue');
     const index = await app.aurora.recommender.start();

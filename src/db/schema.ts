@@ -55,6 +55,8 @@ export interface DB {
   event_endpoints: EventEndpointTable;
   event_subscriptions: EventSubscriptionTable;
   event_deliveries: EventDeliveryTable;
+  register_cursors: RegisterCursorTable;
+  register_income_periods: RegisterIncomePeriodTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -709,5 +711,26 @@ export interface EventDeliveryTable {
   last_error: Nullable<string>;
   delivered_at: Nullable<Date>;
   created_at: Defaulted<Date>;
+  updated_at: Defaulted<Date>;
+}
+
+/** A register connector's place in its source; advanced with the events of each batch. */
+export interface RegisterCursorTable {
+  connector: string;
+  cursor: Nullable<string>;
+  changes_read: Defaulted<number>;
+  events_recorded: Defaulted<number>;
+  unknown_people: Defaulted<number>;
+  malformed: Defaulted<number>;
+  updated_at: Defaulted<Date>;
+}
+
+/** The Incomes Register connector's latest payment period per account: what a rise or drop is measured against. */
+export interface RegisterIncomePeriodTable {
+  connector: string;
+  account_id: string;
+  /** yyyy-mm: the month the payment period ends in. */
+  period: string;
+  amount_cents: number;
   updated_at: Defaulted<Date>;
 }

@@ -56,6 +56,8 @@ import { testEidRoutes } from '../identity/test-eid/test-eid.ts';
 import { brokerEidFromConfig } from '../identity/oidc-eid.ts';
 import { eventTypeRoutes, personEventRoutes } from '../events/routes.ts';
 import { scheduleDeliveries } from '../events/schedule.ts';
+import type { RegisterConnector } from '../registers/connector.ts';
+import { scheduleConnectors } from '../registers/schedule.ts';
 import { pairwiseSubjects } from '../events/subjects.ts';
 import { ENDPOINT_SECRETS_SEALED } from '../events/endpoint-secrets.ts';
 
@@ -79,6 +81,10 @@ export interface ServerOptions {
   profileCallIntervalMs?: number;
   /** How often due life event deliveries are polled for, in ms (default 5 s, besides NOTIFY waking it; 0 never: tests call deliverDue). */
   eventDeliveryIntervalMs?: number;
+  /** Register connectors polled for life events (default none; a demo start passes the synthetic test register's). */
+  registers?: RegisterConnector<any>[];
+  /** How often each register connector polls, in ms (default AURORA_REGISTER_POLL_INTERVAL_SECONDS; 0 never). */
+  registerPollIntervalMs?: number;
   /** How often long-lived sealed values are moved to the current payload key, in ms (default an hour; 0 never). */
   resealIntervalMs?: number;
   /**
@@ -340,6 +346,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       }
     },
   });
+  // Registers' changes become life events, each connector once per network.
+  scheduleConnectors(app, options.database.db, options.registers ?? [], consent.subjectKey, options.registerPollIntervalMs ?? config.AURORA_REGISTER_POLL_INTERVAL_SECONDS * 1000);
   // The test eID logs anyone in as a fictional person: a production start never offers it.
   if ((options.testEid ?? config.AURORA_DEMO) && !isProduction(config)) await app.register(testEidRoutes(publicOrigin(config)));
   // A client's call then reads no row; every change to clients, from any process, drops what is kept.
