@@ -391,12 +391,14 @@ for (const backend of testBackends()) {
       }
     });
 
-    test("erasing the person's data at the network takes the account's events and event consents with it; nothing more is delivered", async () => {
+    test("erasing the person's data at the network takes the account's events, event consents and register baselines with it; nothing more is delivered", async () => {
       const given = await asPerson('POST', '/api/v1/accounts/me/event-consents', aino.token, { event_type: 'child-born', client_id: clients.families });
       assert.ok([200, 201].includes(given.statusCode), given.body);
       const event = await record({ accountId: aino.accountId });
       assert.ok(event.deliveries >= 1);
       assert.ok((await database.db.selectFrom('life_events').select('id').where('account_id', '=', aino.accountId).execute()).length > 0);
+      // What an income connector keeps to tell a rise from a drop goes too.
+      await database.db.insertInto('register_income_periods').values({ connector: 'incomes-register', account_id: aino.accountId, period: '2026-11', amount_cents: 250_000 }).execute();
       const personKey = randomBytes(32).toString('base64url');
       const identity = app.aurora.identity;
       await attachPersonKey(database.db, identity.keyring, identity.subjectKey, aino.accountId, personKey);
@@ -407,6 +409,7 @@ for (const backend of testBackends()) {
       assert.deepEqual(await database.db.selectFrom('life_events').select('id').where('account_id', '=', aino.accountId).execute(), []);
       assert.deepEqual(await database.db.selectFrom('life_event_consents').select('id').where('account_id', '=', aino.accountId).execute(), []);
       assert.deepEqual(await deliveriesOf(event.id), [], 'its deliveries went with it');
+      assert.deepEqual(await database.db.selectFrom('register_income_periods').select('period').where('account_id', '=', aino.accountId).execute(), []);
       assert.equal((await record({ accountId: aino.accountId })).deliveries, 0, 'no consent left: a new event goes nowhere');
       const mine = await app.inject({ url: '/api/v1/accounts/me/events', headers: { authorization: `Bearer ${aino.token}` } });
       assert.equal(mine.statusCode, 200, mine.body);

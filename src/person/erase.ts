@@ -3,6 +3,7 @@ import { audit } from '../audit/audit.ts';
 import { detachPerson } from '../identity/accounts/account-person.ts';
 import { eraseAccountEvents } from '../events/erase-account-events.ts';
 import { eraseProfile } from '../profile/erase-profile.ts';
+import { forgetRegisterData } from '../registers/forget-account.ts';
 import { appendConsentAudit } from '../transfers/audit-chain.ts';
 import { deleteAllChecks } from './checks.ts';
 import { lockPerson } from './person-key.ts';
@@ -29,6 +30,8 @@ export async function erasePerson(db: Db, person: string) {
     const profile = await eraseProfile(tx, person);
     const account = await tx.selectFrom('identity_account_persons').select('account_id').where('person', '=', person).executeTakeFirst();
     const events = account ? await eraseAccountEvents(tx, account.account_id) : { events: 0, consents: 0 };
+    // The income baseline a register connector keeps to tell a rise or a drop.
+    if (account) await forgetRegisterData(tx, account.account_id);
     const detached = await detachPerson(tx, person);
     await tx.deleteFrom('consent_rate_events').where('bucket', '=', `transfer-person:${person}`).execute();
     const summary = {
