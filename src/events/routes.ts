@@ -1,10 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyError } from 'fastify';
 import Type from 'typebox';
-import { HttpProblem, errorHandler, sendProblem } from '../http/problem.ts';
 import { MemberId, Plain } from '../http/console-schemas.ts';
 import { problems } from '../http/schemas.ts';
-import { requireAccountLogin } from '../identity/accounts/account-token.ts';
+import { accountTokenErrorHandler, requireAccountLogin } from '../identity/accounts/account-token.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
 import { EVENT_TYPES, EVENT_TYPE_NAMES } from './event-types.ts';
 import { listMyEvents } from './list-my-events.ts';
@@ -48,14 +46,7 @@ export const eventTypeRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
 /** The person's life events and their consents, with the citizen app's access token. */
 export const personEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // RFC 6750: a refused token is named in WWW-Authenticate, with its error code.
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof HttpProblem && (error.status === 401 || error.kind === 'insufficient-scope')) {
-      reply.header('www-authenticate', `Bearer realm="aurora-account", error="${String(error.extensions.error ?? 'invalid_token')}"`);
-      return sendProblem(reply, error.toProblem(request.url));
-    }
-    return errorHandler(error, request, reply);
-  });
+  app.setErrorHandler(accountTokenErrorHandler('aurora-account'));
   const security = [{ accountToken: [] }];
   const onRequest = requireAccountLogin();
   const db = () => app.aurora.database.db;

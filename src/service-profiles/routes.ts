@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyError } from 'fastify';
 import Type from 'typebox';
-import { HttpProblem, errorHandler, sendProblem } from '../http/problem.ts';
 import { problems } from '../http/schemas.ts';
-import { requireAccountLogin } from '../identity/accounts/account-token.ts';
+import { accountTokenErrorHandler, requireAccountLogin } from '../identity/accounts/account-token.ts';
 import { listRequests, requestReport } from './report.ts';
 import { requestEverywhere } from './request-everywhere.ts';
 
@@ -12,13 +10,7 @@ import { requestEverywhere } from './request-everywhere.ts';
  * own app received at their login) asks every service they logged in to, and reads who answered what.
  */
 export const serviceProfileRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof HttpProblem && (error.status === 401 || error.kind === 'insufficient-scope')) {
-      reply.header('www-authenticate', `Bearer realm="aurora-account", error="${String(error.extensions.error ?? 'invalid_token')}"`);
-      return sendProblem(reply, error.toProblem(request.url));
-    }
-    return errorHandler(error, request, reply);
-  });
+  app.setErrorHandler(accountTokenErrorHandler('aurora-account'));
   const security = [{ accountToken: [] }];
   const Status = Type.Union([Type.Literal('pending'), Type.Literal('exported'), Type.Literal('erased'), Type.Literal('nothing'), Type.Literal('refused'), Type.Literal('unreachable'), Type.Literal('failed'), Type.Literal('no-endpoint')]);
   const RequestItem = Type.Object({ id: Type.String(), kind: Type.Union([Type.Literal('export'), Type.Literal('erase')]), created_at: Type.String(), finished_at: Type.Union([Type.String(), Type.Null()]) });

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyError } from 'fastify';
 import Type from 'typebox';
-import { HttpProblem, errorHandler, sendProblem } from '../../http/problem.ts';
+import { HttpProblem } from '../../http/problem.ts';
 import { problems } from '../../http/schemas.ts';
-import { requireServiceForPerson } from './account-token.ts';
+import { accountTokenErrorHandler, requireServiceForPerson } from './account-token.ts';
 import { attributesForService } from './attributes-for-service.ts';
 
 /**
@@ -11,14 +10,7 @@ import { attributesForService } from './attributes-for-service.ts';
  * service for the person (an exchanged token, RFC 8693).
  */
 export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // RFC 6750: a refused token is named in WWW-Authenticate, with its error code.
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof HttpProblem && (error.status === 401 || error.kind === 'insufficient-scope')) {
-      reply.header('www-authenticate', `Bearer realm="aurora-api", error="${String(error.extensions.error ?? 'invalid_token')}"`);
-      return sendProblem(reply, error.toProblem(request.url));
-    }
-    return errorHandler(error, request, reply);
-  });
+  app.setErrorHandler(accountTokenErrorHandler('aurora-api'));
   app.get(
     '/api/v1/accounts/me/attributes',
     {

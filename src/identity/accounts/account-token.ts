@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { EmbeddedJWK, calculateJwkThumbprint, jwtVerify } from 'jose';
 import type Provider from 'oidc-provider';
-import { HttpProblem } from '../../http/problem.ts';
+import { HttpProblem, errorHandler, sendProblem } from '../../http/problem.ts';
 import { EXCHANGED, networkApiAudience } from '../token-exchange.ts';
 
 /**
@@ -115,5 +115,20 @@ export function requireAccountLogin() {
     if (token.gty?.split(' ').includes(EXCHANGED) || token.aud !== undefined || client.aurora_first_party !== true)
       throw insufficient("only the network's own app may act as the person here");
     request.account = { accountId: token.accountId!, clientId: token.clientId!, scopes: new Set((token.scope ?? '').split(' ').filter(Boolean)) };
+  };
+}
+
+/**
+ * The error handler of routes admitted by these tokens (RFC 6750): a refused token (401) or a missing
+ * scope (403 insufficient-scope) is named in WWW-Authenticate with its error code and `realm`; every
+ * other error goes to the network's one handler.
+ */
+export function accountTokenErrorHandler(realm: string) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof HttpProblem && (error.status === 401 || error.kind === 'insufficient-scope')) {
+      reply.header('www-authenticate', `Bearer realm="${realm}", error="${String(error.extensions.error ?? 'invalid_token')}"`);
+      return sendProblem(reply, error.toProblem(request.url));
+    }
+    return errorHandler(error, request, reply);
   };
 }

@@ -14,5 +14,11 @@ test('identity keys: the code wins over an eIDAS identifier; an eIDAS identifier
   assert.notEqual(eidas, identityKeyOf(randomBytes(32), { eidasIdentifier: 'DE/FI/abc' }), 'another subject key, another hash');
   assert.throws(() => identityKeyOf(key, {}), /identity code or an eIDAS identifier/);
   // No identity code's key is ever an eIDAS identifier's key (each has its own label).
-  fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 40 }), (text) => identityKeyOf(key, text) !== identityKeyOf(key, { eidasIdentifier: text.trim().toUpperCase() })));
+  fc.assert(
+    fc.property(
+      fc.string({ minLength: 1, maxLength: 40 }).filter((text) => text.trim() !== ''),
+      (text) => identityKeyOf(key, text) !== identityKeyOf(key, { eidasIdentifier: text.trim().toUpperCase() }),
+    ),
+  );
+  assert.throws(() => identityKeyOf(key, { identityCode: '   ' }), /identity code or an eIDAS identifier/, 'a blank code is no code');
 });

@@ -25,7 +25,8 @@ export function normaliseIdentityCode(code: string): string {
  */
 export function identityKeyOf(subjectKey: Buffer, identity: string | { identityCode?: string | undefined; eidasIdentifier?: string | undefined }): string {
   const { identityCode, eidasIdentifier } = typeof identity === 'string' ? { identityCode: identity, eidasIdentifier: undefined } : identity;
-  const input = identityCode ? `aurora-identity:${normaliseIdentityCode(identityCode)}` : eidasIdentifier ? `aurora-identity-eidas:${eidasIdentifier}` : undefined;
+  const code = identityCode ? normaliseIdentityCode(identityCode) : '';
+  const input = code ? `aurora-identity:${code}` : eidasIdentifier ? `aurora-identity-eidas:${eidasIdentifier}` : undefined;
   if (!input) throw new Error('an identity has an identity code or an eIDAS identifier');
   return createHmac('sha256', subjectKey).update(input, 'utf8').digest('base64url');
 }
