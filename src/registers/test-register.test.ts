@@ -17,7 +17,7 @@ import { TEST_ORIGIN, loginAndRedeem } from '../testing/oidc-login.ts';
 import { readIncomeRecord } from './incomes-register.ts';
 import { pollUntilCurrent } from './poll-connector.ts';
 import { readPopulationChange } from './population-register.ts';
-import { TEST_REGISTER_FILE, loadTestRegister, testIncomesService, testPopulationService, testRegisterConnectors } from './test-register.ts';
+import { TEST_REGISTER_FILE, loadTestRegister, monthOf, testIncomesService, testPopulationService, testRegisterConnectors } from './test-register.ts';
 
 const register = loadTestRegister();
 
@@ -64,6 +64,49 @@ test('every change and report it serves reads as the connectors read them, a mon
     sequence = answer.lastSequence;
   }
   assert.equal(polls, register.months);
+});
+
+test("a demo's register plays again after its last month: new record keys and report numbers, its dates a register's length on", async () => {
+  const population = testPopulationService(register, { cycle: true });
+  const firstRound = new Set<number>();
+  let after = 0;
+  for (let poll = 0; poll < register.months; poll++) {
+    const answer = await population(after);
+    for (const change of answer.muutokset as { kirjausavain: number }[]) firstRound.add(change.kirjausavain);
+    after = answer.viimeisinKirjausavain;
+  }
+  const again = await population(after);
+  assert.ok(again.muutokset.length > 0, 'the register starts over');
+  assert.equal(again.ajanTasalla, false);
+  type Change = { kirjausavain: number; muutospaiva: string };
+  const [first] = (await testPopulationService(register)(0)).muutokset as Change[];
+  const [replayed] = again.muutokset as Change[];
+  assert.equal(replayed!.muutospaiva, `${Number(first!.muutospaiva.slice(0, 4)) + register.months / 12}${first!.muutospaiva.slice(4)}`);
+  for (const change of again.muutokset as Change[]) {
+    assert.ok(!firstRound.has(change.kirjausavain), 'a record key of its own');
+    assert.ok('change' in readPopulationChange(change));
+  }
+  assert.ok(again.viimeisinKirjausavain > after);
+  assert.ok((await population(again.viimeisinKirjausavain)).muutokset.length > 0, 'and goes on');
+
+  const incomes = testIncomesService(register, { cycle: true });
+  let sequence = 0;
+  const reportIds = new Set<string>();
+  for (let poll = 0; poll < register.months; poll++) {
+    const answer = await incomes(sequence);
+    for (const report of answer.reports as { reportId: string }[]) reportIds.add(report.reportId);
+    sequence = answer.lastSequence;
+  }
+  const next = await incomes(sequence);
+  assert.ok(next.reports.length > 0);
+  for (const report of next.reports as { reportId: string }[]) {
+    assert.ok(!reportIds.has(report.reportId), 'a report of its own');
+    const read = readIncomeRecord(report);
+    assert.ok('change' in read, JSON.stringify(read));
+    assert.equal(read.change.period, monthOf(register, register.months));
+  }
+  // Without replay (the register as the tests read it), the end is the end.
+  assert.deepEqual((await testPopulationService(register)(after)).muutokset, []);
 });
 
 test('the shipped file is what the generator makes (it is deterministic)', async () => {
