@@ -47,11 +47,15 @@ export async function revokeOidcClient(db: Db, memberId: string, clientId: strin
   await db.transaction().execute(async (tx) => {
     const found = await memberClients(tx, memberId).where('id', '=', clientId).executeTakeFirst();
     if (!found) throw notFound(`the member has no OpenID Connect client ${clientId}`);
-    await tx.deleteFrom('identity_oidc_models').where('kind', '=', 'Client').where('id', '=', clientId).execute();
-    // Its codes, tokens and grants (sessions keep only references to grants, which then find nothing).
-    await tx.deleteFrom('identity_oidc_models').where('kind', '<>', 'Client').where(sql<string>`payload->>'clientId'`, '=', clientId).execute();
+    await deleteOidcClient(tx, clientId);
     await audit(tx, { actor, action: 'oidc-client.revoke', target: clientId, memberId });
   });
+}
+
+/** A client's record with its codes, tokens and grants (sessions keep only references to grants, which then find nothing). Call it in a transaction. */
+export async function deleteOidcClient(tx: Db, clientId: string): Promise<void> {
+  await tx.deleteFrom('identity_oidc_models').where('kind', '=', 'Client').where('id', '=', clientId).execute();
+  await tx.deleteFrom('identity_oidc_models').where('kind', '<>', 'Client').where(sql<string>`payload->>'clientId'`, '=', clientId).execute();
 }
 
 /** Changes a client's metadata under a row lock (call it in a transaction): `change` gets the stored, unsealed payload. */

@@ -3,8 +3,7 @@ import type { FastifyError, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { HttpProblem, errorHandler, sendProblem } from '../http/problem.ts';
 import { problems } from '../http/schemas.ts';
-import type { VerifiedToken } from '../identity/access-tokens.ts';
-import { AccountTokenRequired, verifyAccountToken } from '../identity/accounts/account-token.ts';
+import { AccountTokenRequired, verifyAccountToken, type AccountCaller } from '../identity/accounts/account-token.ts';
 import { personOfAccount } from '../identity/accounts/account-person.ts';
 import { requirePerson } from '../person/person-key.ts';
 import { limitAnonymous } from '../rate-limits/per-address.ts';
@@ -32,7 +31,7 @@ const PERSON_HELP = 'Needs `Authorization: Bearer <person key>` (the citizen app
 declare module 'fastify' {
   interface FastifyRequest {
     /** A service's access token carrying the store: scope asked for, set by requireStoreToken(). */
-    storeToken?: VerifiedToken;
+    storeToken?: AccountCaller;
     /** The profile a service's token may write to, set by findProfileWriter(). */
     profileWriter?: { person: string; clientId: string; clientName: string };
   }
@@ -106,8 +105,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
    * body is read, so that a caller without one gets 401 (or 403) whatever it sends.
    */
   const requireStoreToken = async (request: FastifyRequest) => {
-    const { token: found } = await verifyAccountToken(request);
-    const token: VerifiedToken = { accountId: found.accountId!, clientId: found.clientId!, scopes: new Set((found.scope ?? '').split(' ').filter(Boolean)) };
+    const { caller: token } = await verifyAccountToken(request);
     const name = (request.params as { name?: string }).name ?? '';
     if (!token.scopes.has(storeScope(name)))
       throw new HttpProblem(403, 'insufficient-scope', 'Scope missing', `this token does not carry ${storeScope(name)}: ask for it at login, and the person must agree`);

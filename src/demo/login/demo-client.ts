@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
 import * as client from 'openid-client';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../db/database.ts';
 import type { PayloadKeyring } from '../../keys/keys.ts';
 import { kyselyAdapter } from '../../identity/oidc-adapter.ts';
+import { deleteOidcClient } from '../../identity/oidc-clients.ts';
 import { registerOidcClient } from '../../identity/register-client.ts';
 import { injectFetch } from '../../identity/test-eid/test-eid.ts';
 
@@ -58,12 +58,7 @@ async function register(db: Db, keyring: PayloadKeyring, base: string, redirectU
   return winner.client_id;
 }
 
-async function removeClient(db: Db, clientId: string) {
-  await db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('identity_oidc_models').where('kind', '=', 'Client').where('id', '=', clientId).execute();
-    await tx.deleteFrom('identity_oidc_models').where('kind', '<>', 'Client').where(sql<string>`payload->>'clientId'`, '=', clientId).execute();
-  });
-}
+const removeClient = (db: Db, clientId: string) => db.transaction().execute((tx) => deleteOidcClient(tx, clientId));
 
 /** The demo's client for the network at `base`, registered if it has none there yet. */
 export async function demoClient(app: FastifyInstance, base: string): Promise<DemoClient> {

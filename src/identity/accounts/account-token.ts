@@ -91,7 +91,8 @@ export async function verifyAccountToken(request: FastifyRequest) {
     if (m[1]!.toLowerCase() !== 'dpop') throw new AccountTokenRequired('the token is DPoP-bound: send it as Authorization: DPoP with a DPoP proof');
     await checkDpop(request, provider, value, token.jkt);
   }
-  return { token, client };
+  const caller: AccountCaller = { accountId: token.accountId, clientId: token.clientId, scopes: new Set((token.scope ?? '').split(' ').filter(Boolean)) };
+  return { token, client, caller };
 }
 
 const insufficient = (detail: string) => new HttpProblem(403, 'insufficient-scope', 'Not allowed', detail, { error: 'insufficient_scope' });
@@ -99,22 +100,21 @@ const insufficient = (detail: string) => new HttpProblem(403, 'insufficient-scop
 /** A service acting for a person with an exchanged token for the network's API that holds `scope`. */
 export function requireServiceForPerson(scope?: string) {
   return async (request: FastifyRequest) => {
-    const { token } = await verifyAccountToken(request);
+    const { token, caller } = await verifyAccountToken(request);
     const audience = networkApiAudience(request.server.aurora.identity.provider.issuer);
     if (!token.gty?.split(' ').includes(EXCHANGED) || token.aud !== audience) throw new AccountTokenRequired(`exchange the person's access token for one for the network's API first (RFC 8693, audience ${audience})`);
-    const scopes = new Set((token.scope ?? '').split(' ').filter(Boolean));
-    if (scope && !scopes.has(scope)) throw insufficient(`the token does not hold the scope ${scope}`);
-    request.account = { accountId: token.accountId!, clientId: token.clientId!, scopes };
+    if (scope && !caller.scopes.has(scope)) throw insufficient(`the token does not hold the scope ${scope}`);
+    request.account = caller;
   };
 }
 
 /** The person themself, with an access token issued to a first-party client at their login. */
 export function requireAccountLogin() {
   return async (request: FastifyRequest) => {
-    const { token, client } = await verifyAccountToken(request);
+    const { token, client, caller } = await verifyAccountToken(request);
     if (token.gty?.split(' ').includes(EXCHANGED) || token.aud !== undefined || client.aurora_first_party !== true)
       throw insufficient("only the network's own app may act as the person here");
-    request.account = { accountId: token.accountId!, clientId: token.clientId!, scopes: new Set((token.scope ?? '').split(' ').filter(Boolean)) };
+    request.account = caller;
   };
 }
 
