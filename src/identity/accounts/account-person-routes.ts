@@ -6,8 +6,8 @@ import { problems } from '../../http/schemas.ts';
 import { requirePerson } from '../../person/person-key.ts';
 import { ACCOUNT_ATTACHES } from '../../profile/limits.ts';
 import { limitAnonymous } from '../../rate-limits/per-address.ts';
-import { AccessTokenRequired, verifyAccessToken } from '../access-tokens.ts';
 import { attachPersonKey } from './account-person.ts';
+import { AccountTokenRequired, verifyBearerTokenIn } from './account-token.ts';
 import { CITIZEN_CLIENT_ID } from '../citizen-client.ts';
 
 /**
@@ -20,7 +20,7 @@ import { CITIZEN_CLIENT_ID } from '../citizen-client.ts';
 export const accountPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpProblem && error.status === 401) {
-      reply.header('www-authenticate', error instanceof AccessTokenRequired ? 'Bearer realm="aurora-account", error="invalid_token"' : 'Bearer realm="aurora-person"');
+      reply.header('www-authenticate', error instanceof AccountTokenRequired ? `Bearer realm="aurora-account", error="${String(error.extensions.error ?? 'invalid_token')}"` : 'Bearer realm="aurora-person"');
       return sendProblem(reply, error.toProblem(request.url));
     }
     return errorHandler(error, request, reply);
@@ -55,7 +55,7 @@ export const accountPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const identity = app.aurora.identity;
-      const token = await verifyAccessToken(identity.provider, request.headers['aurora-access-token']);
+      const token = await verifyBearerTokenIn(identity.provider, request.headers['aurora-access-token']);
       if (token.clientId !== CITIZEN_CLIENT_ID) throw new HttpProblem(403, 'forbidden', 'Not allowed', 'only the citizen app’s own login attaches a person key');
       const personKey = /^Bearer +(\S+)$/i.exec(request.headers.authorization!.trim())![1]!;
       const result = await attachPersonKey(app.aurora.database.db, identity.keyring, identity.subjectKey, token.accountId, personKey);

@@ -72,6 +72,18 @@ async function checkDpop(request: FastifyRequest, provider: Provider, token: str
   if (!(await replay.unique(`api:${jkt}`, payload.jti, Math.floor(Date.now() / 1000) + PROOF_WINDOW_S * 2))) throw new AccountTokenRequired('the DPoP proof was used already', 'invalid_dpop_proof');
 }
 
+const TOKEN_VALUE = '[A-Za-z0-9._~+/-]{20,200}=*';
+
+/** The provider's access token `value`, unexpired, with its client and its grant still there (revoking either ends it). */
+async function findLiveToken(provider: Provider, value: string) {
+  const token = await provider.AccessToken.find(value);
+  if (!token?.accountId || !token.clientId || !token.grantId) throw new AccountTokenRequired('the access token is not valid or has expired');
+  const [client, grant] = await Promise.all([provider.Client.find(token.clientId), provider.Grant.find(token.grantId)]);
+  if (!client || !grant || grant.clientId !== token.clientId || grant.accountId !== token.accountId) throw new AccountTokenRequired('the access token is not valid or has expired');
+  const caller: AccountCaller = { accountId: token.accountId, clientId: token.clientId, scopes: new Set((token.scope ?? '').split(' ').filter(Boolean)) };
+  return { token, client, caller };
+}
+
 /**
  * The provider's access token of `Authorization: Bearer` (or `DPoP`, with its proof): valid,
  * unexpired, its client and grant still there; a DPoP-bound one only with a proof of its key for this
@@ -79,20 +91,28 @@ async function checkDpop(request: FastifyRequest, provider: Provider, token: str
  */
 export async function verifyAccountToken(request: FastifyRequest) {
   const header = request.headers.authorization?.trim() ?? '';
-  const m = /^(Bearer|DPoP) +([A-Za-z0-9._~+/-]{20,200}=*)$/i.exec(header);
+  const m = new RegExp(`^(Bearer|DPoP) +(${TOKEN_VALUE})$`, 'i').exec(header);
   if (!m) throw new AccountTokenRequired('send an access token: Authorization: Bearer <token> (or DPoP <token> with a DPoP proof)', 'invalid_request');
   const provider = request.server.aurora.identity.provider;
-  const value = m[2]!;
-  const token = await provider.AccessToken.find(value);
-  if (!token?.accountId || !token.clientId || !token.grantId) throw new AccountTokenRequired('the access token is not valid or has expired');
-  const [client, grant] = await Promise.all([provider.Client.find(token.clientId), provider.Grant.find(token.grantId)]);
-  if (!client || !grant || grant.clientId !== token.clientId || grant.accountId !== token.accountId) throw new AccountTokenRequired('the access token is not valid or has expired');
-  if (token.jkt) {
+  const found = await findLiveToken(provider, m[2]!);
+  if (found.token.jkt) {
     if (m[1]!.toLowerCase() !== 'dpop') throw new AccountTokenRequired('the token is DPoP-bound: send it as Authorization: DPoP with a DPoP proof');
-    await checkDpop(request, provider, value, token.jkt);
+    await checkDpop(request, provider, m[2]!, found.token.jkt);
   }
-  const caller: AccountCaller = { accountId: token.accountId, clientId: token.clientId, scopes: new Set((token.scope ?? '').split(' ').filter(Boolean)) };
-  return { token, client, caller };
+  return found;
+}
+
+/**
+ * An access token sent in a header of its own (the citizen app's `Aurora-Access-Token`, when its
+ * Authorization header carries the person key): bearer only, since a DPoP- or mTLS-bound token used
+ * without its proof would lose its binding.
+ */
+export async function verifyBearerTokenIn(provider: Provider, value: string | undefined): Promise<AccountCaller> {
+  if (!value) throw new AccountTokenRequired('send an access token of the network’s OpenID Provider');
+  if (!new RegExp(`^${TOKEN_VALUE}$`).test(value)) throw new AccountTokenRequired('the access token is malformed');
+  const { token, caller } = await findLiveToken(provider, value);
+  if (token.jkt || token['x5t#S256']) throw new AccountTokenRequired('a sender-constrained (DPoP or mTLS) token is not accepted here: ask for a bearer token');
+  return caller;
 }
 
 const insufficient = (detail: string) => new HttpProblem(403, 'insufficient-scope', 'Not allowed', detail, { error: 'insufficient_scope' });
