@@ -13,7 +13,7 @@ const T = {
   fi: {
     title: 'Demo: Nettilukion oma asiointi',
     banner:
-      'Tämä on Aurora-verkon esittelypalvelu, ei oikea palvelu. Se näyttää, mitä palvelu saa tietää, kun kirjaudut Aurora-tunnuksella. Se säilyttää saamansa tiedot, kunnes poistat ne Aurora-sovelluksessa.',
+      'Tämä on Aurora-verkon esittelypalvelu, ei oikea palvelu. Se näyttää, mitä palvelu saa tietää, kun kirjaudut Aurora-tunnuksella ja kun annat sen kuulla elämäntapahtumistasi. Se säilyttää saamansa tiedot, kunnes poistat ne Aurora-sovelluksessa.',
     lead: 'Kirjaudu sisään Aurora-tunnuksella. Aurora kysyy sinulta, mitä tietoja tämä palvelu saa: ikäsi profiilistasi ja kotikuntasi. Voit antaa molemmat, toisen tai ei kumpaakaan.',
     login: 'Kirjaudu sisään Aurora-tunnuksella',
     welcome: 'Olet kirjautunut sisään',
@@ -45,7 +45,7 @@ const T = {
   sv: {
     title: 'Demo: Nätgymnasiets e-tjänst',
     banner:
-      'Det här är en demotjänst i Aurora-nätverket, inte en riktig tjänst. Den visar vad en tjänst får veta när du loggar in med Aurora. Den sparar det den fick tills du raderar det i Aurora-appen.',
+      'Det här är en demotjänst i Aurora-nätverket, inte en riktig tjänst. Den visar vad en tjänst får veta när du loggar in med Aurora och när du låter den höra om dina livshändelser. Den sparar det den fick tills du raderar det i Aurora-appen.',
     lead: 'Logga in med Aurora. Aurora frågar dig vilka uppgifter tjänsten får: din ålder från din profil och din hemkommun. Du kan ge båda, den ena eller ingen.',
     login: 'Logga in med Aurora',
     welcome: 'Du är inloggad',
@@ -77,7 +77,7 @@ const T = {
   en: {
     title: 'Demo: Online school e-service',
     banner:
-      'This is a demo service of the Aurora network, not a real service. It shows what a service learns when you log in with Aurora. It keeps what it was given until you erase it in the Aurora app.',
+      'This is a demo service of the Aurora network, not a real service. It shows what a service learns when you log in with Aurora and when you let it hear of your life events. It keeps what it was given until you erase it in the Aurora app.',
     lead: 'Log in with Aurora. Aurora asks you what this service may get: your age from your profile and your home municipality. You can give both, one or neither.',
     login: 'Log in with Aurora',
     welcome: 'You are logged in',
