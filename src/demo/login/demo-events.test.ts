@@ -7,6 +7,8 @@ import { signingSecrets } from '../../events/endpoint-secrets.ts';
 import { EVENT_TYPE_NAMES } from '../../events/event-types.ts';
 import { listEventServices } from '../../events/list-event-services.ts';
 import { buildServer } from '../../http/server.ts';
+import { deleteEndpoint } from '../../events/delete-endpoint.ts';
+import { HttpProblem } from '../../http/problem.ts';
 import { DEMO_MEMBER_ID } from '../../members/demo-member.ts';
 import { callSigner } from '../../service-profiles/signed-call.ts';
 import { createTestDatabase, testBackends } from '../../testing/databases.ts';
@@ -133,6 +135,25 @@ for (const backend of testBackends()) {
       assert.equal(erased.statusCode, 204);
       assert.deepEqual((await heard()).filter((h) => h.subject === subject), [], 'what it heard of the person is gone');
       assert.equal((await heard()).filter((h) => h.subject === 'someone-else').length, 1, "others' stay");
+    });
+
+    test('registered again (the address changed), the service gets a new endpoint and the old one goes, with its subscriptions; another member cannot remove it', async () => {
+      const old = await database.db.selectFrom('event_endpoints').select('id').executeTakeFirstOrThrow();
+      await assert.rejects(deleteEndpoint(database.db, '00000000-0000-4000-8000-000000000000', old.id, 'test'), (error: unknown) => error instanceof HttpProblem && error.status === 404);
+      await database.db.updateTable('demo_login_client').set({ redirect_uri: 'http://localhost:8080/elsewhere' }).execute();
+      await setUpDemoLoginService(app);
+      const endpoints = await database.db.selectFrom('event_endpoints').select(['id', 'client_id']).execute();
+      assert.equal(endpoints.length, 1);
+      assert.notEqual(endpoints[0]!.id, old.id);
+      assert.notEqual(endpoints[0]!.client_id, clientId, 'for the new client');
+      assert.deepEqual(await database.db.selectFrom('event_subscriptions').select('endpoint_id').where('endpoint_id', '=', old.id).execute(), []);
+      const kept = await database.db.selectFrom('demo_service_webhook').select(['endpoint_id', 'client_id']).executeTakeFirstOrThrow();
+      assert.deepEqual(kept, { endpoint_id: endpoints[0]!.id, client_id: endpoints[0]!.client_id });
+      // The new secret is the one the service checks with.
+      const row = await database.db.selectFrom('event_endpoints').selectAll().executeTakeFirstOrThrow();
+      const fresh = signingSecrets(app.aurora.consent.keyring, row, new Date())[0]!;
+      assert.equal((await post('d-20', event('d-20', 'subject-b'), { key: fresh })).statusCode, 204);
+      assert.equal((await post('d-21', event('d-21', 'subject-b'))).statusCode, 401, 'the old secret no longer');
     });
   });
 }
