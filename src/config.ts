@@ -264,7 +264,7 @@ export const VARIABLES = {
   }),
   AURORA_PRIVATE_DESTINATIONS: declare({
     description:
-      "Whether the network may call addresses of its own machine or a private network when a member configured them (a service's profile endpoint, a life events webhook): a member could otherwise make the network call what only it can reach. `off` refuses them (the call is reported as failed, a webhook delivery's try fails with the reason); `on` allows them (a development machine, where the demo service is the server itself).",
+      "Whether the network may call addresses of its own machine or a private network when a member configured them (a service's profile endpoint, a life events webhook): a member could otherwise make the network call what only it can reach. `off` refuses them (the call is reported as failed, a webhook delivery's try fails with the reason); `on` allows them (a development machine). Where the demo's pages are served (never in production), the demo service's own webhook at the network's address is called either way.",
     expected: 'on or off',
     shownDefault: '`off` with `NODE_ENV=production`, else `on`',
     example: 'off',

@@ -5,6 +5,7 @@ import { prepareAdminSocket, type AdminSocketPlace } from './admin-socket/socket
 import { startAdminSocket, stopAdminSocket } from './admin-socket/server.ts';
 import { loadDemoIfFirstStart } from './demo/catalogue.ts';
 import { setUpDemoService } from './demo/receiving-service.ts';
+import { setUpDemoLoginService } from './demo/login/demo-client.ts';
 import { databaseTarget, isProduction, loadConfig, type StorageOptions } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { buildServer } from './http/server.ts';
@@ -63,6 +64,8 @@ export async function serve(options: ServeOptions): Promise<RunningNetwork> {
     const address = await app.listen({ port: options.port, host: options.host });
     // After listening, so that its landing URLs name the port really served (also for --port 0).
     if (demo && demoService) await setUpDemoService(database.db, { publicUrl: config.AURORA_PUBLIC_URL, port: (app.server.address() as AddressInfo).port }, app.log);
+    // The demo service that logs in with Aurora, and its webhook for life events, so that people can let it hear of theirs (on every demo start: a data folder from before the webhook gets it too).
+    if (demoService) await setUpDemoLoginService(app);
     app.log.info({ database: database.kind, location: database.location }, `Aurora is serving on ${address}`);
     return {
       app,

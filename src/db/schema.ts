@@ -50,6 +50,8 @@ export interface DB {
   profile_request_calls: ProfileRequestCallTable;
   demo_login_client: DemoLoginClientTable;
   demo_login_people: DemoLoginPersonTable;
+  demo_service_webhook: DemoServiceWebhookTable;
+  demo_service_events: DemoServiceEventTable;
   life_events: LifeEventTable;
   life_event_consents: LifeEventConsentTable;
   event_endpoints: EventEndpointTable;
@@ -650,6 +652,26 @@ export interface DemoLoginPersonTable {
   claims: JSONColumnType<Record<string, unknown>, string, string>;
   first_seen_at: Defaulted<Date>;
   last_seen_at: Defaulted<Date>;
+}
+
+export interface DemoServiceWebhookTable {
+  id: number;
+  client_id: string;
+  endpoint_id: string;
+  url: string;
+  secret_key_id: string;
+  secret_sealed: string;
+  created_at: Defaulted<Date>;
+}
+
+export interface DemoServiceEventTable {
+  webhook_id: string;
+  client_id: string;
+  subject: string;
+  type: string;
+  data: JSONColumnType<Record<string, unknown>, string, string>;
+  occurred_at: Timestamp;
+  received_at: Defaulted<Date>;
 }
 
 type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;

@@ -159,15 +159,18 @@ export function pickLanguage(query: string | undefined, acceptLanguage: string |
 }
 
 /** One attribute's value as a person would say it (plain text, not yet escaped); raw JSON for anything unexpected. */
+/** A municipality code as people read it: its name in the language (Finnish where it has none) and the code. */
+export function municipalityText(code: string, lang: Language): string {
+  const municipality = codeLists().municipalities.find((m) => m.code === code);
+  const place = municipality?.name[lang] ?? municipality?.name.fi;
+  return place ? `${place} (${code})` : code;
+}
+
 function spoken(name: string, value: unknown, lang: Language): string | { label: string; value: string }[] {
   const t = T[lang];
   if (name === 'age' && typeof value === 'number') return t.years(value);
   if (name === 'tampere_demo_flag' && typeof value === 'boolean') return value ? t.yes : t.no;
-  if (name === 'municipality_code' && typeof value === 'string') {
-    const municipality = codeLists().municipalities.find((m) => m.code === value);
-    const place = municipality?.name[lang] ?? municipality?.name.fi;
-    return place ? `${place} (${value})` : value;
-  }
+  if (name === 'municipality_code' && typeof value === 'string') return municipalityText(value, lang);
   if (name === 'life_situation_meters' && value && typeof value === 'object' && !Array.isArray(value))
     return Object.entries(value as Record<string, unknown>).map(([meter, ratings]) => {
       const label = METER_TEXTS[meter as Meter]?.name[lang] ?? meter;

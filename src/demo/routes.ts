@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { CONTENT_SECURITY_POLICY, deskPage, pickLanguage } from './pages.ts';
@@ -7,10 +7,12 @@ import { DEMO_PROFILE_PATH, demoClient } from './login/demo-client.ts';
 import { LOGIN_COOKIE, finishDemoLogin, openPendingLogin, startDemoLogin } from './login/login-flow.ts';
 import { demoLoggedInPage, demoLoginFailedPage, demoServicePage } from './login/pages.ts';
 import { answerGdprCall } from './login/profile-api.ts';
+import { DEMO_EVENTS_PATH, heardEvents, receiveDemoEvent } from './login/demo-events.ts';
 
 /**
  * The demo services' pages: the receiving service's landing page of a link and the desk that reads a
- * code; the demo service that logs people in with Aurora, and its profile (GDPR) API.
+ * code; the demo service that logs people in with Aurora, its profile (GDPR) API and its webhook for
+ * life events.
  */
 
 function html(reply: FastifyReply, page: DemoPage) {
@@ -90,7 +92,7 @@ export const demoServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!demo) return html(reply, { status: 503, html: demoLoginFailedPage(lang, 'unavailable') });
       const outcome = await finishDemoLogin(app.aurora.database.db, demo, pending, new URLSearchParams(request.query as Record<string, string>));
       if (!outcome.ok) return html(reply, { status: outcome.reason === 'cancelled' ? 200 : 400, html: demoLoginFailedPage(lang, outcome.reason) });
-      return html(reply, { status: 200, html: demoLoggedInPage(lang, outcome) });
+      return html(reply, { status: 200, html: demoLoggedInPage(lang, { ...outcome, heard: await heardEvents(app.aurora.database.db, outcome.subject) }) });
     },
   );
 
@@ -115,4 +117,19 @@ export const demoServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
   app.get(`${DEMO_PROFILE_PATH}/:subject`, { schema: gdprSchema }, (request, reply) => gdpr(request, reply, 'GET', request.params.subject, false));
   app.delete(`${DEMO_PROFILE_PATH}/:subject`, { schema: gdprSchema }, (request, reply) => gdpr(request, reply, 'DELETE', request.params.subject, request.query.dry_run === 'true'));
+
+  // The webhook: the signature is over the body exactly as sent, so this route alone reads it as a string.
+  await app.register(async (plain) => {
+    const hook = plain.withTypeProvider<TypeBoxTypeProvider>();
+    hook.addContentTypeParser(['application/cloudevents+json', 'application/json'], { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
+    const header = Type.Optional(Type.String({ maxLength: 1000 }));
+    hook.post(
+      DEMO_EVENTS_PATH,
+      { schema: { hide: true, headers: Type.Object({ 'webhook-id': header, 'webhook-timestamp': header, 'webhook-signature': header }), body: Type.String({ maxLength: 64 * 1024 }) } },
+      async (request, reply) => {
+        await receiveDemoEvent(app.aurora.database.db, app.aurora.consent.keyring, request.body, request.headers);
+        return reply.status(204).header('cache-control', 'no-store').send();
+      },
+    );
+  });
 };

@@ -34,6 +34,8 @@ export interface DeliverDeps {
   subjectOf: SubjectOf;
   /** Whether endpoints on this machine or a private network may be called (AURORA_PRIVATE_DESTINATIONS). */
   allowPrivate: boolean;
+  /** Origins called whatever their address: the network's own on a demo start, for the demo service's webhook. */
+  allowOrigins?: readonly string[];
   lookup?: AddressLookup;
   /** The schedule's clock (tests move it instead of sleeping); the database's rows are compared with it. */
   now?: () => Date;
@@ -65,7 +67,7 @@ async function send(deps: DeliverDeps, row: Claimed, now: Date, timeoutMs: numbe
   if (!subject) return { ok: false, httpStatus: null, error: 'the service is no longer registered at the network' };
   if (!isEventType(row.event_type)) return { ok: false, httpStatus: null, error: `unknown event type ${row.event_type}` };
   const url = new URL(row.url);
-  const refused = await refusedDestination(url, { allowPrivate: deps.allowPrivate, ...(deps.lookup ? { lookup: deps.lookup } : {}) });
+  const refused = await refusedDestination(url, { allowPrivate: deps.allowPrivate, allowOrigins: deps.allowOrigins, ...(deps.lookup ? { lookup: deps.lookup } : {}) });
   if (refused) return { ok: false, httpStatus: null, error: refused };
   const event = new CloudEvent({
     id: row.id,

@@ -26,6 +26,11 @@ describe('where configured requests may go', () => {
     assert.match((await refusedDestination(new URL('http://127.0.0.1:8080/demo'), { allowPrivate: false, lookup })) ?? '', /127\.0\.0\.1/);
     assert.match((await refusedDestination(new URL('http://[::1]:8080/demo'), { allowPrivate: false, lookup })) ?? '', /::1/);
     assert.equal(await refusedDestination(new URL('http://127.0.0.1:8080/demo'), { allowPrivate: true, lookup }), undefined);
+    // The demo's own origin, exactly: another port or host on this machine is still refused.
+    const own = { allowPrivate: false, allowOrigins: ['http://localhost:8080'], lookup: async () => [{ address: '127.0.0.1' }] };
+    assert.equal(await refusedDestination(new URL('http://localhost:8080/demo/service/events'), own), undefined);
+    assert.match((await refusedDestination(new URL('http://localhost:8081/demo/service/events'), own)) ?? '', /127\.0\.0\.1/);
+    assert.match((await refusedDestination(new URL('http://127.0.0.1:8080/demo/service/events'), own)) ?? '', /127\.0\.0\.1/);
     const failing = async () => {
       throw new Error('ENOTFOUND');
     };

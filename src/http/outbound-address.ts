@@ -53,9 +53,13 @@ export function isSpecialAddress(address: string): boolean {
 export type AddressLookup = (host: string) => Promise<{ address: string }[]>;
 const systemLookup: AddressLookup = (host) => lookup(host, { all: true, verbatim: true });
 
-/** Why a request to `url` must not be sent (a sentence for the report), or undefined when it may. */
-export async function refusedDestination(url: URL, options: { allowPrivate: boolean; lookup?: AddressLookup }): Promise<string | undefined> {
-  if (options.allowPrivate) return undefined;
+/**
+ * Why a request to `url` must not be sent (a sentence for the report), or undefined when it may.
+ * `allowOrigins` are let through whatever their address: the network's own origin on a demo start,
+ * where the demo service it calls is this very server.
+ */
+export async function refusedDestination(url: URL, options: { allowPrivate: boolean; allowOrigins?: readonly string[] | undefined; lookup?: AddressLookup }): Promise<string | undefined> {
+  if (options.allowPrivate || options.allowOrigins?.includes(url.origin)) return undefined;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: { address: string }[];
   try {

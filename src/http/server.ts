@@ -29,6 +29,7 @@ import { auroraaiSessionRoutes } from './auroraai/session-attributes.ts';
 import { auroraaiRedirectRoutes } from './auroraai/redirect-routes.ts';
 import { personRoutes } from '../person/routes.ts';
 import { demoServiceRoutes } from '../demo/routes.ts';
+import { DEMO_WEBHOOK_SECRET_SEALED } from '../demo/login/demo-events.ts';
 import { ConsentService, type ConsentOptions } from '../transfers/transfers.ts';
 import { consoleRoutes } from './console-routes.ts';
 import { bootstrapAdmin } from '../staff/staff.ts';
@@ -136,7 +137,7 @@ function fastifyTrustProxy(trust: TrustProxy): FastifyServerOptions['trustProxy'
 const VERSION = '0.1.0';
 
 /** The sealed values that live until a person or an administrator deletes them: the payload-reseal job moves them to the current key. */
-export const LONG_LIVED_SEALED_COLUMNS = [PROFILE_KEYS_SEALED, ACCOUNT_PERSON_KEYS_SEALED, PERSON_CHECKS_SEALED, TOTP_SECRETS_SEALED, ENDPOINT_SECRETS_SEALED] as const;
+export const LONG_LIVED_SEALED_COLUMNS = [PROFILE_KEYS_SEALED, ACCOUNT_PERSON_KEYS_SEALED, PERSON_CHECKS_SEALED, TOTP_SECRETS_SEALED, ENDPOINT_SECRETS_SEALED, DEMO_WEBHOOK_SECRET_SEALED] as const;
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   // A bad variable stops the start, before anything is opened, rather than failing quietly later
@@ -304,7 +305,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(personRoutes);
   await app.register(consoleRoutes);
   // Public pages that redeem as the demo client: a production start has none.
-  if ((options.demoPages ?? true) && !isProduction(config)) await app.register(demoServiceRoutes);
+  const demoPages = (options.demoPages ?? true) && !isProduction(config);
+  if (demoPages) await app.register(demoServiceRoutes);
   // Suomi.fi e-Identification, when configured; a half-done configuration is logged and stays off.
   const suomifi = await suomifiSettingsFromEnv();
   if (suomifi.problem) app.log.warn(suomifi.problem);
@@ -376,6 +378,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         issuer: identity.provider.issuer,
         subjectOf: pairwiseSubjects(identity.provider, consent.subjectKey),
         allowPrivate: config.AURORA_PRIVATE_DESTINATIONS ?? !isProduction(config),
+        // The demo service's webhook is this server (on localhost, say): its own origin only, and only where the demo's pages are served.
+        ...(demoPages ? { allowOrigins: [new URL(identity.provider.issuer).origin] } : {}),
       },
       options.eventDeliveryIntervalMs ?? 5_000,
     );

@@ -65,11 +65,11 @@ for (const backend of testBackends()) {
       );
     });
 
-    test("every column the server's job reseals is there, TOTP secrets, attached person keys and webhook signing secrets too", async () => {
+    test("every column the server's job reseals is there, TOTP secrets, attached person keys and webhook signing secrets (the network's and the demo service's copy) too", async () => {
       const outcomes = await resealAll(database.db, rotated, LONG_LIVED_SEALED_COLUMNS);
       assert.deepEqual(
         outcomes.map((o) => o.table),
-        ['profile_keys', 'identity_account_persons', 'person_checks', 'staff_users', 'event_endpoints'],
+        ['profile_keys', 'identity_account_persons', 'person_checks', 'staff_users', 'event_endpoints', 'demo_service_webhook'],
       );
     });
   });

@@ -99,7 +99,7 @@ export const VIEWPORTS = {
 export async function newContext(
   browser: Browser,
   network: Network,
-  options: { viewport?: keyof typeof VIEWPORTS; locale?: string; geolocation?: { latitude: number; longitude: number }; bypassCSP?: boolean } = {},
+  options: { viewport?: keyof typeof VIEWPORTS; locale?: string; geolocation?: { latitude: number; longitude: number }; bypassCSP?: boolean; /** The browser's time zone (default the machine's): Europe/Helsinki where the app's times are compared with a page the server wrote in Finnish time. */ timezoneId?: string } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
     viewport: VIEWPORTS[options.viewport ?? 'desktop'],
@@ -110,6 +110,7 @@ export async function newContext(
     // axe is injected as a script, which the app's Content-Security-Policy would refuse.
     bypassCSP: options.bypassCSP ?? true,
     ...(options.geolocation ? { geolocation: options.geolocation, permissions: ['geolocation'] } : {}),
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
   });
   const origin = new URL(network.url).origin;
   await context.route(

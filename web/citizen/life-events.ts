@@ -51,10 +51,15 @@ export const RECOMMENDER_EVENT: Partial<Record<EventTypeName, string>> = {
 
 const FITS_SHOWN = 3;
 
-/** The services that fit a life event, as the Find view asks for them. */
-export async function servicesThatFit(type: EventTypeName, language: Language): Promise<Recommendation['items']> {
+/**
+ * The services that fit a life event, as the Find view asks for them: where the event names a
+ * municipality (the new home, after a move), that municipality's services and nationwide ones.
+ */
+export async function servicesThatFit(type: EventTypeName, language: Language, municipality?: string | null): Promise<Recommendation['items']> {
   const lifeEvent = RECOMMENDER_EVENT[type];
   if (!lifeEvent) return [];
-  const recommendation = await api<Recommendation>('/api/v1/recommendations', { body: { language, limit: FITS_SHOWN, life_event: lifeEvent } });
+  const recommendation = await api<Recommendation>('/api/v1/recommendations', {
+    body: { language, limit: FITS_SHOWN, life_event: lifeEvent, ...(municipality ? { municipality_code: municipality } : {}) },
+  });
   return recommendation.items.slice(0, FITS_SHOWN);
 }

@@ -6,6 +6,8 @@ import { kyselyAdapter } from '../../identity/oidc-adapter.ts';
 import { deleteOidcClient } from '../../identity/oidc-clients.ts';
 import { registerOidcClient } from '../../identity/register-client.ts';
 import { injectFetch } from '../../identity/test-eid/test-eid.ts';
+import { DEMO_MEMBER_ID, ensureDemoMember } from '../../members/demo-member.ts';
+import { ensureDemoEndpoint } from './demo-events.ts';
 
 /**
  * The demo service's registration at the network's OpenID Provider: a client like any member's
@@ -13,7 +15,8 @@ import { injectFetch } from '../../identity/test-eid/test-eid.ts';
  * rather than at start, so that a network started before the demo login existed gets it too, and
  * registered again when the network's public address changed (its redirect URI must be reachable).
  * The secret is the one the provider keeps sealed for the client: the demo reads it from there
- * instead of keeping a second copy. The demo reaches the provider in-process (injectFetch), as the
+ * instead of keeping a second copy. The client is the demo member's service, and its webhook for life
+ * events is set up with it (demo-events.ts). The demo reaches the provider in-process (injectFetch), as the
  * test eID does: it is part of this server, and its calls must not depend on the machine's network.
  */
 
@@ -30,9 +33,11 @@ export interface DemoClient {
   configuration: client.Configuration;
 }
 
+/** The client's secret, when the client is registered as the demo member's service (one from before the demo member is registered again). */
 async function storedSecret(db: Db, keyring: PayloadKeyring, clientId: string): Promise<string | undefined> {
   const payload = await new (kyselyAdapter(db, keyring))('Client').find(clientId);
-  return typeof payload?.client_secret === 'string' ? payload.client_secret : undefined;
+  if (payload?.aurora_member_id !== DEMO_MEMBER_ID) return undefined;
+  return typeof payload.client_secret === 'string' ? payload.client_secret : undefined;
 }
 
 async function register(db: Db, keyring: PayloadKeyring, base: string, redirectUri: string): Promise<string> {
@@ -41,6 +46,8 @@ async function register(db: Db, keyring: PayloadKeyring, base: string, redirectU
     redirectUris: [redirectUri],
     scopes: [...DEMO_LOGIN_SCOPES],
     profileEndpoint: `${base}${DEMO_PROFILE_PATH}`,
+    // A member's service, so that it can hear life events (they go to members' services only).
+    memberId: await ensureDemoMember(db),
     actor: 'demo',
   });
   // Two servers may register at once: the first row wins, the other's client is removed again.
@@ -76,6 +83,8 @@ export async function demoClient(app: FastifyInstance, base: string): Promise<De
     secret = await storedSecret(db, keyring, clientId);
     if (!secret) throw new Error('the demo client was registered without a secret');
   }
+  // Its webhook for life events goes with the client: a new client (or address) gets a new endpoint.
+  await ensureDemoEndpoint(db, keyring, base, clientId);
   return { clientId, redirectUri, configuration: await configurationOf(app, clientId, secret) };
 }
 
@@ -94,4 +103,13 @@ function configurationOf(app: FastifyInstance, clientId: string, secret: string)
   configurations.set(app, { key, configuration });
   configuration.catch(() => configurations.delete(app));
   return configuration;
+}
+
+/** On a demo start: the demo service registered with its webhook now, rather than on its first page; a failure is a warning, not a failed start. */
+export async function setUpDemoLoginService(app: FastifyInstance): Promise<void> {
+  try {
+    await demoClient(app, new URL(app.aurora.identity.provider.issuer).origin);
+  } catch (error) {
+    app.log.warn({ err: error }, 'the demo service that logs in with Aurora is not set up yet; its first page tries again');
+  }
 }

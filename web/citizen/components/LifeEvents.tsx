@@ -3,21 +3,25 @@ import { useTranslation } from 'react-i18next';
 import { Button, LoadingSpinner } from 'suomifi-ui-components';
 import { currentLanguage } from '../../shared/i18n.ts';
 import { AppLink } from '../../shared/router.tsx';
-import { asAccount, servicesThatFit, type EventTypeName, type MyEvent } from '../life-events.ts';
+import { asAccount, servicesThatFit, type MyEvent } from '../life-events.ts';
 import { formatDate, formatDateTime, loc, textLanguageOf } from '../text.ts';
 import type { RecommendationItem } from '../types.ts';
+import { useMunicipalities } from './MunicipalitySelect.tsx';
 import { Problem } from './Problem.tsx';
 
 /**
  * "What happened": the person's life events from the registers, newest first, each with the
  * services that were told of it and when, and the services that fit it (the recommender's
- * life-event path, as the Find view asks).
+ * life-event path, as the Find view asks, in the event's municipality where it names one).
  */
+const fitsKey = (event: Pick<MyEvent, 'type' | 'municipality'>) => `${event.type}/${event.municipality ?? ''}`;
+
 export function LifeEvents({ token }: { token: string }) {
   const { t, i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
   const [events, setEvents] = useState<MyEvent[] | null>(null);
-  const [fits, setFits] = useState<Partial<Record<EventTypeName, RecommendationItem[]>>>({});
+  const [fits, setFits] = useState<Record<string, RecommendationItem[]>>({});
+  const municipalities = useMunicipalities();
   const [error, setError] = useState<Error | null>(null);
 
   const load = useCallback(async () => {
@@ -32,10 +36,10 @@ export function LifeEvents({ token }: { token: string }) {
 
   useEffect(() => {
     if (!events) return;
-    const types = [...new Set(events.map((e) => e.type))];
+    const asked = [...new Map(events.map((e) => [fitsKey(e), e] as const)).entries()];
     let current = true;
     // A service list that cannot be had leaves the event shown without it: the event is what matters.
-    void Promise.all(types.map(async (type) => [type, await servicesThatFit(type, language).catch(() => [])] as const)).then((found) => {
+    void Promise.all(asked.map(async ([key, e]) => [key, await servicesThatFit(e.type, language, e.municipality).catch(() => [])] as const)).then((found) => {
       if (current) setFits(Object.fromEntries(found));
     });
     return () => {
@@ -59,6 +63,9 @@ export function LifeEvents({ token }: { token: string }) {
                   {loc(event.name ?? undefined, language) || event.type}
                   <span className="life-event__date">, {formatDate(event.occurred_at, language)}</span>
                 </h3>
+                {event.type === 'moved' && event.municipality && (
+                  <p>{t('events.movedTo', { municipality: municipalities.find((m) => m.code === event.municipality)?.name ?? event.municipality })}</p>
+                )}
                 <h4>{t('events.told')}</h4>
                 {event.told.length === 0 ? (
                   <p>{t('events.toldNone')}</p>
@@ -69,7 +76,7 @@ export function LifeEvents({ token }: { token: string }) {
                     ))}
                   </ul>
                 )}
-                <FitsFor items={fits[event.type]} />
+                <FitsFor items={fits[fitsKey(event)]} />
               </article>
             </li>
           ))}

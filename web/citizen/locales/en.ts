@@ -344,6 +344,7 @@ const en = {
     none: 'No life events yet. When you move or a child is born in your family, for example, you will see it here.',
     told: 'Who was told',
     toldNone: 'No one. Services hear of events only if you allow it below.',
+    movedTo: 'New home municipality: {{municipality}}',
     toldAt: '{{service}} was told on {{when}}',
     fits: 'Services that may help',
     refresh: 'Refresh the events',

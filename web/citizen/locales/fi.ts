@@ -346,6 +346,7 @@ const fi = {
     none: 'Ei vielä elämäntapahtumia. Kun esimerkiksi muutat tai perheeseesi syntyy lapsi, näet sen täällä.',
     told: 'Kenelle kerrottiin',
     toldNone: 'Ei kenellekään. Palvelut kuulevat tapahtumista vain, jos annat siihen luvan alla.',
+    movedTo: 'Uusi kotikunta: {{municipality}}',
     toldAt: '{{service}} sai tiedon {{when}}',
     fits: 'Palveluja, joista voi olla apua',
     refresh: 'Päivitä tapahtumat',

@@ -344,6 +344,7 @@ const sv = {
     none: 'Inga livshändelser ännu. När du till exempel flyttar eller ett barn föds i din familj ser du det här.',
     told: 'Vem som fick veta',
     toldNone: 'Ingen. Tjänster får veta om händelser bara om du tillåter det nedan.',
+    movedTo: 'Ny hemkommun: {{municipality}}',
     toldAt: '{{service}} fick veta {{when}}',
     fits: 'Tjänster som kan hjälpa',
     refresh: 'Uppdatera händelserna',
