@@ -1,5 +1,5 @@
-import type { Db } from '../db/database.ts';
-import type { EventDeliveryStatus } from '../db/schema.ts';
+import type { Db } from '../../db/database.ts';
+import type { EventDeliveryStatus } from '../../db/schema.ts';
 
 export interface DeliveryItem {
   id: string;
@@ -21,7 +21,8 @@ export async function listDeliveries(db: Db, memberId: string, options: { status
     .innerJoin('event_endpoints as e', 'e.id', 'd.endpoint_id')
     .innerJoin('life_events as ev', 'ev.id', 'd.event_id')
     .select(['d.id', 'd.endpoint_id', 'ev.type', 'd.status', 'd.attempts', 'd.next_attempt_at', 'd.last_http_status', 'd.last_error', 'd.delivered_at', 'd.created_at'])
-    .where('e.member_id', '=', memberId);
+    .where('e.member_id', '=', memberId)
+    .where('e.removed_at', 'is', null);
   if (options.status) query = query.where('d.status', '=', options.status);
   const rows = await query.orderBy('d.created_at', 'desc').orderBy('d.id').limit(options.limit ?? 100).execute();
   return rows.map((r) => ({
