@@ -80,6 +80,17 @@ for (const backend of testBackends()) {
       assert.equal(audited.length, 1);
     });
 
+    test("a delivery says whether the person still consents, so that a dead letter that cannot be sent again is not offered", async () => {
+      const id = await newEndpoint();
+      await consentOf('account-withdraws');
+      await record('account-withdraws');
+      const list = async () =>
+        ((await memberA.user.json('GET', `/api/v1/console/members/${memberA.memberId}/event-deliveries`)).deliveries as { endpoint_id: string; consent_withdrawn: boolean }[]).filter((d) => d.endpoint_id === id);
+      assert.deepEqual((await list()).map((d) => d.consent_withdrawn), [false]);
+      await database.db.updateTable('life_event_consents').set({ withdrawn_at: new Date() }).where('account_id', '=', 'account-withdraws').execute();
+      assert.deepEqual((await list()).map((d) => d.consent_withdrawn), [true]);
+    });
+
     test('enabling: the wrong callers are refused', async () => {
       const id = await newEndpoint();
       await disable(id);

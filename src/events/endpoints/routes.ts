@@ -156,6 +156,7 @@ export const consoleEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 last_error: Nullable(Type.String()),
                 delivered_at: Nullable(Type.String()),
                 created_at: Type.String(),
+                consent_withdrawn: Type.Boolean(),
               }),
             ),
           }),
