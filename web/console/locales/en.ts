@@ -641,7 +641,7 @@ export const en = {
     municipalitiesHint: 'Three-digit municipality codes, separated by commas, e.g. 091, 049. Empty: all of Finland.',
     municipalitiesInvalid: 'A municipality code has three digits, e.g. 091. Check: {{codes}}',
     saveSubscriptions: 'Save what it receives',
-    subscriptionsSaved: 'Saved: what {{url}} receives.',
+    subscriptionsSaved: 'Saved. {{url}} now receives the kinds of event chosen.',
     nothingChanged: 'Nothing changed.',
     rotate: 'New signing secret',
     rotateTitle: 'New signing secret for {{url}}',

@@ -642,7 +642,7 @@ export const fi = {
     municipalitiesHint: 'Kolminumeroiset kuntanumerot pilkuin eroteltuina, esim. 091, 049. Tyhjä: koko Suomi.',
     municipalitiesInvalid: 'Kuntanumerossa on kolme numeroa, esim. 091. Tarkista: {{codes}}',
     saveSubscriptions: 'Tallenna, mitä se vastaanottaa',
-    subscriptionsSaved: 'Tallennettu: mitä {{url}} vastaanottaa.',
+    subscriptionsSaved: 'Tallennettu. {{url}} vastaanottaa nyt valitut tapahtumat.',
     nothingChanged: 'Mikään ei muuttunut.',
     rotate: 'Uusi allekirjoitusavain',
     rotateTitle: 'Uusi allekirjoitusavain: {{url}}',

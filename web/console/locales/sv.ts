@@ -641,7 +641,7 @@ export const sv = {
     municipalitiesHint: 'Tresiffriga kommunnummer åtskilda med kommatecken, t.ex. 091, 049. Tomt: hela Finland.',
     municipalitiesInvalid: 'Ett kommunnummer har tre siffror, t.ex. 091. Kontrollera: {{codes}}',
     saveSubscriptions: 'Spara vad den tar emot',
-    subscriptionsSaved: 'Sparat: vad {{url}} tar emot.',
+    subscriptionsSaved: 'Sparat. {{url}} tar nu emot de valda händelserna.',
     nothingChanged: 'Inget ändrades.',
     rotate: 'Ny signeringsnyckel',
     rotateTitle: 'Ny signeringsnyckel: {{url}}',

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button, Heading, Paragraph, Table } from 'suomifi-ui-components';
+import { Button, Heading, InlineAlert, Paragraph, Table } from 'suomifi-ui-components';
 import { ApiError, consoleApi, localText, type DeliveryStatus, type EventDelivery, type EventEndpoint, type LifeEventType } from '../../api.ts';
-import { ErrorAlert, LoadState, Small, SuccessAlert, WrappingTable, formatDateTime, useLanguage } from '../../components/common.tsx';
+import { ErrorAlert, LoadState, Small, WrappingTable, formatDateTime, useLanguage } from '../../components/common.tsx';
 import { NativeSelect } from '../../components/NativeSelect.tsx';
 import { useLoad } from '../../../shared/load.ts';
 
@@ -71,7 +71,13 @@ export function EventDeliveries(props: { memberId: string; round: number; endpoi
       <Button variant="secondary" onClick={() => setReloads((r) => r + 1)} mb="m">
         {t('lifeEvents.reload')}
       </Button>
-      <SuccessAlert>{done}</SuccessAlert>
+      <div role="status" aria-live="polite">
+        {done && (
+          <InlineAlert status="neutral" mb="m">
+            {done}
+          </InlineAlert>
+        )}
+      </div>
       <ErrorAlert error={error} />
       <LoadState loaded={deliveries}>
         {({ deliveries: list }) =>

@@ -73,7 +73,7 @@ export function EventEndpointCard(props: {
   endpoint: EventEndpoint;
   service: string;
   types: LifeEventType[];
-  onSaved: (message: string) => void;
+  onSaved: () => void;
   onEnable: () => void;
   onRotate: () => void;
   onRemove: () => void;
@@ -119,8 +119,9 @@ export function EventEndpointCard(props: {
         }
       }
       setSubmitted(false);
-      if (changes) props.onSaved(t('lifeEvents.subscriptionsSaved', { url: endpoint.url }));
-      else setNote(t('lifeEvents.nothingChanged'));
+      // Said beside the button, in a live region that is always there, so that it is heard too.
+      setNote(changes ? t('lifeEvents.subscriptionsSaved', { url: endpoint.url }) : t('lifeEvents.nothingChanged'));
+      if (changes) props.onSaved();
     } catch (e) {
       setError(e);
     } finally {

@@ -88,7 +88,7 @@ export function LifeEvents({ memberId }: { memberId: string }) {
   const chosenClient = clientId || clientList[0]?.client_id || '';
   const urlProblem = landingUrlOk(url) ? undefined : t('lifeEvents.urlInvalid');
 
-  const changed = (message: string) => {
+  const changed = (message: string | null) => {
     setDone(message);
     setError(undefined);
     endpoints.reload();
@@ -164,7 +164,7 @@ export function LifeEvents({ memberId }: { memberId: string }) {
                   endpoint={endpoint}
                   service={clientList.find((c) => c.client_id === endpoint.client_id)?.name ?? endpoint.client_id}
                   types={types.data?.event_types ?? ([] as LifeEventType[])}
-                  onSaved={(message) => changed(message)}
+                  onSaved={() => changed(null)}
                   onEnable={() => void enable(endpoint)}
                   onRotate={() => setConfirm({ action: 'rotate', endpoint })}
                   onRemove={() => setConfirm({ action: 'remove', endpoint })}
