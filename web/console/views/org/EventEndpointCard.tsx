@@ -6,6 +6,7 @@ import { consoleApi, localText, type EventEndpoint, type LifeEventType } from '.
 import { ErrorAlert, formatDateTime, useLanguage } from '../../components/common.tsx';
 import { useDisabledWhy } from '../../components/EndpointNotice.tsx';
 import { Actions } from '../admin/Members.tsx';
+import { parseMunicipalities } from '../../municipality-codes.ts';
 
 /** The delivery worker turns an endpoint off after this long without a success (src/events/deliver.ts). */
 const DISABLE_AFTER_MS = 5 * 24 * 3_600_000;
@@ -51,13 +52,6 @@ const Card = styled.section`
     max-width: 480px;
   }
 `;
-
-/** Municipality codes as typed ("091, 049 837"), or those that are not three digits. */
-export function parseMunicipalities(text: string): { codes: string[] | null; wrong: string[] } {
-  const parts = text.split(/[\s,;]+/).filter(Boolean);
-  const wrong = parts.filter((p) => !/^\d{3}$/.test(p));
-  return { codes: parts.length ? [...new Set(parts)].sort() : null, wrong };
-}
 
 type Choice = Record<string, { on: boolean; areas: string }>;
 
