@@ -23,8 +23,9 @@ import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, scr
  * showed once), choose what it receives and where; the receiver answers 500, so the messages become
  * dead letters and the endpoint is turned off after 5 days, which the landing view and the page say;
  * a replay refused because the person withdrew their consent says so in words; once the receiver is
- * fixed, a replay is delivered. The delivery worker's clock is moved, never waited for. The page
- * also opens in Swedish and English with none of its texts missing. axe checks every state.
+ * fixed, a replay is delivered; last, the endpoint is removed. The delivery worker's clock is
+ * moved, never waited for. The page also opens in Swedish (on a phone) and English with none of its
+ * texts missing. axe checks every state.
  */
 
 const ADMIN = { email: 'life-events-console-admin@aurora.example', name: 'Ylläpitäjä', password: 'verkoston-salasana-1' };
@@ -233,14 +234,14 @@ describe('console: life events in the browser', { skip: skipBrowser }, () => {
     }
   });
 
-  for (const { texts, locale } of [
-    { texts: sv, locale: 'sv-FI' },
-    { texts: en, locale: 'en-GB' },
+  for (const { texts, locale, viewport } of [
+    { texts: sv, locale: 'sv-FI', viewport: 'phone' },
+    { texts: en, locale: 'en-GB', viewport: 'desktop' },
   ] as const) {
     const language = locale.slice(0, 2);
-    test(`${language}: the page in its own words, nothing missing`, async () => {
+    test(`${language} (${viewport}): the page in its own words, nothing missing`, async () => {
       const t = texts.lifeEvents;
-      const context = await newContext(browser, network, { locale });
+      const context = await newContext(browser, network, { locale, viewport });
       const own = await context.newPage();
       own.setDefaultTimeout(20_000);
       try {
@@ -248,7 +249,8 @@ describe('console: life events in the browser', { skip: skipBrowser }, () => {
         await own.getByLabel(texts.login.email, { exact: true }).fill(MEMBER.email);
         await own.getByLabel(texts.login.password, { exact: true }).fill(MEMBER.password);
         await own.getByRole('button', { name: texts.login.submit, exact: true }).click();
-        await own.getByRole('link', { name: texts.nav.lifeEvents }).first().click();
+        await own.getByRole('button', { name: texts.app.logOut }).waitFor();
+        await own.goto('/console/org/life-events');
         await own.getByRole('heading', { name: t.title, level: 1 }).waitFor();
         await own.getByRole('table', { name: t.deliveriesCaption }).waitFor();
         await own.getByRole('heading', { level: 2, name: t.addTitle }).waitFor();
@@ -257,7 +259,7 @@ describe('console: life events in the browser', { skip: skipBrowser }, () => {
         // A missing key shows as the key itself (lifeEvents.…) in i18next.
         assert.doesNotMatch(text, /lifeEvents\.|\{\{/, 'no key without its text');
         await expectNoSeriousAxeViolations(own, `${language}: life events`);
-        await screenshot(own, `console-life-events-${language}`);
+        await screenshot(own, `console-life-events-${language}-${viewport}`);
       } catch (error) {
         await keepFailure(own, `console-life-events-${language}`);
         throw error;
@@ -266,4 +268,36 @@ describe('console: life events in the browser', { skip: skipBrowser }, () => {
       }
     });
   }
+
+  test('fi: removing the endpoint: gone from the page, and nothing more is sent to it', async () => {
+    const t = fi.lifeEvents;
+    const context = await newContext(browser, network, { locale: 'fi-FI' });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    try {
+      await page.goto('/console/login');
+      await page.getByLabel(fi.login.email, { exact: true }).fill(MEMBER.email);
+      await page.getByLabel(fi.login.password, { exact: true }).fill(MEMBER.password);
+      await page.getByRole('button', { name: fi.login.submit, exact: true }).click();
+      await page.getByRole('button', { name: fi.app.logOut }).waitFor();
+      await page.goto('/console/org/life-events');
+      const card = page.getByTestId('event-endpoint');
+      await card.getByRole('button', { name: `${t.remove}: ${hookUrl}` }).click();
+      await page.getByRole('dialog').getByText(t.removeConfirm).waitFor();
+      await page.getByRole('dialog').getByRole('button', { name: t.remove, exact: true }).click();
+      await page.getByText(fill(t.removed, { url: hookUrl })).waitFor();
+      await page.getByText(t.empty).waitFor();
+      await page.getByText(t.deliveriesEmpty).waitFor();
+      const before = received.length;
+      assert.equal((await record({ accountId: 'account-aino' })).deliveries, 0);
+      assert.equal(await deliver(), 0);
+      assert.equal(received.length, before);
+      await expectNoSeriousAxeViolations(page, 'life events, the endpoint removed');
+    } catch (error) {
+      await keepFailure(page, 'console-life-events-fi-remove');
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
 });
