@@ -711,6 +711,8 @@ export interface EventEndpointTable {
   disabled_at: Nullable<Date>;
   disabled_reason: Nullable<string>;
   created_at: Defaulted<Date>;
+  /** Removed by the member: kept for the people's record of who was told, never sent through again. */
+  removed_at: Nullable<Date>;
 }
 
 export interface EventSubscriptionTable {

@@ -9,8 +9,8 @@ import { ConsoleUser, approvedMember } from '../testing/console.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
 import { TEST_ORIGIN, loginAndRedeem } from '../testing/oidc-login.ts';
 import { assertProblem } from '../testing/problems.ts';
-import { createEndpoint } from './create-endpoint.ts';
-import { subscribe } from './subscribe.ts';
+import { createEndpoint } from './endpoints/create-endpoint.ts';
+import { subscribe } from './endpoints/subscribe.ts';
 
 /**
  * What the person can choose from: per event type, the services whose enabled endpoint subscribes,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { auditRoutes } from '../audit/routes.ts';
 import { consoleClientRoutes } from '../clients/routes.ts';
 import { consoleOidcClientRoutes } from '../identity/routes.ts';
-import { consoleEventRoutes } from '../events/routes.ts';
+import { consoleEventRoutes } from '../events/endpoints/routes.ts';
 import { consoleMemberRoutes } from '../members/routes.ts';
 import { consoleTeachingRoutes } from '../recommender/routes.ts';
 import { staffRoutes } from '../staff/routes.ts';

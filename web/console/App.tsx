@@ -17,6 +17,7 @@ import { MemberDetail } from './views/admin/MemberDetail.tsx';
 import { Members } from './views/admin/Members.tsx';
 import { Overview } from './views/admin/Overview.tsx';
 import { Clients } from './views/org/Clients.tsx';
+import { LifeEvents } from './views/org/LifeEvents.tsx';
 import { OidcClients } from './views/org/OidcClients.tsx';
 import { Services } from './views/org/Services.tsx';
 import { Staff as StaffView } from './views/org/Staff.tsx';
@@ -45,6 +46,7 @@ function navFor(staff: Staff | null | undefined, t: TFunction<'console'>): NavIt
     { to: '/org/services', label: t('nav.services') },
     { to: '/org/clients', label: t('nav.clients') },
     { to: '/org/oidc-clients', label: t('nav.oidcClients') },
+    { to: '/org/life-events', label: t('nav.lifeEvents') },
     ...(staff.role === 'org_admin' ? [{ to: '/org/staff', label: t('nav.staff') }] : []),
     { to: '/org/teach', label: t('nav.teach') },
     { to: '/org/statistics', label: t('nav.statistics') },
@@ -108,6 +110,7 @@ function route(path: string, staff: Staff | null, onLoggedIn: () => void): React
     if (path === '/org/services') return <Services memberId={memberId} />;
     if (path === '/org/clients') return <Clients memberId={memberId} />;
     if (path === '/org/oidc-clients') return <OidcClients memberId={memberId} />;
+    if (path === '/org/life-events') return <LifeEvents memberId={memberId} />;
     if (path === '/org/staff') return staff.role === 'org_admin' ? <StaffView memberId={memberId} /> : <Forbidden />;
     if (path === '/org/teach') return <Teach memberId={memberId} />;
     if (path === '/org/statistics') return <Statistics memberId={memberId} />;

@@ -4,6 +4,21 @@ import type { Language } from '../shared/i18n.ts';
 import type { MemberItem } from '../../src/members/members.ts';
 import type { ClientItem } from '../../src/clients/member-clients.ts';
 import type { OidcClientItem } from '../../src/identity/oidc-clients.ts';
+import type { EndpointItem } from '../../src/events/endpoints/list-endpoints.ts';
+import type { DeliveryItem } from '../../src/events/endpoints/list-deliveries.ts';
+import type { EventDeliveryStatus } from '../../src/db/schema.ts';
+
+/** A member's webhook endpoint and one message to it, as the console lists them. */
+export type EventEndpoint = EndpointItem;
+export type EventDelivery = DeliveryItem;
+export type DeliveryStatus = EventDeliveryStatus;
+/** A life event type with its names, from GET /api/v1/event-types. */
+export interface LifeEventType {
+  type: string;
+  name: Record<Language, string>;
+  description: Record<Language, string>;
+  fields: string[];
+}
 
 /** A member's service registered at the network's OpenID Provider, as the console lists it. */
 export type OidcClient = OidcClientItem;
@@ -237,6 +252,21 @@ export const consoleApi = {
     call<ApiClient>(`/api/v1/console/clients/${encodeURIComponent(clientId)}/rate-limit`, { method: 'PUT', body: { rate_limit_per_minute: rateLimitPerMinute } }),
   suspendClient: (clientId: string) => call(`/api/v1/console/clients/${encodeURIComponent(clientId)}/suspend`, { method: 'POST', body: {} }),
   reinstateClient: (clientId: string) => call(`/api/v1/console/clients/${encodeURIComponent(clientId)}/reinstate`, { method: 'POST', body: {} }),
+
+  eventTypes: (options: Abortable = {}) => call<{ event_types: LifeEventType[] }>('/api/v1/event-types', options),
+  eventEndpoints: (memberId: string, options: Abortable = {}) => call<{ endpoints: EventEndpoint[] }>(`${member(memberId)}/event-endpoints`, options),
+  createEventEndpoint: (memberId: string, body: { client_id: string; url: string }) => call<EventEndpoint & { secret: string }>(`${member(memberId)}/event-endpoints`, { method: 'POST', body }),
+  rotateEventEndpoint: (memberId: string, endpointId: string) =>
+    call<{ id: string; secret: string; previous_secret_until: string }>(`${member(memberId)}/event-endpoints/${encodeURIComponent(endpointId)}/rotate-secret`, { method: 'POST', body: {} }),
+  enableEventEndpoint: (memberId: string, endpointId: string) => call<EventEndpoint>(`${member(memberId)}/event-endpoints/${encodeURIComponent(endpointId)}/enable`, { method: 'POST', body: {} }),
+  removeEventEndpoint: (memberId: string, endpointId: string) => call<{ id: string; cancelled_deliveries: number }>(`${member(memberId)}/event-endpoints/${encodeURIComponent(endpointId)}`, { method: 'DELETE' }),
+  subscribeEvent: (memberId: string, endpointId: string, eventType: string, municipalities: string[] | null) =>
+    call<EventEndpoint>(`${member(memberId)}/event-endpoints/${encodeURIComponent(endpointId)}/subscriptions/${encodeURIComponent(eventType)}`, { method: 'PUT', body: { municipalities } }),
+  unsubscribeEvent: (memberId: string, endpointId: string, eventType: string) =>
+    call<EventEndpoint>(`${member(memberId)}/event-endpoints/${encodeURIComponent(endpointId)}/subscriptions/${encodeURIComponent(eventType)}`, { method: 'DELETE' }),
+  eventDeliveries: (memberId: string, status: DeliveryStatus | undefined, options: Abortable = {}) =>
+    call<{ deliveries: EventDelivery[] }>(`${member(memberId)}/event-deliveries`, { query: { status, limit: 200 }, ...options }),
+  replayDelivery: (memberId: string, deliveryId: string) => call<{ id: string; status: 'pending' }>(`${member(memberId)}/event-deliveries/${encodeURIComponent(deliveryId)}/replay`, { method: 'POST', body: {} }),
 
   teach: (memberId: string, body: { meters: Record<string, number>; municipality?: string; service_id: string; fits: boolean; comment?: string }) =>
     call(`${member(memberId)}/teaching`, { method: 'POST', body }),

@@ -53,7 +53,8 @@ export function clientStatus(client: ApiClient): 'active' | 'revoked' | 'suspend
   return 'active';
 }
 
-const SecretBox = styled.section`
+/** The frame of a credential shown once (here, and a webhook endpoint's signing secret). */
+export const SecretBox = styled.section`
   border: 2px solid #e97025;
   border-left-width: 8px;
   background: #fff6ef;
@@ -84,7 +85,7 @@ const SecretBox = styled.section`
   }
 `;
 
-async function copyText(text: string): Promise<boolean> {
+export async function copyText(text: string): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);
     return true;

@@ -25,6 +25,7 @@ import { ClaimChip, ConfirmDialog, ErrorAlert, LoadState, PageHeading, SuccessAl
 import { useSession } from '../../session.tsx';
 import { useLoad } from '../../../shared/load.ts';
 import { ServiceSearch } from '../../components/ServiceSearch.tsx';
+import { DisabledEndpointsOnHome } from '../../components/EndpointNotice.tsx';
 import { Actions } from '../admin/Members.tsx';
 import { clientStatus } from './Clients.tsx';
 
@@ -258,6 +259,7 @@ export function Services({ memberId }: { memberId: string }) {
   return (
     <>
       <PageHeading title={t('services.title')}>{t('services.title')}</PageHeading>
+      <DisabledEndpointsOnHome memberId={memberId} />
       <Paragraph mb="s">{t('services.intro')}</Paragraph>
       <Paragraph mb="l">{t('services.introClaims')}</Paragraph>
       <SuccessAlert>{done}</SuccessAlert>

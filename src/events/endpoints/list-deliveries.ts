@@ -1,5 +1,6 @@
-import type { Db } from '../db/database.ts';
-import type { EventDeliveryStatus } from '../db/schema.ts';
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { EventDeliveryStatus } from '../../db/schema.ts';
 
 export interface DeliveryItem {
   id: string;
@@ -12,6 +13,8 @@ export interface DeliveryItem {
   last_error: string | null;
   delivered_at: string | null;
   created_at: string;
+  /** The person no longer lets the service hear of this type: a dead letter of theirs is not sent again. */
+  consent_withdrawn: boolean;
 }
 
 /** A member's deliveries, newest first, optionally of one status (`dead`: the dead letters). Never the person or the data. */
@@ -21,7 +24,11 @@ export async function listDeliveries(db: Db, memberId: string, options: { status
     .innerJoin('event_endpoints as e', 'e.id', 'd.endpoint_id')
     .innerJoin('life_events as ev', 'ev.id', 'd.event_id')
     .select(['d.id', 'd.endpoint_id', 'ev.type', 'd.status', 'd.attempts', 'd.next_attempt_at', 'd.last_http_status', 'd.last_error', 'd.delivered_at', 'd.created_at'])
-    .where('e.member_id', '=', memberId);
+    .select(
+      sql<boolean>`not exists (select 1 from life_event_consents c where c.account_id = ev.account_id and c.event_type = ev.type and c.client_id = e.client_id and c.withdrawn_at is null)`.as('consent_withdrawn'),
+    )
+    .where('e.member_id', '=', memberId)
+    .where('e.removed_at', 'is', null);
   if (options.status) query = query.where('d.status', '=', options.status);
   const rows = await query.orderBy('d.created_at', 'desc').orderBy('d.id').limit(options.limit ?? 100).execute();
   return rows.map((r) => ({
@@ -35,5 +42,6 @@ export async function listDeliveries(db: Db, memberId: string, options: { status
     last_error: r.last_error,
     delivered_at: r.delivered_at?.toISOString() ?? null,
     created_at: r.created_at.toISOString(),
+    consent_withdrawn: Boolean(r.consent_withdrawn),
   }));
 }

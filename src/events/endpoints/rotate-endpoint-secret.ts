@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/database.ts';
-import { audit } from '../audit/audit.ts';
-import { notFound } from '../http/problem.ts';
-import type { PayloadKeyring } from '../keys/keys.ts';
-import { ROTATION_OVERLAP_MS, newSigningSecret, previousSecretAad, sealSecret, secretAad } from './endpoint-secrets.ts';
+import type { Db } from '../../db/database.ts';
+import { audit } from '../../audit/audit.ts';
+import { notFound } from '../../http/problem.ts';
+import type { PayloadKeyring } from '../../keys/keys.ts';
+import { ROTATION_OVERLAP_MS, newSigningSecret, previousSecretAad, sealSecret, secretAad } from '../endpoint-secrets.ts';
 
 /**
  * A new signing secret, shown only in this answer. The one it replaces keeps signing beside it for
@@ -12,7 +12,7 @@ import { ROTATION_OVERLAP_MS, newSigningSecret, previousSecretAad, sealSecret, s
  */
 export async function rotateEndpointSecret(db: Db, keyring: PayloadKeyring, memberId: string, endpointId: string, actor: string): Promise<{ id: string; secret: string; previous_secret_until: string }> {
   return db.transaction().execute(async (tx) => {
-    const row = await tx.selectFrom('event_endpoints').select(['id', 'secret_key_id', 'secret_sealed']).where('id', '=', endpointId).where('member_id', '=', memberId).forUpdate().executeTakeFirst();
+    const row = await tx.selectFrom('event_endpoints').select(['id', 'secret_key_id', 'secret_sealed']).where('id', '=', endpointId).where('member_id', '=', memberId).where('removed_at', 'is', null).forUpdate().executeTakeFirst();
     if (!row) throw notFound(`the member has no webhook endpoint ${endpointId}`);
     const previous = keyring.seal(keyring.open({ keyId: row.secret_key_id, data: row.secret_sealed }, secretAad(row.id)), previousSecretAad(row.id));
     const secret = newSigningSecret();

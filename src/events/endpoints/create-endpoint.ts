@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../db/database.ts';
-import { audit } from '../audit/audit.ts';
-import { badRequest } from '../http/problem.ts';
-import type { PayloadKeyring } from '../keys/keys.ts';
-import { newSigningSecret, sealSecret } from './endpoint-secrets.ts';
+import type { Db } from '../../db/database.ts';
+import { audit } from '../../audit/audit.ts';
+import { badRequest } from '../../http/problem.ts';
+import type { PayloadKeyring } from '../../keys/keys.ts';
+import { newSigningSecret, sealSecret } from '../endpoint-secrets.ts';
 import { listEndpoints, type EndpointItem } from './list-endpoints.ts';
-import { memberService } from './member-services.ts';
+import { memberService } from '../member-services.ts';
 
 const isLocalHost = (host: string) => host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
 

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/database.ts';
-import { audit } from '../audit/audit.ts';
-import { conflict, notFound } from '../http/problem.ts';
-import { LIFE_EVENTS_CHANNEL } from './record-life-event.ts';
+import type { Db } from '../../db/database.ts';
+import { audit } from '../../audit/audit.ts';
+import { conflict, notFound } from '../../http/problem.ts';
+import { LIFE_EVENTS_CHANNEL } from '../record-life-event.ts';
 
 /**
  * A dead letter sent again: the same delivery (its id, which the receiver deduplicates by), its
@@ -18,6 +18,7 @@ export async function replayDelivery(db: Db, memberId: string, deliveryId: strin
       .select(['d.id', 'd.status', 'd.endpoint_id', 'e.client_id', 'ev.account_id', 'ev.type'])
       .where('d.id', '=', deliveryId)
       .where('e.member_id', '=', memberId)
+      .where('e.removed_at', 'is', null)
       .forUpdate('d')
       .executeTakeFirst();
     if (!row) throw notFound(`the member has no delivery ${deliveryId}`);

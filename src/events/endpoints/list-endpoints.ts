@@ -1,4 +1,5 @@
-import type { Db } from '../db/database.ts';
+import type { Db } from '../../db/database.ts';
+import { notFound } from '../../http/problem.ts';
 
 export interface EndpointItem {
   id: string;
@@ -13,9 +14,16 @@ export interface EndpointItem {
   subscriptions: { event_type: string; municipalities: string[] | null }[];
 }
 
-/** A member's webhook endpoints (never their secrets), with their subscriptions; one when `id` is given. */
+/** The member's endpoint (not a removed one), or 404: another member's is as unknown as none. */
+export async function ownEndpoint(db: Db, memberId: string, endpointId: string): Promise<{ id: string; disabled_at: Date | null }> {
+  const row = await db.selectFrom('event_endpoints').select(['id', 'disabled_at']).where('id', '=', endpointId).where('member_id', '=', memberId).where('removed_at', 'is', null).executeTakeFirst();
+  if (!row) throw notFound(`the member has no webhook endpoint ${endpointId}`);
+  return row;
+}
+
+/** A member's webhook endpoints (never their secrets, nor removed ones), with their subscriptions; one when `id` is given. */
 export async function listEndpoints(db: Db, memberId: string, id?: string): Promise<EndpointItem[]> {
-  let query = db.selectFrom('event_endpoints').selectAll().where('member_id', '=', memberId);
+  let query = db.selectFrom('event_endpoints').selectAll().where('member_id', '=', memberId).where('removed_at', 'is', null);
   if (id) query = query.where('id', '=', id);
   const rows = await query.orderBy('created_at').orderBy('id').execute();
   if (rows.length === 0) return [];

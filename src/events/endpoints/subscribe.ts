@@ -1,13 +1,8 @@
-import type { Db } from '../db/database.ts';
-import { audit } from '../audit/audit.ts';
-import { badRequest, notFound } from '../http/problem.ts';
-import { isEventType } from './event-types.ts';
-import { listEndpoints, type EndpointItem } from './list-endpoints.ts';
-
-async function ownEndpoint(db: Db, memberId: string, endpointId: string) {
-  const row = await db.selectFrom('event_endpoints').select('id').where('id', '=', endpointId).where('member_id', '=', memberId).executeTakeFirst();
-  if (!row) throw notFound(`the member has no webhook endpoint ${endpointId}`);
-}
+import type { Db } from '../../db/database.ts';
+import { audit } from '../../audit/audit.ts';
+import { badRequest, notFound } from '../../http/problem.ts';
+import { isEventType } from '../event-types.ts';
+import { listEndpoints, ownEndpoint, type EndpointItem } from './list-endpoints.ts';
 
 /**
  * An endpoint subscribes to a type of life event, everywhere or only in some municipalities (codes).
