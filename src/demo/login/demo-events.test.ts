@@ -7,7 +7,7 @@ import { signingSecrets } from '../../events/endpoint-secrets.ts';
 import { EVENT_TYPE_NAMES } from '../../events/event-types.ts';
 import { listEventServices } from '../../events/list-event-services.ts';
 import { buildServer } from '../../http/server.ts';
-import { deleteEndpoint } from '../../events/delete-endpoint.ts';
+import { removeEndpoint } from '../../events/endpoints/remove-endpoint.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import { DEMO_MEMBER_ID } from '../../members/demo-member.ts';
 import { callSigner } from '../../service-profiles/signed-call.ts';
@@ -139,10 +139,10 @@ for (const backend of testBackends()) {
 
     test('registered again (the address changed), the service gets a new endpoint and the old one goes, with its subscriptions; another member cannot remove it', async () => {
       const old = await database.db.selectFrom('event_endpoints').select('id').executeTakeFirstOrThrow();
-      await assert.rejects(deleteEndpoint(database.db, '00000000-0000-4000-8000-000000000000', old.id, 'test'), (error: unknown) => error instanceof HttpProblem && error.status === 404);
+      await assert.rejects(removeEndpoint(database.db, '00000000-0000-4000-8000-000000000000', old.id, 'test'), (error: unknown) => error instanceof HttpProblem && error.status === 404);
       await database.db.updateTable('demo_login_client').set({ redirect_uri: 'http://localhost:8080/elsewhere' }).execute();
       await setUpDemoLoginService(app);
-      const endpoints = await database.db.selectFrom('event_endpoints').select(['id', 'client_id']).execute();
+      const endpoints = await database.db.selectFrom('event_endpoints').select(['id', 'client_id']).where('removed_at', 'is', null).execute();
       assert.equal(endpoints.length, 1);
       assert.notEqual(endpoints[0]!.id, old.id);
       assert.notEqual(endpoints[0]!.client_id, clientId, 'for the new client');
@@ -150,7 +150,7 @@ for (const backend of testBackends()) {
       const kept = await database.db.selectFrom('demo_service_webhook').select(['endpoint_id', 'client_id']).executeTakeFirstOrThrow();
       assert.deepEqual(kept, { endpoint_id: endpoints[0]!.id, client_id: endpoints[0]!.client_id });
       // The new secret is the one the service checks with.
-      const row = await database.db.selectFrom('event_endpoints').selectAll().executeTakeFirstOrThrow();
+      const row = await database.db.selectFrom('event_endpoints').selectAll().where('removed_at', 'is', null).executeTakeFirstOrThrow();
       const fresh = signingSecrets(app.aurora.consent.keyring, row, new Date())[0]!;
       assert.equal((await post('d-20', event('d-20', 'subject-b'), { key: fresh })).statusCode, 204);
       assert.equal((await post('d-21', event('d-21', 'subject-b'))).statusCode, 401, 'the old secret no longer');

@@ -1,9 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import type { Db } from '../../db/database.ts';
-import { createEndpoint } from '../../events/create-endpoint.ts';
-import { deleteEndpoint } from '../../events/delete-endpoint.ts';
+import { createEndpoint } from '../../events/endpoints/create-endpoint.ts';
+import { removeEndpoint } from '../../events/endpoints/remove-endpoint.ts';
 import { EVENT_TYPE_NAMES, cloudEventType, isEventType } from '../../events/event-types.ts';
-import { subscribe } from '../../events/subscribe.ts';
+import { subscribe } from '../../events/endpoints/subscribe.ts';
 import { HttpProblem, badRequest, unauthorized } from '../../http/problem.ts';
 import type { PayloadKeyring } from '../../keys/keys.ts';
 import type { SealedColumn } from '../../keys/reseal.ts';
@@ -49,7 +49,7 @@ export async function ensureDemoEndpoint(db: Db, keyring: PayloadKeyring, base: 
     .returning('endpoint_id')
     .executeTakeFirst();
   const removed = kept?.endpoint_id === endpoint.id ? row?.endpoint_id : endpoint.id;
-  if (removed) await deleteEndpoint(db, DEMO_MEMBER_ID, removed, 'demo').catch((error: unknown) => {
+  if (removed) await removeEndpoint(db, DEMO_MEMBER_ID, removed, 'demo').catch((error: unknown) => {
     if (!(error instanceof HttpProblem && error.status === 404)) throw error;
   });
 }
