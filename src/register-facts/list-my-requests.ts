@@ -1,0 +1,41 @@
+import type { Db } from '../db/database.ts';
+import { REGISTER_FACTS, isRegisterFact } from './facts.ts';
+import { serviceOf } from './receipt.ts';
+import { iso, statusOf, type RequestRow } from './requests.ts';
+
+/**
+ * The person's register fact requests, newest first: which service (and the member behind it) asks
+ * for which fact, from which register, why in its own words, and what became of it (asked,
+ * approved or declined, collected, withdrawn, expired, and when). A pending one carries what would
+ * be sent if the person approved now, so that they approve knowing it: read for them, never stored.
+ */
+export async function listMyRequests(db: Db, accountId: string, now = new Date()) {
+  const rows = await db.selectFrom('register_fact_requests').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').orderBy('id').execute();
+  const services = new Map<string, Awaited<ReturnType<typeof serviceOf>>>();
+  for (const clientId of new Set(rows.map((r) => r.client_id))) services.set(clientId, await serviceOf(db, clientId));
+  return Promise.all(rows.map(async (row) => myView(db, row, services.get(row.client_id)!, now)));
+}
+
+export async function myView(db: Db, row: RequestRow, service: Awaited<ReturnType<typeof serviceOf>>, now = new Date()) {
+  const status = statusOf(row, now);
+  const fact = isRegisterFact(row.fact) ? REGISTER_FACTS[row.fact] : null;
+  const preview = status === 'pending' && fact ? await fact.read(db, row.account_id!) : null;
+  return {
+    id: row.id,
+    fact: row.fact,
+    name: fact?.name ?? null,
+    description: fact?.description ?? null,
+    register: fact?.register ?? null,
+    service: { client_id: row.client_id, ...service },
+    purpose: row.purpose,
+    status,
+    asked_at: row.created_at.toISOString(),
+    expires_at: row.expires_at.toISOString(),
+    decided_at: iso(row.decided_at),
+    withdrawn_at: iso(row.withdrawn_at),
+    collected_at: iso(row.collected_at),
+    /** What approving now would send; null when the register has nothing for the person (approving is then refused). */
+    would_send: preview ? { value: preview.value, as_of: preview.as_of } : null,
+    receipt: row.receipt,
+  };
+}
