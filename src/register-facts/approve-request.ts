@@ -50,6 +50,6 @@ export async function approveRequest(db: Db, deps: ApproveDeps, accountId: strin
       .returningAll()
       .executeTakeFirstOrThrow();
     await appendConsentAudit(tx, { event: 'issue', consentId: row.id, actor: 'person' });
-    return myView(tx, updated, service, now);
+    return myView(tx, deps.keyring, updated, service, now);
   });
 }

@@ -137,6 +137,8 @@ for (const backend of testBackends()) {
       assert.ok(sealed?.payload && !sealed.payload.includes('2450'), 'sealed at rest');
 
       assert.equal((await status(asked.id)).json().status, 'approved');
+      const [waiting] = (await mine()).filter((r) => r.id === asked.id);
+      assert.deepEqual(waiting!.would_send, { value: '2450.50', as_of: '2026-10' }, 'the person sees what the service will get');
       const got = await collect(asked.id);
       assert.equal(got.statusCode, 200, got.body);
       assert.equal(got.json().value, '2450.50');

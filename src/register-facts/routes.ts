@@ -160,12 +160,12 @@ export const registerFactPersonRoutes: FastifyPluginAsyncTypebox = async (app) =
       config: { noStore: true },
       schema: {
         tags: ['register-facts'],
-        summary: "Services' requests for the person's register facts, newest first: who asks for what and why, what approving would send, and what became of each",
+        summary: "Services' requests for the person's register facts, newest first: who asks for what and why, what approving would send (or, approved, what the service will get), and what became of each",
         security,
         response: { 200: Type.Object({ requests: Type.Array(MyRequest) }), ...problems(401, 403) },
       },
     },
-    async (request) => ({ requests: await listMyRequests(db(), request.account!.accountId) }),
+    async (request) => ({ requests: await listMyRequests(db(), app.aurora.consent.keyring, request.account!.accountId) }),
   );
   app.post('/api/v1/accounts/me/register-facts/:id/approve', answer('Approve: the fact is read now and kept sealed for the service to collect once; a signed receipt'), async (request) =>
     approveRequest(
@@ -175,8 +175,8 @@ export const registerFactPersonRoutes: FastifyPluginAsyncTypebox = async (app) =
       request.params.id.toLowerCase(),
     ),
   );
-  app.post('/api/v1/accounts/me/register-facts/:id/decline', answer('Decline: nothing is read or sent'), async (request) => declineRequest(db(), request.account!.accountId, request.params.id.toLowerCase()));
+  app.post('/api/v1/accounts/me/register-facts/:id/decline', answer('Decline: nothing is read or sent'), async (request) => declineRequest(db(), app.aurora.consent.keyring, request.account!.accountId, request.params.id.toLowerCase()));
   app.post('/api/v1/accounts/me/register-facts/:id/withdraw', answer('Withdraw an approval the service has not collected: the fact is erased'), async (request) =>
-    withdrawApproval(db(), request.account!.accountId, request.params.id.toLowerCase()),
+    withdrawApproval(db(), app.aurora.consent.keyring, request.account!.accountId, request.params.id.toLowerCase()),
   );
 };

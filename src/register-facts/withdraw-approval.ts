@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import type { PayloadKeyring } from '../keys/keys.ts';
 import { HttpProblem, notFound } from '../http/problem.ts';
 import { appendConsentAudit } from '../transfers/audit-chain.ts';
 import { myView } from './list-my-requests.ts';
@@ -10,7 +11,7 @@ import { requestOfAccount, statusOf } from './requests.ts';
  * the same statement, so a collection racing it either got the fact first (then this is 409) or
  * finds it withdrawn. In the consent audit chain as a transfer's withdrawal is.
  */
-export async function withdrawApproval(db: Db, accountId: string, id: string) {
+export async function withdrawApproval(db: Db, keyring: PayloadKeyring, accountId: string, id: string) {
   return db.transaction().execute(async (tx) => {
     const row = await requestOfAccount(tx, accountId, id, true);
     if (!row) throw notFound(`no register fact request ${id} of yours`);
@@ -24,6 +25,6 @@ export async function withdrawApproval(db: Db, accountId: string, id: string) {
       .returningAll()
       .executeTakeFirstOrThrow();
     await appendConsentAudit(tx, { event: 'withdraw', consentId: row.id, actor: 'person' });
-    return myView(tx, updated, await serviceOf(tx, row.client_id), now);
+    return myView(tx, keyring, updated, await serviceOf(tx, row.client_id), now);
   });
 }
