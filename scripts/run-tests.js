@@ -40,6 +40,7 @@ const KNOWN_SECONDS = {
   'test/browser/citizen-login.test.ts': 42,
   'test/browser/identity-everywhere.test.ts': 45,
   'test/browser/citizen-life-events.test.ts': 50,
+  'test/browser/citizen-register-facts.test.ts': 45,
   'test/multinode/multinode.test.ts': 33,
   'test/rolling-upgrade.test.ts': 30,
   'test/browser/console-oidc.test.ts': 29,
