@@ -279,6 +279,9 @@ for (const backend of testBackends()) {
       assertProblem(await call('POST', '/api/v1/register-facts/requests', familiesToken, { ...body, fact: 'hetu' }), 400);
       assertProblem(await call('POST', '/api/v1/register-facts/requests', familiesToken, { ...body, purpose: 'x'.repeat(201) }), 400);
       assertProblem(await call('POST', '/api/v1/register-facts/requests', familiesToken, { ...body, purpose: '   ' }), 400);
+      const withCode = await call('POST', '/api/v1/register-facts/requests', familiesToken, { ...body, purpose: 'Hakemus 010190-923T' });
+      assertProblem(withCode, 400);
+      assert.ok(!withCode.body.includes('010190'), 'the answer does not repeat it');
       assertProblem(await call('POST', '/api/v1/register-facts/requests', familiesToken, { ...body, extra: 1 }), 400);
     });
 
