@@ -12,7 +12,7 @@ import { attachPersonKey } from '../identity/accounts/account-person.ts';
 import { createNetworkAdmin } from '../staff/staff.ts';
 import { ConsoleUser, approvedMember } from '../testing/console.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
-import { basic } from '../testing/oidc-browser.ts';
+import { basic, dpopKey } from '../testing/oidc-browser.ts';
 import { TEST_ORIGIN, loginAndRedeem } from '../testing/oidc-login.ts';
 import { assertProblem } from '../testing/problems.ts';
 import { verifyAuditChain } from '../transfers/audit-chain.ts';
@@ -283,6 +283,28 @@ for (const backend of testBackends()) {
       assertProblem(withCode, 400);
       assert.ok(!withCode.body.includes('010190'), 'the answer does not repeat it');
       assertProblem(await call('POST', '/api/v1/register-facts/requests', familiesToken, { ...body, extra: 1 }), 400);
+    });
+
+    test('a DPoP-bound service token is taken only with a proof of its key for that very request', async () => {
+      const key = await dpopKey();
+      const issued = await app.inject({
+        method: 'POST',
+        url: '/oidc/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(families), dpop: await key.proof('POST', `${TEST_ORIGIN}/oidc/token`) },
+        payload: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
+      });
+      assert.equal(issued.statusCode, 200, issued.body);
+      assert.equal(issued.json().token_type, 'DPoP');
+      const token = issued.json().access_token as string;
+      const url = `${TEST_ORIGIN}/api/v1/register-facts/requests`;
+      const body = { sub: ainoSub, fact: 'monthly-income', purpose: 'DPoP' };
+      const send = (headers: Record<string, string>) => app.inject({ method: 'POST', url: '/api/v1/register-facts/requests', headers, payload: body });
+      assertProblem(await send({ authorization: `Bearer ${token}` }), 401);
+      assertProblem(await send({ authorization: `DPoP ${token}`, dpop: await key.proof('POST', `${TEST_ORIGIN}/api/v1/register-facts`, token) }), 401);
+      assertProblem(await send({ authorization: `DPoP ${token}`, dpop: await (await dpopKey()).proof('POST', url, token) }), 401);
+      const proof = await key.proof('POST', url, token);
+      assert.equal((await send({ authorization: `DPoP ${token}`, dpop: proof })).statusCode, 201);
+      assertProblem(await send({ authorization: `DPoP ${token}`, dpop: proof }), 401);
     });
 
     test('open requests are limited per service, unknown subs counted alike', async () => {
