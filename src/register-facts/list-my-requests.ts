@@ -21,7 +21,7 @@ export async function listMyRequests(db: Db, keyring: PayloadKeyring, accountId:
 export async function myView(db: Db, keyring: PayloadKeyring, row: RequestRow, service: Awaited<ReturnType<typeof serviceOf>>, now = new Date()) {
   const status = statusOf(row, now);
   const fact = isRegisterFact(row.fact) ? REGISTER_FACTS[row.fact] : null;
-  const preview = status === 'pending' && fact ? await fact.read(db, row.account_id!) : status === 'approved' ? openFact(keyring, row) : null;
+  const preview = status === 'pending' && fact ? await fact.read(db, row.account_id!) : status === 'approved' ? openedOrNull(keyring, row) : null;
   return {
     id: row.id,
     fact: row.fact,
@@ -40,4 +40,13 @@ export async function myView(db: Db, keyring: PayloadKeyring, row: RequestRow, s
     would_send: preview ? { value: preview.value, as_of: preview.as_of } : null,
     receipt: row.receipt,
   };
+}
+
+/** An approved fact whose payload key was removed: the person's list still answers, without the value. */
+function openedOrNull(keyring: PayloadKeyring, row: RequestRow) {
+  try {
+    return openFact(keyring, row);
+  } catch {
+    return null;
+  }
 }
