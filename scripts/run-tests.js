@@ -41,6 +41,7 @@ const KNOWN_SECONDS = {
   'test/browser/identity-everywhere.test.ts': 45,
   'test/browser/citizen-life-events.test.ts': 50,
   'test/browser/life-event-delivered.test.ts': 50,
+  'test/browser/citizen-register-facts.test.ts': 45,
   'test/multinode/multinode.test.ts': 33,
   'test/rolling-upgrade.test.ts': 30,
   'test/browser/console-life-events.test.ts': 40,

@@ -376,7 +376,7 @@ export const VARIABLES = {
   }),
   AURORA_CONSENT_PURPOSE_RETENTION_DAYS: declare({
     description:
-      "How long after a consent was used, withdrawn or expired its free-text purpose (and the signed receipt that repeats it) is kept; the record, its attributes' names and the audit chain stay.",
+      "How long after a consent was used, withdrawn or expired its free-text purpose (and the signed receipt that repeats it) is kept; the record, its attributes' names and the audit chain stay. A register fact request (with its purpose and receipt) is deleted this long after its time ended; the audit chain stays.",
     expected: 'a whole number of days from 1 to 36500',
     default: 90,
     example: '30',
@@ -413,9 +413,25 @@ export const VARIABLES = {
     example: '300',
     parse: numberIn(Type.Integer({ minimum: 0, maximum: 86_400 }), true),
   }),
+  AURORA_REGISTER_FACT_TTL_DAYS: declare({
+    description:
+      "How long a service's request for a register fact waits for the person's answer, and then, once approved, how long the fact waits (sealed) for the service to collect it; after that it expires and the fact is erased.",
+    expected: 'a whole number of days from 1 to 90',
+    default: 7,
+    example: '3',
+    parse: numberIn(Type.Integer({ minimum: 1, maximum: 90 }), true),
+  }),
+  AURORA_REGISTER_FACT_OPEN_PER_CLIENT: declare({
+    description:
+      "The most register fact requests one service may have open (waiting for the person, or approved and not yet collected); beyond it a new request is 429 until some are answered, collected or expired.",
+    expected: 'a whole number from 1 to 1000000',
+    default: 1000,
+    example: '200',
+    parse: numberIn(Type.Integer({ minimum: 1, maximum: 1_000_000 }), true),
+  }),
   AURORA_PURGE_INTERVAL_SECONDS: declare({
     description:
-      "How often the network deletes expired transfer payloads and expired OpenID Provider records; however many servers run, one of them runs each job each time. 0 turns them off on this server.",
+      "How often the network deletes expired transfer payloads, expired register fact requests (with an approved fact not collected) and expired OpenID Provider records; however many servers run, one of them runs each job each time. 0 turns them off on this server.",
     expected: 'a whole number of seconds from 0 to 86400',
     default: 60,
     example: '30',

@@ -59,6 +59,7 @@ export interface DB {
   event_deliveries: EventDeliveryTable;
   register_cursors: RegisterCursorTable;
   register_income_periods: RegisterIncomePeriodTable;
+  register_fact_requests: RegisterFactRequestTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -757,4 +758,29 @@ export interface RegisterIncomePeriodTable {
   period: string;
   amount_cents: number;
   updated_at: Defaulted<Date>;
+}
+
+export type RegisterFactStatus = 'pending' | 'approved' | 'declined' | 'withdrawn' | 'collected' | 'expired';
+
+/** A service's request for one register fact of a person (src/register-facts/). */
+export interface RegisterFactRequestTable {
+  id: string;
+  /** The OpenID Connect client (a member's service) that asked. */
+  client_id: string;
+  /** Null when the service's `sub` named nobody it knows: such a request only answers like the others. */
+  account_id: string | null;
+  fact: string;
+  /** The service's own words, at most 200 characters. */
+  purpose: string;
+  status: Defaulted<RegisterFactStatus>;
+  created_at: Defaulted<Date>;
+  expires_at: Timestamp;
+  decided_at: Nullable<Date>;
+  withdrawn_at: Nullable<Date>;
+  collected_at: Nullable<Date>;
+  /** The fact read at the approval, sealed with the payload keyring; erased when collected or expired. */
+  payload: Nullable<string>;
+  payload_key: Nullable<string>;
+  /** The signed consent receipt (JWS), from the approval. */
+  receipt: Nullable<string>;
 }

@@ -20,8 +20,8 @@ export interface LifeEventInput {
   sourceId: string;
 }
 
-// A Finnish identity code anywhere in the data would tell a service who the person is.
-const IDENTITY_CODE = /\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]/i;
+/** Something shaped like a Finnish identity code anywhere in a text: it would tell a service who the person is. */
+export const IDENTITY_CODE = /\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]/i;
 
 /** Why an event cannot be recorded (RangeError), checked before anything is written. */
 function checkInput(input: LifeEventInput): void {

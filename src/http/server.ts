@@ -61,6 +61,8 @@ import type { RegisterConnector } from '../registers/connector.ts';
 import { scheduleConnectors } from '../registers/schedule.ts';
 import { pairwiseSubjects } from '../events/subjects.ts';
 import { ENDPOINT_SECRETS_SEALED } from '../events/endpoint-secrets.ts';
+import { registerFactCatalogueRoutes, registerFactPersonRoutes, registerFactServiceRoutes } from '../register-facts/routes.ts';
+import { expireRequests } from '../register-facts/expire-requests.ts';
 
 /** Where people reach the network: AURORA_PUBLIC_URL's origin, else this machine's port. Never a request's Host header. */
 function publicOrigin(config: { AURORA_PUBLIC_URL?: string | undefined; PORT: number }) {
@@ -193,6 +195,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       ),
   });
   scheduleJob(app, options.database.db, {
+    name: 'expired-register-facts',
+    everyMs: purgeEvery,
+    firstAfterMs: purgeEvery,
+    run: () =>
+      expireRequests(options.database.db, config.AURORA_CONSENT_PURPOSE_RETENTION_DAYS).then(
+        (n) => n.expired + n.deleted > 0 && app.log.info(n, 'expired register fact requests'),
+        (error: unknown) => app.log.warn({ err: error }, 'expiring register fact requests failed'),
+      ),
+  });
+  scheduleJob(app, options.database.db, {
     name: 'expired-openid-records',
     everyMs: purgeEvery,
     firstAfterMs: purgeEvery,
@@ -242,6 +254,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
           basicAuth: { type: 'http', scheme: 'basic', description: 'client_id:client_secret of an API client' },
           personKey: { type: 'http', scheme: 'bearer', description: "A person's key: 32 random bytes, base64url, made and kept by the citizen app; the network keeps only an HMAC of it" },
           oidcAccessToken: { type: 'http', scheme: 'bearer', description: "An access token from the network's OpenID Provider (/oidc/token), bearer (not DPoP-bound)" },
+          serviceToken: { type: 'http', scheme: 'bearer', description: "A member's service calling as itself: an access token of the client credentials grant at /oidc/token (the client authenticated with its secret or private_key_jwt; DPoP-bound ones with a proof)" },
           accountToken: { type: 'http', scheme: 'bearer', description: "An access token of the network's OpenID Provider: a service's, exchanged for the network's API (RFC 8693), or the network's own app's for the person who logged in (Bearer, or DPoP with a proof when DPoP-bound)" },
           consoleSession: { type: 'apiKey', in: 'cookie', name: 'aurora_console', description: 'A console session (POST /api/v1/console/session); changes also need the header x-aurora-csrf: 1' },
         },
@@ -254,6 +267,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: 'consent', description: "Consent and session transfer: a person's attributes carried, with their consent, to the next service once; signed consent receipts" },
         { name: 'person', description: "The person's own API (Bearer person key): their transfers, consents, saved checks, profile, account link, export and erasure; the attribute texts and transfer targets for consent questions; a service keeping a profile attribute with a store: scope" },
         { name: 'identity', description: "Upstream eID: Suomi.fi e-Identification (SAML 2.0) metadata, login and single logout; a person's account called with the OpenID Provider's access tokens (a service's exchanged token, the network's own app's); download everything and erase me everywhere" },
+        { name: 'register-facts', description: "Register data transfer: a service asks a person for one register fact (client credentials), the person approves or declines (account token), the service collects it once with a consent receipt" },
         { name: 'events', description: "Life events: the types; a person's events and their consents per type and service (account token); members' webhook endpoints, subscriptions and deliveries (console)" },
         { name: 'console', description: 'Membership of the network and the provider console: applications, staff, services, transfers, API clients, teaching, statistics, audit' },
         { name: 'operations' },
@@ -328,6 +342,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(serviceProfileRoutes);
   await app.register(eventTypeRoutes);
   await app.register(personEventRoutes);
+  await app.register(registerFactCatalogueRoutes);
+  await app.register(registerFactServiceRoutes);
+  await app.register(registerFactPersonRoutes);
   // "Download everything" / "erase me everywhere": the calls to services' profile APIs, due ones claimed with SKIP LOCKED.
   const signCall = callSigner(identity.provider.issuer, identity.signingKeys);
   scheduleJob(app, options.database.db, {

@@ -113,6 +113,8 @@ export async function createProviderWithKeys(db: Db, keyring: PayloadKeyring, su
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: fapi },
       dPoP: { enabled: true },
       revocation: { enabled: true },
+      // A service calling the network's API as itself, with no person present (register-facts/).
+      clientCredentials: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx: LogoutContext, form: string) => {

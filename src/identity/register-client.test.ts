@@ -34,7 +34,7 @@ for (const backend of testBackends()) {
       assert.equal(stored?.client_secret, created.client_secret);
       assert.equal(stored?.subject_type, 'pairwise');
       assert.equal(stored?.scope, 'openid age_band');
-      assert.deepEqual(stored?.grant_types, ['authorization_code', TOKEN_EXCHANGE]);
+      assert.deepEqual(stored?.grant_types, ['authorization_code', TOKEN_EXCHANGE, 'client_credentials']);
       const row = await database.db.selectFrom('audit_log').selectAll().where('target', '=', created.client_id).executeTakeFirstOrThrow();
       assert.equal(row.action, 'oidc-client.register');
       assert.ok(!JSON.stringify(row.details).includes(created.client_secret));

@@ -124,8 +124,9 @@ export async function registerOidcClient(db: Db, keyring: PayloadKeyring, input:
     client_name: name,
     redirect_uris: [...input.redirectUris],
     response_types: ['code'],
-    // Token exchange: the service may call the network's API for a person who logged in to it (token-exchange.ts).
-    grant_types: ['authorization_code', TOKEN_EXCHANGE],
+    // Token exchange: the service may call the network's API for a person who logged in to it (token-exchange.ts);
+    // client credentials: as itself, e.g. to ask a person for a register fact and collect it (register-facts/).
+    grant_types: ['authorization_code', TOKEN_EXCHANGE, 'client_credentials'],
     token_endpoint_auth_method: keys ? 'private_key_jwt' : 'client_secret_basic',
     subject_type: 'pairwise',
     scope: scopes.join(' '),

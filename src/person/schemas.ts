@@ -38,6 +38,7 @@ export const Erased = Type.Object({
   profile_attributes_deleted: Type.Integer({ description: 'Attributes of your profile deleted, with the key that encrypted them' }),
   life_events_deleted: Type.Integer({ description: 'Life events of your account deleted (services already told keep what they received: ask them with "erase me everywhere")' }),
   event_consents_deleted: Type.Integer({ description: 'Your consents for services to hear of life events, deleted: nothing more is delivered' }),
+  register_fact_requests_deleted: Type.Integer({ description: 'Services\' requests for your register facts, deleted: an approved fact not yet collected is never handed out' }),
 });
 
 /** The attribute registry in words. */

@@ -4,6 +4,7 @@ import { EmbeddedJWK, calculateJwkThumbprint, jwtVerify } from 'jose';
 import type Provider from 'oidc-provider';
 import { HttpProblem, errorHandler, sendProblem } from '../../http/problem.ts';
 import { EXCHANGED, networkApiAudience } from '../token-exchange.ts';
+import { sectorOfClient } from './attributes-for-service.ts';
 
 /**
  * The network's API authenticated by the OpenID Provider's access tokens, for a person's account:
@@ -21,6 +22,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The account an OP access token speaks for, set by requireServiceForPerson / requireAccountLogin. */
     account?: AccountCaller;
+    /** The member's service calling as itself, set by requireServiceClient. */
+    service?: ServiceCaller;
   }
 }
 
@@ -36,6 +39,16 @@ export class AccountTokenRequired extends HttpProblem {
   constructor(detail: string, error = 'invalid_token') {
     super(401, 'access-token-required', 'Access token required', detail, { error });
   }
+}
+
+/** A member's service (an OIDC client) calling the network's API as itself, with no person present. */
+export interface ServiceCaller {
+  clientId: string;
+  memberId: string;
+  /** The client's registered name. */
+  name: string;
+  /** The sector of its pairwise subjects. */
+  sector: string;
 }
 
 const PROOF_WINDOW_S = 60;
@@ -135,6 +148,36 @@ export function requireAccountLogin() {
     if (token.gty?.split(' ').includes(EXCHANGED) || token.aud !== undefined || client.aurora_first_party !== true)
       throw insufficient("only the network's own app may act as the person here");
     request.account = caller;
+  };
+}
+
+/**
+ * A member's service calling as itself: an access token of the client credentials grant at
+ * /oidc/token (the client authenticated there as at every grant: its secret or private_key_jwt),
+ * unexpired, its client still registered to a member; DPoP-bound ones only with a proof. A person's
+ * access token here is 403: it speaks for the person, not for the service.
+ */
+export function requireServiceClient() {
+  return async (request: FastifyRequest) => {
+    const header = request.headers.authorization?.trim() ?? '';
+    const m = /^(Bearer|DPoP) +([A-Za-z0-9._~+/-]{20,200}=*)$/i.exec(header);
+    if (!m) throw new AccountTokenRequired("send the service's access token of the client credentials grant: Authorization: Bearer <token>", 'invalid_request');
+    const provider = request.server.aurora.identity.provider;
+    const value = m[2]!;
+    // oidc-provider's types leave out the model of this grant's tokens.
+    const token = await (provider as unknown as { ClientCredentials: { find(value: string): Promise<{ clientId?: string; jkt?: string } | undefined> } }).ClientCredentials.find(value);
+    if (!token?.clientId) {
+      if (await provider.AccessToken.find(value)) throw insufficient("a person's access token: a service calls here as itself, with a token of the client credentials grant");
+      throw new AccountTokenRequired('the access token is not valid or has expired');
+    }
+    const client = await provider.Client.find(token.clientId);
+    const memberId = client?.aurora_member_id;
+    if (!client || typeof memberId !== 'string') throw new AccountTokenRequired('the access token is not valid or has expired');
+    if (token.jkt) {
+      if (m[1]!.toLowerCase() !== 'dpop') throw new AccountTokenRequired('the token is DPoP-bound: send it as Authorization: DPoP with a DPoP proof');
+      await checkDpop(request, provider, value, token.jkt);
+    }
+    request.service = { clientId: client.clientId, memberId, name: String(client.clientName ?? client.clientId), sector: sectorOfClient(client) };
   };
 }
 

@@ -7,6 +7,7 @@ import { Account } from '../components/Account.tsx';
 import { Everywhere } from '../components/Everywhere.tsx';
 import { EventConsents } from '../components/EventConsents.tsx';
 import { LifeEvents } from '../components/LifeEvents.tsx';
+import { RegisterFacts } from '../components/RegisterFacts.tsx';
 import { accessToken } from '../account.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { Profile } from '../components/Profile.tsx';
@@ -342,6 +343,7 @@ function LifeEventsSections() {
       <>
         <LifeEvents token={token} />
         <EventConsents token={token} />
+        <RegisterFacts token={token} />
       </>
     );
   if (!loadLogin()) return null;
