@@ -103,16 +103,25 @@ async function findLiveToken(provider: Provider, value: string) {
  * very request, used once. The profile API and the account routes below admit callers by it.
  */
 export async function verifyAccountToken(request: FastifyRequest) {
-  const header = request.headers.authorization?.trim() ?? '';
-  const m = new RegExp(`^(Bearer|DPoP) +(${TOKEN_VALUE})$`, 'i').exec(header);
-  if (!m) throw new AccountTokenRequired('send an access token: Authorization: Bearer <token> (or DPoP <token> with a DPoP proof)', 'invalid_request');
+  const sent = sentToken(request, 'send an access token: Authorization: Bearer <token> (or DPoP <token> with a DPoP proof)');
   const provider = request.server.aurora.identity.provider;
-  const found = await findLiveToken(provider, m[2]!);
-  if (found.token.jkt) {
-    if (m[1]!.toLowerCase() !== 'dpop') throw new AccountTokenRequired('the token is DPoP-bound: send it as Authorization: DPoP with a DPoP proof');
-    await checkDpop(request, provider, m[2]!, found.token.jkt);
-  }
+  const found = await findLiveToken(provider, sent.value);
+  await checkBinding(request, provider, sent, found.token.jkt);
   return found;
+}
+
+/** The token of `Authorization: Bearer` or `DPoP`; `hint` says what to send when there is none. */
+function sentToken(request: FastifyRequest, hint: string): { value: string; dpop: boolean } {
+  const m = new RegExp(`^(Bearer|DPoP) +(${TOKEN_VALUE})$`, 'i').exec(request.headers.authorization?.trim() ?? '');
+  if (!m) throw new AccountTokenRequired(hint, 'invalid_request');
+  return { value: m[2]!, dpop: m[1]!.toLowerCase() === 'dpop' };
+}
+
+/** A DPoP-bound token (`jkt`) only as `DPoP` and with a proof of its key for this very request. */
+async function checkBinding(request: FastifyRequest, provider: Provider, sent: { value: string; dpop: boolean }, jkt: string | undefined): Promise<void> {
+  if (!jkt) return;
+  if (!sent.dpop) throw new AccountTokenRequired('the token is DPoP-bound: send it as Authorization: DPoP with a DPoP proof');
+  await checkDpop(request, provider, sent.value, jkt);
 }
 
 /**
@@ -159,24 +168,18 @@ export function requireAccountLogin() {
  */
 export function requireServiceClient() {
   return async (request: FastifyRequest) => {
-    const header = request.headers.authorization?.trim() ?? '';
-    const m = /^(Bearer|DPoP) +([A-Za-z0-9._~+/-]{20,200}=*)$/i.exec(header);
-    if (!m) throw new AccountTokenRequired("send the service's access token of the client credentials grant: Authorization: Bearer <token>", 'invalid_request');
+    const sent = sentToken(request, "send the service's access token of the client credentials grant: Authorization: Bearer <token>");
     const provider = request.server.aurora.identity.provider;
-    const value = m[2]!;
     // oidc-provider's types leave out the model of this grant's tokens.
-    const token = await (provider as unknown as { ClientCredentials: { find(value: string): Promise<{ clientId?: string; jkt?: string } | undefined> } }).ClientCredentials.find(value);
+    const token = await (provider as unknown as { ClientCredentials: { find(value: string): Promise<{ clientId?: string; jkt?: string } | undefined> } }).ClientCredentials.find(sent.value);
     if (!token?.clientId) {
-      if (await provider.AccessToken.find(value)) throw insufficient("a person's access token: a service calls here as itself, with a token of the client credentials grant");
+      if (await provider.AccessToken.find(sent.value)) throw insufficient("a person's access token: a service calls here as itself, with a token of the client credentials grant");
       throw new AccountTokenRequired('the access token is not valid or has expired');
     }
     const client = await provider.Client.find(token.clientId);
     const memberId = client?.aurora_member_id;
     if (!client || typeof memberId !== 'string') throw new AccountTokenRequired('the access token is not valid or has expired');
-    if (token.jkt) {
-      if (m[1]!.toLowerCase() !== 'dpop') throw new AccountTokenRequired('the token is DPoP-bound: send it as Authorization: DPoP with a DPoP proof');
-      await checkDpop(request, provider, value, token.jkt);
-    }
+    await checkBinding(request, provider, sent, token.jkt);
     request.service = { clientId: client.clientId, memberId, name: String(client.clientName ?? client.clientId), sector: sectorOfClient(client) };
   };
 }
