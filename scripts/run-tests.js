@@ -41,6 +41,7 @@ const KNOWN_SECONDS = {
   'test/browser/identity-everywhere.test.ts': 45,
   'test/browser/citizen-life-events.test.ts': 50,
   'test/multinode/multinode.test.ts': 33,
+  'test/multinode/life-events-sigkill.test.ts': 30,
   'test/rolling-upgrade.test.ts': 30,
   'test/browser/console-oidc.test.ts': 29,
   'test/stored-data.test.ts': 17,

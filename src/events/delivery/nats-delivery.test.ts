@@ -2,11 +2,15 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { jetstream } from '@nats-io/jetstream';
+import type { FastifyInstance } from 'fastify';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import type { Database } from '../../db/database.ts';
 import { openBus, type Bus } from '../../bus/nats.ts';
 import { createTestDatabase, testBackends } from '../../testing/databases.ts';
 import { dropStream, natsForTests, seedConsent, seedEndpoint, sharedPayloadKeys, startWebhookReceiver, testStreamName, type WebhookReceiver } from '../../testing/life-events.ts';
+import { buildServer } from '../../http/server.ts';
+import { registerOidcClient } from '../../identity/register-client.ts';
 import { recordLifeEvent } from '../record-life-event.ts';
 import { RETRY_WAITS_MS, type DeliverDeps } from './deliver.ts';
 import { busNetworkName, startNatsDelivery, type NatsDelivery } from './nats-delivery.ts';
@@ -168,6 +172,67 @@ for (const backend of testBackends()) {
       const counts = receiver.countsAt(path);
       assert.equal(counts.size, 1);
       assert.equal([...counts.values()][0], RETRY_WAITS_MS.length + 1, 'eight tries, each with the same webhook-id');
+    });
+  });
+}
+
+/**
+ * The server's own wiring (buildServer with AURORA_NATS_URL's setting): a recorded event's NOTIFY
+ * wakes the relay and the event arrives through the stream; with NATS unreachable at start, the
+ * server starts all the same and the event arrives through the database.
+ */
+for (const reachable of [true, false]) {
+  describe(`a server whose NATS ${reachable ? 'answers' : 'is down'}`, { skip: reachable && skip }, () => {
+    const stream = testStreamName();
+    const natsUrl = reachable && 'url' in nats ? nats.url : 'nats://127.0.0.1:1';
+    let database: Database;
+    let app: FastifyInstance;
+    let receiver: WebhookReceiver;
+    const secrets: Record<string, string> = {};
+
+    before(async () => {
+      database = await createTestDatabase('pglite');
+      // The job polls rarely: what arrives was woken by the event itself.
+      app = await buildServer({ database, purgeIntervalMs: 0, profileCallIntervalMs: 0, eventDeliveryIntervalMs: 600_000, nats: { url: natsUrl, stream } });
+      receiver = await startWebhookReceiver(secrets);
+    });
+    after(async () => {
+      await app?.close();
+      await receiver?.close();
+      await database?.close();
+      if (reachable && 'url' in nats) await dropStream(nats.url, stream);
+    });
+
+    test(`an event is delivered ${reachable ? 'through the stream' : 'through the database'}`, { timeout: 30_000 }, async () => {
+      const keyring = app.aurora.consent.keyring;
+      const client = await registerOidcClient(database.db, keyring, { name: 'Palvelu', redirectUris: ['https://palvelu.example.fi/cb'], scopes: [] });
+      secrets['/hook'] = (await seedEndpoint(database.db, keyring, { clientId: client.client_id, url: `${receiver.url}/hook`, eventType: TYPE })).secret;
+      const accountId = randomUUID();
+      await seedConsent(database.db, accountId, TYPE, client.client_id);
+      if (reachable) {
+        // Connected, the stream and consumer in place, before the event.
+        const network = await busNetworkName(database.db);
+        const nc = await connect({ servers: natsUrl });
+        try {
+          const jsm = await jetstreamManager(nc);
+          await receiver.until(async () => (await jsm.consumers.info(stream, `${stream}-${network}`).catch(() => undefined)) !== undefined, 15_000, 'the consumer is made');
+        } finally {
+          await nc.close();
+        }
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      await database.db.transaction().execute((tx) => recordLifeEvent(tx, { accountId, type: TYPE, occurredAt: new Date(), source: 'wiring-test', sourceId: 'one' }));
+      await receiver.until(() => receiver.countsAt('/hook').size === 1, 20_000, 'the event arrived');
+      if (reachable) {
+        const nc = await connect({ servers: natsUrl });
+        try {
+          const info = await (await jetstreamManager(nc)).consumers.info(stream, `${stream}-${await busNetworkName(database.db)}`);
+          assert.equal(info.delivered.stream_seq, 1, 'it went through the stream');
+          assert.equal(info.num_ack_pending, 0, 'and was acknowledged');
+        } finally {
+          await nc.close();
+        }
+      }
     });
   });
 }
