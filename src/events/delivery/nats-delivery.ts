@@ -35,10 +35,11 @@ import { deliverRelayed, type DeliverDeps } from './deliver.ts';
 
 /** A relayed row not claimed by any server within this is relayed again. */
 export const RELAY_LEASE_MS = 60_000;
-/** The stream's name when AURORA_NATS_STREAM does not give one. */
-export const DEFAULT_STREAM = 'aurora-life-events';
-/** Deliveries one server sends at once from the queue (and pulls ahead of them). */
-const CONCURRENCY = 64;
+/**
+ * Deliveries one server sends at once from the queue, and so pulls at a time: a pull takes what is
+ * there up to this many, so a large pull would leave one server a whole burst while the others idle.
+ */
+const CONCURRENCY = 16;
 
 export interface NatsDeliveryOptions {
   bus: Bus;
@@ -48,7 +49,7 @@ export interface NatsDeliveryOptions {
   log: { warn(details: object, message: string): void; info(details: object, message: string): void };
   relayLeaseMs?: number;
   batch?: number;
-  /** Deliveries this server sends at once from the queue (default 64). */
+  /** Deliveries this server sends at once from the queue (default 16). */
   concurrency?: number;
 }
 
