@@ -416,13 +416,13 @@ export const VARIABLES = {
   AURORA_NATS_URL: declare({
     description:
       "A NATS server with JetStream (`nats://host:4222`, `tls://…`; several comma-separated for a cluster) through which the servers of the network share the sending of life events (docs/events.md): due deliveries are published to a stream and each is sent by one server. The database stays the record of every delivery, so nothing is lost while NATS is down: the servers send from the database meanwhile. Unset: life events go through the database only.",
-    expected: 'nats://, tls://, ws:// or wss:// URLs, comma-separated',
+    expected: 'nats:// or tls:// URLs, comma-separated',
     shownDefault: 'none (the database only)',
     example: 'nats://nats.internal:4222',
     secret: true,
     parse: (text) => {
       const urls = text.split(',').map((u) => u.trim()).filter(Boolean);
-      if (urls.length === 0 || !urls.every((u) => ['nats:', 'tls:', 'ws:', 'wss:'].includes(url(u).protocol))) throw new Unusable();
+      if (urls.length === 0 || !urls.every((u) => ['nats:', 'tls:'].includes(url(u).protocol))) throw new Unusable();
       return urls.join(',');
     },
   }),
