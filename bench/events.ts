@@ -1,11 +1,12 @@
 /**
  * Life events from register change to acknowledged webhook: events/s and delivery latency p50/p99.
  *
- *   npm run bench -- events [--events 1000] [--batch 50] [--people 100] [--nodes 3] [--runs pglite,postgres,nodes,nats]
+ *   npm run bench -- events [--events 1000] [--batch 50] [--connectors 4] [--people 100] [--nodes 3] [--runs pglite,postgres,nodes,nats]
  *
- * A register connector of this benchmark's own (a synthetic source: each poll answers the next
- * --batch changes, each a person's move; the people have accounts and consented to one service
- * hearing of moves) is polled in this process with `pollConnector`, as the connector's job polls:
+ * --connectors register connectors of this benchmark's own (synthetic sources: each poll answers
+ * the next --batch changes, each a person's move; the people have accounts and consented to one
+ * service hearing of moves) are polled side by side in this process with `pollConnector`, as the
+ * connectors' jobs poll, --events changes among them:
  * each batch's events and their outbox rows commit with the cursor, and the commit's time is taken
  * as each event's start. The deliveries go to a receiver in this process, which verifies each
  * request (Standard Webhooks) and answers 204 at once; its arrival time ends the event. Polls come
@@ -42,6 +43,7 @@ interface Options {
   batch: number;
   people: number;
   nodes: number;
+  connectors: number;
   runs: Set<string>;
 }
 
@@ -88,23 +90,29 @@ async function burst(name: string, database: Database, options: Options, serve: 
   for (const code of codes) await seedConsent(database.db, await findOrCreateAccount(database.db, identityKeyOf(subjectKey, code)), 'moved', client.client_id);
   const stop = await serve(database, { AURORA_PAYLOAD_KEYS: keys.env }, keys);
   try {
-    const connector = syntheticConnector(options, codes);
     const committedAt = new Map<string, number>();
     const started = now();
-    for (let polled = 0; polled < options.events; ) {
-      const outcome = await pollConnector(database.db, connector, { subjectKey });
-      const at = now();
-      const ids = await database.db
-        .selectFrom('event_deliveries as d')
-        .innerJoin('life_events as ev', 'ev.id', 'd.event_id')
-        .select('d.id')
-        .where('ev.source', '=', connector.name)
-        .where('ev.source_id', 'in', Array.from({ length: outcome.read }, (_, i) => String(polled + i)))
-        .execute();
-      for (const { id } of ids) committedAt.set(id, at);
-      polled += outcome.read;
-      if (outcome.read === 0) throw new Error('the synthetic register ran dry');
-    }
+    // Several registers (connectors) polled at once, as their jobs run side by side; each one's polls in turn.
+    await Promise.all(
+      Array.from({ length: options.connectors }, async (_, c) => {
+        const share = Math.floor(options.events / options.connectors) + (c < options.events % options.connectors ? 1 : 0);
+        const connector = syntheticConnector({ ...options, events: share }, codes);
+        for (let polled = 0; polled < share; ) {
+          const outcome = await pollConnector(database.db, connector, { subjectKey });
+          const at = now();
+          if (outcome.read === 0) throw new Error('the synthetic register ran dry');
+          const ids = await database.db
+            .selectFrom('event_deliveries as d')
+            .innerJoin('life_events as ev', 'ev.id', 'd.event_id')
+            .select('d.id')
+            .where('ev.source', '=', connector.name)
+            .where('ev.source_id', 'in', Array.from({ length: outcome.read }, (_, i) => String(polled + i)))
+            .execute();
+          for (const { id } of ids) committedAt.set(id, at);
+          polled += outcome.read;
+        }
+      }),
+    );
     await receiver.until(() => receiver.countsAt('/moves').size >= committedAt.size, 300_000, `all ${committedAt.size} deliveries arrived`).catch((error: Error) => console.error(`${name}: ${error.message}`));
     const first = new Map<string, number>();
     for (const a of receiver.arrivals) if (!first.has(a.id)) first.set(a.id, a.at);
@@ -156,6 +164,7 @@ export async function main(argv: string[]) {
     batch: intFlag(flags, 'batch', 50, 1, 1000),
     people: intFlag(flags, 'people', 100),
     nodes: intFlag(flags, 'nodes', 3, 1, 8),
+    connectors: intFlag(flags, 'connectors', 4, 1, 32),
     runs: new Set(String(flags.runs ?? 'pglite,postgres,nodes,nats').split(',')),
   };
   process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -196,7 +205,7 @@ export async function main(argv: string[]) {
     }
   }
 
-  console.log(`\n${options.events} register changes (moves), ${options.batch} per connector poll, ${options.people} people, one consented service\n`);
+  console.log(`\n${options.events} register changes (moves) from ${options.connectors} connectors polled side by side, ${options.batch} per poll, ${options.people} people, one consented service\n`);
   console.log(
     table(
       ['run', 'events', 'events/s', 'p50 ms', 'p99 ms', 'max ms', 'twice', 'missing'],

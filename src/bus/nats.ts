@@ -94,8 +94,15 @@ export function openBus(url: string, options: BusOptions): Bus {
       stopped = true;
       up = false;
       if (timer) clearTimeout(timer);
-      // Drain: what was published is flushed and the consumers' subscriptions end cleanly.
-      await nc?.drain().catch(() => nc?.close());
+      // Drain: what was published is flushed and the consumers' subscriptions end cleanly; a
+      // connection that is away cannot drain, and a stopping server does not wait for it.
+      const c = nc;
+      if (!c || c.isClosed()) return;
+      let drainTimer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (drainTimer = setTimeout(resolve, 5_000)));
+      await Promise.race([c.drain().catch(() => {}), late]);
+      clearTimeout(drainTimer);
+      if (!c.isClosed()) await c.close().catch(() => {});
     },
   };
 }

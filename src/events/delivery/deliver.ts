@@ -192,12 +192,16 @@ export async function deliverDue(db: Db, deps: DeliverDeps): Promise<number> {
 export async function deliverRelayed(db: Db, deps: DeliverDeps, id: string, attempts: number): Promise<boolean> {
   const now = (deps.now ?? (() => new Date()))();
   const timeoutMs = deps.timeoutMs ?? 10_000;
-  await cancelWithdrawn(db, now, id);
+  // One statement in the usual case (the consent holds); the cancellation only when it claimed nothing.
   const { rows } = await sql<Claimed>`
     update event_deliveries d set attempts = d.attempts + 1, next_attempt_at = ${new Date(now.getTime() + timeoutMs * 3)}, updated_at = ${now}
     from life_events ev, event_endpoints e
     where d.id = ${id} and d.status = 'pending' and d.attempts = ${attempts} and e.disabled_at is null and ev.id = d.event_id and e.id = d.endpoint_id
+      and exists (
+        select 1 from life_event_consents c
+        where c.account_id = ev.account_id and c.event_type = ev.type and c.client_id = e.client_id and c.withdrawn_at is null)
     returning ${RETURNING}`.execute(db);
+  if (rows.length === 0) await cancelWithdrawn(db, now, id);
   await sendAndRecord(db, deps, rows, now, timeoutMs);
   return rows.length > 0;
 }

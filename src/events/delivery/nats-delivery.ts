@@ -39,7 +39,7 @@ export const RELAY_LEASE_MS = 60_000;
  * Deliveries one server sends at once from the queue, and so pulls at a time: a pull takes what is
  * there up to this many, so a large pull would leave one server a whole burst while the others idle.
  */
-const CONCURRENCY = 16;
+const CONCURRENCY = 32;
 
 export interface NatsDeliveryOptions {
   bus: Bus;
@@ -49,7 +49,7 @@ export interface NatsDeliveryOptions {
   log: { warn(details: object, message: string): void; info(details: object, message: string): void };
   relayLeaseMs?: number;
   batch?: number;
-  /** Deliveries this server sends at once from the queue (default 16). */
+  /** Deliveries this server sends at once from the queue (default 32). */
   concurrency?: number;
 }
 
@@ -160,7 +160,12 @@ export async function startNatsDelivery(db: Db, options: NatsDeliveryOptions): P
     }
   };
 
+  let ensuring = false;
+  let lastTry = 0;
   const up = (nc: NatsConnection) => {
+    if (ensuring || stopped) return;
+    ensuring = true;
+    lastTry = Date.now();
     void (async () => {
       try {
         await ensure(nc);
@@ -168,6 +173,8 @@ export async function startNatsDelivery(db: Db, options: NatsDeliveryOptions): P
         ready = false;
         log.warn({ err: error, stream }, 'the life events stream or its consumer could not be set up on NATS; life events go through the database');
         return;
+      } finally {
+        ensuring = false;
       }
       ready = true;
       if (consuming || stopped) return;
@@ -182,7 +189,12 @@ export async function startNatsDelivery(db: Db, options: NatsDeliveryOptions): P
   options.bus.onUp(up);
 
   return {
-    ready: () => ready && !stopped && consuming !== undefined && options.bus.current() !== undefined,
+    ready() {
+      const nc = options.bus.current();
+      // Connected but not consuming (the consumer was removed, its settings refused): set it up again, a minute apart.
+      if (nc && !consuming && !stopped && Date.now() - lastTry > 60_000) up(nc);
+      return ready && !stopped && consuming !== undefined && nc !== undefined;
+    },
     async relayDue() {
       const nc = options.bus.current();
       if (!nc) throw new Error('NATS is not connected');
