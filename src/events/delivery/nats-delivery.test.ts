@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createConnection, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
@@ -8,6 +9,7 @@ import { connect } from '@nats-io/transport-node';
 import type { Database } from '../../db/database.ts';
 import { openBus, type Bus } from '../../bus/nats.ts';
 import { createTestDatabase, testBackends } from '../../testing/databases.ts';
+import { freePort } from '../../testing/server-processes.ts';
 import { dropStream, natsForTests, seedConsent, seedEndpoint, sharedPayloadKeys, startWebhookReceiver, testStreamName, type WebhookReceiver } from '../../testing/life-events.ts';
 import { buildServer } from '../../http/server.ts';
 import { registerOidcClient } from '../../identity/register-client.ts';
@@ -236,3 +238,97 @@ for (const reachable of [true, false]) {
     });
   });
 }
+
+/**
+ * NATS lost while the server runs, and back: a TCP relay between the server and NATS is cut. Meanwhile
+ * an event goes through the database; once the client has reconnected, through the stream again.
+ */
+describe('a server whose NATS goes away and comes back', { skip }, () => {
+  const stream = testStreamName();
+  let database: Database;
+  let app: FastifyInstance;
+  let receiver: WebhookReceiver;
+  let proxy: NetServer;
+  let port: number;
+  const sockets = new Set<Socket>();
+  const secrets: Record<string, string> = {};
+  const target = 'url' in nats ? new URL(nats.url) : new URL('nats://127.0.0.1:4222');
+
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      proxy = createNetServer((client) => {
+        const upstream = createConnection(Number(target.port || 4222), target.hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('close', () => sockets.delete(s));
+          s.on('error', () => {});
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      proxy.listen(port, '127.0.0.1', resolve);
+    });
+  const cut = () =>
+    new Promise<void>((resolve) => {
+      proxy.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    });
+  const consumed = async () => {
+    const nc = await connect({ servers: target.href });
+    try {
+      return (await (await jetstreamManager(nc)).consumers.info(stream, `${stream}-${await busNetworkName(database.db)}`).catch(() => undefined))?.delivered.stream_seq;
+    } finally {
+      await nc.close();
+    }
+  };
+
+  before(async () => {
+    port = await freePort();
+    await listen();
+    database = await createTestDatabase('pglite');
+    app = await buildServer({ database, purgeIntervalMs: 0, profileCallIntervalMs: 0, eventDeliveryIntervalMs: 600_000, nats: { url: `nats://127.0.0.1:${port}`, stream } });
+    receiver = await startWebhookReceiver(secrets);
+  });
+  after(async () => {
+    await app?.close();
+    await cut().catch(() => {});
+    await receiver?.close();
+    await database?.close();
+    if ('url' in nats) await dropStream(nats.url, stream);
+  });
+
+  test('the database path while NATS is away, the stream again once it is back', { timeout: 60_000 }, async () => {
+    const keyring = app.aurora.consent.keyring;
+    const client = await registerOidcClient(database.db, keyring, { name: 'Palvelu', redirectUris: ['https://palvelu.example.fi/cb'], scopes: [] });
+    secrets['/hook'] = (await seedEndpoint(database.db, keyring, { clientId: client.client_id, url: `${receiver.url}/hook`, eventType: TYPE })).secret;
+    const accountId = randomUUID();
+    await seedConsent(database.db, accountId, TYPE, client.client_id);
+    let n = 0;
+    const event = () => database.db.transaction().execute((tx) => recordLifeEvent(tx, { accountId, type: TYPE, occurredAt: new Date(), source: 'away-test', sourceId: `change-${++n}` }));
+
+    await receiver.until(async () => (await consumed()) !== undefined, 15_000, 'the consumer is made');
+    await new Promise((r) => setTimeout(r, 300));
+    await event();
+    await receiver.until(() => receiver.countsAt('/hook').size === 1, 20_000, 'the first event arrived');
+    assert.equal(await consumed(), 1, 'through the stream');
+
+    await cut();
+    await new Promise((r) => setTimeout(r, 500));
+    await event();
+    await receiver.until(() => receiver.countsAt('/hook').size === 2, 20_000, 'the second event arrived while NATS was away');
+    assert.equal(await consumed(), 1, 'not through the stream');
+
+    await listen();
+    // The client reconnects on its own (every 2 s); the relay is used again once it has.
+    await receiver.until(
+      async () => {
+        await event();
+        await new Promise((r) => setTimeout(r, 300));
+        return ((await consumed()) ?? 0) > 1;
+      },
+      30_000,
+      'an event went through the stream again',
+    );
+    await receiver.until(() => receiver.countsAt('/hook').size === n, 20_000, 'every event arrived');
+    assert.ok([...receiver.countsAt('/hook').values()].every((c) => c === 1), 'each once');
+  });
+});
