@@ -43,6 +43,7 @@ const KNOWN_SECONDS = {
   'test/browser/life-event-delivered.test.ts': 50,
   'test/browser/citizen-register-facts.test.ts': 45,
   'test/multinode/multinode.test.ts': 33,
+  'test/multinode/life-events-sigkill.test.ts': 30,
   'test/rolling-upgrade.test.ts': 30,
   'test/browser/console-life-events.test.ts': 40,
   'test/browser/console-oidc.test.ts': 29,

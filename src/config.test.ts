@@ -123,3 +123,12 @@ test('any text in any variable gives its value or the clear error, never another
     { numRuns: 2000 },
   );
 });
+
+test('NATS for life events: nats:// or tls:// URLs (a cluster comma-separated), a stream name that NATS accepts', () => {
+  assert.equal(loadConfig({}).AURORA_NATS_URL, undefined, 'off unless set');
+  assert.equal(loadConfig({}).AURORA_NATS_STREAM, 'aurora-life-events');
+  assert.equal(parseSetting('AURORA_NATS_URL', ' nats://a:4222, tls://b:4222 '), 'nats://a:4222,tls://b:4222');
+  for (const bad of ['http://nats:4222', 'ws://nats:8080', 'nats', ',']) assert.throws(() => parseSetting('AURORA_NATS_URL', bad), /AURORA_NATS_URL/, bad);
+  for (const bad of ['a.b', 'a b', 'a>', 'x'.repeat(33)]) assert.throws(() => parseSetting('AURORA_NATS_STREAM', bad), /AURORA_NATS_STREAM/, bad);
+  assert.throws(() => parseSetting('AURORA_EVENT_DELIVERY_TIMEOUT_SECONDS', '0'), /AURORA_EVENT_DELIVERY_TIMEOUT_SECONDS/);
+});

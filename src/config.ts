@@ -429,6 +429,39 @@ export const VARIABLES = {
     example: '200',
     parse: numberIn(Type.Integer({ minimum: 1, maximum: 1_000_000 }), true),
   }),
+  AURORA_NATS_URL: declare({
+    description:
+      "A NATS server with JetStream (`nats://host:4222`, `tls://…`; several comma-separated for a cluster) through which the servers of the network share the sending of life events (docs/events.md): due deliveries are published to a stream and each is sent by one server. The database stays the record of every delivery, so nothing is lost while NATS is down: the servers send from the database meanwhile. Unset: life events go through the database only.",
+    expected: 'nats:// or tls:// URLs, comma-separated',
+    shownDefault: 'none (the database only)',
+    example: 'nats://nats.internal:4222',
+    secret: true,
+    parse: (text) => {
+      const urls = text.split(',').map((u) => u.trim()).filter(Boolean);
+      if (urls.length === 0 || !urls.every((u) => ['nats:', 'tls:'].includes(url(u).protocol))) throw new Unusable();
+      return urls.join(',');
+    },
+  }),
+  AURORA_NATS_STREAM: declare({
+    description:
+      "The JetStream stream life events go through with `AURORA_NATS_URL` (created at start when missing; subjects `<stream>.<network>.<event type>`, where the network's name is kept in its database, so that several networks or test runs share a NATS server without taking each other's deliveries). Every server of a network names the same one.",
+    expected: 'letters, digits, - and _ (at most 32)',
+    default: 'aurora-life-events',
+    example: 'aurora-life-events',
+    parse: (text) => {
+      const name = text.trim();
+      if (!/^[A-Za-z0-9_-]{1,32}$/.test(name)) throw new Unusable();
+      return name;
+    },
+  }),
+  AURORA_EVENT_DELIVERY_TIMEOUT_SECONDS: declare({
+    description:
+      "How long a life event webhook's endpoint has to answer before the try counts as failed. A server that dies while sending leaves its deliveries to the others after three times this.",
+    expected: 'a whole number of seconds from 1 to 60',
+    default: 10,
+    example: '10',
+    parse: numberIn(Type.Integer({ minimum: 1, maximum: 60 }), true),
+  }),
   AURORA_PURGE_INTERVAL_SECONDS: declare({
     description:
       "How often the network deletes expired transfer payloads, expired register fact requests (with an approved fact not collected) and expired OpenID Provider records; however many servers run, one of them runs each job each time. 0 turns them off on this server.",

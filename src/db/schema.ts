@@ -57,6 +57,7 @@ export interface DB {
   event_endpoints: EventEndpointTable;
   event_subscriptions: EventSubscriptionTable;
   event_deliveries: EventDeliveryTable;
+  event_bus_network: EventBusNetworkTable;
   register_cursors: RegisterCursorTable;
   register_income_periods: RegisterIncomePeriodTable;
   register_fact_requests: RegisterFactRequestTable;
@@ -737,6 +738,13 @@ export interface EventDeliveryTable {
   delivered_at: Nullable<Date>;
   created_at: Defaulted<Date>;
   updated_at: Defaulted<Date>;
+}
+
+/** The network's name on the NATS server: its subjects and its consumer (one row). */
+export interface EventBusNetworkTable {
+  only_row: Defaulted<boolean>;
+  name: string;
+  created_at: Defaulted<Date>;
 }
 
 /** A register connector's place in its source; advanced with the events of each batch. */

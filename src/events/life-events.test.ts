@@ -13,7 +13,7 @@ import { ConsoleUser, approvedMember } from '../testing/console.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
 import { TEST_ORIGIN, loginAndRedeem } from '../testing/oidc-login.ts';
 import { assertProblem } from '../testing/problems.ts';
-import { DISABLE_AFTER_MS, RETRY_WAITS_MS, deliverDue, type DeliverDeps } from './deliver.ts';
+import { DISABLE_AFTER_MS, RETRY_WAITS_MS, deliverDue, type DeliverDeps } from './delivery/deliver.ts';
 import { recordLifeEvent, type LifeEventInput } from './record-life-event.ts';
 import { pairwiseSubjects } from './subjects.ts';
 import { attachPersonKey } from '../identity/accounts/account-person.ts';

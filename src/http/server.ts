@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -56,7 +57,8 @@ import { callSigner } from '../service-profiles/signed-call.ts';
 import { testEidRoutes } from '../identity/test-eid/test-eid.ts';
 import { brokerEidFromConfig } from '../identity/oidc-eid.ts';
 import { eventTypeRoutes, personEventRoutes } from '../events/routes.ts';
-import { scheduleDeliveries } from '../events/schedule.ts';
+import { scheduleDeliveries } from '../events/delivery/schedule.ts';
+import { openBus, type Bus } from '../bus/nats.ts';
 import type { RegisterConnector } from '../registers/connector.ts';
 import { scheduleConnectors } from '../registers/schedule.ts';
 import { pairwiseSubjects } from '../events/subjects.ts';
@@ -84,6 +86,8 @@ export interface ServerOptions {
   profileCallIntervalMs?: number;
   /** How often due life event deliveries are polled for, in ms (default 5 s, besides NOTIFY waking it; 0 never: tests call deliverDue). */
   eventDeliveryIntervalMs?: number;
+  /** Life events through NATS JetStream (default AURORA_NATS_URL and AURORA_NATS_STREAM; null: the database only). */
+  nats?: { url: string; stream: string } | null;
   /** Register connectors polled for life events (default none; a demo start passes the synthetic test register's). */
   registers?: RegisterConnector<any>[];
   /** How often each register connector polls, in ms (default AURORA_REGISTER_POLL_INTERVAL_SECONDS; 0 never). */
@@ -378,6 +382,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // Other servers' catalogue changes and feedback, heard at once.
   let stopHearingCatalogue: (() => Promise<void>) | undefined;
   let stopDeliveries: (() => Promise<void>) | undefined;
+  let bus: Bus | undefined;
   try {
     stopHearingCatalogue = await recommender.listen(options.database, (error) =>
       app.log.warn({ err: error }, "listening for catalogue changes failed; other servers' changes are caught by the 30-second sync until it is back"),
@@ -386,7 +391,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       app.log.warn({ err: error }, "hearing other servers' feedback failed; it is read again when the listening connection is back"),
     );
     app.addHook('onClose', stopHearingSignals);
-    // Life events to members' webhooks: polled once per network, and woken at once by a recorded event's NOTIFY.
+    // Life events to members' webhooks: polled once per network, and woken at once by a recorded
+    // event's NOTIFY; with NATS, relayed through JetStream so that every server sends a share.
+    const deliveryEvery = options.eventDeliveryIntervalMs ?? 5_000;
+    const nats = options.nats === undefined ? (config.AURORA_NATS_URL ? { url: config.AURORA_NATS_URL, stream: config.AURORA_NATS_STREAM } : null) : options.nats;
+    if (nats && deliveryEvery > 0) bus = openBus(nats.url, { name: `aurora ${hostname()} ${process.pid}`, log: app.log });
     stopDeliveries = await scheduleDeliveries(
       app,
       options.database,
@@ -397,12 +406,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         allowPrivate: config.AURORA_PRIVATE_DESTINATIONS ?? !isProduction(config),
         // The demo service's webhook is this server (on localhost, say): its own origin only, and only where the demo's pages are served.
         ...(demoPages ? { allowOrigins: [new URL(identity.provider.issuer).origin] } : {}),
+        timeoutMs: config.AURORA_EVENT_DELIVERY_TIMEOUT_SECONDS * 1000,
       },
-      options.eventDeliveryIntervalMs ?? 5_000,
+      deliveryEvery,
+      bus && nats ? { bus, stream: nats.stream } : undefined,
     );
     app.addHook('onClose', stopDeliveries);
+    if (bus) app.addHook('onClose', bus.close);
   } catch (error) {
     await stopDeliveries?.();
+    await bus?.close();
     await stopHearingCatalogue?.();
     await stopKeepingClients();
     throw error;

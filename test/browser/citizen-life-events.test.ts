@@ -8,7 +8,7 @@ import en from '../../web/citizen/locales/en.ts';
 import fi from '../../web/citizen/locales/fi.ts';
 import sv from '../../web/citizen/locales/sv.ts';
 import { createEndpoint } from '../../src/events/endpoints/create-endpoint.ts';
-import { deliverDue } from '../../src/events/deliver.ts';
+import { deliverDue } from '../../src/events/delivery/deliver.ts';
 import { recordLifeEvent } from '../../src/events/record-life-event.ts';
 import { subscribe } from '../../src/events/endpoints/subscribe.ts';
 import { pairwiseSubjects } from '../../src/events/subjects.ts';

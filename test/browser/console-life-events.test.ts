@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
-import { DISABLE_AFTER_MS, RETRY_WAITS_MS, deliverDue } from '../../src/events/deliver.ts';
+import { DISABLE_AFTER_MS, RETRY_WAITS_MS, deliverDue } from '../../src/events/delivery/deliver.ts';
 import { giveEventConsent } from '../../src/events/give-event-consent.ts';
 import { recordLifeEvent, type LifeEventInput } from '../../src/events/record-life-event.ts';
 import { pairwiseSubjects } from '../../src/events/subjects.ts';

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
-import type { Db } from '../db/database.ts';
-import type { PayloadKeyring } from '../keys/keys.ts';
-import { refusedDestination, type AddressLookup } from '../http/outbound-address.ts';
-import { cloudEventType, isEventType } from './event-types.ts';
-import { signingSecrets } from './endpoint-secrets.ts';
-import type { SubjectOf } from './subjects.ts';
+import type { Db } from '../../db/database.ts';
+import type { PayloadKeyring } from '../../keys/keys.ts';
+import { refusedDestination, type AddressLookup } from '../../http/outbound-address.ts';
+import { cloudEventType, isEventType } from '../event-types.ts';
+import { signingSecrets } from '../endpoint-secrets.ts';
+import type { SubjectOf } from '../subjects.ts';
 
 /**
  * The delivery worker: claims due deliveries (FOR UPDATE SKIP LOCKED, the claim pushes their next
@@ -21,6 +21,9 @@ import type { SubjectOf } from './subjects.ts';
  * - An endpoint that has failed without a success for DISABLE_AFTER_MS is disabled with the reason;
  *   its deliveries wait until the member replays one (which enables it again).
  * - Only while the person's consent holds: a delivery whose consent was withdrawn is cancelled.
+ *
+ * `deliverDue` claims whatever is due (the database path); `deliverRelayed` claims one delivery a
+ * relay handed over through NATS (nats-delivery.ts), with the same send and the same records.
  */
 
 /** Waits before the 2nd … 8th try (the 1st is at once): Svix's 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
@@ -106,29 +109,22 @@ async function send(deps: DeliverDeps, row: Claimed, now: Date, timeoutMs: numbe
   }
 }
 
-/** Sends the due deliveries once; how many were tried. */
-export async function deliverDue(db: Db, deps: DeliverDeps): Promise<number> {
-  const now = (deps.now ?? (() => new Date()))();
-  const timeoutMs = deps.timeoutMs ?? 10_000;
-  const claimUntil = new Date(now.getTime() + timeoutMs * 3);
+const RETURNING = sql`d.id, d.attempts, ev.type as event_type, ev.account_id, ev.occurred_at, ev.data, e.id as endpoint_id, e.client_id, e.url,
+  e.secret_key_id, e.secret_sealed, e.previous_key_id, e.previous_sealed, e.previous_until`;
+
+/** Deliveries (all due ones, or the one named) whose person has withdrawn the consent are cancelled rather than sent. */
+async function cancelWithdrawn(db: Db, now: Date, only?: string): Promise<void> {
   await sql`
     update event_deliveries d set status = 'cancelled', updated_at = ${now}
     from life_events ev, event_endpoints e
-    where d.status = 'pending' and d.next_attempt_at <= ${now} and ev.id = d.event_id and e.id = d.endpoint_id
+    where d.status = 'pending' and ${only === undefined ? sql`d.next_attempt_at <= ${now}` : sql`d.id = ${only}`} and ev.id = d.event_id and e.id = d.endpoint_id
       and not exists (
         select 1 from life_event_consents c
         where c.account_id = ev.account_id and c.event_type = ev.type and c.client_id = e.client_id and c.withdrawn_at is null)`.execute(db);
-  const { rows } = await sql<Claimed>`
-    update event_deliveries d set attempts = d.attempts + 1, next_attempt_at = ${claimUntil}, updated_at = ${now}
-    from (
-      select d2.id from event_deliveries d2 join event_endpoints e2 on e2.id = d2.endpoint_id
-      where d2.status = 'pending' and d2.next_attempt_at <= ${now} and e2.disabled_at is null
-      order by d2.next_attempt_at limit ${deps.batch ?? 50}
-      for update of d2 skip locked
-    ) due, life_events ev, event_endpoints e
-    where d.id = due.id and ev.id = d.event_id and e.id = d.endpoint_id
-    returning d.id, d.attempts, ev.type as event_type, ev.account_id, ev.occurred_at, ev.data, e.id as endpoint_id, e.client_id, e.url,
-      e.secret_key_id, e.secret_sealed, e.previous_key_id, e.previous_sealed, e.previous_until`.execute(db);
+}
+
+/** Sends claimed deliveries and records each outcome: delivered, or the next try on the schedule, or a dead letter. */
+async function sendAndRecord(db: Db, deps: DeliverDeps, rows: Claimed[], now: Date, timeoutMs: number): Promise<void> {
   await Promise.all(
     rows.map(async (row) => {
       const outcome = await send(deps, { ...row, occurred_at: new Date(row.occurred_at), previous_until: row.previous_until && new Date(row.previous_until) }, now, timeoutMs).catch(
@@ -167,5 +163,47 @@ export async function deliverDue(db: Db, deps: DeliverDeps): Promise<number> {
       });
     }),
   );
+}
+
+/** Sends the due deliveries once; how many were tried. */
+export async function deliverDue(db: Db, deps: DeliverDeps): Promise<number> {
+  const now = (deps.now ?? (() => new Date()))();
+  const timeoutMs = deps.timeoutMs ?? 10_000;
+  const claimUntil = new Date(now.getTime() + timeoutMs * 3);
+  await cancelWithdrawn(db, now);
+  const { rows } = await sql<Claimed>`
+    update event_deliveries d set attempts = d.attempts + 1, next_attempt_at = ${claimUntil}, updated_at = ${now}
+    from (
+      select d2.id from event_deliveries d2 join event_endpoints e2 on e2.id = d2.endpoint_id
+      where d2.status = 'pending' and d2.next_attempt_at <= ${now} and e2.disabled_at is null
+      order by d2.next_attempt_at limit ${deps.batch ?? 50}
+      for update of d2 skip locked
+    ) due, life_events ev, event_endpoints e
+    where d.id = due.id and ev.id = d.event_id and e.id = d.endpoint_id
+    returning ${RETURNING}`.execute(db);
+  await sendAndRecord(db, deps, rows, now, timeoutMs);
   return rows.length;
+}
+
+/**
+ * One delivery a relay handed over (through NATS): sent only if it is still the try the relay
+ * published, that is still pending with the same number of tries behind it, its endpoint enabled and
+ * the person's consent held. A message published twice, redelivered, or overtaken by another
+ * server's try claims nothing: false, and nothing is sent.
+ */
+export async function deliverRelayed(db: Db, deps: DeliverDeps, id: string, attempts: number): Promise<boolean> {
+  const now = (deps.now ?? (() => new Date()))();
+  const timeoutMs = deps.timeoutMs ?? 10_000;
+  // One statement in the usual case (the consent holds); the cancellation only when it claimed nothing.
+  const { rows } = await sql<Claimed>`
+    update event_deliveries d set attempts = d.attempts + 1, next_attempt_at = ${new Date(now.getTime() + timeoutMs * 3)}, updated_at = ${now}
+    from life_events ev, event_endpoints e
+    where d.id = ${id} and d.status = 'pending' and d.attempts = ${attempts} and e.disabled_at is null and ev.id = d.event_id and e.id = d.endpoint_id
+      and exists (
+        select 1 from life_event_consents c
+        where c.account_id = ev.account_id and c.event_type = ev.type and c.client_id = e.client_id and c.withdrawn_at is null)
+    returning ${RETURNING}`.execute(db);
+  if (rows.length === 0) await cancelWithdrawn(db, now, id);
+  await sendAndRecord(db, deps, rows, now, timeoutMs);
+  return rows.length > 0;
 }
