@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { isSpecialAddress, refusedDestination } from './outbound-address.ts';
+import { RefusedAddress, isSpecialAddress, outboundFetch, refusedDestination } from './outbound-address.ts';
 
 describe('where configured requests may go', () => {
   test('this machine, private networks, link-local (cloud metadata) and documentation ranges are refused; public addresses pass', () => {
@@ -35,5 +37,29 @@ describe('where configured requests may go', () => {
       throw new Error('ENOTFOUND');
     };
     assert.equal(await refusedDestination(new URL('https://ei-ole.example.fi/'), { allowPrivate: false, lookup: failing }), undefined, 'unresolvable: left to fail and be retried');
+  });
+
+  test('a connection checks the address it is made to: a name that resolves to this machine at the request is refused before anything is sent (DNS rebinding)', async () => {
+    let requests = 0;
+    const server = createServer((_request, response) => {
+      requests += 1;
+      response.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      // The check before sending would refuse 'localhost' too; here the connection's own lookup does.
+      const byName = new URL(`http://localhost:${port}/hook`);
+      await assert.rejects(outboundFetch(byName, { method: 'POST', body: 'x' }, { allowPrivate: false }), (error: unknown) => error instanceof RefusedAddress && /localhost resolved to (127\.0\.0\.1|::1)/.test(error.message));
+      await assert.rejects(outboundFetch(new URL(`http://127.0.0.1:${port}/hook`), {}, { allowPrivate: false }), RefusedAddress);
+      assert.equal(requests, 0, 'nothing reached the private address');
+      assert.equal(await (await outboundFetch(byName, {}, { allowPrivate: true })).text(), 'ok');
+      assert.equal(await (await outboundFetch(byName, {}, { allowPrivate: false, allowOrigins: [byName.origin] })).text(), 'ok', "the demo's own origin");
+      await assert.rejects(outboundFetch(new URL(`http://localhost:${port}/hook`), {}, { allowPrivate: false, allowOrigins: ['http://localhost:1'] }), RefusedAddress, 'another origin on this machine');
+      assert.equal(requests, 2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

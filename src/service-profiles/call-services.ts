@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { ProfileCallStatus } from '../db/schema.ts';
 import type { PayloadKeyring } from '../keys/keys.ts';
-import { refusedDestination, type AddressLookup } from '../http/outbound-address.ts';
+import { outboundFetch, refusedDestination, type AddressLookup, type OutboundResponse } from '../http/outbound-address.ts';
 import type { CallSigner } from './signed-call.ts';
 
 /**
@@ -77,7 +77,7 @@ function reasonOf(text: string): unknown {
   return text.trim() ? { errors: [{ message: clip(text.trim()) }] } : null;
 }
 
-async function readLimited(response: Response, limit: number): Promise<string | undefined> {
+async function readLimited(response: OutboundResponse, limit: number): Promise<string | undefined> {
   const reader = response.body?.getReader();
   if (!reader) return '';
   const chunks: Uint8Array[] = [];
@@ -99,13 +99,13 @@ async function call(deps: CallDeps, timeoutMs: number, row: { client_id: string;
   const url = `${row.endpoint}/${encodeURIComponent(row.subject)}${dryRun ? '?dry_run=true' : ''}`;
   const method = kind === 'export' ? 'GET' : 'DELETE';
   const token = await deps.sign({ clientId: row.client_id, subject: row.subject, scope: kind === 'export' ? 'gdpr:export' : 'gdpr:delete', method, url });
-  return fetch(url, { method, headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+  return outboundFetch(new URL(url), { method, headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }, { allowPrivate: deps.allowPrivate });
 }
 
 async function outcomeOf(deps: CallDeps, timeoutMs: number, row: { client_id: string; subject: string; endpoint: string }, kind: 'export' | 'erase'): Promise<Outcome> {
   const refused = await refusedDestination(new URL(row.endpoint), { allowPrivate: deps.allowPrivate, ...(deps.lookup ? { lookup: deps.lookup } : {}) });
   if (refused) return { status: 'failed', httpStatus: null, reason: { errors: [{ message: refused }] } };
-  let response: Response;
+  let response: OutboundResponse;
   try {
     response = await call(deps, timeoutMs, row, kind, kind === 'erase');
     if (kind === 'erase' && (response.status === 200 || response.status === 204)) {

@@ -3,7 +3,7 @@ import { CloudEvent, HTTP } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
 import type { Db } from '../../db/database.ts';
 import type { PayloadKeyring } from '../../keys/keys.ts';
-import { refusedDestination, type AddressLookup } from '../../http/outbound-address.ts';
+import { outboundFetch, refusedDestination, type AddressLookup } from '../../http/outbound-address.ts';
 import { cloudEventType, isEventType } from '../event-types.ts';
 import { signingSecrets } from '../endpoint-secrets.ts';
 import type { SubjectOf } from '../subjects.ts';
@@ -89,18 +89,17 @@ async function send(deps: DeliverDeps, row: Claimed, now: Date, timeoutMs: numbe
     .map((secret) => new Webhook(secret).sign(row.id, sentAt, body))
     .join(' ');
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': String(message.headers['content-type']),
-        'webhook-id': row.id,
-        'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-        'webhook-signature': signature,
-      },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    const headers = {
+      'content-type': String(message.headers['content-type']),
+      'webhook-id': row.id,
+      'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+      'webhook-signature': signature,
+    };
+    const response = await outboundFetch(
+      url,
+      { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) },
+      { allowPrivate: deps.allowPrivate, allowOrigins: deps.allowOrigins },
+    );
     const text = await response.text().catch(() => '');
     if (response.status >= 200 && response.status < 300) return { ok: true, httpStatus: response.status, error: null };
     return { ok: false, httpStatus: response.status, error: `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}` };
