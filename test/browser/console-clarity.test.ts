@@ -11,7 +11,7 @@ import { meterName } from '../../web/console/meter-names.ts';
 import { en } from '../../web/console/locales/en.ts';
 import { fi } from '../../web/console/locales/fi.ts';
 import { sv } from '../../web/console/locales/sv.ts';
-import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network, VIEWPORTS } from './harness.ts';
+import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network, VIEWPORTS, consoleLogin } from './harness.ts';
 
 /**
  * Issue #14, the console's half: what a provider or an administrator could not tell from the page.
@@ -32,13 +32,6 @@ const fill = (template: string, values: Record<string, string | number>) => temp
 declare const document: any;
 declare const window: any;
 
-async function login(page: Page, texts: Texts, email: string, password: string) {
-  await page.goto('/console/login');
-  await page.getByLabel(texts.login.email, { exact: true }).fill(email);
-  await page.getByLabel(texts.login.password, { exact: true }).fill(password);
-  await page.getByRole('button', { name: texts.login.submit, exact: true }).click();
-  await page.getByRole('button', { name: texts.app.logOut }).waitFor();
-}
 
 async function shot(page: Page, name: string) {
   await screenshot(page, name);
@@ -135,7 +128,7 @@ describe('console clarity (issue #14)', { skip: skipBrowser }, () => {
       const texts = TEXTS[language];
       const page = await open(locale, viewport);
       await walk(page, `clarity-pending-${language}`, async () => {
-        await login(page, texts, ADMIN.email, ADMIN.password);
+        await consoleLogin(page, texts, ADMIN.email, ADMIN.password);
         await page.goto(`/console/admin/members/${memberId}`);
         await page.getByRole('heading', { level: 1, name: fill(texts.member.title, { name: ORG.name }) }).waitFor();
         await page.getByRole('heading', { level: 2, name: texts.member.requested }).waitFor();
@@ -182,7 +175,7 @@ describe('console clarity (issue #14)', { skip: skipBrowser }, () => {
       const db = network.database.db;
       const signalsBefore = await db.selectFrom('recommendation_signals').select(['needs']).where('service_id', '=', LUKIO.mikkeli).execute();
       await walk(page, `clarity-teach-${language}`, async () => {
-        await login(page, texts, ORG.email, ORG.password);
+        await consoleLogin(page, texts, ORG.email, ORG.password);
         await page.goto('/console/org/teach');
         await page.getByRole('heading', { level: 2, name: texts.teach.ownTitle }).waitFor();
         // Only the verified service is offered: the two others wait for the administrator.
@@ -232,7 +225,7 @@ describe('console clarity (issue #14)', { skip: skipBrowser }, () => {
 
       const page = await open(locale, viewport);
       await walk(page, `clarity-services-${language}`, async () => {
-        await login(page, texts, ORG.email, ORG.password);
+        await consoleLogin(page, texts, ORG.email, ORG.password);
         await page.goto('/console/org/services');
         await page.getByRole('heading', { level: 1, name: texts.services.title }).waitFor();
 
@@ -282,7 +275,7 @@ describe('console clarity (issue #14)', { skip: skipBrowser }, () => {
       const texts = TEXTS[language];
       const page = await open(locale, viewport);
       await walk(page, `clarity-words-${language}`, async () => {
-        await login(page, texts, ORG.email, ORG.password);
+        await consoleLogin(page, texts, ORG.email, ORG.password);
 
         // Each scope says what it lets a system do, not only its code.
         await page.goto('/console/org/clients');

@@ -15,7 +15,7 @@ import { ConsoleUser, approvedMember } from '../../src/testing/console.ts';
 import { en } from '../../web/console/locales/en.ts';
 import { fi } from '../../web/console/locales/fi.ts';
 import { sv } from '../../web/console/locales/sv.ts';
-import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
+import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network, consoleLogin } from './harness.ts';
 
 /**
  * A member's staff set up life events in the console (in Finnish): add a webhook endpoint for their
@@ -101,11 +101,7 @@ describe('console: life events in the browser', { skip: skipBrowser }, () => {
     page = await context.newPage();
     page.setDefaultTimeout(20_000);
     try {
-      await page.goto('/console/login');
-      await page.getByLabel(fi.login.email, { exact: true }).fill(MEMBER.email);
-      await page.getByLabel(fi.login.password, { exact: true }).fill(MEMBER.password);
-      await page.getByRole('button', { name: fi.login.submit, exact: true }).click();
-      await page.getByRole('button', { name: fi.app.logOut }).waitFor();
+      await consoleLogin(page, fi, MEMBER.email, MEMBER.password);
       assert.equal(await page.getByTestId('disabled-endpoint-notice').count(), 0, 'nothing to tell on the landing view yet');
       await page.getByRole('link', { name: fi.nav.lifeEvents }).first().click();
       await page.getByRole('heading', { name: t.title, level: 1 }).waitFor();
@@ -245,11 +241,7 @@ describe('console: life events in the browser', { skip: skipBrowser }, () => {
       const own = await context.newPage();
       own.setDefaultTimeout(20_000);
       try {
-        await own.goto('/console/login');
-        await own.getByLabel(texts.login.email, { exact: true }).fill(MEMBER.email);
-        await own.getByLabel(texts.login.password, { exact: true }).fill(MEMBER.password);
-        await own.getByRole('button', { name: texts.login.submit, exact: true }).click();
-        await own.getByRole('button', { name: texts.app.logOut }).waitFor();
+        await consoleLogin(own, texts, MEMBER.email, MEMBER.password);
         await own.goto('/console/org/life-events');
         await own.getByRole('heading', { name: t.title, level: 1 }).waitFor();
         await own.getByRole('table', { name: t.deliveriesCaption }).waitFor();
@@ -275,11 +267,7 @@ describe('console: life events in the browser', { skip: skipBrowser }, () => {
     page = await context.newPage();
     page.setDefaultTimeout(20_000);
     try {
-      await page.goto('/console/login');
-      await page.getByLabel(fi.login.email, { exact: true }).fill(MEMBER.email);
-      await page.getByLabel(fi.login.password, { exact: true }).fill(MEMBER.password);
-      await page.getByRole('button', { name: fi.login.submit, exact: true }).click();
-      await page.getByRole('button', { name: fi.app.logOut }).waitFor();
+      await consoleLogin(page, fi, MEMBER.email, MEMBER.password);
       await page.goto('/console/org/life-events');
       const card = page.getByTestId('event-endpoint');
       await card.getByRole('button', { name: `${t.remove}: ${hookUrl}` }).click();

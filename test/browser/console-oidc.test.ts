@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createNetworkAdmin } from '../../src/staff/staff.ts';
 import { ConsoleUser, approvedMember } from '../../src/testing/console.ts';
 import { fi } from '../../web/console/locales/fi.ts';
-import { expectNoSeriousAxeViolations, newContext, openBrowser, skipBrowser, startNetwork, type Network } from './harness.ts';
+import { expectNoSeriousAxeViolations, newContext, openBrowser, skipBrowser, startNetwork, type Network, consoleLogin } from './harness.ts';
 
 /**
  * A member's administrator registers a service at the network's OpenID Provider in the console (in
@@ -47,11 +47,7 @@ describe('console: OIDC clients in the browser', { skip: skipBrowser }, () => {
       .then((r) => r.json().error as string);
 
   test('register a service, see its secret once, rotate it', async () => {
-    await page.goto('/console/login');
-    await page.getByLabel(fi.login.email, { exact: true }).fill(MEMBER.email);
-    await page.getByLabel(fi.login.password, { exact: true }).fill(MEMBER.password);
-    await page.getByRole('button', { name: fi.login.submit, exact: true }).click();
-    await page.getByRole('button', { name: fi.app.logOut }).waitFor();
+    await consoleLogin(page, fi, MEMBER.email, MEMBER.password);
     await page.getByRole('link', { name: fi.nav.oidcClients }).first().click();
     await page.getByRole('heading', { name: fi.oidc.title, level: 1 }).waitFor();
     await page.getByText(fi.oidc.empty).waitFor();

@@ -9,7 +9,7 @@ import { en } from '../../web/console/locales/en.ts';
 import { fi } from '../../web/console/locales/fi.ts';
 import { sv } from '../../web/console/locales/sv.ts';
 import { meterName } from '../../web/console/meter-names.ts';
-import { expectNoSeriousAxeViolations, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
+import { expectNoSeriousAxeViolations, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network, consoleLogin } from './harness.ts';
 
 /**
  * The provider console end to end in Chromium: an organisation applies, a network administrator
@@ -62,17 +62,6 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 declare const document: any;
 declare const window: any;
 
-async function login(page: Page, texts: Texts, email: string, password: string, totp?: () => string) {
-  await page.goto('/console/login');
-  await page.getByLabel(texts.login.email, { exact: true }).fill(email);
-  await page.getByLabel(texts.login.password, { exact: true }).fill(password);
-  await page.getByRole('button', { name: texts.login.submit, exact: true }).click();
-  if (totp) {
-    await page.getByLabel(texts.login.totp, { exact: true }).fill(totp());
-    await page.getByRole('button', { name: texts.login.submit, exact: true }).click();
-  }
-  await page.getByRole('button', { name: texts.app.logOut }).waitFor();
-}
 
 /** A call from inside the page: the console's cookie and CSRF header, as the app itself would send. */
 async function pageFetch(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
@@ -231,7 +220,7 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     });
     assert.equal(again.status, 409);
 
-    await login(page, fi, ORG.email, ORG.password);
+    await consoleLogin(page, fi, ORG.email, ORG.password);
     await page.getByRole('heading', { level: 1, name: fi.pending.title }).waitFor();
     assert.equal(await page.getByRole('link', { name: fi.nav.clients }).count(), 0, 'no organisation views before approval');
     await expectNoSeriousAxeViolations(page, 'pending');
@@ -245,7 +234,7 @@ describe('console in the browser', { skip: skipBrowser }, () => {
 
   test('network administrator filters the members and approves the application', async () => {
     const page = adminPage;
-    await login(page, en, ADMIN.email, ADMIN.password);
+    await consoleLogin(page, en, ADMIN.email, ADMIN.password);
     await page.getByRole('heading', { level: 1, name: en.members.title }).waitFor();
     await page.getByRole('button', { name: new RegExp(`${en.members.filter}$`) }).click();
     await page.getByRole('option', { name: en.status.pending }).click();
@@ -715,7 +704,7 @@ describe('console in the browser', { skip: skipBrowser }, () => {
     await shot(page, 'console-staff');
 
     const dev = await open('sv-SE');
-    await login(dev, sv, DEVELOPER.email, DEVELOPER.password);
+    await consoleLogin(dev, sv, DEVELOPER.email, DEVELOPER.password);
     await dev.getByRole('heading', { level: 1, name: sv.services.title }).waitFor();
     const nav = dev.getByRole('navigation', { name: sv.app.mainNav });
     assert.equal(await nav.getByRole('link', { name: sv.nav.staff }).count(), 0);

@@ -165,3 +165,22 @@ export async function keepFailure(page: Page, name: string) {
     () => {},
   );
 }
+
+/** The console's login texts a test logs in with (web/console/locales, any language). */
+export interface ConsoleLoginTexts {
+  login: { email: string; password: string; submit: string; totp: string };
+  app: { logOut: string };
+}
+
+/** Logs a member's staff or an administrator in to the console (with a TOTP code when asked), and waits for the session. */
+export async function consoleLogin(page: Page, texts: ConsoleLoginTexts, email: string, password: string, totp?: () => string) {
+  await page.goto('/console/login');
+  await page.getByLabel(texts.login.email, { exact: true }).fill(email);
+  await page.getByLabel(texts.login.password, { exact: true }).fill(password);
+  await page.getByRole('button', { name: texts.login.submit, exact: true }).click();
+  if (totp) {
+    await page.getByLabel(texts.login.totp, { exact: true }).fill(totp());
+    await page.getByRole('button', { name: texts.login.submit, exact: true }).click();
+  }
+  await page.getByRole('button', { name: texts.app.logOut }).waitFor();
+}
