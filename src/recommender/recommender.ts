@@ -149,8 +149,12 @@ export class Recommender {
 
 /** From this many services on, the fixed needs' fits are computed ahead of the requests. */
 const WARM_FROM = 5_000;
-/** Fewer results than this, and the situations' neighbours are asked too. */
-const FEW = 3;
+/**
+ * Fewer results than this, and the situations' neighbours are asked too: a situation the catalogue
+ * answers with three or four services of its own ("pikavipit": social work and income support) is
+ * better served with its neighbours' beside them than alone (was 3).
+ */
+const FEW = 5;
 /** A neighbouring situation counts this much of the one it neighbours. */
 const RELATED = 0.6;
 

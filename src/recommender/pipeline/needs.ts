@@ -58,9 +58,16 @@ export interface NeedsRequest {
   age?: number | undefined;
 }
 
-/** At most this many situations lead (crisis ones always do), each within BEHIND_TOP of the best one. */
+/**
+ * At most this many situations lead besides crisis ones (which always do), each within BEHIND_TOP
+ * of the best one, or within BEHIND_TOP_SAME_WORDS when the words it adds to those of the
+ * situations before it weigh less than OWN_WORDS (see leadingSituations).
+ */
 const MAX_SITUATIONS = 3;
 const BEHIND_TOP = 0.25;
+const BEHIND_TOP_SAME_WORDS = 0.1;
+/** In words of one concept (ConceptMatch.specificity): one word that about a dozen concepts share ("jobbet", "vuokraa"). */
+const OWN_WORDS = 0.5;
 
 /** How much the text's own words count when the text also named a situation. */
 export const TEXT_BESIDE_SITUATIONS = 0.35;
@@ -77,8 +84,7 @@ export function understandRequest(request: NeedsRequest, matcher: SituationMatch
   if (text) {
     understanding = matcher.understand(text, request.textLanguage ? { language: request.textLanguage } : {});
     understanding = { ...understanding, concepts: forAge(understanding.concepts, age) };
-    const top = understanding.concepts[0]?.score ?? 0;
-    for (const match of understanding.concepts.filter((m, at) => m.concept.crisis || (at < MAX_SITUATIONS && m.score >= top - BEHIND_TOP)))
+    for (const match of leadingSituations(understanding.concepts))
       needs.push({ key: `situation:${match.concept.id}`, source: 'situation', weight: Math.min(1, match.score), lead: true, concept: match.concept, match });
     needs.push({ key: 'text', source: 'text', weight: needs.length ? TEXT_BESIDE_SITUATIONS : 1, lead: true });
   }
@@ -101,6 +107,37 @@ export function understandRequest(request: NeedsRequest, matcher: SituationMatch
     ...(text ? { text } : {}),
     ...(age !== undefined ? { age } : {}),
   };
+}
+
+/**
+ * The situations that lead, best first. A crisis always leads and takes no place of the person's
+ * other needs (a crisis line beside "ahdistaa" must not push anxiety's own second reading out).
+ * Another situation leads while it is nearly as sure as the best one: a second need that the
+ * person names in words of its own ("menetin työpaikkani" beside "en pysty maksamaan vuokraa")
+ * within BEHIND_TOP; a second reading of the words already explained, or of them and an everyday
+ * word ("mulla todettiin syöpä ja pelkään etten pärjää töissä": "todettiin … pärjää" read as a
+ * memory disorder beside the illness), only within BEHIND_TOP_SAME_WORDS, since the services it
+ * brings are noise in the first screen unless it is about as likely as the first reading.
+ */
+export function leadingSituations(concepts: readonly ConceptMatch[]): ConceptMatch[] {
+  const top = concepts.find((m) => !m.concept.crisis)?.score ?? 0;
+  const out: ConceptMatch[] = [];
+  const explained = new Set<string>();
+  let leads = 0;
+  for (const match of concepts) {
+    if (match.concept.crisis) {
+      out.push(match);
+      continue;
+    }
+    if (leads >= MAX_SITUATIONS) continue;
+    let own = 0;
+    for (const [i, word] of match.words.entries()) if (!explained.has(word)) own += match.specificity[i] ?? 0;
+    if (match.score < top - (leads === 0 || own >= OWN_WORDS ? BEHIND_TOP : BEHIND_TOP_SAME_WORDS)) continue;
+    leads++;
+    for (const word of match.words) explained.add(word);
+    out.push(match);
+  }
+  return out;
 }
 
 /** A situation for young people (target group KR1.3 alone of the age groups) or for seniors (KR1.1) is less likely the one meant by a person of another age. */

@@ -52,6 +52,12 @@ export interface ConceptMatch {
   phraseLanguage: Language;
   /** The query's own words that matched it. */
   words: string[];
+  /**
+   * How specific each of those words is, in the order of `words`: 1 for a word of one concept
+   * ("dementoitunut", "yksinhuoltaja"), about half for a word many concepts use ("yksin", "äiti",
+   * "hoitaa"), a fifth at most for a general word (words.ts). Ranking weighs a second situation by it.
+   */
+  specificity: number[];
 }
 
 export interface Understanding {
@@ -130,6 +136,8 @@ export class SituationMatcher {
   private readonly businessKeys = new Set<string>();
   /** a folded known word less one or two letters → the known words it came from (a delete index) */
   private readonly deletes = new Map<string, string[]>();
+  /** the weight of a word of one concept */
+  private readonly oneConcept: number;
   /** an entry's weight below which its score is scaled down */
   private readonly reliable: number;
   /** key → its weight (inverse concept frequency) */
@@ -198,6 +206,7 @@ export class SituationMatcher {
         list.push(word);
       }
     }
+    this.oneConcept = Math.log(1 + n);
     this.reliable = RELIABLE_SHARE * Math.log(1 + n);
     this.unknownWeight = UNKNOWN_SHARE * Math.log(1 + n);
   }
@@ -317,6 +326,7 @@ export class SituationMatcher {
           phraseKind: entry.kind,
           phraseLanguage: entry.language,
           words: [...used],
+          specificity: [],
         });
     }
     // The concept as a whole: how much of the query its words explain, across its entries ("jag
@@ -338,6 +348,7 @@ export class SituationMatcher {
     for (const [key, [quality, word]] of queryKeys) if (quality >= QUALITY.translation && this.businessKeys.has(key)) businessWords.add(word);
     // A business's word that a person's situation explains better is the person's ("my mum needs company").
     const all = [...best.values()];
+    for (const m of all) m.specificity = m.words.map((word) => round((weights.get(word) ?? 0) / this.oneConcept));
     const business = [...businessWords].some((word) => {
       const using = all.filter((m) => m.words.includes(word));
       const bestOf = (audience: boolean) => Math.max(0, ...using.filter((m) => (m.concept.audience === 'business') === audience).map((m) => m.score));
