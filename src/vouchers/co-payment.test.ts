@@ -33,8 +33,8 @@ describe('who pays what for a unit', () => {
   test('said in fi, sv and en', () => {
     // Intl puts a no-break space between the sum and the euro sign in fi and sv.
     const plain = (text: string) => text.replace(/\u00a0/g, ' ');
-    assert.equal(explainCoPayment({ kind: 'fixed', cents_per_unit: 1640 }, 9000, 'visit', 'en'), "The payer pays up to €90 per visit. You pay a co-payment of €16.40 per visit, but never less than the part of the price above the voucher's value.");
-    assert.match(plain(explainCoPayment({ kind: 'percentage', percent: 20 }, 3050, 'hour', 'fi')), /^Maksaja maksaa enintään 30,50 € \/ tunti\. Maksat omavastuuna 20 % hinnasta/);
-    assert.match(plain(explainCoPayment({ kind: 'none' }, 3000, 'hour', 'sv')), /^Betalaren betalar högst 30 € per timme\. Du betalar ingen självrisk/);
+    assert.equal(explainCoPayment({ kind: 'fixed', cents_per_unit: 1640 }, 9000, 'visit', 'en', 'Vantaa'), "Vantaa pays up to €90 per visit. You pay a co-payment of €16.40 per visit, but never less than the part of the price above the voucher's value.");
+    assert.match(plain(explainCoPayment({ kind: 'percentage', percent: 20 }, 3050, 'hour', 'fi', 'Etelä-Savon hyvinvointialue')), /^Etelä-Savon hyvinvointialue maksaa enintään 30,50 € \/ tunti\. Maksat omavastuuna 20 % hinnasta/);
+    assert.match(plain(explainCoPayment({ kind: 'none' }, 3000, 'hour', 'sv', 'Vanda')), /^Vanda betalar högst 30 € per timme\. Du betalar ingen självrisk/);
   });
 });

@@ -41,18 +41,18 @@ const UNIT_NAMES: Record<Unit, Record<Lang, string>> = {
   voucher: { fi: 'seteli', sv: 'sedel', en: 'voucher' },
 };
 
-/** Who pays what, in the person's language, as Palse.fi shows it beside a provider's price. */
-export function explainCoPayment(rule: CoPayment, valuePerUnitCents: number, unit: Unit, lang: Lang): string {
+/** Who pays what, in the person's language, the payer (a member) named, as Palse.fi shows it beside a provider's price. */
+export function explainCoPayment(rule: CoPayment, valuePerUnitCents: number, unit: Unit, lang: Lang, payer: string): string {
   const value = euros(valuePerUnitCents, lang);
   const u = UNIT_NAMES[unit][lang];
-  const payer = { fi: `Maksaja maksaa enintään ${value} / ${u}.`, sv: `Betalaren betalar högst ${value} per ${u}.`, en: `The payer pays up to ${value} per ${u}.` }[lang];
+  const pays = { fi: `${payer} maksaa enintään ${value} / ${u}.`, sv: `${payer} betalar högst ${value} per ${u}.`, en: `${payer} pays up to ${value} per ${u}.` }[lang];
   const own =
     rule.kind === 'none'
       ? { fi: 'Et maksa omavastuuta; maksat vain sen, minkä palveluntuottajan hinta ylittää setelin arvon.', sv: 'Du betalar ingen självrisk; du betalar bara det som tjänsteproducentens pris överstiger sedelns värde med.', en: "You pay no co-payment; you pay only what the provider's price exceeds the voucher's value by." }[lang]
       : rule.kind === 'fixed'
         ? { fi: `Maksat omavastuuna ${euros(rule.cents_per_unit, lang)} / ${u}, kuitenkin vähintään sen osan hinnasta, joka ylittää setelin arvon.`, sv: `Du betalar en självrisk på ${euros(rule.cents_per_unit, lang)} per ${u}, dock minst den del av priset som överstiger sedelns värde.`, en: `You pay a co-payment of ${euros(rule.cents_per_unit, lang)} per ${u}, but never less than the part of the price above the voucher's value.` }[lang]
         : { fi: `Maksat omavastuuna ${rule.percent} % hinnasta, kuitenkin vähintään sen osan hinnasta, joka ylittää setelin arvon.`, sv: `Du betalar en självrisk på ${rule.percent} % av priset, dock minst den del av priset som överstiger sedelns värde.`, en: `You pay a co-payment of ${rule.percent}% of the price, but never less than the part of the price above the voucher's value.` }[lang];
-  return `${payer} ${own}`;
+  return `${pays} ${own}`;
 }
 
 export const unitName = (unit: Unit, lang: Lang) => UNIT_NAMES[unit][lang];

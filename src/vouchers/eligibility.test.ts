@@ -87,13 +87,13 @@ describe('eligibility rules', () => {
   test('the rules said in the person\'s language', () => {
     const rules: Eligibility = { all_of: [{ type: 'age_band', in: ['65+'] }, { type: 'municipality', in: ['491'] }] };
     assert.equal(explainEligibility(rules, 'en', municipalityName), 'For people aged 65 or over whose home municipality is Mikkeli.');
-    assert.equal(explainEligibility(rules, 'fi', municipalityName), 'Kenelle: 65 vuotta täyttäneet, joiden kotikunta on Mikkeli.');
+    assert.equal(explainEligibility(rules, 'fi', municipalityName), '65 vuotta täyttäneille, joiden kotikunta on Mikkeli.');
     assert.equal(explainEligibility(rules, 'sv', municipalityName), 'För personer som är 65 år eller äldre och vars hemkommun är S:t Michel.');
     const young: Eligibility = { all_of: [{ type: 'age_band', in: ['0-17', '18-29', '65+'] }] };
     assert.equal(explainEligibility(young, 'en', municipalityName), 'For people under 30 or aged 65 or over.');
-    assert.equal(explainEligibility(young, 'fi', municipalityName), 'Kenelle: alle 30-vuotiaat tai 65 vuotta täyttäneet.');
+    assert.equal(explainEligibility(young, 'fi', municipalityName), 'Alle 30-vuotiaille tai 65 vuotta täyttäneille.');
     assert.equal(explainEligibility({ all_of: [{ type: 'adult', equals: false }, { type: 'municipality', in: ['091', '049'] }] }, 'sv', municipalityName), 'För personer som är under 18 år och vars hemkommun är Helsingfors eller Esbo.');
     assert.equal(explainEligibility({ all_of: [] }, 'fi', municipalityName), 'Kaikille.');
-    assert.equal(explainEligibility({ all_of: [{ type: 'municipality', in: ['491'] }] }, 'fi', municipalityName), 'Kenelle: henkilöt, joiden kotikunta on Mikkeli.');
+    assert.equal(explainEligibility({ all_of: [{ type: 'municipality', in: ['491'] }] }, 'fi', municipalityName), 'Henkilöille, joiden kotikunta on Mikkeli.');
   });
 });

@@ -15,7 +15,7 @@ export const AGE_BANDS = ['0-17', '18-29', '30-44', '45-64', '65+'] as const;
 export type AgeBand = (typeof AGE_BANDS)[number];
 
 const AgeBandCondition = Type.Object(
-  { type: Type.Literal('age_band'), in: Type.Array(Type.Union(AGE_BANDS.map((b) => Type.Literal(b))), { minItems: 1, maxItems: AGE_BANDS.length, uniqueItems: true }) },
+  { type: Type.Literal('age_band'), in: Type.Array(Type.Union([Type.Literal('0-17'), Type.Literal('18-29'), Type.Literal('30-44'), Type.Literal('45-64'), Type.Literal('65+')]), { minItems: 1, maxItems: AGE_BANDS.length, uniqueItems: true }) },
   { additionalProperties: false, description: 'The person is in one of these age bands' },
 );
 const AdultCondition = Type.Object({ type: Type.Literal('adult'), equals: Type.Boolean() }, { additionalProperties: false, description: 'The person is 18 or over (true) or under 18 (false)' });
@@ -78,13 +78,13 @@ const and: Record<Lang, string> = { fi: 'ja', sv: 'och', en: 'and' };
 const list = (items: string[], lang: Lang, word = or[lang]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${word} ${items[items.length - 1]}`);
 
 function ageText(from: number, to: number | null, lang: Lang): string {
-  if (to === null) return { fi: `${from} vuotta täyttäneet`, sv: `${from} år eller äldre`, en: `aged ${from} or over` }[lang];
-  if (from === 0) return { fi: `alle ${to + 1}-vuotiaat`, sv: `under ${to + 1} år`, en: `under ${to + 1}` }[lang];
-  return { fi: `${from}–${to}-vuotiaat`, sv: `${from}–${to} år`, en: `aged ${from} to ${to}` }[lang];
+  if (to === null) return { fi: `${from} vuotta täyttäneille`, sv: `${from} år eller äldre`, en: `aged ${from} or over` }[lang];
+  if (from === 0) return { fi: `alle ${to + 1}-vuotiaille`, sv: `under ${to + 1} år`, en: `under ${to + 1}` }[lang];
+  return { fi: `${from}–${to}-vuotiaille`, sv: `${from}–${to} år`, en: `aged ${from} to ${to}` }[lang];
 }
 
 /**
- * The rules as one sentence in the person's language ("People aged 65 or over whose home
+ * The rules as one sentence in the person's language ("For people aged 65 or over whose home
  * municipality is Mikkeli."). `municipalityName` gives a code's name in that language; Finnish
  * sentences avoid the inflected forms of place names, which a table of names cannot give.
  */
@@ -101,10 +101,10 @@ export function explainEligibility(rules: Eligibility, lang: Lang, municipalityN
     } else whose.push({ fi: `kyselyn ”${c.questionnaire}” tulos on ”${c.result}”`, sv: `enkäten ”${c.questionnaire}” gav resultatet ”${c.result}”`, en: `questionnaire “${c.questionnaire}” gave “${c.result}”` }[lang]);
   }
   if (lang === 'fi') {
-    // "65 vuotta täyttäneet, joiden kotikunta on Mikkeli" — a subject phrase, then its relative clause.
-    const subject = who.length > 0 ? list(who, lang, 'ja') : 'henkilöt';
-    const text = whose.length > 0 ? `${subject}, joiden ${list(whose, lang, 'ja')}` : subject;
-    return `Kenelle: ${text}.`;
+    // The answer to "kenelle?" (for whom?), in the allative: "65 vuotta täyttäneille, joiden kotikunta on Mikkeli".
+    const whom = who.length > 0 ? list(who, lang, 'ja') : 'henkilöille';
+    const text = whose.length > 0 ? `${whom}, joiden ${list(whose, lang, 'ja')}` : whom;
+    return `${text[0]!.toUpperCase()}${text.slice(1)}.`;
   }
   if (lang === 'sv') {
     const parts = [...who.map((w) => `som är ${w}`), ...whose.map((w) => `vars ${w}`)];

@@ -1,4 +1,3 @@
-import { codeLists } from '../catalogue/codelists.ts';
 import type { Db } from '../db/database.ts';
 import { notFound } from '../http/problem.ts';
 import type { Programme } from './schemas.ts';
@@ -10,20 +9,13 @@ import { readProgrammes } from './store.ts';
  * its clients the value and how the client's share is set). Never the budget cap or what is left of
  * it: that is the payer's to publish, and a running count would invite a race for the last vouchers.
  */
-export async function publicProgrammes(db: Db, id?: string) {
-  const programmes = await readProgrammes(db, { status: 'open', ...(id ? { id } : {}) });
+export async function publicProgrammes(db: Db) {
+  const programmes = await readProgrammes(db, { status: 'open' });
   if (programmes.length === 0) return [];
-  const memberIds = [...new Set(programmes.flatMap((p) => [p.member_id, ...p.funds.providers]))];
-  const serviceIds = [...new Set(programmes.flatMap((p) => p.funds.services))];
-  const [members, services] = await Promise.all([
-    db.selectFrom('members').select(['id', 'name']).where('id', 'in', memberIds).execute(),
-    serviceIds.length > 0 ? db.selectFrom('services').select(['id', 'name']).where('id', 'in', serviceIds).execute() : Promise.resolve([]),
-  ]);
-  const memberName = (id: string) => members.find((m) => m.id === id)?.name ?? '';
-  const classes = codeLists().serviceClassByCode;
+  const payers = await db.selectFrom('members').select(['id', 'name']).where('id', 'in', [...new Set(programmes.map((p) => p.member_id))]).execute();
   return programmes.map((p: Programme) => ({
     id: p.id,
-    payer: { id: p.member_id, name: memberName(p.member_id) },
+    payer: { id: p.member_id, name: payers.find((m) => m.id === p.member_id)?.name ?? '' },
     name: p.name,
     description: p.description,
     unit: p.unit,
@@ -37,12 +29,8 @@ export async function publicProgrammes(db: Db, id?: string) {
     eligibility: p.eligibility,
     eligibility_explained: p.eligibility_explained,
     per_person_limit: p.per_person_limit,
-    funds: {
-      // A service removed from the catalogue since is left out rather than named by its id alone.
-      services: p.funds.services.flatMap((s) => services.filter((x) => x.id === s).map((x) => ({ id: x.id, name: x.name }))),
-      service_classes: p.funds.service_classes.map((code) => ({ code, name: classes.get(code)?.name ?? {} })),
-      providers: p.funds.providers.map((m) => ({ id: m, name: memberName(m) })),
-    },
+    // A service since removed from the catalogue is left out rather than named by its id alone.
+    funds: { ...p.funds_named, services: p.funds_named.services.filter((s) => Object.keys(s.name).length > 0) },
   }));
 }
 

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { Plain } from '../http/console-schemas.ts';
-import { CoPaymentSchema, UNITS } from './co-payment.ts';
+import { CoPaymentSchema } from './co-payment.ts';
 import { EligibilitySchema } from './eligibility.ts';
 
 /** The shapes of a programme as the console writes it and as the console and the public read it. Limits on counts and sizes are here, once. */
@@ -9,7 +9,8 @@ export const LIMITS = { programmesPerMember: 200, services: 200, serviceClasses:
 const Texts = (maxLength: number) =>
   Type.Object({ fi: Type.Optional(Plain(maxLength)), sv: Type.Optional(Plain(maxLength)), en: Type.Optional(Plain(maxLength)) }, { additionalProperties: false, description: 'fi, sv and en; all three are needed to open the programme' });
 const DateText = Type.String({ format: 'date', description: 'yyyy-mm-dd' });
-export const UnitSchema = Type.Union(UNITS.map((u) => Type.Literal(u)));
+// Spelled out rather than mapped from UNITS: typebox gives a mapped union no static type.
+export const UnitSchema = Type.Union([Type.Literal('visit'), Type.Literal('hour'), Type.Literal('day'), Type.Literal('session'), Type.Literal('voucher')]);
 export const PeriodSchema = Type.Union([Type.Literal('programme'), Type.Literal('year'), Type.Literal('month')], { description: 'programme: over its whole life; year, month: per calendar year or month' });
 
 export const FundsSchema = Type.Object(
@@ -58,6 +59,11 @@ export const ProgrammeSchema = Type.Object({
   closed_at: Type.Union([Type.String(), Type.Null()]),
   eligibility_explained: Explained,
   co_payment_explained: Explained,
+  funds_named: Type.Object({
+    services: Type.Array(Type.Object({ id: Type.String(), name: LocalText })),
+    service_classes: Type.Array(Type.Object({ code: Type.String(), name: LocalText })),
+    providers: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+  }, { description: 'What it funds, with names' }),
   open_blockers: Type.Array(Type.String(), { description: 'What keeps a draft from opening: names, descriptions, funds, budget-cap, validity, eligibility-questionnaire' }),
 });
 export type Programme = Static<typeof ProgrammeSchema>;

@@ -16,7 +16,7 @@ export function municipalityName(code: string, lang: Lang): string {
 }
 
 export const explainedEligibility = (rules: Eligibility) => Object.fromEntries(LANGS.map((l) => [l, explainEligibility(rules, l, municipalityName)])) as Record<Lang, string>;
-export const explainedCoPayment = (rule: CoPayment, value: number, unit: Unit) => Object.fromEntries(LANGS.map((l) => [l, explainCoPayment(rule, value, unit, l)])) as Record<Lang, string>;
+export const explainedCoPayment = (rule: CoPayment, value: number, unit: Unit, payer: string) => Object.fromEntries(LANGS.map((l) => [l, explainCoPayment(rule, value, unit, l, payer)])) as Record<Lang, string>;
 
 const coPaymentOf = (r: { co_payment_kind: string; co_payment_cents: number | null; co_payment_percent: number | null }): CoPayment =>
   r.co_payment_kind === 'fixed' ? { kind: 'fixed', cents_per_unit: r.co_payment_cents! } : r.co_payment_kind === 'percentage' ? { kind: 'percentage', percent: r.co_payment_percent! } : { kind: 'none' };
@@ -36,13 +36,14 @@ export function openBlockers(p: Pick<Programme, 'name' | 'description' | 'funds'
 /** A member's programmes (one when `id` is given), each with what it funds and its rules explained. */
 export async function readProgrammes(db: Db, where: { memberId?: string; id?: string; status?: 'open' }): Promise<Programme[]> {
   let query = db
-    .selectFrom('voucher_programmes')
-    .selectAll()
-    .select([sql<string | null>`valid_from::text`.as('from_text'), sql<string | null>`valid_until::text`.as('until_text')]);
-  if (where.memberId) query = query.where('member_id', '=', where.memberId);
-  if (where.id) query = query.where('id', '=', where.id);
-  if (where.status) query = query.where('status', '=', where.status);
-  const rows = await query.orderBy('created_at').orderBy('id').execute();
+    .selectFrom('voucher_programmes as p')
+    .innerJoin('members as m', 'm.id', 'p.member_id')
+    .selectAll('p')
+    .select(['m.name as payer_name', sql<string | null>`p.valid_from::text`.as('from_text'), sql<string | null>`p.valid_until::text`.as('until_text')]);
+  if (where.memberId) query = query.where('p.member_id', '=', where.memberId);
+  if (where.id) query = query.where('p.id', '=', where.id);
+  if (where.status) query = query.where('p.status', '=', where.status);
+  const rows = await query.orderBy('p.created_at').orderBy('p.id').execute();
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [services, classes, providers] = await Promise.all([
@@ -50,6 +51,13 @@ export async function readProgrammes(db: Db, where: { memberId?: string; id?: st
     db.selectFrom('voucher_programme_service_classes').selectAll().where('programme_id', 'in', ids).orderBy('class_code').execute(),
     db.selectFrom('voucher_programme_providers').selectAll().where('programme_id', 'in', ids).orderBy('member_id').execute(),
   ]);
+  const serviceIds = [...new Set(services.map((s) => s.service_id))];
+  const memberIds = [...new Set(providers.map((m) => m.member_id))];
+  const [serviceNames, memberNames] = await Promise.all([
+    serviceIds.length > 0 ? db.selectFrom('services').select(['id', 'name']).where('id', 'in', serviceIds).execute() : Promise.resolve([]),
+    memberIds.length > 0 ? db.selectFrom('members').select(['id', 'name']).where('id', 'in', memberIds).execute() : Promise.resolve([]),
+  ]);
+  const classNames = codeLists().serviceClassByCode;
   return rows.map((r) => {
     const eligibility = r.eligibility as Eligibility;
     const coPayment = coPaymentOf(r);
@@ -74,12 +82,18 @@ export async function readProgrammes(db: Db, where: { memberId?: string; id?: st
         service_classes: classes.filter((c) => c.programme_id === r.id).map((c) => c.class_code),
         providers: providers.filter((m) => m.programme_id === r.id).map((m) => m.member_id),
       },
+      funds_named: {
+        // A service since removed from the catalogue keeps its id, named by nothing.
+        services: services.filter((s) => s.programme_id === r.id).map((s) => ({ id: s.service_id, name: serviceNames.find((n) => n.id === s.service_id)?.name ?? {} })),
+        service_classes: classes.filter((c) => c.programme_id === r.id).map((c) => ({ code: c.class_code, name: classNames.get(c.class_code)?.name ?? {} })),
+        providers: providers.filter((m) => m.programme_id === r.id).map((m) => ({ id: m.member_id, name: memberNames.find((n) => n.id === m.member_id)?.name ?? '' })),
+      },
       created_at: r.created_at.toISOString(),
       updated_at: r.updated_at.toISOString(),
       opened_at: r.opened_at?.toISOString() ?? null,
       closed_at: r.closed_at?.toISOString() ?? null,
       eligibility_explained: explainedEligibility(eligibility),
-      co_payment_explained: explainedCoPayment(coPayment, r.value_per_unit_cents, r.unit as Unit),
+      co_payment_explained: explainedCoPayment(coPayment, r.value_per_unit_cents, r.unit as Unit, r.payer_name),
     };
     return { ...p, open_blockers: r.status === 'draft' ? openBlockers(p) : [] };
   });

@@ -47,7 +47,7 @@ export async function whereUsable(db: Db, programme: Pick<Programme, 'funds'>): 
           .select(['member_id', 'service_id'])
           .where('verified_at', 'is not', null)
           .where('service_id', 'in', ids)
-          .union(db.selectFrom('services').select(['owner_member_id as member_id', 'id as service_id']).where('id', 'in', ids).where('owner_member_id', 'is not', null))
+          .union(db.selectFrom('services').select([sql<string>`owner_member_id`.as('member_id'), 'id as service_id']).where('id', 'in', ids).where('owner_member_id', 'is not', null))
           .as('o'),
         'o.member_id',
         'm.id',
