@@ -87,6 +87,11 @@ for (const backend of testBackends()) {
       await assertProblem(await payer.user.call('PUT', path(payer.memberId, `/${draft.id}`), complete()), 409, '/programme-not-draft');
       await assertProblem(await payer.user.call('POST', path(payer.memberId, `/${draft.id}/open`), {}), 409, '/programme-not-draft');
 
+      const other = await payer.user.json('POST', path(payer.memberId), complete());
+      assert.equal((await payer.user.json('POST', path(payer.memberId, `/${other.id}/close`), {}, 200)).status, 'closed', 'a draft may be closed, never to be opened');
+      await assertProblem(await payer.user.call('POST', path(payer.memberId, `/${other.id}/open`), {}), 409, '/programme-not-draft');
+      await assertProblem(await payer.user.call('PUT', path(payer.memberId, `/${other.id}`), complete()), 409, '/programme-not-draft');
+
       const closed = await payer.user.json('POST', path(payer.memberId, `/${draft.id}/close`), {}, 200);
       assert.equal(closed.status, 'closed');
       await assertProblem(await payer.user.call('POST', path(payer.memberId, `/${draft.id}/close`), {}), 409, '/programme-closed');
@@ -101,6 +106,7 @@ for (const backend of testBackends()) {
       const res = await app.inject({ method: 'GET', url: '/api/v1/voucher-programmes' });
       assert.equal(res.statusCode, 200);
       const listed = res.json().programmes as any[];
+      assert.equal(res.json().truncated, false);
       assert.ok(listed.some((p) => p.id === open.id));
       assert.ok(!listed.some((p) => p.id === draft.id), 'a draft is not public');
       const mine = listed.find((p) => p.id === open.id);
@@ -136,6 +142,15 @@ for (const backend of testBackends()) {
       const publicWhere = await app.inject({ method: 'GET', url: `/api/v1/voucher-programmes/${providersOnly.id}/where-usable` });
       assert.equal(publicWhere.statusCode, 200);
       assert.deepEqual(publicWhere.json().services.map((s: any) => s.id), [providersOwn.serviceId]);
+
+      // Suspended, the provider is no place to use a voucher, and no other provider takes its place.
+      await admin.json('POST', `/api/v1/console/members/${provider.memberId}/suspend`, { reason: 'testi' }, 200);
+      try {
+        assert.deepEqual((await payer.user.json('GET', path(payer.memberId, `/${byProvider.id}/where-usable`))).services, []);
+        assert.deepEqual((await app.inject({ method: 'GET', url: `/api/v1/voucher-programmes/${providersOnly.id}/where-usable` })).json().services, []);
+      } finally {
+        await admin.json('POST', `/api/v1/console/members/${provider.memberId}/reinstate`, {}, 200);
+      }
     });
 
     test('what the schema cannot see is refused: unknown services, classes, providers, municipalities and a validity backwards', async () => {

@@ -125,10 +125,10 @@ export const voucherRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['vouchers'],
         summary: 'Open voucher programmes: who pays, what they fund, for whom, the value and who pays what (public)',
         description: 'Budgets are not published here: a payer publishes its own, and a running balance would invite a race for the last vouchers.',
-        response: { 200: Type.Object({ programmes: Type.Array(PublicProgrammeSchema) }) },
+        response: { 200: Type.Object({ programmes: Type.Array(PublicProgrammeSchema), truncated: Type.Boolean({ description: 'More are open than the 500 listed' }) }) },
       },
     },
-    async () => ({ programmes: await publicProgrammes(db()) }),
+    async () => publicProgrammes(db()),
   );
   app.get(
     '/api/v1/voucher-programmes/:programme_id/where-usable',

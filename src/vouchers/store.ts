@@ -34,7 +34,7 @@ export function openBlockers(p: Pick<Programme, 'name' | 'description' | 'funds'
 }
 
 /** A member's programmes (one when `id` is given), each with what it funds and its rules explained. */
-export async function readProgrammes(db: Db, where: { memberId?: string; id?: string; status?: 'open' }): Promise<Programme[]> {
+export async function readProgrammes(db: Db, where: { memberId?: string; id?: string; status?: 'open'; limit?: number }): Promise<Programme[]> {
   let query = db
     .selectFrom('voucher_programmes as p')
     .innerJoin('members as m', 'm.id', 'p.member_id')
@@ -43,6 +43,7 @@ export async function readProgrammes(db: Db, where: { memberId?: string; id?: st
   if (where.memberId) query = query.where('p.member_id', '=', where.memberId);
   if (where.id) query = query.where('p.id', '=', where.id);
   if (where.status) query = query.where('p.status', '=', where.status);
+  if (where.limit) query = query.limit(where.limit);
   const rows = await query.orderBy('p.created_at').orderBy('p.id').execute();
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);

@@ -10,7 +10,8 @@ const MAX_SERVICES = 500;
  * channels. Services and classes say what is funded, approved providers who may provide it: with
  * both, a service counts when it is one of them and one of the providers' (a Finnish county
  * approves providers for a service); with providers alone, any of their services. A provider's
- * services are those it owns (verified claims, services its clients created). The console's
+ * services are those it owns (verified claims, services its clients created), while it is an
+ * approved member. The console's
  * preview and, in the next slice, the wallet's "where can I use it" read this.
  */
 export async function whereUsable(db: Db, programme: Pick<Programme, 'funds'>): Promise<WhereUsable> {
@@ -24,8 +25,11 @@ export async function whereUsable(db: Db, programme: Pick<Programme, 'funds'>): 
       if (classes.length > 0) what.push(sql<boolean>`service_class_filter && ${sql.val(classes)}::text[]`);
       return eb.or(what);
     });
-  if (providers.length > 0)
-    query = query.where((eb) => eb.or(providers.map((m) => eb('id', 'in', ownedServiceIds(db, m)))));
+  // A provider suspended since it was approved for the programme is no place to use a voucher; with
+  // every named provider suspended nothing is, rather than any provider at all.
+  const approved = providers.length === 0 ? [] : (await db.selectFrom('members').select('id').where('id', 'in', providers).where('status', '=', 'approved').execute()).map((m) => m.id);
+  if (providers.length > 0 && approved.length === 0) return { services: [], truncated: false };
+  if (approved.length > 0) query = query.where((eb) => eb.or(approved.map((m) => eb('id', 'in', ownedServiceIds(db, m)))));
   const rows = await query.orderBy('sort_name').orderBy('id').limit(MAX_SERVICES + 1).execute();
   const page = rows.slice(0, MAX_SERVICES);
   if (page.length === 0) return { services: [], truncated: false };
@@ -57,7 +61,7 @@ export async function whereUsable(db: Db, programme: Pick<Programme, 'funds'>): 
   ]);
   return {
     services: page.map((s) => {
-      const owner = owners.find((o) => o.service_id === s.id && (providers.length === 0 || providers.includes(o.id))) ?? null;
+      const owner = owners.find((o) => o.service_id === s.id && (approved.length === 0 || approved.includes(o.id))) ?? null;
       return {
         id: s.id,
         name: s.name,
