@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, Checkbox, CheckboxGroup, Heading, Paragraph, RadioButton, RadioButtonGroup, SearchInput, TextInput, Textarea } from 'suomifi-ui-components';
@@ -196,6 +196,9 @@ export function VoucherProgrammeForm(props: { memberId: string; programme: Vouch
   const tt = t as unknown as (key: string, options?: object) => string;
   const language = useLanguage();
   const headingId = useId();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  // The form replaces the list: the focus goes to its heading, so a keyboard or screen reader user starts there.
+  useEffect(() => headingRef.current?.focus(), []);
   const [f, setF] = useState<Fields>(() => fieldsOf(props.programme));
   const [errors, setErrors] = useState<Errors>({});
   const [error, setError] = useState<unknown>(undefined);
@@ -242,7 +245,7 @@ export function VoucherProgrammeForm(props: { memberId: string; programme: Vouch
 
   return (
     <section aria-labelledby={headingId}>
-      <Heading variant="h2" id={headingId} mb="m">
+      <Heading variant="h2" id={headingId} mb="m" tabIndex={-1} ref={headingRef}>
         {props.programme ? t('vouchers.editTitle', { name: localText(props.programme.name, language) || t('vouchers.untitled') }) : t('vouchers.newTitle')}
       </Heading>
       <form onSubmit={save} noValidate>

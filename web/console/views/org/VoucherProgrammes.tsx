@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
 import { Button, Heading, Paragraph } from 'suomifi-ui-components';
@@ -141,7 +141,7 @@ function ProgrammeCard(props: { memberId: string; programme: VoucherProgramme; o
       </Paragraph>
       <dl>
         <dt>{t('vouchers.value')}</dt>
-        <dd>{t('vouchers.valueText', { value: euros(p.value_per_unit_cents, language), unit, units: p.units_per_voucher })}</dd>
+        <dd>{t('vouchers.valueText', { value: euros(p.value_per_unit_cents, language), unit, amount: t(`vouchers.unitCount.${p.unit}`, { count: p.units_per_voucher }) })}</dd>
         <dt>{t('vouchers.whoPays')}</dt>
         <dd lang={language}>{p.co_payment_explained[language]}</dd>
         <dt>{t('vouchers.forWhom')}</dt>
@@ -218,6 +218,12 @@ export function VoucherProgrammes({ memberId }: { memberId: string }) {
   const [confirm, setConfirm] = useState<{ action: 'open' | 'close'; programme: VoucherProgramme } | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const nameOf = (p: VoucherProgramme) => localText(p.name, language) || t('vouchers.untitled');
+  const listHeading = useRef<HTMLHeadingElement>(null);
+  const [backFromForm, setBackFromForm] = useState(false);
+  // Back from the form (saved or cancelled), the focus goes to the list rather than to the page's start.
+  useEffect(() => {
+    if (!editing && backFromForm) listHeading.current?.focus();
+  }, [editing, backFromForm]);
 
   if (editing)
     return (
@@ -227,11 +233,15 @@ export function VoucherProgrammes({ memberId }: { memberId: string }) {
           memberId={memberId}
           programme={editing === 'new' ? null : editing}
           onSaved={(saved) => {
+            setBackFromForm(true);
             setEditing(null);
             setDone(t('vouchers.saved', { name: nameOf(saved) }));
             programmes.reload();
           }}
-          onCancel={() => setEditing(null)}
+          onCancel={() => {
+            setBackFromForm(true);
+            setEditing(null);
+          }}
         />
       </>
     );
@@ -245,7 +255,7 @@ export function VoucherProgrammes({ memberId }: { memberId: string }) {
       <Button onClick={() => setEditing('new')} style={{ marginBottom: 24 }}>
         {t('vouchers.new')}
       </Button>
-      <Heading variant="h2" mb="s">
+      <Heading variant="h2" mb="s" tabIndex={-1} ref={listHeading}>
         {t('vouchers.listTitle')}
       </Heading>
       <LoadState loaded={programmes}>
