@@ -97,6 +97,9 @@ for (const backend of testBackends()) {
       await assertProblem(await payer.user.call('POST', path(payer.memberId, `/${draft.id}/close`), {}), 409, '/programme-closed');
       const actions = await database.db.selectFrom('audit_log').select('action').where('target', '=', draft.id).orderBy('id').execute();
       assert.deepEqual(actions.map((a) => a.action), ['voucher-programme.create', 'voucher-programme.edit', 'voucher-programme.open', 'voucher-programme.close']);
+      const listed = (await payer.user.json('GET', '/api/v1/console/audit?limit=100')).entries.filter((e: any) => e.target === draft.id);
+      assert.equal(listed.length, 4, "the member's own log has them");
+      assert.deepEqual(listed[0].target_name, complete().name, 'a row names the programme');
     });
 
     test('the public sees open programmes only, with who pays what and for whom, and no budget', async () => {
