@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Value } from 'typebox/value';
 import type { DerivedClaims } from '../identity/accounts/derived-claims.ts';
-import { AGE_BANDS, EligibilitySchema, eligibilityBlockers, explainEligibility, isEligible, type Condition, type Eligibility } from './eligibility.ts';
+import { AGE_BANDS, EligibilitySchema, admitsSomeone, eligibilityBlockers, explainEligibility, isEligible, type Condition, type Eligibility } from './eligibility.ts';
 import { municipalityName } from './store.ts';
 
 const municipality = fc.constantFrom('491', '091', '049', '179', '837', '853');
@@ -68,6 +68,30 @@ describe('eligibility rules', () => {
     fc.assert(fc.property(claims, (c) => assert.equal(isEligible(rules, c), false)));
     assert.deepEqual(eligibilityBlockers(rules), ['eligibility-questionnaire']);
     assert.deepEqual(eligibilityBlockers({ all_of: [{ type: 'adult', equals: true }] }), []);
+  });
+
+  test('rules admit someone exactly when some person with consistent claims is eligible; those that admit no one cannot be opened', () => {
+    const places = ['491', '091', '049'];
+    const anyRules: fc.Arbitrary<Eligibility> = fc.record({
+      all_of: fc.array(
+        fc.oneof(
+          fc.subarray([...AGE_BANDS], { minLength: 1 }).map((b) => ({ type: 'age_band' as const, in: b })),
+          fc.boolean().map((equals) => ({ type: 'adult' as const, equals })),
+          fc.subarray(places, { minLength: 1 }).map((m) => ({ type: 'municipality' as const, in: m })),
+        ),
+        { maxLength: 5 },
+      ) as fc.Arbitrary<Condition[]>,
+    });
+    fc.assert(
+      fc.property(anyRules, (rules) => {
+        // Every person there can be: a band, the adulthood that follows from it, a municipality named or not.
+        const someone = AGE_BANDS.some((age_band) => [...places, '179'].some((municipality_code) => isEligible(rules, { age_band, adult: age_band !== '0-17', municipality_code })));
+        assert.equal(admitsSomeone(rules), someone);
+        assert.deepEqual(eligibilityBlockers(rules), someone ? [] : ['eligibility-nobody']);
+      }),
+    );
+    assert.deepEqual(eligibilityBlockers({ all_of: [{ type: 'adult', equals: false }, { type: 'age_band', in: ['65+'] }] }), ['eligibility-nobody']);
+    assert.deepEqual(eligibilityBlockers({ all_of: [{ type: 'municipality', in: ['491'] }, { type: 'municipality', in: ['091'] }] }), ['eligibility-nobody']);
   });
 
   test('the schema refuses what is not in the language', () => {

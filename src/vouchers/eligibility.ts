@@ -53,9 +53,21 @@ export function isEligible(rules: Eligibility, claims: DerivedClaims): boolean {
   return rules.all_of.every((c) => holds(c, claims));
 }
 
-/** What keeps rules from being opened: a questionnaire condition (conditions no one meets together are the payer's to see in the sentence). */
+/**
+ * Whether anyone at all can meet the rules ("under 18" and "65 or over" together admit no one). A
+ * person's adulthood follows from their age band, so the people to try are each band with its
+ * adulthood, in a municipality every municipality condition names (or any other).
+ */
+export function admitsSomeone(rules: Eligibility): boolean {
+  const places = rules.all_of.flatMap((c) => (c.type === 'municipality' ? c.in : []));
+  const candidates = places.length > 0 ? [...new Set(places)] : ['000'];
+  return AGE_BANDS.some((band) => candidates.some((municipality_code) => isEligible(rules, { age_band: band, adult: band !== '0-17', municipality_code })));
+}
+
+/** What keeps rules from being opened: a questionnaire condition (no questionnaires yet), or conditions no one meets together. */
 export function eligibilityBlockers(rules: Eligibility): string[] {
-  return rules.all_of.some((c) => c.type === 'questionnaire') ? ['eligibility-questionnaire'] : [];
+  if (rules.all_of.some((c) => c.type === 'questionnaire')) return ['eligibility-questionnaire'];
+  return admitsSomeone(rules) ? [] : ['eligibility-nobody'];
 }
 
 type Lang = 'fi' | 'sv' | 'en';

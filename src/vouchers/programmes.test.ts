@@ -172,6 +172,9 @@ for (const backend of testBackends()) {
         await assertProblem(await payer.user.call('POST', path(payer.memberId), bad), 400);
       const questionnaire = await payer.user.json('POST', path(payer.memberId), { ...complete(), eligibility: { all_of: [{ type: 'questionnaire', questionnaire: 'kotihoidon-tarve', result: 'tarve' }] } });
       assert.deepEqual(questionnaire.open_blockers, ['eligibility-questionnaire']);
+      const nobody = await payer.user.json('POST', path(payer.memberId), { ...complete(), eligibility: { all_of: [{ type: 'adult', equals: false }, { type: 'age_band', in: ['65+'] }] } });
+      assert.deepEqual(nobody.open_blockers, ['eligibility-nobody']);
+      assert.equal(nobody.eligibility_explained.en, 'For people under 18 and aged 65 or over.', 'said as it is, for the payer to see');
       await assertProblem(await payer.user.call('POST', path(payer.memberId, `/${questionnaire.id}/open`), {}), 422, '/programme-incomplete');
     });
 

@@ -64,7 +64,7 @@ export const ProgrammeSchema = Type.Object({
     service_classes: Type.Array(Type.Object({ code: Type.String(), name: LocalText })),
     providers: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
   }, { description: 'What it funds, with names' }),
-  open_blockers: Type.Array(Type.String(), { description: 'What keeps a draft from opening: names, descriptions, funds, budget-cap, validity, eligibility-questionnaire' }),
+  open_blockers: Type.Array(Type.String(), { description: 'What keeps a draft from opening: names, descriptions, funds, budget-cap, validity, eligibility-questionnaire, eligibility-nobody' }),
 });
 export type Programme = Static<typeof ProgrammeSchema>;
 

@@ -667,6 +667,7 @@ export const en = {
       'budget-cap': 'a budget cap',
       validity: 'the first and last day of the programme',
       'eligibility-questionnaire': 'eligibility without a questionnaire (questionnaires are not in use yet)',
+      'eligibility-nobody': 'eligibility that someone can meet: now no one meets every condition',
     },
     edit: 'Edit',
     open: 'Open the programme',

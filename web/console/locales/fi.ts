@@ -668,6 +668,7 @@ export const fi = {
       'budget-cap': 'määrärahan yläraja',
       validity: 'ensimmäinen ja viimeinen voimassaolopäivä',
       'eligibility-questionnaire': 'saajaehdot ilman kyselyä (kyselyt eivät ole vielä käytössä)',
+      'eligibility-nobody': 'saajaehdot, jotka joku voi täyttää: nyt kukaan ei täytä kaikkia ehtoja',
     },
     edit: 'Muokkaa',
     open: 'Avaa palveluseteli',

@@ -667,6 +667,7 @@ export const sv = {
       'budget-cap': 'ett tak för anslaget',
       validity: 'programmets första och sista dag',
       'eligibility-questionnaire': 'villkor utan enkät (enkäter används ännu inte)',
+      'eligibility-nobody': 'villkor som någon kan uppfylla: nu uppfyller ingen alla villkor',
     },
     edit: 'Redigera',
     open: 'Öppna programmet',
