@@ -102,6 +102,25 @@ for (const backend of testBackends()) {
       assert.deepEqual(listed[0].target_name, complete().name, 'a row names the programme');
     });
 
+    test('an edit and an opening at once: never an incomplete programme opened', async () => {
+      for (let round = 0; round < 5; round++) {
+        const draft = await payer.user.json('POST', path(payer.memberId), complete());
+        // The edit takes the budget cap away: opened before it, the edit is refused; edited first, the opening is.
+        const [edit, open] = await Promise.all([payer.user.call('PUT', path(payer.memberId, `/${draft.id}`), { ...complete(), budget_cap_cents: null }), payer.user.call('POST', path(payer.memberId, `/${draft.id}/open`), {})]);
+        const final = await payer.user.json('GET', path(payer.memberId, `/${draft.id}`));
+        if (open.statusCode === 200) {
+          await assertProblem(edit, 409, '/programme-not-draft');
+          assert.equal(final.status, 'open');
+          assert.equal(final.budget_cap_cents, complete().budget_cap_cents);
+        } else {
+          await assertProblem(open, 422, '/programme-incomplete');
+          assert.equal(edit.statusCode, 200, edit.body);
+          assert.equal(final.status, 'draft');
+          assert.deepEqual(final.open_blockers, ['budget-cap']);
+        }
+      }
+    });
+
     test('the public sees open programmes only, with who pays what and for whom, and no budget', async () => {
       const draft = await payer.user.json('POST', path(payer.memberId), complete());
       const open = await payer.user.json('POST', path(payer.memberId), { ...complete(), name: { ...complete().name, en: 'Dental care voucher' }, funds: { services: [], service_classes: ['P4.2'], providers: [provider.memberId] } });
