@@ -47,6 +47,7 @@ const KNOWN_SECONDS = {
   'test/rolling-upgrade.test.ts': 30,
   'test/browser/console-life-events.test.ts': 40,
   'test/browser/console-oidc.test.ts': 29,
+  'test/browser/console-voucher-programmes.test.ts': 30,
   'test/stored-data.test.ts': 17,
 };
 const TIMES = join(tmpdir(), 'aurora-test-times.json');

@@ -61,6 +61,10 @@ export interface DB {
   register_cursors: RegisterCursorTable;
   register_income_periods: RegisterIncomePeriodTable;
   register_fact_requests: RegisterFactRequestTable;
+  voucher_programmes: VoucherProgrammeTable;
+  voucher_programme_services: VoucherProgrammeServiceTable;
+  voucher_programme_service_classes: VoucherProgrammeServiceClassTable;
+  voucher_programme_providers: VoucherProgrammeProviderTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -791,4 +795,51 @@ export interface RegisterFactRequestTable {
   payload_key: Nullable<string>;
   /** The signed consent receipt (JWS), from the approval. */
   receipt: Nullable<string>;
+}
+
+export type VoucherProgrammeStatus = 'draft' | 'open' | 'closed';
+
+/** A payer member's voucher programme (src/vouchers/, docs/vouchers.md). */
+export interface VoucherProgrammeTable {
+  id: string;
+  member_id: string;
+  status: Defaulted<VoucherProgrammeStatus>;
+  name: Json<LocalizedText>;
+  description: Json<LocalizedText>;
+  unit: string;
+  value_per_unit_cents: number;
+  units_per_voucher: number;
+  /** Dates (yyyy-mm-dd) as text: a programme's first and last day, in Finnish time. */
+  valid_from: ColumnType<string | null, string | null, string | null>;
+  valid_until: ColumnType<string | null, string | null, string | null>;
+  voucher_validity_days: number;
+  co_payment_kind: 'none' | 'fixed' | 'percentage';
+  co_payment_cents: number | null;
+  co_payment_percent: number | null;
+  /** bigint: read as a string on PostgreSQL; Number() it (cents stay far below 2^53). */
+  budget_cap_cents: ColumnType<string | number | null, number | null, number | null>;
+  per_person_vouchers: number;
+  per_person_period: 'programme' | 'year' | 'month';
+  /** The eligibility rules (src/vouchers/eligibility.ts), checked by their schema before they are kept. */
+  eligibility: Json<{ all_of: unknown[] }>;
+  created_at: Defaulted<Date>;
+  updated_at: Defaulted<Date>;
+  opened_at: Date | null;
+  closed_at: Date | null;
+}
+
+export interface VoucherProgrammeServiceTable {
+  programme_id: string;
+  service_id: string;
+}
+
+export interface VoucherProgrammeServiceClassTable {
+  programme_id: string;
+  class_code: string;
+}
+
+/** An approved provider: a member whose services the programme pays for. */
+export interface VoucherProgrammeProviderTable {
+  programme_id: string;
+  member_id: string;
 }

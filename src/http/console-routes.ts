@@ -3,6 +3,7 @@ import { auditRoutes } from '../audit/routes.ts';
 import { consoleClientRoutes } from '../clients/routes.ts';
 import { consoleOidcClientRoutes } from '../identity/routes.ts';
 import { consoleEventRoutes } from '../events/endpoints/routes.ts';
+import { consoleVoucherRoutes } from '../vouchers/routes.ts';
 import { consoleMemberRoutes } from '../members/routes.ts';
 import { consoleTeachingRoutes } from '../recommender/routes.ts';
 import { staffRoutes } from '../staff/routes.ts';
@@ -24,6 +25,7 @@ export const consoleRoutes: FastifyPluginAsync = async (app) => {
   await app.register(consoleClientRoutes);
   await app.register(consoleOidcClientRoutes);
   await app.register(consoleEventRoutes);
+  await app.register(consoleVoucherRoutes);
   await app.register(consoleTeachingRoutes);
   await app.register(auditRoutes);
   await app.register(statisticsRoutes);

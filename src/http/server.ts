@@ -59,6 +59,7 @@ import { brokerEidFromConfig } from '../identity/oidc-eid.ts';
 import { eventTypeRoutes, personEventRoutes } from '../events/routes.ts';
 import { scheduleDeliveries } from '../events/delivery/schedule.ts';
 import { openBus, type Bus } from '../bus/nats.ts';
+import { voucherRoutes } from '../vouchers/routes.ts';
 import type { RegisterConnector } from '../registers/connector.ts';
 import { scheduleConnectors } from '../registers/schedule.ts';
 import { pairwiseSubjects } from '../events/subjects.ts';
@@ -273,6 +274,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: 'identity', description: "Upstream eID: Suomi.fi e-Identification (SAML 2.0) metadata, login and single logout; a person's account called with the OpenID Provider's access tokens (a service's exchanged token, the network's own app's); download everything and erase me everywhere" },
         { name: 'register-facts', description: "Register data transfer: a service asks a person for one register fact (client credentials), the person approves or declines (account token), the service collects it once with a consent receipt" },
         { name: 'events', description: "Life events: the types; a person's events and their consents per type and service (account token); members' webhook endpoints, subscriptions and deliveries (console)" },
+        { name: 'vouchers', description: "Service voucher programmes: what a payer member funds, for whom, at what value and co-payment (console); the open programmes and where their vouchers can be used (public)" },
         { name: 'console', description: 'Membership of the network and the provider console: applications, staff, services, transfers, API clients, teaching, statistics, audit' },
         { name: 'operations' },
       ],
@@ -345,6 +347,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(accountRoutes);
   await app.register(serviceProfileRoutes);
   await app.register(eventTypeRoutes);
+  await app.register(voucherRoutes);
   await app.register(personEventRoutes);
   await app.register(registerFactCatalogueRoutes);
   await app.register(registerFactServiceRoutes);

@@ -23,6 +23,7 @@ import { Services } from './views/org/Services.tsx';
 import { Staff as StaffView } from './views/org/Staff.tsx';
 import { Statistics } from './views/org/Statistics.tsx';
 import { Teach } from './views/org/Teach.tsx';
+import { VoucherProgrammes } from './views/org/VoucherProgrammes.tsx';
 
 /** Where a staff member starts: their role's first view, or the pending page. */
 export function homeOf(staff: Staff): string {
@@ -47,6 +48,7 @@ function navFor(staff: Staff | null | undefined, t: TFunction<'console'>): NavIt
     { to: '/org/clients', label: t('nav.clients') },
     { to: '/org/oidc-clients', label: t('nav.oidcClients') },
     { to: '/org/life-events', label: t('nav.lifeEvents') },
+    { to: '/org/vouchers', label: t('nav.vouchers') },
     ...(staff.role === 'org_admin' ? [{ to: '/org/staff', label: t('nav.staff') }] : []),
     { to: '/org/teach', label: t('nav.teach') },
     { to: '/org/statistics', label: t('nav.statistics') },
@@ -111,6 +113,7 @@ function route(path: string, staff: Staff | null, onLoggedIn: () => void): React
     if (path === '/org/clients') return <Clients memberId={memberId} />;
     if (path === '/org/oidc-clients') return <OidcClients memberId={memberId} />;
     if (path === '/org/life-events') return <LifeEvents memberId={memberId} />;
+    if (path === '/org/vouchers') return <VoucherProgrammes memberId={memberId} />;
     if (path === '/org/staff') return staff.role === 'org_admin' ? <StaffView memberId={memberId} /> : <Forbidden />;
     if (path === '/org/teach') return <Teach memberId={memberId} />;
     if (path === '/org/statistics') return <Statistics memberId={memberId} />;

@@ -7,6 +7,12 @@ import type { OidcClientItem } from '../../src/identity/oidc-clients.ts';
 import type { EndpointItem } from '../../src/events/endpoints/list-endpoints.ts';
 import type { DeliveryItem } from '../../src/events/endpoints/list-deliveries.ts';
 import type { EventDeliveryStatus } from '../../src/db/schema.ts';
+import type { Programme, ProgrammeInput, WhereUsable } from '../../src/vouchers/schemas.ts';
+
+/** A member's service voucher programme as the console reads and writes it. */
+export type VoucherProgramme = Programme;
+export type VoucherProgrammeInput = ProgrammeInput;
+export type VoucherWhereUsable = WhereUsable;
 
 /** A member's webhook endpoint and one message to it, as the console lists them. */
 export type EventEndpoint = EndpointItem;
@@ -267,6 +273,16 @@ export const consoleApi = {
   eventDeliveries: (memberId: string, status: DeliveryStatus | undefined, options: Abortable = {}) =>
     call<{ deliveries: EventDelivery[] }>(`${member(memberId)}/event-deliveries`, { query: { status, limit: 200 }, ...options }),
   replayDelivery: (memberId: string, deliveryId: string) => call<{ id: string; status: 'pending' }>(`${member(memberId)}/event-deliveries/${encodeURIComponent(deliveryId)}/replay`, { method: 'POST', body: {} }),
+
+  voucherProgrammes: (memberId: string, options: Abortable = {}) => call<{ programmes: VoucherProgramme[] }>(`${member(memberId)}/voucher-programmes`, options),
+  createVoucherProgramme: (memberId: string, body: VoucherProgrammeInput) => call<VoucherProgramme>(`${member(memberId)}/voucher-programmes`, { method: 'POST', body }),
+  editVoucherProgramme: (memberId: string, id: string, body: VoucherProgrammeInput) => call<VoucherProgramme>(`${member(memberId)}/voucher-programmes/${encodeURIComponent(id)}`, { method: 'PUT', body }),
+  openVoucherProgramme: (memberId: string, id: string) => call<VoucherProgramme>(`${member(memberId)}/voucher-programmes/${encodeURIComponent(id)}/open`, { method: 'POST', body: {} }),
+  closeVoucherProgramme: (memberId: string, id: string) => call<VoucherProgramme>(`${member(memberId)}/voucher-programmes/${encodeURIComponent(id)}/close`, { method: 'POST', body: {} }),
+  voucherWhereUsable: (memberId: string, id: string, options: Abortable = {}) => call<VoucherWhereUsable>(`${member(memberId)}/voucher-programmes/${encodeURIComponent(id)}/where-usable`, options),
+  voucherProviders: (memberId: string, q: string, options: Abortable = {}) =>
+    call<{ providers: { id: string; name: string; business_id: string }[] }>(`${member(memberId)}/voucher-providers`, { query: { q }, ...options }),
+  serviceClasses: (lang: Language, options: Abortable = {}) => call<{ items: Municipality[] }>('/api/v1/codelists/service_classes', { query: { lang }, ...options }),
 
   teach: (memberId: string, body: { meters: Record<string, number>; municipality?: string; service_id: string; fits: boolean; comment?: string }) =>
     call(`${member(memberId)}/teaching`, { method: 'POST', body }),
