@@ -55,7 +55,7 @@ async function setUp(db: Database['db'], shape: Shape) {
   return { budget: budget.id, accounts };
 }
 
-async function measure(db: Database['db'], shape: Shape, next: (i: number) => Promise<TransferResult>[] | Promise<TransferResult>, perCall = 1) {
+async function measure(db: Database['db'], shape: Shape, next: (i: number) => Promise<TransferResult | TransferResult[]>, perCall = 1) {
   const latencies: number[] = [];
   let issued = 0;
   let refused = 0;
@@ -67,8 +67,7 @@ async function measure(db: Database['db'], shape: Shape, next: (i: number) => Pr
         const i = issued++;
         const t = process.hrtime.bigint();
         const result = await next(i);
-        const results = Array.isArray(result) ? result : [result];
-        for (const r of results) if (!(await r).ok) refused++;
+        for (const r of Array.isArray(result) ? result : [result]) if (!r.ok) refused++;
         latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
       }
     }),
@@ -97,10 +96,10 @@ async function runOn(label: string, database: Database, shape: Shape): Promise<(
     const [from, to] = pair();
     const pending = await grouped(db, { id: randomUUID(), kind: 'pending', debitAccountId: from, creditAccountId: to, amount: 500, timeoutSeconds: 3600 });
     const post = pending.ok ? await grouped(db, { id: randomUUID(), kind: 'post', pendingId: pending.transfer.id, amount: 400 }) : pending;
-    return [Promise.resolve(pending), Promise.resolve(post)];
+    return [pending, post];
   };
   const rows: (string | number)[][] = [];
-  const scenarios: [string, () => Promise<TransferResult>[] | Promise<TransferResult>, number][] = [
+  const scenarios: [string, () => Promise<TransferResult | TransferResult[]>, number][] = [
     ['single, grouped', single(grouped), 1],
     ['single, alone', single(alone), 1],
     ['two-phase, grouped', twoPhase(), 2],

@@ -10,7 +10,7 @@ import { transfer } from './transfer.ts';
  * far as it is funded by the operator), a budget that can only spend what was put in, and a
  * provider's payable account, with the budget funded with `funds` cents.
  */
-export async function programmeAccounts(db: Db, funds: number, tag = randomUUID()): Promise<{ source: LedgerAccount; budget: LedgerAccount; provider: LedgerAccount; settlement: LedgerAccount }> {
+export async function programmeAccounts(db: Db, funds: number, tag: string = randomUUID()): Promise<{ source: LedgerAccount; budget: LedgerAccount; provider: LedgerAccount; settlement: LedgerAccount }> {
   const source = await createAccount(db, { code: `test:${tag}:source`, kind: 'source' });
   const budget = await createAccount(db, { code: `test:${tag}:budget`, kind: 'budget', debitsMustNotExceedCredits: true });
   const provider = await createAccount(db, { code: `test:${tag}:provider`, kind: 'payable', debitsMustNotExceedCredits: true });

@@ -154,7 +154,7 @@ async function apply(tx: Db, inputs: readonly (TransferInput | ExpireInput)[], l
   const accountIds = new Set<string>();
   for (const input of valid) {
     if (!input) continue;
-    if (input.kind === 'single' || input.kind === 'pending') {
+    if (!('pendingId' in input)) {
       accountIds.add(input.debitAccountId.toLowerCase());
       accountIds.add(input.creditAccountId.toLowerCase());
     } else {
@@ -211,7 +211,7 @@ async function apply(tx: Db, inputs: readonly (TransferInput | ExpireInput)[], l
       return;
     }
     let row: TransferRow;
-    if (input.kind === 'single' || input.kind === 'pending') {
+    if (!('pendingId' in input)) {
       const debit = accounts.get(input.debitAccountId.toLowerCase());
       const credit = accounts.get(input.creditAccountId.toLowerCase());
       if (!debit) return refuse('debit_account_not_found', 'no ledger account has the debit account id');
