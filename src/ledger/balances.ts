@@ -34,7 +34,8 @@ export const available = (account: LedgerAccount) => account.creditsPosted - acc
  * decision on a balance is a transfer, checked under the account's lock.
  */
 export async function balances(db: Db, which: { ids?: readonly string[]; codes?: readonly string[] }): Promise<LedgerAccount[]> {
-  const ids = [...(which.ids ?? [])];
+  // An id that is no UUID names no account (rather than failing the query).
+  const ids = (which.ids ?? []).filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
   const codes = [...(which.codes ?? [])];
   if (!ids.length && !codes.length) return [];
   const rows = await sql<AccountRow>`

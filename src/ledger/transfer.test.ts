@@ -88,6 +88,24 @@ for (const backend of testBackends()) {
       assert.ok((await verifyLedger(database.db)).ok);
     });
 
+    test("inside the caller's transaction: written with it, or not at all when it rolls back", async () => {
+      const { budget, provider } = await programmeAccounts(database.db, 1_000);
+      const kept = randomUUID();
+      await database.db.transaction().execute((tx) => transfer(tx, { id: kept, kind: 'single', debitAccountId: budget.id, creditAccountId: provider.id, amount: 100 }));
+      const undone = randomUUID();
+      await assert.rejects(
+        database.db.transaction().execute(async (tx) => {
+          await transfer(tx, { id: undone, kind: 'single', debitAccountId: budget.id, creditAccountId: provider.id, amount: 200 });
+          throw new Error('the order could not be saved');
+        }),
+        /could not be saved/,
+      );
+      const [b] = await balances(database.db, { ids: [budget.id, 'not-an-id'] });
+      assert.equal(b!.debitsPosted, 100);
+      const rows = await sql<{ id: string }>`select id from ledger_transfers where id = any(${[kept, undone]}::uuid[])`.execute(database.db);
+      assert.deepEqual(rows.rows.map((r) => r.id), [kept]);
+    });
+
     test('the CHECK constraints refuse an overdrawn balance even when written around the use cases', async () => {
       const { budget } = await programmeAccounts(database.db, 100);
       await assert.rejects(sql`update ledger_accounts set debits_posted = 101 where id = ${budget.id}`.execute(database.db), /ledger_accounts_debits_bound/);
