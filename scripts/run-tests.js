@@ -47,6 +47,8 @@ const KNOWN_SECONDS = {
   'test/browser/console-life-events.test.ts': 40,
   'test/browser/console-oidc.test.ts': 29,
   'test/stored-data.test.ts': 17,
+  'src/ledger/http-crash.test.ts': 45,
+  'src/ledger/crash.test.ts': 20,
 };
 const TIMES = join(tmpdir(), 'aurora-test-times.json');
 function lastTimes() {
