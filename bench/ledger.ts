@@ -7,8 +7,8 @@
  * at once each send transfers one after another until --transfers are done:
  *
  * - single, grouped: single-phase transfers between random accounts through `tryTransfer`, which
- *   group-commits concurrent callers' transfers (one transaction, one lock statement, one insert
- *   and one update per batch);
+ *   group-commits concurrent callers' transfers (one transaction, one lock statement, one write
+ *   statement per batch);
  * - single, alone: the same, each transfer in its own transaction (`transfers(db, [t])`);
  * - two-phase, grouped: a pending transfer, then its post (each counted as a transfer);
  * - hot budget, grouped / alone: every transfer from one budget account (the voucher reality: one

@@ -5,7 +5,7 @@ import { transfers } from './transfers.ts';
 
 /**
  * Concurrent callers' transfers go to the database together (db/group-commit.ts): one transaction,
- * one lock statement and one insert per batch instead of per transfer, which is what lets many
+ * one lock statement and one write per batch instead of per transfer, which is what lets many
  * spends from one hot budget account pass quickly (they would otherwise queue on its row lock one
  * commit at a time). A batch is unlinked: each transfer is checked and answered on its own.
  */

@@ -39,7 +39,7 @@ type Delta = { dp: number; dpo: number; cp: number; cpo: number };
  * Writes transfers in one transaction, in the order given, each seeing the ones before it. Every
  * account they touch is locked first (FOR NO KEY UPDATE, in id order, so that concurrent batches
  * never deadlock), then each transfer is checked against the locked balances and the journal,
- * then the new transfers are inserted and the balances moved by one statement each. Balances are
+ * then the new transfers are inserted and the balances moved, by one statement. Balances are
  * thus never read unlocked and checked later: of two spends of the last euro, the second to take
  * the lock sees the first. The CHECK constraints stand behind these checks.
  *
@@ -272,14 +272,17 @@ async function apply(tx: Db, inputs: readonly (TransferInput | ExpireInput)[], l
 
   if (linked && results.some((r) => r && !r.ok)) return refuseLinked(inputs, results);
   if (written.length) {
-    await sql`
-      insert into ledger_transfers (id, kind, debit_account_id, credit_account_id, amount, pending_id, timeout_at, reference, created_at)
-      select * from unnest(${written.map((r) => r.id)}::uuid[], ${written.map((r) => r.kind)}::text[], ${written.map((r) => r.debit_account_id)}::uuid[],
-        ${written.map((r) => r.credit_account_id)}::uuid[], ${written.map((r) => r.amount)}::bigint[], ${written.map((r) => r.pending_id)}::uuid[],
-        ${written.map((r) => r.timeout_at?.toISOString() ?? null)}::timestamptz[], ${written.map((r) => (r.reference ? JSON.stringify(r.reference) : null))}::jsonb[],
-        ${written.map((r) => r.created_at.toISOString())}::timestamptz[])`.execute(tx);
     const changed = [...deltas].filter(([, d]) => d.dp || d.dpo || d.cp || d.cpo);
+    // One statement (one round trip): the journal rows, then the balances they move.
     await sql`
+      with journal as (
+        insert into ledger_transfers (id, kind, debit_account_id, credit_account_id, amount, pending_id, timeout_at, reference, created_at)
+        select * from unnest(${written.map((r) => r.id)}::uuid[], ${written.map((r) => r.kind)}::text[], ${written.map((r) => r.debit_account_id)}::uuid[],
+          ${written.map((r) => r.credit_account_id)}::uuid[], ${written.map((r) => r.amount)}::bigint[], ${written.map((r) => r.pending_id)}::uuid[],
+          ${written.map((r) => r.timeout_at?.toISOString() ?? null)}::timestamptz[], ${written.map((r) => (r.reference ? JSON.stringify(r.reference) : null))}::jsonb[],
+          ${written.map((r) => r.created_at.toISOString())}::timestamptz[])
+        returning 1
+      )
       update ledger_accounts a set
         debits_pending = a.debits_pending + v.dp, debits_posted = a.debits_posted + v.dpo,
         credits_pending = a.credits_pending + v.cp, credits_posted = a.credits_posted + v.cpo
