@@ -49,6 +49,8 @@ const KNOWN_SECONDS = {
   'test/browser/console-oidc.test.ts': 29,
   'test/browser/console-voucher-programmes.test.ts': 30,
   'test/stored-data.test.ts': 17,
+  'src/ledger/http-crash.test.ts': 45,
+  'src/ledger/crash.test.ts': 20,
 };
 const TIMES = join(tmpdir(), 'aurora-test-times.json');
 function lastTimes() {

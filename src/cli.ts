@@ -9,6 +9,7 @@ import { databaseTarget, defaultDataDir, loadConfig, portFrom, type StorageOptio
 import { DataDirLockedError, DataDirPermissionsError, openDatabase } from './db/database.ts';
 import { OperationError } from './operations.ts';
 import type { AuditVerification } from './transfers/audit-chain.ts';
+import type { LedgerVerification } from './ledger/verify-ledger.ts';
 
 class UsageError extends Error {}
 
@@ -253,6 +254,26 @@ export function buildCli() {
         for (const b of result.broken ?? [])
           process.stdout.write(`BROKEN at chain ${b.chain} link ${b.link}${b.seq === undefined ? '' : ` (seq ${b.seq})`}: ${b.reason}\n`);
       if (!o.json && !result.ok) process.stdout.write(`(${events(result.count)} verified outside the breaks)\n`);
+      if (!result.ok) process.exitCode = 1;
+    });
+  program
+    .command('ledger')
+    .description('the double-entry ledger of service vouchers')
+    .command('verify')
+    .description("recompute every account's balances from the journal and compare; exits 1 on any difference")
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const result = (await runOperation(storage(), 'ledger-verify', {})) as LedgerVerification;
+      if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
+      else if (result.ok)
+        process.stdout.write(`OK: ${result.accounts} accounts equal their journal of ${result.transfers} transfers; debits = credits = ${result.totals.debitsPosted} cents posted, ${result.totals.debitsPending} pending\n`);
+      else {
+        for (const m of result.mismatches) process.stdout.write(`DIFFERS ${m.code} (${m.account}) ${m.column}: kept ${m.kept}, journal ${m.journal}\n`);
+        for (const p of result.resolvedTwice) process.stdout.write(`RESOLVED TWICE pending ${p}\n`);
+        const t = result.totals;
+        if (t.debitsPosted !== t.creditsPosted || t.debitsPending !== t.creditsPending)
+          process.stdout.write(`UNBALANCED debits ${t.debitsPosted} posted / ${t.debitsPending} pending, credits ${t.creditsPosted} posted / ${t.creditsPending} pending\n`);
+      }
       if (!result.ok) process.exitCode = 1;
     });
   program

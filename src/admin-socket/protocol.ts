@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { verifyLedger } from '../ledger/verify-ledger.ts';
 import { createApiClient, createConsoleAdmin, enableChannelTransfer, verifyConsentAudit, exportHsdsDir, importHsdsPath, importPtvFiles, OperationError, recommendServices, type OperationContext, type RecommendArgs } from '../operations.ts';
 
 /**
@@ -33,6 +34,7 @@ export const OPERATIONS: Record<string, Operation> = {
     return enableChannelTransfer(db, { channelId: text('channelId'), url: text('url'), accepts, clientId: text('clientId') }, context);
   },
   'audit-verify': (db) => verifyConsentAudit(db),
+  'ledger-verify': (db) => verifyLedger(db),
   'create-admin': (db, args, context) =>
     createConsoleAdmin(db, { email: typeof args.email === 'string' ? args.email : '', name: typeof args.name === 'string' ? args.name : '' }, context),
   recommend: (db, args, context) => {

@@ -65,6 +65,9 @@ export interface DB {
   voucher_programme_services: VoucherProgrammeServiceTable;
   voucher_programme_service_classes: VoucherProgrammeServiceClassTable;
   voucher_programme_providers: VoucherProgrammeProviderTable;
+  ledger_accounts: LedgerAccountTable;
+  ledger_transfers: LedgerTransferTable;
+  idempotency_keys: IdempotencyKeyTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -842,4 +845,44 @@ export interface VoucherProgrammeServiceClassTable {
 export interface VoucherProgrammeProviderTable {
   programme_id: string;
   member_id: string;
+}
+
+/** A ledger account (src/ledger/): its balances in cents change only under a row lock, with a transfer. */
+export interface LedgerAccountTable {
+  id: string;
+  code: string;
+  kind: string;
+  debits_must_not_exceed_credits: Defaulted<boolean>;
+  credits_must_not_exceed_debits: Defaulted<boolean>;
+  debits_pending: Defaulted<number>;
+  debits_posted: Defaulted<number>;
+  credits_pending: Defaulted<number>;
+  credits_posted: Defaulted<number>;
+  created_at: Defaulted<Timestamp>;
+}
+
+/** The ledger's journal: append-only (a trigger refuses UPDATE and DELETE). */
+export interface LedgerTransferTable {
+  id: string;
+  kind: 'single' | 'pending' | 'post' | 'void' | 'expire';
+  debit_account_id: string;
+  credit_account_id: string;
+  amount: number;
+  pending_id: string | null;
+  timeout_at: Timestamp | null;
+  reference: Json<Record<string, unknown>> | null;
+  created_at: Defaulted<Timestamp>;
+}
+
+/** An Idempotency-Key's request and, once answered, its answer (src/http/idempotency.ts). */
+export interface IdempotencyKeyTable {
+  caller: string;
+  key: string;
+  request_hash: string;
+  status: number | null;
+  content_type: string | null;
+  body: string | null;
+  created_at: Defaulted<Timestamp>;
+  locked_until: Timestamp | null;
+  expires_at: Timestamp;
 }

@@ -66,6 +66,8 @@ import { pairwiseSubjects } from '../events/subjects.ts';
 import { ENDPOINT_SECRETS_SEALED } from '../events/endpoint-secrets.ts';
 import { registerFactCatalogueRoutes, registerFactPersonRoutes, registerFactServiceRoutes } from '../register-facts/routes.ts';
 import { expireRequests } from '../register-facts/expire-requests.ts';
+import { expirePending } from '../ledger/expire-pending.ts';
+import { purgeIdempotencyKeys } from './idempotency.ts';
 
 /** Where people reach the network: AURORA_PUBLIC_URL's origin, else this machine's port. Never a request's Host header. */
 function publicOrigin(config: { AURORA_PUBLIC_URL?: string | undefined; PORT: number }) {
@@ -95,6 +97,8 @@ export interface ServerOptions {
   registerPollIntervalMs?: number;
   /** How often long-lived sealed values are moved to the current payload key, in ms (default an hour; 0 never). */
   resealIntervalMs?: number;
+  /** How often pending ledger transfers past their timeout are voided, in ms (default 10 s; 0 never: tests call expirePending). */
+  ledgerExpiryIntervalMs?: number;
   /**
    * How often service events older than AURORA_EVENT_RETENTION_DAYS are deleted, in ms (default
    * AURORA_RETENTION_INTERVAL_SECONDS, 6 h; first a minute after start; 0 never).
@@ -208,6 +212,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         (n) => n.expired + n.deleted > 0 && app.log.info(n, 'expired register fact requests'),
         (error: unknown) => app.log.warn({ err: error }, 'expiring register fact requests failed'),
       ),
+  });
+  // Bookings (pending ledger transfers) past their timeout release what they reserved; once per network.
+  scheduleJob(app, options.database.db, {
+    name: 'ledger-expiry',
+    everyMs: options.ledgerExpiryIntervalMs ?? 10_000,
+    run: () =>
+      expirePending(options.database.db).then(
+        (n) => n > 0 && app.log.info({ expired: n }, 'released pending ledger transfers past their timeout'),
+        (error: unknown) => app.log.warn({ err: error }, 'expiring pending ledger transfers failed'),
+      ),
+  });
+  scheduleJob(app, options.database.db, {
+    name: 'expired-idempotency-keys',
+    everyMs: purgeEvery,
+    firstAfterMs: purgeEvery,
+    run: () => purgeIdempotencyKeys(options.database.db).catch((error: unknown) => app.log.warn({ err: error }, 'purging expired Idempotency-Keys failed')),
   });
   scheduleJob(app, options.database.db, {
     name: 'expired-openid-records',
