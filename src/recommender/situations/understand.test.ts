@@ -252,6 +252,15 @@ describe('everyday words the model misread (issue #12, model 1.6.0)', () => {
       assert.equal(first(text, language), 'want-a-child', text);
   });
 
+  test('being left by a partner is the relationship, whatever the verb also means', () => {
+    // jättää is not jäte (waste) by a shared stem; Swedish "man" after a possessive is a husband, else "one".
+    for (const [text, language] of [['mies jätti mut', 'fi'], ['min man lämnade mig', 'sv'], ['my husband left me', 'en'], ['vaimo jätti mut ja nyt asun yksin', 'fi']] as const)
+      assert.equal(first(text, language), 'relationship-trouble', text);
+    assert.ok(!ids('jätin koulun kesken', 'fi').includes('relationship-trouble'));
+    assert.ok(!ids('var lämnar man gamla batterier', 'sv').includes('relationship-trouble'));
+    assert.equal(first('min man dog förra veckan', 'sv'), 'bereavement');
+  });
+
   test('"starta" starts anything, not a business', () => {
     assert.deepEqual(ids('jag vill starta en förening', 'sv'), []);
     assert.ok(ids('jag vill starta ett eget företag', 'sv').includes('starting-business'));

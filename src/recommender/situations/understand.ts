@@ -1,7 +1,7 @@
 import { LANGUAGES, type Language } from '../../catalogue/model.ts';
 import { detectLanguage, tokenize } from '../text/analyzer.ts';
 import { loadSituationModel, type SituationConcept, type SituationModel } from './model.ts';
-import { contentWords, deletions, editDistance, fold, FUNCTION_WORDS, isGeneralWord, isKnownWord, QUALITY, wordKeys, type WordKeys } from './words.ts';
+import { contentWords, deletions, meaningfulTokens, editDistance, fold, FUNCTION_WORDS, isGeneralWord, isKnownWord, QUALITY, wordKeys, type WordKeys } from './words.ts';
 
 /**
  * Query understanding, the first stage of the recommender's pipeline: free text → the life
@@ -393,7 +393,7 @@ export class SituationMatcher {
       const previous = out.get(key);
       if (!previous || previous[0] < quality) out.set(key, [quality, word, part]);
     };
-    const tokens = tokenize(text);
+    const tokens = meaningfulTokens(primary, text);
     for (const word of new Set(tokens)) {
       if (word.length < 2 || FUNCTION_WORDS[primary].has(word)) continue;
       let hit = false;

@@ -170,8 +170,10 @@ function computeKeys(language: Language, word: string): WordKeys | null {
   if (word.length < 2 || FUNCTION_WORDS[language].has(word)) return null;
   const keys: WordKeys = new Map();
   const put = (key: string, quality: number) => keys.set(key, Math.max(keys.get(key) ?? 0, quality));
+  let analysed = false;
   if (language === 'fi') {
     const analysis = analyseFinnish(word);
+    analysed = !!analysis?.lemmas.length;
     if (analysis?.lemmas.some((l) => FINNISH_FUNCTION_LEMMAS.has(l))) return null;
     if (RELATIVES.fi.has(word) || analysis?.lemmas.some((l) => RELATIVES.fi.has(l))) put('c:relative', QUALITY.part);
     if (CHILDREN.fi.has(word) || analysis?.lemmas.some((l) => CHILDREN.fi.has(l))) put('c:child', QUALITY.part);
@@ -206,7 +208,9 @@ function computeKeys(language: Language, word: string): WordKeys | null {
       for (const [key, quality] of inner ?? []) put(key, quality * QUALITY.part);
     }
   }
-  put(`s:${language}:${stem(language, word)}`, QUALITY.stem);
+  // A Finnish word the analyser knows meets others by its base forms' stems: the stem of the form as
+  // written may be another word's ("jätti", left, and "jätteiden", of waste, are both "jät").
+  if (!analysed) put(`s:${language}:${stem(language, word)}`, QUALITY.stem);
   return keys;
 }
 
@@ -245,8 +249,20 @@ export function participleVerb(lemma: string): string | null {
 /** The words of a text that can carry meaning, lower case, in order (repeats removed). */
 export function contentWords(language: Language, text: string): string[] {
   const out: string[] = [];
-  for (const token of tokenize(text)) if (!out.includes(token) && wordKeys(language, token)) out.push(token);
+  for (const token of meaningfulTokens(language, text)) if (!out.includes(token) && wordKeys(language, token)) out.push(token);
   return out;
+}
+
+const SWEDISH_POSSESSIVES = words('min din hans hennes vår er sin deras ens');
+/**
+ * The tokens of a text, less a Swedish "man" that is the pronoun "one" ("hur gör man", "var lämnar
+ * man"): it is someone's husband only after a possessive ("min man", "systerns man", "mammas man").
+ * Else "min man lämnade mig" met "var lämnar man gamla färger" by both its words.
+ */
+export function meaningfulTokens(language: Language, text: string): string[] {
+  const tokens = tokenize(text);
+  if (language !== 'sv') return tokens;
+  return tokens.filter((token, i) => token !== 'man' || (i > 0 && (SWEDISH_POSSESSIVES.has(tokens[i - 1]!) || /\p{L}{3,}s$/u.test(tokens[i - 1]!))));
 }
 
 /**
