@@ -16,7 +16,13 @@ import { contentWords, deletions, meaningfulTokens, editDistance, fold, FUNCTION
  *   lost-job and one of cannot-pay-rent, and both are returned);
  * - the concept as a whole (BAG_FACTOR): the weighted share of the query's words that its entries
  *   have between them, when two or more do ("jag vill byta yrke": "byta" is in one phrasing of
- *   career-change, "yrke" in another). Crisis concepts score only by their own phrasings.
+ *   career-change, "yrke" in another), when one of those words is of few concepts: "tarvitsen apua"
+ *   is two words nearly every concept has, and no situation. Crisis concepts score only by their own
+ *   phrasings.
+ * - A phrasing's word marked "+" is one its situation cannot go without ("oon yksin +lasten
+ *   kanssa"): a query without it (or a word of its class) does not meet that phrasing at all.
+ * - A query word that is only a part of a phrasing's compound weighs as itself ("apua" is a part
+ *   of "ruoka-apua", but no more specific for that).
  *
  * - Query words the model does not know are looked up leniently: without diacritics ("tyoton"),
  *   within one typing error (two in words of nine letters or more), or as a known word's inflected,
