@@ -245,6 +245,8 @@ describe('everyday words the model misread (issue #12, model 1.6.0)', () => {
     assert.deepEqual(ids('vuokranantaja irtisanoi mut', 'fi'), ['eviction']);
     assert.equal(first('my landlord gave me notice to move', 'en'), 'eviction');
     assert.equal(first('minut irtisanottiin töistä', 'fi'), 'lost-job');
+    // "meidät" is a function word inflected: it no longer dilutes what the landlord's words explain.
+    assert.ok(ids('vuokraisäntä irtisanoo meidät', 'fi').includes('eviction'));
   });
 
   test('a child that does not come is infertility', () => {

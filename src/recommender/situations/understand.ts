@@ -401,7 +401,8 @@ export class SituationMatcher {
     };
     const tokens = meaningfulTokens(primary, text);
     for (const word of new Set(tokens)) {
-      if (word.length < 2 || FUNCTION_WORDS[primary].has(word)) continue;
+      // A function word however it is inflected ("meidät", "hänet": me, hän) says nothing, as its base form does not.
+      if (word.length < 2 || FUNCTION_WORDS[primary].has(word) || !wordKeys(primary, word)) continue;
       let hit = false;
       for (const language of LANGUAGES) {
         const keys = wordKeys(language, word);
