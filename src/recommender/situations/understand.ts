@@ -1,7 +1,7 @@
 import { LANGUAGES, type Language } from '../../catalogue/model.ts';
 import { detectLanguage, tokenize } from '../text/analyzer.ts';
 import { loadSituationModel, type SituationConcept, type SituationModel } from './model.ts';
-import { contentWords, deletions, editDistance, fold, FUNCTION_WORDS, isGeneralWord, isKnownWord, QUALITY, wordKeys, type WordKeys } from './words.ts';
+import { contentWords, deletions, meaningfulTokens, editDistance, fold, FUNCTION_WORDS, isGeneralWord, isKnownWord, QUALITY, wordKeys, type WordKeys } from './words.ts';
 
 /**
  * Query understanding, the first stage of the recommender's pipeline: free text → the life
@@ -16,7 +16,13 @@ import { contentWords, deletions, editDistance, fold, FUNCTION_WORDS, isGeneralW
  *   lost-job and one of cannot-pay-rent, and both are returned);
  * - the concept as a whole (BAG_FACTOR): the weighted share of the query's words that its entries
  *   have between them, when two or more do ("jag vill byta yrke": "byta" is in one phrasing of
- *   career-change, "yrke" in another). Crisis concepts score only by their own phrasings.
+ *   career-change, "yrke" in another), when one of those words is of few concepts: "tarvitsen apua"
+ *   is two words nearly every concept has, and no situation. Crisis concepts score only by their own
+ *   phrasings.
+ * - A phrasing's word marked "+" is one its situation cannot go without ("oon yksin +lasten
+ *   kanssa"): a query without it (or a word of its class) does not meet that phrasing at all.
+ * - A query word that is only a part of a phrasing's compound weighs as itself ("apua" is a part
+ *   of "ruoka-apua", but no more specific for that).
  *
  * - Query words the model does not know are looked up leniently: without diacritics ("tyoton"),
  *   within one typing error (two in words of nine letters or more), or as a known word's inflected,
@@ -91,6 +97,8 @@ const SINGLE_WORD_QUALITY = 0.85;
 const QUERY_PART = 0.8;
 /** A concept that explains this share of the query's words, through any of its entries, scores this much. */
 const BAG_FACTOR = 0.85;
+/** The concept as a whole needs a query word at least this specific (a share of a word of one concept). */
+const BAG_SPECIFIC = 0.4;
 /** A query word the model does not know weighs this share of a word of one concept. */
 const UNKNOWN_SHARE = 0.6;
 /**
@@ -109,6 +117,8 @@ interface Term {
   weight: number;
   /** A word that names no situation by itself (words.ts, GENERAL_WORDS). */
   general: boolean;
+  /** Marked "+" in the phrasing: without it the phrasing is another situation ("oon yksin +lasten kanssa"). */
+  required: boolean;
 }
 
 interface Entry {
@@ -118,6 +128,16 @@ interface Entry {
   text: string;
   terms: Term[];
   total: number;
+  /** The indices of its required terms. */
+  required: number[];
+}
+
+/** "+lasten": a phrasing's word that its situation needs (data/situations/README.md). */
+const REQUIRED_MARK = /(?<=^|\s)\+(?=\p{L})/gu;
+function requiredWords(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const token of text.split(/\s+/)) if (token.startsWith('+')) for (const word of tokenize(token.slice(1))) out.add(word);
+  return out;
 }
 
 export class SituationMatcher {
@@ -156,11 +176,13 @@ export class SituationMatcher {
           ...concept.phrasings[language].map((t) => ['phrasing', t] as [Entry['kind'], string]),
           ...concept.vocabulary[language].map((t) => ['vocabulary', t] as [Entry['kind'], string]),
         ];
-        for (const [kind, text] of texts) {
+        for (const [kind, marked] of texts) {
           const terms: Term[] = [];
+          const required = requiredWords(marked);
+          const text = marked.replace(REQUIRED_MARK, '');
           for (const word of contentWords(language, text)) {
             const keys = wordKeys(language, word)!;
-            terms.push({ keys, weight: 0, general: isGeneralWord(language, word) });
+            terms.push({ keys, weight: 0, general: isGeneralWord(language, word), required: required.has(word) });
             this.remember(word, keys);
             for (const key of keys.keys()) {
               let set = conceptsByKey.get(key);
@@ -169,7 +191,8 @@ export class SituationMatcher {
             }
             if (language === 'fi') for (const key of keys.keys()) if (key.startsWith('l:')) this.remember(key.slice(2), wordKeys('fi', key.slice(2)));
           }
-          if (terms.length) this.entries.push({ concept: ci, language, kind, text, terms, total: 0 });
+          if (terms.length)
+            this.entries.push({ concept: ci, language, kind, text, terms, total: 0, required: terms.flatMap((t, ti) => (t.required ? [ti] : [])) });
         }
       }
     }
@@ -278,7 +301,7 @@ export class SituationMatcher {
       // Each query word matches one of the entry's words at most: the pairs that weigh most first.
       const pairs: [value: number, term: number, word: string, quality: number, part: boolean, general: boolean][] = [];
       for (const [ti, term] of entry.terms.entries()) {
-        const bestPerWord = new Map<string, [number, boolean]>();
+        const bestPerWord = new Map<string, [number, boolean, boolean]>();
         for (const [key, quality] of term.keys) {
           const q = queryKeys.get(key);
           if (!q) continue;
@@ -286,12 +309,17 @@ export class SituationMatcher {
           if (q[2] && quality === QUALITY.part && key.startsWith('l:')) continue;
           const previous = bestPerWord.get(q[1]);
           const part = q[2] || quality === QUALITY.part;
-          if (!previous || previous[0] < q[0] * quality) bestPerWord.set(q[1], [q[0] * quality, part]);
+          const ofCompound = quality === QUALITY.part && key.startsWith('l:');
+          if (!previous || previous[0] < q[0] * quality) bestPerWord.set(q[1], [q[0] * quality, part, ofCompound]);
         }
-        for (const [word, [quality, part]] of bestPerWord)
-          pairs.push([term.weight * quality, ti, word, quality, part, term.general || generalQueryWords.has(word)]);
+        // A query word that is only a part of the entry's compound weighs as itself: "apua" is not
+        // as specific as "ruoka-apua" or "apuväline", which it is a part of.
+        for (const [word, [quality, part, ofCompound]] of bestPerWord)
+          pairs.push([(ofCompound ? Math.min(term.weight, weights.get(word) ?? term.weight) : term.weight) * quality, ti, word, quality, part, term.general || generalQueryWords.has(word)]);
       }
       pairs.sort((a, b) => b[0] - a[0]);
+      // Without its required word the phrasing says something else, and lends the concept no words either.
+      if (entry.required.some((ti) => !pairs.some((p) => p[1] === ti))) continue;
       let bag = bags.get(entry.concept);
       if (!bag) bags.set(entry.concept, (bag = new Map()));
       for (const [, , word, quality, part] of pairs) if (!part) bag.set(word, Math.max(bag.get(word) ?? 0, quality));
@@ -337,6 +365,9 @@ export class SituationMatcher {
       if (this.model.concepts[ci]!.crisis) continue;
       const strong = [...bag.entries()].filter(([, quality]) => quality >= SINGLE_WORD_QUALITY * OTHER_LANGUAGE);
       if (strong.length < 2 || !queryWeight) continue;
+      // Words every other situation uses ("tarvitsen apua", "I need help") explain a short question
+      // whole but name no situation: one of them must be nearly half as specific as a word of one concept.
+      if (!strong.some(([word]) => (weights.get(word) ?? 0) >= BAG_SPECIFIC * this.oneConcept)) continue;
       const explained = [...bag.entries()].reduce((sum, [word, quality]) => sum + (weights.get(word) ?? 0) * quality, 0);
       const score = round((BAG_FACTOR * explained) / queryWeight);
       const previous = best.get(ci);
@@ -368,9 +399,10 @@ export class SituationMatcher {
       const previous = out.get(key);
       if (!previous || previous[0] < quality) out.set(key, [quality, word, part]);
     };
-    const tokens = tokenize(text);
+    const tokens = meaningfulTokens(primary, text);
     for (const word of new Set(tokens)) {
-      if (word.length < 2 || FUNCTION_WORDS[primary].has(word)) continue;
+      // A function word however it is inflected ("meidät", "hänet": me, hän) says nothing, as its base form does not.
+      if (word.length < 2 || FUNCTION_WORDS[primary].has(word) || !wordKeys(primary, word)) continue;
       let hit = false;
       for (const language of LANGUAGES) {
         const keys = wordKeys(language, word);
@@ -481,6 +513,7 @@ function subsume(matches: ConceptMatch[]): ConceptMatch[] {
       ),
   );
 }
+
 
 /** Of two readings of the same words, the weaker goes when it is this much weaker: "min man dog" is bereavement (1.0), not a child's death (0.76, a husband being family as a son is). */
 const SAME_WORDS_MARGIN = 0.15;

@@ -79,22 +79,22 @@ export const FUNCTION_WORDS: Record<Language, Set<string>> = {
  */
 const GENERAL_WORDS: Record<Language, Set<string>> = {
   fi: words(`
-    aamu ilta yö päivä viikko kuukausi vuosi aika kerta hetki vuorokausi eilen tänään huomenna
+    aamu ilta yö päivä viikko kuukausi vuosi aika kerta hetki vuorokausi eilen tänään huomenna nyt
     aina taas uudestaan usein joskus koskaan jatkuvasti nykyään viime ensi
     liikaa paljon vähän kaikki kaikenlainen koko muu toinen jokainen mitään mikään yhtään
     tulla tehdä saada ottaa antaa jäädä alkaa ruveta yrittää tietää osata
     asia juttu homma tapa
   `),
   sv: words(`
-    morgon kväll natt dag dagar vecka veckor månad år tid gång stund igår idag imorgon
+    morgon kväll natt dag dagar vecka veckor månad år tid gång stund igår idag imorgon nu
     alltid igen ofta ibland aldrig längre fortfarande förra nästa
     för mycket många alla allting hela annan andra varje något ingenting
-    göra ge hålla börja försöka veta
+    göra ge hålla börja försöka veta starta
     sak saker grej sätt
     finland
   `),
   en: words(`
-    morning evening night day days week weeks month months year years times while yesterday today tomorrow tonight
+    morning evening night day days week weeks month months year years times while yesterday today tomorrow tonight now
     always again often sometimes ever anymore still last next
     much many lot lots whole every everything other others another nothing
     keep keeps kept make makes made give gave
@@ -126,14 +126,24 @@ const FINNISH_FUNCTION_LEMMAS = words(`
  * someone close being cared for. A shared class counts as weakly as a compound's part.
  */
 const RELATIVES: Record<Language, Set<string>> = {
-  fi: words(`äiti isä mies vaimo puoliso kumppani poika tytär lapsi veli sisko sisar isoäiti isoisä mummo mummi ukki vaari
-    pappa mamma faija mutsi iskä äiskä poikaystävä tyttöystävä avomies avovaimo aviomies aviovaimo vanhempi teini`),
-  sv: words(`mamma pappa mor far man fru make maka sambo partner son dotter barn bror syster mormor farmor morfar farfar
-    pojkvän flickvän förälder föräldrar tonåring`),
-  en: words(`mother mum mom father dad husband wife partner son daughter child kid kids children brother sister grandma
-    grandmother grandpa grandfather granddad grandad boyfriend girlfriend parent parents spouse teenager teen`),
+  fi: words(`äiti isä mies vaimo puoliso kumppani veli sisko sisar isoäiti isoisä mummo mummi ukki vaari
+    pappa mamma faija mutsi iskä äiskä poikaystävä tyttöystävä avomies avovaimo aviomies aviovaimo vanhempi`),
+  sv: words(`mamma pappa mor far man fru make maka sambo partner bror syster mormor farmor morfar farfar
+    pojkvän flickvän förälder föräldrar`),
+  en: words(`mother mum mom father dad husband wife partner brother sister grandma
+    grandmother grandpa grandfather granddad grandad boyfriend girlfriend parent parents spouse`),
+};
+/**
+ * Children, a class of their own: a child is what some situations are about (a single parent is
+ * alone with a child, not with "vaimo"), so "poika" meets "lapsi" but a wife or a mother does not.
+ */
+const CHILDREN: Record<Language, Set<string>> = {
+  fi: words(`poika tytär lapsi teini`),
+  sv: words(`son dotter barn tonåring`),
+  en: words(`son daughter child kid kids children teenager teen`),
 };
 const relativeStems = { sv: new Set<string>(), en: new Set<string>() };
+const childStems = { sv: new Set<string>(), en: new Set<string>() };
 
 /** Lower case without diacritics: how "tyoton" meets "työtön" and "ar" meets "är". */
 export function fold(word: string): string {
@@ -160,10 +170,13 @@ function computeKeys(language: Language, word: string): WordKeys | null {
   if (word.length < 2 || FUNCTION_WORDS[language].has(word)) return null;
   const keys: WordKeys = new Map();
   const put = (key: string, quality: number) => keys.set(key, Math.max(keys.get(key) ?? 0, quality));
+  let analysed = false;
   if (language === 'fi') {
     const analysis = analyseFinnish(word);
+    analysed = !!analysis?.lemmas.length;
     if (analysis?.lemmas.some((l) => FINNISH_FUNCTION_LEMMAS.has(l))) return null;
     if (RELATIVES.fi.has(word) || analysis?.lemmas.some((l) => RELATIVES.fi.has(l))) put('c:relative', QUALITY.part);
+    if (CHILDREN.fi.has(word) || analysis?.lemmas.some((l) => CHILDREN.fi.has(l))) put('c:child', QUALITY.part);
     for (const lemma of analysis?.lemmas ?? []) {
       put(`l:${lemma}`, QUALITY.lemma);
       put(`s:fi:${stem('fi', lemma)}`, QUALITY.stem);
@@ -180,6 +193,8 @@ function computeKeys(language: Language, word: string): WordKeys | null {
     const stemmed = stem(language, word);
     if (!relativeStems[language].size) for (const r of RELATIVES[language]) relativeStems[language].add(stem(language, r));
     if (RELATIVES[language].has(word) || relativeStems[language].has(stemmed)) put('c:relative', QUALITY.part);
+    if (!childStems[language].size) for (const r of CHILDREN[language]) childStems[language].add(stem(language, r));
+    if (CHILDREN[language].has(word) || childStems[language].has(stemmed)) put('c:child', QUALITY.part);
     const finnish = glossaryEntry(language, word) ?? (stemmed.length >= 5 ? glossaryEntry(language, stemmed) : undefined) ?? [];
     for (const fi of finnish)
       for (const piece of tokenize(fi))
@@ -193,7 +208,9 @@ function computeKeys(language: Language, word: string): WordKeys | null {
       for (const [key, quality] of inner ?? []) put(key, quality * QUALITY.part);
     }
   }
-  put(`s:${language}:${stem(language, word)}`, QUALITY.stem);
+  // A Finnish word the analyser knows meets others by its base forms' stems: the stem of the form as
+  // written may be another word's ("jätti", left, and "jätteiden", of waste, are both "jät").
+  if (!analysed) put(`s:${language}:${stem(language, word)}`, QUALITY.stem);
   return keys;
 }
 
@@ -232,8 +249,20 @@ export function participleVerb(lemma: string): string | null {
 /** The words of a text that can carry meaning, lower case, in order (repeats removed). */
 export function contentWords(language: Language, text: string): string[] {
   const out: string[] = [];
-  for (const token of tokenize(text)) if (!out.includes(token) && wordKeys(language, token)) out.push(token);
+  for (const token of meaningfulTokens(language, text)) if (!out.includes(token) && wordKeys(language, token)) out.push(token);
   return out;
+}
+
+const SWEDISH_POSSESSIVES = words('min din hans hennes vår er sin deras ens');
+/**
+ * The tokens of a text, less a Swedish "man" that is the pronoun "one" ("hur gör man", "var lämnar
+ * man"): it is someone's husband only after a possessive ("min man", "systerns man", "mammas man").
+ * Else "min man lämnade mig" met "var lämnar man gamla färger" by both its words.
+ */
+export function meaningfulTokens(language: Language, text: string): string[] {
+  const tokens = tokenize(text);
+  if (language !== 'sv') return tokens;
+  return tokens.filter((token, i) => token !== 'man' || (i > 0 && (SWEDISH_POSSESSIVES.has(tokens[i - 1]!) || /\p{L}{3,}s$/u.test(tokens[i - 1]!))));
 }
 
 /**

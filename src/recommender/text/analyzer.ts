@@ -63,7 +63,7 @@ const SPOKEN_FINNISH = new Map<string, string>(
     haluun: 'haluan', haluut: 'haluat', haluis: 'haluaisi', haluisin: 'haluaisin', haluisko: 'haluaisiko',
     tarviin: 'tarvitsen', tarvii: 'tarvitsee', tarvis: 'tarvitsisi', tarttis: 'tarvitsisi', tarviis: 'tarvitsisi', tarvisin: 'tarvitsisin',
     tiiä: 'tiedä', tiiän: 'tiedän', tiijä: 'tiedä', tiedä: 'tiedä', tehä: 'tehdä', nähä: 'nähdä', mennä: 'mennä',
-    meen: 'menen', tuun: 'tulen', meet: 'menet', tuut: 'tulet', pääsis: 'pääsisi', saisin: 'saisin',
+    meen: 'menen', tuun: 'tulen', tuu: 'tule', meet: 'menet', tuut: 'tulet', pääsis: 'pääsisi', saisin: 'saisin',
     itte: 'itse', ite: 'itse', itteeni: 'itseeni', itteäni: 'itseäni', ittensä: 'itsensä', itteni: 'itseni', ittelle: 'itselle', ittelleni: 'itselleni',
     semmonen: 'sellainen', semmosta: 'sellaista', tommonen: 'tuollainen', jonkinlainen: 'jonkinlainen',
     hirveen: 'hirveän', kauheen: 'kauhean', oikeen: 'oikein', vähä: 'vähän', yhtää: 'yhtään', mitää: 'mitään', mikää: 'mikään', kukaa: 'kukaan', ketää: 'ketään', missää: 'missään', mistää: 'mistään', mihinkää: 'mihinkään', koskaa: 'koskaan', ikinä: 'ikinä',
