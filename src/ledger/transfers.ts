@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { canonicalJson } from '../lib/canonical-json.ts';
+import type { AccountRow } from './balances.ts';
 import type { ExpireInput, Refusal, Transfer, TransferInput, TransferKind, TransferReference, TransferResult } from './model.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -24,14 +25,8 @@ interface TransferRow {
   created_at: Date;
 }
 
-interface AccountState {
-  debits_must_not_exceed_credits: boolean;
-  credits_must_not_exceed_debits: boolean;
-  debits_pending: number;
-  debits_posted: number;
-  credits_pending: number;
-  credits_posted: number;
-}
+/** What a transfer's checks read of a locked account: its flags and balances. */
+type AccountState = Omit<AccountRow, 'code' | 'kind'>;
 
 type Delta = { dp: number; dpo: number; cp: number; cpo: number };
 
@@ -163,7 +158,7 @@ async function apply(tx: Db, inputs: readonly (TransferInput | ExpireInput)[], l
     }
   }
   // Pendings made earlier in this batch: their accounts are among the batch's own.
-  const locked = await sql<AccountState & { id: string; now: Date }>`
+  const locked = await sql<AccountState & { now: Date }>`
     select id, debits_must_not_exceed_credits, credits_must_not_exceed_debits, debits_pending, debits_posted, credits_pending, credits_posted, now() as now
     from ledger_accounts where id = any(${[...accountIds]}::uuid[]) order by id for no key update`.execute(tx);
   const accounts = new Map(locked.rows.map((row) => [row.id, { ...row }]));
