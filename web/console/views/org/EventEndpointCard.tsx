@@ -5,17 +5,15 @@ import { Button, Checkbox, CheckboxGroup, Heading, Paragraph, TextInput } from '
 import { consoleApi, localText, type EventEndpoint, type LifeEventType } from '../../api.ts';
 import { ErrorAlert, formatDateTime, useLanguage } from '../../components/common.tsx';
 import { useDisabledWhy } from '../../components/EndpointNotice.tsx';
+import { StateCard } from '../../components/StateCard.tsx';
 import { Actions } from '../admin/Members.tsx';
 import { parseMunicipalities } from '../../municipality-codes.ts';
 
 /** The delivery worker turns an endpoint off after this long without a success (src/events/deliver.ts). */
 const DISABLE_AFTER_MS = 5 * 24 * 3_600_000;
 
-const Card = styled.section`
-  border: 1px solid #c8cdd0;
-  border-left: 6px solid #2a6ebb;
-  padding: 16px 20px;
-  margin: 0 0 24px;
+const Card = styled(StateCard)`
+  border-left-color: #2a6ebb;
   &.failing {
     border-left-color: #c65c00;
   }
@@ -25,27 +23,6 @@ const Card = styled.section`
   h3 code {
     font-size: inherit;
     overflow-wrap: anywhere;
-  }
-  dl {
-    display: grid;
-    grid-template-columns: max-content minmax(0, 1fr);
-    gap: 4px 16px;
-    margin: 0 0 16px;
-  }
-  dt {
-    font-weight: 600;
-  }
-  dd {
-    margin: 0;
-    overflow-wrap: anywhere;
-  }
-  @media (max-width: 600px) {
-    dl {
-      grid-template-columns: minmax(0, 1fr);
-    }
-    dd {
-      margin-bottom: 8px;
-    }
   }
   .areas {
     margin: 0 0 12px 36px;

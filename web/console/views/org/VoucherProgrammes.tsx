@@ -4,15 +4,12 @@ import { styled } from 'styled-components';
 import { Button, Heading, Paragraph } from 'suomifi-ui-components';
 import { consoleApi, localText, type VoucherProgramme } from '../../api.ts';
 import { ConfirmDialog, LoadState, PageHeading, SuccessAlert, formatDate, useLanguage } from '../../components/common.tsx';
+import { StateCard } from '../../components/StateCard.tsx';
 import { useLoad } from '../../../shared/load.ts';
 import type { Language } from '../../../shared/i18n.ts';
 import { VoucherProgrammeForm } from './VoucherProgrammeForm.tsx';
 
-const Card = styled.section`
-  border: 1px solid #c8cdd0;
-  border-left: 6px solid #5f686d;
-  padding: 16px 20px;
-  margin: 0 0 24px;
+const Card = styled(StateCard)`
   &.open {
     border-left-color: #2a6ebb;
   }
@@ -21,27 +18,6 @@ const Card = styled.section`
   }
   .state {
     font-weight: 600;
-  }
-  dl {
-    display: grid;
-    grid-template-columns: max-content minmax(0, 1fr);
-    gap: 6px 16px;
-    margin: 12px 0 16px;
-  }
-  dt {
-    font-weight: 600;
-  }
-  dd {
-    margin: 0;
-    overflow-wrap: anywhere;
-  }
-  @media (max-width: 600px) {
-    dl {
-      grid-template-columns: minmax(0, 1fr);
-    }
-    dd {
-      margin-bottom: 8px;
-    }
   }
   .actions {
     display: flex;
