@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { DataDirLockedError, openDatabase } from '../src/db/database.ts';
 import { DEMO_SERVICE_ID } from '../src/demo/receiving-service.ts';
-import { createMigratedDataDir, createPostgresDatabase } from '../src/testing/databases.ts';
+import { createMigratedDataDir, createPostgresDatabase, openWhenUnlocked } from '../src/testing/databases.ts';
 
 /**
  * The `aurora` command as a user runs it: separate processes sharing one PGlite data folder. PGlite
@@ -51,17 +51,7 @@ async function countServices(dataDir: string) {
 }
 
 /** Opens the folder once its previous holder is gone (a killed one's lock goes stale in 10 s). */
-async function openWhenFree(dataDir: string) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      return await openDatabase({ kind: 'pglite', dataDir });
-    } catch (error) {
-      if (!(error instanceof DataDirLockedError) || Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
+const openWhenFree = (dataDir: string) => openWhenUnlocked({ kind: 'pglite', dataDir }, { waitMs: 20_000 });
 
 /** Starts a child and resolves once a line of its stderr matches, handing the child back. */
 function startUntil(args: string[], pattern: RegExp, stream: 'stdout' | 'stderr' = 'stderr', env: Record<string, string> = {}) {

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
-import { DataDirLockedError, openDatabase, type Database, type DatabaseTarget } from '../db/database.ts';
-import { createMigratedDataDir, createPostgresDatabase, testBackends } from '../testing/databases.ts';
+import { createSharedDatabase, openWhenUnlocked, testBackends } from '../testing/databases.ts';
 import { balances } from './balances.ts';
 import { programmeAccounts } from './test-accounts.ts';
 import { tryTransfer } from './transfer.ts';
@@ -21,35 +18,12 @@ import { verifyLedger } from './verify-ledger.ts';
  */
 const SPENDS = 600;
 
-async function openRetrying(target: DatabaseTarget): Promise<Database> {
-  // A killed process's PGlite folder lock goes stale within 10 s.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await openDatabase(target);
-    } catch (error) {
-      if (!(error instanceof DataDirLockedError) || attempt > 60) throw error;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
-
 for (const backend of testBackends()) {
   describe(`ledger after SIGKILL (${backend})`, () => {
     test('a burst of spends killed midway, retried with the same ids: each written once, balances equal to the journal', { timeout: 180_000 }, async () => {
-      let target: DatabaseTarget;
-      let cleanup: () => Promise<void>;
-      if (backend === 'postgres') {
-        const made = await createPostgresDatabase({ migrated: true });
-        target = { kind: 'postgres', url: made.url };
-        cleanup = made.drop;
-      } else {
-        const folder = mkdtempSync(join(tmpdir(), 'aurora-ledger-crash-'));
-        await createMigratedDataDir(join(folder, 'data'));
-        target = { kind: 'pglite', dataDir: join(folder, 'data') };
-        cleanup = async () => rmSync(folder, { recursive: true, force: true });
-      }
+      const { target, drop: cleanup } = await createSharedDatabase(backend, 'aurora-ledger-crash-');
       try {
-        let database = await openRetrying(target);
+        let database = await openWhenUnlocked(target);
         // Enough for all but the last few: some spends are refused, and must stay refused on retry.
         const spends = Array.from({ length: SPENDS }, (_, i) => ({ id: randomUUID(), amount: 100 + (i % 7), pending: i % 3 === 0 }));
         const funds = spends.reduce((sum, s) => sum + s.amount, 0) - 500;
@@ -79,7 +53,7 @@ for (const backend of testBackends()) {
         await exited;
         assert.ok(killedAt > 0 && answered.size < SPENDS, `killed midway (${answered.size} of ${SPENDS} answered)`);
 
-        database = await openRetrying(target);
+        database = await openWhenUnlocked(target);
         try {
           const mid = await verifyLedger(database.db);
           assert.ok(mid.ok, `right after the kill: ${JSON.stringify(mid)}`);

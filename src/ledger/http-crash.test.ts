@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { DataDirLockedError, openDatabase, type Database, type DatabaseTarget } from '../db/database.ts';
-import { createMigratedDataDir, createPostgresDatabase, testBackends } from '../testing/databases.ts';
+import type { DatabaseTarget } from '../db/database.ts';
+import { createSharedDatabase, openWhenUnlocked, testBackends } from '../testing/databases.ts';
 import { balances } from './balances.ts';
 import { programmeAccounts } from './test-accounts.ts';
 import { verifyLedger } from './verify-ledger.ts';
@@ -34,35 +32,13 @@ function startServer(target: DatabaseTarget, lockSeconds: number): Promise<{ chi
   });
 }
 
-async function openRetrying(target: DatabaseTarget): Promise<Database> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await openDatabase(target);
-    } catch (error) {
-      if (!(error instanceof DataDirLockedError) || attempt > 60) throw error;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
-
 for (const backend of testBackends()) {
   describe(`money calls after a SIGKILLed server (${backend})`, () => {
     test('a burst with Idempotency-Keys, killed midway and retried on a new server: same answers, each spend once, balances equal to the journal', { timeout: 180_000 }, async () => {
-      let target: DatabaseTarget;
-      let cleanup: () => Promise<void>;
-      if (backend === 'postgres') {
-        const made = await createPostgresDatabase({ migrated: true });
-        target = { kind: 'postgres', url: made.url };
-        cleanup = made.drop;
-      } else {
-        const folder = mkdtempSync(join(tmpdir(), 'aurora-ledger-http-crash-'));
-        await createMigratedDataDir(join(folder, 'data'));
-        target = { kind: 'pglite', dataDir: join(folder, 'data') };
-        cleanup = async () => rmSync(folder, { recursive: true, force: true });
-      }
+      const { target, drop: cleanup } = await createSharedDatabase(backend, 'aurora-ledger-http-crash-');
       const servers: ChildProcess[] = [];
       try {
-        let database = await openRetrying(target);
+        let database = await openWhenUnlocked(target);
         const calls = Array.from({ length: CALLS }, (_, i) => ({ key: randomUUID(), amount: 100 + (i % 5), pending: i % 4 === 0 }));
         const { budget, provider } = await programmeAccounts(database.db, calls.reduce((s, c) => s + c.amount, 0) - 300);
         await database.close();
@@ -112,7 +88,7 @@ for (const backend of testBackends()) {
         // A minute later (moved on in the database rather than waited for), the retries take them over.
         second.child.kill('SIGTERM');
         await new Promise((r) => second.child.once('exit', r));
-        database = await openRetrying(target);
+        database = await openWhenUnlocked(target);
         await sql`update idempotency_keys set locked_until = now() - interval '1 second' where status is null`.execute(database.db);
         await database.close();
         const third = await startServer(target, 60);
@@ -122,7 +98,7 @@ for (const backend of testBackends()) {
         third.child.kill('SIGTERM');
         await new Promise((r) => third.child.once('exit', r));
 
-        database = await openRetrying(target);
+        database = await openWhenUnlocked(target);
         try {
           const verification = await verifyLedger(database.db);
           assert.ok(verification.ok, JSON.stringify(verification));

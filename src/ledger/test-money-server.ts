@@ -5,24 +5,16 @@
  * argv as JSON: the database target and how long a key stays locked to its request.
  */
 import Fastify from 'fastify';
-import { DataDirLockedError, openDatabase, type Database, type DatabaseTarget } from '../db/database.ts';
+import type { DatabaseTarget } from '../db/database.ts';
+import { openWhenUnlocked } from '../testing/databases.ts';
 import { idempotent, keyedId } from '../http/idempotency.ts';
 import { conflict, errorHandler } from '../http/problem.ts';
 import { LedgerRefusal } from './model.ts';
 import { transfer } from './transfer.ts';
 
 const { target, lockSeconds } = JSON.parse(process.argv[2]!) as { target: DatabaseTarget; lockSeconds: number };
-let database: Database;
-for (let attempt = 0; ; attempt++) {
-  try {
-    database = await openDatabase(target, { migrate: false });
-    break;
-  } catch (error) {
-    // The killed server's PGlite folder lock goes stale within 10 s.
-    if (!(error instanceof DataDirLockedError) || attempt > 60) throw error;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+// The killed server's PGlite folder lock goes stale within 10 s.
+const database = await openWhenUnlocked(target, { migrate: false });
 const app = Fastify();
 app.setErrorHandler(errorHandler);
 app.post<{ Body: { budget: string; provider: string; amount: number; pending: boolean } }>(

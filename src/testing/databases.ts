@@ -6,7 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely } from 'kysely';
 import pg from 'pg';
-import { clusterPathOf, openDatabase, tighten, type Database } from '../db/database.ts';
+import { DataDirLockedError, clusterPathOf, openDatabase, tighten, type Database, type DatabaseTarget } from '../db/database.ts';
 import { migrateToLatest, migrationFiles } from '../db/migrate.ts';
 import { PGliteDialect } from '../db/pglite-dialect.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
@@ -204,4 +204,35 @@ export async function createPostgresDatabase(options: { migrated?: boolean } = {
     url: urlOf(name),
     drop: () => withServer(async (client) => void (await client.query(`drop database if exists ${name} with (force)`))),
   };
+}
+
+/**
+ * A migrated database that separate processes open by its target (a child killed mid-burst, the
+ * test after it): a new database on the DATABASE_URL server, or a PGlite data folder in the temporary
+ * folder; with the function that removes it.
+ */
+export async function createSharedDatabase(backend: Backend, prefix: string): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
+  if (backend === 'postgres') {
+    const made = await createPostgresDatabase({ migrated: true });
+    return { target: { kind: 'postgres', url: made.url }, drop: made.drop };
+  }
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  await createMigratedDataDir(join(folder, 'data'));
+  return { target: { kind: 'pglite', dataDir: join(folder, 'data') }, drop: async () => rmSync(folder, { recursive: true, force: true }) };
+}
+
+/**
+ * Opens a database whose PGlite folder a killed process may still hold: its lock goes stale within
+ * 10 s, so a locked folder is tried again every half second for up to `waitMs`.
+ */
+export async function openWhenUnlocked(target: DatabaseTarget, options: { migrate?: boolean; waitMs?: number } = {}): Promise<Database> {
+  const deadline = Date.now() + (options.waitMs ?? 30_000);
+  for (;;) {
+    try {
+      return await openDatabase(target, options.migrate === false ? { migrate: false } : {});
+    } catch (error) {
+      if (!(error instanceof DataDirLockedError) || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
