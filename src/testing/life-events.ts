@@ -40,6 +40,11 @@ export interface Arrival {
   path: string;
   id: string;
   source: string;
+  /** The CloudEvent's type and subject (the person's pairwise subject for the service). */
+  type: string;
+  subject: string;
+  /** What the receiver answered. */
+  status: number;
   /** When it arrived (performance.timeOrigin + now, ms). */
   at: number;
 }
@@ -58,10 +63,14 @@ export interface WebhookReceiver {
 }
 
 /**
- * A member's receiver on this machine: each path verifies with its secrets (Standard Webhooks) and
- * answers `status(path)` (204 unless told), after `delayMs`.
+ * A member's receiver on this machine: each path verifies with its secret (Standard Webhooks; read at
+ * each request, so a secret learnt later may be put in `secrets` then) and answers `status(path)`
+ * (204 unless told; a failure with `failureText`), after `delayMs`.
  */
-export async function startWebhookReceiver(secrets: Record<string, string>, options: { status?: (path: string) => number; delayMs?: number } = {}): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(
+  secrets: Record<string, string>,
+  options: { status?: (path: string) => number; delayMs?: number; failureText?: string } = {},
+): Promise<WebhookReceiver> {
   const arrivals: Arrival[] = [];
   const waiters = new Set<() => void>();
   let refused = 0;
@@ -73,10 +82,10 @@ export async function startWebhookReceiver(secrets: Record<string, string>, opti
       const body = Buffer.concat(chunks).toString('utf8');
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
       const secret = secrets[path];
-      let event: { id: string; source: string };
+      let event: { id: string; source: string; type: string; subject: string };
       try {
         if (!secret) throw new Error('no such endpoint');
-        event = new Webhook(secret).verify(body, headers) as { id: string; source: string };
+        event = new Webhook(secret).verify(body, headers) as typeof event;
       } catch {
         refused++;
         res.writeHead(401).end('signature');
@@ -84,9 +93,9 @@ export async function startWebhookReceiver(secrets: Record<string, string>, opti
       }
       const answer = () => {
         const status = options.status?.(path) ?? 204;
-        if (status < 300) arrivals.push({ path, id: String(headers['webhook-id']), source: event.source, at: performance.timeOrigin + performance.now() });
-        else arrivals.push({ path, id: String(headers['webhook-id']), source: event.source, at: Number.NaN });
-        res.writeHead(status).end(status < 300 ? '' : 'down for maintenance');
+        const at = status < 300 ? performance.timeOrigin + performance.now() : Number.NaN;
+        arrivals.push({ path, id: String(headers['webhook-id']), source: event.source, type: event.type, subject: event.subject, status, at });
+        res.writeHead(status).end(status < 300 ? '' : (options.failureText ?? 'down for maintenance'));
         for (const wake of waiters) wake();
       };
       if (options.delayMs) setTimeout(answer, options.delayMs);

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { Webhook } from 'standardwebhooks';
 import en from '../../web/citizen/locales/en.ts';
 import fi from '../../web/citizen/locales/fi.ts';
 import sv from '../../web/citizen/locales/sv.ts';
@@ -15,6 +12,7 @@ import { pairwiseSubjects } from '../../src/events/subjects.ts';
 import { registerOidcClient } from '../../src/identity/register-client.ts';
 import { createNetworkAdmin } from '../../src/staff/staff.ts';
 import { ConsoleUser, approvedMember } from '../../src/testing/console.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../../src/testing/life-events.ts';
 import { freePort } from '../../src/testing/server-processes.ts';
 import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
 
@@ -37,10 +35,10 @@ const fill = (text: string, values: Record<string, string>) => text.replace(/\{\
 describe('citizen app: life events and who may hear of them', { skip: skipBrowser }, () => {
   let network: Network;
   let browser: Browser;
-  let receiver: Server;
-  let secret: string;
+  let receiver: WebhookReceiver;
+  const secrets: Record<string, string> = {};
   let clientId: string;
-  const received: { subject: string; type: string }[] = [];
+  const received = () => receiver.arrivals.filter((a) => a.path === '/hook');
   const previousUrl = process.env.AURORA_PUBLIC_URL;
   let sourceIds = 0;
 
@@ -50,22 +48,7 @@ describe('citizen app: life events and who may hear of them', { skip: skipBrowse
     // The delivery worker's timer is off: the test delivers when it chooses.
     network = await startNetwork({ port, server: { testEid: true, eventDeliveryIntervalMs: 0 } });
     browser = await openBrowser();
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        try {
-          new Webhook(secret).verify(body, Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])));
-        } catch {
-          return res.writeHead(401).end();
-        }
-        const event = JSON.parse(body) as { subject: string; type: string };
-        received.push({ subject: event.subject, type: event.type });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiver = await startWebhookReceiver(secrets);
 
     const { db } = network.database;
     const keyring = network.app.aurora.consent.keyring;
@@ -73,14 +56,14 @@ describe('citizen app: life events and who may hear of them', { skip: skipBrowse
     const admin = await new ConsoleUser(network.app).loginOk('life-events-admin@aurora.example', 'verkoston-salasana-1');
     const member = await approvedMember(admin, { name: 'Kela', email: 'admin@kela-events.example', password: 'hyvin-pitka-salasana' });
     clientId = (await registerOidcClient(db, keyring, { name: SERVICE, redirectUris: ['https://perhe.kela.example/cb'], scopes: [], memberId: member.memberId })).client_id;
-    const endpoint = await createEndpoint(db, keyring, member.memberId, { client_id: clientId, url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` }, 'test');
-    secret = endpoint.secret;
+    const endpoint = await createEndpoint(db, keyring, member.memberId, { client_id: clientId, url: `${receiver.url}/hook` }, 'test');
+    secrets['/hook'] = endpoint.secret;
     await subscribe(db, member.memberId, endpoint.id, 'child-born', null, 'test');
   });
   after(async () => {
     await browser?.close();
     await network?.close();
-    await new Promise((resolve) => receiver?.close(resolve));
+    await receiver?.close();
     if (previousUrl === undefined) delete process.env.AURORA_PUBLIC_URL;
     else process.env.AURORA_PUBLIC_URL = previousUrl;
   });
@@ -137,12 +120,12 @@ describe('citizen app: life events and who may hear of them', { skip: skipBrowse
         await screenshot(page, `life-events-${language}-2-consent`);
 
         const accountId = await accountOf(page);
-        const before = received.length;
+        const before = received().length;
         await network.database.db.transaction().execute((tx) => recordLifeEvent(tx, { accountId, type: 'child-born', occurredAt: new Date('2026-11-30T10:00:00Z'), source: 'browser-test', sourceId: `birth-${++sourceIds}` }));
         assert.equal(await deliver(), 1);
-        assert.equal(received.length, before + 1, 'the service heard, with a verified signature');
-        assert.equal(received.at(-1)!.type, 'fi.aurora.life-event.child-born');
-        assert.ok(!received.at(-1)!.subject.includes(accountId), 'a pairwise subject, never the account');
+        assert.equal(received().length, before + 1, 'the service heard, with a verified signature');
+        assert.equal(received().at(-1)!.type, 'fi.aurora.life-event.child-born');
+        assert.ok(!received().at(-1)!.subject.includes(accountId), 'a pairwise subject, never the account');
 
         await page.getByRole('button', { name: t.events.refresh }).click();
         const event = page.locator('.life-event');

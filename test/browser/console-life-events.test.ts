@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { Webhook } from 'standardwebhooks';
 import { DISABLE_AFTER_MS, RETRY_WAITS_MS, deliverDue } from '../../src/events/delivery/deliver.ts';
 import { giveEventConsent } from '../../src/events/give-event-consent.ts';
 import { recordLifeEvent, type LifeEventInput } from '../../src/events/record-life-event.ts';
@@ -12,6 +9,7 @@ import { withdrawEventConsent } from '../../src/events/withdraw-event-consent.ts
 import { registerOidcClient } from '../../src/identity/register-client.ts';
 import { createNetworkAdmin } from '../../src/staff/staff.ts';
 import { ConsoleUser, approvedMember } from '../../src/testing/console.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../../src/testing/life-events.ts';
 import { en } from '../../web/console/locales/en.ts';
 import { fi } from '../../web/console/locales/fi.ts';
 import { sv } from '../../web/console/locales/sv.ts';
@@ -37,15 +35,15 @@ describe('console: life events in the browser', { skip: skipBrowser }, () => {
   let network: Network;
   let browser: Browser;
   let page: Page;
-  let receiver: Server;
+  let receiver: WebhookReceiver;
   let hookUrl: string;
   let memberId: string;
   let clientId: string;
   /** The secret the page showed: the receiver refuses what does not verify with it. */
   let secret = '';
+  const secrets: Record<string, string> = {};
   let broken = true;
-  const received: { id: string; type: string }[] = [];
-  const refused: string[] = [];
+  const received = () => receiver.arrivals.filter((a) => a.status < 300);
   let clock = new Date(Date.now() + 60_000);
   let sourceIds = 0;
 
@@ -62,25 +60,8 @@ describe('console: life events in the browser', { skip: skipBrowser }, () => {
 
   before(async () => {
     network = await startNetwork({ demo: false, server: { eventDeliveryIntervalMs: 0 } });
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        try {
-          new Webhook(secret).verify(body, Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])));
-        } catch {
-          refused.push(body);
-          return res.writeHead(401).end('signature');
-        }
-        if (broken) return res.writeHead(500).end('database connection lost');
-        const event = JSON.parse(body) as { id: string; type: string };
-        received.push({ id: event.id, type: event.type });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/aurora/events`;
+    receiver = await startWebhookReceiver(secrets, { status: () => (broken ? 500 : 204), failureText: 'database connection lost' });
+    hookUrl = `${receiver.url}/aurora/events`;
 
     const { db } = network.database;
     await createNetworkAdmin(db, ADMIN, 'test');
@@ -92,7 +73,7 @@ describe('console: life events in the browser', { skip: skipBrowser }, () => {
   after(async () => {
     await browser?.close();
     await network?.close();
-    await new Promise((resolve) => receiver?.close(resolve));
+    await receiver?.close();
   });
 
   test('fi: add an endpoint, its secret once, subscribe; dead letters, turned off and told; replay refused in words, then delivered', async () => {
@@ -119,6 +100,7 @@ describe('console: life events in the browser', { skip: skipBrowser }, () => {
       const panel = page.getByTestId('endpoint-secret-panel');
       await panel.getByText(t.secretWarning).waitFor();
       secret = await page.getByTestId('endpoint-secret').innerText();
+      secrets['/aurora/events'] = secret;
       assert.match(secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
       await expectNoSeriousAxeViolations(page, 'life events, the new secret');
       await screenshot(page, 'console-life-events-fi-2-secret');
@@ -155,7 +137,7 @@ describe('console: life events in the browser', { skip: skipBrowser }, () => {
         clock = new Date(clock.getTime() + wait);
         assert.equal(await deliver(), 2);
       }
-      assert.equal(refused.length, 0, 'every message verified with the secret the page showed');
+      assert.equal(receiver.refused, 0, 'every message verified with the secret the page showed');
       // Five days after the first failure a third message fails, and the endpoint is turned off.
       clock = new Date(start.getTime() + DISABLE_AFTER_MS + 1000);
       await record({ accountId: 'account-aino' });
@@ -205,8 +187,8 @@ describe('console: life events in the browser', { skip: skipBrowser }, () => {
       await page.getByTestId('disabled-endpoint-notice').waitFor({ state: 'detached' });
       clock = new Date(clock.getTime() + 60_000);
       assert.equal(await deliver(), 2, 'the replayed one and the one that waited while the endpoint was off');
-      assert.equal(received.length, 2);
-      assert.ok(deadId.some((id) => received.some((r) => r.id === id)), 'the same id as the dead letter');
+      assert.equal(received().length, 2);
+      assert.ok(deadId.some((id) => received().some((r) => r.id === id)), 'the same id as the dead letter');
       await page.getByLabel(t.filterLabel, { exact: true }).selectOption('delivered');
       await table.getByRole('row').filter({ hasText: t.deliveryStatus.delivered }).nth(1).waitFor();
       await card.getByTestId('endpoint-status').getByText(t.working, { exact: true }).waitFor();
@@ -276,10 +258,10 @@ describe('console: life events in the browser', { skip: skipBrowser }, () => {
       await page.getByText(fill(t.removed, { url: hookUrl })).waitFor();
       await page.getByText(t.empty).waitFor();
       await page.getByText(t.deliveriesEmpty).waitFor();
-      const before = received.length;
+      const before = received().length;
       assert.equal((await record({ accountId: 'account-aino' })).deliveries, 0);
       assert.equal(await deliver(), 0);
-      assert.equal(received.length, before);
+      assert.equal(received().length, before);
       await expectNoSeriousAxeViolations(page, 'life events, the endpoint removed');
     } catch (error) {
       await keepFailure(page, 'console-life-events-fi-remove');
