@@ -454,6 +454,14 @@ export const VARIABLES = {
       return name;
     },
   }),
+  AURORA_VOUCHER_CONFIRM_DAYS: declare({
+    description:
+      "How long a person has to confirm a service a provider recorded as delivered with their voucher, or to report a problem with it; after that the delivery counts as confirmed and goes to the payer's review (as Kela's and counties' practice bills only after delivery).",
+    expected: 'a whole number of days from 1 to 60',
+    default: 7,
+    example: '14',
+    parse: numberIn(Type.Integer({ minimum: 1, maximum: 60 }), true),
+  }),
   AURORA_EVENT_DELIVERY_TIMEOUT_SECONDS: declare({
     description:
       "How long a life event webhook's endpoint has to answer before the try counts as failed. A server that dies while sending leaves its deliveries to the others after three times this.",

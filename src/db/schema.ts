@@ -65,6 +65,15 @@ export interface DB {
   voucher_programme_services: VoucherProgrammeServiceTable;
   voucher_programme_service_classes: VoucherProgrammeServiceClassTable;
   voucher_programme_providers: VoucherProgrammeProviderTable;
+  vouchers: VoucherTable;
+  voucher_issue_counts: VoucherIssueCountTable;
+  voucher_prices: VoucherPriceTable;
+  voucher_orders: VoucherOrderTable;
+  voucher_order_events: VoucherOrderEventTable;
+  voucher_redemption_codes: VoucherRedemptionCodeTable;
+  voucher_settlements: VoucherSettlementTable;
+  voucher_settlement_statements: VoucherSettlementStatementTable;
+  voucher_bank_accounts: VoucherBankAccountTable;
   ledger_accounts: LedgerAccountTable;
   ledger_transfers: LedgerTransferTable;
   idempotency_keys: IdempotencyKeyTable;
@@ -845,6 +854,127 @@ export interface VoucherProgrammeServiceClassTable {
 export interface VoucherProgrammeProviderTable {
   programme_id: string;
   member_id: string;
+}
+
+/** bigint cents: read as a string on PostgreSQL; Number() it (cents stay far below 2^53). */
+type Cents = ColumnType<string | number, number, number>;
+
+/** A voucher issued to a person (an identity account): its value is in its own ledger account. */
+export interface VoucherTable {
+  id: string;
+  programme_id: string;
+  account_id: string;
+  status: Defaulted<'active' | 'expired' | 'returned'>;
+  units: number;
+  value_cents: Cents;
+  ledger_account_id: string;
+  issue_transfer_id: string;
+  issued_at: Defaulted<Date>;
+  valid_until: Date;
+  ended_at: Date | null;
+  return_transfer_id: string | null;
+}
+
+/** Vouchers issued per programme, person and period (`programme`, `2026`, `2026-12`): the per-person limit. */
+export interface VoucherIssueCountTable {
+  programme_id: string;
+  account_id: string;
+  period: string;
+  issued: number;
+}
+
+export interface VoucherPriceTable {
+  programme_id: string;
+  member_id: string;
+  service_id: string;
+  price_per_unit_cents: number;
+  updated_at: Defaulted<Date>;
+}
+
+export type VoucherOrderStatus = 'requested' | 'accepted' | 'declined' | 'cancelled' | 'no_show' | 'expired' | 'delivered' | 'confirmed' | 'disputed' | 'approved' | 'refunded' | 'settled';
+
+/** A booking of a voucher's units at a provider (src/vouchers/order-states.ts). */
+export interface VoucherOrderTable {
+  id: string;
+  voucher_id: string;
+  programme_id: string;
+  provider_member_id: string;
+  service_id: string;
+  status: VoucherOrderStatus;
+  via: 'online' | 'desk';
+  units: number;
+  delivered_units: number | null;
+  price_per_unit_cents: number;
+  payer_per_unit_cents: number;
+  co_payment_per_unit_cents: number;
+  payable_account_id: string;
+  booking_transfer_id: string | null;
+  delivery_transfer_id: string | null;
+  refund_transfer_id: string | null;
+  settlement_id: string | null;
+  wanted_on: ColumnType<string | null, string | null, string | null>;
+  note: string | null;
+  created_at: Defaulted<Date>;
+  updated_at: Defaulted<Date>;
+  delivered_at: Date | null;
+  confirm_by: Date | null;
+}
+
+export interface VoucherOrderEventTable {
+  id: Generated<number>;
+  order_id: string;
+  from_status: VoucherOrderStatus | null;
+  to_status: VoucherOrderStatus;
+  actor_kind: 'person' | 'provider' | 'payer' | 'system';
+  actor: string;
+  transfer_id: string | null;
+  note: string | null;
+  at: Defaulted<Date>;
+}
+
+export interface VoucherRedemptionCodeTable {
+  code_hash: string;
+  voucher_id: string;
+  created_at: Defaulted<Date>;
+  expires_at: Date;
+  used_at: Date | null;
+  order_id: string | null;
+}
+
+export interface VoucherSettlementTable {
+  id: string;
+  member_id: string;
+  number: number;
+  through: ColumnType<string, string, string>;
+  total_cents: Cents;
+  orders: number;
+  message_id: string;
+  payment_file: string | null;
+  created_by: string;
+  created_at: Defaulted<Date>;
+}
+
+export interface VoucherSettlementStatementTable {
+  settlement_id: string;
+  provider_member_id: string;
+  programme_id: string;
+  total_cents: Cents;
+  orders: number;
+  transfer_id: string;
+  end_to_end_id: string;
+  creditor_name: string;
+  creditor_iban: string;
+  creditor_bic: string | null;
+}
+
+/** A member's bank account for settlements: a payer pays from it, a provider is paid to it. */
+export interface VoucherBankAccountTable {
+  member_id: string;
+  holder: string;
+  iban: string;
+  bic: string | null;
+  updated_at: Defaulted<Date>;
+  updated_by: string;
 }
 
 /** A ledger account (src/ledger/): its balances in cents change only under a row lock, with a transfer. */

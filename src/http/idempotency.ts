@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { FastifyReply, FastifyRequest, onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import type { Db } from '../db/database.ts';
 import { canonicalJson } from '../lib/canonical-json.ts';
+import { derivedId } from '../lib/derived-id.ts';
 import { HttpProblem, badRequest, conflict } from './problem.ts';
 
 /**
@@ -70,8 +71,7 @@ export function idempotencyKeyOf(request: FastifyRequest): string {
 export function keyedId(request: FastifyRequest, label: string): string {
   const held = request.idempotency;
   if (!held) throw new Error('keyedId is for routes that take an Idempotency-Key (idempotent())');
-  const hex = createHash('sha256').update(canonicalJson([held.caller, held.key, held.since, label])).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
+  return derivedId(held.caller, held.key, held.since, label);
 }
 
 const fingerprint = (request: FastifyRequest) => createHash('sha256').update(canonicalJson([request.method, request.url, request.body ?? null])).digest('base64url');

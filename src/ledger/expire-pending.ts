@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { derivedId } from '../lib/derived-id.ts';
 import { transfers } from './transfers.ts';
 
 /** The expire transfer's id follows from the pending's, so that a run cut short and run again writes the same one. */
 export function expireIdOf(pendingId: string): string {
-  const hex = createHash('sha256').update(`aurora-ledger-expire:${pendingId.toLowerCase()}`).digest('hex');
-  // A version 8 (custom) UUID, RFC 9562.
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
+  return derivedId('aurora-ledger-expire', pendingId.toLowerCase());
 }
 
 /**

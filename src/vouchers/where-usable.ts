@@ -72,3 +72,27 @@ export async function whereUsable(db: Db, programme: Pick<Programme, 'funds'>): 
     truncated: rows.length > MAX_SERVICES,
   };
 }
+
+/**
+ * Whether a programme pays for this service at this provider, by the same rule as whereUsable: the
+ * provider an approved member that owns the service, one of the programme's providers when it names
+ * any, and the service one of those funded (listed, in a listed class, or any of a named provider's
+ * when the programme names no services or classes). Asked when a provider prices a service and when
+ * a person books it.
+ */
+export async function fundsServiceAt(db: Db, programme: Pick<Programme, 'funds'>, serviceId: string, providerMemberId: string): Promise<boolean> {
+  const { services, service_classes: classes, providers } = programme.funds;
+  if (services.length + classes.length + providers.length === 0) return false;
+  if (providers.length > 0 && !providers.includes(providerMemberId)) return false;
+  const member = await db.selectFrom('members').select('status').where('id', '=', providerMemberId).executeTakeFirst();
+  if (member?.status !== 'approved') return false;
+  let query = db.selectFrom('services').select('id').where('id', '=', serviceId).where('id', 'in', ownedServiceIds(db, providerMemberId));
+  if (services.length + classes.length > 0)
+    query = query.where((eb) => {
+      const what = [];
+      if (services.length > 0) what.push(eb('id', 'in', services));
+      if (classes.length > 0) what.push(sql<boolean>`service_class_filter && ${sql.val(classes)}::text[]`);
+      return eb.or(what);
+    });
+  return (await query.executeTakeFirst()) !== undefined;
+}

@@ -1,0 +1,73 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../db/database.ts';
+import type { DerivedClaims } from '../identity/accounts/derived-claims.ts';
+import { createNetworkAdmin } from '../staff/staff.ts';
+import { ConsoleUser, addService, approvedMember } from '../testing/console.ts';
+import type { ProgrammeInput } from './schemas.ts';
+
+/**
+ * For the vouchers' tests: a payer member with an open programme, an approved provider that owns a
+ * funded service and has priced it, and people (identity accounts with shared claims). Made through
+ * the console's HTTP API where it exists, so that the tests start from what a real network has.
+ */
+export interface VoucherWorld {
+  admin: ConsoleUser;
+  payer: { memberId: string; businessId: string; user: ConsoleUser };
+  provider: { memberId: string; businessId: string; user: ConsoleUser };
+  /** An approved member that is neither the payer nor an approved provider of the programme. */
+  stranger: { memberId: string; businessId: string; user: ConsoleUser };
+  serviceId: string;
+  programmeId: string;
+  /** The provider's price per unit for the service in the programme. */
+  priceCents: number;
+}
+
+let worlds = 0;
+
+/** Home care: 10 hours of at most 32 € an hour, 20 % co-payment, for Mikkeli's residents, 2 vouchers a person a year. */
+export function homeCareProgramme(serviceId: string, providerMemberId: string, overrides: Partial<ProgrammeInput> = {}): ProgrammeInput {
+  return {
+    name: { fi: 'Kotihoidon palveluseteli', sv: 'Servicesedel för hemvård', en: 'Home care service voucher' },
+    description: { fi: 'Kotihoitoa hyväksytyiltä tuottajilta.', sv: 'Hemvård av godkända producenter.', en: 'Home care from approved providers.' },
+    unit: 'hour',
+    value_per_unit_cents: 3200,
+    units_per_voucher: 10,
+    // Around today, whenever the tests run: vouchers are issued only within these days.
+    valid_from: new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10),
+    valid_until: new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10),
+    voucher_validity_days: 90,
+    co_payment: { kind: 'percentage', percent: 20 },
+    budget_cap_cents: 1_000_000,
+    per_person_limit: { vouchers: 2, period: 'year' },
+    eligibility: { all_of: [{ type: 'municipality', in: ['491'] }] },
+    funds: { services: [serviceId], service_classes: [], providers: [providerMemberId] },
+    ...overrides,
+  };
+}
+
+export async function voucherWorld(app: FastifyInstance, db: Db, options: { programme?: Partial<ProgrammeInput>; priceCents?: number } = {}): Promise<VoucherWorld> {
+  const n = ++worlds;
+  const tag = randomBytes(3).toString('hex');
+  const adminEmail = `voucher-admin-${tag}@aurora.example`;
+  const password = 'hyvin-pitka-salasana-1';
+  await createNetworkAdmin(db, { email: adminEmail, name: 'Ylläpitäjä', password }, 'test');
+  const admin = await new ConsoleUser(app).loginOk(adminEmail, password);
+  const payer = await approvedMember(admin, { name: `Hyvinvointialue ${n} ${tag}`, email: `payer-${tag}@aurora.example`, password });
+  const provider = await approvedMember(admin, { name: `Hoivapalvelu ${n} ${tag} Oy`, email: `provider-${tag}@aurora.example`, password });
+  const stranger = await approvedMember(admin, { name: `Muu jäsen ${n} ${tag}`, email: `stranger-${tag}@aurora.example`, password });
+  const service = await addService(db, `Kotihoito ${tag}`, 1, { businessId: provider.businessId });
+  await provider.user.json('POST', `/api/v1/console/members/${provider.memberId}/services`, { service_id: service.serviceId });
+  const draft = await payer.user.json('POST', `/api/v1/console/members/${payer.memberId}/voucher-programmes`, homeCareProgramme(service.serviceId, provider.memberId, options.programme));
+  await payer.user.json('POST', `/api/v1/console/members/${payer.memberId}/voucher-programmes/${draft.id}/open`, {}, 200);
+  const priceCents = options.priceCents ?? 3500;
+  await db.insertInto('voucher_prices').values({ programme_id: draft.id, member_id: provider.memberId, service_id: service.serviceId, price_per_unit_cents: priceCents }).execute();
+  return { admin, payer, provider, stranger, serviceId: service.serviceId, programmeId: draft.id, priceCents };
+}
+
+/** A person as the network knows them: an identity account (a random id) with the derived claims they share. */
+export async function personAccount(db: Db, claims: DerivedClaims = { municipality_code: '491', age_band: '65+', adult: true }): Promise<string> {
+  const id = randomUUID();
+  await db.insertInto('identity_accounts').values({ id, identity_key: randomBytes(32).toString('base64url'), shared_claims: JSON.stringify(claims) }).execute();
+  return id;
+}
