@@ -67,6 +67,7 @@ import { ENDPOINT_SECRETS_SEALED } from '../events/endpoint-secrets.ts';
 import { registerFactCatalogueRoutes, registerFactPersonRoutes, registerFactServiceRoutes } from '../register-facts/routes.ts';
 import { expireRequests } from '../register-facts/expire-requests.ts';
 import { expirePending } from '../ledger/expire-pending.ts';
+import { expireOrders } from '../vouchers/expire-orders.ts';
 import { purgeIdempotencyKeys } from './idempotency.ts';
 
 /** Where people reach the network: AURORA_PUBLIC_URL's origin, else this machine's port. Never a request's Host header. */
@@ -221,6 +222,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       expirePending(options.database.db).then(
         (n) => n > 0 && app.log.info({ expired: n }, 'released pending ledger transfers past their timeout'),
         (error: unknown) => app.log.warn({ err: error }, 'expiring pending ledger transfers failed'),
+      ),
+  });
+  // Orders whose booking the ledger expired are moved to 'expired'; once per network.
+  scheduleJob(app, options.database.db, {
+    name: 'voucher-order-expiry',
+    everyMs: options.ledgerExpiryIntervalMs ?? 10_000,
+    run: () =>
+      expireOrders(options.database.db).then(
+        (n) => n > 0 && app.log.info({ expired: n }, 'voucher orders whose booking expired'),
+        (error: unknown) => app.log.warn({ err: error }, 'expiring voucher orders failed'),
       ),
   });
   scheduleJob(app, options.database.db, {

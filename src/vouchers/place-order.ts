@@ -58,78 +58,86 @@ export async function placeOrder(db: Db, input: PlaceOrder): Promise<{ order: Vo
       throw new HttpProblem(422, 'idempotency-key-reused', 'The key was used for another order', 'this order id was used for another booking');
     return { order: again, replayed: true };
   }
-  const now = input.now ?? new Date();
-  return db.transaction().execute(async (tx) => {
-    const voucher = await tx.selectFrom('vouchers').selectAll().where('id', '=', input.voucherId).forUpdate().executeTakeFirst();
-    if (!voucher || (input.accountId !== undefined && voucher.account_id !== input.accountId)) throw notFound(`no voucher ${input.voucherId}`);
-    if (voucher.status !== 'active' || voucher.valid_until <= now) throw conflict('voucher-not-active', 'The voucher can no longer be used', 'the voucher has expired or its value was returned');
-    const [programme] = await readProgrammes(tx, { id: voucher.programme_id });
-    if (!programme || programme.status === 'draft') throw notFound(`no voucher programme ${voucher.programme_id}`);
-    if (!(await fundsServiceAt(tx, programme, input.serviceId, input.providerMemberId)))
-      throw new HttpProblem(422, 'not-funded', 'The voucher cannot be used for this service here', "the programme does not pay for this service at this provider");
-    const price = await tx
-      .selectFrom('voucher_prices')
-      .select('price_per_unit_cents')
-      .where('programme_id', '=', programme.id)
-      .where('member_id', '=', input.providerMemberId)
-      .where('service_id', '=', input.serviceId)
-      .executeTakeFirst();
-    if (!price) throw new HttpProblem(422, 'no-price', 'The provider has not priced this service', 'the provider has set no price for this service in the programme yet');
-    const held = await unitsHeld(tx, voucher.id);
-    if (held + input.units > voucher.units)
-      throw new HttpProblem(409, 'not-enough-units', 'The voucher does not have that many units left', `the voucher has ${voucher.units - held} of its ${voucher.units} unit(s) left`);
+  return db.transaction().execute((tx) => placeOrderIn(tx, input));
+}
 
-    const shares = sharesOf(programme.co_payment, programme.value_per_unit_cents, price.price_per_unit_cents);
-    const payable = await payableAccount(tx, programme.id, input.providerMemberId);
-    const reserved = shares.payerCents * input.units;
-    let bookingTransferId: string | null = null;
-    if (reserved > 0) {
-      bookingTransferId = derivedId('aurora-voucher-booking', input.orderId);
-      try {
-        await transfer(tx, {
-          id: bookingTransferId,
-          kind: 'pending',
-          debitAccountId: voucher.ledger_account_id,
-          creditAccountId: payable.id,
-          amount: reserved,
-          timeoutSeconds: Math.max(1, Math.ceil((voucher.valid_until.getTime() - now.getTime()) / 1000)),
-          reference: { order: input.orderId, what: 'booking' },
-        });
-      } catch (error) {
-        if (error instanceof LedgerRefusal && error.refusal === 'exceeds_credits')
-          throw new HttpProblem(409, 'voucher-value-spent', "The voucher's value is spent", "the voucher's remaining value does not cover the payer's share of this booking");
-        throw error;
-      }
+/**
+ * placeOrder's work inside the caller's transaction, for a caller that must change something else
+ * in the same one (a desk redemption marks the code it booked used): the voucher's row is locked
+ * until that transaction ends. It does not look for an order placed before with the same id; the
+ * caller does.
+ */
+export async function placeOrderIn(tx: Db, input: PlaceOrder): Promise<{ order: VoucherOrder; replayed: boolean }> {
+  const now = input.now ?? new Date();
+  const voucher = await tx.selectFrom('vouchers').selectAll().where('id', '=', input.voucherId).forUpdate().executeTakeFirst();
+  if (!voucher || (input.accountId !== undefined && voucher.account_id !== input.accountId)) throw notFound(`no voucher ${input.voucherId}`);
+  if (voucher.status !== 'active' || voucher.valid_until <= now) throw conflict('voucher-not-active', 'The voucher can no longer be used', 'the voucher has expired or its value was returned');
+  const [programme] = await readProgrammes(tx, { id: voucher.programme_id });
+  if (!programme || programme.status === 'draft') throw notFound(`no voucher programme ${voucher.programme_id}`);
+  if (!(await fundsServiceAt(tx, programme, input.serviceId, input.providerMemberId)))
+    throw new HttpProblem(422, 'not-funded', 'The voucher cannot be used for this service here', "the programme does not pay for this service at this provider");
+  const price = await tx
+    .selectFrom('voucher_prices')
+    .select('price_per_unit_cents')
+    .where('programme_id', '=', programme.id)
+    .where('member_id', '=', input.providerMemberId)
+    .where('service_id', '=', input.serviceId)
+    .executeTakeFirst();
+  if (!price) throw new HttpProblem(422, 'no-price', 'The provider has not priced this service', 'the provider has set no price for this service in the programme yet');
+  const held = await unitsHeld(tx, voucher.id);
+  if (held + input.units > voucher.units)
+    throw new HttpProblem(409, 'not-enough-units', 'The voucher does not have that many units left', `the voucher has ${voucher.units - held} of its ${voucher.units} unit(s) left`);
+
+  const shares = sharesOf(programme.co_payment, programme.value_per_unit_cents, price.price_per_unit_cents);
+  const payable = await payableAccount(tx, programme.id, input.providerMemberId);
+  const reserved = shares.payerCents * input.units;
+  let bookingTransferId: string | null = null;
+  if (reserved > 0) {
+    bookingTransferId = derivedId('aurora-voucher-booking', input.orderId);
+    try {
+      await transfer(tx, {
+        id: bookingTransferId,
+        kind: 'pending',
+        debitAccountId: voucher.ledger_account_id,
+        creditAccountId: payable.id,
+        amount: reserved,
+        timeoutSeconds: Math.max(1, Math.ceil((voucher.valid_until.getTime() - now.getTime()) / 1000)),
+        reference: { order: input.orderId, what: 'booking' },
+      });
+    } catch (error) {
+      if (error instanceof LedgerRefusal && error.refusal === 'exceeds_credits')
+        throw new HttpProblem(409, 'voucher-value-spent', "The voucher's value is spent", "the voucher's remaining value does not cover the payer's share of this booking");
+      throw error;
     }
-    const status = input.via === 'desk' ? 'accepted' : 'requested';
-    const order = await tx
-      .insertInto('voucher_orders')
-      .values({
-        id: input.orderId,
-        voucher_id: voucher.id,
-        programme_id: programme.id,
-        provider_member_id: input.providerMemberId,
-        service_id: input.serviceId,
-        status,
-        via: input.via,
-        units: input.units,
-        delivered_units: null,
-        price_per_unit_cents: price.price_per_unit_cents,
-        payer_per_unit_cents: shares.payerCents,
-        co_payment_per_unit_cents: shares.personCents,
-        payable_account_id: payable.id,
-        booking_transfer_id: bookingTransferId,
-        delivery_transfer_id: null,
-        refund_transfer_id: null,
-        settlement_id: null,
-        wanted_on: input.wantedOn ?? null,
-        note: input.note ?? null,
-        delivered_at: null,
-        confirm_by: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await tx.insertInto('voucher_order_events').values({ order_id: order.id, from_status: null, to_status: status, actor_kind: input.actor.kind, actor: input.actor.id, transfer_id: bookingTransferId, note: null }).execute();
-    return { order, replayed: false };
-  });
+  }
+  const status = input.via === 'desk' ? 'accepted' : 'requested';
+  const order = await tx
+    .insertInto('voucher_orders')
+    .values({
+      id: input.orderId,
+      voucher_id: voucher.id,
+      programme_id: programme.id,
+      provider_member_id: input.providerMemberId,
+      service_id: input.serviceId,
+      status,
+      via: input.via,
+      units: input.units,
+      delivered_units: null,
+      price_per_unit_cents: price.price_per_unit_cents,
+      payer_per_unit_cents: shares.payerCents,
+      co_payment_per_unit_cents: shares.personCents,
+      payable_account_id: payable.id,
+      booking_transfer_id: bookingTransferId,
+      delivery_transfer_id: null,
+      refund_transfer_id: null,
+      settlement_id: null,
+      wanted_on: input.wantedOn ?? null,
+      note: input.note ?? null,
+      delivered_at: null,
+      confirm_by: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await tx.insertInto('voucher_order_events').values({ order_id: order.id, from_status: null, to_status: status, actor_kind: input.actor.kind, actor: input.actor.id, transfer_id: bookingTransferId, note: null }).execute();
+  return { order, replayed: false };
 }

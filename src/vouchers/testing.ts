@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { DerivedClaims } from '../identity/accounts/derived-claims.ts';
 import { createNetworkAdmin } from '../staff/staff.ts';
 import { ConsoleUser, addService, approvedMember } from '../testing/console.ts';
+import { REDEMPTION_CODE_MINUTES, newRedemptionCode, redemptionCodeHash } from './redemption-code.ts';
 import type { ProgrammeInput } from './schemas.ts';
 
 /**
@@ -70,4 +71,11 @@ export async function personAccount(db: Db, claims: DerivedClaims = { municipali
   const id = randomUUID();
   await db.insertInto('identity_accounts').values({ id, identity_key: randomBytes(32).toString('base64url'), shared_claims: JSON.stringify(claims) }).execute();
   return id;
+}
+
+/** A redemption code for a voucher, as the person's app would make one (only its hash kept); expired when `minutes` is negative. */
+export async function redemptionCodeFor(db: Db, voucherId: string, minutes = REDEMPTION_CODE_MINUTES): Promise<string> {
+  const code = newRedemptionCode();
+  await db.insertInto('voucher_redemption_codes').values({ code_hash: redemptionCodeHash(code), voucher_id: voucherId, expires_at: new Date(Date.now() + minutes * 60_000), used_at: null, order_id: null }).execute();
+  return code;
 }
