@@ -8,6 +8,12 @@ import type { EndpointItem } from '../../src/events/endpoints/list-endpoints.ts'
 import type { DeliveryItem } from '../../src/events/endpoints/list-deliveries.ts';
 import type { EventDeliveryStatus } from '../../src/db/schema.ts';
 import type { Programme, ProgrammeInput, WhereUsable } from '../../src/vouchers/schemas.ts';
+import type { BankAccount, BankAccountInput } from '../../src/vouchers/bank-account.ts';
+import type { DeskVoucher } from '../../src/vouchers/desk-redemption.ts';
+import type { ProviderMove } from '../../src/vouchers/move-provider-order.ts';
+import type { PricedService, ProvidedProgramme } from '../../src/vouchers/provided-programmes.ts';
+import type { ProviderOrder } from '../../src/vouchers/provider-orders.ts';
+export type { BankAccount, DeskVoucher, PricedService, ProvidedProgramme, ProviderMove, ProviderOrder };
 
 /** A member's service voucher programme as the console reads and writes it. */
 export type VoucherProgramme = Programme;
@@ -282,6 +288,18 @@ export const consoleApi = {
   voucherWhereUsable: (memberId: string, id: string, options: Abortable = {}) => call<VoucherWhereUsable>(`${member(memberId)}/voucher-programmes/${encodeURIComponent(id)}/where-usable`, options),
   voucherProviders: (memberId: string, q: string, options: Abortable = {}) =>
     call<{ providers: { id: string; name: string; business_id: string }[] }>(`${member(memberId)}/voucher-providers`, { query: { q }, ...options }),
+  // The provider's side of vouchers: bank account, prices, orders and the desk. A call that moves money sends an Idempotency-Key, the same one when it is retried.
+  bankAccount: (memberId: string, options: Abortable = {}) => call<BankAccount>(`${member(memberId)}/bank-account`, options),
+  setBankAccount: (memberId: string, body: BankAccountInput) => call<BankAccount>(`${member(memberId)}/bank-account`, { method: 'PUT', body }),
+  providedProgrammes: (memberId: string, options: Abortable = {}) => call<{ programmes: ProvidedProgramme[] }>(`${member(memberId)}/voucher-prices`, options),
+  setVoucherPrice: (memberId: string, programmeId: string, serviceId: string, cents: number) =>
+    call<PricedService>(`${member(memberId)}/voucher-prices/${encodeURIComponent(programmeId)}/${encodeURIComponent(serviceId)}`, { method: 'PUT', body: { price_per_unit_cents: cents } }),
+  providerOrders: (memberId: string, options: Abortable = {}) => call<{ orders: ProviderOrder[] }>(`${member(memberId)}/voucher-orders`, { query: { limit: 200 }, ...options }),
+  moveVoucherOrder: (memberId: string, orderId: string, move: ProviderMove, body: { delivered_units?: number; note?: string }, idempotencyKey: string) =>
+    call<ProviderOrder>(`${member(memberId)}/voucher-orders/${encodeURIComponent(orderId)}/${move}`, { method: 'POST', body, ...(move === 'accept' ? {} : { headers: { 'idempotency-key': idempotencyKey } }) }),
+  lookUpVoucherCode: (memberId: string, code: string) => call<DeskVoucher>(`${member(memberId)}/voucher-desk/look-up`, { method: 'POST', body: { code } }),
+  redeemVoucherCode: (memberId: string, body: { code: string; service_id: string; units: number; note?: string }, idempotencyKey: string) =>
+    call<ProviderOrder>(`${member(memberId)}/voucher-desk/redeem`, { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey } }),
   serviceClasses: (lang: Language, options: Abortable = {}) => call<{ items: Municipality[] }>('/api/v1/codelists/service_classes', { query: { lang }, ...options }),
 
   teach: (memberId: string, body: { meters: Record<string, number>; municipality?: string; service_id: string; fits: boolean; comment?: string }) =>

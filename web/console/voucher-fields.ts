@@ -37,3 +37,8 @@ export function dateText(iso: string | null | undefined): string {
   const m = iso ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso) : null;
   return m ? `${Number(m[3])}.${Number(m[2])}.${m[1]}` : '';
 }
+
+/** A sum in euros as people read it in their language: "35 €", "35,50 €", "€35.50". */
+export function formatEuros(cents: number, language: 'fi' | 'sv' | 'en'): string {
+  return new Intl.NumberFormat(language === 'en' ? 'en-IE' : `${language}-FI`, { style: 'currency', currency: 'EUR', minimumFractionDigits: cents % 100 === 0 ? 0 : 2 }).format(cents / 100);
+}
