@@ -14,15 +14,24 @@ import type { ProgrammeInput } from './schemas.ts';
  */
 export interface VoucherWorld {
   admin: ConsoleUser;
-  payer: { memberId: string; businessId: string; user: ConsoleUser };
-  provider: { memberId: string; businessId: string; user: ConsoleUser };
+  payer: WorldMember;
+  provider: WorldMember;
   /** An approved member that is neither the payer nor an approved provider of the programme. */
-  stranger: { memberId: string; businessId: string; user: ConsoleUser };
+  stranger: WorldMember;
   serviceId: string;
   programmeId: string;
   /** The provider's price per unit for the service in the programme. */
   priceCents: number;
 }
+
+/** A member of the world and its administrator, who logs in with `email` and WORLD_PASSWORD (a browser test does). */
+export interface WorldMember {
+  memberId: string;
+  businessId: string;
+  user: ConsoleUser;
+  email: string;
+}
+export const WORLD_PASSWORD = 'hyvin-pitka-salasana-1';
 
 let worlds = 0;
 
@@ -51,12 +60,13 @@ export async function voucherWorld(app: FastifyInstance, db: Db, options: { prog
   const n = ++worlds;
   const tag = randomBytes(3).toString('hex');
   const adminEmail = `voucher-admin-${tag}@aurora.example`;
-  const password = 'hyvin-pitka-salasana-1';
+  const password = WORLD_PASSWORD;
   await createNetworkAdmin(db, { email: adminEmail, name: 'Ylläpitäjä', password }, 'test');
   const admin = await new ConsoleUser(app).loginOk(adminEmail, password);
-  const payer = await approvedMember(admin, { name: `Hyvinvointialue ${n} ${tag}`, email: `payer-${tag}@aurora.example`, password });
-  const provider = await approvedMember(admin, { name: `Hoivapalvelu ${n} ${tag} Oy`, email: `provider-${tag}@aurora.example`, password });
-  const stranger = await approvedMember(admin, { name: `Muu jäsen ${n} ${tag}`, email: `stranger-${tag}@aurora.example`, password });
+  const member = async (name: string, email: string): Promise<WorldMember> => ({ ...(await approvedMember(admin, { name, email, password })), email });
+  const payer = await member(`Hyvinvointialue ${n} ${tag}`, `payer-${tag}@aurora.example`);
+  const provider = await member(`Hoivapalvelu ${n} ${tag} Oy`, `provider-${tag}@aurora.example`);
+  const stranger = await member(`Muu jäsen ${n} ${tag}`, `stranger-${tag}@aurora.example`);
   const service = await addService(db, `Kotihoito ${tag}`, 1, { businessId: provider.businessId });
   await provider.user.json('POST', `/api/v1/console/members/${provider.memberId}/services`, { service_id: service.serviceId });
   const draft = await payer.user.json('POST', `/api/v1/console/members/${payer.memberId}/voucher-programmes`, homeCareProgramme(service.serviceId, provider.memberId, options.programme));

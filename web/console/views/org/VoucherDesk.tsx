@@ -107,7 +107,6 @@ export function VoucherDesk({ memberId, headingId, onBooked }: { memberId: strin
           spellCheck={false}
           status={codeError ? 'error' : 'default'}
           statusText={codeError}
-          style={{ textTransform: 'uppercase', fontFamily: 'monospace' }}
         />
         <Button type="submit" disabled={busy}>
           {t('voucherOrders.desk.lookUp')}
@@ -135,7 +134,7 @@ export function VoucherDesk({ memberId, headingId, onBooked }: { memberId: strin
               <RadioButtonGroup labelText={t('voucherOrders.desk.service')} name="desk-service" value={serviceId} onChange={setServiceId} mb="m">
                 {voucher.services.map((s) => (
                   <RadioButton key={s.service_id} value={s.service_id}>
-                    {`${localText(s.name, language)}: ${t('voucherOrders.orders.priceText', { price: formatEuros(s.price_per_unit_cents!, language), payer: formatEuros(s.payer_per_unit_cents!, language), person: formatEuros(s.person_per_unit_cents!, language) })}`}
+                    {`${localText(s.name, language)}: ${t('voucherOrders.orders.priceText', { price: formatEuros(s.price_per_unit_cents!, language), unit: t(`vouchers.form.units.${voucher.programme.unit}`), payer: formatEuros(s.payer_per_unit_cents!, language), person: formatEuros(s.person_per_unit_cents!, language) })}`}
                   </RadioButton>
                 ))}
               </RadioButtonGroup>

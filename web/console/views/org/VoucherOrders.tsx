@@ -86,7 +86,7 @@ function OrderCard({ order: o, busy, onAccept, onAsk, onDeliver }: { order: Prov
         <dt>{t('voucherOrders.orders.programme')}</dt>
         <dd>{localText(o.programme.name, language)}</dd>
         <dt>{t('voucherOrders.orders.units')}</dt>
-        <dd>{o.delivered_units === null ? o.units : t('voucherOrders.orders.delivered', { delivered: o.delivered_units, units: o.units })}</dd>
+        <dd>{o.delivered_units === null ? t(`vouchers.unitCount.${o.programme.unit}`, { count: o.units }) : t('voucherOrders.orders.delivered', { delivered: o.delivered_units, units: o.units })}</dd>
         {o.wanted_on && (
           <>
             <dt>{t('voucherOrders.orders.wanted')}</dt>
@@ -100,7 +100,7 @@ function OrderCard({ order: o, busy, onAccept, onAsk, onDeliver }: { order: Prov
           </>
         )}
         <dt>{t('voucherOrders.orders.price')}</dt>
-        <dd>{t('voucherOrders.orders.priceText', { price: formatEuros(o.price_per_unit_cents, language), payer: formatEuros(o.payer_per_unit_cents, language), person: formatEuros(o.person_per_unit_cents, language) })}</dd>
+        <dd>{t('voucherOrders.orders.priceText', { price: formatEuros(o.price_per_unit_cents, language), unit: t(`vouchers.form.units.${o.programme.unit}`), payer: formatEuros(o.payer_per_unit_cents, language), person: formatEuros(o.person_per_unit_cents, language) })}</dd>
         <dt>{t('voucherOrders.orders.total')}</dt>
         <dd>{t('voucherOrders.orders.totalText', { total: formatEuros(o.price_per_unit_cents * units_, language), payer: formatEuros(o.payer_per_unit_cents * units_, language), person: formatEuros(o.person_per_unit_cents * units_, language) })}</dd>
       </dl>

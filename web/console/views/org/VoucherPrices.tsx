@@ -70,7 +70,7 @@ function PriceRow({ memberId, programme, service, onSaved }: { memberId: string;
       </Paragraph>
       <form onSubmit={save} noValidate>
         <TextInput
-          labelText={t('voucherOrders.prices.price')}
+          labelText={t('voucherOrders.prices.price', { unit: t(`vouchers.form.units.${programme.unit}`) })}
           value={text}
           onChange={(v) => setText(String(v ?? ''))}
           inputMode="decimal"
@@ -116,9 +116,9 @@ export function VoucherPrices({ memberId, headingId }: { memberId: string; headi
                     {localText(programme.name, language)}
                   </Heading>
                   <Paragraph mb="xs">{t('voucherOrders.prices.payer', { payer: programme.payer.name })}</Paragraph>
-                  <Paragraph mb="xs">{t('voucherOrders.prices.value', { value: formatEuros(programme.value_per_unit_cents, language) })}</Paragraph>
-                  <Paragraph mb="s" lang={language}>
-                    {programme.co_payment_explained[language]}
+                  <Paragraph mb="xs">{t('voucherOrders.prices.value', { value: formatEuros(programme.value_per_unit_cents, language), unit: t(`vouchers.form.units.${programme.unit}`) })}</Paragraph>
+                  <Paragraph mb="s">
+                    {t('voucherOrders.prices.clientReads')}: <q lang={language}>{programme.co_payment_explained[language]}</q>
                   </Paragraph>
                   {services.map((s) => (
                     <PriceRow
