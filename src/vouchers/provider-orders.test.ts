@@ -5,13 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { buildServer } from '../http/server.ts';
 import { balances } from '../ledger/balances.ts';
-import { expirePending } from '../ledger/expire-pending.ts';
 import { verifyLedger } from '../ledger/verify-ledger.ts';
 import { ConsoleUser } from '../testing/console.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
 import { assertProblem } from '../testing/problems.ts';
 import { accountCodes } from './accounts.ts';
-import { expireOrders } from './expire-orders.ts';
 import { issueVoucher } from './issue-voucher.ts';
 import { orderReference } from './order-reference.ts';
 import { placeOrder } from './place-order.ts';
@@ -41,7 +39,7 @@ for (const backend of testBackends()) {
 
     before(async () => {
       database = await createTestDatabase(backend);
-      app = await buildServer({ database, purgeIntervalMs: 0, profileCallIntervalMs: 0, eventDeliveryIntervalMs: 0, ledgerExpiryIntervalMs: 0 });
+      app = await buildServer({ database, purgeIntervalMs: 0, profileCallIntervalMs: 0, eventDeliveryIntervalMs: 0 });
       world = await voucherWorld(app, db());
     });
     after(async () => {
@@ -132,21 +130,6 @@ for (const backend of testBackends()) {
       await assertProblem(await world.payer.user.call('POST', `/api/v1/console/members/${world.payer.memberId}/voucher-orders/${order.id}/accept`), 404);
       const [row] = await db().selectFrom('voucher_orders').select('status').where('id', '=', order.id).execute();
       assert.equal(row!.status, 'requested');
-    });
-
-    test('the expiry job moves the orders whose booking the ledger expired, and only those', async () => {
-      const waiting = await booked(1);
-      const accepted = await booked(1);
-      await world.provider.user.json('POST', orders(`/${accepted.order.id}/accept`), undefined, 200);
-      assert.equal(await expireOrders(db()), 0, 'nothing expired in the ledger yet');
-      await expirePending(db(), { asOf: new Date(Date.now() + 91 * 86_400_000) });
-      assert.ok((await expireOrders(db())) >= 2);
-      const rows = await db().selectFrom('voucher_orders').select(['id', 'status']).where('id', 'in', [waiting.order.id, accepted.order.id]).execute();
-      assert.deepEqual(rows.map((r) => r.status), ['expired', 'expired']);
-      const history = await db().selectFrom('voucher_order_events').select(['actor_kind', 'to_status']).where('order_id', '=', accepted.order.id).orderBy('id').execute();
-      assert.deepEqual(history.at(-1), { actor_kind: 'system', to_status: 'expired' });
-      assert.equal(await expireOrders(db()), 0, 'run again, nothing more');
-      assert.equal((await verifyLedger(db())).ok, true);
     });
   });
 }
