@@ -71,3 +71,12 @@ export async function personAccount(db: Db, claims: DerivedClaims = { municipali
   await db.insertInto('identity_accounts').values({ id, identity_key: randomBytes(32).toString('base64url'), shared_claims: JSON.stringify(claims) }).execute();
   return id;
 }
+
+/** A member's bank account for settlements (the provider's console has the form; tests write the row). */
+export async function addBankAccount(db: Db, memberId: string, account: { holder: string; iban: string; bic?: string | null }): Promise<void> {
+  await db
+    .insertInto('voucher_bank_accounts')
+    .values({ member_id: memberId, holder: account.holder, iban: account.iban, bic: account.bic ?? null, updated_by: 'test' })
+    .onConflict((c) => c.column('member_id').doUpdateSet({ holder: account.holder, iban: account.iban, bic: account.bic ?? null }))
+    .execute();
+}
