@@ -52,7 +52,7 @@ for (const backend of testBackends()) {
       if (options.confirm !== false) await moveOrder(db(), { orderId: order.id, move: 'confirm', scope: { kind: 'person', accountId: person }, actor: person });
       return { orderId: order.id, voucherId: voucher.id };
     }
-    const withKey = (key = randomUUID()) => ({ headers: { 'idempotency-key': key } });
+    const withKey = (key: string = randomUUID()) => ({ headers: { 'idempotency-key': key } });
     const problemKind = (body: string) => (JSON.parse(body).type as string).split('/').pop();
     const today = () => new Date().toISOString().slice(0, 10);
 

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import type { VoucherOrderStatus } from '../db/schema.ts';
-import { movesOpenTo, type MoveName } from './order-states.ts';
+import { movesOpenTo } from './order-states.ts';
+import type { ReviewMove } from './review-order.ts';
 
 /**
  * The payer's review (asiatarkastus): the deliveries of its programmes that the person confirmed
@@ -26,10 +27,10 @@ export interface ReviewItem {
   payer_per_unit_cents: number;
   co_payment_per_unit_cents: number;
   payer_cents: number;
-  delivered_at: Date | null;
-  confirm_by: Date | null;
-  moves: MoveName[];
-  history: { from: string | null; to: string; by: string; at: Date; note: string | null }[];
+  delivered_at: string | null;
+  confirm_by: string | null;
+  moves: ReviewMove[];
+  history: { from: string | null; to: string; by: string; at: string; note: string | null }[];
 }
 
 export async function reviewQueue(db: Db, payerMemberId: string, options: { states?: readonly VoucherOrderStatus[] } = {}): Promise<{ orders: ReviewItem[]; truncated: boolean }> {
@@ -86,11 +87,11 @@ export async function reviewQueue(db: Db, payerMemberId: string, options: { stat
       payer_per_unit_cents: o.payer_per_unit_cents,
       co_payment_per_unit_cents: o.co_payment_per_unit_cents,
       payer_cents: o.payer_per_unit_cents * (o.delivered_units ?? o.units),
-      delivered_at: o.delivered_at,
-      confirm_by: o.confirm_by,
-      moves: movesOpenTo(o.status, 'payer').filter((m) => m !== 'settle'),
+      delivered_at: o.delivered_at?.toISOString() ?? null,
+      confirm_by: o.confirm_by?.toISOString() ?? null,
+      moves: movesOpenTo(o.status, 'payer').filter((m): m is ReviewMove => m !== 'settle'),
       // The person is named by their role only: the payer's reviewer needs what happened, not who.
-      history: events.filter((e) => e.order_id === o.id).map((e) => ({ from: e.from_status, to: e.to_status, by: e.actor_kind, at: e.at, note: e.note })),
+      history: events.filter((e) => e.order_id === o.id).map((e) => ({ from: e.from_status, to: e.to_status, by: e.actor_kind, at: e.at.toISOString(), note: e.note })),
     })),
   };
 }

@@ -14,7 +14,7 @@ export interface StatementView {
   settlement_id: string;
   settlement_number: number;
   through: string;
-  settled_at: Date;
+  settled_at: string;
   payer: { id: string; name: string };
   provider: { id: string; name: string };
   programme: { id: string; name: Text; unit: string };
@@ -32,7 +32,7 @@ export interface SettlementView {
   total_cents: number;
   orders: number;
   message_id: string;
-  created_at: Date;
+  created_at: string;
   created_by: string;
   statements: StatementView[];
 }
@@ -40,7 +40,7 @@ export interface SettlementView {
 export interface StatementOrder {
   order_id: string;
   service: { id: string; name: Text };
-  delivered_at: Date | null;
+  delivered_at: string | null;
   units: number;
   delivered_units: number;
   price_per_unit_cents: number;
@@ -87,7 +87,7 @@ const statementOf = (r: StatementRow): StatementView => ({
   settlement_id: r.settlement_id,
   settlement_number: r.number,
   through: r.through,
-  settled_at: r.created_at,
+  settled_at: r.created_at.toISOString(),
   payer: { id: r.payer_id, name: r.payer_name },
   provider: { id: r.provider_member_id, name: r.provider_name },
   programme: { id: r.programme_id, name: r.programme_name as Text, unit: r.unit },
@@ -113,7 +113,7 @@ const settlementOf = (row: { id: string; number: number; through_text: string; t
   total_cents: Number(row.total_cents),
   orders: row.orders,
   message_id: row.message_id,
-  created_at: row.created_at,
+  created_at: row.created_at.toISOString(),
   created_by: row.created_by,
   statements,
 });
@@ -160,7 +160,7 @@ export async function readStatement(db: Db, viewer: StatementViewer, key: { sett
       return {
         order_id: o.id,
         service: { id: o.service_id, name: (o.service_name as Text | null) ?? {} },
-        delivered_at: o.delivered_at,
+        delivered_at: o.delivered_at?.toISOString() ?? null,
         units: o.units,
         delivered_units: delivered,
         price_per_unit_cents: o.price_per_unit_cents,

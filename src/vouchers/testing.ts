@@ -13,14 +13,25 @@ import type { ProgrammeInput } from './schemas.ts';
  */
 export interface VoucherWorld {
   admin: ConsoleUser;
-  payer: { memberId: string; businessId: string; user: ConsoleUser };
-  provider: { memberId: string; businessId: string; user: ConsoleUser };
+  payer: WorldMember;
+  provider: WorldMember;
   /** An approved member that is neither the payer nor an approved provider of the programme. */
-  stranger: { memberId: string; businessId: string; user: ConsoleUser };
+  stranger: WorldMember;
+  /** The members' administrators' password (a browser test logs in with it). */
+  password: string;
   serviceId: string;
   programmeId: string;
   /** The provider's price per unit for the service in the programme. */
   priceCents: number;
+}
+
+/** A member of the world, with its administrator's e-mail and console session. */
+export interface WorldMember {
+  memberId: string;
+  businessId: string;
+  user: ConsoleUser;
+  email: string;
+  name: string;
 }
 
 let worlds = 0;
@@ -46,23 +57,24 @@ export function homeCareProgramme(serviceId: string, providerMemberId: string, o
   };
 }
 
-export async function voucherWorld(app: FastifyInstance, db: Db, options: { programme?: Partial<ProgrammeInput>; priceCents?: number } = {}): Promise<VoucherWorld> {
+export async function voucherWorld(app: FastifyInstance, db: Db, options: { programme?: Partial<ProgrammeInput>; priceCents?: number; /** Members' names instead of the numbered ones (for screenshots). */ names?: { payer?: string; provider?: string; service?: string } } = {}): Promise<VoucherWorld> {
   const n = ++worlds;
   const tag = randomBytes(3).toString('hex');
   const adminEmail = `voucher-admin-${tag}@aurora.example`;
   const password = 'hyvin-pitka-salasana-1';
   await createNetworkAdmin(db, { email: adminEmail, name: 'Ylläpitäjä', password }, 'test');
   const admin = await new ConsoleUser(app).loginOk(adminEmail, password);
-  const payer = await approvedMember(admin, { name: `Hyvinvointialue ${n} ${tag}`, email: `payer-${tag}@aurora.example`, password });
-  const provider = await approvedMember(admin, { name: `Hoivapalvelu ${n} ${tag} Oy`, email: `provider-${tag}@aurora.example`, password });
-  const stranger = await approvedMember(admin, { name: `Muu jäsen ${n} ${tag}`, email: `stranger-${tag}@aurora.example`, password });
-  const service = await addService(db, `Kotihoito ${tag}`, 1, { businessId: provider.businessId });
+  const member = async (name: string, email: string): Promise<WorldMember> => ({ ...(await approvedMember(admin, { name, email, password })), email, name });
+  const payer = await member(options.names?.payer ?? `Hyvinvointialue ${n} ${tag}`, `payer-${tag}@aurora.example`);
+  const provider = await member(options.names?.provider ?? `Hoivapalvelu ${n} ${tag} Oy`, `provider-${tag}@aurora.example`);
+  const stranger = await member(`Muu jäsen ${n} ${tag}`, `stranger-${tag}@aurora.example`);
+  const service = await addService(db, options.names?.service ?? `Kotihoito ${tag}`, 1, { businessId: provider.businessId });
   await provider.user.json('POST', `/api/v1/console/members/${provider.memberId}/services`, { service_id: service.serviceId });
   const draft = await payer.user.json('POST', `/api/v1/console/members/${payer.memberId}/voucher-programmes`, homeCareProgramme(service.serviceId, provider.memberId, options.programme));
   await payer.user.json('POST', `/api/v1/console/members/${payer.memberId}/voucher-programmes/${draft.id}/open`, {}, 200);
   const priceCents = options.priceCents ?? 3500;
   await db.insertInto('voucher_prices').values({ programme_id: draft.id, member_id: provider.memberId, service_id: service.serviceId, price_per_unit_cents: priceCents }).execute();
-  return { admin, payer, provider, stranger, serviceId: service.serviceId, programmeId: draft.id, priceCents };
+  return { admin, payer, provider, stranger, password, serviceId: service.serviceId, programmeId: draft.id, priceCents };
 }
 
 /** A person as the network knows them: an identity account (a random id) with the derived claims they share. */
