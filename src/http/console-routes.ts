@@ -5,6 +5,7 @@ import { consoleOidcClientRoutes } from '../identity/routes.ts';
 import { consoleEventRoutes } from '../events/endpoints/routes.ts';
 import { consoleVoucherRoutes } from '../vouchers/routes.ts';
 import { consoleVoucherProviderRoutes } from '../vouchers/provider-routes.ts';
+import { consoleVoucherPayerRoutes } from '../vouchers/payer-routes.ts';
 import { consoleMemberRoutes } from '../members/routes.ts';
 import { consoleTeachingRoutes } from '../recommender/routes.ts';
 import { staffRoutes } from '../staff/routes.ts';
@@ -28,6 +29,7 @@ export const consoleRoutes: FastifyPluginAsync = async (app) => {
   await app.register(consoleEventRoutes);
   await app.register(consoleVoucherRoutes);
   await app.register(consoleVoucherProviderRoutes);
+  await app.register(consoleVoucherPayerRoutes);
   await app.register(consoleTeachingRoutes);
   await app.register(auditRoutes);
   await app.register(statisticsRoutes);

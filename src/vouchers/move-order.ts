@@ -41,7 +41,9 @@ const actorOf = (scope: OrderScope): OrderActor => scope.kind;
 export async function moveOrder(db: Db, input: MoveOrder): Promise<VoucherOrder> {
   const move = MOVES[input.move];
   const now = input.now ?? new Date();
-  return db.transaction().execute(async (tx) => {
+  // Inside a caller's transaction (a settlement run settles all its orders in one) the move is part of it.
+  const inTransaction = <T>(work: (tx: Db) => Promise<T>) => (db.isTransaction ? work(db) : db.transaction().execute(work));
+  return inTransaction(async (tx) => {
     const order = await tx.selectFrom('voucher_orders').selectAll().where('id', '=', input.orderId).forUpdate().executeTakeFirst();
     if (!order || !(await inScope(tx, order, input.scope))) throw notFound(`no order ${input.orderId}`);
     if (order.status === move.to) return order;

@@ -18,18 +18,21 @@ export interface VoucherWorld {
   provider: WorldMember;
   /** An approved member that is neither the payer nor an approved provider of the programme. */
   stranger: WorldMember;
+  /** The members' administrators' password (a browser test logs in with it). */
+  password: string;
   serviceId: string;
   programmeId: string;
   /** The provider's price per unit for the service in the programme. */
   priceCents: number;
 }
 
-/** A member of the world and its administrator, who logs in with `email` and WORLD_PASSWORD (a browser test does). */
+/** A member of the world, its name, and its administrator's console session; the administrator logs in with `email` and WORLD_PASSWORD (a browser test does). */
 export interface WorldMember {
   memberId: string;
   businessId: string;
   user: ConsoleUser;
   email: string;
+  name: string;
 }
 export const WORLD_PASSWORD = 'hyvin-pitka-salasana-1';
 
@@ -56,24 +59,24 @@ export function homeCareProgramme(serviceId: string, providerMemberId: string, o
   };
 }
 
-export async function voucherWorld(app: FastifyInstance, db: Db, options: { programme?: Partial<ProgrammeInput>; priceCents?: number } = {}): Promise<VoucherWorld> {
+export async function voucherWorld(app: FastifyInstance, db: Db, options: { programme?: Partial<ProgrammeInput>; priceCents?: number; /** Members' names instead of the numbered ones (for screenshots). */ names?: { payer?: string; provider?: string; service?: string } } = {}): Promise<VoucherWorld> {
   const n = ++worlds;
   const tag = randomBytes(3).toString('hex');
   const adminEmail = `voucher-admin-${tag}@aurora.example`;
   const password = WORLD_PASSWORD;
   await createNetworkAdmin(db, { email: adminEmail, name: 'Ylläpitäjä', password }, 'test');
   const admin = await new ConsoleUser(app).loginOk(adminEmail, password);
-  const member = async (name: string, email: string): Promise<WorldMember> => ({ ...(await approvedMember(admin, { name, email, password })), email });
-  const payer = await member(`Hyvinvointialue ${n} ${tag}`, `payer-${tag}@aurora.example`);
-  const provider = await member(`Hoivapalvelu ${n} ${tag} Oy`, `provider-${tag}@aurora.example`);
+  const member = async (name: string, email: string): Promise<WorldMember> => ({ ...(await approvedMember(admin, { name, email, password })), email, name });
+  const payer = await member(options.names?.payer ?? `Hyvinvointialue ${n} ${tag}`, `payer-${tag}@aurora.example`);
+  const provider = await member(options.names?.provider ?? `Hoivapalvelu ${n} ${tag} Oy`, `provider-${tag}@aurora.example`);
   const stranger = await member(`Muu jäsen ${n} ${tag}`, `stranger-${tag}@aurora.example`);
-  const service = await addService(db, `Kotihoito ${tag}`, 1, { businessId: provider.businessId });
+  const service = await addService(db, options.names?.service ?? `Kotihoito ${tag}`, 1, { businessId: provider.businessId });
   await provider.user.json('POST', `/api/v1/console/members/${provider.memberId}/services`, { service_id: service.serviceId });
   const draft = await payer.user.json('POST', `/api/v1/console/members/${payer.memberId}/voucher-programmes`, homeCareProgramme(service.serviceId, provider.memberId, options.programme));
   await payer.user.json('POST', `/api/v1/console/members/${payer.memberId}/voucher-programmes/${draft.id}/open`, {}, 200);
   const priceCents = options.priceCents ?? 3500;
   await db.insertInto('voucher_prices').values({ programme_id: draft.id, member_id: provider.memberId, service_id: service.serviceId, price_per_unit_cents: priceCents }).execute();
-  return { admin, payer, provider, stranger, serviceId: service.serviceId, programmeId: draft.id, priceCents };
+  return { admin, payer, provider, stranger, password, serviceId: service.serviceId, programmeId: draft.id, priceCents };
 }
 
 /** A person as the network knows them: an identity account (a random id) with the derived claims they share. */
@@ -88,4 +91,13 @@ export async function redemptionCodeFor(db: Db, voucherId: string, minutes = RED
   const code = newRedemptionCode();
   await db.insertInto('voucher_redemption_codes').values({ code_hash: redemptionCodeHash(code), voucher_id: voucherId, expires_at: new Date(Date.now() + minutes * 60_000), used_at: null, order_id: null }).execute();
   return code;
+}
+
+/** A member's bank account for settlements (the provider's console has the form; tests write the row). */
+export async function addBankAccount(db: Db, memberId: string, account: { holder: string; iban: string; bic?: string | null }): Promise<void> {
+  await db
+    .insertInto('voucher_bank_accounts')
+    .values({ member_id: memberId, holder: account.holder, iban: account.iban, bic: account.bic ?? null, updated_by: 'test' })
+    .onConflict((c) => c.column('member_id').doUpdateSet({ holder: account.holder, iban: account.iban, bic: account.bic ?? null }))
+    .execute();
 }

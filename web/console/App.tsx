@@ -25,6 +25,8 @@ import { Statistics } from './views/org/Statistics.tsx';
 import { Teach } from './views/org/Teach.tsx';
 import { VoucherProgrammes } from './views/org/VoucherProgrammes.tsx';
 import { VoucherOrders } from './views/org/VoucherOrders.tsx';
+import { VoucherReview } from './views/org/VoucherReview.tsx';
+import { VoucherStatements } from './views/org/VoucherStatements.tsx';
 
 /** Where a staff member starts: their role's first view, or the pending page. */
 export function homeOf(staff: Staff): string {
@@ -51,6 +53,8 @@ function navFor(staff: Staff | null | undefined, t: TFunction<'console'>): NavIt
     { to: '/org/life-events', label: t('nav.lifeEvents') },
     { to: '/org/vouchers', label: t('nav.vouchers') },
     { to: '/org/voucher-orders', label: t('nav.voucherOrders') },
+    { to: '/org/voucher-review', label: t('nav.voucherReview') },
+    { to: '/org/voucher-statements', label: t('nav.voucherStatements') },
     ...(staff.role === 'org_admin' ? [{ to: '/org/staff', label: t('nav.staff') }] : []),
     { to: '/org/teach', label: t('nav.teach') },
     { to: '/org/statistics', label: t('nav.statistics') },
@@ -117,6 +121,8 @@ function route(path: string, staff: Staff | null, onLoggedIn: () => void): React
     if (path === '/org/life-events') return <LifeEvents memberId={memberId} />;
     if (path === '/org/vouchers') return <VoucherProgrammes memberId={memberId} />;
     if (path === '/org/voucher-orders') return <VoucherOrders memberId={memberId} />;
+    if (path === '/org/voucher-review') return <VoucherReview memberId={memberId} />;
+    if (path === '/org/voucher-statements') return <VoucherStatements memberId={memberId} />;
     if (path === '/org/staff') return staff.role === 'org_admin' ? <StaffView memberId={memberId} /> : <Forbidden />;
     if (path === '/org/teach') return <Teach memberId={memberId} />;
     if (path === '/org/statistics') return <Statistics memberId={memberId} />;
