@@ -4,6 +4,7 @@ import { consoleClientRoutes } from '../clients/routes.ts';
 import { consoleOidcClientRoutes } from '../identity/routes.ts';
 import { consoleEventRoutes } from '../events/endpoints/routes.ts';
 import { consoleVoucherRoutes } from '../vouchers/routes.ts';
+import { consoleQuestionnaireRoutes } from '../questionnaires/routes.ts';
 import { consoleMemberRoutes } from '../members/routes.ts';
 import { consoleTeachingRoutes } from '../recommender/routes.ts';
 import { staffRoutes } from '../staff/routes.ts';
@@ -26,6 +27,7 @@ export const consoleRoutes: FastifyPluginAsync = async (app) => {
   await app.register(consoleOidcClientRoutes);
   await app.register(consoleEventRoutes);
   await app.register(consoleVoucherRoutes);
+  await app.register(consoleQuestionnaireRoutes);
   await app.register(consoleTeachingRoutes);
   await app.register(auditRoutes);
   await app.register(statisticsRoutes);
