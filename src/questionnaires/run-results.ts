@@ -18,7 +18,8 @@ import { ownRun, readVersion, type RunRow } from './store.ts';
  * The budget reuses the statistics' settings (src/statistics/budget.ts): each release spends
  * AURORA_DP_EPSILON_PER_RELEASE, and a run's releases together at most the member's cap per week
  * (AURORA_DP_EPSILON_CAP_PER_WEEK by default): a run's respondents are one group of people, as a
- * week's are. Below the threshold the true count is shown (see docs/questionnaires.md).
+ * week's are. Below the threshold the true count is shown (see docs/questionnaires.md); a member
+ * whose own cap is below one release's epsilon gets no-budget.
  */
 export async function currentResults(db: Db, run: RunRow, uniform?: Uniform) {
   return db.transaction().execute(async (tx) => {
@@ -41,6 +42,7 @@ export async function currentResults(db: Db, run: RunRow, uniform?: Uniform) {
       await tx.updateTable('questionnaire_runs').set({ epsilon_spent: spent }).where('id', '=', run.id).execute();
       release = await tx.selectFrom('questionnaire_releases').selectAll().where('run_id', '=', run.id).where('release', '=', number).executeTakeFirstOrThrow();
     }
+    if (!release && n >= RESULTS_THRESHOLD) return { status: 'no-budget' as const, responses: n, threshold: RESULTS_THRESHOLD };
     if (!release) return { status: 'not-yet' as const, responses: n, threshold: RESULTS_THRESHOLD };
     return {
       status: 'released' as const,

@@ -69,8 +69,8 @@ export const CreatedRunSchema = Type.Object({
 const MeterFigures = Type.Object({ meter: MeterId, counts: Type.Array(Type.Integer(), { description: 'Noisy counts of the values 0 to 10' }), mean: Type.Union([Type.Number(), Type.Null()]) });
 export const ResultsSchema = Type.Union([
   Type.Object({
-    status: Type.Literal('not-yet'),
-    responses: Type.Integer({ description: 'How many have answered, below the threshold' }),
+    status: Type.Union([Type.Literal('not-yet'), Type.Literal('no-budget')], { description: 'not-yet: fewer than the threshold have answered; no-budget: the member\'s privacy cap is below one release' }),
+    responses: Type.Integer({ description: 'How many have answered' }),
     threshold: Type.Integer(),
   }),
   Type.Object({

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { HttpProblem, badRequest } from '../http/problem.ts';
 import type { PayloadKeyring } from '../keys/keys.ts';
@@ -33,11 +34,25 @@ export async function submitResponse(db: Db, keyring: PayloadKeyring, runId: str
   const meters = derivedMeters(definition, answers);
   const saved = submission.save_to_profile && person && Object.keys(meters).length > 0 ? await saveCheck(db, keyring, person, { meters }) : undefined;
   const id = randomUUID();
+  let kept = false;
   try {
-    await db.insertInto('questionnaire_responses').values({ id, run_id: run.id, version: run.version, answers: JSON.stringify(answers), meters: JSON.stringify(meters) }).execute();
-  } catch (error) {
-    if (saved) await deleteCheck(db, person!, saved.id);
-    throw error;
+    // Kept only while the run is still open: a close between the check above and here wins.
+    const inserted = await db
+      .insertInto('questionnaire_responses')
+      .columns(['id', 'run_id', 'version', 'answers', 'meters'])
+      .expression(
+        db
+          .selectFrom('questionnaire_runs')
+          .select([sql`${id}::uuid`.as('id'), 'id as run_id', 'version', sql`${JSON.stringify(answers)}::jsonb`.as('answers'), sql`${JSON.stringify(meters)}::jsonb`.as('meters')])
+          .where('id', '=', run.id)
+          .where('closes_at', '>', sql<Date>`now()`),
+      )
+      .returning('id')
+      .executeTakeFirst();
+    kept = inserted !== undefined;
+  } finally {
+    if (!kept && saved) await deleteCheck(db, person!, saved.id);
   }
+  if (!kept) throw new HttpProblem(409, 'run-closed', 'Closed', 'the questionnaire no longer takes answers');
   return { response_id: id, meters, saved_check_id: saved?.id ?? null };
 }
