@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import fc from 'fast-check';
 import type { Database } from '../db/database.ts';
 import { buildServer } from '../http/server.ts';
 import { createNetworkAdmin } from '../staff/staff.ts';
@@ -191,6 +192,24 @@ for (const backend of testBackends()) {
       const anonymousOnly = await owner.user.json('POST', path(owner.memberId, `/${qid}/runs`), { version: 1, name: 'Nimetön', access: 'open', ...window() });
       await assertProblem(await respondent().call('POST', runPath(anonymousOnly.id, '/responses'), { answers: { life: 6, friends: 'many' }, save_to_profile: true }, bearer), 409, '/profile-saving-off');
       assert.equal((await database.db.selectFrom('questionnaire_responses').select('id').where('run_id', '=', anonymousOnly.id).execute()).length, 0, 'a refused response is not kept');
+    });
+
+    test('any answers at all over HTTP: 201 with meters or 400 naming what is wrong, never a 5xx; only accepted ones are kept', async () => {
+      const qid = await published();
+      const run = await owner.user.json('POST', path(owner.memberId, `/${qid}/runs`), { version: 1, name: 'Sumea', access: 'open', ...window() });
+      let accepted = 0;
+      const value = fc.oneof(fc.integer({ min: -2, max: 12 }), fc.constantFrom('many', 'some', 'none', 'money', '', 'x'), fc.subarray(['money', 'school', 'home', 'money']), fc.string(), fc.anything());
+      await fc.assert(
+        fc.asyncProperty(fc.dictionary(fc.constantFrom('life', 'friends', 'worries', 'lonely', 'nickname', 'other'), value), async (answers) => {
+          const res = await respondent(`10.3.${accepted % 250}.1`).call('POST', runPath(run.id, '/responses'), { answers });
+          assert.ok(res.statusCode === 201 || res.statusCode === 400, `${res.statusCode} ${res.body.slice(0, 300)}`);
+          if (res.statusCode === 201) accepted += 1;
+          else assert.ok(((res.json() as { errors?: unknown[] }).errors ?? []).length > 0 || /body/.test(res.body), res.body);
+        }),
+        { numRuns: 120 },
+      );
+      const kept = await database.db.selectFrom('questionnaire_responses').select('id').where('run_id', '=', run.id).execute();
+      assert.equal(kept.length, accepted);
     });
 
     test('wrong callers: no session 401, another member 403, another member\'s questionnaire 404', async () => {
