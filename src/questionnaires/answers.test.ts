@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { Model } from 'survey-core';
 import { METERS } from '../recommender/meter-names.ts';
-import { answerIssues, derivedMeters, keptAnswers, type Answers } from './answers.ts';
+import { answerIssues, derivedMeters, keptAnswers, shownQuestions, type Answers } from './answers.ts';
 import { exampleQuestionnaire } from './example-questionnaire.ts';
 import { definitionIssues, questionsOf, scaleOf, type Definition, type Question } from './format.ts';
 
@@ -126,4 +127,24 @@ test('meters: a meter question is its meter; chosen options give theirs; several
   const twice = exampleQuestionnaire();
   (twice.pages[0]!.elements[2] as any).choices[0].meters = { friends: 3 };
   assert.deepEqual(derivedMeters(twice, { life: 2, friends: 'many', worries: ['money'] }), { life_satisfaction: 2, friends: 6 });
+});
+
+test("the questions shown are those survey-core's Model shows for the same answers", () => {
+  const d = exampleQuestionnaire();
+  const elements = d.pages[0]!.elements;
+  elements[2] = { ...elements[2]!, visibleIf: '{life} < 5 or {friends} anyof [\'none\', \'some\']' };
+  elements[4] = { ...elements[4]!, visibleIf: "{worries} contains 'home' and {friends} notempty" };
+  const model = new Model(d);
+  fc.assert(
+    fc.property(
+      fc.record({ life: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }), friends: fc.option(fc.constantFrom('many', 'some', 'none'), { nil: undefined }), worries: fc.option(fc.subarray(['money', 'school', 'home']), { nil: undefined }) }, { requiredKeys: [] }),
+      (answers) => {
+        const defined = Object.fromEntries(Object.entries(answers).filter(([, v]) => v !== undefined));
+        model.data = defined;
+        const expected = model.getAllQuestions().filter((q) => q.isVisible).map((q) => q.name);
+        assert.deepEqual([...shownQuestions(d, defined)], expected, JSON.stringify(defined));
+      },
+    ),
+    { numRuns: 200 },
+  );
 });

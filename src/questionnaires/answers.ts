@@ -1,4 +1,4 @@
-import { Model } from 'survey-core';
+import { ConditionRunner } from 'survey-core';
 import { METERS, type Meter } from '../recommender/meter-names.ts';
 import { LIMITS, maxLengthOf, questionsOf, scaleOf, type Definition, type Issue, type Question } from './format.ts';
 
@@ -6,16 +6,22 @@ import { LIMITS, maxLengthOf, questionsOf, scaleOf, type Definition, type Issue,
  * Answers as SurveyJS sends them (`survey.data`: the question's name → its value), checked against
  * the version they answer: no unknown question, no answer to a question its condition hid, every
  * shown required question answered, each answer of its question's type and among its choices.
- * Which questions are shown is decided by survey-core itself, so the server and the browser agree.
+ * Which questions are shown is decided by survey-core's own condition runner, so the server and the
+ * browser agree.
  */
 
 export type Answers = Record<string, unknown>;
 
-/** The names of the questions the answers leave shown (survey-core evaluates the visibleIf conditions). */
+/**
+ * The names of the questions the answers leave shown: each visibleIf evaluated by survey-core's
+ * ConditionRunner on the answers, as its Model does for question-level conditions (the only ones we
+ * accept; answers.test.ts holds the two to agreeing). Building a whole Model per submission took
+ * about 25 ms; a runner per condition is a fraction of a millisecond.
+ */
 export function shownQuestions(definition: Definition, answers: Answers): Set<string> {
-  const model = new Model(definition);
-  model.data = answers;
-  return new Set(model.getAllQuestions().filter((q) => q.isVisible).map((q) => q.name));
+  const shown = new Set<string>();
+  for (const q of questionsOf(definition)) if (q.visibleIf === undefined || new ConditionRunner(q.visibleIf).runValues(answers) === true) shown.add(q.name);
+  return shown;
 }
 
 const isText = (v: unknown): v is string => typeof v === 'string';
