@@ -83,6 +83,9 @@ for (const backend of testBackends()) {
       assert.deepEqual(listed.questionnaires.find((q: any) => q.id === draft.id).latest_version, 2);
       const actions = await database.db.selectFrom('audit_log').select('action').where('target', '=', draft.id).orderBy('id').execute();
       assert.deepEqual(actions.map((a) => a.action), ['questionnaire.create', 'questionnaire.edit', 'questionnaire.publish', 'questionnaire.edit', 'questionnaire.publish']);
+      const logged = (await owner.user.json('GET', '/api/v1/console/audit?limit=100')).entries.filter((e: any) => e.target === draft.id);
+      assert.equal(logged.length, 5, "the member's own log has them");
+      assert.deepEqual(logged[0].target_name, changed.title, 'a row names the questionnaire by its title');
     });
 
     test('what is not ours to keep is a 400 naming it: another type, a broken condition, a text too long', async () => {
@@ -138,6 +141,8 @@ for (const backend of testBackends()) {
 
       const reads = await database.db.selectFrom('audit_log').select(['action', 'actor']).where('target', '=', run.id).orderBy('id').execute();
       assert.deepEqual(reads.map((r) => r.action), ['questionnaire-run.start', 'questionnaire-run.results.read', 'questionnaire-run.results.read', 'questionnaire-run.results.read']);
+      const named = (await owner.user.json('GET', '/api/v1/console/audit?limit=100')).entries.filter((e: any) => e.target === run.id);
+      assert.ok(named.length === 4 && named.every((e: any) => e.target_name === '7B'), 'a row names the run by its group');
       const rows = await database.db.selectFrom('questionnaire_responses').selectAll().where('run_id', '=', run.id).execute();
       assert.equal(rows.length, 10);
       assert.ok(rows.every((r) => r.version === 1 && Object.keys(r).sort().join() === 'answers,id,meters,run_id,submitted_at,version'), 'anonymous: no person, no address');
