@@ -313,6 +313,12 @@ export const en = {
       'voucher-programme_edit': 'edited the draft service voucher programme {{target}}',
       'voucher-programme_open': 'opened the service voucher programme {{target}}',
       'voucher-programme_close': 'closed the service voucher programme {{target}}',
+      questionnaire_create: 'created the questionnaire {{target}}',
+      questionnaire_edit: 'edited the draft of the questionnaire {{target}}',
+      questionnaire_publish: 'published a version of the questionnaire {{target}}',
+      'questionnaire-run_start': 'started the questionnaire run {{target}}',
+      'questionnaire-run_close': 'closed the questionnaire run {{target}}',
+      'questionnaire-run_results_read': 'read the results of the questionnaire run {{target}}',
     },
   },
   serviceFacts: {

@@ -314,6 +314,12 @@ export const fi = {
       'voucher-programme_edit': 'muokkasi palvelusetelin {{target}} luonnosta',
       'voucher-programme_open': 'avasi palvelusetelin {{target}}',
       'voucher-programme_close': 'sulki palvelusetelin {{target}}',
+      questionnaire_create: 'loi kyselyn {{target}}',
+      questionnaire_edit: 'muokkasi kyselyn {{target}} luonnosta',
+      questionnaire_publish: 'julkaisi version kyselystä {{target}}',
+      'questionnaire-run_start': 'aloitti kyselykierroksen {{target}}',
+      'questionnaire-run_close': 'sulki kyselykierroksen {{target}}',
+      'questionnaire-run_results_read': 'luki kyselykierroksen {{target}} tulokset',
     },
   },
   serviceFacts: {

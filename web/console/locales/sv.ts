@@ -313,6 +313,12 @@ export const sv = {
       'voucher-programme_edit': 'redigerade utkastet till servicesedeln {{target}}',
       'voucher-programme_open': 'öppnade servicesedeln {{target}}',
       'voucher-programme_close': 'stängde servicesedeln {{target}}',
+      questionnaire_create: 'skapade enkäten {{target}}',
+      questionnaire_edit: 'redigerade utkastet till enkäten {{target}}',
+      questionnaire_publish: 'publicerade en version av enkäten {{target}}',
+      'questionnaire-run_start': 'startade enkätomgången {{target}}',
+      'questionnaire-run_close': 'stängde enkätomgången {{target}}',
+      'questionnaire-run_results_read': 'läste resultaten av enkätomgången {{target}}',
     },
   },
   serviceFacts: {
