@@ -24,9 +24,12 @@ export const FORM_READS: AddressLimit = { name: 'questionnaire-form-address', li
 
 /**
  * Wrong PINs: per run (whoever tries) and per address. A PIN has at least 6 characters; at 50 tries
- * in 15 minutes per run, finding a six-digit one takes years on average, and a run is open for weeks.
+ * in 15 minutes per run, a six-digit one takes about 100 days to find on average (4,800 a day),
+ * and a group's run is open for days or weeks. Every try holds a place while its PIN is checked
+ * (rate-limits/attempts.ts, limitedAttempt), so the address's limit leaves room for a class of 30
+ * opening the form at once from the school's one address.
  */
 export const pinBuckets = (runId: string, address: string): Bucket[] => [
   { key: `questionnaire-pin:${runId}`, limit: 50, windowSeconds: 900 },
-  { key: `questionnaire-pin-address:${address}`, limit: 20, windowSeconds: 900 },
+  { key: `questionnaire-pin-address:${address}`, limit: 40, windowSeconds: 900 },
 ];

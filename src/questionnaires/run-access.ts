@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Db } from '../db/database.ts';
 import { HttpProblem, notFound } from '../http/problem.ts';
-import { releaseAttempts, reserveAttempts } from '../rate-limits/attempts.ts';
+import { limitedAttempt } from '../rate-limits/attempts.ts';
 import { addressKey, waitText } from '../rate-limits/per-address.ts';
 import { pinBuckets } from './limits.ts';
 import { linkKeyHash } from './start-run.ts';
@@ -27,11 +27,13 @@ export async function reachRun(db: Db, runId: string, credentials: Credentials, 
   if (run.access === 'link' && !(credentials.key && sameText(linkKeyHash(credentials.key), run.secret_hash!))) throw notFound('no such questionnaire run');
   if (run.access === 'pin') {
     if (!credentials.pin) throw new HttpProblem(401, 'pin-required', 'PIN required', 'this questionnaire is answered with the PIN its organiser gave');
-    // An attempt is reserved before the slow check and given back when the PIN was right: only wrong ones count.
-    const reserved = await reserveAttempts(db, pinBuckets(run.id, addressKey(address)), (wait) => `too many wrong PINs: try again in ${waitText(wait)}`);
-    const right = await argon2.verify(run.secret_hash!, credentials.pin).catch(() => false);
-    if (!right) throw new HttpProblem(403, 'wrong-pin', 'Wrong PIN', 'the PIN is not this questionnaire\'s');
-    await releaseAttempts(db, reserved);
+    // Reserved before the slow check, so that parallel guesses cannot pass the limit; only wrong ones are kept.
+    const pin = credentials.pin;
+    await limitedAttempt(db, pinBuckets(run.id, addressKey(address)), (wait) => `too many wrong PINs: try again in ${waitText(wait)}`, async (failed) => {
+      if (await argon2.verify(run.secret_hash!, pin).catch(() => false)) return;
+      failed();
+      throw new HttpProblem(403, 'wrong-pin', 'Wrong PIN', 'the PIN is not this questionnaire\'s');
+    });
   }
   return run;
 }
