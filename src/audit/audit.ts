@@ -63,7 +63,8 @@ export async function listAudit(db: Db, query: AuditQuery) {
 
 /**
  * What the targets of audit rows are called, so that a row reads "claimed the service Lukiokoulutus"
- * and not an id: services, members, staff users (by e-mail), channels, voucher programmes and API
+ * and not an id: services, members, staff users (by e-mail), channels, voucher programmes, questionnaires (by their title), their runs (by the
+ * organiser's name for the group) and API
  * clients (by their given name).
  * A target that is gone keeps its id.
  */
@@ -77,6 +78,8 @@ async function targetNames(db: Db, targets: string[]): Promise<Map<string, Local
     for (const u of await db.selectFrom('staff_users').select(['id', 'email']).where('id', 'in', uuids).execute()) names.set(u.id, u.email);
     for (const c of await db.selectFrom('service_channels').select(['id', 'name']).where('id', 'in', uuids).execute()) names.set(c.id, c.name as LocalizedText);
     for (const v of await db.selectFrom('voucher_programmes').select(['id', 'name']).where('id', 'in', uuids).execute()) names.set(v.id, v.name as LocalizedText);
+    for (const q of await db.selectFrom('questionnaires').select(['id', 'title']).where('id', 'in', uuids).execute()) names.set(q.id, q.title as LocalizedText);
+    for (const r of await db.selectFrom('questionnaire_runs').select(['id', 'name']).where('id', 'in', uuids).execute()) names.set(r.id, r.name);
   }
   if (others.length) for (const c of await db.selectFrom('api_clients').select(['client_id', 'name']).where('client_id', 'in', others).execute()) names.set(c.client_id, c.name);
   return names;

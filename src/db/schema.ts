@@ -77,6 +77,11 @@ export interface DB {
   ledger_accounts: LedgerAccountTable;
   ledger_transfers: LedgerTransferTable;
   idempotency_keys: IdempotencyKeyTable;
+  questionnaires: QuestionnaireTable;
+  questionnaire_versions: QuestionnaireVersionTable;
+  questionnaire_runs: QuestionnaireRunTable;
+  questionnaire_responses: QuestionnaireResponseTable;
+  questionnaire_releases: QuestionnaireReleaseTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -1015,4 +1020,64 @@ export interface IdempotencyKeyTable {
   created_at: Defaulted<Timestamp>;
   locked_until: Timestamp | null;
   expires_at: Timestamp;
+}
+
+/** A member's questionnaire (src/questionnaires/, docs/questionnaires.md): its draft, SurveyJS JSON checked by src/questionnaires/format.ts. */
+export interface QuestionnaireTable {
+  id: string;
+  member_id: string;
+  /** The draft's title, kept apart for lists and the audit log. */
+  title: Json<Record<string, string>>;
+  draft: Json<Record<string, unknown>>;
+  created_at: Defaulted<Date>;
+  updated_at: Defaulted<Date>;
+}
+
+/** A published version: never changed; responses and runs name it. */
+export interface QuestionnaireVersionTable {
+  questionnaire_id: string;
+  version: number;
+  definition: Json<Record<string, unknown>>;
+  published_at: Defaulted<Date>;
+  published_by: string;
+}
+
+export type QuestionnaireAccess = 'open' | 'link' | 'pin';
+
+export interface QuestionnaireRunTable {
+  id: string;
+  questionnaire_id: string;
+  version: number;
+  member_id: string;
+  name: string;
+  access: QuestionnaireAccess;
+  /** The link key's SHA-256 (link) or the PIN's argon2id hash (pin); null for an open run. */
+  secret_hash: string | null;
+  opens_at: Date;
+  closes_at: Date;
+  profile_saving: Defaulted<boolean>;
+  /** What the run's releases have spent of its privacy budget. */
+  epsilon_spent: Defaulted<number>;
+  created_at: Defaulted<Date>;
+}
+
+/** One anonymous response: no person, no address, only the answers and the meters they gave. */
+export interface QuestionnaireResponseTable {
+  id: string;
+  run_id: string;
+  version: number;
+  answers: Json<Record<string, unknown>>;
+  meters: Json<Record<string, number>>;
+  submitted_at: Defaulted<Date>;
+}
+
+/** A noised release of a run's results, kept and shown until the next. */
+export interface QuestionnaireReleaseTable {
+  run_id: string;
+  release: number;
+  /** The true count at release, never shown: it decides when the next release is due. */
+  responses: number;
+  epsilon: number;
+  figures: Json<Record<string, unknown>>;
+  released_at: Defaulted<Date>;
 }

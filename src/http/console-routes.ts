@@ -6,6 +6,7 @@ import { consoleEventRoutes } from '../events/endpoints/routes.ts';
 import { consoleVoucherRoutes } from '../vouchers/routes.ts';
 import { consoleVoucherProviderRoutes } from '../vouchers/provider-routes.ts';
 import { consoleVoucherPayerRoutes } from '../vouchers/payer-routes.ts';
+import { consoleQuestionnaireRoutes } from '../questionnaires/routes.ts';
 import { consoleMemberRoutes } from '../members/routes.ts';
 import { consoleTeachingRoutes } from '../recommender/routes.ts';
 import { staffRoutes } from '../staff/routes.ts';
@@ -30,6 +31,7 @@ export const consoleRoutes: FastifyPluginAsync = async (app) => {
   await app.register(consoleVoucherRoutes);
   await app.register(consoleVoucherProviderRoutes);
   await app.register(consoleVoucherPayerRoutes);
+  await app.register(consoleQuestionnaireRoutes);
   await app.register(consoleTeachingRoutes);
   await app.register(auditRoutes);
   await app.register(statisticsRoutes);

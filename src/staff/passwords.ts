@@ -2,10 +2,11 @@ import argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
 
 /**
- * Staff passwords are hashed with argon2id at OWASP's recommended minimum (19 MiB, 2 passes, one
- * lane): about 40 ms here, slow for a thief with the table, tolerable per login.
+ * Staff passwords (and questionnaire PINs, src/questionnaires/start-run.ts) are hashed with argon2id
+ * at OWASP's recommended minimum (19 MiB, 2 passes, one lane): about 40 ms here, slow for a thief
+ * with the table, tolerable per login.
  */
-const OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 1000;
@@ -17,7 +18,7 @@ export function checkPassword(password: string) {
 
 export async function hashPassword(password: string): Promise<string> {
   checkPassword(password);
-  return argon2.hash(password, OPTIONS);
+  return argon2.hash(password, ARGON2_OPTIONS);
 }
 
 // Verified against when the e-mail address is unknown, so that the answer takes as long either way.
@@ -26,7 +27,7 @@ let dummy: Promise<string> | undefined;
 export async function verifyPassword(hash: string | null | undefined, password: string): Promise<boolean> {
   if (password.length > MAX_PASSWORD_LENGTH) return false;
   if (!hash) {
-    dummy ??= argon2.hash(randomBytes(16).toString('base64url'), OPTIONS);
+    dummy ??= argon2.hash(randomBytes(16).toString('base64url'), ARGON2_OPTIONS);
     await argon2.verify(await dummy, password).catch(() => false);
     return false;
   }

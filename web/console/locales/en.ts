@@ -320,6 +320,12 @@ export const en = {
       'voucher-price_set': 'set a price for a service bought with a voucher',
       'voucher_look-up-by-code': 'looked up a voucher by its code',
       'voucher-order_desk': 'booked a voucher order at the desk',
+      questionnaire_create: 'created the questionnaire {{target}}',
+      questionnaire_edit: 'edited the draft of the questionnaire {{target}}',
+      questionnaire_publish: 'published a version of the questionnaire {{target}}',
+      'questionnaire-run_start': 'started the questionnaire run {{target}}',
+      'questionnaire-run_close': 'closed the questionnaire run {{target}}',
+      'questionnaire-run_results_read': 'read the results of the questionnaire run {{target}}',
     },
   },
   serviceFacts: {

@@ -321,6 +321,12 @@ export const fi = {
       'voucher-price_set': 'asetti hinnan palvelusetelillä ostettavalle palvelulle',
       'voucher_look-up-by-code': 'katsoi palvelusetelin koodilla',
       'voucher-order_desk': 'kirjasi palvelusetelin tilauksen vastaanotossa',
+      questionnaire_create: 'loi kyselyn {{target}}',
+      questionnaire_edit: 'muokkasi kyselyn {{target}} luonnosta',
+      questionnaire_publish: 'julkaisi version kyselystä {{target}}',
+      'questionnaire-run_start': 'aloitti kyselykierroksen {{target}}',
+      'questionnaire-run_close': 'sulki kyselykierroksen {{target}}',
+      'questionnaire-run_results_read': 'luki kyselykierroksen {{target}} tulokset',
     },
   },
   serviceFacts: {

@@ -320,6 +320,12 @@ export const sv = {
       'voucher-price_set': 'satte ett pris för en tjänst som köps med servicesedel',
       'voucher_look-up-by-code': 'såg en servicesedel med kod',
       'voucher-order_desk': 'bokade en servicesedelbeställning i receptionen',
+      questionnaire_create: 'skapade enkäten {{target}}',
+      questionnaire_edit: 'redigerade utkastet till enkäten {{target}}',
+      questionnaire_publish: 'publicerade en version av enkäten {{target}}',
+      'questionnaire-run_start': 'startade enkätomgången {{target}}',
+      'questionnaire-run_close': 'stängde enkätomgången {{target}}',
+      'questionnaire-run_results_read': 'läste resultaten av enkätomgången {{target}}',
     },
   },
   serviceFacts: {
