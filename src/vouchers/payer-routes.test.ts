@@ -83,27 +83,27 @@ for (const backend of testBackends()) {
       const a = await deliveredOrder(1);
       const b = await deliveredOrder(1);
       // Another member approving through its own path finds no such order; through the payer's path it is not let in.
-      assert.equal((await world.stranger.user.call('POST', `/api/v1/console/members/${world.stranger.memberId}/voucher-orders/${a.orderId}/approve`)).statusCode, 404);
-      assert.equal((await world.stranger.user.call('POST', `${payerPath}/voucher-orders/${a.orderId}/approve`)).statusCode, 403);
-      assert.equal((await world.payer.user.call('POST', `${payerPath}/voucher-orders/${a.orderId}/approve`, undefined, { csrf: false })).statusCode, 403);
+      assert.equal((await world.stranger.user.call('POST', `/api/v1/console/members/${world.stranger.memberId}/voucher-review/${a.orderId}/approve`)).statusCode, 404);
+      assert.equal((await world.stranger.user.call('POST', `${payerPath}/voucher-review/${a.orderId}/approve`)).statusCode, 403);
+      assert.equal((await world.payer.user.call('POST', `${payerPath}/voucher-review/${a.orderId}/approve`, undefined, { csrf: false })).statusCode, 403);
       // The provider cannot approve its own delivery, whichever path it takes.
-      assert.equal((await world.provider.user.call('POST', `${providerPath}/voucher-orders/${a.orderId}/approve`)).statusCode, 404);
+      assert.equal((await world.provider.user.call('POST', `${providerPath}/voucher-review/${a.orderId}/approve`)).statusCode, 404);
 
-      const noReason = await world.payer.user.call('POST', `${payerPath}/voucher-orders/${a.orderId}/dispute`, { reason: '   ' });
+      const noReason = await world.payer.user.call('POST', `${payerPath}/voucher-review/${a.orderId}/dispute`, { reason: '   ' });
       assert.equal(noReason.statusCode, 400);
-      assert.deepEqual(await world.payer.user.json('POST', `${payerPath}/voucher-orders/${a.orderId}/dispute`, { reason: 'Käynti puuttuu asiakkaan kirjauksista' }, 200), { id: a.orderId, status: 'disputed' });
-      assert.deepEqual(await world.payer.user.json('POST', `${payerPath}/voucher-orders/${a.orderId}/approve`, undefined, 200), { id: a.orderId, status: 'approved' });
-      const again = await world.payer.user.call('POST', `${payerPath}/voucher-orders/${a.orderId}/dispute`, { reason: 'myöhässä' });
+      assert.deepEqual(await world.payer.user.json('POST', `${payerPath}/voucher-review/${a.orderId}/dispute`, { reason: 'Käynti puuttuu asiakkaan kirjauksista' }, 200), { id: a.orderId, status: 'disputed' });
+      assert.deepEqual(await world.payer.user.json('POST', `${payerPath}/voucher-review/${a.orderId}/approve`, undefined, 200), { id: a.orderId, status: 'approved' });
+      const again = await world.payer.user.call('POST', `${payerPath}/voucher-review/${a.orderId}/dispute`, { reason: 'myöhässä' });
       assert.equal(again.statusCode, 409, 'an approved order is not disputed');
 
-      await world.payer.user.json('POST', `${payerPath}/voucher-orders/${b.orderId}/dispute`, { reason: 'Ei toimitettu' }, 200);
-      const noKey = await world.payer.user.call('POST', `${payerPath}/voucher-orders/${b.orderId}/refund`, { reason: 'Ei toimitettu' });
+      await world.payer.user.json('POST', `${payerPath}/voucher-review/${b.orderId}/dispute`, { reason: 'Ei toimitettu' }, 200);
+      const noKey = await world.payer.user.call('POST', `${payerPath}/voucher-review/${b.orderId}/refund`, { reason: 'Ei toimitettu' });
       assert.equal(noKey.statusCode, 400);
       const key = randomUUID();
-      const refunded = await world.payer.user.call('POST', `${payerPath}/voucher-orders/${b.orderId}/refund`, { reason: 'Ei toimitettu' }, withKey(key));
+      const refunded = await world.payer.user.call('POST', `${payerPath}/voucher-review/${b.orderId}/refund`, { reason: 'Ei toimitettu' }, withKey(key));
       assert.equal(refunded.statusCode, 200, refunded.body);
       assert.equal(refunded.json().status, 'refunded');
-      const replay = await world.payer.user.call('POST', `${payerPath}/voucher-orders/${b.orderId}/refund`, { reason: 'Ei toimitettu' }, withKey(key));
+      const replay = await world.payer.user.call('POST', `${payerPath}/voucher-review/${b.orderId}/refund`, { reason: 'Ei toimitettu' }, withKey(key));
       assert.equal(replay.headers['idempotent-replayed'], 'true');
       const wallet = (await balances(db(), { codes: [accountCodes.voucher(b.voucherId)] }))[0]!;
       assert.equal(wallet.creditsPosted - wallet.debitsPosted - wallet.debitsPending, 32_000, "the payer's share is back on the voucher");
@@ -116,13 +116,13 @@ for (const backend of testBackends()) {
     test('bulk approval: each order one move, each answered', async () => {
       const a = await deliveredOrder(1);
       const b = await deliveredOrder(1, { confirm: false });
-      const answer = await world.payer.user.json('POST', `${payerPath}/voucher-orders/approve`, { order_ids: [a.orderId, b.orderId, randomUUID()] }, 200);
+      const answer = await world.payer.user.json('POST', `${payerPath}/voucher-review/approve`, { order_ids: [a.orderId, b.orderId, randomUUID()] }, 200);
       assert.deepEqual(
         answer.results.map((r: { status: string | null; problem: string | null }) => r.status ?? r.problem),
         ['approved', 'order-state', 'not-found'],
       );
-      assert.equal((await world.payer.user.call('POST', `${payerPath}/voucher-orders/approve`, { order_ids: [] })).statusCode, 400);
-      assert.equal((await world.payer.user.call('POST', `${payerPath}/voucher-orders/approve`, { order_ids: Array.from({ length: 201 }, () => randomUUID()) })).statusCode, 400);
+      assert.equal((await world.payer.user.call('POST', `${payerPath}/voucher-review/approve`, { order_ids: [] })).statusCode, 400);
+      assert.equal((await world.payer.user.call('POST', `${payerPath}/voucher-review/approve`, { order_ids: Array.from({ length: 201 }, () => randomUUID()) })).statusCode, 400);
     });
 
     test('a settlement run: statements, one transfer each, orders settled once, the payment file, the budget; the wrong callers refused', async () => {
@@ -130,7 +130,7 @@ for (const backend of testBackends()) {
       await deliveredOrder(3);
       await deliveredOrder(2);
       const queue = await world.payer.user.json('GET', `${payerPath}/voucher-review`);
-      await world.payer.user.json('POST', `${payerPath}/voucher-orders/approve`, { order_ids: queue.orders.filter((o: { moves: string[] }) => o.moves.includes('approve')).map((o: { id: string }) => o.id) }, 200);
+      await world.payer.user.json('POST', `${payerPath}/voucher-review/approve`, { order_ids: queue.orders.filter((o: { moves: string[] }) => o.moves.includes('approve')).map((o: { id: string }) => o.id) }, 200);
       const approved = (await world.payer.user.json('GET', `${payerPath}/voucher-review`)).orders.filter((o: { status: string }) => o.status === 'approved');
       const due = approved.reduce((sum: number, o: { payer_cents: number }) => sum + o.payer_cents, 0);
       assert.ok(approved.length >= 3);

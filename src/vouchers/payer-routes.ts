@@ -68,12 +68,12 @@ export const consoleVoucherPayerRoutes: FastifyPluginAsyncTypebox = async (app) 
 
   const orderAnswer = (order: { id: string; status: string }) => ({ id: order.id, status: order.status });
   app.post(
-    `${base}/voucher-orders/:order_id/approve`,
+    `${base}/voucher-review/:order_id/approve`,
     { onRequest: memberWrite, schema: { tags, summary: 'Approve a confirmed or disputed order for settlement', security, params: OrderParams, response: { 200: OrderAnswerSchema, ...problems(400, 401, 403, 404, 409) } } },
     async (request) => orderAnswer(await reviewOrder(db(), { payerMemberId: member(request.params), orderId: request.params.order_id.toLowerCase(), move: 'approve', actor: actorOf(request) })),
   );
   app.post(
-    `${base}/voucher-orders/:order_id/dispute`,
+    `${base}/voucher-review/:order_id/dispute`,
     {
       onRequest: memberWrite,
       schema: { tags, summary: 'Dispute a delivered or confirmed order, saying why', security, params: OrderParams, body: ReasonSchema, response: { 200: OrderAnswerSchema, ...problems(400, 401, 403, 404, 409, 415) } },
@@ -81,7 +81,7 @@ export const consoleVoucherPayerRoutes: FastifyPluginAsyncTypebox = async (app) 
     async (request) => orderAnswer(await reviewOrder(db(), { payerMemberId: member(request.params), orderId: request.params.order_id.toLowerCase(), move: 'dispute', actor: actorOf(request), reason: request.body.reason })),
   );
   app.post(
-    `${base}/voucher-orders/:order_id/refund`,
+    `${base}/voucher-review/:order_id/refund`,
     {
       onRequest: memberWrite,
       ...money,
@@ -98,7 +98,7 @@ export const consoleVoucherPayerRoutes: FastifyPluginAsyncTypebox = async (app) 
     async (request) => orderAnswer(await reviewOrder(db(), { payerMemberId: member(request.params), orderId: request.params.order_id.toLowerCase(), move: 'refund', actor: actorOf(request), reason: request.body.reason })),
   );
   app.post(
-    `${base}/voucher-orders/approve`,
+    `${base}/voucher-review/approve`,
     {
       onRequest: memberWrite,
       schema: { tags, summary: 'Approve a selection of orders (at most 200), each one move; the answer says each one\'s outcome', security, params: Type.Object({ id: MemberId }), body: ApproveManySchema, response: { 200: ApproveManyAnswerSchema, ...problems(400, 401, 403, 404, 415) } },

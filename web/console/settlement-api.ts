@@ -23,12 +23,12 @@ const keyed = (key: string) => ({ headers: { 'x-aurora-csrf': '1', 'idempotency-
 export const settlementApi = {
   budgets: (memberId: string, options: Abortable = {}) => call<{ programmes: ProgrammeBudget[] }>(`${member(memberId)}/voucher-budgets`, options),
   review: (memberId: string, options: Abortable = {}) => call<{ orders: ReviewOrder[]; truncated: boolean }>(`${member(memberId)}/voucher-review`, options),
-  approve: (memberId: string, orderId: string) => call<{ id: string; status: string }>(`${member(memberId)}/voucher-orders/${encodeURIComponent(orderId)}/approve`, { method: 'POST' }),
+  approve: (memberId: string, orderId: string) => call<{ id: string; status: string }>(`${member(memberId)}/voucher-review/${encodeURIComponent(orderId)}/approve`, { method: 'POST' }),
   approveMany: (memberId: string, orderIds: string[]) =>
-    call<{ results: { order_id: string; status: string | null; problem: string | null }[] }>(`${member(memberId)}/voucher-orders/approve`, { method: 'POST', body: { order_ids: orderIds } }),
-  dispute: (memberId: string, orderId: string, reason: string) => call(`${member(memberId)}/voucher-orders/${encodeURIComponent(orderId)}/dispute`, { method: 'POST', body: { reason } }),
+    call<{ results: { order_id: string; status: string | null; problem: string | null }[] }>(`${member(memberId)}/voucher-review/approve`, { method: 'POST', body: { order_ids: orderIds } }),
+  dispute: (memberId: string, orderId: string, reason: string) => call(`${member(memberId)}/voucher-review/${encodeURIComponent(orderId)}/dispute`, { method: 'POST', body: { reason } }),
   refund: (memberId: string, orderId: string, reason: string, key: string) =>
-    call(`${member(memberId)}/voucher-orders/${encodeURIComponent(orderId)}/refund`, { method: 'POST', body: { reason }, ...keyed(key) }),
+    call(`${member(memberId)}/voucher-review/${encodeURIComponent(orderId)}/refund`, { method: 'POST', body: { reason }, ...keyed(key) }),
   settle: (memberId: string, through: string, key: string) => call<SettlementRun>(`${member(memberId)}/voucher-settlements`, { method: 'POST', body: { through }, ...keyed(key) }),
   settlements: (memberId: string, options: Abortable = {}) => call<{ settlements: Settlement[] }>(`${member(memberId)}/voucher-settlements`, options),
   paymentFileUrl: (memberId: string, settlementId: string) => `${member(memberId)}/voucher-settlements/${encodeURIComponent(settlementId)}/payment-file`,
