@@ -71,3 +71,15 @@ export async function personAccount(db: Db, claims: DerivedClaims = { municipali
   await db.insertInto('identity_accounts').values({ id, identity_key: randomBytes(32).toString('base64url'), shared_claims: JSON.stringify(claims) }).execute();
   return id;
 }
+
+/** A service location with coordinates for a service (the wallet's map): Mikkeli's centre unless told. */
+export async function addPlace(db: Db, serviceId: string, place: { latitude?: number; longitude?: number; street?: string } = {}): Promise<string> {
+  const id = randomUUID();
+  const address = { type: 'Visiting', street: { fi: place.street ?? 'Porrassalmenkatu 1' }, streetNumber: null, postalCode: '50100', postOffice: { fi: 'Mikkeli' }, municipality: '491', latitude: place.latitude ?? 61.6886, longitude: place.longitude ?? 27.2723, additionalInformation: {} };
+  await db
+    .insertInto('service_channels')
+    .values({ id, source: 'test', source_id: null, type: 'ServiceLocation', organization_id: null, name: JSON.stringify({ fi: 'Toimipiste', sv: 'Verksamhetsställe', en: 'Office' }), summary: '{}', description: '{}', languages: [], municipalities: [], areas: '[]', web_pages: '[]', phones: '[]', emails: '[]', addresses: JSON.stringify([address]), service_hours: '[]', area_type: null, publishing_status: null, modified: null, content_hash: 'x' })
+    .execute();
+  await db.insertInto('service_channel_links').values({ service_id: serviceId, channel_id: id, asserted_by: 'service', channel_name: null, description: '{}' }).execute();
+  return id;
+}
