@@ -65,7 +65,7 @@ export async function returnVoucherValue(db: Db, voucherId: string, status: 'exp
 export async function endExpiredVouchers(db: Db, now = new Date()): Promise<number> {
   await expirePending(db, { asOf: now });
   let ended = 0;
-  let after = '';
+  let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const due = await db.selectFrom('vouchers').select('id').where('status', '=', 'active').where('valid_until', '<=', now).where('id', '>', after).orderBy('id').limit(BATCH).execute();
     for (const { id } of due) {
