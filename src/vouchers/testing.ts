@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { DerivedClaims } from '../identity/accounts/derived-claims.ts';
 import { createNetworkAdmin } from '../staff/staff.ts';
 import { ConsoleUser, addService, approvedMember } from '../testing/console.ts';
+import { CITIZEN_CLIENT_ID } from '../identity/citizen-client.ts';
 import type { ProgrammeInput } from './schemas.ts';
 
 /**
@@ -82,4 +83,20 @@ export async function addPlace(db: Db, serviceId: string, place: { latitude?: nu
     .execute();
   await db.insertInto('service_channel_links').values({ service_id: serviceId, channel_id: id, asserted_by: 'service', channel_name: null, description: '{}' }).execute();
   return id;
+}
+
+/**
+ * An access token of the citizen app for an account, as its login would give (a grant of openid to
+ * the app, and a token of it), made straight through the provider's models: for tests with more
+ * people than the test eID has. Kept in the database, so every server on it accepts the token.
+ */
+export async function citizenAccessToken(app: FastifyInstance, accountId: string): Promise<string> {
+  // oidc-provider's types here leave out the token's constructor (as token-exchange.ts does).
+  const provider = app.aurora.identity.provider as unknown as { Grant: typeof app.aurora.identity.provider.Grant; Client: typeof app.aurora.identity.provider.Client; AccessToken: new (properties: Record<string, unknown>) => { save(): Promise<string> } };
+  const grant = new provider.Grant({ accountId, clientId: CITIZEN_CLIENT_ID });
+  grant.addOIDCScope('openid');
+  const grantId = await grant.save();
+  const client = await provider.Client.find(CITIZEN_CLIENT_ID);
+  const token = new provider.AccessToken({ accountId, client: client!, grantId, scope: 'openid', gty: 'authorization_code' });
+  return token.save();
 }
