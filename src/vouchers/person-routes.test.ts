@@ -76,7 +76,7 @@ for (const backend of testBackends()) {
       }
     });
 
-    test('a person who shares no municipality is told to share it; once shared and in Mikkeli, they can receive', async () => {
+    test('a person who shares no municipality is told to share it; once shared on the consent page, and in Mikkeli, they can receive', async () => {
       const before = await programmeFor(aino);
       assert.equal(before.receivable, 'share-needed');
       assert.deepEqual(before.to_share, ['municipality_code']);
@@ -91,7 +91,8 @@ for (const backend of testBackends()) {
       assert.match(elsewhere.reason.en, /Mikkeli/);
       assertProblem(await receive(veeti), 403);
 
-      await keepSharedClaims(database.db, aino.accountId, { municipality_code: '491' });
+      // The citizen app asks for the home municipality on the consent page; Aino ticks it (she lives in Mikkeli).
+      await loginAtProvider(app, { clientId: CITIZEN_CLIENT_ID, redirectUri: `${TEST_ORIGIN}${CITIZEN_CALLBACK_PATH}`, scope: 'openid municipality_code', person: 'aino', approve: ['municipality_code'] });
       assert.equal((await programmeFor(aino)).receivable, 'can-receive');
     });
 
