@@ -199,7 +199,7 @@ for (const backend of testBackends()) {
       assert.ok(audited.some((a) => a.action === 'voucher.order.dispute'));
     });
 
-    test('a redemption code: shown once, only its hash kept; a new one ends the old; not for another person', async () => {
+    test('a redemption code: shown once, only its hash kept; a new one ends the old; not for another person; 20 an hour', async () => {
       const [voucher] = await mine();
       assertProblem(await call('POST', `/api/v1/accounts/me/vouchers/${voucher.id}/redemption-code`, veeti.token), 404);
       const first = await call('POST', `/api/v1/accounts/me/vouchers/${voucher.id}/redemption-code`, aino.token);
@@ -212,6 +212,11 @@ for (const backend of testBackends()) {
       const second = await call('POST', `/api/v1/accounts/me/vouchers/${voucher.id}/redemption-code`, aino.token);
       const live = await database.db.selectFrom('voucher_redemption_codes').select('code_hash').where('voucher_id', '=', voucher.id).where('expires_at', '>', new Date()).execute();
       assert.deepEqual(live.map((r) => r.code_hash), [redemptionCodeHash(second.json().code)]);
+      // 20 an hour a voucher: two shown, 18 more, then 429 with Retry-After.
+      for (let i = 0; i < 18; i++) assert.equal((await call('POST', `/api/v1/accounts/me/vouchers/${voucher.id}/redemption-code`, aino.token)).statusCode, 201);
+      const limited = await call('POST', `/api/v1/accounts/me/vouchers/${voucher.id}/redemption-code`, aino.token);
+      assertProblem(limited, 429);
+      assert.ok(Number(limited.headers['retry-after']) > 0);
     });
 
     test('the ledger agrees with itself after all of it', async () => {

@@ -187,10 +187,10 @@ export const voucherPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['vouchers'],
         summary: "A short-lived code (and the QR code's content) to show at a provider's desk; a new one ends the voucher's earlier ones",
-        description: 'The code is answered once and only its hash kept; it is valid for 10 minutes. 409 for a voucher that has ended.',
+        description: 'The code is answered once and only its hash kept; it is valid for 10 minutes. 409 for a voucher that has ended; 429 past 20 codes a voucher an hour.',
         security,
         params: orderParams,
-        response: { 201: Type.Object({ code: Type.String({ description: 'XXXX-XXXX' }), expires_at: Type.String() }), ...problems(400, 401, 403, 404, 409) },
+        response: { 201: Type.Object({ code: Type.String({ description: 'XXXX-XXXX' }), expires_at: Type.String() }), ...problems(400, 401, 403, 404, 409, 429) },
       },
     },
     async (request, reply) => reply.status(201).send(await showRedemptionCode(db(), accountOf(request), request.params.id.toLowerCase())),
