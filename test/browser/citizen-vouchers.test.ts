@@ -7,7 +7,7 @@ import sv from '../../web/citizen/locales/sv.ts';
 import { freePort } from '../../src/testing/server-processes.ts';
 import { moveOrder } from '../../src/vouchers/move-order.ts';
 import { addPlace, voucherWorld, type VoucherWorld } from '../../src/vouchers/testing.ts';
-import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
+import { VIEWPORTS, expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
 
 /**
  * Service vouchers in the citizen app, in Chromium, in fi, sv and en: a person logs in with the test
@@ -128,6 +128,11 @@ describe('citizen app: service vouchers', { skip: skipBrowser }, () => {
         await page.getByRole('img', { name: new RegExp(fill(v.qrAlt, { code: '' }).trim()) }).waitFor();
         await expectNoSeriousAxeViolations(page, `${language}: a code for a desk`);
         await screenshot(page, `vouchers-${language}-5-code`);
+
+        // On a phone the same page reflows: details stack, nothing is cut off.
+        await page.setViewportSize(VIEWPORTS.phone);
+        await expectNoSeriousAxeViolations(page, `${language}: on a phone`);
+        await screenshot(page, `vouchers-${language}-6-phone`, { fullPage: true });
       } catch (error) {
         await keepFailure(page, `vouchers-${language}`);
         throw error;
