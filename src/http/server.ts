@@ -65,6 +65,8 @@ import type { RegisterConnector } from '../registers/connector.ts';
 import { scheduleConnectors } from '../registers/schedule.ts';
 import { pairwiseSubjects } from '../events/subjects.ts';
 import { ENDPOINT_SECRETS_SEALED } from '../events/endpoint-secrets.ts';
+import { voucherPersonRoutes } from '../vouchers/person-routes.ts';
+import { confirmDueDeliveries, endExpiredVouchers } from '../vouchers/end-vouchers.ts';
 import { registerFactCatalogueRoutes, registerFactPersonRoutes, registerFactServiceRoutes } from '../register-facts/routes.ts';
 import { expireRequests } from '../register-facts/expire-requests.ts';
 import { expirePending } from '../ledger/expire-pending.ts';
@@ -101,6 +103,8 @@ export interface ServerOptions {
   resealIntervalMs?: number;
   /** How often pending ledger transfers past their timeout are voided, in ms (default 10 s; 0 never: tests call expirePending). */
   ledgerExpiryIntervalMs?: number;
+  /** How often deliveries past their confirmation time are confirmed and vouchers past their validity ended, in ms (default a minute; 0 never: tests call the jobs). */
+  voucherJobsIntervalMs?: number;
   /**
    * How often service events older than AURORA_EVENT_RETENTION_DAYS are deleted, in ms (default
    * AURORA_RETENTION_INTERVAL_SECONDS, 6 h; first a minute after start; 0 never).
@@ -233,6 +237,25 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       expireOrders(options.database.db).then(
         (n) => n > 0 && app.log.info({ expired: n }, 'voucher orders whose booking expired'),
         (error: unknown) => app.log.warn({ err: error }, 'expiring voucher orders failed'),
+      ),
+  });
+  // Deliveries nobody confirmed in time are confirmed; vouchers past their validity end and return their value; once per network.
+  scheduleJob(app, options.database.db, {
+    name: 'voucher-auto-confirm',
+    everyMs: options.voucherJobsIntervalMs ?? 60_000,
+    run: () =>
+      confirmDueDeliveries(options.database.db).then(
+        (n) => n > 0 && app.log.info({ confirmed: n }, 'confirmed voucher deliveries past their confirmation time'),
+        (error: unknown) => app.log.warn({ err: error }, 'confirming voucher deliveries failed'),
+      ),
+  });
+  scheduleJob(app, options.database.db, {
+    name: 'voucher-end',
+    everyMs: options.voucherJobsIntervalMs ?? 60_000,
+    run: () =>
+      endExpiredVouchers(options.database.db).then(
+        (n) => n > 0 && app.log.info({ ended: n }, 'ended vouchers past their validity and returned their value to the budgets'),
+        (error: unknown) => app.log.warn({ err: error }, 'ending vouchers past their validity failed'),
       ),
   });
   scheduleJob(app, options.database.db, {
@@ -382,6 +405,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(eventTypeRoutes);
   await app.register(voucherRoutes);
   await app.register(questionnaireRunRoutes);
+  await app.register(voucherPersonRoutes);
   await app.register(personEventRoutes);
   await app.register(registerFactCatalogueRoutes);
   await app.register(registerFactServiceRoutes);

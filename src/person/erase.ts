@@ -5,6 +5,7 @@ import { eraseAccountEvents } from '../events/erase-account-events.ts';
 import { eraseProfile } from '../profile/erase-profile.ts';
 import { forgetRegisterData } from '../registers/forget-account.ts';
 import { eraseAccountRequests } from '../register-facts/erase-account-requests.ts';
+import { returnAccountVouchers } from '../vouchers/end-vouchers.ts';
 import { appendConsentAudit } from '../transfers/audit-chain.ts';
 import { deleteAllChecks } from './checks.ts';
 import { lockPerson } from './person-key.ts';
@@ -13,7 +14,7 @@ import { lockPerson } from './person-key.ts';
  * Erases everything for the person: consents still waiting are withdrawn (their values deleted),
  * the list, the saved checks, the profile (its data key first: crypto-shredding), the account's life
  * events and its consents to them, its register fact requests (a fact approved and not yet collected
- * with them), the link to an account and the person's rate-limit entries are deleted. The consent records stay (the receiving
+ * with them), its vouchers' unused value (returned to the programmes' budgets), the link to an account and the person's rate-limit entries are deleted. The consent records stay (the receiving
  * service's and the audit log's), no longer linked to the person.
  */
 export async function erasePerson(db: Db, person: string) {
@@ -35,6 +36,8 @@ export async function erasePerson(db: Db, person: string) {
     // The income baseline a register connector keeps to tell a rise or a drop.
     if (account) await forgetRegisterData(tx, account.account_id);
     const factRequests = account ? await eraseAccountRequests(tx, account.account_id) : 0;
+    // Bookings not delivered are cancelled and the vouchers' unused value goes back to the programmes' budgets.
+    const vouchers = account ? await returnAccountVouchers(tx, account.account_id) : 0;
     const detached = await detachPerson(tx, person);
     await tx.deleteFrom('consent_rate_events').where('bucket', '=', `transfer-person:${person}`).execute();
     const summary = {
@@ -45,6 +48,7 @@ export async function erasePerson(db: Db, person: string) {
       life_events_deleted: events.events,
       event_consents_deleted: events.consents,
       register_fact_requests_deleted: factRequests,
+      vouchers_returned: vouchers,
     };
     // Erasing nothing (a key anyone can make) leaves no row behind: the audit log is kept for good.
     if (Object.values(summary).some((n) => n > 0) || detached)

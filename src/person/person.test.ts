@@ -346,7 +346,7 @@ for (const backend of testBackends()) {
       const bobBefore = json(await as(bob, 'GET', '/api/v1/my/consents')).consents.length;
       const r = await as(gina, 'DELETE', '/api/v1/my');
       assert.equal(r.statusCode, 200, r.body);
-      assert.deepEqual(json(r), { withdrawn: 1, consents_forgotten: 2, checks_deleted: 1, profile_attributes_deleted: 0, life_events_deleted: 0, event_consents_deleted: 0, register_fact_requests_deleted: 0 });
+      assert.deepEqual(json(r), { withdrawn: 1, consents_forgotten: 2, checks_deleted: 1, profile_attributes_deleted: 0, life_events_deleted: 0, event_consents_deleted: 0, register_fact_requests_deleted: 0, vouchers_returned: 0 });
       assert.match(json(await redeem(waiting.token)).type, /transfer-withdrawn$/);
       const rows = await db.selectFrom('consents').select(['id', 'status', 'payload']).where('id', 'in', [waiting.consent_id, used.consent_id]).orderBy('status').execute();
       assert.deepEqual(rows.map((x) => [x.status, x.payload]), [['used', null], ['withdrawn', null]]);
@@ -359,7 +359,7 @@ for (const backend of testBackends()) {
       }
       assert.deepEqual(json(await as(gina, 'GET', '/api/v1/my/consents')).consents, []);
       assert.equal(json(await as(bob, 'GET', '/api/v1/my/consents')).consents.length, bobBefore);
-      assert.deepEqual(json(await as(gina, 'DELETE', '/api/v1/my')), { withdrawn: 0, consents_forgotten: 0, checks_deleted: 0, profile_attributes_deleted: 0, life_events_deleted: 0, event_consents_deleted: 0, register_fact_requests_deleted: 0 }, 'erasing again finds nothing');
+      assert.deepEqual(json(await as(gina, 'DELETE', '/api/v1/my')), { withdrawn: 0, consents_forgotten: 0, checks_deleted: 0, profile_attributes_deleted: 0, life_events_deleted: 0, event_consents_deleted: 0, register_fact_requests_deleted: 0, vouchers_returned: 0 }, 'erasing again finds nothing');
     });
 
     test('random bodies to the person API with a good key: never a 5xx, every refusal problem JSON', async () => {

@@ -39,6 +39,7 @@ export const Erased = Type.Object({
   life_events_deleted: Type.Integer({ description: 'Life events of your account deleted (services already told keep what they received: ask them with "erase me everywhere")' }),
   event_consents_deleted: Type.Integer({ description: 'Your consents for services to hear of life events, deleted: nothing more is delivered' }),
   register_fact_requests_deleted: Type.Integer({ description: 'Services\' requests for your register facts, deleted: an approved fact not yet collected is never handed out' }),
+  vouchers_returned: Type.Integer({ description: 'Your service vouchers ended: bookings not delivered cancelled, the unused value returned to the programmes\' budgets' }),
 });
 
 /** The attribute registry in words. */

@@ -36,7 +36,8 @@ const actorOf = (scope: OrderScope): OrderActor => scope.kind;
  * (as if it did not exist), 403 for a move that is not the caller's to make, 409 for a move the
  * order's state does not allow. Making the move again once it is made (a retry after a lost answer,
  * another server's retry after a crash) answers the order as it is: the transfer ids follow from
- * the order and the move, so nothing moves twice.
+ * the order and the move, so nothing moves twice. Called with a transaction, it moves the order in
+ * that one (an account's erasure ends its vouchers' bookings in its own transaction).
  */
 export async function moveOrder(db: Db, input: MoveOrder): Promise<VoucherOrder> {
   const move = MOVES[input.move];

@@ -5,6 +5,7 @@ import type { DerivedClaims } from '../identity/accounts/derived-claims.ts';
 import { createNetworkAdmin } from '../staff/staff.ts';
 import { ConsoleUser, addService, approvedMember } from '../testing/console.ts';
 import { REDEMPTION_CODE_MINUTES, newRedemptionCode, redemptionCodeHash } from './redemption-code.ts';
+import { CITIZEN_CLIENT_ID } from '../identity/citizen-client.ts';
 import type { ProgrammeInput } from './schemas.ts';
 
 /**
@@ -81,7 +82,8 @@ export async function voucherWorld(app: FastifyInstance, db: Db, options: { prog
 
 /** A person as the network knows them: an identity account (a random id) with the derived claims they share. */
 export async function personAccount(db: Db, claims: DerivedClaims = { municipality_code: '491', age_band: '65+', adult: true }): Promise<string> {
-  const id = randomUUID();
+  // As identity accounts are made (16 random bytes in base64url), not a UUID: a column typed for UUIDs would fail here as in use.
+  const id = randomBytes(16).toString('base64url');
   await db.insertInto('identity_accounts').values({ id, identity_key: randomBytes(32).toString('base64url'), shared_claims: JSON.stringify(claims) }).execute();
   return id;
 }
@@ -100,4 +102,32 @@ export async function addBankAccount(db: Db, memberId: string, account: { holder
     .values({ member_id: memberId, holder: account.holder, iban: account.iban, bic: account.bic ?? null, updated_by: 'test' })
     .onConflict((c) => c.column('member_id').doUpdateSet({ holder: account.holder, iban: account.iban, bic: account.bic ?? null }))
     .execute();
+}
+
+/** A service location with coordinates for a service (the wallet's map): Mikkeli's centre unless told. */
+export async function addPlace(db: Db, serviceId: string, place: { latitude?: number; longitude?: number; street?: string } = {}): Promise<string> {
+  const id = randomUUID();
+  const address = { type: 'Visiting', street: { fi: place.street ?? 'Porrassalmenkatu 1' }, streetNumber: null, postalCode: '50100', postOffice: { fi: 'Mikkeli' }, municipality: '491', latitude: place.latitude ?? 61.6886, longitude: place.longitude ?? 27.2723, additionalInformation: {} };
+  await db
+    .insertInto('service_channels')
+    .values({ id, source: 'test', source_id: null, type: 'ServiceLocation', organization_id: null, name: JSON.stringify({ fi: 'Toimipiste', sv: 'Verksamhetsställe', en: 'Office' }), summary: '{}', description: '{}', languages: [], municipalities: [], areas: '[]', web_pages: '[]', phones: '[]', emails: '[]', addresses: JSON.stringify([address]), service_hours: '[]', area_type: null, publishing_status: null, modified: null, content_hash: 'x' })
+    .execute();
+  await db.insertInto('service_channel_links').values({ service_id: serviceId, channel_id: id, asserted_by: 'service', channel_name: null, description: '{}' }).execute();
+  return id;
+}
+
+/**
+ * An access token of the citizen app for an account, as its login would give (a grant of openid to
+ * the app, and a token of it), made straight through the provider's models: for tests with more
+ * people than the test eID has. Kept in the database, so every server on it accepts the token.
+ */
+export async function citizenAccessToken(app: FastifyInstance, accountId: string): Promise<string> {
+  // oidc-provider's types here leave out the token's constructor (as token-exchange.ts does).
+  const provider = app.aurora.identity.provider as unknown as { Grant: typeof app.aurora.identity.provider.Grant; Client: typeof app.aurora.identity.provider.Client; AccessToken: new (properties: Record<string, unknown>) => { save(): Promise<string> } };
+  const grant = new provider.Grant({ accountId, clientId: CITIZEN_CLIENT_ID });
+  grant.addOIDCScope('openid');
+  const grantId = await grant.save();
+  const client = await provider.Client.find(CITIZEN_CLIENT_ID);
+  const token = new provider.AccessToken({ accountId, client: client!, grantId, scope: 'openid', gty: 'authorization_code' });
+  return token.save();
 }

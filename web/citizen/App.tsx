@@ -14,6 +14,7 @@ const ServicePage = lazy(() => import('./views/Service.tsx'));
 const TransferPage = lazy(() => import('./views/Transfer.tsx'));
 const MyPage = lazy(() => import('./views/My.tsx'));
 const LoginCallback = lazy(() => import('./views/LoginCallback.tsx'));
+const VouchersPage = lazy(() => import('./views/Vouchers.tsx'));
 
 function route(path: string): { key: string; view: ReactNode } {
   const service = /^\/services\/([0-9a-fA-F-]{36})(\/transfer)?\/?$/.exec(path);
@@ -29,6 +30,8 @@ function route(path: string): { key: string; view: ReactNode } {
       return { key: 'find', view: <FindPage /> };
     case '/my':
       return { key: 'my', view: <MyPage /> };
+    case '/vouchers':
+      return { key: 'vouchers', view: <VouchersPage /> };
     case '/login/callback':
       return { key: 'login', view: <LoginCallback /> };
     default:
@@ -52,6 +55,7 @@ const NAV = [
   { to: '/', key: 'home', match: (p: string) => p === '/' },
   { to: '/check', key: 'check', match: (p: string) => p.startsWith('/check') },
   { to: '/find', key: 'find', match: (p: string) => p.startsWith('/find') || p.startsWith('/services') },
+  { to: '/vouchers', key: 'vouchers', match: (p: string) => p.startsWith('/vouchers') },
   { to: '/my', key: 'my', match: (p: string) => p.startsWith('/my') },
 ] as const;
 

@@ -24,14 +24,18 @@ interface Pending {
   back: string;
 }
 
-/** Sends the browser to the network's login page. */
-export async function startLogin(language: string, back = '/my') {
+/**
+ * Sends the browser to the network's login page. `share`: derived claims (age_band, adult,
+ * municipality_code) to ask the person to share, on the consent page, for a check that needs them
+ * (a voucher programme's eligibility); the app asks for nothing more otherwise.
+ */
+export async function startLogin(language: string, back = '/my', share: readonly string[] = []) {
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
   const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
   const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
   sessionStorage.setItem(PENDING, JSON.stringify({ state, verifier, back } satisfies Pending));
   const url = new URL('/oidc/auth', window.location.origin);
-  const params = { client_id: CLIENT_ID, redirect_uri: redirectUri(), response_type: 'code', scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256', state, ui_locales: language };
+  const params = { client_id: CLIENT_ID, redirect_uri: redirectUri(), response_type: 'code', scope: ['openid', ...share].join(' '), code_challenge: challenge, code_challenge_method: 'S256', state, ui_locales: language };
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   window.location.assign(url.href);
 }

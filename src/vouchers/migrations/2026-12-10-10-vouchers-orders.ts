@@ -6,8 +6,8 @@ import { sql, type Kysely } from 'kysely';
  * that carry it. What is kept here is what the ledger does not know: whose a voucher is, how many
  * units of service it still holds, where an order is in its life and who moved it there.
  *
- * - vouchers: one per issue to a person (an identity account: a random id, never an identity
- *   code), with its own wallet account in the ledger that the issue funded from the budget.
+ * - vouchers: one per issue to a person (an identity account: identity_accounts.id, random text,
+ *   never an identity code; no foreign key, as the account's erasure ends its vouchers first), with its own wallet account in the ledger that the issue funded from the budget.
  * - voucher_issue_counts: vouchers issued per programme, person and period, so that the
  *   per-person limit is kept by one conditional upsert under the row's lock, also when two
  *   servers issue at once.
@@ -30,7 +30,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     create table vouchers (
       id uuid primary key,
       programme_id uuid not null references voucher_programmes (id),
-      account_id uuid not null,
+      account_id text not null check (length(account_id) between 1 and 200),
       status text not null default 'active' check (status in ('active', 'expired', 'returned')),
       units integer not null check (units > 0),
       value_cents bigint not null check (value_cents > 0),
@@ -48,7 +48,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create table voucher_issue_counts (
       programme_id uuid not null references voucher_programmes (id),
-      account_id uuid not null,
+      account_id text not null,
       period text not null check (length(period) between 1 and 20),
       issued integer not null check (issued >= 0),
       primary key (programme_id, account_id, period)
