@@ -62,8 +62,12 @@ const SPOKEN_FINNISH = new Map<string, string>(
   Object.entries({
     haluun: 'haluan', haluut: 'haluat', haluis: 'haluaisi', haluisin: 'haluaisin', haluisko: 'haluaisiko',
     tarviin: 'tarvitsen', tarvii: 'tarvitsee', tarvis: 'tarvitsisi', tarttis: 'tarvitsisi', tarviis: 'tarvitsisi', tarvisin: 'tarvitsisin',
+    // "tappo itsensä" is tappoi: the noun tappo (manslaughter) is rarer in a question than the spoken past tense.
+    tappo: 'tappoi',
     tiiä: 'tiedä', tiiän: 'tiedän', tiijä: 'tiedä', tiedä: 'tiedä', tehä: 'tehdä', nähä: 'nähdä', mennä: 'mennä',
     meen: 'menen', tuun: 'tulen', tuu: 'tule', meet: 'menet', tuut: 'tulet', pääsis: 'pääsisi', saisin: 'saisin',
+    uus: 'uusi', uuen: 'uuden', uudet: 'uudet', uuet: 'uudet', kans: 'kanssa', tarttee: 'tarvitsee', tartten: 'tarvitsen', tartteis: 'tarvitsisi',
+    itelle: 'itselle', iteltä: 'itseltä', itestä: 'itsestä', itteltä: 'itseltä', ittestä: 'itsestä',
     itte: 'itse', ite: 'itse', itteeni: 'itseeni', itteäni: 'itseäni', ittensä: 'itsensä', itteni: 'itseni', ittelle: 'itselle', ittelleni: 'itselleni',
     semmonen: 'sellainen', semmosta: 'sellaista', tommonen: 'tuollainen', jonkinlainen: 'jonkinlainen',
     hirveen: 'hirveän', kauheen: 'kauhean', oikeen: 'oikein', vähä: 'vähän', yhtää: 'yhtään', mitää: 'mitään', mikää: 'mikään', kukaa: 'kukaan', ketää: 'ketään', missää: 'missään', mistää: 'mistään', mihinkää: 'mihinkään', koskaa: 'koskaan', ikinä: 'ikinä',
@@ -86,6 +90,8 @@ function spokenCandidates(word: string): string[] {
   if (last === 's' || /[aeiouyäö]$/.test(word)) out.push(`${word}i`); // hylkäs → hylkäsi, kaatu → kaatui
   if (last === 'l') out.push(`${word}l${a}`); // tääl → täällä
   if (/tt[aeiouyäö]/.test(word)) out.push(word.replace(/tt(?=[aeiouyäö])/, 'ts')); // itteensä → itseensä
+  // A diphthong spoken short before t: alottaa → aloittaa, alotin → aloitin, lopettanu → lopettanut.
+  for (const m of word.matchAll(/[aouäöy](?=tt?[aeiouyäö])/g)) out.push(`${word.slice(0, m.index + 1)}i${word.slice(m.index + 1)}`);
   return out;
 }
 
