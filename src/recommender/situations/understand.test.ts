@@ -213,6 +213,14 @@ test('spoken Finnish is read as written: dropped endings, spoken forms, words th
   assert.equal(analyseSpokenFinnish('xqzt'), null);
 });
 
+test('a base form is not also another word with a clitic: eating is not cancer', (t) => {
+  if (!analyseFinnish('syöpä')) return t.skip('needs Voikko');
+  assert.deepEqual(analyseFinnish('syöpä')?.lemmas, ['syöpä']);
+  assert.ok(analyseFinnish('usko')?.lemmas.includes('uskoa'), 'usko is also uskoa: "us" is no word');
+  assert.ok(analyseFinnish('lapsikin')?.lemmas.includes('lapsi'));
+  for (const text of ['tyttö ei syö', 'en oo syöny kunnolla']) assert.ok(!ids(text, 'fi').includes('serious-illness'), text);
+});
+
 test('a passive past participle is its verb: "on yritetty" is trying as "yritämme" is', (t) => {
   if (!analyseFinnish('yritetty')) return t.skip('needs Voikko');
   for (const [participle, verb] of [

@@ -48,9 +48,27 @@ export function tokenize(text: string): string[] {
 
 /** The Finnish analysis of one word form: lexicon, then Voikko, then null. */
 export function analyseFinnish(word: string): FinnishAnalysis | null {
+  const analysis = analyseAsWritten(word);
+  return analysis && withoutCliticReadings(word, analysis);
+}
+
+function analyseAsWritten(word: string): FinnishAnalysis | null {
   const known = lexicon.get(word);
-  if (known) return { lemmas: known[0], parts: known[1] };
-  return loadVoikko()?.analyze(word) ?? null;
+  return known ? { lemmas: known[0], parts: known[1] } : (loadVoikko()?.analyze(word) ?? null);
+}
+
+const CLITIC = /(?:pa|pä|han|hän|kin|kaan|kään|ko|kö)$/;
+/**
+ * A word that is a base form as written is not also another word with a clitic: "syöpä" is cancer,
+ * not "syö" + "-pä" (eat, then), which made "en oo syöny" (I haven't eaten) a cancer.
+ */
+function withoutCliticReadings(word: string, analysis: FinnishAnalysis): FinnishAnalysis {
+  if (analysis.lemmas.length < 2 || !analysis.lemmas.includes(word)) return analysis;
+  const match = CLITIC.exec(word);
+  if (!match) return analysis;
+  const hostLemmas = analyseAsWritten(word.slice(0, match.index))?.lemmas ?? [];
+  const lemmas = analysis.lemmas.filter((lemma) => lemma === word || !hostLemmas.includes(lemma));
+  return lemmas.length === analysis.lemmas.length ? analysis : { lemmas, parts: analysis.parts };
 }
 
 /**
