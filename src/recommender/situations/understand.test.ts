@@ -225,7 +225,7 @@ test('a passive past participle is its verb: "on yritetty" is trying as "yritäm
   if (!analyseFinnish('yritetty')) return t.skip('needs Voikko');
   for (const [participle, verb] of [
     ['yritetty', 'yrittää'], ['menetetty', 'menettää'], ['maksettu', 'maksaa'], ['irtisanottu', 'irtisanoa'],
-    ['kiusattu', 'kiusata'], ['tehty', 'tehdä'], ['haettu', 'hakea'], ['hoidettu', 'hoitaa'],
+    ['kiusattu', 'kiusata'], ['tehty', 'tehdä'], ['haettu', 'hakea'], ['hoidettu', 'hoitaa'], ['nukuttu', 'nukkua'], ['tapettu', 'tappaa'],
   ] as const)
     assert.equal(participleVerb(participle), verb, participle);
   assert.equal(participleVerb('pelannut'), 'pelata');

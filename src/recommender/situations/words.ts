@@ -268,6 +268,8 @@ function passiveParticipleVerb(lemma: string, a: string): string | null {
     `${base}d${a}`, // tehdä
     `${short}ke${a}`, // hakea
     `${short.replace(/d$/, 't')}${a}${a}`, // hoitaa
+    `${base.replace(/(?<=[aeiouyäö])([kpt])(?=[aeiouyäö]$)/, '$1$1')}${a}`, // nukuttu → nukkua
+    `${short.replace(/(?<=[aeiouyäö])([kpt])$/, '$1$1')}${a}${a}`, // tapettu → tappaa
   ];
   for (const candidate of candidates) if (candidate.length >= 4 && analyseFinnish(candidate)?.lemmas.includes(candidate)) return candidate;
   return null;
