@@ -206,6 +206,7 @@ test('spoken Finnish is read as written: dropped endings, spoken forms, words th
     ['masentunu', 'masentunut'], ['hylkäs', 'hylätä'], ['tiiä', 'tietää'], ['haluun', 'haluta'], ['työttömäks', 'työtön'],
     ['hakemuksii', 'hakemus'], ['vaikee', 'vaikea'], ['vaikeeta', 'vaikea'], ['kaatu', 'kaatua'], ['tarviin', 'tarvita'],
     ['alottaa', 'aloittaa'], ['alotin', 'aloittaa'], ['tappo', 'tappaa'], ['uus', 'uusi'], ['itelle', 'itse'], ['tarttee', 'tarvita'],
+    ['tyttöö', 'tyttö'], ['kouluu', 'koulu'], ['millanen', 'millainen'],
   ] as const)
     assert.ok(analyseSpokenFinnish(spoken)?.lemmas.includes(lemma), `${spoken}: ${analyseSpokenFinnish(spoken)?.lemmas}`);
   // A written word is taken as it is: "kuule" is kuulla, not a spoken form of something else.

@@ -84,6 +84,7 @@ const SPOKEN_FINNISH = new Map<string, string>(
     tappo: 'tappoi',
     tiiä: 'tiedä', tiiän: 'tiedän', tiijä: 'tiedä', tiedä: 'tiedä', tehä: 'tehdä', nähä: 'nähdä', mennä: 'mennä',
     meen: 'menen', tuun: 'tulen', tuu: 'tule', meet: 'menet', tuut: 'tulet', pääsis: 'pääsisi', saisin: 'saisin',
+    kaa: 'kanssa', ens: 'ensi', millanen: 'millainen', millon: 'milloin', tän: 'tämän', ton: 'tuon',
     uus: 'uusi', uuen: 'uuden', uudet: 'uudet', uuet: 'uudet', kans: 'kanssa', tarttee: 'tarvitsee', tartten: 'tarvitsen', tartteis: 'tarvitsisi',
     itelle: 'itselle', iteltä: 'itseltä', itestä: 'itsestä', itteltä: 'itseltä', ittestä: 'itsestä',
     itte: 'itse', ite: 'itse', itteeni: 'itseeni', itteäni: 'itseäni', ittensä: 'itsensä', itteni: 'itseni', ittelle: 'itselle', ittelleni: 'itselleni',
@@ -102,6 +103,7 @@ function spokenCandidates(word: string): string[] {
   if (/[nlrst][uy]$/.test(word)) out.push(`${word}t`); // masentunu → masentunut, päässy → päässyt
   if (/ii$/.test(word)) out.push(`${word.slice(0, -1)}${a}`); // hakemuksii → hakemuksia
   if (/ee$/.test(word)) out.push(`${word.slice(0, -1)}${a}`); // vaikee → vaikea
+  if (/(oo|öö|uu|yy)$/.test(word)) out.push(`${word.slice(0, -1)}${a}`); // tyttöö → tyttöä, viikkoo → viikkoa
   if (/een$/.test(word)) out.push(`${word.slice(0, -2)}${a}n`); // vaikeen → vaikean
   if (/eet[aä]$/.test(word)) out.push(`${word.slice(0, -3)}${a}${a}`); // vaikeeta → vaikeaa, hirveetä → hirveää
   if (/(aa|ää|ee|ii|oo|uu|yy)$/.test(word)) out.push(`${word}n`); // mihinkää → mihinkään
