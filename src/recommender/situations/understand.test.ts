@@ -6,7 +6,7 @@ import { BLIND, COLLOQUIAL, COLLOQUIAL_OUT_OF_DOMAIN, COMBINED, DEVELOPMENT, FRE
 import { analyseFinnish, analyseSpokenFinnish, tokenize } from '../text/analyzer.ts';
 import { loadSituationModel } from './model.ts';
 import { shippedSituationMatcher, SituationMatcher, THRESHOLD } from './understand.ts';
-import { editDistance, fold, participleVerb } from './words.ts';
+import { editDistance, fold, participleVerb, wordKeys } from './words.ts';
 
 const matcher = shippedSituationMatcher();
 const model = matcher.model;
@@ -212,6 +212,14 @@ test('spoken Finnish is read as written: dropped endings, spoken forms, words th
   // A written word is taken as it is: "kuule" is kuulla, not a spoken form of something else.
   assert.deepEqual(analyseSpokenFinnish('vuokra'), analyseFinnish('vuokra'));
   assert.equal(analyseSpokenFinnish('xqzt'), null);
+});
+
+test('a colloquial word counts as its standard one: a firma is a business', (t) => {
+  if (!analyseFinnish('firman')) return t.skip('needs Voikko');
+  assert.ok(ids('perustan firman', 'fi').includes('starting-business'));
+  const keys = wordKeys('fi', 'firman')!;
+  assert.equal(keys.get('l:firma'), 1);
+  assert.ok((keys.get('l:yritys') ?? 0) > 0 && keys.get('l:yritys')! < 1, 'the standard word counts a little less');
 });
 
 test('a base form is not also another word with a clitic: eating is not cancer', (t) => {

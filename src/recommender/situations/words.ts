@@ -1,5 +1,5 @@
 import type { Language } from '../../catalogue/model.ts';
-import { analyseSpokenFinnish as analyseFinnish, glossaryEntry, stem, tokenize } from '../text/analyzer.ts';
+import { analyseSpokenFinnish as analyseFinnish, glossaryEntry, standardFinnish, stem, tokenize } from '../text/analyzer.ts';
 
 /**
  * Words as the situation matcher sees them: each content word of a query or a phrasing becomes a
@@ -188,6 +188,18 @@ function computeKeys(language: Language, word: string): WordKeys | null {
       }
     }
     for (const part of analysis?.parts ?? []) if (part.length >= 3) put(`l:${part}`, QUALITY.part);
+    // A colloquial word is also its standard word ("firma" a yritys), as a translation is.
+    for (const lemma of analysis?.lemmas ?? []) {
+      const standard = standardFinnish(lemma);
+      if (standard) {
+        put(`l:${standard}`, QUALITY.translation);
+        put(`s:fi:${stem('fi', standard)}`, QUALITY.translation);
+      }
+    }
+    for (const part of analysis?.parts ?? []) {
+      const standard = standardFinnish(part);
+      if (standard) put(`l:${standard}`, QUALITY.part * QUALITY.translation);
+    }
   } else {
     // By the word itself, or by its stem where that is long enough not to be another word ("fara" is not "far").
     const stemmed = stem(language, word);

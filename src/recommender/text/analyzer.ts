@@ -93,6 +93,23 @@ const SPOKEN_FINNISH = new Map<string, string>(
   }),
 );
 
+/**
+ * Everyday Finnish words for which services and most phrasings use another: a colloquial base form →
+ * the standard one ("firma" is a yritys, "kämppä" an asunto, "duuni" työ). Only words the analyser
+ * knows as base forms; a word read this way also counts as its standard word, a little less.
+ */
+const COLLOQUIAL_FINNISH = new Map<string, string>(
+  Object.entries({
+    firma: 'yritys', kämppä: 'asunto', duuni: 'työ', mutsi: 'äiti', muksu: 'lapsi', kersa: 'lapsi', pomo: 'esimies',
+    vuokraisäntä: 'vuokranantaja', äijä: 'mies', ukko: 'mies', akka: 'vaimo', eukko: 'vaimo', sossu: 'sosiaalityö',
+  }),
+);
+
+/** The standard Finnish word for a colloquial base form ("firma" → yritys), or undefined. */
+export function standardFinnish(lemma: string): string | undefined {
+  return COLLOQUIAL_FINNISH.get(lemma);
+}
+
 const backVowel = /[aou]/;
 /** Written forms a spoken word may stand for, most likely first (used only when the word itself is unknown). */
 function spokenCandidates(word: string): string[] {
@@ -177,6 +194,7 @@ function finnishWordFeatures(word: string, keepStopwords: boolean, spoken: boole
   const analysis = spoken ? analyseSpokenFinnish(word) : analyseFinnish(word);
   if (analysis && analysis.lemmas.length) {
     for (const lemma of analysis.lemmas) if (keepStopwords || !stopwords.fi.has(lemma)) out.push([`fi:${lemma}`, WEIGHTS.lemma / analysis.lemmas.length]);
+    if (spoken) for (const lemma of analysis.lemmas) { const standard = standardFinnish(lemma); if (standard) out.push([`fi:${standard}`, WEIGHTS.translation / analysis.lemmas.length]); }
     for (const part of analysis.parts) out.push([`fi:${part}`, WEIGHTS.part]);
   } else out.push([`fi:${stemmers.fi.stem(word)}`, WEIGHTS.lemma]);
   const prefix = prefixOf(word);
