@@ -330,7 +330,8 @@ export const COMBINED: readonly [language: 'fi' | 'sv' | 'en', text: string, con
   ['fi', 'menetin työpaikkani enkä pysty maksamaan vuokraa', ['lost-job', 'cannot-pay-rent']],
   ['en', "I lost my job and can't pay rent", ['lost-job', 'cannot-pay-rent']],
   ['sv', 'jag har blivit arbetslös och har skulder', ['lost-job', 'debt-trouble']],
-  ['fi', 'mies lähti ja jäin yksin vauvan kanssa, rahat loppu', ['new-baby', 'low-income']],
+  // Left alone with a baby is a single parent's situation (a baby is a child, words.ts): the new baby is part of it.
+  ['fi', 'mies lähti ja jäin yksin vauvan kanssa, rahat loppu', ['single-parent', 'low-income']],
   ['en', 'my husband drinks and hits me', ['relative-substance-use', 'violence-at-home']],
 ];
 

@@ -1,5 +1,5 @@
 import type { Language } from '../../catalogue/model.ts';
-import { analyseSpokenFinnish as analyseFinnish, glossaryEntry, stem, tokenize } from '../text/analyzer.ts';
+import { analyseSpokenFinnish as analyseFinnish, glossaryEntry, standardFinnish, stem, tokenize } from '../text/analyzer.ts';
 
 /**
  * Words as the situation matcher sees them: each content word of a query or a phrasing becomes a
@@ -138,9 +138,9 @@ const RELATIVES: Record<Language, Set<string>> = {
  * alone with a child, not with "vaimo"), so "poika" meets "lapsi" but a wife or a mother does not.
  */
 const CHILDREN: Record<Language, Set<string>> = {
-  fi: words(`poika tytär lapsi teini`),
-  sv: words(`son dotter barn tonåring`),
-  en: words(`son daughter child kid kids children teenager teen`),
+  fi: words(`poika tytär lapsi teini vauva vastasyntynyt`),
+  sv: words(`son dotter barn tonåring bebis`),
+  en: words(`son daughter child kid kids children teenager teen baby`),
 };
 const relativeStems = { sv: new Set<string>(), en: new Set<string>() };
 const childStems = { sv: new Set<string>(), en: new Set<string>() };
@@ -188,6 +188,18 @@ function computeKeys(language: Language, word: string): WordKeys | null {
       }
     }
     for (const part of analysis?.parts ?? []) if (part.length >= 3) put(`l:${part}`, QUALITY.part);
+    // A colloquial word is also its standard word ("firma" a yritys), as a translation is.
+    for (const lemma of analysis?.lemmas ?? []) {
+      const standard = standardFinnish(lemma);
+      if (standard) {
+        put(`l:${standard}`, QUALITY.translation);
+        put(`s:fi:${stem('fi', standard)}`, QUALITY.translation);
+      }
+    }
+    for (const part of analysis?.parts ?? []) {
+      const standard = standardFinnish(part);
+      if (standard) put(`l:${standard}`, QUALITY.part * QUALITY.translation);
+    }
   } else {
     // By the word itself, or by its stem where that is long enough not to be another word ("fara" is not "far").
     const stemmed = stem(language, word);
@@ -220,10 +232,16 @@ const participleCache = new Map<string, string | null>();
  * "päässyt" → päästä, "tullut" → tulla, "puhunut" → puhua, "saanut" → saada), or null.
  */
 export function participleVerb(lemma: string): string | null {
-  if (!/(n|l|r|s)(ut|yt)$/.test(lemma)) return null;
+  const passive = /[th](tu|ty)$/.test(lemma);
+  if (!passive && !/(n|l|r|s)(ut|yt)$/.test(lemma)) return null;
   const cached = participleCache.get(lemma);
   if (cached !== undefined) return cached;
   const a = /[aou]/.test(lemma) ? 'a' : 'ä';
+  if (passive) {
+    const verb = passiveParticipleVerb(lemma, a);
+    participleCache.set(lemma, verb);
+    return verb;
+  }
   const base = lemma.slice(0, -3); // pelan, men, pääs, tul, puhu, saa, teh
   const consonant = lemma.at(-3);
   const candidates =
@@ -244,6 +262,29 @@ export function participleVerb(lemma: string): string | null {
   }
   participleCache.set(lemma, verb);
   return verb;
+}
+
+/**
+ * The verb of a Finnish passive past participle ("yritetty" → yrittää, "menetetty" → menettää,
+ * "maksettu" → maksaa, "irtisanottu" → irtisanoa, "kiusattu" → kiusata, "tehty" → tehdä, "haettu" → hakea): "on yritetty"
+ * and "yritämme" are the same doing. Candidates are tried against the analyser; null when none is a verb.
+ */
+function passiveParticipleVerb(lemma: string, a: string): string | null {
+  const base = lemma.endsWith('htu') || lemma.endsWith('hty') ? lemma.slice(0, -2) : lemma.slice(0, -3); // yrite, menete, makse, irtisano, kiusa, teh, hae, hoide
+  const short = base.slice(0, -1); // yrit, menet, maks, irtisan, te, ha, hoid
+  const candidates = [
+    `${short}t${a}${a}`, // yrittää, menettää
+    `${short}${a}${a}`, // maksaa
+    `${base}${a}`, // irtisanoa
+    `${base}t${a}`, // kiusata
+    `${base}d${a}`, // tehdä
+    `${short}ke${a}`, // hakea
+    `${short.replace(/d$/, 't')}${a}${a}`, // hoitaa
+    `${base.replace(/(?<=[aeiouyäö])([kpt])(?=[aeiouyäö]$)/, '$1$1')}${a}`, // nukuttu → nukkua
+    `${short.replace(/(?<=[aeiouyäö])([kpt])$/, '$1$1')}${a}${a}`, // tapettu → tappaa
+  ];
+  for (const candidate of candidates) if (candidate.length >= 4 && analyseFinnish(candidate)?.lemmas.includes(candidate)) return candidate;
+  return null;
 }
 
 /** The words of a text that can carry meaning, lower case, in order (repeats removed). */

@@ -48,9 +48,27 @@ export function tokenize(text: string): string[] {
 
 /** The Finnish analysis of one word form: lexicon, then Voikko, then null. */
 export function analyseFinnish(word: string): FinnishAnalysis | null {
+  const analysis = analyseAsWritten(word);
+  return analysis && withoutCliticReadings(word, analysis);
+}
+
+function analyseAsWritten(word: string): FinnishAnalysis | null {
   const known = lexicon.get(word);
-  if (known) return { lemmas: known[0], parts: known[1] };
-  return loadVoikko()?.analyze(word) ?? null;
+  return known ? { lemmas: known[0], parts: known[1] } : (loadVoikko()?.analyze(word) ?? null);
+}
+
+const CLITIC = /(?:pa|pä|han|hän|kin|kaan|kään|ko|kö)$/;
+/**
+ * A word that is a base form as written is not also another word with a clitic: "syöpä" is cancer,
+ * not "syö" + "-pä" (eat, then), which made "en oo syöny" (I haven't eaten) a cancer.
+ */
+function withoutCliticReadings(word: string, analysis: FinnishAnalysis): FinnishAnalysis {
+  if (analysis.lemmas.length < 2 || !analysis.lemmas.includes(word)) return analysis;
+  const match = CLITIC.exec(word);
+  if (!match) return analysis;
+  const hostLemmas = analyseAsWritten(word.slice(0, match.index))?.lemmas ?? [];
+  const lemmas = analysis.lemmas.filter((lemma) => lemma === word || !hostLemmas.includes(lemma));
+  return lemmas.length === analysis.lemmas.length ? analysis : { lemmas, parts: analysis.parts };
 }
 
 /**
@@ -62,13 +80,35 @@ const SPOKEN_FINNISH = new Map<string, string>(
   Object.entries({
     haluun: 'haluan', haluut: 'haluat', haluis: 'haluaisi', haluisin: 'haluaisin', haluisko: 'haluaisiko',
     tarviin: 'tarvitsen', tarvii: 'tarvitsee', tarvis: 'tarvitsisi', tarttis: 'tarvitsisi', tarviis: 'tarvitsisi', tarvisin: 'tarvitsisin',
+    // "tappo itsensä" is tappoi: the noun tappo (manslaughter) is rarer in a question than the spoken past tense.
+    tappo: 'tappoi',
     tiiä: 'tiedä', tiiän: 'tiedän', tiijä: 'tiedä', tiedä: 'tiedä', tehä: 'tehdä', nähä: 'nähdä', mennä: 'mennä',
     meen: 'menen', tuun: 'tulen', tuu: 'tule', meet: 'menet', tuut: 'tulet', pääsis: 'pääsisi', saisin: 'saisin',
+    kaa: 'kanssa', ens: 'ensi', millanen: 'millainen', millon: 'milloin', tän: 'tämän', ton: 'tuon',
+    uus: 'uusi', uuen: 'uuden', uudet: 'uudet', uuet: 'uudet', kans: 'kanssa', tarttee: 'tarvitsee', tartten: 'tarvitsen', tartteis: 'tarvitsisi',
+    itelle: 'itselle', iteltä: 'itseltä', itestä: 'itsestä', itteltä: 'itseltä', ittestä: 'itsestä',
     itte: 'itse', ite: 'itse', itteeni: 'itseeni', itteäni: 'itseäni', ittensä: 'itsensä', itteni: 'itseni', ittelle: 'itselle', ittelleni: 'itselleni',
     semmonen: 'sellainen', semmosta: 'sellaista', tommonen: 'tuollainen', jonkinlainen: 'jonkinlainen',
     hirveen: 'hirveän', kauheen: 'kauhean', oikeen: 'oikein', vähä: 'vähän', yhtää: 'yhtään', mitää: 'mitään', mikää: 'mikään', kukaa: 'kukaan', ketää: 'ketään', missää: 'missään', mistää: 'mistään', mihinkää: 'mihinkään', koskaa: 'koskaan', ikinä: 'ikinä',
   }),
 );
+
+/**
+ * Everyday Finnish words for which services and most phrasings use another: a colloquial base form →
+ * the standard one ("firma" is a yritys, "kämppä" an asunto, "duuni" työ). Only words the analyser
+ * knows as base forms; a word read this way also counts as its standard word, a little less.
+ */
+const COLLOQUIAL_FINNISH = new Map<string, string>(
+  Object.entries({
+    firma: 'yritys', kämppä: 'asunto', duuni: 'työ', mutsi: 'äiti', muksu: 'lapsi', kersa: 'lapsi', pomo: 'esimies',
+    vuokraisäntä: 'vuokranantaja', äijä: 'mies', ukko: 'mies', akka: 'vaimo', eukko: 'vaimo', sossu: 'sosiaalityö',
+  }),
+);
+
+/** The standard Finnish word for a colloquial base form ("firma" → yritys), or undefined. */
+export function standardFinnish(lemma: string): string | undefined {
+  return COLLOQUIAL_FINNISH.get(lemma);
+}
 
 const backVowel = /[aou]/;
 /** Written forms a spoken word may stand for, most likely first (used only when the word itself is unknown). */
@@ -80,12 +120,15 @@ function spokenCandidates(word: string): string[] {
   if (/[nlrst][uy]$/.test(word)) out.push(`${word}t`); // masentunu → masentunut, päässy → päässyt
   if (/ii$/.test(word)) out.push(`${word.slice(0, -1)}${a}`); // hakemuksii → hakemuksia
   if (/ee$/.test(word)) out.push(`${word.slice(0, -1)}${a}`); // vaikee → vaikea
+  if (/(oo|öö|uu|yy)$/.test(word)) out.push(`${word.slice(0, -1)}${a}`); // tyttöö → tyttöä, viikkoo → viikkoa
   if (/een$/.test(word)) out.push(`${word.slice(0, -2)}${a}n`); // vaikeen → vaikean
   if (/eet[aä]$/.test(word)) out.push(`${word.slice(0, -3)}${a}${a}`); // vaikeeta → vaikeaa, hirveetä → hirveää
   if (/(aa|ää|ee|ii|oo|uu|yy)$/.test(word)) out.push(`${word}n`); // mihinkää → mihinkään
   if (last === 's' || /[aeiouyäö]$/.test(word)) out.push(`${word}i`); // hylkäs → hylkäsi, kaatu → kaatui
   if (last === 'l') out.push(`${word}l${a}`); // tääl → täällä
   if (/tt[aeiouyäö]/.test(word)) out.push(word.replace(/tt(?=[aeiouyäö])/, 'ts')); // itteensä → itseensä
+  // A diphthong spoken short before t: alottaa → aloittaa, alotin → aloitin, lopettanu → lopettanut.
+  for (const m of word.matchAll(/[aouäöy](?=tt?[aeiouyäö])/g)) out.push(`${word.slice(0, m.index + 1)}i${word.slice(m.index + 1)}`);
   return out;
 }
 
@@ -151,6 +194,7 @@ function finnishWordFeatures(word: string, keepStopwords: boolean, spoken: boole
   const analysis = spoken ? analyseSpokenFinnish(word) : analyseFinnish(word);
   if (analysis && analysis.lemmas.length) {
     for (const lemma of analysis.lemmas) if (keepStopwords || !stopwords.fi.has(lemma)) out.push([`fi:${lemma}`, WEIGHTS.lemma / analysis.lemmas.length]);
+    if (spoken) for (const lemma of analysis.lemmas) { const standard = standardFinnish(lemma); if (standard) out.push([`fi:${standard}`, WEIGHTS.translation / analysis.lemmas.length]); }
     for (const part of analysis.parts) out.push([`fi:${part}`, WEIGHTS.part]);
   } else out.push([`fi:${stemmers.fi.stem(word)}`, WEIGHTS.lemma]);
   const prefix = prefixOf(word);
