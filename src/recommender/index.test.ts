@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { compileFilter } from '../catalogue/filter-predicate.ts';
 import { ServiceIndex } from './index.ts';
 import { serviceRow } from './pipeline/fixtures.ts';
 import type { Features } from './text/analyzer.ts';
@@ -73,6 +74,39 @@ test('phraseScores passes over only the services that could never cover enough o
         for (let d = 0; d < expected.length; d++) assert.ok(Math.abs(actual[d]! - expected[d]!) <= 1e-9 * Math.max(1, expected[d]!), `service ${d}: ${actual[d]} != ${expected[d]}`);
       },
     ),
+    { numRuns: 300 },
+  );
+});
+
+test('acceptor accepts by document number exactly the services compileFilter accepts, through updates and removals', () => {
+  const municipalities = ['091', '049', '491', '853', '179'];
+  const service = fc.record({
+    nationwide: fc.boolean(),
+    municipalities: fc.subarray(municipalities, { maxLength: 3 }),
+    classes: fc.subarray(['P1', 'P6.1', 'P10.2'], { maxLength: 2 }),
+    funding: fc.constantFrom(null, 'PubliclyFunded', 'MarketFunded'),
+  });
+  const filters = fc.record(
+    {
+      municipality_codes: fc.subarray([...municipalities, '999'], { maxLength: 3 }),
+      region_codes: fc.subarray(['01', '10', '02'], { maxLength: 2 }),
+      include_national_services: fc.boolean(),
+      only_national_services: fc.boolean(),
+      service_classes: fc.subarray(['P1', 'P6.1', 'P10.2'], { maxLength: 2 }),
+      funding_type: fc.subarray(['PubliclyFunded', 'MarketFunded'], { maxLength: 1 }),
+    },
+    { requiredKeys: [] },
+  );
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat(29), service), { minLength: 1, maxLength: 60 }), fc.array(fc.nat(29), { maxLength: 8 }), filters, (upserts, removed, f) => {
+      const index = new ServiceIndex();
+      for (const [i, s] of upserts)
+        index.upsert({ ...row(i, ['asunto']), nationwide: s.nationwide, municipalities: s.municipalities, service_class_filter: s.classes, funding_type: s.funding });
+      for (const i of removed) index.remove(row(i, []).id);
+      const accept = compileFilter(f);
+      const acceptDoc = index.acceptor(f);
+      for (const [d, entry] of index.docs.entries()) assert.equal(acceptDoc(d), entry !== undefined && accept(entry), `service ${d} with ${JSON.stringify(f)}`);
+    }),
     { numRuns: 300 },
   );
 });

@@ -106,12 +106,14 @@ export class Recommender {
     for (const meter of Object.keys(request.meters ?? {}) as Meter[]) if (needOf(request.meters![meter]!) > 0) meterNeeds[meter] = needOf(request.meters![meter]!);
     const learning = this.learning;
     const accept = compileFilter(request.filters ?? {});
+    const acceptDoc = this.index.acceptor(request.filters ?? {});
     const ranked = () =>
       rank({
         docs: this.index.docs,
         needs,
         fits: needs.map((need) => this.#fits.fitOf(need, textWords)),
         accept,
+        acceptDoc,
         asker: understanding.asker,
         age: understanding.age,
         feedback: learning ? (service) => learning.adjustment(service.id, meterNeeds) : undefined,

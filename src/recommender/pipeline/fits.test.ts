@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ServiceIndex } from '../index.ts';
 import { shippedSituationMatcher } from '../situations/understand.ts';
-import { FitCache } from './fits.ts';
+import fc from 'fast-check';
+import { FitCache, phraseWords, saturate, servicesByFit } from './fits.ts';
 import { serviceRow } from './fixtures.ts';
 
 
@@ -53,4 +54,28 @@ test('after a change, the fits computed before it serve until the background ref
   // Without a refresh under way, a change is seen at once.
   index.upsert(serviceRow(2, 'Kohtaamispaikka', 'Avoin kohtaamispaikka yksinäisille.'));
   assert.ok(fits.conceptFit(loneliness)[2]! > 0);
+});
+
+test('the text fit, written only where the words reach, is the saturated phrase score of every service, request after request', () => {
+  const words = ['asunto', 'vuokra', 'tuki', 'työ', 'lapsi', 'perhe', 'velka', 'neuvonta'];
+  fc.assert(
+    fc.property(
+      fc.array(fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 40 }),
+      fc.array(fc.array(fc.constantFrom(...words, 'tuntematon'), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }),
+      (services, queries) => {
+        const index = new ServiceIndex();
+        services.forEach((w, i) => index.upsert(serviceRow(i, w.slice(0, 2).join(' '), w.slice(2).join(' '))));
+        const fits = new FitCache(index, shippedSituationMatcher().model);
+        for (const query of queries) {
+          const phrase = phraseWords(query.join(' '), 'fi');
+          const fit = fits.fitOf({ key: 'text', source: 'text', weight: 1, lead: true }, { words: phrase });
+          const scores = index.phraseScores(phrase, 0.5);
+          assert.deepEqual([...fit], [...Float32Array.from(scores, saturate)]);
+          const expected = [...fit.keys()].filter((d) => fit[d]! >= 0.3).sort((a, b) => fit[b]! - fit[a]! || a - b);
+          assert.deepEqual([...servicesByFit(fit, 0.3)], expected);
+        }
+      },
+    ),
+    { numRuns: 100 },
+  );
 });

@@ -74,24 +74,35 @@ export class FitCache {
 
   #textScores = new Float64Array(0);
   #textFits = new Float32Array(0);
+  /** The services the last text fit gave a score: the only ones not 0 in the buffers. */
+  #textScored: number[] = [];
 
   /**
    * The fit of the text's own words, computed into buffers kept between requests: at 100,000
    * services, two fresh arrays a request were much of the garbage collector's work. Ranking is
    * synchronous, so one request uses them at a time; the fit returned is valid until the next call.
    * Each call returns a new view, so servicesByFit's order, kept per Fit object, is never another
-   * request's.
+   * request's. Only the services the words reach are written (and cleared again by the next call),
+   * and servicesByFit looks only at them: a request walks its words' postings, not every service.
    */
   #textFit(words: Features[]): Fit {
     const size = this.index.docs.length;
     if (this.#textScores.length < size) {
       this.#textScores = new Float64Array(Math.ceil(size * 1.25));
       this.#textFits = new Float32Array(this.#textScores.length);
+      this.#textScored = [];
     }
-    const scores = this.#textScores.subarray(0, size).fill(0);
-    this.index.phraseScores(words, TEXT_COVERAGE, scores);
+    const scores = this.#textScores;
     const fit = this.#textFits.subarray(0, size);
-    for (let d = 0; d < size; d++) fit[d] = saturate(scores[d]!);
+    for (const d of this.#textScored) {
+      scores[d] = 0;
+      this.#textFits[d] = 0;
+    }
+    const scored: number[] = [];
+    this.index.phraseScores(words, TEXT_COVERAGE, scores.subarray(0, size), scored);
+    for (const d of scored) fit[d] = saturate(scores[d]!);
+    this.#textScored = scored;
+    nonZero.set(fit, scored);
     return fit;
   }
 
@@ -225,6 +236,8 @@ export class FitCache {
 }
 
 const byFitCache = new WeakMap<Fit, { floor: number; docs: Int32Array }>();
+/** For a fit that is 0 but for a few services (the text's), those services: servicesByFit need not look at the rest. */
+const nonZero = new WeakMap<Fit, readonly number[]>();
 
 /**
  * The services whose fit reaches `floor`, best first (ties in index order); kept per fit, and a
@@ -234,11 +247,17 @@ const byFitCache = new WeakMap<Fit, { floor: number; docs: Int32Array }>();
 export function servicesByFit(fit: Fit, floor: number): Int32Array {
   const cached = byFitCache.get(fit);
   if (cached && cached.floor === floor) return cached.docs;
-  let n = 0;
-  for (let d = 0; d < fit.length; d++) if (fit[d]! >= floor) n++;
-  const docs = new Int32Array(n);
-  let at = 0;
-  for (let d = 0; d < fit.length; d++) if (fit[d]! >= floor) docs[at++] = d;
+  let docs: Int32Array;
+  const among = floor > 0 ? nonZero.get(fit) : undefined;
+  if (among) docs = Int32Array.from(among.filter((d) => fit[d]! >= floor));
+  else {
+    let n = 0;
+    for (let d = 0; d < fit.length; d++) if (fit[d]! >= floor) n++;
+    docs = new Int32Array(n);
+    let at = 0;
+    for (let d = 0; d < fit.length; d++) if (fit[d]! >= floor) docs[at++] = d;
+  }
+  // A total order (ties by index), so the order the services were gathered in does not matter.
   docs.sort((a, b) => fit[b]! - fit[a]! || a - b);
   byFitCache.set(fit, { floor, docs });
   return docs;

@@ -47,6 +47,8 @@ export interface RankInput {
   needs: Need[];
   fits: Fit[];
   accept: (service: IndexedService) => boolean;
+  /** `accept` by document number (ServiceIndex.acceptor), when the caller has it: cheaper than reading each service. */
+  acceptDoc?: ((doc: number) => boolean) | undefined;
   asker: 'person' | 'business';
   age?: number | undefined;
   feedback?: ((service: IndexedService) => { factor: number; signals: number }) | undefined;
@@ -85,10 +87,12 @@ export function rank(input: RankInput): Candidate[] {
     .map((l) => ({ ...l, docs: servicesByFit(l.fit, MIN_CONFIDENCE) }));
   // 0: not looked at; 1: filtered out or evaluated; 2: a candidate.
   const seen = new Uint8Array(docs.length);
-  const accepted = (d: number) => {
-    const service = docs[d];
-    return service !== undefined && input.accept(service);
-  };
+  const accepted =
+    input.acceptDoc ??
+    ((d: number) => {
+      const service = docs[d];
+      return service !== undefined && input.accept(service);
+    });
   // The most a service's score can still be multiplied by: context, who it is for, feedback.
   const upper = (contextWeight > 0 ? 1 + CONTEXT : 1) * (input.asker === 'business' || input.age !== undefined ? MAX_AUDIENCE_FACTOR : 1) * maxFeedback;
 
@@ -148,8 +152,7 @@ export function rank(input: RankInput): Candidate[] {
     }
   }
   // In index order: the fit arrays are read in memory order.
-  candidates.sort((a, b) => a - b);
-  for (const d of candidates) evaluate(d);
+  for (const d of Int32Array.from(candidates).sort()) evaluate(d);
 
   const ranked = pool.sorted();
   const best = ranked[0]?.score ?? 0;

@@ -114,6 +114,11 @@ const MIN_MATCHED_WEIGHT = 1.5;
 
 interface Term {
   keys: WordKeys;
+  /**
+   * `keys` as a list, each marked when it is a Finnish base form at a part's quality (a part of the
+   * phrasing's compound): the matching loop reads these for every candidate entry of every query.
+   */
+  keyList: { key: string; quality: number; compoundPart: boolean }[];
   weight: number;
   /** A word that names no situation by itself (words.ts, GENERAL_WORDS). */
   general: boolean;
@@ -128,8 +133,24 @@ interface Entry {
   text: string;
   terms: Term[];
   total: number;
+  /** What its words that are not general (words.ts) weigh. */
+  specificTotal: number;
   /** The indices of its required terms. */
   required: number[];
+}
+
+/** A query word meeting one of an entry's words: how much it weighs there and how well it matched. */
+interface Pair {
+  value: number;
+  term: number;
+  word: string;
+  quality: number;
+  /** Matched through a part of a compound (the query's or the phrasing's). */
+  part: boolean;
+  /** Matched a part of the phrasing's compound by its base form. */
+  ofCompound: boolean;
+  /** The entry's word or the query word is general (words.ts). */
+  general: boolean;
 }
 
 /** "+lasten": a phrasing's word that its situation needs (data/situations/README.md). */
@@ -182,7 +203,8 @@ export class SituationMatcher {
           const text = marked.replace(REQUIRED_MARK, '');
           for (const word of contentWords(language, text)) {
             const keys = wordKeys(language, word)!;
-            terms.push({ keys, weight: 0, general: isGeneralWord(language, word), required: required.has(word) });
+            const keyList = [...keys].map(([key, quality]) => ({ key, quality, compoundPart: quality === QUALITY.part && key.startsWith('l:') }));
+            terms.push({ keys, keyList, weight: 0, general: isGeneralWord(language, word), required: required.has(word) });
             this.remember(word, keys);
             for (const key of keys.keys()) {
               let set = conceptsByKey.get(key);
@@ -192,7 +214,7 @@ export class SituationMatcher {
             if (language === 'fi') for (const key of keys.keys()) if (key.startsWith('l:')) this.remember(key.slice(2), wordKeys('fi', key.slice(2)));
           }
           if (terms.length)
-            this.entries.push({ concept: ci, language, kind, text, terms, total: 0, required: terms.flatMap((t, ti) => (t.required ? [ti] : [])) });
+            this.entries.push({ concept: ci, language, kind, text, terms, total: 0, specificTotal: 0, required: terms.flatMap((t, ti) => (t.required ? [ti] : [])) });
         }
       }
     }
@@ -210,6 +232,7 @@ export class SituationMatcher {
         }
       }
       entry.total = entry.terms.reduce((sum, t) => sum + t.weight, 0);
+      for (const term of entry.terms) if (!term.general) entry.specificTotal += term.weight;
     }
     for (const [key, set] of conceptsByKey) {
       const business = [...set].filter((ci) => model.concepts[ci]!.audience === 'business').length;
@@ -296,49 +319,64 @@ export class SituationMatcher {
     const best = new Map<number, ConceptMatch>();
     // concept → query word → the best quality it matched any of the concept's words with
     const bags = new Map<number, Map<string, number>>();
+    // The loop below runs for every entry that shares a key with the query (hundreds a query), so it
+    // allocates little: a term's matches are found in `pairs` itself, and the words used in short arrays.
     for (const ei of candidates) {
       const entry = this.entries[ei]!;
       // Each query word matches one of the entry's words at most: the pairs that weigh most first.
-      const pairs: [value: number, term: number, word: string, quality: number, part: boolean, general: boolean][] = [];
-      for (const [ti, term] of entry.terms.entries()) {
-        const bestPerWord = new Map<string, [number, boolean, boolean]>();
-        for (const [key, quality] of term.keys) {
+      const pairs: Pair[] = [];
+      for (let ti = 0; ti < entry.terms.length; ti++) {
+        const term = entry.terms[ti]!;
+        // This term's pairs, one per query word (its best quality), in the order the words were first met.
+        const first = pairs.length;
+        for (const { key, quality, compoundPart } of term.keyList) {
           const q = queryKeys.get(key);
           if (!q) continue;
           // Two compounds that only share a part ("työpaikka", "ylityö") are different words.
-          if (q[2] && quality === QUALITY.part && key.startsWith('l:')) continue;
-          const previous = bestPerWord.get(q[1]);
-          const part = q[2] || quality === QUALITY.part;
-          const ofCompound = quality === QUALITY.part && key.startsWith('l:');
-          if (!previous || previous[0] < q[0] * quality) bestPerWord.set(q[1], [q[0] * quality, part, ofCompound]);
+          if (q[2] && compoundPart) continue;
+          const value = q[0] * quality;
+          let previous: Pair | undefined;
+          for (let p = first; p < pairs.length; p++)
+            if (pairs[p]!.word === q[1]) {
+              previous = pairs[p];
+              break;
+            }
+          if (!previous) pairs.push({ value: 0, term: ti, word: q[1], quality: value, part: q[2] || quality === QUALITY.part, ofCompound: compoundPart, general: false });
+          else if (previous.quality < value) {
+            previous.quality = value;
+            previous.part = q[2] || quality === QUALITY.part;
+            previous.ofCompound = compoundPart;
+          }
         }
         // A query word that is only a part of the entry's compound weighs as itself: "apua" is not
         // as specific as "ruoka-apua" or "apuväline", which it is a part of.
-        for (const [word, [quality, part, ofCompound]] of bestPerWord)
-          pairs.push([(ofCompound ? Math.min(term.weight, weights.get(word) ?? term.weight) : term.weight) * quality, ti, word, quality, part, term.general || generalQueryWords.has(word)]);
+        for (let p = first; p < pairs.length; p++) {
+          const pair = pairs[p]!;
+          pair.value = (pair.ofCompound ? Math.min(term.weight, weights.get(pair.word) ?? term.weight) : term.weight) * pair.quality;
+          pair.general = term.general || generalQueryWords.has(pair.word);
+        }
       }
-      pairs.sort((a, b) => b[0] - a[0]);
+      pairs.sort((a, b) => b.value - a.value);
       // Without its required word the phrasing says something else, and lends the concept no words either.
-      if (entry.required.some((ti) => !pairs.some((p) => p[1] === ti))) continue;
+      if (entry.required.some((ti) => !pairs.some((p) => p.term === ti))) continue;
       let bag = bags.get(entry.concept);
       if (!bag) bags.set(entry.concept, (bag = new Map()));
-      for (const [, , word, quality, part] of pairs) if (!part) bag.set(word, Math.max(bag.get(word) ?? 0, quality));
+      for (const { word, quality, part } of pairs) if (!part) bag.set(word, Math.max(bag.get(word) ?? 0, quality));
       let matched = 0;
       // What the entry's words that are not general (words.ts) weigh, and how much of it the query has.
       let specific = 0;
-      let specificTotal = 0;
-      for (const term of entry.terms) if (!term.general) specificTotal += term.weight;
-      const used = new Set<string>();
-      const covered = new Set<number>();
-      const usedFully = new Set<string>();
-      for (const [value, ti, word, quality, part, general] of pairs) {
+      const specificTotal = entry.specificTotal;
+      const used: string[] = [];
+      const covered: number[] = [];
+      const usedFully: string[] = [];
+      for (const { value, term: ti, word, quality, part, general } of pairs) {
         // A compound may cover several words by its parts ("syöpädiagnoosi": syöpä, diagnoosi).
-        if (covered.has(ti) || (usedFully.has(word) && !part)) continue;
+        if (covered.includes(ti) || (!part && usedFully.includes(word))) continue;
         // A one-word entry needs that word itself (any inflection, a typo), not a translation or a part.
         if (entry.terms.length === 1 && (quality < SINGLE_WORD_QUALITY || part)) continue;
-        covered.add(ti);
-        used.add(word);
-        if (!part) usedFully.add(word);
+        covered.push(ti);
+        if (!used.includes(word)) used.push(word);
+        if (!part && !usedFully.includes(word)) usedFully.push(word);
         matched += value;
         if (!general) specific += value;
       }
@@ -346,14 +384,14 @@ export class SituationMatcher {
       if (specific < Math.min(MIN_MATCHED_WEIGHT, specificTotal * 0.99)) continue;
       const score = round((matched / entry.total) * KIND_FACTOR[entry.kind] * Math.min(1, entry.total / this.reliable));
       const previous = best.get(entry.concept);
-      if (!previous || score > previous.score || (score === previous.score && used.size > previous.words.length))
+      if (!previous || score > previous.score || (score === previous.score && used.length > previous.words.length))
         best.set(entry.concept, {
           concept: this.model.concepts[entry.concept]!,
           score,
           phrase: entry.text,
           phraseKind: entry.kind,
           phraseLanguage: entry.language,
-          words: [...used],
+          words: used,
           specificity: [],
         });
     }
