@@ -494,6 +494,22 @@ export const VARIABLES = {
     example: '2',
     parse: numberIn(Type.Number({ exclusiveMinimum: 0 })),
   }),
+  AURORA_PICTURE_EPSILON_PER_RELEASE: declare({
+    description: "The privacy budget (epsilon) one release of the situational picture (a quarter's or a year's figures for every municipality) spends on its answers' people.",
+    expected: 'a positive number',
+    default: 1.0,
+    shownDefault: '`1.0`',
+    example: '0.5',
+    parse: numberIn(Type.Number({ exclusiveMinimum: 0 })),
+  }),
+  AURORA_PICTURE_EPSILON_CAP: declare({
+    description: "The most the situational picture's releases may spend on one quarter's answers in all (its quarter's release and its year's); a release past it is not made.",
+    expected: 'a positive number',
+    default: 2.0,
+    shownDefault: '`2.0`',
+    example: '3',
+    parse: numberIn(Type.Number({ exclusiveMinimum: 0 })),
+  }),
   AURORA_SHUTDOWN_DRAIN_SECONDS: declare({
     description:
       'On SIGTERM or SIGINT, how long the server keeps serving with /ready answering 503 before it stops taking connections (give the load balancer time to notice); then it finishes the requests in flight and stops.',
