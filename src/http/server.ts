@@ -65,6 +65,7 @@ import { scheduleConnectors } from '../registers/schedule.ts';
 import { pairwiseSubjects } from '../events/subjects.ts';
 import { ENDPOINT_SECRETS_SEALED } from '../events/endpoint-secrets.ts';
 import { registerFactCatalogueRoutes, registerFactPersonRoutes, registerFactServiceRoutes } from '../register-facts/routes.ts';
+import { pictureRoutes } from '../situational-picture/routes.ts';
 import { expireRequests } from '../register-facts/expire-requests.ts';
 import { expirePending } from '../ledger/expire-pending.ts';
 import { purgeIdempotencyKeys } from './idempotency.ts';
@@ -295,6 +296,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: 'register-facts', description: "Register data transfer: a service asks a person for one register fact (client credentials), the person approves or declines (account token), the service collects it once with a consent receipt" },
         { name: 'events', description: "Life events: the types; a person's events and their consents per type and service (account token); members' webhook endpoints, subscriptions and deliveries (console)" },
         { name: 'vouchers', description: "Service voucher programmes: what a payer member funds, for whom, at what value and co-payment (console); the open programmes and where their vouchers can be used (public)" },
+        { name: 'situational-picture', description: "The situational picture (docs/situational-picture.md): answers people share for their area's statistics, the two-way mirror, and for members' staff the picture by area, age band and period with its privacy budget, CSV, followed figures and notices" },
         { name: 'console', description: 'Membership of the network and the provider console: applications, staff, services, transfers, API clients, teaching, statistics, audit' },
         { name: 'operations' },
       ],
@@ -372,6 +374,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(registerFactCatalogueRoutes);
   await app.register(registerFactServiceRoutes);
   await app.register(registerFactPersonRoutes);
+  await app.register(pictureRoutes);
   // "Download everything" / "erase me everywhere": the calls to services' profile APIs, due ones claimed with SKIP LOCKED.
   const signCall = callSigner(identity.provider.issuer, identity.signingKeys);
   scheduleJob(app, options.database.db, {

@@ -54,7 +54,7 @@ for (const backend of testBackends()) {
       assert.equal(cells.rows[0]!.n, allMunicipalities().length * 5, 'a row for every municipality and band, answered or not');
       const release = (await keptRelease(database.db, '2026-Q3'))!;
       assert.equal(release.epsilon, 1);
-      assert.deepEqual({ count: release.count_scale, sum: release.sum_scale, service: release.service_scale }, { count: 50, sum: 50 / 0.6, service: 10 });
+      assert.deepEqual({ count: release.count_scale, sum: release.sum_scale, service: release.service_scale }, { count: 25, sum: 50 / 0.6, service: 2 });
       const mikkeli = await areaFigures(database.db, release, ['491'], '18-29');
       const housing = mikkeli.find((f) => f.meter === 'housing')!;
       assert.equal(housing.answers, 45, '40 + the 5 of the week that began in September');
@@ -89,7 +89,7 @@ for (const backend of testBackends()) {
       assert.equal(await keptRelease(database.db, '2026-Q4'), undefined, 'nothing kept');
       process.env.AURORA_PICTURE_EPSILON_PER_RELEASE = '1';
       assert.equal((await releasePeriod(database.db, '2026-Q4', { now: AFTER_2026 })).status, 'released');
-      assert.deepEqual(noiseScales(2), { count_scale: 25, sum_scale: 50 / 1.2, service_scale: 5 });
+      assert.deepEqual(noiseScales(2), { count_scale: 12.5, sum_scale: 50 / 1.2, service_scale: 1 });
     });
   });
 }

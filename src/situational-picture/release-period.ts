@@ -12,16 +12,20 @@ import { isComplete, latestComplete, mondayRange, parsePeriod, quartersOf, type 
  * keeps it (picture_releases, picture_cells, picture_service_use): every later view of the period
  * is read from what was kept.
  *
- * What one person can change. A shared answer is one row of picture_answers, in one week and so in
+ * What one answer can change. A shared answer is one row of picture_answers, in one week and so in
  * one quarter and one year, and in exactly one cell (municipality × age band) of a release. In that
  * cell it adds at most 1 to each meter's number of answers (L1 10) and at most 5 to each meter's sum
- * of distances from 5 (L1 50). Service use counts people of the statistics' service events (a
- * recommendation is one "person", as in src/statistics) in one municipality: at most 1 to
- * "recommended" and 1 to "transfers" (L1 2). The release's epsilon is split 1/5 to the counts, 3/5
- * to the sums (means matter most) and 1/5 to service use, each with discrete Laplace noise of scale
- * sensitivity / its share, so a release is epsilon-differentially private for one answer and for one
- * recommendation, even when they are the same person's (sequential composition of the three shares).
+ * of distances from 5 (L1 50). The release's epsilon is split 2/5 to the counts and 3/5 to the sums
+ * (about the split that makes a mean's margin smallest), each with discrete Laplace noise of scale
+ * sensitivity / its share: a release is epsilon-differentially private for one shared answer.
  * County, region, country and all-ages figures are sums of noisy cells: post-processing, no cost.
+ *
+ * Service use counts the statistics' service events, whose unit is a recommendation (one "person"
+ * as src/statistics counts them): one is in one municipality and adds at most 1 to "recommended"
+ * and 1 to "transfers" (L1 2), noised at scale 2 / epsilon. These are other records than the
+ * answers, so the release is epsilon-DP for each kind of record (parallel composition); someone who
+ * both shared an answer and was recommended services is protected at 2 epsilon, as src/statistics
+ * protects someone who asked k times at k epsilon (group privacy).
  *
  * The budget: a quarter's answers are in its quarter's release and its year's. A release is made only
  * when what releases already spent on each of its quarters plus its epsilon stays within
@@ -34,7 +38,7 @@ import { isComplete, latestComplete, mondayRange, parsePeriod, quartersOf, type 
 export const COUNT_SENSITIVITY = METERS.length;
 export const SUM_SENSITIVITY = 5 * METERS.length;
 export const SERVICE_SENSITIVITY = 2;
-const SHARES = { counts: 1 / 5, sums: 3 / 5, service: 1 / 5 };
+const SHARES = { counts: 2 / 5, sums: 3 / 5 };
 const SLACK = 1e-9;
 
 export function epsilonPerRelease(): number {
@@ -48,7 +52,7 @@ export function noiseScales(epsilon: number) {
   return {
     count_scale: COUNT_SENSITIVITY / (epsilon * SHARES.counts),
     sum_scale: SUM_SENSITIVITY / (epsilon * SHARES.sums),
-    service_scale: SERVICE_SENSITIVITY / (epsilon * SHARES.service),
+    service_scale: SERVICE_SENSITIVITY / epsilon,
   };
 }
 
