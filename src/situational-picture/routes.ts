@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
+import type { FastifyReply } from 'fastify';
+import Type, { type TSchema } from 'typebox';
 import type { Language } from '../catalogue/model.ts';
 import { MemberParams } from '../http/console-schemas.ts';
 import { problems, Uuid } from '../http/schemas.ts';
@@ -13,7 +14,7 @@ import { PICTURE_SHARES } from './limits.ts';
 import { pictureCsv } from './picture-csv.ts';
 import { readFollows } from './read-follows.ts';
 import { readMirror } from './read-mirror.ts';
-import { readMemberPicture } from './read-picture.ts';
+import { readMemberPicture, type PictureView } from './read-picture.ts';
 import { shareCheckAnswer } from './share-answer.ts';
 import { unfollowPicture } from './unfollow.ts';
 
@@ -24,7 +25,7 @@ const AreaKind = Type.Union(AREA_KINDS.map((k) => Type.Literal(k)));
 const MunicipalityCode = Type.String({ pattern: '^[0-9]{3}$', description: 'A municipality code (2023)' });
 const AreaCode = Type.String({ pattern: '^([0-9]{2,3})?$', default: '', description: 'The area\'s code: 3 digits for a municipality, 2 for a wellbeing services county or a region, empty for the country' });
 const Period = Type.String({ pattern: '^[0-9]{4}(-Q[1-4])?$', description: 'A quarter (2026-Q3) or a year (2026)' });
-const Nullable = (t: ReturnType<typeof Type.Number>) => Type.Union([t, Type.Null()]);
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 const MirrorFigure = Type.Object({ meter: Type.String(), mean: Nullable(Type.Number()) }, { additionalProperties: false });
 const MirrorSchema = Type.Object(
@@ -73,6 +74,14 @@ const NoticeSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** A view as a CSV attachment. */
+function sendCsv(reply: FastifyReply, view: PictureView, language: Language) {
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="aurora-picture-${view.area.kind}${view.area.code ? `-${view.area.code}` : ''}-${view.period}.csv"`)
+    .send(pictureCsv(view, language));
+}
+
 export const pictureRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = () => app.aurora.database.db;
 
@@ -91,7 +100,7 @@ export const pictureRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       await shareCheckAnswer(db(), request.body);
-      return reply.code(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -137,11 +146,7 @@ export const pictureRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const q = request.query;
       const view = await readMemberPicture(db(), request.params.id.toLowerCase(), { areaKind: q.area_kind, areaCode: q.area_code, ageBand: q.age_band, period: q.period }, actorOf(request), q.format);
-      if (q.format === 'json') return view;
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="aurora-picture-${view.area.kind}${view.area.code ? `-${view.area.code}` : ''}-${view.period}.csv"`)
-        .send(pictureCsv(view, q.language as Language));
+      return q.format === 'json' ? view : sendCsv(reply, view, q.language);
     },
   );
 
@@ -191,7 +196,7 @@ export const pictureRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       await unfollowPicture(db(), request.params.id.toLowerCase(), request.params.followId.toLowerCase(), actorOf(request));
-      return reply.code(204).send();
+      return reply.status(204).send(null);
     },
   );
 };
