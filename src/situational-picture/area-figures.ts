@@ -12,10 +12,13 @@ import type { AgeBand } from './areas.ts';
  * A meter's mean is 5 plus the noisy sum of the answers' distances from 5 over the noisy number of
  * answers, kept within 0..10. Its margin is the half-width of a 90 % interval for the noise alone,
  * from the known noise variance of the cells added (the delta method): small where many answered,
- * wide where few did. A meter whose noisy number of answers is under 10 is suppressed.
+ * wide where few did. A meter is suppressed when its noisy number of answers is under 10, or when
+ * its margin is wider than RELIABLE_MARGIN points: an area of many small cells with few answers
+ * adds up much noise, and a mean of "6.1 ± 27" tells nothing true. Both rules look at noisy figures
+ * only, so deciding them is post-processing and costs no budget.
  */
 export const K_THRESHOLD = 10;
-/** A mean whose margin is wider than this is not stated as a figure to a person (the mirror says "too few answers yet"). */
+/** The widest margin (points, 90 %) a published mean may have. */
 export const RELIABLE_MARGIN = 1.5;
 const Z90 = 1.645;
 
@@ -50,6 +53,7 @@ export function figuresOf(cells: readonly { answers: readonly number[]; sums: re
     if (answers < K_THRESHOLD) return { meter, answers: null, mean: null, margin: null, suppressed: true };
     const centred = Math.max(-5, Math.min(5, sum / answers));
     const margin = (Z90 * Math.sqrt(sumVariance + centred ** 2 * countVariance)) / answers;
+    if (margin > RELIABLE_MARGIN) return { meter, answers: null, mean: null, margin: null, suppressed: true };
     return { meter, answers, mean: Math.round((5 + centred) * 10) / 10, margin: Math.round(margin * 10) / 10, suppressed: false };
   });
 }

@@ -3,7 +3,7 @@ import type { LocalizedText } from '../catalogue/model.ts';
 import type { Db } from '../db/database.ts';
 import { badRequest } from '../http/problem.ts';
 import type { Meter } from '../recommender/meter-names.ts';
-import { areaFigures, keptRelease, RELIABLE_MARGIN, type MeterFigure } from './area-figures.ts';
+import { areaFigures, keptRelease, type MeterFigure } from './area-figures.ts';
 import { findArea, isAgeBand, type AgeBand } from './areas.ts';
 import { releaseLatest } from './release-period.ts';
 
@@ -12,8 +12,8 @@ import { releaseLatest } from './release-period.ts';
  * figures for all ages and for their age band, from the latest released quarter. Only kept, noised
  * figures are read, and nothing is asked of the person but a municipality and an age band (the
  * citizen app compares with the person's own answers in the browser; they are never sent here).
- * A mean is given only when its noise margin is at most RELIABLE_MARGIN points; otherwise it is
- * null, which the app says as "too few answers yet".
+ * A mean suppressed in the release (too few answers, or too wide a margin) is null, which the app
+ * says as "too few answers yet".
  */
 export interface MirrorFigure {
   meter: Meter;
@@ -30,8 +30,7 @@ export interface Mirror {
   same_age: MirrorFigure[];
 }
 
-const plain = (figures: MeterFigure[]): MirrorFigure[] =>
-  figures.map((f) => ({ meter: f.meter, mean: f.mean !== null && f.margin !== null && f.margin <= RELIABLE_MARGIN ? f.mean : null }));
+const plain = (figures: MeterFigure[]): MirrorFigure[] => figures.map((f) => ({ meter: f.meter, mean: f.mean }));
 
 export async function readMirror(db: Db, query: { municipality: string; ageBand: string }, now = new Date()): Promise<Mirror> {
   const area = findArea('municipality', query.municipality);

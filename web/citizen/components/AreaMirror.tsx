@@ -65,9 +65,15 @@ export function AreaMirror({ meters }: { meters: Meters }) {
                   <strong>{names[m].name}</strong>:{' '}
                   {own === undefined ? t('picture.youSkipped') : t('picture.yours', { value: own })}
                   {'; '}
-                  {sameAge === null ? t('picture.sameAgeTooFew', { place, band: data.age_band }) : t('picture.sameAge', { place, band: data.age_band, value: number(sameAge) })}
-                  {'; '}
-                  {all === null ? t('picture.allTooFew', { place }) : t('picture.all', { place, value: number(all) })}
+                  {sameAge === null && all === null ? (
+                    t('picture.bothTooFew', { place })
+                  ) : (
+                    <>
+                      {sameAge === null ? t('picture.sameAgeTooFew', { place, band: data.age_band }) : t('picture.sameAge', { place, band: data.age_band, value: number(sameAge) })}
+                      {'; '}
+                      {all === null ? t('picture.allTooFew', { place }) : t('picture.all', { place, value: number(all) })}
+                    </>
+                  )}
                 </li>
               );
             })}

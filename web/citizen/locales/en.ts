@@ -430,6 +430,7 @@ const en = {
     sameAge: 'people of your age ({{band}}) in {{place}} {{value}} on average',
     sameAgeTooFew: 'too few answers yet from people of your age ({{band}}) in {{place}}',
     all: 'everyone in {{place}} {{value}} on average',
+    bothTooFew: 'too few answers yet in {{place}}',
     allTooFew: 'too few answers yet in {{place}}',
     mirrorNote: 'The scale is 0–10. A figure is shown only when there are enough answers for a reliable average.',
   },

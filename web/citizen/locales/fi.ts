@@ -432,6 +432,7 @@ const fi = {
     sameAge: 'ikäisilläsi ({{band}}) kunnassa {{place}} keskimäärin {{value}}',
     sameAgeTooFew: 'ikäisiltäsi ({{band}}) kunnassa {{place}} on vielä liian vähän vastauksia',
     all: 'kaikilla kunnassa {{place}} keskimäärin {{value}}',
+    bothTooFew: 'kunnassa {{place}} on vielä liian vähän vastauksia',
     allTooFew: 'kunnassa {{place}} on vielä liian vähän vastauksia',
     mirrorNote: 'Asteikko on 0–10. Luku näytetään vain, kun vastauksia on tarpeeksi luotettavaan keskiarvoon.',
   },

@@ -430,6 +430,7 @@ const sv = {
     sameAge: 'personer i din ålder ({{band}}) i {{place}} i genomsnitt {{value}}',
     sameAgeTooFew: 'för få svar ännu från personer i din ålder ({{band}}) i {{place}}',
     all: 'alla i {{place}} i genomsnitt {{value}}',
+    bothTooFew: 'för få svar ännu i {{place}}',
     allTooFew: 'för få svar ännu i {{place}}',
     mirrorNote: 'Skalan är 0–10. En siffra visas bara när det finns tillräckligt många svar för ett tillförlitligt medelvärde.',
   },

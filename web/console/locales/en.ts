@@ -594,7 +594,7 @@ export const en = {
     incomplete: 'The period is still going on: its figures are released once it has ended.',
     overCap: "This period is not released: its release would pass its respondents' privacy budget.",
     releasedAt: 'Released on {{date}} with privacy budget ε = {{epsilon}}; the figures stay as they are: asking again gives the same figures.',
-    suppressedNote: 'A figure from fewer than {{k}} answers is shown as "suppressed" (in CSV as -1, as in Statistics Finland\'s open data).',
+    suppressedNote: 'A figure from fewer than {{k}} answers, or whose margin would be over ±1.5 points, is shown as "suppressed" (in CSV as -1, as in Statistics Finland\'s open data).',
     marginNote: 'The margin (±) says how much the added noise may move a mean (a 90 % interval): it is wide for small areas.',
     budget: 'Privacy budget per respondent at most ε = {{cap}}:',
     budgetQuarter: '{{quarter}}: spent {{spent}}, left {{left}}',

@@ -595,7 +595,7 @@ export const fi = {
     incomplete: 'Ajanjakso on vielä kesken: sen luvut julkaistaan, kun se on päättynyt.',
     overCap: 'Tätä ajanjaksoa ei julkaista: julkaisu ylittäisi sen vastaajien yksityisyysbudjetin.',
     releasedAt: 'Luvut julkaistiin {{date}} yksityisyysbudjetilla ε = {{epsilon}}, ja ne pysyvät samoina: sama kysymys antaa aina samat luvut.',
-    suppressedNote: 'Luku, jossa on alle {{k}} vastausta, näytetään merkinnällä "salattu" (CSV:ssä -1, kuten Tilastokeskuksen avoimessa datassa).',
+    suppressedNote: 'Luku, jossa on alle {{k}} vastausta tai jonka virhemarginaali olisi yli ±1,5 pistettä, näytetään merkinnällä "salattu" (CSV:ssä -1, kuten Tilastokeskuksen avoimessa datassa).',
     marginNote: 'Virhemarginaali (±) kertoo, kuinka paljon lisätty kohina voi muuttaa keskiarvoa (90 %:n väli): pienillä alueilla se on suuri.',
     budget: 'Yksityisyysbudjetti vastaajaa kohden enintään ε = {{cap}}:',
     budgetQuarter: '{{quarter}}: käytetty {{spent}}, jäljellä {{left}}',

@@ -594,7 +594,7 @@ export const sv = {
     incomplete: 'Perioden pågår ännu: dess siffror publiceras när den har tagit slut.',
     overCap: 'Perioden publiceras inte: publiceringen skulle överskrida svararnas integritetsbudget.',
     releasedAt: 'Siffrorna publicerades {{date}} med integritetsbudgeten ε = {{epsilon}} och förblir desamma: samma fråga ger alltid samma siffror.',
-    suppressedNote: 'En siffra med färre än {{k}} svar visas som "skyddad" (i CSV -1, som i Statistikcentralens öppna data).',
+    suppressedNote: 'En siffra med färre än {{k}} svar, eller vars felmarginal skulle vara över ±1,5 poäng, visas som "skyddad" (i CSV -1, som i Statistikcentralens öppna data).',
     marginNote: 'Felmarginalen (±) visar hur mycket det tillagda bruset kan ändra medelvärdet (90 % intervall): i små områden är den stor.',
     budget: 'Integritetsbudget per svarande högst ε = {{cap}}:',
     budgetQuarter: '{{quarter}}: använt {{spent}}, kvar {{left}}',

@@ -60,6 +60,14 @@ const Legend = styled.ul`
 const Section = styled.section`
   margin-bottom: 40px;
 `;
+/** A wide table scrolls sideways on its own (and takes focus, so that a keyboard can scroll it) instead of being cut off. */
+const Scroll = styled.div`
+  overflow-x: auto;
+  margin-bottom: 16px;
+  &:focus-visible {
+    outline: 3px solid #1a99c7;
+  }
+`;
 
 type Kind = PictureQuery['area_kind'];
 const KINDS: Kind[] = ['county', 'region', 'municipality', 'country'];
@@ -210,27 +218,29 @@ function Report({ view, memberId, onFollowed }: { view: PictureView; memberId: s
           {t('picture.meters')}
         </Heading>
         <MeanChart view={view} caption={t('picture.chartCaption', { area: heading })} />
-        <Table
-          caption={t('picture.tableCaption', { area: heading })}
-          condensed
-          columns={[
-            { key: 'meter', labelText: t('picture.meter') },
-            { key: 'mean', labelText: t('picture.mean'), textAlign: 'right' as const },
-            { key: 'margin', labelText: t('picture.margin'), textAlign: 'right' as const },
-            { key: 'answers', labelText: t('picture.answers'), textAlign: 'right' as const },
-            { key: 'ssf', labelText: t('picture.ssf') },
-            { key: 'oecd', labelText: t('picture.oecd') },
-          ]}
-          data={view.meters.map((m) => ({
-            id: m.meter,
-            meter: meterName(language, m.meter),
-            mean: figure(m.mean),
-            margin: m.margin === null ? '' : `± ${formatNumber(m.margin, language, 1)}`,
-            answers: figure(m.answers, 0),
-            ssf: frame(m.ssf, view.frames.ssf),
-            oecd: frame(m.oecd, view.frames.oecd),
-          }))}
-        />
+        <Scroll tabIndex={0} role="region" aria-label={t('picture.tableCaption', { area: heading })}>
+          <Table
+            caption={t('picture.tableCaption', { area: heading })}
+            condensed
+            columns={[
+              { key: 'meter', labelText: t('picture.meter') },
+              { key: 'mean', labelText: t('picture.mean'), textAlign: 'right' as const },
+              { key: 'margin', labelText: t('picture.margin'), textAlign: 'right' as const },
+              { key: 'answers', labelText: t('picture.answers'), textAlign: 'right' as const },
+              { key: 'ssf', labelText: t('picture.ssf') },
+              { key: 'oecd', labelText: t('picture.oecd') },
+            ]}
+            data={view.meters.map((m) => ({
+              id: m.meter,
+              meter: meterName(language, m.meter),
+              mean: figure(m.mean),
+              margin: m.margin === null ? '' : `± ${formatNumber(m.margin, language, 1)}`,
+              answers: figure(m.answers, 0),
+              ssf: frame(m.ssf, view.frames.ssf),
+              oecd: frame(m.oecd, view.frames.oecd),
+            }))}
+          />
+        </Scroll>
         <FollowForm view={view} memberId={memberId} onFollowed={onFollowed} />
       </Section>
 
@@ -257,23 +267,25 @@ function Report({ view, memberId, onFollowed }: { view: PictureView; memberId: s
         {view.indicators.length === 0 ? (
           <Paragraph>{t('picture.noIndicators')}</Paragraph>
         ) : (
-          <Table
-            caption={t('picture.indicatorsCaption', { area: areaName })}
-            condensed
-            columns={[
-              { key: 'name', labelText: t('picture.indicator') },
-              { key: 'values', labelText: t('picture.values') },
-              { key: 'ssf', labelText: t('picture.ssf') },
-              { key: 'oecd', labelText: t('picture.oecd') },
-            ]}
-            data={view.indicators.map((i) => ({
-              id: i.indicator,
-              name: localText(i.name, language),
-              values: i.values.map((v) => `${v.year}: ${formatNumber(v.value, language, 1)}${i.unit === '%' ? ' %' : ''}`).join(', '),
-              ssf: frame(i.ssf, view.frames.ssf),
-              oecd: frame(i.oecd, view.frames.oecd),
-            }))}
-          />
+          <Scroll tabIndex={0} role="region" aria-label={t('picture.indicatorsCaption', { area: areaName })}>
+            <Table
+              caption={t('picture.indicatorsCaption', { area: areaName })}
+              condensed
+              columns={[
+                { key: 'name', labelText: t('picture.indicator') },
+                { key: 'values', labelText: t('picture.values') },
+                { key: 'ssf', labelText: t('picture.ssf') },
+                { key: 'oecd', labelText: t('picture.oecd') },
+              ]}
+              data={view.indicators.map((i) => ({
+                id: i.indicator,
+                name: localText(i.name, language),
+                values: i.values.map((v) => `${v.year}: ${formatNumber(v.value, language, 1)}${i.unit === '%' ? ' %' : ''}`).join(', '),
+                ssf: frame(i.ssf, view.frames.ssf),
+                oecd: frame(i.oecd, view.frames.oecd),
+              }))}
+            />
+          </Scroll>
         )}
         <Paragraph mt="s">{t('picture.indicatorsSource')}</Paragraph>
       </Section>
