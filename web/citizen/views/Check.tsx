@@ -99,6 +99,18 @@ function Answer() {
     />
   );
 
+  // Before the button that finishes, so that the choice is seen before it is too late to make.
+  const shareChoice = (
+    <SharePicture
+      value={share}
+      missing={shareMissing}
+      onChange={(next) => {
+        setShareMissing(false);
+        setShare(next);
+      }}
+    />
+  );
+
   return (
     <div className="check">
       <PageTitle>{t('check.title')}</PageTitle>
@@ -110,6 +122,7 @@ function Answer() {
           </p>
           <progress max={METERS.length} value={step + 1} aria-hidden="true" className="check__progressbar" />
           {slider(METERS[step]!, questionRef)}
+          {step === METERS.length - 1 && shareChoice}
           <div className="actions">
             {step > 0 && (
               <Button variant="secondary" onClick={() => go(step - 1)}>
@@ -136,6 +149,7 @@ function Answer() {
         <div className="check__all">
           {METERS.map((m) => slider(m))}
           <p aria-live="polite">{t('check.answered', { count: answeredCount })}</p>
+          {shareChoice}
           <div className="actions">
             <Button onClick={() => void finish()} disabled={finishing}>
               {t('check.finish')}
@@ -144,14 +158,6 @@ function Answer() {
         </div>
       )}
       {/* After the question, not before it: on a phone the first question and its slider are on the first screen. */}
-      <SharePicture
-        value={share}
-        missing={shareMissing}
-        onChange={(next) => {
-          setShareMissing(false);
-          setShare(next);
-        }}
-      />
       <p className="privacy-note">{share.share ? t('picture.privacyShared') : t('check.privacy')}</p>
       <div className="check__options">
         <RadioButtonGroup
