@@ -6,7 +6,7 @@ import { createTestDatabase, testBackends } from '../testing/databases.ts';
 import { recordServiceEvents } from '../statistics/index.ts';
 import { areaFigures, keptRelease } from './area-figures.ts';
 import { allMunicipalities, findArea } from './areas.ts';
-import { recordPictureAnswer } from './record-picture-answer.ts';
+import { recordPictureAnswers } from './record-picture-answer.ts';
 import { noiseScales, releasePeriod, spentOnQuarters } from './release-period.ts';
 
 /** A period's picture is released once it is complete, for every municipality, noised, kept, and within the cap. */
@@ -16,7 +16,7 @@ const AFTER_Q3 = new Date('2026-10-06T12:00:00Z');
 const AFTER_2026 = new Date('2027-01-06T12:00:00Z');
 
 async function answers(db: Database['db'], n: number, municipality: string, ageBand: string, at: Date, meters: Record<string, number>) {
-  for (let i = 0; i < n; i++) await recordPictureAnswer(db, { source: i % 2 ? 'check' : 'questionnaire', municipality, ageBand, at, meters });
+  await recordPictureAnswers(db, Array.from({ length: n }, (_, i) => ({ source: i % 2 ? ('check' as const) : ('questionnaire' as const), municipality, ageBand, at, meters })));
 }
 
 for (const backend of testBackends()) {
@@ -24,9 +24,10 @@ for (const backend of testBackends()) {
     let database: Database;
     before(async () => {
       database = await createTestDatabase(backend);
-      // Mikkeli's young people rate housing 3 and life 8; Kangasniemi (same county) housing 9.
-      await answers(database.db, 40, '491', '18-29', new Date('2026-08-12T10:00:00Z'), { housing: 3, life_satisfaction: 8 });
-      await answers(database.db, 20, '213', '45-64', new Date('2026-09-02T10:00:00Z'), { housing: 9 });
+      // Mikkeli's young people rate housing 3 and life 8; Kangasniemi (same county) housing 9. Enough
+      // answers for margins within the limit, even for the county's 70 cells added up.
+      await answers(database.db, 2000, '491', '18-29', new Date('2026-08-12T10:00:00Z'), { housing: 3, life_satisfaction: 8 });
+      await answers(database.db, 1000, '213', '45-64', new Date('2026-09-02T10:00:00Z'), { housing: 9 });
       // The last week of Q3 (Monday 28 September) is Q3's, though it ends in October.
       await answers(database.db, 5, '491', '18-29', new Date('2026-10-02T10:00:00Z'), { housing: 3 });
       // Q4: not in Q3's release.
@@ -57,7 +58,7 @@ for (const backend of testBackends()) {
       assert.deepEqual({ count: release.count_scale, sum: release.sum_scale, service: release.service_scale }, { count: 25, sum: 50 / 0.6, service: 2 });
       const mikkeli = await areaFigures(database.db, release, ['491'], '18-29');
       const housing = mikkeli.find((f) => f.meter === 'housing')!;
-      assert.equal(housing.answers, 45, '40 + the 5 of the week that began in September');
+      assert.equal(housing.answers, 2005, '2,000 + the 5 of the week that began in September');
       assert.equal(housing.mean, 3);
       assert.equal(mikkeli.find((f) => f.meter === 'life_satisfaction')!.mean, 8);
       assert.equal(mikkeli.find((f) => f.meter === 'health')!.suppressed, true, 'nobody answered health');
@@ -66,8 +67,9 @@ for (const backend of testBackends()) {
       assert.ok(county.municipalities.includes('491') && county.municipalities.includes('213'));
       const all = await areaFigures(database.db, release, county.municipalities, 'all');
       const h = all.find((f) => f.meter === 'housing')!;
-      assert.equal(h.answers, 65);
-      assert.equal(h.mean, Math.round(((45 * 3 + 20 * 9) / 65) * 10) / 10);
+      assert.equal(h.answers, 3005);
+      assert.equal(h.mean, Math.round(((2005 * 3 + 1000 * 9) / 3005) * 10) / 10);
+      assert.ok(h.margin! > housing.margin!, 'seventy cells of noise added up: a wider margin than one cell');
       const use = await sql<{ recommended: number; transfers: number }>`select recommended, transfers from picture_service_use where period = '2026-Q3' and municipality = '491'`.execute(database.db);
       assert.deepEqual(use.rows[0], { recommended: 1, transfers: 1 }, 'people, not events: one recommendation opened is one person');
     });
