@@ -380,12 +380,18 @@ function MunicipalityMap({ view }: { view: PictureView }) {
   const y = (lat: number) => pad + (maxLat - lat) * unit;
   const name = meterName(language, meter);
   const caption = t('picture.mapCaption', { meter: name });
+  const labels = view.meters.find((m) => m.meter === meter);
   return (
     <Section aria-labelledby="picture-map">
       <Heading variant="h3" id="picture-map" mb="s">
         {t('picture.byMunicipality')}
       </Heading>
       <NativeSelect label={t('picture.mapMeter')} value={meter} onChange={(v) => setMeter(v as Meter)} options={METERS.map((m) => ({ value: m, label: meterName(language, m) }))} />
+      {labels && (
+        <Paragraph mb="s">
+          {t('picture.ssf')}: {labels.ssf.map((d) => localText(view.frames.ssf[d], language)).join(', ')}. {t('picture.oecd')}: {labels.oecd.map((d) => localText(view.frames.oecd[d], language)).join(', ')}.
+        </Paragraph>
+      )}
       <Figure>
         <figcaption>{caption}</figcaption>
         <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`${caption}. ${t('picture.mapAlt')}`} style={{ maxWidth: 520 }}>
