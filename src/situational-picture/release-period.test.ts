@@ -84,8 +84,15 @@ for (const backend of testBackends()) {
       assert.ok(nonzero > before.rows.length / 2, 'empty cells carry noise too');
     });
 
+    test('readers arriving together at a period just ended: one release, the others get it kept', async () => {
+      const outcomes = await Promise.all(Array.from({ length: 4 }, () => releasePeriod(database.db, '2026-Q2', { now: AFTER_Q3 })));
+      assert.deepEqual(outcomes.map((o) => o.status).sort(), ['kept', 'kept', 'kept', 'released']);
+      const cells = await sql<{ n: number }>`select count(*)::int as n from picture_cells where period = '2026-Q2'`.execute(database.db);
+      assert.equal(cells.rows[0]!.n, allMunicipalities().length * 5);
+    });
+
     test('the cap: a quarter and its year spend on the same answers; past the cap nothing is released', async () => {
-      assert.deepEqual(Object.fromEntries(await spentOnQuarters(database.db, ['2026-Q3', '2026-Q4'])), { '2026-Q3': 2, '2026-Q4': 1 });
+      assert.deepEqual(Object.fromEntries(await spentOnQuarters(database.db, ['2026-Q2', '2026-Q3', '2026-Q4'])), { '2026-Q2': 2, '2026-Q3': 2, '2026-Q4': 1 });
       process.env.AURORA_PICTURE_EPSILON_PER_RELEASE = '1.5';
       assert.equal((await releasePeriod(database.db, '2026-Q4', { now: AFTER_2026 })).status, 'over-cap', '1 (the year) + 1.5 > 2');
       assert.equal(await keptRelease(database.db, '2026-Q4'), undefined, 'nothing kept');

@@ -117,35 +117,37 @@ export async function releasePeriod(db: Db, period: string, options: ReleaseOpti
   const fits = (spent: Map<string, number>) => quarters.every((q) => (spent.get(q) ?? 0) + epsilon <= cap + SLACK);
   if (!fits(await spentOnQuarters(db, quarters))) return { period, status: 'over-cap' };
 
-  // The slow part outside the transaction: exact figures, then noise on every cell.
-  const [cells, service] = await Promise.all([exactCells(db, span), exactServiceUse(db, span)]);
-  const scales = noiseScales(epsilon);
-  const uniform = options.uniform ?? cryptoUniform;
-  const municipalities = allMunicipalities();
-  const cellRows = { municipality: [] as string[], band: [] as string[], answers: [] as string[], sums: [] as string[] };
-  for (const municipality of municipalities)
-    for (const band of AGE_BANDS) {
-      const exact = cells.get(`${municipality}/${band}`);
-      cellRows.municipality.push(municipality);
-      cellRows.band.push(band);
-      cellRows.answers.push(literal(METERS.map((_, m) => (exact ? Number(exact.answers[m]) : 0) + discreteLaplace(scales.count_scale, uniform))));
-      cellRows.sums.push(literal(METERS.map((_, m) => (exact ? Number(exact.sums[m]) : 0) + discreteLaplace(scales.sum_scale, uniform))));
-    }
-  const use = municipalities.map((municipality) => {
-    const exact = service.get(municipality);
-    return {
-      municipality,
-      recommended: (exact?.recommended ?? 0) + discreteLaplace(scales.service_scale, uniform),
-      transfers: (exact?.transfers ?? 0) + discreteLaplace(scales.service_scale, uniform),
-    };
-  });
-
   return db.transaction().execute(async (tx) => {
-    // One release at a time, so that two releases sharing quarters (a quarter and its year) cannot both pass the cap.
+    // One release at a time, and the exact figures computed under the lock: readers of kept
+    // releases are not blocked (plain selects take no conflicting lock), while many first readers
+    // of a period just ended wait for one aggregation instead of each running their own, and two
+    // releases sharing quarters (a quarter and its year) cannot both pass the cap.
     await sql`lock table picture_releases in share row exclusive mode`.execute(tx);
     const again = await sql<{ period: string }>`select period from picture_releases where period = ${period}`.execute(tx);
     if (again.rows.length > 0) return { period, status: 'kept' as const };
     if (!fits(await spentOnQuarters(tx, quarters))) return { period, status: 'over-cap' as const };
+    const cells = await exactCells(tx, span);
+    const service = await exactServiceUse(tx, span);
+    const scales = noiseScales(epsilon);
+    const uniform = options.uniform ?? cryptoUniform;
+    const municipalities = allMunicipalities();
+    const cellRows = { municipality: [] as string[], band: [] as string[], answers: [] as string[], sums: [] as string[] };
+    for (const municipality of municipalities)
+      for (const band of AGE_BANDS) {
+        const exact = cells.get(`${municipality}/${band}`);
+        cellRows.municipality.push(municipality);
+        cellRows.band.push(band);
+        cellRows.answers.push(literal(METERS.map((_, m) => (exact ? Number(exact.answers[m]) : 0) + discreteLaplace(scales.count_scale, uniform))));
+        cellRows.sums.push(literal(METERS.map((_, m) => (exact ? Number(exact.sums[m]) : 0) + discreteLaplace(scales.sum_scale, uniform))));
+      }
+    const use = municipalities.map((municipality) => {
+      const exact = service.get(municipality);
+      return {
+        municipality,
+        recommended: (exact?.recommended ?? 0) + discreteLaplace(scales.service_scale, uniform),
+        transfers: (exact?.transfers ?? 0) + discreteLaplace(scales.service_scale, uniform),
+      };
+    });
     await sql`
       insert into picture_releases (period, epsilon, count_scale, sum_scale, service_scale, released_at)
       values (${period}, ${epsilon}, ${scales.count_scale}, ${scales.sum_scale}, ${scales.service_scale}, ${now})`.execute(tx);
