@@ -472,7 +472,7 @@ export const VARIABLES = {
   }),
   AURORA_PURGE_INTERVAL_SECONDS: declare({
     description:
-      "How often the network deletes expired transfer payloads, expired register fact requests (with an approved fact not collected) and expired OpenID Provider records; however many servers run, one of them runs each job each time. 0 turns them off on this server.",
+      "How often the network deletes expired transfer payloads, expired register fact requests (with an approved fact not collected) and expired OpenID Provider records, and releases the situational picture of a quarter or year just ended; however many servers run, one of them runs each job each time. 0 turns them off on this server.",
     expected: 'a whole number of seconds from 0 to 86400',
     default: 60,
     example: '30',

@@ -66,6 +66,7 @@ import { pairwiseSubjects } from '../events/subjects.ts';
 import { ENDPOINT_SECRETS_SEALED } from '../events/endpoint-secrets.ts';
 import { registerFactCatalogueRoutes, registerFactPersonRoutes, registerFactServiceRoutes } from '../register-facts/routes.ts';
 import { pictureRoutes } from '../situational-picture/routes.ts';
+import { schedulePictureReleases } from '../situational-picture/schedule.ts';
 import { expireRequests } from '../register-facts/expire-requests.ts';
 import { expirePending } from '../ledger/expire-pending.ts';
 import { purgeIdempotencyKeys } from './idempotency.ts';
@@ -237,6 +238,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     run: () => identity.purge().catch((error: unknown) => app.log.warn({ err: error }, 'purging expired OpenID Provider records failed')),
   });
   scheduleRetention(app, options.database.db, { everyMs: retentionEvery, days: config });
+  schedulePictureReleases(app, options.database.db, purgeEvery);
   app.setErrorHandler(errorHandler);
   // Before any plugin is registered, so that their routes (swagger-ui's, the static files) inherit it.
   registerSecurityHeaders(app, headerOptions);
