@@ -293,62 +293,93 @@ function Report({ view, memberId, onFollowed }: { view: PictureView; memberId: s
   );
 }
 
-/** The ten means as horizontal bars with their margins; an image for assistive technology (the table follows). */
+const Bars = styled.div`
+  .row {
+    display: grid;
+    grid-template-columns: minmax(140px, 220px) 1fr minmax(56px, max-content);
+    align-items: center;
+    gap: 4px 12px;
+    margin-bottom: 6px;
+  }
+  .track {
+    position: relative;
+    height: 20px;
+    background: repeating-linear-gradient(to right, #d0d5d8 0 1px, transparent 1px 20%);
+  }
+  .bar {
+    position: absolute;
+    inset: 2px auto 2px 0;
+    background: #2a6ebb;
+  }
+  .whisker {
+    position: absolute;
+    top: 9px;
+    height: 2px;
+    background: #212121;
+  }
+  .hatched {
+    position: absolute;
+    inset: 2px auto 2px 0;
+    width: 15%;
+    background: repeating-linear-gradient(45deg, #6b7378 0 2px, transparent 2px 6px);
+  }
+  .value {
+    font-variant-numeric: tabular-nums;
+  }
+  .axis {
+    display: flex;
+    justify-content: space-between;
+    font-size: 13px;
+    color: #41403e;
+  }
+  @media (max-width: 600px) {
+    .row {
+      grid-template-columns: 1fr minmax(56px, max-content);
+    }
+    .label {
+      grid-column: 1 / -1;
+    }
+  }
+`;
+
+/**
+ * The ten means as horizontal bars with their margins, drawn in HTML so that its text keeps its
+ * size on a phone; for assistive technology one image with the figures in words (the table follows).
+ */
 function MeanChart({ view, caption }: { view: PictureView; caption: string }) {
   const { t } = useTranslation('console');
   const language = useLanguage();
-  const row = 34;
-  const left = 230;
-  const width = 720;
-  const scale = (width - left - 60) / 10;
-  const height = view.meters.length * row + 30;
   const description = view.meters.map((m) => `${meterName(language, m.meter)}: ${m.mean === null ? t('picture.suppressed') : formatNumber(m.mean, language, 1)}`).join('; ');
   return (
     <Figure>
       <figcaption>{caption}</figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${caption}. ${description}`}>
-        <defs>
-          <pattern id="picture-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-            <line x1="0" y1="0" x2="0" y2="6" stroke="#6b7378" strokeWidth="2" />
-          </pattern>
-        </defs>
-        {[0, 2, 4, 6, 8, 10].map((g) => (
-          <g key={g}>
-            <line x1={left + g * scale} x2={left + g * scale} y1={0} y2={height - 22} stroke="#d0d5d8" />
-            <text x={left + g * scale} y={height - 6} fontSize="13" textAnchor="middle" fill="#41403e">
-              {g}
-            </text>
-          </g>
-        ))}
-        {view.meters.map((m, i) => {
-          const y = i * row + 6;
-          return (
-            <g key={m.meter}>
-              <text x={left - 8} y={y + 16} fontSize="14" textAnchor="end" fill="#212121">
-                {meterName(language, m.meter)}
-              </text>
+      <Bars role="img" aria-label={`${caption}. ${description}`}>
+        {view.meters.map((m) => (
+          <div className="row" key={m.meter}>
+            <span className="label">{meterName(language, m.meter)}</span>
+            <div className="track">
               {m.mean === null ? (
-                <>
-                  <rect x={left} y={y + 4} width={scale * 1.5} height={row - 14} fill="url(#picture-hatch)" />
-                  <text x={left + scale * 1.5 + 6} y={y + 16} fontSize="13" fill="#41403e">
-                    {t('picture.suppressed')}
-                  </text>
-                </>
+                <div className="hatched" />
               ) : (
                 <>
-                  <rect x={left} y={y + 4} width={m.mean * scale} height={row - 14} fill="#2a6ebb" />
-                  {m.margin !== null && (
-                    <line x1={left + Math.max(0, m.mean - m.margin) * scale} x2={left + Math.min(10, m.mean + m.margin) * scale} y1={y + 14} y2={y + 14} stroke="#212121" strokeWidth="2" />
-                  )}
-                  <text x={left + m.mean * scale + 6} y={y + 16} fontSize="13" fill="#212121" dx={m.margin ? m.margin * scale : 0}>
-                    {formatNumber(m.mean, language, 1)}
-                  </text>
+                  <div className="bar" style={{ width: `${m.mean * 10}%` }} />
+                  {m.margin !== null && <div className="whisker" style={{ left: `${Math.max(0, m.mean - m.margin) * 10}%`, width: `${(Math.min(10, m.mean + m.margin) - Math.max(0, m.mean - m.margin)) * 10}%` }} />}
                 </>
               )}
-            </g>
-          );
-        })}
-      </svg>
+            </div>
+            <span className="value">{m.mean === null ? t('picture.suppressed') : formatNumber(m.mean, language, 1)}</span>
+          </div>
+        ))}
+        <div className="row" aria-hidden="true">
+          <span className="label" />
+          <div className="axis">
+            {[0, 2, 4, 6, 8, 10].map((g) => (
+              <span key={g}>{g}</span>
+            ))}
+          </div>
+          <span />
+        </div>
+      </Bars>
     </Figure>
   );
 }
