@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { callAdmin, pingAdmin, RemoteOperationError } from './admin-socket/client.ts';
@@ -275,6 +276,15 @@ export function buildCli() {
           process.stdout.write(`UNBALANCED debits ${t.debitsPosted} posted / ${t.debitsPending} pending, credits ${t.creditsPosted} posted / ${t.creditsPending} pending\n`);
       }
       if (!result.ok) process.exitCode = 1;
+    });
+  program
+    .command('picture')
+    .description('the situational picture (docs/situational-picture.md)')
+    .command('import-indicators <file>')
+    .description('import context indicators from a CSV (columns indicator, area, year, value; area KU491, HV12, MK10 or SSS), Sotkanet style; all or nothing')
+    .action(async (file: string) => {
+      const result = (await runOperation(storage(), 'picture-import-indicators', { file: resolve(file) })) as { imported: number; skipped: number };
+      process.stdout.write(`imported ${result.imported} indicator values${result.skipped ? `, skipped ${result.skipped} without a value` : ''}\n`);
     });
   program
     .command('recommend')

@@ -472,7 +472,7 @@ export const VARIABLES = {
   }),
   AURORA_PURGE_INTERVAL_SECONDS: declare({
     description:
-      "How often the network deletes expired transfer payloads, expired register fact requests (with an approved fact not collected) and expired OpenID Provider records; however many servers run, one of them runs each job each time. 0 turns them off on this server.",
+      "How often the network deletes expired transfer payloads, expired register fact requests (with an approved fact not collected) and expired OpenID Provider records, and releases the situational picture of a quarter or year just ended; however many servers run, one of them runs each job each time. 0 turns them off on this server.",
     expected: 'a whole number of seconds from 0 to 86400',
     default: 60,
     example: '30',
@@ -492,6 +492,22 @@ export const VARIABLES = {
     default: 3.0,
     shownDefault: '`3.0`',
     example: '2',
+    parse: numberIn(Type.Number({ exclusiveMinimum: 0 })),
+  }),
+  AURORA_PICTURE_EPSILON_PER_RELEASE: declare({
+    description: "The privacy budget (epsilon) one release of the situational picture (a quarter's or a year's figures for every municipality) spends on its answers' people.",
+    expected: 'a positive number',
+    default: 1.0,
+    shownDefault: '`1.0`',
+    example: '0.5',
+    parse: numberIn(Type.Number({ exclusiveMinimum: 0 })),
+  }),
+  AURORA_PICTURE_EPSILON_CAP: declare({
+    description: "The most the situational picture's releases may spend on one quarter's answers in all (its quarter's release and its year's); a release past it is not made.",
+    expected: 'a positive number',
+    default: 2.0,
+    shownDefault: '`2.0`',
+    example: '3',
     parse: numberIn(Type.Number({ exclusiveMinimum: 0 })),
   }),
   AURORA_SHUTDOWN_DRAIN_SECONDS: declare({

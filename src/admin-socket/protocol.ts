@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { verifyLedger } from '../ledger/verify-ledger.ts';
+import { importIndicatorFile } from '../situational-picture/import-indicators.ts';
 import { createApiClient, createConsoleAdmin, enableChannelTransfer, verifyConsentAudit, exportHsdsDir, importHsdsPath, importPtvFiles, OperationError, recommendServices, type OperationContext, type RecommendArgs } from '../operations.ts';
 
 /**
@@ -35,6 +36,7 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   'audit-verify': (db) => verifyConsentAudit(db),
   'ledger-verify': (db) => verifyLedger(db),
+  'picture-import-indicators': (db, args, context) => importIndicatorFile(db, string(args.file, 'file'), context.actor),
   'create-admin': (db, args, context) =>
     createConsoleAdmin(db, { email: typeof args.email === 'string' ? args.email : '', name: typeof args.name === 'string' ? args.name : '' }, context),
   recommend: (db, args, context) => {

@@ -68,6 +68,8 @@ import { ENDPOINT_SECRETS_SEALED } from '../events/endpoint-secrets.ts';
 import { voucherPersonRoutes } from '../vouchers/person-routes.ts';
 import { confirmDueDeliveries, endExpiredVouchers } from '../vouchers/end-vouchers.ts';
 import { registerFactCatalogueRoutes, registerFactPersonRoutes, registerFactServiceRoutes } from '../register-facts/routes.ts';
+import { pictureRoutes } from '../situational-picture/routes.ts';
+import { schedulePictureReleases } from '../situational-picture/schedule.ts';
 import { expireRequests } from '../register-facts/expire-requests.ts';
 import { expirePending } from '../ledger/expire-pending.ts';
 import { expireOrders } from '../vouchers/expire-orders.ts';
@@ -271,6 +273,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     run: () => identity.purge().catch((error: unknown) => app.log.warn({ err: error }, 'purging expired OpenID Provider records failed')),
   });
   scheduleRetention(app, options.database.db, { everyMs: retentionEvery, days: config });
+  schedulePictureReleases(app, options.database.db, purgeEvery);
   app.setErrorHandler(errorHandler);
   // Before any plugin is registered, so that their routes (swagger-ui's, the static files) inherit it.
   registerSecurityHeaders(app, headerOptions);
@@ -331,6 +334,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: 'events', description: "Life events: the types; a person's events and their consents per type and service (account token); members' webhook endpoints, subscriptions and deliveries (console)" },
         { name: 'vouchers', description: "Service voucher programmes: what a payer member funds, for whom, at what value and co-payment (console); the open programmes and where their vouchers can be used (public)" },
         { name: 'questionnaires', description: "Questionnaires in the SurveyJS JSON format: a member's drafts, versions, runs and noised results (console); answering a run, the meters the answers give and the group's picture (public, by link or PIN)" },
+        { name: 'situational-picture', description: "The situational picture (docs/situational-picture.md): answers people share for their area's statistics, the two-way mirror, and for members' staff the picture by area, age band and period with its privacy budget, CSV, followed figures and notices" },
         { name: 'console', description: 'Membership of the network and the provider console: applications, staff, services, transfers, API clients, teaching, statistics, audit' },
         { name: 'operations' },
       ],
@@ -410,6 +414,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(registerFactCatalogueRoutes);
   await app.register(registerFactServiceRoutes);
   await app.register(registerFactPersonRoutes);
+  await app.register(pictureRoutes);
   // "Download everything" / "erase me everywhere": the calls to services' profile APIs, due ones claimed with SKIP LOCKED.
   const signCall = callSigner(identity.provider.issuer, identity.signingKeys);
   scheduleJob(app, options.database.db, {

@@ -43,3 +43,32 @@ export function laplace(scale: number, uniform: Uniform = cryptoUniform): number
 export function noisyCount(value: number, scale: number, uniform: Uniform = cryptoUniform): number {
   return Math.max(0, Math.round(value + laplace(scale, uniform)));
 }
+
+/**
+ * One draw of the discrete Laplace distribution (the two-sided geometric): P(k) ∝ exp(-|k| / scale)
+ * over the integers, the difference of two geometric draws. For a count or an integer sum with L1
+ * sensitivity Δ, scale Δ / ε is ε-differentially private (Ghosh, Roughgarden and Sundararajan,
+ * "Universally utility-maximizing privacy mechanisms", 2009). Its draws are whole numbers, so no
+ * low-order bits of a floating-point sample reach what is published. Scale 0 is no noise, and a
+ * uniform source that always draws the same value gives 0 (the two geometric draws cancel), which is
+ * how tests switch the noise off, as with laplace().
+ */
+export function discreteLaplace(scale: number, uniform: Uniform = cryptoUniform): number {
+  if (!(scale >= 0) || !Number.isFinite(scale)) throw new RangeError(`a discrete Laplace scale is finite and >= 0, not ${scale}`);
+  if (scale === 0) return 0;
+  // A geometric draw on {0, 1, …} with P(k) = (1 - q) q^k, q = exp(-1/scale), by inversion.
+  const geometric = () => {
+    const u = uniform();
+    if (!(u > 0 && u < 1)) throw new RangeError('the uniform source must draw from the open interval (0, 1)');
+    return Math.floor(Math.log(u) / (-1 / scale));
+  };
+  const k = geometric() - geometric();
+  return k === 0 ? 0 : k;
+}
+
+/** The variance of discreteLaplace(scale): 2q / (1 - q)², q = exp(-1/scale). */
+export function discreteLaplaceVariance(scale: number): number {
+  if (scale === 0) return 0;
+  const q = Math.exp(-1 / scale);
+  return (2 * q) / (1 - q) ** 2;
+}

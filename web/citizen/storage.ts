@@ -12,6 +12,8 @@ export interface Check {
   meters: Meters;
   /** The id on the server when the person chose to save it there. */
   server_id?: string;
+  /** Whether its answers were shared for the area's picture: true once sent, false when sending failed. */
+  shared?: boolean;
 }
 
 const CHECKS = 'aurora.checks';
@@ -118,6 +120,8 @@ export interface Prefs {
   mode?: 'one' | 'all';
   plain?: boolean;
   municipality?: string;
+  /** The age band the person gave for their area's picture (0-17, 18-29, 30-44, 45-64, 65+). */
+  ageBand?: string;
   serviceLanguage?: string;
   online?: boolean;
 }

@@ -21,6 +21,7 @@ import { LifeEvents } from './views/org/LifeEvents.tsx';
 import { OidcClients } from './views/org/OidcClients.tsx';
 import { Services } from './views/org/Services.tsx';
 import { Staff as StaffView } from './views/org/Staff.tsx';
+import { Picture } from './views/org/Picture.tsx';
 import { Statistics } from './views/org/Statistics.tsx';
 import { Teach } from './views/org/Teach.tsx';
 import { VoucherProgrammes } from './views/org/VoucherProgrammes.tsx';
@@ -58,6 +59,7 @@ function navFor(staff: Staff | null | undefined, t: TFunction<'console'>): NavIt
     ...(staff.role === 'org_admin' ? [{ to: '/org/staff', label: t('nav.staff') }] : []),
     { to: '/org/teach', label: t('nav.teach') },
     { to: '/org/statistics', label: t('nav.statistics') },
+    { to: '/org/picture', label: t('nav.picture') },
     ...(staff.role === 'org_admin' ? [{ to: '/org/audit', label: t('nav.audit') }] : []),
     { to: '/account', label: t('nav.account') },
   ];
@@ -126,6 +128,7 @@ function route(path: string, staff: Staff | null, onLoggedIn: () => void): React
     if (path === '/org/staff') return staff.role === 'org_admin' ? <StaffView memberId={memberId} /> : <Forbidden />;
     if (path === '/org/teach') return <Teach memberId={memberId} />;
     if (path === '/org/statistics') return <Statistics memberId={memberId} />;
+    if (path === '/org/picture') return <Picture memberId={memberId} />;
     if (path === '/org/audit') return staff.role === 'org_admin' ? <Audit /> : <Forbidden />;
   }
   return <NotFound />;

@@ -37,6 +37,18 @@ export type OidcClient = OidcClientItem;
 import type { MemberChannel, MemberService, TransferSettings } from '../../src/members/member-services.ts';
 import type { ClaimItem, ClaimState, ClaimStatus } from '../../src/members/service-claims.ts';
 import type { PrivacySettings } from '../../src/statistics/budget.ts';
+import type { PictureView } from '../../src/situational-picture/read-picture.ts';
+import type { Follow as PictureFollow, FollowInput } from '../../src/situational-picture/follow.ts';
+import type { Notice as PictureNotice } from '../../src/situational-picture/read-follows.ts';
+
+export type { PictureView, PictureFollow, PictureNotice, FollowInput };
+/** A view of the situational picture asked for (the query string of GET …/picture). */
+export interface PictureQuery {
+  area_kind: 'municipality' | 'county' | 'region' | 'country';
+  area_code: string;
+  age_band: string;
+  period: string;
+}
 import type { MeterStatistics, StatisticsResult, StatisticsWeek, WeekRelease } from '../../src/statistics/provider-statistics.ts';
 
 export type { ClaimItem, ClaimState, ClaimStatus, MemberChannel, MemberService, MeterStatistics as MeterDistribution, PrivacySettings, StatisticsWeek, WeekRelease };
@@ -310,6 +322,13 @@ export const consoleApi = {
     call<PrivacySettings>(`${member(memberId)}/privacy`, { method: 'PUT', body: { epsilon_cap_per_week: epsilonCapPerWeek } }),
   statisticsCsvUrl: (memberId: string, from: string, to: string, language: Language) =>
     `${member(memberId)}/statistics?${new URLSearchParams({ from, to, format: 'csv', language })}`,
+  picture: (memberId: string, query: PictureQuery, options: Abortable = {}) => call<PictureView>(`${member(memberId)}/picture`, { query: { ...query, format: 'json' }, ...options }),
+  pictureCsvUrl: (memberId: string, query: PictureQuery, language: Language) => `${member(memberId)}/picture?${new URLSearchParams({ ...query, format: 'csv', language })}`,
+  pictureFollows: (memberId: string, options: Abortable = {}) => call<{ follows: PictureFollow[]; notices: PictureNotice[] }>(`${member(memberId)}/picture/follows`, options),
+  followPicture: (memberId: string, body: FollowInput) => call<PictureFollow>(`${member(memberId)}/picture/follows`, { method: 'POST', body }),
+  unfollowPicture: (memberId: string, followId: string) => call(`${member(memberId)}/picture/follows/${encodeURIComponent(followId)}`, { method: 'DELETE' }),
+  areaList: (list: 'regions' | 'wellbeing_service_counties', lang: Language, options: Abortable = {}) =>
+    call<{ items: { code: string; name: LocalText }[] }>(`/api/v1/codelists/${list}`, { query: { lang }, ...options }),
 
   attributes: (options: Abortable = {}) => call<{ attributes: Attribute[] }>('/api/v1/attributes', options),
   searchServices: (q: string, lang: Language, options: Abortable = {}) =>

@@ -7,6 +7,9 @@ import { MeterChart, MeterTable } from '../components/MeterChart.tsx';
 import { MeterSlider } from '../components/MeterSlider.tsx';
 import { waitMinutes } from '../components/Problem.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
+import { AreaMirror } from '../components/AreaMirror.tsx';
+import { SharePicture, type ShareChoice } from '../components/SharePicture.tsx';
+import { shareAnswers } from '../picture.ts';
 import { METERS, METER_TEXTS, type Meters } from '../meters.ts';
 import { my } from '../person.ts';
 import { AppLink, useRouter } from '../../shared/router.tsx';
@@ -33,6 +36,10 @@ function Answer() {
   const [answers, setAnswers] = useState<Meters>({});
   const [step, setStep] = useState(0);
   const [error, setError] = useState(false);
+  // Unticked until the person ticks it: nothing is shared by default.
+  const [share, setShare] = useState<ShareChoice>({ share: false, municipality: prefs.municipality ?? '', ageBand: prefs.ageBand ?? '' });
+  const [shareMissing, setShareMissing] = useState(false);
+  const [finishing, setFinishing] = useState(false);
   const questionRef = useRef<HTMLHeadingElement>(null);
   const moved = useRef(false);
   const texts = METER_TEXTS[language];
@@ -57,12 +64,27 @@ function Answer() {
     moved.current = true;
     setStep(to);
   };
-  const finish = () => {
+  const finish = async () => {
     if (answeredCount === 0) {
       setError(true);
       return;
     }
-    addCheck(answers);
+    if (share.share && (!share.municipality || !share.ageBand)) {
+      setShareMissing(true);
+      return;
+    }
+    const check = addCheck(answers);
+    if (share.share) {
+      savePrefs({ municipality: share.municipality, ageBand: share.ageBand });
+      setFinishing(true);
+      try {
+        await shareAnswers(share.municipality, share.ageBand, answers);
+        updateCheck(check.id, { shared: true });
+      } catch {
+        // The check is kept either way; the result page says the sharing failed.
+        updateCheck(check.id, { shared: false });
+      }
+    }
     navigate('/check/result');
   };
   const slider = (meter: (typeof METERS)[number], ref?: React.Ref<HTMLHeadingElement>) => (
@@ -77,6 +99,18 @@ function Answer() {
     />
   );
 
+  // Before the button that finishes, so that the choice is seen before it is too late to make.
+  const shareChoice = (
+    <SharePicture
+      value={share}
+      missing={shareMissing}
+      onChange={(next) => {
+        setShareMissing(false);
+        setShare(next);
+      }}
+    />
+  );
+
   return (
     <div className="check">
       <PageTitle>{t('check.title')}</PageTitle>
@@ -88,6 +122,7 @@ function Answer() {
           </p>
           <progress max={METERS.length} value={step + 1} aria-hidden="true" className="check__progressbar" />
           {slider(METERS[step]!, questionRef)}
+          {step === METERS.length - 1 && shareChoice}
           <div className="actions">
             {step > 0 && (
               <Button variant="secondary" onClick={() => go(step - 1)}>
@@ -104,7 +139,9 @@ function Answer() {
                 )}
               </>
             ) : (
-              <Button onClick={finish}>{t('check.finish')}</Button>
+              <Button onClick={() => void finish()} disabled={finishing}>
+                {t('check.finish')}
+              </Button>
             )}
           </div>
         </div>
@@ -112,13 +149,16 @@ function Answer() {
         <div className="check__all">
           {METERS.map((m) => slider(m))}
           <p aria-live="polite">{t('check.answered', { count: answeredCount })}</p>
+          {shareChoice}
           <div className="actions">
-            <Button onClick={finish}>{t('check.finish')}</Button>
+            <Button onClick={() => void finish()} disabled={finishing}>
+              {t('check.finish')}
+            </Button>
           </div>
         </div>
       )}
       {/* After the question, not before it: on a phone the first question and its slider are on the first screen. */}
-      <p className="privacy-note">{t('check.privacy')}</p>
+      <p className="privacy-note">{share.share ? t('picture.privacyShared') : t('check.privacy')}</p>
       <div className="check__options">
         <RadioButtonGroup
           labelText={t('check.mode')}
@@ -207,6 +247,8 @@ function Result() {
       <p>{t('check.resultHint')}</p>
       <MeterChart now={latest.meters} before={previous?.meters} language={language} />
       <MeterTable now={latest.meters} before={previous?.meters} language={language} />
+      {latest.shared === true && <p role="status">{t('picture.shared')}</p>}
+      {latest.shared === false && <InlineAlert status="warning">{t('picture.shareFailed')}</InlineAlert>}
       <div className="actions">
         <AppLink
           // The person asked for services for this situation: the search page runs it at once (?now=check).
@@ -220,6 +262,8 @@ function Result() {
           {t('check.startNew')}
         </AppLink>
       </div>
+
+      <AreaMirror meters={latest.meters} />
 
       <section className="panel" aria-labelledby="save-server">
         <h2 id="save-server">{t('check.saveServer')}</h2>
