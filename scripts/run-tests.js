@@ -51,6 +51,12 @@ const KNOWN_SECONDS = {
   'test/stored-data.test.ts': 17,
   'src/ledger/http-crash.test.ts': 45,
   'src/ledger/crash.test.ts': 20,
+  'src/vouchers/http-crash.test.ts': 100,
+  'test/browser/vouchers-end-to-end.test.ts': 60,
+  'test/browser/citizen-vouchers.test.ts': 35,
+  'test/browser/console-voucher-settlement.test.ts': 25,
+  'test/browser/console-voucher-orders.test.ts': 20,
+  'test/browser/situational-picture.test.ts': 40,
 };
 const TIMES = join(tmpdir(), 'aurora-test-times.json');
 function lastTimes() {
