@@ -8,8 +8,9 @@ import type { DerivedClaims } from '../identity/accounts/derived-claims.ts';
  * sentence, and the network can say to a person exactly why they may or may not receive a voucher.
  *
  * A questionnaire's result is a kind the schema admits so that programmes can be drafted with it,
- * but there are no questionnaires in the network yet: no one meets such a condition, and a
- * programme with one cannot be opened (openBlockers says so).
+ * but questionnaire answers are anonymous (src/questionnaires/) and nothing links one to a person's
+ * account yet: no one meets such a condition, and a programme with one cannot be opened
+ * (openBlockers says so).
  */
 export const AGE_BANDS = ['0-17', '18-29', '30-44', '45-64', '65+'] as const;
 export type AgeBand = (typeof AGE_BANDS)[number];
@@ -64,7 +65,7 @@ export function admitsSomeone(rules: Eligibility): boolean {
   return AGE_BANDS.some((band) => candidates.some((municipality_code) => isEligible(rules, { age_band: band, adult: band !== '0-17', municipality_code })));
 }
 
-/** What keeps rules from being opened: a questionnaire condition (no questionnaires yet), or conditions no one meets together. */
+/** What keeps rules from being opened: a questionnaire condition (no answer is linked to a person yet), or conditions no one meets together. */
 export function eligibilityBlockers(rules: Eligibility): string[] {
   if (rules.all_of.some((c) => c.type === 'questionnaire')) return ['eligibility-questionnaire'];
   return admitsSomeone(rules) ? [] : ['eligibility-nobody'];

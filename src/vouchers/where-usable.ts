@@ -12,7 +12,7 @@ const MAX_SERVICES = 500;
  * approves providers for a service); with providers alone, any of their services. A provider's
  * services are those it owns (verified claims, services its clients created), while it is an
  * approved member. The console's
- * preview and, in the next slice, the wallet's "where can I use it" read this.
+ * preview and the wallet's "where can I use it" read this.
  */
 export async function whereUsable(db: Db, programme: Pick<Programme, 'funds'>): Promise<WhereUsable> {
   const { services, service_classes: classes, providers } = programme.funds;
