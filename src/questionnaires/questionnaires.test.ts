@@ -201,6 +201,23 @@ for (const backend of testBackends()) {
       assert.equal((await database.db.selectFrom('questionnaire_responses').select('id').where('run_id', '=', anonymousOnly.id).execute()).length, 0, 'a refused response is not kept');
     });
 
+    test("with consent, the meters go to the area's situational picture as a row of their own: municipality, age band, week and meters, nothing of the response", async () => {
+      const qid = await published();
+      const run = await owner.user.json('POST', path(owner.memberId, `/${qid}/runs`), { version: 1, name: 'Alueelle', access: 'open', ...window() });
+      const before = await database.db.selectFrom('picture_answers').select(({ fn }) => fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const plain = (await respondent().call('POST', runPath(run.id, '/responses'), { answers: { life: 6, friends: 'many' } })).json();
+      assert.equal(plain.shared_for_picture, false);
+      await assertProblem(await respondent().call('POST', runPath(run.id, '/responses'), { answers: { life: 6, friends: 'many' }, share_for_picture: { municipality: '999', age_band: '18-29' } }), 400);
+      await assertProblem(await respondent().call('POST', runPath(run.id, '/responses'), { answers: { life: 6, friends: 'many' }, share_for_picture: { municipality: '491', age_band: '13-17' } }), 400);
+      const shared = (await respondent().call('POST', runPath(run.id, '/responses'), { answers: { life: 4, friends: 'some' }, share_for_picture: { municipality: '491', age_band: '18-29' } })).json();
+      assert.equal(shared.shared_for_picture, true);
+      const rows = await database.db.selectFrom('picture_answers').selectAll().orderBy('week', 'desc').execute();
+      assert.equal(rows.length, Number(before.n) + 1, 'one row: only the consented answer, and not the refused ones');
+      const row = rows.find((r) => r.municipality === '491' && r.age_band === '18-29')!;
+      assert.deepEqual(Object.keys(row).sort(), ['age_band', 'meters', 'municipality', 'source', 'week'], 'no id, response, run or time finer than a week');
+      assert.equal((await database.db.selectFrom('questionnaire_responses').select('id').where('run_id', '=', run.id).execute()).length, 2, 'the refused ones were not kept either');
+    });
+
     test('any answers at all over HTTP: 201 with meters or 400 naming what is wrong, never a 5xx; only accepted ones are kept', async () => {
       const qid = await published();
       const run = await owner.user.json('POST', path(owner.memberId, `/${qid}/runs`), { version: 1, name: 'Sumea', access: 'open', ...window() });

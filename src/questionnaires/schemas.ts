@@ -1,3 +1,4 @@
+import { AGE_BANDS } from '../situational-picture/areas.ts';
 import Type, { type Static } from 'typebox';
 import { Plain, Timestamp } from '../http/console-schemas.ts';
 import { Meters } from '../recommender/schemas.ts';
@@ -110,6 +111,15 @@ export const ResponseInput = Type.Object(
     ...Credentials.properties,
     answers: Answers,
     save_to_profile: Type.Optional(Type.Boolean({ description: 'The person consents to keeping the meters as a saved check under their person key (Authorization: Bearer); only where the run allows it' })),
+    share_for_picture: Type.Optional(
+      Type.Object(
+        {
+          municipality: Type.String({ pattern: '^[0-9]{3}$', description: 'The person\'s home municipality (code)' }),
+          age_band: Type.Union(AGE_BANDS.map((b) => Type.Literal(b)), { description: 'The person\'s age band' }),
+        },
+        { additionalProperties: false, description: "The person consents to sharing the meters these answers give, anonymously, for their area's situational picture (docs/situational-picture.md): kept with the municipality, the age band and the week only, apart from the response" },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -117,4 +127,5 @@ export const ResponseSchema = Type.Object({
   response_id: Type.String(),
   meters: Type.Union([Meters, Type.Object({}, { additionalProperties: false })], { description: 'The 3X10D meters the answers give, for the recommender' }),
   saved_check_id: Type.Union([Type.String(), Type.Null()]),
+  shared_for_picture: Type.Boolean({ description: "Whether the meters went to the area's situational picture (asked for, and the answers gave meters)" }),
 });

@@ -7,10 +7,13 @@ import { deleteCheck, saveCheck } from '../person/checks.ts';
 import { answerIssues, derivedMeters, keptAnswers, type Answers } from './answers.ts';
 import { assertOpen, reachRun, type Credentials } from './run-access.ts';
 import { readVersion } from './store.ts';
+import { recordPictureAnswer } from '../situational-picture/record-picture-answer.ts';
+import { isMunicipality, type AgeBand } from '../situational-picture/areas.ts';
 
 export interface Submission extends Credentials {
   answers: Answers;
   save_to_profile?: boolean | undefined;
+  share_for_picture?: { municipality: string; age_band: AgeBand } | undefined;
 }
 
 /**
@@ -26,6 +29,8 @@ export async function submitResponse(db: Db, keyring: PayloadKeyring, runId: str
   const { definition } = await readVersion(db, run.questionnaire_id, run.version);
   const issues = answerIssues(definition, submission.answers);
   if (issues.length > 0) throw badRequest(issues.map((i) => `${i.field} ${i.message}`).join('; '), issues);
+  if (submission.share_for_picture && !isMunicipality(submission.share_for_picture.municipality))
+    throw badRequest(`not a municipality code: ${submission.share_for_picture.municipality}`, [{ field: 'share_for_picture.municipality', message: 'not a municipality code' }]);
   if (submission.save_to_profile) {
     if (!run.profile_saving) throw new HttpProblem(409, 'profile-saving-off', 'Not saved to profiles', 'this questionnaire\'s answers are not saved to profiles');
     if (!person) throw new HttpProblem(401, 'person-key-required', 'Person key required', 'saving to your profile needs your person key: Authorization: Bearer <43 characters of base64url>');
@@ -54,5 +59,9 @@ export async function submitResponse(db: Db, keyring: PayloadKeyring, runId: str
     if (!kept && saved) await deleteCheck(db, person!, saved.id);
   }
   if (!kept) throw new HttpProblem(409, 'run-closed', 'Closed', 'the questionnaire no longer takes answers');
-  return { response_id: id, meters, saved_check_id: saved?.id ?? null };
+  // Shared for the area's picture only with the person's consent, and as its own row: the picture
+  // keeps the municipality, age band, week and meters, nothing that leads back to this response.
+  const shared = submission.share_for_picture && Object.keys(meters).length > 0;
+  if (shared) await recordPictureAnswer(db, { source: 'questionnaire', municipality: submission.share_for_picture!.municipality, ageBand: submission.share_for_picture!.age_band, at: new Date(), meters });
+  return { response_id: id, meters, saved_check_id: saved?.id ?? null, shared_for_picture: !!shared };
 }
