@@ -81,7 +81,7 @@ export async function issueVoucher(
       where voucher_issue_counts.issued < ${programme.per_person_vouchers}
       returning issued`.execute(tx);
     if (counted.rows.length === 0)
-      throw new HttpProblem(409, 'voucher-limit-reached', 'No more vouchers for you in this period', `the programme gives at most ${programme.per_person_vouchers} voucher(s) a person per ${programme.per_person_period}`);
+      throw new HttpProblem(409, 'voucher-limit-reached', 'No more vouchers for you in this period', `the programme gives at most ${programme.per_person_vouchers} ${programme.per_person_vouchers === 1 ? 'voucher' : 'vouchers'} a person per ${programme.per_person_period}`);
 
     const valueCents = programme.value_per_unit_cents * programme.units_per_voucher;
     const byValidity = new Date(now.getTime() + programme.voucher_validity_days * 86_400_000);

@@ -59,11 +59,12 @@ function reasonOf(receivable: Receivable, programme: Programme, toShare: string[
         en: `You are not among those who can receive this voucher, by the details you share. ${programme.eligibility_explained.en}`,
       };
     case 'limit-reached': {
+      const one = limit.vouchers === 1;
       const per = { programme: { fi: 'ohjelman aikana', sv: 'under programmet', en: 'for the whole programme' }, year: { fi: 'vuodessa', sv: 'per år', en: 'a year' }, month: { fi: 'kuukaudessa', sv: 'per månad', en: 'a month' } }[limit.period];
       return {
-        fi: `Olet jo saanut enimmäismäärän: ${limit.vouchers} seteli(ä) henkilöä kohden ${per.fi}.`,
-        sv: `Du har redan fått det högsta antalet: ${limit.vouchers} sedel/sedlar per person ${per.sv}.`,
-        en: `You have already received the most there is: ${limit.vouchers} voucher(s) a person ${per.en}.`,
+        fi: `Olet jo saanut enimmäismäärän: ${limit.vouchers} ${one ? 'seteli' : 'seteliä'} henkilöä kohden ${per.fi}.`,
+        sv: `Du har redan fått det högsta antalet: ${limit.vouchers} ${one ? 'sedel' : 'sedlar'} per person ${per.sv}.`,
+        en: `You have already received the most there is: ${limit.vouchers} ${one ? 'voucher' : 'vouchers'} a person ${per.en}.`,
       };
     }
     case 'budget-spent':

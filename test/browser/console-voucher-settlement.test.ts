@@ -102,7 +102,7 @@ describe('console: review and settlement of service vouchers in the browser', { 
 
       await page.getByRole('button', { name: t.run, exact: true }).click();
       await page.getByRole('dialog').getByRole('button', { name: t.run, exact: true }).click();
-      await page.getByText(withEuros(t.runDone.replace('{{number}}', '1').replace('{{orders}}', '2').replace('{{total}}', '140,00 €'))).waitFor();
+      await page.getByText(withEuros(t.runDone_other.replace('{{number}}', '1').replace('{{count}}', '2').replace('{{total}}', '140,00 €'))).waitFor();
       const card = page.getByTestId('settlement');
       await card.getByRole('heading', { name: t.settlementHeading.replace('{{number}}', '1') }).waitFor();
       await card.getByRole('cell', { name: PROVIDER, exact: true }).waitFor();

@@ -350,7 +350,7 @@ function Run({ memberId, onSettled }: { memberId: string; onSettled: () => void 
               ...(run.left_out.length > 0 ? [t('settlement.leftOut', { names: run.left_out.map((l) => l.provider_name).join(', ') })] : []),
               ...(run.truncated ? [t('settlement.truncated')] : []),
             ];
-            setResult({ text: t('settlement.runDone', { number: run.settlement.number, orders: run.settlement.orders, total: euros(run.settlement.total_cents, language) }), warnings });
+            setResult({ text: t('settlement.runDone', { number: run.settlement.number, count: run.settlement.orders, total: euros(run.settlement.total_cents, language) }), warnings });
             onSettled();
           } catch (e) {
             // A refusal is an answer to this run: the next try is a new one.
@@ -393,7 +393,7 @@ function Settlements({ memberId, round }: { memberId: string; round: number }) {
                     {t('settlement.settlementHeading', { number: s.number })}
                   </Heading>
                   <Paragraph mb="s">
-                    {t('settlement.settlementFacts', { through: formatDate(s.through, language), when: formatDateTime(s.created_at, language), orders: s.orders, total: euros(s.total_cents, language) })}
+                    {t('settlement.settlementFacts', { through: formatDate(s.through, language), when: formatDateTime(s.created_at, language), count: s.orders, total: euros(s.total_cents, language) })}
                   </Paragraph>
                   <Numbers>
                     <WrappingTable>
