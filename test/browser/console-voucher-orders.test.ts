@@ -9,7 +9,7 @@ import { WORLD_PASSWORD, personAccount, redemptionCodeFor, voucherWorld, type Vo
 import { en } from '../../web/console/locales/en.ts';
 import { fi } from '../../web/console/locales/fi.ts';
 import { sv } from '../../web/console/locales/sv.ts';
-import { consoleLogin, expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
+import { consoleLogin, expectNoSeriousAxeViolations, inPage, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
 
 /**
  * A home care provider's staff at the console (in Finnish), as a first-time provider: an order
@@ -47,10 +47,7 @@ describe('console: a provider\'s voucher orders in the browser', { skip: skipBro
 
   test('fi: accept, deliver in part, redeem a code at the desk, price, bank account, refund', async () => {
     const t = fi.voucherOrders;
-    const context = await newContext(browser, network, { locale: 'fi-FI' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    try {
+    await inPage(browser, network, 'console-voucher-orders-fi', { locale: 'fi-FI' }, async (page) => {
       await logIn(page, fi);
       await page.getByRole('link', { name: fi.nav.voucherOrders }).first().click();
       await page.getByRole('heading', { name: t.title, level: 1 }).waitFor();
@@ -125,12 +122,7 @@ describe('console: a provider\'s voucher orders in the browser', { skip: skipBro
 
       const row = await db().selectFrom('voucher_orders').select(['status', 'delivered_units']).where('id', '=', online).executeTakeFirstOrThrow();
       assert.deepEqual(row, { status: 'refunded', delivered_units: 1 });
-    } catch (error) {
-      await keepFailure(page, 'console-voucher-orders-fi');
-      throw error;
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   for (const { texts, locale, viewport } of [
@@ -140,10 +132,7 @@ describe('console: a provider\'s voucher orders in the browser', { skip: skipBro
     const language = locale.slice(0, 2) as 'sv' | 'en';
     test(`${language} (${viewport}): the page in its own words, nothing missing`, async () => {
       const t = texts.voucherOrders;
-      const context = await newContext(browser, network, { locale, viewport });
-      const page = await context.newPage();
-      page.setDefaultTimeout(20_000);
-      try {
+      await inPage(browser, network, `console-voucher-orders-${language}`, { locale, viewport }, async (page) => {
         await logIn(page, texts as unknown as typeof fi);
         await page.goto('/console/org/voucher-orders');
         await page.getByRole('heading', { name: t.title, level: 1 }).waitFor();
@@ -155,12 +144,7 @@ describe('console: a provider\'s voucher orders in the browser', { skip: skipBro
         assert.ok(text.includes(t.prices.title) && text.includes(t.desk.title));
         await expectNoSeriousAxeViolations(page, `${language}: voucher orders`);
         await screenshot(page, `console-voucher-orders-${language}-${viewport}`);
-      } catch (error) {
-        await keepFailure(page, `console-voucher-orders-${language}`);
-        throw error;
-      } finally {
-        await context.close();
-      }
+      });
     });
   }
 });

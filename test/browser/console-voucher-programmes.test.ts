@@ -6,7 +6,7 @@ import { ConsoleUser, addService, approvedMember } from '../../src/testing/conso
 import { en } from '../../web/console/locales/en.ts';
 import { fi } from '../../web/console/locales/fi.ts';
 import { sv } from '../../web/console/locales/sv.ts';
-import { expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network, consoleLogin } from './harness.ts';
+import { consoleLogin, expectNoSeriousAxeViolations, inPage, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
 
 /**
  * A wellbeing services county's staff make a service voucher programme in the console (in Finnish):
@@ -44,10 +44,7 @@ describe('console: service voucher programmes in the browser', { skip: skipBrows
   test('fi: a draft made, completed, opened, and where it can be used', async () => {
     const t = fi.vouchers;
     const f = t.form;
-    const context = await newContext(browser, network, { locale: 'fi-FI' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    try {
+    await inPage(browser, network, 'console-vouchers-fi', { locale: 'fi-FI' }, async (page) => {
       await logIn(page, fi);
       await page.getByRole('link', { name: fi.nav.vouchers }).first().click();
       await page.getByRole('heading', { name: t.title, level: 1 }).waitFor();
@@ -124,12 +121,7 @@ describe('console: service voucher programmes in the browser', { skip: skipBrows
       assert.equal(listed[0].value_per_unit_cents, 3250);
       assert.deepEqual(listed[0].co_payment, { kind: 'percentage', percent: 20 });
       assert.equal(listed[0].valid_until, '2027-12-31');
-    } catch (error) {
-      await keepFailure(page, 'console-vouchers-fi');
-      throw error;
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   for (const { texts, locale, viewport } of [
@@ -139,10 +131,7 @@ describe('console: service voucher programmes in the browser', { skip: skipBrows
     const language = locale.slice(0, 2) as 'sv' | 'en';
     test(`${language} (${viewport}): the page in its own words, nothing missing`, async () => {
       const t = texts.vouchers;
-      const context = await newContext(browser, network, { locale, viewport });
-      const page = await context.newPage();
-      page.setDefaultTimeout(20_000);
-      try {
+      await inPage(browser, network, `console-vouchers-${language}`, { locale, viewport }, async (page) => {
         await logIn(page, texts as unknown as typeof fi);
         await page.goto('/console/org/vouchers');
         await page.getByRole('heading', { name: t.title, level: 1 }).waitFor();
@@ -160,12 +149,7 @@ describe('console: service voucher programmes in the browser', { skip: skipBrows
         assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /vouchers\.|\{\{/, 'no key without its text in the form');
         await expectNoSeriousAxeViolations(page, `${language}: a new service voucher programme`);
         await screenshot(page, `console-vouchers-${language}-${viewport}-form`);
-      } catch (error) {
-        await keepFailure(page, `console-vouchers-${language}`);
-        throw error;
-      } finally {
-        await context.close();
-      }
+      });
     });
   }
 });

@@ -11,7 +11,7 @@ import { addBankAccount, personAccount, voucherWorld, type VoucherWorld } from '
 import { en } from '../../web/console/locales/en.ts';
 import { fi } from '../../web/console/locales/fi.ts';
 import { sv } from '../../web/console/locales/sv.ts';
-import { consoleLogin, expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
+import { consoleLogin, expectNoSeriousAxeViolations, inPage, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
 
 /**
  * A payer's reviewer (in Finnish) sees the budget from the ledger and the deliveries to review;
@@ -59,10 +59,7 @@ describe('console: review and settlement of service vouchers in the browser', { 
 
   test('fi: review, dispute and approve, settle, download the payment file; the provider reads its statement', async () => {
     const t = fi.settlement;
-    const context = await newContext(browser, network, { locale: 'fi-FI', timezoneId: 'Europe/Helsinki' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    try {
+    await inPage(browser, network, 'console-voucher-settlement-fi', { locale: 'fi-FI', timezoneId: 'Europe/Helsinki' }, async (page) => {
       await consoleLogin(page, fi, world.payer.email, world.password);
       await page.getByRole('link', { name: fi.nav.voucherReview }).first().click();
       await page.getByRole('heading', { name: t.title, level: 1 }).waitFor();
@@ -133,12 +130,7 @@ describe('console: review and settlement of service vouchers in the browser', { 
       await noKeysShown(page);
       await expectNoSeriousAxeViolations(page, 'statements, one open');
       await screenshot(page, 'console-voucher-statements-fi');
-    } catch (error) {
-      await keepFailure(page, 'console-voucher-settlement-fi');
-      throw error;
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   for (const { texts, locale, viewport } of [
@@ -147,10 +139,7 @@ describe('console: review and settlement of service vouchers in the browser', { 
   ] as const) {
     const language = locale.slice(0, 2);
     test(`${language} (${viewport}): both pages in their own words, nothing missing`, async () => {
-      const context = await newContext(browser, network, { locale, viewport, timezoneId: 'Europe/Helsinki' });
-      const page = await context.newPage();
-      page.setDefaultTimeout(20_000);
-      try {
+      await inPage(browser, network, `console-voucher-settlement-${language}`, { locale, viewport, timezoneId: 'Europe/Helsinki' }, async (page) => {
         await consoleLogin(page, texts, world.payer.email, world.password);
         await page.goto('/console/org/voucher-review');
         await page.getByRole('heading', { name: texts.settlement.title, level: 1 }).waitFor();
@@ -171,12 +160,7 @@ describe('console: review and settlement of service vouchers in the browser', { 
         await noKeysShown(page);
         await expectNoSeriousAxeViolations(page, `statements (${language})`);
         await screenshot(page, `console-voucher-statements-${language}-${viewport}`);
-      } catch (error) {
-        await keepFailure(page, `console-voucher-settlement-${language}`);
-        throw error;
-      } finally {
-        await context.close();
-      }
+      });
     });
   }
 });

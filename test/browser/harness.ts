@@ -166,6 +166,24 @@ export async function keepFailure(page: Page, name: string) {
   );
 }
 
+/**
+ * A page in a new context (newContext's options), given to `walk`: a failure keeps its screenshot
+ * under `name` and the context is closed whatever happens. The frame every browser test repeats.
+ */
+export async function inPage<T>(browser: Browser, network: Network, name: string, options: Parameters<typeof newContext>[2], walk: (page: Page) => Promise<T>): Promise<T> {
+  const context = await newContext(browser, network, options);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  try {
+    return await walk(page);
+  } catch (error) {
+    await keepFailure(page, name);
+    throw error;
+  } finally {
+    await context.close();
+  }
+}
+
 /** The console's login texts a test logs in with (web/console/locales, any language). */
 export interface ConsoleLoginTexts {
   login: { email: string; password: string; submit: string; totp: string };
