@@ -106,7 +106,10 @@ for (const backend of testBackends()) {
       assert.ok(stored.secret_hash && !stored.secret_hash.includes('246810'), 'the PIN is kept hashed');
 
       const pupil = respondent('10.1.0.1');
-      await assertProblem(await pupil.call('POST', runPath(run.id, '/form'), {}), 401, '/pin-required');
+      const asked = await pupil.call('POST', runPath(run.id, '/form'), {});
+      await assertProblem(asked, 401, '/pin-required');
+      // The answering page asks for the PIN itself: a Basic challenge would open the browser's own password dialog instead.
+      assert.equal(asked.headers['www-authenticate'], undefined);
       await assertProblem(await pupil.call('POST', runPath(run.id, '/form'), { pin: '000000' }), 403, '/wrong-pin');
       const form = (await pupil.call('POST', runPath(run.id, '/form'), { pin: '246810' })).json();
       assert.equal(form.version, 1);

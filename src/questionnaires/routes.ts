@@ -145,6 +145,11 @@ export const consoleQuestionnaireRoutes: FastifyPluginAsyncTypebox = async (app)
 export const questionnaireRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = () => app.aurora.database.db;
   const Run = Type.Object({ run_id: Type.String({ format: 'uuid' }) });
+  // The answering page asks for a PIN itself: the Basic challenge the error handler gives API clients would open the browser's own password dialog.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.statusCode === 401) reply.removeHeader('www-authenticate');
+    return payload;
+  });
   const access = '401 pin-required: a PIN run asks for its PIN; 403 wrong-pin; 404 for an unknown run and for a link run without its key; 429 past the wrong PINs allowed.';
   app.post(
     '/api/v1/questionnaire-runs/:run_id/form',

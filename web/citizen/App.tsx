@@ -14,10 +14,13 @@ const ServicePage = lazy(() => import('./views/Service.tsx'));
 const TransferPage = lazy(() => import('./views/Transfer.tsx'));
 const MyPage = lazy(() => import('./views/My.tsx'));
 const LoginCallback = lazy(() => import('./views/LoginCallback.tsx'));
+const QuestionnairePage = lazy(() => import('./views/Questionnaire.tsx'));
 
 function route(path: string): { key: string; view: ReactNode } {
   const service = /^\/services\/([0-9a-fA-F-]{36})(\/transfer)?\/?$/.exec(path);
   if (service) return service[2] ? { key: 'transfer', view: <TransferPage serviceId={service[1]!} /> } : { key: 'service', view: <ServicePage serviceId={service[1]!} /> };
+  const run = /^\/q\/([0-9a-fA-F-]{36})\/?$/.exec(path);
+  if (run) return { key: 'questionnaire', view: <QuestionnairePage runId={run[1]!} /> };
   switch (path.replace(/\/$/, '') || '/') {
     case '/':
       return { key: 'home', view: <Home /> };

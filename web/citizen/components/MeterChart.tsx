@@ -7,7 +7,7 @@ import { METERS, METER_TEXTS, type Meters } from '../meters.ts';
  * The person's picture: one bar per area (0–10), with the previous check's answer as a dashed
  * mark. The SVG is an image with a title and description; the same numbers follow as a table.
  */
-export function MeterChart({ now, before, language }: { now: Meters; before?: Meters | undefined; language: Language }) {
+export function MeterChart({ now, before, language, description }: { now: Meters; before?: Meters | undefined; language: Language; /** What the dashed mark is, where it is not the previous check. */ description?: string }) {
   const { t } = useTranslation('citizen');
   const id = useId();
   const names = METER_TEXTS[language];
@@ -21,7 +21,7 @@ export function MeterChart({ now, before, language }: { now: Meters; before?: Me
     <figure className="meter-chart">
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-t ${id}-d`} className="meter-chart__svg">
         <title id={`${id}-t`}>{t('check.chartTitle')}</title>
-        <desc id={`${id}-d`}>{t('check.chartDesc')}</desc>
+        <desc id={`${id}-d`}>{description ?? t('check.chartDesc')}</desc>
         {[0, 2, 4, 6, 8, 10].map((g) => (
           <g key={g}>
             <line x1={x(g)} x2={x(g)} y1={0} y2={height - 18} className="meter-chart__grid" />
@@ -60,7 +60,7 @@ export function MeterChart({ now, before, language }: { now: Meters; before?: Me
   );
 }
 
-export function MeterTable({ now, before, language }: { now: Meters; before?: Meters | undefined; language: Language }) {
+export function MeterTable({ now, before, language, beforeLabel }: { now: Meters; before?: Meters | undefined; language: Language; /** The column of `before`, where it is not the previous check. */ beforeLabel?: string }) {
   const { t } = useTranslation('citizen');
   const names = METER_TEXTS[language];
   const change = (a: number | undefined, b: number | undefined) => {
@@ -76,8 +76,8 @@ export function MeterTable({ now, before, language }: { now: Meters; before?: Me
         <tr>
           <th scope="col">{t('check.colArea')}</th>
           <th scope="col">{t('check.colNow')}</th>
-          {before && <th scope="col">{t('check.colBefore')}</th>}
-          {before && <th scope="col">{t('check.colChange')}</th>}
+          {before && <th scope="col">{beforeLabel ?? t('check.colBefore')}</th>}
+          {before && !beforeLabel && <th scope="col">{t('check.colChange')}</th>}
         </tr>
       </thead>
       <tbody>
@@ -86,7 +86,7 @@ export function MeterTable({ now, before, language }: { now: Meters; before?: Me
             <th scope="row">{names[m].name}</th>
             <td>{now[m] ?? t('check.noValue')}</td>
             {before && <td>{before[m] ?? t('check.noValue')}</td>}
-            {before && <td>{change(now[m], before[m])}</td>}
+            {before && !beforeLabel && <td>{change(now[m], before[m])}</td>}
           </tr>
         ))}
       </tbody>
