@@ -330,6 +330,8 @@ export const consoleApi = {
   previewQuestionnaire: (memberId: string, id: string, answers: Record<string, unknown>) =>
     call<QuestionnairePreview>(`${member(memberId)}/questionnaires/${encodeURIComponent(id)}/preview`, { method: 'POST', body: { answers } }),
   publishQuestionnaire: (memberId: string, id: string) => call<{ version: number }>(`${member(memberId)}/questionnaires/${encodeURIComponent(id)}/versions`, { method: 'POST', body: {} }),
+  questionnaireVersion: (memberId: string, id: string, version: number, options: Abortable = {}) =>
+    call<{ version: number; definition: Definition }>(`${member(memberId)}/questionnaires/${encodeURIComponent(id)}/versions/${version}`, options),
   questionnaireRuns: (memberId: string, id: string, options: Abortable = {}) => call<{ runs: QuestionnaireRun[] }>(`${member(memberId)}/questionnaires/${encodeURIComponent(id)}/runs`, options),
   startRun: (memberId: string, id: string, body: RunInput) => call<StartedRun>(`${member(memberId)}/questionnaires/${encodeURIComponent(id)}/runs`, { method: 'POST', body }),
   closeRun: (memberId: string, id: string, runId: string) => call<QuestionnaireRun>(`${member(memberId)}/questionnaires/${encodeURIComponent(id)}/runs/${encodeURIComponent(runId)}/close`, { method: 'POST', body: {} }),

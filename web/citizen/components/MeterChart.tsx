@@ -1,13 +1,13 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../shared/i18n.ts';
-import { METERS, METER_TEXTS, type Meters } from '../meters.ts';
+import { METERS, METER_TEXTS, type Meter, type Meters } from '../meters.ts';
 
 /**
  * The person's picture: one bar per area (0–10), with the previous check's answer as a dashed
  * mark. The SVG is an image with a title and description; the same numbers follow as a table.
  */
-export function MeterChart({ now, before, language, description }: { now: Meters; before?: Meters | undefined; language: Language; /** What the dashed mark is, where it is not the previous check. */ description?: string }) {
+export function MeterChart({ now, before, language, description, rows = METERS }: { now: Meters; before?: Meters | undefined; language: Language; /** What the dashed mark is, where it is not the previous check. */ description?: string; /** The areas to show (a questionnaire's own), else all ten. */ rows?: readonly Meter[] }) {
   const { t } = useTranslation('citizen');
   const id = useId();
   const names = METER_TEXTS[language];
@@ -16,7 +16,7 @@ export function MeterChart({ now, before, language, description }: { now: Meters
   const width = 600;
   const barWidth = width - left - 44;
   const x = (v: number) => left + (barWidth * v) / 10;
-  const height = METERS.length * rowHeight + 24;
+  const height = rows.length * rowHeight + 24;
   return (
     <figure className="meter-chart">
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-t ${id}-d`} className="meter-chart__svg">
@@ -30,7 +30,7 @@ export function MeterChart({ now, before, language, description }: { now: Meters
             </text>
           </g>
         ))}
-        {METERS.map((m, i) => {
+        {rows.map((m, i) => {
           const y = i * rowHeight;
           const v = now[m];
           const b = before?.[m];
@@ -60,7 +60,7 @@ export function MeterChart({ now, before, language, description }: { now: Meters
   );
 }
 
-export function MeterTable({ now, before, language, beforeLabel }: { now: Meters; before?: Meters | undefined; language: Language; /** The column of `before`, where it is not the previous check. */ beforeLabel?: string }) {
+export function MeterTable({ now, before, language, beforeLabel, nowLabel, rows = METERS }: { now: Meters; before?: Meters | undefined; language: Language; /** The columns of `now` and `before`, where they are not this and the previous check. */ beforeLabel?: string; nowLabel?: string; rows?: readonly Meter[] }) {
   const { t } = useTranslation('citizen');
   const names = METER_TEXTS[language];
   const change = (a: number | undefined, b: number | undefined) => {
@@ -75,13 +75,13 @@ export function MeterTable({ now, before, language, beforeLabel }: { now: Meters
       <thead>
         <tr>
           <th scope="col">{t('check.colArea')}</th>
-          <th scope="col">{t('check.colNow')}</th>
+          <th scope="col">{nowLabel ?? t('check.colNow')}</th>
           {before && <th scope="col">{beforeLabel ?? t('check.colBefore')}</th>}
           {before && !beforeLabel && <th scope="col">{t('check.colChange')}</th>}
         </tr>
       </thead>
       <tbody>
-        {METERS.map((m) => (
+        {rows.map((m) => (
           <tr key={m}>
             <th scope="row">{names[m].name}</th>
             <td>{now[m] ?? t('check.noValue')}</td>

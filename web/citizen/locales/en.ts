@@ -61,6 +61,7 @@ const en = {
     mineWithGroup: 'The bars are your ratings (0 = very bad, 10 = very good). The upright line is your group\'s mean.',
     chartDesc: 'The bars show your ratings. The dashed line shows the group\'s mean.',
     chartDescMine: 'The bars show your ratings.',
+    colMine: 'You',
     colGroup: 'Group\'s mean',
     noMeters: 'This questionnaire gives no ratings of the areas of life.',
     groupTitle: 'Your group\'s situation',

@@ -63,6 +63,7 @@ const fi = {
     mineWithGroup: 'Pylväät ovat sinun arviosi (0 = tosi huono, 10 = tosi hyvä). Pystyviiva on ryhmäsi keskiarvo.',
     chartDesc: 'Pylväät näyttävät sinun arviosi. Pisteviiva näyttää ryhmän keskiarvon.',
     chartDescMine: 'Pylväät näyttävät sinun arviosi.',
+    colMine: 'Sinä',
     colGroup: 'Ryhmän keskiarvo',
     noMeters: 'Tästä kyselystä ei tehdä arviota elämän osa-alueista.',
     groupTitle: 'Ryhmän tilanne',

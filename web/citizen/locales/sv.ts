@@ -61,6 +61,7 @@ const sv = {
     mineWithGroup: 'Staplarna är dina bedömningar (0 = mycket dåligt, 10 = mycket bra). Det lodräta strecket är din grupps medelvärde.',
     chartDesc: 'Staplarna visar dina bedömningar. Den streckade linjen visar gruppens medelvärde.',
     chartDescMine: 'Staplarna visar dina bedömningar.',
+    colMine: 'Du',
     colGroup: 'Gruppens medelvärde',
     noMeters: 'Den här enkäten ger ingen bedömning av livsområdena.',
     groupTitle: 'Gruppens situation',

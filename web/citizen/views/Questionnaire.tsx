@@ -272,6 +272,8 @@ function Done({ runId, credentials, meters, definition }: { runId: string; crede
       ? Object.fromEntries(picture.figures.meters.filter((m) => m.mean !== null && (METERS as readonly string[]).includes(m.meter)).map((m) => [m.meter, Math.round(m.mean! * 10) / 10]))
       : undefined;
   const mine = Object.keys(meters).length > 0;
+  // Only the areas this questionnaire asked about: the other seven "not answered" would read as questions skipped.
+  const rows = METERS.filter((m) => meters[m] !== undefined);
   const findServices = () => {
     addCheck(meters);
     setForm({ useCheck: true });
@@ -285,8 +287,8 @@ function Done({ runId, credentials, meters, definition }: { runId: string; crede
         <>
           <h2>{t('questionnaire.mineTitle')}</h2>
           <p>{group ? t('questionnaire.mineWithGroup') : t('questionnaire.mineText')}</p>
-          <MeterChart now={meters} before={group} language={language} description={group ? t('questionnaire.chartDesc') : t('questionnaire.chartDescMine')} />
-          <MeterTable now={meters} before={group} language={language} beforeLabel={t('questionnaire.colGroup')} />
+          <MeterChart now={meters} before={group} language={language} rows={rows} description={group ? t('questionnaire.chartDesc') : t('questionnaire.chartDescMine')} />
+          <MeterTable now={meters} before={group} language={language} rows={rows} nowLabel={t('questionnaire.colMine')} beforeLabel={t('questionnaire.colGroup')} />
         </>
       ) : (
         <p>{t('questionnaire.noMeters')}</p>

@@ -260,8 +260,15 @@ function RunCard({ memberId, questionnaire, run, onClosed }: { memberId: string;
 }
 
 function Results({ memberId, questionnaire, run }: { memberId: string; questionnaire: Questionnaire; run: QuestionnaireRun }) {
-  const loaded = useLoad((signal) => consoleApi.runResults(memberId, questionnaire.id, run.id, { signal }), [memberId, questionnaire.id, run.id]);
-  return <LoadState loaded={loaded}>{(results) => <ResultsView results={results} definition={questionnaire.draft} runName={run.name} />}</LoadState>;
+  // The answers are labelled with the texts of the version that was run, not of today's draft.
+  const loaded = useLoad(
+    async (signal) => {
+      const [results, version] = await Promise.all([consoleApi.runResults(memberId, questionnaire.id, run.id, { signal }), consoleApi.questionnaireVersion(memberId, questionnaire.id, run.version, { signal })]);
+      return { results, definition: version.definition };
+    },
+    [memberId, questionnaire.id, run.id],
+  );
+  return <LoadState loaded={loaded}>{({ results, definition }) => <ResultsView results={results} definition={definition} runName={run.name} />}</LoadState>;
 }
 
 /** A run's release: the meters' noised means as a chart and a table, each question's noised counts; never free text. */

@@ -109,8 +109,10 @@ export function QuestionnaireDetail({ memberId, id }: { memberId: string; id: st
         {() =>
           q && (
             <>
+              {/* Once published, runs and results are what the organiser comes back for: they come first, the draft after them. */}
+              {q.versions.length > 0 && <QuestionnaireRuns memberId={memberId} questionnaire={q} />}
               <QuestionnaireEditor memberId={memberId} questionnaire={q} onChanged={setCurrent} />
-              <QuestionnaireRuns memberId={memberId} questionnaire={q} />
+              {q.versions.length === 0 && <QuestionnaireRuns memberId={memberId} questionnaire={q} />}
               <Small>{t('questionnaires.updatedAt', { at: formatDateTime(q.updated_at, language) })}</Small>
             </>
           )
