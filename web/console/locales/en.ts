@@ -1306,6 +1306,7 @@ export const en = {
       closes: 'Ends (at the end of the day)',
       profileSaving: 'Respondents may choose to save their result to their own data',
       profileSavingHint: 'Answers are always anonymous. This gives respondents a choice, off unless they tick it.',
+      startAnother: 'Start another run',
       startButton: 'Start the run',
       startedTitle: 'Run started',
       tell: {

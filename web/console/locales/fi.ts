@@ -1307,6 +1307,7 @@ export const fi = {
       closes: 'Päättyy (päivän lopussa)',
       profileSaving: 'Vastaaja voi halutessaan tallentaa tuloksensa omiin tietoihinsa',
       profileSavingHint: 'Vastaukset ovat aina nimettömiä. Tämä antaa vastaajalle valinnan, joka on oletuksena pois päältä.',
+      startAnother: 'Aloita toinen keräys',
       startButton: 'Aloita keräys',
       startedTitle: 'Keräys aloitettu',
       tell: {

@@ -1306,6 +1306,7 @@ export const sv = {
       closes: 'Slutar (i slutet av dagen)',
       profileSaving: 'Den som svarar kan välja att spara sitt resultat i sina egna uppgifter',
       profileSavingHint: 'Svaren är alltid anonyma. Detta ger den som svarar ett val som som standard är avstängt.',
+      startAnother: 'Starta en annan insamling',
       startButton: 'Starta insamlingen',
       startedTitle: 'Insamlingen har startat',
       tell: {

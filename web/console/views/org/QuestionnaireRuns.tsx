@@ -62,6 +62,7 @@ export function QuestionnaireRuns({ memberId, questionnaire }: { memberId: strin
   const { t } = useTranslation('console');
   const runs = useLoad((signal) => consoleApi.questionnaireRuns(memberId, questionnaire.id, { signal }), [memberId, questionnaire.id]);
   const [started, setStarted] = useState<{ run: StartedRun; pin?: string } | undefined>(undefined);
+  const [another, setAnother] = useState(false);
   const latest = questionnaire.versions.at(-1)?.version;
   return (
     <section aria-labelledby="runs" style={{ marginBottom: 40 }}>
@@ -72,12 +73,18 @@ export function QuestionnaireRuns({ memberId, questionnaire }: { memberId: strin
       {started && <StartedNotice started={started} />}
       {latest === undefined ? (
         <Paragraph mb="m">{t('questionnaires.runs.publishFirst')}</Paragraph>
+      ) : started && !another ? (
+        // The form would show a new suggested PIN right under the one just given: one PIN on the screen at a time.
+        <Button variant="secondary" onClick={() => setAnother(true)} style={{ marginBottom: 24 }}>
+          {t('questionnaires.runs.startAnother')}
+        </Button>
       ) : (
         <StartRun
           memberId={memberId}
           questionnaire={questionnaire}
           onStarted={(run, pin) => {
             setStarted({ run, ...(pin ? { pin } : {}) });
+            setAnother(false);
             runs.reload();
           }}
         />
