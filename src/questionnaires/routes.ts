@@ -8,6 +8,7 @@ import { actorOf, requireStaff } from '../staff/authorise.ts';
 import { closeRun } from './close-run.ts';
 import { createQuestionnaire } from './create-questionnaire.ts';
 import { editDraft } from './edit-draft.ts';
+import { findRun } from './find-run.ts';
 import { groupPicture } from './group-picture.ts';
 import { FORM_READS, RESPONSES } from './limits.ts';
 import { openForm } from './open-form.ts';
@@ -16,6 +17,8 @@ import { publishVersion } from './publish-version.ts';
 import { runResults } from './run-results.ts';
 import {
   CreatedRunSchema,
+  FindInput,
+  FoundSchema,
   Credentials,
   FormSchema,
   PreviewInput,
@@ -151,6 +154,14 @@ export const questionnaireRunRoutes: FastifyPluginAsyncTypebox = async (app) => 
     return payload;
   });
   const access = '401 pin-required: a PIN run asks for its PIN; 403 wrong-pin; 404 for an unknown run and for a link run without its key; 429 past the wrong PINs allowed.';
+  app.post(
+    '/api/v1/questionnaire-runs/find',
+    {
+      onRequest: limitAnonymous(FORM_READS),
+      schema: { tags, summary: 'The PIN run a short code names, while it is open: what respondents type at /q before the PIN', body: FindInput, response: { 200: FoundSchema, ...problems(400, 404, 415, 429) } },
+    },
+    async (request, reply) => reply.status(200).send(await findRun(db(), request.body.code)),
+  );
   app.post(
     '/api/v1/questionnaire-runs/:run_id/form',
     {

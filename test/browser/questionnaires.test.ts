@@ -14,8 +14,9 @@ import { consoleLogin, expectNoSeriousAxeViolations, keepFailure, newContext, op
  * question, a choice whose options say something of the friendships meter, and a free-text question
  * shown only to those who chose "no friends"; what is missing before publishing is listed, then
  * filled; the preview shows the condition at work; a version is published and run for class 9B with
- * a PIN. Respondents reach it by its address and the PIN in Finnish (a wrong PIN first, then a
- * required question left out, named at the question), Swedish and English; seven more answer
+ * a PIN. Respondents reach it in Finnish by the code and the PIN (a code and a PIN typed wrong
+ * first, then a required question left out, named at the question), in Swedish and English by its
+ * address and the PIN; seven more answer
  * through the API; the tenth, in English, sees the group's picture beside their own. The organiser
  * then sees the group's noised results as a chart and a table. axe finds nothing serious anywhere.
  */
@@ -33,6 +34,7 @@ describe('questionnaires: built in the console, answered in the citizen app, res
   let browser: Browser;
   let organiser: Page;
   let address = '';
+  let code = '';
 
   before(async () => {
     network = await startNetwork({ demo: false });
@@ -128,6 +130,8 @@ describe('questionnaires: built in the console, answered in the citizen app, res
       await runs.getByRole('button', { name: q.runs.startButton, exact: true }).click();
       await page.getByText(q.runs.startedTitle).first().waitFor();
       address = (await page.getByTestId('run-address').textContent())!.trim();
+      code = (await page.getByTestId('run-code').textContent())!.trim();
+      assert.match(code, /^[A-Z0-9]{6}$/);
       assert.match(address, /\/q\/[0-9a-f-]{36}$/);
       assert.equal((await page.getByTestId('run-pin').textContent())?.trim(), PIN);
       await page.getByRole('button', { name: `${q.results.show}: Luokka 9B` }).click();
@@ -153,7 +157,16 @@ describe('questionnaires: built in the console, answered in the citizen app, res
     page.setDefaultTimeout(20_000);
     const t = citizenFi.questionnaire;
     try {
-      await page.goto(new URL(address).pathname);
+      // As a class does: the address /q, the code from the board, then the PIN.
+      await page.goto('/q');
+      await page.getByRole('heading', { name: t.codeTitle, level: 1 }).waitFor();
+      await expectNoSeriousAxeViolations(page, 'the code page');
+      await screenshot(page, 'citizen-questionnaire-fi-0-code');
+      await page.getByLabel(t.code).fill('ZZZZZZ');
+      await page.getByRole('button', { name: t.codeButton }).click();
+      await page.getByText(t.codeUnknown).waitFor();
+      await page.getByLabel(t.code).fill(code.toLowerCase());
+      await page.getByRole('button', { name: t.codeButton }).click();
       await page.getByRole('heading', { name: t.pinTitle, level: 1 }).waitFor();
       await expectNoSeriousAxeViolations(page, 'the PIN page');
       await screenshot(page, 'citizen-questionnaire-fi-1-pin');

@@ -15,6 +15,7 @@ const TransferPage = lazy(() => import('./views/Transfer.tsx'));
 const MyPage = lazy(() => import('./views/My.tsx'));
 const LoginCallback = lazy(() => import('./views/LoginCallback.tsx'));
 const QuestionnairePage = lazy(() => import('./views/Questionnaire.tsx'));
+const FindQuestionnairePage = lazy(() => import('./views/Questionnaire.tsx').then((m) => ({ default: m.FindQuestionnairePage })));
 
 function route(path: string): { key: string; view: ReactNode } {
   const service = /^\/services\/([0-9a-fA-F-]{36})(\/transfer)?\/?$/.exec(path);
@@ -30,6 +31,8 @@ function route(path: string): { key: string; view: ReactNode } {
       return { key: 'check-result', view: <CheckPage phase="result" /> };
     case '/find':
       return { key: 'find', view: <FindPage /> };
+    case '/q':
+      return { key: 'questionnaire-code', view: <FindQuestionnairePage /> };
     case '/my':
       return { key: 'my', view: <MyPage /> };
     case '/login/callback':

@@ -98,6 +98,70 @@ export default function QuestionnairePage({ runId }: { runId: string }) {
   ) : null;
 }
 
+/**
+ * /q: where a class types the short code the organiser wrote on the board; it leads to the run's
+ * own page, which asks for the PIN.
+ */
+export function FindQuestionnairePage() {
+  const { t } = useTranslation('citizen');
+  const { navigate } = useRouter();
+  const [code, setCode] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const typed = code.replace(/[\s-]/g, '');
+    if (!/^[A-Za-z0-9]{4,20}$/.test(typed)) {
+      setError(t('questionnaire.codeFormat'));
+      return;
+    }
+    setBusy(true);
+    try {
+      const found = await api<{ run_id: string }>('/api/v1/questionnaire-runs/find', { method: 'POST', body: { code: typed } });
+      navigate(`/q/${found.run_id}`);
+    } catch (error) {
+      setError(
+        error instanceof ApiError && error.status === 404
+          ? t('questionnaire.codeUnknown')
+          : error instanceof ApiError && error.status === 429
+            ? t('app.busy', { minutes: waitMinutes(error) })
+            : error instanceof ApiError && error.status === 0
+              ? t('app.offline')
+              : t('app.error', { detail: error instanceof ApiError ? (error.detail ?? error.title) : String(error) }),
+      );
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="questionnaire">
+      <PageTitle>{t('questionnaire.codeTitle')}</PageTitle>
+      <p>{t('questionnaire.codeIntro')}</p>
+      <form onSubmit={submit} noValidate>
+        <TextInput
+          labelText={t('questionnaire.code')}
+          hintText={t('questionnaire.codeHint')}
+          value={code}
+          onChange={(v) => {
+            setCode(String(v ?? ''));
+            setError('');
+          }}
+          autoComplete="off"
+          autoCapitalize="characters"
+          maxLength={20}
+          status={error ? 'error' : 'default'}
+          statusText={error || undefined}
+        />
+        <div className="actions">
+          <Button type="submit" disabled={busy}>
+            {t('questionnaire.codeButton')}
+          </Button>
+        </div>
+      </form>
+      <p className="privacy-note">{t('questionnaire.anonymous')}</p>
+    </div>
+  );
+}
+
 function PinForm({ onPin }: { onPin: (pin: string) => Promise<string | undefined> }) {
   const { t } = useTranslation('citizen');
   const [pin, setPin] = useState('');

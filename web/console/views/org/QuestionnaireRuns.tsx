@@ -115,13 +115,35 @@ function StartedNotice({ started }: { started: { run: StartedRun; pin?: string }
         {t('questionnaires.runs.startedTitle')}
       </Heading>
       <Paragraph mb="s">{t(`questionnaires.runs.tell.${run.access}`)}</Paragraph>
-      <p className="address" data-testid="run-address">
-        {runAddress(run.id, run.link_key)}
-      </p>
-      {pin && (
-        <p>
-          {t('questionnaires.runs.pinIs')} <span className="big" data-testid="run-pin">{pin}</span>
-        </p>
+      {pin && run.code ? (
+        <>
+          <ol>
+            <li>
+              {t('questionnaires.runs.goTo')} <span className="address">{`${window.location.origin}/q`}</span>
+            </li>
+            <li>
+              {t('questionnaires.runs.codeIs')} <span className="big" data-testid="run-code">{run.code}</span>
+            </li>
+            <li>
+              {t('questionnaires.runs.pinIs')} <span className="big" data-testid="run-pin">{pin}</span>
+            </li>
+          </ol>
+          <Paragraph mb="s">{t('questionnaires.runs.direct')}</Paragraph>
+          <p className="address" data-testid="run-address">
+            {runAddress(run.id)}
+          </p>
+        </>
+      ) : (
+        <>
+          <p className="address" data-testid="run-address">
+            {runAddress(run.id, run.link_key)}
+          </p>
+          {pin && (
+            <p>
+              {t('questionnaires.runs.pinIs')} <span className="big" data-testid="run-pin">{pin}</span>
+            </p>
+          )}
+        </>
       )}
       {(run.link_key || pin) && <Paragraph>{t('questionnaires.runs.onlyOnce')}</Paragraph>}
     </Once>
@@ -243,6 +265,12 @@ function RunCard({ memberId, questionnaire, run, onClosed }: { memberId: string;
           <>
             <dt>{t('questionnaires.runs.address')}</dt>
             <dd>{runAddress(run.id)}</dd>
+          </>
+        )}
+        {run.code && (
+          <>
+            <dt>{t('questionnaires.runs.code')}</dt>
+            <dd>{t('questionnaires.runs.codeAt', { code: run.code, address: `${window.location.origin}/q` })}</dd>
           </>
         )}
         <dt>{t('questionnaires.runs.version')}</dt>
