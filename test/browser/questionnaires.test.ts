@@ -35,12 +35,13 @@ describe('questionnaires: built in the console, answered in the citizen app, res
   let organiser: Page;
   let address = '';
   let code = '';
+  let organiserApi: { memberId: string; user: ConsoleUser };
 
   before(async () => {
     network = await startNetwork({ demo: false });
     await createNetworkAdmin(network.database.db, ADMIN, 'test');
     const admin = await new ConsoleUser(network.app).loginOk(ADMIN.email, ADMIN.password);
-    await approvedMember(admin, ORGANISER);
+    organiserApi = await approvedMember(admin, ORGANISER);
     browser = await openBrowser();
   });
   after(async () => {
@@ -246,6 +247,38 @@ describe('questionnaires: built in the console, answered in the citizen app, res
     }
   });
 
+  test('en: a link run opens from its link alone; a closed one says so', async () => {
+    const api = organiserApi.user;
+    const base = `/api/v1/console/members/${organiserApi.memberId}/questionnaires`;
+    const [{ id }] = (await api.json('GET', base)).questionnaires;
+    const window = { opens_at: new Date(Date.now() - 60_000).toISOString(), closes_at: new Date(Date.now() + 86_400_000).toISOString() };
+    const link = await api.json('POST', `${base}/${id}/runs`, { version: 1, name: 'Kerho', access: 'link', ...window });
+    const context = await newContext(browser, network, { locale: 'en-GB' });
+    await context.addInitScript(() => localStorage.setItem('aurora.language', 'en'));
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    const t = citizenEn.questionnaire;
+    try {
+      await page.goto(`/q/${link.id}#key=${link.link_key}`);
+      await page.getByRole('heading', { name: 'Our class\'s wellbeing', level: 1 }).waitFor();
+      // Without its key the run is not there at all.
+      await page.goto(`/q/${link.id}`);
+      await page.getByText(t.gone).waitFor();
+      await api.json('POST', `${base}/${id}/runs/${link.id}/close`, {}, 200);
+      // Another page first: a change of the fragment alone would not load the page again.
+      await page.goto('/');
+      await page.goto(`/q/${link.id}#key=${link.link_key}`);
+      await page.getByText(t.closed).waitFor();
+      await expectNoSeriousAxeViolations(page, 'a closed run');
+      await page.goto('/');
+      await page.getByRole('link', { name: citizenEn.home.questionnaireLink }).click();
+      await page.getByRole('heading', { name: t.codeTitle, level: 1 }).waitFor();
+    } catch (error) {
+      await keepFailure(page, 'questionnaires-link');
+      throw error;
+    }
+  });
+
   test('fi: the organiser sees the group\'s results once ten have answered', async () => {
     const page = organiser;
     try {
@@ -255,7 +288,7 @@ describe('questionnaires: built in the console, answered in the citizen app, res
       await results.waitFor();
       await results.getByRole('img', { name: text(q.results.metersCaption, { name: 'Luokka 9B' }) }).waitFor();
       await results.getByRole('table', { name: q.results.metersTable }).waitFor();
-      assert.equal(await page.getByTestId('run-responses').textContent(), '10');
+      assert.equal(await page.getByRole('region', { name: 'Luokka 9B' }).getByTestId('run-responses').textContent(), '10');
       await expectNoSeriousAxeViolations(page, 'the results');
       await screenshot(page, 'console-questionnaires-fi-5-results');
     } catch (error) {

@@ -28,6 +28,8 @@ const en = {
     find: 'Find services',
     latest: 'Your latest check {{date}}',
     seeLatest: 'See your picture',
+    questionnaire: 'Got a code for a questionnaire, at school for example?',
+    questionnaireLink: 'Answer a questionnaire',
   },
   questionnaire: {
     title: 'Questionnaire',

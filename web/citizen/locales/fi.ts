@@ -30,6 +30,8 @@ const fi = {
     find: 'Etsi palveluja',
     latest: 'Viimeisin tarkistuksesi {{date}}',
     seeLatest: 'Katso tilannekuvasi',
+    questionnaire: 'Sait koodin kyselyyn, esimerkiksi koulussa?',
+    questionnaireLink: 'Vastaa kyselyyn',
   },
   questionnaire: {
     title: 'Kysely',

@@ -28,6 +28,8 @@ const sv = {
     find: 'Sök tjänster',
     latest: 'Din senaste kontroll {{date}}',
     seeLatest: 'Se din bild',
+    questionnaire: 'Fick du en kod till en enkät, till exempel i skolan?',
+    questionnaireLink: 'Svara på en enkät',
   },
   questionnaire: {
     title: 'Enkät',
