@@ -83,6 +83,8 @@ describe('questionnaires: built in the console, answered in the citizen app, res
       await fillTexts(page.getByRole('group', { name: e.nameLegend }), e.name, { fi: 'Luokan hyvinvointi', sv: 'Klassens välmående', en: 'Our class\'s wellbeing' });
       const q1 = page.getByRole('group', { name: text(e.questionN, { n: 1 }), exact: true });
       await fillTexts(q1, e.questionText, { fi: 'Kuinka tyytyväinen olet elämääsi?', sv: 'Hur nöjd är du med ditt liv?', en: 'How satisfied are you with your life?' });
+      await q1.getByText(text(e.plain, { label: e.questionText })).click();
+      await q1.getByLabel(text(e.plainIn, { label: e.questionText, language: lang.fi }), { exact: true }).fill('Onko elämäsi hyvää?');
       await q1.getByText(e.required, { exact: true }).click();
 
       await page.getByLabel(text(e.newKind, { n: 1 }), { exact: true }).selectOption('choice');
@@ -180,6 +182,12 @@ describe('questionnaires: built in the console, answered in the citizen app, res
       await expectNoSeriousAxeViolations(page, 'the questionnaire');
       await screenshot(page, 'citizen-questionnaire-fi-2-form');
 
+      // Plain language where the questionnaire has it: the first question in its plain Finnish, and back.
+      await page.getByText(t.plain).click();
+      await page.getByRole('group', { name: /Onko elämäsi hyvää\?/ }).waitFor();
+      await page.getByText(t.plain).click();
+      await page.getByRole('group', { name: /Kuinka tyytyväinen olet elämääsi/ }).waitFor();
+
       await page.getByRole('radio', { name: 'Ei yhtään' }).check();
       await page.getByLabel(/Haluatko kertoa lisää/).fill('Olen uusi koulussa.');
       await page.getByRole('button', { name: t.send }).click();
@@ -252,7 +260,7 @@ describe('questionnaires: built in the console, answered in the citizen app, res
     const base = `/api/v1/console/members/${organiserApi.memberId}/questionnaires`;
     const [{ id }] = (await api.json('GET', base)).questionnaires;
     const window = { opens_at: new Date(Date.now() - 60_000).toISOString(), closes_at: new Date(Date.now() + 86_400_000).toISOString() };
-    const link = await api.json('POST', `${base}/${id}/runs`, { version: 1, name: 'Kerho', access: 'link', ...window });
+    const link = await api.json('POST', `${base}/${id}/runs`, { version: 1, name: 'Kerho', access: 'link', profile_saving: true, ...window });
     const context = await newContext(browser, network, { locale: 'en-GB' });
     await context.addInitScript(() => localStorage.setItem('aurora.language', 'en'));
     const page = await context.newPage();
@@ -261,6 +269,16 @@ describe('questionnaires: built in the console, answered in the citizen app, res
     try {
       await page.goto(`/q/${link.id}#key=${link.link_key}`);
       await page.getByRole('heading', { name: 'Our class\'s wellbeing', level: 1 }).waitFor();
+      // Saving to one's own data is offered, unticked; ticked, the result is one of the person's saved checks.
+      const save = page.getByRole('checkbox', { name: t.save });
+      assert.equal(await save.isChecked(), false);
+      await page.getByRole('radio', { name: '7', exact: true }).check();
+      await page.getByText(t.save).click();
+      await page.getByRole('button', { name: t.send }).click();
+      await page.getByRole('heading', { name: t.thanks, level: 1 }).waitFor();
+      const key = await page.evaluate(() => JSON.parse(localStorage.getItem('aurora.personKey') ?? 'null') as string);
+      const saved = await (await fetch(`${network.url}/api/v1/my/checks`, { headers: { authorization: `Bearer ${key}` } })).json();
+      assert.deepEqual(saved.checks.map((c: { meters: object }) => c.meters), [{ life_satisfaction: 7 }]);
       // Without its key the run is not there at all.
       await page.goto(`/q/${link.id}`);
       await page.getByText(t.gone).waitFor();
