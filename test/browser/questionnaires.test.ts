@@ -4,6 +4,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { createNetworkAdmin } from '../../src/staff/staff.ts';
 import { ConsoleUser, approvedMember } from '../../src/testing/console.ts';
 import { fi as consoleFi } from '../../web/console/locales/fi.ts';
+import { sv as consoleSv } from '../../web/console/locales/sv.ts';
 import citizenFi from '../../web/citizen/locales/fi.ts';
 import citizenSv from '../../web/citizen/locales/sv.ts';
 import citizenEn from '../../web/citizen/locales/en.ts';
@@ -311,6 +312,26 @@ describe('questionnaires: built in the console, answered in the citizen app, res
       await screenshot(page, 'console-questionnaires-fi-5-results');
     } catch (error) {
       await keepFailure(page, 'questionnaires-results');
+      throw error;
+    }
+  });
+
+  test('sv on a phone: the questionnaire, its runs and the editor, axe clean', async () => {
+    const context = await newContext(browser, network, { locale: 'sv-FI', viewport: 'phone' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    try {
+      await consoleLogin(page, consoleSv, ORGANISER.email, ORGANISER.password);
+      await page.goto('/console/org/questionnaires');
+      await page.getByRole('heading', { name: consoleSv.questionnaires.title, level: 1 }).waitFor();
+      await page.getByRole('link', { name: 'Klassens välmående' }).click();
+      await page.getByRole('heading', { name: 'Klassens välmående', level: 1 }).waitFor();
+      await page.getByRole('heading', { name: consoleSv.questionnaires.runs.title }).waitFor();
+      await page.getByRole('group', { name: text(consoleSv.questionnaires.editor.questionN, { n: 1 }), exact: true }).waitFor();
+      await expectNoSeriousAxeViolations(page, 'a questionnaire in Swedish on a phone');
+      await screenshot(page, 'console-questionnaires-sv-phone');
+    } catch (error) {
+      await keepFailure(page, 'questionnaires-sv');
       throw error;
     }
   });
