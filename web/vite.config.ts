@@ -49,7 +49,9 @@ export default defineConfig({
         navigateFallbackDenylist: SERVER_PATHS,
         // The console is staff-only and online-only: not precached for every citizen.
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
-        globIgnores: ['console/**', 'assets/console-*', 'assets/console/**'],
+        // survey-core (about 1.4 MB) runs a questionnaire's conditions; it loads only for one that has
+        // them, and answering is online anyway: not precached for every citizen either.
+        globIgnores: ['console/**', 'assets/console-*', 'assets/console/**', 'assets/survey-core-*'],
         cleanupOutdatedCaches: true,
       },
     }),

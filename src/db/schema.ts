@@ -1059,6 +1059,8 @@ export interface QuestionnaireRunTable {
   /** What the run's releases have spent of its privacy budget. */
   epsilon_spent: Defaulted<number>;
   created_at: Defaulted<Date>;
+  /** A PIN run's short code, typed at /q to find it; null for other runs and those started before codes. */
+  code: Defaulted<string | null>;
 }
 
 /** One anonymous response: no person, no address, only the answers and the meters they gave. */

@@ -107,7 +107,10 @@ for (const backend of testBackends()) {
       assert.ok(stored.secret_hash && !stored.secret_hash.includes('246810'), 'the PIN is kept hashed');
 
       const pupil = respondent('10.1.0.1');
-      await assertProblem(await pupil.call('POST', runPath(run.id, '/form'), {}), 401, '/pin-required');
+      const asked = await pupil.call('POST', runPath(run.id, '/form'), {});
+      await assertProblem(asked, 401, '/pin-required');
+      // The answering page asks for the PIN itself: a Basic challenge would open the browser's own password dialog instead.
+      assert.equal(asked.headers['www-authenticate'], undefined);
       await assertProblem(await pupil.call('POST', runPath(run.id, '/form'), { pin: '000000' }), 403, '/wrong-pin');
       const form = (await pupil.call('POST', runPath(run.id, '/form'), { pin: '246810' })).json();
       assert.equal(form.version, 1);
@@ -147,6 +150,29 @@ for (const backend of testBackends()) {
       const rows = await database.db.selectFrom('questionnaire_responses').selectAll().where('run_id', '=', run.id).execute();
       assert.equal(rows.length, 10);
       assert.ok(rows.every((r) => r.version === 1 && Object.keys(r).sort().join() === 'answers,id,meters,run_id,submitted_at,version'), 'anonymous: no person, no address');
+    });
+
+    test('a PIN run is found by its short code, typed any way, while it is open; other runs have no code and unknown codes are 404', async () => {
+      const qid = await published();
+      const run = await owner.user.json('POST', path(owner.memberId, `/${qid}/runs`), { version: 1, name: '8C', access: 'pin', pin: '135790', ...window() });
+      assert.match(run.code, /^[A-HJKMNP-Z2-9]{6}$/);
+      const pupil = respondent('10.5.0.1');
+      const typed = `${run.code.slice(0, 3).toLowerCase()} ${run.code.slice(3)}`;
+      const found = await pupil.call('POST', '/api/v1/questionnaire-runs/find', { code: typed });
+      assert.equal(found.statusCode, 200, found.body);
+      assert.deepEqual(found.json(), { run_id: run.id });
+      // Finding it gives nothing without the PIN.
+      await assertProblem(await pupil.call('POST', runPath(run.id, '/form'), {}), 401, '/pin-required');
+
+      const link = await owner.user.json('POST', path(owner.memberId, `/${qid}/runs`), { version: 1, name: 'linkki', access: 'link', ...window() });
+      const open = await owner.user.json('POST', path(owner.memberId, `/${qid}/runs`), { version: 1, name: 'avoin', access: 'open', ...window() });
+      assert.equal(link.code, null);
+      assert.equal(open.code, null);
+      await assertProblem(await pupil.call('POST', '/api/v1/questionnaire-runs/find', { code: 'ZZZZZZ' }), 404);
+      await assertProblem(await pupil.call('POST', '/api/v1/questionnaire-runs/find', { code: '' }), 400);
+
+      await owner.user.json('POST', path(owner.memberId, `/${qid}/runs/${run.id}/close`), {}, 200);
+      await assertProblem(await pupil.call('POST', '/api/v1/questionnaire-runs/find', { code: run.code }), 404);
     });
 
     test('wrong PINs are limited per address: past forty, 429 even with the right one; a class with the right PIN at once is not', async () => {

@@ -8,6 +8,7 @@ import { actorOf, requireStaff } from '../staff/authorise.ts';
 import { closeRun } from './close-run.ts';
 import { createQuestionnaire } from './create-questionnaire.ts';
 import { editDraft } from './edit-draft.ts';
+import { findRun } from './find-run.ts';
 import { groupPicture } from './group-picture.ts';
 import { FORM_READS, RESPONSES } from './limits.ts';
 import { openForm } from './open-form.ts';
@@ -16,6 +17,8 @@ import { publishVersion } from './publish-version.ts';
 import { runResults } from './run-results.ts';
 import {
   CreatedRunSchema,
+  FindInput,
+  FoundSchema,
   Credentials,
   FormSchema,
   PreviewInput,
@@ -145,7 +148,20 @@ export const consoleQuestionnaireRoutes: FastifyPluginAsyncTypebox = async (app)
 export const questionnaireRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = () => app.aurora.database.db;
   const Run = Type.Object({ run_id: Type.String({ format: 'uuid' }) });
+  // The answering page asks for a PIN itself: the Basic challenge the error handler gives API clients would open the browser's own password dialog.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.statusCode === 401) reply.removeHeader('www-authenticate');
+    return payload;
+  });
   const access = '401 pin-required: a PIN run asks for its PIN; 403 wrong-pin; 404 for an unknown run and for a link run without its key; 429 past the wrong PINs allowed.';
+  app.post(
+    '/api/v1/questionnaire-runs/find',
+    {
+      onRequest: limitAnonymous(FORM_READS),
+      schema: { tags, summary: 'The PIN run a short code names, while it is open: what respondents type at /q before the PIN', body: FindInput, response: { 200: FoundSchema, ...problems(400, 404, 415, 429) } },
+    },
+    async (request, reply) => reply.status(200).send(await findRun(db(), request.body.code)),
+  );
   app.post(
     '/api/v1/questionnaire-runs/:run_id/form',
     {

@@ -61,6 +61,7 @@ export const RunSchema = Type.Object({
   responses: Type.Integer({ description: 'How many have answered: the organiser\'s own run, a true count' }),
   epsilon_spent: Type.Number(),
   created_at: Timestamp,
+  code: Type.Union([Type.String(), Type.Null()], { description: 'A PIN run\'s short code: respondents type it at /q to find the run, then its PIN' }),
 });
 export const CreatedRunSchema = Type.Object({
   ...RunSchema.properties,
@@ -97,6 +98,8 @@ export const Credentials = Type.Object(
   },
   { additionalProperties: false },
 );
+export const FindInput = Type.Object({ code: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false });
+export const FoundSchema = Type.Object({ run_id: Type.String() });
 export const FormSchema = Type.Object({
   run_id: Type.String(),
   questionnaire_id: Type.String(),

@@ -11,6 +11,18 @@ import { ownQuestionnaire, ownRun, readVersion, runView } from './store.ts';
 /** A link key's hash as kept: the key has 192 random bits, so one fast hash is enough. */
 export const linkKeyHash = (key: string) => createHash('sha256').update(`aurora-questionnaire-link:${key}`).digest('base64url');
 
+/** Letters and digits that are not mistaken for one another when read off a board (no 0/O, 1/I/L). */
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const CODE_LENGTH = 6;
+
+/** A code no run has: 31⁶ ≈ 890 million, so a taken one is rare; the unique index is the last word. */
+async function unusedCode(db: Db): Promise<string> {
+  for (;;) {
+    const code = Array.from(randomBytes(CODE_LENGTH), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+    if (!(await db.selectFrom('questionnaire_runs').select('id').where('code', '=', code).executeTakeFirst())) return code;
+  }
+}
+
 /**
  * A published version run for a group or for anyone, in a window. A link run's key is made here
  * and shown this once; a PIN run's PIN is the organiser's, kept as an argon2id hash (a PIN is
@@ -31,13 +43,14 @@ export async function startRun(db: Db, memberId: string, questionnaireId: string
   const linkKey = input.access === 'link' ? randomBytes(24).toString('base64url') : undefined;
   const secretHash = input.access === 'pin' ? await argon2.hash(input.pin!, ARGON2_OPTIONS) : linkKey ? linkKeyHash(linkKey) : null;
   const id = randomUUID();
+  const code = input.access === 'pin' ? await unusedCode(db) : null;
   await db.transaction().execute(async (tx) => {
     await tx.selectFrom('questionnaires').select('id').where('id', '=', questionnaireId).forUpdate().executeTakeFirstOrThrow();
     const { count } = await tx.selectFrom('questionnaire_runs').select((eb) => eb.fn.countAll<number>().as('count')).where('questionnaire_id', '=', questionnaireId).executeTakeFirstOrThrow();
     if (Number(count) >= RUNS_PER_QUESTIONNAIRE) throw conflict('too-many-runs', 'Too many runs', `a questionnaire has at most ${RUNS_PER_QUESTIONNAIRE} runs`);
     await tx
       .insertInto('questionnaire_runs')
-      .values({ id, questionnaire_id: questionnaireId, version: input.version, member_id: memberId, name: input.name, access: input.access, secret_hash: secretHash, opens_at: opens, closes_at: closes, profile_saving: input.profile_saving ?? false })
+      .values({ id, questionnaire_id: questionnaireId, version: input.version, member_id: memberId, name: input.name, access: input.access, secret_hash: secretHash, opens_at: opens, closes_at: closes, profile_saving: input.profile_saving ?? false, code })
       .execute();
     await audit(tx, { actor, action: 'questionnaire-run.start', target: id, memberId, details: { questionnaire: questionnaireId, version: input.version, access: input.access } });
   });

@@ -45,7 +45,7 @@ export async function readVersion(db: Db, questionnaireId: string, version: numb
   return { questionnaire_id: row.questionnaire_id, version: row.version, definition: asDefinition(row.definition), published_at: row.published_at.toISOString(), published_by: row.published_by };
 }
 
-const runColumns = ['r.id', 'r.questionnaire_id', 'r.version', 'r.member_id', 'r.name', 'r.access', 'r.secret_hash', 'r.opens_at', 'r.closes_at', 'r.profile_saving', 'r.epsilon_spent', 'r.created_at'] as const;
+const runColumns = ['r.id', 'r.questionnaire_id', 'r.version', 'r.member_id', 'r.name', 'r.access', 'r.secret_hash', 'r.opens_at', 'r.closes_at', 'r.profile_saving', 'r.epsilon_spent', 'r.created_at', 'r.code'] as const;
 
 export async function readRuns(db: Db, where: { questionnaireId?: string; runId?: string; memberId?: string }) {
   let query = db
@@ -72,6 +72,7 @@ export const runView = (r: RunRow) => ({
   responses: Number(r.responses),
   epsilon_spent: Number(r.epsilon_spent),
   created_at: r.created_at.toISOString(),
+  code: r.code,
 });
 
 /** The member's run of the member's questionnaire, or 404. */

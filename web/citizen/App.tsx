@@ -15,10 +15,14 @@ const TransferPage = lazy(() => import('./views/Transfer.tsx'));
 const MyPage = lazy(() => import('./views/My.tsx'));
 const LoginCallback = lazy(() => import('./views/LoginCallback.tsx'));
 const VouchersPage = lazy(() => import('./views/Vouchers.tsx'));
+const QuestionnairePage = lazy(() => import('./views/Questionnaire.tsx'));
+const FindQuestionnairePage = lazy(() => import('./views/Questionnaire.tsx').then((m) => ({ default: m.FindQuestionnairePage })));
 
 function route(path: string): { key: string; view: ReactNode } {
   const service = /^\/services\/([0-9a-fA-F-]{36})(\/transfer)?\/?$/.exec(path);
   if (service) return service[2] ? { key: 'transfer', view: <TransferPage serviceId={service[1]!} /> } : { key: 'service', view: <ServicePage serviceId={service[1]!} /> };
+  const run = /^\/q\/([0-9a-fA-F-]{36})\/?$/.exec(path);
+  if (run) return { key: 'questionnaire', view: <QuestionnairePage runId={run[1]!} /> };
   switch (path.replace(/\/$/, '') || '/') {
     case '/':
       return { key: 'home', view: <Home /> };
@@ -28,6 +32,8 @@ function route(path: string): { key: string; view: ReactNode } {
       return { key: 'check-result', view: <CheckPage phase="result" /> };
     case '/find':
       return { key: 'find', view: <FindPage /> };
+    case '/q':
+      return { key: 'questionnaire-code', view: <FindQuestionnairePage /> };
     case '/my':
       return { key: 'my', view: <MyPage /> };
     case '/vouchers':

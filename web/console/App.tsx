@@ -19,6 +19,7 @@ import { Overview } from './views/admin/Overview.tsx';
 import { Clients } from './views/org/Clients.tsx';
 import { LifeEvents } from './views/org/LifeEvents.tsx';
 import { OidcClients } from './views/org/OidcClients.tsx';
+import { QuestionnaireDetail, Questionnaires } from './views/org/Questionnaires.tsx';
 import { Services } from './views/org/Services.tsx';
 import { Staff as StaffView } from './views/org/Staff.tsx';
 import { Picture } from './views/org/Picture.tsx';
@@ -57,6 +58,7 @@ function navFor(staff: Staff | null | undefined, t: TFunction<'console'>): NavIt
     { to: '/org/voucher-review', label: t('nav.voucherReview') },
     { to: '/org/voucher-statements', label: t('nav.voucherStatements') },
     ...(staff.role === 'org_admin' ? [{ to: '/org/staff', label: t('nav.staff') }] : []),
+    { to: '/org/questionnaires', label: t('nav.questionnaires') },
     { to: '/org/teach', label: t('nav.teach') },
     { to: '/org/statistics', label: t('nav.statistics') },
     { to: '/org/picture', label: t('nav.picture') },
@@ -127,6 +129,9 @@ function route(path: string, staff: Staff | null, onLoggedIn: () => void): React
     if (path === '/org/voucher-statements') return <VoucherStatements memberId={memberId} />;
     if (path === '/org/staff') return staff.role === 'org_admin' ? <StaffView memberId={memberId} /> : <Forbidden />;
     if (path === '/org/teach') return <Teach memberId={memberId} />;
+    if (path === '/org/questionnaires') return <Questionnaires memberId={memberId} />;
+    const questionnaire = matchPath('/org/questionnaires/:id', path);
+    if (questionnaire) return <QuestionnaireDetail key={questionnaire.id} memberId={memberId} id={questionnaire.id!} />;
     if (path === '/org/statistics') return <Statistics memberId={memberId} />;
     if (path === '/org/picture') return <Picture memberId={memberId} />;
     if (path === '/org/audit') return staff.role === 'org_admin' ? <Audit /> : <Forbidden />;

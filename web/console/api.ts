@@ -14,6 +14,18 @@ import type { ProviderMove } from '../../src/vouchers/move-provider-order.ts';
 import type { PricedService, ProvidedProgramme } from '../../src/vouchers/provided-programmes.ts';
 import type { ProviderOrder } from '../../src/vouchers/provider-orders.ts';
 export type { BankAccount, DeskVoucher, PricedService, ProvidedProgramme, ProviderMove, ProviderOrder };
+import type { Static } from 'typebox';
+import type { Definition } from '../../src/questionnaires/format.ts';
+import type { CreatedRunSchema, PreviewSchema, QuestionnaireListItem, QuestionnaireSchema, ResultsSchema, RunInput, RunSchema } from '../../src/questionnaires/schemas.ts';
+export type { Definition };
+/** A member's questionnaire (its draft, what keeps it from publishing, its versions), a run and a run's results, as the API answers. */
+export type Questionnaire = Static<typeof QuestionnaireSchema>;
+export type QuestionnaireItem = Static<typeof QuestionnaireListItem>;
+export type QuestionnaireRun = Static<typeof RunSchema>;
+export type StartedRun = Static<typeof CreatedRunSchema>;
+export type QuestionnairePreview = Static<typeof PreviewSchema>;
+export type RunResults = Static<typeof ResultsSchema>;
+export type { RunInput };
 
 /** A member's service voucher programme as the console reads and writes it. */
 export type VoucherProgramme = Programme;
@@ -329,6 +341,21 @@ export const consoleApi = {
   unfollowPicture: (memberId: string, followId: string) => call(`${member(memberId)}/picture/follows/${encodeURIComponent(followId)}`, { method: 'DELETE' }),
   areaList: (list: 'regions' | 'wellbeing_service_counties', lang: Language, options: Abortable = {}) =>
     call<{ items: { code: string; name: LocalText }[] }>(`/api/v1/codelists/${list}`, { query: { lang }, ...options }),
+
+  questionnaires: (memberId: string, options: Abortable = {}) => call<{ questionnaires: QuestionnaireItem[] }>(`${member(memberId)}/questionnaires`, options),
+  questionnaire: (memberId: string, id: string, options: Abortable = {}) => call<Questionnaire>(`${member(memberId)}/questionnaires/${encodeURIComponent(id)}`, options),
+  createQuestionnaire: (memberId: string, definition: Definition) => call<Questionnaire>(`${member(memberId)}/questionnaires`, { method: 'POST', body: { definition } }),
+  editQuestionnaire: (memberId: string, id: string, definition: Definition) => call<Questionnaire>(`${member(memberId)}/questionnaires/${encodeURIComponent(id)}`, { method: 'PUT', body: { definition } }),
+  previewQuestionnaire: (memberId: string, id: string, answers: Record<string, unknown>) =>
+    call<QuestionnairePreview>(`${member(memberId)}/questionnaires/${encodeURIComponent(id)}/preview`, { method: 'POST', body: { answers } }),
+  publishQuestionnaire: (memberId: string, id: string) => call<{ version: number }>(`${member(memberId)}/questionnaires/${encodeURIComponent(id)}/versions`, { method: 'POST', body: {} }),
+  questionnaireVersion: (memberId: string, id: string, version: number, options: Abortable = {}) =>
+    call<{ version: number; definition: Definition }>(`${member(memberId)}/questionnaires/${encodeURIComponent(id)}/versions/${version}`, options),
+  questionnaireRuns: (memberId: string, id: string, options: Abortable = {}) => call<{ runs: QuestionnaireRun[] }>(`${member(memberId)}/questionnaires/${encodeURIComponent(id)}/runs`, options),
+  startRun: (memberId: string, id: string, body: RunInput) => call<StartedRun>(`${member(memberId)}/questionnaires/${encodeURIComponent(id)}/runs`, { method: 'POST', body }),
+  closeRun: (memberId: string, id: string, runId: string) => call<QuestionnaireRun>(`${member(memberId)}/questionnaires/${encodeURIComponent(id)}/runs/${encodeURIComponent(runId)}/close`, { method: 'POST', body: {} }),
+  runResults: (memberId: string, id: string, runId: string, options: Abortable = {}) =>
+    call<RunResults>(`${member(memberId)}/questionnaires/${encodeURIComponent(id)}/runs/${encodeURIComponent(runId)}/results`, options),
 
   attributes: (options: Abortable = {}) => call<{ attributes: Attribute[] }>('/api/v1/attributes', options),
   searchServices: (q: string, lang: Language, options: Abortable = {}) =>

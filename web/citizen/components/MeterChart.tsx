@@ -1,13 +1,13 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../shared/i18n.ts';
-import { METERS, METER_TEXTS, type Meters } from '../meters.ts';
+import { METERS, METER_TEXTS, type Meter, type Meters } from '../meters.ts';
 
 /**
  * The person's picture: one bar per area (0–10), with the previous check's answer as a dashed
  * mark. The SVG is an image with a title and description; the same numbers follow as a table.
  */
-export function MeterChart({ now, before, language }: { now: Meters; before?: Meters | undefined; language: Language }) {
+export function MeterChart({ now, before, language, description, rows = METERS }: { now: Meters; before?: Meters | undefined; language: Language; /** What the dashed mark is, where it is not the previous check. */ description?: string; /** The areas to show (a questionnaire's own), else all ten. */ rows?: readonly Meter[] }) {
   const { t } = useTranslation('citizen');
   const id = useId();
   const names = METER_TEXTS[language];
@@ -16,12 +16,12 @@ export function MeterChart({ now, before, language }: { now: Meters; before?: Me
   const width = 600;
   const barWidth = width - left - 44;
   const x = (v: number) => left + (barWidth * v) / 10;
-  const height = METERS.length * rowHeight + 24;
+  const height = rows.length * rowHeight + 24;
   return (
     <figure className="meter-chart">
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-t ${id}-d`} className="meter-chart__svg">
         <title id={`${id}-t`}>{t('check.chartTitle')}</title>
-        <desc id={`${id}-d`}>{t('check.chartDesc')}</desc>
+        <desc id={`${id}-d`}>{description ?? t('check.chartDesc')}</desc>
         {[0, 2, 4, 6, 8, 10].map((g) => (
           <g key={g}>
             <line x1={x(g)} x2={x(g)} y1={0} y2={height - 18} className="meter-chart__grid" />
@@ -30,7 +30,7 @@ export function MeterChart({ now, before, language }: { now: Meters; before?: Me
             </text>
           </g>
         ))}
-        {METERS.map((m, i) => {
+        {rows.map((m, i) => {
           const y = i * rowHeight;
           const v = now[m];
           const b = before?.[m];
@@ -60,7 +60,7 @@ export function MeterChart({ now, before, language }: { now: Meters; before?: Me
   );
 }
 
-export function MeterTable({ now, before, language }: { now: Meters; before?: Meters | undefined; language: Language }) {
+export function MeterTable({ now, before, language, beforeLabel, nowLabel, rows = METERS }: { now: Meters; before?: Meters | undefined; language: Language; /** The columns of `now` and `before`, where they are not this and the previous check. */ beforeLabel?: string; nowLabel?: string; rows?: readonly Meter[] }) {
   const { t } = useTranslation('citizen');
   const names = METER_TEXTS[language];
   const change = (a: number | undefined, b: number | undefined) => {
@@ -75,18 +75,18 @@ export function MeterTable({ now, before, language }: { now: Meters; before?: Me
       <thead>
         <tr>
           <th scope="col">{t('check.colArea')}</th>
-          <th scope="col">{t('check.colNow')}</th>
-          {before && <th scope="col">{t('check.colBefore')}</th>}
-          {before && <th scope="col">{t('check.colChange')}</th>}
+          <th scope="col">{nowLabel ?? t('check.colNow')}</th>
+          {before && <th scope="col">{beforeLabel ?? t('check.colBefore')}</th>}
+          {before && !beforeLabel && <th scope="col">{t('check.colChange')}</th>}
         </tr>
       </thead>
       <tbody>
-        {METERS.map((m) => (
+        {rows.map((m) => (
           <tr key={m}>
             <th scope="row">{names[m].name}</th>
             <td>{now[m] ?? t('check.noValue')}</td>
             {before && <td>{before[m] ?? t('check.noValue')}</td>}
-            {before && <td>{change(now[m], before[m])}</td>}
+            {before && !beforeLabel && <td>{change(now[m], before[m])}</td>}
           </tr>
         ))}
       </tbody>

@@ -31,6 +31,9 @@ export function Home() {
           {t('home.latest', { date: formatDate(latest.taken_at, language) })}: <AppLink to="/check/result">{t('home.seeLatest')}</AppLink>
         </p>
       )}
+      <p>
+        {t('home.questionnaire')} <AppLink to="/q">{t('home.questionnaireLink')}</AppLink>
+      </p>
       <p className="privacy-note">{t('home.privacy')}</p>
     </div>
   );
