@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { createNetworkAdmin } from '../../src/staff/staff.ts';
 import { ConsoleUser, approvedMember } from '../../src/testing/console.ts';
@@ -201,8 +202,20 @@ describe('questionnaires: built in the console, answered in the citizen app, res
       await screenshot(page, 'citizen-questionnaire-fi-3-missing');
 
       await rating.getByRole('radio', { name: '4', exact: true }).check();
+      // Shared for the area's picture, with the person's municipality and age band: a row of its own there.
+      const share = page.getByRole('checkbox', { name: citizenFi.picture.share });
+      assert.equal(await share.isChecked(), false, 'nothing shared unless the person ticks it');
+      await page.locator(`label[for="${await share.getAttribute('id')}"]`).click();
+      await page.getByRole('button', { name: t.send }).click();
+      await page.getByText(citizenFi.picture.shareNeeds).waitFor();
+      await page.getByLabel(citizenFi.picture.municipality).selectOption('491');
+      await page.getByLabel(citizenFi.picture.ageBand).selectOption('0-17');
+      await expectNoSeriousAxeViolations(page, 'sharing for the area\'s picture');
+      const sharedBefore = Number((await sql<{ n: number }>`select count(*)::int as n from picture_answers where municipality = '491' and age_band = '0-17' and source = 2`.execute(network.database.db)).rows[0]!.n);
       await page.getByRole('button', { name: t.send }).click();
       await page.getByRole('heading', { name: t.thanks, level: 1 }).waitFor();
+      const sharedAfter = Number((await sql<{ n: number }>`select count(*)::int as n from picture_answers where municipality = '491' and age_band = '0-17' and source = 2`.execute(network.database.db)).rows[0]!.n);
+      assert.equal(sharedAfter, sharedBefore + 1, "the answers' meters went to the area's picture once");
       await page.getByText(text(t.groupNotYet, { n: 1, threshold: 10 })).waitFor();
       await page.getByRole('cell', { name: '4', exact: true }).first().waitFor();
       await expectNoSeriousAxeViolations(page, 'thanks, before ten');

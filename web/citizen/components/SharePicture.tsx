@@ -10,15 +10,15 @@ export interface ShareChoice {
 }
 
 /**
- * The choice to share the check's answers for the area's picture: unticked until the person ticks
+ * The choice to share the check's (or a questionnaire's) answers for the area's picture: unticked until the person ticks
  * it, and only then the municipality and age band it needs, with what is kept said beside it.
  */
-export function SharePicture({ value, onChange, missing }: { value: ShareChoice; onChange: (next: ShareChoice) => void; missing: boolean }) {
+export function SharePicture({ value, onChange, missing, hint }: { value: ShareChoice; onChange: (next: ShareChoice) => void; missing: boolean; /** What is kept, where it is not the check's ten answers. */ hint?: string }) {
   const { t } = useTranslation('citizen');
   return (
     <fieldset className="panel share-picture">
       <legend>{t('picture.shareLegend')}</legend>
-      <Checkbox checked={value.share} onClick={({ checkboxState }) => onChange({ ...value, share: checkboxState })} hintText={t('picture.shareHint')}>
+      <Checkbox checked={value.share} onClick={({ checkboxState }) => onChange({ ...value, share: checkboxState })} hintText={hint ?? t('picture.shareHint')}>
         {t('picture.share')}
       </Checkbox>
       {value.share && (

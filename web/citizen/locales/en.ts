@@ -62,6 +62,7 @@ const en = {
     charactersLeft_other: '{{count}} characters left',
     save: 'Save my result to my own data',
     saveHint: 'Optional. The result (not your answers) is kept under your key in this browser, and you see it on the My data page.',
+    shareHint: "Optional. Only your municipality, age band, the week and the life-situation scores these answers give are kept, apart from your answers: nothing that could identify you. Figures are published only when at least 10 people have answered, with random noise added.",
     send: 'Send answers',
     thanks: 'Thank you for answering!',
     thanksText: 'Your answers to "{{title}}" are kept anonymously.',

@@ -64,6 +64,7 @@ const fi = {
     charactersLeft_other: '{{count}} merkkiä jäljellä',
     save: 'Tallenna tulokseni omiin tietoihini',
     saveHint: 'Vapaaehtoinen. Tulos (ei vastauksiasi) tallentuu tässä selaimessa olevalla avaimellasi, ja näet sen Omat tiedot -sivulla.',
+    shareHint: "Vapaaehtoista. Vain kunta, ikäryhmä, viikko ja vastauksistasi lasketut elämäntilanteen pisteet tallennetaan, erillään vastauksistasi: ei mitään, mistä sinut voisi tunnistaa. Luvut julkaistaan vasta, kun vastaajia on vähintään 10, ja niihin lisätään satunnaista kohinaa.",
     send: 'Lähetä vastaukset',
     thanks: 'Kiitos vastauksistasi!',
     thanksText: 'Vastauksesi kyselyyn ”{{title}}” on tallennettu nimettömänä.',

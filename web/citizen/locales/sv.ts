@@ -62,6 +62,7 @@ const sv = {
     charactersLeft_other: '{{count}} tecken kvar',
     save: 'Spara mitt resultat i mina egna uppgifter',
     saveHint: 'Frivilligt. Resultatet (inte dina svar) sparas med din nyckel i den här webbläsaren, och du ser det på sidan Mina uppgifter.',
+    shareHint: "Frivilligt. Bara kommunen, åldersgruppen, veckan och de poäng för livssituationen som dina svar ger sparas, skilt från dina svar: inget som kan identifiera dig. Siffror publiceras först när minst 10 har svarat, och slumpmässigt brus läggs till dem.",
     send: 'Skicka svaren',
     thanks: 'Tack för dina svar!',
     thanksText: 'Dina svar på enkäten ”{{title}}” har sparats anonymt.',

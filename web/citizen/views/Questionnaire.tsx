@@ -11,6 +11,7 @@ import { waitMinutes } from '../components/Problem.tsx';
 import { METERS, type Meters } from '../meters.ts';
 import { useSearch } from '../search.tsx';
 import { addCheck, ensurePersonKey, loadPrefs, savePrefs } from '../storage.ts';
+import { SharePicture, type ShareChoice } from '../components/SharePicture.tsx';
 import type { Definition } from '../../../src/questionnaires/format.ts';
 
 interface Form {
@@ -214,6 +215,10 @@ function Answering({ runId, form, credentials, onDone }: { runId: string; form: 
   const [answers, setAnswers] = useState<Answers>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [save, setSave] = useState(false);
+  // Unticked until the person ticks it, as on the check: nothing goes to the area's picture by default.
+  const [share, setShare] = useState<ShareChoice>(() => ({ share: false, municipality: loadPrefs().municipality ?? '', ageBand: loadPrefs().ageBand ?? '' }));
+  const [shareMissing, setShareMissing] = useState(false);
+  const givesMeters = definition.pages.some((p) => p.elements.some((q) => ('meter' in q && q.meter) || ('choices' in q && (q.choices ?? []).some((c) => typeof c === 'object' && c !== null && 'meters' in c && c.meters))));
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState('');
   const summary = useRef<HTMLDivElement>(null);
@@ -235,11 +240,21 @@ function Answering({ runId, form, credentials, onDone }: { runId: string; form: 
       showErrors(Object.fromEntries(missing.map((name) => [name, t('questionnaire.required')])));
       return;
     }
+    if (share.share && (!share.municipality || !share.ageBand)) {
+      setShareMissing(true);
+      return;
+    }
+    if (share.share) savePrefs({ municipality: share.municipality, ageBand: share.ageBand });
     setBusy(true);
     try {
       const answer = await api<{ meters: Meters }>(`/api/v1/questionnaire-runs/${encodeURIComponent(runId)}/responses`, {
         method: 'POST',
-        body: { ...credentials, answers: answersToSend(answers, shown), ...(save ? { save_to_profile: true } : {}) },
+        body: {
+          ...credentials,
+          answers: answersToSend(answers, shown),
+          ...(save ? { save_to_profile: true } : {}),
+          ...(share.share ? { share_for_picture: { municipality: share.municipality, age_band: share.ageBand } } : {}),
+        },
         ...(save ? { headers: { authorization: `Bearer ${ensurePersonKey()}` } } : {}),
       });
       onDone(answer.meters);
@@ -310,6 +325,17 @@ function Answering({ runId, form, credentials, onDone }: { runId: string; form: 
               {t('questionnaire.save')}
             </Checkbox>
           </div>
+        )}
+        {givesMeters && (
+          <SharePicture
+            value={share}
+            missing={shareMissing}
+            hint={t('questionnaire.shareHint')}
+            onChange={(next) => {
+              setShareMissing(false);
+              setShare(next);
+            }}
+          />
         )}
         {problem && <InlineAlert status="error">{problem}</InlineAlert>}
         <div className="actions">
