@@ -70,13 +70,17 @@ export function containsRun(haystack: readonly string[], needle: readonly string
 const stems = (language: Language, words: readonly string[]) => words.map((word) => stem(language, word));
 
 /** The phrasings of `model` (MIN_WORDS words or more) that occur in a question of their language, by stems. */
-export function findOverlaps(model: { concepts: readonly Pick<SituationConcept, 'id' | 'phrasings'>[] }, questions: readonly Question[]): Overlap[] {
+export function findOverlaps(model: { concepts: readonly (Pick<SituationConcept, 'id' | 'phrasings'> & { crisis?: boolean })[] }, questions: readonly Question[]): Overlap[] {
   const out: Overlap[] = [];
   const asked = questions.map((question) => {
     const words = tokenize(question.text);
     return { question, words, stems: stems(question.language, words) };
   });
-  for (const concept of model.concepts)
+  for (const concept of model.concepts) {
+    // Immediate danger is said in a few plain words everyone uses ("jag vill inte leva"); such a
+    // phrasing stays in the model even where a measuring set asks in the same words, because missing
+    // a person in danger costs more than a development figure a little too kind (README says so).
+    if (concept.crisis) continue;
     for (const language of LANGUAGES)
       for (const phrasing of concept.phrasings[language]) {
         const words = tokenize(phrasing);
@@ -86,6 +90,7 @@ export function findOverlaps(model: { concepts: readonly Pick<SituationConcept, 
           if (q.question.language === language && containsRun(q.stems, phraseStems))
             out.push({ concept: concept.id, language, phrasing, question: q.question, wordForWord: containsRun(q.words, words) });
       }
+  }
   return out;
 }
 
