@@ -92,7 +92,7 @@ describe('held-out phrasings (written apart from the data)', () => {
 
 describe('crisis, language and who is asking', () => {
   test('immediate danger is a crisis in every language', () => {
-    for (const text of ['haluan kuolla', 'en jaksa enää elää, ajattelen itsemurhaa', 'I want to kill myself', 'jag vill ta mitt liv', 'hän lyö minua nyt', 'he is hitting me right now', 'han hotar mig med kniv just nu'])
+    for (const text of ['haluan kuolla', 'en jaksa enää elää, ajattelen itsemurhaa', 'I want to kill myself', 'jag vill ta mitt liv', 'hän lyö minua nyt', 'he is hitting me right now', 'han hotar mig med kniv just nu', 'jag vill inte leva', 'en halua elää', 'i do not want to live'])
       assert.equal(matcher.understand(text).crisis, true, text);
     for (const text of ['olen työtön', 'my husband drinks too much', 'jag vill lägga ner mitt företag', 'haluan lopettaa yritykseni'])
       assert.equal(matcher.understand(text).crisis, false, text);
