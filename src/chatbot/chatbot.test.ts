@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../db/database.ts';
+import { buildServer } from '../http/server.ts';
+import { createNetworkAdmin } from '../staff/staff.ts';
+import { ConsoleUser, approvedMember } from '../testing/console.ts';
+import { createTestDatabase, testBackends } from '../testing/databases.ts';
+import { assertProblem } from '../testing/problems.ts';
+import { purgeTranscripts } from './purge-transcripts.ts';
+
+/**
+ * A member builds a bot over HTTP: the shared bank plus an intent and a form of its own, a
+ * transcript test that blocks a publish until the content meets it, then a person talks with the
+ * published version in Finnish, Swedish and English, with what identifies them masked in the
+ * transcript; roll back, diff, the wrong member refused, the transcript purged after retention.
+ */
+const ADMIN = { email: 'chatbot-admin@aurora.example', password: 'verkoston-salasana-1' };
+const PASSWORD = 'hyvin-pitka-salasana';
+
+const pack = (answerFi: string) => ({
+  languages: ['fi', 'sv', 'en'],
+  handover: { phone: '+358 9 310 12345' },
+  shared: ['greet', 'help', 'goodbye', 'find-services', 'crisis', 'opening-hours', 'handover', 'life-check'],
+  intents: [
+    {
+      id: 'youth-card',
+      examples: {
+        fi: ['miten saan nuorisokortin', 'nuorisokortti', 'haluan hakea nuorisokorttia', 'mistä saa nuorisokortin', 'nuorisokortin hakeminen'],
+        sv: ['hur får jag ungdomskort', 'ungdomskort', 'jag vill ansöka om ungdomskort', 'var får man ungdomskort', 'ansöka ungdomskort'],
+        en: ['how do i get a youth card', 'youth card', 'i want to apply for a youth card', 'where can i get a youth card', 'applying for a youth card'],
+      },
+      answer: { text: { fi: answerFi, sv: 'Ungdomskortet får du från ungdomsgården.', en: 'You get the youth card at the youth centre.' } },
+      form: 'age-place',
+    },
+  ],
+  forms: [
+    {
+      id: 'age-place',
+      slots: [
+        { name: 'age', kind: 'age', prompt: { fi: 'Kuinka vanha olet?', sv: 'Hur gammal är du?', en: 'How old are you?' } },
+        { name: 'place', kind: 'municipality', prompt: { fi: 'Missä kunnassa asut?', sv: 'I vilken kommun bor du?', en: 'Which municipality do you live in?' } },
+      ],
+      done: { fi: 'Kiitos, {age} vuotta, {place}.', sv: 'Tack, {age} år, {place}.', en: 'Thanks, {age} years, {place}.' },
+    },
+  ],
+  tests: [{ name: 'youth card fi', language: 'fi', transcript: '#me\nmiten saan nuorisokortin\n#bot\nnuorisotalolta\n#me 15\n#bot Missä kunnassa asut?' }],
+});
+
+for (const backend of testBackends()) {
+  describe(`chatbot (${backend})`, () => {
+    let database: Database;
+    let app: FastifyInstance;
+    let owner: { memberId: string; user: ConsoleUser };
+    let other: { memberId: string; user: ConsoleUser };
+    const path = (memberId: string, rest = '') => `/api/v1/console/members/${memberId}/bots${rest}`;
+    const person = (method: 'POST', url: string, payload: object) => app.inject({ method, url, payload, remoteAddress: '10.9.0.1' });
+
+    before(async () => {
+      database = await createTestDatabase(backend);
+      app = await buildServer({ database, purgeIntervalMs: 0, profileCallIntervalMs: 0, eventDeliveryIntervalMs: 0 });
+      await createNetworkAdmin(database.db, { email: ADMIN.email, name: 'Ylläpitäjä', password: ADMIN.password }, 'test');
+      const admin = await new ConsoleUser(app).loginOk(ADMIN.email, ADMIN.password);
+      owner = await approvedMember(admin, { name: 'Nuorisopalvelut', email: 'admin@nuoriso-bot.example', password: PASSWORD });
+      other = await approvedMember(admin, { name: 'Naapurikunta', email: 'admin@naapuri-bot.example', password: PASSWORD });
+    });
+    after(async () => {
+      await app?.close();
+      await database?.close();
+    });
+
+    test('a transcript test blocks the publish naming its turn; fixed, the bot publishes and talks in fi, sv and en', async () => {
+      const bot = await owner.user.json('POST', path(owner.memberId), { name: 'Nuorisobotti', languages: ['fi', 'sv', 'en'], pack: pack('Nuorisokortin saat nuorisotilalta.') });
+      const blocked = await assertProblem(await owner.user.call('POST', path(owner.memberId, `/${bot.id}/versions`), {}), 422, '/chatbot-transcript-failed');
+      assert.match(blocked.errors![0]!.field, /youth card fi\.line 3/);
+      assert.equal((await owner.user.json('GET', path(owner.memberId, `/${bot.id}`))).published_version, null, 'nothing was published');
+
+      await owner.user.json('PUT', path(owner.memberId, `/${bot.id}`), { pack: pack('Nuorisokortin saat nuorisotalolta.') }, 200);
+      const published = await owner.user.json('POST', path(owner.memberId, `/${bot.id}/versions`), {});
+      assert.equal(published.published_version, 1);
+      assert.equal(published.published.tests_passed, 1);
+
+      const fi = (await person('POST', `/api/v1/bots/${bot.id}/conversations`, { language: 'fi' })).json();
+      const say = async (text: string) => {
+        const response = await person('POST', `/api/v1/bots/${bot.id}/conversations/${fi.conversation_id}/messages`, { text });
+        assert.equal(response.statusCode, 200, response.body);
+        return response.json();
+      };
+      const card = await say('mistä saan nuorisokortin');
+      assert.equal(card.intent, 'youth-card');
+      assert.equal(card.expects, 'age');
+      assert.equal((await say('olen 15')).expects, 'municipality');
+      const done = await say('asun Tampereella, soita 040 123 4567');
+      assert.match(done.text, /15 vuotta/);
+      const crisis = await say('en halua enää elää');
+      assert.equal(crisis.intent, 'shared:crisis');
+      assert.ok(crisis.help_lines.length > 0, 'crisis lines come with it');
+      const handover = await say('haluan puhua ihmisen kanssa');
+      assert.equal(handover.handover.phone, '+358 9 310 12345');
+      const stored = await database.db.selectFrom('chatbot_messages').select('text').where('conversation_id', '=', fi.conversation_id).execute();
+      assert.ok(stored.some((m) => m.text.includes('[phone]')) && !stored.some((m) => m.text.includes('123 4567')), 'the phone number is masked before storing');
+
+      const sv = (await person('POST', `/api/v1/bots/${bot.id}/conversations`, {})).json();
+      const svReply = (await person('POST', `/api/v1/bots/${bot.id}/conversations/${sv.conversation_id}/messages`, { text: 'hur får jag ungdomskort' })).json();
+      assert.equal(svReply.language, 'sv');
+      assert.equal(svReply.intent, 'youth-card');
+      const en = (await person('POST', `/api/v1/bots/${bot.id}/conversations`, { language: 'en' })).json();
+      const enReply = (await person('POST', `/api/v1/bots/${bot.id}/conversations/${en.conversation_id}/messages`, { text: 'when are you open on saturday' })).json();
+      assert.equal(enReply.language, 'en');
+      assert.equal(enReply.intent, 'shared:opening-hours');
+    });
+
+    test('roll back publishes an older version again; the diff names the changed answer; all audited', async () => {
+      const bot = await owner.user.json('POST', path(owner.memberId), { name: 'Versiobotti', languages: ['fi', 'sv', 'en'], pack: { ...pack('Nuorisokortin saat nuorisotalolta.'), tests: [] } });
+      await owner.user.json('POST', path(owner.memberId, `/${bot.id}/versions`), {});
+      await owner.user.json('PUT', path(owner.memberId, `/${bot.id}`), { pack: { ...pack('Kortti nuorisotalolta.'), tests: [] } }, 200);
+      await owner.user.json('POST', path(owner.memberId, `/${bot.id}/versions`), {});
+      const diff = await owner.user.json('GET', path(owner.memberId, `/${bot.id}/diff?from=1&to=2`));
+      assert.deepEqual(diff.intents.changed[0].answer.fi, { from: 'Nuorisokortin saat nuorisotalolta.', to: 'Kortti nuorisotalolta.' });
+      const rolled = await owner.user.json('POST', path(owner.memberId, `/${bot.id}/versions`), { from_version: 1 });
+      assert.equal(rolled.published_version, 3);
+      const v3 = await owner.user.json('GET', path(owner.memberId, `/${bot.id}/versions/3`));
+      assert.equal(v3.pack.intents[0].answer.text.fi, 'Nuorisokortin saat nuorisotalolta.');
+      const actions = await database.db.selectFrom('audit_log').select('action').where('target', '=', bot.id).orderBy('id').execute();
+      assert.deepEqual(actions.map((a) => a.action), ['chatbot.create', 'chatbot.publish', 'chatbot.edit', 'chatbot.publish', 'chatbot.rollback']);
+    });
+
+    test("another member's staff, an anonymous caller and a bad pack are refused", async () => {
+      const bot = await owner.user.json('POST', path(owner.memberId), { name: 'Oma', languages: ['fi'] });
+      const refused = await other.user.call('GET', path(owner.memberId, `/${bot.id}`));
+      assert.ok([403, 404].includes(refused.statusCode));
+      assert.equal((await other.user.call('GET', path(other.memberId, `/${bot.id}`))).statusCode, 404);
+      assert.equal((await app.inject({ method: 'GET', url: path(owner.memberId) })).statusCode, 401);
+      const bad = await assertProblem(await owner.user.call('POST', path(owner.memberId), { name: 'x', languages: ['fi'], pack: { ...pack('x'), shared: ['nonexistent'] } }), 400);
+      assert.equal(bad.errors![0]!.field, 'shared.0');
+      await assertProblem(await person('POST', `/api/v1/bots/${bot.id}/conversations`, {}), 404);
+    });
+
+    test('transcripts are purged after the bot\'s retention', async () => {
+      const bot = await owner.user.json('POST', path(owner.memberId), { name: 'Lyhytmuisti', languages: ['fi'], retention_days: 1 });
+      await owner.user.json('POST', path(owner.memberId, `/${bot.id}/versions`), {});
+      const c = (await person('POST', `/api/v1/bots/${bot.id}/conversations`, {})).json();
+      assert.equal(await purgeTranscripts(database.db, new Date()), 0);
+      assert.ok((await purgeTranscripts(database.db, new Date(Date.now() + 2 * 86_400_000))) >= 1);
+      assert.equal((await database.db.selectFrom('chatbot_messages').select('id').where('conversation_id', '=', c.conversation_id).execute()).length, 0);
+    });
+  });
+}
