@@ -7,6 +7,11 @@ import { createNetworkAdmin } from '../staff/staff.ts';
 import { ConsoleUser, approvedMember } from '../testing/console.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
 import { assertProblem } from '../testing/problems.ts';
+import { sql } from 'kysely';
+import { addressKey } from '../rate-limits/per-address.ts';
+import { addChannel, addTestService } from '../testing/catalogue.ts';
+import { countAttempts, fillAttempts } from '../testing/attempts.ts';
+import { CONVERSATIONS, MESSAGES } from './limits.ts';
 import { purgeTranscripts } from './purge-transcripts.ts';
 
 /**
@@ -134,6 +139,61 @@ for (const backend of testBackends()) {
       const bad = await assertProblem(await owner.user.call('POST', path(owner.memberId), { name: 'x', languages: ['fi'], pack: { ...pack('x'), shared: ['nonexistent'] } }), 400);
       assert.equal(bad.errors![0]!.field, 'shared.0');
       await assertProblem(await person('POST', `/api/v1/bots/${bot.id}/conversations`, {}), 404);
+    });
+
+    test("an answer links only to the member's own services; opening hours come from its service's channel", async () => {
+      const own = await addTestService(database.db, 'Nuorisotalo Kipinä');
+      await sql`update services set owner_member_id = ${owner.memberId} where id = ${own}`.execute(database.db);
+      const channel = await addChannel(database.db, { type: 'ServiceLocation', name: 'Kipinän toimipiste', serviceId: own });
+      const address = [{ type: 'Visiting', street: { fi: 'Kauppakatu' }, streetNumber: '5', postalCode: '33100', postOffice: { fi: 'Tampere' }, municipality: '837', latitude: null, longitude: null, additionalInformation: {} }];
+      const hours = [{ type: 'Standard', validFrom: null, validTo: null, isClosed: false, isAlwaysOpen: false, isReservation: false, additionalInformation: {}, openingHours: [{ dayFrom: 'Monday', dayTo: 'Friday', from: '12:00', to: '20:00' }] }];
+      await sql`update service_channels set addresses = ${JSON.stringify(address)}, service_hours = ${JSON.stringify(hours)} where id = ${channel}`.execute(database.db);
+      const foreign = await addTestService(database.db, 'Jonkun muun palvelu');
+
+      const linked = (id: string) => {
+        const p = { ...pack('Nuorisokortin saat nuorisotalolta.'), tests: [] };
+        p.intents[0]!.answer = { ...p.intents[0]!.answer, services: [id] } as never;
+        return p;
+      };
+      const refused = await assertProblem(await owner.user.call('POST', path(owner.memberId), { name: 'Vieras', languages: ['fi', 'sv', 'en'], pack: linked(foreign) }), 400);
+      assert.equal(refused.errors![0]!.field, 'intents.0.answer.services');
+      const bot = await owner.user.json('POST', path(owner.memberId), { name: 'Kipinä', languages: ['fi', 'sv', 'en'], pack: linked(own) });
+      await owner.user.json('POST', path(owner.memberId, `/${bot.id}/versions`), {});
+      const c = (await person('POST', `/api/v1/bots/${bot.id}/conversations`, { language: 'fi' })).json();
+      const card = (await person('POST', `/api/v1/bots/${bot.id}/conversations/${c.conversation_id}/messages`, { text: 'miten saan nuorisokortin' })).json();
+      assert.deepEqual(card.services.map((s: { name: string }) => s.name), ['Nuorisotalo Kipinä']);
+      const open = (await person('POST', `/api/v1/bots/${bot.id}/conversations/${c.conversation_id}/messages`, { text: 'milloin Kipinä on auki' })).json();
+      assert.equal(open.intent, 'shared:opening-hours');
+      assert.match(open.text, /Kauppakatu 5, 33100 Tampere/);
+      assert.match(open.text, /ma–pe 12:00–20:00/);
+    });
+
+    test('a situation the catalogue has nothing for gets the honest answer and advice lines, no made-up service', async () => {
+      const bot = await owner.user.json('POST', path(owner.memberId), { name: 'Tyhjä', languages: ['fi', 'sv', 'en'] });
+      await owner.user.json('POST', path(owner.memberId, `/${bot.id}/versions`), {});
+      const c = (await person('POST', `/api/v1/bots/${bot.id}/conversations`, { language: 'fi' })).json();
+      const reply = (await person('POST', `/api/v1/bots/${bot.id}/conversations/${c.conversation_id}/messages`, { text: 'menetin työpaikkani enkä pysty maksamaan vuokraa' })).json();
+      assert.equal(reply.intent, null);
+      assert.deepEqual(reply.services, []);
+      assert.match(reply.text, /En löytänyt palvelua/);
+    });
+
+    test('attack: one address past its limits gets 429 and nothing is kept; another address is still served', async () => {
+      const bot = await owner.user.json('POST', path(owner.memberId), { name: 'Rajattu', languages: ['fi'] });
+      await owner.user.json('POST', path(owner.memberId, `/${bot.id}/versions`), {});
+      const ip = '10.66.0.1';
+      const call = (url: string, payload: object, remoteAddress = ip) => app.inject({ method: 'POST', url, payload, remoteAddress });
+      const c = (await call(`/api/v1/bots/${bot.id}/conversations`, {})).json();
+      await fillAttempts(database.db, `${CONVERSATIONS.name}:${addressKey(ip)}`, CONVERSATIONS.limit);
+      const before = (await database.db.selectFrom('chatbot_conversations').select('id').where('bot_id', '=', bot.id).execute()).length;
+      assertProblem(await call(`/api/v1/bots/${bot.id}/conversations`, {}), 429, 'too-many-requests');
+      assert.equal((await database.db.selectFrom('chatbot_conversations').select('id').where('bot_id', '=', bot.id).execute()).length, before);
+      assert.equal((await call(`/api/v1/bots/${bot.id}/conversations`, {}, '10.66.0.2')).statusCode, 201);
+
+      await fillAttempts(database.db, `${MESSAGES.name}:${addressKey(ip)}`, MESSAGES.limit);
+      assertProblem(await call(`/api/v1/bots/${bot.id}/conversations/${c.conversation_id}/messages`, { text: 'hei' }), 429, 'too-many-requests');
+      assert.equal((await database.db.selectFrom('chatbot_messages').select('id').where('conversation_id', '=', c.conversation_id).execute()).length, 1, 'the greeting only');
+      assert.equal(await countAttempts(database.db, `${MESSAGES.name}:${addressKey(ip)}`), MESSAGES.limit);
     });
 
     test('transcripts are purged after the bot\'s retention', async () => {

@@ -68,7 +68,7 @@ export function botNetwork(db: Db, recommender: { ready(): Promise<Recommender> 
           .filter(Boolean);
         const hours = (c.service_hours as { openingHours?: { dayFrom: string; dayTo: string | null; from: string | null; to: string | null }[] }[])
           .flatMap((h) => h.openingHours ?? [])
-          .map((h) => `${h.dayFrom}${h.dayTo ? `–${h.dayTo}` : ''} ${h.from ?? ''}–${h.to ?? ''}`.trim());
+          .map((h) => `${day(h.dayFrom, language)}${h.dayTo ? `–${day(h.dayTo, language)}` : ''} ${h.from ?? ''}–${h.to ?? ''}`.trim());
         return [text(service.name, language), text(c.name, language), ...addresses, ...hours].filter(Boolean).join(' · ');
       });
     },
@@ -76,3 +76,15 @@ export function botNetwork(db: Db, recommender: { ready(): Promise<Recommender> 
 }
 
 const text = (value: LocalizedText | Record<string, string | null | undefined>, language: Language) => value[language] ?? value.fi ?? value.sv ?? value.en ?? '';
+
+const DAYS: Record<string, Record<Language, string>> = {
+  Monday: { fi: 'ma', sv: 'mån', en: 'Mon' },
+  Tuesday: { fi: 'ti', sv: 'tis', en: 'Tue' },
+  Wednesday: { fi: 'ke', sv: 'ons', en: 'Wed' },
+  Thursday: { fi: 'to', sv: 'tors', en: 'Thu' },
+  Friday: { fi: 'pe', sv: 'fre', en: 'Fri' },
+  Saturday: { fi: 'la', sv: 'lör', en: 'Sat' },
+  Sunday: { fi: 'su', sv: 'sön', en: 'Sun' },
+};
+/** PTV names days in English: the person reads them in their language. */
+const day = (name: string, language: Language) => DAYS[name]?.[language] ?? name;
