@@ -7,7 +7,9 @@ import { createNetworkAdmin } from '../staff/staff.ts';
 import { ConsoleUser, approvedMember } from '../testing/console.ts';
 import { createTestDatabase, testBackends } from '../testing/databases.ts';
 import { assertProblem } from '../testing/problems.ts';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
+import { WebSocket } from 'ws';
 import { addressKey } from '../rate-limits/per-address.ts';
 import { addChannel, addTestService } from '../testing/catalogue.ts';
 import { countAttempts, fillAttempts } from '../testing/attempts.ts';
@@ -194,6 +196,34 @@ for (const backend of testBackends()) {
       assertProblem(await call(`/api/v1/bots/${bot.id}/conversations/${c.conversation_id}/messages`, { text: 'hei' }), 429, 'too-many-requests');
       assert.equal((await database.db.selectFrom('chatbot_messages').select('id').where('conversation_id', '=', c.conversation_id).execute()).length, 1, 'the greeting only');
       assert.equal(await countAttempts(database.db, `${MESSAGES.name}:${addressKey(ip)}`), MESSAGES.limit);
+    });
+
+    test('a conversation over a WebSocket: each frame answered like the messages endpoint; a bad frame is a problem; plain GET 426', async () => {
+      const bot = await owner.user.json('POST', path(owner.memberId), { name: 'Socket', languages: ['fi', 'sv', 'en'], pack: { ...pack('Nuorisokortin saat nuorisotalolta.'), tests: [] } });
+      await owner.user.json('POST', path(owner.memberId, `/${bot.id}/versions`), {});
+      const c = (await person('POST', `/api/v1/bots/${bot.id}/conversations`, { language: 'sv' })).json();
+      const url = `/api/v1/bots/${bot.id}/conversations/${c.conversation_id}/socket`;
+      await assertProblem(await app.inject({ method: 'GET', url }), 426, '/upgrade-required');
+      // A real socket: injectWS sends its version header as a number, which ws 8.23 refuses.
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const socket = new WebSocket(`ws://127.0.0.1:${port}${url}`);
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      const frames: Record<string, any>[] = [];
+      const next = () => new Promise<Record<string, any>>((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)))));
+      let answer = next();
+      socket.send(JSON.stringify({ text: 'hur får jag ungdomskort, ring 040 123 4567' }));
+      frames.push(await answer);
+      answer = next();
+      socket.send('not json');
+      frames.push(await answer);
+      socket.terminate();
+      assert.equal(frames[0]!.intent, 'youth-card');
+      assert.equal(frames[0]!.language, 'sv');
+      assert.equal(frames[1]!.problem.status, 400);
+      const stored = await database.db.selectFrom('chatbot_messages').select('text').where('conversation_id', '=', c.conversation_id).where('author', '=', 'person').execute();
+      assert.deepEqual(stored.map((m) => m.text), ['hur får jag ungdomskort, ring [phone]']);
+      await assertProblem(await app.inject({ method: 'GET', url: `/api/v1/bots/${bot.id}/conversations/${bot.id}/socket` }), 404);
     });
 
     test('transcripts are purged after the bot\'s retention', async () => {

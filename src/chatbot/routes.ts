@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { MemberId } from '../http/console-schemas.ts';
+import { HttpProblem } from '../http/problem.ts';
 import { problems } from '../http/schemas.ts';
 import { limitAnonymous } from '../rate-limits/per-address.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
@@ -13,7 +14,8 @@ import { PackSchema } from './pack.ts';
 import { publishVersion } from './publish-version.ts';
 import { sendMessage } from './send-message.ts';
 import { startConversation } from './start-conversation.ts';
-import { listBots, ownBot, readVersion } from './store.ts';
+import { talkOverSocket } from './socket.ts';
+import { listBots, liveConversation, ownBot, readVersion } from './store.ts';
 
 const security = [{ consoleSession: [] }];
 const tags = ['chatbot'];
@@ -144,4 +146,23 @@ export const chatbotConversationRoutes: FastifyPluginAsyncTypebox = async (app) 
     },
     async (request) => sendMessage(db(), app.aurora.recommender, lower(request.params.bot_id), lower(request.params.conversation_id), request.body.text),
   );
+  const Conversation = Type.Object({ ...Bot.properties, conversation_id: Type.String({ format: 'uuid' }) });
+  app.route({
+      method: 'GET',
+      url: '/api/v1/bots/:bot_id/conversations/:conversation_id/socket',
+      preHandler: async (request) => liveConversation(db(), lower((request.params as { bot_id: string }).bot_id), lower((request.params as { conversation_id: string }).conversation_id)),
+      schema: {
+        tags,
+        summary: 'The conversation over a WebSocket: frames {"text": "…"}, each answered with the reply the messages endpoint gives',
+        description: 'A plain GET (no upgrade) is answered 426. Messages count against the same per-address limit as REST ones.',
+        params: Conversation,
+        response: { ...problems(400, 404, 426) },
+      },
+      handler: async () => {
+        throw new HttpProblem(426, 'upgrade-required', 'Upgrade required', 'this endpoint speaks WebSocket only');
+      },
+      wsHandler: (socket, request) => {
+        talkOverSocket(socket, { db: db(), recommender: app.aurora.recommender, botId: lower(request.params.bot_id), conversationId: lower(request.params.conversation_id), ip: request.ip });
+      },
+  });
 };

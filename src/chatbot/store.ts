@@ -29,3 +29,9 @@ export async function readVersion(db: Db, botId: string, version: number): Promi
   if (!row) throw notFound(`the bot has no version ${version}`);
   return asPack(row.pack);
 }
+
+/** A conversation that can still be talked in: 404 for an unknown one, another bot's, or one past its retention. */
+export async function liveConversation(db: Db, botId: string, conversationId: string) {
+  const row = await db.selectFrom('chatbot_conversations').select(['id', 'expires_at']).where('id', '=', conversationId).where('bot_id', '=', botId).executeTakeFirst();
+  if (!row || new Date(row.expires_at) < new Date()) throw notFound(`no conversation ${conversationId}`);
+}

@@ -62,6 +62,7 @@ import { openBus, type Bus } from '../bus/nats.ts';
 import { voucherRoutes } from '../vouchers/routes.ts';
 import { questionnaireRunRoutes } from '../questionnaires/routes.ts';
 import { chatbotConversationRoutes } from '../chatbot/routes.ts';
+import websocket from '@fastify/websocket';
 import type { RegisterConnector } from '../registers/connector.ts';
 import { scheduleConnectors } from '../registers/schedule.ts';
 import { pairwiseSubjects } from '../events/subjects.ts';
@@ -284,6 +285,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return payload;
   });
   await app.register(cookie);
+  // WebSocket upgrades for the routes that ask for them (the chatbot's conversations); frames of
+  // 4 KB at most, where a chat message is 1,000 characters.
+  await app.register(websocket, { options: { maxPayload: 4096 } });
   await bootstrapAdmin(options.database.db, process.env, (level, message) => app.log[level](message));
   const web = await registerWeb(app, options.web);
   app.setNotFoundHandler((request, reply) => {
