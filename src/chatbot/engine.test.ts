@@ -92,6 +92,7 @@ test('an unsure message goes to the recommender with the municipality and age th
   const { network, asked } = stubNetwork();
   await talk(withForm(), network, ['olen 17 ja asun Oulussa, minulla on velkoja']);
   assert.equal(asked[0]!.municipality, '564');
+  assert.equal(asked[0]!.age, 17);
 });
 
 test('handover without a phone or chat says so and gives advice lines; opening hours come from the catalogue', async () => {

@@ -75,6 +75,8 @@ export async function respond(model: BotModel, network: Network, state: Conversa
   const said = (reply: Partial<Reply>) => ({ reply: base(reply), state: next });
   const municipality = findMunicipality(text);
   if (municipality) next.municipality = municipality;
+  const age = findAge(text);
+  if (age !== null) next.age = age;
   const classification = model.classifier.classify(text, language);
   const sure = classification.intent !== null && classification.confidence >= model.threshold;
 

@@ -9,7 +9,7 @@ import { analyseFinnish, tokenize } from '../../recommender/text/analyzer.ts';
 
 const AGE_PATTERNS = [
   /\b(\d{1,3})\s*-?\s*(?:v\b|vuotias|vuotiaana|vuoden ikäinen|vuotta|vee|år(?:ig)?\b|years?\b|yrs?\b|y\/o\b)/iu,
-  /\b(?:olen|oon|ikä|ikäni|on|jag är|är|i am|i'm|im|age|aged)\s+(\d{1,3})\b/iu,
+  /\b(?:olen|oon|ikä|ikäni on|ikäni|jag är|i am|i'm|im|age|aged)\s+(\d{1,3})\b(?!\s*(?:lasta|barn|children|kids|kpl|euroa|€|h\b|tuntia|timmar|hours))/iu,
 ];
 
 /** An age in the message; `bare` accepts a number alone (the answer to "how old are you?"). */
