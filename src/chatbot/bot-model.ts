@@ -28,12 +28,12 @@ export function trainBot(pack: Pack): BotModel {
 }
 
 const cache = new Map<string, BotModel>();
-/** A published version's model, trained once per process: versions never change. */
-export function modelOfVersion(botId: string, version: number, pack: Pack): BotModel {
+/** A published version's model, read and trained once per process: versions never change. */
+export async function modelOfVersion(botId: string, version: number, readPack: () => Promise<Pack>): Promise<BotModel> {
   const key = `${botId}:${version}`;
   let model = cache.get(key);
   if (!model) {
-    model = trainBot(pack);
+    model = trainBot(await readPack());
     if (cache.size >= 200) cache.delete(cache.keys().next().value!);
     cache.set(key, model);
   }

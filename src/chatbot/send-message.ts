@@ -24,7 +24,7 @@ export async function sendMessage(db: Db, recommender: { ready(): Promise<Recomm
     .where('c.bot_id', '=', botId)
     .executeTakeFirst();
   if (!conversation || new Date(conversation.expires_at) < new Date()) throw notFound(`no conversation ${conversationId}`);
-  const model = modelOfVersion(botId, conversation.version, await readVersion(db, botId, conversation.version));
+  const model = await modelOfVersion(botId, conversation.version, () => readVersion(db, botId, conversation.version));
   const { count } = await db.selectFrom('chatbot_messages').select((eb) => eb.fn.countAll<number>().as('count')).where('conversation_id', '=', conversationId).executeTakeFirstOrThrow();
   if (Number(count) >= MESSAGES_PER_CONVERSATION) throw new HttpProblem(409, 'conversation-full', 'The conversation is long enough', `a conversation has at most ${MESSAGES_PER_CONVERSATION} messages: start a new one`);
   const { reply, state } = await respond(model, botNetwork(db, recommender, conversation.member_id), conversation.state as ConversationState, masked);
