@@ -137,7 +137,13 @@ for (const backend of testBackends()) {
       const refused = await other.user.call('GET', path(owner.memberId, `/${bot.id}`));
       assert.ok([403, 404].includes(refused.statusCode));
       assert.equal((await other.user.call('GET', path(other.memberId, `/${bot.id}`))).statusCode, 404);
+      for (const [method, rest, body] of [['PUT', `/${bot.id}`, { pack: pack('x') }], ['POST', `/${bot.id}/versions`, {}], ['GET', `/${bot.id}/diff?from=1&to=draft`, undefined], ['GET', `/${bot.id}/evaluation`, undefined]] as const) {
+        assert.ok([403, 404].includes((await other.user.call(method, path(owner.memberId, rest), body)).statusCode), `${method} ${rest} by another member`);
+        assert.equal((await other.user.call(method, path(other.memberId, rest), body)).statusCode, 404, `${method} ${rest} under its own member`);
+      }
+      assert.equal((await owner.user.json('GET', path(owner.memberId, `/${bot.id}`))).published_version, null, 'nothing the other member sent changed it');
       assert.equal((await app.inject({ method: 'GET', url: path(owner.memberId) })).statusCode, 401);
+      assert.equal((await owner.user.call('POST', path(owner.memberId), { name: 'Ilman', languages: ['fi'] }, { csrf: false })).statusCode, 403, 'a write without the CSRF header');
       const bad = await assertProblem(await owner.user.call('POST', path(owner.memberId), { name: 'x', languages: ['fi'], pack: { ...pack('x'), shared: ['nonexistent'] } }), 400);
       assert.equal(bad.errors![0]!.field, 'shared.0');
       await assertProblem(await person('POST', `/api/v1/bots/${bot.id}/conversations`, {}), 404);
