@@ -82,6 +82,10 @@ export interface DB {
   questionnaire_runs: QuestionnaireRunTable;
   questionnaire_responses: QuestionnaireResponseTable;
   questionnaire_releases: QuestionnaireReleaseTable;
+  chatbot_bots: ChatbotBotTable;
+  chatbot_versions: ChatbotVersionTable;
+  chatbot_conversations: ChatbotConversationTable;
+  chatbot_messages: ChatbotMessageTable;
 }
 
 type Json<T extends object | null> = JSONColumnType<T, string, string>;
@@ -1082,4 +1086,48 @@ export interface QuestionnaireReleaseTable {
   epsilon: number;
   figures: Json<Record<string, unknown>>;
   released_at: Defaulted<Date>;
+}
+
+/** A member's bot (src/chatbot/, docs/chatbot.md): its draft content pack, checked by src/chatbot/pack.ts, and the version that answers. */
+export interface ChatbotBotTable {
+  id: string;
+  member_id: string;
+  name: string;
+  draft: Json<Record<string, unknown>>;
+  published_version: number | null;
+  retention_days: Defaulted<number>;
+  created_at: Defaulted<Date>;
+  updated_at: Defaulted<Date>;
+}
+
+/** A published content pack: never changed; publishing an older one again is a roll back. */
+export interface ChatbotVersionTable {
+  bot_id: string;
+  version: number;
+  pack: Json<Record<string, unknown>>;
+  published_at: Defaulted<Date>;
+  published_by: string;
+}
+
+/** A conversation with a bot: the version that answers it, its form state; purged at expires_at. */
+export interface ChatbotConversationTable {
+  id: string;
+  bot_id: string;
+  version: number;
+  language: string;
+  state: Json<Record<string, unknown>>;
+  started_at: Defaulted<Date>;
+  last_at: Defaulted<Date>;
+  expires_at: Timestamp;
+}
+
+/** One turn of a transcript, its text masked (src/chatbot/mask.ts) before it was stored. */
+export interface ChatbotMessageTable {
+  id: Generated<number>;
+  conversation_id: string;
+  author: 'person' | 'bot';
+  text: string;
+  intent: string | null;
+  confidence: number | null;
+  created_at: Defaulted<Date>;
 }

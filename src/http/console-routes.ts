@@ -7,6 +7,7 @@ import { consoleVoucherRoutes } from '../vouchers/routes.ts';
 import { consoleVoucherProviderRoutes } from '../vouchers/provider-routes.ts';
 import { consoleVoucherPayerRoutes } from '../vouchers/payer-routes.ts';
 import { consoleQuestionnaireRoutes } from '../questionnaires/routes.ts';
+import { consoleChatbotRoutes } from '../chatbot/routes.ts';
 import { consoleMemberRoutes } from '../members/routes.ts';
 import { consoleTeachingRoutes } from '../recommender/routes.ts';
 import { staffRoutes } from '../staff/routes.ts';
@@ -32,6 +33,7 @@ export const consoleRoutes: FastifyPluginAsync = async (app) => {
   await app.register(consoleVoucherProviderRoutes);
   await app.register(consoleVoucherPayerRoutes);
   await app.register(consoleQuestionnaireRoutes);
+  await app.register(consoleChatbotRoutes);
   await app.register(consoleTeachingRoutes);
   await app.register(auditRoutes);
   await app.register(statisticsRoutes);

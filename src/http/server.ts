@@ -61,6 +61,8 @@ import { scheduleDeliveries } from '../events/delivery/schedule.ts';
 import { openBus, type Bus } from '../bus/nats.ts';
 import { voucherRoutes } from '../vouchers/routes.ts';
 import { questionnaireRunRoutes } from '../questionnaires/routes.ts';
+import { chatbotConversationRoutes } from '../chatbot/routes.ts';
+import websocket from '@fastify/websocket';
 import type { RegisterConnector } from '../registers/connector.ts';
 import { scheduleConnectors } from '../registers/schedule.ts';
 import { pairwiseSubjects } from '../events/subjects.ts';
@@ -283,6 +285,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return payload;
   });
   await app.register(cookie);
+  // WebSocket upgrades for the routes that ask for them (the chatbot's conversations); frames of
+  // 4 KB at most, where a chat message is 1,000 characters.
+  await app.register(websocket, { options: { maxPayload: 4096 } });
   await bootstrapAdmin(options.database.db, process.env, (level, message) => app.log[level](message));
   const web = await registerWeb(app, options.web);
   app.setNotFoundHandler((request, reply) => {
@@ -333,6 +338,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: 'register-facts', description: "Register data transfer: a service asks a person for one register fact (client credentials), the person approves or declines (account token), the service collects it once with a consent receipt" },
         { name: 'events', description: "Life events: the types; a person's events and their consents per type and service (account token); members' webhook endpoints, subscriptions and deliveries (console)" },
         { name: 'vouchers', description: "Service voucher programmes: what a payer member funds, for whom, at what value and co-payment (console); the open programmes and where their vouchers can be used (public)" },
+        { name: 'chatbot', description: "Bots: a member's content packs, versions, transcript tests (console); conversations with a published bot (public)" },
         { name: 'questionnaires', description: "Questionnaires in the SurveyJS JSON format: a member's drafts, versions, runs and noised results (console); answering a run, the meters the answers give and the group's picture (public, by link or PIN)" },
         { name: 'situational-picture', description: "The situational picture (docs/situational-picture.md): answers people share for their area's statistics, the two-way mirror, and for members' staff the picture by area, age band and period with its privacy budget, CSV, followed figures and notices" },
         { name: 'console', description: 'Membership of the network and the provider console: applications, staff, services, transfers, API clients, teaching, statistics, audit' },
@@ -409,6 +415,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(eventTypeRoutes);
   await app.register(voucherRoutes);
   await app.register(questionnaireRunRoutes);
+  await app.register(chatbotConversationRoutes);
   await app.register(voucherPersonRoutes);
   await app.register(personEventRoutes);
   await app.register(registerFactCatalogueRoutes);

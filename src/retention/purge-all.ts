@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Config } from '../config.ts';
+import { purgeTranscripts } from '../chatbot/purge-transcripts.ts';
 import type { Db } from '../db/database.ts';
 import { purgeExpiredRequests } from '../identity/suomifi/requests.ts';
 import { purgeOldRecommendations } from '../recommender/store.ts';
@@ -42,6 +43,8 @@ export interface Purged {
   suomifi_requests: number;
   /** A person's finished export and erase requests, with the services' answers and exported data. */
   profile_requests: number;
+  /** Chatbot conversations past their bot's retention (src/chatbot/purge-transcripts.ts). */
+  chatbot_conversations: number;
 }
 
 const ago = (now: Date, days: number) => new Date(now.getTime() - days * DAY);
@@ -108,5 +111,6 @@ export async function purgeAll(db: Db, days: RetentionDays, options: PurgeAllOpt
   const sessions = await purgeSessions(db, ago(now, days.AURORA_SESSION_RETENTION_DAYS), now, batch);
   const suomifi_requests = await purgeExpiredRequests(db, now);
   const profile_requests = await purgeFinishedProfileRequests(db, ago(now, days.AURORA_PROFILE_REQUEST_RETENTION_DAYS), batch);
-  return { service_events, recommendations, comments, consent_purposes, ...sessions, suomifi_requests, profile_requests };
+  const chatbot_conversations = await purgeTranscripts(db, now, batch);
+  return { service_events, recommendations, comments, consent_purposes, ...sessions, suomifi_requests, profile_requests, chatbot_conversations };
 }

@@ -1,0 +1,41 @@
+import { IntentClassifier, type TrainingExample } from './nlu/classifier.ts';
+import { LanguageDetector } from './nlu/language.ts';
+import { DEFAULT_THRESHOLD, type BotLanguage, type Pack } from './pack.ts';
+import { SHARED_DIALOGUES, SHARED_PREFIX } from './shared-bank.ts';
+
+/** A pack trained: the language detector and the intent classifier over its own intents and the shared dialogues it includes. */
+export interface BotModel {
+  pack: Pack;
+  threshold: number;
+  detector: LanguageDetector;
+  classifier: IntentClassifier;
+}
+
+/** The training examples of a pack per language: its intents', then the included shared dialogues' as `shared:<id>`. */
+export function trainingExamples(pack: Pack): Record<BotLanguage, TrainingExample[]> {
+  const out: Record<BotLanguage, TrainingExample[]> = { fi: [], sv: [], en: [] };
+  for (const language of pack.languages) {
+    for (const intent of pack.intents) for (const text of intent.examples[language] ?? []) out[language].push({ intent: intent.id, text });
+    for (const dialogue of SHARED_DIALOGUES) if (pack.shared.includes(dialogue.id) || dialogue.id === 'crisis') for (const text of dialogue.examples[language]) out[language].push({ intent: SHARED_PREFIX + dialogue.id, text });
+  }
+  return out;
+}
+
+export function trainBot(pack: Pack): BotModel {
+  const examples = trainingExamples(pack);
+  const texts = Object.fromEntries(Object.entries(examples).map(([l, list]) => [l, list.map((e) => e.text)]));
+  return { pack, threshold: pack.threshold ?? DEFAULT_THRESHOLD, detector: new LanguageDetector(texts), classifier: new IntentClassifier(examples) };
+}
+
+const cache = new Map<string, BotModel>();
+/** A published version's model, read and trained once per process: versions never change. */
+export async function modelOfVersion(botId: string, version: number, readPack: () => Promise<Pack>): Promise<BotModel> {
+  const key = `${botId}:${version}`;
+  let model = cache.get(key);
+  if (!model) {
+    model = trainBot(await readPack());
+    if (cache.size >= 200) cache.delete(cache.keys().next().value!);
+    cache.set(key, model);
+  }
+  return model;
+}

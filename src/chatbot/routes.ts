@@ -1,0 +1,168 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { MemberId } from '../http/console-schemas.ts';
+import { HttpProblem } from '../http/problem.ts';
+import { problems } from '../http/schemas.ts';
+import { limitAnonymous } from '../rate-limits/per-address.ts';
+import { actorOf, requireStaff } from '../staff/authorise.ts';
+import { createBot } from './create-bot.ts';
+import { diffVersions } from './diff-versions.ts';
+import { editDraft } from './edit-draft.ts';
+import { evaluatePack } from './evaluate-pack.ts';
+import { CONVERSATIONS, MESSAGE_LENGTH, MESSAGES } from './limits.ts';
+import { PackSchema } from './pack.ts';
+import { publishVersion } from './publish-version.ts';
+import { sendMessage } from './send-message.ts';
+import { startConversation } from './start-conversation.ts';
+import { talkOverSocket } from './socket.ts';
+import { listBots, liveConversation, ownBot, readVersion } from './store.ts';
+
+const security = [{ consoleSession: [] }];
+const tags = ['chatbot'];
+const Language = Type.Union([Type.Literal('fi'), Type.Literal('sv'), Type.Literal('en')]);
+const Member = Type.Object({ id: MemberId });
+const OneBot = Type.Object({ id: MemberId, bot_id: Type.String({ format: 'uuid' }) });
+const VersionNumber = Type.Integer({ minimum: 1, maximum: 100000 });
+const Name = Type.String({ minLength: 1, maxLength: 120 });
+const Retention = Type.Integer({ minimum: 1, maximum: 365, description: 'Days a conversation is kept (default 30).' });
+const BotSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  draft: PackSchema,
+  publish_blockers: Type.Array(Type.String()),
+  published_version: Type.Union([Type.Integer(), Type.Null()]),
+  retention_days: Type.Integer(),
+  versions: Type.Array(Type.Object({ version: Type.Integer(), published_at: Type.String(), published_by: Type.String() })),
+  published: Type.Optional(Type.Object({ version: Type.Integer(), trained_ms: Type.Integer(), tests_passed: Type.Integer() })),
+});
+const Link = Type.Object({ service_id: Type.String(), name: Type.String(), url: Type.Union([Type.String(), Type.Null()]) });
+const Line = Type.Object({ name: Type.String(), phone: Type.String(), description: Type.String() });
+const ReplySchema = Type.Object({
+  text: Type.String(),
+  language: Language,
+  intent: Type.Union([Type.String(), Type.Null()]),
+  confidence: Type.Number(),
+  services: Type.Array(Link),
+  help_lines: Type.Array(Line),
+  handover: Type.Union([Type.Object({ phone: Type.Union([Type.String(), Type.Null()]), chat_url: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+  expects: Type.Union([Type.String(), Type.Null()]),
+});
+const lower = (s: string) => s.toLowerCase();
+
+/** Bots in the console: a member's staff create bots, write their content packs, publish, roll back and compare versions. */
+export const consoleChatbotRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = () => app.aurora.database.db;
+  const read = requireStaff({ member: 'read' });
+  const write = requireStaff({ member: 'write' });
+  const path = '/api/v1/console/members/:id/bots';
+
+  app.get(path, { onRequest: read, schema: { tags, summary: "The member's bots", security, params: Member, response: { 200: Type.Object({ bots: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), published_version: Type.Union([Type.Integer(), Type.Null()]) })) }), ...problems(400, 401, 403, 404) } } }, async (request) => ({
+    bots: await listBots(db(), lower(request.params.id)),
+  }));
+  app.post(
+    path,
+    {
+      onRequest: write,
+      schema: {
+        tags,
+        summary: 'A new bot with a draft content pack (at most 50 a member); without a pack, every shared dialogue and none of its own',
+        security,
+        params: Member,
+        body: Type.Object({ name: Name, languages: Type.Array(Language, { minItems: 1, maxItems: 3, uniqueItems: true }), pack: Type.Optional(PackSchema), retention_days: Type.Optional(Retention) }, { additionalProperties: false }),
+        response: { 201: BotSchema, ...problems(400, 401, 403, 404, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await createBot(db(), lower(request.params.id), request.body, actorOf(request))),
+  );
+  app.get(`${path}/:bot_id`, { onRequest: read, schema: { tags, summary: 'One bot: its draft, what keeps it from being published, its versions', security, params: OneBot, response: { 200: BotSchema, ...problems(400, 401, 403, 404) } } }, async (request) =>
+    ownBot(db(), lower(request.params.id), lower(request.params.bot_id)),
+  );
+  app.put(
+    `${path}/:bot_id`,
+    { onRequest: write, schema: { tags, summary: 'Replace the draft pack whole (published versions do not change)', security, params: OneBot, body: Type.Object({ pack: PackSchema, name: Type.Optional(Name), retention_days: Type.Optional(Retention) }, { additionalProperties: false }), response: { 200: BotSchema, ...problems(400, 401, 403, 404, 413, 415) } } },
+    async (request) => editDraft(db(), lower(request.params.id), lower(request.params.bot_id), request.body, actorOf(request)),
+  );
+  app.post(
+    `${path}/:bot_id/versions`,
+    {
+      onRequest: write,
+      schema: {
+        tags,
+        summary: "Publish the draft (or, with from_version, an older version again: a roll back) as the next numbered version, after its transcript tests pass",
+        description: '422 chatbot-incomplete while a text of a bot language is missing; 422 chatbot-transcript-failed naming each failing turn.',
+        security,
+        params: OneBot,
+        body: Type.Object({ from_version: Type.Optional(VersionNumber) }, { additionalProperties: false }),
+        response: { 201: BotSchema, ...problems(400, 401, 403, 404, 409, 415, 422) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await publishVersion(db(), app.aurora.recommender, lower(request.params.id), lower(request.params.bot_id), actorOf(request), request.body?.from_version)),
+  );
+  app.get(`${path}/:bot_id/versions/:version`, { onRequest: read, schema: { tags, summary: 'One published version', security, params: Type.Object({ ...OneBot.properties, version: VersionNumber }), response: { 200: Type.Object({ version: Type.Integer(), pack: PackSchema }), ...problems(400, 401, 403, 404) } } }, async (request) => {
+    await ownBot(db(), lower(request.params.id), lower(request.params.bot_id));
+    return { version: request.params.version, pack: await readVersion(db(), lower(request.params.bot_id), request.params.version) };
+  });
+  app.get(
+    `${path}/:bot_id/diff`,
+    {
+      onRequest: read,
+      schema: { tags, summary: 'What changed from one version to another (or to the draft): intents, examples and answers', security, params: OneBot, querystring: Type.Object({ from: VersionNumber, to: Type.Union([VersionNumber, Type.Literal('draft')]) }), response: { 200: Type.Object({}, { additionalProperties: true }), ...problems(400, 401, 403, 404) } },
+    },
+    async (request) => diffVersions(db(), lower(request.params.id), lower(request.params.bot_id), request.query.from, request.query.to),
+  );
+  app.get(
+    `${path}/:bot_id/evaluation`,
+    { onRequest: read, schema: { tags, summary: "The draft's intent accuracy per language by 5-fold cross-validation, sv and en as a share of fi", security, params: OneBot, response: { 200: Type.Object({}, { additionalProperties: true }), ...problems(400, 401, 403, 404) } } },
+    async (request) => evaluatePack((await ownBot(db(), lower(request.params.id), lower(request.params.bot_id))).draft),
+  );
+};
+
+/** Talking with a published bot: no login; per-address limits. */
+export const chatbotConversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = () => app.aurora.database.db;
+  const Bot = Type.Object({ bot_id: Type.String({ format: 'uuid' }) });
+  app.post(
+    '/api/v1/bots/:bot_id/conversations',
+    {
+      preHandler: limitAnonymous(CONVERSATIONS),
+      config: { noStore: true },
+      schema: { tags, summary: "A conversation with a bot's published version, and its greeting", params: Bot, body: Type.Object({ language: Type.Optional(Language) }, { additionalProperties: false }), response: { 201: Type.Object({ conversation_id: Type.String(), language: Language, languages: Type.Array(Language), greeting: Type.String() }), ...problems(400, 404, 415, 429) } },
+    },
+    async (request, reply) => reply.status(201).send(await startConversation(db(), lower(request.params.bot_id), request.body?.language)),
+  );
+  app.post(
+    '/api/v1/bots/:bot_id/conversations/:conversation_id/messages',
+    {
+      preHandler: limitAnonymous(MESSAGES),
+      config: { noStore: true },
+      schema: {
+        tags,
+        summary: "A person's message and the bot's reply",
+        description: 'Identity codes, phone numbers, e-mail addresses and card numbers are masked before anything is read or kept.',
+        params: Type.Object({ ...Bot.properties, conversation_id: Type.String({ format: 'uuid' }) }),
+        body: Type.Object({ text: Type.String({ minLength: 1, maxLength: MESSAGE_LENGTH }) }, { additionalProperties: false }),
+        response: { 200: ReplySchema, ...problems(400, 404, 409, 413, 415, 429) },
+      },
+    },
+    async (request) => sendMessage(db(), app.aurora.recommender, lower(request.params.bot_id), lower(request.params.conversation_id), request.body.text),
+  );
+  const Conversation = Type.Object({ ...Bot.properties, conversation_id: Type.String({ format: 'uuid' }) });
+  app.route({
+      method: 'GET',
+      url: '/api/v1/bots/:bot_id/conversations/:conversation_id/socket',
+      preHandler: async (request) => liveConversation(db(), lower((request.params as { bot_id: string }).bot_id), lower((request.params as { conversation_id: string }).conversation_id)),
+      schema: {
+        tags,
+        summary: 'The conversation over a WebSocket: frames {"text": "…"}, each answered with the reply the messages endpoint gives',
+        description: 'A plain GET (no upgrade) is answered 426. Messages count against the same per-address limit as REST ones.',
+        params: Conversation,
+        response: { ...problems(400, 404, 426) },
+      },
+      handler: async () => {
+        throw new HttpProblem(426, 'upgrade-required', 'Upgrade required', 'this endpoint speaks WebSocket only');
+      },
+      wsHandler: (socket, request) => {
+        talkOverSocket(socket, { db: db(), recommender: app.aurora.recommender, botId: lower(request.params.bot_id), conversationId: lower(request.params.conversation_id), ip: request.ip });
+      },
+  });
+};
