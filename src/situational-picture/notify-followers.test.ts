@@ -43,7 +43,7 @@ for (const backend of testBackends()) {
     before(async () => {
       database = await createTestDatabase(backend);
       receiver = await startWebhookReceiver(secrets, { status: (path) => (failing.has(path) ? 503 : 204) });
-      deps = { keyring: keys.keyring, issuer: 'https://aurora.test', subjectOf: async () => null, allowPrivate: true, now: () => clock };
+      deps = { keyring: keys.keyring, issuer: 'https://aurora.test', subjectOf: async () => undefined, allowPrivate: true, now: () => clock };
       for (const [name, memberId] of Object.entries(members)) {
         secrets[`/${name}`] = (await seedEndpoint(database.db, keys.keyring, { clientId: `client-${name}`, url: `${receiver.url}/${name}`, eventType: 'picture-notice', memberId })).secret;
       }
