@@ -1002,6 +1002,7 @@ export const en = {
     receives: 'What it receives',
     receivesNothing: 'Nothing yet: choose the kinds of event below.',
     everywhere: 'all of Finland',
+    memberTypeHint: "Your organisation's own notices, not about people: figures you follow on the Situational picture page and chose to send to webhooks.",
     ownFollows: "your organisation's own follows",
     onlyIn: 'only municipalities {{codes}}',
     subscriptionsLegend: 'Kinds of event sent to this endpoint',

@@ -1003,6 +1003,7 @@ export const fi = {
     receives: 'Mitä se vastaanottaa',
     receivesNothing: 'Ei vielä mitään: valitse tapahtumien lajit alla.',
     everywhere: 'koko Suomi',
+    memberTypeHint: 'Organisaationne omat ilmoitukset, ei ihmisiä koskevia: Tilannekuva-sivulla seuraamanne luvut, joille valitsitte webhook-lähetyksen.',
     ownFollows: 'organisaation omat seuraamat luvut',
     onlyIn: 'vain kunnat {{codes}}',
     subscriptionsLegend: 'Tälle vastaanottajalle lähetettävät tapahtumat',

@@ -1002,6 +1002,7 @@ export const sv = {
     receives: 'Vad den tar emot',
     receivesNothing: 'Inget ännu: välj slagen av händelser nedan.',
     everywhere: 'hela Finland',
+    memberTypeHint: 'Er organisations egna meddelanden, inte om människor: siffror ni följer på sidan Lägesbild och valde att skicka till webhooks.',
     ownFollows: 'organisationens egna bevakningar',
     onlyIn: 'bara kommunerna {{codes}}',
     subscriptionsLegend: 'Händelser som skickas till den här mottagaren',

@@ -154,6 +154,7 @@ export function EventEndpointCard(props: {
                   value={type.type}
                   checked={c.on}
                   onClick={({ checkboxState }) => setChoice((all) => ({ ...all, [type.type]: { on: checkboxState, areas: all[type.type]?.areas ?? '' } }))}
+                  hintText={type.member ? t('lifeEvents.memberTypeHint') : undefined}
                 >
                   {localText(type.name, language)}
                 </Checkbox>

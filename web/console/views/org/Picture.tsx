@@ -507,13 +507,14 @@ function FollowForm({ view, memberId, onFollowed }: { view: PictureView; memberI
         <div style={{ marginBottom: 20 }}>
           <TextInput labelText={t('picture.threshold')} value={threshold} onChange={(v) => setThreshold(String(v ?? ''))} inputMode="decimal" visualPlaceholder="1" />
         </div>
-        <Button type="submit" style={{ marginBottom: 20 }}>
-          {t('picture.followButton')}
-        </Button>
       </Toolbar>
+      {/* Before the button: the choice is made with the follow, and seen before it is sent. */}
       <Checkbox checked={webhooks} onClick={({ checkboxState }) => setWebhooks(checkboxState)} hintText={t('picture.followWebhooksHint')}>
         {t('picture.followWebhooks')}
       </Checkbox>
+      <Button type="submit" style={{ marginTop: 16, marginBottom: 20 }}>
+        {t('picture.followButton')}
+      </Button>
       {done && <p role="status">{t('picture.followed')}</p>}
       <ErrorAlert error={error} />
     </form>
