@@ -57,6 +57,7 @@ export interface DB {
   event_endpoints: EventEndpointTable;
   event_subscriptions: EventSubscriptionTable;
   event_deliveries: EventDeliveryTable;
+  member_events: MemberEventTable;
   event_bus_network: EventBusNetworkTable;
   register_cursors: RegisterCursorTable;
   register_income_periods: RegisterIncomePeriodTable;
@@ -751,9 +752,25 @@ export interface EventSubscriptionTable {
 
 export type EventDeliveryStatus = 'pending' | 'delivered' | 'dead' | 'cancelled';
 
+/** An event whose audience is the member itself (a situational picture notice): no person, no consent. */
+export interface MemberEventTable {
+  id: string;
+  member_id: string;
+  type: string;
+  /** The CloudEvents subject: what the event is about (an area), never a person. */
+  subject: string;
+  occurred_at: Timestamp;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+  source: string;
+  source_id: string;
+  created_at: Defaulted<Date>;
+}
+
 export interface EventDeliveryTable {
   id: string;
-  event_id: string;
+  /** A life event's delivery; null for a member event's. */
+  event_id: Nullable<string>;
+  member_event_id: Nullable<string>;
   endpoint_id: string;
   status: EventDeliveryStatus;
   attempts: Defaulted<number>;

@@ -4,6 +4,7 @@ import { Plain } from '../http/console-schemas.ts';
 import { problems } from '../http/schemas.ts';
 import { accountTokenErrorHandler, requireAccountLogin } from '../identity/accounts/account-token.ts';
 import { EVENT_TYPES, EVENT_TYPE_NAMES } from './event-types.ts';
+import { MEMBER_EVENT_TYPES, MEMBER_EVENT_TYPE_NAMES } from './member-event-types.ts';
 import { listMyEvents } from './list-my-events.ts';
 import { listEventServices } from './list-event-services.ts';
 import { eventConsentReceipts } from './event-consent-receipt.ts';
@@ -29,10 +30,19 @@ export const eventTypeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['events'],
         summary: 'The life event types, with their names and descriptions in fi, sv and en and the fields an event carries',
-        response: { 200: Type.Object({ event_types: Type.Array(Type.Object({ type: Type.String(), name: LocalText, description: LocalText, fields: Type.Array(Type.String()) })) }) },
+        response: {
+          200: Type.Object({
+            event_types: Type.Array(Type.Object({ type: Type.String(), name: LocalText, description: LocalText, fields: Type.Array(Type.String()) })),
+            /** Events for members themselves (no person): what an endpoint may subscribe to besides life events. */
+            member_event_types: Type.Array(Type.Object({ type: Type.String(), name: LocalText, description: LocalText, cloud_event_type: Type.String() })),
+          }),
+        },
       },
     },
-    async () => ({ event_types: EVENT_TYPE_NAMES.map((type) => ({ type, name: EVENT_TYPES[type].name, description: EVENT_TYPES[type].description, fields: [...EVENT_TYPES[type].fields] })) }),
+    async () => ({
+      event_types: EVENT_TYPE_NAMES.map((type) => ({ type, name: EVENT_TYPES[type].name, description: EVENT_TYPES[type].description, fields: [...EVENT_TYPES[type].fields] })),
+      member_event_types: MEMBER_EVENT_TYPE_NAMES.map((type) => ({ type, name: MEMBER_EVENT_TYPES[type].name, description: MEMBER_EVENT_TYPES[type].description, cloud_event_type: MEMBER_EVENT_TYPES[type].cloudEventType })),
+    }),
   );
 };
 

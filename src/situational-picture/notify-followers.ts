@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { recordMemberEvent } from '../events/record-member-event.ts';
 import type { Meter } from '../recommender/meter-names.ts';
 import { areaFigures, keptRelease } from './area-figures.ts';
 import { findArea, type AgeBand, type AreaKind } from './areas.ts';
@@ -10,7 +11,9 @@ import { previousPeriod, type PeriodSpan } from './periods.ts';
  * Tells the members who follow a figure that it moved: run in the transaction of a new release (a
  * meter of an area between this period and the one before, both released and neither suppressed)
  * and of an indicator import (an indicator's last two years for an area). A notice is kept once per
- * follow and period; the console lists them.
+ * follow and period; the console lists them. When the follow asks for it, the notice is also the
+ * member event picture-notice (src/events/record-member-event.ts), written in the same transaction
+ * to the outbox of the member's own endpoints: only published, noised figures, nothing of a person.
  */
 interface FollowRow {
   id: string;
@@ -20,19 +23,46 @@ interface FollowRow {
   age_band: string;
   subject: string;
   threshold: number;
+  webhooks: boolean;
 }
 
+/** The CloudEvents subject of a notice: the area (`municipality/091`, `county/06`, `country`). */
+export const noticeSubject = (follow: Pick<FollowRow, 'area_kind' | 'area_code'>) => (follow.area_kind === 'country' ? 'country' : `${follow.area_kind}/${follow.area_code}`);
+
 async function notice(db: Db, follow: FollowRow, period: string, previousPeriod: string, previous: number, current: number, now: Date) {
-  await sql`
+  const { rows } = await sql<{ id: string }>`
     insert into picture_notices (id, member_id, follow_id, period, previous_period, previous, current, created_at)
     values (${randomUUID()}, ${follow.member_id}, ${follow.id}, ${period}, ${previousPeriod}, ${previous}, ${current}, ${now})
-    on conflict (follow_id, period) do nothing`.execute(db);
+    on conflict (follow_id, period) do nothing
+    returning id`.execute(db);
+  if (!rows[0] || !follow.webhooks) return;
+  const indicator = follow.subject.startsWith('indicator:') ? follow.subject.slice('indicator:'.length) : null;
+  await recordMemberEvent(db, {
+    memberId: follow.member_id,
+    type: 'picture-notice',
+    subject: noticeSubject(follow),
+    occurredAt: now,
+    data: {
+      notice_id: rows[0].id,
+      follow_id: follow.id,
+      area: { kind: follow.area_kind, code: follow.area_code },
+      age_band: follow.age_band,
+      ...(indicator ? { indicator } : { meter: follow.subject }),
+      period,
+      previous_period: previousPeriod,
+      previous,
+      current,
+      threshold: Number(follow.threshold),
+    },
+    source: 'situational-picture',
+    sourceId: rows[0].id,
+  });
 }
 
 const moved = (previous: number, current: number, threshold: number) => Math.abs(current - previous) >= threshold - 1e-9;
 
 export async function notifyFollowers(db: Db, span: PeriodSpan, now: Date): Promise<void> {
-  const follows = await sql<FollowRow>`select id, member_id, area_kind, area_code, age_band, subject, threshold from picture_follows where subject not like 'indicator:%'`.execute(db);
+  const follows = await sql<FollowRow>`select id, member_id, area_kind, area_code, age_band, subject, threshold, webhooks from picture_follows where subject not like 'indicator:%'`.execute(db);
   if (follows.rows.length === 0) return;
   const current = await keptRelease(db, span.period);
   const before = await keptRelease(db, previousPeriod(span));
@@ -56,7 +86,7 @@ export async function notifyFollowers(db: Db, span: PeriodSpan, now: Date): Prom
 }
 
 export async function notifyIndicatorFollowers(db: Db, now: Date): Promise<void> {
-  const follows = await sql<FollowRow>`select id, member_id, area_kind, area_code, age_band, subject, threshold from picture_follows where subject like 'indicator:%'`.execute(db);
+  const follows = await sql<FollowRow>`select id, member_id, area_kind, area_code, age_band, subject, threshold, webhooks from picture_follows where subject like 'indicator:%'`.execute(db);
   for (const follow of follows.rows) {
     const area = findArea(follow.area_kind, follow.area_code);
     if (!area) continue;

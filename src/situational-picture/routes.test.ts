@@ -148,7 +148,9 @@ for (const backend of testBackends()) {
       // Follows made before either quarter is released for it: a fresh app database has released both above, so start over on those two.
       await sql`delete from picture_releases where period in (${last}, ${before_})`.execute(t.database.db);
       const housing = await developer.json('POST', follows, { area_kind: 'municipality', area_code: '491', age_band: '18-29', subject: 'housing', threshold: 2 });
-      const friends = await leader.json('POST', follows, { area_kind: 'municipality', area_code: '491', age_band: '18-29', subject: 'friends', threshold: 2 });
+      const friends = await leader.json('POST', follows, { area_kind: 'municipality', area_code: '491', age_band: '18-29', subject: 'friends', threshold: 2, webhooks: true });
+      assert.deepEqual([housing.webhooks, friends.webhooks], [false, true], 'to webhooks only when asked');
+      assertProblem(await leader.call('POST', follows, { area_kind: 'municipality', area_code: '491', age_band: '18-29', subject: 'friends', threshold: 2, webhooks: 'yes' }), 400);
       await leader.json('POST', `/api/v1/console/members/${otherId}/picture/follows`, { area_kind: 'country', subject: 'housing', threshold: 1 }, 403);
       assertProblem(await leader.call('POST', follows, { area_kind: 'municipality', area_code: '491', age_band: '18-29', subject: 'weather', threshold: 2 }), 400);
       assertProblem(await leader.call('POST', follows, { area_kind: 'municipality', area_code: '491', age_band: '18-29', subject: 'housing', threshold: 20 }), 400);
@@ -157,7 +159,7 @@ for (const backend of testBackends()) {
       assert.deepEqual((await leader.json('GET', follows)).notices, [], 'nothing to compare with yet');
       await leader.json('GET', `/api/v1/console/members/${memberId}/picture?area_kind=municipality&area_code=491&age_band=18-29&period=${last}`);
       const listed = await leader.json('GET', follows);
-      assert.equal(listed.follows.length, 2);
+      assert.deepEqual(listed.follows.map((f: { id: string; webhooks: boolean }) => [f.id, f.webhooks]), [[housing.id, false], [friends.id, true]]);
       assert.equal(listed.notices.length, 1, 'housing moved from 3 to 8; friends stayed at 7');
       const notice = listed.notices[0];
       assert.deepEqual({ follow: notice.follow_id, period: notice.period, previous_period: notice.previous_period }, { follow: housing.id, period: last, previous_period: before_ });

@@ -65,10 +65,11 @@ const FollowBody = Type.Object(
     age_band: AgeBandOrAll,
     subject: Type.String({ pattern: `^(${METERS.join('|')}|indicator:[0-9A-Za-z_.-]{1,40})$`, description: 'A meter, or indicator:<id>' }),
     threshold: Type.Number({ exclusiveMinimum: 0, maximum: 1e9, description: 'The change between two releases worth a notice: points of a mean, or the indicator\'s unit' }),
+    webhooks: Type.Optional(Type.Boolean({ description: "Also send each notice to the member's own webhook endpoints subscribed to picture-notice (fi.aurora.picture.notice); false unless asked" })),
   },
   { additionalProperties: false },
 );
-const FollowSchema = Type.Object({ id: Uuid, area_kind: Type.String(), area_code: Type.String(), age_band: Type.String(), subject: Type.String(), threshold: Type.Number(), created_at: Type.String() }, { additionalProperties: false });
+const FollowSchema = Type.Object({ id: Uuid, area_kind: Type.String(), area_code: Type.String(), age_band: Type.String(), subject: Type.String(), threshold: Type.Number(), webhooks: Type.Boolean(), created_at: Type.String() }, { additionalProperties: false });
 const NoticeSchema = Type.Object(
   { id: Uuid, follow_id: Uuid, period: Type.String(), previous_period: Type.String(), previous: Type.Number(), current: Type.Number(), created_at: Type.String() },
   { additionalProperties: false },

@@ -22,11 +22,11 @@ export function sharedPayloadKeys(): { env: string; keyring: PayloadKeyring } {
 }
 
 /** A webhook endpoint of `clientId` at `url`, subscribed to `eventType` everywhere; its signing secret. */
-export async function seedEndpoint(db: Db, keyring: PayloadKeyring, input: { clientId: string; url: string; eventType: string }): Promise<{ id: string; secret: string }> {
+export async function seedEndpoint(db: Db, keyring: PayloadKeyring, input: { clientId: string; url: string; eventType: string; memberId?: string }): Promise<{ id: string; secret: string }> {
   const id = randomUUID();
   const secret = newSigningSecret();
   const sealed = sealSecret(keyring, id, secret);
-  await db.insertInto('event_endpoints').values({ id, member_id: randomUUID(), client_id: input.clientId, url: input.url, secret_key_id: sealed.keyId, secret_sealed: sealed.data }).execute();
+  await db.insertInto('event_endpoints').values({ id, member_id: input.memberId ?? randomUUID(), client_id: input.clientId, url: input.url, secret_key_id: sealed.keyId, secret_sealed: sealed.data }).execute();
   await db.insertInto('event_subscriptions').values({ endpoint_id: id, event_type: input.eventType, municipalities: null }).execute();
   return { id, secret };
 }
@@ -43,6 +43,7 @@ export interface Arrival {
   /** The CloudEvent's type and subject (the person's pairwise subject for the service). */
   type: string;
   subject: string;
+  data: unknown;
   /** What the receiver answered. */
   status: number;
   /** When it arrived (performance.timeOrigin + now, ms). */
@@ -82,7 +83,7 @@ export async function startWebhookReceiver(
       const body = Buffer.concat(chunks).toString('utf8');
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
       const secret = secrets[path];
-      let event: { id: string; source: string; type: string; subject: string };
+      let event: { id: string; source: string; type: string; subject: string; data?: unknown };
       try {
         if (!secret) throw new Error('no such endpoint');
         event = new Webhook(secret).verify(body, headers) as typeof event;
@@ -94,7 +95,7 @@ export async function startWebhookReceiver(
       const answer = () => {
         const status = options.status?.(path) ?? 204;
         const at = status < 300 ? performance.timeOrigin + performance.now() : Number.NaN;
-        arrivals.push({ path, id: String(headers['webhook-id']), source: event.source, type: event.type, subject: event.subject, status, at });
+        arrivals.push({ path, id: String(headers['webhook-id']), source: event.source, type: event.type, subject: event.subject, data: event.data, status, at });
         res.writeHead(status).end(status < 300 ? '' : (options.failureText ?? 'down for maintenance'));
         for (const wake of waiters) wake();
       };

@@ -194,6 +194,17 @@ describe('situational picture in the browser', { skip: skipBrowser }, () => {
         await expectNoSeriousAxeViolations(page, `picture follows (${language})`);
         await page.getByRole('button', { name: new RegExp(`^${escape(t.unfollowLabel.replace(/\{\{what\}\}/, ''))}`) }).first().click();
         await page.getByText(t.noFollows).waitFor();
+
+        // Follow again with the notices sent to the organisation's webhook endpoints too: the choice is kept and said in the list.
+        await tick(page, t.followWebhooks);
+        await expectNoSeriousAxeViolations(page, `picture follow to webhooks (${language})`);
+        await page.getByRole('button', { name: t.followButton }).click();
+        await page.getByRole('listitem').filter({ hasText: t.followItemWebhooks.split('{{threshold}}')[1]! }).filter({ hasText: METER_NAMES.life_satisfaction[language] }).first().waitFor();
+        const kept = await sql<{ webhooks: boolean }>`select webhooks from picture_follows`.execute(network.database.db);
+        assert.deepEqual(kept.rows, [{ webhooks: true }]);
+        await page.getByText(t.webhookNote).waitFor();
+        await page.getByRole('button', { name: new RegExp(`^${escape(t.unfollowLabel.replace(/\{\{what\}\}/, ''))}`) }).first().click();
+        await page.getByText(t.noFollows).waitFor();
       });
     });
   }

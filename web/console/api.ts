@@ -42,6 +42,8 @@ export interface LifeEventType {
   name: Record<Language, string>;
   description: Record<Language, string>;
   fields: string[];
+  /** An event for the member itself (a situational picture alert): sent for its own follows, not by municipality. */
+  member?: boolean;
 }
 
 /** A member's service registered at the network's OpenID Provider, as the console lists it. */
@@ -289,7 +291,10 @@ export const consoleApi = {
   suspendClient: (clientId: string) => call(`/api/v1/console/clients/${encodeURIComponent(clientId)}/suspend`, { method: 'POST', body: {} }),
   reinstateClient: (clientId: string) => call(`/api/v1/console/clients/${encodeURIComponent(clientId)}/reinstate`, { method: 'POST', body: {} }),
 
-  eventTypes: (options: Abortable = {}) => call<{ event_types: LifeEventType[] }>('/api/v1/event-types', options),
+  eventTypes: (options: Abortable = {}) =>
+    call<{ event_types: LifeEventType[]; member_event_types: Omit<LifeEventType, 'fields'>[] }>('/api/v1/event-types', options).then((answer) => ({
+      event_types: [...answer.event_types, ...answer.member_event_types.map((m) => ({ ...m, fields: [], member: true }))],
+    })),
   eventEndpoints: (memberId: string, options: Abortable = {}) => call<{ endpoints: EventEndpoint[] }>(`${member(memberId)}/event-endpoints`, options),
   createEventEndpoint: (memberId: string, body: { client_id: string; url: string }) => call<EventEndpoint & { secret: string }>(`${member(memberId)}/event-endpoints`, { method: 'POST', body }),
   rotateEventEndpoint: (memberId: string, endpointId: string) =>

@@ -5,8 +5,10 @@ import type { Db } from '../../db/database.ts';
 import type { PayloadKeyring } from '../../keys/keys.ts';
 import { outboundFetch, refusedDestination, type AddressLookup } from '../../http/outbound-address.ts';
 import { cloudEventType, isEventType } from '../event-types.ts';
+import { isMemberEventType, MEMBER_EVENT_TYPES } from '../member-event-types.ts';
 import { signingSecrets } from '../endpoint-secrets.ts';
 import type { SubjectOf } from '../subjects.ts';
+import { DELIVERY_EVENT_ID, MAY_SEND, OUTBOX_EVENTS } from './outbox-events.ts';
 
 /**
  * The delivery worker: claims due deliveries (FOR UPDATE SKIP LOCKED, the claim pushes their next
@@ -15,7 +17,9 @@ import type { SubjectOf } from '../subjects.ts';
  *
  * - The CloudEvent `id` and `webhook-id` are the delivery's id, the same on every try: the receiver
  *   deduplicates by it (at-least-once).
- * - `subject` is the person's pairwise subject for the endpoint's service.
+ * - `subject` is the person's pairwise subject for the endpoint's service; a member event's
+ *   (outbox-events.ts) is its own subject (an area), and it needs no consent, only that the
+ *   endpoint is the member's own.
  * - 2xx is delivered; anything else (no answer, a redirect, an endpoint refused as private) waits
  *   per RETRY_WAITS_MS, Svix's schedule, and after the last try becomes a dead letter.
  * - An endpoint that has failed without a success for DISABLE_AFTER_MS is disabled with the reason;
@@ -50,10 +54,15 @@ interface Claimed {
   id: string;
   attempts: number;
   event_type: string;
-  account_id: string;
+  /** A life event's person; null for a member event. */
+  account_id: string | null;
+  /** A member event's member and subject; null for a life event. */
+  member_id: string | null;
+  subject: string | null;
   occurred_at: Date;
-  data: Record<string, string>;
+  data: Record<string, unknown>;
   endpoint_id: string;
+  endpoint_member_id: string;
   client_id: string;
   url: string;
   secret_key_id: string;
@@ -65,18 +74,30 @@ interface Claimed {
 
 const MAX_ERROR = 500;
 
+/** The CloudEvent's type and subject, or why it cannot be sent. */
+async function typeAndSubject(deps: DeliverDeps, row: Claimed): Promise<{ type: string; subject: string } | { error: string }> {
+  if (row.member_id !== null) {
+    if (row.member_id !== row.endpoint_member_id) return { error: "a member event goes only to the member's own endpoints" };
+    if (!isMemberEventType(row.event_type)) return { error: `unknown event type ${row.event_type}` };
+    return { type: MEMBER_EVENT_TYPES[row.event_type].cloudEventType, subject: row.subject ?? '' };
+  }
+  const subject = await deps.subjectOf(row.client_id, row.account_id!);
+  if (!subject) return { error: 'the service is no longer registered at the network' };
+  if (!isEventType(row.event_type)) return { error: `unknown event type ${row.event_type}` };
+  return { type: cloudEventType(row.event_type), subject };
+}
+
 async function send(deps: DeliverDeps, row: Claimed, now: Date, timeoutMs: number): Promise<{ ok: boolean; httpStatus: number | null; error: string | null }> {
-  const subject = await deps.subjectOf(row.client_id, row.account_id);
-  if (!subject) return { ok: false, httpStatus: null, error: 'the service is no longer registered at the network' };
-  if (!isEventType(row.event_type)) return { ok: false, httpStatus: null, error: `unknown event type ${row.event_type}` };
+  const what = await typeAndSubject(deps, row);
+  if ('error' in what) return { ok: false, httpStatus: null, error: what.error };
   const url = new URL(row.url);
   const refused = await refusedDestination(url, { allowPrivate: deps.allowPrivate, allowOrigins: deps.allowOrigins, ...(deps.lookup ? { lookup: deps.lookup } : {}) });
   if (refused) return { ok: false, httpStatus: null, error: refused };
   const event = new CloudEvent({
     id: row.id,
-    type: cloudEventType(row.event_type),
+    type: what.type,
     source: deps.issuer,
-    subject,
+    subject: what.subject,
     time: row.occurred_at.toISOString(),
     datacontenttype: 'application/json',
     data: row.data,
@@ -108,7 +129,8 @@ async function send(deps: DeliverDeps, row: Claimed, now: Date, timeoutMs: numbe
   }
 }
 
-const RETURNING = sql`d.id, d.attempts, ev.type as event_type, ev.account_id, ev.occurred_at, ev.data, e.id as endpoint_id, e.client_id, e.url,
+const RETURNING = sql`d.id, d.attempts, ev.type as event_type, ev.account_id, ev.member_id, ev.subject, ev.occurred_at, ev.data,
+  e.id as endpoint_id, e.member_id as endpoint_member_id, e.client_id, e.url,
   e.secret_key_id, e.secret_sealed, e.previous_key_id, e.previous_sealed, e.previous_until`;
 
 /** Deliveries (all due ones, or the one named) whose person has withdrawn the consent are cancelled rather than sent. */
@@ -177,8 +199,8 @@ export async function deliverDue(db: Db, deps: DeliverDeps): Promise<number> {
       where d2.status = 'pending' and d2.next_attempt_at <= ${now} and e2.disabled_at is null
       order by d2.next_attempt_at limit ${deps.batch ?? 50}
       for update of d2 skip locked
-    ) due, life_events ev, event_endpoints e
-    where d.id = due.id and ev.id = d.event_id and e.id = d.endpoint_id
+    ) due, ${OUTBOX_EVENTS} ev, event_endpoints e
+    where d.id = due.id and ev.id = ${DELIVERY_EVENT_ID} and e.id = d.endpoint_id
     returning ${RETURNING}`.execute(db);
   await sendAndRecord(db, deps, rows, now, timeoutMs);
   return rows.length;
@@ -196,11 +218,9 @@ export async function deliverRelayed(db: Db, deps: DeliverDeps, id: string, atte
   // One statement in the usual case (the consent holds); the cancellation only when it claimed nothing.
   const { rows } = await sql<Claimed>`
     update event_deliveries d set attempts = d.attempts + 1, next_attempt_at = ${new Date(now.getTime() + timeoutMs * 3)}, updated_at = ${now}
-    from life_events ev, event_endpoints e
-    where d.id = ${id} and d.status = 'pending' and d.attempts = ${attempts} and e.disabled_at is null and ev.id = d.event_id and e.id = d.endpoint_id
-      and exists (
-        select 1 from life_event_consents c
-        where c.account_id = ev.account_id and c.event_type = ev.type and c.client_id = e.client_id and c.withdrawn_at is null)
+    from ${OUTBOX_EVENTS} ev, event_endpoints e
+    where d.id = ${id} and d.status = 'pending' and d.attempts = ${attempts} and e.disabled_at is null and ev.id = ${DELIVERY_EVENT_ID} and e.id = d.endpoint_id
+      and ${MAY_SEND}
     returning ${RETURNING}`.execute(db);
   if (rows.length === 0) await cancelWithdrawn(db, now, id);
   await sendAndRecord(db, deps, rows, now, timeoutMs);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { sql } from 'kysely';
+import { DELIVERY_EVENT_ID, OUTBOX_EVENTS } from './outbox-events.ts';
 import type { Db } from '../../db/database.ts';
 import type { Bus } from '../../bus/nats.ts';
 import { deliverRelayed, type DeliverDeps } from './deliver.ts';
@@ -208,8 +209,8 @@ export async function startNatsDelivery(db: Db, options: NatsDeliveryOptions): P
             where d2.status = 'pending' and d2.next_attempt_at <= ${now} and e2.disabled_at is null
             order by d2.next_attempt_at limit ${options.batch ?? deps.batch ?? 50}
             for update of d2 skip locked
-          ) due, life_events ev
-          where d.id = due.id and ev.id = d.event_id
+          ) due, ${OUTBOX_EVENTS} ev
+          where d.id = due.id and ev.id = ${DELIVERY_EVENT_ID}
           returning d.id, d.attempts, ev.type as event_type, due.due_at`.execute(tx);
         // Every message acknowledged by JetStream before the rows are marked; any refusal rolls them back.
         await Promise.all(

@@ -10,6 +10,7 @@ import { createTestDatabase, testBackends } from '../../testing/databases.ts';
 import { assertProblem } from '../../testing/problems.ts';
 import { listMyEvents } from '../list-my-events.ts';
 import { recordLifeEvent } from '../record-life-event.ts';
+import { recordMemberEvent } from '../record-member-event.ts';
 
 /**
  * What the console adds to the endpoints' life: enabling again an endpoint the worker disabled, and
@@ -142,6 +143,35 @@ for (const backend of testBackends()) {
       await assertProblem(await memberA.user.call('PUT', path(memberA.memberId, `/${id}/subscriptions/moved`), { municipalities: null }), 404);
       await assertProblem(await memberA.user.call('POST', path(memberA.memberId, `/${id}/enable`), {}), 404);
       await assertProblem(await memberA.user.call('POST', `/api/v1/console/members/${memberA.memberId}/event-deliveries/${(await byEvent(dead.id)).id}/replay`), 404);
+    });
+
+    test("an endpoint subscribes to the member event picture-notice, for the member's own follows only; its deliveries are listed with the life events'", async () => {
+      const created = await memberA.user.json('POST', path(memberA.memberId), { client_id: clientId, url: 'https://perhe.example.fi/picture' });
+      await assertProblem(await memberA.user.call('PUT', path(memberA.memberId, `/${created.id}/subscriptions/picture-notice`), { municipalities: ['091'] }), 400);
+      await assertProblem(await memberB.user.call('PUT', path(memberA.memberId, `/${created.id}/subscriptions/picture-notice`), { municipalities: null }), 403);
+      const subscribed = await memberA.user.json('PUT', path(memberA.memberId, `/${created.id}/subscriptions/picture-notice`), { municipalities: null });
+      assert.deepEqual(subscribed.subscriptions, [{ event_type: 'picture-notice', municipalities: null }]);
+
+      const notice = (memberId: string, sourceId: string) =>
+        database.db.transaction().execute((tx) =>
+          recordMemberEvent(tx, { memberId, type: 'picture-notice', subject: 'municipality/491', occurredAt: new Date('2026-12-01T10:00:00Z'), data: { period: '2026-Q3', previous: 3, current: 8 }, source: 'test', sourceId }),
+        );
+      assert.equal((await notice(memberB.memberId, 'b-1')).deliveries, 0, "another member's notice never reaches A's endpoint");
+      const ours = await notice(memberA.memberId, 'a-1');
+      assert.equal(ours.deliveries, 1);
+      assert.deepEqual(await notice(memberA.memberId, 'a-1'), { id: ours.id, created: false, deliveries: 0 }, 'recorded once per source id');
+      await assert.rejects(
+        recordMemberEvent(database.db, { memberId: memberA.memberId, type: 'picture-notice', subject: 'municipality/491', occurredAt: new Date(), data: { note: '010203-123A' }, source: 'test', sourceId: 'a-2' }),
+        RangeError,
+        'a member event never carries an identity code',
+      );
+
+      const listed = (await memberA.user.json('GET', `/api/v1/console/members/${memberA.memberId}/event-deliveries?status=pending`)).deliveries;
+      const mine = listed.filter((d: { endpoint_id: string }) => d.endpoint_id === created.id);
+      assert.deepEqual(mine.map((d: { event_type: string; consent_withdrawn: boolean }) => [d.event_type, d.consent_withdrawn]), [['picture-notice', false]]);
+      assert.deepEqual((await memberB.user.json('GET', `/api/v1/console/members/${memberB.memberId}/event-deliveries`)).deliveries, []);
+      const types = (await app.inject('/api/v1/event-types')).json();
+      assert.deepEqual(types.member_event_types.map((t: { type: string; cloud_event_type: string }) => [t.type, t.cloud_event_type]), [['picture-notice', 'fi.aurora.picture.notice']]);
     });
   });
 }

@@ -4,6 +4,7 @@ import { MemberId, Plain } from '../../http/console-schemas.ts';
 import { problems } from '../../http/schemas.ts';
 import { actorOf, requireStaff } from '../../staff/authorise.ts';
 import { EVENT_TYPE_NAMES } from '../event-types.ts';
+import { MEMBER_EVENT_TYPE_NAMES } from '../member-event-types.ts';
 import { createEndpoint } from './create-endpoint.ts';
 import { enableEndpoint } from './enable-endpoint.ts';
 import { listDeliveries } from './list-deliveries.ts';
@@ -13,7 +14,7 @@ import { replayDelivery } from './replay-delivery.ts';
 import { rotateEndpointSecret } from './rotate-endpoint-secret.ts';
 import { subscribe, unsubscribe } from './subscribe.ts';
 
-const EventTypeName = Type.Union(EVENT_TYPE_NAMES.map((t) => Type.Literal(t)));
+const EventTypeName = Type.Union([...EVENT_TYPE_NAMES, ...MEMBER_EVENT_TYPE_NAMES].map((t) => Type.Literal(t)));
 const Nullable = (schema: ReturnType<typeof Type.String>) => Type.Union([schema, Type.Null()]);
 
 /** Members' webhook endpoints, subscriptions and deliveries in the console. */

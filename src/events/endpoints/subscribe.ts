@@ -2,14 +2,19 @@ import type { Db } from '../../db/database.ts';
 import { audit } from '../../audit/audit.ts';
 import { badRequest, notFound } from '../../http/problem.ts';
 import { isEventType } from '../event-types.ts';
+import { isMemberEventType } from '../member-event-types.ts';
 import { listEndpoints, ownEndpoint, type EndpointItem } from './list-endpoints.ts';
 
 /**
  * An endpoint subscribes to a type of life event, everywhere or only in some municipalities (codes).
- * Subscribing is not enough: an event goes only to services the person consented to.
+ * Subscribing is not enough: an event goes only to services the person consented to. Or to a type of
+ * member event (member-event-types.ts), which is for the member itself and needs no consent.
  */
 export async function subscribe(db: Db, memberId: string, endpointId: string, eventType: string, municipalities: string[] | null, actor: string): Promise<EndpointItem> {
-  if (!isEventType(eventType)) throw badRequest(`unknown life event type ${eventType}`, [{ field: 'event_type', message: 'not a known life event type' }]);
+  const memberEvent = isMemberEventType(eventType);
+  if (!isEventType(eventType) && !memberEvent) throw badRequest(`unknown event type ${eventType}`, [{ field: 'event_type', message: 'not a known life event or member event type' }]);
+  // A member event is about the member's own choices (a followed area), not where a person lives.
+  if (memberEvent && municipalities !== null) throw badRequest(`${eventType} is sent for the member's own follows, not by municipality`, [{ field: 'municipalities', message: 'null for a member event type' }]);
   const areas = municipalities === null ? null : [...new Set(municipalities)].sort();
   if (areas && (areas.length === 0 || areas.some((m) => !/^\d{3}$/.test(m))))
     throw badRequest('municipalities are three-digit codes, at least one (null for everywhere)', [{ field: 'municipalities', message: 'three-digit codes' }]);

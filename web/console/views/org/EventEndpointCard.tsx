@@ -59,9 +59,10 @@ export function EventEndpointCard(props: {
   const [error, setError] = useState<unknown>(undefined);
   const [note, setNote] = useState<string | null>(null);
   const nameOf = (type: string) => localText(types.find((x) => x.type === type)?.name, language) || type;
+  const isMember = (type: string) => Boolean(types.find((x) => x.type === type)?.member);
   const problems = Object.fromEntries(
     Object.entries(choice)
-      .filter(([, c]) => c.on)
+      .filter(([type, c]) => c.on && !isMember(type))
       .map(([type, c]) => [type, parseMunicipalities(c.areas).wrong] as const)
       .filter(([, wrong]) => wrong.length > 0),
   );
@@ -80,7 +81,8 @@ export function EventEndpointCard(props: {
         const now = endpoint.subscriptions.find((s) => s.event_type === type);
         const wanted = choice[type];
         if (wanted?.on) {
-          const codes = parseMunicipalities(wanted.areas).codes;
+          // A member event is sent for the member's own follows, never by municipality.
+          const codes = isMember(type) ? null : parseMunicipalities(wanted.areas).codes;
           if (now && JSON.stringify(now.municipalities) === JSON.stringify(codes)) continue;
           await consoleApi.subscribeEvent(props.memberId, endpoint.id, type, codes);
           changes++;
@@ -136,7 +138,7 @@ export function EventEndpointCard(props: {
           {endpoint.subscriptions.length === 0
             ? t('lifeEvents.receivesNothing')
             : endpoint.subscriptions
-                .map((s) => `${nameOf(s.event_type)} (${s.municipalities ? t('lifeEvents.onlyIn', { codes: s.municipalities.join(', ') }) : t('lifeEvents.everywhere')})`)
+                .map((s) => `${nameOf(s.event_type)} (${s.municipalities ? t('lifeEvents.onlyIn', { codes: s.municipalities.join(', ') }) : t(isMember(s.event_type) ? 'lifeEvents.ownFollows' : 'lifeEvents.everywhere')})`)
                 .join('; ')}
         </dd>
       </dl>
@@ -152,10 +154,11 @@ export function EventEndpointCard(props: {
                   value={type.type}
                   checked={c.on}
                   onClick={({ checkboxState }) => setChoice((all) => ({ ...all, [type.type]: { on: checkboxState, areas: all[type.type]?.areas ?? '' } }))}
+                  hintText={type.member ? t('lifeEvents.memberTypeHint') : undefined}
                 >
                   {localText(type.name, language)}
                 </Checkbox>
-                {c.on && (
+                {c.on && !type.member && (
                   <div className="areas">
                     <TextInput
                       labelText={`${t('lifeEvents.municipalitiesLabel')}: ${localText(type.name, language)}`}

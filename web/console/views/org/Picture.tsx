@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { styled } from 'styled-components';
-import { Button, Heading, InlineAlert, Paragraph, Table, TextInput } from 'suomifi-ui-components';
+import { Button, Checkbox, Heading, InlineAlert, Paragraph, Table, TextInput } from 'suomifi-ui-components';
 import { consoleApi, downloadFile, localText, type PictureQuery, type PictureView } from '../../api.ts';
 import { ErrorAlert, PageHeading, formatDate, formatNumber, useLanguage } from '../../components/common.tsx';
 import { NativeSelect } from '../../components/NativeSelect.tsx';
@@ -477,6 +477,7 @@ function FollowForm({ view, memberId, onFollowed }: { view: PictureView; memberI
   const language = useLanguage();
   const [subject, setSubject] = useState<string>('life_satisfaction');
   const [threshold, setThreshold] = useState('1');
+  const [webhooks, setWebhooks] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [done, setDone] = useState(false);
   const follow = async (event: FormEvent) => {
@@ -484,7 +485,7 @@ function FollowForm({ view, memberId, onFollowed }: { view: PictureView; memberI
     setError(undefined);
     setDone(false);
     try {
-      await consoleApi.followPicture(memberId, { area_kind: view.area.kind, area_code: view.area.code, age_band: view.age_band, subject, threshold: Number(threshold.replace(',', '.')) });
+      await consoleApi.followPicture(memberId, { area_kind: view.area.kind, area_code: view.area.code, age_band: view.age_band, subject, threshold: Number(threshold.replace(',', '.')), webhooks });
       setDone(true);
       onFollowed();
     } catch (e) {
@@ -506,10 +507,14 @@ function FollowForm({ view, memberId, onFollowed }: { view: PictureView; memberI
         <div style={{ marginBottom: 20 }}>
           <TextInput labelText={t('picture.threshold')} value={threshold} onChange={(v) => setThreshold(String(v ?? ''))} inputMode="decimal" visualPlaceholder="1" />
         </div>
-        <Button type="submit" style={{ marginBottom: 20 }}>
-          {t('picture.followButton')}
-        </Button>
       </Toolbar>
+      {/* Before the button: the choice is made with the follow, and seen before it is sent. */}
+      <Checkbox checked={webhooks} onClick={({ checkboxState }) => setWebhooks(checkboxState)} hintText={t('picture.followWebhooksHint')}>
+        {t('picture.followWebhooks')}
+      </Checkbox>
+      <Button type="submit" style={{ marginTop: 16, marginBottom: 20 }}>
+        {t('picture.followButton')}
+      </Button>
       {done && <p role="status">{t('picture.followed')}</p>}
       <ErrorAlert error={error} />
     </form>
@@ -558,7 +563,7 @@ function Notices({ memberId, data, onChanged }: { memberId: string; data: { foll
         <ul>
           {data.follows.map((f) => (
             <li key={f.id}>
-              {t('picture.followItem', { what: describe(f), threshold: formatNumber(f.threshold, language, 1) })}{' '}
+              {t(f.webhooks ? 'picture.followItemWebhooks' : 'picture.followItem', { what: describe(f), threshold: formatNumber(f.threshold, language, 1) })}{' '}
               <Button
                 variant="secondaryNoBorder"
                 aria-label={t('picture.unfollowLabel', { what: describe(f) })}
