@@ -17,12 +17,13 @@ import { assertServes, startServer, stopServers, type ServerProcess } from '../s
  * this one starts beside it and applies this release's migrations, and both go on serving — the
  * catalogue, recommendations, and a transfer deposited through one and redeemed through the other.
  *
- * PREVIOUS_RELEASE is a fixed commit (there are no release tags yet): the last one CI passed before
- * the life events' console, NATS, register facts, ledger and voucher tables (2026-12-08-*,
- * 2026-12-09-*), so that this release has migrations the previous one lacks. Move it forward at each
- * release.
+ * PREVIOUS_RELEASE is a fixed commit (there are no release tags yet): the last one CI passed (stop
+ * 30), before the vouchers' orders, questionnaires, the situational picture, the chatbot and member
+ * events (2026-12-10-*), so that this release has migrations the previous one lacks — among them
+ * event_deliveries.event_id made nullable, which the previous release's delivery worker must pass
+ * over. Move it forward at each release.
  */
-const PREVIOUS_RELEASE = '70d755c1bd30f2d55467f7f6e249e6142a9c0d53';
+const PREVIOUS_RELEASE = 'a41a0d3cdff03dd795bef4a9dd718810c1bb54f5';
 const root = join(import.meta.dirname, '..');
 
 function skipReason(): string | undefined {
