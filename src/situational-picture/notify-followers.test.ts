@@ -37,6 +37,10 @@ for (const backend of testBackends()) {
     const keys = sharedPayloadKeys();
     // The schedule's clock: a delivery falls due at the database's now() when written, so each test sets it from the real time then.
     let clock = new Date();
+    // The database keeps microseconds and a JavaScript Date only milliseconds: a row made due "now"
+    // within the same millisecond is a little after new Date(), and would not be due yet on a fast
+    // PostgreSQL. The worker's clock is put a second ahead instead.
+    const justAfterNow = () => new Date(Date.now() + 1000);
     let deps: DeliverDeps;
     const members = { webhooks: randomUUID(), consoleOnly: randomUUID(), bystander: randomUUID(), failing: randomUUID() };
 
@@ -63,7 +67,7 @@ for (const backend of testBackends()) {
       assert.equal((await releasePeriod(database.db, '2026-Q2', { now: AFTER_Q3, uniform: noNoise })).status, 'released');
       assert.equal((await releasePeriod(database.db, '2026-Q3', { now: AFTER_Q3, uniform: noNoise })).status, 'released');
 
-      clock = new Date();
+      clock = justAfterNow();
       assert.equal(await deliverDue(database.db, deps), 1, 'one delivery: the opted-in follow, to its member');
       await deliverDue(database.db, deps);
       assert.equal(receiver.refused, 0, 'every request verified with the endpoint secret');
@@ -109,7 +113,7 @@ for (const backend of testBackends()) {
       const endpoint = await sql<{ id: string }>`select id from event_endpoints where member_id = ${members.bystander}`.execute(database.db);
       await sql`insert into event_deliveries (id, member_event_id, endpoint_id, status) values (${randomUUID()}, ${event.rows[0]!.id}, ${endpoint.rows[0]!.id}, 'pending')`.execute(database.db);
       const before = receiver.arrivals.length;
-      clock = new Date();
+      clock = justAfterNow();
       assert.equal(await deliverDue(database.db, deps), 1);
       assert.equal(receiver.arrivals.length, before, 'nothing reached the other member');
       const [bystanders] = await listDeliveries(database.db, members.bystander);
@@ -121,7 +125,7 @@ for (const backend of testBackends()) {
       failing.add('/failing');
       await followPicture(database.db, members.failing, { area_kind: 'municipality', area_code: '491', age_band: 'all', subject: 'indicator:unemployment_rate', threshold: 2, webhooks: true }, 'test');
       await importIndicators(database.db, 'indicator,area,year,value\nunemployment_rate,KU491,2024,11.6\nunemployment_rate,KU491,2025,13.9\n', 'test');
-      clock = new Date();
+      clock = justAfterNow();
       for (const [i, wait] of [0, ...RETRY_WAITS_MS].entries()) {
         clock = new Date(clock.getTime() + wait);
         assert.equal(await deliverDue(database.db, deps), 1, `try ${i + 1} is due after ${wait} ms`);
@@ -148,7 +152,7 @@ for (const backend of testBackends()) {
 
       failing.delete('/failing');
       await replayDelivery(database.db, members.failing, dead!.id, 'test');
-      clock = new Date();
+      clock = justAfterNow();
       assert.equal(await deliverDue(database.db, deps), 1);
       const [delivered] = await listDeliveries(database.db, members.failing, { status: 'delivered' });
       assert.equal(delivered?.id, dead!.id);

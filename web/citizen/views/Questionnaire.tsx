@@ -348,6 +348,15 @@ function Answering({ runId, form, credentials, onDone }: { runId: string; form: 
   );
 }
 
+/**
+ * The noised count as said: a release is made only once at least `threshold` have answered, so a
+ * noisy figure below that ("about 0") would only mislead; clamping is post-processing of the
+ * released figure, which costs no privacy.
+ */
+const shownRespondents = (noisy: number, threshold: number) => Math.max(noisy, threshold);
+/** The network's rule (src/questionnaires/limits.ts): a group's figures show from 10 answers. */
+const GROUP_THRESHOLD = 10;
+
 function Done({ runId, credentials, meters, definition }: { runId: string; credentials: { key?: string; pin?: string }; meters: Meters; definition: Definition }) {
   const { t, i18n } = useTranslation('citizen');
   const language = currentLanguage(i18n);
@@ -388,7 +397,7 @@ function Done({ runId, credentials, meters, definition }: { runId: string; crede
         {picture === undefined ? (
           <p role="status">{t('app.loading')}</p>
         ) : picture.status === 'released' ? (
-          <p>{t('questionnaire.groupShown', { n: picture.figures.respondents })}</p>
+          <p>{t('questionnaire.groupShown', { n: shownRespondents(picture.figures.respondents, GROUP_THRESHOLD) })}</p>
         ) : picture.status === 'not-yet' ? (
           <p>{t('questionnaire.groupNotYet', { n: picture.responses, threshold: picture.threshold })}</p>
         ) : (

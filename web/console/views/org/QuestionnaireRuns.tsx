@@ -324,7 +324,7 @@ function ResultsView({ results, definition, runName }: { results: RunResults; de
     const description = means.map((m) => `${meterName(language, m.meter as Meter)} ${formatNumber(m.mean!, language, 1)}`).join(', ');
     return (
       <div data-testid="results">
-        <Paragraph mb="s">{t('questionnaires.results.released', { n: results.release, at: formatDateTime(results.released_at, language), respondents: figures.respondents })}</Paragraph>
+        <Paragraph mb="s">{t('questionnaires.results.released', { n: results.release, at: formatDateTime(results.released_at, language), respondents: Math.max(figures.respondents, results.threshold ?? 10) })}</Paragraph>
         <Paragraph mb="m">{t('questionnaires.results.noise', { epsilon: formatNumber(privacy.epsilon, language, 1), spent: formatNumber(privacy.epsilon_spent, language, 1), cap: formatNumber(privacy.epsilon_cap, language, 1), scale: formatNumber(figures.noise_scale, language, 1) })}</Paragraph>
         {means.length > 0 && (
           <>
