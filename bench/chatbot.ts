@@ -14,8 +14,8 @@ import { buildServer } from '../src/http/server.ts';
 import { createNetworkAdmin } from '../src/staff/staff.ts';
 import { ConsoleUser, approvedMember } from '../src/testing/console.ts';
 import { createTestDatabase } from '../src/testing/databases.ts';
-import { respond, type Network } from '../src/chatbot/engine.ts';
-import { maskPersonalData } from '../src/chatbot/mask.ts';
+import { respond, type Network } from '../src/chatbot/conversations/engine.ts';
+import { maskPersonalData } from '../src/chatbot/conversations/mask.ts';
 import { starterPack, type BotLanguage } from '../src/chatbot/pack.ts';
 import { SHARED_DIALOGUE_IDS } from '../src/chatbot/shared-bank.ts';
 

@@ -14,7 +14,7 @@ import { addressKey } from '../rate-limits/per-address.ts';
 import { addChannel, addTestService } from '../testing/catalogue.ts';
 import { countAttempts, fillAttempts } from '../testing/attempts.ts';
 import { CONVERSATIONS, MESSAGES } from './limits.ts';
-import { purgeTranscripts } from './purge-transcripts.ts';
+import { purgeTranscripts } from './conversations/purge-transcripts.ts';
 
 /**
  * A member builds a bot over HTTP: the shared bank plus an intent and a form of its own, a

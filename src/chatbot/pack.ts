@@ -2,7 +2,7 @@ import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { badRequest } from '../http/problem.ts';
 import { SHARED_DIALOGUE_IDS } from './shared-bank.ts';
-import { parseTranscript } from './transcript.ts';
+import { parseTranscript } from './conversations/transcript.ts';
 import * as L from './limits.ts';
 
 /**

@@ -4,7 +4,7 @@ import { HttpProblem, conflict, notFound } from '../http/problem.ts';
 import type { Recommender } from '../recommender/recommender.ts';
 import { trainBot } from './bot-model.ts';
 import { VERSIONS_PER_BOT } from './limits.ts';
-import { botNetwork } from './network.ts';
+import { botNetwork } from './conversations/network.ts';
 import { asPack, publishBlockers } from './pack.ts';
 import { runTranscriptTests } from './run-transcript-tests.ts';
 import { ownBot, readVersion } from './store.ts';

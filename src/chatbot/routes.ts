@@ -12,9 +12,9 @@ import { evaluatePack } from './evaluate-pack.ts';
 import { CONVERSATIONS, MESSAGE_LENGTH, MESSAGES } from './limits.ts';
 import { PackSchema } from './pack.ts';
 import { publishVersion } from './publish-version.ts';
-import { sendMessage } from './send-message.ts';
-import { startConversation } from './start-conversation.ts';
-import { talkOverSocket } from './socket.ts';
+import { sendMessage } from './conversations/send-message.ts';
+import { startConversation } from './conversations/start-conversation.ts';
+import { talkOverSocket } from './conversations/socket.ts';
 import { listBots, liveConversation, ownBot, readVersion } from './store.ts';
 
 const security = [{ consoleSession: [] }];

@@ -1,7 +1,7 @@
 import type { BotModel } from './bot-model.ts';
-import { respond, type ConversationState, type Network } from './engine.ts';
-import { maskPersonalData } from './mask.ts';
-import { parseTranscript, replyMeets } from './transcript.ts';
+import { respond, type ConversationState, type Network } from './conversations/engine.ts';
+import { maskPersonalData } from './conversations/mask.ts';
+import { parseTranscript, replyMeets } from './conversations/transcript.ts';
 
 /** Every transcript test of the pack, run against its model; the first failing turn of each that fails. */
 export interface TranscriptFailure {

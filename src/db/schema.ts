@@ -858,7 +858,7 @@ export interface VoucherProgrammeTable {
   budget_cap_cents: ColumnType<string | number | null, number | null, number | null>;
   per_person_vouchers: number;
   per_person_period: 'programme' | 'year' | 'month';
-  /** The eligibility rules (src/vouchers/eligibility.ts), checked by their schema before they are kept. */
+  /** The eligibility rules (src/vouchers/programmes/eligibility.ts), checked by their schema before they are kept. */
   eligibility: Json<{ all_of: unknown[] }>;
   created_at: Defaulted<Date>;
   updated_at: Defaulted<Date>;
@@ -919,7 +919,7 @@ export interface VoucherPriceTable {
 
 export type VoucherOrderStatus = 'requested' | 'accepted' | 'declined' | 'cancelled' | 'no_show' | 'expired' | 'delivered' | 'confirmed' | 'disputed' | 'approved' | 'refunded' | 'settled';
 
-/** A booking of a voucher's units at a provider (src/vouchers/order-states.ts). */
+/** A booking of a voucher's units at a provider (src/vouchers/orders/order-states.ts). */
 export interface VoucherOrderTable {
   id: string;
   voucher_id: string;
@@ -1138,7 +1138,7 @@ export interface ChatbotConversationTable {
   expires_at: Timestamp;
 }
 
-/** One turn of a transcript, its text masked (src/chatbot/mask.ts) before it was stored. */
+/** One turn of a transcript, its text masked (src/chatbot/conversations/mask.ts) before it was stored. */
 export interface ChatbotMessageTable {
   id: Generated<number>;
   conversation_id: string;

@@ -67,14 +67,14 @@ import type { RegisterConnector } from '../registers/connector.ts';
 import { scheduleConnectors } from '../registers/schedule.ts';
 import { pairwiseSubjects } from '../events/subjects.ts';
 import { ENDPOINT_SECRETS_SEALED } from '../events/endpoint-secrets.ts';
-import { voucherPersonRoutes } from '../vouchers/person-routes.ts';
-import { confirmDueDeliveries, endExpiredVouchers } from '../vouchers/end-vouchers.ts';
+import { voucherPersonRoutes } from '../vouchers/wallet/person-routes.ts';
+import { confirmDueDeliveries, endExpiredVouchers } from '../vouchers/wallet/end-vouchers.ts';
 import { registerFactCatalogueRoutes, registerFactPersonRoutes, registerFactServiceRoutes } from '../register-facts/routes.ts';
 import { pictureRoutes } from '../situational-picture/routes.ts';
 import { schedulePictureReleases } from '../situational-picture/schedule.ts';
 import { expireRequests } from '../register-facts/expire-requests.ts';
 import { expirePending } from '../ledger/expire-pending.ts';
-import { expireOrders } from '../vouchers/expire-orders.ts';
+import { expireOrders } from '../vouchers/orders/expire-orders.ts';
 import { purgeIdempotencyKeys } from './idempotency.ts';
 
 /** Where people reach the network: AURORA_PUBLIC_URL's origin, else this machine's port. Never a request's Host header. */

@@ -5,7 +5,7 @@ import { eraseAccountEvents } from '../events/erase-account-events.ts';
 import { eraseProfile } from '../profile/erase-profile.ts';
 import { forgetRegisterData } from '../registers/forget-account.ts';
 import { eraseAccountRequests } from '../register-facts/erase-account-requests.ts';
-import { returnAccountVouchers } from '../vouchers/end-vouchers.ts';
+import { returnAccountVouchers } from '../vouchers/wallet/end-vouchers.ts';
 import { appendConsentAudit } from '../transfers/audit-chain.ts';
 import { deleteAllChecks } from './checks.ts';
 import { lockPerson } from './person-key.ts';

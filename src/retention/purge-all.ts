@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Config } from '../config.ts';
-import { purgeTranscripts } from '../chatbot/purge-transcripts.ts';
+import { purgeTranscripts } from '../chatbot/conversations/purge-transcripts.ts';
 import type { Db } from '../db/database.ts';
 import { purgeExpiredRequests } from '../identity/suomifi/requests.ts';
 import { purgeOldRecommendations } from '../recommender/store.ts';
@@ -43,7 +43,7 @@ export interface Purged {
   suomifi_requests: number;
   /** A person's finished export and erase requests, with the services' answers and exported data. */
   profile_requests: number;
-  /** Chatbot conversations past their bot's retention (src/chatbot/purge-transcripts.ts). */
+  /** Chatbot conversations past their bot's retention (src/chatbot/conversations/purge-transcripts.ts). */
   chatbot_conversations: number;
 }
 

@@ -4,9 +4,9 @@ import type { Db } from '../db/database.ts';
 import type { DerivedClaims } from '../identity/accounts/derived-claims.ts';
 import { createNetworkAdmin } from '../staff/staff.ts';
 import { ConsoleUser, addService, approvedMember } from '../testing/console.ts';
-import { REDEMPTION_CODE_MINUTES, newRedemptionCode, redemptionCodeHash } from './redemption-code.ts';
+import { REDEMPTION_CODE_MINUTES, newRedemptionCode, redemptionCodeHash } from './wallet/redemption-code.ts';
 import { CITIZEN_CLIENT_ID } from '../identity/citizen-client.ts';
-import type { ProgrammeInput } from './schemas.ts';
+import type { ProgrammeInput } from './programmes/schemas.ts';
 
 /**
  * For the vouchers' tests: a payer member with an open programme, an approved provider that owns a

@@ -5,7 +5,7 @@ import en from '../../web/citizen/locales/en.ts';
 import fi from '../../web/citizen/locales/fi.ts';
 import sv from '../../web/citizen/locales/sv.ts';
 import { freePort } from '../../src/testing/server-processes.ts';
-import { moveOrder } from '../../src/vouchers/move-order.ts';
+import { moveOrder } from '../../src/vouchers/orders/move-order.ts';
 import { addPlace, voucherWorld, type VoucherWorld } from '../../src/vouchers/testing.ts';
 import { VIEWPORTS, expectNoSeriousAxeViolations, keepFailure, newContext, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
 

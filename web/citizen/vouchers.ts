@@ -1,7 +1,7 @@
 import type { Language } from '../shared/i18n.ts';
 import type { Text } from './life-events.ts';
 
-/** The person's voucher API (src/vouchers/person-routes.ts), as the citizen app reads it. */
+/** The person's voucher API (src/vouchers/wallet/person-routes.ts), as the citizen app reads it. */
 export type Receivable = 'can-receive' | 'share-needed' | 'not-eligible' | 'limit-reached' | 'budget-spent' | 'not-issuing-now';
 export type Unit = 'visit' | 'hour' | 'day' | 'session' | 'voucher';
 type Local = Partial<Text>;

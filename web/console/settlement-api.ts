@@ -1,8 +1,8 @@
 import { call } from './api.ts';
-import type { BudgetOverview } from '../../src/vouchers/budget-overview.ts';
-import type { ReviewItem } from '../../src/vouchers/review-queue.ts';
-import type { LeftOut } from '../../src/vouchers/run-settlement.ts';
-import type { SettlementView, StatementOrder, StatementView } from '../../src/vouchers/statements.ts';
+import type { BudgetOverview } from '../../src/vouchers/settlement/budget-overview.ts';
+import type { ReviewItem } from '../../src/vouchers/settlement/review-queue.ts';
+import type { LeftOut } from '../../src/vouchers/settlement/run-settlement.ts';
+import type { SettlementView, StatementOrder, StatementView } from '../../src/vouchers/settlement/statements.ts';
 
 /** What JSON makes of a server type: its dates are ISO strings. */
 type Wire<T> = T extends Date ? string : T extends (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
@@ -19,7 +19,7 @@ const member = (id: string) => `/api/v1/console/members/${encodeURIComponent(id)
 /** A money call's Idempotency-Key: made once per intended action, sent again on a retry of it. */
 const keyed = (key: string) => ({ headers: { 'x-aurora-csrf': '1', 'idempotency-key': key } });
 
-/** The payer's review and settlement, and a provider's statements (src/vouchers/payer-routes.ts). */
+/** The payer's review and settlement, and a provider's statements (src/vouchers/settlement/payer-routes.ts). */
 export const settlementApi = {
   budgets: (memberId: string, options: Abortable = {}) => call<{ programmes: ProgrammeBudget[] }>(`${member(memberId)}/voucher-budgets`, options),
   review: (memberId: string, options: Abortable = {}) => call<{ orders: ReviewOrder[]; truncated: boolean }>(`${member(memberId)}/voucher-review`, options),
