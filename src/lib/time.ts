@@ -9,3 +9,11 @@ export function utcTimestamp(value: string | null | undefined): string | null {
   const date = new Date(withZone);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
+
+/** Finland's time: the network's calendar days (statistics' weeks, vouchers' days) are Finnish days. */
+export const FINNISH_TIME_ZONE = 'Europe/Helsinki';
+
+const finnishDay = new Intl.DateTimeFormat('en-CA', { timeZone: FINNISH_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The calendar day in Finland at this instant, as YYYY-MM-DD. */
+export const finnishDate = (at: Date): string => finnishDay.format(at);

@@ -1,16 +1,16 @@
+import { FINNISH_TIME_ZONE, finnishDate } from '../lib/time.ts';
+
 /**
  * Weeks as the statistics count them: ISO weeks (Monday to Sunday) in Finnish time, so that a
  * recommendation made on Monday at 01:00 in Helsinki is in that week, and a week is over (and can
  * be released) when Sunday ends in Helsinki.
  */
-export const STATISTICS_TIME_ZONE = 'Europe/Helsinki';
-
-const localParts = new Intl.DateTimeFormat('en-US', { timeZone: STATISTICS_TIME_ZONE, year: 'numeric', month: 'numeric', day: 'numeric' });
+export const STATISTICS_TIME_ZONE = FINNISH_TIME_ZONE;
 
 /** The date in Finland at this instant, as [year, month 1..12, day]. */
 function localDate(at: Date): [number, number, number] {
-  const parts = Object.fromEntries(localParts.formatToParts(at).map((p) => [p.type, p.value]));
-  return [Number(parts.year), Number(parts.month), Number(parts.day)];
+  const [year, month, day] = finnishDate(at).split('-').map(Number);
+  return [year!, month!, day!];
 }
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);

@@ -5,13 +5,13 @@ import type { DerivedClaims } from '../../identity/accounts/derived-claims.ts';
 import { LedgerRefusal } from '../../ledger/model.ts';
 import { transfer } from '../../ledger/transfer.ts';
 import { derivedId } from '../../lib/derived-id.ts';
+import { FINNISH_TIME_ZONE, finnishDate } from '../../lib/time.ts';
 import { programmeBudget, voucherAccount } from '../accounts.ts';
 import { isEligible, type Eligibility } from '../programmes/eligibility.ts';
 
-export const VOUCHER_TIME_ZONE = 'Europe/Helsinki';
-
-/** A day as yyyy-mm-dd in Finnish time: programmes' dates and the per-person periods are Finnish days. */
-export const finnishDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: VOUCHER_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+/** Programmes' dates and the per-person periods are Finnish days. */
+export const VOUCHER_TIME_ZONE = FINNISH_TIME_ZONE;
+export { finnishDate };
 
 /** The per-person limit's period that `at` falls in: the programme's life, a calendar year or month. */
 export function periodOf(period: 'programme' | 'year' | 'month', at: Date): string {
