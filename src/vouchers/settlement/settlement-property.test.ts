@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { finnishDate } from '../../lib/time.ts';
 import { buildServer } from '../../http/server.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import { balances } from '../../ledger/balances.ts';
@@ -111,7 +112,7 @@ for (const backend of testBackends()) {
     }
 
     test('the ledger balances, nothing is settled twice, no voucher overspends', async () => {
-      let today = new Date().toISOString().slice(0, 10);
+      let today = finnishDate(new Date());
       await fc.assert(
         fc.asyncProperty(fc.array(fc.tuple(opArb, fc.boolean()), { minLength: 10, maxLength: 40 }), async (steps) => {
           const vouchers: { id: string; person: string }[] = [];
@@ -163,7 +164,7 @@ for (const backend of testBackends()) {
                 return;
               }
               case 'settle':
-                today = new Date().toISOString().slice(0, 10);
+                today = finnishDate(new Date());
                 await runSettlement(db(), { settlementId: randomUUID(), payerMemberId: world.payer.memberId, through: today, actor: 'staff:reviewer' });
                 return;
             }
