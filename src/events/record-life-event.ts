@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { holdsIdentityCode } from '../identity/suomifi/identity-code.ts';
 import { EVENT_TYPES, isEventType } from './event-types.ts';
 
 /** The channel the delivery worker listens on: a recorded event wakes it at once (it also polls). */
@@ -20,9 +21,6 @@ export interface LifeEventInput {
   sourceId: string;
 }
 
-/** Something shaped like a Finnish identity code anywhere in a text: it would tell a service who the person is. */
-export const IDENTITY_CODE = /\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]/i;
-
 /** Why an event cannot be recorded (RangeError), checked before anything is written. */
 function checkInput(input: LifeEventInput): void {
   if (!isEventType(input.type)) throw new RangeError(`unknown life event type ${input.type}`);
@@ -30,7 +28,7 @@ function checkInput(input: LifeEventInput): void {
   for (const [key, value] of Object.entries(input.data ?? {})) {
     if (!allowed.includes(key)) throw new RangeError(`a ${input.type} event carries no field ${key} (only: ${allowed.join(', ') || 'none'})`);
     if (typeof value !== 'string' || value.length > 100) throw new RangeError(`the field ${key} is a string of at most 100 characters`);
-    if (IDENTITY_CODE.test(value)) throw new RangeError(`the field ${key} looks like an identity code, which an event never carries`);
+    if (holdsIdentityCode(value)) throw new RangeError(`the field ${key} looks like an identity code, which an event never carries`);
   }
   if (input.municipality != null && !/^\d{3}$/.test(input.municipality)) throw new RangeError('a municipality is a three-digit code');
   if (!input.source || !input.sourceId || input.source.length > 100 || input.sourceId.length > 200) throw new RangeError('an event names its source and its id there');

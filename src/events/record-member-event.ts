@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { isMemberEventType } from './member-event-types.ts';
-import { IDENTITY_CODE, LIFE_EVENTS_CHANNEL } from './record-life-event.ts';
+import { holdsIdentityCode } from '../identity/suomifi/identity-code.ts';
+import { LIFE_EVENTS_CHANNEL } from './record-life-event.ts';
 
 export interface MemberEventInput {
   /** The member the event is for: only its own endpoints ever receive it. */
@@ -29,7 +30,7 @@ export async function recordMemberEvent(tx: Db, input: MemberEventInput): Promis
   if (!isMemberEventType(input.type)) throw new RangeError(`unknown member event type ${input.type}`);
   const data = JSON.stringify(input.data);
   if (data.length > MAX_DATA) throw new RangeError(`a member event's data is at most ${MAX_DATA} characters of JSON`);
-  if (IDENTITY_CODE.test(data) || IDENTITY_CODE.test(input.subject)) throw new RangeError('a member event never carries an identity code');
+  if (holdsIdentityCode(data) || holdsIdentityCode(input.subject)) throw new RangeError('a member event never carries an identity code');
   if (!input.subject || input.subject.length > 200) throw new RangeError('a member event has a subject of at most 200 characters');
   if (!input.source || !input.sourceId || input.source.length > 100 || input.sourceId.length > 200) throw new RangeError('an event names its source and its id there');
   const inserted = await tx

@@ -4,7 +4,7 @@ import type { Db } from '../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { TooManyRequests, badRequest } from '../http/problem.ts';
 import type { ServiceCaller } from '../identity/accounts/account-token.ts';
-import { IDENTITY_CODE } from '../events/record-life-event.ts';
+import { holdsIdentityCode } from '../identity/suomifi/identity-code.ts';
 import { REGISTER_FACT_NAMES, isRegisterFact } from './facts.ts';
 import { accountOfSubject } from './subject-account.ts';
 
@@ -34,7 +34,7 @@ export async function askForFact(db: Db, subjectKey: Buffer, service: ServiceCal
   const purpose = input.purpose.trim();
   if (!purpose) throw badRequest('say why the service asks, in its own words', [{ field: 'purpose', message: 'is empty' }]);
   // The network keeps the purpose and shows it: it never holds an identity code.
-  if (IDENTITY_CODE.test(purpose)) throw badRequest('the purpose looks like it holds an identity code, which the network never keeps: the person is named by the sub alone', [{ field: 'purpose', message: 'holds something shaped like an identity code' }]);
+  if (holdsIdentityCode(purpose)) throw badRequest('the purpose looks like it holds an identity code, which the network never keeps: the person is named by the sub alone', [{ field: 'purpose', message: 'holds something shaped like an identity code' }]);
   const accountId = await accountOfSubject(db, subjectKey, service.clientId, service.sector, input.sub);
   return db.transaction().execute(async (tx) => {
     // Parallel requests of one service queue here, so the count below holds.

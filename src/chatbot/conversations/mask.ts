@@ -1,3 +1,5 @@
+import { maskIdentityCodes } from '../../identity/suomifi/identity-code.ts';
+
 /**
  * Masks what identifies a person in a message before anything is stored or passed on: e-mail
  * addresses, Finnish personal identity codes, payment card numbers and phone numbers. Card numbers
@@ -8,8 +10,6 @@
 export const MASKS = { email: '[email]', identityCode: '[id-code]', card: '[card]', phone: '[phone]' } as const;
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
-// DDMMYY, the century sign (+, -, A–F, and the 2023 additions U–Y), three digits, a check character.
-const IDENTITY_CODE = /(?<![\p{L}\p{N}])\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?![\p{L}\p{N}])/giu;
 // 13–19 digits together, or in the groups cards print (4-4-4-4…, 4-6-5) separated by spaces or dashes.
 const CARD = /(?<![\p{N}])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5})(?![\p{N}])/gu;
 // ISO dates are kept as they are: a date beside a postal code is not a phone number.
@@ -21,10 +21,8 @@ const LONG_NUMBER = /(?<![\p{N}])\d{9,}(?![\p{N}])/gu;
 
 export function maskPersonalData(text: string): string {
   const dates: string[] = [];
-  return text
-    .replace(ISO_DATE, (date) => `\u0000${dates.push(date) - 1}\u0000`)
-    .replace(EMAIL, MASKS.email)
-    .replace(IDENTITY_CODE, MASKS.identityCode)
+  const withoutDates = text.replace(ISO_DATE, (date) => `\u0000${dates.push(date) - 1}\u0000`).replace(EMAIL, MASKS.email);
+  return maskIdentityCodes(withoutDates, MASKS.identityCode)
     .replace(CARD, MASKS.card)
     .replace(PHONE, MASKS.phone)
     .replace(LONG_NUMBER, MASKS.phone)

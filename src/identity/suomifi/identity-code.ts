@@ -54,3 +54,22 @@ export function parseIdentityCode(code: string): ParsedIdentityCode | null {
 }
 
 export const isValidIdentityCode = (code: string) => parseIdentityCode(code) !== null;
+
+/**
+ * Something shaped like a Finnish personal identity code: DDMMYY, the century sign (+, -, A–F and
+ * the 2023 additions U–Y), three digits and a check character. It must stand on its own (no letter
+ * or digit either side), so that an id such as a UUID, whose hex can hold the same shape in its
+ * middle, is never taken for one. The check character is not verified: a mistyped code still names
+ * someone, and is refused or masked all the same.
+ */
+const SHAPE_IN_TEXT = String.raw`(?<![\p{L}\p{N}])\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?![\p{L}\p{N}])`;
+
+/** Whether a text holds an identity code anywhere. */
+export function holdsIdentityCode(text: string): boolean {
+  return new RegExp(SHAPE_IN_TEXT, 'iu').test(text);
+}
+
+/** Every identity code in a text replaced by `mask`. */
+export function maskIdentityCodes(text: string, mask: string): string {
+  return text.replace(new RegExp(SHAPE_IN_TEXT, 'giu'), mask);
+}
