@@ -3,7 +3,7 @@
  *
  *   npm run bench -- import [--services 100000] [--seed N] [--skip-postgres]
  *
- * Each measured import runs in a child process (bench/import-child.ts) that reports its peak RSS
+ * Each measured import runs in a child process (bench/children/import-child.ts) that reports its peak RSS
  * (process.resourceUsage().maxRSS). Data sets: the 1,790-service demo sample, then the synthetic
  * catalogue (generated into bench/out if absent), each into a fresh PGlite data folder, then the
  * synthetic catalogue again into the same folder (every service unchanged). With DATABASE_URL set,

@@ -386,7 +386,7 @@ export interface ImportChildResult {
 
 export function runImportChild(file: string, target: { dataDir: string } | { url: string }): Promise<ChildResult<ImportChildResult>> {
   const args = ['--file', file, ...('dataDir' in target ? ['--data-dir', target.dataDir] : ['--url', target.url])];
-  return runTsChild<ImportChildResult>('import-child.ts', args, { timeoutMs: 30 * 60_000 });
+  return runTsChild<ImportChildResult>('children/import-child.ts', args, { timeoutMs: 30 * 60_000 });
 }
 
 /** A PGlite folder holding the file's import: the cached one, or a new import of it (then cached). */

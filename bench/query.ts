@@ -7,7 +7,7 @@
  * Loads the synthetic catalogue (and the 1,790-service demo sample) into PGlite, reusing the data
  * folders the import benchmark left in bench/out when they hold the same file, starts the real
  * server (buildServer) on 127.0.0.1, port 0, and sends a mix of realistic GET /api/v1/services
- * requests from a separate client process (bench/query-client.ts) over keep-alive connections, at
+ * requests from a separate client process (bench/children/query-client.ts) over keep-alive connections, at
  * concurrency 1 and 16: after a warm-up, --requests requests or --seconds seconds, whichever ends
  * first. The mix is drawn from the data (municipalities, classes and target groups in proportion to
  * the services that have them; common words of the service names). With DATABASE_URL set, the same
@@ -26,7 +26,7 @@ import { openDatabase, type Database, type Db } from '../src/db/database.ts';
 import { codeLists } from '../src/catalogue/codelists.ts';
 import { encodeCursor, listServices } from '../src/catalogue/query.ts';
 import { createPostgresDatabase } from '../src/testing/databases.ts';
-import type { ClientJob, ClientResult, LatencyStats } from './query-client.ts';
+import type { ClientJob, ClientResult, LatencyStats } from './children/query-client.ts';
 import {
   DEFAULT_SEED,
   DEMO_FILE,
@@ -182,7 +182,7 @@ async function measure(
         measureRequests: options.requests,
         maxSeconds: options.seconds,
       };
-      const { result } = await runTsChild<ClientResult>('query-client.ts', [], { input: job, timeoutMs: (options.seconds + 300) * 1000 });
+      const { result } = await runTsChild<ClientResult>('children/query-client.ts', [], { input: job, timeoutMs: (options.seconds + 300) * 1000 });
       const setting = { dataset, backend: database.kind, result };
       settings.push(setting);
       process.stderr.write(

@@ -9,14 +9,14 @@
  * builds the real server (buildServer, purge timer off), creates a sending client (transfer:send)
  * and a receiving one (transfer:receive), makes the demo channel 961f1a02-… a transfer target
  * redeemed by the receiver, and listens on 127.0.0.1 port 0. A separate client process
- * (bench/session-transfer-client.ts) runs --concurrency workers over keep-alive connections; each
+ * (bench/children/session-transfer-client.ts) runs --concurrency workers over keep-alive connections; each
  * deposits (POST /api/v1/transfers: validation, receipt signing, encryption, consent record, audit
  * event) and then redeems the token it got (POST /api/v1/transfers/redeem: the one-time update,
  * decryption, audit event). After --warmup pairs it measures --pairs pairs or --seconds seconds,
  * whichever ends first, and reports p50/p95/p99 of each step and of the pair, and pairs per second.
  * Last it verifies the consent audit chain the run wrote.
  *
- * On PostgreSQL, --servers runs that many server processes (bench/session-transfer-server.ts) on
+ * On PostgreSQL, --servers runs that many server processes (bench/children/session-transfer-server.ts) on
  * the one database, the client's workers taking them in turn, once per number given (a new database
  * each time): pairs per second per node count. --server-prof writes each server's CPU profile under
  * bench/out/prof. While a PostgreSQL run measures, pg_stat_activity is sampled every 50 ms: how many
@@ -36,7 +36,7 @@ import { buildServer } from '../src/http/server.ts';
 import { createClient } from '../src/clients/clients.ts';
 import { createPostgresDatabase } from '../src/testing/databases.ts';
 import { BENCH_DIR, OUT_DIR, ROOT, SERVER_NODE_FLAGS, elapsed, fmt, intFlag, parseArgs, runTsChild, table, tmpDataDir } from './lib.ts';
-import type { StepStats, TransferJob, TransferResult } from './session-transfer-client.ts';
+import type { StepStats, TransferJob, TransferResult } from './children/session-transfer-client.ts';
 
 const DEMO_CHANNEL = '961f1a02-0eb7-4b5d-9721-6b9f2d14ec6f';
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
@@ -59,7 +59,7 @@ async function startServers(url: string, count: number, profile: boolean): Promi
   const addresses = await Promise.all(
     Array.from({ length: count }, (_, i) => {
       const flags = [...SERVER_NODE_FLAGS, ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [])];
-      const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(BENCH_DIR, 'session-transfer-server.ts'), url], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(BENCH_DIR, 'children/session-transfer-server.ts'), url], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
       children.push(child);
       return new Promise<string>((resolve, reject) => {
         child.once('exit', (code) => reject(new Error(`server ${i} exited with ${code} before listening`)));
@@ -158,7 +158,7 @@ async function measure(database: Database, options: Options, url?: string): Prom
       measurePairs: options.pairs,
       maxSeconds: options.seconds,
     };
-    ({ result } = await runTsChild<TransferResult>('session-transfer-client.ts', [], { input: job, timeoutMs: (options.seconds + 120) * 1000 }));
+    ({ result } = await runTsChild<TransferResult>('children/session-transfer-client.ts', [], { input: job, timeoutMs: (options.seconds + 120) * 1000 }));
     process.stderr.write(`  ${result.pairs} pairs in ${fmt(result.seconds)} s (${fmt(elapsed(t))} s with warm-up)${result.timedOut ? ', stopped by --seconds' : ''}\n`);
     if (result.firstError) process.stderr.write(`  first error: ${result.firstError}\n`);
     if (stopSampling) {

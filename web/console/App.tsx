@@ -19,16 +19,16 @@ import { Overview } from './views/admin/Overview.tsx';
 import { Clients } from './views/org/Clients.tsx';
 import { LifeEvents } from './views/org/LifeEvents.tsx';
 import { OidcClients } from './views/org/OidcClients.tsx';
-import { QuestionnaireDetail, Questionnaires } from './views/org/Questionnaires.tsx';
+import { QuestionnaireDetail, Questionnaires } from './views/questionnaires/Questionnaires.tsx';
 import { Services } from './views/org/Services.tsx';
 import { Staff as StaffView } from './views/org/Staff.tsx';
 import { Picture } from './views/org/Picture.tsx';
 import { Statistics } from './views/org/Statistics.tsx';
 import { Teach } from './views/org/Teach.tsx';
-import { VoucherProgrammes } from './views/org/VoucherProgrammes.tsx';
-import { VoucherOrders } from './views/org/VoucherOrders.tsx';
-import { VoucherReview } from './views/org/VoucherReview.tsx';
-import { VoucherStatements } from './views/org/VoucherStatements.tsx';
+import { VoucherProgrammes } from './views/vouchers/VoucherProgrammes.tsx';
+import { VoucherOrders } from './views/vouchers/VoucherOrders.tsx';
+import { VoucherReview } from './views/vouchers/VoucherReview.tsx';
+import { VoucherStatements } from './views/vouchers/VoucherStatements.tsx';
 
 /** Where a staff member starts: their role's first view, or the pending page. */
 export function homeOf(staff: Staff): string {

@@ -1,8 +1,8 @@
 // The client side of bench/session-transfer.ts, in a process of its own (so that its work does not
 // share the server's event loop): reads a job as JSON on stdin, runs `concurrency` workers that each
 // deposit and then redeem over keep-alive HTTP, and prints the result as one JSON line.
-import { latencyStats, type LatencyStats } from './lib.ts';
-import { keepAliveClient, readStdin } from './load.ts';
+import { latencyStats, type LatencyStats } from '../lib.ts';
+import { keepAliveClient, readStdin } from '../load.ts';
 
 export interface TransferJob {
   /** One server's address, or several servers' (workers take them in turn). */

@@ -1,17 +1,17 @@
 /**
  * One measured import, in a process of its own so that its peak RSS is the import's alone:
  *
- *   node --import tsx bench/import-child.ts --file FILE (--data-dir DIR | --url POSTGRES_URL)
+ *   node --import tsx bench/children/import-child.ts --file FILE (--data-dir DIR | --url POSTGRES_URL)
  *
  * Does what `importPtvFiles` does (read, JSON.parse, validate and map, write in one transaction),
  * timing each phase, and prints one JSON line (ImportChildResult) on stdout.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { openDatabase } from '../src/db/database.ts';
-import { runImport } from '../src/catalogue/import-run.ts';
-import { ptvImportBatch } from '../src/catalogue/ptv/import.ts';
-import { elapsed, mb, parseArgs, strFlag, type ImportChildResult } from './lib.ts';
+import { openDatabase } from '../../src/db/database.ts';
+import { runImport } from '../../src/catalogue/import-run.ts';
+import { ptvImportBatch } from '../../src/catalogue/ptv/import.ts';
+import { elapsed, mb, parseArgs, strFlag, type ImportChildResult } from '../lib.ts';
 
 const { flags } = parseArgs(process.argv.slice(2));
 const file = strFlag(flags, 'file');

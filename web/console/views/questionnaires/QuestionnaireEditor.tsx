@@ -27,7 +27,7 @@ import {
   writeCondition,
   type QuestionKind,
 } from '../../questionnaire-draft.ts';
-import { Fieldset } from './VoucherProgrammeForm.tsx';
+import { Fieldset } from '../vouchers/VoucherProgrammeForm.tsx';
 
 const Card = styled.fieldset`
   border: 1px solid #c8cdd0;

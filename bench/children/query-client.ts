@@ -3,8 +3,8 @@
  * server's event loop. Reads a job (ClientJob) as JSON on stdin, sends the requests over keep-alive
  * HTTP connections with a fixed number in flight, and prints one JSON line (ClientResult).
  */
-import type { LatencyStats } from './lib.ts';
-import { closedLoop, keepAliveClient, readStdin, type LoadResult, type LoadSettings } from './load.ts';
+import type { LatencyStats } from '../lib.ts';
+import { closedLoop, keepAliveClient, readStdin, type LoadResult, type LoadSettings } from '../load.ts';
 
 export interface ClientJob extends LoadSettings {
   base: string;

@@ -13,7 +13,7 @@ import { localized } from '../../../shared/questionnaire-form.tsx';
 import { dateText, parseDate } from '../../voucher-fields.ts';
 import type { Meter } from '../../../../src/recommender/meter-names.ts';
 import type { Definition } from '../../../../src/questionnaires/format.ts';
-import { Fieldset } from './VoucherProgrammeForm.tsx';
+import { Fieldset } from '../vouchers/VoucherProgrammeForm.tsx';
 
 const Card = styled(StateCard)`
   &.open {
