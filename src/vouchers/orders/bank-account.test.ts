@@ -49,6 +49,8 @@ for (const backend of testBackends()) {
       assert.equal(row.iban, IBAN_ELECTRONIC);
       const entry = await database.db.selectFrom('audit_log').selectAll().where('action', '=', 'voucher-bank-account.set').where('member_id', '=', world.provider.memberId).executeTakeFirstOrThrow();
       assert.deepEqual(entry.details, { iban_ends: '0785', bic: 'OKOYFIHH' }, 'the audit log names the account by its last four characters only');
+      const reads = await database.db.selectFrom('audit_log').select('actor').where('action', '=', 'voucher-bank-account.read').where('member_id', '=', world.provider.memberId).execute();
+      assert.equal(reads.length, 1, "the developer's read is audited; the 404 before any account was set is not");
 
       const replaced = await world.provider.user.json('PUT', path(world.provider.memberId), { holder: 'Hoivapalvelu Oy', iban: 'DE89370400440532013000' });
       assert.equal(replaced.bic, null);

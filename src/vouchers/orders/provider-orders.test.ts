@@ -68,6 +68,12 @@ for (const backend of testBackends()) {
       const { orders: requested } = await world.provider.user.json('GET', orders('?status=requested'));
       assert.deepEqual(requested.map((o: { id: string }) => o.id), [third.order.id]);
       assert.deepEqual((await world.stranger.user.json('GET', `/api/v1/console/members/${world.stranger.memberId}/voucher-orders`)).orders, []);
+      const reads = await database.db.selectFrom('audit_log').select(['member_id', 'details']).where('action', '=', 'voucher-orders.read').orderBy('id').execute();
+      assert.deepEqual(
+        reads.map((r) => [r.member_id, (r.details as { status: string | null }).status]),
+        [[world.provider.memberId, null], [world.provider.memberId, 'requested'], [world.stranger.memberId, null]],
+        'who read which inbox is audited',
+      );
     });
 
     test('a partial delivery under an Idempotency-Key posts the delivered units once; the same key answers the same', async () => {

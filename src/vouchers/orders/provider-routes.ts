@@ -5,6 +5,7 @@ import { idempotent, keyedId } from '../../http/idempotency.ts';
 import { MemberId } from '../../http/console-schemas.ts';
 import { notFound } from '../../http/problem.ts';
 import { problems } from '../../http/schemas.ts';
+import { audit } from '../../audit/audit.ts';
 import { actorOf, requireStaff } from '../../staff/authorise.ts';
 import { readBankAccount, saveBankAccount } from './bank-account.ts';
 import { lookUpCode, redeemAtDesk } from './desk-redemption.ts';
@@ -54,7 +55,13 @@ export const consoleVoucherProviderRoutes: FastifyPluginAsyncTypebox = async (ap
       onRequest: memberRead,
       schema: { tags: ['vouchers'], summary: "The member's bank account for voucher settlements (404 when none is set)", security, params: MemberParams, response: { 200: BankAccountSchema, ...problems(400, 401, 403, 404) } },
     },
-    async (request) => (await readBankAccount(db(), member(request.params))) ?? Promise.reject(notFound('the member has set no bank account')),
+    async (request) => {
+      const memberId = member(request.params);
+      const account = await readBankAccount(db(), memberId);
+      if (!account) throw notFound('the member has set no bank account');
+      await audit(db(), { actor: actorOf(request), action: 'voucher-bank-account.read', target: memberId, memberId });
+      return account;
+    },
   );
   app.put(
     `${base}/bank-account`,
@@ -124,7 +131,12 @@ export const consoleVoucherProviderRoutes: FastifyPluginAsyncTypebox = async (ap
       },
       config: { noStore: true },
     },
-    async (request) => ({ orders: await providerOrders(db(), member(request.params), { status: request.query.status, limit: request.query.limit ?? 100 }) }),
+    async (request) => {
+      const memberId = member(request.params);
+      const list = await providerOrders(db(), memberId, { status: request.query.status, limit: request.query.limit ?? 100 });
+      await audit(db(), { actor: actorOf(request), action: 'voucher-orders.read', target: memberId, memberId, details: { status: request.query.status ?? null, orders: list.length } });
+      return { orders: list };
+    },
   );
   app.post(
     `${base}/voucher-orders/:order_id/accept`,

@@ -77,6 +77,12 @@ for (const backend of testBackends()) {
       assert.equal((await world.provider.user.call('GET', `${payerPath}/voucher-review`)).statusCode, 403);
       const own = await world.provider.user.json('GET', `${providerPath}/voucher-review`);
       assert.equal(own.orders.length, 0, "a provider's own review queue holds no other payer's orders");
+      const reads = await db().selectFrom('audit_log').select(['actor', 'member_id']).where('action', '=', 'voucher-review.read').execute();
+      assert.deepEqual(
+        reads.map((r) => r.member_id).sort(),
+        [world.payer.memberId, world.provider.memberId].sort(),
+        'each read of a review queue is audited under its member; the refused ones are not',
+      );
     });
 
     test('approve, dispute with a reason, resolve by approving or refunding; the wrong caller is refused', async () => {
@@ -224,7 +230,7 @@ for (const backend of testBackends()) {
       assert.equal((await world.provider.user.call('GET', `${payerPath}/voucher-settlements`)).statusCode, 403);
 
       const audited = await db().selectFrom('audit_log').select('action').where('target', '=', settlement.id).orderBy('id').execute();
-      assert.deepEqual(audited.map((a) => a.action), ['voucher-settlement.create', 'voucher-settlement.payment-file']);
+      assert.deepEqual(audited.map((a) => a.action), ['voucher-settlement.create', 'voucher-settlement.payment-file', 'voucher-statement.read', 'voucher-statement.read']);
     });
   });
 }

@@ -63,7 +63,12 @@ export const consoleVoucherPayerRoutes: FastifyPluginAsyncTypebox = async (app) 
         response: { 200: ReviewQueueSchema, ...problems(400, 401, 403, 404) },
       },
     },
-    async (request) => reviewQueue(db(), member(request.params)),
+    async (request) => {
+      const memberId = member(request.params);
+      const queue = await reviewQueue(db(), memberId);
+      await audit(db(), { actor: actorOf(request), action: 'voucher-review.read', target: memberId, memberId, details: { orders: queue.orders.length } });
+      return queue;
+    },
   );
 
   const orderAnswer = (order: { id: string; status: string }) => ({ id: order.id, status: order.status });
@@ -144,8 +149,13 @@ export const consoleVoucherPayerRoutes: FastifyPluginAsyncTypebox = async (app) 
       onRequest: memberRead,
       schema: { tags, summary: "One statement of the payer's settlement with its orders", security, params: Type.Object({ id: MemberId, settlement_id: Uuid, provider_id: Uuid, programme_id: Uuid }), response: { 200: StatementDetailSchema, ...problems(400, 401, 403, 404) } },
     },
-    async (request) =>
-      readStatement(db(), { kind: 'payer', memberId: member(request.params) }, { settlementId: request.params.settlement_id.toLowerCase(), providerMemberId: request.params.provider_id.toLowerCase(), programmeId: request.params.programme_id.toLowerCase() }),
+    async (request) => {
+      const memberId = member(request.params);
+      const which = { settlementId: request.params.settlement_id.toLowerCase(), providerMemberId: request.params.provider_id.toLowerCase(), programmeId: request.params.programme_id.toLowerCase() };
+      const statement = await readStatement(db(), { kind: 'payer', memberId }, which);
+      await audit(db(), { actor: actorOf(request), action: 'voucher-statement.read', target: which.settlementId, memberId, details: { provider: which.providerMemberId, programme: which.programmeId } });
+      return statement;
+    },
   );
   app.get(
     `${base}/voucher-settlements/:settlement_id/payment-file`,
@@ -183,7 +193,10 @@ export const consoleVoucherPayerRoutes: FastifyPluginAsyncTypebox = async (app) 
     },
     async (request) => {
       const memberId = member(request.params);
-      return readStatement(db(), { kind: 'provider', memberId }, { settlementId: request.params.settlement_id.toLowerCase(), providerMemberId: memberId, programmeId: request.params.programme_id.toLowerCase() });
+      const which = { settlementId: request.params.settlement_id.toLowerCase(), providerMemberId: memberId, programmeId: request.params.programme_id.toLowerCase() };
+      const statement = await readStatement(db(), { kind: 'provider', memberId }, which);
+      await audit(db(), { actor: actorOf(request), action: 'voucher-statement.read', target: which.settlementId, memberId, details: { provider: memberId, programme: which.programmeId } });
+      return statement;
     },
   );
 };
