@@ -69,6 +69,7 @@ export interface UsableService {
   provider: { id: string; name: string } | null;
   channels: { id: string; type: string; name: Local; places: Place[] }[];
   price_per_unit_cents: number | null;
+  payer_per_unit_cents: number | null;
   person_per_unit_cents: number | null;
 }
 

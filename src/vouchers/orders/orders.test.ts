@@ -129,6 +129,21 @@ for (const backend of testBackends()) {
       assert.equal(await unitsHeld(db(), voucher.id), 10);
     });
 
+    test('where a fixed co-payment covers the whole price the voucher pays nothing: the booking is refused and reserves nothing', async () => {
+      const free = await voucherWorld(app, db(), { programme: { co_payment: { kind: 'fixed', cents_per_unit: 4000 } }, priceCents: 3500 });
+      const person = await personAccount(db());
+      const voucher = await issueVoucher(db(), { programmeId: free.programmeId, accountId: person, claims: { municipality_code: '491' }, issueId: randomUUID() });
+      const { ledger_account_id: wallet } = await db().selectFrom('vouchers').select('ledger_account_id').where('id', '=', voucher.id).executeTakeFirstOrThrow();
+      const before = await balances(db(), { ids: [wallet] });
+      assert.equal(before.length, 1);
+      await assert.rejects(
+        placeOrder(db(), { orderId: randomUUID(), voucherId: voucher.id, accountId: person, providerMemberId: free.provider.memberId, serviceId: free.serviceId, units: 1, via: 'online', actor: { kind: 'person', id: person } }),
+        refusedWith(422, 'voucher-pays-nothing'),
+      );
+      assert.equal(await unitsHeld(db(), voucher.id), 0);
+      assert.deepEqual(await balances(db(), { ids: [wallet] }), before, 'nothing reserved in the ledger');
+    });
+
     test('a booking whose time ran out in the ledger expires; a late delivery is refused', async () => {
       const person = await personAccount(db());
       const voucher = await issueVoucher(db(), { programmeId: world.programmeId, accountId: person, claims: { municipality_code: '491' }, issueId: randomUUID() });

@@ -89,6 +89,10 @@ export async function placeOrderIn(tx: Db, input: PlaceOrder): Promise<{ order: 
     throw new HttpProblem(409, 'not-enough-units', 'The voucher does not have that many units left', `the voucher has ${voucher.units - held} of its ${voucher.units} unit(s) left`);
 
   const shares = sharesOf(programme.co_payment, programme.value_per_unit_cents, price.price_per_unit_cents);
+  // A fixed co-payment at or above the price leaves the payer nothing to pay: such an order would
+  // reserve nothing, never expire with the voucher and never reach a statement.
+  if (shares.payerCents === 0)
+    throw new HttpProblem(422, 'voucher-pays-nothing', 'The voucher pays nothing towards this service', `at ${price.price_per_unit_cents} cents a unit the co-payment covers the whole price: book the service directly with the provider`);
   const payable = await payableAccount(tx, programme.id, input.providerMemberId);
   const reserved = shares.payerCents * input.units;
   let bookingTransferId: string | null = null;

@@ -113,7 +113,7 @@ export async function runSettlement(db: Db, input: RunSettlement): Promise<Settl
       group.total += amount;
       groups.set(key, group);
     }
-    // A statement pays something: orders whose payer share is nothing (the co-payment was the whole price) wait.
+    // A statement pays something (placeOrder refuses an order whose payer share would be nothing).
     const statements = [...groups.values()].filter((g) => g.total > 0);
     if (statements.length === 0)
       throw new HttpProblem(422, 'nothing-to-settle', 'Nothing to settle', `no approved order delivered on or before ${input.through} can be paid now`, { left_out: [...leftOut.values()] });

@@ -211,7 +211,8 @@ function Booking({ voucher, token, onDone, onError }: { voucher: WalletVoucher }
     asAccount<{ services: UsableService[] }>(token, `/vouchers/${voucher.id}/where-usable`).then((r) => setServices(r.services), onError);
   }, [token, voucher.id, onError]);
   if (!services) return <LoadingSpinner status="loading" text={t('app.loading')} variant="small" textAlign="right" />;
-  const bookable = services.filter((s) => s.provider && s.price_per_unit_cents !== null);
+  // Where the co-payment covers the whole price the voucher pays nothing, and the booking is refused.
+  const bookable = services.filter((s) => s.provider && s.price_per_unit_cents !== null && (s.payer_per_unit_cents ?? 0) > 0);
   const choice = bookable.find((s) => `${s.provider!.id}/${s.id}` === chosen);
   const points = services.flatMap((s) =>
     s.channels.flatMap((c) => c.places.map((p, i) => ({ id: `${c.id}-${i}`, latitude: p.latitude, longitude: p.longitude, label: `${loc(s.name, language)} – ${s.provider?.name ?? ''}`, address: [loc(p.street, language), [p.postal_code, loc(p.post_office, language)].filter(Boolean).join(' ')].filter(Boolean).join(', ') }))),
