@@ -112,4 +112,16 @@ export const Export = Type.Object({
   ),
   checks: Type.Array(CheckSchema),
   unreadable_checks: Type.Integer(),
+  account: Type.Union(
+    [
+      Type.Object({
+        life_events: Type.Array(Type.Unknown(), { description: 'As GET /api/v1/accounts/me/events gives them' }),
+        event_consents: Type.Array(Type.Unknown(), { description: 'As GET /api/v1/accounts/me/event-consents gives them' }),
+        register_fact_requests: Type.Array(Type.Unknown(), { description: 'As GET /api/v1/accounts/me/register-facts gives them' }),
+        vouchers: Type.Array(Type.Unknown(), { description: 'As GET /api/v1/accounts/me/vouchers gives them, with their orders' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'What the network holds for the login this key is attached to (POST /api/v1/my/account); null when it is attached to none. Erasing the key erases it too.' },
+  ),
 });

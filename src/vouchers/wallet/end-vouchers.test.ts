@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { attachPersonKey } from '../../identity/accounts/account-person.ts';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/database.ts';
@@ -86,6 +87,27 @@ for (const backend of testBackends()) {
       await endExpiredVouchers(db(), later);
       assert.equal(await budgetLeft(), budgetAfter, 'run again, nothing moves twice');
       assert.equal((await verifyLedger(db())).ok, true);
+    });
+
+    test("the person key's export holds the attached account's vouchers with their orders (what its erasure would return); another key's holds none", async () => {
+      const { person, voucher } = await issue();
+      const { order } = await book(voucher.id, person, 3);
+      const { keyring, subjectKey } = app.aurora.identity;
+      const key = randomBytes(32).toString('base64url');
+      await attachPersonKey(db(), keyring, subjectKey, person, key);
+      const exportOf = async (personKey: string) => {
+        const response = await app.inject({ method: 'GET', url: '/api/v1/my/export?lang=sv', headers: { authorization: `Bearer ${personKey}` } });
+        assert.equal(response.statusCode, 200, response.body);
+        return response.json();
+      };
+      const mine = await exportOf(key);
+      assert.deepEqual(mine.account.vouchers.map((v: { id: string }) => v.id), [voucher.id]);
+      assert.deepEqual(mine.account.vouchers[0].orders.map((o: { id: string; units: number }) => [o.id, o.units]), [[order.id, 3]]);
+      assert.deepEqual([mine.account.life_events, mine.account.event_consents, mine.account.register_fact_requests], [[], [], []]);
+      assert.match(mine.about, /servicesedlar/, 'the file says, in the language asked, that it holds the vouchers');
+      const audited = await db().selectFrom('audit_log').select('details').where('action', '=', 'person.export').orderBy('id', 'desc').executeTakeFirstOrThrow();
+      assert.equal((audited.details as { vouchers: number }).vouchers, 1);
+      assert.equal((await exportOf(randomBytes(32).toString('base64url'))).account, null, 'a key attached to no login exports no account');
     });
 
     test("an erased account's bookings are cancelled and its vouchers' unused value returns to the budget, in the erasure's transaction", async () => {
