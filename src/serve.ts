@@ -5,6 +5,7 @@ import { prepareAdminSocket, type AdminSocketPlace } from './admin-socket/socket
 import { startAdminSocket, stopAdminSocket } from './admin-socket/server.ts';
 import { loadDemoIfFirstStart } from './demo/catalogue.ts';
 import { setUpDemoService } from './demo/receiving-service.ts';
+import { setUpDemoVouchers } from './demo/voucher-programme.ts';
 import { setUpDemoLoginService } from './demo/login/demo-client.ts';
 import { databaseTarget, isProduction, loadConfig, type StorageOptions } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
@@ -57,6 +58,8 @@ export async function serve(options: ServeOptions): Promise<RunningNetwork> {
     app = await buildServer({ database, logger: { level: options.logLevel ?? config.LOG_LEVEL }, demoPages: demoService, ...(demoService ? { registers: testRegisterConnectors() } : {}) });
     const demo = options.demo ? await loadDemoIfFirstStart(database.db) : undefined;
     if (demo) app.log.info({ added: demo.added, skipped: demo.skipped }, 'loaded the demo catalogue');
+    // Before the index is built, so that its demo service is found; on every demo start, as the login service is.
+    if (demoService) await setUpDemoVouchers(database.db, app.log);
     const index = await app.aurora.recommender.start();
     app.log.info({ services: index.index.size }, 'recommender index built');
     if (target.kind === 'pglite') socket = prepareAdminSocket(target.dataDir);
