@@ -4,11 +4,13 @@ import { LoadState, WrappingTable, formatNumber, useLanguage } from '../../compo
 import { useLoad } from '../../../shared/load.ts';
 import type { SectionProps } from './Bot.tsx';
 import { botApi, type BotLanguage } from './bot-api.ts';
+import { useIntentName } from './Bots.tsx';
 
 /** How well the saved draft's intents are recognised on phrasings held out (5-fold), per language and per intent, sv and en as a share of fi. */
 export function Accuracy({ memberId, bot }: SectionProps) {
   const { t } = useTranslation('console');
   const ui = useLanguage();
+  const intentName = useIntentName();
   // The evaluation is of the saved draft: it is asked again whenever a save changes it.
   const loaded = useLoad((signal) => botApi.evaluation(memberId, bot.id, { signal }), [memberId, bot.id, JSON.stringify(bot.draft)]);
   const pct = (x: number | undefined) => (x === undefined ? '–' : `${formatNumber(x * 100, ui)} %`);
@@ -47,7 +49,7 @@ export function Accuracy({ memberId, bot }: SectionProps) {
                 <Table
                   caption={t('chatbot.accuracy.perIntent')}
                   columns={[{ key: 'intent', labelText: t('chatbot.accuracy.intent') }, ...languages.map((l) => ({ key: l, labelText: t(`chatbot.language.${l}`) }))]}
-                  data={intents.map((intent) => ({ id: intent, intent, ...Object.fromEntries(languages.map((l) => [l, pct(evaluation.languages[l]!.per_intent[intent])])) }))}
+                  data={intents.map((intent) => ({ id: intent, intent: intentName(intent), ...Object.fromEntries(languages.map((l) => [l, pct(evaluation.languages[l]!.per_intent[intent])])) }))}
                 />
               </WrappingTable>
             </>

@@ -9,6 +9,17 @@ import { BOT_LANGUAGES, botApi, type BotLanguage } from './bot-api.ts';
 /** The shared dialogues a bot may include (data/chatbot/shared-dialogues.json); crisis is always on. */
 export const SHARED_IDS = ['greet', 'help', 'goodbye', 'find-services', 'crisis', 'opening-hours', 'handover', 'life-check'] as const;
 
+type SharedId = (typeof SHARED_IDS)[number];
+
+/** An intent's name as a whisperer knows it: their own by its id, a shared dialogue's (`shared:greet`) by its name in the console's language. */
+export function useIntentName() {
+  const { t } = useTranslation('console');
+  return (id: string) => {
+    const shared = id.startsWith('shared:') ? (id.slice('shared:'.length) as SharedId) : null;
+    return shared && SHARED_IDS.includes(shared) ? t('chatbot.sharedIntent', { name: t(`chatbot.shared.${shared}.name`) }) : id;
+  };
+}
+
 /** The member's bots: the list, and a new one with its name, languages, shared dialogues and retention. */
 export function Bots({ memberId }: { memberId: string }) {
   const { t } = useTranslation('console');

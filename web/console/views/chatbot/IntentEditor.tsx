@@ -32,7 +32,9 @@ export function IntentEditor(props: { index: number; intent: Intent; pack: Pack;
   const { t } = useTranslation('console');
   const { intent, index } = props;
   const at = (field: string) => errorsAt(props.errors, `intents.${index}.${field}`);
-  const fieldStatus = (field: string) => (at(field) ? { status: 'error' as const, statusText: t('chatbot.refusedField', { message: at(field) }) } : {});
+  // The server's messages are English for developers; the two an id meets are said in the whisperer's language.
+  const readable = (field: string, message: string) => (field !== 'id' ? message : /pattern/.test(message) ? t('chatbot.intentIdHint') : /repeats/.test(message) ? t('chatbot.intentIdRepeated') : message);
+  const fieldStatus = (field: string) => (at(field) ? { status: 'error' as const, statusText: t('chatbot.refusedField', { message: readable(field, at(field)!) }) } : {});
   const services = intent.answer.services ?? [];
   const headingId = `intent-${index}`;
   return (

@@ -6,6 +6,7 @@ import { ErrorAlert, formatNumber, useLanguage } from '../../components/common.t
 import { NativeSelect } from '../../components/NativeSelect.tsx';
 import type { SectionProps } from './Bot.tsx';
 import { botApi, type BotLanguage, type TryResult, type TryState } from './bot-api.ts';
+import { useIntentName } from './Bots.tsx';
 
 const Log = styled.ol`
   list-style: none;
@@ -13,20 +14,23 @@ const Log = styled.ol`
   margin: 0 0 16px;
   max-height: 520px;
   overflow-y: auto;
-  li {
+  > li {
     margin: 0 0 12px;
     padding: 10px 14px;
     border-radius: 4px;
     max-width: 46rem;
     white-space: pre-line;
   }
-  li.me {
+  > li.me {
     background: #eaf2fa;
     margin-left: auto;
   }
-  li.bot {
+  > li.bot {
     background: #f7f7f8;
     border: 1px solid #c8cdd0;
+  }
+  ul {
+    margin: 6px 0 0;
   }
   .why {
     font-size: 14px;
@@ -48,7 +52,8 @@ export function TryIt({ memberId, bot, draft }: SectionProps) {
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const pct = (x: number) => `${formatNumber(x * 100, uiLanguage)} %`;
-  const intentName = (id: string | null) => (id === null ? t('chatbot.try.noIntent') : id);
+  const nameOf = useIntentName();
+  const intentName = (id: string | null) => (id === null ? t('chatbot.try.noIntent') : id.startsWith('form:') ? id.slice('form:'.length) : nameOf(id));
   const send = async (event: FormEvent) => {
     event.preventDefault();
     const message = text.trim();
@@ -107,7 +112,7 @@ export function TryIt({ memberId, bot, draft }: SectionProps) {
                 {turn.result.intents.length > 0 && (
                   <ul aria-label={t('chatbot.try.nearest')}>
                     {turn.result.intents.map((c) => (
-                      <li key={c.intent}>{t('chatbot.try.candidate', { intent: c.intent, score: pct(c.score), because: c.because.join(', ') || '–' })}</li>
+                      <li key={c.intent}>{t('chatbot.try.candidate', { intent: intentName(c.intent), score: pct(c.score), because: c.because.join(', ') || '–' })}</li>
                     ))}
                   </ul>
                 )}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, Heading, Paragraph, Table } from 'suomifi-ui-components';
 import { ApiError } from '../../api.ts';
-import { ErrorAlert, SuccessAlert, WrappingTable, formatDateTime, useLanguage } from '../../components/common.tsx';
+import { AppLink, ErrorAlert, SuccessAlert, WrappingTable, formatDateTime, useLanguage } from '../../components/common.tsx';
 import { NativeSelect } from '../../components/NativeSelect.tsx';
 import type { SectionProps } from './Bot.tsx';
 import { botApi, type BotLanguage, type PackDiff } from './bot-api.ts';
@@ -14,7 +14,7 @@ export function Versions({ memberId, bot, reload }: SectionProps) {
   const language = useLanguage();
   const blockerText = useBlockerText();
   const [error, setError] = useState<unknown>(undefined);
-  const [failures, setFailures] = useState<{ test: string; line: string; message: string }[]>([]);
+  const [failures, setFailures] = useState<{ test: string; line: string; expected: string | null; got: string | null; message: string }[]>([]);
   const [said, setSaid] = useState('');
   const [busy, setBusy] = useState(false);
   const latest = bot.versions.at(-1)?.version;
@@ -34,7 +34,9 @@ export function Versions({ memberId, bot, reload }: SectionProps) {
       if (e instanceof ApiError && e.status === 422 && e.type?.endsWith('chatbot-transcript-failed'))
         setFailures(e.errors.map((x) => {
           const m = /^tests\.(.+)\.line (\d+)$/.exec(x.field);
-          return { test: m?.[1] ?? x.field, line: m?.[2] ?? '', message: x.message };
+          // The server says it in English for developers (expected "…", the bot said "…"): the two quotes are what the whisperer needs, in their language.
+          const said = /^expected "([\s\S]*)", the bot said "([\s\S]*)"$/.exec(x.message);
+          return { test: m?.[1] ?? x.field, line: m?.[2] ?? '', expected: said?.[1] ?? null, got: said?.[2] ?? null, message: x.message };
         }));
       else setError(e);
     } finally {
@@ -75,10 +77,21 @@ export function Versions({ memberId, bot, reload }: SectionProps) {
             <ul>
               {failures.map((f) => (
                 <li key={`${f.test}-${f.line}`}>
-                  {t('chatbot.versions.failedTest', { test: f.test, line: f.line })} <span lang="en">({f.message})</span>
+                  {t('chatbot.versions.failedTest', { test: f.test, line: f.line })}
+                  {f.expected !== null && f.got !== null ? (
+                    <ul>
+                      <li>{t('chatbot.tests.expected', { text: f.expected })}</li>
+                      <li>{t('chatbot.tests.got', { text: f.got })}</li>
+                    </ul>
+                  ) : (
+                    <span lang="en"> ({f.message})</span>
+                  )}
                 </li>
               ))}
             </ul>
+            <Paragraph mb="m">
+              {t('chatbot.versions.fixUnderTests')} <AppLink to={`/org/bots/${bot.id}/tests`}>{t('chatbot.section.tests')}</AppLink>
+            </Paragraph>
           </div>
         )}
         <ErrorAlert error={error} />
