@@ -1516,7 +1516,7 @@ export const en = {
       intent: 'Intent for message {{n}}',
       add: 'Add as an example',
       addLabel: 'Add as an example: {{text}}',
-      added: 'Added as an example to {{intent}} in the draft.',
+      added: 'Added as an example to {{intent}} in the draft. The bot uses it once the draft is published.',
       saveFailed: 'The draft was not saved; see the Content part.',
       dismiss: 'Dismiss',
       dismissLabel: 'Dismiss: {{text}}',

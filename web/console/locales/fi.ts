@@ -1517,7 +1517,7 @@ export const fi = {
       intent: 'Aihe viestille {{n}}',
       add: 'Lisää esimerkiksi',
       addLabel: 'Lisää esimerkiksi: {{text}}',
-      added: 'Lisätty luonnokseen aiheen {{intent}} esimerkiksi.',
+      added: 'Lisätty luonnokseen aiheen {{intent}} esimerkiksi. Botti käyttää sitä, kun luonnos julkaistaan.',
       saveFailed: 'Luonnosta ei tallennettu; katso Sisältö-osa.',
       dismiss: 'Ohita',
       dismissLabel: 'Ohita: {{text}}',

@@ -1516,7 +1516,7 @@ export const sv = {
       intent: 'Ämne för meddelande {{n}}',
       add: 'Lägg till som exempel',
       addLabel: 'Lägg till som exempel: {{text}}',
-      added: 'Tillagt som exempel i ämnet {{intent}} i utkastet.',
+      added: 'Tillagt som exempel i ämnet {{intent}} i utkastet. Boten använder det när utkastet publiceras.',
       saveFailed: 'Utkastet sparades inte; se delen Innehåll.',
       dismiss: 'Avfärda',
       dismissLabel: 'Avfärda: {{text}}',
