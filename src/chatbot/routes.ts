@@ -16,6 +16,10 @@ import { sendMessage } from './conversations/send-message.ts';
 import { startConversation } from './conversations/start-conversation.ts';
 import { talkOverSocket } from './conversations/socket.ts';
 import { listBots, liveConversation, ownBot, readVersion } from './store.ts';
+import { dismissUnrecognised } from './whisperer/dismiss-unrecognised.ts';
+import { listUnrecognised } from './whisperer/list-unrecognised.ts';
+import { runDraftTests } from './whisperer/run-draft-tests.ts';
+import { TryStateSchema, tryDraft } from './whisperer/try-draft.ts';
 
 const security = [{ consoleSession: [] }];
 const tags = ['chatbot'];
@@ -114,6 +118,55 @@ export const consoleChatbotRoutes: FastifyPluginAsyncTypebox = async (app) => {
     `${path}/:bot_id/evaluation`,
     { onRequest: read, schema: { tags, summary: "The draft's intent accuracy per language by 5-fold cross-validation, sv and en as a share of fi", security, params: OneBot, response: { 200: Type.Object({}, { additionalProperties: true }), ...problems(400, 401, 403, 404) } } },
     async (request) => evaluatePack((await ownBot(db(), lower(request.params.id), lower(request.params.bot_id))).draft),
+  );
+
+  // The whisperer's tools. Trying and running the tests change nothing (a POST for the body; CSRF as every POST), so read staff may.
+  app.post(
+    `${path}/:bot_id/draft/try`,
+    {
+      onRequest: read,
+      schema: {
+        tags,
+        summary: 'A message tried against the draft, unpublished: the reply a conversation would give, the best intents with their scores and the features that carried them; nothing is stored',
+        description: 'Send back the `state` of the previous try to go on with the same conversation (a form, the life check).',
+        security,
+        params: OneBot,
+        body: Type.Object({ text: Type.String({ minLength: 1, maxLength: MESSAGE_LENGTH }), language: Type.Optional(Language), state: Type.Optional(TryStateSchema) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({ reply: ReplySchema, state: TryStateSchema, masked_text: Type.String(), threshold: Type.Number(), intents: Type.Array(Type.Object({ intent: Type.String(), score: Type.Number(), because: Type.Array(Type.String()) })) }),
+          ...problems(400, 401, 403, 404, 413, 415),
+        },
+      },
+    },
+    async (request) => tryDraft(db(), app.aurora.recommender, lower(request.params.id), lower(request.params.bot_id), request.body),
+  );
+  const TestResult = Type.Object({ name: Type.String(), language: Language, passed: Type.Boolean(), line: Type.Optional(Type.Integer()), expected: Type.Optional(Type.String()), got: Type.Optional(Type.String()) });
+  app.post(
+    `${path}/:bot_id/draft/tests`,
+    { onRequest: read, schema: { tags, summary: "The draft's transcript tests run without publishing: each passed, or its failing line and what the bot said", security, params: OneBot, response: { 200: Type.Object({ passed: Type.Integer(), failed: Type.Integer(), tests: Type.Array(TestResult) }), ...problems(400, 401, 403, 404, 415) } } },
+    async (request) => runDraftTests(db(), app.aurora.recommender, lower(request.params.id), lower(request.params.bot_id)),
+  );
+  app.get(
+    `${path}/:bot_id/unrecognised`,
+    {
+      onRequest: read,
+      schema: {
+        tags,
+        summary: "Messages of the bot's conversations that no intent reached (masked), grouped by text with a count, newest first, within the retention; audited",
+        security,
+        params: OneBot,
+        response: { 200: Type.Object({ messages: Type.Array(Type.Object({ text: Type.String(), count: Type.Integer(), last_at: Type.String(), best_confidence: Type.Union([Type.Number(), Type.Null()]), languages: Type.Array(Type.String()) })) }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => listUnrecognised(db(), lower(request.params.id), lower(request.params.bot_id), actorOf(request)),
+  );
+  app.post(
+    `${path}/:bot_id/unrecognised/dismiss`,
+    {
+      onRequest: write,
+      schema: { tags, summary: 'Unrecognised messages with this text dealt with: they leave the list', security, params: OneBot, body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 2 * MESSAGE_LENGTH }) }, { additionalProperties: false }), response: { 200: Type.Object({ dismissed: Type.Integer() }), ...problems(400, 401, 403, 404, 415) } },
+    },
+    async (request) => dismissUnrecognised(db(), lower(request.params.id), lower(request.params.bot_id), request.body.text, actorOf(request)),
   );
 };
 

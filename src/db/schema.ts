@@ -1147,4 +1147,6 @@ export interface ChatbotMessageTable {
   intent: string | null;
   confidence: number | null;
   created_at: Defaulted<Date>;
+  /** When a whisperer dealt with it (an unrecognised message added as an example or dismissed). */
+  dismissed_at: Defaulted<Date | null>;
 }

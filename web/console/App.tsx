@@ -12,6 +12,8 @@ import { Apply } from './views/Apply.tsx';
 import { Login } from './views/Login.tsx';
 import { Pending } from './views/Pending.tsx';
 import { Audit } from './views/admin/Audit.tsx';
+import { Bot, SECTIONS, type Section } from './views/chatbot/Bot.tsx';
+import { Bots } from './views/chatbot/Bots.tsx';
 import { Claims } from './views/admin/Claims.tsx';
 import { MemberDetail } from './views/admin/MemberDetail.tsx';
 import { Members } from './views/admin/Members.tsx';
@@ -59,6 +61,7 @@ function navFor(staff: Staff | null | undefined, t: TFunction<'console'>): NavIt
     { to: '/org/voucher-statements', label: t('nav.voucherStatements') },
     ...(staff.role === 'org_admin' ? [{ to: '/org/staff', label: t('nav.staff') }] : []),
     { to: '/org/questionnaires', label: t('nav.questionnaires') },
+    { to: '/org/bots', label: t('nav.bots') },
     { to: '/org/teach', label: t('nav.teach') },
     { to: '/org/statistics', label: t('nav.statistics') },
     { to: '/org/picture', label: t('nav.picture') },
@@ -132,6 +135,9 @@ function route(path: string, staff: Staff | null, onLoggedIn: () => void): React
     if (path === '/org/questionnaires') return <Questionnaires memberId={memberId} />;
     const questionnaire = matchPath('/org/questionnaires/:id', path);
     if (questionnaire) return <QuestionnaireDetail key={questionnaire.id} memberId={memberId} id={questionnaire.id!} />;
+    if (path === '/org/bots') return <Bots memberId={memberId} />;
+    const bot = matchPath('/org/bots/:id', path) ?? matchPath('/org/bots/:id/:section', path);
+    if (bot && (!bot.section || SECTIONS.includes(bot.section as Section))) return <Bot key={bot.id} memberId={memberId} id={bot.id!} section={(bot.section as Section | undefined) ?? 'content'} />;
     if (path === '/org/statistics') return <Statistics memberId={memberId} />;
     if (path === '/org/picture') return <Picture memberId={memberId} />;
     if (path === '/org/audit') return staff.role === 'org_admin' ? <Audit /> : <Forbidden />;

@@ -17,8 +17,8 @@ export interface TrainingExample {
 export interface Classification {
   intent: string | null;
   confidence: number;
-  /** The best three intents with their scores. */
-  ranking: { intent: string; score: number }[];
+  /** The best three intents with their scores and the message's features that weighed most in each. */
+  ranking: { intent: string; score: number; because: string[] }[];
   /** The message's features that weighed most in the best intent. */
   because: string[];
 }
@@ -58,24 +58,28 @@ export class IntentClassifier {
     const model = this.#models.get(language);
     if (!model) return { intent: null, confidence: 0, ranking: [], because: [] };
     const query = weigh(messageFeatures(text, language), model.idf);
-    const ranking = model.intents
-      .map(({ intent, centroid, examples }) => ({ intent, score: (cosine(query, centroid) + Math.max(0, ...examples.map((e) => cosine(query, e)))) / 2 }))
+    const scored = model.intents
+      .map(({ intent, centroid, examples }) => ({ intent, centroid, score: (cosine(query, centroid) + Math.max(0, ...examples.map((e) => cosine(query, e)))) / 2 }))
       .sort((a, b) => b.score - a.score)
       .slice(0, 3);
-    const best = ranking[0];
+    const ranking = scored.map((r) => ({ intent: r.intent, score: round(r.score), because: carriers(query, r.centroid) }));
+    const best = scored[0];
     if (!best || best.score <= 0) return { intent: null, confidence: 0, ranking, because: [] };
-    const second = ranking[1]?.score ?? 0;
+    const second = scored[1]?.score ?? 0;
     // Two intents nearly alike make neither sure: the confidence falls with the gap.
     const confidence = best.score * (1 - 0.5 * Math.max(0, 1 - (best.score - second) / 0.15) * (second / best.score));
-    const centroid = model.intents.find((i) => i.intent === best.intent)!.centroid;
-    const because = [...query]
-      .map(([key, w]) => [key, w * (centroid.get(key) ?? 0)] as const)
-      .filter(([, w]) => w > 0)
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 5)
-      .map(([key]) => key);
-    return { intent: best.intent, confidence: round(confidence), ranking: ranking.map((r) => ({ intent: r.intent, score: round(r.score) })), because };
+    return { intent: best.intent, confidence: round(confidence), ranking, because: ranking[0]!.because };
   }
+}
+
+/** The message's features that weigh most toward an intent's centroid. */
+function carriers(query: Map<string, number>, centroid: Map<string, number>): string[] {
+  return [...query]
+    .map(([key, w]) => [key, w * (centroid.get(key) ?? 0)] as const)
+    .filter(([, w]) => w > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([key]) => key);
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
