@@ -49,7 +49,7 @@ export function findCopies(heldOut: HeldOut, bank: readonly { id: string; exampl
   return out;
 }
 
-if (import.meta.main ?? process.argv[1] === import.meta.filename) {
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const copies = findCopies(readHeldOut(), SHARED_DIALOGUES);
   for (const c of copies) console.log(`${c.language}: held-out "${c.line}" ~ ${c.dialogue} example "${c.example}"`);
   process.exitCode = copies.length ? 1 : 0;
