@@ -1,5 +1,6 @@
 import { IntentClassifier, type TrainingExample } from './nlu/classifier.ts';
 import { LanguageDetector } from './nlu/language.ts';
+import { loadSituationModel } from '../recommender/situations/model.ts';
 import { DEFAULT_THRESHOLD, type BotLanguage, type Pack } from './pack.ts';
 import { SHARED_DIALOGUES, SHARED_PREFIX } from './shared-bank.ts';
 
@@ -24,7 +25,22 @@ export function trainingExamples(pack: Pack): Record<BotLanguage, TrainingExampl
 export function trainBot(pack: Pack): BotModel {
   const examples = trainingExamples(pack);
   const texts = Object.fromEntries(Object.entries(examples).map(([l, list]) => [l, list.map((e) => e.text)]));
-  return { pack, threshold: pack.threshold ?? DEFAULT_THRESHOLD, detector: new LanguageDetector(texts), classifier: new IntentClassifier(examples) };
+  return { pack, threshold: pack.threshold ?? DEFAULT_THRESHOLD, detector: new LanguageDetector(texts), classifier: new IntentClassifier(examples, backgroundOf(pack)) };
+}
+
+/**
+ * What no intent is for, per language: the situation model's phrasings, life situations that the
+ * recommender answers (its crisis concepts left out: the crisis dialogue takes those).
+ */
+export function backgroundOf(pack: Pick<Pack, 'languages'>): Partial<Record<BotLanguage, string[]>> {
+  background ??= situationPhrasings();
+  return Object.fromEntries(pack.languages.map((language) => [language, background![language]]));
+}
+
+let background: Record<BotLanguage, string[]> | undefined;
+function situationPhrasings(): Record<BotLanguage, string[]> {
+  const situations = loadSituationModel().concepts.filter((c) => !c.crisis);
+  return { fi: situations.flatMap((c) => c.phrasings.fi ?? []), sv: situations.flatMap((c) => c.phrasings.sv ?? []), en: situations.flatMap((c) => c.phrasings.en ?? []) };
 }
 
 const cache = new Map<string, BotModel>();

@@ -25,16 +25,23 @@ export interface Classification {
 
 interface LanguageModel {
   idf: Map<string, number>;
+  /** The weight of a feature no example has: as rare as can be. */
+  unseen: number;
   intents: { intent: string; centroid: Map<string, number>; examples: Map<string, number>[] }[];
 }
 
 export class IntentClassifier {
   readonly #models = new Map<BotLanguage, LanguageModel>();
 
-  constructor(examples: Partial<Record<BotLanguage, readonly TrainingExample[]>>) {
+  /**
+   * `background`: messages no intent is for (the life situations the recommender answers). They
+   * compete as one more intent that is never named: a message nearer to them than to any intent
+   * has none, and one close to both is less sure.
+   */
+  constructor(examples: Partial<Record<BotLanguage, readonly TrainingExample[]>>, background: Partial<Record<BotLanguage, readonly string[]>> = {}) {
     for (const [language, list] of Object.entries(examples) as [BotLanguage, TrainingExample[]][]) {
       if (!list.length) continue;
-      const raw = list.map((e) => ({ intent: e.intent, features: messageFeatures(e.text, language) }));
+      const raw = [...list, ...(background[language] ?? []).map((text) => ({ intent: BACKGROUND, text }))].map((e) => ({ intent: e.intent, features: messageFeatures(e.text, language) }));
       const df = new Map<string, number>();
       for (const { features } of raw) for (const key of features.keys()) df.set(key, (df.get(key) ?? 0) + 1);
       const idf = new Map<string, number>();
@@ -46,7 +53,7 @@ export class IntentClassifier {
         byIntent.set(intent, list);
       }
       const intents = [...byIntent].map(([intent, vectors]) => ({ intent, centroid: normalise(sum(vectors)), examples: vectors }));
-      this.#models.set(language, { idf, intents });
+      this.#models.set(language, { idf, unseen: Math.log(1 + raw.length), intents });
     }
   }
 
@@ -54,17 +61,24 @@ export class IntentClassifier {
     return [...this.#models.keys()];
   }
 
+  /** Every intent's score for a message, best first; the background's among them. */
+  scores(text: string, language: BotLanguage): { intent: string; score: number }[] {
+    const model = this.#models.get(language);
+    if (!model) return [];
+    const query = weigh(messageFeatures(text, language), model.idf, model.unseen);
+    return score(query, model);
+  }
+
   classify(text: string, language: BotLanguage): Classification {
     const model = this.#models.get(language);
     if (!model) return { intent: null, confidence: 0, ranking: [], because: [] };
-    const query = weigh(messageFeatures(text, language), model.idf);
-    const ranking = model.intents
-      .map(({ intent, centroid, examples }) => ({ intent, score: (cosine(query, centroid) + Math.max(0, ...examples.map((e) => cosine(query, e)))) / 2 }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, 3);
+    const query = weigh(messageFeatures(text, language), model.idf, model.unseen);
+    const scores = score(query, model);
+    const background = scores.find((s) => s.intent === BACKGROUND)?.score ?? 0;
+    const ranking = scores.filter((s) => s.intent !== BACKGROUND).slice(0, 3);
     const best = ranking[0];
-    if (!best || best.score <= 0) return { intent: null, confidence: 0, ranking, because: [] };
-    const second = ranking[1]?.score ?? 0;
+    if (!best || best.score <= 0 || best.score <= background) return { intent: null, confidence: 0, ranking: ranking.map((r) => ({ intent: r.intent, score: round(r.score) })), because: [] };
+    const second = Math.max(ranking[1]?.score ?? 0, background);
     // Two intents nearly alike make neither sure: the confidence falls with the gap.
     const confidence = best.score * (1 - 0.5 * Math.max(0, 1 - (best.score - second) / 0.15) * (second / best.score));
     const centroid = model.intents.find((i) => i.intent === best.intent)!.centroid;
@@ -78,19 +92,38 @@ export class IntentClassifier {
   }
 }
 
+const BACKGROUND = '\u0000background';
+
+function score(query: Map<string, number>, model: LanguageModel): { intent: string; score: number }[] {
+  return model.intents.map(({ intent, centroid, examples }) => ({ intent, score: (cosine(query, centroid) + nearest(query, examples)) / 2 })).sort((a, b) => b.score - a.score);
+}
+
+function nearest(query: Map<string, number>, examples: Map<string, number>[]): number {
+  let best = 0;
+  for (const e of examples) best = Math.max(best, cosine(query, e));
+  return best;
+}
+
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-function weigh(features: Features, idf: Map<string, number>): Map<string, number> {
+/**
+ * A message's features weighed by how rare they are among the examples. A feature no example has
+ * (`unseen`) still counts in the message's length: "do you like pizza" is not "do you" with two
+ * words dropped, and must not score as if it were.
+ */
+function weigh(features: Features, idf: Map<string, number>, unseen = 0): Map<string, number> {
   const out = new Map<string, number>();
+  let rest = 0;
   for (const [key, w] of features) {
     const i = idf.get(key);
     if (i) out.set(key, w * i);
+    else rest += (w * unseen) ** 2;
   }
-  return normalise(out);
+  return normalise(out, rest);
 }
 
-function normalise(v: Map<string, number>): Map<string, number> {
-  let n = 0;
+function normalise(v: Map<string, number>, rest = 0): Map<string, number> {
+  let n = rest;
   for (const w of v.values()) n += w * w;
   n = Math.sqrt(n);
   if (n > 0) for (const [k, w] of v) v.set(k, w / n);
