@@ -1,7 +1,9 @@
 import { IntentClassifier, type TrainingExample } from './nlu/classifier.ts';
 import { LanguageDetector } from './nlu/language.ts';
 import { loadSituationModel } from '../recommender/situations/model.ts';
-import { DEFAULT_THRESHOLD, type BotLanguage, type Pack } from './pack.ts';
+import { readFileSync } from 'node:fs';
+import { fromPackageRoot } from '../package-root.ts';
+import { DEFAULT_THRESHOLD, LANGUAGES, type BotLanguage, type Pack } from './pack.ts';
 import { SHARED_DIALOGUES, SHARED_PREFIX } from './shared-bank.ts';
 
 /** A pack trained: the language detector and the intent classifier over its own intents and the shared dialogues it includes. */
@@ -30,17 +32,26 @@ export function trainBot(pack: Pack): BotModel {
 
 /**
  * What no intent is for, per language: the situation model's phrasings, life situations that the
- * recommender answers (its crisis concepts left out: the crisis dialogue takes those).
+ * recommender answers (its crisis concepts left out: the crisis dialogue takes those), and
+ * data/chatbot/off-topic.json, messages nothing in the network answers.
  */
 export function backgroundOf(pack: Pick<Pack, 'languages'>): Partial<Record<BotLanguage, string[]>> {
-  background ??= situationPhrasings();
+  background ??= readBackground();
   return Object.fromEntries(pack.languages.map((language) => [language, background![language]]));
 }
 
 let background: Record<BotLanguage, string[]> | undefined;
-function situationPhrasings(): Record<BotLanguage, string[]> {
+function readBackground(): Record<BotLanguage, string[]> {
   const situations = loadSituationModel().concepts.filter((c) => !c.crisis);
-  return { fi: situations.flatMap((c) => c.phrasings.fi ?? []), sv: situations.flatMap((c) => c.phrasings.sv ?? []), en: situations.flatMap((c) => c.phrasings.en ?? []) };
+  const offTopic = readOffTopic();
+  return Object.fromEntries(LANGUAGES.map((l) => [l, [...situations.flatMap((c) => c.phrasings[l] ?? []), ...offTopic[l]]])) as Record<BotLanguage, string[]>;
+}
+
+/** data/chatbot/off-topic.json: per language, messages no intent is for. */
+export function readOffTopic(): Record<BotLanguage, string[]> {
+  const data = JSON.parse(readFileSync(fromPackageRoot('data', 'chatbot', 'off-topic.json'), 'utf8')) as Partial<Record<BotLanguage, unknown>>;
+  for (const l of LANGUAGES) if (!Array.isArray(data[l]) || !data[l].every((t) => typeof t === 'string' && t.length > 0)) throw new Error(`data/chatbot/off-topic.json: ${l} is not a list of texts`);
+  return data as Record<BotLanguage, string[]>;
 }
 
 const cache = new Map<string, BotModel>();

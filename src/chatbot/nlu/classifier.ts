@@ -72,16 +72,19 @@ export class IntentClassifier {
   classify(text: string, language: BotLanguage): Classification {
     const model = this.#models.get(language);
     if (!model) return { intent: null, confidence: 0, ranking: [], because: [] };
-    const query = weigh(messageFeatures(text, language), model.idf, model.unseen);
+    const features = messageFeatures(text, language);
+    const query = weigh(features, model.idf, model.unseen);
     const scores = score(query, model);
     const background = scores.find((s) => s.intent === BACKGROUND)?.score ?? 0;
     const ranking = scores.filter((s) => s.intent !== BACKGROUND).slice(0, 3);
     const best = ranking[0];
     if (!best || best.score <= 0 || best.score <= background) return { intent: null, confidence: 0, ranking: ranking.map((r) => ({ intent: r.intent, score: round(r.score) })), because: [] };
     const second = Math.max(ranking[1]?.score ?? 0, background);
-    // Two intents nearly alike make neither sure: the confidence falls with the gap.
-    const confidence = best.score * (1 - 0.5 * Math.max(0, 1 - (best.score - second) / 0.15) * (second / best.score));
     const centroid = model.intents.find((i) => i.intent === best.intent)!.centroid;
+    // Two intents nearly alike make neither sure: the confidence falls with the gap. So does a
+    // match carried by "what" and "is" alone: the words that say what a message is about count.
+    const sureness = 1 - 0.5 * Math.max(0, 1 - (best.score - second) / 0.15) * (second / best.score);
+    const confidence = best.score * sureness * (1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * coverage(features, centroid));
     const because = [...query]
       .map(([key, w]) => [key, w * (centroid.get(key) ?? 0)] as const)
       .filter(([, w]) => w > 0)
@@ -90,6 +93,21 @@ export class IntentClassifier {
       .map(([key]) => key);
     return { intent: best.intent, confidence: round(confidence), ranking: ranking.map((r) => ({ intent: r.intent, score: round(r.score) })), because };
   }
+}
+
+/** How much a message's own words weigh in its confidence, beside its score (bench/chatbot/calibrate.ts). */
+const COVERAGE_WEIGHT = 0.3;
+
+/** The share of a message's words (their base forms, stop words aside) that the intent's examples have. */
+function coverage(features: Features, centroid: Map<string, number>): number {
+  let all = 0;
+  let known = 0;
+  for (const [key, w] of features) {
+    if (key.startsWith('w:') || key.startsWith('g:')) continue;
+    all += w;
+    if (centroid.has(key)) known += w;
+  }
+  return all > 0 ? known / all : 1;
 }
 
 const BACKGROUND = '\u0000background';
