@@ -54,13 +54,18 @@ export function readOffTopic(): Record<BotLanguage, string[]> {
   return data as Record<BotLanguage, string[]>;
 }
 
-const cache = new Map<string, BotModel>();
-/** A published version's model, read and trained once per process: versions never change. */
-export async function modelOfVersion(botId: string, version: number, readPack: () => Promise<Pack>): Promise<BotModel> {
+const cache = new Map<string, Promise<BotModel>>();
+/**
+ * A published version's model, read and trained once per process: versions never change. The
+ * promise is what is kept, so that the first messages of many people at once train it once, not
+ * once each (training reads the background: most of a second).
+ */
+export function modelOfVersion(botId: string, version: number, readPack: () => Promise<Pack>): Promise<BotModel> {
   const key = `${botId}:${version}`;
   let model = cache.get(key);
   if (!model) {
-    model = trainBot(await readPack());
+    model = readPack().then(trainBot);
+    model.catch(() => cache.delete(key));
     if (cache.size >= 200) cache.delete(cache.keys().next().value!);
     cache.set(key, model);
   }

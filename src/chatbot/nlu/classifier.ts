@@ -27,7 +27,11 @@ interface LanguageModel {
   idf: Map<string, number>;
   /** The weight of a feature no example has: as rare as can be. */
   unseen: number;
-  intents: { intent: string; centroid: Map<string, number>; examples: Map<string, number>[] }[];
+  intents: { intent: string; centroid: Map<string, number> }[];
+  /** Per feature, the examples that have it and its weight there: a message is scored against its own features' examples only. */
+  postings: Map<string, { example: number; weight: number }[]>;
+  /** Each example's intent, as an index into `intents`. */
+  owner: Int32Array;
 }
 
 export class IntentClassifier {
@@ -47,13 +51,23 @@ export class IntentClassifier {
       const idf = new Map<string, number>();
       for (const [key, n] of df) idf.set(key, Math.log(1 + raw.length / n));
       const byIntent = new Map<string, Map<string, number>[]>();
+      const postings = new Map<string, { example: number; weight: number }[]>();
+      const owners: string[] = [];
       for (const { intent, features } of raw) {
+        const vector = weigh(features, idf);
         const list = byIntent.get(intent) ?? [];
-        list.push(weigh(features, idf));
+        list.push(vector);
         byIntent.set(intent, list);
+        for (const [key, weight] of vector) {
+          const posting = postings.get(key) ?? [];
+          posting.push({ example: owners.length, weight });
+          postings.set(key, posting);
+        }
+        owners.push(intent);
       }
-      const intents = [...byIntent].map(([intent, vectors]) => ({ intent, centroid: normalise(sum(vectors)), examples: vectors }));
-      this.#models.set(language, { idf, unseen: Math.log(1 + raw.length), intents });
+      const intents = [...byIntent].map(([intent, vectors]) => ({ intent, centroid: normalise(sum(vectors)) }));
+      const index = new Map(intents.map((i, n) => [i.intent, n]));
+      this.#models.set(language, { idf, unseen: Math.log(1 + raw.length), intents, postings, owner: Int32Array.from(owners, (o) => index.get(o)!) });
     }
   }
 
@@ -112,14 +126,16 @@ function coverage(features: Features, centroid: Map<string, number>): number {
 
 const BACKGROUND = '\u0000background';
 
+/** Each intent's score: the mean of the message's cosine to its centroid and to its nearest example. */
 function score(query: Map<string, number>, model: LanguageModel): { intent: string; score: number }[] {
-  return model.intents.map(({ intent, centroid, examples }) => ({ intent, score: (cosine(query, centroid) + nearest(query, examples)) / 2 })).sort((a, b) => b.score - a.score);
-}
-
-function nearest(query: Map<string, number>, examples: Map<string, number>[]): number {
-  let best = 0;
-  for (const e of examples) best = Math.max(best, cosine(query, e));
-  return best;
+  const dots = new Float64Array(model.owner.length);
+  for (const [key, w] of query) for (const { example, weight } of model.postings.get(key) ?? []) dots[example]! += w * weight;
+  const nearest = new Float64Array(model.intents.length);
+  dots.forEach((dot, example) => {
+    const intent = model.owner[example]!;
+    if (dot > nearest[intent]!) nearest[intent] = dot;
+  });
+  return model.intents.map(({ intent, centroid }, i) => ({ intent, score: (cosine(query, centroid) + nearest[i]!) / 2 })).sort((a, b) => b.score - a.score);
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
