@@ -48,3 +48,26 @@ test("a message's features are read once and are the same each time", () => {
   assert.notEqual(messageFeatures('haluan puhua ihmisen kanssa', 'sv'), a);
   assert.ok([...a.keys()].some((k) => k.startsWith('g:')) && [...a.keys()].some((k) => k.startsWith('w:')));
 });
+
+test('a word one letter off a word of the examples reads as that word; a short one, or the cached features, do not change', () => {
+  const classifier = new IntentClassifier({ fi: examples });
+  // "asiakaspalvleu": two letters swapped; "aukiolajat": a letter left out; neither is in any lexicon.
+  for (const [typo, intent] of [['asiakaspalvleu', 'person'], ['aukiolajat', 'hours'], ['aukioloajatt', 'hours']] as const) {
+    const before = [...messageFeatures(typo, 'fi')];
+    const c = classifier.classify(typo, 'fi');
+    assert.equal(c.intent, intent, typo);
+    assert.ok(c.confidence > 0.2, `${typo}: ${c.confidence}`);
+    assert.deepEqual([...messageFeatures(typo, 'fi')], before, 'the shared features are not written to');
+  }
+  // The word it stands for is among the features that carried it: the typo was read as the word.
+  assert.ok(classifier.classify('asiakaspalvleu', 'fi').because.includes('w:asiakaspalvelu'));
+  fc.assert(
+    fc.property(fc.constantFrom('asiakaspalvelu', 'lauantaina', 'aukioloajat'), fc.nat(), (word, at) => {
+      const i = at % word.length;
+      const typo = word.slice(0, i) + word.slice(i + 1);
+      const c = classifier.classify(typo, 'fi');
+      assert.ok(c.because.includes(`w:${word}`), `${typo}: ${c.because}`);
+    }),
+  );
+  assert.ok(!classifier.classify('aki', 'fi').because.includes('w:auki'), 'three letters are too few to read as a typo');
+});

@@ -1,6 +1,7 @@
 import type { Features } from '../../recommender/text/analyzer.ts';
 import type { BotLanguage } from '../pack.ts';
-import { messageFeatures } from './features.ts';
+import { fold, messageFeatures } from './features.ts';
+import { tokenize } from '../../recommender/text/analyzer.ts';
 
 /**
  * An intent classifier that can say why: per language, each example becomes a TF-IDF vector of
@@ -28,10 +29,13 @@ interface LanguageModel {
   /** The weight of a feature no example has: as rare as can be. */
   unseen: number;
   intents: { intent: string; centroid: Map<string, number> }[];
-  /** Per feature, the examples that have it and its weight there: a message is scored against its own features' examples only. */
-  postings: Map<string, { example: number; weight: number }[]>;
+  /** Per feature, the examples that have it and its weight there, in pairs: a message is scored against its own features' examples only. */
+  postings: Map<string, number[]>;
   /** Each example's intent, as an index into `intents`. */
   owner: Int32Array;
+  /** The examples' words by each form with one letter left out, and how many examples have each word: for typos. */
+  deletions: Map<string, string[]>;
+  words: Map<string, number>;
 }
 
 export class IntentClassifier {
@@ -51,7 +55,7 @@ export class IntentClassifier {
       const idf = new Map<string, number>();
       for (const [key, n] of df) idf.set(key, Math.log(1 + raw.length / n));
       const byIntent = new Map<string, Map<string, number>[]>();
-      const postings = new Map<string, { example: number; weight: number }[]>();
+      const postings = new Map<string, number[]>();
       const owners: string[] = [];
       for (const { intent, features } of raw) {
         const vector = weigh(features, idf);
@@ -59,15 +63,26 @@ export class IntentClassifier {
         list.push(vector);
         byIntent.set(intent, list);
         for (const [key, weight] of vector) {
-          const posting = postings.get(key) ?? [];
-          posting.push({ example: owners.length, weight });
-          postings.set(key, posting);
+          const posting = postings.get(key);
+          if (posting) posting.push(owners.length, weight);
+          else postings.set(key, [owners.length, weight]);
         }
         owners.push(intent);
       }
       const intents = [...byIntent].map(([intent, vectors]) => ({ intent, centroid: normalise(sum(vectors)) }));
       const index = new Map(intents.map((i, n) => [i.intent, n]));
-      this.#models.set(language, { idf, unseen: Math.log(1 + raw.length), intents, postings, owner: Int32Array.from(owners, (o) => index.get(o)!) });
+      const words = new Map<string, number>();
+      for (const [key, n] of df) if (key.startsWith('w:')) words.set(key.slice(2), n);
+      const deletions = new Map<string, string[]>();
+      for (const word of words.keys()) {
+        if (word.length < MIN_TYPO_LENGTH - 1) continue;
+        for (const d of oneLetterLess(word)) {
+          const list = deletions.get(d);
+          if (list) list.push(word);
+          else deletions.set(d, [word]);
+        }
+      }
+      this.#models.set(language, { idf, unseen: Math.log(1 + raw.length), intents, postings, owner: Int32Array.from(owners, (o) => index.get(o)!), deletions, words });
     }
   }
 
@@ -79,14 +94,14 @@ export class IntentClassifier {
   scores(text: string, language: BotLanguage): { intent: string; score: number }[] {
     const model = this.#models.get(language);
     if (!model) return [];
-    const query = weigh(messageFeatures(text, language), model.idf, model.unseen);
+    const query = weigh(corrected(text, language, model), model.idf, model.unseen);
     return score(query, model);
   }
 
   classify(text: string, language: BotLanguage): Classification {
     const model = this.#models.get(language);
     if (!model) return { intent: null, confidence: 0, ranking: [], because: [] };
-    const features = messageFeatures(text, language);
+    const features = corrected(text, language, model);
     const query = weigh(features, model.idf, model.unseen);
     const scores = score(query, model);
     const background = scores.find((s) => s.intent === BACKGROUND)?.score ?? 0;
@@ -109,6 +124,40 @@ export class IntentClassifier {
   }
 }
 
+/** Words shorter than this are not read as typos of others: "moi" and "mia" are both words. */
+const MIN_TYPO_LENGTH = 4;
+/** A word read as a typo counts for this much of the word it stands for. */
+const TYPO_WEIGHT = 0.7;
+
+/**
+ * A message's features, and for each word no example has (four letters or more) those of the
+ * examples' word one letter away (a letter more, less, other or two swapped: "adress", "heii",
+ * "servise"), the most common if several: people type on phones.
+ */
+function corrected(text: string, language: BotLanguage, model: LanguageModel): Features {
+  const features = messageFeatures(text, language);
+  let out: Features | undefined;
+  for (const word of new Set(tokenize(text).map(fold))) {
+    if (word.length < MIN_TYPO_LENGTH || model.words.has(word)) continue;
+    const candidates = new Set<string>();
+    for (const w of model.deletions.get(word) ?? []) candidates.add(w);
+    for (const d of oneLetterLess(word)) {
+      if (model.words.has(d)) candidates.add(d);
+      for (const w of model.deletions.get(d) ?? []) candidates.add(w);
+    }
+    let best: string | undefined;
+    for (const c of candidates) if (!best || model.words.get(c)! > model.words.get(best)!) best = c;
+    if (!best) continue;
+    out ??= new Map(features);
+    for (const [key, w] of messageFeatures(best, language)) out.set(key, (out.get(key) ?? 0) + TYPO_WEIGHT * w);
+  }
+  return out ?? features;
+}
+
+function oneLetterLess(word: string): string[] {
+  return Array.from(new Set(Array.from({ length: word.length }, (_, i) => word.slice(0, i) + word.slice(i + 1))));
+}
+
 /** How much a message's own words weigh in its confidence, beside its score (bench/chatbot/calibrate.ts). */
 const COVERAGE_WEIGHT = 0.3;
 
@@ -129,7 +178,10 @@ const BACKGROUND = '\u0000background';
 /** Each intent's score: the mean of the message's cosine to its centroid and to its nearest example. */
 function score(query: Map<string, number>, model: LanguageModel): { intent: string; score: number }[] {
   const dots = new Float64Array(model.owner.length);
-  for (const [key, w] of query) for (const { example, weight } of model.postings.get(key) ?? []) dots[example]! += w * weight;
+  for (const [key, w] of query) {
+    const posting = model.postings.get(key);
+    if (posting) for (let i = 0; i < posting.length; i += 2) dots[posting[i]!]! += w * posting[i + 1]!;
+  }
   const nearest = new Float64Array(model.intents.length);
   dots.forEach((dot, example) => {
     const intent = model.owner[example]!;
