@@ -69,7 +69,12 @@ export const PackSchema = Type.Object(
 export type Pack = Static<typeof PackSchema>;
 export type Intent = Static<typeof IntentSchema>;
 export type Form = Static<typeof FormSchema>;
-export const DEFAULT_THRESHOLD = 0.45;
+/**
+ * Read off bench/chatbot/calibrate.ts: the bank's examples each scored by a model trained without
+ * them, against the situation model's phrasings; at 0.2 some 2 % of life situations are taken by
+ * an intent instead of going to the recommender, and two thirds of the examples answer.
+ */
+export const DEFAULT_THRESHOLD = 0.2;
 
 const checkSchema = Compile(PackSchema);
 
