@@ -148,8 +148,17 @@ export async function registerWeb(app: FastifyInstance, options: WebOptions = {}
       preCompressed: true,
       setHeaders: (reply, path) => {
         const hashed = path.startsWith(join(dist, 'assets'));
-        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
         reply.header('x-content-type-options', 'nosniff');
+        if (path.startsWith(join(dist, 'widget'))) {
+          // Other sites' pages load the chat widget as a module script, which is fetched with CORS.
+          // Its address is fixed (pages link to it), so an hour's cache, and a day of the old copy
+          // while a new one is fetched: an update reaches every page within the hour.
+          reply.header('access-control-allow-origin', '*');
+          reply.header('cross-origin-resource-policy', 'cross-origin');
+          reply.header('cache-control', 'public, max-age=3600, stale-while-revalidate=86400');
+          return;
+        }
+        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
   }
