@@ -201,6 +201,13 @@ describe('chat widget on another site', { skip: skipBrowser }, () => {
       const width = await page.evaluate(() => document.querySelector('aurora-chat')!.shadowRoot!.querySelector('.panel')!.getBoundingClientRect().width);
       assert.ok(width <= 320, `panel ${width}px`);
       assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 320);
+      // 200 % zoom of a 1280 × 800 screen is 640 × 400 CSS pixels: the panel, its input and button stay on screen.
+      await page.setViewportSize({ width: 640, height: 400 });
+      const box = await page.evaluate(() =>
+        Object.fromEntries(['.panel', 'input', '.composer .primary'].map((selector) => [selector, document.querySelector('aurora-chat')!.shadowRoot!.querySelector(selector)!.getBoundingClientRect().toJSON() as DOMRect])),
+      );
+      for (const [what, r] of Object.entries(box)) assert.ok(r.top >= 0 && r.bottom <= 400 && r.left >= 0 && r.right <= 640 && r.height > 0, `${what} on screen at 200 %: ${JSON.stringify(r)}`);
+      await screenshot(page, 'chat-widget-sv-zoom-200', { fullPage: false });
     });
   });
 });

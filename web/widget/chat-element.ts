@@ -243,5 +243,6 @@ export class AuroraChat extends HTMLElement {
       retry();
     });
     this.alert.replaceChildren(h('p', {}, text), button);
+    this.log.scrollTop = this.log.scrollHeight;
   }
 }

@@ -17,7 +17,7 @@ a:hover { text-decoration-thickness: 2px; }
 .launcher svg { width: 1.4rem; height: 1.4rem; flex: none; }
 .panel { position: fixed; right: 1rem; bottom: 4.75rem; z-index: 2147483000; display: flex; flex-direction: column; width: min(25rem, calc(100vw - 1rem)); height: min(38rem, calc(100vh - 6rem)); height: min(38rem, calc(100dvh - 6rem)); min-height: 12rem; background: #fff; border: 1px solid #6b7280; border-radius: .75rem; box-shadow: 0 4px 24px rgba(0,0,0,.25); overflow: hidden; }
 .panel[hidden], [hidden] { display: none !important; }
-@media (max-width: 30rem) { .panel { right: .5rem; left: .5rem; width: auto; bottom: 4.25rem; } .launcher { right: .5rem; bottom: .5rem; } }
+@media (max-width: 30rem) { .panel { right: .5rem; left: .5rem; width: auto; bottom: 4.25rem; } .launcher { right: .5rem; bottom: .5rem; } header h2 { flex: 1 1 0; } header label { order: 3; flex-basis: 100%; } header button { order: 2; } }
 @media (max-height: 24rem) { .panel { top: .25rem; bottom: 4rem; height: auto; min-height: 0; } }
 header { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; padding: .5rem .75rem; background: #00347a; color: #fff; }
 header h2 { flex: 1 1 8rem; margin: 0; font-size: 1.1rem; }
