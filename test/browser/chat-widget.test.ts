@@ -43,7 +43,7 @@ describe('chat widget on another site', { skip: skipBrowser }, () => {
     const admin = await new ConsoleUser(network.app).loginOk(adminLogin.email, adminLogin.password);
     const member = await approvedMember(admin, { name: 'Widgetkunta', email: 'admin@widgetkunta.test', password: 'hyvin-pitka-salasana' });
     const bots = `/api/v1/console/members/${member.memberId}/bots`;
-    const pack = { languages: ['fi', 'sv', 'en'], handover: { phone: '+358 9 123 456' }, shared: ['greet', 'help', 'goodbye', 'find-services', 'crisis', 'handover', 'life-check'], intents: [], forms: [], tests: [] };
+    const pack = { languages: ['fi', 'sv', 'en'], handover: { phone: '+358 9 123 456' }, shared: ['greet', 'help', 'goodbye', 'find-services', 'crisis', 'handover', 'life-check', 'take-story'], intents: [], forms: [], tests: [] };
     const bot = await member.user.json('POST', bots, { name: 'Kunnan neuvoja', languages: ['fi', 'sv', 'en'], pack });
     await member.user.json('POST', `${bots}/${bot.id}/versions`, {});
     botId = bot.id;
@@ -106,6 +106,7 @@ describe('chat widget on another site', { skip: skipBrowser }, () => {
         await page.keyboard.press('Enter');
         const serviceLink = log.getByRole('link', { name: new RegExp(SERVICE) }).first();
         await serviceLink.waitFor();
+        assert.ok((await serviceLink.getAttribute('href'))!.startsWith(`${network.url}/`), 'a service link leads to the network, not to the host site');
         assert.equal(await page.locator('aurora-chat .msg.me').count(), 1);
         await expectNoSeriousAxeViolations(page, `the widget with services (${language})`);
         await screenshot(page, `chat-widget-${language}-services`, { fullPage: false });
@@ -197,6 +198,13 @@ describe('chat widget on another site', { skip: skipBrowser }, () => {
       await page.getByRole('log').getByRole('link', { name: new RegExp(SERVICE) }).first().waitFor();
       assert.equal(await page.locator('aurora-chat .msg.me').count(), 1, 'the message is shown once, sent again');
       assert.equal(await alert.count(), 0);
+      // The shared dialogue take-story offers the transferable services just shown, each with its button.
+      await input.fill('ta min berättelse vidare');
+      await page.keyboard.press('Enter');
+      await page.locator('aurora-chat .msg.bot').last().getByRole('button', { name: `${T.takeStory}: ${SERVICE}` }).waitFor();
+      // Reduced motion: the panel does not slide in.
+      await page.emulateMedia({ reducedMotion: 'reduce' });
+      assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('aurora-chat')!.shadowRoot!.querySelector('.panel')!).animationName), 'none');
       // 320 px: the panel fits the width without scrolling sideways.
       const width = await page.evaluate(() => document.querySelector('aurora-chat')!.shadowRoot!.querySelector('.panel')!.getBoundingClientRect().width);
       assert.ok(width <= 320, `panel ${width}px`);

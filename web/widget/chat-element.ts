@@ -70,8 +70,9 @@ export class AuroraChat extends HTMLElement {
     });
     this.body.append(this.log, this.typing, this.alert, this.quick, form);
     this.panel.append(h('header', {}, this.heading, h('label', {}, this.languageLabel, this.languageSelect), this.closeButton), this.body);
-    this.panel.addEventListener('keydown', (event) => {
-      if (event.key !== 'Escape') return;
+    // Escape anywhere in the widget (the launcher too, while open) closes the consent view, then the chat.
+    this.root.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape' || this.panel.hidden) return;
       event.preventDefault();
       if (this.consent) this.closeConsent();
       else this.hide();
@@ -193,6 +194,8 @@ export class AuroraChat extends HTMLElement {
       // A keyboard user who answered with a button goes on with the next question's buttons.
       if (fromQuick) this.quick.querySelector('button')?.focus();
     } else if (fromQuick) this.input.focus();
+    // The buttons took room from the log: its newest message stays in view.
+    this.log.scrollTop = this.log.scrollHeight;
   }
 
   private async offer(service: ServiceLink, button: HTMLButtonElement) {

@@ -15,9 +15,12 @@ export function replyView(reply: Pick<Reply, 'text' | 'language' | 'services' | 
   if (reply.services.length > 0) {
     const list = h('ul', { 'aria-label': t.services });
     for (const service of reply.services) {
-      const item = h('li', {}, newTab(service.url ?? `${server}/services/${encodeURIComponent(service.service_id)}`, service.name));
+      // The network's links are its own paths (/r/… counts the click): on another site they need the network's origin.
+      const href = new URL(service.url ?? `/services/${encodeURIComponent(service.service_id)}`, `${server}/`).href;
+      const item = h('li', {}, newTab(href, service.name));
       if (service.transferable) {
-        const button = h('button', { type: 'button', className: 'take', lang: ui }, t.takeStory, hidden(`: ${service.name}`));
+        // The label names the service too: "take my story here" five times over would not say where.
+        const button = h('button', { type: 'button', className: 'take', lang: ui, 'aria-label': `${t.takeStory}: ${service.name}` }, t.takeStory);
         button.addEventListener('click', () => onTake(service, button));
         item.append(h('br'), button);
       }
