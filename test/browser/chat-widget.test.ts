@@ -83,6 +83,9 @@ describe('chat widget on another site', { skip: skipBrowser }, () => {
     test(`${language}: from the launcher by keyboard to services, the life-check and the story taken along with consent`, async () => {
       const T = TEXTS[language];
       await onHost(`chat-widget-${language}`, language, async (page) => {
+        // The messages go over the WebSocket once it is open (REST before that and after an error).
+        let framesSent = 0;
+        page.on('websocket', (socket) => socket.on('framesent', () => framesSent++));
         await page.goto(`${hostUrl}/?lang=${language}`);
         const launcher = page.getByRole('button', { name: T.launcher });
         await launcher.waitFor();
@@ -124,6 +127,7 @@ describe('chat widget on another site', { skip: skipBrowser }, () => {
           await page.waitForFunction((n) => document.querySelector('aurora-chat')!.shadowRoot!.querySelectorAll('.msg.bot').length > n, before);
         }
         await meter.waitFor({ state: 'hidden' });
+        assert.ok(framesSent >= ANSWERS.length, `the answers went over the WebSocket (${framesSent} frames)`);
         assert.match((await botMessages(page).last().textContent()) ?? '', /\S/);
 
         // Take the story to the demo service: nothing ticked beforehand; only what was chosen goes.

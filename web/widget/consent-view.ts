@@ -1,6 +1,7 @@
 import { CallError, sendStory, type Offer, type Receiver, type Sent, type TransferTarget } from './api.ts';
 import { h, hidden } from './dom.ts';
 import { ensurePersonKey } from './person-key.ts';
+import { webAddress } from './reply-view.ts';
 import { fill, TEXTS, type Language } from './texts.ts';
 
 /**
@@ -93,11 +94,12 @@ function doneView(sent: Sent, service: string, ui: Language, server: string, clo
   const back = h('button', { type: 'button', className: 'secondary' }, t.backToChat);
   back.addEventListener('click', close);
   const mine = h('p', {}, t.consentList, ' ', h('a', { href: `${server}/my`, target: '_blank', rel: 'noopener' }, t.myData, hidden(` ${t.newWindow}`)));
-  if (sent.mode === 'link' && sent.link) {
+  const link = webAddress(sent.link, server);
+  if (sent.mode === 'link' && link) {
     return [
       h('h3', { tabindex: '-1' }, t.sentLinkTitle),
       h('p', {}, fill(t.sentLink, { service })),
-      h('p', {}, h('a', { href: sent.link, target: '_blank', rel: 'noopener', className: 'primary' }, fill(t.openService, { service }), hidden(` ${t.newWindow}`))),
+      h('p', {}, h('a', { href: link, target: '_blank', rel: 'noopener', className: 'primary' }, fill(t.openService, { service }), hidden(` ${t.newWindow}`))),
       mine,
       h('div', { className: 'actions' }, back),
     ];

@@ -16,7 +16,7 @@ export function replyView(reply: Pick<Reply, 'text' | 'language' | 'services' | 
     const list = h('ul', { 'aria-label': t.services });
     for (const service of reply.services) {
       // The network's links are its own paths (/r/… counts the click): on another site they need the network's origin.
-      const href = new URL(service.url ?? `/services/${encodeURIComponent(service.service_id)}`, `${server}/`).href;
+      const href = webAddress(service.url, server) ?? `${server}/services/${encodeURIComponent(service.service_id)}`;
       const item = h('li', {}, newTab(href, service.name));
       if (service.transferable) {
         // The label names the service too: "take my story here" five times over would not say where.
@@ -36,8 +36,20 @@ export function replyView(reply: Pick<Reply, 'text' | 'language' | 'services' | 
   if (reply.handover && (reply.handover.phone || reply.handover.chat_url)) {
     const list = h('ul', { lang: ui });
     if (reply.handover.phone) list.append(h('li', {}, h('a', { href: `tel:${reply.handover.phone.replace(/[^\d+]/g, '')}` }, fill(t.handoverPhone, { phone: reply.handover.phone }))));
-    if (reply.handover.chat_url && /^https?:\/\//.test(reply.handover.chat_url)) list.append(h('li', {}, newTab(reply.handover.chat_url, t.handoverChat)));
+    const chat = webAddress(reply.handover.chat_url, server);
+    if (chat) list.append(h('li', {}, newTab(chat, t.handoverChat)));
     message.append(list);
   }
   return message;
+}
+
+/** An http(s) address, a relative one read against the network; anything else (javascript:, data:) is no link. */
+export function webAddress(url: string | null | undefined, server: string): string | null {
+  if (!url) return null;
+  try {
+    const resolved = new URL(url, `${server}/`);
+    return resolved.protocol === 'https:' || resolved.protocol === 'http:' ? resolved.href : null;
+  } catch {
+    return null;
+  }
 }
