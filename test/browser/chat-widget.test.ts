@@ -50,11 +50,15 @@ describe('chat widget on another site', { skip: skipBrowser }, () => {
 
     // Another site: another port is another origin. Its page has the one tag and nothing of ours.
     host = createServer((request, response) => {
-      const lang = new URL(request.url ?? '/', 'http://x').searchParams.get('lang') ?? 'fi';
+      const query = new URL(request.url ?? '/', 'http://x').searchParams;
+      const lang = query.get('lang') ?? 'fi';
+      // ?element=…: the page places the element itself, with its attributes, and loads the script without data-bot.
+      const element = query.get('element');
+      const widget = element === null ? `<script type="module" src="${network.url}/widget/aurora-chat.js" data-bot="${botId}"></script>` : `<aurora-chat bot="${botId}" ${element}></aurora-chat><script type="module" src="${network.url}/widget/aurora-chat.js"></script>`;
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       response.end(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Widgetkunta</title></head>
 <body><main><h1>Widgetkunta</h1><p><a href="#palvelut">Widgetkunnan palvelut</a></p></main>
-<script type="module" src="${network.url}/widget/aurora-chat.js" data-bot="${botId}"></script></body></html>`);
+${widget}</body></html>`);
     });
     await new Promise<void>((done) => host.listen(0, '127.0.0.1', done));
     hostUrl = `http://localhost:${(host.address() as AddressInfo).port}`;
@@ -172,6 +176,19 @@ describe('chat widget on another site', { skip: skipBrowser }, () => {
       });
     });
   }
+
+  test('the element placed by the page: its lang and open attributes; open on arrival takes no focus', async () => {
+    await onHost('chat-widget-element', 'fi', async (page) => {
+      await page.goto(`${hostUrl}/?lang=fi&element=${encodeURIComponent('lang="en" open')}`);
+      const T = TEXTS.en;
+      await page.getByRole('dialog', { name: T.title }).waitFor();
+      await page.locator('aurora-chat .msg.bot[lang="en"]').waitFor();
+      assert.equal(await page.getByRole('button', { name: T.launcher }).getAttribute('aria-expanded'), 'true');
+      assert.equal(await page.evaluate(() => document.activeElement === document.body), true, 'the page keeps its focus');
+      assert.equal(await page.locator('aurora-chat').count(), 1, 'no second widget from the script');
+      await expectNoSeriousAxeViolations(page, 'the element opened by its attribute (en)');
+    });
+  });
 
   test('the language switched inside the widget; a network error told plainly and retried; 320 px wide', async () => {
     await onHost('chat-widget-switch', 'fi', async (page) => {
