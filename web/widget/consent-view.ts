@@ -93,7 +93,8 @@ function doneView(sent: Sent, service: string, ui: Language, server: string, clo
   const t = TEXTS[ui];
   const back = h('button', { type: 'button', className: 'secondary' }, t.backToChat);
   back.addEventListener('click', close);
-  const mine = h('p', {}, t.consentList, ' ', h('a', { href: `${server}/my`, target: '_blank', rel: 'noopener' }, t.myData, hidden(` ${t.newWindow}`)));
+  // The person key lives in this site's storage: the network's own "my data" lists it only when this is the network's own page.
+  const mine = new URL(server).origin === location.origin ? h('p', {}, t.consentList, ' ', h('a', { href: `${server}/my`, target: '_blank', rel: 'noopener' }, t.myData, hidden(` ${t.newWindow}`))) : h('p', {}, t.consentElsewhere);
   const link = webAddress(sent.link, server);
   if (sent.mode === 'link' && link) {
     return [

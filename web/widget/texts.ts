@@ -60,6 +60,7 @@ const fi = {
   qr: 'QR-koodi: {code}',
   consentList: 'Suostumuksesi on omissa tiedoissasi Aurorassa, ja voit perua sen siellä, kunnes tiedot on käytetty.',
   myData: 'Omat tiedot Aurorassa',
+  consentElsewhere: 'Suostumus päättyy, kun palvelu käyttää tiedot tai kun linkki tai koodi vanhenee. Tällä sivustolla annetut suostumukset eivät näy Auroran omissa tiedoissa, koska avain on tämän sivuston selaimessa.',
   backToChat: 'Takaisin keskusteluun',
 };
 type Texts = typeof fi;
@@ -117,6 +118,7 @@ const sv: Texts = {
   qr: 'QR-kod: {code}',
   consentList: 'Ditt samtycke finns i dina egna uppgifter i Aurora, där du kan återkalla det tills uppgifterna har använts.',
   myData: 'Mina uppgifter i Aurora',
+  consentElsewhere: 'Samtycket upphör när tjänsten använder uppgifterna eller när länken eller koden går ut. Samtycken som ges på den här webbplatsen syns inte i dina uppgifter i Aurora, eftersom nyckeln finns i webbläsaren för den här webbplatsen.',
   backToChat: 'Tillbaka till samtalet',
 };
 
@@ -173,6 +175,7 @@ const en: Texts = {
   qr: 'QR code: {code}',
   consentList: 'Your consent is in your own data in Aurora, where you can withdraw it until the information has been used.',
   myData: 'My data in Aurora',
+  consentElsewhere: 'The consent ends when the service uses the information or when the link or code expires. Consents given on this site do not show in your data in Aurora, as the key is kept in the browser for this site.',
   backToChat: 'Back to the conversation',
 };
 
