@@ -50,11 +50,14 @@ export function buildWeb({ force = false, quiet = false } = {}) {
     return 0;
   }
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--config', join(web, 'vite.config.ts'), '--logLevel', quiet ? 'warn' : 'info'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) return result.status ?? 1;
+  // The apps first (their build empties dist/), then the chat widget as a library into dist/widget/.
+  for (const config of [join(web, 'vite.config.ts'), join(web, 'widget', 'vite.config.ts')]) {
+    const result = spawnSync(process.execPath, [vite, 'build', '--config', config, '--logLevel', quiet ? 'warn' : 'info'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (result.status !== 0) return result.status ?? 1;
+  }
   precompress(dist);
   writeFileSync(stamp, new Date().toISOString() + '\n');
   return 0;

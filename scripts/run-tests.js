@@ -57,6 +57,7 @@ const KNOWN_SECONDS = {
   'test/browser/console-voucher-settlement.test.ts': 25,
   'test/browser/console-voucher-orders.test.ts': 20,
   'test/browser/situational-picture.test.ts': 40,
+  'test/browser/chat-widget.test.ts': 75,
 };
 const TIMES = join(tmpdir(), 'aurora-test-times.json');
 function lastTimes() {

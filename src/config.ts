@@ -262,6 +262,20 @@ export const VARIABLES = {
     example: 'off',
     parse: (text) => oneOf('on', 'off')(text) === 'on',
   }),
+  AURORA_CITIZEN_BOT: declare<string | null>({
+    description: "The bot the citizen app's chat (`/chat`) talks with: a published bot's id; unset, the demo bot \"Aurora\" when a demo start has made it; `off` (or blank) for no chat in the app.",
+    expected: 'a bot id (UUID), or off',
+    default: 'demo',
+    shownDefault: 'the demo bot, when there is one',
+    example: 'off',
+    blankIsValue: true,
+    parse: (text) => {
+      const value = text.trim().toLowerCase();
+      if (['off', 'none', ''].includes(value)) return null;
+      if (value === 'demo' || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)) return value;
+      throw new Unusable();
+    },
+  }),
   AURORA_PRIVATE_DESTINATIONS: declare({
     description:
       "Whether the network may call addresses of its own machine or a private network when a member configured them (a service's profile endpoint, a life events webhook): a member could otherwise make the network call what only it can reach. `off` refuses them (the call is reported as failed, a webhook delivery's try fails with the reason); `on` allows them (a development machine). Where the demo's pages are served (never in production), the demo service's own webhook at the network's address is called either way.",

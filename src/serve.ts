@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { prepareAdminSocket, type AdminSocketPlace } from './admin-socket/socket-path.ts';
 import { startAdminSocket, stopAdminSocket } from './admin-socket/server.ts';
 import { loadDemoIfFirstStart } from './demo/catalogue.ts';
+import { DEMO_BOT_ID, setUpDemoBot } from './demo/demo-bot.ts';
 import { setUpDemoService } from './demo/receiving-service.ts';
 import { setUpDemoVouchers } from './demo/voucher-programme.ts';
 import { setUpDemoLoginService } from './demo/login/demo-client.ts';
@@ -69,6 +70,8 @@ export async function serve(options: ServeOptions): Promise<RunningNetwork> {
     if (demo && demoService) await setUpDemoService(database.db, { publicUrl: config.AURORA_PUBLIC_URL, port: (app.server.address() as AddressInfo).port }, app.log);
     // The demo service that logs in with Aurora, and its webhook for life events, so that people can let it hear of theirs (on every demo start: a data folder from before the webhook gets it too).
     if (demoService) await setUpDemoLoginService(app);
+    // The demo's bot, so that a first-time visitor has someone to talk to (the citizen app's chat).
+    if (demoService) app.log.info({ bot: DEMO_BOT_ID, [await setUpDemoBot(database.db, app.aurora.recommender)]: true }, 'the demo bot');
     app.log.info({ database: database.kind, location: database.location }, `Aurora is serving on ${address}`);
     return {
       app,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { MemberId } from '../http/console-schemas.ts';
 import { HttpProblem } from '../http/problem.ts';
+import { TransferTargets } from '../person/schemas.ts';
 import { problems } from '../http/schemas.ts';
 import { limitAnonymous } from '../rate-limits/per-address.ts';
 import { actorOf, requireStaff } from '../staff/authorise.ts';
@@ -12,6 +13,7 @@ import { evaluatePack } from './evaluate-pack.ts';
 import { CONVERSATIONS, MESSAGE_LENGTH, MESSAGES } from './limits.ts';
 import { PackSchema } from './pack.ts';
 import { publishVersion } from './publish-version.ts';
+import { offerTransfer } from './conversations/offer-transfer.ts';
 import { sendMessage } from './conversations/send-message.ts';
 import { startConversation } from './conversations/start-conversation.ts';
 import { talkOverSocket } from './conversations/socket.ts';
@@ -39,7 +41,12 @@ const BotSchema = Type.Object({
   versions: Type.Array(Type.Object({ version: Type.Integer(), published_at: Type.String(), published_by: Type.String() })),
   published: Type.Optional(Type.Object({ version: Type.Integer(), trained_ms: Type.Integer(), tests_passed: Type.Integer() })),
 });
-const Link = Type.Object({ service_id: Type.String(), name: Type.String(), url: Type.Union([Type.String(), Type.Null()]) });
+const Link = Type.Object({
+  service_id: Type.String(),
+  name: Type.String(),
+  url: Type.Union([Type.String(), Type.Null()]),
+  transferable: Type.Boolean({ description: 'Whether the service has a channel that receives transfers: POST …/transfer-offer with its id offers to take what the person told this conversation there.' }),
+});
 const Line = Type.Object({ name: Type.String(), phone: Type.String(), description: Type.String() });
 const ReplySchema = Type.Object({
   text: Type.String(),
@@ -50,6 +57,12 @@ const ReplySchema = Type.Object({
   help_lines: Type.Array(Line),
   handover: Type.Union([Type.Object({ phone: Type.Union([Type.String(), Type.Null()]), chat_url: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
   expects: Type.Union([Type.String(), Type.Null()]),
+});
+const TransferOfferSchema = Type.Object({
+  service: Type.Object({ id: Type.String(), name: Type.String() }),
+  targets: TransferTargets.properties.targets,
+  attributes: Type.Array(Type.Object({ name: Type.String(), label: Type.String(), value: Type.Unknown(), value_text: Type.String() })),
+  purpose: Type.String(),
 });
 const lower = (s: string) => s.toLowerCase();
 
@@ -200,6 +213,23 @@ export const chatbotConversationRoutes: FastifyPluginAsyncTypebox = async (app) 
     async (request) => sendMessage(db(), app.aurora.recommender, lower(request.params.bot_id), lower(request.params.conversation_id), request.body.text),
   );
   const Conversation = Type.Object({ ...Bot.properties, conversation_id: Type.String({ format: 'uuid' }) });
+  app.post(
+    '/api/v1/bots/:bot_id/conversations/:conversation_id/transfer-offer',
+    {
+      preHandler: limitAnonymous(MESSAGES),
+      config: { noStore: true },
+      schema: {
+        tags,
+        summary: 'What this conversation could take to a service, for the consent question: nothing is stored or sent',
+        description:
+          "Only what the person told this conversation (municipality, age, the life-situation check's answers), as attribute registry values (GET /api/v1/attributes), and only those the service's receiving channels accept; `targets` as GET /api/v1/services/{id}/transfer-targets gives them. The person then sends what they tick with POST /api/v1/my/transfers. 404 for an unknown or expired conversation or service; 422 chatbot-nothing-to-take when the service receives no transfers or accepts nothing gathered. Counts against the same per-address limit as messages.",
+        params: Conversation,
+        body: Type.Object({ service_id: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+        response: { 200: TransferOfferSchema, ...problems(400, 404, 415, 422, 429) },
+      },
+    },
+    async (request) => offerTransfer(db(), lower(request.params.bot_id), lower(request.params.conversation_id), lower(request.body.service_id)),
+  );
   app.route({
       method: 'GET',
       url: '/api/v1/bots/:bot_id/conversations/:conversation_id/socket',

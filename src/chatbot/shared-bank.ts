@@ -7,14 +7,14 @@ import { fromPackageRoot } from '../package-root.ts';
  * The shared dialogue bank (data/chatbot/shared-dialogues.json): dialogues every bot may include,
  * each with example phrasings in fi, sv and en for the classifier, an opening answer, and the
  * action the engine takes (answer only, the recommender, crisis lines, a service's hours, handover,
- * the life-situation check).
+ * the life-situation check, taking the person's story to a service they choose).
  */
 const Localized = Type.Object({ fi: Type.String({ minLength: 1 }), sv: Type.String({ minLength: 1 }), en: Type.String({ minLength: 1 }) }, { additionalProperties: false });
 const Phrases = Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 3 });
 const DialogueSchema = Type.Object(
   {
     id: Type.String({ pattern: '^[a-z0-9-]+$' }),
-    action: Type.Union([Type.Literal('answer'), Type.Literal('recommend'), Type.Literal('crisis'), Type.Literal('service-hours'), Type.Literal('handover'), Type.Literal('life-check')]),
+    action: Type.Union([Type.Literal('answer'), Type.Literal('recommend'), Type.Literal('crisis'), Type.Literal('service-hours'), Type.Literal('handover'), Type.Literal('life-check'), Type.Literal('take-story')]),
     examples: Type.Object({ fi: Phrases, sv: Phrases, en: Phrases }, { additionalProperties: false }),
     answer: Localized,
   },

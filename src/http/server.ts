@@ -63,6 +63,7 @@ import { voucherRoutes } from '../vouchers/routes.ts';
 import { questionnaireRunRoutes } from '../questionnaires/routes.ts';
 import { chatbotConversationRoutes } from '../chatbot/routes.ts';
 import websocket from '@fastify/websocket';
+import { registerCors } from './cors.ts';
 import type { RegisterConnector } from '../registers/connector.ts';
 import { scheduleConnectors } from '../registers/schedule.ts';
 import { pairwiseSubjects } from '../events/subjects.ts';
@@ -285,6 +286,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return payload;
   });
   await app.register(cookie);
+  // Only the chat widget's endpoints answer other origins (cors.ts); registered once, before the routes.
+  await registerCors(app);
   // WebSocket upgrades for the routes that ask for them (the chatbot's conversations); frames of
   // 4 KB at most, where a chat message is 1,000 characters.
   await app.register(websocket, { options: { maxPayload: 4096 } });

@@ -90,7 +90,7 @@ describe('web apps', () => {
   });
 
   test('the map configuration: tiles and attribution, or none', async () => {
-    assert.deepEqual((await app.inject({ url: '/api/v1/web/config' })).json(), { map: { tiles: 'https://tiles.example/{z}/{x}/{y}.png', attribution: '© Example', max_zoom: 18 } });
+    assert.deepEqual((await app.inject({ url: '/api/v1/web/config' })).json(), { map: { tiles: 'https://tiles.example/{z}/{x}/{y}.png', attribution: '© Example', max_zoom: 18 }, chat: { bot_id: null } });
     assert.equal((await bare.inject({ url: '/api/v1/web/config' })).json().map.tiles, null);
   });
 

@@ -4,6 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import Type from 'typebox';
 import { checkTileTemplate, OSM_ATTRIBUTION, OSM_TILES, setting } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import { DEMO_BOT_ID } from '../demo/demo-bot.ts';
 import { fromPackageRoot } from '../package-root.ts';
 
 /**
@@ -25,6 +27,8 @@ export interface WebOptions {
   mapTiles?: string | null;
   /** Attribution shown on the map (default AURORA_MAP_ATTRIBUTION, else OpenStreetMap's). */
   mapAttribution?: string;
+  /** The citizen app's bot: an id, 'demo' or null (default AURORA_CITIZEN_BOT). */
+  citizenBot?: string | null;
 }
 
 /** Paths the server answers itself; never an app page, even for a browser. */
@@ -86,13 +90,24 @@ export function notBuiltPage(acceptLanguage: string | undefined) {
 <p><a href="/docs">${t.docs}</a></p></main></body></html>`;
 }
 
-const MapConfig = Type.Object({
+const WebConfig = Type.Object({
   map: Type.Object({
     tiles: Type.Union([Type.String(), Type.Null()], { description: 'Leaflet tile URL template; null: no tiles (locations are listed only)' }),
     attribution: Type.String(),
     max_zoom: Type.Integer(),
   }),
+  chat: Type.Object({
+    bot_id: Type.Union([Type.String(), Type.Null()], { description: "The published bot the citizen app's chat talks with (AURORA_CITIZEN_BOT); null: no chat in the app" }),
+  }),
 });
+
+/** The citizen app's bot: AURORA_CITIZEN_BOT's, or the demo bot; only a published one (the app shows no chat otherwise). */
+async function citizenBot(db: Db, configured: string | null): Promise<string | null> {
+  if (configured === null) return null;
+  const id = configured === 'demo' ? DEMO_BOT_ID : configured;
+  const bot = await db.selectFrom('chatbot_bots').select('id').where('id', '=', id).where('published_version', 'is not', null).executeTakeFirst();
+  return bot ? bot.id : null;
+}
 
 export interface Web {
   /** Answers a browser's GET for a path an app routes itself with that app's page; false when it is not one. */
@@ -109,13 +124,15 @@ export async function registerWeb(app: FastifyInstance, options: WebOptions = {}
     {
       schema: {
         tags: ['operations'],
-        summary: "The web apps' settings: the map's tile source",
-        response: { 200: MapConfig },
+        summary: "The web apps' settings: the map's tile source, the bot of the citizen app's chat",
+        response: { 200: WebConfig },
       },
     },
     async (_request, reply) => {
-      reply.header('cache-control', 'public, max-age=300');
-      return { map: config };
+      // Short: the demo bot is made just after a first start begins listening.
+      reply.header('cache-control', 'public, max-age=60');
+      const bot = await citizenBot(app.aurora.database.db, options.citizenBot !== undefined ? options.citizenBot : setting('AURORA_CITIZEN_BOT'));
+      return { map: config, chat: { bot_id: bot } };
     },
   );
 
@@ -148,8 +165,17 @@ export async function registerWeb(app: FastifyInstance, options: WebOptions = {}
       preCompressed: true,
       setHeaders: (reply, path) => {
         const hashed = path.startsWith(join(dist, 'assets'));
-        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
         reply.header('x-content-type-options', 'nosniff');
+        if (path.startsWith(join(dist, 'widget'))) {
+          // Other sites' pages load the chat widget as a module script, which is fetched with CORS.
+          // Its address is fixed (pages link to it), so an hour's cache, and a day of the old copy
+          // while a new one is fetched: an update reaches every page within the hour.
+          reply.header('access-control-allow-origin', '*');
+          reply.header('cross-origin-resource-policy', 'cross-origin');
+          reply.header('cache-control', 'public, max-age=3600, stale-while-revalidate=86400');
+          return;
+        }
+        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
   }

@@ -28,6 +28,9 @@ const PURPOSE: Record<Language, (service: string) => string> = {
   en: (service) => `I send my own information to ${service} so that I do not have to tell it again.`,
 };
 
+/** The purpose a person's own transfer states when they write none, in their language. */
+export const ownTransferPurpose = (language: Language, service: string) => PURPOSE[language](service);
+
 export interface PersonTransferInput {
   channel_id: string;
   attributes: Record<string, unknown>;

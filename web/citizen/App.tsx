@@ -1,10 +1,11 @@
-import { Suspense, lazy, type ReactNode } from 'react';
+import { Suspense, lazy, useEffect, useState, type ReactNode } from 'react';
 import { PageTitle } from './components/PageTitle.tsx';
 import { useTranslation } from 'react-i18next';
 import { LoadingSpinner } from 'suomifi-ui-components';
 import { LANGUAGES, LANGUAGE_NAMES, currentLanguage, setLanguage } from '../shared/i18n.ts';
 import { AppLink, useRouter } from '../shared/router.tsx';
 import { SearchProvider } from './search.tsx';
+import { webConfig } from './web-config.ts';
 import { Home } from './views/Home.tsx';
 import { CheckPage } from './views/Check.tsx';
 
@@ -16,6 +17,7 @@ const MyPage = lazy(() => import('./views/My.tsx'));
 const LoginCallback = lazy(() => import('./views/LoginCallback.tsx'));
 const VouchersPage = lazy(() => import('./views/Vouchers.tsx'));
 const QuestionnairePage = lazy(() => import('./views/Questionnaire.tsx'));
+const ChatPage = lazy(() => import('./views/Chat.tsx'));
 const FindQuestionnairePage = lazy(() => import('./views/Questionnaire.tsx').then((m) => ({ default: m.FindQuestionnairePage })));
 
 function route(path: string): { key: string; view: ReactNode } {
@@ -34,6 +36,8 @@ function route(path: string): { key: string; view: ReactNode } {
       return { key: 'find', view: <FindPage /> };
     case '/q':
       return { key: 'questionnaire-code', view: <FindQuestionnairePage /> };
+    case '/chat':
+      return { key: 'chat', view: <ChatPage /> };
     case '/my':
       return { key: 'my', view: <MyPage /> };
     case '/vouchers':
@@ -61,15 +65,33 @@ const NAV = [
   { to: '/', key: 'home', match: (p: string) => p === '/' },
   { to: '/check', key: 'check', match: (p: string) => p.startsWith('/check') },
   { to: '/find', key: 'find', match: (p: string) => p.startsWith('/find') || p.startsWith('/services') },
+  { to: '/chat', key: 'chat', match: (p: string) => p.startsWith('/chat') },
   { to: '/vouchers', key: 'vouchers', match: (p: string) => p.startsWith('/vouchers') },
   { to: '/my', key: 'my', match: (p: string) => p.startsWith('/my') },
 ] as const;
+
+/** Whether the network has a bot for the app's chat: the menu offers "Chat" only then. */
+function useChat() {
+  const [chat, setChat] = useState(false);
+  useEffect(() => {
+    let cancelled = false;
+    webConfig()
+      .then((config) => !cancelled && setChat(config.chat.bot_id !== null))
+      // Without the setting the menu has no chat; /chat itself says why.
+      .catch(() => {});
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  return chat;
+}
 
 export function App() {
   const { t, i18n } = useTranslation();
   const { path } = useRouter();
   const language = currentLanguage(i18n);
   const { key, view } = route(path);
+  const chat = useChat();
   return (
     <SearchProvider>
       <a className="skip-link" href="#main">
@@ -101,7 +123,7 @@ export function App() {
         </div>
         <nav className="site-nav" aria-label={t('app.nav.label')}>
           <ul>
-            {NAV.map((item) => (
+            {NAV.filter((item) => item.key !== 'chat' || chat).map((item) => (
               <li key={item.key}>
                 <AppLink to={item.to} aria-current={item.match(path) ? 'page' : undefined}>
                   {t(`app.nav.${item.key}`)}

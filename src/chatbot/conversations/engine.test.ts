@@ -85,7 +85,7 @@ test('the life-situation check asks ten questions, refuses what is not 0–10, a
 });
 
 test('an unsure message goes to the recommender with the municipality and age the person gave', async () => {
-  const found = stubNetwork({ recommend: async () => ({ services: [{ service_id: 's1', name: 'Velkaneuvonta', url: '/r/x/s1' }], nothingFits: false, understood: true, helpLines: [] }) });
+  const found = stubNetwork({ recommend: async () => ({ services: [{ service_id: 's1', name: 'Velkaneuvonta', url: '/r/x/s1', transferable: false }], nothingFits: false, understood: true, helpLines: [] }) });
   const { replies } = await talk(withForm(), found.network, ['menetin työni enkä pysty maksamaan vuokraa, asun Tampereella']);
   assert.equal(replies[0]!.intent, null);
   assert.equal(replies[0]!.services[0]!.name, 'Velkaneuvonta');
@@ -109,4 +109,32 @@ test('the reply follows the language the person writes in', async () => {
   assert.equal(replies[0]!.language, 'sv');
   assert.equal(replies[0]!.text.split('\n')[0], 'Vi bokar en tid.');
   assert.equal(replies[1]!.language, 'en');
+});
+
+test('take my story: the services last shown that receive transfers, in their order; kept answers; without any, how to find one', async () => {
+  const shown = [
+    { service_id: 's1', name: 'Velkaneuvonta', url: null, transferable: false },
+    { service_id: 's2', name: 'Nettilukio', url: null, transferable: true },
+    { service_id: 's3', name: 'Asumisneuvonta', url: null, transferable: true },
+  ];
+  const { network } = stubNetwork({
+    recommend: async () => ({ services: shown, nothingFits: false, understood: true, helpLines: [] }),
+    // The catalogue answers in its own order: the reply keeps the order the person saw.
+    serviceNames: async (ids) => [...shown].reverse().filter((s) => ids.includes(s.service_id)),
+  });
+  const answers = ['3', '4', '7', '2', '8', '6', '5', '9', '1', '10'];
+  const { replies, state } = await talk(withForm(), network, ['aloita kysely', ...answers, 'vie tietoni seuraavaan palveluun', 'ta min berättelse vidare']);
+  assert.deepEqual(state.meters, { health: 3, resilience: 4, housing: 7, working_studying: 2, family: 8, friends: 6, finance: 5, improvement_of_strengths: 9, self_esteem: 1, life_satisfaction: 10 }, 'the answers stay after the check');
+  assert.equal(state.check, undefined);
+  const story = replies.at(-2)!;
+  assert.equal(story.intent, 'shared:take-story');
+  assert.deepEqual(story.services.map((s) => s.service_id), ['s2', 's3']);
+  assert.deepEqual(state.shown, ['s1', 's2', 's3'], 'the take-story reply does not narrow what was shown');
+  assert.equal(replies.at(-1)!.language, 'sv');
+  assert.deepEqual(replies.at(-1)!.services.map((s) => s.service_id), ['s2', 's3']);
+
+  const none = await talk(withForm(), stubNetwork().network, ['take my story to the next service']);
+  assert.equal(none.replies[0]!.intent, 'shared:take-story');
+  assert.deepEqual(none.replies[0]!.services, []);
+  assert.match(none.replies[0]!.text, /life-situation check/);
 });

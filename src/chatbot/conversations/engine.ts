@@ -17,12 +17,18 @@ export interface ConversationState {
   check?: { question: number; answers: Partial<Record<Meter, number>> };
   municipality?: string;
   age?: number;
+  /** The check's answers once it is done: what the person may take to the next service. */
+  meters?: Partial<Record<Meter, number>>;
+  /** The services the last reply with services showed, for "take my story to the next service". */
+  shown?: string[];
 }
 
 export interface ServiceLink {
   service_id: string;
   name: string;
   url: string | null;
+  /** Whether one of the service's channels receives transfers (src/person/transfer-targets.ts). */
+  transferable: boolean;
 }
 export interface HelpLineView {
   name: string;
@@ -61,6 +67,7 @@ const T = {
   noHandover: { fi: 'Tämä palvelu ei ole antanut yhteystietoja ihmiselle. Soita neuvontaan:', sv: 'Den här tjänsten har inte gett kontaktuppgifter till en människa. Ring rådgivningen:', en: 'This service has not given a way to reach a person. Please call an advice line:' },
   phone: { fi: 'Puhelin: {phone}', sv: 'Telefon: {phone}', en: 'Phone: {phone}' },
   chat: { fi: 'Chat: {url}', sv: 'Chatt: {url}', en: 'Chat: {url}' },
+  nothingToTake: { fi: 'En ole vielä näyttänyt sinulle palvelua, joka ottaa tietoja vastaan. Kerro ensin tilanteestasi tai tee elämäntilannekysely, niin etsin palvelun; sen jälkeen voit viedä vastauksesi sinne.', sv: 'Jag har ännu inte visat dig någon tjänst som tar emot uppgifter. Berätta först om din situation eller gör livssituationskollen så söker jag en tjänst; sedan kan du ta dina svar dit.', en: 'I have not shown you a service that receives information yet. First tell me about your situation or do the life-situation check and I will look for a service; then you can take your answers there.' },
   noContacts: { fi: 'En löytänyt aukioloaikoja tai osoitteita.', sv: 'Jag hittade inga öppettider eller adresser.', en: 'I found no opening hours or addresses.' },
 } satisfies Record<string, Record<BotLanguage, string>>;
 const STOP = /^(lopeta|stop|sluta|keskeytä|avbryt|cancel|quit)\b/i;
@@ -68,6 +75,14 @@ const STOP = /^(lopeta|stop|sluta|keskeytä|avbryt|cancel|quit)\b/i;
 const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w[\w-]*)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
 
 export async function respond(model: BotModel, network: Network, state: ConversationState, text: string): Promise<{ reply: Reply; state: ConversationState }> {
+  const turn = await answer(model, network, state, text);
+  // The services a reply showed are what "take my story to the next service" offers next; the
+  // take-story reply itself shows a subset and leaves the list as it was.
+  if (turn.reply.services.length && turn.reply.intent !== `${SHARED_PREFIX}take-story`) turn.state.shown = turn.reply.services.map((s) => s.service_id);
+  return turn;
+}
+
+async function answer(model: BotModel, network: Network, state: ConversationState, text: string): Promise<{ reply: Reply; state: ConversationState }> {
   const pack = model.pack;
   const language = model.detector.detect(text, pack.languages, state.language);
   const next: ConversationState = { ...state, language };
@@ -100,6 +115,7 @@ export async function respond(model: BotModel, network: Network, state: Conversa
         return said({ text: meterQuestion(state.check.question + 1, language), intent: `${SHARED_PREFIX}life-check`, expects: 'meter' });
       }
       delete next.check;
+      next.meters = answers;
       const found = await network.recommend({ meters: answers, language, ...where(next) });
       return said({ text: found.services.length ? T.checkDone[language] : T.nothingFits[language], intent: `${SHARED_PREFIX}life-check`, services: found.services, help_lines: found.helpLines });
     }
@@ -188,6 +204,12 @@ async function shared(id: string, text: string, language: BotLanguage, confidenc
     case 'service-hours': {
       const contacts = await network.serviceContacts(text, language);
       return said({ text: contacts.length ? [dialogue.answer[language], ...contacts].join('\n') : T.noContacts[language] });
+    }
+    case 'take-story': {
+      const shown = next.shown?.length ? await network.serviceNames(next.shown, language) : [];
+      const order = new Map((next.shown ?? []).map((id, i) => [id, i]));
+      const services = shown.filter((s) => s.transferable).sort((a, b) => order.get(a.service_id)! - order.get(b.service_id)!);
+      return said({ text: services.length ? dialogue.answer[language] : T.nothingToTake[language], services });
     }
     default:
       return said({ text: dialogue.answer[language] });

@@ -6,6 +6,7 @@ import { recommend } from '../../recommender/recommend.ts';
 import type { Recommender } from '../../recommender/recommender.ts';
 import { configuredHelpLines, helpLinesFor, presentHelpLine } from '../../recommender/situations/help-lines.ts';
 import { tokenize } from '../../recommender/text/analyzer.ts';
+import { receivingTargets } from '../../transfers/receivers.ts';
 import type { HelpLineView, Network, ServiceLink } from './engine.ts';
 
 /**
@@ -36,8 +37,9 @@ export function botNetwork(db: Db, recommender: { ready(): Promise<Recommender> 
         const { recommendation, results, answer } = await recommend(db, recommender, { ...request, filters, clientId: null, source: 'api' });
         presented = presentRecommendation(recommendation, results, input.language, answer, { municipality: input.municipality ?? null });
       }
+      const receiving = await transferable(db, presented.items.map((item) => item.service_id));
       return {
-        services: presented.items.map((item) => ({ service_id: item.service_id, name: typeof item.name === 'string' ? item.name : text((item.name ?? {}) as LocalizedText, input.language), url: item.open_url ?? null })),
+        services: presented.items.map((item) => ({ service_id: item.service_id, name: typeof item.name === 'string' ? item.name : text((item.name ?? {}) as LocalizedText, input.language), url: item.open_url ?? null, transferable: receiving.has(item.service_id) })),
         nothingFits: presented.nothing_fits,
         understood: presented.understood.situations.length > 0,
         helpLines: presented.help_lines.map(line),
@@ -46,7 +48,8 @@ export function botNetwork(db: Db, recommender: { ready(): Promise<Recommender> 
     async serviceNames(ids, language) {
       if (!ids.length) return [];
       const rows = await db.selectFrom('services').select(['id', 'name']).where('id', 'in', [...ids]).execute();
-      return rows.map((r): ServiceLink => ({ service_id: r.id, name: text(r.name, language), url: null }));
+      const receiving = await transferable(db, rows.map((r) => r.id));
+      return rows.map((r): ServiceLink => ({ service_id: r.id, name: text(r.name, language), url: null, transferable: receiving.has(r.id) }));
     },
     async serviceContacts(message, language) {
       const services = await db.selectFrom('services').select(['id', 'name']).where('id', 'in', ownedServiceIds(db, memberId)).orderBy('sort_name').limit(50).execute();
@@ -73,6 +76,18 @@ export function botNetwork(db: Db, recommender: { ready(): Promise<Recommender> 
       });
     },
   };
+}
+
+/** The services among `ids` with a channel that receives transfers now: the same rule as transferTargets (src/person/transfer-targets.ts), in one query. */
+async function transferable(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await receivingTargets(db)
+    .innerJoin('service_channel_links as sl', 'sl.channel_id', 't.channel_id')
+    .select('sl.service_id')
+    .distinct()
+    .where('sl.service_id', 'in', [...ids])
+    .execute();
+  return new Set(rows.map((r) => r.service_id));
 }
 
 const text = (value: LocalizedText | Record<string, string | null | undefined>, language: Language) => value[language] ?? value.fi ?? value.sv ?? value.en ?? '';

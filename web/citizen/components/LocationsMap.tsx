@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { api } from '../../shared/api.ts';
+import { webConfig } from '../web-config.ts';
 
 /**
  * Service locations on a Leaflet map with the network's configured tiles (GET /api/v1/web/config).
@@ -17,11 +17,6 @@ export interface MapPoint {
   address: string;
 }
 
-interface MapConfig {
-  map: { tiles: string | null; attribution: string; max_zoom: number };
-}
-
-let config: Promise<MapConfig> | undefined;
 
 export default function LocationsMap({ points }: { points: MapPoint[] }) {
   const { t } = useTranslation('citizen');
@@ -47,7 +42,7 @@ export default function LocationsMap({ points }: { points: MapPoint[] }) {
         .addTo(map);
     }
     let cancelled = false;
-    (config ??= api<MapConfig>('/api/v1/web/config'))
+    webConfig()
       .then(({ map: settings }) => {
         if (cancelled) return;
         if (!settings.tiles) {

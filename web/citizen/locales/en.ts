@@ -5,7 +5,7 @@ const en = {
     name: 'Aurora',
     tagline: 'Services for your life situation',
     skip: 'Skip to content',
-    nav: { label: 'Main menu', home: 'Home', check: 'Life situation', find: 'Find services', vouchers: 'Service vouchers', my: 'My data' },
+    nav: { label: 'Main menu', home: 'Home', check: 'Life situation', find: 'Find services', chat: 'Chat', vouchers: 'Service vouchers', my: 'My data' },
     language: 'Language',
     loading: 'Loading…',
     error: 'Something went wrong: {{detail}}',
@@ -19,6 +19,13 @@ const en = {
     apiDocs: 'API documentation',
     newVersion: 'A new version of the app is available.',
     reload: 'Reload',
+  },
+  chat: {
+    title: 'Chat',
+    lead: 'Ask about services in your own words. The bot looks for services that fit, can do the life-situation check with you, and can take what you told it to the next service when you allow it.',
+    none: 'This service network has no chat in use.',
+    privacy: 'Do not write your personal identity code or other details that identify you: they are masked before the message is read. Nothing you tell is sent to a service unless you choose so yourself.',
+    loadFailed: 'The chat could not be loaded. Check your connection and try again.',
   },
   home: {
     title: 'How are you doing?',

@@ -7,7 +7,7 @@ const fi = {
     name: 'Aurora',
     tagline: 'Palvelut elämäntilanteeseesi',
     skip: 'Siirry sisältöön',
-    nav: { label: 'Päävalikko', home: 'Etusivu', check: 'Elämäntilanne', find: 'Etsi palveluja', vouchers: 'Palvelusetelit', my: 'Omat tiedot' },
+    nav: { label: 'Päävalikko', home: 'Etusivu', check: 'Elämäntilanne', find: 'Etsi palveluja', chat: 'Keskustele', vouchers: 'Palvelusetelit', my: 'Omat tiedot' },
     language: 'Kieli',
     loading: 'Ladataan…',
     error: 'Jokin meni vikaan: {{detail}}',
@@ -21,6 +21,13 @@ const fi = {
     apiDocs: 'Rajapinnan kuvaus',
     newVersion: 'Sovelluksesta on uusi versio.',
     reload: 'Päivitä',
+  },
+  chat: {
+    title: 'Keskustele',
+    lead: 'Kysy palveluista omin sanoin. Botti etsii sopivia palveluja, voi tehdä kanssasi elämäntilannekyselyn ja viedä kertomasi seuraavaan palveluun, kun annat siihen luvan.',
+    none: 'Tässä palveluverkostossa ei ole keskustelua käytössä.',
+    privacy: 'Älä kirjoita henkilötunnustasi tai muita yksilöiviä tietoja: ne peitetään ennen kuin viestiä luetaan. Mitään kertomaasi ei lähetetä palveluun ilman, että valitset sen itse.',
+    loadFailed: 'Keskustelua ei saatu ladattua. Tarkista verkkoyhteys ja yritä uudelleen.',
   },
   home: {
     title: 'Mitä sinulle kuuluu?',

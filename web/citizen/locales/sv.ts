@@ -5,7 +5,7 @@ const sv = {
     name: 'Aurora',
     tagline: 'Tjänster för din livssituation',
     skip: 'Gå till innehållet',
-    nav: { label: 'Huvudmeny', home: 'Startsida', check: 'Livssituation', find: 'Sök tjänster', vouchers: 'Servicesedlar', my: 'Mina uppgifter' },
+    nav: { label: 'Huvudmeny', home: 'Startsida', check: 'Livssituation', find: 'Sök tjänster', chat: 'Chatta', vouchers: 'Servicesedlar', my: 'Mina uppgifter' },
     language: 'Språk',
     loading: 'Laddar…',
     error: 'Något gick fel: {{detail}}',
@@ -19,6 +19,13 @@ const sv = {
     apiDocs: 'Gränssnittets beskrivning',
     newVersion: 'Det finns en ny version av appen.',
     reload: 'Uppdatera',
+  },
+  chat: {
+    title: 'Chatta',
+    lead: 'Fråga om tjänster med egna ord. Boten söker tjänster som passar, kan göra livssituationskollen med dig och ta det du berättat till nästa tjänst när du ger lov.',
+    none: 'Det här servicenätverket har ingen chatt i bruk.',
+    privacy: 'Skriv inte din personbeteckning eller andra uppgifter som identifierar dig: de döljs innan meddelandet läses. Inget du berättar skickas till en tjänst utan att du själv väljer det.',
+    loadFailed: 'Chatten kunde inte laddas. Kontrollera nätverksanslutningen och försök igen.',
   },
   home: {
     title: 'Hur mår du?',
