@@ -71,7 +71,7 @@ export async function serve(options: ServeOptions): Promise<RunningNetwork> {
     // The demo service that logs in with Aurora, and its webhook for life events, so that people can let it hear of theirs (on every demo start: a data folder from before the webhook gets it too).
     if (demoService) await setUpDemoLoginService(app);
     // The demo's bot, so that a first-time visitor has someone to talk to (the citizen app's chat).
-    if (demoService) app.log.info({ bot: DEMO_BOT_ID, [await setUpDemoBot(database.db, app.aurora.recommender)]: true }, 'the demo bot');
+    if (demoService) app.log.info({ bot: DEMO_BOT_ID, outcome: await setUpDemoBot(database.db, app.aurora.recommender) }, 'the demo bot');
     app.log.info({ database: database.kind, location: database.location }, `Aurora is serving on ${address}`);
     return {
       app,

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { sharedDialogue } from '../../src/chatbot/shared-bank.ts';
 import { DEMO_BOT_ID, setUpDemoBot } from '../../src/demo/demo-bot.ts';
 import en from '../../web/citizen/locales/en.ts';
 import fi from '../../web/citizen/locales/fi.ts';
 import sv from '../../web/citizen/locales/sv.ts';
-import { expectNoSeriousAxeViolations, inPage, openBrowser, skipBrowser, startNetwork, type Network } from './harness.ts';
+import { expectNoSeriousAxeViolations, inPage, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
 
 /**
  * The citizen app's chat: "Keskustele" / "Chatta" / "Chat" in the menu when the network has a bot
@@ -17,6 +18,7 @@ import { expectNoSeriousAxeViolations, inPage, openBrowser, skipBrowser, startNe
  */
 const TEXTS = { fi, sv, en };
 const LOCALES = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
+const GREETING = Object.fromEntries((['fi', 'sv', 'en'] as const).map((l) => [l, sharedDialogue('greet')!.answer[l]])) as Record<'fi' | 'sv' | 'en', string>;
 
 describe('citizen app: the chat', { skip: skipBrowser }, () => {
   let network: Network;
@@ -63,6 +65,12 @@ describe('citizen app: the chat', { skip: skipBrowser }, () => {
         assert.equal(await element.getAttribute('lang'), language);
         await widgetReady(page);
         assert.deepEqual(widgetRequests, [200], 'the script is loaded once, from the network');
+        // Opened on this page: its panel is there without a click, and it greets in the app's language.
+        const panel = page.getByRole('dialog');
+        await panel.waitFor();
+        assert.equal(await element.getAttribute('open'), '');
+        await panel.getByRole('log').getByText(GREETING[language]).waitFor();
+        await screenshot(page, `citizen-chat-${language}`, { fullPage: false });
         await expectNoSeriousAxeViolations(page, `the chat (${language})`);
       });
     });

@@ -12,7 +12,7 @@ export const WIDGET_URL = '/widget/aurora-chat.js';
 declare module 'react' {
   namespace JSX {
     interface IntrinsicElements {
-      'aurora-chat': DetailedHTMLProps<HTMLAttributes<HTMLElement>, HTMLElement> & { bot: string; lang: string };
+      'aurora-chat': DetailedHTMLProps<HTMLAttributes<HTMLElement>, HTMLElement> & { bot: string; lang: string; open?: '' };
     }
   }
 }
@@ -79,7 +79,8 @@ export default function ChatPage() {
         <InlineAlert status="neutral">{t('chat.none')}</InlineAlert>
       ) : (
         <section className="chat" aria-label={t('chat.title')}>
-          <aurora-chat bot={bot} lang={language} />
+          {/* Open at once: the person came here to chat; the launcher closes and reopens it. */}
+          <aurora-chat bot={bot} lang={language} open="" />
           <p className="chat__privacy">{t('chat.privacy')}</p>
         </section>
       )}
