@@ -64,4 +64,6 @@ export const CRISIS: readonly (readonly ['fi' | 'sv' | 'en', string, boolean])[]
   ['en', 'how do i kill weeds', false],
   ['en', 'the heat is killing me', false],
   ['fi', 'kaveri tappoi itsensä ja haluan puhua jollekin', false],
+  // Still misread by model 1.9.0: "haluaa" (he wants) meets "haluan" (I want) of "haluan kuolla".
+  ['fi', 'isoisä on kuolemassa ja haluaa olla kotona', false],
 ];

@@ -179,6 +179,8 @@ export class SituationMatcher {
   private readonly byBeginning = new Map<string, [word: string, folded: string][]>();
   /** lenient lookups already made */
   private readonly lenientCache = new Map<string, WordKeys>();
+  /** every known word → the languages of the phrasings it is in (a Finnish base form is Finnish) */
+  private readonly languagesOf = new Map<string, Set<Language>>();
   /** keys that are mostly businesses' words ("yritys", "company", "företag") */
   private readonly businessKeys = new Set<string>();
   /** a folded known word less one or two letters → the known words it came from (a delete index) */
@@ -211,13 +213,13 @@ export class SituationMatcher {
             const keys = wordKeys(language, word)!;
             const keyList = [...keys].map(([key, quality]) => ({ key, quality, compoundPart: quality === QUALITY.part && key.startsWith('l:') }));
             terms.push({ keys, keyList, weight: 0, general: isGeneralWord(language, word), required: required.has(word) });
-            this.remember(word, keys);
+            this.remember(word, keys, language);
             for (const key of keys.keys()) {
               let set = conceptsByKey.get(key);
               if (!set) conceptsByKey.set(key, (set = new Set()));
               set.add(ci);
             }
-            if (language === 'fi') for (const key of keys.keys()) if (key.startsWith('l:')) this.remember(key.slice(2), wordKeys('fi', key.slice(2)));
+            if (language === 'fi') for (const key of keys.keys()) if (key.startsWith('l:')) this.remember(key.slice(2), wordKeys('fi', key.slice(2)), 'fi');
           }
           if (terms.length)
             this.entries.push({ concept: ci, language, kind, text, terms, total: 0, specificTotal: 0, required: terms.flatMap((t, ti) => (t.required ? [ti] : [])), core: 0 });
@@ -279,8 +281,11 @@ export class SituationMatcher {
     return lemma < Infinity ? lemma : other;
   }
 
-  private remember(word: string, keys: WordKeys | null) {
+  private remember(word: string, keys: WordKeys | null, language: Language) {
     if (!keys) return;
+    let languages = this.languagesOf.get(word);
+    if (!languages) this.languagesOf.set(word, (languages = new Set()));
+    languages.add(language);
     const previous = this.known.get(word);
     if (!previous) this.known.set(word, new Map(keys));
     else for (const [key, q] of keys) previous.set(key, Math.max(previous.get(key) ?? 0, q));
@@ -463,7 +468,7 @@ export class SituationMatcher {
           if (quality === 1 && language === primary) hit = true;
         }
       }
-      if (!hit) for (const [key, quality] of this.lenient(word, isKnownWord(primary, word))) put(key, quality, word, quality <= QUALITY.part);
+      if (!hit) for (const [key, quality] of this.lenient(word, isKnownWord(primary, word), primary)) put(key, quality, word, quality <= QUALITY.part);
       else for (const [key, quality] of this.family(word)) put(key, quality, word, true);
       weights.set(word, 0);
     }
@@ -502,12 +507,15 @@ export class SituationMatcher {
    * Keys for a word the model does not know: folded, misspelt, inflected, derived or compounded forms
    * of known words. A word the Finnish analyser knows (`real`) is not taken for a typo.
    */
-  private lenient(word: string, real: boolean): WordKeys {
-    const cached = this.lenientCache.get(word);
+  private lenient(word: string, real: boolean, language: Language): WordKeys {
+    const cacheKey = `${language}:${word}`;
+    const cached = this.lenientCache.get(cacheKey);
     if (cached) return cached;
     const out: WordKeys = new Map();
     if (this.lenientCache.size > 50_000) this.lenientCache.clear();
-    this.lenientCache.set(word, out);
+    this.lenientCache.set(cacheKey, out);
+    // A typo is of a word of the person's language: Swedish "bästa" is no misspelt Finnish "lasta".
+    const ofLanguage = (known: string) => this.languagesOf.get(known)?.has(language) ?? false;
     const take = (known: string, quality: number) => {
       for (const [key, q] of this.known.get(known) ?? []) out.set(key, Math.max(out.get(key) ?? 0, Math.min(q, QUALITY.part) * quality));
     };
@@ -515,7 +523,7 @@ export class SituationMatcher {
       for (const [key, q] of this.known.get(known) ?? []) out.set(key, Math.max(out.get(key) ?? 0, q * quality));
     };
     const f = fold(word);
-    if (!real && f.length >= 4) for (const known of this.folded.get(f) ?? []) if (known !== word) takeFull(known, 0.95);
+    if (!real && f.length >= 4) for (const known of this.folded.get(f) ?? []) if (known !== word && ofLanguage(known)) takeFull(known, 0.95);
     if (!real && f.length >= 5) {
       // One typing error in a word of five to eight letters, two in a longer one.
       const limit = f.length >= 9 ? 2 : 1;
@@ -523,7 +531,7 @@ export class SituationMatcher {
       for (const d of deletions(f, limit)) for (const known of this.deletes.get(d) ?? []) candidates.add(known);
       for (const known of candidates) {
         const distance = editDistance(f, fold(known), limit);
-        if (distance > 0 && distance <= limit) takeFull(known, distance === 1 ? 0.85 : 0.75);
+        if (distance > 0 && distance <= limit && ofLanguage(known)) takeFull(known, distance === 1 ? 0.85 : 0.75);
       }
     }
     if (f.length >= 6) {
