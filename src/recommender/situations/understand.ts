@@ -576,7 +576,8 @@ function subsume(matches: ConceptMatch[]): ConceptMatch[] {
  * anyone. (Crisis readings go by explainedOtherwise.)
  */
 function oneWordOfAnother(match: ConceptMatch, all: readonly ConceptMatch[]) {
-  if (match.wholeWords.length !== 1) return false;
+  // Only a reading of one word and nothing else: "koulukiusattu" of "mun poika on koulukiusattu" is more than its "kouluun".
+  if (match.wholeWords.length !== 1 || match.words.length !== 1) return false;
   const [word] = match.wholeWords;
   return all.some(
     (other) =>
