@@ -5,7 +5,8 @@
  *
  *   node --import tsx bench/situations/probe.ts MODULE.ts [--services] [--misses]
  *
- * MODULE exports COLLOQUIAL: [language, text, concept][] and optionally OOD: [language, text][].
+ * MODULE exports COLLOQUIAL: [language, text, concept][] and optionally OOD: [language, text][] and
+ * CRISIS: [language, text, crisis][] (whether the text should put the crisis lines first).
  * Never point it at the development set: it is for fresh phrasings.
  */
 import { resolve } from 'node:path';
@@ -20,6 +21,7 @@ const missesOnly = args.includes('--misses');
 const mod = (await import(pathToFileURL(resolve(file)).href)) as {
   COLLOQUIAL: readonly (readonly [string, string, string])[];
   OOD?: readonly (readonly [string, string])[];
+  CRISIS?: readonly (readonly [string, string, boolean])[];
 };
 const matcher = shippedSituationMatcher();
 type Lang = 'fi' | 'sv' | 'en';
@@ -58,3 +60,13 @@ for (const [language, text] of mod.OOD ?? []) {
   const found = recommend ? recommend(text, language as Lang).length : 0;
   console.log(`OOD [${language}] ${text} → ${ids.join(', ') || '-'}${recommend ? `; ${found} services` : ''}`);
 }
+let crisisRight = 0;
+for (const [language, text, expected] of mod.CRISIS ?? []) {
+  const u = matcher.understand(text, { language: language as Lang });
+  const ok = u.crisis === expected;
+  if (ok) crisisRight++;
+  if (missesOnly && ok) continue;
+  const why = u.concepts.filter((m) => m.concept.crisis).map((m) => `${m.concept.id} ${m.score} "${m.phrase}"`);
+  console.log(`${ok ? 'ok  ' : 'MISS'} crisis ${u.crisis ? 'yes' : 'no '} (want ${expected ? 'yes' : 'no'}) [${language}] ${text}${why.length ? `  ← ${why.join(', ')}` : ''}`);
+}
+if (mod.CRISIS?.length) console.log(`crisis: ${crisisRight}/${mod.CRISIS.length}`);

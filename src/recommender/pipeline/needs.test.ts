@@ -17,6 +17,8 @@ const match = (id: string, score: number, words: [string, number][]): ConceptMat
   phraseLanguage: 'fi',
   words: words.map(([w]) => w),
   specificity: words.map(([, s]) => s),
+  wholeWords: words.map(([w]) => w),
+  core: true,
 });
 const ids = (matches: ConceptMatch[]) => matches.map((m) => m.concept.id);
 

@@ -98,6 +98,27 @@ describe('crisis, language and who is asking', () => {
       assert.equal(matcher.understand(text).crisis, false, text);
   });
 
+  test('words that only sound like danger are no crisis; danger in spoken words still is (model 1.9.0)', () => {
+    // A crisis needs its phrase's most specific word ("slår", not "hjälp" and "nu"), and a crisis of
+    // one word that another reading explains with more words is that reading (a pounding heart).
+    for (const [text, language] of [['i wanna die tonight', 'en'], ['pappa andas inte längre', 'sv'], ['min pojkvän slår mig just nu', 'sv']] as const)
+      assert.equal(matcher.understand(text, { language }).crisis, true, text);
+    for (const [text, language] of [
+      ['jag behöver hjälp nu med blanketten', 'sv'],
+      ['I need help now', 'en'],
+      ['mormor håller på att dö', 'sv'],
+      ['sydän hakkaa kun jännittää', 'fi'],
+      ['how do I kill the moss on my roof', 'en'],
+    ] as const)
+      assert.equal(matcher.understand(text, { language }).crisis, false, text);
+    assert.equal(ids('mormor håller på att dö', 'sv')[0], 'end-of-life-care');
+  });
+
+  test('a typo is of a word of the person’s language', () => {
+    // Swedish "bästa" is one letter from Finnish "lasta" (a child): it read as the children's helpline.
+    assert.deepEqual(ids('vilken är den bästa kaffebryggaren', 'sv'), []);
+  });
+
   test('a business says so', () => {
     for (const text of ['minulla on yritys ja en pysty maksamaan laskuja', 'I run a small business and need a loan', 'mitt företag går med förlust']) assert.equal(matcher.understand(text).asker, 'business', text);
     for (const text of ['en pysty maksamaan laskuja', 'I need a loan for a car', 'jag har skulder']) assert.equal(matcher.understand(text).asker, 'person', text);

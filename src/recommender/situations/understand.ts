@@ -64,6 +64,10 @@ export interface ConceptMatch {
    * "hoitaa"), a fifth at most for a general word (words.ts). Ranking weighs a second situation by it.
    */
   specificity: number[];
+  /** The query's words that matched a word of the phrase whole, not as a part of a compound or a longer word. */
+  wholeWords: string[];
+  /** Whether the phrase's most specific word is among those matched ("slår" of "hjälp, han slår mig nu"). */
+  core: boolean;
 }
 
 export interface Understanding {
@@ -137,6 +141,8 @@ interface Entry {
   specificTotal: number;
   /** The indices of its required terms. */
   required: number[];
+  /** The index of its most specific word. */
+  core: number;
 }
 
 /** A query word meeting one of an entry's words: how much it weighs there and how well it matched. */
@@ -173,6 +179,8 @@ export class SituationMatcher {
   private readonly byBeginning = new Map<string, [word: string, folded: string][]>();
   /** lenient lookups already made */
   private readonly lenientCache = new Map<string, WordKeys>();
+  /** every known word → the languages of the phrasings it is in (a Finnish base form is Finnish) */
+  private readonly languagesOf = new Map<string, Set<Language>>();
   /** keys that are mostly businesses' words ("yritys", "company", "företag") */
   private readonly businessKeys = new Set<string>();
   /** a folded known word less one or two letters → the known words it came from (a delete index) */
@@ -205,16 +213,16 @@ export class SituationMatcher {
             const keys = wordKeys(language, word)!;
             const keyList = [...keys].map(([key, quality]) => ({ key, quality, compoundPart: quality === QUALITY.part && key.startsWith('l:') }));
             terms.push({ keys, keyList, weight: 0, general: isGeneralWord(language, word), required: required.has(word) });
-            this.remember(word, keys);
+            this.remember(word, keys, language);
             for (const key of keys.keys()) {
               let set = conceptsByKey.get(key);
               if (!set) conceptsByKey.set(key, (set = new Set()));
               set.add(ci);
             }
-            if (language === 'fi') for (const key of keys.keys()) if (key.startsWith('l:')) this.remember(key.slice(2), wordKeys('fi', key.slice(2)));
+            if (language === 'fi') for (const key of keys.keys()) if (key.startsWith('l:')) this.remember(key.slice(2), wordKeys('fi', key.slice(2)), 'fi');
           }
           if (terms.length)
-            this.entries.push({ concept: ci, language, kind, text, terms, total: 0, specificTotal: 0, required: terms.flatMap((t, ti) => (t.required ? [ti] : [])) });
+            this.entries.push({ concept: ci, language, kind, text, terms, total: 0, specificTotal: 0, required: terms.flatMap((t, ti) => (t.required ? [ti] : [])), core: 0 });
         }
       }
     }
@@ -232,6 +240,7 @@ export class SituationMatcher {
         }
       }
       entry.total = entry.terms.reduce((sum, t) => sum + t.weight, 0);
+      for (const [ti, term] of entry.terms.entries()) if (!term.general && (entry.terms[entry.core]!.general || term.weight > entry.terms[entry.core]!.weight)) entry.core = ti;
       for (const term of entry.terms) if (!term.general) entry.specificTotal += term.weight;
     }
     for (const [key, set] of conceptsByKey) {
@@ -272,8 +281,11 @@ export class SituationMatcher {
     return lemma < Infinity ? lemma : other;
   }
 
-  private remember(word: string, keys: WordKeys | null) {
+  private remember(word: string, keys: WordKeys | null, language: Language) {
     if (!keys) return;
+    let languages = this.languagesOf.get(word);
+    if (!languages) this.languagesOf.set(word, (languages = new Set()));
+    languages.add(language);
     const previous = this.known.get(word);
     if (!previous) this.known.set(word, new Map(keys));
     else for (const [key, q] of keys) previous.set(key, Math.max(previous.get(key) ?? 0, q));
@@ -284,7 +296,7 @@ export class SituationMatcher {
     const detected = detectLanguage(text) as Language;
     const primary = options.language ?? detected;
     const { matches: all, business } = this.matchText(text, primary);
-    const concepts = subsume(all.filter((m) => (m.concept.crisis ? isCrisis(m) : m.score >= THRESHOLD)));
+    const concepts = subsume(all.filter((m) => (m.concept.crisis ? isCrisis(m) && !explainedOtherwise(m, all) : m.score >= THRESHOLD)));
     let language = primary;
     let languageFrom: Understanding['languageFrom'] = options.language ? 'hint' : 'detected';
     if (!options.language && concepts.length && !hasFunctionWords(text, detected)) {
@@ -393,6 +405,8 @@ export class SituationMatcher {
           phraseLanguage: entry.language,
           words: used,
           specificity: [],
+          wholeWords: usedFully,
+          core: covered.includes(entry.core),
         });
     }
     // The concept as a whole: how much of the query its words explain, across its entries ("jag
@@ -401,7 +415,8 @@ export class SituationMatcher {
     for (const [ci, bag] of bags) {
       // Immediate danger is recognised by its own phrasings, never by words gathered from several.
       if (this.model.concepts[ci]!.crisis) continue;
-      const strong = [...bag.entries()].filter(([, quality]) => quality >= SINGLE_WORD_QUALITY * OTHER_LANGUAGE);
+      // General words complete a match but never make one: they are not among the two words it needs.
+      const strong = [...bag.entries()].filter(([word, quality]) => quality >= SINGLE_WORD_QUALITY * OTHER_LANGUAGE && !generalQueryWords.has(word));
       if (strong.length < 2 || !queryWeight) continue;
       // Words every other situation uses ("tarvitsen apua", "I need help") explain a short question
       // whole but name no situation: one of them must be nearly half as specific as a word of one concept.
@@ -453,7 +468,7 @@ export class SituationMatcher {
           if (quality === 1 && language === primary) hit = true;
         }
       }
-      if (!hit) for (const [key, quality] of this.lenient(word, isKnownWord(primary, word))) put(key, quality, word, quality <= QUALITY.part);
+      if (!hit) for (const [key, quality] of this.lenient(word, isKnownWord(primary, word), primary)) put(key, quality, word, quality <= QUALITY.part);
       else for (const [key, quality] of this.family(word)) put(key, quality, word, true);
       weights.set(word, 0);
     }
@@ -492,12 +507,15 @@ export class SituationMatcher {
    * Keys for a word the model does not know: folded, misspelt, inflected, derived or compounded forms
    * of known words. A word the Finnish analyser knows (`real`) is not taken for a typo.
    */
-  private lenient(word: string, real: boolean): WordKeys {
-    const cached = this.lenientCache.get(word);
+  private lenient(word: string, real: boolean, language: Language): WordKeys {
+    const cacheKey = `${language}:${word}`;
+    const cached = this.lenientCache.get(cacheKey);
     if (cached) return cached;
     const out: WordKeys = new Map();
     if (this.lenientCache.size > 50_000) this.lenientCache.clear();
-    this.lenientCache.set(word, out);
+    this.lenientCache.set(cacheKey, out);
+    // A typo is of a word of the person's language: Swedish "bästa" is no misspelt Finnish "lasta".
+    const ofLanguage = (known: string) => this.languagesOf.get(known)?.has(language) ?? false;
     const take = (known: string, quality: number) => {
       for (const [key, q] of this.known.get(known) ?? []) out.set(key, Math.max(out.get(key) ?? 0, Math.min(q, QUALITY.part) * quality));
     };
@@ -505,7 +523,7 @@ export class SituationMatcher {
       for (const [key, q] of this.known.get(known) ?? []) out.set(key, Math.max(out.get(key) ?? 0, q * quality));
     };
     const f = fold(word);
-    if (!real && f.length >= 4) for (const known of this.folded.get(f) ?? []) if (known !== word) takeFull(known, 0.95);
+    if (!real && f.length >= 4) for (const known of this.folded.get(f) ?? []) if (known !== word && ofLanguage(known)) takeFull(known, 0.95);
     if (!real && f.length >= 5) {
       // One typing error in a word of five to eight letters, two in a longer one.
       const limit = f.length >= 9 ? 2 : 1;
@@ -513,7 +531,7 @@ export class SituationMatcher {
       for (const d of deletions(f, limit)) for (const known of this.deletes.get(d) ?? []) candidates.add(known);
       for (const known of candidates) {
         const distance = editDistance(f, fold(known), limit);
-        if (distance > 0 && distance <= limit) takeFull(known, distance === 1 ? 0.85 : 0.75);
+        if (distance > 0 && distance <= limit && ofLanguage(known)) takeFull(known, distance === 1 ? 0.85 : 0.75);
       }
     }
     if (f.length >= 6) {
@@ -548,7 +566,28 @@ function subsume(matches: ConceptMatch[]): ConceptMatch[] {
               ? other.score > m.score
               : other.score >= m.score
             : !m.concept.crisis && other.score >= m.score + SAME_WORDS_MARGIN),
-      ),
+      ) && !(m.concept.crisis ? false : oneWordOfAnother(m, matches)),
+  );
+}
+
+/**
+ * A reading of one word that another reading explains with more of the query's words, about as
+ * well, is that reading's: "sydän hakkaa" is a pounding heart (stress, anxiety), not someone beating
+ * anyone. (Crisis readings go by explainedOtherwise.)
+ */
+function oneWordOfAnother(match: ConceptMatch, all: readonly ConceptMatch[]) {
+  // Only a reading of one word and nothing else: "koulukiusattu" of "mun poika on koulukiusattu" is more than its "kouluun".
+  if (match.wholeWords.length !== 1 || match.words.length !== 1) return false;
+  const [word] = match.wholeWords;
+  return all.some(
+    (other) =>
+      other !== match &&
+      other.score >= match.score - SAME_WORDS_MARGIN &&
+      other.wholeWords.length >= 2 &&
+      other.wholeWords.includes(word!) &&
+      // The other reading's other words must be its own, not a better reading's: in "I lost my job and
+      // can't pay rent", "my employer is not paying me" has "job" and "pay", but "pay" is the rent's.
+      other.wholeWords.some((w) => w !== word && !all.some((third) => third !== other && third.score > other.score && third.wholeWords.includes(w))),
   );
 }
 
@@ -559,11 +598,28 @@ const SAME_WORDS_MARGIN = 0.15;
 const round = (score: number) => Math.round(score * 1e4) / 1e4;
 
 /**
- * A crisis is taken from two of its phrase's words, or from one that covers it almost whole: a
- * single shared word ("nyt" of "hän lyö minua nyt", "kuoli" of "haluan kuolla") is not a crisis.
+ * A crisis is taken from two of its phrase's words, or from one that covers it almost whole, and one
+ * of them must be the phrase's most specific word: a single shared word ("nyt" of "hän lyö minua nyt",
+ * "kuoli" of "haluan kuolla") is not a crisis, nor are the words every request for help has ("hjälp"
+ * and "nu" of "hjälp, han slår mig nu": "jag behöver hjälp nu" is no one hitting anyone).
  */
 function isCrisis(match: ConceptMatch) {
-  return match.score >= CRISIS_THRESHOLD && (match.words.length >= 2 || match.score >= CRISIS_ALONE);
+  return (
+    // A service's words ("keskusteluapu nuorille") are no one saying they are in danger: they need an ordinary match's score.
+    match.score >= (match.phraseKind === 'vocabulary' ? THRESHOLD : CRISIS_THRESHOLD) &&
+    (match.words.length >= 2 || match.score >= CRISIS_ALONE) &&
+    match.core
+  );
+}
+
+/**
+ * A crisis read from one word that another situation reads together with more of the query's words
+ * is that situation: "sydän hakkaa" is a heart pounding with anxiety, not "hän hakkaa minua".
+ */
+function explainedOtherwise(match: ConceptMatch, all: readonly ConceptMatch[]) {
+  if (match.wholeWords.length !== 1) return false;
+  const [word] = match.wholeWords;
+  return all.some((other) => !other.concept.crisis && other.score >= THRESHOLD && other.wholeWords.length >= 2 && other.wholeWords.includes(word!));
 }
 
 function hasFunctionWords(text: string, language: Language) {

@@ -47,7 +47,7 @@ export const FUNCTION_WORDS: Record<Language, Set<string>> = {
     jag mig min mitt mina du dig din ditt dina han honom hans hon henne hennes den det de dem deras
     vi oss vår vårt våra ni er ert era sig sin sitt sina
     en ett och eller men om att av för från med till på i åt hos under över efter före mot utan genom vid
-    är var vara varit blir blev bli har hade ha haft kan kunde ska skall skulle vill ville måste bör
+    är var vara varit blir blev bli har hade ha haft kan kunde ska skall skulle måste bör
     inte icke
     som så då här där vad vem vilken vilket vilka hur när varför
     mycket lite alla allt några bara också än även sedan redan just ju nog väl jo nej ja
@@ -89,7 +89,7 @@ const GENERAL_WORDS: Record<Language, Set<string>> = {
     morgon kväll natt dag dagar vecka veckor månad år tid gång stund igår idag imorgon nu
     alltid igen ofta ibland aldrig längre fortfarande förra nästa
     för mycket många alla allting hela annan andra varje något ingenting
-    göra ge hålla börja försöka veta starta
+    göra ge hålla börja försöka veta starta vilja vill ville
     sak saker grej sätt
     finland
   `),
@@ -294,6 +294,15 @@ export function contentWords(language: Language, text: string): string[] {
   return out;
 }
 
+/** Spoken English as typed: "i wanna die" says what "i want to die" does. */
+const SPOKEN_ENGLISH = new Map([
+  ['wanna', 'want'],
+  ['gonna', 'going'],
+  ['kinda', 'kind'],
+  ['gotta', 'must'],
+  ['dunno', 'know'],
+]);
+
 const SWEDISH_POSSESSIVES = words('min din hans hennes vår er sin deras ens');
 /**
  * The tokens of a text, less a Swedish "man" that is the pronoun "one" ("hur gör man", "var lämnar
@@ -302,6 +311,7 @@ const SWEDISH_POSSESSIVES = words('min din hans hennes vår er sin deras ens');
  */
 export function meaningfulTokens(language: Language, text: string): string[] {
   const tokens = tokenize(text);
+  if (language === 'en') return tokens.map((token) => SPOKEN_ENGLISH.get(token) ?? token);
   if (language !== 'sv') return tokens;
   return tokens.filter((token, i) => token !== 'man' || (i > 0 && (SWEDISH_POSSESSIVES.has(tokens[i - 1]!) || /\p{L}{3,}s$/u.test(tokens[i - 1]!))));
 }
