@@ -114,6 +114,25 @@ describe('crisis, language and who is asking', () => {
     assert.equal(ids('mormor håller på att dö', 'sv')[0], 'end-of-life-care');
   });
 
+  test('a message without a negation does not meet a crisis phrase with one', () => {
+    // "en halua elää" / "i do not want to live" share "want" and "life" with requests that mean the opposite.
+    for (const [text, language] of [
+      ['haluan tehdä elämäntilannekyselyn', 'fi'],
+      ['i want to do the life situation check', 'en'],
+      ['i want to find a service that fits', 'en'],
+      ['jag vill leva ett bra liv', 'sv'],
+    ] as const)
+      assert.equal(matcher.understand(text, { language }).crisis, false, text);
+    for (const [text, language] of [
+      ['en halua enää elää', 'fi'],
+      ['ei oo mitään syytä elää', 'fi'],
+      ["i don't want to live anymore", 'en'],
+      ['jag vill inte leva längre', 'sv'],
+      ['haluan kuolla', 'fi'],
+    ] as const)
+      assert.equal(matcher.understand(text, { language }).crisis, true, text);
+  });
+
   test('a typo is of a word of the person’s language', () => {
     // Swedish "bästa" is one letter from Finnish "lasta" (a child): it read as the children's helpline.
     assert.deepEqual(ids('vilken är den bästa kaffebryggaren', 'sv'), []);

@@ -296,7 +296,8 @@ export class SituationMatcher {
     const detected = detectLanguage(text) as Language;
     const primary = options.language ?? detected;
     const { matches: all, business } = this.matchText(text, primary);
-    const concepts = subsume(all.filter((m) => (m.concept.crisis ? isCrisis(m) && !explainedOtherwise(m, all) : m.score >= THRESHOLD)));
+    const saysNo = negated(text);
+    const concepts = subsume(all.filter((m) => (m.concept.crisis ? isCrisis(m) && !explainedOtherwise(m, all) && (saysNo || !negated(m.phrase)) : m.score >= THRESHOLD)));
     let language = primary;
     let languageFrom: Understanding['languageFrom'] = options.language ? 'hint' : 'detected';
     if (!options.language && concepts.length && !hasFunctionWords(text, detected)) {
@@ -611,6 +612,16 @@ function isCrisis(match: ConceptMatch) {
     match.core
   );
 }
+
+/**
+ * Whether a text says no. A crisis phrase that does ("en halua elää", "i do not want to live") is
+ * not met by a message that does not: "haluan tehdä elämäntilannekyselyn" and "i want to do the life
+ * situation check" share its "want" and "life" and mean the opposite. ("don't" and "can't" are
+ * tokenised as "don" "t" and "can" "t".)
+ */
+const NEGATIONS = new Set(['en', 'et', 'ei', 'emme', 'ette', 'eivät', 'älä', 'enkä', 'eikä', 'inte', 'ej', 'icke', 'aldrig', 'ingen', 'inget', 'inga', 'not', 'no', 'never', 'nothing', 'nobody', 't', 'dont', 'cant', 'wont', 'cannot', 'nt']);
+const negated = (text: string) => tokenize(text).some((word) => NEGATIONS.has(word));
+
 
 /**
  * A crisis read from one word that another situation reads together with more of the query's words
