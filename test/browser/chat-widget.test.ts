@@ -6,16 +6,21 @@ import type { Browser, Page } from 'playwright-core';
 import { setUpDemoService } from '../../src/demo/receiving-service.ts';
 import { createNetworkAdmin } from '../../src/staff/staff.ts';
 import { ConsoleUser, approvedMember } from '../../src/testing/console.ts';
+import { fi as consoleFi } from '../../web/console/locales/fi.ts';
 import { TEXTS, fill } from '../../web/widget/texts.ts';
-import { expectNoSeriousAxeViolations, inPage, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
+import { consoleLogin, expectNoSeriousAxeViolations, inPage, openBrowser, screenshot, skipBrowser, startNetwork, type Network } from './harness.ts';
 
 /**
- * The chat widget on another organisation's page: a host page on another origin with the one
- * script tag, a bot made and published through the API; then in Finnish, Swedish and English a
- * person opens the launcher with the keyboard, writes their situation, gets services, answers the
- * life-check with the 0–10 buttons, takes their story to the demo receiving service with a consent
- * for the attributes they chose, and gets the link; axe finds nothing serious; Escape gives focus
- * back to the launcher. Then the switch of language inside the widget and a network error survived.
+ * Issue #19's done-when, end to end in the browser. An organisation's whisperer builds its bot in the
+ * console from the shared dialogue bank and an intent of its own (examples and answers in fi, sv and
+ * en), writes a transcript test, and publishes once it passes. Then, on the organisation's own page
+ * (another origin, the one script tag), in Finnish, Swedish and English a person opens the launcher
+ * with the keyboard, gets the organisation's own answer, writes their situation and gets services,
+ * answers the life-check with the 0–10 buttons, takes their story to the demo receiving service
+ * with a consent for the attributes they chose, and gets the link or code; axe finds nothing
+ * serious; Escape gives focus back to the launcher. Then the switch of language inside the widget
+ * and a network error survived. (test/browser/chatbot-console.test.ts walks the whisperer's tools
+ * in each console language: a failing test blocking the publish, the unrecognised messages.)
  */
 
 const LOCALES = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' } as const;
@@ -26,6 +31,23 @@ const SAY = {
   en: { situation: 'I want to finish upper secondary school as an adult', check: 'life check' },
 } as const;
 const ANSWERS = [8, 2, 7, 6, 3, 7, 8, 6, 5, 7];
+// The console's texts name their values {{so}}; the widget's {so}.
+const fillConsole = (template: string, values: Record<string, string | number>) => template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k]));
+const MEMBER = { name: 'Widgetkunta', email: 'admin@widgetkunta.test', password: 'hyvin-pitka-salasana' };
+// The organisation's own intent, and what a person asks in words that are not among its examples.
+const OWN = {
+  examples: {
+    fi: ['miten saan kirjastokortin', 'kirjastokortti', 'haluan kirjastokortin', 'mistä saa kirjastokortin', 'kirjastokortin hakeminen'],
+    sv: ['hur får jag ett lånekort', 'lånekort', 'jag vill ha ett lånekort', 'var får man lånekort', 'ansöka om lånekort'],
+    en: ['how do i get a library card', 'library card', 'i want a library card', 'where can i get a library card', 'applying for a library card'],
+  },
+  answers: {
+    fi: 'Kirjastokortin saat mistä tahansa Widgetkunnan kirjastosta henkilöllisyystodistusta näyttämällä.',
+    sv: 'Lånekortet får du på vilket som helst av Widgetkuntas bibliotek mot legitimation.',
+    en: 'You get a library card at any Widgetkunta library by showing an ID.',
+  },
+  asked: { fi: 'tarvitsen kirjastokortin', sv: 'jag behöver ett lånekort', en: 'i need a library card please' },
+} as const;
 
 describe('chat widget on another site', { skip: skipBrowser }, () => {
   let network: Network;
@@ -41,12 +63,7 @@ describe('chat widget on another site', { skip: skipBrowser }, () => {
     const adminLogin = { email: 'admin@widget.test', name: 'Ylläpitäjä', password: 'admin-password-123' };
     await createNetworkAdmin(db, adminLogin, 'test');
     const admin = await new ConsoleUser(network.app).loginOk(adminLogin.email, adminLogin.password);
-    const member = await approvedMember(admin, { name: 'Widgetkunta', email: 'admin@widgetkunta.test', password: 'hyvin-pitka-salasana' });
-    const bots = `/api/v1/console/members/${member.memberId}/bots`;
-    const pack = { languages: ['fi', 'sv', 'en'], handover: { phone: '+358 9 123 456' }, shared: ['greet', 'help', 'goodbye', 'find-services', 'crisis', 'handover', 'life-check', 'take-story'], intents: [], forms: [], tests: [] };
-    const bot = await member.user.json('POST', bots, { name: 'Kunnan neuvoja', languages: ['fi', 'sv', 'en'], pack });
-    await member.user.json('POST', `${bots}/${bot.id}/versions`, {});
-    botId = bot.id;
+    await approvedMember(admin, MEMBER);
 
     // Another site: another port is another origin. Its page has the one tag and nothing of ours.
     host = createServer((request, response) => {
@@ -83,6 +100,40 @@ ${widget}</body></html>`);
   });
   const botMessages = (page: Page) => page.locator('aurora-chat .msg.bot');
 
+  test('the organisation builds its bot in the console: the shared bank, an intent of its own in three languages, a transcript test that passes, published', async () => {
+    const ch = consoleFi.chatbot;
+    await inPage(browser, network, 'chat-widget-console', { locale: 'fi-FI' }, async (page) => {
+      page.setDefaultTimeout(30_000);
+      await consoleLogin(page, consoleFi, MEMBER.email, MEMBER.password);
+      await page.getByRole('link', { name: ch.title }).first().click();
+      await page.getByRole('heading', { name: ch.title, level: 1 }).waitFor();
+      for (const id of ['find-services', 'life-check', 'take-story'] as const) assert.ok(await page.getByRole('checkbox', { name: ch.shared[id].name }).isChecked(), `${id} is taken from the bank`);
+      await page.getByLabel(ch.name, { exact: true }).fill('Kunnan neuvoja');
+      await page.getByRole('button', { name: ch.create, exact: true }).click();
+      await page.getByRole('heading', { name: 'Kunnan neuvoja', level: 1 }).waitFor();
+      await page.getByLabel(ch.handover_phone).fill('+358 9 123 456');
+      await page.getByRole('button', { name: ch.addIntent }).click();
+      await page.getByLabel(ch.intentId, { exact: true }).fill('library-card');
+      for (const l of ['fi', 'sv', 'en'] as const) {
+        await page.getByLabel(fillConsole(ch.examplesIn, { language: ch.languageIn[l] })).fill(OWN.examples[l].join('\n'));
+        await page.getByLabel(fillConsole(ch.answerIn, { language: ch.languageIn[l] })).fill(OWN.answers[l]);
+      }
+      await page.getByRole('button', { name: ch.saveDraft }).click();
+      await page.getByText(ch.saved).waitFor();
+      await page.getByRole('navigation', { name: ch.sections }).getByRole('link', { name: ch.section.tests, exact: true }).click();
+      await page.getByRole('button', { name: ch.tests.add }).click();
+      await page.getByLabel(ch.tests.name, { exact: true }).fill('kirjastokortti');
+      await page.getByLabel(ch.tests.language, { exact: true }).selectOption('fi');
+      await page.getByLabel(ch.tests.transcript, { exact: true }).fill(`#me\n${OWN.asked.fi}\n#bot\nkirjastosta`);
+      await page.getByRole('button', { name: ch.tests.run }).click();
+      await page.getByText(ch.tests.passed).waitFor();
+      await page.getByRole('navigation', { name: ch.sections }).getByRole('link', { name: ch.section.versions, exact: true }).click();
+      await page.getByRole('button', { name: ch.versions.publish }).click();
+      await page.getByText(fillConsole(ch.versions.published, { n: 1 })).waitFor();
+    });
+    botId = (await network.database.db.selectFrom('chatbot_bots').select('id').where('name', '=', 'Kunnan neuvoja').executeTakeFirstOrThrow()).id;
+  });
+
   for (const language of ['fi', 'sv', 'en'] as const) {
     test(`${language}: from the launcher by keyboard to services, the life-check and the story taken along with consent`, async () => {
       const T = TEXTS[language];
@@ -109,12 +160,16 @@ ${widget}</body></html>`);
         // The input has focus on opening; Enter sends.
         const input = page.getByLabel(T.input, { exact: true });
         assert.match(await focused(page), /^input/);
+        // The organisation's own intent answers, in words not among its examples.
+        await input.fill(OWN.asked[language]);
+        await page.keyboard.press('Enter');
+        await log.getByText(OWN.answers[language]).waitFor();
         await input.fill(SAY[language].situation);
         await page.keyboard.press('Enter');
         const serviceLink = log.getByRole('link', { name: new RegExp(SERVICE) }).first();
         await serviceLink.waitFor();
         assert.ok((await serviceLink.getAttribute('href'))!.startsWith(`${network.url}/`), 'a service link leads to the network, not to the host site');
-        assert.equal(await page.locator('aurora-chat .msg.me').count(), 1);
+        assert.equal(await page.locator('aurora-chat .msg.me').count(), 2);
         await expectNoSeriousAxeViolations(page, `the widget with services (${language})`);
         await screenshot(page, `chat-widget-${language}-services`, { fullPage: false });
 

@@ -1447,6 +1447,7 @@ export const en = {
       'opening-hours': { name: 'Opening hours', hint: 'Your services’ addresses and hours' },
       handover: { name: 'To a person', hint: 'Your phone number or chat link (fill them in under Handover)' },
       'life-check': { name: 'Life situation check', hint: 'Ten questions 0–10, then services that fit' },
+      'take-story': { name: 'Story to the next service', hint: 'The person takes what they told to the next service with their consent, one item at a time' },
     },
     retention: 'How many days conversations are kept',
     retentionHint: '1–365 days; 30 unless you choose otherwise. Older conversations are deleted.',

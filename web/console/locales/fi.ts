@@ -1448,6 +1448,7 @@ export const fi = {
       'opening-hours': { name: 'Aukioloajat', hint: 'Palvelujesi osoitteet ja aukioloajat' },
       handover: { name: 'Ihmiselle', hint: 'Puhelinnumerosi tai chat-linkkisi (täytä ne kohdassa Siirto ihmiselle)' },
       'life-check': { name: 'Elämäntilannekysely', hint: 'Kymmenen kysymystä 0–10, sitten sopivat palvelut' },
+      'take-story': { name: 'Tiedot seuraavaan palveluun', hint: 'Ihminen vie kertomansa seuraavalle palvelulle omalla suostumuksellaan, tieto kerrallaan' },
     },
     retention: 'Montako päivää keskustelut säilytetään',
     retentionHint: '1–365 päivää; 30, ellet valitse muuta. Vanhemmat keskustelut poistetaan.',

@@ -1447,6 +1447,7 @@ export const sv = {
       'opening-hours': { name: 'Öppettider', hint: 'Dina tjänsters adresser och öppettider' },
       handover: { name: 'Till en människa', hint: 'Ditt telefonnummer eller din chattlänk (fyll i dem under Överlämning)' },
       'life-check': { name: 'Livssituationskollen', hint: 'Tio frågor 0–10, sedan tjänster som passar' },
+      'take-story': { name: 'Uppgifterna till nästa tjänst', hint: 'Personen tar det hen berättat vidare till nästa tjänst med sitt samtycke, en uppgift i taget' },
     },
     retention: 'Hur många dagar samtalen sparas',
     retentionHint: '1–365 dagar; 30 om du inte väljer annat. Äldre samtal raderas.',

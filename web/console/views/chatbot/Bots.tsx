@@ -5,9 +5,7 @@ import { AppLink, ErrorAlert, LoadState, PageHeading, WrappingTable } from '../.
 import { useLoad } from '../../../shared/load.ts';
 import { useRouter } from '../../../shared/router.tsx';
 import { BOT_LANGUAGES, botApi, type BotLanguage } from './bot-api.ts';
-
-/** The shared dialogues a bot may include (data/chatbot/shared-dialogues.json); crisis is always on. */
-export const SHARED_IDS = ['greet', 'help', 'goodbye', 'find-services', 'crisis', 'opening-hours', 'handover', 'life-check'] as const;
+import { SHARED_IDS } from './shared-ids.ts';
 
 type SharedId = (typeof SHARED_IDS)[number];
 

@@ -4,7 +4,7 @@ import { Button, Checkbox, CheckboxGroup, Heading, Paragraph, TextInput } from '
 import { consoleApi, localText } from '../../api.ts';
 import { SuccessAlert, useLanguage } from '../../components/common.tsx';
 import type { SectionProps } from './Bot.tsx';
-import { SHARED_IDS } from './Bots.tsx';
+import { SHARED_IDS } from './shared-ids.ts';
 import { errorsAt, type BotLanguage, type Pack } from './bot-api.ts';
 import { IntentEditor, linesOf } from './IntentEditor.tsx';
 
