@@ -15,6 +15,7 @@ import { addChannel, addTestService } from '../testing/catalogue.ts';
 import { countAttempts, fillAttempts } from '../testing/attempts.ts';
 import { CONVERSATIONS, MESSAGES } from './limits.ts';
 import { purgeTranscripts } from './conversations/purge-transcripts.ts';
+import { youthCardPack } from './testing.ts';
 
 /**
  * A member builds a bot over HTTP: the shared bank plus an intent and a form of its own, a
@@ -25,34 +26,7 @@ import { purgeTranscripts } from './conversations/purge-transcripts.ts';
 const ADMIN = { email: 'chatbot-admin@aurora.example', password: 'verkoston-salasana-1' };
 const PASSWORD = 'hyvin-pitka-salasana';
 
-const pack = (answerFi: string) => ({
-  languages: ['fi', 'sv', 'en'],
-  handover: { phone: '+358 9 310 12345' },
-  shared: ['greet', 'help', 'goodbye', 'find-services', 'crisis', 'opening-hours', 'handover', 'life-check'],
-  intents: [
-    {
-      id: 'youth-card',
-      examples: {
-        fi: ['miten saan nuorisokortin', 'nuorisokortti', 'haluan hakea nuorisokorttia', 'mistä saa nuorisokortin', 'nuorisokortin hakeminen'],
-        sv: ['hur får jag ungdomskort', 'ungdomskort', 'jag vill ansöka om ungdomskort', 'var får man ungdomskort', 'ansöka ungdomskort'],
-        en: ['how do i get a youth card', 'youth card', 'i want to apply for a youth card', 'where can i get a youth card', 'applying for a youth card'],
-      },
-      answer: { text: { fi: answerFi, sv: 'Ungdomskortet får du från ungdomsgården.', en: 'You get the youth card at the youth centre.' } },
-      form: 'age-place',
-    },
-  ],
-  forms: [
-    {
-      id: 'age-place',
-      slots: [
-        { name: 'age', kind: 'age', prompt: { fi: 'Kuinka vanha olet?', sv: 'Hur gammal är du?', en: 'How old are you?' } },
-        { name: 'place', kind: 'municipality', prompt: { fi: 'Missä kunnassa asut?', sv: 'I vilken kommun bor du?', en: 'Which municipality do you live in?' } },
-      ],
-      done: { fi: 'Kiitos, {age} vuotta, {place}.', sv: 'Tack, {age} år, {place}.', en: 'Thanks, {age} years, {place}.' },
-    },
-  ],
-  tests: [{ name: 'youth card fi', language: 'fi', transcript: '#me\nmiten saan nuorisokortin\n#bot\nnuorisotalolta\n#me 15\n#bot Missä kunnassa asut?' }],
-});
+const pack = (answerFi: string) => youthCardPack({ answerFi, tests: [{ name: 'youth card fi', language: 'fi', transcript: '#me\nmiten saan nuorisokortin\n#bot\nnuorisotalolta\n#me 15\n#bot Missä kunnassa asut?' }] });
 
 for (const backend of testBackends()) {
   describe(`chatbot (${backend})`, () => {

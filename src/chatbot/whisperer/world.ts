@@ -4,6 +4,7 @@ import { buildServer } from '../../http/server.ts';
 import { createNetworkAdmin } from '../../staff/staff.ts';
 import { ConsoleUser, approvedMember } from '../../testing/console.ts';
 import { createTestDatabase, type Backend } from '../../testing/databases.ts';
+import { youthCardPack } from '../testing.ts';
 
 /**
  * For the whisperer's tests: a server on a new database, the network administrator, and two
@@ -47,34 +48,10 @@ export async function whispererWorld(backend: Backend): Promise<WhispererWorld> 
   };
 }
 
-export const youthPack = (expected = 'nuorisotalolta') => ({
-  languages: ['fi', 'sv', 'en'],
-  handover: { phone: '+358 9 310 12345' },
-  shared: ['greet', 'help', 'goodbye', 'find-services', 'crisis', 'opening-hours', 'handover', 'life-check'],
-  intents: [
-    {
-      id: 'youth-card',
-      examples: {
-        fi: ['miten saan nuorisokortin', 'nuorisokortti', 'haluan hakea nuorisokorttia', 'mistä saa nuorisokortin', 'nuorisokortin hakeminen'],
-        sv: ['hur får jag ungdomskort', 'ungdomskort', 'jag vill ansöka om ungdomskort', 'var får man ungdomskort', 'ansöka ungdomskort'],
-        en: ['how do i get a youth card', 'youth card', 'i want to apply for a youth card', 'where can i get a youth card', 'applying for a youth card'],
-      },
-      answer: { text: { fi: 'Nuorisokortin saat nuorisotalolta.', sv: 'Ungdomskortet får du från ungdomsgården.', en: 'You get the youth card at the youth centre.' } },
-      form: 'age-place',
-    },
-  ],
-  forms: [
-    {
-      id: 'age-place',
-      slots: [
-        { name: 'age', kind: 'age', prompt: { fi: 'Kuinka vanha olet?', sv: 'Hur gammal är du?', en: 'How old are you?' } },
-        { name: 'place', kind: 'municipality', prompt: { fi: 'Missä kunnassa asut?', sv: 'I vilken kommun bor du?', en: 'Which municipality do you live in?' } },
-      ],
-      done: { fi: 'Kiitos, {age} vuotta, {place}.', sv: 'Tack, {age} år, {place}.', en: 'Thanks, {age} years, {place}.' },
-    },
-  ],
-  tests: [
-    { name: 'youth card fi', language: 'fi', transcript: `#me\nmiten saan nuorisokortin\n#bot\n${expected}` },
-    { name: 'youth card sv', language: 'sv', transcript: '#me hur får jag ungdomskort\n#bot intent:youth-card' },
-  ],
-});
+export const youthPack = (expected = 'nuorisotalolta') =>
+  youthCardPack({
+    tests: [
+      { name: 'youth card fi', language: 'fi', transcript: `#me\nmiten saan nuorisokortin\n#bot\n${expected}` },
+      { name: 'youth card sv', language: 'sv', transcript: '#me hur får jag ungdomskort\n#bot intent:youth-card' },
+    ],
+  });
