@@ -15,13 +15,20 @@ import { buildServer } from './server.ts';
 const ORIGIN = 'https://kunta.example';
 const bot = randomUUID();
 const conversation = randomUUID();
-const OPEN = [`/api/v1/bots/${bot}/conversations`, `/api/v1/bots/${bot}/conversations/${conversation}/messages`, `/api/v1/bots/${bot}/conversations/${conversation}/transfer-offer`, '/api/v1/my/transfers'];
+const OPEN = [
+  `/api/v1/bots/${bot}/conversations`,
+  `/api/v1/bots/${bot}/conversations/${conversation}/messages`,
+  `/api/v1/bots/${bot}/conversations/${conversation}/transfer-offer`,
+  '/api/v1/my/transfers',
+  `/api/v1/my/consents/${randomUUID()}/withdraw`,
+];
 const CLOSED = [
   `/api/v1/console/members/${randomUUID()}/bots`,
   `/api/v1/console/members/${randomUUID()}/bots/${bot}`,
   `/api/v1/console/members/${randomUUID()}/bots/${bot}/versions`,
   '/api/v1/my/consents',
-  `/api/v1/my/consents/${randomUUID()}/withdraw`,
+  `/api/v1/my/consents/${randomUUID()}`,
+  '/api/v1/my/export',
   '/api/v1/console/session',
   '/api/v1/recommendations',
   `/api/v1/bots/${bot}/conversations/${conversation}/messages/extra`,

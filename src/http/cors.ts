@@ -3,11 +3,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /**
  * Cross-origin calls, for the chat widget on other sites' pages: the public conversation endpoints
- * of a bot and a person's own transfer, from any origin and never with credentials (the person key
+ * of a bot and a person's own transfer and its withdrawal, from any origin and never with credentials (the person key
  * travels as a Bearer header the page holds, not as a cookie). Everything else stays same-origin:
  * the console's bot routes above all, whose session is a cookie.
  */
-const OPEN = [/^\/api\/v1\/bots\/[^/]+\/conversations(?:\/[^/]+\/(?:messages|transfer-offer|socket))?$/, /^\/api\/v1\/my\/transfers$/];
+// A person withdraws, from the widget, a consent they gave there: on another site the key is that
+// site's, so the network's own "my data" cannot list it.
+const OPEN = [/^\/api\/v1\/bots\/[^/]+\/conversations(?:\/[^/]+\/(?:messages|transfer-offer|socket))?$/, /^\/api\/v1\/my\/transfers$/, /^\/api\/v1\/my\/consents\/[^/]+\/withdraw$/];
 
 export const corsOpen = (path: string) => OPEN.some((pattern) => pattern.test(path));
 

@@ -99,6 +99,7 @@ ${widget}</body></html>`);
     return active ? `${active.tagName.toLowerCase()}:${active.textContent?.trim() ?? ''}:${active.getAttribute('aria-label') ?? ''}` : '';
   });
   const botMessages = (page: Page) => page.locator('aurora-chat .msg.bot');
+  const consentArea = (page: Page) => page.locator('aurora-chat .consent');
 
   test('the organisation builds its bot in the console: the shared bank, an intent of its own in three languages, a transcript test that passes, published', async () => {
     const ch = consoleFi.chatbot;
@@ -235,6 +236,15 @@ ${widget}</body></html>`);
         const list = consents.json().consents as { status: string; attributes: string[] }[];
         assert.equal(list.length, 1);
         assert.deepEqual(list[0]!.attributes, [chosenName], 'only the chosen attribute was sent');
+        if (language === 'en') {
+          // Changed their mind: withdrawn from the widget itself, before the service used it.
+          await consentArea(page).getByRole('button', { name: T.withdraw }).click();
+          await page.getByRole('status').filter({ hasText: fill(T.withdrawn, { service: SERVICE }) }).waitFor();
+          const after = await network.app.inject({ url: '/api/v1/my/consents', headers: { authorization: `Bearer ${key}` } });
+          assert.equal((after.json().consents as { status: string }[])[0]!.status, 'withdrawn');
+          assert.equal(await page.getByRole('link', { name: new RegExp(fill(T.openService, { service: SERVICE })) }).count(), 0, 'the link is gone with the consent');
+          await expectNoSeriousAxeViolations(page, 'the consent withdrawn (en)');
+        }
 
         // Escape: out of the consent view, then the panel closes and the launcher has focus again.
         await page.keyboard.press('Escape');

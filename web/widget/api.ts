@@ -154,3 +154,8 @@ export class Conversation {
 export function sendStory(server: string, personKey: string, body: { channel_id: string; attributes: Record<string, unknown>; purpose: string; language: Language; service_id: string }): Promise<Sent> {
   return call<Sent>(`${server}/api/v1/my/transfers`, body, { authorization: `Bearer ${personKey}` });
 }
+
+/** Withdraws a consent given in the widget, before the service has used it (409 once it has). */
+export function withdrawConsent(server: string, personKey: string, consentId: string): Promise<{ status: string }> {
+  return call<{ status: string }>(`${server}/api/v1/my/consents/${encodeURIComponent(consentId)}/withdraw`, {}, { authorization: `Bearer ${personKey}` });
+}

@@ -1,4 +1,4 @@
-import { CallError, sendStory, type Offer, type Receiver, type Sent, type TransferTarget } from './api.ts';
+import { CallError, sendStory, withdrawConsent, type Offer, type Receiver, type Sent, type TransferTarget } from './api.ts';
 import { h, hidden } from './dom.ts';
 import { ensurePersonKey } from './person-key.ts';
 import { webAddress } from './reply-view.ts';
@@ -95,6 +95,22 @@ function doneView(sent: Sent, service: string, ui: Language, server: string, clo
   back.addEventListener('click', close);
   // The person key lives in this site's storage: the network's own "my data" lists it only when this is the network's own page.
   const mine = new URL(server).origin === location.origin ? h('p', {}, t.consentList, ' ', h('a', { href: `${server}/my`, target: '_blank', rel: 'noopener' }, t.myData, hidden(` ${t.newWindow}`))) : h('p', {}, t.consentElsewhere);
+  // Withdrawing here works on any site: the widget holds the key the consent was given with.
+  const withdraw = h('button', { type: 'button', className: 'secondary' }, t.withdraw);
+  const withdrawn = h('p', { role: 'status' });
+  withdraw.addEventListener('click', async () => {
+    withdraw.disabled = true;
+    try {
+      await withdrawConsent(server, ensurePersonKey(), sent.consent_id);
+      withdrawn.textContent = fill(t.withdrawn, { service });
+      withdraw.remove();
+      withdrawn.parentElement?.querySelectorAll('a.primary, .code, img').forEach((shown) => shown.remove());
+    } catch (e) {
+      const failure = e instanceof CallError ? e : new CallError(0);
+      withdrawn.textContent = failure.status === 409 ? t.withdrawTooLate : failure.status === 0 ? t.offline : fill(t.rejected, { detail: failure.detail });
+      withdraw.disabled = failure.status === 409;
+    }
+  });
   const link = webAddress(sent.link, server);
   if (sent.mode === 'link' && link) {
     return [
@@ -102,7 +118,8 @@ function doneView(sent: Sent, service: string, ui: Language, server: string, clo
       h('p', {}, fill(t.sentLink, { service })),
       h('p', {}, h('a', { href: link, target: '_blank', rel: 'noopener', className: 'primary' }, fill(t.openService, { service }), hidden(` ${t.newWindow}`))),
       mine,
-      h('div', { className: 'actions' }, back),
+      withdrawn,
+      h('div', { className: 'actions' }, withdraw, back),
     ];
   }
   const code = sent.code_display ?? '';
@@ -113,7 +130,8 @@ function doneView(sent: Sent, service: string, ui: Language, server: string, clo
     // An <img> of the server's SVG: shown, never run as part of the page.
     sent.qr_svg ? h('img', { src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(sent.qr_svg)}`, alt: fill(t.qr, { code }) }) : null,
     mine,
-    h('div', { className: 'actions' }, back),
+    withdrawn,
+    h('div', { className: 'actions' }, withdraw, back),
   ].filter((x) => x !== null);
 }
 
