@@ -102,9 +102,11 @@ function doneView(sent: Sent, service: string, ui: Language, server: string, clo
     withdraw.disabled = true;
     try {
       await withdrawConsent(server, ensurePersonKey(), sent.consent_id);
-      withdrawn.textContent = fill(t.withdrawn, { service });
-      withdraw.remove();
-      withdrawn.parentElement?.querySelectorAll('a.primary, .code, img').forEach((shown) => shown.remove());
+      // What was shown for the consent (the link, the code) goes with it; focus to the new heading, as after sending.
+      const section = withdraw.closest('section');
+      const heading = h('h3', { tabindex: '-1' }, t.withdrawnTitle);
+      section?.replaceChildren(heading, h('p', { role: 'status' }, fill(t.withdrawn, { service })), h('div', { className: 'actions' }, back));
+      heading.focus();
     } catch (e) {
       const failure = e instanceof CallError ? e : new CallError(0);
       withdrawn.textContent = failure.status === 409 ? t.withdrawTooLate : failure.status === 0 ? t.offline : fill(t.rejected, { detail: failure.detail });

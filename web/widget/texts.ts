@@ -62,7 +62,8 @@ const fi = {
   myData: 'Omat tiedot Aurorassa',
   consentElsewhere: 'Suostumus päättyy, kun palvelu käyttää tiedot tai kun linkki tai koodi vanhenee. Siihen asti voit perua sen tästä. Tällä sivustolla annetut suostumukset eivät näy Auroran omissa tiedoissa, koska avain on tämän sivuston selaimessa.',
   withdraw: 'Peru suostumus',
-  withdrawn: 'Suostumus on peruttu: {service} ei saa tietojasi, ja ne on poistettu.',
+  withdrawnTitle: 'Suostumus on peruttu',
+  withdrawn: '{service} ei saa tietojasi, ja lähettämäsi tiedot on poistettu.',
   withdrawTooLate: 'Suostumusta ei voi enää perua: palvelu on jo käyttänyt tiedot, tai linkki tai koodi on vanhentunut.',
   backToChat: 'Takaisin keskusteluun',
 };
@@ -123,7 +124,8 @@ const sv: Texts = {
   myData: 'Mina uppgifter i Aurora',
   consentElsewhere: 'Samtycket upphör när tjänsten använder uppgifterna eller när länken eller koden går ut. Till dess kan du återkalla det här. Samtycken som ges på den här webbplatsen syns inte i dina uppgifter i Aurora, eftersom nyckeln finns i webbläsaren för den här webbplatsen.',
   withdraw: 'Återkalla samtycket',
-  withdrawn: 'Samtycket är återkallat: {service} får inte dina uppgifter, och de har raderats.',
+  withdrawnTitle: 'Samtycket är återkallat',
+  withdrawn: '{service} får inte dina uppgifter, och det du skickade har raderats.',
   withdrawTooLate: 'Samtycket kan inte längre återkallas: tjänsten har redan använt uppgifterna, eller länken eller koden har gått ut.',
   backToChat: 'Tillbaka till samtalet',
 };
@@ -183,7 +185,8 @@ const en: Texts = {
   myData: 'My data in Aurora',
   consentElsewhere: 'The consent ends when the service uses the information or when the link or code expires. Until then you can withdraw it here. Consents given on this site do not show in your data in Aurora, as the key is kept in the browser for this site.',
   withdraw: 'Withdraw consent',
-  withdrawn: 'Consent withdrawn: {service} will not get your information, and it has been deleted.',
+  withdrawnTitle: 'Consent withdrawn',
+  withdrawn: '{service} will not get your information, and what you sent has been deleted.',
   withdrawTooLate: 'The consent can no longer be withdrawn: the service has already used the information, or the link or code has expired.',
   backToChat: 'Back to the conversation',
 };
