@@ -57,7 +57,9 @@ const KNOWN_SECONDS = {
   'test/browser/console-voucher-settlement.test.ts': 25,
   'test/browser/console-voucher-orders.test.ts': 20,
   'test/browser/situational-picture.test.ts': 40,
-  'test/browser/chat-widget.test.ts': 75,
+  'test/browser/chat-widget.test.ts': 90,
+  'test/browser/chatbot-console.test.ts': 80,
+  'test/browser/citizen-chat.test.ts': 45,
 };
 const TIMES = join(tmpdir(), 'aurora-test-times.json');
 function lastTimes() {
