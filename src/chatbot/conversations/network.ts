@@ -90,7 +90,8 @@ async function transferable(db: Db, ids: readonly string[]): Promise<Set<string>
   return new Set(rows.map((r) => r.service_id));
 }
 
-const text = (value: LocalizedText | Record<string, string | null | undefined>, language: Language) => value[language] ?? value.fi ?? value.sv ?? value.en ?? '';
+/** A text in the person's language, else the first of fi, sv, en that there is. */
+export const text = (value: LocalizedText | Record<string, string | null | undefined>, language: Language) => value[language] ?? value.fi ?? value.sv ?? value.en ?? '';
 
 const DAYS: Record<string, Record<Language, string>> = {
   Monday: { fi: 'ma', sv: 'mån', en: 'Mon' },

@@ -1,4 +1,4 @@
-import type { Language, LocalizedText } from '../../catalogue/model.ts';
+import type { Language } from '../../catalogue/model.ts';
 import { codeLists } from '../../catalogue/codelists.ts';
 import type { Db } from '../../db/database.ts';
 import { HttpProblem, notFound } from '../../http/problem.ts';
@@ -8,6 +8,7 @@ import { METERS, METER_NAMES } from '../../recommender/meter-names.ts';
 import { ATTRIBUTE_TEXTS } from '../../transfers/attribute-texts.ts';
 import { validateAttributes } from '../../transfers/attributes.ts';
 import type { ConversationState } from './engine.ts';
+import { text } from './network.ts';
 
 /**
  * "Take my story to the next service": what this conversation could carry to a service, for the
@@ -33,7 +34,6 @@ export interface TransferOffer {
 
 const YEARS: Record<Language, (n: number) => string> = { fi: (n) => `${n} vuotta`, sv: (n) => `${n} år`, en: (n) => `${n} years` };
 
-const nameIn = (value: LocalizedText | Record<string, string | null | undefined>, language: Language) => value[language] ?? value.fi ?? value.sv ?? value.en ?? '';
 
 /** What the conversation gathered, as registry attributes and their values in words. */
 export function gatheredAttributes(state: ConversationState, language: Language): OfferedAttribute[] {
@@ -41,7 +41,7 @@ export function gatheredAttributes(state: ConversationState, language: Language)
   if (state.age !== undefined) out.push({ name: 'age', value: state.age, value_text: YEARS[language](state.age) });
   if (state.municipality) {
     const municipality = codeLists().municipalities.find((m) => m.code === state.municipality);
-    const place = municipality ? nameIn(municipality.name, language) : '';
+    const place = municipality ? text(municipality.name, language) : '';
     out.push({ name: 'municipality_code', value: state.municipality, value_text: place ? `${place} (${state.municipality})` : state.municipality });
   }
   const meters = METERS.filter((m) => typeof state.meters?.[m] === 'number');
@@ -76,6 +76,6 @@ export async function offerTransfer(db: Db, botId: string, conversationId: strin
         ? `the service accepts ${[...accepted].join(', ')}; this conversation gathered ${gathered.map((a) => a.name).join(', ')}`
         : 'this conversation has gathered nothing to take yet: a municipality, an age or the life-situation check',
     );
-  const name = nameIn(service.name, language) || service.id;
+  const name = text(service.name, language) || service.id;
   return { service: { id: service.id, name }, targets, attributes, purpose: ownTransferPurpose(language, name) };
 }
