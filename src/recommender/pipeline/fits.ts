@@ -72,36 +72,56 @@ export class FitCache {
     });
   }
 
+  /** Scratch for a text fit's BM25 sums: 0 everywhere between calls (ranking is synchronous). */
   #textScores = new Float64Array(0);
-  #textFits = new Float32Array(0);
-  /** The services the last text fit gave a score: the only ones not 0 in the buffers. */
-  #textScored: number[] = [];
+  /** The last TEXT_FITS_KEPT texts' fits, least recently used first (a Map keeps insertion order). */
+  readonly #textFits = new Map<string, KeptTextFit>();
 
   /**
-   * The fit of the text's own words, computed into buffers kept between requests: at 100,000
-   * services, two fresh arrays a request were much of the garbage collector's work. Ranking is
-   * synchronous, so one request uses them at a time; the fit returned is valid until the next call.
-   * Each call returns a new view, so servicesByFit's order, kept per Fit object, is never another
-   * request's. Only the services the words reach are written (and cleared again by the next call),
-   * and servicesByFit looks only at them: a request walks its words' postings, not every service.
+   * The fit of the text's own words. The last TEXT_FITS_KEPT are kept by their words and reused
+   * while the index is unchanged: a question asked again ("asumistuki", "I feel lonely") costs a
+   * lookup instead of a walk of its words' postings, which at 100,000 services is most of a text
+   * request's time. Their arrays are recycled rather than allocated (at 100,000 services, fresh
+   * arrays each request were much of the garbage collector's work): only the services a text
+   * reaches are written, and cleared again when the array is taken for another text. A fit is valid
+   * until TEXT_FITS_KEPT other texts have been fitted: ranking is synchronous, so well past its
+   * request. Each computation returns a new view, so servicesByFit's order, kept per Fit object, is
+   * never another text's.
    */
   #textFit(words: Features[]): Fit {
     const size = this.index.docs.length;
-    if (this.#textScores.length < size) {
-      this.#textScores = new Float64Array(Math.ceil(size * 1.25));
-      this.#textFits = new Float32Array(this.#textScores.length);
-      this.#textScored = [];
+    const version = this.index.version;
+    const key = wordsKey(words);
+    let slot = this.#textFits.get(key);
+    if (slot) {
+      this.#textFits.delete(key);
+      this.#textFits.set(key, slot);
+      if (slot.version === version && slot.view.length === size) return slot.view;
+    } else {
+      const oldest = this.#textFits.size >= TEXT_FITS_KEPT ? this.#textFits.keys().next().value : undefined;
+      if (oldest !== undefined) {
+        slot = this.#textFits.get(oldest)!;
+        this.#textFits.delete(oldest);
+      } else slot = { version: -1, fits: new Float32Array(0), scored: [], view: new Float32Array(0) };
+      this.#textFits.set(key, slot);
     }
+    if (slot.fits.length < size) {
+      slot.fits = new Float32Array(Math.ceil(size * 1.25));
+      slot.scored = [];
+    }
+    for (const d of slot.scored) slot.fits[d] = 0;
+    if (this.#textScores.length < size) this.#textScores = new Float64Array(Math.ceil(size * 1.25));
     const scores = this.#textScores;
-    const fit = this.#textFits.subarray(0, size);
-    for (const d of this.#textScored) {
-      scores[d] = 0;
-      this.#textFits[d] = 0;
-    }
     const scored: number[] = [];
     this.index.phraseScores(words, TEXT_COVERAGE, scores.subarray(0, size), scored);
-    for (const d of scored) fit[d] = saturate(scores[d]!);
-    this.#textScored = scored;
+    const fit = slot.fits.subarray(0, size);
+    for (const d of scored) {
+      fit[d] = saturate(scores[d]!);
+      scores[d] = 0;
+    }
+    slot.version = version;
+    slot.scored = scored;
+    slot.view = fit;
     nonZero.set(fit, scored);
     return fit;
   }
@@ -233,6 +253,29 @@ export class FitCache {
     this.#fits.set(key, { fit, version });
     return fit;
   }
+}
+
+/** Texts whose fit is kept: each an array of 4 bytes per service (0.4 MB at 100,000 services). */
+const TEXT_FITS_KEPT = 32;
+
+interface KeptTextFit {
+  /** The index version the fit was computed on. */
+  version: number;
+  /** Its array, longer than the index for growth; 0 but for `scored`. */
+  fits: Float32Array;
+  scored: number[];
+  /** The fit as returned: `fits` as long as the index was. */
+  view: Fit;
+}
+
+/** A text's words as the fit reads them (their features and weights, in order): equal keys, equal fits. */
+function wordsKey(words: readonly Features[]): string {
+  let key = '';
+  for (const word of words) {
+    for (const [feature, weight] of word) key += `${feature}\u0001${weight}\u0002`;
+    key += '\u0003';
+  }
+  return key;
 }
 
 const byFitCache = new WeakMap<Fit, { floor: number; docs: Int32Array }>();

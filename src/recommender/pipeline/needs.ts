@@ -40,7 +40,7 @@ export interface Need {
 export interface RequestUnderstanding {
   /** The language the text was read in (the request's language without text). */
   language: Language;
-  situations: ConceptMatch[];
+  situations: readonly ConceptMatch[];
   crisis: boolean;
   asker: 'person' | 'business';
   needs: Need[];
@@ -145,7 +145,7 @@ const OTHER_AGE_SITUATION = 0.6;
 const YOUNG_UNTIL = 30;
 const SENIOR_FROM = 55;
 
-function forAge(matches: ConceptMatch[], age: number | undefined): ConceptMatch[] {
+function forAge(matches: readonly ConceptMatch[], age: number | undefined): readonly ConceptMatch[] {
   if (age === undefined) return matches;
   const only = (concept: SituationConcept, group: string) => {
     const ages = concept.targetGroups.filter((g) => g.startsWith('KR1.1') || g.startsWith('KR1.2') || g.startsWith('KR1.3'));

@@ -96,25 +96,30 @@ export function rank(input: RankInput): Candidate[] {
   // The most a service's score can still be multiplied by: context, who it is for, feedback.
   const upper = (contextWeight > 0 ? 1 + CONTEXT : 1) * (input.asker === 'business' || input.age !== undefined ? MAX_AUDIENCE_FACTOR : 1) * maxFeedback;
 
-  const evaluate = (d: number) => {
-    seen[d] = 1;
+  /** A service's score from the needs' fits alone (0: it serves no leading need), before who it is for and feedback. */
+  const baseScore = (d: number) => {
     let leading = 0;
     for (const i of lead) leading += needs[i]!.weight * fits[i]![d]!;
-    if (leading <= 0) return;
+    if (leading <= 0) return 0;
     let score = leading / leadWeight;
     if (contextWeight > 0) {
       let ctx = 0;
       for (const i of context) ctx += needs[i]!.weight * fits[i]![d]!;
       score *= 1 + (CONTEXT * ctx) / contextWeight;
     }
-    let crisis = false;
-    for (const i of crisisNeeds) if (fits[i]![d]! >= CRISIS_FIT) crisis = true;
-    if (!crisis && pool.full && score * upper < pool.min!.score) return;
+    return score;
+  };
+  const fitsCrisis = (d: number) => {
+    for (const i of crisisNeeds) if (fits[i]![d]! >= CRISIS_FIT) return true;
+    return false;
+  };
+  const evaluate = (d: number, score: number, crisis: boolean) => {
     const service = docs[d]!;
     const audience = audienceFit(service, input.asker, input.age);
     const feedback = input.feedback?.(service) ?? NO_FEEDBACK;
     const final = score * audience.factor * feedback.factor;
-    if (!crisis && pool.full && final <= pool.min!.score) return;
+    // A tie with the pool's least is settled by the pool's order (offer), so the list never depends on the order services are looked at in.
+    if (!crisis && pool.full && final < pool.min!.score) return;
     let confidence = 0;
     // The text's own words are as sure as they fit: "nettilukio" named is nettilukio, beside any situation.
     for (const i of lead) confidence = Math.max(confidence, needs[i]!.source === 'text' ? fits[i]![d]! : (fits[i]![d]! * needs[i]!.weight) / strongest);
@@ -136,8 +141,11 @@ export function rank(input: RankInput): Candidate[] {
     for (const d of servicesByFit(fits[i]!, MIN_CONFIDENCE)) {
       if (fits[i]![d]! < CRISIS_FIT) break;
       if (seen[d]) continue;
-      if (accepted(d)) evaluate(d);
-      else seen[d] = 1;
+      seen[d] = 1;
+      if (accepted(d)) {
+        const score = baseScore(d);
+        if (score > 0) evaluate(d, score, true);
+      }
     }
   const candidates: number[] = [];
   for (const list of lists) {
@@ -151,8 +159,27 @@ export function rank(input: RankInput): Candidate[] {
       if (seen[d] === 2 && ++taken >= depth) break;
     }
   }
-  // In index order: the fit arrays are read in memory order.
-  for (const d of Int32Array.from(candidates).sort()) evaluate(d);
+  // Scored in index order (the fit arrays are read in memory order), then looked at best first: once
+  // the pool is full, a service whose score times the most the other factors can give stays under
+  // the pool's least cannot enter it, nor can any after it, so most candidates never reach the
+  // costlier part (who it is for, feedback, the candidate's record).
+  const ordered = Int32Array.from(candidates).sort();
+  const scores = new Float64Array(ordered.length);
+  let scoredCount = 0;
+  for (const d of ordered) {
+    const score = baseScore(d);
+    if (score <= 0) continue;
+    if (fitsCrisis(d)) evaluate(d, score, true);
+    else {
+      ordered[scoredCount] = d;
+      scores[scoredCount++] = score;
+    }
+  }
+  const byScore = Array.from({ length: scoredCount }, (_, k) => k).sort((a, b) => scores[b]! - scores[a]!);
+  for (const k of byScore) {
+    if (pool.full && scores[k]! * upper < pool.min!.score) break;
+    evaluate(ordered[k]!, scores[k]!, false);
+  }
 
   const ranked = pool.sorted();
   const best = ranked[0]?.score ?? 0;

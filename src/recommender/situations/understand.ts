@@ -74,8 +74,8 @@ export interface Understanding {
   language: Language;
   /** Where the language came from: the caller's hint, detection, or the language of what matched. */
   languageFrom: 'hint' | 'detected' | 'matched';
-  /** Best first; empty when nothing fits. */
-  concepts: ConceptMatch[];
+  /** Best first; empty when nothing fits. Shared between the requests that asked the same (frozen). */
+  concepts: readonly ConceptMatch[];
   /** Some matched concept means immediate danger: crisis lines go first. */
   crisis: boolean;
   /** 'business' when the text speaks as a company or an entrepreneur ("minulla on yritys"). */
@@ -291,8 +291,30 @@ export class SituationMatcher {
     else for (const [key, q] of keys) previous.set(key, Math.max(previous.get(key) ?? 0, q));
   }
 
-  /** What a text says: the situations in it, best first, with the phrase each matched. */
+  /**
+   * What a text says: the situations in it, best first, with the phrase each matched. The answer is
+   * a function of the model and the text alone, and people ask the same questions again ("asumistuki",
+   * "I feel lonely"), so the last UNDERSTOOD_KEPT are kept (frozen: they are shared), which spares
+   * a repeated question the few milliseconds of matching.
+   */
   understand(text: string, options: { language?: Language } = {}): Understanding {
+    const key = `${options.language ?? ''}\u0000${text}`;
+    const kept = this.#understood.get(key);
+    if (kept) {
+      // Used again: the newest in the Map's order, which is what is dropped last.
+      this.#understood.delete(key);
+      this.#understood.set(key, kept);
+      return kept;
+    }
+    const understanding = deepFreeze(this.#understand(text, options));
+    if (this.#understood.size >= UNDERSTOOD_KEPT) this.#understood.delete(this.#understood.keys().next().value!);
+    this.#understood.set(key, understanding);
+    return understanding;
+  }
+
+  readonly #understood = new Map<string, Understanding>();
+
+  #understand(text: string, options: { language?: Language }): Understanding {
     const detected = detectLanguage(text) as Language;
     const primary = options.language ?? detected;
     const { matches: all, business } = this.matchText(text, primary);
@@ -635,6 +657,21 @@ function explainedOtherwise(match: ConceptMatch, all: readonly ConceptMatch[]) {
 
 function hasFunctionWords(text: string, language: Language) {
   return tokenize(text).some((w) => FUNCTION_WORDS[language].has(w));
+}
+
+/** Texts whose understanding a matcher keeps: a few megabytes at most. */
+const UNDERSTOOD_KEPT = 2000;
+
+/** An understanding and what it holds, frozen, but not the model's concepts it points to (they are the model's). */
+function deepFreeze(understanding: Understanding): Understanding {
+  for (const match of understanding.concepts) {
+    Object.freeze(match.words);
+    Object.freeze(match.specificity);
+    Object.freeze(match.wholeWords);
+    Object.freeze(match);
+  }
+  Object.freeze(understanding.concepts);
+  return Object.freeze(understanding);
 }
 
 /** A matcher for a model, built once (some hundreds of milliseconds for the shipped model). */
