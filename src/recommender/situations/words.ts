@@ -1,5 +1,5 @@
 import type { Language } from '../../catalogue/model.ts';
-import { analyseSpokenFinnish as analyseFinnish, glossaryEntry, standardFinnish, stem, tokenize } from '../text/analyzer.ts';
+import { analyseSpokenFinnish as analyseFinnish, englishSpellings, glossaryEntry, glossaryForm, standardFinnish, stem, tokenize } from '../text/analyzer.ts';
 
 /**
  * Words as the situation matcher sees them: each content word of a query or a phrasing becomes a
@@ -62,6 +62,7 @@ export const FUNCTION_WORDS: Record<Language, Set<string>> = {
     will would shall should can could may might must
     not no nor never don doesn didn isn aren wasn weren won wouldn couldn shouldn haven hasn hadn cant dont wont isnt didnt doesnt
     ve ll re im ive
+    cannot youre hes shes thats whats theyre weve wasnt werent arent couldnt wouldnt shouldnt havent hasnt hadnt aint
     what which who whom whose when where why how
     just also very really too quite some any all each every such own
     get gets got getting gotten
@@ -127,11 +128,13 @@ const FINNISH_FUNCTION_LEMMAS = words(`
  */
 const RELATIVES: Record<Language, Set<string>> = {
   fi: words(`äiti isä mies vaimo puoliso kumppani veli sisko sisar isoäiti isoisä mummo mummi ukki vaari
-    pappa mamma faija mutsi iskä äiskä poikaystävä tyttöystävä avomies avovaimo aviomies aviovaimo vanhempi`),
+    pappa mamma faija mutsi iskä äiskä poikaystävä tyttöystävä avomies avovaimo aviomies aviovaimo vanhempi
+    setä eno täti serkku anoppi appi isovanhempi`),
   sv: words(`mamma pappa mor far man fru make maka sambo partner bror syster mormor farmor morfar farfar
-    pojkvän flickvän förälder föräldrar`),
+    pojkvän flickvän förälder föräldrar farbror morbror faster moster kusin svärmor svärfar`),
   en: words(`mother mum mom father dad husband wife partner brother sister grandma
-    grandmother grandpa grandfather granddad grandad boyfriend girlfriend parent parents spouse`),
+    grandmother grandpa grandfather granddad grandad boyfriend girlfriend parent parents spouse
+    mom mommy mummy daddy granny nan nana gran uncle aunt auntie cousin nephew niece stepdad stepfather stepmum stepmom stepmother grandparent grandparents`),
 };
 /**
  * Children, a class of their own: a child is what some situations are about (a single parent is
@@ -142,6 +145,7 @@ const CHILDREN: Record<Language, Set<string>> = {
   sv: words(`son dotter barn tonåring bebis`),
   en: words(`son daughter child kid kids children teenager teen baby`),
 };
+const THIRD_REFLEXIVES = words('himself herself themselves themself');
 const relativeStems = { sv: new Set<string>(), en: new Set<string>() };
 const childStems = { sv: new Set<string>(), en: new Set<string>() };
 
@@ -207,7 +211,11 @@ function computeKeys(language: Language, word: string): WordKeys | null {
     if (RELATIVES[language].has(word) || relativeStems[language].has(stemmed)) put('c:relative', QUALITY.part);
     if (!childStems[language].size) for (const r of CHILDREN[language]) childStems[language].add(stem(language, r));
     if (CHILDREN[language].has(word) || childStems[language].has(stemmed)) put('c:child', QUALITY.part);
-    const finnish = glossaryEntry(language, word) ?? (stemmed.length >= 5 ? glossaryEntry(language, stemmed) : undefined) ?? [];
+    // "himself" and "herself" are one word but for a gender the situation does not turn on: "my son is cutting himself" is "my daughter is cutting herself".
+    if (language === 'en' && THIRD_REFLEXIVES.has(word)) put('c:reflexive-other', QUALITY.stem);
+    const finnish = glossaryEntry(language, word) ?? (stemmed.length >= 5 ? glossaryEntry(language, stemmed) : undefined) ?? glossaryForm(language, word) ?? [];
+    // The other spelling's stem too, so that "behavior" meets a phrasing's "behaviour".
+    if (language === 'en') for (const variant of englishSpellings(word)) put(`s:en:${stem('en', variant)}`, QUALITY.stem);
     for (const fi of finnish)
       for (const piece of tokenize(fi))
         for (const [key, quality] of wordKeys('fi', piece) ?? []) if (key.startsWith('l:')) put(key, quality * QUALITY.translation);
