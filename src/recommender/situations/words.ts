@@ -98,7 +98,7 @@ const GENERAL_WORDS: Record<Language, Set<string>> = {
     morning evening night day days week weeks month months year years times while yesterday today tomorrow tonight now
     always again often sometimes ever anymore still last next
     much many lot lots whole every everything other others another nothing
-    keep keeps kept make makes made give gave
+    keep keeps kept make makes made give gave say says said tell tells told
     start started try trying know thing things stuff way
     finland
   `),
@@ -154,7 +154,7 @@ export function fold(word: string): string {
   return /[^\x00-\x7f]/.test(word) ? word.normalize('NFD').replace(/\p{M}+/gu, '') : word;
 }
 
-export const QUALITY = { lemma: 1, stem: 1, part: 0.6, translation: 0.8 };
+export const QUALITY = { lemma: 1, stem: 1, part: 0.6, translation: 0.8, synonym: 0.84 };
 
 
 const keyCache = new Map<string, WordKeys | null>();
@@ -213,7 +213,11 @@ function computeKeys(language: Language, word: string): WordKeys | null {
     if (CHILDREN[language].has(word) || childStems[language].has(stemmed)) put('c:child', QUALITY.part);
     // "himself" and "herself" are one word but for a gender the situation does not turn on: "my son is cutting himself" is "my daughter is cutting herself".
     if (language === 'en' && THIRD_REFLEXIVES.has(word)) put('c:reflexive-other', QUALITY.stem);
-    const finnish = glossaryEntry(language, word) ?? (stemmed.length >= 5 ? glossaryEntry(language, stemmed) : undefined) ?? glossaryForm(language, word) ?? [];
+    const finnish = glossaryEntry(language, word) ?? (stemmed.length >= 5 ? glossaryEntry(language, stemmed) : undefined) ?? (language === 'en' ? glossaryForm(language, word) : undefined) ?? [];
+    // English words the glossary gives the same Finnish meet as nearly the same word, whatever their
+    // stems ("anxious" and "anxiety", "lonely" and "loneliness"): better than a translation, less
+    // than the word itself, so that a one-word entry ("job") still needs its own word (not "work").
+    if (finnish.length && language === 'en') put(`g:${language}:${[...finnish].sort().join('|')}`, QUALITY.synonym);
     // The other spelling's stem too, so that "behavior" meets a phrasing's "behaviour".
     if (language === 'en') for (const variant of englishSpellings(word)) put(`s:en:${stem('en', variant)}`, QUALITY.stem);
     for (const fi of finnish)
@@ -311,6 +315,36 @@ const SPOKEN_ENGLISH = new Map([
   ['dunno', 'know'],
 ]);
 
+/**
+ * English phrasal verbs whose meaning is not their verb's, as the one word that says it: "who looks
+ * after my kid" is care, "i am looking for work" a search, and the two met by "look". Both a
+ * question and the model's phrasings are read so.
+ */
+const PHRASAL_VERBS = new Map<string, Map<string, string>>([
+  ['look', new Map([['after', 'care'], ['for', 'seek']])],
+  ['looks', new Map([['after', 'cares'], ['for', 'seeks']])],
+  ['looking', new Map([['after', 'caring'], ['for', 'seeking']])],
+  ['looked', new Map([['after', 'cared'], ['for', 'sought']])],
+  ['pass', new Map([['away', 'die']])],
+  ['passed', new Map([['away', 'died']])],
+  ['passing', new Map([['away', 'dying']])],
+  ['pick', new Map([['on', 'bully']])],
+  ['picks', new Map([['on', 'bullies']])],
+  ['picked', new Map([['on', 'bullied']])],
+  ['picking', new Map([['on', 'bullying']])],
+]);
+function phrasalVerbs(tokens: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const joined = PHRASAL_VERBS.get(tokens[i]!)?.get(tokens[i + 1] ?? '');
+    if (joined) {
+      out.push(joined);
+      i++;
+    } else out.push(tokens[i]!);
+  }
+  return out;
+}
+
 const SWEDISH_POSSESSIVES = words('min din hans hennes vår er sin deras ens');
 /**
  * The tokens of a text, less a Swedish "man" that is the pronoun "one" ("hur gör man", "var lämnar
@@ -319,7 +353,7 @@ const SWEDISH_POSSESSIVES = words('min din hans hennes vår er sin deras ens');
  */
 export function meaningfulTokens(language: Language, text: string): string[] {
   const tokens = tokenize(text);
-  if (language === 'en') return tokens.map((token) => SPOKEN_ENGLISH.get(token) ?? token);
+  if (language === 'en') return phrasalVerbs(tokens.map((token) => SPOKEN_ENGLISH.get(token) ?? token));
   if (language !== 'sv') return tokens;
   return tokens.filter((token, i) => token !== 'man' || (i > 0 && (SWEDISH_POSSESSIVES.has(tokens[i - 1]!) || /\p{L}{3,}s$/u.test(tokens[i - 1]!))));
 }
