@@ -1,5 +1,5 @@
 import { LANGUAGES, type Language } from '../../catalogue/model.ts';
-import { analyseFinnish, analyseSpokenFinnish, detectLanguage, tokenize } from '../text/analyzer.ts';
+import { detectLanguage, tokenize } from '../text/analyzer.ts';
 import { loadSituationModel, type SituationConcept, type SituationModel } from './model.ts';
 import { contentWords, deletions, meaningfulTokens, editDistance, fold, FUNCTION_WORDS, isGeneralWord, isKnownWord, QUALITY, wordKeys, type WordKeys } from './words.ts';
 
@@ -143,10 +143,6 @@ interface Entry {
   required: number[];
   /** The index of its most specific word. */
   core: number;
-  /** A crisis phrase said by the speaker of themselves ("haluan kuolla", "i cut myself"): see saidInFirstPerson(). */
-  firstPerson: boolean;
-  /** Of a crisis the model says only of the speaker, never of another (not "my daughter is cutting herself", "he is not breathing"). */
-  ownOnly: boolean;
 }
 
 /** A query word meeting one of an entry's words: how much it weighs there and how well it matched. */
@@ -203,8 +199,6 @@ export class SituationMatcher {
   constructor(readonly model: SituationModel) {
     const conceptsByKey = new Map<string, Set<number>>();
     for (const [ci, concept] of model.concepts.entries()) {
-      // A crisis the model says only of the speaker ("haluan kuolla"), never of another ("my daughter is cutting herself").
-      const ownOnly = !!concept.crisis && !LANGUAGES.some((language) => concept.phrasings[language].some((t) => speaks(t, language).third));
       for (const language of LANGUAGES) {
         // Labels are names for explanations, not how people talk: they are not matched.
         const texts: [Entry['kind'], string][] = [
@@ -228,7 +222,7 @@ export class SituationMatcher {
             if (language === 'fi') for (const key of keys.keys()) if (key.startsWith('l:')) this.remember(key.slice(2), wordKeys('fi', key.slice(2)), 'fi');
           }
           if (terms.length)
-            this.entries.push({ concept: ci, language, kind, text, terms, total: 0, specificTotal: 0, required: terms.flatMap((t, ti) => (t.required ? [ti] : [])), core: 0, firstPerson: !!concept.crisis && saidInFirstPerson(text, language), ownOnly });
+            this.entries.push({ concept: ci, language, kind, text, terms, total: 0, specificTotal: 0, required: terms.flatMap((t, ti) => (t.required ? [ti] : [])), core: 0 });
         }
       }
     }
@@ -333,10 +327,6 @@ export class SituationMatcher {
   /** The matches, and whether the text has a word that is mostly businesses' ("yritykselle", "my company"). */
   private matchText(text: string, language: Language): { matches: ConceptMatch[]; business: boolean } {
     const { keys: queryKeys, weights, general: generalQueryWords } = this.queryKeys(text, language);
-    const who = speaks(text, language);
-    // Someone else's act on themselves ("killed himself", "skadar sig själv") is not the speaker's, whatever else the text says of "I".
-    const othersOwnAct = who.thirdReflexive && !who.firstReflexive;
-    const aboutSomeoneElse = othersOwnAct || (who.third && !who.first);
     const candidates = new Set<number>();
     for (const key of queryKeys.keys()) for (const ei of this.byKey.get(key) ?? []) candidates.add(ei);
     const best = new Map<number, ConceptMatch>();
@@ -346,7 +336,6 @@ export class SituationMatcher {
     // allocates little: a term's matches are found in `pairs` itself, and the words used in short arrays.
     for (const ei of candidates) {
       const entry = this.entries[ei]!;
-      if (entry.firstPerson && (othersOwnAct || (entry.ownOnly && aboutSomeoneElse))) continue;
       // A service's word of one general word ("having a say") is no situation: "my landlord says" is not taking part.
       if (entry.kind === 'vocabulary' && entry.terms.length === 1 && entry.terms[0]!.general) continue;
       // Each query word matches one of the entry's words at most: the pairs that weigh most first.
@@ -644,49 +633,6 @@ function explainedOtherwise(match: ConceptMatch, all: readonly ConceptMatch[]) {
   if (match.wholeWords.length !== 1) return false;
   const [word] = match.wholeWords;
   return all.some((other) => !other.concept.crisis && other.score >= THRESHOLD && other.wholeWords.length >= 2 && other.wholeWords.includes(word!));
-}
-
-/**
- * Who a text speaks of. First: the speaker's own pronouns and reflexives in the three languages, and
- * a Finnish verb in the first person ("haluan", "aion": the person is in the ending). Third: someone
- * else, named or as a pronoun. Reflexives apart: "killed himself" is someone else's act even in a
- * text that also says "I".
- */
-const FIRST_PERSON = new Set(
-  `i me my mine myself im ive id jag mig min mitt mina minä mä mää mie mun minun mulla minulla mulle minulle mua minua mut minut multa minulta musta minusta itseni itteni itseäni itteäni itselleni ittelleni`.split(' '),
-);
-const FIRST_REFLEXIVE = new Set(['myself', 'mig', 'itseni', 'itteni', 'itseäni', 'itteäni', 'itselleni', 'ittelleni']);
-const THIRD_REFLEXIVE = new Set(['himself', 'herself', 'themselves', 'sig', 'itsensä', 'ittensä', 'itseään', 'itteensä', 'itseensä']);
-const THIRD_PERSON = new Set(`he she him her his they them their han hon honom henne hans hennes hän se hänen häntä sen sitä sillä hänellä hänet`.split(' '));
-
-/** A Finnish finite verb in the first person singular: "haluan", "aion", "tapan" (its form less "n" is the verb's). */
-function finnishFirstPersonVerb(word: string): boolean {
-  if (!word.endsWith('n') || word.length < 4) return false;
-  // The form less "n" is the same verb's stem ("halua", "aio"), as written: "kotiin" less "n" is no word.
-  const stemForm = word.slice(0, -1);
-  const ofStem = analyseFinnish(stemForm)?.lemmas ?? [];
-  const lemmas = analyseSpokenFinnish(word)?.lemmas ?? [];
-  return lemmas.some((lemma) => lemma !== stemForm && ofStem.includes(lemma) && /(?:[aeiouyäö][aä]|[dlnrst][aä])$/.test(lemma));
-}
-
-function speaks(text: string, language: Language) {
-  const tokens = tokenize(text);
-  const first = tokens.some((t) => FIRST_PERSON.has(t) || (language === 'fi' && finnishFirstPersonVerb(t)));
-  const third = tokens.some((t) => THIRD_PERSON.has(t) || THIRD_REFLEXIVE.has(t) || (wordKeys(language, t)?.has('c:relative') ?? false) || (wordKeys(language, t)?.has('c:child') ?? false));
-  return { first, third, firstReflexive: tokens.some((t) => FIRST_REFLEXIVE.has(t)), thirdReflexive: tokens.some((t) => THIRD_REFLEXIVE.has(t)) };
-}
-
-/**
- * A crisis phrase said by the speaker of themselves does not meet a text about someone else: not one
- * with another's act on themselves ("my friend killed himself, I want to talk to someone": a
- * bereavement), and, for a crisis the model never says of another, not one that names another and
- * not the speaker ("isoisä on kuolemassa ja haluaa olla kotona": his wish, and no one's danger). A
- * text that names no one ("want to die") is the speaker's: missing a person in danger costs more.
- * This tells whether a phrase speaks of the speaker alone ("haluan kuolla"; not "my daughter is cutting herself").
- */
-function saidInFirstPerson(phrase: string, language: Language): boolean {
-  const who = speaks(phrase, language);
-  return who.first && !who.third;
 }
 
 function hasFunctionWords(text: string, language: Language) {
