@@ -133,6 +133,23 @@ describe('crisis, language and who is asking', () => {
       assert.equal(matcher.understand(text, { language }).crisis, true, text);
   });
 
+  test('a crisis said of someone else is a crisis too: the person asking may be the one who can help now', () => {
+    for (const [text, language] of [
+      ['haluun kuolla', 'fi'],
+      ['mä haluun vaan kuolla', 'fi'],
+      ['aion tappaa itseni', 'fi'],
+      ['my dad hit me and i want to kill myself', 'en'],
+      ['jag vill dö', 'sv'],
+      ['my son is cutting himself', 'en'],
+      ['my son wants to kill himself', 'en'],
+      ['poikani sanoo että haluaa kuolla', 'fi'],
+      ['min dotter vill ta livet av sig', 'sv'],
+    ] as const)
+      assert.equal(matcher.understand(text, { language }).crisis, true, text);
+    // A death that has happened is a bereavement, not a danger now.
+    assert.equal(matcher.understand('my brother killed himself last year', { language: 'en' }).crisis, false);
+  });
+
   test('a typo is of a word of the person’s language', () => {
     // Swedish "bästa" is one letter from Finnish "lasta" (a child): it read as the children's helpline.
     assert.deepEqual(ids('vilken är den bästa kaffebryggaren', 'sv'), []);

@@ -358,6 +358,8 @@ export class SituationMatcher {
     // allocates little: a term's matches are found in `pairs` itself, and the words used in short arrays.
     for (const ei of candidates) {
       const entry = this.entries[ei]!;
+      // A service's word of one general word ("having a say") is no situation: "my landlord says" is not taking part.
+      if (entry.kind === 'vocabulary' && entry.terms.length === 1 && entry.terms[0]!.general) continue;
       // Each query word matches one of the entry's words at most: the pairs that weigh most first.
       const pairs: Pair[] = [];
       for (let ti = 0; ti < entry.terms.length; ti++) {

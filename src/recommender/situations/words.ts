@@ -1,5 +1,5 @@
 import type { Language } from '../../catalogue/model.ts';
-import { analyseSpokenFinnish as analyseFinnish, glossaryEntry, standardFinnish, stem, tokenize } from '../text/analyzer.ts';
+import { analyseSpokenFinnish as analyseFinnish, englishSpellings, glossaryEntry, glossaryForm, standardFinnish, stem, tokenize } from '../text/analyzer.ts';
 
 /**
  * Words as the situation matcher sees them: each content word of a query or a phrasing becomes a
@@ -62,6 +62,7 @@ export const FUNCTION_WORDS: Record<Language, Set<string>> = {
     will would shall should can could may might must
     not no nor never don doesn didn isn aren wasn weren won wouldn couldn shouldn haven hasn hadn cant dont wont isnt didnt doesnt
     ve ll re im ive
+    cannot youre hes shes thats whats theyre weve wasnt werent arent couldnt wouldnt shouldnt havent hasnt hadnt aint
     what which who whom whose when where why how
     just also very really too quite some any all each every such own
     get gets got getting gotten
@@ -97,7 +98,7 @@ const GENERAL_WORDS: Record<Language, Set<string>> = {
     morning evening night day days week weeks month months year years times while yesterday today tomorrow tonight now
     always again often sometimes ever anymore still last next
     much many lot lots whole every everything other others another nothing
-    keep keeps kept make makes made give gave
+    keep keeps kept make makes made give gave say says said tell tells told
     start started try trying know thing things stuff way
     finland
   `),
@@ -127,11 +128,13 @@ const FINNISH_FUNCTION_LEMMAS = words(`
  */
 const RELATIVES: Record<Language, Set<string>> = {
   fi: words(`äiti isä mies vaimo puoliso kumppani veli sisko sisar isoäiti isoisä mummo mummi ukki vaari
-    pappa mamma faija mutsi iskä äiskä poikaystävä tyttöystävä avomies avovaimo aviomies aviovaimo vanhempi`),
+    pappa mamma faija mutsi iskä äiskä poikaystävä tyttöystävä avomies avovaimo aviomies aviovaimo vanhempi
+    setä eno täti serkku anoppi appi isovanhempi`),
   sv: words(`mamma pappa mor far man fru make maka sambo partner bror syster mormor farmor morfar farfar
-    pojkvän flickvän förälder föräldrar`),
+    pojkvän flickvän förälder föräldrar farbror morbror faster moster kusin svärmor svärfar`),
   en: words(`mother mum mom father dad husband wife partner brother sister grandma
-    grandmother grandpa grandfather granddad grandad boyfriend girlfriend parent parents spouse`),
+    grandmother grandpa grandfather granddad grandad boyfriend girlfriend parent parents spouse
+    mom mommy mummy daddy granny nan nana gran uncle aunt auntie cousin nephew niece stepdad stepfather stepmum stepmom stepmother grandparent grandparents`),
 };
 /**
  * Children, a class of their own: a child is what some situations are about (a single parent is
@@ -142,6 +145,7 @@ const CHILDREN: Record<Language, Set<string>> = {
   sv: words(`son dotter barn tonåring bebis`),
   en: words(`son daughter child kid kids children teenager teen baby`),
 };
+const THIRD_REFLEXIVES = words('himself herself themselves themself');
 const relativeStems = { sv: new Set<string>(), en: new Set<string>() };
 const childStems = { sv: new Set<string>(), en: new Set<string>() };
 
@@ -150,7 +154,7 @@ export function fold(word: string): string {
   return /[^\x00-\x7f]/.test(word) ? word.normalize('NFD').replace(/\p{M}+/gu, '') : word;
 }
 
-export const QUALITY = { lemma: 1, stem: 1, part: 0.6, translation: 0.8 };
+export const QUALITY = { lemma: 1, stem: 1, part: 0.6, translation: 0.8, synonym: 0.84 };
 
 
 const keyCache = new Map<string, WordKeys | null>();
@@ -207,7 +211,15 @@ function computeKeys(language: Language, word: string): WordKeys | null {
     if (RELATIVES[language].has(word) || relativeStems[language].has(stemmed)) put('c:relative', QUALITY.part);
     if (!childStems[language].size) for (const r of CHILDREN[language]) childStems[language].add(stem(language, r));
     if (CHILDREN[language].has(word) || childStems[language].has(stemmed)) put('c:child', QUALITY.part);
-    const finnish = glossaryEntry(language, word) ?? (stemmed.length >= 5 ? glossaryEntry(language, stemmed) : undefined) ?? [];
+    // "himself" and "herself" are one word but for a gender the situation does not turn on: "my son is cutting himself" is "my daughter is cutting herself".
+    if (language === 'en' && THIRD_REFLEXIVES.has(word)) put('c:reflexive-other', QUALITY.stem);
+    const finnish = glossaryEntry(language, word) ?? (stemmed.length >= 5 ? glossaryEntry(language, stemmed) : undefined) ?? (language === 'en' ? glossaryForm(language, word) : undefined) ?? [];
+    // English words the glossary gives the same Finnish meet as nearly the same word, whatever their
+    // stems ("anxious" and "anxiety", "lonely" and "loneliness"): better than a translation, less
+    // than the word itself, so that a one-word entry ("job") still needs its own word (not "work").
+    if (finnish.length && language === 'en') put(`g:${language}:${[...finnish].sort().join('|')}`, QUALITY.synonym);
+    // The other spelling's stem too, so that "behavior" meets a phrasing's "behaviour".
+    if (language === 'en') for (const variant of englishSpellings(word)) put(`s:en:${stem('en', variant)}`, QUALITY.stem);
     for (const fi of finnish)
       for (const piece of tokenize(fi))
         for (const [key, quality] of wordKeys('fi', piece) ?? []) if (key.startsWith('l:')) put(key, quality * QUALITY.translation);
@@ -303,6 +315,36 @@ const SPOKEN_ENGLISH = new Map([
   ['dunno', 'know'],
 ]);
 
+/**
+ * English phrasal verbs whose meaning is not their verb's, as the one word that says it: "who looks
+ * after my kid" is care, "i am looking for work" a search, and the two met by "look". Both a
+ * question and the model's phrasings are read so.
+ */
+const PHRASAL_VERBS = new Map<string, Map<string, string>>([
+  ['look', new Map([['after', 'care'], ['for', 'seek']])],
+  ['looks', new Map([['after', 'cares'], ['for', 'seeks']])],
+  ['looking', new Map([['after', 'caring'], ['for', 'seeking']])],
+  ['looked', new Map([['after', 'cared'], ['for', 'sought']])],
+  ['pass', new Map([['away', 'die']])],
+  ['passed', new Map([['away', 'died']])],
+  ['passing', new Map([['away', 'dying']])],
+  ['pick', new Map([['on', 'bully']])],
+  ['picks', new Map([['on', 'bullies']])],
+  ['picked', new Map([['on', 'bullied']])],
+  ['picking', new Map([['on', 'bullying']])],
+]);
+function phrasalVerbs(tokens: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const joined = PHRASAL_VERBS.get(tokens[i]!)?.get(tokens[i + 1] ?? '');
+    if (joined) {
+      out.push(joined);
+      i++;
+    } else out.push(tokens[i]!);
+  }
+  return out;
+}
+
 const SWEDISH_POSSESSIVES = words('min din hans hennes vår er sin deras ens');
 /**
  * The tokens of a text, less a Swedish "man" that is the pronoun "one" ("hur gör man", "var lämnar
@@ -311,7 +353,7 @@ const SWEDISH_POSSESSIVES = words('min din hans hennes vår er sin deras ens');
  */
 export function meaningfulTokens(language: Language, text: string): string[] {
   const tokens = tokenize(text);
-  if (language === 'en') return tokens.map((token) => SPOKEN_ENGLISH.get(token) ?? token);
+  if (language === 'en') return phrasalVerbs(tokens.map((token) => SPOKEN_ENGLISH.get(token) ?? token));
   if (language !== 'sv') return tokens;
   return tokens.filter((token, i) => token !== 'man' || (i > 0 && (SWEDISH_POSSESSIVES.has(tokens[i - 1]!) || /\p{L}{3,}s$/u.test(tokens[i - 1]!))));
 }

@@ -40,6 +40,69 @@ export function glossaryEntry(language: 'sv' | 'en', word: string): string[] | u
   return Object.hasOwn(glossary[language], word) ? glossary[language][word] : undefined;
 }
 
+/**
+ * The glossary's Finnish words for another form of one of its words: the entries whose Snowball
+ * stem the word shares ("retiring" and "retirement" are "retir", "gambled" and "gambling"
+ * "gambl"), or, in English, the other spelling of it ("behavior" for "behaviour", "counseling",
+ * "pediatric", "mold"). A stem whose entries disagree ("train" and "training") gives nothing, nor
+ * does a stem of fewer than four letters.
+ */
+export function glossaryForm(language: 'sv' | 'en', word: string): string[] | undefined {
+  for (const variant of language === 'en' ? englishSpellings(word) : []) {
+    const entry = glossaryEntry(language, variant);
+    if (entry) return entry;
+  }
+  const stemmed = stem(language, word);
+  return stemmed.length >= 4 ? glossaryStems(language).get(stemmed) ?? undefined : undefined;
+}
+
+const stemIndex: Partial<Record<'sv' | 'en', Map<string, string[] | null>>> = {};
+function glossaryStems(language: 'sv' | 'en'): Map<string, string[] | null> {
+  let index = stemIndex[language];
+  if (index) return index;
+  index = new Map();
+  for (const [word, finnish] of Object.entries(glossary[language])) {
+    const key = stem(language, word);
+    const previous = index.get(key);
+    if (previous === undefined) index.set(key, finnish);
+    else if (previous && previous.join('|') !== finnish.join('|')) index.set(key, null);
+  }
+  return (stemIndex[language] = index);
+}
+
+/** British and American spellings of an English word, the word itself not among them: "behaviour" ↔ "behavior", "organise" ↔ "organize", "centre" ↔ "center". */
+export function englishSpellings(word: string): string[] {
+  const out = new Set<string>();
+  const swap = (pattern: RegExp, replacement: string | ((match: string) => string)) => {
+    const other = word.replace(pattern, replacement as string);
+    if (other !== word) out.add(other);
+  };
+  swap(/our(s|ed|ing|ite|ites|able|ful|less)?$/, 'or$1'); // behaviour, neighbours, favourite
+  swap(/([^o])or(s|ed|ing)?$/, '$1our$2'); // behavior, neighbors (and "doctor" → "doctour", which no word is)
+  swap(/is(e|es|ed|ing|ation|ations)$/, 'iz$1'); // organise, organisation
+  swap(/iz(e|es|ed|ing|ation|ations)$/, 'is$1');
+  swap(/ys(e|es|ed|ing)$/, 'yz$1'); // analyse
+  swap(/yz(e|es|ed|ing)$/, 'ys$1');
+  swap(/([^aeiou])tre(s)?$/, '$1ter$2'); // centre, theatre
+  swap(/([^aeiou])ter(s)?$/, '$1tre$2');
+  if (word.length >= 8) {
+    // Long words only: "filled" is no American "filed".
+    swap(/([aeiou])ll(ing|ed|or|ors|er|ers)$/, '$1l$2'); // counselling, travelled
+    swap(/([aeiou])l(ing|ed|or|ors|er|ers)$/, '$1ll$2');
+  }
+  swap(/^(p|gyn|an|h|orthop)ae/, '$1e'); // paediatric, gynaecology, anaemia, haemorrhage
+  swap(/^(ped(?=i)|gyne|anem|hem(?=[ao]))/, (m: string) => m.replace('e', 'ae')); // pediatric, gynecology, anemia, hemorrhage
+  swap(/^oe/, 'e'); // oestrogen
+  swap(/^mould/, 'mold'); // mould, mouldy
+  swap(/^mold/, 'mould');
+  swap(/ogue$/, 'og'); // dialogue
+  swap(/amme(s)?$/, 'am$1'); // programme
+  swap(/^program(s)?$/, 'programme$1');
+  swap(/ence$/, 'ense'); // licence, defence
+  swap(/ense$/, 'ence');
+  return [...out];
+}
+
 export const WEIGHTS = { lemma: 1, part: 0.5, prefix: 0.25, foreign: 1, translation: 0.8 };
 
 export function tokenize(text: string): string[] {
@@ -220,7 +283,7 @@ export function analyse(text: string, language: TextLanguage, options: { transla
     for (const word of token.includes('-') ? [token, ...token.split('-')] : [token]) {
       if (word.length < 2) continue;
       // The glossary is asked first: "work", "home" and "help" are stop words of general English.
-      const finnish = options.translate ? (glossaryEntry(language, word) ?? glossaryEntry(language, stem(language, word))) : undefined;
+      const finnish = options.translate ? (glossaryEntry(language, word) ?? glossaryEntry(language, stem(language, word)) ?? glossaryForm(language, word)) : undefined;
       if (finnish) for (const fi of finnish) finnishWord(features, fi, (weight * WEIGHTS.translation) / finnish.length, true);
       if (!finnish && stopwords[language].has(word)) continue;
       add(features, `${language}:${stem(language, word)}`, weight * WEIGHTS.foreign);
