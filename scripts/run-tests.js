@@ -251,7 +251,7 @@ function summarise() {
   const others = [`${count('skipped')} skipped`, `${count('todo')} todo`, `${suitesSkipped} skipped ${suitesSkipped === 1 ? 'suite' : 'suites'}`]
     .filter((said) => !said.startsWith('0 '));
   const wall = (performance.now() - startedAt) / 1000;
-  lines.push(`${results.length} files in ${wall.toFixed(1)} s, ${concurrency} at a time${others.length > 0 ? `; ${others.join(', ')}` : ''}`);
+  lines.push(`${results.length} ${results.length === 1 ? 'file' : 'files'} in ${wall.toFixed(1)} s, ${concurrency} at a time${others.length > 0 ? `; ${others.join(', ')}` : ''}`);
   lines.push(`${count('passed')} passed, ${failed} failed`);
   process.stdout.write(`${lines.join('\n')}\n`);
   if (stoppedBy) process.exitCode = 128 + constants.signals[stoppedBy];
