@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ and test/ with node's own test runner (TypeScript through tsx).
-// Node 20's runner does not expand globs itself, so the files are listed here.
+// Runs every *.test.ts under src/ and test/ (or those whose path contains one of the arguments),
+// each file as its own `node --import tsx` process, TEST_CONCURRENCY (default 2) at a time, the
+// longest first. Node 20's `--test` takes a list of files but runs them in name order, whatever
+// order they were given in (all of test/, the longest files, last), so this script schedules them.
 import { readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 const root = join(import.meta.dirname, '..');
 const filter = process.argv.slice(2);
+const concurrency = Math.max(1, Number.parseInt(process.env.TEST_CONCURRENCY ?? '2', 10) || 2);
 function find(dir) {
   let out = [];
   for (const name of readdirSync(dir)) {
@@ -20,11 +23,11 @@ function find(dir) {
 }
 
 /**
- * The runner starts files in the order given, two at a time: a long file started last runs alone
- * at the end while the other lane has nothing left. So the longest start first: by the seconds
- * each took in the last run on this machine (kept in the temporary folder), else by these (seconds
- * under the whole suite's load: CI's, and the browser files' at two at a time on a busy 2-core
- * machine); the rest follow in name order.
+ * Files start longest first, TEST_CONCURRENCY at a time: a long file started last would run alone
+ * at the end while the other lane has nothing left. The seconds are each file's in the last run on
+ * this machine (kept in the temporary folder), else these (seconds under the whole suite's load:
+ * CI's, and the browser files' at two at a time on a busy 2-core machine); the rest follow in name
+ * order.
  */
 const KNOWN_SECONDS = {
   'test/cli.test.ts': 200,
@@ -89,35 +92,168 @@ if (files.some((f) => f.startsWith(join('test', 'browser')))) {
     process.exit(built.status ?? 1);
   }
 }
-const timesOfThisRun = join(tmpdir(), `aurora-test-times-${process.pid}.jsonl`);
-const result = spawnSync(
-  process.execPath,
-  [
-    '--import', 'tsx', '--test',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    `--test-reporter=${join(root, 'scripts', 'test-times-reporter.js')}`, `--test-reporter-destination=${timesOfThisRun}`,
-    `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
-    ...files,
-  ],
-  { cwd: root, stdio: 'inherit' },
-);
+
+const reporter = join(root, 'scripts', 'test-counts-reporter.js');
+/** Test processes now running, each the leader of its own process group (see runFile). */
+const running = new Set();
+/** The signal that stopped this run, once one has. */
+let stoppedBy = null;
+const startedAt = performance.now();
+const results = [];
+const queue = [...files];
+// Ctrl-C at a terminal reaches only this process (each file leads its own group): pass it on, and
+// kill what has not ended a few seconds later; a second signal kills at once.
+function stop(signal) {
+  if (stoppedBy) {
+    for (const child of running) killGroup(child, 'SIGKILL');
+    return;
+  }
+  stoppedBy = signal;
+  for (const child of running) killGroup(child, signal);
+  setTimeout(() => { for (const child of running) killGroup(child, 'SIGKILL'); }, 5000).unref();
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, stop);
+// Should this process end some other way (an error of its own), its files end with it.
+process.on('exit', () => { for (const child of running) killGroup(child, 'SIGKILL'); });
+await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, async () => {
+  while (queue.length > 0 && !stoppedBy) {
+    const result = await runFile(queue.shift());
+    results.push(result);
+    printFile(result);
+  }
+}));
 keepTimes();
-process.exit(result.status ?? 1);
+summarise();
+
+/**
+ * The file runs as `node --import tsx file` with the test reporters, not under `--test`: one process
+ * per file instead of a runner process and the file's own, and the same tests and exit status (the
+ * harness sets exit code 1 when a test fails). Its output is kept and printed whole when it ends, so
+ * two files' lines never mix. It leads its own process group, so that stopping the run reaches what
+ * it started (servers, CLIs) and nothing it left behind outlives it.
+ */
+function runFile(file) {
+  const counts = join(tmpdir(), `aurora-test-counts-${process.pid}-${files.indexOf(file)}.jsonl`);
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [
+      '--import', 'tsx',
+      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      `--test-reporter=${reporter}`, `--test-reporter-destination=${counts}`,
+      file,
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  running.add(child);
+  const output = [];
+  child.stdout.on('data', (chunk) => output.push(chunk));
+  child.stderr.on('data', (chunk) => output.push(chunk));
+  return new Promise((resolve) => {
+    let exited;
+    child.on('error', (error) => output.push(Buffer.from(`${error.stack ?? error}\n`)));
+    child.on('exit', (code, signal) => {
+      exited = { code, signal, seconds: (performance.now() - started) / 1000 };
+      // What the file started and did not end would hold its output open and outlive the run.
+      killGroup(child, 'SIGKILL');
+    });
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      exited ??= { code, signal, seconds: (performance.now() - started) / 1000 };
+      const tests = readCounts(counts);
+      resolve({ file, ...exited, tests, stopped: stoppedBy !== null, output: Buffer.concat(output).toString('utf8') });
+    });
+  });
+}
+
+/** The reporter's lines; a killed process may have left its last one half-written. */
+function readCounts(path) {
+  const tests = [];
+  try {
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      try {
+        if (line) tests.push(JSON.parse(line));
+      } catch {
+        // the process was killed while writing it
+      }
+    }
+  } catch {
+    // the process ended before its reporter wrote anything
+  } finally {
+    rmSync(path, { force: true });
+  }
+  return tests;
+}
+
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // the group has already ended
+  }
+}
+
+/** Why a file failed though none of its tests did (its process's own failure), or null. */
+function processFailure(result) {
+  if (result.signal) return `killed by ${result.signal}`;
+  if (result.code !== 0) return `exit code ${result.code}`;
+  return null;
+}
+
+function printFile(result) {
+  const failed = processFailure(result) !== null || result.tests.some((t) => t.result === 'failed');
+  const how = [`${result.seconds.toFixed(1)} s`, processFailure(result)].filter(Boolean).join(', ');
+  const output = result.output.endsWith('\n') || result.output === '' ? result.output : `${result.output}\n`;
+  process.stdout.write(`\n${failed ? '✖' : '#'} [${results.length}/${files.length}] ${result.file} (${how})\n${output}`);
+}
 
 /** Adds this run's files to the record (a focused run keeps the others' times); an ordering hint only, so a failure here is no failure of the run. */
 function keepTimes() {
+  const partial = `${TIMES}.${process.pid}`;
   try {
     const times = lastTimes();
-    for (const line of readFileSync(timesOfThisRun, 'utf8').split('\n').filter(Boolean)) {
-      const { file, seconds } = JSON.parse(line);
-      times[relative(root, file)] = Math.round(seconds * 10) / 10;
-    }
-    const partial = `${TIMES}.${process.pid}`;
+    // A file stopped half-way by a signal to this run took longer than this.
+    for (const r of results) if (!r.stopped) times[r.file] = Math.round(r.seconds * 10) / 10;
     writeFileSync(partial, `${JSON.stringify(times, null, 1)}\n`);
     renameSync(partial, TIMES);
   } catch {
-    // no record this time
-  } finally {
-    rmSync(timesOfThisRun, { force: true });
+    rmSync(partial, { force: true });
   }
+}
+
+/**
+ * The failed files with their failed tests, then, as the very last line, `N passed, N failed`
+ * (CI reads it): tests as node's own summary counts them (reporter), a cancelled test as failed, and
+ * a file whose process failed with no failed test as one failure of its own.
+ */
+function summarise() {
+  const count = (result) => results.reduce((n, r) => n + r.tests.filter((t) => t.result === result).length, 0);
+  let failed = count('failed');
+  const failedFiles = [];
+  for (const r of results) {
+    const tests = r.tests.filter((t) => t.result === 'failed').map((t) => t.name);
+    const exit = processFailure(r);
+    if (tests.length === 0 && exit !== null) failed += 1;
+    if (tests.length > 0 || exit !== null) failedFiles.push({ file: r.file, exit, tests });
+  }
+  const lines = [''];
+  if (failedFiles.length > 0) {
+    lines.push(`failed files (${failedFiles.length}):`);
+    for (const f of failedFiles) {
+      const why = [f.exit, f.tests.length === 0 ? 'no test failed' : null].filter(Boolean).join(', ');
+      lines.push(`  ${f.file}${why ? ` (${why})` : ''}`);
+      for (const name of f.tests) lines.push(`    ✖ ${name}`);
+    }
+  }
+  const notRun = files.length - results.length;
+  if (stoppedBy) lines.push(`stopped by ${stoppedBy}${notRun > 0 ? `: ${notRun} of ${files.length} files not run` : ''}`);
+  const suitesSkipped = count('suite skipped');
+  const others = [`${count('skipped')} skipped`, `${count('todo')} todo`, `${suitesSkipped} skipped ${suitesSkipped === 1 ? 'suite' : 'suites'}`]
+    .filter((said) => !said.startsWith('0 '));
+  const wall = (performance.now() - startedAt) / 1000;
+  lines.push(`${results.length} ${results.length === 1 ? 'file' : 'files'} in ${wall.toFixed(1)} s, ${concurrency} at a time${others.length > 0 ? `; ${others.join(', ')}` : ''}`);
+  lines.push(`${count('passed')} passed, ${failed} failed`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (stoppedBy) process.exitCode = 128 + constants.signals[stoppedBy];
+  else if (failed > 0) process.exitCode = 1;
 }
