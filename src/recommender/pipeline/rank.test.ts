@@ -69,3 +69,35 @@ test('the best services the filters accept are found, however many services fit 
     { numRuns: 60 },
   );
 });
+
+test('looking at candidates best first and stopping early never changes the answer: the same list as looking at every one', () => {
+  // The reference asks for as many results as there are services: its pool never fills, so nothing
+  // is passed over. With one leading need the list is in score order, so the first `limit` of the
+  // reference are the answer; at most 400 services, every one is within both runs' depth.
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 400 }),
+      fc.array(fc.float({ min: Math.fround(0.05), max: 1, noNaN: true }), { maxLength: 3 }),
+      fc.integer({ min: 1, max: 2 ** 31 - 2 }),
+      fc.integer({ min: 1, max: 10 }),
+      fc.boolean(),
+      (size, contextWeights, seed, limit, withFeedback) => {
+        const docs = Array.from({ length: size }, (_, i) => service(i));
+        let state = seed;
+        const next = () => (state = (state * 48271) % 2147483647) / 2147483647;
+        const needs = [need('meter:0', 1), ...contextWeights.map((w, i) => need(`meter:${i + 1}`, w, false))];
+        // Two levels of fit (many exact ties, which the pool must settle alike whatever the order), and
+        // a few services that feedback doubles: one of the lower level then outranks the higher level,
+        // though it scored under the pool's least before its factor.
+        const fits = needs.map(() => Float32Array.from(docs, () => (next() < 0.2 ? 0 : next() < 0.5 ? 0.8 : 1)));
+        const factors = docs.map(() => (next() < 0.05 ? 2 : next() < 0.2 ? 0.7 : 1));
+        const feedback = withFeedback ? (s: IndexedService) => ({ factor: factors[Number(s.id.slice(-12))]!, signals: 1 }) : undefined;
+        const input = { docs, needs, fits, accept: () => true, asker: 'person' as const, feedback, maxFeedback: withFeedback ? 2 : undefined };
+        const answer = rank({ ...input, limit });
+        const everyOne = rank({ ...input, limit: size });
+        assert.deepEqual(answer.map((c) => [c.doc, c.score]), everyOne.slice(0, limit).map((c) => [c.doc, c.score]));
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
