@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import type { Language, LocalizedText } from '../catalogue/model.ts';
+import { pickText, type Language, type LocalizedText } from '../catalogue/model.ts';
 import type { Db } from '../db/database.ts';
 import { HttpProblem, notFound } from '../http/problem.ts';
 import { releaseAttempts, reserveAttempts, type Bucket } from '../rate-limits/attempts.ts';
@@ -90,7 +90,7 @@ export async function sendOwnData(db: Db, consent: ConsentService, person: strin
     targetChannelId: target.id,
     recipientServiceId: input.service_id,
     attributes: input.attributes,
-    purpose: input.purpose ?? PURPOSE[language](name[language] ?? name.fi ?? name.sv ?? name.en ?? target.id),
+    purpose: input.purpose ?? PURPOSE[language](pickText(name, [language]) ?? target.id),
     person,
   };
   const mode = modeOf(target.type);

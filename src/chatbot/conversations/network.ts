@@ -1,4 +1,4 @@
-import type { Language, LocalizedText } from '../../catalogue/model.ts';
+import { pickText, type Language, type LocalizedText } from '../../catalogue/model.ts';
 import type { Db } from '../../db/database.ts';
 import { ownedServiceIds } from '../../members/owned-services.ts';
 import { presentAnswer, presentRecommendation } from '../../recommender/present.ts';
@@ -90,8 +90,8 @@ async function transferable(db: Db, ids: readonly string[]): Promise<Set<string>
   return new Set(rows.map((r) => r.service_id));
 }
 
-/** A text in the person's language, else the first of fi, sv, en that there is. */
-export const text = (value: LocalizedText | Record<string, string | null | undefined>, language: Language) => value[language] ?? value.fi ?? value.sv ?? value.en ?? '';
+/** A text in the person's language, else the first of fi, sv, en that there is (pickText), else ''. */
+export const text = (value: LocalizedText | Record<string, string | null | undefined>, language: Language) => pickText(value as LocalizedText, [language]) ?? '';
 
 const DAYS: Record<string, Record<Language, string>> = {
   Monday: { fi: 'ma', sv: 'mån', en: 'Mon' },
