@@ -111,10 +111,6 @@ export function rank(input: RankInput): Candidate[] {
       }
       return score;
     };
-    const fitsCrisis = (d: number) => {
-      for (const i of crisisNeeds) if (fits[i]![d]! >= CRISIS_FIT) return true;
-      return false;
-    };
     const evaluate = (d: number, score: number, crisis: boolean) => {
       const service = docs[d]!;
       const audience = audienceFit(service, input.asker, input.age);
@@ -173,11 +169,9 @@ export function rank(input: RankInput): Candidate[] {
     for (const d of ordered) {
       const score = baseScore(d);
       if (score <= 0) continue;
-      if (fitsCrisis(d)) evaluate(d, score, true);
-      else {
-        ordered[scoredCount] = d;
-        scores[scoredCount++] = score;
-      }
+      // No candidate fits a crisis: the crisis loop above looked at every service that does.
+      ordered[scoredCount] = d;
+      scores[scoredCount++] = score;
     }
     const byScore = Array.from({ length: scoredCount }, (_, k) => k).sort((a, b) => scores[b]! - scores[a]!);
     for (const k of byScore) {

@@ -134,7 +134,7 @@ const RELATIVES: Record<Language, Set<string>> = {
     pojkvän flickvän förälder föräldrar farbror morbror faster moster kusin svärmor svärfar`),
   en: words(`mother mum mom father dad husband wife partner brother sister grandma
     grandmother grandpa grandfather granddad grandad boyfriend girlfriend parent parents spouse
-    mom mommy mummy daddy granny nan nana gran uncle aunt auntie cousin nephew niece stepdad stepfather stepmum stepmom stepmother grandparent grandparents`),
+    mommy mummy daddy granny nan nana gran uncle aunt auntie cousin nephew niece stepdad stepfather stepmum stepmom stepmother grandparent grandparents`),
 };
 /**
  * Children, a class of their own: a child is what some situations are about (a single parent is
