@@ -7,7 +7,7 @@
  *   npm run bench -- recommender-speed [--services 100000] [--requests 2000] [--seconds 300]
  *                  [--warmup 200] [--concurrency 32] [--skip-demo] [--skip-synthetic] [--seed N]
  *                  [--lock-wait S] [--in-process N] [--writes N] [--cpu-prof DIR]
- *                  [--skip-postgres]
+ *                  [--skip-postgres] [--skip-pglite] [--keep-postgres] [--workers N]
  *
  * Each catalogue is measured in a process of its own (so that memory figures are that catalogue's
  * alone): it opens the PGlite data folder the other benchmarks keep in bench/out (imported there
@@ -23,20 +23,26 @@
  * statistics events), --writes of them with --concurrency in flight, to show what the writes cost.
  *
  * With DATABASE_URL set (and no --skip-postgres), each catalogue is measured again on PostgreSQL: a
- * fresh database on that server, imported, vacuum analyzed, measured the same way, dropped.
+ * fresh database on that server, imported, vacuum analyzed, measured the same way, dropped. With
+ * --keep-postgres the imported database is kept under the catalogue's name (aurora_bench_…) and
+ * measured again next time without importing (its comment names the file it holds); --skip-pglite
+ * measures PostgreSQL alone. With --workers N (N > 1), PostgreSQL is served by the real
+ * `aurora serve --workers N` (several processes on one port) instead of a server in the bench's
+ * process, and PGlite (one process per folder) is measured as usual.
  *
  * The mix: meter profiles drawn from the 3X10D survey of 1,011 young Finns (Norstat 2022; normal
  * with the survey's mean and sd per meter, clamped to 0..10, rounded), free-text questions in
  * Finnish, Swedish and English, life events, and combinations; half of all requests carry a
  * municipality_code drawn from the municipalities in the data, weighted by their services.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { buildServer } from '../src/http/server.ts';
 import { DataDirLockedError, openDatabase, type Database, type Db } from '../src/db/database.ts';
 import { METERS, type Meter, type MeterValues } from '../src/recommender/meters.ts';
@@ -66,6 +72,7 @@ import {
 import { closedLoop, keepAliveClient, readStdin, type LoadResult, type LoadSettings } from './load.ts';
 import { createPostgresDatabase } from '../src/testing/databases.ts';
 import { createClient } from '../src/clients/clients.ts';
+import { startServer, stopServers, type ServerProcess } from '../src/testing/server-processes.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The request mix
@@ -347,6 +354,12 @@ async function server(flags: Record<string, string | boolean>) {
     inProcess: intFlag(flags, 'in-process', 300, 0),
     writes: intFlag(flags, 'writes', 3000, 0),
   };
+  // A PGlite folder admits one process: --workers is PostgreSQL's alone.
+  const workers = intFlag(flags, 'workers', 1, 1, 64);
+  if (workers > 1 && url) {
+    process.stdout.write(`${JSON.stringify(await serverProcesses(dataset, url, workers, opts))}\n`);
+    return;
+  }
   let t = process.hrtime.bigint();
   const database = url ? await openDatabase({ kind: 'postgres', url }) : await openWaiting(String(flags['data-dir']), opts.lockWait);
   const openSeconds = elapsed(t);
@@ -426,6 +439,80 @@ async function server(flags: Record<string, string | boolean>) {
   }
 }
 
+/**
+ * `--workers N` (PostgreSQL): the real `aurora serve --workers N` (node:cluster, one port), started
+ * as an operator starts it, measured once every worker has its index and fits. No in-process or
+ * write figures (the ranking runs in the workers); memory is the workers' RSS together.
+ */
+async function serverProcesses(
+  dataset: string,
+  url: string,
+  workers: number,
+  opts: { requests: number; seconds: number; warmup: number; concurrency: number; seed: number },
+): Promise<ServerResult> {
+  const database = await openDatabase({ kind: 'postgres', url });
+  let server: ServerProcess | undefined;
+  try {
+    const requests = await buildRequests(database.db, Math.max(4000, opts.requests * 2), opts.seed);
+    const services = Number((await database.db.selectFrom('services').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    let t = process.hrtime.bigint();
+    server = await startServer('cluster', { databaseUrl: url, nodeArgs: SERVER_NODE_FLAGS, args: ['--no-demo', '--workers', String(workers)], timeoutMs: 20 * 60_000 });
+    const logged = (msg: string) => server!.output().split('\n').filter((l) => l.includes(`"msg":"${msg}`)).length;
+    while (logged('worker ready: recommender fits computed') < workers) {
+      if (server.child.exitCode !== null) throw new Error(`the cluster exited: ${server.output().slice(-4000)}`);
+      await sleep(500);
+    }
+    const buildSeconds = elapsed(t);
+    const workerPids = [...server.output().matchAll(/"pid":(\d+)[^\n]*"msg":"Aurora is serving on [^"]*"/g)].map((m) => Number(m[1])).filter((pid) => pid !== server!.child.pid);
+    const rss = () => ({ rssMb: workerPids.reduce((sum, pid) => sum + rssMbOf(pid), 0), heapUsedMb: 0, externalMb: 0 });
+    const after = rss();
+    process.stderr.write(`  ${dataset}: ${workers} workers (pids ${workerPids.join(', ')}) indexed ${services.toLocaleString('en-US')} services with fits in ${fmt(buildSeconds, 1)} s; RSS ${fmt(after.rssMb, 0)} MB together\n`);
+    t = process.hrtime.bigint();
+    const caller = await createClient(database.db, 'bench recommender-speed');
+    // The workers hear of the new client through the database; a request before that would be refused.
+    await sleep(1000);
+    const { result: httpResult } = await runTsChild<ClientResult>('recommender-speed.ts', ['--client'], {
+      input: {
+        base: server.url,
+        authorization: `Basic ${Buffer.from(`${caller.client_id}:${caller.client_secret}`).toString('base64')}`,
+        requests,
+        concurrency: opts.concurrency,
+        warmupRequests: opts.warmup,
+        measureRequests: opts.requests,
+        maxSeconds: opts.seconds,
+      } satisfies ClientJob,
+      timeoutMs: (opts.seconds + 600) * 1000,
+    });
+    process.stderr.write(`  HTTP: ${httpResult.requests} requests, ${fmt(httpResult.throughput, 0)} req/s, p50 ${fmt(httpResult.overall.p50)} ms (${fmt(elapsed(t))} s with warm-up)\n`);
+    const none = stats([]);
+    return {
+      dataset: `${dataset}, ${workers} workers`,
+      backend: 'postgres',
+      services,
+      openSeconds: 0,
+      buildSeconds,
+      before: { rssMb: 0, heapUsedMb: 0, externalMb: 0 },
+      after,
+      afterRun: rss(),
+      http: httpResult,
+      inProcess: { overall: none, byKind: Object.fromEntries(KIND_NAMES.map((k) => [k, none])) },
+      writes: { latency: none, perSecond: 0 },
+    };
+  } finally {
+    if (server) await stopServers([server]);
+    await database.close();
+  }
+}
+
+function rssMbOf(pid: number): number {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return kb ? Number(kb[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The benchmark
 
@@ -465,11 +552,62 @@ function printResult(r: ServerResult) {
     );
 }
 
+/** A fresh database on the DATABASE_URL server with `file` imported and vacuum analyzed, and the function that drops it. */
+async function importedPostgresDatabase(file: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const made = await createPostgresDatabase();
+  try {
+    let t = process.hrtime.bigint();
+    await runImportChild(file, { url: made.url });
+    process.stderr.write(`  imported in ${fmt(elapsed(t))} s\n`);
+    const database = await openDatabase({ kind: 'postgres', url: made.url });
+    try {
+      t = process.hrtime.bigint();
+      await sql`vacuum analyze`.execute(database.db);
+      process.stderr.write(`  vacuum analyze: ${fmt(elapsed(t))} s\n`);
+    } finally {
+      await database.close();
+    }
+    return made;
+  } catch (error) {
+    await made.drop();
+    throw error;
+  }
+}
+
+/**
+ * The database kept for a catalogue (--keep-postgres): aurora_bench_<cache>, imported the first
+ * time under another name and renamed when complete; its comment names the file and its size, so a
+ * regenerated file is imported again. Kept: `drop` does nothing.
+ */
+async function keptPostgresDatabase(cache: string, file: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `aurora_bench_${cache.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`;
+  const marker = `${resolve(file)} ${statSync(file).size}`;
+  const url = new URL(process.env.DATABASE_URL!);
+  const server = new pg.Client({ connectionString: url.href });
+  await server.connect();
+  try {
+    const { rows } = await server.query<{ comment: string | null }>('select shobj_description(oid, $2) as comment from pg_database where datname = $1', [name, 'pg_database']);
+    if (rows[0]?.comment === marker) {
+      process.stderr.write(`  kept database ${name}\n`);
+    } else {
+      const made = await importedPostgresDatabase(file);
+      await server.query(`drop database if exists ${name} with (force)`);
+      await server.query(`alter database ${new URL(made.url).pathname.slice(1)} rename to ${name}`);
+      await server.query(`comment on database ${name} is ${pg.escapeLiteral(marker)}`);
+      process.stderr.write(`  kept as ${name} for --keep-postgres next time\n`);
+    }
+  } finally {
+    await server.end();
+  }
+  url.pathname = `/${name}`;
+  return { url: url.href, drop: async () => {} };
+}
+
 export async function main(argv: string[]) {
   const { flags } = parseArgs(argv);
   const services = intFlag(flags, 'services', 100_000, 1, 2_000_000);
   const seed = intFlag(flags, 'seed', DEFAULT_SEED, 0, 0xffffffff);
-  const passOn = ['requests', 'seconds', 'warmup', 'concurrency', 'lock-wait', 'in-process', 'writes', 'cpu-prof']
+  const passOn = ['requests', 'seconds', 'warmup', 'concurrency', 'lock-wait', 'in-process', 'writes', 'cpu-prof', 'workers']
     .filter((f) => flags[f] !== undefined)
     .flatMap((f) => [`--${f}`, String(flags[f])]);
   const datasets: { name: string; file: () => Promise<string>; cache: string }[] = [
@@ -493,27 +631,18 @@ export async function main(argv: string[]) {
     results.push(result);
     printResult(result);
   };
-  for (const d of datasets) {
-    process.stderr.write(`PGlite: ${d.name}\n`);
-    const { dataDir } = await ensurePgliteLoaded(d.cache, await d.file());
-    await measure(d.name, ['--data-dir', dataDir]);
-  }
+  if (!flags['skip-pglite'])
+    for (const d of datasets) {
+      process.stderr.write(`PGlite: ${d.name}\n`);
+      const { dataDir } = await ensurePgliteLoaded(d.cache, await d.file());
+      await measure(d.name, ['--data-dir', dataDir]);
+    }
   if (process.env.DATABASE_URL && !flags['skip-postgres']) {
     for (const d of datasets) {
       process.stderr.write(`PostgreSQL: ${d.name}\n`);
-      const { url, drop } = await createPostgresDatabase();
+      const file = await d.file();
+      const { url, drop } = flags['keep-postgres'] ? await keptPostgresDatabase(d.cache, file) : await importedPostgresDatabase(file);
       try {
-        let t = process.hrtime.bigint();
-        await runImportChild(await d.file(), { url });
-        process.stderr.write(`  imported in ${fmt(elapsed(t))} s\n`);
-        const database = await openDatabase({ kind: 'postgres', url });
-        try {
-          t = process.hrtime.bigint();
-          await sql`vacuum analyze`.execute(database.db);
-          process.stderr.write(`  vacuum analyze: ${fmt(elapsed(t))} s\n`);
-        } finally {
-          await database.close();
-        }
         await measure(d.name, ['--url', url]);
       } finally {
         await drop();

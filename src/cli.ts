@@ -6,7 +6,7 @@ import { callAdmin, pingAdmin, RemoteOperationError } from './admin-socket/clien
 import { OPERATIONS } from './admin-socket/protocol.ts';
 import { locateAdminSocket } from './admin-socket/socket-path.ts';
 import type { ImportProgress, ImportSummary } from './catalogue/import-run.ts';
-import { databaseTarget, defaultDataDir, loadConfig, portFrom, type StorageOptions } from './config.ts';
+import { databaseTarget, defaultDataDir, loadConfig, parseSetting, portFrom, type StorageOptions } from './config.ts';
 import { DataDirLockedError, DataDirPermissionsError, openDatabase } from './db/database.ts';
 import { OperationError } from './operations.ts';
 import type { AuditVerification } from './transfers/audit-chain.ts';
@@ -157,7 +157,23 @@ export function buildCli() {
     .addOption(new Option('-p, --port <port>', 'port to listen on').env('PORT').default('8080'))
     .addOption(new Option('--host <host>', 'address to listen on').env('HOST').default('0.0.0.0'))
     .option('--no-demo', 'no demo: neither the demo catalogue on a first start nor the demo receiving service and its pages (NODE_ENV=production never has the receiving service)')
-    .action(async (o: { port: string; host: string; demo: boolean }) => {
+    .addOption(new Option('--workers <n>', 'server processes on the port, one per core to use (PostgreSQL only)').env('AURORA_WORKERS'))
+    .action(async (o: { port: string; host: string; demo: boolean; workers?: string }) => {
+      const workers = parseSetting('AURORA_WORKERS', o.workers);
+      const { isClusterWorker, serveCluster } = await import('./serve-cluster.ts');
+      if (workers > 1 && !isClusterWorker()) {
+        const running = await serveCluster({ ...storage(), port: portFrom(o.port), host: o.host, demo: o.demo && loadConfig().AURORA_DEMO, workers });
+        let stopping = false;
+        const stop = async () => {
+          if (stopping) return;
+          stopping = true;
+          await running.stop();
+          process.exit(0);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+        return;
+      }
       // Loaded for this command only: the server's modules (identity, SAML, the recommender) are most of a start's time.
       const { serve } = await import('./serve.ts');
       const running = await serve({ ...storage(), port: portFrom(o.port), host: o.host, demo: o.demo && loadConfig().AURORA_DEMO });

@@ -524,6 +524,14 @@ export const VARIABLES = {
     example: '3',
     parse: numberIn(Type.Number({ exclusiveMinimum: 0 })),
   }),
+  AURORA_WORKERS: declare({
+    description:
+      "How many server processes `aurora serve` runs on its port (node:cluster), each with its own recommender index (about 1.5 GB at 100,000 services) and sharing everything else through the database; more than 1 needs PostgreSQL (DATABASE_URL), since a PGlite data folder admits one process. Set it to the cores the server may use: one process's JavaScript runs on one core.",
+    expected: 'a whole number from 1 to 64',
+    default: 1,
+    example: '4',
+    parse: numberIn(Type.Integer({ minimum: 1, maximum: 64 }), true),
+  }),
   AURORA_SHUTDOWN_DRAIN_SECONDS: declare({
     description:
       'On SIGTERM or SIGINT, how long the server keeps serving with /ready answering 503 before it stops taking connections (give the load balancer time to notice); then it finishes the requests in flight and stops.',

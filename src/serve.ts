@@ -12,6 +12,7 @@ import { databaseTarget, isProduction, loadConfig, type StorageOptions } from '.
 import { openDatabase, type Database } from './db/database.ts';
 import { buildServer } from './http/server.ts';
 import { testRegisterConnectors } from './registers/test-register.ts';
+import { isClusterWorker, isFirstClusterWorker, tellPrimary } from './serve-cluster.ts';
 
 export interface ServeOptions extends StorageOptions {
   port: number;
@@ -57,22 +58,28 @@ export async function serve(options: ServeOptions): Promise<RunningNetwork> {
     const demoService = options.demo && !isProduction(config);
     // The synthetic test register (fictional people) feeds life events on a demo start, never in production.
     app = await buildServer({ database, logger: { level: options.logLevel ?? config.LOG_LEVEL }, demoPages: demoService, ...(demoService ? { registers: testRegisterConnectors() } : {}) });
-    const demo = options.demo ? await loadDemoIfFirstStart(database.db) : undefined;
+    // A cluster's primary (serve-cluster.ts) loaded the demo catalogue and vouchers before starting
+    // its workers; of the workers, the first sets up the demo's services, which name the port served.
+    const worker = isClusterWorker();
+    const demo = options.demo && !worker ? await loadDemoIfFirstStart(database.db) : undefined;
     if (demo) app.log.info({ added: demo.added, skipped: demo.skipped }, 'loaded the demo catalogue');
     // Before the index is built, so that its demo service is found; on every demo start, as the login service is.
-    if (demoService) await setUpDemoVouchers(database.db, app.log);
+    if (demoService && !worker) await setUpDemoVouchers(database.db, app.log);
     const index = await app.aurora.recommender.start();
     app.log.info({ services: index.index.size }, 'recommender index built');
+    void index.warmed.then(() => tellPrimary({ aurora: 'fits-ready' }));
     if (target.kind === 'pglite') socket = prepareAdminSocket(target.dataDir);
     if (socket) admin = await startAdminSocket(database, socket.path, (msg) => app!.log.info(msg), () => app!.aurora.recommender.ready());
     const address = await app.listen({ port: options.port, host: options.host });
+    const setsUpDemo = demoService && (!worker || isFirstClusterWorker());
     // After listening, so that its landing URLs name the port really served (also for --port 0).
-    if (demo && demoService) await setUpDemoService(database.db, { publicUrl: config.AURORA_PUBLIC_URL, port: (app.server.address() as AddressInfo).port }, app.log);
+    if (setsUpDemo && (demo || worker)) await setUpDemoService(database.db, { publicUrl: config.AURORA_PUBLIC_URL, port: (app.server.address() as AddressInfo).port }, app.log);
     // The demo service that logs in with Aurora, and its webhook for life events, so that people can let it hear of theirs (on every demo start: a data folder from before the webhook gets it too).
-    if (demoService) await setUpDemoLoginService(app);
+    if (setsUpDemo) await setUpDemoLoginService(app);
     // The demo's bot, so that a first-time visitor has someone to talk to (the citizen app's chat).
-    if (demoService) app.log.info({ bot: DEMO_BOT_ID, outcome: await setUpDemoBot(database.db, app.aurora.recommender) }, 'the demo bot');
+    if (setsUpDemo) app.log.info({ bot: DEMO_BOT_ID, outcome: await setUpDemoBot(database.db, app.aurora.recommender) }, 'the demo bot');
     app.log.info({ database: database.kind, location: database.location }, `Aurora is serving on ${address}`);
+    tellPrimary({ aurora: 'listening', url: address });
     return {
       app,
       database,

@@ -31,6 +31,8 @@ export interface StartOptions {
   bin?: string;
   /** The Node.js executable to run it with (default this process's). */
   node?: string;
+  /** Node.js flags before the script (as `npm start` gives --max-semi-space-size). */
+  nodeArgs?: string[];
   env?: Record<string, string>;
   /** Extra `serve` arguments (default --no-demo: the caller loads what it needs). */
   args?: string[];
@@ -58,7 +60,7 @@ export async function startServer(name: string, options: StartOptions): Promise<
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const cwd = options.cwd ?? root;
-  const child = spawn(options.node ?? process.execPath, [options.bin ?? join(cwd, 'bin', 'aurora.js'), 'serve', '--port', String(port), '--host', '127.0.0.1', ...(options.args ?? ['--no-demo'])], {
+  const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), options.bin ?? join(cwd, 'bin', 'aurora.js'), 'serve', '--port', String(port), '--host', '127.0.0.1', ...(options.args ?? ['--no-demo'])], {
     cwd,
     // No NODE_OPTIONS from the test runner (it loads tsx): the child loads only what its bin does.
     env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', ...options.env, DATABASE_URL: options.databaseUrl ?? '' },
