@@ -58,6 +58,8 @@ export interface Answer {
 export interface Learning {
   /** A multiplier for a service's score in a situation (1 = no change), and how many signals made it. */
   adjustment(serviceId: string, needs: Partial<Record<Meter, number>>): { factor: number; signals: number };
+  /** `adjustment` for one situation, asked of many services (what it works out once per situation, it works out once). */
+  adjuster?(needs: Partial<Record<Meter, number>>): (serviceId: string) => { readonly factor: number; readonly signals: number };
   /** The largest factor `adjustment` can give, which lets ranking skip services that cannot make the list. */
   readonly maxFactor?: number;
 }
@@ -116,7 +118,7 @@ export class Recommender {
         acceptDoc,
         asker: understanding.asker,
         age: understanding.age,
-        feedback: learning ? (service) => learning.adjustment(service.id, meterNeeds) : undefined,
+        feedback: learning ? feedbackOf(learning, meterNeeds) : undefined,
         maxFeedback: learning?.maxFactor,
         limit: request.limit,
       });
@@ -148,6 +150,11 @@ export class Recommender {
   }
 }
 
+
+function feedbackOf(learning: Learning, needs: Partial<Record<Meter, number>>): (service: { id: string }) => { readonly factor: number; readonly signals: number } {
+  const adjust = learning.adjuster?.(needs);
+  return adjust ? (service) => adjust(service.id) : (service) => learning.adjustment(service.id, needs);
+}
 
 /** From this many services on, the fixed needs' fits are computed ahead of the requests. */
 const WARM_FROM = 5_000;

@@ -82,29 +82,59 @@ function queryWords(text: string, language: Language): Features {
 
 // A word's features without the prefix ones, kept per word: explaining ten results reads the same
 // catalogue words over and over, and building their features anew was a twentieth of a request's time.
-const wordFeatures = new Map<string, string[]>();
+const wordFeatures: Record<Language, Map<string, string[]>> = { fi: new Map(), sv: new Map(), en: new Map() };
 function featuresOfWord(word: string, language: Language): string[] {
-  const key = `${language}:${word}`;
-  let features = wordFeatures.get(key);
+  const known = wordFeatures[language];
+  let features = known.get(word);
   if (!features) {
     features = [...analyse(word, language).keys()].filter((f) => !f.startsWith('p:'));
-    if (wordFeatures.size > 200_000) wordFeatures.clear();
-    wordFeatures.set(key, features);
+    if (known.size > 100_000) known.clear();
+    known.set(word, features);
   }
   return features;
 }
 
+/**
+ * A service's words in one language with their features, in text order, kept for the services
+ * explained lately (a service is explained for each need it serves, and popular ones in request
+ * after request; tokenising its name and summary each time was a tenth of a request).
+ */
+type WordWithFeatures = { readonly word: string; readonly features: readonly string[] };
+const SERVICES_KEPT = 5_000;
+const serviceTexts = new Map<IndexedService, Partial<Record<Language, readonly WordWithFeatures[]>>>();
+function wordsOf(service: IndexedService, language: Language): readonly WordWithFeatures[] {
+  let byLanguage = serviceTexts.get(service);
+  if (byLanguage) {
+    // Least recently explained first in the map, so that the oldest goes when it is full.
+    serviceTexts.delete(service);
+    serviceTexts.set(service, byLanguage);
+  } else {
+    serviceTexts.set(service, (byLanguage = {}));
+    if (serviceTexts.size > SERVICES_KEPT) serviceTexts.delete(serviceTexts.keys().next().value!);
+  }
+  let words = byLanguage[language];
+  if (!words) {
+    const text = [service.name[language], service.summary[language]].filter(Boolean).join(' ');
+    words = byLanguage[language] = text ? tokenize(text).map((word) => ({ word, features: featuresOfWord(word, language) })) : [];
+  }
+  return words;
+}
+
 /** Words of the service's name and summary in `language` that carry the wanted features, one per concept. */
 export function serviceWords(service: IndexedService, wanted: Features, language: Language): string[] {
-  const text = [service.name[language], service.summary[language]].filter(Boolean).join(' ');
-  if (!text) return [];
   const covered = new Set<string>();
   const words: string[] = [];
-  for (const word of tokenize(text)) {
+  for (const { word, features } of wordsOf(service, language)) {
     if (words.length >= SHOWN_TERMS) break;
-    const matched = featuresOfWord(word, language).filter((f) => wanted.has(f));
-    if (matched.length === 0 || matched.every((f) => covered.has(f))) continue;
-    for (const f of matched) covered.add(f);
+    let matches = false;
+    let anyNew = false;
+    for (const f of features) {
+      if (!wanted.has(f)) continue;
+      matches = true;
+      if (!covered.has(f)) anyNew = true;
+    }
+    if (!matches || !anyNew) continue;
+    for (const f of features) if (wanted.has(f)) covered.add(f);
     if (!words.includes(word)) words.push(word);
   }
   return words;
