@@ -135,7 +135,19 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
   return database;
 }
 
+const kinds = new WeakMap<Db, Database['kind']>();
+/** Which kind of database a Db opened by openDatabase is (undefined for one made elsewhere, as tests do). */
+export function databaseKindOf(db: Db): Database['kind'] | undefined {
+  return kinds.get(db);
+}
+
 async function connect(target: DatabaseTarget): Promise<Database> {
+  const database = await connectTo(target);
+  kinds.set(database.db, database.kind);
+  return database;
+}
+
+async function connectTo(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: 10 });
     pool.on('error', () => {}); // an idle client's broken connection is replaced on next use

@@ -104,4 +104,30 @@ describe('group commit', () => {
   test('maxBatch must be a positive integer', () => {
     assert.throws(() => new GroupCommit({ write: async () => [], maxBatch: 0 }), RangeError);
   });
+
+  test('with concurrency 2, items added while one batch is written go at once as a second; a third waits for a free writer', async () => {
+    const writer = heldWriter<number>();
+    const commit = new GroupCommit<number, string>({ write: writer.write, concurrency: 2 });
+    const added = [commit.add(1), commit.add(2)];
+    await new Promise((r) => setImmediate(r));
+    added.push(commit.add(3));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(writer.batches, [[1, 2], [3]], 'the second batch is written while the first still is');
+    added.push(commit.add(4), commit.add(5));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(writer.batches, [[1, 2], [3]], 'both writers are busy: 4 and 5 wait');
+    writer.releaseOldest();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(writer.batches, [[1, 2], [3], [4, 5]], 'the freed writer takes what waits, together');
+    const results = await settleAll(added, writer);
+    assert.deepEqual(
+      results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason)),
+      ['done 1', 'done 2', 'done 3', 'done 4', 'done 5'],
+    );
+  });
+
+  test('concurrency must be a positive integer', () => {
+    assert.throws(() => new GroupCommit({ write: async () => [], concurrency: 0 }), RangeError);
+    assert.throws(() => new GroupCommit({ write: async () => [], concurrency: 1.5 }), RangeError);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Db } from './database.ts';
+import { databaseKindOf, type Db } from './database.ts';
 
 /**
  * Group commit: concurrent callers' writes are gathered and written together. While one batch is
@@ -15,6 +15,12 @@ export interface GroupCommitOptions<T, R> {
   write(items: readonly T[]): Promise<R[]>;
   /** The most items one write takes. Default 256. */
   maxBatch?: number;
+  /**
+   * How many batches may be written at once. Default 1. More lets a PostgreSQL pool commit one batch
+   * while the next is already on its way, so that callers are not held for a whole round trip and
+   * commit behind the batch before theirs; only for writes whose batches do not depend on each other.
+   */
+  concurrency?: number;
 }
 
 interface Waiting<T, R> {
@@ -28,31 +34,47 @@ export const DEFAULT_MAX_BATCH = 256;
 export class GroupCommit<T, R> {
   readonly #write: (items: readonly T[]) => Promise<R[]>;
   readonly #maxBatch: number;
+  readonly #concurrency: number;
   #waiting: Waiting<T, R>[] = [];
-  #writing = false;
+  #writing = 0;
+  #scheduled = false;
 
   constructor(options: GroupCommitOptions<T, R>) {
     const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    const concurrency = options.concurrency ?? 1;
     if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch is a positive integer, not ${maxBatch}`);
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency is a positive integer, not ${concurrency}`);
     this.#write = options.write;
     this.#maxBatch = maxBatch;
+    this.#concurrency = concurrency;
   }
 
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#waiting.push({ item, resolve, reject });
-      if (!this.#writing) {
-        this.#writing = true;
-        queueMicrotask(() => void this.#drain());
+      if (this.#writing < this.#concurrency && !this.#scheduled) {
+        this.#scheduled = true;
+        queueMicrotask(() => {
+          this.#scheduled = false;
+          this.#start();
+        });
       }
     });
+  }
+
+  /** Starts writers, as many as are allowed and have items to take. */
+  #start() {
+    while (this.#writing < this.#concurrency && this.#waiting.length) {
+      this.#writing++;
+      void this.#drain();
+    }
   }
 
   async #drain() {
     try {
       while (this.#waiting.length) await this.#writeBatch(this.#waiting.splice(0, this.#maxBatch));
     } finally {
-      this.#writing = false;
+      this.#writing--;
     }
   }
 
@@ -82,7 +104,11 @@ export class GroupCommit<T, R> {
  */
 export function groupCommitPerDatabase<T, R>(
   write: (db: Db, items: readonly T[]) => Promise<R[]>,
-  options: { maxBatch?: number } = {},
+  options: {
+    maxBatch?: number;
+    /** Batches written at once on PostgreSQL (GroupCommitOptions.concurrency); PGlite, with its one connection, writes one at a time. */
+    concurrencyOnPostgres?: number;
+  } = {},
 ): (db: Db, item: T) => Promise<R> {
   const commits = new WeakMap<Db, GroupCommit<T, R>>();
   return async (db, item) => {
@@ -92,7 +118,8 @@ export function groupCommitPerDatabase<T, R>(
     }
     let commit = commits.get(db);
     if (!commit) {
-      commit = new GroupCommit<T, R>({ write: (items) => write(db, items), ...options });
+      const concurrency = databaseKindOf(db) === 'postgres' ? (options.concurrencyOnPostgres ?? 1) : 1;
+      commit = new GroupCommit<T, R>({ write: (items) => write(db, items), ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}), concurrency });
       commits.set(db, commit);
     }
     return commit.add(item);

@@ -110,7 +110,10 @@ export function saveRecommendation(db: Db, r: NewRecommendation): Promise<Stored
   });
 }
 
-const insertGrouped = groupCommitPerDatabase(insertRecommendations);
+// Recommendations do not depend on each other: on PostgreSQL three batches may be on their way at
+// once, so that a request's answer waits for its own commit, not for the one before it too (the
+// server's thread was idle a sixth of the time at 100,000 services, its requests waiting on writes).
+const insertGrouped = groupCommitPerDatabase(insertRecommendations, { concurrencyOnPostgres: 3 });
 
 /** One statement, so all or none. The numbers are matched by id: RETURNING promises no order. */
 async function insertRecommendations(db: Db, prepared: readonly PreparedRecommendation[]): Promise<StoredRecommendation[]> {
