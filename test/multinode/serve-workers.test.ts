@@ -127,6 +127,34 @@ describe('aurora serve --workers', { skip }, () => {
   });
 });
 
+// node:cluster ends a worker whose channel to the primary closes; nothing here may keep one alive (an orphan would hold its index and connections).
+test('workers whose primary is killed stop too', { skip, timeout: 240_000 }, async () => {
+  const database = await createPostgresDatabase();
+  let server: ServerProcess | undefined;
+  try {
+    server = await startServer('orphans', { databaseUrl: database.url, args: ['--no-demo', '--workers', '2'] });
+    const cluster = server;
+    const pids = await until('both workers serving', () => {
+      const found = workerPids(cluster);
+      return found.size === 2 ? [...found] : undefined;
+    });
+    cluster.child.kill('SIGKILL');
+    await cluster.exited;
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await until('the workers exiting', () => (pids.some(alive) ? undefined : true), 60_000);
+  } finally {
+    if (server) for (const pid of workerPids(server)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    await database.drop();
+  }
+});
+
 test('--workers above 1 on a PGlite data folder is refused with the fix', { timeout: 120_000 }, async () => {
   const folder = mkdtempSync(join(tmpdir(), 'aurora-workers-pglite-'));
   try {
