@@ -30,6 +30,7 @@ const MIN_DEPTH = 400;
 const DEPTH_PER_RESULT = 40;
 
 const NO_FEEDBACK = Object.freeze({ factor: 1, signals: 0 });
+const NO_FITS: number[] = [];
 
 export interface Candidate {
   doc: number;
@@ -125,18 +126,18 @@ export function rank(input: RankInput): Candidate[] {
       if (!crisis && pool.full && final < pool.min!.score) return;
       let confidence = 0;
       // The text's own words are as sure as they fit: "nettilukio" named is nettilukio, beside any situation.
-      for (const i of lead) confidence = Math.max(confidence, needs[i]!.source === 'text' ? fits[i]![d]! : (fits[i]![d]! * needs[i]!.weight) / strongest);
-      const candidate: Candidate = {
-        doc: d,
-        score: final,
-        confidence: confidence * Math.min(1, audience.factor),
-        fits: needs.map((_, i) => fits[i]![d]!),
-        audience,
-        feedback,
-        crisis,
-      };
+      for (let j = 0; j < lead.length; j++) {
+        const i = lead[j]!;
+        confidence = Math.max(confidence, needs[i]!.source === 'text' ? fits[i]![d]! : (fits[i]![d]! * needs[i]!.weight) / strongest);
+      }
+      // Its fits are read once it is kept (withFits below): most candidates offered to the pool are pushed out again.
+      const candidate: Candidate = { doc: d, score: final, confidence: confidence * Math.min(1, audience.factor), fits: NO_FITS, audience, feedback, crisis };
       if (crisis) pinned.push(candidate);
       else pool.offer(candidate);
+    };
+    const withFits = (c: Candidate) => {
+      c.fits = needs.map((_, i) => fits[i]![c.doc]!);
+      return c;
     };
 
     // Crisis services first, then the best of each leading need that pass its floor, each looked at once.
@@ -199,7 +200,9 @@ export function rank(input: RankInput): Candidate[] {
         const score = scores[k]!;
         if (score >= lowest && score <= highest) members[size++] = k;
       }
-      for (const k of members.subarray(0, size).sort(byScore)) {
+      const inBand = members.subarray(0, size).sort(byScore);
+      for (let m = 0; m < size; m++) {
+        const k = inBand[m]!;
         if (pool.full && scores[k]! * upper < pool.min!.score) break bands;
         evaluate(ordered[k]!, scores[k]!, false);
       }
@@ -207,7 +210,8 @@ export function rank(input: RankInput): Candidate[] {
       band *= 2;
     }
 
-    const ranked = pool.sorted();
+    const ranked = pool.sorted().map(withFits);
+    pinned.forEach(withFits);
     const best = ranked[0]?.score ?? 0;
     const kept = ranked.filter((c) => c.confidence >= MIN_CONFIDENCE && c.score >= RELATIVE_FLOOR * best);
     const crisisFirst = pinned
@@ -259,12 +263,13 @@ export function diversify(candidates: Candidate[], needs: Need[], lead: number[]
   while (out.length < limit && left.length) {
     let bestAt = 0;
     let bestValue = -1;
-    // An index loop, not entries(): its [index, item] pairs were a third of a request's garbage.
+    // Index loops, not entries() or for-of: their pairs and iterators were a third of a request's garbage.
     for (let at = 0; at < left.length; at++) {
       const c = left[at]!;
       let served = 0;
       let stillOpen = 0;
-      for (const i of lead) {
+      for (let j = 0; j < lead.length; j++) {
+        const i = lead[j]!;
         const part = needs[i]!.weight * c.fits[i]!;
         served += part;
         stillOpen += part * open[i]!;
