@@ -236,6 +236,26 @@ async function client() {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
+/** Runs the load client process against `base` as the API client `caller`. */
+async function runClient(
+  base: string,
+  caller: { client_id: string; client_secret: string },
+  requests: [number, Body][],
+  opts: { requests: number; seconds: number; warmup: number; concurrency: number },
+): Promise<ClientResult> {
+  const job: ClientJob = {
+    base,
+    authorization: `Basic ${Buffer.from(`${caller.client_id}:${caller.client_secret}`).toString('base64')}`,
+    requests,
+    concurrency: opts.concurrency,
+    warmupRequests: opts.warmup,
+    measureRequests: opts.requests,
+    maxSeconds: opts.seconds,
+  };
+  const { result } = await runTsChild<ClientResult>('recommender-speed.ts', ['--client'], { input: job, timeoutMs: (opts.seconds + 600) * 1000 });
+  return result;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The server process: `recommender-speed.ts --server --dataset NAME (--data-dir DIR | --url URL) ...`
 
@@ -387,20 +407,8 @@ async function server(flags: Record<string, string | boolean>) {
 
       t = process.hrtime.bigint();
       const caller = await createClient(database.db, 'bench recommender-speed');
-      const job: ClientJob = {
-        base: address,
-        authorization: `Basic ${Buffer.from(`${caller.client_id}:${caller.client_secret}`).toString('base64')}`,
-        requests,
-        concurrency: opts.concurrency,
-        warmupRequests: opts.warmup,
-        measureRequests: opts.requests,
-        maxSeconds: opts.seconds,
-      };
       await prof.start();
-      const { result: httpResult } = await runTsChild<ClientResult>('recommender-speed.ts', ['--client'], {
-        input: job,
-        timeoutMs: (opts.seconds + 600) * 1000,
-      });
+      const httpResult = await runClient(address, caller, requests, opts);
       await prof.stop('requests');
       process.stderr.write(
         `  HTTP: ${httpResult.requests} requests, ${fmt(httpResult.throughput, 0)} req/s, p50 ${fmt(httpResult.overall.p50)} ms (${fmt(elapsed(t))} s with warm-up)\n`,
@@ -471,18 +479,7 @@ async function serverProcesses(
     const caller = await createClient(database.db, 'bench recommender-speed');
     // The workers hear of the new client through the database; a request before that would be refused.
     await sleep(1000);
-    const { result: httpResult } = await runTsChild<ClientResult>('recommender-speed.ts', ['--client'], {
-      input: {
-        base: server.url,
-        authorization: `Basic ${Buffer.from(`${caller.client_id}:${caller.client_secret}`).toString('base64')}`,
-        requests,
-        concurrency: opts.concurrency,
-        warmupRequests: opts.warmup,
-        measureRequests: opts.requests,
-        maxSeconds: opts.seconds,
-      } satisfies ClientJob,
-      timeoutMs: (opts.seconds + 600) * 1000,
-    });
+    const httpResult = await runClient(server.url, caller, requests, opts);
     process.stderr.write(`  HTTP: ${httpResult.requests} requests, ${fmt(httpResult.throughput, 0)} req/s, p50 ${fmt(httpResult.overall.p50)} ms (${fmt(elapsed(t))} s with warm-up)\n`);
     const none = stats([]);
     return {
