@@ -3,7 +3,9 @@
 // each file as its own `node --import tsx` process, TEST_CONCURRENCY (default 2) at a time, the
 // longest first. Node 20's `--test` takes a list of files but runs them in name order, whatever
 // order they were given in (all of test/, the longest files, last), so this script schedules them.
-import { readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Beside each file's wall seconds it prints the CPU seconds the file used (see cpuOfChildren):
+// the wall seconds of two files at once on a loaded machine say little about what a file costs.
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -78,6 +80,7 @@ const KNOWN_SECONDS = {
   'src/identity/login.test.ts': 31,
   'test/browser/citizen-login.test.ts': 30,
 };
+/** Each file's last `{ seconds, cpu }` (cpu null where it could not be told); a bare number is a record from before CPU was measured. */
 const TIMES = join(tmpdir(), 'aurora-test-times.json');
 function lastTimes() {
   try {
@@ -87,7 +90,7 @@ function lastTimes() {
   }
 }
 const measured = lastTimes();
-const seconds = (file) => measured[file] ?? KNOWN_SECONDS[file];
+const seconds = (file) => (typeof measured[file] === 'number' ? measured[file] : measured[file]?.seconds) ?? KNOWN_SECONDS[file];
 
 const files = ['src', 'test']
   .flatMap((d) => { try { return find(join(root, d)); } catch { return []; } })
@@ -107,12 +110,42 @@ if (files.some((f) => f.startsWith(join('test', 'browser')))) {
   }
 }
 
+/**
+ * CPU seconds (user and system) of this process's children that have been waited for, and of the
+ * children they waited for in turn: Linux's cutime and cstime (fields 16 and 17 of /proc/self/stat,
+ * in clock ticks). The kernel adds a child's times, with those of its own waited-for children, when
+ * the child is reaped, so the growth since the last reading, read as a file's process is reaped,
+ * is that file's CPU: its own, its servers', CLIs' and Chromium's, but not what it left running
+ * (killGroup ends that, and nobody here waits for it). Null where there is no /proc (not Linux).
+ */
+const CLOCK_TICKS = (() => {
+  const said = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  return Number.parseInt(said.stdout ?? '', 10) || 100;
+})();
+function cpuOfChildren() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // Fields from the third on follow the command's name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[16 - 3]) + Number(fields[17 - 3])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+/** The children's CPU at the last reading: what the next reaped file adds to it is its own. */
+let cpuRead = null;
+/** Files' processes reaped together with one whose CPU was read first (cpuOfReaped). */
+const reapedWithAnother = new WeakSet();
+
 const reporter = join(root, 'scripts', 'test-counts-reporter.js');
 /** Test processes now running, each the leader of its own process group (see runFile). */
 const running = new Set();
 /** The signal that stopped this run, once one has. */
 let stoppedBy = null;
 const startedAt = performance.now();
+// After the web build above, which is no file's.
+cpuRead = cpuOfChildren();
+const cpuAtStart = cpuRead;
 const results = [];
 const queue = [...files];
 // Ctrl-C at a terminal reaches only this process (each file leads its own group): pass it on, and
@@ -167,17 +200,33 @@ function runFile(file) {
     let exited;
     child.on('error', (error) => output.push(Buffer.from(`${error.stack ?? error}\n`)));
     child.on('exit', (code, signal) => {
-      exited = { code, signal, seconds: (performance.now() - started) / 1000 };
+      exited = { code, signal, seconds: (performance.now() - started) / 1000, cpu: cpuOfReaped(child) };
       // What the file started and did not end would hold its output open and outlive the run.
       killGroup(child, 'SIGKILL');
     });
     child.on('close', (code, signal) => {
       running.delete(child);
-      exited ??= { code, signal, seconds: (performance.now() - started) / 1000 };
+      exited ??= { code, signal, seconds: (performance.now() - started) / 1000, cpu: null };
       const tests = readCounts(counts);
       resolve({ file, ...exited, tests, stopped: stoppedBy !== null, output: Buffer.concat(output).toString('utf8') });
     });
   });
+}
+
+/**
+ * The CPU seconds of `child`, just reaped: what the children's CPU grew by since the last reading.
+ * Node reaps every child that has ended before it tells of any, so two files that end at the same
+ * moment are both in the growth read for the first: then neither can be told, and both get null
+ * (a reaped process has no /proc entry; one ended but not reaped still has one).
+ */
+function cpuOfReaped(child) {
+  const now = cpuOfChildren();
+  const grown = now === null || cpuRead === null ? null : now - cpuRead;
+  cpuRead = now;
+  if (reapedWithAnother.has(child)) return null;
+  const alsoReaped = [...running].filter((other) => other !== child && other.exitCode === null && other.signalCode === null && !existsSync(`/proc/${other.pid}`));
+  for (const other of alsoReaped) reapedWithAnother.add(other);
+  return alsoReaped.length > 0 ? null : grown;
 }
 
 /** The reporter's lines; a killed process may have left its last one half-written. */
@@ -216,7 +265,8 @@ function processFailure(result) {
 
 function printFile(result) {
   const failed = processFailure(result) !== null || result.tests.some((t) => t.result === 'failed');
-  const how = [`${result.seconds.toFixed(1)} s`, processFailure(result)].filter(Boolean).join(', ');
+  const cpu = result.cpu === null ? 'cpu unknown' : `cpu ${result.cpu.toFixed(1)} s`;
+  const how = [`${result.seconds.toFixed(1)} s`, cpu, processFailure(result)].filter(Boolean).join(', ');
   const output = result.output.endsWith('\n') || result.output === '' ? result.output : `${result.output}\n`;
   process.stdout.write(`\n${failed ? '✖' : '#'} [${results.length}/${files.length}] ${result.file} (${how})\n${output}`);
 }
@@ -227,7 +277,8 @@ function keepTimes() {
   try {
     const times = lastTimes();
     // A file stopped half-way by a signal to this run took longer than this.
-    for (const r of results) if (!r.stopped) times[r.file] = Math.round(r.seconds * 10) / 10;
+    const tenths = (n) => (n === null ? null : Math.round(n * 10) / 10);
+    for (const r of results) if (!r.stopped) times[r.file] = { seconds: tenths(r.seconds), cpu: tenths(r.cpu) };
     writeFileSync(partial, `${JSON.stringify(times, null, 1)}\n`);
     renameSync(partial, TIMES);
   } catch {
@@ -265,7 +316,10 @@ function summarise() {
   const others = [`${count('skipped')} skipped`, `${count('todo')} todo`, `${suitesSkipped} skipped ${suitesSkipped === 1 ? 'suite' : 'suites'}`]
     .filter((said) => !said.startsWith('0 '));
   const wall = (performance.now() - startedAt) / 1000;
-  lines.push(`${results.length} ${results.length === 1 ? 'file' : 'files'} in ${wall.toFixed(1)} s, ${concurrency} at a time${others.length > 0 ? `; ${others.join(', ')}` : ''}`);
+  // Every file's CPU together, those that ended at one moment too (only the split is unknown there).
+  const cpu = cpuAtStart === null ? null : cpuOfChildren() - cpuAtStart;
+  const cpuSaid = cpu === null ? '' : `, cpu ${cpu.toFixed(1)} s`;
+  lines.push(`${results.length} ${results.length === 1 ? 'file' : 'files'} in ${wall.toFixed(1)} s${cpuSaid}, ${concurrency} at a time${others.length > 0 ? `; ${others.join(', ')}` : ''}`);
   lines.push(`${count('passed')} passed, ${failed} failed`);
   process.stdout.write(`${lines.join('\n')}\n`);
   if (stoppedBy) process.exitCode = 128 + constants.signals[stoppedBy];

@@ -419,6 +419,14 @@ export const VARIABLES = {
     example: '3600',
     parse: numberIn(Type.Integer({ minimum: 0, maximum: 604_800 }), true),
   }),
+  AURORA_IDEMPOTENCY_LOCK_SECONDS: declare({
+    description:
+      "How long a call that moves money (sent with an Idempotency-Key) holds its key while it is answered: a retry with the same key meanwhile is 409, and once this has passed without an answer (its server died) the retry takes the key over and runs again. Longer than any such call takes; a shorter lock lets retries recover sooner from a dead server.",
+    expected: 'a whole number of seconds from 1 to 3600',
+    default: 60,
+    example: '30',
+    parse: numberIn(Type.Integer({ minimum: 1, maximum: 3600 }), true),
+  }),
   AURORA_REGISTER_POLL_INTERVAL_SECONDS: declare({
     description:
       "How often each register connector asks its register for the changes after its cursor (life events); however many servers run, one of them polls each connector each time. The demo start's synthetic test register releases one month of changes per poll. 0 turns polling off on this server.",

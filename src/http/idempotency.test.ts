@@ -113,6 +113,39 @@ for (const backend of testBackends()) {
       assert.equal((await pay(key, { amount: 50 })).body, answered.body);
     });
 
+    test('a key is held for AURORA_IDEMPOTENCY_LOCK_SECONDS while answered, 60 s where it is unset', async () => {
+      // A route made with the variable as given, whose handler reads how long its own key is held.
+      const heldFor = async (lockSetting: string | undefined) => {
+        const was = process.env.AURORA_IDEMPOTENCY_LOCK_SECONDS;
+        if (lockSetting === undefined) delete process.env.AURORA_IDEMPOTENCY_LOCK_SECONDS;
+        else process.env.AURORA_IDEMPOTENCY_LOCK_SECONDS = lockSetting;
+        let hooks: ReturnType<typeof idempotent>;
+        try {
+          hooks = idempotent({ callerOf: () => 'client:lock', db: () => database.db });
+        } finally {
+          if (was === undefined) delete process.env.AURORA_IDEMPOTENCY_LOCK_SECONDS;
+          else process.env.AURORA_IDEMPOTENCY_LOCK_SECONDS = was;
+        }
+        const small = Fastify();
+        small.post('/hold', { ...hooks }, async (request) => {
+          const held = await sql<{ seconds: number }>`
+            select extract(epoch from locked_until - created_at)::int as seconds from idempotency_keys
+            where caller = 'client:lock' and key = ${String(request.headers['idempotency-key'])}`.execute(database.db);
+          return { seconds: held.rows[0]!.seconds };
+        });
+        try {
+          const res = await small.inject({ method: 'POST', url: '/hold', headers: { 'idempotency-key': randomUUID() }, payload: {} });
+          assert.equal(res.statusCode, 200, res.body);
+          return res.json().seconds as number;
+        } finally {
+          await small.close();
+        }
+      };
+      assert.equal(await heldFor(undefined), 60);
+      assert.equal(await heldFor(' '), 60, 'blank is unset');
+      assert.equal(await heldFor('7'), 7);
+    });
+
     test('a refusal is an answer kept; a 5xx lets the key go', async () => {
       const key = randomUUID();
       const refused = await pay(key, { amount: 1_000_000 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { FastifyReply, FastifyRequest, onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import { setting } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { canonicalJson } from '../lib/canonical-json.ts';
 import { derivedId } from '../lib/derived-id.ts';
@@ -30,7 +31,7 @@ export interface IdempotencyOptions {
   callerOf(request: FastifyRequest): string;
   /** How long an answer is kept for retries; 24 hours by default. */
   keepSeconds?: number;
-  /** How long a request may take before a retry may take its key over; 60 s by default. */
+  /** How long a request may take before a retry may take its key over; AURORA_IDEMPOTENCY_LOCK_SECONDS (60 s) by default, read when the route is made. */
   lockSeconds?: number;
   /** The database, when not the server's own (tests' own small apps). */
   db?: (request: FastifyRequest) => Db;
@@ -78,7 +79,7 @@ const fingerprint = (request: FastifyRequest) => createHash('sha256').update(can
 
 export function idempotent(options: IdempotencyOptions): { preHandler: preHandlerAsyncHookHandler; onSend: onSendHookHandler } {
   const keep = `${options.keepSeconds ?? 86_400} seconds`;
-  const lock = `${options.lockSeconds ?? 60} seconds`;
+  const lock = `${options.lockSeconds ?? setting('AURORA_IDEMPOTENCY_LOCK_SECONDS')} seconds`;
   const dbOf = options.db ?? ((request: FastifyRequest) => request.server.aurora.database.db);
 
   const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -11,7 +11,7 @@ import { understandRequest, type Need, type RequestUnderstanding } from './pipel
 import { MIN_CONFIDENCE, rank } from './pipeline/rank.ts';
 import { reasonsFor } from './pipeline/reasons.ts';
 import type { SituationModel } from './situations/model.ts';
-import { shippedSituationMatcher, SituationMatcher } from './situations/understand.ts';
+import { shippedSituationMatcher, shippedSituationModel, SituationMatcher } from './situations/understand.ts';
 import type { TextLanguage } from './text/analyzer.ts';
 
 /**
@@ -66,14 +66,23 @@ export interface Learning {
 
 export class Recommender {
   readonly index = new ServiceIndex();
-  readonly situations: SituationMatcher;
+  readonly #makeSituations: () => SituationMatcher;
+  #situations: SituationMatcher | undefined;
   readonly #fits: FitCache;
   learning: Learning | undefined;
 
   constructor(options: { situations?: SituationModel | SituationMatcher } = {}) {
     const given = options.situations;
-    this.situations = given instanceof SituationMatcher ? given : given ? new SituationMatcher(given) : shippedSituationMatcher();
-    this.#fits = new FitCache(this.index, this.situations.model);
+    // Making the matcher of the shipped model takes seconds of CPU: it is made when first needed, so
+    // that a server never asked about words (most test servers) never makes it. RecommenderService's
+    // start makes it before a server listens.
+    this.#makeSituations = given instanceof SituationMatcher ? () => given : given ? () => new SituationMatcher(given) : shippedSituationMatcher;
+    this.#fits = new FitCache(this.index, given instanceof SituationMatcher ? given.model : (given ?? shippedSituationModel()));
+  }
+
+  /** What people's words mean: the matcher of the situation model, made on first use. */
+  get situations(): SituationMatcher {
+    return (this.#situations ??= this.#makeSituations());
   }
 
   /**

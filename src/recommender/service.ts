@@ -27,6 +27,8 @@ export class RecommenderService {
   start() {
     this.#timer = setInterval(() => void this.sync().catch(() => {}), this.intervalMs);
     this.#timer.unref();
+    // Made now, before the server answers anyone, not by the first question about words.
+    void this.recommender.situations;
     return this.ready();
   }
 

@@ -681,9 +681,16 @@ export function createSituationMatcher(model: SituationModel) {
   return new SituationMatcher(model);
 }
 
+let shippedModel: SituationModel | undefined;
+
+/** The shipped model (data/situations), read on first use and kept: the one its matcher has. */
+export function shippedSituationModel(): SituationModel {
+  return (shippedModel ??= loadSituationModel());
+}
+
 let shipped: SituationMatcher | undefined;
 
 /** The matcher of the shipped model (data/situations), built on first use and kept. */
 export function shippedSituationMatcher(): SituationMatcher {
-  return (shipped ??= new SituationMatcher(loadSituationModel()));
+  return (shipped ??= new SituationMatcher(shippedSituationModel()));
 }
