@@ -33,7 +33,6 @@ function find(dir) {
  */
 const KNOWN_SECONDS = {
   'test/cli.test.ts': 285,
-  'src/vouchers/http-crash.test.ts': 183,
   'test/browser/vouchers-end-to-end.test.ts': 113,
   'test/browser/citizen.test.ts': 108,
   'src/demo/receiving-service.test.ts': 104,
@@ -41,6 +40,8 @@ const KNOWN_SECONDS = {
   'test/browser/console-clarity.test.ts': 88,
   'test/browser/identity-everywhere.test.ts': 81,
   'test/build.test.ts': 74,
+  'src/vouchers/http-crash.test.ts': 70,
+  'test/multinode/serve-workers.test.ts': 65,
   'src/transfers/audit-chain.test.ts': 70,
   'test/browser/situational-picture.test.ts': 67,
   'test/browser/citizen-clarity.test.ts': 66,
