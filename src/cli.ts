@@ -139,6 +139,19 @@ async function importCommand(storage: StorageOptions, name: 'import-ptv' | 'impo
   }
 }
 
+/** On SIGINT or SIGTERM (the first one; a second changes nothing), stops and exits 0. */
+function stopOnSignals(stop: () => Promise<void>) {
+  let stopping = false;
+  const onSignal = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
 export function buildCli() {
   const program = new Command('aurora')
     .description('Aurora life-event service network')
@@ -163,31 +176,17 @@ export function buildCli() {
       const { isClusterWorker, serveCluster } = await import('./serve-cluster.ts');
       if (workers > 1 && !isClusterWorker()) {
         const running = await serveCluster({ ...storage(), port: portFrom(o.port), host: o.host, demo: o.demo && loadConfig().AURORA_DEMO, workers });
-        let stopping = false;
-        const stop = async () => {
-          if (stopping) return;
-          stopping = true;
-          await running.stop();
-          process.exit(0);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
+        stopOnSignals(() => running.stop());
         return;
       }
       // Loaded for this command only: the server's modules (identity, SAML, the recommender) are most of a start's time.
       const { serve } = await import('./serve.ts');
       const running = await serve({ ...storage(), port: portFrom(o.port), host: o.host, demo: o.demo && loadConfig().AURORA_DEMO });
-      let stopping = false;
-      const stop = async () => {
-        if (stopping) return;
-        stopping = true;
+      stopOnSignals(async () => {
         const drainMs = loadConfig().AURORA_SHUTDOWN_DRAIN_SECONDS * 1000;
         running.app.log.info({ drainMs }, 'stopping: /ready answers 503, what is in flight finishes');
         await running.stop({ drainMs });
-        process.exit(0);
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      });
     });
 
   const imports = program.command('import').description('import services into the catalogue');

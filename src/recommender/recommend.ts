@@ -105,6 +105,7 @@ function rank(recommender: Recommender, input: RecommendInput & { filters: Servi
   // The needs as the recommender weighs them (not rounded like the stored ones).
   const needs: Partial<Record<Meter, number>> = {};
   for (const [m, v] of Object.entries(input.meters ?? {}) as [Meter, number][]) if (needOf(v) > 0) needs[m] = needOf(v);
+  const adjust = rerank ? learning?.adjuster(needs) : undefined;
   const { items, ...rest } = answer;
-  return { results: items.map((r) => ({ ...r, feedbackFactor: rerank ? (learning?.adjustment(r.serviceId, needs).factor ?? 1) : 1 })), answer: rest };
+  return { results: items.map((r) => ({ ...r, feedbackFactor: adjust?.(r.serviceId).factor ?? 1 })), answer: rest };
 }

@@ -59,7 +59,7 @@ export interface Learning {
   /** A multiplier for a service's score in a situation (1 = no change), and how many signals made it. */
   adjustment(serviceId: string, needs: Partial<Record<Meter, number>>): { factor: number; signals: number };
   /** `adjustment` for one situation, asked of many services (what it works out once per situation, it works out once). */
-  adjuster?(needs: Partial<Record<Meter, number>>): (serviceId: string) => { readonly factor: number; readonly signals: number };
+  adjuster(needs: Partial<Record<Meter, number>>): (serviceId: string) => { readonly factor: number; readonly signals: number };
   /** The largest factor `adjustment` can give, which lets ranking skip services that cannot make the list. */
   readonly maxFactor?: number;
 }
@@ -115,7 +115,8 @@ export class Recommender {
     const textWords = understanding.text ? { words: phraseWords(understanding.text, understanding.language, understanding.language !== 'fi') } : undefined;
     const meterNeeds: Partial<Record<Meter, number>> = {};
     for (const meter of Object.keys(request.meters ?? {}) as Meter[]) if (needOf(request.meters![meter]!) > 0) meterNeeds[meter] = needOf(request.meters![meter]!);
-    const learning = this.learning;
+    // Worked out once for the situation, asked of every candidate (and again if neighbours are asked).
+    const adjust = this.learning?.adjuster(meterNeeds);
     const accept = compileFilter(request.filters ?? {});
     const acceptDoc = this.index.acceptor(request.filters ?? {});
     const ranked = () =>
@@ -127,8 +128,8 @@ export class Recommender {
         acceptDoc,
         asker: understanding.asker,
         age: understanding.age,
-        feedback: learning ? feedbackOf(learning, meterNeeds) : undefined,
-        maxFeedback: learning?.maxFactor,
+        feedback: adjust ? (service) => adjust(service.id) : undefined,
+        maxFeedback: this.learning?.maxFactor,
         limit: request.limit,
       });
     let candidates = ranked();
@@ -159,11 +160,6 @@ export class Recommender {
   }
 }
 
-
-function feedbackOf(learning: Learning, needs: Partial<Record<Meter, number>>): (service: { id: string }) => { readonly factor: number; readonly signals: number } {
-  const adjust = learning.adjuster?.(needs);
-  return adjust ? (service) => adjust(service.id) : (service) => learning.adjustment(service.id, needs);
-}
 
 /** From this many services on, the fixed needs' fits are computed ahead of the requests. */
 const WARM_FROM = 5_000;
