@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openDatabase } from '../src/db/database.ts';
 import { importPtvFiles } from '../src/operations.ts';
+import { CHECKOUT } from '../src/testing/checkout.ts';
 import { createMigratedDataDir } from '../src/testing/databases.ts';
 import { assertServes, startServer, stopServers, writeSmallCatalogue, type ServerProcess } from '../src/testing/server-processes.ts';
 
@@ -14,7 +15,8 @@ import { assertServes, startServer, stopServers, writeSmallCatalogue, type Serve
  * where bin/aurora.js runs dist/. Its node_modules lacks tsx, TypeScript and esbuild, so a start
  * that needed any of them fails: nothing is compiled at run time.
  */
-const root = join(import.meta.dirname, '..');
+// The checkout's build, and its own bin/ (the test build's runs the compiled sources beside it).
+const root = CHECKOUT;
 const AT_BUILD_TIME = new Set(['tsx', 'typescript', 'esbuild', '@esbuild', '.bin']);
 
 function newest(path: string): number {

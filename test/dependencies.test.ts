@@ -7,8 +7,7 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
-
-const root = join(import.meta.dirname, '..');
+import { CHECKOUT } from '../src/testing/checkout.ts';
 
 /** Declared but never imported by name in our code, and why they stay. */
 const NEEDED_WITHOUT_IMPORT: Record<string, string> = {
@@ -27,12 +26,12 @@ function packageOf(specifier: string): string | undefined {
 }
 
 function importedPackages(): Map<string, string> {
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', 'src', 'web', 'test', 'bench', 'scripts', 'bin'], { cwd: root, encoding: 'utf8' })
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', 'src', 'web', 'test', 'bench', 'scripts', 'bin'], { cwd: CHECKOUT, encoding: 'utf8' })
     .split('\n')
     .filter((f) => /\.(ts|tsx|js|mjs)$/.test(f));
   const used = new Map<string, string>();
   for (const file of files) {
-    const text = readFileSync(join(root, file), 'utf8');
+    const text = readFileSync(join(CHECKOUT, file), 'utf8');
     const { importedFiles } = ts.preProcessFile(text, true, true);
     const resolved = [...text.matchAll(/require\.resolve\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);
     for (const specifier of [...importedFiles.map((f) => f.fileName), ...resolved]) {
@@ -43,7 +42,7 @@ function importedPackages(): Map<string, string> {
   return used;
 }
 
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(CHECKOUT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
 const declared = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]);
 
 test('every package the code imports is declared in package.json', () => {

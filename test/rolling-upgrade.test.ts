@@ -9,6 +9,7 @@ import { openDatabase } from '../src/db/database.ts';
 import { migrationFiles } from '../src/db/migrate.ts';
 import { createPostgresDatabase } from '../src/testing/databases.ts';
 import { basicAuth } from '../src/testing/app.ts';
+import { CHECKOUT } from '../src/testing/checkout.ts';
 import { enableTransfer } from '../src/transfers/transfers.ts';
 import { assertServes, startServer, stopServers, type ServerProcess } from '../src/testing/server-processes.ts';
 
@@ -28,7 +29,7 @@ const root = join(import.meta.dirname, '..');
 
 function skipReason(): string | undefined {
   if (!process.env.DATABASE_URL) return 'needs DATABASE_URL (two servers on one PostgreSQL)';
-  const has = spawnSync('git', ['cat-file', '-e', `${PREVIOUS_RELEASE}^{commit}`], { cwd: root });
+  const has = spawnSync('git', ['cat-file', '-e', `${PREVIOUS_RELEASE}^{commit}`], { cwd: CHECKOUT });
   if (has.error || has.status !== 0) return `needs the git history with ${PREVIOUS_RELEASE.slice(0, 10)} (a shallow clone or a source archive has none)`;
   return undefined;
 }
@@ -44,7 +45,7 @@ describe('the previous release and this one on one database', { skip }, () => {
   before(async () => {
     mkdirSync(old);
     // Only what a server runs from (no tests' fixtures, no web apps): a few seconds, not a checkout.
-    const archive = execFileSync('git', ['archive', '--format=tar', PREVIOUS_RELEASE, 'package.json', 'bin', 'src', 'data'], { cwd: root, maxBuffer: 1 << 30 });
+    const archive = execFileSync('git', ['archive', '--format=tar', PREVIOUS_RELEASE, 'package.json', 'bin', 'src', 'data'], { cwd: CHECKOUT, maxBuffer: 1 << 30 });
     execFileSync('tar', ['-x', '-C', old], { input: archive });
     symlinkSync(join(root, 'node_modules'), join(old, 'node_modules'));
     database = await createPostgresDatabase();

@@ -20,7 +20,7 @@ test("migrations are found in a domain's folder and in a folder inside one, in n
     put('beta/part/migrations/2026-01-03-01-beta-part.test.ts');
     put('gamma/a/b/migrations/2026-01-04-01-too-deep.ts');
     assert.deepEqual(
-      migrationFiles(root).map((f) => f.name),
+      migrationFiles(root, '.ts').map((f) => f.name),
       ['2026-01-01-01-beta-part', '2026-01-02-01-alpha'],
     );
   } finally {

@@ -14,6 +14,7 @@ import { LIST_PARAMETERS } from '../catalogue/schemas.ts';
 import './context.ts';
 import { privateLogger } from './logging.ts';
 import { registerMetrics } from './metrics.ts';
+import { SHARED_SCHEMA_COMPILERS } from './schema-compilers.ts';
 import { DOCS_CSP, registerSecurityHeaders, setSecurityHeaders } from './security-headers.ts';
 import { HttpProblem, answerUnreadableRequest, errorHandler, notFound, sendProblem } from './problem.ts';
 import { problems } from './schemas.ts';
@@ -174,6 +175,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     routerOptions: { maxParamLength: 200 },
     // Lists in query strings may repeat a key; a lone value is coerced to a one-item list.
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+    schemaController: { compilersFactory: SHARED_SCHEMA_COMPILERS },
     return503OnClosing: true,
     trustProxy: options.trustProxy ?? fastifyTrustProxy(config.AURORA_TRUST_PROXY),
     // Errors raised before routing (a malformed percent-encoding in the URL, a path parameter over
