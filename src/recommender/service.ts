@@ -27,8 +27,9 @@ export class RecommenderService {
   start() {
     this.#timer = setInterval(() => void this.sync().catch(() => {}), this.intervalMs);
     this.#timer.unref();
-    // Made now, before the server answers anyone, not by the first question about words.
-    void this.recommender.situations;
+    // Made now, before the server answers anyone, not by the first question about words (nor its
+    // spelling tolerance by the first misspelt one).
+    this.recommender.situations.prepareSpellingTolerance();
     return this.ready();
   }
 

@@ -183,8 +183,13 @@ export class SituationMatcher {
   private readonly languagesOf = new Map<string, Set<Language>>();
   /** keys that are mostly businesses' words ("yritys", "company", "företag") */
   private readonly businessKeys = new Set<string>();
-  /** a folded known word less one or two letters → the known words it came from (a delete index) */
-  private readonly deletes = new Map<string, string[]>();
+  /**
+   * A folded known word less one or two letters → the known words it came from (a delete index).
+   * Half a million keys, half of what making a matcher costs: made on the first lookup of a word the
+   * model does not know (deleteIndex), which many processes (a server that is never asked free text,
+   * a test) never make.
+   */
+  #deletes: Map<string, string[]> | undefined;
   /** the weight of a word of one concept */
   private readonly oneConcept: number;
   /** an entry's weight below which its score is scaled down */
@@ -251,15 +256,13 @@ export class SituationMatcher {
       const f = fold(word);
       if (f.length >= 5) {
         const beginning = f.slice(0, 5);
-        this.byBeginning.set(beginning, [...(this.byBeginning.get(beginning) ?? []), [word, f]]);
+        let words = this.byBeginning.get(beginning);
+        if (!words) this.byBeginning.set(beginning, (words = []));
+        words.push([word, f]);
       }
-      this.folded.set(f, [...(this.folded.get(f) ?? []), word]);
-      if (f.length < 5) continue;
-      for (const d of deletions(f, f.length >= 8 ? 2 : 1)) {
-        let list = this.deletes.get(d);
-        if (!list) this.deletes.set(d, (list = []));
-        list.push(word);
-      }
+      let same = this.folded.get(f);
+      if (!same) this.folded.set(f, (same = []));
+      same.push(word);
     }
     this.oneConcept = Math.log(1 + n);
     this.reliable = RELIABLE_SHARE * Math.log(1 + n);
@@ -279,6 +282,26 @@ export class SituationMatcher {
       else other = Math.max(other, idf(key));
     }
     return lemma < Infinity ? lemma : other;
+  }
+
+  /** Makes what matching a misspelt word needs now rather than on the first misspelt word (a server before it listens). */
+  prepareSpellingTolerance(): void {
+    this.deleteIndex();
+  }
+
+  private deleteIndex(): Map<string, string[]> {
+    if (this.#deletes) return this.#deletes;
+    const deletes = new Map<string, string[]>();
+    for (const word of this.known.keys()) {
+      const f = fold(word);
+      if (f.length < 5) continue;
+      for (const d of deletions(f, f.length >= 8 ? 2 : 1)) {
+        let list = deletes.get(d);
+        if (!list) deletes.set(d, (list = []));
+        list.push(word);
+      }
+    }
+    return (this.#deletes = deletes);
   }
 
   private remember(word: string, keys: WordKeys | null, language: Language) {
@@ -553,7 +576,8 @@ export class SituationMatcher {
       // One typing error in a word of five to eight letters, two in a longer one.
       const limit = f.length >= 9 ? 2 : 1;
       const candidates = new Set<string>();
-      for (const d of deletions(f, limit)) for (const known of this.deletes.get(d) ?? []) candidates.add(known);
+      const deletes = this.deleteIndex();
+      for (const d of deletions(f, limit)) for (const known of deletes.get(d) ?? []) candidates.add(known);
       for (const known of candidates) {
         const distance = editDistance(f, fold(known), limit);
         if (distance > 0 && distance <= limit && ofLanguage(known)) takeFull(known, distance === 1 ? 0.85 : 0.75);
