@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { after } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_FILES } from '../../src/demo/catalogue.ts';
@@ -20,6 +21,13 @@ import { importPtvFiles } from '../../src/operations.ts';
  */
 
 export const CHROMIUM = process.env.AURORA_CHROMIUM ?? '/usr/bin/chromium';
+
+// Once, a browser file's process outlived its tests, everything closed, by nearly five minutes
+// (test/browser/console-clarity.test.ts, in a whole run). Should it happen again, the output says
+// what held it: the timer is unref'd, so it fires only while something else keeps the process up.
+after(() => {
+  setTimeout(() => console.error(`still running 30 s after its tests ended, held by: ${process.getActiveResourcesInfo().join(', ')}`), 30_000).unref();
+});
 const root = join(import.meta.dirname, '..', '..');
 
 /** Why the browser tests cannot run here, or false when they can (for `describe(…, { skip })`). */
