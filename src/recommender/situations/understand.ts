@@ -186,8 +186,8 @@ export class SituationMatcher {
   /**
    * A folded known word less one or two letters → the known words it came from (a delete index).
    * Half a million keys, half of what making a matcher costs: made on the first lookup of a word the
-   * model does not know (deleteIndex), which many processes (a server that is never asked free text,
-   * a test) never make.
+   * model does not know (deleteIndex), which many processes (most tests, `aurora recommend` without a
+   * typo) never make; a server makes it before it listens (prepareSpellingTolerance).
    */
   #deletes: Map<string, string[]> | undefined;
   /** the weight of a word of one concept */
