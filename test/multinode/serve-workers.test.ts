@@ -69,6 +69,15 @@ const workerPids = (server: ServerProcess) => {
   }
 };
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 describe('aurora serve --workers', { skip }, () => {
   let database: { url: string; drop: () => Promise<void> };
   let folder: string;
@@ -123,14 +132,7 @@ describe('aurora serve --workers', { skip }, () => {
   });
 
   test('SIGTERM to the primary stops every worker, and it exits 0', async () => {
-    const pids = [...workerPids(server)].filter((pid) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    const pids = [...workerPids(server)].filter(alive);
     assert.ok(pids.length >= 2);
     server.child.kill('SIGTERM');
     assert.equal(await server.exited, 0);
@@ -151,14 +153,6 @@ test('workers whose primary is killed stop too', { skip, timeout: 240_000 }, asy
     assert.equal(pids.length, 2);
     cluster.child.kill('SIGKILL');
     await cluster.exited;
-    const alive = (pid: number) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
     await until('the workers exiting', () => (pids.some(alive) ? undefined : true), 60_000);
   } finally {
     for (const pid of pids) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
