@@ -58,9 +58,12 @@ export interface Answer {
 export interface Learning {
   /** A multiplier for a service's score in a situation (1 = no change), and how many signals made it. */
   adjustment(serviceId: string, needs: Partial<Record<Meter, number>>): { factor: number; signals: number };
-  /** `adjustment` for one situation, asked of many services (what it works out once per situation, it works out once). */
-  adjuster(needs: Partial<Record<Meter, number>>): (serviceId: string) => { readonly factor: number; readonly signals: number };
-  /** The largest factor `adjustment` can give, which lets ranking skip services that cannot make the list. */
+  /**
+   * `adjustment` for one situation, asked of many services (what it works out once per situation, it
+   * works out once); its `maxFactor`, when given, bounds its factors in that situation.
+   */
+  adjuster(needs: Partial<Record<Meter, number>>): ((serviceId: string) => { readonly factor: number; readonly signals: number }) & { readonly maxFactor?: number };
+  /** The largest factor `adjustment` can give in any situation, which lets ranking skip services that cannot make the list. */
   readonly maxFactor?: number;
 }
 
@@ -129,7 +132,7 @@ export class Recommender {
         asker: understanding.asker,
         age: understanding.age,
         feedback: adjust ? (service) => adjust(service.id) : undefined,
-        maxFeedback: this.learning?.maxFactor,
+        maxFeedback: adjust?.maxFactor ?? this.learning?.maxFactor,
         limit: request.limit,
       });
     let candidates = ranked();

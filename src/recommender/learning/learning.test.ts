@@ -32,6 +32,20 @@ describe('learning from signals', () => {
     assert.deepEqual(l.adjustment(S, {}), { factor: 1, signals: 0 });
   });
 
+  test("a situation's bound on its factors is 1 until feedback raises a service in it, and is the highest factor when one service has all", () => {
+    const l = new Learning({ now: clock().now });
+    assert.equal(l.adjuster(housing).maxFactor, 1);
+    l.add(signal({ value: -1 }));
+    assert.equal(l.adjuster(housing).maxFactor, 1, 'only lowered');
+    l.add(signal({ serviceId: OTHER, needs: { friends: needOf(1) } }));
+    assert.equal(l.adjuster(housing).maxFactor, 1, 'raised in another situation only (unit needs at right angles)');
+    const friends = l.adjuster({ friends: needOf(1) });
+    assert.equal(friends.maxFactor, friends(OTHER).factor);
+    assert.ok(friends.maxFactor > 1);
+    // A request without needs counts every signal alike: the bound is the raised service's factor.
+    assert.equal(l.adjuster({}).maxFactor, l.adjustment(OTHER, {}).factor);
+  });
+
   test('a positive signal raises the factor for its situation, a negative lowers it, by the numbers documented', () => {
     const up = new Learning({ now: clock().now });
     up.add(signal());
@@ -157,10 +171,14 @@ describe('learning from signals', () => {
         (signals, query) => {
           const l = new Learning({ now: () => T0 });
           for (const s of signals) l.add({ kind: s.kind, serviceId: s.service, clientId: s.client, needs: s.needs, value: s.value, at: T0 - s.age * DAY });
+          const adjust = l.adjuster(query);
           for (const id of [S, OTHER]) {
             const { factor, signals: n } = l.adjustment(id, query);
             assert.ok(factor > 0.5 && factor < 1.5 && Number.isFinite(factor), String(factor));
             assert.ok(factor <= l.maxFactor);
+            // The situation's own bound holds every service's factor, and is no looser than the general one.
+            assert.ok(factor <= adjust.maxFactor, `${factor} > ${adjust.maxFactor}`);
+            assert.ok(adjust.maxFactor >= 1 && adjust.maxFactor <= l.maxFactor);
             assert.ok(Number.isInteger(n) && n >= 0);
           }
         },

@@ -134,6 +134,13 @@ export class Learning implements LearningHook {
   #origin: number;
   readonly #buckets = new Map<string, Bucket>();
   readonly #services = new Map<string, ServiceState>();
+  /**
+   * Per sum, at least the highest any service has (0 when none is higher): a request's bound on its
+   * factors (Adjuster.maxFactor), which lets ranking skip services that cannot make the list however
+   * their feedback goes. Raised as signals come, never lowered, so a bound even after a service's
+   * sums fall; scaled with them when the time origin moves.
+   */
+  readonly #highest = new Sums();
   #signals = 0;
 
   constructor(options: Partial<LearningOptions> = {}) {
@@ -265,6 +272,7 @@ export class Learning implements LearningHook {
     }
     bucket.all += x * decay;
     service.addScaled(bucket, this.#share(bucket));
+    this.#raiseHighest(service);
     service.count++;
     this.#signals++;
     return true;
@@ -279,11 +287,20 @@ export class Learning implements LearningHook {
    * `adjustment` for one situation, to ask of many services: the situation's unit needs and the
    * time's decay are worked out once (a ranking asks of hundreds of services per request).
    */
-  adjuster(needs: Needs): (serviceId: string) => { readonly factor: number; readonly signals: number } {
+  adjuster(needs: Needs): Adjuster {
     const decay = Math.pow(2, -(this.options.now() - this.#origin) / (this.options.halfLifeDays * DAY));
     const query = unitNeeds(needs);
     const { globalShare, maxChange, scale, reasonThreshold } = this.options;
-    return (serviceId) => {
+    // The sum below with each service's sums replaced by the highest: floating-point addition and
+    // multiplication by a positive number are monotone, so no service's x exceeds it.
+    let bound: number;
+    if (query) {
+      bound = globalShare * this.#highest.neutral;
+      for (const [m, q] of query) bound += q * this.#highest.situation[m]!;
+    } else bound = this.#highest.all;
+    bound *= decay;
+    const maxFactor = this.#services.size === 0 || !(bound > 0) ? 1 : Math.min(this.maxFactor, 1 + maxChange * Math.tanh(bound / scale));
+    const adjust = (serviceId: string) => {
       const service = this.#services.get(serviceId);
       if (!service) return NO_CHANGE;
       let x: number;
@@ -305,6 +322,14 @@ export class Learning implements LearningHook {
       if (!Number.isFinite(factor)) return NO_CHANGE;
       return { factor, signals: Math.abs(factor - 1) >= reasonThreshold ? signals : 0 };
     };
+    return Object.assign(adjust, { maxFactor });
+  }
+
+  #raiseHighest(service: ServiceState) {
+    const highest = this.#highest;
+    for (let m = 0; m < M; m++) if (service.situation[m]! > highest.situation[m]!) highest.situation[m] = service.situation[m]!;
+    if (service.all > highest.all) highest.all = service.all;
+    if (service.neutral > highest.neutral) highest.neutral = service.neutral;
   }
 
   #share(bucket: Bucket) {
@@ -317,6 +342,7 @@ export class Learning implements LearningHook {
     const k = Math.pow(2, -(at - this.#origin) / (this.options.halfLifeDays * DAY));
     for (const bucket of this.#buckets.values()) bucket.scale(k);
     for (const service of this.#services.values()) service.scale(k);
+    this.#highest.scale(k);
     this.#origin = at;
   }
 }
@@ -328,6 +354,9 @@ function sourceOf(signal: Signal): string {
 }
 
 const NO_CHANGE = Object.freeze({ factor: 1, signals: 0 });
+
+/** A situation's feedback factors by service, and the most any of them is (1 when no service's feedback raises it). */
+export type Adjuster = ((serviceId: string) => { readonly factor: number; readonly signals: number }) & { readonly maxFactor: number };
 
 /** Needs as (meter index, weight) pairs normalised to Euclidean length 1; undefined when there are none. */
 function unitNeeds(needs: Needs | null | undefined): [number, number][] | undefined {

@@ -95,8 +95,8 @@ export function rank(input: RankInput): Candidate[] {
         const service = docs[d];
         return service !== undefined && input.accept(service);
       });
-    // The most a service's score can still be multiplied by: context, who it is for, feedback.
-    const upper = (contextWeight > 0 ? 1 + CONTEXT : 1) * (input.asker === 'business' || input.age !== undefined ? MAX_AUDIENCE_FACTOR : 1) * maxFeedback;
+    // The most a service's base score (context included) can still be multiplied by: who it is for, feedback.
+    const upper = (input.asker === 'business' || input.age !== undefined ? MAX_AUDIENCE_FACTOR : 1) * maxFeedback;
 
     // The weights and fits of the leading and the context needs in arrays of their own: base scores
     // are most of a request's arithmetic (every candidate times every need).
