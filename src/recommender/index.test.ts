@@ -110,3 +110,27 @@ test('acceptor accepts by document number exactly the services compileFilter acc
     { numRuns: 300 },
   );
 });
+
+test('services with equal code lists share one frozen list, which holds what each row said; compaction keeps them', () => {
+  const index = new ServiceIndex();
+  const codes = (i: number) => ({ municipalities: i % 2 ? ['091', '049'] : ['853'], service_class_filter: ['P1', 'P6.1'], target_group_filter: i % 3 ? ['KR1'] : [] });
+  for (let i = 0; i < 2500; i++) index.upsert({ ...row(i, ['asunto']), ...codes(i) });
+  const first = index.docs[0]!;
+  const third = index.docs[2]!;
+  assert.equal(first.municipalities, third.municipalities, 'one array for equal lists');
+  assert.equal(first.serviceClassFilter, index.docs[1]!.serviceClassFilter);
+  assert.notEqual(first.municipalities, index.docs[1]!.municipalities);
+  assert.ok(Object.isFrozen(first.municipalities), 'shared, so never changed in place');
+  const given = ['179', '091'];
+  index.upsert({ ...row(5000, ['asunto']), municipalities: given });
+  given.push('999');
+  assert.deepEqual(index.docs[index.docOf(row(5000, []).id)!]!.municipalities, ['179', '091'], 'a copy of the row’s list, not the row’s own array');
+  // Removing most services compacts the index; the lists of those left are as they were.
+  for (let i = 0; i < 2000; i++) index.remove(row(i, []).id);
+  for (let i = 2000; i < 2500; i++) {
+    const entry = index.docs[index.docOf(row(i, []).id)!]!;
+    assert.deepEqual([entry.municipalities, entry.serviceClassFilter, entry.targetGroupFilter], Object.values(codes(i)));
+  }
+  index.upsert({ ...row(6000, ['asunto']), ...codes(2001) });
+  assert.equal(index.docs[index.docOf(row(6000, []).id)!]!.municipalities, index.docs[index.docOf(row(2001, []).id)!]!.municipalities, 'still shared after compaction');
+});

@@ -110,6 +110,8 @@ export function serviceFeatures(row: ServiceRow, lifeEventNames: Map<string, Loc
   return features;
 }
 
+const NO_CODES: readonly string[] = Object.freeze([]);
+
 /** Rounding: a service that covers the whole phrase counts at a minimum coverage of 1, whatever order its words' weights were added in. */
 const COVERAGE_EPSILON = 1e-9;
 /** A lookup in one service's features costs about this many postings walked. */
@@ -161,6 +163,14 @@ export class ServiceIndex {
   #areaCodes = new Int32Array(4096);
   #areaUsed = 0;
   readonly #areaNumbers = new Map<string, number>();
+  /**
+   * The services' code lists (municipalities, classes, target groups, ...), one frozen array per
+   * content, shared by every service that has it: a catalogue of 100,000 services has some 30,000
+   * distinct lists among 600,000, and every array and string the index keeps is an object the
+   * garbage collector's full marking visits (these were a fifth of its time at 100,000 services).
+   * Lists no service has any more are dropped at compaction.
+   */
+  #lists = new Map<string, readonly string[]>();
   /** Bumped on every change, so that caches built on the index know when they are stale. */
   version = 0;
 
@@ -223,13 +233,13 @@ export class ServiceIndex {
       name: row.name,
       summary: row.summary,
       nationwide: row.nationwide,
-      municipalities: row.municipalities,
-      serviceClassFilter: row.service_class_filter,
-      targetGroupFilter: row.target_group_filter,
-      serviceCollections: row.service_collections,
-      lifeEvents: row.life_events,
+      municipalities: this.#shared(row.municipalities),
+      serviceClassFilter: this.#shared(row.service_class_filter),
+      targetGroupFilter: this.#shared(row.target_group_filter),
+      serviceCollections: this.#shared(row.service_collections),
+      lifeEvents: this.#shared(row.life_events),
       fundingType: row.funding_type,
-      languages: row.languages,
+      languages: this.#shared(row.languages),
       features: ids,
       weights,
       length,
@@ -305,8 +315,21 @@ export class ServiceIndex {
     };
   }
 
+  #shared(list: readonly string[]): readonly string[] {
+    if (list.length === 0) return NO_CODES;
+    const key = list.join('\u0000');
+    let shared = this.#lists.get(key);
+    if (!shared) this.#lists.set(key, (shared = Object.freeze([...list])));
+    return shared;
+  }
+
   /** Drops removed documents from the postings once they are a quarter of the index. */
   #compact() {
+    this.#lists = new Map();
+    for (const doc of this.docs)
+      if (doc)
+        for (const list of [doc.municipalities, doc.serviceClassFilter, doc.targetGroupFilter, doc.serviceCollections, doc.lifeEvents, doc.languages])
+          if (list.length) this.#lists.set(list.join('\u0000'), list);
     for (let f = 0; f < this.#postingDocs.length; f++) {
       const docs = this.#postingDocs[f]!;
       const weights = this.#postingWeights[f]!;

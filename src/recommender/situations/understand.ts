@@ -1,7 +1,8 @@
 import { LANGUAGES, type Language } from '../../catalogue/model.ts';
 import { detectLanguage, tokenize } from '../text/analyzer.ts';
 import { loadSituationModel, type SituationConcept, type SituationModel } from './model.ts';
-import { contentWords, deletions, meaningfulTokens, editDistance, fold, FUNCTION_WORDS, isGeneralWord, isKnownWord, QUALITY, wordKeys, type WordKeys } from './words.ts';
+import { DeletionIndex } from './deletion-index.ts';
+import { contentWords, meaningfulTokens, editDistance, fold, FUNCTION_WORDS, isGeneralWord, isKnownWord, QUALITY, wordKeys, type WordKeys } from './words.ts';
 
 /**
  * Query understanding, the first stage of the recommender's pipeline: free text → the life
@@ -184,12 +185,12 @@ export class SituationMatcher {
   /** keys that are mostly businesses' words ("yritys", "company", "företag") */
   private readonly businessKeys = new Set<string>();
   /**
-   * A folded known word less one or two letters → the known words it came from (a delete index).
-   * Half a million keys, half of what making a matcher costs: made on the first lookup of a word the
+   * The known words by their folded forms less one or two letters (deletion-index.ts). Half a
+   * million forms, half of what making a matcher costs: made on the first lookup of a word the
    * model does not know (deleteIndex), which many processes (most tests, `aurora recommend` without a
    * typo) never make; a server makes it before it listens (prepareSpellingTolerance).
    */
-  #deletes: Map<string, string[]> | undefined;
+  #deletes: DeletionIndex | undefined;
   /** the weight of a word of one concept */
   private readonly oneConcept: number;
   /** an entry's weight below which its score is scaled down */
@@ -289,19 +290,14 @@ export class SituationMatcher {
     this.deleteIndex();
   }
 
-  private deleteIndex(): Map<string, string[]> {
+  private deleteIndex(): DeletionIndex {
     if (this.#deletes) return this.#deletes;
-    const deletes = new Map<string, string[]>();
+    const words: { word: string; form: string; depth: number }[] = [];
     for (const word of this.known.keys()) {
-      const f = fold(word);
-      if (f.length < 5) continue;
-      for (const d of deletions(f, f.length >= 8 ? 2 : 1)) {
-        let list = deletes.get(d);
-        if (!list) deletes.set(d, (list = []));
-        list.push(word);
-      }
+      const form = fold(word);
+      if (form.length >= 5) words.push({ word, form, depth: form.length >= 8 ? 2 : 1 });
     }
-    return (this.#deletes = deletes);
+    return (this.#deletes = new DeletionIndex(words));
   }
 
   private remember(word: string, keys: WordKeys | null, language: Language) {
@@ -575,10 +571,7 @@ export class SituationMatcher {
     if (!real && f.length >= 5) {
       // One typing error in a word of five to eight letters, two in a longer one.
       const limit = f.length >= 9 ? 2 : 1;
-      const candidates = new Set<string>();
-      const deletes = this.deleteIndex();
-      for (const d of deletions(f, limit)) for (const known of deletes.get(d) ?? []) candidates.add(known);
-      for (const known of candidates) {
+      for (const known of this.deleteIndex().candidates(f, limit)) {
         const distance = editDistance(f, fold(known), limit);
         if (distance > 0 && distance <= limit && ofLanguage(known)) takeFull(known, distance === 1 ? 0.85 : 0.75);
       }
