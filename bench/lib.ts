@@ -240,10 +240,20 @@ export interface ChildResult<T> {
  */
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
 
+/**
+ * How a child runs `script`: through tsx from a checkout, or as the compiled module beside it where
+ * this benchmark itself runs compiled (a build of the checkout, scripts/test-build.js), whose CPU
+ * profiles then have line numbers (tsx gives each file as one line).
+ */
+function childEntry(script: string): string[] {
+  const compiled = join(BENCH_DIR, script.replace(/\.ts$/, '.js'));
+  return import.meta.filename.endsWith('.js') && existsSync(compiled) ? [compiled] : ['--import', 'tsx', join(BENCH_DIR, script)];
+}
+
 export function runTsChild<T>(script: string, args: string[], options: { input?: unknown; env?: NodeJS.ProcessEnv; timeoutMs?: number; nodeFlags?: string[] } = {}): Promise<ChildResult<T>> {
   const started = process.hrtime.bigint();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', join(BENCH_DIR, script), ...args], {
+    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...childEntry(script), ...args], {
       cwd: ROOT,
       stdio: ['pipe', 'pipe', 'inherit'],
       env: options.env ?? process.env,

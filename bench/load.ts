@@ -23,6 +23,8 @@ export interface LoadResult {
   overall: LatencyStats;
   byKind: Record<string, LatencyStats>;
   firstError: string | null;
+  /** The load client's own CPU during the measured requests, ms (it shares the machine with the server). */
+  clientCpuMs?: number;
 }
 
 export interface HttpAnswer {
@@ -85,6 +87,7 @@ export async function closedLoop<T>(
   let sent = 0;
   let timedOut = false;
   const started = process.hrtime.bigint();
+  const cpuAtStart = process.cpuUsage();
   const deadline = started + BigInt(Math.round(settings.maxSeconds * 1e9));
   await Promise.all(
     Array.from({ length: settings.concurrency }, async () => {
@@ -112,6 +115,7 @@ export async function closedLoop<T>(
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuAtStart);
 
   const all = latencies.flat();
   return {
@@ -122,6 +126,7 @@ export async function closedLoop<T>(
     timedOut,
     overall: latencyStats(all, errors.reduce((a, b) => a + b, 0), items.reduce((a, b) => a + b, 0)),
     byKind: Object.fromEntries(kinds.map((k, i) => [k, latencyStats(latencies[i]!, errors[i]!, items[i]!)])),
+    clientCpuMs: (cpu.user + cpu.system) / 1000,
     firstError,
   };
 }
