@@ -50,6 +50,8 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { buildServer } from '../src/http/server.ts';
+import { setHeapGrowth } from '../src/http/heap-growth.ts';
+import { loadConfig } from '../src/config.ts';
 import { DataDirLockedError, openDatabase, type Database, type Db } from '../src/db/database.ts';
 import { METERS, type Meter, type MeterValues } from '../src/recommender/meters.ts';
 import { LIFE_EVENT_IDS, type LifeEvent } from '../src/recommender/life-events.ts';
@@ -424,6 +426,8 @@ async function server(flags: Record<string, string | boolean>) {
     process.stdout.write(`${JSON.stringify(await serverProcesses(dataset, url, workers, opts))}\n`);
     return;
   }
+  // As `aurora serve` sets it (serve.ts).
+  setHeapGrowth(loadConfig().AURORA_HEAP_GROWTH_PERCENT);
   let t = process.hrtime.bigint();
   const database = url ? await openDatabase({ kind: 'postgres', url }) : await openWaiting(String(flags['data-dir']), opts.lockWait);
   const openSeconds = elapsed(t);

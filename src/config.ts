@@ -540,6 +540,14 @@ export const VARIABLES = {
     example: '4',
     parse: numberIn(Type.Integer({ minimum: 1, maximum: 64 }), true),
   }),
+  AURORA_HEAP_GROWTH_PERCENT: declare({
+    description:
+      "How far `aurora serve`'s JavaScript heap may grow, in percent of what its last full garbage collection kept, before the next (V8's --heap-growing-percent). A full collection marks the whole recommender index, and while it runs requests wait: at 100,000 services up to a second, every 10-20 s under load with V8's own choice, which keeps the heap about 10 % above what it holds. 100 makes them several times rarer for up to twice the heap's memory; 0 leaves it to V8.",
+    expected: 'a whole number from 0 to 400',
+    default: 100,
+    example: '50',
+    parse: numberIn(Type.Integer({ minimum: 0, maximum: 400 }), true),
+  }),
   AURORA_SHUTDOWN_DRAIN_SECONDS: declare({
     description:
       'On SIGTERM or SIGINT, how long the server keeps serving with /ready answering 503 before it stops taking connections (give the load balancer time to notice); then it finishes the requests in flight and stops.',

@@ -11,6 +11,7 @@ import { setUpDemoLoginService } from './demo/login/demo-client.ts';
 import { databaseTarget, isProduction, loadConfig, type StorageOptions } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { buildServer } from './http/server.ts';
+import { setHeapGrowth } from './http/heap-growth.ts';
 import { testRegisterConnectors } from './registers/test-register.ts';
 import { isClusterWorker, isFirstClusterWorker, tellPrimary } from './serve-cluster.ts';
 
@@ -45,6 +46,7 @@ export interface RunningNetwork {
 export async function serve(options: ServeOptions): Promise<RunningNetwork> {
   // Before anything is opened: every unusable variable at once, not the first one met.
   const config = loadConfig();
+  setHeapGrowth(config.AURORA_HEAP_GROWTH_PERCENT);
   const target = databaseTarget(options);
   const database = await openDatabase(target);
   let app: FastifyInstance | undefined;
