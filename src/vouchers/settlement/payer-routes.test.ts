@@ -9,7 +9,7 @@ import { verifyLedger } from '../../ledger/verify-ledger.ts';
 import { ConsoleUser } from '../../testing/console.ts';
 import { createTestDatabase, testBackends } from '../../testing/databases.ts';
 import { accountCodes } from '../accounts.ts';
-import { issueVoucher } from '../wallet/issue-voucher.ts';
+import { finnishDate, issueVoucher } from '../wallet/issue-voucher.ts';
 import { moveOrder } from '../orders/move-order.ts';
 import { readPaymentFile, schemaErrors } from './payment-file-check.ts';
 import { placeOrder } from '../orders/place-order.ts';
@@ -54,7 +54,8 @@ for (const backend of testBackends()) {
     }
     const withKey = (key: string = randomUUID()) => ({ headers: { 'idempotency-key': key } });
     const problemKind = (body: string) => (JSON.parse(body).type as string).split('/').pop();
-    const today = () => new Date().toISOString().slice(0, 10);
+    // The network's day (the code settles by Finnish calendar days): from 22:00 or 21:00 UTC, UTC's date is a day behind.
+    const today = () => finnishDate(new Date());
 
     test('the review queue lists what waits for the payer, with history and the moves open; others see none of it', async () => {
       const confirmed = await deliveredOrder(2);
@@ -151,7 +152,7 @@ for (const backend of testBackends()) {
       assert.equal(problemKind(noProviderAccount.body), 'nothing-to-settle');
       assert.deepEqual(noProviderAccount.json().left_out.map((l: { provider_member_id: string; total_cents: number }) => [l.provider_member_id, l.total_cents]), [[world.provider.memberId, due]]);
       await addBankAccount(db(), world.provider.memberId, { holder: 'Hoivapalvelu Oy', iban: 'FI5542345670000081', bic: 'OKOYFIHH' });
-      const yesterday = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+      const yesterday = finnishDate(new Date(Date.now() - 2 * 86_400_000));
       assert.equal(problemKind((await run(randomUUID(), yesterday)).body), 'nothing-to-settle', 'nothing was delivered two days ago');
 
       assert.equal((await run(randomUUID(), today(), world.stranger.user)).statusCode, 403);

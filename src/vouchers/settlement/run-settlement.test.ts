@@ -8,7 +8,7 @@ import { buildServer } from '../../http/server.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import { verifyLedger } from '../../ledger/verify-ledger.ts';
 import { createTestDatabase, testBackends } from '../../testing/databases.ts';
-import { issueVoucher } from '../wallet/issue-voucher.ts';
+import { finnishDate, issueVoucher } from '../wallet/issue-voucher.ts';
 import { moveOrder } from '../orders/move-order.ts';
 import { placeOrder } from '../orders/place-order.ts';
 import { runSettlement } from './run-settlement.ts';
@@ -44,7 +44,8 @@ for (const backend of testBackends()) {
 
     const db = () => database.db;
     const payer = () => ({ kind: 'payer' as const, memberId: world.payer.memberId });
-    const today = () => new Date().toISOString().slice(0, 10);
+    // The network's day (the code settles by Finnish calendar days): from 22:00 or 21:00 UTC, UTC's date is a day behind.
+    const today = () => finnishDate(new Date());
     async function approvedOrder(programmeId: string, units: number): Promise<string> {
       const person = await personAccount(db());
       const voucher = await issueVoucher(db(), { programmeId, accountId: person, claims: { municipality_code: '491' }, issueId: randomUUID() });
