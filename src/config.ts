@@ -534,7 +534,7 @@ export const VARIABLES = {
   }),
   AURORA_WORKERS: declare({
     description:
-      "How many server processes `aurora serve` runs on its port (node:cluster), each with its own recommender index (about 1.5 GB at 100,000 services) and sharing everything else through the database; more than 1 needs PostgreSQL (DATABASE_URL), since a PGlite data folder admits one process. Set it to the cores the server may use: one process's JavaScript runs on one core.",
+      "How many server processes `aurora serve` runs on its port (node:cluster), each with its own recommender index (about 1.3 GB resident at 100,000 services, and up to about 2 GB as its heap grows between full collections, AURORA_HEAP_GROWTH_PERCENT) and sharing everything else through the database; more than 1 needs PostgreSQL (DATABASE_URL), since a PGlite data folder admits one process. Set it to the cores the server may use: one process's JavaScript runs on one core.",
     expected: 'a whole number from 1 to 64',
     default: 1,
     example: '4',
