@@ -111,6 +111,8 @@ export function serviceFeatures(row: ServiceRow, lifeEventNames: Map<string, Loc
 }
 
 const NO_CODES: readonly string[] = Object.freeze([]);
+/** A code list by its content (codes hold no NUL), the key the index shares lists by. */
+const listKey = (list: readonly string[]) => list.join('\u0000');
 
 /** Rounding: a service that covers the whole phrase counts at a minimum coverage of 1, whatever order its words' weights were added in. */
 const COVERAGE_EPSILON = 1e-9;
@@ -317,7 +319,7 @@ export class ServiceIndex {
 
   #shared(list: readonly string[]): readonly string[] {
     if (list.length === 0) return NO_CODES;
-    const key = list.join('\u0000');
+    const key = listKey(list);
     let shared = this.#lists.get(key);
     if (!shared) this.#lists.set(key, (shared = Object.freeze([...list])));
     return shared;
@@ -329,7 +331,7 @@ export class ServiceIndex {
     for (const doc of this.docs)
       if (doc)
         for (const list of [doc.municipalities, doc.serviceClassFilter, doc.targetGroupFilter, doc.serviceCollections, doc.lifeEvents, doc.languages])
-          if (list.length) this.#lists.set(list.join('\u0000'), list);
+          if (list.length) this.#lists.set(listKey(list), list);
     for (let f = 0; f < this.#postingDocs.length; f++) {
       const docs = this.#postingDocs[f]!;
       const weights = this.#postingWeights[f]!;

@@ -299,7 +299,8 @@ export class Learning implements LearningHook {
       for (const [m, q] of query) bound += q * this.#highest.situation[m]!;
     } else bound = this.#highest.all;
     bound *= decay;
-    const maxFactor = this.#services.size === 0 || !(bound > 0) ? 1 : Math.min(this.maxFactor, 1 + maxChange * Math.tanh(bound / scale));
+    // With no feedback the highest sums are 0, and the bound 1; tanh ≤ 1 keeps it within maxFactor.
+    const maxFactor = bound > 0 ? 1 + maxChange * Math.tanh(bound / scale) : 1;
     const adjust = (serviceId: string) => {
       const service = this.#services.get(serviceId);
       if (!service) return NO_CHANGE;
