@@ -40,7 +40,7 @@
  * Finnish, Swedish and English, life events, and combinations; half of all requests carry a
  * municipality_code drawn from the municipalities in the data, weighted by their services.
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -643,7 +643,8 @@ async function importedPostgresDatabase(file: string): Promise<{ url: string; dr
  */
 async function keptPostgresDatabase(cache: string, file: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `aurora_bench_${cache.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`;
-  const marker = `${resolve(file)} ${statSync(file).size}`;
+  // The file's real path: a build of the checkout reaches the same bench/out through a link.
+  const marker = `${realpathSync(file)} ${statSync(file).size}`;
   const url = new URL(process.env.DATABASE_URL!);
   const server = new pg.Client({ connectionString: url.href });
   await server.connect();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { compileFilter } from '../catalogue/filter-predicate.ts';
-import { ServiceIndex } from './index.ts';
+import { idKeyOf, ServiceIndex } from './index.ts';
 import { serviceRow } from './pipeline/fixtures.ts';
 import type { Features } from './text/analyzer.ts';
 
@@ -133,4 +133,22 @@ test('services with equal code lists share one frozen list, which holds what eac
   }
   index.upsert({ ...row(6000, ['asunto']), ...codes(2001) });
   assert.equal(index.docs[index.docOf(row(6000, []).id)!]!.municipalities, index.docs[index.docOf(row(2001, []).id)!]!.municipalities, 'still shared after compaction');
+});
+
+test("id keys order ids as the ids do wherever two keys differ, and the index keeps each document's", () => {
+  const id = fc.oneof(fc.uuid(), fc.uuid().map((u) => u.toUpperCase()), fc.string({ maxLength: 12 }));
+  fc.assert(
+    fc.property(id, id, (a, b) => {
+      const [ka, kb] = [idKeyOf(a), idKeyOf(b)];
+      if (a === b) assert.equal(ka, kb);
+      // Keys of UUIDs in canonical (lower) case agree with the ids' order; any other id keys as -1.
+      if (ka !== -1 && kb !== -1 && ka !== kb) assert.equal(ka < kb, a < b);
+      if (!/^[0-9a-f]{8}/.test(a)) assert.equal(ka, -1);
+    }),
+    { numRuns: 500 },
+  );
+  const index = new ServiceIndex();
+  const rows = Array.from({ length: 1500 }, (_, i) => ({ ...row(i, ['asunto', 'tuki']), id: i % 3 ? crypto.randomUUID() : `X-${i}` }));
+  for (const r of rows) index.upsert(r);
+  for (const r of rows) assert.equal(index.idKeys[index.docOf(r.id)!], idKeyOf(r.id));
 });

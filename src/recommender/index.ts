@@ -139,6 +139,16 @@ export interface Scored {
   score: number;
 }
 
+/**
+ * A number that orders ids as the ids themselves do wherever two keys differ and neither is -1: a
+ * UUID's first eight hex digits (its canonical form is lower case), and -1 for any other id. Equal
+ * keys, or a -1, say nothing: the ids themselves are compared then. A ranking's ties are many
+ * (services alike in every fit), and comparing their id strings read two objects per comparison.
+ */
+export function idKeyOf(id: string): number {
+  return /^[0-9a-f]{8}/.test(id) ? parseInt(id.slice(0, 8), 16) : -1;
+}
+
 export class ServiceIndex {
   readonly docs: (IndexedService | undefined)[] = [];
   readonly #byId = new Map<string, number>();
@@ -165,6 +175,8 @@ export class ServiceIndex {
   #areaCodes = new Int32Array(4096);
   #areaUsed = 0;
   readonly #areaNumbers = new Map<string, number>();
+  /** Per document, its id's order key (idKeyOf): ties in ranking are settled by these, not by reading each service's id string. */
+  #idKeys = new Float64Array(1024);
   /**
    * The services' code lists (municipalities, classes, target groups, ...), one frozen array per
    * content, shared by every service that has it: a catalogue of 100,000 services has some 30,000
@@ -186,6 +198,11 @@ export class ServiceIndex {
 
   docOf(id: string): number | undefined {
     return this.#byId.get(id);
+  }
+
+  /** Per document number, its id's key (idKeyOf); the array is replaced as the index grows, so ask again after a change. */
+  get idKeys(): Float64Array {
+    return this.#idKeys;
   }
 
   featureId(name: string): number | undefined {
@@ -255,8 +272,10 @@ export class ServiceIndex {
       this.#nationwide = grow(this.#nationwide, new Uint8Array(size));
       this.#areaStart = grow(this.#areaStart, new Int32Array(size));
       this.#areaEnd = grow(this.#areaEnd, new Int32Array(size));
+      this.#idKeys = grow(this.#idKeys, new Float64Array(size));
     }
     this.#lengths[doc] = length;
+    this.#idKeys[doc] = idKeyOf(row.id);
     this.#nationwide[doc] = row.nationwide ? 1 : 0;
     if (this.#areaUsed + row.municipalities.length > this.#areaCodes.length) {
       const grown = new Int32Array(Math.max(this.#areaCodes.length * 2, this.#areaUsed + row.municipalities.length));

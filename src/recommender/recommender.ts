@@ -129,6 +129,7 @@ export class Recommender {
         fits: needs.map((need) => this.#fits.fitOf(need, textWords)),
         accept,
         acceptDoc,
+        idKeys: this.index.idKeys,
         asker: understanding.asker,
         age: understanding.age,
         feedback: adjust ? (service) => adjust(service.id) : undefined,

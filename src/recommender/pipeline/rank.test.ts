@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import type { IndexedService } from '../index.ts';
+import { idKeyOf, type IndexedService } from '../index.ts';
 import { indexedService, serviceId } from './fixtures.ts';
 import { meterNeeds, type Need } from './needs.ts';
 import { MIN_CONFIDENCE, rank } from './rank.ts';
@@ -96,6 +96,28 @@ test('looking at candidates best first and stopping early never changes the answ
         const answer = rank({ ...input, limit });
         const everyOne = rank({ ...input, limit: size });
         assert.deepEqual(answer.map((c) => [c.doc, c.score]), everyOne.slice(0, limit).map((c) => [c.doc, c.score]));
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
+
+test("ties are settled alike with the index's id keys as by the ids alone", () => {
+  // Few distinct fits, so most scores tie; ids random, upper and lower case, so that some share
+  // their first eight digits and some have no key (idKeyOf's -1).
+  const id = fc.tuple(fc.constantFrom('0', '1', 'f', 'A'), fc.uuid()).map(([first, uuid]) => first + uuid.slice(1));
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(id, { minLength: 1, maxLength: 120 }),
+      fc.array(fc.constantFrom(0.4, 0.7, 1), { minLength: 120, maxLength: 120 }),
+      fc.integer({ min: 1, max: 10 }),
+      (ids, values, limit) => {
+        const docs = ids.map((i) => indexedService(i, { fi: 'Palvelu' }));
+        const fit = Float32Array.from(docs, (_, d) => values[d]!);
+        const input = { docs, needs: [need('meter:housing', 1)], fits: [fit], accept: () => true, asker: 'person' as const, limit };
+        const byIds = rank(input).map((c) => c.doc);
+        const byKeys = rank({ ...input, idKeys: Float64Array.from(ids, idKeyOf) }).map((c) => c.doc);
+        assert.deepEqual(byKeys, byIds);
       },
     ),
     { numRuns: 150 },

@@ -48,6 +48,8 @@ export interface RankInput {
   needs: Need[];
   fits: Fit[];
   accept: (service: IndexedService) => boolean;
+  /** Per document number, its id's order key (ServiceIndex.idKeys), when the caller has them: ties are settled by these before the ids. */
+  idKeys?: Float64Array | undefined;
   /** `accept` by document number (ServiceIndex.acceptor), when the caller has it: cheaper than reading each service. */
   acceptDoc?: ((doc: number) => boolean) | undefined;
   asker: 'person' | 'business';
@@ -68,7 +70,17 @@ export function rank(input: RankInput): Candidate[] {
   const strongest = Math.max(...lead.map((i) => needs[i]!.weight));
   const crisisNeeds = lead.filter((i) => needs[i]!.concept?.crisis);
   const poolSize = Math.max(50, input.limit * POOL_PER_RESULT);
-  const pool = new TopK<Candidate>(poolSize, (a, b) => a.score - b.score || (docs[b.doc]!.id < docs[a.doc]!.id ? -1 : 1));
+  // Equal scores: the greater id ranks lower. Two keys that differ order their ids (idKeyOf); the ids themselves otherwise.
+  const keys = input.idKeys;
+  const pool = new TopK<Candidate>(poolSize, (a, b) => {
+    if (a.score !== b.score) return a.score < b.score ? -1 : 1;
+    if (keys !== undefined) {
+      const ka = keys[a.doc]!;
+      const kb = keys[b.doc]!;
+      if (ka !== kb && ka >= 0 && kb >= 0) return ka > kb ? -1 : 1;
+    }
+    return docs[b.doc]!.id < docs[a.doc]!.id ? -1 : 1;
+  });
   const maxFeedback = input.maxFeedback ?? 1;
   const pinned: Candidate[] = [];
 
@@ -86,7 +98,7 @@ export function rank(input: RankInput): Candidate[] {
     .map((i) => ({ fit: fits[i]!, floor: needs[i]!.source === 'text' ? MIN_CONFIDENCE : (MIN_CONFIDENCE * strongest) / needs[i]!.weight }))
     .filter((l) => l.floor <= 1)
     .map((l) => ({ ...l, docs: servicesByFit(l.fit, MIN_CONFIDENCE) }));
-  const { seen, touched, ordered, scores, sorted, members } = scratchFor(docs.length);
+  const { seen, touched, ordered, scores, contextSums, sorted, members } = scratchFor(docs.length);
   let touchedCount = 0;
   try {
     const accepted =
@@ -99,10 +111,14 @@ export function rank(input: RankInput): Candidate[] {
     const upper = (input.asker === 'business' || input.age !== undefined ? MAX_AUDIENCE_FACTOR : 1) * maxFeedback;
 
     // The weights and fits of the leading and the context needs in arrays of their own: base scores
-    // are most of a request's arithmetic (every candidate times every need).
-    const leadWeights = lead.map((i) => needs[i]!.weight);
+    // are most of a request's arithmetic (every candidate times every need). Needs differ in shape
+    // (a meter's, a situation's), so reading `needs[i].weight` in a loop is a megamorphic load that
+    // copies the number onto the heap each time: at 100,000 services that was a tenth of a
+    // request's garbage.
+    const leadWeights = Float64Array.from(lead, (i) => needs[i]!.weight);
     const leadFits = lead.map((i) => fits[i]!);
-    const contextWeights = context.map((i) => needs[i]!.weight);
+    const leadByText = Uint8Array.from(lead, (i) => (needs[i]!.source === 'text' ? 1 : 0));
+    const contextWeights = Float64Array.from(context, (i) => needs[i]!.weight);
     const contextFits = context.map((i) => fits[i]!);
     /** A service's score from the needs' fits alone (0: it serves no leading need), before who it is for and feedback. */
     const baseScore = (d: number) => {
@@ -126,9 +142,9 @@ export function rank(input: RankInput): Candidate[] {
       if (!crisis && pool.full && final < pool.min!.score) return;
       let confidence = 0;
       // The text's own words are as sure as they fit: "nettilukio" named is nettilukio, beside any situation.
-      for (let j = 0; j < lead.length; j++) {
-        const i = lead[j]!;
-        confidence = Math.max(confidence, needs[i]!.source === 'text' ? fits[i]![d]! : (fits[i]![d]! * needs[i]!.weight) / strongest);
+      for (let j = 0; j < leadFits.length; j++) {
+        const fit = leadFits[j]![d]!;
+        confidence = Math.max(confidence, leadByText[j] ? fit : (fit * leadWeights[j]!) / strongest);
       }
       // Its fits are read once it is kept (withFits below): most candidates offered to the pool are pushed out again.
       const candidate: Candidate = { doc: d, score: final, confidence: confidence * Math.min(1, audience.factor), fits: NO_FITS, audience, feedback, crisis };
@@ -136,7 +152,10 @@ export function rank(input: RankInput): Candidate[] {
       else pool.offer(candidate);
     };
     const withFits = (c: Candidate) => {
-      c.fits = needs.map((_, i) => fits[i]![c.doc]!);
+      // A loop, not needs.map: map gathers its results as heap numbers before it packs them.
+      const own = new Array<number>(needs.length);
+      for (let i = 0; i < needs.length; i++) own[i] = fits[i]![c.doc]!;
+      c.fits = own;
       return c;
     };
 
@@ -171,13 +190,29 @@ export function rank(input: RankInput): Candidate[] {
     // under the pool's least cannot enter it, nor can any scoring less, so most candidates never
     // reach the costlier part (who it is for, feedback, the candidate's record).
     ordered.subarray(0, candidateCount).sort();
+    // baseScore's sums, need by need rather than candidate by candidate: each fit array is read in
+    // one pass in memory order, instead of all of them in step (the same terms, added in the same
+    // order, so the same scores).
+    const leading = scores.subarray(0, candidateCount).fill(0);
+    for (let j = 0; j < leadFits.length; j++) {
+      const fit = leadFits[j]!;
+      const weight = leadWeights[j]!;
+      for (let k = 0; k < candidateCount; k++) leading[k]! += weight * fit[ordered[k]!]!;
+    }
+    const inContext = contextSums.subarray(0, candidateCount).fill(0);
+    for (let j = 0; j < contextFits.length; j++) {
+      const fit = contextFits[j]!;
+      const weight = contextWeights[j]!;
+      for (let k = 0; k < candidateCount; k++) inContext[k]! += weight * fit[ordered[k]!]!;
+    }
     let scoredCount = 0;
     for (let k = 0; k < candidateCount; k++) {
-      const d = ordered[k]!;
-      const score = baseScore(d);
-      if (score <= 0) continue;
+      const sum = leading[k]!;
+      if (sum <= 0) continue;
+      let score = sum / leadWeight;
+      if (contextWeight > 0) score *= 1 + (CONTEXT * inContext[k]!) / contextWeight;
       // No candidate fits a crisis: the crisis loop above looked at every service that does.
-      ordered[scoredCount] = d;
+      ordered[scoredCount] = ordered[k]!;
       scores[scoredCount++] = score;
     }
     // Best first, in bands: the scores alone are sorted (a typed array's own numeric sort; sorting
@@ -187,7 +222,8 @@ export function rank(input: RankInput): Candidate[] {
     // in their first or second.
     sorted.set(scores.subarray(0, scoredCount));
     sorted.subarray(0, scoredCount).sort();
-    const byScore = (a: number, b: number) => scores[b]! - scores[a]!;
+    // Answers -1, 0 or 1, never the difference: a comparator's fractional result is a new heap number per comparison.
+    const byScore = (a: number, b: number) => (scores[b]! < scores[a]! ? -1 : scores[b]! > scores[a]! ? 1 : 0);
     let left = scoredCount;
     let band = poolSize;
     bands: while (left > 0) {
@@ -210,10 +246,10 @@ export function rank(input: RankInput): Candidate[] {
       band *= 2;
     }
 
-    const ranked = pool.sorted().map(withFits);
+    const ranked = pool.sorted();
     pinned.forEach(withFits);
     const best = ranked[0]?.score ?? 0;
-    const kept = ranked.filter((c) => c.confidence >= MIN_CONFIDENCE && c.score >= RELATIVE_FLOOR * best);
+    const kept = ranked.filter((c) => c.confidence >= MIN_CONFIDENCE && c.score >= RELATIVE_FLOOR * best).map(withFits);
     const crisisFirst = pinned
       .sort((a, b) => Math.max(...crisisNeeds.map((i) => b.fits[i]!)) - Math.max(...crisisNeeds.map((i) => a.fits[i]!)) || b.score - a.score)
       .slice(0, Math.min(CRISIS_PINNED, input.limit));
@@ -239,23 +275,44 @@ function floorEnd(docs: Int32Array, fit: Fit, floor: number): number {
 /**
  * A request's working arrays, one slot per service, kept between requests (ranking is synchronous):
  * `seen` (0: not looked at; 1: filtered out or evaluated; 2: a candidate), left all 0 after each
- * request; the services looked at, the candidates, their scores, the scores sorted and a band's
- * candidates. Made anew per request they were megabytes of garbage a second at 100,000 services.
+ * request; the services looked at, the candidates, their scores (first their leading needs' sums),
+ * their context needs' sums, the scores sorted and a band's candidates. Made anew per request they were megabytes of garbage a second at 100,000 services.
  */
-let scratch = { seen: new Uint8Array(0), touched: new Int32Array(0), ordered: new Int32Array(0), scores: new Float64Array(0), sorted: new Float64Array(0), members: new Int32Array(0) };
+let scratch = {
+  seen: new Uint8Array(0),
+  touched: new Int32Array(0),
+  ordered: new Int32Array(0),
+  scores: new Float64Array(0),
+  contextSums: new Float64Array(0),
+  sorted: new Float64Array(0),
+  members: new Int32Array(0),
+};
 function scratchFor(size: number) {
   if (scratch.seen.length < size) {
     const n = Math.ceil(size * 1.25);
-    scratch = { seen: new Uint8Array(n), touched: new Int32Array(n), ordered: new Int32Array(n), scores: new Float64Array(n), sorted: new Float64Array(n), members: new Int32Array(n) };
+    scratch = {
+      seen: new Uint8Array(n),
+      touched: new Int32Array(n),
+      ordered: new Int32Array(n),
+      scores: new Float64Array(n),
+      contextSums: new Float64Array(n),
+      sorted: new Float64Array(n),
+      members: new Int32Array(n),
+    };
   }
   return scratch;
 }
 
 /** Greedy: each pick's value is its score discounted by how much of what it serves is already served. */
 export function diversify(candidates: Candidate[], needs: Need[], lead: number[], limit: number, before: Candidate[] = []): Candidate[] {
-  const open = needs.map(() => 1);
+  const open = new Float64Array(needs.length).fill(1);
+  // Read once: needs differ in shape, and a megamorphic load of a number allocates (see rank).
+  const weights = Float64Array.from(needs, (n) => n.weight);
   const serve = (c: Candidate) => {
-    for (const i of lead) open[i] = open[i]! * (1 - COVERED * c.fits[i]!);
+    for (let j = 0; j < lead.length; j++) {
+      const i = lead[j]!;
+      open[i] = open[i]! * (1 - COVERED * c.fits[i]!);
+    }
   };
   before.forEach(serve);
   const left = [...candidates];
@@ -270,7 +327,7 @@ export function diversify(candidates: Candidate[], needs: Need[], lead: number[]
       let stillOpen = 0;
       for (let j = 0; j < lead.length; j++) {
         const i = lead[j]!;
-        const part = needs[i]!.weight * c.fits[i]!;
+        const part = weights[i]! * c.fits[i]!;
         served += part;
         stillOpen += part * open[i]!;
       }

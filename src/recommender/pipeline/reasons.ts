@@ -24,7 +24,7 @@ export function reasonsFor(index: ServiceIndex, candidate: Candidate, needs: Nee
   const served = needs
     .map((need, i) => ({ need, value: need.weight * candidate.fits[i]! }))
     .filter((s) => s.value > 0)
-    .sort((a, b) => Number(b.need.lead) - Number(a.need.lead) || b.value - a.value);
+    .sort((a, b) => Number(b.need.lead) - Number(a.need.lead) || (b.value < a.value ? -1 : b.value > a.value ? 1 : 0));
   const strongest = Math.max(0, ...served.map((s) => s.value));
   const reasons: Reason[] = [];
   for (const { need, value } of served) {
