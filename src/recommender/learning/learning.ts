@@ -301,6 +301,9 @@ export class Learning implements LearningHook {
     bound *= decay;
     // With no feedback the highest sums are 0, and the bound 1; tanh ≤ 1 keeps it within maxFactor.
     const maxFactor = bound > 0 ? 1 + maxChange * Math.tanh(bound / scale) : 1;
+    // No feedback on any service yet (a new network): nothing to look up. Looking up a service's id
+    // hashes it, which reads its string: a cache miss per candidate at 100,000 services.
+    if (this.#services.size === 0) return Object.assign((_serviceId: string) => NO_CHANGE, { maxFactor });
     const adjust = (serviceId: string) => {
       const service = this.#services.get(serviceId);
       if (!service) return NO_CHANGE;
