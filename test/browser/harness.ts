@@ -1,7 +1,7 @@
 // Page functions (page.evaluate) run in the browser: their DOM types are needed here.
 /// <reference lib="dom" />
 import { createTestDatabase } from '../../src/testing/databases.ts';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,10 +25,14 @@ export const CHROMIUM = process.env.AURORA_CHROMIUM ?? '/usr/bin/chromium';
 // Once, a browser file's process outlived its tests, everything closed, by nearly five minutes
 // (test/browser/console-clarity.test.ts, in a whole run). Should it happen again, the output says
 // what held it: the timer is unref'd, so it fires only while something else keeps the process up.
-// It has (two files in a run of 2026-12-05, 340 s each): two pipes and a TCP socket, Chromium's
-// debugging pipes still open after browser.close() resolved. Ending the process here is no cure:
+// It has (two files in a run of 2026-12-05, 340 s each): two pipes and a TCP socket. Every process
+// Chromium starts (zygotes, GPU, utility, renderers) inherits its stdout and stderr, which are
+// pipes this process reads; one of them still alive after browser.close() holds both open. So
+// when the file's tests end, whatever is left of the browsers it launched is ended too (Chromium
+// runs in a process group of its own; see launchedGroups). Ending this process instead is no cure:
 // node:test reports a file's summary and sets its exit code only as the process runs out of work.
 after(() => {
+  endLeftoverChromium();
   setTimeout(() => console.error(`still running 30 s after its tests ended, held by: ${process.getActiveResourcesInfo().join(', ')}`), 30_000).unref();
 });
 const root = join(import.meta.dirname, '..', '..');
@@ -95,7 +99,55 @@ const BROWSER_ARGS = [
  * user-data dir (removed on close); each test opens its own contexts with newContext().
  */
 export async function openBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS });
+  const before = new Set(processes().filter((p) => p.parent === process.pid).map((p) => p.pid));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS });
+  // Playwright starts Chromium as the leader of a process group of its own, which its children join.
+  for (const p of processes()) if (p.parent === process.pid && !before.has(p.pid) && p.group === p.pid) launchedGroups.add(p.pid);
+  return browser;
+}
+
+/** The process groups of the browsers this file launched (Linux: read from /proc; elsewhere none are known). */
+const launchedGroups = new Set<number>();
+
+interface ProcessEntry {
+  pid: number;
+  parent: number;
+  group: number;
+  command: string;
+}
+
+function processes(): ProcessEntry[] {
+  if (!existsSync('/proc/self/stat')) return [];
+  const out: ProcessEntry[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so the fields are read after its last ')'.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const [, parent, group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.push({ pid: Number(name), parent: Number(parent), group: Number(group), command: readFileSync(`/proc/${name}/cmdline`, 'utf8') });
+    } catch {
+      // Gone while being read.
+    }
+  }
+  return out;
+}
+
+/**
+ * Ends every process still in the process group of a browser this file launched, once its tests are
+ * over. Only processes that are Chromium's (their command line names the executable or a Chromium
+ * process type) are signalled, so a group number reused by an unrelated process is left alone.
+ */
+function endLeftoverChromium() {
+  if (launchedGroups.size === 0) return;
+  for (const p of processes()) {
+    if (!launchedGroups.has(p.group) || !(p.command.includes('chromium') || p.command.includes('--type='))) continue;
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // Ended meanwhile.
+    }
+  }
 }
 
 export const VIEWPORTS = {

@@ -276,7 +276,8 @@ function floorEnd(docs: Int32Array, fit: Fit, floor: number): number {
  * A request's working arrays, one slot per service, kept between requests (ranking is synchronous):
  * `seen` (0: not looked at; 1: filtered out or evaluated; 2: a candidate), left all 0 after each
  * request; the services looked at, the candidates, their scores (first their leading needs' sums),
- * their context needs' sums, the scores sorted and a band's candidates. Made anew per request they were megabytes of garbage a second at 100,000 services.
+ * their context needs' sums, the scores sorted and a band's candidates. Made anew per request they
+ * were megabytes of garbage a second at 100,000 services.
  */
 let scratch = {
   seen: new Uint8Array(0),
