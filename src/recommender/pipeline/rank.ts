@@ -98,7 +98,7 @@ export function rank(input: RankInput): Candidate[] {
     .map((i) => ({ fit: fits[i]!, floor: needs[i]!.source === 'text' ? MIN_CONFIDENCE : (MIN_CONFIDENCE * strongest) / needs[i]!.weight }))
     .filter((l) => l.floor <= 1)
     .map((l) => ({ ...l, docs: servicesByFit(l.fit, MIN_CONFIDENCE) }));
-  const { seen, touched, ordered, scores, contextSums, sorted, members } = scratchFor(docs.length);
+  const { seen, touched, ordered, scores, sorted, members } = scratchFor(docs.length);
   let touchedCount = 0;
   try {
     const accepted =
@@ -190,29 +190,13 @@ export function rank(input: RankInput): Candidate[] {
     // under the pool's least cannot enter it, nor can any scoring less, so most candidates never
     // reach the costlier part (who it is for, feedback, the candidate's record).
     ordered.subarray(0, candidateCount).sort();
-    // baseScore's sums, need by need rather than candidate by candidate: each fit array is read in
-    // one pass in memory order, instead of all of them in step (the same terms, added in the same
-    // order, so the same scores).
-    const leading = scores.subarray(0, candidateCount).fill(0);
-    for (let j = 0; j < leadFits.length; j++) {
-      const fit = leadFits[j]!;
-      const weight = leadWeights[j]!;
-      for (let k = 0; k < candidateCount; k++) leading[k]! += weight * fit[ordered[k]!]!;
-    }
-    const inContext = contextSums.subarray(0, candidateCount).fill(0);
-    for (let j = 0; j < contextFits.length; j++) {
-      const fit = contextFits[j]!;
-      const weight = contextWeights[j]!;
-      for (let k = 0; k < candidateCount; k++) inContext[k]! += weight * fit[ordered[k]!]!;
-    }
     let scoredCount = 0;
     for (let k = 0; k < candidateCount; k++) {
-      const sum = leading[k]!;
-      if (sum <= 0) continue;
-      let score = sum / leadWeight;
-      if (contextWeight > 0) score *= 1 + (CONTEXT * inContext[k]!) / contextWeight;
+      const d = ordered[k]!;
+      const score = baseScore(d);
+      if (score <= 0) continue;
       // No candidate fits a crisis: the crisis loop above looked at every service that does.
-      ordered[scoredCount] = ordered[k]!;
+      ordered[scoredCount] = d;
       scores[scoredCount++] = score;
     }
     // Best first, in bands: the scores alone are sorted (a typed array's own numeric sort; sorting
@@ -275,31 +259,14 @@ function floorEnd(docs: Int32Array, fit: Fit, floor: number): number {
 /**
  * A request's working arrays, one slot per service, kept between requests (ranking is synchronous):
  * `seen` (0: not looked at; 1: filtered out or evaluated; 2: a candidate), left all 0 after each
- * request; the services looked at, the candidates, their scores (first their leading needs' sums),
- * their context needs' sums, the scores sorted and a band's candidates. Made anew per request they
- * were megabytes of garbage a second at 100,000 services.
+ * request; the services looked at, the candidates, their scores, the scores sorted and a band's
+ * candidates. Made anew per request they were megabytes of garbage a second at 100,000 services.
  */
-let scratch = {
-  seen: new Uint8Array(0),
-  touched: new Int32Array(0),
-  ordered: new Int32Array(0),
-  scores: new Float64Array(0),
-  contextSums: new Float64Array(0),
-  sorted: new Float64Array(0),
-  members: new Int32Array(0),
-};
+let scratch = { seen: new Uint8Array(0), touched: new Int32Array(0), ordered: new Int32Array(0), scores: new Float64Array(0), sorted: new Float64Array(0), members: new Int32Array(0) };
 function scratchFor(size: number) {
   if (scratch.seen.length < size) {
     const n = Math.ceil(size * 1.25);
-    scratch = {
-      seen: new Uint8Array(n),
-      touched: new Int32Array(n),
-      ordered: new Int32Array(n),
-      scores: new Float64Array(n),
-      contextSums: new Float64Array(n),
-      sorted: new Float64Array(n),
-      members: new Int32Array(n),
-    };
+    scratch = { seen: new Uint8Array(n), touched: new Int32Array(n), ordered: new Int32Array(n), scores: new Float64Array(n), sorted: new Float64Array(n), members: new Int32Array(n) };
   }
   return scratch;
 }
