@@ -170,8 +170,6 @@ export class ServiceIndex {
    * walk down its needs' lists (every service object and its strings a cache miss).
    */
   #nationwide = new Uint8Array(1024);
-  /** 1 while the document is in the index: the acceptor asks this, not `docs[d]`, which for most documents it rejects would be the only read of the object. */
-  #present = new Uint8Array(1024);
   #areaStart = new Int32Array(1024);
   #areaEnd = new Int32Array(1024);
   #areaCodes = new Int32Array(4096);
@@ -272,7 +270,6 @@ export class ServiceIndex {
       const grow = <A extends Float64Array | Int32Array | Uint8Array>(from: A, to: A) => (to.set(from), to);
       this.#lengths = grow(this.#lengths, new Float64Array(size));
       this.#nationwide = grow(this.#nationwide, new Uint8Array(size));
-      this.#present = grow(this.#present, new Uint8Array(size));
       this.#areaStart = grow(this.#areaStart, new Int32Array(size));
       this.#areaEnd = grow(this.#areaEnd, new Int32Array(size));
       this.#idKeys = grow(this.#idKeys, new Float64Array(size));
@@ -280,7 +277,6 @@ export class ServiceIndex {
     this.#lengths[doc] = length;
     this.#idKeys[doc] = idKeyOf(row.id);
     this.#nationwide[doc] = row.nationwide ? 1 : 0;
-    this.#present[doc] = 1;
     if (this.#areaUsed + row.municipalities.length > this.#areaCodes.length) {
       const grown = new Int32Array(Math.max(this.#areaCodes.length * 2, this.#areaUsed + row.municipalities.length));
       grown.set(this.#areaCodes);
@@ -306,7 +302,6 @@ export class ServiceIndex {
     this.docs[doc] = undefined;
     this.#byId.delete(id);
     this.#lengths[doc] = 0;
-    this.#present[doc] = 0;
     this.#live--;
     this.#dead++;
     this.#totalLength -= entry.length;
@@ -327,17 +322,17 @@ export class ServiceIndex {
       if (n !== undefined) wanted[n] = 1;
     }
     const nationwide = this.#nationwide;
-    const present = this.#present;
     const start = this.#areaStart;
     const end = this.#areaEnd;
     const codes = this.#areaCodes;
     const docs = this.docs;
     const municipalities = asksMunicipalities(area);
     return (d) => {
-      if (present[d] !== 1) return false;
+      const service = docs[d];
+      if (service === undefined) return false;
       let inMunicipality = false;
       if (municipalities) for (let i = start[d]!; i < end[d]! && !inMunicipality; i++) inMunicipality = wanted[codes[i]!] === 1;
-      return inArea(area, nationwide[d] === 1, inMunicipality) && (rest === undefined || rest(docs[d]!));
+      return inArea(area, nationwide[d] === 1, inMunicipality) && (rest === undefined || rest(service));
     };
   }
 
