@@ -98,17 +98,50 @@ test('acceptor accepts by document number exactly the services compileFilter acc
     { requiredKeys: [] },
   );
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.nat(29), service), { minLength: 1, maxLength: 60 }), fc.array(fc.nat(29), { maxLength: 8 }), filters, (upserts, removed, f) => {
+    fc.property(
+      fc.array(fc.tuple(fc.nat(29), service), { minLength: 1, maxLength: 60 }),
+      fc.array(fc.nat(29), { maxLength: 8 }),
+      filters,
+      fc.array(fc.tuple(fc.nat(39), service), { maxLength: 20 }),
+      fc.array(fc.nat(39), { maxLength: 8 }),
+      (upserts, removed, f, later, laterRemoved) => {
       const index = new ServiceIndex();
       for (const [i, s] of upserts)
         index.upsert({ ...row(i, ['asunto']), nationwide: s.nationwide, municipalities: s.municipalities, service_class_filter: s.classes, funding_type: s.funding });
       for (const i of removed) index.remove(row(i, []).id);
       const accept = compileFilter(f);
-      const acceptDoc = index.acceptor(f);
-      for (const [d, entry] of index.docs.entries()) assert.equal(acceptDoc(d), entry !== undefined && accept(entry), `service ${d} with ${JSON.stringify(f)}`);
+      const agrees = (when: string) => {
+        const acceptDoc = index.acceptor(f);
+        for (const [d, entry] of index.docs.entries()) assert.equal(acceptDoc(d), entry !== undefined && accept(entry), `service ${d} with ${JSON.stringify(f)} ${when}`);
+      };
+      agrees('at first');
+      // The area's documents are kept between calls: they must follow the index's changes.
+      for (const [i, s] of later) index.upsert({ ...row(i, ['asunto']), nationwide: s.nationwide, municipalities: s.municipalities, service_class_filter: s.classes, funding_type: s.funding });
+      for (const i of laterRemoved) index.remove(row(i, []).id);
+      agrees('after changes');
     }),
     { numRuns: 300 },
   );
+});
+
+test('acceptor agrees with compileFilter across a compaction, moved services and ones re-added', () => {
+  const index = new ServiceIndex();
+  const at = (i: number, round: number) => ({ ...row(i, ['asunto']), nationwide: (i + round) % 7 === 0, municipalities: [['091'], ['049', '091'], ['853'], []][(i + round) % 4]! });
+  for (let i = 0; i < 3000; i++) index.upsert(at(i, 0));
+  const filters = [{ municipality_codes: ['091'] }, { municipality_codes: ['853', '049'], include_national_services: false }, { only_national_services: true }, {}, { include_national_services: false }];
+  const agree = (when: string) => {
+    for (const f of filters) {
+      const accept = compileFilter(f);
+      const acceptDoc = index.acceptor(f);
+      for (const [d, entry] of index.docs.entries()) assert.equal(acceptDoc(d), entry !== undefined && accept(entry), `${when}: service ${d} with ${JSON.stringify(f)}`);
+    }
+  };
+  agree('at first');
+  // Removing 1,500 of 3,000 compacts the index (more than 1,000 removed, and a quarter of it).
+  for (let i = 0; i < 1500; i++) index.remove(row(i, []).id);
+  for (let i = 1500; i < 2000; i++) index.upsert(at(i, 1));
+  for (let i = 0; i < 300; i++) index.upsert(at(i, 2));
+  agree('after removals, a compaction and moves');
 });
 
 test('services with equal code lists share one frozen list, which holds what each row said; compaction keeps them', () => {

@@ -127,6 +127,8 @@ export class Recommender {
         docs: this.index.docs,
         needs,
         fits: needs.map((need) => this.#fits.fitOf(need, textWords)),
+        // The meters' and the life event's needs, each a set that recurs request after request.
+        rows: [this.#fits.meterRows(), this.#fits.rowsOf(needs.filter((need) => need.lifeEvent).map((need) => need.key))],
         accept,
         acceptDoc,
         idKeys: this.index.idKeys,

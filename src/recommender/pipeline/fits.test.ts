@@ -5,6 +5,7 @@ import { shippedSituationMatcher } from '../situations/understand.ts';
 import fc from 'fast-check';
 import { FitCache, phraseWords, saturate, servicesByFit } from './fits.ts';
 import { serviceRow } from './fixtures.ts';
+import { METERS, type Meter } from '../meters.ts';
 
 
 test('a situation fits a service its words explain better than one whose name is about something else besides', () => {
@@ -54,6 +55,49 @@ test('after a change, the fits computed before it serve until the background ref
   // Without a refresh under way, a change is seen at once.
   index.upsert(serviceRow(2, 'Kohtaamispaikka', 'Avoin kohtaamispaikka yksinäisille.'));
   assert.ok(fits.conceptFit(loneliness)[2]! > 0);
+});
+
+test("the meters' rows hold each meter's current fit, and are made anew when one is computed anew", async () => {
+  const index = new ServiceIndex();
+  index.upsert(serviceRow(0, 'Asumisneuvonta', 'Neuvontaa vuokranmaksuun ja asumiseen.'));
+  index.upsert(serviceRow(1, 'Velkaneuvonta', 'Apua velkoihin ja talouden suunnitteluun.'));
+  const fits = new FitCache(index, shippedSituationMatcher().model);
+  const meter = (m: Meter) => ({ key: `meter:${m}`, source: 'meter' as const, weight: 1, lead: true, meter: m });
+  assert.equal(fits.meterRows(), undefined, 'no rows before every meter has its fit');
+  const agree = () => {
+    const rows = fits.meterRows()!;
+    for (const m of METERS) {
+      const fit = fits.fitOf(meter(m));
+      const column = rows.columns.get(fit);
+      assert.notEqual(column, undefined, `${m}'s fit is a column`);
+      for (let d = 0; d < fit.length; d++) assert.equal(rows.data[d * rows.width + column!], fit[d], `${m}, service ${d}`);
+    }
+    return rows;
+  };
+  await fits.warm(0.3);
+  const first = agree();
+  assert.ok(first.data.some((v) => v > 0));
+  assert.equal(fits.meterRows(), first, 'kept while the fits are');
+  index.upsert(serviceRow(2, 'Asumisen tuki', 'Tukea asumiseen ja vuokraan.'));
+  await fits.warm(0.3);
+  assert.notEqual(agree(), first, 'made anew from the fits computed after the change');
+});
+
+test("any set of fixed needs has rows of their fits once all of them are computed, each column its need's", () => {
+  const index = new ServiceIndex();
+  index.upsert(serviceRow(0, 'Asumisneuvonta', 'Neuvontaa vuokranmaksuun ja asumiseen.'));
+  index.upsert(serviceRow(1, 'Muuttoilmoitus', 'Ilmoita muutto, kun muutat uuteen asuntoon.'));
+  const model = shippedSituationMatcher().model;
+  const fits = new FitCache(index, model);
+  const event = { key: 'life_event:moving', source: 'life_event' as const, weight: 0.9, lead: true, lifeEvent: 'moving' as const };
+  const keys = [event.key, 'situation:cannot-pay-rent', 'situation:loneliness'];
+  assert.equal(fits.rowsOf(keys), undefined, 'not before the fits are computed');
+  const own = [fits.fitOf(event), fits.conceptFit(model.byId.get('cannot-pay-rent')!), fits.conceptFit(model.byId.get('loneliness')!)];
+  const rows = fits.rowsOf(keys)!;
+  assert.equal(rows.width, 3);
+  for (const fit of own) for (let d = 0; d < fit.length; d++) assert.equal(rows.data[d * rows.width + rows.columns.get(fit)!], fit[d]);
+  assert.equal(fits.rowsOf(keys), rows, 'kept');
+  assert.equal(fits.rowsOf([event.key]), undefined, 'one need has no use for rows');
 });
 
 test('the text fit, written only where the words reach, is the saturated phrase score of every service, request after request', () => {

@@ -123,3 +123,32 @@ test("ties are settled alike with the index's id keys as by the ids alone", () =
     { numRuns: 150 },
   );
 });
+
+test('reading fits from rows gives the same ranking as reading each need its own array', () => {
+  // Rows hold some of the needs' fits (by the Fit object), and one column copies an array no need
+  // uses: each need must read its own fit whichever way it is held.
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 200 }),
+      fc.array(fc.tuple(fc.float({ min: Math.fround(0.05), max: 1, noNaN: true }), fc.boolean(), fc.boolean()), { minLength: 1, maxLength: 6 }),
+      fc.integer({ min: 1, max: 2 ** 31 - 2 }),
+      fc.integer({ min: 1, max: 10 }),
+      (size, shapes, seed, limit) => {
+        const docs = Array.from({ length: size }, (_, i) => service(i));
+        let state = seed;
+        const next = () => (state = (state * 48271) % 2147483647) / 2147483647;
+        const needs = shapes.map(([weight, lead], i) => need(`meter:${i}`, weight, i === 0 || lead));
+        const fits = needs.map(() => Float32Array.from(docs, () => (next() < 0.3 ? 0 : Math.fround(next()))));
+        const held = [Float32Array.from(docs, () => 1), ...fits.filter((_, i) => shapes[i]![2])].reverse();
+        const width = held.length;
+        const data = new Float32Array(size * width);
+        held.forEach((fit, column) => fit.forEach((v, d) => (data[d * width + column] = v)));
+        const input = { docs, needs, fits, accept: () => true, asker: 'person' as const, limit };
+        const plain = rank(input).map((c) => [c.doc, c.score, c.confidence, c.fits]);
+        const byRows = rank({ ...input, rows: [undefined, { data, width, columns: new Map(held.map((fit, column) => [fit, column])) }] }).map((c) => [c.doc, c.score, c.confidence, c.fits]);
+        assert.deepEqual(byRows, plain);
+      },
+    ),
+    { numRuns: 150 },
+  );
+});

@@ -1,6 +1,6 @@
 import type { IndexedService } from '../index.ts';
 import { audienceFit, MAX_AUDIENCE_FACTOR, type AudienceFit } from './audience.ts';
-import { servicesByFit, type Fit } from './fits.ts';
+import { servicesByFit, type Fit, type FitRows } from './fits.ts';
 import type { Need } from './needs.ts';
 
 /**
@@ -47,6 +47,8 @@ export interface RankInput {
   docs: readonly (IndexedService | undefined)[];
   needs: Need[];
   fits: Fit[];
+  /** Some of `fits` again as rows (FitCache.rowsOf): read instead of the fits whose columns they hold. */
+  rows?: readonly (FitRows | undefined)[] | undefined;
   accept: (service: IndexedService) => boolean;
   /** Per document number, its id's order key (ServiceIndex.idKeys), when the caller has them: ties are settled by these before the ids. */
   idKeys?: Float64Array | undefined;
@@ -115,20 +117,36 @@ export function rank(input: RankInput): Candidate[] {
     // (a meter's, a situation's), so reading `needs[i].weight` in a loop is a megamorphic load that
     // copies the number onto the heap each time: at 100,000 services that was a tenth of a
     // request's garbage.
-    const leadWeights = Float64Array.from(lead, (i) => needs[i]!.weight);
-    const leadFits = lead.map((i) => fits[i]!);
+    // A need's fit to document d is data[d * stride + offset]: its own array (stride 1), or its
+    // column of `rows`, where a candidate's fits to several needs share a cache line.
+    const sources = (of: number[]) => {
+      const data = of.map((i) => fits[i]!);
+      const stride = new Int32Array(of.length).fill(1);
+      const offset = new Int32Array(of.length);
+      for (const [j, i] of of.entries())
+        for (const rows of input.rows ?? []) {
+          const column = rows?.columns.get(fits[i]!);
+          if (column === undefined) continue;
+          data[j] = rows!.data;
+          stride[j] = rows!.width;
+          offset[j] = column;
+          break;
+        }
+      return { data, stride, offset, weights: Float64Array.from(of, (i) => needs[i]!.weight) };
+    };
+    const leading = sources(lead);
+    const leadWeights = leading.weights;
     const leadByText = Uint8Array.from(lead, (i) => (needs[i]!.source === 'text' ? 1 : 0));
-    const contextWeights = Float64Array.from(context, (i) => needs[i]!.weight);
-    const contextFits = context.map((i) => fits[i]!);
+    const contexts = sources(context);
     /** A service's score from the needs' fits alone (0: it serves no leading need), before who it is for and feedback. */
     const baseScore = (d: number) => {
-      let leading = 0;
-      for (let j = 0; j < leadFits.length; j++) leading += leadWeights[j]! * leadFits[j]![d]!;
-      if (leading <= 0) return 0;
-      let score = leading / leadWeight;
+      let sum = 0;
+      for (let j = 0; j < leadWeights.length; j++) sum += leadWeights[j]! * leading.data[j]![d * leading.stride[j]! + leading.offset[j]!]!;
+      if (sum <= 0) return 0;
+      let score = sum / leadWeight;
       if (contextWeight > 0) {
         let ctx = 0;
-        for (let j = 0; j < contextFits.length; j++) ctx += contextWeights[j]! * contextFits[j]![d]!;
+        for (let j = 0; j < contexts.weights.length; j++) ctx += contexts.weights[j]! * contexts.data[j]![d * contexts.stride[j]! + contexts.offset[j]!]!;
         score *= 1 + (CONTEXT * ctx) / contextWeight;
       }
       return score;
@@ -142,8 +160,8 @@ export function rank(input: RankInput): Candidate[] {
       if (!crisis && pool.full && final < pool.min!.score) return;
       let confidence = 0;
       // The text's own words are as sure as they fit: "nettilukio" named is nettilukio, beside any situation.
-      for (let j = 0; j < leadFits.length; j++) {
-        const fit = leadFits[j]![d]!;
+      for (let j = 0; j < leadWeights.length; j++) {
+        const fit = leading.data[j]![d * leading.stride[j]! + leading.offset[j]!]!;
         confidence = Math.max(confidence, leadByText[j] ? fit : (fit * leadWeights[j]!) / strongest);
       }
       // Its fits are read once it is kept (withFits below): most candidates offered to the pool are pushed out again.

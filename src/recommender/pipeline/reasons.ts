@@ -32,13 +32,13 @@ export function reasonsFor(index: ServiceIndex, candidate: Candidate, needs: Nee
     if (need.concept) {
       // A neighbour's service is there for what the person said, not for the neighbour.
       const said = need.relatedTo ?? need.concept;
-      reasons.push({ kind: 'situation', situation: said.id, said: said.said, terms: serviceWords(service, situationWords(need.concept, language), language) });
+      reasons.push({ kind: 'situation', situation: said.id, said: said.said, terms: keptServiceWords(service, situationWords(need.concept, language), language) });
     } else if (need.meter) {
       const words = profileWords(`meter:${need.meter}:${language}`, () => analyse(METER_TEXTS[need.meter!].profile[language], language, { translate: true }));
-      reasons.push({ kind: 'meter', meter: need.meter, value: need.value!, terms: serviceWords(service, words, language) });
+      reasons.push({ kind: 'meter', meter: need.meter, value: need.value!, terms: keptServiceWords(service, words, language) });
     } else if (need.lifeEvent) {
       const words = profileWords(`life_event:${need.lifeEvent}:${language}`, () => analyse(LIFE_EVENTS[need.lifeEvent!].profile[language], language, { translate: true }));
-      reasons.push({ kind: 'life_event', life_event: need.lifeEvent, terms: serviceWords(service, words, language) });
+      reasons.push({ kind: 'life_event', life_event: need.lifeEvent, terms: keptServiceWords(service, words, language) });
     } else if (queryText) {
       reasons.push({ kind: 'text', terms: serviceWords(service, queryWords(queryText, language), language) });
     }
@@ -97,12 +97,16 @@ function featuresOfWord(word: string, language: Language): string[] {
 /**
  * A service's words in one language with their features, in text order, kept for the services
  * explained lately (a service is explained for each need it serves, and popular ones in request
- * after request; tokenising its name and summary each time was a tenth of a request).
+ * after request; tokenising its name and summary each time was a tenth of a request); and the
+ * terms found in them for each fixed need's words (a situation's, a meter's, a life event's, whose
+ * Features objects are kept above), which are the same every time the service is explained for
+ * that need: matching them anew was a twentieth of a request's CPU at 100,000 services.
  */
 type WordWithFeatures = { readonly word: string; readonly features: readonly string[] };
+type ServiceText = { readonly words: readonly WordWithFeatures[]; readonly terms: Map<Features, readonly string[]> };
 const SERVICES_KEPT = 5_000;
-const serviceTexts = new Map<IndexedService, Partial<Record<Language, readonly WordWithFeatures[]>>>();
-function wordsOf(service: IndexedService, language: Language): readonly WordWithFeatures[] {
+const serviceTexts = new Map<IndexedService, Partial<Record<Language, ServiceText>>>();
+function textOf(service: IndexedService, language: Language): ServiceText {
   let byLanguage = serviceTexts.get(service);
   if (byLanguage) {
     // Least recently explained first in the map, so that the oldest goes when it is full.
@@ -112,19 +116,27 @@ function wordsOf(service: IndexedService, language: Language): readonly WordWith
     serviceTexts.set(service, (byLanguage = {}));
     if (serviceTexts.size > SERVICES_KEPT) serviceTexts.delete(serviceTexts.keys().next().value!);
   }
-  let words = byLanguage[language];
-  if (!words) {
-    const text = [service.name[language], service.summary[language]].filter(Boolean).join(' ');
-    words = byLanguage[language] = text ? tokenize(text).map((word) => ({ word, features: featuresOfWord(word, language) })) : [];
+  let text = byLanguage[language];
+  if (!text) {
+    const words = [service.name[language], service.summary[language]].filter(Boolean).join(' ');
+    text = byLanguage[language] = { words: words ? tokenize(words).map((word) => ({ word, features: featuresOfWord(word, language) })) : [], terms: new Map() };
   }
-  return words;
+  return text;
+}
+
+/** serviceWords for a fixed need's words (kept, so the same object each time): found once per service. */
+function keptServiceWords(service: IndexedService, wanted: Features, language: Language): string[] {
+  const { terms } = textOf(service, language);
+  let found = terms.get(wanted);
+  if (!found) terms.set(wanted, (found = serviceWords(service, wanted, language)));
+  return [...found];
 }
 
 /** Words of the service's name and summary in `language` that carry the wanted features, one per concept. */
 export function serviceWords(service: IndexedService, wanted: Features, language: Language): string[] {
   const covered = new Set<string>();
   const words: string[] = [];
-  for (const { word, features } of wordsOf(service, language)) {
+  for (const { word, features } of textOf(service, language).words) {
     if (words.length >= SHOWN_TERMS) break;
     let matches = false;
     let anyNew = false;
