@@ -28,6 +28,9 @@ const POOL_PER_RESULT = 8;
 /** Services the filters accept that are looked at per leading need, at least and per result asked for. */
 const MIN_DEPTH = 400;
 const DEPTH_PER_RESULT = 40;
+/** Buckets of the scores' histogram that divides the candidates into bands (at most 256: a bucket is kept in a byte). */
+const SCORE_BUCKETS = 256;
+const counts = new Int32Array(SCORE_BUCKETS);
 
 const NO_FEEDBACK = Object.freeze({ factor: 1, signals: 0 });
 const NO_FITS: number[] = [];
@@ -100,7 +103,7 @@ export function rank(input: RankInput): Candidate[] {
     .map((i) => ({ fit: fits[i]!, floor: needs[i]!.source === 'text' ? MIN_CONFIDENCE : (MIN_CONFIDENCE * strongest) / needs[i]!.weight }))
     .filter((l) => l.floor <= 1)
     .map((l) => ({ ...l, docs: servicesByFit(l.fit, MIN_CONFIDENCE) }));
-  const { seen, touched, ordered, scores, sorted, members } = scratchFor(docs.length);
+  const { seen, touched, found, scores, buckets, members } = scratchFor(docs.length);
   let touchedCount = 0;
   try {
     const accepted =
@@ -198,53 +201,56 @@ export function rank(input: RankInput): Candidate[] {
         if (seen[d] === 0) {
           seen[d] = accepted(d) ? 2 : 1;
           touched[touchedCount++] = d;
-          if (seen[d] === 2) ordered[candidateCount++] = d;
+          if (seen[d] === 2) found[candidateCount++] = d;
         }
         if (seen[d] === 2 && ++taken >= depth) break;
       }
     }
-    // Scored in index order (the fit arrays are read in memory order), then looked at best first:
-    // once the pool is full, a service whose score times the most the other factors can give stays
-    // under the pool's least cannot enter it, nor can any scoring less, so most candidates never
-    // reach the costlier part (who it is for, feedback, the candidate's record).
-    ordered.subarray(0, candidateCount).sort();
+    // Scored in the order found, then looked at best first: once the pool is full, a service whose
+    // score times the most the other factors can give stays under the pool's least cannot enter it,
+    // nor can any scoring less, so most candidates never reach the costlier part (who it is for,
+    // feedback, the candidate's record). (Sorting the candidates by document number first, so that
+    // fits were read in memory order, cost more than it saved once most fits came from rows.)
     let scoredCount = 0;
     for (let k = 0; k < candidateCount; k++) {
-      const d = ordered[k]!;
+      const d = found[k]!;
       const score = baseScore(d);
       if (score <= 0) continue;
       // No candidate fits a crisis: the crisis loop above looked at every service that does.
-      ordered[scoredCount] = d;
+      found[scoredCount] = d;
       scores[scoredCount++] = score;
     }
-    // Best first, in bands: the scores alone are sorted (a typed array's own numeric sort; sorting
-    // every candidate by a comparator was a seventh of a request), which says where the next `band`
-    // best scores and their ties begin; only that band's candidates are then sorted by score and
-    // looked at, best first, until one cannot enter the pool. Bands double, and most requests end
-    // in their first or second.
-    sorted.set(scores.subarray(0, scoredCount));
-    sorted.subarray(0, scoredCount).sort();
+    // Best first, in bands: a histogram of the scores (SCORE_BUCKETS buckets between 0 and the best
+    // score) says which buckets hold the next `band` or so best candidates; only that band's
+    // candidates are then sorted by score and looked at, best first, until one cannot enter the
+    // pool. Bands double, and most requests end in their first or second. Where a band ends changes
+    // nothing but how many are sorted at once: every band is looked at in score order, and before
+    // the bands below it. (Sorting every candidate by a comparator was a seventh of a request, and
+    // sorting the scores alone, to find where bands end, an eighth of ranking.)
+    let highest = 0;
+    for (let k = 0; k < scoredCount; k++) if (scores[k]! > highest) highest = scores[k]!;
+    counts.fill(0);
+    for (let k = 0; k < scoredCount; k++) {
+      const bucket = Math.min(SCORE_BUCKETS - 1, Math.floor((scores[k]! / highest) * SCORE_BUCKETS));
+      buckets[k] = bucket;
+      counts[bucket]!++;
+    }
     // Answers -1, 0 or 1, never the difference: a comparator's fractional result is a new heap number per comparison.
     const byScore = (a: number, b: number) => (scores[b]! < scores[a]! ? -1 : scores[b]! > scores[a]! ? 1 : 0);
-    let left = scoredCount;
+    let top = SCORE_BUCKETS;
     let band = poolSize;
-    bands: while (left > 0) {
-      const highest = sorted[left - 1]!;
-      let from = Math.max(0, left - band);
-      const lowest = sorted[from]!;
-      while (from > 0 && sorted[from - 1] === lowest) from--;
+    bands: while (top > 0) {
+      let bottom = top;
+      for (let inBand = 0; bottom > 0 && inBand < band; ) inBand += counts[--bottom]!;
       let size = 0;
-      for (let k = 0; k < scoredCount; k++) {
-        const score = scores[k]!;
-        if (score >= lowest && score <= highest) members[size++] = k;
-      }
+      for (let k = 0; k < scoredCount; k++) if (buckets[k]! >= bottom && buckets[k]! < top) members[size++] = k;
       const inBand = members.subarray(0, size).sort(byScore);
       for (let m = 0; m < size; m++) {
         const k = inBand[m]!;
         if (pool.full && scores[k]! * upper < pool.min!.score) break bands;
-        evaluate(ordered[k]!, scores[k]!, false);
+        evaluate(found[k]!, scores[k]!, false);
       }
-      left = from;
+      top = bottom;
       band *= 2;
     }
 
@@ -277,14 +283,14 @@ function floorEnd(docs: Int32Array, fit: Fit, floor: number): number {
 /**
  * A request's working arrays, one slot per service, kept between requests (ranking is synchronous):
  * `seen` (0: not looked at; 1: filtered out or evaluated; 2: a candidate), left all 0 after each
- * request; the services looked at, the candidates, their scores, the scores sorted and a band's
- * candidates. Made anew per request they were megabytes of garbage a second at 100,000 services.
+ * request; the services looked at, the candidates, their scores, their histogram buckets and a
+ * band's candidates. Made anew per request they were megabytes of garbage a second at 100,000 services.
  */
-let scratch = { seen: new Uint8Array(0), touched: new Int32Array(0), ordered: new Int32Array(0), scores: new Float64Array(0), sorted: new Float64Array(0), members: new Int32Array(0) };
+let scratch = { seen: new Uint8Array(0), touched: new Int32Array(0), found: new Int32Array(0), scores: new Float64Array(0), buckets: new Uint8Array(0), members: new Int32Array(0) };
 function scratchFor(size: number) {
   if (scratch.seen.length < size) {
     const n = Math.ceil(size * 1.25);
-    scratch = { seen: new Uint8Array(n), touched: new Int32Array(n), ordered: new Int32Array(n), scores: new Float64Array(n), sorted: new Float64Array(n), members: new Int32Array(n) };
+    scratch = { seen: new Uint8Array(n), touched: new Int32Array(n), found: new Int32Array(n), scores: new Float64Array(n), buckets: new Uint8Array(n), members: new Int32Array(n) };
   }
   return scratch;
 }
