@@ -174,6 +174,8 @@ export class ServiceIndex {
   #nationwide = new Uint32Array(32);
   #docsIn: number[][] = [];
   readonly #areaNumbers = new Map<string, number>();
+  /** Per document, who its service is for (audience.ts's audienceFitOf fills it as services are ranked; 0 until then). */
+  #audiences = new Uint8Array(1024);
   /** The documents of the areas asked about lately (#areaBits), valid for the index version #areaBitsVersion. */
   readonly #areaBitsKept = new Map<string, Uint32Array>();
   #areaBitsVersion = -1;
@@ -205,6 +207,11 @@ export class ServiceIndex {
   /** Per document number, its id's key (idKeyOf); the array is replaced as the index grows, so ask again after a change. */
   get idKeys(): Float64Array {
     return this.#idKeys;
+  }
+
+  /** Per document number, who its service is for, as audience.ts keeps it (audienceFitOf); replaced as the index grows, so ask again after a change. */
+  get audiences(): Uint8Array {
+    return this.#audiences;
   }
 
   featureId(name: string): number | undefined {
@@ -269,9 +276,10 @@ export class ServiceIndex {
     this.#byId.set(row.id, doc);
     if (doc >= this.#lengths.length) {
       const size = Math.max(1024, this.#lengths.length * 2);
-      const grow = <A extends Float64Array | Uint32Array>(from: A, to: A) => (to.set(from), to);
+      const grow = <A extends Float64Array | Uint32Array | Uint8Array>(from: A, to: A) => (to.set(from), to);
       this.#lengths = grow(this.#lengths, new Float64Array(size));
       this.#idKeys = grow(this.#idKeys, new Float64Array(size));
+      this.#audiences = grow(this.#audiences, new Uint8Array(size));
       this.#present = grow(this.#present, new Uint32Array(size >>> 5));
       this.#nationwide = grow(this.#nationwide, new Uint32Array(size >>> 5));
     }

@@ -60,9 +60,12 @@ export interface Learning {
   adjustment(serviceId: string, needs: Partial<Record<Meter, number>>): { factor: number; signals: number };
   /**
    * `adjustment` for one situation, asked of many services (what it works out once per situation, it
-   * works out once); its `maxFactor`, when given, bounds its factors in that situation.
+   * works out once); its `maxFactor`, when given, bounds its factors in that situation, and
+   * `unchanged`, when true, says it changes no service (no feedback yet) and need not be asked.
    */
-  adjuster(needs: Partial<Record<Meter, number>>): ((serviceId: string) => { readonly factor: number; readonly signals: number }) & { readonly maxFactor?: number };
+  adjuster(
+    needs: Partial<Record<Meter, number>>,
+  ): ((serviceId: string) => { readonly factor: number; readonly signals: number }) & { readonly maxFactor?: number; readonly unchanged?: boolean };
   /** The largest factor `adjustment` can give in any situation, which lets ranking skip services that cannot make the list. */
   readonly maxFactor?: number;
 }
@@ -132,9 +135,10 @@ export class Recommender {
         accept,
         acceptDoc,
         idKeys: this.index.idKeys,
+        audiences: this.index.audiences,
         asker: understanding.asker,
         age: understanding.age,
-        feedback: adjust ? (service) => adjust(service.id) : undefined,
+        feedback: adjust && !adjust.unchanged ? (service) => adjust(service.id) : undefined,
         maxFeedback: adjust?.maxFactor ?? this.learning?.maxFactor,
         limit: request.limit,
       });

@@ -180,7 +180,10 @@ describe('learning from signals', () => {
             assert.ok(factor <= adjust.maxFactor, `${factor} > ${adjust.maxFactor}`);
             assert.ok(adjust.maxFactor >= 1 && adjust.maxFactor <= l.maxFactor);
             assert.ok(Number.isInteger(n) && n >= 0);
+            // A situation told it changes nothing need not ask: it must then be so.
+            if (adjust.unchanged) assert.deepEqual({ factor, signals: n }, { factor: 1, signals: 0 });
           }
+          assert.equal(adjust.unchanged, signals.length === 0, 'unchanged exactly while there is no signal');
         },
       ),
       { numRuns: 200 },

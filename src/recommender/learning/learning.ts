@@ -303,7 +303,7 @@ export class Learning implements LearningHook {
     const maxFactor = bound > 0 ? 1 + maxChange * Math.tanh(bound / scale) : 1;
     // No feedback on any service yet (a new network): nothing to look up. Looking up a service's id
     // hashes it, which reads its string: a cache miss per candidate at 100,000 services.
-    if (this.#services.size === 0) return Object.assign((_serviceId: string) => NO_CHANGE, { maxFactor });
+    if (this.#services.size === 0) return Object.assign((_serviceId: string) => NO_CHANGE, { maxFactor, unchanged: true });
     const adjust = (serviceId: string) => {
       const service = this.#services.get(serviceId);
       if (!service) return NO_CHANGE;
@@ -326,7 +326,7 @@ export class Learning implements LearningHook {
       if (!Number.isFinite(factor)) return NO_CHANGE;
       return { factor, signals: Math.abs(factor - 1) >= reasonThreshold ? signals : 0 };
     };
-    return Object.assign(adjust, { maxFactor });
+    return Object.assign(adjust, { maxFactor, unchanged: false });
   }
 
   #raiseHighest(service: ServiceState) {
@@ -360,7 +360,7 @@ function sourceOf(signal: Signal): string {
 const NO_CHANGE = Object.freeze({ factor: 1, signals: 0 });
 
 /** A situation's feedback factors by service, and the most any of them is (1 when no service's feedback raises it). */
-export type Adjuster = ((serviceId: string) => { readonly factor: number; readonly signals: number }) & { readonly maxFactor: number };
+export type Adjuster = ((serviceId: string) => { readonly factor: number; readonly signals: number }) & { readonly maxFactor: number; /** true: no service has feedback, so it changes none. */ readonly unchanged: boolean };
 
 /** Needs as (meter index, weight) pairs normalised to Euclidean length 1; undefined when there are none. */
 function unitNeeds(needs: Needs | null | undefined): [number, number][] | undefined {

@@ -80,10 +80,32 @@ const FITS = {
 };
 
 export function audienceFit(service: IndexedService, asker: 'person' | 'business', age: number | undefined): AudienceFit {
-  const audience = audienceOf(service);
+  return byAudience(audienceOf(service), asker, age) ?? ageFit(ageGroupsOf(service), age);
+}
+
+/** Who a service is for as a number (AUDIENCES' index, 0 for not yet known), for ServiceIndex.audiences. */
+const AUDIENCES: readonly (Audience | undefined)[] = [undefined, 'person', 'business', 'any'];
+
+/**
+ * audienceFit by document number, with who each service is for kept per document in `codes`
+ * (ServiceIndex.audiences, filled here as services are asked about): for a service asked about
+ * before, only a request with an age reads the service object. Reading each candidate's object (and
+ * its `derived`) was most of ranking's time spent on the candidates it looked at closely.
+ */
+export function audienceFitOf(docs: readonly (IndexedService | undefined)[], codes: Uint8Array, d: number, asker: 'person' | 'business', age: number | undefined): AudienceFit {
+  let audience = AUDIENCES[codes[d]!];
+  if (audience === undefined) {
+    audience = audienceOf(docs[d]!);
+    codes[d] = AUDIENCES.indexOf(audience);
+  }
+  return byAudience(audience, asker, age) ?? ageFit(ageGroupsOf(docs[d]!), age);
+}
+
+/** The fit where who the service is for decides it; undefined where the person's age does. */
+function byAudience(audience: Audience, asker: 'person' | 'business', age: number | undefined): AudienceFit | undefined {
   if (asker === 'business') return audience === 'business' ? FITS.businessForBusiness : audience === 'person' ? FITS.personForBusiness : NEUTRAL;
   if (audience === 'business') return FITS.businessForPerson;
-  return age === undefined ? NEUTRAL : ageFit(ageGroupsOf(service), age);
+  return age === undefined ? NEUTRAL : undefined;
 }
 
 export function ageFit(groups: readonly string[], age: number | undefined): AudienceFit {

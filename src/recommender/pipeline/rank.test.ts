@@ -5,6 +5,7 @@ import { idKeyOf, type IndexedService } from '../index.ts';
 import { indexedService, serviceId } from './fixtures.ts';
 import { meterNeeds, type Need } from './needs.ts';
 import { MIN_CONFIDENCE, rank } from './rank.ts';
+import { audienceOf } from './audience.ts';
 
 const service = (i: number) => indexedService(serviceId(i), { fi: `Palvelu ${i}` });
 const need = (key: string, weight: number, lead = true): Need => ({ key, source: 'meter', weight, lead });
@@ -147,6 +148,30 @@ test('reading fits from rows gives the same ranking as reading each need its own
         const plain = rank(input).map((c) => [c.doc, c.score, c.confidence, c.fits]);
         const byRows = rank({ ...input, rows: [undefined, { data, width, columns: new Map(held.map((fit, column) => [fit, column])) }] }).map((c) => [c.doc, c.score, c.confidence, c.fits]);
         assert.deepEqual(byRows, plain);
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
+
+test('ranking with who each service is for kept per document gives what reading each service gives, and keeps it right', () => {
+  const groups = fc.subarray(['KR1', 'KR1.1', 'KR1.3', 'KR2', 'KR3'], { maxLength: 3 });
+  const names = fc.constantFrom('Palvelu', 'Yritysneuvonta', 'Nuorisotilat', 'Ikäihmisten palveluohjaus', 'Services for employers');
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(groups, names, fc.float({ min: 0, max: 1, noNaN: true })), { minLength: 1, maxLength: 80 }),
+      fc.constantFrom('person' as const, 'business' as const),
+      fc.option(fc.integer({ min: 10, max: 95 }), { nil: undefined }),
+      fc.integer({ min: 1, max: 10 }),
+      (shapes, asker, age, limit) => {
+        const docs = shapes.map(([targetGroups, name], i) => ({ ...indexedService(serviceId(i), { fi: name }), targetGroupFilter: targetGroups }));
+        const input = { docs, needs: [need('meter:housing', 1)], fits: [Float32Array.from(shapes, (s) => s[2])], accept: () => true, asker, age, limit };
+        const plain = rank(input).map((c) => [c.doc, c.score, c.confidence, c.audience]);
+        const audiences = new Uint8Array(docs.length);
+        // Twice: first filling the codes, then reading them.
+        for (const time of ['first', 'again'])
+          assert.deepEqual(rank({ ...input, audiences }).map((c) => [c.doc, c.score, c.confidence, c.audience]), plain, time);
+        for (const [d, code] of audiences.entries()) if (code) assert.equal([undefined, 'person', 'business', 'any'][code], audienceOf(docs[d]!), `service ${d}`);
       },
     ),
     { numRuns: 150 },

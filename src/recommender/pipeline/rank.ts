@@ -1,5 +1,5 @@
 import type { IndexedService } from '../index.ts';
-import { audienceFit, MAX_AUDIENCE_FACTOR, type AudienceFit } from './audience.ts';
+import { audienceFit, audienceFitOf, MAX_AUDIENCE_FACTOR, type AudienceFit } from './audience.ts';
 import { servicesByFit, type Fit, type FitRows } from './fits.ts';
 import type { Need } from './needs.ts';
 
@@ -57,6 +57,8 @@ export interface RankInput {
   idKeys?: Float64Array | undefined;
   /** `accept` by document number (ServiceIndex.acceptor), when the caller has it: cheaper than reading each service. */
   acceptDoc?: ((doc: number) => boolean) | undefined;
+  /** Per document, who its service is for (ServiceIndex.audiences), when the caller keeps it: read instead of each candidate's service. */
+  audiences?: Uint8Array | undefined;
   asker: 'person' | 'business';
   age?: number | undefined;
   feedback?: ((service: IndexedService) => { factor: number; signals: number }) | undefined;
@@ -155,9 +157,8 @@ export function rank(input: RankInput): Candidate[] {
       return score;
     };
     const evaluate = (d: number, score: number, crisis: boolean) => {
-      const service = docs[d]!;
-      const audience = audienceFit(service, input.asker, input.age);
-      const feedback = input.feedback?.(service) ?? NO_FEEDBACK;
+      const audience = input.audiences ? audienceFitOf(docs, input.audiences, d, input.asker, input.age) : audienceFit(docs[d]!, input.asker, input.age);
+      const feedback = input.feedback?.(docs[d]!) ?? NO_FEEDBACK;
       const final = score * audience.factor * feedback.factor;
       // A tie with the pool's least is settled by the pool's order (offer), so the list never depends on the order services are looked at in.
       if (!crisis && pool.full && final < pool.min!.score) return;
