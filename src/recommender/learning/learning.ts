@@ -359,8 +359,11 @@ function sourceOf(signal: Signal): string {
 
 const NO_CHANGE = Object.freeze({ factor: 1, signals: 0 });
 
-/** A situation's feedback factors by service, and the most any of them is (1 when no service's feedback raises it). */
-export type Adjuster = ((serviceId: string) => { readonly factor: number; readonly signals: number }) & { readonly maxFactor: number; /** true: no service has feedback, so it changes none. */ readonly unchanged: boolean };
+/**
+ * A situation's feedback factors by service, the most any of them is (1 when no service's feedback
+ * raises it), and whether it changes no service at all (no feedback yet: ranking need not ask it).
+ */
+export type Adjuster = ((serviceId: string) => { readonly factor: number; readonly signals: number }) & { readonly maxFactor: number; readonly unchanged: boolean };
 
 /** Needs as (meter index, weight) pairs normalised to Euclidean length 1; undefined when there are none. */
 function unitNeeds(needs: Needs | null | undefined): [number, number][] | undefined {
