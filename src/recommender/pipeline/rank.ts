@@ -30,6 +30,7 @@ const MIN_DEPTH = 400;
 const DEPTH_PER_RESULT = 40;
 /** Buckets of the scores' histogram that divides the candidates into bands (at most 256: a bucket is kept in a byte). */
 const SCORE_BUCKETS = 256;
+/** The histogram's counts, kept between requests like `scratch` below (ranking is synchronous). */
 const counts = new Int32Array(SCORE_BUCKETS);
 
 const NO_FEEDBACK = Object.freeze({ factor: 1, signals: 0 });
