@@ -287,26 +287,28 @@ interface ServerResult {
   inProcess: { overall: LatencyStats; byKind: Record<string, LatencyStats> };
   writes: { latency: LatencyStats; perSecond: number };
   /** The server process's collections during the HTTP run (absent with --workers). */
-  gc?: Record<GcKind, GcFigures> & { promotedMb?: number };
+  gc?: Collections;
   /** The server process's CPU during the HTTP run (warm-up included), ms, and the requests it answered then. */
   serverCpu?: { ms: number; requests: number };
 }
 
 type GcKind = 'minor' | 'major' | 'other';
+/** Collections by kind, and what minor ones promoted (MB; absent when a major one ran). */
+type Collections = Record<GcKind, GcFigures> & { promotedMb?: number };
 interface GcFigures {
   count: number;
   totalMs: number;
   longestMs: number;
 }
 
+/** The old generation's used bytes: between two readings with no major collection, its growth is what minor collections promoted. */
+const oldSpaceUsed = () => getHeapSpaceStatistics().find((space) => space.space_name === 'old_space')?.space_used_size ?? 0;
+
 /**
  * Counts this process's garbage collections until `stop`: a pause of the server's thread holds every
  * request in flight, so the longest major collection shows in p99 and max.
  */
-/** The old generation's used bytes: between two readings with no major collection, its growth is what minor collections promoted. */
-const oldSpaceUsed = () => getHeapSpaceStatistics().find((space) => space.space_name === 'old_space')?.space_used_size ?? 0;
-
-function watchCollections(): { stop(): Record<GcKind, GcFigures> & { promotedMb?: number } } {
+function watchCollections(): { stop(): Collections } {
   const oldAtStart = oldSpaceUsed();
   const figures: Record<GcKind, GcFigures> = { minor: { count: 0, totalMs: 0, longestMs: 0 }, major: { count: 0, totalMs: 0, longestMs: 0 }, other: { count: 0, totalMs: 0, longestMs: 0 } };
   const kindOf = (entry: PerformanceEntry): GcKind => {
