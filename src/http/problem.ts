@@ -108,7 +108,10 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
       414: ['uri-too-long', 'The URI is too long'],
     };
     const [kind, title] = kinds[status] ?? ['invalid-request', 'The request is not valid'];
-    return sendProblem(reply, { type: BASE + kind, title, status, detail: error.message, instance: request.url });
+    // A body Fastify's parser refused (not JSON, or JSON with a __proto__ key, which secure-json-parse
+    // refuses as prototype poisoning) is named in `errors`, as a body that fails its schema is.
+    const errors = status === 400 && error.code?.startsWith('FST_ERR_CTP_') ? { errors: [{ field: 'body', message: error.message }] } : {};
+    return sendProblem(reply, { type: BASE + kind, title, status, detail: error.message, instance: request.url, ...errors });
   }
   request.log.error({ err: error }, 'unexpected error');
   return sendProblem(reply, {
