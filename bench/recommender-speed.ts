@@ -19,11 +19,13 @@
  * anonymous caller is held to its address's 300 an hour): after --warmup requests, --requests
  * requests or --seconds seconds, whichever ends first. Last, the same mix is run in-process, one
  * call at a time, through `recommender.recommend()` (no HTTP, no queueing), to show what the
- * ranking itself costs; and what recommend() then writes of each (the kept recommendation and its
- * statistics events), --writes of them with --concurrency in flight, to show what the writes cost.
+ * ranking itself costs, and then as many questions not asked before (freshQuestions); and what
+ * recommend() then writes of each (the kept recommendation and its statistics events), --writes of
+ * them with --concurrency in flight, to show what the writes cost.
  *
  * Beside the latencies it prints the CPU per request of the server process and of the load client
- * (they share the machine), and the server's garbage collections during the HTTP run: a major
+ * (they share the machine), how busy the server's event loop and the machine's cores were (which of
+ * the two limits throughput), and the server's garbage collections during the HTTP run: a major
  * collection marks the whole index, and while its marking runs on the server's thread every request
  * in flight waits; a minor one's pause is mostly what it copies and promotes, which the bench prints
  * as the old generation's growth (when no major collection ran).
@@ -42,8 +44,9 @@
  * municipality_code drawn from the municipalities in the data, weighted by their services.
  */
 import { mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { Session } from 'node:inspector/promises';
-import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { constants as perfConstants, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { join, resolve } from 'node:path';
@@ -152,6 +155,27 @@ const KIND_MIX = new Weighted<Kind>([
   ['meters_life_event', 10],
 ]);
 const LIMIT = 10;
+
+/**
+ * Questions the server has not been asked before: the mix's questions each with the last words of
+ * another in its language. The mix cycles 33 questions, whose understanding and fits a server keeps
+ * after their first time; a person's own question is mostly new, and its words are then fitted to
+ * every service. The in-process run times these too.
+ */
+export function freshQuestions(count: number, seed: number): { language: 'fi' | 'sv' | 'en'; text: string }[] {
+  const rng = new Rng(seed ^ 0x5eed);
+  const asked = new Set(QUESTIONS.map((q) => q.text));
+  const out: { language: 'fi' | 'sv' | 'en'; text: string }[] = [];
+  for (let tries = 0; out.length < count && tries < count * 20; tries++) {
+    const q = rng.pick(QUESTIONS);
+    const other = rng.pick(QUESTIONS.filter((o) => o.language === q.language && o !== q));
+    const words = other.text.replace(/[?!.,]/g, '').split(' ');
+    const text = `${q.text} ${words.slice(-1 - Math.floor(rng.next() * Math.min(3, words.length))).join(' ')}`;
+    if (!asked.has(text)) out.push({ language: q.language, text });
+    asked.add(text);
+  }
+  return out;
+}
 
 interface Body {
   meters?: MeterValues;
@@ -284,12 +308,14 @@ interface ServerResult {
   after: Memory;
   afterRun: Memory;
   http: ClientResult;
-  inProcess: { overall: LatencyStats; byKind: Record<string, LatencyStats> };
+  inProcess: { overall: LatencyStats; byKind: Record<string, LatencyStats>; freshText?: LatencyStats };
   writes: { latency: LatencyStats; perSecond: number };
   /** The server process's collections during the HTTP run (absent with --workers). */
   gc?: Collections;
   /** The server process's CPU during the HTTP run (warm-up included), ms, and the requests it answered then. */
   serverCpu?: { ms: number; requests: number };
+  /** Shares of the HTTP run (warm-up included): the server's event loop busy, and the machine's cores busy (every process together). */
+  busy?: { serverLoop: number; machine: number };
 }
 
 type GcKind = 'minor' | 'major' | 'other';
@@ -331,6 +357,21 @@ function watchCollections(): { stop(): Collections } {
       return figures.major.count === 0 ? { ...figures, promotedMb: mb(oldSpaceUsed() - oldAtStart) } : figures;
     },
   };
+}
+
+/**
+ * The machine's CPU time, busy and idle, summed over its cores (ms), or since `since`. With the
+ * server's event loop utilisation beside it, it says which limits throughput: the server's one
+ * thread (its loop busy nearly all the time while cores stay idle) or the machine.
+ */
+function machineCpuMs(since?: { busy: number; idle: number }): { busy: number; idle: number } {
+  let busy = 0;
+  let idle = 0;
+  for (const { times } of cpus()) {
+    busy += times.user + times.nice + times.sys + times.irq;
+    idle += times.idle;
+  }
+  return since ? { busy: busy - since.busy, idle: idle - since.idle } : { busy, idle };
 }
 
 setFlagsFromString('--expose-gc');
@@ -467,8 +508,12 @@ async function server(flags: Record<string, string | boolean>) {
       await prof.start();
       const collections = watchCollections();
       const cpuAtStart = process.cpuUsage();
+      const loopAtStart = performance.eventLoopUtilization();
+      const machineAtStart = machineCpuMs();
       const httpResult = await runClient(address, caller, requests, opts);
       const cpu = process.cpuUsage(cpuAtStart);
+      const loop = performance.eventLoopUtilization(loopAtStart);
+      const machine = machineCpuMs(machineAtStart);
       const gcFigures = collections.stop();
       await prof.stop('requests');
       process.stderr.write(
@@ -485,6 +530,12 @@ async function server(flags: Record<string, string | boolean>) {
         byKind[kind]!.push(Number(process.hrtime.bigint() - s) / 1e6);
         ranked.push({ body, results });
       }
+      const freshText: number[] = [];
+      for (const q of freshQuestions(opts.inProcess, opts.seed)) {
+        const s = process.hrtime.bigint();
+        recommender.recommend({ text: q.text, textLanguage: q.language, filters: {}, limit: LIMIT });
+        freshText.push(Number(process.hrtime.bigint() - s) / 1e6);
+      }
       const writes = await measureWrites(database.db, ranked, opts.writes, opts.concurrency);
       const result: ServerResult = {
         dataset,
@@ -496,10 +547,11 @@ async function server(flags: Record<string, string | boolean>) {
         after,
         afterRun,
         http: httpResult,
-        inProcess: { overall: stats(byKind.flat()), byKind: Object.fromEntries(KIND_NAMES.map((k, i) => [k, stats(byKind[i]!)])) },
+        inProcess: { overall: stats(byKind.flat()), byKind: Object.fromEntries(KIND_NAMES.map((k, i) => [k, stats(byKind[i]!)])), freshText: stats(freshText) },
         writes,
         gc: gcFigures,
         serverCpu: { ms: (cpu.user + cpu.system) / 1000, requests: httpResult.requests + opts.warmup },
+        busy: { serverLoop: loop.utilization, machine: machine.busy / (machine.busy + machine.idle) },
       };
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } finally {
@@ -604,10 +656,21 @@ function printResult(r: ServerResult) {
     ),
   );
   if (h.firstError) console.log(`first error: ${h.firstError}`);
+  const fresh = r.inProcess.freshText;
+  if (fresh?.n)
+    console.log(
+      `\nin-process, ${fresh.n} questions not asked before (the mix's with words of another): ms p50 ${ms(fresh.p50)}, p95 ${ms(fresh.p95)}, max ${ms(fresh.max)}; ` +
+        `the mix's own questions are kept after their first time, so its text requests above cost less than a new question does`,
+    );
   if (r.serverCpu && h.clientCpuMs !== undefined)
     console.log(
       `\nCPU per request: the server process ${fmt(r.serverCpu.ms / r.serverCpu.requests, 2)} ms (its threads together, warm-up included), ` +
         `the load client ${fmt(h.clientCpuMs / h.requests, 2)} ms`,
+    );
+  if (r.busy)
+    console.log(
+      `busy during the HTTP run (warm-up included): the server's event loop ${fmt(100 * r.busy.serverLoop, 0)} % of the time, ` +
+        `the machine's ${cpus().length} cores ${fmt(100 * r.busy.machine, 0)} % (the server, the load client, the database and everything else together)`,
     );
   if (r.gc)
     console.log(
