@@ -65,4 +65,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node directly, not npm: signals reach the server, and no npm cache is written. The compiled build:
 # no TypeScript compiler is loaded. `docker exec … node bin/aurora.js <command>` runs the CLI.
-CMD ["node", "--max-semi-space-size=64", "dist/cli.js", "serve"]
+CMD ["node", "--max-semi-space-size=64", "--no-allocation-site-pretenuring", "dist/cli.js", "serve"]

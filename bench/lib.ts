@@ -229,16 +229,15 @@ export interface ChildResult<T> {
 }
 
 /**
- * Runs `node --import tsx bench/<script> args` and parses the last stdout line as JSON; stderr passes
- * through. Input, when given, is written to the child's stdin as JSON.
+ * The V8 flags a server runs with (package.json's start script, bin/aurora.js's first line and the
+ * image's CMD give the same): a young generation large enough that a request's short-lived objects
+ * die young instead of being promoted, which at 100,000 services made a second-long full collection
+ * every few thousand requests; and no pretenuring, with which V8 had objects of code that builds
+ * the index (long-lived) and also serves requests (short-lived) allocated straight in the old
+ * generation: with it off, what requests promote fell by a third and the scavenges' pauses by a
+ * quarter (docs/operations.md). Benchmarks start their servers with them, to measure what is deployed.
  */
-/**
- * The V8 flags a server runs with (package.json's start script and bin/aurora.js's first line give
- * the same): a young generation large enough that a request's short-lived objects die young
- * instead of being promoted, which at 100,000 services made a second-long full collection every
- * few thousand requests. Benchmarks start their servers with them, to measure what is deployed.
- */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64', '--no-allocation-site-pretenuring'];
 
 /**
  * How a child runs `script`: through tsx from a checkout, or as the compiled module beside it where
@@ -250,6 +249,10 @@ function childEntry(script: string): string[] {
   return import.meta.filename.endsWith('.js') && existsSync(compiled) ? [compiled] : ['--import', 'tsx', join(BENCH_DIR, script)];
 }
 
+/**
+ * Runs `node --import tsx bench/<script> args` and parses the last stdout line as JSON; stderr passes
+ * through. Input, when given, is written to the child's stdin as JSON.
+ */
 export function runTsChild<T>(script: string, args: string[], options: { input?: unknown; env?: NodeJS.ProcessEnv; timeoutMs?: number; nodeFlags?: string[] } = {}): Promise<ChildResult<T>> {
   const started = process.hrtime.bigint();
   return new Promise((resolvePromise, reject) => {

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
+#!/usr/bin/env -S node --max-semi-space-size=64 --no-allocation-site-pretenuring
 // The `aurora` command. From a checkout it runs the TypeScript sources through tsx, so no build
 // step is needed; where the sources are absent (the container image ships the compiled build only,
 // `npm run build`), it runs dist/ and loads no TypeScript compiler.
