@@ -8,7 +8,7 @@ import { locateAdminSocket } from './admin-socket/socket-path.ts';
 import type { ImportProgress, ImportSummary } from './catalogue/import-run.ts';
 import { databaseTarget, defaultDataDir, loadConfig, parseSetting, portFrom, type StorageOptions } from './config.ts';
 import { DataDirLockedError, DataDirPermissionsError, openDatabase } from './db/database.ts';
-import { OperationError } from './operations.ts';
+import { OperationError } from './operation-error.ts';
 import type { AuditVerification } from './transfers/audit-chain.ts';
 import type { LedgerVerification } from './ledger/verify-ledger.ts';
 

@@ -1,22 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Db } from './db/database.ts';
-import { runImport, type ImportProgress, type ImportSummary } from './catalogue/import-run.ts';
-import { ptvImportBatch, type PtvDocument } from './catalogue/ptv/import.ts';
+import type { ImportProgress, ImportSummary } from './catalogue/import-run.ts';
+import type { PtvDocument } from './catalogue/ptv/import.ts';
 import { createClient, type CreatedClient } from './clients/clients.ts';
-import { StaffExistsError, createNetworkAdmin } from './staff/staff.ts';
-import { enableTransfer, type TransferTargetInput } from './transfers/transfers.ts';
-import { verifyAuditChain, type AuditVerification } from './transfers/audit-chain.ts';
-import { checkFilters } from './catalogue/query.ts';
-import { presentAnswer } from './recommender/present.ts';
-import { LIFE_EVENT_IDS, type LifeEvent } from './recommender/life-events.ts';
-import { METERS, type Meter, type MeterValues } from './recommender/meters.ts';
-import { Recommender } from './recommender/recommender.ts';
+import type { TransferTargetInput } from './transfers/transfers.ts';
+import type { AuditVerification } from './transfers/audit-chain.ts';
 import type { Language } from './catalogue/model.ts';
+import { METERS, type Meter, type MeterValues } from './recommender/meters.ts';
+import type { Recommender } from './recommender/recommender.ts';
+import { OperationError } from './operation-error.ts';
 
 /**
  * The operator's commands, as functions of an open database. The CLI runs them on the database
  * directly, or asks a running server to run them (PGlite admits one process per data folder).
+ * Each loads the modules it needs when it runs: a command is a process of its own, and loading every
+ * operation's modules (the recommender, the importers, the console's staff) cost each command about
+ * a second of CPU, `aurora --help` included.
  */
 export interface OperationContext {
   actor: string;
@@ -26,7 +26,7 @@ export interface OperationContext {
   recommender?: () => Promise<Recommender>;
 }
 
-export class OperationError extends Error {}
+export { OperationError };
 
 export async function readJsonFile(path: string): Promise<unknown> {
   let text: string;
@@ -46,11 +46,12 @@ export async function importPtvFiles(db: Db, files: string[], context: Operation
   if (files.length === 0) throw new OperationError('name at least one file to import');
   const documents: PtvDocument[] = [];
   for (const file of files) documents.push({ source: file, content: await readJsonFile(resolve(file)) });
+  const [{ runImport }, { ptvImportBatch }] = await Promise.all([import('./catalogue/import-run.ts'), import('./catalogue/ptv/import.ts')]);
   return runImport(db, ptvImportBatch(documents), context);
 }
 
 export async function importHsdsPath(db: Db, path: string, context: OperationContext, language?: string): Promise<ImportSummary> {
-  const { readHsds } = await import('./catalogue/hsds/import.ts');
+  const [{ readHsds }, { runImport }] = await Promise.all([import('./catalogue/hsds/import.ts'), import('./catalogue/import-run.ts')]);
   if (language !== undefined && !['fi', 'sv', 'en'].includes(language)) throw new OperationError('language is fi, sv or en');
   let batch;
   try {
@@ -77,6 +78,7 @@ export async function createApiClient(db: Db, name: string, context: OperationCo
 
 /** The first network administrator of the console (`aurora staff create-admin`); the generated password is in the answer, once. */
 export async function createConsoleAdmin(db: Db, input: { email: string; name: string }, context: OperationContext) {
+  const { StaffExistsError, createNetworkAdmin } = await import('./staff/staff.ts');
   try {
     return await createNetworkAdmin(db, input, context.actor);
   } catch (error) {
@@ -87,6 +89,7 @@ export async function createConsoleAdmin(db: Db, input: { email: string; name: s
 
 /** Makes a catalogue channel a transfer target (`aurora channel enable-transfer`). */
 export async function enableChannelTransfer(db: Db, input: TransferTargetInput, context: OperationContext) {
+  const { enableTransfer } = await import('./transfers/transfers.ts');
   try {
     return await enableTransfer(db, input, context.actor);
   } catch (error) {
@@ -97,6 +100,7 @@ export async function enableChannelTransfer(db: Db, input: TransferTargetInput, 
 
 /** Walks the consent audit chain (`aurora audit verify`): ok with the count, or the first broken seq. */
 export async function verifyConsentAudit(db: Db): Promise<AuditVerification> {
+  const { verifyAuditChain } = await import('./transfers/audit-chain.ts');
   return verifyAuditChain(db);
 }
 
@@ -123,9 +127,15 @@ export function parseMeters(text: string): MeterValues {
 }
 
 export async function recommendServices(db: Db, args: RecommendArgs, context: OperationContext) {
+  const [{ checkFilters }, { presentAnswer }, { LIFE_EVENT_IDS }, { Recommender }] = await Promise.all([
+    import('./catalogue/query.ts'),
+    import('./recommender/present.ts'),
+    import('./recommender/life-events.ts'),
+    import('./recommender/recommender.ts'),
+  ]);
   const language = (args.language ?? 'fi') as Language;
   if (!['fi', 'sv', 'en'].includes(language)) throw new OperationError('language is fi, sv or en');
-  if (args.lifeEvent && !LIFE_EVENT_IDS.includes(args.lifeEvent as LifeEvent))
+  if (args.lifeEvent && !(LIFE_EVENT_IDS as string[]).includes(args.lifeEvent))
     throw new OperationError(`unknown life event ${args.lifeEvent}; one of ${LIFE_EVENT_IDS.join(', ')}`);
   const meters = args.meters ? parseMeters(args.meters) : undefined;
   if (!meters && !args.text && !args.lifeEvent) throw new OperationError('give --meters, --text or --life-event');
@@ -143,7 +153,7 @@ export async function recommendServices(db: Db, args: RecommendArgs, context: Op
   const answer = recommender.answer({
     ...(meters ? { meters } : {}),
     ...(args.text ? { text: args.text } : {}),
-    ...(args.lifeEvent ? { lifeEvent: args.lifeEvent as LifeEvent } : {}),
+    ...(args.lifeEvent ? { lifeEvent: args.lifeEvent as (typeof LIFE_EVENT_IDS)[number] } : {}),
     ...(args.age !== undefined ? { age: args.age } : {}),
     filters,
     limit,

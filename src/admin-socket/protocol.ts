@@ -1,7 +1,6 @@
 import type { Db } from '../db/database.ts';
-import { verifyLedger } from '../ledger/verify-ledger.ts';
-import { importIndicatorFile } from '../situational-picture/import-indicators.ts';
-import { createApiClient, createConsoleAdmin, enableChannelTransfer, verifyConsentAudit, exportHsdsDir, importHsdsPath, importPtvFiles, OperationError, recommendServices, type OperationContext, type RecommendArgs } from '../operations.ts';
+import { OperationError } from '../operation-error.ts';
+import { createApiClient, createConsoleAdmin, enableChannelTransfer, verifyConsentAudit, exportHsdsDir, importHsdsPath, importPtvFiles, recommendServices, type OperationContext, type RecommendArgs } from '../operations.ts';
 
 /**
  * Operations a running server performs for the CLI over its admin socket. Each answers with
@@ -35,8 +34,10 @@ export const OPERATIONS: Record<string, Operation> = {
     return enableChannelTransfer(db, { channelId: text('channelId'), url: text('url'), accepts, clientId: text('clientId') }, context);
   },
   'audit-verify': (db) => verifyConsentAudit(db),
-  'ledger-verify': (db) => verifyLedger(db),
-  'picture-import-indicators': (db, args, context) => importIndicatorFile(db, string(args.file, 'file'), context.actor),
+  // Loaded when run, as operations.ts loads each operation's modules (see there).
+  'ledger-verify': async (db) => (await import('../ledger/verify-ledger.ts')).verifyLedger(db),
+  'picture-import-indicators': async (db, args, context) =>
+    (await import('../situational-picture/import-indicators.ts')).importIndicatorFile(db, string(args.file, 'file'), context.actor),
   'create-admin': (db, args, context) =>
     createConsoleAdmin(db, { email: typeof args.email === 'string' ? args.email : '', name: typeof args.name === 'string' ? args.name : '' }, context),
   recommend: (db, args, context) => {

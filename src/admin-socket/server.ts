@@ -2,7 +2,7 @@ import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Database } from '../db/database.ts';
 import type { Recommender } from '../recommender/recommender.ts';
-import { OperationError } from '../operations.ts';
+import { OperationError } from '../operation-error.ts';
 import { OPERATIONS, type AdminMessage } from './protocol.ts';
 
 const MAX_BODY = 1024 * 1024;

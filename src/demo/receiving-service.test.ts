@@ -11,7 +11,7 @@ import { openDatabase } from '../db/database.ts';
 import { importPtvFiles } from '../operations.ts';
 import { serve, type RunningNetwork } from '../serve.ts';
 import { createTestApp, type TestApp } from '../testing/app.ts';
-import { createPostgresDatabase, testBackends } from '../testing/databases.ts';
+import { createMigratedDataDir, createPostgresDatabase, testBackends } from '../testing/databases.ts';
 import { countAttempts, fillAttempts } from '../testing/attempts.ts';
 import { DEMO_DESK_FAILURES, DEMO_PAGES } from './limits.ts';
 import { CONTENT_SECURITY_POLICY, escapeHtml } from './pages.ts';
@@ -252,16 +252,21 @@ for (const backend of testBackends()) {
   describe(`demo receiving service on start (${backend})`, () => {
     const dirs: string[] = [];
     const drops: (() => Promise<void>)[] = [];
-    /** A fresh place for a network's data: a PGlite folder, or a new PostgreSQL database. */
+    /**
+     * A fresh place for a network's data: a PGlite folder, or a new PostgreSQL database, migrated
+     * already (what is tested is the demo, not a first migration, which made most of this file's time).
+     */
     async function storage(): Promise<{ dataDir?: string; databaseUrl?: string }> {
       if (backend === 'postgres') {
-        const { url, drop } = await createPostgresDatabase();
+        const { url, drop } = await createPostgresDatabase({ migrated: true });
         drops.push(drop);
         return { databaseUrl: url };
       }
-      const dir = mkdtempSync(join(tmpdir(), 'aurora-demo-'));
-      dirs.push(dir);
-      return { dataDir: dir };
+      const parent = mkdtempSync(join(tmpdir(), 'aurora-demo-'));
+      dirs.push(parent);
+      const dataDir = join(parent, 'data');
+      await createMigratedDataDir(dataDir);
+      return { dataDir };
     }
     // An empty databaseUrl keeps a PGlite folder from being overridden by DATABASE_URL.
     const start = (where: { dataDir?: string; databaseUrl?: string }, demo: boolean) =>
