@@ -64,7 +64,7 @@ for (const backend of testBackends()) {
         server = await createTestDatabase('pglite');
         other = server;
       } else {
-        const { url, drop } = await createPostgresDatabase();
+        const { url, drop } = await createPostgresDatabase({ migrated: true });
         dropDatabase = drop;
         server = await openDatabase({ kind: 'postgres', url });
         other = await openDatabase({ kind: 'postgres', url }, { migrate: false });

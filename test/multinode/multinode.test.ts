@@ -93,7 +93,7 @@ describe('one network on three nodes (PostgreSQL)', { skip }, () => {
     };
 
   before(async () => {
-    const created = await createPostgresDatabase();
+    const created = await createPostgresDatabase({ migrated: true });
     const url = created.url;
     drop = created.drop;
     work = mkdtempSync(join(tmpdir(), 'aurora-multinode-'));

@@ -85,7 +85,7 @@ describe('aurora serve --workers', { skip }, () => {
 
   before(async () => {
     folder = mkdtempSync(join(tmpdir(), 'aurora-workers-'));
-    database = await createPostgresDatabase();
+    database = await createPostgresDatabase({ migrated: true });
     const db = await openDatabase({ kind: 'postgres', url: database.url });
     try {
       await importPtvFiles(db.db, [writeSmallCatalogue(folder, 120)], { actor: 'test' });
@@ -142,7 +142,7 @@ describe('aurora serve --workers', { skip }, () => {
 
 // node:cluster ends a worker whose channel to the primary closes; nothing here may keep one alive (an orphan would hold its index and connections).
 test('workers whose primary is killed stop too', { skip, timeout: 240_000 }, async () => {
-  const database = await createPostgresDatabase();
+  const database = await createPostgresDatabase({ migrated: true });
   let server: ServerProcess | undefined;
   let pids: number[] = [];
   try {

@@ -83,7 +83,7 @@ describe('two servers on one PostgreSQL database act as one', { skip: !process.e
   let reader: Database;
   let server: Awaited<ReturnType<typeof buildServer>>;
   before(async () => {
-    const created = await createPostgresDatabase();
+    const created = await createPostgresDatabase({ migrated: true });
     drop = created.drop;
     writer = await openDatabase({ kind: 'postgres', url: created.url });
     reader = await openDatabase({ kind: 'postgres', url: created.url });
