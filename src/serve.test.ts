@@ -5,10 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { serve } from './serve.ts';
+import { createMigratedDataDir } from './testing/databases.ts';
 
 /** A graceful stop, as SIGTERM runs it: not ready at once, what is in flight finishes, nothing new after. */
 test('stopping: /ready answers 503 at once, a request in flight still gets its answer, then no new connection is taken', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'aurora-serve-'));
+  const folder = mkdtempSync(join(tmpdir(), 'aurora-serve-'));
+  // Migrated already: what is tested is the stop, not a first migration.
+  const dataDir = join(folder, 'data');
+  await createMigratedDataDir(dataDir);
   const running = await serve({ dataDir, port: 0, host: '127.0.0.1', demo: false, logLevel: 'silent' });
   try {
     const get = async (path: string) => {
@@ -38,6 +42,6 @@ test('stopping: /ready answers 503 at once, a request in flight still gets its a
     await assert.rejects(fetch(`${running.url}/health`), 'no new connection after the stop');
   } finally {
     await running.stop().catch(() => {});
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(folder, { recursive: true, force: true });
   }
 });
