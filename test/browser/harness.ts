@@ -2,6 +2,7 @@
 /// <reference lib="dom" />
 import { createTestDatabase } from '../../src/testing/databases.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,17 +24,20 @@ import { importPtvFiles } from '../../src/operations.ts';
 export const CHROMIUM = process.env.AURORA_CHROMIUM ?? '/usr/bin/chromium';
 
 // Once, a browser file's process outlived its tests, everything closed, by nearly five minutes
-// (test/browser/console-clarity.test.ts, in a whole run). Should it happen again, the output says
-// what held it: the timer is unref'd, so it fires only while something else keeps the process up.
-// It has (two files in a run of 2026-12-05, 340 s each): two pipes and a TCP socket. Every process
-// Chromium starts (zygotes, GPU, utility, renderers) inherits its stdout and stderr, which are
-// pipes this process reads; one of them still alive after browser.close() holds both open. So
-// when the file's tests end, whatever is left of the browsers it launched is ended too (Chromium
-// runs in a process group of its own; see launchedGroups). Ending this process instead is no cure:
-// node:test reports a file's summary and sets its exit code only as the process runs out of work.
+// (test/browser/console-clarity.test.ts, in a whole run). It has since (two files in a run of
+// 2026-12-05, 340 s each; citizen-clarity in one of 2026-12-06, 368 s), held each time by two
+// pipes and a TCP socket. Every process Chromium starts (zygotes, GPU, utility, renderers)
+// inherits its stdout and stderr, which are pipes this process reads; one of them still alive after
+// browser.close() holds both open. So when the file's tests end, whatever is left of the browsers
+// it launched is ended (Chromium runs in a process group of its own; see launchedGroups). That did
+// not cure it, so a process the groups do not reach holds them: every process of a browser now
+// carries this file's process id in its environment, by which it is found wherever it moved; and
+// 10 s after the tests end, whatever still holds this process is named and ended. Ending this process instead is no cure: node:test reports a file's
+// summary and sets its exit code only as the process runs out of work. The timer is unref'd, so
+// it fires only while something else keeps the process up.
 after(() => {
   endLeftoverChromium();
-  setTimeout(() => console.error(`still running 30 s after its tests ended, held by: ${process.getActiveResourcesInfo().join(', ')}`), 30_000).unref();
+  setTimeout(endWhatStillHolds, 10_000).unref();
 });
 const root = join(import.meta.dirname, '..', '..');
 
@@ -100,7 +104,8 @@ const BROWSER_ARGS = [
  */
 export async function openBrowser(): Promise<Browser> {
   const before = new Set(processes().filter((p) => p.parent === process.pid).map((p) => p.pid));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS });
+  // Every process of this browser inherits the marker, wherever it moves (endLeftoverChromium).
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS, env: { ...process.env, [BROWSER_OF]: String(process.pid) } });
   // Playwright starts Chromium as the leader of a process group of its own, which its children join.
   for (const p of processes()) if (p.parent === process.pid && !before.has(p.pid) && p.group === p.pid) launchedGroups.add(p.pid);
   return browser;
@@ -133,21 +138,59 @@ function processes(): ProcessEntry[] {
   return out;
 }
 
+/** The environment variable that marks the processes of the browsers a file launched: its process id. */
+const BROWSER_OF = 'AURORA_BROWSER_OF';
+
 /**
- * Ends every process still in the process group of a browser this file launched, once its tests are
- * over. Only processes that are Chromium's (their command line names the executable or a Chromium
- * process type) are signalled, so a group number reused by an unrelated process is left alone.
+ * Ends every process left of the browsers this file launched, once its tests are over: those still
+ * in a launched browser's process group that are Chromium's (their command line names the executable
+ * or a Chromium process type, so a group number reused by an unrelated process is left alone), and
+ * those carrying this file's marker in their environment, wherever they moved (a group or session of
+ * their own, reparented). Answers how many it ended.
  */
-function endLeftoverChromium() {
-  if (launchedGroups.size === 0) return;
+function endLeftoverChromium(): number {
+  const marker = `${BROWSER_OF}=${process.pid}`;
+  let ended = 0;
   for (const p of processes()) {
-    if (!launchedGroups.has(p.group) || !(p.command.includes('chromium') || p.command.includes('--type='))) continue;
+    if (p.pid === process.pid) continue;
+    const inGroup = launchedGroups.has(p.group) && (p.command.includes('chromium') || p.command.includes('--type='));
+    if (!inGroup && !environmentOf(p.pid).includes(marker)) continue;
     try {
       process.kill(p.pid, 'SIGKILL');
+      ended++;
     } catch {
       // Ended meanwhile.
     }
   }
+  return ended;
+}
+
+function environmentOf(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * What keeps this process up once its tests are over (see the `after` above), said and ended: what is
+ * left of its browsers (endLeftoverChromium, again), then its own sockets and pipes other than
+ * stdin, stdout and stderr, each named.
+ */
+function endWhatStillHolds() {
+  const lines = [`still running 10 s after its tests ended, held by: ${process.getActiveResourcesInfo().join(', ')}`];
+  const ended = endLeftoverChromium();
+  if (ended > 0) lines.push(`  ended ${ended} process${ended === 1 ? '' : 'es'} of its browsers`);
+  // Node's list of the handles themselves (getActiveResourcesInfo gives only their kinds).
+  const sockets = (process as unknown as { _getActiveHandles(): unknown[] })
+    ._getActiveHandles()
+    .filter((h): h is Socket => h instanceof Socket && h !== process.stdout && h !== process.stderr && h !== (process.stdin as unknown));
+  for (const socket of sockets) {
+    lines.push(`  ended a socket: ${socket.remoteAddress ? `${socket.localAddress}:${socket.localPort} ↔ ${socket.remoteAddress}:${socket.remotePort}` : 'a pipe'}`);
+    socket.destroy();
+  }
+  console.error(lines.join('\n'));
 }
 
 export const VIEWPORTS = {
