@@ -7,6 +7,7 @@ import { createClient, type CreatedClient } from './clients/clients.ts';
 import type { TransferTargetInput } from './transfers/transfers.ts';
 import type { AuditVerification } from './transfers/audit-chain.ts';
 import type { Language } from './catalogue/model.ts';
+import type { LifeEvent } from './recommender/life-events.ts';
 import { METERS, type Meter, type MeterValues } from './recommender/meters.ts';
 import type { Recommender } from './recommender/recommender.ts';
 import { OperationError } from './operation-error.ts';
@@ -135,7 +136,7 @@ export async function recommendServices(db: Db, args: RecommendArgs, context: Op
   ]);
   const language = (args.language ?? 'fi') as Language;
   if (!['fi', 'sv', 'en'].includes(language)) throw new OperationError('language is fi, sv or en');
-  if (args.lifeEvent && !(LIFE_EVENT_IDS as string[]).includes(args.lifeEvent))
+  if (args.lifeEvent && !LIFE_EVENT_IDS.includes(args.lifeEvent as LifeEvent))
     throw new OperationError(`unknown life event ${args.lifeEvent}; one of ${LIFE_EVENT_IDS.join(', ')}`);
   const meters = args.meters ? parseMeters(args.meters) : undefined;
   if (!meters && !args.text && !args.lifeEvent) throw new OperationError('give --meters, --text or --life-event');
@@ -153,7 +154,7 @@ export async function recommendServices(db: Db, args: RecommendArgs, context: Op
   const answer = recommender.answer({
     ...(meters ? { meters } : {}),
     ...(args.text ? { text: args.text } : {}),
-    ...(args.lifeEvent ? { lifeEvent: args.lifeEvent as (typeof LIFE_EVENT_IDS)[number] } : {}),
+    ...(args.lifeEvent ? { lifeEvent: args.lifeEvent as LifeEvent } : {}),
     ...(args.age !== undefined ? { age: args.age } : {}),
     filters,
     limit,
