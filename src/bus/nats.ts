@@ -24,6 +24,20 @@ export interface BusOptions {
   retryMs?: number;
 }
 
+/**
+ * How long a first connection may take (the NATS client's connect timeout), and after how long
+ * one still being made is said to be slow. The client's timeout is far out on purpose: when it
+ * fires while the connection is still being made, nats.js (3.4) leaves that connection open and
+ * owned by nobody (its transport's close does nothing until connected, and the connect then
+ * completes; nats-io/nats.js#64), held until the NATS server's pings give up minutes later. A
+ * start that kept the event loop busy past the old 2 s timeout did that (the timer's turn comes
+ * before the socket's), and a test process lived on for five minutes after its server closed. A
+ * host that never answers fails the connect by TCP's own give-up instead (about two minutes), and
+ * a NATS that is down refuses it at once.
+ */
+const CONNECT_TIMEOUT_MS = 600_000;
+const SLOW_CONNECT_MS = 5_000;
+
 /** The URL as the log may show it: without a user or password. */
 export function redactedUrl(url: string): string {
   try {
@@ -51,16 +65,22 @@ export function openBus(url: string, options: BusOptions): Bus {
   const attempt = async () => {
     timer = undefined;
     let c: NatsConnection;
+    const slow = setTimeout(() => {
+      if (!stopped) options.log.warn({ nats: where }, 'NATS has not answered yet; life events go through the database until it does');
+    }, SLOW_CONNECT_MS);
+    slow.unref();
     try {
       // The client's own reconnection (without end) takes over once a first connection was made.
-      c = await connect({ servers: url, name: options.name, reconnect: true, maxReconnectAttempts: -1, timeout: 2_000 });
+      c = await connect({ servers: url, name: options.name, reconnect: true, maxReconnectAttempts: -1, timeout: CONNECT_TIMEOUT_MS });
     } catch (error) {
+      clearTimeout(slow);
       if (stopped) return;
       options.log.warn({ err: error, nats: where }, 'NATS cannot be reached; life events go through the database until it can');
       timer = setTimeout(() => void attempt(), retryMs);
       timer.unref();
       return;
     }
+    clearTimeout(slow);
     if (stopped) {
       await c.close().catch(() => {});
       return;
