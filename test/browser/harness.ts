@@ -24,18 +24,16 @@ import { importPtvFiles } from '../../src/operations.ts';
 export const CHROMIUM = process.env.AURORA_CHROMIUM ?? '/usr/bin/chromium';
 
 // Once, a browser file's process outlived its tests, everything closed, by nearly five minutes
-// (test/browser/console-clarity.test.ts, in a whole run). It has since (two files in a run of
-// 2026-12-05, 340 s each; citizen-clarity in one of 2026-12-06, 368 s), held each time by two
-// pipes and a TCP socket. Every process Chromium starts (zygotes, GPU, utility, renderers)
-// inherits its stdout and stderr, which are pipes this process reads; one of them still alive
-// after browser.close() holds both open. So when the file's tests end, whatever is left of the
-// browsers it launched is ended (Chromium runs in a process group of its own; see
-// launchedGroups). That did not cure it, so a process the groups do not reach holds them: every
-// process of a browser now carries this file's process id in its environment, by which it is
-// found wherever it moved; and 10 s after the tests end, whatever still holds this process is
-// named and ended. Ending this process instead is no cure: node:test reports a file's summary and
-// sets its exit code only as the process runs out of work. The timer is unref'd, so it fires only
-// while something else keeps the process up.
+// (test/browser/console-clarity.test.ts, in a whole run); since, two files in a run of 2026-12-05
+// and citizen-clarity in one of 2026-12-06, each held by two pipes and a TCP socket. Chromium's
+// processes were suspected and are ended when the file's tests end (those in its browsers' process
+// groups, and any carrying this file's process id in their environment, wherever they moved). The
+// holder named at last was the server's socket to NATS, left open by the NATS client when a busy
+// start made its connect time out (fixed in src/bus/nats.ts; the two pipes are this process's own
+// stdout and stderr). Should anything hold the process again, 10 s after the tests end it is named
+// and ended. Ending this process instead is no cure: node:test reports a file's summary and sets
+// its exit code only as the process runs out of work. The timer is unref'd, so it fires only while
+// something else keeps the process up.
 after(() => {
   endLeftoverChromium();
   setTimeout(endWhatStillHolds, 10_000).unref();
