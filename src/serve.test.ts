@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { serve } from './serve.ts';
-import { createMigratedDataDir } from './testing/databases.ts';
+import { createSharedDatabase } from './testing/databases.ts';
 
 /** A graceful stop, as SIGTERM runs it: not ready at once, what is in flight finishes, nothing new after. */
 test('stopping: /ready answers 503 at once, a request in flight still gets its answer, then no new connection is taken', async () => {
-  const folder = mkdtempSync(join(tmpdir(), 'aurora-serve-'));
   // Migrated already: what is tested is the stop, not a first migration.
-  const dataDir = join(folder, 'data');
-  await createMigratedDataDir(dataDir);
-  const running = await serve({ dataDir, port: 0, host: '127.0.0.1', demo: false, logLevel: 'silent' });
+  const { target, drop } = await createSharedDatabase('pglite', 'aurora-serve-');
+  if (target.kind !== 'pglite') throw new Error('a PGlite folder was asked for');
+  const running = await serve({ dataDir: target.dataDir, port: 0, host: '127.0.0.1', demo: false, logLevel: 'silent' });
   try {
     const get = async (path: string) => {
       const res = await fetch(`${running.url}${path}`);
@@ -42,6 +38,6 @@ test('stopping: /ready answers 503 at once, a request in flight still gets its a
     await assert.rejects(fetch(`${running.url}/health`), 'no new connection after the stop');
   } finally {
     await running.stop().catch(() => {});
-    rmSync(folder, { recursive: true, force: true });
+    await drop();
   }
 });

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -11,7 +9,7 @@ import { openDatabase } from '../db/database.ts';
 import { importPtvFiles } from '../operations.ts';
 import { serve, type RunningNetwork } from '../serve.ts';
 import { createTestApp, type TestApp } from '../testing/app.ts';
-import { createMigratedDataDir, createPostgresDatabase, testBackends } from '../testing/databases.ts';
+import { createSharedDatabase, testBackends } from '../testing/databases.ts';
 import { countAttempts, fillAttempts } from '../testing/attempts.ts';
 import { DEMO_DESK_FAILURES, DEMO_PAGES } from './limits.ts';
 import { CONTENT_SECURITY_POLICY, escapeHtml } from './pages.ts';
@@ -250,30 +248,23 @@ for (const backend of testBackends()) {
   });
 
   describe(`demo receiving service on start (${backend})`, () => {
-    const dirs: string[] = [];
     const drops: (() => Promise<void>)[] = [];
     /**
      * A fresh place for a network's data: a PGlite folder, or a new PostgreSQL database, migrated
      * already (what is tested is the demo, not a first migration, which made most of this file's time).
      */
     async function storage(): Promise<{ dataDir?: string; databaseUrl?: string }> {
-      if (backend === 'postgres') {
-        const { url, drop } = await createPostgresDatabase({ migrated: true });
-        drops.push(drop);
-        return { databaseUrl: url };
-      }
-      const parent = mkdtempSync(join(tmpdir(), 'aurora-demo-'));
-      dirs.push(parent);
-      const dataDir = join(parent, 'data');
-      await createMigratedDataDir(dataDir);
-      return { dataDir };
+      const { target, drop } = await createSharedDatabase(backend, 'aurora-demo-');
+      drops.push(drop);
+      if (target.kind === 'postgres') return { databaseUrl: target.url };
+      if (target.kind === 'pglite') return { dataDir: target.dataDir };
+      throw new Error(`a shared database is a folder or a server, not ${target.kind}`);
     }
     // An empty databaseUrl keeps a PGlite folder from being overridden by DATABASE_URL.
     const start = (where: { dataDir?: string; databaseUrl?: string }, demo: boolean) =>
       serve({ databaseUrl: '', ...where, port: 0, host: '127.0.0.1', demo, logLevel: 'silent' });
     after(async () => {
       for (const drop of drops) await drop();
-      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     });
 
     test('the start that loads the demo sets it up, with the port served; the next start changes nothing', async () => {
