@@ -73,14 +73,14 @@ export function openBus(url: string, options: BusOptions): Bus {
       // The client's own reconnection (without end) takes over once a first connection was made.
       c = await connect({ servers: url, name: options.name, reconnect: true, maxReconnectAttempts: -1, timeout: CONNECT_TIMEOUT_MS });
     } catch (error) {
-      clearTimeout(slow);
       if (stopped) return;
       options.log.warn({ err: error, nats: where }, 'NATS cannot be reached; life events go through the database until it can');
       timer = setTimeout(() => void attempt(), retryMs);
       timer.unref();
       return;
+    } finally {
+      clearTimeout(slow);
     }
-    clearTimeout(slow);
     if (stopped) {
       await c.close().catch(() => {});
       return;
