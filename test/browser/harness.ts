@@ -27,13 +27,12 @@ export const CHROMIUM = process.env.AURORA_CHROMIUM ?? '/usr/bin/chromium';
 // (test/browser/console-clarity.test.ts, in a whole run); since, two files in a run of 2026-12-05
 // and citizen-clarity in one of 2026-12-06, each held by two pipes and a TCP socket. Chromium's
 // processes were suspected and are ended when the file's tests end (those in its browsers' process
-// groups, and any carrying this file's process id in their environment, wherever they moved). The
-// holder named at last was the server's socket to NATS, left open by the NATS client when a busy
-// start made its connect time out (fixed in src/bus/nats.ts; the two pipes are this process's own
-// stdout and stderr). Should anything hold the process again, 10 s after the tests end it is named
-// and ended. Ending this process instead is no cure: node:test reports a file's summary and sets
-// its exit code only as the process runs out of work. The timer is unref'd, so it fires only while
-// something else keeps the process up.
+// groups; see launchedGroups). The holder named at last was the server's socket to NATS, left open
+// by the NATS client when a busy start made its connect time out (fixed in src/bus/nats.ts; the two
+// pipes are this process's own stdout and stderr). Should anything hold the process again, 10 s
+// after the tests end it is named and ended. Ending this process instead is no cure: node:test
+// reports a file's summary and sets its exit code only as the process runs out of work. The timer
+// is unref'd, so it fires only while something else keeps the process up.
 after(() => {
   endLeftoverChromium();
   setTimeout(endWhatStillHolds, 10_000).unref();
@@ -103,8 +102,7 @@ const BROWSER_ARGS = [
  */
 export async function openBrowser(): Promise<Browser> {
   const before = new Set(processes().filter((p) => p.parent === process.pid).map((p) => p.pid));
-  // Every process of this browser inherits the marker, wherever it moves (endLeftoverChromium).
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS, env: { ...process.env, [BROWSER_OF]: String(process.pid) } });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS });
   // Playwright starts Chromium as the leader of a process group of its own, which its children join.
   for (const p of processes()) if (p.parent === process.pid && !before.has(p.pid) && p.group === p.pid) launchedGroups.add(p.pid);
   return browser;
@@ -137,23 +135,16 @@ function processes(): ProcessEntry[] {
   return out;
 }
 
-/** The environment variable that marks the processes of the browsers a file launched: its process id. */
-const BROWSER_OF = 'AURORA_BROWSER_OF';
-
 /**
- * Ends every process left of the browsers this file launched, once its tests are over: those still
- * in a launched browser's process group that are Chromium's (their command line names the executable
- * or a Chromium process type, so a group number reused by an unrelated process is left alone), and
- * those carrying this file's marker in their environment, wherever they moved (a group or session of
- * their own, reparented). Answers how many it ended.
+ * Ends every process still in the process group of a browser this file launched, once its tests are
+ * over. Only processes that are Chromium's (their command line names the executable or a Chromium
+ * process type) are signalled, so a group number reused by an unrelated process is left alone.
+ * Answers how many it ended.
  */
 function endLeftoverChromium(): number {
-  const marker = `${BROWSER_OF}=${process.pid}`;
   let ended = 0;
   for (const p of processes()) {
-    if (p.pid === process.pid) continue;
-    const inGroup = launchedGroups.has(p.group) && (p.command.includes('chromium') || p.command.includes('--type='));
-    if (!inGroup && !environmentOf(p.pid).includes(marker)) continue;
+    if (!launchedGroups.has(p.group) || !(p.command.includes('chromium') || p.command.includes('--type='))) continue;
     try {
       process.kill(p.pid, 'SIGKILL');
       ended++;
@@ -162,14 +153,6 @@ function endLeftoverChromium(): number {
     }
   }
   return ended;
-}
-
-function environmentOf(pid: number): string[] {
-  try {
-    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-  } catch {
-    return [];
-  }
 }
 
 /**
