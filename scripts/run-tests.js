@@ -198,6 +198,9 @@ function runFile(file) {
     process.execPath,
     [
       '--enable-source-maps',
+      // A test file lives seconds: PGlite's WebAssembly is compiled once, by the baseline compiler
+      // only, as for a command (src/db/wasm-compile.ts says why).
+      '--liftoff-only',
       '--test-reporter=spec', '--test-reporter-destination=stdout',
       `--test-reporter=${reporter}`, `--test-reporter-destination=${counts}`,
       join(testBuild, file.replace(/\.ts$/, '.js')),

@@ -8,6 +8,7 @@ import { locateAdminSocket } from './admin-socket/socket-path.ts';
 import type { ImportProgress, ImportSummary } from './catalogue/import-run.ts';
 import { databaseTarget, defaultDataDir, loadConfig, parseSetting, portFrom, type StorageOptions } from './config.ts';
 import { DataDirLockedError, DataDirPermissionsError, openDatabase } from './db/database.ts';
+import { compileWasmForShortRun } from './db/wasm-compile.ts';
 import { OperationError } from './operation-error.ts';
 import type { AuditVerification } from './transfers/audit-chain.ts';
 import type { LedgerVerification } from './ledger/verify-ledger.ts';
@@ -158,7 +159,10 @@ export function buildCli() {
     .addOption(new Option('--data-dir <dir>', 'PGlite data folder').env('AURORA_DATA_DIR').default(defaultDataDir(), './.aurora'))
     .addOption(new Option('--database-url <url>', 'PostgreSQL server to use instead of the data folder').env('DATABASE_URL'))
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, command) => {
+      if (command.name() !== 'serve') compileWasmForShortRun();
+    });
   const storage = (): StorageOptions => {
     const o = program.opts<{ dataDir: string; databaseUrl?: string }>();
     return { dataDir: o.dataDir, ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}) };
