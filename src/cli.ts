@@ -161,7 +161,9 @@ export function buildCli() {
     .showHelpAfterError()
     .exitOverride()
     .hook('preAction', (_program, command) => {
-      if (command.name() !== 'serve') compileWasmForShortRun();
+      // A server runs for days and an import or export of a large catalogue for minutes: they keep
+      // V8's optimising compiler (db/wasm-compile.ts).
+      if (command.name() !== 'serve' && !['import', 'export'].includes(command.parent?.name() ?? '')) compileWasmForShortRun();
     });
   const storage = (): StorageOptions => {
     const o = program.opts<{ dataDir: string; databaseUrl?: string }>();
