@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { createSharedDatabase, openWhenUnlocked, testBackends } from '../testing/databases.ts';
+import { nodeScript } from '../testing/node-script.ts';
 import { balances } from './balances.ts';
 import { programmeAccounts } from './test-accounts.ts';
 import { tryTransfer } from './transfer.ts';
@@ -30,7 +31,7 @@ for (const backend of testBackends()) {
         const { budget, provider } = await programmeAccounts(database.db, funds);
         await database.close();
 
-        const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'test-spend-burst.ts'), JSON.stringify({ target, budget: budget.id, provider: provider.id, spends })], {
+        const child = spawn(process.execPath, [...nodeScript(join(import.meta.dirname, 'test-spend-burst.ts')), JSON.stringify({ target, budget: budget.id, provider: provider.id, spends })], {
           stdio: ['ignore', 'pipe', 'inherit'],
           env: { ...process.env, NODE_OPTIONS: '' },
         });

@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { DatabaseTarget } from '../db/database.ts';
 import { createSharedDatabase, openWhenUnlocked, testBackends } from '../testing/databases.ts';
+import { nodeScript } from '../testing/node-script.ts';
 import { balances } from './balances.ts';
 import { programmeAccounts } from './test-accounts.ts';
 import { verifyLedger } from './verify-ledger.ts';
@@ -21,7 +22,7 @@ import { verifyLedger } from './verify-ledger.ts';
 const CALLS = 300;
 
 function startServer(target: DatabaseTarget, lockSeconds: number): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'test-money-server.ts'), JSON.stringify({ target, lockSeconds })], {
+  const child = spawn(process.execPath, [...nodeScript(join(import.meta.dirname, 'test-money-server.ts')), JSON.stringify({ target, lockSeconds })], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, NODE_OPTIONS: '' },
   });
