@@ -256,9 +256,7 @@ for (const backend of testBackends()) {
     async function storage(): Promise<{ dataDir?: string; databaseUrl?: string }> {
       const { target, drop } = await createSharedDatabase(backend, 'aurora-demo-');
       drops.push(drop);
-      if (target.kind === 'postgres') return { databaseUrl: target.url };
-      if (target.kind === 'pglite') return { dataDir: target.dataDir };
-      throw new Error(`a shared database is a folder or a server, not ${target.kind}`);
+      return target.kind === 'postgres' ? { databaseUrl: target.url } : { dataDir: target.dataDir };
     }
     // An empty databaseUrl keeps a PGlite folder from being overridden by DATABASE_URL.
     const start = (where: { dataDir?: string; databaseUrl?: string }, demo: boolean) =>

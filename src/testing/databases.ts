@@ -226,7 +226,7 @@ export async function createPostgresDatabase(options: { migrated?: boolean } = {
  * test after it): a new database on the DATABASE_URL server, or a PGlite data folder in the temporary
  * folder; with the function that removes it.
  */
-export async function createSharedDatabase(backend: Backend, prefix: string): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
+export async function createSharedDatabase(backend: Backend, prefix: string): Promise<{ target: Exclude<DatabaseTarget, { kind: 'pglite-memory' }>; drop: () => Promise<void> }> {
   if (backend === 'postgres') {
     const made = await createPostgresDatabase({ migrated: true });
     return { target: { kind: 'postgres', url: made.url }, drop: made.drop };

@@ -61,7 +61,7 @@ for (const backend of testBackends()) {
           }
 
         const serverOptions = {
-          ...(target.kind === 'postgres' ? { databaseUrl: target.url, args: ['--no-demo'] } : target.kind === 'pglite' ? { args: ['--data-dir', target.dataDir, '--no-demo'] } : {}),
+          ...(target.kind === 'postgres' ? { databaseUrl: target.url, args: ['--no-demo'] } : { args: ['--data-dir', target.dataDir, '--no-demo'] }),
           // The keys the killed server held are waited out below: a lock of 5 s, not the default 60 s,
           // keeps that wait short (no call here takes that long, and none is sent twice at once).
           env: { AURORA_PAYLOAD_KEYS: keys.env, AURORA_REGISTER_POLL_INTERVAL_SECONDS: '0', AURORA_IDEMPOTENCY_LOCK_SECONDS: String(LOCK_SECONDS) },
