@@ -69,13 +69,20 @@ export interface ReleaseOptions {
   uniform?: Uniform;
 }
 
+/** The epsilon of each of these periods that has been released. */
+async function releasedEpsilons(db: Db, periods: readonly string[]): Promise<Map<string, number>> {
+  const rows = await sql<{ period: string; epsilon: number }>`
+    select period, epsilon from picture_releases where period = any(${[...new Set(periods)]}::text[])`.execute(db);
+  return new Map(rows.rows.map((r) => [r.period, Number(r.epsilon)]));
+}
+
+const yearsOf = (quarters: readonly string[]) => quarters.map((q) => q.slice(0, 4));
+const spentFrom = (released: Map<string, number>, quarters: readonly string[]) =>
+  new Map(quarters.map((q) => [q, (released.get(q) ?? 0) + (released.get(q.slice(0, 4)) ?? 0)]));
+
 /** What releases have spent on each quarter's answers (the quarter's own release and its year's). */
 export async function spentOnQuarters(db: Db, quarters: readonly string[]): Promise<Map<string, number>> {
-  const years = [...new Set(quarters.map((q) => q.slice(0, 4)))];
-  const rows = await sql<{ period: string; epsilon: number }>`
-    select period, epsilon from picture_releases where period = any(${[...quarters, ...years]}::text[])`.execute(db);
-  const byPeriod = new Map(rows.rows.map((r) => [r.period, Number(r.epsilon)]));
-  return new Map(quarters.map((q) => [q, (byPeriod.get(q) ?? 0) + (byPeriod.get(q.slice(0, 4)) ?? 0)]));
+  return spentFrom(await releasedEpsilons(db, [...quarters, ...yearsOf(quarters)]), quarters);
 }
 
 async function exactCells(db: Db, span: PeriodSpan) {
@@ -109,13 +116,21 @@ export async function releasePeriod(db: Db, period: string, options: ReleaseOpti
   if (!span) throw new RangeError(`not a period: ${period}`);
   const now = options.now ?? new Date();
   if (!isComplete(span, now)) return { period, status: 'incomplete' };
-  const known = await sql<{ period: string }>`select period from picture_releases where period = ${period}`.execute(db);
-  if (known.rows.length > 0) return { period, status: 'kept' };
   const epsilon = epsilonPerRelease();
   const cap = epsilonCap();
   const quarters = quartersOf(span);
-  const fits = (spent: Map<string, number>) => quarters.every((q) => (spent.get(q) ?? 0) + epsilon <= cap + SLACK);
-  if (!fits(await spentOnQuarters(db, quarters))) return { period, status: 'over-cap' };
+  // Whether the period is kept and what its quarters have spent, read by one statement: read by two,
+  // a release of this period committed between them (another reader's) would count against its own
+  // cap and answer over-cap instead of kept.
+  const decided = async (db: Db): Promise<ReleaseOutcome | undefined> => {
+    const released = await releasedEpsilons(db, [period, ...quarters, ...yearsOf(quarters)]);
+    if (released.has(period)) return { period, status: 'kept' };
+    const spent = spentFrom(released, quarters);
+    if (!quarters.every((q) => (spent.get(q) ?? 0) + epsilon <= cap + SLACK)) return { period, status: 'over-cap' };
+    return undefined;
+  };
+  const early = await decided(db);
+  if (early) return early;
 
   return db.transaction().execute(async (tx) => {
     // One release at a time, and the exact figures computed under the lock: readers of kept
@@ -123,9 +138,8 @@ export async function releasePeriod(db: Db, period: string, options: ReleaseOpti
     // of a period just ended wait for one aggregation instead of each running their own, and two
     // releases sharing quarters (a quarter and its year) cannot both pass the cap.
     await sql`lock table picture_releases in share row exclusive mode`.execute(tx);
-    const again = await sql<{ period: string }>`select period from picture_releases where period = ${period}`.execute(tx);
-    if (again.rows.length > 0) return { period, status: 'kept' as const };
-    if (!fits(await spentOnQuarters(tx, quarters))) return { period, status: 'over-cap' as const };
+    const underLock = await decided(tx);
+    if (underLock) return underLock;
     const cells = await exactCells(tx, span);
     const service = await exactServiceUse(tx, span);
     const scales = noiseScales(epsilon);
