@@ -102,8 +102,10 @@ for (const backend of testBackends()) {
       const key = randomUUID();
       let open!: () => void;
       gate = new Promise((resolve) => (open = resolve));
+      const runsBefore = runs;
       const first = pay(key, { amount: 50 });
-      await new Promise((r) => setTimeout(r, 50));
+      // Until the first request is in its handler, its key claimed (a fixed wait was too short on a loaded machine).
+      while (runs === runsBefore) await new Promise((r) => setTimeout(r, 5));
       const during = await Promise.all([pay(key, { amount: 50 }), pay(key, { amount: 50 })]);
       for (const res of during) assertProblem(res, 409, 'idempotency-key-in-flight');
       open();
