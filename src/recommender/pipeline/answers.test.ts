@@ -71,6 +71,8 @@ for (const backend of testBackends()) {
         ['en halua enää elää', 'fi', '09 2525 0111'],
         ['jag vill ta mitt liv', 'sv', '09 2525 0112'],
         ['he is hitting me right now', 'en', '080 005 005'],
+        // One word that only an emergency uses (model 1.11.0), in a language whose article is the Finnish "no".
+        ['min fru är medvetslös', 'sv', '112'],
       ] as const) {
         const answer = await ask({ text, language });
         assert.equal(answer.understood.crisis, true, text);

@@ -114,6 +114,41 @@ describe('crisis, language and who is asking', () => {
     assert.equal(ids('mormor håller på att dö', 'sv')[0], 'end-of-life-care');
   });
 
+  test('one word that only an emergency uses is an emergency; a common word of a crisis phrasing is not (model 1.11.0)', () => {
+    // "ihminen on tajuton" is met by its one word "tajuton", whoever is unconscious.
+    for (const [text, language] of [
+      ['vaimoni on tajuton', 'fi'],
+      ['my wife is unconscious', 'en'],
+      ['min fru är medvetslös', 'sv'],
+      ['farfar fick hjärtattack', 'sv'],
+      ['naapurilla on yliannostus', 'fi'],
+      ['my brother overdosed', 'en'],
+      ['hon tog en överdos', 'sv'],
+    ] as const)
+      assert.equal(matcher.understand(text, { language }).crisis, true, text);
+    // "everyone" is a word of "everyone would be better off without me" alone, but a small part of it.
+    assert.equal(matcher.understand('everyone in my class laughs at me', { language: 'en' }).crisis, false);
+  });
+
+  test("a Swedish phrasing's article is no negation: 'vi behöver en ambulans' meets a message without 'en'", () => {
+    assert.equal(matcher.understand('vi behöver ambulans', { language: 'sv' }).crisis, true);
+  });
+
+  test('a word a phrasing says no to, met alone by a message that says no to nothing, is not that situation', () => {
+    // "en kuule enää hyvin" (I can't hear well): hearing of something is no hearing loss.
+    for (const [text, language] of [
+      ['kuulin että kela maksaa opintotukea', 'fi'],
+      ['haluaisin kuulla lisää asumistuesta', 'fi'],
+      ['när kan jag gå i pension', 'sv'],
+    ] as const) {
+      assert.ok(!ids(text, language).includes('hearing-vision-loss'), text);
+      assert.ok(!ids(text, language).includes('disability-mobility'), text);
+    }
+    // Said with the no, it is; and a word the no is not about still meets ("can't stop betting").
+    assert.ok(ids('en kuule enää kunnolla', 'fi').includes('hearing-vision-loss'));
+    assert.ok(ids('betting took all my savings', 'en').includes('gambling'));
+  });
+
   test('a message without a negation does not meet a crisis phrase with one', () => {
     // "en halua elää" / "i do not want to live" share "want" and "life" with requests that mean the opposite.
     for (const [text, language] of [

@@ -85,8 +85,10 @@ export interface Understanding {
 
 export const THRESHOLD = 0.6;
 export const CRISIS_THRESHOLD = 0.5;
-/** A crisis matched by one word of the query needs this score. */
+/** A crisis matched by one word of the query needs this score, or that word to be its situation's alone (isCrisisWord). */
 const CRISIS_ALONE = 0.85;
+/** A word's specificity (ConceptMatch.specificity) when no other situation uses it. */
+const CRISIS_WORD_SPECIFICITY = 0.95;
 /** A word analysed as another language than the person's counts this much. */
 const OTHER_LANGUAGE = 0.85;
 const KIND_FACTOR = { phrasing: 1, vocabulary: 0.9 } as const;
@@ -144,6 +146,8 @@ interface Entry {
   required: number[];
   /** The index of its most specific word. */
   core: number;
+  /** The terms a negation of its language bears on ("kuule" of "en kuule enää hyvin", "gå" of "jag kan inte gå"): see matchText. */
+  negatedTerms: number[];
 }
 
 /** A query word meeting one of an entry's words: how much it weighs there and how well it matched. */
@@ -215,7 +219,9 @@ export class SituationMatcher {
           const terms: Term[] = [];
           const required = requiredWords(marked);
           const text = marked.replace(REQUIRED_MARK, '');
-          for (const word of contentWords(language, text)) {
+          const words = contentWords(language, text);
+          const negatedWords = wordsNegated(language, text);
+          for (const word of words) {
             const keys = wordKeys(language, word)!;
             const keyList = [...keys].map(([key, quality]) => ({ key, quality, compoundPart: quality === QUALITY.part && key.startsWith('l:') }));
             terms.push({ keys, keyList, weight: 0, general: isGeneralWord(language, word), required: required.has(word) });
@@ -228,7 +234,7 @@ export class SituationMatcher {
             if (language === 'fi') for (const key of keys.keys()) if (key.startsWith('l:')) this.remember(key.slice(2), wordKeys('fi', key.slice(2)), 'fi');
           }
           if (terms.length)
-            this.entries.push({ concept: ci, language, kind, text, terms, total: 0, specificTotal: 0, required: terms.flatMap((t, ti) => (t.required ? [ti] : [])), core: 0 });
+            this.entries.push({ concept: ci, language, kind, text, terms, total: 0, specificTotal: 0, required: terms.flatMap((t, ti) => (t.required ? [ti] : [])), core: 0, negatedTerms: words.flatMap((w, ti) => (negatedWords.has(w) ? [ti] : [])) });
         }
       }
     }
@@ -338,7 +344,7 @@ export class SituationMatcher {
     const primary = options.language ?? detected;
     const { matches: all, business } = this.matchText(text, primary);
     const saysNo = negated(text);
-    const concepts = subsume(all.filter((m) => (m.concept.crisis ? isCrisis(m) && !explainedOtherwise(m, all) && (saysNo || !negated(m.phrase)) : m.score >= THRESHOLD)));
+    const concepts = subsume(all.filter((m) => (m.concept.crisis ? isCrisis(m) && !explainedOtherwise(m, all) && (saysNo || !negated(m.phrase, m.phraseLanguage)) : m.score >= THRESHOLD)));
     let language = primary;
     let languageFrom: Understanding['languageFrom'] = options.language ? 'hint' : 'detected';
     if (!options.language && concepts.length && !hasFunctionWords(text, detected)) {
@@ -368,6 +374,7 @@ export class SituationMatcher {
   /** The matches, and whether the text has a word that is mostly businesses' ("yritykselle", "my company"). */
   private matchText(text: string, language: Language): { matches: ConceptMatch[]; business: boolean } {
     const { keys: queryKeys, weights, general: generalQueryWords } = this.queryKeys(text, language);
+    const querySaysNo = negated(text);
     const candidates = new Set<number>();
     for (const key of queryKeys.keys()) for (const ei of this.byKey.get(key) ?? []) candidates.add(ei);
     const best = new Map<number, ConceptMatch>();
@@ -438,6 +445,11 @@ export class SituationMatcher {
       }
       // General words complete a match but never make one: "joka aamu" alone is not "krapula joka aamu".
       if (specific < Math.min(MIN_MATCHED_WEIGHT, specificTotal * 0.99)) continue;
+      // A phrasing's word that it says no to, met alone by a text that says no to nothing, is the
+      // opposite: "kuulin että…" (I heard that…) is not "en kuule enää hyvin", nor is "när kan jag gå i
+      // pension" "jag kan inte gå". ("i can't stop betting" is still met by "betting": its "no" is the
+      // stopping's.) With more of its words the text may say no otherwise ("vuokra on maksamatta").
+      if (!querySaysNo && used.length === 1 && covered.some((ti) => entry.negatedTerms.includes(ti))) continue;
       const score = round((matched / entry.total) * KIND_FACTOR[entry.kind] * Math.min(1, entry.total / this.reliable));
       const previous = best.get(entry.concept);
       if (!previous || score > previous.score || (score === previous.score && used.length > previous.words.length))
@@ -649,9 +661,21 @@ function isCrisis(match: ConceptMatch) {
   return (
     // A service's words ("keskusteluapu nuorille") are no one saying they are in danger: they need an ordinary match's score.
     match.score >= (match.phraseKind === 'vocabulary' ? THRESHOLD : CRISIS_THRESHOLD) &&
-    (match.words.length >= 2 || match.score >= CRISIS_ALONE) &&
+    (match.words.length >= 2 || match.score >= CRISIS_ALONE || isCrisisWord(match)) &&
     match.core
   );
+}
+
+/**
+ * One word of a crisis phrasing that no other situation uses, written whole and carrying most of the
+ * phrasing (an ordinary match's score), is a crisis by itself: "mieheni on tajuton", "my husband is
+ * unconscious", "min pappa fick hjärtattack" say no more of the phrasing ("ihminen on tajuton") than
+ * the word, and nothing else is meant by it. A word other situations share ("kuoli" of "haluan
+ * kuolla", "hakkaa" of a pounding heart), or one that is only a part of its phrasing ("everyone" of
+ * "everyone would be better off without me"), still needs more.
+ */
+function isCrisisWord(match: ConceptMatch) {
+  return match.phraseKind === 'phrasing' && match.score >= THRESHOLD && match.words.length === 1 && match.wholeWords.length === 1 && (match.specificity[0] ?? 0) >= CRISIS_WORD_SPECIFICITY;
 }
 
 /**
@@ -660,8 +684,34 @@ function isCrisis(match: ConceptMatch) {
  * situation check" share its "want" and "life" and mean the opposite. ("don't" and "can't" are
  * tokenised as "don" "t" and "can" "t".)
  */
-const NEGATIONS = new Set(['en', 'et', 'ei', 'emme', 'ette', 'eivät', 'älä', 'enkä', 'eikä', 'inte', 'ej', 'icke', 'aldrig', 'ingen', 'inget', 'inga', 'not', 'no', 'never', 'nothing', 'nobody', 't', 'dont', 'cant', 'wont', 'cannot', 'nt']);
-const negated = (text: string) => tokenize(text).some((word) => NEGATIONS.has(word));
+const NEGATIONS: Record<Language, ReadonlySet<string>> = {
+  fi: new Set(['en', 'et', 'ei', 'emme', 'ette', 'eivät', 'älä', 'enkä', 'etkä', 'eikä']),
+  sv: new Set(['inte', 'ej', 'icke', 'aldrig', 'ingen', 'inget', 'inga']),
+  en: new Set(['not', 'no', 'never', 'nothing', 'nobody', 't', 'dont', 'cant', 'wont', 'cannot', 'nt']),
+};
+const ANY_NEGATION = new Set(LANGUAGES.flatMap((language) => [...NEGATIONS[language]]));
+/**
+ * A phrasing is read in its own language (Swedish "en" is "a", not the Finnish "no": "han har fått en
+ * hjärtattack" says no to nothing); a query in any (a word that says no in one of them counts, as
+ * missing a "no" would cost a crisis phrasing that has one).
+ */
+const negated = (text: string, language?: Language) => tokenize(text).some((word) => (language ? NEGATIONS[language] : ANY_NEGATION).has(word));
+
+/**
+ * The words of a phrasing that a negation of its language bears on: the word after it ("en kuule",
+ * "can't hear", "ingen bostad"), and in Swedish, where the verb comes first, the word before "inte",
+ * "ej" and "aldrig" as well ("jag sover inte").
+ */
+function wordsNegated(language: Language, text: string): Set<string> {
+  const tokens = tokenize(text);
+  const out = new Set<string>();
+  for (const [at, token] of tokens.entries()) {
+    if (!NEGATIONS[language].has(token)) continue;
+    if (at + 1 < tokens.length) out.add(tokens[at + 1]!);
+    if (language === 'sv' && (token === 'inte' || token === 'ej' || token === 'aldrig') && at > 0) out.add(tokens[at - 1]!);
+  }
+  return out;
+}
 
 
 /**
