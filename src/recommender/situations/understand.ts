@@ -698,17 +698,22 @@ const ANY_NEGATION = new Set(LANGUAGES.flatMap((language) => [...NEGATIONS[langu
 const negated = (text: string, language?: Language) => tokenize(text).some((word) => (language ? NEGATIONS[language] : ANY_NEGATION).has(word));
 
 /**
- * The words of a phrasing that a negation of its language bears on: the word after it ("en kuule",
- * "can't hear", "ingen bostad"), and in Swedish, where the verb comes first, the word before "inte",
- * "ej" and "aldrig" as well ("jag sover inte").
+ * The words of a phrasing that a negation of its language bears on: the first word after it that says
+ * something, with the auxiliaries and general words on the way ("kuule" of "en kuule", "unta" of "en
+ * saa unta", "hear" of "can't hear", "food" of "i do not have food"), and in Swedish, where the verb
+ * comes first, the word before "inte", "ej" and "aldrig" as well ("sover" of "jag sover inte").
  */
 function wordsNegated(language: Language, text: string): Set<string> {
   const tokens = tokenize(text);
   const out = new Set<string>();
+  const says = (word: string) => !FUNCTION_WORDS[language].has(word) && !isGeneralWord(language, word);
   for (const [at, token] of tokens.entries()) {
     if (!NEGATIONS[language].has(token)) continue;
-    if (at + 1 < tokens.length) out.add(tokens[at + 1]!);
-    if (language === 'sv' && (token === 'inte' || token === 'ej' || token === 'aldrig') && at > 0) out.add(tokens[at - 1]!);
+    for (let next = at + 1; next < tokens.length; next++) {
+      out.add(tokens[next]!);
+      if (says(tokens[next]!)) break;
+    }
+    if (language === 'sv' && (token === 'inte' || token === 'ej' || token === 'aldrig') && at > 0 && says(tokens[at - 1]!)) out.add(tokens[at - 1]!);
   }
   return out;
 }
