@@ -122,8 +122,8 @@ export async function releasePeriod(db: Db, period: string, options: ReleaseOpti
   // Whether the period is kept and what its quarters have spent, read by one statement: read by two,
   // a release of this period committed between them (another reader's) would count against its own
   // cap and answer over-cap instead of kept.
-  const decided = async (db: Db): Promise<ReleaseOutcome | undefined> => {
-    const released = await releasedEpsilons(db, [period, ...quarters, ...yearsOf(quarters)]);
+  const decided = async (reader: Db): Promise<ReleaseOutcome | undefined> => {
+    const released = await releasedEpsilons(reader, [period, ...quarters, ...yearsOf(quarters)]);
     if (released.has(period)) return { period, status: 'kept' };
     const spent = spentFrom(released, quarters);
     if (!quarters.every((q) => (spent.get(q) ?? 0) + epsilon <= cap + SLACK)) return { period, status: 'over-cap' };
