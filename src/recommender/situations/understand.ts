@@ -342,8 +342,7 @@ export class SituationMatcher {
   #understand(text: string, options: { language?: Language }): Understanding {
     const detected = detectLanguage(text) as Language;
     const primary = options.language ?? detected;
-    const { matches: all, business } = this.matchText(text, primary);
-    const saysNo = negated(text);
+    const { matches: all, business, saysNo } = this.matchText(text, primary);
     const concepts = subsume(all.filter((m) => (m.concept.crisis ? isCrisis(m) && !explainedOtherwise(m, all) && (saysNo || !negated(m.phrase, m.phraseLanguage)) : m.score >= THRESHOLD)));
     let language = primary;
     let languageFrom: Understanding['languageFrom'] = options.language ? 'hint' : 'detected';
@@ -371,10 +370,10 @@ export class SituationMatcher {
     return this.matchText(text, language).matches;
   }
 
-  /** The matches, and whether the text has a word that is mostly businesses' ("yritykselle", "my company"). */
-  private matchText(text: string, language: Language): { matches: ConceptMatch[]; business: boolean } {
+  /** The matches, whether the text has a word that is mostly businesses' ("yritykselle", "my company"), and whether it says no. */
+  private matchText(text: string, language: Language): { matches: ConceptMatch[]; business: boolean; saysNo: boolean } {
     const { keys: queryKeys, weights, general: generalQueryWords } = this.queryKeys(text, language);
-    const querySaysNo = negated(text);
+    const saysNo = negated(text);
     const candidates = new Set<number>();
     for (const key of queryKeys.keys()) for (const ei of this.byKey.get(key) ?? []) candidates.add(ei);
     const best = new Map<number, ConceptMatch>();
@@ -449,7 +448,7 @@ export class SituationMatcher {
       // opposite: "kuulin että…" (I heard that…) is not "en kuule enää hyvin", nor is "när kan jag gå i
       // pension" "jag kan inte gå". ("i can't stop betting" is still met by "betting": its "no" is the
       // stopping's.) With more of its words the text may say no otherwise ("vuokra on maksamatta").
-      if (!querySaysNo && used.length === 1 && covered.some((ti) => entry.negatedTerms.includes(ti))) continue;
+      if (!saysNo && used.length === 1 && covered.some((ti) => entry.negatedTerms.includes(ti))) continue;
       const score = round((matched / entry.total) * KIND_FACTOR[entry.kind] * Math.min(1, entry.total / this.reliable));
       const previous = best.get(entry.concept);
       if (!previous || score > previous.score || (score === previous.score && used.length > previous.words.length))
@@ -497,7 +496,7 @@ export class SituationMatcher {
     const matches = all
       .filter((m) => business || m.concept.audience !== 'business')
       .sort((a, b) => b.score - a.score || b.words.length - a.words.length);
-    return { matches, business };
+    return { matches, business, saysNo };
   }
 
   /** The query's keys (key → [quality, the query word it came from]), its words' weights and which of them are general (words.ts). */
