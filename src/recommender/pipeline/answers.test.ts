@@ -73,6 +73,8 @@ for (const backend of testBackends()) {
         ['he is hitting me right now', 'en', '080 005 005'],
         // One word that only an emergency uses (model 1.11.0), in a language whose article is the Finnish "no".
         ['min fru är medvetslös', 'sv', '112'],
+        // The signs of a stroke (model 1.12.0).
+        ['her speech is slurred and she cannot lift her arm', 'en', '112'],
       ] as const) {
         const answer = await ask({ text, language });
         assert.equal(answer.understood.crisis, true, text);

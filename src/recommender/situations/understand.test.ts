@@ -130,6 +130,38 @@ describe('crisis, language and who is asking', () => {
     assert.equal(matcher.understand('everyone in my class laughs at me', { language: 'en' }).crisis, false);
   });
 
+  test('the signs of a stroke happening now are an emergency; a stroke in the past is not (model 1.12.0)', () => {
+    // Face drooping, speech slurred, an arm that will not lift (the FAST signs), or a stroke suspected now.
+    for (const [text, language] of [
+      ['mieheni suupieli roikkuu ja puhe on sekavaa', 'fi'],
+      ['ukin puhe puuroutui äkkiä', 'fi'],
+      ['epäilen että isällä on aivoinfarkti', 'fi'],
+      ['jag tror att farmor har fått en stroke', 'sv'],
+      ['hans mungipa hänger', 'sv'],
+      ["my husband's face is drooping on one side", 'en'],
+      ['my grandma suddenly can not lift her arm', 'en'],
+      ['i think my neighbour is having a stroke', 'en'],
+    ] as const)
+      assert.equal(matcher.understand(text, { language }).crisis, true, text);
+    // A stroke named with no sign that it is happening now: rehabilitation, care at home.
+    for (const [text, language] of [
+      ['isä sai aivohalvauksen viime vuonna ja tarvitsee kotihoitoa', 'fi'],
+      ['aivoinfarktin jälkeen en pysty tekemään töitä', 'fi'],
+      ['pappa fick en stroke i fjol och behöver hemtjänst', 'sv'],
+      ['he had a stroke two years ago and now i care for him', 'en'],
+      ['since her stroke my mum needs help with shopping', 'en'],
+      ['the drooping gutter on my roof needs fixing', 'en'],
+    ] as const)
+      assert.equal(matcher.understand(text, { language }).crisis, false, text);
+    assert.ok(ids('after my stroke i need physiotherapy', 'en').includes('rehabilitation'));
+  });
+
+  test('"lisää" (more) names no situation: "haluaisin tietää lisää palveluista" is no name change (model 1.12.0)', () => {
+    // "lisää" is also a form of "lisätä" (to add), as in "haluan lisätä toisen etunimen".
+    assert.ok(!ids('haluaisin tietää lisää palveluista', 'fi').includes('name-change'));
+    assert.ok(ids('haluan lisätä toisen etunimen lapselleni', 'fi').includes('name-change'));
+  });
+
   test("a Swedish phrasing's article is no negation: 'vi behöver en ambulans' meets a message without 'en'", () => {
     assert.equal(matcher.understand('vi behöver ambulans', { language: 'sv' }).crisis, true);
   });

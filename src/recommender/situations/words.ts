@@ -83,7 +83,7 @@ const GENERAL_WORDS: Record<Language, Set<string>> = {
     aamu ilta yö päivä viikko kuukausi vuosi aika kerta hetki vuorokausi eilen tänään huomenna nyt
     aina taas uudestaan usein joskus koskaan jatkuvasti nykyään viime ensi
     liikaa paljon vähän kaikki kaikenlainen koko muu toinen jokainen mitään mikään yhtään
-    tulla tehdä saada ottaa antaa jäädä alkaa ruveta yrittää tietää osata
+    tulla tehdä saada ottaa antaa jäädä alkaa ruveta yrittää tietää osata lisätä lisä
     asia juttu homma tapa
   `),
   sv: words(`
