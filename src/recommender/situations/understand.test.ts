@@ -11,6 +11,10 @@ import { editDistance, fold, participleVerb, wordKeys } from './words.ts';
 const matcher = shippedSituationMatcher();
 const model = matcher.model;
 const ids = (text: string, language?: Language) => matcher.understand(text, language ? { language } : {}).concepts.map((m) => m.concept.id);
+/** Each text, in its language, is read as a crisis (true) or not (false). */
+const assertCrisis = (expected: boolean, cases: readonly (readonly [string, Language])[]) => {
+  for (const [text, language] of cases) assert.equal(matcher.understand(text, { language }).crisis, expected, text);
+};
 
 /** Per language: the share of held-out phrasings whose concept is among the first two found. */
 function recall(set: readonly HeldOut[]) {
@@ -101,22 +105,20 @@ describe('crisis, language and who is asking', () => {
   test('words that only sound like danger are no crisis; danger in spoken words still is (model 1.9.0)', () => {
     // A crisis needs its phrase's most specific word ("slår", not "hjälp" and "nu"), and a crisis of
     // one word that another reading explains with more words is that reading (a pounding heart).
-    for (const [text, language] of [['i wanna die tonight', 'en'], ['pappa andas inte längre', 'sv'], ['min pojkvän slår mig just nu', 'sv']] as const)
-      assert.equal(matcher.understand(text, { language }).crisis, true, text);
-    for (const [text, language] of [
+    assertCrisis(true, [['i wanna die tonight', 'en'], ['pappa andas inte längre', 'sv'], ['min pojkvän slår mig just nu', 'sv']]);
+    assertCrisis(false, [
       ['jag behöver hjälp nu med blanketten', 'sv'],
       ['I need help now', 'en'],
       ['mormor håller på att dö', 'sv'],
       ['sydän hakkaa kun jännittää', 'fi'],
       ['how do I kill the moss on my roof', 'en'],
-    ] as const)
-      assert.equal(matcher.understand(text, { language }).crisis, false, text);
+    ]);
     assert.equal(ids('mormor håller på att dö', 'sv')[0], 'end-of-life-care');
   });
 
   test('one word that only an emergency uses is an emergency; a common word of a crisis phrasing is not (model 1.11.0)', () => {
     // "ihminen on tajuton" is met by its one word "tajuton", whoever is unconscious.
-    for (const [text, language] of [
+    assertCrisis(true, [
       ['vaimoni on tajuton', 'fi'],
       ['my wife is unconscious', 'en'],
       ['min fru är medvetslös', 'sv'],
@@ -124,15 +126,14 @@ describe('crisis, language and who is asking', () => {
       ['naapurilla on yliannostus', 'fi'],
       ['my brother overdosed', 'en'],
       ['hon tog en överdos', 'sv'],
-    ] as const)
-      assert.equal(matcher.understand(text, { language }).crisis, true, text);
+    ]);
     // "everyone" is a word of "everyone would be better off without me" alone, but a small part of it.
     assert.equal(matcher.understand('everyone in my class laughs at me', { language: 'en' }).crisis, false);
   });
 
   test('the signs of a stroke happening now are an emergency; a stroke in the past is not (model 1.12.0)', () => {
     // Face drooping, speech slurred, an arm that will not lift (the FAST signs), or a stroke suspected now.
-    for (const [text, language] of [
+    assertCrisis(true, [
       ['mieheni suupieli roikkuu ja puhe on sekavaa', 'fi'],
       ['ukin puhe puuroutui äkkiä', 'fi'],
       ['epäilen että isällä on aivoinfarkti', 'fi'],
@@ -141,18 +142,16 @@ describe('crisis, language and who is asking', () => {
       ["my husband's face is drooping on one side", 'en'],
       ['my grandma suddenly can not lift her arm', 'en'],
       ['i think my neighbour is having a stroke', 'en'],
-    ] as const)
-      assert.equal(matcher.understand(text, { language }).crisis, true, text);
+    ]);
     // A stroke named with no sign that it is happening now: rehabilitation, care at home.
-    for (const [text, language] of [
+    assertCrisis(false, [
       ['isä sai aivohalvauksen viime vuonna ja tarvitsee kotihoitoa', 'fi'],
       ['aivoinfarktin jälkeen en pysty tekemään töitä', 'fi'],
       ['pappa fick en stroke i fjol och behöver hemtjänst', 'sv'],
       ['he had a stroke two years ago and now i care for him', 'en'],
       ['since her stroke my mum needs help with shopping', 'en'],
       ['the drooping gutter on my roof needs fixing', 'en'],
-    ] as const)
-      assert.equal(matcher.understand(text, { language }).crisis, false, text);
+    ]);
     assert.ok(ids('after my stroke i need physiotherapy', 'en').includes('rehabilitation'));
   });
 
@@ -183,25 +182,23 @@ describe('crisis, language and who is asking', () => {
 
   test('a message without a negation does not meet a crisis phrase with one', () => {
     // "en halua elää" / "i do not want to live" share "want" and "life" with requests that mean the opposite.
-    for (const [text, language] of [
+    assertCrisis(false, [
       ['haluan tehdä elämäntilannekyselyn', 'fi'],
       ['i want to do the life situation check', 'en'],
       ['i want to find a service that fits', 'en'],
       ['jag vill leva ett bra liv', 'sv'],
-    ] as const)
-      assert.equal(matcher.understand(text, { language }).crisis, false, text);
-    for (const [text, language] of [
+    ]);
+    assertCrisis(true, [
       ['en halua enää elää', 'fi'],
       ['ei oo mitään syytä elää', 'fi'],
       ["i don't want to live anymore", 'en'],
       ['jag vill inte leva längre', 'sv'],
       ['haluan kuolla', 'fi'],
-    ] as const)
-      assert.equal(matcher.understand(text, { language }).crisis, true, text);
+    ]);
   });
 
   test('a crisis said of someone else is a crisis too: the person asking may be the one who can help now', () => {
-    for (const [text, language] of [
+    assertCrisis(true, [
       ['haluun kuolla', 'fi'],
       ['mä haluun vaan kuolla', 'fi'],
       ['aion tappaa itseni', 'fi'],
@@ -211,8 +208,7 @@ describe('crisis, language and who is asking', () => {
       ['my son wants to kill himself', 'en'],
       ['poikani sanoo että haluaa kuolla', 'fi'],
       ['min dotter vill ta livet av sig', 'sv'],
-    ] as const)
-      assert.equal(matcher.understand(text, { language }).crisis, true, text);
+    ]);
     // A death that has happened is a bereavement, not a danger now.
     assert.equal(matcher.understand('my brother killed himself last year', { language: 'en' }).crisis, false);
   });
